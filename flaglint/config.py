@@ -1,0 +1,256 @@
+"""`[tool.flaglint]` in pyproject.toml, or flaglint.toml: found, read and strictly checked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flaglint import tomlsource
+from flaglint.presets import PRESETS, DefinitionSpec, ReaderSpec
+
+FLAG_TYPES = ("release", "experiment", "operational", "kill-switch", "permission")
+# Days a flag of each type may live, after Unleash; None: never expires.
+DEFAULT_LIFETIMES: dict[str, int | None] = {
+    "release": 40, "experiment": 40, "operational": 7, "kill-switch": None, "permission": None,
+}
+DEFAULT_EXCLUDE = (
+    ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", ".eggs", "*.egg-info",
+    "__pycache__", "__pypackages__", ".mypy_cache", ".ruff_cache", ".pytest_cache",
+    "node_modules", "build", "dist", "site-packages",
+)
+DEFAULT_TESTS = ("tests/**", "test/**", "**/test_*.py", "**/*_test.py", "**/conftest.py")
+REGISTRY_FIELDS = ("type", "owner", "description", "created", "expires", "status", "value",
+                   "retired")
+
+
+class ConfigError(Exception):
+    """A configuration or registry problem the user must fix: exit 2."""
+
+    def __init__(self, path: Path | None, line: int, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.line = line
+        self.message = message
+
+    def __str__(self) -> str:
+        if self.path is None:
+            return self.message
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    root: Path
+    source: Path | None = None
+    registry: tuple[str, ...] = ("flags.toml",)
+    registry_configured: bool = False
+    src: tuple[str, ...] = (".",)
+    exclude: tuple[str, ...] = ()
+    presets: tuple[str, ...] | None = None  # None: every preset whose SDK the project imports
+    tests: tuple[str, ...] = DEFAULT_TESTS
+    lifetimes: dict[str, int | None] = field(default_factory=lambda: dict(DEFAULT_LIFETIMES))
+    readers: tuple[ReaderSpec, ...] = ()
+    definitions: tuple[DefinitionSpec, ...] = ()
+    environments: dict[str, str] = field(default_factory=dict)
+    require: tuple[str, ...] = ("owner", "type")
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+
+_KEYS = ("registry", "src", "exclude", "presets", "tests", "lifetimes", "readers",
+         "definitions", "environments", "require", "select", "ignore")
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest flaglint.toml, or pyproject.toml with a [tool.flaglint] table, above start."""
+    directory = start if start.is_dir() else start.parent
+    for folder in (directory, *directory.parents):
+        candidate = folder / "flaglint.toml"
+        if candidate.is_file():
+            return candidate
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                text = candidate.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            if "[tool.flaglint" in text:
+                return candidate
+    return None
+
+
+def load_config(path: Path | None, start: Path) -> Config:
+    """Read the configuration at `path` (None: defaults, rooted at `start`)."""
+    if path is None:
+        root = start if start.is_dir() else start.parent
+        return Config(root=root.resolve())
+    path = path.resolve()
+    try:
+        data, lines, _ = tomlsource.load(path)
+    except tomlsource.TomlError as error:
+        raise ConfigError(error.path, error.line, error.message) from None
+    if path.name == "pyproject.toml" or "tool" in data:
+        prefix: tuple[str, ...] = ("tool", "flaglint")
+        table = data.get("tool", {}).get("flaglint", {})
+    else:
+        prefix = ()
+        table = data
+    return _parse(table, _Where(path, lines, prefix), path.parent)
+
+
+@dataclass(frozen=True, slots=True)
+class _Where:
+    path: Path
+    lines: dict[tomlsource.KeyPath, int]
+    prefix: tuple[str, ...]
+
+    def error(self, keys: tuple[str | int, ...], message: str) -> ConfigError:
+        line = tomlsource.line_of(self.lines, (*self.prefix, *keys))
+        return ConfigError(self.path, line, message)
+
+    def name(self, keys: tuple[str | int, ...]) -> str:
+        parts = [*self.prefix]
+        for key in keys:
+            if isinstance(key, int):
+                parts[-1] = f"{parts[-1]}[{key}]"
+            else:
+                parts.append(key)
+        return ".".join(parts)
+
+
+def _parse(table: dict[str, Any], where: _Where, root: Path) -> Config:
+    if not isinstance(table, dict):
+        raise where.error((), f"`{where.name(())}` must be a table")
+    for key in table:
+        if key not in _KEYS:
+            raise where.error((key,), f"unknown key `{key}` in [{where.name(())}]; expected "
+                                      f"one of {', '.join(_KEYS)}")
+    kwargs: dict[str, Any] = {"root": root.resolve(), "source": where.path}
+    for key in ("registry", "src", "exclude", "tests", "require", "select", "ignore"):
+        if key in table:
+            kwargs[key] = _strings(table[key], where, key)
+    if "registry" in table:
+        kwargs["registry_configured"] = True
+    if "presets" in table:
+        presets = _strings(table["presets"], where, "presets")
+        for name in presets:
+            if name not in PRESETS:
+                raise where.error(("presets",), f"unknown preset {name!r}; expected one of "
+                                                f"{', '.join(PRESETS)}")
+        kwargs["presets"] = presets
+    if "require" in kwargs:
+        for name in kwargs["require"]:
+            if name not in REGISTRY_FIELDS:
+                raise where.error(("require",), f"unknown registry field {name!r} in `require`; "
+                                                f"expected some of {', '.join(REGISTRY_FIELDS)}")
+    if "lifetimes" in table:
+        kwargs["lifetimes"] = _lifetimes(table["lifetimes"], where)
+    if "readers" in table:
+        kwargs["readers"] = tuple(_reader(item, i, where)
+                                  for i, item in enumerate(_tables(table["readers"], where,
+                                                                   "readers")))
+    if "definitions" in table:
+        kwargs["definitions"] = tuple(
+            _definition(item, i, where)
+            for i, item in enumerate(_tables(table["definitions"], where, "definitions")))
+    if "environments" in table:
+        environments = table["environments"]
+        if not isinstance(environments, dict) or not all(
+                isinstance(v, str) for v in environments.values()):
+            raise where.error(("environments",), "`environments` must be a table of name = "
+                                                 "\"path or glob\"")
+        kwargs["environments"] = dict(environments)
+    return Config(**kwargs)
+
+
+def _strings(value: Any, where: _Where, key: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    raise where.error((key,), f"`{where.name((key,))}` must be a list of strings, "
+                              f"like {key} = [\"...\"]")
+
+
+def _tables(value: Any, where: _Where, key: str) -> list[dict[str, Any]]:
+    if isinstance(value, list) and all(isinstance(item, dict) for item in value):
+        return value
+    raise where.error((key,), f"`{where.name((key,))}` must be an array of tables: "
+                              f"write [[{where.name((key,))}]] entries")
+
+
+def _lifetimes(value: Any, where: _Where) -> dict[str, int | None]:
+    if not isinstance(value, dict):
+        raise where.error(("lifetimes",), "`lifetimes` must be a table of type = days")
+    lifetimes = dict(DEFAULT_LIFETIMES)
+    for name, days in value.items():
+        if name not in FLAG_TYPES:
+            raise where.error(("lifetimes", name), f"unknown flag type {name!r} in lifetimes; "
+                                                   f"expected one of {', '.join(FLAG_TYPES)}")
+        if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+            raise where.error(("lifetimes", name), f"lifetime of {name!r} must be a whole "
+                                                   f"number of days, 1 or more")
+        lifetimes[name] = days
+    return lifetimes
+
+
+def _position(item: dict[str, Any], key: str, keys: tuple[str | int, ...], where: _Where,
+              required: bool) -> tuple[int | None, str | None]:
+    if key not in item:
+        if required:
+            raise where.error(keys, f"`{where.name(keys)}` needs `{key}`: the position "
+                                    f"(0, 1, …) or the keyword name of the argument")
+        return None, None
+    value = item[key]
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or (
+            isinstance(value, int) and value < 0):
+        raise where.error((*keys, key), f"`{where.name((*keys, key))}` must be an argument "
+                                        f"position (0, 1, …) or a keyword name")
+    return (value, None) if isinstance(value, int) else (None, value)
+
+
+def _check_keys(item: dict[str, Any], allowed: tuple[str, ...], keys: tuple[str | int, ...],
+                where: _Where) -> None:
+    for key in item:
+        if key not in allowed:
+            raise where.error((*keys, key), f"unknown key `{key}` in `{where.name(keys)}`; "
+                                            f"expected {', '.join(allowed)}")
+
+
+def _call(item: dict[str, Any], keys: tuple[str | int, ...], where: _Where) -> str:
+    call = item.get("call")
+    if not isinstance(call, str) or not call or call.endswith(".") or call == "*.":
+        raise where.error((*keys, "call"), f"`{where.name(keys)}` needs `call`: a qualified "
+                                           f"name like \"myapp.flags.is_on\" or \"*.is_on\"")
+    return call
+
+
+def _reader(item: dict[str, Any], index: int, where: _Where) -> ReaderSpec:
+    keys: tuple[str | int, ...] = ("readers", index)
+    _check_keys(item, ("call", "key", "default"), keys, where)
+    call = _call(item, keys, where)
+    key, key_name = _position(item, "key", keys, where, required=True)
+    default, default_name = _position(item, "default", keys, where, required=False)
+    return ReaderSpec(call, key, key_name, default, default_name, origin=f"readers[{index}]")
+
+
+def _definition(item: dict[str, Any], index: int, where: _Where) -> DefinitionSpec:
+    keys: tuple[str | int, ...] = ("definitions", index)
+    _check_keys(item, ("call", "key", "class"), keys, where)
+    origin = f"definitions[{index}]"
+    if "class" in item:
+        if "call" in item or "key" in item:
+            raise where.error(keys, f"`{where.name(keys)}` takes either `class` or "
+                                    f"`call` with `key`, not both")
+        name = item["class"]
+        if not isinstance(name, str) or not name:
+            raise where.error((*keys, "class"), f"`{where.name((*keys, 'class'))}` must be "
+                                                f"a qualified class name")
+        return DefinitionSpec(class_=name, key=None, origin=origin)
+    call = _call(item, keys, where)
+    key, key_name = _position(item, "key", keys, where, required=False)
+    if key is None and key_name is None:
+        key = 0
+    return DefinitionSpec(call=call, key=key, key_name=key_name, origin=origin)

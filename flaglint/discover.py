@@ -1,0 +1,165 @@
+"""Which Python files to check: `src`, `exclude`, files git ignores, and their module names."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from flaglint.config import DEFAULT_EXCLUDE, Config
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    path: Path  # absolute
+    rel: str  # POSIX, relative to the project root
+    module: str
+    is_package: bool
+
+
+class GlobSet:
+    """gitignore-like globs over root-relative POSIX paths.
+
+    `*` stays within a folder, `**` crosses folders; a pattern matches at any depth unless it
+    starts with `/`, and a pattern that matches a folder matches everything below it.
+    """
+
+    def __init__(self, patterns: tuple[str, ...]) -> None:
+        self.patterns = patterns
+        parts = [_glob_regex(p) for p in patterns if p.strip()]
+        self._regex = re.compile("|".join(f"(?:{p})" for p in parts)) if parts else None
+
+    def match(self, rel: str) -> bool:
+        return self._regex is not None and self._regex.fullmatch(rel) is not None
+
+
+def _glob_regex(pattern: str) -> str:
+    anchored = pattern.startswith("/")
+    body = pattern.strip().strip("/")
+    out = []
+    i = 0
+    while i < len(body):
+        if body.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif body.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif body[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif body[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(body[i]))
+            i += 1
+    return ("" if anchored else "(?:.*/)?") + "".join(out) + "(?:/.*)?"
+
+
+def relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def git_toplevel(directory: Path) -> Path | None:
+    try:
+        result = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=directory,
+                                capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return Path(result.stdout.strip()) if result.returncode == 0 else None
+
+
+def _git_files(directory: Path) -> list[Path] | None:
+    """Tracked and untracked-but-not-ignored .py files below `directory`; None without git."""
+    try:
+        result = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--",
+             "*.py"], cwd=directory, capture_output=True, timeout=120)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if result.returncode != 0:
+        return None
+    names = result.stdout.decode("utf-8", "surrogateescape").split("\0")
+    return [directory / name for name in dict.fromkeys(names) if name]
+
+
+def _walk(directory: Path, excluded: GlobSet, root: Path) -> list[Path]:
+    found = []
+    for folder, dirs, files in os.walk(directory):
+        base = Path(folder)
+        dirs[:] = sorted(d for d in dirs if not excluded.match(relative(base / d, root)))
+        found.extend(base / name for name in sorted(files) if name.endswith(".py"))
+    return found
+
+
+def discover(config: Config, paths: list[Path] | None = None) -> list[SourceFile]:
+    root = config.root
+    targets = paths or [root / s for s in config.src]
+    excluded = GlobSet(DEFAULT_EXCLUDE + config.exclude)
+    in_git = git_toplevel(root) is not None
+    chosen: dict[Path, None] = {}
+    for target in targets:
+        target = target.resolve()
+        if target.is_file():
+            if target.suffix == ".py" and not excluded.match(relative(target, root)):
+                chosen[target] = None
+            continue
+        if not target.is_dir():
+            log.warning("%s does not exist", target)
+            continue
+        files = _git_files(target) if in_git else None
+        if not files:
+            # Not in git, or a folder git ignores as a whole that the user named: walk it.
+            files = _walk(target, excluded, root)
+        for file in files:
+            if file.is_file() and not excluded.match(relative(file, root)):
+                chosen[file] = None
+    namer = _ModuleNamer(root, tuple((root / s).resolve() for s in config.src))
+    result = [namer.source_file(path) for path in chosen]
+    result.sort(key=lambda f: f.rel)
+    return result
+
+
+class _ModuleNamer:
+    def __init__(self, root: Path, src_roots: tuple[Path, ...]) -> None:
+        self.root = root
+        self.src_roots = src_roots
+        self._packages: dict[Path, tuple[str, ...] | None] = {}
+
+    def _package(self, folder: Path) -> tuple[str, ...] | None:
+        """Dotted parts of the package `folder` is, walking up through __init__.py files."""
+        if folder in self._packages:
+            return self._packages[folder]
+        parts: tuple[str, ...] | None = None
+        if (folder / "__init__.py").is_file():
+            parent = self._package(folder.parent) if folder.parent != folder else None
+            parts = (*(parent or ()), folder.name)
+        self._packages[folder] = parts
+        return parts
+
+    def source_file(self, path: Path) -> SourceFile:
+        is_package = path.name == "__init__.py"
+        package = self._package(path.parent)
+        if package is None:
+            package = self._from_src_root(path.parent)
+        parts = package if is_package else (*package, path.stem)
+        return SourceFile(path, relative(path, self.root), ".".join(parts) or path.stem,
+                          is_package)
+
+    def _from_src_root(self, folder: Path) -> tuple[str, ...]:
+        for src in self.src_roots:
+            try:
+                rel = folder.relative_to(src)
+            except ValueError:
+                continue
+            return tuple(p for p in rel.parts if p.isidentifier())
+        return ()

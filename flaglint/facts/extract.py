@@ -1,0 +1,348 @@
+"""Extract FileFacts from one file's source with a single libcst pass.
+
+Names are resolved with the module's own imports (no ScopeProvider or QualifiedNameProvider:
+they cost ~70% of a pass), which is enough for how flags are read in practice.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import tokenize
+from collections.abc import Sequence
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from flaglint.facts.model import (
+    Arg, Call, Constant, Definition, FileFacts, ParseError, Value, ValueKind,
+)
+from flaglint.findings import Span
+from flaglint.suppressions import Suppressions
+
+log = logging.getLogger(__name__)
+
+_MAX_TEXT = 80
+_SELF_NAMES = ("self", "cls")
+
+
+def decode_source(data: bytes) -> str:
+    """Decode Python source as the interpreter would: BOM, then PEP 263, then UTF-8."""
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    return data.decode(encoding)
+
+
+def count_lines(text: str) -> int:
+    return text.count("\n") + (1 if text and not text.endswith("\n") else 0)
+
+
+def extract(data: bytes, path: str, module: str, is_package: bool) -> FileFacts:
+    """Facts of one file. Never raises for bad input: it becomes `FileFacts.error`."""
+    try:
+        text = decode_source(data)
+    except (SyntaxError, UnicodeDecodeError, LookupError) as error:
+        reason = error.msg if isinstance(error, SyntaxError) else str(error)
+        lines = data.count(b"\n") + 1
+        return FileFacts(path, module, is_package, lines,
+                         error=ParseError(f"cannot decode: {reason}", 1, 1))
+    lines = count_lines(text)
+    suppressions = Suppressions.scan(text)
+    try:
+        tree = cst.parse_module(text)
+    except cst.ParserSyntaxError as error:
+        message = error.message.strip().splitlines()[0] if error.message else "syntax error"
+        return FileFacts(path, module, is_package, lines, suppressions=suppressions,
+                         error=ParseError(f"cannot parse: {message}", error.raw_line,
+                                          error.raw_column + 1))
+    except (RecursionError, MemoryError, ValueError) as error:
+        return FileFacts(path, module, is_package, lines, suppressions=suppressions,
+                         error=ParseError(f"cannot parse: {type(error).__name__}", 1, 1))
+    collector = _Collector(module, is_package)
+    collector.prepare(tree)
+    try:
+        MetadataWrapper(tree, unsafe_skip_copy=True).visit(collector)
+    except RecursionError:
+        return FileFacts(path, module, is_package, lines, suppressions=suppressions,
+                         error=ParseError("cannot parse: nesting too deep", 1, 1))
+    return FileFacts(
+        path=path, module=module, is_package=is_package, lines=lines,
+        imports=tuple(collector.imports.items()),
+        constants=tuple(c for c in collector.constants.values() if c is not None),
+        definitions=tuple(collector.definitions), calls=tuple(collector.calls),
+        suppressions=suppressions,
+    )
+
+
+def _dotted(node: cst.BaseExpression) -> list[str] | None:
+    """`a.b.c` as ["a", "b", "c"]; None when any part is not a plain name."""
+    parts = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if not isinstance(node, cst.Name):
+        return None
+    parts.append(node.value)
+    parts.reverse()
+    return parts
+
+
+def _module_name_of(node: cst.Attribute | cst.Name) -> str:
+    return ".".join(_dotted(node) or [])
+
+
+class _Scope:
+    __slots__ = ("qualname", "kind", "params", "owner")
+
+    def __init__(self, qualname: str, kind: str, params: dict[str, int],
+                 owner: str | None) -> None:
+        self.qualname = qualname
+        self.kind = kind  # "module" | "class" | "function"
+        self.params = params  # name -> position (-1: keyword-only or self)
+        self.owner = owner  # the class qualified name that self/cls stand for
+
+
+class _Collector(cst.CSTVisitor):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, module: str, is_package: bool) -> None:
+        super().__init__()
+        self.module = module
+        self.package = module if is_package else module.rpartition(".")[0]
+        self.imports: dict[str, str] = {}
+        self.module_names: set[str] = set()
+        self.constants: dict[str, Constant | None] = {}
+        self.definitions: list[Definition] = []
+        self.calls: list[Call] = []
+        self.scopes = [_Scope(module, "module", {}, None)]
+        self._returned: set[int] = set()
+        self._decorators: dict[int, Span] = {}
+
+    # -- the module's own names, known before any function body is visited ---------------
+
+    def prepare(self, tree: cst.Module) -> None:
+        self._prepare_block(tree.body)
+
+    def _prepare_block(self, body: Sequence[cst.CSTNode]) -> None:
+        for statement in body:
+            if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+                self.module_names.add(statement.name.value)
+            elif isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if isinstance(small, (cst.Import, cst.ImportFrom)):
+                        self._import(small)
+                    elif isinstance(small, cst.Assign):
+                        for target in small.targets:
+                            if isinstance(target.target, cst.Name):
+                                self.module_names.add(target.target.value)
+                    elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                        self.module_names.add(small.target.value)
+            elif isinstance(statement, (cst.If, cst.Try, cst.With)):
+                for block in _blocks(statement):
+                    self._prepare_block(block)
+
+    def _import(self, node: cst.Import | cst.ImportFrom) -> None:
+        if isinstance(node, cst.Import):
+            for alias in node.names:
+                full = _module_name_of(alias.name)
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                    self.imports[alias.asname.name.value] = full
+                else:
+                    top = full.split(".", 1)[0]
+                    self.imports[top] = top
+            return
+        base = _module_name_of(node.module) if node.module is not None else ""
+        if node.relative:
+            package = self.package.split(".") if self.package else []
+            up = len(node.relative) - 1
+            package = package[: len(package) - up] if up else package
+            base = ".".join([*package, *([base] if base else [])])
+        if isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            name = _module_name_of(alias.name)
+            local = name
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                local = alias.asname.name.value
+            self.imports[local] = f"{base}.{name}" if base else name
+
+    def visit_Import(self, node: cst.Import) -> None:
+        self._import(node)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self._import(node)
+
+    # -- positions and names ---------------------------------------------------------------
+
+    def _span(self, node: cst.CSTNode) -> Span:
+        where = self.get_metadata(PositionProvider, node)
+        return Span(where.start.line, where.start.column + 1, where.end.line,
+                    where.end.column + 1)
+
+    def _qualify(self, parts: list[str]) -> tuple[str, bool, bool]:
+        """(name, resolved, imported) for a dotted name seen in the current scope."""
+        first, rest = parts[0], parts[1:]
+        scope = self.scopes[-1]
+        if first in _SELF_NAMES and scope.owner is not None:
+            return ".".join([scope.owner, *rest]), True, False
+        if scope.kind == "function" and first in scope.params:
+            return ".".join(parts), False, False
+        if first in self.imports:
+            return ".".join([self.imports[first], *rest]), True, True
+        if first in self.module_names:
+            return ".".join([self.module, *parts]), True, False
+        return ".".join(parts), False, False
+
+    def _value(self, node: cst.BaseExpression) -> Value:
+        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+            evaluated = node.evaluated_value
+            if isinstance(evaluated, str):
+                return Value(ValueKind.STR, evaluated)
+        elif isinstance(node, cst.FormattedString) and all(
+                isinstance(part, cst.FormattedStringText) for part in node.parts):
+            return Value(ValueKind.STR, "".join(part.value for part in node.parts
+                                                if isinstance(part, cst.FormattedStringText)))
+        elif isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+            return Value(ValueKind.CONST, node.value)
+        elif isinstance(node, (cst.Integer, cst.Float)):
+            return Value(ValueKind.CONST, node.value)
+        elif (isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus)
+              and isinstance(node.expression, (cst.Integer, cst.Float))):
+            return Value(ValueKind.CONST, "-" + node.expression.value)
+        parts = _dotted(node) if isinstance(node, (cst.Name, cst.Attribute)) else None
+        if parts is not None:
+            scope = self.scopes[-1]
+            if len(parts) == 1 and scope.kind == "function" and parts[0] in scope.params:
+                return Value(ValueKind.PARAM, parts[0], scope.params[parts[0]])
+            name, resolved, _ = self._qualify(parts)
+            if resolved:
+                return Value(ValueKind.NAME, name)
+            return Value(ValueKind.OTHER, ".".join(parts))
+        return Value(ValueKind.OTHER, _shorten(_code(node)))
+
+    # -- scopes ----------------------------------------------------------------------------
+
+    def _child_qualname(self, name: str) -> str:
+        return f"{self.scopes[-1].qualname}.{name}"
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        qualname = self._child_qualname(node.name.value)
+        self.definitions.append(Definition(qualname, "class", self._def_span(node)))
+        self.scopes.append(_Scope(qualname, "class", {}, qualname))
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.scopes.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        qualname = self._child_qualname(node.name.value)
+        enclosing = self.scopes[-1]
+        is_static = any(isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod"
+                        for d in node.decorators)
+        method = enclosing.kind == "class" and not is_static
+        params: dict[str, int] = {}
+        positional = [*node.params.posonly_params, *node.params.params]
+        if method and positional:
+            params[positional[0].name.value] = -1
+            positional = positional[1:]
+        for index, param in enumerate(positional):
+            params[param.name.value] = index
+        for param in node.params.kwonly_params:
+            params[param.name.value] = -1
+        for star in (node.params.star_arg, node.params.star_kwarg):
+            if isinstance(star, cst.Param):
+                params[star.name.value] = -1
+        self.definitions.append(Definition(
+            qualname, "function", self._def_span(node),
+            tuple(p.name.value for p in positional), method))
+        owner = enclosing.qualname if method else enclosing.owner
+        self.scopes.append(_Scope(qualname, "function", params, owner))
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.scopes.pop()
+
+    def _def_span(self, node: cst.FunctionDef | cst.ClassDef) -> Span:
+        whole = self._span(node)
+        name = self._span(node.name)
+        return Span(name.line, whole.column, whole.end_line, whole.end_column)
+
+    # -- constants -------------------------------------------------------------------------
+
+    def _constant(self, target: cst.BaseExpression, value: cst.BaseExpression,
+                  node: cst.CSTNode) -> None:
+        if self.scopes[-1].kind == "function" or not isinstance(target, cst.Name):
+            return
+        qualname = self._child_qualname(target.value)
+        if qualname in self.constants:
+            self.constants[qualname] = None  # bound twice: not a constant
+            return
+        resolved = self._value(value)
+        if resolved.kind in (ValueKind.STR, ValueKind.NAME):
+            self.constants[qualname] = Constant(qualname, resolved, self._span(node))
+        else:
+            self.constants[qualname] = None
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) == 1:
+            self._constant(node.targets[0].target, node.value, node)
+        else:
+            for target in node.targets:
+                self._constant(target.target, cst.Name("None"), node)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._constant(node.target, node.value, node)
+
+    # -- calls -----------------------------------------------------------------------------
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if node.value is not None:
+            self._returned.add(id(node.value))
+
+    def visit_Decorator(self, node: cst.Decorator) -> None:
+        self._decorators[id(node.decorator)] = self._span(node)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        parts = _dotted(func) if isinstance(func, (cst.Name, cst.Attribute)) else None
+        if parts is not None:
+            callee, resolved, imported = self._qualify(parts)
+        elif isinstance(func, cst.Attribute):
+            callee, resolved, imported = f"?.{func.attr.value}", False, False
+        else:
+            callee, resolved, imported = "?", False, False
+        args = tuple(Arg(arg.keyword.value if arg.keyword is not None else None,
+                         self._value(arg.value), bool(arg.star)) for arg in node.args)
+        decorator_span = self._decorators.get(id(node))
+        span = decorator_span if decorator_span is not None else self._span(node)
+        self.calls.append(Call(callee, resolved, imported, isinstance(func, cst.Attribute),
+                               args, span, self.scopes[-1].qualname, id(node) in self._returned,
+                               decorator_span is not None))
+
+
+def _blocks(statement: cst.If | cst.Try | cst.With) -> list[Sequence[cst.CSTNode]]:
+    blocks: list[Sequence[cst.CSTNode]] = []
+    if isinstance(statement, cst.If):
+        blocks.append(statement.body.body)
+        if isinstance(statement.orelse, cst.If):
+            blocks.extend(_blocks(statement.orelse))
+        elif statement.orelse is not None:
+            blocks.append(statement.orelse.body.body)
+    elif isinstance(statement, cst.Try):
+        blocks.append(statement.body.body)
+        blocks.extend(handler.body.body for handler in statement.handlers)
+        if statement.orelse is not None:
+            blocks.append(statement.orelse.body.body)
+    else:
+        blocks.append(statement.body.body)
+    return blocks
+
+
+_EMPTY = cst.Module(body=[])
+
+
+def _code(node: cst.CSTNode) -> str:
+    return _EMPTY.code_for_node(node)
+
+
+def _shorten(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "…"

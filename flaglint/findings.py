@@ -1,0 +1,48 @@
+"""What a rule reports: a finding, where it points, and the fix it may carry."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """A source range; lines and columns start at 1, the end column is exclusive."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def at_line(cls, line: int, text: str = "") -> Span:
+        return cls(line, 1, line, len(text) + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    safe: bool
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    rule: str
+    severity: Severity
+    flag: str | None
+    path: str
+    span: Span
+    message: str
+    fix: Fix | None = None
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.span.line, self.span.column, self.code, self.message)

@@ -1,0 +1,132 @@
+"""The flag graph: flags, symbols and files, with DEFINES, READS and CALLS edges.
+
+Rules ask it questions (`reads_of`, `callers_of`); they never touch networkx directly.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from flaglint.link import CodeDefinition, FlagRead
+
+
+class Edge(enum.Enum):
+    DEFINES = "defines"
+    READS = "reads"
+    CALLS = "calls"
+
+
+def flag_node(key: str) -> tuple[str, str]:
+    return ("flag", key)
+
+
+def symbol_node(qualname: str) -> tuple[str, str]:
+    return ("symbol", qualname)
+
+
+def file_node(path: str) -> tuple[str, str]:
+    return ("file", path)
+
+
+class FlagGraph:
+    def __init__(self) -> None:
+        import networkx  # imported here: ~0.2 s that a run with nothing to graph never pays
+
+        self._graph: Any = networkx.MultiDiGraph()
+        self._unresolved: list[FlagRead] = []
+
+    # -- building ---------------------------------------------------------------------------
+
+    def add_flag(self, key: str, **attributes: Any) -> None:
+        self._graph.add_node(flag_node(key), kind="flag", key=key, **attributes)
+
+    def add_symbol(self, qualname: str, path: str, kind: str) -> None:
+        self._graph.add_node(symbol_node(qualname), kind=kind, path=path)
+
+    def add_read(self, read: FlagRead) -> None:
+        if read.key is None:
+            self._unresolved.append(read)
+            return
+        source = symbol_node(read.scope)
+        if source not in self._graph:
+            self._graph.add_node(source, kind="module", path=read.path)
+        if flag_node(read.key) not in self._graph:
+            self.add_flag(read.key)
+        self._graph.add_edge(source, flag_node(read.key), kind=Edge.READS, read=read)
+
+    def add_declaration(self, key: str, path: str, line: int) -> None:
+        if flag_node(key) not in self._graph:
+            self.add_flag(key)
+        self._graph.add_node(file_node(path), kind="file", path=path)
+        self._graph.add_edge(file_node(path), flag_node(key), kind=Edge.DEFINES, line=line)
+
+    def add_definition(self, definition: CodeDefinition) -> None:
+        if flag_node(definition.key) not in self._graph:
+            self.add_flag(definition.key)
+        source = symbol_node(definition.scope)
+        if source not in self._graph:
+            self._graph.add_node(source, kind="module", path=definition.path)
+        self._graph.add_edge(source, flag_node(definition.key), kind=Edge.DEFINES,
+                             definition=definition, line=definition.span.line)
+
+    def add_call(self, caller: str, callee: str) -> None:
+        self._graph.add_edge(symbol_node(caller), symbol_node(callee), kind=Edge.CALLS)
+
+    # -- questions ---------------------------------------------------------------------------
+
+    def flags(self) -> list[str]:
+        return sorted(key for kind, key in self._graph.nodes if kind == "flag")
+
+    def reads_of(self, key: str) -> list[FlagRead]:
+        node = flag_node(key)
+        if node not in self._graph:
+            return []
+        reads = [data["read"] for _, _, data in self._graph.in_edges(node, data=True)
+                 if data["kind"] is Edge.READS]
+        return sorted(reads, key=lambda r: (r.path, r.span))
+
+    def reads(self) -> Iterator[FlagRead]:
+        for _, _, data in self._graph.edges(data=True):
+            if data["kind"] is Edge.READS:
+                yield data["read"]
+
+    def unresolved_reads(self) -> list[FlagRead]:
+        return list(self._unresolved)
+
+    def definitions_of(self, key: str) -> list[CodeDefinition]:
+        node = flag_node(key)
+        if node not in self._graph:
+            return []
+        return [data["definition"] for _, _, data in self._graph.in_edges(node, data=True)
+                if data["kind"] is Edge.DEFINES and "definition" in data]
+
+    def callers_of(self, qualname: str) -> list[str]:
+        node = symbol_node(qualname)
+        if node not in self._graph:
+            return []
+        return sorted({caller for (_, caller), _, data in self._graph.in_edges(node, data=True)
+                       if data["kind"] is Edge.CALLS})
+
+    def export(self) -> Any:
+        """A plain networkx copy with string node names, for `flaglint graph`."""
+        import networkx
+
+        plain = networkx.MultiDiGraph()
+        for (kind, name), data in self._graph.nodes(data=True):
+            plain.add_node(f"{kind}:{name}", **{k: str(v) for k, v in data.items()})
+        for (k1, n1), (k2, n2), data in self._graph.edges(data=True):
+            attributes = {"kind": data["kind"].value}
+            if "read" in data:
+                attributes["path"] = data["read"].path
+                attributes["line"] = str(data["read"].span.line)
+            elif "line" in data:
+                attributes["line"] = str(data["line"])
+            plain.add_edge(f"{k1}:{n1}", f"{k2}:{n2}", **attributes)
+        return plain
+
+    def add_reads(self, reads: Iterable[FlagRead]) -> None:
+        for read in reads:
+            self.add_read(read)

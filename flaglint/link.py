@@ -1,0 +1,343 @@
+"""Link per-file facts into flag reads and definitions: what one file alone cannot know.
+
+A call is a flag read when it matches a reader (a preset, a project reader given by
+qualified name or `*.method`), or calls a wrapper: a function that returns a flag read, found
+to a fixpoint so that wrappers of wrappers work across modules. Keys are resolved through
+module constants, imports and re-exports, class attributes and Enum members.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from flaglint.config import Config
+from flaglint.discover import GlobSet
+from flaglint.facts import Arg, Call, Constant, Definition, FileFacts, Value, ValueKind
+from flaglint.findings import Span
+from flaglint.presets import PRESET_MODULES, PRESETS, DefinitionSpec, ReaderSpec
+
+log = logging.getLogger(__name__)
+
+_MAX_DEPTH = 12
+_MAX_WRAPPER_ROUNDS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class FlagRead:
+    """One place where code reads a flag; `key` is None when it cannot be resolved."""
+
+    key: str | None
+    expression: str  # the key as written, for messages about unresolved keys
+    path: str
+    span: Span
+    scope: str
+    api: str  # the reader, e.g. "unleash: is_enabled", or the wrapper's qualified name
+    default: Value | None
+    value_type: str | None
+    negated: bool
+    in_test: bool
+    via: str | None = None  # the wrapper this call goes through
+
+
+@dataclass(frozen=True, slots=True)
+class CodeDefinition:
+    """A flag defined in code, by a definition call or as a member of a flag class."""
+
+    key: str
+    path: str
+    span: Span
+    scope: str
+    origin: str
+
+
+@dataclass(frozen=True, slots=True)
+class Wrapper:
+    """A function whose return value is a flag read."""
+
+    qualname: str
+    key: str | None  # the fixed key it reads, or None when a parameter carries the key
+    expression: str
+    key_param: tuple[int, str] | None
+    default: Value | None
+    default_param: tuple[int, str] | None
+    negated: bool
+    bang: bool  # the key parameter takes "!key" to mean "off"
+    value_type: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Match:
+    key: Value | None
+    default: Value | None
+    negated: bool
+    bang: bool  # a leading "!" in the key means "off" (django-waffle decorators)
+    api: str
+    value_type: str | None
+
+    def unbang(self, key: str) -> tuple[str, bool]:
+        if self.bang and key.startswith("!"):
+            return key[1:], not self.negated
+        return key, self.negated
+
+
+@dataclass(frozen=True, slots=True)
+class Linked:
+    reads: tuple[FlagRead, ...]
+    definitions: tuple[CodeDefinition, ...]
+    wrappers: dict[str, Wrapper]
+    calls: tuple[tuple[str, str, str], ...]  # (caller scope, callee qualified name, path)
+    presets: tuple[str, ...]
+
+
+def active_presets(config: Config, facts: Iterable[FileFacts]) -> tuple[str, ...]:
+    if config.presets is not None:
+        return config.presets
+    imported = {target.split(".", 1)[0] for f in facts for _, target in f.imports}
+    return tuple(name for name, modules in PRESET_MODULES.items()
+                 if any(module in imported for module in modules))
+
+
+class Linker:
+    def __init__(self, facts: list[FileFacts], config: Config) -> None:
+        self.facts = facts
+        self.config = config
+        self.tests = GlobSet(config.tests)
+        self.modules = {f.module: f for f in facts if f.error is None}
+        self.imports = {f.module: dict(f.imports) for f in self.modules.values()}
+        self.constants: dict[str, tuple[Constant, str]] = {}
+        self.definitions: dict[str, tuple[Definition, str]] = {}
+        for f in self.modules.values():
+            for constant in f.constants:
+                self.constants[constant.qualname] = (constant, f.path)
+            for definition in f.definitions:
+                self.definitions[definition.qualname] = (definition, f.path)
+        self.presets = active_presets(config, facts)
+        specs = [*config.readers, *(s for name in self.presets for s in PRESETS[name])]
+        self.qualified = {s.call: s for s in reversed(specs) if not s.any_receiver}
+        self.by_method: dict[str, ReaderSpec] = {}
+        for spec in specs:
+            if spec.any_receiver:
+                self.by_method.setdefault(spec.method, spec)
+        self.wrappers: dict[str, Wrapper] = {}
+        self._chased: dict[str, str] = {}
+
+    # -- names -----------------------------------------------------------------------------
+
+    def chase(self, name: str) -> str:
+        """Follow re-exports: `app.is_on` → `app.flags.is_on` when app imports it."""
+        cached = self._chased.get(name)
+        if cached is not None:
+            return cached
+        original = name
+        for _ in range(_MAX_DEPTH):
+            parts = name.split(".")
+            for i in range(len(parts) - 1, 0, -1):
+                module = ".".join(parts[:i])
+                if module in self.imports:
+                    target = self.imports[module].get(parts[i])
+                    if target is not None and target != name:
+                        name = ".".join([target, *parts[i + 1:]])
+                        break
+                    return self._remember(original, name)
+            else:
+                return self._remember(original, name)
+        return self._remember(original, name)
+
+    def _remember(self, original: str, name: str) -> str:
+        self._chased[original] = name
+        return name
+
+    def resolve(self, value: Value, depth: int = 0) -> str | None:
+        """The string a key expression stands for, or None."""
+        if value.kind is ValueKind.STR:
+            return value.text
+        if value.kind is not ValueKind.NAME or depth > _MAX_DEPTH:
+            return None
+        name = self.chase(value.text)
+        if name not in self.constants and name.endswith(".value"):
+            name = self.chase(name[: -len(".value")])
+        found = self.constants.get(name)
+        if found is None:
+            return None
+        return self.resolve(found[0].value, depth + 1)
+
+    # -- reads -----------------------------------------------------------------------------
+
+    def link(self) -> Linked:
+        for _ in range(_MAX_WRAPPER_ROUNDS):
+            if not self._find_wrappers():
+                break
+        reads: list[FlagRead] = []
+        calls: list[tuple[str, str, str]] = []
+        for f in self.modules.values():
+            in_test = self.tests.match(f.path)
+            for call in f.calls:
+                read = self._read(call, f.path, in_test)
+                if read is not None:
+                    reads.append(read)
+                if call.resolved:
+                    target = self.chase(call.callee)
+                    if target in self.definitions:
+                        calls.append((call.scope, target, f.path))
+        return Linked(tuple(reads), tuple(self._definitions()), self.wrappers, tuple(calls),
+                      self.presets)
+
+    def _find_wrappers(self) -> bool:
+        changed = False
+        for f in self.modules.values():
+            for call in f.calls:
+                if not call.returned or call.scope in self.wrappers:
+                    continue
+                found = self.definitions.get(call.scope)
+                if found is None or found[0].kind != "function":
+                    continue
+                wrapper = self._wrapper(call, found[0])
+                if wrapper is not None:
+                    self.wrappers[call.scope] = wrapper
+                    changed = True
+        return changed
+
+    def _wrapper(self, call: Call, function: Definition) -> Wrapper | None:
+        match = self._match(call)
+        if match is None or match.key is None:
+            return None
+        key_param = default_param = None
+        key: str | None = None
+        negated = match.negated
+        if match.key.kind is ValueKind.PARAM and match.key.index >= 0:
+            key_param = (match.key.index, match.key.text)
+        else:
+            key = self.resolve(match.key)
+            if key is None:
+                return None
+            key, negated = match.unbang(key)
+        default = match.default
+        if default is not None and default.kind is ValueKind.PARAM and default.index >= 0:
+            default_param = (default.index, default.text)
+            default = None
+        return Wrapper(function.qualname, key, match.key.text, key_param, default,
+                       default_param, negated, match.bang and key_param is not None,
+                       match.value_type)
+
+    def _match(self, call: Call) -> _Match | None:
+        """How the call reads a flag, or None when it does not."""
+        if call.resolved:
+            target = self.chase(call.callee)
+            spec = self.qualified.get(target)
+            if spec is not None:
+                return self._by_spec(call, spec)
+            wrapper = self.wrappers.get(target)
+            if wrapper is not None:
+                return self._by_wrapper(call, wrapper)
+        if call.attribute or call.imported:
+            spec = self.by_method.get(call.name)
+            if spec is not None:
+                return self._by_spec(call, spec)
+        return None
+
+    def _by_spec(self, call: Call, spec: ReaderSpec) -> _Match:
+        default = _argument(call.args, spec.default, spec.default_name)
+        api = f"{spec.origin}: {spec.method}" if spec.origin else spec.call
+        return _Match(_argument(call.args, spec.key, spec.key_name), default, False,
+                      spec.negate_prefix, api, spec.value_type or _value_type(default))
+
+    def _by_wrapper(self, call: Call, wrapper: Wrapper) -> _Match:
+        if wrapper.key_param is not None:
+            key = _argument(call.args, *wrapper.key_param)
+        else:
+            key = Value(ValueKind.STR, wrapper.key or "")
+        default = wrapper.default
+        if wrapper.default_param is not None:
+            default = _argument(call.args, *wrapper.default_param)
+        return _Match(key, default, wrapper.negated, wrapper.bang,
+                      wrapper.qualname, wrapper.value_type or _value_type(default))
+
+    def _read(self, call: Call, path: str, in_test: bool) -> FlagRead | None:
+        match = self._match(call)
+        if match is None or match.key is None:
+            return None  # no key argument: not a flag read (`x.get_value()`)
+        if (match.key.kind is ValueKind.PARAM and call.returned
+                and call.scope in self.wrappers):
+            return None  # the body of a wrapper that takes its key as a parameter
+        key = self.resolve(match.key)
+        negated = match.negated
+        if key is not None:
+            key, negated = match.unbang(key)
+        via = match.api if match.api in self.wrappers else None
+        expression = repr(match.key.text) if match.key.kind is ValueKind.STR else match.key.text
+        return FlagRead(key, expression, path, call.span, call.scope, match.api, match.default,
+                        match.value_type, negated, in_test, via)
+
+    # -- definitions in code ---------------------------------------------------------------
+
+    def _definitions(self) -> Iterator[CodeDefinition]:
+        specs = self.config.definitions
+        call_specs = [s for s in specs if s.call is not None]
+        class_specs = [s for s in specs if s.class_ is not None]
+        if call_specs:
+            for f in self.modules.values():
+                for call in f.calls:
+                    spec = self._definition_spec(call, call_specs)
+                    if spec is None:
+                        continue
+                    value = _argument(call.args, spec.key, spec.key_name)
+                    key = self.resolve(value) if value is not None else None
+                    if key is None:
+                        log.debug("%s:%d: flag definition with a dynamic key", f.path,
+                                  call.span.line)
+                        continue
+                    yield CodeDefinition(key, f.path, call.span, call.scope, spec.origin)
+        for spec in class_specs:
+            assert spec.class_ is not None
+            prefix = self.chase(spec.class_) + "."
+            for qualname, (constant, path) in self.constants.items():
+                if qualname.startswith(prefix) and "." not in qualname[len(prefix):]:
+                    key = self.resolve(constant.value)
+                    if key is not None:
+                        yield CodeDefinition(key, path, constant.span, qualname, spec.origin)
+
+    def _definition_spec(self, call: Call,
+                         specs: list[DefinitionSpec]) -> DefinitionSpec | None:
+        target = self.chase(call.callee) if call.resolved else None
+        for spec in specs:
+            assert spec.call is not None
+            if spec.call.startswith("*."):
+                if (call.attribute or call.imported) and call.name == spec.call[2:]:
+                    return spec
+            elif target == spec.call:
+                return spec
+        return None
+
+
+def _argument(args: tuple[Arg, ...], position: int | None, keyword: str | None) -> Value | None:
+    if keyword is not None:
+        for arg in args:
+            if arg.keyword == keyword and not arg.star:
+                return arg.value
+    if position is not None and position >= 0:
+        index = 0
+        for arg in args:
+            if arg.star:
+                return None
+            if arg.keyword is not None:
+                break
+            if index == position:
+                return arg.value
+            index += 1
+    return None
+
+
+def _value_type(default: Value | None) -> str | None:
+    if default is None:
+        return None
+    if default.kind is ValueKind.STR:
+        return "str"
+    if default.kind is ValueKind.CONST:
+        if default.text in ("True", "False"):
+            return "bool"
+        if default.text == "None":
+            return None
+        return "float" if any(c in default.text for c in ".eE") else "int"
+    return None

@@ -1,0 +1,113 @@
+"""The flag SDK call shapes flaglint knows, and the project's own readers and definitions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderSpec:
+    """A call that reads a flag: `call` is a qualified name, or `*.name` for any receiver."""
+
+    call: str
+    key: int | None = 0
+    key_name: str | None = None
+    default: int | None = None
+    default_name: str | None = None
+    value_type: str | None = None
+    negate_prefix: bool = False  # django-waffle decorators: "!key" means "when off"
+    origin: str = ""
+
+    @property
+    def method(self) -> str:
+        return self.call.rsplit(".", 1)[-1]
+
+    @property
+    def any_receiver(self) -> bool:
+        return self.call.startswith("*.")
+
+
+@dataclass(frozen=True, slots=True)
+class DefinitionSpec:
+    """Flags defined in code: by a call (`call`, `key`) or every string member of `class_`."""
+
+    call: str | None = None
+    key: int | None = 0
+    key_name: str | None = None
+    class_: str | None = None
+    origin: str = ""
+
+
+def _reader(preset: str, method: str, key: int, key_name: str | None = None,
+            default: int | None = None, default_name: str | None = None,
+            value_type: str | None = None, negate_prefix: bool = False) -> ReaderSpec:
+    return ReaderSpec(f"*.{method}", key, key_name, default, default_name, value_type,
+                      negate_prefix, preset)
+
+
+def _openfeature() -> tuple[ReaderSpec, ...]:
+    specs = []
+    for kind, value_type in (("boolean", "bool"), ("string", "str"), ("integer", "int"),
+                             ("float", "float"), ("object", "object")):
+        for suffix in ("value", "details"):
+            specs.append(_reader("openfeature", f"get_{kind}_{suffix}", 0, "flag_key", 1,
+                                 "default_value", value_type))
+    return tuple(specs)
+
+
+PRESETS: dict[str, tuple[ReaderSpec, ...]] = {
+    "openfeature": _openfeature(),
+    "launchdarkly": (
+        _reader("launchdarkly", "variation", 0, "key", 2, "default"),
+        _reader("launchdarkly", "variation_detail", 0, "key", 2, "default"),
+    ),
+    "unleash": (
+        _reader("unleash", "is_enabled", 0, "feature_name"),
+        _reader("unleash", "get_variant", 0, "feature_name"),
+    ),
+    "flagsmith": (
+        _reader("flagsmith", "is_feature_enabled", 0, "feature_name"),
+        _reader("flagsmith", "get_feature_value", 0, "feature_name"),
+        _reader("flagsmith", "get_flag", 0, "feature_name"),
+    ),
+    "django-waffle": (
+        _reader("django-waffle", "flag_is_active", 1, "flag_name"),
+        _reader("django-waffle", "switch_is_active", 0, "switch_name"),
+        _reader("django-waffle", "sample_is_active", 0, "sample_name"),
+        _reader("django-waffle", "waffle_flag", 0, "flag_name", negate_prefix=True),
+        _reader("django-waffle", "waffle_switch", 0, "switch_name", negate_prefix=True),
+        _reader("django-waffle", "override_flag", 0, "name"),
+        _reader("django-waffle", "override_switch", 0, "name"),
+        _reader("django-waffle", "override_sample", 0, "name"),
+    ),
+    "posthog": (
+        _reader("posthog", "feature_enabled", 0, "key"),
+        _reader("posthog", "get_feature_flag", 0, "key"),
+    ),
+    "growthbook": (
+        _reader("growthbook", "is_on", 0, "key"),
+        _reader("growthbook", "is_off", 0, "key"),
+        _reader("growthbook", "get_feature_value", 0, "key", 1, "fallback"),
+    ),
+    "configcat": (_reader("configcat", "get_value", 0, "key", 1, "default_value"),),
+    "statsig": (
+        _reader("statsig", "check_gate", 1, "gate"),
+        _reader("statsig", "get_experiment", 1, "experiment"),
+    ),
+    "split": (_reader("split", "get_treatment", 1, "feature_flag_name"),),
+}
+
+# When `presets` is not configured, a preset is on where its SDK is imported somewhere in the
+# project: method names such as `get_value` or `is_on` are too common to trust everywhere.
+PRESET_MODULES: dict[str, tuple[str, ...]] = {
+    "openfeature": ("openfeature",),
+    "launchdarkly": ("ldclient",),
+    "unleash": ("UnleashClient", "unleash"),
+    "flagsmith": ("flagsmith",),
+    "django-waffle": ("waffle",),
+    "posthog": ("posthog",),
+    "growthbook": ("growthbook",),
+    "configcat": ("configcatclient", "configcat"),
+    "statsig": ("statsig",),
+    "split": ("splitio",),
+}

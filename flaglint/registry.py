@@ -1,0 +1,159 @@
+"""The flag registry: `[flags.KEY]` tables in one or more TOML files, strictly validated."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flaglint import tomlsource
+from flaglint.config import FLAG_TYPES, REGISTRY_FIELDS, Config, ConfigError
+from flaglint.findings import Span
+from flaglint.suppressions import Suppressions
+
+
+class Status(enum.Enum):
+    ACTIVE = "active"
+    ROLLED_OUT = "rolled-out"
+    RETIRED = "retired"
+
+
+FlagValue = bool | int | float | str
+
+
+@dataclass(frozen=True, slots=True)
+class FlagDecl:
+    """One `[flags.KEY]` entry; `path` is relative to the project root, `line` its header."""
+
+    key: str
+    path: str
+    line: int
+    span: Span  # the `[flags.KEY]` header line
+    status: Status = Status.ACTIVE
+    type: str | None = None
+    owner: str | None = None
+    description: str | None = None
+    created: dt.date | None = None
+    expires: dt.date | None = None
+    retired: dt.date | None = None
+    value: FlagValue | None = None
+    fields: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Registry:
+    flags: dict[str, FlagDecl]
+    paths: tuple[str, ...]  # the registry files that exist, relative to the root
+    suppressions: dict[str, Suppressions]
+
+    @property
+    def present(self) -> bool:
+        return bool(self.paths)
+
+
+def load_registry(config: Config) -> Registry:
+    flags: dict[str, FlagDecl] = {}
+    paths: list[str] = []
+    suppressions: dict[str, Suppressions] = {}
+    for name in config.registry:
+        path = (config.root / name).resolve()
+        if not path.is_file():
+            if config.registry_configured:
+                raise ConfigError(config.source, 0, f"registry file {name!r} does not exist "
+                                                    f"(looked at {path}); create it or fix "
+                                                    f"`registry`")
+            continue
+        rel = _relative(path, config.root)
+        try:
+            data, lines, text = tomlsource.load(path)
+        except tomlsource.TomlError as error:
+            raise ConfigError(error.path, error.line, error.message) from None
+        paths.append(rel)
+        suppressions[rel] = Suppressions.scan(text)
+        for decl in _parse(data, lines, path, rel, text.splitlines()):
+            if decl.key in flags:
+                other = flags[decl.key]
+                raise ConfigError(path, decl.line, f"flag {decl.key!r} is declared twice (also "
+                                                   f"at {other.path}:{other.line}); keep one")
+            flags[decl.key] = decl
+    return Registry(flags, tuple(paths), suppressions)
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _parse(data: dict[str, Any], lines: dict[tomlsource.KeyPath, int], path: Path,
+           rel: str, text: list[str]) -> list[FlagDecl]:
+    def error(keys: tomlsource.KeyPath, message: str) -> ConfigError:
+        return ConfigError(path, tomlsource.line_of(lines, keys), message)
+
+    for key in data:
+        if key != "flags":
+            raise error((key,), f"unknown top-level key `{key}`; a registry holds only "
+                                f"[flags.KEY] tables")
+    table = data.get("flags", {})
+    if not isinstance(table, dict):
+        raise error(("flags",), "`flags` must be a table of [flags.KEY] tables")
+    decls = []
+    for key, entry in table.items():
+        where = ("flags", key)
+        if not isinstance(entry, dict):
+            raise error(where, f"`flags.{key}` must be a table: write [flags.{key}] and its "
+                               f"fields under it")
+        line = tomlsource.line_of(lines, where)
+        span = Span.at_line(line, text[line - 1].rstrip() if 0 < line <= len(text) else "")
+        decls.append(_decl(key, entry, line, span, rel,
+                           lambda field, message, k=key: error(("flags", k, field), message)))
+    return decls
+
+
+def _decl(key: str, entry: dict[str, Any], line: int, span: Span, rel: str,
+          error: Any) -> FlagDecl:
+    for field in entry:
+        if field not in REGISTRY_FIELDS:
+            raise error(field, f"unknown field `{field}` in [flags.{key}]; expected "
+                               f"{', '.join(REGISTRY_FIELDS)}")
+    values: dict[str, Any] = {}
+    for field in ("owner", "description"):
+        if field in entry:
+            if not isinstance(entry[field], str):
+                raise error(field, f"`{field}` of [flags.{key}] must be a string")
+            values[field] = entry[field]
+    if "type" in entry:
+        if entry["type"] not in FLAG_TYPES:
+            raise error("type", f"unknown type {entry['type']!r} in [flags.{key}]; expected "
+                                f"{', '.join(FLAG_TYPES)}")
+        values["type"] = entry["type"]
+    for field in ("created", "expires", "retired"):
+        if field in entry:
+            value = entry[field]
+            if isinstance(value, dt.datetime):
+                value = value.date()
+            if not isinstance(value, dt.date):
+                raise error(field, f"`{field}` of [flags.{key}] must be a date like "
+                                   f"2026-01-10, without quotes")
+            values[field] = value
+    status = Status.ACTIVE
+    if "status" in entry:
+        try:
+            status = Status(entry["status"])
+        except ValueError:
+            raise error("status", f"unknown status {entry['status']!r} in [flags.{key}]; "
+                                  f"expected active, rolled-out or retired") from None
+    if "value" in entry:
+        if not isinstance(entry["value"], (bool, int, float, str)):
+            raise error("value", f"`value` of [flags.{key}] must be a boolean, number or "
+                                 f"string")
+        values["value"] = entry["value"]
+    if status is Status.ROLLED_OUT and "value" not in entry:
+        raise error("status", f"[flags.{key}] is rolled-out but has no `value`; add the value "
+                              f"every environment serves, like value = true")
+    return FlagDecl(key=key, path=rel, line=line, span=span, status=status,
+                    fields=frozenset(entry),
+                    **values)

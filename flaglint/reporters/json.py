@@ -1,0 +1,40 @@
+"""The JSON report of DESIGN.md: version 1, findings, summary."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from flaglint.findings import Finding
+from flaglint.reporters import Report
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    return {
+        "code": finding.code,
+        "rule": finding.rule,
+        "severity": finding.severity.value,
+        "flag": finding.flag,
+        "path": finding.path,
+        "line": finding.span.line,
+        "column": finding.span.column,
+        "end_line": finding.span.end_line,
+        "end_column": finding.span.end_column,
+        "message": finding.message,
+        "fix": None if finding.fix is None else {"safe": finding.fix.safe,
+                                                 "description": finding.fix.description},
+    }
+
+
+def document(report: Report) -> dict[str, Any]:
+    return {
+        "version": 1,
+        "findings": [finding_dict(f) for f in report.findings],
+        "summary": {"files": report.files, "flags": report.flags,
+                    "findings": len(report.findings)},
+    }
+
+
+def write(report: Report, stream: TextIO) -> None:
+    json.dump(document(report), stream, indent=2)
+    stream.write("\n")

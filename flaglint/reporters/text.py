@@ -1,0 +1,56 @@
+"""ruff-like text: `path:line:col: CODE [flag] message`, then a one-line summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TextIO
+
+from flaglint.findings import Finding, Severity
+from flaglint.reporters import Report
+
+_BOLD, _RED, _YELLOW, _CYAN, _DIM, _RESET = ("\033[1m", "\033[31m", "\033[33m", "\033[36m",
+                                             "\033[2m", "\033[0m")
+_COLORS = {Severity.ERROR: _RED, Severity.WARNING: _YELLOW, Severity.INFO: _CYAN}
+
+
+def _paint(text: str, code: str, color: bool) -> str:
+    return f"{code}{text}{_RESET}" if color else text
+
+
+def finding_line(finding: Finding, color: bool = False) -> str:
+    where = _paint(f"{finding.path}:{finding.span.line}:{finding.span.column}:", _BOLD, color)
+    code = _paint(finding.code, _BOLD + _COLORS[finding.severity], color)
+    flag = f" [{finding.flag}]" if finding.flag else ""
+    fix = _paint(" [*]", _DIM, color) if finding.fix is not None and finding.fix.safe else ""
+    return f"{where} {code}{fix}{flag} {finding.message}"
+
+
+def summary(report: Report) -> str:
+    files = f"{report.files} file{'s' if report.files != 1 else ''}"
+    flags = f"{report.flags} flag{'s' if report.flags != 1 else ''}"
+    if not report.findings:
+        return f"All checks passed ({files}, {flags})."
+    by_severity = Counter(f.severity for f in report.findings)
+    parts = [f"{by_severity[s]} {s.value}{'s' if by_severity[s] != 1 else ''}"
+             for s in Severity if by_severity[s]]
+    count = len(report.findings)
+    return (f"Found {count} finding{'s' if count != 1 else ''} ({', '.join(parts)}) "
+            f"in {files}, {flags}.")
+
+
+def write(report: Report, stream: TextIO, color: bool = False, statistics: bool = False) -> None:
+    if statistics:
+        counts = Counter((f.code, f.rule) for f in report.findings)
+        fixable = Counter(f.code for f in report.findings if f.fix is not None and f.fix.safe)
+        width = max((len(str(n)) for n in counts.values()), default=1)
+        for (code, rule), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+            mark = " [*]" if fixable[code] else ""
+            stream.write(f"{count:>{width}}  {code}{mark}  {rule}\n")
+        for path, suppression in report.unused_suppressions:
+            codes = f"[{', '.join(suppression.codes)}]" if suppression.codes else ""
+            stream.write(f"{path}:{suppression.line}: unused suppression "
+                         f"`# flaglint: ignore{codes}`\n")
+    else:
+        for finding in report.findings:
+            stream.write(finding_line(finding, color) + "\n")
+    stream.write(summary(report) + "\n")

@@ -1,0 +1,77 @@
+"""The rule catalogue: one rule a module; each rule's docstring is its documentation."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, ClassVar
+
+from flaglint.findings import Finding, Fix, Severity, Span
+
+if TYPE_CHECKING:
+    from flaglint.engine import Project
+
+DOC_HEADINGS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety",
+                "Options")
+
+
+class Rule:
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity]
+    fixable: ClassVar[bool] = False
+
+    def check(self, project: Project) -> Iterable[Finding]:
+        raise NotImplementedError
+
+    def finding(self, flag: str | None, path: str, span: Span, message: str,
+                fix: Fix | None = None) -> Finding:
+        return Finding(self.code, self.name, self.severity, flag, path, span, message, fix)
+
+    @classmethod
+    def documentation(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+
+def all_rules() -> list[Rule]:
+    from flaglint.rules.fl001_parse_error import ParseErrorRule
+    from flaglint.rules.fl101_undefined_flag import UndefinedFlag
+    from flaglint.rules.fl102_unused_flag import UnusedFlag
+    from flaglint.rules.fl103_missing_metadata import MissingMetadata
+    from flaglint.rules.fl104_dynamic_flag_key import DynamicFlagKey
+    from flaglint.rules.fl105_inconsistent_default import InconsistentDefault
+    from flaglint.rules.fl201_expired_flag import ExpiredFlag
+    from flaglint.rules.fl202_settled_flag import SettledFlag
+
+    return [ParseErrorRule(), UndefinedFlag(), UnusedFlag(), MissingMetadata(),
+            DynamicFlagKey(), InconsistentDefault(), ExpiredFlag(), SettledFlag()]
+
+
+def select_rules(rules: list[Rule], select: tuple[str, ...],
+                 ignore: tuple[str, ...]) -> list[Rule]:
+    """ruff-style prefix selection: `FL1` selects FL101…FL105; ignore wins over select."""
+    def matches(rule: Rule, prefixes: tuple[str, ...]) -> bool:
+        return any(rule.code.startswith(p.upper()) or p.upper() == "ALL" for p in prefixes)
+
+    chosen = [r for r in rules if not select or matches(r, select)]
+    return [r for r in chosen if not matches(r, ignore)]
+
+
+def format_value(value: object) -> str:
+    """A flag value as TOML writes it: true, 3, "blue"."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return str(value)
+
+
+# Every code of DESIGN.md's catalogue, implemented here or not yet: selecting one that is not
+# implemented yet is not an error, so a configuration written today keeps working.
+CATALOGUE = ("FL001", "FL101", "FL102", "FL103", "FL104", "FL105", "FL201", "FL202", "FL203",
+             "FL301", "FL302", "FL401", "FL402", "FL403", "FL404", "FL501")
+
+
+def validate_codes(prefix: str) -> bool:
+    prefix = prefix.upper()
+    return prefix == "ALL" or any(code.startswith(prefix) for code in CATALOGUE)

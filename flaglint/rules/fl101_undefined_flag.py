@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from flaglint.findings import Finding, Severity
+from flaglint.rules import Rule
+
+if TYPE_CHECKING:
+    from flaglint.engine import Project
+
+
+class UndefinedFlag(Rule):
+    """
+    ## What it does
+    Reports a read of a flag key that no registry entry and no definition in code declares.
+
+    ## Why is this bad?
+    An undeclared key has no owner, no type and no expiry: nobody will ever clean it up. It
+    is also how typos hide: `new_chekout` silently reads a flag that does not exist, and the
+    SDK serves its default forever.
+
+    ## Example
+    ```python
+    if client.is_enabled("new_chekout"):  # flags.toml declares new_checkout
+        ...
+    ```
+
+    ## Use instead
+    ```python
+    if client.is_enabled("new_checkout"):
+        ...
+    ```
+
+    ## Fix safety
+    No fix: flaglint cannot know whether the key or the registry is wrong.
+
+    ## Options
+    `registry` names the registry files; `[[tool.flaglint.definitions]]` declares flags that
+    are defined in code. Without any registry or definition this rule does not run.
+    """
+
+    code = "FL101"
+    name = "undefined-flag"
+    severity = Severity.WARNING
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        if not project.has_declarations:
+            return
+        declared = sorted(project.records)
+        for key in project.graph.flags():
+            if key in project.records:
+                continue
+            hint = difflib.get_close_matches(key, declared, n=1, cutoff=0.8)
+            suggestion = f" (did you mean `{hint[0]}`?)" if hint else ""
+            for read in project.graph.reads_of(key):
+                yield self.finding(key, read.path, read.span,
+                                   f"Flag `{key}` is declared in no registry or definition; "
+                                   f"nobody owns it and it never expires{suggestion}")

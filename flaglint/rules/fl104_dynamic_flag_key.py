@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from flaglint.findings import Finding, Severity
+from flaglint.rules import Rule
+
+if TYPE_CHECKING:
+    from flaglint.engine import Project
+
+
+class DynamicFlagKey(Rule):
+    """
+    ## What it does
+    Reports a flag read whose key flaglint cannot resolve to a string: an f-string, a value
+    computed at run time, a variable that is not a module constant.
+
+    ## Why is this bad?
+    A key built at run time cannot be found by search, by review or by flaglint: the flag it
+    reads looks unused, and its code is never reported as dead when the flag is retired.
+
+    ## Example
+    ```python
+    if client.is_enabled(f"checkout_{region}"):
+        ...
+    ```
+
+    ## Use instead
+    ```python
+    if client.is_enabled("checkout_eu" if region == "eu" else "checkout_us"):
+        ...
+    ```
+    or name each key as a literal, a module constant or an Enum member.
+
+    ## Fix safety
+    No fix.
+
+    ## Options
+    Keys resolve through literals, module constants (also imported and re-exported ones),
+    class attributes and Enum members (`Flags.X`, `Flags.X.value`).
+    """
+
+    code = "FL104"
+    name = "dynamic-flag-key"
+    severity = Severity.INFO
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        for read in project.graph.unresolved_reads():
+            yield self.finding(None, read.path, read.span,
+                               f"Flag key `{read.expression}` cannot be resolved statically; "
+                               f"flaglint cannot track this read")

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from flaglint.findings import Finding, Severity
+from flaglint.registry import Status
+from flaglint.rules import Rule, format_value
+
+if TYPE_CHECKING:
+    from flaglint.engine import Project
+
+
+class SettledFlag(Rule):
+    """
+    ## What it does
+    Reports every read of a rolled-out flag (`status = "rolled-out"` in the registry),
+    including each call of a wrapper function that reads it.
+
+    ## Why is this bad?
+    A rolled-out flag serves the same value everywhere: the read is a constant, and the code
+    still branches on it. The branch that never runs is dead code that a later change to the
+    flag service (or a server that missed a deployment) can wake up.
+
+    ## Example
+    ```toml
+    [flags.new_router]
+    status = "rolled-out"
+    value = true
+    ```
+    ```python
+    if client.is_enabled("new_router"):
+        route_smart(order)
+    else:
+        route_legacy(order)
+    ```
+
+    ## Use instead
+    ```python
+    route_smart(order)
+    ```
+    `flaglint clean new_router --value true` does this across the project.
+
+    ## Fix safety
+    No fix from this rule; the dead branches it leaves are FL301 and FL302.
+
+    ## Options
+    None.
+    """
+
+    code = "FL202"
+    name = "settled-flag"
+    severity = Severity.WARNING
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        for key, record in project.records.items():
+            decl = record.decl
+            if decl is None or decl.status is not Status.ROLLED_OUT:
+                continue
+            value = format_value(decl.value)
+            for read in project.graph.reads_of(key):
+                through = f" through `{read.via.rsplit('.', 1)[-1]}`" if read.via else ""
+                yield self.finding(key, read.path, read.span,
+                                   f"Flag `{key}` is rolled out with value `{value}`; this "
+                                   f"read{through} always yields it, so the code still branches "
+                                   f"on a constant")
