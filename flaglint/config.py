@@ -91,11 +91,13 @@ def load_config(path: Path | None, start: Path) -> Config:
         data, lines, _ = tomlsource.load(path)
     except tomlsource.TomlError as error:
         raise ConfigError(error.path, error.line, error.message) from None
-    if path.name == "pyproject.toml" or "tool" in data:
+    tool = data.get("tool")
+    if path.name == "pyproject.toml" or (
+            set(data) == {"tool"} and isinstance(tool, dict) and "flaglint" in tool):
         prefix: tuple[str, ...] = ("tool", "flaglint")
         table = data.get("tool", {}).get("flaglint", {})
     else:
-        prefix = ()
+        prefix = ()  # flaglint.toml holds the settings at the top level, like ruff.toml
         table = data
     return _parse(table, _Where(path, lines, prefix), path.parent)
 
@@ -125,7 +127,8 @@ def _parse(table: dict[str, Any], where: _Where, root: Path) -> Config:
         raise where.error((), f"`{where.name(())}` must be a table")
     for key in table:
         if key not in _KEYS:
-            raise where.error((key,), f"unknown key `{key}` in [{where.name(())}]; expected "
+            section = f"[{where.name(())}]" if where.prefix else where.path.name
+            raise where.error((key,), f"unknown key `{key}` in {section}; expected "
                                       f"one of {', '.join(_KEYS)}")
     kwargs: dict[str, Any] = {"root": root.resolve(), "source": where.path}
     for key in ("registry", "src", "exclude", "tests", "require", "select", "ignore"):

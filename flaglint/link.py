@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flaglint.config import Config
 from flaglint.discover import GlobSet
@@ -115,13 +115,27 @@ class Linker:
                 self.definitions[definition.qualname] = (definition, f.path)
         self.presets = active_presets(config, facts)
         specs = [*config.readers, *(s for name in self.presets for s in PRESETS[name])]
-        self.qualified = {s.call: s for s in reversed(specs) if not s.any_receiver}
+        self.qualified = {s.call: self._with_keywords(s) for s in reversed(specs)
+                          if not s.any_receiver}
         self.by_method: dict[str, ReaderSpec] = {}
         for spec in specs:
             if spec.any_receiver:
                 self.by_method.setdefault(spec.method, spec)
         self.wrappers: dict[str, Wrapper] = {}
         self._chased: dict[str, str] = {}
+
+    def _with_keywords(self, spec: ReaderSpec) -> ReaderSpec:
+        """A reader defined in the project also takes its key and default by keyword."""
+        found = self.definitions.get(spec.call)
+        if found is None:
+            return spec
+        params = found[0].params
+        key_name, default_name = spec.key_name, spec.default_name
+        if key_name is None and spec.key is not None and spec.key < len(params):
+            key_name = params[spec.key]
+        if default_name is None and spec.default is not None and spec.default < len(params):
+            default_name = params[spec.default]
+        return replace(spec, key_name=key_name, default_name=default_name)
 
     # -- names -----------------------------------------------------------------------------
 

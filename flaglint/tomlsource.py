@@ -67,7 +67,8 @@ def key_lines(text: str) -> dict[KeyPath, int]:
                 table = (*path, index)
             else:
                 table = _with_array_indexes(path, array_counts)
-            lines.setdefault(table, number)
+            for end in range(1, len(table) + 1):
+                lines.setdefault(table[:end], number)
             continue
         key = _KEY_LINE.match(line)
         if key:

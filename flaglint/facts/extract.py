@@ -6,6 +6,7 @@ they cost ~70% of a pass), which is enough for how flags are read in practice.
 
 from __future__ import annotations
 
+import ast
 import io
 import logging
 import tokenize
@@ -41,19 +42,15 @@ def extract(data: bytes, path: str, module: str, is_package: bool) -> FileFacts:
     try:
         text = decode_source(data)
     except (SyntaxError, UnicodeDecodeError, LookupError) as error:
-        reason = error.msg if isinstance(error, SyntaxError) else str(error)
-        lines = data.count(b"\n") + 1
-        return FileFacts(path, module, is_package, lines,
-                         error=ParseError(f"cannot decode: {reason}", 1, 1))
+        return FileFacts(path, module, is_package, data.count(b"\n") + 1,
+                         error=_decode_error(data, error))
     lines = count_lines(text)
     suppressions = Suppressions.scan(text)
     try:
         tree = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
-        message = error.message.strip().splitlines()[0] if error.message else "syntax error"
         return FileFacts(path, module, is_package, lines, suppressions=suppressions,
-                         error=ParseError(f"cannot parse: {message}", error.raw_line,
-                                          error.raw_column + 1))
+                         error=_syntax_error(text, path, error))
     except (RecursionError, MemoryError, ValueError) as error:
         return FileFacts(path, module, is_package, lines, suppressions=suppressions,
                          error=ParseError(f"cannot parse: {type(error).__name__}", 1, 1))
@@ -71,6 +68,37 @@ def extract(data: bytes, path: str, module: str, is_package: bool) -> FileFacts:
         definitions=tuple(collector.definitions), calls=tuple(collector.calls),
         suppressions=suppressions,
     )
+
+
+def _decode_error(data: bytes, error: Exception) -> ParseError:
+    if isinstance(error, LookupError):
+        return ParseError(f"cannot decode: {error}", 1, 1)
+    encoding = error.encoding if isinstance(error, UnicodeDecodeError) else "utf-8"
+    try:
+        data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as bad:
+        start = bad.start if isinstance(bad, UnicodeDecodeError) else 0
+        line = data.count(b"\n", 0, start) + 1
+        column = start - (data.rfind(b"\n", 0, start) + 1) + 1
+        return ParseError(f"cannot decode: byte 0x{data[start]:02x} is not valid {encoding} "
+                          f"(declare the file's encoding with a `# -*- coding: NAME -*-` line)",
+                          line, column)
+    reason = error.msg if isinstance(error, SyntaxError) else str(error)
+    return ParseError(f"cannot decode: {reason}", 1, 1)
+
+
+def _syntax_error(text: str, path: str, error: cst.ParserSyntaxError) -> ParseError:
+    """Python's own message and position, which are more precise than libcst's."""
+    try:
+        compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as python:
+        line = python.lineno or 1
+        return ParseError(f"cannot parse: {python.msg}", line, python.offset or 1)
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    reason = error.message.strip().splitlines()[0] if error.message else "syntax error"
+    return ParseError(f"cannot parse: valid Python that libcst cannot read ({reason})",
+                      error.raw_line, error.raw_column + 1)
 
 
 def _dotted(node: cst.BaseExpression) -> list[str] | None:

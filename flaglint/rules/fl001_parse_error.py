@@ -48,5 +48,6 @@ class ParseErrorRule(Rule):
             if facts.error is not None:
                 error = facts.error
                 span = Span(error.line, error.column, error.line, error.column)
+                message = error.message[:1].upper() + error.message[1:]
                 yield self.finding(None, facts.path, span,
-                                   f"File {error.message}; its flag reads are not checked")
+                                   f"{message}; its flag reads are not checked")

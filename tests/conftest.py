@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from flaglint.config import find_config, load_config
+from flaglint.engine import Options, Project, analyze, run
+from flaglint.findings import Finding
+from flaglint.rules import all_rules, select_rules
+
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory,
+                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FLAGLINT_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+def analyze_tree(root: Path, today: dt.date = TODAY) -> Project:
+    config = load_config(find_config(root), root)
+    return analyze(config, None, Options(today, jobs=1, use_cache=False))
+
+
+def lint_tree(root: Path, select: tuple[str, ...] = (), today: dt.date = TODAY) -> list[Finding]:
+    project = analyze_tree(root, today)
+    rules = select_rules(all_rules(), select, ())
+    return run(project, rules).findings
+
+
+LintFn = Callable[..., list[tuple[str, str, int, int, str]]]
+
+
+@pytest.fixture
+def lint(tmp_path: Path) -> LintFn:
+    """lint(files, select=...) -> [(code, path, line, column, message)]"""
+
+    def go(files: dict[str, str], select: tuple[str, ...] = (),
+           today: dt.date = TODAY) -> list[tuple[str, str, int, int, str]]:
+        write_tree(tmp_path, files)
+        return [(f.code, f.path, f.span.line, f.span.column, f.message)
+                for f in lint_tree(tmp_path, select, today)]
+
+    return go
+
+
+def git(root: Path, *args: str, date: str | None = None) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
+           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_SYSTEM": os.devnull}
+    if date is not None:
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = f"{date}T12:00:00+00:00"
+    result = subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, text=True,
+                            check=True)
+    return result.stdout
+
+
+def commit_all(root: Path, message: str, date: str) -> None:
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message, date=date)

@@ -1,0 +1,182 @@
+"""`flaglint check` and `flaglint rule` as a user runs them: output, exit codes, options."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from flaglint.cli import main
+
+from .conftest import write_tree
+
+PROJECT = {
+    "pyproject.toml": '[tool.flaglint]\npresets = ["unleash"]\n',
+    "flags.toml": """
+        [flags.used]
+        owner = "a"
+        type = "kill-switch"
+
+        [flags.settled]
+        owner = "a"
+        type = "kill-switch"
+        status = "rolled-out"
+        value = false
+    """,
+    "app/__init__.py": "",
+    "app/main.py": """
+        if client.is_enabled("used"):
+            pass
+        if client.is_enabled("settled"):
+            pass
+        if client.is_enabled("typo"):
+            pass
+    """,
+}
+
+
+def check(tmp_path, capsys, *args, files=PROJECT):
+    write_tree(tmp_path, files)
+    code = main(["check", str(tmp_path), "--no-cache", "--today", "2026-11-23", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_text_output_is_one_line_a_finding_then_a_summary(tmp_path, capsys):
+    code, out, err = check(tmp_path, capsys)
+    assert code == 1
+    assert err == ""
+    assert out.splitlines() == [
+        "app/main.py:3:4: FL202 [settled] Flag `settled` is rolled out with value `false`; this "
+        "read always yields it, so the code still branches on a constant",
+        "app/main.py:5:4: FL101 [typo] Flag `typo` is declared in no registry or definition; "
+        "nobody owns it and it never expires",
+        "Found 2 findings (2 warnings) in 2 files, 2 flags.",
+    ]
+
+
+def test_json_output_follows_the_design(tmp_path, capsys):
+    code, out, _ = check(tmp_path, capsys, "--format", "json")
+    assert code == 1
+    document = json.loads(out)
+    assert document["version"] == 1
+    assert document["summary"] == {"files": 2, "flags": 2, "findings": 2}
+    assert document["findings"][0] == {
+        "code": "FL202", "rule": "settled-flag", "severity": "warning", "flag": "settled",
+        "path": "app/main.py", "line": 3, "column": 4, "end_line": 3, "end_column": 32,
+        "message": "Flag `settled` is rolled out with value `false`; this read always yields "
+                   "it, so the code still branches on a constant",
+        "fix": None,
+    }
+
+
+def test_select_ignore_and_exit_zero(tmp_path, capsys):
+    code, out, _ = check(tmp_path, capsys, "--select", "FL2")
+    assert code == 1 and out.count("FL202") == 1 and "FL101" not in out
+    code, out, _ = check(tmp_path, capsys, "--ignore", "FL101,FL202")
+    assert code == 0 and out == "All checks passed (2 files, 2 flags).\n"
+    code, out, _ = check(tmp_path, capsys, "--exit-zero")
+    assert code == 0 and "Found 2 findings" in out
+
+
+def test_config_select_and_ignore(tmp_path, capsys):
+    files = {**PROJECT, "pyproject.toml": PROJECT["pyproject.toml"] + 'ignore = ["FL101"]\n'}
+    code, out, _ = check(tmp_path, capsys, files=files)
+    assert code == 1 and "FL101" not in out and "FL202" in out
+
+
+def test_inline_suppressions_and_statistics(tmp_path, capsys):
+    files = {**PROJECT, "app/main.py": """
+        if client.is_enabled("used"):  # flaglint: ignore[FL101]
+            pass
+        if client.is_enabled("settled"):  # flaglint: ignore[FL202]
+            pass
+        if client.is_enabled("typo"):  # flaglint: ignore
+            pass
+    """}
+    code, out, _ = check(tmp_path, capsys, files=files)
+    assert code == 0 and out == "All checks passed (2 files, 2 flags).\n"
+    files["app/main.py"] = files["app/main.py"].replace("ignore[FL202]", "ignore[FL104]")
+    code, out, _ = check(tmp_path, capsys, "--statistics", files=files)
+    assert code == 1
+    assert out.splitlines() == [
+        "1  FL202  settled-flag",
+        "app/main.py:1: unused suppression `# flaglint: ignore[FL101]`",
+        "app/main.py:3: unused suppression `# flaglint: ignore[FL104]`",
+        "Found 1 finding (1 warning) in 2 files, 2 flags.",
+    ]
+
+
+def test_suppression_in_the_registry(tmp_path, capsys):
+    files = {**PROJECT, "flags.toml": PROJECT["flags.toml"] + """
+        [flags.spare]  # flaglint: ignore[FL102]
+        owner = "a"
+        type = "kill-switch"
+    """}
+    code, out, _ = check(tmp_path, capsys, "--select", "FL102", files=files)
+    assert code == 0, out
+
+
+def test_check_never_writes_into_the_project(tmp_path, capsys):
+    write_tree(tmp_path, PROJECT)
+    before = sorted((p.relative_to(tmp_path), p.stat().st_mtime_ns)
+                    for p in tmp_path.rglob("*"))
+    assert main(["check", str(tmp_path), "--today", "2026-11-23"]) == 1  # with the cache on
+    assert main(["check", str(tmp_path), "--today", "2026-11-23"]) == 1  # and warm
+    after = sorted((p.relative_to(tmp_path), p.stat().st_mtime_ns) for p in tmp_path.rglob("*"))
+    assert before == after
+    capsys.readouterr()
+
+
+def test_warm_cache_gives_the_same_findings(tmp_path, capsys):
+    write_tree(tmp_path, PROJECT)
+    main(["check", str(tmp_path), "--format", "json", "--today", "2026-11-23"])
+    cold = capsys.readouterr().out
+    main(["check", str(tmp_path), "--format", "json", "--today", "2026-11-23", "--jobs", "2"])
+    assert capsys.readouterr().out == cold
+
+
+def test_output_file(tmp_path, capsys):
+    write_tree(tmp_path, PROJECT)
+    report = tmp_path.parent / f"{tmp_path.name}-report.json"
+    code = main(["check", str(tmp_path), "--no-cache", "--format", "json", "--output",
+                 str(report)])
+    assert code == 1
+    assert capsys.readouterr().out == ""
+    assert json.loads(report.read_text())["summary"]["findings"] == 2
+
+
+def test_rule_command_prints_the_documentation(capsys):
+    assert main(["rule", "FL102"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# FL102 unused-flag\n\n## What it does\nReports a declared flag")
+    assert main(["rule"]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert listing[0] == "FL001  parse-error            error"
+    assert main(["rule", "FL999"]) == 2
+    assert capsys.readouterr().err == ("flaglint: error: unknown rule 'FL999'; `flaglint rule` "
+                                       "lists them\n")
+
+
+def test_console_script_runs_as_a_module(tmp_path):
+    write_tree(tmp_path, PROJECT)
+    result = subprocess.run([sys.executable, "-m", "flaglint", "check", str(tmp_path),
+                             "--no-cache", "--select", "FL101"], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stdout.startswith("app/main.py:5:4: FL101 [typo]")
+
+
+def test_missing_path_is_a_usage_error(tmp_path, capsys):
+    code = main(["check", str(tmp_path / "nope")])
+    assert code == 2
+    assert capsys.readouterr().err.endswith("nope: no such file or folder\n")
+
+
+def test_graph_export(tmp_path, capsys):
+    write_tree(tmp_path, PROJECT)
+    assert main(["graph", str(tmp_path), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    nodes = {node["id"] for node in data["nodes"]}
+    assert {"flag:used", "flag:settled", "flag:typo", "file:flags.toml"} <= nodes
+    assert main(["graph", str(tmp_path), "--format", "dot"]) == 0
+    assert '"app.main" -> "flag:typo"' in capsys.readouterr().out.replace("symbol:", "")

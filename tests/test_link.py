@@ -1,0 +1,261 @@
+"""How calls become flag reads: presets, project readers, constants, enums, wrappers."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from flaglint.facts.extract import extract
+from flaglint.link import FlagRead
+
+from .conftest import analyze_tree, write_tree
+
+
+def reads(tmp_path, files) -> list[tuple[str | None, str, int, int]]:
+    write_tree(tmp_path, files)
+    project = analyze_tree(tmp_path)
+    found: list[FlagRead] = [*project.graph.reads(), *project.graph.unresolved_reads()]
+    return sorted((r.key, r.path, r.span.line, r.span.column) for r in found)
+
+
+CONFIG = """
+[tool.flaglint]
+presets = ["unleash"]
+
+[[tool.flaglint.readers]]
+call = "app.flags.is_on"
+key = 0
+default = "default"
+"""
+
+
+def test_qualified_reader_through_every_import_form(tmp_path):
+    assert reads(tmp_path, {
+        "pyproject.toml": CONFIG,
+        "app/__init__.py": "",
+        "app/flags.py": "def is_on(key, default=False): ...\n",
+        "app/a.py": "from app import flags\nflags.is_on('a')\n",
+        "app/b.py": "import app.flags\napp.flags.is_on('b')\n",
+        "app/c.py": "import app.flags as f\nf.is_on('c')\n",
+        "app/d.py": "from app.flags import is_on as on\non('d')\n",
+        "app/e.py": "from .flags import is_on\nis_on('e')\n",
+        "app/f.py": "from . import flags\nflags.is_on(default=True, key='f')\n",
+        "app/g.py": "is_on('not imported: no read')\nother.flags.is_on('nor this')\n",
+    }) == [("a", "app/a.py", 2, 1), ("b", "app/b.py", 2, 1), ("c", "app/c.py", 2, 1),
+           ("d", "app/d.py", 2, 1), ("e", "app/e.py", 2, 1), ("f", "app/f.py", 2, 1)]
+
+
+def test_keys_from_constants_enums_and_class_attributes(tmp_path):
+    assert reads(tmp_path, {
+        "pyproject.toml": CONFIG,
+        "app/__init__.py": "from .keys import EXPORTED\n",
+        "app/keys.py": """
+            import enum
+            LOCAL = "local_key"
+            EXPORTED = "exported_key"
+            ALIAS = LOCAL
+            class Flags(enum.Enum):
+                NEW = "enum_key"
+            class Names:
+                OLD = "class_key"
+        """,
+        "app/use.py": """
+            from app import EXPORTED
+            from app.keys import Flags, Names, ALIAS
+            from app import keys
+            import app.keys as k
+            from .keys import LOCAL as renamed
+            HERE = "here_key"
+
+            client.is_enabled(EXPORTED)
+            client.is_enabled(Flags.NEW)
+            client.is_enabled(Flags.NEW.value)
+            client.is_enabled(Names.OLD)
+            client.is_enabled(ALIAS)
+            client.is_enabled(keys.LOCAL)
+            client.is_enabled(k.Flags.NEW.value)
+            client.is_enabled(renamed)
+            client.is_enabled(HERE)
+            client.is_enabled(feature_name="keyword_key")
+        """,
+    }) == [("class_key", "app/use.py", 11, 1), ("enum_key", "app/use.py", 9, 1),
+           ("enum_key", "app/use.py", 10, 1), ("enum_key", "app/use.py", 14, 1),
+           ("exported_key", "app/use.py", 8, 1), ("here_key", "app/use.py", 16, 1),
+           ("keyword_key", "app/use.py", 17, 1), ("local_key", "app/use.py", 12, 1),
+           ("local_key", "app/use.py", 13, 1), ("local_key", "app/use.py", 15, 1)]
+
+
+def test_wrappers_across_modules_and_of_wrappers(tmp_path):
+    files = {
+        "pyproject.toml": CONFIG,
+        "app/__init__.py": "from .flags import checkout_on\n",
+        "app/flags.py": """
+            def checkout_on(user):
+                return client.is_enabled("new_checkout", user)
+
+            def flag(name, default=False):
+                return client.is_enabled(name)
+
+            class Flags:
+                def enabled(self, name):
+                    return flag(name)
+
+                def beta(self):
+                    return self.enabled("beta")
+        """,
+        "app/views.py": """
+            from app import checkout_on
+            from app.flags import flag
+            import app.flags
+
+            def view(user, flags):
+                if checkout_on(user):
+                    pass
+                if flag("param_key"):
+                    pass
+                if app.flags.checkout_on(user):
+                    pass
+        """,
+    }
+    assert reads(tmp_path, files) == [
+        ("beta", "app/flags.py", 12, 16),
+        ("new_checkout", "app/flags.py", 2, 12),
+        ("new_checkout", "app/views.py", 6, 8),
+        ("new_checkout", "app/views.py", 10, 8),
+        ("param_key", "app/views.py", 8, 8),
+    ]
+    project = analyze_tree(tmp_path)
+    via = {(r.path, r.span.line): r.via for r in project.graph.reads()}
+    assert via[("app/views.py", 6)] == "app.flags.checkout_on"
+    assert via[("app/flags.py", 2)] is None
+
+
+def test_waffle_decorators_negation_and_keyword_keys(tmp_path):
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = ["django-waffle"]\n',
+        "views.py": """
+            from waffle.decorators import waffle_flag, waffle_switch
+            from waffle import flag_is_active
+
+            @waffle_flag("!old_checkout")
+            def legacy(request):
+                return flag_is_active(request, "new_checkout")
+
+            @waffle_switch(switch_name="maintenance")
+            def status(request):
+                return flag_is_active(request, flag_name="kw_flag")
+        """,
+    })
+    project = analyze_tree(tmp_path)
+    got = sorted((r.key, r.span.line, r.span.column, r.negated) for r in project.graph.reads())
+    assert got == [("kw_flag", 10, 12, False), ("maintenance", 8, 1, False),
+                   ("new_checkout", 6, 12, False), ("old_checkout", 4, 1, True)]
+
+
+@pytest.mark.parametrize(("preset", "line", "key"), [
+    ("openfeature", 'client.get_boolean_value("k", False)', "k"),
+    ("openfeature", 'client.get_string_details("k", "a")', "k"),
+    ("launchdarkly", 'ld.variation("k", ctx, False)', "k"),
+    ("launchdarkly", 'ld.variation_detail("k", ctx, False)', "k"),
+    ("unleash", 'unleash.get_variant("k")', "k"),
+    ("flagsmith", 'flags.is_feature_enabled("k")', "k"),
+    ("flagsmith", 'flags.get_feature_value("k")', "k"),
+    ("flagsmith", 'flags.get_flag("k")', "k"),
+    ("django-waffle", 'waffle.switch_is_active("k")', "k"),
+    ("django-waffle", 'waffle.sample_is_active("k")', "k"),
+    ("django-waffle", 'waffle.flag_is_active(request, "k")', "k"),
+    ("posthog", 'posthog.feature_enabled("k", "user-1")', "k"),
+    ("posthog", 'posthog.get_feature_flag("k", "user-1")', "k"),
+    ("growthbook", 'gb.is_on("k")', "k"),
+    ("growthbook", 'gb.is_off("k")', "k"),
+    ("growthbook", 'gb.get_feature_value("k", 3)', "k"),
+    ("configcat", 'cc.get_value("k", False)', "k"),
+    ("statsig", 'statsig.check_gate(user, "k")', "k"),
+    ("statsig", 'statsig.get_experiment(user, "k")', "k"),
+    ("split", 'split.get_treatment("user-1", "k")', "k"),
+])
+def test_every_preset_call_shape(tmp_path, preset, line, key):
+    got = reads(tmp_path, {
+        "pyproject.toml": f'[tool.flaglint]\npresets = ["{preset}"]\n',
+        "app.py": line + "\n",
+    })
+    assert got == [(key, "app.py", 1, 1)]
+
+
+def test_a_preset_not_selected_reads_nothing(tmp_path):
+    assert reads(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n',
+        "app.py": 'client.is_enabled("k")\ncc.get_value("k", False)\n',
+    }) == []
+
+
+def test_default_presets_follow_the_sdk_imports(tmp_path):
+    assert reads(tmp_path, {
+        "app/__init__.py": "",
+        "app/flags.py": "import ldclient\nclient = ldclient.get()\n",
+        "app/use.py": ('from app.flags import client\nclient.variation("k", u, False)\n'
+                       'cache.get_value("not a flag", 1)\n'),
+    }) == [("k", "app/use.py", 2, 1)]
+
+
+def test_any_receiver_project_reader_and_default_position(tmp_path):
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n[[tool.flaglint.readers]]\n'
+                          'call = "*.flag_on"\nkey = "name"\ndefault = 1\n',
+        "app.py": 'features.flag_on(name="k")\nx.y.flag_on(0, True, name="k")\nflag_on("no")\n',
+    })
+    project = analyze_tree(tmp_path)
+    got = sorted((r.key, r.span.line, r.default.text if r.default else None)
+                 for r in project.graph.reads())
+    assert got == [("k", 1, None), ("k", 2, "True")]
+
+
+def test_definitions_in_code_by_call_and_by_class(tmp_path):
+    write_tree(tmp_path, {
+        "pyproject.toml": """
+            [tool.flaglint]
+            presets = []
+            registry = []
+
+            [[tool.flaglint.definitions]]
+            call = "sentry.features.manager.add"
+            key = 0
+
+            [[tool.flaglint.definitions]]
+            class = "app.feature_flags.FeatureFlag"
+        """,
+        "app/__init__.py": "",
+        "app/feature_flags.py": """
+            import enum
+            class FeatureFlag(enum.Enum):
+                NEW_UI = "new-ui"
+                LIMIT = 3
+        """,
+        "app/features.py": """
+            from sentry import features
+            features.manager.add("org:new-search", OrganizationFeature)
+        """,
+    })
+    project = analyze_tree(tmp_path)
+    got = sorted((d.key, d.path, d.span.line) for d in project.linked.definitions)
+    assert got == [("new-ui", "app/feature_flags.py", 3),
+                   ("org:new-search", "app/features.py", 2)]
+    assert sorted(project.records) == ["new-ui", "org:new-search"]
+
+
+def test_facts_pickle_and_hold_no_cst_nodes():
+    facts = extract(b'from a import K\ndef f():\n    return c.is_enabled(K)\n', "m.py", "m",
+                    False)
+    again = pickle.loads(pickle.dumps(facts))
+    assert again == facts
+    assert again.calls[0].callee == "c.is_enabled"
+    assert again.calls[0].args[0].value.text == "a.K"
+
+
+def test_bom_and_coding_declarations_are_honoured():
+    bom = extract(b'\xef\xbb\xbfc.is_enabled("bom")\n', "b.py", "b", False)
+    assert bom.error is None and bom.calls[0].args[0].value.text == "bom"
+    latin = extract('# -*- coding: latin-1 -*-\nc.is_enabled("caf\xe9")\n'.encode("latin-1"),
+                    "l.py", "l", False)
+    assert latin.error is None and latin.calls[0].args[0].value.text == "caf\xe9"

@@ -1,0 +1,145 @@
+"""FL102, FL103, FL201: rules about declarations, pointing at the `[flags.KEY]` line."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+PYPROJECT = """
+[tool.flaglint]
+presets = ["unleash"]
+"""
+
+
+def test_unused_flag_is_reported_at_its_header(lint):
+    found = lint({
+        "pyproject.toml": PYPROJECT,
+        "flags.toml": """
+            [flags.used]
+            owner = "a"
+            type = "kill-switch"
+
+            [flags.unused]
+            owner = "a"
+            type = "kill-switch"
+        """,
+        "app.py": 'client.is_enabled("used")\n',
+    }, select=("FL102",))
+    assert found == [("FL102", "flags.toml", 5, 1,
+                      "Flag `unused` is declared but no code reads it; delete it or mark it "
+                      "retired so the key is never reused")]
+
+
+def test_reads_only_in_tests_do_not_keep_a_flag_alive(lint):
+    found = lint({
+        "pyproject.toml": PYPROJECT,
+        "flags.toml": '[flags.beta]\nowner = "a"\ntype = "kill-switch"\n',
+        "tests/test_app.py": 'client.is_enabled("beta")\n',
+        "app/test_views.py": 'client.is_enabled("beta")\n',
+    }, select=("FL102",))
+    assert found == [("FL102", "flags.toml", 1, 1,
+                      "Flag `beta` is read only in tests; production code never reads it, so "
+                      "delete it or mark it retired")]
+
+
+def test_tombstones_are_never_unused_and_need_no_metadata(lint):
+    found = lint({
+        "pyproject.toml": PYPROJECT,
+        "flags.toml": '[flags.power_peg]\nstatus = "retired"\nretired = 2003-06-01\n',
+        "app.py": "",
+    }, select=("FL102", "FL103"))
+    assert found == []
+
+
+def test_missing_metadata_names_every_missing_field(lint):
+    found = lint({
+        "pyproject.toml": PYPROJECT + 'require = ["owner", "type", "expires"]\n',
+        "flags.toml": """
+            [flags.complete]
+            owner = "a"
+            type = "release"
+            expires = 2027-01-01
+
+            [flags.bare]
+            description = "no owner, no type"
+
+            [flags.half]
+            owner = "a"
+            type = "release"
+        """,
+        "app.py": 'client.is_enabled("complete"); client.is_enabled("bare")\n'
+                  'client.is_enabled("half")\n',
+    }, select=("FL103",))
+    assert found == [
+        ("FL103", "flags.toml", 6, 1, "Flag `bare` has no `owner`, `type`, `expires`; without "
+                                      "them nobody knows who removes the flag or when"),
+        ("FL103", "flags.toml", 9, 1, "Flag `half` has no `expires`; without it nobody knows "
+                                      "who removes the flag or when"),
+    ]
+
+
+EXPIRY_FLAGS = """
+[flags.explicit]
+owner = "a"
+type = "kill-switch"
+expires = 2026-11-01
+
+[flags.by_type]
+owner = "a"
+type = "release"
+created = 2026-01-10
+
+[flags.young]
+owner = "a"
+type = "release"
+created = 2026-11-01
+
+[flags.switch]
+owner = "a"
+type = "kill-switch"
+created = 2020-01-01
+
+[flags.done]
+owner = "a"
+type = "release"
+created = 2020-01-01
+status = "rolled-out"
+value = true
+
+[flags.operational_one]
+owner = "a"
+type = "operational"
+created = 2026-11-01
+"""
+
+READ_ALL = "\n".join(f'client.is_enabled("{k}")' for k in (
+    "explicit", "by_type", "young", "switch", "done", "operational_one")) + "\n"
+
+
+def test_expired_flags_by_date_and_by_type_lifetime(lint):
+    found = lint({"pyproject.toml": PYPROJECT, "flags.toml": EXPIRY_FLAGS, "app.py": READ_ALL},
+                 select=("FL201",))
+    assert found == [
+        ("FL201", "flags.toml", 1, 1,
+         "Flag `explicit` expired on 2026-11-01, 22 days ago (its `expires` date); roll it out "
+         "and remove it, or set a later `expires`"),
+        ("FL201", "flags.toml", 6, 1,
+         "Flag `by_type` expired on 2026-02-19, 277 days ago (a release flag lives 40 days; "
+         "created 2026-01-10); roll it out and remove it, or set a later `expires`"),
+        ("FL201", "flags.toml", 28, 1,
+         "Flag `operational_one` expired on 2026-11-08, 15 days ago (an operational flag lives "
+         "7 days; created 2026-11-01); roll it out and remove it, or set a later `expires`"),
+    ]
+
+
+def test_lifetimes_are_configurable_and_today_decides(lint):
+    config = PYPROJECT + "[tool.flaglint.lifetimes]\noperational = 30\n"
+    found = lint({"pyproject.toml": config, "flags.toml": EXPIRY_FLAGS, "app.py": READ_ALL},
+                 select=("FL201",), today=dt.date(2026, 11, 2))
+    assert [(code, line) for code, _, line, _, _ in found] == [("FL201", 1), ("FL201", 6)]
+    assert found[0][4].startswith("Flag `explicit` expired on 2026-11-01, 1 day ago")
+
+
+def test_the_day_of_expiry_is_not_yet_expired(lint):
+    found = lint({"pyproject.toml": PYPROJECT, "flags.toml": EXPIRY_FLAGS, "app.py": READ_ALL},
+                 select=("FL201",), today=dt.date(2026, 11, 1))
+    assert [line for _, _, line, _, _ in found] == [6]
