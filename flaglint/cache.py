@@ -19,7 +19,7 @@ from flaglint.facts import FileFacts
 log = logging.getLogger(__name__)
 
 # Bump when FileFacts or extraction change meaning: old entries are then ignored.
-FACTS_VERSION = "3"
+FACTS_VERSION = "5"
 
 
 def cache_dir() -> Path:
@@ -41,7 +41,8 @@ class FactsCache:
         self.enabled = enabled
         name = hashlib.blake2b(str(root).encode(), digest_size=12).hexdigest()
         self.path = cache_dir() / f"facts-{name}.pickle"
-        self._entries: dict[str, tuple[str, FileFacts]] = {}
+        # path -> (content key, facts, digests of the needle sets the file did not match)
+        self._entries: dict[str, tuple[str, FileFacts, frozenset[str]]] = {}
         self._dirty = False
         if enabled:
             self._load()
@@ -66,7 +67,18 @@ class FactsCache:
 
     def put(self, path: str, key: str, facts: FileFacts) -> None:
         if self.enabled:
-            self._entries[path] = (key, facts)
+            self._entries[path] = (key, facts, frozenset())
+            self._dirty = True
+
+    def missed(self, path: str, key: str, needles: str) -> bool:
+        """Did this content already fail to match the needle set with this digest?"""
+        entry = self._entries.get(path)
+        return entry is not None and entry[0] == key and needles in entry[2]
+
+    def remember_miss(self, path: str, key: str, needles: str) -> None:
+        entry = self._entries.get(path)
+        if self.enabled and entry is not None and entry[0] == key:
+            self._entries[path] = (key, entry[1], entry[2] | {needles})
             self._dirty = True
 
     def save(self, keep: set[str]) -> None:

@@ -134,7 +134,7 @@ def _check(args: argparse.Namespace) -> int:
         print("flaglint: note: no registry (flags.toml) and no definitions configured, so "
               "FL101 and FL102 cannot tell declared flags from undeclared ones", file=sys.stderr)
     outcome = run(project, rules)
-    report = Report(outcome.findings, len(project.files), len(project.records),
+    report = Report(outcome.findings, len(project.files), len(project.graph.flags()),
                     tuple(outcome.unused_suppressions))
     _emit(report, args)
     if outcome.findings and not args.exit_zero:

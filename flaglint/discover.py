@@ -93,11 +93,14 @@ def _git_files(directory: Path) -> list[Path] | None:
 
 
 def _walk(directory: Path, excluded: GlobSet, root: Path) -> list[Path]:
+    # Plain strings, not Path objects: a large tree has thousands of folders.
+    prefix = str(root) + os.sep
     found = []
     for folder, dirs, files in os.walk(directory):
-        base = Path(folder)
-        dirs[:] = sorted(d for d in dirs if not excluded.match(relative(base / d, root)))
-        found.extend(base / name for name in sorted(files) if name.endswith(".py"))
+        rel = folder[len(prefix):].replace(os.sep, "/") + "/" if folder.startswith(prefix) \
+            else ""
+        dirs[:] = sorted(d for d in dirs if not excluded.match(rel + d))
+        found.extend(Path(folder, name) for name in sorted(files) if name.endswith(".py"))
     return found
 
 

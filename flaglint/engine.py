@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import os
+import re
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -15,10 +17,9 @@ from flaglint.cache import FactsCache, digest
 from flaglint.config import Config
 from flaglint.discover import SourceFile, discover
 from flaglint.facts import FileFacts, ParseError
-from flaglint.facts.extract import extract
 from flaglint.findings import Finding, Span
 from flaglint.graph import FlagGraph
-from flaglint.link import CodeDefinition, Linked, Linker
+from flaglint.link import CodeDefinition, Linked, Linker, reader_names
 from flaglint.registry import FlagDecl, Registry, Status, load_registry
 from flaglint.suppressions import Suppression
 
@@ -80,48 +81,132 @@ class Options:
     use_cache: bool = True
 
 
-def _extract_one(item: tuple[bytes, str, str, bool]) -> FileFacts:
-    return extract(*item)
+def _extract_one(item: tuple[bytes, str, str, bool, bool]) -> FileFacts:
+    # Imported here: libcst costs ~0.2 s to import, which a run on a warm cache never pays.
+    from flaglint.facts.extract import extract, extract_light
+
+    data, path, module, is_package, full = item
+    return extract(data, path, module, is_package) if full else \
+        extract_light(data, path, module, is_package)
 
 
-def collect_facts(sources: Sequence[SourceFile], root: Path, options: Options) -> list[FileFacts]:
-    cache = FactsCache(root, options.use_cache)
-    results: dict[str, FileFacts] = {}
-    todo: list[tuple[bytes, str, str, bool]] = []
-    keys: dict[str, str] = {}
-    for source in sources:
-        try:
-            data = source.path.read_bytes()
-        except OSError as error:
-            results[source.rel] = FileFacts(source.rel, source.module, source.is_package, 0,
-                                            error=ParseError(f"cannot read: {error.strerror}",
-                                                             1, 1))
-            continue
-        key = digest(data, source.module, source.is_package)
-        keys[source.rel] = key
-        cached = cache.get(source.rel, key)
-        if cached is not None:
-            results[source.rel] = cached
+class _Needles:
+    """Does a file mention one of these names as a whole word?"""
+
+    def __init__(self, names: set[str]) -> None:
+        self.words = [n.encode() for n in sorted(names) if n]
+        self.digest = hashlib.blake2b(b"\0".join(self.words), digest_size=12).hexdigest()
+        alternatives = b"|".join(re.escape(w) for w in self.words)
+        self.regex = re.compile(rb"\b(?:" + (alternatives or rb"(?!x)x") + rb")\b")
+
+    def search(self, blob: bytes) -> bool:
+        # A substring test is a fast memmem in C; the regex only confirms word boundaries.
+        return any(word in blob for word in self.words) and self.regex.search(blob) is not None
+
+
+class _Extraction:
+    """Facts for every file, parsed with libcst only where the text prefilter says so.
+
+    A file is parsed when it mentions a reader or definition call by name, then (to a
+    fixpoint) when it mentions a wrapper the linker found, or is a module that a key or a
+    re-export resolves through. Every other file gets light facts from a cheap compile."""
+
+    def __init__(self, sources: Sequence[SourceFile], config: Config, options: Options) -> None:
+        self.sources = sources
+        self.config = config
+        self.jobs = options.jobs or os.cpu_count() or 1
+        self.cache = FactsCache(config.root, options.use_cache)
+        self.blobs: dict[str, bytes] = {}
+        self.keys: dict[str, str] = {}
+        self.facts: dict[str, FileFacts] = {}
+        self.by_module = {s.module: s for s in reversed(sources)}
+        self.parsed_lines = 0
+
+    def run(self) -> tuple[list[FileFacts], Linked]:
+        for source in self.sources:
+            try:
+                data = source.path.read_bytes()
+            except OSError as error:
+                self.facts[source.rel] = FileFacts(
+                    source.rel, source.module, source.is_package, 0,
+                    error=ParseError(f"cannot read: {error.strerror}", 1, 1))
+                continue
+            self.blobs[source.rel] = data
+            self.keys[source.rel] = digest(data, source.module, source.is_package)
+        names = reader_names(self.config)
+        wanted = {prefix for spec in self.config.definitions if spec.class_
+                  for prefix in _prefixes(spec.class_)}
+        first = _Needles(names)
+        self._extract(self._choose(first, wanted), all_files=True)
+        for rel, facts in self.facts.items():
+            if not facts.complete and rel in self.keys:
+                self.cache.remember_miss(rel, self.keys[rel], first.digest)
+        while True:
+            linker = Linker(self._ordered(), self.config)
+            linked = linker.link()
+            names |= {q.rsplit(".", 1)[-1] for q in linked.wrappers}
+            wanted = {p for name in linker.missing for p in _prefixes(name)}
+            todo = self._choose(_Needles(names), wanted)
+            if not todo:
+                break
+            self._extract(todo, all_files=False)
+        self.cache.save(set(self.keys))
+        return self._ordered(), linked
+
+    def _ordered(self) -> list[FileFacts]:
+        return [self.facts[s.rel] for s in self.sources if s.rel in self.facts]
+
+    def _choose(self, needles: _Needles, modules: set[str]) -> set[str]:
+        chosen = set()
+        for source in self.sources:
+            facts = self.facts.get(source.rel)
+            if source.rel not in self.blobs or (facts is not None and facts.complete):
+                continue
+            if source.module in modules:
+                chosen.add(source.rel)
+                continue
+            key = self.keys[source.rel]
+            if self.cache.missed(source.rel, key, needles.digest):
+                continue
+            if needles.search(self.blobs[source.rel]):
+                chosen.add(source.rel)
+            elif facts is not None:
+                self.cache.remember_miss(source.rel, key, needles.digest)
+        return chosen
+
+    def _extract(self, full: set[str], all_files: bool) -> None:
+        todo = []
+        for source in self.sources:
+            rel = source.rel
+            if rel not in self.blobs or (not all_files and rel not in full):
+                continue
+            cached = self.cache.get(rel, self.keys[rel])
+            if cached is not None and (cached.complete or rel not in full):
+                self.facts[rel] = cached
+                continue
+            todo.append((self.blobs[rel], rel, source.module, source.is_package, rel in full))
+        heavy = sum(1 for item in todo if item[4])
+        if self.jobs > 1 and heavy >= _PARALLEL_THRESHOLD:
+            with ProcessPoolExecutor(max_workers=self.jobs) as pool:
+                extracted = list(pool.map(_extract_one, todo, chunksize=4))
         else:
-            todo.append((data, source.rel, source.module, source.is_package))
-    jobs = options.jobs or os.cpu_count() or 1
-    if jobs > 1 and len(todo) >= _PARALLEL_THRESHOLD:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            extracted = list(pool.map(_extract_one, todo, chunksize=8))
-    else:
-        extracted = [_extract_one(item) for item in todo]
-    for facts in extracted:
-        results[facts.path] = facts
-        cache.put(facts.path, keys[facts.path], facts)
-    cache.save(set(keys))
-    return [results[source.rel] for source in sources]
+            extracted = [_extract_one(item) for item in todo]
+        for facts in extracted:
+            self.facts[facts.path] = facts
+            self.cache.put(facts.path, self.keys[facts.path], facts)
+            if facts.complete:
+                self.parsed_lines += facts.lines
+
+
+def _prefixes(name: str) -> list[str]:
+    parts = name.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts))]
 
 
 def analyze(config: Config, paths: list[Path] | None, options: Options) -> Project:
     registry = load_registry(config)
     sources = discover(config, paths)
-    facts = collect_facts(sources, config.root, options)
-    linked = Linker(facts, config).link()
+    facts, linked = _Extraction(sources, config, options).run()
     graph = FlagGraph()
     for decl in registry.flags.values():
         graph.add_flag(decl.key, status=decl.status.value)

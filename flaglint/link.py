@@ -94,7 +94,7 @@ class Linked:
 def active_presets(config: Config, facts: Iterable[FileFacts]) -> tuple[str, ...]:
     if config.presets is not None:
         return config.presets
-    imported = {target.split(".", 1)[0] for f in facts for _, target in f.imports}
+    imported = {module for f in facts for module in f.modules}
     return tuple(name for name, modules in PRESET_MODULES.items()
                  if any(module in imported for module in modules))
 
@@ -104,7 +104,7 @@ class Linker:
         self.facts = facts
         self.config = config
         self.tests = GlobSet(config.tests)
-        self.modules = {f.module: f for f in facts if f.error is None}
+        self.modules = {f.module: f for f in facts if f.error is None and f.complete}
         self.imports = {f.module: dict(f.imports) for f in self.modules.values()}
         self.constants: dict[str, tuple[Constant, str]] = {}
         self.definitions: dict[str, tuple[Definition, str]] = {}
@@ -123,6 +123,7 @@ class Linker:
                 self.by_method.setdefault(spec.method, spec)
         self.wrappers: dict[str, Wrapper] = {}
         self._chased: dict[str, str] = {}
+        self.missing: set[str] = set()  # names a key resolves through that no facts define
 
     def _with_keywords(self, spec: ReaderSpec) -> ReaderSpec:
         """A reader defined in the project also takes its key and default by keyword."""
@@ -174,6 +175,7 @@ class Linker:
             name = self.chase(name[: -len(".value")])
         found = self.constants.get(name)
         if found is None:
+            self.missing.add(name)
             return None
         return self.resolve(found[0].value, depth + 1)
 
@@ -280,7 +282,8 @@ class Linker:
         if key is not None:
             key, negated = match.unbang(key)
         via = match.api if match.api in self.wrappers else None
-        expression = repr(match.key.text) if match.key.kind is ValueKind.STR else match.key.text
+        expression = (repr(match.key.text) if match.key.kind is ValueKind.STR
+                      else match.key.display)
         return FlagRead(key, expression, path, call.span, call.scope, match.api, match.default,
                         match.value_type, negated, in_test, via)
 
@@ -323,6 +326,15 @@ class Linker:
             elif target == spec.call:
                 return spec
         return None
+
+
+def reader_names(config: Config) -> set[str]:
+    """The last name of every call that may read or define a flag: what the prefilter seeks."""
+    presets = config.presets if config.presets is not None else tuple(PRESETS)
+    specs = [*config.readers, *(s for name in presets for s in PRESETS[name])]
+    names = {spec.method for spec in specs}
+    names |= {spec.call.rsplit(".", 1)[-1] for spec in config.definitions if spec.call}
+    return names
 
 
 def _argument(args: tuple[Arg, ...], position: int | None, keyword: str | None) -> Value | None:

@@ -51,7 +51,7 @@ def test_text_output_is_one_line_a_finding_then_a_summary(tmp_path, capsys):
         "read always yields it, so the code still branches on a constant",
         "app/main.py:5:4: FL101 [typo] Flag `typo` is declared in no registry or definition; "
         "nobody owns it and it never expires",
-        "Found 2 findings (2 warnings) in 2 files, 2 flags.",
+        "Found 2 findings (2 warnings) in 2 files, 3 flags.",
     ]
 
 
@@ -60,7 +60,7 @@ def test_json_output_follows_the_design(tmp_path, capsys):
     assert code == 1
     document = json.loads(out)
     assert document["version"] == 1
-    assert document["summary"] == {"files": 2, "flags": 2, "findings": 2}
+    assert document["summary"] == {"files": 2, "flags": 3, "findings": 2}
     assert document["findings"][0] == {
         "code": "FL202", "rule": "settled-flag", "severity": "warning", "flag": "settled",
         "path": "app/main.py", "line": 3, "column": 4, "end_line": 3, "end_column": 32,
@@ -74,7 +74,7 @@ def test_select_ignore_and_exit_zero(tmp_path, capsys):
     code, out, _ = check(tmp_path, capsys, "--select", "FL2")
     assert code == 1 and out.count("FL202") == 1 and "FL101" not in out
     code, out, _ = check(tmp_path, capsys, "--ignore", "FL101,FL202")
-    assert code == 0 and out == "All checks passed (2 files, 2 flags).\n"
+    assert code == 0 and out == "All checks passed (2 files, 3 flags).\n"
     code, out, _ = check(tmp_path, capsys, "--exit-zero")
     assert code == 0 and "Found 2 findings" in out
 
@@ -95,7 +95,7 @@ def test_inline_suppressions_and_statistics(tmp_path, capsys):
             pass
     """}
     code, out, _ = check(tmp_path, capsys, files=files)
-    assert code == 0 and out == "All checks passed (2 files, 2 flags).\n"
+    assert code == 0 and out == "All checks passed (2 files, 3 flags).\n"
     files["app/main.py"] = files["app/main.py"].replace("ignore[FL202]", "ignore[FL104]")
     code, out, _ = check(tmp_path, capsys, "--statistics", files=files)
     assert code == 1
@@ -103,7 +103,7 @@ def test_inline_suppressions_and_statistics(tmp_path, capsys):
         "1  FL202  settled-flag",
         "app/main.py:1: unused suppression `# flaglint: ignore[FL101]`",
         "app/main.py:3: unused suppression `# flaglint: ignore[FL104]`",
-        "Found 1 finding (1 warning) in 2 files, 2 flags.",
+        "Found 1 finding (1 warning) in 2 files, 3 flags.",
     ]
 
 

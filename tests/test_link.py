@@ -259,3 +259,57 @@ def test_bom_and_coding_declarations_are_honoured():
     latin = extract('# -*- coding: latin-1 -*-\nc.is_enabled("caf\xe9")\n'.encode("latin-1"),
                     "l.py", "l", False)
     assert latin.error is None and latin.calls[0].args[0].value.text == "caf\xe9"
+
+
+def test_function_local_constants_resolve_and_loop_variables_do_not(tmp_path):
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = ["unleash"]\n',
+        "app.py": """
+            KEY = "module_key"
+
+            def once():
+                FLAG_NAME = "local_key"
+                return client.is_enabled(FLAG_NAME)
+
+            def shadow():
+                KEY = "shadowing_key"
+                return client.is_enabled(KEY)
+
+            def twice(x):
+                name = "a"
+                if x:
+                    name = "b"
+                return client.is_enabled(name)
+
+            def loop(names):
+                for name in names:
+                    client.is_enabled(name)
+        """,
+    })
+    project = analyze_tree(tmp_path)
+    assert sorted((r.key, r.span.line) for r in project.graph.reads()) == [
+        ("local_key", 5), ("shadowing_key", 9)]
+    assert sorted((r.expression, r.span.line) for r in project.graph.unresolved_reads()) == [
+        ("name", 15), ("name", 19)]
+
+
+def test_prefilter_parses_only_what_can_matter_and_still_resolves_everything(tmp_path):
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = ["unleash"]\n',
+        "app/__init__.py": "from .keys import EXPORTED\n",
+        "app/keys.py": 'EXPORTED = "exported_key"\nOTHER = "x"\n',
+        "app/flags.py": "def checkout_on(u):\n    return client.is_enabled('checkout', u)\n",
+        "app/views.py": "from app.flags import checkout_on\ncheckout_on(1)\n",
+        "app/reads.py": "from app import EXPORTED\nclient.is_enabled(EXPORTED)\n",
+        "app/unrelated.py": "def f():\n    return 1\n",
+        "app/broken.py": "def f(:\n",
+    })
+    project = analyze_tree(tmp_path)
+    complete = sorted(f.path for f in project.files if f.complete)
+    assert complete == ["app/__init__.py", "app/flags.py", "app/keys.py", "app/reads.py",
+                        "app/views.py"]
+    assert sorted((r.key, r.path) for r in project.graph.reads()) == [
+        ("checkout", "app/flags.py"), ("checkout", "app/views.py"),
+        ("exported_key", "app/reads.py")]
+    broken = project.facts_of("app/broken.py")
+    assert broken is not None and broken.error is not None and broken.error.line == 1

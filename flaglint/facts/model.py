@@ -17,7 +17,8 @@ from flaglint.suppressions import Suppressions
 class ValueKind(enum.Enum):
     STR = "str"  # a string literal: `text` is its value
     CONST = "const"  # True, False, None or a number: `text` is its source
-    NAME = "name"  # a module-level or imported name: `text` is its qualified name
+    NAME = "name"  # a module-level, imported or local name: `text` is its qualified name
+    # (a function's locals are `module.function.<locals>.name`)
     PARAM = "param"  # a parameter of the enclosing function: `text` is its name
     OTHER = "other"  # anything else: `text` is its source, shortened
 
@@ -27,6 +28,11 @@ class Value:
     kind: ValueKind
     text: str
     index: int = -1  # PARAM: its position among the function's parameters (self excluded)
+    source: str = ""  # NAME: the name as written, for messages
+
+    @property
+    def display(self) -> str:
+        return self.source or self.text
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +74,7 @@ class Definition:
 
 @dataclass(frozen=True, slots=True)
 class Constant:
-    """A module-level or class-level name bound once to a string or another name."""
+    """A name bound once to a string or another name, in a module, class or function."""
 
     qualname: str
     value: Value
@@ -94,3 +100,7 @@ class FileFacts:
     calls: tuple[Call, ...] = ()
     suppressions: Suppressions = Suppressions()
     error: ParseError | None = None
+    # A file the text prefilter skipped holds only `modules` and `error` (found by a cheap
+    # compile): it cannot mention a flag reader, a wrapper, or a name a key resolves through.
+    complete: bool = True
+    modules: tuple[str, ...] = ()  # top-level modules imported, for choosing presets
