@@ -25,8 +25,9 @@ from flaglint.suppressions import Suppression
 
 log = logging.getLogger(__name__)
 
-# Below this many files to parse, starting worker processes costs more than it saves.
-_PARALLEL_THRESHOLD = 40
+# Below this much source to parse with libcst (~25k lines), worker processes cost more than
+# they save.
+_PARALLEL_BYTES = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +121,6 @@ class _Extraction:
         self.keys: dict[str, str] = {}
         self.facts: dict[str, FileFacts] = {}
         self.by_module = {s.module: s for s in reversed(sources)}
-        self.parsed_lines = 0
 
     def run(self) -> tuple[list[FileFacts], Linked]:
         for source in self.sources:
@@ -185,17 +185,20 @@ class _Extraction:
                 self.facts[rel] = cached
                 continue
             todo.append((self.blobs[rel], rel, source.module, source.is_package, rel in full))
-        heavy = sum(1 for item in todo if item[4])
-        if self.jobs > 1 and heavy >= _PARALLEL_THRESHOLD:
+        heavy = sum(len(item[0]) for item in todo if item[4])
+        if self.jobs > 1 and heavy >= _PARALLEL_BYTES:
+            # Largest first, one at a time: a few huge files must not land on one worker.
+            todo.sort(key=lambda item: -len(item[0]) if item[4] else 0)
             with ProcessPoolExecutor(max_workers=self.jobs) as pool:
-                extracted = list(pool.map(_extract_one, todo, chunksize=4))
+                extracted = list(pool.map(_extract_one, todo, chunksize=1))
         else:
             extracted = [_extract_one(item) for item in todo]
+        parsed = [f for f in extracted if f.complete]
+        log.debug("parsed %d files (%d lines) with libcst, %d with compile only", len(parsed),
+                  sum(f.lines for f in parsed), len(extracted) - len(parsed))
         for facts in extracted:
             self.facts[facts.path] = facts
             self.cache.put(facts.path, self.keys[facts.path], facts)
-            if facts.complete:
-                self.parsed_lines += facts.lines
 
 
 def _prefixes(name: str) -> list[str]:
