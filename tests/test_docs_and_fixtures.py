@@ -53,3 +53,10 @@ def test_fixture_report(project, capsys):
     expected = json.loads(expected_path.read_text(encoding="utf-8"))
     assert json.loads(out) == expected
     assert code == (1 if expected["findings"] else 0)
+
+
+def test_readme_shows_what_the_example_really_prints(capsys):
+    main(["check", str(REPO / "fixtures" / "knight-router"), "--today", "2026-11-23",
+          "--no-cache"])
+    out = capsys.readouterr().out
+    assert out in (REPO / "README.md").read_text(encoding="utf-8")
