@@ -55,7 +55,24 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--jobs", type=int, default=0, metavar="N",
                        help="worker processes for parsing (default: one per core)")
     check.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    check.add_argument("--fix", action="store_true",
+                       help="apply safe fixes (FL202, FL301, FL302), re-parse, report the rest")
+    check.add_argument("--unsafe-fixes", action="store_true",
+                       help="with --fix, also apply unsafe fixes (flags that are not pinned)")
     _common(check)
+
+    clean = commands.add_parser("clean", help="remove a settled flag and its dead code")
+    clean.add_argument("key", metavar="KEY")
+    clean.add_argument("--value", required=True, metavar="true|false",
+                       help="the value the flag now always has")
+    clean.add_argument("--dry-run", action="store_true",
+                       help="print a unified diff and write nothing")
+    clean.add_argument("--tombstone", action="store_true",
+                       help="leave a `status = \"retired\"` entry instead of deleting it")
+    clean.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    clean.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
+                       help="the date a tombstone records (default: today)")
+    _common(clean)
 
     rule = commands.add_parser("rule", help="print a rule's documentation")
     rule.add_argument("code", nargs="?", metavar="CODE")
@@ -75,7 +92,14 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extras = parser.parse_known_args(argv)
+    # Paths may come after options (`clean KEY --value true src/`), as ruff allows.
+    unknown = [e for e in extras if e.startswith("-") or not hasattr(args, "paths")]
+    if unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    if extras:
+        args.paths = [*args.paths, *(Path(e) for e in extras)]
     debug = getattr(args, "debug", False)
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
                         format="flaglint: %(levelname)s: %(message)s")
@@ -84,6 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _rule(args.code, sys.stdout)
         if args.command == "graph":
             return _graph(args)
+        if args.command == "clean":
+            return _clean(args)
         return _check(args)
     except (ConfigError, UsageError) as error:
         print(f"flaglint: error: {error}", file=sys.stderr)
@@ -127,18 +153,70 @@ def _check(args: argparse.Namespace) -> int:
     ignore = (*config.ignore, *args.ignore)
     rules = select_rules(all_rules(), select, ignore)
     today = args.today or dt.date.today()
-    project = analyze(config, paths, Options(today, args.jobs, not args.no_cache))
+    options = Options(today, args.jobs, not args.no_cache)
+    if args.unsafe_fixes and not args.fix:
+        raise UsageError("--unsafe-fixes goes with --fix")
+    fixed = None
+    if args.fix:
+        from flaglint.fixes.run import fix_project
+
+        findings, project, fix_report, fixed = fix_project(config, paths, options, rules,
+                                                           args.unsafe_fixes)
+        for refused in fix_report.refused:
+            print(f"flaglint: warning: {refused.path} not fixed: {refused.refused}",
+                  file=sys.stderr)
+        outcome = run(project, rules)
+    else:
+        project = analyze(config, paths, options)
+        outcome = run(project, rules)
     for note in project.notes:
         print(f"flaglint: note: {note}", file=sys.stderr)
     if not project.has_declarations and any(True for _ in project.graph.reads()):
         print("flaglint: note: no registry (flags.toml) and no definitions configured, so "
               "FL101 and FL102 cannot tell declared flags from undeclared ones", file=sys.stderr)
-    outcome = run(project, rules)
     report = Report(outcome.findings, len(project.files), len(project.graph.flags()),
-                    tuple(outcome.unused_suppressions))
+                    tuple(outcome.unused_suppressions), fixed)
     _emit(report, args)
     if outcome.findings and not args.exit_zero:
         return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _clean(args: argparse.Namespace) -> int:
+    from flaglint.engine import Options
+    from flaglint.fixes.run import clean_flag, parse_value
+
+    config, paths = _config(args)
+    value = parse_value(args.value)
+    report = clean_flag(config, paths, Options(args.today or dt.date.today()), args.key, value,
+                        args.dry_run, args.tombstone)
+    if args.dry_run:
+        sys.stdout.write(report.diff())
+    for refused in report.fixes.refused:
+        print(f"flaglint: warning: {refused.path} not changed: {refused.refused}",
+              file=sys.stderr)
+    changed = report.fixes.changed
+    replaced = sum(r.replaced for r in changed)
+    branches = sum(r.removed_branches for r in changed)
+    definitions = sum(r.removed_definitions for r in changed)
+    verb = "would change" if args.dry_run else "changed"
+    lines = [f"Flag `{args.key}` settled to `{args.value}`: {verb} {len(changed)} "
+             f"file{'s' if len(changed) != 1 else ''}; {replaced} read"
+             f"{'s' if replaced != 1 else ''} replaced, {branches} branch"
+             f"{'es' if branches != 1 else ''} collapsed, {definitions} definition"
+             f"{'s' if definitions != 1 else ''} deleted."]
+    if report.registry_path is not None:
+        what = "turned into a tombstone" if args.tombstone else "removed"
+        lines.append(f"[flags.{args.key}] {what} in {report.registry_path}.")
+    for where in report.left:
+        lines.append(f"{where}: a read of `{args.key}` is left; its value is not a boolean "
+                     f"or its arguments may have side effects, so change it by hand.")
+    for where in report.defined_in_code:
+        lines.append(f"{where}: `{args.key}` is defined here in code; remove the definition "
+                     f"by hand.")
+    sys.stdout.flush()
+    stream = sys.stderr if args.dry_run else sys.stdout
+    stream.write("\n".join(lines) + "\n")
     return EXIT_OK
 
 

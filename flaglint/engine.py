@@ -7,12 +7,12 @@ import hashlib
 import logging
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flaglint import history
+from flaglint import deadcode, history
 from flaglint.cache import FactsCache, digest
 from flaglint.config import Config
 from flaglint.discover import SourceFile, discover
@@ -20,7 +20,7 @@ from flaglint.facts import FileFacts, ParseError
 from flaglint.findings import Finding, Span
 from flaglint.graph import FlagGraph
 from flaglint.link import CodeDefinition, Linked, Linker, reader_names
-from flaglint.registry import FlagDecl, Registry, Status, load_registry
+from flaglint.registry import FlagDecl, FlagValue, Registry, Status, load_registry
 from flaglint.suppressions import Suppression
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,9 @@ class Project:
     linked: Linked
     records: dict[str, FlagRecord]
     today: dt.date
+    dead: deadcode.DeadCode
     notes: list[str] = field(default_factory=list)  # said once on stderr by the CLI
+    pinned: dict[str, FlagValue] = field(default_factory=dict)  # `clean KEY --value V`
 
     @property
     def has_declarations(self) -> bool:
@@ -80,6 +82,7 @@ class Options:
     today: dt.date
     jobs: int = 0  # 0: one per core
     use_cache: bool = True
+    overlay: Mapping[Path, bytes] | None = None  # file contents to use instead of the disk's
 
 
 def _extract_one(item: tuple[bytes, str, str, bool, bool]) -> FileFacts:
@@ -122,10 +125,11 @@ class _Extraction:
         self.facts: dict[str, FileFacts] = {}
         self.by_module = {s.module: s for s in reversed(sources)}
 
-    def run(self) -> tuple[list[FileFacts], Linked]:
+    def run(self, options: Options) -> tuple[list[FileFacts], Linked]:
+        overlay = options.overlay or {}
         for source in self.sources:
             try:
-                data = source.path.read_bytes()
+                data = overlay.get(source.path) or source.path.read_bytes()
             except OSError as error:
                 self.facts[source.rel] = FileFacts(
                     source.rel, source.module, source.is_package, 0,
@@ -141,17 +145,31 @@ class _Extraction:
         for rel, facts in self.facts.items():
             if not facts.complete and rel in self.keys:
                 self.cache.remember_miss(rel, self.keys[rel], first.digest)
+        self.names = names
+        return self._fixpoint()
+
+    def _fixpoint(self) -> tuple[list[FileFacts], Linked]:
         while True:
             linker = Linker(self._ordered(), self.config)
             linked = linker.link()
-            names |= {q.rsplit(".", 1)[-1] for q in linked.wrappers}
+            self.names |= {q.rsplit(".", 1)[-1] for q in linked.wrappers}
             wanted = {p for name in linker.missing for p in _prefixes(name)}
-            todo = self._choose(_Needles(names), wanted)
+            todo = self._choose(_Needles(self.names), wanted)
             if not todo:
                 break
             self._extract(todo, all_files=False)
         self.cache.save(set(self.keys))
         return self._ordered(), linked
+
+    def extend(self, names: set[str]) -> tuple[list[FileFacts], Linked] | None:
+        """Parse the skipped files that mention any of `names`; None when there are none."""
+        needles = _Needles(names)
+        todo = {rel for rel, facts in self.facts.items()
+                if not facts.complete and rel in self.blobs and needles.search(self.blobs[rel])}
+        if not todo:
+            return None
+        self._extract(todo, all_files=False)
+        return self._fixpoint()
 
     def _ordered(self) -> list[FileFacts]:
         return [self.facts[s.rel] for s in self.sources if s.rel in self.facts]
@@ -206,10 +224,25 @@ def _prefixes(name: str) -> list[str]:
     return [".".join(parts[:i]) for i in range(1, len(parts))]
 
 
-def analyze(config: Config, paths: list[Path] | None, options: Options) -> Project:
+def analyze(config: Config, paths: list[Path] | None, options: Options,
+            pinned: dict[str, FlagValue] | None = None) -> Project:
+    """Everything flaglint knows of the project. With `pinned` (`flaglint clean`), only the
+    pinned flags are settled: the cleaning follows that flag's dead code and no other's."""
     registry = load_registry(config)
     sources = discover(config, paths)
-    facts, linked = _Extraction(sources, config, options).run()
+    extraction = _Extraction(sources, config, options)
+    facts, linked = extraction.run(options)
+    statuses = {} if pinned else {k: (d.status, d.value) for k, d in registry.flags.items()}
+    pinned = pinned or {}
+    dead = deadcode.analyze(facts, linked, statuses, pinned)
+    # What dead code calls may be defined, and used elsewhere, in files the prefilter
+    # skipped: parse the files that name it, until no new file does.
+    while dead.regions:
+        extended = extraction.extend(deadcode.called_from_dead_code(facts, dead))
+        if extended is None:
+            break
+        facts, linked = extended
+        dead = deadcode.analyze(facts, linked, statuses, pinned)
     graph = FlagGraph()
     for decl in registry.flags.values():
         graph.add_flag(decl.key, status=decl.status.value)
@@ -220,11 +253,12 @@ def analyze(config: Config, paths: list[Path] | None, options: Options) -> Proje
         for definition in f.definitions:
             graph.add_symbol(definition.qualname, f.path, definition.kind)
     graph.add_reads(linked.reads)
-    for caller, callee, _ in linked.calls:
-        graph.add_call(caller, callee)
+    for call in linked.calls:
+        graph.add_call(call.caller, call.callee)
     notes: list[str] = []
     records = _records(config, registry, linked, notes)
-    return Project(config, facts, registry, graph, linked, records, options.today, notes)
+    return Project(config, facts, registry, graph, linked, records, options.today, dead, notes,
+                   pinned)
 
 
 def _records(config: Config, registry: Registry, linked: Linked,

@@ -39,6 +39,8 @@ class FlagRead:
     negated: bool
     in_test: bool
     via: str | None = None  # the wrapper this call goes through
+    call: int = -1  # its index among the file's calls (FileFacts.calls)
+    pure_args: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +70,16 @@ class Wrapper:
 
 
 @dataclass(frozen=True, slots=True)
+class ResolvedCall:
+    """A call of a function or class defined in the project."""
+
+    caller: str  # the calling scope
+    callee: str  # the qualified name of the definition called
+    path: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class _Match:
     key: Value | None
     default: Value | None
@@ -87,7 +99,7 @@ class Linked:
     reads: tuple[FlagRead, ...]
     definitions: tuple[CodeDefinition, ...]
     wrappers: dict[str, Wrapper]
-    calls: tuple[tuple[str, str, str], ...]  # (caller scope, callee qualified name, path)
+    calls: tuple[ResolvedCall, ...]
     presets: tuple[str, ...]
 
 
@@ -186,17 +198,17 @@ class Linker:
             if not self._find_wrappers():
                 break
         reads: list[FlagRead] = []
-        calls: list[tuple[str, str, str]] = []
+        calls: list[ResolvedCall] = []
         for f in self.modules.values():
             in_test = self.tests.match(f.path)
-            for call in f.calls:
-                read = self._read(call, f.path, in_test)
+            for index, call in enumerate(f.calls):
+                read = self._read(call, f.path, in_test, index)
                 if read is not None:
                     reads.append(read)
                 if call.resolved:
                     target = self.chase(call.callee)
                     if target in self.definitions:
-                        calls.append((call.scope, target, f.path))
+                        calls.append(ResolvedCall(call.scope, target, f.path, call.span))
         return Linked(tuple(reads), tuple(self._definitions()), self.wrappers, tuple(calls),
                       self.presets)
 
@@ -270,7 +282,7 @@ class Linker:
         return _Match(key, default, wrapper.negated, wrapper.bang,
                       wrapper.qualname, wrapper.value_type or _value_type(default))
 
-    def _read(self, call: Call, path: str, in_test: bool) -> FlagRead | None:
+    def _read(self, call: Call, path: str, in_test: bool, index: int) -> FlagRead | None:
         match = self._match(call)
         if match is None or match.key is None:
             return None  # no key argument: not a flag read (`x.get_value()`)
@@ -285,7 +297,7 @@ class Linker:
         expression = (repr(match.key.text) if match.key.kind is ValueKind.STR
                       else match.key.display)
         return FlagRead(key, expression, path, call.span, call.scope, match.api, match.default,
-                        match.value_type, negated, in_test, via)
+                        match.value_type, negated, in_test, via, index, call.pure_args)
 
     # -- definitions in code ---------------------------------------------------------------
 

@@ -47,11 +47,13 @@ def test_text_output_is_one_line_a_finding_then_a_summary(tmp_path, capsys):
     assert code == 1
     assert err == ""
     assert out.splitlines() == [
-        "app/main.py:3:4: FL202 [settled] Flag `settled` is rolled out with value `false`; this "
-        "read always yields it, so the code still branches on a constant",
+        "app/main.py:3:1: FL301 [*] [settled] Flag `settled` is rolled out with value `false`; "
+        "this `if` body can never run",
+        "app/main.py:3:4: FL202 [*] [settled] Flag `settled` is rolled out with value `false`; "
+        "this read always yields it, so the code still branches on a constant",
         "app/main.py:5:4: FL101 [typo] Flag `typo` is declared in no registry or definition; "
         "nobody owns it and it never expires",
-        "Found 2 findings (2 warnings) in 2 files, 3 flags.",
+        "Found 3 findings (3 warnings) in 2 files, 3 flags.",
     ]
 
 
@@ -60,23 +62,23 @@ def test_json_output_follows_the_design(tmp_path, capsys):
     assert code == 1
     document = json.loads(out)
     assert document["version"] == 1
-    assert document["summary"] == {"files": 2, "flags": 3, "findings": 2}
-    assert document["findings"][0] == {
+    assert document["summary"] == {"files": 2, "flags": 3, "findings": 3}
+    assert document["findings"][1] == {
         "code": "FL202", "rule": "settled-flag", "severity": "warning", "flag": "settled",
         "path": "app/main.py", "line": 3, "column": 4, "end_line": 3, "end_column": 32,
         "message": "Flag `settled` is rolled out with value `false`; this read always yields "
                    "it, so the code still branches on a constant",
-        "fix": None,
+        "fix": {"safe": True, "description": "Replace the read with `false`"},
     }
 
 
 def test_select_ignore_and_exit_zero(tmp_path, capsys):
     code, out, _ = check(tmp_path, capsys, "--select", "FL2")
     assert code == 1 and out.count("FL202") == 1 and "FL101" not in out
-    code, out, _ = check(tmp_path, capsys, "--ignore", "FL101,FL202")
+    code, out, _ = check(tmp_path, capsys, "--ignore", "FL101,FL2,FL3")
     assert code == 0 and out == "All checks passed (2 files, 3 flags).\n"
     code, out, _ = check(tmp_path, capsys, "--exit-zero")
-    assert code == 0 and "Found 2 findings" in out
+    assert code == 0 and "Found 3 findings" in out
 
 
 def test_config_select_and_ignore(tmp_path, capsys):
@@ -89,20 +91,20 @@ def test_inline_suppressions_and_statistics(tmp_path, capsys):
     files = {**PROJECT, "app/main.py": """
         if client.is_enabled("used"):  # flaglint: ignore[FL101]
             pass
-        if client.is_enabled("settled"):  # flaglint: ignore[FL202]
+        if client.is_enabled("settled"):  # flaglint: ignore[FL202, FL301]
             pass
         if client.is_enabled("typo"):  # flaglint: ignore
             pass
     """}
     code, out, _ = check(tmp_path, capsys, files=files)
     assert code == 0 and out == "All checks passed (2 files, 3 flags).\n"
-    files["app/main.py"] = files["app/main.py"].replace("ignore[FL202]", "ignore[FL104]")
+    files["app/main.py"] = files["app/main.py"].replace("ignore[FL202, FL301]",
+                                                        "ignore[FL104, FL301]")
     code, out, _ = check(tmp_path, capsys, "--statistics", files=files)
     assert code == 1
     assert out.splitlines() == [
-        "1  FL202  settled-flag",
+        "1  FL202 [*]  settled-flag",
         "app/main.py:1: unused suppression `# flaglint: ignore[FL101]`",
-        "app/main.py:3: unused suppression `# flaglint: ignore[FL104]`",
         "Found 1 finding (1 warning) in 2 files, 3 flags.",
     ]
 
@@ -143,7 +145,7 @@ def test_output_file(tmp_path, capsys):
                  str(report)])
     assert code == 1
     assert capsys.readouterr().out == ""
-    assert json.loads(report.read_text())["summary"]["findings"] == 2
+    assert json.loads(report.read_text())["summary"]["findings"] == 3
 
 
 def test_rule_command_prints_the_documentation(capsys):

@@ -11,13 +11,17 @@ import io
 import logging
 import re
 import tokenize
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from flaglint.facts.conditions import CondBuilder, has_call, is_pure
 from flaglint.facts.model import (
-    Arg, Call, Constant, Definition, FileFacts, ParseError, Value, ValueKind,
+    Arg, Call, Cond, CondOp, Constant, Definition, FileFacts, Guard, GuardKind, ParseError, Value,
+    ValueKind,
 )
 from flaglint.findings import Span
 from flaglint.suppressions import Suppressions
@@ -68,7 +72,8 @@ def extract(data: bytes, path: str, module: str, is_package: bool) -> FileFacts:
         imports=tuple(collector.imports.items()),
         constants=tuple(c for c in collector.constants.values() if c is not None),
         definitions=tuple(collector.definitions), calls=tuple(collector.calls),
-        suppressions=suppressions,
+        guards=tuple(collector.guards), value_names=collector.value_names(),
+        strings=frozenset(collector.strings), suppressions=suppressions,
     )
 
 
@@ -173,6 +178,21 @@ class _Collector(cst.CSTVisitor):
         self.scopes = [_Scope(module, "module", {}, None)]
         self._returned: set[int] = set()
         self._decorators: dict[int, Span] = {}
+        self._call_index: dict[int, int] = {}
+        self.guards: list[Guard] = []
+        self._if_guard: dict[int, int] = {}  # id(If node) -> its guard's index
+        self._elifs: set[int] = set()
+        self._test_roots: set[int] = set()
+        self._boolop_roots: set[int] = set()
+        self._boolop_depth = 0
+        # Local aliases (`use_new = flag()`): "scope:name" -> [condition, assignments]
+        self._aliases: dict[str, list[Cond | int | None]] = {}
+        self._alias_guards: dict[str, list[int]] = {}
+        self._using: list[str] = []
+        self.conditions = CondBuilder(self._span, self._call_index, self._alias)
+        self.names: Counter[str] = Counter()
+        self.not_values: Counter[str] = Counter()  # callees, definitions, imported names
+        self.strings: set[str] = set()
 
     # -- the module's own names, known before any function body is visited ---------------
 
@@ -221,6 +241,25 @@ class _Collector(cst.CSTVisitor):
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 local = alias.asname.name.value
             self.imports[local] = f"{base}.{name}" if base else name
+
+    def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
+        parts = _dotted(node.name) or []
+        for part in parts:
+            self.not_values[part] += 1
+        if node.asname is not None and isinstance(node.asname.name, cst.Name):
+            self.not_values[node.asname.name.value] += 1
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names[node.value] += 1
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        value = node.evaluated_value
+        if isinstance(value, str) and 0 < len(value) <= 200 and _IDENTIFIER_LIKE.match(value):
+            self.strings.add(value)
+
+    def value_names(self) -> frozenset[str]:
+        return frozenset(name for name, count in self.names.items()
+                         if count > self.not_values[name])
 
     def visit_Import(self, node: cst.Import) -> None:
         self._import(node)
@@ -294,6 +333,7 @@ class _Collector(cst.CSTVisitor):
         self.scopes.append(_Scope(qualname, "class", {}, qualname))
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._decorator_guards(original_node)
         self.scopes.pop()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -321,7 +361,19 @@ class _Collector(cst.CSTVisitor):
         self.scopes.append(_Scope(qualname, "function", params, owner))
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._decorator_guards(original_node)
+        self._finish_aliases(self.scopes[-1].qualname)
         self.scopes.pop()
+
+    def _decorator_guards(self, node: cst.FunctionDef | cst.ClassDef) -> None:
+        self.not_values[node.name.value] += 1
+        for decorator in node.decorators:
+            index = self._call_index.get(id(decorator.decorator))
+            if index is not None:
+                test = Cond(CondOp.CALL, self._span(decorator), call=index)
+                span = self._def_span(node)
+                self.guards.append(Guard(GuardKind.DECORATOR, test, self.scopes[-2].qualname,
+                                         span, span))
 
     def _def_span(self, node: cst.FunctionDef | cst.ClassDef) -> Span:
         whole = self._span(node)
@@ -359,6 +411,137 @@ class _Collector(cst.CSTVisitor):
         if node.value is not None:
             self._constant(node.target, node.value, node)
 
+    def leave_Assign(self, original_node: cst.Assign) -> None:
+        targets = [t.target for t in original_node.targets]
+        cond = None
+        if len(targets) == 1 and isinstance(targets[0], cst.Name):
+            built = self.conditions.build(original_node.value)
+            cond = built if has_call(built) else None
+        for target in targets:
+            self._bind(target, cond)
+
+    def leave_AugAssign(self, original_node: cst.AugAssign) -> None:
+        self._bind(original_node.target, None)
+
+    def leave_AnnAssign(self, original_node: cst.AnnAssign) -> None:
+        self._bind(original_node.target, None)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._bind(node.target, None)
+
+    def _bind(self, target: cst.BaseExpression, cond: Cond | None) -> None:
+        names = [target] if isinstance(target, cst.Name) else [
+            e.value for e in getattr(target, "elements", ()) if isinstance(e.value, cst.Name)]
+        for name in names:
+            assert isinstance(name, cst.Name)
+            key = f"{self.scopes[-1].qualname}:{name.value}"
+            entry = self._aliases.setdefault(key, [cond, 0])
+            entry[1] = int(entry[1] or 0) + 1
+
+    def _alias(self, name: str) -> Cond | None:
+        key = f"{self.scopes[-1].qualname}:{name}"
+        entry = self._aliases.get(key)
+        if entry is None or entry[1] != 1 or not isinstance(entry[0], Cond):
+            return None
+        self._using.append(key)
+        return entry[0]
+
+    def _guard(self, guard: Guard) -> int:
+        for key in self._using:
+            self._alias_guards.setdefault(key, []).append(len(self.guards))
+        self._using.clear()
+        self.guards.append(guard)
+        return len(self.guards) - 1
+
+    def _finish_aliases(self, scope: str) -> None:
+        """An alias assigned again after a guard used it was not a constant after all."""
+        prefix = f"{scope}:"
+        for key in [k for k in self._alias_guards if k.startswith(prefix)]:
+            if self._aliases[key][1] != 1:
+                for index in self._alias_guards[key]:
+                    guard = self.guards[index]
+                    self.guards[index] = replace(guard, test=Cond(CondOp.OPAQUE, guard.test.span,
+                                                                  pure=False))
+            del self._alias_guards[key]
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        self._finish_aliases(self.module)
+        self._early_exits(original_node.body)
+
+    # -- guards ----------------------------------------------------------------------------
+
+    def _mark_test(self, test: cst.BaseExpression) -> None:
+        while isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            test = test.expression
+        self._test_roots.add(id(test))
+
+    def visit_If(self, node: cst.If) -> None:
+        self._mark_test(node.test)
+        if isinstance(node.orelse, cst.If):
+            self._elifs.add(id(node.orelse))
+
+    def leave_If(self, original_node: cst.If) -> None:
+        self._using.clear()
+        test = self.conditions.build(original_node.test)
+        if not has_call(test):
+            self._using.clear()
+            return
+        whole = self._span(original_node)
+        body_end = self._span(original_node.body)
+        body = Span(whole.line, whole.column, body_end.end_line, body_end.end_column)
+        orelse = self._span(original_node.orelse) if original_node.orelse is not None else None
+        self._if_guard[id(original_node)] = self._guard(Guard(
+            GuardKind.IF, test, self.scopes[-1].qualname, whole, body, orelse,
+            orelse_is_elif=isinstance(original_node.orelse, cst.If)))
+
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        self._mark_test(node.test)
+
+    def leave_IfExp(self, original_node: cst.IfExp) -> None:
+        self._using.clear()
+        test = self.conditions.build(original_node.test)
+        if has_call(test):
+            self._guard(Guard(GuardKind.IFEXP, test, self.scopes[-1].qualname,
+                              self._span(original_node), self._span(original_node.body),
+                              self._span(original_node.orelse)))
+        self._using.clear()
+
+    def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
+        if self._boolop_depth == 0 and id(node) not in self._test_roots:
+            self._boolop_roots.add(id(node))
+        self._boolop_depth += 1
+
+    def leave_BooleanOperation(self, original_node: cst.BooleanOperation) -> None:
+        self._boolop_depth -= 1
+        if id(original_node) in self._boolop_roots:
+            self._using.clear()
+            test = self.conditions.build(original_node)
+            span = self._span(original_node)
+            if has_call(test):
+                self._guard(Guard(GuardKind.BOOLOP, test, self.scopes[-1].qualname, span, span))
+            self._using.clear()
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        # A lambda's body runs later, in another scope: its tests are not this block's.
+        self._boolop_depth += 1
+        return True
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self._boolop_depth -= 1
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        self._early_exits(original_node.body)
+
+    def _early_exits(self, body: Sequence[cst.BaseStatement]) -> None:
+        for i, statement in enumerate(body[:-1]):
+            index = self._if_guard.get(id(statement))
+            if index is None or not isinstance(statement, cst.If) or statement.orelse is not None:
+                continue
+            if _always_exits(statement.body):
+                first, last = self._span(body[i + 1]), self._span(body[-1])
+                rest = Span(first.line, first.column, last.end_line, last.end_column)
+                self.guards[index] = replace(self.guards[index], rest=rest)
+
     # -- calls -----------------------------------------------------------------------------
 
     def visit_Return(self, node: cst.Return) -> None:
@@ -381,9 +564,26 @@ class _Collector(cst.CSTVisitor):
                          self._value(arg.value), bool(arg.star)) for arg in node.args)
         decorator_span = self._decorators.get(id(node))
         span = decorator_span if decorator_span is not None else self._span(node)
+        self._call_index[id(node)] = len(self.calls)
+        if isinstance(func, cst.Name):
+            self.not_values[func.value] += 1
+        elif isinstance(func, cst.Attribute):
+            self.not_values[func.attr.value] += 1
         self.calls.append(Call(callee, resolved, imported, isinstance(func, cst.Attribute),
                                args, span, self.scopes[-1].qualname, id(node) in self._returned,
-                               decorator_span is not None))
+                               decorator_span is not None,
+                               all(is_pure(arg.value) for arg in node.args)))
+
+
+_EXITS = (cst.Return, cst.Raise, cst.Continue, cst.Break)
+_IDENTIFIER_LIKE = re.compile(r"^[A-Za-z_][\w.:-]*$")
+
+
+def _always_exits(block: cst.BaseSuite) -> bool:
+    if not isinstance(block, cst.IndentedBlock) or not block.body:
+        return False
+    last = block.body[-1]
+    return isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[-1], _EXITS)
 
 
 def _blocks(statement: cst.If | cst.Try | cst.With) -> list[Sequence[cst.CSTNode]]:

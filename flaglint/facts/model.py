@@ -42,6 +42,55 @@ class Arg:
     star: bool = False  # `*args` or `**kwargs`: positions after it are unknown
 
 
+class CondOp(enum.Enum):
+    CALL = "call"  # the truthiness of call number `call`
+    COMPARE = "compare"  # call number `call` compared (`compare`) with literal `values`
+    NOT = "not"
+    AND = "and"
+    OR = "or"
+    CONST = "const"  # a literal: `values[0]`
+    OPAQUE = "opaque"  # anything else; `pure` when evaluating it has no side effects
+
+
+@dataclass(frozen=True, slots=True)
+class Cond:
+    """A test expression, as much of it as flag reads can decide."""
+
+    op: CondOp
+    span: Span
+    call: int = -1
+    compare: str = ""  # "==", "!=", "is", "is not", "in", "not in"
+    values: tuple[Value, ...] = ()
+    operands: tuple[Cond, ...] = ()
+    pure: bool = True
+
+
+class GuardKind(enum.Enum):
+    IF = "if"  # an if/elif statement: `body` runs when the test holds, `orelse` when not
+    IFEXP = "ifexp"  # `body if test else orelse`
+    BOOLOP = "boolop"  # an and/or outside any test: only its dead operands matter
+    DECORATOR = "decorator"  # a decorator that reads a flag gates the whole function
+
+
+@dataclass(frozen=True, slots=True)
+class Guard:
+    """Code that runs only when a test holds (`body`) or only when it does not (`orelse`).
+
+    Spans are what FL301 reports when that part can never run: an if body from its `if`
+    line, an elif/else from its keyword. `rest` is the code after an `if` whose body always
+    exits (return/raise/continue/break) and that has no else: it runs only when the test
+    does not hold."""
+
+    kind: GuardKind
+    test: Cond
+    scope: str
+    span: Span
+    body: Span
+    orelse: Span | None = None
+    rest: Span | None = None
+    orelse_is_elif: bool = False
+
+
 @dataclass(frozen=True, slots=True)
 class Call:
     """A call expression, its callee named as precisely as one file allows."""
@@ -55,6 +104,7 @@ class Call:
     scope: str  # qualified name of the enclosing function or class, else the module
     returned: bool  # `return <this call>`: its function answers what this call answers
     decorator: bool  # `@<this call>`; the span is the decorator's
+    pure_args: bool = True  # no argument can have a side effect (names, literals, …)
 
     @property
     def name(self) -> str:
@@ -98,6 +148,11 @@ class FileFacts:
     constants: tuple[Constant, ...] = ()
     definitions: tuple[Definition, ...] = ()
     calls: tuple[Call, ...] = ()
+    guards: tuple[Guard, ...] = ()
+    # Identifiers used other than as the callee of a call (passed as values, decorators,
+    # attributes), and identifier-like string literals: what keeps a symbol alive for FL302.
+    value_names: frozenset[str] = frozenset()
+    strings: frozenset[str] = frozenset()
     suppressions: Suppressions = Suppressions()
     error: ParseError | None = None
     # A file the text prefilter skipped holds only `modules` and `error` (found by a cheap

@@ -14,3 +14,4 @@ class Report:
     files: int
     flags: int
     unused_suppressions: tuple[tuple[str, Suppression], ...] = ()
+    fixed: int | None = None  # with --fix: how many findings the fixes removed

@@ -28,6 +28,10 @@ def finding_line(finding: Finding, color: bool = False) -> str:
 def summary(report: Report) -> str:
     files = f"{report.files} file{'s' if report.files != 1 else ''}"
     flags = f"{report.flags} flag{'s' if report.flags != 1 else ''}"
+    if report.fixed is not None:
+        count = len(report.findings) + report.fixed
+        return (f"Found {count} finding{'s' if count != 1 else ''} ({report.fixed} fixed, "
+                f"{len(report.findings)} remaining) in {files}, {flags}.")
     if not report.findings:
         return f"All checks passed ({files}, {flags})."
     by_severity = Counter(f.severity for f in report.findings)

@@ -42,9 +42,12 @@ def all_rules() -> list[Rule]:
     from flaglint.rules.fl105_inconsistent_default import InconsistentDefault
     from flaglint.rules.fl201_expired_flag import ExpiredFlag
     from flaglint.rules.fl202_settled_flag import SettledFlag
+    from flaglint.rules.fl301_dead_branch import DeadBranch
+    from flaglint.rules.fl302_dead_symbol import DeadSymbol
 
     return [ParseErrorRule(), UndefinedFlag(), UnusedFlag(), MissingMetadata(),
-            DynamicFlagKey(), InconsistentDefault(), ExpiredFlag(), SettledFlag()]
+            DynamicFlagKey(), InconsistentDefault(), ExpiredFlag(), SettledFlag(), DeadBranch(),
+            DeadSymbol()]
 
 
 def select_rules(rules: list[Rule], select: tuple[str, ...],

@@ -3,7 +3,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from flaglint.findings import Finding, Severity
+from flaglint.deadcode import replaceable
+from flaglint.findings import Finding, Fix, Severity
 from flaglint.registry import Status
 from flaglint.rules import Rule, format_value
 
@@ -42,7 +43,9 @@ class SettledFlag(Rule):
     `flaglint clean new_router --value true` does this across the project.
 
     ## Fix safety
-    No fix from this rule; the dead branches it leaves are FL301 and FL302.
+    Safe: the fix replaces the read by the rolled-out value where that keeps the code's
+    meaning (in a test or a comparison, or anywhere when the value is a boolean) and the
+    call's arguments have no side effects; the branches that become dead are FL301 and FL302.
 
     ## Options
     None.
@@ -51,6 +54,7 @@ class SettledFlag(Rule):
     code = "FL202"
     name = "settled-flag"
     severity = Severity.WARNING
+    fixable = True
 
     def check(self, project: Project) -> Iterator[Finding]:
         for key, record in project.records.items():
@@ -60,7 +64,11 @@ class SettledFlag(Rule):
             value = format_value(decl.value)
             for read in project.graph.reads_of(key):
                 through = f" through `{read.via.rsplit('.', 1)[-1]}`" if read.via else ""
+                settled = project.dead.settled.get((read.path, read.call))
+                fix = None
+                if settled is not None and replaceable(read, settled, project.dead):
+                    fix = Fix(True, f"Replace the read with `{value}`")
                 yield self.finding(key, read.path, read.span,
                                    f"Flag `{key}` is rolled out with value `{value}`; this "
                                    f"read{through} always yields it, so the code still branches "
-                                   f"on a constant")
+                                   f"on a constant", fix)

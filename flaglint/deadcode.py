@@ -1,0 +1,335 @@
+"""Dead code behind settled flags: branches that can never run, and the symbols only they call.
+
+A read is *settled* when its flag is rolled out (it yields the registry's `value`; the fix is
+safe), retired (it yields the read's own default, else off; the fix is unsafe, since a config
+can still serve the key), or pinned by `flaglint clean KEY --value V`. Guards recorded in the
+facts are evaluated three-valued (true, false, unknown) with Python's short-circuit rules.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from flaglint.facts import Cond, CondOp, Definition, FileFacts, Guard, GuardKind, Value, ValueKind
+from flaglint.findings import Span
+from flaglint.link import FlagRead, Linked, ResolvedCall
+from flaglint.registry import FlagValue, Status
+
+Truth = bool | None  # None: unknown
+
+
+class DeadKind(enum.Enum):
+    IF_BODY = "if body"
+    ELSE = "`else` branch"
+    ELIF = "`elif` branch"
+    OPERAND = "operand"
+    AFTER_EXIT = "code after an early exit"
+    VIEW = "decorated function"
+
+
+@dataclass(frozen=True, slots=True)
+class Settled:
+    """What a read yields once its flag is settled."""
+
+    key: str
+    value: FlagValue | None
+    safe: bool  # the registry pins the value (rolled out, or pinned by `clean`)
+    why: str  # "is rolled out with value `true`", for messages
+
+
+@dataclass(frozen=True, slots=True)
+class DeadRegion:
+    path: str
+    span: Span
+    kind: DeadKind
+    settled: Settled
+
+
+@dataclass(frozen=True, slots=True)
+class DeadSymbol:
+    qualname: str
+    kind: str  # "function" | "class"
+    path: str
+    span: Span
+    settled: Settled
+
+
+@dataclass(frozen=True, slots=True)
+class DeadCode:
+    settled: dict[tuple[str, int], Settled]  # (path, call index) -> what that read yields
+    regions: tuple[DeadRegion, ...]
+    symbols: tuple[DeadSymbol, ...]
+    tested: frozenset[tuple[str, int]] = frozenset()  # reads whose truth a guard tests
+
+    def regions_in(self, path: str) -> list[DeadRegion]:
+        return [r for r in self.regions if r.path == path]
+
+
+def python_value(value: Value | None) -> tuple[bool, FlagValue | None]:
+    """(known, value) of a literal default."""
+    if value is None:
+        return True, False  # no default: the read yields "off"
+    if value.kind is ValueKind.STR:
+        return True, value.text
+    if value.kind is ValueKind.CONST:
+        if value.text in ("True", "False", "None"):
+            return True, {"True": True, "False": False, "None": None}[value.text]
+        try:
+            return True, int(value.text)
+        except ValueError:
+            return True, float(value.text)
+    return False, None
+
+
+def format_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return "none" if value is None else str(value)
+
+
+def settle(reads: Iterable[FlagRead], statuses: Mapping[str, tuple[Status, FlagValue | None]],
+           pinned: Mapping[str, FlagValue]) -> dict[tuple[str, int], Settled]:
+    """What each settled read yields, by (path, call index)."""
+    result = {}
+    for read in reads:
+        if read.key is None or read.call < 0:
+            continue
+        if read.key in pinned:
+            value = pinned[read.key]
+            settled = Settled(read.key, value, True,
+                              f"is being cleaned with value `{format_value(value)}`")
+        elif read.key in statuses:
+            status, registry_value = statuses[read.key]
+            if status is Status.ROLLED_OUT:
+                settled = Settled(read.key, registry_value, True,
+                                  f"is rolled out with value `{format_value(registry_value)}`")
+            elif status is Status.RETIRED:
+                known, value = python_value(read.default)
+                if not known:
+                    continue
+                settled = Settled(read.key, value, False,
+                                  f"is retired, so reading it yields `{format_value(value)}`")
+            else:
+                continue
+        else:
+            continue
+        if read.negated and isinstance(settled.value, bool):
+            settled = Settled(settled.key, not settled.value, settled.safe, settled.why)
+        result[(read.path, read.call)] = settled
+    return result
+
+
+class _Evaluator:
+    def __init__(self, path: str, settled: Mapping[tuple[str, int], Settled]) -> None:
+        self.path = path
+        self.settled = settled
+        self.used: list[Settled] = []  # the settled reads that decided something
+        self.dead_operands: list[Span] = []
+
+    def truth(self, cond: Cond) -> Truth:
+        op = cond.op
+        if op is CondOp.CALL:
+            found = self.settled.get((self.path, cond.call))
+            if found is None:
+                return None
+            self.used.append(found)
+            return bool(found.value)
+        if op is CondOp.COMPARE:
+            found = self.settled.get((self.path, cond.call))
+            if found is None:
+                return None
+            self.used.append(found)
+            return _compare(found.value, cond.compare, cond.values)
+        if op is CondOp.NOT:
+            inner = self.truth(cond.operands[0])
+            return None if inner is None else not inner
+        if op is CondOp.CONST:
+            return bool(python_value(cond.values[0])[1])
+        if op in (CondOp.AND, CondOp.OR):
+            return self._boolean(cond)
+        return None
+
+    def _boolean(self, cond: Cond) -> Truth:
+        # `A and B`: B never runs when A is false; `A or B`: when A is true.
+        stop = cond.op is not CondOp.AND
+        left = self.truth(cond.operands[0])
+        if left is stop:
+            self.dead_operands.append(cond.operands[1].span)
+            return left
+        right = self.truth(cond.operands[1])
+        if left is not None:
+            return right
+        if right is stop:  # `x() and <false>` is false, `x() or <true>` is true
+            return right
+        return None
+
+
+def _compare(value: object, op: str, values: tuple[Value, ...]) -> Truth:
+    literals = [python_value(v)[1] for v in values]
+    if op == "==":
+        return value == literals[0]
+    if op == "!=":
+        return value != literals[0]
+    if op == "is":
+        return value is literals[0] if literals[0] in (True, False, None) else None
+    if op == "is not":
+        return value is not literals[0] if literals[0] in (True, False, None) else None
+    if op == "in":
+        return value in literals
+    if op == "not in":
+        return value not in literals
+    return None
+
+
+def dead_regions(facts: FileFacts, settled: Mapping[tuple[str, int], Settled]
+                 ) -> list[DeadRegion]:
+    regions: list[DeadRegion] = []
+    if not any(path == facts.path for path, _ in settled):
+        return regions
+    for guard in facts.guards:
+        evaluator = _Evaluator(facts.path, settled)
+        truth = evaluator.truth(guard.test)
+        if not evaluator.used:
+            continue
+        decided = evaluator.used[0]
+        regions.extend(DeadRegion(facts.path, span, DeadKind.OPERAND, decided)
+                       for span in evaluator.dead_operands)
+        regions.extend(_dead_parts(guard, truth, facts.path, decided))
+    return _outermost(regions)
+
+
+def _dead_parts(guard: Guard, truth: Truth, path: str, settled: Settled) -> list[DeadRegion]:
+    if truth is None:
+        return []
+    parts = []
+    if guard.kind in (GuardKind.IF, GuardKind.IFEXP):
+        if truth and guard.orelse is not None:
+            kind = DeadKind.ELIF if guard.orelse_is_elif else DeadKind.ELSE
+            parts.append(DeadRegion(path, guard.orelse, kind, settled))
+        if truth and guard.rest is not None:
+            parts.append(DeadRegion(path, guard.rest, DeadKind.AFTER_EXIT, settled))
+        if not truth:
+            kind = DeadKind.IF_BODY if guard.kind is GuardKind.IF else DeadKind.OPERAND
+            parts.append(DeadRegion(path, guard.body, kind, settled))
+    elif guard.kind is GuardKind.DECORATOR and not truth:
+        parts.append(DeadRegion(path, guard.body, DeadKind.VIEW, settled))
+    return parts
+
+
+def contains(outer: Span, inner: Span) -> bool:
+    return (outer.line, outer.column) <= (inner.line, inner.column) and \
+        (inner.end_line, inner.end_column) <= (outer.end_line, outer.end_column)
+
+
+def _outermost(regions: list[DeadRegion]) -> list[DeadRegion]:
+    regions = sorted(set(regions), key=lambda r: (r.span.line, r.span.column,
+                                                   -r.span.end_line, -r.span.end_column))
+    kept: list[DeadRegion] = []
+    for region in regions:
+        if not any(contains(k.span, region.span) for k in kept):
+            kept.append(region)
+    return kept
+
+
+def dead_symbols(facts: list[FileFacts], linked: Linked,
+                 regions: list[DeadRegion]) -> list[DeadSymbol]:
+    """Functions and classes whose every use is a call from dead code, transitively.
+
+    Any other use keeps a symbol alive: a reference that is not a call, a decorator, a
+    string naming it (`__all__`, URL confs, getattr), or a call flaglint cannot resolve that
+    has the same name."""
+    by_path: dict[str, list[DeadRegion]] = defaultdict(list)
+    for region in regions:
+        by_path[region.path].append(region)
+    definitions: dict[str, tuple[Definition, str]] = {}
+    for f in facts:
+        for definition in f.definitions:
+            definitions[definition.qualname] = (definition, f.path)
+    uses: dict[str, list[ResolvedCall]] = defaultdict(list)
+    for call in linked.calls:
+        if call.caller != call.callee:
+            uses[call.callee].append(call)
+    alive_names: set[str] = set()
+    for f in facts:
+        alive_names |= f.value_names
+        alive_names |= {s.rsplit(".", 1)[-1] for s in f.strings}
+        dead_here = by_path.get(f.path, [])
+        for call in f.calls:
+            if not call.resolved and not any(contains(r.span, call.span) for r in dead_here):
+                alive_names.add(call.name)
+    candidates = {q for q in uses if q in definitions
+                  and q.rsplit(".", 1)[-1] not in alive_names}
+
+    def dead_use(call: ResolvedCall, dead: dict[str, Settled]) -> Settled | None:
+        for region in by_path.get(call.path, ()):
+            if contains(region.span, call.span):
+                return region.settled
+        for qualname, settled in dead.items():
+            if call.caller == qualname or call.caller.startswith(qualname + "."):
+                return settled
+        return None
+
+    dead: dict[str, Settled] = {}
+    changed = True
+    while changed:
+        changed = False
+        for qualname in sorted(candidates - set(dead)):
+            why = [dead_use(call, dead) for call in uses[qualname]]
+            if why and all(w is not None for w in why):
+                dead[qualname] = next(w for w in why if w is not None)
+                changed = True
+    symbols = []
+    for qualname, settled in sorted(dead.items()):
+        if any(qualname.startswith(other + ".") for other in dead):
+            continue  # inside a dead class or function: deleted with it
+        definition, path = definitions[qualname]
+        symbols.append(DeadSymbol(qualname, definition.kind, path, definition.span, settled))
+    return symbols
+
+
+def called_from_dead_code(facts: list[FileFacts], dead: DeadCode) -> set[str]:
+    """The names of everything a dead region or a dead symbol calls."""
+    regions: dict[str, list[DeadRegion]] = defaultdict(list)
+    for region in dead.regions:
+        regions[region.path].append(region)
+    symbols = [s.qualname for s in dead.symbols]
+    names = set()
+    for f in facts:
+        here = regions.get(f.path, [])
+        for call in f.calls:
+            if any(contains(r.span, call.span) for r in here) or any(
+                    call.scope == q or call.scope.startswith(q + ".") for q in symbols):
+                names.add(call.name)
+    return names
+
+
+def analyze(facts: list[FileFacts], linked: Linked,
+            statuses: Mapping[str, tuple[Status, FlagValue | None]],
+            pinned: Mapping[str, FlagValue]) -> DeadCode:
+    settled = settle(linked.reads, statuses, pinned)
+    regions: list[DeadRegion] = []
+    for f in facts:
+        regions.extend(dead_regions(f, settled))
+    symbols = dead_symbols(facts, linked, regions)
+    tested = frozenset((f.path, index) for f in facts for g in f.guards
+                       for index in _atoms(g.test))
+    return DeadCode(settled, tuple(regions), tuple(symbols), tested)
+
+
+def _atoms(cond: Cond) -> Iterable[int]:
+    if cond.op in (CondOp.CALL, CondOp.COMPARE):
+        yield cond.call
+    for operand in cond.operands:
+        yield from _atoms(operand)
+
+
+def replaceable(read: FlagRead, settled: Settled, dead: DeadCode) -> bool:
+    """Can the fix turn this read into a literal? (the transformer decides the same way)"""
+    if not read.pure_args:
+        return False
+    return isinstance(settled.value, bool) or (read.path, read.call) in dead.tested

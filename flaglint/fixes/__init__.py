@@ -1,0 +1,1 @@
+"""Fixes for settled flags, made with libcst transformers and checked to parse."""

@@ -1,0 +1,380 @@
+"""The libcst transformer that settles flag reads in one file.
+
+Reads at given positions become literals (in a test or comparison whatever their value; in
+any other place only when the value is a boolean, which is what boolean reads return); then
+comparisons, `not`, `and`/`or`, conditional expressions and `if` statements over literals
+are simplified bottom-up. An operand that may have a side effect is never dropped
+(`audit(x) or flag()` keeps `audit(x)`); a live branch is moved out with its comments and
+re-indented by libcst; statements after an exit that now always happens are removed; dead
+functions and classes are deleted.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping, Sequence
+from typing import Union
+
+import libcst as cst
+from libcst.metadata import ParentNodeProvider, PositionProvider
+
+from flaglint.facts.conditions import is_pure
+
+Position = tuple[int, int]  # 1-based line and column where a node starts
+Statement = Union[cst.BaseStatement, cst.BaseSmallStatement]
+_EXITS = (cst.Return, cst.Raise, cst.Continue, cst.Break)
+
+
+def literal_node(value: object) -> cst.BaseExpression:
+    if isinstance(value, bool) or value is None:
+        return cst.Name(repr(value))
+    if isinstance(value, int):
+        return cst.Integer(str(value)) if value >= 0 else cst.UnaryOperation(
+            cst.Minus(), cst.Integer(str(-value)))
+    if isinstance(value, float):
+        return cst.Float(repr(value))
+    return cst.SimpleString(repr(value))
+
+
+_UNKNOWN = object()
+
+
+def literal_value(node: cst.BaseExpression) -> object:
+    """The Python value of a literal node, else _UNKNOWN."""
+    if isinstance(node, cst.Name):
+        return {"True": True, "False": False, "None": None}.get(node.value, _UNKNOWN)
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float,
+                         cst.UnaryOperation)):
+        try:
+            return ast.literal_eval(cst.Module(body=[]).code_for_node(node))
+        except (ValueError, SyntaxError):
+            return _UNKNOWN
+    return _UNKNOWN
+
+
+def _truth(node: cst.BaseExpression) -> bool | None:
+    value = literal_value(node)
+    return None if value is _UNKNOWN else bool(value)
+
+
+class Settler(cst.CSTTransformer):
+    METADATA_DEPENDENCIES = (PositionProvider, ParentNodeProvider)
+
+    def __init__(self, reads: Mapping[Position, object], dead_definitions: set[Position]) -> None:
+        super().__init__()
+        self.reads = reads
+        self.dead_definitions = dead_definitions
+        self.replaced = 0
+        self.removed_branches = 0
+        self.removed_definitions = 0
+        self._exits: set[int] = set()  # id() of exits a collapsed `if` brought into a block
+        # Per function (and the module): names assigned once, and those whose value is now
+        # a literal (`use_new = True` after its read was replaced).
+        self._once: list[set[str]] = []
+        self._aliases: list[dict[str, object]] = []
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._enter(node)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._enter(node)
+
+    def _enter(self, node: cst.Module | cst.FunctionDef) -> None:
+        counter = _Assignments()
+        for statement in node.body.body if isinstance(node, cst.FunctionDef) else node.body:
+            statement.visit(counter)
+        self._once.append({n for n, count in counter.counts.items() if count == 1})
+        self._aliases.append({})
+
+    def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
+        if len(updated_node.targets) == 1 and isinstance(updated_node.targets[0].target,
+                                                         cst.Name):
+            name = updated_node.targets[0].target.value
+            value = literal_value(updated_node.value)
+            if value is not _UNKNOWN and self._once and name in self._once[-1]:
+                self._aliases[-1][name] = value
+        return updated_node
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        if not self._aliases or original_node.value not in self._aliases[-1]:
+            return updated_node
+        parent = self._parent(original_node)
+        if self._in_test(original_node) or isinstance(parent, (cst.Comparison,
+                                                               cst.ComparisonTarget)):
+            return literal_node(self._aliases[-1][original_node.value])
+        return updated_node
+
+    def _position(self, node: cst.CSTNode) -> Position:
+        start = self.get_metadata(PositionProvider, node).start
+        return start.line, start.column + 1
+
+    def _parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        return self.get_metadata(ParentNodeProvider, node, None)
+
+    def _in_test(self, node: cst.CSTNode) -> bool:
+        """Is only the truth of this expression used (an if/while/ifexp test, `not`)?"""
+        parent = self._parent(node)
+        if isinstance(parent, (cst.If, cst.While)) and parent.test is node:
+            return True
+        if isinstance(parent, cst.IfExp) and parent.test is node:
+            return True
+        if isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not):
+            return True
+        if isinstance(parent, cst.BooleanOperation):
+            return self._in_test(parent)
+        return False
+
+    # -- reads -----------------------------------------------------------------------------
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        position = self._position(original_node)
+        if position not in self.reads:
+            return updated_node
+        value = self.reads[position]
+        if not all(is_pure(arg.value) for arg in original_node.args):
+            return updated_node
+        parent = self._parent(original_node)
+        compared = isinstance(parent, (cst.Comparison, cst.ComparisonTarget))
+        if not (isinstance(value, bool) or compared or self._in_test(original_node)):
+            return updated_node  # a variant in a value position: its real type is unknown
+        self.replaced += 1
+        return literal_node(value).with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
+
+    def leave_Decorator(self, original_node: cst.Decorator, updated_node: cst.Decorator
+                        ) -> cst.Decorator | cst.RemovalSentinel:
+        position = self._position(original_node)
+        if position in self.reads and self.reads[position] is True:
+            self.replaced += 1
+            return cst.RemovalSentinel.REMOVE  # a gate that always opens
+        return updated_node
+
+    # -- expressions -----------------------------------------------------------------------
+
+    def leave_Comparison(self, original_node: cst.Comparison, updated_node: cst.Comparison
+                         ) -> cst.BaseExpression:
+        if len(updated_node.comparisons) != 1:
+            return updated_node
+        left = literal_value(updated_node.left)
+        target = updated_node.comparisons[0]
+        if left is _UNKNOWN:
+            return updated_node
+        right: object
+        if isinstance(target.comparator, (cst.Tuple, cst.List, cst.Set)):
+            right = [literal_value(e.value) for e in target.comparator.elements]
+            if any(r is _UNKNOWN for r in right):  # type: ignore[union-attr]
+                return updated_node
+        else:
+            right = literal_value(target.comparator)
+            if right is _UNKNOWN:
+                return updated_node
+        result = _compare(left, target.operator, right)
+        if result is None:
+            return updated_node
+        return literal_node(result).with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
+
+    def leave_UnaryOperation(self, original_node: cst.UnaryOperation,
+                             updated_node: cst.UnaryOperation) -> cst.BaseExpression:
+        if isinstance(updated_node.operator, cst.Not):
+            truth = _truth(updated_node.expression)
+            if truth is not None:
+                return literal_node(not truth).with_changes(lpar=updated_node.lpar,
+                                                            rpar=updated_node.rpar)
+        return updated_node
+
+    def leave_BooleanOperation(self, original_node: cst.BooleanOperation,
+                               updated_node: cst.BooleanOperation) -> cst.BaseExpression:
+        is_and = isinstance(updated_node.operator, cst.And)
+        left, right = updated_node.left, updated_node.right
+        left_truth, right_truth = _truth(left), _truth(right)
+        keep = {"lpar": updated_node.lpar, "rpar": updated_node.rpar}
+        if left_truth is not None:
+            # `True and R` is R, `False and R` is False; `False or R` is R, `True or R` True.
+            result = right if left_truth == is_and else left
+            return _with_parens(result, keep)
+        if right_truth is not None and self._in_test(original_node):
+            if right_truth == is_and:
+                return _with_parens(left, keep)  # `L and True`, `L or False`: as true as L
+            if is_pure(left):
+                return literal_node(right_truth).with_changes(**keep)
+        return updated_node
+
+    def leave_IfExp(self, original_node: cst.IfExp, updated_node: cst.IfExp
+                    ) -> cst.BaseExpression:
+        truth = _truth(updated_node.test)
+        if truth is None:
+            return updated_node
+        self.removed_branches += 1
+        chosen = updated_node.body if truth else updated_node.orelse
+        return _with_parens(chosen, {"lpar": updated_node.lpar, "rpar": updated_node.rpar})
+
+    # -- statements ------------------------------------------------------------------------
+
+    def leave_If(self, original_node: cst.If, updated_node: cst.If
+                 ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | \
+            cst.RemovalSentinel:
+        truth, effects = _decide(updated_node.test)
+        if truth is None:
+            return updated_node
+        self.removed_branches += 1
+        kept: list[cst.BaseStatement] = [cst.SimpleStatementLine([cst.Expr(e)])
+                                         for e in effects]
+        if truth:
+            kept += list(_statements(updated_node.body))
+        elif isinstance(updated_node.orelse, cst.If):
+            kept.append(updated_node.orelse)
+        elif isinstance(updated_node.orelse, cst.Else):
+            kept += list(_statements(updated_node.orelse.body))
+        if isinstance(self._parent(original_node), cst.If):
+            # An elif: what replaces it must still be a single elif/else.
+            return _as_orelse(kept, updated_node)  # type: ignore[return-value]
+        if not kept:
+            return cst.RemovalSentinel.REMOVE
+        kept[0] = _carry_comments(kept[0], updated_node)
+        if _exits(kept[-1]):
+            self._exits.add(id(kept[-1]))
+        return cst.FlattenSentinel(kept)
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock,
+                            updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
+        return updated_node.with_changes(body=self._after_exits(updated_node.body))
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        return updated_node.with_changes(body=self._after_exits(updated_node.body))
+
+    def _after_exits(self, body: Sequence[cst.BaseStatement]) -> list[cst.BaseStatement]:
+        result = []
+        for statement in body:
+            result.append(statement)
+            if id(statement) in self._exits:
+                break  # what follows an exit that always happens can never run
+        return result
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+                          ) -> cst.BaseStatement | cst.RemovalSentinel:
+        self._once.pop()
+        self._aliases.pop()
+        return self._definition(original_node, updated_node)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef
+                       ) -> cst.BaseStatement | cst.RemovalSentinel:
+        return self._definition(original_node, updated_node)
+
+    def _definition(self, original: cst.FunctionDef | cst.ClassDef,
+                    updated: cst.FunctionDef | cst.ClassDef
+                    ) -> cst.BaseStatement | cst.RemovalSentinel:
+        line = self.get_metadata(PositionProvider, original.name).start.line
+        column = self.get_metadata(PositionProvider, original).start.column + 1
+        if (line, column) in self.dead_definitions:
+            self.removed_definitions += 1
+            return cst.RemovalSentinel.REMOVE
+        return updated
+
+
+class _Assignments(cst.CSTVisitor):
+    """How often each name is bound in one function body (not in nested functions)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.counts: dict[str, int] = {}
+
+    def _bind(self, target: cst.CSTNode) -> None:
+        if isinstance(target, cst.Name):
+            self.counts[target.value] = self.counts.get(target.value, 0) + 1
+        for element in getattr(target, "elements", ()):
+            self._bind(element.value)
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._bind(node.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._bind(node.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._bind(node.target)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._bind(node.target)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._bind(node.target)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+
+def _compare(left: object, operator: cst.BaseCompOp, right: object) -> bool | None:
+    try:
+        if isinstance(operator, cst.Equal):
+            return bool(left == right)
+        if isinstance(operator, cst.NotEqual):
+            return bool(left != right)
+        if isinstance(operator, cst.Is) and right in (True, False, None):
+            return left is right
+        if isinstance(operator, cst.IsNot) and right in (True, False, None):
+            return left is not right
+        if isinstance(operator, cst.In) and isinstance(right, list):
+            return left in right
+        if isinstance(operator, cst.NotIn) and isinstance(right, list):
+            return left not in right
+    except TypeError:
+        return None
+    return None
+
+
+def _decide(test: cst.BaseExpression) -> tuple[bool | None, list[cst.BaseExpression]]:
+    """The truth of a test, if known, and the expressions to keep for their side effects."""
+    truth = _truth(test)
+    if truth is not None:
+        return truth, []
+    if isinstance(test, cst.BooleanOperation):
+        is_and = isinstance(test.operator, cst.And)
+        right = _truth(test.right)
+        if right is not None and right != is_and:
+            # `x() and False` is false, `x() or True` true: x() still runs once.
+            return right, [] if is_pure(test.left) else [_bare(test.left)]
+    return None, []
+
+
+def _bare(node: cst.BaseExpression) -> cst.BaseExpression:
+    return node.with_changes(lpar=[], rpar=[]) if hasattr(node, "lpar") else node
+
+
+def _with_parens(node: cst.BaseExpression, keep: dict[str, object]) -> cst.BaseExpression:
+    if keep["lpar"] and hasattr(node, "lpar") and not node.lpar:
+        return node.with_changes(**keep)
+    return node
+
+
+def _statements(block: cst.BaseSuite) -> Sequence[cst.BaseStatement]:
+    if isinstance(block, cst.IndentedBlock):
+        return block.body
+    assert isinstance(block, cst.SimpleStatementSuite)
+    return [cst.SimpleStatementLine(body=block.body)]
+
+
+def _exits(statement: cst.BaseStatement) -> bool:
+    return isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[-1],
+                                                                        _EXITS)
+
+
+def _carry_comments(first: cst.BaseStatement, gone: cst.If) -> cst.BaseStatement:
+    """Keep the comments above the `if` and on its header line with what replaces it."""
+    lines = list(gone.leading_lines)
+    header = gone.body.header if isinstance(gone.body, cst.IndentedBlock) else None
+    if header is not None and header.comment is not None:
+        lines.append(cst.EmptyLine(comment=header.comment))
+    if not lines or not hasattr(first, "leading_lines"):
+        return first
+    return first.with_changes(leading_lines=[*lines, *first.leading_lines])
+
+
+def _as_orelse(kept: list[cst.BaseStatement], gone: cst.If) -> cst.If | cst.Else | \
+        cst.RemovalSentinel:
+    if len(kept) == 1 and isinstance(kept[0], cst.If):
+        return kept[0]
+    if not kept:
+        return cst.RemovalSentinel.REMOVE
+    return cst.Else(body=cst.IndentedBlock(body=kept), leading_lines=gone.leading_lines)

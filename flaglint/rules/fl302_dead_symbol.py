@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from flaglint.findings import Finding, Fix, Severity
+from flaglint.rules import Rule
+
+if TYPE_CHECKING:
+    from flaglint.engine import Project
+
+
+class DeadSymbol(Rule):
+    """
+    ## What it does
+    Reports a function or class whose every use is a call from code that a settled flag
+    makes dead (FL301), directly or through other such symbols, across modules. Calls are
+    resolved through imports, module attributes, `self.method` and class instantiation.
+
+    ## Why is this bad?
+    When a flag's dead branch is deleted, the helpers only it called stay behind, often in
+    another module, where nobody connects them to the flag. They are the bulk of the dead
+    code: Power Peg was a whole algorithm, not one branch.
+
+    ## Example
+    ```python
+    # router/orders.py
+    if client.is_enabled("smart_routing"):     # rolled out with value true
+        return smart_route(order)
+    return legacy.route(order)                  # FL301
+
+    # router/legacy.py
+    def route(order):                           # FL302: only the dead code above calls it
+        ...
+    ```
+
+    ## Use instead
+    Delete the dead branch and the helper (and the import that becomes unused).
+
+    ## Fix safety
+    Deleting the definition is safe when every flag that made its callers dead is rolled out,
+    and unsafe otherwise. A symbol with any other use is never reported: passed as a value,
+    used as a decorator, listed in `__all__`, named in a string anywhere in the project (URL
+    confs, settings, `getattr`), or called in a way flaglint cannot resolve. A symbol with no
+    callers at all is not flaglint's business.
+
+    ## Options
+    None.
+    """
+
+    code = "FL302"
+    name = "dead-symbol"
+    severity = Severity.WARNING
+    fixable = True
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        for symbol in project.dead.symbols:
+            settled = symbol.settled
+            name = symbol.qualname.rsplit(".", 1)[-1]
+            kind = "Class" if symbol.kind == "class" else "Function"
+            yield self.finding(
+                settled.key, symbol.path, symbol.span,
+                f"{kind} `{name}` is called only from code that can never run (flag "
+                f"`{settled.key}` {settled.why}); delete it",
+                Fix(settled.safe, f"Delete `{name}`"))

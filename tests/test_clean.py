@@ -1,0 +1,150 @@
+"""`flaglint clean KEY --value V`: the Piranha job for Python, across modules."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+from pathlib import Path
+
+from flaglint.cli import main
+
+from .conftest import write_tree
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "FL302-dead-symbol" / \
+    "helper-in-other-module"
+
+
+def copy_fixture(tmp_path: Path) -> Path:
+    target = tmp_path / "shop-project"
+    shutil.copytree(FIXTURE, target, ignore=shutil.ignore_patterns("expected.json"))
+    return target
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): p.read_text() for p in sorted(root.rglob("*"))
+            if p.is_file()}
+
+
+def test_dry_run_prints_a_diff_and_writes_nothing(tmp_path, capsys):
+    root = copy_fixture(tmp_path)
+    before = snapshot(root)
+    assert main(["clean", "new_checkout", "--value", "true", "--dry-run", str(root)]) == 0
+    out, err = capsys.readouterr()
+    assert snapshot(root) == before
+    assert "--- a/shop/checkout.py\n+++ b/shop/checkout.py\n" in out
+    assert "-def legacy_total(cart):\n" in out
+    assert "-[flags.new_checkout]\n" in out
+    assert err == ("Flag `new_checkout` settled to `true`: would change 2 files; 1 read "
+                   "replaced, 1 branch collapsed, 2 definitions deleted.\n"
+                   "[flags.new_checkout] removed in flags.toml.\n")
+
+
+def test_clean_removes_branch_helpers_imports_and_registry_entry(tmp_path, capsys):
+    root = copy_fixture(tmp_path)
+    assert main(["clean", "new_checkout", "--value", "true", str(root)]) == 0
+    assert capsys.readouterr().out.startswith("Flag `new_checkout` settled to `true`: changed 2 "
+                                              "files;")
+    after = snapshot(root)
+    assert after["shop/checkout.py"] == (
+        "import ldclient\n"
+        "\n"
+        "from shop.pricing import round_cents\n"
+        "\n"
+        "ld = ldclient.get()\n"
+        "\n"
+        "\n"
+        "def total(cart, user):\n"
+        "    # The new checkout prices in one pass.\n"
+        "    amount = sum(item.price for item in cart)\n"
+        "    return round_cents(amount)\n")
+    assert after["shop/legacy.py"] == (
+        '"""The pre-2026 checkout."""\n'
+        "\n"
+        "\n"
+        "def still_used_by_reports(cart):\n"
+        "    return len(cart)\n")
+    assert after["flags.toml"] == ""
+    for name, text in after.items():
+        if name.endswith(".py"):
+            ast.parse(text)
+    # Nothing is left to clean: the flag is gone.
+    assert main(["check", str(root), "--no-cache"]) == 0
+    capsys.readouterr()
+    assert main(["clean", "new_checkout", "--value", "true", str(root)]) == 2
+    assert capsys.readouterr().err == ("flaglint: error: flag 'new_checkout' is neither "
+                                       "declared nor read in this project\n")
+
+
+def test_clean_false_keeps_the_else_and_can_leave_a_tombstone(tmp_path, capsys):
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = ["unleash"]\n',
+        "flags.toml": """
+            # Flags of the shop.
+            [flags.beta_search]
+            type = "release"
+            owner = "search"
+
+            [flags.other]
+            type = "kill-switch"
+            owner = "ops"
+        """,
+        "app/__init__.py": "",
+        "app/flags.py": """
+            def beta_search_on(user):
+                return client.is_enabled("beta_search", user)
+        """,
+        "app/search.py": """
+            from app.flags import beta_search_on
+
+
+            def search(q, user):
+                if beta_search_on(user):
+                    return beta(q)
+                return classic(q)
+
+
+            def beta(q):
+                return q.upper()
+
+
+            def classic(q):
+                return q
+        """,
+        "app/other.py": 'client.is_enabled("other")\n',
+    })
+    assert main(["clean", "beta_search", "--value", "false", "--tombstone", "--today",
+                 "2026-11-23", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert (tmp_path / "app/search.py").read_text() == (
+        "def search(q, user):\n"
+        "    return classic(q)\n"
+        "\n"
+        "\n"
+        "def classic(q):\n"
+        "    return q\n")
+    # The wrapper's body was replaced and nothing calls it any more: it is gone too.
+    assert (tmp_path / "app/flags.py").read_text() == ""
+    assert (tmp_path / "flags.toml").read_text() == (
+        "# Flags of the shop.\n"
+        "[flags.beta_search]\n"
+        'status = "retired"\n'
+        "retired = 2026-11-23\n"
+        "\n"
+        "[flags.other]\n"
+        'type = "kill-switch"\n'
+        'owner = "ops"\n')
+
+
+def test_clean_reports_reads_it_cannot_replace(tmp_path, capsys):
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = ["unleash"]\n',
+        "flags.toml": '[flags.theme]\ntype = "experiment"\nowner = "ui"\n',
+        "app.py": 'variant = client.get_variant("theme")\nif client.is_enabled("theme"):\n'
+                  '    dark()\n',
+    })
+    assert main(["clean", "theme", "--value", "dark", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "app.py:1:11: a read of `theme` is left; its value is not a boolean or its " \
+           "arguments may have side effects, so change it by hand." in out
+    assert (tmp_path / "app.py").read_text() == (
+        'variant = client.get_variant("theme")\ndark()\n')

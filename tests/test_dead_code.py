@@ -1,0 +1,440 @@
+"""FL301/FL302 on every guard shape, and the fixes: exact findings, exact fixed source,
+fixed files parse, and a second fix changes nothing."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+import pytest
+
+from flaglint.cli import main
+
+from .conftest import lint_tree, write_tree
+
+PYPROJECT = '[tool.flaglint]\npresets = ["unleash", "django-waffle"]\n'
+FLAGS = """
+[flags.on]
+status = "rolled-out"
+value = true
+
+[flags.off]
+status = "rolled-out"
+value = false
+
+[flags.variant]
+status = "rolled-out"
+value = "treatment"
+
+[flags.old]
+status = "retired"
+retired = 2003-06-01
+
+[flags.live]
+owner = "a"
+type = "kill-switch"
+"""
+
+ON = "is rolled out with value `true`"
+OFF = "is rolled out with value `false`"
+VARIANT = 'is rolled out with value `"treatment"`'
+
+
+def findings(tmp_path, source, select=("FL301", "FL302")):
+    write_tree(tmp_path, {"pyproject.toml": PYPROJECT, "flags.toml": FLAGS, "app.py": source})
+    return [(f.code, f.span.line, f.span.column, f.span.end_line, f.message)
+            for f in lint_tree(tmp_path, select=select)]
+
+
+def fixed(tmp_path, capsys, source, *flags, files=None):
+    write_tree(tmp_path, {"pyproject.toml": PYPROJECT, "flags.toml": FLAGS, "app.py": source,
+                          **(files or {})})
+    main(["check", str(tmp_path), "--no-cache", "--select", "FL2,FL3", "--fix", *flags])
+    after = (tmp_path / "app.py").read_text()
+    ast.parse(after)
+    main(["check", str(tmp_path), "--no-cache", "--select", "FL2,FL3", "--fix", *flags])
+    assert (tmp_path / "app.py").read_text() == after, "a second fix changed the file"
+    capsys.readouterr()
+    return after
+
+
+def src(text):
+    return textwrap.dedent(text).lstrip("\n")
+
+
+CASES = {
+    "if-else": (
+        """
+        def f():
+            if client.is_enabled("on"):
+                # the new way
+                a = 1
+                b = 2
+            else:
+                legacy()
+            return a
+        """,
+        [("FL301", 6, 5, 7, f"Flag `on` {ON}; this `else` branch can never run")],
+        """
+        def f():
+            # the new way
+            a = 1
+            b = 2
+            return a
+        """),
+    "if-elif-else, first test dead": (
+        """
+        if client.is_enabled("off"):
+            a = 1
+        elif other():
+            b = 2
+        else:
+            c = 3
+        """,
+        [("FL301", 1, 1, 2, f"Flag `off` {OFF}; this `if` body can never run")],
+        """
+        if other():
+            b = 2
+        else:
+            c = 3
+        """),
+    "elif decided": (
+        """
+        if other():
+            a = 1
+        elif client.is_enabled("on"):
+            b = 2
+        elif more():
+            c = 3
+        else:
+            d = 4
+        """,
+        [("FL301", 5, 1, 8, f"Flag `on` {ON}; this `elif` branch can never run")],
+        """
+        if other():
+            a = 1
+        else:
+            b = 2
+        """),
+    "not": (
+        """
+        if not client.is_enabled("on"):
+            legacy()
+        run()
+        """,
+        [("FL301", 1, 1, 2, f"Flag `on` {ON}; this `if` body can never run")],
+        """
+        run()
+        """),
+    "or keeps the side effect": (
+        """
+        if audit(x) or client.is_enabled("on"):
+            go()
+        else:
+            stop()
+        """,
+        [("FL301", 3, 1, 4, f"Flag `on` {ON}; this `else` branch can never run")],
+        """
+        audit(x)
+        go()
+        """),
+    "and with a dead operand": (
+        """
+        if client.is_enabled("off") and expensive():
+            go()
+        ready = client.is_enabled("off") and expensive()
+        """,
+        [("FL301", 1, 1, 2, f"Flag `off` {OFF}; this `if` body can never run"),
+         ("FL301", 3, 38, 3, f"Flag `off` {OFF}; this operand is never evaluated")],
+        """
+        ready = False
+        """),
+    "nested and/or, unknown stays": (
+        """
+        if (user.beta and client.is_enabled("on")) or client.is_enabled("off"):
+            go()
+        """,
+        [],
+        """
+        if (user.beta):
+            go()
+        """),
+    "comparisons with variants and singletons": (
+        """
+        if client.get_variant("variant") == "treatment":
+            new()
+        else:
+            old()
+        if client.is_enabled("on") is True:
+            yes()
+        if client.get_variant("variant") in ("a", "b"):
+            never()
+        """,
+        [("FL301", 3, 1, 4, f"Flag `variant` {VARIANT}; this `else` branch can never run"),
+         ("FL301", 7, 1, 8, f"Flag `variant` {VARIANT}; this `if` body can never run")],
+        """
+        new()
+        yes()
+        """),
+    "conditional expression": (
+        """
+        label = "Pay" if client.is_enabled("off") else "Checkout"
+        """,
+        [("FL301", 1, 9, 1, f"Flag `off` {OFF}; this operand is never evaluated")],
+        """
+        label = "Checkout"
+        """),
+    "early exit that always happens": (
+        """
+        def f(order):
+            if not client.is_enabled("off"):
+                return None
+            legacy(order)
+            more(order)
+        """,
+        [("FL301", 4, 5, 5, f"Flag `off` {OFF}; the code after the early exit above can "
+                            f"never run")],
+        """
+        def f(order):
+            return None
+        """),
+    "early exit that never happens": (
+        """
+        def f(order):
+            if not client.is_enabled("on"):
+                return None
+            live(order)
+        """,
+        [("FL301", 2, 5, 3, f"Flag `on` {ON}; this `if` body can never run")],
+        """
+        def f(order):
+            live(order)
+        """),
+    "local alias": (
+        """
+        def f():
+            use_new = client.is_enabled("on")
+            if use_new:
+                new()
+            else:
+                old()
+        """,
+        [("FL301", 5, 5, 6, f"Flag `on` {ON}; this `else` branch can never run")],
+        """
+        def f():
+            use_new = True
+            new()
+        """),
+    "reassigned alias is not a constant": (
+        """
+        def f(x):
+            use_new = client.is_enabled("on")
+            if x:
+                use_new = False
+            if use_new:
+                new()
+        """,
+        [],
+        """
+        def f(x):
+            use_new = True
+            if x:
+                use_new = False
+            if use_new:
+                new()
+        """),
+    "nested flags, loop, try, with": (
+        """
+        for order in orders:
+            if not client.is_enabled("on"):
+                continue
+            try:
+                with lock:
+                    if client.is_enabled("live"):
+                        if client.is_enabled("off"):
+                            skip()
+                        send(order)
+            except Error:
+                pass
+        """,
+        [("FL301", 2, 5, 3, f"Flag `on` {ON}; this `if` body can never run"),
+         ("FL301", 7, 17, 8, f"Flag `off` {OFF}; this `if` body can never run")],
+        """
+        for order in orders:
+            try:
+                with lock:
+                    if client.is_enabled("live"):
+                        send(order)
+            except Error:
+                pass
+        """),
+    "decorators gate a view": (
+        """
+        from waffle.decorators import waffle_flag
+
+        @waffle_flag("on")
+        def new_view(request):
+            return 1
+
+        @waffle_flag("!on")
+        def old_view(request):
+            return 2
+        """,
+        [("FL301", 8, 1, 9, f"Flag `on` {ON}; the function this decorator gates can never "
+                            f"run")],
+        """
+        from waffle.decorators import waffle_flag
+
+        def new_view(request):
+            return 1
+
+        @waffle_flag("!on")
+        def old_view(request):
+            return 2
+        """),
+    "a variant in a value position is left alone": (
+        """
+        variant = client.get_variant("variant")
+        enabled = client.is_enabled("on", context())
+        """,
+        [],
+        """
+        variant = client.get_variant("variant")
+        enabled = client.is_enabled("on", context())
+        """),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_dead_branch_shape(tmp_path, capsys, name):
+    before, expected_findings, after = CASES[name]
+    assert findings(tmp_path, src(before)) == expected_findings
+    assert fixed(tmp_path, capsys, src(before)) == src(after)
+
+
+def test_retired_flags_yield_their_default_and_fix_only_when_unsafe_is_allowed(tmp_path,
+                                                                                 capsys):
+    before = src("""
+        if client.is_enabled("old"):
+            power_peg()
+        if ld.variation("old", user, True):
+            kept()
+        """)
+    files = {"pyproject.toml": '[tool.flaglint]\npresets = ["unleash", "launchdarkly"]\n'}
+    write_tree(tmp_path, {**files, "flags.toml": FLAGS, "app.py": before})
+    got = [(f.code, f.span.line, f.message, f.fix.safe if f.fix else None)
+           for f in lint_tree(tmp_path, select=("FL301",))]
+    assert got == [("FL301", 1, "Flag `old` is retired, so reading it yields `false`; this "
+                                "`if` body can never run", False)]
+    assert fixed(tmp_path, capsys, before, files=files) == before
+    assert fixed(tmp_path, capsys, before, "--unsafe-fixes", files=files) == "kept()\n"
+
+
+def test_fix_reports_fixed_and_remaining(tmp_path, capsys):
+    write_tree(tmp_path, {"pyproject.toml": PYPROJECT, "flags.toml": FLAGS, "app.py": src("""
+        if client.is_enabled("on"):
+            a = 1
+        else:
+            b = 2
+        if client.is_enabled("old"):
+            c = 3
+        """)})
+    code = main(["check", str(tmp_path), "--no-cache", "--select", "FL2,FL3", "--fix"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert out.splitlines() == [
+        "app.py:2:1: FL301 [old] Flag `old` is retired, so reading it yields `false`; this "
+        "`if` body can never run",
+        "Found 3 findings (2 fixed, 1 remaining) in 1 file, 5 flags.",
+    ]
+
+
+def test_a_fix_that_would_not_parse_is_refused(tmp_path, capsys, monkeypatch):
+    import libcst as cst
+
+    from flaglint.fixes import apply as apply_module
+
+    class Broken(apply_module.Settler):
+        def leave_Module(self, original_node, updated_node):
+            bad = cst.SimpleStatementLine([cst.Return()])
+            return updated_node.with_changes(body=[*updated_node.body, bad])
+
+    monkeypatch.setattr(apply_module, "Settler", Broken)
+    before = 'if client.is_enabled("on"):\n    a = 1\n'
+    write_tree(tmp_path, {"pyproject.toml": PYPROJECT, "flags.toml": FLAGS, "app.py": before})
+    main(["check", str(tmp_path), "--no-cache", "--select", "FL2", "--fix"])
+    err = capsys.readouterr().err
+    assert "flaglint: warning: app.py not fixed: the fixed file would not parse ('return' " \
+           "outside function, line 2)" in err
+    assert (tmp_path / "app.py").read_text() == before
+
+
+def test_dead_symbol_across_modules_and_what_keeps_symbols_alive(tmp_path):
+    write_tree(tmp_path, {
+        "pyproject.toml": PYPROJECT,
+        "flags.toml": FLAGS,
+        "app/__init__.py": "",
+        "app/legacy.py": """
+            class LegacyRouter:
+                def route(self, order):
+                    return self._split(order)
+
+                def _split(self, order):
+                    return [order]
+
+            def legacy_route(order):
+                return LegacyRouter().route(order)
+
+            def helper_passed_as_value():
+                pass
+
+            def helper_named_in_a_string():
+                pass
+
+            def helper_also_called_live():
+                pass
+
+            def only_recursive(n):
+                return only_recursive(n - 1) if n else 0
+        """,
+        "app/orders.py": """
+            from app.legacy import (legacy_route, helper_passed_as_value,
+                                    helper_named_in_a_string, helper_also_called_live,
+                                    only_recursive)
+
+            def route(order):
+                if client.is_enabled("on"):
+                    return order
+                legacy_route(order)
+                helper_passed_as_value()
+                helper_named_in_a_string()
+                helper_also_called_live()
+                only_recursive(3)
+                return None
+
+            CALLBACKS = [helper_passed_as_value]
+            URLS = ["app.legacy.helper_named_in_a_string"]
+            helper_also_called_live()
+        """,
+    })
+    got = [(f.code, f.path, f.span.line, f.span.column, f.message)
+           for f in lint_tree(tmp_path, select=("FL302",))]
+    why = f"flag `on` {ON}"
+    assert got == [
+        ("FL302", "app/legacy.py", 1, 1, f"Class `LegacyRouter` is called only from code that "
+                                         f"can never run ({why}); delete it"),
+        ("FL302", "app/legacy.py", 8, 1, f"Function `legacy_route` is called only from code "
+                                         f"that can never run ({why}); delete it"),
+        ("FL302", "app/legacy.py", 20, 1, f"Function `only_recursive` is called only from code "
+                                          f"that can never run ({why}); delete it"),
+    ]
+
+
+def test_symbols_without_callers_are_not_reported(tmp_path):
+    assert findings(tmp_path, src("""
+        def unused():
+            pass
+
+        if client.is_enabled("on"):
+            pass
+        """), select=("FL302",)) == []
