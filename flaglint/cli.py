@@ -15,6 +15,7 @@ from flaglint import __version__
 from flaglint.config import Config, ConfigError, find_config, load_config
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+_HISTORY_CODES = ("FL201", "FL401", "FL402", "FL404")
 
 
 class UsageError(Exception):
@@ -169,8 +170,8 @@ def _check(args: argparse.Namespace) -> int:
     else:
         project = analyze(config, paths, options)
         outcome = run(project, rules)
-    for note in project.notes:
-        print(f"flaglint: note: {note}", file=sys.stderr)
+    if project.history_note and any(r.code in _HISTORY_CODES for r in rules):
+        print(f"flaglint: note: {project.history_note}", file=sys.stderr)
     if not project.has_declarations and any(True for _ in project.graph.reads()):
         print("flaglint: note: no registry (flags.toml) and no definitions configured, so "
               "FL101 and FL102 cannot tell declared flags from undeclared ones", file=sys.stderr)

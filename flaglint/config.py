@@ -57,10 +57,11 @@ class Config:
     require: tuple[str, ...] = ("owner", "type")
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    overloaded: int = 3  # FL403: how many top-level packages make a flag overloaded
 
 
 _KEYS = ("registry", "src", "exclude", "presets", "tests", "lifetimes", "readers",
-         "definitions", "environments", "require", "select", "ignore")
+         "definitions", "environments", "require", "select", "ignore", "overloaded")
 
 
 def find_config(start: Path) -> Path | None:
@@ -158,6 +159,12 @@ def _parse(table: dict[str, Any], where: _Where, root: Path) -> Config:
         kwargs["definitions"] = tuple(
             _definition(item, i, where)
             for i, item in enumerate(_tables(table["definitions"], where, "definitions")))
+    if "overloaded" in table:
+        value = table["overloaded"]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 2:
+            raise where.error(("overloaded",), "`overloaded` must be a whole number of "
+                                               "packages, 2 or more")
+        kwargs["overloaded"] = value
     if "environments" in table:
         environments = table["environments"]
         if not isinstance(environments, dict) or not all(

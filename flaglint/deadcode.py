@@ -93,13 +93,19 @@ def format_value(value: object) -> str:
 
 
 def settle(reads: Iterable[FlagRead], statuses: Mapping[str, tuple[Status, FlagValue | None]],
-           pinned: Mapping[str, FlagValue]) -> dict[tuple[str, int], Settled]:
+           pinned: Mapping[str, FlagValue], removed: set[str]) -> dict[tuple[str, int], Settled]:
     """What each settled read yields, by (path, call index)."""
     result = {}
     for read in reads:
         if read.key is None or read.call < 0:
             continue
-        if read.key in pinned:
+        if read.key in removed:
+            known, value = python_value(read.default)
+            if not known:
+                continue
+            settled = Settled(read.key, value, False, f"was removed from the registry, so "
+                                                      f"reading it yields `{format_value(value)}`")
+        elif read.key in pinned:
             value = pinned[read.key]
             settled = Settled(read.key, value, True,
                               f"is being cleaned with value `{format_value(value)}`")
@@ -310,8 +316,8 @@ def called_from_dead_code(facts: list[FileFacts], dead: DeadCode) -> set[str]:
 
 def analyze(facts: list[FileFacts], linked: Linked,
             statuses: Mapping[str, tuple[Status, FlagValue | None]],
-            pinned: Mapping[str, FlagValue]) -> DeadCode:
-    settled = settle(linked.reads, statuses, pinned)
+            pinned: Mapping[str, FlagValue], removed: set[str] | None = None) -> DeadCode:
+    settled = settle(linked.reads, statuses, pinned, removed or set())
     regions: list[DeadRegion] = []
     for f in facts:
         regions.extend(dead_regions(f, settled))

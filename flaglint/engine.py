@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flaglint import deadcode, history
-from flaglint.cache import FactsCache, digest
+from flaglint.cache import FactsCache, cache_dir, digest
 from flaglint.config import Config
 from flaglint.discover import SourceFile, discover
 from flaglint.facts import FileFacts, ParseError
@@ -63,8 +63,11 @@ class Project:
     records: dict[str, FlagRecord]
     today: dt.date
     dead: deadcode.DeadCode
-    notes: list[str] = field(default_factory=list)  # said once on stderr by the CLI
     pinned: dict[str, FlagValue] = field(default_factory=dict)  # `clean KEY --value V`
+    history: history.History | None = None
+    history_note: str | None = None  # why history is missing or partial, said once
+    removed: dict[str, history.KeyEvent] = field(default_factory=dict)  # key -> its removal
+    diff: object | None = None  # a `--diff` run's changed lines and commit range
 
     @property
     def has_declarations(self) -> bool:
@@ -75,6 +78,22 @@ class Project:
 
     def __post_init__(self) -> None:
         self._by_path = {f.path: f for f in self.files}
+        self._line_times: dict[str, dict[int, history.LineOrigin]] = {}
+
+    def appeared(self, path: str, line: int) -> history.LineOrigin | None:
+        """Which commit last brought the line in (None when git cannot say). One
+        `git blame` per file, and only for files that ask."""
+        if path not in self._line_times:
+            lines = {r.span.line for r in self.linked.reads if r.path == path}
+            try:
+                self._line_times[path] = history.line_times(self.config.root, path, lines)
+            except history.HistoryUnavailable:
+                self._line_times[path] = {}
+        return self._line_times[path].get(line)
+
+    def in_range(self, commit: history.Commit) -> bool:
+        """Does a history event count in this run? (with --diff: only within REF..HEAD)"""
+        return self.diff is None or commit.sha in getattr(self.diff, "commits", ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,9 +251,11 @@ def analyze(config: Config, paths: list[Path] | None, options: Options,
     sources = discover(config, paths)
     extraction = _Extraction(sources, config, options)
     facts, linked = extraction.run(options)
+    found, history_note = _history(config, registry, linked, options)
+    removed = {} if pinned else _removed_keys(found, registry, linked)
     statuses = {} if pinned else {k: (d.status, d.value) for k, d in registry.flags.items()}
     pinned = pinned or {}
-    dead = deadcode.analyze(facts, linked, statuses, pinned)
+    dead = deadcode.analyze(facts, linked, statuses, pinned, set(removed))
     # What dead code calls may be defined, and used elsewhere, in files the prefilter
     # skipped: parse the files that name it, until no new file does.
     while dead.regions:
@@ -242,7 +263,7 @@ def analyze(config: Config, paths: list[Path] | None, options: Options,
         if extended is None:
             break
         facts, linked = extended
-        dead = deadcode.analyze(facts, linked, statuses, pinned)
+        dead = deadcode.analyze(facts, linked, statuses, pinned, set(removed))
     graph = FlagGraph()
     for decl in registry.flags.values():
         graph.add_flag(decl.key, status=decl.status.value)
@@ -255,37 +276,64 @@ def analyze(config: Config, paths: list[Path] | None, options: Options,
     graph.add_reads(linked.reads)
     for call in linked.calls:
         graph.add_call(call.caller, call.callee)
-    notes: list[str] = []
-    records = _records(config, registry, linked, notes)
-    return Project(config, facts, registry, graph, linked, records, options.today, dead, notes,
-                   pinned)
+    records = _records(config, registry, linked, found)
+    return Project(config, facts, registry, graph, linked, records, options.today, dead,
+                   pinned=pinned, history=found, history_note=history_note, removed=removed)
+
+
+def _history(config: Config, registry: Registry, linked: Linked,
+             options: Options) -> tuple[history.History | None, str | None]:
+    """The flags' git history, or why there is none."""
+    if not registry.present and not linked.definitions:
+        return None, None
+    code_keys = {d.key for d in linked.definitions} | {
+        r.key for r in linked.reads if r.key is not None and r.key not in registry.flags}
+    try:
+        found = history.cached_history(config.root, registry.paths,
+                                       {d.path for d in linked.definitions}, code_keys,
+                                       cache_dir() if options.use_cache else None)
+    except history.HistoryUnavailable as error:
+        return None, (f"git history unavailable ({error}): FL401 and FL402 cannot see when "
+                      f"keys were removed or changed, reads of retired keys are FL404, and "
+                      f"flags without `created` or `expires` are not checked for expiry")
+    note = None
+    if found.shallow:
+        note = (f"this is a shallow clone ({found.commits} commits of flag history): "
+                f"history rules see only that far; fetch the whole history with "
+                f"`git fetch --unshallow` (in GitHub Actions, `fetch-depth: 0`)")
+    return found, note
+
+
+def _removed_keys(found: history.History | None, registry: Registry,
+                  linked: Linked) -> dict[str, history.KeyEvent]:
+    """Keys that were declared once and are declared nowhere now: the removal event."""
+    if found is None:
+        return {}
+    defined = {d.key for d in linked.definitions}
+    removed = {}
+    for key, key_history in found.keys.items():
+        last = key_history.events[-1] if key_history.events else None
+        if last is not None and last.kind is history.EventKind.REMOVED and \
+                key not in registry.flags and key not in defined:
+            removed[key] = last
+    return removed
 
 
 def _records(config: Config, registry: Registry, linked: Linked,
-             notes: list[str]) -> dict[str, FlagRecord]:
+             found: history.History | None) -> dict[str, FlagRecord]:
     definitions: dict[str, list[CodeDefinition]] = {}
     for definition in linked.definitions:
         definitions.setdefault(definition.key, []).append(definition)
-    keys = set(registry.flags) | set(definitions)
-    # Creation dates come from git only where they decide something: an active flag of a
-    # type that expires, with neither `created` nor `expires` written down.
-    undated = {key for key in keys if _needs_created(registry.flags.get(key), config)}
-    created: dict[str, dt.date] = {}
-    if undated:
-        files = set(registry.paths) | {d.path for key in undated
-                                       for d in definitions.get(key, ())}
-        try:
-            created = history.first_added(config.root, files, undated)
-        except history.HistoryUnavailable as error:
-            notes.append(f"git history unavailable ({error}); flags without `created` or "
-                         f"`expires` are not checked for expiry")
     records = {}
-    for key in sorted(keys):
+    for key in sorted(set(registry.flags) | set(definitions)):
         decl = registry.flags.get(key)
         explicit = decl.created if decl is not None else None
+        first = None
+        if explicit is None and found is not None and found.of(key) is not None:
+            event = found.keys[key].first_declared
+            first = event.commit.date if event is not None else None
         records[key] = FlagRecord(key, decl, tuple(definitions.get(key, ())),
-                                  explicit or created.get(key),
-                                  explicit is None and key in created)
+                                  explicit or first, explicit is None and first is not None)
     return records
 
 

@@ -45,7 +45,10 @@ def check(tmp_path, capsys, *args, files=PROJECT):
 def test_text_output_is_one_line_a_finding_then_a_summary(tmp_path, capsys):
     code, out, err = check(tmp_path, capsys)
     assert code == 1
-    assert err == ""
+    assert err == ("flaglint: note: git history unavailable (not a git repository): FL401 and "
+                   "FL402 cannot see when keys were removed or changed, reads of retired keys "
+                   "are FL404, and flags without `created` or `expires` are not checked for "
+                   "expiry\n")
     assert out.splitlines() == [
         "app/main.py:3:1: FL301 [*] [settled] Flag `settled` is rolled out with value `false`; "
         "this `if` body can never run",

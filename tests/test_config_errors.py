@@ -20,7 +20,7 @@ def run_cli(tmp_path, capsys, files, *args):
     ({"pyproject.toml": "[tool.flaglint]\nregistry = ['flags.toml']\nsrcs = ['.']\n"},
      "pyproject.toml:3: unknown key `srcs` in [tool.flaglint]; expected one of registry, src, "
      "exclude, presets, tests, lifetimes, readers, definitions, environments, require, "
-     "select, ignore"),
+     "select, ignore, overloaded"),
     ({"pyproject.toml": "[tool.flaglint]\nsrc = 'app'\nexclude = 3\n"},
      "pyproject.toml:3: `tool.flaglint.exclude` must be a list of strings, like exclude = "
      "[\"...\"]"),
@@ -42,7 +42,7 @@ def run_cli(tmp_path, capsys, files, *args):
       "pyproject.toml": "[tool.flaglint]\n"},
      "flaglint.toml:2: unknown key `tool` in flaglint.toml; expected one of registry, src, "
      "exclude, presets, tests, lifetimes, readers, definitions, environments, require, "
-     "select, ignore"),
+     "select, ignore, overloaded"),
     ({"pyproject.toml": "[tool.flaglint]\nregistry = ['flag.toml']\n"},
      "pyproject.toml: registry file 'flag.toml' does not exist"),
     ({"pyproject.toml": "[tool.flaglint\nregistry = 1\n"},

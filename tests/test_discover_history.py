@@ -107,5 +107,5 @@ def test_without_git_undated_flags_are_not_judged_and_a_note_says_why(tmp_path, 
     })
     assert main(["check", str(tmp_path), "--no-cache"]) == 0
     err = capsys.readouterr().err
-    assert err.startswith("flaglint: note: git history unavailable (")
+    assert err.startswith("flaglint: note: git history unavailable (not a git repository)")
     assert "flags without `created` or `expires` are not checked for expiry" in err

@@ -8,6 +8,9 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -42,10 +45,18 @@ def test_every_fixture_has_an_expected_report():
     assert projects and projects <= set(FIXTURES)
 
 
+def outside_git(project: Path, tmp_path: Path) -> Path:
+    """A copy of a fixture outside flaglint's own repository, whose history is not its."""
+    copy = tmp_path / project.name
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns(
+        "expected.json", "expected-history.txt", "make_history.py"))
+    return copy
+
+
 @pytest.mark.parametrize("project", FIXTURES, ids=lambda p: str(p.relative_to(REPO / "fixtures")))
-def test_fixture_report(project, capsys):
-    code = main(["check", str(project), "--format", "json", "--today", "2026-11-23",
-                 "--no-cache"])
+def test_fixture_report(project, capsys, tmp_path):
+    code = main(["check", str(outside_git(project, tmp_path)), "--format", "json", "--today",
+                 "2026-11-23", "--no-cache"])
     out = capsys.readouterr().out
     expected_path = project / "expected.json"
     if UPDATE:
@@ -55,8 +66,23 @@ def test_fixture_report(project, capsys):
     assert code == (1 if expected["findings"] else 0)
 
 
-def test_readme_shows_what_the_example_really_prints(capsys):
-    main(["check", str(REPO / "fixtures" / "knight-router"), "--today", "2026-11-23",
-          "--no-cache"])
+def knight_with_history(tmp_path: Path) -> Path:
+    target = tmp_path / "knight-router"
+    subprocess.run([sys.executable, str(REPO / "fixtures" / "knight-router" / "make_history.py"),
+                    str(target)], check=True, capture_output=True)
+    return target
+
+
+def test_knight_story_with_history(tmp_path, capsys):
+    """FL401/FL404 on the reused key, FL301/FL302 on what it guards, FL402 on a new meaning."""
+    root = knight_with_history(tmp_path)
+    code = main(["check", str(root), "--today", "2026-11-23", "--no-cache"])
     out = capsys.readouterr().out
+    snapshot = REPO / "fixtures" / "knight-router" / "expected-history.txt"
+    if UPDATE:
+        snapshot.write_text(out, encoding="utf-8")
+    assert code == 1
+    assert out == snapshot.read_text(encoding="utf-8")
+    codes = {line.split(" ")[1] for line in out.splitlines()[:-1]}
+    assert {"FL301", "FL302", "FL401", "FL402", "FL404"} <= codes
     assert out in (REPO / "README.md").read_text(encoding="utf-8")

@@ -20,6 +20,7 @@ class Rule:
     name: ClassVar[str]
     severity: ClassVar[Severity]
     fixable: ClassVar[bool] = False
+    default_enabled: ClassVar[bool] = True  # off-by-default rules run only when selected
 
     def check(self, project: Project) -> Iterable[Finding]:
         raise NotImplementedError
@@ -44,10 +45,14 @@ def all_rules() -> list[Rule]:
     from flaglint.rules.fl202_settled_flag import SettledFlag
     from flaglint.rules.fl301_dead_branch import DeadBranch
     from flaglint.rules.fl302_dead_symbol import DeadSymbol
+    from flaglint.rules.fl401_reused_key import ReusedKey
+    from flaglint.rules.fl402_repurposed_flag import RepurposedFlag
+    from flaglint.rules.fl403_overloaded_flag import OverloadedFlag
+    from flaglint.rules.fl404_zombie_flag import ZombieFlag
 
     return [ParseErrorRule(), UndefinedFlag(), UnusedFlag(), MissingMetadata(),
             DynamicFlagKey(), InconsistentDefault(), ExpiredFlag(), SettledFlag(), DeadBranch(),
-            DeadSymbol()]
+            DeadSymbol(), ReusedKey(), RepurposedFlag(), OverloadedFlag(), ZombieFlag()]
 
 
 def select_rules(rules: list[Rule], select: tuple[str, ...],
@@ -56,7 +61,8 @@ def select_rules(rules: list[Rule], select: tuple[str, ...],
     def matches(rule: Rule, prefixes: tuple[str, ...]) -> bool:
         return any(rule.code.startswith(p.upper()) or p.upper() == "ALL" for p in prefixes)
 
-    chosen = [r for r in rules if not select or matches(r, select)]
+    chosen = [r for r in rules if matches(r, select)] if select else \
+        [r for r in rules if r.default_enabled]
     return [r for r in chosen if not matches(r, ignore)]
 
 

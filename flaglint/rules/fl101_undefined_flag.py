@@ -50,8 +50,8 @@ class UndefinedFlag(Rule):
             return
         declared = sorted(project.records)
         for key in project.graph.flags():
-            if key in project.records:
-                continue
+            if key in project.records or key in project.removed:
+                continue  # a removed key's reads are FL401 or FL404
             hint = difflib.get_close_matches(key, declared, n=1, cutoff=0.8)
             suggestion = f" (did you mean `{hint[0]}`?)" if hint else ""
             for read in project.graph.reads_of(key):

@@ -1,0 +1,97 @@
+"""When a key stopped being a live flag, whether a read came after that, and whether a
+description or owner was rewritten or only had a typo fixed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from flaglint.history import EventKind, KeyEvent, LineOrigin
+from flaglint.registry import Status
+
+if TYPE_CHECKING:
+    from flaglint.engine import Project
+    from flaglint.link import FlagRead
+
+_REVERT_DAYS = 14
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class Ending:
+    """A key's retirement (tombstone) or removal from the registry, and its comeback."""
+
+    kind: str  # "retired" | "removed"
+    date: dt.date | None
+    event: KeyEvent | None  # None without history
+    again: KeyEvent | None = None  # declared or made active again since
+
+    def phrase(self) -> str:
+        when = f" on {self.date.isoformat()}" if self.date else ""
+        sha = f" ({self.event.commit.short})" if self.event is not None else ""
+        text = f"was {'retired' if self.kind == 'retired' else 'removed from the registry'}" \
+               f"{when}{sha}"
+        if self.again is not None:
+            text += (f" and declared again on {self.again.commit.date.isoformat()} "
+                     f"({self.again.commit.short})")
+        return text
+
+
+def ending(project: Project, key: str) -> Ending | None:
+    history = project.history.of(key) if project.history is not None else None
+    decl = project.registry.flags.get(key)
+    if decl is not None and decl.status is Status.RETIRED:
+        event = history.last(EventKind.RETIRED) if history is not None else None
+        date = decl.retired or (event.commit.date if event is not None else None)
+        return Ending("retired", date, event)
+    removal = project.removed.get(key)
+    if removal is not None:
+        return Ending("removed", removal.commit.date, removal)
+    if history is not None:
+        ended = history.last(EventKind.REMOVED, EventKind.RETIRED)
+        again = history.last(EventKind.DECLARED, EventKind.REVIVED)
+        if ended is not None and again is not None and again.commit.time > ended.commit.time:
+            kind = "retired" if ended.kind is EventKind.RETIRED else "removed"
+            return Ending(kind, ended.commit.date, ended, again)
+    return None
+
+
+def reuse(project: Project, read: FlagRead, end: Ending) -> LineOrigin | None:
+    """The origin of a read that came after the key's end (a reuse), else None (left-over
+    code, or no history to tell)."""
+    if end.event is None:
+        return None
+    origin = project.appeared(read.path, read.span.line)
+    if origin is None:
+        return None
+    if origin.sha is None or origin.time > end.event.commit.time:
+        return origin
+    return None
+
+
+def looks_like_revert(ended: KeyEvent, again: KeyEvent) -> str | None:
+    if re.search(r"\brevert", again.commit.subject, re.IGNORECASE):
+        return f"the commit says it reverts ({again.commit.subject!r})"
+    days = (again.commit.date - ended.commit.date).days
+    if ended.text and ended.text == again.text and days <= _REVERT_DAYS:
+        return f"the same entry came back {days} day{'s' if days != 1 else ''} later"
+    return None
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def rewritten(old: str | None, new: str | None) -> bool:
+    """A rewrite, not a typo fix: compare words, letting a word match a near spelling."""
+    if old is None or new is None or old == new:
+        return False
+    before, after = _words(old), _words(new)
+    if not before or not after:
+        return before != after
+    normalized = [next(iter(difflib.get_close_matches(w, before, n=1, cutoff=0.8)), w)
+                  for w in after]
+    return difflib.SequenceMatcher(None, before, normalized).ratio() < 0.75

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from flaglint.findings import Finding, Severity
+from flaglint.rules import Rule
+
+if TYPE_CHECKING:
+    from flaglint.engine import Project
+
+
+def _package(path: str) -> str:
+    parts = path.split("/")
+    return parts[0] if len(parts) > 1 else "(top level)"
+
+
+class OverloadedFlag(Rule):
+    """
+    ## What it does
+    Reports a flag read from several unrelated top-level packages (3 by default; reads in
+    tests do not count): one key gating unrelated features. Off by default: select it with
+    `--select FL403` or `select = ["FL403"]`.
+
+    ## Why is this bad?
+    A flag that switches a checkout change and a search change at once cannot be rolled out,
+    rolled back or retired for one of them without the other. Its owner no longer knows what
+    it does.
+
+    ## Example
+    ```python
+    # billing/invoice.py, search/ranking.py, admin/views.py
+    if client.is_enabled("new_ui"):
+        ...
+    ```
+
+    ## Use instead
+    One flag per feature: `new_invoice_ui`, `new_ranking`, `new_admin_ui`.
+
+    ## Fix safety
+    No fix.
+
+    ## Options
+    `overloaded = 3` in `[tool.flaglint]` sets how many top-level packages make a flag
+    overloaded.
+    """
+
+    code = "FL403"
+    name = "overloaded-flag"
+    severity = Severity.INFO
+    default_enabled = False
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        threshold = project.config.overloaded
+        for key in project.graph.flags():
+            record = project.records.get(key)
+            if record is None:
+                continue
+            packages = sorted({_package(r.path) for r in project.graph.reads_of(key)
+                               if not r.in_test})
+            if len(packages) < threshold:
+                continue
+            path, span = record.location
+            names = ", ".join(packages)
+            yield self.finding(key, path, span,
+                               f"Flag `{key}` is read from {len(packages)} unrelated packages "
+                               f"({names}); one key gating unrelated features cannot be rolled "
+                               f"out or retired for one of them alone")

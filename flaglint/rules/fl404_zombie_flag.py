@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from flaglint.findings import Finding, Severity
+from flaglint.lifecycle import ending, reuse
+from flaglint.rules import Rule
+
+if TYPE_CHECKING:
+    from flaglint.engine import Project
+    from flaglint.history import KeyEvent
+    from flaglint.link import FlagRead
+
+
+class ZombieFlag(Rule):
+    """
+    ## What it does
+    Reports code that still reads a retired or removed flag key and that is older than the
+    key's end: left-over code that nobody deleted. (A read written after the key ended is a
+    reuse, FL401.) Without git history, every read of a tombstone is reported here.
+
+    ## Why is this bad?
+    The code behind such a read is dormant, not dead: any configuration that sets the key —
+    an old environment file, a server that missed a deployment, a new flag that reuses the
+    name — wakes it up. Knight Capital's Power Peg code sat behind a flag for nine years.
+
+    ## Example
+    ```toml
+    [flags.power_peg]
+    status = "retired"
+    retired = 2003-06-01
+    ```
+    ```python
+    if client.is_enabled("power_peg"):    # still here
+        power_peg_route(order)
+    ```
+
+    ## Use instead
+    Delete the read and the code it guards: the branch that cannot run is FL301, the helpers
+    only it calls are FL302, and `flaglint clean power_peg --value false` removes them.
+
+    ## Fix safety
+    No fix from this rule; FL301 and FL302 carry the (unsafe) fixes.
+
+    ## Options
+    With `--diff REF`, reported when the read's line changed, or when the key's registry
+    entry changed within REF..HEAD.
+    """
+
+    code = "FL404"
+    name = "zombie-flag"
+    severity = Severity.ERROR
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        for key in project.graph.flags():
+            end = ending(project, key)
+            if end is None:
+                continue
+            for read in project.graph.reads_of(key):
+                if reuse(project, read, end) is not None:
+                    continue
+                if end.again is not None:
+                    if project.appeared(read.path, read.span.line) is None or \
+                            end.event is None or not _older(project, read, end.event):
+                        continue
+                    message = (f"Flag `{key}` {end.phrase()}; this read is left-over code from "
+                               f"its first life, and the new meaning wakes it up")
+                else:
+                    message = (f"Flag `{key}` {end.phrase()}; this read is left-over code that "
+                               f"any config setting `{key}` wakes up")
+                yield self.finding(key, read.path, read.span, message)
+
+
+def _older(project: Project, read: FlagRead, event: KeyEvent) -> bool:
+    origin = project.appeared(read.path, read.span.line)
+    return origin is not None and origin.sha is not None and origin.time <= event.commit.time
