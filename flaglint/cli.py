@@ -56,6 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--jobs", type=int, default=0, metavar="N",
                        help="worker processes for parsing (default: one per core)")
     check.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    check.add_argument("--diff", metavar="REF",
+                       help="only findings on lines changed since the merge base with REF, "
+                            "and history rules over REF..HEAD")
     check.add_argument("--fix", action="store_true",
                        help="apply safe fixes (FL202, FL301, FL302), re-parse, report the rest")
     check.add_argument("--unsafe-fixes", action="store_true",
@@ -161,15 +164,25 @@ def _check(args: argparse.Namespace) -> int:
     if args.fix:
         from flaglint.fixes.run import fix_project
 
-        findings, project, fix_report, fixed = fix_project(config, paths, options, rules,
-                                                           args.unsafe_fixes)
+        _, project, fix_report, fixed = fix_project(config, paths, options, rules,
+                                                    args.unsafe_fixes)
         for refused in fix_report.refused:
             print(f"flaglint: warning: {refused.path} not fixed: {refused.refused}",
                   file=sys.stderr)
-        outcome = run(project, rules)
     else:
         project = analyze(config, paths, options)
-        outcome = run(project, rules)
+    if args.diff is not None:
+        from flaglint import diffscope
+
+        try:
+            project.diff = diffscope.scope(config.root, args.diff)
+        except diffscope.DiffError as error:
+            raise UsageError(str(error)) from None
+        if any(r.code == "FL402" for r in rules):
+            project.diff.regated = diffscope.regated(project, project.diff, options)
+    outcome = run(project, rules)
+    if project.diff is not None:
+        outcome.findings = diffscope.keep(project, project.diff, outcome.findings)
     if project.history_note and any(r.code in _HISTORY_CODES for r in rules):
         print(f"flaglint: note: {project.history_note}", file=sys.stderr)
     if not project.has_declarations and any(True for _ in project.graph.reads()):

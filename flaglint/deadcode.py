@@ -323,15 +323,15 @@ def analyze(facts: list[FileFacts], linked: Linked,
         regions.extend(dead_regions(f, settled))
     symbols = dead_symbols(facts, linked, regions)
     tested = frozenset((f.path, index) for f in facts for g in f.guards
-                       for index in _atoms(g.test))
+                       for index in atoms(g.test))
     return DeadCode(settled, tuple(regions), tuple(symbols), tested)
 
 
-def _atoms(cond: Cond) -> Iterable[int]:
+def atoms(cond: Cond) -> Iterable[int]:
     if cond.op in (CondOp.CALL, CondOp.COMPARE):
         yield cond.call
     for operand in cond.operands:
-        yield from _atoms(operand)
+        yield from atoms(operand)
 
 
 def replaceable(read: FlagRead, settled: Settled, dead: DeadCode) -> bool:

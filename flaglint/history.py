@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 _MARK = "\x01"
 _HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 _STRING = re.compile(r"""(["'])([^"'\\\n]{1,200})\1""")
-HISTORY_VERSION = "1"
+HISTORY_VERSION = "2"
 
 
 class HistoryUnavailable(Exception):
@@ -130,9 +130,10 @@ def is_shallow(root: Path) -> bool:
     return _git(root, "rev-parse", "--is-shallow-repository").strip() == "true"
 
 
-def _log(root: Path, paths: list[str], follow: bool) -> Iterator[tuple[Commit, list[str]]]:
-    """(commit, its diff lines) in first-parent order, oldest first."""
-    args = ["log", "--first-parent", "--diff-merges=first-parent", "--reverse", "-p", "-U0",
+def _log(root: Path, paths: list[str], follow: bool) -> Iterable[tuple[Commit, list[str]]]:
+    """(commit, its diff lines) in first-parent order, oldest first. (git's `--reverse`
+    stops `--follow` at a rename, so the newest-first log is reversed here.)"""
+    args = ["log", "--first-parent", "--diff-merges=first-parent", "-p", "-U0",
             "--no-color", "--no-ext-diff", "--date=short",
             f"--format={_MARK}%H%x02%ad%x02%ct%x02%s"]
     if follow:
@@ -140,19 +141,14 @@ def _log(root: Path, paths: list[str], follow: bool) -> Iterator[tuple[Commit, l
     else:
         args.append("--no-renames")
     text = _git(root, *args, "--", *paths)
-    commit: Commit | None = None
-    lines: list[str] = []
+    blocks: list[tuple[Commit, list[str]]] = []
     for line in text.split("\n"):
         if line.startswith(_MARK):
-            if commit is not None:
-                yield commit, lines
             sha, date, time, subject = line[1:].split("\x02", 3)
-            commit = Commit(sha, dt.date.fromisoformat(date), int(time), subject)
-            lines = []
-        elif commit is not None:
-            lines.append(line)
-    if commit is not None:
-        yield commit, lines
+            blocks.append((Commit(sha, dt.date.fromisoformat(date), int(time), subject), []))
+        elif blocks:
+            blocks[-1][1].append(line)
+    return reversed(blocks)
 
 
 def _apply(files: dict[str, list[str]], diff: list[str]) -> set[str]:
@@ -382,7 +378,13 @@ class LineOrigin:
 
 def line_times(root: Path, path: str, lines: set[int]) -> dict[int, LineOrigin]:
     """Where each of `lines` came from, by `git blame -w` (whitespace changes ignored)."""
-    out = _git(root, "blame", "--porcelain", "-w", "--", path)
+    try:
+        out = _git(root, "blame", "--porcelain", "-w", "--", path)
+    except HistoryUnavailable as error:
+        if "no such path" not in str(error):
+            raise
+        now = int(dt.datetime.now(dt.timezone.utc).timestamp())
+        return {line: LineOrigin(None, now) for line in lines}  # a file git does not track
     times: dict[str, int] = {}
     result: dict[int, LineOrigin] = {}
     sha = ""

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from flaglint.findings import Finding, Severity
-from flaglint.lifecycle import ending, reuse
+from flaglint.lifecycle import ending, looks_like_revert, reuse
 from flaglint.rules import Rule
 
 if TYPE_CHECKING:
@@ -61,9 +61,9 @@ class ZombieFlag(Rule):
                 if reuse(project, read, end) is not None:
                     continue
                 if end.again is not None:
-                    if project.appeared(read.path, read.span.line) is None or \
-                            end.event is None or not _older(project, read, end.event):
-                        continue
+                    if end.event is None or not _older(project, read, end.event) or \
+                            looks_like_revert(end.event, end.again) is not None:
+                        continue  # new code of the new meaning, or the removal was undone
                     message = (f"Flag `{key}` {end.phrase()}; this read is left-over code from "
                                f"its first life, and the new meaning wakes it up")
                 else:

@@ -1,0 +1,220 @@
+"""`check --diff REF`: what changed since the merge base with REF, for a pull-request check.
+
+Findings are kept on changed lines (uncommitted and untracked files count as changed) and on
+registry entries whose lines changed; history rules look only at commits in REF..HEAD and
+also report the old reads of a key whose entry the change touches. FL402 compares, flag by
+flag, the code it gated at the base with the code it gates now.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import subprocess
+import tarfile
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from flaglint.config import ConfigError, find_config, load_config
+from flaglint.findings import Finding, Span
+
+if TYPE_CHECKING:
+    from flaglint.engine import Options, Project
+
+log = logging.getLogger(__name__)
+
+_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
+_HEADER = re.compile(r"^\s*\[")
+HISTORY_CODES = ("FL401", "FL402", "FL404")
+
+
+class DiffError(Exception):
+    """A --diff reference that cannot be used: exit 2 with this message."""
+
+
+@dataclass
+class DiffScope:
+    ref: str
+    base: str
+    commits: set[str]
+    changed: dict[str, set[int]]  # root-relative path -> changed line numbers at HEAD
+    regated: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    @property
+    def base_name(self) -> str:
+        return f"{self.ref} ({self.base[:7]})"
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
+                          timeout=600)
+
+
+def _shallow_hint(root: Path) -> str:
+    shallow = _git(root, "rev-parse", "--is-shallow-repository").stdout.strip() == "true"
+    if not shallow:
+        return ""
+    return ("; this is a shallow clone: fetch the history with `git fetch --unshallow` "
+            "(in GitHub Actions, `fetch-depth: 0` in actions/checkout)")
+
+
+def scope(root: Path, ref: str) -> DiffScope:
+    if _git(root, "rev-parse", "--git-dir").returncode != 0:
+        raise DiffError(f"--diff {ref}: {root} is not in a git repository")
+    if _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").returncode != 0:
+        raise DiffError(f"--diff {ref}: unknown git reference {ref!r}; name a branch, tag or "
+                        f"commit (`git fetch origin {ref}` if it is remote){_shallow_hint(root)}")
+    merge_base = _git(root, "merge-base", ref, "HEAD")
+    if merge_base.returncode != 0:
+        raise DiffError(f"--diff {ref}: {ref} and HEAD have no common history"
+                        f"{_shallow_hint(root)}")
+    base = merge_base.stdout.strip()
+    commits = set(_git(root, "rev-list", f"{base}..HEAD").stdout.split())
+    diff = _git(root, "diff", "-U0", "--no-color", "--no-ext-diff", "--relative", base, "--")
+    changed = _changed_lines(diff.stdout)
+    untracked = _git(root, "ls-files", "--others", "--exclude-standard").stdout.splitlines()
+    for path in untracked:
+        try:
+            count = (root / path).read_bytes().count(b"\n") + 1
+        except OSError:
+            continue
+        changed[path] = set(range(1, count + 1))
+    return DiffScope(ref, base, commits, dict(changed))
+
+
+def _changed_lines(diff: str) -> dict[str, set[int]]:
+    changed: dict[str, set[int]] = defaultdict(set)
+    path: str | None = None
+    for line in diff.splitlines():
+        if line.startswith("+++ "):
+            path = None if line == "+++ /dev/null" else line[6:] if line.startswith(
+                "+++ b/") else line[4:]
+        elif line.startswith("@@") and path is not None:
+            match = _HUNK.match(line)
+            if match:
+                start, count = int(match.group(1)), int(match.group(2) or "1")
+                # A pure deletion marks the line where the code was.
+                changed[path].update(range(start, start + max(count, 1)))
+    return changed
+
+
+def _extent(project: Project, path: str, span: Span) -> Span:
+    """A registry finding covers its whole `[flags.KEY]` table."""
+    if path not in project.registry.paths:
+        return span
+    try:
+        lines = (project.config.root / path).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return span
+    end = span.line
+    while end < len(lines) and not _HEADER.match(lines[end]):
+        end += 1
+    return Span(span.line, 1, end, 1)
+
+
+def touched_keys(project: Project, diff: DiffScope) -> set[str]:
+    """Keys whose registry entry changed, that have history events within the range, or
+    that gate different code than at the base."""
+    keys = set(diff.regated)
+    for key, record in project.records.items():
+        if record.decl is not None:
+            span = _extent(project, record.decl.path, record.decl.span)
+            if set(range(span.line, span.end_line + 1)) & diff.changed.get(record.decl.path,
+                                                                           set()):
+                keys.add(key)
+    if project.history is not None:
+        for key, history in project.history.keys.items():
+            if any(e.commit.sha in diff.commits for e in history.events):
+                keys.add(key)
+    return keys
+
+
+def keep(project: Project, diff: DiffScope, findings: Iterable[Finding]) -> list[Finding]:
+    touched = touched_keys(project, diff)
+    kept = []
+    for finding in findings:
+        span = _extent(project, finding.path, finding.span)
+        lines = diff.changed.get(finding.path, set())
+        if lines & set(range(span.line, span.end_line + 1)):
+            kept.append(finding)
+        elif finding.code in HISTORY_CODES and finding.flag in touched:
+            kept.append(finding)
+    return kept
+
+
+# -- FL402: what a flag gates, at the base and now ------------------------------------------
+
+
+def gated_code(project: Project) -> dict[str, dict[str, set[str]]]:
+    """flag -> path -> the normalized lines of code its guards decide."""
+    from flaglint.deadcode import atoms
+
+    reads = {(r.path, r.call): r.key for r in project.linked.reads if r.key is not None}
+    gated: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for facts in project.files:
+        if not facts.guards:
+            continue
+        try:
+            text = (project.config.root / facts.path).read_text(encoding="utf-8",
+                                                                 errors="replace")
+        except OSError:
+            continue
+        lines = text.splitlines()
+        for guard in facts.guards:
+            keys = {reads.get((facts.path, index)) for index in atoms(guard.test)} - {None}
+            for part in (guard.body, guard.orelse):
+                if part is None:
+                    continue
+                code = {line.strip() for line in lines[part.line:part.end_line]
+                        if line.strip() and not line.strip().startswith("#")}
+                for key in keys:
+                    assert key is not None
+                    gated[key][facts.path] |= code
+    return gated
+
+
+def _summary(code: dict[str, set[str]]) -> str:
+    count = sum(len(lines) for lines in code.values())
+    paths = ", ".join(sorted(code))
+    return f"{count} line{'s' if count != 1 else ''} in {paths}"
+
+
+def regated(project: Project, diff: DiffScope, options: Options) -> dict[str, tuple[str, str]]:
+    """Flags whose gated code at the base and now have nothing in common."""
+    from flaglint.engine import analyze
+
+    root = project.config.root
+    toplevel = _git(root, "rev-parse", "--show-toplevel").stdout.strip()
+    prefix = root.resolve().relative_to(Path(toplevel).resolve()).as_posix()
+    archive = subprocess.run(["git", "archive", "--format=tar", diff.base,
+                              *([prefix] if prefix != "." else [])],
+                             cwd=toplevel, capture_output=True, timeout=600)
+    if archive.returncode != 0:
+        log.debug("cannot read the base tree: %s", archive.stderr[:200])
+        return {}
+    with tempfile.TemporaryDirectory(prefix="flaglint-base-") as folder:
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(folder, filter="data")
+        base_root = Path(folder) / prefix if prefix != "." else Path(folder)
+        try:
+            config = load_config(find_config(base_root), base_root)
+            base_project = analyze(config, None, replace(options, use_cache=False,
+                                                         overlay=None))
+        except ConfigError as error:
+            log.debug("cannot analyze the base: %s", error)
+            return {}
+        before = gated_code(base_project)
+    after = gated_code(project)
+    result = {}
+    for key, then in before.items():
+        now = after.get(key, {})
+        old = set().union(*then.values()) if then else set()
+        new = set().union(*now.values()) if now else set()
+        if old and new and not old & new:
+            result[key] = (_summary(then), _summary(now))
+    return result

@@ -1,0 +1,254 @@
+"""History rules on small git repositories built with dated commits."""
+
+from __future__ import annotations
+
+import pytest
+
+from flaglint import history
+from flaglint.cli import main
+
+from .conftest import commit_all, git, lint_tree, write_tree
+
+PYPROJECT = '[tool.flaglint]\npresets = ["unleash"]\n'
+
+
+def table(key: str, description: str = "A flag", owner: str = "team",
+          type_: str = "kill-switch") -> str:
+    return (f'[flags.{key}]\ntype = "{type_}"\nowner = "{owner}"\n'
+            f'description = "{description}"\n')
+
+
+TOMBSTONE = '[flags.power_peg]\nstatus = "retired"\nretired = 2003-06-01\n'
+
+
+def repo(tmp_path, files, date, message="start"):
+    write_tree(tmp_path, files)
+    if not (tmp_path / ".git").exists():
+        git(tmp_path, "init", "-q", "-b", "main")
+    commit_all(tmp_path, message, date)
+
+
+def found(tmp_path, select=("FL4",)):
+    return [(f.code, f.path, f.span.line, f.message)
+            for f in lint_tree(tmp_path, select=select)]
+
+
+def sha(tmp_path, rev="HEAD"):
+    return git(tmp_path, "rev-parse", "--short=7", rev).strip()
+
+
+def test_a_tombstone_read_again_is_a_reuse_and_the_old_read_a_zombie(tmp_path):
+    repo(tmp_path, {"pyproject.toml": PYPROJECT,
+                    "flags.toml": table("power_peg", "Power Peg"),
+                    "old.py": 'if client.is_enabled("power_peg"):\n    peg()\n'}, "2003-01-15")
+    repo(tmp_path, {"flags.toml": TOMBSTONE}, "2003-06-01", "retire power_peg")
+    retired = sha(tmp_path)
+    repo(tmp_path, {"new.py": 'if client.is_enabled("power_peg"):\n    rlp()\n'},
+         "2012-07-27", "RLP")
+    new = sha(tmp_path)
+    (tmp_path / "wip.py").write_text('client.is_enabled("power_peg")\n')
+    assert found(tmp_path) == [
+        ("FL401", "new.py", 1, f"Flag `power_peg` was retired on 2003-06-01 ({retired}) and "
+                               f"this read of it is new (2012-07-27, {new}); code and configs "
+                               f"from its first life answer to it again: give the new meaning "
+                               f"a new key"),
+        ("FL404", "old.py", 1, f"Flag `power_peg` was retired on 2003-06-01 ({retired}); this "
+                               f"read is left-over code that any config setting `power_peg` "
+                               f"wakes up"),
+        ("FL401", "wip.py", 1, f"Flag `power_peg` was retired on 2003-06-01 ({retired}) and "
+                               f"this read of it is new (not committed yet); code and configs "
+                               f"from its first life answer to it again: give the new meaning "
+                               f"a new key"),
+    ]
+
+
+def test_without_git_every_read_of_a_tombstone_is_a_zombie(tmp_path):
+    write_tree(tmp_path, {"pyproject.toml": PYPROJECT, "flags.toml": TOMBSTONE,
+                          "a.py": 'client.is_enabled("power_peg")\n'})
+    assert found(tmp_path) == [
+        ("FL404", "a.py", 1, "Flag `power_peg` was retired on 2003-06-01; this read is "
+                             "left-over code that any config setting `power_peg` wakes up")]
+
+
+def test_a_key_removed_and_declared_again_a_year_later(tmp_path):
+    repo(tmp_path, {"pyproject.toml": PYPROJECT, "flags.toml": table("beta", "Beta search"),
+                    "a.py": 'client.is_enabled("beta")\n'}, "2024-03-01")
+    repo(tmp_path, {"flags.toml": "", "a.py": ""}, "2024-05-01", "remove beta")
+    removed = sha(tmp_path)
+    repo(tmp_path, {"flags.toml": table("beta", "Beta billing"),
+                    "b.py": 'client.is_enabled("beta")\n'}, "2025-05-20", "beta billing")
+    again = sha(tmp_path)
+    # a.py's read went with the removal; b.py's is code of the new meaning.
+    assert found(tmp_path) == [
+        ("FL401", "flags.toml", 1, f"Flag `beta` was removed on 2024-05-01 ({removed}) and "
+                                   f"declared again on 2025-05-20 ({again}); code and configs "
+                                   f"from its first life answer to it again")]
+
+
+def test_the_first_life_reads_of_a_key_declared_again_are_zombies(tmp_path):
+    repo(tmp_path, {"pyproject.toml": PYPROJECT, "flags.toml": table("beta", "Beta search"),
+                    "a.py": 'client.is_enabled("beta")\n'}, "2024-03-01")
+    repo(tmp_path, {"flags.toml": ""}, "2024-05-01", "remove beta")
+    removed = sha(tmp_path)
+    repo(tmp_path, {"flags.toml": table("beta", "Beta billing")}, "2025-05-20", "beta billing")
+    again = sha(tmp_path)
+    assert found(tmp_path, select=("FL404",)) == [
+        ("FL404", "a.py", 1, f"Flag `beta` was removed from the registry on 2024-05-01 "
+                             f"({removed}) and declared again on 2025-05-20 ({again}); this "
+                             f"read is left-over code from its first life, and the new meaning "
+                             f"wakes it up")]
+
+
+@pytest.mark.parametrize(("message", "date", "reason"), [
+    ('Revert "remove beta"', "2024-09-01",
+     "the commit says it reverts ('Revert \"remove beta\"')"),
+    ("put beta back", "2024-05-04", "the same entry came back 3 days later"),
+])
+def test_a_removal_restored_by_a_revert_is_reported_with_the_reason(tmp_path, message, date,
+                                                                    reason):
+    repo(tmp_path, {"pyproject.toml": PYPROJECT, "flags.toml": table("beta"),
+                    "a.py": 'client.is_enabled("beta")\n'}, "2024-03-01")
+    repo(tmp_path, {"flags.toml": ""}, "2024-05-01", "remove beta")
+    removed = sha(tmp_path)
+    repo(tmp_path, {"flags.toml": table("beta")}, date, message)
+    again = sha(tmp_path)
+    assert found(tmp_path) == [
+        ("FL401", "flags.toml", 1, f"Flag `beta` was removed on 2024-05-01 ({removed}) and "
+                                   f"declared again on {date} ({again}); code and configs from "
+                                   f"its first life answer to it again (this looks like a "
+                                   f"revert of the removal: {reason})")]
+
+
+def test_a_typo_fix_is_not_a_new_meaning_but_a_rewrite_is(tmp_path):
+    repo(tmp_path, {"pyproject.toml": PYPROJECT,
+                    "flags.toml": table("fast", "Skip risk cheks for smal orders") +
+                    "\n" + table("slow", "Cache venue quotes", owner="market-data"),
+                    "a.py": 'client.is_enabled("fast")\nclient.is_enabled("slow")\n'},
+         "2026-01-01")
+    repo(tmp_path, {"flags.toml": table("fast", "Skip risk checks for small orders.") +
+                    "\n" + table("slow", "Send orders without risk checks", owner="trading",
+                                 type_="permission")}, "2026-02-01", "reword")
+    rewrite = sha(tmp_path)
+    assert found(tmp_path) == [
+        ("FL402", "flags.toml", 6, f"Flag `slow` changed meaning on 2026-02-01 ({rewrite}): "
+                                   f'type "kill-switch" became "permission"; owner '
+                                   f'"market-data" became "trading"; description "Cache venue '
+                                   f'quotes" became "Send orders without risk checks"; code and '
+                                   f"configs written for the old meaning now run under the new "
+                                   f"one")]
+
+
+def test_history_follows_a_renamed_registry_and_merges(tmp_path):
+    repo(tmp_path, {"pyproject.toml": PYPROJECT, "flags.toml": table("a") + "\n" + table("b"),
+                    "x.py": 'client.is_enabled("a")\nclient.is_enabled("b")\n'}, "2025-01-01")
+    git(tmp_path, "checkout", "-q", "-b", "feature")
+    repo(tmp_path, {"flags.toml": table("a")}, "2025-02-01", "remove b on a branch")
+    git(tmp_path, "checkout", "-q", "main")
+    repo(tmp_path, {"y.py": "pass\n"}, "2025-02-02", "unrelated")
+    git(tmp_path, "merge", "-q", "--no-ff", "feature", "-m", "merge feature",
+        date="2025-02-03")
+    merge = sha(tmp_path)
+    (tmp_path / "config").mkdir()
+    git(tmp_path, "mv", "flags.toml", "config/flags.toml")
+    write_tree(tmp_path, {"pyproject.toml": PYPROJECT + 'registry = ["config/flags.toml"]\n'})
+    commit_all(tmp_path, "move the registry", "2025-03-01")
+    result = history.read_history(tmp_path, ["config/flags.toml"], [], set())
+    events = {k: [(e.kind.value, e.commit.date.isoformat()) for e in h.events]
+              for k, h in result.keys.items()}
+    assert events == {"a": [("declared", "2025-01-01")],
+                      "b": [("declared", "2025-01-01"), ("removed", "2025-02-03")]}
+    assert found(tmp_path) == [
+        ("FL404", "x.py", 2, f"Flag `b` was removed from the registry on 2025-02-03 ({merge}); "
+                             f"this read is left-over code that any config setting `b` wakes "
+                             f"up")]
+
+
+def test_history_is_cached_by_head(tmp_path, monkeypatch):
+    repo(tmp_path, {"pyproject.toml": PYPROJECT, "flags.toml": table("a"),
+                    "x.py": 'client.is_enabled("a")\n'}, "2025-01-01")
+    cache = tmp_path.parent / f"{tmp_path.name}-cache"
+    first = history.cached_history(tmp_path, ["flags.toml"], [], set(), cache)
+
+    def no_log(*args, **kwargs):
+        raise AssertionError("git log ran again on the same HEAD")
+
+    monkeypatch.setattr(history, "_log", no_log)
+    again = history.cached_history(tmp_path, ["flags.toml"], [], set(), cache)
+    assert again.keys.keys() == first.keys.keys() == {"a"}
+
+
+def test_diff_keeps_changed_lines_and_the_history_of_touched_keys(tmp_path, capsys):
+    repo(tmp_path, {"pyproject.toml": PYPROJECT,
+                    "flags.toml": table("power_peg", "Power Peg") + "\n" + table("other"),
+                    "old.py": 'if client.is_enabled("power_peg"):\n    peg()\n',
+                    "other.py": 'client.is_enabled("typo_one")\n'}, "2003-01-15")
+    repo(tmp_path, {"flags.toml": TOMBSTONE + "\n" + table("other")}, "2003-06-01", "retire")
+    git(tmp_path, "checkout", "-q", "-b", "rlp")
+    repo(tmp_path, {"new.py": 'client.is_enabled("power_peg")\nclient.is_enabled("typo_two")\n'},
+         "2012-07-27", "RLP")
+    code = main(["check", str(tmp_path), "--no-cache", "--diff", "main", "--select",
+                 "FL101,FL4"])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 1
+    assert [line.split(": ")[0] + " " + line.split(" ")[1] for line in out[:-1]] == [
+        "new.py:1:1 FL401", "new.py:2:1 FL101"]
+    # Touch the tombstone's entry: the old reads of the key belong to the review too.
+    write_tree(tmp_path, {"flags.toml": TOMBSTONE.replace("2003-06-01", "2003-06-02") + "\n" +
+                          table("other")})
+    main(["check", str(tmp_path), "--no-cache", "--diff", "main", "--select", "FL101,FL4"])
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split(" ")[0] + " " + line.split(" ")[1] for line in out[:-1]] == [
+        "new.py:1:1: FL401", "new.py:2:1: FL101", "old.py:1:4: FL404"]
+
+
+def test_diff_with_an_unknown_ref_or_a_shallow_clone(tmp_path, capsys):
+    repo(tmp_path, {"pyproject.toml": PYPROJECT, "flags.toml": table("a"), "x.py": ""},
+         "2025-01-01")
+    assert main(["check", str(tmp_path), "--diff", "origin/nope"]) == 2
+    err = capsys.readouterr().err
+    assert err == ("flaglint: error: --diff origin/nope: unknown git reference 'origin/nope'; "
+                   "name a branch, tag or commit (`git fetch origin origin/nope` if it is "
+                   "remote)\n")
+    repo(tmp_path, {"x.py": "x = 1\n"}, "2025-02-01", "second")
+    repo(tmp_path, {"x.py": "x = 2\n"}, "2025-03-01", "third")
+    shallow = tmp_path.parent / f"{tmp_path.name}-shallow"
+    git(tmp_path.parent, "clone", "-q", "--depth", "1", f"file://{tmp_path}", str(shallow))
+    assert main(["check", str(shallow), "--no-cache", "--diff", "HEAD~2"]) == 2
+    assert "this is a shallow clone: fetch the history with `git fetch --unshallow` (in " \
+           "GitHub Actions, `fetch-depth: 0` in actions/checkout)" in capsys.readouterr().err
+    assert main(["check", str(shallow), "--no-cache", "--select", "FL4"]) == 0
+    assert "flaglint: note: this is a shallow clone (1 commits of flag history)" in \
+        capsys.readouterr().err
+
+
+def test_guarded_code_replaced_under_the_same_key_across_a_diff_base(tmp_path, capsys):
+    repo(tmp_path, {"pyproject.toml": PYPROJECT, "flags.toml": table("fast_path"),
+                    "orders.py": 'if client.is_enabled("fast_path"):\n    use_cached_quotes()\n'
+                                 'else:\n    fetch_quotes()\n'}, "2026-01-01")
+    git(tmp_path, "checkout", "-q", "-b", "change")
+    repo(tmp_path, {"orders.py": "fetch_quotes()\n",
+                    "risk.py": 'if client.is_enabled("fast_path"):\n    skip_risk_checks()\n'},
+         "2026-02-01", "fast path now skips risk checks")
+    code = main(["check", str(tmp_path), "--no-cache", "--diff", "main", "--select", "FL402"])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 1
+    assert out[0] == (
+        f"flags.toml:1:1: FL402 [fast_path] Flag `fast_path` now gates different code: none of "
+        f"what it gated at main ({sha(tmp_path, 'main')}) is left (2 lines in orders.py), and "
+        f"it gates 1 line in risk.py instead; a new meaning needs a new key")
+
+
+def test_overloaded_flag_is_off_by_default_and_opt_in(tmp_path):
+    write_tree(tmp_path, {
+        "pyproject.toml": PYPROJECT,
+        "flags.toml": table("new_ui"),
+        **{f"{pkg}/__init__.py": "" for pkg in ("billing", "search", "admin")},
+        **{f"{pkg}/views.py": 'client.is_enabled("new_ui")\n'
+           for pkg in ("billing", "search", "admin")},
+        "tests/test_ui.py": 'client.is_enabled("new_ui")\n',
+    })
+    assert found(tmp_path, select=()) == []
+    assert found(tmp_path, select=("FL403",)) == [
+        ("FL403", "flags.toml", 1, "Flag `new_ui` is read from 3 unrelated packages (admin, "
+                                   "billing, search); one key gating unrelated features cannot "
+                                   "be rolled out or retired for one of them alone")]
