@@ -18,7 +18,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 if sys.version_info >= (3, 11):
@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 _MARK = "\x01"
 _HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 _STRING = re.compile(r"""(["'])([^"'\\\n]{1,200})\1""")
-HISTORY_VERSION = "2"
+HISTORY_VERSION = "4"
 
 
 class HistoryUnavailable(Exception):
@@ -42,8 +42,10 @@ class HistoryUnavailable(Exception):
 class Commit:
     sha: str
     date: dt.date  # author date
-    time: int  # committer time, seconds since the epoch: orders commits
+    time: int  # committer time, seconds since the epoch
     subject: str
+    seq: int = 0  # position on the first-parent line from the root: orders events (times
+    # can go backwards after a rebase or with a skewed clock)
 
     @property
     def short(self) -> str:
@@ -98,9 +100,18 @@ class History:
     keys: dict[str, KeyHistory]
     shallow: bool
     commits: int  # how many commits touched the declaring files
+    order: dict[str, int] = field(default_factory=dict)  # first-parent position of commits
 
     def of(self, key: str) -> KeyHistory | None:
         return self.keys.get(key)
+
+    def later(self, sha: str, time: int, event: KeyEvent) -> bool:
+        """Did the commit `sha` come after the event's? By first-parent position when the
+        commit is on that line, else by time (a commit merged from a side branch)."""
+        position = self.order.get(sha)
+        if position is not None and event.commit.seq >= 0:
+            return position > event.commit.seq
+        return time > event.commit.time
 
 
 # -- git ---------------------------------------------------------------------------------------
@@ -151,52 +162,53 @@ def _log(root: Path, paths: list[str], follow: bool) -> Iterable[tuple[Commit, l
     return reversed(blocks)
 
 
-def _apply(files: dict[str, list[str]], diff: list[str]) -> set[str]:
-    """Apply one commit's -U0 patches to `files` (path -> lines); return the paths touched."""
-    touched: set[str] = set()
+@dataclass
+class _Hunk:
+    at: int  # 0-based index in the file as it is when the hunk is applied
+    removed: int
+    added: list[str]
+
+
+def _patches(diff: list[str]) -> Iterator[tuple[str, str | None, bool, list[_Hunk]]]:
+    """(path, renamed from, deleted, hunks) for each file in one commit's -U0 diff; hunk
+    positions refer to the file before the commit (see `_shifted`)."""
     path: str | None = None
     rename_from: str | None = None
-    hunk: tuple[int, int, list[str]] | None = None  # (old start, old count, new lines)
-    offset = 0  # how far earlier hunks of this file moved later lines
-
-    def flush() -> None:
-        nonlocal hunk, offset
-        if hunk is None or path is None:
-            return
-        start, count, new = hunk
-        lines = files.setdefault(path, [])
-        at = (start - 1 if count else start) + offset
-        lines[at:at + count] = new
-        offset += len(new) - count
-        hunk = None
-
+    deleted = False
+    hunks: list[_Hunk] = []
     for line in diff:
         if line.startswith("diff --git "):
-            flush()
-            path, rename_from, offset = None, None, 0
+            if path is not None:
+                yield path, rename_from, deleted, hunks
             match = re.match(r"diff --git a/(.*) b/(.*)$", line)
-            if match:
-                path = match.group(2)
+            path = match.group(2) if match else None
+            rename_from, deleted, hunks = None, False, []
         elif line.startswith("rename from "):
             rename_from = line[len("rename from "):]
-        elif line.startswith("rename to ") and rename_from is not None:
+        elif line.startswith("rename to "):
             path = line[len("rename to "):]
-            files[path] = files.pop(rename_from, [])
-        elif line.startswith("+++ "):
-            if line == "+++ /dev/null" and path is not None:
-                files[path] = []
-                touched.add(path)
+        elif line == "+++ /dev/null":
+            deleted = True
         elif line.startswith("@@"):
-            flush()
             match = _HUNK.match(line)
-            if match and path is not None:
-                old_count = int(match.group(2)) if match.group(2) is not None else 1
-                hunk = (int(match.group(1)), old_count, [])
-                touched.add(path)
-        elif hunk is not None and line.startswith("+"):
-            hunk[2].append(line[1:])
-    flush()
-    return touched
+            if match:
+                start = int(match.group(1))
+                count = int(match.group(2)) if match.group(2) is not None else 1
+                hunks.append(_Hunk(start - 1 if count else start, count, []))
+        elif hunks and line.startswith("+") and not line.startswith("+++ "):
+            hunks[-1].added.append(line[1:])
+    if path is not None:
+        yield path, rename_from, deleted, hunks
+
+
+def _shifted(hunks: list[_Hunk]) -> list[_Hunk]:
+    """Hunk positions refer to the old file; shift each by what earlier hunks added."""
+    offset = 0
+    result = []
+    for hunk in hunks:
+        result.append(_Hunk(hunk.at + offset, hunk.removed, hunk.added))
+        offset += len(hunk.added) - hunk.removed
+    return result
 
 
 # -- snapshots -----------------------------------------------------------------------------
@@ -209,42 +221,99 @@ class _Entry:
     text: str
 
 
-def _registry_entries(lines: list[str]) -> dict[str, _Entry] | None:
-    text = "\n".join(lines)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return None  # a broken intermediate commit: keep the previous state
-    flags = data.get("flags")
-    if not isinstance(flags, dict):
-        return {}
-    tables = _table_texts(lines)
-    entries = {}
-    for key, table in flags.items():
-        if not isinstance(table, dict):
-            continue
-        meaning = Meaning(*(table.get(f) if isinstance(table.get(f), str) else None
-                            for f in ("type", "owner", "description")))
-        entries[key] = _Entry(table.get("status") == "retired", meaning, tables.get(key, ""))
-    return entries
-
-
 _TABLE = re.compile(r"""^\s*\[\s*flags\s*\.\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*\]""")
 
 
-def _table_texts(lines: list[str]) -> dict[str, str]:
-    texts: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    for line in lines:
-        if line.lstrip().startswith("["):
-            match = _TABLE.match(line)
-            current = None
-            if match:
-                key = next(g for g in match.groups() if g)
-                current = texts.setdefault(key, [])
-        if current is not None:
-            current.append(line.strip())
-    return {k: "\n".join(line for line in v if line) for k, v in texts.items()}
+def _header(line: str) -> str | None:
+    """The key of a `[flags.KEY]` header line; "" for any other table header; None for a
+    line that is no header."""
+    if not line.lstrip().startswith("["):
+        return None
+    match = _TABLE.match(line)
+    return next(g for g in match.groups() if g) if match else ""
+
+
+class _Registry:
+    """One registry file followed commit by commit. Each line knows the `[flags.KEY]` table
+    it belongs to, so a patch re-reads only the tables it touches: the work per commit grows
+    with the size of the change, not with the number of flags."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.owner: list[str | None] = []  # the table each line belongs to
+        self.entries: dict[str, _Entry] = {}
+
+    def apply(self, hunks: list[_Hunk], deleted: bool) -> dict[str, _Entry | None]:
+        """Apply the patches; return the entries they changed (None: the key is gone)."""
+        affected: set[str] = set()
+        for hunk in _shifted(hunks):
+            end = hunk.at + hunk.removed
+            affected.update(k for k in self.owner[hunk.at:end] if k)
+            self.lines[hunk.at:end] = hunk.added
+            self.owner[hunk.at:end] = [None] * len(hunk.added)
+            affected.update(self._reown(hunk.at, hunk.at + len(hunk.added)))
+        if deleted:
+            affected.update(self.entries)
+            self.lines, self.owner = [], []
+        changes: dict[str, _Entry | None] = {}
+        for key in sorted(affected):
+            entry = self._entry(key)
+            if entry != self.entries.get(key):
+                changes[key] = entry
+                if entry is None:
+                    self.entries.pop(key, None)
+                else:
+                    self.entries[key] = entry
+        return changes
+
+    def _reown(self, start: int, end: int) -> set[str]:
+        """Recompute line owners from `start` on, past `end`, up to the next header."""
+        current = self.owner[start - 1] if start > 0 else None
+        if start > 0 and _header(self.lines[start - 1]) is not None:
+            current = _header(self.lines[start - 1]) or None
+        touched: set[str] = set()
+        i = start
+        while i < len(self.lines):
+            header = _header(self.lines[i])
+            if header is not None:
+                if i >= end:
+                    break
+                current = header or None
+            if self.owner[i] != current:
+                if self.owner[i]:
+                    touched.add(self.owner[i])  # type: ignore[arg-type]
+                self.owner[i] = current
+            if current:
+                touched.add(current)
+            i += 1
+        return touched
+
+    def _entry(self, key: str) -> _Entry | None:
+        lines = self._table(key)
+        if not lines:
+            return None
+        try:
+            data = tomllib.loads("\n".join(lines))
+        except tomllib.TOMLDecodeError:
+            return self.entries.get(key)  # a broken intermediate commit: keep what we had
+        table = data.get("flags", {}).get(key)
+        if not isinstance(table, dict):
+            return None
+        meaning = Meaning(*(table.get(f) if isinstance(table.get(f), str) else None
+                            for f in ("type", "owner", "description")))
+        text = "\n".join(line.strip() for line in lines if line.strip())
+        return _Entry(table.get("status") == "retired", meaning, text)
+
+    def _table(self, key: str) -> list[str]:
+        # The table's lines are contiguous: find its header, then read to the next one.
+        try:
+            start = self.owner.index(key)
+        except ValueError:
+            return []
+        end = start + 1
+        while end < len(self.lines) and self.owner[end] == key:
+            end += 1
+        return self.lines[start:end]
 
 
 def _events(key: str, before: _Entry | None, after: _Entry | None,
@@ -276,47 +345,60 @@ def read_history(root: Path, registry: Iterable[str], definition_files: Iterable
     """Every key's history. `code_keys` are the keys looked for in `definition_files`."""
     head = head_commit(root)
     shallow = is_shallow(root)
+    order = {sha: i for i, sha in enumerate(reversed(
+        _git(root, "rev-list", "--first-parent", "HEAD").split()))}
     keys: dict[str, KeyHistory] = {}
     commits: set[str] = set()
 
     def record(event: KeyEvent, key: str) -> None:
+        commit = event.commit
+        event = replace(event, commit=replace(commit, seq=order.get(commit.sha, -1)))
         keys.setdefault(key, KeyHistory(key)).events.append(event)
 
     for path in sorted(set(registry)):
-        files: dict[str, list[str]] = {}
-        state: dict[str, _Entry] = {}
+        state = _Registry()  # one logical file, whatever it was called in the past
         for commit, diff in _log(root, [path], follow=True):
             commits.add(commit.sha)
-            touched = _apply(files, diff)
-            if not touched:
-                continue
-            current = files.get(next(iter(touched)), [])
-            entries = _registry_entries(current)
-            if entries is None:
-                continue
-            for key in sorted(set(state) | set(entries)):
-                for event in _events(key, state.get(key), entries.get(key), commit):
-                    record(event, key)
-            state = entries
+            for _, _, deleted, hunks in _patches(diff):
+                before = dict(state.entries)
+                for key, entry in state.apply(hunks, deleted).items():
+                    for event in _events(key, before.get(key), entry, commit):
+                        record(event, key)
     definition_files = sorted(set(definition_files))
     if definition_files and code_keys:
-        files = {}
-        present: set[str] = set()
+        # Count each key's string literals in the definition files, patch by patch.
+        files: dict[str, list[str]] = {}
+        counts: dict[str, int] = {}
         for commit, diff in _log(root, definition_files, follow=False):
             commits.add(commit.sha)
-            if not _apply(files, diff):
-                continue
-            now = {m.group(2) for lines in files.values() for line in lines
-                   for m in _STRING.finditer(line)} & code_keys
-            for key in sorted(now - present):
+            before = {k for k, n in counts.items() if n > 0}
+            for path, _, deleted, hunks in _patches(diff):
+                lines = files.setdefault(path, [])
+                if deleted:
+                    hunks = [_Hunk(0, len(lines), [])]
+                for hunk in _shifted(hunks):
+                    end = hunk.at + hunk.removed
+                    for key in _keys_in(lines[hunk.at:end], code_keys):
+                        counts[key] -= 1
+                    for key in _keys_in(hunk.added, code_keys):
+                        counts[key] = counts.get(key, 0) + 1
+                    lines[hunk.at:end] = hunk.added
+            now = {k for k, n in counts.items() if n > 0}
+            for key in sorted(now - before):
                 record(KeyEvent(EventKind.DECLARED, commit, text=key), key)
-            for key in sorted(present - now):
+            for key in sorted(before - now):
                 record(KeyEvent(EventKind.REMOVED, commit, text=key), key)
-            present = now
     for history in keys.values():
-        history.events.sort(key=lambda e: e.commit.time)
+        history.events.sort(key=lambda e: e.commit.seq)  # stable: a commit's events in order
         _cancel_moves(history)
-    return History(head, keys, shallow, len(commits))
+    return History(head, keys, shallow, len(commits), order)
+
+
+def _keys_in(lines: list[str], keys: set[str]) -> Iterator[str]:
+    for line in lines:
+        for match in _STRING.finditer(line):
+            if match.group(2) in keys:
+                yield match.group(2)
 
 
 def _cancel_moves(history: KeyHistory) -> None:

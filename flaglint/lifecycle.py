@@ -53,7 +53,7 @@ def ending(project: Project, key: str) -> Ending | None:
     if history is not None:
         ended = history.last(EventKind.REMOVED, EventKind.RETIRED)
         again = history.last(EventKind.DECLARED, EventKind.REVIVED)
-        if ended is not None and again is not None and again.commit.time > ended.commit.time:
+        if ended is not None and again is not None and again.commit.seq > ended.commit.seq:
             kind = "retired" if ended.kind is EventKind.RETIRED else "removed"
             return Ending(kind, ended.commit.date, ended, again)
     return None
@@ -67,9 +67,10 @@ def reuse(project: Project, read: FlagRead, end: Ending) -> LineOrigin | None:
     origin = project.appeared(read.path, read.span.line)
     if origin is None:
         return None
-    if origin.sha is None or origin.time > end.event.commit.time:
-        return origin
-    return None
+    if origin.sha is None:
+        return origin  # not committed yet: new
+    assert project.history is not None
+    return origin if project.history.later(origin.sha, origin.time, end.event) else None
 
 
 def looks_like_revert(ended: KeyEvent, again: KeyEvent) -> str | None:

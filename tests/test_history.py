@@ -252,3 +252,51 @@ def test_overloaded_flag_is_off_by_default_and_opt_in(tmp_path):
         ("FL403", "flags.toml", 1, "Flag `new_ui` is read from 3 unrelated packages (admin, "
                                    "billing, search); one key gating unrelated features cannot "
                                    "be rolled out or retired for one of them alone")]
+
+
+def test_incremental_snapshots_agree_with_a_full_parse(tmp_path):
+    """Random declare/reword/retire/remove edits over many commits: the state the history
+    pass rebuilds patch by patch is the registry as it is at HEAD."""
+    import random
+    import tomllib
+
+    rng = random.Random(11)
+    flags: dict[str, tuple[str, str]] = {}
+    git(tmp_path, "init", "-q", "-b", "main")
+    for n in range(40):
+        for _ in range(rng.randrange(1, 4)):
+            key = f"k{rng.randrange(12)}"
+            roll = rng.random()
+            if roll < 0.5:
+                flags[key] = ("active", f"meaning {rng.randrange(5)} of {key}")
+            elif roll < 0.7 and key in flags:
+                flags[key] = ("retired", "")
+            elif key in flags:
+                del flags[key]
+        parts = [f'# registry, edit {n}']
+        for key, (status, description) in sorted(flags.items(), key=lambda _: rng.random()):
+            body = 'status = "retired"' if status == "retired" else \
+                f'type = "release"\ndescription = "{description}"'
+            parts.append(f"[flags.{key}]\n{body}\n")
+        (tmp_path / "flags.toml").write_text("\n".join(parts))
+        commit_all(tmp_path, f"edit {n}", f"2025-01-{1 + n % 28:02d}")
+    result = history.read_history(tmp_path, ["flags.toml"], [], set())
+    head = tomllib.loads((tmp_path / "flags.toml").read_text())["flags"]
+    rebuilt = {}
+    for key, key_history in result.keys.items():
+        state = None
+        for event in key_history.events:
+            if event.kind is history.EventKind.REMOVED:
+                state = None
+            elif event.kind is history.EventKind.RETIRED:
+                state = "retired"
+            elif event.kind in (history.EventKind.DECLARED, history.EventKind.REVIVED,
+                                history.EventKind.CHANGED):
+                state = "retired" if event.kind is history.EventKind.DECLARED and \
+                    state == "retired" else (event.after.description if event.after and
+                                             event.after.description else state)
+        if state is not None:
+            rebuilt[key] = state
+    expected = {k: "retired" if v.get("status") == "retired" else v["description"]
+                for k, v in head.items()}
+    assert rebuilt == expected

@@ -94,7 +94,7 @@ class ReusedKey(Rule):
                 continue
             again = history.last(EventKind.DECLARED, EventKind.REVIVED)
             ended = history.last(EventKind.REMOVED, EventKind.RETIRED)
-            if again is None or ended is None or again.commit.time <= ended.commit.time:
+            if again is None or ended is None or again.commit.seq <= ended.commit.seq:
                 continue
             if not project.in_range(again.commit):
                 continue

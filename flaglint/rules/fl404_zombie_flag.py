@@ -74,4 +74,6 @@ class ZombieFlag(Rule):
 
 def _older(project: Project, read: FlagRead, event: KeyEvent) -> bool:
     origin = project.appeared(read.path, read.span.line)
-    return origin is not None and origin.sha is not None and origin.time <= event.commit.time
+    if origin is None or origin.sha is None or project.history is None:
+        return False
+    return not project.history.later(origin.sha, origin.time, event)
