@@ -265,9 +265,9 @@ def dead_symbols(facts: list[FileFacts], linked: Linked,
         alive_names |= f.value_names
         alive_names |= {s.rsplit(".", 1)[-1] for s in f.strings}
         dead_here = by_path.get(f.path, [])
-        for call in f.calls:
-            if not call.resolved and not any(contains(r.span, call.span) for r in dead_here):
-                alive_names.add(call.name)
+        for raw in f.calls:
+            if not raw.resolved and not any(contains(r.span, raw.span) for r in dead_here):
+                alive_names.add(raw.name)
     candidates = {q for q in uses if q in definitions
                   and q.rsplit(".", 1)[-1] not in alive_names}
 

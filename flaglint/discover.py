@@ -95,7 +95,7 @@ def _git_files(directory: Path) -> list[Path] | None:
 def _walk(directory: Path, excluded: GlobSet, root: Path) -> list[Path]:
     # Plain strings, not Path objects: a large tree has thousands of folders.
     prefix = str(root) + os.sep
-    found = []
+    found: list[Path] = []
     for folder, dirs, files in os.walk(directory):
         rel = folder[len(prefix):].replace(os.sep, "/") + "/" if folder.startswith(prefix) \
             else ""

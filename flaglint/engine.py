@@ -10,9 +10,11 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from pathlib import Path
 
-from flaglint import deadcode, history
+from flaglint import deadcode
+from flaglint import history as githistory
 from flaglint.cache import FactsCache, cache_dir, digest
 from flaglint.config import Config
 from flaglint.discover import SourceFile, discover
@@ -22,6 +24,9 @@ from flaglint.graph import FlagGraph
 from flaglint.link import CodeDefinition, Linked, Linker, reader_names
 from flaglint.registry import FlagDecl, FlagValue, Registry, Status, load_registry
 from flaglint.suppressions import Suppression
+
+if TYPE_CHECKING:
+    from flaglint.diffscope import DiffScope
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +69,10 @@ class Project:
     today: dt.date
     dead: deadcode.DeadCode
     pinned: dict[str, FlagValue] = field(default_factory=dict)  # `clean KEY --value V`
-    history: history.History | None = None
+    history: githistory.History | None = None
     history_note: str | None = None  # why history is missing or partial, said once
-    removed: dict[str, history.KeyEvent] = field(default_factory=dict)  # key -> its removal
-    diff: object | None = None  # a `--diff` run's changed lines and commit range
+    removed: dict[str, githistory.KeyEvent] = field(default_factory=dict)  # key -> its removal
+    diff: DiffScope | None = None  # a `--diff` run's changed lines and commit range
 
     @property
     def has_declarations(self) -> bool:
@@ -78,22 +83,22 @@ class Project:
 
     def __post_init__(self) -> None:
         self._by_path = {f.path: f for f in self.files}
-        self._line_times: dict[str, dict[int, history.LineOrigin]] = {}
+        self._line_times: dict[str, dict[int, githistory.LineOrigin]] = {}
 
-    def appeared(self, path: str, line: int) -> history.LineOrigin | None:
+    def appeared(self, path: str, line: int) -> githistory.LineOrigin | None:
         """Which commit last brought the line in (None when git cannot say). One
         `git blame` per file, and only for files that ask."""
         if path not in self._line_times:
             lines = {r.span.line for r in self.linked.reads if r.path == path}
             try:
-                self._line_times[path] = history.line_times(self.config.root, path, lines)
-            except history.HistoryUnavailable:
+                self._line_times[path] = githistory.line_times(self.config.root, path, lines)
+            except githistory.HistoryUnavailable:
                 self._line_times[path] = {}
         return self._line_times[path].get(line)
 
-    def in_range(self, commit: history.Commit) -> bool:
+    def in_range(self, commit: githistory.Commit) -> bool:
         """Does a history event count in this run? (with --diff: only within REF..HEAD)"""
-        return self.diff is None or commit.sha in getattr(self.diff, "commits", ())
+        return self.diff is None or commit.sha in self.diff.commits
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,8 +273,8 @@ def analyze(config: Config, paths: list[Path] | None, options: Options,
     for decl in registry.flags.values():
         graph.add_flag(decl.key, status=decl.status.value)
         graph.add_declaration(decl.key, decl.path, decl.line)
-    for definition in linked.definitions:
-        graph.add_definition(definition)
+    for code_definition in linked.definitions:
+        graph.add_definition(code_definition)
     for f in facts:
         for definition in f.definitions:
             graph.add_symbol(definition.qualname, f.path, definition.kind)
@@ -282,17 +287,17 @@ def analyze(config: Config, paths: list[Path] | None, options: Options,
 
 
 def _history(config: Config, registry: Registry, linked: Linked,
-             options: Options) -> tuple[history.History | None, str | None]:
+             options: Options) -> tuple[githistory.History | None, str | None]:
     """The flags' git history, or why there is none."""
     if not registry.present and not linked.definitions:
         return None, None
     code_keys = {d.key for d in linked.definitions} | {
         r.key for r in linked.reads if r.key is not None and r.key not in registry.flags}
     try:
-        found = history.cached_history(config.root, registry.paths,
+        found = githistory.cached_history(config.root, registry.paths,
                                        {d.path for d in linked.definitions}, code_keys,
                                        cache_dir() if options.use_cache else None)
-    except history.HistoryUnavailable as error:
+    except githistory.HistoryUnavailable as error:
         return None, (f"git history unavailable ({error}): FL401 and FL402 cannot see when "
                       f"keys were removed or changed, reads of retired keys are FL404, and "
                       f"flags without `created` or `expires` are not checked for expiry")
@@ -304,8 +309,8 @@ def _history(config: Config, registry: Registry, linked: Linked,
     return found, note
 
 
-def _removed_keys(found: history.History | None, registry: Registry,
-                  linked: Linked) -> dict[str, history.KeyEvent]:
+def _removed_keys(found: githistory.History | None, registry: Registry,
+                  linked: Linked) -> dict[str, githistory.KeyEvent]:
     """Keys that were declared once and are declared nowhere now: the removal event."""
     if found is None:
         return {}
@@ -313,14 +318,14 @@ def _removed_keys(found: history.History | None, registry: Registry,
     removed = {}
     for key, key_history in found.keys.items():
         last = key_history.events[-1] if key_history.events else None
-        if last is not None and last.kind is history.EventKind.REMOVED and \
+        if last is not None and last.kind is githistory.EventKind.REMOVED and \
                 key not in registry.flags and key not in defined:
             removed[key] = last
     return removed
 
 
 def _records(config: Config, registry: Registry, linked: Linked,
-             found: history.History | None) -> dict[str, FlagRecord]:
+             found: githistory.History | None) -> dict[str, FlagRecord]:
     definitions: dict[str, list[CodeDefinition]] = {}
     for definition in linked.definitions:
         definitions.setdefault(definition.key, []).append(definition)

@@ -367,13 +367,13 @@ def read_history(root: Path, registry: Iterable[str], definition_files: Iterable
     definition_files = sorted(set(definition_files))
     if definition_files and code_keys:
         # Count each key's string literals in the definition files, patch by patch.
-        files: dict[str, list[str]] = {}
+        code_files: dict[str, list[str]] = {}
         counts: dict[str, int] = {}
         for commit, diff in _log(root, definition_files, follow=False):
             commits.add(commit.sha)
-            before = {k for k, n in counts.items() if n > 0}
+            present = {k for k, n in counts.items() if n > 0}
             for path, _, deleted, hunks in _patches(diff):
-                lines = files.setdefault(path, [])
+                lines = code_files.setdefault(path, [])
                 if deleted:
                     hunks = [_Hunk(0, len(lines), [])]
                 for hunk in _shifted(hunks):
@@ -384,9 +384,9 @@ def read_history(root: Path, registry: Iterable[str], definition_files: Iterable
                         counts[key] = counts.get(key, 0) + 1
                     lines[hunk.at:end] = hunk.added
             now = {k for k, n in counts.items() if n > 0}
-            for key in sorted(now - before):
+            for key in sorted(now - present):
                 record(KeyEvent(EventKind.DECLARED, commit, text=key), key)
-            for key in sorted(before - now):
+            for key in sorted(present - now):
                 record(KeyEvent(EventKind.REMOVED, commit, text=key), key)
     for history in keys.values():
         history.events.sort(key=lambda e: e.commit.seq)  # stable: a commit's events in order

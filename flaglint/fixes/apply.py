@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper
@@ -161,6 +162,9 @@ def _names(module: cst.Module) -> set[str]:
     return set(counter.names)
 
 
+_Carrier = TypeVar("_Carrier", cst.SimpleStatementLine, cst.BaseCompoundStatement)
+
+
 class _PruneImports(cst.CSTTransformer):
     """Drop imports whose names the fix removed the last use of (and no others)."""
 
@@ -191,14 +195,13 @@ class _PruneImports(cst.CSTTransformer):
             return cst.RemovalSentinel.REMOVE
         return self._give(updated_node)
 
-    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode
-                 ) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
+    def on_leave(self, original_node: Any, updated_node: Any) -> Any:
         result = super().on_leave(original_node, updated_node)
         if isinstance(result, cst.BaseCompoundStatement):
             return self._give(result)
         return result
 
-    def _give(self, statement: cst.BaseStatement) -> cst.BaseStatement:
+    def _give(self, statement: _Carrier) -> _Carrier:
         if not self._carry or self._carry_depth != self._depth:
             return statement
         carry, self._carry = self._carry, []
@@ -209,10 +212,12 @@ class _PruneImports(cst.CSTTransformer):
     def _bound(self, alias: cst.ImportAlias, from_import: bool) -> str:
         if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
             return alias.asname.name.value
-        name = alias.name
+        name: cst.BaseExpression = alias.name
         while isinstance(name, cst.Attribute) and not from_import:
             name = name.value  # `import a.b` binds `a`
-        return name.value if isinstance(name, cst.Name) else name.attr.value
+        if isinstance(name, cst.Name):
+            return name.value
+        return name.attr.value if isinstance(name, cst.Attribute) else ""
 
     def _prune(self, names: tuple[cst.ImportAlias, ...], from_import: bool
                ) -> list[cst.ImportAlias]:

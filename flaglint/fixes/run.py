@@ -38,6 +38,14 @@ class FixReport:
                 removed_branches=first.removed_branches + result.removed_branches,
                 removed_definitions=first.removed_definitions + result.removed_definitions)
 
+    def apply(self, root: Path, plans: dict[str, FilePlan],
+              overlay: dict[Path, bytes] | None) -> bool:
+        """Apply one round of plans (to disk, or only to `overlay`); did anything change?"""
+        results = apply(root, plans, overlay, write=overlay is None)
+        for result in results:
+            self.record(result)
+        return any(r.changed for r in results)
+
     @property
     def changed(self) -> list[FixResult]:
         return [r for _, r in sorted(self.results.items()) if r.before != r.after]
@@ -57,12 +65,7 @@ def fix_project(config: Config, paths: list[Path] | None, options: Options, rule
         if first_count is None:
             first_count = len(findings)
         plans = plan(project, findings, unsafe)
-        if not plans:
-            break
-        results = apply(config.root, plans, None, write=True)
-        for result in results:
-            report.record(result)
-        if not any(r.changed for r in results):
+        if not plans or not report.apply(config.root, plans, None):
             break
     return findings, project, report, (first_count or 0) - len(findings)
 
@@ -112,12 +115,7 @@ def clean_flag(config: Config, paths: list[Path] | None, options: Options, key: 
     for _ in range(_MAX_ROUNDS):
         plans = _clean_plan(project, key)
         _unused_wrappers(project, wrappers, plans, overlay)
-        if not plans:
-            break
-        results = apply(config.root, plans, overlay, write=False)
-        for result in results:
-            fixes.record(result)
-        if not any(r.changed for r in results):
+        if not plans or not fixes.apply(config.root, plans, overlay):
             break
         project = analyze(config, paths, options, pinned)
     left = [f"{r.path}:{r.span.line}:{r.span.column}" for r in project.graph.reads_of(key)]

@@ -13,15 +13,12 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping, Sequence
-from typing import Union
-
 import libcst as cst
 from libcst.metadata import ParentNodeProvider, PositionProvider
 
 from flaglint.facts.conditions import is_pure
 
 Position = tuple[int, int]  # 1-based line and column where a node starts
-Statement = Union[cst.BaseStatement, cst.BaseSmallStatement]
 _EXITS = (cst.Return, cst.Raise, cst.Continue, cst.Break)
 
 
@@ -342,7 +339,7 @@ def _bare(node: cst.BaseExpression) -> cst.BaseExpression:
     return node.with_changes(lpar=[], rpar=[]) if hasattr(node, "lpar") else node
 
 
-def _with_parens(node: cst.BaseExpression, keep: dict[str, object]) -> cst.BaseExpression:
+def _with_parens(node: cst.BaseExpression, keep: Mapping[str, object]) -> cst.BaseExpression:
     if keep["lpar"] and hasattr(node, "lpar") and not node.lpar:
         return node.with_changes(**keep)
     return node

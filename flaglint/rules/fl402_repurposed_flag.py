@@ -52,7 +52,7 @@ class RepurposedFlag(Rule):
             yield from self._rewrites(project)
         diff = project.diff
         if diff is not None:
-            for key, (before, after) in getattr(diff, "regated", {}).items():
+            for key, (before, after) in diff.regated.items():
                 record = project.records.get(key)
                 if record is None or (record.decl is None and not record.definitions):
                     continue

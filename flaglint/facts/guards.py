@@ -1,0 +1,175 @@
+"""Guards: which code runs only when a test holds, collected during the facts pass.
+
+A mixin of the facts collector: it relies on the collector's `_span`, `scopes`,
+`conditions` (a CondBuilder), `guards` and `_call_index`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+import libcst as cst
+
+from flaglint.facts.conditions import has_call
+from flaglint.facts.model import Cond, CondOp, Guard, GuardKind
+from flaglint.findings import Span
+
+
+class GuardCollector:
+    _span: Any
+    scopes: Any
+    conditions: Any
+    guards: list[Guard]
+    module: str
+    _if_guard: dict[int, int]
+    _elifs: set[int]
+    _test_roots: set[int]
+    _boolop_roots: set[int]
+    _boolop_depth: int
+    _aliases: dict[str, list[Cond | int | None]]
+    _alias_guards: dict[str, list[int]]
+    _using: list[str]
+
+    def leave_Assign(self, original_node: cst.Assign) -> None:
+        targets = [t.target for t in original_node.targets]
+        cond = None
+        if len(targets) == 1 and isinstance(targets[0], cst.Name):
+            built = self.conditions.build(original_node.value)
+            cond = built if has_call(built) else None
+        for target in targets:
+            self._bind(target, cond)
+
+    def leave_AugAssign(self, original_node: cst.AugAssign) -> None:
+        self._bind(original_node.target, None)
+
+    def leave_AnnAssign(self, original_node: cst.AnnAssign) -> None:
+        self._bind(original_node.target, None)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._bind(node.target, None)
+
+    def _bind(self, target: cst.BaseExpression, cond: Cond | None) -> None:
+        names = [target] if isinstance(target, cst.Name) else [
+            e.value for e in getattr(target, "elements", ()) if isinstance(e.value, cst.Name)]
+        for name in names:
+            assert isinstance(name, cst.Name)
+            key = f"{self.scopes[-1].qualname}:{name.value}"
+            entry = self._aliases.setdefault(key, [cond, 0])
+            count = entry[1]
+            entry[1] = (count if isinstance(count, int) else 0) + 1
+
+    def _alias(self, name: str) -> Cond | None:
+        key = f"{self.scopes[-1].qualname}:{name}"
+        entry = self._aliases.get(key)
+        if entry is None or entry[1] != 1 or not isinstance(entry[0], Cond):
+            return None
+        self._using.append(key)
+        return entry[0]
+
+    def _guard(self, guard: Guard) -> int:
+        for key in self._using:
+            self._alias_guards.setdefault(key, []).append(len(self.guards))
+        self._using.clear()
+        self.guards.append(guard)
+        return len(self.guards) - 1
+
+    def _finish_aliases(self, scope: str) -> None:
+        """An alias assigned again after a guard used it was not a constant after all."""
+        prefix = f"{scope}:"
+        for key in [k for k in self._alias_guards if k.startswith(prefix)]:
+            if self._aliases[key][1] != 1:
+                for index in self._alias_guards[key]:
+                    guard = self.guards[index]
+                    self.guards[index] = replace(guard, test=Cond(CondOp.OPAQUE, guard.test.span,
+                                                                  pure=False))
+            del self._alias_guards[key]
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        self._finish_aliases(self.module)
+        self._early_exits(original_node.body)
+
+    # -- guards ----------------------------------------------------------------------------
+
+    def _mark_test(self, test: cst.BaseExpression) -> None:
+        while isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            test = test.expression
+        self._test_roots.add(id(test))
+
+    def visit_If(self, node: cst.If) -> None:
+        self._mark_test(node.test)
+        if isinstance(node.orelse, cst.If):
+            self._elifs.add(id(node.orelse))
+
+    def leave_If(self, original_node: cst.If) -> None:
+        self._using.clear()
+        test = self.conditions.build(original_node.test)
+        if not has_call(test):
+            self._using.clear()
+            return
+        whole = self._span(original_node)
+        body_end = self._span(original_node.body)
+        body = Span(whole.line, whole.column, body_end.end_line, body_end.end_column)
+        orelse = self._span(original_node.orelse) if original_node.orelse is not None else None
+        self._if_guard[id(original_node)] = self._guard(Guard(
+            GuardKind.IF, test, self.scopes[-1].qualname, whole, body, orelse,
+            orelse_is_elif=isinstance(original_node.orelse, cst.If)))
+
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        self._mark_test(node.test)
+
+    def leave_IfExp(self, original_node: cst.IfExp) -> None:
+        self._using.clear()
+        test = self.conditions.build(original_node.test)
+        if has_call(test):
+            self._guard(Guard(GuardKind.IFEXP, test, self.scopes[-1].qualname,
+                              self._span(original_node), self._span(original_node.body),
+                              self._span(original_node.orelse)))
+        self._using.clear()
+
+    def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
+        if self._boolop_depth == 0 and id(node) not in self._test_roots:
+            self._boolop_roots.add(id(node))
+        self._boolop_depth += 1
+
+    def leave_BooleanOperation(self, original_node: cst.BooleanOperation) -> None:
+        self._boolop_depth -= 1
+        if id(original_node) in self._boolop_roots:
+            self._using.clear()
+            test = self.conditions.build(original_node)
+            span = self._span(original_node)
+            if has_call(test):
+                self._guard(Guard(GuardKind.BOOLOP, test, self.scopes[-1].qualname, span, span))
+            self._using.clear()
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        # A lambda's body runs later, in another scope: its tests are not this block's.
+        self._boolop_depth += 1
+        return True
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self._boolop_depth -= 1
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        self._early_exits(original_node.body)
+
+    def _early_exits(self, body: Sequence[cst.BaseStatement]) -> None:
+        for i, statement in enumerate(body[:-1]):
+            index = self._if_guard.get(id(statement))
+            if index is None or not isinstance(statement, cst.If) or statement.orelse is not None:
+                continue
+            if _always_exits(statement.body):
+                first, last = self._span(body[i + 1]), self._span(body[-1])
+                rest = Span(first.line, first.column, last.end_line, last.end_column)
+                self.guards[index] = replace(self.guards[index], rest=rest)
+
+
+_EXITS = (cst.Return, cst.Raise, cst.Continue, cst.Break)
+
+
+def _always_exits(block: cst.BaseSuite) -> bool:
+    if not isinstance(block, cst.IndentedBlock) or not block.body:
+        return False
+    last = block.body[-1]
+    return isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[-1], _EXITS)
