@@ -73,6 +73,7 @@ class Project:
     history_note: str | None = None  # why history is missing or partial, said once
     removed: dict[str, githistory.KeyEvent] = field(default_factory=dict)  # key -> its removal
     diff: DiffScope | None = None  # a `--diff` run's changed lines and commit range
+    use_cache: bool = True
 
     @property
     def has_declarations(self) -> bool:
@@ -84,16 +85,24 @@ class Project:
     def __post_init__(self) -> None:
         self._by_path = {f.path: f for f in self.files}
         self._line_times: dict[str, dict[int, githistory.LineOrigin]] = {}
+        self._blame: githistory.BlameCache | None = None
 
     def appeared(self, path: str, line: int) -> githistory.LineOrigin | None:
         """Which commit last brought the line in (None when git cannot say). One
         `git blame` per file, and only for files that ask."""
         if path not in self._line_times:
             lines = {r.span.line for r in self.linked.reads if r.path == path}
-            try:
-                self._line_times[path] = githistory.line_times(self.config.root, path, lines)
-            except githistory.HistoryUnavailable:
+            if self.history is None:
                 self._line_times[path] = {}
+            else:
+                if self._blame is None:
+                    folder = cache_dir() if self.use_cache else None
+                    self._blame = githistory.BlameCache(folder, self.config.root,
+                                                        self.history.head)
+                try:
+                    self._line_times[path] = self._blame.origins(self.config.root, path, lines)
+                except githistory.HistoryUnavailable:
+                    self._line_times[path] = {}
         return self._line_times[path].get(line)
 
     def in_range(self, commit: githistory.Commit) -> bool:
@@ -283,7 +292,8 @@ def analyze(config: Config, paths: list[Path] | None, options: Options,
         graph.add_call(call.caller, call.callee)
     records = _records(config, registry, linked, found)
     return Project(config, facts, registry, graph, linked, records, options.today, dead,
-                   pinned=pinned, history=found, history_note=history_note, removed=removed)
+                   pinned=pinned, history=found, history_note=history_note, removed=removed,
+                   use_cache=options.use_cache)
 
 
 def _history(config: Config, registry: Registry, linked: Linked,

@@ -134,7 +134,38 @@ def _git(root: Path, *args: str, timeout: int = 600) -> str:
 
 
 def head_commit(root: Path) -> str:
-    return _git(root, "rev-parse", "HEAD").strip()
+    """HEAD's commit id, read from the .git folder when that is plain (no git process),
+    else from `git rev-parse`."""
+    sha = _read_head(root)
+    return sha if sha is not None else _git(root, "rev-parse", "HEAD").strip()
+
+
+def _read_head(root: Path) -> str | None:
+    for folder in (root, *root.parents):
+        dot_git = folder / ".git"
+        if dot_git.is_dir():
+            break
+        if dot_git.exists():
+            return None  # a worktree or submodule: let git resolve it
+    else:
+        return None
+    try:
+        head = (dot_git / "HEAD").read_text().strip()
+        if not head.startswith("ref: "):
+            return head if re.fullmatch(r"[0-9a-f]{40}", head) else None
+        ref = head[5:]
+        loose = dot_git / ref
+        if loose.is_file():
+            sha = loose.read_text().strip()
+            return sha if re.fullmatch(r"[0-9a-f]{40}", sha) else None
+        packed = dot_git / "packed-refs"
+        if packed.is_file():
+            for line in packed.read_text().splitlines():
+                if line.endswith(" " + ref):
+                    return line.split(" ", 1)[0]
+    except OSError:
+        return None
+    return None
 
 
 def is_shallow(root: Path) -> bool:
@@ -444,6 +475,48 @@ def cached_history(root: Path, registry: Iterable[str], definition_files: Iterab
 
 
 # -- when lines appeared ---------------------------------------------------------------------
+
+
+class BlameCache:
+    """Line origins by (file, content), for one HEAD: a second run blames nothing again."""
+
+    def __init__(self, cache_dir: Path | None, root: Path, head: str) -> None:
+        self.path = None
+        self.entries: dict[tuple[str, str], dict[int, LineOrigin]] = {}
+        if cache_dir is None:
+            return
+        name = hashlib.blake2b(f"{HISTORY_VERSION}\0{root}\0{head}".encode(),
+                               digest_size=16).hexdigest()
+        self.path = cache_dir / f"blame-{name}.pickle"
+        try:
+            with self.path.open("rb") as handle:
+                entries = pickle.load(handle)
+            if isinstance(entries, dict):
+                self.entries = entries
+        except FileNotFoundError:
+            pass
+        except Exception as error:  # a damaged cache is only a slower run
+            log.debug("ignoring unreadable blame cache %s: %s", self.path, error)
+
+    def origins(self, root: Path, path: str, lines: set[int]) -> dict[int, LineOrigin]:
+        try:
+            digest = hashlib.blake2b((root / path).read_bytes(), digest_size=16).hexdigest()
+        except OSError:
+            return {}
+        key = (path, digest)
+        found = self.entries.get(key)
+        if found is not None and lines <= set(found):
+            return found
+        found = line_times(root, path, lines)
+        self.entries[key] = found
+        if self.path is not None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                with self.path.open("wb") as handle:
+                    pickle.dump(self.entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            except OSError as error:
+                log.debug("cannot write blame cache %s: %s", self.path, error)
+        return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -292,6 +292,22 @@ CASES = {
         def old_view(request):
             return 2
         """),
+    "one-line suites and a loop that never runs": (
+        """
+        if client.is_enabled("on"): ready = 1
+        else: ready = 2
+        while client.is_enabled("off"):
+            poll()
+        else:
+            # the loop never ran
+            give_up()
+        """,
+        [("FL301", 2, 1, 2, f"Flag `on` {ON}; this `else` branch can never run")],
+        """
+        ready = 1
+        # the loop never ran
+        give_up()
+        """),
     "a variant in a value position is left alone": (
         """
         variant = client.get_variant("variant")

@@ -300,3 +300,25 @@ def test_incremental_snapshots_agree_with_a_full_parse(tmp_path):
     expected = {k: "retired" if v.get("status") == "retired" else v["description"]
                 for k, v in head.items()}
     assert rebuilt == expected
+
+
+def test_a_second_run_on_the_same_head_runs_no_git(tmp_path, monkeypatch, capsys):
+    repo(tmp_path, {"pyproject.toml": PYPROJECT, "flags.toml": TOMBSTONE,
+                    "old.py": 'client.is_enabled("power_peg")\n'}, "2003-06-01")
+    first = main(["check", str(tmp_path), "--select", "FL4"])
+    out = capsys.readouterr().out
+    calls = []
+    real = history.subprocess.run
+
+    def spy(args, *rest, **kwargs):
+        calls.append(args)
+        return real(args, *rest, **kwargs)
+
+    monkeypatch.setattr(history.subprocess, "run", spy)
+    assert main(["check", str(tmp_path), "--select", "FL4"]) == first == 1
+    assert capsys.readouterr().out == out
+    # Discovery still asks git which files it ignores; the history asks nothing.
+    history_calls = [c for c in calls if c[0] == "git" and (
+        c[1] in ("log", "blame", "rev-list") or c[1:] in (["rev-parse", "HEAD"],
+                                                          ["rev-parse", "--is-shallow-repository"]))]
+    assert history_calls == []

@@ -231,6 +231,22 @@ class Settler(cst.CSTTransformer):
             self._exits.add(id(kept[-1]))
         return cst.FlattenSentinel(kept)
 
+    def leave_While(self, original_node: cst.While, updated_node: cst.While
+                    ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | \
+            cst.RemovalSentinel:
+        truth, effects = _decide(updated_node.test)
+        if truth is not False:
+            return updated_node  # `while True:` is a loop someone meant
+        self.removed_branches += 1
+        kept: list[cst.BaseStatement] = [cst.SimpleStatementLine([cst.Expr(e)])
+                                         for e in effects]
+        if updated_node.orelse is not None:
+            kept += list(_statements(updated_node.orelse.body))
+        if not kept:
+            return cst.RemovalSentinel.REMOVE
+        kept[0] = _carry_comments(kept[0], updated_node)
+        return cst.FlattenSentinel(kept)
+
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock,
                             updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
         return updated_node.with_changes(body=self._after_exits(updated_node.body))
@@ -357,7 +373,8 @@ def _exits(statement: cst.BaseStatement) -> bool:
                                                                         _EXITS)
 
 
-def _carry_comments(first: cst.BaseStatement, gone: cst.If) -> cst.BaseStatement:
+def _carry_comments(first: cst.BaseStatement, gone: cst.If | cst.While
+                    ) -> cst.BaseStatement:
     """Keep the comments above the `if` and on its header line with what replaces it."""
     lines = list(gone.leading_lines)
     header = gone.body.header if isinstance(gone.body, cst.IndentedBlock) else None
