@@ -44,6 +44,7 @@ class DiffScope:
     commits: set[str]
     changed: dict[str, set[int]]  # root-relative path -> changed line numbers at HEAD
     regated: dict[str, tuple[str, str]] = field(default_factory=dict)
+    registry_lines: dict[str, list[str]] = field(default_factory=dict)  # read once per run
 
     @property
     def base_name(self) -> str:
@@ -103,14 +104,17 @@ def _changed_lines(diff: str) -> dict[str, set[int]]:
     return changed
 
 
-def _extent(project: Project, path: str, span: Span) -> Span:
+def _extent(project: Project, diff: DiffScope, path: str, span: Span) -> Span:
     """A registry finding covers its whole `[flags.KEY]` table."""
     if path not in project.registry.paths:
         return span
-    try:
-        lines = (project.config.root / path).read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return span
+    if path not in diff.registry_lines:
+        try:
+            text = (project.config.root / path).read_text(encoding="utf-8")
+        except OSError:
+            text = ""
+        diff.registry_lines[path] = text.splitlines()
+    lines = diff.registry_lines[path]
     end = span.line
     while end < len(lines) and not _HEADER.match(lines[end]):
         end += 1
@@ -123,7 +127,7 @@ def touched_keys(project: Project, diff: DiffScope) -> set[str]:
     keys = set(diff.regated)
     for key, record in project.records.items():
         if record.decl is not None:
-            span = _extent(project, record.decl.path, record.decl.span)
+            span = _extent(project, diff, record.decl.path, record.decl.span)
             if set(range(span.line, span.end_line + 1)) & diff.changed.get(record.decl.path,
                                                                            set()):
                 keys.add(key)
@@ -138,7 +142,7 @@ def keep(project: Project, diff: DiffScope, findings: Iterable[Finding]) -> list
     touched = touched_keys(project, diff)
     kept = []
     for finding in findings:
-        span = _extent(project, finding.path, finding.span)
+        span = _extent(project, diff, finding.path, finding.span)
         lines = diff.changed.get(finding.path, set())
         if lines & set(range(span.line, span.end_line + 1)):
             kept.append(finding)
