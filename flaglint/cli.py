@@ -145,7 +145,7 @@ def _config(args: argparse.Namespace) -> tuple[Config, list[Path] | None]:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from flaglint.engine import Options, analyze, run
+    from flaglint.engine import Options, analyze, run, within
     from flaglint.reporters import Report
     from flaglint.rules import all_rules, select_rules, validate_codes
 
@@ -161,16 +161,19 @@ def _check(args: argparse.Namespace) -> int:
     if args.unsafe_fixes and not args.fix:
         raise UsageError("--unsafe-fixes goes with --fix")
     fixed = None
+    # The whole project is analyzed, whatever paths are named: "no code reads this flag"
+    # is a statement about every file. Only findings in the named paths are reported.
+    named = within(paths, config.root)
     if args.fix:
         from flaglint.fixes.run import fix_project
 
-        _, project, fix_report, fixed = fix_project(config, paths, options, rules,
-                                                    args.unsafe_fixes)
+        _, project, fix_report, fixed = fix_project(config, None, options, rules,
+                                                    args.unsafe_fixes, named)
         for refused in fix_report.refused:
             print(f"flaglint: warning: {refused.path} not fixed: {refused.refused}",
                   file=sys.stderr)
     else:
-        project = analyze(config, paths, options)
+        project = analyze(config, None, options)
     if args.diff is not None:
         from flaglint import diffscope
 
@@ -181,6 +184,7 @@ def _check(args: argparse.Namespace) -> int:
         if any(r.code == "FL402" for r in rules):
             project.diff.regated = diffscope.regated(project, project.diff, options)
     outcome = run(project, rules)
+    outcome.findings = [f for f in outcome.findings if named(f.path)]
     if project.diff is not None:
         outcome.findings = diffscope.keep(project, project.diff, outcome.findings)
     if project.history_note and any(r.code in _HISTORY_CODES for r in rules):
@@ -188,7 +192,8 @@ def _check(args: argparse.Namespace) -> int:
     if not project.has_declarations and any(True for _ in project.graph.reads()):
         print("flaglint: note: no registry (flags.toml) and no definitions configured, so "
               "FL101 and FL102 cannot tell declared flags from undeclared ones", file=sys.stderr)
-    report = Report(outcome.findings, len(project.files), len(project.graph.flags()),
+    checked = sum(1 for f in project.files if named(f.path))
+    report = Report(outcome.findings, checked, len(project.graph.flags()),
                     tuple(outcome.unused_suppressions), fixed)
     _emit(report, args)
     if outcome.findings and not args.exit_zero:

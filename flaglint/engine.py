@@ -7,7 +7,7 @@ import hashlib
 import logging
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -358,6 +358,24 @@ def _needs_created(decl: FlagDecl | None, config: Config) -> bool:
     if decl.status is not Status.ACTIVE or decl.created is not None or decl.expires is not None:
         return False
     return decl.type is not None and config.lifetimes.get(decl.type) is not None
+
+
+def within(paths: list[Path] | None, root: Path) -> Callable[[str], bool]:
+    """Is a root-relative path one the user named (a file, or below a folder)?"""
+    if not paths:
+        return lambda rel: True
+    named = []
+    for path in paths:
+        try:
+            rel = path.resolve().relative_to(root).as_posix()
+        except ValueError:
+            continue
+        named.append("" if rel == "." else rel)
+
+    def inside(rel: str) -> bool:
+        return any(not n or rel == n or rel.startswith(n + "/") for n in named)
+
+    return inside
 
 
 @dataclass

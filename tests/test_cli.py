@@ -185,3 +185,22 @@ def test_graph_export(tmp_path, capsys):
     assert {"flag:used", "flag:settled", "flag:typo", "file:flags.toml"} <= nodes
     assert main(["graph", str(tmp_path), "--format", "dot"]) == 0
     assert '"app.main" -> "flag:typo"' in capsys.readouterr().out.replace("symbol:", "")
+
+
+def test_named_paths_are_checked_with_the_whole_project_in_view(tmp_path, capsys):
+    files = {
+        **PROJECT,
+        "app/keys.py": 'USED = "used"\n',
+        "app/main.py": 'from app.keys import USED\nclient.is_enabled(USED)\n',
+        "app/other.py": 'client.is_enabled("settled")\nclient.is_enabled("typo")\n',
+    }
+    write_tree(tmp_path, files)
+    code = main(["check", str(tmp_path / "app" / "main.py"), "--no-cache"])
+    out = capsys.readouterr().out
+    # The key resolves through app/keys.py, and no flag looks unused: other files read them.
+    assert code == 0 and out == "All checks passed (1 file, 3 flags).\n"
+    code = main(["check", str(tmp_path / "app" / "other.py"), "--no-cache"])
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 1
+    assert [line.split(" ")[0] + " " + line.split(" ")[1] for line in lines[:-1]] == [
+        "app/other.py:1:1: FL202", "app/other.py:2:1: FL101"]

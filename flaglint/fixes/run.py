@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,13 +56,15 @@ class FixReport:
 
 
 def fix_project(config: Config, paths: list[Path] | None, options: Options, rules: list[Rule],
-                unsafe: bool) -> tuple[list[Finding], Project, FixReport, int]:
-    """Apply fixes until none is left; return the remaining findings and how many were fixed."""
+                unsafe: bool, named: Callable[[str], bool] = lambda rel: True
+                ) -> tuple[list[Finding], Project, FixReport, int]:
+    """Apply fixes (to the files `named` accepts) until none is left; return the remaining
+    findings and how many were fixed."""
     report = FixReport()
     first_count: int | None = None
     for _ in range(_MAX_ROUNDS):
         project = analyze(config, paths, options)
-        findings = run(project, rules).findings
+        findings = [f for f in run(project, rules).findings if named(f.path)]
         if first_count is None:
             first_count = len(findings)
         plans = plan(project, findings, unsafe)
