@@ -248,7 +248,7 @@ def _reader(item: dict[str, Any], index: int, where: _Where) -> ReaderSpec:
 
 def _definition(item: dict[str, Any], index: int, where: _Where) -> DefinitionSpec:
     keys: tuple[str | int, ...] = ("definitions", index)
-    _check_keys(item, ("call", "key", "class"), keys, where)
+    _check_keys(item, ("call", "key", "class", "reads"), keys, where)
     origin = f"definitions[{index}]"
     if "class" in item:
         if "call" in item or "key" in item:
@@ -263,4 +263,5 @@ def _definition(item: dict[str, Any], index: int, where: _Where) -> DefinitionSp
     key, key_name = _position(item, "key", keys, where, required=False)
     if key is None and key_name is None:
         key = 0
-    return DefinitionSpec(call=call, key=key, key_name=key_name, origin=origin)
+    reads = _strings(item.get("reads", []), where, "reads") if "reads" in item else ()
+    return DefinitionSpec(call=call, key=key, key_name=key_name, origin=origin, reads=reads)

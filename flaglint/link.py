@@ -134,6 +134,8 @@ class Linker:
             if spec.any_receiver:
                 self.by_method.setdefault(spec.method, spec)
         self.wrappers: dict[str, Wrapper] = {}
+        self.objects: dict[str, tuple[str, tuple[str, ...]]] = {}  # flag object -> key, reads
+        self.object_methods = {m for spec in config.definitions for m in spec.reads}
         self._chased: dict[str, str] = {}
         self.missing: set[str] = set()  # names a key resolves through that no facts define
 
@@ -180,6 +182,12 @@ class Linker:
         """The string a key expression stands for, or None."""
         if value.kind is ValueKind.STR:
             return value.text
+        if value.kind is ValueKind.TEMPLATE and depth <= _MAX_DEPTH:
+            pieces = value.text.split("\0")
+            names = [self.resolve(Value(ValueKind.NAME, n), depth + 1) for n in value.names]
+            if any(n is None for n in names) or len(pieces) != len(names) + 1:
+                return None
+            return pieces[0] + "".join(str(n) + p for n, p in zip(names, pieces[1:]))
         if value.kind is not ValueKind.NAME or depth > _MAX_DEPTH:
             return None
         name = self.chase(value.text)
@@ -194,6 +202,7 @@ class Linker:
     # -- reads -----------------------------------------------------------------------------
 
     def link(self) -> Linked:
+        definitions = list(self._definitions())
         for _ in range(_MAX_WRAPPER_ROUNDS):
             if not self._find_wrappers():
                 break
@@ -209,7 +218,7 @@ class Linker:
                     target = self.chase(call.callee)
                     if target in self.definitions:
                         calls.append(ResolvedCall(call.scope, target, f.path, call.span))
-        return Linked(tuple(reads), tuple(self._definitions()), self.wrappers, tuple(calls),
+        return Linked(tuple(reads), tuple(definitions), self.wrappers, tuple(calls),
                       self.presets)
 
     def _find_wrappers(self) -> bool:
@@ -259,6 +268,14 @@ class Linker:
             wrapper = self.wrappers.get(target)
             if wrapper is not None:
                 return self._by_wrapper(call, wrapper)
+            holder, _, method = target.rpartition(".")
+            flag_object = self.objects.get(self.chase(holder)) if holder else None
+            if flag_object is None and method in self.object_methods:
+                self.missing.add(holder)  # the module that binds it may not be parsed yet
+            if flag_object is not None and method in flag_object[1]:
+                # `FLAG.is_enabled()` where FLAG = WaffleFlag("key"): the object is the key.
+                return _Match(Value(ValueKind.STR, flag_object[0]), None, False, False,
+                              f"{holder.rsplit('.', 1)[-1]}.{method}", "bool")
         if call.attribute or call.imported:
             spec = self.by_method.get(call.name)
             if spec is not None:
@@ -305,9 +322,10 @@ class Linker:
         specs = self.config.definitions
         call_specs = [s for s in specs if s.call is not None]
         class_specs = [s for s in specs if s.class_ is not None]
+        defined: dict[tuple[str, int], tuple[str, tuple[str, ...]]] = {}
         if call_specs:
             for f in self.modules.values():
-                for call in f.calls:
+                for index, call in enumerate(f.calls):
                     spec = self._definition_spec(call, call_specs)
                     if spec is None:
                         continue
@@ -317,7 +335,14 @@ class Linker:
                         log.debug("%s:%d: flag definition with a dynamic key", f.path,
                                   call.span.line)
                         continue
+                    defined[(f.path, index)] = (key, spec.reads)
                     yield CodeDefinition(key, f.path, call.span, call.scope, spec.origin)
+        # Names bound to a definition call are flag objects: their read methods read the key.
+        for qualname, (constant, path) in self.constants.items():
+            if constant.value.kind is ValueKind.CALL:
+                found = defined.get((path, constant.value.index))
+                if found is not None and found[1]:
+                    self.objects[qualname] = found
         for spec in class_specs:
             assert spec.class_ is not None
             prefix = self.chase(spec.class_) + "."
@@ -346,6 +371,7 @@ def reader_names(config: Config) -> set[str]:
     specs = [*config.readers, *(s for name in presets for s in PRESETS[name])]
     names = {spec.method for spec in specs}
     names |= {spec.call.rsplit(".", 1)[-1] for spec in config.definitions if spec.call}
+    names |= {method for spec in config.definitions for method in spec.reads}
     return names
 
 

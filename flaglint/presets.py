@@ -36,6 +36,7 @@ class DefinitionSpec:
     key_name: str | None = None
     class_: str | None = None
     origin: str = ""
+    reads: tuple[str, ...] = ()  # methods that read the flag object the call returns
 
 
 def _reader(preset: str, method: str, key: int, key_name: str | None = None,

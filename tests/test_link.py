@@ -16,7 +16,8 @@ def reads(tmp_path, files) -> list[tuple[str | None, str, int, int]]:
     write_tree(tmp_path, files)
     project = analyze_tree(tmp_path)
     found: list[FlagRead] = [*project.graph.reads(), *project.graph.unresolved_reads()]
-    return sorted((r.key, r.path, r.span.line, r.span.column) for r in found)
+    return sorted(((r.key, r.path, r.span.line, r.span.column) for r in found),
+                  key=lambda t: (t[0] or "", t[1:]))
 
 
 CONFIG = """
@@ -313,3 +314,57 @@ def test_prefilter_parses_only_what_can_matter_and_still_resolves_everything(tmp
         ("exported_key", "app/reads.py")]
     broken = project.facts_of("app/broken.py")
     assert broken is not None and broken.error is not None and broken.error.line == 1
+
+
+def test_keys_built_from_constants_in_f_strings_and_concatenations(tmp_path):
+    assert reads(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = ["unleash"]\n',
+        "app/__init__.py": "",
+        "app/names.py": 'NAMESPACE = "shop"\nFULL = f"{NAMESPACE}.full"\n',
+        "app/use.py": """
+            from app.names import NAMESPACE, FULL
+            import app.names as names
+            VERSION = "v2"
+
+            client.is_enabled(f"{NAMESPACE}.checkout_{VERSION}")
+            client.is_enabled(NAMESPACE + "." + "search")
+            client.is_enabled(FULL)
+            client.is_enabled(f"{names.NAMESPACE}.dotted")
+            client.is_enabled(f"{NAMESPACE}.{region}")
+            client.is_enabled(f"{NAMESPACE!r}.repr")
+        """,
+    }) == [(None, "app/use.py", 9, 1), (None, "app/use.py", 10, 1),
+           ("shop.checkout_v2", "app/use.py", 5, 1), ("shop.dotted", "app/use.py", 8, 1),
+           ("shop.full", "app/use.py", 7, 1), ("shop.search", "app/use.py", 6, 1)]
+
+
+def test_flag_objects_read_through_their_methods(tmp_path):
+    write_tree(tmp_path, {
+        "pyproject.toml": """
+            [tool.flaglint]
+            presets = []
+            [[tool.flaglint.definitions]]
+            call = "*.WaffleFlag"
+            reads = ["is_enabled"]
+        """,
+        "app/__init__.py": "from .toggles import Toggles\n",
+        "app/toggles.py": """
+            from edx_toggles.toggles import WaffleFlag
+            FLAG = WaffleFlag("app.flag", __name__)
+            class Toggles:
+                OTHER = WaffleFlag("app.other", __name__)
+            DYNAMIC = WaffleFlag(make_name(), __name__)
+        """,
+        "app/use.py": """
+            from app import Toggles
+            from app.toggles import FLAG, DYNAMIC
+            FLAG.is_enabled()
+            Toggles.OTHER.is_enabled()
+            FLAG.name()
+            DYNAMIC.is_enabled()
+        """,
+    })
+    project = analyze_tree(tmp_path)
+    assert sorted((r.key, r.span.line, r.api) for r in project.graph.reads()) == [
+        ("app.flag", 3, "FLAG.is_enabled"), ("app.other", 4, "OTHER.is_enabled")]
+    assert sorted(project.records) == ["app.flag", "app.other"]

@@ -179,6 +179,8 @@ class _Collector(GuardCollector, cst.CSTVisitor):
         self._returned: set[int] = set()
         self._decorators: dict[int, Span] = {}
         self._call_index: dict[int, int] = {}
+        self._bound_calls: dict[int, tuple[str, Span]] = {}  # id(call) -> name it is bound to
+        self._rebound: set[str] = set()
         self.guards: list[Guard] = []
         self._if_guard: dict[int, int] = {}  # id(If node) -> its guard's index
         self._elifs: set[int] = set()
@@ -299,20 +301,71 @@ class _Collector(GuardCollector, cst.CSTVisitor):
         parts = _dotted(node) if isinstance(node, (cst.Name, cst.Attribute)) else None
         if parts is not None:
             scope = self.scopes[-1]
+            if len(parts) == 1 and scope.kind == "function" and parts[0] in scope.params:
+                return Value(ValueKind.PARAM, parts[0], scope.params[parts[0]])
+            name = self._name_ref(parts)
             written = ".".join(parts)
-            if scope.kind == "function":
-                if len(parts) == 1 and parts[0] in scope.params:
-                    return Value(ValueKind.PARAM, parts[0], scope.params[parts[0]])
-                local = f"{scope.qualname}.<locals>.{parts[0]}"
-                if local in self.constants or (
-                        parts[0] not in self.imports and parts[0] not in self.module_names
-                        and parts[0] not in _SELF_NAMES):
-                    return Value(ValueKind.NAME, ".".join([local, *parts[1:]]), source=written)
-            name, resolved, _ = self._qualify(parts)
-            if resolved:
+            if name is not None:
                 return Value(ValueKind.NAME, name, source=written)
             return Value(ValueKind.OTHER, written)
+        template = self._template(node)
+        if template is not None:
+            return template
         return Value(ValueKind.OTHER, _shorten(_code(node)))
+
+    def _name_ref(self, parts: list[str]) -> str | None:
+        """The qualified name a dotted name stands for, or None (a parameter, unknown)."""
+        scope = self.scopes[-1]
+        if scope.kind == "function":
+            if parts[0] in scope.params:
+                return None
+            local = f"{scope.qualname}.<locals>.{parts[0]}"
+            if local in self.constants or (
+                    parts[0] not in self.imports and parts[0] not in self.module_names
+                    and parts[0] not in _SELF_NAMES):
+                return ".".join([local, *parts[1:]])
+        name, resolved, _ = self._qualify(parts)
+        return name if resolved else None
+
+    def _template(self, node: cst.BaseExpression) -> Value | None:
+        """`f"{NS}.new_ui"` or `NS + ".new_ui"`, where NS is a name: resolved when linked."""
+        pieces: list[str] = []
+        names: list[str] = []
+
+        def add(part: cst.BaseExpression) -> bool:
+            value = literal(part)
+            if value is not None and value.kind is ValueKind.STR:
+                pieces.append(value.text)
+                return True
+            dotted = _dotted(part) if isinstance(part, (cst.Name, cst.Attribute)) else None
+            name = self._name_ref(dotted) if dotted else None
+            if name is None:
+                return False
+            pieces.append("\0")
+            names.append(name)
+            return True
+
+        if isinstance(node, cst.FormattedString):
+            for part in node.parts:
+                if isinstance(part, cst.FormattedStringText):
+                    pieces.append(part.value)
+                elif (part.conversion is not None or part.format_spec is not None
+                      or not add(part.expression)):
+                    return None
+        elif isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+            operands: list[cst.BaseExpression] = []
+            while isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+                operands.insert(0, node.right)
+                node = node.left
+            operands.insert(0, node)
+            if not all(add(operand) for operand in operands):
+                return None
+        else:
+            return None
+        if not names:
+            return None
+        return Value(ValueKind.TEMPLATE, "".join(pieces), source=_shorten(_code(node)),
+                     names=tuple(names))
 
     # -- scopes ----------------------------------------------------------------------------
 
@@ -385,9 +438,15 @@ class _Collector(GuardCollector, cst.CSTVisitor):
             qualname = self._child_qualname(target.value)
         if qualname in self.constants:
             self.constants[qualname] = None  # bound twice: not a constant
+            self._rebound.add(qualname)
+            return
+        if isinstance(value, cst.Call):
+            # `FLAG = WaffleFlag("x")`: a flag object, once its call has a number.
+            self.constants[qualname] = None
+            self._bound_calls[id(value)] = (qualname, self._span(node))
             return
         resolved = self._value(value)
-        if resolved.kind in (ValueKind.STR, ValueKind.NAME):
+        if resolved.kind in (ValueKind.STR, ValueKind.NAME, ValueKind.TEMPLATE):
             self.constants[qualname] = Constant(qualname, resolved, self._span(node))
         else:
             self.constants[qualname] = None
@@ -426,6 +485,10 @@ class _Collector(GuardCollector, cst.CSTVisitor):
         decorator_span = self._decorators.get(id(node))
         span = decorator_span if decorator_span is not None else self._span(node)
         self._call_index[id(node)] = len(self.calls)
+        bound = self._bound_calls.get(id(node))
+        if bound is not None and bound[0] not in self._rebound:
+            self.constants[bound[0]] = Constant(bound[0], Value(ValueKind.CALL, callee,
+                                                                len(self.calls)), bound[1])
         if isinstance(func, cst.Name):
             self.not_values[func.value] += 1
         elif isinstance(func, cst.Attribute):

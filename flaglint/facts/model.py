@@ -20,6 +20,9 @@ class ValueKind(enum.Enum):
     NAME = "name"  # a module-level, imported or local name: `text` is its qualified name
     # (a function's locals are `module.function.<locals>.name`)
     PARAM = "param"  # a parameter of the enclosing function: `text` is its name
+    TEMPLATE = "template"  # an f-string or `+` of strings and names: `text` holds the
+    # literal parts with a NUL where each of `names` (qualified) goes
+    CALL = "call"  # a call (bound to a name): `text` is its callee, `index` its call number
     OTHER = "other"  # anything else: `text` is its source, shortened
 
 
@@ -27,8 +30,10 @@ class ValueKind(enum.Enum):
 class Value:
     kind: ValueKind
     text: str
-    index: int = -1  # PARAM: its position among the function's parameters (self excluded)
-    source: str = ""  # NAME: the name as written, for messages
+    index: int = -1  # PARAM: its position among the parameters (self excluded); CALL: the
+    # call's number among the file's calls
+    source: str = ""  # NAME, TEMPLATE: the expression as written, for messages
+    names: tuple[str, ...] = ()  # TEMPLATE: the qualified names, in order
 
     @property
     def display(self) -> str:
