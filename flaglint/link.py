@@ -187,7 +187,8 @@ class Linker:
             names = [self.resolve(Value(ValueKind.NAME, n), depth + 1) for n in value.names]
             if any(n is None for n in names) or len(pieces) != len(names) + 1:
                 return None
-            return pieces[0] + "".join(str(n) + p for n, p in zip(names, pieces[1:]))
+            return pieces[0] + "".join(str(n) + p for n, p in zip(names, pieces[1:],
+                                                                 strict=True))
         if value.kind is not ValueKind.NAME or depth > _MAX_DEPTH:
             return None
         name = self.chase(value.text)

@@ -349,8 +349,9 @@ class _Collector(GuardCollector, cst.CSTVisitor):
             for part in node.parts:
                 if isinstance(part, cst.FormattedStringText):
                     pieces.append(part.value)
-                elif (part.conversion is not None or part.format_spec is not None
-                      or not add(part.expression)):
+                elif not isinstance(part, cst.FormattedStringExpression) or (
+                        part.conversion is not None or part.format_spec is not None
+                        or not add(part.expression)):
                     return None
         elif isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
             operands: list[cst.BaseExpression] = []
