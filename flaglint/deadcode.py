@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from flaglint.facts import Cond, CondOp, Definition, FileFacts, Guard, GuardKind, Value, ValueKind
 from flaglint.findings import Span
+from flaglint.graph import FlagGraph
 from flaglint.link import FlagRead, Linked, ResolvedCall
 from flaglint.registry import FlagValue, Status
 
@@ -63,9 +64,6 @@ class DeadCode:
     regions: tuple[DeadRegion, ...]
     symbols: tuple[DeadSymbol, ...]
     tested: frozenset[tuple[str, int]] = frozenset()  # reads whose truth a guard tests
-
-    def regions_in(self, path: str) -> list[DeadRegion]:
-        return [r for r in self.regions if r.path == path]
 
 
 def python_value(value: Value | None) -> tuple[bool, FlagValue | None]:
@@ -242,7 +240,7 @@ def _outermost(regions: list[DeadRegion]) -> list[DeadRegion]:
     return kept
 
 
-def dead_symbols(facts: list[FileFacts], linked: Linked,
+def dead_symbols(facts: list[FileFacts], graph: FlagGraph,
                  regions: list[DeadRegion]) -> list[DeadSymbol]:
     """Functions and classes whose every use is a call from dead code, transitively.
 
@@ -256,10 +254,7 @@ def dead_symbols(facts: list[FileFacts], linked: Linked,
     for f in facts:
         for definition in f.definitions:
             definitions[definition.qualname] = (definition, f.path)
-    uses: dict[str, list[ResolvedCall]] = defaultdict(list)
-    for call in linked.calls:
-        if call.caller != call.callee:
-            uses[call.callee].append(call)
+    uses = graph.calls_to()
     alive_names: set[str] = set()
     for f in facts:
         alive_names |= f.value_names
@@ -314,14 +309,14 @@ def called_from_dead_code(facts: list[FileFacts], dead: DeadCode) -> set[str]:
     return names
 
 
-def analyze(facts: list[FileFacts], linked: Linked,
+def analyze(facts: list[FileFacts], linked: Linked, graph: FlagGraph,
             statuses: Mapping[str, tuple[Status, FlagValue | None]],
             pinned: Mapping[str, FlagValue], removed: set[str] | None = None) -> DeadCode:
     settled = settle(linked.reads, statuses, pinned, removed or set())
     regions: list[DeadRegion] = []
     for f in facts:
         regions.extend(dead_regions(f, settled))
-    symbols = dead_symbols(facts, linked, regions)
+    symbols = dead_symbols(facts, graph, regions)
     tested = frozenset((f.path, index) for f in facts for g in f.guards
                        for index in atoms(g.test))
     return DeadCode(settled, tuple(regions), tuple(symbols), tested)

@@ -156,7 +156,6 @@ class _Extraction:
         self.blobs: dict[str, bytes] = {}
         self.keys: dict[str, str] = {}
         self.facts: dict[str, FileFacts] = {}
-        self.by_module = {s.module: s for s in reversed(sources)}
 
     def run(self, options: Options) -> tuple[list[FileFacts], Linked]:
         overlay = options.overlay or {}
@@ -269,7 +268,8 @@ def analyze(config: Config, paths: list[Path] | None, options: Options,
     removed = {} if pinned else _removed_keys(found, registry, linked)
     statuses = {} if pinned else {k: (d.status, d.value) for k, d in registry.flags.items()}
     pinned = pinned or {}
-    dead = deadcode.analyze(facts, linked, statuses, pinned, set(removed))
+    graph = _graph(registry, facts, linked)
+    dead = deadcode.analyze(facts, linked, graph, statuses, pinned, set(removed))
     # What dead code calls may be defined, and used elsewhere, in files the prefilter
     # skipped: parse the files that name it, until no new file does.
     while dead.regions:
@@ -277,7 +277,15 @@ def analyze(config: Config, paths: list[Path] | None, options: Options,
         if extended is None:
             break
         facts, linked = extended
-        dead = deadcode.analyze(facts, linked, statuses, pinned, set(removed))
+        graph = _graph(registry, facts, linked)
+        dead = deadcode.analyze(facts, linked, graph, statuses, pinned, set(removed))
+    records = _records(config, registry, linked, found)
+    return Project(config, facts, registry, graph, linked, records, options.today, dead,
+                   pinned=pinned, history=found, history_note=history_note, removed=removed,
+                   use_cache=options.use_cache)
+
+
+def _graph(registry: Registry, facts: list[FileFacts], linked: Linked) -> FlagGraph:
     graph = FlagGraph()
     for decl in registry.flags.values():
         graph.add_flag(decl.key, status=decl.status.value)
@@ -288,12 +296,8 @@ def analyze(config: Config, paths: list[Path] | None, options: Options,
         for definition in f.definitions:
             graph.add_symbol(definition.qualname, f.path, definition.kind)
     graph.add_reads(linked.reads)
-    for call in linked.calls:
-        graph.add_call(call.caller, call.callee)
-    records = _records(config, registry, linked, found)
-    return Project(config, facts, registry, graph, linked, records, options.today, dead,
-                   pinned=pinned, history=found, history_note=history_note, removed=removed,
-                   use_cache=options.use_cache)
+    graph.add_calls(linked.calls)
+    return graph
 
 
 def _history(config: Config, registry: Registry, linked: Linked,
@@ -350,14 +354,6 @@ def _records(config: Config, registry: Registry, linked: Linked,
         records[key] = FlagRecord(key, decl, tuple(definitions.get(key, ())),
                                   explicit or first, explicit is None and first is not None)
     return records
-
-
-def _needs_created(decl: FlagDecl | None, config: Config) -> bool:
-    if decl is None:
-        return False
-    if decl.status is not Status.ACTIVE or decl.created is not None or decl.expires is not None:
-        return False
-    return decl.type is not None and config.lifetimes.get(decl.type) is not None
 
 
 def within(paths: list[Path] | None, root: Path) -> Callable[[str], bool]:

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from flaglint.link import CodeDefinition, FlagRead
+    from flaglint.link import CodeDefinition, FlagRead, ResolvedCall
 
 
 class Edge(enum.Enum):
@@ -72,8 +72,9 @@ class FlagGraph:
         self._graph.add_edge(source, flag_node(definition.key), kind=Edge.DEFINES,
                              definition=definition, line=definition.span.line)
 
-    def add_call(self, caller: str, callee: str) -> None:
-        self._graph.add_edge(symbol_node(caller), symbol_node(callee), kind=Edge.CALLS)
+    def add_call(self, call: ResolvedCall) -> None:
+        self._graph.add_edge(symbol_node(call.caller), symbol_node(call.callee),
+                             kind=Edge.CALLS, call=call)
 
     # -- questions ---------------------------------------------------------------------------
 
@@ -96,19 +97,16 @@ class FlagGraph:
     def unresolved_reads(self) -> list[FlagRead]:
         return list(self._unresolved)
 
-    def definitions_of(self, key: str) -> list[CodeDefinition]:
-        node = flag_node(key)
-        if node not in self._graph:
-            return []
-        return [data["definition"] for _, _, data in self._graph.in_edges(node, data=True)
-                if data["kind"] is Edge.DEFINES and "definition" in data]
-
-    def callers_of(self, qualname: str) -> list[str]:
-        node = symbol_node(qualname)
-        if node not in self._graph:
-            return []
-        return sorted({caller for (_, caller), _, data in self._graph.in_edges(node, data=True)
-                       if data["kind"] is Edge.CALLS})
+    def calls_to(self) -> dict[str, list[ResolvedCall]]:
+        """Every function or class the project calls, with the calls (a recursive call of a
+        symbol by itself not counted)."""
+        calls: dict[str, list[ResolvedCall]] = {}
+        for _, (_, callee), data in self._graph.edges(data=True):
+            if data["kind"] is Edge.CALLS:
+                call = data["call"]
+                if call.caller != call.callee:
+                    calls.setdefault(callee, []).append(call)
+        return calls
 
     def export(self) -> Any:
         """A plain networkx copy with string node names, for `flaglint graph`."""
@@ -130,3 +128,7 @@ class FlagGraph:
     def add_reads(self, reads: Iterable[FlagRead]) -> None:
         for read in reads:
             self.add_read(read)
+
+    def add_calls(self, calls: Iterable[ResolvedCall]) -> None:
+        for call in calls:
+            self.add_call(call)

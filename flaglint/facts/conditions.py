@@ -94,7 +94,7 @@ class CondBuilder:
         value = literal(node)
         if value is not None:
             return Cond(CondOp.CONST, span, values=(value,))
-        return Cond(CondOp.OPAQUE, span, pure=is_pure(node))
+        return Cond(CondOp.OPAQUE, span)
 
     def _comparison(self, node: cst.Comparison, span: Span) -> Cond | None:
         if len(node.comparisons) != 1:

@@ -82,8 +82,8 @@ class GuardCollector:
             if self._aliases[key][1] != 1:
                 for index in self._alias_guards[key]:
                     guard = self.guards[index]
-                    self.guards[index] = replace(guard, test=Cond(CondOp.OPAQUE, guard.test.span,
-                                                                  pure=False))
+                    self.guards[index] = replace(guard, test=Cond(CondOp.OPAQUE,
+                                                                  guard.test.span))
             del self._alias_guards[key]
 
     def leave_Module(self, original_node: cst.Module) -> None:

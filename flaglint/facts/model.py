@@ -54,7 +54,7 @@ class CondOp(enum.Enum):
     AND = "and"
     OR = "or"
     CONST = "const"  # a literal: `values[0]`
-    OPAQUE = "opaque"  # anything else; `pure` when evaluating it has no side effects
+    OPAQUE = "opaque"  # anything else: flag reads cannot decide it
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +67,6 @@ class Cond:
     compare: str = ""  # "==", "!=", "is", "is not", "in", "not in"
     values: tuple[Value, ...] = ()
     operands: tuple[Cond, ...] = ()
-    pure: bool = True
 
 
 class GuardKind(enum.Enum):
