@@ -203,7 +203,10 @@ def regated(project: Project, diff: DiffScope, options: Options) -> dict[str, tu
         return {}
     with tempfile.TemporaryDirectory(prefix="flaglint-base-") as folder:
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-            tar.extractall(folder, filter="data")
+            try:
+                tar.extractall(folder, filter="data")
+            except TypeError:  # Python before 3.10.12 / 3.11.4: git's own archive is safe
+                tar.extractall(folder)  # noqa: S202
         base_root = Path(folder) / prefix if prefix != "." else Path(folder)
         try:
             config = load_config(find_config(base_root), base_root)
