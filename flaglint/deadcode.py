@@ -218,7 +218,8 @@ def _dead_parts(guard: Guard, truth: Truth, path: str, settled: Settled) -> list
         if truth and guard.rest is not None:
             parts.append(DeadRegion(path, guard.rest, DeadKind.AFTER_EXIT, settled))
         if not truth:
-            kind = DeadKind.IF_BODY if guard.kind is GuardKind.IF else DeadKind.OPERAND
+            kind = DeadKind.OPERAND if guard.kind is GuardKind.IFEXP else \
+                DeadKind.ELIF if guard.is_elif else DeadKind.IF_BODY
             parts.append(DeadRegion(path, guard.body, kind, settled))
     elif guard.kind is GuardKind.DECORATOR and not truth:
         parts.append(DeadRegion(path, guard.body, DeadKind.VIEW, settled))

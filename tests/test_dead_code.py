@@ -116,6 +116,22 @@ CASES = {
         else:
             b = 2
         """),
+    "elif that never holds": (
+        """
+        if other():
+            a = 1
+        elif client.is_enabled("off"):
+            b = 2
+        else:
+            c = 3
+        """,
+        [("FL301", 3, 1, 4, f"Flag `off` {OFF}; this `elif` branch can never run")],
+        """
+        if other():
+            a = 1
+        else:
+            c = 3
+        """),
     "not": (
         """
         if not client.is_enabled("on"):

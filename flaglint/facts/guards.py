@@ -114,7 +114,8 @@ class GuardCollector:
         orelse = self._span(original_node.orelse) if original_node.orelse is not None else None
         self._if_guard[id(original_node)] = self._guard(Guard(
             GuardKind.IF, test, self.scopes[-1].qualname, whole, body, orelse,
-            orelse_is_elif=isinstance(original_node.orelse, cst.If)))
+            orelse_is_elif=isinstance(original_node.orelse, cst.If),
+            is_elif=id(original_node) in self._elifs))
 
     def visit_IfExp(self, node: cst.IfExp) -> None:
         self._mark_test(node.test)

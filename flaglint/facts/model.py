@@ -93,6 +93,7 @@ class Guard:
     orelse: Span | None = None
     rest: Span | None = None
     orelse_is_elif: bool = False
+    is_elif: bool = False  # this `if` is an `elif` of another: its body starts at `elif`
 
 
 @dataclass(frozen=True, slots=True)
