@@ -253,8 +253,11 @@ def _emit(report: object, args: argparse.Namespace) -> None:
             text_reporter.write(report, stream, color=color, statistics=args.statistics)
 
     if args.output is not None:
-        with args.output.open("w", encoding="utf-8") as handle:
-            write(handle, False)
+        try:
+            with args.output.open("w", encoding="utf-8") as handle:
+                write(handle, False)
+        except OSError as error:
+            raise UsageError(f"--output {args.output}: {error.strerror or error}") from None
     else:
         write(sys.stdout, _color(sys.stdout))
 

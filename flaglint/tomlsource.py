@@ -94,7 +94,7 @@ def _with_array_indexes(path: tuple[str, ...], counts: dict[tuple[str, ...], int
 def load(path: Path) -> tuple[dict[str, Any], dict[KeyPath, int], str]:
     """Parse a TOML file; return its data, its key lines and its text."""
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = path.read_bytes().decode("utf-8-sig")  # a BOM from a Windows editor is fine
     except OSError as error:
         raise TomlError(path, 0, f"cannot read: {error.strerror or error}") from None
     except UnicodeDecodeError:

@@ -151,6 +151,23 @@ def test_output_file(tmp_path, capsys):
     assert json.loads(report.read_text())["summary"]["findings"] == 3
 
 
+def test_output_into_a_missing_folder_is_a_usage_error(tmp_path, capsys):
+    write_tree(tmp_path, PROJECT)
+    code = main(["check", str(tmp_path), "--no-cache", "--output",
+                 str(tmp_path / "no" / "such" / "report.json")])
+    assert code == 2
+    assert capsys.readouterr().err.endswith("report.json: No such file or directory\n")
+
+
+def test_a_registry_with_a_byte_order_mark_is_read(tmp_path, capsys):
+    files = {**PROJECT}
+    write_tree(tmp_path, files)
+    registry = tmp_path / "flags.toml"
+    registry.write_bytes(b"\xef\xbb\xbf" + registry.read_bytes())
+    assert main(["check", str(tmp_path), "--no-cache", "--select", "FL101"]) == 1
+    assert "FL101 [typo]" in capsys.readouterr().out
+
+
 def test_rule_command_prints_the_documentation(capsys):
     assert main(["rule", "FL102"]) == 0
     out = capsys.readouterr().out
