@@ -9,10 +9,14 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from flaglint import __version__
 from flaglint.config import Config, ConfigError, find_config, load_config
+
+if TYPE_CHECKING:
+    from flaglint.engine import Project
+    from flaglint.rules import Rule
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 _HISTORY_CODES = ("FL201", "FL401", "FL402", "FL404")
@@ -160,6 +164,14 @@ def _check(args: argparse.Namespace) -> int:
     options = Options(today, args.jobs, not args.no_cache)
     if args.unsafe_fixes and not args.fix:
         raise UsageError("--unsafe-fixes goes with --fix")
+    diff = None
+    if args.diff is not None:  # a wrong REF is said before any work is done
+        from flaglint import diffscope
+
+        try:
+            diff = diffscope.scope(config.root, args.diff)
+        except diffscope.DiffError as error:
+            raise UsageError(str(error)) from None
     fixed = None
     # The whole project is analyzed, whatever paths are named: "no code reads this flag"
     # is a statement about every file. Only findings in the named paths are reported.
@@ -174,24 +186,15 @@ def _check(args: argparse.Namespace) -> int:
                   file=sys.stderr)
     else:
         project = analyze(config, None, options)
-    if args.diff is not None:
-        from flaglint import diffscope
-
-        try:
-            project.diff = diffscope.scope(config.root, args.diff)
-        except diffscope.DiffError as error:
-            raise UsageError(str(error)) from None
+    if diff is not None:
+        project.diff = diff
         if any(r.code == "FL402" for r in rules):
-            project.diff.regated = diffscope.regated(project, project.diff, options)
+            diff.regated = diffscope.regated(project, diff, options)
     outcome = run(project, rules)
     outcome.findings = [f for f in outcome.findings if named(f.path)]
-    if project.diff is not None:
-        outcome.findings = diffscope.keep(project, project.diff, outcome.findings)
-    if project.history_note and any(r.code in _HISTORY_CODES for r in rules):
-        print(f"flaglint: note: {project.history_note}", file=sys.stderr)
-    if not project.has_declarations and any(True for _ in project.graph.reads()):
-        print("flaglint: note: no registry (flags.toml) and no definitions configured, so "
-              "FL101 and FL102 cannot tell declared flags from undeclared ones", file=sys.stderr)
+    if diff is not None:
+        outcome.findings = diffscope.keep(project, diff, outcome.findings)
+    _notes(project, rules)
     checked = sum(1 for f in project.files if named(f.path))
     report = Report(outcome.findings, checked, len(project.graph.flags()),
                     tuple(outcome.unused_suppressions), fixed)
@@ -199,6 +202,15 @@ def _check(args: argparse.Namespace) -> int:
     if outcome.findings and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _notes(project: Project, rules: list[Rule]) -> None:
+    """What the run could not see, said once on stderr."""
+    if project.history_note and any(r.code in _HISTORY_CODES for r in rules):
+        print(f"flaglint: note: {project.history_note}", file=sys.stderr)
+    if not project.has_declarations and any(True for _ in project.graph.reads()):
+        print("flaglint: note: no registry (flags.toml) and no definitions configured, so "
+              "FL101 and FL102 cannot tell declared flags from undeclared ones", file=sys.stderr)
 
 
 def _clean(args: argparse.Namespace) -> int:
