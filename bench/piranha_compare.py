@@ -99,7 +99,11 @@ CASES = [
 
 def piranha(root: Path, case: Case) -> None:
     from polyglot_piranha import (
-        OutgoingEdges, PiranhaArguments, Rule, RuleGraph, execute_piranha,
+        OutgoingEdges,
+        PiranhaArguments,
+        Rule,
+        RuleGraph,
+        execute_piranha,
     )
 
     literal = "True" if case.value else "False"

@@ -13,7 +13,16 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from flaglint.facts import Cond, CondOp, Definition, FileFacts, Guard, GuardKind, Value, ValueKind
+from flaglint.facts import (
+    Cond,
+    CondOp,
+    Definition,
+    FileFacts,
+    Guard,
+    GuardKind,
+    Value,
+    ValueKind,
+)
 from flaglint.findings import Span
 from flaglint.graph import FlagGraph
 from flaglint.link import FlagRead, Linked, ResolvedCall

@@ -1,27 +1,25 @@
-"""One run: discover, extract (cached, in parallel), link, build the graph, apply the rules."""
+"""One run: discover, extract, link, read the history, build the graph, find dead code,
+apply the rules, honour suppressions."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
-import os
-import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flaglint import deadcode
 from flaglint import history as githistory
-from flaglint.cache import FactsCache, cache_dir, digest
+from flaglint.cache import cache_dir
 from flaglint.config import Config
-from flaglint.discover import SourceFile, discover
-from flaglint.facts import FileFacts, ParseError
+from flaglint.discover import discover
+from flaglint.extraction import Extraction, Options
+from flaglint.facts import FileFacts
 from flaglint.findings import Finding, Span
 from flaglint.graph import FlagGraph
-from flaglint.link import CodeDefinition, Linked, Linker, reader_names
+from flaglint.link import CodeDefinition, Linked
 from flaglint.registry import FlagDecl, FlagValue, Registry, Status, load_registry
 from flaglint.suppressions import Suppression
 
@@ -29,11 +27,6 @@ if TYPE_CHECKING:
     from flaglint.diffscope import DiffScope
 
 log = logging.getLogger(__name__)
-
-# Below this much source to parse with libcst (~25k lines), worker processes cost more than
-# they save.
-_PARALLEL_BYTES = 1_000_000
-
 
 @dataclass(frozen=True, slots=True)
 class FlagRecord:
@@ -110,160 +103,14 @@ class Project:
         return self.diff is None or commit.sha in self.diff.commits
 
 
-@dataclass(frozen=True, slots=True)
-class Options:
-    today: dt.date
-    jobs: int = 0  # 0: one per core
-    use_cache: bool = True
-    overlay: Mapping[Path, bytes] | None = None  # file contents to use instead of the disk's
-
-
-def _extract_one(item: tuple[bytes, str, str, bool, bool]) -> FileFacts:
-    # Imported here: libcst costs ~0.2 s to import, which a run on a warm cache never pays.
-    from flaglint.facts.extract import extract, extract_light
-
-    data, path, module, is_package, full = item
-    return extract(data, path, module, is_package) if full else \
-        extract_light(data, path, module, is_package)
-
-
-class _Needles:
-    """Does a file mention one of these names as a whole word?"""
-
-    def __init__(self, names: set[str]) -> None:
-        self.words = [n.encode() for n in sorted(names) if n]
-        self.digest = hashlib.blake2b(b"\0".join(self.words), digest_size=12).hexdigest()
-        alternatives = b"|".join(re.escape(w) for w in self.words)
-        self.regex = re.compile(rb"\b(?:" + (alternatives or rb"(?!x)x") + rb")\b")
-
-    def search(self, blob: bytes) -> bool:
-        # A substring test is a fast memmem in C; the regex only confirms word boundaries.
-        return any(word in blob for word in self.words) and self.regex.search(blob) is not None
-
-
-class _Extraction:
-    """Facts for every file, parsed with libcst only where the text prefilter says so.
-
-    A file is parsed when it mentions a reader or definition call by name, then (to a
-    fixpoint) when it mentions a wrapper the linker found, or is a module that a key or a
-    re-export resolves through. Every other file gets light facts from a cheap compile."""
-
-    def __init__(self, sources: Sequence[SourceFile], config: Config, options: Options) -> None:
-        self.sources = sources
-        self.config = config
-        self.jobs = options.jobs or os.cpu_count() or 1
-        self.cache = FactsCache(config.root, options.use_cache)
-        self.blobs: dict[str, bytes] = {}
-        self.keys: dict[str, str] = {}
-        self.facts: dict[str, FileFacts] = {}
-
-    def run(self, options: Options) -> tuple[list[FileFacts], Linked]:
-        overlay = options.overlay or {}
-        for source in self.sources:
-            try:
-                data = overlay.get(source.path) or source.path.read_bytes()
-            except OSError as error:
-                self.facts[source.rel] = FileFacts(
-                    source.rel, source.module, source.is_package, 0,
-                    error=ParseError(f"cannot read: {error.strerror}", 1, 1))
-                continue
-            self.blobs[source.rel] = data
-            self.keys[source.rel] = digest(data, source.module, source.is_package)
-        names = reader_names(self.config)
-        wanted = {prefix for spec in self.config.definitions if spec.class_
-                  for prefix in _prefixes(spec.class_)}
-        first = _Needles(names)
-        self._extract(self._choose(first, wanted), all_files=True)
-        for rel, facts in self.facts.items():
-            if not facts.complete and rel in self.keys:
-                self.cache.remember_miss(rel, self.keys[rel], first.digest)
-        self.names = names
-        return self._fixpoint()
-
-    def _fixpoint(self) -> tuple[list[FileFacts], Linked]:
-        while True:
-            linker = Linker(self._ordered(), self.config)
-            linked = linker.link()
-            self.names |= {q.rsplit(".", 1)[-1] for q in linked.wrappers}
-            wanted = {p for name in linker.missing for p in _prefixes(name)}
-            todo = self._choose(_Needles(self.names), wanted)
-            if not todo:
-                break
-            self._extract(todo, all_files=False)
-        self.cache.save(set(self.keys))
-        return self._ordered(), linked
-
-    def extend(self, names: set[str]) -> tuple[list[FileFacts], Linked] | None:
-        """Parse the skipped files that mention any of `names`; None when there are none."""
-        needles = _Needles(names)
-        todo = {rel for rel, facts in self.facts.items()
-                if not facts.complete and rel in self.blobs and needles.search(self.blobs[rel])}
-        if not todo:
-            return None
-        self._extract(todo, all_files=False)
-        return self._fixpoint()
-
-    def _ordered(self) -> list[FileFacts]:
-        return [self.facts[s.rel] for s in self.sources if s.rel in self.facts]
-
-    def _choose(self, needles: _Needles, modules: set[str]) -> set[str]:
-        chosen = set()
-        for source in self.sources:
-            facts = self.facts.get(source.rel)
-            if source.rel not in self.blobs or (facts is not None and facts.complete):
-                continue
-            if source.module in modules:
-                chosen.add(source.rel)
-                continue
-            key = self.keys[source.rel]
-            if self.cache.missed(source.rel, key, needles.digest):
-                continue
-            if needles.search(self.blobs[source.rel]):
-                chosen.add(source.rel)
-            elif facts is not None:
-                self.cache.remember_miss(source.rel, key, needles.digest)
-        return chosen
-
-    def _extract(self, full: set[str], all_files: bool) -> None:
-        todo = []
-        for source in self.sources:
-            rel = source.rel
-            if rel not in self.blobs or (not all_files and rel not in full):
-                continue
-            cached = self.cache.get(rel, self.keys[rel])
-            if cached is not None and (cached.complete or rel not in full):
-                self.facts[rel] = cached
-                continue
-            todo.append((self.blobs[rel], rel, source.module, source.is_package, rel in full))
-        heavy = sum(len(item[0]) for item in todo if item[4])
-        if self.jobs > 1 and heavy >= _PARALLEL_BYTES:
-            # Largest first, one at a time: a few huge files must not land on one worker.
-            todo.sort(key=lambda item: -len(item[0]) if item[4] else 0)
-            with ProcessPoolExecutor(max_workers=self.jobs) as pool:
-                extracted = list(pool.map(_extract_one, todo, chunksize=1))
-        else:
-            extracted = [_extract_one(item) for item in todo]
-        parsed = [f for f in extracted if f.complete]
-        log.debug("parsed %d files (%d lines) with libcst, %d with compile only", len(parsed),
-                  sum(f.lines for f in parsed), len(extracted) - len(parsed))
-        for facts in extracted:
-            self.facts[facts.path] = facts
-            self.cache.put(facts.path, self.keys[facts.path], facts)
-
-
-def _prefixes(name: str) -> list[str]:
-    parts = name.split(".")
-    return [".".join(parts[:i]) for i in range(1, len(parts))]
-
-
 def analyze(config: Config, paths: list[Path] | None, options: Options,
             pinned: dict[str, FlagValue] | None = None) -> Project:
     """Everything flaglint knows of the project. With `pinned` (`flaglint clean`), only the
     pinned flags are settled: the cleaning follows that flag's dead code and no other's."""
     registry = load_registry(config)
     sources = discover(config, paths)
-    extraction = _Extraction(sources, config, options)
-    facts, linked = extraction.run(options)
+    extraction = Extraction(sources, config, options)
+    facts, linked = extraction.run()
     found, history_note = _history(config, registry, linked, options)
     removed = {} if pinned else _removed_keys(found, registry, linked)
     statuses = {} if pinned else {k: (d.status, d.value) for k, d in registry.flags.items()}

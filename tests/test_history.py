@@ -258,6 +258,7 @@ def test_incremental_snapshots_agree_with_a_full_parse(tmp_path):
     """Random declare/reword/retire/remove edits over many commits: the state the history
     pass rebuilds patch by patch is the registry as it is at HEAD."""
     import random
+
     from flaglint.tomlsource import tomllib
 
     rng = random.Random(11)

@@ -1,7 +1,17 @@
 """Per-file facts: what one Python file says, extracted once with libcst, with no CST nodes."""
 
 from flaglint.facts.model import (
-    Arg, Call, Cond, CondOp, Constant, Definition, FileFacts, Guard, GuardKind, ParseError, Value,
+    Arg,
+    Call,
+    Cond,
+    CondOp,
+    Constant,
+    Definition,
+    FileFacts,
+    Guard,
+    GuardKind,
+    ParseError,
+    Value,
     ValueKind,
 )
 

@@ -20,7 +20,17 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from flaglint.facts.conditions import CondBuilder, is_pure, literal
 from flaglint.facts.guards import GuardCollector
 from flaglint.facts.model import (
-    Arg, Call, Cond, CondOp, Constant, Definition, FileFacts, Guard, GuardKind, ParseError, Value,
+    Arg,
+    Call,
+    Cond,
+    CondOp,
+    Constant,
+    Definition,
+    FileFacts,
+    Guard,
+    GuardKind,
+    ParseError,
+    Value,
     ValueKind,
 )
 from flaglint.findings import Span

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping, Sequence
+
 import libcst as cst
 from libcst.metadata import ParentNodeProvider, PositionProvider
 
