@@ -324,6 +324,22 @@ CASES = {
         # the loop never ran
         give_up()
         """),
+    "an import named in __all__ stays": (
+        """
+        from app.legacy import helper, other
+
+        __all__ = ["helper"]
+
+        if client.is_enabled("off"):
+            helper()
+            other()
+        """,
+        [("FL301", 5, 1, 7, f"Flag `off` {OFF}; this `if` body can never run")],
+        """
+        from app.legacy import helper
+
+        __all__ = ["helper"]
+        """),
     "a variant in a value position is left alone": (
         """
         variant = client.get_variant("variant")

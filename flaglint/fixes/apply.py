@@ -79,7 +79,9 @@ def fix_source(path: str, text: str, target: FilePlan) -> FixResult:
         return FixResult(path, text, text, refused=f"cannot parse: {error.message}")
     settler = Settler(target.reads, target.definitions)
     changed = MetadataWrapper(module).visit(settler)
-    lost = _names(module) - _names(changed)
+    # Imports whose last use the fix removed go too, unless a string still names them
+    # (`__all__`, a re-export): those are uses no parser sees.
+    lost = _names(module) - _names(changed) - _strings(changed)
     if lost:
         changed = changed.visit(_PruneImports(set(lost)))
     if changed.body and module.body and changed.body[0] is not module.body[0]:
@@ -160,6 +162,22 @@ def _names(module: cst.Module) -> set[str]:
     counter = _NameCounter()
     module.visit(counter)
     return set(counter.names)
+
+
+class _StringCollector(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.values: set[str] = set()
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        value = node.evaluated_value
+        if isinstance(value, str):
+            self.values.add(value)
+
+
+def _strings(module: cst.Module) -> set[str]:
+    collector = _StringCollector()
+    module.visit(collector)
+    return collector.values
 
 
 _Carrier = TypeVar("_Carrier", cst.SimpleStatementLine, cst.BaseCompoundStatement)
