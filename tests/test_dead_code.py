@@ -340,6 +340,20 @@ CASES = {
 
         __all__ = ["helper"]
         """),
+    "a dead branch that makes a generator stays": (
+        """
+        def rows(n):
+            if client.is_enabled("off"):
+                yield from legacy(n)
+            return [n]
+        """,
+        [("FL301", 2, 5, 3, f"Flag `off` {OFF}; this `if` body can never run")],
+        """
+        def rows(n):
+            if False:
+                yield from legacy(n)
+            return [n]
+        """),
     "a variant in a value position is left alone": (
         """
         variant = client.get_variant("variant")

@@ -199,7 +199,7 @@ class Settler(cst.CSTTransformer):
     def leave_IfExp(self, original_node: cst.IfExp, updated_node: cst.IfExp
                     ) -> cst.BaseExpression:
         truth = _truth(updated_node.test)
-        if truth is None:
+        if truth is None or _shapes_scope(updated_node.orelse if truth else updated_node.body):
             return updated_node
         self.removed_branches += 1
         chosen = updated_node.body if truth else updated_node.orelse
@@ -213,6 +213,8 @@ class Settler(cst.CSTTransformer):
         truth, effects = _decide(updated_node.test)
         if truth is None:
             return updated_node
+        if _shapes_scope(updated_node.orelse if truth else updated_node.body):
+            return updated_node  # removing it would change what the function is
         self.removed_branches += 1
         kept: list[cst.BaseStatement] = [cst.SimpleStatementLine([cst.Expr(e)])
                                          for e in effects]
@@ -236,7 +238,7 @@ class Settler(cst.CSTTransformer):
                     ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | \
             cst.RemovalSentinel:
         truth, effects = _decide(updated_node.test)
-        if truth is not False:
+        if truth is not False or _shapes_scope(updated_node.body):
             return updated_node  # `while True:` is a loop someone meant
         self.removed_branches += 1
         kept: list[cst.BaseStatement] = [cst.SimpleStatementLine([cst.Expr(e)])
@@ -256,12 +258,10 @@ class Settler(cst.CSTTransformer):
         return updated_node.with_changes(body=self._after_exits(updated_node.body))
 
     def _after_exits(self, body: Sequence[cst.BaseStatement]) -> list[cst.BaseStatement]:
-        result = []
-        for statement in body:
-            result.append(statement)
-            if id(statement) in self._exits:
-                break  # what follows an exit that always happens can never run
-        return result
+        for i, statement in enumerate(body):
+            if id(statement) in self._exits and not any(_shapes_scope(s) for s in body[i + 1:]):
+                return list(body[:i + 1])  # what follows an exit that always happens never runs
+        return list(body)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
                           ) -> cst.BaseStatement | cst.RemovalSentinel:
@@ -282,6 +282,41 @@ class Settler(cst.CSTTransformer):
             self.removed_definitions += 1
             return cst.RemovalSentinel.REMOVE
         return updated
+
+
+class _ScopeShaper(cst.CSTVisitor):
+    """Finds `yield`, `global` and `nonlocal` outside nested functions: code that, even if it
+    never runs, decides what its function is (a generator) or where its names live."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = False
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        self.found = True
+
+    def visit_Global(self, node: cst.Global) -> None:
+        self.found = True
+
+    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
+        self.found = True
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+
+def _shapes_scope(node: cst.CSTNode | None) -> bool:
+    if node is None:
+        return False
+    finder = _ScopeShaper()
+    node.visit(finder)
+    return finder.found
 
 
 class _Assignments(cst.CSTVisitor):
