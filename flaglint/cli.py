@@ -13,9 +13,12 @@ from typing import TYPE_CHECKING, TextIO
 
 from flaglint import __version__
 from flaglint.config import Config, ConfigError, find_config, load_config
+from flaglint.discover import GlobSet
 
 if TYPE_CHECKING:
     from flaglint.engine import Project
+    from flaglint.findings import Finding
+    from flaglint.fixes.run import FixReport
     from flaglint.rules import Rule
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -24,6 +27,10 @@ _HISTORY_CODES = ("FL201", "FL401", "FL402", "FL404")
 
 class UsageError(Exception):
     pass
+
+
+class RunError(Exception):
+    """The run could not finish what it started (a fix that cannot be written)."""
 
 
 def _date(text: str) -> dt.date:
@@ -67,12 +74,16 @@ def _parser() -> argparse.ArgumentParser:
                        help="apply safe fixes (FL202, FL301, FL302), re-parse, report the rest")
     check.add_argument("--unsafe-fixes", action="store_true",
                        help="with --fix, also apply unsafe fixes (flags that are not pinned)")
+    check.add_argument("--fix-tests", action="store_true",
+                       help="with --fix, also fix test code (left alone by default)")
     _common(check)
 
     clean = commands.add_parser("clean", help="remove a settled flag and its dead code")
     clean.add_argument("key", metavar="KEY")
-    clean.add_argument("--value", required=True, metavar="true|false",
+    clean.add_argument("--value", required=True, metavar="true|false|VARIANT",
                        help="the value the flag now always has")
+    clean.add_argument("--no-tests", action="store_true",
+                       help="leave test code alone (its reads of the flag are then left)")
     clean.add_argument("--dry-run", action="store_true",
                        help="print a unified diff and write nothing")
     clean.add_argument("--tombstone", action="store_true",
@@ -119,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "clean":
             return _clean(args)
         return _check(args)
-    except (ConfigError, UsageError) as error:
+    except (ConfigError, UsageError, RunError) as error:
         print(f"flaglint: error: {error}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
@@ -164,6 +175,8 @@ def _check(args: argparse.Namespace) -> int:
     options = Options(today, args.jobs, not args.no_cache)
     if args.unsafe_fixes and not args.fix:
         raise UsageError("--unsafe-fixes goes with --fix")
+    if args.fix_tests and not args.fix:
+        raise UsageError("--fix-tests goes with --fix")
     diff = None
     if args.diff is not None:  # a wrong REF is said before any work is done
         from flaglint import diffscope
@@ -172,28 +185,48 @@ def _check(args: argparse.Namespace) -> int:
             diff = diffscope.scope(config.root, args.diff)
         except diffscope.DiffError as error:
             raise UsageError(str(error)) from None
-    fixed = None
     # The whole project is analyzed, whatever paths are named: "no code reads this flag"
-    # is a statement about every file. Only findings in the named paths are reported.
+    # is a statement about every file. Paths, --diff and suppressions narrow what is
+    # reported and what a fix may edit, never what is read.
     named = within(paths, config.root)
+    regated_done = False
+
+    def narrow(project: Project, findings: list[Finding]) -> list[Finding]:
+        kept = [f for f in findings if named(f.path)]
+        if diff is not None:
+            kept = diffscope.keep(project, diff, kept)
+        return kept
+
+    def prepare(project: Project) -> None:
+        nonlocal regated_done
+        if diff is None:
+            return
+        project.diff = diff
+        if not regated_done and any(r.code == "FL402" for r in rules):
+            diff.regated = diffscope.regated(project, diff, options)
+            regated_done = True
+
+    fixed = None
     if args.fix:
+        from flaglint.fixes.apply import FixScope
         from flaglint.fixes.run import fix_project
 
-        _, project, fix_report, fixed = fix_project(config, None, options, rules,
-                                                    args.unsafe_fixes, named)
+        changed_lines = diff.changed if diff is not None else None
+        scope = FixScope(args.unsafe_fixes, args.fix_tests, named, changed_lines)
+        tests = GlobSet(config.tests).match
+        outcome, fix_report = fix_project(config, options, rules, scope, narrow, tests,
+                                          prepare)
         for refused in fix_report.refused:
             print(f"flaglint: warning: {refused.path} not fixed: {refused.refused}",
                   file=sys.stderr)
+        _write_fixes(config.root, fix_report)
+        fixed = fix_report.fixed
     else:
         project = analyze(config, None, options)
-    if diff is not None:
-        project.diff = diff
-        if any(r.code == "FL402" for r in rules):
-            diff.regated = diffscope.regated(project, diff, options)
-    outcome = run(project, rules)
-    outcome.findings = [f for f in outcome.findings if named(f.path)]
-    if diff is not None:
-        outcome.findings = diffscope.keep(project, diff, outcome.findings)
+        prepare(project)
+        outcome = run(project, rules)
+        outcome.findings = narrow(project, outcome.findings)
+    project = outcome.project
     _notes(project, rules)
     checked = sum(1 for f in project.files if named(f.path))
     report = Report(outcome.findings, checked, len(project.graph.flags()),
@@ -202,6 +235,13 @@ def _check(args: argparse.Namespace) -> int:
     if outcome.findings and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _write_fixes(root: Path, report: FixReport) -> None:
+    try:
+        report.write(root)
+    except _write_error() as error:
+        raise RunError(_write_failure(error)) from None
 
 
 def _notes(project: Project, rules: list[Rule]) -> None:
@@ -214,13 +254,20 @@ def _notes(project: Project, rules: list[Rule]) -> None:
 
 
 def _clean(args: argparse.Namespace) -> int:
-    from flaglint.engine import Options
-    from flaglint.fixes.run import clean_flag, parse_value
+    from flaglint.engine import Options, within
+    from flaglint.fixes.apply import FixScope
+    from flaglint.fixes.run import CleanError, clean_flag
 
     config, paths = _config(args)
-    value = parse_value(args.value)
-    report = clean_flag(config, paths, Options(args.today or dt.date.today()), args.key, value,
-                        args.dry_run, args.tombstone)
+    scope = FixScope(unsafe=True, tests=not args.no_tests, editable=within(paths, config.root))
+    try:
+        report = clean_flag(config, Options(args.today or dt.date.today()), args.key,
+                            args.value, scope, GlobSet(config.tests).match, args.dry_run,
+                            args.tombstone)
+    except CleanError as error:
+        raise UsageError(str(error)) from None
+    except _write_error() as error:
+        raise RunError(_write_failure(error)) from None
     if args.dry_run:
         sys.stdout.write(report.diff())
     for refused in report.fixes.refused:
@@ -231,24 +278,66 @@ def _clean(args: argparse.Namespace) -> int:
     branches = sum(r.removed_branches for r in changed)
     definitions = sum(r.removed_definitions for r in changed)
     verb = "would change" if args.dry_run else "changed"
-    lines = [f"Flag `{args.key}` settled to `{args.value}`: {verb} {len(changed)} "
-             f"file{'s' if len(changed) != 1 else ''}; {replaced} read"
-             f"{'s' if replaced != 1 else ''} replaced, {branches} branch"
-             f"{'es' if branches != 1 else ''} collapsed, {definitions} definition"
-             f"{'s' if definitions != 1 else ''} deleted."]
+    value = _format(report.value)
+    lines = [f"Flag `{args.key}` settled to `{value}`: {verb} {_plural(len(changed), 'file')}"
+             f"; {_plural(replaced, 'read')} replaced, {_plural(branches, 'branch', 'es')} "
+             f"collapsed, {_plural(definitions, 'definition')} deleted."]
+    tests = sorted(report.fixes.tests)
+    if tests:
+        lines.append(f"Test code among them: {', '.join(tests)} (leave tests alone with "
+                     f"--no-tests).")
     if report.registry_path is not None:
         what = "turned into a tombstone" if args.tombstone else "removed"
         lines.append(f"[flags.{args.key}] {what} in {report.registry_path}.")
     for where in report.left:
-        lines.append(f"{where}: a read of `{args.key}` is left; its value is not a boolean "
-                     f"or its arguments may have side effects, so change it by hand.")
+        lines.append(f"{where}: a read of `{args.key}` is left (outside the named paths, in "
+                     f"tests left alone, or its value or arguments cannot be replaced); "
+                     f"change it by hand.")
+    if report.left and report.registry_path is None and args.key in _declared(config):
+        verb = "is" if len(report.left) == 1 else "are"
+        lines.append(f"[flags.{args.key}] kept: {_plural(len(report.left), 'read')} of it "
+                     f"{verb} left.")
     for where in report.defined_in_code:
         lines.append(f"{where}: `{args.key}` is defined here in code; remove the definition "
                      f"by hand.")
     sys.stdout.flush()
     stream = sys.stderr if args.dry_run else sys.stdout
     stream.write("\n".join(lines) + "\n")
-    return EXIT_OK
+    return EXIT_OK if report.complete else EXIT_FINDINGS
+
+
+def _declared(config: Config) -> set[str]:
+    from flaglint.registry import load_registry
+
+    return set(load_registry(config).flags)
+
+
+def _format(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _plural(count: int, word: str, suffix: str = "s") -> str:
+    return f"{count} {word}{suffix if count != 1 else ''}"
+
+
+def _write_error() -> type[Exception]:
+    from flaglint.fixes.apply import WriteError
+
+    return WriteError
+
+
+def _write_failure(error: Exception) -> str:
+    from flaglint.fixes.apply import WriteError
+
+    assert isinstance(error, WriteError)
+    failed = ", ".join(f"{path} ({why})" for path, why in error.failed)
+    lines = [f"cannot write the fixes: {failed}"]
+    if error.written:
+        lines.append(f"changed: {', '.join(error.written)}")
+    lines.append(f"not changed: {', '.join([p for p, _ in error.failed] + error.unwritten)}")
+    return "\n".join(lines)
 
 
 def _emit(report: object, args: argparse.Namespace) -> None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import enum
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 
 from flaglint.facts import (
     Cond,
@@ -23,7 +23,7 @@ from flaglint.facts import (
     Value,
     ValueKind,
 )
-from flaglint.findings import Span
+from flaglint.findings import Edit, EditKind, Span
 from flaglint.graph import FlagGraph
 from flaglint.link import FlagRead, Linked, ResolvedCall
 from flaglint.registry import FlagValue, Status
@@ -50,12 +50,18 @@ class Settled:
     why: str  # "is rolled out with value `true`", for messages
 
 
+ReadId = tuple[str, int]  # (path, call index): one read
+
+
 @dataclass(frozen=True, slots=True)
 class DeadRegion:
     path: str
     span: Span
     kind: DeadKind
-    settled: Settled
+    settled: Settled  # the first read that decided it, for messages
+    reads: tuple[ReadId, ...] = ()  # every settled read that decided it
+    safe: bool = True  # every deciding read is pinned
+    removable: bool = True  # the fix can settle every deciding read and delete the region
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +70,11 @@ class DeadSymbol:
     kind: str  # "function" | "class"
     path: str
     span: Span
-    settled: Settled
+    settled: Settled  # the first reason, for messages
+    reads: frozenset[ReadId] = frozenset()  # settling these removes every call of it
+    safe: bool = True  # every reason is a pinned flag
+    removable: bool = True  # every dead caller is removed by its fix
+    needs: frozenset[str] = frozenset()  # dead symbols that call it, deleted with it
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +83,7 @@ class DeadCode:
     regions: tuple[DeadRegion, ...]
     symbols: tuple[DeadSymbol, ...]
     tested: frozenset[tuple[str, int]] = frozenset()  # reads whose truth a guard tests
+    reads: Mapping[ReadId, FlagRead] = field(default_factory=dict)
 
 
 def python_value(value: Value | None) -> tuple[bool, FlagValue | None]:
@@ -104,7 +115,7 @@ def settle(reads: Iterable[FlagRead], statuses: Mapping[str, tuple[Status, FlagV
     """What each settled read yields, by (path, call index)."""
     result = {}
     for read in reads:
-        if read.key is None or read.call < 0:
+        if read.key is None or read.call < 0 or read.overridden:
             continue
         if read.key in removed:
             known, value = python_value(read.default)
@@ -141,22 +152,18 @@ class _Evaluator:
     def __init__(self, path: str, settled: Mapping[tuple[str, int], Settled]) -> None:
         self.path = path
         self.settled = settled
-        self.used: list[Settled] = []  # the settled reads that decided something
+        self.used: list[ReadId] = []  # the settled reads that decided something
         self.dead_operands: list[Span] = []
 
     def truth(self, cond: Cond) -> Truth:
         op = cond.op
-        if op is CondOp.CALL:
+        if op in (CondOp.CALL, CondOp.COMPARE):
             found = self.settled.get((self.path, cond.call))
             if found is None:
                 return None
-            self.used.append(found)
-            return bool(found.value)
-        if op is CondOp.COMPARE:
-            found = self.settled.get((self.path, cond.call))
-            if found is None:
-                return None
-            self.used.append(found)
+            self.used.append((self.path, cond.call))
+            if op is CondOp.CALL:
+                return bool(found.value)
             return _compare(found.value, cond.compare, cond.values)
         if op is CondOp.NOT:
             inner = self.truth(cond.operands[0])
@@ -199,8 +206,11 @@ def _compare(value: object, op: str, values: tuple[Value, ...]) -> Truth:
     return None
 
 
-def dead_regions(facts: FileFacts, settled: Mapping[tuple[str, int], Settled]
-                 ) -> list[DeadRegion]:
+def dead_regions(facts: FileFacts, settled: Mapping[ReadId, Settled],
+                 fixable: Callable[[ReadId], bool] = lambda read: True) -> list[DeadRegion]:
+    """The code of one file that settled reads make dead. A region is removable when the
+    fix can settle every read that decides it and the region holds nothing that shapes its
+    function (`yield`, `global`, `nonlocal`)."""
     regions: list[DeadRegion] = []
     if not any(path == facts.path for path, _ in settled):
         return regions
@@ -209,29 +219,36 @@ def dead_regions(facts: FileFacts, settled: Mapping[tuple[str, int], Settled]
         truth = evaluator.truth(guard.test)
         if not evaluator.used:
             continue
-        decided = evaluator.used[0]
-        regions.extend(DeadRegion(facts.path, span, DeadKind.OPERAND, decided)
-                       for span in evaluator.dead_operands)
-        regions.extend(_dead_parts(guard, truth, facts.path, decided))
+        reads = tuple(dict.fromkeys(evaluator.used))
+        decided = settled[reads[0]]
+        safe = all(settled[read].safe for read in reads)
+        settles = all(fixable(read) for read in reads)
+        spans = [(span, DeadKind.OPERAND) for span in evaluator.dead_operands]
+        spans += _dead_parts(guard, truth)
+        for span, kind in spans:
+            shaped = any(scope == guard.scope and contains(span, where)
+                         for scope, where in facts.shapers)
+            regions.append(DeadRegion(facts.path, span, kind, decided, reads, safe,
+                                      settles and not shaped and kind is not DeadKind.VIEW))
     return _outermost(regions)
 
 
-def _dead_parts(guard: Guard, truth: Truth, path: str, settled: Settled) -> list[DeadRegion]:
+def _dead_parts(guard: Guard, truth: Truth) -> list[tuple[Span, DeadKind]]:
     if truth is None:
         return []
     parts = []
     if guard.kind in (GuardKind.IF, GuardKind.IFEXP):
         if truth and guard.orelse is not None:
             kind = DeadKind.ELIF if guard.orelse_is_elif else DeadKind.ELSE
-            parts.append(DeadRegion(path, guard.orelse, kind, settled))
+            parts.append((guard.orelse, kind))
         if truth and guard.rest is not None:
-            parts.append(DeadRegion(path, guard.rest, DeadKind.AFTER_EXIT, settled))
+            parts.append((guard.rest, DeadKind.AFTER_EXIT))
         if not truth:
             kind = DeadKind.OPERAND if guard.kind is GuardKind.IFEXP else \
                 DeadKind.ELIF if guard.is_elif else DeadKind.IF_BODY
-            parts.append(DeadRegion(path, guard.body, kind, settled))
+            parts.append((guard.body, kind))
     elif guard.kind is GuardKind.DECORATOR and not truth:
-        parts.append(DeadRegion(path, guard.body, DeadKind.VIEW, settled))
+        parts.append((guard.body, DeadKind.VIEW))
     return parts
 
 
@@ -250,13 +267,36 @@ def _outermost(regions: list[DeadRegion]) -> list[DeadRegion]:
     return kept
 
 
+# Decorators that only wrap or describe a function; any other decorator may register it
+# somewhere (a route, a task, a signal receiver, a CLI command, a fixture) and so keeps it
+# reachable however few calls it has.
+_PLAIN_DECORATORS = frozenset({
+    "staticmethod", "classmethod", "property", "setter", "getter", "deleter", "wraps",
+    "lru_cache", "cache", "cached_property", "abstractmethod", "overload", "override", "final",
+    "contextmanager", "asynccontextmanager", "dataclass", "total_ordering",
+})
+
+
+@dataclass(frozen=True, slots=True)
+class _Why:
+    """Why a call is dead: the reads whose settling removes it, and whether it is safe."""
+
+    settled: Settled
+    reads: frozenset[ReadId]
+    safe: bool
+    removable: bool
+    needs: frozenset[str] = frozenset()
+
+
 def dead_symbols(facts: list[FileFacts], graph: FlagGraph,
-                 regions: list[DeadRegion]) -> list[DeadSymbol]:
+                 regions: list[DeadRegion], gates: set[tuple[str, str]] = frozenset()
+                 ) -> list[DeadSymbol]:
     """Functions and classes whose every use is a call from dead code, transitively.
 
-    Any other use keeps a symbol alive: a reference that is not a call, a decorator, a
-    string naming it (`__all__`, URL confs, getattr), or a call flaglint cannot resolve that
-    has the same name."""
+    Any other use keeps a symbol alive: a reference that is not a call, a decorator that may
+    register it, a string naming it (`__all__`, URL confs, getattr), or a call flaglint
+    cannot resolve that has the same name. `gates` are the (path, callee) of decorators
+    that read a flag: they gate the function, they do not register it."""
     by_path: dict[str, list[DeadRegion]] = defaultdict(list)
     for region in regions:
         by_path[region.path].append(region)
@@ -273,34 +313,56 @@ def dead_symbols(facts: list[FileFacts], graph: FlagGraph,
         for raw in f.calls:
             if not raw.resolved and not any(contains(r.span, raw.span) for r in dead_here):
                 alive_names.add(raw.name)
-    candidates = {q for q in uses if q in definitions
-                  and q.rsplit(".", 1)[-1] not in alive_names}
 
-    def dead_use(call: ResolvedCall, dead: dict[str, Settled]) -> Settled | None:
+    def registered(definition: Definition, path: str) -> bool:
+        return any(d.rsplit(".", 1)[-1] not in _PLAIN_DECORATORS and (path, d) not in gates
+                   for d in definition.decorators)
+
+    candidates = {q for q in uses if q in definitions
+                  and q.rsplit(".", 1)[-1] not in alive_names
+                  and not registered(*definitions[q])}
+
+    def dead_use(call: ResolvedCall, dead: dict[str, _Why]) -> _Why | None:
         for region in by_path.get(call.path, ()):
             if contains(region.span, call.span):
-                return region.settled
-        for qualname, settled in dead.items():
+                return _Why(region.settled, frozenset(region.reads), region.safe,
+                            region.removable)
+        for qualname, why in dead.items():
             if call.caller == qualname or call.caller.startswith(qualname + "."):
-                return settled
+                return _Why(why.settled, why.reads, why.safe, why.removable,
+                            why.needs | {qualname})
         return None
 
-    dead: dict[str, Settled] = {}
+    dead: dict[str, _Why] = {}
     changed = True
     while changed:
         changed = False
         for qualname in sorted(candidates - set(dead)):
-            why = [dead_use(call, dead) for call in uses[qualname]]
-            if why and all(w is not None for w in why):
-                dead[qualname] = next(w for w in why if w is not None)
-                changed = True
+            whys = [dead_use(call, dead) for call in uses[qualname]]
+            if not whys or any(w is None for w in whys):
+                continue
+            known = [w for w in whys if w is not None]
+            dead[qualname] = _Why(known[0].settled, frozenset().union(*(w.reads for w in known)),
+                                  all(w.safe for w in known), all(w.removable for w in known),
+                                  frozenset().union(*(w.needs for w in known)))
+            changed = True
     symbols = []
-    for qualname, settled in sorted(dead.items()):
+    for qualname, why in sorted(dead.items()):
         if any(qualname.startswith(other + ".") for other in dead):
             continue  # inside a dead class or function: deleted with it
         definition, path = definitions[qualname]
-        symbols.append(DeadSymbol(qualname, definition.kind, path, definition.span, settled))
+        needs = frozenset(_outermost_dead(n, dead) for n in why.needs) - {qualname}
+        symbols.append(DeadSymbol(qualname, definition.kind, path, definition.span,
+                                  why.settled, why.reads, why.safe, why.removable, needs))
     return symbols
+
+
+def _outermost_dead(qualname: str, dead: Mapping[str, object]) -> str:
+    parts = qualname.split(".")
+    for i in range(1, len(parts)):
+        if ".".join(parts[:i]) in dead:
+            return ".".join(parts[:i])
+    return qualname
 
 
 def called_from_dead_code(facts: list[FileFacts], dead: DeadCode) -> set[str]:
@@ -323,13 +385,24 @@ def analyze(facts: list[FileFacts], linked: Linked, graph: FlagGraph,
             statuses: Mapping[str, tuple[Status, FlagValue | None]],
             pinned: Mapping[str, FlagValue], removed: set[str] | None = None) -> DeadCode:
     settled = settle(linked.reads, statuses, pinned, removed or set())
-    regions: list[DeadRegion] = []
-    for f in facts:
-        regions.extend(dead_regions(f, settled))
-    symbols = dead_symbols(facts, graph, regions)
     tested = frozenset((f.path, index) for f in facts for g in f.guards
                        for index in atoms(g.test))
-    return DeadCode(settled, tuple(regions), tuple(symbols), tested)
+    by_id = {(r.path, r.call): r for r in linked.reads}
+
+    def fixable(read: ReadId) -> bool:
+        return read in by_id and _replaceable(by_id[read], settled[read], tested)
+
+    regions: list[DeadRegion] = []
+    for f in facts:
+        regions.extend(dead_regions(f, settled, fixable))
+    gates = set()
+    calls_by_path = {f.path: f.calls for f in facts}
+    for read in linked.reads:
+        call = calls_by_path[read.path][read.call] if read.call >= 0 else None
+        if call is not None and call.decorator:
+            gates.add((read.path, call.callee))
+    symbols = dead_symbols(facts, graph, regions, gates)
+    return DeadCode(settled, tuple(regions), tuple(symbols), tested, by_id)
 
 
 def atoms(cond: Cond) -> Iterable[int]:
@@ -341,6 +414,30 @@ def atoms(cond: Cond) -> Iterable[int]:
 
 def replaceable(read: FlagRead, settled: Settled, dead: DeadCode) -> bool:
     """Can the fix turn this read into a literal? (the transformer decides the same way)"""
+    return _replaceable(read, settled, dead.tested)
+
+
+def _replaceable(read: FlagRead, settled: Settled, tested: frozenset[ReadId]) -> bool:
     if not read.pure_args:
         return False
-    return isinstance(settled.value, bool) or (read.path, read.call) in dead.tested
+    return isinstance(settled.value, bool) or (read.path, read.call) in tested
+
+
+def read_edits(dead: DeadCode, reads: Iterable[ReadId]) -> tuple[Edit, ...]:
+    """The edits that replace these reads by the values they settle to."""
+    edits = []
+    for read_id in sorted(reads):
+        read = dead.reads[read_id]
+        edits.append(Edit(EditKind.SETTLE_READ, read.path, read.span.line, read.span.column,
+                          dead.settled[read_id].value))
+    return tuple(edits)
+
+
+def symbol_edits(dead: DeadCode, symbol: DeadSymbol) -> tuple[Edit, ...]:
+    """Delete the symbol, the dead symbols whose calls of it go with it, and settle the
+    reads that make its other callers dead."""
+    by_name = {s.qualname: s for s in dead.symbols}
+    deleted = [symbol, *(by_name[n] for n in sorted(symbol.needs) if n in by_name)]
+    return (*read_edits(dead, symbol.reads),
+            *(Edit(EditKind.DELETE_SYMBOL, s.path, s.span.line, s.span.column)
+              for s in deleted))

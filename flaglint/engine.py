@@ -14,10 +14,10 @@ from flaglint import deadcode
 from flaglint import history as githistory
 from flaglint.cache import cache_dir
 from flaglint.config import Config
-from flaglint.discover import discover
+from flaglint.discover import GlobSet, discover
 from flaglint.extraction import Extraction, Options
 from flaglint.facts import FileFacts
-from flaglint.findings import Finding, Span
+from flaglint.findings import Edit, Finding, Span
 from flaglint.graph import FlagGraph
 from flaglint.link import CodeDefinition, Linked
 from flaglint.registry import FlagDecl, FlagValue, Registry, Status, load_registry
@@ -75,8 +75,13 @@ class Project:
     def facts_of(self, path: str) -> FileFacts | None:
         return self._by_path.get(path)
 
+    def in_tests(self, edits: Iterable[Edit]) -> bool:
+        """Do any of these edits change test code (the `tests` globs)?"""
+        return any(self._tests.match(edit.path) for edit in edits)
+
     def __post_init__(self) -> None:
         self._by_path = {f.path: f for f in self.files}
+        self._tests = GlobSet(self.config.tests)
         self._line_times: dict[str, dict[int, githistory.LineOrigin]] = {}
         self._blame: githistory.BlameCache | None = None
 
@@ -226,6 +231,7 @@ class Outcome:
     findings: list[Finding]
     project: Project
     unused_suppressions: list[tuple[str, Suppression]]
+    suppressed: list[Finding] = field(default_factory=list)  # findings an inline ignore hides
 
 
 def run(project: Project, rules: Iterable[object]) -> Outcome:
@@ -235,15 +241,17 @@ def run(project: Project, rules: Iterable[object]) -> Outcome:
     for rule in rules:
         assert isinstance(rule, Rule)
         raw.extend(rule.check(project))
-    kept, unused = _apply_suppressions(project, raw)
+    kept, unused, suppressed = _apply_suppressions(project, raw)
     kept.sort(key=lambda f: f.sort_key)
-    return Outcome(kept, project, unused)
+    return Outcome(kept, project, unused, suppressed)
 
 
 def _apply_suppressions(project: Project, findings: list[Finding]
-                        ) -> tuple[list[Finding], list[tuple[str, Suppression]]]:
+                        ) -> tuple[list[Finding], list[tuple[str, Suppression]],
+                                   list[Finding]]:
     used: set[tuple[str, int]] = set()
     kept = []
+    suppressed = []
     for finding in findings:
         facts = project.facts_of(finding.path)
         table = facts.suppressions if facts is not None else \
@@ -252,6 +260,7 @@ def _apply_suppressions(project: Project, findings: list[Finding]
         if hit is None:
             kept.append(finding)
         else:
+            suppressed.append(finding)
             used.add((finding.path, hit.line))
     unused = []
     tables = [(f.path, f.suppressions) for f in project.files]
@@ -260,4 +269,4 @@ def _apply_suppressions(project: Project, findings: list[Finding]
         for line, suppression in table.by_line.items():
             if (path, line) not in used:
                 unused.append((path, suppression))
-    return kept, unused
+    return kept, unused, suppressed

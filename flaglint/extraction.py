@@ -31,7 +31,7 @@ class Options:
     today: dt.date
     jobs: int = 0  # 0: one per core
     use_cache: bool = True
-    overlay: Mapping[Path, bytes] | None = None  # file contents to use instead of the disk's
+    overlay: Mapping[str, bytes] | None = None  # root-relative path -> contents to use instead
 
 
 def _extract_one(item: tuple[bytes, str, str, bool, bool]) -> FileFacts:
@@ -78,7 +78,8 @@ class Extraction:
         overlay = self.options.overlay or {}
         for source in self.sources:
             try:
-                data = overlay.get(source.path) or source.path.read_bytes()
+                data = overlay[source.rel] if source.rel in overlay else \
+                    source.path.read_bytes()
             except OSError as error:
                 self.facts[source.rel] = FileFacts(
                     source.rel, source.module, source.is_package, 0,

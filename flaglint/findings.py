@@ -26,10 +26,33 @@ class Span:
         return cls(line, 1, line, len(text) + 1)
 
 
+class EditKind(enum.Enum):
+    SETTLE_READ = "settle-read"  # replace the flag read starting here by `value`
+    DELETE_SYMBOL = "delete-symbol"  # delete the def/class whose name line and column these are
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    kind: EditKind
+    path: str
+    line: int
+    column: int
+    value: object = None  # SETTLE_READ: the value the read yields
+
+    @property
+    def position(self) -> tuple[int, int]:
+        return self.line, self.column
+
+
 @dataclass(frozen=True, slots=True)
 class Fix:
+    """What fixing a finding takes: every edit, applied together or not at all. A fix with
+    several reasons is safe only when each of them is."""
+
     safe: bool
     description: str
+    edits: tuple[Edit, ...] = ()
+    in_tests: bool = False  # it edits test code, which `--fix` leaves alone unless asked
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,17 @@ class FlagRead:
     via: str | None = None  # the wrapper this call goes through
     call: int = -1  # its index among the file's calls (FileFacts.calls)
     pure_args: bool = True
+    overridden: bool = False  # a test override sets the flag around it: no settled value
+
+
+@dataclass(frozen=True, slots=True)
+class FlagWrite:
+    """A call that sets a flag (`override_flag("k", active=True)` in a test): not a read."""
+
+    key: str
+    path: str
+    span: Span
+    scope: str  # the function (or class) it applies to; a decorator's is the decorated one
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +98,7 @@ class _Match:
     bang: bool  # a leading "!" in the key means "off" (django-waffle decorators)
     api: str
     value_type: str | None
+    writes: bool = False
 
     def unbang(self, key: str) -> tuple[str, bool]:
         if self.bang and key.startswith("!"):
@@ -101,6 +113,7 @@ class Linked:
     wrappers: dict[str, Wrapper]
     calls: tuple[ResolvedCall, ...]
     presets: tuple[str, ...]
+    writes: tuple[FlagWrite, ...] = ()
 
 
 def active_presets(config: Config, facts: Iterable[FileFacts]) -> tuple[str, ...]:
@@ -208,19 +221,23 @@ class Linker:
             if not self._find_wrappers():
                 break
         reads: list[FlagRead] = []
+        writes: list[FlagWrite] = []
         calls: list[ResolvedCall] = []
         for f in self.modules.values():
             in_test = self.tests.match(f.path)
             for index, call in enumerate(f.calls):
                 read = self._read(call, f.path, in_test, index)
-                if read is not None:
+                if read is not None and read.overridden:  # `_read` marks a write so
+                    if read.key is not None:
+                        writes.append(FlagWrite(read.key, f.path, read.span, read.scope))
+                elif read is not None:
                     reads.append(read)
                 if call.resolved:
                     target = self.chase(call.callee)
                     if target in self.definitions:
                         calls.append(ResolvedCall(call.scope, target, f.path, call.span))
-        return Linked(tuple(reads), tuple(definitions), self.wrappers, tuple(calls),
-                      self.presets)
+        return Linked(tuple(_overridden(reads, writes)), tuple(definitions), self.wrappers,
+                      tuple(calls), self.presets, tuple(writes))
 
     def _find_wrappers(self) -> bool:
         changed = False
@@ -239,7 +256,7 @@ class Linker:
 
     def _wrapper(self, call: Call, function: Definition) -> Wrapper | None:
         match = self._match(call)
-        if match is None or match.key is None:
+        if match is None or match.key is None or match.writes:
             return None
         key_param = default_param = None
         key: str | None = None
@@ -287,7 +304,8 @@ class Linker:
         default = _argument(call.args, spec.default, spec.default_name)
         api = f"{spec.origin}: {spec.method}" if spec.origin else spec.call
         return _Match(_argument(call.args, spec.key, spec.key_name), default, False,
-                      spec.negate_prefix, api, spec.value_type or _value_type(default))
+                      spec.negate_prefix, api, spec.value_type or _value_type(default),
+                      spec.writes)
 
     def _by_wrapper(self, call: Call, wrapper: Wrapper) -> _Match:
         if wrapper.key_param is not None:
@@ -315,7 +333,8 @@ class Linker:
         expression = (repr(match.key.text) if match.key.kind is ValueKind.STR
                       else match.key.display)
         return FlagRead(key, expression, path, call.span, call.scope, match.api, match.default,
-                        match.value_type, negated, in_test, via, index, call.pure_args)
+                        match.value_type, negated, in_test, via, index, call.pure_args,
+                        overridden=match.writes)
 
     # -- definitions in code ---------------------------------------------------------------
 
@@ -364,6 +383,20 @@ class Linker:
             elif target == spec.call:
                 return spec
         return None
+
+
+def _overridden(reads: list[FlagRead], writes: list[FlagWrite]) -> Iterator[FlagRead]:
+    """Mark the reads that run where a write of the same key sets the flag: in the function
+    (or class) the override decorates or opens its `with` in, or below it."""
+    scopes: dict[tuple[str, str], set[str]] = {}
+    for write in writes:
+        scopes.setdefault((write.path, write.key), set()).add(write.scope)
+    for read in reads:
+        found = scopes.get((read.path, read.key or ""), ())
+        if any(read.scope == s or read.scope.startswith(s + ".") for s in found):
+            yield replace(read, overridden=True)
+        else:
+            yield read
 
 
 def reader_names(config: Config) -> set[str]:

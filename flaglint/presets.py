@@ -17,6 +17,7 @@ class ReaderSpec:
     value_type: str | None = None
     negate_prefix: bool = False  # django-waffle decorators: "!key" means "when off"
     origin: str = ""
+    writes: bool = False  # it sets the flag (a test override), it does not read it
 
     @property
     def method(self) -> str:
@@ -46,6 +47,10 @@ def _reader(preset: str, method: str, key: int, key_name: str | None = None,
                       negate_prefix, preset)
 
 
+def _override(preset: str, method: str, key: int, key_name: str) -> ReaderSpec:
+    return ReaderSpec(f"*.{method}", key, key_name, origin=preset, writes=True)
+
+
 def _openfeature() -> tuple[ReaderSpec, ...]:
     specs = []
     for kind, value_type in (("boolean", "bool"), ("string", "str"), ("integer", "int"),
@@ -63,36 +68,38 @@ PRESETS: dict[str, tuple[ReaderSpec, ...]] = {
         _reader("launchdarkly", "variation_detail", 0, "key", 2, "default"),
     ),
     "unleash": (
-        _reader("unleash", "is_enabled", 0, "feature_name"),
-        _reader("unleash", "get_variant", 0, "feature_name"),
+        _reader("unleash", "is_enabled", 0, "feature_name", value_type="bool"),
+        _reader("unleash", "get_variant", 0, "feature_name", value_type="variant"),
     ),
     "flagsmith": (
-        _reader("flagsmith", "is_feature_enabled", 0, "feature_name"),
+        _reader("flagsmith", "is_feature_enabled", 0, "feature_name", value_type="bool"),
         _reader("flagsmith", "get_feature_value", 0, "feature_name"),
         _reader("flagsmith", "get_flag", 0, "feature_name"),
     ),
     "django-waffle": (
-        _reader("django-waffle", "flag_is_active", 1, "flag_name"),
-        _reader("django-waffle", "switch_is_active", 0, "switch_name"),
-        _reader("django-waffle", "sample_is_active", 0, "sample_name"),
-        _reader("django-waffle", "waffle_flag", 0, "flag_name", negate_prefix=True),
-        _reader("django-waffle", "waffle_switch", 0, "switch_name", negate_prefix=True),
-        _reader("django-waffle", "override_flag", 0, "name"),
-        _reader("django-waffle", "override_switch", 0, "name"),
-        _reader("django-waffle", "override_sample", 0, "name"),
+        _reader("django-waffle", "flag_is_active", 1, "flag_name", value_type="bool"),
+        _reader("django-waffle", "switch_is_active", 0, "switch_name", value_type="bool"),
+        _reader("django-waffle", "sample_is_active", 0, "sample_name", value_type="bool"),
+        _reader("django-waffle", "waffle_flag", 0, "flag_name", value_type="bool",
+                negate_prefix=True),
+        _reader("django-waffle", "waffle_switch", 0, "switch_name", value_type="bool",
+                negate_prefix=True),
+        _override("django-waffle", "override_flag", 0, "name"),
+        _override("django-waffle", "override_switch", 0, "name"),
+        _override("django-waffle", "override_sample", 0, "name"),
     ),
     "posthog": (
-        _reader("posthog", "feature_enabled", 0, "key"),
+        _reader("posthog", "feature_enabled", 0, "key", value_type="bool"),
         _reader("posthog", "get_feature_flag", 0, "key"),
     ),
     "growthbook": (
-        _reader("growthbook", "is_on", 0, "key"),
-        _reader("growthbook", "is_off", 0, "key"),
+        _reader("growthbook", "is_on", 0, "key", value_type="bool"),
+        _reader("growthbook", "is_off", 0, "key", value_type="bool"),
         _reader("growthbook", "get_feature_value", 0, "key", 1, "fallback"),
     ),
     "configcat": (_reader("configcat", "get_value", 0, "key", 1, "default_value"),),
     "statsig": (
-        _reader("statsig", "check_gate", 1, "gate"),
+        _reader("statsig", "check_gate", 1, "gate", value_type="bool"),
         _reader("statsig", "get_experiment", 1, "experiment"),
     ),
     "split": (_reader("split", "get_treatment", 1, "feature_flag_name"),),

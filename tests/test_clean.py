@@ -71,7 +71,7 @@ def test_clean_removes_branch_helpers_imports_and_registry_entry(tmp_path, capsy
     assert main(["check", str(root), "--no-cache"]) == 0
     capsys.readouterr()
     assert main(["clean", "new_checkout", "--value", "true", str(root)]) == 2
-    assert capsys.readouterr().err == ("flaglint: error: flag 'new_checkout' is neither "
+    assert capsys.readouterr().err == ("flaglint: error: flag `new_checkout` is neither "
                                        "declared nor read in this project\n")
 
 
@@ -135,16 +135,21 @@ def test_clean_false_keeps_the_else_and_can_leave_a_tombstone(tmp_path, capsys):
         'owner = "ops"\n')
 
 
-def test_clean_reports_reads_it_cannot_replace(tmp_path, capsys):
+def test_clean_keeps_the_entry_while_a_read_it_cannot_replace_is_left(tmp_path, capsys):
+    flags = '[flags.theme]\ntype = "experiment"\nowner = "ui"\n'
     write_tree(tmp_path, {
         "pyproject.toml": '[tool.flaglint]\npresets = ["unleash"]\n',
-        "flags.toml": '[flags.theme]\ntype = "experiment"\nowner = "ui"\n',
+        "flags.toml": flags,
         "app.py": 'variant = client.get_variant("theme")\nif client.is_enabled("theme"):\n'
                   '    dark()\n',
     })
-    assert main(["clean", "theme", "--value", "dark", str(tmp_path)]) == 0
+    assert main(["clean", "theme", "--value", "dark", str(tmp_path)]) == 1
     out = capsys.readouterr().out
-    assert "app.py:1:11: a read of `theme` is left; its value is not a boolean or its " \
-           "arguments may have side effects, so change it by hand." in out
+    assert out.splitlines()[1:] == [
+        "app.py:1:11: a read of `theme` is left (outside the named paths, in tests left alone, "
+        "or its value or arguments cannot be replaced); change it by hand.",
+        "[flags.theme] kept: 1 read of it is left.",
+    ]
     assert (tmp_path / "app.py").read_text() == (
         'variant = client.get_variant("theme")\ndark()\n')
+    assert (tmp_path / "flags.toml").read_text() == flags

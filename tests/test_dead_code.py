@@ -389,7 +389,11 @@ def test_retired_flags_yield_their_default_and_fix_only_when_unsafe_is_allowed(t
     assert got == [("FL301", 1, "Flag `old` is retired, so reading it yields `false`; this "
                                 "`if` body can never run", False)]
     assert fixed(tmp_path, capsys, before, files=files) == before
-    assert fixed(tmp_path, capsys, before, "--unsafe-fixes", files=files) == "kept()\n"
+    # Only the reported dead code goes: the second `if` always runs, and nothing reports it.
+    assert fixed(tmp_path, capsys, before, "--unsafe-fixes", files=files) == src("""
+        if ld.variation("old", user, True):
+            kept()
+        """)
 
 
 def test_fix_reports_fixed_and_remaining(tmp_path, capsys):

@@ -83,7 +83,8 @@ def extract(data: bytes, path: str, module: str, is_package: bool) -> FileFacts:
         constants=tuple(c for c in collector.constants.values() if c is not None),
         definitions=tuple(collector.definitions), calls=tuple(collector.calls),
         guards=tuple(collector.guards), value_names=collector.value_names(),
-        strings=frozenset(collector.strings), suppressions=suppressions,
+        strings=frozenset(collector.strings), shapers=tuple(collector.shapers),
+        suppressions=suppressions,
     )
 
 
@@ -163,11 +164,12 @@ def _module_name_of(node: cst.Attribute | cst.Name) -> str:
 
 
 class _Scope:
-    __slots__ = ("qualname", "kind", "params", "owner")
+    __slots__ = ("qualname", "kind", "params", "owner", "depth")
 
     def __init__(self, qualname: str, kind: str, params: dict[str, int],
-                 owner: str | None) -> None:
+                 owner: str | None, depth: int = 0) -> None:
         self.qualname = qualname
+        self.depth = depth  # how many blocks deep the scope's own statements are
         self.kind = kind  # "module" | "class" | "function"
         self.params = params  # name -> position (-1: keyword-only or self)
         self.owner = owner  # the class qualified name that self/cls stand for
@@ -197,6 +199,7 @@ class _Collector(GuardCollector, cst.CSTVisitor):
         self._test_roots: set[int] = set()
         self._boolop_roots: set[int] = set()
         self._boolop_depth = 0
+        self._blocks = 0  # blocks (indented or one-line suites) around the current statement
         # Local aliases (`use_new = flag()`): "scope:name" -> [condition, assignments]
         self._aliases: dict[str, list[Cond | int | None]] = {}
         self._alias_guards: dict[str, list[int]] = {}
@@ -205,6 +208,7 @@ class _Collector(GuardCollector, cst.CSTVisitor):
         self.names: Counter[str] = Counter()
         self.not_values: Counter[str] = Counter()  # callees, definitions, imported names
         self.strings: set[str] = set()
+        self.shapers: list[tuple[str, Span]] = []
 
     # -- the module's own names, known before any function body is visited ---------------
 
@@ -385,8 +389,9 @@ class _Collector(GuardCollector, cst.CSTVisitor):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         qualname = self._child_qualname(node.name.value)
-        self.definitions.append(Definition(qualname, "class", self._def_span(node)))
-        self.scopes.append(_Scope(qualname, "class", {}, qualname))
+        self.definitions.append(Definition(qualname, "class", self._def_span(node),
+                                           decorators=self._decorator_names(node)))
+        self.scopes.append(_Scope(qualname, "class", {}, qualname, self._blocks + 1))
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self._decorator_guards(original_node)
@@ -412,9 +417,9 @@ class _Collector(GuardCollector, cst.CSTVisitor):
                 params[star.name.value] = -1
         self.definitions.append(Definition(
             qualname, "function", self._def_span(node),
-            tuple(p.name.value for p in positional), method))
+            tuple(p.name.value for p in positional), method, self._decorator_names(node)))
         owner = enclosing.qualname if method else enclosing.owner
-        self.scopes.append(_Scope(qualname, "function", params, owner))
+        self.scopes.append(_Scope(qualname, "function", params, owner, self._blocks + 1))
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self._decorator_guards(original_node)
@@ -430,6 +435,17 @@ class _Collector(GuardCollector, cst.CSTVisitor):
                 span = self._def_span(node)
                 self.guards.append(Guard(GuardKind.DECORATOR, test, self.scopes[-2].qualname,
                                          span, span))
+
+    def _decorator_names(self, node: cst.FunctionDef | cst.ClassDef) -> tuple[str, ...]:
+        names = []
+        for decorator in node.decorators:
+            expression = decorator.decorator
+            if isinstance(expression, cst.Call):
+                expression = expression.func
+            parts = _dotted(expression) if isinstance(expression, (cst.Name, cst.Attribute)) \
+                else None
+            names.append(self._qualify(parts)[0] if parts else "?")
+        return tuple(names)
 
     def _def_span(self, node: cst.FunctionDef | cst.ClassDef) -> Span:
         whole = self._span(node)
@@ -472,6 +488,20 @@ class _Collector(GuardCollector, cst.CSTVisitor):
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
             self._constant(node.target, node.value, node)
+
+    # -- what shapes a function -------------------------------------------------------------
+
+    def _shaper(self, node: cst.CSTNode) -> None:
+        self.shapers.append((self.scopes[-1].qualname, self._span(node)))
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        self._shaper(node)
+
+    def visit_Global(self, node: cst.Global) -> None:
+        self._shaper(node)
+
+    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
+        self._shaper(node)
 
     # -- calls -----------------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ class GuardCollector:
     _test_roots: set[int]
     _boolop_roots: set[int]
     _boolop_depth: int
+    _blocks: int
     _aliases: dict[str, list[Cond | int | None]]
     _alias_guards: dict[str, list[int]]
     _using: list[str]
@@ -53,12 +54,17 @@ class GuardCollector:
     def _bind(self, target: cst.BaseExpression, cond: Cond | None) -> None:
         names = [target] if isinstance(target, cst.Name) else [
             e.value for e in getattr(target, "elements", ()) if isinstance(e.value, cst.Name)]
+        scope = self.scopes[-1]
+        # Only a name bound once, by a statement that always runs, stands for its value: a
+        # parameter, or a name bound under a condition or in a loop, is no alias.
+        conditional = self._blocks != scope.depth
         for name in names:
             assert isinstance(name, cst.Name)
-            key = f"{self.scopes[-1].qualname}:{name.value}"
+            key = f"{scope.qualname}:{name.value}"
             entry = self._aliases.setdefault(key, [cond, 0])
             count = entry[1]
-            entry[1] = (count if isinstance(count, int) else 0) + 1
+            poisoned = conditional or name.value in scope.params
+            entry[1] = (count if isinstance(count, int) else 0) + (2 if poisoned else 1)
 
     def _alias(self, name: str) -> Cond | None:
         key = f"{self.scopes[-1].qualname}:{name}"
@@ -152,7 +158,17 @@ class GuardCollector:
     def leave_Lambda(self, original_node: cst.Lambda) -> None:
         self._boolop_depth -= 1
 
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self._blocks += 1
+
+    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
+        self._blocks += 1
+
+    def leave_SimpleStatementSuite(self, original_node: cst.SimpleStatementSuite) -> None:
+        self._blocks -= 1
+
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        self._blocks -= 1
         self._early_exits(original_node.body)
 
     def _early_exits(self, body: Sequence[cst.BaseStatement]) -> None:

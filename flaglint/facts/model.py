@@ -125,6 +125,7 @@ class Definition:
     span: Span
     params: tuple[str, ...] = ()  # positional parameters, self/cls excluded
     method: bool = False
+    decorators: tuple[str, ...] = ()  # each decorator's callee, as `Call.callee` names it
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +159,9 @@ class FileFacts:
     # attributes), and identifier-like string literals: what keeps a symbol alive for FL302.
     value_names: frozenset[str] = frozenset()
     strings: frozenset[str] = frozenset()
+    # `yield`, `global` and `nonlocal` with the function they belong to: code holding one
+    # decides what its function is even when it never runs, so a fix never deletes it.
+    shapers: tuple[tuple[str, Span], ...] = ()
     suppressions: Suppressions = Suppressions()
     error: ParseError | None = None
     # A file the text prefilter skipped holds only `modules` and `error` (found by a cheap

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import logging
+import os
+import stat
+import tempfile
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -14,13 +18,12 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from flaglint.facts.extract import decode_source
-from flaglint.findings import Finding
+from flaglint.findings import Edit, EditKind, Fix
 from flaglint.fixes.transform import Position, Settler
 
 log = logging.getLogger(__name__)
 
-FIXABLE = ("FL202", "FL301", "FL302")
-
+T = TypeVar("T")
 
 @dataclass
 class FilePlan:
@@ -43,33 +46,54 @@ class FixResult:
         return self.after != self.before
 
 
-def plan(project: object, findings: Iterable[Finding], unsafe: bool,
-         keys: set[str] | None = None) -> dict[str, FilePlan]:
-    """What to change in which file, for the findings whose fix may be applied."""
-    from flaglint.engine import Project
+@dataclass(frozen=True)
+class FixScope:
+    """Which fixes a run may apply, and where."""
 
-    assert isinstance(project, Project)
-    reads_by_key: dict[tuple[str, str], list[tuple[Position, object]]] = {}
-    for read in project.linked.reads:
-        settled = project.dead.settled.get((read.path, read.call))
-        if settled is not None and (settled.safe or unsafe):
-            reads_by_key.setdefault((read.path, settled.key), []).append(
-                ((read.span.line, read.span.column), settled.value))
+    unsafe: bool = False  # also fixes whose flag is not pinned (retired, removed)
+    tests: bool = False  # also fixes that edit test code
+    editable: Callable[[str], bool] = lambda rel: True  # the named paths
+    lines: Mapping[str, set[int]] | None = None  # with --diff: the lines a fix may edit
+
+    def allows(self, fix: Fix) -> bool:
+        return bool(fix.edits) and (fix.safe or self.unsafe) and (self.tests or not fix.in_tests)
+
+    def may_edit(self, edit: Edit) -> bool:
+        if not self.editable(edit.path):
+            return False
+        return self.lines is None or edit.line in self.lines.get(edit.path, ())
+
+
+def plan(fixes: Iterable[tuple[T, Fix]], blocked: Iterable[Fix], scope: FixScope,
+         root: Path) -> tuple[dict[str, FilePlan], list[T]]:
+    """Which edits to make in which file, and whose fixes they are. A fix is taken whole or
+    not at all: not when any edit is outside the project root or the scope, nor when it
+    shares an edit with a `blocked` fix (one that a suppression hides)."""
+    stop = {(e.path, e.position) for fix in blocked for e in fix.edits}
     plans: dict[str, FilePlan] = {}
-    for finding in findings:
-        if finding.code not in FIXABLE or finding.fix is None:
+    chosen = []
+    for owner, fix in fixes:
+        if not scope.allows(fix):
             continue
-        if not (finding.fix.safe or unsafe) or (keys is not None and finding.flag not in keys):
+        if any((e.path, e.position) in stop or not scope.may_edit(e)
+               or not inside(root, e.path) for e in fix.edits):
             continue
-        target = plans.setdefault(finding.path, FilePlan())
-        if finding.code == "FL302":
-            target.definitions.add((finding.span.line, finding.span.column))
-        else:
-            for position, value in reads_by_key.get((finding.path, finding.flag or ""), ()):
-                if finding.code == "FL301" or position == (finding.span.line,
-                                                           finding.span.column):
-                    target.reads[position] = value
-    return plans
+        chosen.append(owner)
+        for edit in fix.edits:
+            target = plans.setdefault(edit.path, FilePlan())
+            if edit.kind is EditKind.SETTLE_READ:
+                target.reads[edit.position] = edit.value
+            else:
+                target.definitions.add(edit.position)
+    return plans, chosen
+
+
+def inside(root: Path, rel: str) -> bool:
+    """Does the file (links followed) live under the project root?"""
+    try:
+        return (root / rel).resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):
+        return False
 
 
 def fix_source(path: str, text: str, target: FilePlan) -> FixResult:
@@ -99,24 +123,69 @@ def fix_source(path: str, text: str, target: FilePlan) -> FixResult:
                      settler.removed_definitions)
 
 
-def apply(root: Path, plans: Mapping[str, FilePlan], overlay: dict[Path, bytes] | None,
-          write: bool) -> list[FixResult]:
-    """Fix each planned file; write it, or only record it in `overlay` (for --dry-run)."""
+def transform(root: Path, plans: Mapping[str, FilePlan], overlay: Mapping[str, bytes]
+              ) -> list[tuple[FixResult, bytes]]:
+    """Fix each planned file in memory: the result and the bytes to write."""
     results = []
     for rel, target in sorted(plans.items()):
-        path = (root / rel).resolve()
-        data = overlay[path] if overlay is not None and path in overlay else path.read_bytes()
-        encoding = _encoding(data)
+        data = overlay[rel] if rel in overlay else (root / rel).read_bytes()
         result = fix_source(rel, decode_source(data), target)
-        results.append(result)
-        if not result.changed:
-            continue
-        encoded = result.after.encode(encoding)
-        if overlay is not None:
-            overlay[path] = encoded
-        if write:
-            path.write_bytes(encoded)
+        results.append((result, result.after.encode(_encoding(data)) if result.changed
+                        else data))
     return results
+
+
+class WriteError(Exception):
+    """Some files could not be written: which were, which were not, and why."""
+
+    def __init__(self, written: list[str], failed: list[tuple[str, str]],
+                 unwritten: list[str]) -> None:
+        super().__init__(", ".join(f"{path}: {why}" for path, why in failed))
+        self.written = written
+        self.failed = failed
+        self.unwritten = unwritten
+
+
+def write_files(root: Path, contents: Mapping[str, bytes]) -> None:
+    """Write every file atomically (a temporary file renamed over it, its mode kept). Files
+    that cannot be written are found before anything is written; a write that still fails
+    says which files were written and which were not."""
+    targets = {rel: (root / rel).resolve() for rel in sorted(contents)}
+    failed = [(rel, _unwritable(root, target)) for rel, target in targets.items()]
+    failed = [(rel, why) for rel, why in failed if why]
+    if failed:
+        raise WriteError([], failed, [rel for rel in targets if rel not in dict(failed)])
+    written: list[str] = []
+    for rel, target in targets.items():
+        try:
+            _write_atomic(target, contents[rel])
+        except OSError as error:
+            rest = [r for r in targets if r != rel and r not in written]
+            raise WriteError(written, [(rel, error.strerror or str(error))], rest) from None
+        written.append(rel)
+
+
+def _unwritable(root: Path, target: Path) -> str:
+    if not target.is_relative_to(root.resolve()):
+        return "outside the project root"
+    if not os.access(target, os.W_OK) or not os.access(target.parent, os.W_OK):
+        return "permission denied"
+    return ""
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    mode = stat.S_IMODE(target.stat().st_mode)
+    handle = tempfile.NamedTemporaryFile("wb", dir=target.parent, prefix=f".{target.name}.",
+                                         suffix=".flaglint", delete=False)
+    try:
+        with handle:
+            handle.write(data)
+        os.chmod(handle.name, mode)
+        os.replace(handle.name, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(handle.name)
+        raise
 
 
 def _encoding(data: bytes) -> str:

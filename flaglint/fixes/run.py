@@ -1,34 +1,59 @@
-"""`check --fix` and `flaglint clean`: fix, re-analyze, and fix again until nothing changes."""
+"""One fix pipeline for `check --fix`, `--unsafe-fixes` and `flaglint clean`.
+
+Every round analyses the whole project (with the files fixed so far held in memory), takes
+the fixes the scope allows whole, transforms the files they touch and re-parses them; a
+file whose result would not parse is refused, and with it every fix that edits it. Nothing
+is written until no fix is left; then every changed file is written atomically, or none
+when one of them cannot be.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flaglint.config import Config, ConfigError
-from flaglint.engine import Options, Project, analyze, run
-from flaglint.findings import Finding
-from flaglint.fixes.apply import FilePlan, FixResult, apply, plan, unified_diff
+from flaglint.config import Config
+from flaglint.deadcode import read_edits, replaceable
+from flaglint.engine import Options, Outcome, Project, analyze, run
+from flaglint.findings import Edit, EditKind, Finding, Fix
+from flaglint.fixes.apply import (
+    FixResult,
+    FixScope,
+    WriteError,
+    plan,
+    transform,
+    unified_diff,
+    write_files,
+)
 from flaglint.fixes.registry_edit import remove_table, tombstone
 from flaglint.registry import FlagValue
 from flaglint.rules import Rule
 
 _MAX_ROUNDS = 6
+T = TypeVar("T")
+
+Narrow = Callable[[Project, list[Finding]], list[Finding]]
 
 
 @dataclass
 class FixReport:
-    results: dict[str, FixResult] = field(default_factory=dict)  # path -> first before, last after
+    """What the fixes changed: per file the first `before` and the last `after`."""
+
+    results: dict[str, FixResult] = field(default_factory=dict)
     refused: list[FixResult] = field(default_factory=list)
+    overlay: dict[str, bytes] = field(default_factory=dict)  # path -> the fixed bytes
+    fixed: int = 0  # findings the fixes removed
+    tests: set[str] = field(default_factory=set)  # changed paths that are test code
 
     def record(self, result: FixResult) -> None:
         if result.refused is not None:
-            self.refused.append(result)
-            return
-        if not result.changed:
+            if all(r.path != result.path for r in self.refused):
+                self.refused.append(result)
             return
         first = self.results.get(result.path)
         if first is None:
@@ -39,14 +64,6 @@ class FixReport:
                 removed_branches=first.removed_branches + result.removed_branches,
                 removed_definitions=first.removed_definitions + result.removed_definitions)
 
-    def apply(self, root: Path, plans: dict[str, FilePlan],
-              overlay: dict[Path, bytes] | None) -> bool:
-        """Apply one round of plans (to disk, or only to `overlay`); did anything change?"""
-        results = apply(root, plans, overlay, write=overlay is None)
-        for result in results:
-            self.record(result)
-        return any(r.changed for r in results)
-
     @property
     def changed(self) -> list[FixResult]:
         return [r for _, r in sorted(self.results.items()) if r.before != r.after]
@@ -54,23 +71,79 @@ class FixReport:
     def diff(self) -> str:
         return "".join(unified_diff(r.path, r.before, r.after) for r in self.changed)
 
+    def write(self, root: Path) -> None:
+        write_files(root, {r.path: self.overlay[r.path] for r in self.changed})
 
-def fix_project(config: Config, paths: list[Path] | None, options: Options, rules: list[Rule],
-                unsafe: bool, named: Callable[[str], bool] = lambda rel: True
-                ) -> tuple[list[Finding], Project, FixReport, int]:
-    """Apply fixes (to the files `named` accepts) until none is left; return the remaining
-    findings and how many were fixed."""
+
+def _round(root: Path, fixes: Sequence[tuple[T, Fix]], blocked: list[Fix], scope: FixScope,
+           report: FixReport) -> list[T]:
+    """Apply one round of fixes to the overlay; return the findings whose fixes went in."""
+    refused: set[str] = set()
+    while True:
+        allowed = [(owner, fix) for owner, fix in fixes
+                   if not any(e.path in refused for e in fix.edits)]
+        plans, chosen = plan(allowed, blocked, scope, root)
+        if not plans:
+            return []
+        results = transform(root, plans, report.overlay)
+        newly = {r.path for r, _ in results if r.refused is not None}
+        for result, _ in results:
+            if result.refused is not None:
+                report.record(result)
+        if newly:
+            refused |= newly  # and every fix that edits a refused file waits with it
+            continue
+        for result, data in results:
+            if result.changed:
+                report.record(result)
+                report.overlay[result.path] = data
+        return chosen if any(r.changed for r, _ in results) else []
+
+
+def _gone(chosen: Iterable[Finding], after: Iterable[Finding]) -> int:
+    """How many of the fixed findings no longer show (lines move, so match by content)."""
+    left = Counter((f.code, f.flag, f.path, f.message) for f in after)
+    count = 0
+    for finding in chosen:
+        identity = (finding.code, finding.flag, finding.path, finding.message)
+        if left[identity]:
+            left[identity] -= 1
+        else:
+            count += 1
+    return count
+
+
+def fix_project(config: Config, options: Options, rules: list[Rule], scope: FixScope,
+                narrow: Narrow, tests: Callable[[str], bool],
+                prepare: Callable[[Project], None] = lambda project: None
+                ) -> tuple[Outcome, FixReport]:
+    """Fix until nothing is left to fix; return the outcome on the fixed files (the
+    findings `narrow` keeps) and what was changed. Nothing is written here."""
     report = FixReport()
-    first_count: int | None = None
-    for _ in range(_MAX_ROUNDS):
-        project = analyze(config, paths, options)
-        findings = [f for f in run(project, rules).findings if named(f.path)]
-        if first_count is None:
-            first_count = len(findings)
-        plans = plan(project, findings, unsafe)
-        if not plans or not report.apply(config.root, plans, None):
+    options = dataclasses.replace(options, overlay=report.overlay)
+    chosen: list[Finding] = []
+    for round_number in range(_MAX_ROUNDS + 1):
+        project = analyze(config, None, options)
+        prepare(project)
+        outcome = run(project, rules)
+        outcome.findings = narrow(outcome.project, outcome.findings)
+        report.fixed += _gone(chosen, outcome.findings)
+        if round_number == _MAX_ROUNDS:
             break
-    return findings, project, report, (first_count or 0) - len(findings)
+        fixes = [(f, f.fix) for f in outcome.findings if f.fix is not None]
+        blocked = [f.fix for f in outcome.suppressed if f.fix is not None]
+        chosen = _round(config.root, fixes, blocked, scope, report)
+        if not chosen:
+            break
+    report.tests = {r.path for r in report.changed if tests(r.path)}
+    return outcome, report
+
+
+# -- flaglint clean -----------------------------------------------------------------------
+
+
+class CleanError(Exception):
+    """`clean` cannot run as asked (an unknown flag, a value the flag cannot have)."""
 
 
 @dataclass
@@ -81,8 +154,12 @@ class CleanReport:
     registry_path: str | None
     registry_before: str | None
     registry_after: str | None
-    left: list[str]  # where reads of the key are left that could not be replaced
+    left: list[str]  # where reads of the key are left, anywhere in the project
     defined_in_code: list[str]
+
+    @property
+    def complete(self) -> bool:
+        return not self.left
 
     def diff(self) -> str:
         text = self.fixes.diff()
@@ -92,71 +169,127 @@ class CleanReport:
         return text
 
 
+_TRUE, _FALSE = ("true", "on", "yes", "1"), ("false", "off", "no", "0")
+
+
 def parse_value(text: str) -> FlagValue:
     lowered = text.lower()
-    if lowered in ("true", "on", "yes"):
+    if lowered in _TRUE:
         return True
-    if lowered in ("false", "off", "no"):
+    if lowered in _FALSE:
         return False
     if re.fullmatch(r"-?\d+", text):
         return int(text)
     return text
 
 
-def clean_flag(config: Config, paths: list[Path] | None, options: Options, key: str,
-               value: FlagValue, dry_run: bool, retire: bool) -> CleanReport:
-    """Settle `key` to `value` everywhere, remove the code that becomes dead (cascading to
-    helpers in other modules), and drop its registry entry (or leave a tombstone)."""
-    overlay: dict[Path, bytes] = {}
-    options = dataclasses.replace(options, overlay=overlay)
+def flag_value(project: Project, key: str, text: str) -> FlagValue:
+    """`--value` checked against what the project shows of the flag: a boolean flag takes
+    true/false (on/off, yes/no, 1/0), a flag with variants one of them."""
+    variants = _variants(project, key)
+    decl = project.registry.flags.get(key)
+    types = {r.value_type for r in project.graph.reads_of(key) if r.value_type}
+    if decl is not None and decl.value is not None:
+        types.add("bool" if isinstance(decl.value, bool) else type(decl.value).__name__)
+    lowered = text.lower()
+    if variants and text in variants:
+        return text
+    if types <= {"bool"} and not variants:
+        if lowered in _TRUE or lowered in _FALSE:
+            return lowered in _TRUE
+        raise CleanError(f"--value {text}: flag `{key}` is a boolean flag; use true or false")
+    if variants:
+        known = ", ".join(sorted(variants))
+        raise CleanError(f"--value {text}: flag `{key}` is compared with the variants {known}; "
+                         f"use one of them")
+    return parse_value(text)
+
+
+def _variants(project: Project, key: str) -> set[str]:
+    """Strings the project compares the flag's reads with, and its string values."""
+    from flaglint.facts import CondOp, ValueKind
+
+    reads = {(r.path, r.call) for r in project.graph.reads_of(key)}
+    found = set()
+    for facts in project.files:
+        for guard in facts.guards:
+            stack = [guard.test]
+            while stack:
+                cond = stack.pop()
+                stack.extend(cond.operands)
+                if cond.op is CondOp.COMPARE and (facts.path, cond.call) in reads:
+                    found |= {v.text for v in cond.values if v.kind is ValueKind.STR}
+    decl = project.registry.flags.get(key)
+    if decl is not None and isinstance(decl.value, str):
+        found.add(decl.value)
+    return found
+
+
+def clean_flag(config: Config, options: Options, key: str, text: str, scope: FixScope,
+               tests: Callable[[str], bool], dry_run: bool, retire: bool) -> CleanReport:
+    """Settle `key` everywhere the scope allows, remove the code that becomes dead (cascading
+    to helpers in other modules), and drop its registry entry (or leave a tombstone) once no
+    read of it is left anywhere in the project. The whole project is always analysed."""
+    from flaglint.rules import all_rules, select_rules
+
+    rules = select_rules(all_rules(), ("FL301", "FL302"), ())
+    probe = analyze(config, None, options)
+    if key not in probe.records and not probe.graph.reads_of(key) and \
+            key not in probe.registry.flags:
+        raise CleanError(f"flag `{key}` is neither declared nor read in this project")
+    value = flag_value(probe, key, text)
     pinned = {key: value}
-    fixes = FixReport()
-    project = analyze(config, paths, options, pinned)
-    if key not in project.records and not project.graph.reads_of(key):
-        raise ConfigError(None, 0, f"flag {key!r} is neither declared nor read in this project")
-    wrappers = {q for q, w in project.linked.wrappers.items() if w.key == key}
+    report = FixReport()
+    options = dataclasses.replace(options, overlay=report.overlay)
+    wrappers = {q for q, w in probe.linked.wrappers.items() if w.key == key}
     for _ in range(_MAX_ROUNDS):
-        plans = _clean_plan(project, key)
-        _unused_wrappers(project, wrappers, plans, overlay)
-        if not plans or not fixes.apply(config.root, plans, overlay):
+        project = analyze(config, None, options, pinned)
+        outcome = run(project, rules)
+        fixes: list[tuple[object, Fix]] = [(f, f.fix) for f in outcome.findings
+                                           if f.fix is not None]
+        fixes += _read_fixes(project, key)
+        fixes += _unused_wrappers(project, wrappers, report.overlay)
+        blocked = [f.fix for f in outcome.suppressed if f.fix is not None]
+        if not _round(config.root, fixes, blocked, scope, report):
             break
-        project = analyze(config, paths, options, pinned)
+    project = analyze(config, None, options, pinned)
+    report.tests = {r.path for r in report.changed if tests(r.path)}
     left = [f"{r.path}:{r.span.line}:{r.span.column}" for r in project.graph.reads_of(key)]
     registry_path = registry_before = registry_after = None
     decl = project.registry.flags.get(key)
-    if decl is not None:
+    if decl is not None and not left:
         registry_path = decl.path
         registry_before = (config.root / decl.path).read_text(encoding="utf-8")
         registry_after = tombstone(registry_before, decl.line, key, options.today) if retire \
             else remove_table(registry_before, decl.line)
     if not dry_run:
-        for path, data in overlay.items():
-            path.write_bytes(data)
+        contents = {r.path: report.overlay[r.path] for r in report.changed}
         if registry_path is not None and registry_after is not None:
-            (config.root / registry_path).write_text(registry_after, encoding="utf-8")
+            contents[registry_path] = registry_after.encode("utf-8")
+        write_files(config.root, contents)
     defined = [f"{d.path}:{d.span.line}" for d in project.linked.definitions if d.key == key]
-    return CleanReport(key, value, fixes, registry_path, registry_before, registry_after, left,
-                       defined)
+    return CleanReport(key, value, report, registry_path, registry_before, registry_after,
+                       left, defined)
 
 
-def _clean_plan(project: Project, key: str) -> dict[str, FilePlan]:
-    plans: dict[str, FilePlan] = {}
-    for read in project.linked.reads:
+def _read_fixes(project: Project, key: str) -> list[tuple[object, Fix]]:
+    """Every read of the pinned flag that can become its value, as a fix of its own."""
+    fixes = []
+    for read in project.graph.reads_of(key):
         settled = project.dead.settled.get((read.path, read.call))
-        if read.key == key and settled is not None:
-            plans.setdefault(read.path, FilePlan()).reads[
-                (read.span.line, read.span.column)] = settled.value
-    for symbol in project.dead.symbols:
-        if symbol.settled.key == key:
-            plans.setdefault(symbol.path, FilePlan()).definitions.add(
-                (symbol.span.line, symbol.span.column))
-    return plans
+        if settled is None or not replaceable(read, settled, project.dead):
+            continue
+        edits = read_edits(project.dead, [(read.path, read.call)])
+        fixes.append((read, Fix(True, "Replace the read with its value", edits,
+                                project.in_tests(edits))))
+    return fixes
 
 
-def _unused_wrappers(project: Project, wrappers: set[str], plans: dict[str, FilePlan],
-                     overlay: dict[Path, bytes]) -> None:
+def _unused_wrappers(project: Project, wrappers: set[str], overlay: dict[str, bytes]
+                     ) -> list[tuple[object, Fix]]:
     """Delete the wrappers of the cleaned flag once nothing names them any more."""
-    for qualname in wrappers:
+    fixes = []
+    for qualname in sorted(wrappers):
         name = qualname.rsplit(".", 1)[-1]
         found = next(((d, f.path) for f in project.files for d in f.definitions
                       if d.qualname == qualname), None)
@@ -166,9 +299,13 @@ def _unused_wrappers(project: Project, wrappers: set[str], plans: dict[str, File
         word = re.compile(rf"\b{re.escape(name)}\b".encode())
         mentions = 0
         for source in project.files:
-            file = (project.config.root / source.path).resolve()
-            data = overlay.get(file) or file.read_bytes()
+            data = overlay[source.path] if source.path in overlay else \
+                (project.config.root / source.path).read_bytes()
             mentions += len(word.findall(data))
         if mentions == 1:  # only its own `def`
-            plans.setdefault(path, FilePlan()).definitions.add(
-                (definition.span.line, definition.span.column))
+            edit = Edit(EditKind.DELETE_SYMBOL, path, definition.span.line,
+                        definition.span.column)
+            fixes.append((definition, Fix(True, f"Delete `{name}`", (edit,),
+                                          project.in_tests((edit,)))))
+    return fixes
+

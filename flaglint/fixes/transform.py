@@ -2,8 +2,9 @@
 
 Reads at given positions become literals (in a test or comparison whatever their value; in
 any other place only when the value is a boolean, which is what boolean reads return); then
-comparisons, `not`, `and`/`or`, conditional expressions and `if` statements over literals
-are simplified bottom-up. An operand that may have a side effect is never dropped
+comparisons, `not`, `and`/`or`, conditional expressions and `if` statements over those
+literals are simplified bottom-up. Only what a settled read decides is touched: a literal the
+user wrote (`if False:`, `DEBUG = True`) is never simplified. An operand that may have a side effect is never dropped
 (`audit(x) or flag()` keeps `audit(x)`); a live branch is moved out with its comments and
 re-indented by libcst; statements after an exit that now always happens are removed; dead
 functions and classes are deleted.
@@ -66,12 +67,28 @@ class Settler(cst.CSTTransformer):
         self.removed_branches = 0
         self.removed_definitions = 0
         self._exits: set[int] = set()  # id() of exits a collapsed `if` brought into a block
-        # Per function (and the module): names assigned once, and those whose value is now
-        # a literal (`use_new = True` after its read was replaced).
+        # id() of the literals settled reads became, and of what simplifying them made; the
+        # nodes are kept alive so that no id is reused.
+        self._made: set[int] = set()
+        self._kept: list[cst.CSTNode] = []
+        # Per function (and the module): names bound exactly once, by a statement that always
+        # runs, and those whose value is now a settled literal (`use_new = True`).
         self._once: list[set[str]] = []
         self._aliases: list[dict[str, object]] = []
+        self._module_globals: set[str] = set()
+
+    def _mark(self, node: cst.BaseExpression) -> cst.BaseExpression:
+        self._made.add(id(node))
+        self._kept.append(node)
+        return node
+
+    def _is_made(self, node: cst.CSTNode) -> bool:
+        return id(node) in self._made
 
     def visit_Module(self, node: cst.Module) -> None:
+        declared = _Declared()
+        node.visit(declared)
+        self._module_globals = declared.names
         self._enter(node)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -79,19 +96,35 @@ class Settler(cst.CSTTransformer):
 
     def _enter(self, node: cst.Module | cst.FunctionDef) -> None:
         counter = _Assignments()
-        for statement in node.body.body if isinstance(node, cst.FunctionDef) else node.body:
-            statement.visit(counter)
-        self._once.append({n for n, count in counter.counts.items() if count == 1})
+        if isinstance(node, cst.FunctionDef):
+            counter.bind_params(node.params)
+            node.body.visit(counter)
+            poisoned = counter.declared
+        else:
+            for statement in node.body:
+                statement.visit(counter)
+            poisoned = self._module_globals
+        self._once.append({n for n, count in counter.counts.items()
+                           if count == 1 and n not in poisoned})
         self._aliases.append({})
 
     def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
         if len(updated_node.targets) == 1 and isinstance(updated_node.targets[0].target,
-                                                         cst.Name):
+                                                         cst.Name) \
+                and self._is_made(updated_node.value) and self._always_runs(original_node):
             name = updated_node.targets[0].target.value
-            value = literal_value(updated_node.value)
-            if value is not _UNKNOWN and self._once and name in self._once[-1]:
-                self._aliases[-1][name] = value
+            if self._once and name in self._once[-1]:
+                self._aliases[-1][name] = literal_value(updated_node.value)
         return updated_node
+
+    def _always_runs(self, assign: cst.Assign) -> bool:
+        """Is this assignment a statement of its function's (or module's) own body?"""
+        line = self._parent(assign)
+        block = self._parent(line) if line is not None else None
+        if isinstance(block, cst.Module):
+            return True
+        return isinstance(block, cst.IndentedBlock) and isinstance(self._parent(block),
+                                                                    cst.FunctionDef)
 
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
         if not self._aliases or original_node.value not in self._aliases[-1]:
@@ -99,7 +132,7 @@ class Settler(cst.CSTTransformer):
         parent = self._parent(original_node)
         if self._in_test(original_node) or isinstance(parent, (cst.Comparison,
                                                                cst.ComparisonTarget)):
-            return literal_node(self._aliases[-1][original_node.value])
+            return self._mark(literal_node(self._aliases[-1][original_node.value]))
         return updated_node
 
     def _position(self, node: cst.CSTNode) -> Position:
@@ -136,7 +169,8 @@ class Settler(cst.CSTTransformer):
         if not (isinstance(value, bool) or compared or self._in_test(original_node)):
             return updated_node  # a variant in a value position: its real type is unknown
         self.replaced += 1
-        return literal_node(value).with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
+        return self._mark(literal_node(value).with_changes(lpar=updated_node.lpar,
+                                                           rpar=updated_node.rpar))
 
     def leave_Decorator(self, original_node: cst.Decorator, updated_node: cst.Decorator
                         ) -> cst.Decorator | cst.RemovalSentinel:
@@ -154,7 +188,8 @@ class Settler(cst.CSTTransformer):
             return updated_node
         left = literal_value(updated_node.left)
         target = updated_node.comparisons[0]
-        if left is _UNKNOWN:
+        if left is _UNKNOWN or not (self._is_made(updated_node.left)
+                                    or self._is_made(target.comparator)):
             return updated_node
         right: object
         if isinstance(target.comparator, (cst.Tuple, cst.List, cst.Set)):
@@ -168,49 +203,57 @@ class Settler(cst.CSTTransformer):
         result = _compare(left, target.operator, right)
         if result is None:
             return updated_node
-        return literal_node(result).with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
+        return self._mark(literal_node(result).with_changes(lpar=updated_node.lpar,
+                                                            rpar=updated_node.rpar))
 
     def leave_UnaryOperation(self, original_node: cst.UnaryOperation,
                              updated_node: cst.UnaryOperation) -> cst.BaseExpression:
-        if isinstance(updated_node.operator, cst.Not):
+        if isinstance(updated_node.operator, cst.Not) and self._is_made(updated_node.expression):
             truth = _truth(updated_node.expression)
             if truth is not None:
-                return literal_node(not truth).with_changes(lpar=updated_node.lpar,
-                                                            rpar=updated_node.rpar)
+                return self._mark(literal_node(not truth).with_changes(lpar=updated_node.lpar,
+                                                                       rpar=updated_node.rpar))
         return updated_node
 
     def leave_BooleanOperation(self, original_node: cst.BooleanOperation,
                                updated_node: cst.BooleanOperation) -> cst.BaseExpression:
         is_and = isinstance(updated_node.operator, cst.And)
         left, right = updated_node.left, updated_node.right
-        left_truth, right_truth = _truth(left), _truth(right)
+        left_truth = _truth(left) if self._is_made(left) else None
+        right_truth = _truth(right) if self._is_made(right) else None
         keep = {"lpar": updated_node.lpar, "rpar": updated_node.rpar}
         if left_truth is not None:
             # `True and R` is R, `False and R` is False; `False or R` is R, `True or R` True.
             result = right if left_truth == is_and else left
-            return _with_parens(result, keep)
+            return self._carry(result, _with_parens(result, keep))
         if right_truth is not None and self._in_test(original_node):
             if right_truth == is_and:
-                return _with_parens(left, keep)  # `L and True`, `L or False`: as true as L
+                # `L and True`, `L or False`: as true as L
+                return self._carry(left, _with_parens(left, keep))
             if is_pure(left):
-                return literal_node(right_truth).with_changes(**keep)
+                return self._mark(literal_node(right_truth).with_changes(**keep))
         return updated_node
+
+    def _carry(self, old: cst.BaseExpression, new: cst.BaseExpression) -> cst.BaseExpression:
+        """`new` stands for `old`: settled if `old` was."""
+        return self._mark(new) if self._is_made(old) else new
 
     def leave_IfExp(self, original_node: cst.IfExp, updated_node: cst.IfExp
                     ) -> cst.BaseExpression:
-        truth = _truth(updated_node.test)
+        truth = _truth(updated_node.test) if self._is_made(updated_node.test) else None
         if truth is None or _shapes_scope(updated_node.orelse if truth else updated_node.body):
             return updated_node
         self.removed_branches += 1
         chosen = updated_node.body if truth else updated_node.orelse
-        return _with_parens(chosen, {"lpar": updated_node.lpar, "rpar": updated_node.rpar})
+        return self._carry(chosen, _with_parens(chosen, {"lpar": updated_node.lpar,
+                                                         "rpar": updated_node.rpar}))
 
     # -- statements ------------------------------------------------------------------------
 
     def leave_If(self, original_node: cst.If, updated_node: cst.If
                  ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | \
             cst.RemovalSentinel:
-        truth, effects = _decide(updated_node.test)
+        truth, effects = self._decide(updated_node.test)
         if truth is None:
             return updated_node
         if _shapes_scope(updated_node.orelse if truth else updated_node.body):
@@ -234,10 +277,23 @@ class Settler(cst.CSTTransformer):
             self._exits.add(id(kept[-1]))
         return cst.FlattenSentinel(kept)
 
+    def _decide(self, test: cst.BaseExpression
+                ) -> tuple[bool | None, list[cst.BaseExpression]]:
+        """The truth of a settled test, if known, and what to keep for its side effects."""
+        if self._is_made(test):
+            return _truth(test), []
+        if isinstance(test, cst.BooleanOperation) and self._is_made(test.right):
+            is_and = isinstance(test.operator, cst.And)
+            right = _truth(test.right)
+            if right is not None and right != is_and:
+                # `x() and False` is false, `x() or True` true: x() still runs once.
+                return right, [] if is_pure(test.left) else [_bare(test.left)]
+        return None, []
+
     def leave_While(self, original_node: cst.While, updated_node: cst.While
                     ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | \
             cst.RemovalSentinel:
-        truth, effects = _decide(updated_node.test)
+        truth, effects = self._decide(updated_node.test)
         if truth is not False or _shapes_scope(updated_node.body):
             return updated_node  # `while True:` is a loop someone meant
         self.removed_branches += 1
@@ -266,8 +322,49 @@ class Settler(cst.CSTTransformer):
     def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
                           ) -> cst.BaseStatement | cst.RemovalSentinel:
         self._once.pop()
-        self._aliases.pop()
+        aliases = self._aliases.pop()
+        if aliases:
+            # `use_new = True` that nothing reads any more goes with the branches it decided.
+            counter = _NameUses()
+            updated_node.body.visit(counter)
+            unread = {name for name in aliases if counter.counts.get(name, 0) == 1}
+            if unread:
+                updated_node = updated_node.with_changes(
+                    body=updated_node.body.visit(_DropStores(unread, self._made)))
         return self._definition(original_node, updated_node)
+
+    def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine,
+                                  updated_node: cst.SimpleStatementLine
+                                  ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
+        # `assert True` and a bare `True` left where a settled read stood say nothing.
+        body = [small for small in updated_node.body if not self._says_nothing(small)]
+        if len(body) == len(updated_node.body):
+            return updated_node
+        if not body:
+            return cst.RemovalSentinel.REMOVE
+        return updated_node.with_changes(body=body)
+
+    def _says_nothing(self, small: cst.BaseSmallStatement) -> bool:
+        if isinstance(small, cst.Expr):
+            return self._is_made(small.value)
+        if isinstance(small, cst.Assert):
+            return self._is_made(small.test) and _truth(small.test) is True
+        return False
+
+    def leave_Try(self, original_node: cst.Try, updated_node: cst.Try
+                  ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | \
+            cst.RemovalSentinel:
+        # A `try` whose body the fix emptied: its handlers can never run.
+        if updated_node.body is original_node.body or not _empty(updated_node.body):
+            return updated_node
+        kept: list[cst.BaseStatement] = []
+        for part in (updated_node.orelse, updated_node.finalbody):
+            if part is not None and not _empty(part.body):
+                kept += list(_statements(part.body))
+        if not kept:
+            return cst.RemovalSentinel.REMOVE
+        kept[0] = _carry_comments(kept[0], updated_node)
+        return cst.FlattenSentinel(kept)
 
     def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef
                        ) -> cst.BaseStatement | cst.RemovalSentinel:
@@ -319,18 +416,49 @@ def _shapes_scope(node: cst.CSTNode | None) -> bool:
     return finder.found
 
 
-class _Assignments(cst.CSTVisitor):
-    """How often each name is bound in one function body (not in nested functions)."""
+class _Declared(cst.CSTVisitor):
+    """Names a `global` or `nonlocal` statement declares anywhere below a node."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def visit_Global(self, node: cst.Global) -> None:
+        self.names |= {item.name.value for item in node.names}
+
+    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
+        self.names |= {item.name.value for item in node.names}
+
+
+class _Assignments(_Declared):
+    """How often each name is bound in one function body (not in nested functions, whose
+    `global`/`nonlocal` declarations are still collected)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.counts: dict[str, int] = {}
+        self._depth = 0
 
-    def _bind(self, target: cst.CSTNode) -> None:
+    @property
+    def declared(self) -> set[str]:
+        return self.names
+
+    def _bind(self, target: cst.CSTNode | None) -> None:
+        if self._depth or target is None:
+            return
         if isinstance(target, cst.Name):
             self.counts[target.value] = self.counts.get(target.value, 0) + 1
+        elif isinstance(target, cst.StarredElement):
+            self._bind(target.value)
         for element in getattr(target, "elements", ()):
             self._bind(element.value)
+
+    def bind_params(self, params: cst.Parameters) -> None:
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            self._bind(param.name)
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                self._bind(star.name)
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
         self._bind(node.target)
@@ -347,11 +475,90 @@ class _Assignments(cst.CSTVisitor):
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
         self._bind(node.target)
 
+    def visit_AsName(self, node: cst.AsName) -> None:  # with … as x, except … as x, import as
+        self._bind(node.name)
+
+    def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
+        if node.asname is None:
+            self._bind(node.name if isinstance(node.name, cst.Name) else
+                       _leftmost(node.name))
+
+    def visit_Del(self, node: cst.Del) -> None:
+        self._bind(node.target)
+        self._bind(node.target)  # a deleted name is no constant
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self._bind(node.name)
+        self._depth += 1
+        return True
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._depth -= 1
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        self._bind(node.name)
+        self._depth += 1
+        return True
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._depth -= 1
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+
+class _NameUses(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.counts: dict[str, int] = {}
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.counts[node.value] = self.counts.get(node.value, 0) + 1
+
+
+class _DropStores(cst.CSTTransformer):
+    """Remove `name = <settled literal>` statements for the given names."""
+
+    def __init__(self, names: set[str], made: set[int]) -> None:
+        super().__init__()
+        self.names = names
+        self.made = made
+
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         return False
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         return False
+
+    def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine,
+                                  updated_node: cst.SimpleStatementLine
+                                  ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
+        body = [small for small in updated_node.body if not (
+            isinstance(small, cst.Assign) and len(small.targets) == 1
+            and isinstance(small.targets[0].target, cst.Name)
+            and small.targets[0].target.value in self.names and id(small.value) in self.made)]
+        if len(body) == len(updated_node.body):
+            return updated_node
+        return updated_node.with_changes(body=body) if body else cst.RemovalSentinel.REMOVE
+
+
+def _empty(block: cst.BaseSuite) -> bool:
+    """A block with nothing but `pass` (or nothing at all)."""
+    statements = block.body if isinstance(block, cst.IndentedBlock) else [block]
+    for statement in statements:
+        smalls = statement.body if isinstance(statement, (cst.SimpleStatementLine,
+                                                          cst.SimpleStatementSuite)) else None
+        if smalls is None or not all(isinstance(small, cst.Pass) for small in smalls):
+            return False
+    return True
+
+
+def _leftmost(name: cst.Attribute | cst.Name) -> cst.Name:
+    node: cst.BaseExpression = name
+    while isinstance(node, cst.Attribute):
+        node = node.value
+    assert isinstance(node, cst.Name)
+    return node
 
 
 def _compare(left: object, operator: cst.BaseCompOp, right: object) -> bool | None:
@@ -371,20 +578,6 @@ def _compare(left: object, operator: cst.BaseCompOp, right: object) -> bool | No
     except TypeError:
         return None
     return None
-
-
-def _decide(test: cst.BaseExpression) -> tuple[bool | None, list[cst.BaseExpression]]:
-    """The truth of a test, if known, and the expressions to keep for their side effects."""
-    truth = _truth(test)
-    if truth is not None:
-        return truth, []
-    if isinstance(test, cst.BooleanOperation):
-        is_and = isinstance(test.operator, cst.And)
-        right = _truth(test.right)
-        if right is not None and right != is_and:
-            # `x() and False` is false, `x() or True` true: x() still runs once.
-            return right, [] if is_pure(test.left) else [_bare(test.left)]
-    return None, []
 
 
 def _bare(node: cst.BaseExpression) -> cst.BaseExpression:
@@ -409,7 +602,7 @@ def _exits(statement: cst.BaseStatement) -> bool:
                                                                         _EXITS)
 
 
-def _carry_comments(first: cst.BaseStatement, gone: cst.If | cst.While
+def _carry_comments(first: cst.BaseStatement, gone: cst.If | cst.While | cst.Try
                     ) -> cst.BaseStatement:
     """Keep the comments above the `if` and on its header line with what replaces it."""
     lines = list(gone.leading_lines)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from flaglint.deadcode import replaceable
+from flaglint.deadcode import read_edits, replaceable
 from flaglint.findings import Finding, Fix, Severity
 from flaglint.registry import Status
 from flaglint.rules import Rule, format_value
@@ -63,11 +63,15 @@ class SettledFlag(Rule):
                 continue
             value = format_value(decl.value)
             for read in project.graph.reads_of(key):
+                if read.overridden:
+                    continue  # a test sets the flag here: the read yields what it sets
                 through = f" through `{read.via.rsplit('.', 1)[-1]}`" if read.via else ""
                 settled = project.dead.settled.get((read.path, read.call))
                 fix = None
                 if settled is not None and replaceable(read, settled, project.dead):
-                    fix = Fix(True, f"Replace the read with `{value}`")
+                    edits = read_edits(project.dead, [(read.path, read.call)])
+                    fix = Fix(True, f"Replace the read with `{value}`", edits,
+                              project.in_tests(edits))
                 yield self.finding(key, read.path, read.span,
                                    f"Flag `{key}` is rolled out with value `{value}`; this "
                                    f"read{through} always yields it, so the code still branches "

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from flaglint.deadcode import DeadKind
+from flaglint.deadcode import DeadKind, read_edits
 from flaglint.findings import Finding, Fix, Severity
 from flaglint.rules import Rule
 
@@ -81,7 +81,8 @@ class DeadBranch(Rule):
         for region in project.dead.regions:
             settled = region.settled
             fix = None
-            if region.kind in _FIX:
-                fix = Fix(settled.safe, _FIX[region.kind])
+            if region.kind in _FIX and region.removable:
+                edits = read_edits(project.dead, region.reads)
+                fix = Fix(region.safe, _FIX[region.kind], edits, project.in_tests(edits))
             yield self.finding(settled.key, region.path, region.span,
                                f"Flag `{settled.key}` {settled.why}; {_WHAT[region.kind]}", fix)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from flaglint.deadcode import symbol_edits
 from flaglint.findings import Finding, Fix, Severity
 from flaglint.rules import Rule
 
@@ -58,8 +59,11 @@ class DeadSymbol(Rule):
             settled = symbol.settled
             name = symbol.qualname.rsplit(".", 1)[-1]
             kind = "Class" if symbol.kind == "class" else "Function"
+            fix = None
+            if symbol.removable:
+                edits = symbol_edits(project.dead, symbol)
+                fix = Fix(symbol.safe, f"Delete `{name}`", edits, project.in_tests(edits))
             yield self.finding(
                 settled.key, symbol.path, symbol.span,
                 f"{kind} `{name}` is called only from code that can never run (flag "
-                f"`{settled.key}` {settled.why}); delete it",
-                Fix(settled.safe, f"Delete `{name}`"))
+                f"`{settled.key}` {settled.why}); delete it", fix)
