@@ -294,9 +294,9 @@ def _clean(args: argparse.Namespace) -> int:
                      f"tests left alone, or its value or arguments cannot be replaced); "
                      f"change it by hand.")
     if report.left and report.registry_path is None and args.key in _declared(config):
-        verb = "is" if len(report.left) == 1 else "are"
+        be = "is" if len(report.left) == 1 else "are"
         lines.append(f"[flags.{args.key}] kept: {_plural(len(report.left), 'read')} of it "
-                     f"{verb} left.")
+                     f"{be} left.")
     for where in report.defined_in_code:
         lines.append(f"{where}: `{args.key}` is defined here in code; remove the definition "
                      f"by hand.")

@@ -3,6 +3,7 @@ apply the rules, honour suppressions."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
@@ -262,6 +263,12 @@ def _apply_suppressions(project: Project, findings: list[Finding]
         else:
             suppressed.append(finding)
             used.add((finding.path, hit.line))
+    # A fix that would also change what a suppression keeps is no fix any more.
+    blocked = {(e.path, e.position) for f in suppressed if f.fix is not None
+               for e in f.fix.edits}
+    if blocked:
+        kept = [dataclasses.replace(f, fix=None) if f.fix is not None and any(
+            (e.path, e.position) in blocked for e in f.fix.edits) else f for f in kept]
     unused = []
     tables = [(f.path, f.suppressions) for f in project.files]
     tables += list(project.registry.suppressions.items())

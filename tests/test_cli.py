@@ -57,6 +57,7 @@ def test_text_output_is_one_line_a_finding_then_a_summary(tmp_path, capsys):
         "app/main.py:5:4: FL101 [typo] Flag `typo` is declared in no registry or definition; "
         "nobody owns it and it never expires",
         "Found 3 findings (3 warnings) in 2 files, 3 flags.",
+        "[*] 2 fixable with `flaglint check --fix`.",
     ]
 
 
@@ -65,13 +66,17 @@ def test_json_output_follows_the_design(tmp_path, capsys):
     assert code == 1
     document = json.loads(out)
     assert document["version"] == 1
-    assert document["summary"] == {"files": 2, "flags": 3, "findings": 3}
+    assert document["summary"] == {"files": 2, "flags": 3, "findings": 3, "fixed": 0,
+                                   "fixable": {"safe": 2, "unsafe": 0, "tests": 0}}
     assert document["findings"][1] == {
         "code": "FL202", "rule": "settled-flag", "severity": "warning", "flag": "settled",
         "path": "app/main.py", "line": 3, "column": 4, "end_line": 3, "end_column": 32,
         "message": "Flag `settled` is rolled out with value `false`; this read always yields "
                    "it, so the code still branches on a constant",
-        "fix": {"safe": True, "description": "Replace the read with `false`"},
+        "fix": {"safe": True, "description": "Replace the read with `false`",
+                "applicability": "safe",
+                "edits": [{"kind": "settle-read", "path": "app/main.py", "line": 3, "column": 4,
+                           "value": False}]},
     }
 
 
@@ -105,8 +110,9 @@ def test_inline_suppressions_and_statistics(tmp_path, capsys):
                                                         "ignore[FL104, FL301]")
     code, out, _ = check(tmp_path, capsys, "--statistics", files=files)
     assert code == 1
+    # The FL202 fix would delete the branch whose FL301 is suppressed: it is no fix here.
     assert out.splitlines() == [
-        "1  FL202 [*]  settled-flag",
+        "1  FL202  settled-flag",
         "app/main.py:1: unused suppression `# flaglint: ignore[FL101]`",
         "Found 1 finding (1 warning) in 2 files, 3 flags.",
     ]
@@ -219,5 +225,5 @@ def test_named_paths_are_checked_with_the_whole_project_in_view(tmp_path, capsys
     code = main(["check", str(tmp_path / "app" / "other.py"), "--no-cache"])
     lines = capsys.readouterr().out.splitlines()
     assert code == 1
-    assert [line.split(" ")[0] + " " + line.split(" ")[1] for line in lines[:-1]] == [
+    assert [line.split(" ")[0] + " " + line.split(" ")[1] for line in lines if ": FL" in line] == [
         "app/other.py:1:1: FL202", "app/other.py:2:1: FL101"]

@@ -412,6 +412,7 @@ def test_fix_reports_fixed_and_remaining(tmp_path, capsys):
         "app.py:2:1: FL301 [old] Flag `old` is retired, so reading it yields `false`; this "
         "`if` body can never run",
         "Found 3 findings (2 fixed, 1 remaining) in 1 file, 5 flags.",
+        "No fixes available with `flaglint check --fix` alone (1 with `--fix --unsafe-fixes`).",
     ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flaglint.findings import Finding
+from flaglint.findings import Finding, Fix
 from flaglint.suppressions import Suppression
 
 
@@ -15,3 +15,23 @@ class Report:
     flags: int
     unused_suppressions: tuple[tuple[str, Suppression], ...] = ()
     fixed: int | None = None  # with --fix: how many findings the fixes removed
+
+    @property
+    def fixable(self) -> dict[str, int]:
+        """Remaining findings by the option that would fix them: `--fix` alone ("safe"),
+        `--unsafe-fixes` ("unsafe"), `--fix-tests` ("tests")."""
+        counts = {"safe": 0, "unsafe": 0, "tests": 0}
+        for finding in self.findings:
+            kind = fix_kind(finding.fix)
+            if kind is not None:
+                counts[kind] += 1
+        return counts
+
+
+def fix_kind(fix: Fix | None) -> str | None:
+    """Which option applies this fix: "safe" (`--fix`), "unsafe", "tests"; None: no fix."""
+    if fix is None or not fix.edits:
+        return None
+    if not fix.safe:
+        return "unsafe"
+    return "tests" if fix.in_tests else "safe"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from flaglint.findings import Finding
-from flaglint.reporters import Report
+from flaglint.findings import EditKind, Finding
+from flaglint.reporters import Report, fix_kind
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
@@ -21,8 +21,13 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "end_line": finding.span.end_line,
         "end_column": finding.span.end_column,
         "message": finding.message,
-        "fix": None if finding.fix is None else {"safe": finding.fix.safe,
-                                                 "description": finding.fix.description},
+        "fix": None if finding.fix is None else {
+            "safe": finding.fix.safe, "description": finding.fix.description,
+            "applicability": fix_kind(finding.fix),
+            "edits": [{"kind": e.kind.value, "path": e.path, "line": e.line,
+                       "column": e.column, **({"value": e.value}
+                                              if e.kind is EditKind.SETTLE_READ else {})}
+                      for e in finding.fix.edits]},
     }
 
 
@@ -31,7 +36,8 @@ def document(report: Report) -> dict[str, Any]:
         "version": 1,
         "findings": [finding_dict(f) for f in report.findings],
         "summary": {"files": report.files, "flags": report.flags,
-                    "findings": len(report.findings)},
+                    "findings": len(report.findings), "fixed": report.fixed or 0,
+                    "fixable": report.fixable},
     }
 
 

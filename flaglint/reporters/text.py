@@ -6,7 +6,7 @@ from collections import Counter
 from typing import TextIO
 
 from flaglint.findings import Finding, Severity
-from flaglint.reporters import Report
+from flaglint.reporters import Report, fix_kind
 
 _BOLD, _RED, _YELLOW, _CYAN, _DIM, _RESET = ("\033[1m", "\033[31m", "\033[33m", "\033[36m",
                                              "\033[2m", "\033[0m")
@@ -21,7 +21,7 @@ def finding_line(finding: Finding, color: bool = False) -> str:
     where = _paint(f"{finding.path}:{finding.span.line}:{finding.span.column}:", _BOLD, color)
     code = _paint(finding.code, _BOLD + _COLORS[finding.severity], color)
     flag = f" [{finding.flag}]" if finding.flag else ""
-    fix = _paint(" [*]", _DIM, color) if finding.fix is not None and finding.fix.safe else ""
+    fix = _paint(" [*]", _DIM, color) if fix_kind(finding.fix) == "safe" else ""
     return f"{where} {code}{fix}{flag} {finding.message}"
 
 
@@ -45,7 +45,7 @@ def summary(report: Report) -> str:
 def write(report: Report, stream: TextIO, color: bool = False, statistics: bool = False) -> None:
     if statistics:
         counts = Counter((f.code, f.rule) for f in report.findings)
-        fixable = Counter(f.code for f in report.findings if f.fix is not None and f.fix.safe)
+        fixable = Counter(f.code for f in report.findings if fix_kind(f.fix) == "safe")
         width = max((len(str(n)) for n in counts.values()), default=1)
         for (code, rule), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
             mark = " [*]" if fixable[code] else ""
@@ -58,3 +58,22 @@ def write(report: Report, stream: TextIO, color: bool = False, statistics: bool 
         for finding in report.findings:
             stream.write(finding_line(finding, color) + "\n")
     stream.write(summary(report) + "\n")
+    hint = fix_hint(report)
+    if hint:
+        stream.write(hint + "\n")
+
+
+def fix_hint(report: Report) -> str:
+    """What `[*]` means, and how many more fixes other options would apply (as ruff says)."""
+    counts = report.fixable
+    again = "more " if counts["safe"] else ""
+    more = []
+    if counts["unsafe"]:
+        more.append(f"{counts['unsafe']} {again}with `--fix --unsafe-fixes`")
+    if counts["tests"]:
+        more.append(f"{counts['tests']} {again}in test code with `--fix --fix-tests`")
+    if not counts["safe"] and not more:
+        return ""
+    text = f"[*] {counts['safe']} fixable with `flaglint check --fix`" if counts["safe"] \
+        else "No fixes available with `flaglint check --fix` alone"
+    return text + (f" ({'; '.join(more)})" if more else "") + "."
