@@ -29,6 +29,7 @@ class Span:
 class EditKind(enum.Enum):
     SETTLE_READ = "settle-read"  # replace the flag read starting here by `value`
     DELETE_SYMBOL = "delete-symbol"  # delete the def/class whose name line and column these are
+    DROP_IMPORT = "drop-import"  # remove the import (and `__all__` entry) of the name `value`
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ T = TypeVar("T")
 class FilePlan:
     reads: dict[Position, object] = field(default_factory=dict)
     definitions: set[Position] = field(default_factory=set)
+    imports: set[str] = field(default_factory=set)  # names whose imports and exports go
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +84,8 @@ def plan(fixes: Iterable[tuple[T, Fix]], blocked: Iterable[Fix], scope: FixScope
             target = plans.setdefault(edit.path, FilePlan())
             if edit.kind is EditKind.SETTLE_READ:
                 target.reads[edit.position] = edit.value
+            elif edit.kind is EditKind.DROP_IMPORT:
+                target.imports.add(str(edit.value))
             else:
                 target.definitions.add(edit.position)
     return plans, chosen
@@ -105,9 +108,10 @@ def fix_source(path: str, text: str, target: FilePlan) -> FixResult:
     changed = MetadataWrapper(module).visit(settler)
     # Imports whose last use the fix removed go too, unless a string still names them
     # (`__all__`, a re-export): those are uses no parser sees.
-    lost = _names(module) - _names(changed) - _strings(changed)
+    # Imports whose last use the fix removed go too, unless `__all__` exports them.
+    lost = (_names(module) - _names(changed) - _exported(changed)) | target.imports
     if lost:
-        changed = changed.visit(_PruneImports(set(lost)))
+        changed = changed.visit(_PruneImports(set(lost), target.imports))
     if changed.body and module.body and changed.body[0] is not module.body[0]:
         changed = _trim_top(changed)
     after = changed.code
@@ -233,18 +237,37 @@ def _names(module: cst.Module) -> set[str]:
     return set(counter.names)
 
 
-class _StringCollector(cst.CSTVisitor):
+class _ExportCollector(cst.CSTVisitor):
+    """The strings of `__all__ = [...]` (and `+=`): names a module exports."""
+
     def __init__(self) -> None:
         self.values: set[str] = set()
+        self._inside = 0
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self._inside += _is_all(t.target for t in node.targets)
+
+    def leave_Assign(self, original_node: cst.Assign) -> None:
+        self._inside -= _is_all(t.target for t in original_node.targets)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._inside += _is_all([node.target])
+
+    def leave_AugAssign(self, original_node: cst.AugAssign) -> None:
+        self._inside -= _is_all([original_node.target])
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         value = node.evaluated_value
-        if isinstance(value, str):
+        if self._inside and isinstance(value, str):
             self.values.add(value)
 
 
-def _strings(module: cst.Module) -> set[str]:
-    collector = _StringCollector()
+def _is_all(targets: Iterable[cst.BaseExpression]) -> int:
+    return int(any(isinstance(t, cst.Name) and t.value == "__all__" for t in targets))
+
+
+def _exported(module: cst.Module) -> set[str]:
+    collector = _ExportCollector()
     module.visit(collector)
     return collector.values
 
@@ -255,9 +278,10 @@ _Carrier = TypeVar("_Carrier", cst.SimpleStatementLine, cst.BaseCompoundStatemen
 class _PruneImports(cst.CSTTransformer):
     """Drop imports whose names the fix removed the last use of (and no others)."""
 
-    def __init__(self, lost: set[str]) -> None:
+    def __init__(self, lost: set[str], unexport: set[str] = frozenset()) -> None:
         super().__init__()
         self.lost = lost
+        self.unexport = unexport  # names whose `__all__` entries go too
         # The blank lines of a removed import line go to the next statement of its block.
         self._carry: list[cst.EmptyLine] = []
         self._carry_depth = -1
@@ -330,3 +354,10 @@ class _PruneImports(cst.CSTTransformer):
         if not kept:
             return cst.RemovalSentinel.REMOVE
         return updated_node.with_changes(names=kept)
+
+    def leave_Element(self, original_node: cst.Element, updated_node: cst.Element
+                      ) -> cst.Element | cst.RemovalSentinel:
+        value = updated_node.value
+        if isinstance(value, cst.SimpleString) and value.evaluated_value in self.unexport:
+            return cst.RemovalSentinel.REMOVE
+        return updated_node

@@ -287,25 +287,27 @@ def _read_fixes(project: Project, key: str) -> list[tuple[object, Fix]]:
 
 def _unused_wrappers(project: Project, wrappers: set[str], overlay: dict[str, bytes]
                      ) -> list[tuple[object, Fix]]:
-    """Delete the wrappers of the cleaned flag once nothing names them any more."""
+    """Delete the wrappers of the cleaned flag once nothing calls or names them any more,
+    with the imports and `__all__` entries that only re-export them."""
     fixes = []
+    via = {r.via for r in project.linked.reads}
+    called = {c.callee for c in project.linked.calls}
     for qualname in sorted(wrappers):
         name = qualname.rsplit(".", 1)[-1]
         found = next(((d, f.path) for f in project.files for d in f.definitions
                       if d.qualname == qualname), None)
-        if found is None:
+        if found is None or qualname in via or qualname in called:
+            continue
+        importers = [f.path for f in project.files
+                     if any(local == name and target.rsplit(".", 1)[-1] == name
+                            for local, target in f.imports)]
+        if any(name in f.value_names or any(c.name == name for c in f.calls)
+               or (name in f.strings and f.path not in importers) for f in project.files):
             continue
         definition, path = found
-        word = re.compile(rf"\b{re.escape(name)}\b".encode())
-        mentions = 0
-        for source in project.files:
-            data = overlay[source.path] if source.path in overlay else \
-                (project.config.root / source.path).read_bytes()
-            mentions += len(word.findall(data))
-        if mentions == 1:  # only its own `def`
-            edit = Edit(EditKind.DELETE_SYMBOL, path, definition.span.line,
-                        definition.span.column)
-            fixes.append((definition, Fix(True, f"Delete `{name}`", (edit,),
-                                          project.in_tests((edit,)))))
+        edits = [Edit(EditKind.DELETE_SYMBOL, path, definition.span.line,
+                      definition.span.column)]
+        edits += [Edit(EditKind.DROP_IMPORT, rel, 1, 1, name) for rel in importers]
+        fixes.append((definition, Fix(True, f"Delete `{name}`", tuple(edits),
+                                      project.in_tests(edits))))
     return fixes
-
