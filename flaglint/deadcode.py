@@ -62,6 +62,12 @@ class DeadRegion:
     reads: tuple[ReadId, ...] = ()  # every settled read that decided it
     safe: bool = True  # every deciding read is pinned
     removable: bool = True  # the fix can settle every deciding read and delete the region
+    live: Span | None = None  # the test on a dead `if`/`elif` line: it still runs
+
+    def covers(self, span: Span) -> bool:
+        """Is code at `span` dead (inside the region, not in the test that still runs)?"""
+        return contains(self.span, span) and not (self.live is not None
+                                                  and contains(self.live, span))
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,32 +229,34 @@ def dead_regions(facts: FileFacts, settled: Mapping[ReadId, Settled],
         decided = settled[reads[0]]
         safe = all(settled[read].safe for read in reads)
         settles = all(fixable(read) for read in reads)
-        spans = [(span, DeadKind.OPERAND) for span in evaluator.dead_operands]
+        spans = [(span, DeadKind.OPERAND, None) for span in evaluator.dead_operands]
         spans += _dead_parts(guard, truth)
-        for span, kind in spans:
+        for span, kind, live in spans:
             shaped = any(scope == guard.scope and contains(span, where)
                          for scope, where in facts.shapers)
             regions.append(DeadRegion(facts.path, span, kind, decided, reads, safe,
-                                      settles and not shaped and kind is not DeadKind.VIEW))
+                                      settles and not shaped and kind is not DeadKind.VIEW,
+                                      live))
     return _outermost(regions)
 
 
-def _dead_parts(guard: Guard, truth: Truth) -> list[tuple[Span, DeadKind]]:
+def _dead_parts(guard: Guard, truth: Truth) -> list[tuple[Span, DeadKind, Span | None]]:
     if truth is None:
         return []
-    parts = []
+    parts: list[tuple[Span, DeadKind, Span | None]] = []
     if guard.kind in (GuardKind.IF, GuardKind.IFEXP):
         if truth and guard.orelse is not None:
             kind = DeadKind.ELIF if guard.orelse_is_elif else DeadKind.ELSE
-            parts.append((guard.orelse, kind))
+            parts.append((guard.orelse, kind, None))
         if truth and guard.rest is not None:
-            parts.append((guard.rest, DeadKind.AFTER_EXIT))
+            parts.append((guard.rest, DeadKind.AFTER_EXIT, None))
         if not truth:
             kind = DeadKind.OPERAND if guard.kind is GuardKind.IFEXP else \
                 DeadKind.ELIF if guard.is_elif else DeadKind.IF_BODY
-            parts.append((guard.body, kind))
+            live = guard.test.span if guard.kind is GuardKind.IF else None
+            parts.append((guard.body, kind, live))
     elif guard.kind is GuardKind.DECORATOR and not truth:
-        parts.append((guard.body, DeadKind.VIEW))
+        parts.append((guard.body, DeadKind.VIEW, None))
     return parts
 
 
@@ -270,7 +278,7 @@ def _outermost(regions: list[DeadRegion]) -> list[DeadRegion]:
 # Decorators that only wrap or describe a function; any other decorator may register it
 # somewhere (a route, a task, a signal receiver, a CLI command, a fixture) and so keeps it
 # reachable however few calls it has.
-_PLAIN_DECORATORS = frozenset({
+PLAIN_DECORATORS = frozenset({
     "staticmethod", "classmethod", "property", "setter", "getter", "deleter", "wraps",
     "lru_cache", "cache", "cached_property", "abstractmethod", "overload", "override", "final",
     "contextmanager", "asynccontextmanager", "dataclass", "total_ordering",
@@ -311,11 +319,11 @@ def dead_symbols(facts: list[FileFacts], graph: FlagGraph,
         alive_names |= {s.rsplit(".", 1)[-1] for s in f.strings}
         dead_here = by_path.get(f.path, [])
         for raw in f.calls:
-            if not raw.resolved and not any(contains(r.span, raw.span) for r in dead_here):
+            if not raw.resolved and not any(r.covers(raw.span) for r in dead_here):
                 alive_names.add(raw.name)
 
     def registered(definition: Definition, path: str) -> bool:
-        return any(d.rsplit(".", 1)[-1] not in _PLAIN_DECORATORS and (path, d) not in gates
+        return any(d.rsplit(".", 1)[-1] not in PLAIN_DECORATORS and (path, d) not in gates
                    for d in definition.decorators)
 
     candidates = {q for q in uses if q in definitions
@@ -324,7 +332,7 @@ def dead_symbols(facts: list[FileFacts], graph: FlagGraph,
 
     def dead_use(call: ResolvedCall, dead: dict[str, _Why]) -> _Why | None:
         for region in by_path.get(call.path, ()):
-            if contains(region.span, call.span):
+            if region.covers(call.span):
                 return _Why(region.settled, frozenset(region.reads), region.safe,
                             region.removable)
         for qualname, why in dead.items():

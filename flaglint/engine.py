@@ -76,6 +76,18 @@ class Project:
     def facts_of(self, path: str) -> FileFacts | None:
         return self._by_path.get(path)
 
+    def imports_with_effects(self, path: str) -> set[str]:
+        """The names this file imports from project modules whose import does something (a
+        call at module or class level, a decorator that may register): an import a fix
+        must keep even when the fix removed its last use."""
+        if self._effects is None:
+            self._effects = {f.module for f in self.files if _has_import_effects(f)}
+        facts = self.facts_of(path)
+        if facts is None:
+            return set()
+        return {local for local, target in facts.imports
+                if target in self._effects or target.rpartition(".")[0] in self._effects}
+
     def in_tests(self, edits: Iterable[Edit]) -> bool:
         """Do any of these edits change test code (the `tests` globs)?"""
         return any(self._tests.match(edit.path) for edit in edits)
@@ -83,6 +95,7 @@ class Project:
     def __post_init__(self) -> None:
         self._by_path = {f.path: f for f in self.files}
         self._tests = GlobSet(self.config.tests)
+        self._effects: set[str] | None = None
         self._line_times: dict[str, dict[int, githistory.LineOrigin]] = {}
         self._blame: githistory.BlameCache | None = None
 
@@ -107,6 +120,16 @@ class Project:
     def in_range(self, commit: githistory.Commit) -> bool:
         """Does a history event count in this run? (with --diff: only within REF..HEAD)"""
         return self.diff is None or commit.sha in self.diff.commits
+
+
+def _has_import_effects(facts: FileFacts) -> bool:
+    from flaglint.deadcode import PLAIN_DECORATORS
+
+    top = {facts.module} | {d.qualname for d in facts.definitions if d.kind == "class"
+                            and d.qualname.count(".") == facts.module.count(".") + 1}
+    return any(call.scope in top for call in facts.calls) or any(
+        name.rsplit(".", 1)[-1] not in PLAIN_DECORATORS
+        for d in facts.definitions for name in d.decorators)
 
 
 def analyze(config: Config, paths: list[Path] | None, options: Options,

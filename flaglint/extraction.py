@@ -32,6 +32,7 @@ class Options:
     jobs: int = 0  # 0: one per core
     use_cache: bool = True
     overlay: Mapping[str, bytes] | None = None  # root-relative path -> contents to use instead
+    parse: frozenset[str] = frozenset()  # modules to parse in full, mentions or not
 
 
 def _extract_one(item: tuple[bytes, str, str, bool, bool]) -> FileFacts:
@@ -89,7 +90,7 @@ class Extraction:
             self.keys[source.rel] = digest(data, source.module, source.is_package)
         names = reader_names(self.config)
         wanted = {prefix for spec in self.config.definitions if spec.class_
-                  for prefix in _prefixes(spec.class_)}
+                  for prefix in _prefixes(spec.class_)} | set(self.options.parse)
         first = _Needles(names)
         self._extract(self._choose(first, wanted), all_files=True)
         for rel, facts in self.facts.items():

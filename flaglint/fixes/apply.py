@@ -30,6 +30,7 @@ class FilePlan:
     reads: dict[Position, object] = field(default_factory=dict)
     definitions: set[Position] = field(default_factory=set)
     imports: set[str] = field(default_factory=set)  # names whose imports and exports go
+    keep_imports: set[str] = field(default_factory=set)  # imports whose module does something
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +110,8 @@ def fix_source(path: str, text: str, target: FilePlan) -> FixResult:
     # Imports whose last use the fix removed go too, unless a string still names them
     # (`__all__`, a re-export): those are uses no parser sees.
     # Imports whose last use the fix removed go too, unless `__all__` exports them.
-    lost = (_names(module) - _names(changed) - _exported(changed)) | target.imports
+    lost = (_names(module) - _names(changed) - _exported(changed) - target.keep_imports) | \
+        target.imports
     if lost:
         changed = changed.visit(_PruneImports(set(lost), target.imports))
     if changed.body and module.body and changed.body[0] is not module.body[0]:

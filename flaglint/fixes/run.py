@@ -75,9 +75,10 @@ class FixReport:
         write_files(root, {r.path: self.overlay[r.path] for r in self.changed})
 
 
-def _round(root: Path, fixes: Sequence[tuple[T, Fix]], blocked: list[Fix], scope: FixScope,
-           report: FixReport) -> list[T]:
+def _round(project: Project, fixes: Sequence[tuple[T, Fix]], blocked: list[Fix],
+           scope: FixScope, report: FixReport) -> list[T]:
     """Apply one round of fixes to the overlay; return the findings whose fixes went in."""
+    root = project.config.root
     refused: set[str] = set()
     while True:
         allowed = [(owner, fix) for owner, fix in fixes
@@ -85,6 +86,8 @@ def _round(root: Path, fixes: Sequence[tuple[T, Fix]], blocked: list[Fix], scope
         plans, chosen = plan(allowed, blocked, scope, root)
         if not plans:
             return []
+        for rel, file_plan in plans.items():
+            file_plan.keep_imports = project.imports_with_effects(rel)
         results = transform(root, plans, report.overlay)
         newly = {r.path for r, _ in results if r.refused is not None}
         for result, _ in results:
@@ -132,7 +135,7 @@ def fix_project(config: Config, options: Options, rules: list[Rule], scope: FixS
             break
         fixes = [(f, f.fix) for f in outcome.findings if f.fix is not None]
         blocked = [f.fix for f in outcome.suppressed if f.fix is not None]
-        chosen = _round(config.root, fixes, blocked, scope, report)
+        chosen = _round(project, fixes, blocked, scope, report)
         if not chosen:
             break
     report.tests = {r.path for r in report.changed if tests(r.path)}
@@ -240,8 +243,10 @@ def clean_flag(config: Config, options: Options, key: str, text: str, scope: Fix
     value = flag_value(probe, key, text)
     pinned = {key: value}
     report = FixReport()
-    options = dataclasses.replace(options, overlay=report.overlay)
     wrappers = {q for q, w in probe.linked.wrappers.items() if w.key == key}
+    # A wrapper's module keeps being parsed once its read is gone, to tell when it is unused.
+    homes = frozenset(q.rsplit(".", i)[0] for q in wrappers for i in range(1, q.count(".") + 1))
+    options = dataclasses.replace(options, overlay=report.overlay, parse=homes)
     for _ in range(_MAX_ROUNDS):
         project = analyze(config, None, options, pinned)
         outcome = run(project, rules)
@@ -250,7 +255,7 @@ def clean_flag(config: Config, options: Options, key: str, text: str, scope: Fix
         fixes += _read_fixes(project, key)
         fixes += _unused_wrappers(project, wrappers, report.overlay)
         blocked = [f.fix for f in outcome.suppressed if f.fix is not None]
-        if not _round(config.root, fixes, blocked, scope, report):
+        if not _round(project, fixes, blocked, scope, report):
             break
     project = analyze(config, None, options, pinned)
     report.tests = {r.path for r in report.changed if tests(r.path)}

@@ -70,6 +70,7 @@ class Settler(cst.CSTTransformer):
         # id() of the literals settled reads became, and of what simplifying them made; the
         # nodes are kept alive so that no id is reused.
         self._made: set[int] = set()
+        self._known: dict[int, bool] = {}  # id() of `x() and False`-like tests: their truth
         self._kept: list[cst.CSTNode] = []
         # Per function (and the module): names bound exactly once, by a statement that always
         # runs, and those whose value is now a settled literal (`use_new = True`).
@@ -219,24 +220,45 @@ class Settler(cst.CSTTransformer):
                                updated_node: cst.BooleanOperation) -> cst.BaseExpression:
         is_and = isinstance(updated_node.operator, cst.And)
         left, right = updated_node.left, updated_node.right
-        left_truth = _truth(left) if self._is_made(left) else None
-        right_truth = _truth(right) if self._is_made(right) else None
+        left_truth, right_truth = self._truth_of(left), self._truth_of(right)
         keep = {"lpar": updated_node.lpar, "rpar": updated_node.rpar}
         if left_truth is not None:
-            # `True and R` is R, `False and R` is False; `False or R` is R, `True or R` True.
-            result = right if left_truth == is_and else left
-            return self._carry(result, _with_parens(result, keep))
-        if right_truth is not None and self._in_test(original_node):
-            if right_truth == is_and:
-                # `L and True`, `L or False`: as true as L
+            if left_truth != is_and:
+                # `False and R`, `True or R`: R never runs, the value is the left one.
                 return self._carry(left, _with_parens(left, keep))
-            if is_pure(left):
+            if self._is_made(left):
+                return self._carry(right, _with_parens(right, keep))  # `True and R` is R
+            # The left part runs for its effects and lets the right decide.
+            return self._know(updated_node, right_truth) if right_truth is not None \
+                else updated_node
+        if right_truth is not None:
+            if right_truth == is_and:
+                if self._in_test(original_node):
+                    # `L and True`, `L or False`: as true as L
+                    return self._carry(left, _with_parens(left, keep))
+                return updated_node
+            if is_pure(left) and self._in_test(original_node):
                 return self._mark(literal_node(right_truth).with_changes(**keep))
+            return self._know(updated_node, right_truth)  # `x() and False` is false
         return updated_node
+
+    def _truth_of(self, node: cst.BaseExpression) -> bool | None:
+        """The truth of an expression a settled read decides, whatever its other effects."""
+        if self._is_made(node):
+            return _truth(node)
+        return self._known.get(id(node))
+
+    def _know(self, node: cst.BaseExpression, truth: bool) -> cst.BaseExpression:
+        self._known[id(node)] = truth
+        self._kept.append(node)
+        return node
 
     def _carry(self, old: cst.BaseExpression, new: cst.BaseExpression) -> cst.BaseExpression:
         """`new` stands for `old`: settled if `old` was."""
-        return self._mark(new) if self._is_made(old) else new
+        if self._is_made(old):
+            return self._mark(new)
+        truth = self._known.get(id(old))
+        return self._know(new, truth) if truth is not None else new
 
     def leave_IfExp(self, original_node: cst.IfExp, updated_node: cst.IfExp
                     ) -> cst.BaseExpression:
@@ -280,15 +302,20 @@ class Settler(cst.CSTTransformer):
     def _decide(self, test: cst.BaseExpression
                 ) -> tuple[bool | None, list[cst.BaseExpression]]:
         """The truth of a settled test, if known, and what to keep for its side effects."""
-        if self._is_made(test):
-            return _truth(test), []
-        if isinstance(test, cst.BooleanOperation) and self._is_made(test.right):
-            is_and = isinstance(test.operator, cst.And)
-            right = _truth(test.right)
-            if right is not None and right != is_and:
-                # `x() and False` is false, `x() or True` true: x() still runs once.
-                return right, [] if is_pure(test.left) else [_bare(test.left)]
-        return None, []
+        truth = self._truth_of(test)
+        return (None, []) if truth is None else (truth, self._effects(test))
+
+    def _effects(self, node: cst.BaseExpression) -> list[cst.BaseExpression]:
+        """What of a decided expression must still run, in order."""
+        if self._is_made(node) or is_pure(node):
+            return []
+        if isinstance(node, cst.BooleanOperation) and id(node) in self._known:
+            left, right = node.left, node.right
+            if self._truth_of(left) is not None:  # it runs, then the right part runs
+                return self._effects(left) + self._effects(right)
+            if self._is_made(right) or is_pure(right):  # `x() and False`: x() runs once
+                return [] if is_pure(left) else [_bare(left)]
+        return [_bare(node)]
 
     def leave_While(self, original_node: cst.While, updated_node: cst.While
                     ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | \
