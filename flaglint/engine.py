@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -68,6 +68,7 @@ class Project:
     removed: dict[str, githistory.KeyEvent] = field(default_factory=dict)  # key -> its removal
     diff: DiffScope | None = None  # a `--diff` run's changed lines and commit range
     use_cache: bool = True
+    overlay: Mapping[str, bytes] | None = None  # files being fixed, held in memory
 
     @property
     def has_declarations(self) -> bool:
@@ -87,6 +88,16 @@ class Project:
             return set()
         return {local for local, target in facts.imports
                 if target in self._effects or target.rpartition(".")[0] in self._effects}
+
+    def source_of(self, path: str) -> bytes:
+        """A file's bytes as this analysis read them (the fixed ones, while fixing)."""
+        overlay = self.overlay or {}
+        if path in overlay:
+            return overlay[path]
+        try:
+            return (self.config.root / path).read_bytes()
+        except OSError:
+            return b""
 
     def in_tests(self, edits: Iterable[Edit]) -> bool:
         """Do any of these edits change test code (the `tests` globs)?"""
@@ -158,7 +169,7 @@ def analyze(config: Config, paths: list[Path] | None, options: Options,
     records = _records(config, registry, linked, found)
     return Project(config, facts, registry, graph, linked, records, options.today, dead,
                    pinned=pinned, history=found, history_note=history_note, removed=removed,
-                   use_cache=options.use_cache)
+                   use_cache=options.use_cache, overlay=options.overlay)
 
 
 def _graph(registry: Registry, facts: list[FileFacts], linked: Linked) -> FlagGraph:

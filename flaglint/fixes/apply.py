@@ -42,6 +42,7 @@ class FixResult:
     replaced: int = 0
     removed_branches: int = 0
     removed_definitions: int = 0
+    removed_names: frozenset[str] = frozenset()
 
     @property
     def changed(self) -> bool:
@@ -126,7 +127,7 @@ def fix_source(path: str, text: str, target: FilePlan) -> FixResult:
             return FixResult(path, text, text, refused=f"the fixed file would not parse "
                                                        f"({error.msg}, line {error.lineno})")
     return FixResult(path, text, after, None, settler.replaced, settler.removed_branches,
-                     settler.removed_definitions)
+                     settler.removed_definitions, frozenset(settler.removed_names))
 
 
 def transform(root: Path, plans: Mapping[str, FilePlan], overlay: Mapping[str, bytes]

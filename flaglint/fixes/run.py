@@ -93,6 +93,11 @@ def _round(project: Project, fixes: Sequence[tuple[T, Fix]], blocked: list[Fix],
         for result, _ in results:
             if result.refused is not None:
                 report.record(result)
+        # A definition is deleted only when nothing in the project names it any more: the
+        # last guard against deleting code that still runs.
+        named = _still_named(project, {r.path: d for r, d in results},
+                             {n for r, _ in results for n in r.removed_names})
+        newly |= {r.path for r, _ in results if r.removed_names & named}
         if newly:
             refused |= newly  # and every fix that edits a refused file waits with it
             continue
@@ -101,6 +106,19 @@ def _round(project: Project, fixes: Sequence[tuple[T, Fix]], blocked: list[Fix],
                 report.record(result)
                 report.overlay[result.path] = data
         return chosen if any(r.changed for r, _ in results) else []
+
+
+def _still_named(project: Project, fixed: dict[str, bytes], names: set[str]) -> set[str]:
+    """Which of these names some file of the project still mentions, once fixed."""
+    if not names:
+        return set()
+    word = re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in sorted(names)) +
+                      rb")\b")
+    found: set[str] = set()
+    for facts in project.files:
+        data = fixed[facts.path] if facts.path in fixed else project.source_of(facts.path)
+        found |= {m.decode() for m in word.findall(data)}
+    return found
 
 
 def _gone(chosen: Iterable[Finding], after: Iterable[Finding]) -> int:

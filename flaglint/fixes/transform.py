@@ -66,6 +66,7 @@ class Settler(cst.CSTTransformer):
         self.replaced = 0
         self.removed_branches = 0
         self.removed_definitions = 0
+        self.removed_names: set[str] = set()
         self._exits: set[int] = set()  # id() of exits a collapsed `if` brought into a block
         # id() of the literals settled reads became, and of what simplifying them made; the
         # nodes are kept alive so that no id is reused.
@@ -214,6 +215,10 @@ class Settler(cst.CSTTransformer):
             if truth is not None:
                 return self._mark(literal_node(not truth).with_changes(lpar=updated_node.lpar,
                                                                        rpar=updated_node.rpar))
+        if isinstance(updated_node.operator, cst.Not):
+            known = self._known.get(id(updated_node.expression))
+            if known is not None:  # `not (x() and False)` is true, and x() still runs
+                return self._know(updated_node, not known)
         return updated_node
 
     def leave_BooleanOperation(self, original_node: cst.BooleanOperation,
@@ -233,11 +238,11 @@ class Settler(cst.CSTTransformer):
                 else updated_node
         if right_truth is not None:
             if right_truth == is_and:
-                if self._in_test(original_node):
+                if self._in_test(original_node) and self._is_made(right):
                     # `L and True`, `L or False`: as true as L
                     return self._carry(left, _with_parens(left, keep))
                 return updated_node
-            if is_pure(left) and self._in_test(original_node):
+            if is_pure(left) and self._is_made(right) and self._in_test(original_node):
                 return self._mark(literal_node(right_truth).with_changes(**keep))
             return self._know(updated_node, right_truth)  # `x() and False` is false
         return updated_node
@@ -297,6 +302,7 @@ class Settler(cst.CSTTransformer):
         kept[0] = _carry_comments(kept[0], updated_node)
         if _exits(kept[-1]):
             self._exits.add(id(kept[-1]))
+            self._kept.append(kept[-1])
         return cst.FlattenSentinel(kept)
 
     def _decide(self, test: cst.BaseExpression
@@ -309,6 +315,8 @@ class Settler(cst.CSTTransformer):
         """What of a decided expression must still run, in order."""
         if self._is_made(node) or is_pure(node):
             return []
+        if isinstance(node, cst.UnaryOperation) and id(node) in self._known:
+            return self._effects(node.expression)
         if isinstance(node, cst.BooleanOperation) and id(node) in self._known:
             left, right = node.left, node.right
             if self._truth_of(left) is not None:  # it runs, then the right part runs
@@ -404,6 +412,7 @@ class Settler(cst.CSTTransformer):
         column = self.get_metadata(PositionProvider, original).start.column + 1
         if (line, column) in self.dead_definitions:
             self.removed_definitions += 1
+            self.removed_names.add(original.name.value)
             return cst.RemovalSentinel.REMOVE
         return updated
 
