@@ -30,7 +30,7 @@ from flaglint.cli import main
 
 from .programs import FLAGS_TOML, PYPROJECT, RUNNER, RUNTIME, Program
 
-BATCHES = int(os.environ.get("FLAGLINT_DIFF_BATCHES", "24"))
+BATCHES = int(os.environ.get("FLAGLINT_DIFF_BATCHES", "4"))
 PER_BATCH = 100
 SEED = int(os.environ.get("FLAGLINT_DIFF_SEED", "0"))
 

@@ -95,9 +95,9 @@ def _round(project: Project, fixes: Sequence[tuple[T, Fix]], blocked: list[Fix],
                 report.record(result)
         # A definition is deleted only when nothing in the project names it any more: the
         # last guard against deleting code that still runs.
-        named = _still_named(project, {r.path: d for r, d in results},
-                             {n for r, _ in results for n in r.removed_names})
-        newly |= {r.path for r, _ in results if r.removed_names & named}
+        fixed = {r.path: d for r, d in results}
+        newly |= {r.path for r, _ in results
+                  if r.removed_names and _still_named(project, fixed, r.path, r.removed_names)}
         if newly:
             refused |= newly  # and every fix that edits a refused file waits with it
             continue
@@ -108,17 +108,23 @@ def _round(project: Project, fixes: Sequence[tuple[T, Fix]], blocked: list[Fix],
         return chosen if any(r.changed for r, _ in results) else []
 
 
-def _still_named(project: Project, fixed: dict[str, bytes], names: set[str]) -> set[str]:
-    """Which of these names some file of the project still mentions, once fixed."""
-    if not names:
-        return set()
+def _still_named(project: Project, fixed: dict[str, bytes], path: str,
+                 names: set[str]) -> bool:
+    """Does any file that can reach the definitions deleted from `path` (that file, and the
+    files importing its module) still name one of them, once fixed?"""
+    facts = project.facts_of(path)
+    module = facts.module if facts is not None else ""
     word = re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in sorted(names)) +
                       rb")\b")
-    found: set[str] = set()
-    for facts in project.files:
-        data = fixed[facts.path] if facts.path in fixed else project.source_of(facts.path)
-        found |= {m.decode() for m in word.findall(data)}
-    return found
+    for other in project.files:
+        if other.path != path and not any(
+                target == module or target.startswith(module + ".")
+                for _, target in other.imports):
+            continue
+        data = fixed[other.path] if other.path in fixed else project.source_of(other.path)
+        if word.search(data):
+            return True
+    return False
 
 
 def _gone(chosen: Iterable[Finding], after: Iterable[Finding]) -> int:

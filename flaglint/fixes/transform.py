@@ -569,10 +569,12 @@ class _DropStores(cst.CSTTransformer):
     def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine,
                                   updated_node: cst.SimpleStatementLine
                                   ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
-        body = [small for small in updated_node.body if not (
-            isinstance(small, cst.Assign) and len(small.targets) == 1
-            and isinstance(small.targets[0].target, cst.Name)
-            and small.targets[0].target.value in self.names and id(small.value) in self.made)]
+        # The original nodes are the ones marked as settled (a visit copies them).
+        body = [small for small, before in zip(updated_node.body, original_node.body,
+                                               strict=True) if not (
+            isinstance(before, cst.Assign) and len(before.targets) == 1
+            and isinstance(before.targets[0].target, cst.Name)
+            and before.targets[0].target.value in self.names and id(before.value) in self.made)]
         if len(body) == len(updated_node.body):
             return updated_node
         return updated_node.with_changes(body=body) if body else cst.RemovalSentinel.REMOVE

@@ -1,0 +1,307 @@
+"""Fixes never break working code, never edit outside what was asked, and say what they did.
+
+One test per way fixes broke code before (the "fixes you can trust" issue), each with the
+exact source after the fix, and the regression cases the differential test found.
+"""
+
+from __future__ import annotations
+
+import os
+
+from flaglint.cli import main
+
+from .conftest import commit_all, git, write_tree
+from .test_fix_differential import differences
+
+PYPROJECT = '[tool.flaglint]\npresets = ["unleash", "django-waffle"]\n'
+FLAGS = """
+[flags.on]
+status = "rolled-out"
+value = true
+
+[flags.old]
+status = "retired"
+retired = 2003-06-01
+
+[flags.new_ui]
+status = "rolled-out"
+value = true
+"""
+
+
+def project(tmp_path, files):
+    return write_tree(tmp_path, {"pyproject.toml": PYPROJECT, "flags.toml": FLAGS, **files})
+
+
+def fix(tmp_path, capsys, *args):
+    code = main(["check", str(tmp_path), "--no-cache", "--select", "FL2,FL3", "--fix", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_a_safe_fix_keeps_a_helper_that_an_unsafe_dead_branch_still_calls(tmp_path, capsys):
+    project(tmp_path, {"app.py": """
+        def helper():
+            return 1
+
+
+        def f():
+            if client.is_enabled("on"):
+                return 0
+            else:
+                return helper()
+
+
+        def g():
+            if client.is_enabled("old"):
+                return helper()
+            return 2
+        """})
+    fix(tmp_path, capsys)
+    assert (tmp_path / "app.py").read_text() == (
+        "def helper():\n    return 1\n\n\ndef f():\n    return 0\n\n\n"
+        "def g():\n    if client.is_enabled(\"old\"):\n        return helper()\n    return 2\n")
+    fix(tmp_path, capsys, "--unsafe-fixes")  # now both reasons are fixed: it goes
+    assert (tmp_path / "app.py").read_text() == (
+        "def f():\n    return 0\n\n\ndef g():\n    return 2\n")
+
+
+def test_a_registered_handler_is_never_dead(tmp_path, capsys):
+    project(tmp_path, {"app.py": """
+        @app.route("/old-home")
+        def old_home():
+            return "old"
+
+
+        @functools.lru_cache
+        def cached():
+            return "c"
+
+
+        def home():
+            if client.is_enabled("on"):
+                return "new"
+            return old_home() + cached()
+        """})
+    code = main(["check", str(tmp_path), "--no-cache", "--select", "FL302"])
+    out = capsys.readouterr().out
+    assert code == 1 and out.splitlines()[0] == (
+        "app.py:7:1: FL302 [*] [on] Function `cached` is called only from code that can never "
+        "run (flag `on` is rolled out with value `true`); delete it")
+    fix(tmp_path, capsys)
+    assert (tmp_path / "app.py").read_text() == (
+        '@app.route("/old-home")\ndef old_home():\n    return "old"\n\n\n'
+        'def home():\n    return "new"\n')
+
+
+def test_overrides_in_tests_are_writes_and_tests_are_left_alone(tmp_path, capsys):
+    test_file = """
+        from waffle import flag_is_active
+        from waffle.testutils import override_flag
+
+
+        def test_new(request):
+            with override_flag("new_ui", active=False):
+                assert not flag_is_active(request, "new_ui")
+
+
+        @override_flag("undeclared_in_registry", active=True)
+        def test_other(request):
+            assert flag_is_active(request, "undeclared_in_registry")
+
+
+        def test_plain(request):
+            if flag_is_active(request, "new_ui"):
+                return
+            raise AssertionError
+        """
+    project(tmp_path, {"tests/test_ui.py": test_file})
+    before = (tmp_path / "tests/test_ui.py").read_text()
+    code = main(["check", str(tmp_path), "--no-cache", "--select", "FL1,FL2,FL3"])
+    out = capsys.readouterr().out
+    # The override sets a flag: no FL101 for its key, no FL202 on the read it encloses.
+    assert [line.split(" ")[:2] for line in out.splitlines() if line.startswith("tests/")] == [
+        ["tests/test_ui.py:12:12:", "FL101"], ["tests/test_ui.py:16:8:", "FL202"],
+        ["tests/test_ui.py:18:5:", "FL301"]]
+    assert out.splitlines()[-1] == ("No fixes available with `flaglint check --fix` alone "
+                                    "(2 in test code with `--fix --fix-tests`).")
+    fix(tmp_path, capsys)
+    assert (tmp_path / "tests/test_ui.py").read_text() == before
+    fix(tmp_path, capsys, "--fix-tests")
+    assert (tmp_path / "tests/test_ui.py").read_text() == before.replace(
+        '    if flag_is_active(request, "new_ui"):\n        return\n    raise AssertionError\n',
+        "    return\n")
+
+
+def test_fix_honours_suppressions_and_writes_only_inside_the_root(tmp_path, capsys):
+    outside = tmp_path / "outside"
+    write_tree(outside, {"x.py": 'if client.is_enabled("on"):\n    a()\nelse:\n    b()\n'})
+    root = project(tmp_path / "p", {
+        "app.py": 'if client.is_enabled("on"):\n    a()\nelse:  # flaglint: ignore[FL301]\n'
+                  '    b()\n'})
+    os.symlink(outside / "x.py", root / "linked.py")
+    code, out, _ = fix(root, capsys)
+    assert (root / "app.py").read_text().startswith('if client.is_enabled("on"):\n')
+    # The FL202 fix would delete the suppressed branch: it is no fix here.
+    assert "app.py:1:4: FL202 [on]" in out
+    assert (outside / "x.py").read_text() == 'if client.is_enabled("on"):\n    a()\nelse:\n    b()\n'
+
+
+def test_fix_with_diff_edits_only_the_changed_lines(tmp_path, capsys):
+    body = 'if client.is_enabled("on"):\n    a()\nelse:\n    b()\n'
+    root = project(tmp_path, {"old.py": body, "new.py": "x = 1\n"})
+    git(root, "init", "-q")
+    commit_all(root, "start", "2026-01-01")
+    (root / "new.py").write_text(body)
+    fix(root, capsys, "--diff", "HEAD")
+    assert (root / "old.py").read_text() == body
+    assert (root / "new.py").read_text() == "a()\n"
+
+
+def test_a_file_that_cannot_be_written_is_named_and_nothing_else_is_lost(tmp_path, capsys,
+                                                                         monkeypatch):
+    from flaglint.fixes import apply as apply_module
+
+    body = 'if client.is_enabled("on"):\n    a()\nelse:\n    b()\n'
+    root = project(tmp_path, {"a.py": body, "b.py": body})
+    real = apply_module._write_atomic
+
+    def failing(target, data):
+        if target.name == "b.py":
+            raise PermissionError(13, "Permission denied")
+        real(target, data)
+
+    monkeypatch.setattr(apply_module, "_write_atomic", failing)
+    code, out, err = fix(root, capsys)
+    assert code == 2
+    assert err.endswith("flaglint: error: cannot write the fixes: b.py (Permission denied)\n"
+                        "changed: a.py\nnot changed: b.py\n")
+    assert (root / "a.py").read_text() == "a()\n" and (root / "b.py").read_text() == body
+
+
+def test_writes_keep_the_file_mode(tmp_path, capsys):
+    root = project(tmp_path, {"tool.py": 'if client.is_enabled("on"):\n    a()\n'})
+    (root / "tool.py").chmod(0o750)
+    fix(root, capsys)
+    assert (root / "tool.py").read_text() == "a()\n"
+    assert (root / "tool.py").stat().st_mode & 0o777 == 0o750
+
+
+def test_fix_keeps_literals_it_did_not_settle_and_drops_dead_stores(tmp_path, capsys):
+    project(tmp_path, {"app.py": """
+        DEBUG = False
+
+
+        def f(record=True):
+            if record_as_success():
+                record = True
+            if record:
+                log()
+            if DEBUG:
+                trace()
+            use_new = client.is_enabled("on")
+            if use_new:
+                return 1
+            return 2
+        """})
+    fix(tmp_path, capsys)
+    assert (tmp_path / "app.py").read_text() == (
+        "DEBUG = False\n\n\ndef f(record=True):\n    if record_as_success():\n"
+        "        record = True\n    if record:\n        log()\n    if DEBUG:\n        trace()\n"
+        "    return 1\n")
+
+
+def test_fix_counts_fixed_remaining_and_fixable_in_json(tmp_path, capsys):
+    import json
+
+    project(tmp_path, {"app.py": 'if client.is_enabled("on"):\n    a()\n'
+                                 'if client.is_enabled("old"):\n    b()\n'})
+    code, out, _ = fix(tmp_path, capsys, "--format", "json")
+    summary = json.loads(out)["summary"]
+    assert code == 1
+    assert summary == {"files": 1, "flags": 3, "findings": 1, "fixed": 1,
+                       "fixable": {"safe": 0, "unsafe": 1, "tests": 0}}
+
+
+def test_clean_with_a_path_keeps_what_other_packages_use(tmp_path, capsys):
+    project(tmp_path, {
+        "a/__init__.py": "", "b/__init__.py": "", "c/__init__.py": "",
+        "a/mod.py": "from b.helpers import legacy\n\n\ndef f():\n"
+                    "    if client.is_enabled(\"new_ui\"):\n        return 1\n    return legacy()\n",
+        "b/helpers.py": "def legacy():\n    return 2\n",
+        "c/use.py": "from b.helpers import legacy\n\nlegacy()\nclient.is_enabled(\"new_ui\")\n",
+    })
+    code = main(["clean", "new_ui", "--value", "true", str(tmp_path / "a")])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert (tmp_path / "a/mod.py").read_text() == "def f():\n    return 1\n"
+    assert (tmp_path / "b/helpers.py").read_text() == "def legacy():\n    return 2\n"
+    assert "[flags.new_ui]" in (tmp_path / "flags.toml").read_text()
+    assert out.splitlines()[-1] == "[flags.new_ui] kept: 1 read of it is left."
+
+
+def test_clean_checks_the_value_against_the_flag(tmp_path, capsys):
+    project(tmp_path, {"app.py": 'if client.is_enabled("new_ui"):\n    a()\n'})
+    assert main(["clean", "new_ui", "--value", "disabled", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == ("flaglint: error: --value disabled: flag `new_ui` is a "
+                                       "boolean flag; use true or false\n")
+    assert main(["clean", "new_ui", "--value", "off", str(tmp_path)]) == 0
+    assert (tmp_path / "app.py").read_text() == ""
+
+
+# Programs the differential test found broken, kept as named cases.
+REGRESSIONS = {
+    # `L or (x() and False)` in a test: the right part runs, so it is no `or False`.
+    "side-effect-in-a-decided-operand": """
+def main():
+    if rt.client.is_enabled("off") or (T(True) and rt.ld.variation("color", None, "red") == "red"):
+        T("body")
+    return T("end")
+""",
+    # A call in the test of a dead `if` still runs: the helper it calls is not dead.
+    "call-in-the-test-of-a-dead-if": """
+def helper():
+    return T(False)
+
+
+def main():
+    if helper() and rt.client.is_enabled("off"):
+        T("never")
+    return T("end")
+""",
+    # `not (x() and False)` decides the `if`, and x() still runs.
+    "not-over-a-decided-test": """
+def gone():
+    return T("gone")
+
+
+def main():
+    if not (T(True) and rt.client.is_enabled("off")):
+        T("kept")
+    else:
+        gone()
+    return T("end")
+""",
+    # Removing the last use of a module must not skip its import when importing it registers.
+    "import-with-effects": """
+import p_help as help
+
+
+def main():
+    if rt.client.is_enabled("off"):
+        help.helper0()
+    return T("end")
+""",
+}
+
+
+def test_regressions_found_by_the_differential_test(tmp_path):
+    header = "import rt\nfrom rt import T\n"
+    helper = "import rt\nfrom rt import T\n\n\n@rt.register\ndef helper0():\n    return 0\n"
+    for unsafe in (False, True):
+        programs = {name.replace("-", "_"): {
+            f"{name.replace('-', '_')}_main.py": header + text.replace(
+                "p_help", f"{name.replace('-', '_')}_help"),
+            f"{name.replace('-', '_')}_help.py": helper} for name, text in REGRESSIONS.items()}
+        problems = differences(tmp_path / str(unsafe), programs, unsafe)
+        assert not problems, "\n".join(problems)
