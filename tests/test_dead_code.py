@@ -238,7 +238,6 @@ CASES = {
         [("FL301", 5, 5, 6, f"Flag `on` {ON}; this `else` branch can never run")],
         """
         def f():
-            use_new = True
             new()
         """),
     "reassigned alias is not a constant": (
