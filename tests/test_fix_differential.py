@@ -6,17 +6,21 @@ requires of every program: the fixed files parse, a second fix changes nothing, 
 the fixed code reads is still defined, and running `main()` gives the same trace, result
 and exception as the original run with the flags at their settled values.
 
-Batches and seeds are fixed, so CI runs the same programs every time; set
-FLAGLINT_DIFF_BATCHES (and FLAGLINT_DIFF_SEED) to run more. A failure prints the program.
+Batches and seeds are fixed, so CI runs the same programs every time (20 batches of 100,
+run on every core); set FLAGLINT_DIFF_BATCHES (and FLAGLINT_DIFF_SEED) to run more or
+others. A failure prints the program; every one found so far is a named case in
+test_fix_trust.py.
 """
 
 from __future__ import annotations
 
 import ast
 import builtins
+import concurrent.futures
 import contextlib
 import io
 import json
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -30,9 +34,10 @@ from flaglint.cli import main
 
 from .programs import FLAGS_TOML, PYPROJECT, RUNNER, RUNTIME, Program
 
-BATCHES = int(os.environ.get("FLAGLINT_DIFF_BATCHES", "4"))
+BATCHES = int(os.environ.get("FLAGLINT_DIFF_BATCHES", "20"))
 PER_BATCH = 100
 SEED = int(os.environ.get("FLAGLINT_DIFF_SEED", "0"))
+WORKERS = max(1, min(os.cpu_count() or 1, 4))
 
 
 def write_project(root: Path, programs: dict[str, dict[str, str]]) -> None:
@@ -47,7 +52,7 @@ def write_project(root: Path, programs: dict[str, dict[str, str]]) -> None:
 
 
 def fix(root: Path, unsafe: bool) -> None:
-    args = ["check", str(root), "--fix", "--no-cache", "--select", "FL2,FL3", "--exit-zero",
+    args = ["check", str(root), "--fix", "--select", "FL2,FL3", "--exit-zero", "--jobs", "1",
             "--today", "2026-11-30"]
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         assert main([*args, *(["--unsafe-fixes"] if unsafe else [])]) == 0
@@ -123,12 +128,22 @@ def differences(tmp_path: Path, programs: dict[str, dict[str, str]], unsafe: boo
     return problems
 
 
-@pytest.mark.parametrize("batch", range(BATCHES))
-def test_generated_programs_behave_the_same_after_the_fix(tmp_path, batch):
+def run_batch(tmp_path: Path, batch: int) -> list[str]:
+    os.environ["FLAGLINT_CACHE_DIR"] = str(tmp_path / "cache")
     programs = {}
     for index in range(PER_BATCH):
         program = Program(SEED * 1_000_003 + batch * PER_BATCH + index, index)
         programs[program.name] = program.files
-    problems = differences(tmp_path, programs, unsafe=batch % 2 == 1)
-    assert not problems, f"{len(problems)} of {PER_BATCH} programs:\n\n" + "\n".join(
-        problems[:3])
+    return differences(tmp_path / "project", programs, unsafe=batch % 2 == 1)
+
+
+# Each test runs one batch per core at once (forked workers: the batches share nothing).
+@pytest.mark.parametrize("group", range(-(-BATCHES // WORKERS)))
+def test_generated_programs_behave_the_same_after_the_fix(tmp_path, group):
+    batches = range(group * WORKERS, min(BATCHES, (group + 1) * WORKERS))
+    context = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(len(batches), mp_context=context) as pool:
+        found = list(pool.map(run_batch, [tmp_path / f"batch{b}" for b in batches], batches))
+    problems = [problem for batch in found for problem in batch]
+    assert not problems, f"{len(problems)} of {PER_BATCH * len(batches)} programs:\n\n" + \
+        "\n".join(problems[:3])

@@ -107,7 +107,7 @@ def fix_source(path: str, text: str, target: FilePlan) -> FixResult:
     except cst.ParserSyntaxError as error:
         return FixResult(path, text, text, refused=f"cannot parse: {error.message}")
     settler = Settler(target.reads, target.definitions)
-    changed = MetadataWrapper(module).visit(settler)
+    changed = MetadataWrapper(module, unsafe_skip_copy=True).visit(settler)
     # Imports whose last use the fix removed go too, unless a string still names them
     # (`__all__`, a re-export): those are uses no parser sees.
     # Imports whose last use the fix removed go too, unless `__all__` exports them.

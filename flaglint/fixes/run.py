@@ -22,6 +22,7 @@ from flaglint.deadcode import read_edits, replaceable
 from flaglint.engine import Options, Outcome, Project, analyze, run
 from flaglint.findings import Edit, EditKind, Finding, Fix
 from flaglint.fixes.apply import (
+    FilePlan,
     FixResult,
     FixScope,
     WriteError,
@@ -80,6 +81,7 @@ def _round(project: Project, fixes: Sequence[tuple[T, Fix]], blocked: list[Fix],
     """Apply one round of fixes to the overlay; return the findings whose fixes went in."""
     root = project.config.root
     refused: set[str] = set()
+    done: dict[str, tuple[FilePlan, tuple[FixResult, bytes]]] = {}  # a plan tried before
     while True:
         allowed = [(owner, fix) for owner, fix in fixes
                    if not any(e.path in refused for e in fix.edits)]
@@ -88,7 +90,11 @@ def _round(project: Project, fixes: Sequence[tuple[T, Fix]], blocked: list[Fix],
             return []
         for rel, file_plan in plans.items():
             file_plan.keep_imports = project.imports_with_effects(rel)
-        results = transform(root, plans, report.overlay)
+        todo = {rel: p for rel, p in plans.items() if rel not in done or done[rel][0] != p}
+        for (result, data), (rel, file_plan) in zip(transform(root, todo, report.overlay),
+                                                    sorted(todo.items()), strict=True):
+            done[rel] = (file_plan, (result, data))
+        results = [done[rel][1] for rel in sorted(plans)]
         newly = {r.path for r, _ in results if r.refused is not None}
         for result, _ in results:
             if result.refused is not None:

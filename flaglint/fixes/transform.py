@@ -16,7 +16,7 @@ import ast
 from collections.abc import Mapping, Sequence
 
 import libcst as cst
-from libcst.metadata import ParentNodeProvider, PositionProvider
+from libcst.metadata import PositionProvider
 
 from flaglint.facts.conditions import is_pure
 
@@ -57,7 +57,7 @@ def _truth(node: cst.BaseExpression) -> bool | None:
 
 
 class Settler(cst.CSTTransformer):
-    METADATA_DEPENDENCIES = (PositionProvider, ParentNodeProvider)
+    METADATA_DEPENDENCIES = (PositionProvider,)
 
     def __init__(self, reads: Mapping[Position, object], dead_definitions: set[Position]) -> None:
         super().__init__()
@@ -74,10 +74,24 @@ class Settler(cst.CSTTransformer):
         self._known: dict[int, bool] = {}  # id() of `x() and False`-like tests: their truth
         self._kept: list[cst.CSTNode] = []
         # Per function (and the module): names bound exactly once, by a statement that always
-        # runs, and those whose value is now a settled literal (`use_new = True`).
-        self._once: list[set[str]] = []
+        # runs (counted only when a settled value is assigned: most scopes never need it), and
+        # those whose value is now a settled literal (`use_new = True`).
+        self._scopes: list[cst.Module | cst.FunctionDef] = []
+        self._once: dict[int, set[str]] = {}
         self._aliases: list[dict[str, object]] = []
-        self._module_globals: set[str] = set()
+        self._module_globals: set[str] | None = None
+        self._ancestors: list[cst.CSTNode] = []  # the original nodes being visited, outermost first
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self._ancestors.append(node)
+        return super().on_visit(node)
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode
+                 ) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
+        try:
+            return super().on_leave(original_node, updated_node)
+        finally:
+            self._ancestors.pop()
 
     def _mark(self, node: cst.BaseExpression) -> cst.BaseExpression:
         self._made.add(id(node))
@@ -88,34 +102,46 @@ class Settler(cst.CSTTransformer):
         return id(node) in self._made
 
     def visit_Module(self, node: cst.Module) -> None:
-        declared = _Declared()
-        node.visit(declared)
-        self._module_globals = declared.names
         self._enter(node)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._enter(node)
 
     def _enter(self, node: cst.Module | cst.FunctionDef) -> None:
-        counter = _Assignments()
-        if isinstance(node, cst.FunctionDef):
-            counter.bind_params(node.params)
-            node.body.visit(counter)
-            poisoned = counter.declared
-        else:
-            for statement in node.body:
-                statement.visit(counter)
-            poisoned = self._module_globals
-        self._once.append({n for n, count in counter.counts.items()
-                           if count == 1 and n not in poisoned})
+        self._scopes.append(node)
         self._aliases.append({})
+
+    def _leave(self) -> dict[str, object]:
+        self._once.pop(id(self._scopes.pop()), None)
+        return self._aliases.pop()
+
+    def _bound_once(self) -> set[str]:
+        """The names the current scope binds exactly once (never `global`/`nonlocal`)."""
+        node = self._scopes[-1]
+        if id(node) not in self._once:
+            counter = _Assignments()
+            if isinstance(node, cst.FunctionDef):
+                counter.bind_params(node.params)
+                node.body.visit(counter)
+                poisoned = counter.declared
+            else:
+                for statement in node.body:
+                    statement.visit(counter)
+                if self._module_globals is None:
+                    declared = _Declared()
+                    node.visit(declared)
+                    self._module_globals = declared.names
+                poisoned = self._module_globals
+            self._once[id(node)] = {n for n, count in counter.counts.items()
+                                    if count == 1 and n not in poisoned}
+        return self._once[id(node)]
 
     def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
         if len(updated_node.targets) == 1 and isinstance(updated_node.targets[0].target,
                                                          cst.Name) \
                 and self._is_made(updated_node.value) and self._always_runs(original_node):
             name = updated_node.targets[0].target.value
-            if self._once and name in self._once[-1]:
+            if self._scopes and name in self._bound_once():
                 self._aliases[-1][name] = literal_value(updated_node.value)
         return updated_node
 
@@ -142,7 +168,12 @@ class Settler(cst.CSTTransformer):
         return start.line, start.column + 1
 
     def _parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        return self.get_metadata(ParentNodeProvider, node, None)
+        """The parent of a node being visited or one of its ancestors (an original node).
+        Cheaper than libcst's parent metadata, which costs a whole extra pass."""
+        for i in range(len(self._ancestors) - 1, 0, -1):
+            if self._ancestors[i] is node:
+                return self._ancestors[i - 1]
+        return None
 
     def _in_test(self, node: cst.CSTNode) -> bool:
         """Is only the truth of this expression used (an if/while/ifexp test, `not`)?"""
@@ -356,8 +387,7 @@ class Settler(cst.CSTTransformer):
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
                           ) -> cst.BaseStatement | cst.RemovalSentinel:
-        self._once.pop()
-        aliases = self._aliases.pop()
+        aliases = self._leave()
         if aliases:
             # `use_new = True` that nothing reads any more goes with the branches it decided.
             counter = _NameUses()
