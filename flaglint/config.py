@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,10 +60,16 @@ class Config:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     overloaded: int = 3  # FL403: how many top-level packages make a flag overloaded
+    # The Python the project is written for (`target-version`, else `requires-python`): the
+    # grammar FL001 names. None: not said.
+    target_version: tuple[int, int] | None = None
+    target_origin: str = ""
 
 
 _KEYS = ("registry", "src", "exclude", "presets", "tests", "lifetimes", "readers",
-         "definitions", "environments", "require", "select", "ignore", "overloaded")
+         "definitions", "environments", "require", "select", "ignore", "overloaded",
+         "target-version")
+NEWEST_PYTHON = (3, 14)  # the newest grammar libcst (>= 1.8.3) reads
 
 
 def find_config(start: Path) -> Path | None:
@@ -85,8 +93,8 @@ def find_config(start: Path) -> Path | None:
 def load_config(path: Path | None, start: Path) -> Config:
     """Read the configuration at `path` (None: defaults, rooted at `start`)."""
     if path is None:
-        root = start if start.is_dir() else start.parent
-        return Config(root=root.resolve())
+        root = (start if start.is_dir() else start.parent).resolve()
+        return _with_requires_python(Config(root=root), None)
     path = path.resolve()
     try:
         data, lines, _ = tomlsource.load(path)
@@ -100,7 +108,36 @@ def load_config(path: Path | None, start: Path) -> Config:
     else:
         prefix = ()  # flaglint.toml holds the settings at the top level, like ruff.toml
         table = data
-    return _parse(table, _Where(path, lines, prefix), path.parent)
+    config = _parse(table, _Where(path, lines, prefix), path.parent)
+    return _with_requires_python(config, data if path.name == "pyproject.toml" else None)
+
+
+def _with_requires_python(config: Config, pyproject: dict[str, Any] | None) -> Config:
+    """The target version from `requires-python` (the pyproject.toml beside the config, as
+    ruff reads it) when `target-version` does not say it."""
+    if config.target_version is not None:
+        return config
+    if pyproject is None:
+        try:
+            pyproject, _, _ = tomlsource.load(config.root / "pyproject.toml")
+        except (tomlsource.TomlError, OSError):
+            return config
+    project = pyproject.get("project")
+    spec = project.get("requires-python") if isinstance(project, dict) else None
+    version = lowest_python(spec) if isinstance(spec, str) else None
+    if version is None:
+        return config
+    return dataclasses.replace(config, target_version=version, target_origin="requires-python")
+
+
+def lowest_python(spec: str) -> tuple[int, int] | None:
+    """The lowest Python 3 a `requires-python` specifier allows (">=3.10,<4" -> (3, 10))."""
+    lowest = None
+    for clause in spec.split(","):
+        match = re.fullmatch(r"\s*(>=|~=|==|>)\s*3\.(\d+)(?:\.[\d*]+)*\s*", clause)
+        if match:  # `>3.9` still allows 3.9.1: the grammar is 3.9's
+            lowest = max(lowest or (3, 0), (3, int(match.group(2))))
+    return lowest
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +202,9 @@ def _parse(table: dict[str, Any], where: _Where, root: Path) -> Config:
             raise where.error(("overloaded",), "`overloaded` must be a whole number of "
                                                "packages, 2 or more")
         kwargs["overloaded"] = value
+    if "target-version" in table:
+        kwargs["target_version"] = _target_version(table["target-version"], where)
+        kwargs["target_origin"] = "target-version"
     if "environments" in table:
         environments = table["environments"]
         if not isinstance(environments, dict) or not all(
@@ -173,6 +213,15 @@ def _parse(table: dict[str, Any], where: _Where, root: Path) -> Config:
                                                  "\"path or glob\"")
         kwargs["environments"] = dict(environments)
     return Config(**kwargs)
+
+
+def _target_version(value: Any, where: _Where) -> tuple[int, int]:
+    match = re.fullmatch(r"py3(\d+)", value) if isinstance(value, str) else None
+    newest = f"py3{NEWEST_PYTHON[1]}"
+    if match is None or not 0 <= int(match.group(1)) <= NEWEST_PYTHON[1]:
+        raise where.error(("target-version",), f"`target-version` must name a Python 3 "
+                                               f"version like \"py312\" (py30 to {newest})")
+    return 3, int(match.group(1))
 
 
 def _strings(value: Any, where: _Where, key: str) -> tuple[str, ...]:

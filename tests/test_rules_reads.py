@@ -152,8 +152,8 @@ def test_parse_and_decode_errors_are_findings_and_the_run_goes_on(tmp_path, lint
         "fine.py": 'client.is_enabled("nope")\n',
     }, select=("FL001", "FL101"))
     assert found == [
-        ("FL001", "broken.py", 1, 7, "Cannot parse: invalid syntax; its flag reads are not "
-                                     "checked"),
+        ("FL001", "broken.py", 1, 7, "Cannot parse as Python 3 (any version up to 3.14): "
+                                     "invalid syntax; its flag reads are not checked"),
         ("FL101", "fine.py", 1, 1, "Flag `nope` is declared in no registry or definition; "
                                    "nobody owns it and it never expires"),
         ("FL001", "latin.py", 1, 6, "Cannot decode: byte 0xe9 is not valid utf-8 (declare the "

@@ -106,13 +106,30 @@ def extract_light(data: bytes, path: str, module: str, is_package: bool) -> File
     try:
         compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as python:
+        # The running Python may be older than the project's: a file is broken only when
+        # libcst, which reads every grammar up to the newest, cannot parse it either.
         problem = ParseError(f"cannot parse: {python.msg}", python.lineno or 1, python.offset or 1)
+        if not python.msg.startswith(_CPYTHON_LIMITS) and _libcst_parses(text):
+            problem = None
     except (ValueError, RecursionError, MemoryError) as other:
         problem = ParseError(f"cannot parse: {type(other).__name__}", 1, 1)
     modules = {a or b for a, b in _IMPORT_LINE.findall(text)}
     return FileFacts(path, module, is_package, count_lines(text),
                      suppressions=Suppressions.scan(text), error=problem, complete=False,
                      modules=tuple(sorted(modules)))
+
+
+# Limits of CPython's parser, not of a grammar: no Python version accepts such a file.
+_CPYTHON_LIMITS = ("too many nested parentheses", "too many statically nested blocks",
+                   "too many levels of indentation")
+
+
+def _libcst_parses(text: str) -> bool:
+    try:
+        cst.parse_module(text)
+    except (cst.ParserSyntaxError, RecursionError, MemoryError, ValueError):
+        return False
+    return True
 
 
 def _decode_error(data: bytes, error: Exception) -> ParseError:
@@ -142,7 +159,7 @@ def _syntax_error(text: str, path: str, error: cst.ParserSyntaxError) -> ParseEr
     except (ValueError, RecursionError, MemoryError):
         pass
     reason = error.message.strip().splitlines()[0] if error.message else "syntax error"
-    return ParseError(f"cannot parse: valid Python that libcst cannot read ({reason})",
+    return ParseError(f"cannot analyse: valid Python that libcst cannot read ({reason})",
                       error.raw_line, error.raw_column + 1)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from flaglint.config import NEWEST_PYTHON, Config
 from flaglint.findings import Finding, Severity, Span
 from flaglint.rules import Rule
 
@@ -44,10 +45,23 @@ class ParseErrorRule(Rule):
     severity = Severity.ERROR
 
     def check(self, project: Project) -> Iterator[Finding]:
+        grammar = _grammar(project.config)
         for facts in project.files:
             if facts.error is not None:
                 error = facts.error
                 span = Span(error.line, error.column, error.line, error.column)
-                message = error.message[:1].upper() + error.message[1:]
+                message = error.message
+                if message.startswith("cannot parse: "):
+                    message = f"cannot parse as {grammar}: {message.removeprefix('cannot parse: ')}"
+                message = message[:1].upper() + message[1:]
                 yield self.finding(None, facts.path, span,
                                    f"{message}; its flag reads are not checked")
+
+
+def _grammar(config: Config) -> str:
+    """Which grammar rejected the file: the project's Python when it is said, else any
+    Python 3 that flaglint reads (libcst accepts every grammar up to the newest)."""
+    if config.target_version is None:
+        return f"Python 3 (any version up to {NEWEST_PYTHON[0]}.{NEWEST_PYTHON[1]})"
+    major, minor = config.target_version
+    return f"Python {major}.{minor} (`{config.target_origin}`)"
