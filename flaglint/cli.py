@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from flaglint import __version__
 from flaglint.config import Config, ConfigError, find_config, load_config
+from flaglint.deep import call_deep
 from flaglint.discover import GlobSet
 
 if TYPE_CHECKING:
@@ -40,6 +41,16 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-23") from None
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes, 1 or more")
+    return value
+
+
 def _codes(text: str) -> tuple[str, ...]:
     return tuple(part.strip().upper() for part in text.split(",") if part.strip())
 
@@ -64,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="count findings by code and list unused suppressions")
     check.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
                        help="judge dates against this day (default: today)")
-    check.add_argument("--jobs", type=int, default=0, metavar="N",
+    check.add_argument("--jobs", type=_positive, default=0, metavar="N",
                        help="worker processes for parsing (default: one per core)")
     check.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
     check.add_argument("--diff", metavar="REF",
@@ -111,6 +122,17 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return call_deep(_main, argv)
+    except KeyboardInterrupt:
+        # The work thread may still be running: leave without waiting for it.
+        print("flaglint: interrupted", file=sys.stderr)
+        sys.stderr.flush()
+        sys.stdout.flush()
+        os._exit(130)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = _parser()
     args, extras = parser.parse_known_args(argv)
     # Paths may come after options (`clean KEY --value true src/`), as ruff allows.
@@ -133,14 +155,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, UsageError, RunError) as error:
         print(f"flaglint: error: {error}", file=sys.stderr)
         return EXIT_ERROR
-    except KeyboardInterrupt:
-        return 130
+    except BrokenPipeError:
+        # The reader went away (`flaglint graph | head`): stop quietly, and keep Python's
+        # final flush from complaining too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1  # what Python's documentation advises; nothing is printed
     except Exception as error:  # a bug of ours: say so briefly, with the trace on --debug
         if debug:
             raise
-        print(f"flaglint: internal error: {type(error).__name__}: {error} "
+        print(f"flaglint: internal error: {type(error).__name__}: {_brief(error)} "
               f"(run with --debug for the traceback)", file=sys.stderr)
         return EXIT_ERROR
+
+
+def _brief(error: BaseException) -> str:
+    """The start of an error's message: never a huge or failing repr."""
+    try:
+        text = str(error)
+    except Exception:  # a message that cannot even be formatted (a deep node's repr)
+        return "(no message)"
+    return text if len(text) <= 300 else text[:300] + "…"
 
 
 def _config(args: argparse.Namespace) -> tuple[Config, list[Path] | None]:
@@ -246,6 +281,8 @@ def _write_fixes(root: Path, report: FixReport) -> None:
 
 def _notes(project: Project, rules: list[Rule]) -> None:
     """What the run could not see, said once on stderr."""
+    for note in project.notes:
+        print(f"flaglint: note: {note}", file=sys.stderr)
     if project.history_note and any(r.code in _HISTORY_CODES for r in rules):
         print(f"flaglint: note: {project.history_note}", file=sys.stderr)
     if not project.has_declarations and any(True for _ in project.graph.reads()):

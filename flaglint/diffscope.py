@@ -20,8 +20,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from flaglint import git
 from flaglint.config import ConfigError, find_config, load_config
 from flaglint.findings import Finding, Span
+from flaglint.suppressions import source_lines
 
 if TYPE_CHECKING:
     from flaglint.engine import Options, Project
@@ -52,8 +54,7 @@ class DiffScope:
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
-                          timeout=600)
+    return git.text(root, *args)
 
 
 def _shallow_hint(root: Path) -> str:
@@ -76,7 +77,9 @@ def scope(root: Path, ref: str) -> DiffScope:
                         f"{_shallow_hint(root)}")
     base = merge_base.stdout.strip()
     commits = set(_git(root, "rev-list", f"{base}..HEAD").stdout.split())
-    diff = _git(root, "diff", "-U0", "--no-color", "--no-ext-diff", "--relative", base, "--")
+    # Plumbing: `git diff` would refresh (rewrite) a stale index, optional locks or not.
+    diff = _git(root, "diff-index", "-p", "-M", "-U0", "--no-color", "--no-ext-diff",
+                "--relative", base, "--")
     changed = _changed_lines(diff.stdout)
     untracked = _git(root, "ls-files", "--others", "--exclude-standard").stdout.splitlines()
     for path in untracked:
@@ -168,7 +171,7 @@ def gated_code(project: Project) -> dict[str, dict[str, set[str]]]:
                                                                  errors="replace")
         except OSError:
             continue
-        lines = text.splitlines()
+        lines = source_lines(text)
         for guard in facts.guards:
             keys = {reads.get((facts.path, index)) for index in atoms(guard.test)} - {None}
             for part in (guard.body, guard.orelse):
@@ -195,9 +198,8 @@ def regated(project: Project, diff: DiffScope, options: Options) -> dict[str, tu
     root = project.config.root
     toplevel = _git(root, "rev-parse", "--show-toplevel").stdout.strip()
     prefix = root.resolve().relative_to(Path(toplevel).resolve()).as_posix()
-    archive = subprocess.run(["git", "archive", "--format=tar", diff.base,
-                              *([prefix] if prefix != "." else [])],
-                             cwd=toplevel, capture_output=True, timeout=600)
+    archive = git.run(Path(toplevel), "archive", "--format=tar", diff.base,
+                      *([prefix] if prefix != "." else []))
     if archive.returncode != 0:
         log.debug("cannot read the base tree: %s", archive.stderr[:200])
         return {}

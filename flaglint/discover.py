@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 import os
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from flaglint import git
 from flaglint.config import DEFAULT_EXCLUDE, Config
 
 log = logging.getLogger(__name__)
@@ -69,34 +69,27 @@ def relative(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def git_toplevel(directory: Path) -> Path | None:
-    try:
-        result = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=directory,
-                                capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return Path(result.stdout.strip()) if result.returncode == 0 else None
-
-
 def _git_files(directory: Path) -> list[Path] | None:
     """Tracked and untracked-but-not-ignored .py files below `directory`; None without git."""
-    try:
-        result = subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--",
-             "*.py"], cwd=directory, capture_output=True, timeout=120)
-    except (OSError, subprocess.SubprocessError):
-        return None
+    result = git.run(directory, "ls-files", "-z", "--cached", "--others", "--exclude-standard",
+                     "--", "*.py", timeout=120)
     if result.returncode != 0:
         return None
     names = result.stdout.decode("utf-8", "surrogateescape").split("\0")
     return [directory / name for name in dict.fromkeys(names) if name]
 
 
-def _walk(directory: Path, excluded: GlobSet, root: Path) -> list[Path]:
+def _walk(directory: Path, excluded: GlobSet, root: Path, notes: list[str]) -> list[Path]:
     # Plain strings, not Path objects: a large tree has thousands of folders.
     prefix = str(root) + os.sep
     found: list[Path] = []
-    for folder, dirs, files in os.walk(directory):
+
+    def unreadable(error: OSError) -> None:
+        where = relative(Path(error.filename), root) if error.filename else str(directory)
+        notes.append(f"cannot read folder {where} ({error.strerror or error}); "
+                     f"its files are not checked")
+
+    for folder, dirs, files in os.walk(directory, onerror=unreadable):
         rel = folder[len(prefix):].replace(os.sep, "/") + "/" if folder.startswith(prefix) \
             else ""
         dirs[:] = sorted(d for d in dirs if not excluded.match(rel + d))
@@ -104,11 +97,30 @@ def _walk(directory: Path, excluded: GlobSet, root: Path) -> list[Path]:
     return found
 
 
-def discover(config: Config, paths: list[Path] | None = None) -> list[SourceFile]:
+def _submodules(root: Path, targets: list[Path], excluded: GlobSet) -> list[str]:
+    """Submodules (from `.gitmodules`) inside what is checked, which git does not list."""
+    try:
+        text = (root / ".gitmodules").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    found = []
+    for match in re.finditer(r"^\s*path\s*=\s*(.+?)\s*$", text, re.MULTILINE):
+        path = (root / match.group(1)).resolve()
+        rel = relative(path, root)
+        if path.is_dir() and not excluded.match(rel) and any(
+                path == t.resolve() or path.is_relative_to(t.resolve()) for t in targets):
+            found.append(rel)
+    return sorted(set(found))
+
+
+def discover(config: Config, paths: list[Path] | None = None,
+             notes: list[str] | None = None) -> list[SourceFile]:
+    """The Python files to analyse; what could not be read goes to `notes`, once each."""
+    notes = [] if notes is None else notes
     root = config.root
     targets = paths or [root / s for s in config.src]
     excluded = GlobSet(DEFAULT_EXCLUDE + config.exclude)
-    in_git = git_toplevel(root) is not None
+    in_git = git.toplevel(root) is not None
     chosen: dict[Path, None] = {}
     for target in targets:
         target = target.resolve()
@@ -122,10 +134,14 @@ def discover(config: Config, paths: list[Path] | None = None) -> list[SourceFile
         files = _git_files(target) if in_git else None
         if not files:
             # Not in git, or a folder git ignores as a whole that the user named: walk it.
-            files = _walk(target, excluded, root)
+            files = _walk(target, excluded, root, notes)
         for file in files:
             if file.is_file() and not excluded.match(relative(file, root)):
                 chosen[file] = None
+    if in_git:
+        notes.extend(f"submodule {path} is not checked (flaglint reads this repository's "
+                     f"files only; run it in the submodule)"
+                     for path in _submodules(root, targets, excluded))
     namer = _ModuleNamer(root, tuple((root / s).resolve() for s in config.src))
     result = [namer.source_file(path) for path in chosen]
     result.sort(key=lambda f: f.rel)

@@ -69,6 +69,7 @@ class Project:
     diff: DiffScope | None = None  # a `--diff` run's changed lines and commit range
     use_cache: bool = True
     overlay: Mapping[str, bytes] | None = None  # files being fixed, held in memory
+    notes: list[str] = field(default_factory=list)  # what discovery could not read
 
     @property
     def has_declarations(self) -> bool:
@@ -148,7 +149,8 @@ def analyze(config: Config, paths: list[Path] | None, options: Options,
     """Everything flaglint knows of the project. With `pinned` (`flaglint clean`), only the
     pinned flags are settled: the cleaning follows that flag's dead code and no other's."""
     registry = load_registry(config)
-    sources = discover(config, paths)
+    notes: list[str] = []
+    sources = discover(config, paths, notes)
     extraction = Extraction(sources, config, options)
     facts, linked = extraction.run()
     found, history_note = _history(config, registry, linked, options)
@@ -169,7 +171,8 @@ def analyze(config: Config, paths: list[Path] | None, options: Options,
     records = _records(config, registry, linked, found)
     return Project(config, facts, registry, graph, linked, records, options.today, dead,
                    pinned=pinned, history=found, history_note=history_note, removed=removed,
-                   use_cache=options.use_cache, overlay=options.overlay)
+                   use_cache=options.use_cache, overlay=options.overlay,
+                   notes=list(dict.fromkeys(notes)))
 
 
 def _graph(registry: Registry, facts: list[FileFacts], linked: Linked) -> FlagGraph:

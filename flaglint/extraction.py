@@ -3,18 +3,24 @@ cached by content, in worker processes for large batches."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import logging
+import multiprocessing
 import os
 import re
+import signal
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import Connection
 from dataclasses import dataclass
 from pathlib import Path
 
 from flaglint.cache import FactsCache, digest
 from flaglint.config import Config
+from flaglint.deep import call_deep
 from flaglint.discover import SourceFile
 from flaglint.facts import FileFacts, ParseError
 from flaglint.link import Linked, Linker, reader_names
@@ -35,13 +41,62 @@ class Options:
     parse: frozenset[str] = frozenset()  # modules to parse in full, mentions or not
 
 
-def _extract_one(item: tuple[bytes, str, str, bool, bool]) -> FileFacts:
+Item = tuple[bytes, str, str, bool, bool]  # data, path, module, is_package, parse in full
+
+
+def _extract_one(item: Item) -> FileFacts:
     # Imported here: libcst costs ~0.2 s to import, which a run on a warm cache never pays.
     from flaglint.facts.extract import extract, extract_light
 
     data, path, module, is_package, full = item
-    return extract(data, path, module, is_package) if full else \
-        extract_light(data, path, module, is_package)
+    return call_deep(extract if full else extract_light, data, path, module, is_package)
+
+
+def _quiet_worker() -> None:
+    """Ctrl-C is the parent's to handle: an idle worker must not print a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _extract_in_workers(todo: list[Item], jobs: int) -> list[FileFacts]:
+    """Extract in worker processes. A worker that dies (the parser crashed on some input)
+    costs only its file: the files it left are retried one process each, and a file that
+    kills its process again is FL001."""
+    results: dict[int, FileFacts] = {}
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_quiet_worker) as pool:
+        futures = {pool.submit(_extract_one, item): i for i, item in enumerate(todo)}
+        for future in as_completed(futures):
+            with contextlib.suppress(BrokenProcessPool):
+                results[futures[future]] = future.result()
+    for i, item in enumerate(todo):
+        if i not in results:
+            results[i] = _extract_alone(item)
+    return [results[i] for i in range(len(todo))]
+
+
+def _extract_alone(item: Item) -> FileFacts:
+    """Extract one file in a process of its own (forked, so it needs no pickled code)."""
+    data, path, module, is_package, _ = item
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_send_extracted, args=(item, sender), daemon=True)
+    process.start()
+    sender.close()
+    try:
+        return receiver.recv()  # type: ignore[no-any-return]
+    except EOFError:  # the process died before it could answer
+        log.debug("the parser process crashed on %s", path)
+        # Complete: what there is to know of it is known; it is never parsed again.
+        return FileFacts(path, module, is_package, data.count(b"\n") + 1,
+                         error=ParseError("cannot analyse: the parser crashed on this file", 1, 1))
+    finally:
+        receiver.close()
+        process.join()
+
+
+def _send_extracted(item: Item, sender: Connection) -> None:
+    _quiet_worker()
+    sender.send(_extract_one(item))
+    sender.close()
 
 
 class _Needles:
@@ -158,8 +213,7 @@ class Extraction:
         if self.jobs > 1 and heavy >= _PARALLEL_BYTES:
             # Largest first, one at a time: a few huge files must not land on one worker.
             todo.sort(key=lambda item: -len(item[0]) if item[4] else 0)
-            with ProcessPoolExecutor(max_workers=self.jobs) as pool:
-                extracted = list(pool.map(_extract_one, todo, chunksize=1))
+            extracted = _extract_in_workers(todo, self.jobs)
         else:
             extracted = [_extract_one(item) for item in todo]
         parsed = [f for f in extracted if f.complete]

@@ -15,11 +15,12 @@ import hashlib
 import logging
 import pickle
 import re
-import subprocess
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from flaglint import git
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -118,10 +119,9 @@ class History:
 
 
 def _git(root: Path, *args: str, timeout: int = 600) -> str:
-    try:
-        result = subprocess.run(["git", *args], cwd=root, capture_output=True, timeout=timeout)
-    except (OSError, subprocess.SubprocessError) as error:
-        raise HistoryUnavailable(f"git is not usable: {error}") from None
+    result = git.run(root, *args, timeout=timeout)
+    if result.returncode == 127:
+        raise HistoryUnavailable(result.stderr.decode("utf-8", "replace"))
     if result.returncode != 0:
         message = result.stderr.decode("utf-8", "replace").strip()
         if "not a git repository" in message:

@@ -6,6 +6,13 @@ import re
 from dataclasses import dataclass, field
 
 _PATTERN = re.compile(r"#\s*flaglint:\s*ignore\b(?:\[([A-Za-z0-9,\s]*)\])?")
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def source_lines(text: str) -> list[str]:
+    """The lines of Python source as Python numbers them: `str.splitlines` also splits at a
+    form feed, vertical tab and other separators that are not line ends in Python."""
+    return _LINE_END.split(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +33,7 @@ class Suppressions:
         if "flaglint" not in text:
             return cls()
         found = {}
-        for number, line in enumerate(text.splitlines(), start=1):
+        for number, line in enumerate(source_lines(text), start=1):
             if "flaglint" not in line:
                 continue
             match = _PATTERN.search(line)

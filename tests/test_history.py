@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from flaglint import git as git_runner
 from flaglint import history
 from flaglint.cli import main
 
@@ -309,13 +310,13 @@ def test_a_second_run_on_the_same_head_runs_no_git(tmp_path, monkeypatch, capsys
     first = main(["check", str(tmp_path), "--select", "FL4"])
     out = capsys.readouterr().out
     calls = []
-    real = history.subprocess.run
+    real = git_runner.subprocess.run
 
     def spy(args, *rest, **kwargs):
         calls.append(args)
         return real(args, *rest, **kwargs)
 
-    monkeypatch.setattr(history.subprocess, "run", spy)
+    monkeypatch.setattr(git_runner.subprocess, "run", spy)
     assert main(["check", str(tmp_path), "--select", "FL4"]) == first == 1
     assert capsys.readouterr().out == out
     # Discovery still asks git which files it ignores; the history asks nothing.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import io
+import itertools
 import logging
 import re
 import tokenize
@@ -61,6 +62,9 @@ def extract(data: bytes, path: str, module: str, is_package: bool) -> FileFacts:
                          error=_decode_error(data, error))
     lines = count_lines(text)
     suppressions = Suppressions.scan(text)
+    limit = _beyond_cpython(text, path)
+    if limit is not None:
+        return FileFacts(path, module, is_package, lines, suppressions=suppressions, error=limit)
     try:
         tree = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
@@ -68,14 +72,16 @@ def extract(data: bytes, path: str, module: str, is_package: bool) -> FileFacts:
                          error=_syntax_error(text, path, error))
     except (RecursionError, MemoryError, ValueError) as error:
         return FileFacts(path, module, is_package, lines, suppressions=suppressions,
-                         error=ParseError(f"cannot parse: {type(error).__name__}", 1, 1))
+                         error=ParseError(f"cannot analyse: libcst failed with "
+                                          f"{type(error).__name__}", 1, 1))
     collector = _Collector(module, is_package)
     collector.prepare(tree)
     try:
         MetadataWrapper(tree, unsafe_skip_copy=True).visit(collector)
     except RecursionError:
         return FileFacts(path, module, is_package, lines, suppressions=suppressions,
-                         error=ParseError("cannot parse: nesting too deep", 1, 1))
+                         error=ParseError("cannot analyse: nested too deeply for flaglint", 1,
+                                          1))
     return FileFacts(
         path=path, module=module, is_package=is_package, lines=lines,
         modules=tuple(sorted({t.split(".", 1)[0] for t in collector.imports.values() if t})),
@@ -122,6 +128,30 @@ def extract_light(data: bytes, path: str, module: str, is_package: bool) -> File
 # Limits of CPython's parser, not of a grammar: no Python version accepts such a file.
 _CPYTHON_LIMITS = ("too many nested parentheses", "too many statically nested blocks",
                    "too many levels of indentation")
+
+
+_NOT_BRACKETS = re.compile(r"[^()\[\]{}]+")
+_STEP = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
+
+
+def _beyond_cpython(text: str, path: str) -> ParseError | None:
+    """FL001 for a file nested deeper than CPython's parser allows (200 brackets), which
+    could exhaust libcst's native parser: CPython's verdict, asked only when counting the
+    brackets (strings included, so only an estimate) says the file may be that deep."""
+    if text.count("(") + text.count("[") + text.count("{") <= 200:
+        return None
+    depths = list(itertools.accumulate(map(_STEP.__getitem__, _NOT_BRACKETS.sub("", text))))
+    if max(depths) <= 200 and min(depths) >= 0:
+        return None
+    try:
+        compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as python:
+        if python.msg.startswith(_CPYTHON_LIMITS):
+            return ParseError(f"cannot parse: {python.msg}", python.lineno or 1,
+                              python.offset or 1)
+    except (RecursionError, MemoryError, ValueError):
+        return ParseError("cannot parse: nested too deeply for Python to compile", 1, 1)
+    return None
 
 
 def _libcst_parses(text: str) -> bool:

@@ -1,0 +1,155 @@
+"""No input takes a run down: each file flaglint cannot analyse is FL001, naming the file and
+why, and the rest of the run completes; and flaglint writes nothing it was not asked to."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from flaglint import extraction
+from flaglint.cli import main
+from flaglint.config import load_config
+from flaglint.engine import Options, analyze, run
+from flaglint.rules import all_rules
+
+from .conftest import TODAY, commit_all, git, lint_tree, write_tree
+
+PYPROJECT = '[tool.flaglint]\npresets = ["unleash"]\n'
+SETTLED = """
+    [flags.old_ui]
+    owner = "web"
+    type = "release"
+    status = "rolled-out"
+    value = true
+"""
+
+
+def codes(root, select=("FL001", "FL202", "FL301")):
+    return sorted((f.code, f.path, f.span.line) for f in lint_tree(root, select=select))
+
+
+def test_an_and_of_thousands_of_operands_is_analysed(tmp_path):
+    # CPython keeps `a and b and …` flat; libcst nests it one level per operand.
+    operands = " and ".join(f"ready({i})" for i in range(3000))
+    write_tree(tmp_path, {
+        "pyproject.toml": PYPROJECT, "flags.toml": SETTLED,
+        "app.py": f'if {operands} and client.is_enabled("old_ui"):\n    go()\n',
+    })
+    assert codes(tmp_path) == [("FL202", "app.py", 1)]
+
+
+def test_brackets_deeper_than_python_allows_are_fl001_and_the_run_goes_on(tmp_path):
+    deep = "(" * 1500 + 'client.is_enabled("old_ui")' + ")" * 1500
+    write_tree(tmp_path, {
+        "pyproject.toml": PYPROJECT, "flags.toml": SETTLED,
+        "deep.py": f"x = {deep}\n",
+        "app.py": 'if client.is_enabled("old_ui"):\n    go()\n',
+    })
+    found = lint_tree(tmp_path, select=("FL001", "FL202"))
+    assert [(f.code, f.path, f.span.line) for f in found] == [
+        ("FL202", "app.py", 1), ("FL001", "deep.py", 1)]
+    assert "too many nested parentheses" in found[1].message
+
+
+def test_a_parser_crash_in_a_worker_costs_only_its_file(tmp_path, monkeypatch):
+    from flaglint.facts import extract as extract_module
+
+    real = extract_module.extract
+
+    def crashing(data, path, module, is_package):
+        if path == "bad.py":
+            os._exit(139)  # what a segmentation fault in the parser looks like to the pool
+        return real(data, path, module, is_package)
+
+    monkeypatch.setattr(extract_module, "extract", crashing)
+    monkeypatch.setattr(extraction, "_PARALLEL_BYTES", 0)
+    files = {f"m{i}.py": 'if client.is_enabled("old_ui"):\n    go()\n' for i in range(6)}
+    write_tree(tmp_path, {"pyproject.toml": PYPROJECT, "flags.toml": SETTLED,
+                          "bad.py": 'client.is_enabled("old_ui")\n', **files})
+    config = load_config(tmp_path / "pyproject.toml", tmp_path)
+    project = analyze(config, None, Options(TODAY, jobs=2, use_cache=False))
+    found = run(project, all_rules()).findings
+    assert [(f.code, f.path) for f in found if f.code == "FL001"] == [("FL001", "bad.py")]
+    assert [f.message for f in found if f.code == "FL001"] == [
+        "Cannot analyse: the parser crashed on this file; its flag reads are not checked"]
+    assert sorted(f.path for f in found if f.code == "FL202") == sorted(files)
+
+
+def test_a_form_feed_does_not_shift_suppressions(tmp_path):
+    write_tree(tmp_path, {
+        "pyproject.toml": PYPROJECT, "flags.toml": SETTLED,
+        "app.py": ('x = 1\n\x0c\nif client.is_enabled("old_ui"):  # flaglint: ignore[FL202]\n'
+                   '    go()\n'),
+    })
+    assert codes(tmp_path, select=("FL202",)) == []
+
+
+def test_jobs_must_be_one_or_more(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["check", str(tmp_path), "--jobs", "0"])
+    assert exited.value.code == 2
+    assert "argument --jobs: '0' is not a number of processes, 1 or more" in \
+        capsys.readouterr().err
+
+
+def test_a_closed_pipe_ends_the_run_quietly(tmp_path):
+    flags = "".join(f'[flags.f{i}]\nowner = "a"\ntype = "release"\n' for i in range(2000))
+    reads = "".join(f'client.is_enabled("f{i}")\n' for i in range(2000))
+    write_tree(tmp_path, {"pyproject.toml": PYPROJECT, "flags.toml": flags, "app.py": reads})
+    process = subprocess.Popen([sys.executable, "-m", "flaglint", "graph", str(tmp_path)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.read(10)
+    process.stdout.close()  # `flaglint graph | head -c 10`
+    error = process.stderr.read()
+    assert process.wait() == 1
+    assert error == b""
+
+
+def test_check_diff_leaves_a_stale_git_index_alone(tmp_path):
+    write_tree(tmp_path, {"pyproject.toml": PYPROJECT, "flags.toml": SETTLED,
+                          "app.py": 'if client.is_enabled("old_ui"):\n    go()\n'})
+    git(tmp_path, "init", "-q", "-b", "main")
+    commit_all(tmp_path, "start", "2026-11-01")
+    app = tmp_path / "app.py"
+    stamp = app.stat().st_mtime + 5
+    os.utime(app, (stamp, stamp))  # same content, new time: the index is stale
+    index = tmp_path / ".git" / "index"
+    before = (index.read_bytes(), index.stat().st_mtime_ns)
+    main(["check", str(tmp_path), "--diff", "HEAD", "--no-cache"])
+    assert (index.read_bytes(), index.stat().st_mtime_ns) == before
+
+
+def test_a_submodule_is_noted_once(tmp_path, capsys):
+    sub = tmp_path / "sub"
+    write_tree(sub, {"lib.py": "x = 1\n"})
+    git(sub, "init", "-q", "-b", "main")
+    commit_all(sub, "sub", "2026-11-01")
+    project = tmp_path / "project"
+    write_tree(project, {"pyproject.toml": PYPROJECT, "app.py": "y = 2\n"})
+    git(project, "init", "-q", "-b", "main")
+    git(project, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(sub),
+        "vendor/sub")
+    commit_all(project, "start", "2026-11-02")
+    assert main(["check", str(project), "--no-cache"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("note: submodule") == 1
+    assert ("flaglint: note: submodule vendor/sub is not checked (flaglint reads this "
+            "repository's files only; run it in the submodule)") in err
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
+                    reason="needs a user whom file permissions stop")
+def test_an_unreadable_folder_is_noted_once(tmp_path, capsys):
+    write_tree(tmp_path, {"pyproject.toml": PYPROJECT, "app.py": "y = 2\n",
+                          "locked/inner/x.py": "z = 3\n"})
+    (tmp_path / "locked").chmod(0)
+    try:
+        assert main(["check", str(tmp_path), "--no-cache"]) == 0
+    finally:
+        (tmp_path / "locked").chmod(0o755)
+    err = capsys.readouterr().err
+    assert err.count("cannot read folder locked") == 1
