@@ -19,7 +19,7 @@ from flaglint.facts import FileFacts
 log = logging.getLogger(__name__)
 
 # Bump when FileFacts or extraction change meaning: old entries are then ignored.
-FACTS_VERSION = "11"
+FACTS_VERSION = "12"
 
 
 def cache_dir() -> Path:

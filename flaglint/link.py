@@ -72,7 +72,8 @@ class Wrapper:
     qualname: str
     key: str | None  # the fixed key it reads, or None when a parameter carries the key
     expression: str
-    key_param: tuple[int, str] | None
+    key_param: tuple[int, str] | None  # position (-1: keyword-only) and name
+    key_default: Value | None  # the key parameter's default, for calls that leave it out
     default: Value | None
     default_param: tuple[int, str] | None
     negated: bool
@@ -99,6 +100,7 @@ class _Match:
     api: str
     value_type: str | None
     writes: bool = False
+    certain: bool = False  # the callee is known to read flags (not only named like a reader)
 
     def unbang(self, key: str) -> tuple[str, bool]:
         if self.bang and key.startswith("!"):
@@ -260,9 +262,12 @@ class Linker:
             return None
         key_param = default_param = None
         key: str | None = None
+        key_default = None
         negated = match.negated
-        if match.key.kind is ValueKind.PARAM and match.key.index >= 0:
+        if match.key.kind is ValueKind.PARAM and match.key.text in function.params + tuple(
+                name for name, _ in function.defaults) + _keyword_only(function, match.key):
             key_param = (match.key.index, match.key.text)
+            key_default = dict(function.defaults).get(match.key.text)
         else:
             key = self.resolve(match.key)
             if key is None:
@@ -272,7 +277,7 @@ class Linker:
         if default is not None and default.kind is ValueKind.PARAM and default.index >= 0:
             default_param = (default.index, default.text)
             default = None
-        return Wrapper(function.qualname, key, match.key.text, key_param, default,
+        return Wrapper(function.qualname, key, match.key.text, key_param, key_default, default,
                        default_param, negated, match.bang and key_param is not None,
                        match.value_type)
 
@@ -296,32 +301,63 @@ class Linker:
                               f"{holder.rsplit('.', 1)[-1]}.{method}", "bool")
         if call.attribute or call.imported:
             spec = self.by_method.get(call.name)
-            if spec is not None:
+            if spec is not None and self._may_be_sdk(call, spec):
                 return self._by_spec(call, spec)
         return None
+
+    def _may_be_sdk(self, call: Call, spec: ReaderSpec) -> bool:
+        """Can this call of a preset method name be the SDK's? Not when it resolves to a
+        function or method the project defines (`from app.helpers import get_value`), nor,
+        for a plain imported name, when the name comes from a module that is not the SDK."""
+        if not call.resolved:
+            return True  # `client.get_value(...)` on a local or parameter: trust the name
+        target = self.chase(call.callee)
+        if target in self.definitions:
+            return False
+        if call.attribute or spec.origin not in PRESET_MODULES:
+            return True
+        root = target.split(".", 1)[0]
+        return root in PRESET_MODULES[spec.origin]
 
     def _by_spec(self, call: Call, spec: ReaderSpec) -> _Match:
         default = _argument(call.args, spec.default, spec.default_name)
         api = f"{spec.origin}: {spec.method}" if spec.origin else spec.call
         return _Match(_argument(call.args, spec.key, spec.key_name), default, False,
                       spec.negate_prefix, api, spec.value_type or _value_type(default),
-                      spec.writes)
+                      spec.writes, certain=not spec.any_receiver)
 
     def _by_wrapper(self, call: Call, wrapper: Wrapper) -> _Match:
         if wrapper.key_param is not None:
             key = _argument(call.args, *wrapper.key_param)
+            if key is None and not any(arg.star for arg in call.args):
+                key = wrapper.key_default  # `flag_on(ctx)` with `def flag_on(ctx, key="k")`
         else:
             key = Value(ValueKind.STR, wrapper.key or "")
         default = wrapper.default
         if wrapper.default_param is not None:
             default = _argument(call.args, *wrapper.default_param)
         return _Match(key, default, wrapper.negated, wrapper.bang,
-                      wrapper.qualname, wrapper.value_type or _value_type(default))
+                      wrapper.qualname, wrapper.value_type or _value_type(default),
+                      certain=True)
 
     def _read(self, call: Call, path: str, in_test: bool, index: int) -> FlagRead | None:
         match = self._match(call)
-        if match is None or match.key is None:
-            return None  # no key argument: not a flag read (`x.get_value()`)
+        if match is None:
+            return None
+        if match.key is None:
+            # The key is in `*args`/`**kwargs`, or missing from a call of a known reader: a
+            # read flaglint cannot follow (FL104). A call only *named* like a preset method,
+            # without a key, is something else (`button.is_enabled()`).
+            star = next((arg for arg in call.args if arg.star), None)
+            if star is None and not match.certain:
+                return None
+            if match.writes:
+                return None
+            expression = star.star + star.value.display if star is not None \
+                else "(no key argument)"
+            return FlagRead(None, expression, path, call.span, call.scope, match.api,
+                            match.default, match.value_type, match.negated, in_test, None,
+                            index, call.pure_args)
         if (match.key.kind is ValueKind.PARAM and call.returned
                 and call.scope in self.wrappers):
             return None  # the body of a wrapper that takes its key as a parameter
@@ -407,6 +443,13 @@ def reader_names(config: Config) -> set[str]:
     names |= {spec.call.rsplit(".", 1)[-1] for spec in config.definitions if spec.call}
     names |= {method for spec in config.definitions for method in spec.reads}
     return names
+
+
+def _keyword_only(function: Definition, key: Value) -> tuple[str, ...]:
+    """The key parameter's name when it is keyword-only (not positional, not `self`)."""
+    if key.index == -1 and key.text not in function.params and key.text not in ("self", "cls"):
+        return (key.text,)
+    return ()
 
 
 def _argument(args: tuple[Arg, ...], position: int | None, keyword: str | None) -> Value | None:

@@ -70,6 +70,8 @@ class CondBuilder:
         self.alias = alias
 
     def build(self, node: cst.BaseExpression) -> Cond:
+        while isinstance(node, cst.Await):  # `if await flag_on("k", ctx):`
+            node = node.expression
         span = self.span(node)
         if isinstance(node, cst.Call):
             if (isinstance(node.func, cst.Name) and node.func.value == "bool"

@@ -462,9 +462,14 @@ class _Collector(GuardCollector, cst.CSTVisitor):
         for star in (node.params.star_arg, node.params.star_kwarg):
             if isinstance(star, cst.Param):
                 params[star.name.value] = -1
+        defaults = tuple((param.name.value, value)
+                         for param in (*positional, *node.params.kwonly_params)
+                         if param.default is not None
+                         and (value := literal(param.default)) is not None)
         self.definitions.append(Definition(
             qualname, "function", self._def_span(node),
-            tuple(p.name.value for p in positional), method, self._decorator_names(node)))
+            tuple(p.name.value for p in positional), method, self._decorator_names(node),
+            defaults))
         owner = enclosing.qualname if method else enclosing.owner
         self.scopes.append(_Scope(qualname, "function", params, owner, self._blocks + 1))
 
@@ -553,8 +558,11 @@ class _Collector(GuardCollector, cst.CSTVisitor):
     # -- calls -----------------------------------------------------------------------------
 
     def visit_Return(self, node: cst.Return) -> None:
-        if node.value is not None:
-            self._returned.add(id(node.value))
+        value = node.value
+        while isinstance(value, cst.Await):  # `return await client.is_enabled(key)`
+            value = value.expression
+        if value is not None:
+            self._returned.add(id(value))
 
     def visit_Decorator(self, node: cst.Decorator) -> None:
         self._decorators[id(node.decorator)] = self._span(node)
@@ -569,7 +577,7 @@ class _Collector(GuardCollector, cst.CSTVisitor):
         else:
             callee, resolved, imported = "?", False, False
         args = tuple(Arg(arg.keyword.value if arg.keyword is not None else None,
-                         self._value(arg.value), bool(arg.star)) for arg in node.args)
+                         self._value(arg.value), str(arg.star)) for arg in node.args)
         decorator_span = self._decorators.get(id(node))
         span = decorator_span if decorator_span is not None else self._span(node)
         self._call_index[id(node)] = len(self.calls)

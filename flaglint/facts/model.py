@@ -44,7 +44,7 @@ class Value:
 class Arg:
     keyword: str | None
     value: Value
-    star: bool = False  # `*args` or `**kwargs`: positions after it are unknown
+    star: str = ""  # "*" (`*args`) or "**" (`**kwargs`): positions after it are unknown
 
 
 class CondOp(enum.Enum):
@@ -126,6 +126,7 @@ class Definition:
     params: tuple[str, ...] = ()  # positional parameters, self/cls excluded
     method: bool = False
     decorators: tuple[str, ...] = ()  # each decorator's callee, as `Call.callee` names it
+    defaults: tuple[tuple[str, Value], ...] = ()  # parameters whose default is a literal
 
 
 @dataclass(frozen=True, slots=True)

@@ -184,7 +184,7 @@ class Settler(cst.CSTTransformer):
             return True
         if isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not):
             return True
-        if isinstance(parent, cst.BooleanOperation):
+        if isinstance(parent, (cst.BooleanOperation, cst.Await)):
             return self._in_test(parent)
         return False
 
@@ -238,6 +238,13 @@ class Settler(cst.CSTTransformer):
             return updated_node
         return self._mark(literal_node(result).with_changes(lpar=updated_node.lpar,
                                                             rpar=updated_node.rpar))
+
+    def leave_Await(self, original_node: cst.Await, updated_node: cst.Await
+                    ) -> cst.BaseExpression:
+        # `await flag_on("k")` settled: the value itself, not `await True`.
+        if self._is_made(updated_node.expression):
+            return updated_node.expression
+        return updated_node
 
     def leave_UnaryOperation(self, original_node: cst.UnaryOperation,
                              updated_node: cst.UnaryOperation) -> cst.BaseExpression:

@@ -1,0 +1,94 @@
+"""Reads are found as they are written: SDK calls by what they resolve to, async and
+keyword wrappers followed, keys flaglint cannot follow reported rather than dropped."""
+
+from __future__ import annotations
+
+from flaglint.cli import main
+
+from .conftest import write_tree
+
+SETTLED = """
+    [flags.old_ui]
+    owner = "web"
+    type = "release"
+    status = "rolled-out"
+    value = true
+"""
+
+
+def test_a_project_function_named_like_an_sdk_method_is_not_a_read(lint):
+    found = lint({
+        "pyproject.toml": '[tool.flaglint]\npresets = ["configcat"]\n',
+        "flags.toml": SETTLED,
+        "app/__init__.py": "",
+        "app/helpers.py": "def get_value(settings, name):\n    return settings[name]\n",
+        "app/views.py": """
+            import configcatclient
+            from app.helpers import get_value
+            from app import helpers
+
+            client = configcatclient.get("sdk-key")
+
+            def view(settings):
+                get_value(settings, "timeout")
+                helpers.get_value(settings, "timeout")
+                if client.get_value("old_ui", False):
+                    return 1
+        """,
+    }, select=("FL1", "FL2"))
+    assert [(code, path, line) for code, path, line, _, _ in found] == [
+        ("FL202", "app/views.py", 10)]
+
+
+WRAPPERS = {
+    "pyproject.toml": '[tool.flaglint]\npresets = ["unleash"]\n',
+    "flags.toml": SETTLED,
+    "app.py": """
+        async def flag_on(key, ctx):
+            return await client.is_enabled(key, ctx)
+
+        def flag_kw(*, name, ctx=None):
+            return client.is_enabled(name, ctx)
+
+        def flag_default(ctx, name="old_ui"):
+            return client.is_enabled(name, ctx)
+
+        async def view(ctx, args, kwargs):
+            if await flag_on("old_ui", ctx):
+                print("a")
+            if flag_kw(name="old_ui"):
+                print("b")
+            if flag_default(ctx):
+                print("c")
+            client.is_enabled(*args)
+            client.is_enabled(**kwargs)
+            flag_on()
+            client.is_enabled()
+    """,
+}
+
+
+def test_async_keyword_only_and_defaulted_wrappers_are_followed(lint):
+    found = lint(WRAPPERS, select=("FL1", "FL2"))
+    assert [(code, line, message.split(";")[0]) for code, _, line, _, message in found] == [
+        ("FL202", 11, "Flag `old_ui` is rolled out with value `true`"),
+        ("FL202", 13, "Flag `old_ui` is rolled out with value `true`"),
+        ("FL202", 15, "Flag `old_ui` is rolled out with value `true`"),
+        ("FL104", 17, "Flag key `*args` cannot be resolved statically"),
+        ("FL104", 18, "Flag key `**kwargs` cannot be resolved statically"),
+        ("FL104", 19, "Flag key `(no key argument)` cannot be resolved statically"),
+    ]
+
+
+def test_a_settled_awaited_read_becomes_its_value(tmp_path, capsys):
+    write_tree(tmp_path, WRAPPERS)
+    main(["check", str(tmp_path), "--fix", "--no-cache", "--select", "FL2"])
+    fixed = (tmp_path / "app.py").read_text()
+    assert fixed.split("async def view(ctx, args, kwargs):\n")[1] == (
+        '    print("a")\n'
+        '    print("b")\n'
+        '    print("c")\n'
+        "    client.is_enabled(*args)\n"
+        "    client.is_enabled(**kwargs)\n"
+        "    flag_on()\n"
+        "    client.is_enabled()\n")
