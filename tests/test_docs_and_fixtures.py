@@ -1,6 +1,8 @@
 """Rule pages in sync with the docstrings; fixture projects against their expected.json.
 
-`FLAGLINT_UPDATE_SNAPSHOTS=1 pytest` rewrites both; review the diff.
+`FLAGLINT_UPDATE_SNAPSHOTS=1 pytest` rewrites what differs and still fails, so that no
+run passes by regenerating what it compares: review the diff, then run again. CI never
+rewrites.
 """
 
 from __future__ import annotations
@@ -19,7 +21,18 @@ from flaglint.docs import expected_pages, missing_headings, write_pages
 from flaglint.rules import all_rules
 
 REPO = Path(__file__).resolve().parent.parent
-UPDATE = os.environ.get("FLAGLINT_UPDATE_SNAPSHOTS") == "1"
+UPDATE = os.environ.get("FLAGLINT_UPDATE_SNAPSHOTS") == "1" and not os.environ.get("CI")
+
+
+def snapshot(path: Path, actual: str) -> str:
+    """What `path` holds; under FLAGLINT_UPDATE_SNAPSHOTS a stale one is rewritten, and the
+    test fails all the same."""
+    expected = path.read_text(encoding="utf-8") if path.exists() else None
+    if UPDATE and expected != actual:
+        path.write_text(actual, encoding="utf-8")
+        pytest.fail(f"rewrote {path.relative_to(REPO)}: review the diff and run again")
+    assert expected is not None, f"{path.relative_to(REPO)} is missing"
+    return expected
 FIXTURES = sorted(p.parent for p in (REPO / "fixtures").rglob("expected.json"))
 
 
@@ -30,8 +43,8 @@ def test_rule_docstring_has_every_heading(rule):
 
 def test_rule_pages_are_up_to_date():
     folder = REPO / "rules"
-    if UPDATE:
-        write_pages(folder)
+    if UPDATE and write_pages(folder):
+        pytest.fail("rewrote rule pages: review the diff and run again")
     pages = expected_pages()
     on_disk = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.md")}
     assert sorted(on_disk) == sorted(pages), "run `python -m flaglint.docs`"
@@ -57,10 +70,7 @@ def test_fixture_report(project, capsys, tmp_path):
     code = main(["check", str(outside_git(project, tmp_path)), "--format", "json", "--today",
                  "2026-11-23", "--no-cache"])
     out = capsys.readouterr().out
-    expected_path = project / "expected.json"
-    if UPDATE:
-        expected_path.write_text(out, encoding="utf-8")
-    expected = json.loads(expected_path.read_text(encoding="utf-8"))
+    expected = json.loads(snapshot(project / "expected.json", out))
     assert json.loads(out) == expected
     assert code == (1 if expected["findings"] else 0)
 
@@ -77,11 +87,8 @@ def test_knight_story_with_history(tmp_path, capsys):
     root = knight_with_history(tmp_path)
     code = main(["check", str(root), "--today", "2026-11-23", "--no-cache"])
     out = capsys.readouterr().out
-    snapshot = REPO / "fixtures" / "knight-router" / "expected-history.txt"
-    if UPDATE:
-        snapshot.write_text(out, encoding="utf-8")
     assert code == 1
-    assert out == snapshot.read_text(encoding="utf-8")
+    assert out == snapshot(REPO / "fixtures" / "knight-router" / "expected-history.txt", out)
     codes = {line.split(" ")[1] for line in out.splitlines()[:-1]}
     assert {"FL301", "FL302", "FL401", "FL402", "FL404"} <= codes
     assert out in (REPO / "README.md").read_text(encoding="utf-8")

@@ -92,3 +92,29 @@ def test_a_settled_awaited_read_becomes_its_value(tmp_path, capsys):
         "    client.is_enabled(**kwargs)\n"
         "    flag_on()\n"
         "    client.is_enabled()\n")
+
+
+def test_overloaded_flags_compare_packages_by_module_name(lint):
+    read = 'if client.is_enabled("new_ui"):\n    pass\n'
+    found = lint({
+        "pyproject.toml": '[tool.flaglint]\npresets = ["unleash"]\nsrc = ["src"]\n',
+        "flags.toml": '[flags.new_ui]\nowner = "web"\ntype = "release"\n',
+        **{f"src/{package}/{name}.py": read for package, name in (
+            ("billing", "invoice"), ("search", "ranking"), ("admin", "views"))},
+        **{f"src/{package}/__init__.py": "" for package in ("billing", "search", "admin")},
+    }, select=("FL403",))
+    assert [(code, message.split(";")[0]) for code, _, _, _, message in found] == [
+        ("FL403", "Flag `new_ui` is read from 3 unrelated packages (admin, billing, search)")]
+
+
+def test_test_code_makes_no_fl101_or_fl104_noise(lint):
+    found = lint({
+        "pyproject.toml": '[tool.flaglint]\npresets = ["unleash"]\n',
+        "flags.toml": '[flags.new_ui]\nowner = "web"\ntype = "release"\n',
+        "app.py": 'client.is_enabled("new_ui")\nclient.is_enabled("typo_ui")\n',
+        "tests/test_flags.py": ('def test_made_up(key):\n'
+                                '    client.is_enabled("made_up_key")\n'
+                                '    client.is_enabled(key)\n'),
+    }, select=("FL101", "FL104"))
+    assert [(code, path, line) for code, path, line, _, _ in found] == [
+        ("FL101", "app.py", 2)]

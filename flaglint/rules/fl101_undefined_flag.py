@@ -22,8 +22,13 @@ class UndefinedFlag(Rule):
     SDK serves its default forever.
 
     ## Example
+    ```toml
+    [flags.new_checkout]
+    owner = "shop"
+    type = "release"
+    ```
     ```python
-    if client.is_enabled("new_chekout"):  # flags.toml declares new_checkout
+    if client.is_enabled("new_chekout"):
         ...
     ```
 
@@ -38,7 +43,8 @@ class UndefinedFlag(Rule):
 
     ## Options
     `registry` names the registry files; `[[tool.flaglint.definitions]]` declares flags that
-    are defined in code. Without any registry or definition this rule does not run.
+    are defined in code. Without any registry or definition this rule does not run. Reads in
+    test code (the `tests` globs) are not reported: tests make up keys to exercise flag code.
     """
 
     code = "FL101"
@@ -55,6 +61,8 @@ class UndefinedFlag(Rule):
             hint = difflib.get_close_matches(key, declared, n=1, cutoff=0.8)
             suggestion = f" (did you mean `{hint[0]}`?)" if hint else ""
             for read in project.graph.reads_of(key):
+                if read.in_test:
+                    continue  # tests make up keys to exercise flag code: not a finding
                 yield self.finding(key, read.path, read.span,
                                    f"Flag `{key}` is declared in no registry or definition; "
                                    f"nobody owns it and it never expires{suggestion}")

@@ -24,11 +24,19 @@ class DeadSymbol(Rule):
     code: Power Peg was a whole algorithm, not one branch.
 
     ## Example
+    ```toml
+    [flags.smart_routing]
+    status = "rolled-out"
+    value = true
+    ```
     ```python
     # router/orders.py
-    if client.is_enabled("smart_routing"):     # rolled out with value true
-        return smart_route(order)
-    return legacy.route(order)                  # FL301
+    from router import legacy
+
+    def place(order):
+        if client.is_enabled("smart_routing"):
+            return smart_route(order)
+        return legacy.route(order)              # FL301
 
     # router/legacy.py
     def route(order):                           # FL302: only the dead code above calls it
@@ -36,7 +44,12 @@ class DeadSymbol(Rule):
     ```
 
     ## Use instead
-    Delete the dead branch and the helper (and the import that becomes unused).
+    Delete the dead branch and the helper, and the import that becomes unused:
+    ```python
+    # router/orders.py
+    def place(order):
+        return smart_route(order)
+    ```
 
     ## Fix safety
     Deleting the definition is safe when every flag that made its callers dead is rolled out,

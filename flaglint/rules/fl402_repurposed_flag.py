@@ -34,7 +34,15 @@ class RepurposedFlag(Rule):
     ```
 
     ## Use instead
-    Declare a new flag for the new meaning, and retire the old key.
+    Declare a new flag for the new meaning, and retire the old key:
+    ```toml
+    [flags.fast_path]
+    status = "retired"
+    retired = 2026-11-20
+
+    [flags.small_order_fast_path]
+    description = "Skip risk checks for small orders"
+    ```
 
     ## Fix safety
     No fix.

@@ -10,9 +10,12 @@ if TYPE_CHECKING:
     from flaglint.engine import Project
 
 
-def _package(path: str) -> str:
-    parts = path.split("/")
-    return parts[0] if len(parts) > 1 else "(top level)"
+def _package(project: Project, path: str) -> str:
+    """The top-level package of the module (by module name: `src/billing/x.py` is in
+    `billing`); a top-level module counts as its own."""
+    facts = project.facts_of(path)
+    module = facts.module if facts is not None else path
+    return module.split(".", 1)[0] if "." in module else "(top level)"
 
 
 class OverloadedFlag(Rule):
@@ -35,7 +38,18 @@ class OverloadedFlag(Rule):
     ```
 
     ## Use instead
-    One flag per feature: `new_invoice_ui`, `new_ranking`, `new_admin_ui`.
+    One flag per feature:
+    ```python
+    # billing/invoice.py
+    if client.is_enabled("new_invoice_ui"):
+        ...
+    # search/ranking.py
+    if client.is_enabled("new_ranking"):
+        ...
+    # admin/views.py
+    if client.is_enabled("new_admin_ui"):
+        ...
+    ```
 
     ## Fix safety
     No fix.
@@ -56,7 +70,7 @@ class OverloadedFlag(Rule):
             record = project.records.get(key)
             if record is None:
                 continue
-            packages = sorted({_package(r.path) for r in project.graph.reads_of(key)
+            packages = sorted({_package(project, r.path) for r in project.graph.reads_of(key)
                                if not r.in_test})
             if len(packages) < threshold:
                 continue

@@ -37,8 +37,11 @@ class ZombieFlag(Rule):
     ```
 
     ## Use instead
-    Delete the read and the code it guards: the branch that cannot run is FL301, the helpers
-    only it calls are FL302, and `flaglint clean power_peg --value false` removes them.
+    Delete the read and the code it guards (`flaglint clean power_peg --value false` does it,
+    with the helpers only that code calls), keeping the tombstone:
+    ```python
+    route(order)
+    ```
 
     ## Fix safety
     No fix from this rule; FL301 and FL302 carry the (unsafe) fixes.
