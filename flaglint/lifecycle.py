@@ -35,7 +35,9 @@ class Ending:
         text = f"was {'retired' if self.kind == 'retired' else 'removed from the registry'}" \
                f"{when}{sha}"
         if self.again is not None:
-            text += (f" and declared again on {self.again.commit.date.isoformat()} "
+            verb = "made active again" if self.again.kind is EventKind.REVIVED else \
+                "declared again"
+            text += (f" and {verb} on {self.again.commit.date.isoformat()} "
                      f"({self.again.commit.short})")
         return text
 
@@ -87,7 +89,9 @@ def _words(text: str) -> list[str]:
 
 
 def rewritten(old: str | None, new: str | None) -> bool:
-    """A rewrite, not a typo fix: compare words, letting a word match a near spelling."""
+    """A rewrite: most of the old words are gone. Not a typo fix (a word matches a near
+    spelling), and not a description that only gained words ("Beta reports" → "Beta reports
+    (experiment ended: keep off)" settles the flag, it does not repurpose it)."""
     if old is None or new is None or old == new:
         return False
     before, after = _words(old), _words(new)
@@ -95,4 +99,6 @@ def rewritten(old: str | None, new: str | None) -> bool:
         return before != after
     normalized = [next(iter(difflib.get_close_matches(w, before, n=1, cutoff=0.8)), w)
                   for w in after]
-    return difflib.SequenceMatcher(None, before, normalized).ratio() < 0.75
+    matcher = difflib.SequenceMatcher(None, before, normalized, autojunk=False)
+    kept = sum(block.size for block in matcher.get_matching_blocks())
+    return kept / len(before) < 0.75

@@ -324,3 +324,33 @@ def test_a_second_run_on_the_same_head_runs_no_git(tmp_path, monkeypatch, capsys
         c[1] in ("log", "blame", "rev-list") or c[1:] in (["rev-parse", "HEAD"],
                                                           ["rev-parse", "--is-shallow-repository"]))]
     assert history_calls == []
+
+
+def test_a_tombstone_made_active_again_is_a_reuse_at_the_registry(tmp_path):
+    repo(tmp_path, {"pyproject.toml": PYPROJECT, "flags.toml": table("power_peg"),
+                    "old.py": 'if client.is_enabled("power_peg"):\n    go()\n'}, "2003-01-01")
+    repo(tmp_path, {"flags.toml": TOMBSTONE}, "2003-06-01", "retire power_peg")
+    repo(tmp_path, {"flags.toml": table("power_peg", "Route to the RLP")}, "2012-07-01",
+         "use power_peg for the RLP")
+    retired, revived = sha(tmp_path, "HEAD~1"), sha(tmp_path)
+    assert found(tmp_path) == [
+        ("FL401", "flags.toml", 1,
+         f"Flag `power_peg` was retired on 2003-06-01 ({retired}) and made active again on "
+         f"2012-07-01 ({revived}); code and configs from its first life answer to it again"),
+        ("FL404", "old.py", 1,
+         f"Flag `power_peg` was retired on 2003-06-01 ({retired}) and made active again on "
+         f"2012-07-01 ({revived}); this read is left-over code from its first life, and the "
+         f"new meaning wakes it up"),
+    ]
+
+
+def test_a_description_that_only_gained_words_is_not_a_new_meaning(tmp_path):
+    repo(tmp_path, {"pyproject.toml": PYPROJECT,
+                    "flags.toml": table("beta_reports", "Beta month-end reports")},
+         "2026-01-05")
+    repo(tmp_path, {"flags.toml": table(
+        "beta_reports", "Beta month-end reports (experiment ended: keep off)")}, "2026-11-01")
+    assert found(tmp_path, select=("FL402",)) == []
+    repo(tmp_path, {"flags.toml": table("beta_reports", "Skip risk checks for small orders")},
+         "2026-11-10")
+    assert [code for code, *_ in found(tmp_path, select=("FL402",))] == ["FL402"]

@@ -118,3 +118,22 @@ def test_test_code_makes_no_fl101_or_fl104_noise(lint):
     }, select=("FL101", "FL104"))
     assert [(code, path, line) for code, path, line, _, _ in found] == [
         ("FL101", "app.py", 2)]
+
+
+def test_one_flag_read_as_different_types_is_fl105(lint):
+    found = lint({
+        "pyproject.toml": '[tool.flaglint]\npresets = ["openfeature", "unleash"]\n',
+        "flags.toml": '[flags.checkout]\nowner = "web"\ntype = "release"\n',
+        "a.py": 'client.get_boolean_value("checkout", False)\n',
+        "b.py": 'client.get_boolean_value(flag_key="checkout", default_value=False)\n',
+        "c.py": 'client.get_string_value("checkout", "off")\n',
+        "d.py": 'unleash.is_enabled("checkout")\nunleash.get_variant("checkout")\n',
+    }, select=("FL105",))
+    assert [(path, line, message) for _, path, line, _, message in found] == [
+        ("c.py", 1, "Flag `checkout` is read with default `'off'` (str, not bool) here but "
+                    "`False` in 2 other reads; the flag behaves differently here when it "
+                    "cannot be evaluated")]
+    found = lint({"c.py": 'client.get_string_value("checkout")\n'}, select=("FL105",))
+    assert [(path, line, message) for _, path, line, _, message in found] == [
+        ("c.py", 1, "Flag `checkout` is read as str here but as bool in 3 other reads; one "
+                    "of them does not get the value it expects")]

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING
 
 from flaglint.facts import ValueKind
@@ -58,24 +58,54 @@ class InconsistentDefault(Rule):
 
     def check(self, project: Project) -> Iterator[Finding]:
         for key in project.graph.flags():
-            reads = [(read, _default_text(read)) for read in project.graph.reads_of(key)]
-            reads = [(read, text) for read, text in reads if text is not None]
-            counts = Counter(text for _, text in reads)
-            if len(counts) < 2:
+            reported = yield from self._defaults(project, key)
+            yield from self._types(project, key, reported)
+
+    def _types(self, project: Project, key: str, reported: set[int]) -> Iterator[Finding]:
+        """Reads of one flag as different value types (a boolean here, a string there). An
+        Unleash variant is another view of a boolean toggle, not another type."""
+        reads = [read for read in project.graph.reads_of(key)
+                 if read.value_type and read.value_type != "variant" and id(read) not in reported]
+        counts = Counter(read.value_type for read in reads)
+        if len(counts) < 2:
+            return
+        first = {}
+        for i, read in enumerate(reads):
+            first.setdefault(read.value_type, i)
+        majority = max(counts, key=lambda kind: (counts[kind], -first[kind]))
+        for read in reads:
+            if read.value_type == majority:
                 continue
-            # The majority default wins; a tie goes to the first read in path order.
-            first_seen = {text: i for i, (_, text) in reversed(list(enumerate(reads)))}
-            majority = max(counts, key=lambda text: (counts[text], -first_seen[text]))
-            types = {text: read.value_type for read, text in reads}
-            for read, text in reads:
-                if text == majority:
-                    continue
-                others = counts[majority]
-                noun = "read" if others == 1 else "reads"
-                kind = ""
-                if types[text] and types[majority] and types[text] != types[majority]:
-                    kind = f" ({types[text]}, not {types[majority]})"
-                yield self.finding(key, read.path, read.span,
-                                   f"Flag `{key}` is read with default `{text}`{kind} here but "
-                                   f"`{majority}` in {others} other {noun}; the flag behaves "
-                                   f"differently here when it cannot be evaluated")
+            others = counts[majority]
+            noun = "read" if others == 1 else "reads"
+            yield self.finding(key, read.path, read.span,
+                               f"Flag `{key}` is read as {read.value_type} here but as "
+                               f"{majority} in {others} other {noun}; one of them does not get "
+                               f"the value it expects")
+
+    def _defaults(self, project: Project, key: str) -> Generator[Finding, None, set[int]]:
+        """Reads with different defaults; returns the ids of the reads it reported."""
+        reported: set[int] = set()
+        reads = [(read, _default_text(read)) for read in project.graph.reads_of(key)]
+        reads = [(read, text) for read, text in reads if text is not None]
+        counts = Counter(text for _, text in reads)
+        if len(counts) < 2:
+            return reported
+        # The majority default wins; a tie goes to the first read in path order.
+        first_seen = {text: i for i, (_, text) in reversed(list(enumerate(reads)))}
+        majority = max(counts, key=lambda text: (counts[text], -first_seen[text]))
+        types = {text: read.value_type for read, text in reads}
+        for read, text in reads:
+            if text == majority:
+                continue
+            others = counts[majority]
+            noun = "read" if others == 1 else "reads"
+            kind = ""
+            if types[text] and types[majority] and types[text] != types[majority]:
+                kind = f" ({types[text]}, not {types[majority]})"
+            reported.add(id(read))
+            yield self.finding(key, read.path, read.span,
+                               f"Flag `{key}` is read with default `{text}`{kind} here but "
+                               f"`{majority}` in {others} other {noun}; the flag behaves "
+                               f"differently here when it cannot be evaluated")
+        return reported

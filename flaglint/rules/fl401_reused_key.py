@@ -83,7 +83,7 @@ class ReusedKey(Rule):
     def _declarations(self, project: Project) -> Iterator[Finding]:
         for key, record in project.records.items():
             end = ending(project, key)
-            if end is not None and end.kind == "retired":
+            if end is not None and end.kind == "retired" and end.again is None:  # a tombstone
                 for definition in record.definitions:
                     yield self.finding(key, definition.path, definition.span,
                                        f"Flag `{key}` {end.phrase()} (a tombstone in the "
