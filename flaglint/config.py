@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ DEFAULT_EXCLUDE = (
     "__pycache__", "__pypackages__", ".mypy_cache", ".ruff_cache", ".pytest_cache",
     "node_modules", "build", "dist", "site-packages",
 )
+_DEFAULT_SRC = (".",)
 DEFAULT_TESTS = ("tests/**", "test/**", "**/test_*.py", "**/*_test.py", "**/conftest.py")
 REGISTRY_FIELDS = ("type", "owner", "description", "created", "expires", "status", "value",
                    "retired")
@@ -48,7 +50,7 @@ class Config:
     source: Path | None = None
     registry: tuple[str, ...] = ("flags.toml",)
     registry_configured: bool = False
-    src: tuple[str, ...] = (".",)
+    src: tuple[str, ...] = _DEFAULT_SRC
     exclude: tuple[str, ...] = ()
     presets: tuple[str, ...] | None = None  # None: every preset whose SDK the project imports
     tests: tuple[str, ...] = DEFAULT_TESTS
@@ -109,7 +111,30 @@ def load_config(path: Path | None, start: Path) -> Config:
         prefix = ()  # flaglint.toml holds the settings at the top level, like ruff.toml
         table = data
     config = _parse(table, _Where(path, lines, prefix), path.parent)
+    config = _rooted_above(config, start)
     return _with_requires_python(config, data if path.name == "pyproject.toml" else None)
+
+
+def _rooted_above(config: Config, start: Path) -> Config:
+    """A config kept below the project (`--config ci/flaglint.toml`, checked from the project
+    or one of its folders) configures the project: the folder holding both the config and
+    `start`, when that is the project's top (it holds `.git` or `pyproject.toml`). Its
+    relative `registry` and `src` paths are read from the config's folder, as ruff reads
+    them, and rebased onto that root."""
+    start = (start if start.is_dir() else start.parent).resolve()
+    here = config.root
+    top = Path(os.path.commonpath([start, here]))
+    if top == here or not (top == start or (top / ".git").exists()
+                           or (top / "pyproject.toml").is_file()):
+        return config
+    start = top
+
+    def rebase(paths: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(os.path.relpath(here / p, start) for p in paths)
+
+    src = rebase(config.src) if config.src != _DEFAULT_SRC else config.src
+    registry = rebase(config.registry) if config.registry_configured else config.registry
+    return dataclasses.replace(config, root=start, src=src, registry=registry)
 
 
 def _with_requires_python(config: Config, pyproject: dict[str, Any] | None) -> Config:

@@ -151,6 +151,10 @@ def analyze(config: Config, paths: list[Path] | None, options: Options,
     registry = load_registry(config)
     notes: list[str] = []
     sources = discover(config, paths, notes)
+    if not sources and not paths:
+        notes.append(f"no Python files under {config.root} (src = {list(config.src)}): is "
+                     f"that the project's folder? (`--config` elsewhere checks the folder "
+                     f"holding both the config and the current one)")
     extraction = Extraction(sources, config, options)
     facts, linked = extraction.run()
     found, history_note = _history(config, registry, linked, options)

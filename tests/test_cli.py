@@ -227,3 +227,21 @@ def test_named_paths_are_checked_with_the_whole_project_in_view(tmp_path, capsys
     assert code == 1
     assert [line.split(" ")[0] + " " + line.split(" ")[1] for line in lines if ": FL" in line] == [
         "app/other.py:1:1: FL202", "app/other.py:2:1: FL101"]
+
+
+def test_a_config_below_the_project_checks_the_project(tmp_path, capsys, monkeypatch):
+    write_tree(tmp_path, {
+        "pyproject.toml": "[project]\nname = 'x'\n",
+        "ci/flaglint.toml": 'registry = ["../flags.toml"]\npresets = ["unleash"]\n',
+        "flags.toml": PROJECT["flags.toml"],
+        "app/__init__.py": "",
+        "app/main.py": PROJECT["app/main.py"],
+    })
+    monkeypatch.chdir(tmp_path / "app")
+    code = main(["check", "--config", "../ci/flaglint.toml", "--no-cache", "--today",
+                 "2026-11-23"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert [line.split(" ")[:2] for line in out.splitlines()[:4]] == [
+        ["app/main.py:3:1:", "FL301"], ["app/main.py:3:4:", "FL202"],
+        ["app/main.py:5:4:", "FL101"], ["Found", "3"]]
