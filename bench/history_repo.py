@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flaglint import history  # noqa: E402
+from flaglint import history
 
 
 def registry(flags: dict[str, tuple[str, str]]) -> str:

@@ -53,7 +53,7 @@ class FactsCache:
                 entries = pickle.load(handle)
         except FileNotFoundError:
             return
-        except Exception as error:  # a damaged cache is only a slower run
+        except Exception as error:  # noqa: BLE001 - a damaged cache is only a slower run
             log.debug("ignoring unreadable cache %s: %s", self.path, error)
             return
         if isinstance(entries, dict):

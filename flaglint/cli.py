@@ -173,7 +173,7 @@ def _brief(error: BaseException) -> str:
     """The start of an error's message: never a huge or failing repr."""
     try:
         text = str(error)
-    except Exception:  # a message that cannot even be formatted (a deep node's repr)
+    except Exception:  # noqa: BLE001 - a message that cannot be formatted (a deep repr)
         return "(no message)"
     return text if len(text) <= 300 else text[:300] + "…"
 

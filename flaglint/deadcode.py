@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass, field
 
 from flaglint.facts import (
@@ -229,7 +229,8 @@ def dead_regions(facts: FileFacts, settled: Mapping[ReadId, Settled],
         decided = settled[reads[0]]
         safe = all(settled[read].safe for read in reads)
         settles = all(fixable(read) for read in reads)
-        spans = [(span, DeadKind.OPERAND, None) for span in evaluator.dead_operands]
+        spans: list[tuple[Span, DeadKind, Span | None]] = [
+            (span, DeadKind.OPERAND, None) for span in evaluator.dead_operands]
         spans += _dead_parts(guard, truth)
         for span, kind, live in spans:
             shaped = any(scope == guard.scope and contains(span, where)
@@ -297,7 +298,7 @@ class _Why:
 
 
 def dead_symbols(facts: list[FileFacts], graph: FlagGraph,
-                 regions: list[DeadRegion], gates: set[tuple[str, str]] = frozenset()
+                 regions: list[DeadRegion], gates: Set[tuple[str, str]] = frozenset()
                  ) -> list[DeadSymbol]:
     """Functions and classes whose every use is a call from dead code, transitively.
 

@@ -28,7 +28,7 @@ def call_deep(function: Callable[..., T], *args: object) -> T:
         _local.deep = True
         try:
             outcome["value"] = function(*args)
-        except BaseException as error:  # handed to the caller's thread
+        except BaseException as error:  # noqa: BLE001 - handed to the caller's thread
             outcome["error"] = error
 
     sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))

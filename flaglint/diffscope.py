@@ -147,9 +147,8 @@ def keep(project: Project, diff: DiffScope, findings: Iterable[Finding]) -> list
     for finding in findings:
         span = _extent(project, diff, finding.path, finding.span)
         lines = diff.changed.get(finding.path, set())
-        if lines & set(range(span.line, span.end_line + 1)):
-            kept.append(finding)
-        elif finding.code in HISTORY_CODES and finding.flag in touched:
+        if lines & set(range(span.line, span.end_line + 1)) or (
+                finding.code in HISTORY_CODES and finding.flag in touched):
             kept.append(finding)
     return kept
 
@@ -208,7 +207,7 @@ def regated(project: Project, diff: DiffScope, options: Options) -> dict[str, tu
             try:
                 tar.extractall(folder, filter="data")
             except TypeError:  # Python before 3.10.12 / 3.11.4: git's own archive is safe
-                tar.extractall(folder)  # noqa: S202
+                tar.extractall(folder)
         base_root = Path(folder) / prefix if prefix != "." else Path(folder)
         try:
             config = load_config(find_config(base_root), base_root)

@@ -17,6 +17,8 @@ from flaglint.cache import cache_dir
 from flaglint.config import Config
 from flaglint.discover import GlobSet, discover
 from flaglint.extraction import Extraction, Options
+
+__all__ = ["FlagRecord", "Options", "Outcome", "Project", "analyze", "run", "within"]
 from flaglint.facts import FileFacts
 from flaglint.findings import Edit, Finding, Span
 from flaglint.graph import FlagGraph
@@ -71,6 +73,14 @@ class Project:
     overlay: Mapping[str, bytes] | None = None  # files being fixed, held in memory
     notes: list[str] = field(default_factory=list)  # what discovery could not read
 
+    def __post_init__(self) -> None:
+        self._by_path = {f.path: f for f in self.files}
+        self._tests = GlobSet(self.config.tests)
+        self._effects: set[str] | None = None
+        self._line_times: dict[str, dict[int, githistory.LineOrigin]] = {}
+        self._blame: githistory.BlameCache | None = None
+
+
     @property
     def has_declarations(self) -> bool:
         return self.registry.present or bool(self.config.definitions)
@@ -103,13 +113,6 @@ class Project:
     def in_tests(self, edits: Iterable[Edit]) -> bool:
         """Do any of these edits change test code (the `tests` globs)?"""
         return any(self._tests.match(edit.path) for edit in edits)
-
-    def __post_init__(self) -> None:
-        self._by_path = {f.path: f for f in self.files}
-        self._tests = GlobSet(self.config.tests)
-        self._effects: set[str] | None = None
-        self._line_times: dict[str, dict[int, githistory.LineOrigin]] = {}
-        self._blame: githistory.BlameCache | None = None
 
     def appeared(self, path: str, line: int) -> githistory.LineOrigin | None:
         """Which commit last brought the line in (None when git cannot say). One

@@ -14,9 +14,8 @@ import signal
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from multiprocessing.connection import Connection
 from dataclasses import dataclass
-from pathlib import Path
+from multiprocessing.connection import Connection
 
 from flaglint.cache import FactsCache, digest
 from flaglint.config import Config

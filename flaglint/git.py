@@ -19,6 +19,7 @@ def run(root: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProce
     stderr, so callers handle one shape."""
     try:
         return subprocess.run(["git", *args], cwd=root, capture_output=True, timeout=timeout,
+                              check=False,
                               env={**os.environ, **_ENV_OVERRIDES}, stdin=subprocess.DEVNULL)
     except (OSError, subprocess.SubprocessError) as error:
         return subprocess.CompletedProcess(["git", *args], 127, b"",

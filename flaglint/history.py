@@ -462,7 +462,7 @@ def cached_history(root: Path, registry: Iterable[str], definition_files: Iterab
             return history
     except FileNotFoundError:
         pass
-    except Exception as error:  # a damaged cache is only a slower run
+    except Exception as error:  # noqa: BLE001 - a damaged cache is only a slower run
         log.debug("ignoring unreadable history cache %s: %s", path, error)
     history = read_history(root, registry, definition_files, code_keys)
     try:
@@ -495,7 +495,7 @@ class BlameCache:
                 self.entries = entries
         except FileNotFoundError:
             pass
-        except Exception as error:  # a damaged cache is only a slower run
+        except Exception as error:  # noqa: BLE001 - a damaged cache is only a slower run
             log.debug("ignoring unreadable blame cache %s: %s", self.path, error)
 
     def origins(self, root: Path, path: str, lines: set[int]) -> dict[int, LineOrigin]:

@@ -458,15 +458,14 @@ def _argument(args: tuple[Arg, ...], position: int | None, keyword: str | None) 
             if arg.keyword == keyword and not arg.star:
                 return arg.value
     if position is not None and position >= 0:
-        index = 0
-        for arg in args:
+        # Positional arguments come first: the position counts them until a keyword.
+        for index, arg in enumerate(args):
             if arg.star:
                 return None
             if arg.keyword is not None:
                 break
             if index == position:
                 return arg.value
-            index += 1
     return None
 
 

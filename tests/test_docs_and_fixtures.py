@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -92,3 +93,21 @@ def test_knight_story_with_history(tmp_path, capsys):
     codes = {line.split(" ")[1] for line in out.splitlines()[:-1]}
     assert {"FL301", "FL302", "FL401", "FL402", "FL404"} <= codes
     assert out in (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_links_work_from_a_clone():
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text)
+    local = [t for t in targets if "://" not in t and not t.startswith("mailto:")]
+    assert local
+    missing = [t for t in local if not (REPO / t).exists() or not (REPO / t).resolve()
+               .is_relative_to(REPO)]
+    assert missing == []
+
+
+def test_the_design_copy_is_the_shared_design():
+    shared = REPO.parent / "shared" / "DESIGN.md"
+    if not shared.exists():
+        pytest.skip("no ../shared/DESIGN.md beside this clone")
+    assert (REPO / "docs" / "DESIGN.md").read_text(encoding="utf-8") == \
+        shared.read_text(encoding="utf-8"), "copy ../shared/DESIGN.md to docs/DESIGN.md"

@@ -24,8 +24,8 @@ import multiprocessing
 import os
 import shutil
 import subprocess
-import sys
 import symtable
+import sys
 from pathlib import Path
 
 import pytest

@@ -117,7 +117,7 @@ def test_overrides_in_tests_are_writes_and_tests_are_left_alone(tmp_path, capsys
         """
     project(tmp_path, {"tests/test_ui.py": test_file})
     before = (tmp_path / "tests/test_ui.py").read_text()
-    code = main(["check", str(tmp_path), "--no-cache", "--select", "FL1,FL2,FL3"])
+    assert main(["check", str(tmp_path), "--no-cache", "--select", "FL1,FL2,FL3"]) == 1
     out = capsys.readouterr().out
     # The override sets a flag: no FL101 for its key, no FL202 on the read it encloses (and
     # tests may read keys no registry declares: no FL101 for those either).
@@ -140,11 +140,12 @@ def test_fix_honours_suppressions_and_writes_only_inside_the_root(tmp_path, caps
         "app.py": 'if client.is_enabled("on"):\n    a()\nelse:  # flaglint: ignore[FL301]\n'
                   '    b()\n'})
     os.symlink(outside / "x.py", root / "linked.py")
-    code, out, _ = fix(root, capsys)
+    _, out, _ = fix(root, capsys)
     assert (root / "app.py").read_text().startswith('if client.is_enabled("on"):\n')
     # The FL202 fix would delete the suppressed branch: it is no fix here.
     assert "app.py:1:4: FL202 [on]" in out
-    assert (outside / "x.py").read_text() == 'if client.is_enabled("on"):\n    a()\nelse:\n    b()\n'
+    assert (outside / "x.py").read_text() == \
+        'if client.is_enabled("on"):\n    a()\nelse:\n    b()\n'
 
 
 def test_fix_with_diff_edits_only_the_changed_lines(tmp_path, capsys):
@@ -172,7 +173,7 @@ def test_a_file_that_cannot_be_written_is_named_and_nothing_else_is_lost(tmp_pat
         real(target, data)
 
     monkeypatch.setattr(apply_module, "_write_atomic", failing)
-    code, out, err = fix(root, capsys)
+    code, _, err = fix(root, capsys)
     assert code == 2
     assert err.endswith("flaglint: error: cannot write the fixes: b.py (Permission denied)\n"
                         "changed: a.py\nnot changed: b.py\n")
@@ -227,7 +228,8 @@ def test_clean_with_a_path_keeps_what_other_packages_use(tmp_path, capsys):
     project(tmp_path, {
         "a/__init__.py": "", "b/__init__.py": "", "c/__init__.py": "",
         "a/mod.py": "from b.helpers import legacy\n\n\ndef f():\n"
-                    "    if client.is_enabled(\"new_ui\"):\n        return 1\n    return legacy()\n",
+                    "    if client.is_enabled(\"new_ui\"):\n        return 1\n"
+                    "    return legacy()\n",
         "b/helpers.py": "def legacy():\n    return 2\n",
         "c/use.py": "from b.helpers import legacy\n\nlegacy()\nclient.is_enabled(\"new_ui\")\n",
     })

@@ -320,9 +320,9 @@ def test_a_second_run_on_the_same_head_runs_no_git(tmp_path, monkeypatch, capsys
     assert main(["check", str(tmp_path), "--select", "FL4"]) == first == 1
     assert capsys.readouterr().out == out
     # Discovery still asks git which files it ignores; the history asks nothing.
+    asked = (["rev-parse", "HEAD"], ["rev-parse", "--is-shallow-repository"])
     history_calls = [c for c in calls if c[0] == "git" and (
-        c[1] in ("log", "blame", "rev-list") or c[1:] in (["rev-parse", "HEAD"],
-                                                          ["rev-parse", "--is-shallow-repository"]))]
+        c[1] in ("log", "blame", "rev-list") or c[1:] in asked)]
     assert history_calls == []
 
 

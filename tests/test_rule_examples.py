@@ -3,9 +3,10 @@
 The code blocks of the two sections become a small project: ```toml blocks are the registry,
 ```python blocks are files (`# path.py` on a line of its own starts a file; `# a.py, b.py`
 writes the same code to each; without a header the file is app.py). A "Use instead" without
-a registry block keeps the example's; a section without one declares the keys it reads. History rules get a git repository: the example's registry
-with the description of its `# was "..."` comment first (FL402, for both sections), the code before the tombstone (FL404) or after it
-(FL401).
+a registry block keeps the example's; a section without one declares the keys it reads.
+History rules get a git repository: the example's registry with the description of its
+`# was "..."` comment first (FL402, for both sections), the code before the tombstone
+(FL404) or after it (FL401).
 """
 
 from __future__ import annotations

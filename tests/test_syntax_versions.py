@@ -130,7 +130,7 @@ def test_a_file_cpython_rejects_for_its_limits_is_not_parsed_again(tmp_path, mon
     write_tree(tmp_path, {"deep.py": deep})
     monkeypatch.setattr(extract_module, "_libcst_parses",
                         lambda text: pytest.fail("libcst asked about a file no Python takes"))
-    [(code, path, line, message)] = findings(tmp_path)
+    [(code, path, _, message)] = findings(tmp_path)
     assert (code, path) == ("FL001", "deep.py")
     assert "too many nested parentheses" in message
 

@@ -211,7 +211,7 @@ def _module_name_of(node: cst.Attribute | cst.Name) -> str:
 
 
 class _Scope:
-    __slots__ = ("qualname", "kind", "params", "owner", "depth")
+    __slots__ = ("depth", "kind", "owner", "params", "qualname")
 
     def __init__(self, qualname: str, kind: str, params: dict[str, int],
                  owner: str | None, depth: int = 0) -> None:

@@ -163,7 +163,7 @@ class FileFacts:
     # `yield`, `global` and `nonlocal` with the function they belong to: code holding one
     # decides what its function is even when it never runs, so a fix never deletes it.
     shapers: tuple[tuple[str, Span], ...] = ()
-    suppressions: Suppressions = Suppressions()
+    suppressions: Suppressions = Suppressions()  # noqa: RUF009 - frozen, shared safely
     error: ParseError | None = None
     # A file the text prefilter skipped holds only `modules` and `error` (found by a cheap
     # compile): it cannot mention a flag reader, a wrapper, or a name a key resolves through.

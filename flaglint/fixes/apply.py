@@ -9,7 +9,7 @@ import os
 import stat
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -182,7 +182,7 @@ def _unwritable(root: Path, target: Path) -> str:
 
 def _write_atomic(target: Path, data: bytes) -> None:
     mode = stat.S_IMODE(target.stat().st_mode)
-    handle = tempfile.NamedTemporaryFile("wb", dir=target.parent, prefix=f".{target.name}.",
+    handle = tempfile.NamedTemporaryFile("wb", dir=target.parent, prefix=f".{target.name}.",  # noqa: SIM115
                                          suffix=".flaglint", delete=False)
     try:
         with handle:
@@ -281,7 +281,7 @@ _Carrier = TypeVar("_Carrier", cst.SimpleStatementLine, cst.BaseCompoundStatemen
 class _PruneImports(cst.CSTTransformer):
     """Drop imports whose names the fix removed the last use of (and no others)."""
 
-    def __init__(self, lost: set[str], unexport: set[str] = frozenset()) -> None:
+    def __init__(self, lost: set[str], unexport: Set[str] = frozenset()) -> None:
         super().__init__()
         self.lost = lost
         self.unexport = unexport  # names whose `__all__` entries go too

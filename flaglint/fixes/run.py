@@ -12,10 +12,10 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from flaglint.config import Config
 from flaglint.deadcode import read_edits, replaceable
@@ -25,7 +25,6 @@ from flaglint.fixes.apply import (
     FilePlan,
     FixResult,
     FixScope,
-    WriteError,
     plan,
     transform,
     unified_diff,
@@ -115,7 +114,7 @@ def _round(project: Project, fixes: Sequence[tuple[T, Fix]], blocked: list[Fix],
 
 
 def _still_named(project: Project, fixed: dict[str, bytes], path: str,
-                 names: set[str]) -> bool:
+                 names: Set[str]) -> bool:
     """Does any file that can reach the definitions deleted from `path` (that file, and the
     files importing its module) still name one of them, once fixed?"""
     facts = project.facts_of(path)
@@ -309,7 +308,7 @@ def clean_flag(config: Config, options: Options, key: str, text: str, scope: Fix
 
 def _read_fixes(project: Project, key: str) -> list[tuple[object, Fix]]:
     """Every read of the pinned flag that can become its value, as a fix of its own."""
-    fixes = []
+    fixes: list[tuple[object, Fix]] = []
     for read in project.graph.reads_of(key):
         settled = project.dead.settled.get((read.path, read.call))
         if settled is None or not replaceable(read, settled, project.dead):
@@ -324,7 +323,7 @@ def _unused_wrappers(project: Project, wrappers: set[str], overlay: dict[str, by
                      ) -> list[tuple[object, Fix]]:
     """Delete the wrappers of the cleaned flag once nothing calls or names them any more,
     with the imports and `__all__` entries that only re-export them."""
-    fixes = []
+    fixes: list[tuple[object, Fix]] = []
     via = {r.via for r in project.linked.reads}
     called = {c.callee for c in project.linked.calls}
     for qualname in sorted(wrappers):

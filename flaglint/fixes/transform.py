@@ -4,16 +4,17 @@ Reads at given positions become literals (in a test or comparison whatever their
 any other place only when the value is a boolean, which is what boolean reads return); then
 comparisons, `not`, `and`/`or`, conditional expressions and `if` statements over those
 literals are simplified bottom-up. Only what a settled read decides is touched: a literal the
-user wrote (`if False:`, `DEBUG = True`) is never simplified. An operand that may have a side effect is never dropped
-(`audit(x) or flag()` keeps `audit(x)`); a live branch is moved out with its comments and
-re-indented by libcst; statements after an exit that now always happens are removed; dead
-functions and classes are deleted.
+user wrote (`if False:`, `DEBUG = True`) is never simplified. An operand that may have a side
+effect is never dropped (`audit(x) or flag()` keeps `audit(x)`); a live branch is moved out
+with its comments and re-indented by libcst; statements after an exit that now always
+happens are removed; dead functions and classes are deleted.
 """
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Mapping, Sequence
+from typing import TypeVar
 
 import libcst as cst
 from libcst.metadata import PositionProvider
@@ -36,6 +37,7 @@ def literal_node(value: object) -> cst.BaseExpression:
 
 
 _UNKNOWN = object()
+_Node = TypeVar("_Node", bound=cst.CSTNode)
 
 
 def literal_value(node: cst.BaseExpression) -> object:
@@ -86,8 +88,8 @@ class Settler(cst.CSTTransformer):
         self._ancestors.append(node)
         return super().on_visit(node)
 
-    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode
-                 ) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
+    def on_leave(self, original_node: _Node, updated_node: _Node
+                 ) -> _Node | cst.RemovalSentinel | cst.FlattenSentinel[_Node]:
         try:
             return super().on_leave(original_node, updated_node)
         finally:
@@ -227,7 +229,7 @@ class Settler(cst.CSTTransformer):
         right: object
         if isinstance(target.comparator, (cst.Tuple, cst.List, cst.Set)):
             right = [literal_value(e.value) for e in target.comparator.elements]
-            if any(r is _UNKNOWN for r in right):  # type: ignore[union-attr]
+            if any(r is _UNKNOWN for r in right):
                 return updated_node
         else:
             right = literal_value(target.comparator)

@@ -69,7 +69,7 @@ class InconsistentDefault(Rule):
         counts = Counter(read.value_type for read in reads)
         if len(counts) < 2:
             return
-        first = {}
+        first: dict[str | None, int] = {}
         for i, read in enumerate(reads):
             first.setdefault(read.value_type, i)
         majority = max(counts, key=lambda kind: (counts[kind], -first[kind]))

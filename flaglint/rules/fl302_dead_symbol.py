@@ -55,8 +55,9 @@ class DeadSymbol(Rule):
     Deleting the definition is safe when every flag that made its callers dead is rolled out,
     and unsafe otherwise. A symbol with any other use is never reported: passed as a value,
     used as a decorator, decorated by anything that may register it (`@app.route`,
-    `@task`; plain wrappers such as `property` or `lru_cache` do not count), listed in `__all__`, named in a string anywhere in the project (URL
-    confs, settings, `getattr`), or called in a way flaglint cannot resolve. A symbol with no
+    `@task`; plain wrappers such as `property` or `lru_cache` do not count), listed in
+    `__all__`, named in a string anywhere in the project (URL confs, settings, `getattr`), or
+    called in a way flaglint cannot resolve. A symbol with no
     callers at all is not flaglint's business.
 
     ## Options
