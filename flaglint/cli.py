@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from flaglint.rules import Rule
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-_HISTORY_CODES = ("FL201", "FL401", "FL402", "FL404")
 
 
 class UsageError(Exception):
@@ -207,7 +206,6 @@ def _check(args: argparse.Namespace) -> int:
     ignore = (*config.ignore, *args.ignore)
     rules = select_rules(all_rules(), select, ignore)
     today = args.today or dt.date.today()
-    options = Options(today, args.jobs, not args.no_cache)
     if args.unsafe_fixes and not args.fix:
         raise UsageError("--unsafe-fixes goes with --fix")
     if args.fix_tests and not args.fix:
@@ -224,22 +222,13 @@ def _check(args: argparse.Namespace) -> int:
     # is a statement about every file. Paths, --diff and suppressions narrow what is
     # reported and what a fix may edit, never what is read.
     named = within(paths, config.root)
-    regated_done = False
+    options = Options(today, args.jobs, not args.no_cache, diff=diff)
 
     def narrow(project: Project, findings: list[Finding]) -> list[Finding]:
         kept = [f for f in findings if named(f.path)]
         if diff is not None:
             kept = diffscope.keep(project, diff, kept)
         return kept
-
-    def prepare(project: Project) -> None:
-        nonlocal regated_done
-        if diff is None:
-            return
-        project.diff = diff
-        if not regated_done and any(r.code == "FL402" for r in rules):
-            diff.regated = diffscope.regated(project, diff, options)
-            regated_done = True
 
     fixed = None
     if args.fix:
@@ -249,18 +238,15 @@ def _check(args: argparse.Namespace) -> int:
         changed_lines = diff.changed if diff is not None else None
         scope = FixScope(args.unsafe_fixes, args.fix_tests, named, changed_lines)
         tests = GlobSet(config.tests).match
-        outcome, fix_report = fix_project(config, options, rules, scope, narrow, tests,
-                                          prepare)
+        outcome, fix_report = fix_project(config, options, rules, scope, narrow, tests)
         for refused in fix_report.refused:
             print(f"flaglint: warning: {refused.path} not fixed: {refused.refused}",
                   file=sys.stderr)
         _write_fixes(config.root, fix_report)
         fixed = fix_report.fixed
     else:
-        project = analyze(config, None, options)
-        prepare(project)
-        outcome = run(project, rules)
-        outcome.findings = narrow(project, outcome.findings)
+        outcome = run(analyze(config, None, options), rules)
+        outcome.findings = narrow(outcome.project, outcome.findings)
     project = outcome.project
     _notes(project, rules)
     checked = sum(1 for f in project.files if named(f.path))
@@ -283,7 +269,7 @@ def _notes(project: Project, rules: list[Rule]) -> None:
     """What the run could not see, said once on stderr."""
     for note in project.notes:
         print(f"flaglint: note: {note}", file=sys.stderr)
-    if project.history_note and any(r.code in _HISTORY_CODES for r in rules):
+    if project.history_note and any(r.needs_history for r in rules):
         print(f"flaglint: note: {project.history_note}", file=sys.stderr)
     if not project.has_declarations and any(True for _ in project.graph.reads()):
         print("flaglint: note: no registry (flags.toml) and no definitions configured, so "

@@ -15,24 +15,23 @@ import subprocess
 import tarfile
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flaglint import git
-from flaglint.config import ConfigError, find_config, load_config
+from flaglint.config import Config, ConfigError, find_config, load_config
 from flaglint.findings import Finding, Span
 from flaglint.suppressions import source_lines
 
 if TYPE_CHECKING:
-    from flaglint.engine import Options, Project
+    from flaglint.engine import Project
 
 log = logging.getLogger(__name__)
 
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
 _HEADER = re.compile(r"^\s*\[")
-HISTORY_CODES = ("FL401", "FL402", "FL404")
 
 
 class DiffError(Exception):
@@ -45,7 +44,8 @@ class DiffScope:
     base: str
     commits: set[str]
     changed: dict[str, set[int]]  # root-relative path -> changed line numbers at HEAD
-    regated: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # FL402: flags gating different code than at the base; None until a rule asks
+    regated: dict[str, tuple[str, str]] | None = None
     registry_lines: dict[str, list[str]] = field(default_factory=dict)  # read once per run
 
     @property
@@ -127,7 +127,7 @@ def _extent(project: Project, diff: DiffScope, path: str, span: Span) -> Span:
 def touched_keys(project: Project, diff: DiffScope) -> set[str]:
     """Keys whose registry entry changed, that have history events within the range, or
     that gate different code than at the base."""
-    keys = set(diff.regated)
+    keys = set(diff.regated or {})
     for key, record in project.records.items():
         if record.decl is not None:
             span = _extent(project, diff, record.decl.path, record.decl.span)
@@ -142,13 +142,18 @@ def touched_keys(project: Project, diff: DiffScope) -> set[str]:
 
 
 def keep(project: Project, diff: DiffScope, findings: Iterable[Finding]) -> list[Finding]:
+    """The findings on changed lines, and those of rules that go by flag (a reuse, a new
+    meaning) whose flag the change touched."""
+    from flaglint.rules import all_rules
+
+    by_flag = {rule.code for rule in all_rules() if rule.by_flag_in_diff}
     touched = touched_keys(project, diff)
     kept = []
     for finding in findings:
         span = _extent(project, diff, finding.path, finding.span)
         lines = diff.changed.get(finding.path, set())
         if lines & set(range(span.line, span.end_line + 1)) or (
-                finding.code in HISTORY_CODES and finding.flag in touched):
+                finding.code in by_flag and finding.flag in touched):
             kept.append(finding)
     return kept
 
@@ -190,10 +195,10 @@ def _summary(code: dict[str, set[str]]) -> str:
     return f"{count} line{'s' if count != 1 else ''} in {paths}"
 
 
-def regated(project: Project, diff: DiffScope, options: Options) -> dict[str, tuple[str, str]]:
-    """Flags whose gated code at the base and now have nothing in common."""
-    from flaglint.engine import analyze
-
+def regated(project: Project, diff: DiffScope, analyze: Callable[[Config], Project]
+            ) -> dict[str, tuple[str, str]]:
+    """Flags whose gated code at the base and now have nothing in common; `analyze` reads
+    the base tree's project from its configuration."""
     root = project.config.root
     toplevel = _git(root, "rev-parse", "--show-toplevel").stdout.strip()
     prefix = root.resolve().relative_to(Path(toplevel).resolve()).as_posix()
@@ -211,8 +216,7 @@ def regated(project: Project, diff: DiffScope, options: Options) -> dict[str, tu
         base_root = Path(folder) / prefix if prefix != "." else Path(folder)
         try:
             config = load_config(find_config(base_root), base_root)
-            base_project = analyze(config, None, replace(options, use_cache=False,
-                                                         overlay=None))
+            base_project = analyze(config)
         except ConfigError as error:
             log.debug("cannot analyze the base: %s", error)
             return {}

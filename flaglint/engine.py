@@ -72,6 +72,7 @@ class Project:
     use_cache: bool = True
     overlay: Mapping[str, bytes] | None = None  # files being fixed, held in memory
     notes: list[str] = field(default_factory=list)  # what discovery could not read
+    options: Options | None = None
 
     def __post_init__(self) -> None:
         self._by_path = {f.path: f for f in self.files}
@@ -109,6 +110,20 @@ class Project:
             return (self.config.root / path).read_bytes()
         except OSError:
             return b""
+
+    def regated(self) -> dict[str, tuple[str, str]]:
+        """FL402's service in a `--diff` run: the flags that gate different code than at the
+        base. The base tree is analysed once per run, when a rule first asks."""
+        if self.diff is None:
+            return {}
+        if self.diff.regated is None:
+            from flaglint import diffscope
+
+            base_options = dataclasses.replace(self.options or Options(self.today),
+                                               use_cache=False, overlay=None, diff=None)
+            self.diff.regated = diffscope.regated(
+                self, self.diff, lambda config: analyze(config, None, base_options))
+        return self.diff.regated
 
     def in_tests(self, edits: Iterable[Edit]) -> bool:
         """Do any of these edits change test code (the `tests` globs)?"""
@@ -179,7 +194,7 @@ def analyze(config: Config, paths: list[Path] | None, options: Options,
     return Project(config, facts, registry, graph, linked, records, options.today, dead,
                    pinned=pinned, history=found, history_note=history_note, removed=removed,
                    use_cache=options.use_cache, overlay=options.overlay,
-                   notes=list(dict.fromkeys(notes)))
+                   notes=list(dict.fromkeys(notes)), options=options, diff=options.diff)
 
 
 def _graph(registry: Registry, facts: list[FileFacts], linked: Linked) -> FlagGraph:

@@ -16,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING
 
 from flaglint.cache import FactsCache, digest
 from flaglint.config import Config
@@ -23,6 +24,9 @@ from flaglint.deep import call_deep
 from flaglint.discover import SourceFile
 from flaglint.facts import FileFacts, ParseError
 from flaglint.link import Linked, Linker, reader_names
+
+if TYPE_CHECKING:
+    from flaglint.diffscope import DiffScope
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +42,7 @@ class Options:
     use_cache: bool = True
     overlay: Mapping[str, bytes] | None = None  # root-relative path -> contents to use instead
     parse: frozenset[str] = frozenset()  # modules to parse in full, mentions or not
+    diff: DiffScope | None = None  # `--diff REF`: what changed (the engine hands it on)
 
 
 Item = tuple[bytes, str, str, bool, bool]  # data, path, module, is_package, parse in full

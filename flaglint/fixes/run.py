@@ -146,9 +146,7 @@ def _gone(chosen: Iterable[Finding], after: Iterable[Finding]) -> int:
 
 
 def fix_project(config: Config, options: Options, rules: list[Rule], scope: FixScope,
-                narrow: Narrow, tests: Callable[[str], bool],
-                prepare: Callable[[Project], None] = lambda project: None
-                ) -> tuple[Outcome, FixReport]:
+                narrow: Narrow, tests: Callable[[str], bool]) -> tuple[Outcome, FixReport]:
     """Fix until nothing is left to fix; return the outcome on the fixed files (the
     findings `narrow` keeps) and what was changed. Nothing is written here."""
     report = FixReport()
@@ -156,7 +154,6 @@ def fix_project(config: Config, options: Options, rules: list[Rule], scope: FixS
     chosen: list[Finding] = []
     for round_number in range(_MAX_ROUNDS + 1):
         project = analyze(config, None, options)
-        prepare(project)
         outcome = run(project, rules)
         outcome.findings = narrow(outcome.project, outcome.findings)
         report.fixed += _gone(chosen, outcome.findings)

@@ -75,6 +75,7 @@ class ExpiredFlag(Rule):
     code = "FL201"
     name = "expired-flag"
     severity = Severity.WARNING
+    needs_history = True
 
     def check(self, project: Project) -> Iterator[Finding]:
         for key, record in project.records.items():

@@ -58,6 +58,8 @@ class ReusedKey(Rule):
     code = "FL401"
     name = "reused-key"
     severity = Severity.ERROR
+    needs_history = True
+    by_flag_in_diff = True
 
     def check(self, project: Project) -> Iterator[Finding]:
         yield from self._reads(project)

@@ -54,13 +54,15 @@ class RepurposedFlag(Rule):
     code = "FL402"
     name = "repurposed-flag"
     severity = Severity.ERROR
+    needs_history = True
+    by_flag_in_diff = True
 
     def check(self, project: Project) -> Iterator[Finding]:
         if project.history is not None:
             yield from self._rewrites(project)
         diff = project.diff
         if diff is not None:
-            for key, (before, after) in diff.regated.items():
+            for key, (before, after) in project.regated().items():
                 record = project.records.get(key)
                 if record is None or (record.decl is None and not record.definitions):
                     continue

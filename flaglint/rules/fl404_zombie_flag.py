@@ -54,6 +54,8 @@ class ZombieFlag(Rule):
     code = "FL404"
     name = "zombie-flag"
     severity = Severity.ERROR
+    needs_history = True
+    by_flag_in_diff = True
 
     def check(self, project: Project) -> Iterator[Finding]:
         for key in project.graph.flags():
