@@ -1,22 +1,31 @@
-"""Facts cached by file content, outside the checked project (it is never written into).
+"""The one cache: pickles outside the checked project (it is never written into), under
+$FLAGLINT_CACHE_DIR, else $XDG_CACHE_HOME/flaglint, else ~/.cache/flaglint.
 
-One pickle per project root under $FLAGLINT_CACHE_DIR, else $XDG_CACHE_HOME/flaglint, else
-~/.cache/flaglint. A cache that cannot be read or written is ignored: it only costs time.
+Facts are kept by file content, one pickle per project root (`facts-*`); the key history
+and line blame by HEAD commit (`history-*`, `blame-*`). Each kind keeps its most recently
+used files only, so the folder does not grow with every root checked or commit made. A
+cache that cannot be read or written is ignored: it only costs time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import pickle
 import tempfile
 from pathlib import Path
+from typing import Any, TypeVar
 
 from flaglint import __version__
 from flaglint.facts import FileFacts
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# How many files of each kind stay: roots checked (facts), HEADs seen (history, blame).
+KEEP = {"facts": 32, "history": 8, "blame": 8}
 
 # Bump when FileFacts or extraction change meaning: old entries are then ignored.
 FACTS_VERSION = "12"
@@ -39,25 +48,12 @@ def digest(data: bytes, module: str, is_package: bool) -> str:
 class FactsCache:
     def __init__(self, root: Path, enabled: bool = True) -> None:
         self.enabled = enabled
-        name = hashlib.blake2b(str(root).encode(), digest_size=12).hexdigest()
-        self.path = cache_dir() / f"facts-{name}.pickle"
+        self.path = cache_file("facts", str(root))
         # path -> (content key, facts, digests of the needle sets the file did not match)
         self._entries: dict[str, tuple[str, FileFacts, frozenset[str]]] = {}
         self._dirty = False
         if enabled:
-            self._load()
-
-    def _load(self) -> None:
-        try:
-            with self.path.open("rb") as handle:
-                entries = pickle.load(handle)
-        except FileNotFoundError:
-            return
-        except Exception as error:  # noqa: BLE001 - a damaged cache is only a slower run
-            log.debug("ignoring unreadable cache %s: %s", self.path, error)
-            return
-        if isinstance(entries, dict):
-            self._entries = entries
+            self._entries = load(self.path, dict) or {}
 
     def get(self, path: str, key: str) -> FileFacts | None:
         entry = self._entries.get(path)
@@ -89,10 +85,53 @@ class FactsCache:
             return
         for path in stale:
             del self._entries[path]
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("wb", dir=self.path.parent, delete=False) as handle:
-                pickle.dump(self._entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(handle.name, self.path)
-        except OSError as error:
-            log.debug("cannot write cache %s: %s", self.path, error)
+        store(self.path, self._entries)
+
+
+def cache_file(kind: str, *parts: object) -> Path:
+    """Where the pickle of this kind for these parts (a root, a HEAD, …) lives."""
+    name = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    return cache_dir() / f"{kind}-{name}.pickle"
+
+
+def load(path: Path, kind: type[T]) -> T | None:
+    """The pickle at `path` when it holds a `kind`; None when missing or unreadable."""
+    try:
+        with path.open("rb") as handle:
+            value = pickle.load(handle)
+    except FileNotFoundError:
+        return None
+    except Exception as error:  # noqa: BLE001 - a damaged cache is only a slower run
+        log.debug("ignoring unreadable cache %s: %s", path, error)
+        return None
+    if not isinstance(value, kind):
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # used: the last to be pruned
+    return value
+
+
+def store(path: Path, value: Any) -> None:
+    """Write atomically, then prune the oldest files of the same kind."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False,
+                                         prefix=".tmp-") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, path)
+    except OSError as error:
+        log.debug("cannot write cache %s: %s", path, error)
+        return
+    kind = path.name.split("-", 1)[0]
+    _prune(path.parent, kind, KEEP.get(kind, 8))
+
+
+def _prune(folder: Path, kind: str, keep: int) -> None:
+    try:
+        files = [(f.stat().st_mtime, f) for f in folder.glob(f"{kind}-*.pickle")]
+    except OSError:
+        return
+    files.sort(reverse=True)
+    for _, stale in files[keep:]:
+        with contextlib.suppress(OSError):
+            stale.unlink()

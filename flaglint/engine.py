@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from flaglint import deadcode
 from flaglint import history as githistory
-from flaglint.cache import cache_dir
 from flaglint.config import Config
 from flaglint.discover import GlobSet, discover
 from flaglint.extraction import Extraction, Options
@@ -138,8 +137,7 @@ class Project:
                 self._line_times[path] = {}
             else:
                 if self._blame is None:
-                    folder = cache_dir() if self.use_cache else None
-                    self._blame = githistory.BlameCache(folder, self.config.root,
+                    self._blame = githistory.BlameCache(self.use_cache, self.config.root,
                                                         self.history.head)
                 try:
                     self._line_times[path] = self._blame.origins(self.config.root, path, lines)
@@ -222,7 +220,7 @@ def _history(config: Config, registry: Registry, linked: Linked,
     try:
         found = githistory.cached_history(config.root, registry.paths,
                                        {d.path for d in linked.definitions}, code_keys,
-                                       cache_dir() if options.use_cache else None)
+                                       options.use_cache)
     except githistory.HistoryUnavailable as error:
         return None, (f"git history unavailable ({error}): FL401 and FL402 cannot see when "
                       f"keys were removed or changed, reads of retired keys are FL404, and "

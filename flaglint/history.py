@@ -13,14 +13,14 @@ import datetime as dt
 import enum
 import hashlib
 import logging
-import pickle
 import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from flaglint import git
+from flaglint import cache, git
+from flaglint.cache import cache_file
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -446,31 +446,19 @@ def _cancel_moves(history: KeyHistory) -> None:
 
 
 def cached_history(root: Path, registry: Iterable[str], definition_files: Iterable[str],
-                   code_keys: set[str], cache_dir: Path | None) -> History:
+                   code_keys: set[str], use_cache: bool = True) -> History:
     """read_history, cached by HEAD commit: a second run on the same HEAD reads no git log."""
     registry, definition_files = sorted(set(registry)), sorted(set(definition_files))
     head = head_commit(root)
-    if cache_dir is None:
+    if not use_cache:
         return read_history(root, registry, definition_files, code_keys)
-    key = hashlib.blake2b(repr((HISTORY_VERSION, str(root), head, registry, definition_files,
-                                sorted(code_keys))).encode(), digest_size=16).hexdigest()
-    path = cache_dir / f"history-{key}.pickle"
-    try:
-        with path.open("rb") as handle:
-            history = pickle.load(handle)
-        if isinstance(history, History) and history.head == head:
-            return history
-    except FileNotFoundError:
-        pass
-    except Exception as error:  # noqa: BLE001 - a damaged cache is only a slower run
-        log.debug("ignoring unreadable history cache %s: %s", path, error)
+    path = cache_file("history", HISTORY_VERSION, str(root), head, registry, definition_files,
+                      sorted(code_keys))
+    history = cache.load(path, History)
+    if history is not None and history.head == head:
+        return history
     history = read_history(root, registry, definition_files, code_keys)
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as handle:
-            pickle.dump(history, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    except OSError as error:
-        log.debug("cannot write history cache %s: %s", path, error)
+    cache.store(path, history)
     return history
 
 
@@ -480,23 +468,13 @@ def cached_history(root: Path, registry: Iterable[str], definition_files: Iterab
 class BlameCache:
     """Line origins by (file, content), for one HEAD: a second run blames nothing again."""
 
-    def __init__(self, cache_dir: Path | None, root: Path, head: str) -> None:
+    def __init__(self, use_cache: bool, root: Path, head: str) -> None:
         self.path = None
         self.entries: dict[tuple[str, str], dict[int, LineOrigin]] = {}
-        if cache_dir is None:
+        if not use_cache:
             return
-        name = hashlib.blake2b(f"{HISTORY_VERSION}\0{root}\0{head}".encode(),
-                               digest_size=16).hexdigest()
-        self.path = cache_dir / f"blame-{name}.pickle"
-        try:
-            with self.path.open("rb") as handle:
-                entries = pickle.load(handle)
-            if isinstance(entries, dict):
-                self.entries = entries
-        except FileNotFoundError:
-            pass
-        except Exception as error:  # noqa: BLE001 - a damaged cache is only a slower run
-            log.debug("ignoring unreadable blame cache %s: %s", self.path, error)
+        self.path = cache_file("blame", HISTORY_VERSION, str(root), head)
+        self.entries = cache.load(self.path, dict) or {}
 
     def origins(self, root: Path, path: str, lines: set[int]) -> dict[int, LineOrigin]:
         try:
@@ -510,12 +488,7 @@ class BlameCache:
         found = line_times(root, path, lines)
         self.entries[key] = found
         if self.path is not None:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                with self.path.open("wb") as handle:
-                    pickle.dump(self.entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            except OSError as error:
-                log.debug("cannot write blame cache %s: %s", self.path, error)
+            cache.store(self.path, self.entries)
         return found
 
 

@@ -167,14 +167,13 @@ def test_history_follows_a_renamed_registry_and_merges(tmp_path):
 def test_history_is_cached_by_head(tmp_path, monkeypatch):
     repo(tmp_path, {"pyproject.toml": PYPROJECT, "flags.toml": table("a"),
                     "x.py": 'client.is_enabled("a")\n'}, "2025-01-01")
-    cache = tmp_path.parent / f"{tmp_path.name}-cache"
-    first = history.cached_history(tmp_path, ["flags.toml"], [], set(), cache)
+    first = history.cached_history(tmp_path, ["flags.toml"], [], set())
 
     def no_log(*args, **kwargs):
         raise AssertionError("git log ran again on the same HEAD")
 
     monkeypatch.setattr(history, "_log", no_log)
-    again = history.cached_history(tmp_path, ["flags.toml"], [], set(), cache)
+    again = history.cached_history(tmp_path, ["flags.toml"], [], set())
     assert again.keys.keys() == first.keys.keys() == {"a"}
 
 
