@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flaglint import history
+from flaglint.sources import history
 
 
 def registry(flags: dict[str, tuple[str, str]]) -> str:

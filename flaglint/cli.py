@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TextIO
 from flaglint import __version__
 from flaglint.config import Config, ConfigError, find_config, load_config
 from flaglint.deep import call_deep
-from flaglint.discover import GlobSet
+from flaglint.sources.discover import GlobSet
 
 if TYPE_CHECKING:
     from flaglint.engine import Project
@@ -212,7 +212,7 @@ def _check(args: argparse.Namespace) -> int:
         raise UsageError("--fix-tests goes with --fix")
     diff = None
     if args.diff is not None:  # a wrong REF is said before any work is done
-        from flaglint import diffscope
+        from flaglint.analysis import diffscope
 
         try:
             diff = diffscope.scope(config.root, args.diff)
@@ -330,7 +330,7 @@ def _clean(args: argparse.Namespace) -> int:
 
 
 def _declared(config: Config) -> set[str]:
-    from flaglint.registry import load_registry
+    from flaglint.sources.registry import load_registry
 
     return set(load_registry(config).flags)
 
@@ -411,7 +411,7 @@ def _rule(code: str | None, stream: TextIO) -> int:
 
 def _graph(args: argparse.Namespace) -> int:
     from flaglint.engine import Options, analyze
-    from flaglint.graph_export import write_graph
+    from flaglint.reporters.graph import write_graph
 
     config, paths = _config(args)
     project = analyze(config, paths, Options(dt.date.today()))

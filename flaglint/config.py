@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flaglint import tomlsource
 from flaglint.presets import PRESETS, DefinitionSpec, ReaderSpec
+from flaglint.sources import tomlsource
 
 FLAG_TYPES = ("release", "experiment", "operational", "kill-switch", "permission")
 # Days a flag of each type may live, after Unleash; None: never expires.

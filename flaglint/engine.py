@@ -11,22 +11,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flaglint import deadcode
-from flaglint import history as githistory
+from flaglint.analysis import deadcode
 from flaglint.config import Config
-from flaglint.discover import GlobSet, discover
-from flaglint.extraction import Extraction, Options
+from flaglint.sources import history as githistory
+from flaglint.sources.code import Extraction, Options
+from flaglint.sources.discover import GlobSet, discover
 
 __all__ = ["FlagRecord", "Options", "Outcome", "Project", "analyze", "run", "within"]
+from flaglint.analysis.graph import FlagGraph
+from flaglint.analysis.link import CodeDefinition, Linked
 from flaglint.facts import FileFacts
 from flaglint.findings import Edit, Finding, Span
-from flaglint.graph import FlagGraph
-from flaglint.link import CodeDefinition, Linked
-from flaglint.registry import FlagDecl, FlagValue, Registry, Status, load_registry
+from flaglint.rules import Rule
+from flaglint.sources.registry import FlagDecl, FlagValue, Registry, Status, load_registry
 from flaglint.suppressions import Suppression
 
 if TYPE_CHECKING:
-    from flaglint.diffscope import DiffScope
+    from flaglint.analysis.diffscope import DiffScope
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +117,7 @@ class Project:
         if self.diff is None:
             return {}
         if self.diff.regated is None:
-            from flaglint import diffscope
+            from flaglint.analysis import diffscope
 
             base_options = dataclasses.replace(self.options or Options(self.today),
                                                use_cache=False, overlay=None, diff=None)
@@ -151,7 +152,7 @@ class Project:
 
 
 def _has_import_effects(facts: FileFacts) -> bool:
-    from flaglint.deadcode import PLAIN_DECORATORS
+    from flaglint.analysis.deadcode import PLAIN_DECORATORS
 
     top = {facts.module} | {d.qualname for d in facts.definitions if d.kind == "class"
                             and d.qualname.count(".") == facts.module.count(".") + 1}
@@ -292,12 +293,9 @@ class Outcome:
     suppressed: list[Finding] = field(default_factory=list)  # findings an inline ignore hides
 
 
-def run(project: Project, rules: Iterable[object]) -> Outcome:
-    from flaglint.rules import Rule
-
+def run(project: Project, rules: Iterable[Rule]) -> Outcome:
     raw: list[Finding] = []
     for rule in rules:
-        assert isinstance(rule, Rule)
         raw.extend(rule.check(project))
     kept, unused, suppressed = _apply_suppressions(project, raw)
     kept.sort(key=lambda f: f.sort_key)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flaglint.config import Config, load_config
-from flaglint.discover import GlobSet, discover
+from flaglint.sources.discover import GlobSet, discover
 
 from .conftest import commit_all, git, lint_tree, write_tree
 

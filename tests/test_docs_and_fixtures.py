@@ -111,3 +111,15 @@ def test_the_design_copy_is_the_shared_design():
         pytest.skip("no ../shared/DESIGN.md beside this clone")
     assert (REPO / "docs" / "DESIGN.md").read_text(encoding="utf-8") == \
         shared.read_text(encoding="utf-8"), "copy ../shared/DESIGN.md to docs/DESIGN.md"
+
+
+def test_rule_codes_are_one_list():
+    from flaglint.rules import PLANNED, catalogue
+
+    rules = all_rules()
+    codes = [rule.code for rule in rules]
+    assert len(set(codes)) == len(codes) and len({r.name for r in rules}) == len(rules)
+    assert all(re.fullmatch(r"FL\d{3}", code) for code in codes)
+    assert catalogue() == sorted([*codes, *PLANNED]) and not set(codes) & set(PLANNED)
+    for rule in rules:
+        assert (REPO / "rules" / f"{rule.code}-{rule.name}.md").is_file()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from flaglint import git as git_runner
-from flaglint import history
 from flaglint.cli import main
+from flaglint.sources import git as git_runner
+from flaglint.sources import history
 
 from .conftest import commit_all, git, lint_tree, write_tree
 
@@ -259,7 +259,7 @@ def test_incremental_snapshots_agree_with_a_full_parse(tmp_path):
     pass rebuilds patch by patch is the registry as it is at HEAD."""
     import random
 
-    from flaglint.tomlsource import tomllib
+    from flaglint.sources.tomlsource import tomllib
 
     rng = random.Random(11)
     flags: dict[str, tuple[str, str]] = {}

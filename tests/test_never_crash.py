@@ -9,11 +9,11 @@ import sys
 
 import pytest
 
-from flaglint import extraction
 from flaglint.cli import main
 from flaglint.config import load_config
 from flaglint.engine import Options, analyze, run
 from flaglint.rules import all_rules
+from flaglint.sources import code as extraction
 
 from .conftest import TODAY, commit_all, git, lint_tree, write_tree
 

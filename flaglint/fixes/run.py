@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from flaglint.analysis.deadcode import read_edits, replaceable
 from flaglint.config import Config
-from flaglint.deadcode import read_edits, replaceable
 from flaglint.engine import Options, Outcome, Project, analyze, run
 from flaglint.findings import Edit, EditKind, Finding, Fix
 from flaglint.fixes.apply import (
@@ -31,8 +31,8 @@ from flaglint.fixes.apply import (
     write_files,
 )
 from flaglint.fixes.registry_edit import remove_table, tombstone
-from flaglint.registry import FlagValue
 from flaglint.rules import Rule
+from flaglint.sources.registry import FlagValue
 
 _MAX_ROUNDS = 6
 T = TypeVar("T")

@@ -9,8 +9,8 @@ from flaglint.findings import Finding, Severity
 from flaglint.rules import Rule
 
 if TYPE_CHECKING:
+    from flaglint.analysis.link import FlagRead
     from flaglint.engine import Project
-    from flaglint.link import FlagRead
 
 
 def _default_text(read: FlagRead) -> str | None:

@@ -5,8 +5,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from flaglint.findings import Finding, Severity
-from flaglint.registry import Status
 from flaglint.rules import Rule
+from flaglint.sources.registry import Status
 
 if TYPE_CHECKING:
     from flaglint.engine import FlagRecord, Project

@@ -3,10 +3,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from flaglint.deadcode import read_edits, replaceable
+from flaglint.analysis.deadcode import read_edits, replaceable
 from flaglint.findings import Finding, Fix, Severity
-from flaglint.registry import Status
 from flaglint.rules import Rule, format_value
+from flaglint.sources.registry import Status
 
 if TYPE_CHECKING:
     from flaglint.engine import Project

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from flaglint.deadcode import symbol_edits
+from flaglint.analysis.deadcode import symbol_edits
 from flaglint.findings import Finding, Fix, Severity
 from flaglint.rules import Rule
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from flaglint.analysis.lifecycle import ending, looks_like_revert, reuse
 from flaglint.findings import Finding, Severity
-from flaglint.history import EventKind
-from flaglint.lifecycle import ending, looks_like_revert, reuse
 from flaglint.rules import Rule
+from flaglint.sources.history import EventKind
 
 if TYPE_CHECKING:
     from flaglint.engine import Project

@@ -3,14 +3,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from flaglint.analysis.lifecycle import ending, looks_like_revert, reuse
 from flaglint.findings import Finding, Severity
-from flaglint.lifecycle import ending, looks_like_revert, reuse
 from flaglint.rules import Rule
 
 if TYPE_CHECKING:
+    from flaglint.analysis.link import FlagRead
     from flaglint.engine import Project
-    from flaglint.history import KeyEvent
-    from flaglint.link import FlagRead
+    from flaglint.sources.history import KeyEvent
 
 
 class ZombieFlag(Rule):

@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from flaglint import git
 from flaglint.config import DEFAULT_EXCLUDE, Config
+from flaglint.sources import git
 
 log = logging.getLogger(__name__)
 

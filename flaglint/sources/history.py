@@ -19,8 +19,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from flaglint import cache, git
+from flaglint import cache
 from flaglint.cache import cache_file
+from flaglint.sources import git
 
 if sys.version_info >= (3, 11):
     import tomllib

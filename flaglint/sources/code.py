@@ -18,15 +18,15 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
 
+from flaglint.analysis.link import Linked, Linker, reader_names
 from flaglint.cache import FactsCache, digest
 from flaglint.config import Config
 from flaglint.deep import call_deep
-from flaglint.discover import SourceFile
 from flaglint.facts import FileFacts, ParseError
-from flaglint.link import Linked, Linker, reader_names
+from flaglint.sources.discover import SourceFile
 
 if TYPE_CHECKING:
-    from flaglint.diffscope import DiffScope
+    from flaglint.analysis.diffscope import DiffScope
 
 log = logging.getLogger(__name__)
 

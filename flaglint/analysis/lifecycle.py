@@ -9,12 +9,12 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from flaglint.history import EventKind, KeyEvent, LineOrigin
-from flaglint.registry import Status
+from flaglint.sources.history import EventKind, KeyEvent, LineOrigin
+from flaglint.sources.registry import Status
 
 if TYPE_CHECKING:
+    from flaglint.analysis.link import FlagRead
     from flaglint.engine import Project
-    from flaglint.link import FlagRead
 
 _REVERT_DAYS = 14
 _WORD = re.compile(r"\w+")

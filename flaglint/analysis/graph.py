@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from flaglint.link import CodeDefinition, FlagRead, ResolvedCall
+    from flaglint.analysis.link import CodeDefinition, FlagRead, ResolvedCall
 
 
 class Edge(enum.Enum):

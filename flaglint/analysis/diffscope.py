@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flaglint import git
 from flaglint.config import Config, ConfigError, find_config, load_config
 from flaglint.findings import Finding, Span
+from flaglint.sources import git
 from flaglint.suppressions import source_lines
 
 if TYPE_CHECKING:
@@ -163,7 +163,7 @@ def keep(project: Project, diff: DiffScope, findings: Iterable[Finding]) -> list
 
 def gated_code(project: Project) -> dict[str, dict[str, set[str]]]:
     """flag -> path -> the normalized lines of code its guards decide."""
-    from flaglint.deadcode import atoms
+    from flaglint.analysis.deadcode import atoms
 
     reads = {(r.path, r.call): r.key for r in project.linked.reads if r.key is not None}
     gated: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))

@@ -13,10 +13,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from flaglint.config import Config
-from flaglint.discover import GlobSet
 from flaglint.facts import Arg, Call, Constant, Definition, FileFacts, Value, ValueKind
 from flaglint.findings import Span
 from flaglint.presets import PRESET_MODULES, PRESETS, DefinitionSpec, ReaderSpec
+from flaglint.sources.discover import GlobSet
 
 log = logging.getLogger(__name__)
 

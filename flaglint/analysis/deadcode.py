@@ -13,6 +13,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass, field
 
+from flaglint.analysis.graph import FlagGraph
+from flaglint.analysis.link import FlagRead, Linked, ResolvedCall
 from flaglint.facts import (
     Cond,
     CondOp,
@@ -24,9 +26,7 @@ from flaglint.facts import (
     ValueKind,
 )
 from flaglint.findings import Edit, EditKind, Span
-from flaglint.graph import FlagGraph
-from flaglint.link import FlagRead, Linked, ResolvedCall
-from flaglint.registry import FlagValue, Status
+from flaglint.sources.registry import FlagValue, Status
 
 Truth = bool | None  # None: unknown
 
