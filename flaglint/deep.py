@@ -38,7 +38,8 @@ def call_deep(function: Callable[..., T], *args: object) -> T:
         thread.start()
     finally:
         threading.stack_size(previous)
-    thread.join()
+    while thread.is_alive():  # a timed wait, so that Ctrl-C reaches this thread at once
+        thread.join(0.05)
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
     return outcome["value"]  # type: ignore[return-value]
