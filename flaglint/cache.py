@@ -73,7 +73,7 @@ class FactsCache:
 
     def remember_miss(self, path: str, key: str, needles: str) -> None:
         entry = self._entries.get(path)
-        if self.enabled and entry is not None and entry[0] == key:
+        if self.enabled and entry is not None and entry[0] == key and needles not in entry[2]:
             self._entries[path] = (key, entry[1], entry[2] | {needles})
             self._dirty = True
 

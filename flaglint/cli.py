@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -17,9 +18,12 @@ from flaglint.deep import call_deep
 from flaglint.sources.discover import GlobSet
 
 if TYPE_CHECKING:
-    from flaglint.engine import Project
+    from flaglint.analysis.diffscope import DiffScope
+    from flaglint.engine import Outcome, Project
     from flaglint.findings import Finding
     from flaglint.fixes.run import FixReport
+    from flaglint.options import Options
+    from flaglint.results import Summary
     from flaglint.rules import Rule
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -194,9 +198,10 @@ def _config(args: argparse.Namespace) -> tuple[Config, list[Path] | None]:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from flaglint.engine import Options, analyze, run, within
+    from flaglint.options import Options
     from flaglint.reporters import Report
     from flaglint.rules import all_rules, select_rules, validate_codes
+    from flaglint.sources.discover import within
 
     config, paths = _config(args)
     for code in (*args.select, *args.ignore, *config.select, *config.ignore):
@@ -244,18 +249,72 @@ def _check(args: argparse.Namespace) -> int:
                   file=sys.stderr)
         _write_fixes(config.root, fix_report)
         fixed = fix_report.fixed
+        summary = _summary(outcome, rules)
     else:
-        outcome = run(analyze(config, None, options), rules)
-        outcome.findings = narrow(outcome.project, outcome.findings)
-    project = outcome.project
-    _notes(project, rules)
-    checked = sum(1 for f in project.files if named(f.path))
-    report = Report(outcome.findings, checked, len(project.graph.flags()),
-                    tuple(outcome.unused_suppressions), fixed)
+        summary = _unchanged_or_run(config, options, rules, use_cache=diff is None)
+    findings = _narrowed(summary, named, diff, narrow, narrowed_already=args.fix)
+    for note in summary.notes:
+        print(f"flaglint: note: {note}", file=sys.stderr)
+    checked = sum(1 for path in summary.files if named(path))
+    report = Report(findings, checked, summary.flags, summary.unused_suppressions, fixed)
     _emit(report, args)
-    if outcome.findings and not args.exit_zero:
+    if findings and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _narrowed(summary: Summary, named: Callable[[str], bool], diff: DiffScope | None,
+              narrow: Callable[[Project, list[Finding]], list[Finding]],
+              narrowed_already: bool) -> list[Finding]:
+    """The findings to report: a fix run's are narrowed already; a `--diff` run narrows on
+    the project it analysed; otherwise only named paths narrow."""
+    if narrowed_already:
+        return list(summary.findings)
+    if diff is not None:
+        assert summary.project is not None
+        return narrow(summary.project, list(summary.findings))
+    return [f for f in summary.findings if named(f.path)]
+
+
+def _unchanged_or_run(config: Config, options: Options, rules: list[Rule], use_cache: bool
+                      ) -> Summary:
+    """The last run's summary when no input changed (see results.py), else a full run."""
+    from flaglint import results
+    from flaglint.sources.discover import discover
+
+    notes: list[str] = []
+    sources = discover(config, None, notes)
+    key = ""
+    if use_cache and options.use_cache:
+        key = results.inputs_key(config, sources, [r.code for r in rules],
+                                 options.today.isoformat(), _head(config.root))
+        found = results.load(config.root, key)
+        if found is not None:
+            return found
+    from flaglint.engine import analyze, run
+
+    outcome = run(analyze(config, None, options, discovered=(sources, notes)), rules)
+    summary = _summary(outcome, rules)
+    results.store(config.root, key, dataclasses.replace(summary, project=None))
+    return summary
+
+
+def _head(root: Path) -> str | None:
+    from flaglint.sources.history import HistoryUnavailable, head_commit
+
+    try:
+        return head_commit(root)
+    except HistoryUnavailable:
+        return None
+
+
+def _summary(outcome: Outcome, rules: list[Rule]) -> Summary:
+    from flaglint.results import Summary
+
+    project = outcome.project
+    return Summary(tuple(outcome.findings), tuple(f.path for f in project.files),
+                   len(project.graph.flags()), tuple(outcome.unused_suppressions),
+                   tuple(_notes(project, rules)), project)
 
 
 def _write_fixes(root: Path, report: FixReport) -> None:
@@ -265,21 +324,22 @@ def _write_fixes(root: Path, report: FixReport) -> None:
         raise RunError(_write_failure(error)) from None
 
 
-def _notes(project: Project, rules: list[Rule]) -> None:
+def _notes(project: Project, rules: list[Rule]) -> list[str]:
     """What the run could not see, said once on stderr."""
-    for note in project.notes:
-        print(f"flaglint: note: {note}", file=sys.stderr)
+    notes = list(project.notes)
     if project.history_note and any(r.needs_history for r in rules):
-        print(f"flaglint: note: {project.history_note}", file=sys.stderr)
+        notes.append(project.history_note)
     if not project.has_declarations and any(True for _ in project.graph.reads()):
-        print("flaglint: note: no registry (flags.toml) and no definitions configured, so "
-              "FL101 and FL102 cannot tell declared flags from undeclared ones", file=sys.stderr)
+        notes.append("no registry (flags.toml) and no definitions configured, so FL101 and "
+                     "FL102 cannot tell declared flags from undeclared ones")
+    return notes
 
 
 def _clean(args: argparse.Namespace) -> int:
-    from flaglint.engine import Options, within
     from flaglint.fixes.apply import FixScope
     from flaglint.fixes.run import CleanError, clean_flag
+    from flaglint.options import Options
+    from flaglint.sources.discover import within
 
     config, paths = _config(args)
     scope = FixScope(unsafe=True, tests=not args.no_tests, editable=within(paths, config.root))
@@ -410,7 +470,8 @@ def _rule(code: str | None, stream: TextIO) -> int:
 
 
 def _graph(args: argparse.Namespace) -> int:
-    from flaglint.engine import Options, analyze
+    from flaglint.engine import analyze
+    from flaglint.options import Options
     from flaglint.reporters.graph import write_graph
 
     config, paths = _config(args)

@@ -6,16 +6,17 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flaglint.analysis import deadcode
 from flaglint.config import Config
+from flaglint.options import Options
 from flaglint.sources import history as githistory
-from flaglint.sources.code import Extraction, Options
-from flaglint.sources.discover import GlobSet, discover
+from flaglint.sources.code import Extraction
+from flaglint.sources.discover import GlobSet, SourceFile, discover, within
 
 __all__ = ["FlagRecord", "Options", "Outcome", "Project", "analyze", "run", "within"]
 from flaglint.analysis.graph import FlagGraph
@@ -162,12 +163,16 @@ def _has_import_effects(facts: FileFacts) -> bool:
 
 
 def analyze(config: Config, paths: list[Path] | None, options: Options,
-            pinned: dict[str, FlagValue] | None = None) -> Project:
+            pinned: dict[str, FlagValue] | None = None,
+            discovered: tuple[list[SourceFile], list[str]] | None = None) -> Project:
     """Everything flaglint knows of the project. With `pinned` (`flaglint clean`), only the
     pinned flags are settled: the cleaning follows that flag's dead code and no other's."""
     registry = load_registry(config)
     notes: list[str] = []
-    sources = discover(config, paths, notes)
+    if discovered is not None:
+        sources, notes = discovered[0], list(discovered[1])
+    else:
+        sources = discover(config, paths, notes)
     if not sources and not paths:
         notes.append(f"no Python files under {config.root} (src = {list(config.src)}): is "
                      f"that the project's folder? (`--config` elsewhere checks the folder "
@@ -266,23 +271,6 @@ def _records(config: Config, registry: Registry, linked: Linked,
                                   explicit or first, explicit is None and first is not None)
     return records
 
-
-def within(paths: list[Path] | None, root: Path) -> Callable[[str], bool]:
-    """Is a root-relative path one the user named (a file, or below a folder)?"""
-    if not paths:
-        return lambda rel: True
-    named = []
-    for path in paths:
-        try:
-            rel = path.resolve().relative_to(root).as_posix()
-        except ValueError:
-            continue
-        named.append("" if rel == "." else rel)
-
-    def inside(rel: str) -> bool:
-        return any(not n or rel == n or rel.startswith(n + "/") for n in named)
-
-    return inside
 
 
 @dataclass

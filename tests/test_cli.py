@@ -245,3 +245,28 @@ def test_a_config_below_the_project_checks_the_project(tmp_path, capsys, monkeyp
     assert [line.split(" ")[:2] for line in out.splitlines()[:4]] == [
         ["app/main.py:3:1:", "FL301"], ["app/main.py:3:4:", "FL202"],
         ["app/main.py:5:4:", "FL101"], ["Found", "3"]]
+
+
+def test_a_run_whose_inputs_did_not_change_reuses_the_last_report(tmp_path, capsys,
+                                                                   monkeypatch):
+    from flaglint import engine
+
+    write_tree(tmp_path, PROJECT)
+    args = ["check", str(tmp_path), "--today", "2026-11-23"]
+    first = main(args)
+    out = capsys.readouterr()
+
+    def no_analysis(*_args, **_kwargs):
+        raise AssertionError("analysed although nothing changed")
+
+    monkeypatch.setattr(engine, "analyze", no_analysis)
+    assert main(args) == first == 1
+    assert capsys.readouterr() == out
+    monkeypatch.undo()
+    # Any input that changes means a full run: a file, the registry, the day.
+    (tmp_path / "app" / "main.py").write_text('client.is_enabled("used")\n')
+    assert main(args) == 1
+    assert "main.py:3" not in capsys.readouterr().out
+    (tmp_path / "flags.toml").write_text(PROJECT["flags.toml"].replace("used", "gone"))
+    main(args)
+    assert "Flag `used` is declared in no registry" in capsys.readouterr().out

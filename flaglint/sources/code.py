@@ -4,17 +4,15 @@ cached by content, in worker processes for large batches."""
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
 import logging
 import multiprocessing
 import os
 import re
 import signal
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
 
@@ -23,10 +21,11 @@ from flaglint.cache import FactsCache, digest
 from flaglint.config import Config
 from flaglint.deep import call_deep
 from flaglint.facts import FileFacts, ParseError
+from flaglint.options import Options
 from flaglint.sources.discover import SourceFile
 
 if TYPE_CHECKING:
-    from flaglint.analysis.diffscope import DiffScope
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -35,14 +34,6 @@ log = logging.getLogger(__name__)
 _PARALLEL_BYTES = 1_000_000
 
 
-@dataclass(frozen=True, slots=True)
-class Options:
-    today: dt.date
-    jobs: int = 0  # 0: one per core
-    use_cache: bool = True
-    overlay: Mapping[str, bytes] | None = None  # root-relative path -> contents to use instead
-    parse: frozenset[str] = frozenset()  # modules to parse in full, mentions or not
-    diff: DiffScope | None = None  # `--diff REF`: what changed (the engine hands it on)
 
 
 Item = tuple[bytes, str, str, bool, bool]  # data, path, module, is_package, parse in full

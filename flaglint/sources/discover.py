@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,6 +64,10 @@ def _glob_regex(pattern: str) -> str:
 
 
 def relative(path: Path, root: Path) -> str:
+    # Strings first: Path.relative_to costs ~20 µs, thousands of times a run.
+    text, base = str(path), str(root)
+    if text.startswith(base) and text[len(base):len(base) + 1] == os.sep:
+        return text[len(base) + 1:].replace(os.sep, "/")
     try:
         return path.relative_to(root).as_posix()
     except ValueError:
@@ -182,3 +187,21 @@ class _ModuleNamer:
                 continue
             return tuple(p for p in rel.parts if p.isidentifier())
         return ()
+
+
+def within(paths: list[Path] | None, root: Path) -> Callable[[str], bool]:
+    """Is a root-relative path one the user named (a file, or below a folder)?"""
+    if not paths:
+        return lambda rel: True
+    named = []
+    for path in paths:
+        try:
+            rel = path.resolve().relative_to(root).as_posix()
+        except ValueError:
+            continue
+        named.append("" if rel == "." else rel)
+
+    def inside(rel: str) -> bool:
+        return any(not n or rel == n or rel.startswith(n + "/") for n in named)
+
+    return inside

@@ -1,0 +1,22 @@
+"""How to run: the day, the workers, the cache, the files held in memory, the --diff scope.
+A module of its own, so that a run that only reads its cached result imports nothing heavy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flaglint.analysis.diffscope import DiffScope
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    today: dt.date
+    jobs: int = 0  # 0: one per core
+    use_cache: bool = True
+    overlay: Mapping[str, bytes] | None = None  # root-relative path -> contents to use instead
+    parse: frozenset[str] = frozenset()  # modules to parse in full, mentions or not
+    diff: DiffScope | None = None  # `--diff REF`: what changed (the engine hands it on)

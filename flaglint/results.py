@@ -1,0 +1,74 @@
+"""A run whose inputs did not change gives the report of the last run: the hook on a commit
+that touched no Python file, a second run in a row. Nothing is linked, resolved or rebuilt.
+
+The inputs are every checked file's path, size and modification time (the files git or the
+walk lists, so a new file changes them), the configuration and registry bytes, the HEAD
+commit (history rules read git), the day (expiry), the rules, and flaglint's version.
+Anything else means a full run, which then becomes the cached one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from flaglint import __version__, cache
+from flaglint.config import Config
+from flaglint.findings import Finding
+from flaglint.sources.discover import SourceFile
+from flaglint.suppressions import Suppression
+
+if TYPE_CHECKING:
+    from flaglint.engine import Project
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What the report of a run needs, without the project behind it."""
+
+    findings: tuple[Finding, ...]
+    files: tuple[str, ...]  # every analysed file
+    flags: int
+    unused_suppressions: tuple[tuple[str, Suppression], ...]
+    notes: tuple[str, ...]  # what the run could not see, said on stderr
+    project: Project | None = None  # the analysed project (never cached)
+
+
+def inputs_key(config: Config, sources: Iterable[SourceFile], codes: Iterable[str],
+               today: str, head: str | None) -> str:
+    hasher = hashlib.blake2b(digest_size=20)
+    hasher.update(f"{__version__}\0{cache.FACTS_VERSION}\0{today}\0{head}\0".encode())
+    hasher.update(",".join(sorted(codes)).encode())
+    for path in (config.source, *(config.root / r for r in config.registry)):
+        hasher.update(b"\0" + str(path).encode() + b"\0")
+        if path is not None:
+            try:
+                hasher.update(Path(path).read_bytes())
+            except OSError:
+                hasher.update(b"(missing)")
+    for source in sources:
+        try:
+            stat = os.stat(source.path)
+        except OSError:
+            return ""  # a file that vanished: no key, a full run
+        hasher.update(f"\0{source.rel}\0{source.module}\0{stat.st_size}\0"
+                      f"{stat.st_mtime_ns}\0{stat.st_ino}".encode())
+    return hasher.hexdigest()
+
+
+def load(root: Path, key: str) -> Summary | None:
+    if not key:
+        return None
+    found = cache.load(cache.cache_file("results", str(root)), tuple)
+    if found is None or len(found) != 2 or found[0] != key or not isinstance(found[1], Summary):
+        return None
+    return found[1]
+
+
+def store(root: Path, key: str, summary: Summary) -> None:
+    if key:
+        cache.store(cache.cache_file("results", str(root)), (key, summary))
