@@ -56,6 +56,15 @@ class FlagRecord:
 
 
 @dataclass
+class _Lazy:
+    """What a project's services work out on first request."""
+
+    effects: set[str] | None = None
+    line_times: dict[str, dict[int, githistory.LineOrigin]] = field(default_factory=dict)
+    blame: githistory.BlameCache | None = None
+
+
+@dataclass(frozen=True)
 class Project:
     config: Config
     files: list[FileFacts]
@@ -74,13 +83,16 @@ class Project:
     overlay: Mapping[str, bytes] | None = None  # files being fixed, held in memory
     notes: list[str] = field(default_factory=list)  # what discovery could not read
     options: Options | None = None
+    _by_path: dict[str, FileFacts] = field(init=False, repr=False, compare=False)
+    _tests: GlobSet = field(init=False, repr=False, compare=False)
+    _lazy: _Lazy = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self._by_path = {f.path: f for f in self.files}
-        self._tests = GlobSet(self.config.tests)
-        self._effects: set[str] | None = None
-        self._line_times: dict[str, dict[int, githistory.LineOrigin]] = {}
-        self._blame: githistory.BlameCache | None = None
+        # Frozen: what the engine built is not changed by anyone. What the services work out
+        # on request (blame, import effects) is kept in `_lazy`.
+        object.__setattr__(self, "_by_path", {f.path: f for f in self.files})
+        object.__setattr__(self, "_tests", GlobSet(self.config.tests))
+        object.__setattr__(self, "_lazy", _Lazy())
 
 
     @property
@@ -94,13 +106,14 @@ class Project:
         """The names this file imports from project modules whose import does something (a
         call at module or class level, a decorator that may register): an import a fix
         must keep even when the fix removed its last use."""
-        if self._effects is None:
-            self._effects = {f.module for f in self.files if _has_import_effects(f)}
+        if self._lazy.effects is None:
+            self._lazy.effects = {f.module for f in self.files if _has_import_effects(f)}
         facts = self.facts_of(path)
         if facts is None:
             return set()
         return {local for local, target in facts.imports
-                if target in self._effects or target.rpartition(".")[0] in self._effects}
+                if target in self._lazy.effects
+                or target.rpartition(".")[0] in self._lazy.effects}
 
     def source_of(self, path: str) -> bytes:
         """A file's bytes as this analysis read them (the fixed ones, while fixing)."""
@@ -133,19 +146,20 @@ class Project:
     def appeared(self, path: str, line: int) -> githistory.LineOrigin | None:
         """Which commit last brought the line in (None when git cannot say). One
         `git blame` per file, and only for files that ask."""
-        if path not in self._line_times:
+        if path not in self._lazy.line_times:
             lines = {r.span.line for r in self.linked.reads if r.path == path}
             if self.history is None:
-                self._line_times[path] = {}
+                self._lazy.line_times[path] = {}
             else:
-                if self._blame is None:
-                    self._blame = githistory.BlameCache(self.use_cache, self.config.root,
+                if self._lazy.blame is None:
+                    self._lazy.blame = githistory.BlameCache(self.use_cache, self.config.root,
                                                         self.history.head)
                 try:
-                    self._line_times[path] = self._blame.origins(self.config.root, path, lines)
+                    self._lazy.line_times[path] = self._lazy.blame.origins(
+                        self.config.root, path, lines)
                 except githistory.HistoryUnavailable:
-                    self._line_times[path] = {}
-        return self._line_times[path].get(line)
+                    self._lazy.line_times[path] = {}
+        return self._lazy.line_times[path].get(line)
 
     def in_range(self, commit: githistory.Commit) -> bool:
         """Does a history event count in this run? (with --diff: only within REF..HEAD)"""
