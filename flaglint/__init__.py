@@ -1,3 +1,3 @@
 """flaglint: a feature-flag lifecycle linter for Python code bases."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
