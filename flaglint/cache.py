@@ -28,7 +28,7 @@ T = TypeVar("T")
 KEEP = {"facts": 32, "history": 8, "blame": 8}
 
 # Bump when FileFacts or extraction change meaning: old entries are then ignored.
-FACTS_VERSION = "12"
+FACTS_VERSION = "14"
 
 
 def cache_dir() -> Path:
@@ -46,24 +46,34 @@ def digest(data: bytes, module: str, is_package: bool) -> str:
 
 
 class FactsCache:
-    def __init__(self, root: Path, enabled: bool = True) -> None:
+    """Each file's facts by its content key. A file's facts are pickled on their own, so that
+    a run which changed one file writes one file's pickle again, not the project's."""
+
+    def __init__(self, root: Path, enabled: bool = True, read_only: bool = False) -> None:
         self.enabled = enabled
+        self.read_only = read_only
         self.path = cache_file("facts", str(root))
-        # path -> (content key, facts, digests of the needle sets the file did not match)
-        self._entries: dict[str, tuple[str, FileFacts, frozenset[str]]] = {}
+        # path -> (content key, pickled facts, digests of the needle sets it did not match)
+        self._entries: dict[str, tuple[str, bytes, frozenset[str]]] = {}
         self._dirty = False
         if enabled:
             self._entries = load(self.path, dict) or {}
 
     def get(self, path: str, key: str) -> FileFacts | None:
         entry = self._entries.get(path)
-        if entry is not None and entry[0] == key:
-            return entry[1]
-        return None
+        if entry is None or entry[0] != key:
+            return None
+        try:
+            facts = pickle.loads(entry[1])
+        except Exception as error:  # noqa: BLE001 - a damaged entry is only a slower run
+            log.debug("ignoring unreadable cached facts of %s: %s", path, error)
+            return None
+        return facts if isinstance(facts, FileFacts) else None
 
     def put(self, path: str, key: str, facts: FileFacts) -> None:
         if self.enabled:
-            self._entries[path] = (key, facts, frozenset())
+            blob = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
+            self._entries[path] = (key, blob, frozenset())
             self._dirty = True
 
     def missed(self, path: str, key: str, needles: str) -> bool:
@@ -78,7 +88,7 @@ class FactsCache:
             self._dirty = True
 
     def save(self, keep: set[str]) -> None:
-        if not self.enabled:
+        if not self.enabled or self.read_only:
             return
         stale = set(self._entries) - keep
         if not self._dirty and not stale:

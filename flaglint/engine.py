@@ -20,7 +20,7 @@ from flaglint.sources.discover import GlobSet, SourceFile, discover, within
 
 __all__ = ["FlagRecord", "Options", "Outcome", "Project", "analyze", "run", "within"]
 from flaglint.analysis.graph import FlagGraph
-from flaglint.analysis.link import CodeDefinition, Linked
+from flaglint.analysis.link import CodeDefinition, Linked, reader_names
 from flaglint.facts import FileFacts
 from flaglint.findings import Edit, Finding, Span
 from flaglint.rules import Rule
@@ -127,14 +127,23 @@ class Project:
 
     def regated(self) -> dict[str, tuple[str, str]]:
         """FL402's service in a `--diff` run: the flags that gate different code than at the
-        base. The base tree is analysed once per run, when a rule first asks."""
+        base. The base tree is analysed once per run, when a rule first asks and only when
+        a changed file reads a flag; its unchanged files come from this project's facts
+        cache (read, never written)."""
         if self.diff is None:
             return {}
         if self.diff.regated is None:
             from flaglint.analysis import diffscope
 
-            base_options = dataclasses.replace(self.options or Options(self.today),
-                                               use_cache=False, overlay=None, diff=None)
+            names = reader_names(self.config) | {q.rsplit(".", 1)[-1]
+                                                 for q in self.linked.wrappers}
+            if not diffscope.may_regate(self, self.diff, names):
+                self.diff.regated = {}
+                return self.diff.regated
+            base_options = dataclasses.replace(
+                self.options or Options(self.today), overlay=None, diff=None,
+                facts_from=self.config.root if self.use_cache else None,
+                use_cache=self.use_cache)
             self.diff.regated = diffscope.regated(
                 self, self.diff, lambda config: analyze(config, None, base_options))
         return self.diff.regated

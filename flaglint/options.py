@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -20,3 +21,6 @@ class Options:
     overlay: Mapping[str, bytes] | None = None  # root-relative path -> contents to use instead
     parse: frozenset[str] = frozenset()  # modules to parse in full, mentions or not
     diff: DiffScope | None = None  # `--diff REF`: what changed (the engine hands it on)
+    # Read facts from this root's cache and write none (the base tree of a `--diff` run,
+    # whose unchanged files have the facts the project's own cache holds).
+    facts_from: Path | None = None

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from flaglint.findings import compact_pickle
+
 _PATTERN = re.compile(r"#\s*flaglint:\s*ignore\b(?:\[([A-Za-z0-9,\s]*)\])?")
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
@@ -15,6 +17,7 @@ def source_lines(text: str) -> list[str]:
     return _LINE_END.split(text)
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Suppression:
     line: int
@@ -24,6 +27,7 @@ class Suppression:
         return self.codes is None or any(code.startswith(prefix) for prefix in self.codes)
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Suppressions:
     by_line: dict[int, Suppression] = field(default_factory=dict)

@@ -31,3 +31,20 @@ def test_a_damaged_or_foreign_pickle_is_ignored(tmp_path):
     cache.store(path, ["a list"])
     assert cache.load(path, dict) is None
     assert cache.load(path, list) == ["a list"]
+
+
+def test_cached_facts_come_back_equal(tmp_path, monkeypatch):
+    from flaglint.facts.extract import extract
+
+    monkeypatch.setenv("FLAGLINT_CACHE_DIR", str(tmp_path))
+    source = b'from app import client\n\nif client.is_enabled("k", default=False):\n    go()\n'
+    facts = extract(source, "m.py", "m", False)
+    facts_cache = cache.FactsCache(tmp_path / "root")
+    facts_cache.put("m.py", "key", facts)
+    facts_cache.save({"m.py"})
+    again = cache.FactsCache(tmp_path / "root")
+    assert again.get("m.py", "key") == facts and again.get("m.py", "other") is None
+    read_only = cache.FactsCache(tmp_path / "root", read_only=True)
+    read_only.put("n.py", "key", facts)
+    read_only.save({"m.py", "n.py"})
+    assert cache.FactsCache(tmp_path / "root").get("n.py", "key") is None

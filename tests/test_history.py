@@ -353,3 +353,22 @@ def test_a_description_that_only_gained_words_is_not_a_new_meaning(tmp_path):
     repo(tmp_path, {"flags.toml": table("beta_reports", "Skip risk checks for small orders")},
          "2026-11-10")
     assert [code for code, *_ in found(tmp_path, select=("FL402",))] == ["FL402"]
+
+
+def test_diff_analyses_the_base_only_when_a_changed_file_reads_a_flag(tmp_path, capsys,
+                                                                      monkeypatch):
+    from flaglint.analysis import diffscope
+
+    repo(tmp_path, {"pyproject.toml": PYPROJECT, "flags.toml": table("a"),
+                    "x.py": 'if client.is_enabled("a"):\n    go()\n', "y.py": "z = 1\n"},
+         "2026-01-01")
+    repo(tmp_path, {"y.py": "z = 2\n"}, "2026-01-02", "no flag here")
+    calls = []
+    real = diffscope.regated
+    monkeypatch.setattr(diffscope, "regated", lambda *a: calls.append(a) or real(*a))
+    assert main(["check", str(tmp_path), "--diff", "HEAD~1", "--select", "FL402"]) == 0
+    assert calls == []
+    repo(tmp_path, {"x.py": 'if client.is_enabled("a"):\n    stop()\n'}, "2026-01-03", "regate")
+    main(["check", str(tmp_path), "--diff", "HEAD~1", "--select", "FL402"])
+    assert len(calls) == 1
+    capsys.readouterr()

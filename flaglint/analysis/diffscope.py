@@ -44,6 +44,7 @@ class DiffScope:
     base: str
     commits: set[str]
     changed: dict[str, set[int]]  # root-relative path -> changed line numbers at HEAD
+    base_paths: set[str] = field(default_factory=set)  # the changed files' paths at the base
     # FL402: flags gating different code than at the base; None until a rule asks
     regated: dict[str, tuple[str, str]] | None = None
     registry_lines: dict[str, list[str]] = field(default_factory=dict)  # read once per run
@@ -81,6 +82,7 @@ def scope(root: Path, ref: str) -> DiffScope:
     diff = _git(root, "diff-index", "-p", "-M", "-U0", "--no-color", "--no-ext-diff",
                 "--relative", base, "--")
     changed = _changed_lines(diff.stdout)
+    base_paths = {line[6:] for line in diff.stdout.splitlines() if line.startswith("--- a/")}
     untracked = _git(root, "ls-files", "--others", "--exclude-standard").stdout.splitlines()
     for path in untracked:
         try:
@@ -88,7 +90,7 @@ def scope(root: Path, ref: str) -> DiffScope:
         except OSError:
             continue
         changed[path] = set(range(1, count + 1))
-    return DiffScope(ref, base, commits, dict(changed))
+    return DiffScope(ref, base, commits, dict(changed), base_paths)
 
 
 def _changed_lines(diff: str) -> dict[str, set[int]]:
@@ -161,6 +163,24 @@ def keep(project: Project, diff: DiffScope, findings: Iterable[Finding]) -> list
 # -- FL402: what a flag gates, at the base and now ------------------------------------------
 
 
+def may_regate(project: Project, diff: DiffScope, names: set[str]) -> bool:
+    """Can any flag gate different code than at the base? Only where a changed file reads a
+    flag, now or at the base (what a flag gates is in the files that read it); the base
+    versions are only searched for the names of readers and wrappers."""
+    changed = set(diff.changed)
+    if any(read.path in changed for read in project.linked.reads):
+        return True
+    words = b"|".join(re.escape(name.encode()) for name in sorted(names) if name)
+    if not words:
+        return False
+    called = re.compile(rb"\b(?:" + words + rb")\s*\(")
+    for path in sorted(diff.base_paths):
+        shown = git.run(project.config.root, "show", f"{diff.base}:./{path}")
+        if shown.returncode == 0 and called.search(shown.stdout):
+            return True
+    return False
+
+
 def gated_code(project: Project) -> dict[str, dict[str, set[str]]]:
     """flag -> path -> the normalized lines of code its guards decide."""
     from flaglint.analysis.deadcode import atoms
@@ -202,8 +222,10 @@ def regated(project: Project, diff: DiffScope, analyze: Callable[[Config], Proje
     root = project.config.root
     toplevel = _git(root, "rev-parse", "--show-toplevel").stdout.strip()
     prefix = root.resolve().relative_to(Path(toplevel).resolve()).as_posix()
-    archive = git.run(Path(toplevel), "archive", "--format=tar", diff.base,
-                      *([prefix] if prefix != "." else []))
+    # Only what an analysis reads: Python files, the configuration and the registry.
+    where = f"{prefix}/" if prefix != "." else ""
+    archive = git.run(Path(toplevel), "archive", "--format=tar", diff.base, "--",
+                      f"{where}*.py", f"{where}*.toml")
     if archive.returncode != 0:
         log.debug("cannot read the base tree: %s", archive.stderr[:200])
         return {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from flaglint.findings import Span
+from flaglint.findings import Span, compact_pickle
 from flaglint.suppressions import Suppressions
 
 
@@ -26,6 +26,7 @@ class ValueKind(enum.Enum):
     OTHER = "other"  # anything else: `text` is its source, shortened
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Value:
     kind: ValueKind
@@ -40,6 +41,7 @@ class Value:
         return self.source or self.text
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Arg:
     keyword: str | None
@@ -57,6 +59,7 @@ class CondOp(enum.Enum):
     OPAQUE = "opaque"  # anything else: flag reads cannot decide it
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Cond:
     """A test expression, as much of it as flag reads can decide."""
@@ -76,6 +79,7 @@ class GuardKind(enum.Enum):
     DECORATOR = "decorator"  # a decorator that reads a flag gates the whole function
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Guard:
     """Code that runs only when a test holds (`body`) or only when it does not (`orelse`).
@@ -96,6 +100,7 @@ class Guard:
     is_elif: bool = False  # this `if` is an `elif` of another: its body starts at `elif`
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Call:
     """A call expression, its callee named as precisely as one file allows."""
@@ -116,6 +121,7 @@ class Call:
         return self.callee.rsplit(".", 1)[-1]
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Definition:
     """A function or class; the span runs from its def/class line (decorators excluded)."""
@@ -129,6 +135,7 @@ class Definition:
     defaults: tuple[tuple[str, Value], ...] = ()  # parameters whose default is a literal
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Constant:
     """A name bound once to a string or another name, in a module, class or function."""
@@ -138,6 +145,7 @@ class Constant:
     span: Span
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class ParseError:
     message: str
@@ -145,6 +153,7 @@ class ParseError:
     column: int
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class FileFacts:
     path: str

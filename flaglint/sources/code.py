@@ -120,7 +120,8 @@ class Extraction:
         self.config = config
         self.options = options
         self.jobs = options.jobs or os.cpu_count() or 1
-        self.cache = FactsCache(config.root, options.use_cache)
+        self.cache = FactsCache(options.facts_from or config.root, options.use_cache,
+                                read_only=options.facts_from is not None)
         self.blobs: dict[str, bytes] = {}
         self.keys: dict[str, str] = {}
         self.facts: dict[str, FileFacts] = {}
