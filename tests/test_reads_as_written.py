@@ -137,3 +137,21 @@ def test_one_flag_read_as_different_types_is_fl105(lint):
     assert [(path, line, message) for _, path, line, _, message in found] == [
         ("c.py", 1, "Flag `checkout` is read as str here but as bool in 3 other reads; one "
                     "of them does not get the value it expects")]
+
+
+def test_the_prefilter_needs_the_readers_module_name_too(tmp_path):
+    from .conftest import analyze_tree
+
+    write_tree(tmp_path, {
+        "pyproject.toml": ('[tool.flaglint]\npresets = []\n[[tool.flaglint.readers]]\n'
+                           'call = "app.features.has"\nkey = 0\n'),
+        "app/__init__.py": "",
+        "app/features.py": "def has(name, actor=None):\n    return False\n",
+        "app/views.py": ('from app import features\n\n'
+                         'if features.has("organizations:new-ui", org):\n    pass\n'),
+        "app/models.py": "def check(user):\n    return user.has('perm')\n",
+    })
+    project = analyze_tree(tmp_path)
+    parsed = {f.path for f in project.files if f.complete}
+    assert parsed == {"app/features.py", "app/views.py"}
+    assert [r.key for r in project.linked.reads] == ["organizations:new-ui"]

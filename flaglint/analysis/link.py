@@ -445,6 +445,19 @@ def reader_names(config: Config) -> set[str]:
     return names
 
 
+def reader_needles(config: Config) -> set[tuple[str, ...]]:
+    """What the prefilter seeks: for a qualified reader `a.b.c`, the words `b` and `c` (the
+    call goes through `b`, by attribute or import, or it names `c` imported from `b`); for a
+    `*.name` reader or a definition's method, the name alone."""
+    presets = config.presets if config.presets is not None else tuple(PRESETS)
+    specs = [*config.readers, *(s for name in presets for s in PRESETS[name])]
+    calls = [spec.call for spec in specs] + [s.call for s in config.definitions if s.call]
+    needles = {tuple(call.split(".")[-2:]) if not call.startswith("*.") else
+               (call.rsplit(".", 1)[-1],) for call in calls}
+    needles |= {(method,) for spec in config.definitions for method in spec.reads}
+    return needles
+
+
 def _keyword_only(function: Definition, key: Value) -> tuple[str, ...]:
     """The key parameter's name when it is keyword-only (not positional, not `self`)."""
     if key.index == -1 and key.text not in function.params and key.text not in ("self", "cls"):

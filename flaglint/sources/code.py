@@ -16,7 +16,7 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
 
-from flaglint.analysis.link import Linked, Linker, reader_names
+from flaglint.analysis.link import Linked, Linker, reader_needles
 from flaglint.cache import FactsCache, digest
 from flaglint.config import Config
 from flaglint.deep import call_deep
@@ -95,17 +95,30 @@ def _send_extracted(item: Item, sender: Connection) -> None:
 
 
 class _Needles:
-    """Does a file mention one of these names as a whole word?"""
+    """Does a file mention all the words of one of these sets, each as a whole word? A set is
+    a reader's name with the module or class it is reached through (`features`, `has`): a
+    file that only says `has` cannot call `sentry.features.has`."""
 
-    def __init__(self, names: set[str]) -> None:
-        self.words = [n.encode() for n in sorted(names) if n]
-        self.digest = hashlib.blake2b(b"\0".join(self.words), digest_size=12).hexdigest()
-        alternatives = b"|".join(re.escape(w) for w in self.words)
-        self.regex = re.compile(rb"\b(?:" + (alternatives or rb"(?!x)x") + rb")\b")
+    def __init__(self, needles: set[tuple[str, ...]]) -> None:
+        self.sets = sorted({tuple(sorted(w.encode() for w in words if w)) for words in needles}
+                           - {()})
+        self.words = sorted({word for words in self.sets for word in words})
+        self.digest = hashlib.blake2b(b"\0\0".join(b"\0".join(s) for s in self.sets),
+                                      digest_size=12).hexdigest()
+        self._regex = {w: re.compile(rb"\b" + re.escape(w) + rb"\b") for w in self.words}
 
     def search(self, blob: bytes) -> bool:
         # A substring test is a fast memmem in C; the regex only confirms word boundaries.
-        return any(word in blob for word in self.words) and self.regex.search(blob) is not None
+        present = {word for word in self.words if word in blob}
+        if not present:
+            return False
+        whole: dict[bytes, bool] = {}
+        for words in self.sets:
+            if all(word in present for word in words) and all(
+                    whole.setdefault(w, self._regex[w].search(blob) is not None)
+                    for w in words):
+                return True
+        return False
 
 
 class Extraction:
@@ -139,9 +152,13 @@ class Extraction:
                 continue
             self.blobs[source.rel] = data
             self.keys[source.rel] = digest(data, source.module, source.is_package)
-        names = reader_names(self.config)
+        names = reader_needles(self.config)
+        # The modules that define a class of flags or a project reader (whose parameters
+        # name its keyword arguments) are parsed, whatever they mention.
         wanted = {prefix for spec in self.config.definitions if spec.class_
                   for prefix in _prefixes(spec.class_)} | set(self.options.parse)
+        wanted |= {prefix for spec in self.config.readers if not spec.any_receiver
+                   for prefix in _prefixes(spec.call)}
         first = _Needles(names)
         self._extract(self._choose(first, wanted), all_files=True)
         for rel, facts in self.facts.items():
@@ -154,7 +171,7 @@ class Extraction:
         while True:
             linker = Linker(self._ordered(), self.config)
             linked = linker.link()
-            self.names |= {q.rsplit(".", 1)[-1] for q in linked.wrappers}
+            self.names |= {(q.rsplit(".", 1)[-1],) for q in linked.wrappers}
             wanted = {p for name in linker.missing for p in _prefixes(name)}
             todo = self._choose(_Needles(self.names), wanted)
             if not todo:
@@ -165,7 +182,7 @@ class Extraction:
 
     def extend(self, names: set[str]) -> tuple[list[FileFacts], Linked] | None:
         """Parse the skipped files that mention any of `names`; None when there are none."""
-        needles = _Needles(names)
+        needles = _Needles({(name,) for name in names})
         todo = {rel for rel, facts in self.facts.items()
                 if not facts.complete and rel in self.blobs and needles.search(self.blobs[rel])}
         if not todo:
