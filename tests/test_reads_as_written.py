@@ -153,5 +153,5 @@ def test_the_prefilter_needs_the_readers_module_name_too(tmp_path):
     })
     project = analyze_tree(tmp_path)
     parsed = {f.path for f in project.files if f.complete}
-    assert parsed == {"app/features.py", "app/views.py"}
+    assert parsed == {"app/__init__.py", "app/features.py", "app/views.py"}
     assert [r.key for r in project.linked.reads] == ["organizations:new-ui"]
