@@ -8,12 +8,12 @@ facts are evaluated three-valued (true, false, unknown) with Python's short-circ
 
 from __future__ import annotations
 
-import enum
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass, field
 
 from flaglint.analysis.graph import FlagGraph
+from flaglint.analysis.kinds import DeadKind
 from flaglint.analysis.link import FlagRead, Linked, ResolvedCall
 from flaglint.facts import (
     Cond,
@@ -29,15 +29,6 @@ from flaglint.findings import Edit, EditKind, Span
 from flaglint.sources.registry import FlagValue, Status
 
 Truth = bool | None  # None: unknown
-
-
-class DeadKind(enum.Enum):
-    IF_BODY = "if body"
-    ELSE = "`else` branch"
-    ELIF = "`elif` branch"
-    OPERAND = "operand"
-    AFTER_EXIT = "code after an early exit"
-    VIEW = "decorated function"
 
 
 @dataclass(frozen=True, slots=True)

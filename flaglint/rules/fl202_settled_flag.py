@@ -3,7 +3,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from flaglint.analysis.deadcode import read_edits, replaceable
 from flaglint.findings import Finding, Fix, Severity
 from flaglint.rules import Rule, format_value
 from flaglint.sources.registry import Status
@@ -57,6 +56,8 @@ class SettledFlag(Rule):
     fixable = True
 
     def check(self, project: Project) -> Iterator[Finding]:
+        from flaglint.analysis.deadcode import read_edits, replaceable
+
         for key, record in project.records.items():
             decl = record.decl
             if decl is None or decl.status is not Status.ROLLED_OUT:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from flaglint.analysis.deadcode import DeadKind, read_edits
+from flaglint.analysis.kinds import DeadKind
 from flaglint.findings import Finding, Fix, Severity
 from flaglint.rules import Rule
 
@@ -78,6 +78,8 @@ class DeadBranch(Rule):
     fixable = True
 
     def check(self, project: Project) -> Iterator[Finding]:
+        from flaglint.analysis.deadcode import read_edits
+
         for region in project.dead.regions:
             settled = region.settled
             fix = None

@@ -3,7 +3,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from flaglint.analysis.deadcode import symbol_edits
 from flaglint.findings import Finding, Fix, Severity
 from flaglint.rules import Rule
 
@@ -70,6 +69,8 @@ class DeadSymbol(Rule):
     fixable = True
 
     def check(self, project: Project) -> Iterator[Finding]:
+        from flaglint.analysis.deadcode import symbol_edits
+
         for symbol in project.dead.symbols:
             settled = symbol.settled
             name = symbol.qualname.rsplit(".", 1)[-1]

@@ -3,10 +3,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from flaglint.analysis.lifecycle import ending, looks_like_revert, reuse
 from flaglint.findings import Finding, Severity
 from flaglint.rules import Rule
-from flaglint.sources.history import EventKind
 
 if TYPE_CHECKING:
     from flaglint.engine import Project
@@ -66,6 +64,8 @@ class ReusedKey(Rule):
         yield from self._declarations(project)
 
     def _reads(self, project: Project) -> Iterator[Finding]:
+        from flaglint.analysis.lifecycle import ending, reuse
+
         for key in project.graph.flags():
             end = ending(project, key)
             if end is None:
@@ -83,6 +83,9 @@ class ReusedKey(Rule):
                                    f"({when}); {_AFTERMATH}: give the new meaning a new key")
 
     def _declarations(self, project: Project) -> Iterator[Finding]:
+        from flaglint.analysis.lifecycle import ending, looks_like_revert
+        from flaglint.sources.history import EventKind
+
         for key, record in project.records.items():
             end = ending(project, key)
             if end is not None and end.kind == "retired" and end.again is None:  # a tombstone

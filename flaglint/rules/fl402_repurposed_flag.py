@@ -3,10 +3,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from flaglint.analysis.lifecycle import rewritten
 from flaglint.findings import Finding, Severity
 from flaglint.rules import Rule
-from flaglint.sources.history import EventKind
 
 if TYPE_CHECKING:
     from flaglint.engine import Project
@@ -73,6 +71,9 @@ class RepurposedFlag(Rule):
                                    f"{after} instead; a new meaning needs a new key")
 
     def _rewrites(self, project: Project) -> Iterator[Finding]:
+        from flaglint.analysis.lifecycle import rewritten
+        from flaglint.sources.history import EventKind
+
         assert project.history is not None
         for key, record in project.records.items():
             history = project.history.of(key)

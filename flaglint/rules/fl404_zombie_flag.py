@@ -3,7 +3,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from flaglint.analysis.lifecycle import ending, looks_like_revert, reuse
 from flaglint.findings import Finding, Severity
 from flaglint.rules import Rule
 
@@ -58,6 +57,8 @@ class ZombieFlag(Rule):
     by_flag_in_diff = True
 
     def check(self, project: Project) -> Iterator[Finding]:
+        from flaglint.analysis.lifecycle import ending, looks_like_revert, reuse
+
         for key in project.graph.flags():
             end = ending(project, key)
             if end is None:
