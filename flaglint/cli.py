@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
 import logging
 import os
@@ -19,12 +18,10 @@ from flaglint.sources.discover import GlobSet
 
 if TYPE_CHECKING:
     from flaglint.analysis.diffscope import DiffScope
-    from flaglint.engine import Outcome, Project
+    from flaglint.engine import Project
     from flaglint.findings import Finding
     from flaglint.fixes.run import FixReport
-    from flaglint.options import Options
     from flaglint.results import Summary
-    from flaglint.rules import Rule
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -198,6 +195,7 @@ def _config(args: argparse.Namespace) -> tuple[Config, list[Path] | None]:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from flaglint import results
     from flaglint.options import Options
     from flaglint.reporters import Report
     from flaglint.rules import all_rules, select_rules, validate_codes
@@ -249,9 +247,9 @@ def _check(args: argparse.Namespace) -> int:
                   file=sys.stderr)
         _write_fixes(config.root, fix_report)
         fixed = fix_report.fixed
-        summary = _summary(outcome, rules)
+        summary = results.summarize(outcome, rules)
     else:
-        summary = _unchanged_or_run(config, options, rules, use_cache=diff is None)
+        summary = results.unchanged_or_run(config, options, rules, use_cache=diff is None)
     findings = _narrowed(summary, named, diff, narrow, narrowed_already=args.fix)
     for note in summary.notes:
         print(f"flaglint: note: {note}", file=sys.stderr)
@@ -276,45 +274,10 @@ def _narrowed(summary: Summary, named: Callable[[str], bool], diff: DiffScope | 
     return [f for f in summary.findings if named(f.path)]
 
 
-def _unchanged_or_run(config: Config, options: Options, rules: list[Rule], use_cache: bool
-                      ) -> Summary:
-    """The last run's summary when no input changed (see results.py), else a full run."""
-    from flaglint import results
-    from flaglint.sources.discover import discover
-
-    notes: list[str] = []
-    sources = discover(config, None, notes)
-    key = ""
-    if use_cache and options.use_cache:
-        key = results.inputs_key(config, sources, [r.code for r in rules],
-                                 options.today.isoformat(), _head(config.root))
-        found = results.load(config.root, key)
-        if found is not None:
-            return found
-    from flaglint.engine import analyze, run
-
-    outcome = run(analyze(config, None, options, discovered=(sources, notes)), rules)
-    summary = _summary(outcome, rules)
-    results.store(config.root, key, dataclasses.replace(summary, project=None))
-    return summary
 
 
-def _head(root: Path) -> str | None:
-    from flaglint.sources.history import HistoryUnavailable, head_commit
-
-    try:
-        return head_commit(root)
-    except HistoryUnavailable:
-        return None
 
 
-def _summary(outcome: Outcome, rules: list[Rule]) -> Summary:
-    from flaglint.results import Summary
-
-    project = outcome.project
-    return Summary(tuple(outcome.findings), tuple(f.path for f in project.files),
-                   len(project.graph.flags()), tuple(outcome.unused_suppressions),
-                   tuple(_notes(project, rules)), project)
 
 
 def _write_fixes(root: Path, report: FixReport) -> None:
@@ -324,15 +287,6 @@ def _write_fixes(root: Path, report: FixReport) -> None:
         raise RunError(_write_failure(error)) from None
 
 
-def _notes(project: Project, rules: list[Rule]) -> list[str]:
-    """What the run could not see, said once on stderr."""
-    notes = list(project.notes)
-    if project.history_note and any(r.needs_history for r in rules):
-        notes.append(project.history_note)
-    if not project.has_declarations and any(True for _ in project.graph.reads()):
-        notes.append("no registry (flags.toml) and no definitions configured, so FL101 and "
-                     "FL102 cannot tell declared flags from undeclared ones")
-    return notes
 
 
 def _clean(args: argparse.Namespace) -> int:

@@ -1,5 +1,6 @@
-"""A run whose inputs did not change gives the report of the last run: the hook on a commit
-that touched no Python file, a second run in a row. Nothing is linked, resolved or rebuilt.
+"""A check's result for the command line: the summary a report is made of, and the run
+whose inputs did not change, which gives the last run's summary (the hook on a commit that
+touched no Python file, a second run in a row) without linking, resolving or rebuilding.
 
 The inputs are every checked file's path, size and modification time (the files git or the
 walk lists, so a new file changes them), the configuration and registry bytes, the HEAD
@@ -9,6 +10,7 @@ Anything else means a full run, which then becomes the cached one.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from collections.abc import Iterable
@@ -23,7 +25,9 @@ from flaglint.sources.discover import SourceFile
 from flaglint.suppressions import Suppression
 
 if TYPE_CHECKING:
-    from flaglint.engine import Project
+    from flaglint.engine import Outcome, Project
+    from flaglint.options import Options
+    from flaglint.rules import Rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,3 +76,52 @@ def load(root: Path, key: str) -> Summary | None:
 def store(root: Path, key: str, summary: Summary) -> None:
     if key:
         cache.store(cache.cache_file("results", str(root)), (key, summary))
+
+
+def unchanged_or_run(config: Config, options: Options, rules: list[Rule], use_cache: bool
+                      ) -> Summary:
+    """The last run's summary when no input changed (see results.py), else a full run."""
+    from flaglint.sources.discover import discover
+
+    notes: list[str] = []
+    sources = discover(config, None, notes)
+    key = ""
+    if use_cache and options.use_cache:
+        key = inputs_key(config, sources, [r.code for r in rules],
+                                 options.today.isoformat(), _head(config.root))
+        found = load(config.root, key)
+        if found is not None:
+            return found
+    from flaglint.engine import analyze, run
+
+    outcome = run(analyze(config, None, options, discovered=(sources, notes)), rules)
+    summary = summarize(outcome, rules)
+    store(config.root, key, dataclasses.replace(summary, project=None))
+    return summary
+
+
+def _head(root: Path) -> str | None:
+    from flaglint.sources.history import HistoryUnavailable, head_commit
+
+    try:
+        return head_commit(root)
+    except HistoryUnavailable:
+        return None
+
+
+def summarize(outcome: Outcome, rules: list[Rule]) -> Summary:
+    project = outcome.project
+    return Summary(tuple(outcome.findings), tuple(f.path for f in project.files),
+                   len(project.graph.flags()), tuple(outcome.unused_suppressions),
+                   tuple(_notes(project, rules)), project)
+
+
+def _notes(project: Project, rules: list[Rule]) -> list[str]:
+    """What the run could not see, said once on stderr."""
+    notes = list(project.notes)
+    if project.history_note and any(r.needs_history for r in rules):
+        notes.append(project.history_note)
+    if not project.has_declarations and any(True for _ in project.graph.reads()):
+        notes.append("no registry (flags.toml) and no definitions configured, so FL101 and "
+                     "FL102 cannot tell declared flags from undeclared ones")
+    return notes
