@@ -153,3 +153,34 @@ def test_an_unreadable_folder_is_noted_once(tmp_path, capsys):
         (tmp_path / "locked").chmod(0o755)
     err = capsys.readouterr().err
     assert err.count("cannot read folder locked") == 1
+
+
+def test_default_excludes_apply_below_the_root_only(tmp_path, capsys):
+    root = tmp_path / "build" / "venv" / "project"  # checked out under folders named like excludes
+    write_tree(root, {"pyproject.toml": PYPROJECT, "flags.toml": SETTLED,
+                      "app.py": 'if client.is_enabled("old_ui"):\n    go()\n',
+                      "build/generated.py": 'client.is_enabled("old_ui")\n'})
+    assert codes(root, select=("FL202",)) == [("FL202", "app.py", 1)]
+
+
+def test_an_unreadable_folder_is_noted_once_whoever_runs(tmp_path, capsys, monkeypatch):
+    from flaglint.sources import discover as discover_module
+
+    real_walk = os.walk
+
+    def walk(top, onerror=None, **kwargs):
+        for folder, dirs, files in real_walk(top, onerror=onerror, **kwargs):
+            if "locked" in dirs:
+                dirs.remove("locked")
+                assert onerror is not None
+                onerror(PermissionError(13, "Permission denied", os.path.join(folder, "locked")))
+            yield folder, dirs, files
+
+    monkeypatch.setattr(discover_module.os, "walk", walk)
+    write_tree(tmp_path, {"pyproject.toml": PYPROJECT, "app.py": "y = 2\n",
+                          "locked/x.py": "z = 3\n"})
+    assert main(["check", str(tmp_path), "--no-cache"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("note: cannot read folder") == 1
+    assert ("flaglint: note: cannot read folder locked (Permission denied); its files are not "
+            "checked") in err
