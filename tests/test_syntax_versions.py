@@ -13,6 +13,7 @@ import pytest
 
 from flaglint.config import ConfigError, load_config, lowest_python
 from flaglint.facts import extract as extract_module
+from flaglint.facts import light as light_module
 
 from .conftest import lint_tree, write_tree
 
@@ -106,7 +107,8 @@ def test_an_older_python_gives_the_same_findings(tmp_path, monkeypatch):
             raise SyntaxError("invalid syntax", (filename, 1, 1, "", 1, 1))
         return builtins.compile(source, filename, *args, **kwargs)
 
-    monkeypatch.setattr(extract_module, "compile", old_compile, raising=False)
+    for module in (extract_module, light_module):
+        monkeypatch.setattr(module, "compile", old_compile, raising=False)
     assert findings(tmp_path) == here
     assert [f[:3] for f in here if f[0] == "FL001"] == [("FL001", "app/broken.py", 1)]
 
@@ -128,7 +130,7 @@ def test_a_broken_file_names_the_projects_grammar(tmp_path):
 def test_a_file_cpython_rejects_for_its_limits_is_not_parsed_again(tmp_path, monkeypatch):
     deep = "x = " + "(" * 250 + "1" + ")" * 250 + "\n"
     write_tree(tmp_path, {"deep.py": deep})
-    monkeypatch.setattr(extract_module, "_libcst_parses",
+    monkeypatch.setattr(light_module, "_libcst_parses",
                         lambda text: pytest.fail("libcst asked about a file no Python takes"))
     [(code, path, _, message)] = findings(tmp_path)
     assert (code, path) == ("FL001", "deep.py")

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
-from flaglint.facts.extract import decode_source
+from flaglint.facts.light import decode_source
 from flaglint.findings import Edit, EditKind, Fix
 from flaglint.fixes.transform import Position, Settler
 

@@ -41,10 +41,14 @@ Item = tuple[bytes, str, str, bool, bool]  # data, path, module, is_package, par
 
 def _extract_one(item: Item) -> FileFacts:
     # Imported here: libcst costs ~0.2 s to import, which a run on a warm cache never pays.
-    from flaglint.facts.extract import extract, extract_light
-
     data, path, module, is_package, full = item
-    return call_deep(extract if full else extract_light, data, path, module, is_package)
+    if not full:
+        from flaglint.facts.light import extract_light
+
+        return call_deep(extract_light, data, path, module, is_package)
+    from flaglint.facts.extract import extract
+
+    return call_deep(extract, data, path, module, is_package)
 
 
 def _quiet_worker() -> None:
