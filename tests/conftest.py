@@ -16,6 +16,15 @@ from flaglint.rules import all_rules, select_rules
 
 TODAY = dt.date(2026, 11, 23)
 
+# A registry with one rolled-out flag, for tests about reads of a settled flag.
+SETTLED = """
+    [flags.old_ui]
+    owner = "web"
+    type = "release"
+    status = "rolled-out"
+    value = true
+"""
+
 
 @pytest.fixture(autouse=True)
 def _private_cache(tmp_path_factory: pytest.TempPathFactory,

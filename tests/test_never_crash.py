@@ -15,16 +15,9 @@ from flaglint.engine import Options, analyze, run
 from flaglint.rules import all_rules
 from flaglint.sources import code as extraction
 
-from .conftest import TODAY, commit_all, git, lint_tree, write_tree
+from .conftest import SETTLED, TODAY, commit_all, git, lint_tree, write_tree
 
 PYPROJECT = '[tool.flaglint]\npresets = ["unleash"]\n'
-SETTLED = """
-    [flags.old_ui]
-    owner = "web"
-    type = "release"
-    status = "rolled-out"
-    value = true
-"""
 
 
 def codes(root, select=("FL001", "FL202", "FL301")):

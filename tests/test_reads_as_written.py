@@ -5,15 +5,7 @@ from __future__ import annotations
 
 from flaglint.cli import main
 
-from .conftest import write_tree
-
-SETTLED = """
-    [flags.old_ui]
-    owner = "web"
-    type = "release"
-    status = "rolled-out"
-    value = true
-"""
+from .conftest import SETTLED, write_tree
 
 
 def test_a_project_function_named_like_an_sdk_method_is_not_a_read(lint):
