@@ -72,20 +72,34 @@ class Project:
     graph: FlagGraph
     linked: Linked
     records: dict[str, FlagRecord]
-    today: dt.date
+    options: Options  # how this run was asked for: the day, the cache, the overlay, --diff
     dead: deadcode.DeadCode
     pinned: dict[str, FlagValue] = field(default_factory=dict)  # `clean KEY --value V`
     history: githistory.History | None = None
     history_note: str | None = None  # why history is missing or partial, said once
     removed: dict[str, githistory.KeyEvent] = field(default_factory=dict)  # key -> its removal
-    diff: DiffScope | None = None  # a `--diff` run's changed lines and commit range
-    use_cache: bool = True
-    overlay: Mapping[str, bytes] | None = None  # files being fixed, held in memory
     notes: list[str] = field(default_factory=list)  # what discovery could not read
-    options: Options | None = None
     _by_path: dict[str, FileFacts] = field(init=False, repr=False, compare=False)
     _tests: GlobSet = field(init=False, repr=False, compare=False)
     _lazy: _Lazy = field(init=False, repr=False, compare=False)
+
+    @property
+    def today(self) -> dt.date:
+        return self.options.today
+
+    @property
+    def use_cache(self) -> bool:
+        return self.options.use_cache
+
+    @property
+    def overlay(self) -> Mapping[str, bytes] | None:
+        """The files being fixed, held in memory."""
+        return self.options.overlay
+
+    @property
+    def diff(self) -> DiffScope | None:
+        """A `--diff` run's changed lines and commit range."""
+        return self.options.diff
 
     def __post_init__(self) -> None:
         # Frozen: what the engine built is not changed by anyone. What the services work out
@@ -141,7 +155,7 @@ class Project:
                 self.diff.regated = {}
                 return self.diff.regated
             base_options = dataclasses.replace(
-                self.options or Options(self.today), overlay=None, diff=None,
+                self.options, overlay=None, diff=None,
                 facts_from=self.config.root if self.use_cache else None,
                 use_cache=self.use_cache)
             self.diff.regated = diffscope.regated(
@@ -218,10 +232,9 @@ def analyze(config: Config, paths: list[Path] | None, options: Options,
         graph = _graph(registry, facts, linked)
         dead = deadcode.analyze(facts, linked, graph, statuses, pinned, set(removed))
     records = _records(config, registry, linked, found)
-    return Project(config, facts, registry, graph, linked, records, options.today, dead,
+    return Project(config, facts, registry, graph, linked, records, options, dead,
                    pinned=pinned, history=found, history_note=history_note, removed=removed,
-                   use_cache=options.use_cache, overlay=options.overlay,
-                   notes=list(dict.fromkeys(notes)), options=options, diff=options.diff)
+                   notes=list(dict.fromkeys(notes)))
 
 
 def _graph(registry: Registry, facts: list[FileFacts], linked: Linked) -> FlagGraph:
