@@ -49,6 +49,8 @@ def is_pure(node: cst.BaseExpression, depth: int = 0) -> bool:
         return all(isinstance(p, cst.FormattedStringText) or (
             isinstance(p, cst.FormattedStringExpression) and is_pure(p.expression, depth + 1))
             for p in node.parts)
+    if isinstance(node, cst.ConcatenatedString):
+        return is_pure(node.left, depth + 1) and is_pure(node.right, depth + 1)
     if isinstance(node, cst.UnaryOperation):
         return is_pure(node.expression, depth + 1)
     if isinstance(node, cst.Comparison):

@@ -1,5 +1,5 @@
-"""Facts for every file, parsed with libcst only where a text prefilter says it can matter,
-cached by content, in worker processes for large batches."""
+"""Facts for every file: in full only where a text prefilter says it can matter, else a
+syntax check; cached by content, in worker processes for large batches."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection
-from typing import TYPE_CHECKING
 
 from flaglint.analysis.link import Linked, Linker, reader_needles
 from flaglint.cache import FactsCache, digest
@@ -24,23 +23,21 @@ from flaglint.facts import FileFacts, ParseError
 from flaglint.options import Options
 from flaglint.sources.discover import SourceFile
 
-if TYPE_CHECKING:
-    pass
-
 log = logging.getLogger(__name__)
-
-# Below this much source to parse with libcst (~25k lines), worker processes cost more than
-# they save.
-_PARALLEL_BYTES = 1_000_000
-
-
-
 
 Item = tuple[bytes, str, str, bool, bool]  # data, path, module, is_package, parse in full
 
+# Below this much work (~25k lines to extract facts from, or ~100k to check for syntax
+# errors only), worker processes cost more than they save.
+_PARALLEL_BYTES = 1_000_000
+_LIGHT_SHARE = 4  # a syntax check costs about a quarter of a full extraction
+
+
+def _cost(item: Item) -> int:
+    return len(item[0]) if item[4] else len(item[0]) // _LIGHT_SHARE
+
 
 def _extract_one(item: Item) -> FileFacts:
-    # Imported here: libcst costs ~0.2 s to import, which a run on a warm cache never pays.
     data, path, module, is_package, full = item
     if not full:
         from flaglint.facts.light import extract_light
@@ -226,10 +223,9 @@ class Extraction:
                 self.facts[rel] = cached
                 continue
             todo.append((self.blobs[rel], rel, source.module, source.is_package, rel in full))
-        heavy = sum(len(item[0]) for item in todo if item[4])
-        if self.jobs > 1 and heavy >= _PARALLEL_BYTES:
-            # Largest first, one at a time: a few huge files must not land on one worker.
-            todo.sort(key=lambda item: -len(item[0]) if item[4] else 0)
+        if self.jobs > 1 and sum(map(_cost, todo)) >= _PARALLEL_BYTES:
+            # Costliest first, one at a time: a few huge files must not land on one worker.
+            todo.sort(key=_cost, reverse=True)
             extracted = _extract_in_workers(todo, self.jobs)
         else:
             extracted = [_extract_one(item) for item in todo]

@@ -1,0 +1,567 @@
+"""FileFacts with a single libcst pass, for files the running Python cannot parse (a newer
+grammar than its own); `ast_facts.py` reads every other file, and yields the same facts.
+
+Names are resolved with the module's own imports (no ScopeProvider or QualifiedNameProvider:
+they cost ~70% of a pass), which is enough for how flags are read in practice.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import logging
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from flaglint.facts.conditions import CondBuilder, is_pure, literal
+from flaglint.facts.guards import GuardCollector
+from flaglint.facts.model import (
+    Arg,
+    Call,
+    Cond,
+    CondOp,
+    Constant,
+    Definition,
+    FileFacts,
+    Guard,
+    GuardKind,
+    ParseError,
+    Value,
+    ValueKind,
+)
+from flaglint.findings import Span
+from flaglint.suppressions import Suppressions
+
+log = logging.getLogger(__name__)
+
+_MAX_TEXT = 80
+_SELF_NAMES = ("self", "cls")
+
+
+def extract_cst(text: str, path: str, module: str, is_package: bool, lines: int,
+                suppressions: Suppressions) -> FileFacts:
+    """Facts of a file that Python's own parser rejected: libcst reads every grammar up to
+    the newest, else the file is FL001."""
+    try:
+        tree = cst.parse_module(text)
+    except cst.ParserSyntaxError as error:
+        return FileFacts(path, module, is_package, lines, suppressions=suppressions,
+                         error=_syntax_error(text, path, error))
+    except (RecursionError, MemoryError, ValueError) as error:
+        return FileFacts(path, module, is_package, lines, suppressions=suppressions,
+                         error=ParseError(f"cannot analyse: libcst failed with "
+                                          f"{type(error).__name__}", 1, 1))
+    collector = _Collector(module, is_package)
+    collector.prepare(tree)
+    try:
+        MetadataWrapper(tree, unsafe_skip_copy=True).visit(collector)
+    except RecursionError:
+        return FileFacts(path, module, is_package, lines, suppressions=suppressions,
+                         error=ParseError("cannot analyse: nested too deeply for flaglint", 1,
+                                          1))
+    return FileFacts(
+        path=path, module=module, is_package=is_package, lines=lines,
+        modules=tuple(sorted({t.split(".", 1)[0] for t in collector.imports.values() if t})),
+        imports=tuple(collector.imports.items()),
+        constants=tuple(c for c in collector.constants.values() if c is not None),
+        definitions=tuple(collector.definitions), calls=tuple(collector.calls),
+        guards=tuple(collector.guards), value_names=collector.value_names(),
+        strings=frozenset(collector.strings), shapers=tuple(collector.shapers),
+        suppressions=suppressions,
+    )
+
+
+def _syntax_error(text: str, path: str, error: cst.ParserSyntaxError) -> ParseError:
+    """Python's own message and position, which are more precise than libcst's."""
+    try:
+        compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as python:
+        line = python.lineno or 1
+        return ParseError(f"cannot parse: {python.msg}", line, python.offset or 1)
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    reason = error.message.strip().splitlines()[0] if error.message else "syntax error"
+    return ParseError(f"cannot analyse: valid Python that libcst cannot read ({reason})",
+                      error.raw_line, error.raw_column + 1)
+
+
+def _dotted(node: cst.BaseExpression) -> list[str] | None:
+    """`a.b.c` as ["a", "b", "c"]; None when any part is not a plain name."""
+    parts = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if not isinstance(node, cst.Name):
+        return None
+    parts.append(node.value)
+    parts.reverse()
+    return parts
+
+
+def _module_name_of(node: cst.Attribute | cst.Name) -> str:
+    return ".".join(_dotted(node) or [])
+
+
+class _Scope:
+    __slots__ = ("depth", "kind", "owner", "params", "qualname")
+
+    def __init__(self, qualname: str, kind: str, params: dict[str, int],
+                 owner: str | None, depth: int = 0) -> None:
+        self.qualname = qualname
+        self.depth = depth  # how many blocks deep the scope's own statements are
+        self.kind = kind  # "module" | "class" | "function"
+        self.params = params  # name -> position (-1: keyword-only or self)
+        self.owner = owner  # the class qualified name that self/cls stand for
+
+
+class _Collector(GuardCollector, cst.CSTVisitor):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, module: str, is_package: bool) -> None:
+        super().__init__()
+        self.module = module
+        self.package = module if is_package else module.rpartition(".")[0]
+        self.imports: dict[str, str] = {}
+        self.module_names: set[str] = set()
+        self.constants: dict[str, Constant | None] = {}
+        self.definitions: list[Definition] = []
+        self.calls: list[Call] = []
+        self.scopes = [_Scope(module, "module", {}, None)]
+        self._returned: set[int] = set()
+        self._decorators: dict[int, Span] = {}
+        self._call_index: dict[int, int] = {}
+        self._bound_calls: dict[int, tuple[str, Span]] = {}  # id(call) -> name it is bound to
+        self._rebound: set[str] = set()
+        self.guards: list[Guard] = []
+        self._if_guard: dict[int, int] = {}  # id(If node) -> its guard's index
+        self._elifs: set[int] = set()
+        self._test_roots: set[int] = set()
+        self._boolop_roots: set[int] = set()
+        self._boolop_depth = 0
+        self._blocks = 0  # blocks (indented or one-line suites) around the current statement
+        # Local aliases (`use_new = flag()`): "scope:name" -> [condition, assignments]
+        self._aliases: dict[str, list[Cond | int | None]] = {}
+        self._alias_guards: dict[str, list[int]] = {}
+        self._using: list[str] = []
+        self.conditions = CondBuilder(self._span, self._call_index, self._alias)
+        self.names: Counter[str] = Counter()
+        self.not_values: Counter[str] = Counter()  # callees, definitions, imported names
+        self.strings: set[str] = set()
+        self._pieces: set[int] = set()  # the parts of an implicitly concatenated string
+        self.shapers: list[tuple[str, Span]] = []
+
+    # -- the module's own names, known before any function body is visited ---------------
+
+    def prepare(self, tree: cst.Module) -> None:
+        self._prepare_block(tree.body)
+
+    def _prepare_block(self, body: Sequence[cst.CSTNode]) -> None:
+        for statement in body:
+            if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+                self.module_names.add(statement.name.value)
+            elif isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if isinstance(small, (cst.Import, cst.ImportFrom)):
+                        self._import(small)
+                    elif isinstance(small, cst.Assign):
+                        for target in small.targets:
+                            if isinstance(target.target, cst.Name):
+                                self.module_names.add(target.target.value)
+                    elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                        self.module_names.add(small.target.value)
+            elif isinstance(statement, (cst.If, cst.Try, cst.With)):
+                for block in _blocks(statement):
+                    self._prepare_block(block)
+
+    def _import(self, node: cst.Import | cst.ImportFrom) -> None:
+        if isinstance(node, cst.Import):
+            for alias in node.names:
+                full = _module_name_of(alias.name)
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                    self.imports[alias.asname.name.value] = full
+                else:
+                    top = full.split(".", 1)[0]
+                    self.imports[top] = top
+            return
+        base = _module_name_of(node.module) if node.module is not None else ""
+        if node.relative:
+            package = self.package.split(".") if self.package else []
+            up = len(node.relative) - 1
+            package = package[: len(package) - up] if up else package
+            base = ".".join([*package, *([base] if base else [])])
+        if isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            name = _module_name_of(alias.name)
+            local = name
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                local = alias.asname.name.value
+            self.imports[local] = f"{base}.{name}" if base else name
+
+    def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
+        parts = _dotted(node.name) or []
+        for part in parts:
+            self.not_values[part] += 1
+        if node.asname is not None and isinstance(node.asname.name, cst.Name):
+            self.not_values[node.asname.name.value] += 1
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names[node.value] += 1
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        if id(node) not in self._pieces:
+            self._string(node.evaluated_value)
+
+    def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> None:
+        # `"new_" "ui"` is the one string "new_ui", as Python (and `ast`) reads it
+        if id(node) in self._pieces:
+            return
+        self._string(node.evaluated_value)
+        parts: list[cst.BaseExpression] = [node]
+        while parts:
+            part = parts.pop()
+            self._pieces.add(id(part))
+            if isinstance(part, cst.ConcatenatedString):
+                parts += [part.left, part.right]
+
+    def _string(self, value: str | bytes | None) -> None:
+        if isinstance(value, str) and 0 < len(value) <= 200 and _IDENTIFIER_LIKE.match(value):
+            self.strings.add(value)
+
+    def value_names(self) -> frozenset[str]:
+        return frozenset(name for name, count in self.names.items()
+                         if count > self.not_values[name])
+
+    def visit_Import(self, node: cst.Import) -> None:
+        self._import(node)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self._import(node)
+
+    # -- positions and names ---------------------------------------------------------------
+
+    def _span(self, node: cst.CSTNode) -> Span:
+        where = self.get_metadata(PositionProvider, node)
+        return Span(where.start.line, where.start.column + 1, where.end.line,
+                    where.end.column + 1)
+
+    def _qualify(self, parts: list[str]) -> tuple[str, bool, bool]:
+        """(name, resolved, imported) for a dotted name seen in the current scope."""
+        first, rest = parts[0], parts[1:]
+        scope = self.scopes[-1]
+        if first in _SELF_NAMES and scope.owner is not None:
+            return ".".join([scope.owner, *rest]), True, False
+        if scope.kind == "function" and first in scope.params:
+            return ".".join(parts), False, False
+        if first in self.imports:
+            return ".".join([self.imports[first], *rest]), True, True
+        if first in self.module_names:
+            return ".".join([self.module, *parts]), True, False
+        return ".".join(parts), False, False
+
+    def _value(self, node: cst.BaseExpression) -> Value:
+        constant = literal(node)
+        if constant is not None:
+            return constant
+        if isinstance(node, cst.FormattedString) and all(
+                isinstance(part, cst.FormattedStringText) for part in node.parts):
+            return Value(ValueKind.STR, "".join(_text(node, part) for part in node.parts
+                                                if isinstance(part, cst.FormattedStringText)))
+        parts = _dotted(node) if isinstance(node, (cst.Name, cst.Attribute)) else None
+        if parts is not None:
+            scope = self.scopes[-1]
+            if len(parts) == 1 and scope.kind == "function" and parts[0] in scope.params:
+                return Value(ValueKind.PARAM, parts[0], scope.params[parts[0]])
+            name = self._name_ref(parts)
+            written = ".".join(parts)
+            if name is not None:
+                return Value(ValueKind.NAME, name, source=written)
+            return Value(ValueKind.OTHER, written)
+        template = self._template(node)
+        if template is not None:
+            return template
+        return Value(ValueKind.OTHER, _shorten(_code(node)))
+
+    def _name_ref(self, parts: list[str]) -> str | None:
+        """The qualified name a dotted name stands for, or None (a parameter, unknown)."""
+        scope = self.scopes[-1]
+        if scope.kind == "function":
+            if parts[0] in scope.params:
+                return None
+            local = f"{scope.qualname}.<locals>.{parts[0]}"
+            if local in self.constants or (
+                    parts[0] not in self.imports and parts[0] not in self.module_names
+                    and parts[0] not in _SELF_NAMES):
+                return ".".join([local, *parts[1:]])
+        name, resolved, _ = self._qualify(parts)
+        return name if resolved else None
+
+    def _template(self, node: cst.BaseExpression) -> Value | None:
+        """`f"{NS}.new_ui"` or `NS + ".new_ui"`, where NS is a name: resolved when linked."""
+        pieces: list[str] = []
+        names: list[str] = []
+
+        def add(part: cst.BaseExpression) -> bool:
+            value = literal(part)
+            if value is not None and value.kind is ValueKind.STR:
+                pieces.append(value.text)
+                return True
+            dotted = _dotted(part) if isinstance(part, (cst.Name, cst.Attribute)) else None
+            name = self._name_ref(dotted) if dotted else None
+            if name is None:
+                return False
+            pieces.append("\0")
+            names.append(name)
+            return True
+
+        if isinstance(node, (cst.FormattedString, cst.ConcatenatedString)):
+            for string in _pieces(node):
+                if not isinstance(string, cst.FormattedString):
+                    if not add(string):
+                        return None
+                    continue
+                for part in string.parts:
+                    if isinstance(part, cst.FormattedStringText):
+                        pieces.append(_text(string, part))
+                    elif not isinstance(part, cst.FormattedStringExpression) or (
+                            part.conversion is not None or part.format_spec is not None
+                            or not add(part.expression)):
+                        return None
+        elif isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+            operands: list[cst.BaseExpression] = []
+            left: cst.BaseExpression = node
+            while isinstance(left, cst.BinaryOperation) and isinstance(left.operator, cst.Add):
+                operands.insert(0, left.right)
+                left = left.left
+            operands.insert(0, left)
+            if not all(add(operand) for operand in operands):
+                return None
+        else:
+            return None
+        if not names:
+            return None
+        return Value(ValueKind.TEMPLATE, "".join(pieces), source=_shorten(_code(node)),
+                     names=tuple(names))
+
+    # -- scopes ----------------------------------------------------------------------------
+
+    def _child_qualname(self, name: str) -> str:
+        return f"{self.scopes[-1].qualname}.{name}"
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        qualname = self._child_qualname(node.name.value)
+        self.definitions.append(Definition(qualname, "class", self._def_span(node),
+                                           decorators=self._decorator_names(node)))
+        self.scopes.append(_Scope(qualname, "class", {}, qualname, self._blocks + 1))
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._decorator_guards(original_node)
+        self.scopes.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        qualname = self._child_qualname(node.name.value)
+        enclosing = self.scopes[-1]
+        is_static = any(isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod"
+                        for d in node.decorators)
+        method = enclosing.kind == "class" and not is_static
+        params: dict[str, int] = {}
+        positional = [*node.params.posonly_params, *node.params.params]
+        if method and positional:
+            params[positional[0].name.value] = -1
+            positional = positional[1:]
+        for index, param in enumerate(positional):
+            params[param.name.value] = index
+        for param in node.params.kwonly_params:
+            params[param.name.value] = -1
+        for star in (node.params.star_arg, node.params.star_kwarg):
+            if isinstance(star, cst.Param):
+                params[star.name.value] = -1
+        defaults = tuple((param.name.value, value)
+                         for param in (*positional, *node.params.kwonly_params)
+                         if param.default is not None
+                         and (value := literal(param.default)) is not None)
+        self.definitions.append(Definition(
+            qualname, "function", self._def_span(node),
+            tuple(p.name.value for p in positional), method, self._decorator_names(node),
+            defaults))
+        owner = enclosing.qualname if method else enclosing.owner
+        self.scopes.append(_Scope(qualname, "function", params, owner, self._blocks + 1))
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._decorator_guards(original_node)
+        self._finish_aliases(self.scopes[-1].qualname)
+        self.scopes.pop()
+
+    def _decorator_guards(self, node: cst.FunctionDef | cst.ClassDef) -> None:
+        self.not_values[node.name.value] += 1
+        for decorator in node.decorators:
+            index = self._call_index.get(id(decorator.decorator))
+            if index is not None:
+                test = Cond(CondOp.CALL, self._span(decorator), call=index)
+                span = self._def_span(node)
+                self.guards.append(Guard(GuardKind.DECORATOR, test, self.scopes[-2].qualname,
+                                         span, span))
+
+    def _decorator_names(self, node: cst.FunctionDef | cst.ClassDef) -> tuple[str, ...]:
+        names = []
+        for decorator in node.decorators:
+            expression = decorator.decorator
+            if isinstance(expression, cst.Call):
+                expression = expression.func
+            parts = _dotted(expression) if isinstance(expression, (cst.Name, cst.Attribute)) \
+                else None
+            names.append(self._qualify(parts)[0] if parts else "?")
+        return tuple(names)
+
+    def _def_span(self, node: cst.FunctionDef | cst.ClassDef) -> Span:
+        whole = self._span(node)
+        name = self._span(node.name)
+        return Span(name.line, whole.column, whole.end_line, whole.end_column)
+
+    # -- constants -------------------------------------------------------------------------
+
+    def _constant(self, target: cst.BaseExpression, value: cst.BaseExpression,
+                  node: cst.CSTNode) -> None:
+        if not isinstance(target, cst.Name):
+            return
+        scope = self.scopes[-1]
+        if scope.kind == "function":
+            qualname = f"{scope.qualname}.<locals>.{target.value}"
+        else:
+            qualname = self._child_qualname(target.value)
+        if qualname in self.constants:
+            self.constants[qualname] = None  # bound twice: not a constant
+            self._rebound.add(qualname)
+            return
+        if isinstance(value, cst.Call):
+            # `FLAG = WaffleFlag("x")`: a flag object, once its call has a number.
+            self.constants[qualname] = None
+            self._bound_calls[id(value)] = (qualname, self._span(node))
+            return
+        resolved = self._value(value)
+        if resolved.kind in (ValueKind.STR, ValueKind.NAME, ValueKind.TEMPLATE):
+            self.constants[qualname] = Constant(qualname, resolved, self._span(node))
+        else:
+            self.constants[qualname] = None
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) == 1:
+            self._constant(node.targets[0].target, node.value, node)
+        else:
+            for target in node.targets:
+                self._constant(target.target, cst.Name("None"), node)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._constant(node.target, node.value, node)
+
+    # -- what shapes a function -------------------------------------------------------------
+
+    def _shaper(self, node: cst.CSTNode) -> None:
+        self.shapers.append((self.scopes[-1].qualname, self._span(node)))
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        self._shaper(node)
+
+    def visit_Global(self, node: cst.Global) -> None:
+        self._shaper(node)
+
+    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
+        self._shaper(node)
+
+    # -- calls -----------------------------------------------------------------------------
+
+    def visit_Return(self, node: cst.Return) -> None:
+        value = node.value
+        while isinstance(value, cst.Await):  # `return await client.is_enabled(key)`
+            value = value.expression
+        if value is not None:
+            self._returned.add(id(value))
+
+    def visit_Decorator(self, node: cst.Decorator) -> None:
+        self._decorators[id(node.decorator)] = self._span(node)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        parts = _dotted(func) if isinstance(func, (cst.Name, cst.Attribute)) else None
+        if parts is not None:
+            callee, resolved, imported = self._qualify(parts)
+        elif isinstance(func, cst.Attribute):
+            callee, resolved, imported = f"?.{func.attr.value}", False, False
+        else:
+            callee, resolved, imported = "?", False, False
+        args = tuple(Arg(arg.keyword.value if arg.keyword is not None else None,
+                         self._value(arg.value), str(arg.star)) for arg in node.args)
+        decorator_span = self._decorators.get(id(node))
+        span = decorator_span if decorator_span is not None else self._span(node)
+        self._call_index[id(node)] = len(self.calls)
+        bound = self._bound_calls.get(id(node))
+        if bound is not None and bound[0] not in self._rebound:
+            self.constants[bound[0]] = Constant(bound[0], Value(ValueKind.CALL, callee,
+                                                                len(self.calls)), bound[1])
+        if isinstance(func, cst.Name):
+            self.not_values[func.value] += 1
+        elif isinstance(func, cst.Attribute):
+            self.not_values[func.attr.value] += 1
+        self.calls.append(Call(callee, resolved, imported, isinstance(func, cst.Attribute),
+                               args, span, self.scopes[-1].qualname, id(node) in self._returned,
+                               decorator_span is not None,
+                               all(is_pure(arg.value) for arg in node.args)))
+
+
+_IDENTIFIER_LIKE = re.compile(r"^[A-Za-z_][\w.:-]*$")
+
+
+def _blocks(statement: cst.If | cst.Try | cst.With) -> list[Sequence[cst.CSTNode]]:
+    blocks: list[Sequence[cst.CSTNode]] = []
+    if isinstance(statement, cst.If):
+        blocks.append(statement.body.body)
+        if isinstance(statement.orelse, cst.If):
+            blocks.extend(_blocks(statement.orelse))
+        elif statement.orelse is not None:
+            blocks.append(statement.orelse.body.body)
+    elif isinstance(statement, cst.Try):
+        blocks.append(statement.body.body)
+        blocks.extend(handler.body.body for handler in statement.handlers)
+        if statement.orelse is not None:
+            blocks.append(statement.orelse.body.body)
+    else:
+        blocks.append(statement.body.body)
+    return blocks
+
+
+_EMPTY = cst.Module(body=[])
+
+
+def _pieces(node: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """The strings that `"a" f"{b}"` joins, in order."""
+    if isinstance(node, cst.ConcatenatedString):
+        return [*_pieces(node.left), *_pieces(node.right)]
+    return [node]
+
+
+def _text(string: cst.FormattedString, part: cst.FormattedStringText) -> str:
+    """A literal part of an f-string as Python reads it: escapes and `{{` decoded."""
+    prefix = string.start.replace("f", "").replace("F", "")
+    try:
+        value = ast.literal_eval(f"{prefix}{part.value}{string.end}")
+    except (SyntaxError, ValueError):
+        return part.value
+    return str(value).replace("{{", "{").replace("}}", "}")
+
+
+def _code(node: cst.CSTNode) -> str:
+    """The node as written, without parentheses around it (as `ast` positions it)."""
+    if getattr(node, "lpar", None):
+        with contextlib.suppress(cst.CSTValidationError):  # `()` keeps its parentheses
+            node = node.with_changes(lpar=[], rpar=[])
+    return _EMPTY.code_for_node(node)
+
+
+def _shorten(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "…"

@@ -1,0 +1,184 @@
+"""Python's own parser and libcst yield the same facts.
+
+Facts come from `ast` (ten times cheaper); libcst reads only the files the running Python
+cannot. Both must agree on every call, guard, definition, constant and position, or a file
+would be judged differently depending on the interpreter. Two things are not compared: the
+span of an expression that flag reads cannot decide (libcst places `{}` and `[]` as empty
+ranges), and the shortened source text of an arbitrary argument (libcst drops comments
+inside its parentheses) — neither reaches a finding or a fix.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import fields, is_dataclass, replace
+from pathlib import Path
+
+import pytest
+
+from flaglint.facts import Cond, CondOp, FileFacts, Value, ValueKind
+from flaglint.facts.cst_facts import extract_cst
+from flaglint.facts.extract import extract
+from flaglint.facts.light import count_lines, decode_source
+from flaglint.suppressions import Suppressions
+
+from .programs import Program
+
+REPO = Path(__file__).parent.parent
+
+TRICKY = {
+    "decorators": """
+        import flags
+        from app.gates import gate as g
+
+        @flags.on("beta")
+        @ (g)
+        @g("x") # a comment
+        def view(request, *, strict=False, limit=-3, name="n"):
+            return request
+
+        class Page(Base, metaclass=Meta):
+            @staticmethod
+            def build(a, b=2.5):
+                return a
+    """,
+    "if_elif_else": """
+        def route(order):
+            if flag("a") and ready(): # why
+                x = 1; y = 2;
+            elif not flag("b"):
+                pass
+            # a comment before else
+
+            else :
+                return (order,)
+            if flag("c"): return 1
+            if flag("d"):
+                return 2
+            tail()
+            value = fast() if flag("e") else (slow(), 1)
+            both = flag("f") or flag("g") or {}
+    """,
+    "aliases_and_loops": """
+        def handler(record=True):
+            use = flag("k")
+            if use:
+                run()
+            if record_as_success:
+                record = True
+            for item, *rest in items:
+                again = flag("z")
+            count += 1
+            total: int = 0
+            return await client.is_enabled("async")
+    """,
+    "strings_and_templates": """
+        NS = "shop"
+        KEY = f"{NS}.new_ui"
+        OTHER = NS + ".old" + "_ui"
+        JOINED = "new_" "ui"
+        MIXED = "pre." f"{NS}"
+        ESCAPED = f"{NS}\\n{{literal}}"
+        features.has(KEY, org); features.has("organizations:" f"{NS}", org)
+        features.has(f"{NS}.x", *args, key=1, **kw)
+        print(sum(x for x in range(3)), sorted((y for y in z), key=len))
+        unicode = "é"; features.has("ü", "é", f(μ))
+    """,
+    "scopes": """
+        from . import sibling
+        from ..pkg import parent as p
+        import a.b.c
+        import d.e as de
+        if TYPE_CHECKING:
+            from typing import Any
+        try:
+            import fast
+        except ImportError as error:
+            fast = None
+        with lock:
+            SHARED = "s"
+
+        class Flags:
+            NEW = "new"
+
+            def read(self, key=NEW):
+                global COUNTER
+                yield self.client.is_enabled(key)
+                lambda: flag("in_lambda") and other()
+
+        async def poll():
+            async for event in stream():
+                nonlocal_ish = [flag(k) for k in keys if k]
+            async with session() as s:
+                await s.get({"a": flag("d"), **extra})
+            match command:
+                case {"flag": key, **rest}:
+                    flag(key)
+                case Point(x=0) as origin:
+                    pass
+    """,
+}
+
+
+def _comparable(value: object) -> object:
+    """Facts with the two uncompared parts blanked."""
+    if isinstance(value, Cond) and value.op is CondOp.OPAQUE:
+        return replace(value, span=None)  # type: ignore[arg-type]
+    if isinstance(value, Value) and value.kind is ValueKind.OTHER:
+        return replace(value, text="")
+    if isinstance(value, tuple):
+        return tuple(_comparable(v) for v in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{f.name: _comparable(getattr(value, f.name))  # type: ignore[arg-type]
+                                 for f in fields(value) if is_dataclass(getattr(value, f.name))
+                                 or isinstance(getattr(value, f.name), tuple)})
+    return value
+
+
+def both(source: str, path: str = "app/mod.py") -> tuple[FileFacts, FileFacts]:
+    data = source.encode()
+    from_ast = extract(data, path, "app.mod", False)
+    text = decode_source(data)
+    from_cst = extract_cst(text, path, "app.mod", False, count_lines(text),
+                           Suppressions.scan(text))
+    return from_ast, from_cst
+
+
+def assert_same(source: str, path: str = "app/mod.py") -> None:
+    from_ast, from_cst = both(source, path)
+    assert from_ast.error is None
+    for field in fields(FileFacts):
+        a, c = getattr(from_ast, field.name), getattr(from_cst, field.name)
+        assert _comparable(a) == _comparable(c), f"{path}: {field.name} differs"
+
+
+@pytest.mark.parametrize("name", sorted(TRICKY))
+def test_tricky_code_gives_the_same_facts(name):
+    assert_same(textwrap.dedent(TRICKY[name]), f"{name}.py")
+
+
+def test_tricky_code_is_not_trivial():
+    facts, _ = both(textwrap.dedent(TRICKY["if_elif_else"]))
+    # guards are recorded when their statement ends: the elif before its if
+    assert [g.kind.value for g in facts.guards] == ["if", "if", "if", "if", "ifexp", "boolop"]
+    [elif_, first, one_line, exits, ifexp, _] = facts.guards
+    assert (first.orelse_is_elif, elif_.is_elif) == (True, True)
+    assert (first.body.end_line, first.body.end_column) == (4, 21)  # `x = 1; y = 2;`
+    assert (elif_.orelse.line, elif_.orelse.column) == (9, 5)  # the `else :` keyword
+    assert one_line.rest is None  # `if flag("c"): return 1` is not a block that exits
+    assert (exits.rest.line, exits.rest.end_line) == (14, 16)
+    assert (ifexp.orelse.column, ifexp.orelse.end_column) == (39, 48)  # `slow(), 1`
+
+
+def test_the_projects_fixtures_give_the_same_facts():
+    files = sorted((REPO / "fixtures").rglob("*.py"))
+    assert len(files) > 20
+    for file in files:
+        assert_same(file.read_text(), str(file.relative_to(REPO)))
+
+
+def test_generated_programs_give_the_same_facts():
+    for seed in range(60):
+        for path, source in Program(seed, seed).files.items():
+            if path.endswith(".py"):
+                assert_same(source, path)
