@@ -10,19 +10,17 @@ every edit (`fixes/`).
 from __future__ import annotations
 
 import ast
-import re
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from flaglint.facts.ast_conditions import CondBuilder, is_pure, literal
+from flaglint.facts.ast_positions import Positions
+from flaglint.facts.collector import FactsCollector, Scope, has_call, shorten
 from flaglint.facts.model import (
     Arg,
     Call,
     Cond,
     CondOp,
-    Constant,
     Definition,
     Guard,
     GuardKind,
@@ -31,26 +29,9 @@ from flaglint.facts.model import (
 )
 from flaglint.findings import Span
 
-_MAX_TEXT = 80
-_SELF_NAMES = ("self", "cls")
-_IDENTIFIER_LIKE = re.compile(r"^[A-Za-z_][\w.:-]*$")
-_NEWLINE = re.compile(r"\r\n|\r|\n")
-_OWN_PARENTHESES = (ast.Tuple, ast.GeneratorExp)
 _EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _TRY = (ast.Try, ast.TryStar) if hasattr(ast, "TryStar") else (ast.Try,)
-
-
-class _Scope:
-    __slots__ = ("depth", "kind", "owner", "params", "qualname")
-
-    def __init__(self, qualname: str, kind: str, params: dict[str, int],
-                 owner: str | None, depth: int = 0) -> None:
-        self.qualname = qualname
-        self.depth = depth  # how many blocks deep the scope's own statements are
-        self.kind = kind  # "module" | "class" | "function"
-        self.params = params  # name -> position (-1: keyword-only or self)
-        self.owner = owner  # the class qualified name that self/cls stand for
 
 
 def _dotted(node: ast.expr) -> list[str] | None:
@@ -66,147 +47,23 @@ def _dotted(node: ast.expr) -> list[str] | None:
     return parts
 
 
-class Collector:
+class Collector(FactsCollector):
     """Walks one module's tree in source order, as libcst visits it."""
 
     def __init__(self, text: str, module: str, is_package: bool) -> None:
-        self.lines = _NEWLINE.split(text)
-        self._encoded: dict[int, bytes] = {}
-        self.module = module
-        self.package = module if is_package else module.rpartition(".")[0]
-        self.imports: dict[str, str] = {}
-        self.module_names: set[str] = set()
-        self.constants: dict[str, Constant | None] = {}
-        self.definitions: list[Definition] = []
-        self.calls: list[Call] = []
-        self.scopes = [_Scope(module, "module", {}, None)]
-        self._returned: set[int] = set()
-        self._decorators: dict[int, Span] = {}
-        self._call_index: dict[int, int] = {}
-        self._bound_calls: dict[int, tuple[str, Span]] = {}  # id(call) -> name it is bound to
-        self._rebound: set[str] = set()
-        self.guards: list[Guard] = []
-        self._if_guard: dict[int, int] = {}  # id(If node) -> its guard's index
-        self._test_roots: set[int] = set()
-        self._boolop_depth = 0
-        self._blocks = 0  # blocks around the current statement
-        # Local aliases (`use_new = flag()`): "scope:name" -> [condition, assignments]
-        self._aliases: dict[str, list[Cond | int | None]] = {}
-        self._alias_guards: dict[str, list[int]] = {}
-        self._using: list[str] = []
-        self.conditions = CondBuilder(self._span, self._up_to, self._source,
+        super().__init__(module, is_package)
+        self.at = Positions(text)
+        self._span = self.at.span
+        self._source = self.at.source
+        self.conditions = CondBuilder(self._span, self.at.up_to, self._source,
                                       self._call_index, self._alias)
-        self.names: Counter[str] = Counter()
-        self.not_values: Counter[str] = Counter()  # callees, imported names
-        self.strings: set[str] = set()
-        self.shapers: list[tuple[str, Span]] = []
         self._expressions: dict[type[ast.AST], Callable[[Any], None]] = {
             ast.Name: self._name, ast.Attribute: self._attribute, ast.Constant: self._constant_node,
-            ast.JoinedStr: self._joined, ast.Call: self._call, ast.IfExp: self._ifexp,
+            ast.JoinedStr: self._joined, ast.Call: self._visit_call, ast.IfExp: self._ifexp,
             ast.BoolOp: self._boolop, ast.Lambda: self._lambda, ast.Dict: self._dict,
             ast.Yield: self._yield, ast.YieldFrom: self._yield, ast.arg: self._arg,
             ast.keyword: self._keyword, ast.arguments: self._arguments,
         }
-
-    # -- positions (libcst's: columns count characters, not bytes) --------------------------
-
-    def _column(self, line: int, offset: int) -> int:
-        text = self.lines[line - 1]
-        if text.isascii():
-            return offset
-        encoded = self._encoded.get(line)
-        if encoded is None:
-            encoded = self._encoded[line] = text.encode()
-        return len(encoded[:offset].decode(errors="replace"))
-
-    def _span(self, node: ast.AST) -> Span:
-        line, end = node.lineno, node.end_lineno  # type: ignore[attr-defined]
-        assert end is not None
-        span = Span(line, self._column(line, node.col_offset) + 1,  # type: ignore[attr-defined]
-                    end, self._column(end, node.end_col_offset) + 1)  # type: ignore[attr-defined]
-        if isinstance(node, _OWN_PARENTHESES) and getattr(node, "elts", True) \
-                and self.lines[line - 1][span.column - 1:span.column] == "(" \
-                and self.lines[end - 1][span.end_column - 2:span.end_column - 1] == ")":
-            # `ast` counts a tuple's or a generator's parentheses as its own; libcst does not
-            span = Span(line, span.column + 1, end, span.end_column - 1)
-        elif isinstance(node, ast.stmt) and self.lines[end - 1][span.end_column - 2:
-                                                                span.end_column - 1] == ";":
-            # a block that ends `a(); b();` ends at `b()` for libcst, after `;` for `ast`
-            text = self.lines[end - 1][:span.end_column - 2].rstrip()
-            span = Span(line, span.column, end, len(text) + 1)
-        return span
-
-    def _up_to(self, start: Span, operand: ast.AST) -> Span:
-        """From `start` to the end of `operand` and the parentheses it closes: `(a and b)
-        and c` read as libcst nests it, one operand at a time."""
-        end = self._span(operand)
-        line, column = end.end_line, end.end_column - 1
-        last = (line, column)
-        while line <= len(self.lines):
-            text = self.lines[line - 1]
-            while column < len(text) and text[column] in " \t)":
-                column += 1
-                if text[column - 1] == ")":
-                    last = (line, column)
-            if column < len(text) and text[column] not in "#\\":
-                break
-            line, column = line + 1, 0
-        return Span(start.line, start.column, last[0], last[1] + 1)
-
-    def _source(self, node: ast.AST) -> str:
-        span = self._span(node)
-        if span.line == span.end_line:
-            return self.lines[span.line - 1][span.column - 1:span.end_column - 1]
-        parts = [self.lines[span.line - 1][span.column - 1:],
-                 *self.lines[span.line:span.end_line - 1],
-                 self.lines[span.end_line - 1][:span.end_column - 1]]
-        return "\n".join(parts)
-
-    def _decorator_span(self, expression: ast.expr) -> Span:
-        """From the `@` to the end of the expression and its closing parentheses."""
-        span = self._span(expression)
-        text = self.lines[span.line - 1]
-        start = span.column - 1
-        at = start - 1
-        while at >= 0 and text[at] in " \t(":
-            at -= 1
-        if at >= 0 and text[at] == "@":
-            start = at
-        tail = self.lines[span.end_line - 1]
-        end = span.end_column - 1
-        scan = end
-        while scan < len(tail) and tail[scan] in " \t)":
-            scan += 1
-            if tail[scan - 1] == ")":
-                end = scan
-        return Span(span.line, start + 1, span.end_line, end + 1)
-
-    def _else_span(self, node: ast.If) -> Span:
-        """An `else:` from its keyword: `ast` keeps no position for it."""
-        first, last = node.orelse[0], node.orelse[-1]
-        column = self._column(node.lineno, node.col_offset)
-        line = first.lineno
-        while line > node.lineno:
-            text = self.lines[line - 1]
-            if text[column:column + 4] == "else" and text[column + 4:].lstrip().startswith(":"):
-                break
-            line -= 1
-        end = self._span(last)
-        return Span(line, column + 1, end.end_line, end.end_column)
-
-    def _written_on_one_line(self, body: list[ast.stmt]) -> bool:
-        """Is this block a one-line suite (`if x: return`)?"""
-        first = body[0]
-        return self.lines[first.lineno - 1][:self._column(first.lineno,
-                                                          first.col_offset)].strip() != ""
-
-    def _is_elif(self, node: ast.If) -> bool:
-        if len(node.orelse) != 1 or not isinstance(node.orelse[0], ast.If):
-            return False
-        inner = node.orelse[0]
-        text = self.lines[inner.lineno - 1]
-        column = self._column(inner.lineno, inner.col_offset)
-        return text.startswith("elif", column)
 
     # -- the module's own names, known before any function body is visited ---------------
 
@@ -241,45 +98,13 @@ class Collector:
                 self._prepare_block(statement.body)
 
     def _import(self, node: ast.Import | ast.ImportFrom) -> None:
+        names = [(alias.name, alias.asname) for alias in node.names]
         if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname is not None:
-                    self.imports[alias.asname] = alias.name
-                else:
-                    top = alias.name.split(".", 1)[0]
-                    self.imports[top] = top
-            return
-        base = node.module or ""
-        if node.level:
-            package = self.package.split(".") if self.package else []
-            up = node.level - 1
-            package = package[: len(package) - up] if up else package
-            base = ".".join([*package, *([base] if base else [])])
-        for alias in node.names:
-            if alias.name == "*":
-                return
-            local = alias.asname if alias.asname is not None else alias.name
-            self.imports[local] = f"{base}.{alias.name}" if base else alias.name
-
-    def value_names(self) -> frozenset[str]:
-        return frozenset(name for name, count in self.names.items()
-                         if count > self.not_values[name])
+            self._import_modules(names)
+        elif names[0][0] != "*":
+            self._import_from(node.module or "", node.level, names)
 
     # -- names -----------------------------------------------------------------------------
-
-    def _qualify(self, parts: list[str]) -> tuple[str, bool, bool]:
-        """(name, resolved, imported) for a dotted name seen in the current scope."""
-        first, rest = parts[0], parts[1:]
-        scope = self.scopes[-1]
-        if first in _SELF_NAMES and scope.owner is not None:
-            return ".".join([scope.owner, *rest]), True, False
-        if scope.kind == "function" and first in scope.params:
-            return ".".join(parts), False, False
-        if first in self.imports:
-            return ".".join([self.imports[first], *rest]), True, True
-        if first in self.module_names:
-            return ".".join([self.module, *parts]), True, False
-        return ".".join(parts), False, False
 
     def _literal(self, node: ast.expr) -> Value | None:
         return literal(node, self._source)
@@ -294,32 +119,11 @@ class Collector:
                                                 if isinstance(part, ast.Constant)))
         parts = _dotted(node) if isinstance(node, (ast.Name, ast.Attribute)) else None
         if parts is not None:
-            scope = self.scopes[-1]
-            if len(parts) == 1 and scope.kind == "function" and parts[0] in scope.params:
-                return Value(ValueKind.PARAM, parts[0], scope.params[parts[0]])
-            name = self._name_ref(parts)
-            written = ".".join(parts)
-            if name is not None:
-                return Value(ValueKind.NAME, name, source=written)
-            return Value(ValueKind.OTHER, written)
+            return self._dotted_value(parts)
         template = self._template(node)
         if template is not None:
             return template
-        return Value(ValueKind.OTHER, _shorten(self._source(node)))
-
-    def _name_ref(self, parts: list[str]) -> str | None:
-        """The qualified name a dotted name stands for, or None (a parameter, unknown)."""
-        scope = self.scopes[-1]
-        if scope.kind == "function":
-            if parts[0] in scope.params:
-                return None
-            local = f"{scope.qualname}.<locals>.{parts[0]}"
-            if local in self.constants or (
-                    parts[0] not in self.imports and parts[0] not in self.module_names
-                    and parts[0] not in _SELF_NAMES):
-                return ".".join([local, *parts[1:]])
-        name, resolved, _ = self._qualify(parts)
-        return name if resolved else None
+        return Value(ValueKind.OTHER, shorten(self._source(node)))
 
     def _template(self, node: ast.expr) -> Value | None:
         """`f"{NS}.new_ui"` or `NS + ".new_ui"`, where NS is a name: resolved when linked."""
@@ -360,7 +164,7 @@ class Collector:
             return None
         if not names:
             return None
-        return Value(ValueKind.TEMPLATE, "".join(pieces), source=_shorten(self._source(node)),
+        return Value(ValueKind.TEMPLATE, "".join(pieces), source=shorten(self._source(node)),
                      names=tuple(names))
 
     # -- statements ------------------------------------------------------------------------
@@ -391,17 +195,17 @@ class Collector:
             self._class(node)
         elif isinstance(node, ast.Assign):
             if len(node.targets) == 1:
-                self._constant(node.targets[0], node.value, node)
+                self._assigned(node.targets[0], node.value, node)
             else:
                 for target in node.targets:
-                    self._constant(target, None, node)
+                    self._assigned(target, None, node)
             for target in node.targets:
                 self._visit(target)
             self._visit(node.value)
             self._leave_assign(node)
         elif isinstance(node, ast.AnnAssign):
             if node.value is not None:
-                self._constant(node.target, node.value, node)
+                self._assigned(node.target, node.value, node)
             self._visit(node.target)
             self._visit(node.annotation)
             self._visit(node.value)
@@ -455,7 +259,7 @@ class Collector:
             if isinstance(node, ast.ImportFrom) and node.module:
                 self.names.update(node.module.split("."))
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            self._shaper(node)
+            self._shaper(self._span(node))
             self.names.update(node.names)
         else:
             for child in ast.iter_child_nodes(node):
@@ -475,14 +279,11 @@ class Collector:
 
     # -- scopes ----------------------------------------------------------------------------
 
-    def _child_qualname(self, name: str) -> str:
-        return f"{self.scopes[-1].qualname}.{name}"
-
     def _class(self, node: ast.ClassDef) -> None:
         qualname = self._child_qualname(node.name)
         self.definitions.append(Definition(qualname, "class", self._def_span(node),
                                            decorators=self._decorator_names(node)))
-        self.scopes.append(_Scope(qualname, "class", {}, qualname, self._blocks + 1))
+        self.scopes.append(Scope(qualname, "class", {}, qualname, self._blocks + 1))
         self._decorated(node)
         self._type_params(node)
         for child in sorted([*node.bases, *node.keywords], key=_position):
@@ -523,8 +324,7 @@ class Collector:
         self.definitions.append(Definition(
             qualname, "function", self._def_span(node),
             tuple(p.arg for p in positional), method, self._decorator_names(node), defaults))
-        owner = enclosing.qualname if method else enclosing.owner
-        self.scopes.append(_Scope(qualname, "function", params, owner, self._blocks + 1))
+        self._function_scope(node.name, params, method)
         self._decorated(node)
         self._type_params(node)
         self._visit(arguments)
@@ -542,7 +342,7 @@ class Collector:
 
     def _decorated(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
         for decorator in node.decorator_list:
-            self._decorators[id(decorator)] = self._decorator_span(decorator)
+            self._decorators[id(decorator)] = self.at.decorator_span(decorator)
             self._visit(decorator)
 
     def _decorator_guards(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
@@ -570,29 +370,12 @@ class Collector:
 
     # -- constants -------------------------------------------------------------------------
 
-    def _constant(self, target: ast.expr, value: ast.expr | None, node: ast.stmt) -> None:
+    def _assigned(self, target: ast.expr, value: ast.expr | None, node: ast.stmt) -> None:
         if not isinstance(target, ast.Name):
             return
-        scope = self.scopes[-1]
-        if scope.kind == "function":
-            qualname = f"{scope.qualname}.<locals>.{target.id}"
-        else:
-            qualname = self._child_qualname(target.id)
-        if qualname in self.constants:
-            self.constants[qualname] = None  # bound twice: not a constant
-            self._rebound.add(qualname)
-            return
-        if isinstance(value, ast.Call):
-            # `FLAG = WaffleFlag("x")`: a flag object, once its call has a number.
-            self.constants[qualname] = None
-            self._bound_calls[id(value)] = (qualname, self._span(node))
-            return
-        resolved = self._value(value) if value is not None else None
-        if resolved is not None and resolved.kind in (ValueKind.STR, ValueKind.NAME,
-                                                      ValueKind.TEMPLATE):
-            self.constants[qualname] = Constant(qualname, resolved, self._span(node))
-        else:
-            self.constants[qualname] = None
+        call = id(value) if isinstance(value, ast.Call) else None
+        resolved = self._value(value) if value is not None and call is None else None
+        self._constant(target.id, resolved, self._span(node), call)
 
     # -- local aliases -------------------------------------------------------------------
 
@@ -600,7 +383,7 @@ class Collector:
         cond = None
         if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             built = self.conditions.build(node.value)
-            cond = built if _has_call(built) else None
+            cond = built if has_call(built) else None
         for target in node.targets:
             self._bind(target, cond)
 
@@ -613,44 +396,9 @@ class Collector:
                      if isinstance(e.value if isinstance(e, ast.Starred) else e, ast.Name)]
         else:
             names = []
-        scope = self.scopes[-1]
-        # Only a name bound once, by a statement that always runs, stands for its value: a
-        # parameter, or a name bound under a condition or in a loop, is no alias.
-        conditional = self._blocks != scope.depth
-        for name in names:
-            key = f"{scope.qualname}:{name}"
-            entry = self._aliases.setdefault(key, [cond, 0])
-            count = entry[1]
-            poisoned = conditional or name in scope.params
-            entry[1] = (count if isinstance(count, int) else 0) + (2 if poisoned else 1)
-
-    def _alias(self, name: str) -> Cond | None:
-        key = f"{self.scopes[-1].qualname}:{name}"
-        entry = self._aliases.get(key)
-        if entry is None or entry[1] != 1 or not isinstance(entry[0], Cond):
-            return None
-        self._using.append(key)
-        return entry[0]
-
-    def _finish_aliases(self, scope: str) -> None:
-        """An alias assigned again after a guard used it was not a constant after all."""
-        prefix = f"{scope}:"
-        for key in [k for k in self._alias_guards if k.startswith(prefix)]:
-            if self._aliases[key][1] != 1:
-                for index in self._alias_guards[key]:
-                    guard = self.guards[index]
-                    self.guards[index] = replace(guard, test=Cond(CondOp.OPAQUE,
-                                                                  guard.test.span))
-            del self._alias_guards[key]
+        self._bind_names(names, cond)
 
     # -- guards ----------------------------------------------------------------------------
-
-    def _guard(self, guard: Guard) -> int:
-        for key in self._using:
-            self._alias_guards.setdefault(key, []).append(len(self.guards))
-        self._using.clear()
-        self.guards.append(guard)
-        return len(self.guards) - 1
 
     def _mark_test(self, test: ast.expr) -> None:
         while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
@@ -659,7 +407,7 @@ class Collector:
 
     def _if(self, node: ast.If, is_elif: bool = False) -> None:
         self._mark_test(node.test)
-        elif_ = self._is_elif(node)
+        elif_ = self.at.is_elif(node)
         self._visit(node.test)
         self._block(node.body)
         if elif_:
@@ -668,7 +416,7 @@ class Collector:
             self._block(node.orelse)
         self._using.clear()
         test = self.conditions.build(node.test)
-        if not _has_call(test):
+        if not has_call(test):
             self._using.clear()
             return
         whole = self._span(node)
@@ -676,7 +424,7 @@ class Collector:
         if elif_:
             orelse: Span | None = self._span(node.orelse[0])
         elif node.orelse:
-            orelse = self._else_span(node)
+            orelse = self.at.else_span(node)
         else:
             orelse = None
         self._if_guard[id(node)] = self._guard(Guard(
@@ -690,11 +438,11 @@ class Collector:
                 continue
             if self._always_exits(statement.body):
                 first, last = self._span(body[i + 1]), self._span(body[-1])
-                rest = Span(first.line, first.column, last.end_line, last.end_column)
-                self.guards[index] = replace(self.guards[index], rest=rest)
+                self._rest_after(index, Span(first.line, first.column, last.end_line,
+                                             last.end_column))
 
     def _always_exits(self, body: list[ast.stmt]) -> bool:
-        return not self._written_on_one_line(body) and isinstance(body[-1], _EXITS)
+        return not self.at.written_on_one_line(body) and isinstance(body[-1], _EXITS)
 
     # -- expressions -----------------------------------------------------------------------
 
@@ -708,8 +456,7 @@ class Collector:
     def _constant_node(self, node: ast.Constant) -> None:
         value = node.value
         if isinstance(value, str):
-            if 0 < len(value) <= 200 and _IDENTIFIER_LIKE.match(value):
-                self.strings.add(value)
+            self._string(value)
         elif value is None or isinstance(value, bool):
             self.names[repr(value)] += 1  # a name to libcst, as to any reader
 
@@ -741,11 +488,8 @@ class Collector:
             self._visit(value)
 
     def _yield(self, node: ast.Yield | ast.YieldFrom) -> None:
-        self._shaper(node)
+        self._shaper(self._span(node))
         self._visit(node.value)
-
-    def _shaper(self, node: ast.AST) -> None:
-        self.shapers.append((self.scopes[-1].qualname, self._span(node)))
 
     def _lambda(self, node: ast.Lambda) -> None:
         # A lambda's body runs later, in another scope: its tests are not this block's.
@@ -761,7 +505,7 @@ class Collector:
         self._visit(node.orelse)
         self._using.clear()
         test = self.conditions.build(node.test)
-        if _has_call(test):
+        if has_call(test):
             self._guard(Guard(GuardKind.IFEXP, test, self.scopes[-1].qualname,
                               self._span(node), self._span(node.body),
                               self._span(node.orelse)))
@@ -777,11 +521,11 @@ class Collector:
             self._using.clear()
             test = self.conditions.build(node)
             span = self._span(node)
-            if _has_call(test):
+            if has_call(test):
                 self._guard(Guard(GuardKind.BOOLOP, test, self.scopes[-1].qualname, span, span))
             self._using.clear()
 
-    def _call(self, node: ast.Call) -> None:
+    def _visit_call(self, node: ast.Call) -> None:
         func = node.func
         parts = _dotted(func) if isinstance(func, (ast.Name, ast.Attribute)) else None
         if parts is not None:
@@ -797,19 +541,12 @@ class Collector:
         args = tuple(_argument(argument, self._value) for argument in arguments)
         decorator_span = self._decorators.get(id(node))
         span = decorator_span if decorator_span is not None else self._span(node)
-        self._call_index[id(node)] = len(self.calls)
-        bound = self._bound_calls.get(id(node))
-        if bound is not None and bound[0] not in self._rebound:
-            self.constants[bound[0]] = Constant(bound[0], Value(ValueKind.CALL, callee,
-                                                                len(self.calls)), bound[1])
-        if isinstance(func, ast.Name):
-            self.not_values[func.id] += 1
-        elif isinstance(func, ast.Attribute):
-            self.not_values[func.attr] += 1
-        self.calls.append(Call(callee, resolved, imported, isinstance(func, ast.Attribute),
-                               args, span, self.scopes[-1].qualname, id(node) in self._returned,
-                               decorator_span is not None,
-                               all(is_pure(_unstarred(a)) for a in arguments)))
+        name = func.id if isinstance(func, ast.Name) else \
+            func.attr if isinstance(func, ast.Attribute) else None
+        self._call(id(node), Call(callee, resolved, imported, isinstance(func, ast.Attribute),
+                                  args, span, self.scopes[-1].qualname,
+                                  id(node) in self._returned, decorator_span is not None,
+                                  all(is_pure(_unstarred(a)) for a in arguments)), name)
         self._visit(func)
         for argument in arguments:
             self._visit(argument)
@@ -835,14 +572,3 @@ def _position(node: ast.AST) -> tuple[int, int]:
 
 def _end(span: Span) -> tuple[int, int]:
     return span.end_line, span.end_column
-
-
-def _has_call(cond: Cond) -> bool:
-    if cond.op in (CondOp.CALL, CondOp.COMPARE):
-        return True
-    return any(_has_call(operand) for operand in cond.operands)
-
-
-def _shorten(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "…"

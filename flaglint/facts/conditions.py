@@ -123,8 +123,3 @@ class CondBuilder:
         return Cond(CondOp.COMPARE, span, call=self.calls[id(left)], compare=op,
                     values=tuple(v for v in values if v is not None))
 
-
-def has_call(cond: Cond) -> bool:
-    if cond.op in (CondOp.CALL, CondOp.COMPARE):
-        return True
-    return any(has_call(operand) for operand in cond.operands)

@@ -10,13 +10,12 @@ from __future__ import annotations
 import ast
 import contextlib
 import logging
-import re
-from collections import Counter
 from collections.abc import Sequence
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from flaglint.facts.collector import Scope, shorten
 from flaglint.facts.conditions import CondBuilder, is_pure, literal
 from flaglint.facts.guards import GuardCollector
 from flaglint.facts.model import (
@@ -24,7 +23,6 @@ from flaglint.facts.model import (
     Call,
     Cond,
     CondOp,
-    Constant,
     Definition,
     FileFacts,
     Guard,
@@ -38,8 +36,6 @@ from flaglint.suppressions import Suppressions
 
 log = logging.getLogger(__name__)
 
-_MAX_TEXT = 80
-_SELF_NAMES = ("self", "cls")
 
 
 def extract_cst(text: str, path: str, module: str, is_package: bool, lines: int,
@@ -63,16 +59,7 @@ def extract_cst(text: str, path: str, module: str, is_package: bool, lines: int,
         return FileFacts(path, module, is_package, lines, suppressions=suppressions,
                          error=ParseError("cannot analyse: nested too deeply for flaglint", 1,
                                           1))
-    return FileFacts(
-        path=path, module=module, is_package=is_package, lines=lines,
-        modules=tuple(sorted({t.split(".", 1)[0] for t in collector.imports.values() if t})),
-        imports=tuple(collector.imports.items()),
-        constants=tuple(c for c in collector.constants.values() if c is not None),
-        definitions=tuple(collector.definitions), calls=tuple(collector.calls),
-        guards=tuple(collector.guards), value_names=collector.value_names(),
-        strings=frozenset(collector.strings), shapers=tuple(collector.shapers),
-        suppressions=suppressions,
-    )
+    return collector.facts(path, is_package, lines, suppressions)
 
 
 def _syntax_error(text: str, path: str, error: cst.ParserSyntaxError) -> ParseError:
@@ -106,53 +93,15 @@ def _module_name_of(node: cst.Attribute | cst.Name) -> str:
     return ".".join(_dotted(node) or [])
 
 
-class _Scope:
-    __slots__ = ("depth", "kind", "owner", "params", "qualname")
-
-    def __init__(self, qualname: str, kind: str, params: dict[str, int],
-                 owner: str | None, depth: int = 0) -> None:
-        self.qualname = qualname
-        self.depth = depth  # how many blocks deep the scope's own statements are
-        self.kind = kind  # "module" | "class" | "function"
-        self.params = params  # name -> position (-1: keyword-only or self)
-        self.owner = owner  # the class qualified name that self/cls stand for
-
-
 class _Collector(GuardCollector, cst.CSTVisitor):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
     def __init__(self, module: str, is_package: bool) -> None:
-        super().__init__()
-        self.module = module
-        self.package = module if is_package else module.rpartition(".")[0]
-        self.imports: dict[str, str] = {}
-        self.module_names: set[str] = set()
-        self.constants: dict[str, Constant | None] = {}
-        self.definitions: list[Definition] = []
-        self.calls: list[Call] = []
-        self.scopes = [_Scope(module, "module", {}, None)]
-        self._returned: set[int] = set()
-        self._decorators: dict[int, Span] = {}
-        self._call_index: dict[int, int] = {}
-        self._bound_calls: dict[int, tuple[str, Span]] = {}  # id(call) -> name it is bound to
-        self._rebound: set[str] = set()
-        self.guards: list[Guard] = []
-        self._if_guard: dict[int, int] = {}  # id(If node) -> its guard's index
+        super().__init__(module, is_package)
         self._elifs: set[int] = set()
-        self._test_roots: set[int] = set()
         self._boolop_roots: set[int] = set()
-        self._boolop_depth = 0
-        self._blocks = 0  # blocks (indented or one-line suites) around the current statement
-        # Local aliases (`use_new = flag()`): "scope:name" -> [condition, assignments]
-        self._aliases: dict[str, list[Cond | int | None]] = {}
-        self._alias_guards: dict[str, list[int]] = {}
-        self._using: list[str] = []
         self.conditions = CondBuilder(self._span, self._call_index, self._alias)
-        self.names: Counter[str] = Counter()
-        self.not_values: Counter[str] = Counter()  # callees, definitions, imported names
-        self.strings: set[str] = set()
         self._pieces: set[int] = set()  # the parts of an implicitly concatenated string
-        self.shapers: list[tuple[str, Span]] = []
 
     # -- the module's own names, known before any function body is visited ---------------
 
@@ -178,29 +127,17 @@ class _Collector(GuardCollector, cst.CSTVisitor):
                     self._prepare_block(block)
 
     def _import(self, node: cst.Import | cst.ImportFrom) -> None:
+        if isinstance(node, cst.ImportFrom) and isinstance(node.names, cst.ImportStar):
+            return
+        names = [(_module_name_of(alias.name),
+                  alias.asname.name.value if alias.asname is not None
+                  and isinstance(alias.asname.name, cst.Name) else None)
+                 for alias in node.names]  # type: ignore[union-attr]
         if isinstance(node, cst.Import):
-            for alias in node.names:
-                full = _module_name_of(alias.name)
-                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                    self.imports[alias.asname.name.value] = full
-                else:
-                    top = full.split(".", 1)[0]
-                    self.imports[top] = top
-            return
-        base = _module_name_of(node.module) if node.module is not None else ""
-        if node.relative:
-            package = self.package.split(".") if self.package else []
-            up = len(node.relative) - 1
-            package = package[: len(package) - up] if up else package
-            base = ".".join([*package, *([base] if base else [])])
-        if isinstance(node.names, cst.ImportStar):
-            return
-        for alias in node.names:
-            name = _module_name_of(alias.name)
-            local = name
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                local = alias.asname.name.value
-            self.imports[local] = f"{base}.{name}" if base else name
+            self._import_modules(names)
+        else:
+            base = _module_name_of(node.module) if node.module is not None else ""
+            self._import_from(base, len(node.relative), names)
 
     def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
         parts = _dotted(node.name) or []
@@ -228,13 +165,6 @@ class _Collector(GuardCollector, cst.CSTVisitor):
             if isinstance(part, cst.ConcatenatedString):
                 parts += [part.left, part.right]
 
-    def _string(self, value: str | bytes | None) -> None:
-        if isinstance(value, str) and 0 < len(value) <= 200 and _IDENTIFIER_LIKE.match(value):
-            self.strings.add(value)
-
-    def value_names(self) -> frozenset[str]:
-        return frozenset(name for name, count in self.names.items()
-                         if count > self.not_values[name])
 
     def visit_Import(self, node: cst.Import) -> None:
         self._import(node)
@@ -249,20 +179,6 @@ class _Collector(GuardCollector, cst.CSTVisitor):
         return Span(where.start.line, where.start.column + 1, where.end.line,
                     where.end.column + 1)
 
-    def _qualify(self, parts: list[str]) -> tuple[str, bool, bool]:
-        """(name, resolved, imported) for a dotted name seen in the current scope."""
-        first, rest = parts[0], parts[1:]
-        scope = self.scopes[-1]
-        if first in _SELF_NAMES and scope.owner is not None:
-            return ".".join([scope.owner, *rest]), True, False
-        if scope.kind == "function" and first in scope.params:
-            return ".".join(parts), False, False
-        if first in self.imports:
-            return ".".join([self.imports[first], *rest]), True, True
-        if first in self.module_names:
-            return ".".join([self.module, *parts]), True, False
-        return ".".join(parts), False, False
-
     def _value(self, node: cst.BaseExpression) -> Value:
         constant = literal(node)
         if constant is not None:
@@ -273,32 +189,11 @@ class _Collector(GuardCollector, cst.CSTVisitor):
                                                 if isinstance(part, cst.FormattedStringText)))
         parts = _dotted(node) if isinstance(node, (cst.Name, cst.Attribute)) else None
         if parts is not None:
-            scope = self.scopes[-1]
-            if len(parts) == 1 and scope.kind == "function" and parts[0] in scope.params:
-                return Value(ValueKind.PARAM, parts[0], scope.params[parts[0]])
-            name = self._name_ref(parts)
-            written = ".".join(parts)
-            if name is not None:
-                return Value(ValueKind.NAME, name, source=written)
-            return Value(ValueKind.OTHER, written)
+            return self._dotted_value(parts)
         template = self._template(node)
         if template is not None:
             return template
-        return Value(ValueKind.OTHER, _shorten(_code(node)))
-
-    def _name_ref(self, parts: list[str]) -> str | None:
-        """The qualified name a dotted name stands for, or None (a parameter, unknown)."""
-        scope = self.scopes[-1]
-        if scope.kind == "function":
-            if parts[0] in scope.params:
-                return None
-            local = f"{scope.qualname}.<locals>.{parts[0]}"
-            if local in self.constants or (
-                    parts[0] not in self.imports and parts[0] not in self.module_names
-                    and parts[0] not in _SELF_NAMES):
-                return ".".join([local, *parts[1:]])
-        name, resolved, _ = self._qualify(parts)
-        return name if resolved else None
+        return Value(ValueKind.OTHER, shorten(_code(node)))
 
     def _template(self, node: cst.BaseExpression) -> Value | None:
         """`f"{NS}.new_ui"` or `NS + ".new_ui"`, where NS is a name: resolved when linked."""
@@ -344,19 +239,16 @@ class _Collector(GuardCollector, cst.CSTVisitor):
             return None
         if not names:
             return None
-        return Value(ValueKind.TEMPLATE, "".join(pieces), source=_shorten(_code(node)),
+        return Value(ValueKind.TEMPLATE, "".join(pieces), source=shorten(_code(node)),
                      names=tuple(names))
 
     # -- scopes ----------------------------------------------------------------------------
-
-    def _child_qualname(self, name: str) -> str:
-        return f"{self.scopes[-1].qualname}.{name}"
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         qualname = self._child_qualname(node.name.value)
         self.definitions.append(Definition(qualname, "class", self._def_span(node),
                                            decorators=self._decorator_names(node)))
-        self.scopes.append(_Scope(qualname, "class", {}, qualname, self._blocks + 1))
+        self.scopes.append(Scope(qualname, "class", {}, qualname, self._blocks + 1))
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self._decorator_guards(original_node)
@@ -388,8 +280,7 @@ class _Collector(GuardCollector, cst.CSTVisitor):
             qualname, "function", self._def_span(node),
             tuple(p.name.value for p in positional), method, self._decorator_names(node),
             defaults))
-        owner = enclosing.qualname if method else enclosing.owner
-        self.scopes.append(_Scope(qualname, "function", params, owner, self._blocks + 1))
+        self._function_scope(node.name.value, params, method)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self._decorator_guards(original_node)
@@ -424,54 +315,35 @@ class _Collector(GuardCollector, cst.CSTVisitor):
 
     # -- constants -------------------------------------------------------------------------
 
-    def _constant(self, target: cst.BaseExpression, value: cst.BaseExpression,
+    def _assigned(self, target: cst.BaseExpression, value: cst.BaseExpression | None,
                   node: cst.CSTNode) -> None:
         if not isinstance(target, cst.Name):
             return
-        scope = self.scopes[-1]
-        if scope.kind == "function":
-            qualname = f"{scope.qualname}.<locals>.{target.value}"
-        else:
-            qualname = self._child_qualname(target.value)
-        if qualname in self.constants:
-            self.constants[qualname] = None  # bound twice: not a constant
-            self._rebound.add(qualname)
-            return
-        if isinstance(value, cst.Call):
-            # `FLAG = WaffleFlag("x")`: a flag object, once its call has a number.
-            self.constants[qualname] = None
-            self._bound_calls[id(value)] = (qualname, self._span(node))
-            return
-        resolved = self._value(value)
-        if resolved.kind in (ValueKind.STR, ValueKind.NAME, ValueKind.TEMPLATE):
-            self.constants[qualname] = Constant(qualname, resolved, self._span(node))
-        else:
-            self.constants[qualname] = None
+        call = id(value) if isinstance(value, cst.Call) else None
+        resolved = self._value(value) if value is not None and call is None else None
+        self._constant(target.value, resolved, self._span(node), call)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if len(node.targets) == 1:
-            self._constant(node.targets[0].target, node.value, node)
+            self._assigned(node.targets[0].target, node.value, node)
         else:
             for target in node.targets:
-                self._constant(target.target, cst.Name("None"), node)
+                self._assigned(target.target, None, node)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
-            self._constant(node.target, node.value, node)
+            self._assigned(node.target, node.value, node)
 
     # -- what shapes a function -------------------------------------------------------------
 
-    def _shaper(self, node: cst.CSTNode) -> None:
-        self.shapers.append((self.scopes[-1].qualname, self._span(node)))
-
     def visit_Yield(self, node: cst.Yield) -> None:
-        self._shaper(node)
+        self._shaper(self._span(node))
 
     def visit_Global(self, node: cst.Global) -> None:
-        self._shaper(node)
+        self._shaper(self._span(node))
 
     def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
-        self._shaper(node)
+        self._shaper(self._span(node))
 
     # -- calls -----------------------------------------------------------------------------
 
@@ -498,22 +370,12 @@ class _Collector(GuardCollector, cst.CSTVisitor):
                          self._value(arg.value), str(arg.star)) for arg in node.args)
         decorator_span = self._decorators.get(id(node))
         span = decorator_span if decorator_span is not None else self._span(node)
-        self._call_index[id(node)] = len(self.calls)
-        bound = self._bound_calls.get(id(node))
-        if bound is not None and bound[0] not in self._rebound:
-            self.constants[bound[0]] = Constant(bound[0], Value(ValueKind.CALL, callee,
-                                                                len(self.calls)), bound[1])
-        if isinstance(func, cst.Name):
-            self.not_values[func.value] += 1
-        elif isinstance(func, cst.Attribute):
-            self.not_values[func.attr.value] += 1
-        self.calls.append(Call(callee, resolved, imported, isinstance(func, cst.Attribute),
-                               args, span, self.scopes[-1].qualname, id(node) in self._returned,
-                               decorator_span is not None,
-                               all(is_pure(arg.value) for arg in node.args)))
-
-
-_IDENTIFIER_LIKE = re.compile(r"^[A-Za-z_][\w.:-]*$")
+        name = func.value if isinstance(func, cst.Name) else \
+            func.attr.value if isinstance(func, cst.Attribute) else None
+        self._call(id(node), Call(callee, resolved, imported, isinstance(func, cst.Attribute),
+                                  args, span, self.scopes[-1].qualname,
+                                  id(node) in self._returned, decorator_span is not None,
+                                  all(is_pure(arg.value) for arg in node.args)), name)
 
 
 def _blocks(statement: cst.If | cst.Try | cst.With) -> list[Sequence[cst.CSTNode]]:
@@ -560,8 +422,3 @@ def _code(node: cst.CSTNode) -> str:
         with contextlib.suppress(cst.CSTValidationError):  # `()` keeps its parentheses
             node = node.with_changes(lpar=[], rpar=[])
     return _EMPTY.code_for_node(node)
-
-
-def _shorten(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "…"

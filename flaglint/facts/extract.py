@@ -38,13 +38,4 @@ def extract(data: bytes, path: str, module: str, is_package: bool) -> FileFacts:
         return FileFacts(path, module, is_package, lines, suppressions=suppressions,
                          error=ParseError("cannot analyse: nested too deeply for flaglint", 1,
                                           1))
-    return FileFacts(
-        path=path, module=module, is_package=is_package, lines=lines,
-        modules=tuple(sorted({t.split(".", 1)[0] for t in collector.imports.values() if t})),
-        imports=tuple(collector.imports.items()),
-        constants=tuple(c for c in collector.constants.values() if c is not None),
-        definitions=tuple(collector.definitions), calls=tuple(collector.calls),
-        guards=tuple(collector.guards), value_names=collector.value_names(),
-        strings=frozenset(collector.strings), shapers=tuple(collector.shapers),
-        suppressions=suppressions,
-    )
+    return collector.facts(path, is_package, lines, suppressions)

@@ -7,31 +7,20 @@ A mixin of the facts collector: it relies on the collector's `_span`, `scopes`,
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
 import libcst as cst
 
-from flaglint.facts.conditions import has_call
-from flaglint.facts.model import Cond, CondOp, Guard, GuardKind
+from flaglint.facts.collector import FactsCollector, has_call
+from flaglint.facts.model import Cond, Guard, GuardKind
 from flaglint.findings import Span
 
 
-class GuardCollector:
+class GuardCollector(FactsCollector):
     _span: Any
-    scopes: Any
     conditions: Any
-    guards: list[Guard]
-    module: str
-    _if_guard: dict[int, int]
     _elifs: set[int]
-    _test_roots: set[int]
     _boolop_roots: set[int]
-    _boolop_depth: int
-    _blocks: int
-    _aliases: dict[str, list[Cond | int | None]]
-    _alias_guards: dict[str, list[int]]
-    _using: list[str]
 
     def leave_Assign(self, original_node: cst.Assign) -> None:
         targets = [t.target for t in original_node.targets]
@@ -54,43 +43,7 @@ class GuardCollector:
     def _bind(self, target: cst.BaseExpression, cond: Cond | None) -> None:
         names = [target] if isinstance(target, cst.Name) else [
             e.value for e in getattr(target, "elements", ()) if isinstance(e.value, cst.Name)]
-        scope = self.scopes[-1]
-        # Only a name bound once, by a statement that always runs, stands for its value: a
-        # parameter, or a name bound under a condition or in a loop, is no alias.
-        conditional = self._blocks != scope.depth
-        for name in names:
-            assert isinstance(name, cst.Name)
-            key = f"{scope.qualname}:{name.value}"
-            entry = self._aliases.setdefault(key, [cond, 0])
-            count = entry[1]
-            poisoned = conditional or name.value in scope.params
-            entry[1] = (count if isinstance(count, int) else 0) + (2 if poisoned else 1)
-
-    def _alias(self, name: str) -> Cond | None:
-        key = f"{self.scopes[-1].qualname}:{name}"
-        entry = self._aliases.get(key)
-        if entry is None or entry[1] != 1 or not isinstance(entry[0], Cond):
-            return None
-        self._using.append(key)
-        return entry[0]
-
-    def _guard(self, guard: Guard) -> int:
-        for key in self._using:
-            self._alias_guards.setdefault(key, []).append(len(self.guards))
-        self._using.clear()
-        self.guards.append(guard)
-        return len(self.guards) - 1
-
-    def _finish_aliases(self, scope: str) -> None:
-        """An alias assigned again after a guard used it was not a constant after all."""
-        prefix = f"{scope}:"
-        for key in [k for k in self._alias_guards if k.startswith(prefix)]:
-            if self._aliases[key][1] != 1:
-                for index in self._alias_guards[key]:
-                    guard = self.guards[index]
-                    self.guards[index] = replace(guard, test=Cond(CondOp.OPAQUE,
-                                                                  guard.test.span))
-            del self._alias_guards[key]
+        self._bind_names([name.value for name in names], cond)
 
     def leave_Module(self, original_node: cst.Module) -> None:
         self._finish_aliases(self.module)
@@ -178,8 +131,8 @@ class GuardCollector:
                 continue
             if _always_exits(statement.body):
                 first, last = self._span(body[i + 1]), self._span(body[-1])
-                rest = Span(first.line, first.column, last.end_line, last.end_column)
-                self.guards[index] = replace(self.guards[index], rest=rest)
+                self._rest_after(index, Span(first.line, first.column, last.end_line,
+                                             last.end_column))
 
 
 _EXITS = (cst.Return, cst.Raise, cst.Continue, cst.Break)

@@ -1,0 +1,250 @@
+"""What a facts pass knows while it walks one module, whichever parser made the tree: scopes,
+imports, constants, calls, local aliases and guards. `ast_facts.py` and `cst_facts.py` walk
+their trees and record through it, so both yield the same facts by construction."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import replace
+
+from flaglint.facts.model import (
+    Call,
+    Cond,
+    CondOp,
+    Constant,
+    Definition,
+    FileFacts,
+    Guard,
+    Value,
+    ValueKind,
+)
+from flaglint.findings import Span
+from flaglint.suppressions import Suppressions
+
+_MAX_TEXT = 80
+_SELF_NAMES = ("self", "cls")
+_IDENTIFIER_LIKE = re.compile(r"^[A-Za-z_][\w.:-]*$")
+
+
+class Scope:
+    __slots__ = ("depth", "kind", "owner", "params", "qualname")
+
+    def __init__(self, qualname: str, kind: str, params: dict[str, int],
+                 owner: str | None, depth: int = 0) -> None:
+        self.qualname = qualname
+        self.depth = depth  # how many blocks deep the scope's own statements are
+        self.kind = kind  # "module" | "class" | "function"
+        self.params = params  # name -> position (-1: keyword-only or self)
+        self.owner = owner  # the class qualified name that self/cls stand for
+
+
+class FactsCollector:
+    def __init__(self, module: str, is_package: bool) -> None:
+        super().__init__()  # a libcst visitor's own state, when the walker is one
+        self.module = module
+        self.package = module if is_package else module.rpartition(".")[0]
+        self.imports: dict[str, str] = {}
+        self.module_names: set[str] = set()
+        self.constants: dict[str, Constant | None] = {}
+        self.definitions: list[Definition] = []
+        self.calls: list[Call] = []
+        self.scopes = [Scope(module, "module", {}, None)]
+        self._returned: set[int] = set()
+        self._decorators: dict[int, Span] = {}
+        self._call_index: dict[int, int] = {}
+        self._bound_calls: dict[int, tuple[str, Span]] = {}  # id(call) -> name it is bound to
+        self._rebound: set[str] = set()
+        self.guards: list[Guard] = []
+        self._if_guard: dict[int, int] = {}  # id(If node) -> its guard's index
+        self._test_roots: set[int] = set()
+        self._boolop_depth = 0
+        self._blocks = 0  # blocks (indented or one-line suites) around the current statement
+        # Local aliases (`use_new = flag()`): "scope:name" -> [condition, assignments]
+        self._aliases: dict[str, list[Cond | int | None]] = {}
+        self._alias_guards: dict[str, list[int]] = {}
+        self._using: list[str] = []
+        self.names: Counter[str] = Counter()
+        self.not_values: Counter[str] = Counter()  # callees, definitions, imported names
+        self.strings: set[str] = set()
+        self.shapers: list[tuple[str, Span]] = []
+
+    def facts(self, path: str, is_package: bool, lines: int,
+              suppressions: Suppressions) -> FileFacts:
+        return FileFacts(
+            path=path, module=self.module, is_package=is_package, lines=lines,
+            modules=tuple(sorted({t.split(".", 1)[0] for t in self.imports.values() if t})),
+            imports=tuple(self.imports.items()),
+            constants=tuple(c for c in self.constants.values() if c is not None),
+            definitions=tuple(self.definitions), calls=tuple(self.calls),
+            guards=tuple(self.guards),
+            value_names=frozenset(name for name, count in self.names.items()
+                                  if count > self.not_values[name]),
+            strings=frozenset(self.strings), shapers=tuple(self.shapers),
+            suppressions=suppressions,
+        )
+
+    # -- imports and names -----------------------------------------------------------------
+
+    def _import_modules(self, names: list[tuple[str, str | None]]) -> None:
+        """`import a.b` (binds `a`) and `import a.b as c`."""
+        for name, asname in names:
+            if asname is not None:
+                self.imports[asname] = name
+            else:
+                top = name.split(".", 1)[0]
+                self.imports[top] = top
+
+    def _import_from(self, base: str, level: int, names: list[tuple[str, str | None]]) -> None:
+        if level:
+            package = self.package.split(".") if self.package else []
+            up = level - 1
+            package = package[: len(package) - up] if up else package
+            base = ".".join([*package, *([base] if base else [])])
+        for name, asname in names:
+            local = asname if asname is not None else name
+            self.imports[local] = f"{base}.{name}" if base else name
+
+    def _qualify(self, parts: list[str]) -> tuple[str, bool, bool]:
+        """(name, resolved, imported) for a dotted name seen in the current scope."""
+        first, rest = parts[0], parts[1:]
+        scope = self.scopes[-1]
+        if first in _SELF_NAMES and scope.owner is not None:
+            return ".".join([scope.owner, *rest]), True, False
+        if scope.kind == "function" and first in scope.params:
+            return ".".join(parts), False, False
+        if first in self.imports:
+            return ".".join([self.imports[first], *rest]), True, True
+        if first in self.module_names:
+            return ".".join([self.module, *parts]), True, False
+        return ".".join(parts), False, False
+
+    def _dotted_value(self, parts: list[str]) -> Value:
+        scope = self.scopes[-1]
+        if len(parts) == 1 and scope.kind == "function" and parts[0] in scope.params:
+            return Value(ValueKind.PARAM, parts[0], scope.params[parts[0]])
+        name = self._name_ref(parts)
+        written = ".".join(parts)
+        if name is not None:
+            return Value(ValueKind.NAME, name, source=written)
+        return Value(ValueKind.OTHER, written)
+
+    def _name_ref(self, parts: list[str]) -> str | None:
+        """The qualified name a dotted name stands for, or None (a parameter, unknown)."""
+        scope = self.scopes[-1]
+        if scope.kind == "function":
+            if parts[0] in scope.params:
+                return None
+            local = f"{scope.qualname}.<locals>.{parts[0]}"
+            if local in self.constants or (
+                    parts[0] not in self.imports and parts[0] not in self.module_names
+                    and parts[0] not in _SELF_NAMES):
+                return ".".join([local, *parts[1:]])
+        name, resolved, _ = self._qualify(parts)
+        return name if resolved else None
+
+    def _string(self, value: object) -> None:
+        if isinstance(value, str) and 0 < len(value) <= 200 and _IDENTIFIER_LIKE.match(value):
+            self.strings.add(value)
+
+    def _child_qualname(self, name: str) -> str:
+        return f"{self.scopes[-1].qualname}.{name}"
+
+    def _function_scope(self, name: str, params: dict[str, int], method: bool) -> None:
+        enclosing = self.scopes[-1]
+        owner = enclosing.qualname if method else enclosing.owner
+        self.scopes.append(Scope(self._child_qualname(name), "function", params, owner,
+                                 self._blocks + 1))
+
+    def _shaper(self, span: Span) -> None:
+        self.shapers.append((self.scopes[-1].qualname, span))
+
+    # -- constants and calls ---------------------------------------------------------------
+
+    def _constant(self, name: str, value: Value | None, span: Span, call: int | None) -> None:
+        """`name = value` (`call`: the id of the call node it is bound to instead)."""
+        scope = self.scopes[-1]
+        if scope.kind == "function":
+            qualname = f"{scope.qualname}.<locals>.{name}"
+        else:
+            qualname = self._child_qualname(name)
+        if qualname in self.constants:
+            self.constants[qualname] = None  # bound twice: not a constant
+            self._rebound.add(qualname)
+            return
+        if call is not None:
+            # `FLAG = WaffleFlag("x")`: a flag object, once its call has a number.
+            self.constants[qualname] = None
+            self._bound_calls[call] = (qualname, span)
+            return
+        if value is not None and value.kind in (ValueKind.STR, ValueKind.NAME,
+                                                ValueKind.TEMPLATE):
+            self.constants[qualname] = Constant(qualname, value, span)
+        else:
+            self.constants[qualname] = None
+
+    def _call(self, node: int, call: Call, callee_name: str | None) -> None:
+        """Record a call (`node` is its node's id); `callee_name` is the name it is called by."""
+        self._call_index[node] = len(self.calls)
+        bound = self._bound_calls.get(node)
+        if bound is not None and bound[0] not in self._rebound:
+            self.constants[bound[0]] = Constant(bound[0], Value(ValueKind.CALL, call.callee,
+                                                                len(self.calls)), bound[1])
+        if callee_name is not None:
+            self.not_values[callee_name] += 1
+        self.calls.append(call)
+
+    # -- local aliases -------------------------------------------------------------------
+
+    def _bind_names(self, names: list[str], cond: Cond | None) -> None:
+        scope = self.scopes[-1]
+        # Only a name bound once, by a statement that always runs, stands for its value: a
+        # parameter, or a name bound under a condition or in a loop, is no alias.
+        conditional = self._blocks != scope.depth
+        for name in names:
+            key = f"{scope.qualname}:{name}"
+            entry = self._aliases.setdefault(key, [cond, 0])
+            count = entry[1]
+            poisoned = conditional or name in scope.params
+            entry[1] = (count if isinstance(count, int) else 0) + (2 if poisoned else 1)
+
+    def _alias(self, name: str) -> Cond | None:
+        key = f"{self.scopes[-1].qualname}:{name}"
+        entry = self._aliases.get(key)
+        if entry is None or entry[1] != 1 or not isinstance(entry[0], Cond):
+            return None
+        self._using.append(key)
+        return entry[0]
+
+    def _finish_aliases(self, scope: str) -> None:
+        """An alias assigned again after a guard used it was not a constant after all."""
+        prefix = f"{scope}:"
+        for key in [k for k in self._alias_guards if k.startswith(prefix)]:
+            if self._aliases[key][1] != 1:
+                for index in self._alias_guards[key]:
+                    guard = self.guards[index]
+                    self.guards[index] = replace(guard, test=Cond(CondOp.OPAQUE,
+                                                                  guard.test.span))
+            del self._alias_guards[key]
+
+    def _guard(self, guard: Guard) -> int:
+        for key in self._using:
+            self._alias_guards.setdefault(key, []).append(len(self.guards))
+        self._using.clear()
+        self.guards.append(guard)
+        return len(self.guards) - 1
+
+    def _rest_after(self, index: int, rest: Span) -> None:
+        """The if guard `index` has a body that always exits: `rest` runs only when not."""
+        self.guards[index] = replace(self.guards[index], rest=rest)
+
+
+def has_call(cond: Cond) -> bool:
+    if cond.op in (CondOp.CALL, CondOp.COMPARE):
+        return True
+    return any(has_call(operand) for operand in cond.operands)
+
+
+def shorten(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "…"
