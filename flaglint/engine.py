@@ -158,8 +158,14 @@ class Project:
                 self.options, overlay=None, diff=None,
                 facts_from=self.config.root if self.use_cache else None,
                 use_cache=self.use_cache)
-            self.diff.regated = diffscope.regated(
-                self, self.diff, lambda config: analyze(config, None, base_options))
+            def analyze_base(config: Config, base: diffscope.Base | None) -> Project:
+                if base is None:
+                    return analyze(config, None, base_options)
+                return analyze(config, None, dataclasses.replace(base_options,
+                                                                 overlay=base.overlay),
+                               discovered=(base.sources, []))
+
+            self.diff.regated = diffscope.regated(self, self.diff, analyze_base)
         return self.diff.regated
 
     def in_tests(self, edits: Iterable[Edit]) -> bool:

@@ -238,6 +238,29 @@ def test_guarded_code_replaced_under_the_same_key_across_a_diff_base(tmp_path, c
         f"it gates 1 line in risk.py instead; a new meaning needs a new key")
 
 
+@pytest.mark.parametrize("also", ["renamed", "registry"])
+def test_a_base_that_differs_beyond_python_edits_is_read_from_git(tmp_path, capsys, also):
+    """Edits and additions of Python files analyse the base in place; a rename or a changed
+    registry reads the base tree from git instead, with the same verdict."""
+    repo(tmp_path, {"pyproject.toml": PYPROJECT, "flags.toml": table("fast_path"),
+                    "orders.py": 'if client.is_enabled("fast_path"):\n    use_cached_quotes()\n'
+                                 'else:\n    fetch_quotes()\n', "old.py": "x = 1\n"},
+         "2026-01-01")
+    git(tmp_path, "checkout", "-q", "-b", "change")
+    if also == "renamed":
+        git(tmp_path, "mv", "old.py", "new.py")
+    changes = {"orders.py": "fetch_quotes()\n",
+               "risk.py": 'if client.is_enabled("fast_path"):\n    skip_risk_checks()\n'}
+    if also == "registry":
+        changes["flags.toml"] = table("fast_path") + "\n" + table("other")
+    repo(tmp_path, changes, "2026-02-01", "fast path now skips risk checks")
+    code = main(["check", str(tmp_path), "--no-cache", "--diff", "main", "--select", "FL402"])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 1
+    assert out[0].startswith("flags.toml:1:1: FL402 [fast_path] Flag `fast_path` now gates "
+                             "different code: none of what it gated at main")
+
+
 def test_overloaded_flag_is_off_by_default_and_opt_in(tmp_path):
     write_tree(tmp_path, {
         "pyproject.toml": PYPROJECT,

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from flaglint.config import Config, ConfigError, find_config, load_config
 from flaglint.findings import Finding, Span
 from flaglint.sources import git
+from flaglint.sources.discover import SourceFile
 from flaglint.suppressions import source_lines
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ class DiffScope:
     commits: set[str]
     changed: dict[str, set[int]]  # root-relative path -> changed line numbers at HEAD
     base_paths: set[str] = field(default_factory=set)  # the changed files' paths at the base
+    renamed: bool = False  # the change renames a file
     # FL402: flags gating different code than at the base; None until a rule asks
     regated: dict[str, tuple[str, str]] | None = None
     registry_lines: dict[str, list[str]] = field(default_factory=dict)  # read once per run
@@ -90,7 +92,8 @@ def scope(root: Path, ref: str) -> DiffScope:
         except OSError:
             continue
         changed[path] = set(range(1, count + 1))
-    return DiffScope(ref, base, commits, dict(changed), base_paths)
+    return DiffScope(ref, base, commits, dict(changed), base_paths,
+                     renamed="\nrename from " in diff.stdout)
 
 
 def _changed_lines(diff: str) -> dict[str, set[int]]:
@@ -190,11 +193,7 @@ def gated_code(project: Project) -> dict[str, dict[str, set[str]]]:
     for facts in project.files:
         if not facts.guards:
             continue
-        try:
-            text = (project.config.root / facts.path).read_text(encoding="utf-8",
-                                                                 errors="replace")
-        except OSError:
-            continue
+        text = project.source_of(facts.path).decode("utf-8", errors="replace")
         lines = source_lines(text)
         for guard in facts.guards:
             keys = {reads.get((facts.path, index)) for index in atoms(guard.test)} - {None}
@@ -215,34 +214,16 @@ def _summary(code: dict[str, set[str]]) -> str:
     return f"{count} line{'s' if count != 1 else ''} in {paths}"
 
 
-def regated(project: Project, diff: DiffScope, analyze: Callable[[Config], Project]
-            ) -> dict[str, tuple[str, str]]:
+def regated(project: Project, diff: DiffScope,
+            analyze: Callable[[Config, Base | None], Project]) -> dict[str, tuple[str, str]]:
     """Flags whose gated code at the base and now have nothing in common; `analyze` reads
-    the base tree's project from its configuration."""
-    root = project.config.root
-    toplevel = _git(root, "rev-parse", "--show-toplevel").stdout.strip()
-    prefix = root.resolve().relative_to(Path(toplevel).resolve()).as_posix()
-    # Only what an analysis reads: Python files, the configuration and the registry.
-    where = f"{prefix}/" if prefix != "." else ""
-    archive = git.run(Path(toplevel), "archive", "--format=tar", diff.base, "--",
-                      f"{where}*.py", f"{where}*.toml")
-    if archive.returncode != 0:
-        log.debug("cannot read the base tree: %s", archive.stderr[:200])
+    the base tree's project from its configuration and, when the change only edits and adds
+    Python files, from this tree's files with the edited ones as they were (`Base`)."""
+    base = _base_in_place(project, diff)
+    before = gated_code(analyze(project.config, base)) if base is not None else \
+        _base_from_archive(project, diff, analyze)
+    if before is None:
         return {}
-    with tempfile.TemporaryDirectory(prefix="flaglint-base-") as folder:
-        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-            try:
-                tar.extractall(folder, filter="data")
-            except TypeError:  # Python before 3.10.12 / 3.11.4: git's own archive is safe
-                tar.extractall(folder)
-        base_root = Path(folder) / prefix if prefix != "." else Path(folder)
-        try:
-            config = load_config(find_config(base_root), base_root)
-            base_project = analyze(config)
-        except ConfigError as error:
-            log.debug("cannot analyze the base: %s", error)
-            return {}
-        before = gated_code(base_project)
     after = gated_code(project)
     result = {}
     for key, then in before.items():
@@ -252,3 +233,62 @@ def regated(project: Project, diff: DiffScope, analyze: Callable[[Config], Proje
         if old and new and not old & new:
             result[key] = (_summary(then), _summary(now))
     return result
+
+
+@dataclass(frozen=True)
+class Base:
+    """The base tree as this tree's files: `sources` with `overlay` (path -> content at
+    the base) for the files the change edited. Nothing is written to disk."""
+
+    sources: list[SourceFile]
+    overlay: dict[str, bytes]
+
+
+def _base_in_place(project: Project, diff: DiffScope) -> Base | None:
+    """The base without a copy of it, when the change only edits and adds Python files."""
+    paths = set(diff.changed) | diff.base_paths
+    current = {facts.path: facts for facts in project.files}
+    if diff.renamed or not all(path.endswith(".py") for path in paths) or \
+            not diff.base_paths <= current.keys():
+        return None
+    root = project.config.root
+    overlay = {}
+    for path in sorted(diff.base_paths):
+        shown = git.run(root, "show", f"{diff.base}:./{path}")
+        if shown.returncode != 0:
+            return None
+        overlay[path] = shown.stdout
+    added = set(diff.changed) - diff.base_paths
+    sources = [SourceFile(root / facts.path, facts.path, facts.module, facts.is_package)
+               for facts in project.files if facts.path not in added]
+    return Base(sources, overlay)
+
+
+def _base_from_archive(project: Project, diff: DiffScope,
+                       analyze: Callable[[Config, Base | None], Project]
+                       ) -> dict[str, dict[str, set[str]]] | None:
+    """The base tree's gated code, from a copy of its Python and TOML files."""
+    root = project.config.root
+    toplevel = _git(root, "rev-parse", "--show-toplevel").stdout.strip()
+    prefix = root.resolve().relative_to(Path(toplevel).resolve()).as_posix()
+    # Only what an analysis reads: Python files, the configuration and the registry.
+    where = f"{prefix}/" if prefix != "." else ""
+    archive = git.run(Path(toplevel), "archive", "--format=tar", diff.base, "--",
+                      f"{where}*.py", f"{where}*.toml")
+    if archive.returncode != 0:
+        log.debug("cannot read the base tree: %s", archive.stderr[:200])
+        return None
+    with tempfile.TemporaryDirectory(prefix="flaglint-base-") as folder:
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            try:
+                tar.extractall(folder, filter="data")
+            except TypeError:  # Python before 3.10.12 / 3.11.4: git's own archive is safe
+                tar.extractall(folder)
+        base_root = Path(folder) / prefix if prefix != "." else Path(folder)
+        try:
+            config = load_config(find_config(base_root), base_root)
+            base_project = analyze(config, None)
+        except ConfigError as error:
+            log.debug("cannot analyze the base: %s", error)
+            return None
+        return gated_code(base_project)
