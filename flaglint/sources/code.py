@@ -53,16 +53,36 @@ def _quiet_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def _extract_many(items: list[Item]) -> list[FileFacts]:
+    return [_extract_one(item) for item in items]
+
+
+def _chunks(todo: list[Item], jobs: int) -> list[list[int]]:
+    """Indices of `todo` (costliest first) in about 16 chunks a worker of even cost: a task
+    per file would spend more on sending it than on reading it."""
+    target = max(1, sum(map(_cost, todo)) // (jobs * 16))
+    chunks: list[list[int]] = []
+    cost = target
+    for index, item in enumerate(todo):
+        if cost >= target:
+            chunks.append([])
+            cost = 0
+        chunks[-1].append(index)
+        cost += _cost(item)
+    return chunks
+
+
 def _extract_in_workers(todo: list[Item], jobs: int) -> list[FileFacts]:
     """Extract in worker processes. A worker that dies (the parser crashed on some input)
-    costs only its file: the files it left are retried one process each, and a file that
-    kills its process again is FL001."""
+    costs only its files: the files of its chunk are retried one process each, and a file
+    that kills its process again is FL001."""
     results: dict[int, FileFacts] = {}
     with ProcessPoolExecutor(max_workers=jobs, initializer=_quiet_worker) as pool:
-        futures = {pool.submit(_extract_one, item): i for i, item in enumerate(todo)}
+        futures = {pool.submit(_extract_many, [todo[i] for i in chunk]): chunk
+                   for chunk in _chunks(todo, jobs)}
         for future in as_completed(futures):
             with contextlib.suppress(BrokenProcessPool):
-                results[futures[future]] = future.result()
+                results.update(zip(futures[future], future.result(), strict=True))
     for i, item in enumerate(todo):
         if i not in results:
             results[i] = _extract_alone(item)
