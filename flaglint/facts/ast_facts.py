@@ -15,7 +15,7 @@ from typing import Any
 
 from flaglint.facts.ast_conditions import CondBuilder, is_pure, literal
 from flaglint.facts.ast_positions import Positions
-from flaglint.facts.collector import FactsCollector, Scope, has_call, shorten
+from flaglint.facts.collector import FactsCollector, Scope, Template, has_call, shorten
 from flaglint.facts.model import (
     Arg,
     Call,
@@ -127,26 +127,16 @@ class Collector(FactsCollector):
 
     def _template(self, node: ast.expr) -> Value | None:
         """`f"{NS}.new_ui"` or `NS + ".new_ui"`, where NS is a name: resolved when linked."""
-        pieces: list[str] = []
-        names: list[str] = []
+        template = Template(self._name_ref)
 
         def add(part: ast.expr) -> bool:
-            value = self._literal(part)
-            if value is not None and value.kind is ValueKind.STR:
-                pieces.append(value.text)
-                return True
-            dotted = _dotted(part) if isinstance(part, (ast.Name, ast.Attribute)) else None
-            name = self._name_ref(dotted) if dotted else None
-            if name is None:
-                return False
-            pieces.append("\0")
-            names.append(name)
-            return True
+            return template.part(self._literal(part), _dotted(part)
+                                 if isinstance(part, (ast.Name, ast.Attribute)) else None)
 
         if isinstance(node, ast.JoinedStr):
             for part in node.values:
                 if isinstance(part, ast.Constant):
-                    pieces.append(str(part.value))
+                    template.text(str(part.value))
                 elif not isinstance(part, ast.FormattedValue) or (
                         part.conversion != -1 or part.format_spec is not None
                         or not add(part.value)):
@@ -162,10 +152,7 @@ class Collector(FactsCollector):
                 return None
         else:
             return None
-        if not names:
-            return None
-        return Value(ValueKind.TEMPLATE, "".join(pieces), source=shorten(self._source(node)),
-                     names=tuple(names))
+        return template.value(self._source(node))
 
     # -- statements ------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 
 from flaglint.facts.model import (
@@ -237,6 +238,37 @@ class FactsCollector:
     def _rest_after(self, index: int, rest: Span) -> None:
         """The if guard `index` has a body that always exits: `rest` runs only when not."""
         self.guards[index] = replace(self.guards[index], rest=rest)
+
+
+class Template:
+    """`f"{NS}.new_ui"` or `NS + ".new_ui"` as it is put together: literal text, and names
+    (qualified by `name_ref`) that the linker resolves later."""
+
+    def __init__(self, name_ref: Callable[[list[str]], str | None]) -> None:
+        self.name_ref = name_ref
+        self.pieces: list[str] = []
+        self.names: list[str] = []
+
+    def text(self, text: str) -> None:
+        self.pieces.append(text)
+
+    def part(self, value: Value | None, dotted: list[str] | None) -> bool:
+        """A literal string (`value`) or a dotted name; False for anything else."""
+        if value is not None and value.kind is ValueKind.STR:
+            self.pieces.append(value.text)
+            return True
+        name = self.name_ref(dotted) if dotted else None
+        if name is None:
+            return False
+        self.pieces.append("\0")
+        self.names.append(name)
+        return True
+
+    def value(self, source: str) -> Value | None:
+        if not self.names:
+            return None
+        return Value(ValueKind.TEMPLATE, "".join(self.pieces), source=shorten(source),
+                     names=tuple(self.names))
 
 
 def has_call(cond: Cond) -> bool:

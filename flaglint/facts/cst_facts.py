@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from flaglint.facts.collector import Scope, shorten
+from flaglint.facts.collector import Scope, Template, shorten
 from flaglint.facts.conditions import CondBuilder, is_pure, literal
 from flaglint.facts.guards import GuardCollector
 from flaglint.facts.model import (
@@ -197,21 +197,11 @@ class _Collector(GuardCollector, cst.CSTVisitor):
 
     def _template(self, node: cst.BaseExpression) -> Value | None:
         """`f"{NS}.new_ui"` or `NS + ".new_ui"`, where NS is a name: resolved when linked."""
-        pieces: list[str] = []
-        names: list[str] = []
+        template = Template(self._name_ref)
 
         def add(part: cst.BaseExpression) -> bool:
-            value = literal(part)
-            if value is not None and value.kind is ValueKind.STR:
-                pieces.append(value.text)
-                return True
-            dotted = _dotted(part) if isinstance(part, (cst.Name, cst.Attribute)) else None
-            name = self._name_ref(dotted) if dotted else None
-            if name is None:
-                return False
-            pieces.append("\0")
-            names.append(name)
-            return True
+            return template.part(literal(part), _dotted(part)
+                                 if isinstance(part, (cst.Name, cst.Attribute)) else None)
 
         if isinstance(node, (cst.FormattedString, cst.ConcatenatedString)):
             for string in _pieces(node):
@@ -221,7 +211,7 @@ class _Collector(GuardCollector, cst.CSTVisitor):
                     continue
                 for part in string.parts:
                     if isinstance(part, cst.FormattedStringText):
-                        pieces.append(_text(string, part))
+                        template.text(_text(string, part))
                     elif not isinstance(part, cst.FormattedStringExpression) or (
                             part.conversion is not None or part.format_spec is not None
                             or not add(part.expression)):
@@ -237,10 +227,7 @@ class _Collector(GuardCollector, cst.CSTVisitor):
                 return None
         else:
             return None
-        if not names:
-            return None
-        return Value(ValueKind.TEMPLATE, "".join(pieces), source=shorten(_code(node)),
-                     names=tuple(names))
+        return template.value(_code(node))
 
     # -- scopes ----------------------------------------------------------------------------
 
