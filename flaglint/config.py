@@ -44,6 +44,28 @@ class ConfigError(Exception):
         return f"{where}: {self.message}"
 
 
+ENV_FORMATS = ("env", "json", "toml", "yaml", "ini")
+_ENV_KEYS = ("path", "at", "format", "prefix", "case")
+
+
+@dataclass(frozen=True, slots=True)
+class EnvironmentSpec:
+    """One `[tool.flaglint.environments]` entry: a deployment config file, or a glob of
+    them (one host each, compared with each other)."""
+
+    name: str
+    path: str  # relative to the root; a glob when it holds * ? or [
+    at: str | None = None  # where the settings are: "data", "containerDefinitions[*].environment"
+    format: str | None = None  # None: from the file name
+    prefix: str = ""  # FEATURE_ + the flag key
+    case: str | None = None  # "upper" | "lower": how the key is written after the prefix
+    line: int = field(default=0, compare=False)  # of the entry in the configuration
+
+    @property
+    def is_glob(self) -> bool:
+        return any(c in self.path for c in "*?[")
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     root: Path
@@ -57,7 +79,7 @@ class Config:
     lifetimes: dict[str, int | None] = field(default_factory=lambda: dict(DEFAULT_LIFETIMES))
     readers: tuple[ReaderSpec, ...] = ()
     definitions: tuple[DefinitionSpec, ...] = ()
-    environments: dict[str, str] = field(default_factory=dict)
+    environments: tuple[EnvironmentSpec, ...] = ()
     require: tuple[str, ...] = ("owner", "type")
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
@@ -231,13 +253,48 @@ def _parse(table: dict[str, Any], where: _Where, root: Path) -> Config:
         kwargs["target_version"] = _target_version(table["target-version"], where)
         kwargs["target_origin"] = "target-version"
     if "environments" in table:
-        environments = table["environments"]
-        if not isinstance(environments, dict) or not all(
-                isinstance(v, str) for v in environments.values()):
-            raise where.error(("environments",), "`environments` must be a table of name = "
-                                                 "\"path or glob\"")
-        kwargs["environments"] = dict(environments)
+        kwargs["environments"] = _environments(table["environments"], where)
     return Config(**kwargs)
+
+
+def _environments(value: Any, where: _Where) -> tuple[EnvironmentSpec, ...]:
+    if not isinstance(value, dict):
+        raise where.error(("environments",), "`environments` must be a table of name = "
+                                             "\"path or glob\" (or name = { path = ... })")
+    specs = []
+    for name, entry in value.items():
+        keys: tuple[str | int, ...] = ("environments", name)
+        if isinstance(entry, str):
+            entry = {"path": entry}
+        if not isinstance(entry, dict):
+            raise where.error(keys, f"`{where.name(keys)}` must be a path or glob, or a table "
+                                    f"like {{ path = \"k8s/prod.yaml\", at = \"data\" }}")
+        _check_keys(entry, _ENV_KEYS, keys, where)
+        for key in _ENV_KEYS:
+            if key in entry and not isinstance(entry[key], str):
+                raise where.error((*keys, key), f"`{where.name((*keys, key))}` must be a string")
+        path = entry.get("path")
+        if not path:
+            raise where.error(keys, f"`{where.name(keys)}` needs `path`: a file or glob below "
+                                    f"the project root")
+        if entry.get("format") not in (None, *ENV_FORMATS):
+            raise where.error((*keys, "format"), f"unknown format {entry['format']!r}; "
+                                                 f"expected one of {', '.join(ENV_FORMATS)}")
+        if entry.get("case") not in (None, "upper", "lower"):
+            raise where.error((*keys, "case"), f"`{where.name((*keys, 'case'))}` must be "
+                                               f"\"upper\" or \"lower\"")
+        if entry.get("at") is not None and not _AT_PATH.fullmatch(entry["at"]):
+            raise where.error((*keys, "at"), f"`{where.name((*keys, 'at'))}` must be a dotted "
+                                             f"path like \"data\" or \"containerDefinitions"
+                                             f"[*].environment\"")
+        specs.append(EnvironmentSpec(name, path, entry.get("at"), entry.get("format"),
+                                     entry.get("prefix", ""), entry.get("case"),
+                                     tomlsource.line_of(where.lines, (*where.prefix, *keys))))
+    return tuple(specs)
+
+
+_AT_SEGMENT = r"(?:[^.\[\]]+(?:\[(?:\*|\d+)\])*|(?:\[(?:\*|\d+)\])+)"
+_AT_PATH = re.compile(rf"{_AT_SEGMENT}(?:\.{_AT_SEGMENT})*")
 
 
 def _target_version(value: Any, where: _Where) -> tuple[int, int]:

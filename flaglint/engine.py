@@ -25,10 +25,11 @@ from flaglint.facts import FileFacts
 from flaglint.findings import Edit, Finding, Span
 from flaglint.rules import Rule
 from flaglint.sources.registry import FlagDecl, FlagValue, Registry, Status, load_registry
-from flaglint.suppressions import Suppression
+from flaglint.suppressions import Suppression, Suppressions
 
 if TYPE_CHECKING:
     from flaglint.analysis.diffscope import DiffScope
+    from flaglint.sources.deploy import Deployments
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,7 @@ class Project:
     history_note: str | None = None  # why history is missing or partial, said once
     removed: dict[str, githistory.KeyEvent] = field(default_factory=dict)  # key -> its removal
     notes: list[str] = field(default_factory=list)  # what discovery could not read
+    deployments: Deployments | None = None  # [tool.flaglint.environments], when configured
     _by_path: dict[str, FileFacts] = field(init=False, repr=False, compare=False)
     _tests: GlobSet = field(init=False, repr=False, compare=False)
     _lazy: _Lazy = field(init=False, repr=False, compare=False)
@@ -112,6 +114,10 @@ class Project:
     @property
     def has_declarations(self) -> bool:
         return self.registry.present or bool(self.config.definitions)
+
+    @property
+    def deployed_suppressions(self) -> Mapping[str, Suppressions]:
+        return self.deployments.suppressions if self.deployments is not None else {}
 
     def facts_of(self, path: str) -> FileFacts | None:
         return self._by_path.get(path)
@@ -211,11 +217,18 @@ def analyze(config: Config, paths: list[Path] | None, options: Options,
     """Everything flaglint knows of the project. With `pinned` (`flaglint clean`), only the
     pinned flags are settled: the cleaning follows that flag's dead code and no other's."""
     registry = load_registry(config)
+    deployments = None
+    if config.environments:
+        from flaglint.sources.deploy import load_deployments
+
+        deployments = load_deployments(config)
     notes: list[str] = []
     if discovered is not None:
         sources, notes = discovered[0], list(discovered[1])
     else:
         sources = discover(config, paths, notes)
+    if deployments is not None:
+        notes.extend(deployments.notes)
     if not sources and not paths:
         notes.append(f"no Python files under {config.root} (src = {list(config.src)}): is "
                      f"that the project's folder? (`--config` elsewhere checks the folder "
@@ -240,7 +253,7 @@ def analyze(config: Config, paths: list[Path] | None, options: Options,
     records = _records(config, registry, linked, found)
     return Project(config, facts, registry, graph, linked, records, options, dead,
                    pinned=pinned, history=found, history_note=history_note, removed=removed,
-                   notes=list(dict.fromkeys(notes)))
+                   notes=list(dict.fromkeys(notes)), deployments=deployments)
 
 
 def _graph(registry: Registry, facts: list[FileFacts], linked: Linked) -> FlagGraph:
@@ -341,7 +354,8 @@ def _apply_suppressions(project: Project, findings: list[Finding]
     for finding in findings:
         facts = project.facts_of(finding.path)
         table = facts.suppressions if facts is not None else \
-            project.registry.suppressions.get(finding.path)
+            project.registry.suppressions.get(finding.path) or \
+            project.deployed_suppressions.get(finding.path)
         hit = table.suppresses(finding.span.line, finding.code) if table is not None else None
         if hit is None:
             kept.append(finding)
@@ -357,6 +371,7 @@ def _apply_suppressions(project: Project, findings: list[Finding]
     unused = []
     tables = [(f.path, f.suppressions) for f in project.files]
     tables += list(project.registry.suppressions.items())
+    tables += list(project.deployed_suppressions.items())
     for path, table in tables:
         for line, suppression in table.by_line.items():
             if (path, line) not in used:

@@ -61,6 +61,18 @@ def inputs_key(config: Config, sources: Iterable[SourceFile], codes: Iterable[st
             return ""  # a file that vanished: no key, a full run
         hasher.update(f"\0{source.rel}\0{source.module}\0{stat.st_size}\0"
                       f"{stat.st_mtime_ns}\0{stat.st_ino}".encode())
+    if config.environments:  # deployment configs: a glob that finds no file is an error here
+        from flaglint.sources.deploy import files
+
+        for spec, paths in files(config):
+            hasher.update(f"\0{spec}".encode())
+            for path in paths:
+                try:
+                    stat = os.stat(path)
+                except OSError:
+                    return ""
+                hasher.update(f"\0{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0"
+                              f"{stat.st_ino}".encode())
     return hasher.hexdigest()
 
 

@@ -48,16 +48,19 @@ def all_rules() -> list[Rule]:
     from flaglint.rules.fl105_inconsistent_default import InconsistentDefault
     from flaglint.rules.fl201_expired_flag import ExpiredFlag
     from flaglint.rules.fl202_settled_flag import SettledFlag
+    from flaglint.rules.fl203_settled_in_config import SettledInConfig
     from flaglint.rules.fl301_dead_branch import DeadBranch
     from flaglint.rules.fl302_dead_symbol import DeadSymbol
     from flaglint.rules.fl401_reused_key import ReusedKey
     from flaglint.rules.fl402_repurposed_flag import RepurposedFlag
     from flaglint.rules.fl403_overloaded_flag import OverloadedFlag
     from flaglint.rules.fl404_zombie_flag import ZombieFlag
+    from flaglint.rules.fl501_config_drift import ConfigDrift
 
     return [ParseErrorRule(), UndefinedFlag(), UnusedFlag(), MissingMetadata(),
-            DynamicFlagKey(), InconsistentDefault(), ExpiredFlag(), SettledFlag(), DeadBranch(),
-            DeadSymbol(), ReusedKey(), RepurposedFlag(), OverloadedFlag(), ZombieFlag()]
+            DynamicFlagKey(), InconsistentDefault(), ExpiredFlag(), SettledFlag(),
+            SettledInConfig(), DeadBranch(), DeadSymbol(), ReusedKey(), RepurposedFlag(),
+            OverloadedFlag(), ZombieFlag(), ConfigDrift()]
 
 
 def select_rules(rules: list[Rule], select: tuple[str, ...],
@@ -82,7 +85,7 @@ def format_value(value: object) -> str:
 
 # Codes DESIGN.md reserves that no rule implements yet: selecting one is not an error, so a
 # configuration written today keeps working.
-PLANNED = ("FL203", "FL501")
+PLANNED: tuple[str, ...] = ()
 
 
 def catalogue() -> list[str]:

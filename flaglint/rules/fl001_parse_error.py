@@ -14,11 +14,13 @@ if TYPE_CHECKING:
 class ParseErrorRule(Rule):
     """
     ## What it does
-    Reports a Python file that cannot be read, decoded or parsed.
+    Reports a Python file that cannot be read, decoded or parsed, and a deployment config
+    (`[tool.flaglint.environments]`) that cannot be read or parsed as its format.
 
     ## Why is this bad?
     flaglint cannot see the flag reads in a file it cannot parse, so every other rule is blind
-    there: a read of a retired flag in that file goes unreported. The run goes on with the
+    there: a read of a retired flag in that file goes unreported. A deployment config it
+    cannot read hides what that environment serves (FL203, FL501). The run goes on with the
     other files.
 
     ## Example
@@ -56,6 +58,13 @@ class ParseErrorRule(Rule):
                 message = message[:1].upper() + message[1:]
                 yield self.finding(None, facts.path, span,
                                    f"{message}; its flag reads are not checked")
+        deployments = project.deployments
+        for problem in deployments.problems if deployments is not None else ():
+            span = Span(problem.line, problem.column, problem.line, problem.column)
+            message = problem.message[:1].upper() + problem.message[1:]
+            yield self.finding(None, problem.path, span,
+                               f"{message}; the flags this deployment config sets are not "
+                               f"checked")
 
 
 def _grammar(config: Config) -> str:

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from flaglint.findings import Finding, Severity
+from flaglint.rules import Rule, format_value
+from flaglint.sources.registry import FlagValue, Status
+
+if TYPE_CHECKING:
+    from flaglint.analysis.deployed import Served
+    from flaglint.engine import FlagRecord, Project
+
+
+class SettledInConfig(Rule):
+    """
+    ## What it does
+    Reports an active flag that every configured deployment config
+    (`[tool.flaglint.environments]`) serves with the same value, at its declaration. An
+    environment that does not set the flag serves the reads' own default there (when all
+    reads agree on one); a value decided elsewhere (`${VAR}`, a Helm template) settles
+    nothing. Flags of a type that never expires (kill switches and permissions, by default)
+    are meant to stay and are not reported. The message says the value, the environments,
+    and what `flaglint clean KEY --value V` would remove.
+
+    ## Why is this bad?
+    A flag that is on everywhere is rolled out in all but name: its other branch is dead
+    code that nobody reviews, that a new environment or a mistyped config line brings back,
+    and that makes the flag look live to everyone reading the code. Most flags that teams
+    remove were in this state for months first.
+
+    ## Example
+    ```toml
+    [flags.new_checkout]
+    type = "release"
+    owner = "payments"
+    ```
+    ```toml
+    # pyproject.toml
+    [tool.flaglint.environments]
+    prod = { path = "deploy/prod.env", case = "upper" }
+    staging = { path = "deploy/staging.env", case = "upper" }
+    ```
+    ```sh
+    # deploy/prod.env, deploy/staging.env
+    NEW_CHECKOUT=true
+    ```
+
+    ## Use instead
+    Remove the flag: `flaglint clean new_checkout --value true`, then delete its config
+    lines. Or, to keep it a while longer, say so in the registry:
+    ```toml
+    [flags.new_checkout]
+    status = "rolled-out"
+    value = true
+    ```
+
+    ## Fix safety
+    No fix: whether the flag may go is the team's decision; `flaglint clean` makes the change.
+
+    ## Options
+    `[tool.flaglint.environments]` names the configs; `[tool.flaglint.lifetimes]` decides
+    which types never expire. With `--diff REF`, reported when the change touched a config
+    line or the registry entry of the flag.
+    """
+
+    code = "FL203"
+    name = "settled-in-config"
+    severity = Severity.INFO
+    by_flag_in_diff = True
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        from flaglint.analysis.deployed import served
+
+        deployments = project.deployments
+        if deployments is None or not any(True for _ in deployments.hosts()):
+            return
+        by_key: dict[str, dict[tuple[str, str], Served]] = {}
+        for item in served(project):
+            by_key.setdefault(item.key, {})[(item.host.environment, item.host.path)] = item
+        for key, record in project.records.items():
+            if key not in by_key or not self._may_settle(project, record):
+                continue
+            value = self._everywhere(project, key, by_key[key])
+            if value is None:
+                continue
+            names = []
+            for environment in deployments.environments:
+                count = len(environment.hosts)
+                names.append(f"{environment.spec.name}" + (f": {count} hosts"
+                                                           if environment.spec.is_glob else ""))
+            path, span = record.location
+            shown = format_value(value[0])
+            yield self.finding(key, path, span,
+                               f"Flag `{key}` is `{shown}` in every deployment config "
+                               f"({', '.join(names)}): it is rolled out in all but name; "
+                               f"{_cleaning(project, key, value[0])}")
+
+    @staticmethod
+    def _may_settle(project: Project, record: FlagRecord) -> bool:
+        if record.status is not Status.ACTIVE:
+            return False
+        kind = record.decl.type if record.decl is not None else None
+        return kind is None or project.config.lifetimes.get(kind, 0) is not None
+
+    @staticmethod
+    def _everywhere(project: Project, key: str, settings: dict[tuple[str, str], Served]
+                    ) -> tuple[FlagValue] | None:
+        """The one value every host serves, or None."""
+        from flaglint.analysis.deadcode import python_value
+        from flaglint.analysis.deployed import same
+
+        defaults = {python_value(r.default) for r in project.graph.reads_of(key)}
+        default = next(iter(defaults)) if len(defaults) == 1 else (False, None)
+        assert project.deployments is not None
+        values: list[FlagValue | None] = []
+        for environment in project.deployments.environments:
+            for host in environment.hosts:
+                item = settings.get((environment.spec.name, host.path))
+                if item is not None and not item.setting.known:
+                    return None
+                if item is None and not default[0]:
+                    return None
+                values.append(item.setting.value if item is not None else default[1])
+        first = values[0]
+        if first is None or not all(v is not None and same(v, first) for v in values):
+            return None
+        return (first,)
+
+
+def _cleaning(project: Project, key: str, value: FlagValue) -> str:
+    """What `flaglint clean KEY --value V` would do, counted on a dead-code pass with the
+    flag pinned to that value."""
+    from flaglint.analysis import deadcode
+
+    dead = deadcode.analyze(project.files, project.linked, project.graph, {}, {key: value},
+                            set(project.removed))
+    regions = [r for r in dead.regions if r.settled.key == key]
+    lines = sum(r.span.end_line - r.span.line + 1 for r in regions)
+    symbols = [s for s in dead.symbols if s.settled.key == key]
+    reads = len(project.graph.reads_of(key))
+    argument = format_value(value).strip('"')
+    parts = [f"settle {reads} read{'s' if reads != 1 else ''}"]
+    if regions:
+        parts.append(f"remove {len(regions)} dead branch{'es' if len(regions) != 1 else ''} "
+                     f"({lines} line{'s' if lines != 1 else ''})")
+    if symbols:
+        parts.append(f"{len(symbols)} dead helper{'s' if len(symbols) != 1 else ''}")
+    return (f"`flaglint clean {key} --value {argument}` would {' and '.join(parts)}; or mark "
+            f"it `status = \"rolled-out\"` with `value = {format_value(value)}`")

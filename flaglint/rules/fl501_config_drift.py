@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from flaglint.findings import Finding, Severity, Span
+from flaglint.rules import Rule, format_value
+from flaglint.sources.registry import FlagValue, Status
+
+if TYPE_CHECKING:
+    from flaglint.analysis.deployed import Odd, Served
+    from flaglint.analysis.link import FlagRead
+    from flaglint.engine import Project
+
+
+class ConfigDrift(Rule):
+    """
+    ## What it does
+    Reports a line of a deployment config (`[tool.flaglint.environments]`) that:
+    - sets a retired key, a key removed from the registry (git history says when), or a key
+      no registry or definition declares (in a `flags` table, a flags file, or with the
+      environment's `prefix`);
+    - sets a rolled-out flag to another value than the one it was rolled out with;
+    - puts a host of a group (an environment given by a glob, one file per host) in the
+      minority: it sets another value than most hosts, sets a flag most hosts do not, or does
+      not set one most hosts do (reported at the start of its settings).
+
+    ## Why is this bad?
+    This is the other half of Knight Capital's loss: of eight servers, seven got the new code
+    and one did not; the reused flag woke the dead Power Peg code on that eighth server. A
+    config that still sets a retired key keeps the old behaviour one deployment away, and a
+    host that disagrees with the others serves different code than the team believes.
+
+    ## Example
+    ```toml
+    [flags.smart_routing]
+    status = "rolled-out"
+    value = true
+
+    [flags.power_peg]
+    status = "retired"
+    retired = 2003-06-01
+    ```
+    ```toml
+    # pyproject.toml
+    [tool.flaglint.environments]
+    servers = "deploy/servers/*.toml"
+    ```
+    ```toml
+    # deploy/servers/host8.toml (hosts 1 to 7 no longer set power_peg)
+    [flags]
+    smart_routing = true
+    power_peg = true
+    ```
+
+    ## Use instead
+    ```toml
+    # deploy/servers/host8.toml
+    [flags]
+    smart_routing = true
+    ```
+
+    ## Fix safety
+    No fix: decide which hosts are right, then make them agree.
+
+    ## Options
+    `[tool.flaglint.environments]` names the configs: `name = "path"` or a glob (a group of
+    hosts), or a table `{ path, at, format, prefix, case }`. With `--diff REF`, only config
+    lines the change touched are reported.
+    """
+
+    code = "FL501"
+    name = "config-drift"
+    severity = Severity.ERROR
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        from flaglint.analysis.deployed import odd_hosts, served
+
+        if project.deployments is None:
+            return
+        settings = served(project)
+        # One finding a line: what is wrong with it, then what to do about the first wrong.
+        reasons: dict[tuple[str, Span, str], list[tuple[str, str]]] = {}
+        for item in settings:
+            reason = self._lifecycle(project, item)
+            if reason is not None:
+                reasons.setdefault((item.setting.path, item.setting.span, item.key),
+                                   []).append(reason)
+        for environment in project.deployments.environments:
+            for odd in odd_hosts(environment, settings):
+                span = odd.setting.span if odd.setting is not None else odd.host.anchor
+                said = reasons.setdefault((odd.host.path, span, odd.key), [])
+                said.append((_minority(odd, environment.spec.name, bool(said)),
+                             "make the hosts agree"))
+        for (path, span, key), said in sorted(reasons.items(), key=lambda i: (i[0][0],
+                                                                             i[0][1], i[0][2])):
+            message = "; ".join(reason for reason, _ in said) + f"; {said[0][1]}"
+            yield self.finding(key, path, span, message[:1].upper() + message[1:])
+
+    def _lifecycle(self, project: Project, item: Served) -> tuple[str, str] | None:
+        from flaglint.analysis.deployed import same
+        from flaglint.analysis.lifecycle import ending
+
+        key, setting = item.key, item.setting
+        value = _shown(setting.value) if setting.known else "a value set elsewhere"
+        end = ending(project, key)
+        if end is not None and end.again is None:
+            reads = [r for r in project.graph.reads_of(key) if not r.in_test]
+            woken = (f"; the code that still reads it ({_places(reads)}) runs wherever this "
+                     f"config is deployed") if reads else ""
+            return f"flag `{key}` {end.phrase()}, yet this config sets it to {value}{woken}", \
+                "delete the line"
+        decl = project.registry.flags.get(key)
+        if not item.declared and project.has_declarations:
+            return (f"flag `{key}` is declared in no registry or definition, yet this config "
+                    f"sets it to {value}", "declare it, or delete the line if nothing reads it")
+        if decl is not None and decl.status is Status.ROLLED_OUT and setting.known and \
+                decl.value is not None and not same(setting.value, decl.value):
+            return (f"flag `{key}` is rolled out with value `{format_value(decl.value)}`, but "
+                    f"this config sets it to {value}: this environment still runs the code "
+                    f"the rollout retired"), \
+                f"set it to `{format_value(decl.value)}` or delete the line"
+        return None
+
+
+def _minority(odd: Odd, group: str, again: bool) -> str:
+    """Why this host is odd; `again`: the line was already said to set the flag."""
+    where = f" ({odd.example[0]}:{odd.example[1].line})" if odd.example is not None else ""
+    of = f"{odd.agreeing} of {odd.hosts} hosts of `{group}`"
+    flag = "it" if again else f"flag `{odd.key}`"
+    if odd.setting is None:
+        return (f"this host does not set flag `{odd.key}`, which {of} set to "
+                f"{_shown(odd.majority)}{where}: it serves the reader's default instead")
+    mine = _shown(odd.setting.value) if odd.setting.known else "a value set elsewhere"
+    if odd.unset:
+        return f"this host sets {flag} to {mine}, which {of} do not set"
+    return f"this host sets {flag} to {mine} where {of} set {_shown(odd.majority)}{where}"
+
+
+def _shown(value: FlagValue | None) -> str:
+    return f"`{format_value(value)}`" if value is not None else "an empty value"
+
+
+def _places(reads: list[FlagRead]) -> str:
+    shown = [f"{r.path}:{r.span.line}" for r in reads[:3]]
+    more = f" and {len(reads) - 3} more" if len(reads) > 3 else ""
+    return ", ".join(shown) + more
