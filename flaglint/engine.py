@@ -28,6 +28,7 @@ from flaglint.sources.registry import FlagDecl, FlagValue, Registry, Status, loa
 from flaglint.suppressions import Suppression, Suppressions
 
 if TYPE_CHECKING:
+    from flaglint.analysis.deployed import Served
     from flaglint.analysis.diffscope import DiffScope
     from flaglint.sources.deploy import Deployments
 
@@ -63,6 +64,7 @@ class _Lazy:
     effects: set[str] | None = None
     line_times: dict[str, dict[int, githistory.LineOrigin]] = field(default_factory=dict)
     blame: githistory.BlameCache | None = None
+    served: list[Served] | None = None
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,14 @@ class Project:
     @property
     def deployed_suppressions(self) -> Mapping[str, Suppressions]:
         return self.deployments.suppressions if self.deployments is not None else {}
+
+    def served(self) -> list[Served]:
+        """Every flag setting of every deployment config (worked out once)."""
+        if self._lazy.served is None:
+            from flaglint.analysis.deployed import served
+
+            self._lazy.served = served(self)
+        return self._lazy.served
 
     def facts_of(self, path: str) -> FileFacts | None:
         return self._by_path.get(path)

@@ -144,9 +144,7 @@ def touched_keys(project: Project, diff: DiffScope) -> set[str]:
             if any(e.commit.sha in diff.commits for e in history.events):
                 keys.add(key)
     if project.deployments is not None:  # a config line that sets the flag changed
-        from flaglint.analysis.deployed import served
-
-        for item in served(project):
+        for item in project.served():
             span = item.setting.span
             if set(range(span.line, span.end_line + 1)) & diff.changed.get(item.setting.path,
                                                                           set()):

@@ -62,9 +62,7 @@ class ParseErrorRule(Rule):
         for problem in deployments.problems if deployments is not None else ():
             span = Span(problem.line, problem.column, problem.line, problem.column)
             message = problem.message[:1].upper() + problem.message[1:]
-            yield self.finding(None, problem.path, span,
-                               f"{message}; the flags this deployment config sets are not "
-                               f"checked")
+            yield self.finding(None, problem.path, span, message)
 
 
 def _grammar(config: Config) -> str:

@@ -70,13 +70,11 @@ class SettledInConfig(Rule):
     by_flag_in_diff = True
 
     def check(self, project: Project) -> Iterator[Finding]:
-        from flaglint.analysis.deployed import served
-
         deployments = project.deployments
         if deployments is None or not any(True for _ in deployments.hosts()):
             return
         by_key: dict[str, dict[tuple[str, str], Served]] = {}
-        for item in served(project):
+        for item in project.served():
             by_key.setdefault(item.key, {})[(item.host.environment, item.host.path)] = item
         for key, record in project.records.items():
             if key not in by_key or not self._may_settle(project, record):

@@ -9,6 +9,7 @@ from flaglint.sources.registry import FlagValue, Status
 
 if TYPE_CHECKING:
     from flaglint.analysis.deployed import Odd, Served
+    from flaglint.analysis.lifecycle import Ending
     from flaglint.analysis.link import FlagRead
     from flaglint.engine import Project
 
@@ -74,15 +75,19 @@ class ConfigDrift(Rule):
     severity = Severity.ERROR
 
     def check(self, project: Project) -> Iterator[Finding]:
-        from flaglint.analysis.deployed import odd_hosts, served
+        from flaglint.analysis.deployed import odd_hosts
+        from flaglint.analysis.lifecycle import ending
 
         if project.deployments is None:
             return
-        settings = served(project)
+        settings = project.served()
         # One finding a line: what is wrong with it, then what to do about the first wrong.
         reasons: dict[tuple[str, Span, str], list[tuple[str, str]]] = {}
+        endings: dict[str, Ending | None] = {}
         for item in settings:
-            reason = self._lifecycle(project, item)
+            if item.key not in endings:
+                endings[item.key] = ending(project, item.key)
+            reason = self._lifecycle(project, item, endings[item.key])
             if reason is not None:
                 reasons.setdefault((item.setting.path, item.setting.span, item.key),
                                    []).append(reason)
@@ -97,13 +102,13 @@ class ConfigDrift(Rule):
             message = "; ".join(reason for reason, _ in said) + f"; {said[0][1]}"
             yield self.finding(key, path, span, message[:1].upper() + message[1:])
 
-    def _lifecycle(self, project: Project, item: Served) -> tuple[str, str] | None:
+    @staticmethod
+    def _lifecycle(project: Project, item: Served, end: Ending | None
+                   ) -> tuple[str, str] | None:
         from flaglint.analysis.deployed import same
-        from flaglint.analysis.lifecycle import ending
 
         key, setting = item.key, item.setting
-        value = _shown(setting.value) if setting.known else "a value set elsewhere"
-        end = ending(project, key)
+        value = _shown(setting.value) if setting.known else _DEPLOY_TIME
         if end is not None and end.again is None:
             reads = [r for r in project.graph.reads_of(key) if not r.in_test]
             woken = (f"; the code that still reads it ({_places(reads)}) runs wherever this "
@@ -131,10 +136,13 @@ def _minority(odd: Odd, group: str, again: bool) -> str:
     if odd.setting is None:
         return (f"this host does not set flag `{odd.key}`, which {of} set to "
                 f"{_shown(odd.majority)}{where}: it serves the reader's default instead")
-    mine = _shown(odd.setting.value) if odd.setting.known else "a value set elsewhere"
+    mine = _shown(odd.setting.value) if odd.setting.known else _DEPLOY_TIME
     if odd.unset:
         return f"this host sets {flag} to {mine}, which {of} do not set"
     return f"this host sets {flag} to {mine} where {of} set {_shown(odd.majority)}{where}"
+
+
+_DEPLOY_TIME = "a value decided at deploy time"
 
 
 def _shown(value: FlagValue | None) -> str:

@@ -233,7 +233,14 @@ def _read(spec: EnvironmentSpec, path: Path, rel: str
             root = _PARSERS[kind](text)
     except _Malformed as bad:
         return None, Problem(rel, bad.line, bad.column, f"cannot parse as {_NAMES[kind]}: "
-                                                        f"{bad.message}"), text
+                                                        f"{bad.message}; the flags this "
+                                                        f"deployment config sets are not "
+                                                        f"checked"), text
+    except (RecursionError, MemoryError, ValueError, TypeError) as error:
+        return None, Problem(rel, 1, 1, f"cannot parse as {_NAMES[kind]} "
+                                        f"({type(error).__name__}: nested too deeply or too "
+                                        f"large); the flags this deployment config sets are "
+                                        f"not checked"), text
     targets, flags_only = _targets(root, spec.at, path)
     if not targets:
         return None, problem, text
@@ -312,7 +319,8 @@ def _settings(target: Node, rel: str, flags_only: bool) -> Iterator[Setting]:
         elif isinstance(item.value, str) and item.value.strip():  # docker-compose KEY=value
             key, equals, raw = item.value.partition("=")
             known, normalised = normalise(raw if equals else None)
-            yield Setting(key.strip(), normalised, known, rel, item.span, flags_only)
+            if key.strip():
+                yield Setting(key.strip(), normalised, known, rel, item.span, flags_only)
 
 
 class _Documents(list):  # type: ignore[type-arg]
@@ -334,7 +342,8 @@ def _dotenv(text: str, rel: str) -> tuple[Node, Problem | None]:
         if binding.error:
             if problem is None:
                 problem = Problem(rel, line, 1, "cannot parse this line of a .env file "
-                                                "(expected KEY=value); it is not read")
+                                                "(expected KEY=value); flaglint reads the "
+                                                "file's other lines")
             continue
         if binding.key is None:
             continue
@@ -361,30 +370,37 @@ def _yaml(text: str) -> Node:
             raise _Malformed(1, 1, str(problem)) from None
         raise _Malformed(mark.line + 1, mark.column + 1, str(problem)) from None
     lines = text.splitlines()
-    nodes = [_from_yaml(d, lines) for d in documents]
+    seen: dict[int, Node] = {}
+    nodes = [_from_yaml(d, lines, seen) for d in documents]
     if len(nodes) == 1:
         return nodes[0]
     return Node(_Documents(nodes), Span(1, 1, 1, 1))
 
 
-def _from_yaml(node: Any, lines: list[str]) -> Node:
+def _from_yaml(node: Any, lines: list[str], seen: dict[int, Node]) -> Node:
+    """The tree of a composed YAML node. An alias is the node it names: converted once
+    (`seen`), so that a "billion laughs" file or a recursive anchor costs nothing."""
     import yaml
 
+    if id(node) in seen:
+        return seen[id(node)]
     span = _mark_span(node.start_mark, node.end_mark, lines)
+    converted = Node(None, span)
+    seen[id(node)] = converted
     if isinstance(node, yaml.MappingNode):
         mapping = {}
         for key, value in node.value:
             if not isinstance(key, yaml.ScalarNode):
                 continue
-            child = _from_yaml(value, lines)
+            child = _from_yaml(value, lines, seen)
             mapping[str(key.value)] = Node(child.value, _mark_span(key.start_mark,
                                                                    value.end_mark, lines))
-        return Node(mapping, span)
-    if isinstance(node, yaml.SequenceNode):
-        return Node([_from_yaml(item, lines) for item in node.value], span)
-    if node.tag.endswith(":null"):
-        return Node(None, span)
-    return Node(node.value, span)
+        converted.value = mapping
+    elif isinstance(node, yaml.SequenceNode):
+        converted.value = [_from_yaml(item, lines, seen) for item in node.value]
+    elif not node.tag.endswith(":null"):
+        converted.value = node.value
+    return converted
 
 
 def _mark_span(start: Any, end: Any, lines: list[str]) -> Span:
@@ -418,16 +434,17 @@ def _toml(text: str) -> Node:
     lines = tomlsource.key_lines(text)
     source = text.splitlines()
 
-    def build(value: Any, keys: tomlsource.KeyPath) -> Node:
-        line = tomlsource.line_of(lines, keys) or 1
+    def build(value: Any, keys: tomlsource.KeyPath, parent: int) -> Node:
+        line = lines.get(keys, parent)  # an inline value has its parent's line
         span = Span(line, 1, line, len(source[line - 1]) + 1 if line <= len(source) else 1)
         if isinstance(value, dict):
-            return Node({str(k): build(v, (*keys, str(k))) for k, v in value.items()}, span)
+            return Node({str(k): build(v, (*keys, str(k)), line) for k, v in value.items()},
+                        span)
         if isinstance(value, list):
-            return Node([build(v, (*keys, i)) for i, v in enumerate(value)], span)
+            return Node([build(v, (*keys, i), line) for i, v in enumerate(value)], span)
         return Node(value, span)
 
-    return build(data, ())
+    return build(data, (), 1)
 
 
 def _ini(text: str) -> Node:
@@ -439,9 +456,17 @@ def _ini(text: str) -> Node:
     except configparser.MissingSectionHeaderError:
         try:  # keys before any section: the whole file is one flat mapping
             parser.read_string("[\0top]\n" + text)
+        except configparser.ParsingError as error:
+            line, written = error.errors[0] if error.errors else (2, "")
+            raise _Malformed(max(line - 1, 1), 1, f"expected `key = value` or a [section], "
+                                                  f"not {_unrepr(written)!r}") from None
         except configparser.Error as error:
             raise _Malformed(max(getattr(error, "lineno", 2) - 1, 1), 1,
                              _first_line(error)) from None
+    except configparser.ParsingError as error:
+        line, written = error.errors[0] if error.errors else (1, "")
+        raise _Malformed(line, 1, f"expected `key = value` or a [section], not "
+                                  f"{_unrepr(written)!r}") from None
     except configparser.Error as error:
         raise _Malformed(getattr(error, "lineno", 1), 1, _first_line(error)) from None
     source = text.splitlines()
@@ -459,6 +484,17 @@ def _ini(text: str) -> Node:
             root[section] = Node(entries, Span(header, 1, header, len(source[header - 1]) + 1
                                                if source else 1))
     return Node(root, Span(1, 1, 1, 1))
+
+
+def _unrepr(written: str) -> str:
+    """configparser keeps a bad line as its repr."""
+    import ast
+
+    try:
+        value = ast.literal_eval(written)
+    except (ValueError, SyntaxError):
+        value = written
+    return str(value).strip()
 
 
 def _first_line(error: Exception) -> str:
