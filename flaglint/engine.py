@@ -175,6 +175,9 @@ class Project:
                 facts_from=self.config.root if self.use_cache else None,
                 use_cache=self.use_cache)
             def analyze_base(config: Config, base: diffscope.Base | None) -> Project:
+                # What a flag gates is in the code: the base's deployment configs (not in
+                # its archive) do not matter.
+                config = dataclasses.replace(config, environments=())
                 if base is None:
                     return analyze(config, None, base_options)
                 return analyze(config, None, dataclasses.replace(base_options,

@@ -444,3 +444,25 @@ def test_no_deployment_file_crashes_a_run(tmp_path, capsys, kind):
         (tmp_path / "deploy" / f"c{i}{suffix}").write_bytes(data)
     assert main(["check", str(tmp_path), "--no-cache"]) in (0, 1)
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_diff_that_edits_code_and_configs_compares_the_base_without_them(tmp_path, capsys):
+    write_tree(tmp_path, project('prod = "deploy/prod.env"\n', {
+        "deploy/prod.env": "new_checkout=${X}\n"}))
+    git(tmp_path, "init", "-q", "-b", "main")
+    commit_all(tmp_path, "start", "2026-11-01")
+    base = git(tmp_path, "rev-parse", "--short=7", "HEAD").strip()
+    git(tmp_path, "checkout", "-q", "-b", "change")
+    write_tree(tmp_path, {"deploy/prod.env": "new_checkout=true\n",
+                          "app.py": CODE.replace('return "new"', 'return "newer"')})
+    commit_all(tmp_path, "turn it on", "2026-11-20")
+    assert main(["check", str(tmp_path), "--no-cache", "--diff", "main", "--select",
+                 "FL203,FL402"]) == 1
+    out, err = capsys.readouterr()
+    # The base was analysed (FL402 compares what the flag gates), its configs left out.
+    assert out.splitlines()[:2] == [
+        "flags.toml:1:1: FL203 [new_checkout] " + settled("prod")[4],
+        "flags.toml:1:1: FL402 [new_checkout] Flag `new_checkout` now gates different code: "
+        f"none of what it gated at main ({base}) is left (1 line in app.py), and it gates 1 "
+        "line in app.py instead; a new meaning needs a new key"]
+    assert err == ""
