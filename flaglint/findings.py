@@ -78,6 +78,17 @@ class Fix:
 
 @compact_pickle
 @dataclass(frozen=True, slots=True)
+class Related:
+    """A second place a finding is about: the registry line and commit of a retirement, a
+    dead caller, a host in the majority. `span` is None for a file as a whole."""
+
+    path: str
+    span: Span | None
+    message: str
+
+
+@compact_pickle
+@dataclass(frozen=True, slots=True)
 class Finding:
     code: str
     rule: str
@@ -87,6 +98,7 @@ class Finding:
     span: Span
     message: str
     fix: Fix | None = None
+    related: tuple[Related, ...] = ()
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:

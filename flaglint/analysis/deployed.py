@@ -44,6 +44,7 @@ class Odd:
     agreeing: int  # hosts in the majority
     hosts: int  # hosts that say something known
     example: tuple[str, Span] | None  # a majority host's line
+    majority_hosts: tuple[tuple[str, Span], ...] = ()  # every majority host's line (or start)
 
 
 def known_keys(project: Project) -> set[str]:
@@ -137,6 +138,9 @@ def odd_hosts(environment: Environment, settings: list[Served]) -> list[Odd]:
             continue  # no majority: nothing says which hosts are odd
         example = next((by_key[key][p].setting for p, v in values.items()
                         if v == majority and p in by_key[key]), None)
+        agree = tuple((host.path, by_key[key][host.path].setting.span
+                       if host.path in by_key[key] else host.anchor)
+                      for host in environment.hosts if values.get(host.path) == majority)
         for host in environment.hosts:
             if host.path not in values or values[host.path] == majority:
                 continue
@@ -144,7 +148,8 @@ def odd_hosts(environment: Environment, settings: list[Served]) -> list[Odd]:
             odd.append(Odd(key, host, item.setting if item is not None else None,
                            None if majority is _UNSET else _value_of(majority),
                            majority is _UNSET, agreeing, len(values),
-                           (example.path, example.span) if example is not None else None))
+                           (example.path, example.span) if example is not None else None,
+                           agree))
     return odd
 
 

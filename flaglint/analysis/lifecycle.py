@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from flaglint.findings import Related
 from flaglint.sources.history import EventKind, KeyEvent, LineOrigin
 from flaglint.sources.registry import Status
 
@@ -40,6 +41,20 @@ class Ending:
             text += (f" and {verb} on {self.again.commit.date.isoformat()} "
                      f"({self.again.commit.short})")
         return text
+
+
+def ending_places(project: Project, key: str, end: Ending) -> tuple[Related, ...]:
+    """Where a key's end is written: its tombstone in the registry, and the commit."""
+    commit = end.event.commit if end.event is not None else None
+    said = f" in {commit.short} ({commit.date.isoformat()}): {commit.subject}" \
+        if commit is not None else ""
+    decl = project.registry.flags.get(key)
+    if decl is not None and end.kind == "retired":
+        return (Related(decl.path, decl.span, f"`{key}` retired here{said}"),)
+    if commit is not None and project.registry.paths:
+        return (Related(project.registry.paths[0], None,
+                        f"`{key}` {'retired' if end.kind == 'retired' else 'removed'}{said}"),)
+    return ()
 
 
 def ending(project: Project, key: str) -> Ending | None:

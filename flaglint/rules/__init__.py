@@ -6,7 +6,7 @@ import inspect
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
-from flaglint.findings import Finding, Fix, Severity, Span
+from flaglint.findings import Finding, Fix, Related, Severity, Span
 
 if TYPE_CHECKING:
     from flaglint.engine import Project
@@ -31,8 +31,9 @@ class Rule:
         raise NotImplementedError
 
     def finding(self, flag: str | None, path: str, span: Span, message: str,
-                fix: Fix | None = None) -> Finding:
-        return Finding(self.code, self.name, self.severity, flag, path, span, message, fix)
+                fix: Fix | None = None, related: tuple[Related, ...] = ()) -> Finding:
+        return Finding(self.code, self.name, self.severity, flag, path, span, message, fix,
+                       related)
 
     @classmethod
     def documentation(cls) -> str:

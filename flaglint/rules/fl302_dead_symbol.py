@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from flaglint.findings import Finding, Fix, Severity
+from flaglint.findings import Finding, Fix, Related, Severity
 from flaglint.rules import Rule
 
 if TYPE_CHECKING:
@@ -71,6 +71,7 @@ class DeadSymbol(Rule):
     def check(self, project: Project) -> Iterator[Finding]:
         from flaglint.analysis.deadcode import symbol_edits
 
+        calls = project.graph.calls_to() if project.dead.symbols else {}
         for symbol in project.dead.symbols:
             settled = symbol.settled
             name = symbol.qualname.rsplit(".", 1)[-1]
@@ -79,7 +80,10 @@ class DeadSymbol(Rule):
             if symbol.removable:
                 edits = symbol_edits(project.dead, symbol)
                 fix = Fix(symbol.safe, f"Delete `{name}`", edits, project.in_tests(edits))
+            callers = tuple(Related(call.path, call.span, f"a dead call of `{name}`")
+                            for call in sorted(calls.get(symbol.qualname, ()),
+                                               key=lambda c: (c.path, c.span)))
             yield self.finding(
                 settled.key, symbol.path, symbol.span,
                 f"{kind} `{name}` is called only from code that can never run (flag "
-                f"`{settled.key}` {settled.why}); delete it", fix)
+                f"`{settled.key}` {settled.why}); delete it", fix, callers)

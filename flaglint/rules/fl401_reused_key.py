@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from flaglint.findings import Finding, Severity
+from flaglint.findings import Finding, Related, Severity
 from flaglint.rules import Rule
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ class ReusedKey(Rule):
         yield from self._declarations(project)
 
     def _reads(self, project: Project) -> Iterator[Finding]:
-        from flaglint.analysis.lifecycle import ending, reuse
+        from flaglint.analysis.lifecycle import ending, ending_places, reuse
 
         for key in project.graph.flags():
             end = ending(project, key)
@@ -80,10 +80,11 @@ class ReusedKey(Rule):
                     f"{origin.date.isoformat()}, {origin.sha[:7]}"
                 yield self.finding(key, read.path, read.span,
                                    f"Flag `{key}` {end.phrase()} and this read of it is new "
-                                   f"({when}); {_AFTERMATH}: give the new meaning a new key")
+                                   f"({when}); {_AFTERMATH}: give the new meaning a new key",
+                                   related=ending_places(project, key, end))
 
     def _declarations(self, project: Project) -> Iterator[Finding]:
-        from flaglint.analysis.lifecycle import ending, looks_like_revert
+        from flaglint.analysis.lifecycle import ending, ending_places, looks_like_revert
         from flaglint.sources.history import EventKind
 
         for key, record in project.records.items():
@@ -92,7 +93,8 @@ class ReusedKey(Rule):
                 for definition in record.definitions:
                     yield self.finding(key, definition.path, definition.span,
                                        f"Flag `{key}` {end.phrase()} (a tombstone in the "
-                                       f"registry) and is defined here again; {_AFTERMATH}")
+                                       f"registry) and is defined here again; {_AFTERMATH}",
+                                       related=ending_places(project, key, end))
                 continue
             history = project.history.of(key) if project.history is not None else None
             if history is None or record.decl is None:
@@ -112,4 +114,7 @@ class ReusedKey(Rule):
             if revert is not None:
                 message += f" (this looks like a revert of the removal: {revert})"
             path, span = record.location
-            yield self.finding(key, path, span, message)
+            said = f"in {ended.commit.short} ({ended.commit.date.isoformat()}): " \
+                   f"{ended.commit.subject}"
+            yield self.finding(key, path, span, message, related=(
+                Related(path, None, f"`{key}` {was} {said}"),))

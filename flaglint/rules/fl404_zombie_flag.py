@@ -57,7 +57,7 @@ class ZombieFlag(Rule):
     by_flag_in_diff = True
 
     def check(self, project: Project) -> Iterator[Finding]:
-        from flaglint.analysis.lifecycle import ending, looks_like_revert, reuse
+        from flaglint.analysis.lifecycle import ending, ending_places, looks_like_revert, reuse
 
         for key in project.graph.flags():
             end = ending(project, key)
@@ -75,7 +75,8 @@ class ZombieFlag(Rule):
                 else:
                     message = (f"Flag `{key}` {end.phrase()}; this read is left-over code that "
                                f"any config setting `{key}` wakes up")
-                yield self.finding(key, read.path, read.span, message)
+                yield self.finding(key, read.path, read.span, message,
+                                   related=ending_places(project, key, end))
 
 
 def _older(project: Project, read: FlagRead, event: KeyEvent) -> bool:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from flaglint.findings import Finding, Severity, Span
+from flaglint.findings import Finding, Related, Severity, Span
 from flaglint.rules import Rule, format_value
 from flaglint.sources.registry import FlagValue, Status
 
@@ -83,6 +83,7 @@ class ConfigDrift(Rule):
         settings = project.served()
         # One finding a line: what is wrong with it, then what to do about the first wrong.
         reasons: dict[tuple[str, Span, str], list[tuple[str, str]]] = {}
+        related: dict[tuple[str, Span, str], tuple[Related, ...]] = {}
         endings: dict[str, Ending | None] = {}
         for item in settings:
             if item.key not in endings:
@@ -97,10 +98,17 @@ class ConfigDrift(Rule):
                 said = reasons.setdefault((odd.host.path, span, odd.key), [])
                 said.append((_minority(odd, environment.spec.name, bool(said)),
                              "make the hosts agree"))
+                agree = "does not set it" if odd.unset else \
+                    f"sets {_shown(odd.majority)}"
+                related[(odd.host.path, span, odd.key)] = tuple(
+                    Related(path, where if not odd.unset else None,
+                            f"a host in the majority: {agree}")
+                    for path, where in odd.majority_hosts)
         for (path, span, key), said in sorted(reasons.items(), key=lambda i: (i[0][0],
                                                                              i[0][1], i[0][2])):
             message = "; ".join(reason for reason, _ in said) + f"; {said[0][1]}"
-            yield self.finding(key, path, span, message[:1].upper() + message[1:])
+            yield self.finding(key, path, span, message[:1].upper() + message[1:],
+                               related=related.get((path, span, key), ()))
 
     @staticmethod
     def _lifecycle(project: Project, item: Served, end: Ending | None
