@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from flaglint.engine import Project
     from flaglint.findings import Finding
     from flaglint.fixes.run import FixReport
+    from flaglint.reporters import FileChange
     from flaglint.results import Summary
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -64,8 +65,17 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="lint flag reads, the registry and history")
     check.add_argument("paths", nargs="*", type=Path, metavar="PATH")
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--format", choices=FORMATS, default="text",
+                       help="the report on stdout (or --output)")
     check.add_argument("--output", type=Path, metavar="FILE", help="write the report here")
+    check.add_argument("--output-format", type=_output_format, action="append", default=[],
+                       metavar="FORMAT=FILE",
+                       help="also write this format to FILE (repeatable): one analysis, "
+                            "several reports")
+    check.add_argument("--baseline", type=Path, metavar="FILE",
+                       help="hide the findings recorded in FILE")
+    check.add_argument("--write-baseline", type=Path, metavar="FILE",
+                       help="record today's findings in FILE (and hide them)")
     check.add_argument("--select", type=_codes, default=(), metavar="CODES",
                        help="only these codes (prefixes, comma-separated)")
     check.add_argument("--ignore", type=_codes, default=(), metavar="CODES",
@@ -113,6 +123,18 @@ def _parser() -> argparse.ArgumentParser:
     graph.add_argument("--output", type=Path, metavar="FILE")
     _common(graph)
     return parser
+
+
+FORMATS = ("text", "json", "sarif", "github", "gitlab", "markdown")
+MAX_FIX_PREVIEWS = 200  # fixes whose text edits SARIF carries
+
+
+def _output_format(text: str) -> tuple[str, Path]:
+    name, equals, file = text.partition("=")
+    if not equals or name not in FORMATS or not file:
+        raise argparse.ArgumentTypeError(f"expected FORMAT=FILE with FORMAT one of "
+                                         f"{', '.join(FORMATS)}, not {text!r}")
+    return name, Path(file)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -213,6 +235,14 @@ def _check(args: argparse.Namespace) -> int:
         raise UsageError("--unsafe-fixes goes with --fix")
     if args.fix_tests and not args.fix:
         raise UsageError("--fix-tests goes with --fix")
+    from flaglint import baseline
+
+    recorded: list[baseline.Entry] | None = None
+    if args.baseline is not None and args.write_baseline is None:  # said before any work
+        try:
+            recorded = baseline.load(args.baseline)
+        except baseline.BaselineError as error:
+            raise UsageError(str(error)) from None
     diff = None
     if args.diff is not None:  # a wrong REF is said before any work is done
         from flaglint.analysis import diffscope
@@ -249,16 +279,84 @@ def _check(args: argparse.Namespace) -> int:
         fixed = fix_report.fixed
         summary = results.summarize(outcome, rules)
     else:
-        summary = results.unchanged_or_run(config, options, rules, use_cache=diff is None)
+        # The last run's summary has no project: SARIF, which carries each fix's text edits,
+        # needs one.
+        summary = results.unchanged_or_run(config, options, rules,
+                                           use_cache=diff is None and "sarif" not in
+                                           _formats(args))
     findings = _narrowed(summary, named, diff, narrow, narrowed_already=args.fix)
     for note in summary.notes:
         print(f"flaglint: note: {note}", file=sys.stderr)
     checked = sum(1 for path in summary.files if named(path))
-    report = Report(findings, checked, summary.flags, summary.unused_suppressions, fixed)
-    _emit(report, args)
-    if findings and not args.exit_zero:
-        return EXIT_FINDINGS
-    return EXIT_OK
+    entries = baseline.entries(findings, baseline.Lines(config.root))
+    hidden = stale = None
+    if args.write_baseline is not None:
+        try:
+            baseline.write(args.write_baseline, entries)
+        except baseline.BaselineError as error:
+            raise UsageError(str(error)) from None
+        print(f"flaglint: recorded {_plural(len(entries), 'finding')} in "
+              f"{args.write_baseline}", file=sys.stderr)
+        recorded = entries
+    if recorded is not None:
+        matched = baseline.match(entries, recorded)
+        findings = [findings[i] for i in matched.kept]
+        entries = [entries[i] for i in matched.kept]
+        hidden = matched.hidden
+        # Entries outside a narrowed run are not stale, only not looked at.
+        narrowed = diff is not None or any(p != config.root for p in paths or ())
+        stale = len(matched.stale) if not narrowed else None
+    exit_code = EXIT_FINDINGS if findings and not args.exit_zero else EXIT_OK
+    changes = {}
+    if summary.project is not None and "sarif" in _formats(args):
+        changes = _fix_changes(summary.project, findings)
+    report = Report(findings, checked, summary.flags, summary.unused_suppressions, fixed,
+                    root=config.root, fingerprints=tuple(e.fingerprint for e in entries),
+                    exit_code=exit_code, notes=tuple(summary.notes), changes=changes,
+                    codes=tuple(r.code for r in rules),
+                    diff_ref=f"{diff.ref} ({diff.base[:7]})" if diff is not None else None,
+                    hidden=hidden, stale=stale)
+    _emit(report, args, _links(config.root))
+    return exit_code
+
+
+def _formats(args: argparse.Namespace) -> set[str]:
+    return {args.format, *(name for name, _ in args.output_format)}
+
+
+def _fix_changes(project: Project, findings: list[Finding]
+                 ) -> dict[int, tuple[FileChange, ...]]:
+    """The text edits of each finding's fix (the first MAX_FIX_PREVIEWS), for SARIF."""
+    from flaglint.fixes.run import preview
+    from flaglint.reporters import FileChange
+
+    changes: dict[int, tuple[FileChange, ...]] = {}
+    for position, finding in enumerate(findings):
+        if finding.fix is None or not finding.fix.edits:
+            continue
+        if len(changes) >= MAX_FIX_PREVIEWS:
+            break
+        results = preview(project, finding.fix)
+        if results:
+            changes[position] = tuple(FileChange(r.path, r.before, r.after) for r in results)
+    return changes
+
+
+def _links(root: Path) -> str | None:
+    """Where a finding's line is on the forge, when the CI environment says: GitHub
+    Actions (GITHUB_REPOSITORY, GITHUB_SHA) or GitLab CI (CI_PROJECT_URL, CI_COMMIT_SHA)."""
+    env = os.environ
+    if env.get("GITHUB_REPOSITORY") and env.get("GITHUB_SHA"):
+        server = env.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
+        base = f"{server}/{env['GITHUB_REPOSITORY']}/blob/{env['GITHUB_SHA']}/"
+    elif env.get("CI_PROJECT_URL") and env.get("CI_COMMIT_SHA"):
+        base = f"{env['CI_PROJECT_URL'].rstrip('/')}/-/blob/{env['CI_COMMIT_SHA']}/"
+    else:
+        return None
+    from flaglint.sources import git
+
+    prefix = git.text(root, "rev-parse", "--show-prefix")
+    return base + (prefix.stdout.strip() if prefix.returncode == 0 else "")
 
 
 def _narrowed(summary: Summary, named: Callable[[str], bool], diff: DiffScope | None,
@@ -377,27 +475,42 @@ def _write_failure(error: Exception) -> str:
     return "\n".join(lines)
 
 
-def _emit(report: object, args: argparse.Namespace) -> None:
+def _emit(report: object, args: argparse.Namespace, links: str | None) -> None:
     from flaglint.reporters import Report
-    from flaglint.reporters import json as json_reporter
-    from flaglint.reporters import text as text_reporter
 
     assert isinstance(report, Report)
 
-    def write(stream: TextIO, color: bool) -> None:
-        if args.format == "json":
+    def write(name: str, stream: TextIO, color: bool) -> None:
+        from flaglint.reporters import github, gitlab, markdown, sarif
+        from flaglint.reporters import json as json_reporter
+        from flaglint.reporters import text as text_reporter
+
+        if name == "json":
             json_reporter.write(report, stream)
+        elif name == "sarif":
+            sarif.write(report, stream)
+        elif name == "github":
+            github.write(report, stream)
+        elif name == "gitlab":
+            gitlab.write(report, stream)
+        elif name == "markdown":
+            markdown.write(report, stream, links)
         else:
             text_reporter.write(report, stream, color=color, statistics=args.statistics)
 
+    # Files first: a reader of stdout that goes away (`| head`) must not cost them.
+    targets = [(name, path, f"--output-format {name}={path}")
+               for name, path in args.output_format]
     if args.output is not None:
+        targets.insert(0, (args.format, args.output, f"--output {args.output}"))
+    for name, path, option in targets:
         try:
-            with args.output.open("w", encoding="utf-8") as handle:
-                write(handle, False)
+            with path.open("w", encoding="utf-8") as handle:
+                write(name, handle, False)
         except OSError as error:
-            raise UsageError(f"--output {args.output}: {error.strerror or error}") from None
-    else:
-        write(sys.stdout, _color(sys.stdout))
+            raise UsageError(f"{option}: {error.strerror or error}") from None
+    if args.output is None:
+        write(args.format, sys.stdout, args.format == "text" and _color(sys.stdout))
 
 
 def _color(stream: TextIO) -> bool:

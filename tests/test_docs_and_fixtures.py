@@ -62,7 +62,7 @@ def outside_git(project: Path, tmp_path: Path) -> Path:
     """A copy of a fixture outside flaglint's own repository, whose history is not its."""
     copy = tmp_path / project.name
     shutil.copytree(project, copy, ignore=shutil.ignore_patterns(
-        "expected.json", "expected-history.txt", "make_history.py"))
+        "expected*", "make_history.py"))
     return copy
 
 

@@ -113,6 +113,25 @@ def _round(project: Project, fixes: Sequence[tuple[T, Fix]], blocked: list[Fix],
         return chosen if any(r.changed for r, _ in results) else []
 
 
+def preview(project: Project, fix: Fix) -> list[FixResult]:
+    """What applying this one fix alone would change, file by file; empty when the pipeline
+    would refuse it (a file that would not parse, a definition something still names)."""
+    root = project.config.root
+    plans, chosen = plan([(0, fix)], [], FixScope(unsafe=True, tests=True), root)
+    if not chosen:
+        return []
+    for rel, file_plan in plans.items():
+        file_plan.keep_imports = project.imports_with_effects(rel)
+    results = transform(root, plans, project.overlay or {})
+    if any(r.refused is not None for r, _ in results):
+        return []
+    fixed = {r.path: d for r, d in results}
+    if any(r.removed_names and _still_named(project, fixed, r.path, r.removed_names)
+           for r, _ in results):
+        return []
+    return [r for r, _ in results if r.changed]
+
+
 def _still_named(project: Project, fixed: dict[str, bytes], path: str,
                  names: Set[str]) -> bool:
     """Does any file that can reach the definitions deleted from `path` (that file, and the

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from flaglint.findings import Finding, Fix
 from flaglint.suppressions import Suppression
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    """What a fix does to one file, for formats that carry the edit itself (SARIF)."""
+
+    path: str
+    before: str
+    after: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,6 +25,16 @@ class Report:
     flags: int
     unused_suppressions: tuple[tuple[str, Suppression], ...] = ()
     fixed: int | None = None  # with --fix: how many findings the fixes removed
+    # What the CI formats say besides the findings:
+    root: Path | None = None  # the project root, which paths are relative to
+    fingerprints: tuple[str, ...] = ()  # one a finding (baseline.fingerprints)
+    exit_code: int = 0
+    notes: tuple[str, ...] = ()  # what the run could not see (a shallow clone, …)
+    changes: dict[int, tuple[FileChange, ...]] = field(default_factory=dict)  # a fix's text
+    codes: tuple[str, ...] = ()  # the rules that ran
+    diff_ref: str | None = None  # `--diff REF`: the findings are on what the change touched
+    hidden: int | None = None  # with --baseline: findings the baseline hides
+    stale: int | None = None  # with --baseline: entries no finding matches any more
 
     @property
     def fixable(self) -> dict[str, int]:

@@ -54,6 +54,15 @@ def write(report: Report, stream: TextIO, color: bool = False, statistics: bool 
             codes = f"[{', '.join(suppression.codes)}]" if suppression.codes else ""
             stream.write(f"{path}:{suppression.line}: unused suppression "
                          f"`# flaglint: ignore{codes}`\n")
+        if report.hidden is not None:
+            stream.write(f"Baseline: {report.hidden} finding{'s' if report.hidden != 1 else ''}"
+                         f" hidden")
+            if report.stale:
+                entries = "1 entry no longer matches" if report.stale == 1 else \
+                    f"{report.stale} entries no longer match"
+                stream.write(f"; {entries} a finding (fixed since): record the baseline again "
+                             f"with --write-baseline FILE")
+            stream.write("\n")
     else:
         for finding in report.findings:
             stream.write(finding_line(finding, color) + "\n")
