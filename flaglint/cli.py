@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TextIO
 from flaglint import __version__
 from flaglint.config import Config, ConfigError, find_config, load_config
 from flaglint.deep import call_deep
-from flaglint.sources.discover import GlobSet
+from flaglint.sources.discover import GlobSet, within
 
 if TYPE_CHECKING:
     from flaglint.analysis.diffscope import DiffScope
@@ -114,6 +114,19 @@ def _parser() -> argparse.ArgumentParser:
                        help="the date a tombstone records (default: today)")
     _common(clean)
 
+    audit = commands.add_parser("audit", help="an inventory of every flag, and where the "
+                                              "team stands (works without a registry)")
+    audit.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    audit.add_argument("--format", choices=AUDIT_FORMATS,
+                       help="default: from the --output file's suffix, else markdown")
+    audit.add_argument("--output", type=Path, metavar="FILE", help="write the report here")
+    audit.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
+                       help="judge ages against this day (default: today)")
+    audit.add_argument("--jobs", type=_positive, default=0, metavar="N",
+                       help="worker processes for parsing (default: one per core)")
+    audit.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    _common(audit)
+
     rule = commands.add_parser("rule", help="print a rule's documentation")
     rule.add_argument("code", nargs="?", metavar="CODE")
 
@@ -126,6 +139,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "markdown")
+AUDIT_FORMATS = ("html", "markdown", "json", "csv")
 MAX_FIX_PREVIEWS = 200  # fixes whose text edits SARIF carries
 
 
@@ -173,6 +187,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return _graph(args)
         if args.command == "clean":
             return _clean(args)
+        if args.command == "audit":
+            return _audit(args)
         return _check(args)
     except (ConfigError, UsageError, RunError) as error:
         print(f"flaglint: error: {error}", file=sys.stderr)
@@ -519,6 +535,43 @@ def _color(stream: TextIO) -> bool:
     if os.environ.get("FORCE_COLOR"):
         return True
     return stream.isatty()
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from flaglint.audit import build
+    from flaglint.audit.formats import write_csv, write_json, write_markdown
+    from flaglint.audit.html import write_html
+    from flaglint.engine import analyze, run
+    from flaglint.options import Options
+    from flaglint.rules import all_rules, select_rules
+
+    config, paths = _config(args)
+    fmt = args.format
+    if fmt is None:
+        suffix = args.output.suffix.lower() if args.output is not None else ""
+        fmt = {".html": "html", ".htm": "html", ".json": "json", ".csv": "csv"}.get(
+            suffix, "markdown")
+    rules = select_rules(all_rules(), config.select, config.ignore)
+    options = Options(args.today or dt.date.today(), args.jobs, not args.no_cache)
+    project = analyze(config, None, options)
+    outcome = run(project, rules)
+    named = within(paths, config.root)
+    audit = build(project, [f for f in outcome.findings if named(f.path)])
+    for note in project.notes:
+        print(f"flaglint: note: {note}", file=sys.stderr)
+    writer = {"html": write_html, "json": write_json, "csv": write_csv,
+              "markdown": write_markdown}[fmt]
+    if args.output is None:
+        writer(audit, sys.stdout)
+        return EXIT_OK
+    try:
+        with args.output.open("w", encoding="utf-8", newline="") as handle:
+            writer(audit, handle)
+    except OSError as error:
+        raise UsageError(f"--output {args.output}: {error.strerror or error}") from None
+    print(f"flaglint: wrote the audit of {_plural(len(audit.rows), 'flag')} to {args.output} "
+          f"(stage: {audit.stage.name})", file=sys.stderr)
+    return EXIT_OK
 
 
 def _rule(code: str | None, stream: TextIO) -> int:

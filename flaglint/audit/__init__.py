@@ -1,0 +1,408 @@
+"""`flaglint audit`: an inventory of every flag for a one-off look at legacy code, with or
+without a registry: one row a flag, the totals, debt over time, the dead code cleaning would
+remove, and where the team stands (audit/maturity.py).
+
+What a registry would say is worked out from the code and git when there is none: a key's
+first appearance and who wrote about it from one pass over the history of the files that name
+it (`git log -p` of those files only), its owner from CODEOWNERS when present, its type from
+its name, and its age against that type's lifetime.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from flaglint.findings import Finding
+from flaglint.sources import git
+
+if TYPE_CHECKING:
+    from flaglint.engine import Project
+
+VERSION = 1
+MONTHS = 24  # debt over time: the last two years
+
+
+@dataclass
+class FlagRow:
+    key: str
+    status: str  # active | rolled-out | retired | removed | undeclared
+    declared: str  # "registry", "code", "registry+code", or "" (read only)
+    type: str
+    type_source: str  # "registry" or "name" (guessed from the key)
+    owner: str
+    owner_source: str  # "registry", "CODEOWNERS", "git" or ""
+    created: dt.date | None
+    created_source: str  # "registry", "git" or ""
+    age_days: int | None
+    lifetime_days: int | None
+    last_read_change: dt.date | None
+    reads: int
+    test_reads: int
+    files: int
+    packages: int
+    guarded_lines: int
+    dead_lines: int  # lines cleaning would remove (settled flags)
+    findings: dict[str, int]
+    stale: list[str]
+    where: str  # its declaration or first read, `path:line`
+
+    @property
+    def is_stale(self) -> bool:
+        return bool(self.stale)
+
+
+@dataclass
+class DeadCode:
+    flag: str
+    path: str
+    line: int
+    end_line: int
+    what: str  # "branch" or "function name"
+
+
+@dataclass
+class Audit:
+    root: Path
+    today: dt.date
+    rows: list[FlagRow]
+    findings: list[Finding]
+    months: list[tuple[str, int, int]]  # (YYYY-MM, flags, stale flags)
+    dead_code: list[DeadCode]
+    stage: Stage
+    history: bool  # git history was read
+    deployments: bool  # deployment configs were read
+    registry: bool
+    files: int
+    lines: int
+
+    @property
+    def totals(self) -> dict[str, int]:
+        by_code = Counter(f.code for f in self.findings)
+        return {"flags": len(self.rows), "stale": sum(r.is_stale for r in self.rows),
+                "findings": len(self.findings), "dead_lines": sum(r.dead_lines for r in
+                                                                 self.rows),
+                "guarded_lines": sum(r.guarded_lines for r in self.rows),
+                "files": self.files, "lines": self.lines, **dict(sorted(by_code.items()))}
+
+
+@dataclass
+class Stage:
+    name: str  # Reactionary | Repeatable | Reliable | Aspirational
+    criteria: list[Criterion]
+    steps: list[str]  # the next three, with the commands that take them
+
+
+@dataclass
+class Criterion:
+    stage: str
+    text: str
+    met: bool
+    measured: str
+
+
+_TYPE_WORDS = (("kill-switch", ("kill", "killswitch", "circuit", "emergency")),
+               ("experiment", ("exp", "experiment", "ab", "test", "variant", "trial")),
+               ("operational", ("ops", "op", "operational", "throttle", "rate", "limit")),
+               ("permission", ("perm", "permission", "allow", "can", "access", "entitlement")))
+
+
+def guess_type(key: str) -> str:
+    """A flag's type from its name (`exp_new_search` is an experiment); else release."""
+    words = set(re.split(r"[^a-z0-9]+", key.lower()))
+    for kind, hints in _TYPE_WORDS:
+        if words & set(hints):
+            return kind
+    return "release"
+
+
+# -- CODEOWNERS ------------------------------------------------------------------------------
+
+
+def codeowners(root: Path) -> list[tuple[str, str]]:
+    """(pattern, owners) rules of the first CODEOWNERS file found, in file order."""
+    for place in (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS"):
+        path = root / place
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        rules = []
+        for line in text.splitlines():
+            line = line.split("#", 1)[0].strip()
+            if not line or line.startswith("["):
+                continue
+            pattern, *owners = line.split()
+            if owners:
+                rules.append((pattern, " ".join(owners)))
+        return rules
+    return []
+
+
+def owner_of(rules: list[tuple[str, str]], path: str) -> str | None:
+    """The owners of a file: the last matching rule wins, as on GitHub and GitLab."""
+    from flaglint.sources.discover import GlobSet
+
+    found = None
+    for pattern, owners in rules:
+        glob = pattern.lstrip("/") if pattern != "*" else "**"
+        anchored = pattern.startswith("/")
+        candidates = [glob, f"{glob}**" if glob.endswith("/") else f"{glob}/**"]
+        if not anchored and "/" not in glob.rstrip("/"):
+            candidates += [f"**/{c}" for c in candidates]
+        if GlobSet(tuple(candidates)).match(path):
+            found = owners
+    return found
+
+
+# -- one pass over history -----------------------------------------------------------------
+
+
+@dataclass
+class Mentions:
+    """What the history of the files that name a key says of it."""
+
+    first: dict[str, tuple[dt.date, str]] = field(default_factory=dict)  # key -> (date, sha)
+    last: dict[str, dt.date] = field(default_factory=dict)
+    authors: dict[str, Counter[str]] = field(default_factory=dict)
+    commits: int = 0
+
+
+def mentions(root: Path, paths: list[str], keys: set[str]) -> Mentions | None:
+    """Each key's first and last mention on an added or removed line, and who wrote those
+    lines, from one `git log -p` of the given files (oldest first). None outside git."""
+    found = Mentions()
+    if not paths or not keys:
+        return found
+    words = sorted(keys, key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(k) for k in words))
+    result = git.text(root, "log", "--reverse", "--no-color", "-U0", "--no-renames",
+                      "--format=%x00%H %at %an", "-p", "--", *sorted(paths), timeout=1800)
+    if result.returncode != 0:
+        return None
+    date = dt.date.min
+    sha = author = ""
+    for line in result.stdout.split("\n"):
+        if line.startswith("\0"):
+            sha, stamp, author = [*line[1:].split(" ", 2), "", ""][:3]
+            date = dt.datetime.fromtimestamp(int(stamp or 0), dt.timezone.utc).date()
+            found.commits += 1
+            continue
+        if not line or line[0] not in "+-" or line.startswith(("+++", "---")):
+            continue
+        for match in set(pattern.findall(line)):
+            if not _whole(line, match):
+                continue
+            found.first.setdefault(match, (date, sha))
+            found.last[match] = date
+            found.authors.setdefault(match, Counter())[author] += 1
+    return found
+
+
+def _whole(line: str, key: str) -> bool:
+    """Is `key` in the line as a key, not inside a longer name?"""
+    for match in re.finditer(re.escape(key), line):
+        before = line[match.start() - 1] if match.start() else " "
+        after = line[match.end()] if match.end() < len(line) else " "
+        if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
+            return True
+    return False
+
+
+# -- the audit -------------------------------------------------------------------------------
+
+
+def build(project: Project, findings: list[Finding], progress: object = None) -> Audit:
+    from flaglint.audit.maturity import stage
+    from flaglint.sources.registry import Status
+
+    config = project.config
+    today = project.today
+    registry = project.registry
+    keys = set(project.records) | set(project.graph.flags())
+    reads_by_key = {key: project.graph.reads_of(key) for key in keys}
+    definition_paths = {d.path for r in project.records.values() for d in r.definitions}
+    read_paths = {r.path for reads in reads_by_key.values() for r in reads}
+    history = project.history is not None
+    found = mentions(config.root, sorted(read_paths | definition_paths), keys) if history \
+        else None
+    rules = codeowners(config.root)
+    by_flag: dict[str | None, Counter[str]] = {}
+    for finding in findings:
+        by_flag.setdefault(finding.flag, Counter())[finding.code] += 1
+    guarded = _guarded_lines(project)
+    dead_lines, dead_code = _dead_code(project)
+    rows = []
+    for key in sorted(keys):
+        record = project.records.get(key)
+        decl = registry.flags.get(key)
+        reads = reads_by_key[key]
+        live = [r for r in reads if not r.in_test]
+        if decl is not None:
+            status = decl.status.value
+        elif key in project.removed:
+            status = "removed"
+        elif record is not None:
+            status = Status.ACTIVE.value
+        else:
+            status = "undeclared"
+        declared = "+".join(p for p, has in (("registry", decl is not None),
+                                             ("code", bool(record and record.definitions)))
+                            if has)
+        kind = decl.type if decl is not None and decl.type else guess_type(key)
+        type_source = "registry" if decl is not None and decl.type else "name"
+        where_path, where_line = _where(record, reads)
+        owner, owner_source = "", ""
+        if decl is not None and decl.owner:
+            owner, owner_source = decl.owner, "registry"
+        elif rules and where_path and owner_of(rules, where_path):
+            owner, owner_source = owner_of(rules, where_path) or "", "CODEOWNERS"
+        elif found is not None and key in found.authors:
+            owner, owner_source = found.authors[key].most_common(1)[0][0], "git"
+        created, created_source = None, ""
+        if record is not None and record.created is not None:
+            created = record.created
+            created_source = "git" if record.created_from_git else "registry"
+        elif found is not None and key in found.first:
+            created, created_source = found.first[key][0], "git"
+        lifetime = config.lifetimes.get(kind)
+        age = (today - created).days if created is not None else None
+        last = _last_read_change(project, live or reads)
+        codes = dict(sorted(by_flag.get(key, Counter()).items()))
+        rows.append(FlagRow(
+            key, status, declared, kind, type_source, owner, owner_source, created,
+            created_source, age, lifetime, last, len(live), len(reads) - len(live),
+            len({r.path for r in reads}), len({_package(r.path) for r in reads}),
+            guarded.get(key, 0), dead_lines.get(key, 0), codes,
+            _stale(status, age, lifetime, live, reads, decl is not None or bool(
+                record and record.definitions), codes),
+            f"{where_path}:{where_line}" if where_path else ""))
+    files = len(project.files)
+    lines = sum(f.lines for f in project.files)
+    audit = Audit(config.root, today, rows, findings, _months(rows, project, today),
+                  dead_code, Stage("", [], []), history, project.deployments is not None,
+                  registry.present, files, lines)
+    audit.stage = stage(audit, project)
+    return audit
+
+
+def _where(record: object, reads: list) -> tuple[str, int]:  # type: ignore[type-arg]
+    from flaglint.engine import FlagRecord
+
+    if isinstance(record, FlagRecord) and (record.decl is not None or record.definitions):
+        path, span = record.location
+        return path, span.line
+    if reads:
+        return reads[0].path, reads[0].span.line
+    return "", 0
+
+
+def _package(path: str) -> str:
+    parts = path.split("/")
+    return parts[0] if len(parts) > 1 else "."
+
+
+def _last_read_change(project: Project, reads: list) -> dt.date | None:  # type: ignore[type-arg]
+    if project.history is None:
+        return None
+    dates = [origin.date for r in reads
+             if (origin := project.appeared(r.path, r.span.line)) is not None]
+    return max(dates) if dates else None
+
+
+def _stale(status: str, age: int | None, lifetime: int | None, live: list,  # type: ignore[type-arg]
+           reads: list, declared: bool, codes: dict[str, int]) -> list[str]:  # type: ignore[type-arg]
+    reasons = []
+    if status == "active" and age is not None and lifetime is not None and age > lifetime:
+        reasons.append(f"past its lifetime ({age} days, {lifetime} allowed)")
+    if status in ("active", "undeclared") and reads and not live:
+        reasons.append("read only in tests")
+    if declared and status == "active" and not reads:
+        reasons.append("defined, never read")
+    if codes.get("FL203"):
+        reasons.append("every deployment config serves one value")
+    if status == "rolled-out" and reads:
+        reasons.append("rolled out, still branched on")
+    if status in ("retired", "removed") and reads:
+        reasons.append(f"{status}, still read")
+    if codes.get("FL401"):
+        reasons.append("left and came back (reused key)")
+    return reasons
+
+
+def _guarded_lines(project: Project) -> dict[str, int]:
+    """Lines under the branches each flag's reads decide."""
+    from flaglint.analysis.deadcode import atoms
+
+    reads = {(r.path, r.call): r.key for r in project.linked.reads if r.key is not None}
+    lines: dict[str, set[tuple[str, int]]] = {}
+    for facts in project.files:
+        for guard in facts.guards:
+            keys = {reads.get((facts.path, index)) for index in atoms(guard.test)} - {None}
+            for part in (guard.body, guard.orelse, guard.rest):
+                if part is None:
+                    continue
+                for key in keys:
+                    assert key is not None
+                    lines.setdefault(key, set()).update(
+                        (facts.path, n) for n in range(part.line, part.end_line + 1))
+    return {key: len(found) for key, found in lines.items()}
+
+
+def _dead_code(project: Project) -> tuple[dict[str, int], list[DeadCode]]:
+    """What cleaning the settled flags would remove: dead branches and dead helpers."""
+    lines: dict[str, set[tuple[str, int]]] = {}
+    listed = []
+    for region in project.dead.regions:
+        key = region.settled.key
+        lines.setdefault(key, set()).update(
+            (region.path, n) for n in range(region.span.line, region.span.end_line + 1))
+        listed.append(DeadCode(key, region.path, region.span.line, region.span.end_line,
+                               "branch"))
+    for symbol in project.dead.symbols:
+        key = symbol.settled.key
+        lines.setdefault(key, set()).update(
+            (symbol.path, n) for n in range(symbol.span.line, symbol.span.end_line + 1))
+        listed.append(DeadCode(key, symbol.path, symbol.span.line, symbol.span.end_line,
+                               f"{symbol.kind} {symbol.qualname.rsplit('.', 1)[-1]}"))
+    listed.sort(key=lambda d: (d.flag, d.path, d.line))
+    return {key: len(found) for key, found in lines.items()}, listed
+
+
+def _months(rows: list[FlagRow], project: Project, today: dt.date
+            ) -> list[tuple[str, int, int]]:
+    """Flags alive and flags stale (past their lifetime) at the end of each of the last
+    24 months, from when each key appeared and, for registry keys, when it was removed or
+    retired."""
+    ends = {}
+    history = project.history
+    for row in rows:
+        if history is None:
+            continue
+        events = history.of(row.key)
+        if events is not None and row.status in ("removed", "retired"):
+            last = events.events[-1] if events.events else None
+            if last is not None:
+                ends[row.key] = last.commit.date
+    months = []
+    year, month = today.year, today.month
+    for _ in range(MONTHS):
+        start = dt.date(year, month, 1)
+        following = dt.date(year + (month == 12), month % 12 + 1, 1)
+        end = min(following - dt.timedelta(days=1), today)
+        alive = stale = 0
+        for row in rows:
+            if row.created is None or row.created > end:
+                continue
+            if row.key in ends and ends[row.key] <= end:
+                continue
+            alive += 1
+            if row.lifetime_days is not None and (end - row.created).days > row.lifetime_days:
+                stale += 1
+        months.append((start.strftime("%Y-%m"), alive, stale))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return list(reversed(months))

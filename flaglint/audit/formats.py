@@ -1,0 +1,107 @@
+"""The audit as JSON (with a `version`, for machines), CSV (for a spreadsheet) and Markdown
+(for a wiki page); the HTML report is audit/html.py."""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import Any, TextIO
+
+from flaglint.audit import VERSION, Audit, FlagRow
+
+COLUMNS = ("key", "status", "declared", "type", "type_source", "owner", "owner_source",
+           "created", "created_source", "age_days", "lifetime_days", "last_read_change",
+           "reads", "test_reads", "files", "packages", "guarded_lines", "dead_lines",
+           "findings", "stale", "where")
+
+
+def row_dict(row: FlagRow) -> dict[str, Any]:
+    return {
+        "key": row.key, "status": row.status, "declared": row.declared, "type": row.type,
+        "type_source": row.type_source, "owner": row.owner, "owner_source": row.owner_source,
+        "created": row.created.isoformat() if row.created else None,
+        "created_source": row.created_source, "age_days": row.age_days,
+        "lifetime_days": row.lifetime_days,
+        "last_read_change": row.last_read_change.isoformat() if row.last_read_change
+        else None,
+        "reads": row.reads, "test_reads": row.test_reads, "files": row.files,
+        "packages": row.packages, "guarded_lines": row.guarded_lines,
+        "dead_lines": row.dead_lines, "findings": row.findings, "stale": row.stale,
+        "where": row.where,
+    }
+
+
+def document(audit: Audit) -> dict[str, Any]:
+    return {
+        "version": VERSION,
+        "today": audit.today.isoformat(),
+        "sources": {"registry": audit.registry, "history": audit.history,
+                    "deployments": audit.deployments},
+        "stage": {"name": audit.stage.name, "next_steps": audit.stage.steps,
+                  "criteria": [{"stage": c.stage, "criterion": c.text, "met": c.met,
+                                "measured": c.measured} for c in audit.stage.criteria]},
+        "totals": audit.totals,
+        "flags": [row_dict(r) for r in audit.rows],
+        "months": [{"month": m, "flags": n, "stale": s} for m, n, s in audit.months],
+        "dead_code": [{"flag": d.flag, "path": d.path, "line": d.line,
+                       "end_line": d.end_line, "what": d.what} for d in audit.dead_code],
+    }
+
+
+def write_json(audit: Audit, stream: TextIO) -> None:
+    json.dump(document(audit), stream, indent=2, ensure_ascii=False)
+    stream.write("\n")
+
+
+def write_csv(audit: Audit, stream: TextIO) -> None:
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in audit.rows:
+        values = row_dict(row)
+        values["findings"] = " ".join(f"{code}×{n}" for code, n in row.findings.items())
+        values["stale"] = "; ".join(row.stale)
+        writer.writerow(["" if values[c] is None else values[c] for c in COLUMNS])
+
+
+def _cell(text: object) -> str:
+    return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
+
+
+def write_markdown(audit: Audit, stream: TextIO) -> None:
+    totals = audit.totals
+    out = [f"# Flag audit ({audit.today.isoformat()})", "",
+           f"{totals['flags']} flags, {totals['stale']} stale; {totals['findings']} findings; "
+           f"{totals['dead_lines']} lines of dead code behind settled flags; "
+           f"{totals['files']} files, {totals['lines']} lines checked.", "",
+           f"## Where the team stands: {audit.stage.name}", ""]
+    for criterion in audit.stage.criteria:
+        mark = "x" if criterion.met else " "
+        out.append(f"- [{mark}] {criterion.stage}: {criterion.text} ({criterion.measured})")
+    if audit.stage.steps:
+        out += ["", "Next steps:", ""]
+        out += [f"{i}. {step}" for i, step in enumerate(audit.stage.steps, start=1)]
+    out += ["", "## Flags", "",
+            "| flag | status | type | owner | created | age (days) | reads | files | "
+            "guarded lines | dead lines | findings | stale |",
+            "|---|---|---|---|---|---:|---:|---:|---:|---:|---|---|"]
+    for row in audit.rows:
+        findings = ", ".join(f"{code}×{n}" for code, n in row.findings.items())
+        out.append(f"| `{_cell(row.key)}` | {row.status} | {row.type} | {_cell(row.owner)} | "
+                   f"{row.created or ''} | {'' if row.age_days is None else row.age_days} | "
+                   f"{row.reads} (+{row.test_reads} in tests) | {row.files} | "
+                   f"{row.guarded_lines} | {row.dead_lines} | {findings} | "
+                   f"{_cell('; '.join(row.stale))} |")
+    if audit.dead_code:
+        out += ["", "## Dead code cleaning would remove", ""]
+        out += [f"- `{d.flag}`: {d.path}:{d.line}-{d.end_line} ({d.what})"
+                for d in audit.dead_code]
+    out += ["", _sources(audit)]
+    stream.write("\n".join(out) + "\n")
+
+
+def _sources(audit: Audit) -> str:
+    said = ["a registry" if audit.registry else "no registry (status and types inferred)",
+            "git history" if audit.history else "no git history (no ages, no debt over time)",
+            "deployment configs" if audit.deployments else
+            "no deployment configs (FL203 and FL501 silent)"]
+    return "Read from: " + ", ".join(said) + "."

@@ -1,0 +1,160 @@
+"""Where a team's flag hygiene stands, from measured facts: the four stages Reactionary,
+Repeatable, Reliable and Aspirational. Each stage is the previous one plus its criteria; the
+team is at the highest stage whose criteria, and all before them, hold. The README lists
+the criteria; the report says which hold, and the next three steps with their commands."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flaglint.audit import Audit, Criterion, Stage
+
+if TYPE_CHECKING:
+    from flaglint.engine import Project
+
+STAGES = ("Reactionary", "Repeatable", "Reliable", "Aspirational")
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part} of {whole}" + (f" ({100 * part // whole}%)" if whole else "")
+
+
+def _checks_configured(project: Project) -> bool:
+    """A pre-commit hook or a CI job runs flaglint."""
+    root = project.config.root
+    places = [root / ".pre-commit-config.yaml", root / ".gitlab-ci.yml"]
+    workflows = root / ".github" / "workflows"
+    if workflows.is_dir():
+        places += sorted(workflows.glob("*.y*ml"))
+    for place in places:
+        try:
+            if "flaglint" in place.read_text(encoding="utf-8", errors="replace"):
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def criteria(audit: Audit, project: Project) -> list[Criterion]:
+    rows = audit.rows
+    live = [r for r in rows if r.status in ("active", "rolled-out", "undeclared")]
+    read = [r for r in live if r.reads or r.test_reads]
+    declared = [r for r in read if r.declared]
+    owned = [r for r in live if r.owner_source in ("registry", "CODEOWNERS")]
+    typed = [r for r in live if r.type_source == "registry"]
+    active = [r for r in rows if r.status == "active"]
+    expired = [r for r in active if any(s.startswith("past its lifetime") for s in r.stale)]
+    reused = sum(audit.totals.get(code, 0) for code in ("FL401", "FL404"))
+    dead = audit.totals["dead_lines"]
+    drift = audit.totals.get("FL501", 0)
+    added, removed = _flow(project, audit)
+    return [
+        Criterion("Repeatable", "a registry or code definitions declare the flags", bool(
+            project.has_declarations), "a registry" if project.registry.present else
+            "definitions in code" if project.config.definitions else "none"),
+        Criterion("Repeatable", "at least 90% of the keys read are declared",
+                  len(declared) * 10 >= len(read) * 9, _share(len(declared), len(read))),
+        Criterion("Repeatable", "at least 90% of live flags have an owner (registry or "
+                  "CODEOWNERS)", len(owned) * 10 >= len(live) * 9, _share(len(owned),
+                                                                           len(live))),
+        Criterion("Reliable", "every live flag has a declared type, so it has a lifetime",
+                  len(typed) == len(live), _share(len(typed), len(live))),
+        Criterion("Reliable", "at most 20% of active flags are past their lifetime",
+                  len(expired) * 5 <= len(active), _share(len(expired), len(active))),
+        Criterion("Reliable", "no retired or removed key is read or used again (FL401, "
+                  "FL404)", reused == 0, f"{reused} findings"),
+        Criterion("Reliable", "a pre-commit hook or CI job runs flaglint",
+                  _checks_configured(project), "found" if _checks_configured(project)
+                  else "not found in .pre-commit-config.yaml, .github/workflows or "
+                  ".gitlab-ci.yml"),
+        Criterion("Aspirational", "no dead code behind settled flags (FL301, FL302)",
+                  dead == 0, f"{dead} lines"),
+        Criterion("Aspirational", "at most 5% of flags are stale",
+                  sum(r.is_stale for r in rows) * 20 <= len(rows),
+                  _share(sum(r.is_stale for r in rows), len(rows))),
+        Criterion("Aspirational", "flags are removed as fast as they are added (last 6 "
+                  "months)", audit.history and removed >= added and (
+                      removed > 0 or not any(r.is_stale for r in rows)),
+                  f"{added} added, {removed} removed" if audit.history else
+                  "no git history"),
+        Criterion("Aspirational", "deployment configs are checked and agree (FL501)",
+                  audit.deployments and drift == 0,
+                  f"{drift} FL501 findings" if audit.deployments else
+                  "no [tool.flaglint.environments]"),
+    ]
+
+
+def _flow(project: Project, audit: Audit) -> tuple[int, int]:
+    """Registry keys declared and removed or retired in the last six months (git)."""
+    from flaglint.sources.history import EventKind
+
+    if project.history is None:
+        return 0, 0
+    since = audit.today.toordinal() - 183
+    added = removed = 0
+    for history in project.history.keys.values():
+        for event in history.events:
+            if event.commit.date.toordinal() < since:
+                continue
+            if event.kind is EventKind.DECLARED:
+                added += 1
+            elif event.kind in (EventKind.REMOVED, EventKind.RETIRED):
+                removed += 1
+    return added, removed
+
+
+def stage(audit: Audit, project: Project) -> Stage:
+    found = criteria(audit, project)
+    reached = STAGES[0]
+    for name in STAGES[1:]:
+        if all(c.met for c in found if STAGES.index(c.stage) <= STAGES.index(name)):
+            reached = name
+        else:
+            break
+    return Stage(reached, found, _steps(audit, found, project))
+
+
+def _steps(audit: Audit, found: list[Criterion], project: Project) -> list[str]:
+    """The next three steps: the unmet criteria of the lowest stages first, each with the
+    command that takes it."""
+    settled = sorted({r.key for r in audit.rows if r.dead_lines},
+                     key=lambda k: -next(r.dead_lines for r in audit.rows if r.key == k))
+    stale = [r.key for r in audit.rows if r.is_stale]
+    commands = {
+        "a registry or code definitions declare the flags":
+            "Write a registry from what the code shows: `flaglint init` (then review "
+            "`flags.toml`)",
+        "at least 90% of the keys read are declared":
+            "Declare the undeclared keys (FL101): `flaglint check --select FL101`, then add "
+            "them to `flags.toml`",
+        "at least 90% of live flags have an owner (registry or CODEOWNERS)":
+            "Give every flag an owner: `owner = \"team\"` in `flags.toml`, or a CODEOWNERS "
+            "file for the code that reads it (`flaglint check --select FL103`)",
+        "every live flag has a declared type, so it has a lifetime":
+            "Declare each flag's type (release, experiment, operational, kill-switch, "
+            "permission) in `flags.toml`: `flaglint check --select FL103`",
+        "at most 20% of active flags are past their lifetime":
+            f"Roll out or remove the expired flags ({', '.join(stale[:3]) or 'see FL201'}): "
+            "`flaglint check --select FL201`",
+        "no retired or removed key is read or used again (FL401, FL404)":
+            "Give reused keys a new name and delete the old readers: `flaglint check "
+            "--select FL401,FL404`",
+        "a pre-commit hook or CI job runs flaglint":
+            "Run flaglint on every change: add the pre-commit hook (`id: flaglint`) or the "
+            "GitHub action, with `flaglint check --write-baseline .flaglint-baseline.json` "
+            "to start from today",
+        "no dead code behind settled flags (FL301, FL302)":
+            "Remove the dead code of settled flags: " + (
+                f"`flaglint clean {settled[0]} --value …` first" if settled else
+                "`flaglint check --fix`"),
+        "at most 5% of flags are stale":
+            f"Clean up the stale flags ({', '.join(stale[:3])}): `flaglint audit` lists why "
+            "each is stale",
+        "flags are removed as fast as they are added (last 6 months)":
+            "Remove a settled flag for every new one: `flaglint clean KEY --value V`",
+        "deployment configs are checked and agree (FL501)":
+            "Point `[tool.flaglint.environments]` at the deployment configs and fix the drift: "
+            "`flaglint check --select FL203,FL501`",
+    }
+    unmet = sorted((c for c in found if not c.met), key=lambda c: STAGES.index(c.stage))
+    return [commands[c.text] for c in unmet[:3]]

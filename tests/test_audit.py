@@ -1,0 +1,310 @@
+"""`flaglint audit` on legacy-style projects with dated history: exact rows, the stage, every
+format, and the HTML report in a real headless browser."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from flaglint.audit import codeowners, guess_type, owner_of
+from flaglint.cli import main
+
+from . import tools
+from .conftest import git, write_tree
+from .test_docs_and_fixtures import knight_with_history
+
+TODAY = "2026-11-23"
+CONFIG = """
+[tool.flaglint]
+presets = []
+
+[[tool.flaglint.definitions]]
+class = "shop.flags.FeatureFlag"
+
+[[tool.flaglint.readers]]
+call = "shop.flags.is_enabled"
+key = 0
+
+[tool.flaglint.environments]
+prod = "deploy/prod.env"
+staging = "deploy/staging.env"
+"""
+FLAGS = '''
+import enum
+import os
+
+
+class FeatureFlag(enum.Enum):
+    NEW_CHECKOUT = "NEW_CHECKOUT_ENABLED"
+    OPS_THROTTLE = "OPS_THROTTLE_ENABLED"
+
+
+def is_enabled(flag):
+    return os.getenv(flag.value, "False") == "True"
+'''
+VIEWS = '''
+from shop.flags import FeatureFlag, is_enabled
+
+
+def checkout(cart):
+    if is_enabled(FeatureFlag.NEW_CHECKOUT):
+        return "new"
+    return "old"
+
+
+def throttle():
+    return is_enabled(FeatureFlag.OPS_THROTTLE)
+'''
+
+
+def commit(root: Path, author: str, date: str, message: str) -> None:
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message, f"--author={author} <{author.lower()}@example.com>",
+        date=date)
+
+
+def legacy(root: Path, codeowners_file: bool = True) -> Path:
+    """No registry: an Enum of flags read through a helper, one read only in a test, the
+    deployment configs of two environments."""
+    root.mkdir(parents=True, exist_ok=True)
+    git(root, "init", "-q", "-b", "main")
+    write_tree(root, {"pyproject.toml": CONFIG, "shop/__init__.py": "", "shop/flags.py": FLAGS,
+                      "shop/views.py": VIEWS, "deploy/prod.env": "NEW_CHECKOUT_ENABLED=True\n",
+                      "deploy/staging.env": "NEW_CHECKOUT_ENABLED=True\n"
+                                            "OPS_THROTTLE_ENABLED=True\n"})
+    commit(root, "Ada", "2024-01-10", "checkout behind a flag")
+    write_tree(root, {
+        "shop/flags.py": FLAGS.replace('    OPS_THROTTLE = "OPS_THROTTLE_ENABLED"\n',
+                                       '    OPS_THROTTLE = "OPS_THROTTLE_ENABLED"\n'
+                                       '    EXP_SEARCH = "EXP_SEARCH_ENABLED"\n'),
+        "tests/test_search.py": "from shop.flags import FeatureFlag, is_enabled\n\n\n"
+                                "def test_search():\n"
+                                "    assert is_enabled(FeatureFlag.EXP_SEARCH) in (True, False)\n",
+        **({".github/CODEOWNERS": "* @shop/core\n/shop/views.py @shop/checkout\n"}
+           if codeowners_file else {})})
+    commit(root, "Grace", "2025-06-01", "search experiment")
+    write_tree(root, {"shop/views.py": VIEWS.replace('return "new"', 'return "new!"')})
+    commit(root, "Grace", "2026-10-01", "louder checkout")
+    return root
+
+
+def audit_json(root: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
+    assert main(["audit", str(root), "--today", TODAY, "--no-cache", "--format", "json"]) == 0
+    found: dict[str, object] = json.loads(capsys.readouterr().out)
+    return found
+
+
+def test_rows_of_a_legacy_project_without_a_registry(tmp_path, capsys):
+    report = audit_json(legacy(tmp_path / "shop"), capsys)
+    assert report["version"] == 1
+    assert report["sources"] == {"registry": False, "history": True, "deployments": True}
+    rows = {row["key"]: row for row in report["flags"]}  # type: ignore[union-attr,index]
+    assert rows["NEW_CHECKOUT_ENABLED"] == {
+        "key": "NEW_CHECKOUT_ENABLED", "status": "active", "declared": "code",
+        "type": "release", "type_source": "name", "owner": "@shop/core",
+        "owner_source": "CODEOWNERS", "created": "2024-01-10", "created_source": "git",
+        "age_days": 1048, "lifetime_days": 40, "last_read_change": "2024-01-10", "reads": 1,
+        "test_reads": 0, "files": 1, "packages": 1, "guarded_lines": 3, "dead_lines": 0,
+        "findings": {"FL203": 1},
+        "stale": ["past its lifetime (1048 days, 40 allowed)",
+                  "every deployment config serves one value"],
+        "where": "shop/flags.py:6"}
+    assert rows["EXP_SEARCH_ENABLED"] == {
+        "key": "EXP_SEARCH_ENABLED", "status": "active", "declared": "code",
+        "type": "experiment", "type_source": "name", "owner": "@shop/core",
+        "owner_source": "CODEOWNERS", "created": "2025-06-01", "created_source": "git",
+        "age_days": 540, "lifetime_days": 40, "last_read_change": "2025-06-01", "reads": 0,
+        "test_reads": 1, "files": 1, "packages": 1, "guarded_lines": 0, "dead_lines": 0,
+        "findings": {"FL102": 1},
+        "stale": ["past its lifetime (540 days, 40 allowed)", "read only in tests"],
+        "where": "shop/flags.py:8"}
+    assert (rows["OPS_THROTTLE_ENABLED"]["type"], rows["OPS_THROTTLE_ENABLED"]["lifetime_days"]) \
+        == ("operational", 7)  # type: ignore[index]
+    months = report["months"]
+    assert len(months) == 24  # type: ignore[arg-type]
+    assert months[0] == {"month": "2024-12", "flags": 2, "stale": 2}  # type: ignore[index]
+    assert months[-1] == {"month": "2026-11", "flags": 3, "stale": 3}  # type: ignore[index]
+    stage = report["stage"]
+    # Declared in code and owned through CODEOWNERS, but untyped, expired, unchecked.
+    assert stage["name"] == "Repeatable"  # type: ignore[index]
+    assert [(c["criterion"], c["measured"]) for c in stage["criteria"]  # type: ignore[index]
+            if not c["met"]][:2] == [
+        ("every live flag has a declared type, so it has a lifetime", "0 of 3 (0%)"),
+        ("at most 20% of active flags are past their lifetime", "3 of 3 (100%)")]
+    assert stage["next_steps"][0].startswith("Declare each flag's type")  # type: ignore[index]
+
+
+def test_the_owner_from_git_authors_without_codeowners(tmp_path, capsys):
+    report = audit_json(legacy(tmp_path / "shop", codeowners_file=False), capsys)
+    rows = {row["key"]: row for row in report["flags"]}  # type: ignore[union-attr,index]
+    assert [(rows[k]["owner"], rows[k]["owner_source"]) for k in sorted(rows)] == [
+        ("Grace", "git"), ("Ada", "git"), ("Ada", "git")]
+
+
+def test_the_knight_router_stage_and_formats(tmp_path, capsys):
+    root = knight_with_history(tmp_path)
+    report = audit_json(root, capsys)
+    stage = report["stage"]
+    assert stage["name"] == "Reactionary"  # type: ignore[index]
+    criteria = {c["criterion"]: (c["met"], c["measured"])
+                for c in stage["criteria"]}  # type: ignore[index]
+    assert criteria["at least 90% of the keys read are declared"] == (False, "6 of 7 (85%)")
+    assert criteria["no dead code behind settled flags (FL301, FL302)"] == (False, "12 lines")
+    assert stage["next_steps"][0].startswith(  # type: ignore[index]
+        "Declare the undeclared keys (FL101)")
+    assert report["totals"]["findings"] == 21  # type: ignore[index]
+    assert [d["what"] for d in report["dead_code"]] == [  # type: ignore[union-attr]
+        "branch", "branch", "function power_peg_route", "branch", "function legacy_route"]
+
+    assert main(["audit", str(root), "--today", TODAY, "--format", "csv"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0][:4] == ["key", "status", "declared", "type"]
+    assert rows[6] == [
+        "power_peg", "retired", "registry", "release", "name", "Knight", "git", "2003-01-15",
+        "git", "8713", "40", "2026-10-20", "2", "0", "2", "1", "6", "7",
+        "FL301×2 FL302×1 FL401×1 FL404×1 FL501×1",
+        "retired, still read; left and came back (reused key)", "flags.toml:34"]
+
+    out = tmp_path / "audit.md"
+    assert main(["audit", str(root), "--today", TODAY, "--output", str(out)]) == 0
+    assert "wrote the audit of 8 flags" in capsys.readouterr().err
+    text = out.read_text()
+    assert text.startswith("# Flag audit (2026-11-23)\n\n8 flags, 6 stale; 21 findings;")
+    assert "## Where the team stands: Reactionary" in text
+    assert text.endswith("Read from: a registry, git history, deployment configs.\n")
+
+
+def test_a_well_kept_project_is_further_along(tmp_path, capsys):
+    write_tree(tmp_path, {
+        "flags.toml": '[flags.new_ui]\nowner = "web"\ntype = "release"\n'
+                      'created = 2026-11-01\n',
+        "app.py": "from UnleashClient import UnleashClient\nc = UnleashClient()\n\n\n"
+                  "def view():\n    return c.is_enabled('new_ui')\n",
+        ".pre-commit-config.yaml": "repos:\n  - repo: local\n    hooks:\n      - id: flaglint\n"})
+    git(tmp_path, "init", "-q", "-b", "main")
+    commit(tmp_path, "Ada", "2026-11-01", "new ui")
+    report = audit_json(tmp_path, capsys)
+    met = {c["criterion"]: c["met"] for c in report["stage"]["criteria"]}  # type: ignore[index]
+    assert report["stage"]["name"] == "Reliable", met  # type: ignore[index]
+
+
+def test_type_and_owner_helpers(tmp_path):
+    assert [guess_type(k) for k in ("new_checkout", "exp-search", "KILL_PAYMENTS",
+                                    "ops.rate_limit", "can_export")] == [
+        "release", "experiment", "kill-switch", "operational", "permission"]
+    write_tree(tmp_path, {"CODEOWNERS": "# owners\n*.py @all\n/docs/ @docs\nshop/ @shop\n"})
+    rules = codeowners(tmp_path)
+    assert [owner_of(rules, p) for p in ("a.py", "docs/x.md", "src/shop/y.py", "x.txt")] == [
+        "@all", "@docs", "@shop", None]
+
+
+# -- the HTML report in a real browser -------------------------------------------------------
+
+
+def _browser() -> tuple[str, str]:
+    """Chromium and its driver, installed here from Debian's packages when missing."""
+    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    if (chromium is None or driver is None) and shutil.which("apt-get") and os.geteuid() == 0:
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], env=env, capture_output=True,
+                       timeout=900, check=False)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium", "chromium-driver"],
+                       env=env, capture_output=True, timeout=1800, check=False)
+        chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    if chromium is None or driver is None:
+        tools.unavailable("chromium and chromedriver are not installed (Debian packages "
+                          "chromium, chromium-driver)")
+    assert chromium is not None and driver is not None
+    return chromium, driver
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    chromium, driver_path = _browser()
+    root = knight_with_history(tmp_path_factory.mktemp("knight"))
+    report = root.parent / "audit.html"
+    assert main(["audit", str(root), "--today", TODAY, "--no-cache", "--output",
+                 str(report)]) == 0
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--window-size=1300,2000",
+                 f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    browser = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    try:
+        for kind in ("browser", "performance"):  # what the browser did before the page
+            browser.get_log(kind)
+        browser.get(report.as_uri())
+        yield browser, report
+    finally:
+        browser.quit()
+
+
+def test_the_html_report_loads_offline_without_errors(page):
+    browser, report = page
+    errors = [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
+    assert errors == []
+    requested = set()
+    for entry in browser.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            requested.add(message["params"]["request"]["url"])
+    # Chromium's own pages (chrome://…) and data: URLs are not requests that leave the page.
+    assert {url for url in requested if not url.startswith(("chrome", "data:"))} == \
+        {report.as_uri()}
+    assert browser.title == f"Flag audit · {report.parent.joinpath('knight-router').name} · " \
+                            f"{TODAY}"
+
+
+def test_the_html_charts_render(page):
+    browser, _ = page
+    sizes = browser.execute_script(
+        "return Array.from(document.querySelectorAll('svg.chart')).map(function (s) {"
+        "var r = s.getBoundingClientRect(); return [r.width, r.height,"
+        " s.querySelectorAll('rect, polyline').length]; });")
+    assert len(sizes) == 4
+    assert all(width > 100 and height > 50 and shapes > 0 for width, height, shapes in sizes)
+
+
+def test_the_html_table_sorts_and_filters(page):
+    from selenium.webdriver.common.by import By
+
+    browser, _ = page
+
+    def keys() -> list[str]:
+        return [row.find_element(By.TAG_NAME, "code").text
+                for row in browser.find_elements(By.CSS_SELECTOR, "#flags tbody tr")
+                if row.is_displayed()]
+
+    assert keys() == ["audit_mode", "dark_pool_routing", "fast_fils", "kill_all_orders",
+                      "legacy_reports", "power_peg", "rlp", "smart_routing"]
+    age = browser.find_element(By.XPATH, "//th[text()='age (days)']")
+    age.click()
+    assert keys()[-2:] == ["dark_pool_routing", "power_peg"]
+    age.click()
+    assert keys()[0] == "power_peg"
+    search = browser.find_element(By.ID, "filter")
+    search.send_keys("rout")
+    assert keys() == ["dark_pool_routing", "smart_routing"]  # still oldest first
+    assert browser.find_element(By.ID, "shown").text == "2 of 8 flags shown"
+    browser.execute_script("var f = document.getElementById('filter'); f.value = '';"
+                           "f.dispatchEvent(new Event('input'));")
+    browser.execute_script("var s = document.getElementById('status'); s.value = 'active';"
+                           "s.dispatchEvent(new Event('change'));")
+    assert sorted(keys()) == ["audit_mode", "dark_pool_routing", "kill_all_orders",
+                              "legacy_reports", "rlp"]
+    browser.find_element(By.ID, "stale-only").click()
+    assert sorted(keys()) == ["audit_mode", "dark_pool_routing", "legacy_reports", "rlp"]
