@@ -127,6 +127,18 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
     _common(audit)
 
+    init = commands.add_parser("init", help="write flags.toml (and flaglint.toml) from what "
+                                            "the code, git and deployment configs show")
+    init.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    init.add_argument("--registry", type=Path, metavar="FILE",
+                      help="write the registry here (default: flags.toml at the root)")
+    init.add_argument("--write-baseline", type=Path, metavar="FILE",
+                      help="then record today's findings in FILE, to adopt the check now")
+    init.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
+                      help="judge ages against this day (default: today)")
+    init.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    _common(init)
+
     rule = commands.add_parser("rule", help="print a rule's documentation")
     rule.add_argument("code", nargs="?", metavar="CODE")
 
@@ -189,6 +201,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return _clean(args)
         if args.command == "audit":
             return _audit(args)
+        if args.command == "init":
+            return _init(args)
         return _check(args)
     except (ConfigError, UsageError, RunError) as error:
         print(f"flaglint: error: {error}", file=sys.stderr)
@@ -571,6 +585,53 @@ def _audit(args: argparse.Namespace) -> int:
         raise UsageError(f"--output {args.output}: {error.strerror or error}") from None
     print(f"flaglint: wrote the audit of {_plural(len(audit.rows), 'flag')} to {args.output} "
           f"(stage: {audit.stage.name})", file=sys.stderr)
+    return EXIT_OK
+
+
+def _init(args: argparse.Namespace) -> int:
+    from flaglint.audit import build
+    from flaglint.audit.init import config_text, registry_text
+    from flaglint.engine import analyze, run
+    from flaglint.options import Options
+    from flaglint.rules import all_rules, select_rules
+
+    config, _ = _config(args)
+    root = config.root
+    if args.registry is not None:
+        target = args.registry if args.registry.is_absolute() else Path.cwd() / args.registry
+    else:
+        target = root / config.registry[0]
+    if target.exists():
+        raise UsageError(f"{target} exists; init writes over nothing (`flaglint init "
+                         f"--registry FILE` writes the registry next to it)")
+    today = args.today or dt.date.today()
+    project = analyze(config, None, Options(today, use_cache=not args.no_cache))
+    outcome = run(project, select_rules(all_rules(), config.select, config.ignore))
+    audit = build(project, outcome.findings)
+    try:
+        relative = target.resolve().relative_to(root).as_posix()
+    except ValueError:
+        relative = str(target)
+    written = []
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(registry_text(audit, project), encoding="utf-8")
+        declared = sum(r.status in ("active", "undeclared") for r in audit.rows)
+        written.append(f"{relative} ({_plural(declared, 'flag')})")
+        if config.source is None:
+            (root / "flaglint.toml").write_text(config_text(project, relative),
+                                                encoding="utf-8")
+            written.append("flaglint.toml")
+    except OSError as error:
+        raise UsageError(f"cannot write {target}: {error.strerror or error}") from None
+    print(f"flaglint: wrote {' and '.join(written)}", file=sys.stderr)
+    if config.source is not None and relative not in config.registry:
+        print(f"flaglint: note: add `registry = [\"{relative}\"]` to {config.source} so that "
+              f"checks read it", file=sys.stderr)
+    if args.write_baseline is not None:
+        return _main(["check", str(root), "--exit-zero", "--output", os.devnull,
+                      "--write-baseline", str(args.write_baseline), "--today",
+                      today.isoformat()] + (["--no-cache"] if args.no_cache else []))
     return EXIT_OK
 
 

@@ -308,3 +308,59 @@ def test_the_html_table_sorts_and_filters(page):
                               "legacy_reports", "rlp"]
     browser.find_element(By.ID, "stale-only").click()
     assert sorted(keys()) == ["audit_mode", "dark_pool_routing", "legacy_reports", "rlp"]
+
+
+# -- flaglint init -----------------------------------------------------------------------------
+
+
+def test_init_declares_every_flag_and_adopts_the_check(tmp_path, capsys):
+    root = legacy(tmp_path / "shop")
+    assert main(["init", str(root), "--today", TODAY, "--no-cache", "--write-baseline",
+                 str(root / ".flaglint-baseline.json")]) == 0
+    assert capsys.readouterr().err == (
+        "flaglint: wrote flags.toml (3 flags)\n"
+        f"flaglint: recorded 5 findings in {root / '.flaglint-baseline.json'}\n")
+    assert (root / "flags.toml").read_text() == (
+        "# The flag registry, written by `flaglint init` from the code, git history and "
+        "deployment configs.\n# Review the guessed types and owners, and add a `description` "
+        "to each flag.\n\n"
+        "[flags.EXP_SEARCH_ENABLED]\n"
+        'type = "experiment"  # guessed from the name: check it\n'
+        'owner = "@shop/core"  # from CODEOWNERS\n'
+        "created = 2025-06-01  # first seen in git\n\n"
+        "[flags.NEW_CHECKOUT_ENABLED]\n"
+        'type = "release"  # guessed from the name: check it\n'
+        'owner = "@shop/core"  # from CODEOWNERS\n'
+        "created = 2024-01-10  # first seen in git\n"
+        'status = "rolled-out"  # every deployment config serves this value\n'
+        "value = true\n\n"
+        "[flags.OPS_THROTTLE_ENABLED]\n"
+        'type = "operational"  # guessed from the name: check it\n'
+        'owner = "@shop/core"  # from CODEOWNERS\n'
+        "created = 2024-01-10  # first seen in git\n")
+    # The existing [tool.flaglint] is left as it was; the baseline hides the past.
+    assert (root / "pyproject.toml").read_text() == CONFIG.lstrip("\n")
+    assert not (root / "flaglint.toml").exists()
+    assert main(["check", str(root), "--today", TODAY, "--no-cache", "--baseline",
+                 str(root / ".flaglint-baseline.json")]) == 0
+    capsys.readouterr()
+    assert main(["check", str(root), "--today", TODAY, "--no-cache", "--select",
+                 "FL101,FL103"]) == 0  # every key declared, with an owner and a type
+
+
+def test_init_writes_a_configuration_only_where_there_is_none(tmp_path, capsys):
+    write_tree(tmp_path, {"app.py": "from UnleashClient import UnleashClient\n"
+                                    "c = UnleashClient()\nc.is_enabled('organizations:x')\n"})
+    assert main(["init", str(tmp_path), "--today", TODAY, "--no-cache"]) == 0
+    assert capsys.readouterr().err == "flaglint: wrote flags.toml (1 flag) and flaglint.toml\n"
+    assert (tmp_path / "flaglint.toml").read_text() == (
+        "# flaglint's configuration (as [tool.flaglint] in pyproject.toml would hold it),\n"
+        "# written by `flaglint init`.\nregistry = [\"flags.toml\"]\npresets = [\"unleash\"]\n")
+    assert '[flags."organizations:x"]\ntype = "release"' in (tmp_path / "flags.toml").read_text()
+    assert main(["check", str(tmp_path), "--today", TODAY, "--no-cache", "--select",
+                 "FL101"]) == 0
+    capsys.readouterr()
+    assert main(["init", str(tmp_path), "--today", TODAY]) == 2  # never over a registry
+    assert capsys.readouterr().err == (
+        f"flaglint: error: {tmp_path.resolve() / 'flags.toml'} exists; init writes over "
+        f"nothing (`flaglint init --registry FILE` writes the registry next to it)\n")

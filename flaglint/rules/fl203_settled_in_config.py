@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from flaglint.findings import Finding, Severity
@@ -71,28 +71,21 @@ class SettledInConfig(Rule):
 
     def check(self, project: Project) -> Iterator[Finding]:
         deployments = project.deployments
-        if deployments is None or not any(True for _ in deployments.hosts()):
+        if deployments is None:
             return
-        by_key: dict[str, dict[tuple[str, str], Served]] = {}
-        for item in project.served():
-            by_key.setdefault(item.key, {})[(item.host.environment, item.host.path)] = item
-        for key, record in project.records.items():
-            if key not in by_key or not self._may_settle(project, record):
-                continue
-            value = self._everywhere(project, key, by_key[key])
-            if value is None:
-                continue
+        keys = [k for k, r in project.records.items() if self._may_settle(project, r)]
+        for key, value in served_everywhere(project, keys).items():
+            record = project.records[key]
             names = []
             for environment in deployments.environments:
                 count = len(environment.hosts)
                 names.append(f"{environment.spec.name}" + (f": {count} hosts"
                                                            if environment.spec.is_glob else ""))
             path, span = record.location
-            shown = format_value(value[0])
             yield self.finding(key, path, span,
-                               f"Flag `{key}` is `{shown}` in every deployment config "
-                               f"({', '.join(names)}): it is rolled out in all but name; "
-                               f"{_cleaning(project, key, value[0])}")
+                               f"Flag `{key}` is `{format_value(value)}` in every deployment "
+                               f"config ({', '.join(names)}): it is rolled out in all but "
+                               f"name; {_cleaning(project, key, value)}")
 
     @staticmethod
     def _may_settle(project: Project, record: FlagRecord) -> bool:
@@ -124,6 +117,23 @@ class SettledInConfig(Rule):
         if first is None or not all(v is not None and same(v, first) for v in values):
             return None
         return (first,)
+
+
+def served_everywhere(project: Project, keys: Iterable[str]) -> dict[str, FlagValue]:
+    """The keys every configured deployment config serves with one value, and that value."""
+    deployments = project.deployments
+    if deployments is None or not any(True for _ in deployments.hosts()):
+        return {}
+    by_key: dict[str, dict[tuple[str, str], Served]] = {}
+    for item in project.served():
+        by_key.setdefault(item.key, {})[(item.host.environment, item.host.path)] = item
+    found = {}
+    for key in keys:
+        if key in by_key:
+            value = SettledInConfig._everywhere(project, key, by_key[key])
+            if value is not None:
+                found[key] = value[0]
+    return found
 
 
 def _cleaning(project: Project, key: str, value: FlagValue) -> str:

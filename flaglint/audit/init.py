@@ -1,0 +1,68 @@
+"""`flaglint init`: a registry and a configuration written from what the code, git and the
+deployment configs show, so that a legacy project starts with every flag declared. Nothing
+that exists is overwritten: an existing registry makes init refuse, an existing configuration
+is left alone (init prints what it would add)."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING
+
+from flaglint.audit import Audit, FlagRow
+from flaglint.rules import format_value
+
+if TYPE_CHECKING:
+    from flaglint.engine import Project
+
+_BARE = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _key(key: str) -> str:
+    return key if _BARE.fullmatch(key) else json.dumps(key)
+
+
+def _entry(row: FlagRow, settled: object | None) -> str:
+    lines = [f"[flags.{_key(row.key)}]"]
+    lines.append(f'type = "{row.type}"' + ("" if row.type_source == "registry" else
+                                          "  # guessed from the name: check it"))
+    if row.owner:
+        source = {"CODEOWNERS": "  # from CODEOWNERS", "git": "  # its main git author"}
+        lines.append(f"owner = {json.dumps(row.owner)}{source.get(row.owner_source, '')}")
+    if row.created is not None:
+        lines.append(f"created = {row.created.isoformat()}" + (
+            "  # first seen in git" if row.created_source == "git" else ""))
+    if settled is not None:
+        lines.append('status = "rolled-out"  # every deployment config serves this value')
+        lines.append(f"value = {format_value(settled)}")
+    return "\n".join(lines)
+
+
+def registry_text(audit: Audit, project: Project) -> str:
+    from flaglint.rules.fl203_settled_in_config import served_everywhere
+
+    rows = [r for r in audit.rows if r.status in ("active", "undeclared")]
+    settled = served_everywhere(project, [r.key for r in rows if r.type not in (
+        "kill-switch", "permission")])
+    header = ("# The flag registry, written by `flaglint init` from the code, git history "
+              "and deployment configs.\n# Review the guessed types and owners, and add a "
+              "`description` to each flag.\n")
+    return header + "\n" + "\n\n".join(_entry(r, settled.get(r.key)) for r in rows) + "\n"
+
+
+def config_text(project: Project, registry: str) -> str:
+    lines = ["# flaglint's configuration (as [tool.flaglint] in pyproject.toml would hold it),",
+             "# written by `flaglint init`.", f"registry = [{json.dumps(registry)}]"]
+    presets = project.linked.presets
+    lines.append(f"presets = [{', '.join(json.dumps(p) for p in presets)}]")
+    config = project.config
+    for spec in config.readers:
+        lines += ["", "[[readers]]", f"call = {json.dumps(spec.call)}",
+                  f"key = {json.dumps(spec.key if spec.key is not None else spec.key_name)}"]
+    for definition in config.definitions:
+        lines += ["", "[[definitions]]"]
+        if definition.class_ is not None:
+            lines.append(f"class = {json.dumps(definition.class_)}")
+        else:
+            lines.append(f"call = {json.dumps(definition.call)}")
+    return "\n".join(lines) + "\n"
