@@ -181,6 +181,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
+    from flaglint import progress
+
+    progress.start()
+    try:
+        return _command(argv)
+    finally:
+        progress.finish()
+
+
+def _command(argv: Sequence[str] | None) -> int:
     parser = _parser()
     args, extras = parser.parse_known_args(argv)
     # Paths may come after options (`clean KEY --value true src/`), as ruff allows.
@@ -629,7 +639,7 @@ def _init(args: argparse.Namespace) -> int:
         print(f"flaglint: note: add `registry = [\"{relative}\"]` to {config.source} so that "
               f"checks read it", file=sys.stderr)
     if args.write_baseline is not None:
-        return _main(["check", str(root), "--exit-zero", "--output", os.devnull,
+        return _command(["check", str(root), "--exit-zero", "--output", os.devnull,
                       "--write-baseline", str(args.write_baseline), "--today",
                       today.isoformat()] + (["--no-cache"] if args.no_cache else []))
     return EXIT_OK

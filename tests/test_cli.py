@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
+
+import pytest
 
 from flaglint.cli import main
 
@@ -270,3 +273,47 @@ def test_a_run_whose_inputs_did_not_change_reuses_the_last_report(tmp_path, caps
     (tmp_path / "flags.toml").write_text(PROJECT["flags.toml"].replace("used", "gone"))
     main(args)
     assert "Flag `used` is declared in no registry" in capsys.readouterr().out
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_shows_on_a_terminal_after_a_second_and_is_erased(monkeypatch):
+    from flaglint.progress import Progress
+
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("NO_PROGRESS", raising=False)
+    now = [100.0]
+    terminal = _Terminal()
+    line = Progress(terminal, clock=lambda: now[0])
+    line.update("reading files", 5, 300)  # a short run shows nothing
+    assert terminal.getvalue() == ""
+    now[0] = 101.5
+    line.update("reading files", 120, 300)
+    now[0] = 101.55
+    line.update("reading files", 121, 300)  # redrawn ten times a second at most
+    now[0] = 101.7
+    line.update("reading history: commits", 7)
+    line.finish()
+    assert terminal.getvalue() == (
+        "\rflaglint: reading files 120/300"
+        "\rflaglint: reading history: commits 7"
+        "\r" + " " * 36 + "\r")
+
+
+@pytest.mark.parametrize("setting", ["CI", "NO_PROGRESS", "pipe"])
+def test_no_progress_in_pipes_or_ci(monkeypatch, setting):
+    from flaglint.progress import Progress
+
+    for name in ("CI", "NO_PROGRESS"):
+        monkeypatch.delenv(name, raising=False)
+    if setting != "pipe":
+        monkeypatch.setenv(setting, "1")
+    stream = io.StringIO() if setting == "pipe" else _Terminal()
+    line = Progress(stream, clock=lambda: 1000.0)
+    line.start = 0.0
+    line.update("reading files", 1, 2)
+    line.finish()
+    assert stream.getvalue() == ""

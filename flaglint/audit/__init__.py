@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from flaglint import progress
 from flaglint.findings import Finding
 from flaglint.sources import git
 
@@ -191,6 +192,7 @@ def mentions(root: Path, paths: list[str], keys: set[str]) -> Mentions | None:
             sha, stamp, author = [*line[1:].split(" ", 2), "", ""][:3]
             date = dt.datetime.fromtimestamp(int(stamp or 0), dt.timezone.utc).date()
             found.commits += 1
+            progress.update("reading the history of flag reads: commits", found.commits)
             continue
         if not line or line[0] not in "+-" or line.startswith(("+++", "---")):
             continue

@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection
 
+from flaglint import progress
 from flaglint.analysis.link import Linked, Linker, reader_needles
 from flaglint.cache import FactsCache, digest
 from flaglint.config import Config
@@ -83,6 +84,7 @@ def _extract_in_workers(todo: list[Item], jobs: int) -> list[FileFacts]:
         for future in as_completed(futures):
             with contextlib.suppress(BrokenProcessPool):
                 results.update(zip(futures[future], future.result(), strict=True))
+            progress.update("reading files", len(results), len(todo))
     for i, item in enumerate(todo):
         if i not in results:
             results[i] = _extract_alone(item)
@@ -248,7 +250,10 @@ class Extraction:
             todo.sort(key=_cost, reverse=True)
             extracted = _extract_in_workers(todo, self.jobs)
         else:
-            extracted = [_extract_one(item) for item in todo]
+            extracted = []
+            for item in todo:
+                extracted.append(_extract_one(item))
+                progress.update("reading files", len(extracted), len(todo))
         parsed = [f for f in extracted if f.complete]
         log.debug("parsed %d files (%d lines) with libcst, %d with compile only", len(parsed),
                   sum(f.lines for f in parsed), len(extracted) - len(parsed))

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from flaglint import cache
+from flaglint import cache, progress
 from flaglint.cache import cache_file
 from flaglint.sources import git
 
@@ -381,6 +381,7 @@ def read_history(root: Path, registry: Iterable[str], definition_files: Iterable
         _git(root, "rev-list", "--first-parent", "HEAD").split()))}
     keys: dict[str, KeyHistory] = {}
     commits: set[str] = set()
+    read = 0
 
     def record(event: KeyEvent, key: str) -> None:
         commit = event.commit
@@ -390,6 +391,8 @@ def read_history(root: Path, registry: Iterable[str], definition_files: Iterable
     for path in sorted(set(registry)):
         state = _Registry()  # one logical file, whatever it was called in the past
         for commit, diff in _log(root, [path], follow=True):
+            read += 1
+            progress.update("reading the registry's history: commits", read)
             commits.add(commit.sha)
             for _, _, deleted, hunks in _patches(diff):
                 before = dict(state.entries)
@@ -402,6 +405,8 @@ def read_history(root: Path, registry: Iterable[str], definition_files: Iterable
         code_files: dict[str, list[str]] = {}
         counts: dict[str, int] = {}
         for commit, diff in _log(root, definition_files, follow=False):
+            read += 1
+            progress.update("reading the history of flag definitions: commits", read)
             commits.add(commit.sha)
             present = {k for k, n in counts.items() if n > 0}
             for path, _, deleted, hunks in _patches(diff):
