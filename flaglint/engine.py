@@ -333,7 +333,8 @@ def _records(config: Config, registry: Registry, linked: Linked,
         explicit = decl.created if decl is not None else None
         first = None
         if explicit is None and found is not None and found.of(key) is not None:
-            event = found.keys[key].first_declared
+            # A key declared again after its removal is a new flag: its age counts from then.
+            event = found.keys[key].last(githistory.EventKind.DECLARED)
             first = event.commit.date if event is not None else None
         records[key] = FlagRecord(key, decl, tuple(definitions.get(key, ())),
                                   explicit or first, explicit is None and first is not None)

@@ -364,3 +364,35 @@ def test_init_writes_a_configuration_only_where_there_is_none(tmp_path, capsys):
     assert capsys.readouterr().err == (
         f"flaglint: error: {tmp_path.resolve() / 'flags.toml'} exists; init writes over "
         f"nothing (`flaglint init --registry FILE` writes the registry next to it)\n")
+
+
+def test_a_key_that_left_the_code_and_came_back_is_fl401(tmp_path, capsys):
+    """Without a registry, the history of the definitions in code says when a key left."""
+    root = tmp_path / "shop"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    banner = '    OLD_BANNER = "OLD_BANNER_ENABLED"\n'
+    flags = FLAGS.replace('    OPS_THROTTLE = "OPS_THROTTLE_ENABLED"\n', banner)
+    write_tree(root, {"pyproject.toml": CONFIG.split("[tool.flaglint.environments]")[0],
+                      "shop/__init__.py": "", "shop/flags.py": flags, "shop/views.py":
+                      VIEWS.replace("OPS_THROTTLE", "OLD_BANNER")})
+    commit(root, "Ada", "2024-01-10", "banner")
+    write_tree(root, {"shop/flags.py": flags.replace(banner, ""),
+                      "shop/views.py": VIEWS.split("\n\ndef throttle")[0] + "\n"})
+    commit(root, "Ada", "2025-03-01", "the banner is gone")
+    sha_removed = git(root, "rev-parse", "--short=7", "HEAD").strip()
+    write_tree(root, {"shop/flags.py": flags, "shop/views.py": VIEWS.replace("OPS_THROTTLE",
+                                                                             "OLD_BANNER")})
+    commit(root, "Grace", "2026-09-01", "a new banner")
+    sha_again = git(root, "rev-parse", "--short=7", "HEAD").strip()
+    assert main(["check", str(root), "--today", TODAY, "--no-cache", "--select", "FL4"]) == 1
+    assert capsys.readouterr().out.splitlines()[0] == (
+        f"shop/flags.py:7:5: FL401 [OLD_BANNER_ENABLED] Flag `OLD_BANNER_ENABLED` was removed "
+        f"on 2025-03-01 ({sha_removed}) and declared again on 2026-09-01 ({sha_again}); code "
+        f"and configs from its first life answer to it again")
+    report = audit_json(root, capsys)
+    row = next(r for r in report["flags"] if r["key"] == "OLD_BANNER_ENABLED")  # type: ignore[union-attr]
+    # Its second life counts from its return.
+    assert (row["created"], row["age_days"]) == ("2026-09-01", 83)
+    assert row["stale"] == ["past its lifetime (83 days, 40 allowed)",
+                            "left and came back (reused key)"]

@@ -97,7 +97,7 @@ class ReusedKey(Rule):
                                        related=ending_places(project, key, end))
                 continue
             history = project.history.of(key) if project.history is not None else None
-            if history is None or record.decl is None:
+            if history is None:  # the registry's history, or the definitions' in code
                 continue
             again = history.last(EventKind.DECLARED, EventKind.REVIVED)
             ended = history.last(EventKind.REMOVED, EventKind.RETIRED)
