@@ -16,10 +16,12 @@ import os
 import pickle
 import tempfile
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from flaglint import __version__
-from flaglint.facts import FileFacts
+
+if TYPE_CHECKING:
+    from flaglint.facts import FileFacts
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -68,6 +70,8 @@ class FactsCache:
         except Exception as error:  # noqa: BLE001 - a damaged entry is only a slower run
             log.debug("ignoring unreadable cached facts of %s: %s", path, error)
             return None
+        from flaglint.facts import FileFacts  # imported by the unpickling already
+
         return facts if isinstance(facts, FileFacts) else None
 
     def put(self, path: str, key: str, facts: FileFacts) -> None:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from flaglint.analysis.deployed import Served
     from flaglint.analysis.diffscope import DiffScope
     from flaglint.sources.deploy import Deployments
+    from flaglint.sources.prefilter import ExtractionState
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,7 @@ class Project:
     removed: dict[str, githistory.KeyEvent] = field(default_factory=dict)  # key -> its removal
     notes: list[str] = field(default_factory=list)  # what discovery could not read
     deployments: Deployments | None = None  # [tool.flaglint.environments], when configured
+    extraction: ExtractionState | None = None  # what the prefilter decided (results.py)
     _by_path: dict[str, FileFacts] = field(init=False, repr=False, compare=False)
     _tests: GlobSet = field(init=False, repr=False, compare=False)
     _lazy: _Lazy = field(init=False, repr=False, compare=False)
@@ -266,7 +268,8 @@ def analyze(config: Config, paths: list[Path] | None, options: Options,
     records = _records(config, registry, linked, found)
     return Project(config, facts, registry, graph, linked, records, options, dead,
                    pinned=pinned, history=found, history_note=history_note, removed=removed,
-                   notes=list(dict.fromkeys(notes)), deployments=deployments)
+                   notes=list(dict.fromkeys(notes)), deployments=deployments,
+                   extraction=extraction.state())
 
 
 def _graph(registry: Registry, facts: list[FileFacts], linked: Linked) -> FlagGraph:

@@ -5,7 +5,12 @@ touched no Python file, a second run in a row) without linking, resolving or reb
 The inputs are every checked file's path, size and modification time (the files git or the
 walk lists, so a new file changes them), the configuration and registry bytes, the HEAD
 commit (history rules read git), the day (expiry), the rules, and flaglint's version.
-Anything else means a full run, which then becomes the cached one.
+
+When only a few Python files changed (an edit before a commit), those files are read again,
+and if their facts are what they were, line counts aside (a comment, a docstring, code that
+reads no flag in a file the prefilter skips), nothing the linking or the rules see changed:
+the last summary stands. A file whose flag reads may be judged by git blame (history rules)
+is never taken this way. Anything else means a full run, which then becomes the cached one.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ if TYPE_CHECKING:
     from flaglint.engine import Outcome, Project
     from flaglint.options import Options
     from flaglint.rules import Rule
+    from flaglint.sources.prefilter import ExtractionState
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +48,9 @@ class Summary:
     project: Project | None = None  # the analysed project (never cached)
 
 
-def inputs_key(config: Config, sources: Iterable[SourceFile], codes: Iterable[str],
-               today: str, head: str | None) -> str:
+def base_key(config: Config, codes: Iterable[str], today: str, head: str | None) -> str:
+    """Every input but the Python files: flaglint, the day, HEAD, the rules, the
+    configuration, registry and deployment configs."""
     hasher = hashlib.blake2b(digest_size=20)
     hasher.update(f"{__version__}\0{cache.FACTS_VERSION}\0{today}\0{head}\0".encode())
     hasher.update(",".join(sorted(codes)).encode())
@@ -54,13 +61,6 @@ def inputs_key(config: Config, sources: Iterable[SourceFile], codes: Iterable[st
                 hasher.update(Path(path).read_bytes())
             except OSError:
                 hasher.update(b"(missing)")
-    for source in sources:
-        try:
-            stat = os.stat(source.path)
-        except OSError:
-            return ""  # a file that vanished: no key, a full run
-        hasher.update(f"\0{source.rel}\0{source.module}\0{stat.st_size}\0"
-                      f"{stat.st_mtime_ns}\0{stat.st_ino}".encode())
     if config.environments:  # deployment configs: a glob that finds no file is an error here
         from flaglint.sources.deploy import files
 
@@ -76,49 +76,146 @@ def inputs_key(config: Config, sources: Iterable[SourceFile], codes: Iterable[st
     return hasher.hexdigest()
 
 
-def load(root: Path, key: str) -> Summary | None:
-    if not key:
-        return None
+FileStat = tuple[str, bool, int, int, int]  # module, is_package, size, mtime_ns, inode
+
+
+def file_stats(sources: Iterable[SourceFile]) -> dict[str, FileStat] | None:
+    stats = {}
+    for source in sources:
+        seen = source.stat
+        if seen is None:
+            try:
+                found = os.stat(source.path)
+            except OSError:
+                return None  # a file that vanished: no key, a full run
+            seen = (found.st_size, found.st_mtime_ns, found.st_ino)
+        stats[source.rel] = (source.module, source.is_package, *seen)
+    return stats
+
+
+def inputs_key(base: str, stats: dict[str, FileStat] | None) -> str:
+    if not base or stats is None:
+        return ""
+    hasher = hashlib.blake2b(base.encode(), digest_size=20)
+    for rel, stat in stats.items():
+        hasher.update(f"\0{rel}\0{stat}".encode())
+    return hasher.hexdigest()
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a cached summary was made from, for the incremental path."""
+
+    base: str
+    files: dict[str, FileStat]
+    state: ExtractionState
+    sensitive: frozenset[str]  # files whose reads git blame judges
+
+
+def load(root: Path) -> tuple[str, Summary, Snapshot | None] | None:
     found = cache.load(cache.cache_file("results", str(root)), tuple)
-    if found is None or len(found) != 2 or found[0] != key or not isinstance(found[1], Summary):
+    if found is None or len(found) != 3 or not isinstance(found[1], Summary):
         return None
-    return found[1]
+    return found[0], found[1], found[2] if isinstance(found[2], Snapshot) else None
 
 
-def store(root: Path, key: str, summary: Summary) -> None:
+def store(root: Path, key: str, summary: Summary, snapshot: Snapshot | None) -> None:
     if key:
-        cache.store(cache.cache_file("results", str(root)), (key, summary))
+        cache.store(cache.cache_file("results", str(root)), (key, summary, snapshot))
 
 
 def unchanged_or_run(config: Config, options: Options, rules: list[Rule], use_cache: bool
                       ) -> Summary:
-    """The last run's summary when no input changed (see results.py), else a full run."""
+    """The last run's summary when no input changed, or when the files that changed have
+    the facts they had (see results.py); else a full run."""
     from flaglint.sources.discover import discover
 
     notes: list[str] = []
     sources = discover(config, None, notes)
-    key = ""
+    key = base = ""
+    stats = None
     if use_cache and options.use_cache:
-        key = inputs_key(config, sources, [r.code for r in rules],
-                                 options.today.isoformat(), _head(config.root))
-        found = load(config.root, key)
-        if found is not None:
-            return found
+        base = base_key(config, [r.code for r in rules], options.today.isoformat(),
+                        _head(config.root))
+        stats = file_stats(sources)
+        key = inputs_key(base, stats)
+        found = load(config.root)
+        if found is not None and key:
+            if found[0] == key:
+                return found[1]
+            snapshot = found[2]
+            if snapshot is not None and stats is not None and snapshot.base == base:
+                kept = _same_facts(config, sources, stats, snapshot)
+                if kept is not None:
+                    store(config.root, key, found[1], kept)
+                    return found[1]
     from flaglint.engine import analyze, run
 
     outcome = run(analyze(config, None, options, discovered=(sources, notes)), rules)
     summary = summarize(outcome, rules)
-    store(config.root, key, dataclasses.replace(summary, project=None))
+    project = outcome.project
+    snapshot = None
+    if project.extraction is not None and stats is not None:
+        sensitive = frozenset(r.path for r in project.linked.reads) \
+            if project.history is not None else frozenset()
+        snapshot = Snapshot(base, stats, project.extraction, sensitive)
+    store(config.root, key, dataclasses.replace(summary, project=None), snapshot)
     return summary
 
 
-def _head(root: Path) -> str | None:
-    from flaglint.sources.history import HistoryUnavailable, head_commit
+_MOST_EDITED = 32  # more changed files than this: a full run is about as fast
 
-    try:
-        return head_commit(root)
-    except HistoryUnavailable:
+
+def _same_facts(config: Config, sources: list[SourceFile], stats: dict[str, FileStat],
+                snapshot: Snapshot) -> Snapshot | None:
+    """The snapshot brought up to date when every changed file has the facts it had, line
+    count aside; None when any does not (or files came or went)."""
+    from flaglint.sources.code import extract_one
+    from flaglint.sources.prefilter import Needles
+
+    if stats.keys() != snapshot.files.keys():
         return None
+    changed = [rel for rel, stat in stats.items() if stat != snapshot.files[rel]]
+    if not changed or len(changed) > _MOST_EDITED or any(
+            rel in snapshot.sensitive or stats[rel][:2] != snapshot.files[rel][:2]
+            for rel in changed):
+        return None
+    facts_cache = cache.FactsCache(config.root)
+    needles = Needles(set(snapshot.state.needles))
+    by_rel = {s.rel: s for s in sources}
+    keys = dict(snapshot.state.keys)
+    for rel in changed:
+        source = by_rel[rel]
+        old_key = snapshot.state.keys.get(rel)
+        old = facts_cache.get(rel, old_key) if old_key is not None else None
+        try:
+            data = source.path.read_bytes()
+        except OSError:
+            return None
+        full = rel in snapshot.state.complete
+        if old is None or (not full and needles.search(data)):
+            return None  # unknown before, or the prefilter would now read it in full
+        key = cache.digest(data, source.module, source.is_package)
+        new = facts_cache.get(rel, key)
+        if new is None or new.complete != full:
+            new = extract_one(data, rel, source.module, source.is_package, full)
+        if dataclasses.replace(new, lines=0) != dataclasses.replace(old, lines=0):
+            return None
+        facts_cache.put(rel, key, new)
+        keys[rel] = key
+    facts_cache.save(set(stats))
+    state = dataclasses.replace(snapshot.state, keys=keys)
+    return dataclasses.replace(snapshot, files=stats, state=state)
+
+
+def _head(root: Path) -> str | None:
+    from flaglint.sources import git
+
+    sha = git.read_head(root)
+    if sha is not None:
+        return sha
+    found = git.text(root, "rev-parse", "HEAD")
+    return found.stdout.strip() if found.returncode == 0 else None
 
 
 def summarize(outcome: Outcome, rules: list[Rule]) -> Summary:

@@ -48,3 +48,45 @@ def test_cached_facts_come_back_equal(tmp_path, monkeypatch):
     read_only.put("n.py", "key", facts)
     read_only.save({"m.py", "n.py"})
     assert cache.FactsCache(tmp_path / "root").get("n.py", "key") is None
+
+
+INCREMENTAL = {
+    "flags.toml": '[flags.new_ui]\nowner = "web"\ntype = "release"\ncreated = 2026-11-01\n',
+    "app/__init__.py": "",
+    "app/views.py": "from UnleashClient import UnleashClient\n\nclient = UnleashClient()\n\n\n"
+                    "def view():\n    return client.is_enabled('new_ui')\n",
+    "app/util.py": "def helper():\n    return 1\n",
+}
+
+
+def test_an_edit_that_leaves_the_facts_keeps_the_last_summary(tmp_path, capsys, monkeypatch):
+    """An edit whose file has the facts it had (a comment; code that reads no flag in a file
+    the prefilter skips) reuses the last summary: nothing is linked or checked again."""
+    from flaglint import engine
+    from flaglint.cli import main
+
+    from .conftest import write_tree
+
+    write_tree(tmp_path, INCREMENTAL)
+    args = ["check", str(tmp_path), "--today", "2026-11-23", "--format", "json"]
+    assert main(args) == 0
+    first = capsys.readouterr().out
+    runs = []
+    analyze = engine.analyze
+    monkeypatch.setattr(engine, "analyze", lambda *a, **k: runs.append(1) or analyze(*a, **k))
+    views, util = tmp_path / "app" / "views.py", tmp_path / "app" / "util.py"
+    views.write_text(views.read_text() + "\n# a note for later\n")
+    util.write_text(util.read_text().replace("return 1", "return 2  # changed"))
+    assert main(args) == 0
+    assert capsys.readouterr().out == first and runs == []
+    assert main(args) == 0 and runs == []  # and then a plain warm run
+    capsys.readouterr()
+    # A light file that now names a reader is read in full: a full run.
+    util.write_text("from UnleashClient import UnleashClient\n\n"
+                    "UnleashClient().is_enabled('typo')\n")
+    assert main(args) == 1 and runs == [1]
+    assert '"flag": "typo"' in capsys.readouterr().out
+    # An edit that moves a read changes the facts: a full run.
+    views.write_text("\n" + views.read_text())
+    assert main(args) == 1 and runs == [1, 1]
+    capsys.readouterr()

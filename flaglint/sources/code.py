@@ -4,11 +4,9 @@ syntax check; cached by content, in worker processes for large batches."""
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import multiprocessing
 import os
-import re
 import signal
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -23,6 +21,7 @@ from flaglint.deep import call_deep
 from flaglint.facts import FileFacts, ParseError
 from flaglint.options import Options
 from flaglint.sources.discover import SourceFile
+from flaglint.sources.prefilter import ExtractionState, Needles
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +46,12 @@ def _extract_one(item: Item) -> FileFacts:
     from flaglint.facts.extract import extract
 
     return call_deep(extract, data, path, module, is_package)
+
+
+def extract_one(data: bytes, path: str, module: str, is_package: bool, full: bool
+                ) -> FileFacts:
+    """One file's facts, in full or light, in this process."""
+    return _extract_one((data, path, module, is_package, full))
 
 
 def _quiet_worker() -> None:
@@ -117,33 +122,6 @@ def _send_extracted(item: Item, sender: Connection) -> None:
     sender.close()
 
 
-class _Needles:
-    """Does a file mention all the words of one of these sets, each as a whole word? A set is
-    a reader's name with the module or class it is reached through (`features`, `has`): a
-    file that only says `has` cannot call `sentry.features.has`."""
-
-    def __init__(self, needles: set[tuple[str, ...]]) -> None:
-        self.sets = sorted({tuple(sorted(w.encode() for w in words if w)) for words in needles}
-                           - {()})
-        self.words = sorted({word for words in self.sets for word in words})
-        self.digest = hashlib.blake2b(b"\0\0".join(b"\0".join(s) for s in self.sets),
-                                      digest_size=12).hexdigest()
-        self._regex = {w: re.compile(rb"\b" + re.escape(w) + rb"\b") for w in self.words}
-
-    def search(self, blob: bytes) -> bool:
-        # A substring test is a fast memmem in C; the regex only confirms word boundaries.
-        present = {word for word in self.words if word in blob}
-        if not present:
-            return False
-        whole: dict[bytes, bool] = {}
-        for words in self.sets:
-            if all(word in present for word in words) and all(
-                    whole.setdefault(w, self._regex[w].search(blob) is not None)
-                    for w in words):
-                return True
-        return False
-
-
 class Extraction:
     """Facts for every file, parsed with libcst only where the text prefilter says so.
 
@@ -182,7 +160,7 @@ class Extraction:
                   for prefix in _prefixes(spec.class_)} | set(self.options.parse)
         wanted |= {prefix for spec in self.config.readers if not spec.any_receiver
                    for prefix in _prefixes(spec.call)}
-        first = _Needles(names)
+        first = Needles(names)
         self._extract(self._choose(first, wanted), all_files=True)
         for rel, facts in self.facts.items():
             if not facts.complete and rel in self.keys:
@@ -196,7 +174,7 @@ class Extraction:
             linked = linker.link()
             self.names |= {(q.rsplit(".", 1)[-1],) for q in linked.wrappers}
             wanted = {p for name in linker.missing for p in _prefixes(name)}
-            todo = self._choose(_Needles(self.names), wanted)
+            todo = self._choose(Needles(self.names), wanted)
             if not todo:
                 break
             self._extract(todo, all_files=False)
@@ -205,7 +183,8 @@ class Extraction:
 
     def extend(self, names: set[str]) -> tuple[list[FileFacts], Linked] | None:
         """Parse the skipped files that mention any of `names`; None when there are none."""
-        needles = _Needles({(name,) for name in names})
+        self.names |= {(name,) for name in names}
+        needles = Needles({(name,) for name in names})
         todo = {rel for rel, facts in self.facts.items()
                 if not facts.complete and rel in self.blobs and needles.search(self.blobs[rel])}
         if not todo:
@@ -213,10 +192,15 @@ class Extraction:
         self._extract(todo, all_files=False)
         return self._fixpoint()
 
+    def state(self) -> ExtractionState:
+        return ExtractionState(dict(self.keys), frozenset(
+            rel for rel, facts in self.facts.items() if facts.complete),
+            frozenset(self.names))
+
     def _ordered(self) -> list[FileFacts]:
         return [self.facts[s.rel] for s in self.sources if s.rel in self.facts]
 
-    def _choose(self, needles: _Needles, modules: set[str]) -> set[str]:
+    def _choose(self, needles: Needles, modules: set[str]) -> set[str]:
         chosen = set()
         for source in self.sources:
             facts = self.facts.get(source.rel)

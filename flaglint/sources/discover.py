@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import os
 import re
+import stat
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flaglint.config import DEFAULT_EXCLUDE, Config
@@ -21,6 +22,8 @@ class SourceFile:
     rel: str  # POSIX, relative to the project root
     module: str
     is_package: bool
+    # (size, mtime_ns, inode) as discovery saw them, so a warm run stats each file once
+    stat: tuple[int, int, int] | None = field(default=None, compare=False, repr=False)
 
 
 class GlobSet:
@@ -126,7 +129,7 @@ def discover(config: Config, paths: list[Path] | None = None,
     targets = paths or [root / s for s in config.src]
     excluded = GlobSet(DEFAULT_EXCLUDE + config.exclude)
     in_git = git.toplevel(root) is not None
-    chosen: dict[Path, None] = {}
+    chosen: dict[Path, tuple[int, int, int] | None] = {}
     for target in targets:
         target = target.resolve()
         if target.is_file():
@@ -141,14 +144,18 @@ def discover(config: Config, paths: list[Path] | None = None,
             # Not in git, or a folder git ignores as a whole that the user named: walk it.
             files = _walk(target, excluded, root, notes)
         for file in files:
-            if file.is_file() and not excluded.match(relative(file, root)):
-                chosen[file] = None
+            try:
+                found = os.stat(file)
+            except OSError:
+                continue  # tracked but deleted, or unreadable
+            if stat.S_ISREG(found.st_mode) and not excluded.match(relative(file, root)):
+                chosen[file] = (found.st_size, found.st_mtime_ns, found.st_ino)
     if in_git:
         notes.extend(f"submodule {path} is not checked (flaglint reads this repository's "
                      f"files only; run it in the submodule)"
                      for path in _submodules(root, targets, excluded))
     namer = _ModuleNamer(root, tuple((root / s).resolve() for s in config.src))
-    result = [namer.source_file(path) for path in chosen]
+    result = [namer.source_file(path, seen) for path, seen in chosen.items()]
     result.sort(key=lambda f: f.rel)
     return result
 
@@ -170,14 +177,14 @@ class _ModuleNamer:
         self._packages[folder] = parts
         return parts
 
-    def source_file(self, path: Path) -> SourceFile:
+    def source_file(self, path: Path, seen: tuple[int, int, int] | None = None) -> SourceFile:
         is_package = path.name == "__init__.py"
         package = self._package(path.parent)
         if package is None:
             package = self._from_src_root(path.parent)
         parts = package if is_package else (*package, path.stem)
         return SourceFile(path, relative(path, self.root), ".".join(parts) or path.stem,
-                          is_package)
+                          is_package, seen)
 
     def _from_src_root(self, folder: Path) -> tuple[str, ...]:
         for src in self.src_roots:

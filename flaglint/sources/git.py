@@ -4,6 +4,7 @@ never rewritten), unprompted, in the C locale, bounded in time, and never raisin
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -37,3 +38,33 @@ def text(root: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProc
 def toplevel(directory: Path) -> Path | None:
     result = text(directory, "rev-parse", "--show-toplevel", timeout=30)
     return Path(result.stdout.strip()) if result.returncode == 0 else None
+
+
+def read_head(root: Path) -> str | None:
+    """HEAD's commit id from a plain .git folder, without a git process; None when git
+    must resolve it (a worktree, a submodule, a detached or unusual HEAD)."""
+    for folder in (root, *root.parents):
+        dot_git = folder / ".git"
+        if dot_git.is_dir():
+            break
+        if dot_git.exists():
+            return None  # a worktree or submodule: let git resolve it
+    else:
+        return None
+    try:
+        head = (dot_git / "HEAD").read_text().strip()
+        if not head.startswith("ref: "):
+            return head if re.fullmatch(r"[0-9a-f]{40}", head) else None
+        ref = head[5:]
+        loose = dot_git / ref
+        if loose.is_file():
+            sha = loose.read_text().strip()
+            return sha if re.fullmatch(r"[0-9a-f]{40}", sha) else None
+        packed = dot_git / "packed-refs"
+        if packed.is_file():
+            for line in packed.read_text().splitlines():
+                if line.endswith(" " + ref):
+                    return line.split(" ", 1)[0]
+    except OSError:
+        return None
+    return None

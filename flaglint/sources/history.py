@@ -137,36 +137,8 @@ def _git(root: Path, *args: str, timeout: int = 600) -> str:
 def head_commit(root: Path) -> str:
     """HEAD's commit id, read from the .git folder when that is plain (no git process),
     else from `git rev-parse`."""
-    sha = _read_head(root)
+    sha = git.read_head(root)
     return sha if sha is not None else _git(root, "rev-parse", "HEAD").strip()
-
-
-def _read_head(root: Path) -> str | None:
-    for folder in (root, *root.parents):
-        dot_git = folder / ".git"
-        if dot_git.is_dir():
-            break
-        if dot_git.exists():
-            return None  # a worktree or submodule: let git resolve it
-    else:
-        return None
-    try:
-        head = (dot_git / "HEAD").read_text().strip()
-        if not head.startswith("ref: "):
-            return head if re.fullmatch(r"[0-9a-f]{40}", head) else None
-        ref = head[5:]
-        loose = dot_git / ref
-        if loose.is_file():
-            sha = loose.read_text().strip()
-            return sha if re.fullmatch(r"[0-9a-f]{40}", sha) else None
-        packed = dot_git / "packed-refs"
-        if packed.is_file():
-            for line in packed.read_text().splitlines():
-                if line.endswith(" " + ref):
-                    return line.split(" ", 1)[0]
-    except OSError:
-        return None
-    return None
 
 
 def is_shallow(root: Path) -> bool:
