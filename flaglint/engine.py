@@ -172,10 +172,12 @@ class Project:
             if not diffscope.may_regate(self, self.diff, names):
                 self.diff.regated = {}
                 return self.diff.regated
+            keys = self.extraction.keys if self.extraction is not None else {}
             base_options = dataclasses.replace(
                 self.options, overlay=None, diff=None,
                 facts_from=self.config.root if self.use_cache else None,
-                use_cache=self.use_cache)
+                use_cache=self.use_cache, link_only=True,
+                known={keys[f.path]: f for f in self.files if f.path in keys})
             def analyze_base(config: Config, base: diffscope.Base | None) -> Project:
                 # What a flag gates is in the code: the base's deployment configs (not in
                 # its archive) do not matter.
@@ -250,6 +252,9 @@ def analyze(config: Config, paths: list[Path] | None, options: Options,
                      f"holding both the config and the current one)")
     extraction = Extraction(sources, config, options)
     facts, linked = extraction.run()
+    if options.link_only:  # what the code reads and gates, nothing more (a --diff base)
+        return Project(config, facts, registry, FlagGraph(), linked, {}, options,
+                       deadcode.DeadCode({}, (), ()), notes=notes, deployments=deployments)
     found, history_note = _history(config, registry, linked, options)
     removed = {} if pinned else _removed_keys(found, registry, linked)
     statuses = {} if pinned else {k: (d.status, d.value) for k, d in registry.flags.items()}

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from flaglint.analysis.diffscope import DiffScope
+    from flaglint.facts import FileFacts
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,3 +25,7 @@ class Options:
     # Read facts from this root's cache and write none (the base tree of a `--diff` run,
     # whose unchanged files have the facts the project's own cache holds).
     facts_from: Path | None = None
+    # Facts by content key that another analysis in this process holds already (the
+    # project itself, for its `--diff` base): used before any cache.
+    known: Mapping[str, FileFacts] | None = None
+    link_only: bool = False  # facts and links only: no history, graph or dead code

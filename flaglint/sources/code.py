@@ -224,7 +224,10 @@ class Extraction:
             rel = source.rel
             if rel not in self.blobs or (not all_files and rel not in full):
                 continue
-            cached = self.cache.get(rel, self.keys[rel])
+            known = self.options.known
+            cached = known.get(self.keys[rel]) if known is not None else None
+            if cached is None:
+                cached = self.cache.get(rel, self.keys[rel])
             if cached is not None and (cached.complete or rel not in full):
                 self.facts[rel] = cached
                 continue
