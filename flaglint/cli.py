@@ -472,6 +472,11 @@ def _clean(args: argparse.Namespace) -> int:
         be = "is" if len(report.left) == 1 else "are"
         lines.append(f"[flags.{args.key}] kept: {_plural(len(report.left), 'read')} of it "
                      f"{be} left.")
+    if report.configs.removed:
+        lines.append(f"{_plural(report.configs.removed, 'deployment config setting')} of "
+                     f"`{args.key}` removed from {_plural(len(report.configs.after), 'file')}.")
+    for where, why in report.configs.left:
+        lines.append(f"{where}: sets `{args.key}` ({why}); remove it by hand.")
     for where in report.defined_in_code:
         lines.append(f"{where}: `{args.key}` is defined here in code; remove the definition "
                      f"by hand.")

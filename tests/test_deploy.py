@@ -466,3 +466,38 @@ def test_diff_that_edits_code_and_configs_compares_the_base_without_them(tmp_pat
         f"none of what it gated at main ({base}) is left (1 line in app.py), and it gates 1 "
         "line in app.py instead; a new meaning needs a new key"]
     assert err == ""
+
+
+def test_clean_removes_the_keys_config_lines_and_lists_what_it_cannot(tmp_path, capsys):
+    files = project(
+        'dev = "deploy/dev.env"\n'
+        'k8s = { path = "k8s/deploy.yaml", at = "spec.containers[*].env" }\n'
+        'cm = { path = "k8s/cm.yaml", at = "data" }\n'
+        'ecs = { path = "ecs.json", at = "env" }\n'
+        'hosts = "hosts/*.toml"\n', {
+            "deploy/dev.env": "# dev\nNEW=1\nnew_checkout=true\nOTHER=2\n",
+            "k8s/deploy.yaml": "spec:\n  containers:\n    - name: web\n      env:\n"
+                               "        - name: new_checkout\n          value: \"true\"\n"
+                               "        - name: DEBUG\n          value: \"1\"\n",
+            "k8s/cm.yaml": "data:\n  new_checkout: \"true\"  # on\n  other: x\n",
+            "ecs.json": '{"env": [{"name": "new_checkout", "value": "true"}]}\n',
+            "hosts/a.toml": "[flags]\nnew_checkout = true\nkill_all = false\n",
+            "hosts/b.toml": "flags = { new_checkout = true }\n"})
+    write_tree(tmp_path, files)
+    (tmp_path / "deploy" / "dev.env").write_bytes(b"\xef\xbb\xbf# dev\r\nNEW=1\r\n"
+                                                  b"new_checkout=true\r\nOTHER=2\r\n")
+    assert main(["clean", "new_checkout", "--value", "true", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "4 deployment config settings of `new_checkout` removed from 4 files." in out
+    assert "ecs.json:1: sets `new_checkout` (not on a line of its own); remove it by hand." in out
+    assert "hosts/b.toml:1: sets `new_checkout` (not on a line of its own); remove it by " \
+           "hand." in out
+    # Every other byte stays: the BOM and CRLF line ends, comments, the other entries.
+    assert (tmp_path / "deploy" / "dev.env").read_bytes() == \
+        b"\xef\xbb\xbf# dev\r\nNEW=1\r\nOTHER=2\r\n"
+    assert (tmp_path / "k8s" / "deploy.yaml").read_text() == (
+        "spec:\n  containers:\n    - name: web\n      env:\n"
+        "        - name: DEBUG\n          value: \"1\"\n")
+    assert (tmp_path / "k8s" / "cm.yaml").read_text() == "data:\n  other: x\n"
+    assert (tmp_path / "hosts" / "a.toml").read_text() == "[flags]\nkill_all = false\n"
+    assert (tmp_path / "ecs.json").read_text() == files["ecs.json"].lstrip("\n")

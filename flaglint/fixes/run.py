@@ -30,6 +30,7 @@ from flaglint.fixes.apply import (
     unified_diff,
     write_files,
 )
+from flaglint.fixes.configs import ConfigCleanup, remove_settings
 from flaglint.fixes.registry_edit import remove_table, tombstone
 from flaglint.rules import Rule
 from flaglint.sources.registry import FlagValue
@@ -204,6 +205,7 @@ class CleanReport:
     registry_after: str | None
     left: list[str]  # where reads of the key are left, anywhere in the project
     defined_in_code: list[str]
+    configs: ConfigCleanup = field(default_factory=ConfigCleanup)  # deployment config lines
 
     @property
     def complete(self) -> bool:
@@ -214,6 +216,8 @@ class CleanReport:
         if self.registry_path and self.registry_before != self.registry_after:
             text += unified_diff(self.registry_path, self.registry_before or "",
                                  self.registry_after or "")
+        for path, after in sorted(self.configs.after.items()):
+            text += unified_diff(path, self.configs.before[path], after)
         return text
 
 
@@ -312,14 +316,21 @@ def clean_flag(config: Config, options: Options, key: str, text: str, scope: Fix
         registry_before = (config.root / decl.path).read_text(encoding="utf-8")
         registry_after = tombstone(registry_before, decl.line, key, options.today) if retire \
             else remove_table(registry_before, decl.line)
+    configs = ConfigCleanup()
+    if not left and project.deployments is not None:  # the key's config lines, once unread
+        specs = {spec.name: spec for spec in config.environments}
+        configs = remove_settings(config.root, [s for s in project.served() if s.key == key],
+                                  specs)
     if not dry_run:
         contents = {r.path: report.overlay[r.path] for r in report.changed}
         if registry_path is not None and registry_after is not None:
             contents[registry_path] = registry_after.encode("utf-8")
+        contents.update({path: after.encode("utf-8")
+                         for path, after in configs.after.items()})
         write_files(config.root, contents)
     defined = [f"{d.path}:{d.span.line}" for d in project.linked.definitions if d.key == key]
     return CleanReport(key, value, report, registry_path, registry_before, registry_after,
-                       left, defined)
+                       left, defined, configs)
 
 
 def _read_fixes(project: Project, key: str) -> list[tuple[object, Fix]]:

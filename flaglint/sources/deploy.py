@@ -405,7 +405,9 @@ def _from_yaml(node: Any, lines: list[str], seen: dict[int, Node]) -> Node:
 
 def _mark_span(start: Any, end: Any, lines: list[str]) -> Span:
     end_line, end_column = end.line + 1, end.column + 1
-    if end.column == 0 and end.line > start.line:  # a block ends where the next line starts
+    before = lines[end.line][:end.column] if end.line < len(lines) else ""
+    if end.line > start.line and not before.strip():
+        # A block node ends where the next entry starts: on the line before, in fact.
         end_line = end.line
         end_column = len(lines[end_line - 1]) + 1 if end_line <= len(lines) else 1
     return Span(start.line + 1, start.column + 1, end_line, end_column)
@@ -545,3 +547,20 @@ def _plain(data: Any, source: list[str], quoted: Any) -> Node:
 
 
 _PARSERS = {"json": _json, "yaml": _yaml, "toml": _toml, "ini": _ini}
+
+
+def format_of(spec: EnvironmentSpec, path: Path) -> str | None:
+    """The format a deployment file is read as: `format`, else from its name."""
+    return _format(spec, path)
+
+
+def parses(text: str, fmt: str) -> bool:
+    """Does `text` parse as a deployment config of this format (a `.env` line by line)?"""
+    try:
+        if fmt == "env":
+            _, problem = _dotenv(text, "")
+            return problem is None
+        _PARSERS[fmt](text)
+    except (_Malformed, RecursionError, MemoryError, ValueError, TypeError):
+        return False
+    return True

@@ -1,0 +1,79 @@
+"""`flaglint clean` in deployment configs: the lines that set the cleaned key go, every
+other byte of the file stays. A line-based entry is deleted (`.env` and INI lines, a TOML
+`key = value` line, a YAML `key: value` entry or `- name: KEY` list item in block style);
+anything else (JSON, inline tables, flow style) is listed for a person, and so is a file
+that would not parse once the lines are gone."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flaglint.analysis.deployed import Served
+from flaglint.config import EnvironmentSpec
+from flaglint.sources.deploy import format_of, parses
+from flaglint.suppressions import source_lines
+
+
+@dataclass
+class ConfigCleanup:
+    before: dict[str, str] = field(default_factory=dict)  # path -> text
+    after: dict[str, str] = field(default_factory=dict)
+    removed: int = 0  # settings removed
+    left: list[tuple[str, str]] = field(default_factory=list)  # (`path:line`, why)
+
+
+def _own_line(fmt: str, line: str, column: int, key: str) -> bool:
+    """Does the setting start its line (after indentation, or a YAML `- `), so that its
+    lines can go without touching another entry?"""
+    head = line[:column - 1].strip()
+    if fmt in ("env", "ini"):
+        return True
+    if fmt == "toml":  # `key = value`, not a table or inline table that holds it
+        written = line.split("=", 1)[0].strip().strip("\"'")
+        return "=" in line and written == key
+    if fmt == "yaml":
+        return head in ("", "-")
+    return False
+
+
+def remove_settings(root: Path, settings: Iterable[Served],
+                    specs: Mapping[str, EnvironmentSpec]) -> ConfigCleanup:
+    """Remove each setting's lines from its file; `specs` are the environments by name."""
+    done = ConfigCleanup()
+    by_path: dict[str, list[Served]] = {}
+    for item in settings:
+        by_path.setdefault(item.setting.path, []).append(item)
+    for path, items in sorted(by_path.items()):
+        file = root / path
+        fmt = format_of(specs[items[0].host.environment], file)
+        try:
+            data = file.read_bytes()
+            text = data.decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            done.left += [(f"{path}:{i.setting.span.line}", "cannot read the file")
+                          for i in items]
+            continue
+        lines = source_lines(text)
+        drop: set[int] = set()
+        for item in items:
+            span = item.setting.span
+            if fmt is None or not 0 < span.line <= len(lines) or not _own_line(
+                    fmt, lines[span.line - 1], span.column, item.setting.key):
+                done.left.append((f"{path}:{span.line}", "not on a line of its own"))
+                continue
+            drop.update(range(span.line, span.end_line + 1))
+        if not drop:
+            continue
+        after = ("\r\n" if "\r\n" in text else "\n").join(
+            line for number, line in enumerate(lines, start=1) if number not in drop)
+        if fmt is not None and not parses(after, fmt):
+            done.left += [(f"{path}:{i.setting.span.line}", "the file would not parse "
+                           "without its lines") for i in items]
+            continue
+        bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""
+        done.before[path] = bom + text
+        done.after[path] = bom + after
+        done.removed += sum(1 for i in items if i.setting.span.line in drop)
+    return done
