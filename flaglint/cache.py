@@ -41,9 +41,14 @@ def cache_dir() -> Path:
     return Path(base) / "flaglint"
 
 
-def digest(data: bytes, module: str, is_package: bool) -> str:
+def digest(data: bytes, module: str, is_package: bool,
+           attributes: frozenset[str] = frozenset()) -> str:
+    """A file's facts key: its content, module, and what extraction records (the attribute
+    names that read flag objects, when the configuration names any)."""
     hasher = hashlib.blake2b(data, digest_size=20)
     hasher.update(f"\0{module}\0{is_package}\0{FACTS_VERSION}\0{__version__}".encode())
+    if attributes:
+        hasher.update(("\0attributes\0" + ",".join(sorted(attributes))).encode())
     return hasher.hexdigest()
 
 

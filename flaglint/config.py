@@ -379,7 +379,7 @@ def _reader(item: dict[str, Any], index: int, where: _Where) -> ReaderSpec:
 
 def _definition(item: dict[str, Any], index: int, where: _Where) -> DefinitionSpec:
     keys: tuple[str | int, ...] = ("definitions", index)
-    _check_keys(item, ("call", "key", "class", "reads"), keys, where)
+    _check_keys(item, ("call", "key", "class", "reads", "attributes"), keys, where)
     origin = f"definitions[{index}]"
     if "class" in item:
         if "call" in item or "key" in item:
@@ -391,8 +391,25 @@ def _definition(item: dict[str, Any], index: int, where: _Where) -> DefinitionSp
                                                 f"a qualified class name")
         return DefinitionSpec(class_=name, key=None, origin=origin)
     call = _call(item, keys, where)
-    key, key_name = _position(item, "key", keys, where, required=False)
+    key: int | None
+    key_name: str | None
+    if isinstance(item.get("key"), list):  # `key = [0, "name"]`: the keyword, else position
+        given = item["key"]
+        positions = [k for k in given if isinstance(k, int) and not isinstance(k, bool)]
+        names = [k for k in given if isinstance(k, str)]
+        if len(positions) > 1 or len(names) > 1 or len(positions) + len(names) != len(given) \
+                or not given or any(p < 0 for p in positions):
+            raise where.error((*keys, "key"), f"`{where.name((*keys, 'key'))}` must be a "
+                                              f"position, a keyword name, or both, like "
+                                              f"key = [0, \"name\"]")
+        key = positions[0] if positions else None
+        key_name = names[0] if names else None
+    else:
+        key, key_name = _position(item, "key", keys, where, required=False)
     if key is None and key_name is None:
         key = 0
     reads = _strings(item.get("reads", []), where, "reads") if "reads" in item else ()
-    return DefinitionSpec(call=call, key=key, key_name=key_name, origin=origin, reads=reads)
+    attributes = _strings(item.get("attributes", []), where, "attributes") \
+        if "attributes" in item else ()
+    return DefinitionSpec(call=call, key=key, key_name=key_name, origin=origin, reads=reads,
+                          attributes=attributes)

@@ -38,6 +38,7 @@ class DefinitionSpec:
     class_: str | None = None
     origin: str = ""
     reads: tuple[str, ...] = ()  # methods that read the flag object the call returns
+    attributes: tuple[str, ...] = ()  # attributes that read it (`holder.value`)
 
 
 def _reader(preset: str, method: str, key: int, key_name: str | None = None,

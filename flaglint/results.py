@@ -170,7 +170,7 @@ def _same_facts(config: Config, sources: list[SourceFile], stats: dict[str, File
                 snapshot: Snapshot) -> Snapshot | None:
     """The snapshot brought up to date when every changed file has the facts it had, line
     count aside; None when any does not (or files came or went)."""
-    from flaglint.sources.code import extract_one
+    from flaglint.sources.code import attribute_reads, extract_one
     from flaglint.sources.prefilter import Needles
 
     if stats.keys() != snapshot.files.keys():
@@ -184,6 +184,7 @@ def _same_facts(config: Config, sources: list[SourceFile], stats: dict[str, File
     needles = Needles(set(snapshot.state.needles))
     by_rel = {s.rel: s for s in sources}
     keys = dict(snapshot.state.keys)
+    attributes = attribute_reads(config)
     for rel in changed:
         source = by_rel[rel]
         old_key = snapshot.state.keys.get(rel)
@@ -195,10 +196,10 @@ def _same_facts(config: Config, sources: list[SourceFile], stats: dict[str, File
         full = rel in snapshot.state.complete
         if old is None or (not full and needles.search(data)):
             return None  # unknown before, or the prefilter would now read it in full
-        key = cache.digest(data, source.module, source.is_package)
+        key = cache.digest(data, source.module, source.is_package, attributes)
         new = facts_cache.get(rel, key)
         if new is None or new.complete != full:
-            new = extract_one(data, rel, source.module, source.is_package, full)
+            new = extract_one(data, rel, source.module, source.is_package, full, attributes)
         if dataclasses.replace(new, lines=0) != dataclasses.replace(old, lines=0):
             return None
         facts_cache.put(rel, key, new)

@@ -35,6 +35,14 @@ def run_cli(tmp_path, capsys, files, *args):
                         "[[tool.flaglint.readers]]\ncall = 'a.c'\nkey = -1\n"},
      "pyproject.toml:7: `tool.flaglint.readers[1].key` must be an argument position "
      "(0, 1, …) or a keyword name"),
+    ({"pyproject.toml": "[tool.flaglint]\n[[tool.flaglint.definitions]]\ncall = 'a.b'\n"
+                        "key = [0, 1]\n"},
+     "pyproject.toml:4: `tool.flaglint.definitions[0].key` must be a position, a keyword "
+     "name, or both, like key = [0, \"name\"]"),
+    ({"pyproject.toml": "[tool.flaglint]\n[[tool.flaglint.definitions]]\ncall = 'a.b'\n"
+                        "attribute = ['value']\n"},
+     "pyproject.toml:4: unknown key `attribute` in `tool.flaglint.definitions[0]`; expected "
+     "call, key, class, reads, attributes"),
     ({"pyproject.toml": "[tool.flaglint.lifetimes]\nexperimental = 3\n"},
      "pyproject.toml:2: unknown flag type 'experimental' in lifetimes; expected one of "
      "release, experiment, operational, kill-switch, permission"),

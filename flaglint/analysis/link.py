@@ -116,6 +116,7 @@ class Linked:
     calls: tuple[ResolvedCall, ...]
     presets: tuple[str, ...]
     writes: tuple[FlagWrite, ...] = ()
+    objects: tuple[str, ...] = ()  # names bound to flag objects (`holder = bool_state(...)`)
 
 
 def active_presets(config: Config, facts: Iterable[FileFacts]) -> tuple[str, ...]:
@@ -149,8 +150,10 @@ class Linker:
             if spec.any_receiver:
                 self.by_method.setdefault(spec.method, spec)
         self.wrappers: dict[str, Wrapper] = {}
-        self.objects: dict[str, tuple[str, tuple[str, ...]]] = {}  # flag object -> key, reads
-        self.object_methods = {m for spec in config.definitions for m in spec.reads}
+        # flag object -> (key, the methods that read it, the attributes that read it)
+        self.objects: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {}
+        self.object_methods = {m for spec in config.definitions
+                               for m in (*spec.reads, *spec.attributes)}
         self._chased: dict[str, str] = {}
         self.missing: set[str] = set()  # names a key resolves through that no facts define
 
@@ -239,7 +242,7 @@ class Linker:
                     if target in self.definitions:
                         calls.append(ResolvedCall(call.scope, target, f.path, call.span))
         return Linked(tuple(_overridden(reads, writes)), tuple(definitions), self.wrappers,
-                      tuple(calls), self.presets, tuple(writes))
+                      tuple(calls), self.presets, tuple(writes), tuple(sorted(self.objects)))
 
     def _find_wrappers(self) -> bool:
         changed = False
@@ -285,20 +288,23 @@ class Linker:
         """How the call reads a flag, or None when it does not."""
         if call.resolved:
             target = self.chase(call.callee)
-            spec = self.qualified.get(target)
+            spec = self.qualified.get(target) if not call.access else None
             if spec is not None:
                 return self._by_spec(call, spec)
-            wrapper = self.wrappers.get(target)
+            wrapper = self.wrappers.get(target) if not call.access else None
             if wrapper is not None:
                 return self._by_wrapper(call, wrapper)
             holder, _, method = target.rpartition(".")
             flag_object = self.objects.get(self.chase(holder)) if holder else None
             if flag_object is None and method in self.object_methods:
                 self.missing.add(holder)  # the module that binds it may not be parsed yet
-            if flag_object is not None and method in flag_object[1]:
-                # `FLAG.is_enabled()` where FLAG = WaffleFlag("key"): the object is the key.
+            if flag_object is not None and method in flag_object[2 if call.access else 1]:
+                # `FLAG.is_enabled()` where FLAG = WaffleFlag("key"), or `holder.value`
+                # where holder = bool_state(name="key"): the object is the key.
                 return _Match(Value(ValueKind.STR, flag_object[0]), None, False, False,
                               f"{holder.rsplit('.', 1)[-1]}.{method}", "bool")
+        if call.access:
+            return None  # an attribute read is a flag read only of a flag object
         if call.attribute or call.imported:
             spec = self.by_method.get(call.name)
             if spec is not None and self._may_be_sdk(call, spec):
@@ -378,11 +384,11 @@ class Linker:
         specs = self.config.definitions
         call_specs = [s for s in specs if s.call is not None]
         class_specs = [s for s in specs if s.class_ is not None]
-        defined: dict[tuple[str, int], tuple[str, tuple[str, ...]]] = {}
+        defined: dict[tuple[str, int], tuple[str, tuple[str, ...], tuple[str, ...]]] = {}
         if call_specs:
             for f in self.modules.values():
                 for index, call in enumerate(f.calls):
-                    spec = self._definition_spec(call, call_specs)
+                    spec = self._definition_spec(call, call_specs) if not call.access else None
                     if spec is None:
                         continue
                     value = _argument(call.args, spec.key, spec.key_name)
@@ -391,13 +397,13 @@ class Linker:
                         log.debug("%s:%d: flag definition with a dynamic key", f.path,
                                   call.span.line)
                         continue
-                    defined[(f.path, index)] = (key, spec.reads)
+                    defined[(f.path, index)] = (key, spec.reads, spec.attributes)
                     yield CodeDefinition(key, f.path, call.span, call.scope, spec.origin)
         # Names bound to a definition call are flag objects: their read methods read the key.
         for qualname, (constant, path) in self.constants.items():
             if constant.value.kind is ValueKind.CALL:
                 found = defined.get((path, constant.value.index))
-                if found is not None and found[1]:
+                if found is not None and (found[1] or found[2]):
                     self.objects[qualname] = found
         for spec in class_specs:
             assert spec.class_ is not None

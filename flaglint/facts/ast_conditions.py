@@ -91,6 +91,8 @@ class CondBuilder:
             index = self.calls.get(id(node))
             if index is not None:
                 return Cond(CondOp.CALL, span, call=index)
+        elif isinstance(node, ast.Attribute) and id(node) in self.calls:  # `holder.value`
+            return Cond(CondOp.CALL, span, call=self.calls[id(node)])
         elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
             return Cond(CondOp.NOT, span, operands=(self.build(node.operand),))
         elif isinstance(node, ast.BoolOp):
@@ -121,9 +123,10 @@ class CondBuilder:
         if op is None:
             return None
         left, right = node.left, node.comparators[0]
-        if isinstance(right, ast.Call) and id(right) in self.calls and op in _MIRRORED:
+        if isinstance(right, (ast.Call, ast.Attribute)) and id(right) in self.calls and \
+                op in _MIRRORED:
             left, right = right, left
-        if not (isinstance(left, ast.Call) and id(left) in self.calls):
+        if not (isinstance(left, (ast.Call, ast.Attribute)) and id(left) in self.calls):
             return None
         if op in ("in", "not in"):
             if not isinstance(right, (ast.Tuple, ast.List, ast.Set)):

@@ -437,6 +437,8 @@ class Collector(FactsCollector):
         self.names[node.id] += 1
 
     def _attribute(self, node: ast.Attribute) -> None:
+        if self.attributes:
+            self._access(id(node), node.attr, _dotted(node), self._span(node))
         self._visit(node.value)
         self.names[node.attr] += 1
 
@@ -534,6 +536,7 @@ class Collector(FactsCollector):
                                   args, span, self.scopes[-1].qualname,
                                   id(node) in self._returned, decorator_span is not None,
                                   all(is_pure(_unstarred(a)) for a in arguments)), name)
+        self._call_funcs.add(id(func))
         self._visit(func)
         for argument in arguments:
             self._visit(argument)

@@ -69,6 +69,10 @@ class FactsCollector:
         self.not_values: Counter[str] = Counter()  # callees, definitions, imported names
         self.strings: set[str] = set()
         self.shapers: list[tuple[str, Span]] = []
+        # Attribute names that read a flag object (`value` of `holder.value`): such reads
+        # are recorded as calls with `access` set. Empty unless a definition names them.
+        self.attributes: frozenset[str] = frozenset()
+        self._call_funcs: set[int] = set()  # id() of the callee expression of every call
 
     def facts(self, path: str, is_package: bool, lines: int,
               suppressions: Suppressions) -> FileFacts:
@@ -183,6 +187,16 @@ class FactsCollector:
             self.constants[qualname] = Constant(qualname, value, span)
         else:
             self.constants[qualname] = None
+
+    def _access(self, node: int, attribute: str, parts: list[str] | None, span: Span) -> None:
+        """An attribute read (`holder.value`) that a definition says reads a flag object."""
+        if attribute not in self.attributes or node in self._call_funcs or parts is None:
+            return
+        callee, resolved, imported = self._qualify(parts)
+        if resolved:
+            self._call(node, Call(callee, resolved, imported, True, (), span,
+                                  self.scopes[-1].qualname, node in self._returned, False,
+                                  True, access=True), None)
 
     def _call(self, node: int, call: Call, callee_name: str | None) -> None:
         """Record a call (`node` is its node's id); `callee_name` is the name it is called by."""

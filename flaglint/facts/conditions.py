@@ -82,6 +82,8 @@ class CondBuilder:
             index = self.calls.get(id(node))
             if index is not None:
                 return Cond(CondOp.CALL, span, call=index)
+        elif isinstance(node, cst.Attribute) and id(node) in self.calls:  # `holder.value`
+            return Cond(CondOp.CALL, span, call=self.calls[id(node)])
         elif isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
             return Cond(CondOp.NOT, span, operands=(self.build(node.expression),))
         elif isinstance(node, cst.BooleanOperation):
@@ -108,9 +110,10 @@ class CondBuilder:
         if op is None:
             return None
         left, right = node.left, target.comparator
-        if isinstance(right, cst.Call) and id(right) in self.calls and op in _MIRRORED:
+        if isinstance(right, (cst.Call, cst.Attribute)) and id(right) in self.calls and \
+                op in _MIRRORED:
             left, right = right, left
-        if not (isinstance(left, cst.Call) and id(left) in self.calls):
+        if not (isinstance(left, (cst.Call, cst.Attribute)) and id(left) in self.calls):
             return None
         if op in ("in", "not in"):
             if not isinstance(right, (cst.Tuple, cst.List, cst.Set)):

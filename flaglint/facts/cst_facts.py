@@ -39,7 +39,8 @@ log = logging.getLogger(__name__)
 
 
 def extract_cst(text: str, path: str, module: str, is_package: bool, lines: int,
-                suppressions: Suppressions) -> FileFacts:
+                suppressions: Suppressions, attributes: frozenset[str] = frozenset()
+                ) -> FileFacts:
     """Facts of a file that Python's own parser rejected: libcst reads every grammar up to
     the newest, else the file is FL001."""
     try:
@@ -52,6 +53,7 @@ def extract_cst(text: str, path: str, module: str, is_package: bool, lines: int,
                          error=ParseError(f"cannot analyse: libcst failed with "
                                           f"{type(error).__name__}", 1, 1))
     collector = _Collector(module, is_package)
+    collector.attributes = attributes
     collector.prepare(tree)
     try:
         MetadataWrapper(tree, unsafe_skip_copy=True).visit(collector)
@@ -102,6 +104,7 @@ class _Collector(GuardCollector, cst.CSTVisitor):
         self._boolop_roots: set[int] = set()
         self.conditions = CondBuilder(self._span, self._call_index, self._alias)
         self._pieces: set[int] = set()  # the parts of an implicitly concatenated string
+        self._in_import = False  # an import's dotted names are no attribute reads
 
     # -- the module's own names, known before any function body is visited ---------------
 
@@ -168,9 +171,17 @@ class _Collector(GuardCollector, cst.CSTVisitor):
 
     def visit_Import(self, node: cst.Import) -> None:
         self._import(node)
+        self._in_import = True
+
+    def leave_Import(self, original_node: cst.Import) -> None:
+        self._in_import = False
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         self._import(node)
+        self._in_import = True
+
+    def leave_ImportFrom(self, original_node: cst.ImportFrom) -> None:
+        self._in_import = False
 
     # -- positions and names ---------------------------------------------------------------
 
@@ -344,8 +355,13 @@ class _Collector(GuardCollector, cst.CSTVisitor):
     def visit_Decorator(self, node: cst.Decorator) -> None:
         self._decorators[id(node.decorator)] = self._span(node)
 
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if self.attributes and not self._in_import:
+            self._access(id(node), node.attr.value, _dotted(node), self._span(node))
+
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
+        self._call_funcs.add(id(func))
         parts = _dotted(func) if isinstance(func, (cst.Name, cst.Attribute)) else None
         if parts is not None:
             callee, resolved, imported = self._qualify(parts)

@@ -12,7 +12,8 @@ from flaglint.facts.model import FileFacts, ParseError
 from flaglint.suppressions import Suppressions
 
 
-def extract(data: bytes, path: str, module: str, is_package: bool) -> FileFacts:
+def extract(data: bytes, path: str, module: str, is_package: bool,
+            attributes: frozenset[str] = frozenset()) -> FileFacts:
     """Facts of one file. Never raises for bad input: it becomes `FileFacts.error`."""
     try:
         text = decode_source(data)
@@ -30,8 +31,9 @@ def extract(data: bytes, path: str, module: str, is_package: bool) -> FileFacts:
         # Imported here: libcst costs ~0.2 s to import, and most runs never need it.
         from flaglint.facts.cst_facts import extract_cst
 
-        return extract_cst(text, path, module, is_package, lines, suppressions)
+        return extract_cst(text, path, module, is_package, lines, suppressions, attributes)
     collector = Collector(text, module, is_package)
+    collector.attributes = attributes
     try:
         collector.run(tree)  # type: ignore[arg-type]  # an ast.Module, as asked
     except RecursionError:

@@ -115,6 +115,9 @@ class Call:
     returned: bool  # `return <this call>`: its function answers what this call answers
     decorator: bool  # `@<this call>`; the span is the decorator's
     pure_args: bool = True  # no argument can have a side effect (names, literals, …)
+    # Not a call: an attribute read of a flag object (`holder.value`), recorded as one when
+    # a definition names the attribute, so that reads, tests and fixes treat it alike.
+    access: bool = False
 
     @property
     def name(self) -> str:

@@ -207,6 +207,26 @@ class Settler(cst.CSTTransformer):
         return self._mark(literal_node(value).with_changes(lpar=updated_node.lpar,
                                                            rpar=updated_node.rpar))
 
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute
+                        ) -> cst.BaseExpression:
+        """`holder.value`, an attribute read of a flag object: settled like a call. The
+        callee of a call and the inner links of a longer chain start at the same place, so
+        only the outermost expression there is taken."""
+        position = self._position(original_node)
+        if position not in self.reads:
+            return updated_node
+        parent = self._parent(original_node)
+        if (isinstance(parent, cst.Attribute) and parent.value is original_node) or (
+                isinstance(parent, cst.Call) and parent.func is original_node):
+            return updated_node
+        value = self.reads[position]
+        compared = isinstance(parent, (cst.Comparison, cst.ComparisonTarget))
+        if not (isinstance(value, bool) or compared or self._in_test(original_node)):
+            return updated_node
+        self.replaced += 1
+        return self._mark(literal_node(value).with_changes(lpar=updated_node.lpar,
+                                                           rpar=updated_node.rpar))
+
     def leave_Decorator(self, original_node: cst.Decorator, updated_node: cst.Decorator
                         ) -> cst.Decorator | cst.RemovalSentinel:
         position = self._position(original_node)

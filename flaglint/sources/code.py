@@ -25,7 +25,8 @@ from flaglint.sources.prefilter import ExtractionState, Needles
 
 log = logging.getLogger(__name__)
 
-Item = tuple[bytes, str, str, bool, bool]  # data, path, module, is_package, parse in full
+# data, path, module, is_package, parse in full, attribute names that read flag objects
+Item = tuple[bytes, str, str, bool, bool, frozenset[str]]
 
 # Below this much work (~25k lines to extract facts from, or ~100k to check for syntax
 # errors only), worker processes cost more than they save.
@@ -38,20 +39,20 @@ def _cost(item: Item) -> int:
 
 
 def _extract_one(item: Item) -> FileFacts:
-    data, path, module, is_package, full = item
+    data, path, module, is_package, full, attributes = item
     if not full:
         from flaglint.facts.light import extract_light
 
         return call_deep(extract_light, data, path, module, is_package)
     from flaglint.facts.extract import extract
 
-    return call_deep(extract, data, path, module, is_package)
+    return call_deep(extract, data, path, module, is_package, attributes)
 
 
-def extract_one(data: bytes, path: str, module: str, is_package: bool, full: bool
-                ) -> FileFacts:
+def extract_one(data: bytes, path: str, module: str, is_package: bool, full: bool,
+                attributes: frozenset[str] = frozenset()) -> FileFacts:
     """One file's facts, in full or light, in this process."""
-    return _extract_one((data, path, module, is_package, full))
+    return _extract_one((data, path, module, is_package, full, attributes))
 
 
 def _quiet_worker() -> None:
@@ -98,7 +99,7 @@ def _extract_in_workers(todo: list[Item], jobs: int) -> list[FileFacts]:
 
 def _extract_alone(item: Item) -> FileFacts:
     """Extract one file in a process of its own (forked, so it needs no pickled code)."""
-    data, path, module, is_package, _ = item
+    data, path, module, is_package, _, _ = item
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_send_extracted, args=(item, sender), daemon=True)
@@ -136,6 +137,7 @@ class Extraction:
         self.jobs = options.jobs or os.cpu_count() or 1
         self.cache = FactsCache(options.facts_from or config.root, options.use_cache,
                                 read_only=options.facts_from is not None)
+        self.attributes = attribute_reads(config)
         self.blobs: dict[str, bytes] = {}
         self.keys: dict[str, str] = {}
         self.facts: dict[str, FileFacts] = {}
@@ -152,13 +154,18 @@ class Extraction:
                     error=ParseError(f"cannot read: {error.strerror}", 1, 1))
                 continue
             self.blobs[source.rel] = data
-            self.keys[source.rel] = digest(data, source.module, source.is_package)
+            self.keys[source.rel] = digest(data, source.module, source.is_package,
+                                           self.attributes)
         names = reader_needles(self.config)
         # The modules that define a class of flags or a project reader (whose parameters
         # name its keyword arguments) are parsed, whatever they mention.
         wanted = {prefix for spec in self.config.definitions if spec.class_
                   for prefix in _prefixes(spec.class_)} | set(self.options.parse)
         wanted |= {prefix for spec in self.config.readers if not spec.any_receiver
+                   for prefix in _prefixes(spec.call)}
+        # A module that calls its own definition function names it alone (`bool_state(…)`).
+        wanted |= {prefix for spec in self.config.definitions
+                   if spec.call is not None and not spec.call.startswith("*.")
                    for prefix in _prefixes(spec.call)}
         first = Needles(names)
         self._extract(self._choose(first, wanted), all_files=True)
@@ -172,7 +179,8 @@ class Extraction:
         while True:
             linker = Linker(self._ordered(), self.config)
             linked = linker.link()
-            self.names |= {(q.rsplit(".", 1)[-1],) for q in linked.wrappers}
+            self.names |= {(q.rsplit(".", 1)[-1],) for q in (*linked.wrappers,
+                                                              *linked.objects)}
             wanted = {p for name in linker.missing for p in _prefixes(name)}
             todo = self._choose(Needles(self.names), wanted)
             if not todo:
@@ -231,7 +239,8 @@ class Extraction:
             if cached is not None and (cached.complete or rel not in full):
                 self.facts[rel] = cached
                 continue
-            todo.append((self.blobs[rel], rel, source.module, source.is_package, rel in full))
+            todo.append((self.blobs[rel], rel, source.module, source.is_package, rel in full,
+                         self.attributes))
         if self.jobs > 1 and sum(map(_cost, todo)) >= _PARALLEL_BYTES:
             # Costliest first, one at a time: a few huge files must not land on one worker.
             todo.sort(key=_cost, reverse=True)
@@ -247,6 +256,11 @@ class Extraction:
         for facts in extracted:
             self.facts[facts.path] = facts
             self.cache.put(facts.path, self.keys[facts.path], facts)
+
+
+def attribute_reads(config: Config) -> frozenset[str]:
+    """The attribute names that read a flag object (`value` of `holder.value`)."""
+    return frozenset(a for spec in config.definitions for a in spec.attributes)
 
 
 def _prefixes(name: str) -> list[str]:

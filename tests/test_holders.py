@@ -1,0 +1,123 @@
+"""Flags kept as objects in code: `holder = bool_state(name="key")` read as `holder.value`,
+through imports and module attributes; the definition's `attributes` say which reads count."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+from flaglint.cli import main
+from flaglint.facts.cst_facts import extract_cst
+from flaglint.facts.extract import extract
+from flaglint.facts.light import count_lines
+from flaglint.suppressions import Suppressions
+
+from .conftest import write_tree
+
+PYPROJECT = """
+[tool.flaglint]
+presets = []
+
+[[tool.flaglint.definitions]]
+call = "proj.config.bool_state"
+key = [0, "name"]
+attributes = ["value"]
+"""
+REGISTRY = """
+[flags.proj_new_router]
+owner = "routing"
+type = "release"
+status = "rolled-out"
+value = true
+
+[flags.proj_old_cache]
+status = "retired"
+"""
+CONFIG = '''
+class _Holder:
+    def __init__(self, name, default):
+        self.name = name
+        self.value = default
+
+
+def bool_state(name, default=False):
+    return _Holder(name, default)
+
+
+new_router = bool_state(name="proj_new_router", default=True)
+old_cache = bool_state("proj_old_cache", default=False)
+'''
+ROUTER = '''
+from proj import config
+from proj.config import old_cache
+
+
+def route(order):
+    if config.new_router.value:
+        return "smart"
+    return "legacy"
+
+
+def cache():
+    return "old" if old_cache.value else "new"
+
+
+def label():
+    return config.new_router.name
+'''
+
+
+def project(tmp_path):
+    return write_tree(tmp_path, {"pyproject.toml": PYPROJECT, "flags.toml": REGISTRY,
+                                 "proj/__init__.py": "", "proj/config.py": CONFIG,
+                                 "proj/router.py": ROUTER})
+
+
+def test_attribute_reads_of_a_flag_object_are_reads(tmp_path, capsys):
+    root = project(tmp_path)
+    assert main(["check", str(root), "--no-cache", "--today", "2026-11-23"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[:-2] == [
+        "proj/config.py:12:13: FL401 [proj_old_cache] Flag `proj_old_cache` was retired (a "
+        "tombstone in the registry) and is defined here again; code and configs from its "
+        "first life answer to it again",
+        "proj/router.py:6:8: FL202 [*] [proj_new_router] Flag `proj_new_router` is rolled out "
+        "with value `true`; this read always yields it, so the code still branches on a "
+        "constant",
+        "proj/router.py:8:5: FL301 [*] [proj_new_router] Flag `proj_new_router` is rolled out "
+        "with value `true`; the code after the early exit above can never run",
+        "proj/router.py:12:12: FL301 [proj_old_cache] Flag `proj_old_cache` is retired, so "
+        "reading it yields `false`; this operand is never evaluated",
+        "proj/router.py:12:21: FL404 [proj_old_cache] Flag `proj_old_cache` was retired; this "
+        "read is left-over code that any config setting `proj_old_cache` wakes up",
+    ]
+
+
+def test_fixing_attribute_reads_keeps_the_behaviour(tmp_path, capsys, monkeypatch):
+    root = project(tmp_path)
+    assert main(["check", str(root), "--no-cache", "--today", "2026-11-23", "--fix"]) == 1
+    capsys.readouterr()
+    fixed = (root / "proj" / "router.py").read_text()
+    assert fixed == ROUTER.lstrip("\n").replace(
+        'def route(order):\n    if config.new_router.value:\n        return "smart"\n'
+        '    return "legacy"\n', 'def route(order):\n    return "smart"\n')
+    monkeypatch.syspath_prepend(str(root))
+    for name in [m for m in sys.modules if m == "proj" or m.startswith("proj.")]:
+        del sys.modules[name]
+    router = importlib.import_module("proj.router")
+    assert (router.route(None), router.cache(), router.label()) == \
+        ("smart", "new", "proj_new_router")
+
+
+def test_both_extractors_record_attribute_reads_alike():
+    attributes = frozenset({"value"})
+    for text in (ROUTER, CONFIG, "import a.value\nfrom b import value\nx = a.value.value\n"
+                 "y = f(a.value)\nz = a.value()\n@a.value\ndef g():\n    return q.r.value\n"):
+        data = text.encode()
+        from_ast = extract(data, "proj/m.py", "proj.m", False, attributes)
+        from_cst = extract_cst(text, "proj/m.py", "proj.m", False, count_lines(text),
+                               Suppressions.scan(text), attributes)
+        assert from_ast == from_cst
+    facts = extract(ROUTER.encode(), "proj/router.py", "proj.router", False, attributes)
+    assert [(c.callee, c.span.line, c.access) for c in facts.calls if c.access] == [
+        ("proj.config.new_router.value", 7, True), ("proj.config.old_cache.value", 13, True)]
