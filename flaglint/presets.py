@@ -104,7 +104,17 @@ PRESETS: dict[str, tuple[ReaderSpec, ...]] = {
         _reader("statsig", "get_experiment", 1, "experiment"),
     ),
     "split": (_reader("split", "get_treatment", 1, "feature_flag_name"),),
+    # Django settings as flags: `settings.FEATURE_X` and `getattr(settings, "FEATURE_X",
+    # False)` of `django.conf.settings`, for names that say they are flags. No call shape of
+    # its own (the linker knows it), and only when `presets` names it: every Django project
+    # says `settings` everywhere.
+    "django-settings": (),
 }
+
+SETTINGS = "django.conf.settings"
+# Setting names that are flags, for the django-settings preset.
+SETTINGS_FLAGS = ("FEATURE_*", "FEATURES_*", "FLAG_*", "ENABLE_*", "*_ENABLED")
+OPT_IN = ("django-settings",)  # presets used only when `presets` names them
 
 # When `presets` is not configured, a preset is on where its SDK is imported somewhere in the
 # project: method names such as `get_value` or `is_on` are too common to trust everywhere.

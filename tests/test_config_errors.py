@@ -27,7 +27,7 @@ def run_cli(tmp_path, capsys, files, *args):
     ({"pyproject.toml": "[tool.flaglint]\npresets = ['unleash', 'launchdorkly']\n"},
      "pyproject.toml:2: unknown preset 'launchdorkly'; expected one of openfeature, "
      "launchdarkly, unleash, flagsmith, django-waffle, posthog, growthbook, configcat, "
-     "statsig, split"),
+     "statsig, split, django-settings"),
     ({"pyproject.toml": "[tool.flaglint]\n\n[[tool.flaglint.readers]]\nkey = 0\n"},
      "pyproject.toml:3: `tool.flaglint.readers[0]` needs `call`: a qualified name like "
      "\"myapp.flags.is_on\" or \"*.is_on\""),

@@ -121,3 +121,45 @@ def test_both_extractors_record_attribute_reads_alike():
     facts = extract(ROUTER.encode(), "proj/router.py", "proj.router", False, attributes)
     assert [(c.callee, c.span.line, c.access) for c in facts.calls if c.access] == [
         ("proj.config.new_router.value", 7, True), ("proj.config.old_cache.value", 13, True)]
+
+
+SETTINGS_PROJECT = {
+    "pyproject.toml": '[tool.flaglint]\npresets = ["django-settings"]\n',
+    "flags.toml": '[flags.FEATURE_NEW_SEARCH]\nowner = "web"\ntype = "release"\n'
+                  'status = "rolled-out"\nvalue = true\n',
+    "shop/__init__.py": "",
+    "shop/views.py": '''
+from django.conf import settings
+
+
+def search(query):
+    if settings.FEATURE_NEW_SEARCH:
+        return "new"
+    return "old"
+
+
+def banner():
+    if getattr(settings, "FEATURE_BANNER", False):
+        return "banner"
+    return settings.DEBUG
+''',
+}
+
+
+def test_django_settings_as_flags(tmp_path, capsys):
+    """`settings.FEATURE_X` and `getattr(settings, "FEATURE_X", False)`, for names that say
+    they are flags; `settings.DEBUG` is not one."""
+    write_tree(tmp_path, SETTINGS_PROJECT)
+    assert main(["check", str(tmp_path), "--no-cache", "--today", "2026-11-23"]) == 1
+    assert capsys.readouterr().out.splitlines()[:-2] == [
+        "shop/views.py:5:8: FL202 [*] [FEATURE_NEW_SEARCH] Flag `FEATURE_NEW_SEARCH` is rolled "
+        "out with value `true`; this read always yields it, so the code still branches on a "
+        "constant",
+        "shop/views.py:7:5: FL301 [*] [FEATURE_NEW_SEARCH] Flag `FEATURE_NEW_SEARCH` is rolled "
+        "out with value `true`; the code after the early exit above can never run",
+        "shop/views.py:11:8: FL101 [FEATURE_BANNER] Flag `FEATURE_BANNER` is declared in no "
+        "registry or definition; nobody owns it and it never expires",
+    ]
+    assert main(["check", str(tmp_path), "--no-cache", "--today", "2026-11-23", "--fix"]) == 1
+    capsys.readouterr()
+    assert 'def search(query):\n    return "new"\n' in (tmp_path / "shop" / "views.py").read_text()

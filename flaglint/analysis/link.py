@@ -8,6 +8,7 @@ module constants, imports and re-exports, class attributes and Enum members.
 
 from __future__ import annotations
 
+import fnmatch
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -15,12 +16,21 @@ from dataclasses import dataclass, replace
 from flaglint.config import Config
 from flaglint.facts import Arg, Call, Constant, Definition, FileFacts, Value, ValueKind
 from flaglint.findings import Span
-from flaglint.presets import PRESET_MODULES, PRESETS, DefinitionSpec, ReaderSpec
+from flaglint.presets import (
+    OPT_IN,
+    PRESET_MODULES,
+    PRESETS,
+    SETTINGS,
+    SETTINGS_FLAGS,
+    DefinitionSpec,
+    ReaderSpec,
+)
 from flaglint.sources.discover import GlobSet
 
 log = logging.getLogger(__name__)
 
 _MAX_DEPTH = 12
+_AUTOMATIC = tuple(name for name in PRESETS if name not in OPT_IN)
 _MAX_WRAPPER_ROUNDS = 8
 
 
@@ -303,6 +313,10 @@ class Linker:
                 # where holder = bool_state(name="key"): the object is the key.
                 return _Match(Value(ValueKind.STR, flag_object[0]), None, False, False,
                               f"{holder.rsplit('.', 1)[-1]}.{method}", "bool")
+        if "django-settings" in self.presets:
+            setting = self._setting(call)
+            if setting is not None:
+                return setting
         if call.access:
             return None  # an attribute read is a flag read only of a flag object
         if call.attribute or call.imported:
@@ -310,6 +324,25 @@ class Linker:
             if spec is not None and self._may_be_sdk(call, spec):
                 return self._by_spec(call, spec)
         return None
+
+    def _setting(self, call: Call) -> _Match | None:
+        """`settings.FEATURE_X` or `getattr(settings, "FEATURE_X", default)` of Django's
+        settings, for a name that says it is a flag (the django-settings preset)."""
+        api = "django-settings"
+        if call.access and call.resolved:
+            holder, _, name = self.chase(call.callee).rpartition(".")
+            if holder == SETTINGS and is_setting_flag(name):
+                return _Match(Value(ValueKind.STR, name), None, False, False, api, None)
+            return None
+        if call.callee != "getattr" or len(call.args) < 2 or any(a.keyword for a in
+                                                                 call.args[:2]):
+            return None
+        target, key = call.args[0].value, call.args[1].value
+        if target.kind is not ValueKind.NAME or self.chase(target.text) != SETTINGS or \
+                key.kind is not ValueKind.STR or not is_setting_flag(key.text):
+            return None
+        default = call.args[2].value if len(call.args) > 2 and not call.args[2].star else None
+        return _Match(key, default, False, False, api, _value_type(default))
 
     def _may_be_sdk(self, call: Call, spec: ReaderSpec) -> bool:
         """Can this call of a preset method name be the SDK's? Not when it resolves to a
@@ -443,9 +476,11 @@ def _overridden(reads: list[FlagRead], writes: list[FlagWrite]) -> Iterator[Flag
 
 def reader_names(config: Config) -> set[str]:
     """The last name of every call that may read or define a flag: what the prefilter seeks."""
-    presets = config.presets if config.presets is not None else tuple(PRESETS)
+    presets = config.presets if config.presets is not None else _AUTOMATIC
     specs = [*config.readers, *(s for name in presets for s in PRESETS[name])]
     names = {spec.method for spec in specs}
+    if "django-settings" in presets:
+        names |= {"settings", "getattr"}
     names |= {spec.call.rsplit(".", 1)[-1] for spec in config.definitions if spec.call}
     names |= {method for spec in config.definitions for method in spec.reads}
     return names
@@ -455,13 +490,19 @@ def reader_needles(config: Config) -> set[tuple[str, ...]]:
     """What the prefilter seeks: for a qualified reader `a.b.c`, the words `b` and `c` (the
     call goes through `b`, by attribute or import, or it names `c` imported from `b`); for a
     `*.name` reader or a definition's method, the name alone."""
-    presets = config.presets if config.presets is not None else tuple(PRESETS)
+    presets = config.presets if config.presets is not None else _AUTOMATIC
     specs = [*config.readers, *(s for name in presets for s in PRESETS[name])]
     calls = [spec.call for spec in specs] + [s.call for s in config.definitions if s.call]
+    if "django-settings" in presets:
+        calls.append("*.settings")
     needles = {tuple(call.split(".")[-2:]) if not call.startswith("*.") else
                (call.rsplit(".", 1)[-1],) for call in calls}
     needles |= {(method,) for spec in config.definitions for method in spec.reads}
     return needles
+
+
+def is_setting_flag(name: str) -> bool:
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in SETTINGS_FLAGS)
 
 
 def _keyword_only(function: Definition, key: Value) -> tuple[str, ...]:

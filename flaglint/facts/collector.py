@@ -4,6 +4,7 @@ their trees and record through it, so both yield the same facts by construction.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -190,13 +191,20 @@ class FactsCollector:
 
     def _access(self, node: int, attribute: str, parts: list[str] | None, span: Span) -> None:
         """An attribute read (`holder.value`) that a definition says reads a flag object."""
-        if attribute not in self.attributes or node in self._call_funcs or parts is None:
+        if node in self._call_funcs or parts is None or not self._reads_attribute(attribute):
             return
         callee, resolved, imported = self._qualify(parts)
         if resolved:
             self._call(node, Call(callee, resolved, imported, True, (), span,
                                   self.scopes[-1].qualname, node in self._returned, False,
                                   True, access=True), None)
+
+    def _reads_attribute(self, attribute: str) -> bool:
+        """Is `attribute` one that reads a flag: a name, or a glob (`FEATURE_*`)?"""
+        if attribute in self.attributes:
+            return True
+        return any("*" in pattern and fnmatch.fnmatchcase(attribute, pattern)
+                   for pattern in self.attributes)
 
     def _call(self, node: int, call: Call, callee_name: str | None) -> None:
         """Record a call (`node` is its node's id); `callee_name` is the name it is called by."""

@@ -20,6 +20,7 @@ from flaglint.config import Config
 from flaglint.deep import call_deep
 from flaglint.facts import FileFacts, ParseError
 from flaglint.options import Options
+from flaglint.presets import SETTINGS_FLAGS
 from flaglint.sources.discover import SourceFile
 from flaglint.sources.prefilter import ExtractionState, Needles
 
@@ -259,8 +260,12 @@ class Extraction:
 
 
 def attribute_reads(config: Config) -> frozenset[str]:
-    """The attribute names that read a flag object (`value` of `holder.value`)."""
-    return frozenset(a for spec in config.definitions for a in spec.attributes)
+    """The attribute names that read a flag (`value` of `holder.value`), and the setting
+    names of the django-settings preset (globs)."""
+    names = {a for spec in config.definitions for a in spec.attributes}
+    if config.presets is not None and "django-settings" in config.presets:
+        names |= set(SETTINGS_FLAGS)
+    return frozenset(names)
 
 
 def _prefixes(name: str) -> list[str]:
