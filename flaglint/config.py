@@ -379,7 +379,8 @@ def _reader(item: dict[str, Any], index: int, where: _Where) -> ReaderSpec:
 
 def _definition(item: dict[str, Any], index: int, where: _Where) -> DefinitionSpec:
     keys: tuple[str | int, ...] = ("definitions", index)
-    _check_keys(item, ("call", "key", "class", "reads", "attributes"), keys, where)
+    _check_keys(item, ("call", "key", "class", "reads", "attributes", "call_reads"), keys,
+                where)
     origin = f"definitions[{index}]"
     if "class" in item:
         if "call" in item or "key" in item:
@@ -411,5 +412,9 @@ def _definition(item: dict[str, Any], index: int, where: _Where) -> DefinitionSp
     reads = _strings(item.get("reads", []), where, "reads") if "reads" in item else ()
     attributes = _strings(item.get("attributes", []), where, "attributes") \
         if "attributes" in item else ()
+    call_reads = item.get("call_reads", False)
+    if not isinstance(call_reads, bool):
+        raise where.error((*keys, "call_reads"), f"`{where.name((*keys, 'call_reads'))}` must "
+                                                 f"be true or false")
     return DefinitionSpec(call=call, key=key, key_name=key_name, origin=origin, reads=reads,
-                          attributes=attributes)
+                          attributes=attributes, call_reads=call_reads)

@@ -39,6 +39,7 @@ class DefinitionSpec:
     origin: str = ""
     reads: tuple[str, ...] = ()  # methods that read the flag object the call returns
     attributes: tuple[str, ...] = ()  # attributes that read it (`holder.value`)
+    call_reads: bool = False  # calling the object reads it (`with config.x(v):`)
 
 
 def _reader(preset: str, method: str, key: int, key_name: str | None = None,

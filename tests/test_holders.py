@@ -163,3 +163,16 @@ def test_django_settings_as_flags(tmp_path, capsys):
     assert main(["check", str(tmp_path), "--no-cache", "--today", "2026-11-23", "--fix"]) == 1
     capsys.readouterr()
     assert 'def search(query):\n    return "new"\n' in (tmp_path / "shop" / "views.py").read_text()
+
+
+def test_calling_a_flag_object_reads_it_with_call_reads(tmp_path, capsys):
+    write_tree(tmp_path, {
+        "pyproject.toml": PYPROJECT + "call_reads = true\n",
+        "flags.toml": REGISTRY, "proj/__init__.py": "", "proj/config.py": CONFIG,
+        "proj/ops.py": "from proj import config\n\n\ndef run():\n"
+                       "    with config.new_router(True):\n        return 1\n"})
+    assert main(["check", str(tmp_path), "--no-cache", "--today", "2026-11-23", "--select",
+                 "FL202"]) == 1
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "proj/ops.py:5:10: FL202 [proj_new_router] Flag `proj_new_router` is rolled out with "
+        "value `true`; this read always yields it, so the code still branches on a constant")

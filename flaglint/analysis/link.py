@@ -111,6 +111,7 @@ class _Match:
     value_type: str | None
     writes: bool = False
     certain: bool = False  # the callee is known to read flags (not only named like a reader)
+    replaceable: bool = True  # a literal may stand for the call (not `with config.x(v):`)
 
     def unbang(self, key: str) -> tuple[str, bool]:
         if self.bang and key.startswith("!"):
@@ -160,8 +161,8 @@ class Linker:
             if spec.any_receiver:
                 self.by_method.setdefault(spec.method, spec)
         self.wrappers: dict[str, Wrapper] = {}
-        # flag object -> (key, the methods that read it, the attributes that read it)
-        self.objects: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {}
+        # flag object -> (key, the methods and the attributes that read it, calling reads it)
+        self.objects: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], bool]] = {}
         self.object_methods = {m for spec in config.definitions
                                for m in (*spec.reads, *spec.attributes)}
         self._chased: dict[str, str] = {}
@@ -304,11 +305,19 @@ class Linker:
             wrapper = self.wrappers.get(target) if not call.access else None
             if wrapper is not None:
                 return self._by_wrapper(call, wrapper)
+            called = self.objects.get(target) if not call.access else None
+            if called is not None and called[3]:
+                # `with config.x(v):` where x = bool_state(name="key"): calling it reads it,
+                # and what it returns is no flag value that a literal could replace.
+                return _Match(Value(ValueKind.STR, called[0]), None, False, False,
+                              target.rsplit(".", 1)[-1], "bool", replaceable=False)
             holder, _, method = target.rpartition(".")
             flag_object = self.objects.get(self.chase(holder)) if holder else None
             if flag_object is None and method in self.object_methods:
                 self.missing.add(holder)  # the module that binds it may not be parsed yet
-            if flag_object is not None and method in flag_object[2 if call.access else 1]:
+            reading = (flag_object[2] if call.access else flag_object[1]) \
+                if flag_object is not None else ()
+            if flag_object is not None and method in reading:
                 # `FLAG.is_enabled()` where FLAG = WaffleFlag("key"), or `holder.value`
                 # where holder = bool_state(name="key"): the object is the key.
                 return _Match(Value(ValueKind.STR, flag_object[0]), None, False, False,
@@ -408,8 +417,8 @@ class Linker:
         expression = (repr(match.key.text) if match.key.kind is ValueKind.STR
                       else match.key.display)
         return FlagRead(key, expression, path, call.span, call.scope, match.api, match.default,
-                        match.value_type, negated, in_test, via, index, call.pure_args,
-                        overridden=match.writes)
+                        match.value_type, negated, in_test, via, index,
+                        call.pure_args and match.replaceable, overridden=match.writes)
 
     # -- definitions in code ---------------------------------------------------------------
 
@@ -417,7 +426,7 @@ class Linker:
         specs = self.config.definitions
         call_specs = [s for s in specs if s.call is not None]
         class_specs = [s for s in specs if s.class_ is not None]
-        defined: dict[tuple[str, int], tuple[str, tuple[str, ...], tuple[str, ...]]] = {}
+        defined: dict[tuple[str, int], tuple[str, tuple[str, ...], tuple[str, ...], bool]] = {}
         if call_specs:
             for f in self.modules.values():
                 for index, call in enumerate(f.calls):
@@ -430,13 +439,14 @@ class Linker:
                         log.debug("%s:%d: flag definition with a dynamic key", f.path,
                                   call.span.line)
                         continue
-                    defined[(f.path, index)] = (key, spec.reads, spec.attributes)
+                    defined[(f.path, index)] = (key, spec.reads, spec.attributes,
+                                                spec.call_reads)
                     yield CodeDefinition(key, f.path, call.span, call.scope, spec.origin)
         # Names bound to a definition call are flag objects: their read methods read the key.
         for qualname, (constant, path) in self.constants.items():
             if constant.value.kind is ValueKind.CALL:
                 found = defined.get((path, constant.value.index))
-                if found is not None and (found[1] or found[2]):
+                if found is not None and (found[1] or found[2] or found[3]):
                     self.objects[qualname] = found
         for spec in class_specs:
             assert spec.class_ is not None
