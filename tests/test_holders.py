@@ -176,3 +176,35 @@ def test_calling_a_flag_object_reads_it_with_call_reads(tmp_path, capsys):
     assert capsys.readouterr().out.splitlines()[0] == (
         "proj/ops.py:5:10: FL202 [proj_new_router] Flag `proj_new_router` is rolled out with "
         "value `true`; this read always yields it, so the code still branches on a constant")
+
+
+def test_audit_of_holders_settings_and_wrappers_without_a_registry(tmp_path, capsys):
+    import json
+
+    from .conftest import git
+
+    root = tmp_path / "legacy"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    write_tree(root, {
+        "pyproject.toml": PYPROJECT.replace('presets = []', 'presets = ["django-settings"]'),
+        "proj/__init__.py": "", "proj/config.py": CONFIG,
+        "proj/router.py": ROUTER,
+        "proj/views.py": "from django.conf import settings\n\n\ndef search_on():\n"
+                         "    return settings.FEATURE_SEARCH\n\n\ndef view():\n"
+                         "    return 'new' if search_on() else 'old'\n"})
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "flags", date="2025-05-01")
+    assert main(["audit", str(root), "--today", "2026-11-23", "--no-cache", "--format",
+                 "json"]) == 0
+    rows = {r["key"]: r for r in json.loads(capsys.readouterr().out)["flags"]}
+    assert sorted(rows) == ["FEATURE_SEARCH", "proj_new_router", "proj_old_cache"]
+    found = {k: (r["status"], r["declared"], r["created"], r["reads"], r["files"],
+                r["guarded_lines"], r["where"]) for k, r in rows.items()}
+    assert found == {
+        # the read in the wrapper `search_on`, and the wrapper's call
+        "FEATURE_SEARCH": ("undeclared", "", "2025-05-01", 2, 1, 1, "proj/views.py:5"),
+        "proj_new_router": ("active", "code", "2025-05-01", 1, 1, 3, "proj/config.py:11"),
+        "proj_old_cache": ("active", "code", "2025-05-01", 1, 1, 1, "proj/config.py:12"),
+    }
+    assert rows["proj_new_router"]["stale"] == ["past its lifetime (571 days, 40 allowed)"]
