@@ -48,6 +48,7 @@ class EditKind(enum.Enum):
     SETTLE_READ = "settle-read"  # replace the flag read starting here by `value`
     DELETE_SYMBOL = "delete-symbol"  # delete the def/class whose name line and column these are
     DROP_IMPORT = "drop-import"  # remove the import (and `__all__` entry) of the name `value`
+    DELETE_BINDING = "delete-binding"  # delete `NAME = …` whose name starts here (`clean`)
 
 
 @compact_pickle

@@ -396,3 +396,24 @@ def test_a_key_that_left_the_code_and_came_back_is_fl401(tmp_path, capsys):
     assert (row["created"], row["age_days"]) == ("2026-09-01", 83)
     assert row["stale"] == ["past its lifetime (83 days, 40 allowed)",
                             "left and came back (reused key)"]
+
+
+def test_clean_removes_the_enum_member_and_the_config_lines(tmp_path, capsys, monkeypatch):
+    root = legacy(tmp_path / "shop")
+    assert main(["clean", "NEW_CHECKOUT_ENABLED", "--value", "true", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines() == [
+        "Flag `NEW_CHECKOUT_ENABLED` settled to `true`: changed 2 files; 1 read replaced, 1 "
+        "branch collapsed, 1 definition deleted.",
+        "2 deployment config settings of `NEW_CHECKOUT_ENABLED` removed from 2 files."]
+    flags = (root / "shop" / "flags.py").read_text()
+    assert "NEW_CHECKOUT" not in flags and 'OPS_THROTTLE = "OPS_THROTTLE_ENABLED"' in flags
+    assert (root / "deploy" / "prod.env").read_text() == ""
+    assert (root / "deploy" / "staging.env").read_text() == "OPS_THROTTLE_ENABLED=True\n"
+    monkeypatch.syspath_prepend(str(root))
+    for name in [m for m in list(__import__("sys").modules) if m.split(".")[0] == "shop"]:
+        del __import__("sys").modules[name]
+    import importlib
+
+    views = importlib.import_module("shop.views")
+    assert views.checkout(None) == "new!"

@@ -208,3 +208,19 @@ def test_audit_of_holders_settings_and_wrappers_without_a_registry(tmp_path, cap
         "proj_old_cache": ("active", "code", "2025-05-01", 1, 1, 1, "proj/config.py:12"),
     }
     assert rows["proj_new_router"]["stale"] == ["past its lifetime (571 days, 40 allowed)"]
+
+
+def test_clean_deletes_a_holder_only_when_nothing_names_it(tmp_path, capsys):
+    root = project(tmp_path)
+    assert main(["clean", "proj_new_router", "--value", "true", str(root)]) == 0
+    out = capsys.readouterr().out
+    # `label()` still reads `config.new_router.name`: the definition stays, and is listed.
+    assert "proj/config.py:11: `proj_new_router` is defined here in code; remove the " \
+           "definition by hand." in out
+    assert "new_router = bool_state" in (root / "proj" / "config.py").read_text()
+    router = root / "proj" / "router.py"
+    router.write_text(router.read_text().replace("config.new_router.name", "'router'"))
+    # The registry entry went with the reads; the definition in code still names the key.
+    assert main(["clean", "proj_new_router", "--value", "true", str(root)]) == 0
+    capsys.readouterr()
+    assert "new_router" not in (root / "proj" / "config.py").read_text()

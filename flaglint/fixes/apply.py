@@ -31,6 +31,7 @@ class FilePlan:
     definitions: set[Position] = field(default_factory=set)
     imports: set[str] = field(default_factory=set)  # names whose imports and exports go
     keep_imports: set[str] = field(default_factory=set)  # imports whose module does something
+    bindings: set[Position] = field(default_factory=set)  # `NAME = …` statements to delete
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,8 @@ def plan(fixes: Iterable[tuple[T, Fix]], blocked: Iterable[Fix], scope: FixScope
                 target.reads[edit.position] = edit.value
             elif edit.kind is EditKind.DROP_IMPORT:
                 target.imports.add(str(edit.value))
+            elif edit.kind is EditKind.DELETE_BINDING:
+                target.bindings.add(edit.position)
             else:
                 target.definitions.add(edit.position)
     return plans, chosen
@@ -106,7 +109,7 @@ def fix_source(path: str, text: str, target: FilePlan) -> FixResult:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
         return FixResult(path, text, text, refused=f"cannot parse: {error.message}")
-    settler = Settler(target.reads, target.definitions)
+    settler = Settler(target.reads, target.definitions, target.bindings)
     changed = MetadataWrapper(module, unsafe_skip_copy=True).visit(settler)
     # Imports whose last use the fix removed go too, unless a string still names them
     # (`__all__`, a re-export): those are uses no parser sees.

@@ -20,6 +20,7 @@ from typing import TypeVar
 from flaglint.analysis.deadcode import read_edits, replaceable
 from flaglint.config import Config
 from flaglint.engine import Options, Outcome, Project, analyze, run
+from flaglint.facts import ValueKind
 from flaglint.findings import Edit, EditKind, Finding, Fix
 from flaglint.fixes.apply import (
     FilePlan,
@@ -307,8 +308,16 @@ def clean_flag(config: Config, options: Options, key: str, text: str, scope: Fix
         if not _round(project, fixes, blocked, scope, report):
             break
     project = analyze(config, None, options, pinned)
-    report.tests = {r.path for r in report.changed if tests(r.path)}
     left = [f"{r.path}:{r.span.line}:{r.span.column}" for r in project.graph.reads_of(key)]
+    # The key's config lines are found now, while its definitions still say it is a flag.
+    settings = [s for s in project.served() if s.key == key] \
+        if not left and project.deployments is not None else []
+    if not left:  # nothing reads the flag any more: its definitions in code go too
+        removals = _definition_fixes(project, key)
+        deleted: list[object] = _round(project, removals, [], scope, report) if removals else []
+        if deleted:
+            project = analyze(config, None, options, pinned)
+    report.tests = {r.path for r in report.changed if tests(r.path)}
     registry_path = registry_before = registry_after = None
     decl = project.registry.flags.get(key)
     if decl is not None and not left:
@@ -317,10 +326,9 @@ def clean_flag(config: Config, options: Options, key: str, text: str, scope: Fix
         registry_after = tombstone(registry_before, decl.line, key, options.today) if retire \
             else remove_table(registry_before, decl.line)
     configs = ConfigCleanup()
-    if not left and project.deployments is not None:  # the key's config lines, once unread
+    if settings:  # the key's config lines, once nothing reads it
         specs = {spec.name: spec for spec in config.environments}
-        configs = remove_settings(config.root, [s for s in project.served() if s.key == key],
-                                  specs)
+        configs = remove_settings(config.root, settings, specs)
     if not dry_run:
         contents = {r.path: report.overlay[r.path] for r in report.changed}
         if registry_path is not None and registry_after is not None:
@@ -331,6 +339,34 @@ def clean_flag(config: Config, options: Options, key: str, text: str, scope: Fix
     defined = [f"{d.path}:{d.span.line}" for d in project.linked.definitions if d.key == key]
     return CleanReport(key, value, report, registry_path, registry_before, registry_after,
                        left, defined, configs)
+
+
+def _definition_fixes(project: Project, key: str) -> list[tuple[object, Fix]]:
+    """Deleting each `NAME = …` that defines the flag in code: an Enum member or class
+    constant, or a name bound to a definition call (`x = bool_state(name="key")`). The
+    pipeline refuses when anything that can reach the name still names it."""
+    fixes: list[tuple[object, Fix]] = []
+    for definition in project.linked.definitions:
+        if definition.key != key:
+            continue
+        facts = project.facts_of(definition.path)
+        if facts is None:
+            continue
+        span = None
+        for constant in facts.constants:
+            if constant.span.line == definition.span.line and (
+                    constant.span == definition.span or (
+                        constant.value.kind is ValueKind.CALL and 0 <= constant.value.index
+                        < len(facts.calls) and facts.calls[constant.value.index].span ==
+                        definition.span)):
+                span = constant.span
+                break
+        if span is None:
+            continue
+        edit = Edit(EditKind.DELETE_BINDING, definition.path, span.line, span.column)
+        fixes.append((definition, Fix(True, "Delete the flag's definition", (edit,),
+                                      project.in_tests((edit,)))))
+    return fixes
 
 
 def _read_fixes(project: Project, key: str) -> list[tuple[object, Fix]]:

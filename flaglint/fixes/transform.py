@@ -61,10 +61,12 @@ def _truth(node: cst.BaseExpression) -> bool | None:
 class Settler(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, reads: Mapping[Position, object], dead_definitions: set[Position]) -> None:
+    def __init__(self, reads: Mapping[Position, object], dead_definitions: set[Position],
+                 bindings: set[Position] | None = None) -> None:
         super().__init__()
         self.reads = reads
         self.dead_definitions = dead_definitions
+        self.bindings = bindings or set()  # `NAME = …` to delete: the flag's own definition
         self.replaced = 0
         self.removed_branches = 0
         self.removed_definitions = 0
@@ -430,13 +432,28 @@ class Settler(cst.CSTTransformer):
     def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine,
                                   updated_node: cst.SimpleStatementLine
                                   ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
-        # `assert True` and a bare `True` left where a settled read stood say nothing.
-        body = [small for small in updated_node.body if not self._says_nothing(small)]
+        # `assert True` and a bare `True` left where a settled read stood say nothing; a
+        # flag's own definition goes when `clean` asks.
+        body = [small for small, before in zip(updated_node.body, original_node.body,
+                                               strict=True)
+                if not self._says_nothing(small) and not self._deleted_binding(before)]
         if len(body) == len(updated_node.body):
             return updated_node
         if not body:
             return cst.RemovalSentinel.REMOVE
         return updated_node.with_changes(body=body)
+
+    def _deleted_binding(self, small: cst.BaseSmallStatement) -> bool:
+        if not self.bindings or not isinstance(small, (cst.Assign, cst.AnnAssign)):
+            return False
+        targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else \
+            [small.target]
+        if len(targets) != 1 or not isinstance(targets[0], cst.Name) or \
+                self._position(targets[0]) not in self.bindings:
+            return False
+        self.removed_definitions += 1
+        self.removed_names.add(targets[0].value)
+        return True
 
     def _says_nothing(self, small: cst.BaseSmallStatement) -> bool:
         if isinstance(small, cst.Expr):
