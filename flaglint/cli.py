@@ -477,6 +477,11 @@ def _clean(args: argparse.Namespace) -> int:
                      f"`{args.key}` removed from {_plural(len(report.configs.after), 'file')}.")
     for where, why in report.configs.left:
         lines.append(f"{where}: sets `{args.key}` ({why}); remove it by hand.")
+    if report.mentions:
+        shown = ", ".join(report.mentions[:20])
+        more = f" and {len(report.mentions) - 20} more" if len(report.mentions) > 20 else ""
+        lines.append(f"Still naming `{args.key}` (comments, docs, other files; not edited): "
+                     f"{shown}{more}.")
     for where in report.defined_in_code:
         lines.append(f"{where}: `{args.key}` is defined here in code; remove the definition "
                      f"by hand.")

@@ -153,3 +153,19 @@ def test_clean_keeps_the_entry_while_a_read_it_cannot_replace_is_left(tmp_path, 
     assert (tmp_path / "app.py").read_text() == (
         'variant = client.get_variant("theme")\ndark()\n')
     assert (tmp_path / "flags.toml").read_text() == flags
+
+
+def test_clean_lists_what_still_names_the_key(tmp_path, capsys):
+    write_tree(tmp_path, {
+        "flags.toml": '[flags.new_ui]\nowner = "web"\ntype = "release"\n',
+        "app.py": "from UnleashClient import UnleashClient\nc = UnleashClient()\n\n\n"
+                  "def view():\n    # new_ui: the redesigned page\n"
+                  "    if c.is_enabled('new_ui'):\n        return 'new'\n    return 'old'\n",
+        "docs/flags.md": "# Flags\n\n- `new_ui`: the redesigned page\n- new_ui_v2: later\n",
+        "logo.png": "\0PNG new_ui",
+    })
+    assert main(["clean", "new_ui", "--value", "true", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    # A longer name (`new_ui_v2`) and a binary file are not mentions.
+    assert out.splitlines()[-1] == ("Still naming `new_ui` (comments, docs, other files; not "
+                                    "edited): app.py:6, docs/flags.md:3.")

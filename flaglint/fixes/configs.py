@@ -77,3 +77,43 @@ def remove_settings(root: Path, settings: Iterable[Served],
         done.after[path] = bom + after
         done.removed += sum(1 for i in items if i.setting.span.line in drop)
     return done
+
+
+_MAX_MENTION_BYTES = 1_000_000  # larger files are data, not docs
+
+
+def mentions(root: Path, key: str, contents: Mapping[str, str]) -> list[str]:
+    """`path:line` of every line that still names `key` after a clean (comments, docs, log
+    messages, other configs), for a person to read: git's files (else a walk), text only,
+    with the cleaned files as they are now (`contents`)."""
+    import re
+
+    from flaglint.sources import git
+
+    listed = git.run(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    if listed.returncode == 0:
+        names = [n for n in listed.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
+    else:
+        names = [p.relative_to(root).as_posix() for p in root.rglob("*")
+                 if p.is_file() and ".git" not in p.parts]
+    word = re.compile(r"(?<![\w.-])" + re.escape(key) + r"(?![\w-])")
+    found = []
+    for name in sorted(names):
+        if name in contents:
+            text = contents[name]
+        else:
+            path = root / name
+            try:
+                if path.stat().st_size > _MAX_MENTION_BYTES:
+                    continue
+                data = path.read_bytes()
+            except OSError:
+                continue
+            if b"\0" in data[:8192]:
+                continue  # binary
+            text = data.decode("utf-8", errors="replace")
+        if key not in text:
+            continue
+        found += [f"{name}:{number}" for number, line in enumerate(source_lines(text), 1)
+                  if word.search(line)]
+    return found

@@ -31,7 +31,7 @@ from flaglint.fixes.apply import (
     unified_diff,
     write_files,
 )
-from flaglint.fixes.configs import ConfigCleanup, remove_settings
+from flaglint.fixes.configs import ConfigCleanup, mentions, remove_settings
 from flaglint.fixes.registry_edit import remove_table, tombstone
 from flaglint.rules import Rule
 from flaglint.sources.registry import FlagValue
@@ -207,6 +207,7 @@ class CleanReport:
     left: list[str]  # where reads of the key are left, anywhere in the project
     defined_in_code: list[str]
     configs: ConfigCleanup = field(default_factory=ConfigCleanup)  # deployment config lines
+    mentions: list[str] = field(default_factory=list)  # lines that still name the key
 
     @property
     def complete(self) -> bool:
@@ -337,8 +338,13 @@ def clean_flag(config: Config, options: Options, key: str, text: str, scope: Fix
                          for path, after in configs.after.items()})
         write_files(config.root, contents)
     defined = [f"{d.path}:{d.span.line}" for d in project.linked.definitions if d.key == key]
+    now = {r.path: r.after for r in report.changed} | configs.after
+    if registry_path is not None and registry_after is not None:
+        now[registry_path] = registry_after
+    said = {place.rsplit(":", 1)[0] for place in left} | set(defined)  # `path:line`
+    named = [m for m in mentions(config.root, key, now) if m not in said]
     return CleanReport(key, value, report, registry_path, registry_before, registry_after,
-                       left, defined, configs)
+                       left, defined, configs, named)
 
 
 def _definition_fixes(project: Project, key: str) -> list[tuple[object, Fix]]:
