@@ -169,3 +169,26 @@ def test_clean_lists_what_still_names_the_key(tmp_path, capsys):
     # A longer name (`new_ui_v2`) and a binary file are not mentions.
     assert out.splitlines()[-1] == ("Still naming `new_ui` (comments, docs, other files; not "
                                     "edited): app.py:6, docs/flags.md:3.")
+
+
+def test_clean_drops_the_import_of_a_deleted_wrapper_from_files_read_light(tmp_path, capsys):
+    """Once the wrapper's read is settled it is no wrapper, so files that only import it are
+    read light; their import of it must go with it (it once stayed, an ImportError)."""
+    import importlib
+    import sys
+
+    case = Path(__file__).resolve().parent.parent / "bench" / "removals" / "wrapper"
+    root = tmp_path / "wrapper"
+    shutil.copytree(case / "before", root)
+    assert main(["clean", "new_checkout", "--value", "true", str(root)]) == 0
+    capsys.readouterr()
+    for name in ("shop/cart.py", "shop/flags.py", "shop/views.py"):
+        assert ast.dump(ast.parse((root / name).read_text())) == \
+            ast.dump(ast.parse((case / "expected" / name).read_text())), name
+    sys.path.insert(0, str(root))
+    try:
+        assert importlib.import_module("shop.cart").total([10, 10], "u") == 18
+    finally:
+        sys.path.remove(str(root))
+        for module in [m for m in sys.modules if m == "shop" or m.startswith("shop.")]:
+            del sys.modules[module]

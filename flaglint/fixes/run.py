@@ -20,7 +20,7 @@ from typing import TypeVar
 from flaglint.analysis.deadcode import read_edits, replaceable
 from flaglint.config import Config
 from flaglint.engine import Options, Outcome, Project, analyze, run
-from flaglint.facts import ValueKind
+from flaglint.facts import FileFacts, ValueKind
 from flaglint.findings import Edit, EditKind, Finding, Fix
 from flaglint.fixes.apply import (
     FilePlan,
@@ -143,14 +143,21 @@ def _still_named(project: Project, fixed: dict[str, bytes], path: str,
     word = re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in sorted(names)) +
                       rb")\b")
     for other in project.files:
-        if other.path != path and not any(
-                target == module or target.startswith(module + ".")
-                for _, target in other.imports):
+        if other.path != path and not _may_import(other, module):
             continue
         data = fixed[other.path] if other.path in fixed else project.source_of(other.path)
         if word.search(data):
             return True
     return False
+
+
+def _may_import(facts: FileFacts, module: str) -> bool:
+    """Can this file import from `module`? A file read in full says so exactly; a file the
+    prefilter skipped only names the top-level packages it imports."""
+    if facts.complete:
+        return any(target == module or target.startswith(module + ".")
+                   for _, target in facts.imports)
+    return module.split(".", 1)[0] in facts.modules
 
 
 def _gone(chosen: Iterable[Finding], after: Iterable[Finding]) -> int:
@@ -401,13 +408,20 @@ def _unused_wrappers(project: Project, wrappers: set[str], overlay: dict[str, by
                       if d.qualname == qualname), None)
         if found is None or qualname in via or qualname in called:
             continue
+        definition, path = found
+        home = project.facts_of(path)
+        module = home.module if home is not None else ""
+        word = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
+        # A file the prefilter skipped may import it too (it is no wrapper any more, so
+        # naming it no longer makes a file worth reading): drop its import where it names it.
         importers = [f.path for f in project.files
                      if any(local == name and target.rsplit(".", 1)[-1] == name
-                            for local, target in f.imports)]
+                            for local, target in f.imports)
+                     or (not f.complete and _may_import(f, module)
+                         and word.search(project.source_of(f.path)))]
         if any(name in f.value_names or any(c.name == name for c in f.calls)
                or (name in f.strings and f.path not in importers) for f in project.files):
             continue
-        definition, path = found
         edits = [Edit(EditKind.DELETE_SYMBOL, path, definition.span.line,
                       definition.span.column)]
         edits += [Edit(EditKind.DROP_IMPORT, rel, 1, 1, name) for rel in importers]

@@ -1,0 +1,2 @@
+DEBUG = False
+FEATURE_NEW_SEARCH = True

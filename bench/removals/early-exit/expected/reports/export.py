@@ -1,0 +1,7 @@
+from UnleashClient import UnleashClient
+
+client = UnleashClient()
+
+
+def export(rows):
+    return "\n".join(",".join(map(str, row)) for row in rows)

@@ -1,0 +1,5 @@
+from mail.send import send
+
+
+def test_send():
+    assert send("ada") == "<b>ada</b>"

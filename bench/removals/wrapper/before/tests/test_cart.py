@@ -1,0 +1,5 @@
+from shop.cart import total
+
+
+def test_total_discounts():
+    assert total([10, 10], "u") == 18
