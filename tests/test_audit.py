@@ -415,5 +415,8 @@ def test_clean_removes_the_enum_member_and_the_config_lines(tmp_path, capsys, mo
         del __import__("sys").modules[name]
     import importlib
 
+    importlib.invalidate_caches()
     views = importlib.import_module("shop.views")
     assert views.checkout(None) == "new!"
+    for name in [m for m in list(__import__("sys").modules) if m.split(".")[0] == "shop"]:
+        del __import__("sys").modules[name]

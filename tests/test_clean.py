@@ -186,6 +186,9 @@ def test_clean_drops_the_import_of_a_deleted_wrapper_from_files_read_light(tmp_p
         assert ast.dump(ast.parse((root / name).read_text())) == \
             ast.dump(ast.parse((case / "expected" / name).read_text())), name
     sys.path.insert(0, str(root))
+    for module in [m for m in sys.modules if m == "shop" or m.startswith("shop.")]:
+        del sys.modules[module]  # another test's `shop` package
+    importlib.invalidate_caches()
     try:
         assert importlib.import_module("shop.cart").total([10, 10], "u") == 18
     finally:
