@@ -224,3 +224,13 @@ def test_clean_deletes_a_holder_only_when_nothing_names_it(tmp_path, capsys):
     assert main(["clean", "proj_new_router", "--value", "true", str(root)]) == 0
     capsys.readouterr()
     assert "new_router" not in (root / "proj" / "config.py").read_text()
+
+
+def test_clean_removes_a_django_setting_that_nothing_reads(tmp_path, capsys):
+    write_tree(tmp_path, {**SETTINGS_PROJECT,
+                          "shop/settings.py": "DEBUG = False\nFEATURE_NEW_SEARCH = True\n"
+                                              "FEATURE_NEW_SEARCH_V2 = False\n"})
+    assert main(["clean", "FEATURE_NEW_SEARCH", "--value", "true", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert (tmp_path / "shop" / "settings.py").read_text() == \
+        "DEBUG = False\nFEATURE_NEW_SEARCH_V2 = False\n"

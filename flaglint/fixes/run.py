@@ -379,6 +379,24 @@ def _definition_fixes(project: Project, key: str) -> list[tuple[object, Fix]]:
         edit = Edit(EditKind.DELETE_BINDING, definition.path, span.line, span.column)
         fixes.append((definition, Fix(True, "Delete the flag's definition", (edit,),
                                       project.in_tests((edit,)))))
+    if "django-settings" in project.linked.presets:
+        fixes += _setting_definitions(project, key)
+    return fixes
+
+
+def _setting_definitions(project: Project, key: str) -> list[tuple[object, Fix]]:
+    """`FEATURE_X = True` at the top of a settings module, for the django-settings preset."""
+    line = re.compile(r"^" + re.escape(key) + r"\s*(?::[^=]*)?=[^=]", re.MULTILINE)
+    fixes: list[tuple[object, Fix]] = []
+    for facts in project.files:
+        if "settings" not in facts.module.rsplit(".", 1)[-1]:
+            continue
+        text = project.source_of(facts.path).decode("utf-8", errors="replace")
+        for match in line.finditer(text):
+            number = text.count("\n", 0, match.start()) + 1
+            edit = Edit(EditKind.DELETE_BINDING, facts.path, number, 1)
+            fixes.append((facts.path, Fix(True, "Delete the setting", (edit,),
+                                          project.in_tests((edit,)))))
     return fixes
 
 
