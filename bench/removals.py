@@ -47,7 +47,7 @@ def run_case(case: Path, scratch: Path) -> tuple[bool, list[str], bool, str]:
     shutil.copytree(case / "before", tree)
     subprocess.run(["git", "init", "-q"], cwd=tree, check=True)
     result = subprocess.run([sys.executable, "-m", "flaglint", "clean", spec["key"], "--value",
-                             spec["value"], str(tree), "--no-tests"], capture_output=True,
+                             spec["value"], str(tree)], capture_output=True,
                             text=True, check=False)
     if result.returncode not in (0, 1):
         return False, ["(clean failed)"], False, result.stderr[-500:]

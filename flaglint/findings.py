@@ -49,6 +49,9 @@ class EditKind(enum.Enum):
     DELETE_SYMBOL = "delete-symbol"  # delete the def/class whose name line and column these are
     DROP_IMPORT = "drop-import"  # remove the import (and `__all__` entry) of the name `value`
     DELETE_BINDING = "delete-binding"  # delete `NAME = …` whose name starts here (`clean`)
+    DROP_PARAMETER = "drop-parameter"  # remove parameter `value` of the def here (`clean`)
+    DROP_ARGUMENT = "drop-argument"  # remove the argument for parameter `value` (name,
+    # position) from the call here (`clean`)
 
 
 @compact_pickle

@@ -32,6 +32,9 @@ class FilePlan:
     imports: set[str] = field(default_factory=set)  # names whose imports and exports go
     keep_imports: set[str] = field(default_factory=set)  # imports whose module does something
     bindings: set[Position] = field(default_factory=set)  # `NAME = …` statements to delete
+    parameters: dict[Position, set[str]] = field(default_factory=dict)  # def -> names to drop
+    arguments: dict[Position, set[tuple[str, int]]] = field(default_factory=dict)  # call ->
+    # (parameter name, position) whose argument goes
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +94,12 @@ def plan(fixes: Iterable[tuple[T, Fix]], blocked: Iterable[Fix], scope: FixScope
                 target.imports.add(str(edit.value))
             elif edit.kind is EditKind.DELETE_BINDING:
                 target.bindings.add(edit.position)
+            elif edit.kind is EditKind.DROP_PARAMETER:
+                target.parameters.setdefault(edit.position, set()).add(str(edit.value))
+            elif edit.kind is EditKind.DROP_ARGUMENT:
+                assert isinstance(edit.value, tuple)
+                dropped: tuple[str, int] = (str(edit.value[0]), int(edit.value[1]))
+                target.arguments.setdefault(edit.position, set()).add(dropped)
             else:
                 target.definitions.add(edit.position)
     return plans, chosen
@@ -109,7 +118,8 @@ def fix_source(path: str, text: str, target: FilePlan) -> FixResult:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
         return FixResult(path, text, text, refused=f"cannot parse: {error.message}")
-    settler = Settler(target.reads, target.definitions, target.bindings)
+    settler = Settler(target.reads, target.definitions, target.bindings, target.parameters,
+                      target.arguments)
     changed = MetadataWrapper(module, unsafe_skip_copy=True).visit(settler)
     # Imports whose last use the fix removed go too, unless a string still names them
     # (`__all__`, a re-export): those are uses no parser sees.

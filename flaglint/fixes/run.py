@@ -9,6 +9,7 @@ when one of them cannot be.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import re
 from collections import Counter
@@ -18,9 +19,10 @@ from pathlib import Path
 from typing import TypeVar
 
 from flaglint.analysis.deadcode import read_edits, replaceable
+from flaglint.analysis.link import ResolvedCall
 from flaglint.config import Config
 from flaglint.engine import Options, Outcome, Project, analyze, run
-from flaglint.facts import FileFacts, ValueKind
+from flaglint.facts import Definition, FileFacts, ValueKind
 from flaglint.findings import Edit, EditKind, Finding, Fix
 from flaglint.fixes.apply import (
     FilePlan,
@@ -325,6 +327,21 @@ def clean_flag(config: Config, options: Options, key: str, text: str, scope: Fix
         deleted: list[object] = _round(project, removals, [], scope, report) if removals else []
         if deleted:
             project = analyze(config, None, options, pinned)
+        # Parameters the cleanup left unread go, with their arguments at every call (the
+        # files that name such a function are read in full first, to know every call).
+        changed = {facts.module for r in report.changed
+                   if (facts := project.facts_of(r.path)) is not None and not facts.complete}
+        if changed:  # the cleaned files read no flag any more: read them in full anyway
+            options = dataclasses.replace(options, parse=options.parse | changed)
+            project = analyze(config, None, options, pinned)
+        light = _callers_read_light(project, report)
+        if light:
+            options = dataclasses.replace(options, parse=options.parse | light)
+            project = analyze(config, None, options, pinned)
+        unread = _unused_parameters(project, report)
+        dropped: list[object] = _round(project, unread, [], scope, report) if unread else []
+        if dropped:
+            project = analyze(config, None, options, pinned)
     report.tests = {r.path for r in report.changed if tests(r.path)}
     registry_path = registry_before = registry_after = None
     decl = project.registry.flags.get(key)
@@ -382,6 +399,135 @@ def _definition_fixes(project: Project, key: str) -> list[tuple[object, Fix]]:
     if "django-settings" in project.linked.presets:
         fixes += _setting_definitions(project, key)
     return fixes
+
+
+def _parameter_candidates(project: Project, report: FixReport
+                          ) -> list[tuple[str, Definition, list[str]]]:
+    """Module-level functions in the changed files whose parameters the cleanup made unread
+    (read before it, not after): (path, definition, those parameters)."""
+    found = []
+    for result in report.changed:
+        facts = project.facts_of(result.path)
+        if facts is None or not facts.complete:
+            continue
+        try:
+            before = ast.parse(result.before)
+            after = ast.parse(project.source_of(result.path))
+        except (SyntaxError, ValueError):
+            continue
+        for definition in facts.definitions:
+            name = definition.qualname.rsplit(".", 1)[-1]
+            if definition.kind != "function" or definition.method or definition.decorators \
+                    or definition.qualname != f"{facts.module}.{name}":
+                continue
+            now, then = _function(after, name), _function(before, name)
+            if now is None or then is None:
+                continue
+            unread = [p for p in definition.params if _reads(then, p) and not _reads(now, p)]
+            if unread:
+                found.append((result.path, definition, unread))
+    return found
+
+
+def _callers_read_light(project: Project, report: FixReport) -> frozenset[str]:
+    """The modules, read light, that name a function whose parameters may go: they must be
+    read in full to know every call."""
+    modules = set()
+    for path, definition, _ in _parameter_candidates(project, report):
+        home = project.facts_of(path)
+        word = re.compile(rb"\b" + re.escape(definition.qualname.rsplit(".", 1)[-1].encode())
+                          + rb"\b")
+        modules |= {f.module for f in project.files if not f.complete and home is not None
+                    and _may_import(f, home.module) and word.search(project.source_of(f.path))}
+    return frozenset(modules)
+
+
+def _unused_parameters(project: Project, report: FixReport) -> list[tuple[object, Fix]]:
+    """Dropping the parameters the cleanup left unread, with their arguments at every call.
+    Only when every call is known and there is one: the function is not passed around, no
+    call spreads `*args`/`**kwargs`, no file read light names it, and each argument dropped
+    has no side effect."""
+    fixes: list[tuple[object, Fix]] = []
+    calls_to = project.graph.calls_to()
+    for path, definition, unread in _parameter_candidates(project, report):
+        name = definition.qualname.rsplit(".", 1)[-1]
+        home = project.facts_of(path)
+        if home is None or _passed_around(project, name) or \
+                _named_in_light_files(project, home.module, name):
+            continue
+        edits = [Edit(EditKind.DROP_PARAMETER, path, definition.span.line,
+                      definition.span.column, p) for p in unread]
+        calls = calls_to.get(definition.qualname, [])
+        if not calls:
+            continue  # no call in the project: it may be called from outside (an API, a view)
+        sites = _argument_edits(project, calls, definition.params, unread)
+        if sites is None:
+            continue
+        edits += sites
+        fixes.append((definition, Fix(True, f"Drop the parameters of `{name}` the cleanup "
+                                            f"left unread", tuple(edits),
+                                      project.in_tests(edits))))
+    return fixes
+
+
+def _function(tree: ast.Module, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    return next((node for node in tree.body if isinstance(
+        node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name), None)
+
+
+def _reads(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
+    return any(isinstance(node, ast.Name) and node.id == name
+               for statement in function.body for node in ast.walk(statement))
+
+
+def _passed_around(project: Project, name: str) -> bool:
+    """Is a function of this name used other than by calling it (passed, stored, decorated
+    with), anywhere it is named? Then not every call is known."""
+    word = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
+    for facts in project.files:
+        data = project.source_of(facts.path)
+        if not word.search(data):
+            continue
+        try:
+            tree = ast.parse(data)
+        except (SyntaxError, ValueError):
+            return True
+        called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
+        for node in ast.walk(tree):
+            named = (isinstance(node, ast.Name) and node.id == name) or (
+                isinstance(node, ast.Attribute) and node.attr == name)
+            if named and id(node) not in called:
+                return True
+    return False
+
+
+def _named_in_light_files(project: Project, module: str, name: str) -> bool:
+    word = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
+    return any(not f.complete and _may_import(f, module) and word.search(
+        project.source_of(f.path)) for f in project.files)
+
+
+def _argument_edits(project: Project, sites: Iterable[ResolvedCall], params: tuple[str, ...],
+                    unread: list[str]) -> list[Edit] | None:
+    edits = []
+    for site in sites:
+        facts = project.facts_of(site.path)
+        call = next((c for c in facts.calls if c.span == site.span), None) \
+            if facts is not None else None
+        if call is None or any(arg.star for arg in call.args):
+            return None
+        for parameter in unread:
+            index = params.index(parameter)
+            positional = [a for a in call.args if a.keyword is None]
+            given = next((a for a in call.args if a.keyword == parameter), None) or (
+                positional[index] if index < len(positional) else None)
+            if given is None:
+                continue
+            if given.value.kind not in (ValueKind.CONST, ValueKind.STR, ValueKind.NAME):
+                return None  # dropping it would drop what computing it does
+            edits.append(Edit(EditKind.DROP_ARGUMENT, site.path, call.span.line,
+                              call.span.column, (parameter, index)))
+    return edits
 
 
 def _setting_definitions(project: Project, key: str) -> list[tuple[object, Fix]]:

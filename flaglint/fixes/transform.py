@@ -62,11 +62,15 @@ class Settler(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
     def __init__(self, reads: Mapping[Position, object], dead_definitions: set[Position],
-                 bindings: set[Position] | None = None) -> None:
+                 bindings: set[Position] | None = None,
+                 parameters: Mapping[Position, set[str]] | None = None,
+                 arguments: Mapping[Position, set[tuple[str, int]]] | None = None) -> None:
         super().__init__()
         self.reads = reads
         self.dead_definitions = dead_definitions
         self.bindings = bindings or set()  # `NAME = …` to delete: the flag's own definition
+        self.parameters = parameters or {}  # parameters the cleanup made unused, by def
+        self.arguments = arguments or {}  # and their arguments, by call
         self.replaced = 0
         self.removed_branches = 0
         self.removed_definitions = 0
@@ -196,6 +200,8 @@ class Settler(cst.CSTTransformer):
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         position = self._position(original_node)
+        if position in self.arguments:
+            updated_node = _without_arguments(updated_node, self.arguments[position])
         if position not in self.reads:
             return updated_node
         value = self.reads[position]
@@ -427,6 +433,13 @@ class Settler(cst.CSTTransformer):
             if unread:
                 updated_node = updated_node.with_changes(
                     body=updated_node.body.visit(_DropStores(unread, self._made)))
+        if self.parameters:
+            line = self.get_metadata(PositionProvider, original_node.name).start.line
+            column = self.get_metadata(PositionProvider, original_node).start.column + 1
+            names = self.parameters.get((line, column))
+            if names:
+                updated_node = updated_node.with_changes(
+                    params=_without_parameters(updated_node.params, names))
         return self._definition(original_node, updated_node)
 
     def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine,
@@ -735,3 +748,43 @@ def _as_orelse(kept: list[cst.BaseStatement], gone: cst.If) -> cst.If | cst.Else
     if not kept:
         return cst.RemovalSentinel.REMOVE
     return cst.Else(body=cst.IndentedBlock(body=kept), leading_lines=gone.leading_lines)
+
+
+def _without_parameters(params: cst.Parameters, names: set[str]) -> cst.Parameters:
+    """The signature without these parameters; the last one left loses its comma."""
+    def keep(items: Sequence[cst.Param]) -> list[cst.Param]:
+        return [p for p in items if p.name.value not in names]
+
+    changed = params.with_changes(params=keep(params.params), kwonly_params=keep(
+        params.kwonly_params), posonly_params=keep(params.posonly_params))
+    return _last_without_comma(changed)
+
+
+def _last_without_comma(params: cst.Parameters) -> cst.Parameters:
+    groups = ("kwonly_params", "params", "posonly_params")
+    for group in groups:
+        items = list(getattr(params, group))
+        if items:
+            starred = isinstance(params.star_arg, (cst.Param, cst.ParamStar)) or \
+                params.star_kwarg is not None
+            if group == "kwonly_params" or not starred:
+                items[-1] = items[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                return params.with_changes(**{group: items})
+            return params
+    return params
+
+
+def _without_arguments(call: cst.Call, drop: set[tuple[str, int]]) -> cst.Call:
+    """The call without the arguments of these (name, position) parameters."""
+    names = {name for name, _ in drop}
+    positions = {index for _, index in drop if index >= 0}
+    kept = []
+    for index, arg in enumerate(call.args):
+        if arg.keyword is not None and arg.keyword.value in names:
+            continue
+        if arg.keyword is None and not arg.star and index in positions:
+            continue
+        kept.append(arg)
+    if kept and len(kept) != len(call.args):
+        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return call.with_changes(args=kept)
