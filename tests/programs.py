@@ -225,6 +225,24 @@ class Program:
             return [f"{self.read()} {op} T('e{n}')"]
         if r < 0.92 and self.is_async:
             return [f"if {self.cond()}:", f"    await rt.tick('t{n}')"]
+        if r < 0.94 and self.aliases and depth > 0:
+            # A name bound again under a condition is no constant any more.
+            name = self.random.choice(self.aliases)
+            return [f"{name} = T({self.random.choice(['True', 'False'])})"]
+        if r < 0.96:
+            # A closure reads the flag when it is called.
+            return [f"def inner{n}():", f"    return {self.read()}", f"T(inner{n}())"]
+        if r < 0.98 and depth == 0:
+            # A parameter named like an alias, bound again under a condition (as `record`
+            # in a real removal): never a constant.
+            return [f"def par{n}(use{n}=False, extra=None):", "    if extra:",
+                    f"        use{n} = True", f"    if use{n}:", f"        return T('p{n}')",
+                    f"    return T('q{n}')", f"T(par{n}({self.read()}, {self.read()}))"]
+        if r < 0.99 and self.aliases and depth == 0:
+            # A global that a helper re-binds.
+            name = self.random.choice(self.aliases)
+            return [f"def rebind{n}():", f"    global {name}", f"    {name} = T(False)",
+                    f"rebind{n}()", f"T({name})"]
         return self.simple(n)
 
     def simple(self, n: int) -> list[str]:
