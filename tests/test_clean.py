@@ -247,3 +247,60 @@ def test_clean_keeps_the_parameters_of_a_function_passed_around(tmp_path, capsys
     text = (tmp_path / "app.py").read_text()
     assert "def render(user, style):\n    return user\n" in text  # HANDLERS may pass style
     assert "return render(user, 'b')" in text
+
+
+def test_clean_edits_the_tests_that_patch_what_it_removed(tmp_path, capsys):
+    """A patch of a removed wrapper goes (with the mock parameter its decorator passed); a
+    test that patched it to the other value exercised the removed branch, and goes."""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = ["unleash"]\n',
+        "flags.toml": '[flags.new_checkout]\nowner = "shop"\ntype = "release"\n',
+        "shop/__init__.py": "",
+        "shop/flags.py": '''
+            from UnleashClient import UnleashClient
+
+            client = UnleashClient()
+
+
+            def new_checkout_on():
+                return client.is_enabled("new_checkout")
+            ''',
+        "shop/cart.py": '''
+            from shop.flags import new_checkout_on
+
+
+            def total(cart):
+                if new_checkout_on():
+                    return sum(cart) * 0.9
+                return sum(cart)
+            ''',
+        "tests/test_cart.py": '''
+            from unittest import mock
+
+            from shop.cart import total
+
+
+            def test_discount(mocker):
+                mocker.patch("shop.flags.new_checkout_on", return_value=True)
+                assert total([10]) == 9
+
+
+            def test_no_discount(mocker):
+                mocker.patch("shop.flags.new_checkout_on", return_value=False)
+                assert total([10]) == 10
+
+
+            @mock.patch("shop.flags.new_checkout_on")
+            @mock.patch("shop.cart.print", create=True)
+            def test_decorated(printer, flag):
+                with mock.patch("shop.flags.new_checkout_on", return_value=True):
+                    assert total([10]) == 9
+            ''',
+    })
+    assert main(["clean", "new_checkout", "--value", "true", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert (tmp_path / "tests" / "test_cart.py").read_text() == (
+        "from unittest import mock\n\nfrom shop.cart import total\n\n\n"
+        "def test_discount(mocker):\n    assert total([10]) == 9\n\n\n"
+        "@mock.patch(\"shop.cart.print\", create=True)\n"
+        "def test_decorated(printer):\n    assert total([10]) == 9\n")

@@ -66,7 +66,8 @@ class FixReport:
             self.results[result.path] = dataclasses.replace(
                 result, before=first.before, replaced=first.replaced + result.replaced,
                 removed_branches=first.removed_branches + result.removed_branches,
-                removed_definitions=first.removed_definitions + result.removed_definitions)
+                removed_definitions=first.removed_definitions + result.removed_definitions,
+                removed_names=first.removed_names | result.removed_names)
 
     @property
     def changed(self) -> list[FixResult]:
@@ -342,6 +343,8 @@ def clean_flag(config: Config, options: Options, key: str, text: str, scope: Fix
         dropped: list[object] = _round(project, unread, [], scope, report) if unread else []
         if dropped:
             project = analyze(config, None, options, pinned)
+    if scope.tests:
+        _edit_test_patches(project, report, value, tests)
     report.tests = {r.path for r in report.changed if tests(r.path)}
     registry_path = registry_before = registry_after = None
     decl = project.registry.flags.get(key)
@@ -369,6 +372,30 @@ def clean_flag(config: Config, options: Options, key: str, text: str, scope: Fix
     named = [m for m in mentions(config.root, key, now) if m not in said]
     return CleanReport(key, value, report, registry_path, registry_before, registry_after,
                        left, defined, configs, named)
+
+
+def _edit_test_patches(project: Project, report: FixReport, value: FlagValue,
+                       tests: Callable[[str], bool]) -> None:
+    """Tests patching what the cleanup removed: the patch goes, or the test that exercised
+    the removed branch (fixes/tests_edit.py)."""
+    from flaglint.fixes.tests_edit import edit_tests
+
+    removed = set()
+    for result in report.changed:
+        facts = project.facts_of(result.path)
+        module = facts.module if facts is not None else ""
+        removed |= {f"{module}.{name}" for name in result.removed_names}
+    if not removed:
+        return
+    for facts in project.files:
+        if not tests(facts.path):
+            continue
+        data = project.source_of(facts.path)
+        before = data.decode("utf-8", errors="replace")
+        after = edit_tests(before, removed, value)
+        if after is not None:
+            report.record(FixResult(facts.path, before, after))
+            report.overlay[facts.path] = after.encode("utf-8")
 
 
 def _definition_fixes(project: Project, key: str) -> list[tuple[object, Fix]]:

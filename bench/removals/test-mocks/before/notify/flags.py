@@ -1,0 +1,7 @@
+from UnleashClient import UnleashClient
+
+client = UnleashClient()
+
+
+def accept_ids_enabled():
+    return client.is_enabled("accept_ids")

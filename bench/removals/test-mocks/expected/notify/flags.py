@@ -1,0 +1,3 @@
+from UnleashClient import UnleashClient
+
+client = UnleashClient()

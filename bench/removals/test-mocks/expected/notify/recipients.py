@@ -1,0 +1,2 @@
+def recipient(message):
+    return message.get("id") or message["address"]

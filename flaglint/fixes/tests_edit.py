@@ -1,0 +1,162 @@
+"""`flaglint clean` in tests: patches of what the cleanup removed.
+
+A patch of a removed name (`mocker.patch("app.flags.new_checkout_on", return_value=True)`,
+`with patch("…"):`, `@patch("…")`, `monkeypatch.setattr("…", …)`) would raise
+AttributeError once the name is gone. Where the patch sets the value the flag now always
+has (or sets nothing that says otherwise), the patch goes: the statement, the `with` item
+(its body kept), the decorator with the mock parameter it passed. Where it sets the other
+value, the test exercised the branch that is gone, and the whole test function goes.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+
+import libcst as cst
+
+from flaglint.facts.conditions import literal
+
+
+def _patch_target(call: cst.Call) -> str | None:
+    """The dotted name a patch call replaces, when it is one: `patch("a.b")`,
+    `mocker.patch("a.b", …)`, `mock.patch("a.b")`, `monkeypatch.setattr("a.b", …)`."""
+    func = call.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else \
+        func.value if isinstance(func, cst.Name) else None
+    if name not in ("patch", "setattr") or not call.args:
+        return None
+    first = call.args[0]
+    if first.keyword is not None or not isinstance(first.value, cst.SimpleString):
+        return None
+    value = first.value.evaluated_value
+    return value if isinstance(value, str) else None
+
+
+def _patched_value(call: cst.Call) -> tuple[bool, object]:
+    """(known, value) the patch makes the name return or be."""
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value in ("return_value", "new"):
+            found = literal(arg.value)
+            return (True, found.text == "True") if found is not None and found.text in (
+                "True", "False") else (False, None)
+    if len(call.args) >= 2 and call.args[1].keyword is None:  # setattr("a.b", value)
+        found = literal(call.args[1].value)
+        if found is not None and found.text in ("True", "False"):
+            return True, found.text == "True"
+    return False, None
+
+
+class TestPatches(cst.CSTTransformer):
+    def __init__(self, removed: set[str], value: object) -> None:
+        super().__init__()
+        self.removed = removed
+        self.value = value
+        self.changed = 0
+        self._doomed: list[bool] = [False]  # each function: it exercised the removed branch
+
+    def _verdict(self, call: cst.Call) -> str | None:
+        """None: not a patch of a removed name; "drop": remove the patch; "test": the
+        test exercised the other branch."""
+        target = _patch_target(call)
+        if target is None or target not in self.removed:
+            return None
+        known, value = _patched_value(call)
+        if known and isinstance(self.value, bool) and value != self.value:
+            return "test"
+        return "drop"
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._doomed.append(False)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+                          ) -> cst.FunctionDef | cst.RemovalSentinel:
+        patches = [d for d in updated_node.decorators if isinstance(d.decorator, cst.Call)
+                   and _patch_target(d.decorator) is not None]
+        verdicts = [self._verdict(d.decorator) for d in patches]  # type: ignore[arg-type]
+        doomed = self._doomed.pop()
+        if doomed or "test" in verdicts:
+            if original_node.name.value.startswith("test"):
+                self.changed += 1
+                return cst.RemovalSentinel.REMOVE
+            return updated_node
+        # A `@patch("…")` without `new=` passes its mock as an argument, the bottom one first.
+        injected = [d for d in reversed(patches) if not any(
+            a.keyword is not None and a.keyword.value == "new" for a in d.decorator.args)]  # type: ignore[attr-defined]
+        gone = [d for d, v in zip(patches, verdicts, strict=True) if v == "drop"]
+        if not gone:
+            return updated_node
+        params = list(updated_node.params.params)
+        offset = 1 if params and params[0].name.value in ("self", "cls") else 0
+        drop_params = {offset + injected.index(d) for d in gone if d in injected}
+        if any(i >= len(params) for i in drop_params):
+            return updated_node  # the mocks do not line up with the parameters: leave it
+        kept = [p for i, p in enumerate(params) if i not in drop_params]
+        if kept and len(kept) != len(params):
+            kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        self.changed += len(gone)
+        return updated_node.with_changes(
+            decorators=[d for d in updated_node.decorators if d not in gone],
+            params=updated_node.params.with_changes(params=kept))
+
+    def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine,
+                                  updated_node: cst.SimpleStatementLine
+                                  ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
+        kept = []
+        for small in updated_node.body:
+            call = small.value if isinstance(small, cst.Expr) else \
+                small.value if isinstance(small, cst.Assign) else None
+            verdict = self._verdict(call) if isinstance(call, cst.Call) else None
+            if verdict == "test":
+                self._doomed[-1] = True
+            if verdict is None or isinstance(small, cst.Assign):
+                kept.append(small)  # `mock = mocker.patch(…)` is used later: kept
+            else:
+                self.changed += 1
+        if len(kept) == len(updated_node.body):
+            return updated_node
+        return updated_node.with_changes(body=kept) if kept else cst.RemovalSentinel.REMOVE
+
+    def leave_With(self, original_node: cst.With, updated_node: cst.With
+                   ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
+        kept = []
+        for item in updated_node.items:
+            verdict = self._verdict(item.item) if isinstance(item.item, cst.Call) else None
+            if verdict == "test":
+                self._doomed[-1] = True
+            if verdict is None or item.asname is not None:
+                kept.append(item)
+            else:
+                self.changed += 1
+        if len(kept) == len(updated_node.items):
+            return updated_node
+        if kept:
+            kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            return updated_node.with_changes(items=kept)
+        body = updated_node.body
+        if isinstance(body, cst.IndentedBlock):
+            statements: Sequence[cst.BaseStatement] = body.body
+        else:  # `with patch(…): stmt` on one line
+            assert isinstance(body, cst.SimpleStatementSuite)
+            statements = [cst.SimpleStatementLine(body.body)]
+        return cst.FlattenSentinel(list(statements))
+
+
+def edit_tests(text: str, removed: set[str], value: object) -> str | None:
+    """The test file without its patches of removed names; None when nothing changed or the
+    result would not parse."""
+    if not any(name in text for name in removed):
+        return None
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError:
+        return None
+    editor = TestPatches(removed, value)
+    after = module.visit(editor).code
+    if not editor.changed or after == text:
+        return None
+    try:
+        ast.parse(after)
+    except SyntaxError:
+        return None
+    return after
