@@ -304,3 +304,24 @@ def test_clean_edits_the_tests_that_patch_what_it_removed(tmp_path, capsys):
         "def test_discount(mocker):\n    assert total([10]) == 9\n\n\n"
         "@mock.patch(\"shop.cart.print\", create=True)\n"
         "def test_decorated(printer):\n    assert total([10]) == 9\n")
+
+
+def test_clean_deletes_a_definition_call_of_its_own(tmp_path, capsys):
+    """Sentry-style `manager.add("org:x", …)` statements define flags: the cleaned one goes."""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.readers]]\n'
+                          'call = "app.features.has"\nkey = 0\n\n'
+                          '[[tool.flaglint.definitions]]\ncall = "app.features.add"\nkey = 0\n',
+        "app/__init__.py": "",
+        "app/features.py": "FEATURES = {}\n\n\ndef add(name, default=False):\n"
+                           "    FEATURES[name] = default\n\n\ndef has(name):\n"
+                           "    return FEATURES[name]\n\n\n"
+                           "add(\"org:new-ui\")\nadd(\"org:dark\", default=True)\n",
+        "app/views.py": "from app import features\n\n\ndef page():\n"
+                        "    return 'new' if features.has('org:new-ui') else 'old'\n",
+    })
+    assert main(["clean", "org:new-ui", "--value", "true", str(tmp_path)]) == 0
+    capsys.readouterr()
+    text = (tmp_path / "app" / "features.py").read_text()
+    assert "org:new-ui" not in text and text.endswith("add(\"org:dark\", default=True)\n")
+    ast.parse(text)

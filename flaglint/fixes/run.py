@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from flaglint.analysis.deadcode import read_edits, replaceable
-from flaglint.analysis.link import ResolvedCall
+from flaglint.analysis.link import CodeDefinition, ResolvedCall
 from flaglint.config import Config
 from flaglint.engine import Options, Outcome, Project, analyze, run
 from flaglint.facts import Definition, FileFacts, ValueKind
@@ -418,8 +418,11 @@ def _definition_fixes(project: Project, key: str) -> list[tuple[object, Fix]]:
                         definition.span)):
                 span = constant.span
                 break
-        if span is None:
-            continue
+        if span is None:  # a definition call of its own (`manager.add("org:x", …)`)
+            call = next((c for c in facts.calls if c.span == definition.span), None)
+            if call is None or call.returned or not _alone(project, definition):
+                continue
+            span = definition.span
         edit = Edit(EditKind.DELETE_BINDING, definition.path, span.line, span.column)
         fixes.append((definition, Fix(True, "Delete the flag's definition", (edit,),
                                       project.in_tests((edit,)))))
@@ -555,6 +558,16 @@ def _argument_edits(project: Project, sites: Iterable[ResolvedCall], params: tup
             edits.append(Edit(EditKind.DROP_ARGUMENT, site.path, call.span.line,
                               call.span.column, (parameter, index)))
     return edits
+
+
+def _alone(project: Project, definition: CodeDefinition) -> bool:
+    """Is the definition call a statement of its own (not an argument, not bound)?"""
+    text = project.source_of(definition.path).decode("utf-8", errors="replace")
+    lines = text.split("\n")
+    span = definition.span
+    if not 0 < span.line <= len(lines):
+        return False
+    return not lines[span.line - 1][:span.column - 1].strip()
 
 
 def _setting_definitions(project: Project, key: str) -> list[tuple[object, Fix]]:

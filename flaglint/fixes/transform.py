@@ -457,7 +457,13 @@ class Settler(cst.CSTTransformer):
         return updated_node.with_changes(body=body)
 
     def _deleted_binding(self, small: cst.BaseSmallStatement) -> bool:
-        if not self.bindings or not isinstance(small, (cst.Assign, cst.AnnAssign)):
+        if not self.bindings:
+            return False
+        if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) and \
+                self._position(small.value) in self.bindings:
+            self.removed_definitions += 1  # `manager.add("org:x", …)`: a definition call
+            return True
+        if not isinstance(small, (cst.Assign, cst.AnnAssign)):
             return False
         targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else \
             [small.target]
