@@ -325,3 +325,45 @@ def test_clean_deletes_a_definition_call_of_its_own(tmp_path, capsys):
     text = (tmp_path / "app" / "features.py").read_text()
     assert "org:new-ui" not in text and text.endswith("add(\"org:dark\", default=True)\n")
     ast.parse(text)
+
+
+def test_clean_deletes_a_wrapper_only_tests_use_and_those_tests(tmp_path, capsys):
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = ["unleash"]\n',
+        "flags.toml": '[flags.new_checkout]\nowner = "shop"\ntype = "release"\n',
+        "shop/__init__.py": "",
+        "shop/flags.py": '''
+            from UnleashClient import UnleashClient
+
+            client = UnleashClient()
+
+
+            def new_checkout_on():
+                return client.is_enabled("new_checkout")
+            ''',
+        "shop/cart.py": '''
+            from shop.flags import new_checkout_on
+
+
+            def total(cart):
+                return sum(cart) * (0.9 if new_checkout_on() else 1)
+            ''',
+        "tests/test_flags.py": '''
+            from shop.flags import new_checkout_on as on
+
+
+            def test_the_wrapper_reads_the_flag():
+                assert on() in (True, False)
+
+
+            def test_something_else():
+                assert 1 + 1 == 2
+            ''',
+    })
+    assert main(["clean", "new_checkout", "--value", "true", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert "new_checkout_on" not in (tmp_path / "shop" / "flags.py").read_text()
+    assert (tmp_path / "tests" / "test_flags.py").read_text() == (
+        "def test_something_else():\n    assert 1 + 1 == 2\n")
+    assert (tmp_path / "shop" / "cart.py").read_text() == (
+        "def total(cart):\n    return sum(cart) * 0.9\n")

@@ -344,6 +344,15 @@ def clean_flag(config: Config, options: Options, key: str, text: str, scope: Fix
         if dropped:
             project = analyze(config, None, options, pinned)
     if scope.tests:
+        only = _test_only_wrappers(project, wrappers, tests) if not left else set()
+        if only:  # their tests go first; then nothing keeps the wrappers
+            _edit_test_patches(project, report, value, tests, only)
+            project = analyze(config, None, options, pinned)
+            gone: list[object] = _round(project, _unused_wrappers(project, only,
+                                                                  report.overlay),
+                                        [], scope, report)
+            if gone:
+                project = analyze(config, None, options, pinned)
         _edit_test_patches(project, report, value, tests)
     report.tests = {r.path for r in report.changed if tests(r.path)}
     registry_path = registry_before = registry_after = None
@@ -375,27 +384,77 @@ def clean_flag(config: Config, options: Options, key: str, text: str, scope: Fix
 
 
 def _edit_test_patches(project: Project, report: FixReport, value: FlagValue,
-                       tests: Callable[[str], bool]) -> None:
+                       tests: Callable[[str], bool], only_tests: set[str] | None = None
+                       ) -> None:
     """Tests patching what the cleanup removed: the patch goes, or the test that exercised
-    the removed branch (fixes/tests_edit.py)."""
+    the removed branch; with `only_tests` (wrappers only tests still use), the tests that
+    call them go too (fixes/tests_edit.py)."""
     from flaglint.fixes.tests_edit import edit_tests
 
-    removed = set()
+    removed = set(only_tests or ())
     for result in report.changed:
         facts = project.facts_of(result.path)
         module = facts.module if facts is not None else ""
         removed |= {f"{module}.{name}" for name in result.removed_names}
     if not removed:
         return
+    names = frozenset(q.rsplit(".", 1)[-1] for q in only_tests or ())
+    emptied = _emptied_tests(report, tests)
     for facts in project.files:
         if not tests(facts.path):
             continue
         data = project.source_of(facts.path)
         before = data.decode("utf-8", errors="replace")
-        after = edit_tests(before, removed, value)
+        after = edit_tests(before, removed, value, names, emptied.get(facts.path, frozenset()))
         if after is not None:
             report.record(FixResult(facts.path, before, after))
             report.overlay[facts.path] = after.encode("utf-8")
+
+
+def _emptied_tests(report: FixReport, tests: Callable[[str], bool]
+                   ) -> dict[str, frozenset[str]]:
+    """Test functions the cleanup emptied (their asserts were about the flag, now constants
+    that say nothing): `pass` now, more before. They test nothing any more."""
+    found: dict[str, frozenset[str]] = {}
+    for result in report.changed:
+        if not tests(result.path):
+            continue
+        try:
+            before, after = ast.parse(result.before), ast.parse(result.after)
+        except (SyntaxError, ValueError):
+            continue
+
+        def bodies(tree: ast.Module) -> dict[str, list[ast.stmt]]:
+            return {node.name: node.body for node in ast.walk(tree)
+                    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                    and node.name.startswith("test")}
+
+        then = bodies(before)
+        empty = {name for name, body in bodies(after).items()
+                 if len(body) == 1 and isinstance(body[0], ast.Pass) and name in then
+                 and not (len(then[name]) == 1 and isinstance(then[name][0], ast.Pass))}
+        if empty:
+            found[result.path] = frozenset(empty)
+    return found
+
+
+def _test_only_wrappers(project: Project, wrappers: set[str],
+                        tests: Callable[[str], bool]) -> set[str]:
+    """The cleaned flag's wrappers (still defined) that only tests still call or name."""
+    found = set()
+    for qualname in wrappers:
+        name = qualname.rsplit(".", 1)[-1]
+        if not any(d.qualname == qualname for f in project.files for d in f.definitions):
+            continue
+        used = any(r.via == qualname for r in project.linked.reads if not tests(r.path)) or \
+            any(c.callee == qualname for c in project.linked.calls if not tests(c.path)) or \
+            any(not tests(f.path) and (name in f.value_names or any(
+                c.name == name for c in f.calls)) for f in project.files)
+        word = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
+        if not used and any(tests(f.path) and word.search(project.source_of(f.path))
+                            for f in project.files):
+            found.add(qualname)
+    return found
 
 
 def _definition_fixes(project: Project, key: str) -> list[tuple[object, Fix]]:
@@ -618,17 +677,19 @@ def _unused_wrappers(project: Project, wrappers: set[str], overlay: dict[str, by
         word = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
         # A file the prefilter skipped may import it too (it is no wrapper any more, so
         # naming it no longer makes a file worth reading): drop its import where it names it.
-        importers = [f.path for f in project.files
-                     if any(local == name and target.rsplit(".", 1)[-1] == name
-                            for local, target in f.imports)
-                     or (not f.complete and _may_import(f, module)
-                         and word.search(project.source_of(f.path)))]
+        # (file, the name it imports it as)
+        importers = [(f.path, local) for f in project.files for local, target in f.imports
+                     if target.rsplit(".", 1)[-1] == name]
+        importers += [(f.path, name) for f in project.files
+                      if not f.complete and _may_import(f, module)
+                      and word.search(project.source_of(f.path))]
+        importing = {rel for rel, _ in importers}
         if any(name in f.value_names or any(c.name == name for c in f.calls)
-               or (name in f.strings and f.path not in importers) for f in project.files):
+               or (name in f.strings and f.path not in importing) for f in project.files):
             continue
         edits = [Edit(EditKind.DELETE_SYMBOL, path, definition.span.line,
                       definition.span.column)]
-        edits += [Edit(EditKind.DROP_IMPORT, rel, 1, 1, name) for rel in importers]
+        edits += [Edit(EditKind.DROP_IMPORT, rel, 1, 1, local) for rel, local in importers]
         fixes.append((definition, Fix(True, f"Delete `{name}`", tuple(edits),
                                       project.in_tests(edits))))
     return fixes

@@ -48,10 +48,16 @@ def _patched_value(call: cst.Call) -> tuple[bool, object]:
 
 
 class TestPatches(cst.CSTTransformer):
-    def __init__(self, removed: set[str], value: object) -> None:
+    def __init__(self, removed: set[str], value: object,
+                 names: frozenset[str] = frozenset(),
+                 emptied: frozenset[str] = frozenset()) -> None:
         super().__init__()
+        self.emptied = emptied  # tests the cleanup left with nothing to check
         self.removed = removed
         self.value = value
+        # Names of removed functions only tests used: a test that calls one tested it.
+        self.names = names
+        self._locals: set[str] = set()  # what they are imported as in this file
         self.changed = 0
         self._doomed: list[bool] = [False]  # each function: it exercised the removed branch
 
@@ -69,12 +75,29 @@ class TestPatches(cst.CSTTransformer):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._doomed.append(False)
 
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            if isinstance(alias.name, cst.Name) and alias.name.value in self.names:
+                local = alias.asname.name if alias.asname is not None else alias.name
+                if isinstance(local, cst.Name):
+                    self._locals.add(local.value)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value in self._locals and len(self._doomed) > 1:
+            self._doomed[-1] = True
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if node.attr.value in self.names and len(self._doomed) > 1:
+            self._doomed[-1] = True
+
     def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
                           ) -> cst.FunctionDef | cst.RemovalSentinel:
         patches = [d for d in updated_node.decorators if isinstance(d.decorator, cst.Call)
                    and _patch_target(d.decorator) is not None]
         verdicts = [self._verdict(d.decorator) for d in patches]  # type: ignore[arg-type]
-        doomed = self._doomed.pop()
+        doomed = self._doomed.pop() or original_node.name.value in self.emptied
         if doomed or "test" in verdicts:
             if original_node.name.value.startswith("test"):
                 self.changed += 1
@@ -142,16 +165,19 @@ class TestPatches(cst.CSTTransformer):
         return cst.FlattenSentinel(list(statements))
 
 
-def edit_tests(text: str, removed: set[str], value: object) -> str | None:
-    """The test file without its patches of removed names; None when nothing changed or the
-    result would not parse."""
-    if not any(name in text for name in removed):
+def edit_tests(text: str, removed: set[str], value: object,
+               names: frozenset[str] = frozenset(),
+               emptied: frozenset[str] = frozenset()) -> str | None:
+    """The test file without its patches of removed names, and without the tests that call
+    `names` (functions only tests used, which go); None when nothing changed or the result
+    would not parse."""
+    if not emptied and not any(name in text for name in (*removed, *names)):
         return None
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError:
         return None
-    editor = TestPatches(removed, value)
+    editor = TestPatches(removed, value, names, emptied)
     after = module.visit(editor).code
     if not editor.changed or after == text:
         return None

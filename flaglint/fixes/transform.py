@@ -340,6 +340,10 @@ class Settler(cst.CSTTransformer):
             return updated_node
         self.removed_branches += 1
         chosen = updated_node.body if truth else updated_node.orelse
+        parent = self._parent(original_node)
+        if isinstance(chosen, _ATOMS) and not chosen.lpar and not isinstance(
+                parent, (cst.Attribute, cst.Subscript, cst.Call)):
+            return self._carry(chosen, chosen)  # `(0.9 if x else 1)` becomes `0.9`
         return self._carry(chosen, _with_parens(chosen, {"lpar": updated_node.lpar,
                                                          "rpar": updated_node.rpar}))
 
@@ -510,6 +514,11 @@ class Settler(cst.CSTTransformer):
             self.removed_names.add(original.name.value)
             return cst.RemovalSentinel.REMOVE
         return updated
+
+
+# Expressions that need no parentheses wherever the conditional expression stood.
+_ATOMS = (cst.Name, cst.Integer, cst.Float, cst.SimpleString, cst.Attribute, cst.Call,
+          cst.Subscript, cst.List, cst.Tuple, cst.Dict, cst.Set)
 
 
 class _ScopeShaper(cst.CSTVisitor):
