@@ -379,8 +379,8 @@ def _reader(item: dict[str, Any], index: int, where: _Where) -> ReaderSpec:
 
 def _definition(item: dict[str, Any], index: int, where: _Where) -> DefinitionSpec:
     keys: tuple[str | int, ...] = ("definitions", index)
-    _check_keys(item, ("call", "key", "class", "reads", "attributes", "call_reads"), keys,
-                where)
+    _check_keys(item, ("call", "key", "class", "reads", "attributes", "call_reads", "prefix"),
+                keys, where)
     origin = f"definitions[{index}]"
     if "class" in item:
         if "call" in item or "key" in item:
@@ -416,5 +416,9 @@ def _definition(item: dict[str, Any], index: int, where: _Where) -> DefinitionSp
     if not isinstance(call_reads, bool):
         raise where.error((*keys, "call_reads"), f"`{where.name((*keys, 'call_reads'))}` must "
                                                  f"be true or false")
+    prefix = item.get("prefix", "")
+    if not isinstance(prefix, str):
+        raise where.error((*keys, "prefix"), f"`{where.name((*keys, 'prefix'))}` must be a "
+                                             f"string, like prefix = \"jax_\"")
     return DefinitionSpec(call=call, key=key, key_name=key_name, origin=origin, reads=reads,
-                          attributes=attributes, call_reads=call_reads)
+                          attributes=attributes, call_reads=call_reads, prefix=prefix)

@@ -255,6 +255,7 @@ def analyze(config: Config, paths: list[Path] | None, options: Options,
     if options.link_only:  # what the code reads and gates, nothing more (a --diff base)
         return Project(config, facts, registry, FlagGraph(), linked, {}, options,
                        deadcode.DeadCode({}, (), ()), notes=notes, deployments=deployments)
+    registry = _with_aliases(registry, linked.aliases)
     found, history_note = _history(config, registry, linked, options)
     removed = {} if pinned else _removed_keys(found, registry, linked)
     statuses = {} if pinned else {k: (d.status, d.value) for k, d in registry.flags.items()}
@@ -275,6 +276,17 @@ def analyze(config: Config, paths: list[Path] | None, options: Options,
                    pinned=pinned, history=found, history_note=history_note, removed=removed,
                    notes=list(dict.fromkeys(notes)), deployments=deployments,
                    extraction=extraction.state())
+
+
+def _with_aliases(registry: Registry, aliases: Mapping[str, str]) -> Registry:
+    """Registry entries written without the project prefix declare the prefixed flag."""
+    renamed = {k: aliases[k] for k in registry.flags if k in aliases
+               and aliases[k] not in registry.flags}
+    if not renamed:
+        return registry
+    flags = {renamed.get(k, k): dataclasses.replace(d, key=renamed.get(k, k))
+             for k, d in registry.flags.items()}
+    return dataclasses.replace(registry, flags=flags)
 
 
 def _graph(registry: Registry, facts: list[FileFacts], linked: Linked) -> FlagGraph:

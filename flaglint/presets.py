@@ -40,6 +40,7 @@ class DefinitionSpec:
     reads: tuple[str, ...] = ()  # methods that read the flag object the call returns
     attributes: tuple[str, ...] = ()  # attributes that read it (`holder.value`)
     call_reads: bool = False  # calling the object reads it (`with config.x(v):`)
+    prefix: str = ""  # keys defined with it name the same flag without it (`jax_x` is `x`)
 
 
 def _reader(preset: str, method: str, key: int, key_name: str | None = None,

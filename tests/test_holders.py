@@ -234,3 +234,31 @@ def test_clean_removes_a_django_setting_that_nothing_reads(tmp_path, capsys):
     capsys.readouterr()
     assert (tmp_path / "shop" / "settings.py").read_text() == \
         "DEBUG = False\nFEATURE_NEW_SEARCH_V2 = False\n"
+
+
+def test_a_project_prefix_names_the_same_flag(tmp_path, capsys):
+    """`jax_enable_x64` defined in code and `enable_x64` in the registry and a read are one
+    flag when the definition says `prefix = "jax_"`."""
+    files = {
+        "pyproject.toml": PYPROJECT.replace('presets = []', 'presets = ["unleash"]') +
+        'prefix = "proj_"\n',
+        "flags.toml": '[flags.new_router]\nowner = "routing"\ntype = "release"\n',
+        "proj/__init__.py": "", "proj/config.py": CONFIG,
+        "proj/router.py": ROUTER,
+        "proj/other.py": "from UnleashClient import UnleashClient\n\n\n"
+                         "def f():\n    return UnleashClient().is_enabled('new_router')\n",
+    }
+    write_tree(tmp_path, files)
+    assert main(["check", str(tmp_path), "--no-cache", "--select", "FL101,FL102"]) == 0
+    capsys.readouterr()
+    assert main(["audit", str(tmp_path), "--no-cache", "--format", "json"]) == 0
+    import json
+
+    rows = {r["key"]: r for r in json.loads(capsys.readouterr().out)["flags"]}
+    assert rows["proj_new_router"]["declared"] == "registry+code"
+    assert rows["proj_new_router"]["reads"] == 2 and "new_router" not in rows
+    files["pyproject.toml"] = files["pyproject.toml"].replace('prefix = "proj_"\n', "")
+    write_tree(tmp_path, files)
+    assert main(["audit", str(tmp_path), "--no-cache", "--format", "json"]) == 0
+    keys = {r["key"] for r in json.loads(capsys.readouterr().out)["flags"]}
+    assert {"new_router", "proj_new_router"} <= keys  # without the prefix: two flags

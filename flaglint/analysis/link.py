@@ -11,7 +11,7 @@ from __future__ import annotations
 import fnmatch
 import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from flaglint.config import Config
 from flaglint.facts import Arg, Call, Constant, Definition, FileFacts, Value, ValueKind
@@ -128,6 +128,7 @@ class Linked:
     presets: tuple[str, ...]
     writes: tuple[FlagWrite, ...] = ()
     objects: tuple[str, ...] = ()  # names bound to flag objects (`holder = bool_state(...)`)
+    aliases: dict[str, str] = field(default_factory=dict)  # `x` -> `jax_x` (a prefix)
 
 
 def active_presets(config: Config, facts: Iterable[FileFacts]) -> tuple[str, ...]:
@@ -252,8 +253,24 @@ class Linker:
                     target = self.chase(call.callee)
                     if target in self.definitions:
                         calls.append(ResolvedCall(call.scope, target, f.path, call.span))
+        aliases = self._aliases(definitions)
+        if aliases:  # a key written without the project prefix is the prefixed flag
+            reads = [replace(r, key=aliases.get(r.key, r.key)) if r.key else r for r in reads]
+            writes = [replace(w, key=aliases.get(w.key, w.key)) for w in writes]
         return Linked(tuple(_overridden(reads, writes)), tuple(definitions), self.wrappers,
-                      tuple(calls), self.presets, tuple(writes), tuple(sorted(self.objects)))
+                      tuple(calls), self.presets, tuple(writes), tuple(sorted(self.objects)),
+                      aliases)
+
+    def _aliases(self, definitions: list[CodeDefinition]) -> dict[str, str]:
+        prefixes = {spec.origin: spec.prefix for spec in self.config.definitions
+                    if spec.prefix}
+        found = {}
+        for definition in definitions:
+            prefix = prefixes.get(definition.origin, "")
+            if prefix and definition.key.startswith(prefix) and len(definition.key) > len(
+                    prefix):
+                found[definition.key[len(prefix):]] = definition.key
+        return found
 
     def _find_wrappers(self) -> bool:
         changed = False
