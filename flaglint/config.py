@@ -379,8 +379,8 @@ def _reader(item: dict[str, Any], index: int, where: _Where) -> ReaderSpec:
 
 def _definition(item: dict[str, Any], index: int, where: _Where) -> DefinitionSpec:
     keys: tuple[str | int, ...] = ("definitions", index)
-    _check_keys(item, ("call", "key", "class", "reads", "attributes", "call_reads", "prefix"),
-                keys, where)
+    _check_keys(item, ("call", "key", "class", "reads", "attributes", "call_reads",
+                       "truth_reads", "prefix"), keys, where)
     origin = f"definitions[{index}]"
     if "class" in item:
         if "call" in item or "key" in item:
@@ -412,13 +412,15 @@ def _definition(item: dict[str, Any], index: int, where: _Where) -> DefinitionSp
     reads = _strings(item.get("reads", []), where, "reads") if "reads" in item else ()
     attributes = _strings(item.get("attributes", []), where, "attributes") \
         if "attributes" in item else ()
+    for switch in ("call_reads", "truth_reads"):
+        if not isinstance(item.get(switch, False), bool):
+            raise where.error((*keys, switch), f"`{where.name((*keys, switch))}` must be true "
+                                               f"or false")
     call_reads = item.get("call_reads", False)
-    if not isinstance(call_reads, bool):
-        raise where.error((*keys, "call_reads"), f"`{where.name((*keys, 'call_reads'))}` must "
-                                                 f"be true or false")
     prefix = item.get("prefix", "")
     if not isinstance(prefix, str):
         raise where.error((*keys, "prefix"), f"`{where.name((*keys, 'prefix'))}` must be a "
                                              f"string, like prefix = \"jax_\"")
     return DefinitionSpec(call=call, key=key, key_name=key_name, origin=origin, reads=reads,
-                          attributes=attributes, call_reads=call_reads, prefix=prefix)
+                          attributes=attributes, call_reads=call_reads, prefix=prefix,
+                          truth_reads=item.get("truth_reads", False))

@@ -262,3 +262,39 @@ def test_a_project_prefix_names_the_same_flag(tmp_path, capsys):
     assert main(["audit", str(tmp_path), "--no-cache", "--format", "json"]) == 0
     keys = {r["key"] for r in json.loads(capsys.readouterr().out)["flags"]}
     assert {"new_router", "proj_new_router"} <= keys  # without the prefix: two flags
+
+
+def test_a_truth_test_of_a_flag_object_reads_it_with_truth_reads(tmp_path, capsys):
+    write_tree(tmp_path, {
+        "pyproject.toml": PYPROJECT + "truth_reads = true\n",
+        "flags.toml": REGISTRY, "proj/__init__.py": "",
+        "proj/config.py": CONFIG + "\n\nclass _Truthy(_Holder):\n    def __bool__(self):\n"
+                                   "        return bool(self.value)\n",
+        "proj/gate.py": "from proj import config\nfrom proj.config import new_router\n\n\n"
+                        "def gate(x):\n    if not new_router:\n        return 'old'\n"
+                        "    return 'new' if config.new_router else x\n"})
+    assert main(["check", str(tmp_path), "--no-cache", "--select", "FL202"]) == 1
+    assert [line.split(" [")[0] for line in capsys.readouterr().out.splitlines()[:2]] == [
+        "proj/gate.py:6:12: FL202", "proj/gate.py:8:21: FL202"]
+    assert main(["check", str(tmp_path), "--no-cache", "--fix"]) == 1
+    capsys.readouterr()
+    # The imports stay: importing proj.config does something (it binds the holders).
+    assert (tmp_path / "proj" / "gate.py").read_text() == (
+        "from proj import config\nfrom proj.config import new_router\n\n\n"
+        "def gate(x):\n    return 'new'\n")
+
+
+def test_both_extractors_record_truth_tests_alike():
+    from flaglint.facts.collector import TRUTH
+
+    attributes = frozenset({"value", TRUTH})
+    text = ("from proj import config\nimport os\nflag = 1\n\n\ndef f(x):\n"
+            "    if not config.holder:\n        return 1\n    if flag:\n        return 2\n"
+            "    if config.holder.value:\n        return 3\n    if x:\n        return 4\n"
+            "    return 5 if os.path else 6\n")
+    from_ast = extract(text.encode(), "proj/m.py", "proj.m", False, attributes)
+    from_cst = extract_cst(text, "proj/m.py", "proj.m", False, count_lines(text),
+                           Suppressions.scan(text), attributes)
+    assert from_ast == from_cst
+    assert [c.callee for c in from_ast.calls] == [
+        "proj.config.holder", "proj.m.flag", "proj.config.holder.value", "os.path"]

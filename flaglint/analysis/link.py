@@ -162,8 +162,9 @@ class Linker:
             if spec.any_receiver:
                 self.by_method.setdefault(spec.method, spec)
         self.wrappers: dict[str, Wrapper] = {}
-        # flag object -> (key, the methods and the attributes that read it, calling reads it)
-        self.objects: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], bool]] = {}
+        # flag object -> (key, the methods and the attributes that read it, calling reads
+        # it, a truth test reads it)
+        self.objects: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], bool, bool]] = {}
         self.object_methods = {m for spec in config.definitions
                                for m in (*spec.reads, *spec.attributes)}
         self._chased: dict[str, str] = {}
@@ -322,6 +323,11 @@ class Linker:
             wrapper = self.wrappers.get(target) if not call.access else None
             if wrapper is not None:
                 return self._by_wrapper(call, wrapper)
+            tested = self.objects.get(target) if call.access else None
+            if tested is not None and tested[4]:
+                # `if holder:` where holder = bool_state(name="key"): its truth is the flag.
+                return _Match(Value(ValueKind.STR, tested[0]), None, False, False,
+                              target.rsplit(".", 1)[-1], "bool")
             called = self.objects.get(target) if not call.access else None
             if called is not None and called[3]:
                 # `with config.x(v):` where x = bool_state(name="key"): calling it reads it,
@@ -443,7 +449,8 @@ class Linker:
         specs = self.config.definitions
         call_specs = [s for s in specs if s.call is not None]
         class_specs = [s for s in specs if s.class_ is not None]
-        defined: dict[tuple[str, int], tuple[str, tuple[str, ...], tuple[str, ...], bool]] = {}
+        defined: dict[tuple[str, int],
+                      tuple[str, tuple[str, ...], tuple[str, ...], bool, bool]] = {}
         if call_specs:
             for f in self.modules.values():
                 for index, call in enumerate(f.calls):
@@ -457,13 +464,13 @@ class Linker:
                                   call.span.line)
                         continue
                     defined[(f.path, index)] = (key, spec.reads, spec.attributes,
-                                                spec.call_reads)
+                                                spec.call_reads, spec.truth_reads)
                     yield CodeDefinition(key, f.path, call.span, call.scope, spec.origin)
         # Names bound to a definition call are flag objects: their read methods read the key.
         for qualname, (constant, path) in self.constants.items():
             if constant.value.kind is ValueKind.CALL:
                 found = defined.get((path, constant.value.index))
-                if found is not None and (found[1] or found[2] or found[3]):
+                if found is not None and (found[1] or found[2] or found[3] or found[4]):
                     self.objects[qualname] = found
         for spec in class_specs:
             assert spec.class_ is not None

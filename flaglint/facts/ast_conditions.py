@@ -107,6 +107,8 @@ class CondBuilder:
             compared = self._comparison(node, span)
             if compared is not None:
                 return compared
+        elif isinstance(node, ast.Name) and id(node) in self.calls:  # `if holder:`
+            return Cond(CondOp.CALL, span, call=self.calls[id(node)])
         elif isinstance(node, ast.Name):
             aliased = self.alias(node.id)
             if aliased is not None:

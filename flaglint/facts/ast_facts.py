@@ -391,6 +391,10 @@ class Collector(FactsCollector):
         while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             test = test.operand
         self._test_roots.add(id(test))
+        if self.attributes and isinstance(test, (ast.Name, ast.Attribute)):
+            self._truth(id(test), _dotted(test),
+                        test.attr if isinstance(test, ast.Attribute) else None,
+                        self._span(test))
 
     def _if(self, node: ast.If, is_elif: bool = False) -> None:
         self._mark_test(node.test)

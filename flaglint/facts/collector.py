@@ -25,6 +25,7 @@ from flaglint.findings import Span
 from flaglint.suppressions import Suppressions
 
 _MAX_TEXT = 80
+TRUTH = "(truth)"  # in `attributes`: record truth tests of imported or module-level names
 _SELF_NAMES = ("self", "cls")
 _IDENTIFIER_LIKE = re.compile(r"^[A-Za-z_][\w.:-]*$")
 
@@ -199,10 +200,23 @@ class FactsCollector:
                                   self.scopes[-1].qualname, node in self._returned, False,
                                   True, access=True), None)
 
+    def _truth(self, node: int, parts: list[str] | None, attribute: str | None,
+               span: Span) -> None:
+        """A test that is a name or attribute alone (`if holder:`), which may read a flag
+        object; an attribute read it is already is recorded as one."""
+        if TRUTH not in self.attributes or parts is None or node in self._call_index or (
+                attribute is not None and self._reads_attribute(attribute)):
+            return
+        callee, resolved, imported = self._qualify(parts)
+        if resolved and parts[0] not in _SELF_NAMES:
+            self._call(node, Call(callee, resolved, imported, attribute is not None, (), span,
+                                  self.scopes[-1].qualname, False, False, True, access=True),
+                       None)
+
     def _reads_attribute(self, attribute: str) -> bool:
         """Is `attribute` one that reads a flag: a name, or a glob (`FEATURE_*`)?"""
         if attribute in self.attributes:
-            return True
+            return attribute != TRUTH
         return any("*" in pattern and fnmatch.fnmatchcase(attribute, pattern)
                    for pattern in self.attributes)
 

@@ -93,6 +93,8 @@ class CondBuilder:
             compared = self._comparison(node, span)
             if compared is not None:
                 return compared
+        elif isinstance(node, cst.Name) and id(node) in self.calls:  # `if holder:`
+            return Cond(CondOp.CALL, span, call=self.calls[id(node)])
         elif isinstance(node, cst.Name):
             aliased = self.alias(node.value)
             if aliased is not None:

@@ -355,6 +355,15 @@ class _Collector(GuardCollector, cst.CSTVisitor):
     def visit_Decorator(self, node: cst.Decorator) -> None:
         self._decorators[id(node.decorator)] = self._span(node)
 
+    def _mark_test(self, test: cst.BaseExpression) -> None:
+        super()._mark_test(test)
+        while isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            test = test.expression
+        if self.attributes and isinstance(test, (cst.Name, cst.Attribute)):
+            self._truth(id(test), _dotted(test),
+                        test.attr.value if isinstance(test, cst.Attribute) else None,
+                        self._span(test))
+
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if self.attributes and not self._in_import:
             self._access(id(node), node.attr.value, _dotted(node), self._span(node))

@@ -163,6 +163,9 @@ class Settler(cst.CSTTransformer):
                                                                     cst.FunctionDef)
 
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        settled = self._truth_read(original_node, updated_node)
+        if settled is not updated_node:
+            return settled
         if not self._aliases or original_node.value not in self._aliases[-1]:
             return updated_node
         parent = self._parent(original_node)
@@ -214,6 +217,20 @@ class Settler(cst.CSTTransformer):
         self.replaced += 1
         return self._mark(literal_node(value).with_changes(lpar=updated_node.lpar,
                                                            rpar=updated_node.rpar))
+
+    def _truth_read(self, original_node: cst.Name, updated_node: cst.Name
+                    ) -> cst.BaseExpression:
+        """`if holder:`: a truth test of a flag object, settled like a call."""
+        if not self.reads or self._position(original_node) not in self.reads:
+            return updated_node
+        parent = self._parent(original_node)
+        if not isinstance(parent, (cst.If, cst.IfExp, cst.UnaryOperation)):
+            return updated_node  # only a test (or `not` of one) that is the name alone
+        value = self.reads[self._position(original_node)]
+        if not isinstance(value, bool):
+            return updated_node
+        self.replaced += 1
+        return self._mark(literal_node(value))
 
     def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute
                         ) -> cst.BaseExpression:

@@ -19,6 +19,7 @@ from flaglint.cache import FactsCache, digest
 from flaglint.config import Config
 from flaglint.deep import call_deep
 from flaglint.facts import FileFacts, ParseError
+from flaglint.facts.collector import TRUTH
 from flaglint.options import Options
 from flaglint.presets import SETTINGS_FLAGS
 from flaglint.sources.discover import SourceFile
@@ -263,6 +264,8 @@ def attribute_reads(config: Config) -> frozenset[str]:
     """The attribute names that read a flag (`value` of `holder.value`), and the setting
     names of the django-settings preset (globs)."""
     names = {a for spec in config.definitions for a in spec.attributes}
+    if any(spec.truth_reads for spec in config.definitions):
+        names.add(TRUTH)  # record truth tests of module-level names too (`if holder:`)
     if config.presets is not None and "django-settings" in config.presets:
         names |= set(SETTINGS_FLAGS)
     return frozenset(names)
