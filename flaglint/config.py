@@ -380,7 +380,7 @@ def _reader(item: dict[str, Any], index: int, where: _Where) -> ReaderSpec:
 def _definition(item: dict[str, Any], index: int, where: _Where) -> DefinitionSpec:
     keys: tuple[str | int, ...] = ("definitions", index)
     _check_keys(item, ("call", "key", "class", "reads", "attributes", "call_reads",
-                       "truth_reads", "prefix"), keys, where)
+                       "truth_reads", "prefix", "namespace"), keys, where)
     origin = f"definitions[{index}]"
     if "class" in item:
         if "call" in item or "key" in item:
@@ -421,6 +421,11 @@ def _definition(item: dict[str, Any], index: int, where: _Where) -> DefinitionSp
     if not isinstance(prefix, str):
         raise where.error((*keys, "prefix"), f"`{where.name((*keys, 'prefix'))}` must be a "
                                              f"string, like prefix = \"jax_\"")
+    namespace = item.get("namespace", "")
+    if not isinstance(namespace, str) or (namespace and not prefix):
+        raise where.error((*keys, "namespace"), f"`{where.name((*keys, 'namespace'))}` must be "
+                                                f"a qualified name, with a `prefix` that the "
+                                                f"attributes naming keys start with")
     return DefinitionSpec(call=call, key=key, key_name=key_name, origin=origin, reads=reads,
                           attributes=attributes, call_reads=call_reads, prefix=prefix,
-                          truth_reads=item.get("truth_reads", False))
+                          truth_reads=item.get("truth_reads", False), namespace=namespace)

@@ -42,6 +42,7 @@ class DefinitionSpec:
     call_reads: bool = False  # calling the object reads it (`with config.x(v):`)
     prefix: str = ""  # keys defined with it name the same flag without it (`jax_x` is `x`)
     truth_reads: bool = False  # a truth test of the object reads it (`if holder:`)
+    namespace: str = ""  # an object whose attribute named by the key reads it (`config.jax_x`)
 
 
 def _reader(preset: str, method: str, key: int, key_name: str | None = None,

@@ -298,3 +298,18 @@ def test_both_extractors_record_truth_tests_alike():
     assert from_ast == from_cst
     assert [c.callee for c in from_ast.calls] == [
         "proj.config.holder", "proj.m.flag", "proj.config.holder.value", "os.path"]
+
+
+def test_attributes_of_a_config_object_named_by_the_key(tmp_path, capsys):
+    """`config.proj_new_router`: the config object's attribute named by the key reads it."""
+    write_tree(tmp_path, {
+        "pyproject.toml": PYPROJECT + 'prefix = "proj_"\nnamespace = "proj.config.settings"\n',
+        "flags.toml": REGISTRY, "proj/__init__.py": "",
+        "proj/config.py": CONFIG + "\n\nclass _Settings:\n    def __getattr__(self, name):\n"
+                                   "        return True\n\n\nsettings = _Settings()\n",
+        "proj/app.py": "from proj.config import settings\n\n\n"
+                       "def run():\n    if settings.proj_new_router:\n        return 'new'\n"
+                       "    return 'old'\n"})
+    assert main(["check", str(tmp_path), "--no-cache", "--select", "FL202"]) == 1
+    assert capsys.readouterr().out.splitlines()[0].startswith(
+        "proj/app.py:5:8: FL202 [*] [proj_new_router]")

@@ -323,6 +323,15 @@ class Linker:
             wrapper = self.wrappers.get(target) if not call.access else None
             if wrapper is not None:
                 return self._by_wrapper(call, wrapper)
+            if call.access:
+                space, _, attribute = target.rpartition(".")
+                for defined in self.config.definitions:
+                    if defined.namespace and attribute.startswith(defined.prefix) and \
+                            space == self.chase(defined.namespace):
+                        # `config.jax_x`: the attribute of the config object is the key.
+                        return _Match(Value(ValueKind.STR, attribute), None, False, False,
+                                      f"{defined.namespace.rsplit('.', 1)[-1]}.{attribute}",
+                                      "bool")
             tested = self.objects.get(target) if call.access else None
             if tested is not None and tested[4]:
                 # `if holder:` where holder = bool_state(name="key"): its truth is the flag.
@@ -532,6 +541,8 @@ def reader_needles(config: Config) -> set[tuple[str, ...]]:
     needles = {tuple(call.split(".")[-2:]) if not call.startswith("*.") else
                (call.rsplit(".", 1)[-1],) for call in calls}
     needles |= {(method,) for spec in config.definitions for method in spec.reads}
+    needles |= {(spec.namespace.rsplit(".", 1)[-1],) for spec in config.definitions
+                if spec.namespace}
     return needles
 
 

@@ -264,6 +264,7 @@ def attribute_reads(config: Config) -> frozenset[str]:
     """The attribute names that read a flag (`value` of `holder.value`), and the setting
     names of the django-settings preset (globs)."""
     names = {a for spec in config.definitions for a in spec.attributes}
+    names |= {f"{spec.prefix}*" for spec in config.definitions if spec.namespace}
     if any(spec.truth_reads for spec in config.definitions):
         names.add(TRUTH)  # record truth tests of module-level names too (`if holder:`)
     if config.presets is not None and "django-settings" in config.presets:
