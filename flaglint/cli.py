@@ -645,6 +645,13 @@ def _init(args: argparse.Namespace) -> int:
     except OSError as error:
         raise UsageError(f"cannot write {target}: {error.strerror or error}") from None
     print(f"flaglint: wrote {' and '.join(written)}", file=sys.stderr)
+    if config.source is not None:
+        from flaglint.audit.init import flag_classes
+
+        for found in flag_classes(project):
+            print(f"flaglint: note: the code reads flag keys from the members of {found}: add "
+                  f"[[tool.flaglint.definitions]] with class = \"{found}\" to "
+                  f"{config.source}", file=sys.stderr)
     if config.source is not None and relative not in config.registry:
         print(f"flaglint: note: add `registry = [\"{relative}\"]` to {config.source} so that "
               f"checks read it", file=sys.stderr)

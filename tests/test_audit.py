@@ -420,3 +420,17 @@ def test_clean_removes_the_enum_member_and_the_config_lines(tmp_path, capsys, mo
     assert views.checkout(None) == "new!"
     for name in [m for m in list(__import__("sys").modules) if m.split(".")[0] == "shop"]:
         del __import__("sys").modules[name]
+
+
+def test_init_detects_the_class_whose_members_are_keys(tmp_path, capsys):
+    import shutil as sh
+
+    sh.copytree(Path(__file__).resolve().parent.parent / "fixtures" / "knight-router" / "router",
+                tmp_path / "router")
+    assert main(["init", str(tmp_path), "--today", TODAY, "--no-cache"]) == 0
+    capsys.readouterr()
+    assert (tmp_path / "flaglint.toml").read_text().endswith(
+        'presets = ["unleash"]\n\n[[definitions]]  # its members are the keys the code reads\n'
+        'class = "router.keys.Flags"\n')
+    assert main(["check", str(tmp_path), "--today", TODAY, "--no-cache", "--select",
+                 "FL101"]) == 0

@@ -65,4 +65,26 @@ def config_text(project: Project, registry: str) -> str:
             lines.append(f"class = {json.dumps(definition.class_)}")
         else:
             lines.append(f"call = {json.dumps(definition.call)}")
+    for found in flag_classes(project):
+        lines += ["", "[[definitions]]  # its members are the keys the code reads",
+                  f"class = {json.dumps(found)}"]
     return "\n".join(lines) + "\n"
+
+
+def flag_classes(project: Project) -> list[str]:
+    """Classes (Enums, constant holders) whose members the code passes as flag keys
+    (`client.is_enabled(Flags.NEW_UI.value)`) and that no definition names yet: each is a
+    `[[definitions]] class = …` worth writing."""
+    configured = {spec.class_ for spec in project.config.definitions if spec.class_}
+    classes = {d.qualname for f in project.files for d in f.definitions if d.kind == "class"}
+    found: set[str] = set()
+    for read in project.linked.reads:
+        facts = project.facts_of(read.path)
+        if read.key is None or facts is None or not 0 <= read.call < len(facts.calls):
+            continue
+        for arg in facts.calls[read.call].args:
+            text = arg.value.text.removesuffix(".value")
+            owner = text.rpartition(".")[0]
+            if arg.value.kind.value == "name" and owner in classes and owner not in configured:
+                found.add(owner)
+    return sorted(found)
