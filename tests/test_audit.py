@@ -109,8 +109,8 @@ def test_rows_of_a_legacy_project_without_a_registry(tmp_path, capsys):
     assert rows["NEW_CHECKOUT_ENABLED"] == {
         "key": "NEW_CHECKOUT_ENABLED", "status": "active", "declared": "code",
         "type": "release", "type_source": "name", "owner": "@shop/core",
-        "owner_source": "CODEOWNERS", "created": "2024-01-10", "created_source": "git",
-        "age_days": 1048, "lifetime_days": 40, "last_read_change": "2024-01-10", "reads": 1,
+        "owner_source": "CODEOWNERS", "author": "Ada", "created": "2024-01-10",
+        "created_source": "git", "age_days": 1048, "lifetime_days": 40, "last_read_change": "2024-01-10", "reads": 1,
         "test_reads": 0, "files": 1, "packages": 1, "guarded_lines": 3, "dead_lines": 0,
         "findings": {"FL203": 1},
         "stale": ["past its lifetime (1048 days, 40 allowed)",
@@ -119,7 +119,8 @@ def test_rows_of_a_legacy_project_without_a_registry(tmp_path, capsys):
     assert rows["EXP_SEARCH_ENABLED"] == {
         "key": "EXP_SEARCH_ENABLED", "status": "active", "declared": "code",
         "type": "experiment", "type_source": "name", "owner": "@shop/core",
-        "owner_source": "CODEOWNERS", "created": "2025-06-01", "created_source": "git",
+        "owner_source": "CODEOWNERS", "author": "Grace", "created": "2025-06-01",
+        "created_source": "git",
         "age_days": 540, "lifetime_days": 40, "last_read_change": "2025-06-01", "reads": 0,
         "test_reads": 1, "files": 1, "packages": 1, "guarded_lines": 0, "dead_lines": 0,
         "findings": {"FL102": 1},
@@ -167,7 +168,8 @@ def test_the_knight_router_stage_and_formats(tmp_path, capsys):
     rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
     assert rows[0][:4] == ["key", "status", "declared", "type"]
     assert rows[6] == [
-        "power_peg", "retired", "registry", "release", "name", "Knight", "git", "2003-01-15",
+        "power_peg", "retired", "registry", "release", "name", "Knight", "git", "Knight",
+        "2003-01-15",
         "git", "8713", "40", "2026-10-20", "2", "0", "2", "1", "6", "7",
         "FL301×2 FL302×1 FL401×1 FL404×1 FL501×1",
         "retired, still read; left and came back (reused key)", "flags.toml:34"]

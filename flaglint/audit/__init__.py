@@ -37,6 +37,7 @@ class FlagRow:
     type_source: str  # "registry" or "name" (guessed from the key)
     owner: str
     owner_source: str  # "registry", "CODEOWNERS", "git" or ""
+    author: str  # who wrote most of the lines that name the key (git)
     created: dt.date | None
     created_source: str  # "registry", "git" or ""
     age_days: int | None
@@ -275,8 +276,10 @@ def build(project: Project, findings: list[Finding], progress: object = None) ->
         age = (today - created).days if created is not None else None
         last = _last_read_change(project, live or reads)
         codes = dict(sorted(by_flag.get(key, Counter()).items()))
+        author = found.authors[key].most_common(1)[0][0] \
+            if found is not None and key in found.authors else ""
         rows.append(FlagRow(
-            key, status, declared, kind, type_source, owner, owner_source, created,
+            key, status, declared, kind, type_source, owner, owner_source, author, created,
             created_source, age, lifetime, last, len(live), len(reads) - len(live),
             len({r.path for r in reads}), len({_package(r.path) for r in reads}),
             guarded.get(key, 0), dead_lines.get(key, 0), codes,

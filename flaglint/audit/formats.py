@@ -10,7 +10,7 @@ from typing import Any, TextIO
 from flaglint.audit import VERSION, Audit, FlagRow
 
 COLUMNS = ("key", "status", "declared", "type", "type_source", "owner", "owner_source",
-           "created", "created_source", "age_days", "lifetime_days", "last_read_change",
+           "author", "created", "created_source", "age_days", "lifetime_days", "last_read_change",
            "reads", "test_reads", "files", "packages", "guarded_lines", "dead_lines",
            "findings", "stale", "where")
 
@@ -19,6 +19,7 @@ def row_dict(row: FlagRow) -> dict[str, Any]:
     return {
         "key": row.key, "status": row.status, "declared": row.declared, "type": row.type,
         "type_source": row.type_source, "owner": row.owner, "owner_source": row.owner_source,
+        "author": row.author,
         "created": row.created.isoformat() if row.created else None,
         "created_source": row.created_source, "age_days": row.age_days,
         "lifetime_days": row.lifetime_days,

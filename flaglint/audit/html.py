@@ -90,7 +90,9 @@ def _row(row: FlagRow) -> str:
         (escape(row.type) + ("" if row.type_source == "registry" else " <i>(guessed)</i>"),
          row.type),
         (escape(row.owner) + (f" <i>({escape(row.owner_source)})</i>" if row.owner_source
-                              and row.owner_source != "registry" else ""), row.owner),
+                              and row.owner_source != "registry" else "")
+         + (f"<br><small>most edits: {escape(row.author)}</small>"
+            if row.author and row.author != row.owner else ""), row.owner),
         (escape(row.created.isoformat()) if row.created else "",
          row.created.isoformat() if row.created else ""),
         ("" if row.age_days is None else str(row.age_days),
