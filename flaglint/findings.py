@@ -52,6 +52,8 @@ class EditKind(enum.Enum):
     DROP_PARAMETER = "drop-parameter"  # remove parameter `value` of the def here (`clean`)
     DROP_ARGUMENT = "drop-argument"  # remove the argument for parameter `value` (name,
     # position) from the call here (`clean`)
+    DROP_ELEMENT = "drop-element"  # remove the element starting here from its list, tuple or
+    # set (`clean`: `ALL_FLAGS = [Flags.A, Flags.B]` once `Flags.A` is gone)
 
 
 @compact_pickle

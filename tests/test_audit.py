@@ -437,3 +437,32 @@ def test_init_detects_the_class_whose_members_are_keys(tmp_path, capsys):
         'class = "router.keys.Flags"\n')
     assert main(["check", str(tmp_path), "--today", TODAY, "--no-cache", "--select",
                  "FL101"]) == 0
+
+
+def test_clean_removes_a_member_from_the_collections_that_list_it(tmp_path, capsys):
+    root = legacy(tmp_path / "shop")
+    flags = root / "shop" / "flags.py"
+    flags.write_text(flags.read_text() + "\n\nALL = [FeatureFlag.NEW_CHECKOUT, "
+                                         "FeatureFlag.OPS_THROTTLE]\nONE = (FeatureFlag."
+                                         "NEW_CHECKOUT, FeatureFlag.EXP_SEARCH)\n")
+    (root / "shop" / "admin.py").write_text(
+        "from shop.flags import FeatureFlag\n\n"
+        "LISTED = [\n    FeatureFlag.NEW_CHECKOUT,\n    FeatureFlag.EXP_SEARCH,\n]\n")
+    assert main(["clean", "NEW_CHECKOUT_ENABLED", "--value", "true", str(root)]) == 0
+    capsys.readouterr()
+    text = flags.read_text()
+    assert "NEW_CHECKOUT" not in text
+    assert text.endswith("ALL = [FeatureFlag.OPS_THROTTLE]\nONE = (FeatureFlag.EXP_SEARCH,)\n")
+    assert (root / "shop" / "admin.py").read_text() == (
+        "from shop.flags import FeatureFlag\n\nLISTED = [\n    FeatureFlag.EXP_SEARCH,\n]\n")
+
+
+
+def test_a_set_that_would_be_left_empty_keeps_the_member(tmp_path, capsys):
+    root = legacy(tmp_path / "shop")
+    (root / "shop" / "admin.py").write_text(
+        "from shop.flags import FeatureFlag\n\nSHOWN = {FeatureFlag.NEW_CHECKOUT}\n")
+    assert main(["clean", "NEW_CHECKOUT_ENABLED", "--value", "true", str(root)]) == 0
+    assert "shop/flags.py:6: `NEW_CHECKOUT_ENABLED` is defined here in code; remove the " \
+           "definition by hand." in capsys.readouterr().out
+    assert "SHOWN = {FeatureFlag.NEW_CHECKOUT}" in (root / "shop" / "admin.py").read_text()

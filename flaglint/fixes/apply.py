@@ -32,6 +32,7 @@ class FilePlan:
     imports: set[str] = field(default_factory=set)  # names whose imports and exports go
     keep_imports: set[str] = field(default_factory=set)  # imports whose module does something
     bindings: set[Position] = field(default_factory=set)  # `NAME = …` statements to delete
+    elements: set[Position] = field(default_factory=set)  # collection elements to delete
     parameters: dict[Position, set[str]] = field(default_factory=dict)  # def -> names to drop
     arguments: dict[Position, set[tuple[str, int]]] = field(default_factory=dict)  # call ->
     # (parameter name, position) whose argument goes
@@ -94,6 +95,8 @@ def plan(fixes: Iterable[tuple[T, Fix]], blocked: Iterable[Fix], scope: FixScope
                 target.imports.add(str(edit.value))
             elif edit.kind is EditKind.DELETE_BINDING:
                 target.bindings.add(edit.position)
+            elif edit.kind is EditKind.DROP_ELEMENT:
+                target.elements.add(edit.position)
             elif edit.kind is EditKind.DROP_PARAMETER:
                 target.parameters.setdefault(edit.position, set()).add(str(edit.value))
             elif edit.kind is EditKind.DROP_ARGUMENT:
@@ -119,8 +122,12 @@ def fix_source(path: str, text: str, target: FilePlan) -> FixResult:
     except cst.ParserSyntaxError as error:
         return FixResult(path, text, text, refused=f"cannot parse: {error.message}")
     settler = Settler(target.reads, target.definitions, target.bindings, target.parameters,
-                      target.arguments)
-    changed = MetadataWrapper(module, unsafe_skip_copy=True).visit(settler)
+                      target.arguments, target.elements)
+    try:
+        changed = MetadataWrapper(module, unsafe_skip_copy=True).visit(settler)
+    except Exception as error:  # noqa: BLE001 - a fix we cannot make is refused, not a crash
+        return FixResult(path, text, text, refused=f"the fix could not be made "
+                                                   f"({type(error).__name__})")
     # Imports whose last use the fix removed go too, unless a string still names them
     # (`__all__`, a re-export): those are uses no parser sees.
     # Imports whose last use the fix removed go too, unless `__all__` exports them.

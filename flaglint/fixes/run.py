@@ -482,9 +482,12 @@ def _definition_fixes(project: Project, key: str) -> list[tuple[object, Fix]]:
             if call is None or call.returned or not _alone(project, definition):
                 continue
             span = definition.span
-        edit = Edit(EditKind.DELETE_BINDING, definition.path, span.line, span.column)
-        fixes.append((definition, Fix(True, "Delete the flag's definition", (edit,),
-                                      project.in_tests((edit,)))))
+        members = {spec.origin for spec in project.config.definitions if spec.class_}
+        edits = (Edit(EditKind.DELETE_BINDING, definition.path, span.line, span.column),
+                 *(_listing(project, definition.scope) if definition.origin in members
+                   else ()))
+        fixes.append((definition, Fix(True, "Delete the flag's definition", edits,
+                                      project.in_tests(edits))))
     if "django-settings" in project.linked.presets:
         fixes += _setting_definitions(project, key)
     return fixes
@@ -616,6 +619,37 @@ def _argument_edits(project: Project, sites: Iterable[ResolvedCall], params: tup
                 return None  # dropping it would drop what computing it does
             edits.append(Edit(EditKind.DROP_ARGUMENT, site.path, call.span.line,
                               call.span.column, (parameter, index)))
+    return edits
+
+
+def _listing(project: Project, qualname: str) -> list[Edit]:
+    """The elements of list, tuple and set literals that name a class member about to go
+    (`ALL = [Flags.NEW_UI, Flags.DARK]`), anywhere: they go with it."""
+    parts = qualname.split(".")
+    if len(parts) < 3:
+        return []
+    owner, member = parts[-2], parts[-1]
+    word = re.compile(rb"\b" + re.escape(member.encode()) + rb"\b")
+    edits = []
+    for facts in project.files:
+        data = project.source_of(facts.path)
+        if not word.search(data):
+            continue
+        try:
+            tree = ast.parse(data)
+        except (SyntaxError, ValueError):
+            continue
+        lines = data.split(b"\n")
+        for node in ast.walk(tree):
+            if not isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+                continue
+            for element in node.elts:
+                if isinstance(element, ast.Attribute) and element.attr == member and (
+                        ast.unparse(element.value).rsplit(".", 1)[-1] == owner):
+                    line = lines[element.lineno - 1] if element.lineno <= len(lines) else b""
+                    column = len(line[:element.col_offset].decode("utf-8", "replace")) + 1
+                    edits.append(Edit(EditKind.DROP_ELEMENT, facts.path, element.lineno,
+                                      column))
     return edits
 
 

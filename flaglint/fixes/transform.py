@@ -64,13 +64,15 @@ class Settler(cst.CSTTransformer):
     def __init__(self, reads: Mapping[Position, object], dead_definitions: set[Position],
                  bindings: set[Position] | None = None,
                  parameters: Mapping[Position, set[str]] | None = None,
-                 arguments: Mapping[Position, set[tuple[str, int]]] | None = None) -> None:
+                 arguments: Mapping[Position, set[tuple[str, int]]] | None = None,
+                 elements: set[Position] | None = None) -> None:
         super().__init__()
         self.reads = reads
         self.dead_definitions = dead_definitions
         self.bindings = bindings or set()  # `NAME = …` to delete: the flag's own definition
         self.parameters = parameters or {}  # parameters the cleanup made unused, by def
         self.arguments = arguments or {}  # and their arguments, by call
+        self.elements = elements or set()  # collection elements naming a removed definition
         self.replaced = 0
         self.removed_branches = 0
         self.removed_definitions = 0
@@ -251,6 +253,29 @@ class Settler(cst.CSTTransformer):
         self.replaced += 1
         return self._mark(literal_node(value).with_changes(lpar=updated_node.lpar,
                                                            rpar=updated_node.rpar))
+
+    def leave_List(self, original_node: cst.List, updated_node: cst.List) -> cst.List:
+        return self._without_elements(original_node, updated_node)
+
+    def leave_Tuple(self, original_node: cst.Tuple, updated_node: cst.Tuple) -> cst.Tuple:
+        return self._without_elements(original_node, updated_node)
+
+    def leave_Set(self, original_node: cst.Set, updated_node: cst.Set) -> cst.Set:
+        return self._without_elements(original_node, updated_node)
+
+    def _without_elements(self, original: _Collection, updated: _Collection) -> _Collection:
+        if not self.elements or len(updated.elements) != len(original.elements):
+            return updated
+        kept = [e for e, o in zip(updated.elements, original.elements, strict=True)
+                if self._position(o.value) not in self.elements]
+        if len(kept) == len(updated.elements) or (not kept and isinstance(updated, cst.Set)):
+            return updated  # an empty `{}` would be a dict: the set stays as it is
+        if kept and isinstance(updated, cst.Tuple) and len(kept) == 1:
+            kept[-1] = kept[-1].with_changes(comma=cst.Comma())  # `(a,)` stays a tuple
+        elif kept:
+            last = updated.elements[-1]
+            kept[-1] = kept[-1].with_changes(comma=last.comma)
+        return updated.with_changes(elements=kept)
 
     def leave_Decorator(self, original_node: cst.Decorator, updated_node: cst.Decorator
                         ) -> cst.Decorator | cst.RemovalSentinel:
@@ -532,6 +557,8 @@ class Settler(cst.CSTTransformer):
             return cst.RemovalSentinel.REMOVE
         return updated
 
+
+_Collection = TypeVar("_Collection", cst.List, cst.Tuple, cst.Set)
 
 # Expressions that need no parentheses wherever the conditional expression stood.
 _ATOMS = (cst.Name, cst.Integer, cst.Float, cst.SimpleString, cst.Attribute, cst.Call,
