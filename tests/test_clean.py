@@ -367,3 +367,33 @@ def test_clean_deletes_a_wrapper_only_tests_use_and_those_tests(tmp_path, capsys
         "def test_something_else():\n    assert 1 + 1 == 2\n")
     assert (tmp_path / "shop" / "cart.py").read_text() == (
         "def total(cart):\n    return sum(cart) * 0.9\n")
+
+
+def test_clean_narrows_a_test_parametrised_over_the_flags_values(tmp_path, capsys):
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = ["unleash"]\n',
+        "flags.toml": '[flags.new_checkout]\nowner = "shop"\ntype = "release"\n',
+        "shop/__init__.py": "",
+        "shop/flags.py": "from UnleashClient import UnleashClient\n\nclient = UnleashClient()"
+                         "\n\n\ndef new_checkout_on():\n"
+                         "    return client.is_enabled('new_checkout')\n",
+        "shop/cart.py": "from shop import flags\n\n\ndef total(cart):\n"
+                        "    return sum(cart) * (0.9 if flags.new_checkout_on() else 1)\n",
+        "tests/test_cart.py": '''
+            import pytest
+
+            from shop.cart import total
+
+
+            @pytest.mark.parametrize("enabled", [True, False])
+            def test_total(mocker, enabled):
+                mocker.patch("shop.flags.new_checkout_on", return_value=enabled)
+                assert total([10]) == (9 if enabled else 10)
+            ''',
+    })
+    assert main(["clean", "new_checkout", "--value", "true", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert (tmp_path / "tests" / "test_cart.py").read_text() == (
+        "import pytest\n\nfrom shop.cart import total\n\n\n"
+        "@pytest.mark.parametrize(\"enabled\", [True])\n"
+        "def test_total(mocker, enabled):\n    assert total([10]) == (9 if enabled else 10)\n")

@@ -33,6 +33,15 @@ def _patch_target(call: cst.Call) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _patched_name(call: cst.Call) -> str | None:
+    """The name (a test's parameter) a patch makes the removed name return, if one."""
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value in ("return_value", "new") and \
+                isinstance(arg.value, cst.Name):
+            return arg.value.value
+    return None
+
+
 def _patched_value(call: cst.Call) -> tuple[bool, object]:
     """(known, value) the patch makes the name return or be."""
     for arg in call.args:
@@ -60,6 +69,7 @@ class TestPatches(cst.CSTTransformer):
         self._locals: set[str] = set()  # what they are imported as in this file
         self.changed = 0
         self._doomed: list[bool] = [False]  # each function: it exercised the removed branch
+        self._narrow: list[set[str]] = [set()]  # parameters a dropped patch returned
 
     def _verdict(self, call: cst.Call) -> str | None:
         """None: not a patch of a removed name; "drop": remove the patch; "test": the
@@ -74,6 +84,7 @@ class TestPatches(cst.CSTTransformer):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._doomed.append(False)
+        self._narrow.append(set())
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if isinstance(node.names, cst.ImportStar):
@@ -98,6 +109,15 @@ class TestPatches(cst.CSTTransformer):
                    and _patch_target(d.decorator) is not None]
         verdicts = [self._verdict(d.decorator) for d in patches]  # type: ignore[arg-type]
         doomed = self._doomed.pop() or original_node.name.value in self.emptied
+        narrow = self._narrow.pop() | {name for d, v in zip(patches, verdicts, strict=True)
+                                       if v == "drop" and (name := _patched_name(
+                                           d.decorator)) is not None}  # type: ignore[arg-type]
+        if narrow and not doomed:
+            narrowed = self._narrowed(updated_node, narrow)
+            if narrowed is None:
+                doomed = True  # no case of the flag's value is left
+            else:
+                updated_node = narrowed
         if doomed or "test" in verdicts:
             if original_node.name.value.startswith("test"):
                 self.changed += 1
@@ -122,6 +142,34 @@ class TestPatches(cst.CSTTransformer):
             decorators=[d for d in updated_node.decorators if d not in gone],
             params=updated_node.params.with_changes(params=kept))
 
+    def _narrowed(self, function: cst.FunctionDef, names: set[str]
+                  ) -> cst.FunctionDef | None:
+        """`@pytest.mark.parametrize("enabled", [True, False])` where a dropped patch
+        returned `enabled`: only the case of the value the flag now has is left (None when
+        there is none)."""
+        decorators = []
+        for decorator in function.decorators:
+            call = decorator.decorator
+            if isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) and \
+                    call.func.attr.value == "parametrize" and len(call.args) >= 2 and \
+                    isinstance(call.args[0].value, cst.SimpleString) and \
+                    call.args[0].value.evaluated_value in names and \
+                    isinstance(call.args[1].value, (cst.List, cst.Tuple)):
+                cases = call.args[1].value
+                kept = [e for e in cases.elements if (found := literal(e.value)) is not None
+                        and found.text == repr(self.value)]
+                if not kept:
+                    return None
+                kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                if len(kept) != len(cases.elements):
+                    self.changed += 1
+                    new_cases = cases.with_changes(elements=kept)
+                    args = [call.args[0], call.args[1].with_changes(value=new_cases),
+                            *call.args[2:]]
+                    decorator = decorator.with_changes(decorator=call.with_changes(args=args))
+            decorators.append(decorator)
+        return function.with_changes(decorators=decorators)
+
     def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine,
                                   updated_node: cst.SimpleStatementLine
                                   ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
@@ -132,6 +180,10 @@ class TestPatches(cst.CSTTransformer):
             verdict = self._verdict(call) if isinstance(call, cst.Call) else None
             if verdict == "test":
                 self._doomed[-1] = True
+            if verdict == "drop" and isinstance(call, cst.Call):
+                name = _patched_name(call)
+                if name is not None:
+                    self._narrow[-1].add(name)
             if verdict is None or isinstance(small, cst.Assign):
                 kept.append(small)  # `mock = mocker.patch(…)` is used later: kept
             else:
@@ -147,6 +199,10 @@ class TestPatches(cst.CSTTransformer):
             verdict = self._verdict(item.item) if isinstance(item.item, cst.Call) else None
             if verdict == "test":
                 self._doomed[-1] = True
+            if verdict == "drop" and isinstance(item.item, cst.Call):
+                name = _patched_name(item.item)
+                if name is not None:
+                    self._narrow[-1].add(name)
             if verdict is None or item.asname is not None:
                 kept.append(item)
             else:
