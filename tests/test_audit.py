@@ -466,3 +466,18 @@ def test_a_set_that_would_be_left_empty_keeps_the_member(tmp_path, capsys):
     assert "shop/flags.py:6: `NEW_CHECKOUT_ENABLED` is defined here in code; remove the " \
            "definition by hand." in capsys.readouterr().out
     assert "SHOWN = {FeatureFlag.NEW_CHECKOUT}" in (root / "shop" / "admin.py").read_text()
+
+
+def test_git_dates_flags_that_only_reads_name(tmp_path, capsys):
+    """No registry and no definitions: git still says when each key appeared, and who."""
+    root = tmp_path / "reads"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    write_tree(root, {"app.py": "from UnleashClient import UnleashClient\nc = UnleashClient()\n"
+                                "\n\ndef view():\n    return c.is_enabled('new_ui')\n"})
+    commit(root, "Ada", "2025-02-01", "new ui")
+    report = audit_json(root, capsys)
+    assert report["sources"]["history"] is True  # type: ignore[index]
+    row = report["flags"][0]  # type: ignore[index]
+    assert (row["key"], row["created"], row["owner"], row["owner_source"],
+            row["last_read_change"]) == ("new_ui", "2025-02-01", "Ada", "git", "2025-02-01")

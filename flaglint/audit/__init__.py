@@ -230,9 +230,9 @@ def build(project: Project, findings: list[Finding], progress: object = None) ->
     reads_by_key = {key: project.graph.reads_of(key) for key in keys}
     definition_paths = {d.path for r in project.records.values() for d in r.definitions}
     read_paths = {r.path for reads in reads_by_key.values() for r in reads}
-    history = project.history is not None
-    found = mentions(config.root, sorted(read_paths | definition_paths), keys) if history \
-        else None
+    # Git says when keys appeared and who wrote them, registry or not: one pass.
+    found = mentions(config.root, sorted(read_paths | definition_paths), keys)
+    history = project.history is not None or (found is not None and found.commits > 0)
     rules = codeowners(config.root)
     by_flag: dict[str | None, Counter[str]] = {}
     for finding in findings:
@@ -274,7 +274,8 @@ def build(project: Project, findings: list[Finding], progress: object = None) ->
             created, created_source = found.first[key][0], "git"
         lifetime = config.lifetimes.get(kind)
         age = (today - created).days if created is not None else None
-        last = _last_read_change(project, live or reads)
+        last = _last_read_change(project, live or reads) or (
+            found.last.get(key) if found is not None else None)
         codes = dict(sorted(by_flag.get(key, Counter()).items()))
         author = found.authors[key].most_common(1)[0][0] \
             if found is not None and key in found.authors else ""
