@@ -43,6 +43,13 @@ def run_cli(tmp_path, capsys, files, *args):
                         "attribute = ['value']\n"},
      "pyproject.toml:4: unknown key `attribute` in `tool.flaglint.definitions[0]`; expected "
      "call, key, class, reads, attributes"),
+    ({"pyproject.toml": "[tool.flaglint]\n[[tool.flaglint.definitions]]\ncall = 'a.b'\n"
+                        "namespace = 'a.config'\n"},
+     "pyproject.toml:4: `tool.flaglint.definitions[0].namespace` must be a qualified name, "
+     "with a `prefix` that the attributes naming keys start with"),
+    ({"pyproject.toml": "[tool.flaglint]\n[[tool.flaglint.definitions]]\ncall = 'a.b'\n"
+                        "truth_reads = 'yes'\n"},
+     "pyproject.toml:4: `tool.flaglint.definitions[0].truth_reads` must be true or false"),
     ({"pyproject.toml": "[tool.flaglint.lifetimes]\nexperimental = 3\n"},
      "pyproject.toml:2: unknown flag type 'experimental' in lifetimes; expected one of "
      "release, experiment, operational, kill-switch, permission"),
