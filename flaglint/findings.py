@@ -52,6 +52,8 @@ class EditKind(enum.Enum):
     DROP_PARAMETER = "drop-parameter"  # remove parameter `value` of the def here (`clean`)
     DROP_ARGUMENT = "drop-argument"  # remove the argument for parameter `value` (name,
     # position) from the call here (`clean`)
+    SPECIALIZE = "specialize"  # in the def here, parameter `value[0]` is always `value[1]`
+    # (every call passes that literal: `clean` settles the tests of it)
     DROP_ELEMENT = "drop-element"  # remove the element starting here from its list, tuple or
     # set (`clean`: `ALL_FLAGS = [Flags.A, Flags.B]` once `Flags.A` is gone)
 

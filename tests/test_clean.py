@@ -35,7 +35,7 @@ def test_dry_run_prints_a_diff_and_writes_nothing(tmp_path, capsys):
     assert "-def legacy_total(cart):\n" in out
     assert "-[flags.new_checkout]\n" in out
     assert err == ("Flag `new_checkout` settled to `true`: would change 2 files; 1 read "
-                   "replaced, 1 branch collapsed, 2 definitions deleted.\n"
+                   "replaced, 1 branch collapsed, 3 definitions deleted.\n"
                    "[flags.new_checkout] removed in flags.toml.\n")
 
 
@@ -45,12 +45,9 @@ def test_clean_removes_branch_helpers_imports_and_registry_entry(tmp_path, capsy
     assert capsys.readouterr().out.startswith("Flag `new_checkout` settled to `true`: changed 2 "
                                               "files;")
     after = snapshot(root)
+    # The SDK client nothing uses any more goes too, with its import.
     assert after["shop/checkout.py"] == (
-        "import ldclient\n"
-        "\n"
         "from shop.pricing import round_cents\n"
-        "\n"
-        "ld = ldclient.get()\n"
         "\n"
         "\n"
         "def total(cart, user):\n"
@@ -168,7 +165,7 @@ def test_clean_lists_what_still_names_the_key(tmp_path, capsys):
     out = capsys.readouterr().out
     # A longer name (`new_ui_v2`) and a binary file are not mentions.
     assert out.splitlines()[-1] == ("Still naming `new_ui` (comments, docs, other files; not "
-                                    "edited): app.py:6, docs/flags.md:3.")
+                                    "edited): app.py:2, docs/flags.md:3.")
 
 
 def test_clean_drops_the_import_of_a_deleted_wrapper_from_files_read_light(tmp_path, capsys):
@@ -397,3 +394,41 @@ def test_clean_narrows_a_test_parametrised_over_the_flags_values(tmp_path, capsy
         "import pytest\n\nfrom shop.cart import total\n\n\n"
         "@pytest.mark.parametrize(\"enabled\", [True])\n"
         "def test_total(mocker, enabled):\n    assert total([10]) == (9 if enabled else 10)\n")
+
+
+def test_clean_specialises_a_parameter_every_call_now_passes_alike(tmp_path, capsys):
+    """`render(user, rich=flag())` everywhere: once the read is `True`, `rich` is `True` in
+    `render`'s tests, and then unread, so it goes with its arguments."""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = ["unleash"]\n',
+        "flags.toml": '[flags.rich]\nowner = "mail"\ntype = "release"\n',
+        "mail.py": '''
+            from UnleashClient import UnleashClient
+
+            client = UnleashClient()
+
+
+            def send(user):
+                return render(user, rich=client.is_enabled("rich"))
+
+
+            def shout(user):
+                return render(user.upper(), client.is_enabled("rich"))
+
+
+            def render(user, rich=False):
+                if rich:
+                    return f"<b>{user}</b>"
+                return user
+
+
+            def debug(user, verbose):
+                return render(user, verbose)
+            ''',
+    })
+    assert main(["clean", "rich", "--value", "true", str(tmp_path)]) == 0
+    capsys.readouterr()
+    text = (tmp_path / "mail.py").read_text()
+    # `debug` passes a parameter of its own: not every call passes `True`, so `rich` stays.
+    assert "def render(user, rich=False):\n    if rich:" in text
+    assert "return render(user, rich=True)" in text

@@ -33,6 +33,8 @@ class FilePlan:
     keep_imports: set[str] = field(default_factory=set)  # imports whose module does something
     bindings: set[Position] = field(default_factory=set)  # `NAME = …` statements to delete
     elements: set[Position] = field(default_factory=set)  # collection elements to delete
+    constants: dict[Position, dict[str, object]] = field(default_factory=dict)  # def ->
+    # parameters every call passes the same literal
     parameters: dict[Position, set[str]] = field(default_factory=dict)  # def -> names to drop
     arguments: dict[Position, set[tuple[str, int]]] = field(default_factory=dict)  # call ->
     # (parameter name, position) whose argument goes
@@ -97,6 +99,10 @@ def plan(fixes: Iterable[tuple[T, Fix]], blocked: Iterable[Fix], scope: FixScope
                 target.bindings.add(edit.position)
             elif edit.kind is EditKind.DROP_ELEMENT:
                 target.elements.add(edit.position)
+            elif edit.kind is EditKind.SPECIALIZE:
+                assert isinstance(edit.value, tuple)
+                target.constants.setdefault(edit.position, {})[str(edit.value[0])] = \
+                    edit.value[1]
             elif edit.kind is EditKind.DROP_PARAMETER:
                 target.parameters.setdefault(edit.position, set()).add(str(edit.value))
             elif edit.kind is EditKind.DROP_ARGUMENT:
@@ -122,7 +128,7 @@ def fix_source(path: str, text: str, target: FilePlan) -> FixResult:
     except cst.ParserSyntaxError as error:
         return FixResult(path, text, text, refused=f"cannot parse: {error.message}")
     settler = Settler(target.reads, target.definitions, target.bindings, target.parameters,
-                      target.arguments, target.elements)
+                      target.arguments, target.elements, target.constants)
     try:
         changed = MetadataWrapper(module, unsafe_skip_copy=True).visit(settler)
     except Exception as error:  # noqa: BLE001 - a fix we cannot make is refused, not a crash

@@ -328,13 +328,20 @@ def clean_flag(config: Config, options: Options, key: str, text: str, scope: Fix
         deleted: list[object] = _round(project, removals, [], scope, report) if removals else []
         if deleted:
             project = analyze(config, None, options, pinned)
-        # Parameters the cleanup left unread go, with their arguments at every call (the
-        # files that name such a function are read in full first, to know every call).
+        # The cleaned files read no flag any more: they are read in full anyway, to know
+        # the calls in them.
         changed = {facts.module for r in report.changed
                    if (facts := project.facts_of(r.path)) is not None and not facts.complete}
-        if changed:  # the cleaned files read no flag any more: read them in full anyway
+        if changed:
             options = dataclasses.replace(options, parse=options.parse | changed)
             project = analyze(config, None, options, pinned)
+        # A parameter every call now passes the same boolean is that boolean in its tests.
+        constant = _constant_parameters(project, report)
+        fixed: list[object] = _round(project, constant, [], scope, report) if constant else []
+        if fixed:
+            project = analyze(config, None, options, pinned)
+        # Parameters the cleanup left unread go, with their arguments at every call (the
+        # files that name such a function are read in full first, to know every call).
         light = _callers_read_light(project, report)
         if light:
             options = dataclasses.replace(options, parse=options.parse | light)
@@ -342,6 +349,11 @@ def clean_flag(config: Config, options: Options, key: str, text: str, scope: Fix
         unread = _unused_parameters(project, report)
         dropped: list[object] = _round(project, unread, [], scope, report) if unread else []
         if dropped:
+            project = analyze(config, None, options, pinned)
+        # An SDK client that nothing uses any more (`client = UnleashClient()`) goes too.
+        clients = _unused_clients(project, report)
+        unused: list[object] = _round(project, clients, [], scope, report) if clients else []
+        if unused:
             project = analyze(config, None, options, pinned)
     if scope.tests:
         only = _test_only_wrappers(project, wrappers, tests) if not left else set()
@@ -491,6 +503,95 @@ def _definition_fixes(project: Project, key: str) -> list[tuple[object, Fix]]:
     if "django-settings" in project.linked.presets:
         fixes += _setting_definitions(project, key)
     return fixes
+
+
+def _constant_parameters(project: Project, report: FixReport) -> list[tuple[object, Fix]]:
+    """Module-level functions called from the changed files whose parameter every known call
+    now passes as the same `True` or `False` (the cleanup settled what it was): inside, that
+    parameter is that value where it is tested. Only when every call is known."""
+    fixes: list[tuple[object, Fix]] = []
+    changed = {r.path for r in report.changed}
+    for callee, calls in sorted(project.graph.calls_to().items()):
+        if not calls or not any(c.path in changed for c in calls):
+            continue
+        home = next((f for f in project.files for d in f.definitions
+                     if d.qualname == callee), None)
+        if home is None:
+            continue
+        definition = next((d for d in home.definitions if d.qualname == callee), None)
+        if definition is None or definition.kind != "function" or definition.method or \
+                definition.decorators or definition.qualname != f"{home.module}." \
+                f"{callee.rsplit('.', 1)[-1]}":
+            continue
+        name = callee.rsplit(".", 1)[-1]
+        if _passed_around(project, name) or _named_in_light_files(project, home.module, name):
+            continue
+        for index, parameter in enumerate(definition.params):
+            values: set[str | None] = set()
+            for site in calls:
+                facts = project.facts_of(site.path)
+                call = next((c for c in facts.calls if c.span == site.span), None) \
+                    if facts is not None else None
+                if call is None or any(a.star for a in call.args):
+                    values.add(None)
+                    break
+                positional = [a for a in call.args if a.keyword is None]
+                given = next((a for a in call.args if a.keyword == parameter), None) or (
+                    positional[index] if index < len(positional) else None)
+                values.add(given.value.text if given is not None and given.value.kind is
+                           ValueKind.CONST and given.value.text in ("True", "False") else None)
+            if len(values) == 1 and None not in values:
+                edit = Edit(EditKind.SPECIALIZE, home.path, definition.span.line,
+                            definition.span.column, (parameter, values.pop() == "True"))
+                fixes.append((definition, Fix(True, f"`{parameter}` of `{name}` is always "
+                                                    f"the same", (edit,),
+                                              project.in_tests((edit,)))))
+    return fixes
+
+
+def _unused_clients(project: Project, report: FixReport) -> list[tuple[object, Fix]]:
+    """`client = UnleashClient()` at the top of a cleaned module, made from a flag SDK (a
+    module one of the presets knows), that nothing names any more: in the module, or in any
+    file that may import it."""
+    from flaglint.presets import PRESET_MODULES
+
+    sdks = {module for modules in PRESET_MODULES.values() for module in modules}
+    fixes: list[tuple[object, Fix]] = []
+    for result in report.changed:
+        facts = project.facts_of(result.path)
+        if facts is None or not facts.complete:
+            continue
+        try:
+            tree = ast.parse(project.source_of(result.path))
+        except (SyntaxError, ValueError):
+            continue
+        for statement in tree.body:
+            if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+                    and isinstance(statement.targets[0], ast.Name)
+                    and isinstance(statement.value, ast.Call)):
+                continue
+            name = statement.targets[0].id
+            call = next((c for c in facts.calls if c.span.line == statement.value.lineno
+                         and c.scope == facts.module), None)
+            if call is None or not call.resolved or call.callee.split(".", 1)[0] not in sdks \
+                    or any(a.value.kind not in (ValueKind.STR, ValueKind.CONST)
+                           for a in call.args):
+                continue
+            loads = sum(isinstance(node, ast.Name) and node.id == name
+                        for node in ast.walk(tree))
+            if loads > 1 or _named_elsewhere(project, facts, name):
+                continue  # the binding itself is one
+            edit = Edit(EditKind.DELETE_BINDING, result.path, statement.lineno,
+                        statement.col_offset + 1)
+            fixes.append((name, Fix(True, f"Delete the unused SDK client `{name}`", (edit,),
+                                    project.in_tests((edit,)))))
+    return fixes
+
+
+def _named_elsewhere(project: Project, home: FileFacts, name: str) -> bool:
+    word = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
+    return any(f.path != home.path and _may_import(f, home.module) and word.search(
+        project.source_of(f.path)) for f in project.files)
 
 
 def _parameter_candidates(project: Project, report: FixReport

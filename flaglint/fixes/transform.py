@@ -65,7 +65,8 @@ class Settler(cst.CSTTransformer):
                  bindings: set[Position] | None = None,
                  parameters: Mapping[Position, set[str]] | None = None,
                  arguments: Mapping[Position, set[tuple[str, int]]] | None = None,
-                 elements: set[Position] | None = None) -> None:
+                 elements: set[Position] | None = None,
+                 constants: Mapping[Position, dict[str, object]] | None = None) -> None:
         super().__init__()
         self.reads = reads
         self.dead_definitions = dead_definitions
@@ -73,6 +74,7 @@ class Settler(cst.CSTTransformer):
         self.parameters = parameters or {}  # parameters the cleanup made unused, by def
         self.arguments = arguments or {}  # and their arguments, by call
         self.elements = elements or set()  # collection elements naming a removed definition
+        self.constants = constants or {}  # parameters every call passes the same literal
         self.replaced = 0
         self.removed_branches = 0
         self.removed_definitions = 0
@@ -116,6 +118,12 @@ class Settler(cst.CSTTransformer):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._enter(node)
+        if self.constants:
+            line = self.get_metadata(PositionProvider, node.name).start.line
+            column = self.get_metadata(PositionProvider, node).start.column + 1
+            for name, value in self.constants.get((line, column), {}).items():
+                if name in self._bound_once():  # never bound again in the body
+                    self._aliases[-1][name] = value
 
     def _enter(self, node: cst.Module | cst.FunctionDef) -> None:
         self._scopes.append(node)

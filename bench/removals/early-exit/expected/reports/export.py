@@ -1,7 +1,2 @@
-from UnleashClient import UnleashClient
-
-client = UnleashClient()
-
-
 def export(rows):
     return "\n".join(",".join(map(str, row)) for row in rows)

@@ -1,3 +1,0 @@
-from UnleashClient import UnleashClient
-
-client = UnleashClient()
