@@ -29,3 +29,6 @@ class Options:
     # project itself, for its `--diff` base): used before any cache.
     known: Mapping[str, FileFacts] | None = None
     link_only: bool = False  # facts and links only: no history, graph or dead code
+    # Content keys a previous run found, by path, with the (size, mtime_ns, inode) they had
+    # then: a file whose stat is the same is not read unless the prefilter must search it.
+    seen: Mapping[str, tuple[tuple[int, int, int], str]] | None = None

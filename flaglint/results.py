@@ -134,6 +134,7 @@ def unchanged_or_run(config: Config, options: Options, rules: list[Rule], use_ca
     sources = discover(config, None, notes)
     key = base = ""
     stats = None
+    seen = None
     if use_cache and options.use_cache:
         base = base_key(config, [r.code for r in rules], options.today.isoformat(),
                         _head(config.root))
@@ -149,8 +150,14 @@ def unchanged_or_run(config: Config, options: Options, rules: list[Rule], use_ca
                 if kept is not None:
                     store(config.root, key, found[1], kept)
                     return found[1]
+                # A full run, which need not read again the files that did not change.
+                seen = {rel: (stat[2:], snapshot.state.keys[rel])
+                        for rel, stat in stats.items() if snapshot.files.get(rel) == stat
+                        and rel in snapshot.state.keys}
     from flaglint.engine import analyze, run
 
+    if seen:
+        options = dataclasses.replace(options, seen=seen)
     outcome = run(analyze(config, None, options, discovered=(sources, notes)), rules)
     summary = summarize(outcome, rules)
     project = outcome.project

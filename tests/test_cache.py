@@ -90,3 +90,37 @@ def test_an_edit_that_leaves_the_facts_keeps_the_last_summary(tmp_path, capsys, 
     views.write_text("\n" + views.read_text())
     assert main(args) == 1 and runs == [1, 1]
     capsys.readouterr()
+
+
+def test_a_full_run_after_an_edit_reads_only_the_changed_files(tmp_path, capsys, monkeypatch):
+    """When an edit changes a file's facts, the full run that follows takes the unchanged
+    files' content keys from the last run (same stat) and reads only the edited file; what
+    it finds is what a run without any cache finds."""
+    from pathlib import Path
+
+    from flaglint.cli import main
+
+    from .conftest import write_tree
+
+    write_tree(tmp_path, {**INCREMENTAL, **{f"app/m{i}.py": f"X{i} = {i}\n" for i in range(5)}})
+    args = ["check", str(tmp_path), "--today", "2026-11-23", "--format", "json"]
+    assert main(args) == 0
+    capsys.readouterr()
+    views = tmp_path / "app" / "views.py"
+    views.write_text("\n\n" + views.read_text().replace("'new_ui')", "'new_ui') and "
+                                                         "client.is_enabled('old')"))
+    read: list[str] = []
+    read_bytes = Path.read_bytes
+
+    def counted(self: Path) -> bytes:
+        if self.suffix == ".py":
+            read.append(self.relative_to(tmp_path).as_posix())
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    assert main(args) == 1
+    incremental = capsys.readouterr().out
+    assert set(read) == {"app/views.py"}  # (once for the facts, then by the rules)
+    assert main([*args, "--no-cache"]) == 1
+    assert capsys.readouterr().out == incremental
+    assert '"flag": "old"' in incremental and '"line": 9' in incremental

@@ -297,6 +297,8 @@ def dead_symbols(facts: list[FileFacts], graph: FlagGraph,
     register it, a string naming it (`__all__`, URL confs, getattr), or a call flaglint
     cannot resolve that has the same name. `gates` are the (path, callee) of decorators
     that read a flag: they gate the function, they do not register it."""
+    if not regions:  # a symbol is dead only through a dead region: none, nothing to ask
+        return []
     by_path: dict[str, list[DeadRegion]] = defaultdict(list)
     for region in regions:
         by_path[region.path].append(region)
@@ -385,8 +387,9 @@ def analyze(facts: list[FileFacts], linked: Linked, graph: FlagGraph,
             statuses: Mapping[str, tuple[Status, FlagValue | None]],
             pinned: Mapping[str, FlagValue], removed: set[str] | None = None) -> DeadCode:
     settled = settle(linked.reads, statuses, pinned, removed or set())
-    tested = frozenset((f.path, index) for f in facts for g in f.guards
-                       for index in atoms(g.test))
+    settled_in = {path for path, _ in settled}  # only a settled read's test matters
+    tested = frozenset((f.path, index) for f in facts if f.path in settled_in
+                       for g in f.guards for index in atoms(g.test))
     by_id = {(r.path, r.call): r for r in linked.reads}
 
     def fixable(read: ReadId) -> bool:

@@ -140,13 +140,22 @@ class Extraction:
         self.cache = FactsCache(options.facts_from or config.root, options.use_cache,
                                 read_only=options.facts_from is not None)
         self.attributes = attribute_reads(config)
-        self.blobs: dict[str, bytes] = {}
+        # The bytes of every readable file; None for one not read yet (its stat and key are
+        # what a previous run saw, see `Options.seen`): `_blob` reads it when needed.
+        self.blobs: dict[str, bytes | None] = {}
         self.keys: dict[str, str] = {}
         self.facts: dict[str, FileFacts] = {}
+        self._by_rel: dict[str, SourceFile] = {}
 
     def run(self) -> tuple[list[FileFacts], Linked]:
         overlay = self.options.overlay or {}
+        seen = self.options.seen or {}
         for source in self.sources:
+            before = seen.get(source.rel)
+            if before is not None and source.stat == before[0] and source.rel not in overlay:
+                self.blobs[source.rel] = None
+                self.keys[source.rel] = before[1]
+                continue
             try:
                 data = overlay[source.rel] if source.rel in overlay else \
                     source.path.read_bytes()
@@ -196,7 +205,7 @@ class Extraction:
         self.names |= {(name,) for name in names}
         needles = Needles({(name,) for name in names})
         todo = {rel for rel, facts in self.facts.items()
-                if not facts.complete and rel in self.blobs and needles.search(self.blobs[rel])}
+                if not facts.complete and rel in self.blobs and needles.search(self._blob(rel))}
         if not todo:
             return None
         self._extract(todo, all_files=False)
@@ -222,11 +231,26 @@ class Extraction:
             key = self.keys[source.rel]
             if self.cache.missed(source.rel, key, needles.digest):
                 continue
-            if needles.search(self.blobs[source.rel]):
+            if needles.search(self._blob(source.rel)):
                 chosen.add(source.rel)
             elif facts is not None:
                 self.cache.remember_miss(source.rel, key, needles.digest)
         return chosen
+
+    def _blob(self, rel: str) -> bytes:
+        data = self.blobs[rel]
+        if data is None:
+            if not self._by_rel:
+                self._by_rel = {s.rel: s for s in self.sources}
+            source = self._by_rel[rel]
+            try:
+                data = source.path.read_bytes()
+            except OSError:
+                data = b""  # gone since discovery: the next run sees it gone
+            self.blobs[rel] = data
+            # Keyed by what was read (the same bytes, unless the file changed under us).
+            self.keys[rel] = digest(data, source.module, source.is_package, self.attributes)
+        return data
 
     def _extract(self, full: set[str], all_files: bool) -> None:
         todo = []
@@ -241,7 +265,7 @@ class Extraction:
             if cached is not None and (cached.complete or rel not in full):
                 self.facts[rel] = cached
                 continue
-            todo.append((self.blobs[rel], rel, source.module, source.is_package, rel in full,
+            todo.append((self._blob(rel), rel, source.module, source.is_package, rel in full,
                          self.attributes))
         if self.jobs > 1 and sum(map(_cost, todo)) >= _PARALLEL_BYTES:
             # Costliest first, one at a time: a few huge files must not land on one worker.
