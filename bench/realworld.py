@@ -12,7 +12,8 @@ unpacked under bench/corpora/ and committed to a git repository of their own, so
 
 Every run is a fresh process with a private cache; the median of --repeat runs is shown.
 "One file edited" appends a comment to a file that reads a flag (or to any file where none
-does) and runs again; "--diff" commits such a change and checks it against its parent,
+does) and runs again; "edit moving reads" adds a line at its top instead, which moves every
+read below it (new facts, so a full run; the same as an append where no file reads a flag); "--diff" commits such a change and checks it against its parent,
 cache warm. flaglint runs with its modules' bytecode cached, as an installed tool does.
 `--scale 1 2 4` checks 1, 2 and 4 copies of each corpus (growth must be linear).
 """
@@ -179,6 +180,11 @@ class Bench:
                     note("ruff", "edit", timed([*ruff, *ruff_cache], folder))
                     target.write_bytes(original)
                     timed(self.flaglint(folder), folder, env)  # warm again at HEAD
+                    # A line added at the top moves every read below it: new facts.
+                    target.write_bytes(b"# bench: a line above the reads\n" + original)
+                    note("flaglint", "moved", timed(self.flaglint(folder), folder, env))
+                    target.write_bytes(original)
+                    timed(self.flaglint(folder), folder, env)
                     self.edit(target)
                     git(folder, "commit", "-qam", "bench: one file changed")
                     note("flaglint", "diff", timed(self.flaglint(folder, "--diff", "HEAD~1"),
@@ -238,8 +244,8 @@ def main() -> None:
     bench = Bench(args.repeat, args.jobs)
     print(f"Machine: {versions()}; median of {args.repeat}, --jobs {args.jobs}\n")
     print("| code base | files | lines | tool | cold s | cold lines/s | warm s | one file "
-          "edited s | `--diff HEAD~1` s |")
-    print("|---|---:|---:|---|---:|---:|---:|---:|---:|")
+          "edited s | edit moving reads s | `--diff HEAD~1` s |")
+    print("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|")
     total_lines = total_cold = 0.0
     for name in args.corpora:
         base = prepare(name, args.work.resolve())
@@ -254,7 +260,7 @@ def main() -> None:
             for tool, cases in results.items():
                 cold = cases["cold"]
                 cells = [f"{cases[c]:.2f}" if c in cases else "—"
-                         for c in ("warm", "edit", "diff")]
+                         for c in ("warm", "edit", "moved", "diff")]
                 print(f"| {label} | {files:,} | {lines:,} | {tool} | {cold:.2f} | "
                       f"{lines / cold:,.0f} | {' | '.join(cells)} |", flush=True)
     if total_cold:

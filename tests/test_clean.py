@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from flaglint.cli import main
@@ -432,3 +434,170 @@ def test_clean_specialises_a_parameter_every_call_now_passes_alike(tmp_path, cap
     # `debug` passes a parameter of its own: not every call passes `True`, so `rich` stays.
     assert "def render(user, rich=False):\n    if rich:" in text
     assert "return render(user, rich=True)" in text
+
+
+VA_STYLE = {
+    "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.definitions]]\n'
+                      'class = "app.feature_flags.FeatureFlag"\n\n[[tool.flaglint.readers]]\n'
+                      'call = "app.feature_flags.is_feature_enabled"\nkey = 0\n',
+    "app/__init__.py": "",
+    "app/feature_flags.py": '''
+        import os
+        from enum import Enum
+
+
+        class FeatureFlag(Enum):
+            RATE_LIMIT_ENABLED = 'RATE_LIMIT_ENABLED'
+            PUSH_ENABLED = 'PUSH_ENABLED'
+
+
+        def is_feature_enabled(flag):
+            return os.getenv(flag.value, 'False') == 'True'
+        ''',
+    "app/send.py": '''
+        from app.feature_flags import FeatureFlag, is_feature_enabled
+
+
+        def deliver(sender):
+            if is_feature_enabled(FeatureFlag.RATE_LIMIT_ENABLED) and sender.get('limit'):
+                return 'limited'
+            return 'plain'
+        ''',
+    "tests/__init__.py": "",
+    "tests/helpers.py": '''
+        def mock_feature_flag(monkeypatch, flag, enabled):
+            monkeypatch.setenv(flag.value, enabled)
+        ''',
+    "tests/conftest.py": '''
+        import pytest
+
+        from app.feature_flags import FeatureFlag
+        from tests.helpers import mock_feature_flag
+
+
+        @pytest.fixture
+        def limits_on(monkeypatch):
+            """Rate limits on."""
+            mock_feature_flag(monkeypatch, FeatureFlag.RATE_LIMIT_ENABLED, 'True')
+
+
+        @pytest.fixture
+        def limits_off(monkeypatch):
+            mock_feature_flag(monkeypatch, FeatureFlag.RATE_LIMIT_ENABLED, 'False')
+
+
+        @pytest.fixture
+        def push_on(monkeypatch):
+            mock_feature_flag(monkeypatch, FeatureFlag.PUSH_ENABLED, 'True')
+            mock_feature_flag(monkeypatch, FeatureFlag.RATE_LIMIT_ENABLED, 'True')
+        ''',
+    "tests/test_send.py": '''
+        import os
+        from unittest import mock
+
+        import pytest
+
+        from app.send import deliver
+
+
+        def test_limited(limits_on):
+            assert deliver({'limit': 3}) == 'limited'
+
+
+        def test_plain_when_off(limits_off):
+            assert deliver({'limit': 3}) == 'plain'
+
+
+        @pytest.mark.usefixtures("limits_on", "push_on")
+        def test_plain_without_limit():
+            assert deliver({}) == 'plain'
+
+
+        def test_env(monkeypatch):
+            monkeypatch.setenv("RATE_LIMIT_ENABLED", "true"); x = 1
+            os.environ["RATE_LIMIT_ENABLED"] = "True"
+            assert deliver({'limit': x}) == 'limited'
+
+
+        @mock.patch.dict(os.environ, {"RATE_LIMIT_ENABLED": "True"})
+        def test_decorated():
+            assert deliver({'limit': 1}) == 'limited'
+
+
+        def test_with(monkeypatch):
+            with mock.patch.dict(os.environ, {"RATE_LIMIT_ENABLED": "0"}):
+                assert deliver({'limit': 1}) == 'plain'
+        ''',
+}
+
+
+def test_clean_removes_the_test_lines_that_set_the_flag(tmp_path, capsys):
+    """Tests that turn the flag on through the project's helper, the environment or a
+    fixture: the settings of the value it now has go (a fixture left empty goes with its
+    uses), the tests that set the other value go, and then the Enum member can go too."""
+    write_tree(tmp_path, VA_STYLE)
+    assert _pytest(tmp_path) == "6 passed"
+    assert main(["clean", "RATE_LIMIT_ENABLED", "--value", "true", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Flag `RATE_LIMIT_ENABLED` settled to `true`: changed 4 files; 1 "
+                          "read replaced, 0 branches collapsed, 1 definition deleted.\n")
+    assert "RATE_LIMIT_ENABLED = " not in (tmp_path / "app" / "feature_flags.py").read_text()
+    assert (tmp_path / "tests" / "conftest.py").read_text() == (
+        "import pytest\n\nfrom app.feature_flags import FeatureFlag\n"
+        "from tests.helpers import mock_feature_flag\n\n\n"
+        "@pytest.fixture\ndef push_on(monkeypatch):\n"
+        "    mock_feature_flag(monkeypatch, FeatureFlag.PUSH_ENABLED, 'True')\n")
+    assert (tmp_path / "tests" / "test_send.py").read_text() == (
+        "import os\nfrom unittest import mock\n\nimport pytest\n\nfrom app.send import deliver\n"
+        "\n\n"
+        "def test_limited():\n    assert deliver({'limit': 3}) == 'limited'\n\n\n"
+        "@pytest.mark.usefixtures(\"push_on\")\n"
+        "def test_plain_without_limit():\n    assert deliver({}) == 'plain'\n\n\n"
+        "def test_env(monkeypatch):\n    x = 1\n"
+        "    assert deliver({'limit': x}) == 'limited'\n\n\n"
+        "def test_decorated():\n    assert deliver({'limit': 1}) == 'limited'\n")
+    assert (tmp_path / "tests" / "helpers.py").read_text() == VA_STYLE["tests/helpers.py"] \
+        .replace("\n        ", "\n").lstrip("\n")
+    assert _pytest(tmp_path) == "4 passed"  # the project's own tests, after the clean
+
+
+def _pytest(root: Path) -> str:
+    """The last line of pytest run on a project's tests."""
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                             "tests"], cwd=root, capture_output=True, text=True, check=False)
+    return result.stdout.strip().splitlines()[-1].split(" in ")[0]
+
+
+def test_settings_by_keyword_keep_the_other_keywords_and_marks_are_never_settings():
+    """`with_config(jax_x=True, jax_y=1)` loses only the flag's keyword; `print(...)` of the
+    member and a parametrisation over it are not settings (they stay, and keep the member);
+    a test that sets the other value goes."""
+    from flaglint.fixes.flag_settings import FlagNames, edit_settings
+
+    names = FlagNames(frozenset({("FeatureFlag", "X")}), frozenset({"x_holder"}),
+                      frozenset({"jax_x"}))
+    source = (
+        "@jtu.with_config(jax_x=True, jax_y=1)\n"
+        "def test_a():\n"
+        "    config.update('jax_x', True)\n"
+        "    with jtu.with_config(jax_x=True, jax_z=2), other():\n"
+        "        print(FeatureFlag.X)\n"
+        "    jtu.set_config(jax_z=3, jax_x='on'); y = 2\n"
+        "\n\n"
+        "@pytest.mark.parametrize('flag', [FeatureFlag.X])\n"
+        "def test_b(flag):\n"
+        "    x_holder.set(True)\n"
+        "\n\n"
+        "@jtu.with_config(jax_x=False)\n"
+        "def test_c():\n"
+        "    assert 2\n")
+    assert edit_settings({"tests/test_a.py": source}, names, True) == {"tests/test_a.py": (
+        "@jtu.with_config(jax_y=1)\n"
+        "def test_a():\n"
+        "    with jtu.with_config(jax_z=2), other():\n"
+        "        print(FeatureFlag.X)\n"
+        "    jtu.set_config(jax_z=3); y = 2\n"
+        "\n\n"
+        "@pytest.mark.parametrize('flag', [FeatureFlag.X])\n"
+        "def test_b(flag):\n"
+        "    pass\n")}

@@ -34,6 +34,7 @@ from flaglint.fixes.apply import (
     write_files,
 )
 from flaglint.fixes.configs import ConfigCleanup, mentions, remove_settings
+from flaglint.fixes.flag_settings import FlagNames, edit_settings
 from flaglint.fixes.registry_edit import remove_table, tombstone
 from flaglint.rules import Rule
 from flaglint.sources.registry import FlagValue
@@ -324,6 +325,9 @@ def clean_flag(config: Config, options: Options, key: str, text: str, scope: Fix
     settings = [s for s in project.served() if s.key == key] \
         if not left and project.deployments is not None else []
     if not left:  # nothing reads the flag any more: its definitions in code go too
+        # Tests that turn the flag on or off name its definition: those lines go first.
+        if scope.tests and _edit_flag_settings(project, report, key, value, tests):
+            project = analyze(config, None, options, pinned)
         removals = _definition_fixes(project, key)
         deleted: list[object] = _round(project, removals, [], scope, report) if removals else []
         if deleted:
@@ -421,6 +425,45 @@ def _edit_test_patches(project: Project, report: FixReport, value: FlagValue,
         if after is not None:
             report.record(FixResult(facts.path, before, after))
             report.overlay[facts.path] = after.encode("utf-8")
+
+
+def _edit_flag_settings(project: Project, report: FixReport, key: str, value: FlagValue,
+                        tests: Callable[[str], bool]) -> bool:
+    """Test lines that set the flag (`mock_feature_flag(mocker, FeatureFlag.X, "True")`,
+    `monkeypatch.setenv("X", "1")`) go, with the tests that set the other value and the
+    fixtures left empty (fixes/flag_settings.py). True when a file changed."""
+    files = {}
+    for facts in project.files:
+        if tests(facts.path):
+            try:
+                files[facts.path] = project.source_of(facts.path).decode("utf-8")
+            except UnicodeDecodeError:
+                continue  # never rewritten: a test file flaglint cannot read as text
+    changed = edit_settings(files, _flag_names(project, key), value)
+    for path, after in changed.items():
+        report.record(FixResult(path, files[path], after))
+        report.overlay[path] = after.encode("utf-8")
+    return bool(changed)
+
+
+def _flag_names(project: Project, key: str) -> FlagNames:
+    """How code names the flag: its key, the class members and the objects defining it."""
+    members: set[tuple[str, str]] = set()
+    objects: set[str] = set()
+    for definition in project.linked.definitions:
+        if definition.key != key:
+            continue
+        facts = project.facts_of(definition.path)
+        for constant in facts.constants if facts is not None else ():
+            if constant.span.line != definition.span.line:
+                continue
+            if constant.span == definition.span:  # a class member: `FeatureFlag.X`
+                owner, _, member = constant.qualname.rpartition(".")
+                members.add((owner.rpartition(".")[2], member))
+            elif constant.value.kind is ValueKind.CALL:  # `x_holder = bool_state("x")`
+                objects.add(constant.qualname.rpartition(".")[2])
+    keys = {key} | {alias for alias, full in project.linked.aliases.items() if full == key}
+    return FlagNames(frozenset(members), frozenset(objects), frozenset(keys))
 
 
 def _emptied_tests(report: FixReport, tests: Callable[[str], bool]

@@ -1,0 +1,13 @@
+from app.feature_flags import FeatureFlag, is_feature_enabled
+
+
+def deliver(sender):
+    if is_feature_enabled(FeatureFlag.SMS_RATE_LIMIT_ENABLED) and sender.get('rate_limit'):
+        return 'rate-limited'
+    return 'plain'
+
+
+def push(message):
+    if not is_feature_enabled(FeatureFlag.PUSH_ENABLED):
+        raise RuntimeError('push is off')
+    return message

@@ -1,0 +1,430 @@
+"""`flaglint clean` in tests: the lines that set the removed flag.
+
+Tests turn a flag on or off through the project's own helpers, not only through patches of a
+name: `mock_feature_flag(mocker, FeatureFlag.X, 'True')` (which patches `os.environ`),
+`monkeypatch.setenv("X", "true")`, `with override_feature(FeatureFlag.X, True):`,
+`@patch.dict(os.environ, {"X": "True"})`, `os.environ["X"] = "1"`. Once the flag is gone,
+such a line names an Enum member that no longer exists (AttributeError) or sets a variable
+nothing reads. So, as developers do:
+
+- a setting of the value the flag now always has (or of a value flaglint cannot tell) goes:
+  the statement, the `with` item (its body kept), or the decorator;
+- a setting of the other value means the test exercised the branch that is gone: the test
+  goes;
+- a fixture left with nothing to do goes, and so does every use of it (a test's parameter,
+  `@pytest.mark.usefixtures`); a fixture that set the other value takes the tests that use
+  it along. A fixture in `conftest.py` is used by the tests below its folder, any other only
+  in its own module.
+
+A call is a setting when one of its arguments names the flag (its member, object or key, or
+a keyword named as the key: `with_config(jax_x=True)`, which keeps its other keywords) and
+either it passes a literal on/off value or its name says it sets something (`mock`, `patch`,
+`override`, `set`, `enable`, …). Parametrisations are never settings.
+"""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import libcst as cst
+
+from flaglint.facts.conditions import literal
+
+_SETTER = re.compile(r"mock|patch|override|set|env|enable|disable|toggle|flag|feature|switch",
+                     re.IGNORECASE)
+_ON = {"true": True, "on": True, "yes": True, "1": True, "enabled": True,
+       "false": False, "off": False, "no": False, "0": False, "disabled": False}
+
+
+@dataclass(frozen=True)
+class FlagNames:
+    """How test code can name the flag."""
+
+    members: frozenset[tuple[str, str]] = frozenset()  # (class, member): `FeatureFlag.X`
+    objects: frozenset[str] = frozenset()  # names bound to the flag object
+    keys: frozenset[str] = frozenset()  # the key (an environment variable's name) as text
+
+    def words(self) -> set[str]:
+        return {m for _, m in self.members} | set(self.objects) | set(self.keys)
+
+
+class _Finder(cst.CSTVisitor):
+    def __init__(self, names: FlagNames) -> None:
+        self.names = names
+        self.found = False
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        owner = node.value.attr.value if isinstance(node.value, cst.Attribute) else \
+            node.value.value if isinstance(node.value, cst.Name) else None
+        if (owner, node.attr.value) in self.names.members or \
+                node.attr.value in self.names.objects:
+            self.found = True
+        return not self.found
+
+    def visit_Name(self, node: cst.Name) -> bool:
+        if node.value in self.names.objects:
+            self.found = True
+        return False
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> bool:
+        if node.evaluated_value in self.names.keys:
+            self.found = True
+        return False
+
+
+def _names(node: cst.CSTNode, names: FlagNames) -> bool:
+    finder = _Finder(names)
+    node.visit(finder)
+    return finder.found
+
+
+def _on_off(node: cst.BaseExpression) -> object:
+    """The value a literal sets (True/False for on/off words), or None when not a literal."""
+    found = literal(node)
+    if found is None:
+        return None
+    if found.text in ("True", "False"):
+        return found.text == "True"
+    if found.text.lower() in _ON:
+        return _ON[found.text.lower()]
+    return found.text
+
+
+def _callee(call: cst.Call) -> str:
+    func = call.func
+    return func.attr.value if isinstance(func, cst.Attribute) else \
+        func.value if isinstance(func, cst.Name) else ""
+
+
+def _is_mark(call: cst.Call) -> bool:
+    """`pytest.mark.…(…)`: parametrisations and markers are never settings."""
+    func = call.func
+    while isinstance(func, cst.Attribute):
+        if func.attr.value == "mark":
+            return True
+        func = func.value
+    return False
+
+
+class FlagSettings(cst.CSTTransformer):
+    """Removes the settings of one flag from a test module (see the module's text)."""
+
+    def __init__(self, names: FlagNames, value: object) -> None:
+        super().__init__()
+        self.names = names
+        self.value = value
+        self.changed = 0
+        self.gone_fixtures: set[str] = set()  # emptied: nothing left to do
+        self.doomed_fixtures: set[str] = set()  # set the other value
+        self._doomed: list[bool] = [False]
+
+    # -- what a call does -----------------------------------------------------------------
+
+    def _verdict(self, call: cst.Call) -> str | None:
+        """None: not a setting of the flag; "drop": it goes; "test": the test exercised the
+        removed branch."""
+        if _is_mark(call):
+            return None
+        flags = self.names.keys | self.names.objects
+        keyed = [arg for arg in call.args  # `with_config(jax_x=True)`
+                 if arg.keyword is not None and arg.keyword.value in flags]
+        naming = keyed + [arg for arg in call.args if _names(arg.value, self.names)]
+        receiver = isinstance(call.func, cst.Attribute) and _names(call.func.value, self.names)
+        if not naming and not receiver:  # `mock(FeatureFlag.X, …)`, `x_holder.set(True)`
+            return None
+        values = [_on_off(arg.value) for arg in call.args if arg not in naming or arg in keyed]
+        for arg in naming:  # `{"X": "True"}`, `{FeatureFlag.X.value: "True"}`
+            if isinstance(arg.value, cst.Dict):
+                values += [_on_off(e.value) for e in arg.value.elements
+                           if isinstance(e, cst.DictElement) and _names(e.key, self.names)]
+        known = [v for v in values if v is not None]
+        if not known and not _SETTER.search(_callee(call)):
+            return None
+        return self._judge(known)
+
+    def _judge(self, known: Sequence[object]) -> str:
+        if len(known) == 1 and known[0] != self.value and (
+                isinstance(self.value, bool) == isinstance(known[0], bool)):
+            return "test"
+        return "drop"
+
+    def _trimmed(self, call: cst.Call) -> cst.Call | None:
+        """A call that also sets other things by keyword (`with_config(jax_x=True,
+        jax_y=1)`) keeps them, without the flag's keyword; None: the whole call goes."""
+        flags = self.names.keys | self.names.objects
+        kept = [arg for arg in call.args
+                if arg.keyword is None or arg.keyword.value not in flags]
+        if len(kept) == len(call.args) or not any(arg.keyword is not None for arg in kept):
+            return None
+        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return call.with_changes(args=kept)
+
+    def _assignment(self, node: cst.Assign) -> str | None:
+        """`os.environ["X"] = "1"`."""
+        if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Subscript):
+            return None
+        target = node.targets[0].target
+        index = target.slice[0].slice if len(target.slice) == 1 else None
+        if not isinstance(index, cst.Index) or not _names(index.value, self.names):
+            return None
+        if not ((isinstance(target.value, cst.Attribute) and target.value.attr.value ==
+                "environ") or (isinstance(target.value, cst.Name) and target.value.value ==
+                "environ")):
+            return None
+        found = _on_off(node.value)
+        return self._judge([found] if found is not None else [])
+
+    # -- where settings are ---------------------------------------------------------------
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._doomed.append(False)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+                          ) -> cst.FunctionDef | cst.RemovalSentinel:
+        doomed = self._doomed.pop()
+        kept = []
+        for decorator in updated_node.decorators:
+            call = decorator.decorator
+            verdict = self._verdict(call) if isinstance(call, cst.Call) and not (
+                _patches_a_name(call)) else None
+            if verdict == "test":
+                doomed = True
+            trimmed = self._trimmed(call) if verdict == "drop" and isinstance(
+                call, cst.Call) else None
+            if verdict is None:
+                kept.append(decorator)
+            elif trimmed is not None:
+                kept.append(decorator.with_changes(decorator=trimmed))
+                self.changed += 1
+            else:
+                self.changed += 1
+        if not _same(kept, updated_node.decorators):
+            updated_node = updated_node.with_changes(decorators=kept)
+        name = original_node.name.value
+        fixture = _is_fixture(original_node)
+        if doomed:
+            if name.startswith("test"):
+                self.changed += 1
+                return cst.RemovalSentinel.REMOVE
+            if fixture:
+                self.doomed_fixtures.add(name)
+                self.changed += 1
+                return cst.RemovalSentinel.REMOVE
+            return updated_node
+        if fixture and _empty(updated_node) and not _empty(original_node):
+            self.gone_fixtures.add(name)
+            self.changed += 1
+            return cst.RemovalSentinel.REMOVE
+        return updated_node
+
+    def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine,
+                                  updated_node: cst.SimpleStatementLine
+                                  ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
+        kept = []
+        for small in updated_node.body:
+            verdict = None
+            trimmed = None
+            if isinstance(small, cst.Expr):
+                value = small.value.expression if isinstance(small.value, cst.Await) else \
+                    small.value
+                verdict = self._verdict(value) if isinstance(value, cst.Call) else None
+                if verdict == "drop" and isinstance(value, cst.Call) and \
+                        not isinstance(small.value, cst.Await):
+                    trimmed = self._trimmed(value)
+            elif isinstance(small, cst.Assign):
+                verdict = self._assignment(small)
+            if verdict == "test":
+                self._doomed[-1] = True
+            if verdict is None:
+                kept.append(small)
+            elif trimmed is not None:
+                kept.append(small.with_changes(value=trimmed))
+                self.changed += 1
+            else:
+                self.changed += 1
+        if _same(kept, updated_node.body):
+            return updated_node
+        return updated_node.with_changes(body=kept) if kept else cst.RemovalSentinel.REMOVE
+
+    def leave_With(self, original_node: cst.With, updated_node: cst.With
+                   ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
+        kept = []
+        for item in updated_node.items:
+            verdict = self._verdict(item.item) if isinstance(item.item, cst.Call) and \
+                item.asname is None else None
+            if verdict == "test":
+                self._doomed[-1] = True
+            trimmed = self._trimmed(item.item) if verdict == "drop" and isinstance(
+                item.item, cst.Call) else None
+            if verdict is None:
+                kept.append(item)
+            elif trimmed is not None:
+                kept.append(item.with_changes(item=trimmed))
+                self.changed += 1
+            else:
+                self.changed += 1
+        if _same(kept, updated_node.items):
+            return updated_node
+        if kept:
+            kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            return updated_node.with_changes(items=kept)
+        body = updated_node.body
+        if isinstance(body, cst.IndentedBlock):
+            statements: Sequence[cst.BaseStatement] = body.body
+        else:
+            assert isinstance(body, cst.SimpleStatementSuite)
+            statements = [cst.SimpleStatementLine(body.body)]
+        return cst.FlattenSentinel(list(statements))
+
+
+def _same(kept: Sequence[cst.CSTNode], nodes: Sequence[cst.CSTNode]) -> bool:
+    """Nothing dropped or rewritten."""
+    return len(kept) == len(nodes) and all(a is b for a, b in zip(kept, nodes, strict=True))
+
+
+def _patches_a_name(call: cst.Call) -> bool:
+    """`@patch("a.b", …)` passes a mock to the test: tests_edit.py deals with those."""
+    first = call.args[0] if call.args else None
+    return _callee(call) == "patch" and first is not None and first.keyword is None and \
+        isinstance(first.value, cst.SimpleString)
+
+
+def _is_fixture(node: cst.FunctionDef) -> bool:
+    for decorator in node.decorators:
+        target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else \
+            decorator.decorator
+        name = target.attr.value if isinstance(target, cst.Attribute) else \
+            target.value if isinstance(target, cst.Name) else ""
+        if name == "fixture":
+            return True
+    return False
+
+
+def _empty(node: cst.FunctionDef) -> bool:
+    """Nothing but a docstring, `pass` or `...`."""
+    body = node.body
+    statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
+    for statement in statements:
+        smalls = statement.body if isinstance(
+            statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else None
+        if smalls is None:
+            return False
+        for small in smalls:
+            if isinstance(small, cst.Pass) or (isinstance(small, cst.Expr) and isinstance(
+                    small.value, (cst.SimpleString, cst.ConcatenatedString, cst.Ellipsis))):
+                continue
+            return False
+    return True
+
+
+class _Uses(cst.CSTTransformer):
+    """Drops the uses of fixtures that went: a parameter, a `usefixtures` name; a test
+    that used a fixture which set the other value goes."""
+
+    def __init__(self, gone: set[str], doomed: set[str]) -> None:
+        super().__init__()
+        self.gone = gone
+        self.doomed = doomed
+        self.changed = 0
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+                          ) -> cst.FunctionDef | cst.RemovalSentinel:
+        params = list(updated_node.params.params)
+        names = {p.name.value for p in params}
+        used = names | set(_usefixtures(updated_node))
+        if used & self.doomed and original_node.name.value.startswith("test"):
+            self.changed += 1
+            return cst.RemovalSentinel.REMOVE
+        kept = [p for p in params if p.name.value not in self.gone]
+        decorators = [_without_fixtures(d, self.gone) for d in updated_node.decorators]
+        decorators = [d for d in decorators if d is not None]
+        if len(kept) == len(params) and len(decorators) == len(updated_node.decorators) \
+                and all(a is b for a, b in zip(decorators, updated_node.decorators,
+                                                strict=True)):
+            return updated_node
+        if kept and len(kept) != len(params):
+            kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        self.changed += 1
+        return updated_node.with_changes(
+            params=updated_node.params.with_changes(params=kept), decorators=decorators)
+
+
+def _usefixtures(node: cst.FunctionDef) -> Iterable[str]:
+    for decorator in node.decorators:
+        call = decorator.decorator
+        if isinstance(call, cst.Call) and _callee(call) == "usefixtures":
+            for arg in call.args:
+                if isinstance(arg.value, cst.SimpleString) and isinstance(
+                        arg.value.evaluated_value, str):
+                    yield arg.value.evaluated_value
+
+
+def _without_fixtures(decorator: cst.Decorator, gone: set[str]) -> cst.Decorator | None:
+    call = decorator.decorator
+    if not (isinstance(call, cst.Call) and _callee(call) == "usefixtures"):
+        return decorator
+    args = [a for a in call.args if not (isinstance(a.value, cst.SimpleString) and
+                                         a.value.evaluated_value in gone)]
+    if len(args) == len(call.args):
+        return decorator
+    if not args:
+        return None
+    args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return decorator.with_changes(decorator=call.with_changes(args=args))
+
+
+def _parsed(text: str) -> cst.Module | None:
+    try:
+        return cst.parse_module(text)
+    except cst.ParserSyntaxError:
+        return None
+
+
+def _valid(text: str) -> bool:
+    try:
+        ast.parse(text)
+    except SyntaxError:
+        return False
+    return True
+
+
+def edit_settings(files: dict[str, str], names: FlagNames, value: object
+                  ) -> dict[str, str]:
+    """The test files (path -> text) changed by removing the flag's settings; a file whose
+    result would not parse is left as it was."""
+    words = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(names.words())) +
+                       r")\b") if names.words() else None
+    changed: dict[str, str] = {}
+    fixtures: dict[str, tuple[set[str], set[str]]] = {}  # path -> (gone, doomed)
+    for path, text in sorted(files.items()):
+        if words is None or not words.search(text) or (module := _parsed(text)) is None:
+            continue
+        editor = FlagSettings(names, value)
+        after = module.visit(editor).code
+        if editor.changed and after != text and _valid(after):
+            changed[path] = after
+            if editor.gone_fixtures or editor.doomed_fixtures:
+                fixtures[path] = (editor.gone_fixtures, editor.doomed_fixtures)
+    for path, text in sorted(files.items()):
+        gone: set[str] = set()
+        doomed: set[str] = set()
+        for home, (went, killed) in fixtures.items():
+            folder = posixpath.dirname(home)
+            if home == path or (posixpath.basename(home) == "conftest.py" and (
+                    not folder or path.startswith(folder + "/"))):
+                gone |= went
+                doomed |= killed
+        if not gone and not doomed:
+            continue
+        current = changed.get(path, text)
+        if (module := _parsed(current)) is None:
+            continue
+        uses = _Uses(gone, doomed)
+        after = module.visit(uses).code
+        if uses.changed and after != current and _valid(after):
+            changed[path] = after
+    return changed
