@@ -13,8 +13,9 @@ unpacked under bench/corpora/ and committed to a git repository of their own, so
 Every run is a fresh process with a private cache; the median of --repeat runs is shown.
 "One file edited" appends a comment to a file that reads a flag (or to any file where none
 does) and runs again; "edit moving reads" adds a line at its top instead, which moves every
-read below it (new facts, so a full run; the same as an append where no file reads a flag); "--diff" commits such a change and checks it against its parent,
-cache warm. flaglint runs with its modules' bytecode cached, as an installed tool does.
+read below it (new facts: the file is linked again; where no file reads a flag, the same as
+an append); "--diff" commits such a change and checks it against its parent, cache warm.
+flaglint runs with its modules' bytecode cached, as an installed tool does.
 `--scale 1 2 4` checks 1, 2 and 4 copies of each corpus (growth must be linear).
 """
 

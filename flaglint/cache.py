@@ -79,6 +79,10 @@ class FactsCache:
 
         return facts if isinstance(facts, FileFacts) else None
 
+    def has(self, path: str, key: str) -> bool:
+        entry = self._entries.get(path)
+        return entry is not None and entry[0] == key
+
     def put(self, path: str, key: str, facts: FileFacts) -> None:
         if self.enabled:
             blob = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,8 +20,9 @@ from flaglint.sources.discover import GlobSet, SourceFile, discover, within
 
 __all__ = ["FlagRecord", "Options", "Outcome", "Project", "analyze", "run", "within"]
 from flaglint.analysis.graph import FlagGraph
-from flaglint.analysis.link import CodeDefinition, Linked, reader_names
-from flaglint.facts import FileFacts
+from flaglint.analysis.link import CodeDefinition, Linked, LinkerState, reader_names
+from flaglint.facts import FileFacts, ParseError
+from flaglint.facts.lazy import LazyFacts
 from flaglint.findings import Edit, Finding, Span
 from flaglint.rules import Rule
 from flaglint.sources.registry import FlagDecl, FlagValue, Registry, Status, load_registry
@@ -71,7 +72,7 @@ class _Lazy:
 @dataclass(frozen=True)
 class Project:
     config: Config
-    files: list[FileFacts]
+    files: Sequence[FileFacts]  # a LazyFacts when linked again from the last run's tables
     registry: Registry
     graph: FlagGraph
     linked: Linked
@@ -85,6 +86,7 @@ class Project:
     notes: list[str] = field(default_factory=list)  # what discovery could not read
     deployments: Deployments | None = None  # [tool.flaglint.environments], when configured
     extraction: ExtractionState | None = None  # what the prefilter decided (results.py)
+    linker: LinkerState | None = None  # the linker's tables, to link a changed file again
     _by_path: dict[str, FileFacts] = field(init=False, repr=False, compare=False)
     _tests: GlobSet = field(init=False, repr=False, compare=False)
     _lazy: _Lazy = field(init=False, repr=False, compare=False)
@@ -110,7 +112,8 @@ class Project:
     def __post_init__(self) -> None:
         # Frozen: what the engine built is not changed by anyone. What the services work out
         # on request (blame, import effects) is kept in `_lazy`.
-        object.__setattr__(self, "_by_path", {f.path: f for f in self.files})
+        object.__setattr__(self, "_by_path", {} if isinstance(self.files, LazyFacts) else
+                           {f.path: f for f in self.files})
         object.__setattr__(self, "_tests", GlobSet(self.config.tests))
         object.__setattr__(self, "_lazy", _Lazy())
 
@@ -132,7 +135,26 @@ class Project:
         return self._lazy.served
 
     def facts_of(self, path: str) -> FileFacts | None:
+        if isinstance(self.files, LazyFacts):
+            return self.files.get(path)
         return self._by_path.get(path)
+
+    def paths(self) -> tuple[str, ...]:
+        if isinstance(self.files, LazyFacts):
+            return self.files.paths
+        return tuple(f.path for f in self.files)
+
+    def parse_errors(self) -> list[tuple[str, ParseError]]:
+        """Every file that could not be read or parsed, with why."""
+        if isinstance(self.files, LazyFacts):
+            return list(self.files.errors.items())
+        return [(f.path, f.error) for f in self.files if f.error is not None]
+
+    def suppression_tables(self) -> list[tuple[str, Suppressions]]:
+        """Every file's suppression comments (files without any may be left out)."""
+        if isinstance(self.files, LazyFacts):
+            return list(self.files.suppressions.items())
+        return [(f.path, f.suppressions) for f in self.files]
 
     def imports_with_effects(self, path: str) -> set[str]:
         """The names this file imports from project modules whose import does something (a
@@ -260,7 +282,7 @@ def analyze(config: Config, paths: list[Path] | None, options: Options,
     removed = {} if pinned else _removed_keys(found, registry, linked)
     statuses = {} if pinned else {k: (d.status, d.value) for k, d in registry.flags.items()}
     pinned = pinned or {}
-    graph = _graph(registry, facts, linked)
+    graph = _graph(registry, symbols(facts), linked)
     dead = deadcode.analyze(facts, linked, graph, statuses, pinned, set(removed))
     # What dead code calls may be defined, and used elsewhere, in files the prefilter
     # skipped: parse the files that name it, until no new file does.
@@ -269,13 +291,51 @@ def analyze(config: Config, paths: list[Path] | None, options: Options,
         if extended is None:
             break
         facts, linked = extended
-        graph = _graph(registry, facts, linked)
+        graph = _graph(registry, symbols(facts), linked)
         dead = deadcode.analyze(facts, linked, graph, statuses, pinned, set(removed))
     records = _records(config, registry, linked, found)
     return Project(config, facts, registry, graph, linked, records, options, dead,
                    pinned=pinned, history=found, history_note=history_note, removed=removed,
                    notes=list(dict.fromkeys(notes)), deployments=deployments,
-                   extraction=extraction.state())
+                   extraction=extraction.state(),
+                   linker=extraction.linker.state() if extraction.linker is not None else None)
+
+
+Symbol = tuple[str, str, str]  # qualname, path, "function" | "class"
+
+
+def symbols(facts: Iterable[FileFacts]) -> list[Symbol]:
+    """Every function and class the project defines, in the order of its files."""
+    return [(d.qualname, f.path, d.kind) for f in facts for d in f.definitions]
+
+
+def relinked(config: Config, options: Options, linked: Linked, files: LazyFacts,
+             defined: Iterable[Symbol], notes: list[str], extraction: ExtractionState,
+             linker: LinkerState) -> Project | None:
+    """The project as `analyze` makes it, from links that only changed files were linked
+    again for (results.py), and facts read only where asked for. None when the project has
+    dead code (a settled flag still read), whose search needs every file's facts: then
+    `analyze` does the whole run."""
+    registry = load_registry(config)
+    deployments = None
+    if config.environments:
+        from flaglint.sources.deploy import load_deployments
+
+        deployments = load_deployments(config)
+        notes = [*notes, *deployments.notes]
+    registry = _with_aliases(registry, linked.aliases)
+    found, history_note = _history(config, registry, linked, options)
+    removed = _removed_keys(found, registry, linked)
+    statuses = {k: (d.status, d.value) for k, d in registry.flags.items()}
+    if deadcode.settle(linked.reads, statuses, {}, set(removed)):
+        return None
+    graph = _graph(registry, defined, linked)
+    dead = deadcode.DeadCode({}, (), (), frozenset(), {(r.path, r.call): r for r in linked.reads})
+    records = _records(config, registry, linked, found)
+    return Project(config, files, registry, graph, linked, records, options, dead,
+                   history=found, history_note=history_note, removed=removed,
+                   notes=list(dict.fromkeys(notes)), deployments=deployments,
+                   extraction=extraction, linker=linker)
 
 
 def _with_aliases(registry: Registry, aliases: Mapping[str, str]) -> Registry:
@@ -289,16 +349,15 @@ def _with_aliases(registry: Registry, aliases: Mapping[str, str]) -> Registry:
     return dataclasses.replace(registry, flags=flags)
 
 
-def _graph(registry: Registry, facts: list[FileFacts], linked: Linked) -> FlagGraph:
+def _graph(registry: Registry, defined: Iterable[Symbol], linked: Linked) -> FlagGraph:
     graph = FlagGraph()
     for decl in registry.flags.values():
         graph.add_flag(decl.key, status=decl.status.value)
         graph.add_declaration(decl.key, decl.path, decl.line)
     for code_definition in linked.definitions:
         graph.add_definition(code_definition)
-    for f in facts:
-        for definition in f.definitions:
-            graph.add_symbol(definition.qualname, f.path, definition.kind)
+    for qualname, path, kind in defined:
+        graph.add_symbol(qualname, path, kind)
     graph.add_reads(linked.reads)
     graph.add_calls(linked.calls)
     return graph
@@ -403,7 +462,7 @@ def _apply_suppressions(project: Project, findings: list[Finding]
         kept = [dataclasses.replace(f, fix=None) if f.fix is not None and any(
             (e.path, e.position) in blocked for e in f.fix.edits) else f for f in kept]
     unused = []
-    tables = [(f.path, f.suppressions) for f in project.files]
+    tables = project.suppression_tables()
     tables += list(project.registry.suppressions.items())
     tables += list(project.deployed_suppressions.items())
     for path, table in tables:

@@ -25,12 +25,14 @@ from typing import TYPE_CHECKING
 
 from flaglint import __version__, cache
 from flaglint.config import Config
+from flaglint.facts.model import FileFacts, ParseError
 from flaglint.findings import Finding
 from flaglint.sources.discover import SourceFile
-from flaglint.suppressions import Suppression
+from flaglint.suppressions import Suppression, Suppressions
 
 if TYPE_CHECKING:
-    from flaglint.engine import Outcome, Project
+    from flaglint.analysis.link import LinkerState
+    from flaglint.engine import Outcome, Project, Symbol
     from flaglint.options import Options
     from flaglint.rules import Rule
     from flaglint.sources.prefilter import ExtractionState
@@ -110,6 +112,21 @@ class Snapshot:
     files: dict[str, FileStat]
     state: ExtractionState
     sensitive: frozenset[str]  # files whose reads git blame judges
+    links: str = ""  # which `Links` (a cache file of their own) go with it
+
+
+@dataclass(frozen=True)
+class Links:
+    """The last full run's linker tables and what every run asks of every file, for a run
+    that links again only the files whose facts changed. Kept apart from the summary: a
+    warm run that changed nothing never reads them."""
+
+    token: str
+    linker: LinkerState
+    paths: tuple[str, ...]  # every analysed file, in order
+    symbols: tuple[Symbol, ...]
+    errors: dict[str, ParseError]
+    suppressions: dict[str, Suppressions]  # the files that have any
 
 
 def load(root: Path) -> tuple[str, Summary, Snapshot | None] | None:
@@ -119,15 +136,20 @@ def load(root: Path) -> tuple[str, Summary, Snapshot | None] | None:
     return found[0], found[1], found[2] if isinstance(found[2], Snapshot) else None
 
 
-def store(root: Path, key: str, summary: Summary, snapshot: Snapshot | None) -> None:
+def store(root: Path, key: str, summary: Summary, snapshot: Snapshot | None,
+          links: Links | None = None) -> None:
     if key:
+        if links is not None:
+            cache.store(cache.cache_file("links", str(root)), links)
         cache.store(cache.cache_file("results", str(root)), (key, summary, snapshot))
 
 
 def unchanged_or_run(config: Config, options: Options, rules: list[Rule], use_cache: bool
                       ) -> Summary:
     """The last run's summary when no input changed, or when the files that changed have
-    the facts they had (see results.py); else a full run."""
+    the facts they had; the changed files linked again into the last run's tables when
+    their facts changed but nothing other files link through (see results.py); else a full
+    run."""
     from flaglint.sources.discover import discover
 
     notes: list[str] = []
@@ -146,37 +168,61 @@ def unchanged_or_run(config: Config, options: Options, rules: list[Rule], use_ca
                 return found[1]
             snapshot = found[2]
             if snapshot is not None and stats is not None and snapshot.base == base:
-                kept = _same_facts(config, sources, stats, snapshot)
-                if kept is not None:
-                    store(config.root, key, found[1], kept)
-                    return found[1]
+                edit = _edit(config, sources, stats, snapshot)
+                if edit is not None:
+                    kept = dataclasses.replace(snapshot, files=stats, state=dataclasses.replace(
+                        snapshot.state, keys=edit.keys))
+                    if not edit.changed:
+                        edit.cache.save(set(stats))
+                        store(config.root, key, found[1], kept)
+                        return found[1]
+                    summary = _relink(config, options, rules, notes, key, kept, edit)
+                    if summary is not None:
+                        return summary
                 # A full run, which need not read again the files that did not change.
                 seen = {rel: (stat[2:], snapshot.state.keys[rel])
                         for rel, stat in stats.items() if snapshot.files.get(rel) == stat
                         and rel in snapshot.state.keys}
-    from flaglint.engine import analyze, run
+    from flaglint.engine import analyze, run, symbols
 
     if seen:
         options = dataclasses.replace(options, seen=seen)
     outcome = run(analyze(config, None, options, discovered=(sources, notes)), rules)
     summary = summarize(outcome, rules)
     project = outcome.project
-    snapshot = None
+    snapshot = links = None
     if project.extraction is not None and stats is not None:
         sensitive = frozenset(r.path for r in project.linked.reads) \
             if project.history is not None else frozenset()
-        snapshot = Snapshot(base, stats, project.extraction, sensitive)
-    store(config.root, key, dataclasses.replace(summary, project=None), snapshot)
+        if project.linker is not None:
+            links = Links(key, project.linker, project.paths(), tuple(symbols(project.files)),
+                          dict(project.parse_errors()),
+                          {path: table for path, table in project.suppression_tables()
+                           if table.by_line})
+        snapshot = Snapshot(base, stats, project.extraction, sensitive,
+                            key if links is not None else "")
+    store(config.root, key, dataclasses.replace(summary, project=None), snapshot, links)
     return summary
 
 
 _MOST_EDITED = 32  # more changed files than this: a full run is about as fast
 
 
-def _same_facts(config: Config, sources: list[SourceFile], stats: dict[str, FileStat],
-                snapshot: Snapshot) -> Snapshot | None:
-    """The snapshot brought up to date when every changed file has the facts it had, line
-    count aside; None when any does not (or files came or went)."""
+@dataclass
+class _Edit:
+    """The changed files read again: their content keys, and the files whose facts changed
+    (before, after), all of them read in full both times."""
+
+    cache: cache.FactsCache
+    keys: dict[str, str]
+    changed: list[tuple[FileFacts, FileFacts]]
+
+
+def _edit(config: Config, sources: list[SourceFile], stats: dict[str, FileStat],
+          snapshot: Snapshot) -> _Edit | None:
+    """The changed files' facts, next to what they were; None when a full run is needed:
+    files came or went, too many changed, the prefilter would now read a skipped file in
+    full, or a skipped file's facts changed."""
     from flaglint.sources.code import attribute_reads, extract_one
     from flaglint.sources.prefilter import Needles
 
@@ -184,14 +230,14 @@ def _same_facts(config: Config, sources: list[SourceFile], stats: dict[str, File
         return None
     changed = [rel for rel, stat in stats.items() if stat != snapshot.files[rel]]
     if not changed or len(changed) > _MOST_EDITED or any(
-            rel in snapshot.sensitive or stats[rel][:2] != snapshot.files[rel][:2]
-            for rel in changed):
+            stats[rel][:2] != snapshot.files[rel][:2] for rel in changed):
         return None
     facts_cache = cache.FactsCache(config.root)
     needles = Needles(set(snapshot.state.needles))
     by_rel = {s.rel: s for s in sources}
     keys = dict(snapshot.state.keys)
     attributes = attribute_reads(config)
+    differ = []
     for rel in changed:
         source = by_rel[rel]
         old_key = snapshot.state.keys.get(rel)
@@ -207,13 +253,54 @@ def _same_facts(config: Config, sources: list[SourceFile], stats: dict[str, File
         new = facts_cache.get(rel, key)
         if new is None or new.complete != full:
             new = extract_one(data, rel, source.module, source.is_package, full, attributes)
-        if dataclasses.replace(new, lines=0) != dataclasses.replace(old, lines=0):
-            return None
+        # A file whose reads git blame judges is checked again even with the same facts:
+        # its lines' origins may have changed.
+        if rel in snapshot.sensitive or \
+                dataclasses.replace(new, lines=0) != dataclasses.replace(old, lines=0):
+            if not (full and new.complete and old.error is None and new.error is None):
+                return None
+            differ.append((old, new))
         facts_cache.put(rel, key, new)
         keys[rel] = key
-    facts_cache.save(set(stats))
-    state = dataclasses.replace(snapshot.state, keys=keys)
-    return dataclasses.replace(snapshot, files=stats, state=state)
+    return _Edit(facts_cache, keys, differ)
+
+
+def _relink(config: Config, options: Options, rules: list[Rule], notes: list[str], key: str,
+            snapshot: Snapshot, edit: _Edit) -> Summary | None:
+    """The changed files linked again into the last full run's tables, and the rules run
+    on that project; None when that cannot stand for a full run (`Linker.relink`,
+    `engine.relinked`)."""
+    from flaglint.analysis.link import Linker
+    from flaglint.engine import relinked, run
+    from flaglint.facts.lazy import LazyFacts
+
+    links = cache.load(cache.cache_file("links", str(config.root)), Links)
+    if links is None or not snapshot.links or links.token != snapshot.links:
+        return None
+    linker = Linker.restore(links.linker, config)
+    if not all(linker.relink(old, new) for old, new in edit.changed):
+        return None
+    if not LazyFacts.complete(links.paths, edit.keys, edit.cache):
+        return None
+    suppressions = dict(links.suppressions)
+    for _, new in edit.changed:
+        suppressions.pop(new.path, None)
+        if new.suppressions.by_line:
+            suppressions[new.path] = new.suppressions
+    files = LazyFacts(links.paths, edit.keys, edit.cache, {n.path: n for _, n in edit.changed},
+                      links.errors, suppressions)
+    state = linker.state()
+    project = relinked(config, options, linker.linked(), files, links.symbols, notes,
+                       snapshot.state, state)
+    if project is None:
+        return None
+    outcome = run(project, rules)
+    summary = summarize(outcome, rules)
+    edit.cache.save(set(snapshot.files))
+    store(config.root, key, dataclasses.replace(summary, project=None),
+          dataclasses.replace(snapshot, links=key),
+          dataclasses.replace(links, token=key, linker=state, suppressions=suppressions))
+    return summary
 
 
 def _head(root: Path) -> str | None:
@@ -228,7 +315,7 @@ def _head(root: Path) -> str | None:
 
 def summarize(outcome: Outcome, rules: list[Rule]) -> Summary:
     project = outcome.project
-    return Summary(tuple(outcome.findings), tuple(f.path for f in project.files),
+    return Summary(tuple(outcome.findings), project.paths(),
                    len(project.graph.flags()), tuple(outcome.unused_suppressions),
                    tuple(_notes(project, rules)), project)
 

@@ -9,7 +9,7 @@ facts are evaluated three-valued (true, false, unknown) with Python's short-circ
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Set
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 
 from flaglint.analysis.graph import FlagGraph
@@ -288,7 +288,7 @@ class _Why:
     needs: frozenset[str] = frozenset()
 
 
-def dead_symbols(facts: list[FileFacts], graph: FlagGraph,
+def dead_symbols(facts: Sequence[FileFacts], graph: FlagGraph,
                  regions: list[DeadRegion], gates: Set[tuple[str, str]] = frozenset()
                  ) -> list[DeadSymbol]:
     """Functions and classes whose every use is a call from dead code, transitively.
@@ -367,7 +367,7 @@ def _outermost_dead(qualname: str, dead: Mapping[str, object]) -> str:
     return qualname
 
 
-def called_from_dead_code(facts: list[FileFacts], dead: DeadCode) -> set[str]:
+def called_from_dead_code(facts: Sequence[FileFacts], dead: DeadCode) -> set[str]:
     """The names of everything a dead region or a dead symbol calls."""
     regions: dict[str, list[DeadRegion]] = defaultdict(list)
     for region in dead.regions:
@@ -383,7 +383,7 @@ def called_from_dead_code(facts: list[FileFacts], dead: DeadCode) -> set[str]:
     return names
 
 
-def analyze(facts: list[FileFacts], linked: Linked, graph: FlagGraph,
+def analyze(facts: Sequence[FileFacts], linked: Linked, graph: FlagGraph,
             statuses: Mapping[str, tuple[Status, FlagValue | None]],
             pinned: Mapping[str, FlagValue], removed: set[str] | None = None) -> DeadCode:
     settled = settle(linked.reads, statuses, pinned, removed or set())

@@ -131,6 +131,60 @@ class Linked:
     aliases: dict[str, str] = field(default_factory=dict)  # `x` -> `jax_x` (a prefix)
 
 
+@dataclass(frozen=True, slots=True)
+class FileLinks:
+    """What linking found in one file: its reads and writes (before prefix aliases and
+    overrides apply), and its calls of project definitions."""
+
+    reads: tuple[FlagRead, ...] = ()
+    writes: tuple[FlagWrite, ...] = ()
+    calls: tuple[ResolvedCall, ...] = ()
+
+
+@dataclass(frozen=True)
+class LinkerState:
+    """A linker's tables after a project was linked, and each file's links: what another
+    run needs to link again only the files that changed (see `Linker.relink`)."""
+
+    constants: dict[str, tuple[Constant, str]]
+    definitions: dict[str, tuple[Definition, str]]
+    imports: dict[str, dict[str, str]]
+    presets: tuple[str, ...]
+    wrappers: dict[str, Wrapper]
+    objects: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], bool, bool]]
+    missing: frozenset[str]
+    files: dict[str, FileLinks]
+    code_definitions: tuple[CodeDefinition, ...]
+
+
+_NOWHERE = Span(0, 0, 0, 0)
+
+
+def interface(facts: FileFacts, definition_calls: bool) -> tuple[object, ...]:
+    """What of a file other files' links can depend on, positions aside: its module, what
+    it imports and defines, the names that can stand for a key (a string, a template or
+    another name; a function's own only when it returns a flag read), and the calls that
+    make its functions wrappers. With definition calls configured, every call and name:
+    any may define a flag object. Two versions of a file with the same interface link the
+    rest of the project alike."""
+    returning = {c.scope for c in facts.calls if c.returned}
+
+    def kept(constant: Constant) -> bool:
+        if definition_calls:
+            return True
+        if constant.value.kind not in (ValueKind.STR, ValueKind.TEMPLATE, ValueKind.NAME):
+            return False  # no key resolves through it (`resolve`)
+        return ".<locals>." not in constant.qualname or \
+            constant.qualname.rsplit(".<locals>.", 1)[0] in returning
+
+    return (facts.module, facts.is_package, facts.complete, facts.error is None,
+            facts.imports, facts.modules,
+            tuple((c.qualname, c.value) for c in facts.constants if kept(c)),
+            tuple(replace(d, span=_NOWHERE) for d in facts.definitions),
+            tuple(replace(c, span=_NOWHERE) for c in facts.calls
+                  if definition_calls or c.returned))
+
+
 def active_presets(config: Config, facts: Iterable[FileFacts]) -> tuple[str, ...]:
     if config.presets is not None:
         return config.presets
@@ -154,13 +208,9 @@ class Linker:
             for definition in f.definitions:
                 self.definitions[definition.qualname] = (definition, f.path)
         self.presets = active_presets(config, facts)
-        specs = [*config.readers, *(s for name in self.presets for s in PRESETS[name])]
-        self.qualified = {s.call: self._with_keywords(s) for s in reversed(specs)
-                          if not s.any_receiver}
+        self.qualified: dict[str, ReaderSpec] = {}
         self.by_method: dict[str, ReaderSpec] = {}
-        for spec in specs:
-            if spec.any_receiver:
-                self.by_method.setdefault(spec.method, spec)
+        self._specs()
         self.wrappers: dict[str, Wrapper] = {}
         # flag object -> (key, the methods and the attributes that read it, calling reads
         # it, a truth test reads it)
@@ -169,6 +219,80 @@ class Linker:
                                for m in (*spec.reads, *spec.attributes)}
         self._chased: dict[str, str] = {}
         self.missing: set[str] = set()  # names a key resolves through that no facts define
+        self.files: dict[str, FileLinks] = {}
+        self.code_definitions: list[CodeDefinition] = []
+
+    def _specs(self) -> None:
+        specs = [*self.config.readers, *(s for name in self.presets for s in PRESETS[name])]
+        self.qualified = {s.call: self._with_keywords(s) for s in reversed(specs)
+                          if not s.any_receiver}
+        self.by_method = {}
+        for spec in specs:
+            if spec.any_receiver:
+                self.by_method.setdefault(spec.method, spec)
+
+    # -- linking again ---------------------------------------------------------------------
+
+    def state(self) -> LinkerState:
+        return LinkerState(self.constants, self.definitions, self.imports, self.presets,
+                           self.wrappers, self.objects, frozenset(self.missing), self.files,
+                           tuple(self.code_definitions))
+
+    @classmethod
+    def restore(cls, state: LinkerState, config: Config) -> Linker:
+        """A linker with the tables a run left (see `state`), and no facts."""
+        linker = cls([], config)
+        linker.constants = dict(state.constants)
+        linker.definitions = dict(state.definitions)
+        linker.imports = state.imports
+        linker.presets = state.presets
+        linker._specs()
+        linker.wrappers = state.wrappers
+        linker.objects = state.objects
+        linker.missing = set(state.missing)
+        linker.files = dict(state.files)
+        linker.code_definitions = list(state.code_definitions)
+        return linker
+
+    def relink(self, old: FileFacts, new: FileFacts) -> bool:
+        """Link one changed file again, in place of what it was. True when that is all its
+        change asks for: the same interface (positions aside) and no name left to resolve
+        that was not before (which would make the extraction read more files); False when
+        the whole project must be linked again."""
+        calls = bool(self.config.definitions) and any(s.call for s in self.config.definitions)
+        if old.path != new.path or new.path not in self.files or \
+                interface(old, calls) != interface(new, calls):
+            return False
+        names = {c.qualname for c in new.constants}
+        for qualname in [q for q, (_, path) in self.constants.items()
+                         if path == new.path and q not in names]:
+            del self.constants[qualname]  # a name no key resolves through went
+        for constant in new.constants:  # the same names, maybe on other lines, and new ones
+            if self.constants.get(constant.qualname, (None, new.path))[1] != new.path:
+                return False  # another file binds the same name: which one wins is order
+            self.constants[constant.qualname] = (constant, new.path)
+        for function in new.definitions:
+            if self.definitions.get(function.qualname, (None, ""))[1] == new.path:
+                self.definitions[function.qualname] = (function, new.path)
+        self._chased = {}
+        missing = set(self.missing)
+        self.files[new.path] = self.link_file(new)
+        if not self.missing <= missing:
+            return False
+        old_members = {c.qualname: c.span for c in old.constants}
+        old_calls = {c.span: index for index, c in enumerate(old.calls)}
+        moved = []
+        for definition in self.code_definitions:
+            if definition.path != new.path:
+                moved.append(definition)
+            elif old_members.get(definition.scope) == definition.span:  # a class member
+                moved.append(replace(definition, span=self.constants[definition.scope][0].span))
+            elif definition.span in old_calls:  # a definition call
+                moved.append(replace(definition, span=new.calls[old_calls[definition.span]].span))
+            else:
+                return False
+        self.code_definitions = moved
+        return True
 
     def _with_keywords(self, spec: ReaderSpec) -> ReaderSpec:
         """A reader defined in the project also takes its key and default by keyword."""
@@ -234,33 +358,43 @@ class Linker:
     # -- reads -----------------------------------------------------------------------------
 
     def link(self) -> Linked:
-        definitions = list(self._definitions())
+        self.code_definitions = list(self._definitions())
         for _ in range(_MAX_WRAPPER_ROUNDS):
             if not self._find_wrappers():
                 break
+        self.files = {f.path: self.link_file(f) for f in self.modules.values()}
+        return self.linked()
+
+    def link_file(self, f: FileFacts) -> FileLinks:
         reads: list[FlagRead] = []
         writes: list[FlagWrite] = []
         calls: list[ResolvedCall] = []
-        for f in self.modules.values():
-            in_test = self.tests.match(f.path)
-            for index, call in enumerate(f.calls):
-                read = self._read(call, f.path, in_test, index)
-                if read is not None and read.overridden:  # `_read` marks a write so
-                    if read.key is not None:
-                        writes.append(FlagWrite(read.key, f.path, read.span, read.scope))
-                elif read is not None:
-                    reads.append(read)
-                if call.resolved:
-                    target = self.chase(call.callee)
-                    if target in self.definitions:
-                        calls.append(ResolvedCall(call.scope, target, f.path, call.span))
-        aliases = self._aliases(definitions)
+        in_test = self.tests.match(f.path)
+        for index, call in enumerate(f.calls):
+            read = self._read(call, f.path, in_test, index)
+            if read is not None and read.overridden:  # `_read` marks a write so
+                if read.key is not None:
+                    writes.append(FlagWrite(read.key, f.path, read.span, read.scope))
+            elif read is not None:
+                reads.append(read)
+            if call.resolved:
+                target = self.chase(call.callee)
+                if target in self.definitions:
+                    calls.append(ResolvedCall(call.scope, target, f.path, call.span))
+        return FileLinks(tuple(reads), tuple(writes), tuple(calls))
+
+    def linked(self) -> Linked:
+        """The project's links, from each file's."""
+        reads = [r for links in self.files.values() for r in links.reads]
+        writes = [w for links in self.files.values() for w in links.writes]
+        calls = [c for links in self.files.values() for c in links.calls]
+        aliases = self._aliases(self.code_definitions)
         if aliases:  # a key written without the project prefix is the prefixed flag
             reads = [replace(r, key=aliases.get(r.key, r.key)) if r.key else r for r in reads]
             writes = [replace(w, key=aliases.get(w.key, w.key)) for w in writes]
-        return Linked(tuple(_overridden(reads, writes)), tuple(definitions), self.wrappers,
-                      tuple(calls), self.presets, tuple(writes), tuple(sorted(self.objects)),
-                      aliases)
+        return Linked(tuple(_overridden(reads, writes)), tuple(self.code_definitions),
+                      self.wrappers, tuple(calls), self.presets, tuple(writes),
+                      tuple(sorted(self.objects)), aliases)
 
     def _aliases(self, definitions: list[CodeDefinition]) -> dict[str, str]:
         prefixes = {spec.origin: spec.prefix for spec in self.config.definitions

@@ -48,15 +48,14 @@ class ParseErrorRule(Rule):
 
     def check(self, project: Project) -> Iterator[Finding]:
         grammar = _grammar(project.config)
-        for facts in project.files:
-            if facts.error is not None:
-                error = facts.error
+        for path, error in project.parse_errors():
+            if error is not None:
                 span = Span(error.line, error.column, error.line, error.column)
                 message = error.message
                 if message.startswith("cannot parse: "):
                     message = f"cannot parse as {grammar}: {message.removeprefix('cannot parse: ')}"
                 message = message[:1].upper() + message[1:]
-                yield self.finding(None, facts.path, span,
+                yield self.finding(None, path, span,
                                    f"{message}; its flag reads are not checked")
         deployments = project.deployments
         for problem in deployments.problems if deployments is not None else ():

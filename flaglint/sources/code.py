@@ -146,6 +146,7 @@ class Extraction:
         self.keys: dict[str, str] = {}
         self.facts: dict[str, FileFacts] = {}
         self._by_rel: dict[str, SourceFile] = {}
+        self.linker: Linker | None = None  # the last to link the project (its tables)
 
     def run(self) -> tuple[list[FileFacts], Linked]:
         overlay = self.options.overlay or {}
@@ -190,6 +191,7 @@ class Extraction:
         while True:
             linker = Linker(self._ordered(), self.config)
             linked = linker.link()
+            self.linker = linker
             self.names |= {(q.rsplit(".", 1)[-1],) for q in (*linked.wrappers,
                                                               *linked.objects)}
             wanted = {p for name in linker.missing for p in _prefixes(name)}

@@ -1,7 +1,7 @@
 import pytest
-
 from app.feature_flags import FeatureFlag
 from app.send import deliver, push
+
 from tests.factories.feature_flag import mock_feature_flag
 
 

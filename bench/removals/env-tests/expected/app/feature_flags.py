@@ -7,4 +7,5 @@ class FeatureFlag(Enum):
 
 
 def is_feature_enabled(feature_flag):
-    return isinstance(feature_flag, FeatureFlag) and os.getenv(feature_flag.value, 'False') == 'True'
+    return isinstance(feature_flag, FeatureFlag) and \
+        os.getenv(feature_flag.value, 'False') == 'True'
