@@ -10,7 +10,16 @@ When only a few Python files changed (an edit before a commit), those files are 
 and if their facts are what they were, line counts aside (a comment, a docstring, code that
 reads no flag in a file the prefilter skips), nothing the linking or the rules see changed:
 the last summary stands. A file whose flag reads may be judged by git blame (history rules)
-is never taken this way. Anything else means a full run, which then becomes the cached one.
+is never taken this way.
+
+When their facts changed but not what other files link through (`link.interface`: what a
+file imports, defines, binds to a key, and its wrappers; positions aside), only those files
+are linked again, into the tables the last full run left (`Links`, a cache file of its own),
+and the rules run on that project, whose other files' facts are read only if a rule asks
+(`facts/lazy.py`). This is taken unless a changed file's interface changed, its reads name
+something to resolve that was not there before, or the project has dead code (whose search
+reads every file). Anything else means a full run, which then becomes the cached one; it
+reads again only the files whose stat changed.
 """
 
 from __future__ import annotations
