@@ -1,6 +1,10 @@
 """The flag graph: flags, symbols and files, with DEFINES, READS and CALLS edges.
 
-Rules ask it questions (`reads_of`, `callers_of`); they never touch networkx directly.
+Rules ask it questions (`reads_of`, `calls_to`); they never touch the graph's store. The
+store is an adjacency index kept as networkx's MultiDiGraph keeps its own (nodes, then each
+node's successors, in the order they were added), so that answers come in the same order;
+`export` hands it to networkx, for `flaglint graph` and any graph algorithm. A check asks
+no algorithm, and does not pay networkx's import (~0.2 s) on every run.
 """
 
 from __future__ import annotations
@@ -31,11 +35,56 @@ def file_node(path: str) -> tuple[str, str]:
     return ("file", path)
 
 
+Node = tuple[str, str]
+
+
+class _Store:
+    """The part of networkx's MultiDiGraph interface the flag graph uses, with its order."""
+
+    def __init__(self) -> None:
+        self._nodes: dict[Node, dict[str, Any]] = {}
+        self._succ: dict[Node, dict[Node, list[dict[str, Any]]]] = {}
+        self._pred: dict[Node, dict[Node, list[dict[str, Any]]]] = {}
+
+    def __contains__(self, node: object) -> bool:
+        return node in self._nodes
+
+    def add_node(self, node: Node, **attributes: Any) -> None:
+        if node not in self._nodes:
+            self._nodes[node] = {}
+            self._succ[node] = {}
+            self._pred[node] = {}
+        self._nodes[node].update(attributes)
+
+    def add_edge(self, source: Node, target: Node, **data: Any) -> None:
+        self.add_node(source)
+        self.add_node(target)
+        parallel = self._succ[source].setdefault(target, [])  # one list, seen from both ends
+        parallel.append(data)
+        self._pred[target][source] = parallel
+
+    @property
+    def nodes(self) -> Iterator[Node]:
+        return iter(self._nodes)
+
+    def node_items(self) -> Iterator[tuple[Node, dict[str, Any]]]:
+        return iter(self._nodes.items())
+
+    def edges(self) -> Iterator[tuple[Node, Node, dict[str, Any]]]:
+        for source, targets in self._succ.items():
+            for target, datas in targets.items():
+                for data in datas:
+                    yield source, target, data
+
+    def in_edges(self, node: Node) -> Iterator[tuple[Node, Node, dict[str, Any]]]:
+        for source, datas in self._pred.get(node, {}).items():
+            for data in datas:
+                yield source, node, data
+
+
 class FlagGraph:
     def __init__(self) -> None:
-        import networkx  # imported here: ~0.2 s that a run with nothing to graph never pays
-
-        self._graph: Any = networkx.MultiDiGraph()
+        self._graph = _Store()
         self._unresolved: list[FlagRead] = []
 
     # -- building ---------------------------------------------------------------------------
@@ -85,12 +134,12 @@ class FlagGraph:
         node = flag_node(key)
         if node not in self._graph:
             return []
-        reads = [data["read"] for _, _, data in self._graph.in_edges(node, data=True)
+        reads = [data["read"] for _, _, data in self._graph.in_edges(node)
                  if data["kind"] is Edge.READS]
         return sorted(reads, key=lambda r: (r.path, r.span))
 
     def reads(self) -> Iterator[FlagRead]:
-        for _, _, data in self._graph.edges(data=True):
+        for _, _, data in self._graph.edges():
             if data["kind"] is Edge.READS:
                 yield data["read"]
 
@@ -101,7 +150,7 @@ class FlagGraph:
         """Every function or class the project calls, with the calls (a recursive call of a
         symbol by itself not counted)."""
         calls: dict[str, list[ResolvedCall]] = {}
-        for _, (_, callee), data in self._graph.edges(data=True):
+        for _, (_, callee), data in self._graph.edges():
             if data["kind"] is Edge.CALLS:
                 call = data["call"]
                 if call.caller != call.callee:
@@ -113,9 +162,9 @@ class FlagGraph:
         import networkx
 
         plain = networkx.MultiDiGraph()
-        for (kind, name), data in self._graph.nodes(data=True):
+        for (kind, name), data in self._graph.node_items():
             plain.add_node(f"{kind}:{name}", **{k: str(v) for k, v in data.items()})
-        for (k1, n1), (k2, n2), data in self._graph.edges(data=True):
+        for (k1, n1), (k2, n2), data in self._graph.edges():
             attributes = {"kind": data["kind"].value}
             if "read" in data:
                 attributes["path"] = data["read"].path
