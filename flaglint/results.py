@@ -298,8 +298,14 @@ def _relink(config: Config, options: Options, rules: list[Rule], notes: list[str
             suppressions[new.path] = new.suppressions
     files = LazyFacts(links.paths, edit.keys, edit.cache, {n.path: n for _, n in edit.changed},
                       links.errors, suppressions)
+    by_path: dict[str, list[Symbol]] = {}  # the functions and classes, file by file
+    for symbol in links.symbols:
+        by_path.setdefault(symbol[1], []).append(symbol)
+    for _, new in edit.changed:
+        by_path[new.path] = [(d.qualname, new.path, d.kind) for d in new.definitions]
+    symbols = tuple(symbol for path in links.paths for symbol in by_path.get(path, ()))
     state = linker.state()
-    project = relinked(config, options, linker.linked(), files, links.symbols, notes,
+    project = relinked(config, options, linker.linked(), files, symbols, notes,
                        snapshot.state, state)
     if project is None:
         return None
@@ -308,7 +314,8 @@ def _relink(config: Config, options: Options, rules: list[Rule], notes: list[str
     edit.cache.save(set(snapshot.files))
     store(config.root, key, dataclasses.replace(summary, project=None),
           dataclasses.replace(snapshot, links=key),
-          dataclasses.replace(links, token=key, linker=state, suppressions=suppressions))
+          dataclasses.replace(links, token=key, linker=state, symbols=symbols,
+                              suppressions=suppressions))
     return summary
 
 

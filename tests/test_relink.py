@@ -5,8 +5,10 @@ both ways."""
 
 from __future__ import annotations
 
+import ast
 import random
 import subprocess
+import textwrap
 
 import pytest
 
@@ -62,10 +64,15 @@ PROJECT = {
 
         def new_ui_on():
             return client.is_enabled(f"{PREFIX}_ui")
+
+
+        def beta_on():
+            key = "beta"
+            return client.is_enabled(key)
         """,
     "app/views.py": """
         from app import flags
-        from app.flags import Feature, client, is_on, new_ui_on
+        from app.flags import Feature, beta_on, client, is_on, new_ui_on
 
         KEY = "kill"
 
@@ -75,7 +82,7 @@ PROJECT = {
                 return "new"
             if is_on(Feature.KILL.value):
                 return "off"
-            return "old"
+            return "old" if beta_on() else render(request)
 
 
         def api(name):
@@ -103,10 +110,26 @@ KEYS = ["new_ui", "kill", "beta", "gamma"]
 EDITABLE = ["app/views.py", "app/flags.py", "app/util.py", "tests/test_views.py"]
 
 
-def _edit(rng: random.Random, text: str) -> str:
+def _parses(text: str) -> bool:
+    try:
+        ast.parse(text)
+    except SyntaxError:
+        return False
+    return True
+
+
+def _edit(rng: random.Random, text: str, original: str) -> str:
+    """One random edit; mostly code that still parses (a broken file is a full run)."""
+    if not _parses(text) and rng.random() < 0.5:
+        return original  # repaired
+    edited = _change(rng, text)
+    return edited if _parses(edited) or rng.random() < 0.15 else text
+
+
+def _change(rng: random.Random, text: str) -> str:
     lines = text.splitlines(keepends=True)
     where = rng.randrange(len(lines) + 1)
-    choice = rng.randrange(8)
+    choice = rng.randrange(9)
     if choice == 0:  # a comment or a blank line moves everything below it
         lines.insert(where, rng.choice(["# a note\n", "\n"]))
     elif choice == 1:  # a new read, at module level
@@ -131,6 +154,15 @@ def _edit(rng: random.Random, text: str) -> str:
     elif choice == 6:  # a new wrapper: other files may call it
         lines.append(f"\n\ndef w{rng.randrange(99)}():\n"
                      f"    return client.is_enabled({rng.choice(KEYS)!r})\n")
+    elif choice == 7:  # a nested function: a helper, or a wrapper only its module sees
+        body = [i for i, line in enumerate(lines) if line.startswith("    ") and
+                not line.lstrip().startswith(("elif", "else", "except", "finally")) and
+                (i == 0 or not lines[i - 1].rstrip().endswith(("(", ",", "\\")))]
+        if body:
+            at = rng.choice(body)
+            indent = lines[at][:len(lines[at]) - len(lines[at].lstrip())]
+            returned = rng.choice(["render(1)", f"client.is_enabled({rng.choice(KEYS)!r})"])
+            lines[at:at] = [f"{indent}def _inner():\n", f"{indent}    return {returned}\n"]
     else:  # an import moves, or a line is duplicated
         if lines:
             lines.insert(where, lines[rng.randrange(len(lines))])
@@ -169,7 +201,8 @@ def test_every_edit_reports_what_a_run_without_cache_reports(tmp_path, capsys, m
     for step in range(edits):
         name = rng.choice(EDITABLE)
         path = root / name
-        path.write_text(_edit(rng, path.read_text()))
+        original = textwrap.dedent(PROJECT[name]).lstrip("\n")
+        path.write_text(_edit(rng, path.read_text(), original))
         code = main(args)
         cached = capsys.readouterr().out
         full_code = main([*args, "--no-cache"])

@@ -12,6 +12,7 @@ import fnmatch
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from flaglint.config import Config
 from flaglint.facts import Arg, Call, Constant, Definition, FileFacts, Value, ValueKind
@@ -28,6 +29,7 @@ from flaglint.presets import (
 from flaglint.sources.discover import GlobSet
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _MAX_DEPTH = 12
 _AUTOMATIC = tuple(name for name in PRESETS if name not in OPT_IN)
@@ -162,27 +164,27 @@ _NOWHERE = Span(0, 0, 0, 0)
 
 def interface(facts: FileFacts, definition_calls: bool) -> tuple[object, ...]:
     """What of a file other files' links can depend on, positions aside: its module, what
-    it imports and defines, the names that can stand for a key (a string, a template or
-    another name; a function's own only when it returns a flag read), and the calls that
-    make its functions wrappers. With definition calls configured, every call and name:
-    any may define a flag object. Two versions of a file with the same interface link the
-    rest of the project alike."""
-    returning = {c.scope for c in facts.calls if c.returned}
+    it imports, the module-level and class names that can stand for a key (a string, a
+    template or another name), and the functions and classes other modules can call. With
+    definition calls configured, every call and name: any may define a flag object. The
+    wrappers a file defines are compared apart (`Linker.relink`). Two versions of a file
+    with the same interface and wrappers link the rest of the project alike."""
 
-    def kept(constant: Constant) -> bool:
-        if definition_calls:
-            return True
-        if constant.value.kind not in (ValueKind.STR, ValueKind.TEMPLATE, ValueKind.NAME):
-            return False  # no key resolves through it (`resolve`)
-        return ".<locals>." not in constant.qualname or \
-            constant.qualname.rsplit(".<locals>.", 1)[0] in returning
+    def local(qualname: str) -> bool:
+        return ".<locals>." in qualname and not definition_calls
+
+    def key_like(constant: Constant) -> bool:
+        return definition_calls or constant.value.kind in (
+            ValueKind.STR, ValueKind.TEMPLATE, ValueKind.NAME)  # what `resolve` follows
 
     return (facts.module, facts.is_package, facts.complete, facts.error is None,
             facts.imports, facts.modules,
-            tuple((c.qualname, c.value) for c in facts.constants if kept(c)),
-            tuple(replace(d, span=_NOWHERE) for d in facts.definitions),
-            tuple(replace(c, span=_NOWHERE) for c in facts.calls
-                  if definition_calls or c.returned))
+            tuple((c.qualname, c.value) for c in facts.constants
+                  if key_like(c) and not local(c.qualname)),
+            tuple(replace(d, span=_NOWHERE) for d in facts.definitions
+                  if not local(d.qualname)),
+            tuple(replace(c, span=_NOWHERE) for c in facts.calls) if definition_calls
+            else ())
 
 
 def active_presets(config: Config, facts: Iterable[FileFacts]) -> tuple[str, ...]:
@@ -263,19 +265,15 @@ class Linker:
         if old.path != new.path or new.path not in self.files or \
                 interface(old, calls) != interface(new, calls):
             return False
-        names = {c.qualname for c in new.constants}
-        for qualname in [q for q, (_, path) in self.constants.items()
-                         if path == new.path and q not in names]:
-            del self.constants[qualname]  # a name no key resolves through went
-        for constant in new.constants:  # the same names, maybe on other lines, and new ones
-            if self.constants.get(constant.qualname, (None, new.path))[1] != new.path:
-                return False  # another file binds the same name: which one wins is order
-            self.constants[constant.qualname] = (constant, new.path)
-        for function in new.definitions:
-            if self.definitions.get(function.qualname, (None, ""))[1] == new.path:
-                self.definitions[function.qualname] = (function, new.path)
+        wrapped = {q for q in self.wrappers if self.definitions.get(q, (None, ""))[1] == new.path}
+        if not _replace(self.constants, new.path, [(c.qualname, c) for c in new.constants]) \
+                or not _replace(self.definitions, new.path,
+                                [(d.qualname, d) for d in new.definitions]):
+            return False  # another file binds the same name: which one wins is order
         self._chased = {}
         missing = set(self.missing)
+        if not self._same_wrappers(new, wrapped):
+            return False
         self.files[new.path] = self.link_file(new)
         if not self.missing <= missing:
             return False
@@ -293,6 +291,31 @@ class Linker:
                 return False
         self.code_definitions = moved
         return True
+
+    def _same_wrappers(self, new: FileFacts, wrapped: set[str]) -> bool:
+        """Does the file define the wrappers it defined (`wrapped`), found again with every
+        other file's as they are?"""
+        everything = self.wrappers
+        self.wrappers = {q: w for q, w in everything.items() if q not in wrapped}
+        try:
+            mine = set()
+            for _ in range(_MAX_WRAPPER_ROUNDS):
+                found = False
+                for call in new.calls:
+                    where = self.definitions.get(call.scope)
+                    if not call.returned or call.scope in self.wrappers or where is None or \
+                            where[1] != new.path or where[0].kind != "function":
+                        continue
+                    wrapper = self._wrapper(call, where[0])
+                    if wrapper is not None:
+                        self.wrappers[call.scope] = wrapper
+                        mine.add(call.scope)
+                        found = True
+                if not found:
+                    break
+            return mine == wrapped and all(self.wrappers[q] == everything[q] for q in mine)
+        finally:
+            self.wrappers = everything
 
     def _with_keywords(self, spec: ReaderSpec) -> ReaderSpec:
         """A reader defined in the project also takes its key and default by keyword."""
@@ -635,6 +658,19 @@ class Linker:
             elif target == spec.call:
                 return spec
         return None
+
+
+def _replace(table: dict[str, tuple[T, str]], path: str, entries: list[tuple[str, T]]) -> bool:
+    """One file's entries of a linker table replaced by its new ones (the same names keep
+    their place); False when a name is another file's."""
+    names = {name for name, _ in entries}
+    for name in [n for n, (_, where) in table.items() if where == path and n not in names]:
+        del table[name]
+    for name, entry in entries:
+        if table.get(name, (None, path))[1] != path:
+            return False
+        table[name] = (entry, path)
+    return True
 
 
 def _overridden(reads: list[FlagRead], writes: list[FlagWrite]) -> Iterator[FlagRead]:
