@@ -20,7 +20,7 @@ from flaglint.sources.discover import GlobSet, SourceFile, discover, within
 
 __all__ = ["FlagRecord", "Options", "Outcome", "Project", "analyze", "run", "within"]
 from flaglint.analysis.graph import FlagGraph
-from flaglint.analysis.link import CodeDefinition, Linked, LinkerState, reader_names
+from flaglint.analysis.link import CodeDefinition, Linked, Linker, reader_names
 from flaglint.facts import FileFacts, ParseError
 from flaglint.facts.lazy import LazyFacts
 from flaglint.findings import Edit, Finding, Span
@@ -86,7 +86,7 @@ class Project:
     notes: list[str] = field(default_factory=list)  # what discovery could not read
     deployments: Deployments | None = None  # [tool.flaglint.environments], when configured
     extraction: ExtractionState | None = None  # what the prefilter decided (results.py)
-    linker: LinkerState | None = None  # the linker's tables, to link a changed file again
+    linker: Linker | None = None  # the last linking's tables, to link a changed file again
     _by_path: dict[str, FileFacts] = field(init=False, repr=False, compare=False)
     _tests: GlobSet = field(init=False, repr=False, compare=False)
     _lazy: _Lazy = field(init=False, repr=False, compare=False)
@@ -297,8 +297,7 @@ def analyze(config: Config, paths: list[Path] | None, options: Options,
     return Project(config, facts, registry, graph, linked, records, options, dead,
                    pinned=pinned, history=found, history_note=history_note, removed=removed,
                    notes=list(dict.fromkeys(notes)), deployments=deployments,
-                   extraction=extraction.state(),
-                   linker=extraction.linker.state() if extraction.linker is not None else None)
+                   extraction=extraction.state(), linker=extraction.linker)
 
 
 Symbol = tuple[str, str, str]  # qualname, path, "function" | "class"
@@ -311,7 +310,7 @@ def symbols(facts: Iterable[FileFacts]) -> list[Symbol]:
 
 def relinked(config: Config, options: Options, linked: Linked, files: LazyFacts,
              defined: Iterable[Symbol], notes: list[str], extraction: ExtractionState,
-             linker: LinkerState) -> Project | None:
+             linker: Linker) -> Project | None:
     """The project as `analyze` makes it, from links that only changed files were linked
     again for (results.py), and facts read only where asked for. None when the project has
     dead code (a settled flag still read), whose search needs every file's facts: then

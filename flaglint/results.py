@@ -204,7 +204,8 @@ def unchanged_or_run(config: Config, options: Options, rules: list[Rule], use_ca
         sensitive = frozenset(r.path for r in project.linked.reads) \
             if project.history is not None else frozenset()
         if project.linker is not None:
-            links = Links(key, project.linker, project.paths(), tuple(symbols(project.files)),
+            links = Links(key, project.linker.state(), project.paths(),
+                          tuple(symbols(project.files)),
                           dict(project.parse_errors()),
                           {path: table for path, table in project.suppression_tables()
                            if table.by_line})
@@ -304,14 +305,14 @@ def _relink(config: Config, options: Options, rules: list[Rule], notes: list[str
     for _, new in edit.changed:
         by_path[new.path] = [(d.qualname, new.path, d.kind) for d in new.definitions]
     symbols = tuple(symbol for path in links.paths for symbol in by_path.get(path, ()))
-    state = linker.state()
     project = relinked(config, options, linker.linked(), files, symbols, notes,
-                       snapshot.state, state)
+                       snapshot.state, linker)
     if project is None:
         return None
     outcome = run(project, rules)
     summary = summarize(outcome, rules)
     edit.cache.save(set(snapshot.files))
+    state = linker.state(links.linker, [new.path for _, new in edit.changed])
     store(config.root, key, dataclasses.replace(summary, project=None),
           dataclasses.replace(snapshot, links=key),
           dataclasses.replace(links, token=key, linker=state, symbols=symbols,

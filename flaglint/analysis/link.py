@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import logging
+import pickle
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
@@ -146,17 +147,17 @@ class FileLinks:
 @dataclass(frozen=True)
 class LinkerState:
     """A linker's tables after a project was linked, and each file's links: what another
-    run needs to link again only the files that changed (see `Linker.relink`)."""
+    run needs to link again only the files that changed (see `Linker.relink`). Each file's
+    part (the names it binds, what it defines, its links) is kept pickled on its own, so
+    that a run which linked one file again pickles only that file's part."""
 
-    constants: dict[str, tuple[Constant, str]]
-    definitions: dict[str, tuple[Definition, str]]
     imports: dict[str, dict[str, str]]
     presets: tuple[str, ...]
     wrappers: dict[str, Wrapper]
     objects: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], bool, bool]]
     missing: frozenset[str]
-    files: dict[str, FileLinks]
     code_definitions: tuple[CodeDefinition, ...]
+    by_file: dict[str, bytes]  # path -> pickled (constants, definitions, FileLinks)
 
 
 _NOWHERE = Span(0, 0, 0, 0)
@@ -235,24 +236,45 @@ class Linker:
 
     # -- linking again ---------------------------------------------------------------------
 
-    def state(self) -> LinkerState:
-        return LinkerState(self.constants, self.definitions, self.imports, self.presets,
-                           self.wrappers, self.objects, frozenset(self.missing), self.files,
-                           tuple(self.code_definitions))
+    def state(self, before: LinkerState | None = None,
+              changed: Iterable[str] = ()) -> LinkerState:
+        """The tables; each file's part pickled again only when it changed since `before`."""
+        redo = set(changed)
+        constants: dict[str, list[tuple[str, Constant]]] = {}
+        definitions: dict[str, list[tuple[str, Definition]]] = {}
+        if before is None or redo:
+            for name, (constant, path) in self.constants.items():
+                constants.setdefault(path, []).append((name, constant))
+            for name, (definition, path) in self.definitions.items():
+                definitions.setdefault(path, []).append((name, definition))
+        by_file = {}
+        for path, links in self.files.items():
+            if before is not None and path not in redo and path in before.by_file:
+                by_file[path] = before.by_file[path]
+            else:
+                by_file[path] = pickle.dumps((constants.get(path, []),
+                                              definitions.get(path, []), links),
+                                             protocol=pickle.HIGHEST_PROTOCOL)
+        return LinkerState(self.imports, self.presets, self.wrappers, self.objects,
+                           frozenset(self.missing), tuple(self.code_definitions), by_file)
 
     @classmethod
     def restore(cls, state: LinkerState, config: Config) -> Linker:
         """A linker with the tables a run left (see `state`), and no facts."""
         linker = cls([], config)
-        linker.constants = dict(state.constants)
-        linker.definitions = dict(state.definitions)
+        for path, blob in state.by_file.items():
+            constants, definitions, links = pickle.loads(blob)
+            for name, constant in constants:
+                linker.constants[name] = (constant, path)
+            for name, definition in definitions:
+                linker.definitions[name] = (definition, path)
+            linker.files[path] = links
         linker.imports = state.imports
         linker.presets = state.presets
         linker._specs()
         linker.wrappers = state.wrappers
         linker.objects = state.objects
         linker.missing = set(state.missing)
-        linker.files = dict(state.files)
         linker.code_definitions = list(state.code_definitions)
         return linker
 

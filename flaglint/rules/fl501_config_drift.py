@@ -75,11 +75,11 @@ class ConfigDrift(Rule):
     severity = Severity.ERROR
 
     def check(self, project: Project) -> Iterator[Finding]:
-        from flaglint.analysis.deployed import odd_hosts
-        from flaglint.analysis.lifecycle import ending
-
         if project.deployments is None:
             return
+        from flaglint.analysis.deployed import odd_hosts  # only with deployment configs
+        from flaglint.analysis.lifecycle import ending
+
         settings = project.served()
         # One finding a line: what is wrong with it, then what to do about the first wrong.
         reasons: dict[tuple[str, Span, str], list[tuple[str, str]]] = {}
