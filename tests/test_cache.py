@@ -86,19 +86,24 @@ def test_an_edit_that_leaves_the_facts_keeps_the_last_summary(tmp_path, capsys, 
                     "UnleashClient().is_enabled('typo')\n")
     assert main(args) == 1 and runs == [1]
     assert '"flag": "typo"' in capsys.readouterr().out
-    # A new function changes what other files may link through: a full run.
+    # A new function that no other file calls, and moving its read, change the file's
+    # facts but nothing other files link through: the file is linked again into the last
+    # run's tables, with no full run, and the findings are those of a run without cache.
     views.write_text(views.read_text() + "\n\ndef banner():\n"
                      "    shown = client.is_enabled('beta')\n    return shown\n")
-    assert main(args) == 1 and runs == [1, 1]
+    assert main(args) == 1 and runs == [1]
     assert '"flag": "beta"' in capsys.readouterr().out
-    # Moving its read changes the file's facts but nothing other files link through: the
-    # file is linked again into the last run's tables, with no full run, and the findings
-    # are those of a run without any cache.
     views.write_text("\n\n" + views.read_text())
-    assert main(args) == 1 and runs == [1, 1]
+    assert main(args) == 1 and runs == [1]
     moved = capsys.readouterr().out
     assert '"line": 15' in moved
     assert main([*args, "--no-cache"]) == 1 and capsys.readouterr().out == moved
+    assert runs == [1, 1]  # (that run without cache)
+    # A new wrapper (other files may call it to read a flag): a full run.
+    views.write_text(views.read_text() + "\n\ndef beta_on():\n"
+                     "    return client.is_enabled('beta')\n")
+    assert main(args) == 1 and runs == [1, 1, 1]
+    capsys.readouterr()
 
 
 def test_a_full_run_after_an_edit_reads_only_the_changed_files(tmp_path, capsys, monkeypatch):

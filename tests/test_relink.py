@@ -129,7 +129,7 @@ def _edit(rng: random.Random, text: str, original: str) -> str:
 def _change(rng: random.Random, text: str) -> str:
     lines = text.splitlines(keepends=True)
     where = rng.randrange(len(lines) + 1)
-    choice = rng.randrange(9)
+    choice = rng.randrange(11)
     if choice == 0:  # a comment or a blank line moves everything below it
         lines.insert(where, rng.choice(["# a note\n", "\n"]))
     elif choice == 1:  # a new read, at module level
@@ -163,6 +163,10 @@ def _change(rng: random.Random, text: str) -> str:
             indent = lines[at][:len(lines[at]) - len(lines[at].lstrip())]
             returned = rng.choice(["render(1)", f"client.is_enabled({rng.choice(KEYS)!r})"])
             lines[at:at] = [f"{indent}def _inner():\n", f"{indent}    return {returned}\n"]
+    elif choice == 8:  # a new function (called from another module, or not yet)
+        lines.append(f"\n\ndef helper{rng.randrange(3)}():\n    return len('x')\n")
+    elif choice == 9:  # a call of a function that another module may define
+        lines.append(f"import app.util\n_z = app.util.helper{rng.randrange(3)}()\n")
     else:  # an import moves, or a line is duplicated
         if lines:
             lines.insert(where, lines[rng.randrange(len(lines))])

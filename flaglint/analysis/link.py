@@ -142,6 +142,9 @@ class FileLinks:
     reads: tuple[FlagRead, ...] = ()
     writes: tuple[FlagWrite, ...] = ()
     calls: tuple[ResolvedCall, ...] = ()
+    # What its calls name that the project does not define (yet): a function another file
+    # adds under such a name would be called from here.
+    unresolved: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -165,11 +168,12 @@ _NOWHERE = Span(0, 0, 0, 0)
 
 def interface(facts: FileFacts, definition_calls: bool) -> tuple[object, ...]:
     """What of a file other files' links can depend on, positions aside: its module, what
-    it imports, the module-level and class names that can stand for a key (a string, a
-    template or another name), and the functions and classes other modules can call. With
-    definition calls configured, every call and name: any may define a flag object. The
-    wrappers a file defines are compared apart (`Linker.relink`). Two versions of a file
-    with the same interface and wrappers link the rest of the project alike."""
+    it imports, and the module-level and class names that can stand for a key (a string, a
+    template or another name). With definition calls configured, every call, name and
+    definition: any may define a flag object. The functions and classes other files call,
+    and the wrappers a file defines, are compared apart (`Linker.relink`). Two versions of
+    a file with the same interface, callees and wrappers link the rest of the project
+    alike."""
 
     def local(qualname: str) -> bool:
         return ".<locals>." in qualname and not definition_calls
@@ -182,8 +186,8 @@ def interface(facts: FileFacts, definition_calls: bool) -> tuple[object, ...]:
             facts.imports, facts.modules,
             tuple((c.qualname, c.value) for c in facts.constants
                   if key_like(c) and not local(c.qualname)),
-            tuple(replace(d, span=_NOWHERE) for d in facts.definitions
-                  if not local(d.qualname)),
+            tuple(replace(d, span=_NOWHERE) for d in facts.definitions) if definition_calls
+            else (),  # else compared apart (`Linker._same_callees`)
             tuple(replace(c, span=_NOWHERE) for c in facts.calls) if definition_calls
             else ())
 
@@ -283,9 +287,11 @@ class Linker:
         change asks for: the same interface (positions aside) and no name left to resolve
         that was not before (which would make the extraction read more files); False when
         the whole project must be linked again."""
-        calls = bool(self.config.definitions) and any(s.call for s in self.config.definitions)
+        definition_calls = any(s.call for s in self.config.definitions)
         if old.path != new.path or new.path not in self.files or \
-                interface(old, calls) != interface(new, calls):
+                interface(old, definition_calls) != interface(new, definition_calls):
+            return False
+        if not definition_calls and not self._same_callees(old, new):
             return False
         wrapped = {q for q in self.wrappers if self.definitions.get(q, (None, ""))[1] == new.path}
         if not _replace(self.constants, new.path, [(c.qualname, c) for c in new.constants]) \
@@ -312,6 +318,27 @@ class Linker:
             else:
                 return False
         self.code_definitions = moved
+        return True
+
+    def _same_callees(self, old: FileFacts, new: FileFacts) -> bool:
+        """Do other files call what they called? A function or class the file adds may be
+        called only where no other file names it, one it removes only where no other file
+        calls it; a configured reader defined here keeps its signature."""
+        before = {d.qualname: d for d in old.definitions if ".<locals>." not in d.qualname}
+        after = {d.qualname: d for d in new.definitions if ".<locals>." not in d.qualname}
+        readers = {spec.call for spec in self.config.readers}
+        changed = {q for q in before.keys() | after.keys()
+                   if q not in before or q not in after or before[q].kind != after[q].kind
+                   or (q in readers and replace(before[q], span=_NOWHERE) !=
+                       replace(after[q], span=_NOWHERE))}
+        if not changed:
+            return True
+        if changed & readers:
+            return False
+        for path, links in self.files.items():
+            if path != new.path and (changed & links.unresolved or
+                                     any(c.callee in changed for c in links.calls)):
+                return False
         return True
 
     def _same_wrappers(self, new: FileFacts, wrapped: set[str]) -> bool:
@@ -414,6 +441,7 @@ class Linker:
         reads: list[FlagRead] = []
         writes: list[FlagWrite] = []
         calls: list[ResolvedCall] = []
+        unresolved = set()
         in_test = self.tests.match(f.path)
         for index, call in enumerate(f.calls):
             read = self._read(call, f.path, in_test, index)
@@ -426,7 +454,9 @@ class Linker:
                 target = self.chase(call.callee)
                 if target in self.definitions:
                     calls.append(ResolvedCall(call.scope, target, f.path, call.span))
-        return FileLinks(tuple(reads), tuple(writes), tuple(calls))
+                else:
+                    unresolved.add(target)
+        return FileLinks(tuple(reads), tuple(writes), tuple(calls), frozenset(unresolved))
 
     def linked(self) -> Linked:
         """The project's links, from each file's."""
