@@ -126,6 +126,18 @@ def _edit(rng: random.Random, text: str, original: str) -> str:
     return edited if _parses(edited) or rng.random() < 0.15 else text
 
 
+def _body_line(rng: random.Random, lines: list[str]) -> tuple[int, str] | None:
+    """A statement in a function or class body a new statement can go before, and its
+    indentation."""
+    body = [i for i, line in enumerate(lines) if line.startswith("    ") and
+            not line.lstrip().startswith(("elif", "else", "except", "finally")) and
+            (i == 0 or not lines[i - 1].rstrip().endswith(("(", ",", "\\")))]
+    if not body:
+        return None
+    at = rng.choice(body)
+    return at, lines[at][:len(lines[at]) - len(lines[at].lstrip())]
+
+
 def _change(rng: random.Random, text: str) -> str:
     lines = text.splitlines(keepends=True)
     where = rng.randrange(len(lines) + 1)
@@ -135,12 +147,9 @@ def _change(rng: random.Random, text: str) -> str:
     elif choice == 1:  # a new read, at module level
         lines.append(f"_x{rng.randrange(99)} = client.is_enabled({rng.choice(KEYS)!r})\n")
     elif choice == 2:  # a read inside an existing body, before a statement
-        body = [i for i, line in enumerate(lines) if line.startswith("    ") and
-                not line.lstrip().startswith(("elif", "else", "except", "finally")) and
-                (i == 0 or not lines[i - 1].rstrip().endswith(("(", ",", "\\")))]
-        if body:
-            at = rng.choice(body)
-            indent = lines[at][:len(lines[at]) - len(lines[at].lstrip())]
+        found = _body_line(rng, lines)
+        if found is not None:
+            at, indent = found
             lines.insert(at, f"{indent}_y = client.is_enabled({rng.choice(KEYS)!r})\n")
     elif choice == 3 and lines:  # a line goes (the file may no longer parse: FL001)
         del lines[rng.randrange(len(lines))]
@@ -155,12 +164,9 @@ def _change(rng: random.Random, text: str) -> str:
         lines.append(f"\n\ndef w{rng.randrange(99)}():\n"
                      f"    return client.is_enabled({rng.choice(KEYS)!r})\n")
     elif choice == 7:  # a nested function: a helper, or a wrapper only its module sees
-        body = [i for i, line in enumerate(lines) if line.startswith("    ") and
-                not line.lstrip().startswith(("elif", "else", "except", "finally")) and
-                (i == 0 or not lines[i - 1].rstrip().endswith(("(", ",", "\\")))]
-        if body:
-            at = rng.choice(body)
-            indent = lines[at][:len(lines[at]) - len(lines[at].lstrip())]
+        found = _body_line(rng, lines)
+        if found is not None:
+            at, indent = found
             returned = rng.choice(["render(1)", f"client.is_enabled({rng.choice(KEYS)!r})"])
             lines[at:at] = [f"{indent}def _inner():\n", f"{indent}    return {returned}\n"]
     elif choice == 8:  # a new function (called from another module, or not yet)

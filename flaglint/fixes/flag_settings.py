@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from flaglint.facts.conditions import literal
+from flaglint.fixes.tests_edit import with_items
 
 _SETTER = re.compile(r"mock|patch|override|set|env|enable|disable|toggle|flag|feature|switch",
                      re.IGNORECASE)
@@ -269,16 +270,7 @@ class FlagSettings(cst.CSTTransformer):
                 self.changed += 1
         if _same(kept, updated_node.items):
             return updated_node
-        if kept:
-            kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-            return updated_node.with_changes(items=kept)
-        body = updated_node.body
-        if isinstance(body, cst.IndentedBlock):
-            statements: Sequence[cst.BaseStatement] = body.body
-        else:
-            assert isinstance(body, cst.SimpleStatementSuite)
-            statements = [cst.SimpleStatementLine(body.body)]
-        return cst.FlattenSentinel(list(statements))
+        return with_items(updated_node, kept)
 
 
 def _same(kept: Sequence[cst.CSTNode], nodes: Sequence[cst.CSTNode]) -> bool:

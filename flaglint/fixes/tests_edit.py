@@ -209,16 +209,22 @@ class TestPatches(cst.CSTTransformer):
                 self.changed += 1
         if len(kept) == len(updated_node.items):
             return updated_node
-        if kept:
-            kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-            return updated_node.with_changes(items=kept)
-        body = updated_node.body
-        if isinstance(body, cst.IndentedBlock):
-            statements: Sequence[cst.BaseStatement] = body.body
-        else:  # `with patch(…): stmt` on one line
-            assert isinstance(body, cst.SimpleStatementSuite)
-            statements = [cst.SimpleStatementLine(body.body)]
-        return cst.FlattenSentinel(list(statements))
+        return with_items(updated_node, kept)
+
+
+def with_items(node: cst.With, kept: list[cst.WithItem]
+               ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
+    """The `with` statement with only the `kept` items; its body alone when none is."""
+    if kept:
+        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return node.with_changes(items=kept)
+    body = node.body
+    if isinstance(body, cst.IndentedBlock):
+        statements: Sequence[cst.BaseStatement] = body.body
+    else:  # `with patch(…): stmt` on one line
+        assert isinstance(body, cst.SimpleStatementSuite)
+        statements = [cst.SimpleStatementLine(body.body)]
+    return cst.FlattenSentinel(list(statements))
 
 
 def edit_tests(text: str, removed: set[str], value: object,
