@@ -601,3 +601,98 @@ def test_settings_by_keyword_keep_the_other_keywords_and_marks_are_never_setting
         "@pytest.mark.parametrize('flag', [FeatureFlag.X])\n"
         "def test_b(flag):\n"
         "    pass\n")}
+
+
+def test_clean_removes_holder_settings_in_tests_jax_style(tmp_path, capsys):
+    """Flag objects that tests set by calling them (`with config.fast_path(True):`, read as
+    calls by `call_reads`), by `config.update("proj_fast_path", …)` and by a keyword of a
+    decorator: once the code reads the flag no more, those go, the test that set the other
+    value goes, and then the holder itself."""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.definitions]]\n'
+                          'call = "proj.config.bool_state"\nkey = [0, "name"]\n'
+                          'attributes = ["value"]\ncall_reads = true\n',
+        "proj/__init__.py": "",
+        "proj/config.py": '''
+            import contextlib
+
+
+            class _Holder:
+                def __init__(self, name, default):
+                    self.name = name
+                    self.value = default
+
+                @contextlib.contextmanager
+                def __call__(self, value):
+                    old, self.value = self.value, value
+                    try:
+                        yield
+                    finally:
+                        self.value = old
+
+
+            _ALL = {}
+
+
+            def bool_state(name, default=False):
+                _ALL[name] = _Holder(name, default)
+                return _ALL[name]
+
+
+            def update(name, value):
+                _ALL[name].value = value
+
+
+            def with_config(**values):
+                def decorate(test):
+                    return test
+                return decorate
+
+
+            fast_path = bool_state(name="proj_fast_path", default=False)
+            debug_nans = bool_state(name="proj_debug_nans")
+            ''',
+        "proj/compute.py": '''
+            from proj import config
+
+
+            def run(x):
+                if config.fast_path.value:
+                    return x * 2
+                return x + x + 1
+            ''',
+        "tests/__init__.py": "",
+        "tests/test_compute.py": '''
+            from proj import config
+            from proj.compute import run
+
+
+            def test_fast():
+                with config.fast_path(True):
+                    assert run(3) == 6
+
+
+            def test_slow():
+                with config.fast_path(False):
+                    assert run(3) == 7
+
+
+            @config.with_config(proj_fast_path=True, proj_debug_nans=False)
+            def test_update():
+                config.update("proj_fast_path", True)
+                assert run(2) == 4
+                config.update("proj_fast_path", False)
+            ''',
+    })
+    assert _pytest(tmp_path) == "3 passed"
+    assert main(["clean", "proj_fast_path", "--value", "true", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert (tmp_path / "tests" / "test_compute.py").read_text() == (
+        "from proj import config\nfrom proj.compute import run\n\n\n"
+        "def test_fast():\n    assert run(3) == 6\n\n\n"
+        "@config.with_config(proj_debug_nans=False)\n"
+        "def test_update():\n    assert run(2) == 4\n")
+    config = (tmp_path / "proj" / "config.py").read_text()
+    assert "fast_path" not in config and config.endswith(
+        'debug_nans = bool_state(name="proj_debug_nans")\n')
+    assert _pytest(tmp_path) == "2 passed"

@@ -3,6 +3,7 @@
 Tests turn a flag on or off through the project's own helpers, not only through patches of a
 name: `mock_feature_flag(mocker, FeatureFlag.X, 'True')` (which patches `os.environ`),
 `monkeypatch.setenv("X", "true")`, `with override_feature(FeatureFlag.X, True):`,
+`with config.x_holder(True):` (a flag object called, which JAX-style holders allow),
 `@patch.dict(os.environ, {"X": "True"})`, `os.environ["X"] = "1"`. Once the flag is gone,
 such a line names an Enum member that no longer exists (AttributeError) or sets a variable
 nothing reads. So, as developers do:
@@ -10,7 +11,8 @@ nothing reads. So, as developers do:
 - a setting of the value the flag now always has (or of a value flaglint cannot tell) goes:
   the statement, the `with` item (its body kept), or the decorator;
 - a setting of the other value means the test exercised the branch that is gone: the test
-  goes;
+  goes, unless the setting comes last, after code that ran (a teardown putting the flag
+  back, the code after a fixture's `yield`): then it is only dropped;
 - a fixture left with nothing to do goes, and so does every use of it (a test's parameter,
   `@pytest.mark.usefixtures`); a fixture that set the other value takes the tests that use
   it along. A fixture in `conftest.py` is used by the tests below its folder, any other only
@@ -122,6 +124,7 @@ class FlagSettings(cst.CSTTransformer):
         self.gone_fixtures: set[str] = set()  # emptied: nothing left to do
         self.doomed_fixtures: set[str] = set()  # set the other value
         self._doomed: list[bool] = [False]
+        self._resets: set[cst.SimpleStatementLine] = set()
 
     # -- what a call does -----------------------------------------------------------------
 
@@ -134,8 +137,8 @@ class FlagSettings(cst.CSTTransformer):
         keyed = [arg for arg in call.args  # `with_config(jax_x=True)`
                  if arg.keyword is not None and arg.keyword.value in flags]
         naming = keyed + [arg for arg in call.args if _names(arg.value, self.names)]
-        receiver = isinstance(call.func, cst.Attribute) and _names(call.func.value, self.names)
-        if not naming and not receiver:  # `mock(FeatureFlag.X, …)`, `x_holder.set(True)`
+        # `mock(FeatureFlag.X, …)`, `x_holder.set(True)`, `with config.x_holder(True):`
+        if not naming and not _names(call.func, self.names):
             return None
         values = [_on_off(arg.value) for arg in call.args if arg not in naming or arg in keyed]
         for arg in naming:  # `{"X": "True"}`, `{FeatureFlag.X.value: "True"}`
@@ -183,6 +186,17 @@ class FlagSettings(cst.CSTTransformer):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._doomed.append(False)
+        # Settings at the very end put the flag back for what runs next (a teardown, the
+        # code after a fixture's `yield`): the test did not run under the other value.
+        statements = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+        trailing = []
+        for statement in reversed(statements):
+            if not isinstance(statement, cst.SimpleStatementLine) or not all(
+                    self._small_verdict(small)[0] is not None for small in statement.body):
+                break
+            trailing.append(statement)
+        if len(trailing) < len(statements):  # after code that ran: a reset, not a setup
+            self._resets.update(trailing)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
                           ) -> cst.FunctionDef | cst.RemovalSentinel:
@@ -222,23 +236,29 @@ class FlagSettings(cst.CSTTransformer):
             return cst.RemovalSentinel.REMOVE
         return updated_node
 
+    def _small_verdict(self, small: cst.BaseSmallStatement) -> tuple[str | None,
+                                                                     cst.Call | None]:
+        """A simple statement's verdict, and the call it keeps when only the flag's keyword
+        goes."""
+        if isinstance(small, cst.Expr):
+            value = small.value.expression if isinstance(small.value, cst.Await) else \
+                small.value
+            verdict = self._verdict(value) if isinstance(value, cst.Call) else None
+            if verdict == "drop" and isinstance(value, cst.Call) and \
+                    not isinstance(small.value, cst.Await):
+                return verdict, self._trimmed(value)
+            return verdict, None
+        if isinstance(small, cst.Assign):
+            return self._assignment(small), None
+        return None, None
+
     def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine,
                                   updated_node: cst.SimpleStatementLine
                                   ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
         kept = []
         for small in updated_node.body:
-            verdict = None
-            trimmed = None
-            if isinstance(small, cst.Expr):
-                value = small.value.expression if isinstance(small.value, cst.Await) else \
-                    small.value
-                verdict = self._verdict(value) if isinstance(value, cst.Call) else None
-                if verdict == "drop" and isinstance(value, cst.Call) and \
-                        not isinstance(small.value, cst.Await):
-                    trimmed = self._trimmed(value)
-            elif isinstance(small, cst.Assign):
-                verdict = self._assignment(small)
-            if verdict == "test":
+            verdict, trimmed = self._small_verdict(small)
+            if verdict == "test" and original_node not in self._resets:
                 self._doomed[-1] = True
             if verdict is None:
                 kept.append(small)

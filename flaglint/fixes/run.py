@@ -320,13 +320,26 @@ def clean_flag(config: Config, options: Options, key: str, text: str, scope: Fix
         if not _round(project, fixes, blocked, scope, report):
             break
     project = analyze(config, None, options, pinned)
-    left = [f"{r.path}:{r.span.line}:{r.span.column}" for r in project.graph.reads_of(key)]
+    reads = project.graph.reads_of(key)
+    # What tests still "read" by calling a flag object (`with config.x_holder(True):`) sets
+    # the flag for its block: once nothing else reads it, those lines go like settings.
+    if reads and scope.tests and all(tests(r.path) for r in reads):
+        changes = _flag_settings(project, key, value, tests)
+        trial = dataclasses.replace(options, overlay={
+            **report.overlay, **{p: after.encode("utf-8") for p, (_, after) in changes.items()}})
+        if changes and not analyze(config, None, trial, pinned).graph.reads_of(key):
+            _record(report, changes)  # only when that leaves no read at all
+            project = analyze(config, None, options, pinned)
+            reads = project.graph.reads_of(key)
+    left = [f"{r.path}:{r.span.line}:{r.span.column}" for r in reads]
     # The key's config lines are found now, while its definitions still say it is a flag.
     settings = [s for s in project.served() if s.key == key] \
         if not left and project.deployments is not None else []
     if not left:  # nothing reads the flag any more: its definitions in code go too
         # Tests that turn the flag on or off name its definition: those lines go first.
-        if scope.tests and _edit_flag_settings(project, report, key, value, tests):
+        setting = _flag_settings(project, key, value, tests) if scope.tests else {}
+        if setting:
+            _record(report, setting)
             project = analyze(config, None, options, pinned)
         removals = _definition_fixes(project, key)
         deleted: list[object] = _round(project, removals, [], scope, report) if removals else []
@@ -427,11 +440,11 @@ def _edit_test_patches(project: Project, report: FixReport, value: FlagValue,
             report.overlay[facts.path] = after.encode("utf-8")
 
 
-def _edit_flag_settings(project: Project, report: FixReport, key: str, value: FlagValue,
-                        tests: Callable[[str], bool]) -> bool:
-    """Test lines that set the flag (`mock_feature_flag(mocker, FeatureFlag.X, "True")`,
-    `monkeypatch.setenv("X", "1")`) go, with the tests that set the other value and the
-    fixtures left empty (fixes/flag_settings.py). True when a file changed."""
+def _flag_settings(project: Project, key: str, value: FlagValue,
+                   tests: Callable[[str], bool]) -> dict[str, tuple[str, str]]:
+    """Test files without the lines that set the flag (`mock_feature_flag(mocker,
+    FeatureFlag.X, "True")`, `monkeypatch.setenv("X", "1")`), the tests that set the other
+    value and the fixtures left empty (fixes/flag_settings.py): path -> (before, after)."""
     files = {}
     for facts in project.files:
         if tests(facts.path):
@@ -440,10 +453,13 @@ def _edit_flag_settings(project: Project, report: FixReport, key: str, value: Fl
             except UnicodeDecodeError:
                 continue  # never rewritten: a test file flaglint cannot read as text
     changed = edit_settings(files, _flag_names(project, key), value)
-    for path, after in changed.items():
-        report.record(FixResult(path, files[path], after))
+    return {path: (files[path], after) for path, after in changed.items()}
+
+
+def _record(report: FixReport, changes: dict[str, tuple[str, str]]) -> None:
+    for path, (before, after) in changes.items():
+        report.record(FixResult(path, before, after))
         report.overlay[path] = after.encode("utf-8")
-    return bool(changed)
 
 
 def _flag_names(project: Project, key: str) -> FlagNames:
