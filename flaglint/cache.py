@@ -83,9 +83,11 @@ class FactsCache:
         entry = self._entries.get(path)
         return entry is not None and entry[0] == key
 
-    def put(self, path: str, key: str, facts: FileFacts) -> None:
+    def put(self, path: str, key: str, facts: FileFacts, blob: bytes | None = None) -> None:
+        """Keep these facts (`blob`: their pickle, when it is made already)."""
         if self.enabled:
-            blob = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
+            if blob is None:
+                blob = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
             self._entries[path] = (key, blob, frozenset())
             self._dirty = True
 

@@ -7,6 +7,7 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import pickle
 import signal
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -62,8 +63,11 @@ def _quiet_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _extract_many(items: list[Item]) -> list[FileFacts]:
-    return [_extract_one(item) for item in items]
+def _extract_many(items: list[Item]) -> list[bytes]:
+    """Each file's facts pickled here, in the worker: the parent keeps the bytes for the
+    facts cache as they came, and pickles nothing again."""
+    return [pickle.dumps(_extract_one(item), protocol=pickle.HIGHEST_PROTOCOL)
+            for item in items]
 
 
 def _chunks(todo: list[Item], jobs: int) -> list[list[int]]:
@@ -81,21 +85,24 @@ def _chunks(todo: list[Item], jobs: int) -> list[list[int]]:
     return chunks
 
 
-def _extract_in_workers(todo: list[Item], jobs: int) -> list[FileFacts]:
-    """Extract in worker processes. A worker that dies (the parser crashed on some input)
-    costs only its files: the files of its chunk are retried one process each, and a file
-    that kills its process again is FL001."""
-    results: dict[int, FileFacts] = {}
+def _extract_in_workers(todo: list[Item], jobs: int) -> list[tuple[FileFacts, bytes | None]]:
+    """Extract in worker processes: each file's facts, and their pickle when a worker made
+    it. A worker that dies (the parser crashed on some input) costs only its files: the
+    files of its chunk are retried one process each, and a file that kills its process
+    again is FL001."""
+    results: dict[int, tuple[FileFacts, bytes | None]] = {}
     with ProcessPoolExecutor(max_workers=jobs, initializer=_quiet_worker) as pool:
         futures = {pool.submit(_extract_many, [todo[i] for i in chunk]): chunk
                    for chunk in _chunks(todo, jobs)}
         for future in as_completed(futures):
             with contextlib.suppress(BrokenProcessPool):
-                results.update(zip(futures[future], future.result(), strict=True))
+                results.update(zip(futures[future], ((pickle.loads(blob), blob)
+                                                     for blob in future.result()),
+                                   strict=True))
             progress.update("reading files", len(results), len(todo))
     for i, item in enumerate(todo):
         if i not in results:
-            results[i] = _extract_alone(item)
+            results[i] = (_extract_alone(item), None)
     return [results[i] for i in range(len(todo))]
 
 
@@ -276,14 +283,14 @@ class Extraction:
         else:
             extracted = []
             for item in todo:
-                extracted.append(_extract_one(item))
+                extracted.append((_extract_one(item), None))
                 progress.update("reading files", len(extracted), len(todo))
-        parsed = [f for f in extracted if f.complete]
+        parsed = [f for f, _ in extracted if f.complete]
         log.debug("parsed %d files (%d lines) with libcst, %d with compile only", len(parsed),
                   sum(f.lines for f in parsed), len(extracted) - len(parsed))
-        for facts in extracted:
+        for facts, blob in extracted:
             self.facts[facts.path] = facts
-            self.cache.put(facts.path, self.keys[facts.path], facts)
+            self.cache.put(facts.path, self.keys[facts.path], facts, blob)
 
 
 def attribute_reads(config: Config) -> frozenset[str]:
