@@ -34,7 +34,6 @@ from typing import TYPE_CHECKING
 
 from flaglint import __version__, cache
 from flaglint.config import Config
-from flaglint.facts.model import FileFacts, ParseError
 from flaglint.findings import Finding
 from flaglint.sources.discover import SourceFile
 from flaglint.suppressions import Suppression, Suppressions
@@ -42,6 +41,7 @@ from flaglint.suppressions import Suppression, Suppressions
 if TYPE_CHECKING:
     from flaglint.analysis.link import LinkerState
     from flaglint.engine import Outcome, Project, Symbol
+    from flaglint.facts.model import FileFacts, ParseError
     from flaglint.options import Options
     from flaglint.rules import Rule
     from flaglint.sources.prefilter import ExtractionState

@@ -4,7 +4,6 @@ from collections import Counter
 from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING
 
-from flaglint.facts import ValueKind
 from flaglint.findings import Finding, Severity
 from flaglint.rules import Rule
 
@@ -14,6 +13,8 @@ if TYPE_CHECKING:
 
 
 def _default_text(read: FlagRead) -> str | None:
+    from flaglint.facts import ValueKind  # a check's rules are imported on every warm run
+
     if read.default is None:
         return None
     if read.default.kind is ValueKind.STR:
