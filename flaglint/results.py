@@ -96,7 +96,7 @@ def file_stats(sources: Iterable[SourceFile]) -> dict[str, FileStat] | None:
         seen = source.stat
         if seen is None:
             try:
-                found = os.stat(source.path)
+                found = os.stat(source.file)
             except OSError:
                 return None  # a file that vanished: no key, a full run
             seen = (found.st_size, found.st_mtime_ns, found.st_ino)

@@ -19,6 +19,22 @@ def test_globs_match_at_any_depth_and_below_folders():
     assert not globs.match("app/views.py")
 
 
+def test_plain_names_match_as_their_globs_do():
+    # Plain names are looked up in a set; they must match exactly where their regex would.
+    import re
+
+    from flaglint.sources.discover import _glob_regex
+
+    patterns = ("build", "venv/", " .tox ", "dist/**", "/top", "a.b", "x?")
+    paths = ("build", "build/x.py", "app/build/x.py", "app/builds/x.py", "rebuild/x.py",
+             "venv/lib.py", "src/venv", ".tox/a.py", "a/.tox/b", "dist/a.py", "top/a.py",
+             "app/top/a.py", "a.b/c.py", "axb/c.py", "xy/a.py", "x/a.py", "app.py")
+    globs = GlobSet(patterns)
+    for path in paths:
+        expected = any(re.fullmatch(_glob_regex(p), path) for p in patterns)
+        assert globs.match(path) is expected, path
+
+
 def test_src_exclude_and_module_names(tmp_path):
     write_tree(tmp_path, {
         "pyproject.toml": '[tool.flaglint]\nsrc = ["src", "scripts"]\nexclude = ["legacy/**"]\n',

@@ -265,7 +265,7 @@ def _base_in_place(project: Project, diff: DiffScope) -> Base | None:
             return None
         overlay[path] = shown.stdout
     added = set(diff.changed) - diff.base_paths
-    sources = [SourceFile(root / facts.path, facts.path, facts.module, facts.is_package)
+    sources = [SourceFile(str(root / facts.path), facts.path, facts.module, facts.is_package)
                for facts in project.files if facts.path not in added]
     return Base(sources, overlay)
 

@@ -18,12 +18,16 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class SourceFile:
-    path: Path  # absolute
+    file: str  # absolute; a string, as thousands are made each run and few are read
     rel: str  # POSIX, relative to the project root
     module: str
     is_package: bool
     # (size, mtime_ns, inode) as discovery saw them, so a warm run stats each file once
     stat: tuple[int, int, int] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def path(self) -> Path:
+        return Path(self.file)
 
 
 class GlobSet:
@@ -35,11 +39,22 @@ class GlobSet:
 
     def __init__(self, patterns: tuple[str, ...]) -> None:
         self.patterns = patterns
-        parts = [_glob_regex(p) for p in patterns if p.strip()]
+        # A plain name (`build`, `.venv/`) matches where any part of the path is that name: a
+        # set lookup, where the regex would try every folder boundary.
+        self._names = frozenset(p.strip().strip("/") for p in patterns if _plain(p))
+        parts = [_glob_regex(p) for p in patterns if p.strip() and not _plain(p)]
         self._regex = re.compile("|".join(f"(?:{p})" for p in parts)) if parts else None
 
     def match(self, rel: str) -> bool:
+        if self._names and not self._names.isdisjoint(rel.split("/")):
+            return True
         return self._regex is not None and self._regex.fullmatch(rel) is not None
+
+
+def _plain(pattern: str) -> bool:
+    body = pattern.strip()
+    return bool(body.strip("/")) and not body.startswith("/") and \
+        not any(c in body.rstrip("/") for c in "/*?")
 
 
 def _glob_regex(pattern: str) -> str:
@@ -66,34 +81,38 @@ def _glob_regex(pattern: str) -> str:
     return ("" if anchored else "(?:.*/)?") + "".join(out) + "(?:/.*)?"
 
 
-def relative(path: Path, root: Path) -> str:
+def relative(path: str | os.PathLike[str], root: Path) -> str:
     # Strings first: Path.relative_to costs ~20 µs, thousands of times a run.
-    text, base = str(path), str(root)
+    text, base = os.fspath(path), str(root)
     if text.startswith(base) and text[len(base):len(base) + 1] == os.sep:
         return text[len(base) + 1:].replace(os.sep, "/")
     try:
-        return path.relative_to(root).as_posix()
+        return Path(text).relative_to(root).as_posix()
     except ValueError:
-        return path.as_posix()
+        return Path(text).as_posix()
 
 
-def _git_files(directory: Path) -> list[Path] | None:
-    """Tracked and untracked-but-not-ignored .py files below `directory`; None without git."""
+def _git_files(directory: Path) -> list[str] | None:
+    """Tracked and untracked-but-not-ignored .py files below `directory`, absolute; None
+    without git."""
     result = git.run(directory, "ls-files", "-z", "--cached", "--others", "--exclude-standard",
                      "--", "*.py", timeout=120)
     if result.returncode != 0:
         return None
     names = result.stdout.decode("utf-8", "surrogateescape").split("\0")
-    return [directory / name for name in dict.fromkeys(names) if name]
+    base = str(directory) + os.sep
+    if os.sep != "/":
+        names = [name.replace("/", os.sep) for name in names]
+    return [base + name for name in dict.fromkeys(names) if name]
 
 
-def _walk(directory: Path, excluded: GlobSet, root: Path, notes: list[str]) -> list[Path]:
+def _walk(directory: Path, excluded: GlobSet, root: Path, notes: list[str]) -> list[str]:
     # Plain strings, not Path objects: a large tree has thousands of folders.
     prefix = str(root) + os.sep
-    found: list[Path] = []
+    found: list[str] = []
 
     def unreadable(error: OSError) -> None:
-        where = relative(Path(error.filename), root) if error.filename else str(directory)
+        where = relative(error.filename, root) if error.filename else str(directory)
         notes.append(f"cannot read folder {where} ({error.strerror or error}); "
                      f"its files are not checked")
 
@@ -101,7 +120,7 @@ def _walk(directory: Path, excluded: GlobSet, root: Path, notes: list[str]) -> l
         rel = folder[len(prefix):].replace(os.sep, "/") + "/" if folder.startswith(prefix) \
             else ""
         dirs[:] = sorted(d for d in dirs if not excluded.match(rel + d))
-        found.extend(Path(folder, name) for name in sorted(files) if name.endswith(".py"))
+        found.extend(os.path.join(folder, name) for name in sorted(files) if name.endswith(".py"))
     return found
 
 
@@ -129,12 +148,13 @@ def discover(config: Config, paths: list[Path] | None = None,
     targets = paths or [root / s for s in config.src]
     excluded = GlobSet(DEFAULT_EXCLUDE + config.exclude)
     in_git = git.toplevel(root) is not None
-    chosen: dict[Path, tuple[int, int, int] | None] = {}
+    chosen: dict[str, tuple[str, tuple[int, int, int] | None]] = {}  # file: (rel, stat)
     for target in targets:
         target = target.resolve()
         if target.is_file():
-            if target.suffix == ".py" and not excluded.match(relative(target, root)):
-                chosen[target] = None
+            rel = relative(target, root)
+            if target.suffix == ".py" and not excluded.match(rel):
+                chosen[str(target)] = (rel, None)
             continue
         if not target.is_dir():
             log.warning("%s does not exist", target)
@@ -148,51 +168,57 @@ def discover(config: Config, paths: list[Path] | None = None,
                 found = os.stat(file)
             except OSError:
                 continue  # tracked but deleted, or unreadable
-            if stat.S_ISREG(found.st_mode) and not excluded.match(relative(file, root)):
-                chosen[file] = (found.st_size, found.st_mtime_ns, found.st_ino)
+            rel = relative(file, root)
+            if stat.S_ISREG(found.st_mode) and not excluded.match(rel):
+                chosen[file] = (rel, (found.st_size, found.st_mtime_ns, found.st_ino))
     if in_git:
         notes.extend(f"submodule {path} is not checked (flaglint reads this repository's "
                      f"files only; run it in the submodule)"
                      for path in _submodules(root, targets, excluded))
-    namer = _ModuleNamer(root, tuple((root / s).resolve() for s in config.src))
-    result = [namer.source_file(path, seen) for path, seen in chosen.items()]
+    namer = _ModuleNamer(tuple(str((root / s).resolve()) for s in config.src))
+    result = [namer.source_file(file, rel, seen) for file, (rel, seen) in chosen.items()]
     result.sort(key=lambda f: f.rel)
     return result
 
 
 class _ModuleNamer:
-    def __init__(self, root: Path, src_roots: tuple[Path, ...]) -> None:
-        self.root = root
-        self.src_roots = src_roots
-        self._packages: dict[Path, tuple[str, ...] | None] = {}
+    """Module names from folders with __init__.py, else from the `src` root a file is in.
+    Folders are plain strings: thousands of files share a few hundred folders."""
 
-    def _package(self, folder: Path) -> tuple[str, ...] | None:
+    def __init__(self, src_roots: tuple[str, ...]) -> None:
+        self.src_roots = src_roots
+        self._packages: dict[str, tuple[str, ...] | None] = {}
+
+    def _package(self, folder: str) -> tuple[str, ...] | None:
         """Dotted parts of the package `folder` is, walking up through __init__.py files."""
         if folder in self._packages:
             return self._packages[folder]
         parts: tuple[str, ...] | None = None
-        if (folder / "__init__.py").is_file():
-            parent = self._package(folder.parent) if folder.parent != folder else None
-            parts = (*(parent or ()), folder.name)
+        if os.path.isfile(os.path.join(folder, "__init__.py")):
+            parent_folder = os.path.dirname(folder)
+            parent = self._package(parent_folder) if parent_folder != folder else None
+            parts = (*(parent or ()), os.path.basename(folder))
         self._packages[folder] = parts
         return parts
 
-    def source_file(self, path: Path, seen: tuple[int, int, int] | None = None) -> SourceFile:
-        is_package = path.name == "__init__.py"
-        package = self._package(path.parent)
+    def source_file(self, file: str, rel: str,
+                    seen: tuple[int, int, int] | None = None) -> SourceFile:
+        folder, name = os.path.split(file)
+        stem = name[:-3] if name.endswith(".py") else os.path.splitext(name)[0]
+        is_package = name == "__init__.py"
+        package = self._package(folder)
         if package is None:
-            package = self._from_src_root(path.parent)
-        parts = package if is_package else (*package, path.stem)
-        return SourceFile(path, relative(path, self.root), ".".join(parts) or path.stem,
-                          is_package, seen)
+            package = self._from_src_root(folder)
+        parts = package if is_package else (*package, stem)
+        return SourceFile(file, rel, ".".join(parts) or stem, is_package, seen)
 
-    def _from_src_root(self, folder: Path) -> tuple[str, ...]:
+    def _from_src_root(self, folder: str) -> tuple[str, ...]:
         for src in self.src_roots:
-            try:
-                rel = folder.relative_to(src)
-            except ValueError:
-                continue
-            return tuple(p for p in rel.parts if p.isidentifier())
+            if folder == src:
+                return ()
+            if folder.startswith(src.rstrip(os.sep) + os.sep):
+                inner = folder[len(src.rstrip(os.sep)) + 1:]
+                return tuple(p for p in inner.split(os.sep) if p.isidentifier())
         return ()
 
 
