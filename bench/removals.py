@@ -8,7 +8,8 @@ value (`case.toml`), and the developers' non-test result written for this projec
 the tree, runs `flaglint clean KEY --value V`, and reports for each case whether the
 non-test Python files are AST-identical to the developers', which differ, and whether the
 case's tests pass afterwards (with the stand-ins under bench/removals/stubs on the path:
-no SDK is installed).
+no SDK is installed), and how many imports the clean left unused anywhere, tests included
+(ruff's F401 after the clean against before it; what a developer's linter would flag).
 """
 
 from __future__ import annotations
@@ -41,16 +42,29 @@ def same(left: str, right: str) -> bool:
         return False
 
 
-def run_case(case: Path, scratch: Path) -> tuple[bool, list[str], bool, str]:
+def unused_imports(tree: Path) -> int | None:
+    """ruff's F401 findings in a tree; None without ruff."""
+    ruff = shutil.which("ruff")
+    if ruff is None:
+        return None
+    result = subprocess.run([ruff, "check", "--select", "F401", "--no-cache", "--exit-zero",
+                             "--isolated", "--output-format", "concise", "."], cwd=tree,
+                            capture_output=True, text=True, check=False)
+    return sum(1 for line in result.stdout.splitlines() if " F401 " in line)
+
+
+def run_case(case: Path, scratch: Path) -> tuple[bool, list[str], bool, int | None]:
     spec = tomllib.loads((case / "case.toml").read_text())
     tree = scratch / case.name
     shutil.copytree(case / "before", tree)
     subprocess.run(["git", "init", "-q"], cwd=tree, check=True)
+    unused_before = unused_imports(tree)
     result = subprocess.run([sys.executable, "-m", "flaglint", "clean", spec["key"], "--value",
                              spec["value"], str(tree)], capture_output=True,
                             text=True, check=False)
     if result.returncode not in (0, 1):
-        return False, ["(clean failed)"], False, result.stderr[-500:]
+        sys.stderr.write(f"{case.name}: {result.stderr[-500:]}\n")
+        return False, ["(clean failed)"], False, None
     expected = python_files(case / "before") | python_files(case / "expected")
     got = python_files(tree)
     differ = sorted(name for name in expected.keys() | got.keys()
@@ -65,23 +79,30 @@ def run_case(case: Path, scratch: Path) -> tuple[bool, list[str], bool, str]:
                                 str(tree / "tests")], cwd=tree, env=env, capture_output=True,
                                text=True, check=False)
         tests_passed = tests.returncode == 0
-    return not differ, differ, tests_passed, result.stdout.strip().splitlines()[0]
+    unused_after = unused_imports(tree)
+    left = None if unused_before is None or unused_after is None \
+        else unused_after - unused_before
+    return not differ, differ, tests_passed, left
 
 
 def main() -> None:
     cases = sorted(p for p in HERE.iterdir() if (p / "case.toml").exists())
-    identical = passing = 0
-    print("| case | non-test result AST-identical | files that differ | tests pass |")
-    print("|---|---|---|---|")
+    identical = passing = unused = 0
+    print("| case | non-test result AST-identical | files that differ | tests pass | "
+          "imports left unused |")
+    print("|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:
         for case in cases:
-            same_ast, differ, passed, _ = run_case(case, Path(folder))
+            same_ast, differ, passed, left = run_case(case, Path(folder))
             identical += same_ast
             passing += passed
+            unused += left or 0
             print(f"| {case.name} | {'yes' if same_ast else 'no'} | "
-                  f"{', '.join(differ) or '—'} | {'yes' if passed else 'NO'} |")
+                  f"{', '.join(differ) or '—'} | {'yes' if passed else 'NO'} | "
+                  f"{'—' if left is None else left} |")
     print(f"\n{identical} of {len(cases)} AST-identical to the developers' non-test code; "
-          f"tests pass after the clean in {passing} of {len(cases)}.")
+          f"tests pass after the clean in {passing} of {len(cases)}; {unused} imports left "
+          f"unused (ruff F401, after minus before).")
 
 
 if __name__ == "__main__":

@@ -547,9 +547,9 @@ def test_clean_removes_the_test_lines_that_set_the_flag(tmp_path, capsys):
         "from tests.helpers import mock_feature_flag\n\n\n"
         "@pytest.fixture\ndef push_on(monkeypatch):\n"
         "    mock_feature_flag(monkeypatch, FeatureFlag.PUSH_ENABLED, 'True')\n")
+    # `os` and `mock` served only the settings that went: their imports go too.
     assert (tmp_path / "tests" / "test_send.py").read_text() == (
-        "import os\nfrom unittest import mock\n\nimport pytest\n\nfrom app.send import deliver\n"
-        "\n\n"
+        "import pytest\n\nfrom app.send import deliver\n\n\n"
         "def test_limited():\n    assert deliver({'limit': 3}) == 'limited'\n\n\n"
         "@pytest.mark.usefixtures(\"push_on\")\n"
         "def test_plain_without_limit():\n    assert deliver({}) == 'plain'\n\n\n"
@@ -559,6 +559,29 @@ def test_clean_removes_the_test_lines_that_set_the_flag(tmp_path, capsys):
     assert (tmp_path / "tests" / "helpers.py").read_text() == VA_STYLE["tests/helpers.py"] \
         .replace("\n        ", "\n").lstrip("\n")
     assert _pytest(tmp_path) == "4 passed"  # the project's own tests, after the clean
+
+
+def test_only_the_imports_an_edit_left_unused_go():
+    """Imports whose every use went: a partly used `from` import keeps the rest, an import
+    used before and after stays, one that was never used (a module imported for what it
+    does) and one `__all__` exports stay too."""
+    from flaglint.fixes.apply import prune_lost_imports
+
+    before = ("import os.path\nimport app.signals\nfrom unittest import mock\n"
+              "from app.flags import ON, OFF\nfrom app.helpers import util\n\n"
+              "__all__ = ['util']\n\n\n"
+              "@mock.patch('x')\ndef test_a(m):\n    assert os.path.sep and ON and util\n\n\n"
+              "def test_b():\n    assert OFF\n")
+    after = ("import os.path\nimport app.signals\nfrom unittest import mock\n"
+             "from app.flags import ON, OFF\nfrom app.helpers import util\n\n"
+             "__all__ = ['util']\n\n\n"
+             "def test_b():\n    assert OFF\n")
+    assert prune_lost_imports(before, after) == (
+        "import app.signals\nfrom app.flags import OFF\nfrom app.helpers import util\n\n"
+        "__all__ = ['util']\n\n\n"
+        "def test_b():\n    assert OFF\n")
+    assert prune_lost_imports(before, before) == before
+    assert prune_lost_imports(before, "def (:\n") == "def (:\n"  # never made worse
 
 
 def _pytest(root: Path) -> str:

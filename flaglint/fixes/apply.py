@@ -134,16 +134,7 @@ def fix_source(path: str, text: str, target: FilePlan) -> FixResult:
     except Exception as error:  # noqa: BLE001 - a fix we cannot make is refused, not a crash
         return FixResult(path, text, text, refused=f"the fix could not be made "
                                                    f"({type(error).__name__})")
-    # Imports whose last use the fix removed go too, unless a string still names them
-    # (`__all__`, a re-export): those are uses no parser sees.
-    # Imports whose last use the fix removed go too, unless `__all__` exports them.
-    lost = (_names(module) - _names(changed) - _exported(changed) - target.keep_imports) | \
-        target.imports
-    if lost:
-        changed = changed.visit(_PruneImports(set(lost), target.imports))
-    if changed.body and module.body and changed.body[0] is not module.body[0]:
-        changed = _trim_top(changed)
-    after = changed.code
+    after = _without_lost_imports(module, changed, target.keep_imports, target.imports).code
     if not after.strip():
         after = ""  # everything in the file was flag code
     if after != text:
@@ -232,6 +223,35 @@ def unified_diff(rel: str, before: str, after: str) -> str:
     return "".join(difflib.unified_diff(before.splitlines(keepends=True),
                                         after.splitlines(keepends=True),
                                         fromfile=f"a/{rel}", tofile=f"b/{rel}"))
+
+
+def _without_lost_imports(before: cst.Module, after: cst.Module, keep: Set[str] = frozenset(),
+                          drop: Set[str] = frozenset()) -> cst.Module:
+    """`after` without the imports whose last use the edit removed (and those of `drop`,
+    with their `__all__` entries), unless `__all__` exports them or `keep` holds them
+    (imports whose module does something)."""
+    lost = (_names(before) - _names(after) - _exported(after) - keep) | drop
+    if lost:
+        after = after.visit(_PruneImports(set(lost), drop))
+    if after.body and before.body and after.body[0] is not before.body[0]:
+        after = _trim_top(after)
+    return after
+
+
+def prune_lost_imports(before: str, after: str) -> str:
+    """`after` (an edit of `before`) without the imports it left unused: a test file whose
+    patches and tests went keeps no `mock` or flag helper import that nothing uses. `after`
+    as it is when it does not parse or the pruned text would not."""
+    try:
+        old, new = cst.parse_module(before), cst.parse_module(after)
+    except cst.ParserSyntaxError:
+        return after
+    pruned = _without_lost_imports(old, new).code
+    try:
+        compile(pruned, "<pruned>", "exec", dont_inherit=True)
+    except SyntaxError:
+        return after
+    return pruned
 
 
 def _trim_top(module: cst.Module) -> cst.Module:

@@ -29,6 +29,7 @@ from flaglint.fixes.apply import (
     FixResult,
     FixScope,
     plan,
+    prune_lost_imports,
     transform,
     unified_diff,
     write_files,
@@ -383,6 +384,7 @@ def clean_flag(config: Config, options: Options, key: str, text: str, scope: Fix
             if gone:
                 project = analyze(config, None, options, pinned)
         _edit_test_patches(project, report, value, tests)
+        _prune_test_imports(report, tests)
     report.tests = {r.path for r in report.changed if tests(r.path)}
     registry_path = registry_before = registry_after = None
     decl = project.registry.flags.get(key)
@@ -438,6 +440,17 @@ def _edit_test_patches(project: Project, report: FixReport, value: FlagValue,
         if after is not None:
             report.record(FixResult(facts.path, before, after))
             report.overlay[facts.path] = after.encode("utf-8")
+
+
+def _prune_test_imports(report: FixReport, tests: Callable[[str], bool]) -> None:
+    """The imports the test edits left unused go, as a developer (and ruff's F401) would
+    have them go: `from unittest import mock` once the last patch went."""
+    for result in report.changed:
+        if tests(result.path):
+            after = prune_lost_imports(result.before, result.after)
+            if after != result.after:
+                report.record(FixResult(result.path, result.after, after))
+                report.overlay[result.path] = after.encode("utf-8")
 
 
 def _flag_settings(project: Project, key: str, value: FlagValue,
