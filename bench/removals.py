@@ -53,7 +53,8 @@ def unused_imports(tree: Path) -> int | None:
     return sum(1 for line in result.stdout.splitlines() if " F401 " in line)
 
 
-def run_case(case: Path, scratch: Path) -> tuple[bool, list[str], bool, int | None]:
+def run_case(case: Path, scratch: Path
+             ) -> tuple[bool, list[str], bool, int | None, list[str]]:
     spec = tomllib.loads((case / "case.toml").read_text())
     tree = scratch / case.name
     shutil.copytree(case / "before", tree)
@@ -64,11 +65,14 @@ def run_case(case: Path, scratch: Path) -> tuple[bool, list[str], bool, int | No
                             text=True, check=False)
     if result.returncode not in (0, 1):
         sys.stderr.write(f"{case.name}: {result.stderr[-500:]}\n")
-        return False, ["(clean failed)"], False, None
+        return False, ["(clean failed)"], False, None, []
     expected = python_files(case / "before") | python_files(case / "expected")
     got = python_files(tree)
     differ = sorted(name for name in expected.keys() | got.keys()
                     if not same(expected.get(name, ""), got.get(name, "")))
+    # Of those the same in code, which differ in text (blank lines, comments, layout).
+    layout = sorted(name for name in expected.keys() | got.keys() if name not in differ
+                    and expected.get(name, "") != got.get(name, ""))
     tests_passed = True
     if (tree / "tests").is_dir():
         settings = tree / "site" / "settings.py"
@@ -82,25 +86,28 @@ def run_case(case: Path, scratch: Path) -> tuple[bool, list[str], bool, int | No
     unused_after = unused_imports(tree)
     left = None if unused_before is None or unused_after is None \
         else unused_after - unused_before
-    return not differ, differ, tests_passed, left
+    return not differ, differ, tests_passed, left, layout
 
 
 def main() -> None:
     cases = sorted(p for p in HERE.iterdir() if (p / "case.toml").exists())
-    identical = passing = unused = 0
-    print("| case | non-test result AST-identical | files that differ | tests pass | "
-          "imports left unused |")
-    print("|---|---|---|---|---|")
+    identical = passing = unused = verbatim = 0
+    print("| case | non-test result AST-identical | files that differ | the rest text-identical "
+          "| tests pass | imports left unused |")
+    print("|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:
         for case in cases:
-            same_ast, differ, passed, left = run_case(case, Path(folder))
+            same_ast, differ, passed, left, layout = run_case(case, Path(folder))
             identical += same_ast
+            verbatim += same_ast and not layout
             passing += passed
             unused += left or 0
             print(f"| {case.name} | {'yes' if same_ast else 'no'} | "
-                  f"{', '.join(differ) or '—'} | {'yes' if passed else 'NO'} | "
-                  f"{'—' if left is None else left} |")
-    print(f"\n{identical} of {len(cases)} AST-identical to the developers' non-test code; "
+                  f"{', '.join(differ) or '—'} | "
+                  f"{'no: ' + ', '.join(layout) if layout else 'yes'} | "
+                  f"{'yes' if passed else 'NO'} | {'—' if left is None else left} |")
+    print(f"\n{identical} of {len(cases)} AST-identical to the developers' non-test code "
+          f"({verbatim} byte for byte); "
           f"tests pass after the clean in {passing} of {len(cases)}; {unused} imports left "
           f"unused (ruff F401, after minus before).")
 

@@ -561,6 +561,52 @@ def test_clean_removes_the_test_lines_that_set_the_flag(tmp_path, capsys):
     assert _pytest(tmp_path) == "4 passed"  # the project's own tests, after the clean
 
 
+def test_clean_keeps_the_blank_lines_a_deleted_statement_stood_after(tmp_path, capsys):
+    """The statement after a deleted one keeps the gap the deleted one had above it: the
+    Enum members stay apart, and the view keeps two blank lines after its imports."""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.definitions]]\n'
+                          'class = "app.flags.Flags"\n\n[[tool.flaglint.readers]]\n'
+                          'call = "app.flags.is_on"\nkey = 0\n',
+        "flags.toml": '[flags.new_ui]\nowner = "x"\ntype = "release"\n',
+        "app/__init__.py": "",
+        "app/flags.py": '''
+            import enum
+
+
+            class Flags(enum.Enum):
+                OLD = "old"
+
+                NEW_UI = "new_ui"
+                OTHER = "other"
+
+
+            def is_on(flag):
+                return True
+            ''',
+        "app/views.py": '''
+            import os
+
+            from app.flags import Flags, is_on
+
+
+            def _old_page():
+                return "old"
+            def page():
+                if is_on(Flags.NEW_UI):
+                    return "new"
+                return _old_page()
+            ''',
+    })
+    assert main(["clean", "new_ui", "--value", "true", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert (tmp_path / "app" / "flags.py").read_text() == (
+        'import enum\n\n\nclass Flags(enum.Enum):\n    OLD = "old"\n\n    OTHER = "other"\n'
+        '\n\ndef is_on(flag):\n    return True\n')
+    assert (tmp_path / "app" / "views.py").read_text() == (
+        'import os\n\n\ndef page():\n    return "new"\n')
+
+
 def test_only_the_imports_an_edit_left_unused_go():
     """Imports whose every use went: a partly used `from` import keeps the rest, an import
     used before and after stays, one that was never used (a module imported for what it

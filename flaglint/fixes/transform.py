@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import libcst as cst
 from libcst.metadata import PositionProvider
@@ -93,6 +93,7 @@ class Settler(cst.CSTTransformer):
         self._aliases: list[dict[str, object]] = []
         self._module_globals: set[str] | None = None
         self._ancestors: list[cst.CSTNode] = []  # the original nodes being visited, outermost first
+        self._owed: dict[int, int] = {}  # id() of a block: blank lines its next statement owes
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         self._ancestors.append(node)
@@ -101,9 +102,34 @@ class Settler(cst.CSTTransformer):
     def on_leave(self, original_node: _Node, updated_node: _Node
                  ) -> _Node | cst.RemovalSentinel | cst.FlattenSentinel[_Node]:
         try:
-            return super().on_leave(original_node, updated_node)
+            result = super().on_leave(original_node, updated_node)
         finally:
             self._ancestors.pop()
+        if isinstance(original_node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)) \
+                and self._ancestors:
+            spaced: _Node | cst.RemovalSentinel | cst.FlattenSentinel[_Node] = \
+                self._spaced(self._ancestors[-1], original_node, result)
+            return spaced
+        return result
+
+    def _spaced(self, block: cst.CSTNode, original: cst.CSTNode, result: Any) -> Any:
+        """A deleted statement's blank lines stay: the next statement of its block gets as
+        many above it as the deleted one had, when it has fewer (`OLD = 1`, a blank line,
+        `NEW_UI = 2` deleted, `OTHER = 3` stays apart from `OLD`)."""
+        nodes: list[Any] = list(result.nodes) if isinstance(result, cst.FlattenSentinel) \
+            else [] if isinstance(result, cst.RemovalSentinel) else [result]
+        if not nodes:
+            self._owed[id(block)] = max(self._owed.get(id(block), 0), _blank_above(original))
+            return result
+        owed = self._owed.pop(id(block), 0)
+        first = nodes[0]
+        if owed <= _blank_above(first) or not hasattr(first, "leading_lines"):
+            return result
+        blank = [cst.EmptyLine(indent=False) for _ in range(owed - _blank_above(first))]
+        spaced = first.with_changes(leading_lines=[*blank, *first.leading_lines])
+        if isinstance(result, cst.FlattenSentinel):
+            return cst.FlattenSentinel([spaced, *nodes[1:]])
+        return spaced
 
     def _mark(self, node: cst.BaseExpression) -> cst.BaseExpression:
         self._made.add(id(node))
@@ -794,6 +820,16 @@ def _statements(block: cst.BaseSuite) -> Sequence[cst.BaseStatement]:
 def _exits(statement: cst.BaseStatement) -> bool:
     return isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[-1],
                                                                         _EXITS)
+
+
+def _blank_above(statement: cst.CSTNode) -> int:
+    """The blank lines between a statement (or the comments above it) and what precedes."""
+    count = 0
+    for line in getattr(statement, "leading_lines", ()):
+        if line.comment is not None:
+            break
+        count += 1
+    return count
 
 
 def _carry_comments(first: cst.BaseStatement, gone: cst.If | cst.While | cst.Try
