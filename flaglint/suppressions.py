@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import re
+import tokenize
 from dataclasses import dataclass, field
 
 from flaglint.findings import compact_pickle
@@ -27,6 +29,13 @@ class Suppression:
         return self.codes is None or any(code.startswith(prefix) for prefix in self.codes)
 
 
+def _suppression(line: int, match: re.Match[str]) -> Suppression:
+    codes = None
+    if match.group(1) is not None:
+        codes = tuple(c.strip().upper() for c in match.group(1).split(",") if c.strip())
+    return Suppression(line, codes)
+
+
 @compact_pickle
 @dataclass(frozen=True, slots=True)
 class Suppressions:
@@ -42,12 +51,26 @@ class Suppressions:
                 continue
             match = _PATTERN.search(line)
             if match:
-                codes = None
-                if match.group(1) is not None:
-                    codes = tuple(c.strip().upper() for c in match.group(1).split(",")
-                                  if c.strip())
-                found[number] = Suppression(number, codes)
+                found[number] = _suppression(number, match)
         return cls(found)
+
+    @classmethod
+    def scan_python(cls, text: str) -> Suppressions:
+        """As `scan`, for Python: a marker counts only in a comment, not in a string literal
+        (`"# flaglint: ignore"` is text). Only a file with a marker is tokenized; one that
+        does not tokenize (it is FL001, or its grammar is newer than this Python's) keeps
+        what the text scan found."""
+        found = cls.scan(text)
+        if not found.by_line:
+            return found
+        comments = {}
+        try:
+            for token in tokenize.generate_tokens(io.StringIO(text, newline=None).readline):
+                if token.type == tokenize.COMMENT and (match := _PATTERN.search(token.string)):
+                    comments[token.start[0]] = _suppression(token.start[0], match)
+        except (tokenize.TokenError, SyntaxError, ValueError):  # IndentationError included
+            return found
+        return cls(comments)
 
     def suppresses(self, line: int, code: str) -> Suppression | None:
         suppression = self.by_line.get(line)

@@ -121,6 +121,28 @@ def test_inline_suppressions_and_statistics(tmp_path, capsys):
     ]
 
 
+def test_a_marker_in_a_string_is_not_a_suppression(tmp_path, capsys):
+    files = {**PROJECT, "app/main.py": """
+        if client.is_enabled("used"):
+            print("# flaglint: ignore")
+        if client.is_enabled("settled") and "# flaglint: ignore":  # flaglint: ignore[FL301]
+            pass
+        HELP = '''
+        # flaglint: ignore
+        '''
+        if client.is_enabled("typo"):  # flaglint: ignore
+            pass
+    """}
+    code, out, _ = check(tmp_path, capsys, "--statistics", files=files)
+    # Only the two comments suppress: FL202 on line 3 is reported, its FL301 is not, and
+    # neither string counts as a suppression (used or unused).
+    assert code == 1
+    assert out.splitlines() == [
+        "1  FL202  settled-flag",
+        "Found 1 finding (1 warning) in 2 files, 3 flags.",
+    ]
+
+
 def test_suppression_in_the_registry(tmp_path, capsys):
     files = {**PROJECT, "flags.toml": PROJECT["flags.toml"] + """
         [flags.spare]  # flaglint: ignore[FL102]

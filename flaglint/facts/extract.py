@@ -21,7 +21,7 @@ def extract(data: bytes, path: str, module: str, is_package: bool,
         return FileFacts(path, module, is_package, data.count(b"\n") + 1,
                          error=_decode_error(data, error))
     lines = count_lines(text)
-    suppressions = Suppressions.scan(text)
+    suppressions = Suppressions.scan_python(text)
     limit = _beyond_cpython(text, path)
     if limit is not None:
         return FileFacts(path, module, is_package, lines, suppressions=suppressions, error=limit)

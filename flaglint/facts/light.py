@@ -51,7 +51,7 @@ def extract_light(data: bytes, path: str, module: str, is_package: bool) -> File
         problem = ParseError(f"cannot parse: {type(other).__name__}", 1, 1)
     modules = {a or b for a, b in _IMPORT_LINE.findall(text)}
     return FileFacts(path, module, is_package, count_lines(text),
-                     suppressions=Suppressions.scan(text), error=problem, complete=False,
+                     suppressions=Suppressions.scan_python(text), error=problem, complete=False,
                      modules=tuple(sorted(modules)))
 
 
