@@ -196,7 +196,8 @@ class Project:
                 return self.diff.regated
             keys = self.extraction.keys if self.extraction is not None else {}
             base_options = dataclasses.replace(
-                self.options, overlay=None, diff=None, seen=None,
+                self.options, overlay=None, diff=None,
+                seen={rel: (diffscope.AS_READ, key) for rel, key in keys.items()},
                 facts_from=self.config.root if self.use_cache else None,
                 use_cache=self.use_cache, link_only=True,
                 known={keys[f.path]: f for f in self.files if f.path in keys})

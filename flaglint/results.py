@@ -87,6 +87,16 @@ def base_key(config: Config, codes: Iterable[str], today: str, head: str | None)
     return hasher.hexdigest()
 
 
+def reading_key(config: Config) -> str:
+    """What a file's content key depends on besides its bytes and module name: flaglint and
+    the attribute reads configured. Two runs that agree on it agree on every unchanged
+    file's key, whatever else changed (HEAD, the day, the rules, the registry)."""
+    from flaglint.sources.code import attribute_reads
+
+    text = f"{__version__}\0{cache.FACTS_VERSION}\0{sorted(attribute_reads(config))}"
+    return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+
+
 FileStat = tuple[str, bool, int, int, int]  # module, is_package, size, mtime_ns, inode
 
 
@@ -122,6 +132,7 @@ class Snapshot:
     state: ExtractionState
     sensitive: frozenset[str]  # files whose reads git blame judges
     links: str = ""  # which `Links` (a cache file of their own) go with it
+    reading: str = ""  # what the content keys in `state` depend on (`reading_key`)
 
 
 @dataclass(frozen=True)
@@ -165,14 +176,13 @@ def unchanged_or_run(config: Config, options: Options, rules: list[Rule], use_ca
     sources = discover(config, None, notes)
     key = base = ""
     stats = None
-    seen = None
-    if use_cache and options.use_cache:
+    found = load(config.root) if options.use_cache else None
+    if use_cache and found is not None:
         base = base_key(config, [r.code for r in rules], options.today.isoformat(),
                         _head(config.root))
         stats = file_stats(sources)
         key = inputs_key(base, stats)
-        found = load(config.root)
-        if found is not None and key:
+        if key:
             if found[0] == key:
                 return found[1]
             snapshot = found[2]
@@ -188,14 +198,23 @@ def unchanged_or_run(config: Config, options: Options, rules: list[Rule], use_ca
                     summary = _relink(config, options, rules, notes, key, kept, edit)
                     if summary is not None:
                         return summary
-                # A full run, which need not read again the files that did not change.
-                seen = {rel: (stat[2:], snapshot.state.keys[rel])
-                        for rel, stat in stats.items() if snapshot.files.get(rel) == stat
-                        and rel in snapshot.state.keys}
+    elif use_cache and options.use_cache:  # nothing cached yet
+        base = base_key(config, [r.code for r in rules], options.today.isoformat(),
+                        _head(config.root))
+        stats = file_stats(sources)
+        key = inputs_key(base, stats)
     from flaglint.engine import analyze, run, symbols
 
-    if seen:
-        options = dataclasses.replace(options, seen=seen)
+    reading = reading_key(config)
+    if found is not None and found[2] is not None and found[2].reading == reading:
+        # A full run (or `--diff`), which need not read again the files whose stat is what
+        # the last run saw: after a commit, a new day or an edit of the registry too.
+        last = found[2]
+        now = stats if stats is not None else file_stats(sources)
+        seen = {rel: (stat[2:], last.state.keys[rel]) for rel, stat in (now or {}).items()
+                if last.files.get(rel) == stat and rel in last.state.keys}
+        if seen:
+            options = dataclasses.replace(options, seen=seen)
     outcome = run(analyze(config, None, options, discovered=(sources, notes)), rules)
     summary = summarize(outcome, rules)
     project = outcome.project
@@ -210,7 +229,7 @@ def unchanged_or_run(config: Config, options: Options, rules: list[Rule], use_ca
                           {path: table for path, table in project.suppression_tables()
                            if table.by_line})
         snapshot = Snapshot(base, stats, project.extraction, sensitive,
-                            key if links is not None else "")
+                            key if links is not None else "", reading)
     store(config.root, key, dataclasses.replace(summary, project=None), snapshot, links)
     return summary
 

@@ -106,6 +106,44 @@ def test_an_edit_that_leaves_the_facts_keeps_the_last_summary(tmp_path, capsys, 
     capsys.readouterr()
 
 
+def test_a_diff_after_a_commit_reads_only_the_changed_files(tmp_path, capsys, monkeypatch):
+    """`check --diff` after a commit (HEAD, and so the last summary, changed) takes the
+    unchanged files' content keys from the last run, and its base analysis takes them from
+    this run: only the edited file is read, and what it finds is what a run without any
+    cache finds."""
+    from pathlib import Path
+
+    from flaglint.cli import main
+
+    from .conftest import commit_all, git, write_tree
+
+    write_tree(tmp_path, {**INCREMENTAL, **{f"app/m{i}.py": f"X{i} = {i}\n" for i in range(5)}})
+    git(tmp_path, "init", "-q")
+    commit_all(tmp_path, "start", "2026-11-01")
+    args = ["check", str(tmp_path), "--today", "2026-11-23", "--format", "json"]
+    assert main(args) == 0
+    capsys.readouterr()
+    views = tmp_path / "app" / "views.py"
+    views.write_text("\n\n" + views.read_text().replace("'new_ui')", "'new_ui') and "
+                                                         "client.is_enabled('old')"))
+    commit_all(tmp_path, "a second flag", "2026-11-02")
+    read: list[str] = []
+    read_bytes = Path.read_bytes
+
+    def counted(self: Path) -> bytes:
+        if self.suffix == ".py":
+            read.append(self.relative_to(tmp_path).as_posix())
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    assert main([*args, "--diff", "HEAD~1"]) == 1
+    found = capsys.readouterr().out
+    assert set(read) == {"app/views.py"}
+    assert main([*args, "--diff", "HEAD~1", "--no-cache"]) == 1
+    assert capsys.readouterr().out == found
+    assert '"flag": "old"' in found and '"line": 9' in found
+
+
 def test_a_full_run_after_an_edit_reads_only_the_changed_files(tmp_path, capsys, monkeypatch):
     """When an edit changes a file's facts, the full run that follows takes the unchanged
     files' content keys from the last run (same stat) and reads only the edited file; what

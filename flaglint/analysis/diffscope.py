@@ -241,6 +241,11 @@ def regated(project: Project, diff: DiffScope,
     return result
 
 
+# The stat of a base file that is this tree's file, unchanged: `Options.seen` maps it to the
+# content key this run gave that file, so the base analysis does not read it again.
+AS_READ = (-1, -1, -1)
+
+
 @dataclass(frozen=True)
 class Base:
     """The base tree as this tree's files: `sources` with `overlay` (path -> content at
@@ -265,8 +270,8 @@ def _base_in_place(project: Project, diff: DiffScope) -> Base | None:
             return None
         overlay[path] = shown.stdout
     added = set(diff.changed) - diff.base_paths
-    sources = [SourceFile(str(root / facts.path), facts.path, facts.module, facts.is_package)
-               for facts in project.files if facts.path not in added]
+    sources = [SourceFile(str(root / facts.path), facts.path, facts.module, facts.is_package,
+                          AS_READ) for facts in project.files if facts.path not in added]
     return Base(sources, overlay)
 
 
