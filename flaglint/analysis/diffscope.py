@@ -27,7 +27,9 @@ from flaglint.sources.discover import SourceFile
 from flaglint.suppressions import source_lines
 
 if TYPE_CHECKING:
+    from flaglint.analysis.link import FlagRead
     from flaglint.engine import Project
+    from flaglint.facts import FileFacts
 
 log = logging.getLogger(__name__)
 
@@ -190,28 +192,81 @@ def may_regate(project: Project, diff: DiffScope, names: set[str]) -> bool:
     return False
 
 
-def gated_code(project: Project) -> dict[str, dict[str, set[str]]]:
+Gated = dict[str, dict[str, set[str]]]  # flag -> path -> the normalized lines it decides
+
+
+def gated_code(project: Project) -> Gated:
     """flag -> path -> the normalized lines of code its guards decide."""
+    return _gated(project.linked.reads, project.files, project.source_of)
+
+
+def _gated(reads: Iterable[FlagRead], files: Iterable[FileFacts],
+           source_of: Callable[[str], bytes]) -> Gated:
     from flaglint.analysis.deadcode import atoms
 
-    reads = {(r.path, r.call): r.key for r in project.linked.reads if r.key is not None}
-    gated: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for facts in project.files:
+    keys = {(r.path, r.call): r.key for r in reads if r.key is not None}
+    gated: Gated = defaultdict(lambda: defaultdict(set))
+    for facts in files:
         if not facts.guards:
             continue
-        text = project.source_of(facts.path).decode("utf-8", errors="replace")
+        text = source_of(facts.path).decode("utf-8", errors="replace")
         lines = source_lines(text)
         for guard in facts.guards:
-            keys = {reads.get((facts.path, index)) for index in atoms(guard.test)} - {None}
+            flags = {keys.get((facts.path, index)) for index in atoms(guard.test)} - {None}
             for part in (guard.body, guard.orelse):
                 if part is None:
                     continue
                 code = {line.strip() for line in lines[part.line:part.end_line]
                         if line.strip() and not line.strip().startswith("#")}
-                for key in keys:
+                for key in flags:
                     assert key is not None
                     gated[key][facts.path] |= code
     return gated
+
+
+def relinked_base(project: Project, diff: DiffScope, base: Base, now: Gated) -> Gated | None:
+    """The base's gated code without analysing the base: this run's linker tables with the
+    edited files linked again as they were (`Linker.relink`), when nothing other files link
+    through changed; other files gate at the base what they gate now. None when the base
+    must be analysed: a file was added, an edited file that reads a flag does not parse on
+    one side, or one this run skipped would be read in full at the base."""
+    from flaglint.analysis.link import Linker
+    from flaglint.sources.code import attribute_reads, extract_one
+    from flaglint.sources.prefilter import Needles
+
+    if project.linker is None or project.extraction is None or \
+            set(diff.changed) - diff.base_paths:
+        return None
+    needles = Needles(set(project.extraction.needles))
+    attributes = attribute_reads(project.config)
+    pairs = []
+    for path in sorted(diff.base_paths):
+        current = project.facts_of(path)
+        data = base.overlay[path]
+        if current is None:
+            return None
+        if not current.complete:
+            if current.error is not None or needles.search(data):
+                return None
+            continue  # read light both times: no reads, no guards
+        then = extract_one(data, path, current.module, current.is_package, True, attributes)
+        if current.error is not None or then.error is not None or not then.complete:
+            return None
+        pairs.append((current, then))
+    linker = Linker.restore(project.linker.state(), project.config)
+    if not all(linker.relink(current, then) for current, then in pairs):
+        return None
+    edited = {then.path: then for _, then in pairs}
+    before: Gated = defaultdict(lambda: defaultdict(set))
+    for key, paths in now.items():
+        for path, lines in paths.items():
+            if path not in edited:
+                before[key][path] = set(lines)
+    reads = [r for r in linker.linked().reads if r.path in edited]
+    for key, paths in _gated(reads, edited.values(), base.overlay.__getitem__).items():
+        for path, lines in paths.items():
+            before[key][path] |= lines
+    return before
 
 
 def _summary(code: dict[str, set[str]]) -> str:
@@ -226,11 +281,13 @@ def regated(project: Project, diff: DiffScope,
     the base tree's project from its configuration and, when the change only edits and adds
     Python files, from this tree's files with the edited ones as they were (`Base`)."""
     base = _base_in_place(project, diff)
-    before = gated_code(analyze(project.config, base)) if base is not None else \
-        _base_from_archive(project, diff, analyze)
+    after = gated_code(project)
+    before = relinked_base(project, diff, base, after) if base is not None else None
+    if before is None:
+        before = gated_code(analyze(project.config, base)) if base is not None else \
+            _base_from_archive(project, diff, analyze)
     if before is None:
         return {}
-    after = gated_code(project)
     result = {}
     for key, then in before.items():
         now = after.get(key, {})
