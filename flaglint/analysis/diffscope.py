@@ -230,7 +230,6 @@ def relinked_base(project: Project, diff: DiffScope, base: Base, now: Gated) -> 
     through changed; other files gate at the base what they gate now. None when the base
     must be analysed: a file was added, an edited file that reads a flag does not parse on
     one side, or one this run skipped would be read in full at the base."""
-    from flaglint.analysis.link import Linker
     from flaglint.sources.code import attribute_reads, extract_one
     from flaglint.sources.prefilter import Needles
 
@@ -253,7 +252,7 @@ def relinked_base(project: Project, diff: DiffScope, base: Base, now: Gated) -> 
         if current.error is not None or then.error is not None or not then.complete:
             return None
         pairs.append((current, then))
-    linker = Linker.restore(project.linker.state(), project.config)
+    linker = project.linker.fork()
     if not all(linker.relink(current, then) for current, then in pairs):
         return None
     edited = {then.path: then for _, then in pairs}

@@ -8,6 +8,7 @@ module constants, imports and re-exports, class attributes and Enum members.
 
 from __future__ import annotations
 
+import copy
 import fnmatch
 import logging
 import pickle
@@ -281,6 +282,21 @@ class Linker:
         linker.missing = set(state.missing)
         linker.code_definitions = list(state.code_definitions)
         return linker
+
+    def fork(self) -> Linker:
+        """A linker with copies of this one's tables: files linked again in it (`relink`)
+        leave this one as it is. Cheaper than `restore(state())`: nothing is pickled."""
+        twin = copy.copy(self)
+        twin.imports = dict(self.imports)
+        twin.constants = dict(self.constants)
+        twin.definitions = dict(self.definitions)
+        twin.wrappers = dict(self.wrappers)
+        twin.objects = dict(self.objects)
+        twin.missing = set(self.missing)
+        twin.files = dict(self.files)
+        twin.code_definitions = list(self.code_definitions)
+        twin._chased = {}
+        return twin
 
     def relink(self, old: FileFacts, new: FileFacts) -> bool:
         """Link one changed file again, in place of what it was. True when that is all its
