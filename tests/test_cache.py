@@ -4,6 +4,9 @@ pruned to the most recently used files of each kind."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
+
+import pytest
 
 from flaglint import cache
 
@@ -106,40 +109,56 @@ def test_an_edit_that_leaves_the_facts_keeps_the_last_summary(tmp_path, capsys, 
     capsys.readouterr()
 
 
-def test_a_diff_after_a_commit_reads_only_the_changed_files(tmp_path, capsys, monkeypatch):
-    """`check --diff` after a commit (HEAD, and so the last summary, changed) takes the
-    unchanged files' content keys from the last run, and its base analysis takes them from
-    this run: only the edited file is read, and what it finds is what a run without any
-    cache finds."""
-    from pathlib import Path
-
-    from flaglint.cli import main
-
-    from .conftest import commit_all, git, write_tree
-
-    write_tree(tmp_path, {**INCREMENTAL, **{f"app/m{i}.py": f"X{i} = {i}\n" for i in range(5)}})
-    git(tmp_path, "init", "-q")
-    commit_all(tmp_path, "start", "2026-11-01")
-    args = ["check", str(tmp_path), "--today", "2026-11-23", "--format", "json"]
-    assert main(args) == 0
-    capsys.readouterr()
-    views = tmp_path / "app" / "views.py"
-    views.write_text("\n\n" + views.read_text().replace("'new_ui')", "'new_ui') and "
-                                                         "client.is_enabled('old')"))
-    commit_all(tmp_path, "a second flag", "2026-11-02")
+def _reads(monkeypatch: pytest.MonkeyPatch, root: Path) -> list[str]:
+    """The Python files `Path.read_bytes` reads from now on, relative to `root`."""
     read: list[str] = []
     read_bytes = Path.read_bytes
 
     def counted(self: Path) -> bytes:
         if self.suffix == ".py":
-            read.append(self.relative_to(tmp_path).as_posix())
+            read.append(self.relative_to(root).as_posix())
         return read_bytes(self)
 
     monkeypatch.setattr(Path, "read_bytes", counted)
-    assert main([*args, "--diff", "HEAD~1"]) == 1
+    return read
+
+
+def _checked_then_edited(root: Path, capsys: pytest.CaptureFixture[str], history: bool
+                         ) -> list[str]:
+    """A project checked once, then one file edited so that its facts change (a read moves,
+    a read is added); committed too with `history`. The arguments of the check."""
+    from flaglint.cli import main
+
+    from .conftest import commit_all, git, write_tree
+
+    write_tree(root, {**INCREMENTAL, **{f"app/m{i}.py": f"X{i} = {i}\n" for i in range(5)}})
+    if history:
+        git(root, "init", "-q")
+        commit_all(root, "start", "2026-11-01")
+    args = ["check", str(root), "--today", "2026-11-23", "--format", "json"]
+    assert main(args) == 0
+    capsys.readouterr()
+    views = root / "app" / "views.py"
+    views.write_text("\n\n" + views.read_text().replace("'new_ui')", "'new_ui') and "
+                                                         "client.is_enabled('old')"))
+    if history:
+        commit_all(root, "a second flag", "2026-11-02")
+    return args
+
+
+def test_a_diff_after_a_commit_reads_only_the_changed_files(tmp_path, capsys, monkeypatch):
+    """`check --diff` after a commit (HEAD, and so the last summary, changed) takes the
+    unchanged files' content keys from the last run, and its base analysis takes them from
+    this run: only the edited file is read, and what it finds is what a run without any
+    cache finds."""
+    from flaglint.cli import main
+
+    args = [*_checked_then_edited(tmp_path, capsys, history=True), "--diff", "HEAD~1"]
+    read = _reads(monkeypatch, tmp_path)
+    assert main(args) == 1
     found = capsys.readouterr().out
     assert set(read) == {"app/views.py"}
-    assert main([*args, "--diff", "HEAD~1", "--no-cache"]) == 1
+    assert main([*args, "--no-cache"]) == 1
     assert capsys.readouterr().out == found
     assert '"flag": "old"' in found and '"line": 9' in found
 
@@ -148,28 +167,10 @@ def test_a_full_run_after_an_edit_reads_only_the_changed_files(tmp_path, capsys,
     """When an edit changes a file's facts, the full run that follows takes the unchanged
     files' content keys from the last run (same stat) and reads only the edited file; what
     it finds is what a run without any cache finds."""
-    from pathlib import Path
-
     from flaglint.cli import main
 
-    from .conftest import write_tree
-
-    write_tree(tmp_path, {**INCREMENTAL, **{f"app/m{i}.py": f"X{i} = {i}\n" for i in range(5)}})
-    args = ["check", str(tmp_path), "--today", "2026-11-23", "--format", "json"]
-    assert main(args) == 0
-    capsys.readouterr()
-    views = tmp_path / "app" / "views.py"
-    views.write_text("\n\n" + views.read_text().replace("'new_ui')", "'new_ui') and "
-                                                         "client.is_enabled('old')"))
-    read: list[str] = []
-    read_bytes = Path.read_bytes
-
-    def counted(self: Path) -> bytes:
-        if self.suffix == ".py":
-            read.append(self.relative_to(tmp_path).as_posix())
-        return read_bytes(self)
-
-    monkeypatch.setattr(Path, "read_bytes", counted)
+    args = _checked_then_edited(tmp_path, capsys, history=False)
+    read = _reads(monkeypatch, tmp_path)
     assert main(args) == 1
     incremental = capsys.readouterr().out
     assert set(read) == {"app/views.py"}  # (once for the facts, then by the rules)

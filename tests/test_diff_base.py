@@ -9,10 +9,13 @@ import os
 import random
 import subprocess
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 from flaglint.analysis import diffscope
 from flaglint.cli import main
+from flaglint.config import Config
+from flaglint.engine import Project
 
 from .conftest import write_tree
 from .test_relink import EDITABLE, PROJECT, _edit
@@ -45,7 +48,9 @@ def test_the_relinked_base_gates_what_the_analysed_base_gates(tmp_path, capsys, 
     outcomes: list[bool] = []
     differ: list[object] = []
 
-    def checked(project, diff, analyze):  # type: ignore[no-untyped-def]
+    def checked(project: Project, diff: diffscope.DiffScope,
+                analyze: Callable[[Config, diffscope.Base | None], Project]
+                ) -> dict[str, tuple[str, str]]:
         base = diffscope._base_in_place(project, diff)
         if base is not None:
             fast = diffscope.relinked_base(project, diff, base, diffscope.gated_code(project))
