@@ -178,15 +178,34 @@ def _gone(chosen: Iterable[Finding], after: Iterable[Finding]) -> int:
     return count
 
 
+class _Analyses:
+    """`analyze` for the many analyses of one project that fixing and cleaning make: each
+    takes the facts the earlier ones held, by content key, where unpickling every file's
+    facts from the cache again would cost seconds on a large project."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.known: dict[str, FileFacts] = {}
+
+    def __call__(self, options: Options, pinned: dict[str, FlagValue] | None = None
+                 ) -> Project:
+        project = analyze(self.config, None, dataclasses.replace(options, known=self.known),
+                          pinned)
+        keys = project.extraction.keys if project.extraction is not None else {}
+        self.known.update((keys[f.path], f) for f in project.files if f.path in keys)
+        return project
+
+
 def fix_project(config: Config, options: Options, rules: list[Rule], scope: FixScope,
                 narrow: Narrow, tests: Callable[[str], bool]) -> tuple[Outcome, FixReport]:
     """Fix until nothing is left to fix; return the outcome on the fixed files (the
     findings `narrow` keeps) and what was changed. Nothing is written here."""
     report = FixReport()
     options = dataclasses.replace(options, overlay=report.overlay)
+    analyzed = _Analyses(config)
     chosen: list[Finding] = []
     for round_number in range(_MAX_ROUNDS + 1):
-        project = analyze(config, None, options)
+        project = analyzed(options)
         outcome = run(project, rules)
         outcome.findings = narrow(outcome.project, outcome.findings)
         report.fixed += _gone(chosen, outcome.findings)
@@ -299,7 +318,8 @@ def clean_flag(config: Config, options: Options, key: str, text: str, scope: Fix
     from flaglint.rules import all_rules, select_rules
 
     rules = select_rules(all_rules(), ("FL301", "FL302"), ())
-    probe = analyze(config, None, options)
+    analyzed = _Analyses(config)
+    probe = analyzed(options)
     if key not in probe.records and not probe.graph.reads_of(key) and \
             key not in probe.registry.flags:
         raise CleanError(f"flag `{key}` is neither declared nor read in this project")
@@ -311,7 +331,7 @@ def clean_flag(config: Config, options: Options, key: str, text: str, scope: Fix
     homes = frozenset(q.rsplit(".", i)[0] for q in wrappers for i in range(1, q.count(".") + 1))
     options = dataclasses.replace(options, overlay=report.overlay, parse=homes)
     for _ in range(_MAX_ROUNDS):
-        project = analyze(config, None, options, pinned)
+        project = analyzed(options, pinned)
         outcome = run(project, rules)
         fixes: list[tuple[object, Fix]] = [(f, f.fix) for f in outcome.findings
                                            if f.fix is not None]
@@ -320,7 +340,7 @@ def clean_flag(config: Config, options: Options, key: str, text: str, scope: Fix
         blocked = [f.fix for f in outcome.suppressed if f.fix is not None]
         if not _round(project, fixes, blocked, scope, report):
             break
-    project = analyze(config, None, options, pinned)
+    project = analyzed(options, pinned)
     reads = project.graph.reads_of(key)
     # What tests still "read" by calling a flag object (`with config.x_holder(True):`) sets
     # the flag for its block: once nothing else reads it, those lines go like settings.
@@ -328,9 +348,9 @@ def clean_flag(config: Config, options: Options, key: str, text: str, scope: Fix
         changes = _flag_settings(project, key, value, tests)
         trial = dataclasses.replace(options, overlay={
             **report.overlay, **{p: after.encode("utf-8") for p, (_, after) in changes.items()}})
-        if changes and not analyze(config, None, trial, pinned).graph.reads_of(key):
+        if changes and not analyzed(trial, pinned).graph.reads_of(key):
             _record(report, changes)  # only when that leaves no read at all
-            project = analyze(config, None, options, pinned)
+            project = analyzed(options, pinned)
             reads = project.graph.reads_of(key)
     left = [f"{r.path}:{r.span.line}:{r.span.column}" for r in reads]
     # The key's config lines are found now, while its definitions still say it is a flag.
@@ -341,48 +361,48 @@ def clean_flag(config: Config, options: Options, key: str, text: str, scope: Fix
         setting = _flag_settings(project, key, value, tests) if scope.tests else {}
         if setting:
             _record(report, setting)
-            project = analyze(config, None, options, pinned)
+            project = analyzed(options, pinned)
         removals = _definition_fixes(project, key)
         deleted: list[object] = _round(project, removals, [], scope, report) if removals else []
         if deleted:
-            project = analyze(config, None, options, pinned)
+            project = analyzed(options, pinned)
         # The cleaned files read no flag any more: they are read in full anyway, to know
         # the calls in them.
         changed = {facts.module for r in report.changed
                    if (facts := project.facts_of(r.path)) is not None and not facts.complete}
         if changed:
             options = dataclasses.replace(options, parse=options.parse | changed)
-            project = analyze(config, None, options, pinned)
+            project = analyzed(options, pinned)
         # A parameter every call now passes the same boolean is that boolean in its tests.
         constant = _constant_parameters(project, report)
         fixed: list[object] = _round(project, constant, [], scope, report) if constant else []
         if fixed:
-            project = analyze(config, None, options, pinned)
+            project = analyzed(options, pinned)
         # Parameters the cleanup left unread go, with their arguments at every call (the
         # files that name such a function are read in full first, to know every call).
         light = _callers_read_light(project, report)
         if light:
             options = dataclasses.replace(options, parse=options.parse | light)
-            project = analyze(config, None, options, pinned)
+            project = analyzed(options, pinned)
         unread = _unused_parameters(project, report)
         dropped: list[object] = _round(project, unread, [], scope, report) if unread else []
         if dropped:
-            project = analyze(config, None, options, pinned)
+            project = analyzed(options, pinned)
         # An SDK client that nothing uses any more (`client = UnleashClient()`) goes too.
         clients = _unused_clients(project, report)
         unused: list[object] = _round(project, clients, [], scope, report) if clients else []
         if unused:
-            project = analyze(config, None, options, pinned)
+            project = analyzed(options, pinned)
     if scope.tests:
         only = _test_only_wrappers(project, wrappers, tests) if not left else set()
         if only:  # their tests go first; then nothing keeps the wrappers
             _edit_test_patches(project, report, value, tests, only)
-            project = analyze(config, None, options, pinned)
+            project = analyzed(options, pinned)
             gone: list[object] = _round(project, _unused_wrappers(project, only,
                                                                   report.overlay),
                                         [], scope, report)
             if gone:
-                project = analyze(config, None, options, pinned)
+                project = analyzed(options, pinned)
         _edit_test_patches(project, report, value, tests)
         _prune_test_imports(report, tests)
     report.tests = {r.path for r in report.changed if tests(r.path)}
@@ -596,8 +616,7 @@ def _constant_parameters(project: Project, report: FixReport) -> list[tuple[obje
                 f"{callee.rsplit('.', 1)[-1]}":
             continue
         name = callee.rsplit(".", 1)[-1]
-        if _passed_around(project, name) or _named_in_light_files(project, home.module, name):
-            continue
+        constant: list[tuple[str, bool]] = []
         for index, parameter in enumerate(definition.params):
             values: set[str | None] = set()
             for site in calls:
@@ -613,11 +632,16 @@ def _constant_parameters(project: Project, report: FixReport) -> list[tuple[obje
                 values.add(given.value.text if given is not None and given.value.kind is
                            ValueKind.CONST and given.value.text in ("True", "False") else None)
             if len(values) == 1 and None not in values:
-                edit = Edit(EditKind.SPECIALIZE, home.path, definition.span.line,
-                            definition.span.column, (parameter, values.pop() == "True"))
-                fixes.append((definition, Fix(True, f"`{parameter}` of `{name}` is always "
-                                                    f"the same", (edit,),
-                                              project.in_tests((edit,)))))
+                constant.append((parameter, values.pop() == "True"))
+        # Scanning every file for the name is the costly part: only for a candidate.
+        if not constant or _passed_around(project, name) or \
+                _named_in_light_files(project, home.module, name):
+            continue
+        for parameter, value in constant:
+            edit = Edit(EditKind.SPECIALIZE, home.path, definition.span.line,
+                        definition.span.column, (parameter, value))
+            fixes.append((definition, Fix(True, f"`{parameter}` of `{name}` is always the "
+                                                f"same", (edit,), project.in_tests((edit,)))))
     return fixes
 
 
@@ -717,17 +741,15 @@ def _unused_parameters(project: Project, report: FixReport) -> list[tuple[object
     for path, definition, unread in _parameter_candidates(project, report):
         name = definition.qualname.rsplit(".", 1)[-1]
         home = project.facts_of(path)
-        if home is None or _passed_around(project, name) or \
+        calls = calls_to.get(definition.qualname, [])
+        if home is None or not calls:
+            continue  # no call in the project: it may be called from outside (an API, a view)
+        sites = _argument_edits(project, calls, definition.params, unread)
+        if sites is None or _passed_around(project, name) or \
                 _named_in_light_files(project, home.module, name):
             continue
         edits = [Edit(EditKind.DROP_PARAMETER, path, definition.span.line,
                       definition.span.column, p) for p in unread]
-        calls = calls_to.get(definition.qualname, [])
-        if not calls:
-            continue  # no call in the project: it may be called from outside (an API, a view)
-        sites = _argument_edits(project, calls, definition.params, unread)
-        if sites is None:
-            continue
         edits += sites
         fixes.append((definition, Fix(True, f"Drop the parameters of `{name}` the cleanup "
                                             f"left unread", tuple(edits),
