@@ -30,7 +30,7 @@ T = TypeVar("T")
 KEEP = {"facts": 32, "history": 8, "blame": 8}
 
 # Bump when FileFacts or extraction change meaning: old entries are then ignored.
-FACTS_VERSION = "16"
+FACTS_VERSION = "17"
 
 
 def cache_dir() -> Path:

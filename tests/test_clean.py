@@ -607,6 +607,62 @@ def test_clean_keeps_the_blank_lines_a_deleted_statement_stood_after(tmp_path, c
         'import os\n\n\ndef page():\n    return "new"\n')
 
 
+def test_a_string_in_the_dead_branch_does_not_keep_its_helper(tmp_path, capsys):
+    """Sentry's weekly reports name the span after the helper the dead branch calls
+    (`start_span(op="reports.issue_summaries")`): that string goes with the branch, so it
+    keeps nothing alive, and the helper goes too. A string in live code still keeps one."""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.readers]]\n'
+                          'call = "app.features.has"\nkey = 0\n',
+        "flags.toml": '[flags."org:states"]\nowner = "x"\ntype = "release"\n',
+        "app/__init__.py": "",
+        "app/features.py": "def has(name):\n    return True\n",
+        "app/reports.py": '''
+            from app import features
+
+
+            def span(op):
+                return op
+
+
+            def prepare(ctx):
+                if features.has("org:states"):
+                    span(op="reports.substatus_summaries")
+                    substatus_summaries(ctx)
+                else:
+                    span(op="reports.issue_summaries")
+                    issue_summaries(ctx)
+                return span(op="reports.kept")
+
+
+            def substatus_summaries(ctx):
+                return ctx
+
+
+            def issue_summaries(ctx):
+                return ctx
+
+
+            def kept(ctx):
+                return ctx
+
+
+            def old(ctx):
+                if not features.has("org:states"):
+                    kept(ctx)
+            ''',
+    })
+    assert main(["clean", "org:states", "--value", "true", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert (tmp_path / "app" / "reports.py").read_text() == (
+        'def span(op):\n    return op\n\n\n'
+        'def prepare(ctx):\n    span(op="reports.substatus_summaries")\n'
+        '    substatus_summaries(ctx)\n    return span(op="reports.kept")\n\n\n'
+        'def substatus_summaries(ctx):\n    return ctx\n\n\n'
+        'def kept(ctx):\n    return ctx\n\n\n'
+        'def old(ctx):\n    pass\n')
+
+
 def test_only_the_imports_an_edit_left_unused_go():
     """Imports whose every use went: a partly used `from` import keeps the rest, an import
     used before and after stays, one that was never used (a module imported for what it
@@ -627,6 +683,14 @@ def test_only_the_imports_an_edit_left_unused_go():
         "__all__ = ['util']\n\n\n"
         "def test_b():\n    assert OFF\n")
     assert prune_lost_imports(before, before) == before
+    # A parenthesised list keeps its layout: one name per line, the trailing comma.
+    listed = "from app.models import (\n    Activity,\n    Group,\n    User,\n)\n\n"
+    assert prune_lost_imports(listed + "X = [Activity, Group, User]\n",
+                              listed + "X = [Group]\n") == \
+        "from app.models import (\n    Group,\n)\n\nX = [Group]\n"
+    assert prune_lost_imports(listed + "X = [Activity, Group, User]\n",
+                              listed + "X = [Activity, Group]\n") == \
+        "from app.models import (\n    Activity,\n    Group,\n)\n\nX = [Activity, Group]\n"
     assert prune_lost_imports(before, "def (:\n") == "def (:\n"  # never made worse
 
 

@@ -310,8 +310,11 @@ def dead_symbols(facts: Sequence[FileFacts], graph: FlagGraph,
     alive_names: set[str] = set()
     for f in facts:
         alive_names |= f.value_names
-        alive_names |= {s.rsplit(".", 1)[-1] for s in f.strings}
         dead_here = by_path.get(f.path, [])
+        # A string in code that never runs names nothing (`op="reports.old_summaries"`
+        # beside the dead call of `old_summaries`).
+        alive_names |= {s.rsplit(".", 1)[-1] for s, span in f.strings
+                        if not any(r.covers(span) for r in dead_here)}
         for raw in f.calls:
             if not raw.resolved and not any(r.covers(raw.span) for r in dead_here):
                 alive_names.add(raw.name)

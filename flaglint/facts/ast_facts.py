@@ -449,7 +449,7 @@ class Collector(FactsCollector):
     def _constant_node(self, node: ast.Constant) -> None:
         value = node.value
         if isinstance(value, str):
-            self._string(value)
+            self._string(value, self._span(node))
         elif value is None or isinstance(value, bool):
             self.names[repr(value)] += 1  # a name to libcst, as to any reader
 

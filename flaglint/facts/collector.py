@@ -69,7 +69,7 @@ class FactsCollector:
         self._using: list[str] = []
         self.names: Counter[str] = Counter()
         self.not_values: Counter[str] = Counter()  # callees, definitions, imported names
-        self.strings: set[str] = set()
+        self.strings: set[tuple[str, Span]] = set()
         self.shapers: list[tuple[str, Span]] = []
         # Attribute names that read a flag object (`value` of `holder.value`): such reads
         # are recorded as calls with `access` set. Empty unless a definition names them.
@@ -87,7 +87,8 @@ class FactsCollector:
             guards=tuple(self.guards),
             value_names=frozenset(name for name, count in self.names.items()
                                   if count > self.not_values[name]),
-            strings=frozenset(self.strings), shapers=tuple(self.shapers),
+            strings=tuple(sorted(self.strings, key=lambda s: (s[1], s[0]))),
+            shapers=tuple(self.shapers),
             suppressions=suppressions,
         )
 
@@ -150,9 +151,9 @@ class FactsCollector:
         name, resolved, _ = self._qualify(parts)
         return name if resolved else None
 
-    def _string(self, value: object) -> None:
+    def _string(self, value: object, span: Span) -> None:
         if isinstance(value, str) and 0 < len(value) <= 200 and _IDENTIFIER_LIKE.match(value):
-            self.strings.add(value)
+            self.strings.add((value, span))
 
     def _child_qualname(self, name: str) -> str:
         return f"{self.scopes[-1].qualname}.{name}"

@@ -154,13 +154,13 @@ class _Collector(GuardCollector, cst.CSTVisitor):
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         if id(node) not in self._pieces:
-            self._string(node.evaluated_value)
+            self._string(node.evaluated_value, self._span(node))
 
     def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> None:
         # `"new_" "ui"` is the one string "new_ui", as Python (and `ast`) reads it
         if id(node) in self._pieces:
             return
-        self._string(node.evaluated_value)
+        self._string(node.evaluated_value, self._span(node))
         parts: list[cst.BaseExpression] = [node]
         while parts:
             part = parts.pop()

@@ -169,9 +169,10 @@ class FileFacts:
     calls: tuple[Call, ...] = ()
     guards: tuple[Guard, ...] = ()
     # Identifiers used other than as the callee of a call (passed as values, decorators,
-    # attributes), and identifier-like string literals: what keeps a symbol alive for FL302.
+    # attributes), and identifier-like string literals where they stand (a string in code
+    # that never runs keeps nothing alive): what keeps a symbol alive for FL302.
     value_names: frozenset[str] = frozenset()
-    strings: frozenset[str] = frozenset()
+    strings: tuple[tuple[str, Span], ...] = ()
     # `yield`, `global` and `nonlocal` with the function they belong to: code holding one
     # decides what its function is even when it never runs, so a fix never deletes it.
     shapers: tuple[tuple[str, Span], ...] = ()

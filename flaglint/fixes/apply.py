@@ -382,8 +382,10 @@ class _PruneImports(cst.CSTTransformer):
     def _prune(self, names: tuple[cst.ImportAlias, ...], from_import: bool
                ) -> list[cst.ImportAlias]:
         kept = [a for a in names if self._bound(a, from_import) not in self.lost]
-        if kept and kept[-1].comma is not cst.MaybeSentinel.DEFAULT:
-            kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        if kept and names and kept[-1] is not names[-1]:
+            # The new last name ends as the old last one did: `(A,\n    B,\n)` without B
+            # keeps its trailing comma and the line break before `)`; `A, B` becomes `A`.
+            kept[-1] = kept[-1].with_changes(comma=names[-1].comma)
         return kept
 
     def leave_Import(self, original_node: cst.Import, updated_node: cst.Import

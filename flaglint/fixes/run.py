@@ -914,7 +914,8 @@ def _unused_wrappers(project: Project, wrappers: set[str], overlay: dict[str, by
                       and word.search(project.source_of(f.path))]
         importing = {rel for rel, _ in importers}
         if any(name in f.value_names or any(c.name == name for c in f.calls)
-               or (name in f.strings and f.path not in importing) for f in project.files):
+               or (f.path not in importing and any(s == name for s, _ in f.strings))
+               for f in project.files):
             continue
         edits = [Edit(EditKind.DELETE_SYMBOL, path, definition.span.line,
                       definition.span.column)]
