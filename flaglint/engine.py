@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -63,7 +63,8 @@ class FlagRecord:
 class _Lazy:
     """What a project's services work out on first request."""
 
-    effects: set[str] | None = None
+    effects: dict[str, set[str]] | None = None  # module whose import does something ->
+    # the files that import it
     line_times: dict[str, dict[int, githistory.LineOrigin]] = field(default_factory=dict)
     blame: githistory.BlameCache | None = None
     served: list[Served] | None = None
@@ -156,18 +157,29 @@ class Project:
             return list(self.files.suppressions.items())
         return [(f.path, f.suppressions) for f in self.files]
 
-    def imports_with_effects(self, path: str) -> set[str]:
+    def imports_with_effects(self, path: str, editing: Set[str] = frozenset()) -> set[str]:
         """The names this file imports from project modules whose import does something (a
-        call at module or class level, a decorator that may register): an import a fix
-        must keep even when the fix removed its last use."""
+        call at module or class level, a decorator that may register) and that no other
+        file imports, besides those `editing` (the files one fix round changes): an import
+        a fix must keep even when the fix removed its last use. Where another file imports
+        the module too, the import goes as a developer (and ruff's F401) would have it go:
+        `from sentry import features`, which hundreds of modules import."""
         if self._lazy.effects is None:
-            self._lazy.effects = {f.module for f in self.files if _has_import_effects(f)}
+            importers: dict[str, set[str]] = {
+                f.module: set() for f in self.files if _has_import_effects(f)}
+            for f in self.files:
+                for _, target in f.imports:
+                    for module in (target, target.rpartition(".")[0]):
+                        if module in importers:
+                            importers[module].add(f.path)
+            self._lazy.effects = importers
         facts = self.facts_of(path)
         if facts is None:
             return set()
+        effects = self._lazy.effects
         return {local for local, target in facts.imports
-                if target in self._lazy.effects
-                or target.rpartition(".")[0] in self._lazy.effects}
+                for module in (target, target.rpartition(".")[0])
+                if module in effects and not effects[module] - {path} - editing}
 
     def source_of(self, path: str) -> bytes:
         """A file's bytes as this analysis read them (the fixed ones, while fixing)."""

@@ -663,6 +663,37 @@ def test_a_string_in_the_dead_branch_does_not_keep_its_helper(tmp_path, capsys):
         'def old(ctx):\n    pass\n')
 
 
+def test_clean_drops_an_effectful_import_other_files_make_too(tmp_path, capsys):
+    """An import whose last use went stays when importing its module does something and no
+    other file imports it; when another file imports it too, it goes (`from sentry import
+    features`, which hundreds of modules import)."""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.readers]]\n'
+                          'call = "app.features.has"\nkey = 0\n',
+        "flags.toml": '[flags.new]\nowner = "x"\ntype = "release"\n\n'
+                      '[flags.other]\nowner = "x"\ntype = "operational"\n',
+        "app/__init__.py": "",
+        "app/features.py": "def has(name):\n    return True\n",
+        "app/shared.py": "HOOKS = []\nHOOKS.append(print)\n\n\ndef old():\n    return 1\n",
+        "app/solo.py": "HOOKS = []\nHOOKS.append(print)\n\n\ndef old():\n    return 2\n",
+        "app/other.py": "from app import features, shared\n\n\ndef hooks():\n"
+                        "    return shared.HOOKS if features.has('other') else []\n",
+        "app/views.py": '''
+            from app import features, shared, solo
+
+
+            def page():
+                if features.has("new"):
+                    return 0
+                return shared.old() + solo.old()
+            ''',
+    })
+    assert main(["clean", "new", "--value", "true", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert (tmp_path / "app" / "views.py").read_text() == (
+        "from app import solo\n\n\ndef page():\n    return 0\n")
+
+
 def test_only_the_imports_an_edit_left_unused_go():
     """Imports whose every use went: a partly used `from` import keeps the rest, an import
     used before and after stays, one that was never used (a module imported for what it

@@ -95,7 +95,7 @@ def _round(project: Project, fixes: Sequence[tuple[T, Fix]], blocked: list[Fix],
         if not plans:
             return []
         for rel, file_plan in plans.items():
-            file_plan.keep_imports = project.imports_with_effects(rel)
+            file_plan.keep_imports = project.imports_with_effects(rel, plans.keys())
         todo = {rel: p for rel, p in plans.items() if rel not in done or done[rel][0] != p}
         for (result, data), (rel, file_plan) in zip(transform(root, todo, report.overlay),
                                                     sorted(todo.items()), strict=True):
@@ -128,7 +128,7 @@ def preview(project: Project, fix: Fix) -> list[FixResult]:
     if not chosen:
         return []
     for rel, file_plan in plans.items():
-        file_plan.keep_imports = project.imports_with_effects(rel)
+        file_plan.keep_imports = project.imports_with_effects(rel, plans.keys())
     results = transform(root, plans, project.overlay or {})
     if any(r.refused is not None for r, _ in results):
         return []
