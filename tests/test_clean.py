@@ -694,6 +694,35 @@ def test_clean_drops_an_effectful_import_other_files_make_too(tmp_path, capsys):
         "from app import solo\n\n\ndef page():\n    return 0\n")
 
 
+def test_a_dropped_last_parameter_leaves_the_layout_as_it_was():
+    """The parameter or argument left last ends as the dropped one did: the line break
+    before `)` stays, and so does a trailing comma (Sentry's `url_format` parameter)."""
+    import libcst as cst
+
+    from flaglint.fixes.transform import _without_arguments, _without_parameters
+
+    def signature(source: str, names: set[str]) -> str:
+        module = cst.parse_module(source)
+        function = module.body[0]
+        assert isinstance(function, cst.FunctionDef)
+        return module.with_changes(body=[function.with_changes(
+            params=_without_parameters(function.params, names))]).code
+
+    def call(source: str, drop: set[tuple[str, int]]) -> str:
+        expression = cst.parse_expression(source)
+        assert isinstance(expression, cst.Call)
+        return cst.Module([]).code_for_node(_without_arguments(expression, drop))
+
+    assert signature("def f(\n    group,\n    event=None,\n    url_format=X\n):\n    pass\n",
+                     {"url_format"}) == "def f(\n    group,\n    event=None\n):\n    pass\n"
+    assert signature("def f(\n    a,\n    b,\n):\n    pass\n", {"b"}) == \
+        "def f(\n    a,\n):\n    pass\n"
+    assert signature("def f(a, b, c):\n    pass\n", {"a"}) == "def f(b, c):\n    pass\n"
+    assert signature("def f(a, b, **kw):\n    pass\n", {"b"}) == "def f(a, **kw):\n    pass\n"
+    assert call("f(\n    a,\n    b,\n    c\n)", {("c", 2)}) == "f(\n    a,\n    b\n)"
+    assert call("f(a, b, c=1)", {("c", -1)}) == "f(a, b)"
+
+
 def test_only_the_imports_an_edit_left_unused_go():
     """Imports whose every use went: a partly used `from` import keeps the rest, an import
     used before and after stays, one that was never used (a module imported for what it
@@ -714,6 +743,13 @@ def test_only_the_imports_an_edit_left_unused_go():
         "__all__ = ['util']\n\n\n"
         "def test_b():\n    assert OFF\n")
     assert prune_lost_imports(before, before) == before
+    # An attribute or a keyword of the same name is no use of the import.
+    assert prune_lost_imports(
+        "from rest_framework import status\n\n\ndef f(r):\n    if r:\n"
+        "        return status.OK\n    return g(status=404, code=r.status)\n",
+        "from rest_framework import status\n\n\ndef f(r):\n"
+        "    return g(status=404, code=r.status)\n") == \
+        "def f(r):\n    return g(status=404, code=r.status)\n"
     # A parenthesised list keeps its layout: one name per line, the trailing comma.
     listed = "from app.models import (\n    Activity,\n    Group,\n    User,\n)\n\n"
     assert prune_lost_imports(listed + "X = [Activity, Group, User]\n",

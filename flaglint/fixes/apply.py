@@ -276,6 +276,14 @@ class _NameCounter(cst.CSTVisitor):
     def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
         return False
 
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)  # `x.status` uses `x`, not a `status` imported
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        node.value.visit(self)  # `Response(status=404)` names no `status` either
+        return False
+
     def visit_Name(self, node: cst.Name) -> None:
         self.names[node.value] += 1
 

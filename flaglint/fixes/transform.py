@@ -854,27 +854,37 @@ def _as_orelse(kept: list[cst.BaseStatement], gone: cst.If) -> cst.If | cst.Else
 
 
 def _without_parameters(params: cst.Parameters, names: set[str]) -> cst.Parameters:
-    """The signature without these parameters; the last one left loses its comma."""
+    """The signature without these parameters; when the last one went, the last one left
+    ends as it did (no comma, or the trailing comma, and the line break before `)`)."""
     def keep(items: Sequence[cst.Param]) -> list[cst.Param]:
         return [p for p in items if p.name.value not in names]
 
     changed = params.with_changes(params=keep(params.params), kwonly_params=keep(
         params.kwonly_params), posonly_params=keep(params.posonly_params))
-    return _last_without_comma(changed)
+    old, new = _last_param(params), _last_param(changed)
+    if old is None or new is None or new is old:
+        return changed
+    ending = new.with_changes(comma=old.comma, whitespace_after_param=old.whitespace_after_param)
+    for group in ("kwonly_params", "params", "posonly_params"):
+        items = list(getattr(changed, group))
+        if items and items[-1] is new:
+            return changed.with_changes(**{group: [*items[:-1], ending]})
+    return changed
 
 
-def _last_without_comma(params: cst.Parameters) -> cst.Parameters:
-    groups = ("kwonly_params", "params", "posonly_params")
-    for group in groups:
-        items = list(getattr(params, group))
-        if items:
-            starred = isinstance(params.star_arg, (cst.Param, cst.ParamStar)) or \
-                params.star_kwarg is not None
-            if group == "kwonly_params" or not starred:
-                items[-1] = items[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-                return params.with_changes(**{group: items})
-            return params
-    return params
+def _last_param(params: cst.Parameters) -> cst.Param | None:
+    """The parameter that ends the signature; None when `*args`, `**kwargs` or `/` does."""
+    if params.star_kwarg is not None:
+        return None
+    if params.kwonly_params:
+        return params.kwonly_params[-1]
+    if isinstance(params.star_arg, (cst.Param, cst.ParamStar)):
+        return None
+    if params.params:
+        return params.params[-1]
+    if isinstance(params.posonly_ind, cst.ParamSlash):
+        return None
+    return params.posonly_params[-1] if params.posonly_params else None
 
 
 def _without_arguments(call: cst.Call, drop: set[tuple[str, int]]) -> cst.Call:
@@ -888,6 +898,9 @@ def _without_arguments(call: cst.Call, drop: set[tuple[str, int]]) -> cst.Call:
         if arg.keyword is None and not arg.star and index in positions:
             continue
         kept.append(arg)
-    if kept and len(kept) != len(call.args):
-        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    if kept and call.args and kept[-1] is not call.args[-1]:
+        # The last argument left ends as the last one did (its comma, the line break).
+        last = call.args[-1]
+        kept[-1] = kept[-1].with_changes(comma=last.comma,
+                                         whitespace_after_arg=last.whitespace_after_arg)
     return call.with_changes(args=kept)
