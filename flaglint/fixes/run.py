@@ -13,7 +13,7 @@ import ast
 import dataclasses
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence, Set
+from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -554,9 +554,7 @@ def _test_only_wrappers(project: Project, wrappers: set[str],
             any(c.callee == qualname for c in project.linked.calls if not tests(c.path)) or \
             any(not tests(f.path) and (name in f.value_names or any(
                 c.name == name for c in f.calls)) for f in project.files)
-        word = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
-        if not used and any(tests(f.path) and word.search(project.source_of(f.path))
-                            for f in project.files):
+        if not used and any(_naming(project, name, lambda f: tests(f.path))):
             found.add(qualname)
     return found
 
@@ -685,9 +683,20 @@ def _unused_clients(project: Project, report: FixReport) -> list[tuple[object, F
 
 
 def _named_elsewhere(project: Project, home: FileFacts, name: str) -> bool:
+    return any(_naming(project, name,
+                       lambda f: f.path != home.path and _may_import(f, home.module)))
+
+
+def _naming(project: Project, name: str, among: Callable[[FileFacts], bool] = lambda f: True
+            ) -> Iterator[tuple[FileFacts, bytes]]:
+    """The files `among` accepts (asked first: only those are read) whose text names `name`
+    as a word, with that text."""
     word = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
-    return any(f.path != home.path and _may_import(f, home.module) and word.search(
-        project.source_of(f.path)) for f in project.files)
+    for facts in project.files:
+        if among(facts):
+            data = project.source_of(facts.path)
+            if word.search(data):
+                yield facts, data
 
 
 def _parameter_candidates(project: Project, report: FixReport
@@ -724,10 +733,9 @@ def _callers_read_light(project: Project, report: FixReport) -> frozenset[str]:
     modules = set()
     for path, definition, _ in _parameter_candidates(project, report):
         home = project.facts_of(path)
-        word = re.compile(rb"\b" + re.escape(definition.qualname.rsplit(".", 1)[-1].encode())
-                          + rb"\b")
-        modules |= {f.module for f in project.files if not f.complete and home is not None
-                    and _may_import(f, home.module) and word.search(project.source_of(f.path))}
+        if home is not None:
+            modules |= {f.module for f, _ in _light_naming(project, home.module,
+                                                           definition.qualname)}
     return frozenset(modules)
 
 
@@ -770,11 +778,7 @@ def _reads(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
 def _passed_around(project: Project, name: str) -> bool:
     """Is a function of this name used other than by calling it (passed, stored, decorated
     with), anywhere it is named? Then not every call is known."""
-    word = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
-    for facts in project.files:
-        data = project.source_of(facts.path)
-        if not word.search(data):
-            continue
+    for _, data in _naming(project, name):
         try:
             tree = ast.parse(data)
         except (SyntaxError, ValueError):
@@ -789,9 +793,15 @@ def _passed_around(project: Project, name: str) -> bool:
 
 
 def _named_in_light_files(project: Project, module: str, name: str) -> bool:
-    word = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
-    return any(not f.complete and _may_import(f, module) and word.search(
-        project.source_of(f.path)) for f in project.files)
+    return any(_light_naming(project, module, name))
+
+
+def _light_naming(project: Project, module: str, name: str
+                  ) -> Iterator[tuple[FileFacts, bytes]]:
+    """The files the prefilter skipped that may import `module` and name `name` (the last
+    part of a dotted name)."""
+    return _naming(project, name.rsplit(".", 1)[-1],
+                   lambda f: not f.complete and _may_import(f, module))
 
 
 def _argument_edits(project: Project, sites: Iterable[ResolvedCall], params: tuple[str, ...],
@@ -824,12 +834,8 @@ def _listing(project: Project, qualname: str) -> list[Edit]:
     if len(parts) < 3:
         return []
     owner, member = parts[-2], parts[-1]
-    word = re.compile(rb"\b" + re.escape(member.encode()) + rb"\b")
     edits = []
-    for facts in project.files:
-        data = project.source_of(facts.path)
-        if not word.search(data):
-            continue
+    for facts, data in _naming(project, member):
         try:
             tree = ast.parse(data)
         except (SyntaxError, ValueError):
@@ -903,15 +909,12 @@ def _unused_wrappers(project: Project, wrappers: set[str], overlay: dict[str, by
         definition, path = found
         home = project.facts_of(path)
         module = home.module if home is not None else ""
-        word = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
         # A file the prefilter skipped may import it too (it is no wrapper any more, so
         # naming it no longer makes a file worth reading): drop its import where it names it.
         # (file, the name it imports it as)
         importers = [(f.path, local) for f in project.files for local, target in f.imports
                      if target.rsplit(".", 1)[-1] == name]
-        importers += [(f.path, name) for f in project.files
-                      if not f.complete and _may_import(f, module)
-                      and word.search(project.source_of(f.path))]
+        importers += [(f.path, name) for f, _ in _light_naming(project, module, name)]
         importing = {rel for rel, _ in importers}
         if any(name in f.value_names or any(c.name == name for c in f.calls)
                or (f.path not in importing and any(s == name for s, _ in f.strings))
