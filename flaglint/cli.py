@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -17,12 +17,14 @@ from flaglint.deep import call_deep
 from flaglint.sources.discover import GlobSet, within
 
 if TYPE_CHECKING:
-    from flaglint.analysis.diffscope import DiffScope
-    from flaglint.engine import Project
-    from flaglint.findings import Finding
-    from flaglint.fixes.run import FixReport
-    from flaglint.reporters import FileChange
-    from flaglint.results import Summary
+    from flaglint.baseline import Entry
+    from flaglint.engine.analyze import Origins
+    from flaglint.engine.check import Summary
+    from flaglint.fixes.report import FixReport
+    from flaglint.rules import Rule
+    from flaglint.rules.outcome import Outcome
+    from flaglint.sources.diff import DiffScope
+    from flaglint.store import Store
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -152,7 +154,6 @@ def _parser() -> argparse.ArgumentParser:
 
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "markdown")
 AUDIT_FORMATS = ("html", "markdown", "json", "csv")
-MAX_FIX_PREVIEWS = 200  # fixes whose text edits SARIF carries
 
 
 def _output_format(text: str) -> tuple[str, Path]:
@@ -256,75 +257,106 @@ def _config(args: argparse.Namespace) -> tuple[Config, list[Path] | None]:
     return config, paths
 
 
-def _check(args: argparse.Namespace) -> int:
-    from flaglint import results
-    from flaglint.options import Options
-    from flaglint.reporters import Report
+def _rules(args: argparse.Namespace, config: Config) -> list[Rule]:
     from flaglint.rules import all_rules, select_rules, validate_codes
-    from flaglint.sources.discover import within
 
-    config, paths = _config(args)
     for code in (*args.select, *args.ignore, *config.select, *config.ignore):
         if not validate_codes(code):
             raise UsageError(f"unknown rule code or prefix {code!r}; see `flaglint rule`")
     select = args.select or config.select
     ignore = (*config.ignore, *args.ignore)
-    rules = select_rules(all_rules(), select, ignore)
+    return select_rules(all_rules(), select, ignore)
+
+
+def _store(args: argparse.Namespace) -> Store:
+    from flaglint.store import Store
+
+    return Store.disabled() if getattr(args, "no_cache", False) else Store.default()
+
+
+def _workers(args: argparse.Namespace) -> int:
+    return getattr(args, "jobs", 0) or os.cpu_count() or 1
+
+
+def _diff(args: argparse.Namespace, config: Config) -> DiffScope | None:
+    """The `--diff` scope, said before any work is done when REF or git is wrong."""
+    if args.diff is None:
+        return None
+    from flaglint.sources.diff import DiffError, scope
+
+    try:
+        return scope(config.root, args.diff)
+    except DiffError as error:
+        raise UsageError(str(error)) from None
+
+
+def _check(args: argparse.Namespace) -> int:
+    from flaglint import baseline
+
+    config, paths = _config(args)
+    rules = _rules(args, config)
     today = args.today or dt.date.today()
     if args.unsafe_fixes and not args.fix:
         raise UsageError("--unsafe-fixes goes with --fix")
     if args.fix_tests and not args.fix:
         raise UsageError("--fix-tests goes with --fix")
-    from flaglint import baseline
-
     recorded: list[baseline.Entry] | None = None
     if args.baseline is not None and args.write_baseline is None:  # said before any work
         try:
             recorded = baseline.load(args.baseline)
         except baseline.BaselineError as error:
             raise UsageError(str(error)) from None
-    diff = None
-    if args.diff is not None:  # a wrong REF is said before any work is done
-        from flaglint.analysis import diffscope
-
-        try:
-            diff = diffscope.scope(config.root, args.diff)
-        except diffscope.DiffError as error:
-            raise UsageError(str(error)) from None
+    diff = _diff(args, config)
     # The whole project is analyzed, whatever paths are named: "no code reads this flag"
     # is a statement about every file. Paths, --diff and suppressions narrow what is
     # reported and what a fix may edit, never what is read.
+    store = _store(args)
+    try:
+        if args.fix:
+            summary, fixed = _fix(args, config, paths, rules, today, diff, store)
+        else:
+            from flaglint.engine.check import check
+
+            summary = check(config, today, rules, store, workers=_workers(args), named=paths,
+                            diff=diff, previews="sarif" in _formats(args))
+            fixed = None
+    finally:
+        store.close()
+    return _report(args, config, paths, rules, summary, fixed, recorded, diff)
+
+
+def _fix(args: argparse.Namespace, config: Config, paths: list[Path] | None,
+         rules: list[Rule], today: dt.date, diff: DiffScope | None,
+         store: Store) -> tuple[Summary, int]:
+    from flaglint.engine.check import summarize
+    from flaglint.engine.fixing import fix_project
+    from flaglint.fixes.apply import FixScope
+    from flaglint.sources.discover import within
+
+    changed_lines = diff.changed if diff is not None else None
+    scope = FixScope(args.unsafe_fixes, args.fix_tests, within(paths, config.root),
+                     changed_lines)
+    outcome, fix_report = fix_project(config, today, rules, scope, store,
+                                      workers=_workers(args), named=paths, diff=diff,
+                                      tests=GlobSet(config.tests).match)
+    for refused in fix_report.refused:
+        print(f"flaglint: warning: {refused.path} not fixed: {refused.refused}",
+              file=sys.stderr)
+    _write_fixes(config.root, fix_report)
+    summary = summarize(outcome, rules, named=paths, previews="sarif" in _formats(args))
+    return summary, fix_report.fixed
+
+
+def _report(args: argparse.Namespace, config: Config, paths: list[Path] | None,
+            rules: list[Rule], summary: Summary, fixed: int | None,
+            recorded: list[Entry] | None, diff: DiffScope | None) -> int:
+    from flaglint import baseline
+    from flaglint.reporters import Report
+    from flaglint.sources.discover import within
+
     named = within(paths, config.root)
-    options = Options(today, args.jobs, not args.no_cache, diff=diff)
-
-    def narrow(project: Project, findings: list[Finding]) -> list[Finding]:
-        kept = [f for f in findings if named(f.path)]
-        if diff is not None:
-            kept = diffscope.keep(project, diff, kept)
-        return kept
-
-    fixed = None
-    if args.fix:
-        from flaglint.fixes.apply import FixScope
-        from flaglint.fixes.run import fix_project
-
-        changed_lines = diff.changed if diff is not None else None
-        scope = FixScope(args.unsafe_fixes, args.fix_tests, named, changed_lines)
-        tests = GlobSet(config.tests).match
-        outcome, fix_report = fix_project(config, options, rules, scope, narrow, tests)
-        for refused in fix_report.refused:
-            print(f"flaglint: warning: {refused.path} not fixed: {refused.refused}",
-                  file=sys.stderr)
-        _write_fixes(config.root, fix_report)
-        fixed = fix_report.fixed
-        summary = results.summarize(outcome, rules)
-    else:
-        # The last run's summary has no project: SARIF, which carries each fix's text edits,
-        # needs one.
-        summary = results.unchanged_or_run(config, options, rules,
-                                           use_cache=diff is None and "sarif" not in
-                                           _formats(args))
-    findings = _narrowed(summary, named, diff, narrow, narrowed_already=args.fix)
+    findings = list(summary.findings)
+    previews = list(summary.previews) or [()] * len(findings)
     for note in summary.notes:
         print(f"flaglint: note: {note}", file=sys.stderr)
     checked = sum(1 for path in summary.files if named(path))
@@ -342,14 +374,13 @@ def _check(args: argparse.Namespace) -> int:
         matched = baseline.match(entries, recorded)
         findings = [findings[i] for i in matched.kept]
         entries = [entries[i] for i in matched.kept]
+        previews = [previews[i] for i in matched.kept]
         hidden = matched.hidden
         # Entries outside a narrowed run are not stale, only not looked at.
         narrowed = diff is not None or any(p != config.root for p in paths or ())
         stale = len(matched.stale) if not narrowed else None
     exit_code = EXIT_FINDINGS if findings and not args.exit_zero else EXIT_OK
-    changes = {}
-    if summary.project is not None and "sarif" in _formats(args):
-        changes = _fix_changes(summary.project, findings)
+    changes = {i: found for i, found in enumerate(previews) if found}
     report = Report(findings, checked, summary.flags, summary.unused_suppressions, fixed,
                     root=config.root, fingerprints=tuple(e.fingerprint for e in entries),
                     exit_code=exit_code, notes=tuple(summary.notes), changes=changes,
@@ -362,24 +393,6 @@ def _check(args: argparse.Namespace) -> int:
 
 def _formats(args: argparse.Namespace) -> set[str]:
     return {args.format, *(name for name, _ in args.output_format)}
-
-
-def _fix_changes(project: Project, findings: list[Finding]
-                 ) -> dict[int, tuple[FileChange, ...]]:
-    """The text edits of each finding's fix (the first MAX_FIX_PREVIEWS), for SARIF."""
-    from flaglint.fixes.run import preview
-    from flaglint.reporters import FileChange
-
-    changes: dict[int, tuple[FileChange, ...]] = {}
-    for position, finding in enumerate(findings):
-        if finding.fix is None or not finding.fix.edits:
-            continue
-        if len(changes) >= MAX_FIX_PREVIEWS:
-            break
-        results = preview(project, finding.fix)
-        if results:
-            changes[position] = tuple(FileChange(r.path, r.before, r.after) for r in results)
-    return changes
 
 
 def _links(root: Path) -> str | None:
@@ -399,25 +412,6 @@ def _links(root: Path) -> str | None:
     return base + (prefix.stdout.strip() if prefix.returncode == 0 else "")
 
 
-def _narrowed(summary: Summary, named: Callable[[str], bool], diff: DiffScope | None,
-              narrow: Callable[[Project, list[Finding]], list[Finding]],
-              narrowed_already: bool) -> list[Finding]:
-    """The findings to report: a fix run's are narrowed already; a `--diff` run narrows on
-    the project it analysed; otherwise only named paths narrow."""
-    if narrowed_already:
-        return list(summary.findings)
-    if diff is not None:
-        assert summary.project is not None
-        return narrow(summary.project, list(summary.findings))
-    return [f for f in summary.findings if named(f.path)]
-
-
-
-
-
-
-
-
 def _write_fixes(root: Path, report: FixReport) -> None:
     try:
         report.write(root)
@@ -428,21 +422,23 @@ def _write_fixes(root: Path, report: FixReport) -> None:
 
 
 def _clean(args: argparse.Namespace) -> int:
+    from flaglint.engine.cleaning import CleanError, clean_flag
     from flaglint.fixes.apply import FixScope
-    from flaglint.fixes.run import CleanError, clean_flag
-    from flaglint.options import Options
     from flaglint.sources.discover import within
 
     config, paths = _config(args)
     scope = FixScope(unsafe=True, tests=not args.no_tests, editable=within(paths, config.root))
+    store = _store(args)
     try:
-        report = clean_flag(config, Options(args.today or dt.date.today()), args.key,
-                            args.value, scope, GlobSet(config.tests).match, args.dry_run,
-                            args.tombstone)
+        report = clean_flag(config, args.today or dt.date.today(), args.key, args.value, scope,
+                            store, workers=_workers(args), tests=GlobSet(config.tests).match,
+                            dry_run=args.dry_run, retire=args.tombstone)
     except CleanError as error:
         raise UsageError(str(error)) from None
     except _write_error() as error:
         raise RunError(_write_failure(error)) from None
+    finally:
+        store.close()
     if args.dry_run:
         sys.stdout.write(report.diff())
     for refused in report.fixes.refused:
@@ -575,9 +571,7 @@ def _audit(args: argparse.Namespace) -> int:
     from flaglint.audit import build
     from flaglint.audit.formats import write_csv, write_json, write_markdown
     from flaglint.audit.html import write_html
-    from flaglint.engine import analyze, run
-    from flaglint.options import Options
-    from flaglint.rules import all_rules, select_rules
+    from flaglint.engine.analyze import Origins
 
     config, paths = _config(args)
     fmt = args.format
@@ -585,10 +579,8 @@ def _audit(args: argparse.Namespace) -> int:
         suffix = args.output.suffix.lower() if args.output is not None else ""
         fmt = {".html": "html", ".htm": "html", ".json": "json", ".csv": "csv"}.get(
             suffix, "markdown")
-    rules = select_rules(all_rules(), config.select, config.ignore)
-    options = Options(args.today or dt.date.today(), args.jobs, not args.no_cache)
-    project = analyze(config, None, options)
-    outcome = run(project, rules)
+    outcome = _analysed(args, config, args.today or dt.date.today(), Origins.ALL)
+    project = outcome.project
     named = within(paths, config.root)
     audit = build(project, [f for f in outcome.findings if named(f.path)])
     for note in project.notes:
@@ -611,9 +603,7 @@ def _audit(args: argparse.Namespace) -> int:
 def _init(args: argparse.Namespace) -> int:
     from flaglint.audit import build
     from flaglint.audit.init import config_text, registry_text
-    from flaglint.engine import analyze, run
-    from flaglint.options import Options
-    from flaglint.rules import all_rules, select_rules
+    from flaglint.engine.analyze import Origins
 
     config, _ = _config(args)
     root = config.root
@@ -625,8 +615,8 @@ def _init(args: argparse.Namespace) -> int:
         raise UsageError(f"{target} exists; init writes over nothing (`flaglint init "
                          f"--registry FILE` writes the registry next to it)")
     today = args.today or dt.date.today()
-    project = analyze(config, None, Options(today, use_cache=not args.no_cache))
-    outcome = run(project, select_rules(all_rules(), config.select, config.ignore))
+    outcome = _analysed(args, config, today, Origins.ALL)
+    project = outcome.project
     audit = build(project, outcome.findings)
     try:
         relative = target.resolve().relative_to(root).as_posix()
@@ -677,13 +667,37 @@ def _rule(code: str | None, stream: TextIO) -> int:
     raise UsageError(f"unknown rule {code!r}; `flaglint rule` lists them")
 
 
+def _analysed(args: argparse.Namespace, config: Config, today: dt.date,
+              origins: Origins) -> Outcome:
+    """One analysis of the whole project, and the configured rules run on it."""
+    from flaglint.engine.analyze import Request, analyze
+    from flaglint.engine.inputs import gather
+    from flaglint.rules import all_rules, select_rules
+    from flaglint.rules.outcome import run
+
+    rules = select_rules(all_rules(), config.select, config.ignore)
+    store = _store(args)
+    try:
+        inputs = gather(config, today, store)
+        project = analyze(inputs, store, Request(origins=origins), workers=_workers(args))
+        return run(project, rules)
+    finally:
+        store.close()
+
+
 def _graph(args: argparse.Namespace) -> int:
-    from flaglint.engine import analyze
-    from flaglint.options import Options
+    from flaglint.engine.analyze import Request, analyze
+    from flaglint.engine.inputs import gather
     from flaglint.reporters.graph import write_graph
 
     config, paths = _config(args)
-    project = analyze(config, paths, Options(dt.date.today()))
+    store = _store(args)
+    try:
+        inputs = gather(config, dt.date.today(), store, paths)
+        project = analyze(inputs, store, Request(), workers=_workers(args))
+        project.graph.call_graph()  # loaded while the cache is open
+    finally:
+        store.close()
     if args.output is not None:
         with args.output.open("w", encoding="utf-8") as handle:
             write_graph(project.graph, args.format, handle)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from flaglint.rules import DOC_HEADINGS, Rule, all_rules
+from flaglint.rules import all_rules
+from flaglint.rules.base import DOC_HEADINGS, Rule
 
 
 def page_name(rule: Rule) -> str:

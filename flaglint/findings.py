@@ -47,25 +47,33 @@ class Span:
 class EditKind(enum.Enum):
     SETTLE_READ = "settle-read"  # replace the flag read starting here by `value`
     DELETE_SYMBOL = "delete-symbol"  # delete the def/class whose name line and column these are
-    DROP_IMPORT = "drop-import"  # remove the import (and `__all__` entry) of the name `value`
+    DROP_IMPORT = "drop-import"  # remove the import (and `__all__` entry) of the name `name`
     DELETE_BINDING = "delete-binding"  # delete `NAME = …` whose name starts here (`clean`)
-    DROP_PARAMETER = "drop-parameter"  # remove parameter `value` of the def here (`clean`)
-    DROP_ARGUMENT = "drop-argument"  # remove the argument for parameter `value` (name,
-    # position) from the call here (`clean`)
-    SPECIALIZE = "specialize"  # in the def here, parameter `value[0]` is always `value[1]`
-    # (every call passes that literal: `clean` settles the tests of it)
+    DROP_PARAMETER = "drop-parameter"  # remove parameter `name` of the def here (`clean`)
+    DROP_ARGUMENT = "drop-argument"  # remove the argument for parameter `name` (at
+    # `parameter`, its position) from the call here (`clean`)
+    SPECIALIZE = "specialize"  # in the def here, parameter `name` is always `value` (every
+    # call passes that literal: `clean` settles the tests of it)
     DROP_ELEMENT = "drop-element"  # remove the element starting here from its list, tuple or
     # set (`clean`: `ALL_FLAGS = [Flags.A, Flags.B]` once `Flags.A` is gone)
+
+
+FlagValue = bool | int | float | str  # what a flag can be set to
 
 
 @compact_pickle
 @dataclass(frozen=True, slots=True)
 class Edit:
+    """One change a fix makes, at a line and column of a file; what the other fields mean
+    goes by `kind` (see `EditKind`)."""
+
     kind: EditKind
     path: str
     line: int
     column: int
-    value: object = None  # SETTLE_READ: the value the read yields
+    value: FlagValue | None = None  # SETTLE_READ, SPECIALIZE: the value put in
+    name: str = ""  # DROP_IMPORT, DROP_PARAMETER, DROP_ARGUMENT, SPECIALIZE: whose
+    parameter: int = -1  # DROP_ARGUMENT: the position of the parameter `name`
 
     @property
     def position(self) -> tuple[int, int]:

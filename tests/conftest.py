@@ -10,9 +10,13 @@ from pathlib import Path
 import pytest
 
 from flaglint.config import find_config, load_config
-from flaglint.engine import Options, Project, analyze, run
+from flaglint.engine.analyze import Origins, Request, analyze
+from flaglint.engine.inputs import gather
 from flaglint.findings import Finding
+from flaglint.model.project import Project
 from flaglint.rules import all_rules, select_rules
+from flaglint.rules.outcome import run
+from flaglint.store import Store
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -41,8 +45,10 @@ def write_tree(root: Path, files: dict[str, str]) -> Path:
 
 
 def analyze_tree(root: Path, today: dt.date = TODAY) -> Project:
+    """The project at `root`, analysed without a cache file, as every rule needs it."""
     config = load_config(find_config(root), root)
-    return analyze(config, None, Options(today, jobs=1, use_cache=False))
+    store = Store.disabled()
+    return analyze(gather(config, today, store), store, Request(origins=Origins.ENDED))
 
 
 def lint_tree(root: Path, select: tuple[str, ...] = (), today: dt.date = TODAY) -> list[Finding]:

@@ -164,17 +164,24 @@ def test_history_follows_a_renamed_registry_and_merges(tmp_path):
                              f"up")]
 
 
-def test_history_is_cached_by_head(tmp_path, monkeypatch):
+def test_history_is_read_once_a_head_and_again_after_a_commit(tmp_path, monkeypatch,
+                                                                capsys):
     repo(tmp_path, {"pyproject.toml": PYPROJECT, "flags.toml": table("a"),
                     "x.py": 'client.is_enabled("a")\n'}, "2025-01-01")
-    first = history.cached_history(tmp_path, ["flags.toml"], [], set())
-
-    def no_log(*args, **kwargs):
-        raise AssertionError("git log ran again on the same HEAD")
-
-    monkeypatch.setattr(history, "_log", no_log)
-    again = history.cached_history(tmp_path, ["flags.toml"], [], set())
-    assert again.keys.keys() == first.keys.keys() == {"a"}
+    logs = []
+    real = history._log
+    monkeypatch.setattr(history, "_log", lambda *a, **k: logs.append(a) or real(*a, **k))
+    args = ["check", str(tmp_path), "--today", "2025-02-01", "--select", "FL4"]
+    main(args)
+    assert len(logs) == 1
+    # Another run on the same HEAD, after an edit (no whole-result hit): no git log.
+    write_tree(tmp_path, {"x.py": 'client.is_enabled("a")\nclient.is_enabled("a")\n'})
+    main(args)
+    assert len(logs) == 1
+    repo(tmp_path, {"y.py": "z = 1\n"}, "2025-01-02")
+    main(args)
+    assert len(logs) == 2
+    capsys.readouterr()
 
 
 def test_diff_keeps_changed_lines_and_the_history_of_touched_keys(tmp_path, capsys):
@@ -380,15 +387,15 @@ def test_a_description_that_only_gained_words_is_not_a_new_meaning(tmp_path):
 
 def test_diff_analyses_the_base_only_when_a_changed_file_reads_a_flag(tmp_path, capsys,
                                                                       monkeypatch):
-    from flaglint.analysis import diffscope
+    from flaglint.analysis import gating
 
     repo(tmp_path, {"pyproject.toml": PYPROJECT, "flags.toml": table("a"),
                     "x.py": 'if client.is_enabled("a"):\n    go()\n', "y.py": "z = 1\n"},
          "2026-01-01")
     repo(tmp_path, {"y.py": "z = 2\n"}, "2026-01-02", "no flag here")
     calls = []
-    real = diffscope.regated
-    monkeypatch.setattr(diffscope, "regated", lambda *a: calls.append(a) or real(*a))
+    real = gating.regated
+    monkeypatch.setattr(gating, "regated", lambda *a: calls.append(a) or real(*a))
     assert main(["check", str(tmp_path), "--diff", "HEAD~1", "--select", "FL402"]) == 0
     assert calls == []
     repo(tmp_path, {"x.py": 'if client.is_enabled("a"):\n    stop()\n'}, "2026-01-03", "regate")

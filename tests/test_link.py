@@ -6,8 +6,8 @@ import pickle
 
 import pytest
 
-from flaglint.analysis.link import FlagRead
 from flaglint.facts.extract import extract
+from flaglint.links.model import FlagRead
 
 from .conftest import analyze_tree, write_tree
 

@@ -11,9 +11,12 @@ import pytest
 
 from flaglint.cli import main
 from flaglint.config import load_config
-from flaglint.engine import Options, analyze, run
+from flaglint.engine.analyze import analyze
+from flaglint.engine.inputs import gather
+from flaglint.facts import batch as extraction
 from flaglint.rules import all_rules
-from flaglint.sources import code as extraction
+from flaglint.rules.outcome import run
+from flaglint.store import Store
 
 from .conftest import SETTLED, TODAY, commit_all, git, lint_tree, write_tree
 
@@ -63,7 +66,8 @@ def test_a_parser_crash_in_a_worker_costs_only_its_file(tmp_path, monkeypatch):
     write_tree(tmp_path, {"pyproject.toml": PYPROJECT, "flags.toml": SETTLED,
                           "bad.py": 'client.is_enabled("old_ui")\n', **files})
     config = load_config(tmp_path / "pyproject.toml", tmp_path)
-    project = analyze(config, None, Options(TODAY, jobs=2, use_cache=False))
+    store = Store.disabled()
+    project = analyze(gather(config, TODAY, store), store, workers=2)
     found = run(project, all_rules()).findings
     assert [(f.code, f.path) for f in found if f.code == "FL001"] == [("FL001", "bad.py")]
     assert [f.message for f in found if f.code == "FL001"] == [

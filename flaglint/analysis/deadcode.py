@@ -10,11 +10,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from flaglint.analysis.graph import FlagGraph
-from flaglint.analysis.kinds import DeadKind
-from flaglint.analysis.link import FlagRead, Linked, ResolvedCall
 from flaglint.facts import (
     Cond,
     CondOp,
@@ -26,61 +23,21 @@ from flaglint.facts import (
     ValueKind,
 )
 from flaglint.findings import Edit, EditKind, Span
+from flaglint.links.model import FlagRead, Linked, ResolvedCall
+from flaglint.model.dead import (
+    DeadCode,
+    DeadKind,
+    DeadRegion,
+    DeadSymbol,
+    ReadId,
+    Settled,
+    contains,
+)
+from flaglint.model.files import ProjectFiles
+from flaglint.model.graph import FlagGraph
 from flaglint.sources.registry import FlagValue, Status
 
 Truth = bool | None  # None: unknown
-
-
-@dataclass(frozen=True, slots=True)
-class Settled:
-    """What a read yields once its flag is settled."""
-
-    key: str
-    value: FlagValue | None
-    safe: bool  # the registry pins the value (rolled out, or pinned by `clean`)
-    why: str  # "is rolled out with value `true`", for messages
-
-
-ReadId = tuple[str, int]  # (path, call index): one read
-
-
-@dataclass(frozen=True, slots=True)
-class DeadRegion:
-    path: str
-    span: Span
-    kind: DeadKind
-    settled: Settled  # the first read that decided it, for messages
-    reads: tuple[ReadId, ...] = ()  # every settled read that decided it
-    safe: bool = True  # every deciding read is pinned
-    removable: bool = True  # the fix can settle every deciding read and delete the region
-    live: Span | None = None  # the test on a dead `if`/`elif` line: it still runs
-
-    def covers(self, span: Span) -> bool:
-        """Is code at `span` dead (inside the region, not in the test that still runs)?"""
-        return contains(self.span, span) and not (self.live is not None
-                                                  and contains(self.live, span))
-
-
-@dataclass(frozen=True, slots=True)
-class DeadSymbol:
-    qualname: str
-    kind: str  # "function" | "class"
-    path: str
-    span: Span
-    settled: Settled  # the first reason, for messages
-    reads: frozenset[ReadId] = frozenset()  # settling these removes every call of it
-    safe: bool = True  # every reason is a pinned flag
-    removable: bool = True  # every dead caller is removed by its fix
-    needs: frozenset[str] = frozenset()  # dead symbols that call it, deleted with it
-
-
-@dataclass(frozen=True, slots=True)
-class DeadCode:
-    settled: dict[tuple[str, int], Settled]  # (path, call index) -> what that read yields
-    regions: tuple[DeadRegion, ...]
-    symbols: tuple[DeadSymbol, ...]
-    tested: frozenset[tuple[str, int]] = frozenset()  # reads whose truth a guard tests
-    reads: Mapping[ReadId, FlagRead] = field(default_factory=dict)
 
 
 def python_value(value: Value | None) -> tuple[bool, FlagValue | None]:
@@ -108,7 +65,7 @@ def format_value(value: object) -> str:
 
 
 def settle(reads: Iterable[FlagRead], statuses: Mapping[str, tuple[Status, FlagValue | None]],
-           pinned: Mapping[str, FlagValue], removed: set[str]) -> dict[tuple[str, int], Settled]:
+           pinned: Mapping[str, FlagValue], removed: Set[str]) -> dict[tuple[str, int], Settled]:
     """What each settled read yields, by (path, call index)."""
     result = {}
     for read in reads:
@@ -252,11 +209,6 @@ def _dead_parts(guard: Guard, truth: Truth) -> list[tuple[Span, DeadKind, Span |
     return parts
 
 
-def contains(outer: Span, inner: Span) -> bool:
-    return (outer.line, outer.column) <= (inner.line, inner.column) and \
-        (inner.end_line, inner.end_column) <= (outer.end_line, outer.end_column)
-
-
 def _outermost(regions: list[DeadRegion]) -> list[DeadRegion]:
     regions = sorted(set(regions), key=lambda r: (r.span.line, r.span.column,
                                                    -r.span.end_line, -r.span.end_column))
@@ -386,28 +338,35 @@ def called_from_dead_code(facts: Sequence[FileFacts], dead: DeadCode) -> set[str
     return names
 
 
-def analyze(facts: Sequence[FileFacts], linked: Linked, graph: FlagGraph,
+def analyze(files: ProjectFiles, linked: Linked, graph: FlagGraph,
             statuses: Mapping[str, tuple[Status, FlagValue | None]],
-            pinned: Mapping[str, FlagValue], removed: set[str] | None = None) -> DeadCode:
-    settled = settle(linked.reads, statuses, pinned, removed or set())
-    settled_in = {path for path, _ in settled}  # only a settled read's test matters
-    tested = frozenset((f.path, index) for f in facts if f.path in settled_in
-                       for g in f.guards for index in atoms(g.test))
+            pinned: Mapping[str, FlagValue], removed: Set[str] = frozenset()) -> DeadCode:
+    """The dead code the settled reads make. Only the files with a settled read are read
+    for dead branches; every file only when there is a dead branch, for dead symbols."""
+    settled = settle(linked.reads, statuses, pinned, removed)
     by_id = {(r.path, r.call): r for r in linked.reads}
+    if not settled:
+        return DeadCode({}, (), (), frozenset(), by_id)
+    settled_in = {path for path, _ in settled}  # only a settled read's test matters
+    touched = {path: files.facts_of(path) for path in files.paths if path in settled_in}
+    tested = frozenset((path, index) for path, f in touched.items() if f is not None
+                       for g in f.guards for index in atoms(g.test))
 
     def fixable(read: ReadId) -> bool:
         return read in by_id and _replaceable(by_id[read], settled[read], tested)
 
     regions: list[DeadRegion] = []
-    for f in facts:
-        regions.extend(dead_regions(f, settled, fixable))
+    for f in touched.values():
+        if f is not None:
+            regions.extend(dead_regions(f, settled, fixable))
+    if not regions:
+        return DeadCode(settled, (), (), tested, by_id)
     gates = set()
-    calls_by_path = {f.path: f.calls for f in facts}
     for read in linked.reads:
-        call = calls_by_path[read.path][read.call] if read.call >= 0 else None
-        if call is not None and call.decorator:
-            gates.add((read.path, call.callee))
-    symbols = dead_symbols(facts, graph, regions, gates)
+        f = files.facts_of(read.path) if read.call >= 0 else None
+        if f is not None and f.calls[read.call].decorator:
+            gates.add((read.path, f.calls[read.call].callee))
+    symbols = dead_symbols(files, graph, regions, gates)
     return DeadCode(settled, tuple(regions), tuple(symbols), tested, by_id)
 
 

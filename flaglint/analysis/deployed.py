@@ -10,15 +10,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from flaglint.config import EnvironmentSpec
 from flaglint.findings import Span
+from flaglint.model.project import Project
 from flaglint.sources.deploy import Environment, Host, Setting, normalise
 from flaglint.sources.registry import FlagValue
-
-if TYPE_CHECKING:
-    from flaglint.config import EnvironmentSpec
-    from flaglint.engine import Project
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +93,14 @@ class KeyMap:
 
 
 def served(project: Project) -> list[Served]:
-    """Every flag setting of every host, in config order."""
+    """Every flag setting of every host, in config order (worked out once a project)."""
+    found = project.memo().get("served")
+    if not isinstance(found, list):
+        found = project.memo()["served"] = _served(project)
+    return found
+
+
+def _served(project: Project) -> list[Served]:
     deployments = project.deployments
     if deployments is None:
         return []

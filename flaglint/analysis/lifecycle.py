@@ -7,15 +7,12 @@ import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from flaglint.findings import Related
+from flaglint.links.model import FlagRead
+from flaglint.model.project import Project
 from flaglint.sources.history import EventKind, KeyEvent, LineOrigin
 from flaglint.sources.registry import Status
-
-if TYPE_CHECKING:
-    from flaglint.analysis.link import FlagRead
-    from flaglint.engine import Project
 
 _REVERT_DAYS = 14
 _WORD = re.compile(r"\w+")

@@ -15,97 +15,19 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from flaglint import progress
+from flaglint.analysis.deadcode import atoms
+from flaglint.audit.maturity import stage
+from flaglint.audit.model import VERSION, Audit, Criterion, DeadCode, FlagRow, Stage
 from flaglint.findings import Finding
+from flaglint.model.project import FlagRecord, Project
 from flaglint.sources import git
+from flaglint.sources.discover import GlobSet
+from flaglint.sources.registry import Status
 
-if TYPE_CHECKING:
-    from flaglint.engine import Project
-
-VERSION = 1
+__all__ = ["VERSION", "Audit", "Criterion", "DeadCode", "FlagRow", "Stage", "build"]
 MONTHS = 24  # debt over time: the last two years
-
-
-@dataclass
-class FlagRow:
-    key: str
-    status: str  # active | rolled-out | retired | removed | undeclared
-    declared: str  # "registry", "code", "registry+code", or "" (read only)
-    type: str
-    type_source: str  # "registry" or "name" (guessed from the key)
-    owner: str
-    owner_source: str  # "registry", "CODEOWNERS", "git" or ""
-    author: str  # who wrote most of the lines that name the key (git)
-    created: dt.date | None
-    created_source: str  # "registry", "git" or ""
-    age_days: int | None
-    lifetime_days: int | None
-    last_read_change: dt.date | None
-    reads: int
-    test_reads: int
-    files: int
-    packages: int
-    guarded_lines: int
-    dead_lines: int  # lines cleaning would remove (settled flags)
-    findings: dict[str, int]
-    stale: list[str]
-    where: str  # its declaration or first read, `path:line`
-
-    @property
-    def is_stale(self) -> bool:
-        return bool(self.stale)
-
-
-@dataclass
-class DeadCode:
-    flag: str
-    path: str
-    line: int
-    end_line: int
-    what: str  # "branch" or "function name"
-
-
-@dataclass
-class Audit:
-    root: Path
-    today: dt.date
-    rows: list[FlagRow]
-    findings: list[Finding]
-    months: list[tuple[str, int, int]]  # (YYYY-MM, flags, stale flags)
-    dead_code: list[DeadCode]
-    stage: Stage
-    history: bool  # git history was read
-    deployments: bool  # deployment configs were read
-    registry: bool
-    files: int
-    lines: int
-
-    @property
-    def totals(self) -> dict[str, int]:
-        by_code = Counter(f.code for f in self.findings)
-        return {"flags": len(self.rows), "stale": sum(r.is_stale for r in self.rows),
-                "findings": len(self.findings), "dead_lines": sum(r.dead_lines for r in
-                                                                 self.rows),
-                "guarded_lines": sum(r.guarded_lines for r in self.rows),
-                "files": self.files, "lines": self.lines, **dict(sorted(by_code.items()))}
-
-
-@dataclass
-class Stage:
-    name: str  # Reactionary | Repeatable | Reliable | Aspirational
-    criteria: list[Criterion]
-    steps: list[str]  # the next three, with the commands that take them
-
-
-@dataclass
-class Criterion:
-    stage: str
-    text: str
-    met: bool
-    measured: str
-
 
 _TYPE_WORDS = (("kill-switch", ("kill", "killswitch", "circuit", "emergency")),
                ("experiment", ("exp", "experiment", "ab", "test", "variant", "trial")),
@@ -147,7 +69,6 @@ def codeowners(root: Path) -> list[tuple[str, str]]:
 
 def owner_of(rules: list[tuple[str, str]], path: str) -> str | None:
     """The owners of a file: the last matching rule wins, as on GitHub and GitLab."""
-    from flaglint.sources.discover import GlobSet
 
     found = None
     for pattern, owners in rules:
@@ -220,8 +141,6 @@ def _whole(line: str, key: str) -> bool:
 
 
 def build(project: Project, findings: list[Finding], progress: object = None) -> Audit:
-    from flaglint.audit.maturity import stage
-    from flaglint.sources.registry import Status
 
     config = project.config
     today = project.today
@@ -297,7 +216,6 @@ def build(project: Project, findings: list[Finding], progress: object = None) ->
 
 
 def _where(record: object, reads: list) -> tuple[str, int]:  # type: ignore[type-arg]
-    from flaglint.engine import FlagRecord
 
     if isinstance(record, FlagRecord) and (record.decl is not None or record.definitions):
         path, span = record.location
@@ -342,7 +260,6 @@ def _stale(status: str, age: int | None, lifetime: int | None, live: list,  # ty
 
 def _guarded_lines(project: Project) -> dict[str, int]:
     """Lines under the branches each flag's reads decide."""
-    from flaglint.analysis.deadcode import atoms
 
     reads = {(r.path, r.call): r.key for r in project.linked.reads if r.key is not None}
     lines: dict[str, set[tuple[str, int]]] = {}

@@ -7,7 +7,7 @@ import csv
 import json
 from typing import Any, TextIO
 
-from flaglint.audit import VERSION, Audit, FlagRow
+from flaglint.audit.model import VERSION, Audit, FlagRow
 
 COLUMNS = ("key", "status", "declared", "type", "type_source", "owner", "owner_source",
            "author", "created", "created_source", "age_days", "lifetime_days", "last_read_change",

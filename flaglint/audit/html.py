@@ -8,8 +8,8 @@ from collections import Counter
 from html import escape
 from typing import TextIO
 
-from flaglint.audit import Audit, FlagRow
 from flaglint.audit.formats import _sources
+from flaglint.audit.model import Audit, FlagRow
 
 _COLORS = {"active": "#2f6fb3", "rolled-out": "#3a9a5b", "retired": "#8a8f98",
            "removed": "#b35a2f", "undeclared": "#c0392b"}

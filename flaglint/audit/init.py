@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import json
 import re
-from typing import TYPE_CHECKING
 
-from flaglint.audit import Audit, FlagRow
-from flaglint.rules import format_value
-
-if TYPE_CHECKING:
-    from flaglint.engine import Project
+from flaglint.audit.model import Audit, FlagRow
+from flaglint.model.project import Project
+from flaglint.rules.base import format_value
+from flaglint.rules.fl203_settled_in_config import served_everywhere
 
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
 
@@ -39,7 +37,6 @@ def _entry(row: FlagRow, settled: object | None) -> str:
 
 
 def registry_text(audit: Audit, project: Project) -> str:
-    from flaglint.rules.fl203_settled_in_config import served_everywhere
 
     rows = [r for r in audit.rows if r.status in ("active", "undeclared")]
     settled = served_everywhere(project, [r.key for r in rows if r.type not in (

@@ -5,12 +5,9 @@ the criteria; the report says which hold, and the next three steps with their co
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from flaglint.audit import Audit, Criterion, Stage
-
-if TYPE_CHECKING:
-    from flaglint.engine import Project
+from flaglint.audit.model import Audit, Criterion, Stage
+from flaglint.model.project import Project
+from flaglint.sources.history import EventKind
 
 STAGES = ("Reactionary", "Repeatable", "Reliable", "Aspirational")
 
@@ -86,7 +83,6 @@ def criteria(audit: Audit, project: Project) -> list[Criterion]:
 
 def _flow(project: Project, audit: Audit) -> tuple[int, int]:
     """Registry keys declared and removed or retired in the last six months (git)."""
-    from flaglint.sources.history import EventKind
 
     if project.history is None:
         return 0, 0

@@ -63,7 +63,7 @@ class FixScope:
     unsafe: bool = False  # also fixes whose flag is not pinned (retired, removed)
     tests: bool = False  # also fixes that edit test code
     editable: Callable[[str], bool] = lambda rel: True  # the named paths
-    lines: Mapping[str, set[int]] | None = None  # with --diff: the lines a fix may edit
+    lines: Mapping[str, Set[int]] | None = None  # with --diff: the lines a fix may edit
 
     def allows(self, fix: Fix) -> bool:
         return bool(fix.edits) and (fix.safe or self.unsafe) and (self.tests or not fix.in_tests)
@@ -94,21 +94,18 @@ def plan(fixes: Iterable[tuple[T, Fix]], blocked: Iterable[Fix], scope: FixScope
             if edit.kind is EditKind.SETTLE_READ:
                 target.reads[edit.position] = edit.value
             elif edit.kind is EditKind.DROP_IMPORT:
-                target.imports.add(str(edit.value))
+                target.imports.add(edit.name)
             elif edit.kind is EditKind.DELETE_BINDING:
                 target.bindings.add(edit.position)
             elif edit.kind is EditKind.DROP_ELEMENT:
                 target.elements.add(edit.position)
             elif edit.kind is EditKind.SPECIALIZE:
-                assert isinstance(edit.value, tuple)
-                target.constants.setdefault(edit.position, {})[str(edit.value[0])] = \
-                    edit.value[1]
+                target.constants.setdefault(edit.position, {})[edit.name] = edit.value
             elif edit.kind is EditKind.DROP_PARAMETER:
-                target.parameters.setdefault(edit.position, set()).add(str(edit.value))
+                target.parameters.setdefault(edit.position, set()).add(edit.name)
             elif edit.kind is EditKind.DROP_ARGUMENT:
-                assert isinstance(edit.value, tuple)
-                dropped: tuple[str, int] = (str(edit.value[0]), int(edit.value[1]))
-                target.arguments.setdefault(edit.position, set()).add(dropped)
+                target.arguments.setdefault(edit.position, set()).add((edit.name,
+                                                                       edit.parameter))
             else:
                 target.definitions.add(edit.position)
     return plans, chosen

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from flaglint.analysis.deployed import Served
 from flaglint.config import EnvironmentSpec
+from flaglint.sources import git
 from flaglint.sources.deploy import format_of, parses
 from flaglint.suppressions import source_lines
 
@@ -87,8 +88,6 @@ def mentions(root: Path, key: str, contents: Mapping[str, str]) -> list[str]:
     messages, other configs), for a person to read: git's files (else a walk), text only,
     with the cleaned files as they are now (`contents`)."""
     import re
-
-    from flaglint.sources import git
 
     listed = git.run(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
     if listed.returncode == 0:

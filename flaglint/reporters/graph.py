@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from flaglint.analysis.graph import FlagGraph
+from flaglint.model.graph import FlagGraph
 
 
 def _dot_id(text: str) -> str:

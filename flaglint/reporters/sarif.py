@@ -10,8 +10,10 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from flaglint import __version__
+from flaglint.docs import render
 from flaglint.findings import Finding, Severity, Span
 from flaglint.reporters import FileChange, Report
+from flaglint.rules import all_rules
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 ROOT = "%SRCROOT%"
@@ -20,8 +22,6 @@ LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 
 
 def document(report: Report) -> dict[str, Any]:
-    from flaglint.docs import render
-    from flaglint.rules import all_rules
 
     wanted = set(report.codes) | {f.code for f in report.findings}
     rules = [r for r in all_rules() if r.code in wanted]

@@ -2,42 +2,9 @@
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, ClassVar
+from flaglint.rules.base import Rule
 
-from flaglint.findings import Finding, Fix, Related, Severity, Span
-
-if TYPE_CHECKING:
-    from flaglint.engine import Project
-
-DOC_HEADINGS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety",
-                "Options")
-
-
-class Rule:
-    code: ClassVar[str]
-    name: ClassVar[str]
-    severity: ClassVar[Severity]
-    fixable: ClassVar[bool] = False
-    default_enabled: ClassVar[bool] = True  # off-by-default rules run only when selected
-    # What a rule asks of the engine beyond the code and the registry:
-    needs_history: ClassVar[bool] = False  # the git history of keys (said when it is missing)
-    # In a `--diff` run, its findings are kept when the change touched their flag, wherever
-    # they point (a reuse is new when the key is, not when its line is).
-    by_flag_in_diff: ClassVar[bool] = False
-
-    def check(self, project: Project) -> Iterable[Finding]:
-        raise NotImplementedError
-
-    def finding(self, flag: str | None, path: str, span: Span, message: str,
-                fix: Fix | None = None, related: tuple[Related, ...] = ()) -> Finding:
-        return Finding(self.code, self.name, self.severity, flag, path, span, message, fix,
-                       related)
-
-    @classmethod
-    def documentation(cls) -> str:
-        return inspect.cleandoc(cls.__doc__ or "")
+__all__ = ["Rule", "all_rules", "catalogue", "select_rules", "validate_codes"]
 
 
 def all_rules() -> list[Rule]:
@@ -73,15 +40,6 @@ def select_rules(rules: list[Rule], select: tuple[str, ...],
     chosen = [r for r in rules if matches(r, select)] if select else \
         [r for r in rules if r.default_enabled]
     return [r for r in chosen if not matches(r, ignore)]
-
-
-def format_value(value: object) -> str:
-    """A flag value as TOML writes it: true, 3, "blue"."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f'"{value}"'
-    return str(value)
 
 
 # Codes DESIGN.md reserves that no rule implements yet: selecting one is not an error, so a

@@ -1,14 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from flaglint.config import NEWEST_PYTHON, Config
 from flaglint.findings import Finding, Severity, Span
-from flaglint.rules import Rule
-
-if TYPE_CHECKING:
-    from flaglint.engine import Project
+from flaglint.model.project import Project
+from flaglint.rules.base import Rule
 
 
 class ParseErrorRule(Rule):

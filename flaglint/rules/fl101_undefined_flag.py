@@ -2,13 +2,10 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from flaglint.findings import Finding, Severity
-from flaglint.rules import Rule
-
-if TYPE_CHECKING:
-    from flaglint.engine import Project
+from flaglint.model.project import Project
+from flaglint.rules.base import Rule
 
 
 class UndefinedFlag(Rule):

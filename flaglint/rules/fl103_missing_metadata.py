@@ -1,14 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from flaglint.findings import Finding, Severity
-from flaglint.rules import Rule
+from flaglint.model.project import Project
+from flaglint.rules.base import Rule
 from flaglint.sources.registry import Status
-
-if TYPE_CHECKING:
-    from flaglint.engine import Project
 
 
 class MissingMetadata(Rule):

@@ -2,18 +2,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Generator, Iterator
-from typing import TYPE_CHECKING
 
+from flaglint.facts import ValueKind
 from flaglint.findings import Finding, Severity
-from flaglint.rules import Rule
-
-if TYPE_CHECKING:
-    from flaglint.analysis.link import FlagRead
-    from flaglint.engine import Project
+from flaglint.links.model import FlagRead
+from flaglint.model.project import Project
+from flaglint.rules.base import Rule
 
 
 def _default_text(read: FlagRead) -> str | None:
-    from flaglint.facts import ValueKind  # a check's rules are imported on every warm run
 
     if read.default is None:
         return None

@@ -2,14 +2,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from flaglint.findings import Finding, Severity
-from flaglint.rules import Rule
+from flaglint.model.project import FlagRecord, Project
+from flaglint.rules.base import Rule
 from flaglint.sources.registry import Status
-
-if TYPE_CHECKING:
-    from flaglint.engine import FlagRecord, Project
 
 
 def expiry(record: FlagRecord, lifetimes: dict[str, int | None]) -> tuple[dt.date, str] | None:

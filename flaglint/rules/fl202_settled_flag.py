@@ -1,14 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
+from flaglint.analysis.deadcode import read_edits, replaceable
 from flaglint.findings import Finding, Fix, Severity
-from flaglint.rules import Rule, format_value
+from flaglint.model.project import Project
+from flaglint.rules.base import Rule, format_value
 from flaglint.sources.registry import Status
-
-if TYPE_CHECKING:
-    from flaglint.engine import Project
 
 
 class SettledFlag(Rule):
@@ -56,7 +54,6 @@ class SettledFlag(Rule):
     fixable = True
 
     def check(self, project: Project) -> Iterator[Finding]:
-        from flaglint.analysis.deadcode import read_edits, replaceable
 
         for key, record in project.records.items():
             decl = record.decl

@@ -1,15 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
 
+from flaglint.analysis import deadcode
+from flaglint.analysis.deadcode import python_value
+from flaglint.analysis.deployed import Served, same, served
 from flaglint.findings import Finding, Severity
-from flaglint.rules import Rule, format_value
+from flaglint.model.project import FlagRecord, Project
+from flaglint.rules.base import Rule, format_value
 from flaglint.sources.registry import FlagValue, Status
-
-if TYPE_CHECKING:
-    from flaglint.analysis.deployed import Served
-    from flaglint.engine import FlagRecord, Project
 
 
 class SettledInConfig(Rule):
@@ -98,8 +97,6 @@ class SettledInConfig(Rule):
     def _everywhere(project: Project, key: str, settings: dict[tuple[str, str], Served]
                     ) -> tuple[FlagValue] | None:
         """The one value every host serves, or None."""
-        from flaglint.analysis.deadcode import python_value
-        from flaglint.analysis.deployed import same
 
         defaults = {python_value(r.default) for r in project.graph.reads_of(key)}
         default = next(iter(defaults)) if len(defaults) == 1 else (False, None)
@@ -125,7 +122,7 @@ def served_everywhere(project: Project, keys: Iterable[str]) -> dict[str, FlagVa
     if deployments is None or not any(True for _ in deployments.hosts()):
         return {}
     by_key: dict[str, dict[tuple[str, str], Served]] = {}
-    for item in project.served():
+    for item in served(project):
         by_key.setdefault(item.key, {})[(item.host.environment, item.host.path)] = item
     found = {}
     for key in keys:
@@ -139,7 +136,6 @@ def served_everywhere(project: Project, keys: Iterable[str]) -> dict[str, FlagVa
 def _cleaning(project: Project, key: str, value: FlagValue) -> str:
     """What `flaglint clean KEY --value V` would do, counted on a dead-code pass with the
     flag pinned to that value."""
-    from flaglint.analysis import deadcode
 
     dead = deadcode.analyze(project.files, project.linked, project.graph, {}, {key: value},
                             set(project.removed))

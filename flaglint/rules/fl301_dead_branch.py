@@ -1,14 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
-from flaglint.analysis.kinds import DeadKind
+from flaglint.analysis.deadcode import read_edits
 from flaglint.findings import Finding, Fix, Severity
-from flaglint.rules import Rule
-
-if TYPE_CHECKING:
-    from flaglint.engine import Project
+from flaglint.model.dead import DeadKind
+from flaglint.model.project import Project
+from flaglint.rules.base import Rule
 
 _WHAT = {
     DeadKind.IF_BODY: "this `if` body can never run",
@@ -78,7 +76,6 @@ class DeadBranch(Rule):
     fixable = True
 
     def check(self, project: Project) -> Iterator[Finding]:
-        from flaglint.analysis.deadcode import read_edits
 
         for region in project.dead.regions:
             settled = region.settled

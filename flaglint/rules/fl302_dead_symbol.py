@@ -1,13 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
+from flaglint.analysis.deadcode import symbol_edits
 from flaglint.findings import Finding, Fix, Related, Severity
-from flaglint.rules import Rule
-
-if TYPE_CHECKING:
-    from flaglint.engine import Project
+from flaglint.model.project import Project
+from flaglint.rules.base import Rule
 
 
 class DeadSymbol(Rule):
@@ -70,7 +68,6 @@ class DeadSymbol(Rule):
     fixable = True
 
     def check(self, project: Project) -> Iterator[Finding]:
-        from flaglint.analysis.deadcode import symbol_edits
 
         calls = project.graph.calls_to() if project.dead.symbols else {}
         for symbol in project.dead.symbols:

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
+from flaglint.analysis.lifecycle import ending, ending_places, looks_like_revert, reuse
 from flaglint.findings import Finding, Related, Severity
-from flaglint.rules import Rule
-
-if TYPE_CHECKING:
-    from flaglint.engine import Project
+from flaglint.model.project import Project
+from flaglint.rules.base import Rule
+from flaglint.sources.history import EventKind
 
 _AFTERMATH = "code and configs from its first life answer to it again"
 
@@ -57,6 +56,7 @@ class ReusedKey(Rule):
     name = "reused-key"
     severity = Severity.ERROR
     needs_history = True
+    needs_origins = True
     by_flag_in_diff = True
 
     def check(self, project: Project) -> Iterator[Finding]:
@@ -64,7 +64,6 @@ class ReusedKey(Rule):
         yield from self._declarations(project)
 
     def _reads(self, project: Project) -> Iterator[Finding]:
-        from flaglint.analysis.lifecycle import ending, ending_places, reuse
 
         for key in project.graph.flags():
             end = ending(project, key)
@@ -84,8 +83,6 @@ class ReusedKey(Rule):
                                    related=ending_places(project, key, end))
 
     def _declarations(self, project: Project) -> Iterator[Finding]:
-        from flaglint.analysis.lifecycle import ending, ending_places, looks_like_revert
-        from flaglint.sources.history import EventKind
 
         for key, record in project.records.items():
             end = ending(project, key)

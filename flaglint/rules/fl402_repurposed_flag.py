@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
+from flaglint.analysis.lifecycle import rewritten
 from flaglint.findings import Finding, Severity
-from flaglint.rules import Rule
-
-if TYPE_CHECKING:
-    from flaglint.engine import Project
+from flaglint.model.project import Project
+from flaglint.rules.base import Rule
+from flaglint.sources.history import EventKind
 
 _FIELDS = ("type", "owner", "description")
 
@@ -54,13 +53,14 @@ class RepurposedFlag(Rule):
     severity = Severity.ERROR
     needs_history = True
     by_flag_in_diff = True
+    needs_base = True
 
     def check(self, project: Project) -> Iterator[Finding]:
         if project.history is not None:
             yield from self._rewrites(project)
         diff = project.diff
         if diff is not None:
-            for key, (before, after) in project.regated().items():
+            for key, (before, after) in project.regated.items():
                 record = project.records.get(key)
                 if record is None or (record.decl is None and not record.definitions):
                     continue
@@ -71,8 +71,6 @@ class RepurposedFlag(Rule):
                                    f"{after} instead; a new meaning needs a new key")
 
     def _rewrites(self, project: Project) -> Iterator[Finding]:
-        from flaglint.analysis.lifecycle import rewritten
-        from flaglint.sources.history import EventKind
 
         assert project.history is not None
         for key, record in project.records.items():

@@ -1,13 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from flaglint.findings import Finding, Severity
-from flaglint.rules import Rule
-
-if TYPE_CHECKING:
-    from flaglint.engine import Project
+from flaglint.model.project import Project
+from flaglint.rules.base import Rule
 
 
 def _package(project: Project, path: str) -> str:

@@ -1,15 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
+from flaglint.analysis.lifecycle import ending, ending_places, looks_like_revert, reuse
 from flaglint.findings import Finding, Severity
-from flaglint.rules import Rule
-
-if TYPE_CHECKING:
-    from flaglint.analysis.link import FlagRead
-    from flaglint.engine import Project
-    from flaglint.sources.history import KeyEvent
+from flaglint.links.model import FlagRead
+from flaglint.model.project import Project
+from flaglint.rules.base import Rule
+from flaglint.sources.history import KeyEvent
 
 
 class ZombieFlag(Rule):
@@ -54,10 +52,10 @@ class ZombieFlag(Rule):
     name = "zombie-flag"
     severity = Severity.ERROR
     needs_history = True
+    needs_origins = True
     by_flag_in_diff = True
 
     def check(self, project: Project) -> Iterator[Finding]:
-        from flaglint.analysis.lifecycle import ending, ending_places, looks_like_revert, reuse
 
         for key in project.graph.flags():
             end = ending(project, key)

@@ -1,17 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
+from flaglint.analysis.deployed import Odd, Served, odd_hosts, same, served
+from flaglint.analysis.lifecycle import Ending, ending
 from flaglint.findings import Finding, Related, Severity, Span
-from flaglint.rules import Rule, format_value
+from flaglint.links.model import FlagRead
+from flaglint.model.project import Project
+from flaglint.rules.base import Rule, format_value
 from flaglint.sources.registry import FlagValue, Status
-
-if TYPE_CHECKING:
-    from flaglint.analysis.deployed import Odd, Served
-    from flaglint.analysis.lifecycle import Ending
-    from flaglint.analysis.link import FlagRead
-    from flaglint.engine import Project
 
 
 class ConfigDrift(Rule):
@@ -77,10 +74,8 @@ class ConfigDrift(Rule):
     def check(self, project: Project) -> Iterator[Finding]:
         if project.deployments is None:
             return
-        from flaglint.analysis.deployed import odd_hosts  # only with deployment configs
-        from flaglint.analysis.lifecycle import ending
 
-        settings = project.served()
+        settings = served(project)
         # One finding a line: what is wrong with it, then what to do about the first wrong.
         reasons: dict[tuple[str, Span, str], list[tuple[str, str]]] = {}
         related: dict[tuple[str, Span, str], tuple[Related, ...]] = {}
@@ -113,7 +108,6 @@ class ConfigDrift(Rule):
     @staticmethod
     def _lifecycle(project: Project, item: Served, end: Ending | None
                    ) -> tuple[str, str] | None:
-        from flaglint.analysis.deployed import same
 
         key, setting = item.key, item.setting
         value = _shown(setting.value) if setting.known else _DEPLOY_TIME

@@ -3,9 +3,13 @@ never rewritten), unprompted, in the C locale, bounded in time, and never raisin
 
 from __future__ import annotations
 
+import hashlib
+import io
 import os
 import re
 import subprocess
+import tarfile
+from dataclasses import dataclass
 from pathlib import Path
 
 _ENV_OVERRIDES = {
@@ -68,3 +72,63 @@ def read_head(root: Path) -> str | None:
     except OSError:
         return None
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class GitState:
+    """What a run's history and blame depend on: HEAD's commit, and how much history the
+    clone has (the hash of `.git/shallow`, empty for a whole clone). None: not in git."""
+
+    head: str | None
+    shallow: str = ""
+
+
+def state(root: Path) -> GitState:
+    """The repository's state, from the .git folder when it is plain (no git process)."""
+    head = read_head(root)
+    dot_git = _dot_git(root)
+    if head is not None and dot_git is not None:
+        return GitState(head, _shallow_digest(dot_git))
+    found = text(root, "rev-parse", "--absolute-git-dir", "HEAD", timeout=30)
+    lines = found.stdout.split()
+    if found.returncode != 0 or len(lines) != 2:
+        return GitState(None)
+    return GitState(lines[1], _shallow_digest(Path(lines[0])))
+
+
+def _dot_git(root: Path) -> Path | None:
+    for folder in (root, *root.parents):
+        dot_git = folder / ".git"
+        if dot_git.is_dir():
+            return dot_git
+        if dot_git.exists():
+            return None
+    return None
+
+
+def _shallow_digest(git_dir: Path) -> str:
+    try:
+        return hashlib.blake2b((git_dir / "shallow").read_bytes(), digest_size=12).hexdigest()
+    except OSError:
+        return ""
+
+
+def extract_tree(root: Path, revision: str, into: Path, patterns: tuple[str, ...]
+                 ) -> Path | None:
+    """The files matching `patterns` of `root`'s folder at `revision`, written below
+    `into`; the folder that stands for `root` there, or None when git cannot say."""
+    top = toplevel(root)
+    if top is None:
+        return None
+    prefix = root.resolve().relative_to(top.resolve()).as_posix()
+    where = f"{prefix}/" if prefix != "." else ""
+    archive = run(top, "archive", "--format=tar", revision, "--",
+                  *(f"{where}{pattern}" for pattern in patterns))
+    if archive.returncode != 0:
+        return None
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        try:
+            tar.extractall(into, filter="data")
+        except TypeError:  # Python before 3.10.12 / 3.11.4: git's own archive is safe
+            tar.extractall(into)
+    return into / prefix if prefix != "." else into

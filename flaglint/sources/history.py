@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import hashlib
 import logging
 import re
 import sys
@@ -19,8 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from flaglint import cache, progress
-from flaglint.cache import cache_file
+from flaglint import progress
 from flaglint.sources import git
 
 if sys.version_info >= (3, 11):
@@ -423,74 +421,31 @@ def _cancel_moves(history: KeyHistory) -> None:
                           or e.kind not in (EventKind.REMOVED, EventKind.DECLARED)]
 
 
-def cached_history(root: Path, registry: Iterable[str], definition_files: Iterable[str],
-                   code_keys: set[str], use_cache: bool = True) -> History:
-    """read_history, cached by HEAD commit: a second run on the same HEAD reads no git log."""
-    registry, definition_files = sorted(set(registry)), sorted(set(definition_files))
-    head = head_commit(root)
-    if not use_cache:
-        return read_history(root, registry, definition_files, code_keys)
-    path = cache_file("history", HISTORY_VERSION, str(root), head, registry, definition_files,
-                      sorted(code_keys))
-    history = cache.load(path, History)
-    if history is not None and history.head == head:
-        return history
-    history = read_history(root, registry, definition_files, code_keys)
-    cache.store(path, history)
-    return history
-
-
-# -- when lines appeared ---------------------------------------------------------------------
-
-
-class BlameCache:
-    """Line origins by (file, content), for one HEAD: a second run blames nothing again."""
-
-    def __init__(self, use_cache: bool, root: Path, head: str) -> None:
-        self.path = None
-        self.entries: dict[tuple[str, str], dict[int, LineOrigin]] = {}
-        if not use_cache:
-            return
-        self.path = cache_file("blame", HISTORY_VERSION, str(root), head)
-        self.entries = cache.load(self.path, dict) or {}
-
-    def origins(self, root: Path, path: str, lines: set[int]) -> dict[int, LineOrigin]:
-        try:
-            digest = hashlib.blake2b((root / path).read_bytes(), digest_size=16).hexdigest()
-        except OSError:
-            return {}
-        key = (path, digest)
-        found = self.entries.get(key)
-        if found is not None and lines <= set(found):
-            return found
-        found = line_times(root, path, lines)
-        self.entries[key] = found
-        if self.path is not None:
-            cache.store(self.path, self.entries)
-        return found
-
-
 @dataclass(frozen=True, slots=True)
 class LineOrigin:
     """The commit that last brought a line in; `sha` None: not committed yet."""
 
     sha: str | None
-    time: int  # committer time (now, for an uncommitted line)
+    time: int  # committer time (0 for a line not committed yet)
 
     @property
     def date(self) -> dt.date:
         return dt.datetime.fromtimestamp(self.time, dt.timezone.utc).date()
 
 
-def line_times(root: Path, path: str, lines: set[int]) -> dict[int, LineOrigin]:
-    """Where each of `lines` came from, by `git blame -w` (whitespace changes ignored)."""
+def line_times(root: Path, path: str) -> dict[int, LineOrigin]:
+    """Where each line of the file came from, by `git blame -w` (whitespace changes
+    ignored); a line not committed yet has no commit (and time 0)."""
     try:
         out = _git(root, "blame", "--porcelain", "-w", "--", path)
     except HistoryUnavailable as error:
         if "no such path" not in str(error):
             raise
-        now = int(dt.datetime.now(dt.timezone.utc).timestamp())
-        return {line: LineOrigin(None, now) for line in lines}  # a file git does not track
+        try:
+            count = (root / path).read_bytes().count(b"\n") + 1
+        except OSError:
+            count = 0
+        return {line: LineOrigin(None, 0) for line in range(1, count + 1)}  # untracked
     times: dict[str, int] = {}
     result: dict[int, LineOrigin] = {}
     sha = ""
@@ -502,9 +457,9 @@ def line_times(root: Path, path: str, lines: set[int]) -> dict[int, LineOrigin]:
             sha, final_line = parts[0], int(parts[2])
         elif raw.startswith("committer-time "):
             times[sha] = int(raw.split(" ", 1)[1])
-        elif raw.startswith("\t") and final_line in lines:
+        elif raw.startswith("\t"):
             if set(sha) == {"0"}:
-                result[final_line] = LineOrigin(None, times.get(sha, 0))
+                result[final_line] = LineOrigin(None, 0)
             elif sha in times:
                 result[final_line] = LineOrigin(sha, times[sha])
     return result

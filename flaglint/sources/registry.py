@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flaglint.config import FLAG_TYPES, REGISTRY_FIELDS, Config, ConfigError
+from flaglint.findings import FlagValue as FlagValue
 from flaglint.findings import Span
 from flaglint.sources import tomlsource
 from flaglint.suppressions import Suppressions
@@ -18,9 +19,6 @@ class Status(enum.Enum):
     ACTIVE = "active"
     ROLLED_OUT = "rolled-out"
     RETIRED = "retired"
-
-
-FlagValue = bool | int | float | str
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,49 @@
+"""Imports a fix must keep: those of project modules whose import does something."""
+
+from __future__ import annotations
+
+from collections.abc import Set
+
+from flaglint.analysis.deadcode import PLAIN_DECORATORS
+from flaglint.facts import FileFacts
+from flaglint.model.project import Project
+
+
+def imports_with_effects(project: Project, path: str, editing: Set[str] = frozenset()
+                         ) -> set[str]:
+    """The names this file imports from project modules whose import does something (a
+    call at module or class level, a decorator that may register) and that no other file
+    imports, besides those `editing` (the files one fix round changes): an import a fix
+    must keep even when the fix removed its last use. Where another file imports the module
+    too, the import goes as a developer (and ruff's F401) would have it go:
+    `from sentry import features`, which hundreds of modules import."""
+    effects = project.memo().get("import effects")
+    if not isinstance(effects, dict):
+        effects = _importers(project)
+        project.memo()["import effects"] = effects
+    facts = project.files.facts_of(path)
+    if facts is None:
+        return set()
+    return {local for local, target in facts.imports
+            for module in (target, target.rpartition(".")[0])
+            if module in effects and not effects[module] - {path} - editing}
+
+
+def _importers(project: Project) -> dict[str, set[str]]:
+    """Module whose import does something -> the files that import it."""
+    files = list(project.files.complete())
+    importers: dict[str, set[str]] = {f.module: set() for f in files if _has_effects(f)}
+    for f in files:
+        for _, target in f.imports:
+            for module in (target, target.rpartition(".")[0]):
+                if module in importers:
+                    importers[module].add(f.path)
+    return importers
+
+
+def _has_effects(facts: FileFacts) -> bool:
+    top = {facts.module} | {d.qualname for d in facts.definitions if d.kind == "class"
+                            and d.qualname.count(".") == facts.module.count(".") + 1}
+    return any(call.scope in top for call in facts.calls) or any(
+        name.rsplit(".", 1)[-1] not in PLAIN_DECORATORS
+        for d in facts.definitions for name in d.decorators)

@@ -1,0 +1,273 @@
+"""The driver: one analysis of a project, stage after stage, each stage's output taken from
+the cache under the hash of its inputs or computed.
+
+    inputs ─▶ facts ─▶ links ─┬─ (names no file read binds: read more files, link again)
+                              ▼
+      registry + history ─▶ project model ─▶ dead code ─┬─ (what dead code calls: read
+                              │                          ▼   the files naming it, again)
+                              ▼               line origins, the --diff base's gated code
+                           analyses rules ask for
+
+Only this module runs those loops, and only it runs the analyses that read more than the
+model (git blame, the base tree of a `--diff` run). A warm run, a run after an edit and a
+`--diff` run take the same steps as a cold one; what did not change is found in the cache.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flaglint import store as cache
+from flaglint.analysis import deadcode, gating
+from flaglint.analysis.lifecycle import ending
+from flaglint.config import Config, ConfigError, find_config, load_config
+from flaglint.engine.inputs import Inputs, gather
+from flaglint.engine.linking import Links, call_graph, link
+from flaglint.engine.reading import Reading
+from flaglint.facts.prefilter import Needles, reader_names, reader_needles
+from flaglint.model import project as model
+from flaglint.model.files import ProjectFiles
+from flaglint.model.graph import FlagGraph
+from flaglint.model.project import Project
+from flaglint.rules.base import Rule
+from flaglint.sources import git
+from flaglint.sources import history as githistory
+from flaglint.sources.diff import DiffScope
+from flaglint.sources.registry import FlagValue, Registry
+
+
+class Origins(enum.Enum):
+    """Which reads' lines to ask git blame about."""
+
+    NONE = "none"
+    ENDED = "ended"  # reads of retired or removed keys (FL401, FL404)
+    ALL = "all"  # every read (the audit's last change)
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a run asks of the analysis beyond its inputs."""
+
+    pinned: Mapping[str, FlagValue] = field(default_factory=dict)  # `clean KEY --value V`
+    force_full: frozenset[str] = frozenset()  # modules read in full in any case
+    origins: Origins = Origins.NONE
+    diff: DiffScope | None = None
+    regate: bool = False  # with `diff`: compare what each flag gates with the base (FL402)
+    history: bool = True  # read git history (the --diff base needs none)
+
+
+def request_for(rules: Sequence[Rule], diff: DiffScope | None = None) -> Request:
+    """What these rules ask of the analysis beyond the model."""
+    origins = Origins.ENDED if any(r.needs_origins for r in rules) else Origins.NONE
+    return Request(origins=origins, diff=diff,
+                   regate=diff is not None and any(r.needs_base for r in rules))
+
+
+def analyze(inputs: Inputs, store: cache.Store, request: Request = Request(), *,
+            workers: int = 1) -> Project:
+    """Everything flaglint knows of the project. With `pinned` (`flaglint clean`), only
+    the pinned flags are settled: the cleaning follows that flag's dead code only."""
+    reading = Reading(inputs, store, workers=workers, force_full=request.force_full)
+    names = reader_needles(inputs.config)
+    reading.start(Needles(names), _named_modules(inputs.config))
+    links = _read_and_link(reading, store, names)
+    linked = links.linked
+    registry = model.with_aliases(inputs.registry, linked.aliases)
+    history, history_note = (_history(inputs, registry, links, store) if request.history
+                             else (None, None))
+    pinned = dict(request.pinned)
+    removed = {} if pinned else model.removed_keys(history, registry, linked)
+    statuses = {} if pinned else model.statuses(registry)
+    files = ProjectFiles(reading.ordered(), {}, reading.facts_of)
+    graph = _graph(registry, links, reading, store)
+    dead = deadcode.analyze(files, linked, graph, statuses, pinned, set(removed))
+    # What dead code calls may be defined, and used elsewhere, in files the prefilter
+    # skipped: read the files that name it, until no new file does.
+    while dead.regions:
+        called = deadcode.called_from_dead_code(files, dead)
+        if not reading.read_more(Needles({(name,) for name in called}), set()):
+            break
+        names |= {(name,) for name in called}
+        links = _read_and_link(reading, store, names)
+        linked = links.linked
+        files = ProjectFiles(reading.ordered(), {}, reading.facts_of)
+        graph = _graph(registry, links, reading, store)
+        dead = deadcode.analyze(files, linked, graph, statuses, pinned, set(removed))
+    project = Project(inputs.config, inputs.today, files, registry, graph, linked,
+                      model.records(registry, linked, history), dead, pinned, history,
+                      history_note, removed, inputs.notes, inputs.deployments,
+                      inputs.overlay, request.diff)
+    origins = _origins(project, inputs, store, request.origins)
+    regated = _regated(project, inputs, store, request, workers)
+    if origins or regated:
+        project = dataclasses.replace(project, origins=origins, regated=regated)
+    return project
+
+
+def _named_modules(config: Config) -> set[str]:
+    """The modules read in full whatever they mention: those that define a class of flags,
+    a project reader (whose parameters name its keyword arguments), or a definition
+    function (a module that calls its own `bool_state(…)` names it alone)."""
+    named = [spec.class_ for spec in config.definitions if spec.class_]
+    named += [spec.call for spec in config.readers if not spec.any_receiver]
+    named += [spec.call for spec in config.definitions
+              if spec.call is not None and not spec.call.startswith("*.")]
+    return {prefix for name in named for prefix in _prefixes(name)}
+
+
+def _prefixes(name: str) -> list[str]:
+    parts = name.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts))]
+
+
+def _read_and_link(reading: Reading, store: cache.Store,
+                   names: set[tuple[str, ...]]) -> Links:
+    """Link the files read in full; read in full the files that name a wrapper or flag
+    object found, or are a module a key resolves through; again, until none is left."""
+    while True:
+        links = link(reading, store)
+        names |= {(q.rsplit(".", 1)[-1],) for q in (*links.tables.wrappers,
+                                                     *links.tables.objects)}
+        modules = {prefix for name in links.missing for prefix in _prefixes(name)}
+        if not reading.read_more(Needles(names), modules):
+            return links
+
+
+def _graph(registry: Registry, links: Links, reading: Reading,
+           store: cache.Store) -> FlagGraph:
+    return FlagGraph(registry.flags.values(), links.linked.definitions, links.linked.reads,
+                     lambda: call_graph(links, reading, store))
+
+
+def _history(inputs: Inputs, registry: Registry, links: Links, store: cache.Store
+             ) -> tuple[githistory.History | None, str | None]:
+    """The flags' git history, or why there is none."""
+    linked = links.linked
+    if not registry.present and not linked.definitions:
+        return None, None
+    root = inputs.config.root
+    definition_files = sorted({d.path for d in linked.definitions})
+    code_keys = sorted({d.key for d in linked.definitions} | {
+        r.key for r in linked.reads if r.key is not None and r.key not in registry.flags})
+    key = cache.key("history", githistory.HISTORY_VERSION, inputs.git, registry.paths,
+                    definition_files, code_keys)
+    found = store.get("history", key, githistory.History) if inputs.git.head else None
+    if found is None:
+        try:
+            found = githistory.read_history(root, registry.paths, definition_files,
+                                            set(code_keys))
+        except githistory.HistoryUnavailable as error:
+            return None, (f"git history unavailable ({error}): FL401 and FL402 cannot see "
+                          f"when keys were removed or changed, reads of retired keys are "
+                          f"FL404, and flags without `created` or `expires` are not checked "
+                          f"for expiry")
+        store.put("history", key, found, githistory.History)
+    note = None
+    if found.shallow:
+        note = (f"this is a shallow clone ({found.commits} commits of flag history): "
+                f"history rules see only that far; fetch the whole history with "
+                f"`git fetch --unshallow` (in GitHub Actions, `fetch-depth: 0`)")
+    return found, note
+
+
+def _origins(project: Project, inputs: Inputs, store: cache.Store,
+             wanted: Origins) -> dict[str, dict[int, githistory.LineOrigin]]:
+    """The commits that brought in the lines of the reads asked for: one `git blame` per
+    file, cached by HEAD and the file's content."""
+    if wanted is Origins.NONE or project.history is None:
+        return {}
+    keys: Iterable[str] = project.graph.flags()
+    if wanted is Origins.ENDED:
+        keys = [key for key in keys if ending(project, key) is not None]
+    paths = sorted({read.path for key in keys for read in project.graph.reads_of(key)})
+    root = inputs.config.root
+    found = {}
+    for path in paths:
+        try:
+            data = (root / path).read_bytes()  # what git blame reads: the working tree
+        except OSError:
+            continue
+        key = cache.key("blame", githistory.HISTORY_VERSION, inputs.git, path,
+                        cache.content_key(data))
+        origins = store.get("blame", key, dict[int, githistory.LineOrigin])
+        if origins is None:
+            try:
+                origins = githistory.line_times(root, path)
+            except githistory.HistoryUnavailable:
+                continue
+            store.put("blame", key, origins, dict[int, githistory.LineOrigin])
+        found[path] = origins
+    return found
+
+
+def _regated(project: Project, inputs: Inputs, store: cache.Store, request: Request,
+             workers: int) -> dict[str, tuple[str, str]]:
+    """FL402's analysis in a `--diff` run: the flags that gate other code than at the base.
+    The base is analysed only when a changed file reads a flag, now or at the base."""
+    diff = request.diff
+    if diff is None or not request.regate:
+        return {}
+    root = inputs.config.root
+    base_sources = {}
+    for path in sorted(diff.base_paths):
+        shown = git.run(root, "show", f"{diff.base}:./{path}")
+        if shown.returncode == 0:
+            base_sources[path] = shown.stdout
+    names = reader_names(inputs.config) | {q.rsplit(".", 1)[-1]
+                                           for q in project.linked.wrappers}
+    python = {p: data for p, data in base_sources.items() if p.endswith(".py")}
+    if not gating.may_regate(project, diff, python, names):
+        return {}
+    now = gating.gated_code(project)
+    before = _base_gated(inputs, store, diff, base_sources, workers)
+    return gating.regated(before, now) if before is not None else {}
+
+
+def _base_gated(inputs: Inputs, store: cache.Store, diff: DiffScope,
+                base_sources: Mapping[str, bytes], workers: int) -> gating.Gated | None:
+    """What each flag gated at the base: this tree's files with the changed ones as they
+    were, when the change only edits and adds Python files; else a copy of the base."""
+    current = {source.rel for source in inputs.sources}
+    in_place = not diff.renamed and all(p.endswith(".py") for p in (*diff.changed,
+                                                                     *diff.base_paths)) \
+        and diff.base_paths <= current and set(base_sources) == set(diff.base_paths)
+    if in_place:
+        sources = [s for s in inputs.sources if s.rel not in diff.added]
+        base = dataclasses.replace(inputs, sources=tuple(sources),
+                                   deployments=None).with_overlay(base_sources)
+        return _gated_only(base, store, workers)
+    return _gated_from_archive(inputs, store, diff, workers)
+
+
+def _gated_only(inputs: Inputs, store: cache.Store, workers: int) -> gating.Gated:
+    """What each flag gates in these inputs: their facts and links, nothing more."""
+    reading = Reading(inputs, store, workers=workers)
+    names = reader_needles(inputs.config)
+    reading.start(Needles(names), _named_modules(inputs.config))
+    links = _read_and_link(reading, store, names)
+    paths = {read.path for read in links.linked.reads}
+    return gating.gated(links.linked.reads,
+                        (reading.facts_of(b.path) for b in reading.ordered() if b.path in paths),
+                        inputs.read)
+
+
+def _gated_from_archive(inputs: Inputs, store: cache.Store, diff: DiffScope,
+                        workers: int) -> gating.Gated | None:
+    """The base tree's gated code, from a copy of its Python and TOML files."""
+    with tempfile.TemporaryDirectory(prefix="flaglint-base-") as folder:
+        base_root = git.extract_tree(inputs.config.root, diff.base, Path(folder),
+                                     ("*.py", "*.toml"))
+        if base_root is None:
+            return None
+        try:
+            config = load_config(find_config(base_root), base_root)
+            config = dataclasses.replace(config, environments=())
+            base = gather(config, inputs.today, cache.Store.disabled())
+        except ConfigError:
+            return None
+        return _gated_only(base, store, workers)

@@ -1,0 +1,108 @@
+"""`flaglint check`: one analysis, the rules, and what the report needs, stored under the
+hash of every input. A second run over unchanged inputs (the pre-commit hook on a commit
+that touched no Python file) finds the summary in the cache after discovery, one stat of
+each file and a few small reads; any other run takes the driver's steps, with the cache's
+help wherever an input is unchanged."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from flaglint import store as cache
+from flaglint.analysis import narrowing
+from flaglint.config import Config
+from flaglint.engine.analyze import analyze, request_for
+from flaglint.engine.fixing import preview
+from flaglint.engine.inputs import gather
+from flaglint.findings import Finding
+from flaglint.model.project import Project
+from flaglint.reporters import FileChange
+from flaglint.rules import Rule
+from flaglint.rules.outcome import Outcome, run
+from flaglint.sources.diff import DiffScope
+from flaglint.suppressions import Suppression
+
+MAX_FIX_PREVIEWS = 200  # fixes whose text edits a report carries (SARIF)
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What the report of a check needs, without the project behind it."""
+
+    findings: tuple[Finding, ...]  # what the report shows: in the named paths and the diff
+    everything: tuple[Finding, ...]  # every finding of the run (a baseline matches these)
+    files: tuple[str, ...]  # every analysed file
+    flags: int
+    unused_suppressions: tuple[tuple[str, Suppression], ...]
+    notes: tuple[str, ...]  # what the run could not see, said on stderr
+    previews: tuple[tuple[FileChange, ...], ...] = ()  # with `previews`: a finding's fix
+
+
+def check(config: Config, today: dt.date, rules: Sequence[Rule], store: cache.Store, *,
+          workers: int, named: Sequence[Path] | None = None, diff: DiffScope | None = None,
+          previews: bool = False) -> Summary:
+    inputs = gather(config, today, store)
+    named_paths = sorted({_relative(path, config.root) for path in named or ()})
+    key = cache.key("check", inputs.digest(), [r.code for r in rules], named_paths, diff,
+                    previews)
+    found = store.get("check", key, Summary)
+    if found is not None:
+        return found
+    project = analyze(inputs, store, request_for(rules, diff), workers=workers)
+    summary = summarize(run(project, rules), rules, named=named, previews=previews)
+    store.put("check", key, summary, Summary)
+    return summary
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def summarize(outcome: Outcome, rules: Sequence[Rule], *,
+              named: Sequence[Path] | None = None, previews: bool = False) -> Summary:
+    """The report's part of an outcome: its findings in the named paths and, with
+    `--diff`, on what the change touched."""
+    project = outcome.project
+    shown = narrowing.narrow(project, outcome.findings, _by_flag(rules), named)
+    changes: tuple[tuple[FileChange, ...], ...] = ()
+    if previews:
+        changes = _previews(project, shown)
+    return Summary(tuple(shown), tuple(outcome.findings), project.paths(),
+                   len(project.graph.flags()), tuple(outcome.unused_suppressions),
+                   tuple(_notes(project, rules)), changes)
+
+
+def _by_flag(rules: Sequence[Rule]) -> set[str]:
+    return {rule.code for rule in rules if rule.by_flag_in_diff}
+
+
+def _previews(project: Project, findings: Sequence[Finding]
+              ) -> tuple[tuple[FileChange, ...], ...]:
+    """The text edits of each finding's fix (the first MAX_FIX_PREVIEWS fixes)."""
+    changes = []
+    count = 0
+    for finding in findings:
+        found: tuple[FileChange, ...] = ()
+        if finding.fix is not None and finding.fix.edits and count < MAX_FIX_PREVIEWS:
+            count += 1
+            found = tuple(FileChange(r.path, r.before, r.after)
+                          for r in preview(project, finding.fix))
+        changes.append(found)
+    return tuple(changes)
+
+
+def _notes(project: Project, rules: Sequence[Rule]) -> list[str]:
+    """What the run could not see, said once on stderr."""
+    notes = list(project.notes)
+    if project.history_note and any(r.needs_history for r in rules):
+        notes.append(project.history_note)
+    if not project.has_declarations and any(True for _ in project.graph.reads()):
+        notes.append("no registry (flags.toml) and no definitions configured, so FL101 and "
+                     "FL102 cannot tell declared flags from undeclared ones")
+    return notes

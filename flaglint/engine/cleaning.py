@@ -1,0 +1,260 @@
+"""`flaglint clean KEY --value V`: settle a flag everywhere and remove what that leaves dead.
+
+The steps, each analysing the project again with the files changed so far held in memory:
+1. settle the flag's reads, delete the dead branches and helpers, and the wrappers nothing
+   calls any more (rounds until nothing is left);
+2. once no read is left: the lines that set it in tests, its definitions in code, the
+   parameters every call now passes the same boolean (settled) or that nothing reads any
+   more (dropped), the SDK clients nothing uses;
+3. in tests: the wrappers only tests still use, and the patches of what went;
+4. its registry entry (or a tombstone) and its deployment config lines.
+Nothing is written until every step is done, and nothing with `--dry-run`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from flaglint import store as cache
+from flaglint.analysis.deployed import Served, served
+from flaglint.config import Config
+from flaglint.engine.analyze import Request, analyze
+from flaglint.engine.inputs import Inputs, gather
+from flaglint.findings import Fix
+from flaglint.fixes.apply import FixScope, unified_diff, write_files
+from flaglint.fixes.configs import ConfigCleanup, mentions, remove_settings
+from flaglint.fixes.definitions import (
+    definition_fixes,
+    read_fixes,
+    unused_clients,
+    unused_wrappers,
+)
+from flaglint.fixes.parameters import callers_read_light, constant_parameters, unused_parameters
+from flaglint.fixes.registry_edit import remove_table, tombstone
+from flaglint.fixes.report import FixReport
+from flaglint.fixes.rounds import apply_round
+from flaglint.fixes.test_cleanup import (
+    edit_test_patches,
+    flag_settings,
+    prune_test_imports,
+    record_changes,
+    test_only_wrappers,
+)
+from flaglint.fixes.value import CleanError, flag_value
+from flaglint.model.project import Project
+from flaglint.rules import all_rules, select_rules
+from flaglint.rules.outcome import run
+from flaglint.sources.registry import FlagValue
+
+_MAX_ROUNDS = 6
+
+__all__ = ["CleanError", "CleanReport", "clean_flag"]
+
+
+@dataclass
+class CleanReport:
+    key: str
+    value: FlagValue
+    fixes: FixReport
+    registry_path: str | None
+    registry_before: str | None
+    registry_after: str | None
+    left: list[str]  # where reads of the key are left, anywhere in the project
+    defined_in_code: list[str]
+    configs: ConfigCleanup = field(default_factory=ConfigCleanup)  # deployment config lines
+    mentions: list[str] = field(default_factory=list)  # lines that still name the key
+
+    @property
+    def complete(self) -> bool:
+        return not self.left
+
+    def diff(self) -> str:
+        text = self.fixes.diff()
+        if self.registry_path and self.registry_before != self.registry_after:
+            text += unified_diff(self.registry_path, self.registry_before or "",
+                                 self.registry_after or "")
+        for path, after in sorted(self.configs.after.items()):
+            text += unified_diff(path, self.configs.before[path], after)
+        return text
+
+
+@dataclass
+class _Cleaning:
+    """One `clean`: the flag, its value, what was changed so far, and how to analyse."""
+
+    inputs: Inputs
+    store: cache.Store
+    workers: int
+    key: str
+    value: FlagValue
+    scope: FixScope
+    tests: Callable[[str], bool]
+    wrappers: set[str]
+    force_full: frozenset[str]
+    report: FixReport = field(default_factory=FixReport)
+
+    def analyze(self, overlay: dict[str, bytes] | None = None) -> Project:
+        changed = self.report.overlay if overlay is None else overlay
+        inputs = self.inputs.with_overlay(changed) if changed else self.inputs
+        return analyze(inputs, self.store, Request(pinned={self.key: self.value},
+                                                   force_full=self.force_full),
+                       workers=self.workers)
+
+    def apply(self, project: Project, fixes: list[tuple[object, Fix]]) -> bool:
+        """Apply these fixes in one round; True when any went in."""
+        return bool(fixes) and bool(apply_round(project, fixes, [], self.scope, self.report))
+
+    def read_more(self, modules: Iterable[str]) -> bool:
+        """Read these modules in full from now on; True when any was not."""
+        more = frozenset(modules) - self.force_full
+        self.force_full |= more
+        return bool(more)
+
+
+def clean_flag(config: Config, today: dt.date, key: str, text: str, scope: FixScope,
+               store: cache.Store, *, workers: int, tests: Callable[[str], bool],
+               dry_run: bool, retire: bool) -> CleanReport:
+    """Settle `key` everywhere the scope allows, remove the code that becomes dead (cascading
+    to helpers in other modules), and drop its registry entry (or leave a tombstone) once no
+    read of it is left anywhere in the project. The whole project is always analysed."""
+    inputs = gather(config, today, store)
+    probe = analyze(inputs, store, workers=workers)
+    if key not in probe.records and not probe.graph.reads_of(key) and \
+            key not in probe.registry.flags:
+        raise CleanError(f"flag `{key}` is neither declared nor read in this project")
+    wrappers = {q for q, w in probe.linked.wrappers.items() if w.key == key}
+    # A wrapper's module keeps being read in full once its read is gone, to tell when it is
+    # unused.
+    homes = frozenset(q.rsplit(".", i)[0] for q in wrappers for i in range(1, q.count(".") + 1))
+    cleaning = _Cleaning(inputs, store, workers, key, flag_value(probe, key, text), scope,
+                         tests, wrappers, homes)
+    project = _settle_reads(cleaning)
+    project, left = _settle_test_objects(cleaning, project)
+    # The key's config lines are found now, while its definitions still say it is a flag.
+    settings = [s for s in served(project) if s.key == key] if not left else []
+    if not left:  # nothing reads the flag any more: its definitions in code go too
+        project = _remove_definitions(cleaning, project)
+        project = _remove_parameters(cleaning, project)
+        project = _remove_clients(cleaning, project)
+    if scope.tests:
+        project = _clean_tests(cleaning, project, left)
+    report = cleaning.report
+    report.tests = {r.path for r in report.changed if tests(r.path)}
+    return _finish(cleaning, project, left, settings, dry_run=dry_run, retire=retire)
+
+
+def _settle_reads(cleaning: _Cleaning) -> Project:
+    """Rounds of the reads settled, their dead code and the wrappers nothing calls."""
+    rules = select_rules(all_rules(), ("FL301", "FL302"), ())
+    for _ in range(_MAX_ROUNDS):
+        project = cleaning.analyze()
+        outcome = run(project, rules)
+        fixes: list[tuple[object, Fix]] = [(f, f.fix) for f in outcome.findings
+                                           if f.fix is not None]
+        fixes += read_fixes(project, cleaning.key)
+        fixes += unused_wrappers(project, cleaning.wrappers, cleaning.report.overlay)
+        blocked = [f.fix for f in outcome.suppressed if f.fix is not None]
+        if not apply_round(project, fixes, blocked, cleaning.scope, cleaning.report):
+            break
+    return cleaning.analyze()
+
+
+def _settle_test_objects(cleaning: _Cleaning, project: Project
+                         ) -> tuple[Project, list[str]]:
+    """What tests still "read" by calling a flag object (`with config.x_holder(True):`)
+    sets the flag for its block: once nothing else reads it, those lines go like settings,
+    when that leaves no read at all. Returns where reads are left."""
+    reads = project.graph.reads_of(cleaning.key)
+    if reads and cleaning.scope.tests and all(cleaning.tests(r.path) for r in reads):
+        changes = flag_settings(project, cleaning.key, cleaning.value, cleaning.tests)
+        trial = {**cleaning.report.overlay,
+                 **{p: after.encode("utf-8") for p, (_, after) in changes.items()}}
+        if changes and not cleaning.analyze(trial).graph.reads_of(cleaning.key):
+            record_changes(cleaning.report, changes)
+            project = cleaning.analyze()
+            reads = project.graph.reads_of(cleaning.key)
+    return project, [f"{r.path}:{r.span.line}:{r.span.column}" for r in reads]
+
+
+def _remove_definitions(cleaning: _Cleaning, project: Project) -> Project:
+    """The flag's definitions in code, after the test lines that name them (tests that turn
+    the flag on or off); then the cleaned files are read in full, to know their calls."""
+    setting = flag_settings(project, cleaning.key, cleaning.value, cleaning.tests) \
+        if cleaning.scope.tests else {}
+    if setting:
+        record_changes(cleaning.report, setting)
+        project = cleaning.analyze()
+    if cleaning.apply(project, definition_fixes(project, cleaning.key)):
+        project = cleaning.analyze()
+    light = {facts.module for r in cleaning.report.changed
+             if (facts := project.files.facts_of(r.path)) is not None and not facts.complete}
+    if cleaning.read_more(light):
+        project = cleaning.analyze()
+    return project
+
+
+def _remove_parameters(cleaning: _Cleaning, project: Project) -> Project:
+    """A parameter every call now passes the same boolean is that boolean in its tests;
+    parameters the cleanup left unread go, with their arguments at every call (the files
+    that name such a function are read in full first, to know every call)."""
+    if cleaning.apply(project, constant_parameters(project, cleaning.report)):
+        project = cleaning.analyze()
+    if cleaning.read_more(callers_read_light(project, cleaning.report)):
+        project = cleaning.analyze()
+    if cleaning.apply(project, unused_parameters(project, cleaning.report)):
+        project = cleaning.analyze()
+    return project
+
+
+def _remove_clients(cleaning: _Cleaning, project: Project) -> Project:
+    """An SDK client that nothing uses any more (`client = UnleashClient()`) goes too."""
+    if cleaning.apply(project, unused_clients(project, cleaning.report)):
+        project = cleaning.analyze()
+    return project
+
+
+def _clean_tests(cleaning: _Cleaning, project: Project, left: list[str]) -> Project:
+    """Tests of the wrappers only tests still use go, then the wrappers; the patches of what
+    the cleanup removed go, and the imports that leaves unused."""
+    report, tests = cleaning.report, cleaning.tests
+    only = test_only_wrappers(project, cleaning.wrappers, tests) if not left else set()
+    if only:
+        edit_test_patches(project, report, cleaning.value, tests, only)
+        project = cleaning.analyze()
+        if cleaning.apply(project, unused_wrappers(project, only, report.overlay)):
+            project = cleaning.analyze()
+    edit_test_patches(project, report, cleaning.value, tests)
+    prune_test_imports(report, tests)
+    return project
+
+
+def _finish(cleaning: _Cleaning, project: Project, left: list[str], settings: list[Served],
+            *, dry_run: bool, retire: bool) -> CleanReport:
+    """The registry entry and the config lines go once no read is left; then everything is
+    written (not with `dry_run`), and what still names the key is listed."""
+    config, key, report = cleaning.inputs.config, cleaning.key, cleaning.report
+    registry_path = registry_before = registry_after = None
+    decl = project.registry.flags.get(key)
+    if decl is not None and not left:
+        registry_path = decl.path
+        registry_before = (config.root / decl.path).read_text(encoding="utf-8")
+        registry_after = tombstone(registry_before, decl.line, key, cleaning.inputs.today) \
+            if retire else remove_table(registry_before, decl.line)
+    configs = ConfigCleanup()
+    if settings:
+        configs = remove_settings(config.root, settings,
+                                  {spec.name: spec for spec in config.environments})
+    contents = {r.path: report.overlay[r.path] for r in report.changed}
+    if registry_path is not None and registry_after is not None:
+        contents[registry_path] = registry_after.encode("utf-8")
+    contents.update({path: after.encode("utf-8") for path, after in configs.after.items()})
+    if not dry_run:
+        write_files(config.root, contents)
+    defined = [f"{d.path}:{d.span.line}" for d in project.linked.definitions if d.key == key]
+    now = {path: data.decode("utf-8", "replace") for path, data in contents.items()}
+    said = {place.rsplit(":", 1)[0] for place in left} | set(defined)  # `path:line`
+    named = [m for m in mentions(config.root, key, now) if m not in said]
+    return CleanReport(key, cleaning.value, report, registry_path, registry_before,
+                       registry_after, left, defined, configs, named)

@@ -1,0 +1,66 @@
+"""`check --fix`: analyse, apply the fixes the scope allows, analyse the fixed files again,
+until no fix is left. Every round is one analysis of the project with the files fixed so far
+held in memory; only their facts and links are made again, the rest come from the cache.
+Nothing is written here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from flaglint import store as cache
+from flaglint.analysis import narrowing
+from flaglint.config import Config
+from flaglint.engine.analyze import analyze, request_for
+from flaglint.engine.inputs import Inputs, gather
+from flaglint.findings import Finding, Fix
+from flaglint.fixes.apply import FixResult, FixScope
+from flaglint.fixes.report import FixReport
+from flaglint.fixes.rounds import apply_round, gone
+from flaglint.fixes.rounds import preview as preview_fix
+from flaglint.model.project import Project
+from flaglint.rules import Rule
+from flaglint.rules.outcome import Outcome, run
+from flaglint.sources.diff import DiffScope
+
+MAX_ROUNDS = 6
+
+
+def preview(project: Project, fix: Fix) -> list[FixResult]:
+    """What applying this one fix alone would change, file by file (empty when the pipeline
+    would refuse it)."""
+    return preview_fix(project, fix)
+
+
+def fix_project(config: Config, today: dt.date, rules: Sequence[Rule], scope: FixScope,
+                store: cache.Store, *, workers: int, named: Sequence[Path] | None = None,
+                diff: DiffScope | None = None,
+                tests: Callable[[str], bool]) -> tuple[Outcome, FixReport]:
+    """Fix until nothing is left to fix; return the outcome on the fixed files (its findings
+    narrowed to the named paths and the diff) and what was changed."""
+    inputs = gather(config, today, store)
+    request = request_for(rules, diff)
+    by_flag = {rule.code for rule in rules if rule.by_flag_in_diff}
+    report = FixReport()
+    chosen: list[Finding] = []
+    outcome = None
+    for round_number in range(MAX_ROUNDS + 1):
+        project = analyze(_fixed(inputs, report), store, request, workers=workers)
+        outcome = run(project, rules)
+        outcome.findings = narrowing.narrow(project, outcome.findings, by_flag, named)
+        report.fixed += gone(chosen, outcome.findings)
+        if round_number == MAX_ROUNDS:
+            break
+        fixes = [(f, f.fix) for f in outcome.findings if f.fix is not None]
+        blocked = [f.fix for f in outcome.suppressed if f.fix is not None]
+        chosen = apply_round(project, fixes, blocked, scope, report)
+        if not chosen:
+            break
+    assert outcome is not None
+    report.tests = {r.path for r in report.changed if tests(r.path)}
+    return outcome, report
+
+
+def _fixed(inputs: Inputs, report: FixReport) -> Inputs:
+    return inputs.with_overlay(report.overlay) if report.overlay else inputs

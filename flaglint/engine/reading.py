@@ -1,0 +1,135 @@
+"""Stage 2 driven: each file's facts, from the cache by content key or extracted.
+
+A file is read in full when the text prefilter finds a reader's or definition's name in it,
+when it is a module the configuration names, and later (the driver's loops) when it names a
+wrapper or flag object the links found, or is a module a key resolves through. Every other
+file gets a brief: its parse error, suppression comments and imported modules, from a cheap
+compile. What the prefilter decided about a file's bytes is cached too, so a run after an
+edit reads only the edited file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flaglint import store as cache
+from flaglint.engine.inputs import Inputs
+from flaglint.facts import FileFacts, ParseError
+from flaglint.facts.batch import Job, extract_all
+from flaglint.facts.prefilter import Needles, attribute_reads
+from flaglint.links.tables import defines_by_call, interface_digest
+from flaglint.model.files import FileBrief
+
+
+class Reading:
+    """The facts of one run's files (`force_full`: modules read in full in any case)."""
+
+    def __init__(self, inputs: Inputs, store: cache.Store, *, workers: int,
+                 force_full: Iterable[str] = ()) -> None:
+        self.inputs = inputs
+        self.store = store
+        self.workers = workers
+        self.force_full = frozenset(force_full)
+        self.attributes = attribute_reads(inputs.config)
+        self.definition_calls = defines_by_call(inputs.config)
+        self.sources = {source.rel: source for source in inputs.sources}
+        self.briefs: dict[str, FileBrief] = {}
+        self._facts: dict[str, FileFacts] = {}  # read in full, in this run
+
+    # -- what there is -----------------------------------------------------------------------
+
+    def ordered(self) -> list[FileBrief]:
+        return [self.briefs[rel] for rel in self.sources if rel in self.briefs]
+
+    def linkable(self) -> list[FileBrief]:
+        """The files read in full that parse: the ones linking reads."""
+        return [b for b in self.ordered() if b.complete and b.error is None]
+
+    def facts_key(self, rel: str, *, full: bool) -> str:
+        source = self.sources[rel]
+        return cache.key("facts", rel, self.inputs.keys.get(rel), source.module,
+                         source.is_package, full, sorted(self.attributes) if full else [])
+
+    def facts_of(self, rel: str) -> FileFacts:
+        """A file's facts: those of a file read in full from this run or the cache (made
+        again if the cache lost them), the brief's of any other."""
+        brief = self.briefs[rel]
+        if not brief.complete:
+            return brief.light_facts()
+        found = self._facts.get(rel)
+        if found is None and rel in self.inputs.keys:
+            found = self.store.get("facts", self.facts_key(rel, full=True), FileFacts)
+            if found is None:
+                found = self._extract([rel], full=True)[rel]
+            self._facts[rel] = found
+        if found is None:  # unreadable: its brief is all there is
+            return brief.light_facts()
+        return found
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def start(self, needles: Needles, modules: set[str]) -> None:
+        """Every file's brief: in full for those `needles` or `modules` choose."""
+        for rel, why in self.inputs.unreadable.items():
+            source = self.sources[rel]
+            self.briefs[rel] = FileBrief(rel, source.module, source.is_package, 0, True,
+                                         ParseError(why, 1, 1))
+        full = self._choose(needles, modules | self.force_full)
+        light = [rel for rel in self.sources if rel in self.inputs.keys and rel not in full]
+        self._read([rel for rel in self.sources if rel in full], full=True)
+        self._read(light, full=False)
+
+    def read_more(self, needles: Needles, modules: set[str]) -> bool:
+        """Read in full the files read light that `needles` or `modules` choose now."""
+        chosen = self._choose(needles, modules)
+        self._read([rel for rel in self.sources if rel in chosen], full=True)
+        return bool(chosen)
+
+    def _choose(self, needles: Needles, modules: set[str]) -> set[str]:
+        candidates = [rel for rel, source in self.sources.items()
+                      if rel in self.inputs.keys and not self._complete(rel)]
+        chosen = {rel for rel in candidates if self.sources[rel].module in modules}
+        rest = [rel for rel in candidates if rel not in chosen]
+        keys = {rel: cache.key("needles", self.inputs.keys[rel], needles.digest) for rel in rest}
+        known = self.store.get_many("needles", keys.values(), bool)
+        for rel in rest:
+            found = known.get(keys[rel])
+            if found is None:
+                found = needles.search(self.inputs.read(rel))
+                self.store.put("needles", keys[rel], found, bool)
+            if found:
+                chosen.add(rel)
+        return chosen
+
+    def _complete(self, rel: str) -> bool:
+        brief = self.briefs.get(rel)
+        return brief is not None and brief.complete
+
+    def _read(self, rels: list[str], *, full: bool) -> None:
+        keys = {rel: self.facts_key(rel, full=full) for rel in rels}
+        known = self.store.get_many("brief", keys.values(), FileBrief)
+        todo = []
+        for rel in rels:
+            brief = known.get(keys[rel])
+            if brief is None:
+                todo.append(rel)
+            else:
+                self.briefs[rel] = brief
+        self._extract(todo, full=full)
+
+    def _extract(self, rels: list[str], *, full: bool) -> dict[str, FileFacts]:
+        jobs = [Job(self.inputs.read(rel), rel, self.sources[rel].module,
+                    self.sources[rel].is_package, full, self.attributes) for rel in rels]
+        made = {}
+        for rel, extracted in zip(rels, extract_all(jobs, self.workers), strict=True):
+            facts = extracted.facts
+            key = self.facts_key(rel, full=full)
+            digest = interface_digest(facts, definition_calls=self.definition_calls)
+            brief = FileBrief.of(facts, digest)
+            self.briefs[rel] = brief
+            self.store.put("brief", key, brief, FileBrief)
+            if facts.complete:
+                self._facts[rel] = facts
+                self.store.put("facts", key, facts, FileFacts, text=extracted.json)
+            made[rel] = facts
+        return made
+

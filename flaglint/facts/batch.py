@@ -1,0 +1,153 @@
+"""Facts for many files at once, in worker processes when there is enough work.
+
+Each worker returns a file's facts (pickled by the process pool, between flaglint's own
+processes) with their JSON for the cache and their brief, made in the worker: the parent
+encodes nothing again. A worker that dies (the parser crashed on some input) costs only its
+files: the files of its chunk are retried one process each, and a file that kills its
+process again is FL001."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import multiprocessing
+import signal
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+
+from flaglint import codec, progress
+from flaglint.deep import call_deep
+from flaglint.facts.model import FileFacts, ParseError
+
+log = logging.getLogger(__name__)
+
+# Below this much work (~25k lines to extract facts from, or ~100k to check for syntax
+# errors only), worker processes cost more than they save.
+_PARALLEL_BYTES = 1_000_000
+_LIGHT_SHARE = 4  # a syntax check costs about a quarter of a full extraction
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One file to read: in full (`full`), or only checked for syntax errors."""
+
+    data: bytes
+    path: str
+    module: str
+    is_package: bool
+    full: bool
+    attributes: frozenset[str]  # attribute names that read flag objects
+
+    @property
+    def cost(self) -> int:
+        return len(self.data) if self.full else len(self.data) // _LIGHT_SHARE
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    facts: FileFacts
+    json: str | None  # the facts as the cache stores them, when a worker made it
+
+
+def extract_job(job: Job) -> FileFacts:
+    """One file's facts, in this process."""
+    if not job.full:
+        from flaglint.facts.light import extract_light
+
+        return call_deep(extract_light, job.data, job.path, job.module, job.is_package)
+    from flaglint.facts.extract import extract
+
+    return call_deep(extract, job.data, job.path, job.module, job.is_package, job.attributes)
+
+
+def extract_all(jobs: list[Job], workers: int) -> list[Extracted]:
+    """Every job's facts, in the order of `jobs`."""
+    if workers > 1 and sum(job.cost for job in jobs) >= _PARALLEL_BYTES:
+        # Costliest first, one at a time: a few huge files must not land on one worker.
+        order = sorted(range(len(jobs)), key=lambda i: jobs[i].cost, reverse=True)
+        done = _in_workers([jobs[i] for i in order], workers)
+        result: list[Extracted | None] = [None] * len(jobs)
+        for position, index in enumerate(order):
+            result[index] = done[position]
+        return [item for item in result if item is not None]
+    extracted = []
+    for job in jobs:
+        extracted.append(Extracted(extract_job(job), None))
+        progress.update("reading files", len(extracted), len(jobs))
+    return extracted
+
+
+def _quiet_worker() -> None:
+    """Ctrl-C is the parent's to handle: an idle worker must not print a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _extract_chunk(jobs: list[Job]) -> list[tuple[FileFacts, str | None]]:
+    return [(facts, _json(facts) if facts.complete else None)
+            for facts in map(extract_job, jobs)]
+
+
+def _json(facts: FileFacts) -> str:
+    return json.dumps(codec.encode(facts, FileFacts), separators=(",", ":"),
+                      ensure_ascii=False)
+
+
+def _chunks(jobs: list[Job], workers: int) -> list[list[int]]:
+    """Indices of `jobs` (costliest first) in about 16 chunks a worker of even cost: a task
+    per file would spend more on sending it than on reading it."""
+    target = max(1, sum(job.cost for job in jobs) // (workers * 16))
+    chunks: list[list[int]] = []
+    cost = target
+    for index, job in enumerate(jobs):
+        if cost >= target:
+            chunks.append([])
+            cost = 0
+        chunks[-1].append(index)
+        cost += job.cost
+    return chunks
+
+
+def _in_workers(jobs: list[Job], workers: int) -> list[Extracted]:
+    results: dict[int, Extracted] = {}
+    with ProcessPoolExecutor(max_workers=workers, initializer=_quiet_worker) as pool:
+        futures = {pool.submit(_extract_chunk, [jobs[i] for i in chunk]): chunk
+                   for chunk in _chunks(jobs, workers)}
+        for future in as_completed(futures):
+            with contextlib.suppress(BrokenProcessPool):
+                results.update(zip(futures[future],
+                                   (Extracted(facts, text) for facts, text in future.result()),
+                                   strict=True))
+            progress.update("reading files", len(results), len(jobs))
+    for index, job in enumerate(jobs):
+        if index not in results:
+            results[index] = Extracted(_extract_alone(job), None)
+    return [results[index] for index in range(len(jobs))]
+
+
+def _extract_alone(job: Job) -> FileFacts:
+    """Extract one file in a process of its own (forked, so it needs no pickled code)."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_send_extracted, args=(job, sender), daemon=True)
+    process.start()
+    sender.close()
+    try:
+        return receiver.recv()  # type: ignore[no-any-return]
+    except EOFError:  # the process died before it could answer
+        log.debug("the parser process crashed on %s", job.path)
+        # Complete: what there is to know of it is known; it is never parsed again.
+        return FileFacts(job.path, job.module, job.is_package, job.data.count(b"\n") + 1,
+                         error=ParseError("cannot analyse: the parser crashed on this file",
+                                          1, 1))
+    finally:
+        receiver.close()
+        process.join()
+
+
+def _send_extracted(job: Job, sender: Connection) -> None:
+    _quiet_worker()
+    sender.send(extract_job(job))
+    sender.close()

@@ -1,0 +1,81 @@
+"""The text prefilter: which words make a file worth reading in full. Only ~1-7% of the
+files of a large project mention a flag API; the rest get a syntax check only."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from flaglint.config import Config
+from flaglint.facts.collector import TRUTH
+from flaglint.presets import OPT_IN, PRESETS, SETTINGS_FLAGS
+
+_AUTOMATIC = tuple(name for name in PRESETS if name not in OPT_IN)
+
+
+class Needles:
+    """Does a file mention all the words of one of these sets, each as a whole word? A set is
+    a reader's name with the module or class it is reached through (`features`, `has`): a
+    file that only says `has` cannot call `sentry.features.has`."""
+
+    def __init__(self, needles: set[tuple[str, ...]]) -> None:
+        self.sets = sorted({tuple(sorted(w.encode() for w in words if w)) for words in needles}
+                           - {()})
+        self.words = sorted({word for words in self.sets for word in words})
+        self.digest = hashlib.blake2b(b"\0\0".join(b"\0".join(s) for s in self.sets),
+                                      digest_size=12).hexdigest()
+        self._regex = {w: re.compile(rb"\b" + re.escape(w) + rb"\b") for w in self.words}
+
+    def search(self, blob: bytes) -> bool:
+        # A substring test is a fast memmem in C; the regex only confirms word boundaries.
+        present = {word for word in self.words if word in blob}
+        if not present:
+            return False
+        whole: dict[bytes, bool] = {}
+        for words in self.sets:
+            if all(word in present for word in words) and all(
+                    whole.setdefault(w, self._regex[w].search(blob) is not None)
+                    for w in words):
+                return True
+        return False
+
+
+def reader_names(config: Config) -> set[str]:
+    """The last name of every call that may read or define a flag."""
+    presets = config.presets if config.presets is not None else _AUTOMATIC
+    specs = [*config.readers, *(s for name in presets for s in PRESETS[name])]
+    names = {spec.method for spec in specs}
+    if "django-settings" in presets:
+        names |= {"settings", "getattr"}
+    names |= {spec.call.rsplit(".", 1)[-1] for spec in config.definitions if spec.call}
+    names |= {method for spec in config.definitions for method in spec.reads}
+    return names
+
+
+def reader_needles(config: Config) -> set[tuple[str, ...]]:
+    """What the prefilter seeks: for a qualified reader `a.b.c`, the words `b` and `c` (the
+    call goes through `b`, by attribute or import, or it names `c` imported from `b`); for a
+    `*.name` reader or a definition's method, the name alone."""
+    presets = config.presets if config.presets is not None else _AUTOMATIC
+    specs = [*config.readers, *(s for name in presets for s in PRESETS[name])]
+    calls = [spec.call for spec in specs] + [s.call for s in config.definitions if s.call]
+    if "django-settings" in presets:
+        calls.append("*.settings")
+    needles = {tuple(call.split(".")[-2:]) if not call.startswith("*.") else
+               (call.rsplit(".", 1)[-1],) for call in calls}
+    needles |= {(method,) for spec in config.definitions for method in spec.reads}
+    needles |= {(spec.namespace.rsplit(".", 1)[-1],) for spec in config.definitions
+                if spec.namespace}
+    return needles
+
+
+def attribute_reads(config: Config) -> frozenset[str]:
+    """The attribute names that read a flag (`value` of `holder.value`), and the setting
+    names of the django-settings preset (globs): what extraction records besides calls."""
+    names = {a for spec in config.definitions for a in spec.attributes}
+    names |= {f"{spec.prefix}*" for spec in config.definitions if spec.namespace}
+    if any(spec.truth_reads for spec in config.definitions):
+        names.add(TRUTH)  # record truth tests of module-level names too (`if holder:`)
+    if config.presets is not None and "django-settings" in config.presets:
+        names |= set(SETTINGS_FLAGS)
+    return frozenset(names)

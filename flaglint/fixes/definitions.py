@@ -1,0 +1,191 @@
+"""What `clean` deletes besides dead code: the reads of the flag, its definitions in code
+(with the list entries that name them), its settings, its wrappers and the SDK clients
+nothing uses any more."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from flaglint.analysis.deadcode import read_edits, replaceable
+from flaglint.facts import ValueKind
+from flaglint.findings import Edit, EditKind, Fix
+from flaglint.fixes.naming import light_naming, named_elsewhere, naming
+from flaglint.fixes.report import FixReport
+from flaglint.links.model import CodeDefinition
+from flaglint.model.project import Project
+from flaglint.presets import PRESET_MODULES
+
+
+def read_fixes(project: Project, key: str) -> list[tuple[object, Fix]]:
+    """Every read of the pinned flag that can become its value, as a fix of its own."""
+    fixes: list[tuple[object, Fix]] = []
+    for read in project.graph.reads_of(key):
+        settled = project.dead.settled.get((read.path, read.call))
+        if settled is None or not replaceable(read, settled, project.dead):
+            continue
+        edits = read_edits(project.dead, [(read.path, read.call)])
+        fixes.append((read, Fix(True, "Replace the read with its value", edits,
+                                project.in_tests(edits))))
+    return fixes
+
+
+def definition_fixes(project: Project, key: str) -> list[tuple[object, Fix]]:
+    """Deleting each `NAME = …` that defines the flag in code: an Enum member or class
+    constant, or a name bound to a definition call (`x = bool_state(name="key")`). The
+    pipeline refuses when anything that can reach the name still names it."""
+    fixes: list[tuple[object, Fix]] = []
+    for definition in project.linked.definitions:
+        if definition.key != key:
+            continue
+        facts = project.facts_of(definition.path)
+        if facts is None:
+            continue
+        span = None
+        for constant in facts.constants:
+            if constant.span.line == definition.span.line and (
+                    constant.span == definition.span or (
+                        constant.value.kind is ValueKind.CALL and 0 <= constant.value.index
+                        < len(facts.calls) and facts.calls[constant.value.index].span ==
+                        definition.span)):
+                span = constant.span
+                break
+        if span is None:  # a definition call of its own (`manager.add("org:x", …)`)
+            call = next((c for c in facts.calls if c.span == definition.span), None)
+            if call is None or call.returned or not alone(project, definition):
+                continue
+            span = definition.span
+        members = {spec.origin for spec in project.config.definitions if spec.class_}
+        edits = (Edit(EditKind.DELETE_BINDING, definition.path, span.line, span.column),
+                 *(listing(project, definition.scope) if definition.origin in members
+                   else ()))
+        fixes.append((definition, Fix(True, "Delete the flag's definition", edits,
+                                      project.in_tests(edits))))
+    if "django-settings" in project.linked.presets:
+        fixes += setting_definitions(project, key)
+    return fixes
+
+
+def listing(project: Project, qualname: str) -> list[Edit]:
+    """The elements of list, tuple and set literals that name a class member about to go
+    (`ALL = [Flags.NEW_UI, Flags.DARK]`), anywhere: they go with it."""
+    parts = qualname.split(".")
+    if len(parts) < 3:
+        return []
+    owner, member = parts[-2], parts[-1]
+    edits = []
+    for facts, data in naming(project, member):
+        try:
+            tree = ast.parse(data)
+        except (SyntaxError, ValueError):
+            continue
+        lines = data.split(b"\n")
+        for node in ast.walk(tree):
+            if not isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+                continue
+            for element in node.elts:
+                if isinstance(element, ast.Attribute) and element.attr == member and (
+                        ast.unparse(element.value).rsplit(".", 1)[-1] == owner):
+                    line = lines[element.lineno - 1] if element.lineno <= len(lines) else b""
+                    column = len(line[:element.col_offset].decode("utf-8", "replace")) + 1
+                    edits.append(Edit(EditKind.DROP_ELEMENT, facts.path, element.lineno,
+                                      column))
+    return edits
+
+
+def alone(project: Project, definition: CodeDefinition) -> bool:
+    """Is the definition call a statement of its own (not an argument, not bound)?"""
+    text = project.source_of(definition.path).decode("utf-8", errors="replace")
+    lines = text.split("\n")
+    span = definition.span
+    if not 0 < span.line <= len(lines):
+        return False
+    return not lines[span.line - 1][:span.column - 1].strip()
+
+
+def setting_definitions(project: Project, key: str) -> list[tuple[object, Fix]]:
+    """`FEATURE_X = True` at the top of a settings module, for the django-settings preset."""
+    line = re.compile(r"^" + re.escape(key) + r"\s*(?::[^=]*)?=[^=]", re.MULTILINE)
+    fixes: list[tuple[object, Fix]] = []
+    for facts in project.files:
+        if "settings" not in facts.module.rsplit(".", 1)[-1]:
+            continue
+        text = project.source_of(facts.path).decode("utf-8", errors="replace")
+        for match in line.finditer(text):
+            number = text.count("\n", 0, match.start()) + 1
+            edit = Edit(EditKind.DELETE_BINDING, facts.path, number, 1)
+            fixes.append((facts.path, Fix(True, "Delete the setting", (edit,),
+                                          project.in_tests((edit,)))))
+    return fixes
+
+
+def unused_wrappers(project: Project, wrappers: set[str], overlay: dict[str, bytes]
+                     ) -> list[tuple[object, Fix]]:
+    """Delete the wrappers of the cleaned flag once nothing calls or names them any more,
+    with the imports and `__all__` entries that only re-export them."""
+    fixes: list[tuple[object, Fix]] = []
+    via = {r.via for r in project.linked.reads}
+    called = {c.callee for c in project.graph.call_graph().calls}
+    for qualname in sorted(wrappers):
+        name = qualname.rsplit(".", 1)[-1]
+        found = next(((d, f.path) for f in project.files for d in f.definitions
+                      if d.qualname == qualname), None)
+        if found is None or qualname in via or qualname in called:
+            continue
+        definition, path = found
+        home = project.facts_of(path)
+        module = home.module if home is not None else ""
+        # A file the prefilter skipped may import it too (it is no wrapper any more, so
+        # naming it no longer makes a file worth reading): drop its import where it names it.
+        # (file, the name it imports it as)
+        importers = [(f.path, local) for f in project.files for local, target in f.imports
+                     if target.rsplit(".", 1)[-1] == name]
+        importers += [(f.path, name) for f, _ in light_naming(project, module, name)]
+        importing = {rel for rel, _ in importers}
+        if any(name in f.value_names or any(c.name == name for c in f.calls)
+               or (f.path not in importing and any(s == name for s, _ in f.strings))
+               for f in project.files):
+            continue
+        edits = [Edit(EditKind.DELETE_SYMBOL, path, definition.span.line,
+                      definition.span.column)]
+        edits += [Edit(EditKind.DROP_IMPORT, rel, 1, 1, name=local) for rel, local in importers]
+        fixes.append((definition, Fix(True, f"Delete `{name}`", tuple(edits),
+                                      project.in_tests(edits))))
+    return fixes
+
+
+def unused_clients(project: Project, report: FixReport) -> list[tuple[object, Fix]]:
+    """`client = UnleashClient()` at the top of a cleaned module, made from a flag SDK (a
+    module one of the presets knows), that nothing names any more: in the module, or in any
+    file that may import it."""
+    sdks = {module for modules in PRESET_MODULES.values() for module in modules}
+    fixes: list[tuple[object, Fix]] = []
+    for result in report.changed:
+        facts = project.facts_of(result.path)
+        if facts is None or not facts.complete:
+            continue
+        try:
+            tree = ast.parse(project.source_of(result.path))
+        except (SyntaxError, ValueError):
+            continue
+        for statement in tree.body:
+            if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+                    and isinstance(statement.targets[0], ast.Name)
+                    and isinstance(statement.value, ast.Call)):
+                continue
+            name = statement.targets[0].id
+            call = next((c for c in facts.calls if c.span.line == statement.value.lineno
+                         and c.scope == facts.module), None)
+            if call is None or not call.resolved or call.callee.split(".", 1)[0] not in sdks \
+                    or any(a.value.kind not in (ValueKind.STR, ValueKind.CONST)
+                           for a in call.args):
+                continue
+            loads = sum(isinstance(node, ast.Name) and node.id == name
+                        for node in ast.walk(tree))
+            if loads > 1 or named_elsewhere(project, facts, name):
+                continue  # the binding itself is one
+            edit = Edit(EditKind.DELETE_BINDING, result.path, statement.lineno,
+                        statement.col_offset + 1)
+            fixes.append((name, Fix(True, f"Delete the unused SDK client `{name}`", (edit,),
+                                    project.in_tests((edit,)))))
+    return fixes

@@ -1,0 +1,47 @@
+"""Which files name a word: the last guard of every deletion `clean` makes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from flaglint.facts import FileFacts
+from flaglint.model.project import Project
+
+
+def may_import(facts: FileFacts, module: str) -> bool:
+    """Can this file import from `module`? A file read in full says so exactly; a file the
+    prefilter skipped only names the top-level packages it imports."""
+    if facts.complete:
+        return any(target == module or target.startswith(module + ".")
+                   for _, target in facts.imports)
+    return module.split(".", 1)[0] in facts.modules
+
+
+def naming(project: Project, name: str, among: Callable[[FileFacts], bool] = lambda f: True
+            ) -> Iterator[tuple[FileFacts, bytes]]:
+    """The files `among` accepts (asked first: only those are read) whose text names `name`
+    as a word, with that text."""
+    word = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
+    for facts in project.files:
+        if among(facts):
+            data = project.source_of(facts.path)
+            if word.search(data):
+                yield facts, data
+
+
+def named_elsewhere(project: Project, home: FileFacts, name: str) -> bool:
+    return any(naming(project, name,
+                       lambda f: f.path != home.path and may_import(f, home.module)))
+
+
+def light_naming(project: Project, module: str, name: str
+                  ) -> Iterator[tuple[FileFacts, bytes]]:
+    """The files the prefilter skipped that may import `module` and name `name` (the last
+    part of a dotted name)."""
+    return naming(project, name.rsplit(".", 1)[-1],
+                   lambda f: not f.complete and may_import(f, module))
+
+
+def named_in_light_files(project: Project, module: str, name: str) -> bool:
+    return any(light_naming(project, module, name))

@@ -1,0 +1,179 @@
+"""Parameters `clean` settles or drops: one every call now passes the same boolean is that
+boolean where it is tested; one the cleanup left unread goes, with its arguments at every
+call, when every call is known."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+
+from flaglint.facts import Definition, ValueKind
+from flaglint.findings import Edit, EditKind, Fix
+from flaglint.fixes.naming import light_naming, named_in_light_files, naming
+from flaglint.fixes.report import FixReport
+from flaglint.links.model import ResolvedCall
+from flaglint.model.project import Project
+
+
+def constant_parameters(project: Project, report: FixReport) -> list[tuple[object, Fix]]:
+    """Module-level functions called from the changed files whose parameter every known call
+    now passes as the same `True` or `False` (the cleanup settled what it was): inside, that
+    parameter is that value where it is tested. Only when every call is known."""
+    fixes: list[tuple[object, Fix]] = []
+    changed = {r.path for r in report.changed}
+    for callee, calls in sorted(project.graph.calls_to().items()):
+        if not calls or not any(c.path in changed for c in calls):
+            continue
+        home = next((f for f in project.files for d in f.definitions
+                     if d.qualname == callee), None)
+        if home is None:
+            continue
+        definition = next((d for d in home.definitions if d.qualname == callee), None)
+        if definition is None or definition.kind != "function" or definition.method or \
+                definition.decorators or definition.qualname != f"{home.module}." \
+                f"{callee.rsplit('.', 1)[-1]}":
+            continue
+        name = callee.rsplit(".", 1)[-1]
+        constant: list[tuple[str, bool]] = []
+        for index, parameter in enumerate(definition.params):
+            values: set[str | None] = set()
+            for site in calls:
+                facts = project.facts_of(site.path)
+                call = next((c for c in facts.calls if c.span == site.span), None) \
+                    if facts is not None else None
+                if call is None or any(a.star for a in call.args):
+                    values.add(None)
+                    break
+                positional = [a for a in call.args if a.keyword is None]
+                given = next((a for a in call.args if a.keyword == parameter), None) or (
+                    positional[index] if index < len(positional) else None)
+                values.add(given.value.text if given is not None and given.value.kind is
+                           ValueKind.CONST and given.value.text in ("True", "False") else None)
+            if len(values) == 1 and None not in values:
+                constant.append((parameter, values.pop() == "True"))
+        # Scanning every file for the name is the costly part: only for a candidate.
+        if not constant or passed_around(project, name) or \
+                named_in_light_files(project, home.module, name):
+            continue
+        for parameter, value in constant:
+            edit = Edit(EditKind.SPECIALIZE, home.path, definition.span.line,
+                        definition.span.column, value, parameter)
+            fixes.append((definition, Fix(True, f"`{parameter}` of `{name}` is always the "
+                                                f"same", (edit,), project.in_tests((edit,)))))
+    return fixes
+
+
+def parameter_candidates(project: Project, report: FixReport
+                          ) -> list[tuple[str, Definition, list[str]]]:
+    """Module-level functions in the changed files whose parameters the cleanup made unread
+    (read before it, not after): (path, definition, those parameters)."""
+    found = []
+    for result in report.changed:
+        facts = project.facts_of(result.path)
+        if facts is None or not facts.complete:
+            continue
+        try:
+            before = ast.parse(result.before)
+            after = ast.parse(project.source_of(result.path))
+        except (SyntaxError, ValueError):
+            continue
+        for definition in facts.definitions:
+            name = definition.qualname.rsplit(".", 1)[-1]
+            if definition.kind != "function" or definition.method or definition.decorators \
+                    or definition.qualname != f"{facts.module}.{name}":
+                continue
+            now, then = _function(after, name), _function(before, name)
+            if now is None or then is None:
+                continue
+            unread = [p for p in definition.params if _reads(then, p) and not _reads(now, p)]
+            if unread:
+                found.append((result.path, definition, unread))
+    return found
+
+
+def callers_read_light(project: Project, report: FixReport) -> frozenset[str]:
+    """The modules, read light, that name a function whose parameters may go: they must be
+    read in full to know every call."""
+    modules = set()
+    for path, definition, _ in parameter_candidates(project, report):
+        home = project.facts_of(path)
+        if home is not None:
+            modules |= {f.module for f, _ in light_naming(project, home.module,
+                                                           definition.qualname)}
+    return frozenset(modules)
+
+
+def unused_parameters(project: Project, report: FixReport) -> list[tuple[object, Fix]]:
+    """Dropping the parameters the cleanup left unread, with their arguments at every call.
+    Only when every call is known and there is one: the function is not passed around, no
+    call spreads `*args`/`**kwargs`, no file read light names it, and each argument dropped
+    has no side effect."""
+    fixes: list[tuple[object, Fix]] = []
+    calls_to = project.graph.calls_to()
+    for path, definition, unread in parameter_candidates(project, report):
+        name = definition.qualname.rsplit(".", 1)[-1]
+        home = project.facts_of(path)
+        calls = calls_to.get(definition.qualname, [])
+        if home is None or not calls:
+            continue  # no call in the project: it may be called from outside (an API, a view)
+        sites = argument_edits(project, calls, definition.params, unread)
+        if sites is None or passed_around(project, name) or \
+                named_in_light_files(project, home.module, name):
+            continue
+        edits = [Edit(EditKind.DROP_PARAMETER, path, definition.span.line,
+                      definition.span.column, name=p) for p in unread]
+        edits += sites
+        fixes.append((definition, Fix(True, f"Drop the parameters of `{name}` the cleanup "
+                                            f"left unread", tuple(edits),
+                                      project.in_tests(edits))))
+    return fixes
+
+
+def _function(tree: ast.Module, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    return next((node for node in tree.body if isinstance(
+        node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name), None)
+
+
+def _reads(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
+    return any(isinstance(node, ast.Name) and node.id == name
+               for statement in function.body for node in ast.walk(statement))
+
+
+def passed_around(project: Project, name: str) -> bool:
+    """Is a function of this name used other than by calling it (passed, stored, decorated
+    with), anywhere it is named? Then not every call is known."""
+    for _, data in naming(project, name):
+        try:
+            tree = ast.parse(data)
+        except (SyntaxError, ValueError):
+            return True
+        called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
+        for node in ast.walk(tree):
+            named = (isinstance(node, ast.Name) and node.id == name) or (
+                isinstance(node, ast.Attribute) and node.attr == name)
+            if named and id(node) not in called:
+                return True
+    return False
+
+
+def argument_edits(project: Project, sites: Iterable[ResolvedCall], params: tuple[str, ...],
+                    unread: list[str]) -> list[Edit] | None:
+    edits = []
+    for site in sites:
+        facts = project.facts_of(site.path)
+        call = next((c for c in facts.calls if c.span == site.span), None) \
+            if facts is not None else None
+        if call is None or any(arg.star for arg in call.args):
+            return None
+        for parameter in unread:
+            index = params.index(parameter)
+            positional = [a for a in call.args if a.keyword is None]
+            given = next((a for a in call.args if a.keyword == parameter), None) or (
+                positional[index] if index < len(positional) else None)
+            if given is None:
+                continue
+            if given.value.kind not in (ValueKind.CONST, ValueKind.STR, ValueKind.NAME):
+                return None  # dropping it would drop what computing it does
+            edits.append(Edit(EditKind.DROP_ARGUMENT, site.path, call.span.line,
+                              call.span.column, name=parameter, parameter=index))
+    return edits

@@ -1,0 +1,140 @@
+"""The test code `clean` edits: the lines that set the cleaned flag, the tests of the
+value it no longer has, the patches of what it removed, and the imports left unused."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+
+from flaglint.facts import ValueKind
+from flaglint.fixes.apply import FixResult, prune_lost_imports
+from flaglint.fixes.flag_settings import FlagNames, edit_settings
+from flaglint.fixes.naming import naming
+from flaglint.fixes.report import FixReport
+from flaglint.fixes.tests_edit import edit_tests
+from flaglint.model.project import Project
+from flaglint.sources.registry import FlagValue
+
+
+def edit_test_patches(project: Project, report: FixReport, value: FlagValue,
+                       tests: Callable[[str], bool], only_tests: set[str] | None = None
+                       ) -> None:
+    """Tests patching what the cleanup removed: the patch goes, or the test that exercised
+    the removed branch; with `only_tests` (wrappers only tests still use), the tests that
+    call them go too (fixes/tests_edit.py)."""
+    removed = set(only_tests or ())
+    for result in report.changed:
+        facts = project.facts_of(result.path)
+        module = facts.module if facts is not None else ""
+        removed |= {f"{module}.{name}" for name in result.removed_names}
+    if not removed:
+        return
+    names = frozenset(q.rsplit(".", 1)[-1] for q in only_tests or ())
+    emptied = emptied_tests(report, tests)
+    for facts in project.files:
+        if not tests(facts.path):
+            continue
+        data = project.source_of(facts.path)
+        before = data.decode("utf-8", errors="replace")
+        after = edit_tests(before, removed, value, names, emptied.get(facts.path, frozenset()))
+        if after is not None:
+            report.record(FixResult(facts.path, before, after))
+            report.overlay[facts.path] = after.encode("utf-8")
+
+
+def prune_test_imports(report: FixReport, tests: Callable[[str], bool]) -> None:
+    """The imports the test edits left unused go, as a developer (and ruff's F401) would
+    have them go: `from unittest import mock` once the last patch went."""
+    for result in report.changed:
+        if tests(result.path):
+            after = prune_lost_imports(result.before, result.after)
+            if after != result.after:
+                report.record(FixResult(result.path, result.after, after))
+                report.overlay[result.path] = after.encode("utf-8")
+
+
+def flag_settings(project: Project, key: str, value: FlagValue,
+                   tests: Callable[[str], bool]) -> dict[str, tuple[str, str]]:
+    """Test files without the lines that set the flag (`mock_feature_flag(mocker,
+    FeatureFlag.X, "True")`, `monkeypatch.setenv("X", "1")`), the tests that set the other
+    value and the fixtures left empty (fixes/flag_settings.py): path -> (before, after)."""
+    files = {}
+    for facts in project.files:
+        if tests(facts.path):
+            try:
+                files[facts.path] = project.source_of(facts.path).decode("utf-8")
+            except UnicodeDecodeError:
+                continue  # never rewritten: a test file flaglint cannot read as text
+    changed = edit_settings(files, flag_names(project, key), value)
+    return {path: (files[path], after) for path, after in changed.items()}
+
+
+def record_changes(report: FixReport, changes: dict[str, tuple[str, str]]) -> None:
+    for path, (before, after) in changes.items():
+        report.record(FixResult(path, before, after))
+        report.overlay[path] = after.encode("utf-8")
+
+
+def flag_names(project: Project, key: str) -> FlagNames:
+    """How code names the flag: its key, the class members and the objects defining it."""
+    members: set[tuple[str, str]] = set()
+    objects: set[str] = set()
+    for definition in project.linked.definitions:
+        if definition.key != key:
+            continue
+        facts = project.facts_of(definition.path)
+        for constant in facts.constants if facts is not None else ():
+            if constant.span.line != definition.span.line:
+                continue
+            if constant.span == definition.span:  # a class member: `FeatureFlag.X`
+                owner, _, member = constant.qualname.rpartition(".")
+                members.add((owner.rpartition(".")[2], member))
+            elif constant.value.kind is ValueKind.CALL:  # `x_holder = bool_state("x")`
+                objects.add(constant.qualname.rpartition(".")[2])
+    keys = {key} | {alias for alias, full in project.linked.aliases.items() if full == key}
+    return FlagNames(frozenset(members), frozenset(objects), frozenset(keys))
+
+
+def emptied_tests(report: FixReport, tests: Callable[[str], bool]
+                   ) -> dict[str, frozenset[str]]:
+    """Test functions the cleanup emptied (their asserts were about the flag, now constants
+    that say nothing): `pass` now, more before. They test nothing any more."""
+    found: dict[str, frozenset[str]] = {}
+    for result in report.changed:
+        if not tests(result.path):
+            continue
+        try:
+            before, after = ast.parse(result.before), ast.parse(result.after)
+        except (SyntaxError, ValueError):
+            continue
+
+        def bodies(tree: ast.Module) -> dict[str, list[ast.stmt]]:
+            return {node.name: node.body for node in ast.walk(tree)
+                    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                    and node.name.startswith("test")}
+
+        then = bodies(before)
+        empty = {name for name, body in bodies(after).items()
+                 if len(body) == 1 and isinstance(body[0], ast.Pass) and name in then
+                 and not (len(then[name]) == 1 and isinstance(then[name][0], ast.Pass))}
+        if empty:
+            found[result.path] = frozenset(empty)
+    return found
+
+
+def test_only_wrappers(project: Project, wrappers: set[str],
+                        tests: Callable[[str], bool]) -> set[str]:
+    """The cleaned flag's wrappers (still defined) that only tests still call or name."""
+    found = set()
+    for qualname in wrappers:
+        name = qualname.rsplit(".", 1)[-1]
+        if not any(d.qualname == qualname for f in project.files for d in f.definitions):
+            continue
+        used = any(r.via == qualname for r in project.linked.reads if not tests(r.path)) or \
+            any(c.callee == qualname for c in project.graph.call_graph().calls
+                if not tests(c.path)) or \
+            any(not tests(f.path) and (name in f.value_names or any(
+                c.name == name for c in f.calls)) for f in project.files)
+        if not used and any(naming(project, name, lambda f: tests(f.path))):
+            found.add(qualname)
+    return found

@@ -1,0 +1,68 @@
+"""The value `clean KEY --value V` settles a flag to, checked against what the project
+shows of the flag."""
+
+from __future__ import annotations
+
+import re
+
+from flaglint.facts import CondOp, ValueKind
+from flaglint.model.project import Project
+from flaglint.sources.registry import FlagValue
+
+
+class CleanError(Exception):
+    """`clean` cannot run as asked (an unknown flag, a value the flag cannot have)."""
+
+
+_TRUE, _FALSE = ("true", "on", "yes", "1"), ("false", "off", "no", "0")
+
+
+def parse_value(text: str) -> FlagValue:
+    lowered = text.lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    if re.fullmatch(r"-?\d+", text):
+        return int(text)
+    return text
+
+
+def flag_value(project: Project, key: str, text: str) -> FlagValue:
+    """`--value` checked against what the project shows of the flag: a boolean flag takes
+    true/false (on/off, yes/no, 1/0), a flag with variants one of them."""
+    variants = flag_variants(project, key)
+    decl = project.registry.flags.get(key)
+    types = {r.value_type for r in project.graph.reads_of(key) if r.value_type}
+    if decl is not None and decl.value is not None:
+        types.add("bool" if isinstance(decl.value, bool) else type(decl.value).__name__)
+    lowered = text.lower()
+    if variants and text in variants:
+        return text
+    if types <= {"bool"} and not variants:
+        if lowered in _TRUE or lowered in _FALSE:
+            return lowered in _TRUE
+        raise CleanError(f"--value {text}: flag `{key}` is a boolean flag; use true or false")
+    if variants:
+        known = ", ".join(sorted(variants))
+        raise CleanError(f"--value {text}: flag `{key}` is compared with the variants {known}; "
+                         f"use one of them")
+    return parse_value(text)
+
+
+def flag_variants(project: Project, key: str) -> set[str]:
+    """Strings the project compares the flag's reads with, and its string values."""
+    reads = {(r.path, r.call) for r in project.graph.reads_of(key)}
+    found = set()
+    for facts in project.files:
+        for guard in facts.guards:
+            stack = [guard.test]
+            while stack:
+                cond = stack.pop()
+                stack.extend(cond.operands)
+                if cond.op is CondOp.COMPARE and (facts.path, cond.call) in reads:
+                    found |= {v.text for v in cond.values if v.kind is ValueKind.STR}
+    decl = project.registry.flags.get(key)
+    if decl is not None and isinstance(decl.value, str):
+        found.add(decl.value)
+    return found

@@ -1,0 +1,78 @@
+"""One file linked against the project's symbol tables: its flag reads and writes, the flags
+it defines, and its calls of the project's own functions and classes."""
+
+from __future__ import annotations
+
+from flaglint.config import Config
+from flaglint.facts import FileFacts
+from flaglint.links.model import (
+    CodeDefinition,
+    FileCalls,
+    FileLinks,
+    FlagRead,
+    FlagWrite,
+    ResolvedCall,
+    Symbol,
+)
+from flaglint.links.resolve import Resolver, argument
+from flaglint.links.tables import Tables
+
+
+def link_file(facts: FileFacts, tables: Tables, config: Config, *,
+              in_test: bool) -> tuple[FileLinks, FileCalls]:
+    """The file's links and its part of the call graph."""
+    resolver = tables.resolver(config, own=facts)
+    reads: list[FlagRead] = []
+    writes: list[FlagWrite] = []
+    calls: list[ResolvedCall] = []
+    for index, call in enumerate(facts.calls):
+        read = resolver.read(call, facts.path, index, in_test=in_test)
+        if read is not None and read.overridden:  # a write, which `read` marks so
+            if read.key is not None:
+                writes.append(FlagWrite(read.key, facts.path, read.span, read.scope))
+        elif read is not None:
+            reads.append(read)
+        if call.resolved:
+            target = resolver.chase(call.callee)
+            if resolver.definition(target) is not None:
+                calls.append(ResolvedCall(call.scope, target, facts.path, call.span))
+    by_calls = tuple(_defined_by_calls(facts, resolver, config))
+    members = tuple(_defined_as_members(facts, resolver, config))
+    symbols = tuple(Symbol(d.qualname, facts.path, d.kind) for d in facts.definitions)
+    return (FileLinks(tuple(reads), tuple(writes), by_calls, members,
+                      frozenset(resolver.missing)),
+            FileCalls(tuple(calls), symbols))
+
+
+def _defined_by_calls(facts: FileFacts, resolver: Resolver, config: Config
+                      ) -> list[CodeDefinition]:
+    specs = [s for s in config.definitions if s.call is not None]
+    found = []
+    for call in facts.calls if specs else ():
+        spec = resolver.definition_spec(call, specs) if not call.access else None
+        if spec is None:
+            continue
+        value = argument(call.args, spec.key, spec.key_name)
+        key = resolver.resolve(value) if value is not None else None
+        if key is not None:  # a dynamic key defines nothing flaglint can follow
+            found.append(CodeDefinition(key, facts.path, call.span, call.scope, spec.origin))
+    return found
+
+
+def _defined_as_members(facts: FileFacts, resolver: Resolver, config: Config
+                        ) -> list[CodeDefinition]:
+    """Every member of a configured flag class (an Enum or a class of constants) whose
+    value resolves to a key."""
+    found = []
+    for spec in config.definitions:
+        if spec.class_ is None:
+            continue
+        prefix = resolver.chase(spec.class_) + "."
+        for constant in facts.constants:
+            name = constant.qualname
+            if name.startswith(prefix) and "." not in name[len(prefix):]:
+                key = resolver.resolve(constant.value)
+                if key is not None:
+                    found.append(CodeDefinition(key, facts.path, constant.span, name,
+                                                spec.origin))
+    return found

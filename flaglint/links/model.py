@@ -1,0 +1,134 @@
+"""What linking finds: flag reads and writes, flags defined in code, wrappers, and calls of
+the project's own functions. Plain frozen records, stored by the cache as data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flaglint.facts import Value
+from flaglint.findings import Span
+
+
+@dataclass(frozen=True, slots=True)
+class FlagRead:
+    """One place where code reads a flag; `key` is None when it cannot be resolved."""
+
+    key: str | None
+    expression: str  # the key as written, for messages about unresolved keys
+    path: str
+    span: Span
+    scope: str
+    api: str  # the reader, e.g. "unleash: is_enabled", or the wrapper's qualified name
+    default: Value | None
+    value_type: str | None
+    negated: bool
+    in_test: bool
+    via: str | None = None  # the wrapper this call goes through
+    call: int = -1  # its index among the file's calls (FileFacts.calls)
+    pure_args: bool = True
+    overridden: bool = False  # a test override sets the flag around it: no settled value
+
+
+@dataclass(frozen=True, slots=True)
+class FlagWrite:
+    """A call that sets a flag (`override_flag("k", active=True)` in a test): not a read."""
+
+    key: str
+    path: str
+    span: Span
+    scope: str  # the function (or class) it applies to; a decorator's is the decorated one
+
+
+@dataclass(frozen=True, slots=True)
+class CodeDefinition:
+    """A flag defined in code, by a definition call or as a member of a flag class."""
+
+    key: str
+    path: str
+    span: Span
+    scope: str
+    origin: str
+
+
+@dataclass(frozen=True, slots=True)
+class Wrapper:
+    """A function whose return value is a flag read."""
+
+    qualname: str
+    key: str | None  # the fixed key it reads, or None when a parameter carries the key
+    expression: str
+    key_param: tuple[int, str] | None  # position (-1: keyword-only) and name
+    key_default: Value | None  # the key parameter's default, for calls that leave it out
+    default: Value | None
+    default_param: tuple[int, str] | None
+    negated: bool
+    bang: bool  # the key parameter takes "!key" to mean "off"
+    value_type: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FlagObject:
+    """A name bound to a definition call (`holder = bool_state(name="key")`): the object
+    stands for its flag wherever code reads it."""
+
+    key: str
+    methods: tuple[str, ...]  # `holder.is_enabled()` reads it
+    attributes: tuple[str, ...]  # `holder.value` reads it
+    called: bool  # `with holder(v):` reads it (and sets it for the block)
+    tested: bool  # `if holder:` reads it
+
+    @property
+    def read_somehow(self) -> bool:
+        return bool(self.methods or self.attributes or self.called or self.tested)
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedCall:
+    """A call of a function or class defined in the project."""
+
+    caller: str  # the calling scope
+    callee: str  # the qualified name of the definition called
+    path: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Symbol:
+    """A function or class the project defines."""
+
+    qualname: str
+    path: str
+    kind: str  # "function" | "class"
+
+
+@dataclass(frozen=True, slots=True)
+class FileLinks:
+    """What linking found in one file: its reads and writes (before prefix aliases and test
+    overrides apply), its flag definitions, and the names it needed that no file defines
+    (the modules that may define them are parsed next)."""
+
+    reads: tuple[FlagRead, ...] = ()
+    writes: tuple[FlagWrite, ...] = ()
+    defined_by_calls: tuple[CodeDefinition, ...] = ()
+    defined_as_members: tuple[CodeDefinition, ...] = ()
+    missing: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class FileCalls:
+    """One file's calls of the project's functions and classes, and what it defines: the
+    call graph's part of it, kept apart because most runs never need it."""
+
+    calls: tuple[ResolvedCall, ...] = ()
+    symbols: tuple[Symbol, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Linked:
+    reads: tuple[FlagRead, ...]
+    definitions: tuple[CodeDefinition, ...]
+    wrappers: dict[str, Wrapper]
+    presets: tuple[str, ...]
+    writes: tuple[FlagWrite, ...] = ()
+    objects: tuple[str, ...] = ()  # names bound to flag objects (`holder = bool_state(...)`)
+    aliases: dict[str, str] = field(default_factory=dict)  # `x` -> `jax_x` (a prefix)

@@ -1,0 +1,396 @@
+"""Names and calls resolved over the project's symbol tables: where a name is re-exported
+from, which string a key expression stands for, and how a call reads a flag (a preset or
+project reader, a wrapper, a flag object, a Django setting)."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+
+from flaglint.config import Config
+from flaglint.facts import Arg, Call, Definition, FileFacts, Value, ValueKind
+from flaglint.links.model import FlagObject, FlagRead, Wrapper
+from flaglint.presets import (
+    PRESET_MODULES,
+    PRESETS,
+    SETTINGS,
+    SETTINGS_FLAGS,
+    DefinitionSpec,
+    ReaderSpec,
+)
+
+_MAX_DEPTH = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """How a call reads (or writes) a flag."""
+
+    key: Value | None
+    default: Value | None
+    negated: bool
+    bang: bool  # a leading "!" in the key means "off" (django-waffle decorators)
+    api: str
+    value_type: str | None
+    writes: bool = False
+    certain: bool = False  # the callee is known to read flags (not only named like a reader)
+    replaceable: bool = True  # a literal may stand for the call (not `with config.x(v):`)
+
+    def unbang(self, key: str) -> tuple[str, bool]:
+        if self.bang and key.startswith("!"):
+            return key[1:], not self.negated
+        return key, self.negated
+
+
+def active_presets(config: Config, modules: Iterable[str]) -> tuple[str, ...]:
+    """The presets in use: as configured, else those whose SDK some file imports."""
+    if config.presets is not None:
+        return config.presets
+    imported = set(modules)
+    return tuple(name for name, sdk in PRESET_MODULES.items()
+                 if any(module in imported for module in sdk))
+
+
+def is_setting_flag(name: str) -> bool:
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in SETTINGS_FLAGS)
+
+
+class Resolver:
+    """Resolution over symbol tables: every file's imports, the names bound to a key and
+    the definitions, with the wrappers and flag objects found so far. `own` is the file
+    being linked, whose function locals only it can name."""
+
+    def __init__(self, config: Config, presets: tuple[str, ...],
+                 imports: Mapping[str, Mapping[str, str]], constants: Mapping[str, Value],
+                 definitions: Mapping[str, Definition], wrappers: Mapping[str, Wrapper],
+                 objects: Mapping[str, FlagObject], own: FileFacts | None = None) -> None:
+        self.config = config
+        self.presets = presets
+        self.imports = imports
+        self.constants = constants
+        self.definitions = definitions
+        self.wrappers = wrappers
+        self.objects = objects
+        self.own_constants = {c.qualname: c.value for c in own.constants} if own else {}
+        self.own_definitions = {d.qualname: d for d in own.definitions} if own else {}
+        self.object_methods = {m for spec in config.definitions
+                               for m in (*spec.reads, *spec.attributes)}
+        self.missing: set[str] = set()  # names a key resolves through that nothing binds
+        self._chased: dict[str, str] = {}
+        self.qualified: dict[str, ReaderSpec] = {}
+        self.by_method: dict[str, ReaderSpec] = {}
+        specs = [*config.readers, *(s for name in presets for s in PRESETS[name])]
+        self.qualified = {s.call: self._with_keywords(s) for s in reversed(specs)
+                          if not s.any_receiver}
+        for spec in specs:
+            if spec.any_receiver:
+                self.by_method.setdefault(spec.method, spec)
+
+    def definition(self, qualname: str) -> Definition | None:
+        found = self.definitions.get(qualname)
+        return found if found is not None else self.own_definitions.get(qualname)
+
+    def _constant(self, qualname: str) -> Value | None:
+        found = self.constants.get(qualname)
+        return found if found is not None else self.own_constants.get(qualname)
+
+    def _with_keywords(self, spec: ReaderSpec) -> ReaderSpec:
+        """A reader defined in the project also takes its key and default by keyword."""
+        found = self.definition(spec.call)
+        if found is None:
+            return spec
+        params = found.params
+        key_name, default_name = spec.key_name, spec.default_name
+        if key_name is None and spec.key is not None and spec.key < len(params):
+            key_name = params[spec.key]
+        if default_name is None and spec.default is not None and spec.default < len(params):
+            default_name = params[spec.default]
+        return replace(spec, key_name=key_name, default_name=default_name)
+
+    # -- names -----------------------------------------------------------------------------
+
+    def chase(self, name: str) -> str:
+        """Follow re-exports: `app.is_on` → `app.flags.is_on` when app imports it."""
+        cached = self._chased.get(name)
+        if cached is None:
+            cached = self._chased[name] = self._chase(name)
+        return cached
+
+    def _chase(self, name: str) -> str:
+        for _ in range(_MAX_DEPTH):
+            parts = name.split(".")
+            for i in range(len(parts) - 1, 0, -1):
+                module = ".".join(parts[:i])
+                if module in self.imports:
+                    target = self.imports[module].get(parts[i])
+                    if target is not None and target != name:
+                        name = ".".join([target, *parts[i + 1:]])
+                        break
+                    return name
+            else:
+                return name
+        return name
+
+    def resolve(self, value: Value, depth: int = 0) -> str | None:
+        """The string a key expression stands for, or None."""
+        if value.kind is ValueKind.STR:
+            return value.text
+        if value.kind is ValueKind.TEMPLATE and depth <= _MAX_DEPTH:
+            pieces = value.text.split("\0")
+            names = [self.resolve(Value(ValueKind.NAME, n), depth + 1) for n in value.names]
+            if any(n is None for n in names) or len(pieces) != len(names) + 1:
+                return None
+            return pieces[0] + "".join(str(n) + p for n, p in zip(names, pieces[1:],
+                                                                 strict=True))
+        if value.kind is not ValueKind.NAME or depth > _MAX_DEPTH:
+            return None
+        name = self.chase(value.text)
+        if self._constant(name) is None and name.endswith(".value"):
+            name = self.chase(name[: -len(".value")])
+        found = self._constant(name)
+        if found is None:
+            self.missing.add(name)
+            return None
+        return self.resolve(found, depth + 1)
+
+    # -- calls -----------------------------------------------------------------------------
+
+    def match(self, call: Call) -> Match | None:
+        """How the call reads a flag, or None when it does not."""
+        if call.resolved:
+            found = self._match_resolved(call)
+            if found is not None:
+                return found
+        if "django-settings" in self.presets:
+            setting = self._setting(call)
+            if setting is not None:
+                return setting
+        if call.access:
+            return None  # an attribute read is a flag read only of a flag object
+        if call.attribute or call.imported:
+            spec = self.by_method.get(call.name)
+            if spec is not None and self._may_be_sdk(call, spec):
+                return self._by_spec(call, spec)
+        return None
+
+    def _match_resolved(self, call: Call) -> Match | None:
+        target = self.chase(call.callee)
+        if not call.access:
+            spec = self.qualified.get(target)
+            if spec is not None:
+                return self._by_spec(call, spec)
+            wrapper = self.wrappers.get(target)
+            if wrapper is not None:
+                return self._by_wrapper(call, wrapper)
+            return self._by_object_call(call, target)
+        return self._by_access(call, target)
+
+    def _by_access(self, call: Call, target: str) -> Match | None:
+        space, _, attribute = target.rpartition(".")
+        for defined in self.config.definitions:
+            if defined.namespace and attribute.startswith(defined.prefix) and \
+                    space == self.chase(defined.namespace):
+                # `config.jax_x`: the attribute of the config object is the key.
+                return Match(Value(ValueKind.STR, attribute), None, False, False,
+                             f"{defined.namespace.rsplit('.', 1)[-1]}.{attribute}", "bool")
+        tested = self.objects.get(target)
+        if tested is not None and tested.tested:
+            # `if holder:` where holder = bool_state(name="key"): its truth is the flag.
+            return Match(Value(ValueKind.STR, tested.key), None, False, False,
+                         target.rsplit(".", 1)[-1], "bool")
+        return self._by_object_method(target, access=True)
+
+    def _by_object_call(self, call: Call, target: str) -> Match | None:
+        called = self.objects.get(target)
+        if called is not None and called.called:
+            # `with config.x(v):` where x = bool_state(name="key"): calling it reads it,
+            # and what it returns is no flag value that a literal could replace.
+            return Match(Value(ValueKind.STR, called.key), None, False, False,
+                         target.rsplit(".", 1)[-1], "bool", replaceable=False)
+        return self._by_object_method(target, access=False)
+
+    def _by_object_method(self, target: str, *, access: bool) -> Match | None:
+        holder, _, method = target.rpartition(".")
+        flag_object = self.objects.get(self.chase(holder)) if holder else None
+        if flag_object is None and method in self.object_methods:
+            self.missing.add(holder)  # the module that binds it may not be parsed yet
+        if flag_object is None:
+            return None
+        reading = flag_object.attributes if access else flag_object.methods
+        if method not in reading:
+            return None
+        # `FLAG.is_enabled()` where FLAG = WaffleFlag("key"), or `holder.value` where
+        # holder = bool_state(name="key"): the object is the key.
+        return Match(Value(ValueKind.STR, flag_object.key), None, False, False,
+                     f"{holder.rsplit('.', 1)[-1]}.{method}", "bool")
+
+    def _setting(self, call: Call) -> Match | None:
+        """`settings.FEATURE_X` or `getattr(settings, "FEATURE_X", default)` of Django's
+        settings, for a name that says it is a flag (the django-settings preset)."""
+        api = "django-settings"
+        if call.access and call.resolved:
+            holder, _, name = self.chase(call.callee).rpartition(".")
+            if holder == SETTINGS and is_setting_flag(name):
+                return Match(Value(ValueKind.STR, name), None, False, False, api, None)
+            return None
+        if call.callee != "getattr" or len(call.args) < 2 or any(a.keyword for a in
+                                                                 call.args[:2]):
+            return None
+        target, key = call.args[0].value, call.args[1].value
+        if target.kind is not ValueKind.NAME or self.chase(target.text) != SETTINGS or \
+                key.kind is not ValueKind.STR or not is_setting_flag(key.text):
+            return None
+        default = call.args[2].value if len(call.args) > 2 and not call.args[2].star else None
+        return Match(key, default, False, False, api, value_type(default))
+
+    def _may_be_sdk(self, call: Call, spec: ReaderSpec) -> bool:
+        """Can this call of a preset method name be the SDK's? Not when it resolves to a
+        function or method the project defines (`from app.helpers import get_value`), nor,
+        for a plain imported name, when the name comes from a module that is not the SDK."""
+        if not call.resolved:
+            return True  # `client.get_value(...)` on a local or parameter: trust the name
+        target = self.chase(call.callee)
+        if self.definition(target) is not None:
+            return False
+        if call.attribute or spec.origin not in PRESET_MODULES:
+            return True
+        root = target.split(".", 1)[0]
+        return root in PRESET_MODULES[spec.origin]
+
+    @staticmethod
+    def _by_spec(call: Call, spec: ReaderSpec) -> Match:
+        default = argument(call.args, spec.default, spec.default_name)
+        api = f"{spec.origin}: {spec.method}" if spec.origin else spec.call
+        return Match(argument(call.args, spec.key, spec.key_name), default, False,
+                     spec.negate_prefix, api, spec.value_type or value_type(default),
+                     spec.writes, certain=not spec.any_receiver)
+
+    @staticmethod
+    def _by_wrapper(call: Call, wrapper: Wrapper) -> Match:
+        if wrapper.key_param is not None:
+            key = argument(call.args, *wrapper.key_param)
+            if key is None and not any(arg.star for arg in call.args):
+                key = wrapper.key_default  # `flag_on(ctx)` with `def flag_on(ctx, key="k")`
+        else:
+            key = Value(ValueKind.STR, wrapper.key or "")
+        default = wrapper.default
+        if wrapper.default_param is not None:
+            default = argument(call.args, *wrapper.default_param)
+        return Match(key, default, wrapper.negated, wrapper.bang, wrapper.qualname,
+                     wrapper.value_type or value_type(default), certain=True)
+
+    # -- what a call is --------------------------------------------------------------------
+
+    def wrapper(self, call: Call, function: Definition) -> Wrapper | None:
+        """The wrapper `function` is when it returns this call's flag read."""
+        match = self.match(call)
+        if match is None or match.key is None or match.writes:
+            return None
+        key_param = default_param = None
+        key: str | None = None
+        key_default = None
+        negated = match.negated
+        if match.key.kind is ValueKind.PARAM and match.key.text in function.params + tuple(
+                name for name, _ in function.defaults) + _keyword_only(function, match.key):
+            key_param = (match.key.index, match.key.text)
+            key_default = dict(function.defaults).get(match.key.text)
+        else:
+            key = self.resolve(match.key)
+            if key is None:
+                return None
+            key, negated = match.unbang(key)
+        default = match.default
+        if default is not None and default.kind is ValueKind.PARAM and default.index >= 0:
+            default_param = (default.index, default.text)
+            default = None
+        return Wrapper(function.qualname, key, match.key.text, key_param, key_default, default,
+                       default_param, negated, match.bang and key_param is not None,
+                       match.value_type)
+
+    def read(self, call: Call, path: str, index: int, *, in_test: bool) -> FlagRead | None:
+        """The flag read (or, `overridden`, the write) this call is, if any."""
+        match = self.match(call)
+        if match is None:
+            return None
+        if match.key is None:
+            return self._keyless(call, path, index, match, in_test=in_test)
+        if (match.key.kind is ValueKind.PARAM and call.returned
+                and call.scope in self.wrappers):
+            return None  # the body of a wrapper that takes its key as a parameter
+        key = self.resolve(match.key)
+        negated = match.negated
+        if key is not None:
+            key, negated = match.unbang(key)
+        via = match.api if match.api in self.wrappers else None
+        expression = (repr(match.key.text) if match.key.kind is ValueKind.STR
+                      else match.key.display)
+        return FlagRead(key, expression, path, call.span, call.scope, match.api, match.default,
+                        match.value_type, negated, in_test, via, index,
+                        call.pure_args and match.replaceable, overridden=match.writes)
+
+    @staticmethod
+    def _keyless(call: Call, path: str, index: int, match: Match, *,
+                 in_test: bool) -> FlagRead | None:
+        """The key is in `*args`/`**kwargs`, or missing from a call of a known reader: a
+        read flaglint cannot follow (FL104). A call only *named* like a preset method,
+        without a key, is something else (`button.is_enabled()`)."""
+        star = next((arg for arg in call.args if arg.star), None)
+        if (star is None and not match.certain) or match.writes:
+            return None
+        expression = star.star + star.value.display if star is not None \
+            else "(no key argument)"
+        return FlagRead(None, expression, path, call.span, call.scope, match.api,
+                        match.default, match.value_type, match.negated, in_test, None,
+                        index, call.pure_args)
+
+    def definition_spec(self, call: Call, specs: Iterable[DefinitionSpec]
+                        ) -> DefinitionSpec | None:
+        """The `[[definitions]]` entry this call is a definition call of, if any."""
+        target = self.chase(call.callee) if call.resolved else None
+        for spec in specs:
+            assert spec.call is not None
+            if spec.call.startswith("*."):
+                if (call.attribute or call.imported) and call.name == spec.call[2:]:
+                    return spec
+            elif target == spec.call:
+                return spec
+        return None
+
+
+def _keyword_only(function: Definition, key: Value) -> tuple[str, ...]:
+    """The key parameter's name when it is keyword-only (not positional, not `self`)."""
+    if key.index == -1 and key.text not in function.params and key.text not in ("self", "cls"):
+        return (key.text,)
+    return ()
+
+
+def argument(args: tuple[Arg, ...], position: int | None, keyword: str | None) -> Value | None:
+    if keyword is not None:
+        for arg in args:
+            if arg.keyword == keyword and not arg.star:
+                return arg.value
+    if position is not None and position >= 0:
+        # Positional arguments come first: the position counts them until a keyword.
+        for index, arg in enumerate(args):
+            if arg.star:
+                return None
+            if arg.keyword is not None:
+                break
+            if index == position:
+                return arg.value
+    return None
+
+
+def value_type(default: Value | None) -> str | None:
+    if default is None:
+        return None
+    if default.kind is ValueKind.STR:
+        return "str"
+    if default.kind is ValueKind.CONST:
+        if default.text in ("True", "False"):
+            return "bool"
+        if default.text == "None":
+            return None
+        return "float" if any(c in default.text for c in ".eE") else "int"
+    return None

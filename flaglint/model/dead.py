@@ -1,0 +1,79 @@
+"""Dead code behind settled flags, as data: what a settled read yields, the branches that
+can never run, and the functions and classes only they call (`analysis/deadcode.py` finds
+them)."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from flaglint.findings import Span
+from flaglint.links.model import FlagRead
+from flaglint.sources.registry import FlagValue
+
+
+class DeadKind(enum.Enum):
+    IF_BODY = "if body"
+    ELSE = "`else` branch"
+    ELIF = "`elif` branch"
+    OPERAND = "operand"
+    AFTER_EXIT = "code after an early exit"
+    VIEW = "decorated function"
+
+
+@dataclass(frozen=True, slots=True)
+class Settled:
+    """What a read yields once its flag is settled."""
+
+    key: str
+    value: FlagValue | None
+    safe: bool  # the registry pins the value (rolled out, or pinned by `clean`)
+    why: str  # "is rolled out with value `true`", for messages
+
+
+ReadId = tuple[str, int]  # (path, call index): one read
+
+
+@dataclass(frozen=True, slots=True)
+class DeadRegion:
+    path: str
+    span: Span
+    kind: DeadKind
+    settled: Settled  # the first read that decided it, for messages
+    reads: tuple[ReadId, ...] = ()  # every settled read that decided it
+    safe: bool = True  # every deciding read is pinned
+    removable: bool = True  # the fix can settle every deciding read and delete the region
+    live: Span | None = None  # the test on a dead `if`/`elif` line: it still runs
+
+    def covers(self, span: Span) -> bool:
+        """Is code at `span` dead (inside the region, not in the test that still runs)?"""
+        return contains(self.span, span) and not (self.live is not None
+                                                  and contains(self.live, span))
+
+
+@dataclass(frozen=True, slots=True)
+class DeadSymbol:
+    qualname: str
+    kind: str  # "function" | "class"
+    path: str
+    span: Span
+    settled: Settled  # the first reason, for messages
+    reads: frozenset[ReadId] = frozenset()  # settling these removes every call of it
+    safe: bool = True  # every reason is a pinned flag
+    removable: bool = True  # every dead caller is removed by its fix
+    needs: frozenset[str] = frozenset()  # dead symbols that call it, deleted with it
+
+
+@dataclass(frozen=True, slots=True)
+class DeadCode:
+    settled: dict[tuple[str, int], Settled]  # (path, call index) -> what that read yields
+    regions: tuple[DeadRegion, ...]
+    symbols: tuple[DeadSymbol, ...]
+    tested: frozenset[tuple[str, int]] = frozenset()  # reads whose truth a guard tests
+    reads: Mapping[ReadId, FlagRead] = field(default_factory=dict)
+
+
+def contains(outer: Span, inner: Span) -> bool:
+    return (outer.line, outer.column) <= (inner.line, inner.column) and \
+        (inner.end_line, inner.end_column) <= (outer.end_line, outer.end_column)

@@ -1,0 +1,64 @@
+"""Stage 6: the rules run over one project, and the suppression comments honoured."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from flaglint.findings import Finding
+from flaglint.model.project import Project
+from flaglint.rules.base import Rule
+from flaglint.suppressions import Suppression, Suppressions
+
+
+@dataclass
+class Outcome:
+    findings: list[Finding]
+    project: Project
+    unused_suppressions: list[tuple[str, Suppression]]
+    suppressed: list[Finding] = field(default_factory=list)  # findings an inline ignore hides
+
+
+def run(project: Project, rules: Iterable[Rule]) -> Outcome:
+    raw: list[Finding] = []
+    for rule in rules:
+        raw.extend(rule.check(project))
+    kept, unused, suppressed = _apply_suppressions(project, raw)
+    kept.sort(key=lambda f: f.sort_key)
+    return Outcome(kept, project, unused, suppressed)
+
+
+def _table(project: Project, path: str) -> Suppressions | None:
+    brief = project.files.brief(path)
+    if brief is not None:
+        return brief.suppressions
+    return project.registry.suppressions.get(path) or project.deployed_suppressions.get(path)
+
+
+def _apply_suppressions(project: Project, findings: list[Finding]
+                        ) -> tuple[list[Finding], list[tuple[str, Suppression]],
+                                   list[Finding]]:
+    used: set[tuple[str, int]] = set()
+    kept = []
+    suppressed = []
+    for finding in findings:
+        table = _table(project, finding.path)
+        hit = table.suppresses(finding.span.line, finding.code) if table is not None else None
+        if hit is None:
+            kept.append(finding)
+        else:
+            suppressed.append(finding)
+            used.add((finding.path, hit.line))
+    # A fix that would also change what a suppression keeps is no fix any more.
+    blocked = {(e.path, e.position) for f in suppressed if f.fix is not None
+               for e in f.fix.edits}
+    if blocked:
+        kept = [dataclasses.replace(f, fix=None) if f.fix is not None and any(
+            (e.path, e.position) in blocked for e in f.fix.edits) else f for f in kept]
+    tables = project.files.suppression_tables()
+    tables += list(project.registry.suppressions.items())
+    tables += list(project.deployed_suppressions.items())
+    unused = [(path, suppression) for path, table in tables
+              for line, suppression in table.by_line.items() if (path, line) not in used]
+    return kept, unused, suppressed

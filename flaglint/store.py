@@ -1,0 +1,212 @@
+"""The one cache: every stage's output, stored under a hash of the inputs it declares.
+
+Entries live in one SQLite file outside the checked project (it is never written into):
+$FLAGLINT_CACHE_DIR, else $XDG_CACHE_HOME/flaglint, else ~/.cache/flaglint. A value is JSON
+text (`codec.py`), so loading a cache that someone else wrote, such as a cache CI restored
+from a pull request, can never run code. Keys hash what a stage reads (file contents,
+configuration, registry, git state, flaglint's version), never where the project lies: a
+project moved with its cache, or checked out at another path by another CI runner, gets the
+same answers from it. A missing, damaged or locked cache only costs time: an entry that
+cannot be read is a miss, and a cache that cannot be written is left alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import sqlite3
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from flaglint import __version__, codec
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# The one version of the cache's format: bump it when any stage's output changes meaning.
+FORMAT = "1"
+_FILE = f"cache-v{FORMAT}.sqlite3"
+_MAX_ENTRIES = 400_000  # beyond this, the entries used longest ago go
+_BATCH = 500  # keys per SELECT (SQLite allows 32,766 parameters; smaller batches stay fast)
+_SCHEMA = ("CREATE TABLE IF NOT EXISTS entries (kind TEXT NOT NULL, key TEXT NOT NULL, "
+           "value TEXT NOT NULL, used INTEGER NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID")
+
+
+def cache_dir() -> Path:
+    configured = os.environ.get("FLAGLINT_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "flaglint"
+
+
+def key(kind: str, *inputs: object) -> str:
+    """The hash of a stage's declared inputs (JSON data, or dataclasses `codec` writes),
+    with the stage's name, flaglint's version and the cache format."""
+    text = json.dumps([kind, __version__, FORMAT, *inputs], separators=(",", ":"),
+                      default=codec.encode, ensure_ascii=False)
+    return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+
+
+def content_key(data: bytes) -> str:
+    """The hash of a file's bytes."""
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+class Store:
+    """Stage outputs by (stage, key). Reads decode on request and are remembered for the
+    run; writes are kept until `close`, then written in one transaction."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self._db: sqlite3.Connection | None = None
+        self._pending: dict[tuple[str, str], str] = {}
+        self._values: dict[tuple[str, str], Any] = {}
+        self._hits: set[tuple[str, str]] = set()
+        self._opened = False
+
+    @classmethod
+    def disabled(cls) -> Store:
+        """A store that reads and writes no file (`--no-cache`): it keeps what this run
+        computes, in memory, for the analyses of one command (a fix's rounds) to share."""
+        return cls(None)
+
+    @classmethod
+    def default(cls) -> Store:
+        return cls(cache_dir())
+
+    @property
+    def enabled(self) -> bool:
+        return self.folder is not None
+
+    def get(self, kind: str, entry: str, hint: type[T]) -> T | None:
+        """The stored value, or None on a miss (absent, damaged, or of another shape)."""
+        return self.get_many(kind, [entry], hint).get(entry)
+
+    def get_many(self, kind: str, entries: Iterable[str], hint: type[T]
+                 ) -> dict[str, T]:
+        found: dict[str, T] = {}
+        wanted = []
+        for entry in entries:
+            slot = (kind, entry)
+            if slot in self._values:  # read or kept earlier in this run
+                found[entry] = self._values[slot]
+            else:
+                wanted.append(entry)
+        for entry, text in self._select(kind, wanted):
+            value = self._read((kind, entry), text, hint)
+            if value is not None:
+                self._values[(kind, entry)] = value
+                self._hits.add((kind, entry))
+                found[entry] = value
+        return {entry: value for entry, value in found.items() if value is not None}
+
+    def put(self, kind: str, entry: str, value: object, hint: object | None = None,
+            text: str | None = None) -> None:
+        """Keep `value` (`text`: its JSON, when made already) under (kind, entry)."""
+        self._values[(kind, entry)] = value
+        if self.folder is None:
+            return
+        if text is None:
+            text = json.dumps(codec.encode(value, hint), separators=(",", ":"),
+                              ensure_ascii=False)
+        self._pending[(kind, entry)] = text
+
+    def close(self) -> None:
+        """Write what was kept, mark what was used, and prune; never raises."""
+        if self.folder is None or (not self._pending and not self._hits):
+            self._disconnect()
+            return
+        db = self._connect()
+        if db is None:
+            return
+        today = int(time.time() // 86400)
+        try:
+            with db:
+                db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)",
+                               [(kind, entry, text, today)
+                                for (kind, entry), text in self._pending.items()])
+                stale = [(today, kind, entry) for kind, entry in self._hits]
+                db.executemany("UPDATE entries SET used = ? WHERE kind = ? AND key = ? "
+                               "AND used < ?", [(*row, today) for row in stale])
+                if self._pending:
+                    self._prune(db)
+        except sqlite3.Error as error:
+            log.debug("cannot write the cache %s: %s", self.folder, error)
+        self._pending.clear()
+        self._hits.clear()
+        self._disconnect()
+
+    # -- SQLite ---------------------------------------------------------------------------
+
+    def _read(self, slot: tuple[str, str], text: str, hint: type[Any]) -> Any:
+        try:
+            return codec.decode(hint, json.loads(text))
+        except (codec.CodecError, ValueError, RecursionError) as error:
+            log.debug("ignoring a damaged cache entry %s: %s", slot, error)
+            return None
+
+    def _select(self, kind: str, entries: list[str]) -> list[tuple[str, str]]:
+        if not entries:
+            return []
+        db = self._connect()
+        if db is None:
+            return []
+        rows: list[tuple[str, str]] = []
+        try:
+            for start in range(0, len(entries), _BATCH):
+                batch = entries[start:start + _BATCH]
+                marks = ",".join("?" * len(batch))
+                rows += db.execute(f"SELECT key, value FROM entries WHERE kind = ? AND key IN "
+                                   f"({marks})", [kind, *batch]).fetchall()
+        except sqlite3.Error as error:
+            log.debug("cannot read the cache %s: %s", self.folder, error)
+            return []
+        return rows
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._opened or self.folder is None:
+            return self._db
+        self._opened = True
+        path = self.folder / _FILE
+        for attempt in range(2):
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(path, timeout=5, isolation_level=None)
+                db.execute(_SCHEMA)
+                db.execute("SELECT count(*) FROM entries WHERE kind = ''").fetchone()
+                db.isolation_level = "DEFERRED"
+                self._db = db
+                return db
+            except sqlite3.DatabaseError as error:
+                # Not a database (a damaged or foreign file): start a new one, once.
+                log.debug("cannot open the cache %s: %s", path, error)
+                with contextlib.suppress(OSError, UnboundLocalError):
+                    db.close()
+                if attempt or not path.exists() or isinstance(error, sqlite3.OperationalError):
+                    return None
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            except OSError as error:
+                log.debug("cannot open the cache %s: %s", path, error)
+                return None
+        return None
+
+    def _disconnect(self) -> None:
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+        self._db = None
+        self._opened = False
+
+    @staticmethod
+    def _prune(db: sqlite3.Connection) -> None:
+        (count,) = db.execute("SELECT count(*) FROM entries").fetchone()
+        if count > _MAX_ENTRIES:
+            db.execute("DELETE FROM entries WHERE (kind, key) IN (SELECT kind, key FROM "
+                       "entries ORDER BY used LIMIT ?)", (count - _MAX_ENTRIES * 3 // 4,))
