@@ -105,14 +105,6 @@ def test_readme_links_work_from_a_clone():
     assert missing == []
 
 
-def test_the_design_copy_is_the_shared_design():
-    shared = REPO.parent / "shared" / "DESIGN.md"
-    if not shared.exists():
-        pytest.skip("no ../shared/DESIGN.md beside this clone")
-    assert (REPO / "docs" / "DESIGN.md").read_text(encoding="utf-8") == \
-        shared.read_text(encoding="utf-8"), "copy ../shared/DESIGN.md to docs/DESIGN.md"
-
-
 def test_rule_codes_are_one_list():
     from flaglint.rules import PLANNED, catalogue
 
