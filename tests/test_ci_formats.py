@@ -99,6 +99,11 @@ def test_sarif_is_valid_for_the_schema_and_the_multitool(knight, tmp_path):
     assert tools.validate_sarif(path) == []
 
 
+def test_the_kept_sarif_schema_is_the_one_the_multitool_ships():
+    """tests/schemas/sarif-2.1.0.json is a copy, byte for byte, of the npm package's file."""
+    assert tools.SARIF_SCHEMA.read_bytes() == tools.shipped_sarif_schema().read_bytes()
+
+
 def test_sarif_content_github_relies_on(knight):
     run = json.loads(knight["sarif"])["runs"][0]
     rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
