@@ -9,8 +9,8 @@ installed into a cache outside the project ($FLAGLINT_TOOLS_DIR, else
   binary from GitHub while it builds, which an offline CI cannot do.
 
 The SARIF 2.1.0 schema is kept in the repository (tests/schemas/, with where it came from), so
-no test reads anything outside the clone. A test may skip when a tool cannot be had, saying why, except under CI=true, where a missing
-tool fails the test.
+no test reads anything outside the clone. A test may skip when a tool cannot be had, saying why,
+except under CI=true, where a missing tool fails the test.
 """
 
 from __future__ import annotations
