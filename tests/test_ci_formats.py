@@ -397,6 +397,24 @@ def test_the_action_is_a_valid_composite_action():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_the_actions_steps_pass_actionlint(tmp_path):
+    """actionlint reads workflows, not actions: the action's steps, as the one job of a reusable
+    workflow with the same inputs, have their expressions and step references checked."""
+    import yaml
+
+    action = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
+    inputs = {name: {"type": "string", "required": False, "default": spec.get("default", "")}
+              for name, spec in action["inputs"].items()}
+    workflow = tmp_path / "action-steps.yml"
+    workflow.write_text(yaml.safe_dump({
+        "name": "the action's steps", "on": {"workflow_call": {"inputs": inputs}},
+        "jobs": {"action": {"runs-on": "ubuntu-latest", "steps": action["runs"]["steps"]}}},
+        sort_keys=False), encoding="utf-8")
+    assert tools.actionlint(workflow) == []
+    workflow.write_text(workflow.read_text().replace("steps.upload.outcome", "steps.uplod.outcome"))
+    assert {f["kind"] for f in tools.actionlint(workflow)} == {"expression"}
+
+
 def test_the_documented_workflow_passes_actionlint_and_its_schema():
     workflow = REPO / "docs" / "ci" / "github-workflow.yml"
     assert tools.actionlint(workflow) == []
