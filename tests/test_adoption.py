@@ -31,6 +31,12 @@ def block_after(heading: str, language: str) -> str:
     return found.group(1)
 
 
+def environment_without_git() -> dict[str, str]:
+    """This environment less GIT_* variables (set when pytest runs inside a git hook), which
+    would point the tools run here at another repository."""
+    return {name: value for name, value in os.environ.items() if not name.startswith("GIT_")}
+
+
 def in_clone(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, check=False)
 
@@ -73,7 +79,7 @@ def pre_commit(project: Path, home: Path, *args: str) -> subprocess.CompletedPro
     binary = Path(sys.executable).parent / "pre-commit"
     if not binary.exists():
         pytest.fail("pre-commit is not installed: pip install -e '.[test]'")
-    env = {name: value for name, value in os.environ.items() if not name.startswith("GIT_")}
+    env = environment_without_git()
     env.update(PRE_COMMIT_HOME=str(home), PRE_COMMIT_COLOR="never")
     return subprocess.run([str(binary), *args], cwd=project, env=env, capture_output=True,
                           text=True, timeout=900, check=False)
@@ -81,7 +87,7 @@ def pre_commit(project: Path, home: Path, *args: str) -> subprocess.CompletedPro
 
 def project_with_hook(root: Path, files: dict[str, str], config: str) -> Path:
     write_tree(root, {**files, ".pre-commit-config.yaml": config})
-    subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
+    git(root, "init", "-q", "-b", "main")
     commit_all(root, "a project that adopts the hook", "2026-11-01")
     return root
 
@@ -198,7 +204,7 @@ def run_action_step(key: str, project: Path, **given: str) -> tuple[int, str, st
     context.setdefault("runner.temp", str(project.parent / "runner-temp"))
     output = project.parent / "github-output"
     output.write_text("", encoding="utf-8")
-    env = {name: value for name, value in os.environ.items() if not name.startswith("GIT_")}
+    env = environment_without_git()
     env.pop("GITHUB_BASE_REF", None)
     env.update(GITHUB_ACTION_PATH=str(REPO), GITHUB_OUTPUT=str(output),
                GITHUB_STEP_SUMMARY=str(project.parent / "step-summary.md"))
@@ -337,7 +343,7 @@ def test_the_gitlab_job_checks_the_merge_request_and_fails_on_its_error(tmp_path
     variables.update({name: value.replace("$CI_PROJECT_DIR", str(project))
                       for name, value in GITLAB["variables"].items()})
     assert GITLAB["script"][0] == 'pip install --quiet "$FLAGLINT_REQUIREMENT"'
-    env = {name: value for name, value in os.environ.items() if not name.startswith("GIT_")}
+    env = environment_without_git()
     env.update(variables, PATH=f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}")
     result = subprocess.run(["bash", "-e", "-c", "\n".join(GITLAB["script"][1:])], cwd=project,
                             env=env, capture_output=True, text=True, timeout=300, check=False)
