@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -211,21 +212,46 @@ def test_type_and_owner_helpers(tmp_path):
 # -- the HTML report in a real browser -------------------------------------------------------
 
 
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+GET_A_BROWSER = ("no Chromium or Chrome with a chromedriver on PATH, so the HTML report is not "
+                 "opened: install Debian's chromium and chromium-driver (sudo apt-get install "
+                 "chromium chromium-driver), or Google Chrome and its chromedriver")
+
+
+def _major(binary: str) -> str | None:
+    """The major version `binary --version` prints ("Chromium 120.0…", "ChromeDriver 120.0…")."""
+    result = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=60,
+                            check=False)
+    found = re.search(r"\b(\d+)\.\d+\.", result.stdout)
+    return found.group(1) if found else None
+
+
 def _browser() -> tuple[str, str]:
-    """Chromium and its driver, installed here from Debian's packages when missing."""
-    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
-    if (chromium is None or driver is None) and shutil.which("apt-get") and os.geteuid() == 0:
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], env=env, capture_output=True,
-                       timeout=900, check=False)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium", "chromium-driver"],
-                       env=env, capture_output=True, timeout=1800, check=False)
-        chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
-    if chromium is None or driver is None:
-        tools.unavailable("chromium and chromedriver are not installed (Debian packages "
-                          "chromium, chromium-driver)")
-    assert chromium is not None and driver is not None
-    return chromium, driver
+    """A browser and its driver from PATH (GitHub's runners also name the driver's folder in
+    $CHROMEWEBDRIVER); of several browsers, the one of the driver's major version. Nothing is
+    installed here: `.ci/run` installs Debian's packages on the project's CI."""
+    driver = shutil.which("chromedriver")
+    if driver is None and os.environ.get("CHROMEWEBDRIVER"):
+        driver = shutil.which("chromedriver", path=os.environ["CHROMEWEBDRIVER"])
+    browsers = [found for name in BROWSERS if (found := shutil.which(name))]
+    if driver is None or not browsers:
+        tools.unavailable(GET_A_BROWSER)
+    assert driver is not None
+    wanted = _major(driver)
+    return next((b for b in browsers if _major(b) == wanted), browsers[0]), driver
+
+
+def test_a_browser_is_found_as_githubs_runners_ship_it(tmp_path, monkeypatch):
+    """Chrome as `google-chrome`, chromedriver in $CHROMEWEBDRIVER: of the two browsers on PATH,
+    the one the driver serves."""
+    bin_dir, driver_dir = tmp_path / "bin", tmp_path / "chromedriver-linux64"
+    for folder, name, says in ((bin_dir, "chromium-browser", "Chromium 119.0.6045.105"),
+                               (bin_dir, "google-chrome", "Google Chrome 120.0.6099.71"),
+                               (driver_dir, "chromedriver", "ChromeDriver 120.0.6099.71 (a)")):
+        write_tree(folder, {name: f"#!/bin/sh\necho '{says}'\n"}).joinpath(name).chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    monkeypatch.setenv("CHROMEWEBDRIVER", str(driver_dir))
+    assert _browser() == (str(bin_dir / "google-chrome"), str(driver_dir / "chromedriver"))
 
 
 @pytest.fixture(scope="module")

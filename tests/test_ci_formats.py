@@ -99,6 +99,11 @@ def test_sarif_is_valid_for_the_schema_and_the_multitool(knight, tmp_path):
     assert tools.validate_sarif(path) == []
 
 
+def test_the_kept_sarif_schema_is_the_one_the_multitool_ships():
+    """tests/schemas/sarif-2.1.0.json is a copy, byte for byte, of the npm package's file."""
+    assert tools.SARIF_SCHEMA.read_bytes() == tools.shipped_sarif_schema().read_bytes()
+
+
 def test_sarif_content_github_relies_on(knight):
     run = json.loads(knight["sarif"])["runs"][0]
     rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
@@ -390,6 +395,24 @@ def test_output_format_needs_a_known_format_and_a_file(capsys):
 def test_the_action_is_a_valid_composite_action():
     result = tools.check_jsonschema("vendor.github-actions", REPO / "action.yml")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_actions_steps_pass_actionlint(tmp_path):
+    """actionlint reads workflows, not actions: the action's steps, as the one job of a reusable
+    workflow with the same inputs, have their expressions and step references checked."""
+    import yaml
+
+    action = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
+    inputs = {name: {"type": "string", "required": False, "default": spec.get("default", "")}
+              for name, spec in action["inputs"].items()}
+    workflow = tmp_path / "action-steps.yml"
+    workflow.write_text(yaml.safe_dump({
+        "name": "the action's steps", "on": {"workflow_call": {"inputs": inputs}},
+        "jobs": {"action": {"runs-on": "ubuntu-latest", "steps": action["runs"]["steps"]}}},
+        sort_keys=False), encoding="utf-8")
+    assert tools.actionlint(workflow) == []
+    workflow.write_text(workflow.read_text().replace("steps.upload.outcome", "steps.uplod.outcome"))
+    assert {f["kind"] for f in tools.actionlint(workflow)} == {"expression"}
 
 
 def test_the_documented_workflow_passes_actionlint_and_its_schema():

