@@ -1,0 +1,201 @@
+"""The one cache: JSON data under the hash of each stage's inputs, in one SQLite file. It
+must hold data only, survive damage, stay bounded, let a run after an edit read and link
+only the edited file, and give the answers a run without it gives, wherever the project
+and the cache are moved."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from flaglint import codec, store
+from flaglint.cli import main
+from flaglint.facts import FileFacts
+from flaglint.facts.extract import extract
+
+from .conftest import commit_all, git, write_tree
+
+TODAY = "2026-11-23"
+PROJECT = {
+    "flags.toml": '[flags.new_ui]\nowner = "web"\ntype = "release"\ncreated = 2026-11-01\n\n'
+                  '[flags.old]\nstatus = "rolled-out"\nvalue = true\n',
+    "app/__init__.py": "",
+    "app/views.py": "from UnleashClient import UnleashClient\n\nclient = UnleashClient()\n\n\n"
+                    "def view():\n    return client.is_enabled('new_ui')\n",
+    "app/util.py": "def helper():\n    return 1\n",
+    **{f"app/m{i}.py": f"X{i} = {i}\n" for i in range(5)},
+}
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("FLAGLINT_CACHE_DIR", str(folder))
+    return folder
+
+
+def report(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = main(["check", *args, "--today", TODAY, "--format", "json"])
+    return code, capsys.readouterr().out
+
+
+def both(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    """The cached run's report, held to a run without the cache."""
+    cached = report(capsys, *args)
+    assert cached == report(capsys, *args, "--no-cache")
+    return cached
+
+
+def entries(cache_dir: Path) -> list[tuple[str, str, str]]:
+    with sqlite3.connect(cache_dir / f"cache-v{store.FORMAT}.sqlite3") as db:
+        return db.execute("SELECT kind, key, value FROM entries").fetchall()
+
+
+def test_every_entry_is_json_data(tmp_path, cache_dir, capsys):
+    write_tree(tmp_path / "p", PROJECT)
+    both(capsys, str(tmp_path / "p"))
+    kinds = set()
+    for kind, _, value in entries(cache_dir):
+        json.loads(value)
+        kinds.add(kind)
+    assert {"stats", "brief", "facts", "needles", "tables", "links", "check"} <= kinds
+
+
+def test_facts_come_back_equal_and_foreign_data_makes_nothing():
+    facts = extract(b'from app import client\n\nif client.is_enabled("k", default=False):\n'
+                    b'    go()\n', "m.py", "m", False)
+    data = json.loads(json.dumps(codec.encode(facts, FileFacts)))
+    assert codec.decode(FileFacts, data) == facts
+    for wrong in ([], ["m.py"], {"__reduce__": ["os.system", ["echo hi"]]}, "m.py",
+                  [*data[:-1], {"py/object": "os.system"}]):
+        with pytest.raises(codec.CodecError):
+            codec.decode(FileFacts, wrong)
+
+
+def test_damage_is_a_miss(tmp_path, cache_dir, capsys):
+    root = tmp_path / "p"
+    write_tree(root, PROJECT)
+    first = both(capsys, str(root))
+    with sqlite3.connect(cache_dir / f"cache-v{store.FORMAT}.sqlite3") as db:
+        db.execute("UPDATE entries SET value = '[1, 2' WHERE kind = 'links'")
+        db.execute("UPDATE entries SET value = '{\"a\": 1}' WHERE kind = 'tables'")
+        db.execute("DELETE FROM entries WHERE kind = 'check'")
+    assert report(capsys, str(root)) == first
+    (cache_dir / f"cache-v{store.FORMAT}.sqlite3").write_bytes(b"not a database at all")
+    assert report(capsys, str(root)) == first
+    assert report(capsys, str(root)) == first  # and a new cache was started
+    assert entries(cache_dir)
+
+
+def test_the_cache_stays_bounded(tmp_path, cache_dir, capsys, monkeypatch):
+    monkeypatch.setattr(store, "_MAX_ENTRIES", 20)
+    for name in ("a", "b", "c"):
+        write_tree(tmp_path / name, PROJECT)
+        both(capsys, str(tmp_path / name))
+    assert len(entries(cache_dir)) <= 20
+
+
+def _count(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> list[object]:
+    calls: list[object] = []
+    real = getattr(module, name)
+    monkeypatch.setattr(module, name, lambda *a, **k: calls.append(a[0]) or real(*a, **k))
+    return calls
+
+
+def _reads(monkeypatch: pytest.MonkeyPatch, root: Path) -> list[str]:
+    """The Python files `Path.read_bytes` reads from now on, relative to `root`."""
+    read: list[str] = []
+    read_bytes = Path.read_bytes
+
+    def counted(self: Path) -> bytes:
+        if self.suffix == ".py" and self.is_relative_to(root):
+            read.append(self.relative_to(root).as_posix())
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    return read
+
+
+def _edit_views(root: Path) -> None:
+    """Move every read down two lines and add one: the facts change, no interface does."""
+    views = root / "app" / "views.py"
+    views.write_text("\n\n" + views.read_text().replace(
+        "    return", "    shown = client.is_enabled('beta')\n    return"))
+
+
+def test_an_edit_reads_and_links_only_the_edited_file(tmp_path, cache_dir, capsys,
+                                                       monkeypatch):
+    from flaglint.engine import linking, reading
+    from flaglint.facts import batch
+
+    root = tmp_path / "p"
+    write_tree(root, PROJECT)
+    both(capsys, str(root))
+    _edit_views(root)
+    read = _reads(monkeypatch, root)
+    extracted = _count(monkeypatch, batch, "extract_job")
+    linked = _count(monkeypatch, linking, "link_file")
+    built = _count(monkeypatch, linking, "build")
+    code, found = report(capsys, str(root))
+    assert set(read) == {"app/views.py"}
+    assert [job.path for job in extracted] == ["app/views.py"]  # type: ignore[attr-defined]
+    assert [facts.path for facts in linked] == ["app/views.py"]  # type: ignore[attr-defined]
+    assert built == []  # no interface changed: the tables come from the cache
+    assert reading is not None
+    monkeypatch.undo()
+    assert (code, found) == report(capsys, str(root), "--no-cache")
+    assert '"flag": "beta"' in found
+
+
+def test_a_diff_after_a_commit_reads_only_the_changed_files(tmp_path, cache_dir, capsys,
+                                                            monkeypatch):
+    root = tmp_path / "p"
+    write_tree(root, PROJECT)
+    git(root, "init", "-q")
+    commit_all(root, "start", "2026-11-01")
+    both(capsys, str(root))
+    _edit_views(root)
+    commit_all(root, "a second flag", "2026-11-02")
+    read = _reads(monkeypatch, root)
+    code, found = report(capsys, str(root), "--diff", "HEAD~1")
+    assert set(read) == {"app/views.py"}
+    monkeypatch.undo()
+    assert (code, found) == report(capsys, str(root), "--diff", "HEAD~1", "--no-cache")
+    assert '"flag": "beta"' in found and '"line": 9' in found
+
+
+def test_a_moved_project_and_its_cache_answer_alike_without_parsing(tmp_path, capsys,
+                                                                   monkeypatch):
+    from flaglint.facts import batch
+
+    root, cache = tmp_path / "runner-1" / "work" / "p", tmp_path / "runner-1" / "cache"
+    write_tree(root, PROJECT)
+    git(root, "init", "-q")
+    commit_all(root, "start", "2026-11-01")
+    monkeypatch.setenv("FLAGLINT_CACHE_DIR", str(cache))
+    first = both(capsys, str(root))
+    moved_root, moved_cache = tmp_path / "runner-2" / "w" / "p", tmp_path / "runner-2" / "c"
+    shutil.copytree(root, moved_root)
+    shutil.copytree(cache, moved_cache)
+    shutil.rmtree(tmp_path / "runner-1")
+    monkeypatch.setenv("FLAGLINT_CACHE_DIR", str(moved_cache))
+    extracted = _count(monkeypatch, batch, "extract_job")
+    assert report(capsys, str(moved_root)) == first
+    assert extracted == []
+
+
+def test_requires_python_is_an_input_when_flaglint_toml_holds_the_config(tmp_path,
+                                                                          cache_dir, capsys):
+    root = tmp_path / "p"
+    write_tree(root, {"flaglint.toml": "presets = []\n",
+                      "pyproject.toml": '[project]\nname = "p"\nrequires-python = ">=3.8"\n',
+                      "app.py": "def broken(:\n    pass\n"})
+    code, found = both(capsys, str(root))
+    assert code == 1 and "Cannot parse as Python 3.8 (`requires-python`)" in found
+    (root / "pyproject.toml").write_text('[project]\nname = "p"\nrequires-python = ">=3.11"\n')
+    code, found = both(capsys, str(root))
+    assert code == 1 and "Cannot parse as Python 3.11 (`requires-python`)" in found
