@@ -340,19 +340,25 @@ class Fuzz:
     def checkout(self) -> None:
         if self.commits < 2:
             return
-        git(self.root, "stash", "-q", "--include-untracked")
+        stashed = self._stash()
         git(self.root, "checkout", "-q", "HEAD~1")
         self.compare()
         git(self.root, "checkout", "-q", "-")
-        git(self.root, "stash", "pop", "-q")
+        if stashed:
+            git(self.root, "stash", "pop", "-q")
         self.log.append("checkout HEAD~1 and back")
 
     def stash(self) -> None:
-        if git(self.root, "status", "--porcelain").strip():
-            git(self.root, "stash", "-q", "--include-untracked")
+        if self._stash():
             self.compare()
             git(self.root, "stash", "pop", "-q")
             self.log.append("stash and pop")
+
+    def _stash(self) -> bool:
+        """Stash every change; True when there was one to stash."""
+        before = git(self.root, "stash", "list").count("\n")
+        git(self.root, "stash", "-q", "--include-untracked")
+        return git(self.root, "stash", "list").count("\n") > before
 
     def unshallow(self) -> None:
         if (self.root / ".git" / "shallow").exists():
