@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from flaglint.engine.analyze import Origins
     from flaglint.engine.check import Summary
     from flaglint.fixes.report import FixReport
-    from flaglint.rules import Rule
     from flaglint.rules.outcome import Outcome
     from flaglint.sources.diff import DiffScope
     from flaglint.store import Store
@@ -257,15 +256,16 @@ def _config(args: argparse.Namespace) -> tuple[Config, list[Path] | None]:
     return config, paths
 
 
-def _rules(args: argparse.Namespace, config: Config) -> list[Rule]:
-    from flaglint.rules import all_rules, select_rules, validate_codes
+def _rule_codes(args: argparse.Namespace, config: Config) -> list[str]:
+    """The codes of the rules this run asks for (no rule is imported for that)."""
+    from flaglint.rules.catalogue import selected_codes, validate_codes
 
     for code in (*args.select, *args.ignore, *config.select, *config.ignore):
         if not validate_codes(code):
             raise UsageError(f"unknown rule code or prefix {code!r}; see `flaglint rule`")
     select = args.select or config.select
     ignore = (*config.ignore, *args.ignore)
-    return select_rules(all_rules(), select, ignore)
+    return selected_codes(select, ignore)
 
 
 def _store(args: argparse.Namespace) -> Store:
@@ -294,7 +294,7 @@ def _check(args: argparse.Namespace) -> int:
     from flaglint import baseline
 
     config, paths = _config(args)
-    rules = _rules(args, config)
+    codes = _rule_codes(args, config)
     today = args.today or dt.date.today()
     if args.unsafe_fixes and not args.fix:
         raise UsageError("--unsafe-fixes goes with --fix")
@@ -313,26 +313,28 @@ def _check(args: argparse.Namespace) -> int:
     store = _store(args)
     try:
         if args.fix:
-            summary, fixed = _fix(args, config, paths, rules, today, diff, store)
+            summary, fixed = _fix(args, config, paths, codes, today, diff, store)
         else:
             from flaglint.engine.check import check
 
-            summary = check(config, today, rules, store, workers=_workers(args), named=paths,
+            summary = check(config, today, codes, store, workers=_workers(args), named=paths,
                             diff=diff, previews="sarif" in _formats(args))
             fixed = None
     finally:
         store.close()
-    return _report(args, config, paths, rules, summary, fixed, recorded, diff)
+    return _report(args, config, paths, codes, summary, fixed, recorded, diff)
 
 
 def _fix(args: argparse.Namespace, config: Config, paths: list[Path] | None,
-         rules: list[Rule], today: dt.date, diff: DiffScope | None,
+         codes: list[str], today: dt.date, diff: DiffScope | None,
          store: Store) -> tuple[Summary, int]:
     from flaglint.engine.check import summarize
     from flaglint.engine.fixing import fix_project
     from flaglint.fixes.apply import FixScope
+    from flaglint.rules import rules_for
     from flaglint.sources.discover import within
 
+    rules = rules_for(codes)
     changed_lines = diff.changed if diff is not None else None
     scope = FixScope(args.unsafe_fixes, args.fix_tests, within(paths, config.root),
                      changed_lines)
@@ -348,7 +350,7 @@ def _fix(args: argparse.Namespace, config: Config, paths: list[Path] | None,
 
 
 def _report(args: argparse.Namespace, config: Config, paths: list[Path] | None,
-            rules: list[Rule], summary: Summary, fixed: int | None,
+            codes: list[str], summary: Summary, fixed: int | None,
             recorded: list[Entry] | None, diff: DiffScope | None) -> int:
     from flaglint import baseline
     from flaglint.reporters import Report
@@ -384,7 +386,7 @@ def _report(args: argparse.Namespace, config: Config, paths: list[Path] | None,
     report = Report(findings, checked, summary.flags, summary.unused_suppressions, fixed,
                     root=config.root, fingerprints=tuple(e.fingerprint for e in entries),
                     exit_code=exit_code, notes=tuple(summary.notes), changes=changes,
-                    codes=tuple(r.code for r in rules),
+                    codes=tuple(codes),
                     diff_ref=f"{diff.ref} ({diff.base[:7]})" if diff is not None else None,
                     hidden=hidden, stale=stale)
     _emit(report, args, _links(config.root))

@@ -1,10 +1,12 @@
 """Stage outputs as JSON data and back, so that the cache holds data and never code.
 
 A frozen dataclass is written as the list of its field values, an Enum as its value, a
-tuple, list, set or frozenset as a list, a dict as a list of `[key, value]` pairs; the
-reader is built once per type from the dataclasses' own type hints. Only types named in a
-hint are ever made: data from a cache someone else wrote cannot make anything else, and data
-of the wrong shape is an error (`CodecError`), which the cache treats as a miss.
+tuple, list, set or frozenset as a list, a dict as a list of `[key, value]` pairs. The
+reader and writer of each dataclass are made once, from the dataclass's own type hints, as
+small functions that name its fields (the cache reads megabytes of facts on a large
+project, and a loop over fields costs twice the time). Only types named in a hint are ever
+made: data from a cache someone else wrote cannot make anything else, and data of the wrong
+shape is an error (`CodecError`), which the cache treats as a miss.
 """
 
 from __future__ import annotations
@@ -47,6 +49,19 @@ def decode(hint: type[T], data: Any) -> T:
         raise CodecError(f"cannot read {hint}: {error}") from None
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
+def _plain(hint: object) -> bool:
+    """Is a value of this type its own JSON form (a primitive, or a union of them)?"""
+    if hint in _PRIMITIVES or hint is type(None):
+        return True
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        return all(a in _PRIMITIVES or a is type(None) for a in typing.get_args(hint))
+    return False
+
+
 # -- writing ------------------------------------------------------------------------------
 
 
@@ -59,7 +74,7 @@ def _encoder(hint: object) -> Encode:
 
 
 def _make_encoder(hint: object) -> Encode:
-    if hint in _PRIMITIVES or hint is type(None) or hint is Any or hint is object:
+    if _plain(hint) or hint is Any or hint is object:
         return _same
     if hint is dt.date:
         return dt.date.isoformat
@@ -78,18 +93,12 @@ def _make_encoder(hint: object) -> Encode:
     raise CodecError(f"no JSON form for {hint!r}")
 
 
-def _same(value: Any) -> Any:
-    return value
-
-
 def _enum_value(value: enum.Enum) -> Any:
     return value.value
 
 
 def _union_encoder(args: tuple[object, ...]) -> Encode:
     others = [a for a in args if a is not type(None)]
-    if all(a in _PRIMITIVES for a in others):
-        return _same
     if len(others) == 1:
         inner = _encoder(others[0])
         return lambda value: None if value is None else inner(value)
@@ -106,15 +115,29 @@ def _union_encoder(args: tuple[object, ...]) -> Encode:
 
 
 def _dataclass_encoder(cls: type) -> Encode:
-    fields: list[tuple[str, Encode]] = []
+    """`def write(v): return [v.a, _w1(v.b), …]`, made from the class's fields."""
+    slot: list[Encode] = []
 
-    def write(value: Any) -> Any:
-        return [encode_field(getattr(value, name)) for name, encode_field in fields]
+    def forward(value: Any) -> Any:
+        return slot[0](value)
 
-    _encoders[cls] = write  # registered before its fields: a type may contain itself
+    _encoders[cls] = forward  # registered before the fields: a type may contain itself
     hints = typing.get_type_hints(cls)
-    fields += [(f.name, _encoder(hints[f.name])) for f in dataclasses.fields(cls)]
-    return write
+    names = {}
+    parts = []
+    for index, field in enumerate(dataclasses.fields(cls)):
+        hint = hints[field.name]
+        if _plain(hint) or hint is Any or hint is object:
+            parts.append(f"v.{field.name}")
+        else:
+            names[f"_w{index}"] = _encoder(hint)
+            parts.append(f"_w{index}(v.{field.name})")
+    source = f"def write(v):\n    return [{', '.join(parts)}]\n"
+    made: dict[str, Any] = {}
+    exec(compile(source, f"<codec writer of {cls.__name__}>", "exec"), dict(names), made)
+    slot.append(made["write"])
+    _encoders[cls] = made["write"]
+    return made["write"]  # type: ignore[no-any-return]
 
 
 def _sequence_encoder(origin: object, args: tuple[object, ...]) -> Encode:
@@ -123,12 +146,10 @@ def _sequence_encoder(origin: object, args: tuple[object, ...]) -> Encode:
         return lambda data: [write(item) for write, item in zip(parts, data, strict=True)]
     item = _encoder(args[0]) if args else _same
     if origin in (set, frozenset, Set):
-        return lambda data: sorted((item(x) for x in data), key=_order)
+        return lambda data: sorted((item(x) for x in data), key=repr)
+    if item is _same:
+        return list
     return lambda data: [item(x) for x in data]
-
-
-def _order(value: Any) -> str:
-    return repr(value)
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -143,10 +164,8 @@ def _decoder(hint: object) -> Decode:
 
 
 def _make_decoder(hint: object) -> Decode:
-    if hint in _PRIMITIVES:
-        return _primitive(typing.cast(type, hint))
-    if hint is type(None):
-        return _none
+    if _plain(hint):
+        return _plain_decoder(hint)
     if hint is Any or hint is object:
         return _json_value
     if hint is dt.date:
@@ -166,19 +185,27 @@ def _make_decoder(hint: object) -> Decode:
     raise CodecError(f"no JSON form for {hint!r}")
 
 
-def _primitive(kind: type) -> Decode:
+def _allowed(hint: object) -> tuple[type, ...]:
+    """The Python types a JSON value of a plain type may have (an int where a float is
+    said: JSON has one number type)."""
+    kinds = typing.get_args(hint) if typing.get_origin(hint) in (typing.Union,
+                                                                 types.UnionType) else (hint,)
+    allowed = {typing.cast(type, k) for k in kinds}
+    if float in allowed:
+        allowed.add(int)
+    return tuple(allowed)
+
+
+def _plain_decoder(hint: object) -> Decode:
+    allowed = _allowed(hint)
+    strict = bool not in allowed and int in allowed  # True is an int to isinstance
+
     def read(data: Any) -> Any:
-        # JSON has one number type: an int read where a float is said is that float.
-        if type(data) is kind or (kind is float and type(data) is int):
+        if isinstance(data, allowed) and not (strict and type(data) is bool):
             return data
-        raise CodecError(f"expected {kind.__name__}, found {type(data).__name__}")
+        raise CodecError(f"expected {hint}, found {type(data).__name__}")
 
     return read
-
-
-def _none(data: Any) -> None:
-    if data is not None:
-        raise CodecError("expected null")
 
 
 def _json_value(data: Any) -> Any:
@@ -189,16 +216,6 @@ def _json_value(data: Any) -> Any:
 
 def _union_decoder(args: tuple[object, ...]) -> Decode:
     others = [a for a in args if a is not type(None)]
-    optional = len(others) < len(args)
-    if all(a in _PRIMITIVES for a in others):
-        allowed = tuple(typing.cast(type, a) for a in others)
-
-        def plain(data: Any) -> Any:
-            if (data is None and optional) or isinstance(data, allowed):
-                return data
-            raise CodecError(f"expected one of {allowed}, found {type(data).__name__}")
-
-        return plain
     if len(others) == 1:
         inner = _decoder(others[0])
         return lambda data: None if data is None else inner(data)
@@ -213,17 +230,37 @@ def _union_decoder(args: tuple[object, ...]) -> Decode:
 
 
 def _dataclass_decoder(cls: type) -> Decode:
-    readers: list[Decode] = []
+    """`def read(d): return cls(_r0(d[0]), d[1] if type(d[1]) is str else bad(), …)`,
+    made from the class's fields; a list of another length is no such class."""
+    slot: list[Decode] = []
 
-    def read(data: Any) -> Any:
-        if type(data) is not list or len(data) != len(readers):
-            raise CodecError(f"expected {len(readers)} fields of {cls.__name__}")
-        return cls(*[reader(item) for reader, item in zip(readers, data)])  # noqa: B905
+    def forward(data: Any) -> Any:
+        return slot[0](data)
 
-    _decoders[cls] = read  # registered before its fields: a type may contain itself
+    _decoders[cls] = forward  # registered before the fields: a type may contain itself
     hints = typing.get_type_hints(cls)
-    readers += [_decoder(hints[f.name]) for f in dataclasses.fields(cls)]
-    return read
+    fields = dataclasses.fields(cls)
+    names: dict[str, Any] = {"cls": cls, "CodecError": CodecError}
+    parts = []
+    for index, field in enumerate(fields):
+        hint = hints[field.name]
+        item = f"d[{index}]"
+        if hint in (str, int):
+            names[f"_t{index}"] = hint
+            parts.append(f"({item} if type({item}) is _t{index} else _r{index}({item}))")
+            names[f"_r{index}"] = _decoder(hint)
+        else:
+            names[f"_r{index}"] = _decoder(hint)
+            parts.append(f"_r{index}({item})")
+    source = (f"def read(d):\n"
+              f"    if type(d) is not list or len(d) != {len(fields)}:\n"
+              f"        raise CodecError('expected {len(fields)} fields of {cls.__name__}')\n"
+              f"    return cls({', '.join(parts)})\n")
+    made: dict[str, Any] = {}
+    exec(compile(source, f"<codec reader of {cls.__name__}>", "exec"), names, made)
+    slot.append(made["read"])
+    _decoders[cls] = made["read"]
+    return made["read"]  # type: ignore[no-any-return]
 
 
 def _sequence_decoder(origin: object, args: tuple[object, ...]) -> Decode:
@@ -231,7 +268,7 @@ def _sequence_decoder(origin: object, args: tuple[object, ...]) -> Decode:
         parts = [_decoder(a) for a in args]
 
         def fixed(data: Any) -> tuple[Any, ...]:
-            if len(data) != len(parts):
+            if type(data) is not list or len(data) != len(parts):
                 raise CodecError(f"expected {len(parts)} items")
             return tuple(read(item) for read, item in zip(parts, data))  # noqa: B905
 

@@ -174,7 +174,7 @@ def _body_line(rng: random.Random, lines: list[str]) -> tuple[int, str] | None:
     return at, lines[at][:len(lines[at]) - len(lines[at].lstrip())]
 
 
-def _code_edit(rng: random.Random, text: str) -> str:  # noqa: C901 - one case a kind of edit
+def _code_edit(rng: random.Random, text: str) -> str:
     """One random edit of Python code; mostly code that still parses."""
     lines = text.splitlines(keepends=True)
     choice = rng.randrange(12)
@@ -444,7 +444,7 @@ def test_after_git_rm_of_another_flags_file_the_dead_helpers_are_counted_alike(
     fuzz.compare()
     git(root, "rm", "-q", "b.py")
     fuzz.compare()
-    code, out, _ = fuzz.run("check", str(root), "--today", TODAY, "--select", "FL203")
+    _, out, _ = fuzz.run("check", str(root), "--today", TODAY, "--select", "FL203")
     assert "would settle 1 read and remove 1 dead branch (2 lines)" in out
 
 

@@ -274,7 +274,7 @@ def test_a_config_below_the_project_checks_the_project(tmp_path, capsys, monkeyp
 
 def test_a_run_whose_inputs_did_not_change_reuses_the_last_report(tmp_path, capsys,
                                                                    monkeypatch):
-    from flaglint.engine import check
+    from flaglint.engine import analyze
 
     write_tree(tmp_path, PROJECT)
     args = ["check", str(tmp_path), "--today", "2026-11-23"]
@@ -284,7 +284,7 @@ def test_a_run_whose_inputs_did_not_change_reuses_the_last_report(tmp_path, caps
     def no_analysis(*_args, **_kwargs):
         raise AssertionError("analysed although nothing changed")
 
-    monkeypatch.setattr(check, "analyze", no_analysis)
+    monkeypatch.setattr(analyze, "analyze", no_analysis)
     assert main(args) == first == 1
     assert capsys.readouterr() == out
     monkeypatch.undo()

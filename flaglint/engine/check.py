@@ -10,20 +10,20 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flaglint import store as cache
-from flaglint.analysis import narrowing
 from flaglint.config import Config
-from flaglint.engine.analyze import analyze, request_for
-from flaglint.engine.fixing import preview
 from flaglint.engine.inputs import gather
 from flaglint.findings import Finding
-from flaglint.model.project import Project
 from flaglint.reporters import FileChange
-from flaglint.rules import Rule
-from flaglint.rules.outcome import Outcome, run
 from flaglint.sources.diff import DiffScope
 from flaglint.suppressions import Suppression
+
+if TYPE_CHECKING:  # the analysis is imported only when the cache has no result
+    from flaglint.model.project import Project
+    from flaglint.rules import Rule
+    from flaglint.rules.outcome import Outcome
 
 MAX_FIX_PREVIEWS = 200  # fixes whose text edits a report carries (SARIF)
 
@@ -41,16 +41,21 @@ class Summary:
     previews: tuple[tuple[FileChange, ...], ...] = ()  # with `previews`: a finding's fix
 
 
-def check(config: Config, today: dt.date, rules: Sequence[Rule], store: cache.Store, *,
+def check(config: Config, today: dt.date, codes: Sequence[str], store: cache.Store, *,
           workers: int, named: Sequence[Path] | None = None, diff: DiffScope | None = None,
           previews: bool = False) -> Summary:
+    """The summary of a check by the rules of these codes."""
     inputs = gather(config, today, store)
     named_paths = sorted({_relative(path, config.root) for path in named or ()})
-    key = cache.key("check", inputs.digest(), [r.code for r in rules], named_paths, diff,
-                    previews)
+    key = cache.key("check", inputs.digest(), list(codes), named_paths, diff, previews)
     found = store.get("check", key, Summary)
     if found is not None:
         return found
+    from flaglint.engine.analyze import analyze, request_for
+    from flaglint.rules import rules_for
+    from flaglint.rules.outcome import run
+
+    rules = rules_for(codes)
     project = analyze(inputs, store, request_for(rules, diff), workers=workers)
     summary = summarize(run(project, rules), rules, named=named, previews=previews)
     store.put("check", key, summary, Summary)
@@ -68,6 +73,8 @@ def summarize(outcome: Outcome, rules: Sequence[Rule], *,
               named: Sequence[Path] | None = None, previews: bool = False) -> Summary:
     """The report's part of an outcome: its findings in the named paths and, with
     `--diff`, on what the change touched."""
+    from flaglint.analysis import narrowing
+
     project = outcome.project
     shown = narrowing.narrow(project, outcome.findings, _by_flag(rules), named)
     changes: tuple[tuple[FileChange, ...], ...] = ()
@@ -85,6 +92,8 @@ def _by_flag(rules: Sequence[Rule]) -> set[str]:
 def _previews(project: Project, findings: Sequence[Finding]
               ) -> tuple[tuple[FileChange, ...], ...]:
     """The text edits of each finding's fix (the first MAX_FIX_PREVIEWS fixes)."""
+    from flaglint.engine.fixing import preview
+
     changes = []
     count = 0
     for finding in findings:

@@ -14,13 +14,16 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flaglint import store as cache
 from flaglint.config import Config
 from flaglint.sources import git
-from flaglint.sources.deploy import Deployments, load_deployments
 from flaglint.sources.discover import SourceFile, discover
 from flaglint.sources.registry import Registry, load_registry
+
+if TYPE_CHECKING:
+    from flaglint.sources.deploy import Deployments
 
 Stat = tuple[int, int, int]  # size, mtime_ns, inode
 
@@ -84,8 +87,11 @@ def gather(config: Config, today: dt.date, store: cache.Store,
     if sources is None:
         sources = discover(config, paths, notes)
     registry = load_registry(config)
-    deployments = load_deployments(config) if config.environments else None
-    if deployments is not None:
+    deployments = None
+    if config.environments:  # imported only then: it reads YAML, INI and .env files
+        from flaglint.sources.deploy import load_deployments
+
+        deployments = load_deployments(config)
         notes.extend(deployments.notes)
     if not sources and not paths:
         notes.append(f"no Python files under {config.root} (src = {list(config.src)}): is "

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from flaglint.rules.base import Rule
+from collections.abc import Iterable
 
-__all__ = ["Rule", "all_rules", "catalogue", "select_rules", "validate_codes"]
+from flaglint.rules.base import Rule
+from flaglint.rules.catalogue import PLANNED, catalogue, selected_codes, validate_codes
+
+__all__ = ["PLANNED", "Rule", "all_rules", "catalogue", "rules_for", "select_rules",
+           "selected_codes", "validate_codes"]
 
 
 def all_rules() -> list[Rule]:
@@ -34,24 +38,11 @@ def all_rules() -> list[Rule]:
 def select_rules(rules: list[Rule], select: tuple[str, ...],
                  ignore: tuple[str, ...]) -> list[Rule]:
     """ruff-style prefix selection: `FL1` selects FL101…FL105; ignore wins over select."""
-    def matches(rule: Rule, prefixes: tuple[str, ...]) -> bool:
-        return any(rule.code.startswith(p.upper()) or p.upper() == "ALL" for p in prefixes)
-
-    chosen = [r for r in rules if matches(r, select)] if select else \
-        [r for r in rules if r.default_enabled]
-    return [r for r in chosen if not matches(r, ignore)]
+    codes = set(selected_codes(select, ignore))
+    return [rule for rule in rules if rule.code in codes]
 
 
-# Codes DESIGN.md reserves that no rule implements yet: selecting one is not an error, so a
-# configuration written today keeps working.
-PLANNED: tuple[str, ...] = ()
-
-
-def catalogue() -> list[str]:
-    """Every rule code: the rules' own (the one list), and the planned ones."""
-    return sorted({rule.code for rule in all_rules()} | set(PLANNED))
-
-
-def validate_codes(prefix: str) -> bool:
-    prefix = prefix.upper()
-    return prefix == "ALL" or any(code.startswith(prefix) for code in catalogue())
+def rules_for(codes: Iterable[str]) -> list[Rule]:
+    """The rules of these codes, in catalogue order."""
+    wanted = set(codes)
+    return [rule for rule in all_rules() if rule.code in wanted]

@@ -4,11 +4,9 @@ never rewritten), unprompted, in the C locale, bounded in time, and never raisin
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import re
 import subprocess
-import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,6 +124,9 @@ def extract_tree(root: Path, revision: str, into: Path, patterns: tuple[str, ...
                   *(f"{where}{pattern}" for pattern in patterns))
     if archive.returncode != 0:
         return None
+    import io
+    import tarfile
+
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
         try:
             tar.extractall(into, filter="data")
