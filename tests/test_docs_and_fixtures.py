@@ -115,3 +115,8 @@ def test_rule_codes_are_one_list():
     assert catalogue() == sorted([*codes, *PLANNED]) and not set(codes) & set(PLANNED)
     for rule in rules:
         assert (REPO / "rules" / f"{rule.code}-{rule.name}.md").is_file()
+    # The static catalogue, which selects rules without importing them, is the rules' own.
+    from flaglint.rules.catalogue import CATALOGUE
+
+    assert [(e.code, e.name, e.default_enabled) for e in CATALOGUE] == [
+        (r.code, r.name, r.default_enabled) for r in rules]
