@@ -9,8 +9,12 @@ edit reads only the edited file."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import partial
 
+from flaglint import codec
 from flaglint import store as cache
 from flaglint.engine.inputs import Inputs
 from flaglint.facts import FileFacts, ParseError
@@ -59,7 +63,7 @@ class Reading:
         if found is None and rel in self.inputs.keys:
             found = self.store.get("facts", self.facts_key(rel, full=True), FileFacts)
             if found is None:
-                found = self._extract([rel], full=True)[rel]
+                found = self._extract({rel: True})[rel]
             self._facts[rel] = found
         if found is None:  # unreadable: its brief is all there is
             return brief.light_facts()
@@ -74,14 +78,12 @@ class Reading:
             self.briefs[rel] = FileBrief(rel, source.module, source.is_package, 0, True,
                                          ParseError(why, 1, 1))
         full = self._choose(needles, modules | self.force_full)
-        light = [rel for rel in self.sources if rel in self.inputs.keys and rel not in full]
-        self._read([rel for rel in self.sources if rel in full], full=True)
-        self._read(light, full=False)
+        self._read({rel: rel in full for rel in self.sources if rel in self.inputs.keys})
 
     def read_more(self, needles: Needles, modules: set[str]) -> bool:
         """Read in full the files read light that `needles` or `modules` choose now."""
         chosen = self._choose(needles, modules)
-        self._read([rel for rel in self.sources if rel in chosen], full=True)
+        self._read({rel: True for rel in self.sources if rel in chosen})
         return bool(chosen)
 
     def _choose(self, needles: Needles, modules: set[str]) -> set[str]:
@@ -104,32 +106,57 @@ class Reading:
         brief = self.briefs.get(rel)
         return brief is not None and brief.complete
 
-    def _read(self, rels: list[str], *, full: bool) -> None:
-        keys = {rel: self.facts_key(rel, full=full) for rel in rels}
+    def _read(self, wanted: dict[str, bool]) -> None:
+        """The briefs of these files, read in full where `wanted` says so, from the cache
+        or extracted (all in one batch of worker processes)."""
+        keys = {rel: self.facts_key(rel, full=full) for rel, full in wanted.items()}
         known = self.store.get_many("brief", keys.values(), FileBrief)
-        todo = []
-        for rel in rels:
+        todo = {}
+        for rel, full in wanted.items():
             brief = known.get(keys[rel])
             if brief is None:
-                todo.append(rel)
+                todo[rel] = full
             else:
                 self.briefs[rel] = brief
-        self._extract(todo, full=full)
+        self._extract(todo)
 
-    def _extract(self, rels: list[str], *, full: bool) -> dict[str, FileFacts]:
+    def _extract(self, wanted: dict[str, bool]) -> dict[str, FileFacts]:
         jobs = [Job(self.inputs.read(rel), rel, self.sources[rel].module,
-                    self.sources[rel].is_package, full, self.attributes) for rel in rels]
+                    self.sources[rel].is_package, full, self.attributes)
+                for rel, full in wanted.items()]
+        finish = partial(_kept, definition_calls=self.definition_calls)
         made = {}
-        for rel, extracted in zip(rels, extract_all(jobs, self.workers), strict=True):
-            facts = extracted.facts
-            key = self.facts_key(rel, full=full)
-            digest = interface_digest(facts, definition_calls=self.definition_calls)
-            brief = FileBrief.of(facts, digest)
-            self.briefs[rel] = brief
-            self.store.put("brief", key, brief, FileBrief)
-            if facts.complete:
-                self._facts[rel] = facts
-                self.store.put("facts", key, facts, FileFacts, text=extracted.json)
-            made[rel] = facts
+        for job, kept in zip(jobs, extract_all(jobs, self.workers, finish), strict=True):
+            key = self.facts_key(job.path, full=job.full)
+            self.briefs[job.path] = kept.brief
+            self.store.put("brief", key, kept.brief, FileBrief, text=kept.brief_json)
+            facts = kept.facts if kept.facts is not None else kept.brief.light_facts()
+            if kept.facts is not None:
+                self._facts[job.path] = kept.facts
+                self.store.put("facts", key, kept.facts, FileFacts, text=kept.facts_json)
+            made[job.path] = facts
         return made
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """What is kept of a file just read: its brief and, read in full, its facts, each
+    with the JSON the cache stores."""
+
+    brief: FileBrief
+    brief_json: str
+    facts: FileFacts | None
+    facts_json: str | None
+
+
+def _kept(job: Job, facts: FileFacts, *, definition_calls: bool) -> Kept:
+    """Made in the worker that read the file: the parent encodes nothing again."""
+    brief = FileBrief.of(facts, interface_digest(facts, definition_calls=definition_calls))
+    full = facts if facts.complete else None
+    return Kept(brief, _json(brief, FileBrief), full,
+                _json(facts, FileFacts) if full is not None else None)
+
+
+def _json(value: object, hint: type) -> str:
+    return json.dumps(codec.encode(value, hint), separators=(",", ":"), ensure_ascii=False)
 

@@ -1,24 +1,25 @@
 """Facts for many files at once, in worker processes when there is enough work.
 
-Each worker returns a file's facts (pickled by the process pool, between flaglint's own
-processes) with their JSON for the cache and their brief, made in the worker: the parent
-encodes nothing again. A worker that dies (the parser crashed on some input) costs only its
-files: the files of its chunk are retried one process each, and a file that kills its
-process again is FL001."""
+`finish` turns a file's facts into what the caller keeps (its brief, the JSON the cache
+stores), in the worker: the parent encodes nothing again. Results come back pickled by the
+process pool, between flaglint's own processes. A worker that dies (the parser crashed on
+some input) costs only its files: the files of its chunk are retried one process each, and
+a file that kills its process again is FL001."""
 
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import multiprocessing
 import signal
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from typing import TypeVar
 
-from flaglint import codec, progress
+from flaglint import progress
 from flaglint.deep import call_deep
 from flaglint.facts.model import FileFacts, ParseError
 
@@ -46,10 +47,8 @@ class Job:
         return len(self.data) if self.full else len(self.data) // _LIGHT_SHARE
 
 
-@dataclass(frozen=True, slots=True)
-class Extracted:
-    facts: FileFacts
-    json: str | None  # the facts as the cache stores them, when a worker made it
+R = TypeVar("R")
+Finish = Callable[[Job, FileFacts], R]
 
 
 def extract_job(job: Job) -> FileFacts:
@@ -63,19 +62,19 @@ def extract_job(job: Job) -> FileFacts:
     return call_deep(extract, job.data, job.path, job.module, job.is_package, job.attributes)
 
 
-def extract_all(jobs: list[Job], workers: int) -> list[Extracted]:
-    """Every job's facts, in the order of `jobs`."""
+def extract_all(jobs: list[Job], workers: int, finish: Finish[R]) -> list[R]:
+    """`finish(job, facts)` of every job, in the order of `jobs`."""
     if workers > 1 and sum(job.cost for job in jobs) >= _PARALLEL_BYTES:
         # Costliest first, one at a time: a few huge files must not land on one worker.
         order = sorted(range(len(jobs)), key=lambda i: jobs[i].cost, reverse=True)
-        done = _in_workers([jobs[i] for i in order], workers)
-        result: list[Extracted | None] = [None] * len(jobs)
+        done = _in_workers([jobs[i] for i in order], workers, finish)
+        result: dict[int, R] = {}
         for position, index in enumerate(order):
             result[index] = done[position]
-        return [item for item in result if item is not None]
+        return [result[index] for index in range(len(jobs))]
     extracted = []
     for job in jobs:
-        extracted.append(Extracted(extract_job(job), None))
+        extracted.append(finish(job, extract_job(job)))
         progress.update("reading files", len(extracted), len(jobs))
     return extracted
 
@@ -85,14 +84,8 @@ def _quiet_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _extract_chunk(jobs: list[Job]) -> list[tuple[FileFacts, str | None]]:
-    return [(facts, _json(facts) if facts.complete else None)
-            for facts in map(extract_job, jobs)]
-
-
-def _json(facts: FileFacts) -> str:
-    return json.dumps(codec.encode(facts, FileFacts), separators=(",", ":"),
-                      ensure_ascii=False)
+def _extract_chunk(jobs: list[Job], finish: Finish[R]) -> list[R]:
+    return [finish(job, extract_job(job)) for job in jobs]
 
 
 def _chunks(jobs: list[Job], workers: int) -> list[list[int]]:
@@ -110,20 +103,18 @@ def _chunks(jobs: list[Job], workers: int) -> list[list[int]]:
     return chunks
 
 
-def _in_workers(jobs: list[Job], workers: int) -> list[Extracted]:
-    results: dict[int, Extracted] = {}
+def _in_workers(jobs: list[Job], workers: int, finish: Finish[R]) -> list[R]:
+    results: dict[int, R] = {}
     with ProcessPoolExecutor(max_workers=workers, initializer=_quiet_worker) as pool:
-        futures = {pool.submit(_extract_chunk, [jobs[i] for i in chunk]): chunk
+        futures = {pool.submit(_extract_chunk, [jobs[i] for i in chunk], finish): chunk
                    for chunk in _chunks(jobs, workers)}
         for future in as_completed(futures):
             with contextlib.suppress(BrokenProcessPool):
-                results.update(zip(futures[future],
-                                   (Extracted(facts, text) for facts, text in future.result()),
-                                   strict=True))
+                results.update(zip(futures[future], future.result(), strict=True))
             progress.update("reading files", len(results), len(jobs))
     for index, job in enumerate(jobs):
         if index not in results:
-            results[index] = Extracted(_extract_alone(job), None)
+            results[index] = finish(job, _extract_alone(job))
     return [results[index] for index in range(len(jobs))]
 
 
