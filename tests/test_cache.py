@@ -199,3 +199,11 @@ def test_requires_python_is_an_input_when_flaglint_toml_holds_the_config(tmp_pat
     (root / "pyproject.toml").write_text('[project]\nname = "p"\nrequires-python = ">=3.11"\n')
     code, found = both(capsys, str(root))
     assert code == 1 and "Cannot parse as Python 3.11 (`requires-python`)" in found
+
+
+def test_a_change_of_flaglint_itself_is_a_new_key(monkeypatch):
+    """A new commit of flaglint (pinned by pre-commit) keeps its version number; its cache
+    entries must still be its own: every key holds the hash of flaglint's source."""
+    before = store.key("facts", "same inputs")
+    monkeypatch.setattr(store, "code_version", lambda: "another flaglint")
+    assert store.key("facts", "same inputs") != before
