@@ -147,3 +147,108 @@ def test_the_prefilter_needs_the_readers_module_name_too(tmp_path):
     parsed = {f.path for f in project.files if f.complete}
     assert parsed == {"app/__init__.py", "app/features.py", "app/views.py"}
     assert [r.key for r in project.linked.reads] == ["organizations:new-ui"]
+
+
+def test_a_project_reader_called_on_self_in_its_own_class_is_a_read(lint):
+    """readthedocs' `Project.has_feature(Feature.X)`, configured as `*.has_feature`, is
+    called as `self.has_feature(...)` inside the class that defines it."""
+    found = lint({
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n'
+                          '[[tool.flaglint.readers]]\ncall = "*.has_feature"\nkey = 0\n',
+        "flags.toml": '[flags.known]\nowner = "x"\ntype = "release"\n',
+        "projects/models.py": """
+            class Project:
+                def has_feature(self, feature_id):
+                    return feature_id in self.features
+
+                def builds(self):
+                    if self.has_feature("known"):
+                        return 1
+                    return self.has_feature("typo_flag")
+        """,
+    }, select=("FL1",))
+    assert [(code, line, column) for code, _, line, column, _ in found] == [
+        ("FL101", 8, 16)]
+
+
+def test_a_keyless_call_on_an_sdk_client_cannot_be_followed(lint):
+    found = lint({
+        "pyproject.toml": '[tool.flaglint]\npresets = ["unleash"]\n',
+        "app.py": """
+            from UnleashClient import UnleashClient
+
+            client = UnleashClient("url")
+
+            def view(button):
+                local = UnleashClient("url")
+                local.is_enabled()
+                client.is_enabled()
+                button.is_enabled()
+        """,
+    }, select=("FL104",))
+    assert [(code, line, message) for code, _, line, _, message in found] == [
+        ("FL104", 7, "Flag key `(no key argument)` cannot be resolved statically; flaglint "
+                     "cannot track this read"),
+        ("FL104", 8, "Flag key `(no key argument)` cannot be resolved statically; flaglint "
+                     "cannot track this read")]
+
+
+def test_a_member_the_flag_class_does_not_have_is_undeclared(lint):
+    found = lint({
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n'
+                          '[[tool.flaglint.readers]]\ncall = "app.flags.is_feature_enabled"\n'
+                          'key = 0\n'
+                          '[[tool.flaglint.definitions]]\nclass = "app.flags.FeatureFlag"\n',
+        "app/__init__.py": "",
+        "app/flags.py": """
+            import enum
+            import os
+
+
+            class FeatureFlag(enum.Enum):
+                SMS = "SMS_ENABLED"
+
+
+            def is_feature_enabled(flag):
+                return os.getenv(flag.value) == "True"
+        """,
+        "app/send.py": """
+            from app.flags import FeatureFlag, is_feature_enabled
+
+            if is_feature_enabled(FeatureFlag.SMS):
+                pass
+            if is_feature_enabled(FeatureFlag.NOPE):
+                pass
+        """,
+    }, select=("FL1",))
+    assert [(code, path, line, message) for code, path, line, _, message in found] == [
+        ("FL101", "app/send.py", 5, "Flag `FeatureFlag.NOPE` is declared in no registry or "
+                                    "definition; nobody owns it and it never expires")]
+
+
+def test_a_configured_reader_forwarding_its_parameter_is_no_dynamic_read(lint):
+    """insights-host-inventory: the reader's own body reads the SDK with its parameter."""
+    found = lint({
+        "pyproject.toml": '[tool.flaglint]\npresets = ["unleash"]\n'
+                          '[[tool.flaglint.readers]]\ncall = "lib.flags.get_flag_value"\n'
+                          'key = 0\n',
+        "lib/__init__.py": "",
+        "lib/flags.py": """
+            from UnleashClient import UnleashClient
+
+            client = UnleashClient("url")
+
+
+            def get_flag_value(flag_name, context=None):
+                value = client.is_enabled(flag_name, context)
+                log("read %s", flag_name)
+                return value
+        """,
+        "lib/api.py": """
+            from lib.flags import get_flag_value
+
+            if get_flag_value("hbi.api.new"):
+                pass
+        """,
+    }, select=("FL104",))
+    assert found == []

@@ -171,7 +171,10 @@ class Resolver:
         if call.attribute or call.imported:
             spec = self.by_method.get(call.name)
             if spec is not None and self._may_be_sdk(call, spec):
-                return self._by_spec(call, spec)
+                found = self._by_spec(call, spec)
+                if self._sdk_receiver(call, spec):  # `c = UnleashClient(); c.is_enabled()`
+                    found = replace(found, certain=True)
+                return found
         return None
 
     def _match_resolved(self, call: Call) -> Match | None:
@@ -247,8 +250,10 @@ class Resolver:
     def _may_be_sdk(self, call: Call, spec: ReaderSpec) -> bool:
         """Can this call of a preset method name be the SDK's? Not when it resolves to a
         function or method the project defines (`from app.helpers import get_value`), nor,
-        for a plain imported name, when the name comes from a module that is not the SDK."""
-        if not call.resolved:
+        for a plain imported name, when the name comes from a module that is not the SDK.
+        A reader the project configured (`*.has_feature`) is its own functions, called on
+        any receiver, `self` included."""
+        if spec.origin not in PRESETS or not call.resolved:
             return True  # `client.get_value(...)` on a local or parameter: trust the name
         target = self.chase(call.callee)
         if self.definition(target) is not None:
@@ -257,6 +262,22 @@ class Resolver:
             return True
         root = target.split(".", 1)[0]
         return root in PRESET_MODULES[spec.origin]
+
+    def _sdk_receiver(self, call: Call, spec: ReaderSpec) -> bool:
+        """Is the receiver of this method call an object of the preset's SDK: a name bound
+        to a call of it (`client = UnleashClient(url)`), in the module or the function?"""
+        modules = PRESET_MODULES.get(spec.origin)
+        receiver = call.callee.rpartition(".")[0]
+        if modules is None or not call.attribute or not receiver:
+            return False
+        if call.resolved:
+            bound = self._constant(self.chase(receiver))
+        else:
+            bound = next((found for scope in _enclosing(call.scope) if (
+                found := self._constant(f"{scope}.<locals>.{receiver}")) is not None), None)
+        if bound is None or bound.kind is not ValueKind.CALL:
+            return False
+        return self.chase(bound.text).split(".", 1)[0] in modules
 
     @staticmethod
     def _by_spec(call: Call, spec: ReaderSpec) -> Match:
@@ -315,10 +336,12 @@ class Resolver:
             return None
         if match.key is None:
             return self._keyless(call, path, index, match, in_test=in_test)
-        if (match.key.kind is ValueKind.PARAM and call.returned
-                and call.scope in self.wrappers):
-            return None  # the body of a wrapper that takes its key as a parameter
+        if match.key.kind is ValueKind.PARAM and (
+                (call.returned and call.scope in self.wrappers) or call.scope in self.qualified):
+            return None  # the body of a wrapper or reader that takes its key as a parameter
         key = self.resolve(match.key)
+        if key is None:
+            key = self._unknown_member(match.key)
         negated = match.negated
         if key is not None:
             key, negated = match.unbang(key)
@@ -344,6 +367,21 @@ class Resolver:
                         match.default, match.value_type, match.negated, in_test, None,
                         index, call.pure_args)
 
+    def _unknown_member(self, value: Value) -> str | None:
+        """`FeatureFlag.NOPE` (or its `.value`), where `FeatureFlag` is a configured class
+        of flags without that member: a key no definition declares (FL101), named so."""
+        if value.kind is not ValueKind.NAME:
+            return None
+        name = self.chase(value.text).removesuffix(".value")
+        for spec in self.config.definitions:
+            if spec.class_ is None:
+                continue
+            owner = self.chase(spec.class_)
+            member = name[len(owner) + 1:] if name.startswith(owner + ".") else ""
+            if member.isidentifier() and self._constant(name) is None:
+                return f"{owner.rsplit('.', 1)[-1]}.{member}"
+        return None
+
     def definition_spec(self, call: Call, specs: Iterable[DefinitionSpec]
                         ) -> DefinitionSpec | None:
         """The `[[definitions]]` entry this call is a definition call of, if any."""
@@ -356,6 +394,16 @@ class Resolver:
             elif target == spec.call:
                 return spec
         return None
+
+
+def _enclosing(scope: str) -> list[str]:
+    """A function's scope and the scopes enclosing it, innermost first: `m.f.<locals>.g`
+    is in `m.f`."""
+    found = [scope]
+    while ".<locals>." in scope:
+        scope = scope.rsplit(".<locals>.", 1)[0]
+        found.append(scope)
+    return found
 
 
 def _keyword_only(function: Definition, key: Value) -> tuple[str, ...]:
