@@ -1,0 +1,262 @@
+"""Where a file refers to a symbol, resolved: what every deletion `clean` makes must rule out.
+
+A name is resolved through the file's own bindings (imports, functions, classes, module-level
+names) and, inside a function, its parameters and locals (which shadow them). Each place a
+word of the symbol's name appears is one of:
+
+- a **use** of the symbol: a name or attribute chain that resolves to it (`Flag.NEW`, with
+  `from app.flags import Flag`);
+- **another** symbol: it resolves to something else (billing's own `Flag.NEW`, a method of
+  the same name on another class);
+- a **string** that may name it: `getattr(x, "send")`, `vars(m)["show"]`, `Flags("new_ui")`
+  or `Flags["NEW_UI"]` (a lookup by value or name), a `mock.patch("app.views.new_ui_on")`
+  target, an `__all__` entry, a string annotation (`p: "OldPanel"`), a dotted path;
+- **unknown**: the resolver cannot tell (an attribute of a parameter, a name bound in ways it
+  does not follow). Unknown blocks an edit: flaglint never guesses.
+"""
+
+from __future__ import annotations
+
+import ast
+import enum
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+
+class Kind(enum.Enum):
+    USE = "use"
+    OTHER = "another symbol"
+    STRING = "a string naming it"
+    LOOKUP = "a lookup by value or name"
+    UNKNOWN = "a name flaglint cannot resolve"
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    kind: Kind
+    line: int
+    column: int  # 1-based
+    text: str  # what the code says there, for messages
+    resolved: str | None = None  # the qualified name, where known
+
+
+def references(source: str, module: str, qualname: str, *, keys: frozenset[str] = frozenset(),
+               is_package: bool = False) -> list[Reference]:
+    """Every place of `source` (the module `module`) that may refer to `qualname`, with what
+    it is. `keys` are strings that name it too (an Enum member's value). A file that does
+    not parse is one unknown reference at its first line."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return [Reference(Kind.UNKNOWN, 1, 1, "(a file that does not parse)")]
+    finder = _Finder(module, qualname, keys, is_package=is_package)
+    finder.visit(tree)
+    return sorted(finder.found, key=lambda r: (r.line, r.column, r.kind.value))
+
+
+def blocking(found: list[Reference]) -> list[Reference]:
+    """The references that keep the symbol alive, or that flaglint cannot rule out."""
+    return [r for r in found if r.kind is not Kind.OTHER]
+
+
+def _dotted(node: ast.expr) -> list[str] | None:
+    """`a.b.c` as ["a", "b", "c"]; None for anything else."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return parts[::-1]
+
+
+class _Finder(ast.NodeVisitor):
+    def __init__(self, module: str, qualname: str, keys: frozenset[str], *,
+                 is_package: bool) -> None:
+        self.module = module
+        self.package = module if is_package else module.rpartition(".")[0]
+        self.target = qualname
+        self.word = qualname.rsplit(".", 1)[-1]
+        self.owner = qualname.rpartition(".")[0]  # an Enum member's class, a method's class
+        self.keys = keys | {self.word, qualname}
+        self.found: list[Reference] = []
+        self.module_names: dict[str, str | None] = {}  # name -> what it is bound to
+        self.scopes: list[set[str]] = []  # a function's parameters and locals
+
+    # -- bindings ---------------------------------------------------------------------------
+
+    def visit_Module(self, node: ast.Module) -> None:
+        for statement in node.body:
+            self._bind(statement)
+        self.generic_visit(node)
+
+    def _bind(self, statement: ast.stmt) -> None:
+        if isinstance(statement, ast.Import):
+            for alias in statement.names:
+                local = alias.asname or alias.name.split(".", 1)[0]
+                self.module_names[local] = alias.name if alias.asname else local
+        elif isinstance(statement, ast.ImportFrom):
+            base = self._absolute(statement)
+            for alias in statement.names:
+                if alias.name != "*":
+                    self.module_names[alias.asname or alias.name] = f"{base}.{alias.name}"
+        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            self.module_names[statement.name] = f"{self.module}.{statement.name}"
+        elif isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = statement.targets if isinstance(statement, ast.Assign) else \
+                [statement.target]
+            for target in targets:
+                for name in ast.walk(target):
+                    if isinstance(name, ast.Name):
+                        self.module_names.setdefault(name.id, f"{self.module}.{name.id}")
+        elif isinstance(statement, (ast.If, ast.Try, ast.With)):
+            for inner in ast.iter_child_nodes(statement):
+                if isinstance(inner, ast.stmt):
+                    self._bind(inner)
+
+    def _absolute(self, node: ast.ImportFrom) -> str:
+        if not node.level:
+            return node.module or ""
+        base = self.package.split(".")
+        base = base[:len(base) - node.level + 1]
+        return ".".join([*base, node.module] if node.module else base)
+
+    def _resolve(self, parts: list[str]) -> str | None:
+        """The qualified name of a dotted reference, or None when it cannot be told."""
+        head = parts[0]
+        if any(head in scope for scope in self.scopes):
+            return None  # a parameter or local: what it holds is not followed
+        bound = self.module_names.get(head)
+        if bound is None:
+            return None
+        return ".".join([bound, *parts[1:]])
+
+    def _in_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> None:
+        if not isinstance(node, ast.Lambda):
+            self._annotation(node.returns)
+        names = {a.arg for a in (*node.args.posonlyargs, *node.args.args,
+                                 *node.args.kwonlyargs)}
+        names |= {a.arg for a in (node.args.vararg, node.args.kwarg) if a is not None}
+        if not isinstance(node, ast.Lambda):
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Store):
+                    names.add(inner.id)
+        self.scopes.append(names)
+        self.generic_visit(node)
+        self.scopes.pop()
+
+    visit_FunctionDef = visit_AsyncFunctionDef = visit_Lambda = _in_function
+
+    # -- references -------------------------------------------------------------------------
+
+    def _add(self, kind: Kind, node: ast.AST, text: str, resolved: str | None = None) -> None:
+        reference = Reference(kind, getattr(node, "lineno", 1),
+                              getattr(node, "col_offset", 0) + 1, text, resolved)
+        if reference not in self.found:
+            self.found.append(reference)
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        parts = _dotted(node)
+        if parts is not None and parts[-1] == self.word:
+            self._named(node, parts)
+            return
+        if parts is not None and parts[-1] == "__members__" and \
+                self._resolve(parts[:-1]) == self.owner:
+            self._add(Kind.LOOKUP, node, ".".join(parts))
+        elif node.attr == self.word:
+            self._add(Kind.UNKNOWN, node, f"….{node.attr}")  # `self.x.NEW`, `f().NEW`
+        self.generic_visit(node)
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if node.id == self.word and not isinstance(node.ctx, ast.Store):
+            self._named(node, [node.id])
+
+    def _named(self, node: ast.expr, parts: list[str]) -> None:
+        resolved = self._resolve(parts)
+        text = ".".join(parts)
+        if resolved is None:
+            self._add(Kind.UNKNOWN, node, text)
+        elif resolved == self.target:
+            self._add(Kind.USE, node, text, resolved)
+        else:
+            self._add(Kind.OTHER, node, text, resolved)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        callee = _dotted(node.func)
+        name = callee[-1] if callee else ""
+        if callee is not None and self._resolve(callee) == self.owner and node.args:
+            first = node.args[0]
+            if not isinstance(first, ast.Constant) or first.value in self.keys:
+                self._add(Kind.LOOKUP, node, ast.unparse(node)[:80])  # `Flags("new_ui")`
+        elif name in _BY_NAME and len(node.args) >= 2:  # `getattr(mail, "send")`
+            self._string(node.args[1])
+        elif name in _PATCHES and node.args:  # `mock.patch("app.views.new_ui_on")`
+            self._string(node.args[0])
+        self.generic_visit(node)
+
+    def visit_Subscript(self, node: ast.Subscript) -> None:
+        owner = _dotted(node.value)
+        index = node.slice
+        if owner is not None and self._resolve(owner) == self.owner:
+            if not isinstance(index, ast.Constant) or index.value in self.keys:
+                self._add(Kind.LOOKUP, node, ast.unparse(node)[:80])  # `Flags["NEW_UI"]`
+        elif (isinstance(node.value, ast.Call) and _dotted(node.value.func) in _NAMESPACES) \
+                or (owner is not None and owner[-1] == "__dict__"):
+            self._string(index)  # `vars(render)["show"]`, `globals()["x"]`, `m.__dict__[…]`
+        self.generic_visit(node)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+            for element in ast.walk(node.value):
+                if isinstance(element, ast.expr):
+                    self._string(element)
+        self.generic_visit(node)
+
+    def visit_arg(self, node: ast.arg) -> None:
+        self._annotation(node.annotation)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        self._annotation(node.annotation)
+        self.generic_visit(node)
+
+    def _annotation(self, node: ast.expr | None) -> None:
+        for inner in ast.walk(node) if node is not None else ():
+            if isinstance(inner, ast.Constant) and isinstance(inner.value, str) and \
+                    self.word in _annotation_names(inner.value):
+                self._add(Kind.STRING, inner, repr(inner.value)[:80])
+
+    def _string(self, node: ast.expr) -> None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and (
+                node.value in self.keys or node.value.rsplit(".", 1)[-1] == self.word):
+            self._add(Kind.STRING, node, repr(node.value)[:80])
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        # A dotted path in a string (`"app.views.new_ui_on"` in settings, a URL conf)
+        # may name it wherever it stands.
+        if isinstance(node.value, str) and "." in node.value and \
+                node.value.rsplit(".", 1)[-1] == self.word and \
+                node.value.replace(".", "").replace("_", "").isalnum():
+            self._add(Kind.STRING, node, repr(node.value)[:80])
+
+
+_BY_NAME = frozenset({"getattr", "setattr", "hasattr", "delattr"})
+_PATCHES = frozenset({"patch", "setattr", "object"})
+_NAMESPACES = (["vars"], ["globals"], ["locals"])
+
+
+def _annotation_names(text: str) -> set[str]:
+    """The names a string annotation (`"OldPanel"`, `"list[app.X]"`) holds, if it is one."""
+    try:
+        tree = ast.parse(text, mode="eval")
+    except (SyntaxError, ValueError):
+        return set()
+    return {node.id if isinstance(node, ast.Name) else node.attr for node in ast.walk(tree)
+            if isinstance(node, (ast.Name, ast.Attribute))}
+
+
+def places(found: list[Reference], path: str) -> Iterator[str]:
+    """`path:line:column: what` of each reference, for the list of what blocked an edit."""
+    for reference in found:
+        yield f"{path}:{reference.line}:{reference.column}: {reference.kind.value} " \
+              f"({reference.text})"

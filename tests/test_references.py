@@ -1,0 +1,78 @@
+"""What `clean` counts as a reference to a symbol it would delete: resolved names, and the
+strings and lookups flaglint cannot rule out."""
+
+from __future__ import annotations
+
+import textwrap
+
+from flaglint.fixes.references import Kind, blocking, references
+
+SOURCE = textwrap.dedent('''
+    import enum
+    from unittest import mock
+    from app.flags import Flag, new_ui_on
+    from app import views
+    from app.panels import OldPanel
+
+
+    class Local(enum.Enum):
+        NEW = "local"
+
+
+    ALL = [Flag.NEW, Local.NEW]
+    __all__ = ["new_ui_on"]
+
+
+    def f(panel: "OldPanel", self):
+        Flag("new_ui")
+        Flag["NEW"]
+        getattr(views, "new_ui_on")
+        vars(views)["new_ui_on"]
+        mock.patch("app.views.new_ui_on")
+        self.NEW
+        return Flag.__members__, views.Flag.NEW
+
+
+    def g(Flag):
+        return Flag.NEW
+''')
+
+
+def found(qualname: str) -> list[tuple[str, int, str]]:
+    return [(r.kind.name, r.line, r.text) for r in references(
+        SOURCE, "app.billing", qualname, keys=frozenset({"new_ui"}))]
+
+
+def test_an_enum_member_is_told_from_another_enums_and_looked_up_by_value():
+    assert found("app.flags.Flag.NEW") == [
+        ("USE", 13, "Flag.NEW"),
+        ("OTHER", 13, "Local.NEW"),
+        ("LOOKUP", 18, "Flag('new_ui')"),
+        ("LOOKUP", 19, "Flag['NEW']"),
+        ("UNKNOWN", 23, "self.NEW"),
+        ("LOOKUP", 24, "Flag.__members__"),
+        ("OTHER", 24, "views.Flag.NEW"),
+        ("UNKNOWN", 28, "Flag.NEW"),  # a parameter named Flag: not followed
+    ]
+
+
+def test_strings_that_name_a_function():
+    assert found("app.flags.new_ui_on") == [
+        ("STRING", 14, "'new_ui_on'"),
+        ("STRING", 20, "'new_ui_on'"),
+        ("STRING", 21, "'new_ui_on'"),
+        ("STRING", 22, "'app.views.new_ui_on'"),
+    ]
+
+
+def test_a_string_annotation_uses_what_it_names():
+    assert found("app.panels.OldPanel") == [("STRING", 17, "'OldPanel'")]
+
+
+def test_only_another_symbol_blocks_nothing():
+    assert blocking(references("from billing import Flag\nALL = [Flag.NEW]\n", "app.x",
+                               "app.flags.Flag.NEW")) == []
+
+
+def test_a_file_that_does_not_parse_blocks_everything():
+    assert [r.kind for r in references("def (:\n", "m", "app.flags.x")] == [Kind.UNKNOWN]
