@@ -143,8 +143,14 @@ def is_shallow(root: Path) -> bool:
     return _git(root, "rev-parse", "--is-shallow-repository").strip() == "true"
 
 
-def _log(root: Path, paths: list[str], follow: bool) -> Iterable[tuple[Commit, list[str]]]:
-    """(commit, its diff lines) in first-parent order, oldest first. (git's `--reverse`
+@dataclass(frozen=True, slots=True)
+class _CommitDiff:
+    commit: Commit
+    lines: list[str]  # its diff, line by line
+
+
+def _log(root: Path, paths: list[str], *, follow: bool) -> Iterable[_CommitDiff]:
+    """Each commit with its diff, in first-parent order, oldest first. (git's `--reverse`
     stops `--follow` at a rename, so the newest-first log is reversed here.)"""
     args = ["log", "--first-parent", "--diff-merges=first-parent", "-p", "-U0",
             "--no-color", "--no-ext-diff", "--date=short",
@@ -154,13 +160,14 @@ def _log(root: Path, paths: list[str], follow: bool) -> Iterable[tuple[Commit, l
     else:
         args.append("--no-renames")
     text = _git(root, *args, "--", *paths)
-    blocks: list[tuple[Commit, list[str]]] = []
+    blocks: list[_CommitDiff] = []
     for line in text.split("\n"):
         if line.startswith(_MARK):
             sha, date, time, subject = line[1:].split("\x02", 3)
-            blocks.append((Commit(sha, dt.date.fromisoformat(date), int(time), subject), []))
+            commit = Commit(sha, dt.date.fromisoformat(date), int(time), subject)
+            blocks.append(_CommitDiff(commit, []))
         elif blocks:
-            blocks[-1][1].append(line)
+            blocks[-1].lines.append(line)
     return reversed(blocks)
 
 
@@ -171,36 +178,50 @@ class _Hunk:
     added: list[str]
 
 
-def _patches(diff: list[str]) -> Iterator[tuple[str, str | None, bool, list[_Hunk]]]:
-    """(path, renamed from, deleted, hunks) for each file in one commit's -U0 diff; hunk
-    positions refer to the file before the commit (see `_shifted`)."""
+@dataclass(frozen=True, slots=True)
+class _FilePatch:
+    """What one commit did to one file; hunk positions refer to the file before the commit
+    (see `_shifted`)."""
+
+    path: str
+    deleted: bool
+    hunks: list[_Hunk]
+
+
+def _patches(diff: list[str]) -> Iterator[_FilePatch]:
+    """The patch of each file in one commit's -U0 diff."""
     path: str | None = None
-    rename_from: str | None = None
     deleted = False
     hunks: list[_Hunk] = []
     for line in diff:
         if line.startswith("diff --git "):
             if path is not None:
-                yield path, rename_from, deleted, hunks
+                yield _FilePatch(path, deleted, hunks)
             match = re.match(r"diff --git a/(.*) b/(.*)$", line)
             path = match.group(2) if match else None
-            rename_from, deleted, hunks = None, False, []
-        elif line.startswith("rename from "):
-            rename_from = line[len("rename from "):]
+            deleted, hunks = False, []
         elif line.startswith("rename to "):
             path = line[len("rename to "):]
         elif line == "+++ /dev/null":
             deleted = True
         elif line.startswith("@@"):
-            match = _HUNK.match(line)
-            if match:
-                start = int(match.group(1))
-                count = int(match.group(2)) if match.group(2) is not None else 1
-                hunks.append(_Hunk(start - 1 if count else start, count, []))
+            hunk = _hunk(line)
+            if hunk is not None:
+                hunks.append(hunk)
         elif hunks and line.startswith("+") and not line.startswith("+++ "):
             hunks[-1].added.append(line[1:])
     if path is not None:
-        yield path, rename_from, deleted, hunks
+        yield _FilePatch(path, deleted, hunks)
+
+
+def _hunk(header: str) -> _Hunk | None:
+    """The hunk an `@@ -a,b +c,d @@` line starts, with no added lines yet."""
+    match = _HUNK.match(header)
+    if match is None:
+        return None
+    start = int(match.group(1))
+    count = int(match.group(2)) if match.group(2) is not None else 1
+    return _Hunk(start - 1 if count else start, count, [])
 
 
 def _shifted(hunks: list[_Hunk]) -> list[_Hunk]:
@@ -245,7 +266,7 @@ class _Registry:
         self.owner: list[str | None] = []  # the table each line belongs to
         self.entries: dict[str, _Entry] = {}
 
-    def apply(self, hunks: list[_Hunk], deleted: bool) -> dict[str, _Entry | None]:
+    def apply(self, hunks: list[_Hunk], *, deleted: bool) -> dict[str, _Entry | None]:
         """Apply the patches; return the entries they changed (None: the key is gone)."""
         affected: set[str] = set()
         for hunk in _shifted(hunks):
@@ -349,56 +370,87 @@ def read_history(root: Path, registry: Iterable[str], definition_files: Iterable
     shallow = is_shallow(root)
     order = {sha: i for i, sha in enumerate(reversed(
         _git(root, "rev-list", "--first-parent", "HEAD").split()))}
-    keys: dict[str, KeyHistory] = {}
-    commits: set[str] = set()
-    read = 0
-
-    def record(event: KeyEvent, key: str) -> None:
-        commit = event.commit
-        event = replace(event, commit=replace(commit, seq=order.get(commit.sha, -1)))
-        keys.setdefault(key, KeyHistory(key)).events.append(event)
-
+    found = _Events(order)
     for path in sorted(set(registry)):
-        state = _Registry()  # one logical file, whatever it was called in the past
-        for commit, diff in _log(root, [path], follow=True):
-            read += 1
-            progress.update("reading the registry's history: commits", read)
-            commits.add(commit.sha)
-            for _, _, deleted, hunks in _patches(diff):
-                before = dict(state.entries)
-                for key, entry in state.apply(hunks, deleted).items():
-                    for event in _events(key, before.get(key), entry, commit):
-                        record(event, key)
+        _read_registry_file(root, path, found)
     definition_files = sorted(set(definition_files))
     if definition_files and code_keys:
-        # Count each key's string literals in the definition files, patch by patch.
-        code_files: dict[str, list[str]] = {}
-        counts: dict[str, int] = {}
-        for commit, diff in _log(root, definition_files, follow=False):
-            read += 1
-            progress.update("reading the history of flag definitions: commits", read)
-            commits.add(commit.sha)
-            present = {k for k, n in counts.items() if n > 0}
-            for path, _, deleted, hunks in _patches(diff):
-                lines = code_files.setdefault(path, [])
-                if deleted:
-                    hunks = [_Hunk(0, len(lines), [])]
-                for hunk in _shifted(hunks):
-                    end = hunk.at + hunk.removed
-                    for key in _keys_in(lines[hunk.at:end], code_keys):
-                        counts[key] -= 1
-                    for key in _keys_in(hunk.added, code_keys):
-                        counts[key] = counts.get(key, 0) + 1
-                    lines[hunk.at:end] = hunk.added
-            now = {k for k, n in counts.items() if n > 0}
-            for key in sorted(now - present):
-                record(KeyEvent(EventKind.DECLARED, commit, text=key), key)
-            for key in sorted(present - now):
-                record(KeyEvent(EventKind.REMOVED, commit, text=key), key)
-    for history in keys.values():
+        _read_definition_files(root, definition_files, code_keys, found)
+    for history in found.keys.values():
         history.events.sort(key=lambda e: e.commit.seq)  # stable: a commit's events in order
         _cancel_moves(history)
-    return History(head, keys, shallow, len(commits), order)
+    return History(head, found.keys, shallow, len(found.commits), order)
+
+
+class _Events:
+    """The events found so far, key by key, and the commits read to find them."""
+
+    def __init__(self, order: dict[str, int]) -> None:
+        self.order = order  # first-parent position of each commit
+        self.keys: dict[str, KeyHistory] = {}
+        self.commits: set[str] = set()
+        self._read = 0  # commits read, counting a commit once per log that shows it
+
+    def reading(self, commit: Commit, what: str) -> None:
+        self._read += 1
+        progress.update(what, self._read)
+        self.commits.add(commit.sha)
+
+    def record(self, event: KeyEvent, key: str) -> None:
+        commit = replace(event.commit, seq=self.order.get(event.commit.sha, -1))
+        self.keys.setdefault(key, KeyHistory(key)).events.append(replace(event, commit=commit))
+
+
+def _read_registry_file(root: Path, path: str, found: _Events) -> None:
+    """The events of one registry file's history, renames followed."""
+    state = _Registry()  # one logical file, whatever it was called in the past
+    for step in _log(root, [path], follow=True):
+        found.reading(step.commit, "reading the registry's history: commits")
+        for patch in _patches(step.lines):
+            before = dict(state.entries)
+            for key, entry in state.apply(patch.hunks, deleted=patch.deleted).items():
+                for event in _events(key, before.get(key), entry, step.commit):
+                    found.record(event, key)
+
+
+def _read_definition_files(root: Path, paths: list[str], code_keys: set[str],
+                           found: _Events) -> None:
+    """A key is declared in code while some definition file has its string literal: count
+    each key's literals in the definition files, patch by patch."""
+    literals = _KeyLiterals(code_keys)
+    for step in _log(root, paths, follow=False):
+        found.reading(step.commit, "reading the history of flag definitions: commits")
+        present = literals.present()
+        for patch in _patches(step.lines):
+            literals.apply(patch)
+        now = literals.present()
+        for key in sorted(now - present):
+            found.record(KeyEvent(EventKind.DECLARED, step.commit, text=key), key)
+        for key in sorted(present - now):
+            found.record(KeyEvent(EventKind.REMOVED, step.commit, text=key), key)
+
+
+class _KeyLiterals:
+    """How many string literals of each key the followed files hold."""
+
+    def __init__(self, keys: set[str]) -> None:
+        self.keys = keys
+        self.files: dict[str, list[str]] = {}  # each file's lines
+        self.counts: dict[str, int] = {}
+
+    def present(self) -> set[str]:
+        return {key for key, count in self.counts.items() if count > 0}
+
+    def apply(self, patch: _FilePatch) -> None:
+        lines = self.files.setdefault(patch.path, [])
+        hunks = [_Hunk(0, len(lines), [])] if patch.deleted else patch.hunks
+        for hunk in _shifted(hunks):
+            end = hunk.at + hunk.removed
+            for key in _keys_in(lines[hunk.at:end], self.keys):
+                self.counts[key] -= 1
+            for key in _keys_in(hunk.added, self.keys):
+                self.counts[key] = self.counts.get(key, 0) + 1
+            lines[hunk.at:end] = hunk.added
 
 
 def _keys_in(lines: list[str], keys: set[str]) -> Iterator[str]:
