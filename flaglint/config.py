@@ -208,6 +208,34 @@ class _Where:
 
 
 def _parse(table: dict[str, Any], where: _Where, root: Path) -> Config:
+    # Each setting is checked in this order, so that of two mistakes the same one is named.
+    _check_section(table, where)
+    settings: dict[str, Any] = {"root": root.resolve(), "source": where.path}
+    settings |= _string_lists(table, where)
+    if "presets" in table:
+        settings["presets"] = _presets(table["presets"], where)
+    _check_required_fields(settings.get("require", ()), where)
+    if "lifetimes" in table:
+        settings["lifetimes"] = _lifetimes(table["lifetimes"], where)
+    if "readers" in table:
+        settings["readers"] = tuple(_reader(item, i, where) for i, item in
+                                    enumerate(_tables(table["readers"], where, "readers")))
+    if "definitions" in table:
+        settings["definitions"] = tuple(
+            _definition(item, i, where)
+            for i, item in enumerate(_tables(table["definitions"], where, "definitions")))
+    if "overloaded" in table:
+        settings["overloaded"] = _overloaded(table["overloaded"], where)
+    if "target-version" in table:
+        settings["target_version"] = _target_version(table["target-version"], where)
+        settings["target_origin"] = "target-version"
+    if "environments" in table:
+        settings["environments"] = _environments(table["environments"], where)
+    return Config(**settings)
+
+
+def _check_section(table: object, where: _Where) -> None:
+    """The flaglint section is a table of known keys."""
     if not isinstance(table, dict):
         raise where.error((), f"`{where.name(())}` must be a table")
     for key in table:
@@ -215,46 +243,41 @@ def _parse(table: dict[str, Any], where: _Where, root: Path) -> Config:
             section = f"[{where.name(())}]" if where.prefix else where.path.name
             raise where.error((key,), f"unknown key `{key}` in {section}; expected "
                                       f"one of {', '.join(_KEYS)}")
-    kwargs: dict[str, Any] = {"root": root.resolve(), "source": where.path}
-    for key in ("registry", "src", "exclude", "tests", "require", "select", "ignore"):
-        if key in table:
-            kwargs[key] = _strings(table[key], where, key)
+
+
+_STRING_LISTS = ("registry", "src", "exclude", "tests", "require", "select", "ignore")
+
+
+def _string_lists(table: dict[str, Any], where: _Where) -> dict[str, Any]:
+    """The settings that are lists of strings, as Config's fields."""
+    settings: dict[str, Any] = {key: _strings(table[key], where, key)
+                                for key in _STRING_LISTS if key in table}
     if "registry" in table:
-        kwargs["registry_configured"] = True
-    if "presets" in table:
-        presets = _strings(table["presets"], where, "presets")
-        for name in presets:
-            if name not in PRESETS:
-                raise where.error(("presets",), f"unknown preset {name!r}; expected one of "
-                                                f"{', '.join(PRESETS)}")
-        kwargs["presets"] = presets
-    if "require" in kwargs:
-        for name in kwargs["require"]:
-            if name not in REGISTRY_FIELDS:
-                raise where.error(("require",), f"unknown registry field {name!r} in `require`; "
-                                                f"expected some of {', '.join(REGISTRY_FIELDS)}")
-    if "lifetimes" in table:
-        kwargs["lifetimes"] = _lifetimes(table["lifetimes"], where)
-    if "readers" in table:
-        kwargs["readers"] = tuple(_reader(item, i, where)
-                                  for i, item in enumerate(_tables(table["readers"], where,
-                                                                   "readers")))
-    if "definitions" in table:
-        kwargs["definitions"] = tuple(
-            _definition(item, i, where)
-            for i, item in enumerate(_tables(table["definitions"], where, "definitions")))
-    if "overloaded" in table:
-        value = table["overloaded"]
-        if isinstance(value, bool) or not isinstance(value, int) or value < 2:
-            raise where.error(("overloaded",), "`overloaded` must be a whole number of "
-                                               "packages, 2 or more")
-        kwargs["overloaded"] = value
-    if "target-version" in table:
-        kwargs["target_version"] = _target_version(table["target-version"], where)
-        kwargs["target_origin"] = "target-version"
-    if "environments" in table:
-        kwargs["environments"] = _environments(table["environments"], where)
-    return Config(**kwargs)
+        settings["registry_configured"] = True
+    return settings
+
+
+def _presets(value: Any, where: _Where) -> tuple[str, ...]:
+    presets = _strings(value, where, "presets")
+    for name in presets:
+        if name not in PRESETS:
+            raise where.error(("presets",), f"unknown preset {name!r}; expected one of "
+                                            f"{', '.join(PRESETS)}")
+    return presets
+
+
+def _check_required_fields(required: tuple[str, ...], where: _Where) -> None:
+    for name in required:
+        if name not in REGISTRY_FIELDS:
+            raise where.error(("require",), f"unknown registry field {name!r} in `require`; "
+                                            f"expected some of {', '.join(REGISTRY_FIELDS)}")
+
+
+def _overloaded(value: Any, where: _Where) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 2:
+        raise where.error(("overloaded",), "`overloaded` must be a whole number of "
+                                           "packages, 2 or more")
+    return value
 
 
 def _environments(value: Any, where: _Where) -> tuple[EnvironmentSpec, ...]:
@@ -337,7 +360,7 @@ def _lifetimes(value: Any, where: _Where) -> dict[str, int | None]:
     return lifetimes
 
 
-def _position(item: dict[str, Any], key: str, keys: tuple[str | int, ...], where: _Where,
+def _position(item: dict[str, Any], key: str, keys: tuple[str | int, ...], where: _Where, *,
               required: bool) -> tuple[int | None, str | None]:
     if key not in item:
         if required:
