@@ -75,23 +75,24 @@ def settle(reads: Iterable[FlagRead], statuses: Mapping[str, tuple[Status, FlagV
             known, value = python_value(read.default)
             if not known:
                 continue
-            settled = Settled(read.key, value, False, f"was removed from the registry, so "
-                                                      f"reading it yields `{format_value(value)}`")
+            settled = Settled(read.key, value, safe=False,
+                              why=f"was removed from the registry, so reading it yields "
+                                  f"`{format_value(value)}`")
         elif read.key in pinned:
             value = pinned[read.key]
-            settled = Settled(read.key, value, True,
-                              f"is being cleaned with value `{format_value(value)}`")
+            settled = Settled(read.key, value, safe=True,
+                              why=f"is being cleaned with value `{format_value(value)}`")
         elif read.key in statuses:
             status, registry_value = statuses[read.key]
             if status is Status.ROLLED_OUT:
-                settled = Settled(read.key, registry_value, True,
-                                  f"is rolled out with value `{format_value(registry_value)}`")
+                settled = Settled(read.key, registry_value, safe=True,
+                                  why=f"is rolled out with value `{format_value(registry_value)}`")
             elif status is Status.RETIRED:
                 known, value = python_value(read.default)
                 if not known:
                     continue
-                settled = Settled(read.key, value, False,
-                                  f"is retired, so reading it yields `{format_value(value)}`")
+                settled = Settled(read.key, value, safe=False,
+                                  why=f"is retired, so reading it yields `{format_value(value)}`")
             else:
                 continue
         else:
@@ -239,6 +240,19 @@ class _Why:
     removable: bool
     needs: frozenset[str] = frozenset()
 
+    @staticmethod
+    def of_all(whys: list[_Why]) -> _Why:
+        """Why a symbol every one of whose uses is dead for one of `whys` is dead."""
+        return _Why(whys[0].settled, frozenset().union(*(w.reads for w in whys)),
+                    all(w.safe for w in whys), all(w.removable for w in whys),
+                    frozenset().union(*(w.needs for w in whys)))
+
+
+@dataclass(frozen=True, slots=True)
+class _Defined:
+    definition: Definition
+    path: str
+
 
 def dead_symbols(facts: Sequence[FileFacts], graph: FlagGraph,
                  regions: list[DeadRegion], gates: Set[tuple[str, str]] = frozenset()
@@ -251,14 +265,38 @@ def dead_symbols(facts: Sequence[FileFacts], graph: FlagGraph,
     that read a flag: they gate the function, they do not register it."""
     if not regions:  # a symbol is dead only through a dead region: none, nothing to ask
         return []
+    by_path = _by_path(regions)
+    definitions = {definition.qualname: _Defined(definition, f.path)
+                   for f in facts for definition in f.definitions}
+    uses = graph.calls_to()
+    alive_names = _names_alive(facts, by_path)
+    candidates = {q for q in uses if q in definitions
+                  and q.rsplit(".", 1)[-1] not in alive_names
+                  and not _registered(definitions[q], gates)}
+    dead = _dead_callees(candidates, uses, by_path)
+    symbols = []
+    for qualname, why in sorted(dead.items()):
+        if any(qualname.startswith(other + ".") for other in dead):
+            continue  # inside a dead class or function: deleted with it
+        defined = definitions[qualname]
+        needs = frozenset(_outermost_dead(n, dead) for n in why.needs) - {qualname}
+        symbols.append(DeadSymbol(qualname, defined.definition.kind, defined.path,
+                                  defined.definition.span, why.settled, why.reads, why.safe,
+                                  why.removable, needs))
+    return symbols
+
+
+def _by_path(regions: Iterable[DeadRegion]) -> dict[str, list[DeadRegion]]:
     by_path: dict[str, list[DeadRegion]] = defaultdict(list)
     for region in regions:
         by_path[region.path].append(region)
-    definitions: dict[str, tuple[Definition, str]] = {}
-    for f in facts:
-        for definition in f.definitions:
-            definitions[definition.qualname] = (definition, f.path)
-    uses = graph.calls_to()
+    return by_path
+
+
+def _names_alive(facts: Sequence[FileFacts], by_path: Mapping[str, list[DeadRegion]]
+                 ) -> set[str]:
+    """The names some live code may use without a call flaglint resolves: values, strings
+    outside dead code, and the names of unresolved calls outside dead code."""
     alive_names: set[str] = set()
     for f in facts:
         alive_names |= f.value_names
@@ -270,48 +308,43 @@ def dead_symbols(facts: Sequence[FileFacts], graph: FlagGraph,
         for raw in f.calls:
             if not raw.resolved and not any(r.covers(raw.span) for r in dead_here):
                 alive_names.add(raw.name)
+    return alive_names
 
-    def registered(definition: Definition, path: str) -> bool:
-        return any(d.rsplit(".", 1)[-1] not in PLAIN_DECORATORS and (path, d) not in gates
-                   for d in definition.decorators)
 
-    candidates = {q for q in uses if q in definitions
-                  and q.rsplit(".", 1)[-1] not in alive_names
-                  and not registered(*definitions[q])}
+def _registered(defined: _Defined, gates: Set[tuple[str, str]]) -> bool:
+    """Has the symbol a decorator that may register it somewhere (a flag's gate does not)?"""
+    return any(d.rsplit(".", 1)[-1] not in PLAIN_DECORATORS and (defined.path, d) not in gates
+               for d in defined.definition.decorators)
 
-    def dead_use(call: ResolvedCall, dead: dict[str, _Why]) -> _Why | None:
-        for region in by_path.get(call.path, ()):
-            if region.covers(call.span):
-                return _Why(region.settled, frozenset(region.reads), region.safe,
-                            region.removable)
-        for qualname, why in dead.items():
-            if call.caller == qualname or call.caller.startswith(qualname + "."):
-                return _Why(why.settled, why.reads, why.safe, why.removable,
-                            why.needs | {qualname})
-        return None
 
+def _dead_callees(candidates: set[str], uses: Mapping[str, list[ResolvedCall]],
+                  by_path: Mapping[str, list[DeadRegion]]) -> dict[str, _Why]:
+    """The candidates called only from dead regions or from other dead symbols: repeated
+    until no more symbol dies."""
     dead: dict[str, _Why] = {}
     changed = True
     while changed:
         changed = False
         for qualname in sorted(candidates - set(dead)):
-            whys = [dead_use(call, dead) for call in uses[qualname]]
+            whys = [_dead_use(call, dead, by_path) for call in uses[qualname]]
             if not whys or any(w is None for w in whys):
                 continue
-            known = [w for w in whys if w is not None]
-            dead[qualname] = _Why(known[0].settled, frozenset().union(*(w.reads for w in known)),
-                                  all(w.safe for w in known), all(w.removable for w in known),
-                                  frozenset().union(*(w.needs for w in known)))
+            dead[qualname] = _Why.of_all([w for w in whys if w is not None])
             changed = True
-    symbols = []
-    for qualname, why in sorted(dead.items()):
-        if any(qualname.startswith(other + ".") for other in dead):
-            continue  # inside a dead class or function: deleted with it
-        definition, path = definitions[qualname]
-        needs = frozenset(_outermost_dead(n, dead) for n in why.needs) - {qualname}
-        symbols.append(DeadSymbol(qualname, definition.kind, path, definition.span,
-                                  why.settled, why.reads, why.safe, why.removable, needs))
-    return symbols
+    return dead
+
+
+def _dead_use(call: ResolvedCall, dead: Mapping[str, _Why],
+              by_path: Mapping[str, list[DeadRegion]]) -> _Why | None:
+    """Why this call never runs, if it does not: it stands in a dead region, or in a
+    symbol found dead."""
+    for region in by_path.get(call.path, ()):
+        if region.covers(call.span):
+            return _Why(region.settled, frozenset(region.reads), region.safe, region.removable)
+    for qualname, why in dead.items():
+        if call.caller == qualname or call.caller.startswith(qualname + "."):
+            return _Why(why.settled, why.reads, why.safe, why.removable, why.needs | {qualname})
+    return None
 
 
 def _outermost_dead(qualname: str, dead: Mapping[str, object]) -> str:
@@ -324,9 +357,7 @@ def _outermost_dead(qualname: str, dead: Mapping[str, object]) -> str:
 
 def called_from_dead_code(facts: Sequence[FileFacts], dead: DeadCode) -> set[str]:
     """The names of everything a dead region or a dead symbol calls."""
-    regions: dict[str, list[DeadRegion]] = defaultdict(list)
-    for region in dead.regions:
-        regions[region.path].append(region)
+    regions = _by_path(dead.regions)
     symbols = [s.qualname for s in dead.symbols]
     names = set()
     for f in facts:
