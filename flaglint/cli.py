@@ -526,7 +526,7 @@ def _emit(report: object, args: argparse.Namespace, links: str | None) -> None:
 
     assert isinstance(report, Report)
 
-    def write(name: str, stream: TextIO, color: bool) -> None:
+    def write(name: str, stream: TextIO, *, color: bool) -> None:
         from flaglint.reporters import github, gitlab, markdown, sarif
         from flaglint.reporters import json as json_reporter
         from flaglint.reporters import text as text_reporter
@@ -552,11 +552,11 @@ def _emit(report: object, args: argparse.Namespace, links: str | None) -> None:
     for name, path, option in targets:
         try:
             with path.open("w", encoding="utf-8") as handle:
-                write(name, handle, False)
+                write(name, handle, color=False)
         except OSError as error:
             raise UsageError(f"{option}: {error.strerror or error}") from None
     if args.output is None:
-        write(args.format, sys.stdout, args.format == "text" and _color(sys.stdout))
+        write(args.format, sys.stdout, color=args.format == "text" and _color(sys.stdout))
 
 
 def _color(stream: TextIO) -> bool:

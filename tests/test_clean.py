@@ -791,7 +791,7 @@ def test_settings_by_keyword_keep_the_other_keywords_and_marks_are_never_setting
         "@jtu.with_config(jax_x=False)\n"
         "def test_c():\n"
         "    assert 2\n")
-    assert edit_settings({"tests/test_a.py": source}, names, True) == {"tests/test_a.py": (
+    assert edit_settings({"tests/test_a.py": source}, names, value=True) == {"tests/test_a.py": (
         "@jtu.with_config(jax_y=1)\n"
         "def test_a():\n"
         "    with jtu.with_config(jax_z=2), other():\n"

@@ -21,6 +21,7 @@ from flaglint.analysis.deadcode import atoms
 from flaglint.audit.maturity import stage
 from flaglint.audit.model import VERSION, Audit, Criterion, DeadCode, FlagRow, Stage
 from flaglint.findings import Finding
+from flaglint.links.model import FlagRead
 from flaglint.model.project import FlagRecord, Project
 from flaglint.sources import git
 from flaglint.sources.discover import GlobSet
@@ -203,8 +204,8 @@ def build(project: Project, findings: list[Finding], progress: object = None) ->
             created_source, age, lifetime, last, len(live), len(reads) - len(live),
             len({r.path for r in reads}), len({_package(r.path) for r in reads}),
             guarded.get(key, 0), dead_lines.get(key, 0), codes,
-            _stale(status, age, lifetime, live, reads, decl is not None or bool(
-                record and record.definitions), codes),
+            _stale(status, age, lifetime, live, reads, codes, declared=decl is not None or bool(
+                record and record.definitions)),
             f"{where_path}:{where_line}" if where_path else ""))
     files = len(project.files)
     lines = sum(f.lines for f in project.files)
@@ -215,7 +216,7 @@ def build(project: Project, findings: list[Finding], progress: object = None) ->
     return audit
 
 
-def _where(record: object, reads: list) -> tuple[str, int]:  # type: ignore[type-arg]
+def _where(record: object, reads: list[FlagRead]) -> tuple[str, int]:
 
     if isinstance(record, FlagRecord) and (record.decl is not None or record.definitions):
         path, span = record.location
@@ -230,7 +231,7 @@ def _package(path: str) -> str:
     return parts[0] if len(parts) > 1 else "."
 
 
-def _last_read_change(project: Project, reads: list) -> dt.date | None:  # type: ignore[type-arg]
+def _last_read_change(project: Project, reads: list[FlagRead]) -> dt.date | None:
     if project.history is None:
         return None
     dates = [origin.date for r in reads
@@ -238,8 +239,8 @@ def _last_read_change(project: Project, reads: list) -> dt.date | None:  # type:
     return max(dates) if dates else None
 
 
-def _stale(status: str, age: int | None, lifetime: int | None, live: list,  # type: ignore[type-arg]
-           reads: list, declared: bool, codes: dict[str, int]) -> list[str]:  # type: ignore[type-arg]
+def _stale(status: str, age: int | None, lifetime: int | None, live: list[FlagRead],
+           reads: list[FlagRead], codes: dict[str, int], *, declared: bool) -> list[str]:
     reasons = []
     if status == "active" and age is not None and lifetime is not None and age > lifetime:
         reasons.append(f"past its lifetime ({age} days, {lifetime} allowed)")

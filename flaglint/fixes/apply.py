@@ -374,7 +374,7 @@ class _PruneImports(cst.CSTTransformer):
             return statement.with_changes(leading_lines=carry)
         return statement
 
-    def _bound(self, alias: cst.ImportAlias, from_import: bool) -> str:
+    def _bound(self, alias: cst.ImportAlias, *, from_import: bool) -> str:
         if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
             return alias.asname.name.value
         name: cst.BaseExpression = alias.name
@@ -384,9 +384,9 @@ class _PruneImports(cst.CSTTransformer):
             return name.value
         return name.attr.value if isinstance(name, cst.Attribute) else ""
 
-    def _prune(self, names: tuple[cst.ImportAlias, ...], from_import: bool
+    def _prune(self, names: tuple[cst.ImportAlias, ...], *, from_import: bool
                ) -> list[cst.ImportAlias]:
-        kept = [a for a in names if self._bound(a, from_import) not in self.lost]
+        kept = [a for a in names if self._bound(a, from_import=from_import) not in self.lost]
         if kept and names and kept[-1] is not names[-1]:
             # The new last name ends as the old last one did: `(A,\n    B,\n)` without B
             # keeps its trailing comma and the line break before `)`; `A, B` becomes `A`.
@@ -395,7 +395,7 @@ class _PruneImports(cst.CSTTransformer):
 
     def leave_Import(self, original_node: cst.Import, updated_node: cst.Import
                      ) -> cst.Import | cst.RemovalSentinel:
-        kept = self._prune(tuple(updated_node.names), False)
+        kept = self._prune(tuple(updated_node.names), from_import=False)
         if len(kept) == len(updated_node.names):
             return updated_node
         return updated_node.with_changes(names=kept) if kept else cst.RemovalSentinel.REMOVE
@@ -404,7 +404,7 @@ class _PruneImports(cst.CSTTransformer):
                          ) -> cst.ImportFrom | cst.RemovalSentinel:
         if isinstance(updated_node.names, cst.ImportStar):
             return updated_node
-        kept = self._prune(tuple(updated_node.names), True)
+        kept = self._prune(tuple(updated_node.names), from_import=True)
         if len(kept) == len(updated_node.names):
             return updated_node
         if not kept:

@@ -25,8 +25,8 @@ def read_fixes(project: Project, key: str) -> list[tuple[object, Fix]]:
         if settled is None or not replaceable(read, settled, project.dead):
             continue
         edits = read_edits(project.dead, [(read.path, read.call)])
-        fixes.append((read, Fix(True, "Replace the read with its value", edits,
-                                project.in_tests(edits))))
+        fixes.append((read, Fix(safe=True, description="Replace the read with its value",
+                                edits=edits, in_tests=project.in_tests(edits))))
     return fixes
 
 
@@ -59,8 +59,8 @@ def definition_fixes(project: Project, key: str) -> list[tuple[object, Fix]]:
         edits = (Edit(EditKind.DELETE_BINDING, definition.path, span.line, span.column),
                  *(listing(project, definition.scope) if definition.origin in members
                    else ()))
-        fixes.append((definition, Fix(True, "Delete the flag's definition", edits,
-                                      project.in_tests(edits))))
+        fixes.append((definition, Fix(safe=True, description="Delete the flag's definition",
+                                      edits=edits, in_tests=project.in_tests(edits))))
     if "django-settings" in project.linked.presets:
         fixes += setting_definitions(project, key)
     return fixes
@@ -114,8 +114,8 @@ def setting_definitions(project: Project, key: str) -> list[tuple[object, Fix]]:
         for match in line.finditer(text):
             number = text.count("\n", 0, match.start()) + 1
             edit = Edit(EditKind.DELETE_BINDING, facts.path, number, 1)
-            fixes.append((facts.path, Fix(True, "Delete the setting", (edit,),
-                                          project.in_tests((edit,)))))
+            fixes.append((facts.path, Fix(safe=True, description="Delete the setting",
+                                          edits=(edit,), in_tests=project.in_tests((edit,)))))
     return fixes
 
 
@@ -149,8 +149,8 @@ def unused_wrappers(project: Project, wrappers: set[str], overlay: dict[str, byt
         edits = [Edit(EditKind.DELETE_SYMBOL, path, definition.span.line,
                       definition.span.column)]
         edits += [Edit(EditKind.DROP_IMPORT, rel, 1, 1, name=local) for rel, local in importers]
-        fixes.append((definition, Fix(True, f"Delete `{name}`", tuple(edits),
-                                      project.in_tests(edits))))
+        fixes.append((definition, Fix(safe=True, description=f"Delete `{name}`",
+                                      edits=tuple(edits), in_tests=project.in_tests(edits))))
     return fixes
 
 
@@ -186,6 +186,7 @@ def unused_clients(project: Project, report: FixReport) -> list[tuple[object, Fi
                 continue  # the binding itself is one
             edit = Edit(EditKind.DELETE_BINDING, result.path, statement.lineno,
                         statement.col_offset + 1)
-            fixes.append((name, Fix(True, f"Delete the unused SDK client `{name}`", (edit,),
-                                    project.in_tests((edit,)))))
+            fixes.append((name, Fix(safe=True,
+                                    description=f"Delete the unused SDK client `{name}`",
+                                    edits=(edit,), in_tests=project.in_tests((edit,)))))
     return fixes

@@ -58,8 +58,9 @@ def constant_parameters(project: Project, report: FixReport) -> list[tuple[objec
         for parameter, value in constant:
             edit = Edit(EditKind.SPECIALIZE, home.path, definition.span.line,
                         definition.span.column, value, parameter)
-            fixes.append((definition, Fix(True, f"`{parameter}` of `{name}` is always the "
-                                                f"same", (edit,), project.in_tests((edit,)))))
+            fixes.append((definition, Fix(
+                safe=True, description=f"`{parameter}` of `{name}` is always the same",
+                edits=(edit,), in_tests=project.in_tests((edit,)))))
     return fixes
 
 
@@ -123,9 +124,9 @@ def unused_parameters(project: Project, report: FixReport) -> list[tuple[object,
         edits = [Edit(EditKind.DROP_PARAMETER, path, definition.span.line,
                       definition.span.column, name=p) for p in unread]
         edits += sites
-        fixes.append((definition, Fix(True, f"Drop the parameters of `{name}` the cleanup "
-                                            f"left unread", tuple(edits),
-                                      project.in_tests(edits))))
+        fixes.append((definition, Fix(
+            safe=True, description=f"Drop the parameters of `{name}` the cleanup left unread",
+            edits=tuple(edits), in_tests=project.in_tests(edits))))
     return fixes
 
 

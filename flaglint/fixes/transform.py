@@ -362,7 +362,7 @@ class Settler(cst.CSTTransformer):
         if isinstance(updated_node.operator, cst.Not):
             known = self._known.get(id(updated_node.expression))
             if known is not None:  # `not (x() and False)` is true, and x() still runs
-                return self._know(updated_node, not known)
+                return self._know(updated_node, truth=not known)
         return updated_node
 
     def leave_BooleanOperation(self, original_node: cst.BooleanOperation,
@@ -378,7 +378,7 @@ class Settler(cst.CSTTransformer):
             if self._is_made(left):
                 return self._carry(right, _with_parens(right, keep))  # `True and R` is R
             # The left part runs for its effects and lets the right decide.
-            return self._know(updated_node, right_truth) if right_truth is not None \
+            return self._know(updated_node, truth=right_truth) if right_truth is not None \
                 else updated_node
         if right_truth is not None:
             if right_truth == is_and:
@@ -388,7 +388,7 @@ class Settler(cst.CSTTransformer):
                 return updated_node
             if is_pure(left) and self._is_made(right) and self._in_test(original_node):
                 return self._mark(literal_node(right_truth).with_changes(**keep))
-            return self._know(updated_node, right_truth)  # `x() and False` is false
+            return self._know(updated_node, truth=right_truth)  # `x() and False` is false
         return updated_node
 
     def _truth_of(self, node: cst.BaseExpression) -> bool | None:
@@ -397,7 +397,7 @@ class Settler(cst.CSTTransformer):
             return _truth(node)
         return self._known.get(id(node))
 
-    def _know(self, node: cst.BaseExpression, truth: bool) -> cst.BaseExpression:
+    def _know(self, node: cst.BaseExpression, *, truth: bool) -> cst.BaseExpression:
         self._known[id(node)] = truth
         self._kept.append(node)
         return node
@@ -407,7 +407,7 @@ class Settler(cst.CSTTransformer):
         if self._is_made(old):
             return self._mark(new)
         truth = self._known.get(id(old))
-        return self._know(new, truth) if truth is not None else new
+        return self._know(new, truth=truth) if truth is not None else new
 
     def leave_IfExp(self, original_node: cst.IfExp, updated_node: cst.IfExp
                     ) -> cst.BaseExpression:
