@@ -12,7 +12,8 @@ from flaglint.facts.model import FileFacts, ParseError
 from flaglint.suppressions import Suppressions
 
 
-def extract(data: bytes, path: str, module: str, is_package: bool,
+# is_package stays positional: facts/batch.py and tests/test_cache.py pass it so.
+def extract(data: bytes, path: str, module: str, is_package: bool,  # noqa: FBT001
             attributes: frozenset[str] = frozenset()) -> FileFacts:
     """Facts of one file. Never raises for bad input: it becomes `FileFacts.error`."""
     try:
