@@ -19,7 +19,7 @@ from libcst.metadata import MetadataWrapper
 
 from flaglint.facts.light import decode_source
 from flaglint.findings import Edit, EditKind, Fix
-from flaglint.fixes.transform import Position, Settler
+from flaglint.fixes.settle import Position, Settler
 
 log = logging.getLogger(__name__)
 
