@@ -10,7 +10,7 @@ import re
 from flaglint.analysis.deadcode import read_edits, replaceable
 from flaglint.facts import ValueKind
 from flaglint.findings import Edit, EditKind, Fix
-from flaglint.fixes.naming import light_naming, named_elsewhere, naming
+from flaglint.fixes.naming import files_naming, light_files_naming, named_elsewhere
 from flaglint.fixes.report import FixReport
 from flaglint.links.model import CodeDefinition
 from flaglint.model.project import Project
@@ -74,7 +74,7 @@ def listing(project: Project, qualname: str) -> list[Edit]:
         return []
     owner, member = parts[-2], parts[-1]
     edits = []
-    for facts, data in naming(project, member):
+    for facts, data in files_naming(project, member):
         try:
             tree = ast.parse(data)
         except (SyntaxError, ValueError):
@@ -140,7 +140,7 @@ def unused_wrappers(project: Project, wrappers: set[str], overlay: dict[str, byt
         # (file, the name it imports it as)
         importers = [(f.path, local) for f in project.files for local, target in f.imports
                      if target.rsplit(".", 1)[-1] == name]
-        importers += [(f.path, name) for f, _ in light_naming(project, module, name)]
+        importers += [(f.path, name) for f, _ in light_files_naming(project, module, name)]
         importing = {rel for rel, _ in importers}
         if any(name in f.value_names or any(c.name == name for c in f.calls)
                or (f.path not in importing and any(s == name for s, _ in f.strings))

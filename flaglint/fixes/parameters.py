@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from flaglint.facts import Definition, ValueKind
 from flaglint.findings import Edit, EditKind, Fix
-from flaglint.fixes.naming import light_naming, named_in_light_files, naming
+from flaglint.fixes.naming import files_naming, light_files_naming, named_in_light_files
 from flaglint.fixes.report import FixReport
 from flaglint.links.model import ResolvedCall
 from flaglint.model.project import Project
@@ -99,7 +99,7 @@ def callers_read_light(project: Project, report: FixReport) -> frozenset[str]:
     for path, definition, _ in parameter_candidates(project, report):
         home = project.facts_of(path)
         if home is not None:
-            modules |= {f.module for f, _ in light_naming(project, home.module,
+            modules |= {f.module for f, _ in light_files_naming(project, home.module,
                                                            definition.qualname)}
     return frozenset(modules)
 
@@ -143,7 +143,7 @@ def _reads(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
 def passed_around(project: Project, name: str) -> bool:
     """Is a function of this name used other than by calling it (passed, stored, decorated
     with), anywhere it is named? Then not every call is known."""
-    for _, data in naming(project, name):
+    for _, data in files_naming(project, name):
         try:
             tree = ast.parse(data)
         except (SyntaxError, ValueError):

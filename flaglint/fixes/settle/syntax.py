@@ -97,11 +97,11 @@ def blank_lines_above(statement: cst.CSTNode) -> int:
     return count
 
 
-def carry_comments(first: cst.BaseStatement, gone: cst.If | cst.While | cst.Try
+def carry_comments(first: cst.BaseStatement, replaced: cst.If | cst.While | cst.Try
                     ) -> cst.BaseStatement:
     """Keep the comments above the `if` and on its header line with what replaces it."""
-    lines = list(gone.leading_lines)
-    header = gone.body.header if isinstance(gone.body, cst.IndentedBlock) else None
+    lines = list(replaced.leading_lines)
+    header = replaced.body.header if isinstance(replaced.body, cst.IndentedBlock) else None
     if header is not None and header.comment is not None:
         lines.append(cst.EmptyLine(comment=header.comment))
     if not lines or not hasattr(first, "leading_lines"):
@@ -109,10 +109,10 @@ def carry_comments(first: cst.BaseStatement, gone: cst.If | cst.While | cst.Try
     return first.with_changes(leading_lines=[*lines, *first.leading_lines])
 
 
-def as_orelse(kept: list[cst.BaseStatement], gone: cst.If) -> cst.If | cst.Else | \
+def as_orelse(kept: list[cst.BaseStatement], replaced: cst.If) -> cst.If | cst.Else | \
         cst.RemovalSentinel:
     if len(kept) == 1 and isinstance(kept[0], cst.If):
         return kept[0]
     if not kept:
         return cst.RemovalSentinel.REMOVE
-    return cst.Else(body=cst.IndentedBlock(body=kept), leading_lines=gone.leading_lines)
+    return cst.Else(body=cst.IndentedBlock(body=kept), leading_lines=replaced.leading_lines)
