@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper
@@ -144,15 +144,22 @@ def fix_source(path: str, text: str, target: FilePlan) -> FixResult:
                      settler.removed_definitions, frozenset(settler.removed_names))
 
 
+class Transformed(NamedTuple):
+    """A planned file fixed in memory."""
+
+    result: FixResult
+    data: bytes  # what to write
+
+
 def transform(root: Path, plans: Mapping[str, FilePlan], overlay: Mapping[str, bytes]
-              ) -> list[tuple[FixResult, bytes]]:
-    """Fix each planned file in memory: the result and the bytes to write."""
+              ) -> list[Transformed]:
+    """Fix each planned file in memory, in the order of their paths."""
     results = []
     for rel, target in sorted(plans.items()):
         data = overlay[rel] if rel in overlay else (root / rel).read_bytes()
         result = fix_source(rel, decode_source(data), target)
-        results.append((result, result.after.encode(_encoding(data)) if result.changed
-                        else data))
+        results.append(Transformed(result, result.after.encode(_encoding(data))
+                                   if result.changed else data))
     return results
 
 
