@@ -406,32 +406,9 @@ def _definition(item: dict[str, Any], index: int, where: _Where) -> DefinitionSp
                        "truth_reads", "prefix", "namespace"), keys, where)
     origin = f"definitions[{index}]"
     if "class" in item:
-        if "call" in item or "key" in item:
-            raise where.error(keys, f"`{where.name(keys)}` takes either `class` or "
-                                    f"`call` with `key`, not both")
-        name = item["class"]
-        if not isinstance(name, str) or not name:
-            raise where.error((*keys, "class"), f"`{where.name((*keys, 'class'))}` must be "
-                                                f"a qualified class name")
-        return DefinitionSpec(class_=name, key=None, origin=origin)
+        return _class_definition(item, keys, where, origin)
     call = _call(item, keys, where)
-    key: int | None
-    key_name: str | None
-    if isinstance(item.get("key"), list):  # `key = [0, "name"]`: the keyword, else position
-        given = item["key"]
-        positions = [k for k in given if isinstance(k, int) and not isinstance(k, bool)]
-        names = [k for k in given if isinstance(k, str)]
-        if len(positions) > 1 or len(names) > 1 or len(positions) + len(names) != len(given) \
-                or not given or any(p < 0 for p in positions):
-            raise where.error((*keys, "key"), f"`{where.name((*keys, 'key'))}` must be a "
-                                              f"position, a keyword name, or both, like "
-                                              f"key = [0, \"name\"]")
-        key = positions[0] if positions else None
-        key_name = names[0] if names else None
-    else:
-        key, key_name = _position(item, "key", keys, where, required=False)
-    if key is None and key_name is None:
-        key = 0
+    key, key_name = _definition_key(item, keys, where)
     reads = _strings(item.get("reads", []), where, "reads") if "reads" in item else ()
     attributes = _strings(item.get("attributes", []), where, "attributes") \
         if "attributes" in item else ()
@@ -439,7 +416,6 @@ def _definition(item: dict[str, Any], index: int, where: _Where) -> DefinitionSp
         if not isinstance(item.get(switch, False), bool):
             raise where.error((*keys, switch), f"`{where.name((*keys, switch))}` must be true "
                                                f"or false")
-    call_reads = item.get("call_reads", False)
     prefix = item.get("prefix", "")
     if not isinstance(prefix, str):
         raise where.error((*keys, "prefix"), f"`{where.name((*keys, 'prefix'))}` must be a "
@@ -450,5 +426,36 @@ def _definition(item: dict[str, Any], index: int, where: _Where) -> DefinitionSp
                                                 f"a qualified name, with a `prefix` that the "
                                                 f"attributes naming keys start with")
     return DefinitionSpec(call=call, key=key, key_name=key_name, origin=origin, reads=reads,
-                          attributes=attributes, call_reads=call_reads, prefix=prefix,
-                          truth_reads=item.get("truth_reads", False), namespace=namespace)
+                          attributes=attributes, call_reads=item.get("call_reads", False),
+                          prefix=prefix, truth_reads=item.get("truth_reads", False),
+                          namespace=namespace)
+
+
+def _class_definition(item: dict[str, Any], keys: tuple[str | int, ...], where: _Where,
+                      origin: str) -> DefinitionSpec:
+    """`class = "app.flags.Flags"`: every string member of the class is a flag's key."""
+    if "call" in item or "key" in item:
+        raise where.error(keys, f"`{where.name(keys)}` takes either `class` or "
+                                f"`call` with `key`, not both")
+    name = item["class"]
+    if not isinstance(name, str) or not name:
+        raise where.error((*keys, "class"), f"`{where.name((*keys, 'class'))}` must be "
+                                            f"a qualified class name")
+    return DefinitionSpec(class_=name, key=None, origin=origin)
+
+
+def _definition_key(item: dict[str, Any], keys: tuple[str | int, ...], where: _Where
+                    ) -> tuple[int | None, str | None]:
+    """The key argument's position and keyword name; the first argument when unsaid."""
+    if not isinstance(item.get("key"), list):
+        key, key_name = _position(item, "key", keys, where, required=False)
+        return (0, None) if key is None and key_name is None else (key, key_name)
+    given = item["key"]  # `key = [0, "name"]`: the keyword, else the position
+    positions = [k for k in given if isinstance(k, int) and not isinstance(k, bool)]
+    names = [k for k in given if isinstance(k, str)]
+    if len(positions) > 1 or len(names) > 1 or len(positions) + len(names) != len(given) \
+            or not given or any(p < 0 for p in positions):
+        raise where.error((*keys, "key"), f"`{where.name((*keys, 'key'))}` must be a "
+                                          f"position, a keyword name, or both, like "
+                                          f"key = [0, \"name\"]")
+    return positions[0] if positions else None, names[0] if names else None
