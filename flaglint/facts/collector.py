@@ -282,7 +282,7 @@ class FactsCollector:
             key = f"{scope.qualname}:{name}"
             known = self._aliases.get(key, _Alias(cond, 0))
             poisoned = conditional or name in scope.params
-            self._aliases[key] = replace(known, bindings=known.bindings + (2 if poisoned else 1))
+            self._aliases[key] = _Alias(known.cond, known.bindings + (2 if poisoned else 1))
 
     def _alias(self, name: str) -> Cond | None:
         key = f"{self.scopes[-1].qualname}:{name}"
