@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Set
 
-from flaglint.analysis.deadcode import PLAIN_DECORATORS
+from flaglint.analysis.dead_symbols import PLAIN_DECORATORS
 from flaglint.facts import FileFacts
 from flaglint.model.project import Project
 
