@@ -91,14 +91,14 @@ def _names_alive(facts: Sequence[FileFacts], by_path: Mapping[str, list[DeadRegi
     """The names some live code may use without a call flaglint resolves: values, strings
     outside dead code, and the names of unresolved calls outside dead code."""
     alive_names: set[str] = set()
-    for f in facts:
-        alive_names |= f.value_names
-        dead_here = by_path.get(f.path, [])
+    for file_facts in facts:
+        alive_names |= file_facts.value_names
+        dead_here = by_path.get(file_facts.path, [])
         # A string in code that never runs names nothing (`op="reports.old_summaries"`
         # beside the dead call of `old_summaries`).
-        alive_names |= {s.rsplit(".", 1)[-1] for s, span in f.strings
+        alive_names |= {s.rsplit(".", 1)[-1] for s, span in file_facts.strings
                         if not any(r.covers(span) for r in dead_here)}
-        for raw in f.calls:
+        for raw in file_facts.calls:
             if not raw.resolved and not any(r.covers(raw.span) for r in dead_here):
                 alive_names.add(raw.name)
     return alive_names

@@ -232,9 +232,9 @@ def called_from_dead_code(facts: Sequence[FileFacts], dead: DeadCode) -> set[str
     regions = regions_by_path(dead.regions)
     symbols = [s.qualname for s in dead.symbols]
     names = set()
-    for f in facts:
-        here = regions.get(f.path, [])
-        for call in f.calls:
+    for file_facts in facts:
+        here = regions.get(file_facts.path, [])
+        for call in file_facts.calls:
             if any(contains(r.span, call.span) for r in here) or any(
                     call.scope == q or call.scope.startswith(q + ".") for q in symbols):
                 names.add(call.name)
@@ -259,16 +259,16 @@ def analyze(files: ProjectFiles, linked: Linked, graph: FlagGraph,
         return read in by_id and _replaceable(by_id[read], settled[read], tested)
 
     regions: list[DeadRegion] = []
-    for f in touched.values():
-        if f is not None:
-            regions.extend(dead_regions(f, settled, fixable))
+    for file_facts in touched.values():
+        if file_facts is not None:
+            regions.extend(dead_regions(file_facts, settled, fixable))
     if not regions:
         return DeadCode(settled, (), (), tested, by_id)
     gates = set()
     for read in linked.reads:
-        f = files.facts_of(read.path) if read.call >= 0 else None
-        if f is not None and f.calls[read.call].decorator:
-            gates.add((read.path, f.calls[read.call].callee))
+        reader = files.facts_of(read.path) if read.call >= 0 else None
+        if reader is not None and reader.calls[read.call].decorator:
+            gates.add((read.path, reader.calls[read.call].callee))
     symbols = dead_symbols(files, graph, regions, gates)
     return DeadCode(settled, tuple(regions), tuple(symbols), tested, by_id)
 

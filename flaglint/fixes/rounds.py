@@ -40,19 +40,19 @@ def apply_round(project: Project, fixes: Sequence[tuple[T, Fix]], blocked: list[
                                           sorted(todo.items()), strict=True):
             tried[rel] = _Tried(file_plan, done)
         results = [tried[rel].done for rel in sorted(plans)]
-        newly = {t.result.path for t in results if t.result.refused is not None}
-        for t in results:
-            if t.result.refused is not None:
-                report.record(t.result)
+        newly = {done.result.path for done in results if done.result.refused is not None}
+        for done in results:
+            if done.result.refused is not None:
+                report.record(done.result)
         newly |= _still_named(project, results)
         if newly:
             refused |= newly  # and every fix that edits a refused file waits with it
             continue
-        for t in results:
-            if t.result.changed:
-                report.record(t.result)
-                report.overlay[t.result.path] = t.data
-        return chosen if any(t.result.changed for t in results) else []
+        for done in results:
+            if done.result.changed:
+                report.record(done.result)
+                report.overlay[done.result.path] = done.data
+        return chosen if any(done.result.changed for done in results) else []
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +65,9 @@ def _still_named(project: Project, results: list[Transformed]) -> set[str]:
     """The files whose fix deletes a definition something in the project still names: a
     definition is deleted only when nothing names it any more, the last guard against
     deleting code that still runs."""
-    fixed = {t.result.path: t.data for t in results}
-    return {t.result.path for t in results if t.result.removed_names
-            and still_named(project, fixed, t.result.path, t.result.removed_names)}
+    fixed = {done.result.path: done.data for done in results}
+    return {done.result.path for done in results if done.result.removed_names
+            and still_named(project, fixed, done.result.path, done.result.removed_names)}
 
 
 def preview(project: Project, fix: Fix) -> list[FixResult]:
@@ -80,9 +80,9 @@ def preview(project: Project, fix: Fix) -> list[FixResult]:
     for rel, file_plan in plans.items():
         file_plan.keep_imports = imports_with_effects(project, rel, plans.keys())
     results = transform(root, plans, project.overlay or {})
-    if any(t.result.refused is not None for t in results) or _still_named(project, results):
+    if any(done.result.refused is not None for done in results) or _still_named(project, results):
         return []
-    return [t.result for t in results if t.result.changed]
+    return [done.result for done in results if done.result.changed]
 
 
 def still_named(project: Project, fixed: dict[str, bytes], path: str,
