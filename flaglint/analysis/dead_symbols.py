@@ -37,8 +37,8 @@ class _Why:
     def of_all(whys: list[_Why]) -> _Why:
         """Why a symbol every one of whose uses is dead for one of `whys` is dead."""
         return _Why(whys[0].settled, frozenset().union(*(w.reads for w in whys)),
-                    all(w.safe for w in whys), all(w.removable for w in whys),
-                    frozenset().union(*(w.needs for w in whys)))
+                    safe=all(w.safe for w in whys), removable=all(w.removable for w in whys),
+                    needs=frozenset().union(*(w.needs for w in whys)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +74,8 @@ def dead_symbols(facts: Sequence[FileFacts], graph: FlagGraph,
         defined = definitions[qualname]
         needs = frozenset(_outermost_dead(n, dead) for n in why.needs) - {qualname}
         symbols.append(DeadSymbol(qualname, defined.definition.kind, defined.path,
-                                  defined.definition.span, why.settled, why.reads, why.safe,
-                                  why.removable, needs))
+                                  defined.definition.span, why.settled, why.reads,
+                                  safe=why.safe, removable=why.removable, needs=needs))
     return symbols
 
 
@@ -133,10 +133,12 @@ def _dead_use(call: ResolvedCall, dead: Mapping[str, _Why],
     symbol found dead."""
     for region in by_path.get(call.path, ()):
         if region.covers(call.span):
-            return _Why(region.settled, frozenset(region.reads), region.safe, region.removable)
+            return _Why(region.settled, frozenset(region.reads), safe=region.safe,
+                        removable=region.removable)
     for qualname, why in dead.items():
         if call.caller == qualname or call.caller.startswith(qualname + "."):
-            return _Why(why.settled, why.reads, why.safe, why.removable, why.needs | {qualname})
+            return _Why(why.settled, why.reads, safe=why.safe, removable=why.removable,
+                        needs=why.needs | {qualname})
     return None
 
 

@@ -184,8 +184,8 @@ def dead_regions(facts: FileFacts, settled: Mapping[ReadId, Settled],
             shaped = any(scope == guard.scope and contains(part.span, where)
                          for scope, where in facts.shapers)
             removable = settles and not shaped and part.kind is not DeadKind.VIEW
-            regions.append(DeadRegion(facts.path, part.span, part.kind, decided, reads, safe,
-                                      removable, part.live))
+            regions.append(DeadRegion(facts.path, part.span, part.kind, decided, reads,
+                                      safe=safe, removable=removable, live=part.live))
     return _outermost(regions)
 
 

@@ -164,8 +164,10 @@ def build(project: Project, findings: list[Finding], progress: object = None) ->
     files = len(project.files)
     lines = sum(f.lines for f in project.files)
     audit = Audit(config.root, project.today, rows, findings,
-                  _months(rows, project, project.today), dead_code, Stage("", [], []), history,
-                  project.deployments is not None, project.registry.present, files, lines)
+                  months=_months(rows, project, project.today), dead_code=dead_code,
+                  stage=Stage("", [], []), history=history,
+                  deployments=project.deployments is not None,
+                  registry=project.registry.present, files=files, lines=lines)
     audit.stage = stage(audit, project)
     return audit
 
@@ -212,13 +214,16 @@ def _row(known: _Known, key: str, reads: list[FlagRead]) -> FlagRow:
     author = found.authors[key].most_common(1)[0][0] \
         if found is not None and key in found.authors else ""
     return FlagRow(
-        key, status, declared, kind, type_source, owner.value, owner.source, author,
-        created.value, created.source, age, lifetime, last, len(live), len(reads) - len(live),
-        len({r.path for r in reads}), len({_package(r.path) for r in reads}),
-        known.guarded.get(key, 0), known.dead_lines.get(key, 0), codes,
-        _stale(status, age, lifetime, live, reads, codes,
-               declared=decl is not None or bool(record and record.definitions)),
-        f"{where_path}:{where_line}" if where_path else "")
+        key, status, declared, kind, type_source=type_source, owner=owner.value,
+        owner_source=owner.source, author=author, created=created.value,
+        created_source=created.source, age_days=age, lifetime_days=lifetime,
+        last_read_change=last, reads=len(live), test_reads=len(reads) - len(live),
+        files=len({r.path for r in reads}), packages=len({_package(r.path) for r in reads}),
+        guarded_lines=known.guarded.get(key, 0), dead_lines=known.dead_lines.get(key, 0),
+        findings=codes,
+        stale=_stale(status, age, lifetime, live, reads, codes,
+                     declared=decl is not None or bool(record and record.definitions)),
+        where=f"{where_path}:{where_line}" if where_path else "")
 
 
 def _status(project: Project, key: str, decl: FlagDecl | None, record: FlagRecord | None

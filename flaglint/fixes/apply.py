@@ -140,8 +140,10 @@ def fix_source(path: str, text: str, target: FilePlan) -> FixResult:
         except SyntaxError as error:
             return FixResult(path, text, text, refused=f"the fixed file would not parse "
                                                        f"({error.msg}, line {error.lineno})")
-    return FixResult(path, text, after, None, settler.replaced, settler.removed_branches,
-                     settler.removed_definitions, frozenset(settler.removed_names))
+    return FixResult(path, text, after, replaced=settler.replaced,
+                     removed_branches=settler.removed_branches,
+                     removed_definitions=settler.removed_definitions,
+                     removed_names=frozenset(settler.removed_names))
 
 
 class Transformed(NamedTuple):
