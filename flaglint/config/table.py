@@ -1,194 +1,36 @@
-"""`[tool.flaglint]` in pyproject.toml, or flaglint.toml: found, read and strictly checked."""
+"""A `[tool.flaglint]` table (or a flaglint.toml) read into a Config and strictly checked:
+each mistake is named with its line and what to write instead."""
 
 from __future__ import annotations
 
-import dataclasses
-import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from flaglint.config.model import (
+    DEFAULT_LIFETIMES,
+    ENV_FORMATS,
+    FLAG_TYPES,
+    NEWEST_PYTHON,
+    REGISTRY_FIELDS,
+    Config,
+    ConfigError,
+    EnvironmentSpec,
+)
 from flaglint.presets import PRESETS, DefinitionSpec, ReaderSpec
 from flaglint.sources import tomlsource
-
-FLAG_TYPES = ("release", "experiment", "operational", "kill-switch", "permission")
-# Days a flag of each type may live, after Unleash; None: never expires.
-DEFAULT_LIFETIMES: dict[str, int | None] = {
-    "release": 40, "experiment": 40, "operational": 7, "kill-switch": None, "permission": None,
-}
-DEFAULT_EXCLUDE = (
-    ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", ".eggs", "*.egg-info",
-    "__pycache__", "__pypackages__", ".mypy_cache", ".ruff_cache", ".pytest_cache",
-    "node_modules", "build", "dist", "site-packages",
-)
-_DEFAULT_SRC = (".",)
-DEFAULT_TESTS = ("tests/**", "test/**", "**/test_*.py", "**/*_test.py", "**/conftest.py")
-REGISTRY_FIELDS = ("type", "owner", "description", "created", "expires", "status", "value",
-                   "retired")
-
-
-class ConfigError(Exception):
-    """A configuration or registry problem the user must fix: exit 2."""
-
-    def __init__(self, path: Path | None, line: int, message: str) -> None:
-        super().__init__(message)
-        self.path = path
-        self.line = line
-        self.message = message
-
-    def __str__(self) -> str:
-        if self.path is None:
-            return self.message
-        where = f"{self.path}:{self.line}" if self.line else str(self.path)
-        return f"{where}: {self.message}"
-
-
-ENV_FORMATS = ("env", "json", "toml", "yaml", "ini")
-_ENV_KEYS = ("path", "at", "format", "prefix", "case")
-
-
-@dataclass(frozen=True, slots=True)
-class EnvironmentSpec:
-    """One `[tool.flaglint.environments]` entry: a deployment config file, or a glob of
-    them (one host each, compared with each other)."""
-
-    name: str
-    path: str  # relative to the root; a glob when it holds * ? or [
-    at: str | None = None  # where the settings are: "data", "containerDefinitions[*].environment"
-    format: str | None = None  # None: from the file name
-    prefix: str = ""  # FEATURE_ + the flag key
-    case: str | None = None  # "upper" | "lower": how the key is written after the prefix
-    line: int = field(default=0, compare=False)  # of the entry in the configuration
-
-    @property
-    def is_glob(self) -> bool:
-        return any(c in self.path for c in "*?[")
-
-
-@dataclass(frozen=True, slots=True)
-class Config:
-    root: Path
-    source: Path | None = None
-    registry: tuple[str, ...] = ("flags.toml",)
-    registry_configured: bool = False
-    src: tuple[str, ...] = _DEFAULT_SRC
-    exclude: tuple[str, ...] = ()
-    presets: tuple[str, ...] | None = None  # None: every preset whose SDK the project imports
-    tests: tuple[str, ...] = DEFAULT_TESTS
-    lifetimes: dict[str, int | None] = field(default_factory=lambda: dict(DEFAULT_LIFETIMES))
-    readers: tuple[ReaderSpec, ...] = ()
-    definitions: tuple[DefinitionSpec, ...] = ()
-    environments: tuple[EnvironmentSpec, ...] = ()
-    require: tuple[str, ...] = ("owner", "type")
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    overloaded: int = 3  # FL403: how many top-level packages make a flag overloaded
-    # The Python the project is written for (`target-version`, else `requires-python`): the
-    # grammar FL001 names. None: not said.
-    target_version: tuple[int, int] | None = None
-    target_origin: str = ""
-
 
 _KEYS = ("registry", "src", "exclude", "presets", "tests", "lifetimes", "readers",
          "definitions", "environments", "require", "select", "ignore", "overloaded",
          "target-version")
-NEWEST_PYTHON = (3, 14)  # the newest grammar libcst (>= 1.8.3) reads
-
-
-def find_config(start: Path) -> Path | None:
-    """The nearest flaglint.toml, or pyproject.toml with a [tool.flaglint] table, above start."""
-    directory = start if start.is_dir() else start.parent
-    for folder in (directory, *directory.parents):
-        candidate = folder / "flaglint.toml"
-        if candidate.is_file():
-            return candidate
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
-            try:
-                text = candidate.read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                continue
-            if "[tool.flaglint" in text:
-                return candidate
-    return None
-
-
-def load_config(path: Path | None, start: Path) -> Config:
-    """Read the configuration at `path` (None: defaults, rooted at `start`)."""
-    if path is None:
-        root = (start if start.is_dir() else start.parent).resolve()
-        return _with_requires_python(Config(root=root), None)
-    path = path.resolve()
-    try:
-        data, lines, _ = tomlsource.load(path)
-    except tomlsource.TomlError as error:
-        raise ConfigError(error.path, error.line, error.message) from None
-    tool = data.get("tool")
-    if path.name == "pyproject.toml" or (
-            set(data) == {"tool"} and isinstance(tool, dict) and "flaglint" in tool):
-        prefix: tuple[str, ...] = ("tool", "flaglint")
-        table = data.get("tool", {}).get("flaglint", {})
-    else:
-        prefix = ()  # flaglint.toml holds the settings at the top level, like ruff.toml
-        table = data
-    config = _parse(table, _Where(path, lines, prefix), path.parent)
-    config = _rooted_above(config, start)
-    return _with_requires_python(config, data if path.name == "pyproject.toml" else None)
-
-
-def _rooted_above(config: Config, start: Path) -> Config:
-    """A config kept below the project (`--config ci/flaglint.toml`, checked from the project
-    or one of its folders) configures the project: the folder holding both the config and
-    `start`, when that is the project's top (it holds `.git` or `pyproject.toml`). Its
-    relative `registry` and `src` paths are read from the config's folder, as ruff reads
-    them, and rebased onto that root."""
-    start = (start if start.is_dir() else start.parent).resolve()
-    here = config.root
-    top = Path(os.path.commonpath([start, here]))
-    if top == here or not (top == start or (top / ".git").exists()
-                           or (top / "pyproject.toml").is_file()):
-        return config
-    start = top
-
-    def rebase(paths: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(os.path.relpath(here / p, start) for p in paths)
-
-    src = rebase(config.src) if config.src != _DEFAULT_SRC else config.src
-    registry = rebase(config.registry) if config.registry_configured else config.registry
-    return dataclasses.replace(config, root=start, src=src, registry=registry)
-
-
-def _with_requires_python(config: Config, pyproject: dict[str, Any] | None) -> Config:
-    """The target version from `requires-python` (the pyproject.toml beside the config, as
-    ruff reads it) when `target-version` does not say it."""
-    if config.target_version is not None:
-        return config
-    if pyproject is None:
-        try:
-            pyproject, _, _ = tomlsource.load(config.root / "pyproject.toml")
-        except (tomlsource.TomlError, OSError):
-            return config
-    project = pyproject.get("project")
-    spec = project.get("requires-python") if isinstance(project, dict) else None
-    version = lowest_python(spec) if isinstance(spec, str) else None
-    if version is None:
-        return config
-    return dataclasses.replace(config, target_version=version, target_origin="requires-python")
-
-
-def lowest_python(spec: str) -> tuple[int, int] | None:
-    """The lowest Python 3 a `requires-python` specifier allows (">=3.10,<4" -> (3, 10))."""
-    lowest = None
-    for clause in spec.split(","):
-        match = re.fullmatch(r"\s*(>=|~=|==|>)\s*3\.(\d+)(?:\.[\d*]+)*\s*", clause)
-        if match:  # `>3.9` still allows 3.9.1: the grammar is 3.9's
-            lowest = max(lowest or (3, 0), (3, int(match.group(2))))
-    return lowest
+_ENV_KEYS = ("path", "at", "format", "prefix", "case")
 
 
 @dataclass(frozen=True, slots=True)
-class _Where:
+class Where:
+    """Where a table lies in its file, to name a setting and the line of a mistake."""
+
     path: Path
     lines: dict[tomlsource.KeyPath, int]
     prefix: tuple[str, ...]
@@ -207,7 +49,7 @@ class _Where:
         return ".".join(parts)
 
 
-def _parse(table: dict[str, Any], where: _Where, root: Path) -> Config:
+def parse_table(table: dict[str, Any], where: Where, root: Path) -> Config:
     # Each setting is checked in this order, so that of two mistakes the same one is named.
     _check_section(table, where)
     settings: dict[str, Any] = {"root": root.resolve(), "source": where.path}
@@ -234,7 +76,7 @@ def _parse(table: dict[str, Any], where: _Where, root: Path) -> Config:
     return Config(**settings)
 
 
-def _check_section(table: object, where: _Where) -> None:
+def _check_section(table: object, where: Where) -> None:
     """The flaglint section is a table of known keys."""
     if not isinstance(table, dict):
         raise where.error((), f"`{where.name(())}` must be a table")
@@ -248,7 +90,7 @@ def _check_section(table: object, where: _Where) -> None:
 _STRING_LISTS = ("registry", "src", "exclude", "tests", "require", "select", "ignore")
 
 
-def _string_lists(table: dict[str, Any], where: _Where) -> dict[str, Any]:
+def _string_lists(table: dict[str, Any], where: Where) -> dict[str, Any]:
     """The settings that are lists of strings, as Config's fields."""
     settings: dict[str, Any] = {key: _strings(table[key], where, key)
                                 for key in _STRING_LISTS if key in table}
@@ -257,7 +99,7 @@ def _string_lists(table: dict[str, Any], where: _Where) -> dict[str, Any]:
     return settings
 
 
-def _presets(value: Any, where: _Where) -> tuple[str, ...]:
+def _presets(value: Any, where: Where) -> tuple[str, ...]:
     presets = _strings(value, where, "presets")
     for name in presets:
         if name not in PRESETS:
@@ -266,21 +108,21 @@ def _presets(value: Any, where: _Where) -> tuple[str, ...]:
     return presets
 
 
-def _check_required_fields(required: tuple[str, ...], where: _Where) -> None:
+def _check_required_fields(required: tuple[str, ...], where: Where) -> None:
     for name in required:
         if name not in REGISTRY_FIELDS:
             raise where.error(("require",), f"unknown registry field {name!r} in `require`; "
                                             f"expected some of {', '.join(REGISTRY_FIELDS)}")
 
 
-def _overloaded(value: Any, where: _Where) -> int:
+def _overloaded(value: Any, where: Where) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 2:
         raise where.error(("overloaded",), "`overloaded` must be a whole number of "
                                            "packages, 2 or more")
     return value
 
 
-def _environments(value: Any, where: _Where) -> tuple[EnvironmentSpec, ...]:
+def _environments(value: Any, where: Where) -> tuple[EnvironmentSpec, ...]:
     if not isinstance(value, dict):
         raise where.error(("environments",), "`environments` must be a table of name = "
                                              "\"path or glob\" (or name = { path = ... })")
@@ -320,7 +162,7 @@ _AT_SEGMENT = r"(?:[^.\[\]]+(?:\[(?:\*|\d+)\])*|(?:\[(?:\*|\d+)\])+)"
 _AT_PATH = re.compile(rf"{_AT_SEGMENT}(?:\.{_AT_SEGMENT})*")
 
 
-def _target_version(value: Any, where: _Where) -> tuple[int, int]:
+def _target_version(value: Any, where: Where) -> tuple[int, int]:
     match = re.fullmatch(r"py3(\d+)", value) if isinstance(value, str) else None
     newest = f"py3{NEWEST_PYTHON[1]}"
     if match is None or not 0 <= int(match.group(1)) <= NEWEST_PYTHON[1]:
@@ -329,7 +171,7 @@ def _target_version(value: Any, where: _Where) -> tuple[int, int]:
     return 3, int(match.group(1))
 
 
-def _strings(value: Any, where: _Where, key: str) -> tuple[str, ...]:
+def _strings(value: Any, where: Where, key: str) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
@@ -338,14 +180,14 @@ def _strings(value: Any, where: _Where, key: str) -> tuple[str, ...]:
                               f"like {key} = [\"...\"]")
 
 
-def _tables(value: Any, where: _Where, key: str) -> list[dict[str, Any]]:
+def _tables(value: Any, where: Where, key: str) -> list[dict[str, Any]]:
     if isinstance(value, list) and all(isinstance(item, dict) for item in value):
         return value
     raise where.error((key,), f"`{where.name((key,))}` must be an array of tables: "
                               f"write [[{where.name((key,))}]] entries")
 
 
-def _lifetimes(value: Any, where: _Where) -> dict[str, int | None]:
+def _lifetimes(value: Any, where: Where) -> dict[str, int | None]:
     if not isinstance(value, dict):
         raise where.error(("lifetimes",), "`lifetimes` must be a table of type = days")
     lifetimes = dict(DEFAULT_LIFETIMES)
@@ -360,7 +202,7 @@ def _lifetimes(value: Any, where: _Where) -> dict[str, int | None]:
     return lifetimes
 
 
-def _position(item: dict[str, Any], key: str, keys: tuple[str | int, ...], where: _Where, *,
+def _position(item: dict[str, Any], key: str, keys: tuple[str | int, ...], where: Where, *,
               required: bool) -> tuple[int | None, str | None]:
     if key not in item:
         if required:
@@ -376,14 +218,14 @@ def _position(item: dict[str, Any], key: str, keys: tuple[str | int, ...], where
 
 
 def _check_keys(item: dict[str, Any], allowed: tuple[str, ...], keys: tuple[str | int, ...],
-                where: _Where) -> None:
+                where: Where) -> None:
     for key in item:
         if key not in allowed:
             raise where.error((*keys, key), f"unknown key `{key}` in `{where.name(keys)}`; "
                                             f"expected {', '.join(allowed)}")
 
 
-def _call(item: dict[str, Any], keys: tuple[str | int, ...], where: _Where) -> str:
+def _call(item: dict[str, Any], keys: tuple[str | int, ...], where: Where) -> str:
     call = item.get("call")
     if not isinstance(call, str) or not call or call.endswith(".") or call == "*.":
         raise where.error((*keys, "call"), f"`{where.name(keys)}` needs `call`: a qualified "
@@ -391,7 +233,7 @@ def _call(item: dict[str, Any], keys: tuple[str | int, ...], where: _Where) -> s
     return call
 
 
-def _reader(item: dict[str, Any], index: int, where: _Where) -> ReaderSpec:
+def _reader(item: dict[str, Any], index: int, where: Where) -> ReaderSpec:
     keys: tuple[str | int, ...] = ("readers", index)
     _check_keys(item, ("call", "key", "default"), keys, where)
     call = _call(item, keys, where)
@@ -400,7 +242,7 @@ def _reader(item: dict[str, Any], index: int, where: _Where) -> ReaderSpec:
     return ReaderSpec(call, key, key_name, default, default_name, origin=f"readers[{index}]")
 
 
-def _definition(item: dict[str, Any], index: int, where: _Where) -> DefinitionSpec:
+def _definition(item: dict[str, Any], index: int, where: Where) -> DefinitionSpec:
     keys: tuple[str | int, ...] = ("definitions", index)
     _check_keys(item, ("call", "key", "class", "reads", "attributes", "call_reads",
                        "truth_reads", "prefix", "namespace"), keys, where)
@@ -431,7 +273,7 @@ def _definition(item: dict[str, Any], index: int, where: _Where) -> DefinitionSp
                           namespace=namespace)
 
 
-def _class_definition(item: dict[str, Any], keys: tuple[str | int, ...], where: _Where,
+def _class_definition(item: dict[str, Any], keys: tuple[str | int, ...], where: Where,
                       origin: str) -> DefinitionSpec:
     """`class = "app.flags.Flags"`: every string member of the class is a flag's key."""
     if "call" in item or "key" in item:
@@ -444,7 +286,7 @@ def _class_definition(item: dict[str, Any], keys: tuple[str | int, ...], where: 
     return DefinitionSpec(class_=name, key=None, origin=origin)
 
 
-def _definition_key(item: dict[str, Any], keys: tuple[str | int, ...], where: _Where
+def _definition_key(item: dict[str, Any], keys: tuple[str | int, ...], where: Where
                     ) -> tuple[int | None, str | None]:
     """The key argument's position and keyword name; the first argument when unsaid."""
     if not isinstance(item.get("key"), list):
