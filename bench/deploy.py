@@ -38,7 +38,7 @@ def host(fmt: str, index: int, keys: int) -> str:
     return "".join(f"{k}={str(v).lower()}\n" for k, v in values.items())
 
 
-def build(root: Path, fmt: str, hosts: int, keys: int, configured: bool) -> None:
+def build(root: Path, fmt: str, hosts: int, keys: int, *, configured: bool) -> None:
     registry = "".join(f'[flags.flag_{k}]\nowner = "team"\ntype = "release"\n'
                        f"created = 2026-11-01\n\n" for k in range(keys))
     registry += '[flags.old_switch]\nstatus = "retired"\n'

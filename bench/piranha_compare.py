@@ -52,7 +52,7 @@ CASES = [
                 return round(amount, 2)
             else:
                 return legacy(cart)
-        """}), "new_checkout", 'client.is_enabled("new_checkout")', True,
+        """}), "new_checkout", 'client.is_enabled("new_checkout")', value=True,
         keep=["amount = sum(item.price for item in cart)", "# priced in one pass"]),
     Case("side effect in the condition", _case_files(**{"app.py": """
         def pay(x):
@@ -60,7 +60,7 @@ CASES = [
                 go(x)
             else:
                 stop(x)
-        """}), "new_checkout", 'client.is_enabled("new_checkout")', True,
+        """}), "new_checkout", 'client.is_enabled("new_checkout")', value=True,
         keep=["audit(x)", "go(x)"]),
     Case("negated early exit", _case_files(**{"app.py": """
         def route(order):
@@ -68,7 +68,7 @@ CASES = [
                 return legacy(order)
             validate(order)
             return smart(order)
-        """}), "new_checkout", 'client.is_enabled("new_checkout")', True,
+        """}), "new_checkout", 'client.is_enabled("new_checkout")', value=True,
         keep=["validate(order)", "return smart(order)"]),
     Case("helper in another module", {
         "pyproject.toml": PYPROJECT, "flags.toml": FLAGS,
@@ -91,7 +91,7 @@ CASES = [
             def _price(item):
                 return item.price
             """).lstrip(),
-    }, "new_checkout", 'client.is_enabled("new_checkout")', True,
+    }, "new_checkout", 'client.is_enabled("new_checkout")', value=True,
         keep=["return sum(item.price for item in cart)"],
         gone=["def legacy_total", "def _price", "import legacy_total"]),
 ]

@@ -47,9 +47,9 @@ class DefinitionSpec:
 
 def _reader(preset: str, method: str, key: int, key_name: str | None = None,
             default: int | None = None, default_name: str | None = None,
-            value_type: str | None = None, negate_prefix: bool = False) -> ReaderSpec:
+            value_type: str | None = None, *, negate_prefix: bool = False) -> ReaderSpec:
     return ReaderSpec(f"*.{method}", key, key_name, default, default_name, value_type,
-                      negate_prefix, preset)
+                      negate_prefix=negate_prefix, origin=preset)
 
 
 def _override(preset: str, method: str, key: int, key_name: str) -> ReaderSpec:

@@ -6,6 +6,7 @@ import subprocess
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -57,17 +58,27 @@ def lint_tree(root: Path, select: tuple[str, ...] = (), today: dt.date = TODAY) 
     return run(project, rules).findings
 
 
-LintFn = Callable[..., list[tuple[str, str, int, int, str]]]
+class Found(NamedTuple):
+    """A finding as the rule tests compare it (equal to the plain tuple they write)."""
+
+    code: str
+    path: str
+    line: int
+    column: int
+    message: str
+
+
+LintFn = Callable[..., list[Found]]
 
 
 @pytest.fixture
 def lint(tmp_path: Path) -> LintFn:
-    """lint(files, select=...) -> [(code, path, line, column, message)]"""
+    """lint(files, select=...) -> the findings, as Found records"""
 
     def go(files: dict[str, str], select: tuple[str, ...] = (),
-           today: dt.date = TODAY) -> list[tuple[str, str, int, int, str]]:
+           today: dt.date = TODAY) -> list[Found]:
         write_tree(tmp_path, files)
-        return [(f.code, f.path, f.span.line, f.span.column, f.message)
+        return [Found(f.code, f.path, f.span.line, f.span.column, f.message)
                 for f in lint_tree(tmp_path, select, today)]
 
     return go

@@ -182,23 +182,29 @@ class Program:
 
     # -- statements ----------------------------------------------------------------------
 
-    def block(self, depth: int, loop: bool = False, size: int = 0) -> list[str]:
+    def block(self, depth: int, *, loop: bool = False, size: int = 0) -> list[str]:
         lines: list[str] = []
         for _ in range(size or self.random.randint(1, 3)):
-            lines += self.statement(depth, loop)
+            lines += self.statement(depth, loop=loop)
         return lines
 
-    def statement(self, depth: int, loop: bool) -> list[str]:
+    def statement(self, depth: int, *, loop: bool) -> list[str]:
         n = self._next()
         r = self.random.random()
         if depth > 2 or r < 0.22:
             return self.simple(n)
+        if r < 0.73:
+            return self._compound(n, r, depth, loop=loop)
+        return self._flag_use(n, r, depth)
+
+    def _compound(self, n: int, r: float, depth: int, *, loop: bool) -> list[str]:
+        """A statement with a block (`r` below 0.73 picks which)."""
         if r < 0.42:
-            lines = [f"if {self.cond()}:", *_indent(self.block(depth + 1, loop))]
+            lines = [f"if {self.cond()}:", *_indent(self.block(depth + 1, loop=loop))]
             if self.random.random() < 0.4:
-                lines += [f"elif {self.cond()}:", *_indent(self.block(depth + 1, loop))]
+                lines += [f"elif {self.cond()}:", *_indent(self.block(depth + 1, loop=loop))]
             if self.random.random() < 0.5:
-                lines += ["else:", *_indent(self.block(depth + 1, loop))]
+                lines += ["else:", *_indent(self.block(depth + 1, loop=loop))]
             return lines
         if r < 0.5:
             exit_ = self.random.choice(
@@ -210,10 +216,13 @@ class Program:
         if r < 0.62:
             return [f"for i{n} in range(2):", *_indent(self.block(depth + 1, loop=True))]
         if r < 0.68:
-            return ["try:", *_indent(self.block(depth + 1, loop)),
+            return ["try:", *_indent(self.block(depth + 1, loop=loop)),
                     "except ValueError as error:", "    T(str(error))"]
-        if r < 0.73:
-            return [f"with rt.ctx('c{n}'):", *_indent(self.block(depth + 1, loop))]
+        return [f"with rt.ctx('c{n}'):", *_indent(self.block(depth + 1, loop=loop))]
+
+    def _flag_use(self, n: int, r: float, depth: int) -> list[str]:
+        """A statement that reads the flag or binds a name for it in a harder way: aliases,
+        conditional expressions, closures, parameters, globals (`r` from 0.73 on)."""
         if r < 0.78 and depth == 0:
             name = f"use{n}"
             self.aliases.append(name)
@@ -257,7 +266,7 @@ class Program:
 
     # -- modules -------------------------------------------------------------------------
 
-    def _helpers(self, count: int, registered: bool) -> tuple[list[str], list[str]]:
+    def _helpers(self, count: int, *, registered: bool) -> tuple[list[str], list[str]]:
         lines: list[str] = []
         names: list[str] = []
         for i in range(count):

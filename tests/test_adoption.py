@@ -143,14 +143,14 @@ def test_pre_commit_autoupdate_moves_the_rev_to_the_newest_commit(hooked):
 
 # -- pinned revisions ----------------------------------------------------------------------------
 
-PINS = re.compile(r"^\s*rev:\s*([^\s#]+)|flaglint(?:\.git)?@([^\s\"'#]+)", re.M)
+PINS = re.compile(r"^\s*rev:\s*(?P<rev>[^\s#]+)|flaglint(?:\.git)?@(?P<ref>[^\s\"'#]+)", re.M)
 
 
 def pinned_revs() -> list[tuple[str, str]]:
     """(file, rev) for every flaglint revision the README, docs/ci and the action name."""
     files = [REPO / "README.md", REPO / "action.yml", *sorted((REPO / "docs" / "ci").iterdir())]
-    return [(str(path.relative_to(REPO)), found[0] or found[1]) for path in files
-            for found in PINS.findall(path.read_text(encoding="utf-8"))]
+    return [(str(path.relative_to(REPO)), pin["rev"] or pin["ref"]) for path in files
+            for pin in PINS.finditer(path.read_text(encoding="utf-8"))]
 
 
 def test_every_pinned_rev_is_a_commit_of_this_history():

@@ -137,10 +137,10 @@ def _comparable(value: object) -> object:
 
 def both(source: str, path: str = "app/mod.py") -> tuple[FileFacts, FileFacts]:
     data = source.encode()
-    from_ast = extract(data, path, "app.mod", False)
+    from_ast = extract(data, path, "app.mod", is_package=False)
     text = decode_source(data)
-    from_cst = extract_cst(text, path, "app.mod", False, count_lines(text),
-                           Suppressions.scan(text))
+    from_cst = extract_cst(text, path, "app.mod", count_lines(text), Suppressions.scan(text),
+                           is_package=False)
     return from_ast, from_cst
 
 

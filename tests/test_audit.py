@@ -71,7 +71,7 @@ def commit(root: Path, author: str, date: str, message: str) -> None:
         date=date)
 
 
-def legacy(root: Path, codeowners_file: bool = True) -> Path:
+def legacy(root: Path, *, codeowners_file: bool = True) -> Path:
     """No registry: an Enum of flags read through a helper, one read only in a test, the
     deployment configs of two environments."""
     root.mkdir(parents=True, exist_ok=True)

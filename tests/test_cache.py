@@ -67,7 +67,7 @@ def test_every_entry_is_json_data(tmp_path, cache_dir, capsys):
 
 def test_facts_come_back_equal_and_foreign_data_makes_nothing():
     facts = extract(b'from app import client\n\nif client.is_enabled("k", default=False):\n'
-                    b'    go()\n', "m.py", "m", False)
+                    b'    go()\n', "m.py", "m", is_package=False)
     data = json.loads(json.dumps(codec.encode(facts, FileFacts)))
     assert codec.decode(FileFacts, data) == facts
     for wrong in ([], ["m.py"], {"__reduce__": ["os.system", ["echo hi"]]}, "m.py",

@@ -699,19 +699,19 @@ def test_a_dropped_last_parameter_leaves_the_layout_as_it_was():
     before `)` stays, and so does a trailing comma (Sentry's `url_format` parameter)."""
     import libcst as cst
 
-    from flaglint.fixes.transform import _without_arguments, _without_parameters
+    from flaglint.fixes.settle.signatures import without_arguments, without_parameters
 
     def signature(source: str, names: set[str]) -> str:
         module = cst.parse_module(source)
         function = module.body[0]
         assert isinstance(function, cst.FunctionDef)
         return module.with_changes(body=[function.with_changes(
-            params=_without_parameters(function.params, names))]).code
+            params=without_parameters(function.params, names))]).code
 
     def call(source: str, drop: set[tuple[str, int]]) -> str:
         expression = cst.parse_expression(source)
         assert isinstance(expression, cst.Call)
-        return cst.Module([]).code_for_node(_without_arguments(expression, drop))
+        return cst.Module([]).code_for_node(without_arguments(expression, drop))
 
     assert signature("def f(\n    group,\n    event=None,\n    url_format=X\n):\n    pass\n",
                      {"url_format"}) == "def f(\n    group,\n    event=None\n):\n    pass\n"
@@ -791,7 +791,7 @@ def test_settings_by_keyword_keep_the_other_keywords_and_marks_are_never_setting
         "@jtu.with_config(jax_x=False)\n"
         "def test_c():\n"
         "    assert 2\n")
-    assert edit_settings({"tests/test_a.py": source}, names, True) == {"tests/test_a.py": (
+    assert edit_settings({"tests/test_a.py": source}, names, value=True) == {"tests/test_a.py": (
         "@jtu.with_config(jax_y=1)\n"
         "def test_a():\n"
         "    with jtu.with_config(jax_z=2), other():\n"

@@ -51,7 +51,7 @@ def write_project(root: Path, programs: dict[str, dict[str, str]]) -> None:
             (root / name).write_text(text)
 
 
-def fix(root: Path, unsafe: bool) -> None:
+def fix(root: Path, *, unsafe: bool) -> None:
     args = ["check", str(root), "--fix", "--select", "FL2,FL3", "--exit-zero", "--jobs", "1",
             "--today", "2026-11-30"]
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
@@ -90,15 +90,15 @@ def snapshot(root: Path) -> dict[str, str]:
     return {p.name: p.read_text() for p in sorted(root.glob("*.py"))}
 
 
-def differences(tmp_path: Path, programs: dict[str, dict[str, str]], unsafe: bool
+def differences(tmp_path: Path, programs: dict[str, dict[str, str]], *, unsafe: bool
                 ) -> list[str]:
     """What went wrong for which program (empty: the fixes preserved every behaviour)."""
     original, fixed = tmp_path / "original", tmp_path / "fixed"
     write_project(original, programs)
     shutil.copytree(original, fixed)
-    fix(fixed, unsafe)
+    fix(fixed, unsafe=unsafe)
     after = snapshot(fixed)
-    fix(fixed, unsafe)
+    fix(fixed, unsafe=unsafe)
     again = snapshot(fixed)
     names = sorted(programs)
     before_run, after_run = observe(original, names), observe(fixed, names)

@@ -305,5 +305,5 @@ def test_regressions_found_by_the_differential_test(tmp_path):
             f"{name.replace('-', '_')}_main.py": header + text.replace(
                 "p_help", f"{name.replace('-', '_')}_help"),
             f"{name.replace('-', '_')}_help.py": helper} for name, text in REGRESSIONS.items()}
-        problems = differences(tmp_path / str(unsafe), programs, unsafe)
+        problems = differences(tmp_path / str(unsafe), programs, unsafe=unsafe)
         assert not problems, "\n".join(problems)

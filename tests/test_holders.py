@@ -114,11 +114,12 @@ def test_both_extractors_record_attribute_reads_alike():
     for text in (ROUTER, CONFIG, "import a.value\nfrom b import value\nx = a.value.value\n"
                  "y = f(a.value)\nz = a.value()\n@a.value\ndef g():\n    return q.r.value\n"):
         data = text.encode()
-        from_ast = extract(data, "proj/m.py", "proj.m", False, attributes)
-        from_cst = extract_cst(text, "proj/m.py", "proj.m", False, count_lines(text),
-                               Suppressions.scan(text), attributes)
+        from_ast = extract(data, "proj/m.py", "proj.m", is_package=False, attributes=attributes)
+        from_cst = extract_cst(text, "proj/m.py", "proj.m", count_lines(text),
+                               Suppressions.scan(text), attributes, is_package=False)
         assert from_ast == from_cst
-    facts = extract(ROUTER.encode(), "proj/router.py", "proj.router", False, attributes)
+    facts = extract(ROUTER.encode(), "proj/router.py", "proj.router", is_package=False,
+                    attributes=attributes)
     assert [(c.callee, c.span.line, c.access) for c in facts.calls if c.access] == [
         ("proj.config.new_router.value", 7, True), ("proj.config.old_cache.value", 13, True)]
 
@@ -292,9 +293,10 @@ def test_both_extractors_record_truth_tests_alike():
             "    if not config.holder:\n        return 1\n    if flag:\n        return 2\n"
             "    if config.holder.value:\n        return 3\n    if x:\n        return 4\n"
             "    return 5 if os.path else 6\n")
-    from_ast = extract(text.encode(), "proj/m.py", "proj.m", False, attributes)
-    from_cst = extract_cst(text, "proj/m.py", "proj.m", False, count_lines(text),
-                           Suppressions.scan(text), attributes)
+    from_ast = extract(text.encode(), "proj/m.py", "proj.m", is_package=False,
+                       attributes=attributes)
+    from_cst = extract_cst(text, "proj/m.py", "proj.m", count_lines(text),
+                           Suppressions.scan(text), attributes, is_package=False)
     assert from_ast == from_cst
     assert [c.callee for c in from_ast.calls] == [
         "proj.config.holder", "proj.m.flag", "proj.config.holder.value", "os.path"]

@@ -247,7 +247,7 @@ def test_definitions_in_code_by_call_and_by_class(tmp_path):
 
 def test_facts_pickle_and_hold_no_cst_nodes():
     facts = extract(b'from a import K\ndef f():\n    return c.is_enabled(K)\n', "m.py", "m",
-                    False)
+                    is_package=False)
     again = pickle.loads(pickle.dumps(facts))
     assert again == facts
     assert again.calls[0].callee == "c.is_enabled"
@@ -255,10 +255,10 @@ def test_facts_pickle_and_hold_no_cst_nodes():
 
 
 def test_bom_and_coding_declarations_are_honoured():
-    bom = extract(b'\xef\xbb\xbfc.is_enabled("bom")\n', "b.py", "b", False)
+    bom = extract(b'\xef\xbb\xbfc.is_enabled("bom")\n', "b.py", "b", is_package=False)
     assert bom.error is None and bom.calls[0].args[0].value.text == "bom"
     latin = extract('# -*- coding: latin-1 -*-\nc.is_enabled("caf\xe9")\n'.encode("latin-1"),
-                    "l.py", "l", False)
+                    "l.py", "l", is_package=False)
     assert latin.error is None and latin.calls[0].args[0].value.text == "caf\xe9"
 
 

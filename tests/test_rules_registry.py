@@ -136,7 +136,7 @@ def test_lifetimes_are_configurable_and_today_decides(lint):
     found = lint({"pyproject.toml": config, "flags.toml": EXPIRY_FLAGS, "app.py": READ_ALL},
                  select=("FL201",), today=dt.date(2026, 11, 2))
     assert [(code, line) for code, _, line, _, _ in found] == [("FL201", 1), ("FL201", 6)]
-    assert found[0][4].startswith("Flag `explicit` expired on 2026-11-01, 1 day ago")
+    assert found[0].message.startswith("Flag `explicit` expired on 2026-11-01, 1 day ago")
 
 
 def test_the_day_of_expiry_is_not_yet_expired(lint):

@@ -1,4 +1,5 @@
-"""Dead code behind settled flags: branches that can never run, and the symbols only they call.
+"""Dead code behind settled flags: branches that can never run, and the symbols only they call
+(found by dead_symbols.py).
 
 A read is *settled* when its flag is rolled out (it yields the registry's `value`; the fix is
 safe), retired (it yields the read's own default, else off; the fix is unsafe, since a config
@@ -8,14 +9,13 @@ facts are evaluated three-valued (true, false, unknown) with Python's short-circ
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 
+from flaglint.analysis.dead_symbols import dead_symbols, regions_by_path
 from flaglint.facts import (
     Cond,
     CondOp,
-    Definition,
     FileFacts,
     Guard,
     GuardKind,
@@ -23,7 +23,7 @@ from flaglint.facts import (
     ValueKind,
 )
 from flaglint.findings import Edit, EditKind, Span
-from flaglint.links.model import FlagRead, Linked, ResolvedCall
+from flaglint.links.model import FlagRead, Linked
 from flaglint.model.dead import (
     DeadCode,
     DeadKind,
@@ -75,23 +75,24 @@ def settle(reads: Iterable[FlagRead], statuses: Mapping[str, tuple[Status, FlagV
             known, value = python_value(read.default)
             if not known:
                 continue
-            settled = Settled(read.key, value, False, f"was removed from the registry, so "
-                                                      f"reading it yields `{format_value(value)}`")
+            settled = Settled(read.key, value, safe=False,
+                              why=f"was removed from the registry, so reading it yields "
+                                  f"`{format_value(value)}`")
         elif read.key in pinned:
             value = pinned[read.key]
-            settled = Settled(read.key, value, True,
-                              f"is being cleaned with value `{format_value(value)}`")
+            settled = Settled(read.key, value, safe=True,
+                              why=f"is being cleaned with value `{format_value(value)}`")
         elif read.key in statuses:
             status, registry_value = statuses[read.key]
             if status is Status.ROLLED_OUT:
-                settled = Settled(read.key, registry_value, True,
-                                  f"is rolled out with value `{format_value(registry_value)}`")
+                settled = Settled(read.key, registry_value, safe=True,
+                                  why=f"is rolled out with value `{format_value(registry_value)}`")
             elif status is Status.RETIRED:
                 known, value = python_value(read.default)
                 if not known:
                     continue
-                settled = Settled(read.key, value, False,
-                                  f"is retired, so reading it yields `{format_value(value)}`")
+                settled = Settled(read.key, value, safe=False,
+                                  why=f"is retired, so reading it yields `{format_value(value)}`")
             else:
                 continue
         else:
@@ -177,35 +178,42 @@ def dead_regions(facts: FileFacts, settled: Mapping[ReadId, Settled],
         decided = settled[reads[0]]
         safe = all(settled[read].safe for read in reads)
         settles = all(fixable(read) for read in reads)
-        spans: list[tuple[Span, DeadKind, Span | None]] = [
-            (span, DeadKind.OPERAND, None) for span in evaluator.dead_operands]
-        spans += _dead_parts(guard, truth)
-        for span, kind, live in spans:
-            shaped = any(scope == guard.scope and contains(span, where)
+        parts = [_DeadPart(span, DeadKind.OPERAND) for span in evaluator.dead_operands]
+        parts += _dead_parts(guard, truth)
+        for part in parts:
+            shaped = any(scope == guard.scope and contains(part.span, where)
                          for scope, where in facts.shapers)
-            regions.append(DeadRegion(facts.path, span, kind, decided, reads, safe,
-                                      settles and not shaped and kind is not DeadKind.VIEW,
-                                      live))
+            removable = settles and not shaped and part.kind is not DeadKind.VIEW
+            regions.append(DeadRegion(facts.path, part.span, part.kind, decided, reads,
+                                      safe=safe, removable=removable, live=part.live))
     return _outermost(regions)
 
 
-def _dead_parts(guard: Guard, truth: Truth) -> list[tuple[Span, DeadKind, Span | None]]:
+@dataclass(frozen=True, slots=True)
+class _DeadPart:
+    span: Span
+    kind: DeadKind
+    live: Span | None = None  # what of it still runs: the test of a dead `if` body
+
+
+def _dead_parts(guard: Guard, truth: Truth) -> list[_DeadPart]:
+    """The parts of a guarded statement or expression that its decided test never runs."""
     if truth is None:
         return []
-    parts: list[tuple[Span, DeadKind, Span | None]] = []
+    parts: list[_DeadPart] = []
     if guard.kind in (GuardKind.IF, GuardKind.IFEXP):
         if truth and guard.orelse is not None:
             kind = DeadKind.ELIF if guard.orelse_is_elif else DeadKind.ELSE
-            parts.append((guard.orelse, kind, None))
+            parts.append(_DeadPart(guard.orelse, kind))
         if truth and guard.rest is not None:
-            parts.append((guard.rest, DeadKind.AFTER_EXIT, None))
+            parts.append(_DeadPart(guard.rest, DeadKind.AFTER_EXIT))
         if not truth:
             kind = DeadKind.OPERAND if guard.kind is GuardKind.IFEXP else \
                 DeadKind.ELIF if guard.is_elif else DeadKind.IF_BODY
             live = guard.test.span if guard.kind is GuardKind.IF else None
-            parts.append((guard.body, kind, live))
+            parts.append(_DeadPart(guard.body, kind, live))
     elif guard.kind is GuardKind.DECORATOR and not truth:
-        parts.append((guard.body, DeadKind.VIEW, None))
+        parts.append(_DeadPart(guard.body, DeadKind.VIEW))
     return parts
 
 
@@ -219,119 +227,14 @@ def _outermost(regions: list[DeadRegion]) -> list[DeadRegion]:
     return kept
 
 
-# Decorators that only wrap or describe a function; any other decorator may register it
-# somewhere (a route, a task, a signal receiver, a CLI command, a fixture) and so keeps it
-# reachable however few calls it has.
-PLAIN_DECORATORS = frozenset({
-    "staticmethod", "classmethod", "property", "setter", "getter", "deleter", "wraps",
-    "lru_cache", "cache", "cached_property", "abstractmethod", "overload", "override", "final",
-    "contextmanager", "asynccontextmanager", "dataclass", "total_ordering",
-})
-
-
-@dataclass(frozen=True, slots=True)
-class _Why:
-    """Why a call is dead: the reads whose settling removes it, and whether it is safe."""
-
-    settled: Settled
-    reads: frozenset[ReadId]
-    safe: bool
-    removable: bool
-    needs: frozenset[str] = frozenset()
-
-
-def dead_symbols(facts: Sequence[FileFacts], graph: FlagGraph,
-                 regions: list[DeadRegion], gates: Set[tuple[str, str]] = frozenset()
-                 ) -> list[DeadSymbol]:
-    """Functions and classes whose every use is a call from dead code, transitively.
-
-    Any other use keeps a symbol alive: a reference that is not a call, a decorator that may
-    register it, a string naming it (`__all__`, URL confs, getattr), or a call flaglint
-    cannot resolve that has the same name. `gates` are the (path, callee) of decorators
-    that read a flag: they gate the function, they do not register it."""
-    if not regions:  # a symbol is dead only through a dead region: none, nothing to ask
-        return []
-    by_path: dict[str, list[DeadRegion]] = defaultdict(list)
-    for region in regions:
-        by_path[region.path].append(region)
-    definitions: dict[str, tuple[Definition, str]] = {}
-    for f in facts:
-        for definition in f.definitions:
-            definitions[definition.qualname] = (definition, f.path)
-    uses = graph.calls_to()
-    alive_names: set[str] = set()
-    for f in facts:
-        alive_names |= f.value_names
-        dead_here = by_path.get(f.path, [])
-        # A string in code that never runs names nothing (`op="reports.old_summaries"`
-        # beside the dead call of `old_summaries`).
-        alive_names |= {s.rsplit(".", 1)[-1] for s, span in f.strings
-                        if not any(r.covers(span) for r in dead_here)}
-        for raw in f.calls:
-            if not raw.resolved and not any(r.covers(raw.span) for r in dead_here):
-                alive_names.add(raw.name)
-
-    def registered(definition: Definition, path: str) -> bool:
-        return any(d.rsplit(".", 1)[-1] not in PLAIN_DECORATORS and (path, d) not in gates
-                   for d in definition.decorators)
-
-    candidates = {q for q in uses if q in definitions
-                  and q.rsplit(".", 1)[-1] not in alive_names
-                  and not registered(*definitions[q])}
-
-    def dead_use(call: ResolvedCall, dead: dict[str, _Why]) -> _Why | None:
-        for region in by_path.get(call.path, ()):
-            if region.covers(call.span):
-                return _Why(region.settled, frozenset(region.reads), region.safe,
-                            region.removable)
-        for qualname, why in dead.items():
-            if call.caller == qualname or call.caller.startswith(qualname + "."):
-                return _Why(why.settled, why.reads, why.safe, why.removable,
-                            why.needs | {qualname})
-        return None
-
-    dead: dict[str, _Why] = {}
-    changed = True
-    while changed:
-        changed = False
-        for qualname in sorted(candidates - set(dead)):
-            whys = [dead_use(call, dead) for call in uses[qualname]]
-            if not whys or any(w is None for w in whys):
-                continue
-            known = [w for w in whys if w is not None]
-            dead[qualname] = _Why(known[0].settled, frozenset().union(*(w.reads for w in known)),
-                                  all(w.safe for w in known), all(w.removable for w in known),
-                                  frozenset().union(*(w.needs for w in known)))
-            changed = True
-    symbols = []
-    for qualname, why in sorted(dead.items()):
-        if any(qualname.startswith(other + ".") for other in dead):
-            continue  # inside a dead class or function: deleted with it
-        definition, path = definitions[qualname]
-        needs = frozenset(_outermost_dead(n, dead) for n in why.needs) - {qualname}
-        symbols.append(DeadSymbol(qualname, definition.kind, path, definition.span,
-                                  why.settled, why.reads, why.safe, why.removable, needs))
-    return symbols
-
-
-def _outermost_dead(qualname: str, dead: Mapping[str, object]) -> str:
-    parts = qualname.split(".")
-    for i in range(1, len(parts)):
-        if ".".join(parts[:i]) in dead:
-            return ".".join(parts[:i])
-    return qualname
-
-
 def called_from_dead_code(facts: Sequence[FileFacts], dead: DeadCode) -> set[str]:
     """The names of everything a dead region or a dead symbol calls."""
-    regions: dict[str, list[DeadRegion]] = defaultdict(list)
-    for region in dead.regions:
-        regions[region.path].append(region)
+    regions = regions_by_path(dead.regions)
     symbols = [s.qualname for s in dead.symbols]
     names = set()
-    for f in facts:
-        here = regions.get(f.path, [])
-        for call in f.calls:
+    for file_facts in facts:
+        here = regions.get(file_facts.path, [])
+        for call in file_facts.calls:
             if any(contains(r.span, call.span) for r in here) or any(
                     call.scope == q or call.scope.startswith(q + ".") for q in symbols):
                 names.add(call.name)
@@ -356,16 +259,16 @@ def analyze(files: ProjectFiles, linked: Linked, graph: FlagGraph,
         return read in by_id and _replaceable(by_id[read], settled[read], tested)
 
     regions: list[DeadRegion] = []
-    for f in touched.values():
-        if f is not None:
-            regions.extend(dead_regions(f, settled, fixable))
+    for file_facts in touched.values():
+        if file_facts is not None:
+            regions.extend(dead_regions(file_facts, settled, fixable))
     if not regions:
         return DeadCode(settled, (), (), tested, by_id)
     gates = set()
     for read in linked.reads:
-        f = files.facts_of(read.path) if read.call >= 0 else None
-        if f is not None and f.calls[read.call].decorator:
-            gates.add((read.path, f.calls[read.call].callee))
+        reader = files.facts_of(read.path) if read.call >= 0 else None
+        if reader is not None and reader.calls[read.call].decorator:
+            gates.add((read.path, reader.calls[read.call].callee))
     symbols = dead_symbols(files, graph, regions, gates)
     return DeadCode(settled, tuple(regions), tuple(symbols), tested, by_id)
 

@@ -29,6 +29,15 @@ class Served:
 
 
 @dataclass(frozen=True, slots=True)
+class HostLine:
+    """Where a host's config says something about a flag: the setting's line, or the
+    file's start when it does not set the flag."""
+
+    path: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class Odd:
     """A host of a group in the minority for one flag: it sets another value than most hosts,
     sets what they do not, or does not set what they do."""
@@ -40,8 +49,8 @@ class Odd:
     unset: bool
     agreeing: int  # hosts in the majority
     hosts: int  # hosts that say something known
-    example: tuple[str, Span] | None  # a majority host's line
-    majority_hosts: tuple[tuple[str, Span], ...] = ()  # every majority host's line (or start)
+    example: HostLine | None  # a majority host's line
+    majority_hosts: tuple[HostLine, ...] = ()  # every majority host's line (or start)
 
 
 def known_keys(project: Project) -> set[str]:
@@ -142,18 +151,19 @@ def odd_hosts(environment: Environment, settings: list[Served]) -> list[Odd]:
             continue  # no majority: nothing says which hosts are odd
         example = next((by_key[key][p].setting for p, v in values.items()
                         if v == majority and p in by_key[key]), None)
-        agree = tuple((host.path, by_key[key][host.path].setting.span
-                       if host.path in by_key[key] else host.anchor)
+        agree = tuple(HostLine(host.path, by_key[key][host.path].setting.span
+                               if host.path in by_key[key] else host.anchor)
                       for host in environment.hosts if values.get(host.path) == majority)
         for host in environment.hosts:
             if host.path not in values or values[host.path] == majority:
                 continue
             item = by_key[key].get(host.path)
             odd.append(Odd(key, host, item.setting if item is not None else None,
-                           None if majority is _UNSET else _value_of(majority),
-                           majority is _UNSET, agreeing, len(values),
-                           (example.path, example.span) if example is not None else None,
-                           agree))
+                           majority=None if majority is _UNSET else _value_of(majority),
+                           unset=majority is _UNSET, agreeing=agreeing, hosts=len(values),
+                           example=HostLine(example.path, example.span)
+                           if example is not None else None,
+                           majority_hosts=agree))
     return odd
 
 

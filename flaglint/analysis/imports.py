@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Set
 
-from flaglint.analysis.deadcode import PLAIN_DECORATORS
+from flaglint.analysis.dead_symbols import PLAIN_DECORATORS
 from flaglint.facts import FileFacts
 from flaglint.model.project import Project
 
@@ -33,11 +33,11 @@ def _importers(project: Project) -> dict[str, set[str]]:
     """Module whose import does something -> the files that import it."""
     files = list(project.files.complete())
     importers: dict[str, set[str]] = {f.module: set() for f in files if _has_effects(f)}
-    for f in files:
-        for _, target in f.imports:
+    for importer in files:
+        for _, target in importer.imports:
             for module in (target, target.rpartition(".")[0]):
                 if module in importers:
-                    importers[module].add(f.path)
+                    importers[module].add(importer.path)
     return importers
 
 

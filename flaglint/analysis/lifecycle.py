@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from flaglint.findings import Related
 from flaglint.links.model import FlagRead
 from flaglint.model.project import Project
-from flaglint.sources.history import EventKind, KeyEvent, LineOrigin
+from flaglint.sources.history_model import EventKind, KeyEvent, LineOrigin
 from flaglint.sources.registry import Status
 
 _REVERT_DAYS = 14

@@ -15,16 +15,20 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from flaglint import progress
 from flaglint.analysis.deadcode import atoms
 from flaglint.audit.maturity import stage
 from flaglint.audit.model import VERSION, Audit, Criterion, DeadCode, FlagRow, Stage
 from flaglint.findings import Finding
+from flaglint.links.model import FlagRead
 from flaglint.model.project import FlagRecord, Project
 from flaglint.sources import git
 from flaglint.sources.discover import GlobSet
-from flaglint.sources.registry import Status
+from flaglint.sources.registry import FlagDecl, Status
+
+T = TypeVar("T")
 
 __all__ = ["VERSION", "Audit", "Criterion", "DeadCode", "FlagRow", "Stage", "build"]
 MONTHS = 24  # debt over time: the last two years
@@ -89,7 +93,7 @@ def owner_of(rules: list[tuple[str, str]], path: str) -> str | None:
 class Mentions:
     """What the history of the files that name a key says of it."""
 
-    first: dict[str, tuple[dt.date, str]] = field(default_factory=dict)  # key -> (date, sha)
+    first: dict[str, dt.date] = field(default_factory=dict)
     last: dict[str, dt.date] = field(default_factory=dict)
     authors: dict[str, Counter[str]] = field(default_factory=dict)
     commits: int = 0
@@ -104,14 +108,14 @@ def mentions(root: Path, paths: list[str], keys: set[str]) -> Mentions | None:
     words = sorted(keys, key=len, reverse=True)
     pattern = re.compile("|".join(re.escape(k) for k in words))
     result = git.text(root, "log", "--reverse", "--no-color", "-U0", "--no-renames",
-                      "--format=%x00%H %at %an", "-p", "--", *sorted(paths), timeout=1800)
+                      "--format=%x00%at %an", "-p", "--", *sorted(paths), timeout=1800)
     if result.returncode != 0:
         return None
     date = dt.date.min
-    sha = author = ""
+    author = ""
     for line in result.stdout.split("\n"):
         if line.startswith("\0"):
-            sha, stamp, author = [*line[1:].split(" ", 2), "", ""][:3]
+            stamp, author = [*line[1:].split(" ", 1), ""][:2]
             date = dt.datetime.fromtimestamp(int(stamp or 0), dt.timezone.utc).date()
             found.commits += 1
             progress.update("reading the history of flag reads: commits", found.commits)
@@ -121,7 +125,7 @@ def mentions(root: Path, paths: list[str], keys: set[str]) -> Mentions | None:
         for match in set(pattern.findall(line)):
             if not _whole(line, match):
                 continue
-            found.first.setdefault(match, (date, sha))
+            found.first.setdefault(match, date)
             found.last[match] = date
             found.authors.setdefault(match, Counter())[author] += 1
     return found
@@ -143,8 +147,6 @@ def _whole(line: str, key: str) -> bool:
 def build(project: Project, findings: list[Finding], progress: object = None) -> Audit:
 
     config = project.config
-    today = project.today
-    registry = project.registry
     keys = set(project.records) | set(project.graph.flags())
     reads_by_key = {key: project.graph.reads_of(key) for key in keys}
     definition_paths = {d.path for r in project.records.values() for d in r.definitions}
@@ -152,70 +154,113 @@ def build(project: Project, findings: list[Finding], progress: object = None) ->
     # Git says when keys appeared and who wrote them, registry or not: one pass.
     found = mentions(config.root, sorted(read_paths | definition_paths), keys)
     history = project.history is not None or (found is not None and found.commits > 0)
-    rules = codeowners(config.root)
     by_flag: dict[str | None, Counter[str]] = {}
     for finding in findings:
         by_flag.setdefault(finding.flag, Counter())[finding.code] += 1
-    guarded = _guarded_lines(project)
     dead_lines, dead_code = _dead_code(project)
-    rows = []
-    for key in sorted(keys):
-        record = project.records.get(key)
-        decl = registry.flags.get(key)
-        reads = reads_by_key[key]
-        live = [r for r in reads if not r.in_test]
-        if decl is not None:
-            status = decl.status.value
-        elif key in project.removed:
-            status = "removed"
-        elif record is not None:
-            status = Status.ACTIVE.value
-        else:
-            status = "undeclared"
-        declared = "+".join(p for p, has in (("registry", decl is not None),
-                                             ("code", bool(record and record.definitions)))
-                            if has)
-        kind = decl.type if decl is not None and decl.type else guess_type(key)
-        type_source = "registry" if decl is not None and decl.type else "name"
-        where_path, where_line = _where(record, reads)
-        owner, owner_source = "", ""
-        if decl is not None and decl.owner:
-            owner, owner_source = decl.owner, "registry"
-        elif rules and where_path and owner_of(rules, where_path):
-            owner, owner_source = owner_of(rules, where_path) or "", "CODEOWNERS"
-        elif found is not None and key in found.authors:
-            owner, owner_source = found.authors[key].most_common(1)[0][0], "git"
-        created, created_source = None, ""
-        if record is not None and record.created is not None:
-            created = record.created
-            created_source = "git" if record.created_from_git else "registry"
-        elif found is not None and key in found.first:
-            created, created_source = found.first[key][0], "git"
-        lifetime = config.lifetimes.get(kind)
-        age = (today - created).days if created is not None else None
-        last = _last_read_change(project, live or reads) or (
-            found.last.get(key) if found is not None else None)
-        codes = dict(sorted(by_flag.get(key, Counter()).items()))
-        author = found.authors[key].most_common(1)[0][0] \
-            if found is not None and key in found.authors else ""
-        rows.append(FlagRow(
-            key, status, declared, kind, type_source, owner, owner_source, author, created,
-            created_source, age, lifetime, last, len(live), len(reads) - len(live),
-            len({r.path for r in reads}), len({_package(r.path) for r in reads}),
-            guarded.get(key, 0), dead_lines.get(key, 0), codes,
-            _stale(status, age, lifetime, live, reads, decl is not None or bool(
-                record and record.definitions), codes),
-            f"{where_path}:{where_line}" if where_path else ""))
+    known = _Known(project, found, codeowners(config.root), by_flag, _guarded_lines(project),
+                   dead_lines)
+    rows = [_row(known, key, reads_by_key[key]) for key in sorted(keys)]
     files = len(project.files)
     lines = sum(f.lines for f in project.files)
-    audit = Audit(config.root, today, rows, findings, _months(rows, project, today),
-                  dead_code, Stage("", [], []), history, project.deployments is not None,
-                  registry.present, files, lines)
+    audit = Audit(config.root, project.today, rows, findings,
+                  months=_months(rows, project, project.today), dead_code=dead_code,
+                  stage=Stage("", [], []), history=history,
+                  deployments=project.deployments is not None,
+                  registry=project.registry.present, files=files, lines=lines)
     audit.stage = stage(audit, project)
     return audit
 
 
-def _where(record: object, reads: list) -> tuple[str, int]:  # type: ignore[type-arg]
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """What the audit learnt of every flag before it writes a row a flag."""
+
+    project: Project
+    mentions: Mentions | None  # None outside git
+    codeowners: list[tuple[str, str]]
+    codes: dict[str | None, Counter[str]]  # each flag's findings, by code
+    guarded: dict[str, int]
+    dead_lines: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class _Sourced(Generic[T]):
+    """A value and where the audit learnt it ("registry", "git", …; "" when unknown)."""
+
+    value: T
+    source: str
+
+
+def _row(known: _Known, key: str, reads: list[FlagRead]) -> FlagRow:
+    project, found = known.project, known.mentions
+    record = project.records.get(key)
+    decl = project.registry.flags.get(key)
+    live = [r for r in reads if not r.in_test]
+    status = _status(project, key, decl, record)
+    declared = "+".join(p for p, has in (("registry", decl is not None),
+                                         ("code", bool(record and record.definitions)))
+                        if has)
+    kind = decl.type if decl is not None and decl.type else guess_type(key)
+    type_source = "registry" if decl is not None and decl.type else "name"
+    where_path, where_line = _where(record, reads)
+    owner = _owner(known, key, decl, where_path)
+    created = _created(found, key, record)
+    lifetime = project.config.lifetimes.get(kind)
+    age = (project.today - created.value).days if created.value is not None else None
+    last = _last_read_change(project, live or reads) or (
+        found.last.get(key) if found is not None else None)
+    codes = dict(sorted(known.codes.get(key, Counter()).items()))
+    author = found.authors[key].most_common(1)[0][0] \
+        if found is not None and key in found.authors else ""
+    return FlagRow(
+        key, status, declared, kind, type_source=type_source, owner=owner.value,
+        owner_source=owner.source, author=author, created=created.value,
+        created_source=created.source, age_days=age, lifetime_days=lifetime,
+        last_read_change=last, reads=len(live), test_reads=len(reads) - len(live),
+        files=len({r.path for r in reads}), packages=len({_package(r.path) for r in reads}),
+        guarded_lines=known.guarded.get(key, 0), dead_lines=known.dead_lines.get(key, 0),
+        findings=codes,
+        stale=_stale(status, age, lifetime, live, reads, codes,
+                     declared=decl is not None or bool(record and record.definitions)),
+        where=f"{where_path}:{where_line}" if where_path else "")
+
+
+def _status(project: Project, key: str, decl: FlagDecl | None, record: FlagRecord | None
+            ) -> str:
+    if decl is not None:
+        return str(decl.status.value)
+    if key in project.removed:
+        return "removed"
+    if record is not None:
+        return Status.ACTIVE.value
+    return "undeclared"
+
+
+def _owner(known: _Known, key: str, decl: FlagDecl | None, where_path: str
+           ) -> _Sourced[str]:
+    """The registry's owner, else CODEOWNERS' for where the flag lives, else the author of
+    most lines that name it."""
+    rules, found = known.codeowners, known.mentions
+    if decl is not None and decl.owner:
+        return _Sourced(decl.owner, "registry")
+    if rules and where_path and owner_of(rules, where_path):
+        return _Sourced(owner_of(rules, where_path) or "", "CODEOWNERS")
+    if found is not None and key in found.authors:
+        return _Sourced(found.authors[key].most_common(1)[0][0], "git")
+    return _Sourced("", "")
+
+
+def _created(found: Mentions | None, key: str, record: FlagRecord | None
+             ) -> _Sourced[dt.date | None]:
+    if record is not None and record.created is not None:
+        return _Sourced(record.created, "git" if record.created_from_git else "registry")
+    if found is not None and key in found.first:
+        return _Sourced(found.first[key], "git")
+    return _Sourced(None, "")
+
+
+def _where(record: object, reads: list[FlagRead]) -> tuple[str, int]:
 
     if isinstance(record, FlagRecord) and (record.decl is not None or record.definitions):
         path, span = record.location
@@ -230,7 +275,7 @@ def _package(path: str) -> str:
     return parts[0] if len(parts) > 1 else "."
 
 
-def _last_read_change(project: Project, reads: list) -> dt.date | None:  # type: ignore[type-arg]
+def _last_read_change(project: Project, reads: list[FlagRead]) -> dt.date | None:
     if project.history is None:
         return None
     dates = [origin.date for r in reads
@@ -238,8 +283,8 @@ def _last_read_change(project: Project, reads: list) -> dt.date | None:  # type:
     return max(dates) if dates else None
 
 
-def _stale(status: str, age: int | None, lifetime: int | None, live: list,  # type: ignore[type-arg]
-           reads: list, declared: bool, codes: dict[str, int]) -> list[str]:  # type: ignore[type-arg]
+def _stale(status: str, age: int | None, lifetime: int | None, live: list[FlagRead],
+           reads: list[FlagRead], codes: dict[str, int], *, declared: bool) -> list[str]:
     reasons = []
     if status == "active" and age is not None and lifetime is not None and age > lifetime:
         reasons.append(f"past its lifetime ({age} days, {lifetime} allowed)")

@@ -101,8 +101,8 @@ def write_markdown(audit: Audit, stream: TextIO) -> None:
 
 
 def _sources(audit: Audit) -> str:
-    said = ["a registry" if audit.registry else "no registry (status and types inferred)",
+    sources = ["a registry" if audit.registry else "no registry (status and types inferred)",
             "git history" if audit.history else "no git history (no ages, no debt over time)",
             "deployment configs" if audit.deployments else
             "no deployment configs (FL203 and FL501 silent)"]
-    return "Read from: " + ", ".join(said) + "."
+    return "Read from: " + ", ".join(sources) + "."

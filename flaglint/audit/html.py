@@ -185,37 +185,15 @@ _SCRIPT = """
 
 
 def render(audit: Audit) -> str:
-    totals = audit.totals
     rows = audit.rows
     statuses = Counter(r.status for r in rows)
-    owners = Counter(r.owner or "(no owner)" for r in rows).most_common(10)
-    cards = "".join(f'<div class="card"><b>{value}</b>{escape(name)}</div>' for name, value in (
-        ("flags", totals["flags"]), ("stale", totals["stale"]),
-        ("findings", totals["findings"]), ("dead lines", totals["dead_lines"]),
-        ("lines guarded by flags", totals["guarded_lines"]), ("files", totals["files"])))
-    criteria = "".join(
-        f'<li class="{"met" if c.met else "unmet"}">{"✔" if c.met else "✘"} '
-        f'<b>{escape(c.stage)}</b>: {escape(c.text)} ({escape(c.measured)})</li>'
-        for c in audit.stage.criteria)
     steps = "".join(f"<li>{_code(step)}</li>" for step in audit.stage.steps)
-    charts = "".join([
-        _bars("Flags by age", _age_items(rows), "flags by age"),
-        _bars("Flags by status", [(s, n, _COLORS.get(s, "#666")) for s, n in
-                                  sorted(statuses.items())], "flags by status"),
-        _bars("Flags by owner (top 10)", [(o, n, "#6b5fb5") for o, n in owners],
-              "flags by owner"),
-        _lines(audit)])
     options = "".join(f'<option value="{escape(s)}">{escape(s)} ({n})</option>'
                       for s, n in sorted(statuses.items()))
     headers = "".join(f'<th class="{"num" if h in _NUMERIC else ""}" scope="col">'
                       f'{escape(h)}</th>' for h in _HEADERS)
-    dead = "".join(f"<tr><td><code>{escape(d.flag)}</code></td><td>{escape(d.path)}:"
-                   f"{d.line}–{d.end_line}</td><td>{escape(d.what)}</td>"
-                   f"<td class=\"num\">{d.end_line - d.line + 1}</td></tr>"
-                   for d in audit.dead_code)
-    dead_section = (f"<table><thead><tr><th>flag</th><th>where</th><th>what</th>"
-                    f'<th class="num">lines</th></tr></thead><tbody>{dead}</tbody></table>'
-                    if dead else "<p>No dead code: no settled flag guards code any more.</p>")
+    cards, criteria = _cards(audit), _criteria(audit)
+    charts, dead_section = _charts(audit, statuses), _dead_section(audit)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -247,6 +225,43 @@ status</option>{options}</select><label><input id="stale-only" type="checkbox"> 
 </body>
 </html>
 """
+
+
+def _cards(audit: Audit) -> str:
+    totals = audit.totals
+    return "".join(f'<div class="card"><b>{value}</b>{escape(name)}</div>' for name, value in (
+        ("flags", totals["flags"]), ("stale", totals["stale"]),
+        ("findings", totals["findings"]), ("dead lines", totals["dead_lines"]),
+        ("lines guarded by flags", totals["guarded_lines"]), ("files", totals["files"])))
+
+
+def _criteria(audit: Audit) -> str:
+    return "".join(
+        f'<li class="{"met" if c.met else "unmet"}">{"✔" if c.met else "✘"} '
+        f'<b>{escape(c.stage)}</b>: {escape(c.text)} ({escape(c.measured)})</li>'
+        for c in audit.stage.criteria)
+
+
+def _charts(audit: Audit, statuses: Counter[str]) -> str:
+    owners = Counter(r.owner or "(no owner)" for r in audit.rows).most_common(10)
+    return "".join([
+        _bars("Flags by age", _age_items(audit.rows), "flags by age"),
+        _bars("Flags by status", [(s, n, _COLORS.get(s, "#666")) for s, n in
+                                  sorted(statuses.items())], "flags by status"),
+        _bars("Flags by owner (top 10)", [(o, n, "#6b5fb5") for o, n in owners],
+              "flags by owner"),
+        _lines(audit)])
+
+
+def _dead_section(audit: Audit) -> str:
+    dead = "".join(f"<tr><td><code>{escape(d.flag)}</code></td><td>{escape(d.path)}:"
+                   f"{d.line}–{d.end_line}</td><td>{escape(d.what)}</td>"
+                   f"<td class=\"num\">{d.end_line - d.line + 1}</td></tr>"
+                   for d in audit.dead_code)
+    if not dead:
+        return "<p>No dead code: no settled flag guards code any more.</p>"
+    return (f"<table><thead><tr><th>flag</th><th>where</th><th>what</th>"
+            f'<th class="num">lines</th></tr></thead><tbody>{dead}</tbody></table>')
 
 
 def _code(text: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flaglint.audit.model import Audit, Criterion, Stage
 from flaglint.model.project import Project
-from flaglint.sources.history import EventKind
+from flaglint.sources.history_model import EventKind
 
 STAGES = ("Reactionary", "Repeatable", "Reliable", "Aspirational")
 

@@ -38,6 +38,7 @@ from flaglint.rules.base import Rule
 from flaglint.sources import git
 from flaglint.sources import history as githistory
 from flaglint.sources.diff import DiffScope
+from flaglint.sources.history_model import History, HistoryUnavailable, LineOrigin
 from flaglint.sources.registry import FlagValue, Registry
 
 
@@ -145,7 +146,7 @@ def _graph(registry: Registry, links: Links, reading: Reading,
 
 
 def _history(inputs: Inputs, registry: Registry, links: Links, store: cache.Store
-             ) -> tuple[githistory.History | None, str | None]:
+             ) -> tuple[History | None, str | None]:
     """The flags' git history, or why there is none."""
     linked = links.linked
     if not registry.present and not linked.definitions:
@@ -156,17 +157,17 @@ def _history(inputs: Inputs, registry: Registry, links: Links, store: cache.Stor
         r.key for r in linked.reads if r.key is not None and r.key not in registry.flags})
     key = cache.key("history", githistory.HISTORY_VERSION, inputs.git, registry.paths,
                     definition_files, code_keys)
-    found = store.get("history", key, githistory.History) if inputs.git.head else None
+    found = store.get("history", key, History) if inputs.git.head else None
     if found is None:
         try:
             found = githistory.read_history(root, registry.paths, definition_files,
                                             set(code_keys))
-        except githistory.HistoryUnavailable as error:
+        except HistoryUnavailable as error:
             return None, (f"git history unavailable ({error}): FL401 and FL402 cannot see "
                           f"when keys were removed or changed, reads of retired keys are "
                           f"FL404, and flags without `created` or `expires` are not checked "
                           f"for expiry")
-        store.put("history", key, found, githistory.History)
+        store.put("history", key, found, History)
     note = None
     if found.shallow:
         note = (f"this is a shallow clone ({found.commits} commits of flag history): "
@@ -176,7 +177,7 @@ def _history(inputs: Inputs, registry: Registry, links: Links, store: cache.Stor
 
 
 def _origins(project: Project, inputs: Inputs, store: cache.Store,
-             wanted: Origins) -> dict[str, dict[int, githistory.LineOrigin]]:
+             wanted: Origins) -> dict[str, dict[int, LineOrigin]]:
     """The commits that brought in the lines of the reads asked for: one `git blame` per
     file, cached by HEAD and the file's content."""
     if wanted is Origins.NONE or project.history is None:
@@ -194,13 +195,13 @@ def _origins(project: Project, inputs: Inputs, store: cache.Store,
             continue
         key = cache.key("blame", githistory.HISTORY_VERSION, inputs.git, path,
                         cache.content_key(data))
-        origins = store.get("blame", key, dict[int, githistory.LineOrigin])
+        origins = store.get("blame", key, dict[int, LineOrigin])
         if origins is None:
             try:
                 origins = githistory.line_times(root, path)
-            except githistory.HistoryUnavailable:
+            except HistoryUnavailable:
                 continue
-            store.put("blame", key, origins, dict[int, githistory.LineOrigin])
+            store.put("blame", key, origins, dict[int, LineOrigin])
         found[path] = origins
     return found
 

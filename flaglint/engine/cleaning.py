@@ -254,7 +254,7 @@ def _finish(cleaning: _Cleaning, project: Project, left: list[str], settings: li
         write_files(config.root, contents)
     defined = [f"{d.path}:{d.span.line}" for d in project.linked.definitions if d.key == key]
     now = {path: data.decode("utf-8", "replace") for path, data in contents.items()}
-    said = {place.rsplit(":", 1)[0] for place in left} | set(defined)  # `path:line`
-    named = [m for m in mentions(config.root, key, now) if m not in said]
+    reported = {place.rsplit(":", 1)[0] for place in left} | set(defined)  # `path:line`
+    named = [m for m in mentions(config.root, key, now) if m not in reported]
     return CleanReport(key, cleaning.value, report, registry_path, registry_before,
                        registry_after, left, defined, configs, named)

@@ -17,7 +17,7 @@ from flaglint.engine.inputs import Inputs, gather
 from flaglint.findings import Finding, Fix
 from flaglint.fixes.apply import FixResult, FixScope
 from flaglint.fixes.report import FixReport
-from flaglint.fixes.rounds import apply_round, gone
+from flaglint.fixes.rounds import apply_round, count_fixed
 from flaglint.fixes.rounds import preview as preview_fix
 from flaglint.model.project import Project
 from flaglint.rules import Rule
@@ -49,7 +49,7 @@ def fix_project(config: Config, today: dt.date, rules: Sequence[Rule], scope: Fi
         project = analyze(_fixed(inputs, report), store, request, workers=workers)
         outcome = run(project, rules)
         outcome.findings = narrowing.narrow(project, outcome.findings, by_flag, named)
-        report.fixed += gone(chosen, outcome.findings)
+        report.fixed += count_fixed(chosen, outcome.findings)
         if round_number == MAX_ROUNDS:
             break
         fixes = [(f, f.fix) for f in outcome.findings if f.fix is not None]

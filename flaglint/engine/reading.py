@@ -75,8 +75,8 @@ class Reading:
         """Every file's brief: in full for those `needles` or `modules` choose."""
         for rel, why in self.inputs.unreadable.items():
             source = self.sources[rel]
-            self.briefs[rel] = FileBrief(rel, source.module, source.is_package, 0, True,
-                                         ParseError(why, 1, 1))
+            self.briefs[rel] = FileBrief(rel, source.module, source.is_package, lines=0,
+                                         complete=True, error=ParseError(why, 1, 1))
         full = self._choose(needles, modules | self.force_full)
         self._read({rel: rel in full for rel in self.sources if rel in self.inputs.keys})
 

@@ -15,7 +15,14 @@ from typing import Any
 
 from flaglint.facts.ast_conditions import CondBuilder, is_pure, literal
 from flaglint.facts.ast_positions import Positions
-from flaglint.facts.collector import FactsCollector, Scope, Template, has_call, shorten
+from flaglint.facts.collector import (
+    FactsCollector,
+    Scope,
+    Template,
+    has_call,
+    parameter_positions,
+    shorten,
+)
 from flaglint.facts.model import (
     Arg,
     Call,
@@ -50,8 +57,8 @@ def _dotted(node: ast.expr) -> list[str] | None:
 class Collector(FactsCollector):
     """Walks one module's tree in source order, as libcst visits it."""
 
-    def __init__(self, text: str, module: str, is_package: bool) -> None:
-        super().__init__(module, is_package)
+    def __init__(self, text: str, module: str, *, is_package: bool) -> None:
+        super().__init__(module, is_package=is_package)
         self.at = Positions(text)
         self._span = self.at.span
         self._source = self.at.source
@@ -63,6 +70,17 @@ class Collector(FactsCollector):
             ast.BoolOp: self._boolop, ast.Lambda: self._lambda, ast.Dict: self._dict,
             ast.Yield: self._yield, ast.YieldFrom: self._yield, ast.arg: self._arg,
             ast.keyword: self._keyword, ast.arguments: self._arguments,
+        }
+        self._statements: dict[type[ast.AST], Callable[[Any], None]] = {
+            ast.If: self._if, ast.FunctionDef: self._function,
+            ast.AsyncFunctionDef: self._function, ast.ClassDef: self._class,
+            ast.Assign: self._assign, ast.AnnAssign: self._annotated_assign,
+            ast.AugAssign: self._augmented_assign, ast.For: self._for, ast.AsyncFor: self._for,
+            ast.While: self._while, ast.With: self._with, ast.AsyncWith: self._with,
+            ast.Match: self._match, ast.Return: self._return,
+            ast.Import: self._import_statement, ast.ImportFrom: self._import_statement,
+            ast.Global: self._declaration, ast.Nonlocal: self._declaration,
+            **{kind: self._try for kind in _TRY},
         }
 
     # -- the module's own names, known before any function body is visited ---------------
@@ -174,83 +192,91 @@ class Collector(FactsCollector):
             self._visit(child)
 
     def _statement(self, node: ast.stmt) -> None:
-        if isinstance(node, ast.If):
-            self._if(node)
-        elif isinstance(node, _FUNCTIONS):
-            self._function(node)
-        elif isinstance(node, ast.ClassDef):
-            self._class(node)
-        elif isinstance(node, ast.Assign):
-            if len(node.targets) == 1:
-                self._assigned(node.targets[0], node.value, node)
-            else:
-                for target in node.targets:
-                    self._assigned(target, None, node)
-            for target in node.targets:
-                self._visit(target)
-            self._visit(node.value)
-            self._leave_assign(node)
-        elif isinstance(node, ast.AnnAssign):
-            if node.value is not None:
-                self._assigned(node.target, node.value, node)
-            self._visit(node.target)
-            self._visit(node.annotation)
-            self._visit(node.value)
-            self._bind(node.target, None)
-        elif isinstance(node, ast.AugAssign):
-            self._visit(node.target)
-            self._visit(node.value)
-            self._bind(node.target, None)
-        elif isinstance(node, (ast.For, ast.AsyncFor)):
-            self._bind(node.target, None)
-            self._visit(node.target)
-            self._visit(node.iter)
-            self._block(node.body)
-            if node.orelse:
-                self._block(node.orelse)
-        elif isinstance(node, ast.While):
-            self._visit(node.test)
-            self._block(node.body)
-            if node.orelse:
-                self._block(node.orelse)
-        elif isinstance(node, (ast.With, ast.AsyncWith)):
-            for item in node.items:
-                self._visit(item.context_expr)
-                self._visit(item.optional_vars)
-            self._block(node.body)
-        elif isinstance(node, _TRY):
-            self._block(node.body)
-            for handler in node.handlers:
-                self._visit(handler.type)
-                if handler.name is not None:
-                    self.names[handler.name] += 1
-                self._block(handler.body)
-            for block in (node.orelse, node.finalbody):
-                if block:
-                    self._block(block)
-        elif isinstance(node, ast.Match):
-            self._visit(node.subject)
-            for case in node.cases:
-                self._pattern(case.pattern)
-                self._visit(case.guard)
-                self._block(case.body)
-        elif isinstance(node, ast.Return):
-            value = node.value
-            while isinstance(value, ast.Await):  # `return await client.is_enabled(key)`
-                value = value.value
-            if value is not None:
-                self._returned.add(id(value))
-            self._visit(node.value)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            self._import(node)
-            if isinstance(node, ast.ImportFrom) and node.module:
-                self.names.update(node.module.split("."))
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            self._shaper(self._span(node))
-            self.names.update(node.names)
+        handler = self._statements.get(type(node))
+        if handler is not None:
+            handler(node)
+            return
+        for child in ast.iter_child_nodes(node):
+            self._visit(child)
+
+    def _assign(self, node: ast.Assign) -> None:
+        if len(node.targets) == 1:
+            self._assigned(node.targets[0], node.value, node)
         else:
-            for child in ast.iter_child_nodes(node):
-                self._visit(child)
+            for target in node.targets:
+                self._assigned(target, None, node)
+        for target in node.targets:
+            self._visit(target)
+        self._visit(node.value)
+        self._leave_assign(node)
+
+    def _annotated_assign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:
+            self._assigned(node.target, node.value, node)
+        self._visit(node.target)
+        self._visit(node.annotation)
+        self._visit(node.value)
+        self._bind(node.target, None)
+
+    def _augmented_assign(self, node: ast.AugAssign) -> None:
+        self._visit(node.target)
+        self._visit(node.value)
+        self._bind(node.target, None)
+
+    def _for(self, node: ast.For | ast.AsyncFor) -> None:
+        self._bind(node.target, None)
+        self._visit(node.target)
+        self._visit(node.iter)
+        self._block(node.body)
+        if node.orelse:
+            self._block(node.orelse)
+
+    def _while(self, node: ast.While) -> None:
+        self._visit(node.test)
+        self._block(node.body)
+        if node.orelse:
+            self._block(node.orelse)
+
+    def _with(self, node: ast.With | ast.AsyncWith) -> None:
+        for item in node.items:
+            self._visit(item.context_expr)
+            self._visit(item.optional_vars)
+        self._block(node.body)
+
+    def _try(self, node: ast.Try) -> None:  # or ast.TryStar, of the same shape
+        self._block(node.body)
+        for handler in node.handlers:
+            self._visit(handler.type)
+            if handler.name is not None:
+                self.names[handler.name] += 1
+            self._block(handler.body)
+        for block in (node.orelse, node.finalbody):
+            if block:
+                self._block(block)
+
+    def _match(self, node: ast.Match) -> None:
+        self._visit(node.subject)
+        for case in node.cases:
+            self._pattern(case.pattern)
+            self._visit(case.guard)
+            self._block(case.body)
+
+    def _return(self, node: ast.Return) -> None:
+        value = node.value
+        while isinstance(value, ast.Await):  # `return await client.is_enabled(key)`
+            value = value.value
+        if value is not None:
+            self._returned.add(id(value))
+        self._visit(node.value)
+
+    def _import_statement(self, node: ast.Import | ast.ImportFrom) -> None:
+        self._import(node)
+        if isinstance(node, ast.ImportFrom) and node.module:
+            self.names.update(node.module.split("."))
+
+    def _declaration(self, node: ast.Global | ast.Nonlocal) -> None:
+        self._shaper(self._span(node))
+        self.names.update(node.names)
 
     def _pattern(self, node: ast.AST) -> None:
         for name in ("name", "rest"):
@@ -281,37 +307,20 @@ class Collector(FactsCollector):
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         qualname = self._child_qualname(node.name)
-        enclosing = self.scopes[-1]
         is_static = any(isinstance(d, ast.Name) and d.id == "staticmethod"
                         for d in node.decorator_list)
-        method = enclosing.kind == "class" and not is_static
-        params: dict[str, int] = {}
+        method = self.scopes[-1].kind == "class" and not is_static
         arguments = node.args
-        positional = [*arguments.posonlyargs, *arguments.args]
-        if method and positional:
-            params[positional[0].arg] = -1
-            positional = positional[1:]
-        for index, param in enumerate(positional):
-            params[param.arg] = index
-        for param in arguments.kwonlyargs:
-            params[param.arg] = -1
-        for star in (arguments.vararg, arguments.kwarg):
-            if star is not None:
-                params[star.arg] = -1
-        every = [*arguments.posonlyargs, *arguments.args]
-        with_defaults = dict(zip([p.arg for p in every[len(every) - len(arguments.defaults):]],
-                                 arguments.defaults, strict=True))
-        with_defaults.update((p.arg, d) for p, d in zip(arguments.kwonlyargs,
-                                                        arguments.kw_defaults, strict=True)
-                             if d is not None)
-        defaults = tuple((param.arg, value)
-                         for param in (*positional, *arguments.kwonlyargs)
-                         if param.arg in with_defaults
-                         and (value := self._literal(with_defaults[param.arg])) is not None)
+        positional, params = parameter_positions(
+            [p.arg for p in (*arguments.posonlyargs, *arguments.args)],
+            [p.arg for p in arguments.kwonlyargs],
+            [star.arg for star in (arguments.vararg, arguments.kwarg) if star is not None],
+            method=method)
         self.definitions.append(Definition(
-            qualname, "function", self._def_span(node),
-            tuple(p.arg for p in positional), method, self._decorator_names(node), defaults))
-        self._function_scope(node.name, params, method)
+            qualname, "function", self._def_span(node), params=tuple(positional),
+            method=method, decorators=self._decorator_names(node),
+            defaults=self._literal_defaults(arguments, positional)))
+        self._function_scope(node.name, params, method=method)
         self._decorated(node)
         self._type_params(node)
         self._visit(arguments)
@@ -320,6 +329,19 @@ class Collector(FactsCollector):
         self._decorator_guards(node)
         self._finish_aliases(self.scopes[-1].qualname)
         self.scopes.pop()
+
+    def _literal_defaults(self, arguments: ast.arguments, positional: list[str]
+                          ) -> tuple[tuple[str, Value], ...]:
+        """The parameters (self/cls aside) whose default is a literal, with its value."""
+        every = [*arguments.posonlyargs, *arguments.args]
+        defaults = dict(zip([p.arg for p in every[len(every) - len(arguments.defaults):]],
+                            arguments.defaults, strict=True))
+        defaults.update((p.arg, d) for p, d in zip(arguments.kwonlyargs,
+                                                   arguments.kw_defaults, strict=True)
+                        if d is not None)
+        return tuple((name, value)
+                     for name in (*positional, *(p.arg for p in arguments.kwonlyargs))
+                     if name in defaults and (value := self._literal(defaults[name])) is not None)
 
     def _type_params(self, node: ast.AST) -> None:
         for param in getattr(node, "type_params", ()):  # Python 3.12+
@@ -349,7 +371,7 @@ class Collector(FactsCollector):
             expression = decorator.func if isinstance(decorator, ast.Call) else decorator
             parts = _dotted(expression) if isinstance(expression, (ast.Name, ast.Attribute)) \
                 else None
-            names.append(self._qualify(parts)[0] if parts else "?")
+            names.append(self._qualify(parts).name if parts else "?")
         return tuple(names)
 
     def _def_span(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> Span:
@@ -396,7 +418,7 @@ class Collector(FactsCollector):
                         test.attr if isinstance(test, ast.Attribute) else None,
                         self._span(test))
 
-    def _if(self, node: ast.If, is_elif: bool = False) -> None:
+    def _if(self, node: ast.If, *, is_elif: bool = False) -> None:
         self._mark_test(node.test)
         elif_ = self.at.is_elif(node)
         self._visit(node.test)
@@ -521,12 +543,7 @@ class Collector(FactsCollector):
     def _visit_call(self, node: ast.Call) -> None:
         func = node.func
         parts = _dotted(func) if isinstance(func, (ast.Name, ast.Attribute)) else None
-        if parts is not None:
-            callee, resolved, imported = self._qualify(parts)
-        elif isinstance(func, ast.Attribute):
-            callee, resolved, imported = f"?.{func.attr}", False, False
-        else:
-            callee, resolved, imported = "?", False, False
+        callee = self._callee(parts, func.attr if isinstance(func, ast.Attribute) else None)
         arguments: list[ast.expr | ast.keyword] = [*node.args, *node.keywords]
         if node.keywords and node.args and _position(node.args[-1]) > _position(
                 node.keywords[0]):
@@ -536,10 +553,12 @@ class Collector(FactsCollector):
         span = decorator_span if decorator_span is not None else self._span(node)
         name = func.id if isinstance(func, ast.Name) else \
             func.attr if isinstance(func, ast.Attribute) else None
-        self._call(id(node), Call(callee, resolved, imported, isinstance(func, ast.Attribute),
-                                  args, span, self.scopes[-1].qualname,
-                                  id(node) in self._returned, decorator_span is not None,
-                                  all(is_pure(_unstarred(a)) for a in arguments)), name)
+        self._call(id(node), Call(
+            callee.name, resolved=callee.resolved, imported=callee.imported,
+            attribute=isinstance(func, ast.Attribute), args=args, span=span,
+            scope=self.scopes[-1].qualname, returned=id(node) in self._returned,
+            decorator=decorator_span is not None,
+            pure_args=all(is_pure(_unstarred(a)) for a in arguments)), name)
         self._call_funcs.add(id(func))
         self._visit(func)
         for argument in arguments:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from functools import partial
 from multiprocessing.connection import Connection
 from typing import TypeVar
 
@@ -56,10 +57,12 @@ def extract_job(job: Job) -> FileFacts:
     if not job.full:
         from flaglint.facts.light import extract_light
 
-        return call_deep(extract_light, job.data, job.path, job.module, job.is_package)
+        return call_deep(partial(extract_light, is_package=job.is_package), job.data, job.path,
+                         job.module)
     from flaglint.facts.extract import extract
 
-    return call_deep(extract, job.data, job.path, job.module, job.is_package, job.attributes)
+    return call_deep(partial(extract, is_package=job.is_package, attributes=job.attributes),
+                     job.data, job.path, job.module)
 
 
 def extract_all(jobs: list[Job], workers: int, finish: Finish[R]) -> list[R]:

@@ -8,7 +8,8 @@ import fnmatch
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from flaglint.facts.model import (
     Call,
@@ -42,10 +43,35 @@ class Scope:
         self.owner = owner  # the class qualified name that self/cls stand for
 
 
+class Qualified(NamedTuple):
+    """A dotted name as the current scope sees it."""
+
+    name: str  # qualified when `resolved`, else as written
+    resolved: bool  # the first name is an import, a module-level name, or self/cls
+    imported: bool  # the first name comes from an import
+
+
+@dataclass(frozen=True, slots=True)
+class _BoundName:
+    """The name a call's value is bound to (`FLAG = WaffleFlag("x")`), and where."""
+
+    qualname: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class _Alias:
+    """A local name that may stand for a flag read (`use_new = flag()`)."""
+
+    cond: Cond | None  # the condition its first binding assigned, when it tests a call
+    bindings: int  # how often it is bound; a conditional binding or a parameter counts 2
+
+
 class FactsCollector:
-    def __init__(self, module: str, is_package: bool) -> None:
+    def __init__(self, module: str, *, is_package: bool) -> None:
         super().__init__()  # a libcst visitor's own state, when the walker is one
         self.module = module
+        self.is_package = is_package
         self.package = module if is_package else module.rpartition(".")[0]
         self.imports: dict[str, str] = {}
         self.module_names: set[str] = set()
@@ -56,15 +82,14 @@ class FactsCollector:
         self._returned: set[int] = set()
         self._decorators: dict[int, Span] = {}
         self._call_index: dict[int, int] = {}
-        self._bound_calls: dict[int, tuple[str, Span]] = {}  # id(call) -> name it is bound to
+        self._bound_calls: dict[int, _BoundName] = {}  # by id(call)
         self._rebound: set[str] = set()
         self.guards: list[Guard] = []
         self._if_guard: dict[int, int] = {}  # id(If node) -> its guard's index
         self._test_roots: set[int] = set()
         self._boolop_depth = 0
         self._blocks = 0  # blocks (indented or one-line suites) around the current statement
-        # Local aliases (`use_new = flag()`): "scope:name" -> [condition, assignments]
-        self._aliases: dict[str, list[Cond | int | None]] = {}
+        self._aliases: dict[str, _Alias] = {}  # by "scope:name"
         self._alias_guards: dict[str, list[int]] = {}
         self._using: list[str] = []
         self.names: Counter[str] = Counter()
@@ -76,10 +101,9 @@ class FactsCollector:
         self.attributes: frozenset[str] = frozenset()
         self._call_funcs: set[int] = set()  # id() of the callee expression of every call
 
-    def facts(self, path: str, is_package: bool, lines: int,
-              suppressions: Suppressions) -> FileFacts:
+    def facts(self, path: str, lines: int, suppressions: Suppressions) -> FileFacts:
         return FileFacts(
-            path=path, module=self.module, is_package=is_package, lines=lines,
+            path=path, module=self.module, is_package=self.is_package, lines=lines,
             modules=tuple(sorted({t.split(".", 1)[0] for t in self.imports.values() if t})),
             imports=tuple(self.imports.items()),
             constants=tuple(c for c in self.constants.values() if c is not None),
@@ -113,19 +137,20 @@ class FactsCollector:
             local = asname if asname is not None else name
             self.imports[local] = f"{base}.{name}" if base else name
 
-    def _qualify(self, parts: list[str]) -> tuple[str, bool, bool]:
-        """(name, resolved, imported) for a dotted name seen in the current scope."""
+    def _qualify(self, parts: list[str]) -> Qualified:
+        """A dotted name seen in the current scope, qualified as far as this file tells."""
         first, rest = parts[0], parts[1:]
         scope = self.scopes[-1]
         if first in _SELF_NAMES and scope.owner is not None:
-            return ".".join([scope.owner, *rest]), True, False
+            return Qualified(".".join([scope.owner, *rest]), resolved=True, imported=False)
         if scope.kind == "function" and first in scope.params:
-            return ".".join(parts), False, False
+            return Qualified(".".join(parts), resolved=False, imported=False)
         if first in self.imports:
-            return ".".join([self.imports[first], *rest]), True, True
+            return Qualified(".".join([self.imports[first], *rest]), resolved=True,
+                             imported=True)
         if first in self.module_names:
-            return ".".join([self.module, *parts]), True, False
-        return ".".join(parts), False, False
+            return Qualified(".".join([self.module, *parts]), resolved=True, imported=False)
+        return Qualified(".".join(parts), resolved=False, imported=False)
 
     def _dotted_value(self, parts: list[str]) -> Value:
         scope = self.scopes[-1]
@@ -136,6 +161,14 @@ class FactsCollector:
         if name is not None:
             return Value(ValueKind.NAME, name, source=written)
         return Value(ValueKind.OTHER, written)
+
+    def _callee(self, parts: list[str] | None, attribute: str | None) -> Qualified:
+        """A call's callee: its dotted name qualified; else `?.name` for a method of an
+        expression (`attribute`), or `?`."""
+        if parts is not None:
+            return self._qualify(parts)
+        return Qualified("?" if attribute is None else f"?.{attribute}", resolved=False,
+                         imported=False)
 
     def _name_ref(self, parts: list[str]) -> str | None:
         """The qualified name a dotted name stands for, or None (a parameter, unknown)."""
@@ -148,8 +181,8 @@ class FactsCollector:
                     parts[0] not in self.imports and parts[0] not in self.module_names
                     and parts[0] not in _SELF_NAMES):
                 return ".".join([local, *parts[1:]])
-        name, resolved, _ = self._qualify(parts)
-        return name if resolved else None
+        qualified = self._qualify(parts)
+        return qualified.name if qualified.resolved else None
 
     def _string(self, value: object, span: Span) -> None:
         if isinstance(value, str) and 0 < len(value) <= 200 and _IDENTIFIER_LIKE.match(value):
@@ -158,7 +191,7 @@ class FactsCollector:
     def _child_qualname(self, name: str) -> str:
         return f"{self.scopes[-1].qualname}.{name}"
 
-    def _function_scope(self, name: str, params: dict[str, int], method: bool) -> None:
+    def _function_scope(self, name: str, params: dict[str, int], *, method: bool) -> None:
         enclosing = self.scopes[-1]
         owner = enclosing.qualname if method else enclosing.owner
         self.scopes.append(Scope(self._child_qualname(name), "function", params, owner,
@@ -183,7 +216,7 @@ class FactsCollector:
         if call is not None:
             # `FLAG = WaffleFlag("x")`: a flag object, once its call has a number.
             self.constants[qualname] = None
-            self._bound_calls[call] = (qualname, span)
+            self._bound_calls[call] = _BoundName(qualname, span)
             return
         if value is not None and value.kind in (ValueKind.STR, ValueKind.NAME,
                                                 ValueKind.TEMPLATE):
@@ -195,11 +228,10 @@ class FactsCollector:
         """An attribute read (`holder.value`) that a definition says reads a flag object."""
         if node in self._call_funcs or parts is None or not self._reads_attribute(attribute):
             return
-        callee, resolved, imported = self._qualify(parts)
-        if resolved:
-            self._call(node, Call(callee, resolved, imported, True, (), span,
-                                  self.scopes[-1].qualname, node in self._returned, False,
-                                  True, access=True), None)
+        qualified = self._qualify(parts)
+        if qualified.resolved:
+            self._call(node, self._object_read(qualified, span, attribute=True,
+                                               returned=node in self._returned), None)
 
     def _truth(self, node: int, parts: list[str] | None, attribute: str | None,
                span: Span) -> None:
@@ -208,11 +240,18 @@ class FactsCollector:
         if TRUTH not in self.attributes or parts is None or node in self._call_index or (
                 attribute is not None and self._reads_attribute(attribute)):
             return
-        callee, resolved, imported = self._qualify(parts)
-        if resolved and parts[0] not in _SELF_NAMES:
-            self._call(node, Call(callee, resolved, imported, attribute is not None, (), span,
-                                  self.scopes[-1].qualname, False, False, True, access=True),
-                       None)
+        qualified = self._qualify(parts)
+        if qualified.resolved and parts[0] not in _SELF_NAMES:
+            self._call(node, self._object_read(qualified, span, attribute=attribute is not None,
+                                               returned=False), None)
+
+    def _object_read(self, qualified: Qualified, span: Span, *, attribute: bool,
+                     returned: bool) -> Call:
+        """A read of a flag object that is no call (`holder.value`, `if holder:`), recorded
+        as a call with `access` set."""
+        return Call(qualified.name, resolved=qualified.resolved, imported=qualified.imported,
+                    attribute=attribute, args=(), span=span, scope=self.scopes[-1].qualname,
+                    returned=returned, decorator=False, pure_args=True, access=True)
 
     def _reads_attribute(self, attribute: str) -> bool:
         """Is `attribute` one that reads a flag: a name, or a glob (`FEATURE_*`)?"""
@@ -225,9 +264,9 @@ class FactsCollector:
         """Record a call (`node` is its node's id); `callee_name` is the name it is called by."""
         self._call_index[node] = len(self.calls)
         bound = self._bound_calls.get(node)
-        if bound is not None and bound[0] not in self._rebound:
-            self.constants[bound[0]] = Constant(bound[0], Value(ValueKind.CALL, call.callee,
-                                                                len(self.calls)), bound[1])
+        if bound is not None and bound.qualname not in self._rebound:
+            self.constants[bound.qualname] = Constant(
+                bound.qualname, Value(ValueKind.CALL, call.callee, len(self.calls)), bound.span)
         if callee_name is not None:
             self.not_values[callee_name] += 1
         self.calls.append(call)
@@ -241,24 +280,23 @@ class FactsCollector:
         conditional = self._blocks != scope.depth
         for name in names:
             key = f"{scope.qualname}:{name}"
-            entry = self._aliases.setdefault(key, [cond, 0])
-            count = entry[1]
+            known = self._aliases.get(key, _Alias(cond, 0))
             poisoned = conditional or name in scope.params
-            entry[1] = (count if isinstance(count, int) else 0) + (2 if poisoned else 1)
+            self._aliases[key] = _Alias(known.cond, known.bindings + (2 if poisoned else 1))
 
     def _alias(self, name: str) -> Cond | None:
         key = f"{self.scopes[-1].qualname}:{name}"
-        entry = self._aliases.get(key)
-        if entry is None or entry[1] != 1 or not isinstance(entry[0], Cond):
+        alias = self._aliases.get(key)
+        if alias is None or alias.bindings != 1 or alias.cond is None:
             return None
         self._using.append(key)
-        return entry[0]
+        return alias.cond
 
     def _finish_aliases(self, scope: str) -> None:
         """An alias assigned again after a guard used it was not a constant after all."""
         prefix = f"{scope}:"
         for key in [k for k in self._alias_guards if k.startswith(prefix)]:
-            if self._aliases[key][1] != 1:
+            if self._aliases[key].bindings != 1:
                 for index in self._alias_guards[key]:
                     guard = self.guards[index]
                     self.guards[index] = replace(guard, test=Cond(CondOp.OPAQUE,
@@ -275,6 +313,21 @@ class FactsCollector:
     def _rest_after(self, index: int, rest: Span) -> None:
         """The if guard `index` has a body that always exits: `rest` runs only when not."""
         self.guards[index] = replace(self.guards[index], rest=rest)
+
+
+def parameter_positions(positional: list[str], keyword_only: list[str], stars: list[str], *,
+                        method: bool) -> tuple[list[str], dict[str, int]]:
+    """A signature's positional parameters without self/cls, and each parameter's position
+    in a call (-1: self/cls, keyword-only, or `*args`/`**kwargs`)."""
+    positions: dict[str, int] = {}
+    if method and positional:
+        positions[positional[0]] = -1
+        positional = positional[1:]
+    for index, name in enumerate(positional):
+        positions[name] = index
+    for name in (*keyword_only, *stars):
+        positions[name] = -1
+    return positional, positions
 
 
 class Template:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from flaglint.facts.collector import Scope, Template, shorten
+from flaglint.facts.collector import Scope, Template, parameter_positions, shorten
 from flaglint.facts.conditions import CondBuilder, is_pure, literal
 from flaglint.facts.guards import GuardCollector
 from flaglint.facts.model import (
@@ -38,9 +38,8 @@ log = logging.getLogger(__name__)
 
 
 
-def extract_cst(text: str, path: str, module: str, is_package: bool, lines: int,
-                suppressions: Suppressions, attributes: frozenset[str] = frozenset()
-                ) -> FileFacts:
+def extract_cst(text: str, path: str, module: str, lines: int, suppressions: Suppressions,
+                attributes: frozenset[str] = frozenset(), *, is_package: bool) -> FileFacts:
     """Facts of a file that Python's own parser rejected: libcst reads every grammar up to
     the newest, else the file is FL001."""
     try:
@@ -52,7 +51,7 @@ def extract_cst(text: str, path: str, module: str, is_package: bool, lines: int,
         return FileFacts(path, module, is_package, lines, suppressions=suppressions,
                          error=ParseError(f"cannot analyse: libcst failed with "
                                           f"{type(error).__name__}", 1, 1))
-    collector = _Collector(module, is_package)
+    collector = _Collector(module, is_package=is_package)
     collector.attributes = attributes
     collector.prepare(tree)
     try:
@@ -61,7 +60,7 @@ def extract_cst(text: str, path: str, module: str, is_package: bool, lines: int,
         return FileFacts(path, module, is_package, lines, suppressions=suppressions,
                          error=ParseError("cannot analyse: nested too deeply for flaglint", 1,
                                           1))
-    return collector.facts(path, is_package, lines, suppressions)
+    return collector.facts(path, lines, suppressions)
 
 
 def _syntax_error(text: str, path: str, error: cst.ParserSyntaxError) -> ParseError:
@@ -98,8 +97,8 @@ def _module_name_of(node: cst.Attribute | cst.Name) -> str:
 class _Collector(GuardCollector, cst.CSTVisitor):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, module: str, is_package: bool) -> None:
-        super().__init__(module, is_package)
+    def __init__(self, module: str, *, is_package: bool) -> None:
+        super().__init__(module, is_package=is_package)
         self._elifs: set[int] = set()
         self._boolop_roots: set[int] = set()
         self.conditions = CondBuilder(self._span, self._call_index, self._alias)
@@ -254,31 +253,26 @@ class _Collector(GuardCollector, cst.CSTVisitor):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         qualname = self._child_qualname(node.name.value)
-        enclosing = self.scopes[-1]
         is_static = any(isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod"
                         for d in node.decorators)
-        method = enclosing.kind == "class" and not is_static
-        params: dict[str, int] = {}
-        positional = [*node.params.posonly_params, *node.params.params]
-        if method and positional:
-            params[positional[0].name.value] = -1
-            positional = positional[1:]
-        for index, param in enumerate(positional):
-            params[param.name.value] = index
-        for param in node.params.kwonly_params:
-            params[param.name.value] = -1
-        for star in (node.params.star_arg, node.params.star_kwarg):
-            if isinstance(star, cst.Param):
-                params[star.name.value] = -1
+        method = self.scopes[-1].kind == "class" and not is_static
+        signature = node.params
+        positional, params = parameter_positions(
+            [p.name.value for p in (*signature.posonly_params, *signature.params)],
+            [p.name.value for p in signature.kwonly_params],
+            [star.name.value for star in (signature.star_arg, signature.star_kwarg)
+             if isinstance(star, cst.Param)],
+            method=method)
+        written = [*signature.posonly_params, *signature.params]
+        skipped = len(written) - len(positional)  # self or cls
         defaults = tuple((param.name.value, value)
-                         for param in (*positional, *node.params.kwonly_params)
+                         for param in (*written[skipped:], *signature.kwonly_params)
                          if param.default is not None
                          and (value := literal(param.default)) is not None)
         self.definitions.append(Definition(
-            qualname, "function", self._def_span(node),
-            tuple(p.name.value for p in positional), method, self._decorator_names(node),
-            defaults))
-        self._function_scope(node.name.value, params, method)
+            qualname, "function", self._def_span(node), params=tuple(positional),
+            method=method, decorators=self._decorator_names(node), defaults=defaults))
+        self._function_scope(node.name.value, params, method=method)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self._decorator_guards(original_node)
@@ -303,7 +297,7 @@ class _Collector(GuardCollector, cst.CSTVisitor):
                 expression = expression.func
             parts = _dotted(expression) if isinstance(expression, (cst.Name, cst.Attribute)) \
                 else None
-            names.append(self._qualify(parts)[0] if parts else "?")
+            names.append(self._qualify(parts).name if parts else "?")
         return tuple(names)
 
     def _def_span(self, node: cst.FunctionDef | cst.ClassDef) -> Span:
@@ -372,22 +366,19 @@ class _Collector(GuardCollector, cst.CSTVisitor):
         func = node.func
         self._call_funcs.add(id(func))
         parts = _dotted(func) if isinstance(func, (cst.Name, cst.Attribute)) else None
-        if parts is not None:
-            callee, resolved, imported = self._qualify(parts)
-        elif isinstance(func, cst.Attribute):
-            callee, resolved, imported = f"?.{func.attr.value}", False, False
-        else:
-            callee, resolved, imported = "?", False, False
+        callee = self._callee(parts, func.attr.value if isinstance(func, cst.Attribute) else None)
         args = tuple(Arg(arg.keyword.value if arg.keyword is not None else None,
                          self._value(arg.value), str(arg.star)) for arg in node.args)
         decorator_span = self._decorators.get(id(node))
         span = decorator_span if decorator_span is not None else self._span(node)
         name = func.value if isinstance(func, cst.Name) else \
             func.attr.value if isinstance(func, cst.Attribute) else None
-        self._call(id(node), Call(callee, resolved, imported, isinstance(func, cst.Attribute),
-                                  args, span, self.scopes[-1].qualname,
-                                  id(node) in self._returned, decorator_span is not None,
-                                  all(is_pure(arg.value) for arg in node.args)), name)
+        self._call(id(node), Call(
+            callee.name, resolved=callee.resolved, imported=callee.imported,
+            attribute=isinstance(func, cst.Attribute), args=args, span=span,
+            scope=self.scopes[-1].qualname, returned=id(node) in self._returned,
+            decorator=decorator_span is not None,
+            pure_args=all(is_pure(arg.value) for arg in node.args)), name)
 
 
 def _blocks(statement: cst.If | cst.Try | cst.With) -> list[Sequence[cst.CSTNode]]:

@@ -12,7 +12,8 @@ from flaglint.facts.model import FileFacts, ParseError
 from flaglint.suppressions import Suppressions
 
 
-def extract(data: bytes, path: str, module: str, is_package: bool,
+# is_package stays positional: facts/batch.py and tests/test_cache.py pass it so.
+def extract(data: bytes, path: str, module: str, *, is_package: bool,
             attributes: frozenset[str] = frozenset()) -> FileFacts:
     """Facts of one file. Never raises for bad input: it becomes `FileFacts.error`."""
     try:
@@ -31,8 +32,9 @@ def extract(data: bytes, path: str, module: str, is_package: bool,
         # Imported here: libcst costs ~0.2 s to import, and most runs never need it.
         from flaglint.facts.cst_facts import extract_cst
 
-        return extract_cst(text, path, module, is_package, lines, suppressions, attributes)
-    collector = Collector(text, module, is_package)
+        return extract_cst(text, path, module, lines, suppressions, attributes,
+                           is_package=is_package)
+    collector = Collector(text, module, is_package=is_package)
     collector.attributes = attributes
     try:
         collector.run(tree)  # type: ignore[arg-type]  # an ast.Module, as asked
@@ -40,4 +42,4 @@ def extract(data: bytes, path: str, module: str, is_package: bool,
         return FileFacts(path, module, is_package, lines, suppressions=suppressions,
                          error=ParseError("cannot analyse: nested too deeply for flaglint", 1,
                                           1))
-    return collector.facts(path, is_package, lines, suppressions)
+    return collector.facts(path, lines, suppressions)

@@ -28,7 +28,9 @@ _IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+([A-Za-z_]\w*)|import[ \t]+([A-Z
                           re.MULTILINE)
 
 
-def extract_light(data: bytes, path: str, module: str, is_package: bool) -> FileFacts:
+# is_package stays positional: facts/batch.py passes it so.
+def extract_light(data: bytes, path: str, module: str, *, is_package: bool
+                  ) -> FileFacts:
     """Facts of a file the prefilter skipped: imported modules and parse errors only.
 
     `compile` finds syntax errors ~10x faster than libcst parses, so FL001 still covers

@@ -12,14 +12,14 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from flaglint.facts.light import decode_source
 from flaglint.findings import Edit, EditKind, Fix
-from flaglint.fixes.transform import Position, Settler
+from flaglint.fixes.settle import Position, Settler
 
 log = logging.getLogger(__name__)
 
@@ -140,19 +140,28 @@ def fix_source(path: str, text: str, target: FilePlan) -> FixResult:
         except SyntaxError as error:
             return FixResult(path, text, text, refused=f"the fixed file would not parse "
                                                        f"({error.msg}, line {error.lineno})")
-    return FixResult(path, text, after, None, settler.replaced, settler.removed_branches,
-                     settler.removed_definitions, frozenset(settler.removed_names))
+    return FixResult(path, text, after, replaced=settler.replaced,
+                     removed_branches=settler.removed_branches,
+                     removed_definitions=settler.removed_definitions,
+                     removed_names=frozenset(settler.removed_names))
+
+
+class Transformed(NamedTuple):
+    """A planned file fixed in memory."""
+
+    result: FixResult
+    data: bytes  # what to write
 
 
 def transform(root: Path, plans: Mapping[str, FilePlan], overlay: Mapping[str, bytes]
-              ) -> list[tuple[FixResult, bytes]]:
-    """Fix each planned file in memory: the result and the bytes to write."""
+              ) -> list[Transformed]:
+    """Fix each planned file in memory, in the order of their paths."""
     results = []
     for rel, target in sorted(plans.items()):
         data = overlay[rel] if rel in overlay else (root / rel).read_bytes()
         result = fix_source(rel, decode_source(data), target)
-        results.append((result, result.after.encode(_encoding(data)) if result.changed
-                        else data))
+        results.append(Transformed(result, result.after.encode(_encoding(data))
+                                   if result.changed else data))
     return results
 
 
@@ -374,7 +383,7 @@ class _PruneImports(cst.CSTTransformer):
             return statement.with_changes(leading_lines=carry)
         return statement
 
-    def _bound(self, alias: cst.ImportAlias, from_import: bool) -> str:
+    def _bound(self, alias: cst.ImportAlias, *, from_import: bool) -> str:
         if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
             return alias.asname.name.value
         name: cst.BaseExpression = alias.name
@@ -384,9 +393,9 @@ class _PruneImports(cst.CSTTransformer):
             return name.value
         return name.attr.value if isinstance(name, cst.Attribute) else ""
 
-    def _prune(self, names: tuple[cst.ImportAlias, ...], from_import: bool
+    def _prune(self, names: tuple[cst.ImportAlias, ...], *, from_import: bool
                ) -> list[cst.ImportAlias]:
-        kept = [a for a in names if self._bound(a, from_import) not in self.lost]
+        kept = [a for a in names if self._bound(a, from_import=from_import) not in self.lost]
         if kept and names and kept[-1] is not names[-1]:
             # The new last name ends as the old last one did: `(A,\n    B,\n)` without B
             # keeps its trailing comma and the line break before `)`; `A, B` becomes `A`.
@@ -395,7 +404,7 @@ class _PruneImports(cst.CSTTransformer):
 
     def leave_Import(self, original_node: cst.Import, updated_node: cst.Import
                      ) -> cst.Import | cst.RemovalSentinel:
-        kept = self._prune(tuple(updated_node.names), False)
+        kept = self._prune(tuple(updated_node.names), from_import=False)
         if len(kept) == len(updated_node.names):
             return updated_node
         return updated_node.with_changes(names=kept) if kept else cst.RemovalSentinel.REMOVE
@@ -404,7 +413,7 @@ class _PruneImports(cst.CSTTransformer):
                          ) -> cst.ImportFrom | cst.RemovalSentinel:
         if isinstance(updated_node.names, cst.ImportStar):
             return updated_node
-        kept = self._prune(tuple(updated_node.names), True)
+        kept = self._prune(tuple(updated_node.names), from_import=True)
         if len(kept) == len(updated_node.names):
             return updated_node
         if not kept:

@@ -10,7 +10,7 @@ import re
 from flaglint.analysis.deadcode import read_edits, replaceable
 from flaglint.facts import ValueKind
 from flaglint.findings import Edit, EditKind, Fix
-from flaglint.fixes.naming import light_naming, named_elsewhere, naming
+from flaglint.fixes.naming import files_naming, light_files_naming, named_elsewhere
 from flaglint.fixes.report import FixReport
 from flaglint.links.model import CodeDefinition
 from flaglint.model.project import Project
@@ -25,8 +25,8 @@ def read_fixes(project: Project, key: str) -> list[tuple[object, Fix]]:
         if settled is None or not replaceable(read, settled, project.dead):
             continue
         edits = read_edits(project.dead, [(read.path, read.call)])
-        fixes.append((read, Fix(True, "Replace the read with its value", edits,
-                                project.in_tests(edits))))
+        fixes.append((read, Fix(safe=True, description="Replace the read with its value",
+                                edits=edits, in_tests=project.in_tests(edits))))
     return fixes
 
 
@@ -59,8 +59,8 @@ def definition_fixes(project: Project, key: str) -> list[tuple[object, Fix]]:
         edits = (Edit(EditKind.DELETE_BINDING, definition.path, span.line, span.column),
                  *(listing(project, definition.scope) if definition.origin in members
                    else ()))
-        fixes.append((definition, Fix(True, "Delete the flag's definition", edits,
-                                      project.in_tests(edits))))
+        fixes.append((definition, Fix(safe=True, description="Delete the flag's definition",
+                                      edits=edits, in_tests=project.in_tests(edits))))
     if "django-settings" in project.linked.presets:
         fixes += setting_definitions(project, key)
     return fixes
@@ -74,7 +74,7 @@ def listing(project: Project, qualname: str) -> list[Edit]:
         return []
     owner, member = parts[-2], parts[-1]
     edits = []
-    for facts, data in naming(project, member):
+    for facts, data in files_naming(project, member):
         try:
             tree = ast.parse(data)
         except (SyntaxError, ValueError):
@@ -114,8 +114,8 @@ def setting_definitions(project: Project, key: str) -> list[tuple[object, Fix]]:
         for match in line.finditer(text):
             number = text.count("\n", 0, match.start()) + 1
             edit = Edit(EditKind.DELETE_BINDING, facts.path, number, 1)
-            fixes.append((facts.path, Fix(True, "Delete the setting", (edit,),
-                                          project.in_tests((edit,)))))
+            fixes.append((facts.path, Fix(safe=True, description="Delete the setting",
+                                          edits=(edit,), in_tests=project.in_tests((edit,)))))
     return fixes
 
 
@@ -140,7 +140,7 @@ def unused_wrappers(project: Project, wrappers: set[str], overlay: dict[str, byt
         # (file, the name it imports it as)
         importers = [(f.path, local) for f in project.files for local, target in f.imports
                      if target.rsplit(".", 1)[-1] == name]
-        importers += [(f.path, name) for f, _ in light_naming(project, module, name)]
+        importers += [(f.path, name) for f, _ in light_files_naming(project, module, name)]
         importing = {rel for rel, _ in importers}
         if any(name in f.value_names or any(c.name == name for c in f.calls)
                or (f.path not in importing and any(s == name for s, _ in f.strings))
@@ -149,8 +149,8 @@ def unused_wrappers(project: Project, wrappers: set[str], overlay: dict[str, byt
         edits = [Edit(EditKind.DELETE_SYMBOL, path, definition.span.line,
                       definition.span.column)]
         edits += [Edit(EditKind.DROP_IMPORT, rel, 1, 1, name=local) for rel, local in importers]
-        fixes.append((definition, Fix(True, f"Delete `{name}`", tuple(edits),
-                                      project.in_tests(edits))))
+        fixes.append((definition, Fix(safe=True, description=f"Delete `{name}`",
+                                      edits=tuple(edits), in_tests=project.in_tests(edits))))
     return fixes
 
 
@@ -186,6 +186,7 @@ def unused_clients(project: Project, report: FixReport) -> list[tuple[object, Fi
                 continue  # the binding itself is one
             edit = Edit(EditKind.DELETE_BINDING, result.path, statement.lineno,
                         statement.col_offset + 1)
-            fixes.append((name, Fix(True, f"Delete the unused SDK client `{name}`", (edit,),
-                                    project.in_tests((edit,)))))
+            fixes.append((name, Fix(safe=True,
+                                    description=f"Delete the unused SDK client `{name}`",
+                                    edits=(edit,), in_tests=project.in_tests((edit,)))))
     return fixes

@@ -136,12 +136,13 @@ class FlagSettings(cst.CSTTransformer):
         flags = self.names.keys | self.names.objects
         keyed = [arg for arg in call.args  # `with_config(jax_x=True)`
                  if arg.keyword is not None and arg.keyword.value in flags]
-        naming = keyed + [arg for arg in call.args if _names(arg.value, self.names)]
+        flag_args = keyed + [arg for arg in call.args if _names(arg.value, self.names)]
         # `mock(FeatureFlag.X, …)`, `x_holder.set(True)`, `with config.x_holder(True):`
-        if not naming and not _names(call.func, self.names):
+        if not flag_args and not _names(call.func, self.names):
             return None
-        values = [_on_off(arg.value) for arg in call.args if arg not in naming or arg in keyed]
-        for arg in naming:  # `{"X": "True"}`, `{FeatureFlag.X.value: "True"}`
+        values = [_on_off(arg.value) for arg in call.args
+                  if arg not in flag_args or arg in keyed]
+        for arg in flag_args:  # `{"X": "True"}`, `{FeatureFlag.X.value: "True"}`
             if isinstance(arg.value, cst.Dict):
                 values += [_on_off(e.value) for e in arg.value.elements
                            if isinstance(e, cst.DictElement) and _names(e.key, self.names)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from typing import NamedTuple
 
 from flaglint.facts import FileFacts
 from flaglint.model.project import Project
@@ -18,8 +19,13 @@ def may_import(facts: FileFacts, module: str) -> bool:
     return module.split(".", 1)[0] in facts.modules
 
 
-def naming(project: Project, name: str, among: Callable[[FileFacts], bool] = lambda f: True
-            ) -> Iterator[tuple[FileFacts, bytes]]:
+class FileText(NamedTuple):
+    facts: FileFacts
+    data: bytes  # the file's text as read
+
+
+def files_naming(project: Project, name: str,
+                 among: Callable[[FileFacts], bool] = lambda f: True) -> Iterator[FileText]:
     """The files `among` accepts (asked first: only those are read) whose text names `name`
     as a word, with that text."""
     word = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
@@ -27,21 +33,20 @@ def naming(project: Project, name: str, among: Callable[[FileFacts], bool] = lam
         if among(facts):
             data = project.source_of(facts.path)
             if word.search(data):
-                yield facts, data
+                yield FileText(facts, data)
 
 
 def named_elsewhere(project: Project, home: FileFacts, name: str) -> bool:
-    return any(naming(project, name,
-                       lambda f: f.path != home.path and may_import(f, home.module)))
+    return any(files_naming(project, name,
+                            lambda f: f.path != home.path and may_import(f, home.module)))
 
 
-def light_naming(project: Project, module: str, name: str
-                  ) -> Iterator[tuple[FileFacts, bytes]]:
+def light_files_naming(project: Project, module: str, name: str) -> Iterator[FileText]:
     """The files the prefilter skipped that may import `module` and name `name` (the last
     part of a dotted name)."""
-    return naming(project, name.rsplit(".", 1)[-1],
-                   lambda f: not f.complete and may_import(f, module))
+    return files_naming(project, name.rsplit(".", 1)[-1],
+                        lambda f: not f.complete and may_import(f, module))
 
 
 def named_in_light_files(project: Project, module: str, name: str) -> bool:
-    return any(light_naming(project, module, name))
+    return any(light_files_naming(project, module, name))

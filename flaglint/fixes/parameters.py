@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from flaglint.facts import Definition, ValueKind
 from flaglint.findings import Edit, EditKind, Fix
-from flaglint.fixes.naming import light_naming, named_in_light_files, naming
+from flaglint.fixes.naming import files_naming, light_files_naming, named_in_light_files
 from flaglint.fixes.report import FixReport
 from flaglint.links.model import ResolvedCall
 from flaglint.model.project import Project
@@ -58,8 +58,9 @@ def constant_parameters(project: Project, report: FixReport) -> list[tuple[objec
         for parameter, value in constant:
             edit = Edit(EditKind.SPECIALIZE, home.path, definition.span.line,
                         definition.span.column, value, parameter)
-            fixes.append((definition, Fix(True, f"`{parameter}` of `{name}` is always the "
-                                                f"same", (edit,), project.in_tests((edit,)))))
+            fixes.append((definition, Fix(
+                safe=True, description=f"`{parameter}` of `{name}` is always the same",
+                edits=(edit,), in_tests=project.in_tests((edit,)))))
     return fixes
 
 
@@ -98,7 +99,7 @@ def callers_read_light(project: Project, report: FixReport) -> frozenset[str]:
     for path, definition, _ in parameter_candidates(project, report):
         home = project.facts_of(path)
         if home is not None:
-            modules |= {f.module for f, _ in light_naming(project, home.module,
+            modules |= {f.module for f, _ in light_files_naming(project, home.module,
                                                            definition.qualname)}
     return frozenset(modules)
 
@@ -123,9 +124,9 @@ def unused_parameters(project: Project, report: FixReport) -> list[tuple[object,
         edits = [Edit(EditKind.DROP_PARAMETER, path, definition.span.line,
                       definition.span.column, name=p) for p in unread]
         edits += sites
-        fixes.append((definition, Fix(True, f"Drop the parameters of `{name}` the cleanup "
-                                            f"left unread", tuple(edits),
-                                      project.in_tests(edits))))
+        fixes.append((definition, Fix(
+            safe=True, description=f"Drop the parameters of `{name}` the cleanup left unread",
+            edits=tuple(edits), in_tests=project.in_tests(edits))))
     return fixes
 
 
@@ -142,7 +143,7 @@ def _reads(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
 def passed_around(project: Project, name: str) -> bool:
     """Is a function of this name used other than by calling it (passed, stored, decorated
     with), anywhere it is named? Then not every call is known."""
-    for _, data in naming(project, name):
+    for _, data in files_naming(project, name):
         try:
             tree = ast.parse(data)
         except (SyntaxError, ValueError):

@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence, Set
+from dataclasses import dataclass
 from typing import TypeVar
 
 from flaglint.analysis.imports import imports_with_effects
 from flaglint.findings import Finding, Fix
-from flaglint.fixes.apply import FilePlan, FixResult, FixScope, plan, transform
+from flaglint.fixes.apply import FilePlan, FixResult, FixScope, Transformed, plan, transform
 from flaglint.fixes.naming import may_import
 from flaglint.fixes.report import FixReport
 from flaglint.model.project import Project
@@ -21,11 +22,11 @@ T = TypeVar("T")
 
 
 def apply_round(project: Project, fixes: Sequence[tuple[T, Fix]], blocked: list[Fix],
-           scope: FixScope, report: FixReport) -> list[T]:
+                scope: FixScope, report: FixReport) -> list[T]:
     """Apply one round of fixes to the overlay; return the findings whose fixes went in."""
     root = project.config.root
     refused: set[str] = set()
-    done: dict[str, tuple[FilePlan, tuple[FixResult, bytes]]] = {}  # a plan tried before
+    tried: dict[str, _Tried] = {}  # a plan transformed before, by path
     while True:
         allowed = [(owner, fix) for owner, fix in fixes
                    if not any(e.path in refused for e in fix.edits)]
@@ -34,28 +35,39 @@ def apply_round(project: Project, fixes: Sequence[tuple[T, Fix]], blocked: list[
             return []
         for rel, file_plan in plans.items():
             file_plan.keep_imports = imports_with_effects(project, rel, plans.keys())
-        todo = {rel: p for rel, p in plans.items() if rel not in done or done[rel][0] != p}
-        for (result, data), (rel, file_plan) in zip(transform(root, todo, report.overlay),
-                                                    sorted(todo.items()), strict=True):
-            done[rel] = (file_plan, (result, data))
-        results = [done[rel][1] for rel in sorted(plans)]
-        newly = {r.path for r, _ in results if r.refused is not None}
-        for result, _ in results:
-            if result.refused is not None:
-                report.record(result)
-        # A definition is deleted only when nothing in the project names it any more: the
-        # last guard against deleting code that still runs.
-        fixed = {r.path: d for r, d in results}
-        newly |= {r.path for r, _ in results
-                  if r.removed_names and still_named(project, fixed, r.path, r.removed_names)}
+        todo = {rel: p for rel, p in plans.items() if rel not in tried or tried[rel].plan != p}
+        for done, (rel, file_plan) in zip(transform(root, todo, report.overlay),
+                                          sorted(todo.items()), strict=True):
+            tried[rel] = _Tried(file_plan, done)
+        results = [tried[rel].done for rel in sorted(plans)]
+        newly = {done.result.path for done in results if done.result.refused is not None}
+        for done in results:
+            if done.result.refused is not None:
+                report.record(done.result)
+        newly |= _still_named(project, results)
         if newly:
             refused |= newly  # and every fix that edits a refused file waits with it
             continue
-        for result, data in results:
-            if result.changed:
-                report.record(result)
-                report.overlay[result.path] = data
-        return chosen if any(r.changed for r, _ in results) else []
+        for done in results:
+            if done.result.changed:
+                report.record(done.result)
+                report.overlay[done.result.path] = done.data
+        return chosen if any(done.result.changed for done in results) else []
+
+
+@dataclass(frozen=True, slots=True)
+class _Tried:
+    plan: FilePlan
+    done: Transformed
+
+
+def _still_named(project: Project, results: list[Transformed]) -> set[str]:
+    """The files whose fix deletes a definition something in the project still names: a
+    definition is deleted only when nothing names it any more, the last guard against
+    deleting code that still runs."""
+    fixed = {done.result.path: done.data for done in results}
+    return {done.result.path for done in results if done.result.removed_names
+            and still_named(project, fixed, done.result.path, done.result.removed_names)}
 
 
 def preview(project: Project, fix: Fix) -> list[FixResult]:
@@ -68,13 +80,9 @@ def preview(project: Project, fix: Fix) -> list[FixResult]:
     for rel, file_plan in plans.items():
         file_plan.keep_imports = imports_with_effects(project, rel, plans.keys())
     results = transform(root, plans, project.overlay or {})
-    if any(r.refused is not None for r, _ in results):
+    if any(done.result.refused is not None for done in results) or _still_named(project, results):
         return []
-    fixed = {r.path: d for r, d in results}
-    if any(r.removed_names and still_named(project, fixed, r.path, r.removed_names)
-           for r, _ in results):
-        return []
-    return [r for r, _ in results if r.changed]
+    return [done.result for done in results if done.result.changed]
 
 
 def still_named(project: Project, fixed: dict[str, bytes], path: str,
@@ -94,7 +102,7 @@ def still_named(project: Project, fixed: dict[str, bytes], path: str,
     return False
 
 
-def gone(chosen: Iterable[Finding], after: Iterable[Finding]) -> int:
+def count_fixed(chosen: Iterable[Finding], after: Iterable[Finding]) -> int:
     """How many of the fixed findings no longer show (lines move, so match by content)."""
     left = Counter((f.code, f.flag, f.path, f.message) for f in after)
     count = 0

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from flaglint.facts import ValueKind
 from flaglint.fixes.apply import FixResult, prune_lost_imports
 from flaglint.fixes.flag_settings import FlagNames, edit_settings
-from flaglint.fixes.naming import naming
+from flaglint.fixes.naming import files_naming
 from flaglint.fixes.report import FixReport
 from flaglint.fixes.tests_edit import edit_tests
 from flaglint.model.project import Project
@@ -135,6 +135,6 @@ def test_only_wrappers(project: Project, wrappers: set[str],
                 if not tests(c.path)) or \
             any(not tests(f.path) and (name in f.value_names or any(
                 c.name == name for c in f.calls)) for f in project.files)
-        if not used and any(naming(project, name, lambda f: tests(f.path))):
+        if not used and any(files_naming(project, name, lambda f: tests(f.path))):
             found.add(qualname)
     return found

@@ -29,10 +29,10 @@ class Match:
 
     key: Value | None
     default: Value | None
-    negated: bool
-    bang: bool  # a leading "!" in the key means "off" (django-waffle decorators)
     api: str
     value_type: str | None
+    negated: bool = False
+    bang: bool = False  # a leading "!" in the key means "off" (django-waffle decorators)
     writes: bool = False
     certain: bool = False  # the callee is known to read flags (not only named like a reader)
     replaceable: bool = True  # a literal may stand for the call (not `with config.x(v):`)
@@ -195,13 +195,13 @@ class Resolver:
             if defined.namespace and attribute.startswith(defined.prefix) and \
                     space == self.chase(defined.namespace):
                 # `config.jax_x`: the attribute of the config object is the key.
-                return Match(Value(ValueKind.STR, attribute), None, False, False,
+                return Match(Value(ValueKind.STR, attribute), None,
                              f"{defined.namespace.rsplit('.', 1)[-1]}.{attribute}", "bool")
         tested = self.objects.get(target)
         if tested is not None and tested.tested:
             # `if holder:` where holder = bool_state(name="key"): its truth is the flag.
-            return Match(Value(ValueKind.STR, tested.key), None, False, False,
-                         target.rsplit(".", 1)[-1], "bool")
+            return Match(Value(ValueKind.STR, tested.key), None, target.rsplit(".", 1)[-1],
+                         "bool")
         return self._by_object_method(target, access=True)
 
     def _by_object_call(self, call: Call, target: str) -> Match | None:
@@ -209,8 +209,8 @@ class Resolver:
         if called is not None and called.called:
             # `with config.x(v):` where x = bool_state(name="key"): calling it reads it,
             # and what it returns is no flag value that a literal could replace.
-            return Match(Value(ValueKind.STR, called.key), None, False, False,
-                         target.rsplit(".", 1)[-1], "bool", replaceable=False)
+            return Match(Value(ValueKind.STR, called.key), None, target.rsplit(".", 1)[-1],
+                         "bool", replaceable=False)
         return self._by_object_method(target, access=False)
 
     def _by_object_method(self, target: str, *, access: bool) -> Match | None:
@@ -225,7 +225,7 @@ class Resolver:
             return None
         # `FLAG.is_enabled()` where FLAG = WaffleFlag("key"), or `holder.value` where
         # holder = bool_state(name="key"): the object is the key.
-        return Match(Value(ValueKind.STR, flag_object.key), None, False, False,
+        return Match(Value(ValueKind.STR, flag_object.key), None,
                      f"{holder.rsplit('.', 1)[-1]}.{method}", "bool")
 
     def _setting(self, call: Call) -> Match | None:
@@ -235,7 +235,7 @@ class Resolver:
         if call.access and call.resolved:
             holder, _, name = self.chase(call.callee).rpartition(".")
             if holder == SETTINGS and is_setting_flag(name):
-                return Match(Value(ValueKind.STR, name), None, False, False, api, None)
+                return Match(Value(ValueKind.STR, name), None, api, None)
             return None
         if call.callee != "getattr" or len(call.args) < 2 or any(a.keyword for a in
                                                                  call.args[:2]):
@@ -245,7 +245,7 @@ class Resolver:
                 key.kind is not ValueKind.STR or not is_setting_flag(key.text):
             return None
         default = call.args[2].value if len(call.args) > 2 and not call.args[2].star else None
-        return Match(key, default, False, False, api, value_type(default))
+        return Match(key, default, api, value_type(default))
 
     def _may_be_sdk(self, call: Call, spec: ReaderSpec) -> bool:
         """Can this call of a preset method name be the SDK's? Not when it resolves to a
@@ -283,9 +283,9 @@ class Resolver:
     def _by_spec(call: Call, spec: ReaderSpec) -> Match:
         default = argument(call.args, spec.default, spec.default_name)
         api = f"{spec.origin}: {spec.method}" if spec.origin else spec.call
-        return Match(argument(call.args, spec.key, spec.key_name), default, False,
-                     spec.negate_prefix, api, spec.value_type or value_type(default),
-                     spec.writes, certain=not spec.any_receiver)
+        return Match(argument(call.args, spec.key, spec.key_name), default, api,
+                     spec.value_type or value_type(default), bang=spec.negate_prefix,
+                     writes=spec.writes, certain=not spec.any_receiver)
 
     @staticmethod
     def _by_wrapper(call: Call, wrapper: Wrapper) -> Match:
@@ -298,8 +298,8 @@ class Resolver:
         default = wrapper.default
         if wrapper.default_param is not None:
             default = argument(call.args, *wrapper.default_param)
-        return Match(key, default, wrapper.negated, wrapper.bang, wrapper.qualname,
-                     wrapper.value_type or value_type(default), certain=True)
+        return Match(key, default, wrapper.qualname, wrapper.value_type or value_type(default),
+                     negated=wrapper.negated, bang=wrapper.bang, certain=True)
 
     # -- what a call is --------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from flaglint.model.graph import FlagGraph
 from flaglint.sources.deploy import Deployments
 from flaglint.sources.diff import DiffScope
 from flaglint.sources.discover import GlobSet
-from flaglint.sources.history import Commit, EventKind, History, KeyEvent, LineOrigin
+from flaglint.sources.history_model import Commit, EventKind, History, KeyEvent, LineOrigin
 from flaglint.sources.registry import FlagDecl, FlagValue, Registry, Status
 from flaglint.suppressions import Suppressions
 

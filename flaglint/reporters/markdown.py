@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 from collections import Counter
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from flaglint.findings import Finding, Severity
 from flaglint.reporters import Report, fix_kind
@@ -65,24 +65,31 @@ def render(report: Report, links: str | None = None) -> str:
     closing = fixes
     out = "\n".join(head) + "\n"
     shown = 0
-    for block, count in body:
-        if len(out) + len(block) + sum(map(len, closing)) + _RESERVE > LIMIT:
+    for block in body:
+        if len(out) + len(block.text) + sum(map(len, closing)) + _RESERVE > LIMIT:
             break
-        out += block
-        shown += count
+        out += block.text
+        shown += block.findings
     if shown < len(findings):
         out += (f"\n_{_plural(len(findings) - shown, 'more finding')} not shown: this summary "
                 f"stops at GitHub's {LIMIT:,}-character limit. The job log and the code "
                 f"scanning upload list them all._\n")
-    for block in closing:
-        if len(out) + len(block) + 200 > LIMIT:
+    for part in closing:
+        if len(out) + len(part) + 200 > LIMIT:
             out += "\n_The list of safe fixes is cut here for the same limit._\n"
             break
-        out += block
+        out += part
     return out
 
 
-def _by_flag(findings: list[Finding], links: str | None) -> list[tuple[str, int]]:
+class _Block(NamedTuple):
+    """Markdown the summary shows whole or not at all."""
+
+    text: str
+    findings: int  # how many findings it shows
+
+
+def _by_flag(findings: list[Finding], links: str | None) -> list[_Block]:
     """One block a finding, each flag's under its heading (flags with errors first)."""
     groups: dict[str | None, list[Finding]] = {}
     for finding in findings:
@@ -97,18 +104,18 @@ def _by_flag(findings: list[Finding], links: str | None) -> list[tuple[str, int]
     for flag in sorted(groups, key=rank):
         items = groups[flag]
         title = f"`{flag}`" if flag is not None and "`" not in flag else (flag or "No flag")
-        blocks.append((f"\n### {title} ({_plural(len(items), 'finding')})\n\n", 0))
+        blocks.append(_Block(f"\n### {title} ({_plural(len(items), 'finding')})\n\n", 0))
         for finding in items:
             mark = " (safe fix)" if fix_kind(finding.fix) == "safe" else ""
-            blocks.append((f"- **{finding.code}** {finding.severity.value}{mark} "
-                           f"{_where(finding, links)}: {_text(finding.message)}\n", 1))
+            blocks.append(_Block(f"- **{finding.code}** {finding.severity.value}{mark} "
+                                 f"{_where(finding, links)}: {_text(finding.message)}\n", 1))
     # A heading is only worth its room with at least one finding under it.
-    merged: list[tuple[str, int]] = []
-    for block, count in blocks:
-        if merged and merged[-1][1] == 0:
-            merged[-1] = (merged[-1][0] + block, count)
+    merged: list[_Block] = []
+    for block in blocks:
+        if merged and merged[-1].findings == 0:
+            merged[-1] = _Block(merged[-1].text + block.text, block.findings)
         else:
-            merged.append((block, count))
+            merged.append(block)
     return merged
 
 

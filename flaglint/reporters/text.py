@@ -13,15 +13,15 @@ _BOLD, _RED, _YELLOW, _CYAN, _DIM, _RESET = ("\033[1m", "\033[31m", "\033[33m", 
 _COLORS = {Severity.ERROR: _RED, Severity.WARNING: _YELLOW, Severity.INFO: _CYAN}
 
 
-def _paint(text: str, code: str, color: bool) -> str:
+def _paint(text: str, code: str, *, color: bool) -> str:
     return f"{code}{text}{_RESET}" if color else text
 
 
-def finding_line(finding: Finding, color: bool = False) -> str:
-    where = _paint(f"{finding.path}:{finding.span.line}:{finding.span.column}:", _BOLD, color)
-    code = _paint(finding.code, _BOLD + _COLORS[finding.severity], color)
+def finding_line(finding: Finding, *, color: bool = False) -> str:
+    where = _paint(f"{finding.path}:{finding.span.line}:{finding.span.column}:", _BOLD, color=color)
+    code = _paint(finding.code, _BOLD + _COLORS[finding.severity], color=color)
     flag = f" [{finding.flag}]" if finding.flag else ""
-    fix = _paint(" [*]", _DIM, color) if fix_kind(finding.fix) == "safe" else ""
+    fix = _paint(" [*]", _DIM, color=color) if fix_kind(finding.fix) == "safe" else ""
     return f"{where} {code}{fix}{flag} {finding.message}"
 
 
@@ -42,7 +42,8 @@ def summary(report: Report) -> str:
             f"in {files}, {flags}.")
 
 
-def write(report: Report, stream: TextIO, color: bool = False, statistics: bool = False) -> None:
+def write(report: Report, stream: TextIO, *, color: bool = False,
+          statistics: bool = False) -> None:
     if statistics:
         counts = Counter((f.code, f.rule) for f in report.findings)
         fixable = Counter(f.code for f in report.findings if fix_kind(f.fix) == "safe")
@@ -65,7 +66,7 @@ def write(report: Report, stream: TextIO, color: bool = False, statistics: bool 
             stream.write("\n")
     else:
         for finding in report.findings:
-            stream.write(finding_line(finding, color) + "\n")
+            stream.write(finding_line(finding, color=color) + "\n")
     stream.write(summary(report) + "\n")
     hint = fix_hint(report)
     if hint:

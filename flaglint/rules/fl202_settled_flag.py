@@ -68,8 +68,8 @@ class SettledFlag(Rule):
                 fix = None
                 if settled is not None and replaceable(read, settled, project.dead):
                     edits = read_edits(project.dead, [(read.path, read.call)])
-                    fix = Fix(True, f"Replace the read with `{value}`", edits,
-                              project.in_tests(edits))
+                    fix = Fix(safe=True, description=f"Replace the read with `{value}`",
+                              edits=edits, in_tests=project.in_tests(edits))
                 yield self.finding(key, read.path, read.span,
                                    f"Flag `{key}` is rolled out with value `{value}`; this "
                                    f"read{through} always yields it, so the code still branches "

@@ -6,7 +6,7 @@ from flaglint.analysis.lifecycle import ending, ending_places, looks_like_revert
 from flaglint.findings import Finding, Related, Severity
 from flaglint.model.project import Project
 from flaglint.rules.base import Rule
-from flaglint.sources.history import EventKind
+from flaglint.sources.history_model import EventKind
 
 _AFTERMATH = "code and configs from its first life answer to it again"
 

@@ -6,7 +6,7 @@ from flaglint.analysis.lifecycle import rewritten
 from flaglint.findings import Finding, Severity
 from flaglint.model.project import Project
 from flaglint.rules.base import Rule
-from flaglint.sources.history import EventKind
+from flaglint.sources.history_model import EventKind
 
 _FIELDS = ("type", "owner", "description")
 

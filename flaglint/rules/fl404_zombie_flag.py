@@ -7,7 +7,7 @@ from flaglint.findings import Finding, Severity
 from flaglint.links.model import FlagRead
 from flaglint.model.project import Project
 from flaglint.rules.base import Rule
-from flaglint.sources.history import KeyEvent
+from flaglint.sources.history_model import KeyEvent
 
 
 class ZombieFlag(Rule):

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from flaglint.analysis.deployed import Odd, Served, odd_hosts, same, served
 from flaglint.analysis.lifecycle import Ending, ending
@@ -77,37 +79,38 @@ class ConfigDrift(Rule):
 
         settings = served(project)
         # One finding a line: what is wrong with it, then what to do about the first wrong.
-        reasons: dict[tuple[str, Span, str], list[tuple[str, str]]] = {}
-        related: dict[tuple[str, Span, str], tuple[Related, ...]] = {}
+        problems: dict[_ConfigLine, list[_Problem]] = {}
+        related: dict[_ConfigLine, tuple[Related, ...]] = {}
         endings: dict[str, Ending | None] = {}
         for item in settings:
             if item.key not in endings:
                 endings[item.key] = ending(project, item.key)
-            reason = self._lifecycle(project, item, endings[item.key])
-            if reason is not None:
-                reasons.setdefault((item.setting.path, item.setting.span, item.key),
-                                   []).append(reason)
+            problem = self._lifecycle(project, item, endings[item.key])
+            if problem is not None:
+                line = _ConfigLine(item.setting.path, item.setting.span, item.key)
+                problems.setdefault(line, []).append(problem)
         for environment in project.deployments.environments:
             for odd in odd_hosts(environment, settings):
                 span = odd.setting.span if odd.setting is not None else odd.host.anchor
-                said = reasons.setdefault((odd.host.path, span, odd.key), [])
-                said.append((_minority(odd, environment.spec.name, bool(said)),
-                             "make the hosts agree"))
+                line = _ConfigLine(odd.host.path, span, odd.key)
+                known = problems.setdefault(line, [])
+                known.append(_Problem(_minority(odd, environment.spec.name, again=bool(known)),
+                                      "make the hosts agree"))
                 agree = "does not set it" if odd.unset else \
                     f"sets {_shown(odd.majority)}"
-                related[(odd.host.path, span, odd.key)] = tuple(
-                    Related(path, where if not odd.unset else None,
+                related[line] = tuple(
+                    Related(host.path, host.span if not odd.unset else None,
                             f"a host in the majority: {agree}")
-                    for path, where in odd.majority_hosts)
-        for (path, span, key), said in sorted(reasons.items(), key=lambda i: (i[0][0],
-                                                                             i[0][1], i[0][2])):
-            message = "; ".join(reason for reason, _ in said) + f"; {said[0][1]}"
-            yield self.finding(key, path, span, message[:1].upper() + message[1:],
-                               related=related.get((path, span, key), ()))
+                    for host in odd.majority_hosts)
+        for line in sorted(problems):
+            found = problems[line]
+            message = "; ".join(p.reason for p in found) + f"; {found[0].advice}"
+            yield self.finding(line.key, line.path, line.span,
+                               message[:1].upper() + message[1:],
+                               related=related.get(line, ()))
 
     @staticmethod
-    def _lifecycle(project: Project, item: Served, end: Ending | None
-                   ) -> tuple[str, str] | None:
+    def _lifecycle(project: Project, item: Served, end: Ending | None) -> _Problem | None:
 
         key, setting = item.key, item.setting
         value = _shown(setting.value) if setting.known else _DEPLOY_TIME
@@ -115,24 +118,41 @@ class ConfigDrift(Rule):
             reads = [r for r in project.graph.reads_of(key) if not r.in_test]
             woken = (f"; the code that still reads it ({_places(reads)}) runs wherever this "
                      f"config is deployed") if reads else ""
-            return f"flag `{key}` {end.phrase()}, yet this config sets it to {value}{woken}", \
-                "delete the line"
+            return _Problem(f"flag `{key}` {end.phrase()}, yet this config sets it to "
+                            f"{value}{woken}", "delete the line")
         decl = project.registry.flags.get(key)
         if not item.declared and project.has_declarations:
-            return (f"flag `{key}` is declared in no registry or definition, yet this config "
-                    f"sets it to {value}", "declare it, or delete the line if nothing reads it")
+            return _Problem(f"flag `{key}` is declared in no registry or definition, yet this "
+                            f"config sets it to {value}",
+                            "declare it, or delete the line if nothing reads it")
         if decl is not None and decl.status is Status.ROLLED_OUT and setting.known and \
                 decl.value is not None and not same(setting.value, decl.value):
-            return (f"flag `{key}` is rolled out with value `{format_value(decl.value)}`, but "
-                    f"this config sets it to {value}: this environment still runs the code "
-                    f"the rollout retired"), \
-                f"set it to `{format_value(decl.value)}` or delete the line"
+            return _Problem(f"flag `{key}` is rolled out with value "
+                            f"`{format_value(decl.value)}`, but this config sets it to {value}: "
+                            f"this environment still runs the code the rollout retired",
+                            f"set it to `{format_value(decl.value)}` or delete the line")
         return None
 
 
-def _minority(odd: Odd, group: str, again: bool) -> str:
+class _ConfigLine(NamedTuple):
+    """A line of a deployment config that sets (or, for a host, fails to set) a flag."""
+
+    path: str
+    span: Span
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Problem:
+    """What is wrong with a config line, and what to do about it."""
+
+    reason: str
+    advice: str
+
+
+def _minority(odd: Odd, group: str, *, again: bool) -> str:
     """Why this host is odd; `again`: the line was already said to set the flag."""
-    where = f" ({odd.example[0]}:{odd.example[1].line})" if odd.example is not None else ""
+    where = f" ({odd.example.path}:{odd.example.span.line})" if odd.example is not None else ""
     of = f"{odd.agreeing} of {odd.hosts} hosts of `{group}`"
     flag = "it" if again else f"flag `{odd.key}`"
     if odd.setting is None:

@@ -246,7 +246,7 @@ def _read(spec: EnvironmentSpec, path: Path, rel: str
         return None, problem, text
     settings: list[Setting] = []
     for target in targets:
-        settings.extend(_settings(target, rel, flags_only))
+        settings.extend(_settings(target, rel, flags_only=flags_only))
     return Host(spec.name, rel, tuple(settings), targets[0].span), problem, text
 
 
@@ -297,7 +297,7 @@ def _walk(node: Node, at: str) -> list[Node]:
     return nodes
 
 
-def _settings(target: Node, rel: str, flags_only: bool) -> Iterator[Setting]:
+def _settings(target: Node, rel: str, *, flags_only: bool) -> Iterator[Setting]:
     if isinstance(target.value, dict):
         for key, child in target.value.items():
             if not isinstance(child.value, (dict, list, _Documents)):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -106,44 +107,27 @@ def _parse(data: dict[str, Any], lines: dict[tomlsource.KeyPath, int], path: Pat
                                f"fields under it")
         line = tomlsource.line_of(lines, where)
         span = Span.at_line(line, text[line - 1].rstrip() if 0 < line <= len(text) else "")
-        decls.append(_decl(key, entry, line, span, rel,
-                           lambda field, message, k=key: error(("flags", k, field), message)))
+        decls.append(_decl(key, entry, line, span, rel, _field_error(error, key)))
     return decls
 
 
+def _field_error(error: Callable[[tomlsource.KeyPath, str], ConfigError], key: str
+                 ) -> FieldError:
+    return lambda field, message: error(("flags", key, field), message)
+
+
+FieldError = Callable[[str, str], ConfigError]  # (field, message): the error at its line
+
+
 def _decl(key: str, entry: dict[str, Any], line: int, span: Span, rel: str,
-          error: Any) -> FlagDecl:
+          error: FieldError) -> FlagDecl:
+    # Checked in this order, so that of two mistakes in one entry the same one is named.
     for field in entry:
         if field not in REGISTRY_FIELDS:
             raise error(field, f"unknown field `{field}` in [flags.{key}]; expected "
                                f"{', '.join(REGISTRY_FIELDS)}")
-    values: dict[str, Any] = {}
-    for field in ("owner", "description"):
-        if field in entry:
-            if not isinstance(entry[field], str):
-                raise error(field, f"`{field}` of [flags.{key}] must be a string")
-            values[field] = entry[field]
-    if "type" in entry:
-        if entry["type"] not in FLAG_TYPES:
-            raise error("type", f"unknown type {entry['type']!r} in [flags.{key}]; expected "
-                                f"{', '.join(FLAG_TYPES)}")
-        values["type"] = entry["type"]
-    for field in ("created", "expires", "retired"):
-        if field in entry:
-            value = entry[field]
-            if isinstance(value, dt.datetime):
-                value = value.date()
-            if not isinstance(value, dt.date):
-                raise error(field, f"`{field}` of [flags.{key}] must be a date like "
-                                   f"2026-01-10, without quotes")
-            values[field] = value
-    status = Status.ACTIVE
-    if "status" in entry:
-        try:
-            status = Status(entry["status"])
-        except ValueError:
-            raise error("status", f"unknown status {entry['status']!r} in [flags.{key}]; "
-                                  f"expected active, rolled-out or retired") from None
+    values: dict[str, Any] = {**_text_fields(key, entry, error), **_dates(key, entry, error)}
+    status = _status(key, entry, error)
     if "value" in entry:
         if not isinstance(entry["value"], (bool, int, float, str)):
             raise error("value", f"`value` of [flags.{key}] must be a boolean, number or "
@@ -155,3 +139,44 @@ def _decl(key: str, entry: dict[str, Any], line: int, span: Span, rel: str,
     return FlagDecl(key=key, path=rel, line=line, span=span, status=status,
                     fields=frozenset(entry),
                     **values)
+
+
+def _text_fields(key: str, entry: dict[str, Any], error: FieldError) -> dict[str, str]:
+    """`owner`, `description` and `type`, those the entry has."""
+    values: dict[str, str] = {}
+    for field in ("owner", "description"):
+        if field in entry:
+            if not isinstance(entry[field], str):
+                raise error(field, f"`{field}` of [flags.{key}] must be a string")
+            values[field] = entry[field]
+    if "type" in entry:
+        if entry["type"] not in FLAG_TYPES:
+            raise error("type", f"unknown type {entry['type']!r} in [flags.{key}]; expected "
+                                f"{', '.join(FLAG_TYPES)}")
+        values["type"] = entry["type"]
+    return values
+
+
+def _dates(key: str, entry: dict[str, Any], error: FieldError) -> dict[str, dt.date]:
+    """`created`, `expires` and `retired`, those the entry has."""
+    values: dict[str, dt.date] = {}
+    for field in ("created", "expires", "retired"):
+        if field in entry:
+            value = entry[field]
+            if isinstance(value, dt.datetime):
+                value = value.date()
+            if not isinstance(value, dt.date):
+                raise error(field, f"`{field}` of [flags.{key}] must be a date like "
+                                   f"2026-01-10, without quotes")
+            values[field] = value
+    return values
+
+
+def _status(key: str, entry: dict[str, Any], error: FieldError) -> Status:
+    if "status" not in entry:
+        return Status.ACTIVE
+    try:
+        return Status(entry["status"])
+    except ValueError:
+        raise error("status", f"unknown status {entry['status']!r} in [flags.{key}]; "
+                              f"expected active, rolled-out or retired") from None

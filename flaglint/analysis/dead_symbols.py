@@ -1,0 +1,150 @@
+"""Functions and classes that only dead code calls: the second half of dead code, found once
+the dead regions are known (vulture's way: every use collected, then the dead ones
+subtracted)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence, Set
+from dataclasses import dataclass
+
+from flaglint.facts import Definition, FileFacts
+from flaglint.links.model import ResolvedCall
+from flaglint.model.dead import DeadRegion, DeadSymbol, ReadId, Settled
+from flaglint.model.graph import FlagGraph
+
+# Decorators that only wrap or describe a function; any other decorator may register it
+# somewhere (a route, a task, a signal receiver, a CLI command, a fixture) and so keeps it
+# reachable however few calls it has.
+PLAIN_DECORATORS = frozenset({
+    "staticmethod", "classmethod", "property", "setter", "getter", "deleter", "wraps",
+    "lru_cache", "cache", "cached_property", "abstractmethod", "overload", "override", "final",
+    "contextmanager", "asynccontextmanager", "dataclass", "total_ordering",
+})
+
+
+@dataclass(frozen=True, slots=True)
+class _Why:
+    """Why a call is dead: the reads whose settling removes it, and whether it is safe."""
+
+    settled: Settled
+    reads: frozenset[ReadId]
+    safe: bool
+    removable: bool
+    needs: frozenset[str] = frozenset()
+
+    @staticmethod
+    def of_all(whys: list[_Why]) -> _Why:
+        """Why a symbol every one of whose uses is dead for one of `whys` is dead."""
+        return _Why(whys[0].settled, frozenset().union(*(w.reads for w in whys)),
+                    safe=all(w.safe for w in whys), removable=all(w.removable for w in whys),
+                    needs=frozenset().union(*(w.needs for w in whys)))
+
+
+@dataclass(frozen=True, slots=True)
+class _Defined:
+    definition: Definition
+    path: str
+
+
+def dead_symbols(facts: Sequence[FileFacts], graph: FlagGraph,
+                 regions: list[DeadRegion], gates: Set[tuple[str, str]] = frozenset()
+                 ) -> list[DeadSymbol]:
+    """Functions and classes whose every use is a call from dead code, transitively.
+
+    Any other use keeps a symbol alive: a reference that is not a call, a decorator that may
+    register it, a string naming it (`__all__`, URL confs, getattr), or a call flaglint
+    cannot resolve that has the same name. `gates` are the (path, callee) of decorators
+    that read a flag: they gate the function, they do not register it."""
+    if not regions:  # a symbol is dead only through a dead region: none, nothing to ask
+        return []
+    by_path = regions_by_path(regions)
+    definitions = {definition.qualname: _Defined(definition, f.path)
+                   for f in facts for definition in f.definitions}
+    uses = graph.calls_to()
+    alive_names = _names_alive(facts, by_path)
+    candidates = {q for q in uses if q in definitions
+                  and q.rsplit(".", 1)[-1] not in alive_names
+                  and not _registered(definitions[q], gates)}
+    dead = _dead_callees(candidates, uses, by_path)
+    symbols = []
+    for qualname, why in sorted(dead.items()):
+        if any(qualname.startswith(other + ".") for other in dead):
+            continue  # inside a dead class or function: deleted with it
+        defined = definitions[qualname]
+        needs = frozenset(_outermost_dead(n, dead) for n in why.needs) - {qualname}
+        symbols.append(DeadSymbol(qualname, defined.definition.kind, defined.path,
+                                  defined.definition.span, why.settled, why.reads,
+                                  safe=why.safe, removable=why.removable, needs=needs))
+    return symbols
+
+
+def regions_by_path(regions: Iterable[DeadRegion]) -> dict[str, list[DeadRegion]]:
+    by_path: dict[str, list[DeadRegion]] = defaultdict(list)
+    for region in regions:
+        by_path[region.path].append(region)
+    return by_path
+
+
+def _names_alive(facts: Sequence[FileFacts], by_path: Mapping[str, list[DeadRegion]]
+                 ) -> set[str]:
+    """The names some live code may use without a call flaglint resolves: values, strings
+    outside dead code, and the names of unresolved calls outside dead code."""
+    alive_names: set[str] = set()
+    for file_facts in facts:
+        alive_names |= file_facts.value_names
+        dead_here = by_path.get(file_facts.path, [])
+        # A string in code that never runs names nothing (`op="reports.old_summaries"`
+        # beside the dead call of `old_summaries`).
+        alive_names |= {s.rsplit(".", 1)[-1] for s, span in file_facts.strings
+                        if not any(r.covers(span) for r in dead_here)}
+        for raw in file_facts.calls:
+            if not raw.resolved and not any(r.covers(raw.span) for r in dead_here):
+                alive_names.add(raw.name)
+    return alive_names
+
+
+def _registered(defined: _Defined, gates: Set[tuple[str, str]]) -> bool:
+    """Has the symbol a decorator that may register it somewhere (a flag's gate does not)?"""
+    return any(d.rsplit(".", 1)[-1] not in PLAIN_DECORATORS and (defined.path, d) not in gates
+               for d in defined.definition.decorators)
+
+
+def _dead_callees(candidates: set[str], uses: Mapping[str, list[ResolvedCall]],
+                  by_path: Mapping[str, list[DeadRegion]]) -> dict[str, _Why]:
+    """The candidates called only from dead regions or from other dead symbols: repeated
+    until no more symbol dies."""
+    dead: dict[str, _Why] = {}
+    changed = True
+    while changed:
+        changed = False
+        for qualname in sorted(candidates - set(dead)):
+            whys = [_dead_use(call, dead, by_path) for call in uses[qualname]]
+            if not whys or any(w is None for w in whys):
+                continue
+            dead[qualname] = _Why.of_all([w for w in whys if w is not None])
+            changed = True
+    return dead
+
+
+def _dead_use(call: ResolvedCall, dead: Mapping[str, _Why],
+              by_path: Mapping[str, list[DeadRegion]]) -> _Why | None:
+    """Why this call never runs, if it does not: it stands in a dead region, or in a
+    symbol found dead."""
+    for region in by_path.get(call.path, ()):
+        if region.covers(call.span):
+            return _Why(region.settled, frozenset(region.reads), safe=region.safe,
+                        removable=region.removable)
+    for qualname, why in dead.items():
+        if call.caller == qualname or call.caller.startswith(qualname + "."):
+            return _Why(why.settled, why.reads, safe=why.safe, removable=why.removable,
+                        needs=why.needs | {qualname})
+    return None
+
+
+def _outermost_dead(qualname: str, dead: Mapping[str, object]) -> str:
+    parts = qualname.split(".")
+    for i in range(1, len(parts)):
+        if ".".join(parts[:i]) in dead:
+            return ".".join(parts[:i])
+    return qualname

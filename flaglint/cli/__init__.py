@@ -1,0 +1,107 @@
+"""The command line: the only code that prints, reads argv or exits.
+
+`main` parses (arguments.py) and runs one command: check.py (with report.py), clean.py,
+audit.py, init.py, rule.py, graph.py. options.py turns the options they share into what the
+engine takes, and holds the errors a user sees."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from flaglint.cli.arguments import parser
+from flaglint.cli.audit import run_audit
+from flaglint.cli.check import run_check
+from flaglint.cli.clean import run_clean
+from flaglint.cli.graph import run_graph
+from flaglint.cli.init import run_init
+from flaglint.cli.options import EXIT_ERROR, RunError, UsageError
+from flaglint.cli.rule import run_rule
+from flaglint.config import ConfigError
+from flaglint.deep import call_deep
+
+__all__ = ["main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return call_deep(_main, argv)
+    except KeyboardInterrupt:
+        # The work thread may still be running: leave without waiting for it.
+        print("flaglint: interrupted", file=sys.stderr)
+        sys.stderr.flush()
+        sys.stdout.flush()
+        os._exit(130)
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    from flaglint import progress
+
+    progress.start()
+    try:
+        return _command(argv)
+    finally:
+        progress.finish()
+
+
+def _command(argv: Sequence[str] | None) -> int:
+    args = _arguments(argv)
+    debug = getattr(args, "debug", False)
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
+                        format="flaglint: %(levelname)s: %(message)s")
+    try:
+        return _run(args)
+    except (ConfigError, UsageError, RunError) as error:
+        print(f"flaglint: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        # The reader went away (`flaglint graph | head`): stop quietly, and keep Python's
+        # final flush from complaining too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1  # what Python's documentation advises; nothing is printed
+    except Exception as error:  # a bug of ours: say so briefly, with the trace on --debug
+        if debug:
+            raise
+        print(f"flaglint: internal error: {type(error).__name__}: {_brief(error)} "
+              f"(run with --debug for the traceback)", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    grammar = parser()
+    args, extras = grammar.parse_known_args(argv)
+    # Paths may come after options (`clean KEY --value true src/`), as ruff allows.
+    unknown = [e for e in extras if e.startswith("-") or not hasattr(args, "paths")]
+    if unknown:
+        grammar.error(f"unrecognized arguments: {' '.join(unknown)}")
+    if extras:
+        args.paths = [*args.paths, *(Path(e) for e in extras)]
+    return args
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "rule":
+        return run_rule(args.code, sys.stdout)
+    if args.command == "graph":
+        return run_graph(args)
+    if args.command == "clean":
+        return run_clean(args)
+    if args.command == "audit":
+        return run_audit(args)
+    if args.command == "init":
+        return run_init(args, _command)
+    return run_check(args)
+
+
+def _brief(error: BaseException) -> str:
+    """The start of an error's message: never a huge or failing repr."""
+    try:
+        text = str(error)
+    except Exception:  # noqa: BLE001 - a message that cannot be formatted (a deep repr)
+        return "(no message)"
+    return text if len(text) <= 300 else text[:300] + "…"

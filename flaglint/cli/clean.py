@@ -1,0 +1,112 @@
+"""`flaglint clean KEY --value V`: remove a settled flag and its dead code, then say what
+changed and what is left to do by hand."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from typing import TYPE_CHECKING
+
+from flaglint.cli import options
+from flaglint.cli.options import EXIT_FINDINGS, EXIT_OK, RunError, UsageError
+from flaglint.config import Config
+from flaglint.sources.discover import GlobSet
+
+if TYPE_CHECKING:
+    from flaglint.engine.cleaning import CleanReport
+
+
+def run_clean(args: argparse.Namespace) -> int:
+    from flaglint.engine.cleaning import CleanError, clean_flag
+    from flaglint.fixes.apply import FixScope
+    from flaglint.sources.discover import within
+
+    target = options.target(args)
+    config = target.config
+    scope = FixScope(unsafe=True, tests=not args.no_tests,
+                     editable=within(target.paths, config.root))
+    store = options.store(args)
+    try:
+        report = clean_flag(config, args.today or dt.date.today(), args.key, args.value, scope,
+                            store, workers=options.workers(args),
+                            tests=GlobSet(config.tests).match, dry_run=args.dry_run,
+                            retire=args.tombstone)
+    except CleanError as error:
+        raise UsageError(str(error)) from None
+    except options.write_error() as error:
+        raise RunError(options.write_failure(error)) from None
+    finally:
+        store.close()
+    if args.dry_run:
+        sys.stdout.write(report.diff())
+    for refused in report.fixes.refused:
+        print(f"flaglint: warning: {refused.path} not changed: {refused.refused}",
+              file=sys.stderr)
+    lines = [_changed(args, report), *_details(args, config, report)]
+    sys.stdout.flush()
+    stream = sys.stderr if args.dry_run else sys.stdout
+    stream.write("\n".join(lines) + "\n")
+    return EXIT_OK if report.complete else EXIT_FINDINGS
+
+
+def _changed(args: argparse.Namespace, report: CleanReport) -> str:
+    """What the cleanup changed, in one sentence."""
+    plural = options.plural
+    changed = report.fixes.changed
+    replaced = sum(r.replaced for r in changed)
+    branches = sum(r.removed_branches for r in changed)
+    definitions = sum(r.removed_definitions for r in changed)
+    verb = "would change" if args.dry_run else "changed"
+    return (f"Flag `{args.key}` settled to `{_shown(report.value)}`: {verb} "
+            f"{plural(len(changed), 'file')}; {plural(replaced, 'read')} replaced, "
+            f"{plural(branches, 'branch', 'es')} collapsed, "
+            f"{plural(definitions, 'definition')} deleted.")
+
+
+def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> list[str]:
+    """The rest of the account: test code changed, the registry entry, and what is left
+    to do by hand."""
+    plural, key = options.plural, args.key
+    lines = []
+    tests = sorted(report.fixes.tests)
+    if tests:
+        lines.append(f"Test code among them: {', '.join(tests)} (leave tests alone with "
+                     f"--no-tests).")
+    if report.registry_path is not None:
+        what = "turned into a tombstone" if args.tombstone else "removed"
+        lines.append(f"[flags.{key}] {what} in {report.registry_path}.")
+    for where in report.left:
+        lines.append(f"{where}: a read of `{key}` is left (outside the named paths, in "
+                     f"tests left alone, or its value or arguments cannot be replaced); "
+                     f"change it by hand.")
+    if report.left and report.registry_path is None and key in _declared(config):
+        be = "is" if len(report.left) == 1 else "are"
+        lines.append(f"[flags.{key}] kept: {plural(len(report.left), 'read')} of it "
+                     f"{be} left.")
+    if report.configs.removed:
+        lines.append(f"{plural(report.configs.removed, 'deployment config setting')} of "
+                     f"`{key}` removed from {plural(len(report.configs.after), 'file')}.")
+    for where, why in report.configs.left:
+        lines.append(f"{where}: sets `{key}` ({why}); remove it by hand.")
+    if report.mentions:
+        shown = ", ".join(report.mentions[:20])
+        more = f" and {len(report.mentions) - 20} more" if len(report.mentions) > 20 else ""
+        lines.append(f"Still naming `{key}` (comments, docs, other files; not edited): "
+                     f"{shown}{more}.")
+    for where in report.defined_in_code:
+        lines.append(f"{where}: `{key}` is defined here in code; remove the definition "
+                     f"by hand.")
+    return lines
+
+
+def _declared(config: Config) -> set[str]:
+    from flaglint.sources.registry import load_registry
+
+    return set(load_registry(config).flags)
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

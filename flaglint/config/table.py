@@ -1,0 +1,303 @@
+"""A `[tool.flaglint]` table (or a flaglint.toml) read into a Config and strictly checked:
+each mistake is named with its line and what to write instead."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flaglint.config.model import (
+    DEFAULT_LIFETIMES,
+    ENV_FORMATS,
+    FLAG_TYPES,
+    NEWEST_PYTHON,
+    REGISTRY_FIELDS,
+    Config,
+    ConfigError,
+    EnvironmentSpec,
+)
+from flaglint.presets import PRESETS, DefinitionSpec, ReaderSpec
+from flaglint.sources import tomlsource
+
+_KEYS = ("registry", "src", "exclude", "presets", "tests", "lifetimes", "readers",
+         "definitions", "environments", "require", "select", "ignore", "overloaded",
+         "target-version")
+_ENV_KEYS = ("path", "at", "format", "prefix", "case")
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """Where a table lies in its file, to name a setting and the line of a mistake."""
+
+    path: Path
+    lines: dict[tomlsource.KeyPath, int]
+    prefix: tuple[str, ...]
+
+    def error(self, keys: tuple[str | int, ...], message: str) -> ConfigError:
+        line = tomlsource.line_of(self.lines, (*self.prefix, *keys))
+        return ConfigError(self.path, line, message)
+
+    def name(self, keys: tuple[str | int, ...]) -> str:
+        parts = [*self.prefix]
+        for key in keys:
+            if isinstance(key, int):
+                parts[-1] = f"{parts[-1]}[{key}]"
+            else:
+                parts.append(key)
+        return ".".join(parts)
+
+
+def parse_table(table: dict[str, Any], where: Where, root: Path) -> Config:
+    # Each setting is checked in this order, so that of two mistakes the same one is named.
+    _check_section(table, where)
+    settings: dict[str, Any] = {"root": root.resolve(), "source": where.path}
+    settings |= _string_lists(table, where)
+    if "presets" in table:
+        settings["presets"] = _presets(table["presets"], where)
+    _check_required_fields(settings.get("require", ()), where)
+    if "lifetimes" in table:
+        settings["lifetimes"] = _lifetimes(table["lifetimes"], where)
+    if "readers" in table:
+        settings["readers"] = tuple(_reader(item, i, where) for i, item in
+                                    enumerate(_tables(table["readers"], where, "readers")))
+    if "definitions" in table:
+        settings["definitions"] = tuple(
+            _definition(item, i, where)
+            for i, item in enumerate(_tables(table["definitions"], where, "definitions")))
+    if "overloaded" in table:
+        settings["overloaded"] = _overloaded(table["overloaded"], where)
+    if "target-version" in table:
+        settings["target_version"] = _target_version(table["target-version"], where)
+        settings["target_origin"] = "target-version"
+    if "environments" in table:
+        settings["environments"] = _environments(table["environments"], where)
+    return Config(**settings)
+
+
+def _check_section(table: object, where: Where) -> None:
+    """The flaglint section is a table of known keys."""
+    if not isinstance(table, dict):
+        raise where.error((), f"`{where.name(())}` must be a table")
+    for key in table:
+        if key not in _KEYS:
+            section = f"[{where.name(())}]" if where.prefix else where.path.name
+            raise where.error((key,), f"unknown key `{key}` in {section}; expected "
+                                      f"one of {', '.join(_KEYS)}")
+
+
+_STRING_LISTS = ("registry", "src", "exclude", "tests", "require", "select", "ignore")
+
+
+def _string_lists(table: dict[str, Any], where: Where) -> dict[str, Any]:
+    """The settings that are lists of strings, as Config's fields."""
+    settings: dict[str, Any] = {key: _strings(table[key], where, key)
+                                for key in _STRING_LISTS if key in table}
+    if "registry" in table:
+        settings["registry_configured"] = True
+    return settings
+
+
+def _presets(value: Any, where: Where) -> tuple[str, ...]:
+    presets = _strings(value, where, "presets")
+    for name in presets:
+        if name not in PRESETS:
+            raise where.error(("presets",), f"unknown preset {name!r}; expected one of "
+                                            f"{', '.join(PRESETS)}")
+    return presets
+
+
+def _check_required_fields(required: tuple[str, ...], where: Where) -> None:
+    for name in required:
+        if name not in REGISTRY_FIELDS:
+            raise where.error(("require",), f"unknown registry field {name!r} in `require`; "
+                                            f"expected some of {', '.join(REGISTRY_FIELDS)}")
+
+
+def _overloaded(value: Any, where: Where) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 2:
+        raise where.error(("overloaded",), "`overloaded` must be a whole number of "
+                                           "packages, 2 or more")
+    return value
+
+
+def _environments(value: Any, where: Where) -> tuple[EnvironmentSpec, ...]:
+    if not isinstance(value, dict):
+        raise where.error(("environments",), "`environments` must be a table of name = "
+                                             "\"path or glob\" (or name = { path = ... })")
+    specs = []
+    for name, entry in value.items():
+        keys: tuple[str | int, ...] = ("environments", name)
+        if isinstance(entry, str):
+            entry = {"path": entry}
+        if not isinstance(entry, dict):
+            raise where.error(keys, f"`{where.name(keys)}` must be a path or glob, or a table "
+                                    f"like {{ path = \"k8s/prod.yaml\", at = \"data\" }}")
+        _check_keys(entry, _ENV_KEYS, keys, where)
+        for key in _ENV_KEYS:
+            if key in entry and not isinstance(entry[key], str):
+                raise where.error((*keys, key), f"`{where.name((*keys, key))}` must be a string")
+        path = entry.get("path")
+        if not path:
+            raise where.error(keys, f"`{where.name(keys)}` needs `path`: a file or glob below "
+                                    f"the project root")
+        if entry.get("format") not in (None, *ENV_FORMATS):
+            raise where.error((*keys, "format"), f"unknown format {entry['format']!r}; "
+                                                 f"expected one of {', '.join(ENV_FORMATS)}")
+        if entry.get("case") not in (None, "upper", "lower"):
+            raise where.error((*keys, "case"), f"`{where.name((*keys, 'case'))}` must be "
+                                               f"\"upper\" or \"lower\"")
+        if entry.get("at") is not None and not _AT_PATH.fullmatch(entry["at"]):
+            raise where.error((*keys, "at"), f"`{where.name((*keys, 'at'))}` must be a dotted "
+                                             f"path like \"data\" or \"containerDefinitions"
+                                             f"[*].environment\"")
+        specs.append(EnvironmentSpec(name, path, entry.get("at"), entry.get("format"),
+                                     entry.get("prefix", ""), entry.get("case"),
+                                     tomlsource.line_of(where.lines, (*where.prefix, *keys))))
+    return tuple(specs)
+
+
+_AT_SEGMENT = r"(?:[^.\[\]]+(?:\[(?:\*|\d+)\])*|(?:\[(?:\*|\d+)\])+)"
+_AT_PATH = re.compile(rf"{_AT_SEGMENT}(?:\.{_AT_SEGMENT})*")
+
+
+def _target_version(value: Any, where: Where) -> tuple[int, int]:
+    match = re.fullmatch(r"py3(\d+)", value) if isinstance(value, str) else None
+    newest = f"py3{NEWEST_PYTHON[1]}"
+    if match is None or not 0 <= int(match.group(1)) <= NEWEST_PYTHON[1]:
+        raise where.error(("target-version",), f"`target-version` must name a Python 3 "
+                                               f"version like \"py312\" (py30 to {newest})")
+    return 3, int(match.group(1))
+
+
+def _strings(value: Any, where: Where, key: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    raise where.error((key,), f"`{where.name((key,))}` must be a list of strings, "
+                              f"like {key} = [\"...\"]")
+
+
+def _tables(value: Any, where: Where, key: str) -> list[dict[str, Any]]:
+    if isinstance(value, list) and all(isinstance(item, dict) for item in value):
+        return value
+    raise where.error((key,), f"`{where.name((key,))}` must be an array of tables: "
+                              f"write [[{where.name((key,))}]] entries")
+
+
+def _lifetimes(value: Any, where: Where) -> dict[str, int | None]:
+    if not isinstance(value, dict):
+        raise where.error(("lifetimes",), "`lifetimes` must be a table of type = days")
+    lifetimes = dict(DEFAULT_LIFETIMES)
+    for name, days in value.items():
+        if name not in FLAG_TYPES:
+            raise where.error(("lifetimes", name), f"unknown flag type {name!r} in lifetimes; "
+                                                   f"expected one of {', '.join(FLAG_TYPES)}")
+        if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+            raise where.error(("lifetimes", name), f"lifetime of {name!r} must be a whole "
+                                                   f"number of days, 1 or more")
+        lifetimes[name] = days
+    return lifetimes
+
+
+def _position(item: dict[str, Any], key: str, keys: tuple[str | int, ...], where: Where, *,
+              required: bool) -> tuple[int | None, str | None]:
+    if key not in item:
+        if required:
+            raise where.error(keys, f"`{where.name(keys)}` needs `{key}`: the position "
+                                    f"(0, 1, …) or the keyword name of the argument")
+        return None, None
+    value = item[key]
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or (
+            isinstance(value, int) and value < 0):
+        raise where.error((*keys, key), f"`{where.name((*keys, key))}` must be an argument "
+                                        f"position (0, 1, …) or a keyword name")
+    return (value, None) if isinstance(value, int) else (None, value)
+
+
+def _check_keys(item: dict[str, Any], allowed: tuple[str, ...], keys: tuple[str | int, ...],
+                where: Where) -> None:
+    for key in item:
+        if key not in allowed:
+            raise where.error((*keys, key), f"unknown key `{key}` in `{where.name(keys)}`; "
+                                            f"expected {', '.join(allowed)}")
+
+
+def _call(item: dict[str, Any], keys: tuple[str | int, ...], where: Where) -> str:
+    call = item.get("call")
+    if not isinstance(call, str) or not call or call.endswith(".") or call == "*.":
+        raise where.error((*keys, "call"), f"`{where.name(keys)}` needs `call`: a qualified "
+                                           f"name like \"myapp.flags.is_on\" or \"*.is_on\"")
+    return call
+
+
+def _reader(item: dict[str, Any], index: int, where: Where) -> ReaderSpec:
+    keys: tuple[str | int, ...] = ("readers", index)
+    _check_keys(item, ("call", "key", "default"), keys, where)
+    call = _call(item, keys, where)
+    key, key_name = _position(item, "key", keys, where, required=True)
+    default, default_name = _position(item, "default", keys, where, required=False)
+    return ReaderSpec(call, key, key_name, default, default_name, origin=f"readers[{index}]")
+
+
+def _definition(item: dict[str, Any], index: int, where: Where) -> DefinitionSpec:
+    keys: tuple[str | int, ...] = ("definitions", index)
+    _check_keys(item, ("call", "key", "class", "reads", "attributes", "call_reads",
+                       "truth_reads", "prefix", "namespace"), keys, where)
+    origin = f"definitions[{index}]"
+    if "class" in item:
+        return _class_definition(item, keys, where, origin)
+    call = _call(item, keys, where)
+    key, key_name = _definition_key(item, keys, where)
+    reads = _strings(item.get("reads", []), where, "reads") if "reads" in item else ()
+    attributes = _strings(item.get("attributes", []), where, "attributes") \
+        if "attributes" in item else ()
+    for switch in ("call_reads", "truth_reads"):
+        if not isinstance(item.get(switch, False), bool):
+            raise where.error((*keys, switch), f"`{where.name((*keys, switch))}` must be true "
+                                               f"or false")
+    prefix = item.get("prefix", "")
+    if not isinstance(prefix, str):
+        raise where.error((*keys, "prefix"), f"`{where.name((*keys, 'prefix'))}` must be a "
+                                             f"string, like prefix = \"jax_\"")
+    namespace = item.get("namespace", "")
+    if not isinstance(namespace, str) or (namespace and not prefix):
+        raise where.error((*keys, "namespace"), f"`{where.name((*keys, 'namespace'))}` must be "
+                                                f"a qualified name, with a `prefix` that the "
+                                                f"attributes naming keys start with")
+    return DefinitionSpec(call=call, key=key, key_name=key_name, origin=origin, reads=reads,
+                          attributes=attributes, call_reads=item.get("call_reads", False),
+                          prefix=prefix, truth_reads=item.get("truth_reads", False),
+                          namespace=namespace)
+
+
+def _class_definition(item: dict[str, Any], keys: tuple[str | int, ...], where: Where,
+                      origin: str) -> DefinitionSpec:
+    """`class = "app.flags.Flags"`: every string member of the class is a flag's key."""
+    if "call" in item or "key" in item:
+        raise where.error(keys, f"`{where.name(keys)}` takes either `class` or "
+                                f"`call` with `key`, not both")
+    name = item["class"]
+    if not isinstance(name, str) or not name:
+        raise where.error((*keys, "class"), f"`{where.name((*keys, 'class'))}` must be "
+                                            f"a qualified class name")
+    return DefinitionSpec(class_=name, key=None, origin=origin)
+
+
+def _definition_key(item: dict[str, Any], keys: tuple[str | int, ...], where: Where
+                    ) -> tuple[int | None, str | None]:
+    """The key argument's position and keyword name; the first argument when unsaid."""
+    if not isinstance(item.get("key"), list):
+        key, key_name = _position(item, "key", keys, where, required=False)
+        return (0, None) if key is None and key_name is None else (key, key_name)
+    given = item["key"]  # `key = [0, "name"]`: the keyword, else the position
+    positions = [k for k in given if isinstance(k, int) and not isinstance(k, bool)]
+    names = [k for k in given if isinstance(k, str)]
+    if len(positions) > 1 or len(names) > 1 or len(positions) + len(names) != len(given) \
+            or not given or any(p < 0 for p in positions):
+        raise where.error((*keys, "key"), f"`{where.name((*keys, 'key'))}` must be a "
+                                          f"position, a keyword name, or both, like "
+                                          f"key = [0, \"name\"]")
+    return positions[0] if positions else None, names[0] if names else None

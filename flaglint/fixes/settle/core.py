@@ -1,0 +1,144 @@
+"""What one settling pass knows and the questions every part of it asks: the reads to
+settle and what else to remove, the nodes the pass made, where a node stands (position,
+parent, whether only its truth counts), and the blank lines a deleted statement leaves."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import libcst as cst
+from libcst.metadata import PositionProvider
+
+from flaglint.fixes.settle.literals import literal_truth
+from flaglint.fixes.settle.syntax import blank_lines_above
+
+Position = tuple[int, int]  # 1-based line and column where a node starts
+_Node = TypeVar("_Node", bound=cst.CSTNode)
+
+
+class SettlerCore(cst.CSTTransformer):
+    """The state of one settling pass over one file, and the helpers all its parts use."""
+
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, reads: Mapping[Position, object], dead_definitions: set[Position],
+                 bindings: set[Position] | None = None,
+                 parameters: Mapping[Position, set[str]] | None = None,
+                 arguments: Mapping[Position, set[tuple[str, int]]] | None = None,
+                 elements: set[Position] | None = None,
+                 constants: Mapping[Position, dict[str, object]] | None = None) -> None:
+        super().__init__()
+        self.reads = reads
+        self.dead_definitions = dead_definitions
+        self.bindings = bindings or set()  # `NAME = …` to delete: the flag's own definition
+        self.parameters = parameters or {}  # parameters the cleanup made unused, by def
+        self.arguments = arguments or {}  # and their arguments, by call
+        self.elements = elements or set()  # collection elements naming a removed definition
+        self.constants = constants or {}  # parameters every call passes the same literal
+        self.replaced = 0
+        self.removed_branches = 0
+        self.removed_definitions = 0
+        self.removed_names: set[str] = set()
+        self._exits: set[int] = set()  # id() of exits a collapsed `if` brought into a block
+        # id() of the literals settled reads became, and of what simplifying them made; the
+        # nodes are kept alive so that no id is reused.
+        self._made: set[int] = set()
+        self._known: dict[int, bool] = {}  # id() of `x() and False`-like tests: their truth
+        self._kept: list[cst.CSTNode] = []
+        # Per function (and the module): names bound exactly once, by a statement that always
+        # runs (counted only when a settled value is assigned: most scopes never need it), and
+        # those whose value is now a settled literal (`use_new = True`).
+        self._scopes: list[cst.Module | cst.FunctionDef] = []
+        self._once: dict[int, set[str]] = {}
+        self._aliases: list[dict[str, object]] = []
+        self._module_globals: set[str] | None = None
+        self._ancestors: list[cst.CSTNode] = []  # the original nodes being visited, outermost first
+        self._owed: dict[int, int] = {}  # id() of a block: blank lines its next statement owes
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self._ancestors.append(node)
+        return super().on_visit(node)
+
+    def on_leave(self, original_node: _Node, updated_node: _Node
+                 ) -> _Node | cst.RemovalSentinel | cst.FlattenSentinel[_Node]:
+        try:
+            result = super().on_leave(original_node, updated_node)
+        finally:
+            self._ancestors.pop()
+        if isinstance(original_node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)) \
+                and self._ancestors:
+            spaced: _Node | cst.RemovalSentinel | cst.FlattenSentinel[_Node] = \
+                self._spaced(self._ancestors[-1], original_node, result)
+            return spaced
+        return result
+
+    def _spaced(self, block: cst.CSTNode, original: cst.CSTNode, result: Any) -> Any:
+        """A deleted statement's blank lines stay: the next statement of its block gets as
+        many above it as the deleted one had, when it has fewer (`OLD = 1`, a blank line,
+        `NEW_UI = 2` deleted, `OTHER = 3` stays apart from `OLD`)."""
+        nodes: list[Any] = list(result.nodes) if isinstance(result, cst.FlattenSentinel) \
+            else [] if isinstance(result, cst.RemovalSentinel) else [result]
+        if not nodes:
+            self._owed[id(block)] = max(self._owed.get(id(block), 0), blank_lines_above(original))
+            return result
+        owed = self._owed.pop(id(block), 0)
+        first = nodes[0]
+        if owed <= blank_lines_above(first) or not hasattr(first, "leading_lines"):
+            return result
+        blank = [cst.EmptyLine(indent=False) for _ in range(owed - blank_lines_above(first))]
+        spaced = first.with_changes(leading_lines=[*blank, *first.leading_lines])
+        if isinstance(result, cst.FlattenSentinel):
+            return cst.FlattenSentinel([spaced, *nodes[1:]])
+        return spaced
+
+    def _mark(self, node: cst.BaseExpression) -> cst.BaseExpression:
+        self._made.add(id(node))
+        self._kept.append(node)
+        return node
+
+    def _is_made(self, node: cst.CSTNode) -> bool:
+        return id(node) in self._made
+
+    def _position(self, node: cst.CSTNode) -> Position:
+        start = self.get_metadata(PositionProvider, node).start
+        return start.line, start.column + 1
+
+    def _parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        """The parent of a node being visited or one of its ancestors (an original node).
+        Cheaper than libcst's parent metadata, which costs a whole extra pass."""
+        for i in range(len(self._ancestors) - 1, 0, -1):
+            if self._ancestors[i] is node:
+                return self._ancestors[i - 1]
+        return None
+
+    def _in_test(self, node: cst.CSTNode) -> bool:
+        """Is only the truth of this expression used (an if/while/ifexp test, `not`)?"""
+        parent = self._parent(node)
+        if isinstance(parent, (cst.If, cst.While)) and parent.test is node:
+            return True
+        if isinstance(parent, cst.IfExp) and parent.test is node:
+            return True
+        if isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not):
+            return True
+        if isinstance(parent, (cst.BooleanOperation, cst.Await)):
+            return self._in_test(parent)
+        return False
+
+    def _truth_of(self, node: cst.BaseExpression) -> bool | None:
+        """The truth of an expression a settled read decides, whatever its other effects."""
+        if self._is_made(node):
+            return literal_truth(node)
+        return self._known.get(id(node))
+
+    def _know(self, node: cst.BaseExpression, *, truth: bool) -> cst.BaseExpression:
+        self._known[id(node)] = truth
+        self._kept.append(node)
+        return node
+
+    def _carry(self, old: cst.BaseExpression, new: cst.BaseExpression) -> cst.BaseExpression:
+        """`new` stands for `old`: settled if `old` was."""
+        if self._is_made(old):
+            return self._mark(new)
+        truth = self._known.get(id(old))
+        return self._know(new, truth=truth) if truth is not None else new

@@ -1,0 +1,174 @@
+"""Statements over settled reads: an `if` or `while` a settled test decides is replaced by
+the branch that runs (its test's side effects kept), code after an exit that now always
+happens goes, and so do a `try` the fix emptied, statements that say nothing, and the
+definitions (functions, classes, a flag's own binding) that `clean` deletes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+from libcst.metadata import PositionProvider
+
+from flaglint.facts.conditions import is_pure
+from flaglint.fixes.settle.core import SettlerCore
+from flaglint.fixes.settle.literals import literal_truth
+from flaglint.fixes.settle.syntax import (
+    as_orelse,
+    carry_comments,
+    ends_in_exit,
+    is_empty,
+    shapes_scope,
+    statements_of,
+    without_parens,
+)
+
+
+class StatementSimplifying(SettlerCore):
+    """Statements a settled read decides, replaced by what still runs."""
+
+    def leave_If(self, original_node: cst.If, updated_node: cst.If
+                 ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | \
+            cst.RemovalSentinel:
+        truth, effects = self._decide(updated_node.test)
+        if truth is None:
+            return updated_node
+        if shapes_scope(updated_node.orelse if truth else updated_node.body):
+            return updated_node  # removing it would change what the function is
+        self.removed_branches += 1
+        kept: list[cst.BaseStatement] = [cst.SimpleStatementLine([cst.Expr(e)])
+                                         for e in effects]
+        if truth:
+            kept += list(statements_of(updated_node.body))
+        elif isinstance(updated_node.orelse, cst.If):
+            kept.append(updated_node.orelse)
+        elif isinstance(updated_node.orelse, cst.Else):
+            kept += list(statements_of(updated_node.orelse.body))
+        if isinstance(self._parent(original_node), cst.If):
+            # An elif: what replaces it must still be a single elif/else.
+            return as_orelse(kept, updated_node)  # type: ignore[return-value]
+        if not kept:
+            return cst.RemovalSentinel.REMOVE
+        kept[0] = carry_comments(kept[0], updated_node)
+        if ends_in_exit(kept[-1]):
+            self._exits.add(id(kept[-1]))
+            self._kept.append(kept[-1])
+        return cst.FlattenSentinel(kept)
+
+    def _decide(self, test: cst.BaseExpression
+                ) -> tuple[bool | None, list[cst.BaseExpression]]:
+        """The truth of a settled test, if known, and what to keep for its side effects."""
+        truth = self._truth_of(test)
+        return (None, []) if truth is None else (truth, self._effects(test))
+
+    def _effects(self, node: cst.BaseExpression) -> list[cst.BaseExpression]:
+        """What of a decided expression must still run, in order."""
+        if self._is_made(node) or is_pure(node):
+            return []
+        if isinstance(node, cst.UnaryOperation) and id(node) in self._known:
+            return self._effects(node.expression)
+        if isinstance(node, cst.BooleanOperation) and id(node) in self._known:
+            left, right = node.left, node.right
+            if self._truth_of(left) is not None:  # it runs, then the right part runs
+                return self._effects(left) + self._effects(right)
+            if self._is_made(right) or is_pure(right):  # `x() and False`: x() runs once
+                return [] if is_pure(left) else [without_parens(left)]
+        return [without_parens(node)]
+
+    def leave_While(self, original_node: cst.While, updated_node: cst.While
+                    ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | \
+            cst.RemovalSentinel:
+        truth, effects = self._decide(updated_node.test)
+        if truth is not False or shapes_scope(updated_node.body):
+            return updated_node  # `while True:` is a loop someone meant
+        self.removed_branches += 1
+        kept: list[cst.BaseStatement] = [cst.SimpleStatementLine([cst.Expr(e)])
+                                         for e in effects]
+        if updated_node.orelse is not None:
+            kept += list(statements_of(updated_node.orelse.body))
+        if not kept:
+            return cst.RemovalSentinel.REMOVE
+        kept[0] = carry_comments(kept[0], updated_node)
+        return cst.FlattenSentinel(kept)
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock,
+                            updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
+        return updated_node.with_changes(body=self._after_exits(updated_node.body))
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        return updated_node.with_changes(body=self._after_exits(updated_node.body))
+
+    def _after_exits(self, body: Sequence[cst.BaseStatement]) -> list[cst.BaseStatement]:
+        for i, statement in enumerate(body):
+            if id(statement) in self._exits and not any(shapes_scope(s) for s in body[i + 1:]):
+                return list(body[:i + 1])  # what follows an exit that always happens never runs
+        return list(body)
+
+    def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine,
+                                  updated_node: cst.SimpleStatementLine
+                                  ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
+        # `assert True` and a bare `True` left where a settled read stood say nothing; a
+        # flag's own definition goes when `clean` asks.
+        body = [small for small, before in zip(updated_node.body, original_node.body,
+                                               strict=True)
+                if not self._says_nothing(small) and not self._deleted_binding(before)]
+        if len(body) == len(updated_node.body):
+            return updated_node
+        if not body:
+            return cst.RemovalSentinel.REMOVE
+        return updated_node.with_changes(body=body)
+
+    def _deleted_binding(self, small: cst.BaseSmallStatement) -> bool:
+        if not self.bindings:
+            return False
+        if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) and \
+                self._position(small.value) in self.bindings:
+            self.removed_definitions += 1  # `manager.add("org:x", …)`: a definition call
+            return True
+        if not isinstance(small, (cst.Assign, cst.AnnAssign)):
+            return False
+        targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else \
+            [small.target]
+        if len(targets) != 1 or not isinstance(targets[0], cst.Name) or \
+                self._position(targets[0]) not in self.bindings:
+            return False
+        self.removed_definitions += 1
+        self.removed_names.add(targets[0].value)
+        return True
+
+    def _says_nothing(self, small: cst.BaseSmallStatement) -> bool:
+        if isinstance(small, cst.Expr):
+            return self._is_made(small.value)
+        if isinstance(small, cst.Assert):
+            return self._is_made(small.test) and literal_truth(small.test) is True
+        return False
+
+    def leave_Try(self, original_node: cst.Try, updated_node: cst.Try
+                  ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | \
+            cst.RemovalSentinel:
+        # A `try` whose body the fix emptied: its handlers can never run.
+        if updated_node.body is original_node.body or not is_empty(updated_node.body):
+            return updated_node
+        kept: list[cst.BaseStatement] = []
+        for part in (updated_node.orelse, updated_node.finalbody):
+            if part is not None and not is_empty(part.body):
+                kept += list(statements_of(part.body))
+        if not kept:
+            return cst.RemovalSentinel.REMOVE
+        kept[0] = carry_comments(kept[0], updated_node)
+        return cst.FlattenSentinel(kept)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef
+                       ) -> cst.BaseStatement | cst.RemovalSentinel:
+        return self._definition(original_node, updated_node)
+
+    def _definition(self, original: cst.FunctionDef | cst.ClassDef,
+                    updated: cst.FunctionDef | cst.ClassDef
+                    ) -> cst.BaseStatement | cst.RemovalSentinel:
+        line = self.get_metadata(PositionProvider, original.name).start.line
+        column = self.get_metadata(PositionProvider, original).start.column + 1
+        if (line, column) in self.dead_definitions:
+            self.removed_definitions += 1
+            self.removed_names.add(original.name.value)
+            return cst.RemovalSentinel.REMOVE
+        return updated

@@ -1,0 +1,118 @@
+"""What the settler asks of libcst nodes and the small edits it makes to them: blocks and
+their statements, exits, blank lines and comments carried over, parentheses, and code that
+decides what its function is (`yield`, `global`, `nonlocal`) even where it never runs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import libcst as cst
+
+EXITS = (cst.Return, cst.Raise, cst.Continue, cst.Break)
+
+
+class _ScopeShaper(cst.CSTVisitor):
+    """Finds `yield`, `global` and `nonlocal` outside nested functions: code that, even if it
+    never runs, decides what its function is (a generator) or where its names live."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = False
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        self.found = True
+
+    def visit_Global(self, node: cst.Global) -> None:
+        self.found = True
+
+    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
+        self.found = True
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+
+def shapes_scope(node: cst.CSTNode | None) -> bool:
+    if node is None:
+        return False
+    finder = _ScopeShaper()
+    node.visit(finder)
+    return finder.found
+
+
+def is_empty(block: cst.BaseSuite) -> bool:
+    """A block with nothing but `pass` (or nothing at all)."""
+    statements = block.body if isinstance(block, cst.IndentedBlock) else [block]
+    for statement in statements:
+        smalls = statement.body if isinstance(statement, (cst.SimpleStatementLine,
+                                                          cst.SimpleStatementSuite)) else None
+        if smalls is None or not all(isinstance(small, cst.Pass) for small in smalls):
+            return False
+    return True
+
+
+def leftmost_name(name: cst.Attribute | cst.Name) -> cst.Name:
+    node: cst.BaseExpression = name
+    while isinstance(node, cst.Attribute):
+        node = node.value
+    assert isinstance(node, cst.Name)
+    return node
+
+
+def without_parens(node: cst.BaseExpression) -> cst.BaseExpression:
+    return node.with_changes(lpar=[], rpar=[]) if hasattr(node, "lpar") else node
+
+
+def with_parens_of(node: cst.BaseExpression, keep: Mapping[str, object]) -> cst.BaseExpression:
+    if keep["lpar"] and hasattr(node, "lpar") and not node.lpar:
+        return node.with_changes(**keep)
+    return node
+
+
+def statements_of(block: cst.BaseSuite) -> Sequence[cst.BaseStatement]:
+    if isinstance(block, cst.IndentedBlock):
+        return block.body
+    assert isinstance(block, cst.SimpleStatementSuite)
+    return [cst.SimpleStatementLine(body=block.body)]
+
+
+def ends_in_exit(statement: cst.BaseStatement) -> bool:
+    return isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[-1],
+                                                                        EXITS)
+
+
+def blank_lines_above(statement: cst.CSTNode) -> int:
+    """The blank lines between a statement (or the comments above it) and what precedes."""
+    count = 0
+    for line in getattr(statement, "leading_lines", ()):
+        if line.comment is not None:
+            break
+        count += 1
+    return count
+
+
+def carry_comments(first: cst.BaseStatement, replaced: cst.If | cst.While | cst.Try
+                    ) -> cst.BaseStatement:
+    """Keep the comments above the `if` and on its header line with what replaces it."""
+    lines = list(replaced.leading_lines)
+    header = replaced.body.header if isinstance(replaced.body, cst.IndentedBlock) else None
+    if header is not None and header.comment is not None:
+        lines.append(cst.EmptyLine(comment=header.comment))
+    if not lines or not hasattr(first, "leading_lines"):
+        return first
+    return first.with_changes(leading_lines=[*lines, *first.leading_lines])
+
+
+def as_orelse(kept: list[cst.BaseStatement], replaced: cst.If) -> cst.If | cst.Else | \
+        cst.RemovalSentinel:
+    if len(kept) == 1 and isinstance(kept[0], cst.If):
+        return kept[0]
+    if not kept:
+        return cst.RemovalSentinel.REMOVE
+    return cst.Else(body=cst.IndentedBlock(body=kept), leading_lines=replaced.leading_lines)
