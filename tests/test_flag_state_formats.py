@@ -4,6 +4,7 @@ makes each in that folder's README), read into the one model, with exact values 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -138,10 +139,117 @@ def test_flagd_vendored_schema_rejects_what_the_reader_reports():
     assert "good-flag" not in rejected and "also-good" not in rejected
 
 
+# -- Unleash -------------------------------------------------------------------------------
+
+
+def test_unleash_batch_export_holds_one_environment():
+    state = read("export-production.json", "unleash")
+    assert state.problems == ()
+    got = {key: flag.environments for key, flag in state.flags.items()}
+    assert got == {
+        "new-checkout": {"production": served(True, True, True, 134, rollout=100.0)},
+        "kill-payments": {"production": served(False, False, True, 141)},
+        "search-v2": {"production": served(True, None, False, 148, rollout=25.0,
+                                           variants=("classic", "semantic"))},
+        # A constraint (appName IN …), a segment, a parent flag: targeting.
+        "beta-banner": {"production": served(True, None, False, 158, targeting=True)},
+        "premium-export": {"production": served(True, None, False, 165, targeting=True)},
+        "color-scheme": {"production": served(True, "dark", True, 172, rollout=100.0,
+                                              variants=("dark",))},
+        "checkout-upsell": {"production": served(True, None, False, 181, targeting=True)},
+    }
+    flag = state.flags["new-checkout"]
+    assert (flag.line, flag.column, flag.type, flag.vendor_type, flag.temporary) == (
+        3, 5, "release", "release", True)
+    assert (flag.project, flag.description, flag.tags, flag.stale, flag.archived) == (
+        "storefront", "One-page checkout", ("checkout", "web"), False, False)
+    types = {key: (f.type, f.temporary) for key, f in state.flags.items()}
+    assert types["kill-payments"] == ("kill-switch", False)
+    assert types["premium-export"] == ("permission", False)
+    assert types["color-scheme"] == ("operational", True)
+    assert types["search-v2"] == ("experiment", True)
+    assert state.flags["beta-banner"].stale is True
+    assert error_of("export-production.json", "unleash", environment="staging") == (
+        'unleash/export-production.json:1: no environment "staging" in this export; it has: '
+        "production")
+
+
+def test_unleash_state_export_has_environments_that_disagree():
+    state = read("state-export.json", "unleash")
+    assert state.problems == ()
+    checkout = state.flags["new-checkout"]
+    assert checkout.environments == {
+        "development": served(True, True, True, 74),
+        "production": served(True, None, False, 75, rollout=50.0),
+    }
+    assert checkout.created == dt.date(2023, 3, 14)
+    reports = state.flags["old-reports"]
+    assert (reports.archived, reports.stale, reports.created, reports.project) == (
+        True, True, dt.date(2021, 9, 17), "backoffice")
+    assert reports.environments == {
+        "development": served(False, False, True, 76),
+        "production": served(True, None, False, 77, targeting=True),  # userWithId
+    }
+    production = read("state-export.json", "unleash", environment="production")
+    assert {key: list(f.environments) for key, f in production.flags.items()} == {
+        "new-checkout": ["production"], "old-reports": ["production"]}
+    assert error_of("state-export.json", "unleash", environment="prod") == (
+        'unleash/state-export.json:1: no environment "prod" in this export; it has: '
+        "development, production")
+
+
+def test_unleash_client_features_response_is_the_token_s_environment():
+    state = read("client-features.json", "unleash", environment="production")
+    assert state.problems == ()
+    got = {key: flag.environments["production"] for key, flag in state.flags.items()}
+    assert got == {
+        "new-checkout": served(True, True, True, 4, rollout=100.0),
+        # Strategy variants split everyone 30/70.
+        "search-v2": served(True, None, False, 23, rollout=70.0,
+                            variants=("classic", "semantic")),
+        "kill-payments": served(False, False, True, 44),
+        "vip-lounge": served(True, None, False, 53, targeting=True),
+        # 0% for everyone (the disabled strategy does not count): settled off.
+        "gradual-rewrite": served(True, False, True, 62, rollout=0.0),
+    }
+    assert state.flags["gradual-rewrite"].stale is True
+    assert list(read("client-features.json", "unleash").flags["new-checkout"].environments) \
+        == ["default"]
+
+
+def test_unleash_unknown_client_version_and_wrong_format_are_errors():
+    assert error_of("client-features-v3.json", "unleash") == (
+        "unleash/client-features-v3.json:2: Unleash client features response of version 3; "
+        "flaglint reads versions 1 and 2 (save `GET /api/client/features` from Unleash 4 or "
+        "later)")
+    assert error_of("not-unleash.json", "unleash") == (
+        "unleash/not-unleash.json:1: not an Unleash export or client features response (no "
+        "`features` list); export it with `curl -X POST -H 'Authorization: …' -H "
+        "'Content-Type: application/json' -d '{\"environment\": \"production\", \"project\": "
+        "\"default\"}' https://UNLEASH/api/admin/features-batch/export`, or save "
+        "`GET /api/client/features`")
+
+
+def test_unleash_malformed_entries_are_problems_and_the_rest_is_read():
+    state = read("malformed-export.json", "unleash")
+    assert list(state.flags) == ["fine"]
+    assert state.flags["fine"].environments == {"production": served(True, True, True, 15)}
+    path = "unleash/malformed-export.json"
+    assert state.problems == (
+        Problem(path, 4, 5, "`features` item 1: `name` is missing"),
+        Problem(path, 7, 47, 'flag `bad-stale`: `stale` is "yes"; expected true or false'),
+        Problem(path, 11, 80, 'flag `bad-rollout`: `rollout` is "lots"; expected a number'),
+        Problem(path, 12, 5, "`featureStrategies` item 2 has no `featureName`"),
+        Problem(path, 16, 7, 'flag `bad-switch`: `enabled` is "yes"; expected true or false'),
+    )
+
+
 # -- every format ---------------------------------------------------------------------------
 
 READABLE = [("flags.flagd.json", "flagd"), ("flags.flagd.yaml", "flagd"),
-            ("malformed.flagd.json", "flagd")]
+            ("malformed.flagd.json", "flagd"), ("export-production.json", "unleash"),
+            ("state-export.json", "unleash"), ("client-features.json", "unleash"),
+            ("malformed-export.json", "unleash")]
 
 
 @pytest.mark.parametrize(("name", "fmt"), READABLE)

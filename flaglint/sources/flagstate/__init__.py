@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from flaglint.sources.flagstate import flagd
+from flaglint.sources.flagstate import flagd, launchdarkly, unleash
 from flaglint.sources.flagstate.document import Document, load
 from flaglint.sources.flagstate.fields import Reading
 from flaglint.sources.flagstate.model import (
@@ -29,6 +29,8 @@ Reader = Callable[[Document, "str | None"], Reading]
 
 FORMATS: dict[str, Reader] = {
     flagd.FORMAT: flagd.read,
+    unleash.FORMAT: unleash.read,
+    launchdarkly.FORMAT: launchdarkly.read,
 }
 
 
@@ -54,7 +56,8 @@ def read_flag_state(path: Path, fmt: str, root: Path, environment: str | None = 
         flags = {key: replace(flag, environments={
             name: served for name, served in flag.environments.items() if name == environment})
             for key, flag in flags.items()}
-    return FlagState(source=fmt, path=shown, flags=flags, problems=tuple(reading.problems))
+    problems = tuple(sorted(reading.problems, key=lambda p: (p.line, p.column)))
+    return FlagState(source=fmt, path=shown, flags=flags, problems=problems)
 
 
 def _relative(path: Path, root: Path) -> str:

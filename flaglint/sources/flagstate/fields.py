@@ -163,7 +163,8 @@ def collect(doc: Document, entries: Iterable[tuple[At, Any]],
         except Malformed as error:
             line, column = doc.where(error.at)
             key = entry.get(key_field) if key_field and isinstance(entry, dict) else at[-1]
-            named = f"flag `{key}`: " if isinstance(key, str) and key else ""
+            named = f"flag `{key}`: " if isinstance(key, str) and key else \
+                f"`{at[-2]}` item {at[-1]}: " if len(at) > 1 else ""
             problems.append(Problem(doc.path, line, column, named + error.message))
             continue
         first = flags.get(flag.key)
