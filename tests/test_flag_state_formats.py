@@ -244,12 +244,101 @@ def test_unleash_malformed_entries_are_problems_and_the_rest_is_read():
     )
 
 
+# -- LaunchDarkly --------------------------------------------------------------------------
+
+BOOLEAN = ("true", "false")
+COPY = ("Plain", "Friendly", "Short")
+
+
+def test_launchdarkly_environments_serve_their_fallthrough_or_off_variation():
+    state = read("flags.json", "launchdarkly")
+    assert state.problems == ()
+    got = {key: flag.environments for key, flag in state.flags.items()}
+    assert got == {
+        "new-checkout": {
+            "production": served(True, True, True, 27, variants=BOOLEAN),
+            # Weights are thousandths of a percent: 30000 is 30%.
+            "staging": served(True, None, False, 45, rollout=30.0, variants=BOOLEAN),
+        },
+        "kill-payments": {
+            # Off: its rules do not apply, everyone gets the off variation.
+            "production": served(False, False, True, 89,
+                                 variants=("Payments stopped", "Payments flowing")),
+            # Off with no off variation: callers get their own default.
+            "staging": served(False, None, True, 100,
+                              variants=("Payments stopped", "Payments flowing")),
+        },
+        "checkout-copy": {
+            "production": served(True, None, False, 124, targeting=True, variants=COPY),
+            "staging": served(True, "Complete your order", True, 135, rollout=100.0,
+                              variants=COPY),
+        },
+        "old-upsell": {"production": served(True, None, False, 168, targeting=True,
+                                            variants=BOOLEAN)},
+        "page-size": {"production": served(True, 50, True, 187,
+                                           variants=("20", "50", '{"mode": "infinite"}'))},
+    }
+
+
+def test_launchdarkly_lifecycle_fields():
+    flags = read("flags.json", "launchdarkly").flags
+    checkout = flags["new-checkout"]
+    assert (checkout.line, checkout.column, checkout.type, checkout.vendor_type) == (
+        6, 5, "release", "temporary")
+    assert (checkout.temporary, checkout.created, checkout.maintainer, checkout.project) == (
+        True, dt.date(2023, 3, 14), "ariel@acme.com", "storefront")
+    assert (checkout.tags, checkout.description, checkout.archived) == (
+        ("release", "checkout"), "One-page checkout", False)
+    kill = flags["kill-payments"]
+    assert (kill.type, kill.vendor_type, kill.temporary, kill.maintainer) == (
+        "kill-switch", "permanent", False, "payments-team")
+    # Permanent with no type tag: no type.
+    assert (flags["page-size"].type, flags["page-size"].vendor_type) == (None, "permanent")
+    assert flags["checkout-copy"].type is None
+    upsell = flags["old-upsell"]
+    assert (upsell.archived, upsell.type, upsell.created) == (
+        True, "operational", dt.date(2020, 1, 1))
+
+
+def test_launchdarkly_environment_is_chosen_by_its_key():
+    state = read("flags.json", "launchdarkly", environment="staging")
+    assert {key: list(f.environments) for key, f in state.flags.items()} == {
+        "new-checkout": ["staging"], "kill-payments": ["staging"],
+        "checkout-copy": ["staging"], "old-upsell": [], "page-size": []}
+    assert error_of("flags.json", "launchdarkly", environment="Production") == (
+        'launchdarkly/flags.json:1: no environment "Production" in this export; it has: '
+        "production, staging")
+
+
+def test_launchdarkly_malformed_entries_summary_export_and_wrong_format():
+    state = read("malformed.json", "launchdarkly")
+    assert list(state.flags) == ["good"]
+    path = "launchdarkly/malformed.json"
+    assert state.problems == (
+        Problem(path, 3, 5, "`items` item 0: `key` is missing"),
+        Problem(path, 15, 54, "flag `bad-fallthrough`: `variation` is 2; expected the index "
+                              "of one of the 2 variations"),
+        Problem(path, 22, 25, 'flag `bad-on`: `on` is "true"; expected true or false'),
+        Problem(path, 27, 7, "flag `bad-date`: `creationDate` is not milliseconds since 1970"),
+    )
+    curl = ("`curl -H 'Authorization: …' "
+            "'https://app.launchdarkly.com/api/v2/flags/PROJECT?summary=0&env=production'`")
+    assert error_of("summary.json", "launchdarkly") == (
+        "launchdarkly/summary.json:9: environment `production` of flag `new-checkout` has no "
+        "`fallthrough` or `rules`: the flags list was exported as a summary; export it again "
+        f"with `summary=0` ({curl})")
+    assert error_of("not-launchdarkly.json", "launchdarkly") == (
+        "launchdarkly/not-launchdarkly.json:1: not a LaunchDarkly flags list (no `items`); "
+        f"export it with {curl}")
+
+
 # -- every format ---------------------------------------------------------------------------
 
 READABLE = [("flags.flagd.json", "flagd"), ("flags.flagd.yaml", "flagd"),
             ("malformed.flagd.json", "flagd"), ("export-production.json", "unleash"),
             ("state-export.json", "unleash"), ("client-features.json", "unleash"),
-            ("malformed-export.json", "unleash")]
+            ("malformed-export.json", "unleash"), ("flags.json", "launchdarkly"),
+            ("malformed.json", "launchdarkly")]
 
 
 @pytest.mark.parametrize(("name", "fmt"), READABLE)
