@@ -332,16 +332,168 @@ def test_launchdarkly_malformed_entries_summary_export_and_wrong_format():
         f"export it with {curl}")
 
 
+# -- Flagsmith -----------------------------------------------------------------------------
+
+
+def test_flagsmith_environment_document_serves_values_and_splits():
+    state = read("environment-document.json", "flagsmith")
+    assert state.problems == ()
+    # The document names its environment.
+    got = {key: flag.environments["Production"] for key, flag in state.flags.items()}
+    assert got == {
+        "new_checkout": served(True, True, True, 50),
+        "welcome_message": served(True, "Hello, shopper", True, 59),
+        "legacy_search": served(False, False, True, 68),
+        # 30% red, 20% green, the control value (blue) the other 50%.
+        "button_color": served(True, None, False, 77, rollout=50.0,
+                               variants=("blue", "red", "green")),
+        "checkout_theme": served(True, "dark", True, 99, rollout=100.0,
+                                 variants=("light", "dark")),
+        # A segment override can turn it on for beta testers.
+        "beta_reports": served(False, None, False, 115, targeting=True),
+        # An identity override.
+        "max_items": served(True, None, False, 124, targeting=True),
+    }
+    flag = state.flags["button_color"]
+    assert (flag.line, flag.column, flag.vendor_type, flag.type, flag.project) == (
+        77, 5, "MULTIVARIATE", None, "Storefront")
+    assert list(read("environment-document.json", "flagsmith", "Production").flags) == list(
+        state.flags)
+    assert error_of("environment-document.json", "flagsmith", environment="staging") == (
+        'flagsmith/environment-document.json:1: no environment "staging" in this export; it '
+        "has: Production")
+
+
+def test_flagsmith_malformed_entries_and_wrong_format():
+    state = read("malformed.json", "flagsmith")
+    # No `name` in this document: the environment is "default".
+    assert state.flags["fine"].environments == {"default": served(False, False, True, 6)}
+    assert list(state.flags) == ["fine"]
+    path = "flagsmith/malformed.json"
+    assert state.problems == (
+        Problem(path, 5, 5, "`feature_states` item 0: `feature` is missing"),
+        Problem(path, 14, 7, 'flag `bad_enabled`: `enabled` is "true"; expected true or false'),
+        Problem(path, 22, 11, "flag `bad_split`: `percentage_allocation` is 150; expected a "
+                              "percentage (0 to 100)"),
+    )
+    assert error_of("not-flagsmith.json", "flagsmith") == (
+        "flagsmith/not-flagsmith.json:1: not a Flagsmith environment document (no "
+        "`feature_states`); export it with `curl -H 'X-Environment-Key: ser.…' "
+        "https://edge.api.flagsmith.com/api/v1/environment-document/`")
+
+
+# -- GrowthBook ----------------------------------------------------------------------------
+
+
+def test_growthbook_rules_decide_in_order():
+    state = read("features.json", "growthbook", environment="production")
+    assert state.problems == ()
+    got = {key: flag.environments["production"] for key, flag in state.flags.items()}
+    assert got == {
+        "new-checkout": served(True, True, True, 4),
+        # Forced true for 30% of ids; the rest get the default.
+        "dark-mode": served(None, None, False, 7, rollout=30.0),
+        "banner-text": served(None, None, False, 13, targeting=True),
+        "price-test": served(None, None, False, 19, rollout=50.0, variants=("10", "12")),
+        # The first rule reaches everyone: the conditional one after it never runs.
+        "max-results": served(True, 50, True, 34, rollout=100.0),
+        # A rule with coverage 0 reaches no one.
+        "legacy-export": served(False, False, True, 41),
+        "checkout-layout": served(True, None, True, 47),
+    }
+    flag = state.flags["price-test"]
+    assert (flag.line, flag.column, flag.type, flag.archived, flag.created) == (
+        19, 5, None, False, None)
+
+
+def test_growthbook_encrypted_malformed_and_wrong_format():
+    fix = ("export it with `curl https://cdn.growthbook.io/api/features/CLIENT_KEY` from an "
+           "SDK connection without encryption")
+    assert error_of("encrypted.json", "growthbook") == (
+        "growthbook/encrypted.json:4: the features are encrypted (`encryptedFeatures`); "
+        f"flaglint reads the plain payload: {fix}")
+    assert error_of("not-growthbook.json", "growthbook") == (
+        "growthbook/not-growthbook.json:1: not a GrowthBook SDK features payload (no "
+        f"`features` object); {fix}")
+    state = read("malformed.json", "growthbook")
+    assert list(state.flags) == ["fine"]
+    path = "growthbook/malformed.json"
+    assert state.problems == (
+        Problem(path, 5, 5, 'flag `not-an-object`: the feature is "yes"; expected an object'),
+        Problem(path, 8, 34, "flag `bad-coverage`: `coverage` is 2; expected 0 to 1"),
+        Problem(path, 12, 58, "flag `bad-weights`: `weights` does not give one number per "
+                              "variation"),
+    )
+
+
+# -- PostHog -------------------------------------------------------------------------------
+
+
+def test_posthog_release_conditions():
+    state = read("local-evaluation.json", "posthog")
+    assert state.problems == ()
+    got = {key: flag.environments["default"] for key, flag in state.flags.items()}
+    assert got == {
+        "new-checkout": served(True, True, True, 3, rollout=100.0),
+        # A null rollout_percentage is everyone.
+        "beta-feature": served(True, True, True, 18, rollout=100.0),
+        "dark-mode": served(True, None, False, 28, rollout=30.0),
+        "eu-only": served(True, None, False, 38, targeting=True),
+        "paused": served(False, False, True, 54),
+        "old-flag": served(False, False, True, 63),
+        "pricing-page": served(True, None, False, 72, rollout=50.0, variants=("control", "test")),
+        "new-nav": served(True, "redesign", True, 90, rollout=100.0,
+                          variants=("control", "redesign")),
+        "company-reports": served(True, False, True, 107, rollout=0.0),
+    }
+    assert state.flags["old-flag"].archived is True
+    assert state.flags["paused"].archived is False
+    assert (state.flags["dark-mode"].description, state.flags["dark-mode"].line) == (
+        "Dark mode", 28)
+
+
+def test_posthog_malformed_entries_and_wrong_format():
+    state = read("malformed.json", "posthog")
+    assert list(state.flags) == ["fine"]
+    path = "posthog/malformed.json"
+    assert state.problems == (
+        Problem(path, 3, 5, "`flags` item 0: `key` is missing"),
+        Problem(path, 5, 66, 'flag `bad-active`: `active` is "yes"; expected true or false'),
+        Problem(path, 9, 51, "flag `bad-rollout`: `rollout_percentage` is 150; expected a "
+                             "percentage (0 to 100)"),
+    )
+    assert error_of("not-posthog.json", "posthog") == (
+        "posthog/not-posthog.json:1: not a PostHog local-evaluation response (no `flags` "
+        "list); export it with `curl -H 'Authorization: Bearer phx_…' "
+        "'https://us.posthog.com/api/feature_flag/local_evaluation?token=phc_…'`")
+
+
 # -- every format ---------------------------------------------------------------------------
 
 READABLE = [("flags.flagd.json", "flagd"), ("flags.flagd.yaml", "flagd"),
             ("malformed.flagd.json", "flagd"), ("export-production.json", "unleash"),
             ("state-export.json", "unleash"), ("client-features.json", "unleash"),
             ("malformed-export.json", "unleash"), ("flags.json", "launchdarkly"),
-            ("malformed.json", "launchdarkly")]
+            ("malformed.json", "launchdarkly"), ("environment-document.json", "flagsmith"),
+            ("features.json", "growthbook"), ("local-evaluation.json", "posthog")]
 
 
 @pytest.mark.parametrize(("name", "fmt"), READABLE)
 def test_flag_state_goes_through_the_cache_codec_unchanged(name, fmt):
     state = read(name, fmt)
     assert codec.decode(FlagState, json.loads(json.dumps(codec.encode(state)))) == state
+
+
+def test_an_unknown_format_and_a_broken_file_are_errors(tmp_path):
+    assert error_of("flags.json", "split") == (
+        'split/flags.json:1: unknown flag-state format "split"; expected one of flagd, '
+        "flagsmith, growthbook, launchdarkly, posthog, unleash")
+    (tmp_path / "ld.json").write_text('{"items": [\n  {"key": "x",}\n]}\n', encoding="utf-8")
+    with pytest.raises(FlagStateError) as caught:
+        read_flag_state(tmp_path / "ld.json", "launchdarkly", tmp_path)
+    assert str(caught.value) == (
+        "ld.json:2: not JSON: Expecting property name enclosed in double quotes (column 15)")
+    (tmp_path / "flags.yaml").write_text("flags:\n  a: [1,\n", encoding="utf-8")
+    with pytest.raises(FlagStateError) as caught:
+        read_flag_state(Path("flags.yaml"), "flagd", tmp_path)
+    assert str(caught.value).startswith("flags.yaml:3: not YAML: ")

@@ -11,7 +11,14 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from flaglint.sources.flagstate import flagd, launchdarkly, unleash
+from flaglint.sources.flagstate import (
+    flagd,
+    flagsmith,
+    growthbook,
+    launchdarkly,
+    posthog,
+    unleash,
+)
 from flaglint.sources.flagstate.document import Document, load
 from flaglint.sources.flagstate.fields import Reading
 from flaglint.sources.flagstate.model import (
@@ -31,6 +38,9 @@ FORMATS: dict[str, Reader] = {
     flagd.FORMAT: flagd.read,
     unleash.FORMAT: unleash.read,
     launchdarkly.FORMAT: launchdarkly.read,
+    flagsmith.FORMAT: flagsmith.read,
+    growthbook.FORMAT: growthbook.read,
+    posthog.FORMAT: posthog.read,
 }
 
 

@@ -122,6 +122,11 @@ def iso_date(entry: dict[str, Any], at: At, key: str) -> dt.date | None:
                         ) from None
 
 
+def field_of(name: str) -> Callable[[dict[str, Any]], Any]:
+    """What `collect` calls to name an entry: its field `name`."""
+    return lambda entry: entry.get(name)
+
+
 def served_value(value: Any) -> ServedValue:
     """A value flaglint can hold: a JSON object or list is None (see `Served.value`)."""
     return value if value is None or isinstance(value, bool | int | float | str) else None
@@ -150,11 +155,13 @@ def not_format(doc: Document, what: str, fix: str, at: At = ()) -> FlagStateErro
 
 
 def collect(doc: Document, entries: Iterable[tuple[At, Any]],
-            read_entry: Callable[[At, Any], ServiceFlag], key_field: str | None = None
+            read_entry: Callable[[At, Any], ServiceFlag],
+            key_of: Callable[[dict[str, Any]], Any] | None = None
             ) -> tuple[dict[str, ServiceFlag], list[Problem]]:
     """Each entry read into a flag; a malformed one, or a second entry for a key already
     read, becomes a Problem at its exact place and the others are still read. Entries are
-    `(where, entry)`; the flag's key is the last step of `where`, or the entry's `key_field`."""
+    `(where, entry)`; the flag's key, for messages, is `key_of(entry)` or the last step of
+    `where`."""
     flags: dict[str, ServiceFlag] = {}
     problems: list[Problem] = []
     for at, entry in entries:
@@ -162,7 +169,7 @@ def collect(doc: Document, entries: Iterable[tuple[At, Any]],
             flag = read_entry(at, entry)
         except Malformed as error:
             line, column = doc.where(error.at)
-            key = entry.get(key_field) if key_field and isinstance(entry, dict) else at[-1]
+            key = key_of(entry) if key_of and isinstance(entry, dict) else at[-1]
             named = f"flag `{key}`: " if isinstance(key, str) and key else \
                 f"`{at[-2]}` item {at[-1]}: " if len(at) > 1 else ""
             problems.append(Problem(doc.path, line, column, named + error.message))

@@ -22,6 +22,7 @@ from flaglint.sources.flagstate.fields import (
     array,
     boolean,
     collect,
+    field_of,
     mapping,
     not_format,
     object_at,
@@ -54,7 +55,7 @@ def read(doc: Document, environment: str | None) -> Reading:
     items = data["items"]
     _check_not_summary(doc, items)
     flags, problems = collect(doc, ((("items", i), e) for i, e in enumerate(items)),
-                              lambda at, entry: _flag(doc, at, entry), key_field="key")
+                              lambda at, entry: _flag(doc, at, entry), key_of=field_of("key"))
     names = dict.fromkeys(name for item in items if isinstance(item, dict)
                           and isinstance(item.get("environments"), dict)
                           for name in item["environments"])

@@ -21,6 +21,7 @@ from flaglint.sources.flagstate.fields import (
     array,
     boolean,
     collect,
+    field_of,
     iso_date,
     not_format,
     object_at,
@@ -80,7 +81,7 @@ def _client(doc: Document, data: dict[str, Any], environment: str | None) -> Rea
         return _with(flag, {name: served})
 
     flags, problems = collect(doc, ((("features", i), e) for i, e in enumerate(data["features"])),
-                              read_feature, key_field="name")
+                              read_feature, key_of=field_of("name"))
     return Reading(flags, problems, (name,))
 
 
@@ -117,7 +118,7 @@ def _export(doc: Document, data: dict[str, Any], environment: str | None) -> Rea
         return _with(flag, environments)
 
     flags, problems = collect(doc, ((("features", i), e) for i, e in enumerate(data["features"])),
-                              read_feature, key_field="name")
+                              read_feature, key_of=field_of("name"))
     extra = [Problem(doc.path, *doc.where(at), message) for at, message in problems_at]
     return Reading(flags, extra + problems, tuple(names))
 
