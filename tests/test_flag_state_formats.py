@@ -497,3 +497,21 @@ def test_an_unknown_format_and_a_broken_file_are_errors(tmp_path):
     with pytest.raises(FlagStateError) as caught:
         read_flag_state(Path("flags.yaml"), "flagd", tmp_path)
     assert str(caught.value).startswith("flags.yaml:3: not YAML: ")
+
+
+@pytest.mark.parametrize("path", sorted(DATA.glob("*/*.json")), ids=lambda p: p.name)
+def test_every_recorded_json_position_is_where_that_member_or_item_is_written(path):
+    document = load(path, path.name)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert document.positions
+    for at, (line, column) in document.positions.items():
+        written = lines[line - 1][column - 1:]
+        value = document.data
+        for step in at:
+            value = value[step]
+        if at and isinstance(at[-1], str):
+            assert written.startswith(json.dumps(at[-1], ensure_ascii=False)), (at, written)
+        elif isinstance(value, dict | list):
+            assert written[0] == ("[" if isinstance(value, list) else "{"), (at, written)
+        else:
+            assert json.JSONDecoder().raw_decode(written)[0] == value, (at, written)
