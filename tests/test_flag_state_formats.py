@@ -423,6 +423,7 @@ def test_growthbook_encrypted_malformed_and_wrong_format():
         Problem(path, 8, 34, "flag `bad-coverage`: `coverage` is 2; expected 0 to 1"),
         Problem(path, 12, 58, "flag `bad-weights`: `weights` does not give one number per "
                               "variation"),
+        Problem(path, 16, 34, "flag `no-variations`: `variations` is empty"),
     )
 
 

@@ -110,6 +110,8 @@ def _shares(rule: dict[str, Any], cover: float, at: At) -> list[Share]:
     if "force" in rule:
         return [Share(variant_name(rule["force"]), served_value(rule["force"]), cover * 100)]
     variations = array(rule, at, "variations")
+    if not variations:
+        raise Malformed((*at, "variations"), "`variations` is empty")
     weights = rule.get("weights") or [1 / len(variations)] * len(variations)
     if not isinstance(weights, list) or len(weights) != len(variations) or not all(
             isinstance(w, int | float) and not isinstance(w, bool) for w in weights):

@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from flaglint.config import FLAG_TYPES
 from flaglint.sources.flagstate.document import At, Document
 from flaglint.sources.flagstate.fields import (
     Malformed,
@@ -32,7 +33,6 @@ from flaglint.sources.flagstate.fields import (
     variant_name,
 )
 from flaglint.sources.flagstate.model import (
-    FLAGLINT_TYPES,
     FlagStateError,
     Served,
     ServedValue,
@@ -89,7 +89,7 @@ def _flag(doc: Document, at: At, entry: Any) -> ServiceFlag:
     line, column = doc.where(at)
     return ServiceFlag(
         key=key, source=FORMAT, path=doc.path, line=line, column=column,
-        type=next((tag for tag in tags if tag in FLAGLINT_TYPES), None),
+        type=next((tag for tag in tags if tag in FLAG_TYPES), None),
         vendor_type=None if temporary is None else "temporary" if temporary else "permanent",
         temporary=temporary, archived=bool(boolean(entry, at, "archived", default=False)),
         created=_created(entry, at), maintainer=_maintainer(entry, at),

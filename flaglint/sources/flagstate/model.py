@@ -14,9 +14,6 @@ from dataclasses import dataclass, field
 # What a settled environment serves: JSON objects and lists have no place here (`None`).
 ServedValue = bool | int | float | str | None
 
-FLAGLINT_TYPES = ("release", "experiment", "operational", "kill-switch", "permission")
-
-
 @dataclass(frozen=True, slots=True)
 class Served:
     """What one environment serves for one flag.
@@ -44,8 +41,8 @@ class Served:
 class ServiceFlag:
     """One flag as a flag service's export describes it.
 
-    `type` is flaglint's lifecycle type where the vendor has one that maps
-    (release | experiment | operational | kill-switch | permission); `vendor_type` keeps the
+    `type` is flaglint's lifecycle type (config.FLAG_TYPES: release | experiment | operational
+    | kill-switch | permission) where the vendor has one that maps; `vendor_type` keeps the
     vendor's own word. `path` is the export file relative to the project root; `line` and
     `column` (1-based) are where the flag's entry starts.
     """

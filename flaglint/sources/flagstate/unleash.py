@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import replace
 from typing import Any
 
+from flaglint.config import DEFAULT_LIFETIMES, FLAG_TYPES
 from flaglint.sources.flagstate.document import At, Document
 from flaglint.sources.flagstate.fields import (
     Malformed,
@@ -28,7 +29,6 @@ from flaglint.sources.flagstate.fields import (
     text,
 )
 from flaglint.sources.flagstate.model import (
-    FLAGLINT_TYPES,
     FlagStateError,
     Problem,
     Served,
@@ -46,9 +46,6 @@ _FIX = ("export it with `curl -X POST -H 'Authorization: …' -H 'Content-Type: 
         "json' -d '{\"environment\": \"production\", \"project\": \"default\"}' "
         "https://UNLEASH/api/admin/features-batch/export`, or save `GET /api/client/features`")
 _CLIENT_VERSIONS = (1, 2)
-# Unleash's expected lifetimes: release, experiment and operational flags are meant to go.
-_TEMPORARY = {"release": True, "experiment": True, "operational": True,
-              "kill-switch": False, "permission": False}
 
 
 def read(doc: Document, environment: str | None) -> Reading:
@@ -172,8 +169,10 @@ def _feature(doc: Document, at: At, entry: dict[str, Any], tags: tuple[str, ...]
     line, column = doc.where(at)
     return ServiceFlag(
         key=key, source=FORMAT, path=doc.path, line=line, column=column,
-        type=vendor_type if vendor_type in FLAGLINT_TYPES else None, vendor_type=vendor_type,
-        temporary=_TEMPORARY.get(vendor_type or ""),
+        type=vendor_type if vendor_type in FLAG_TYPES else None, vendor_type=vendor_type,
+        # Unleash's types are flaglint's; those with a lifetime are meant to go.
+        temporary=DEFAULT_LIFETIMES[vendor_type] is not None if vendor_type in FLAG_TYPES
+        else None,
         archived=bool(boolean(entry, at, "archived", default=False) or entry.get("archivedAt")),
         stale=bool(boolean(entry, at, "stale", default=False)),
         created=iso_date(entry, at, "createdAt"), description=text(entry, at, "description"),
