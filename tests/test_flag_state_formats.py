@@ -23,7 +23,7 @@ def read(name: str, fmt: str, environment: str | None = None) -> FlagState:
     return read_flag_state(Path(fmt) / name, fmt, DATA, environment)
 
 
-def served(on: bool | None, value: object, settled: bool, line: int, *,
+def served(*, on: bool | None, value: object, settled: bool, line: int,
            rollout: float | None = None, targeting: bool = False,
            variants: tuple[str, ...] = ()) -> Served:
     return Served(on=on, value=value, settled=settled, rollout=rollout,  # type: ignore[arg-type]
@@ -48,19 +48,22 @@ def test_flagd_each_flag_serves_what_its_definition_says():
     assert state.problems == ()
     got = {key: flag.environments["default"] for key, flag in state.flags.items()}
     assert got == {
-        "new-checkout": served(True, True, True, 4, variants=ON_OFF),
+        "new-checkout": served(on=True, value=True, settled=True, line=4, variants=ON_OFF),
         # DISABLED: flagd acts as if the flag did not exist, so callers get their own default.
-        "legacy-search": served(False, None, True, 12, variants=ON_OFF),
-        "banner-color": served(True, "#0000FF", True, 23, variants=("red", "blue")),
+        "legacy-search": served(on=False, value=None, settled=True, line=12, variants=ON_OFF),
+        "banner-color": served(on=True, value="#0000FF", settled=True,
+                               line=23, variants=("red", "blue")),
         # `$ref` resolved into `$evaluators`: a condition on the e-mail decides.
-        "fib-algo": served(True, None, False, 32, targeting=True,
+        "fib-algo": served(on=True, value=None, settled=False, line=32, targeting=True,
                            variants=("recursive", "memo", "loop", "binet")),
-        "header-color": served(True, None, False, 45, rollout=25.0,
+        "header-color": served(on=True, value=None, settled=False, line=45, rollout=25.0,
                                variants=("red", "blue", "green", "yellow")),
-        "dark-mode": served(True, None, False, 64, rollout=30.0, variants=ON_OFF),
-        "max-items": served(True, 10, True, 81, rollout=100.0, variants=("low", "high")),
+        "dark-mode": served(on=True, value=None, settled=False,
+                            line=64, rollout=30.0, variants=ON_OFF),
+        "max-items": served(on=True, value=10, settled=True,
+                            line=81, rollout=100.0, variants=("low", "high")),
         # Object variants: settled, but the value is not one flaglint holds.
-        "themes": served(True, None, True, 96, variants=("plain", "festive")),
+        "themes": served(on=True, value=None, settled=True, line=96, variants=("plain", "festive")),
     }
     flag = state.flags["new-checkout"]
     assert (flag.key, flag.source, flag.path, flag.line, flag.column) == (
@@ -74,10 +77,12 @@ def test_flagd_yaml_keeps_on_and_off_as_variant_names():
     assert state.problems == ()
     got = {key: flag.environments for key, flag in state.flags.items()}
     assert got == {
-        "new-checkout": {"production": served(True, True, True, 4, variants=ON_OFF)},
-        "beta-users": {"production": served(True, None, False, 10, targeting=True,
+        "new-checkout": {"production": served(on=True, value=True, settled=True,
+                                              line=4, variants=ON_OFF)},
+        "beta-users": {"production": served(on=True, value=None, settled=False,
+                                            line=10, targeting=True,
                                             variants=ON_OFF)},
-        "retired-banner": {"production": served(False, None, True, 21,
+        "retired-banner": {"production": served(on=False, value=None, settled=True, line=21,
                                                 variants=("shown", "hidden"))},
     }
     assert (state.flags["beta-users"].line, state.flags["beta-users"].column) == (10, 3)
@@ -147,16 +152,22 @@ def test_unleash_batch_export_holds_one_environment():
     assert state.problems == ()
     got = {key: flag.environments for key, flag in state.flags.items()}
     assert got == {
-        "new-checkout": {"production": served(True, True, True, 134, rollout=100.0)},
-        "kill-payments": {"production": served(False, False, True, 141)},
-        "search-v2": {"production": served(True, None, False, 148, rollout=25.0,
+        "new-checkout": {"production": served(on=True, value=True, settled=True,
+                                              line=134, rollout=100.0)},
+        "kill-payments": {"production": served(on=False, value=False, settled=True, line=141)},
+        "search-v2": {"production": served(on=True, value=None, settled=False,
+                                           line=148, rollout=25.0,
                                            variants=("classic", "semantic"))},
         # A constraint (appName IN …), a segment, a parent flag: targeting.
-        "beta-banner": {"production": served(True, None, False, 158, targeting=True)},
-        "premium-export": {"production": served(True, None, False, 165, targeting=True)},
-        "color-scheme": {"production": served(True, "dark", True, 172, rollout=100.0,
+        "beta-banner": {"production": served(on=True, value=None, settled=False,
+                                             line=158, targeting=True)},
+        "premium-export": {"production": served(on=True, value=None, settled=False,
+                                                line=165, targeting=True)},
+        "color-scheme": {"production": served(on=True, value="dark", settled=True,
+                                              line=172, rollout=100.0,
                                               variants=("dark",))},
-        "checkout-upsell": {"production": served(True, None, False, 181, targeting=True)},
+        "checkout-upsell": {"production": served(on=True, value=None, settled=False,
+                                                 line=181, targeting=True)},
     }
     flag = state.flags["new-checkout"]
     assert (flag.line, flag.column, flag.type, flag.vendor_type, flag.temporary) == (
@@ -179,16 +190,17 @@ def test_unleash_state_export_has_environments_that_disagree():
     assert state.problems == ()
     checkout = state.flags["new-checkout"]
     assert checkout.environments == {
-        "development": served(True, True, True, 74),
-        "production": served(True, None, False, 75, rollout=50.0),
+        "development": served(on=True, value=True, settled=True, line=74),
+        "production": served(on=True, value=None, settled=False, line=75, rollout=50.0),
     }
     assert checkout.created == dt.date(2023, 3, 14)
     reports = state.flags["old-reports"]
     assert (reports.archived, reports.stale, reports.created, reports.project) == (
         True, True, dt.date(2021, 9, 17), "backoffice")
     assert reports.environments == {
-        "development": served(False, False, True, 76),
-        "production": served(True, None, False, 77, targeting=True),  # userWithId
+        "development": served(on=False, value=False, settled=True, line=76),
+        "production": served(on=True, value=None, settled=False,
+                             line=77, targeting=True),  # userWithId
     }
     production = read("state-export.json", "unleash", environment="production")
     assert {key: list(f.environments) for key, f in production.flags.items()} == {
@@ -203,14 +215,14 @@ def test_unleash_client_features_response_is_the_token_s_environment():
     assert state.problems == ()
     got = {key: flag.environments["production"] for key, flag in state.flags.items()}
     assert got == {
-        "new-checkout": served(True, True, True, 4, rollout=100.0),
+        "new-checkout": served(on=True, value=True, settled=True, line=4, rollout=100.0),
         # Strategy variants split everyone 30/70.
-        "search-v2": served(True, None, False, 23, rollout=70.0,
+        "search-v2": served(on=True, value=None, settled=False, line=23, rollout=70.0,
                             variants=("classic", "semantic")),
-        "kill-payments": served(False, False, True, 44),
-        "vip-lounge": served(True, None, False, 53, targeting=True),
+        "kill-payments": served(on=False, value=False, settled=True, line=44),
+        "vip-lounge": served(on=True, value=None, settled=False, line=53, targeting=True),
         # 0% for everyone (the disabled strategy does not count): settled off.
-        "gradual-rewrite": served(True, False, True, 62, rollout=0.0),
+        "gradual-rewrite": served(on=True, value=False, settled=True, line=62, rollout=0.0),
     }
     assert state.flags["gradual-rewrite"].stale is True
     assert list(read("client-features.json", "unleash").flags["new-checkout"].environments) \
@@ -233,7 +245,8 @@ def test_unleash_unknown_client_version_and_wrong_format_are_errors():
 def test_unleash_malformed_entries_are_problems_and_the_rest_is_read():
     state = read("malformed-export.json", "unleash")
     assert list(state.flags) == ["fine"]
-    assert state.flags["fine"].environments == {"production": served(True, True, True, 15)}
+    assert state.flags["fine"].environments == {
+        "production": served(on=True, value=True, settled=True, line=15)}
     path = "unleash/malformed-export.json"
     assert state.problems == (
         Problem(path, 4, 5, "`features` item 1: `name` is missing"),
@@ -256,26 +269,30 @@ def test_launchdarkly_environments_serve_their_fallthrough_or_off_variation():
     got = {key: flag.environments for key, flag in state.flags.items()}
     assert got == {
         "new-checkout": {
-            "production": served(True, True, True, 27, variants=BOOLEAN),
+            "production": served(on=True, value=True, settled=True, line=27, variants=BOOLEAN),
             # Weights are thousandths of a percent: 30000 is 30%.
-            "staging": served(True, None, False, 45, rollout=30.0, variants=BOOLEAN),
+            "staging": served(on=True, value=None, settled=False,
+                              line=45, rollout=30.0, variants=BOOLEAN),
         },
         "kill-payments": {
             # Off: its rules do not apply, everyone gets the off variation.
-            "production": served(False, False, True, 89,
+            "production": served(on=False, value=False, settled=True, line=89,
                                  variants=("Payments stopped", "Payments flowing")),
             # Off with no off variation: callers get their own default.
-            "staging": served(False, None, True, 100,
+            "staging": served(on=False, value=None, settled=True, line=100,
                               variants=("Payments stopped", "Payments flowing")),
         },
         "checkout-copy": {
-            "production": served(True, None, False, 124, targeting=True, variants=COPY),
-            "staging": served(True, "Complete your order", True, 135, rollout=100.0,
+            "production": served(on=True, value=None, settled=False,
+                                 line=124, targeting=True, variants=COPY),
+            "staging": served(on=True, value="Complete your order", settled=True,
+                              line=135, rollout=100.0,
                               variants=COPY),
         },
-        "old-upsell": {"production": served(True, None, False, 168, targeting=True,
+        "old-upsell": {"production": served(on=True, value=None, settled=False,
+                                            line=168, targeting=True,
                                             variants=BOOLEAN)},
-        "page-size": {"production": served(True, 50, True, 187,
+        "page-size": {"production": served(on=True, value=50, settled=True, line=187,
                                            variants=("20", "50", '{"mode": "infinite"}'))},
     }
 
@@ -341,18 +358,18 @@ def test_flagsmith_environment_document_serves_values_and_splits():
     # The document names its environment.
     got = {key: flag.environments["Production"] for key, flag in state.flags.items()}
     assert got == {
-        "new_checkout": served(True, True, True, 50),
-        "welcome_message": served(True, "Hello, shopper", True, 59),
-        "legacy_search": served(False, False, True, 68),
+        "new_checkout": served(on=True, value=True, settled=True, line=50),
+        "welcome_message": served(on=True, value="Hello, shopper", settled=True, line=59),
+        "legacy_search": served(on=False, value=False, settled=True, line=68),
         # 30% red, 20% green, the control value (blue) the other 50%.
-        "button_color": served(True, None, False, 77, rollout=50.0,
+        "button_color": served(on=True, value=None, settled=False, line=77, rollout=50.0,
                                variants=("blue", "red", "green")),
-        "checkout_theme": served(True, "dark", True, 99, rollout=100.0,
+        "checkout_theme": served(on=True, value="dark", settled=True, line=99, rollout=100.0,
                                  variants=("light", "dark")),
         # A segment override can turn it on for beta testers.
-        "beta_reports": served(False, None, False, 115, targeting=True),
+        "beta_reports": served(on=False, value=None, settled=False, line=115, targeting=True),
         # An identity override.
-        "max_items": served(True, None, False, 124, targeting=True),
+        "max_items": served(on=True, value=None, settled=False, line=124, targeting=True),
     }
     flag = state.flags["button_color"]
     assert (flag.line, flag.column, flag.vendor_type, flag.type, flag.project) == (
@@ -367,7 +384,8 @@ def test_flagsmith_environment_document_serves_values_and_splits():
 def test_flagsmith_malformed_entries_and_wrong_format():
     state = read("malformed.json", "flagsmith")
     # No `name` in this document: the environment is "default".
-    assert state.flags["fine"].environments == {"default": served(False, False, True, 6)}
+    assert state.flags["fine"].environments == {
+        "default": served(on=False, value=False, settled=True, line=6)}
     assert list(state.flags) == ["fine"]
     path = "flagsmith/malformed.json"
     assert state.problems == (
@@ -390,16 +408,17 @@ def test_growthbook_rules_decide_in_order():
     assert state.problems == ()
     got = {key: flag.environments["production"] for key, flag in state.flags.items()}
     assert got == {
-        "new-checkout": served(True, True, True, 4),
+        "new-checkout": served(on=True, value=True, settled=True, line=4),
         # Forced true for 30% of ids; the rest get the default.
-        "dark-mode": served(None, None, False, 7, rollout=30.0),
-        "banner-text": served(None, None, False, 13, targeting=True),
-        "price-test": served(None, None, False, 19, rollout=50.0, variants=("10", "12")),
+        "dark-mode": served(on=None, value=None, settled=False, line=7, rollout=30.0),
+        "banner-text": served(on=None, value=None, settled=False, line=13, targeting=True),
+        "price-test": served(on=None, value=None, settled=False,
+                             line=19, rollout=50.0, variants=("10", "12")),
         # The first rule reaches everyone: the conditional one after it never runs.
-        "max-results": served(True, 50, True, 34, rollout=100.0),
+        "max-results": served(on=True, value=50, settled=True, line=34, rollout=100.0),
         # A rule with coverage 0 reaches no one.
-        "legacy-export": served(False, False, True, 41),
-        "checkout-layout": served(True, None, True, 47),
+        "legacy-export": served(on=False, value=False, settled=True, line=41),
+        "checkout-layout": served(on=True, value=None, settled=True, line=47),
     }
     flag = state.flags["price-test"]
     assert (flag.line, flag.column, flag.type, flag.archived, flag.created) == (
@@ -435,17 +454,18 @@ def test_posthog_release_conditions():
     assert state.problems == ()
     got = {key: flag.environments["default"] for key, flag in state.flags.items()}
     assert got == {
-        "new-checkout": served(True, True, True, 3, rollout=100.0),
+        "new-checkout": served(on=True, value=True, settled=True, line=3, rollout=100.0),
         # A null rollout_percentage is everyone.
-        "beta-feature": served(True, True, True, 18, rollout=100.0),
-        "dark-mode": served(True, None, False, 28, rollout=30.0),
-        "eu-only": served(True, None, False, 38, targeting=True),
-        "paused": served(False, False, True, 54),
-        "old-flag": served(False, False, True, 63),
-        "pricing-page": served(True, None, False, 72, rollout=50.0, variants=("control", "test")),
-        "new-nav": served(True, "redesign", True, 90, rollout=100.0,
+        "beta-feature": served(on=True, value=True, settled=True, line=18, rollout=100.0),
+        "dark-mode": served(on=True, value=None, settled=False, line=28, rollout=30.0),
+        "eu-only": served(on=True, value=None, settled=False, line=38, targeting=True),
+        "paused": served(on=False, value=False, settled=True, line=54),
+        "old-flag": served(on=False, value=False, settled=True, line=63),
+        "pricing-page": served(on=True, value=None, settled=False,
+                               line=72, rollout=50.0, variants=("control", "test")),
+        "new-nav": served(on=True, value="redesign", settled=True, line=90, rollout=100.0,
                           variants=("control", "redesign")),
-        "company-reports": served(True, False, True, 107, rollout=0.0),
+        "company-reports": served(on=True, value=False, settled=True, line=107, rollout=0.0),
     }
     assert state.flags["old-flag"].archived is True
     assert state.flags["paused"].archived is False

@@ -26,16 +26,16 @@ class Malformed(Exception):
         self.message = message
 
 
-def _field(entry: dict[str, Any], at: At, key: str, required: bool) -> Any:
+def _field(entry: dict[str, Any], at: At, key: str, *, required: bool) -> Any:
     value = entry.get(key, _MISSING)
     if value is _MISSING and required:
         raise Malformed(at, f"`{key}` is missing")
     return value
 
 
-def mapping(entry: dict[str, Any], at: At, key: str, required: bool = False
+def mapping(entry: dict[str, Any], at: At, key: str, *, required: bool = False
             ) -> dict[str, Any] | None:
-    value = _field(entry, at, key, required)
+    value = _field(entry, at, key, required=required)
     if value is _MISSING or (value is None and not required):
         return None
     if not isinstance(value, dict):
@@ -43,8 +43,8 @@ def mapping(entry: dict[str, Any], at: At, key: str, required: bool = False
     return value
 
 
-def array(entry: dict[str, Any], at: At, key: str, required: bool = False) -> list[Any]:
-    value = _field(entry, at, key, required)
+def array(entry: dict[str, Any], at: At, key: str, *, required: bool = False) -> list[Any]:
+    value = _field(entry, at, key, required=required)
     if value is _MISSING or (value is None and not required):
         return []
     if not isinstance(value, list):
@@ -52,8 +52,8 @@ def array(entry: dict[str, Any], at: At, key: str, required: bool = False) -> li
     return value
 
 
-def text(entry: dict[str, Any], at: At, key: str, required: bool = False) -> str | None:
-    value = _field(entry, at, key, required)
+def text(entry: dict[str, Any], at: At, key: str, *, required: bool = False) -> str | None:
+    value = _field(entry, at, key, required=required)
     if value is _MISSING or (value is None and not required):
         return None
     if not isinstance(value, str) or (required and not value):
@@ -62,9 +62,9 @@ def text(entry: dict[str, Any], at: At, key: str, required: bool = False) -> str
     return value
 
 
-def boolean(entry: dict[str, Any], at: At, key: str, required: bool = False,
+def boolean(entry: dict[str, Any], at: At, key: str, *, required: bool = False,
             default: bool | None = None) -> bool | None:
-    value = _field(entry, at, key, required)
+    value = _field(entry, at, key, required=required)
     if value is _MISSING or value is None:
         return default
     if not isinstance(value, bool):

@@ -57,7 +57,7 @@ def read(doc: Document, environment: str | None) -> Reading:
             created=iso_date(feature, (*at, "feature"), "created_date"),
             description=text(feature, (*at, "feature"), "description") or None,
             project=project_name,
-            environments={name: _served(line, entry, at, key in overridden)})
+            environments={name: _served(line, entry, at, overridden=key in overridden)})
 
     flags, problems = collect(
         doc, ((("feature_states", i), e) for i, e in enumerate(data["feature_states"])),
@@ -65,7 +65,7 @@ def read(doc: Document, environment: str | None) -> Reading:
     return Reading(flags, problems, (name,))
 
 
-def _served(line: int, entry: dict[str, Any], at: At, overridden: bool) -> Served:
+def _served(line: int, entry: dict[str, Any], at: At, *, overridden: bool) -> Served:
     enabled = bool(boolean(entry, at, "enabled", required=True))
     raw = entry.get("feature_state_value")
     value = enabled if raw is None else served_value(raw)

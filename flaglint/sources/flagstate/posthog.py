@@ -51,20 +51,20 @@ def read(doc: Document, environment: str | None) -> Reading:
             key=key, source=FORMAT, path=doc.path, line=line, column=column,
             archived=deleted, created=iso_date(entry, at, "created_at"),
             description=text(entry, at, "name") or None, tags=strings(entry, at, "tags"),
-            environments={name: _served(line, entry, at, active)})
+            environments={name: _served(line, entry, at, active=active)})
 
     flags, problems = collect(doc, ((("flags", i), e) for i, e in enumerate(data["flags"])),
                               read_flag, key_of=field_of("key"))
     return Reading(flags, problems, (name,))
 
 
-def _served(line: int, entry: dict[str, Any], at: At, active: bool) -> Served:
+def _served(line: int, entry: dict[str, Any], at: At, *, active: bool) -> Served:
     filters = mapping(entry, at, "filters") or {}
     where = (*at, "filters")
     variants = _variants(filters, where)
     names = tuple(share.name for share in variants)
     if not active:
-        return settled(line, False, on=False, variants=names)
+        return settled(line, value=False, on=False, variants=names)
     groups = [object_at(group, (*where, "groups", index), "the condition group")
               for index, group in enumerate(array(filters, where, "groups"))]
     if any(group.get("properties") for group in groups) or any(
@@ -74,7 +74,7 @@ def _served(line: int, entry: dict[str, Any], at: At, active: bool) -> Served:
                 for index, group in enumerate(groups)]
     single = percents[0] if len(percents) == 1 else None
     if not percents or max(percents) <= 0:
-        return settled(line, False, on=True, variants=names, rollout=single)
+        return settled(line, value=False, on=True, variants=names, rollout=single)
     if max(percents) < 100:
         return Served(on=True, value=None, settled=False, rollout=single, targeting=False,
                       variants=names, line=line)
@@ -86,7 +86,7 @@ def _served(line: int, entry: dict[str, Any], at: At, active: bool) -> Served:
         return Served(on=True, value=None, settled=False, rollout=None, targeting=False,
                       variants=names, line=line)
     if not variants:
-        return settled(line, True, on=True, variants=names, rollout=single)
+        return settled(line, value=True, on=True, variants=names, rollout=single)
     return split(line, variants, on=True, variants=names)
 
 

@@ -72,9 +72,9 @@ def _client(doc: Document, data: dict[str, Any], environment: str | None) -> Rea
         flag = _feature(doc, at, entry, ())
         found = [strategy(item, (*at, "strategies", index))
                  for index, item in enumerate(array(entry, at, "strategies"))]
-        served = served_by(flag.line, bool(boolean(entry, at, "enabled", required=True)),
-                           [s for s in found if s is not None], variants(entry, at),
-                           bool(array(entry, at, "dependencies")))
+        served = served_by(flag.line, [s for s in found if s is not None], variants(entry, at),
+                           enabled=bool(boolean(entry, at, "enabled", required=True)),
+                           dependent=bool(array(entry, at, "dependencies")))
         return _with(flag, {name: served})
 
     flags, problems = collect(doc, ((("features", i), e) for i, e in enumerate(data["features"])),
@@ -110,8 +110,9 @@ def _export(doc: Document, data: dict[str, Any], environment: str | None) -> Rea
             in_env = _strategies_in(strategies.get(key, []), env, single)
             feature_variants = variants(switch, where) or variants(entry, at)
             environments[env] = served_by(
-                doc.line(where), bool(boolean(switch, where, "enabled", required=True)),
-                in_env, feature_variants, key in dependent)
+                doc.line(where), in_env, feature_variants,
+                enabled=bool(boolean(switch, where, "enabled", required=True)),
+                dependent=key in dependent)
         return _with(flag, environments)
 
     flags, problems = collect(doc, ((("features", i), e) for i, e in enumerate(data["features"])),

@@ -86,13 +86,13 @@ def variants(entry: dict[str, Any], at: At) -> tuple[Variant, ...]:
     return tuple(found)
 
 
-def served_by(line: int, enabled: bool, strategies: Sequence[Strategy],
-              feature_variants: Sequence[Variant], dependent: bool) -> Served:
+def served_by(line: int, strategies: Sequence[Strategy], feature_variants: Sequence[Variant],
+              *, enabled: bool, dependent: bool) -> Served:
     """What one environment serves (see the module's docstring)."""
     chosen = _variants_in_play(strategies, feature_variants)
     names = tuple(dict.fromkeys(v.name for v in (*feature_variants, *chosen)))
     if not enabled:
-        return settled(line, False, on=False, variants=names)
+        return settled(line, value=False, on=False, variants=names)
     if dependent or any(s.conditional or s.percent is None for s in strategies) or any(
             v.overridden for v in chosen):
         return targeted(line, on=True, variants=names)
@@ -100,13 +100,13 @@ def served_by(line: int, enabled: bool, strategies: Sequence[Strategy],
     # The rollout is known when one percentage strategy is all there is.
     single = strategies[0].percent if len(strategies) == 1 and strategies[0].rollout else None
     if percents and max(percents) <= 0:
-        return settled(line, False, on=True, variants=names, rollout=0.0)
+        return settled(line, value=False, on=True, variants=names, rollout=0.0)
     if percents and max(percents) < 100:
         return Served(on=True, value=None, settled=False, rollout=single, targeting=False,
                       variants=names, line=line)
     weighted = [v for v in chosen if v.weight > 0]
     if not weighted:
-        return settled(line, True, on=True, variants=names, rollout=single)
+        return settled(line, value=True, on=True, variants=names, rollout=single)
     total = sum(v.weight for v in weighted)
     return split(line, [Share(v.name, v.name, v.weight * 100 / total) for v in weighted],
                  on=True, variants=names)
