@@ -58,6 +58,7 @@ def test_an_enum_member_is_told_from_another_enums_and_looked_up_by_value():
 
 def test_strings_that_name_a_function():
     assert found("app.flags.new_ui_on") == [
+        ("IMPORT", 4, "from app.flags import new_ui_on"),
         ("STRING", 14, "'new_ui_on'"),
         ("STRING", 20, "'new_ui_on'"),
         ("STRING", 21, "'new_ui_on'"),
@@ -66,7 +67,8 @@ def test_strings_that_name_a_function():
 
 
 def test_a_string_annotation_uses_what_it_names():
-    assert found("app.panels.OldPanel") == [("STRING", 17, "'OldPanel'")]
+    assert found("app.panels.OldPanel") == [
+        ("IMPORT", 6, "from app.panels import OldPanel"), ("STRING", 17, "'OldPanel'")]
 
 
 def test_only_another_symbol_blocks_nothing():
@@ -76,3 +78,10 @@ def test_only_another_symbol_blocks_nothing():
 
 def test_a_file_that_does_not_parse_blocks_everything():
     assert [r.kind for r in references("def (:\n", "m", "app.flags.x")] == [Kind.UNKNOWN]
+
+
+def test_calls_and_imports_are_told_from_other_uses():
+    source = ("from app.mail import send\nfrom app import mail\n\n"
+              "send(1)\nmail.send(2)\nhooks = [send]\nhandler.send(3)\n")
+    assert [(r.kind.name, r.line) for r in references(source, "app.views", "app.mail.send")] \
+        == [("IMPORT", 1), ("CALL", 4), ("CALL", 5), ("USE", 6), ("UNKNOWN", 7)]

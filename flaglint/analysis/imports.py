@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Set
-
 from flaglint.analysis.dead_symbols import PLAIN_DECORATORS
 from flaglint.facts import FileFacts
 from flaglint.model.project import Project
 
 
-def imports_with_effects(project: Project, path: str, editing: Set[str] = frozenset()
-                         ) -> set[str]:
+def imports_with_effects(project: Project, path: str) -> set[str]:
     """The names this file imports from project modules whose import does something (a
     call at module or class level, a decorator that may register) and that no other file
-    imports, besides those `editing` (the files one fix round changes): an import a fix
-    must keep even when the fix removed its last use. Where another file imports the module
-    too, the import goes as a developer (and ruff's F401) would have it go:
-    `from sentry import features`, which hundreds of modules import."""
+    imports: an import a fix must keep even when the fix removed its last use. Where
+    another file imports the module too, the import goes as a developer (and ruff's F401)
+    would have it go: `from sentry import features`, which hundreds of modules import."""
     effects = project.memo().get("import effects")
     if not isinstance(effects, dict):
         effects = _importers(project)
@@ -26,7 +22,7 @@ def imports_with_effects(project: Project, path: str, editing: Set[str] = frozen
         return set()
     return {local for local, target in facts.imports
             for module in (target, target.rpartition(".")[0])
-            if module in effects and not effects[module] - {path} - editing}
+            if module in effects and not effects[module] - {path}}
 
 
 def _importers(project: Project) -> dict[str, set[str]]:
@@ -42,6 +38,9 @@ def _importers(project: Project) -> dict[str, set[str]]:
 
 
 def _has_effects(facts: FileFacts) -> bool:
+    """Does importing the module do something: a call at module or class level
+    (`features.add(...)`, `x = bool_state(...)`, which may register), or a decorator that
+    may register?"""
     top = {facts.module} | {d.qualname for d in facts.definitions if d.kind == "class"
                             and d.qualname.count(".") == facts.module.count(".") + 1}
     return any(call.scope in top for call in facts.calls) or any(

@@ -97,6 +97,7 @@ def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> l
     for where in report.defined_in_code:
         lines.append(f"{where}: `{key}` is defined here in code; remove the definition "
                      f"by hand.")
+    lines += [f"{refusal.describe()}." for refusal in report.fixes.blocked]
     return lines
 
 

@@ -41,6 +41,7 @@ from flaglint.fixes.test_cleanup import (
     prune_test_imports,
     record_changes,
     test_only_wrappers,
+    tidy_tests,
 )
 from flaglint.fixes.value import CleanError, flag_value
 from flaglint.model.project import Project
@@ -226,6 +227,7 @@ def _clean_tests(cleaning: _Cleaning, project: Project, left: list[str]) -> Proj
         if cleaning.apply(project, unused_wrappers(project, only, report.overlay)):
             project = cleaning.analyze()
     edit_test_patches(project, report, cleaning.value, tests)
+    tidy_tests(report, tests)
     prune_test_imports(report, tests)
     return project
 

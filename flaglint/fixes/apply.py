@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import difflib
 import logging
@@ -49,7 +50,9 @@ class FixResult:
     replaced: int = 0
     removed_branches: int = 0
     removed_definitions: int = 0
-    removed_names: frozenset[str] = frozenset()
+    # Each definition deleted, qualified within the module (`Flag.NEW`), and where its edit
+    # is.
+    removed_names: Mapping[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -143,7 +146,7 @@ def fix_source(path: str, text: str, target: FilePlan) -> FixResult:
     return FixResult(path, text, after, replaced=settler.replaced,
                      removed_branches=settler.removed_branches,
                      removed_definitions=settler.removed_definitions,
-                     removed_names=frozenset(settler.removed_names))
+                     removed_names=dict(settler.removed_names))
 
 
 class Transformed(NamedTuple):
@@ -273,8 +276,23 @@ def _trim_top(module: cst.Module) -> cst.Module:
 
 
 class _NameCounter(cst.CSTVisitor):
+    """The names a module uses, as ruff's F401 counts them: string annotations
+    (`def f(p: "OldPanel")`) use the names they hold."""
+
     def __init__(self) -> None:
         self.names: Counter[str] = Counter()
+        self._annotations = 0
+
+    def visit_Annotation(self, node: cst.Annotation) -> None:
+        self._annotations += 1
+
+    def leave_Annotation(self, original_node: cst.Annotation) -> None:
+        self._annotations -= 1
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        value = node.evaluated_value
+        if self._annotations and isinstance(value, str):
+            self.names.update(_annotation_names(value))
 
     def visit_Import(self, node: cst.Import) -> bool:
         return False
@@ -292,6 +310,15 @@ class _NameCounter(cst.CSTVisitor):
 
     def visit_Name(self, node: cst.Name) -> None:
         self.names[node.value] += 1
+
+
+def _annotation_names(text: str) -> list[str]:
+    """The names a string annotation holds (`"list[OldPanel]"`: list, OldPanel)."""
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except (SyntaxError, ValueError):
+        return []
+    return [node.id for node in ast.walk(tree) if isinstance(node, ast.Name)]
 
 
 def _names(module: cst.Module) -> set[str]:

@@ -11,6 +11,7 @@ from flaglint.analysis.deadcode import read_edits, replaceable
 from flaglint.facts import ValueKind
 from flaglint.findings import Edit, EditKind, Fix
 from flaglint.fixes.naming import files_naming, light_files_naming, named_elsewhere
+from flaglint.fixes.references import entries
 from flaglint.fixes.report import FixReport
 from flaglint.links.model import CodeDefinition
 from flaglint.model.project import Project
@@ -67,29 +68,17 @@ def definition_fixes(project: Project, key: str) -> list[tuple[object, Fix]]:
 
 
 def listing(project: Project, qualname: str) -> list[Edit]:
-    """The elements of list, tuple and set literals that name a class member about to go
-    (`ALL = [Flags.NEW_UI, Flags.DARK]`), anywhere: they go with it."""
-    parts = qualname.split(".")
-    if len(parts) < 3:
-        return []
-    owner, member = parts[-2], parts[-1]
+    """The entries of collections that list a class member about to go, anywhere: list,
+    tuple and set elements (`ALL = [Flags.NEW_UI, Flags.DARK]`), `(member, description)`
+    pairs (Django's `choices`) and dict keys, each resolved to the member itself, not to
+    another class's member of the same name (`fixes/references.py`). They go with it."""
     edits = []
-    for facts, data in files_naming(project, member):
-        try:
-            tree = ast.parse(data)
-        except (SyntaxError, ValueError):
-            continue
-        lines = data.split(b"\n")
-        for node in ast.walk(tree):
-            if not isinstance(node, (ast.List, ast.Tuple, ast.Set)):
-                continue
-            for element in node.elts:
-                if isinstance(element, ast.Attribute) and element.attr == member and (
-                        ast.unparse(element.value).rsplit(".", 1)[-1] == owner):
-                    line = lines[element.lineno - 1] if element.lineno <= len(lines) else b""
-                    column = len(line[:element.col_offset].decode("utf-8", "replace")) + 1
-                    edits.append(Edit(EditKind.DROP_ELEMENT, facts.path, element.lineno,
-                                      column))
+    for found in files_naming(project, qualname.rsplit(".", 1)[-1]):
+        brief = project.files.brief(found.facts.path)
+        text = found.data.decode("utf-8", "replace")
+        for line, column in entries(text, found.facts.module, qualname,
+                                    is_package=bool(brief and brief.is_package)):
+            edits.append(Edit(EditKind.DROP_ELEMENT, found.facts.path, line, column))
     return edits
 
 

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from flaglint.facts.conditions import literal
+from flaglint.fixes.references import Kind, references
 from flaglint.fixes.tests_edit import with_items
 
 _SETTER = re.compile(r"mock|patch|override|set|env|enable|disable|toggle|flag|feature|switch",
@@ -43,21 +44,52 @@ _ON = {"true": True, "on": True, "yes": True, "1": True, "enabled": True,
        "false": False, "off": False, "no": False, "0": False, "disabled": False}
 
 
+# What a call that sets a flag by its key, as a string, is called: a flag API's setter
+# (`override_flag`, `mock_feature_flag`, `set_switch`, `config.update`), or an
+# environment variable's (`monkeypatch.setenv`, `patch.dict(os.environ, …)`). Any other
+# call that passes the key as text (`prefs.set("dark_mode", True)`) sets something else.
+_KEY_SETTER = re.compile(r"flag|feature|switch|toggle|override|setenv|delenv|environ|config",
+                         re.IGNORECASE)
+
+
+_ITS_OWN = frozenset({Kind.USE, Kind.CALL, Kind.IMPORT})
+_NAMING = _ITS_OWN | {Kind.OTHER, Kind.UNKNOWN}
+
+
 @dataclass(frozen=True)
 class FlagNames:
-    """How test code can name the flag."""
+    """How test code can name the flag. `qualnames` are the members' and objects' own
+    qualified names: a file whose `Flag.NEW` resolves to something else (another module's
+    `Flag`) does not name the flag by it."""
 
     members: frozenset[tuple[str, str]] = frozenset()  # (class, member): `FeatureFlag.X`
     objects: frozenset[str] = frozenset()  # names bound to the flag object
     keys: frozenset[str] = frozenset()  # the key (an environment variable's name) as text
+    qualnames: frozenset[str] = frozenset()
 
     def words(self) -> set[str]:
         return {m for _, m in self.members} | set(self.objects) | set(self.keys)
 
+    def in_file(self, text: str, module: str) -> FlagNames:
+        """The names as this file uses them: a member or object whose every mention in the
+        file resolves to the flag's own (`fixes/references.py`); the keys as they are."""
+        if not self.qualnames:
+            return self  # nothing to resolve them to: taken as written
+        mine = set()
+        for qualname in self.qualnames:
+            found = references(text, module, qualname, keys=self.keys)
+            named = [r for r in found if r.kind in _NAMING]
+            if named and all(r.kind in _ITS_OWN for r in named):
+                mine.add(qualname.rsplit(".", 1)[-1])
+        return FlagNames(frozenset(m for m in self.members if m[1] in mine),
+                         frozenset(o for o in self.objects if o in mine), self.keys,
+                         self.qualnames)
+
 
 class _Finder(cst.CSTVisitor):
-    def __init__(self, names: FlagNames) -> None:
+    def __init__(self, names: FlagNames, *, strings: bool = True) -> None:
         self.names = names
+        self.strings = strings  # does the key as a string name the flag here?
         self.found = False
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
@@ -74,15 +106,29 @@ class _Finder(cst.CSTVisitor):
         return False
 
     def visit_SimpleString(self, node: cst.SimpleString) -> bool:
-        if node.evaluated_value in self.names.keys:
+        if self.strings and node.evaluated_value in self.names.keys:
             self.found = True
         return False
 
 
-def _names(node: cst.CSTNode, names: FlagNames) -> bool:
-    finder = _Finder(names)
+def _names(node: cst.CSTNode, names: FlagNames, *, strings: bool = True) -> bool:
+    finder = _Finder(names, strings=strings)
     node.visit(finder)
     return finder.found
+
+
+def _sets_keys(call: cst.Call) -> bool:
+    """Is this a call that may set a flag by its key as text (see `_KEY_SETTER`)?"""
+    func = call.func
+    parts = []
+    while isinstance(func, cst.Attribute):
+        parts.append(func.attr.value)
+        func = func.value
+    if isinstance(func, cst.Name):
+        parts.append(func.value)
+    return any(_KEY_SETTER.search(part) for part in parts) or any(
+        _names(arg.value, FlagNames(objects=frozenset({"environ"})), strings=False)
+        for arg in call.args)
 
 
 def _on_off(node: cst.BaseExpression) -> object:
@@ -136,7 +182,9 @@ class FlagSettings(cst.CSTTransformer):
         flags = self.names.keys | self.names.objects
         keyed = [arg for arg in call.args  # `with_config(jax_x=True)`
                  if arg.keyword is not None and arg.keyword.value in flags]
-        flag_args = keyed + [arg for arg in call.args if _names(arg.value, self.names)]
+        strings = _sets_keys(call)
+        flag_args = keyed + [arg for arg in call.args
+                             if _names(arg.value, self.names, strings=strings)]
         # `mock(FeatureFlag.X, …)`, `x_holder.set(True)`, `with config.x_holder(True):`
         if not flag_args and not _names(call.func, self.names):
             return None
@@ -145,7 +193,8 @@ class FlagSettings(cst.CSTTransformer):
         for arg in flag_args:  # `{"X": "True"}`, `{FeatureFlag.X.value: "True"}`
             if isinstance(arg.value, cst.Dict):
                 values += [_on_off(e.value) for e in arg.value.elements
-                           if isinstance(e, cst.DictElement) and _names(e.key, self.names)]
+                           if isinstance(e, cst.DictElement)
+                           and _names(e.key, self.names, strings=strings)]
         known = [v for v in values if v is not None]
         if not known and not _SETTER.search(_callee(call)):
             return None
@@ -405,10 +454,11 @@ def _valid(text: str) -> bool:
     return True
 
 
-def edit_settings(files: dict[str, str], names: FlagNames, value: object
-                  ) -> dict[str, str]:
+def edit_settings(files: dict[str, str], names: FlagNames, value: object,
+                  modules: dict[str, str] | None = None) -> dict[str, str]:
     """The test files (path -> text) changed by removing the flag's settings; a file whose
-    result would not parse is left as it was."""
+    result would not parse is left as it was. `modules` names each file's module, to
+    resolve what its names stand for."""
     words = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(names.words())) +
                        r")\b") if names.words() else None
     changed: dict[str, str] = {}
@@ -416,7 +466,7 @@ def edit_settings(files: dict[str, str], names: FlagNames, value: object
     for path, text in sorted(files.items()):
         if words is None or not words.search(text) or (module := _parsed(text)) is None:
             continue
-        editor = FlagSettings(names, value)
+        editor = FlagSettings(names.in_file(text, (modules or {}).get(path, "")), value)
         after = module.visit(editor).code
         if editor.changed and after != text and _valid(after):
             changed[path] = after

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from flaglint.facts import Definition, ValueKind
 from flaglint.findings import Edit, EditKind, Fix
 from flaglint.fixes.naming import files_naming, light_files_naming, named_in_light_files
+from flaglint.fixes.references import beyond_calls, references
 from flaglint.fixes.report import FixReport
 from flaglint.links.model import ResolvedCall
 from flaglint.model.project import Project
@@ -52,7 +53,7 @@ def constant_parameters(project: Project, report: FixReport) -> list[tuple[objec
             if len(values) == 1 and None not in values:
                 constant.append((parameter, values.pop() == "True"))
         # Scanning every file for the name is the costly part: only for a candidate.
-        if not constant or passed_around(project, name) or \
+        if not constant or passed_around(project, definition.qualname) or \
                 named_in_light_files(project, home.module, name):
             continue
         for parameter, value in constant:
@@ -118,7 +119,7 @@ def unused_parameters(project: Project, report: FixReport) -> list[tuple[object,
         if home is None or not calls:
             continue  # no call in the project: it may be called from outside (an API, a view)
         sites = argument_edits(project, calls, definition.params, unread)
-        if sites is None or passed_around(project, name) or \
+        if sites is None or passed_around(project, definition.qualname) or \
                 named_in_light_files(project, home.module, name):
             continue
         edits = [Edit(EditKind.DROP_PARAMETER, path, definition.span.line,
@@ -140,20 +141,17 @@ def _reads(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
                for statement in function.body for node in ast.walk(statement))
 
 
-def passed_around(project: Project, name: str) -> bool:
-    """Is a function of this name used other than by calling it (passed, stored, decorated
-    with), anywhere it is named? Then not every call is known."""
-    for _, data in files_naming(project, name):
-        try:
-            tree = ast.parse(data)
-        except (SyntaxError, ValueError):
+def passed_around(project: Project, qualname: str) -> bool:
+    """Is the function used other than by calling it (passed, stored, decorated with, named
+    by a string: `getattr(mail, "send")`, `vars(render)["show"]`), or named where flaglint
+    cannot tell what it is, anywhere? Then not every call is known."""
+    name = qualname.rsplit(".", 1)[-1]
+    for found in files_naming(project, name):
+        brief = project.files.brief(found.facts.path)
+        text = found.data.decode("utf-8", "replace")
+        if beyond_calls(references(text, found.facts.module, qualname,
+                                   is_package=bool(brief and brief.is_package))):
             return True
-        called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
-        for node in ast.walk(tree):
-            named = (isinstance(node, ast.Name) and node.id == name) or (
-                isinstance(node, ast.Attribute) and node.attr == name)
-            if named and id(node) not in called:
-                return True
     return False
 
 

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 class Kind(enum.Enum):
     USE = "use"
+    CALL = "call"  # a use that calls it: `helper(x)`, `flags.helper(x)`
+    IMPORT = "import"  # `from app.flags import helper`
     OTHER = "another symbol"
     STRING = "a string naming it"
     LOOKUP = "a lookup by value or name"
@@ -54,9 +56,50 @@ def references(source: str, module: str, qualname: str, *, keys: frozenset[str] 
     return sorted(finder.found, key=lambda r: (r.line, r.column, r.kind.value))
 
 
+def entries(source: str, module: str, qualname: str, *, is_package: bool = False
+            ) -> list[tuple[int, int]]:
+    """Where collections list the symbol: an element of a list, tuple or set literal that is
+    it (`ALL = [Flag.NEW, Flag.OLD]`), or a pair that starts with it (Django's `choices`:
+    `((Flag.NEW, "New page"), …)`), or a dict entry whose key it is. (line, column) of each
+    element (the pair's, the key's), 1-based: what goes with the symbol."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return []
+    finder = _Finder(module, qualname, frozenset(), is_package=is_package)
+    finder.visit(tree)  # its bindings, which the walk below resolves names through
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            items: list[ast.expr] = list(node.elts)
+        elif isinstance(node, ast.Dict):
+            items = [key for key in node.keys if key is not None]
+        else:
+            continue
+        for item in items:
+            named = item.elts[0] if isinstance(item, (ast.Tuple, ast.List)) and item.elts \
+                and not isinstance(node, ast.Dict) else item
+            parts = _dotted(named)
+            if parts is not None and finder.resolves(parts) == qualname:
+                found.append((item.lineno, _column(source, item)))
+    return found
+
+
+def _column(source: str, node: ast.expr) -> int:
+    """The 1-based column in characters (ast counts UTF-8 bytes)."""
+    line = source.split("\n")[node.lineno - 1].encode("utf-8")
+    return len(line[:node.col_offset].decode("utf-8", "replace")) + 1
+
+
 def blocking(found: list[Reference]) -> list[Reference]:
     """The references that keep the symbol alive, or that flaglint cannot rule out."""
     return [r for r in found if r.kind is not Kind.OTHER]
+
+
+def beyond_calls(found: list[Reference]) -> list[Reference]:
+    """The references other than calling it or importing it to call: a function used so
+    (passed, stored, named by a string) may be called where flaglint cannot see how."""
+    return [r for r in found if r.kind not in (Kind.OTHER, Kind.CALL, Kind.IMPORT)]
 
 
 def _dotted(node: ast.expr) -> list[str] | None:
@@ -122,6 +165,10 @@ class _Finder(ast.NodeVisitor):
         base = base[:len(base) - node.level + 1]
         return ".".join([*base, node.module] if node.module else base)
 
+    def resolves(self, parts: list[str]) -> str | None:
+        """What a dotted name at module level stands for (after `visit`)."""
+        return self._resolve(parts)
+
     def _resolve(self, parts: list[str]) -> str | None:
         """The qualified name of a dotted reference, or None when it cannot be told."""
         head = parts[0]
@@ -156,6 +203,14 @@ class _Finder(ast.NodeVisitor):
         if reference not in self.found:
             self.found.append(reference)
 
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        base = self._absolute(node)
+        for alias in node.names:
+            if alias.name == self.word:
+                full = f"{base}.{alias.name}"
+                self._add(Kind.IMPORT if full == self.target else Kind.OTHER, node,
+                          f"from {base} import {alias.name}", full)
+
     def visit_Attribute(self, node: ast.Attribute) -> None:
         parts = _dotted(node)
         if parts is not None and parts[-1] == self.word:
@@ -185,6 +240,11 @@ class _Finder(ast.NodeVisitor):
     def visit_Call(self, node: ast.Call) -> None:
         callee = _dotted(node.func)
         name = callee[-1] if callee else ""
+        if callee is not None and name == self.word and self._resolve(callee) == self.target:
+            self._add(Kind.CALL, node, ast.unparse(node.func), self.target)
+            for inner in (*node.args, *node.keywords):
+                self.visit(inner)
+            return
         if callee is not None and self._resolve(callee) == self.owner and node.args:
             first = node.args[0]
             if not isinstance(first, ast.Constant) or first.value in self.keys:

@@ -9,6 +9,20 @@ from pathlib import Path
 from flaglint.fixes.apply import FixResult, unified_diff, write_files
 
 
+@dataclass(frozen=True, slots=True)
+class Blocked:
+    """A deletion refused: what something in the project still refers to, and where."""
+
+    path: str
+    position: tuple[int, int]  # where the deletion's edit is
+    name: str  # the definition, qualified within its module
+    places: tuple[str, ...]  # `path:line:column: why` of what refers to it
+
+    def describe(self) -> str:
+        return (f"{self.path}:{self.position[0]}: `{self.name}` not deleted: "
+                f"{'; '.join(self.places)}")
+
+
 @dataclass
 class FixReport:
     """What the fixes changed: per file the first `before` and the last `after`."""
@@ -18,6 +32,11 @@ class FixReport:
     overlay: dict[str, bytes] = field(default_factory=dict)  # path -> the fixed bytes
     fixed: int = 0  # findings the fixes removed
     tests: set[str] = field(default_factory=set)  # changed paths that are test code
+    blocked: list[Blocked] = field(default_factory=list)  # deletions refused, with why
+
+    def block(self, refusal: Blocked) -> None:
+        if refusal not in self.blocked:
+            self.blocked.append(refusal)
 
     def record(self, result: FixResult) -> None:
         if result.refused is not None:
@@ -32,7 +51,7 @@ class FixReport:
                 result, before=first.before, replaced=first.replaced + result.replaced,
                 removed_branches=first.removed_branches + result.removed_branches,
                 removed_definitions=first.removed_definitions + result.removed_definitions,
-                removed_names=first.removed_names | result.removed_names)
+                removed_names={**first.removed_names, **result.removed_names})
 
     @property
     def changed(self) -> list[FixResult]:

@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
 from flaglint.analysis.imports import imports_with_effects
+from flaglint.facts import Constant, ValueKind
 from flaglint.findings import Finding, Fix
 from flaglint.fixes.apply import FilePlan, FixResult, FixScope, Transformed, plan, transform
-from flaglint.fixes.naming import may_import
-from flaglint.fixes.report import FixReport
+from flaglint.fixes.references import blocking, references
+from flaglint.fixes.references import places as reference_places
+from flaglint.fixes.report import Blocked, FixReport
 from flaglint.model.project import Project
 
 T = TypeVar("T")
@@ -23,30 +25,37 @@ T = TypeVar("T")
 
 def apply_round(project: Project, fixes: Sequence[tuple[T, Fix]], blocked: list[Fix],
                 scope: FixScope, report: FixReport) -> list[T]:
-    """Apply one round of fixes to the overlay; return the findings whose fixes went in."""
+    """Apply one round of fixes to the overlay; return the findings whose fixes went in.
+    A file whose result would not parse is refused with every fix that edits it; a fix
+    that deletes a definition something still refers to is refused alone, with where."""
     root = project.config.root
-    refused: set[str] = set()
+    refused_files: set[str] = set()
+    refused_edits: set[tuple[str, int, int]] = set()
     tried: dict[str, _Tried] = {}  # a plan transformed before, by path
     while True:
         allowed = [(owner, fix) for owner, fix in fixes
-                   if not any(e.path in refused for e in fix.edits)]
+                   if not any(e.path in refused_files or (e.path, *e.position) in refused_edits
+                              for e in fix.edits)]
         plans, chosen = plan(allowed, blocked, scope, root)
         if not plans:
             return []
         for rel, file_plan in plans.items():
-            file_plan.keep_imports = imports_with_effects(project, rel, plans.keys())
+            file_plan.keep_imports = imports_with_effects(project, rel)
         todo = {rel: p for rel, p in plans.items() if rel not in tried or tried[rel].plan != p}
         for done, (rel, file_plan) in zip(transform(root, todo, report.overlay),
                                           sorted(todo.items()), strict=True):
             tried[rel] = _Tried(file_plan, done)
         results = [tried[rel].done for rel in sorted(plans)]
-        newly = {done.result.path for done in results if done.result.refused is not None}
+        unparsed = {done.result.path for done in results if done.result.refused is not None}
         for done in results:
             if done.result.refused is not None:
                 report.record(done.result)
-        newly |= _still_named(project, results)
-        if newly:
-            refused |= newly  # and every fix that edits a refused file waits with it
+        named = still_referred(project, results)
+        for refusal in named:
+            report.block(refusal)
+        if unparsed or named:
+            refused_files |= unparsed  # and every fix that edits such a file waits with it
+            refused_edits |= {(r.path, *r.position) for r in named}
             continue
         for done in results:
             if done.result.changed:
@@ -61,45 +70,64 @@ class _Tried:
     done: Transformed
 
 
-def _still_named(project: Project, results: list[Transformed]) -> set[str]:
-    """The files whose fix deletes a definition something in the project still names: a
-    definition is deleted only when nothing names it any more, the last guard against
-    deleting code that still runs."""
-    fixed = {done.result.path: done.data for done in results}
-    return {done.result.path for done in results if done.result.removed_names
-            and still_named(project, fixed, done.result.path, done.result.removed_names)}
-
-
 def preview(project: Project, fix: Fix) -> list[FixResult]:
     """What applying this one fix alone would change, file by file; empty when the pipeline
-    would refuse it (a file that would not parse, a definition something still names)."""
+    would refuse it (a file that would not parse, a definition something still refers
+    to)."""
     root = project.config.root
     plans, chosen = plan([(0, fix)], [], FixScope(unsafe=True, tests=True), root)
     if not chosen:
         return []
     for rel, file_plan in plans.items():
-        file_plan.keep_imports = imports_with_effects(project, rel, plans.keys())
+        file_plan.keep_imports = imports_with_effects(project, rel)
     results = transform(root, plans, project.overlay or {})
-    if any(done.result.refused is not None for done in results) or _still_named(project, results):
+    if any(done.result.refused is not None for done in results) or \
+            still_referred(project, results):
         return []
     return [done.result for done in results if done.result.changed]
 
 
-def still_named(project: Project, fixed: dict[str, bytes], path: str,
-                 names: Set[str]) -> bool:
-    """Does any file that can reach the definitions deleted from `path` (that file, and the
-    files importing its module) still name one of them, once fixed?"""
-    facts = project.facts_of(path)
-    module = facts.module if facts is not None else ""
-    word = re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in sorted(names)) +
-                      rb")\b")
-    for other in project.files:
-        if other.path != path and not may_import(other, module):
+def still_referred(project: Project, results: list[Transformed]) -> list[Blocked]:
+    """The definitions these fixes delete that something in the project, once fixed, still
+    refers to or may refer to (`fixes/references.py`): a use, a string that names it, a
+    lookup by value, a name flaglint cannot resolve. A definition is deleted only when
+    nothing may refer to it any more: the last guard against deleting code that runs."""
+    fixed = {done.result.path: done.data for done in results}
+    found = []
+    for done in results:
+        facts = project.facts_of(done.result.path)
+        if facts is None or not done.result.removed_names:
             continue
-        data = fixed[other.path] if other.path in fixed else project.source_of(other.path)
-        if word.search(data):
-            return True
-    return False
+        for name, position in sorted(done.result.removed_names.items()):
+            qualname = f"{facts.module}.{name}"
+            places = _referring(project, fixed, qualname, _keys(facts.constants, qualname))
+            if places:
+                found.append(Blocked(done.result.path, position, name, tuple(places[:5])))
+    return found
+
+
+def _keys(constants: Iterable[Constant], qualname: str) -> frozenset[str]:
+    """The string a definition binds (an Enum member's value), which a lookup may use."""
+    return frozenset(c.value.text for c in constants
+                     if c.qualname == qualname and c.value.kind is ValueKind.STR)
+
+
+def _referring(project: Project, fixed: dict[str, bytes], qualname: str,
+               keys: frozenset[str]) -> list[str]:
+    """`path:line:column: why` of every place that may refer to `qualname`."""
+    words = sorted({qualname.rsplit(".", 1)[-1], *keys})
+    search = re.compile(rb"\b(?:" + b"|".join(re.escape(w.encode()) for w in words) + rb")\b")
+    places = []
+    for path in project.paths():
+        data = fixed[path] if path in fixed else project.source_of(path)
+        if not search.search(data):
+            continue
+        brief = project.files.brief(path)
+        module = brief.module if brief is not None else ""
+        found = blocking(references(data.decode("utf-8", "replace"), module, qualname,
+                                    keys=keys, is_package=bool(brief and brief.is_package)))
+        places += list(reference_places(found, path))
+    return places
 
 
 def count_fixed(chosen: Iterable[Finding], after: Iterable[Finding]) -> int:

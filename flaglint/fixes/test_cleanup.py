@@ -10,7 +10,8 @@ from flaglint.facts import ValueKind
 from flaglint.fixes.apply import FixResult, prune_lost_imports
 from flaglint.fixes.flag_settings import FlagNames, edit_settings
 from flaglint.fixes.naming import files_naming
-from flaglint.fixes.report import FixReport
+from flaglint.fixes.report import Blocked, FixReport
+from flaglint.fixes.test_leftovers import tidy
 from flaglint.fixes.tests_edit import edit_tests
 from flaglint.model.project import Project
 from flaglint.sources.registry import FlagValue
@@ -29,6 +30,9 @@ def edit_test_patches(project: Project, report: FixReport, value: FlagValue,
         removed |= {f"{module}.{name}" for name in result.removed_names}
     if not removed:
         return
+    # A patch of a name where it is used (`mock.patch("app.views.new_ui_on")`, as
+    # unittest.mock's documentation advises) patches the name the module imported.
+    removed |= _imported_as(project, report, removed)
     names = frozenset(q.rsplit(".", 1)[-1] for q in only_tests or ())
     emptied = emptied_tests(report, tests)
     for facts in project.files:
@@ -42,12 +46,49 @@ def edit_test_patches(project: Project, report: FixReport, value: FlagValue,
             report.overlay[facts.path] = after.encode("utf-8")
 
 
+def _imported_as(project: Project, report: FixReport, removed: set[str]) -> set[str]:
+    """The names the changed files imported the removed definitions as, before the cleanup
+    (`app.views.new_ui_on` for `from app.flags import new_ui_on` in app/views.py)."""
+    found = set()
+    for result in report.changed:
+        facts = project.facts_of(result.path)
+        if facts is None:
+            continue
+        try:
+            tree = ast.parse(result.before)
+        except (SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found |= {f"{facts.module}.{alias.asname or alias.name}"
+                          for alias in node.names if f"{node.module}.{alias.name}" in removed}
+    return found
+
+
+def tidy_tests(report: FixReport, tests: Callable[[str], bool]) -> None:
+    """The calls of the tests the cleanup deleted go with them, and the tests it left with
+    only constant assertions go (`fixes/test_leftovers.py`)."""
+    for result in report.changed:
+        if not tests(result.path):
+            continue
+        tidied = tidy(result.before, result.after)
+        for name in tidied.blocked:
+            report.block(Blocked(result.path, (1, 1), name,
+                                 (f"{result.path}: still names it; edit it by hand",)))
+        if tidied.text != result.after:
+            report.record(FixResult(result.path, result.after, tidied.text))
+            report.overlay[result.path] = tidied.text.encode("utf-8")
+
+
 def prune_test_imports(report: FixReport, tests: Callable[[str], bool]) -> None:
     """The imports the test edits left unused go, as a developer (and ruff's F401) would
-    have them go: `from unittest import mock` once the last patch went."""
+    have them go: `from unittest import mock` once the last patch went; and a file whose
+    first statements went starts with the next one, not with blank lines."""
     for result in report.changed:
         if tests(result.path):
             after = prune_lost_imports(result.before, result.after)
+            if not result.before.startswith("\n"):
+                after = after.lstrip("\n")
             if after != result.after:
                 report.record(FixResult(result.path, result.after, after))
                 report.overlay[result.path] = after.encode("utf-8")
@@ -59,13 +100,15 @@ def flag_settings(project: Project, key: str, value: FlagValue,
     FeatureFlag.X, "True")`, `monkeypatch.setenv("X", "1")`), the tests that set the other
     value and the fixtures left empty (fixes/flag_settings.py): path -> (before, after)."""
     files = {}
+    modules = {}
     for facts in project.files:
         if tests(facts.path):
             try:
                 files[facts.path] = project.source_of(facts.path).decode("utf-8")
             except UnicodeDecodeError:
                 continue  # never rewritten: a test file flaglint cannot read as text
-    changed = edit_settings(files, flag_names(project, key), value)
+            modules[facts.path] = facts.module
+    changed = edit_settings(files, flag_names(project, key), value, modules)
     return {path: (files[path], after) for path, after in changed.items()}
 
 
@@ -79,6 +122,7 @@ def flag_names(project: Project, key: str) -> FlagNames:
     """How code names the flag: its key, the class members and the objects defining it."""
     members: set[tuple[str, str]] = set()
     objects: set[str] = set()
+    qualnames: set[str] = set()
     for definition in project.linked.definitions:
         if definition.key != key:
             continue
@@ -89,10 +133,13 @@ def flag_names(project: Project, key: str) -> FlagNames:
             if constant.span == definition.span:  # a class member: `FeatureFlag.X`
                 owner, _, member = constant.qualname.rpartition(".")
                 members.add((owner.rpartition(".")[2], member))
+                qualnames.add(constant.qualname)
             elif constant.value.kind is ValueKind.CALL:  # `x_holder = bool_state("x")`
                 objects.add(constant.qualname.rpartition(".")[2])
+                qualnames.add(constant.qualname)
     keys = {key} | {alias for alias, full in project.linked.aliases.items() if full == key}
-    return FlagNames(frozenset(members), frozenset(objects), frozenset(keys))
+    return FlagNames(frozenset(members), frozenset(objects), frozenset(keys),
+                     frozenset(qualnames))
 
 
 def emptied_tests(report: FixReport, tests: Callable[[str], bool]

@@ -39,7 +39,9 @@ class SettlerCore(cst.CSTTransformer):
         self.replaced = 0
         self.removed_branches = 0
         self.removed_definitions = 0
-        self.removed_names: set[str] = set()
+        # What the pass deleted: each definition's name, qualified within the module
+        # (`Flag.NEW`, `helper`), with the position of its edit.
+        self.removed_names: dict[str, Position] = {}
         self._exits: set[int] = set()  # id() of exits a collapsed `if` brought into a block
         # id() of the literals settled reads became, and of what simplifying them made; the
         # nodes are kept alive so that no id is reused.
@@ -55,6 +57,20 @@ class SettlerCore(cst.CSTTransformer):
         self._module_globals: set[str] | None = None
         self._ancestors: list[cst.CSTNode] = []  # the original nodes being visited, outermost first
         self._owed: dict[int, int] = {}  # id() of a block: blank lines its next statement owes
+
+    def _qualified(self, name: str, defining: cst.CSTNode | None = None) -> str:
+        """`name` as qualified within the module, from the classes and functions that
+        enclose the node being left (`defining`, when it is the definition itself, left
+        out)."""
+        parts = []
+        for node in self._ancestors:
+            if node is defining:
+                continue
+            if isinstance(node, cst.ClassDef):
+                parts.append(node.name.value)
+            elif isinstance(node, cst.FunctionDef):
+                parts += [node.name.value, "<locals>"]
+        return ".".join([*parts, name])
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         self._ancestors.append(node)

@@ -78,6 +78,19 @@ class ReadSettling(SettlerCore):
     def leave_Set(self, original_node: cst.Set, updated_node: cst.Set) -> cst.Set:
         return self._without_elements(original_node, updated_node)
 
+    def leave_Dict(self, original_node: cst.Dict, updated_node: cst.Dict) -> cst.Dict:
+        """Entries whose key names a removed definition go (`{Flag.NEW: "…", …}`)."""
+        if not self.elements or len(updated_node.elements) != len(original_node.elements):
+            return updated_node
+        kept = [e for e, o in zip(updated_node.elements, original_node.elements, strict=True)
+                if not isinstance(o, cst.DictElement)
+                or self._position(o.key) not in self.elements]
+        if len(kept) == len(updated_node.elements):
+            return updated_node
+        if kept:
+            kept[-1] = kept[-1].with_changes(comma=updated_node.elements[-1].comma)
+        return updated_node.with_changes(elements=kept)
+
     def _without_elements(self, original: _Collection, updated: _Collection) -> _Collection:
         if not self.elements or len(updated.elements) != len(original.elements):
             return updated

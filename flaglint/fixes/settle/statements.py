@@ -133,7 +133,7 @@ class StatementSimplifying(SettlerCore):
                 self._position(targets[0]) not in self.bindings:
             return False
         self.removed_definitions += 1
-        self.removed_names.add(targets[0].value)
+        self.removed_names[self._qualified(targets[0].value)] = self._position(targets[0])
         return True
 
     def _says_nothing(self, small: cst.BaseSmallStatement) -> bool:
@@ -169,6 +169,6 @@ class StatementSimplifying(SettlerCore):
         column = self.get_metadata(PositionProvider, original).start.column + 1
         if (line, column) in self.dead_definitions:
             self.removed_definitions += 1
-            self.removed_names.add(original.name.value)
+            self.removed_names[self._qualified(original.name.value, original)] = (line, column)
             return cst.RemovalSentinel.REMOVE
         return updated
