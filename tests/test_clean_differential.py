@@ -67,12 +67,17 @@ def run_tests(batch: Path, folders: list[Path], report: Path) -> dict[str, dict[
     return found
 
 
-def ruff_counts(folder: Path) -> Counter[tuple[str, str]]:
+def ruff_counts(folders: list[Path]) -> dict[Path, Counter[tuple[str, str]]]:
+    """ruff's F401, F821 and F841 of every project of the batch, in one run."""
     result = subprocess.run([RUFF, "check", "--no-cache", "--isolated", "--select",
-                             "F401,F821,F841", "--output-format", "json", str(folder)],
-                            capture_output=True, text=True, check=False)
-    return Counter((Path(item["filename"]).relative_to(folder).as_posix(), item["code"])
-                   for item in json.loads(result.stdout or "[]"))
+                             "F401,F821,F841", "--output-format", "json",
+                             *map(str, folders)], capture_output=True, text=True, check=False)
+    counts: dict[Path, Counter[tuple[str, str]]] = {folder: Counter() for folder in folders}
+    for item in json.loads(result.stdout or "[]"):
+        path = Path(item["filename"])
+        folder = next(f for f in folders if path.is_relative_to(f))
+        counts[folder][(path.relative_to(folder).as_posix(), item["code"])] += 1
+    return counts
 
 
 def clean(folder: Path, project: Project) -> str:
@@ -127,13 +132,14 @@ def run_batch(tmp_path: Path, batch: int) -> list[str]:
     (tmp_path / "diffobserve.py").write_text(OBSERVE)
     folders = [write(tmp_path / "projects", p) for p in projects]
     before = run_tests(tmp_path, folders, tmp_path / "before.json")
-    counts_before = [ruff_counts(f) for f in folders]
+    counts_before = ruff_counts(folders)
     said = [clean(folder, project) for folder, project in zip(folders, projects, strict=True)]
     after = run_tests(tmp_path, folders, tmp_path / "after.json")
+    counts_after = ruff_counts(folders)
     problems = []
     for i, (folder, project) in enumerate(zip(folders, projects, strict=True)):
         found = problems_of(project, folder, before, after,
-                            (counts_before[i], ruff_counts(folder)), said[i])
+                            (counts_before[folder], counts_after[folder]), said[i])
         if found:
             problems.append(f"project {project.pkg} (seed {project.seed}, value "
                             f"{project.value}):\n" + "\n".join(found))
