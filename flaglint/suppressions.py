@@ -1,4 +1,6 @@
-"""Inline suppressions: `# flaglint: ignore[FL301]` or `# flaglint: ignore` on a line."""
+"""Inline suppressions on a line: `# flaglint: ignore[FL301]` or `# flaglint: ignore`, and
+`# noqa: FL301` as flake8 and ruff users write it (a bare `# noqa` hides every finding of
+its line, as it does for them; `# noqa: E501` names no code of flaglint's and hides none)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,10 @@ from dataclasses import dataclass, field
 from flaglint.findings import compact_pickle
 
 _PATTERN = re.compile(r"#\s*flaglint:\s*ignore\b(?:\[([A-Za-z0-9,\s]*)\])?")
+_NOQA = re.compile(r"#\s*noqa(?::\s*([A-Za-z]+[0-9]+(?:[,\s]+[A-Za-z]+[0-9]+)*))?\b",
+                   re.IGNORECASE)
+_OURS = re.compile(r"FL[0-9]*", re.IGNORECASE)
+_MARK = re.compile(r"flaglint|noqa", re.IGNORECASE)  # what a line needs to hold one
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
 
@@ -24,16 +30,42 @@ def source_lines(text: str) -> list[str]:
 class Suppression:
     line: int
     codes: tuple[str, ...] | None  # None: every code
+    noqa: bool = False  # written as a noqa comment (a bare one, codes None, is for other
+    # linters too: it is never reported unused)
 
     def covers(self, code: str) -> bool:
         return self.codes is None or any(code.startswith(prefix) for prefix in self.codes)
 
+    @property
+    def bare(self) -> bool:
+        return self.noqa and self.codes is None
 
-def _suppression(line: int, match: re.Match[str]) -> Suppression:
-    codes = None
-    if match.group(1) is not None:
-        codes = tuple(c.strip().upper() for c in match.group(1).split(",") if c.strip())
-    return Suppression(line, codes)
+    def written(self) -> str:
+        """The comment as the user wrote it (its codes that are flaglint's)."""
+        if self.noqa:
+            return f"# noqa: {', '.join(self.codes)}" if self.codes else "# noqa"
+        return f"# flaglint: ignore[{', '.join(self.codes)}]" if self.codes else \
+            "# flaglint: ignore"
+
+
+def _suppression(line: int, comment: str) -> Suppression | None:
+    """The suppression a comment makes, if any (`flaglint: ignore` wins over `noqa`)."""
+    match = _PATTERN.search(comment)
+    if match is not None:
+        codes = None
+        if match.group(1) is not None:
+            codes = tuple(c.strip().upper() for c in match.group(1).split(",") if c.strip())
+        return Suppression(line, codes)
+    noqa = _NOQA.search(comment)
+    if noqa is None:
+        return None
+    if noqa.group(1) is None:
+        return Suppression(line, None, noqa=True)
+    ours = tuple(c.upper() for c in re.split(r"[,\s]+", noqa.group(1))
+                 if _OURS.fullmatch(c))
+    return Suppression(line, ours, noqa=True) if ours else None
+
+
 
 
 @compact_pickle
@@ -43,15 +75,15 @@ class Suppressions:
 
     @classmethod
     def scan(cls, text: str) -> Suppressions:
-        if "flaglint" not in text:
+        if not _MARK.search(text):
             return cls()
         found = {}
         for number, line in enumerate(source_lines(text), start=1):
-            if "flaglint" not in line:
+            if not _MARK.search(line):
                 continue
-            match = _PATTERN.search(line)
-            if match:
-                found[number] = _suppression(number, match)
+            suppression = _suppression(number, line)
+            if suppression is not None:
+                found[number] = suppression
         return cls(found)
 
     @classmethod
@@ -66,8 +98,9 @@ class Suppressions:
         comments = {}
         try:
             for token in tokenize.generate_tokens(io.StringIO(text, newline=None).readline):
-                if token.type == tokenize.COMMENT and (match := _PATTERN.search(token.string)):
-                    comments[token.start[0]] = _suppression(token.start[0], match)
+                if token.type == tokenize.COMMENT and \
+                        (found_here := _suppression(token.start[0], token.string)):
+                    comments[token.start[0]] = found_here
         except (tokenize.TokenError, SyntaxError, ValueError):  # IndentationError included
             return found
         return cls(comments)

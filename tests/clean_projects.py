@@ -147,6 +147,10 @@ class Project:
         wrapper = self.rng.choice([
             "def new_on():\n    return client.is_enabled(Flag.NEW.value)\n",
             "def new_on(default=False):\n    return client.is_enabled(Flag.NEW.value, default)\n",
+            # Wrappers whose answer is the read's, as written in real code.
+            "def new_on():\n    res = client.is_enabled(Flag.NEW.value)\n    return res\n",
+            "def new_on():\n    return bool(client.is_enabled(Flag.NEW.value))\n",
+            "def new_on():\n    return True if client.is_enabled(Flag.NEW.value) else False\n",
         ])
         choices = ("\n\nCHOICES = (\n    (Flag.NEW, \"The new page\"),\n"
                    "    (Flag.OTHER, \"Something else\"),\n)\n") if self.rng.random() < 0.5 \

@@ -488,7 +488,8 @@ def test_a_set_that_would_be_left_empty_keeps_the_member(tmp_path, capsys):
     root = legacy(tmp_path / "shop")
     (root / "shop" / "admin.py").write_text(
         "from shop.flags import FeatureFlag\n\nSHOWN = {FeatureFlag.NEW_CHECKOUT}\n")
-    assert main(["clean", "NEW_CHECKOUT_ENABLED", "--value", "true", str(root)]) == 0
+    # Exit 1: the member is left for a person, and said so.
+    assert main(["clean", "NEW_CHECKOUT_ENABLED", "--value", "true", str(root)]) == 1
     assert "shop/flags.py:6: `NEW_CHECKOUT_ENABLED` is defined here in code; remove the " \
            "definition by hand." in capsys.readouterr().out
     assert "SHOWN = {FeatureFlag.NEW_CHECKOUT}" in (root / "shop" / "admin.py").read_text()

@@ -241,8 +241,10 @@ def test_clean_keeps_the_parameters_of_a_function_passed_around(tmp_path, capsys
                   "def render(user, style):\n    if client.is_enabled('rich'):\n"
                   "        return user\n    return style + user\n\n\n"
                   "HANDLERS = [render]\n\n\ndef send(user):\n    return render(user, 'b')\n"})
-    assert main(["clean", "rich", "--value", "true", str(tmp_path)]) == 0
-    capsys.readouterr()
+    assert main(["clean", "rich", "--value", "true", str(tmp_path)]) == 1
+    assert capsys.readouterr().out.endswith(
+        "app.py:1: `render` keeps `style`, now unread (not every call can be seen): "
+        "app.py:5:13: use (render).\n")
     text = (tmp_path / "app.py").read_text()
     assert "def render(user, style):\n    return user\n" in text  # HANDLERS may pass style
     assert "return render(user, 'b')" in text

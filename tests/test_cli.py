@@ -121,6 +121,28 @@ def test_inline_suppressions_and_statistics(tmp_path, capsys):
     ]
 
 
+def test_noqa_comments_suppress_as_for_flake8_and_ruff(tmp_path, capsys):
+    """`# noqa: FL202` hides FL202 (other linters' codes beside it are theirs); a bare
+    `# noqa` hides every finding of its line and is never reported unused; `# noqa: E501`
+    hides nothing of flaglint's."""
+    files = {**PROJECT, "app/main.py": """
+        if client.is_enabled("used"):  # noqa: E501
+            pass
+        if client.is_enabled("settled"):  # noqa: E501, FL202,FL301
+            pass
+        if client.is_enabled("typo"):  # NOQA
+            pass
+        x = 1  # noqa: FL104
+        y = 2  # noqa
+    """}
+    code, out, _ = check(tmp_path, capsys, "--statistics", files=files)
+    assert code == 0
+    assert out.splitlines() == [
+        "app/main.py:7: unused suppression `# noqa: FL104`",
+        "All checks passed (2 files, 3 flags).",
+    ]
+
+
 def test_a_marker_in_a_string_is_not_a_suppression(tmp_path, capsys):
     files = {**PROJECT, "app/main.py": """
         if client.is_enabled("used"):

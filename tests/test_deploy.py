@@ -486,7 +486,8 @@ def test_clean_removes_the_keys_config_lines_and_lists_what_it_cannot(tmp_path, 
     write_tree(tmp_path, files)
     (tmp_path / "deploy" / "dev.env").write_bytes(b"\xef\xbb\xbf# dev\r\nNEW=1\r\n"
                                                   b"new_checkout=true\r\nOTHER=2\r\n")
-    assert main(["clean", "new_checkout", "--value", "true", str(tmp_path)]) == 0
+    # Exit 1: two settings are left for a person, and listed.
+    assert main(["clean", "new_checkout", "--value", "true", str(tmp_path)]) == 1
     out = capsys.readouterr().out
     assert "4 deployment config settings of `new_checkout` removed from 4 files." in out
     assert "ecs.json:1: sets `new_checkout` (not on a line of its own); remove it by hand." in out

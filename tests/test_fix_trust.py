@@ -224,6 +224,72 @@ def test_fix_counts_fixed_remaining_and_fixable_in_json(tmp_path, capsys):
                        "fixable": {"safe": 0, "unsafe": 1, "tests": 0}}
 
 
+def test_a_fix_is_counted_though_another_finding_says_the_same(tmp_path, capsys):
+    """Two reads of `on` in one file say the same; one is fixed (the other is kept by its
+    suppression): that is 1 fixed, though a finding with the same message still shows."""
+    project(tmp_path, {"app.py": 'x = client.is_enabled("on")\n'
+                                 'y = client.is_enabled("on")  # flaglint: ignore[FL202]\n'
+                                 'z = client.is_enabled("on")\n'})
+    code, out, _ = fix(tmp_path, capsys, "--select", "FL202")
+    assert (tmp_path / "app.py").read_text() == (
+        'x = True\ny = client.is_enabled("on")  # flaglint: ignore[FL202]\nz = True\n')
+    assert out.splitlines()[-1] == "Found 2 findings (2 fixed, 0 remaining) in 1 file, 3 flags."
+
+
+def test_count_fixed_matches_findings_by_what_they_say():
+    from flaglint.findings import Finding, Severity, Span
+    from flaglint.fixes.rounds import count_fixed
+
+    def at(line):
+        return Finding("FL202", "settled-flag", Severity.WARNING, "on", "app.py",
+                       Span(line, 1, line, 9), "Flag `on` is rolled out")
+
+    assert count_fixed([at(1)], [at(1), at(3)], [at(2)]) == 1  # the other moved up a line
+    assert count_fixed([at(1), at(3)], [at(1), at(3)], [at(2)]) == 1  # one was refused
+    assert count_fixed([], [at(1)], []) == 0  # gone, but no fix of this round made it go
+
+
+def test_fixable_means_the_fix_would_be_made_in_every_format(tmp_path, capsys):
+    """The read's fix would delete the branch a suppressed FL301 keeps, and the dead
+    helper's fix needs that read settled: neither is offered, in the text, the JSON or
+    the SARIF, and `--fix` fixes nothing."""
+    import json
+
+    project(tmp_path, {
+        "app.py": "from legacy import old_total\n\n\ndef total(cart):\n"
+                  "    if client.is_enabled(\"on\"):\n        return sum(cart)\n"
+                  "    return old_total(cart)  # noqa: FL301\n",
+        "legacy.py": "def old_total(cart):\n    return 0\n"})
+    main(["check", str(tmp_path), "--no-cache", "--format", "json", "--select", "FL2,FL3"])
+    fixable = {(f["code"], f["path"]): f["fix"] is not None
+               for f in json.loads(capsys.readouterr().out)["findings"]}
+    assert fixable == {("FL202", "app.py"): False, ("FL302", "legacy.py"): False}
+    main(["check", str(tmp_path), "--no-cache", "--format", "sarif", "--select", "FL2,FL3"])
+    sarif = json.loads(capsys.readouterr().out)
+    fixes = {(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]):
+             bool(r.get("fixes")) for r in sarif["runs"][0]["results"]}
+    assert fixes == fixable
+    code, out, _ = fix(tmp_path, capsys)
+    assert code == 1 and "[*]" not in out
+    assert out.splitlines()[-1] == "Found 2 findings (0 fixed, 2 remaining) in 2 files, 3 flags."
+
+
+def test_a_fix_something_still_names_is_not_offered_and_says_why(tmp_path):
+    from flaglint.findings import Edit, EditKind, Fix
+    from flaglint.fixes.rounds import applicable
+
+    from .conftest import analyze_tree
+
+    project(tmp_path, {"legacy.py": "def old_total(cart):\n    return 0\n",
+                       "admin.py": "from legacy import old_total\n\nHANDLERS = [old_total]\n"})
+    delete = Fix(safe=True, description="Delete `old_total`",
+                 edits=(Edit(EditKind.DELETE_SYMBOL, "legacy.py", 1, 1),))
+    chosen, why = applicable(analyze_tree(tmp_path), [("finding", delete)], [])
+    assert chosen == []
+    assert why == ["legacy.py:1: `old_total` not deleted: admin.py:1:1: import (from legacy "
+                   "import old_total); admin.py:3:13: use (old_total)"]
+
+
 def test_clean_with_a_path_keeps_what_other_packages_use(tmp_path, capsys):
     project(tmp_path, {
         "a/__init__.py": "", "b/__init__.py": "", "c/__init__.py": "",

@@ -213,7 +213,7 @@ def test_audit_of_holders_settings_and_wrappers_without_a_registry(tmp_path, cap
 
 def test_clean_deletes_a_holder_only_when_nothing_names_it(tmp_path, capsys):
     root = project(tmp_path)
-    assert main(["clean", "proj_new_router", "--value", "true", str(root)]) == 0
+    assert main(["clean", "proj_new_router", "--value", "true", str(root)]) == 1  # holder left
     out = capsys.readouterr().out
     # `label()` still reads `config.new_router.name`: the definition stays, and is listed.
     assert "proj/config.py:11: `proj_new_router` is defined here in code; remove the " \

@@ -77,7 +77,7 @@ def test_only_another_symbol_blocks_nothing():
 
 
 def test_a_file_that_does_not_parse_blocks_everything():
-    assert [r.kind for r in references("def (:\n", "m", "app.flags.x")] == [Kind.UNKNOWN]
+    assert [r.kind for r in references("def (:\n", "m", "app.flags.x")] == [Kind.UNPARSED]
 
 
 def test_calls_and_imports_are_told_from_other_uses():

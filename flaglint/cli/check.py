@@ -80,7 +80,7 @@ def _fix(run: CheckRun, store: Store) -> tuple[Summary, int]:
     for refused in fix_report.refused:
         print(f"flaglint: warning: {refused.path} not fixed: {refused.refused}",
               file=sys.stderr)
-    for refusal in fix_report.blocked:
+    for refusal in fix_report.refusals():
         print(f"flaglint: warning: {refusal.describe()}", file=sys.stderr)
     _write_fixes(config.root, fix_report)
     summary = summarize(outcome, rules, named=paths, previews="sarif" in run.formats)

@@ -80,10 +80,14 @@ def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> l
         lines.append(f"{where}: a read of `{key}` is left (outside the named paths, in "
                      f"tests left alone, or its value or arguments cannot be replaced); "
                      f"change it by hand.")
-    if report.left and report.registry_path is None and key in _declared(config):
+    for path in report.unreadable:
+        lines.append(f"{path}: does not parse, so reads of `{key}` in it cannot be ruled "
+                     f"out; fix it and run clean again.")
+    if not report.settled and report.registry_path is None and key in _declared(config):
         be = "is" if len(report.left) == 1 else "are"
-        lines.append(f"[flags.{key}] kept: {plural(len(report.left), 'read')} of it "
-                     f"{be} left.")
+        why = f"{plural(len(report.left), 'read')} of it {be} left" if report.left else \
+            f"{plural(len(report.unreadable), 'file')} cannot be read"
+        lines.append(f"[flags.{key}] kept: {why}.")
     if report.configs.removed:
         lines.append(f"{plural(report.configs.removed, 'deployment config setting')} of "
                      f"`{key}` removed from {plural(len(report.configs.after), 'file')}.")
@@ -97,7 +101,7 @@ def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> l
     for where in report.defined_in_code:
         lines.append(f"{where}: `{key}` is defined here in code; remove the definition "
                      f"by hand.")
-    lines += [f"{refusal.describe()}." for refusal in report.fixes.blocked]
+    lines += [f"{refusal.describe()}." for refusal in report.fixes.refusals()]
     return lines
 
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flaglint import store as cache
 from flaglint.config import Config
 from flaglint.engine.inputs import gather
-from flaglint.findings import Finding
+from flaglint.findings import Finding, Fix
 from flaglint.reporters import FileChange
 from flaglint.sources.diff import DiffScope
 from flaglint.suppressions import Suppression
@@ -24,9 +24,6 @@ if TYPE_CHECKING:  # the analysis is imported only when the cache has no result
     from flaglint.model.project import Project
     from flaglint.rules import Rule
     from flaglint.rules.outcome import Outcome
-
-MAX_FIX_PREVIEWS = 200  # fixes whose text edits a report carries (SARIF)
-
 
 @dataclass(frozen=True, slots=True)
 class Summary:
@@ -77,12 +74,29 @@ def summarize(outcome: Outcome, rules: Sequence[Rule], *,
 
     project = outcome.project
     shown = narrowing.narrow(project, outcome.findings, _by_flag(rules), named)
+    shown, refusals = _offered(outcome, shown)
     changes: tuple[tuple[FileChange, ...], ...] = ()
     if previews:
-        changes = _previews(project, shown)
+        shown, changes = _previews(project, shown)
     return Summary(tuple(shown), tuple(outcome.findings), project.paths(),
                    len(project.graph.flags()), tuple(outcome.unused_suppressions),
-                   tuple(_notes(project, rules)), changes)
+                   tuple(_notes(project, rules) + refusals), changes)
+
+
+def _offered(outcome: Outcome, findings: list[Finding]) -> tuple[list[Finding], list[str]]:
+    """The findings with a fix only where `--fix` would apply it (with every scope), so
+    that "fixable" means the same in every format; and why the others are not offered."""
+    from flaglint.fixes.rounds import applicable
+
+    fixes = [(index, f.fix) for index, f in enumerate(findings) if f.fix is not None]
+    if not fixes:
+        return findings, []
+    blocked = [f.fix for f in outcome.suppressed if f.fix is not None]
+    chosen, why = applicable(outcome.project, fixes, blocked)
+    kept = set(chosen)
+    offered = [f if f.fix is None or index in kept else replace(f, fix=None)
+               for index, f in enumerate(findings)]
+    return offered, [f"fix not offered: {reason}" for reason in why]
 
 
 def _by_flag(rules: Sequence[Rule]) -> set[str]:
@@ -90,20 +104,25 @@ def _by_flag(rules: Sequence[Rule]) -> set[str]:
 
 
 def _previews(project: Project, findings: Sequence[Finding]
-              ) -> tuple[tuple[FileChange, ...], ...]:
-    """The text edits of each finding's fix (the first MAX_FIX_PREVIEWS fixes)."""
+              ) -> tuple[list[Finding], tuple[tuple[FileChange, ...], ...]]:
+    """The text edits of each finding's fix; a fix that changes nothing alone is not
+    offered (SARIF carries every fix the other formats call fixable)."""
     from flaglint.engine.fixing import preview
 
-    changes = []
-    count = 0
+    shown, changes = [], []
+    done: dict[Fix, tuple[FileChange, ...]] = {}
     for finding in findings:
         found: tuple[FileChange, ...] = ()
-        if finding.fix is not None and finding.fix.edits and count < MAX_FIX_PREVIEWS:
-            count += 1
-            found = tuple(FileChange(r.path, r.before, r.after)
-                          for r in preview(project, finding.fix))
+        if finding.fix is not None:
+            if finding.fix not in done:
+                done[finding.fix] = tuple(FileChange(r.path, r.before, r.after)
+                                          for r in preview(project, finding.fix))
+            found = done[finding.fix]
+            if not found:
+                finding = replace(finding, fix=None)
+        shown.append(finding)
         changes.append(found)
-    return tuple(changes)
+    return shown, tuple(changes)
 
 
 def _notes(project: Project, rules: Sequence[Rule]) -> list[str]:

@@ -63,13 +63,21 @@ class CleanReport:
     registry_before: str | None
     registry_after: str | None
     left: list[str]  # where reads of the key are left, anywhere in the project
+    unreadable: list[str]  # files that do not parse: reads in them cannot be ruled out
     defined_in_code: list[str]
     configs: ConfigCleanup = field(default_factory=ConfigCleanup)  # deployment config lines
     mentions: list[str] = field(default_factory=list)  # lines that still name the key
 
     @property
+    def settled(self) -> bool:
+        """No read of the key can be left anywhere: its registry entry may go."""
+        return not self.left and not self.unreadable
+
+    @property
     def complete(self) -> bool:
-        return not self.left
+        """Nothing is left to do by hand: no read, no definition, no refused edit."""
+        return self.settled and not self.defined_in_code and not self.fixes.blocked and \
+            not self.configs.left
 
     def diff(self) -> str:
         text = self.fixes.diff()
@@ -133,17 +141,22 @@ def clean_flag(config: Config, today: dt.date, key: str, text: str, scope: FixSc
                          tests, wrappers, homes)
     project = _settle_reads(cleaning)
     project, left = _settle_test_objects(cleaning, project)
+    # A file that does not parse may read the key: nothing that needs "no read is left" is
+    # done then (the failure is closed, and listed).
+    unreadable = sorted({path for path, _ in project.parse_errors()})
+    settled = not left and not unreadable
     # The key's config lines are found now, while its definitions still say it is a flag.
-    settings = [s for s in served(project) if s.key == key] if not left else []
-    if not left:  # nothing reads the flag any more: its definitions in code go too
+    settings = [s for s in served(project) if s.key == key] if settled else []
+    if settled:  # nothing reads the flag any more: its definitions in code go too
         project = _remove_definitions(cleaning, project)
         project = _remove_parameters(cleaning, project)
         project = _remove_clients(cleaning, project)
     if scope.tests:
-        project = _clean_tests(cleaning, project, left)
+        project = _clean_tests(cleaning, project, settled=settled)
     report = cleaning.report
     report.tests = {r.path for r in report.changed if tests(r.path)}
-    return _finish(cleaning, project, left, settings, dry_run=dry_run, retire=retire)
+    return _finish(cleaning, project, (left, unreadable), settings, dry_run=dry_run,
+                   retire=retire)
 
 
 def _settle_reads(cleaning: _Cleaning) -> Project:
@@ -200,6 +213,8 @@ def _remove_parameters(cleaning: _Cleaning, project: Project) -> Project:
     """A parameter every call now passes the same boolean is that boolean in its tests;
     parameters the cleanup left unread go, with their arguments at every call (the files
     that name such a function are read in full first, to know every call)."""
+    if cleaning.read_more(callers_read_light(project, cleaning.report)):
+        project = cleaning.analyze()
     if cleaning.apply(project, constant_parameters(project, cleaning.report)):
         project = cleaning.analyze()
     if cleaning.read_more(callers_read_light(project, cleaning.report)):
@@ -216,11 +231,11 @@ def _remove_clients(cleaning: _Cleaning, project: Project) -> Project:
     return project
 
 
-def _clean_tests(cleaning: _Cleaning, project: Project, left: list[str]) -> Project:
+def _clean_tests(cleaning: _Cleaning, project: Project, *, settled: bool) -> Project:
     """Tests of the wrappers only tests still use go, then the wrappers; the patches of what
     the cleanup removed go, and the imports that leaves unused."""
     report, tests = cleaning.report, cleaning.tests
-    only = test_only_wrappers(project, cleaning.wrappers, tests) if not left else set()
+    only = test_only_wrappers(project, cleaning.wrappers, tests) if settled else set()
     if only:
         edit_test_patches(project, report, cleaning.value, tests, only)
         project = cleaning.analyze()
@@ -232,14 +247,15 @@ def _clean_tests(cleaning: _Cleaning, project: Project, left: list[str]) -> Proj
     return project
 
 
-def _finish(cleaning: _Cleaning, project: Project, left: list[str], settings: list[Served],
-            *, dry_run: bool, retire: bool) -> CleanReport:
+def _finish(cleaning: _Cleaning, project: Project, blockers: tuple[list[str], list[str]],
+            settings: list[Served], *, dry_run: bool, retire: bool) -> CleanReport:
     """The registry entry and the config lines go once no read is left; then everything is
     written (not with `dry_run`), and what still names the key is listed."""
     config, key, report = cleaning.inputs.config, cleaning.key, cleaning.report
     registry_path = registry_before = registry_after = None
     decl = project.registry.flags.get(key)
-    if decl is not None and not left:
+    left, unreadable = blockers
+    if decl is not None and not left and not unreadable:
         registry_path = decl.path
         registry_before = (config.root / decl.path).read_text(encoding="utf-8")
         registry_after = tombstone(registry_before, decl.line, key, cleaning.inputs.today) \
@@ -259,4 +275,4 @@ def _finish(cleaning: _Cleaning, project: Project, left: list[str], settings: li
     reported = {place.rsplit(":", 1)[0] for place in left} | set(defined)  # `path:line`
     named = [m for m in mentions(config.root, key, now) if m not in reported]
     return CleanReport(key, cleaning.value, report, registry_path, registry_before,
-                       registry_after, left, defined, configs, named)
+                       registry_after, left, unreadable, defined, configs, named)

@@ -44,12 +44,14 @@ def fix_project(config: Config, today: dt.date, rules: Sequence[Rule], scope: Fi
     by_flag = {rule.code for rule in rules if rule.by_flag_in_diff}
     report = FixReport()
     chosen: list[Finding] = []
+    before: list[Finding] = []
     outcome = None
     for round_number in range(MAX_ROUNDS + 1):
         project = analyze(_fixed(inputs, report), store, request, workers=workers)
         outcome = run(project, rules)
         outcome.findings = narrowing.narrow(project, outcome.findings, by_flag, named)
-        report.fixed += count_fixed(chosen, outcome.findings)
+        report.fixed += count_fixed(chosen, before, outcome.findings)
+        before = outcome.findings
         if round_number == MAX_ROUNDS:
             break
         fixes = [(f, f.fix) for f in outcome.findings if f.fix is not None]

@@ -262,10 +262,10 @@ class Collector(FactsCollector):
             self._block(case.body)
 
     def _return(self, node: ast.Return) -> None:
-        value = node.value
-        while isinstance(value, ast.Await):  # `return await client.is_enabled(key)`
-            value = value.value
-        if value is not None:
+        value = _answer(node.value)
+        if isinstance(value, ast.Name):
+            self._return_name(value.id)
+        elif value is not None:
             self._returned.add(id(value))
         self._visit(node.value)
 
@@ -585,3 +585,24 @@ def _position(node: ast.AST) -> tuple[int, int]:
 
 def _end(span: Span) -> tuple[int, int]:
     return span.end_line, span.end_column
+
+
+def _answer(value: ast.expr | None) -> ast.expr | None:
+    """What a returned expression answers with the same truth: `await x`, `bool(x)` and
+    `True if x else False` answer `x`."""
+    while True:
+        if isinstance(value, ast.Await):  # `return await client.is_enabled(key)`
+            value = value.value
+        elif isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and \
+                value.func.id == "bool" and len(value.args) == 1 and not value.keywords and \
+                not isinstance(value.args[0], ast.Starred):
+            value = value.args[0]
+        elif isinstance(value, ast.IfExp) and _is_true(value.body) and _is_true(value.orelse,
+                                                                                 want=False):
+            value = value.test
+        else:
+            return value
+
+
+def _is_true(node: ast.expr, *, want: bool = True) -> bool:
+    return isinstance(node, ast.Constant) and node.value is want

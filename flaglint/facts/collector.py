@@ -80,6 +80,7 @@ class FactsCollector:
         self.calls: list[Call] = []
         self.scopes = [Scope(module, "module", {}, None)]
         self._returned: set[int] = set()
+        self._returned_names: list[str] = []  # "scope:name" of each `return NAME`
         self._decorators: dict[int, Span] = {}
         self._call_index: dict[int, int] = {}
         self._bound_calls: dict[int, _BoundName] = {}  # by id(call)
@@ -292,9 +293,21 @@ class FactsCollector:
         self._using.append(key)
         return alias.cond
 
+    def _return_name(self, name: str) -> None:
+        """`return NAME`: when the name is bound once, to a flag read, the function answers
+        what that read answers (`res = client.is_enabled(key); return res`)."""
+        self._returned_names.append(f"{self.scopes[-1].qualname}:{name}")
+
     def _finish_aliases(self, scope: str) -> None:
-        """An alias assigned again after a guard used it was not a constant after all."""
+        """An alias assigned again after a guard used it was not a constant after all; one
+        bound once to a call and returned makes that call the function's answer."""
         prefix = f"{scope}:"
+        for key in [k for k in self._returned_names if k.startswith(prefix)]:
+            alias = self._aliases.get(key)
+            if alias is not None and alias.bindings == 1 and alias.cond is not None and \
+                    alias.cond.op is CondOp.CALL:
+                self.calls[alias.cond.call] = replace(self.calls[alias.cond.call], returned=True)
+        self._returned_names = [k for k in self._returned_names if not k.startswith(prefix)]
         for key in [k for k in self._alias_guards if k.startswith(prefix)]:
             if self._aliases[key].bindings != 1:
                 for index in self._alias_guards[key]:

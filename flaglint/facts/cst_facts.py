@@ -340,10 +340,10 @@ class _Collector(GuardCollector, cst.CSTVisitor):
     # -- calls -----------------------------------------------------------------------------
 
     def visit_Return(self, node: cst.Return) -> None:
-        value = node.value
-        while isinstance(value, cst.Await):  # `return await client.is_enabled(key)`
-            value = value.expression
-        if value is not None:
+        value = _answer(node.value)
+        if isinstance(value, cst.Name):
+            self._return_name(value.value)
+        elif value is not None:
             self._returned.add(id(value))
 
     def visit_Decorator(self, node: cst.Decorator) -> None:
@@ -425,3 +425,24 @@ def _code(node: cst.CSTNode) -> str:
         with contextlib.suppress(cst.CSTValidationError):  # `()` keeps its parentheses
             node = node.with_changes(lpar=[], rpar=[])
     return _EMPTY.code_for_node(node)
+
+
+def _answer(value: cst.BaseExpression | None) -> cst.BaseExpression | None:
+    """What a returned expression answers with the same truth: `await x`, `bool(x)` and
+    `True if x else False` answer `x`."""
+    while True:
+        if isinstance(value, cst.Await):  # `return await client.is_enabled(key)`
+            value = value.expression
+        elif isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and \
+                value.func.value == "bool" and len(value.args) == 1 and \
+                not value.args[0].star and value.args[0].keyword is None:
+            value = value.args[0].value
+        elif isinstance(value, cst.IfExp) and _is_name(value.body, "True") and \
+                _is_name(value.orelse, "False"):
+            value = value.test
+        else:
+            return value
+
+
+def _is_name(node: cst.BaseExpression, name: str) -> bool:
+    return isinstance(node, cst.Name) and node.value == name

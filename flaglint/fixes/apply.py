@@ -9,7 +9,6 @@ import logging
 import os
 import stat
 import tempfile
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from libcst.metadata import MetadataWrapper
 from flaglint.facts.light import decode_source
 from flaglint.findings import Edit, EditKind, Fix
 from flaglint.fixes.settle import Position, Settler
+from flaglint.fixes.used_names import exported, imported, used_names
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +134,7 @@ def fix_source(path: str, text: str, target: FilePlan) -> FixResult:
     except Exception as error:  # noqa: BLE001 - a fix we cannot make is refused, not a crash
         return FixResult(path, text, text, refused=f"the fix could not be made "
                                                    f"({type(error).__name__})")
-    after = _without_lost_imports(module, changed, target.keep_imports, target.imports).code
+    after = _without_lost_imports(text, module, changed, target.keep_imports, target.imports)
     if not after.strip():
         after = ""  # everything in the file was flag code
     if after != text:
@@ -234,17 +234,26 @@ def unified_diff(rel: str, before: str, after: str) -> str:
                                         fromfile=f"a/{rel}", tofile=f"b/{rel}"))
 
 
-def _without_lost_imports(before: cst.Module, after: cst.Module, keep: Set[str] = frozenset(),
-                          drop: Set[str] = frozenset()) -> cst.Module:
-    """`after` without the imports whose last use the edit removed (and those of `drop`,
-    with their `__all__` entries), unless `__all__` exports them or `keep` holds them
-    (imports whose module does something)."""
-    lost = (_names(before) - _names(after) - _exported(after) - keep) | drop
+def _without_lost_imports(before: str, old: cst.Module, new: cst.Module,
+                          keep: Set[str] = frozenset(), drop: Set[str] = frozenset()) -> str:
+    """The code of `new` (an edit of `old`, whose code is `before`) without the imports
+    whose last use the edit removed (and those of `drop`, with their `__all__` entries),
+    unless `__all__` exports them or `keep` holds them (imports whose module does
+    something)."""
+    after = new.code
+    if after == before and not drop:
+        return after
+    try:
+        tree, old_tree = ast.parse(after), ast.parse(before)
+        lost = (imported(old_tree) & used_names(old_tree)) - used_names(tree) - exported(tree)
+        lost = (lost - keep) | drop
+    except (SyntaxError, ValueError):
+        return after  # refused by the caller's compile check, or left as the edit made it
     if lost:
-        after = after.visit(_PruneImports(set(lost), drop))
-    if after.body and before.body and after.body[0] is not before.body[0]:
-        after = _trim_top(after)
-    return after
+        new = new.visit(_PruneImports(set(lost), drop))
+    if new.body and old.body and new.body[0] is not old.body[0]:
+        new = _trim_top(new)
+    return new.code
 
 
 def prune_lost_imports(before: str, after: str) -> str:
@@ -255,7 +264,7 @@ def prune_lost_imports(before: str, after: str) -> str:
         old, new = cst.parse_module(before), cst.parse_module(after)
     except cst.ParserSyntaxError:
         return after
-    pruned = _without_lost_imports(old, new).code
+    pruned = _without_lost_imports(before, old, new)
     try:
         compile(pruned, "<pruned>", "exec", dont_inherit=True)
     except SyntaxError:
@@ -273,93 +282,6 @@ def _trim_top(module: cst.Module) -> cst.Module:
         return module
     return module.with_changes(body=[first.with_changes(leading_lines=lines),
                                      *module.body[1:]])
-
-
-class _NameCounter(cst.CSTVisitor):
-    """The names a module uses, as ruff's F401 counts them: string annotations
-    (`def f(p: "OldPanel")`) use the names they hold."""
-
-    def __init__(self) -> None:
-        self.names: Counter[str] = Counter()
-        self._annotations = 0
-
-    def visit_Annotation(self, node: cst.Annotation) -> None:
-        self._annotations += 1
-
-    def leave_Annotation(self, original_node: cst.Annotation) -> None:
-        self._annotations -= 1
-
-    def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        value = node.evaluated_value
-        if self._annotations and isinstance(value, str):
-            self.names.update(_annotation_names(value))
-
-    def visit_Import(self, node: cst.Import) -> bool:
-        return False
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        return False
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)  # `x.status` uses `x`, not a `status` imported
-        return False
-
-    def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)  # `Response(status=404)` names no `status` either
-        return False
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.names[node.value] += 1
-
-
-def _annotation_names(text: str) -> list[str]:
-    """The names a string annotation holds (`"list[OldPanel]"`: list, OldPanel)."""
-    try:
-        tree = ast.parse(text.strip(), mode="eval")
-    except (SyntaxError, ValueError):
-        return []
-    return [node.id for node in ast.walk(tree) if isinstance(node, ast.Name)]
-
-
-def _names(module: cst.Module) -> set[str]:
-    counter = _NameCounter()
-    module.visit(counter)
-    return set(counter.names)
-
-
-class _ExportCollector(cst.CSTVisitor):
-    """The strings of `__all__ = [...]` (and `+=`): names a module exports."""
-
-    def __init__(self) -> None:
-        self.values: set[str] = set()
-        self._inside = 0
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        self._inside += _is_all(t.target for t in node.targets)
-
-    def leave_Assign(self, original_node: cst.Assign) -> None:
-        self._inside -= _is_all(t.target for t in original_node.targets)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._inside += _is_all([node.target])
-
-    def leave_AugAssign(self, original_node: cst.AugAssign) -> None:
-        self._inside -= _is_all([original_node.target])
-
-    def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        value = node.evaluated_value
-        if self._inside and isinstance(value, str):
-            self.values.add(value)
-
-
-def _is_all(targets: Iterable[cst.BaseExpression]) -> int:
-    return int(any(isinstance(t, cst.Name) and t.value == "__all__" for t in targets))
-
-
-def _exported(module: cst.Module) -> set[str]:
-    collector = _ExportCollector()
-    module.visit(collector)
-    return collector.values
 
 
 _Carrier = TypeVar("_Carrier", cst.SimpleStatementLine, cst.BaseCompoundStatement)

@@ -53,7 +53,7 @@ _KEY_SETTER = re.compile(r"flag|feature|switch|toggle|override|setenv|delenv|env
 
 
 _ITS_OWN = frozenset({Kind.USE, Kind.CALL, Kind.IMPORT})
-_NAMING = _ITS_OWN | {Kind.OTHER, Kind.UNKNOWN}
+_NAMING = _ITS_OWN | {Kind.OTHER, Kind.UNKNOWN, Kind.UNPARSED}
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from flaglint.facts import Definition, ValueKind
 from flaglint.findings import Edit, EditKind, Fix
 from flaglint.fixes.naming import files_naming, light_files_naming, named_in_light_files
-from flaglint.fixes.references import beyond_calls, references
-from flaglint.fixes.report import FixReport
+from flaglint.fixes.references import Place, beyond_calls, places, references
+from flaglint.fixes.report import Blocked, FixReport
 from flaglint.links.model import ResolvedCall
 from flaglint.model.project import Project
 
@@ -53,8 +53,14 @@ def constant_parameters(project: Project, report: FixReport) -> list[tuple[objec
             if len(values) == 1 and None not in values:
                 constant.append((parameter, values.pop() == "True"))
         # Scanning every file for the name is the costly part: only for a candidate.
-        if not constant or passed_around(project, definition.qualname) or \
-                named_in_light_files(project, home.module, name):
+        if not constant or named_in_light_files(project, home.module, name):
+            continue
+        around = passed_around(project, definition.qualname)
+        if around:
+            kept = ", ".join(f"`{p}`" for p, _ in constant)
+            report.block(Blocked(home.path, (definition.span.line, definition.span.column),
+                                 name, tuple(around[:5]), f"keeps {kept} (not every call "
+                                 f"can be seen)"))
             continue
         for parameter, value in constant:
             edit = Edit(EditKind.SPECIALIZE, home.path, definition.span.line,
@@ -94,14 +100,21 @@ def parameter_candidates(project: Project, report: FixReport
 
 
 def callers_read_light(project: Project, report: FixReport) -> frozenset[str]:
-    """The modules, read light, that name a function whose parameters may go: they must be
-    read in full to know every call."""
-    modules = set()
+    """The modules, read light, that name a function whose parameters may be settled or go
+    (one the changed files call, or one whose parameters the cleanup left unread): they
+    must be read in full to know every call."""
+    changed = {r.path for r in report.changed}
+    functions = {(home.module, callee) for callee, calls in project.graph.calls_to().items()
+                 if any(c.path in changed for c in calls)
+                 for home in project.files if callee.startswith(f"{home.module}.")
+                 and callee.count(".") == home.module.count(".") + 1}
     for path, definition, _ in parameter_candidates(project, report):
         home = project.facts_of(path)
         if home is not None:
-            modules |= {f.module for f, _ in light_files_naming(project, home.module,
-                                                           definition.qualname)}
+            functions.add((home.module, definition.qualname))
+    modules = set()
+    for module, qualname in sorted(functions):
+        modules |= {f.module for f, _ in light_files_naming(project, module, qualname)}
     return frozenset(modules)
 
 
@@ -119,8 +132,14 @@ def unused_parameters(project: Project, report: FixReport) -> list[tuple[object,
         if home is None or not calls:
             continue  # no call in the project: it may be called from outside (an API, a view)
         sites = argument_edits(project, calls, definition.params, unread)
-        if sites is None or passed_around(project, definition.qualname) or \
-                named_in_light_files(project, home.module, name):
+        if sites is None or named_in_light_files(project, home.module, name):
+            continue
+        around = passed_around(project, definition.qualname)
+        if around:
+            dropped = ", ".join(f"`{p}`" for p in unread)
+            report.block(Blocked(path, (definition.span.line, definition.span.column), name,
+                                 tuple(around[:5]), f"keeps {dropped}, now unread (not "
+                                 f"every call can be seen)"))
             continue
         edits = [Edit(EditKind.DROP_PARAMETER, path, definition.span.line,
                       definition.span.column, name=p) for p in unread]
@@ -141,18 +160,20 @@ def _reads(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
                for statement in function.body for node in ast.walk(statement))
 
 
-def passed_around(project: Project, qualname: str) -> bool:
-    """Is the function used other than by calling it (passed, stored, decorated with, named
-    by a string: `getattr(mail, "send")`, `vars(render)["show"]`), or named where flaglint
-    cannot tell what it is, anywhere? Then not every call is known."""
+def passed_around(project: Project, qualname: str) -> list[Place]:
+    """Where the function is used other than by calling it (passed, stored, decorated with,
+    named by a string: `getattr(mail, "send")`, `vars(render)["show"]`), or named where
+    flaglint cannot tell what it is, anywhere: `path:line:column: why`. Then not every
+    call is known."""
     name = qualname.rsplit(".", 1)[-1]
+    found_places: list[Place] = []
     for found in files_naming(project, name):
         brief = project.files.brief(found.facts.path)
         text = found.data.decode("utf-8", "replace")
-        if beyond_calls(references(text, found.facts.module, qualname,
-                                   is_package=bool(brief and brief.is_package))):
-            return True
-    return False
+        found_places += places(beyond_calls(references(
+            text, found.facts.module, qualname, is_package=bool(brief and brief.is_package))),
+            found.facts.path)
+    return found_places
 
 
 def argument_edits(project: Project, sites: Iterable[ResolvedCall], params: tuple[str, ...],

@@ -21,6 +21,9 @@ import ast
 import enum
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
+
+from flaglint.fixes.used_names import annotation_names
 
 
 class Kind(enum.Enum):
@@ -31,6 +34,7 @@ class Kind(enum.Enum):
     STRING = "a string naming it"
     LOOKUP = "a lookup by value or name"
     UNKNOWN = "a name flaglint cannot resolve"
+    UNPARSED = "the file does not parse, so it may name it"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +54,7 @@ def references(source: str, module: str, qualname: str, *, keys: frozenset[str] 
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
-        return [Reference(Kind.UNKNOWN, 1, 1, "(a file that does not parse)")]
+        return [Reference(Kind.UNPARSED, 1, 1, "")]
     finder = _Finder(module, qualname, keys, is_package=is_package)
     finder.visit(tree)
     return sorted(finder.found, key=lambda r: (r.line, r.column, r.kind.value))
@@ -283,7 +287,7 @@ class _Finder(ast.NodeVisitor):
     def _annotation(self, node: ast.expr | None) -> None:
         for inner in ast.walk(node) if node is not None else ():
             if isinstance(inner, ast.Constant) and isinstance(inner.value, str) and \
-                    self.word in _annotation_names(inner.value):
+                    self.word in annotation_names(inner.value):
                 self._add(Kind.STRING, inner, repr(inner.value)[:80])
 
     def _string(self, node: ast.expr) -> None:
@@ -305,18 +309,21 @@ _PATCHES = frozenset({"patch", "setattr", "object"})
 _NAMESPACES = (["vars"], ["globals"], ["locals"])
 
 
-def _annotation_names(text: str) -> set[str]:
-    """The names a string annotation (`"OldPanel"`, `"list[app.X]"`) holds, if it is one."""
-    try:
-        tree = ast.parse(text, mode="eval")
-    except (SyntaxError, ValueError):
-        return set()
-    return {node.id if isinstance(node, ast.Name) else node.attr for node in ast.walk(tree)
-            if isinstance(node, (ast.Name, ast.Attribute))}
+class Place(NamedTuple):
+    """Where something refers to a symbol, and how: for the list of what blocked an edit."""
+
+    path: str
+    line: int  # 0: the file as a whole
+    column: int
+    why: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
+        return f"{where}: {self.why}"
 
 
-def places(found: list[Reference], path: str) -> Iterator[str]:
-    """`path:line:column: what` of each reference, for the list of what blocked an edit."""
+def places(found: list[Reference], path: str) -> Iterator[Place]:
+    """Where each reference is, and what it is."""
     for reference in found:
-        yield f"{path}:{reference.line}:{reference.column}: {reference.kind.value} " \
-              f"({reference.text})"
+        what = f" ({reference.text})" if reference.text else ""
+        yield Place(path, reference.line, reference.column, f"{reference.kind.value}{what}")

@@ -3,24 +3,31 @@
 from __future__ import annotations
 
 import dataclasses
+import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flaglint.fixes.apply import FixResult, unified_diff, write_files
+from flaglint.fixes.references import Place
 
 
 @dataclass(frozen=True, slots=True)
 class Blocked:
-    """A deletion refused: what something in the project still refers to, and where."""
+    """An edit refused: what something in the project still refers to, and where."""
 
     path: str
-    position: tuple[int, int]  # where the deletion's edit is
+    position: tuple[int, int]  # where the edit is
     name: str  # the definition, qualified within its module
-    places: tuple[str, ...]  # `path:line:column: why` of what refers to it
+    places: tuple[Place, ...]  # what refers to it
+    outcome: str = "not deleted"  # what became of the edit
 
     def describe(self) -> str:
-        return (f"{self.path}:{self.position[0]}: `{self.name}` not deleted: "
-                f"{'; '.join(self.places)}")
+        return (f"{self.path}:{self.position[0]}: `{self.name}` {self.outcome}: "
+                f"{'; '.join(map(str, self.places))}")
+
+    def paths(self) -> set[str]:
+        return {self.path, *(place.path for place in self.places)}
 
 
 @dataclass
@@ -34,15 +41,50 @@ class FixReport:
     tests: set[str] = field(default_factory=set)  # changed paths that are test code
     blocked: list[Blocked] = field(default_factory=list)  # deletions refused, with why
 
+    # The text of each file a refusal names, when it was refused (None: as on disk), to
+    # tell where its lines are once later edits moved them.
+    _seen: dict[Blocked, dict[str, bytes | None]] = field(default_factory=dict)
+
     def block(self, refusal: Blocked) -> None:
         if refusal not in self.blocked:
             self.blocked.append(refusal)
+            self._seen[refusal] = {path: self.overlay.get(path) for path in refusal.paths()}
+
+    def refusals(self) -> list[Blocked]:
+        """The refused edits, where they are in the files as finally changed."""
+        moved = [self._moved(refusal) for refusal in self.blocked]
+        return sorted(moved, key=lambda b: (b.path, b.position, b.name))
+
+    def _moved(self, refusal: Blocked) -> Blocked:
+        lines = {path: _line_map(self._text_then(path, seen), self._text_now(path))
+                 for path, seen in self._seen.get(refusal, {}).items()}
+
+        def line(path: str, number: int) -> int:
+            return lines[path](number) if path in lines and number else number
+
+        return dataclasses.replace(
+            refusal, position=(line(refusal.path, refusal.position[0]), refusal.position[1]),
+            places=tuple(p._replace(line=line(p.path, p.line)) for p in refusal.places))
+
+    def _text_then(self, path: str, seen: bytes | None) -> str | None:
+        if seen is not None:
+            return seen.decode("utf-8", "replace")
+        result = self.results.get(path)
+        return result.before if result is not None else None
+
+    def _text_now(self, path: str) -> str | None:
+        result = self.results.get(path)
+        return result.after if result is not None else None
 
     def record(self, result: FixResult) -> None:
         if result.refused is not None:
             if all(r.path != result.path for r in self.refused):
                 self.refused.append(result)
             return
+        # A deletion refused in one round and made in a later one (once the patch that
+        # named it went) is no refusal.
+        self.blocked = [b for b in self.blocked
+                        if b.path != result.path or b.name not in result.removed_names]
         first = self.results.get(result.path)
         if first is None:
             self.results[result.path] = result
@@ -62,3 +104,20 @@ class FixReport:
 
     def write(self, root: Path) -> None:
         write_files(root, {r.path: self.overlay[r.path] for r in self.changed})
+
+
+def _line_map(before: str | None, after: str | None) -> Callable[[int], int]:
+    """Where each line of `before` is in `after` (a line that went: where it stood)."""
+    if before is None or after is None or before == after:
+        return lambda number: number
+    opcodes = difflib.SequenceMatcher(None, before.splitlines(), after.splitlines(),
+                                      autojunk=False).get_opcodes()
+
+    def moved(number: int) -> int:
+        index = number - 1
+        for tag, i1, i2, j1, _ in opcodes:
+            if i1 <= index < i2:
+                return j1 + (index - i1 if tag == "equal" else 0) + 1
+        return number
+
+    return moved

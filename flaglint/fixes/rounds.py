@@ -15,7 +15,7 @@ from flaglint.analysis.imports import imports_with_effects
 from flaglint.facts import Constant, ValueKind
 from flaglint.findings import Finding, Fix
 from flaglint.fixes.apply import FilePlan, FixResult, FixScope, Transformed, plan, transform
-from flaglint.fixes.references import blocking, references
+from flaglint.fixes.references import Place, blocking, references
 from flaglint.fixes.references import places as reference_places
 from flaglint.fixes.report import Blocked, FixReport
 from flaglint.model.project import Project
@@ -70,6 +70,19 @@ class _Tried:
     done: Transformed
 
 
+def applicable(project: Project, fixes: Sequence[tuple[T, Fix]], blocked: list[Fix]
+               ) -> tuple[list[T], list[str]]:
+    """Which of these fixes the first round of `--fix --unsafe-fixes --fix-tests` applies
+    (a fix is offered only when it would be), and why the others are refused: `path:line:
+    ...` of each deletion something still refers to and each file whose fix would not
+    parse. Nothing is recorded anywhere."""
+    scratch = FixReport(overlay=dict(project.overlay or {}))
+    chosen = apply_round(project, fixes, blocked, FixScope(unsafe=True, tests=True), scratch)
+    why = [refusal.describe() for refusal in scratch.blocked]
+    why += [f"{result.path}: {result.refused}" for result in scratch.refused]
+    return chosen, why
+
+
 def preview(project: Project, fix: Fix) -> list[FixResult]:
     """What applying this one fix alone would change, file by file; empty when the pipeline
     would refuse it (a file that would not parse, a definition something still refers
@@ -113,8 +126,8 @@ def _keys(constants: Iterable[Constant], qualname: str) -> frozenset[str]:
 
 
 def _referring(project: Project, fixed: dict[str, bytes], qualname: str,
-               keys: frozenset[str]) -> list[str]:
-    """`path:line:column: why` of every place that may refer to `qualname`."""
+               keys: frozenset[str]) -> list[Place]:
+    """Every place that may refer to `qualname`."""
     words = sorted({qualname.rsplit(".", 1)[-1], *keys})
     search = re.compile(rb"\b(?:" + b"|".join(re.escape(w.encode()) for w in words) + rb")\b")
     places = []
@@ -130,14 +143,15 @@ def _referring(project: Project, fixed: dict[str, bytes], qualname: str,
     return places
 
 
-def count_fixed(chosen: Iterable[Finding], after: Iterable[Finding]) -> int:
-    """How many of the fixed findings no longer show (lines move, so match by content)."""
-    left = Counter((f.code, f.flag, f.path, f.message) for f in after)
-    count = 0
-    for finding in chosen:
-        identity = (finding.code, finding.flag, finding.path, finding.message)
-        if left[identity]:
-            left[identity] -= 1
-        else:
-            count += 1
-    return count
+def count_fixed(chosen: Iterable[Finding], before: Iterable[Finding],
+                after: Iterable[Finding]) -> int:
+    """How many of the fixed findings no longer show. Lines move, so findings are matched by
+    what they say (code, flag, file, message): of each such kind, as many are fixed as
+    the fixes chose and fewer show after than before."""
+    def identity(finding: Finding) -> tuple[str, str | None, str, str]:
+        return finding.code, finding.flag, finding.path, finding.message
+
+    gone = Counter(map(identity, before))
+    gone.subtract(map(identity, after))
+    wanted = Counter(map(identity, chosen))
+    return sum(min(count, max(gone[kind], 0)) for kind, count in wanted.items())

@@ -10,6 +10,7 @@ from flaglint.facts import ValueKind
 from flaglint.fixes.apply import FixResult, prune_lost_imports
 from flaglint.fixes.flag_settings import FlagNames, edit_settings
 from flaglint.fixes.naming import files_naming
+from flaglint.fixes.references import Place
 from flaglint.fixes.report import Blocked, FixReport
 from flaglint.fixes.test_leftovers import tidy
 from flaglint.fixes.tests_edit import edit_tests
@@ -74,7 +75,7 @@ def tidy_tests(report: FixReport, tests: Callable[[str], bool]) -> None:
         tidied = tidy(result.before, result.after)
         for name in tidied.blocked:
             report.block(Blocked(result.path, (1, 1), name,
-                                 (f"{result.path}: still names it; edit it by hand",)))
+                                 (Place(result.path, 0, 0, "still names it; edit it by hand"),)))
         if tidied.text != result.after:
             report.record(FixResult(result.path, result.after, tidied.text))
             report.overlay[result.path] = tidied.text.encode("utf-8")

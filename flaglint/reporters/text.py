@@ -52,9 +52,8 @@ def write(report: Report, stream: TextIO, *, color: bool = False,
             mark = " [*]" if fixable[code] else ""
             stream.write(f"{count:>{width}}  {code}{mark}  {rule}\n")
         for path, suppression in report.unused_suppressions:
-            codes = f"[{', '.join(suppression.codes)}]" if suppression.codes else ""
             stream.write(f"{path}:{suppression.line}: unused suppression "
-                         f"`# flaglint: ignore{codes}`\n")
+                         f"`{suppression.written()}`\n")
         if report.hidden is not None:
             stream.write(f"Baseline: {report.hidden} finding{'s' if report.hidden != 1 else ''}"
                          f" hidden")

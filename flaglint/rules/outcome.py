@@ -60,5 +60,6 @@ def _apply_suppressions(project: Project, findings: list[Finding]
     tables += list(project.registry.suppressions.items())
     tables += list(project.deployed_suppressions.items())
     unused = [(path, suppression) for path, table in tables
-              for line, suppression in table.by_line.items() if (path, line) not in used]
+              for line, suppression in table.by_line.items()
+              if (path, line) not in used and not suppression.bare]
     return kept, unused, suppressed
