@@ -54,7 +54,7 @@ def unused_imports(tree: Path) -> int | None:
 
 
 def run_case(case: Path, scratch: Path
-             ) -> tuple[bool, list[str], bool, int | None, list[str]]:
+             ) -> tuple[bool, list[str], bool, int | None, list[str], list[str]]:
     spec = tomllib.loads((case / "case.toml").read_text())
     tree = scratch / case.name
     shutil.copytree(case / "before", tree)
@@ -65,9 +65,14 @@ def run_case(case: Path, scratch: Path
                             text=True, check=False)
     if result.returncode not in (0, 1):
         sys.stderr.write(f"{case.name}: {result.stderr[-500:]}\n")
-        return False, ["(clean failed)"], False, None, []
+        return False, ["(clean failed)"], False, None, [], []
     expected = python_files(case / "before") | python_files(case / "expected")
     got = python_files(tree)
+    # Files the developers left alone that the clean changed: edits outside the flag.
+    theirs = set(python_files(case / "expected"))
+    before = python_files(case / "before")
+    outside = sorted(name for name in before if name not in theirs
+                     and not same(before[name], got.get(name, "")))
     differ = sorted(name for name in expected.keys() | got.keys()
                     if not same(expected.get(name, ""), got.get(name, "")))
     # Of those the same in code, which differ in text (blank lines, comments, layout).
@@ -86,28 +91,30 @@ def run_case(case: Path, scratch: Path
     unused_after = unused_imports(tree)
     left = None if unused_before is None or unused_after is None \
         else unused_after - unused_before
-    return not differ, differ, tests_passed, left, layout
+    return not differ, differ, tests_passed, left, layout, outside
 
 
 def main() -> None:
     cases = sorted(p for p in HERE.iterdir() if (p / "case.toml").exists())
-    identical = passing = unused = verbatim = 0
+    identical = passing = unused = verbatim = outside_total = 0
     print("| case | non-test result AST-identical | files that differ | the rest text-identical "
-          "| tests pass | imports left unused |")
-    print("|---|---|---|---|---|---|")
+          "| edits outside the flag | tests pass | imports left unused |")
+    print("|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:
         for case in cases:
-            same_ast, differ, passed, left, layout = run_case(case, Path(folder))
+            same_ast, differ, passed, left, layout, outside = run_case(case, Path(folder))
             identical += same_ast
             verbatim += same_ast and not layout
             passing += passed
             unused += left or 0
+            outside_total += len(outside)
             print(f"| {case.name} | {'yes' if same_ast else 'no'} | "
                   f"{', '.join(differ) or '—'} | "
                   f"{'no: ' + ', '.join(layout) if layout else 'yes'} | "
+                  f"{', '.join(outside) or '0'} | "
                   f"{'yes' if passed else 'NO'} | {'—' if left is None else left} |")
     print(f"\n{identical} of {len(cases)} AST-identical to the developers' non-test code "
-          f"({verbatim} byte for byte); "
+          f"({verbatim} byte for byte); {outside_total} files edited outside the flag; "
           f"tests pass after the clean in {passing} of {len(cases)}; {unused} imports left "
           f"unused (ruff F401, after minus before).")
 

@@ -244,8 +244,10 @@ def test_an_enum_member_looked_up_by_value_is_kept_and_listed(tmp_path, capsys):
     })
     code, said = clean(root, "true", capsys)
     assert 'NEW_UI = "new_ui"' in read(root, "app/flags.py")
-    assert "app/flags.py:7: `Flag.NEW_UI` not deleted: app/views.py:9:12: a lookup by value " \
-        "or name (Flag('new_ui')).\n" in said
+    assert said.endswith(
+        "app/flags.py:5: `new_ui` is defined here in code; remove the definition by hand.\n"
+        "app/flags.py:5: `Flag.NEW_UI` not deleted: app/views.py:9:12: a lookup by value or "
+        "name (Flag('new_ui')).\n")
     assert code == 1  # not complete: the member is left for a person
     assert pytest_says(root) == "1 passed"
 
@@ -476,5 +478,30 @@ def test_a_file_that_does_not_parse_keeps_the_registry_entry(tmp_path, capsys):
     assert ("app/broken.py: does not parse, so reads of `new_ui` in it cannot be ruled out; "
             "fix it and run clean again.\n[flags.new_ui] kept: 1 file cannot be read.\n"
             in said)
-    assert said.endswith("app/flags.py:11: `new_ui_on` not deleted: app/broken.py:1:1: the "
+    assert said.endswith("app/flags.py:9: `new_ui_on` not deleted: app/broken.py:1:1: the "
                          "file does not parse, so it may name it.\n")
+
+
+def test_an_import_that_registers_stays_and_one_that_makes_values_goes(tmp_path):
+    """A module whose top level calls something that may register (`signals.connect(…)`)
+    keeps the import a fix made unused, when no other file imports it; one whose top level
+    only binds what its own classes or the flag-defining call make does not."""
+    from flaglint.analysis.imports import imports_with_effects
+
+    from .conftest import analyze_tree
+
+    write_tree(tmp_path, {
+        "pyproject.toml": '[[tool.flaglint.definitions]]\ncall = "app.toggles.define"\n'
+                          'key = 0\n\n[[tool.flaglint.readers]]\ncall = "app.toggles.on"\n'
+                          'key = 0\n',
+        "app/__init__.py": "",
+        "app/signals.py": "import hooks\n\nhooks.connect('save', print)\n",
+        "app/toggles.py": "class Toggle:\n    pass\n\n\ndef define(name):\n"
+                          "    return Toggle()\n\n\ndef on(name):\n    return True\n\n\n"
+                          "FAST = define('fast')\nSLOW = Toggle()\n",
+        "app/models.py": "from app.toggles import define\n\nNEW = define('new')\n",
+        "app/views.py": "from app import models, signals, toggles\n\nx = toggles.on('fast')\n",
+    })
+    project = analyze_tree(tmp_path)
+    assert not project.files.brief("app/signals.py").complete  # read only now, its text
+    assert imports_with_effects(project, "app/views.py") == {"signals"}

@@ -231,6 +231,7 @@ def test_a_fix_is_counted_though_another_finding_says_the_same(tmp_path, capsys)
                                  'y = client.is_enabled("on")  # flaglint: ignore[FL202]\n'
                                  'z = client.is_enabled("on")\n'})
     code, out, _ = fix(tmp_path, capsys, "--select", "FL202")
+    assert code == 0
     assert (tmp_path / "app.py").read_text() == (
         'x = True\ny = client.is_enabled("on")  # flaglint: ignore[FL202]\nz = True\n')
     assert out.splitlines()[-1] == "Found 2 findings (2 fixed, 0 remaining) in 1 file, 3 flags."

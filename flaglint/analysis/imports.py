@@ -2,47 +2,140 @@
 
 from __future__ import annotations
 
+import ast
+import re
+
 from flaglint.analysis.dead_symbols import PLAIN_DECORATORS
-from flaglint.facts import FileFacts
+from flaglint.facts import FileFacts, ValueKind
 from flaglint.model.project import Project
 
 
 def imports_with_effects(project: Project, path: str) -> set[str]:
     """The names this file imports from project modules whose import does something (a
-    call at module or class level, a decorator that may register) and that no other file
-    imports: an import a fix must keep even when the fix removed its last use. Where
-    another file imports the module too, the import goes as a developer (and ruff's F401)
-    would have it go: `from sentry import features`, which hundreds of modules import."""
-    effects = project.memo().get("import effects")
-    if not isinstance(effects, dict):
-        effects = _importers(project)
-        project.memo()["import effects"] = effects
+    call at module or class level that may register, a decorator that may register) and
+    that no other file imports: an import a fix must keep even when the fix removed its
+    last use. Where another file imports the module too, the import goes as a developer
+    (and ruff's F401) would have it go: `from sentry import features`, which hundreds of
+    modules import."""
     facts = project.files.facts_of(path)
     if facts is None:
         return set()
-    return {local for local, target in facts.imports
-            for module in (target, target.rpartition(".")[0])
-            if module in effects and not effects[module] - {path}}
+    memo = project.memo().setdefault("import effects", {})
+    assert isinstance(memo, dict)
+    kept = set()
+    for local, target in facts.imports:
+        for module in {target, target.rpartition(".")[0]} - {""}:
+            if (module, path) not in memo:
+                memo[module, path] = _does_something(project, module) and \
+                    not _imported_elsewhere(project, module, path)
+            if memo[module, path]:
+                kept.add(local)
+    return kept
 
 
-def _importers(project: Project) -> dict[str, set[str]]:
-    """Module whose import does something -> the files that import it."""
-    files = list(project.files.complete())
-    importers: dict[str, set[str]] = {f.module: set() for f in files if _has_effects(f)}
-    for importer in files:
-        for _, target in importer.imports:
-            for module in (target, target.rpartition(".")[0]):
-                if module in importers:
-                    importers[module].add(importer.path)
-    return importers
+def _home(project: Project, module: str) -> str | None:
+    """The file of a project module, if it is one."""
+    homes = project.memo().get("module files")
+    if not isinstance(homes, dict):
+        homes = {brief.module: brief.path for brief in project.files.briefs.values()}
+        project.memo()["module files"] = homes
+    found = homes.get(module)
+    return found if isinstance(found, str) else None
 
 
-def _has_effects(facts: FileFacts) -> bool:
+def _does_something(project: Project, module: str) -> bool:
+    path = _home(project, module)
+    if path is None:
+        return False
+    makers = {spec.call for spec in project.config.definitions if spec.call}
+    facts = project.files.facts_of(path)
+    if facts is not None and facts.complete:
+        return _has_effects(facts, makers)
+    try:  # a module the prefilter skipped: its text says
+        tree = ast.parse(project.source_of(path))
+    except (SyntaxError, ValueError):
+        return True  # cannot tell: keep the import
+    return _tree_has_effects(tree, module, makers)
+
+
+def _imported_elsewhere(project: Project, module: str, path: str) -> bool:
+    """Does a file other than `path` import `module` (or a module inside it)?"""
+    top = module.split(".", 1)[0]
+    spelled = re.compile(r"\b(?:import|from)\s+" + re.escape(module).replace(r"\.", r"\s*\.\s*")
+                         + r"\b|\bfrom\s+" + re.escape(module.rpartition(".")[0]) +
+                         r"\s+import\s[^\n]*\b" + re.escape(module.rpartition(".")[2]) + r"\b")
+    for brief in project.files.briefs.values():
+        if brief.path == path:
+            continue
+        if brief.complete:
+            facts = project.files.facts_of(brief.path)
+            if facts is not None and any(t == module or t.startswith(module + ".")
+                                         for _, t in facts.imports):
+                return True
+        elif top in brief.modules and spelled.search(
+                project.source_of(brief.path).decode("utf-8", "replace")):
+            return True
+    return False
+
+
+def _has_effects(facts: FileFacts, makers: set[str]) -> bool:
     """Does importing the module do something: a call at module or class level
-    (`features.add(...)`, `x = bool_state(...)`, which may register), or a decorator that
-    may register?"""
+    (`features.add(...)`, which may register), or a decorator that may register? A call
+    whose value a name keeps, of a flag-defining call or of a class or function of the
+    module itself (`fast_path = bool_state(...)`), makes a value, not an effect."""
     top = {facts.module} | {d.qualname for d in facts.definitions if d.kind == "class"
                             and d.qualname.count(".") == facts.module.count(".") + 1}
-    return any(call.scope in top for call in facts.calls) or any(
+    own = {d.qualname for d in facts.definitions}
+    kept = {c.value.index for c in facts.constants
+            if c.value.kind is ValueKind.CALL and (c.value.text in makers or c.value.text in own)}
+    return any(call.scope in top and index not in kept
+               for index, call in enumerate(facts.calls)) or any(
         name.rsplit(".", 1)[-1] not in PLAIN_DECORATORS
         for d in facts.definitions for name in d.decorators)
+
+
+def _tree_has_effects(tree: ast.Module, module: str, makers: set[str]) -> bool:
+    """`_has_effects` for a module read only now, from its syntax tree."""
+    own = {node.name for node in tree.body
+           if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    imported = {alias.asname or alias.name: f"{node.module}.{alias.name}"
+                for node in tree.body if isinstance(node, ast.ImportFrom) and node.module
+                for alias in node.names}
+
+    def makes_a_value(statement: ast.stmt, call: ast.Call) -> bool:
+        name = _dotted(call.func)
+        if name is None or not isinstance(statement, (ast.Assign, ast.AnnAssign)) or \
+                statement.value is not call:
+            return False
+        head, _, rest = name.partition(".")
+        qualified = f"{imported[head]}.{rest}".rstrip(".") if head in imported else \
+            f"{module}.{name}"
+        return head in own or qualified in makers
+
+    bodies = [tree.body] + [node.body for node in tree.body if isinstance(node, ast.ClassDef)]
+    for statement in (s for body in bodies for s in body):
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if any(_last_name(d) not in PLAIN_DECORATORS for d in statement.decorator_list):
+                return True
+        elif not isinstance(statement, (ast.Import, ast.ImportFrom)) and any(
+                isinstance(node, ast.Call) and not makes_a_value(statement, node)
+                for node in ast.walk(statement)):
+            return True
+    return False
+
+
+def _dotted(node: ast.expr) -> str | None:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return ".".join([node.id, *reversed(parts)])
+
+
+def _last_name(node: ast.expr) -> str:
+    if isinstance(node, ast.Call):
+        node = node.func
+    name = _dotted(node)
+    return name.rsplit(".", 1)[-1] if name else ""

@@ -46,6 +46,9 @@ def is_pure(node: ast.expr, depth: int = 0) -> bool:
         return True
     if isinstance(node, ast.Attribute):
         return is_pure(node.value, depth + 1)
+    if isinstance(node, ast.Subscript):  # `user["id"]`: a read, as an attribute is
+        return not isinstance(node.slice, (ast.Slice, ast.Starred, ast.Tuple)) and \
+            is_pure(node.value, depth + 1) and is_pure(node.slice, depth + 1)
     if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
         return all(not isinstance(e, ast.Starred) and is_pure(e, depth + 1) for e in node.elts)
     if isinstance(node, ast.Dict):

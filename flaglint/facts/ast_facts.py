@@ -262,11 +262,11 @@ class Collector(FactsCollector):
             self._block(case.body)
 
     def _return(self, node: ast.Return) -> None:
-        value = _answer(node.value)
-        if isinstance(value, ast.Name):
+        value, negated = _answer(node.value)
+        if isinstance(value, ast.Name) and not negated:
             self._return_name(value.id)
         elif value is not None:
-            self._returned.add(id(value))
+            self._returned[id(value)] = negated
         self._visit(node.value)
 
     def _import_statement(self, node: ast.Import | ast.ImportFrom) -> None:
@@ -587,9 +587,10 @@ def _end(span: Span) -> tuple[int, int]:
     return span.end_line, span.end_column
 
 
-def _answer(value: ast.expr | None) -> ast.expr | None:
-    """What a returned expression answers with the same truth: `await x`, `bool(x)` and
-    `True if x else False` answer `x`."""
+def _answer(value: ast.expr | None) -> tuple[ast.expr | None, bool]:
+    """What a returned expression answers, and whether negated: `await x`, `bool(x)` and
+    `True if x else False` answer `x`; `not x` answers its opposite."""
+    negated = False
     while True:
         if isinstance(value, ast.Await):  # `return await client.is_enabled(key)`
             value = value.value
@@ -600,8 +601,10 @@ def _answer(value: ast.expr | None) -> ast.expr | None:
         elif isinstance(value, ast.IfExp) and _is_true(value.body) and _is_true(value.orelse,
                                                                                  want=False):
             value = value.test
+        elif isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.Not):
+            value, negated = value.operand, not negated
         else:
-            return value
+            return value, negated
 
 
 def _is_true(node: ast.expr, *, want: bool = True) -> bool:

@@ -79,7 +79,7 @@ class FactsCollector:
         self.definitions: list[Definition] = []
         self.calls: list[Call] = []
         self.scopes = [Scope(module, "module", {}, None)]
-        self._returned: set[int] = set()
+        self._returned: dict[int, bool] = {}  # id() of each returned expression: negated?
         self._returned_names: list[str] = []  # "scope:name" of each `return NAME`
         self._decorators: dict[int, Span] = {}
         self._call_index: dict[int, int] = {}
@@ -263,6 +263,8 @@ class FactsCollector:
 
     def _call(self, node: int, call: Call, callee_name: str | None) -> None:
         """Record a call (`node` is its node's id); `callee_name` is the name it is called by."""
+        if self._returned.get(node):
+            call = replace(call, returned_negated=True)
         self._call_index[node] = len(self.calls)
         bound = self._bound_calls.get(node)
         if bound is not None and bound.qualname not in self._rebound:

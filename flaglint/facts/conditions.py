@@ -39,6 +39,10 @@ def is_pure(node: cst.BaseExpression, depth: int = 0) -> bool:
         return True
     if isinstance(node, cst.Attribute):
         return is_pure(node.value, depth + 1)
+    if isinstance(node, cst.Subscript):  # `user["id"]`: a read, as an attribute is
+        return len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index) and \
+            node.slice[0].slice.star is None and is_pure(node.value, depth + 1) and \
+            is_pure(node.slice[0].slice.value, depth + 1)
     if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
         return all(not isinstance(e, cst.StarredElement) and is_pure(e.value, depth + 1)
                    for e in node.elements)

@@ -340,11 +340,11 @@ class _Collector(GuardCollector, cst.CSTVisitor):
     # -- calls -----------------------------------------------------------------------------
 
     def visit_Return(self, node: cst.Return) -> None:
-        value = _answer(node.value)
-        if isinstance(value, cst.Name):
+        value, negated = _answer(node.value)
+        if isinstance(value, cst.Name) and not negated:
             self._return_name(value.value)
         elif value is not None:
-            self._returned.add(id(value))
+            self._returned[id(value)] = negated
 
     def visit_Decorator(self, node: cst.Decorator) -> None:
         self._decorators[id(node.decorator)] = self._span(node)
@@ -427,9 +427,10 @@ def _code(node: cst.CSTNode) -> str:
     return _EMPTY.code_for_node(node)
 
 
-def _answer(value: cst.BaseExpression | None) -> cst.BaseExpression | None:
-    """What a returned expression answers with the same truth: `await x`, `bool(x)` and
-    `True if x else False` answer `x`."""
+def _answer(value: cst.BaseExpression | None) -> tuple[cst.BaseExpression | None, bool]:
+    """What a returned expression answers, and whether negated: `await x`, `bool(x)` and
+    `True if x else False` answer `x`; `not x` answers its opposite."""
+    negated = False
     while True:
         if isinstance(value, cst.Await):  # `return await client.is_enabled(key)`
             value = value.expression
@@ -440,8 +441,10 @@ def _answer(value: cst.BaseExpression | None) -> cst.BaseExpression | None:
         elif isinstance(value, cst.IfExp) and _is_name(value.body, "True") and \
                 _is_name(value.orelse, "False"):
             value = value.test
+        elif isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Not):
+            value, negated = value.expression, not negated
         else:
-            return value
+            return value, negated
 
 
 def _is_name(node: cst.BaseExpression, name: str) -> bool:

@@ -115,6 +115,8 @@ class Call:
     returned: bool  # `return <this call>`: its function answers what this call answers
     decorator: bool  # `@<this call>`; the span is the decorator's
     pure_args: bool = True  # no argument can have a side effect (names, literals, …)
+    returned_negated: bool = False  # `return not <this call>`: its function answers the
+    # opposite
     # Not a call: an attribute read of a flag object (`holder.value`), recorded as one when
     # a definition names the attribute, so that reads, tests and fixes treat it alike.
     access: bool = False

@@ -43,13 +43,14 @@ def definition_fixes(project: Project, key: str) -> list[tuple[object, Fix]]:
         if facts is None:
             continue
         span = None
+        bound = ""  # the name the definition binds, whose listings go with it
         for constant in facts.constants:
             if constant.span.line == definition.span.line and (
                     constant.span == definition.span or (
                         constant.value.kind is ValueKind.CALL and 0 <= constant.value.index
                         < len(facts.calls) and facts.calls[constant.value.index].span ==
                         definition.span)):
-                span = constant.span
+                span, bound = constant.span, constant.qualname
                 break
         if span is None:  # a definition call of its own (`manager.add("org:x", …)`)
             call = next((c for c in facts.calls if c.span == definition.span), None)
@@ -57,9 +58,9 @@ def definition_fixes(project: Project, key: str) -> list[tuple[object, Fix]]:
                 continue
             span = definition.span
         members = {spec.origin for spec in project.config.definitions if spec.class_}
+        listed = definition.scope if definition.origin in members else bound
         edits = (Edit(EditKind.DELETE_BINDING, definition.path, span.line, span.column),
-                 *(listing(project, definition.scope) if definition.origin in members
-                   else ()))
+                 *(listing(project, listed) if listed else ()))
         fixes.append((definition, Fix(safe=True, description="Delete the flag's definition",
                                       edits=edits, in_tests=project.in_tests(edits))))
     if "django-settings" in project.linked.presets:

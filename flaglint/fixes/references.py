@@ -71,22 +71,8 @@ def entries(source: str, module: str, qualname: str, *, is_package: bool = False
     except (SyntaxError, ValueError):
         return []
     finder = _Finder(module, qualname, frozenset(), is_package=is_package)
-    finder.visit(tree)  # its bindings, which the walk below resolves names through
-    found = []
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
-            items: list[ast.expr] = list(node.elts)
-        elif isinstance(node, ast.Dict):
-            items = [key for key in node.keys if key is not None]
-        else:
-            continue
-        for item in items:
-            named = item.elts[0] if isinstance(item, (ast.Tuple, ast.List)) and item.elts \
-                and not isinstance(node, ast.Dict) else item
-            parts = _dotted(named)
-            if parts is not None and finder.resolves(parts) == qualname:
-                found.append((item.lineno, _column(source, item)))
-    return found
+    finder.visit(tree)  # names resolve where each collection stands (a class body's own)
+    return [(item.lineno, _column(source, item)) for item in finder.entries]
 
 
 def _column(source: str, node: ast.expr) -> int:
@@ -129,7 +115,11 @@ class _Finder(ast.NodeVisitor):
         self.keys = keys | {self.word, qualname}
         self.found: list[Reference] = []
         self.module_names: dict[str, str | None] = {}  # name -> what it is bound to
-        self.scopes: list[set[str]] = []  # a function's parameters and locals
+        # Innermost last: a function's parameters and locals (qualname None), or a class
+        # body's names (its qualname, None inside a function: not followed).
+        self.scopes: list[tuple[str | None, set[str]]] = []
+        self._function_depth = 0
+        self.entries: list[ast.expr] = []  # collection items that list the symbol
 
     # -- bindings ---------------------------------------------------------------------------
 
@@ -169,15 +159,16 @@ class _Finder(ast.NodeVisitor):
         base = base[:len(base) - node.level + 1]
         return ".".join([*base, node.module] if node.module else base)
 
-    def resolves(self, parts: list[str]) -> str | None:
-        """What a dotted name at module level stands for (after `visit`)."""
-        return self._resolve(parts)
-
     def _resolve(self, parts: list[str]) -> str | None:
         """The qualified name of a dotted reference, or None when it cannot be told."""
         head = parts[0]
-        if any(head in scope for scope in self.scopes):
-            return None  # a parameter or local: what it holds is not followed
+        for depth, (owner, names) in enumerate(reversed(self.scopes)):
+            if owner is not None and depth > 0:
+                continue  # a class body's names are not seen from the functions inside
+            if head in names:
+                # A parameter or local: what it holds is not followed. A class body's own
+                # name (`(NEW, "label")` in `FEATURES`): the class attribute.
+                return ".".join([owner, *parts]) if owner else None
         bound = self.module_names.get(head)
         if bound is None:
             return None
@@ -193,11 +184,31 @@ class _Finder(ast.NodeVisitor):
             for inner in ast.walk(node):
                 if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Store):
                     names.add(inner.id)
-        self.scopes.append(names)
+        self.scopes.append((None, names))
+        self._function_depth += 1
         self.generic_visit(node)
+        self._function_depth -= 1
         self.scopes.pop()
 
     visit_FunctionDef = visit_AsyncFunctionDef = visit_Lambda = _in_function
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        for inner in (*node.bases, *node.keywords, *node.decorator_list):
+            self.visit(inner)
+        names: set[str] = set()
+        for statement in node.body:
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(statement.name)
+            elif isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                targets = statement.targets if isinstance(statement, ast.Assign) else \
+                    [statement.target]
+                names |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+        outer = next((owner for owner, _ in reversed(self.scopes) if owner), self.module) \
+            if not self._function_depth else None
+        self.scopes.append((f"{outer}.{node.name}" if outer else "", names))
+        for statement in node.body:
+            self.visit(statement)
+        self.scopes.pop()
 
     # -- references -------------------------------------------------------------------------
 
@@ -251,7 +262,10 @@ class _Finder(ast.NodeVisitor):
             return
         if callee is not None and self._resolve(callee) == self.owner and node.args:
             first = node.args[0]
-            if not isinstance(first, ast.Constant) or first.value in self.keys:
+            member = _dotted(first)
+            other = member is not None and len(member) > 1 and \
+                self._resolve(member[:-1]) == self.owner and member[-1] != self.word
+            if not other and (not isinstance(first, ast.Constant) or first.value in self.keys):
                 self._add(Kind.LOOKUP, node, ast.unparse(node)[:80])  # `Flags("new_ui")`
         elif name in _BY_NAME and len(node.args) >= 2:  # `getattr(mail, "send")`
             self._string(node.args[1])
@@ -269,6 +283,22 @@ class _Finder(ast.NodeVisitor):
                 or (owner is not None and owner[-1] == "__dict__"):
             self._string(index)  # `vars(render)["show"]`, `globals()["x"]`, `m.__dict__[…]`
         self.generic_visit(node)
+
+    def _collection(self, node: ast.List | ast.Tuple | ast.Set | ast.Dict) -> None:
+        """Note each item that lists the symbol (see `entries`)."""
+        if isinstance(node, ast.Dict):
+            items = [key for key in node.keys if key is not None]
+        else:
+            items = list(node.elts)
+        for item in items:
+            named = item.elts[0] if isinstance(item, (ast.Tuple, ast.List)) and item.elts \
+                and not isinstance(node, ast.Dict) else item
+            parts = _dotted(named)
+            if parts is not None and self._resolve(parts) == self.target:
+                self.entries.append(item)
+        self.generic_visit(node)
+
+    visit_List = visit_Tuple = visit_Set = visit_Dict = _collection
 
     def visit_Assign(self, node: ast.Assign) -> None:
         if any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):

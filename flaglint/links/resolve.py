@@ -311,7 +311,7 @@ class Resolver:
         key_param = default_param = None
         key: str | None = None
         key_default = None
-        negated = match.negated
+        negated = match.negated != call.returned_negated  # `return not client.is_on(k)`
         if match.key.kind is ValueKind.PARAM and match.key.text in function.params + tuple(
                 name for name, _ in function.defaults) + _keyword_only(function, match.key):
             key_param = (match.key.index, match.key.text)
@@ -321,6 +321,7 @@ class Resolver:
             if key is None:
                 return None
             key, negated = match.unbang(key)
+            negated = negated != call.returned_negated
         default = match.default
         if default is not None and default.kind is ValueKind.PARAM and default.index >= 0:
             default_param = (default.index, default.text)

@@ -1,0 +1,15 @@
+import os
+from enum import Enum
+
+
+class FeatureFlag(Enum):
+    SMS_BATCHING_ENABLED = "SMS_BATCHING_ENABLED"
+
+
+DEFAULTS = {
+    FeatureFlag.SMS_BATCHING_ENABLED: "True",
+}
+
+
+def is_feature_enabled(flag):
+    return os.getenv(flag.value, DEFAULTS[flag]) == "True"

@@ -1,0 +1,6 @@
+def price(user, amount):
+    return round(amount * 0.95, 2)
+
+
+def banner(user):
+    return "New, lower prices"
