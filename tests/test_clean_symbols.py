@@ -79,7 +79,7 @@ def pytest_says(root: Path) -> str:
 
 
 def clean(root: Path, value: str, capsys) -> tuple[int, str]:
-    code = main(["clean", "new_ui", "--value", value, str(root)])
+    code = main(["clean", "new_ui", "--value", value, str(root), "--no-cache"])
     out, err = capsys.readouterr()
     return code, out + err
 

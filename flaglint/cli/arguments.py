@@ -85,6 +85,7 @@ def _clean(clean: argparse.ArgumentParser) -> None:
     clean.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     clean.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
                        help="the date a tombstone records (default: today)")
+    clean.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
     _common(clean)
 
 
