@@ -65,11 +65,13 @@ def format_value(value: object) -> str:
 
 
 def settle(reads: Iterable[FlagRead], statuses: Mapping[str, tuple[Status, FlagValue | None]],
-           pinned: Mapping[str, FlagValue], removed: Set[str]) -> dict[tuple[str, int], Settled]:
-    """What each settled read yields, by (path, call index)."""
+           pinned: Mapping[str, FlagValue], removed: Set[str],
+           live: Set[ReadId] = frozenset()) -> dict[tuple[str, int], Settled]:
+    """What each settled read yields, by (path, call index). `live` reads are never settled
+    (the reads of a reused key's new life)."""
     result = {}
     for read in reads:
-        if read.key is None or read.call < 0 or read.overridden:
+        if read.key is None or read.call < 0 or read.overridden or (read.path, read.call) in live:
             continue
         if read.key in removed:
             known, value = python_value(read.default)
@@ -243,10 +245,11 @@ def called_from_dead_code(facts: Sequence[FileFacts], dead: DeadCode) -> set[str
 
 def analyze(files: ProjectFiles, linked: Linked, graph: FlagGraph,
             statuses: Mapping[str, tuple[Status, FlagValue | None]],
-            pinned: Mapping[str, FlagValue], removed: Set[str] = frozenset()) -> DeadCode:
+            pinned: Mapping[str, FlagValue], removed: Set[str] = frozenset(),
+            live: Set[ReadId] = frozenset()) -> DeadCode:
     """The dead code the settled reads make. Only the files with a settled read are read
     for dead branches; every file only when there is a dead branch, for dead symbols."""
-    settled = settle(linked.reads, statuses, pinned, removed)
+    settled = settle(linked.reads, statuses, pinned, removed, live)
     by_id = {(r.path, r.call): r for r in linked.reads}
     if not settled:
         return DeadCode({}, (), (), frozenset(), by_id)

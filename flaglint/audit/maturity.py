@@ -113,7 +113,8 @@ def stage(audit: Audit, project: Project) -> Stage:
 def _steps(audit: Audit, found: list[Criterion], project: Project) -> list[str]:
     """The next three steps: the unmet criteria of the lowest stages first, each with the
     command that takes it."""
-    settled = sorted({r.key for r in audit.rows if r.dead_lines},
+    settled = sorted({r.key for r in audit.rows if r.dead_lines
+                      and r.key not in project.two_lives},  # never advise cleaning a reuse
                      key=lambda k: -next(r.dead_lines for r in audit.rows if r.key == k))
     stale = [r.key for r in audit.rows if r.is_stale]
     commands = {

@@ -39,7 +39,7 @@ from flaglint.sources import git
 from flaglint.sources import history as githistory
 from flaglint.sources.diff import DiffScope
 from flaglint.sources.history_model import History, HistoryUnavailable, LineOrigin
-from flaglint.sources.registry import FlagValue, Registry
+from flaglint.sources.registry import FlagValue, Registry, Status
 
 
 class Origins(enum.Enum):
@@ -56,7 +56,9 @@ class Request:
 
     pinned: Mapping[str, FlagValue] = field(default_factory=dict)  # `clean KEY --value V`
     force_full: frozenset[str] = frozenset()  # modules read in full in any case
-    origins: Origins = Origins.NONE
+    # Reads of ended keys are always asked about: a key with two lives (a reuse, a zombie)
+    # changes what every rule and fix may say of its reads.
+    origins: Origins = Origins.ENDED
     diff: DiffScope | None = None
     regate: bool = False  # with `diff`: compare what each flag gates with the base (FL402)
     history: bool = True  # read git history (the --diff base needs none)
@@ -64,8 +66,7 @@ class Request:
 
 def request_for(rules: Sequence[Rule], diff: DiffScope | None = None) -> Request:
     """What these rules ask of the analysis beyond the model."""
-    origins = Origins.ENDED if any(r.needs_origins for r in rules) else Origins.NONE
-    return Request(origins=origins, diff=diff,
+    return Request(diff=diff,
                    regate=diff is not None and any(r.needs_base for r in rules))
 
 
@@ -107,7 +108,22 @@ def analyze(inputs: Inputs, store: cache.Store, request: Request = Request(), *,
     regated = _regated(project, inputs, store, request, workers)
     if origins or regated:
         project = dataclasses.replace(project, origins=origins, regated=regated)
-    return project
+    return _one_story(project, statuses, set(removed))
+
+
+def _one_story(project: Project, statuses: Mapping[str, tuple[Status, FlagValue | None]],
+               removed: set[str]) -> Project:
+    """Keys with two lives (a reuse, FL401, or left-over code, FL404): the reads of the
+    new life are live code, never settled by the old life's end; and every rule and fix
+    learns why the key's reads are not settled or cleaned."""
+    if project.pinned or project.history is None:
+        return project
+    lives, new_reads = _two_lives(project)
+    if not lives:
+        return project
+    dead = deadcode.analyze(project.files, project.linked, project.graph, statuses,
+                            project.pinned, removed, live=new_reads)
+    return dataclasses.replace(project, dead=dead, two_lives=lives)
 
 
 def _named_modules(config: Config) -> set[str]:
@@ -272,3 +288,24 @@ def _gated_from_archive(inputs: Inputs, store: cache.Store, diff: DiffScope,
         except ConfigError:
             return None
         return _gated_only(base, store, workers)
+
+
+def _two_lives(project: Project) -> tuple[dict[str, str], frozenset[tuple[str, int]]]:
+    """The keys FL401 or FL404 finds on (whatever the run selects, over the whole history,
+    not only a `--diff` range): key -> where that is said; and the reads FL401 calls new."""
+    from flaglint.rules.fl401_reused_key import ReusedKey
+    from flaglint.rules.fl404_zombie_flag import ZombieFlag
+
+    whole = dataclasses.replace(project, diff=None)
+    found = sorted([*ReusedKey().check(whole), *ZombieFlag().check(whole)],
+                   key=lambda f: (f.code, f.sort_key))
+    lives: dict[str, str] = {}
+    new_reads = set()
+    for finding in found:
+        if finding.flag is None:
+            continue
+        lives.setdefault(finding.flag, f"{finding.code} at {finding.path}:{finding.span.line}")
+        if finding.code == "FL401":
+            new_reads |= {(read.path, read.call) for read in project.graph.reads_of(finding.flag)
+                          if read.path == finding.path and read.span == finding.span}
+    return lives, frozenset(new_reads)

@@ -133,6 +133,10 @@ def clean_flag(config: Config, today: dt.date, key: str, text: str, scope: FixSc
     if key not in probe.records and not probe.graph.reads_of(key) and \
             key not in probe.registry.flags:
         raise CleanError(f"flag `{key}` is neither declared nor read in this project")
+    if key in probe.two_lives:
+        raise CleanError(f"flag `{key}` has two lives ({probe.two_lives[key]}): cleaning it "
+                         f"would settle the code of both with one value; give the new "
+                         f"meaning a new key, then clean the old one")
     wrappers = {q for q, w in probe.linked.wrappers.items() if w.key == key}
     # A wrapper's module keeps being read in full once its read is gone, to tell when it is
     # unused.

@@ -72,6 +72,9 @@ class Project:
     diff: DiffScope | None = None
     origins: Mapping[str, Mapping[int, LineOrigin]] = field(default_factory=dict)
     regated: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    # Keys with two lives (FL401 or FL404 on them) -> where that is said: no rule settles,
+    # cleans or deletes code on their reads.
+    two_lives: Mapping[str, str] = field(default_factory=dict)
     _tests: GlobSet = field(init=False, repr=False, compare=False)
     _memo: dict[str, object] = field(init=False, repr=False, compare=False)
 

@@ -81,10 +81,15 @@ class SettledInConfig(Rule):
                 names.append(f"{environment.spec.name}" + (f": {count} hosts"
                                                            if environment.spec.is_glob else ""))
             path, span = record.location
+            state = "it is off everywhere, so the code it guards never runs" \
+                if value is False else "it is rolled out in all but name"
+            lives = project.two_lives.get(key)
+            step = _cleaning(project, key, value) if lives is None else (
+                f"no cleanup is advised: `{key}` has two lives ({lives}), and settling it "
+                f"would settle both; give the new meaning a new key first")
             yield self.finding(key, path, span,
                                f"Flag `{key}` is `{format_value(value)}` in every deployment "
-                               f"config ({', '.join(names)}): it is rolled out in all but "
-                               f"name; {_cleaning(project, key, value)}")
+                               f"config ({', '.join(names)}): {state}; {step}")
 
     @staticmethod
     def _may_settle(project: Project, record: FlagRecord) -> bool:

@@ -20,13 +20,29 @@ class Outcome:
     suppressed: list[Finding] = field(default_factory=list)  # findings an inline ignore hides
 
 
+# The rules whose findings settle a flag's reads or delete the code they guard.
+_SETTLING = frozenset({"FL202", "FL301", "FL302"})
+
+
 def run(project: Project, rules: Iterable[Rule]) -> Outcome:
     raw: list[Finding] = []
     for rule in rules:
         raw.extend(rule.check(project))
+    raw = [_one_story(project, finding) for finding in raw]
     kept, unused, suppressed = _apply_suppressions(project, raw)
     kept.sort(key=lambda f: f.sort_key)
     return Outcome(kept, project, unused, suppressed)
+
+
+def _one_story(project: Project, finding: Finding) -> Finding:
+    """A finding that would settle or delete code on a key with two lives offers no fix,
+    and says why: which life the code belongs to is the team's to say, not flaglint's."""
+    lives = project.two_lives.get(finding.flag or "")
+    if lives is None or finding.code not in _SETTLING:
+        return finding
+    return dataclasses.replace(finding, fix=None, message=(
+        f"{finding.message}; no fix while `{finding.flag}` has two lives ({lives}): give the "
+        f"new meaning a new key first"))
 
 
 def _table(project: Project, path: str) -> Suppressions | None:
