@@ -242,6 +242,55 @@ def test_ini_sections_and_keys_as_written(lint):
     ]
 
 
+def test_ini_inline_comments_are_comments_unless_configured_otherwise(lint):
+    """`true ; settled` is `true`: `;` and `#` after whitespace start a comment by default
+    (`inline-comments`); a project whose values hold them says `inline-comments = ""`."""
+    files = {"deploy/prod.ini": "[flags]\nnew_checkout = on ; settled\n"
+                                "dark_mode = false  # the old theme\n"}
+    found = lint(project('prod = "deploy/prod.ini"\n', files), select=("FL203", "FL5"))
+    assert found == [
+        ("FL501", "deploy/prod.ini", 3, 1,
+         "Flag `dark_mode` is rolled out with value `true`, but this config sets it to "
+         "`false`: this environment still runs the code the rollout retired; set it to "
+         "`true` or delete the line"),
+        settled("prod"),
+    ]
+    found = lint(project('prod = { path = "deploy/prod.ini", inline-comments = "" }\n', files),
+                 select=("FL203", "FL5"))
+    assert [(f.code, f.line) for f in found] == [("FL501", 3), ("FL203", 1)]
+    assert "`\"false  # the old theme\"`" in found[0].message
+    assert "`\"on ; settled\"`" in found[1].message
+
+
+def test_yaml_merge_keys_are_followed(lint):
+    """`<<: *common` brings the anchor's settings in, under the mapping's own: no host is
+    "missing" a flag its merged block sets, and a value everywhere is settled (FL203)."""
+    common = "common: &common\n  new_checkout: true\n  dark_mode: true\n"
+    hosts = {f"deploy/hosts/h{i}.yaml": common + "flags:\n  <<: *common\n"
+             for i in range(1, 4)}
+    hosts["deploy/hosts/h3.yaml"] = common + "flags:\n  <<: [*common]\n  dark_mode: false\n"
+    found = lint(project('servers = { path = "deploy/hosts/*.yaml", at = "flags" }\n', hosts),
+                 select=("FL203", "FL5"))
+    assert found == [
+        ("FL501", "deploy/hosts/h3.yaml", 6, 3,
+         "Flag `dark_mode` is rolled out with value `true`, but this config sets it to "
+         "`false`: this environment still runs the code the rollout retired; this host sets "
+         "it to `false` where 2 of 3 hosts of `servers` set `true` "
+         "(deploy/hosts/h1.yaml:3); set it to `true` or delete the line"),
+        settled("servers: 3 hosts"),
+    ]
+
+
+def test_a_config_that_cannot_be_read_serves_nothing(lint):
+    """One of three hosts does not parse: nothing is "true everywhere" (no FL203), and the
+    file is FL001."""
+    hosts = {f"deploy/hosts/h{i}.toml": "[flags]\nnew_checkout = true\n" for i in (1, 2)}
+    hosts["deploy/hosts/h3.toml"] = "[flags]\nnew_checkout = \n"
+    found = lint(project('servers = "deploy/hosts/*.toml"\n', hosts),
+                 select=("FL001", "FL203", "FL5"))
+    assert [(f.code, f.path) for f in found] == [("FL001", "deploy/hosts/h3.toml")]
+
+
 def test_keys_map_through_the_flag_definition(lint):
     """An Enum member whose value is the variable's name, read by `os.getenv(flag.value)`:
     configs name the variable, or the member."""
@@ -354,7 +403,7 @@ def test_an_undecodable_config_is_fl001(undecodable, capsys):
      "`tool.flaglint.environments.prod.case` must be \"upper\" or \"lower\""),
     ('prod = { path = "app.py", where = "data" }',
      "unknown key `where` in `tool.flaglint.environments.prod`; expected path, at, format, "
-     "prefix, case"),
+     "prefix, case, inline-comments"),
     ('prod = { at = "data" }',
      "`tool.flaglint.environments.prod` needs `path`: a file or glob below the project root"),
 ])
@@ -380,6 +429,35 @@ def test_a_key_removed_from_the_registry_but_still_deployed(tmp_path, capsys):
     assert capsys.readouterr().out.splitlines()[0] == (
         f"deploy/prod.env:1:1: FL501 [old_banner] Flag `old_banner` was removed from the "
         f"registry on 2026-03-01 ({sha}), yet this config sets it to `true`; delete the line")
+
+
+def test_a_key_deleted_from_code_but_still_deployed(tmp_path, capsys):
+    """The Enum member goes in a commit; `prod.env` and a worker's TOML still set its
+    variable. FL501 names the commit, on both; a variable that was never a flag
+    (`DATABASE_URL`, read by `getenv` in the same file) is not one now."""
+    flags = ("import enum\nimport os\n\nDATABASE = os.getenv(\"DATABASE_URL\")\n\n\n"
+             "class FeatureFlag(enum.Enum):\n    NEW_SMS = \"NEW_SMS_PROVIDER\"\n{}")
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.definitions]]\n'
+                          'class = "app.flags.FeatureFlag"\n\n[tool.flaglint.environments]\n'
+                          'prod = "deploy/prod.env"\nworker = { path = "deploy/worker.toml", '
+                          'at = "env" }\n',
+        "app/__init__.py": "",
+        "app/flags.py": flags.format("    LEGACY_SMS = \"LEGACY_SMS_PROVIDER\"\n"),
+        "deploy/prod.env": "DATABASE_URL=postgres://db\nLEGACY_SMS_PROVIDER=true\n",
+        "deploy/worker.toml": "[env]\nLEGACY_SMS_PROVIDER = true\nNEW_SMS_PROVIDER = true\n",
+    })
+    git(tmp_path, "init", "-q", "-b", "main")
+    commit_all(tmp_path, "sms providers", "2026-01-05")
+    (tmp_path / "app" / "flags.py").write_text(flags.format(""))
+    commit_all(tmp_path, "drop the legacy SMS provider", "2026-03-01")
+    sha = git(tmp_path, "rev-parse", "--short=7", "HEAD").strip()
+    main(["check", str(tmp_path), "--no-cache", "--select", "FL501"])
+    message = (f"FL501 [LEGACY_SMS_PROVIDER] Flag `LEGACY_SMS_PROVIDER` was deleted from the "
+               f"code on 2026-03-01 ({sha}), yet this config sets it to `true`; delete the line")
+    assert capsys.readouterr().out.splitlines() == [
+        f"deploy/prod.env:2:1: {message}", f"deploy/worker.toml:2:1: {message}",
+        "Found 2 findings (2 errors) in 2 files, 1 flag."]
 
 
 def test_diff_reports_touched_config_lines_and_flags_the_change_settled(tmp_path, capsys):

@@ -30,8 +30,9 @@ class Ending:
     def phrase(self) -> str:
         when = f" on {self.date.isoformat()}" if self.date else ""
         sha = f" ({self.event.commit.short})" if self.event is not None else ""
-        text = f"was {'retired' if self.kind == 'retired' else 'removed from the registry'}" \
-               f"{when}{sha}"
+        removed = "deleted from the code" if self.event is not None and self.event.in_code \
+            else "removed from the registry"
+        text = f"was {'retired' if self.kind == 'retired' else removed}{when}{sha}"
         if self.again is not None:
             verb = "made active again" if self.again.kind is EventKind.REVIVED else \
                 "declared again"

@@ -43,6 +43,9 @@ class ConfigError(Exception):
 ENV_FORMATS = ("env", "json", "toml", "yaml", "ini")
 
 
+INI_INLINE_COMMENTS = ";#"  # the default of an environment's `inline-comments`
+
+
 @dataclass(frozen=True, slots=True)
 class EnvironmentSpec:
     """One `[tool.flaglint.environments]` entry: a deployment config file, or a glob of
@@ -55,6 +58,9 @@ class EnvironmentSpec:
     prefix: str = ""  # FEATURE_ + the flag key
     case: str | None = None  # "upper" | "lower": how the key is written after the prefix
     line: int = field(default=0, compare=False)  # of the entry in the configuration
+    # INI only: the characters that start a comment after a value (after whitespace, as
+    # configparser's inline comments): `new_ui = true ; settled` is `true`. "" for none.
+    inline_comments: str = INI_INLINE_COMMENTS
 
     @property
     def is_glob(self) -> bool:

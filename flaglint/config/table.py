@@ -12,6 +12,7 @@ from flaglint.config.model import (
     DEFAULT_LIFETIMES,
     ENV_FORMATS,
     FLAG_TYPES,
+    INI_INLINE_COMMENTS,
     NEWEST_PYTHON,
     REGISTRY_FIELDS,
     Config,
@@ -24,7 +25,7 @@ from flaglint.sources import tomlsource
 _KEYS = ("registry", "src", "exclude", "presets", "tests", "lifetimes", "readers",
          "definitions", "environments", "require", "select", "ignore", "overloaded",
          "target-version")
-_ENV_KEYS = ("path", "at", "format", "prefix", "case")
+_ENV_KEYS = ("path", "at", "format", "prefix", "case", "inline-comments")
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +155,8 @@ def _environments(value: Any, where: Where) -> tuple[EnvironmentSpec, ...]:
                                              f"[*].environment\"")
         specs.append(EnvironmentSpec(name, path, entry.get("at"), entry.get("format"),
                                      entry.get("prefix", ""), entry.get("case"),
-                                     tomlsource.line_of(where.lines, (*where.prefix, *keys))))
+                                     tomlsource.line_of(where.lines, (*where.prefix, *keys)),
+                                     entry.get("inline-comments", INI_INLINE_COMMENTS)))
     return tuple(specs)
 
 

@@ -37,6 +37,7 @@ from flaglint.model.project import Project
 from flaglint.rules.base import Rule
 from flaglint.sources import git
 from flaglint.sources import history as githistory
+from flaglint.sources.deploy import Deployments
 from flaglint.sources.diff import DiffScope
 from flaglint.sources.history_model import History, HistoryUnavailable, LineOrigin
 from flaglint.sources.registry import FlagValue, Registry, Status
@@ -169,15 +170,18 @@ def _history(inputs: Inputs, registry: Registry, links: Links, store: cache.Stor
         return None, None
     root = inputs.config.root
     definition_files = sorted({d.path for d in linked.definitions})
+    # Keys once defined in code and deleted since are found by what still names them: the
+    # reads, and the deployment configs that set them (FL501 on a key deleted from code).
     code_keys = sorted({d.key for d in linked.definitions} | {
         r.key for r in linked.reads if r.key is not None and r.key not in registry.flags})
+    bound_keys = sorted(deployed_keys(inputs.deployments) - set(registry.flags) - set(code_keys))
     key = cache.key("history", githistory.HISTORY_VERSION, inputs.git, registry.paths,
-                    definition_files, code_keys)
+                    definition_files, code_keys, bound_keys)
     found = store.get("history", key, History) if inputs.git.head else None
     if found is None:
         try:
             found = githistory.read_history(root, registry.paths, definition_files,
-                                            set(code_keys))
+                                            set(code_keys), set(bound_keys))
         except HistoryUnavailable as error:
             return None, (f"git history unavailable ({error}): FL401 and FL402 cannot see "
                           f"when keys were removed or changed, reads of retired keys are "
@@ -309,3 +313,18 @@ def _two_lives(project: Project) -> tuple[dict[str, str], frozenset[tuple[str, i
             new_reads |= {(read.path, read.call) for read in project.graph.reads_of(finding.flag)
                           if read.path == finding.path and read.span == finding.span}
     return lives, frozenset(new_reads)
+
+
+def deployed_keys(deployments: Deployments | None) -> set[str]:
+    """The keys deployment configs set, as written and as the environment's `prefix` and
+    `case` make them a flag's key."""
+    keys: set[str] = set()
+    for environment in deployments.environments if deployments is not None else ():
+        prefix = environment.spec.prefix
+        for host in environment.hosts:
+            for setting in host.settings:
+                keys.add(setting.key)
+                if prefix and setting.key.startswith(prefix):
+                    rest = setting.key[len(prefix):]
+                    keys |= {rest, rest.lower(), rest.upper()}
+    return keys

@@ -124,8 +124,9 @@ class SettledInConfig(Rule):
 def served_everywhere(project: Project, keys: Iterable[str]) -> dict[str, FlagValue]:
     """The keys every configured deployment config serves with one value, and that value."""
     deployments = project.deployments
-    if deployments is None or not any(True for _ in deployments.hosts()):
-        return {}
+    if deployments is None or not any(True for _ in deployments.hosts()) or \
+            any(e.unreadable for e in deployments.environments):
+        return {}  # a config that cannot be read may serve anything
     by_key: dict[str, dict[tuple[str, str], Served]] = {}
     for item in served(project):
         by_key.setdefault(item.key, {})[(item.host.environment, item.host.path)] = item

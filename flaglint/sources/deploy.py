@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from flaglint.config import Config, ConfigError, EnvironmentSpec
+from flaglint.config.model import INI_INLINE_COMMENTS
 from flaglint.findings import Span
 from flaglint.sources import tomlsource
 from flaglint.sources.registry import FlagValue
@@ -66,6 +67,7 @@ class Host:
 class Environment:
     spec: EnvironmentSpec
     hosts: tuple[Host, ...]
+    unreadable: tuple[str, ...] = ()  # its files that cannot be read: they serve nothing known
 
     @property
     def group(self) -> bool:
@@ -157,6 +159,7 @@ def load_deployments(config: Config) -> Deployments:
     suppressions: dict[str, Suppressions] = {}
     for spec, paths in files(config):
         hosts = []
+        unreadable = []
         for path in paths:
             rel = _relative(path, config.root)
             host, problem, text = _read(spec, path, rel)
@@ -168,9 +171,11 @@ def load_deployments(config: Config) -> Deployments:
                 if problem is None:
                     notes.append(f"{rel}: nothing at `{spec.at}` (environments.{spec.name}); "
                                  f"no flag settings are read from it")
+                else:
+                    unreadable.append(rel)
                 continue
             hosts.append(host)
-        environments.append(Environment(spec, tuple(hosts)))
+        environments.append(Environment(spec, tuple(hosts), tuple(unreadable)))
     return Deployments(tuple(environments), tuple(problems), tuple(notes), suppressions)
 
 
@@ -229,6 +234,8 @@ def _read(spec: EnvironmentSpec, path: Path, rel: str
     try:
         if kind == "env":
             root, problem = _dotenv(text, rel)
+        elif kind == "ini":
+            root = _ini(text, spec.inline_comments)
         else:
             root = _PARSERS[kind](text)
     except _Malformed as bad:
@@ -388,14 +395,24 @@ def _from_yaml(node: Any, lines: list[str], seen: dict[int, Node]) -> Node:
     converted = Node(None, span)
     seen[id(node)] = converted
     if isinstance(node, yaml.MappingNode):
-        mapping = {}
+        mapping: dict[str, Node] = {}
+        merged: dict[str, Node] = {}
         for key, value in node.value:
             if not isinstance(key, yaml.ScalarNode):
+                continue
+            if key.tag == "tag:yaml.org,2002:merge":
+                # `<<: *common` (or a list of them): the named mappings' entries, under the
+                # mapping's own (the first merged mapping wins among them, as YAML says).
+                for source in value.value if isinstance(value, yaml.SequenceNode) else [value]:
+                    found = _from_yaml(source, lines, seen).value
+                    if isinstance(found, dict):
+                        for name, entry in found.items():
+                            merged.setdefault(name, entry)
                 continue
             child = _from_yaml(value, lines, seen)
             mapping[str(key.value)] = Node(child.value, _mark_span(key.start_mark,
                                                                    value.end_mark, lines))
-        converted.value = mapping
+        converted.value = {**merged, **mapping}
     elif isinstance(node, yaml.SequenceNode):
         converted.value = [_from_yaml(item, lines, seen) for item in node.value]
     elif not node.tag.endswith(":null"):
@@ -449,9 +466,10 @@ def _toml(text: str) -> Node:
     return build(data, (), 1)
 
 
-def _ini(text: str) -> Node:
+def _ini(text: str, inline_comments: str = INI_INLINE_COMMENTS) -> Node:
     parser = configparser.ConfigParser(interpolation=None, strict=False,
-                                       default_section="\0")
+                                       default_section="\0",
+                                       inline_comment_prefixes=tuple(inline_comments) or None)
     parser.optionxform = str  # type: ignore[assignment,method-assign]
     try:
         parser.read_string(text)

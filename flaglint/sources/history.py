@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -36,6 +36,9 @@ log = logging.getLogger(__name__)
 
 _MARK = "\x01"
 _STRING = re.compile(r"""(["'])([^"'\\\n]{1,200})\1""")
+# A key bound to a name (`LEGACY_SMS = "LEGACY_SMS"`, an Enum member or class constant): how a
+# key only a deployment config still names was defined, if it was one.
+_BOUND = re.compile(r"""^\s*[A-Za-z_]\w*\s*(?::[^=]*)?=\s*(["'])([^"'\\\n]{1,200})\1\s*(?:#.*)?$""")
 HISTORY_VERSION = "4"
 
 
@@ -98,8 +101,10 @@ def _log(root: Path, paths: list[str], *, follow: bool) -> Iterable[_CommitDiff]
 
 
 def read_history(root: Path, registry: Iterable[str], definition_files: Iterable[str],
-                 code_keys: set[str]) -> History:
-    """Every key's history. `code_keys` are the keys looked for in `definition_files`."""
+                 code_keys: set[str], bound_keys: Set[str] = frozenset()) -> History:
+    """Every key's history. `code_keys` are the keys looked for in `definition_files` as
+    any string literal; `bound_keys` only where a line binds a name to them (the keys
+    only a deployment config names: `DATABASE_URL` in a `getenv` call is no definition)."""
     head = head_commit(root)
     shallow = is_shallow(root)
     order = {sha: i for i, sha in enumerate(reversed(
@@ -108,8 +113,8 @@ def read_history(root: Path, registry: Iterable[str], definition_files: Iterable
     for path in sorted(set(registry)):
         _read_registry_file(root, path, found)
     definition_files = sorted(set(definition_files))
-    if definition_files and code_keys:
-        _read_definition_files(root, definition_files, code_keys, found)
+    if definition_files and (code_keys or bound_keys):
+        _read_definition_files(root, definition_files, code_keys, found, bound_keys)
     for history in found.keys.values():
         history.events.sort(key=lambda e: e.commit.seq)  # stable: a commit's events in order
         _cancel_moves(history)
@@ -148,10 +153,10 @@ def _read_registry_file(root: Path, path: str, found: _Events) -> None:
 
 
 def _read_definition_files(root: Path, paths: list[str], code_keys: set[str],
-                           found: _Events) -> None:
+                           found: _Events, bound_keys: Set[str] = frozenset()) -> None:
     """A key is declared in code while some definition file has its string literal: count
     each key's literals in the definition files, patch by patch."""
-    literals = _KeyLiterals(code_keys)
+    literals = _KeyLiterals(code_keys, bound_keys - code_keys)
     for step in _log(root, paths, follow=False):
         found.reading(step.commit, "reading the history of flag definitions: commits")
         present = literals.present()
@@ -159,16 +164,17 @@ def _read_definition_files(root: Path, paths: list[str], code_keys: set[str],
             literals.apply(patch)
         now = literals.present()
         for key in sorted(now - present):
-            found.record(KeyEvent(EventKind.DECLARED, step.commit, text=key), key)
+            found.record(KeyEvent(EventKind.DECLARED, step.commit, text=key, in_code=True), key)
         for key in sorted(present - now):
-            found.record(KeyEvent(EventKind.REMOVED, step.commit, text=key), key)
+            found.record(KeyEvent(EventKind.REMOVED, step.commit, text=key, in_code=True), key)
 
 
 class _KeyLiterals:
     """How many string literals of each key the followed files hold."""
 
-    def __init__(self, keys: set[str]) -> None:
+    def __init__(self, keys: set[str], bound: Set[str] = frozenset()) -> None:
         self.keys = keys
+        self.bound = bound  # counted only where a line binds a name to them
         self.files: dict[str, list[str]] = {}  # each file's lines
         self.counts: dict[str, int] = {}
 
@@ -180,18 +186,22 @@ class _KeyLiterals:
         hunks = [Hunk(0, len(lines), [])] if patch.deleted else patch.hunks
         for hunk in shifted(hunks):
             end = hunk.at + hunk.removed
-            for key in _keys_in(lines[hunk.at:end], self.keys):
+            for key in _keys_in(lines[hunk.at:end], self.keys, self.bound):
                 self.counts[key] -= 1
-            for key in _keys_in(hunk.added, self.keys):
+            for key in _keys_in(hunk.added, self.keys, self.bound):
                 self.counts[key] = self.counts.get(key, 0) + 1
             lines[hunk.at:end] = hunk.added
 
 
-def _keys_in(lines: list[str], keys: set[str]) -> Iterator[str]:
+def _keys_in(lines: list[str], keys: set[str], bound: Set[str] = frozenset()
+             ) -> Iterator[str]:
     for line in lines:
         for match in _STRING.finditer(line):
             if match.group(2) in keys:
                 yield match.group(2)
+        binding = _BOUND.match(line) if bound else None
+        if binding is not None and binding.group(2) in bound:
+            yield binding.group(2)
 
 
 def _cancel_moves(history: KeyHistory) -> None:

@@ -48,6 +48,7 @@ class KeyEvent:
     before: Meaning | None = None
     after: Meaning | None = None
     text: str = ""  # the key's table (or definition lines) after the event, or before a removal
+    in_code: bool = False  # an event of a definition in code, not of the registry
 
 
 @dataclass
