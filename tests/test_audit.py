@@ -379,13 +379,18 @@ def test_init_declares_every_flag_and_adopts_the_check(tmp_path, capsys):
 
 def test_init_writes_a_configuration_only_where_there_is_none(tmp_path, capsys):
     write_tree(tmp_path, {"app.py": "from UnleashClient import UnleashClient\n"
-                                    "c = UnleashClient()\nc.is_enabled('organizations:x')\n"})
+                                    "c = UnleashClient()\nc.is_enabled('organizations:x')\n",
+                          # A negative test's made-up key is no flag to register.
+                          "tests/test_app.py": "from app import c\n\n\ndef test_unknown():\n"
+                                               "    assert not c.is_enabled('not a flag')\n"})
     assert main(["init", str(tmp_path), "--today", TODAY, "--no-cache"]) == 0
     assert capsys.readouterr().err == "flaglint: wrote flags.toml (1 flag) and flaglint.toml\n"
     assert (tmp_path / "flaglint.toml").read_text() == (
         "# flaglint's configuration (as [tool.flaglint] in pyproject.toml would hold it),\n"
         "# written by `flaglint init`.\nregistry = [\"flags.toml\"]\npresets = [\"unleash\"]\n")
-    assert '[flags."organizations:x"]\ntype = "release"' in (tmp_path / "flags.toml").read_text()
+    registry = (tmp_path / "flags.toml").read_text()
+    assert '[flags."organizations:x"]\ntype = "release"' in registry
+    assert "not a flag" not in registry
     assert main(["check", str(tmp_path), "--today", TODAY, "--no-cache", "--select",
                  "FL101"]) == 0
     capsys.readouterr()

@@ -314,3 +314,23 @@ def test_attributes_of_a_config_object_named_by_the_key(tmp_path, capsys):
     assert main(["check", str(tmp_path), "--no-cache", "--select", "FL202"]) == 1
     assert capsys.readouterr().out.splitlines()[0].startswith(
         "proj/app.py:5:8: FL202 [*] [proj_new_router]")
+
+
+def test_unused_flag_skips_test_defined_flags_and_holders_handed_on(tmp_path, capsys):
+    """jax-style: a flag tests define for themselves is theirs; a holder put in a dict or
+    passed to a hook is read where flaglint cannot follow; an unread holder is FL102."""
+    write_tree(tmp_path, {
+        "pyproject.toml": PYPROJECT.replace("presets = []", 'presets = []\ntests = ["tests/**"]'),
+        "proj/__init__.py": "",
+        "proj/config.py": CONFIG + (
+            "\n\nhooked = bool_state('proj_hooked')\nlisted = bool_state('proj_listed')\n"
+            "unread = bool_state('proj_unread')\n\n_HOOKS = {'listed': listed}\n\n\n"
+            "def register(holder):\n    return holder\n\n\nregister(hooked)\n"),
+        "tests/test_config.py": "from proj.config import bool_state\n\n"
+                                "scratch = bool_state('proj_scratch')\n\n\n"
+                                "def test_scratch():\n    assert not scratch.value\n",
+    })
+    main(["check", str(tmp_path), "--no-cache", "--select", "FL102"])
+    assert [line.split(" ")[1:3] for line in capsys.readouterr().out.splitlines()[:-1]] == [
+        ["FL102", "[proj_new_router]"], ["FL102", "[proj_old_cache]"],
+        ["FL102", "[proj_unread]"]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import textwrap
 
-from flaglint.fixes.references import Kind, blocking, references
+from flaglint.analysis.references import Kind, blocking, references
 
 SOURCE = textwrap.dedent('''
     import enum

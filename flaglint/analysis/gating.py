@@ -1,5 +1,7 @@
-"""FL402 in a `--diff` run: what each flag gates, at the base and now. A flag whose gated
-code at the base is all gone, while it gates other code now, has a new meaning."""
+"""FL402 in a `--diff` run: what each flag gates, on which side, at the base and now. A flag
+whose code now runs on the other side of it (what ran when it was on runs when it is off) has
+a new meaning; an edit of the code it gates (a bug fix in a flagged branch) is no new
+meaning."""
 
 from __future__ import annotations
 
@@ -7,14 +9,14 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 
-from flaglint.analysis.deadcode import atoms
-from flaglint.facts import FileFacts
+from flaglint.facts import Cond, CondOp, FileFacts
 from flaglint.links.model import FlagRead
 from flaglint.model.project import Project
 from flaglint.sources.diff import DiffScope
 from flaglint.suppressions import source_lines
 
-Gated = dict[str, dict[str, set[str]]]  # flag -> path -> the normalized lines it decides
+# flag -> path -> side (True: runs when the flag is on) -> the normalized lines on that side
+Gated = dict[str, dict[str, dict[bool, set[str]]]]
 
 
 def may_regate(project: Project, diff: DiffScope, base_sources: Mapping[str, bytes],
@@ -40,41 +42,62 @@ def gated_code(project: Project) -> Gated:
 
 
 def gated(reads: Iterable[FlagRead], files: Iterable[FileFacts],
-           source_of: Callable[[str], bytes]) -> Gated:
+          source_of: Callable[[str], bytes]) -> Gated:
     keys = {(r.path, r.call): r.key for r in reads if r.key is not None}
-    gated: Gated = defaultdict(lambda: defaultdict(set))
+    found: Gated = defaultdict(lambda: defaultdict(lambda: {True: set(), False: set()}))
     for facts in files:
         if not facts.guards:
             continue
         text = source_of(facts.path).decode("utf-8", errors="replace")
         lines = source_lines(text)
         for guard in facts.guards:
-            flags = {keys.get((facts.path, index)) for index in atoms(guard.test)} - {None}
-            for part in (guard.body, guard.orelse):
-                if part is None:
+            for index, on in _polarities(guard.test).items():
+                key = keys.get((facts.path, index))
+                if key is None:
                     continue
-                code = {line.strip() for line in lines[part.line:part.end_line]
-                        if line.strip() and not line.strip().startswith("#")}
-                for key in flags:
-                    assert key is not None
-                    gated[key][facts.path] |= code
-    return gated
+                for part, side in ((guard.body, on), (guard.orelse, not on)):
+                    if part is not None:
+                        found[key][facts.path][side] |= {
+                            line.strip() for line in lines[part.line:part.end_line]
+                            if line.strip() and not line.strip().startswith("#")}
+    return found
+
+
+def _polarities(cond: Cond) -> dict[int, bool]:
+    """call index -> does the test hold when that read is on? (`not` flips; a comparison
+    with `False` or `!=` flips too)."""
+    if cond.op is CondOp.NOT:
+        return {i: not p for operand in cond.operands for i, p in _polarities(operand).items()}
+    if cond.op in (CondOp.AND, CondOp.OR):
+        return {i: p for operand in cond.operands for i, p in _polarities(operand).items()}
+    if cond.op is CondOp.CALL:
+        return {cond.call: True}
+    if cond.op is CondOp.COMPARE:
+        falsy = any(v.text in ("False", "0", "None", '""', "''") for v in cond.values)
+        return {cond.call: (cond.compare in ("!=", "is not", "not in")) == falsy}
+    return {}
 
 
 def _summary(code: dict[str, set[str]]) -> str:
     count = sum(len(lines) for lines in code.values())
-    paths = ", ".join(sorted(code))
+    paths = ", ".join(sorted(path for path, lines in code.items() if lines))
     return f"{count} line{'s' if count != 1 else ''} in {paths}"
 
 
 def regated(before: Gated, after: Gated) -> dict[str, tuple[str, str]]:
-    """Flags whose gated code at the base and now have nothing in common: flag ->
-    (what it gated, what it gates), said for messages."""
+    """Flags whose code now runs on the other side of them: more of the lines they gate
+    swapped sides than kept their side. flag -> (what ran when on, and now runs when off;
+    what ran when off, and now runs when on), said for messages."""
     result = {}
     for key, then in before.items():
         now = after.get(key, {})
-        old = set().union(*then.values()) if then else set()
-        new = set().union(*now.values()) if now else set()
-        if old and new and not old & new:
-            result[key] = (_summary(then), _summary(now))
+        moved: dict[bool, dict[str, set[str]]] = {True: {}, False: {}}
+        kept = 0
+        for path in set(then) & set(now):
+            for side in (True, False):
+                moved[side][path] = then[path][side] & now[path][not side]
+                kept += len(then[path][side] & now[path][side])
+        flipped = sum(len(lines) for side in moved.values() for lines in side.values())
+        if flipped and flipped > kept:
+            result[key] = (_summary(moved[True]), _summary(moved[False]))
     return result

@@ -38,7 +38,11 @@ def _entry(row: FlagRow, settled: object | None) -> str:
 
 def registry_text(audit: Audit, project: Project) -> str:
 
-    rows = [r for r in audit.rows if r.status in ("active", "undeclared")]
+    # A key only tests read is no flag of the product (`is_feature_enabled("not an enum")`
+    # in a negative test): init does not register it.
+    rows = [r for r in audit.rows if r.status == "active" or (
+        r.status == "undeclared" and any(not read.in_test
+                                         for read in project.graph.reads_of(r.key)))]
     settled = served_everywhere(project, [r.key for r in rows if r.type not in (
         "kill-switch", "permission")])
     header = ("# The flag registry, written by `flaglint init` from the code, git history "

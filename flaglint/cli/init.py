@@ -61,8 +61,9 @@ def _write(config: Config, target: Path, relative: str, audit: Audit, project: P
     written = []
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(registry_text(audit, project), encoding="utf-8")
-        declared = sum(r.status in ("active", "undeclared") for r in audit.rows)
+        text = registry_text(audit, project)
+        target.write_text(text, encoding="utf-8")
+        declared = text.count("\n[flags.")
         written.append(f"{relative} ({options.plural(declared, 'flag')})")
         if config.source is None:
             (config.root / "flaglint.toml").write_text(config_text(project, relative),

@@ -17,10 +17,10 @@ from typing import Any, NamedTuple, TypeVar
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
+from flaglint.analysis.used_names import exported, imported, used_names
 from flaglint.facts.light import decode_source
 from flaglint.findings import Edit, EditKind, Fix
 from flaglint.fixes.settle import Position, Settler
-from flaglint.fixes.used_names import exported, imported, used_names
 
 log = logging.getLogger(__name__)
 

@@ -8,10 +8,10 @@ import ast
 import re
 
 from flaglint.analysis.deadcode import read_edits, replaceable
+from flaglint.analysis.references import entries
 from flaglint.facts import ValueKind
 from flaglint.findings import Edit, EditKind, Fix
 from flaglint.fixes.naming import files_naming, light_files_naming, named_elsewhere
-from flaglint.fixes.references import entries
 from flaglint.fixes.report import FixReport
 from flaglint.links.model import CodeDefinition
 from flaglint.model.project import Project
@@ -72,7 +72,7 @@ def listing(project: Project, qualname: str) -> list[Edit]:
     """The entries of collections that list a class member about to go, anywhere: list,
     tuple and set elements (`ALL = [Flags.NEW_UI, Flags.DARK]`), `(member, description)`
     pairs (Django's `choices`) and dict keys, each resolved to the member itself, not to
-    another class's member of the same name (`fixes/references.py`). They go with it."""
+    another class's member of the same name (`analysis/references.py`). They go with it."""
     edits = []
     for found in files_naming(project, qualname.rsplit(".", 1)[-1]):
         brief = project.files.brief(found.facts.path)

@@ -34,8 +34,8 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from flaglint.analysis.references import Kind, references
 from flaglint.facts.conditions import literal
-from flaglint.fixes.references import Kind, references
 from flaglint.fixes.tests_edit import with_items
 
 _SETTER = re.compile(r"mock|patch|override|set|env|enable|disable|toggle|flag|feature|switch",
@@ -72,7 +72,7 @@ class FlagNames:
 
     def in_file(self, text: str, module: str) -> FlagNames:
         """The names as this file uses them: a member or object whose every mention in the
-        file resolves to the flag's own (`fixes/references.py`); the keys as they are."""
+        file resolves to the flag's own (`analysis/references.py`); the keys as they are."""
         if not self.qualnames:
             return self  # nothing to resolve them to: taken as written
         mine = set()

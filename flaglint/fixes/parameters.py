@@ -7,10 +7,10 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable
 
+from flaglint.analysis.references import Place, beyond_calls, places, references
 from flaglint.facts import Definition, ValueKind
 from flaglint.findings import Edit, EditKind, Fix
 from flaglint.fixes.naming import files_naming, light_files_naming, named_in_light_files
-from flaglint.fixes.references import Place, beyond_calls, places, references
 from flaglint.fixes.report import Blocked, FixReport
 from flaglint.links.model import ResolvedCall
 from flaglint.model.project import Project

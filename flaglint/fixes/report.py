@@ -8,8 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flaglint.analysis.references import Place
 from flaglint.fixes.apply import FixResult, unified_diff, write_files
-from flaglint.fixes.references import Place
 
 
 @dataclass(frozen=True, slots=True)

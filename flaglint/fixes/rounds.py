@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from flaglint.analysis.imports import imports_with_effects
+from flaglint.analysis.references import Place, blocking, references
+from flaglint.analysis.references import places as reference_places
 from flaglint.facts import Constant, ValueKind
 from flaglint.findings import Finding, Fix
 from flaglint.fixes.apply import FilePlan, FixResult, FixScope, Transformed, plan, transform
-from flaglint.fixes.references import Place, blocking, references
-from flaglint.fixes.references import places as reference_places
 from flaglint.fixes.report import Blocked, FixReport
 from flaglint.model.project import Project
 
@@ -102,7 +102,7 @@ def preview(project: Project, fix: Fix) -> list[FixResult]:
 
 def still_referred(project: Project, results: list[Transformed]) -> list[Blocked]:
     """The definitions these fixes delete that something in the project, once fixed, still
-    refers to or may refer to (`fixes/references.py`): a use, a string that names it, a
+    refers to or may refer to (`analysis/references.py`): a use, a string that names it, a
     lookup by value, a name flaglint cannot resolve. A definition is deleted only when
     nothing may refer to it any more: the last guard against deleting code that runs."""
     fixed = {done.result.path: done.data for done in results}

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
+from flaglint.analysis.references import handed_on
+from flaglint.facts import ValueKind
 from flaglint.findings import Finding, Severity
+from flaglint.links.model import CodeDefinition
 from flaglint.model.project import Project
 from flaglint.rules.base import Rule
 from flaglint.sources.registry import Status
@@ -12,7 +16,10 @@ class UnusedFlag(Rule):
     """
     ## What it does
     Reports a declared flag that no code reads. Reads in test files (the `tests` globs) do
-    not count: a flag only tests read switches nothing in production.
+    not count: a flag only tests read switches nothing in production. Not reported: a flag
+    defined in test code only (tests define flags for themselves), and a flag object handed
+    on as a value (`HOOKS[name] = holder`, `register(holder)`), whose reads flaglint
+    cannot follow.
 
     ## Why is this bad?
     A declared but unread flag is clutter in the registry and in the flag service, and it is
@@ -45,12 +52,23 @@ class UnusedFlag(Rule):
     severity = Severity.WARNING
 
     def check(self, project: Project) -> Iterator[Finding]:
+        unused = []
         for key, record in project.records.items():
             if record.status is Status.RETIRED:
                 continue
-            reads = project.graph.reads_of(key)
-            if any(not read.in_test for read in reads):
+            if any(not read.in_test for read in project.graph.reads_of(key)):
                 continue
+            if record.decl is None and record.definitions and all(
+                    project.is_test(d.path) for d in record.definitions):
+                continue  # a flag tests define for themselves
+            unused.append((key, record))
+        holders = {key: {name for d in record.definitions if (name := _bound(project, d))}
+                   for key, record in unused}
+        escaped = _handed_on(project, set().union(*holders.values()) if holders else set())
+        for key, record in unused:
+            if holders[key] & escaped:
+                continue  # its holder is read where flaglint cannot follow it
+            reads = project.graph.reads_of(key)
             path, span = record.location
             if reads:
                 message = (f"Flag `{key}` is read only in tests; production code never reads "
@@ -59,3 +77,38 @@ class UnusedFlag(Rule):
                 message = (f"Flag `{key}` is declared but no code reads it; delete it or mark "
                            f"it retired so the key is never reused")
             yield self.finding(key, path, span, message)
+
+
+def _bound(project: Project, definition: CodeDefinition) -> str | None:
+    """The name a definition call's object is bound to (`fast_path = bool_state(...)`)."""
+    facts = project.facts_of(definition.path)
+    if facts is None:
+        return None
+    return next((c.qualname for c in facts.constants if c.span.line == definition.span.line
+                 and c.value.kind is ValueKind.CALL), None)
+
+
+def _handed_on(project: Project, names: set[str]) -> set[str]:
+    """The bound names handed on as a value anywhere (put in a dict, passed to a hook or
+    setter), so that what reads their object cannot be seen. Each file is read once."""
+    if not names:
+        return set()
+    words: dict[str, list[str]] = {}
+    for name in sorted(names):
+        words.setdefault(name.rsplit(".", 1)[-1], []).append(name)
+    search = re.compile(rb"\b(?:" + b"|".join(re.escape(w.encode()) for w in sorted(words))
+                        + rb")\b")
+    found: set[str] = set()
+    for path in project.paths():
+        brief = project.files.brief(path)
+        data = project.source_of(path)
+        if brief is None:
+            continue
+        text = None
+        for word in {m.group().decode() for m in search.finditer(data)}:
+            for name in words[word]:
+                if name not in found:
+                    text = text if text is not None else data.decode("utf-8", "replace")
+                    if handed_on(text, brief.module, name, is_package=brief.is_package):
+                        found.add(name)
+    return found

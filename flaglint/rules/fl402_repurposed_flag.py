@@ -8,16 +8,18 @@ from flaglint.model.project import Project
 from flaglint.rules.base import Rule
 from flaglint.sources.history_model import EventKind
 
-_FIELDS = ("type", "owner", "description")
+_FIELDS = ("type", "description")  # an owner handing a flag on gives it no new meaning
 
 
 class RepurposedFlag(Rule):
     """
     ## What it does
-    Reports a flag whose meaning changed while its key stayed: its `type`, `owner` or
-    `description` was rewritten in the registry (a typo fix is not a rewrite: words are
-    compared, not characters), or, in a `--diff` run, all the code it gated at the base is
-    gone and it now gates different code.
+    Reports a flag whose meaning changed while its key stayed: its `type` or `description`
+    was rewritten in the registry (a typo fix is not a rewrite: words are compared, not
+    characters; a new `owner` is a handover, not a new meaning), or, in a `--diff` run, its
+    reads switch the other way: more of the code it gates moved to the other side of it
+    (what ran when it was on runs when it is off) than stayed. Editing the code a flag gates
+    (a bug fix in a flagged branch) is no new meaning.
 
     ## Why is this bad?
     A key carries its history: old code, old configs, old servers, dashboards and people
@@ -66,9 +68,10 @@ class RepurposedFlag(Rule):
                     continue
                 path, span = record.location
                 yield self.finding(key, path, span,
-                                   f"Flag `{key}` now gates different code: none of what it "
-                                   f"gated at {diff.base_name} is left ({before}), and it gates "
-                                   f"{after} instead; a new meaning needs a new key")
+                                   f"Flag `{key}` now switches the other way: code that ran "
+                                   f"when it was on at {diff.base_name} runs when it is off "
+                                   f"({before}), and code that ran when it was off runs when "
+                                   f"it is on ({after}); a new meaning needs a new key")
 
     def _rewrites(self, project: Project) -> Iterator[Finding]:
 

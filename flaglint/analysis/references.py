@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from flaglint.fixes.used_names import annotation_names
+from flaglint.analysis.used_names import annotation_names
 
 
 class Kind(enum.Enum):
@@ -44,6 +44,7 @@ class Reference:
     column: int  # 1-based
     text: str  # what the code says there, for messages
     resolved: str | None = None  # the qualified name, where known
+    as_value: bool = False  # a USE that hands the thing itself on (not `x.attr`, not `x()`)
 
 
 def references(source: str, module: str, qualname: str, *, keys: frozenset[str] = frozenset(),
@@ -120,6 +121,7 @@ class _Finder(ast.NodeVisitor):
         self.scopes: list[tuple[str | None, set[str]]] = []
         self._function_depth = 0
         self.entries: list[ast.expr] = []  # collection items that list the symbol
+        self._bases: set[int] = set()  # id() of each `x` of `x.attr` and `x(...)`
 
     # -- bindings ---------------------------------------------------------------------------
 
@@ -214,7 +216,8 @@ class _Finder(ast.NodeVisitor):
 
     def _add(self, kind: Kind, node: ast.AST, text: str, resolved: str | None = None) -> None:
         reference = Reference(kind, getattr(node, "lineno", 1),
-                              getattr(node, "col_offset", 0) + 1, text, resolved)
+                              getattr(node, "col_offset", 0) + 1, text, resolved,
+                              as_value=kind is Kind.USE and id(node) not in self._bases)
         if reference not in self.found:
             self.found.append(reference)
 
@@ -227,6 +230,7 @@ class _Finder(ast.NodeVisitor):
                           f"from {base} import {alias.name}", full)
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
+        self._bases.add(id(node.value))
         parts = _dotted(node)
         if parts is not None and parts[-1] == self.word:
             self._named(node, parts)
@@ -253,6 +257,7 @@ class _Finder(ast.NodeVisitor):
             self._add(Kind.OTHER, node, text, resolved)
 
     def visit_Call(self, node: ast.Call) -> None:
+        self._bases.add(id(node.func))
         callee = _dotted(node.func)
         name = callee[-1] if callee else ""
         if callee is not None and name == self.word and self._resolve(callee) == self.target:
@@ -357,3 +362,11 @@ def places(found: list[Reference], path: str) -> Iterator[Place]:
     for reference in found:
         what = f" ({reference.text})" if reference.text else ""
         yield Place(path, reference.line, reference.column, f"{reference.kind.value}{what}")
+
+
+def handed_on(source: str, module: str, qualname: str, *, is_package: bool = False) -> bool:
+    """Is the symbol used as a value anywhere in this source (stored in a dict or list,
+    passed to a function, returned), where what reads it cannot be seen? A file that does
+    not parse may do anything."""
+    return any(r.kind is Kind.UNPARSED or (r.kind is Kind.USE and r.as_value)
+               for r in references(source, module, qualname, is_package=is_package))
