@@ -143,3 +143,32 @@ def test_the_day_of_expiry_is_not_yet_expired(lint):
     found = lint({"pyproject.toml": PYPROJECT, "flags.toml": EXPIRY_FLAGS, "app.py": READ_ALL},
                  select=("FL201",), today=dt.date(2026, 11, 1))
     assert [line for _, _, line, _, _ in found] == [6]
+
+
+def test_did_you_mean_only_for_a_typo(lint):
+    """A key one or two edits from a declared one gets a hint; keys that only share a long
+    prefix (koku's `cost-management.backend.…`) do not, nor a key two declared ones are as
+    close to."""
+    found = lint({
+        "pyproject.toml": PYPROJECT,
+        "flags.toml": "".join(f'[flags."{key}"]\nowner = "a"\ntype = "kill-switch"\n\n' for key in (
+            "new_checkout", "cost-management.backend.ocp-gpu", "abd", "abe")),
+        "app.py": 'client.is_enabled("new_chekout")\n'
+                  'client.is_enabled("cost-management.backend.aws-ec2")\n'
+                  'client.is_enabled("abc")\n',
+    }, select=("FL101",))
+    assert [f.message for f in found] == [
+        "Flag `new_chekout` is declared in no registry or definition; nobody owns it and it "
+        "never expires (did you mean `new_checkout`?)",
+        "Flag `cost-management.backend.aws-ec2` is declared in no registry or definition; "
+        "nobody owns it and it never expires",
+        "Flag `abc` is declared in no registry or definition; nobody owns it and it never "
+        "expires"]
+
+
+def test_typo_distance_counts_a_swap_as_one_edit():
+    from flaglint.rules.fl101_undefined_flag import typo_of
+
+    assert typo_of("new_cart", ["new_checkout"]) is None
+    assert typo_of("new_chekcout", ["new_checkout"]) == "new_checkout"  # one swap
+    assert typo_of("fast", ["fats", "last_"]) == "fats"

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from flaglint.findings import Finding, Severity
@@ -55,11 +54,48 @@ class UndefinedFlag(Rule):
         for key in project.graph.flags():
             if key in project.records or key in project.removed:
                 continue  # a removed key's reads are FL401 or FL404
-            hint = difflib.get_close_matches(key, declared, n=1, cutoff=0.8)
-            suggestion = f" (did you mean `{hint[0]}`?)" if hint else ""
+            hint = typo_of(key, declared)
+            suggestion = f" (did you mean `{hint}`?)" if hint else ""
             for read in project.graph.reads_of(key):
                 if read.in_test:
                     continue  # tests make up keys to exercise flag code: not a finding
                 yield self.finding(key, read.path, read.span,
                                    f"Flag `{key}` is declared in no registry or definition; "
                                    f"nobody owns it and it never expires{suggestion}")
+
+
+def typo_of(key: str, declared: list[str]) -> str | None:
+    """The declared key this one is a typo of: one or two edits away (a letter missed, added,
+    changed, or two swapped), one for keys of 6 characters or fewer. Keys that only share a
+    long prefix (`cost-management.backend.a` and `…backend.b`) are more than a typo apart
+    when they differ in a word. None when no key, or two, are that close."""
+    limit = 1 if len(key) <= 6 else 2
+    best: list[tuple[int, str]] = []
+    for other in declared:
+        if abs(len(other) - len(key)) > limit:
+            continue
+        distance = _edits(key, other, limit)
+        if distance <= limit:
+            best.append((distance, other))
+    best.sort()
+    if not best or (len(best) > 1 and best[0][0] == best[1][0]):
+        return None
+    return best[0][1]
+
+
+def _edits(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (Damerau-Levenshtein, adjacent swaps), stopping once
+    past `limit`."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1,
+                             previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
