@@ -111,37 +111,51 @@ def test_rows_of_a_legacy_project_without_a_registry(tmp_path, capsys):
         "key": "NEW_CHECKOUT_ENABLED", "status": "active", "declared": "code",
         "type": "release", "type_source": "name", "owner": "@shop/core",
         "owner_source": "CODEOWNERS", "author": "Ada", "created": "2024-01-10",
-        "created_source": "git", "age_days": 1048, "lifetime_days": 40,
+        "created_source": "git", "age_days": 1048, "lifetime_days": None,
         "last_read_change": "2024-01-10", "reads": 1,
-        "test_reads": 0, "files": 1, "packages": 1, "guarded_lines": 3, "dead_lines": 0,
+        "test_reads": 0, "files": 1, "packages": 1, "guarded_lines": 3, "dead_lines": 1,
         "findings": {"FL203": 1},
-        "stale": ["past its lifetime (1048 days, 40 allowed)",
-                  "every deployment config serves one value"],
-        "where": "shop/flags.py:6"}
+        # A guessed type makes no flag expired: it is counted apart.
+        "stale": ["every deployment config serves one value"],
+        "where": "shop/flags.py:6",
+        "no_lifetime": "no lifetime declared: 1048 days old, and a release flag (the type "
+                       "guessed from its name) lives 40"}
     assert rows["EXP_SEARCH_ENABLED"] == {
         "key": "EXP_SEARCH_ENABLED", "status": "active", "declared": "code",
         "type": "experiment", "type_source": "name", "owner": "@shop/core",
         "owner_source": "CODEOWNERS", "author": "Grace", "created": "2025-06-01",
         "created_source": "git",
-        "age_days": 540, "lifetime_days": 40, "last_read_change": "2025-06-01", "reads": 0,
-        "test_reads": 1, "files": 1, "packages": 1, "guarded_lines": 0, "dead_lines": 0,
-        "findings": {"FL102": 1},
-        "stale": ["past its lifetime (540 days, 40 allowed)", "read only in tests"],
-        "where": "shop/flags.py:8"}
+        "age_days": 540, "lifetime_days": None, "last_read_change": "2025-06-01",
+        "reads": 0, "test_reads": 1, "files": 1, "packages": 1, "guarded_lines": 0,
+        "dead_lines": 0, "findings": {"FL102": 1}, "stale": ["read only in tests"],
+        "where": "shop/flags.py:8",
+        "no_lifetime": "no lifetime declared: 540 days old, and an experiment flag (the type "
+                       "guessed from its name) lives 40"}
     assert (rows["OPS_THROTTLE_ENABLED"]["type"], rows["OPS_THROTTLE_ENABLED"]["lifetime_days"]) \
-        == ("operational", 7)  # type: ignore[index]
+        == ("operational", None)  # type: ignore[index]
+    assert report["totals"]["no_lifetime"] == 3  # type: ignore[index]
     months = report["months"]
     assert len(months) == 24  # type: ignore[arg-type]
-    assert months[0] == {"month": "2024-12", "flags": 2, "stale": 2}  # type: ignore[index]
-    assert months[-1] == {"month": "2026-11", "flags": 3, "stale": 3}  # type: ignore[index]
+    assert months[0] == {"month": "2024-12", "flags": 2, "stale": 0}  # type: ignore[index]
+    assert months[-1] == {"month": "2026-11", "flags": 3, "stale": 0}  # type: ignore[index]
     stage = report["stage"]
-    # Declared in code and owned through CODEOWNERS, but untyped, expired, unchecked.
+    # Declared in code and owned through CODEOWNERS, but untyped, unchecked, with dead code.
     assert stage["name"] == "Repeatable"  # type: ignore[index]
     assert [(c["criterion"], c["measured"]) for c in stage["criteria"]  # type: ignore[index]
-            if not c["met"]][:2] == [
+            if not c["met"]][:3] == [
         ("every live flag has a declared type, so it has a lifetime", "0 of 3 (0%)"),
-        ("at most 20% of active flags are past their lifetime", "3 of 3 (100%)")]
-    assert stage["next_steps"][0].startswith("Declare each flag's type")  # type: ignore[index]
+        ("a pre-commit hook or CI job runs flaglint",
+         "not found in .pre-commit-config.yaml, .github/workflows or .gitlab-ci.yml"),
+        ("no dead code behind settled flags (FL301, FL302)", "1 line")]
+    assert stage["next_steps"] == [  # type: ignore[index]
+        "Declare each flag's type (release, experiment, operational, kill-switch, "
+        "permission) in `flags.toml`: `flaglint init` writes a registry with guessed types "
+        "to review",
+        "Run flaglint on every change: add the pre-commit hook (`id: flaglint`) or the GitHub "
+        "action, with `flaglint check --write-baseline .flaglint-baseline.json` to start from "
+        "today",
+        "Remove the dead code of settled flags: `flaglint clean NEW_CHECKOUT_ENABLED --value "
+        "true --dry-run` shows the cleanup of the largest"]
 
 
 def test_the_owner_from_git_authors_without_codeowners(tmp_path, capsys):
@@ -172,7 +186,7 @@ def test_the_knight_router_stage_and_formats(tmp_path, capsys):
     assert rows[6] == [
         "power_peg", "retired", "registry", "release", "name", "Knight", "git", "Knight",
         "2003-01-15",
-        "git", "8713", "40", "2026-10-20", "2", "0", "2", "1", "6", "5",
+        "git", "8713", "", "2026-10-20", "2", "0", "2", "1", "6", "5",
         "FL301×1 FL302×1 FL401×1 FL404×1 FL501×1",
         "retired, still read; left and came back (reused key)", "flags.toml:34"]
 
@@ -428,8 +442,8 @@ def test_a_key_that_left_the_code_and_came_back_is_fl401(tmp_path, capsys):
     row = next(r for r in report["flags"] if r["key"] == "OLD_BANNER_ENABLED")  # type: ignore[union-attr]
     # Its second life counts from its return.
     assert (row["created"], row["age_days"]) == ("2026-09-01", 83)
-    assert row["stale"] == ["past its lifetime (83 days, 40 allowed)",
-                            "left and came back (reused key)"]
+    assert row["stale"] == ["left and came back (reused key)"]
+    assert row["no_lifetime"].startswith("no lifetime declared: 83 days old")
 
 
 def test_clean_removes_the_enum_member_and_the_config_lines(tmp_path, capsys, monkeypatch):

@@ -13,27 +13,33 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from flaglint import progress
 from flaglint.analysis.deadcode import atoms
 from flaglint.audit.maturity import stage
 from flaglint.audit.model import VERSION, Audit, Criterion, DeadCode, FlagRow, Stage
+from flaglint.audit.timeline import Mentions, mentions, months
 from flaglint.findings import Finding
 from flaglint.links.model import FlagRead
+from flaglint.model.dead import DeadCode as ModelDeadCode
 from flaglint.model.project import FlagRecord, Project
-from flaglint.sources import git
+from flaglint.rules.fl203_settled_in_config import (
+    SettledInConfig,
+    pinned_dead,
+    served_everywhere,
+)
 from flaglint.sources.discover import GlobSet
 from flaglint.sources.registry import FlagDecl, Status
 
 T = TypeVar("T")
 
 __all__ = ["VERSION", "Audit", "Criterion", "DeadCode", "FlagRow", "Stage", "build"]
-MONTHS = 24  # debt over time: the last two years
 
-_TYPE_WORDS = (("kill-switch", ("kill", "killswitch", "circuit", "emergency")),
+_TYPE_WORDS = (("kill-switch", ("kill", "killswitch", "circuit", "breaker", "emergency",
+                                 "disable", "disabled", "panic", "fallback")),
                ("experiment", ("exp", "experiment", "ab", "test", "variant", "trial")),
                ("operational", ("ops", "op", "operational", "throttle", "rate", "limit")),
                ("permission", ("perm", "permission", "allow", "can", "access", "entitlement")))
@@ -86,68 +92,15 @@ def owner_of(rules: list[tuple[str, str]], path: str) -> str | None:
     return found
 
 
-# -- one pass over history -----------------------------------------------------------------
-
-
-@dataclass
-class Mentions:
-    """What the history of the files that name a key says of it."""
-
-    first: dict[str, dt.date] = field(default_factory=dict)
-    last: dict[str, dt.date] = field(default_factory=dict)
-    authors: dict[str, Counter[str]] = field(default_factory=dict)
-    commits: int = 0
-
-
-def mentions(root: Path, paths: list[str], keys: set[str]) -> Mentions | None:
-    """Each key's first and last mention on an added or removed line, and who wrote those
-    lines, from one `git log -p` of the given files (oldest first). None outside git."""
-    found = Mentions()
-    if not paths or not keys:
-        return found
-    words = sorted(keys, key=len, reverse=True)
-    pattern = re.compile("|".join(re.escape(k) for k in words))
-    result = git.text(root, "log", "--reverse", "--no-color", "-U0", "--no-renames",
-                      "--format=%x00%at %an", "-p", "--", *sorted(paths), timeout=1800)
-    if result.returncode != 0:
-        return None
-    date = dt.date.min
-    author = ""
-    for line in result.stdout.split("\n"):
-        if line.startswith("\0"):
-            stamp, author = [*line[1:].split(" ", 1), ""][:2]
-            date = dt.datetime.fromtimestamp(int(stamp or 0), dt.timezone.utc).date()
-            found.commits += 1
-            progress.update("reading the history of flag reads: commits", found.commits)
-            continue
-        if not line or line[0] not in "+-" or line.startswith(("+++", "---")):
-            continue
-        for match in set(pattern.findall(line)):
-            if not _whole(line, match):
-                continue
-            found.first.setdefault(match, date)
-            found.last[match] = date
-            found.authors.setdefault(match, Counter())[author] += 1
-    return found
-
-
-def _whole(line: str, key: str) -> bool:
-    """Is `key` in the line as a key, not inside a longer name?"""
-    for match in re.finditer(re.escape(key), line):
-        before = line[match.start() - 1] if match.start() else " "
-        after = line[match.end()] if match.end() < len(line) else " "
-        if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
-            return True
-    return False
-
-
 # -- the audit -------------------------------------------------------------------------------
 
 
-def build(project: Project, findings: list[Finding], progress: object = None) -> Audit:
-
+def build(project: Project, findings: list[Finding],
+          named: Callable[[str], bool] = lambda path: True) -> Audit:
+    """The audit of the flags `named` paths read or define (every flag by default)."""
     config = project.config
-    keys = set(project.records) | set(project.graph.flags())
+    keys = {key for key in set(project.records) | set(project.graph.flags())
+            if _in_paths(project, key, named)}
     reads_by_key = {key: project.graph.reads_of(key) for key in keys}
     definition_paths = {d.path for r in project.records.values() for d in r.definitions}
     read_paths = {r.path for reads in reads_by_key.values() for r in reads}
@@ -157,14 +110,14 @@ def build(project: Project, findings: list[Finding], progress: object = None) ->
     by_flag: dict[str | None, Counter[str]] = {}
     for finding in findings:
         by_flag.setdefault(finding.flag, Counter())[finding.code] += 1
-    dead_lines, dead_code = _dead_code(project)
+    dead_lines, dead_code = _dead_code(project, named)
     known = _Known(project, found, codeowners(config.root), by_flag, _guarded_lines(project),
                    dead_lines)
     rows = [_row(known, key, reads_by_key[key]) for key in sorted(keys)]
-    files = len(project.files)
-    lines = sum(f.lines for f in project.files)
+    files = sum(1 for path in project.paths() if named(path))
+    lines = sum(f.lines for f in project.files if named(f.path))
     audit = Audit(config.root, project.today, rows, findings,
-                  months=_months(rows, project, project.today), dead_code=dead_code,
+                  months=months(rows, project, project.today), dead_code=dead_code,
                   stage=Stage("", [], []), history=history,
                   deployments=project.deployments is not None,
                   registry=project.registry.present, files=files, lines=lines)
@@ -203,10 +156,11 @@ def _row(known: _Known, key: str, reads: list[FlagRead]) -> FlagRow:
                         if has)
     kind = decl.type if decl is not None and decl.type else guess_type(key)
     type_source = "registry" if decl is not None and decl.type else "name"
+    # A lifetime holds only for a declared type: a guessed one makes no flag expired.
+    lifetime = project.config.lifetimes.get(kind) if type_source == "registry" else None
     where_path, where_line = _where(record, reads)
     owner = _owner(known, key, decl, where_path)
     created = _created(found, key, record)
-    lifetime = project.config.lifetimes.get(kind)
     age = (project.today - created.value).days if created.value is not None else None
     last = _last_read_change(project, live or reads) or (
         found.last.get(key) if found is not None else None)
@@ -223,7 +177,8 @@ def _row(known: _Known, key: str, reads: list[FlagRead]) -> FlagRow:
         findings=codes,
         stale=_stale(status, age, lifetime, live, reads, codes,
                      declared=decl is not None or bool(record and record.definitions)),
-        where=f"{where_path}:{where_line}" if where_path else "")
+        where=f"{where_path}:{where_line}" if where_path else "",
+        no_lifetime=_no_lifetime(project, status, kind, type_source, age))
 
 
 def _status(project: Project, key: str, decl: FlagDecl | None, record: FlagRecord | None
@@ -258,6 +213,16 @@ def _created(found: Mentions | None, key: str, record: FlagRecord | None
     if found is not None and key in found.first:
         return _Sourced(found.first[key], "git")
     return _Sourced(None, "")
+
+
+def _in_paths(project: Project, key: str, named: Callable[[str], bool]) -> bool:
+    """Is the flag read, defined or declared in the named paths?"""
+    record = project.records.get(key)
+    places = [r.path for r in project.graph.reads_of(key)]
+    if record is not None:
+        places += [d.path for d in record.definitions]
+        places += [record.decl.path] if record.decl is not None else []
+    return any(named(path) for path in places)
 
 
 def _where(record: object, reads: list[FlagRead]) -> tuple[str, int]:
@@ -303,6 +268,18 @@ def _stale(status: str, age: int | None, lifetime: int | None, live: list[FlagRe
     return reasons
 
 
+def _no_lifetime(project: Project, status: str, kind: str, source: str, age: int | None
+                 ) -> str:
+    """An active flag older than the lifetime of its guessed type: no lifetime declared."""
+    guessed = project.config.lifetimes.get(kind) if source != "registry" else None
+    if status in ("active", "undeclared") and age is not None and guessed is not None and \
+            age > guessed:
+        article = "an" if kind[0] in "aeiou" else "a"
+        return (f"no lifetime declared: {age} days old, and {article} {kind} flag (the type "
+                f"guessed from its name) lives {guessed}")
+    return ""
+
+
 def _guarded_lines(project: Project) -> dict[str, int]:
     """Lines under the branches each flag's reads decide."""
 
@@ -321,56 +298,39 @@ def _guarded_lines(project: Project) -> dict[str, int]:
     return {key: len(found) for key, found in lines.items()}
 
 
-def _dead_code(project: Project) -> tuple[dict[str, int], list[DeadCode]]:
-    """What cleaning the settled flags would remove: dead branches and dead helpers."""
+def _dead_code(project: Project, named: Callable[[str], bool]
+               ) -> tuple[dict[str, int], list[DeadCode]]:
+    """What cleaning the settled flags would remove, dead branches and dead helpers: the
+    flags the registry settles, and those every deployment config serves one value (what
+    FL203 says `flaglint clean` would remove)."""
     lines: dict[str, set[tuple[str, int]]] = {}
     listed = []
-    for region in project.dead.regions:
-        key = region.settled.key
-        lines.setdefault(key, set()).update(
-            (region.path, n) for n in range(region.span.line, region.span.end_line + 1))
-        listed.append(DeadCode(key, region.path, region.span.line, region.span.end_line,
-                               "branch"))
-    for symbol in project.dead.symbols:
-        key = symbol.settled.key
-        lines.setdefault(key, set()).update(
-            (symbol.path, n) for n in range(symbol.span.line, symbol.span.end_line + 1))
-        listed.append(DeadCode(key, symbol.path, symbol.span.line, symbol.span.end_line,
-                               f"{symbol.kind} {symbol.qualname.rsplit('.', 1)[-1]}"))
+    for dead, why in ((project.dead, ""), *((in_configs, " (settled in every config)")
+                                            for in_configs in _settled_in_configs(project))):
+        for region in dead.regions:
+            key = region.settled.key
+            if not named(region.path):
+                continue
+            lines.setdefault(key, set()).update(
+                (region.path, n) for n in range(region.span.line, region.span.end_line + 1))
+            listed.append(DeadCode(key, region.path, region.span.line, region.span.end_line,
+                                   "branch" + why))
+        for symbol in dead.symbols:
+            key = symbol.settled.key
+            if not named(symbol.path):
+                continue
+            lines.setdefault(key, set()).update(
+                (symbol.path, n) for n in range(symbol.span.line, symbol.span.end_line + 1))
+            listed.append(DeadCode(key, symbol.path, symbol.span.line, symbol.span.end_line,
+                                   f"{symbol.kind} {symbol.qualname.rsplit('.', 1)[-1]}{why}"))
     listed.sort(key=lambda d: (d.flag, d.path, d.line))
     return {key: len(found) for key, found in lines.items()}, listed
 
 
-def _months(rows: list[FlagRow], project: Project, today: dt.date
-            ) -> list[tuple[str, int, int]]:
-    """Flags alive and flags stale (past their lifetime) at the end of each of the last
-    24 months, from when each key appeared and, for registry keys, when it was removed or
-    retired."""
-    ends = {}
-    history = project.history
-    for row in rows:
-        if history is None:
-            continue
-        events = history.of(row.key)
-        if events is not None and row.status in ("removed", "retired"):
-            last = events.events[-1] if events.events else None
-            if last is not None:
-                ends[row.key] = last.commit.date
-    months = []
-    year, month = today.year, today.month
-    for _ in range(MONTHS):
-        start = dt.date(year, month, 1)
-        following = dt.date(year + (month == 12), month % 12 + 1, 1)
-        end = min(following - dt.timedelta(days=1), today)
-        alive = stale = 0
-        for row in rows:
-            if row.created is None or row.created > end:
-                continue
-            if row.key in ends and ends[row.key] <= end:
-                continue
-            alive += 1
-            if row.lifetime_days is not None and (end - row.created).days > row.lifetime_days:
-                stale += 1
-        months.append((start.strftime("%Y-%m"), alive, stale))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return list(reversed(months))
+def _settled_in_configs(project: Project) -> list[ModelDeadCode]:
+    """The dead code of each flag every deployment config serves one value, as
+    `flaglint clean KEY --value V` would find it (never a key with two lives)."""
+    keys = [key for key, record in project.records.items()
+            if SettledInConfig.may_settle(project, record) and key not in project.two_lives]
+    return [pinned_dead(project, key, value)
+            for key, value in served_everywhere(project, keys).items()]

@@ -28,7 +28,7 @@ def row_dict(row: FlagRow) -> dict[str, Any]:
         "reads": row.reads, "test_reads": row.test_reads, "files": row.files,
         "packages": row.packages, "guarded_lines": row.guarded_lines,
         "dead_lines": row.dead_lines, "findings": row.findings, "stale": row.stale,
-        "where": row.where,
+        "where": row.where, "no_lifetime": row.no_lifetime,
     }
 
 
@@ -71,10 +71,12 @@ def _cell(text: object) -> str:
 def write_markdown(audit: Audit, stream: TextIO) -> None:
     totals = audit.totals
     out = [f"# Flag audit ({audit.today.isoformat()})", "",
-           f"{totals['flags']} flags, {totals['stale']} stale; {totals['findings']} findings; "
+           f"{totals['flags']} flags, {totals['stale']} stale" + (
+               f" ({totals['no_lifetime']} more past the lifetime of a type only guessed)"
+               if totals["no_lifetime"] else "") + f"; {totals['findings']} findings; "
            f"{totals['dead_lines']} lines of dead code behind settled flags; "
            f"{totals['files']} files, {totals['lines']} lines checked.", "",
-           f"## Where the team stands: {audit.stage.name}", ""]
+           headline(audit), ""]
     for criterion in audit.stage.criteria:
         mark = "x" if criterion.met else " "
         out.append(f"- [{mark}] {criterion.stage}: {criterion.text} ({criterion.measured})")
@@ -98,6 +100,13 @@ def write_markdown(audit: Audit, stream: TextIO) -> None:
                 for d in audit.dead_code]
     out += ["", _sources(audit)]
     stream.write("\n".join(out) + "\n")
+
+
+def headline(audit: Audit) -> str:
+    """The stage's heading, or that there is nothing to judge."""
+    if not audit.stage.name:
+        return "## No flag found"
+    return f"## Where the team stands: {audit.stage.name}"
 
 
 def _sources(audit: Audit) -> str:

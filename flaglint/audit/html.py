@@ -8,7 +8,7 @@ from collections import Counter
 from html import escape
 from typing import TextIO
 
-from flaglint.audit.formats import _sources
+from flaglint.audit.formats import _sources, headline
 from flaglint.audit.model import Audit, FlagRow
 
 _COLORS = {"active": "#2f6fb3", "rolled-out": "#3a9a5b", "retired": "#8a8f98",
@@ -207,7 +207,7 @@ def render(audit: Audit) -> str:
 <h1>Flag audit of {escape(audit.root.name)}</h1>
 <p>{audit.today.isoformat()} · {escape(_sources(audit))}</p>
 <div class="cards">{cards}</div>
-<h2>Where the team stands: {escape(audit.stage.name)}</h2>
+<h2>{escape(headline(audit).removeprefix("## "))}</h2>
 <div class="stage"><ul>{criteria}</ul>
 {f"<p><b>Next steps</b></p><ol>{steps}</ol>" if steps else ""}</div>
 <h2>Charts</h2>

@@ -16,6 +16,15 @@ def _share(part: int, whole: int) -> str:
     return f"{part} of {whole}" + (f" ({100 * part // whole}%)" if whole else "")
 
 
+def _at_least(part: int, whole: int, percent: int) -> bool:
+    """`part` is at least `percent`% of `whole`; never on nothing (0 of 0 proves nothing)."""
+    return whole > 0 and part * 100 >= whole * percent
+
+
+def _at_most(part: int, whole: int, percent: int) -> bool:
+    return whole > 0 and part * 100 <= whole * percent
+
+
 def _checks_configured(project: Project) -> bool:
     """A pre-commit hook or a CI job runs flaglint."""
     root = project.config.root
@@ -50,14 +59,14 @@ def criteria(audit: Audit, project: Project) -> list[Criterion]:
             project.has_declarations), "a registry" if project.registry.present else
             "definitions in code" if project.config.definitions else "none"),
         Criterion("Repeatable", "at least 90% of the keys read are declared",
-                  len(declared) * 10 >= len(read) * 9, _share(len(declared), len(read))),
+                  _at_least(len(declared), len(read), 90), _share(len(declared), len(read))),
         Criterion("Repeatable", "at least 90% of live flags have an owner (registry or "
-                  "CODEOWNERS)", len(owned) * 10 >= len(live) * 9, _share(len(owned),
-                                                                           len(live))),
+                  "CODEOWNERS)", _at_least(len(owned), len(live), 90),
+                  _share(len(owned), len(live))),
         Criterion("Reliable", "every live flag has a declared type, so it has a lifetime",
-                  len(typed) == len(live), _share(len(typed), len(live))),
+                  _at_least(len(typed), len(live), 100), _share(len(typed), len(live))),
         Criterion("Reliable", "at most 20% of active flags are past their lifetime",
-                  len(expired) * 5 <= len(active), _share(len(expired), len(active))),
+                  _at_most(len(expired), len(active), 20), _share(len(expired), len(active))),
         Criterion("Reliable", "no retired or removed key is read or used again (FL401, "
                   "FL404)", reused == 0, f"{reused} findings"),
         Criterion("Reliable", "a pre-commit hook or CI job runs flaglint",
@@ -65,9 +74,9 @@ def criteria(audit: Audit, project: Project) -> list[Criterion]:
                   else "not found in .pre-commit-config.yaml, .github/workflows or "
                   ".gitlab-ci.yml"),
         Criterion("Aspirational", "no dead code behind settled flags (FL301, FL302)",
-                  dead == 0, f"{dead} lines"),
+                  dead == 0, f"{dead} line{'s' if dead != 1 else ''}"),
         Criterion("Aspirational", "at most 5% of flags are stale",
-                  sum(r.is_stale for r in rows) * 20 <= len(rows),
+                  _at_most(sum(r.is_stale for r in rows), len(rows), 5),
                   _share(sum(r.is_stale for r in rows), len(rows))),
         Criterion("Aspirational", "flags are removed as fast as they are added (last 6 "
                   "months)", audit.history and removed >= added and (
@@ -100,6 +109,13 @@ def _flow(project: Project, audit: Audit) -> tuple[int, int]:
 
 
 def stage(audit: Audit, project: Project) -> Stage:
+    if not audit.rows:  # nothing to judge: no stage, and how to show flaglint the flags
+        return Stage("", [], [
+            "No flag found: flaglint reads the SDKs it has presets for, and a project's own "
+            "flag functions once it knows them. Run `flaglint init`, which looks for them "
+            "and writes what it finds to `flaglint.toml`, or name them yourself: "
+            "`[[tool.flaglint.readers]]` with `call = \"app.flags.is_enabled\"` and "
+            "`key = 0` (see the README's configuration)"])
     found = criteria(audit, project)
     reached = STAGES[0]
     for name in STAGES[1:]:
@@ -116,7 +132,9 @@ def _steps(audit: Audit, found: list[Criterion], project: Project) -> list[str]:
     settled = sorted({r.key for r in audit.rows if r.dead_lines
                       and r.key not in project.two_lives},  # never advise cleaning a reuse
                      key=lambda k: -next(r.dead_lines for r in audit.rows if r.key == k))
+    clean = _clean_command(project, settled)
     stale = [r.key for r in audit.rows if r.is_stale]
+    registry = project.registry.present
     commands = {
         "a registry or code definitions declare the flags":
             "Write a registry from what the code shows: `flaglint init` (then review "
@@ -126,10 +144,13 @@ def _steps(audit: Audit, found: list[Criterion], project: Project) -> list[str]:
             "them to `flags.toml`",
         "at least 90% of live flags have an owner (registry or CODEOWNERS)":
             "Give every flag an owner: `owner = \"team\"` in `flags.toml`, or a CODEOWNERS "
-            "file for the code that reads it (`flaglint check --select FL103`)",
+            "file for the code that reads it" + (
+                " (`flaglint check --select FL103` lists them)" if registry else ""),
         "every live flag has a declared type, so it has a lifetime":
             "Declare each flag's type (release, experiment, operational, kill-switch, "
-            "permission) in `flags.toml`: `flaglint check --select FL103`",
+            "permission) in `flags.toml`" + (": `flaglint check --select FL103`" if registry
+                                               else ": `flaglint init` writes a registry "
+                                                    "with guessed types to review"),
         "at most 20% of active flags are past their lifetime":
             f"Roll out or remove the expired flags ({', '.join(stale[:3]) or 'see FL201'}): "
             "`flaglint check --select FL201`",
@@ -142,16 +163,44 @@ def _steps(audit: Audit, found: list[Criterion], project: Project) -> list[str]:
             "to start from today",
         "no dead code behind settled flags (FL301, FL302)":
             "Remove the dead code of settled flags: " + (
-                f"`flaglint clean {settled[0]} --value …` first" if settled else
+                f"`{clean}` shows the cleanup of the largest" if clean else
                 "`flaglint check --fix`"),
         "at most 5% of flags are stale":
             f"Clean up the stale flags ({', '.join(stale[:3])}): `flaglint audit` lists why "
             "each is stale",
         "flags are removed as fast as they are added (last 6 months)":
-            "Remove a settled flag for every new one: `flaglint clean KEY --value V`",
+            "Remove a settled flag for every new one" + (
+                f": `{clean}` shows one" if clean else
+                " (`flaglint audit` says which are stale, and why)"),
         "deployment configs are checked and agree (FL501)":
-            "Point `[tool.flaglint.environments]` at the deployment configs and fix the drift: "
-            "`flaglint check --select FL203,FL501`",
+            "Fix the drift between deployment configs: `flaglint check --select FL203,FL501`"
+            if audit.deployments else "Point `[tool.flaglint.environments]` at the "
+            "deployment configs (each environment's file, or a glob of hosts), so that "
+            "FL203 and FL501 compare them",
     }
     unmet = sorted((c for c in found if not c.met), key=lambda c: STAGES.index(c.stage))
+    if not project.has_declarations:
+        # The rules about declarations, types and reuse say nothing before there are
+        # declarations: `flaglint init` (the first criterion's step) writes them.
+        waiting = ("keys read are declared", "have an owner", "declared type",
+                   "past their lifetime", "used again")
+        unmet = [c for c in unmet if not any(words in c.text for words in waiting)]
     return [commands[c.text] for c in unmet[:3]]
+
+
+def _clean_command(project: Project, keys: list[str]) -> str:
+    """`flaglint clean KEY --value V --dry-run` for the first of these flags whose value
+    is known (its registry's, or every deployment config's)."""
+    from flaglint.rules.base import format_value
+    from flaglint.rules.fl203_settled_in_config import served_everywhere
+
+    served = served_everywhere(project, keys) if project.deployments is not None else {}
+    for key in keys:
+        decl = project.registry.flags.get(key)
+        value = decl.value if decl is not None and decl.value is not None else served.get(key)
+        if value is None and decl is not None and decl.status.value == "retired":
+            value = False
+        if value is not None:
+            shown = format_value(value).strip('"')
+            return f"flaglint clean {key} --value {shown} --dry-run"
+    return ""

@@ -36,6 +36,9 @@ class FlagRow:
     findings: dict[str, int]
     stale: list[str]
     where: str  # its declaration or first read, `path:line`
+    # Past the lifetime of a type guessed from its name: counted apart from the stale, as
+    # "no lifetime declared" (a guess never makes a flag expired).
+    no_lifetime: str = ""
 
     @property
     def is_stale(self) -> bool:
@@ -70,6 +73,7 @@ class Audit:
     def totals(self) -> dict[str, int]:
         by_code = Counter(f.code for f in self.findings)
         return {"flags": len(self.rows), "stale": sum(r.is_stale for r in self.rows),
+                "no_lifetime": sum(bool(r.no_lifetime) for r in self.rows),
                 "findings": len(self.findings), "dead_lines": sum(r.dead_lines for r in
                                                                  self.rows),
                 "guarded_lines": sum(r.guarded_lines for r in self.rows),

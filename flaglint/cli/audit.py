@@ -29,7 +29,7 @@ def run_audit(args: argparse.Namespace) -> int:
     outcome = options.analysed(args, config, args.today or dt.date.today(), Origins.ALL)
     project = outcome.project
     named = within(target.paths, config.root)
-    audit = build(project, [f for f in outcome.findings if named(f.path)])
+    audit = build(project, [f for f in outcome.findings if named(f.path)], named)
     for note in project.notes:
         print(f"flaglint: note: {note}", file=sys.stderr)
     writer = {"html": write_html, "json": write_json, "csv": write_csv,

@@ -37,7 +37,6 @@ from flaglint.model.project import Project
 from flaglint.rules.base import Rule
 from flaglint.sources import git
 from flaglint.sources import history as githistory
-from flaglint.sources.deploy import Deployments
 from flaglint.sources.diff import DiffScope
 from flaglint.sources.history_model import History, HistoryUnavailable, LineOrigin
 from flaglint.sources.registry import FlagValue, Registry, Status
@@ -174,14 +173,17 @@ def _history(inputs: Inputs, registry: Registry, links: Links, store: cache.Stor
     # reads, and the deployment configs that set them (FL501 on a key deleted from code).
     code_keys = sorted({d.key for d in linked.definitions} | {
         r.key for r in linked.reads if r.key is not None and r.key not in registry.flags})
-    bound_keys = sorted(deployed_keys(inputs.deployments) - set(registry.flags) - set(code_keys))
+    specs = inputs.config.definitions
+    shapes = githistory.DefinitionShapes(
+        frozenset(s.class_.rsplit(".", 1)[-1] for s in specs if s.class_),
+        frozenset(s.call.rsplit(".", 1)[-1] for s in specs if s.call))
     key = cache.key("history", githistory.HISTORY_VERSION, inputs.git, registry.paths,
-                    definition_files, code_keys, bound_keys)
+                    definition_files, code_keys, sorted(shapes.classes), sorted(shapes.calls))
     found = store.get("history", key, History) if inputs.git.head else None
     if found is None:
         try:
             found = githistory.read_history(root, registry.paths, definition_files,
-                                            set(code_keys), set(bound_keys))
+                                            set(code_keys), shapes)
         except HistoryUnavailable as error:
             return None, (f"git history unavailable ({error}): FL401 and FL402 cannot see "
                           f"when keys were removed or changed, reads of retired keys are "
@@ -314,17 +316,3 @@ def _two_lives(project: Project) -> tuple[dict[str, str], frozenset[tuple[str, i
                           if read.path == finding.path and read.span == finding.span}
     return lives, frozenset(new_reads)
 
-
-def deployed_keys(deployments: Deployments | None) -> set[str]:
-    """The keys deployment configs set, as written and as the environment's `prefix` and
-    `case` make them a flag's key."""
-    keys: set[str] = set()
-    for environment in deployments.environments if deployments is not None else ():
-        prefix = environment.spec.prefix
-        for host in environment.hosts:
-            for setting in host.settings:
-                keys.add(setting.key)
-                if prefix and setting.key.startswith(prefix):
-                    rest = setting.key[len(prefix):]
-                    keys |= {rest, rest.lower(), rest.upper()}
-    return keys

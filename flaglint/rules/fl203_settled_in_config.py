@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator
 
 from flaglint.analysis import deadcode
 from flaglint.analysis.deadcode import python_value
 from flaglint.analysis.deployed import Served, same, served
 from flaglint.findings import Finding, Severity
+from flaglint.model.dead import DeadCode
 from flaglint.model.project import FlagRecord, Project
 from flaglint.rules.base import Rule, format_value
 from flaglint.sources.registry import FlagValue, Status
@@ -72,7 +74,7 @@ class SettledInConfig(Rule):
         deployments = project.deployments
         if deployments is None:
             return
-        keys = [k for k, r in project.records.items() if self._may_settle(project, r)]
+        keys = [k for k, r in project.records.items() if self.may_settle(project, r)]
         for key, value in served_everywhere(project, keys).items():
             record = project.records[key]
             names = []
@@ -92,7 +94,8 @@ class SettledInConfig(Rule):
                                f"config ({', '.join(names)}): {state}; {step}")
 
     @staticmethod
-    def _may_settle(project: Project, record: FlagRecord) -> bool:
+    def may_settle(project: Project, record: FlagRecord) -> bool:
+        """An active flag of a type that expires (not a kill switch or a permission)."""
         if record.status is not Status.ACTIVE:
             return False
         kind = record.decl.type if record.decl is not None else None
@@ -143,8 +146,7 @@ def _cleaning(project: Project, key: str, value: FlagValue) -> str:
     """What `flaglint clean KEY --value V` would do, counted on a dead-code pass with the
     flag pinned to that value."""
 
-    dead = deadcode.analyze(project.files, project.linked, project.graph, {}, {key: value},
-                            set(project.removed))
+    dead = pinned_dead(project, key, value)
     regions = [r for r in dead.regions if r.settled.key == key]
     lines = sum(r.span.end_line - r.span.line + 1 for r in regions)
     symbols = [s for s in dead.symbols if s.settled.key == key]
@@ -158,3 +160,12 @@ def _cleaning(project: Project, key: str, value: FlagValue) -> str:
         parts.append(f"{len(symbols)} dead helper{'s' if len(symbols) != 1 else ''}")
     return (f"`flaglint clean {key} --value {argument}` would {' and '.join(parts)}; or mark "
             f"it `status = \"rolled-out\"` with `value = {format_value(value)}`")
+
+
+def pinned_dead(project: Project, key: str, value: FlagValue) -> DeadCode:
+    """The dead code of one flag pinned to a value: what `flaglint clean` would remove."""
+    dead = deadcode.analyze(project.files, project.linked, project.graph, {}, {key: value},
+                            set(project.removed))
+    return dataclasses.replace(
+        dead, regions=tuple(r for r in dead.regions if r.settled.key == key),
+        symbols=tuple(s for s in dead.symbols if s.settled.key == key))

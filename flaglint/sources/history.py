@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Iterable, Iterator, Set
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -36,9 +36,28 @@ log = logging.getLogger(__name__)
 
 _MARK = "\x01"
 _STRING = re.compile(r"""(["'])([^"'\\\n]{1,200})\1""")
-# A key bound to a name (`LEGACY_SMS = "LEGACY_SMS"`, an Enum member or class constant): how a
-# key only a deployment config still names was defined, if it was one.
-_BOUND = re.compile(r"""^\s*[A-Za-z_]\w*\s*(?::[^=]*)?=\s*(["'])([^"'\\\n]{1,200})\1\s*(?:#.*)?$""")
+# A key bound to an upper-case name in a class body (`    LEGACY_SMS = "LEGACY_SMS"`: an Enum
+# member or class constant), and a key passed first to a definition call (`add("org:x", …)`).
+_MEMBER = re.compile(r"""^\s+[A-Z][A-Z0-9_]*\s*(?::[^=]*)?=\s*(["'])([^"'\\\n]{1,200})\1""")
+
+
+@dataclass(frozen=True)
+class DefinitionShapes:
+    """How the configured definitions write a key: as members of classes (`classes`, by
+    name), or as the first argument of calls (`calls`, by the called name)."""
+
+    classes: frozenset[str] = frozenset()
+    calls: frozenset[str] = frozenset()
+
+    def keys_in(self, line: str) -> Iterator[str]:
+        """The keys a line of a definition file defines, as far as one line can tell."""
+        if self.classes and (member := _MEMBER.match(line)):
+            yield member.group(2)
+        for name in self.calls:
+            if name in line:
+                for call in re.finditer(re.escape(name) + r"""\(\s*(?:\w+\s*=\s*)?(["'])"""
+                                        r"""([^"'\\\n]{1,200})\1""", line):
+                    yield call.group(2)
 HISTORY_VERSION = "4"
 
 
@@ -101,10 +120,12 @@ def _log(root: Path, paths: list[str], *, follow: bool) -> Iterable[_CommitDiff]
 
 
 def read_history(root: Path, registry: Iterable[str], definition_files: Iterable[str],
-                 code_keys: set[str], bound_keys: Set[str] = frozenset()) -> History:
-    """Every key's history. `code_keys` are the keys looked for in `definition_files` as
-    any string literal; `bound_keys` only where a line binds a name to them (the keys
-    only a deployment config names: `DATABASE_URL` in a `getenv` call is no definition)."""
+                 code_keys: set[str], shapes: DefinitionShapes = DefinitionShapes()
+                 ) -> History:
+    """Every key's history, the keys deleted long ago included. `code_keys` are keys looked
+    for in `definition_files` as any string literal; every key a line of those files ever
+    defined in the configured `shapes` (a class member, a definition call) is looked for
+    too."""
     head = head_commit(root)
     shallow = is_shallow(root)
     order = {sha: i for i, sha in enumerate(reversed(
@@ -113,8 +134,8 @@ def read_history(root: Path, registry: Iterable[str], definition_files: Iterable
     for path in sorted(set(registry)):
         _read_registry_file(root, path, found)
     definition_files = sorted(set(definition_files))
-    if definition_files and (code_keys or bound_keys):
-        _read_definition_files(root, definition_files, code_keys, found, bound_keys)
+    if definition_files:
+        _read_definition_files(root, definition_files, code_keys, found, shapes)
     for history in found.keys.values():
         history.events.sort(key=lambda e: e.commit.seq)  # stable: a commit's events in order
         _cancel_moves(history)
@@ -153,11 +174,18 @@ def _read_registry_file(root: Path, path: str, found: _Events) -> None:
 
 
 def _read_definition_files(root: Path, paths: list[str], code_keys: set[str],
-                           found: _Events, bound_keys: Set[str] = frozenset()) -> None:
+                           found: _Events, shapes: DefinitionShapes) -> None:
     """A key is declared in code while some definition file has its string literal: count
-    each key's literals in the definition files, patch by patch."""
-    literals = _KeyLiterals(code_keys, bound_keys - code_keys)
-    for step in _log(root, paths, follow=False):
+    each key's literals in the definition files, patch by patch. The keys are today's and
+    every key an added line ever defined (so that a member deleted years ago has a life)."""
+    steps = list(_log(root, paths, follow=False))
+    ever = {key for step in steps for line in step.lines
+            if line.startswith("+") and not line.startswith("+++")
+            for key in shapes.keys_in(line[1:])}
+    if not code_keys and not ever:
+        return
+    literals = _KeyLiterals(code_keys | ever)
+    for step in steps:
         found.reading(step.commit, "reading the history of flag definitions: commits")
         present = literals.present()
         for patch in file_patches(step.lines):
@@ -172,9 +200,8 @@ def _read_definition_files(root: Path, paths: list[str], code_keys: set[str],
 class _KeyLiterals:
     """How many string literals of each key the followed files hold."""
 
-    def __init__(self, keys: set[str], bound: Set[str] = frozenset()) -> None:
+    def __init__(self, keys: set[str]) -> None:
         self.keys = keys
-        self.bound = bound  # counted only where a line binds a name to them
         self.files: dict[str, list[str]] = {}  # each file's lines
         self.counts: dict[str, int] = {}
 
@@ -186,22 +213,18 @@ class _KeyLiterals:
         hunks = [Hunk(0, len(lines), [])] if patch.deleted else patch.hunks
         for hunk in shifted(hunks):
             end = hunk.at + hunk.removed
-            for key in _keys_in(lines[hunk.at:end], self.keys, self.bound):
+            for key in _keys_in(lines[hunk.at:end], self.keys):
                 self.counts[key] -= 1
-            for key in _keys_in(hunk.added, self.keys, self.bound):
+            for key in _keys_in(hunk.added, self.keys):
                 self.counts[key] = self.counts.get(key, 0) + 1
             lines[hunk.at:end] = hunk.added
 
 
-def _keys_in(lines: list[str], keys: set[str], bound: Set[str] = frozenset()
-             ) -> Iterator[str]:
+def _keys_in(lines: list[str], keys: set[str]) -> Iterator[str]:
     for line in lines:
         for match in _STRING.finditer(line):
             if match.group(2) in keys:
                 yield match.group(2)
-        binding = _BOUND.match(line) if bound else None
-        if binding is not None and binding.group(2) in bound:
-            yield binding.group(2)
 
 
 def _cancel_moves(history: KeyHistory) -> None:

@@ -1,0 +1,127 @@
+"""A flag's life in git: when each key was first and last written about, by whom (one
+`git log -p` of the files that name the keys), and how many flags lived, month by month, from
+every key's whole history (the keys removed since included)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flaglint import progress
+from flaglint.audit.model import FlagRow
+from flaglint.model.project import Project
+from flaglint.sources import git
+from flaglint.sources.history_model import EventKind
+
+MONTHS = 24  # debt over time: the last two years
+
+
+@dataclass
+class Mentions:
+    """What the history of the files that name a key says of it."""
+
+    first: dict[str, dt.date] = field(default_factory=dict)
+    last: dict[str, dt.date] = field(default_factory=dict)
+    authors: dict[str, Counter[str]] = field(default_factory=dict)
+    commits: int = 0
+
+
+def mentions(root: Path, paths: list[str], keys: set[str]) -> Mentions | None:
+    """Each key's first and last mention on an added or removed line, and who wrote those
+    lines, from one `git log -p` of the given files (oldest first). None outside git."""
+    found = Mentions()
+    if not paths or not keys:
+        return found
+    words = sorted(keys, key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(k) for k in words))
+    result = git.text(root, "log", "--reverse", "--no-color", "-U0", "--no-renames",
+                      "--format=%x00%at %an", "-p", "--", *sorted(paths), timeout=1800)
+    if result.returncode != 0:
+        return None
+    date = dt.date.min
+    author = ""
+    for line in result.stdout.split("\n"):
+        if line.startswith("\0"):
+            stamp, author = [*line[1:].split(" ", 1), ""][:2]
+            date = dt.datetime.fromtimestamp(int(stamp or 0), dt.timezone.utc).date()
+            found.commits += 1
+            progress.update("reading the history of flag reads: commits", found.commits)
+            continue
+        if not line or line[0] not in "+-" or line.startswith(("+++", "---")):
+            continue
+        for match in set(pattern.findall(line)):
+            if not _whole(line, match):
+                continue
+            found.first.setdefault(match, date)
+            found.last[match] = date
+            found.authors.setdefault(match, Counter())[author] += 1
+    return found
+
+
+def _whole(line: str, key: str) -> bool:
+    """Is `key` in the line as a key, not inside a longer name?"""
+    for match in re.finditer(re.escape(key), line):
+        before = line[match.start() - 1] if match.start() else " "
+        after = line[match.end()] if match.end() < len(line) else " "
+        if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
+            return True
+    return False
+
+
+def months(rows: list[FlagRow], project: Project, today: dt.date
+            ) -> list[tuple[str, int, int]]:
+    """Flags alive and flags stale (past a declared lifetime) at the end of each of the last
+    24 months, from every key's whole life: each time it was declared and removed or
+    retired (in the registry or in code, the keys deleted since included), else from when
+    git first shows it."""
+    lives = _lives(rows, project)
+    lifetimes = {row.key: row.lifetime_days for row in rows}
+    months = []
+    year, month = today.year, today.month
+    for _ in range(MONTHS):
+        start = dt.date(year, month, 1)
+        following = dt.date(year + (month == 12), month % 12 + 1, 1)
+        end = min(following - dt.timedelta(days=1), today)
+        alive = stale = 0
+        for key, spans in lives.items():
+            since = next((begin for begin, until in spans
+                          if begin <= end and (until is None or until > end)), None)
+            if since is None:
+                continue
+            alive += 1
+            lifetime = lifetimes.get(key)
+            if lifetime is not None and (end - since).days > lifetime:
+                stale += 1
+        months.append((start.strftime("%Y-%m"), alive, stale))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return list(reversed(months))
+
+
+Lives = dict[str, list[tuple[dt.date, dt.date | None]]]  # key -> (declared, ended) each time
+
+
+def _lives(rows: list[FlagRow], project: Project) -> Lives:
+    """Each key's lives: (declared, ended or None) from the history of every key ever
+    declared; a key with no such history lives from its first mention in git."""
+    lives: Lives = {}
+    for key, history in (project.history.keys.items() if project.history else ()):
+        spans: list[tuple[dt.date, dt.date | None]] = []
+        begin = None
+        for event in history.events:
+            if event.kind in (EventKind.DECLARED, EventKind.REVIVED) and begin is None:
+                begin = event.commit.date
+            elif event.kind in (EventKind.REMOVED, EventKind.RETIRED) and begin is not None:
+                spans.append((begin, event.commit.date))
+                begin = None
+        if begin is not None:
+            spans.append((begin, None))
+        if spans:
+            lives[key] = spans
+    for row in rows:
+        if row.key not in lives and row.created is not None and \
+                row.status not in ("removed", "retired"):
+            lives[row.key] = [(row.created, None)]
+    return lives

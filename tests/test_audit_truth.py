@@ -1,0 +1,143 @@
+"""The audit tells the truth about legacy code: every flag's whole life (the removed ones
+too), no verdict from nothing, next steps that show something, guessed types that never make
+a flag expired, and the paths asked for."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shlex
+from contextlib import redirect_stderr, redirect_stdout
+
+from flaglint.audit import guess_type
+from flaglint.cli import main
+
+from .conftest import commit_all, git, write_tree
+
+TODAY = "2026-11-23"
+
+CONFIG = """
+    [tool.flaglint]
+    presets = []
+
+    [[tool.flaglint.definitions]]
+    class = "app.flags.FeatureFlag"
+
+    [[tool.flaglint.readers]]
+    call = "app.flags.is_feature_enabled"
+    key = 0
+    """
+
+
+def flags_module(members: list[str]) -> str:
+    lines = "".join(f'    {m} = "{m}"\n' for m in members)
+    return ("import enum\nimport os\n\n\nclass FeatureFlag(enum.Enum):\n" + lines +
+            "\n\ndef is_feature_enabled(flag):\n    return os.getenv(flag.value) == 'True'\n")
+
+
+def reads(members: list[str]) -> str:
+    body = "".join(f"    if is_feature_enabled(FeatureFlag.{m}):\n        yield '{m}'\n"
+                   for m in members)
+    return "from app.flags import FeatureFlag, is_feature_enabled\n\n\ndef run():\n" + body
+
+
+def audit(root, capsys, *args):
+    main(["audit", str(root), "--today", TODAY, "--no-cache", "--format", "json", *args])
+    return json.loads(capsys.readouterr().out)
+
+
+def halved(tmp_path):
+    """VA's shape: six members in January 2025; a July commit removes four of them."""
+    six = ["A_ENABLED", "B_ENABLED", "C_ENABLED", "D_ENABLED", "E_ENABLED", "F_ENABLED"]
+    write_tree(tmp_path, {"pyproject.toml": CONFIG, "app/__init__.py": "",
+                          "app/flags.py": flags_module(six), "app/run.py": reads(six)})
+    git(tmp_path, "init", "-q", "-b", "main")
+    commit_all(tmp_path, "feature flags", "2025-01-15")
+    write_tree(tmp_path, {"app/flags.py": flags_module(six[:2]), "app/run.py": reads(six[:2])})
+    commit_all(tmp_path, "Remove feature flags", "2026-07-29")
+    return tmp_path
+
+
+def test_removed_flags_are_part_of_the_history(tmp_path, capsys):
+    """The team halved its flags: debt over time falls, and the removals are counted."""
+    report = audit(halved(tmp_path), capsys)
+    months = {m["month"]: m["flags"] for m in report["months"]}
+    assert (months["2025-01"], months["2026-06"], months["2026-07"], months["2026-11"]) == \
+        (6, 6, 2, 2)
+    assert months["2024-12"] == 0
+    flow = next(c for c in report["stage"]["criteria"] if c["criterion"].startswith(
+        "flags are removed as fast"))
+    assert (flow["met"], flow["measured"]) == (True, "0 added, 4 removed")
+
+
+def test_the_knight_router_shows_the_flag_that_lived_and_left(tmp_path, capsys):
+    """`legacy_reports` lived from 2025-09 to 2025-12 and came back in 2026-09."""
+    from .test_docs_and_fixtures import knight_with_history
+
+    report = audit(knight_with_history(tmp_path), capsys)
+    months = {m["month"]: m["flags"] for m in report["months"]}
+    assert months["2025-10"] >= 1 and months["2025-10"] == months["2025-11"]
+    assert months["2025-12"] == months["2025-11"] - 1
+
+
+def test_nothing_found_gives_no_verdict(tmp_path, capsys):
+    write_tree(tmp_path, {"app.py": "def handler(request):\n    return 1\n"})
+    report = audit(tmp_path, capsys)
+    assert report["flags"] == []
+    assert report["stage"]["name"] == "" and report["stage"]["criteria"] == []
+    assert report["stage"]["next_steps"][0].startswith("No flag found: ")
+    main(["audit", str(tmp_path), "--today", TODAY, "--no-cache"])
+    text = capsys.readouterr().out
+    assert "## No flag found" in text and "Where the team stands" not in text
+
+
+def test_no_criterion_passes_on_nothing(tmp_path, capsys):
+    """Only retired flags: nothing is live, so no share of live flags is a pass."""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = ["unleash"]\n',
+        "flags.toml": '[flags.old]\nstatus = "retired"\nretired = 2020-01-01\n',
+        "app.py": "x = 1\n"})
+    report = audit(tmp_path, capsys)
+    shares = [c for c in report["stage"]["criteria"] if c["measured"].startswith("0 of 0")]
+    assert shares and not any(c["met"] for c in shares)
+
+
+def test_every_next_step_shows_something(tmp_path, capsys, monkeypatch):
+    """Each command a next step names, run in the project, prints something about it (not
+    only "All checks passed"): on the halved project, and on one with nothing configured."""
+    root = halved(tmp_path / "halved")
+    bare = tmp_path / "bare"
+    write_tree(bare, {"app.py": "from UnleashClient import UnleashClient\n\nc = "
+                                "UnleashClient()\nif c.is_enabled('beta'):\n    pass\n"})
+    for project in (root, bare):
+        steps = audit(project, capsys)["stage"]["next_steps"]
+        commands = [c for step in steps for c in re.findall(r"`(flaglint [^`]+)`", step)]
+        assert commands, steps
+        monkeypatch.chdir(project)
+        for command in commands:
+            out, err = io.StringIO(), io.StringIO()
+            with redirect_stdout(out), redirect_stderr(err):
+                main(shlex.split(command)[1:])
+            said = [line for line in (out.getvalue() + err.getvalue()).splitlines()
+                    if not line.startswith(("All checks passed", "flaglint: note:"))]
+            assert said, (command, out.getvalue(), err.getvalue())
+
+
+def test_guessed_types_never_expire_and_kill_switches_are_guessed():
+    assert guess_type("disable-cost-model-sync") == "kill-switch"
+    assert guess_type("cost-management.backend.disable-ocp-ingest") == "kill-switch"
+    assert guess_type("circuit_breaker_payments") == "kill-switch"
+    assert guess_type("new_checkout") == "release"
+
+
+def test_audit_path_narrows_everything(tmp_path, capsys):
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = ["unleash"]\n',
+        "a/__init__.py": "", "b/__init__.py": "",
+        "a/x.py": "if client.is_enabled('in_a'):\n    pass\n",
+        "b/y.py": "if client.is_enabled('in_b'):\n    pass\n",
+    })
+    report = audit(tmp_path / "a", capsys)
+    assert [row["key"] for row in report["flags"]] == ["in_a"]
+    assert report["totals"]["files"] == 2  # a/__init__.py, a/x.py
