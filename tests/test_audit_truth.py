@@ -141,3 +141,29 @@ def test_audit_path_narrows_everything(tmp_path, capsys):
     report = audit(tmp_path / "a", capsys)
     assert [row["key"] for row in report["flags"]] == ["in_a"]
     assert report["totals"]["files"] == 2  # a/__init__.py, a/x.py
+
+
+def test_init_does_not_call_a_flag_off_everywhere_rolled_out(tmp_path, capsys):
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = ["unleash"]\n\n'
+                          '[tool.flaglint.environments]\nprod = "prod.env"\nstaging = "stg.env"\n',
+        "app.py": "from UnleashClient import UnleashClient\n\nc = UnleashClient()\n"
+                  "if c.is_enabled('beta_search'):\n    pass\nif c.is_enabled('new_nav'):\n"
+                  "    pass\n",
+        "prod.env": "beta_search=false\nnew_nav=true\n",
+        "stg.env": "beta_search=false\nnew_nav=true\n"})
+    assert main(["init", str(tmp_path), "--today", TODAY, "--no-cache"]) == 0
+    capsys.readouterr()
+    registry = (tmp_path / "flags.toml").read_text()
+    beta = registry.split("[flags.beta_search]")[1].split("[flags.")[0]
+    assert "rolled-out" not in beta
+    assert "# off in every deployment config, so the code it guards never runs: " \
+           "`flaglint clean beta_search --value false` removes it" in beta
+    assert 'status = "rolled-out"' in registry.split("[flags.new_nav]")[1]
+
+
+def test_a_repository_without_flags_has_history(tmp_path, capsys):
+    write_tree(tmp_path, {"app.py": "x = 1\n"})
+    git(tmp_path, "init", "-q", "-b", "main")
+    commit_all(tmp_path, "start", "2026-01-01")
+    assert audit(tmp_path, capsys)["sources"]["history"] is True

@@ -31,6 +31,7 @@ from flaglint.rules.fl203_settled_in_config import (
     pinned_dead,
     served_everywhere,
 )
+from flaglint.sources import git
 from flaglint.sources.discover import GlobSet
 from flaglint.sources.registry import FlagDecl, Status
 
@@ -106,7 +107,8 @@ def build(project: Project, findings: list[Finding],
     read_paths = {r.path for reads in reads_by_key.values() for r in reads}
     # Git says when keys appeared and who wrote them, registry or not: one pass.
     found = mentions(config.root, sorted(read_paths | definition_paths), keys)
-    history = project.history is not None or (found is not None and found.commits > 0)
+    history = project.history is not None or (found is not None and found.commits > 0) or \
+        git.read_head(config.root) is not None  # a repository, though nothing in it names a flag
     by_flag: dict[str | None, Counter[str]] = {}
     for finding in findings:
         by_flag.setdefault(finding.flag, Counter())[finding.code] += 1

@@ -30,7 +30,10 @@ def _entry(row: FlagRow, settled: object | None) -> str:
     if row.created is not None:
         lines.append(f"created = {row.created.isoformat()}" + (
             "  # first seen in git" if row.created_source == "git" else ""))
-    if settled is not None:
+    if settled is False:  # off everywhere is not rolled out: its code never runs
+        lines.append(f"# off in every deployment config, so the code it guards never runs: "
+                     f"`flaglint clean {row.key} --value false` removes it")
+    elif settled is not None:
         lines.append('status = "rolled-out"  # every deployment config serves this value')
         lines.append(f"value = {format_value(settled)}")
     return "\n".join(lines)
