@@ -244,8 +244,9 @@ def test_an_enum_member_looked_up_by_value_is_kept_and_listed(tmp_path, capsys):
     })
     code, said = clean(root, "true", capsys)
     assert 'NEW_UI = "new_ui"' in read(root, "app/flags.py")
+    # The refusal says why the member stays (no "remove it by hand" beside it).
     assert said.endswith(
-        "app/flags.py:5: `new_ui` is defined here in code; remove the definition by hand.\n"
+        "Still naming `new_ui` (comments, docs, other files; not edited): app/views.py:9.\n"
         "app/flags.py:5: `Flag.NEW_UI` not deleted: app/views.py:9:12: a lookup by value or "
         "name (Flag('new_ui')).\n")
     assert code == 1  # not complete: the member is left for a person
@@ -505,3 +506,117 @@ def test_an_import_that_registers_stays_and_one_that_makes_values_goes(tmp_path)
     project = analyze_tree(tmp_path)
     assert not project.files.brief("app/signals.py").complete  # read only now, its text
     assert imports_with_effects(project, "app/views.py") == {"signals"}
+
+
+FEATURES = """
+    [tool.flaglint]
+    presets = []
+
+    [[tool.flaglint.readers]]
+    call = "app.features.has"
+    key = 0
+    """
+
+
+def features_project(tmp_path: Path, files: dict[str, str], config: str = FEATURES) -> Path:
+    return write_tree(tmp_path, {"pyproject.toml": config, "app/__init__.py": "",
+                                 "app/features.py": "def has(key, org=None):\n    return False\n",
+                                 **files})
+
+
+def test_a_function_that_answers_the_flag_on_one_path_only_is_no_wrapper(tmp_path, capsys):
+    """label-studio's `_is_fsm_enabled`: with no org it answers a manual switch; only its
+    last return reads the flag. Its callers keep asking it."""
+    root = features_project(tmp_path, {"app/a.py": """
+        from app import features
+
+        MANUALLY_DISABLED = {"value": False}
+
+
+        def is_enabled(org=None):
+            if org is None:
+                return not MANUALLY_DISABLED["value"]
+            return features.has("org:fsm", org)
+
+
+        def get_state(x):
+            if not is_enabled():
+                return None
+            return x
+        """})
+    code = main(["clean", "org:fsm", "--value", "true", str(root), "--no-cache"])
+    capsys.readouterr()
+    assert code == 0
+    assert read(root, "app/a.py") == (
+        'MANUALLY_DISABLED = {"value": False}\n\n\ndef is_enabled(org=None):\n'
+        '    if org is None:\n        return not MANUALLY_DISABLED["value"]\n'
+        '    return True\n\n\ndef get_state(x):\n    if not is_enabled():\n'
+        '        return None\n    return x\n')
+
+
+def test_a_definition_a_dynamic_read_may_need_is_kept(tmp_path, capsys):
+    """Sentry's loop over feature names: `features.has(name)` for each name of a list that
+    holds the key. The definition that registers the key stays, and so does the entry."""
+    root = features_project(tmp_path, {
+        "flags.toml": '[flags."org:new"]\nowner = "a"\ntype = "release"\n',
+        "app/defs.py": 'from app import features\n\nfeatures.add("org:new", True)\n',
+        "app/views.py": """
+            from app import features
+
+
+            def view(org):
+                if features.has("org:new", org):
+                    return 1
+                return 2
+
+
+            def feature_map(org):
+                names = ["org:new", "org:other"]
+                return {n: features.has(n, org) for n in names}
+            """}, FEATURES + '\n[[tool.flaglint.definitions]]\ncall = "app.features.add"\n'
+                              'key = 0\n')
+    code = main(["clean", "org:new", "--value", "true", str(root), "--no-cache"])
+    said = capsys.readouterr().out
+    assert code == 1
+    assert 'features.add("org:new", True)' in read(root, "app/defs.py")
+    assert "[flags.\"org:new\"]" in read(root, "flags.toml")
+    assert said.endswith(
+        "app/defs.py:3: `org:new` not deleted: app/views.py:9:14: the key as a string, which "
+        "the read at app/views.py:10 (its key unknown) may be.\n")
+
+
+def test_an_import_that_registers_stays_when_every_importer_is_cleaned(tmp_path, capsys):
+    """Sentry's Celery tasks: two files import the task module, which registers the task
+    when imported; both lose their last use. One of them must keep importing it."""
+    root = features_project(tmp_path, {
+        "app/taskbase.py": "REGISTRY = {}\n\n\ndef task(name):\n    def register(f):\n"
+                           "        REGISTRY[name] = f\n        return f\n    return register\n",
+        "app/webhooks.py": "from app.taskbase import task\n\n\n@task('x')\n"
+                           "def send_webhook(x):\n    return x\n",
+        **{f"app/{name}.py": "from app import features\nfrom app.webhooks import send_webhook"
+                             "\n\n\ndef go(org, x):\n    if features.has('org:fn', org):\n"
+                             "        send_webhook(x)\n" for name in ("handlers", "tasks")}})
+    assert main(["clean", "org:fn", "--value", "false", str(root), "--no-cache"]) == 0
+    capsys.readouterr()
+    for name in ("handlers", "tasks"):
+        assert read(root, f"app/{name}.py").startswith("from app.webhooks import send_webhook\n")
+
+
+def test_a_class_attribute_of_the_same_name_does_not_keep_an_import(tmp_path, capsys):
+    root = features_project(tmp_path, {"app/a.py": """
+        from app import features
+
+
+        class P:
+            features = frozenset()
+
+
+        def f(org):
+            if features.has("org:k", org):
+                return 1
+            return 2
+        """})
+    assert main(["clean", "org:k", "--value", "true", str(root), "--no-cache"]) == 0
+    capsys.readouterr()
+    assert read(root, "app/a.py") == ("class P:\n    features = frozenset()\n\n\n"
+                                      "def f(org):\n    return 1\n")

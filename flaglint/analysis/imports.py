@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Set
 
 from flaglint.analysis.dead_symbols import PLAIN_DECORATORS
 from flaglint.facts import FileFacts, ValueKind
 from flaglint.model.project import Project
 
 
-def imports_with_effects(project: Project, path: str) -> set[str]:
+def imports_with_effects(project: Project, path: str,
+                         editing: Set[str] = frozenset()) -> set[str]:
     """The names this file imports from project modules whose import does something (a
     call at module or class level that may register, a decorator that may register) and
-    that no other file imports: an import a fix must keep even when the fix removed its
+    that no file outside `editing` (the files this round of fixes edits, which may drop
+    their imports too) imports: an import a fix must keep even when the fix removed its
     last use. Where another file imports the module too, the import goes as a developer
     (and ruff's F401) would have it go: `from sentry import features`, which hundreds of
     modules import."""
@@ -22,13 +25,14 @@ def imports_with_effects(project: Project, path: str) -> set[str]:
         return set()
     memo = project.memo().setdefault("import effects", {})
     assert isinstance(memo, dict)
+    others = frozenset(editing | {path})
     kept = set()
     for local, target in facts.imports:
         for module in {target, target.rpartition(".")[0]} - {""}:
-            if (module, path) not in memo:
-                memo[module, path] = _does_something(project, module) and \
-                    not _imported_elsewhere(project, module, path)
-            if memo[module, path]:
+            if (module, others) not in memo:
+                memo[module, others] = _does_something(project, module) and \
+                    not _imported_elsewhere(project, module, others)
+            if memo[module, others]:
                 kept.add(local)
     return kept
 
@@ -58,14 +62,14 @@ def _does_something(project: Project, module: str) -> bool:
     return _tree_has_effects(tree, module, makers)
 
 
-def _imported_elsewhere(project: Project, module: str, path: str) -> bool:
-    """Does a file other than `path` import `module` (or a module inside it)?"""
+def _imported_elsewhere(project: Project, module: str, these: Set[str]) -> bool:
+    """Does a file not among `these` import `module` (or a module inside it)?"""
     top = module.split(".", 1)[0]
     spelled = re.compile(r"\b(?:import|from)\s+" + re.escape(module).replace(r"\.", r"\s*\.\s*")
                          + r"\b|\bfrom\s+" + re.escape(module.rpartition(".")[0]) +
                          r"\s+import\s[^\n]*\b" + re.escape(module.rpartition(".")[2]) + r"\b")
     for brief in project.files.briefs.values():
-        if brief.path == path:
+        if brief.path in these:
             continue
         if brief.complete:
             facts = project.files.facts_of(brief.path)

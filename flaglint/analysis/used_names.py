@@ -14,29 +14,19 @@ def annotation_names(text: str) -> set[str]:
 
 
 def used_names(tree: ast.Module) -> set[str]:
-    """The names a module uses, as ruff's F401 counts them, and every name it binds: an
-    import is kept while anything in the module still spells its name. Import statements
-    themselves, attribute names (`x.status`) and keyword names (`f(status=1)`) do not
-    count; names inside string annotations (`def f(p: "OldPanel")`) do."""
+    """The names a module uses, as ruff's F401 counts them: names read (not bound: a class
+    attribute `features = frozenset()` does not use an imported `features`), declared
+    `global`/`nonlocal`, and those inside string annotations (`def f(p: "OldPanel")`).
+    Import statements, attribute names (`x.status`) and keyword names (`f(status=1)`) do
+    not count."""
     names: set[str] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
             names.add(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, ast.arg):
-            names.add(node.arg)
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
             names.update(node.names)
-        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)):
-            names.add(node.name or "")
-        elif isinstance(node, ast.MatchMapping):
-            names.add(node.rest or "")
-        elif isinstance(node, ast.MatchClass):
-            names.update(node.kwd_attrs)
         for annotation in _annotations(node):
             names |= _string_annotation_names(annotation)
-    names.discard("")
     return names
 
 

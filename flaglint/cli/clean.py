@@ -86,7 +86,8 @@ def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> l
     if not report.settled and report.registry_path is None and key in _declared(config):
         be = "is" if len(report.left) == 1 else "are"
         why = f"{plural(len(report.left), 'read')} of it {be} left" if report.left else \
-            f"{plural(len(report.unreadable), 'file')} cannot be read"
+            f"{plural(len(report.unreadable), 'file')} cannot be read" if report.unreadable \
+            else "a read whose key flaglint cannot resolve may use it"
         lines.append(f"[flags.{key}] kept: {why}.")
     if report.configs.removed:
         lines.append(f"{plural(report.configs.removed, 'deployment config setting')} of "
@@ -98,10 +99,13 @@ def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> l
         more = f" and {len(report.mentions) - 20} more" if len(report.mentions) > 20 else ""
         lines.append(f"Still naming `{key}` (comments, docs, other files; not edited): "
                      f"{shown}{more}.")
+    refusals = report.fixes.refusals()
+    refused = {f"{r.path}:{r.position[0]}" for r in refusals}
     for where in report.defined_in_code:
-        lines.append(f"{where}: `{key}` is defined here in code; remove the definition "
-                     f"by hand.")
-    lines += [f"{refusal.describe()}." for refusal in report.fixes.refusals()]
+        if where not in refused:  # a refusal says why it stays instead
+            lines.append(f"{where}: `{key}` is defined here in code; remove the definition "
+                         f"by hand.")
+    lines += [f"{refusal.describe()}." for refusal in refusals]
     return lines
 
 

@@ -27,13 +27,14 @@ from flaglint.fixes.apply import FixScope, unified_diff, write_files
 from flaglint.fixes.configs import ConfigCleanup, mentions, remove_settings
 from flaglint.fixes.definitions import (
     definition_fixes,
+    loose_strings,
     read_fixes,
     unused_clients,
     unused_wrappers,
 )
 from flaglint.fixes.parameters import callers_read_light, constant_parameters, unused_parameters
 from flaglint.fixes.registry_edit import remove_table, tombstone
-from flaglint.fixes.report import FixReport
+from flaglint.fixes.report import Blocked, FixReport
 from flaglint.fixes.rounds import apply_round
 from flaglint.fixes.test_cleanup import (
     edit_test_patches,
@@ -64,6 +65,7 @@ class CleanReport:
     registry_after: str | None
     left: list[str]  # where reads of the key are left, anywhere in the project
     unreadable: list[str]  # files that do not parse: reads in them cannot be ruled out
+    loose: list[str]  # the key as a string where a read flaglint cannot resolve may use it
     defined_in_code: list[str]
     configs: ConfigCleanup = field(default_factory=ConfigCleanup)  # deployment config lines
     mentions: list[str] = field(default_factory=list)  # lines that still name the key
@@ -71,7 +73,7 @@ class CleanReport:
     @property
     def settled(self) -> bool:
         """No read of the key can be left anywhere: its registry entry may go."""
-        return not self.left and not self.unreadable
+        return not self.left and not self.unreadable and not self.loose
 
     @property
     def complete(self) -> bool:
@@ -148,7 +150,12 @@ def clean_flag(config: Config, today: dt.date, key: str, text: str, scope: FixSc
     # A file that does not parse may read the key: nothing that needs "no read is left" is
     # done then (the failure is closed, and listed).
     unreadable = sorted({path for path, _ in project.parse_errors()})
-    settled = not left and not unreadable
+    loose = loose_strings(project, key)  # the key as a string a dynamic read may use
+    for definition in (d for d in project.linked.definitions if d.key == key and loose):
+        cleaning.report.block(Blocked(definition.path,
+                                      (definition.span.line, definition.span.column),
+                                      key, tuple(loose[:5])))
+    settled = not left and not unreadable and not loose
     # The key's config lines are found now, while its definitions still say it is a flag.
     settings = [s for s in served(project) if s.key == key] if settled else []
     if settled:  # nothing reads the flag any more: its definitions in code go too
@@ -159,8 +166,8 @@ def clean_flag(config: Config, today: dt.date, key: str, text: str, scope: FixSc
         project = _clean_tests(cleaning, project, settled=settled)
     report = cleaning.report
     report.tests = {r.path for r in report.changed if tests(r.path)}
-    return _finish(cleaning, project, (left, unreadable), settings, dry_run=dry_run,
-                   retire=retire)
+    return _finish(cleaning, project, _Blockers(left, unreadable, [str(p) for p in loose]),
+                   settings, dry_run=dry_run, retire=retire)
 
 
 def _settle_reads(cleaning: _Cleaning) -> Project:
@@ -251,15 +258,24 @@ def _clean_tests(cleaning: _Cleaning, project: Project, *, settled: bool) -> Pro
     return project
 
 
-def _finish(cleaning: _Cleaning, project: Project, blockers: tuple[list[str], list[str]],
+@dataclass(frozen=True)
+class _Blockers:
+    """What keeps the registry entry: reads left, files that do not parse, loose strings."""
+
+    left: list[str]
+    unreadable: list[str]
+    loose: list[str]
+
+
+def _finish(cleaning: _Cleaning, project: Project, blockers: _Blockers,
             settings: list[Served], *, dry_run: bool, retire: bool) -> CleanReport:
     """The registry entry and the config lines go once no read is left; then everything is
     written (not with `dry_run`), and what still names the key is listed."""
     config, key, report = cleaning.inputs.config, cleaning.key, cleaning.report
     registry_path = registry_before = registry_after = None
     decl = project.registry.flags.get(key)
-    left, unreadable = blockers
-    if decl is not None and not left and not unreadable:
+    left, unreadable = blockers.left, blockers.unreadable
+    if decl is not None and not left and not unreadable and not blockers.loose:
         registry_path = decl.path
         registry_before = (config.root / decl.path).read_text(encoding="utf-8")
         registry_after = tombstone(registry_before, decl.line, key, cleaning.inputs.today) \
@@ -279,4 +295,5 @@ def _finish(cleaning: _Cleaning, project: Project, blockers: tuple[list[str], li
     reported = {place.rsplit(":", 1)[0] for place in left} | set(defined)  # `path:line`
     named = [m for m in mentions(config.root, key, now) if m not in reported]
     return CleanReport(key, cleaning.value, report, registry_path, registry_before,
-                       registry_after, left, unreadable, defined, configs, named)
+                       registry_after, left, unreadable, blockers.loose, defined, configs,
+                       named)

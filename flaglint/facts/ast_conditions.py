@@ -4,6 +4,7 @@ counterpart, for Python's own parser, of `conditions.py` (which the libcst fixes
 from __future__ import annotations
 
 import ast
+import dataclasses
 from collections.abc import Callable
 
 from flaglint.facts.model import Cond, CondOp, Value, ValueKind
@@ -114,8 +115,8 @@ class CondBuilder:
             return Cond(CondOp.CALL, span, call=self.calls[id(node)])
         elif isinstance(node, ast.Name):
             aliased = self.alias(node.id)
-            if aliased is not None:
-                return aliased
+            if aliased is not None:  # what the name stands for, where the name stands
+                return dataclasses.replace(aliased, span=span)
         value = literal(node, self.source)
         if value is not None:
             return Cond(CondOp.CONST, span, values=(value,))

@@ -262,6 +262,7 @@ class Collector(FactsCollector):
             self._block(case.body)
 
     def _return(self, node: ast.Return) -> None:
+        self._count_return(id(node))
         value, negated = _answer(node.value)
         if isinstance(value, ast.Name) and not negated:
             self._return_name(value.id)
@@ -321,6 +322,8 @@ class Collector(FactsCollector):
             method=method, decorators=self._decorator_names(node),
             defaults=self._literal_defaults(arguments, positional)))
         self._function_scope(node.name, params, method=method)
+        if node.body and isinstance(node.body[-1], ast.Return):
+            self._tails.add(id(node.body[-1]))
         self._decorated(node)
         self._type_params(node)
         self._visit(arguments)

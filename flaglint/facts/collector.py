@@ -81,6 +81,12 @@ class FactsCollector:
         self.scopes = [Scope(module, "module", {}, None)]
         self._returned: dict[int, bool] = {}  # id() of each returned expression: negated?
         self._returned_names: list[str] = []  # "scope:name" of each `return NAME`
+        # A function answers what its returned read answers only when that return is its
+        # one return statement, and its last: `if org is None: return other(); return
+        # read()` answers something else on one path.
+        self._returns: dict[str, list[bool]] = {}  # scope -> each return: its last statement?
+        self._tails: set[int] = set()  # id() of each return that ends its function's body
+        self._scope_returned: dict[str, list[int]] = {}  # scope -> its returned calls
         self._decorators: dict[int, Span] = {}
         self._call_index: dict[int, int] = {}
         self._bound_calls: dict[int, _BoundName] = {}  # by id(call)
@@ -265,6 +271,8 @@ class FactsCollector:
         """Record a call (`node` is its node's id); `callee_name` is the name it is called by."""
         if self._returned.get(node):
             call = replace(call, returned_negated=True)
+        if call.returned:
+            self._scope_returned.setdefault(call.scope, []).append(len(self.calls))
         self._call_index[node] = len(self.calls)
         bound = self._bound_calls.get(node)
         if bound is not None and bound.qualname not in self._rebound:
@@ -295,6 +303,9 @@ class FactsCollector:
         self._using.append(key)
         return alias.cond
 
+    def _count_return(self, node: int) -> None:
+        self._returns.setdefault(self.scopes[-1].qualname, []).append(node in self._tails)
+
     def _return_name(self, name: str) -> None:
         """`return NAME`: when the name is bound once, to a flag read, the function answers
         what that read answers (`res = client.is_enabled(key); return res`)."""
@@ -304,10 +315,14 @@ class FactsCollector:
         """An alias assigned again after a guard used it was not a constant after all; one
         bound once to a call and returned makes that call the function's answer."""
         prefix = f"{scope}:"
+        sole = self._returns.pop(scope, []) == [True]
+        for index in self._scope_returned.pop(scope, []) if not sole else ():
+            self.calls[index] = replace(self.calls[index], returned=False,
+                                        returned_negated=False)
         for key in [k for k in self._returned_names if k.startswith(prefix)]:
             alias = self._aliases.get(key)
-            if alias is not None and alias.bindings == 1 and alias.cond is not None and \
-                    alias.cond.op is CondOp.CALL:
+            if sole and alias is not None and alias.bindings == 1 and \
+                    alias.cond is not None and alias.cond.op is CondOp.CALL:
                 self.calls[alias.cond.call] = replace(self.calls[alias.cond.call], returned=True)
         self._returned_names = [k for k in self._returned_names if not k.startswith(prefix)]
         for key in [k for k in self._alias_guards if k.startswith(prefix)]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import libcst as cst
@@ -101,8 +102,8 @@ class CondBuilder:
             return Cond(CondOp.CALL, span, call=self.calls[id(node)])
         elif isinstance(node, cst.Name):
             aliased = self.alias(node.value)
-            if aliased is not None:
-                return aliased
+            if aliased is not None:  # what the name stands for, where the name stands
+                return dataclasses.replace(aliased, span=span)
         value = literal(node)
         if value is not None:
             return Cond(CondOp.CONST, span, values=(value,))

@@ -273,6 +273,11 @@ class _Collector(GuardCollector, cst.CSTVisitor):
             qualname, "function", self._def_span(node), params=tuple(positional),
             method=method, decorators=self._decorator_names(node), defaults=defaults))
         self._function_scope(node.name.value, params, method=method)
+        last = node.body.body[-1] if node.body.body else None
+        if isinstance(last, cst.SimpleStatementLine):
+            last = last.body[-1] if last.body else None
+        if isinstance(last, cst.Return):
+            self._tails.add(id(last))
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self._decorator_guards(original_node)
@@ -340,6 +345,7 @@ class _Collector(GuardCollector, cst.CSTVisitor):
     # -- calls -----------------------------------------------------------------------------
 
     def visit_Return(self, node: cst.Return) -> None:
+        self._count_return(id(node))
         value, negated = _answer(node.value)
         if isinstance(value, cst.Name) and not negated:
             self._return_name(value.value)

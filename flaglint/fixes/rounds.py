@@ -40,7 +40,7 @@ def apply_round(project: Project, fixes: Sequence[tuple[T, Fix]], blocked: list[
         if not plans:
             return []
         for rel, file_plan in plans.items():
-            file_plan.keep_imports = imports_with_effects(project, rel)
+            file_plan.keep_imports = imports_with_effects(project, rel, set(plans))
         todo = {rel: p for rel, p in plans.items() if rel not in tried or tried[rel].plan != p}
         for done, (rel, file_plan) in zip(transform(root, todo, report.overlay),
                                           sorted(todo.items()), strict=True):
