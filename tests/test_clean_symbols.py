@@ -620,3 +620,26 @@ def test_a_class_attribute_of_the_same_name_does_not_keep_an_import(tmp_path, ca
     capsys.readouterr()
     assert read(root, "app/a.py") == ("class P:\n    features = frozenset()\n\n\n"
                                       "def f(org):\n    return 1\n")
+
+
+def test_an_import_a_test_patches_where_it_is_used_stays(tmp_path, capsys):
+    """label-studio: `@patch("fsm.state_manager.flag_set")` patches the reader where the
+    module uses it; the clean leaves that module no call of it, but the import stays (else
+    the patch raises AttributeError), and the test runs."""
+    root = write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = []\ntests = ["tests/**"]\n\n'
+                          '[[tool.flaglint.readers]]\ncall = "fsm.flags.flag_set"\nkey = 0\n',
+        "fsm/__init__.py": "", "tests/__init__.py": "",
+        "fsm/flags.py": "def flag_set(key):\n    return False\n",
+        "fsm/state_manager.py": "from fsm.flags import flag_set\n\n\ndef state(x):\n"
+                                "    if flag_set('fsm_on'):\n        return x\n    return None\n",
+        "tests/test_state.py": "from unittest.mock import patch\n\nfrom fsm import "
+                               "state_manager\n\n\n@patch('fsm.state_manager.flag_set', "
+                               "return_value=True)\ndef test_state(flag):\n"
+                               "    assert state_manager.state(3) == 3\n"})
+    assert pytest_says(root) == "1 passed"
+    assert main(["clean", "fsm_on", "--value", "true", str(root), "--no-cache"]) == 0
+    capsys.readouterr()
+    assert read(root, "fsm/state_manager.py") == ("from fsm.flags import flag_set\n\n\n"
+                                                 "def state(x):\n    return x\n")
+    assert pytest_says(root) == "1 passed"

@@ -208,16 +208,17 @@ def test_audit_of_holders_settings_and_wrappers_without_a_registry(tmp_path, cap
         "proj_new_router": ("active", "code", "2025-05-01", 1, 1, 3, "proj/config.py:11"),
         "proj_old_cache": ("active", "code", "2025-05-01", 1, 1, 1, "proj/config.py:12"),
     }
-    assert rows["proj_new_router"]["stale"] == ["past its lifetime (571 days, 40 allowed)"]
+    assert rows["proj_new_router"]["stale"] == []  # a guessed type never expires a flag
+    assert rows["proj_new_router"]["no_lifetime"].startswith("no lifetime declared: 571 days")
 
 
 def test_clean_deletes_a_holder_only_when_nothing_names_it(tmp_path, capsys):
     root = project(tmp_path)
     assert main(["clean", "proj_new_router", "--value", "true", str(root)]) == 1  # holder left
     out = capsys.readouterr().out
-    # `label()` still reads `config.new_router.name`: the definition stays, and is listed.
-    assert "proj/config.py:11: `proj_new_router` is defined here in code; remove the " \
-           "definition by hand." in out
+    # `label()` still reads `config.new_router.name`: the definition stays, and says why.
+    assert "proj/config.py:11: `new_router` not deleted: proj/router.py:14:12: use " \
+           "(config.new_router)." in out
     assert "new_router = bool_state" in (root / "proj" / "config.py").read_text()
     router = root / "proj" / "router.py"
     router.write_text(router.read_text().replace("config.new_router.name", "'router'"))
@@ -334,3 +335,20 @@ def test_unused_flag_skips_test_defined_flags_and_holders_handed_on(tmp_path, ca
     assert [line.split(" ")[1:3] for line in capsys.readouterr().out.splitlines()[:-1]] == [
         ["FL102", "[proj_new_router]"], ["FL102", "[proj_old_cache]"],
         ["FL102", "[proj_unread]"]]
+
+
+def test_a_flag_object_a_function_returns_is_not_unused(tmp_path, capsys):
+    """lti-consumer-xblock: `def get_flag(): return Flag("app.new_ui")`, read as
+    `get_flag().is_enabled(c)`: flaglint cannot follow it, so it does not call it unused."""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.definitions]]\n'
+                          'call = "app.toggles.Flag"\nreads = ["is_enabled"]\n',
+        "app/__init__.py": "",
+        "app/toggles.py": "class Flag:\n    def __init__(self, name):\n        self.name = name\n"
+                          "\n    def is_enabled(self, c):\n        return False\n",
+        "app/flags.py": "from app.toggles import Flag\n\n\ndef get_new_ui_flag():\n"
+                        "    return Flag('app.new_ui')\n",
+        "app/views.py": "from app.flags import get_new_ui_flag\n\n\ndef view(c):\n"
+                        "    return 1 if get_new_ui_flag().is_enabled(c) else 2\n"})
+    assert main(["check", str(tmp_path), "--no-cache", "--select", "FL102"]) == 0
+    capsys.readouterr()

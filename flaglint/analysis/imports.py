@@ -37,6 +37,29 @@ def imports_with_effects(project: Project, path: str,
     return kept
 
 
+def imports_named(project: Project, path: str) -> set[str]:
+    """The names this file imports that a string elsewhere names as one of its attributes
+    (`mock.patch("app.views.flag_set")`, a dotted path in settings): a test patches the
+    name where it is used, so the import stays while such a string does."""
+    facts = project.files.facts_of(path)
+    if facts is None or not facts.imports:
+        return set()
+    memo = project.memo().setdefault("named imports", {})
+    assert isinstance(memo, dict)
+    if path not in memo:
+        spelled = re.compile(r"""["']""" + re.escape(facts.module) + r"""\.(\w+)["']""")
+        named: set[str] = set()
+        needle = facts.module.encode()
+        for other in project.paths():
+            data = project.source_of(other)
+            if needle in data:
+                named |= set(spelled.findall(data.decode("utf-8", "replace")))
+        memo[path] = {local for local, _ in facts.imports if local in named}
+    found = memo[path]
+    assert isinstance(found, set)
+    return found
+
+
 def _home(project: Project, module: str) -> str | None:
     """The file of a project module, if it is one."""
     homes = project.memo().get("module files")

@@ -18,8 +18,8 @@ class UnusedFlag(Rule):
     Reports a declared flag that no code reads. Reads in test files (the `tests` globs) do
     not count: a flag only tests read switches nothing in production. Not reported: a flag
     defined in test code only (tests define flags for themselves), and a flag object handed
-    on as a value (`HOOKS[name] = holder`, `register(holder)`), whose reads flaglint
-    cannot follow.
+    on as a value (`HOOKS[name] = holder`, `register(holder)`) or returned by a function
+    (`return Flag("x")`), whose reads flaglint cannot follow.
 
     ## Why is this bad?
     A declared but unread flag is clutter in the registry and in the flag service, and it is
@@ -61,6 +61,8 @@ class UnusedFlag(Rule):
             if record.decl is None and record.definitions and all(
                     project.is_test(d.path) for d in record.definitions):
                 continue  # a flag tests define for themselves
+            if any(_returned(project, d) for d in record.definitions):
+                continue  # made by a function (`return Flag("x")`): read where it is called
             unused.append((key, record))
         holders = {key: {name for d in record.definitions if (name := _bound(project, d))}
                    for key, record in unused}
@@ -77,6 +79,13 @@ class UnusedFlag(Rule):
                 message = (f"Flag `{key}` is declared but no code reads it; delete it or mark "
                            f"it retired so the key is never reused")
             yield self.finding(key, path, span, message)
+
+
+def _returned(project: Project, definition: CodeDefinition) -> bool:
+    """Is the definition call the value a function returns (a flag object's factory)?"""
+    facts = project.facts_of(definition.path)
+    return facts is not None and any(c.returned and c.span == definition.span
+                                     for c in facts.calls)
 
 
 def _bound(project: Project, definition: CodeDefinition) -> str | None:
