@@ -9,6 +9,7 @@ import json
 import re
 
 from flaglint.audit.model import Audit, FlagRow
+from flaglint.links.flag_api import Evidence
 from flaglint.model.project import Project
 from flaglint.rules.base import format_value
 from flaglint.rules.fl203_settled_in_config import served_everywhere
@@ -60,15 +61,25 @@ def config_text(project: Project, registry: str) -> str:
     presets = project.linked.presets
     lines.append(f"presets = [{', '.join(json.dumps(p) for p in presets)}]")
     config = project.config
+    evidence = {spec: found for spec, found in (*project.flag_api.readers,
+                                                *project.flag_api.definitions)}
     for spec in config.readers:
-        lines += ["", "[[readers]]", f"call = {json.dumps(spec.call)}",
+        lines += ["", "[[readers]]" + _evidence(evidence.get(spec), "reads"),
+                  f"call = {json.dumps(spec.call)}",
                   f"key = {json.dumps(spec.key if spec.key is not None else spec.key_name)}"]
     for definition in config.definitions:
-        lines += ["", "[[definitions]]"]
+        lines += ["", "[[definitions]]" + _evidence(evidence.get(definition), "flags")]
         if definition.class_ is not None:
             lines.append(f"class = {json.dumps(definition.class_)}")
         else:
             lines.append(f"call = {json.dumps(definition.call)}")
+            lines.append(f"key = {json.dumps([definition.key, definition.key_name])}"
+                         if definition.key_name else f"key = {definition.key}")
+            if definition.attributes:
+                lines.append(f"attributes = {json.dumps(list(definition.attributes))}")
+    if project.flag_api.undecided:
+        lines += ["", "# Found, but not decided (name them above if they read flags):"]
+        lines += [f"# - {line}" for line in project.flag_api.undecided]
     for found in flag_classes(project):
         lines += ["", "[[definitions]]  # its members are the keys the code reads",
                   f"class = {json.dumps(found)}"]
@@ -92,3 +103,12 @@ def flag_classes(project: Project) -> list[str]:
             if arg.value.kind.value == "name" and owner in classes and owner not in configured:
                 found.add(owner)
     return sorted(found)
+
+
+def _evidence(found: Evidence | None, what: str) -> str:
+    """`  # found: app/flags.py:12, 14 reads (FeatureFlag.X, …)` for a discovered entry."""
+    if found is None:
+        return ""
+    examples = ", ".join(found.examples)
+    counted = f"{found.calls} {what}" if what == "reads" else f"{found.calls} uses"
+    return f"  # found: {found.where}, {counted}" + (f" ({examples})" if examples else "")

@@ -26,10 +26,12 @@ from flaglint import store as cache
 from flaglint.analysis import deadcode, gating
 from flaglint.analysis.lifecycle import ending
 from flaglint.config import Config, ConfigError, find_config, load_config
+from flaglint.engine.discovery import flag_api, with_flag_api
 from flaglint.engine.inputs import Inputs, gather
 from flaglint.engine.linking import Links, call_graph, link
 from flaglint.engine.reading import Reading
 from flaglint.facts.prefilter import Needles, reader_names, reader_needles
+from flaglint.links.flag_api import FlagApi
 from flaglint.model import project as model
 from flaglint.model.files import ProjectFiles
 from flaglint.model.graph import FlagGraph
@@ -74,6 +76,8 @@ def analyze(inputs: Inputs, store: cache.Store, request: Request = Request(), *,
             workers: int = 1) -> Project:
     """Everything flaglint knows of the project. With `pinned` (`flaglint clean`), only
     the pinned flags are settled: the cleaning follows that flag's dead code only."""
+    api = flag_api(inputs, store, workers=workers)  # nothing configured: found in the code
+    inputs = with_flag_api(inputs, api)
     reading = Reading(inputs, store, workers=workers, force_full=request.force_full)
     names = reader_needles(inputs.config)
     reading.start(Needles(names), _named_modules(inputs.config))
@@ -102,8 +106,8 @@ def analyze(inputs: Inputs, store: cache.Store, request: Request = Request(), *,
         dead = deadcode.analyze(files, linked, graph, statuses, pinned, set(removed))
     project = Project(inputs.config, inputs.today, files, registry, graph, linked,
                       model.records(registry, linked, history), dead, pinned, history,
-                      history_note, removed, inputs.notes, inputs.deployments,
-                      inputs.overlay, request.diff)
+                      history_note, removed, inputs.notes + _found_note(api),
+                      inputs.deployments, inputs.overlay, request.diff, flag_api=api)
     origins = _origins(project, inputs, store, request.origins)
     regated = _regated(project, inputs, store, request, workers)
     if origins or regated:
@@ -124,6 +128,17 @@ def _one_story(project: Project, statuses: Mapping[str, tuple[Status, FlagValue 
     dead = deadcode.analyze(project.files, project.linked, project.graph, statuses,
                             project.pinned, removed, live=new_reads)
     return dataclasses.replace(project, dead=dead, two_lives=lives)
+
+
+def _found_note(api: FlagApi) -> tuple[str, ...]:
+    """What discovery found, said once: the configuration it stands for."""
+    if not api:
+        return ()
+    found = [f"`{spec.call}` ({evidence.calls} read{'s' if evidence.calls != 1 else ''})"
+             for spec, evidence in api.readers]
+    found += [f"`{spec.class_ or spec.call}` (defines flags)" for spec, _ in api.definitions]
+    return (f"no flag API is configured, so flaglint uses the one it found in the code: "
+            f"{', '.join(found)}; `flaglint init` writes it to flaglint.toml for review",)
 
 
 def _named_modules(config: Config) -> set[str]:

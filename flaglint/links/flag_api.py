@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from flaglint.facts import Call, FileFacts, Value, ValueKind
@@ -21,14 +21,20 @@ from flaglint.presets import DefinitionSpec, ReaderSpec
 # A function whose name says it answers a flag question: `is_feature_enabled`,
 # `has_feature`, `flag_is_active`, `feature_on`, `is_flag_set`, `check_switch`.
 _FLAG_WORD = r"(?:feature|flag|toggle|switch)s?"
-_QUESTION = re.compile(rf"^(?:is_|has_|check_|get_|use_)?(?:\w+_)?{_FLAG_WORD}"
-                       rf"(?:_(?:is_)?(?:enabled|active|on|set|value|state|status))?$|"
-                       rf"^(?:is_|has_)\w*{_FLAG_WORD}\w*$|"
-                       rf"^\w*{_FLAG_WORD}_(?:is_)?(?:enabled|active|on|set)$", re.IGNORECASE)
+_QUESTION = re.compile(rf"^(?:is|has|check|use)_(?:\w+_)?{_FLAG_WORD}(?:_\w+)?$|"
+                       rf"^(?:\w+_)?{_FLAG_WORD}_(?:is_)?(?:enabled|active|on|set|checked)$",
+                       re.IGNORECASE)
 # A call that makes a flag object bound to a name: `bool_state(`, `define_bool_flag(`,
 # `Toggle(`, `FeatureFlag(`, `DEFINE_bool(`.
 _MAKER = re.compile(r"(?:^|_)(?:state|flag|toggle|switch|feature)s?$|^define_|^DEFINE_|"
                     r"^(?:Toggle|Flag|Feature|Switch)\w*$", re.IGNORECASE)
+
+# A call on something named for flags, with a string first: `features.has("org:x", …)`,
+# `waffle.switch_is_active("x")`, `toggles.is_on("x")`.
+_ON_FLAGS = re.compile(rb"\b(\w*(?:feature|flag|toggle|switch|waffle)s?)\.(\w+)[ \t]*\("
+                       rb"[ \t]*[rbuRBU]?[\"']", re.IGNORECASE)
+_VERB = re.compile(r"^(?:has|is_|get|check|enabled|active|on$|variation|evaluate|flag|feature)",
+                   re.IGNORECASE)
 
 _DEF = re.compile(rb"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)[ \t]*\(", re.MULTILINE)
 _BOUND_CALL = re.compile(rb"^([A-Za-z_]\w*)[ \t]*=[ \t]*([\w.]+)\([ \t]*(?:name[ \t]*=[ \t]*)?"
@@ -41,13 +47,21 @@ def is_question(name: str) -> bool:
     return bool(_QUESTION.match(name))
 
 
-def candidates(blob: bytes) -> set[str]:
-    """The names this file defines that may be the project's flag API: functions whose name
-    asks about a flag, and callees that bind flag objects to names at the top level."""
-    found = {m.group(1).decode() for m in _DEF.finditer(blob)
+def candidates(blob: bytes) -> set[tuple[str, ...]]:
+    """The words that make a file worth reading to find the project's flag API: functions
+    whose name asks about a flag, callees that bind flag objects to names at the top level
+    (with the names they bind, through which the objects are read), and calls on something
+    named for flags with a string first (`features.has("org:x")`: both words)."""
+    found: set[tuple[str, ...]] = {(m.group(1).decode(),) for m in _DEF.finditer(blob)
              if is_question(m.group(1).decode())}
-    found |= {m.group(2).decode().rsplit(".", 1)[-1] for m in _BOUND_CALL.finditer(blob)
-              if _MAKER.search(m.group(2).decode().rsplit(".", 1)[-1])}
+    for bound in _BOUND_CALL.finditer(blob):
+        maker = bound.group(2).decode().rsplit(".", 1)[-1]
+        if _MAKER.search(maker):
+            found |= {(maker,), (bound.group(1).decode(),)}  # the maker, and what it makes
+    for call in _ON_FLAGS.finditer(blob):
+        receiver, method = call.group(1).decode(), call.group(2).decode()
+        if _VERB.match(method):
+            found.add((receiver, method))
     return found
 
 
@@ -61,29 +75,38 @@ class Evidence:
     examples: tuple[str, ...]  # a few keys as the code writes them
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class FlagApi:
     """What discovery found: specs to use as configured, each with its evidence; and what
     it could not decide (said, never used)."""
 
-    readers: list[tuple[ReaderSpec, Evidence]] = field(default_factory=list)
-    definitions: list[tuple[DefinitionSpec, Evidence]] = field(default_factory=list)
-    undecided: list[str] = field(default_factory=list)
+    readers: tuple[tuple[ReaderSpec, Evidence], ...] = ()
+    definitions: tuple[tuple[DefinitionSpec, Evidence], ...] = ()
+    undecided: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.readers or self.definitions)
 
 
-def find(facts: Iterable[FileFacts], holder_attributes: dict[str, tuple[str, ...]]
-         ) -> FlagApi:
+@dataclass
+class _Found:
+    readers: list[tuple[ReaderSpec, Evidence]] = field(default_factory=list)
+    definitions: list[tuple[DefinitionSpec, Evidence]] = field(default_factory=list)
+    undecided: list[str] = field(default_factory=list)
+
+
+def find(facts: Iterable[FileFacts],
+         attributes_of: Callable[[set[str]], tuple[str, ...]]) -> FlagApi:
     """The flag API in these facts (the files that name a candidate, read in full).
-    `holder_attributes`: for each maker's qualified name, the attributes its objects are
-    read through (`value`), as the text of the project shows."""
+    `attributes_of(names)`: the attributes objects bound to these names are read through
+    (`value` of `x.value`), as the text of the project shows."""
     files = [f for f in facts if f.complete]
-    api = FlagApi()
-    _readers(files, api)
-    _makers(files, api, holder_attributes)
-    return api
+    found = _Found()
+    _readers(files, found)
+    _on_flags(files, found)
+    _makers(files, found, attributes_of)
+    found.definitions += _classes(files, [spec for spec, _ in found.readers])
+    return FlagApi(tuple(found.readers), tuple(found.definitions), tuple(found.undecided))
 
 
 def key_like(value: Value) -> str | None:
@@ -111,7 +134,7 @@ class _Candidate:
     examples: list[str] = field(default_factory=list)
 
 
-def _readers(files: list[FileFacts], api: FlagApi) -> None:
+def _readers(files: list[FileFacts], api: _Found) -> None:
     found: dict[str, _Candidate] = {}
     by_name: dict[str, list[_Candidate]] = {}
     for facts in files:
@@ -143,6 +166,33 @@ def _readers(files: list[FileFacts], api: FlagApi) -> None:
                 f"calls pass a key flaglint can read")
 
 
+_FLAGGY = re.compile(rf"^\w*{_FLAG_WORD}$|^waffle$", re.IGNORECASE)
+
+
+def _on_flags(files: list[FileFacts], api: _Found) -> None:
+    """Calls of a function of something named for flags (`sentry.features.has`, the
+    `has` of the module `features`) that pass a string key first, at least three times and
+    in most of their calls: the readers of an API flaglint has no preset for."""
+    calls: dict[str, list[tuple[str, Call]]] = {}
+    for facts in files:
+        for call in facts.calls:
+            parts = call.callee.split(".")
+            if call.resolved and call.attribute and len(parts) >= 2 and \
+                    _FLAGGY.match(parts[-2]) and _VERB.match(parts[-1]):
+                calls.setdefault(call.callee, []).append((facts.path, call))
+    known = {spec.call for spec, _ in api.readers}
+    for callee, found in sorted(calls.items()):
+        keys = [k for _, call in found
+                if (first := next((a for a in call.args if a.keyword is None), None))
+                is not None and (k := key_like(first.value)) is not None]
+        if callee in known or len(keys) < 3 or len(keys) * 2 < len(found):
+            continue
+        path, call = found[0]
+        api.readers.append((ReaderSpec(callee, 0, origin="discovered"),
+                            Evidence(f"{path}:{call.span.line}", len(keys),
+                                     tuple(dict.fromkeys(keys))[:3])))
+
+
 def _called(call: Call, found: dict[str, _Candidate], by_name: dict[str, list[_Candidate]]
             ) -> list[_Candidate]:
     """The candidates a call may call: the function it resolves to, or a method of that
@@ -170,11 +220,11 @@ def _count(candidate: _Candidate, call: Call, facts: FileFacts) -> None:
             return
 
 
-def _makers(files: list[FileFacts], api: FlagApi,
-            holder_attributes: dict[str, tuple[str, ...]]) -> None:
+def _makers(files: list[FileFacts], api: _Found,
+            attributes_of: Callable[[set[str]], tuple[str, ...]]) -> None:
     """Calls that bind flag objects to top-level names with a key first: at least two of
     them, or one whose objects the code reads through an attribute."""
-    made: dict[str, list[tuple[str, str]]] = {}  # callee -> (key, path:line)
+    made: dict[str, list[tuple[str, str, str]]] = {}  # callee -> (key, path:line, name)
     for facts in files:
         for constant in facts.constants:
             value = constant.value
@@ -188,12 +238,56 @@ def _makers(files: list[FileFacts], api: FlagApi,
                          None)
             if first is not None and first.value.kind is ValueKind.STR:
                 made.setdefault(call.callee, []).append(
-                    (first.value.text, f"{facts.path}:{constant.span.line}"))
+                    (first.value.text, f"{facts.path}:{constant.span.line}",
+                     constant.qualname.rsplit(".", 1)[-1]))
     for callee, keys in sorted(made.items()):
-        attributes = holder_attributes.get(callee, ())
+        attributes = attributes_of({name for _, _, name in keys})
         if len(keys) < 2 and not attributes:
             continue
         api.definitions.append((
             DefinitionSpec(call=callee, key=0, key_name="name", attributes=attributes,
                            origin="discovered"),
-            Evidence(keys[0][1], len(keys), tuple(k for k, _ in keys[:3]))))
+            Evidence(keys[0][1], len(keys), tuple(k for k, _, _ in keys[:3]))))
+
+
+def _classes(files: list[FileFacts], readers: list[ReaderSpec]
+             ) -> list[tuple[DefinitionSpec, Evidence]]:
+    """Classes whose members the code passes to the readers found (`Feature.X`,
+    `FeatureFlag.X.value`): their string members are the flags."""
+    classes = {d.qualname: (f, d) for f in files for d in f.definitions if d.kind == "class"}
+    passed: Counter[str] = Counter()
+    examples: dict[str, list[str]] = {}
+    for facts in files:
+        for call in facts.calls:
+            if not any(_reads(call, spec) for spec in readers):
+                continue
+            for arg in call.args:
+                owner = _owner_of(arg.value)
+                if owner in classes:
+                    passed[owner] += 1
+                    examples.setdefault(owner, []).append(arg.value.text.rsplit(".", 2)[-2]
+                                                          if arg.value.text.endswith(".value")
+                                                          else arg.value.text.rsplit(".", 1)[-1])
+    found = []
+    for owner, count in sorted(passed.items()):
+        facts, definition = classes[owner]
+        found.append((DefinitionSpec(class_=owner, origin="discovered"),
+                      Evidence(f"{facts.path}:{definition.span.line}", count,
+                               tuple(dict.fromkeys(examples[owner]))[:3])))
+    return found
+
+
+def _reads(call: Call, spec: ReaderSpec) -> bool:
+    if spec.any_receiver:
+        return call.attribute and call.name == spec.method
+    return call.resolved and call.callee == spec.call
+
+
+def _owner_of(value: Value) -> str | None:
+    """The class of a member passed as a key (`app.flags.Feature.X(.value)`)."""
+    if value.kind is not ValueKind.NAME:
+        return None
+    parts = value.text.split(".")
+    if parts[-1] in ("value", "name"):
+        parts = parts[:-1]
+    return ".".join(parts[:-1]) if len(parts) >= 2 and _MEMBER.match(parts[-1]) else None

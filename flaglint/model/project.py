@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from flaglint.config import Config
 from flaglint.facts import FileFacts, ParseError
 from flaglint.findings import Edit, Span
+from flaglint.links.flag_api import FlagApi
 from flaglint.links.model import CodeDefinition, Linked
 from flaglint.model.dead import DeadCode
 from flaglint.model.files import ProjectFiles
@@ -75,6 +76,7 @@ class Project:
     # Keys with two lives (FL401 or FL404 on them) -> where that is said: no rule settles,
     # cleans or deletes code on their reads.
     two_lives: Mapping[str, str] = field(default_factory=dict)
+    flag_api: FlagApi = field(default_factory=FlagApi)  # what discovery found, if it ran
     _tests: GlobSet = field(init=False, repr=False, compare=False)
     _memo: dict[str, object] = field(init=False, repr=False, compare=False)
 

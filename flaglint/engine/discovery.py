@@ -1,0 +1,74 @@
+"""With nothing configured, the project's own flag API, found from its code
+(links/flag_api.py) and used as if configured: every file's text names the candidates (cached
+by content), the files that name them are read in full (their facts cached as any file's),
+and what they show decides. A project that configures a reader or a definition gets no
+discovery: what it says is what flaglint uses."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from flaglint import store as cache
+from flaglint.engine.inputs import Inputs
+from flaglint.engine.reading import Reading
+from flaglint.facts.prefilter import Needles
+from flaglint.links.flag_api import FlagApi, candidates, find
+
+_ATTRIBUTES = ("value", "enabled", "is_enabled", "active", "on")  # how flag objects are read
+
+
+def discovering(inputs: Inputs) -> bool:
+    """Does this run find the flag API itself (nothing configured names one)?"""
+    return not inputs.config.readers and not inputs.config.definitions
+
+
+def flag_api(inputs: Inputs, store: cache.Store, *, workers: int) -> FlagApi:
+    """The project's flag API, from the cache when no file changed."""
+    if not discovering(inputs):
+        return FlagApi()
+    key = cache.key("api", sorted(inputs.keys.items()))
+    found = store.get("api", key, FlagApi)
+    if found is None:
+        found = _find(inputs, store, workers)
+        store.put("api", key, found, FlagApi)
+    return found
+
+
+def with_flag_api(inputs: Inputs, api: FlagApi) -> Inputs:
+    """These inputs, configured with what discovery found."""
+    if not api:
+        return inputs
+    config = dataclasses.replace(inputs.config, readers=tuple(s for s, _ in api.readers),
+                                 definitions=tuple(s for s, _ in api.definitions))
+    return dataclasses.replace(inputs, config=config)
+
+
+def _find(inputs: Inputs, store: cache.Store, workers: int) -> FlagApi:
+    rels = [s.rel for s in inputs.sources if s.rel in inputs.keys]
+    keys = {rel: cache.key("api-names", inputs.keys[rel]) for rel in rels}
+    known = store.get_many("api-names", keys.values(), list[list[str]])
+    names: set[tuple[str, ...]] = set()
+    for rel in rels:
+        found = known.get(keys[rel])
+        if found is None:
+            found = sorted(list(words) for words in candidates(inputs.read(rel)))
+            store.put("api-names", keys[rel], found, list[list[str]])
+        names.update(tuple(words) for words in found)
+    if not names:
+        return FlagApi()
+    reading = Reading(inputs, store, workers=workers)
+    reading.start(Needles(names), set())
+    facts = [reading.facts_of(brief.path) for brief in reading.linkable()]
+    texts = {f.path: inputs.read(f.path) for f in facts}
+
+    def attributes_of(bound: set[str]) -> tuple[str, ...]:
+        if not bound:
+            return ()
+        pattern = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(bound))
+                             + rb")\.(" + b"|".join(a.encode() for a in _ATTRIBUTES) + rb")\b"
+                             rb"(?!\s*\()")
+        seen = {m.group(1).decode() for data in texts.values() for m in pattern.finditer(data)}
+        return tuple(a for a in _ATTRIBUTES if a in seen)
+
+    return find(facts, attributes_of)

@@ -1,0 +1,179 @@
+"""Zero configuration: with nothing configured, `check`, `audit` and `init` find the
+project's own flag API in its code, each shape real projects use, and `init` writes it down
+with its evidence."""
+
+from __future__ import annotations
+
+import json
+
+from flaglint.cli import main
+from flaglint.facts import Value, ValueKind
+from flaglint.links.flag_api import candidates, is_question, key_like
+
+from .conftest import write_tree
+
+TODAY = "2026-11-23"
+
+
+def flags_of(root, capsys) -> tuple[list[str], str]:
+    """The keys a zero-configuration audit finds, and the note discovery left."""
+    main(["audit", str(root), "--today", TODAY, "--no-cache", "--format", "json"])
+    out, err = capsys.readouterr()
+    return sorted(row["key"] for row in json.loads(out)["flags"]), err
+
+
+def test_a_helper_called_with_enum_members(tmp_path, capsys):
+    """VA notification-api: `is_feature_enabled(FeatureFlag.X)` over an Enum of keys."""
+    write_tree(tmp_path, {
+        "app/__init__.py": "",
+        "app/feature_flags.py": """
+            import os
+            from enum import Enum
+
+
+            class FeatureFlag(Enum):
+                SMS_ENABLED = "SMS_ENABLED"
+                PUSH_ENABLED = "PUSH_ENABLED"
+                UNUSED_ENABLED = "UNUSED_ENABLED"
+
+
+            def is_feature_enabled(feature_flag):
+                return os.getenv(feature_flag.value, "False") == "True"
+            """,
+        "app/send.py": """
+            from app.feature_flags import FeatureFlag, is_feature_enabled
+
+
+            def send():
+                if is_feature_enabled(FeatureFlag.SMS_ENABLED):
+                    return "sms"
+                if not is_feature_enabled(FeatureFlag.PUSH_ENABLED):
+                    return "none"
+                return "push"
+            """})
+    keys, err = flags_of(tmp_path, capsys)
+    assert keys == ["PUSH_ENABLED", "SMS_ENABLED", "UNUSED_ENABLED"]
+    assert ("flaglint: note: no flag API is configured, so flaglint uses the one it found in "
+            "the code: `app.feature_flags.is_feature_enabled` (2 reads), "
+            "`app.feature_flags.FeatureFlag` (defines flags); `flaglint init` writes it to "
+            "flaglint.toml for review") in err
+
+
+def test_a_method_called_with_class_constants(tmp_path, capsys):
+    """readthedocs: `project.has_feature(Feature.X)`, `Feature` a Django model's constants."""
+    write_tree(tmp_path, {
+        "rtd/__init__.py": "",
+        "rtd/models.py": """
+            class Project:
+                def has_feature(self, feature_id):
+                    return feature_id in self.features
+
+
+            class Feature:
+                DONT_SHALLOW_CLONE = "dont_shallow_clone"
+                SKIP_SYNC = "skip_sync"
+            """,
+        "rtd/git.py": """
+            from rtd.models import Feature
+
+
+            def clone(project):
+                if project.has_feature(Feature.DONT_SHALLOW_CLONE):
+                    return ["git", "clone"]
+                return ["git", "clone", "--depth", "50"]
+            """})
+    keys, _ = flags_of(tmp_path, capsys)
+    assert keys == ["dont_shallow_clone", "skip_sync"]
+
+
+def test_holders_made_by_a_function_and_read_through_an_attribute(tmp_path, capsys):
+    """jax: `jax_enable_x64 = bool_state("jax_enable_x64", …)`, read as `.value`."""
+    write_tree(tmp_path, {
+        "proj/__init__.py": "",
+        "proj/config.py": """
+            class _State:
+                def __init__(self, name, default):
+                    self.value = default
+
+
+            def bool_state(name, default=False):
+                return _State(name, default)
+
+
+            enable_x64 = bool_state("jax_enable_x64", default=False)
+            debug_nans = bool_state(name="jax_debug_nans")
+            """,
+        "proj/core.py": """
+            from proj import config
+
+
+            def dtype():
+                return "float64" if config.enable_x64.value else "float32"
+            """})
+    keys, err = flags_of(tmp_path, capsys)
+    assert keys == ["jax_debug_nans", "jax_enable_x64"]
+    assert "`proj.config.bool_state` (defines flags)" in err
+    main(["check", str(tmp_path), "--no-cache", "--select", "FL102"])
+    assert "jax_debug_nans" in capsys.readouterr().out  # enable_x64's `.value` is a read
+
+
+def test_a_module_api_called_with_string_keys(tmp_path, capsys):
+    """Sentry: `features.has("organizations:x", org)`, no preset, no flag word in `has`."""
+    write_tree(tmp_path, {
+        "app/__init__.py": "",
+        "app/features/__init__.py": "def has(name, org=None):\n    return False\n",
+        **{f"app/view{i}.py": f"from app import features\n\n\ndef v(org):\n"
+                              f"    return features.has('organizations:f{i}', org)\n"
+           for i in range(3)}})
+    keys, err = flags_of(tmp_path, capsys)
+    assert keys == ["organizations:f0", "organizations:f1", "organizations:f2"]
+    assert "`app.features.has` (3 reads)" in err
+
+
+def test_a_configured_project_gets_no_discovery(tmp_path, capsys):
+    write_tree(tmp_path, {
+        "pyproject.toml": '[[tool.flaglint.readers]]\ncall = "app.flags.on"\nkey = 0\n',
+        "app/__init__.py": "",
+        "app/flags.py": "def on(k):\n    return False\n\n\n"
+                        "def is_feature_enabled(k):\n    return False\n",
+        "app/x.py": "from app.flags import is_feature_enabled, on\n\n"
+                    "on('a')\nis_feature_enabled('b')\nis_feature_enabled('c')\n"})
+    keys, err = flags_of(tmp_path, capsys)
+    assert keys == ["a"] and "no flag API is configured" not in err
+
+
+def test_init_writes_what_it_found_with_its_evidence(tmp_path, capsys):
+    write_tree(tmp_path, {
+        "app/__init__.py": "",
+        "app/flags.py": "def is_feature_enabled(key):\n    return False\n\n\n"
+                        "def has_flag(thing):\n    return bool(thing)\n",
+        "app/x.py": "from app.flags import has_flag, is_feature_enabled\n\n"
+                    "if is_feature_enabled('new_ui'):\n    pass\n"
+                    "if is_feature_enabled('dark_mode'):\n    pass\n"
+                    "has_flag(object())\n"})
+    assert main(["init", str(tmp_path), "--today", TODAY, "--no-cache"]) == 0
+    capsys.readouterr()
+    assert (tmp_path / "flaglint.toml").read_text() == (
+        "# flaglint's configuration (as [tool.flaglint] in pyproject.toml would hold it),\n"
+        "# written by `flaglint init`.\n"
+        'registry = ["flags.toml"]\n'
+        "presets = []\n"
+        "\n"
+        "[[readers]]  # found: app/flags.py:1, 2 reads (new_ui, dark_mode)\n"
+        'call = "app.flags.is_feature_enabled"\n'
+        "key = 0\n"
+        "\n"
+        "# Found, but not decided (name them above if they read flags):\n"
+        "# - app/flags.py:5: `app.flags.has_flag` asks about a flag, but none of its 1 calls "
+        "pass a key flaglint can read\n")
+    assert main(["check", str(tmp_path), "--today", TODAY, "--no-cache", "--select",
+                 "FL101,FL102"]) == 0
+
+
+def test_candidate_words_and_keys():
+    assert is_question("is_feature_enabled") and is_question("switch_is_active")
+    assert not is_question("update_flags") and not is_question("get_feature")
+    assert candidates(b"x = features.has('a')\ndef has_feature(self, f):\n    pass\n") == {
+        ("features", "has"), ("has_feature",)}
+    assert key_like(Value(ValueKind.NAME, "app.flags.FeatureFlag.X.value")) == "FeatureFlag.X"
+    assert key_like(Value(ValueKind.NAME, "app.flags.some_name")) is None
