@@ -177,3 +177,15 @@ def test_candidate_words_and_keys():
         ("features", "has"), ("has_feature",)}
     assert key_like(Value(ValueKind.NAME, "app.flags.FeatureFlag.X.value")) == "FeatureFlag.X"
     assert key_like(Value(ValueKind.NAME, "app.flags.some_name")) is None
+
+
+def test_django_settings_named_like_flags(tmp_path, capsys):
+    write_tree(tmp_path, {
+        "site/__init__.py": "",
+        "site/settings.py": "DEBUG = False\nFEATURE_NEW_SEARCH = True\n",
+        "site/search.py": "from django.conf import settings\n\n\ndef search(q):\n"
+                          "    if settings.FEATURE_NEW_SEARCH:\n        return ['new', q]\n"
+                          "    return ['old', q]\n"})
+    keys, err = flags_of(tmp_path, capsys)
+    assert keys == ["FEATURE_NEW_SEARCH"]
+    assert "Django settings named like flags (the django-settings preset)" in err

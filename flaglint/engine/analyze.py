@@ -137,6 +137,8 @@ def _found_note(api: FlagApi) -> tuple[str, ...]:
     found = [f"`{spec.call}` ({evidence.calls} read{'s' if evidence.calls != 1 else ''})"
              for spec, evidence in api.readers]
     found += [f"`{spec.class_ or spec.call}` (defines flags)" for spec, _ in api.definitions]
+    if api.presets and "django-settings" in api.presets:
+        found.append("Django settings named like flags (the django-settings preset)")
     return (f"no flag API is configured, so flaglint uses the one it found in the code: "
             f"{', '.join(found)}; `flaglint init` writes it to flaglint.toml for review",)
 

@@ -13,7 +13,8 @@ from flaglint import store as cache
 from flaglint.engine.inputs import Inputs
 from flaglint.engine.reading import Reading
 from flaglint.facts.prefilter import Needles
-from flaglint.links.flag_api import FlagApi, candidates, find
+from flaglint.links.flag_api import DJANGO_SETTINGS, FlagApi, candidates, find
+from flaglint.links.resolve import active_presets
 
 _ATTRIBUTES = ("value", "enabled", "is_enabled", "active", "on")  # how flag objects are read
 
@@ -40,7 +41,9 @@ def with_flag_api(inputs: Inputs, api: FlagApi) -> Inputs:
     if not api:
         return inputs
     config = dataclasses.replace(inputs.config, readers=tuple(s for s, _ in api.readers),
-                                 definitions=tuple(s for s, _ in api.definitions))
+                                 definitions=tuple(s for s, _ in api.definitions),
+                                 presets=api.presets if api.presets is not None else
+                                 inputs.config.presets)
     return dataclasses.replace(inputs, config=config)
 
 
@@ -58,8 +61,12 @@ def _find(inputs: Inputs, store: cache.Store, workers: int) -> FlagApi:
     if not names:
         return FlagApi()
     reading = Reading(inputs, store, workers=workers)
-    reading.start(Needles(names), set())
+    reading.start(Needles(names - {DJANGO_SETTINGS}), set())
     facts = [reading.facts_of(brief.path) for brief in reading.linkable()]
+    presets = None
+    if DJANGO_SETTINGS in names and inputs.config.presets is None:
+        imported = {module for brief in reading.ordered() for module in brief.modules}
+        presets = (*active_presets(inputs.config, imported), "django-settings")
     texts = {f.path: inputs.read(f.path) for f in facts}
 
     def attributes_of(bound: set[str]) -> tuple[str, ...]:
@@ -71,4 +78,4 @@ def _find(inputs: Inputs, store: cache.Store, workers: int) -> FlagApi:
         seen = {m.group(1).decode() for data in texts.values() for m in pattern.finditer(data)}
         return tuple(a for a in _ATTRIBUTES if a in seen)
 
-    return find(facts, attributes_of)
+    return dataclasses.replace(find(facts, attributes_of), presets=presets)

@@ -37,6 +37,11 @@ _VERB = re.compile(r"^(?:has|is_|get|check|enabled|active|on$|variation|evaluate
                    re.IGNORECASE)
 
 _DEF = re.compile(rb"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)[ \t]*\(", re.MULTILINE)
+# Django settings read as flags (`settings.FEATURE_SEARCH`): the django-settings preset.
+_DJANGO_SETTINGS = re.compile(rb"^[ \t]*from[ \t]+django\.conf[ \t]+import[ \t]+settings\b",
+                              re.MULTILINE)
+_SETTING_FLAG = re.compile(rb"\bsettings\.(?:FEATURES?_\w+|FLAG_\w+|ENABLE_\w+|\w+_ENABLED)\b")
+DJANGO_SETTINGS = ("=django-settings",)  # the mark of a file that reads settings as flags
 _BOUND_CALL = re.compile(rb"^([A-Za-z_]\w*)[ \t]*=[ \t]*([\w.]+)\([ \t]*(?:name[ \t]*=[ \t]*)?"
                          rb"[rbuRBU]?[\"']", re.MULTILINE)
 _MEMBER = re.compile(r"^[A-Z][A-Z0-9_]*$")
@@ -62,6 +67,8 @@ def candidates(blob: bytes) -> set[tuple[str, ...]]:
         receiver, method = call.group(1).decode(), call.group(2).decode()
         if _VERB.match(method):
             found.add((receiver, method))
+    if _DJANGO_SETTINGS.search(blob) and _SETTING_FLAG.search(blob):
+        found.add(DJANGO_SETTINGS)
     return found
 
 
@@ -83,9 +90,10 @@ class FlagApi:
     readers: tuple[tuple[ReaderSpec, Evidence], ...] = ()
     definitions: tuple[tuple[DefinitionSpec, Evidence], ...] = ()
     undecided: tuple[str, ...] = ()
+    presets: tuple[str, ...] | None = None  # the presets to use, when discovery changed them
 
     def __bool__(self) -> bool:
-        return bool(self.readers or self.definitions)
+        return bool(self.readers or self.definitions or self.presets)
 
 
 @dataclass
