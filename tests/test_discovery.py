@@ -189,3 +189,18 @@ def test_django_settings_named_like_flags(tmp_path, capsys):
     keys, err = flags_of(tmp_path, capsys)
     assert keys == ["FEATURE_NEW_SEARCH"]
     assert "Django settings named like flags (the django-settings preset)" in err
+
+
+def test_environment_variables_read_as_flags_are_said_not_used(tmp_path, capsys):
+    write_tree(tmp_path, {
+        "app.py": "import os\n\nDB = os.getenv('DATABASE_URL')\n"
+                  "if os.getenv('FEATURE_FAST_PATH') == 'true':\n    pass\n"
+                  "if os.environ.get('CHECKOUT_V2_ENABLED'):\n    pass\n"})
+    assert main(["init", str(tmp_path), "--today", TODAY, "--no-cache"]) == 0
+    capsys.readouterr()
+    assert (tmp_path / "flaglint.toml").read_text().endswith(
+        "# Found, but not decided (name them above if they read flags):\n"
+        "# - environment variables named like flags are read directly: CHECKOUT_V2_ENABLED "
+        "(app.py:6), FEATURE_FAST_PATH (app.py:4); a helper that reads them (`def "
+        "is_enabled(name): return os.getenv(name) == \"true\"`), named in `[[readers]]`, "
+        "makes them flags\n")

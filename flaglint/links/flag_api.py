@@ -42,6 +42,10 @@ _DJANGO_SETTINGS = re.compile(rb"^[ \t]*from[ \t]+django\.conf[ \t]+import[ \t]+
                               re.MULTILINE)
 _SETTING_FLAG = re.compile(rb"\bsettings\.(?:FEATURES?_\w+|FLAG_\w+|ENABLE_\w+|\w+_ENABLED)\b")
 DJANGO_SETTINGS = ("=django-settings",)  # the mark of a file that reads settings as flags
+# An environment variable named like a flag, read directly (`os.getenv("FEATURE_X")`).
+_ENV_FLAG = re.compile(r"^(?:FEATURES?_\w+|FF_\w+|ENABLE_\w+|\w+_ENABLED|\w+_FLAG)$")
+_ENV_READ = re.compile(rb"\b(getenv|environ)\b[ \t]*(?:\.get)?[ \t]*[(\[][ \t]*[\"']"
+                       rb"(?:FEATURES?_|FF_|ENABLE_|\w+_ENABLED[\"']|\w+_FLAG[\"'])")
 _BOUND_CALL = re.compile(rb"^([A-Za-z_]\w*)[ \t]*=[ \t]*([\w.]+)\([ \t]*(?:name[ \t]*=[ \t]*)?"
                          rb"[rbuRBU]?[\"']", re.MULTILINE)
 _MEMBER = re.compile(r"^[A-Z][A-Z0-9_]*$")
@@ -69,6 +73,7 @@ def candidates(blob: bytes) -> set[tuple[str, ...]]:
             found.add((receiver, method))
     if _DJANGO_SETTINGS.search(blob) and _SETTING_FLAG.search(blob):
         found.add(DJANGO_SETTINGS)
+    found |= {(read.group(1).decode(),) for read in _ENV_READ.finditer(blob)}
     return found
 
 
@@ -114,6 +119,7 @@ def find(facts: Iterable[FileFacts],
     _on_flags(files, found)
     _makers(files, found, attributes_of)
     found.definitions += _classes(files, [spec for spec, _ in found.readers])
+    found.undecided += _environment(files)
     return FlagApi(tuple(found.readers), tuple(found.definitions), tuple(found.undecided))
 
 
@@ -299,3 +305,23 @@ def _owner_of(value: Value) -> str | None:
     if parts[-1] in ("value", "name"):
         parts = parts[:-1]
     return ".".join(parts[:-1]) if len(parts) >= 2 and _MEMBER.match(parts[-1]) else None
+
+
+def _environment(files: list[FileFacts]) -> list[str]:
+    """Environment variables named like flags and read directly: said, not used (which of
+    a project's variables are flags is for a person to say, or a helper to wrap)."""
+    reads: dict[str, str] = {}
+    for facts in files:
+        for call in facts.calls:
+            if call.callee not in ("os.getenv", "os.environ.get") or not call.args:
+                continue
+            key = key_like(call.args[0].value)
+            if key is not None and _ENV_FLAG.match(key):
+                reads.setdefault(key, f"{facts.path}:{call.span.line}")
+    if not reads:
+        return []
+    shown = ", ".join(f"{key} ({where})" for key, where in sorted(reads.items())[:5])
+    more = f" and {len(reads) - 5} more" if len(reads) > 5 else ""
+    return [f"environment variables named like flags are read directly: {shown}{more}; "
+            f"a helper that reads them (`def is_enabled(name): return os.getenv(name) == "
+            f"\"true\"`), named in `[[readers]]`, makes them flags"]
