@@ -3,6 +3,7 @@ format, and the HTML report in a real headless browser."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -10,7 +11,9 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -20,6 +23,9 @@ from flaglint.cli import main
 from . import tools
 from .conftest import git, write_tree
 from .test_docs_and_fixtures import knight_with_history
+
+if TYPE_CHECKING:
+    from selenium.webdriver.remote.webdriver import WebDriver
 
 TODAY = "2026-11-23"
 CONFIG = """
@@ -254,16 +260,14 @@ def test_a_browser_is_found_as_githubs_runners_ship_it(tmp_path, monkeypatch):
     assert _browser() == (str(bin_dir / "google-chrome"), str(driver_dir / "chromedriver"))
 
 
-@pytest.fixture(scope="module")
-def page(tmp_path_factory):
+@contextlib.contextmanager
+def _chrome(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
+    """Headless Chromium or Chrome with its console and network logs, its logs of start-up
+    read and dropped."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     chromium, driver_path = _browser()
-    root = knight_with_history(tmp_path_factory.mktemp("knight"))
-    report = root.parent / "audit.html"
-    assert main(["audit", str(root), "--today", TODAY, "--no-cache", "--output",
-                 str(report)]) == 0
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -276,10 +280,20 @@ def page(tmp_path_factory):
     try:
         for kind in ("browser", "performance"):  # what the browser did before the page
             browser.get_log(kind)
-        browser.get(report.as_uri())
-        yield browser, report
+        yield browser
     finally:
         browser.quit()
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    root = knight_with_history(tmp_path_factory.mktemp("knight"))
+    report = root.parent / "audit.html"
+    assert main(["audit", str(root), "--today", TODAY, "--no-cache", "--output",
+                 str(report)]) == 0
+    with _chrome(tmp_path_factory) as browser:
+        browser.get(report.as_uri())
+        yield browser, report
 
 
 def test_the_html_report_loads_offline_without_errors(page):
@@ -337,6 +351,99 @@ def test_the_html_table_sorts_and_filters(page):
                               "legacy_reports", "rlp"]
     browser.find_element(By.ID, "stale-only").click()
     assert sorted(keys()) == ["audit_mode", "dark_pool_routing", "legacy_reports", "rlp"]
+
+
+LONG_OWNERS = ("@org/some-very-long-team-name",
+               "@acme-corporation/payments-platform-reliability-engineering-guild",
+               "WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW", "Ünïcödé Tëàm — 日本語のチーム名前", "x")
+LONG_KEYS = tuple(f"{prefix}_enable_the_new_checkout_flow_for_enterprise_customers_in_the_eu"
+                  for prefix in ("a", "b", "c", "d", "e", "f"))
+
+
+def long_names(root: Path) -> Path:
+    """Flags with long keys and long owners (a team path, wide capitals, accents and CJK),
+    one without an owner, added month by month."""
+    root.mkdir(parents=True)
+    git(root, "init", "-q", "-b", "main")
+    owners = [*LONG_OWNERS, None]
+    for i, (key, owner) in enumerate(zip(LONG_KEYS, owners, strict=True)):
+        registry = root / "flags.toml"
+        previous = registry.read_text() if registry.exists() else ""
+        write_tree(root, {
+            "flags.toml": previous + f"[flags.{key}]\ntype = \"release\"\n"
+                                     f"created = 2025-0{i + 1}-01\n"
+                          + (f"owner = {json.dumps(owner)}\n" if owner else "") + "\n",
+            f"app{i}.py": "from UnleashClient import UnleashClient\nc = UnleashClient()\n\n\n"
+                          f"def view():\n    return c.is_enabled({key!r})\n"})
+        commit(root, "Ada", f"2025-0{i + 1}-01", f"flag {i}")
+    return root
+
+
+@pytest.fixture(scope="module")
+def long_names_page(tmp_path_factory):
+    root = long_names(tmp_path_factory.mktemp("long") / "long-names")
+    report = root.parent / "audit.html"
+    assert main(["audit", str(root), "--today", TODAY, "--no-cache", "--output",
+                 str(report)]) == 0
+    with _chrome(tmp_path_factory) as browser:
+        browser.get(report.as_uri())
+        yield browser, report
+
+
+# Each text of each chart whose box, as the browser lays it out, leaves its svg.
+OUTSIDE = """
+return Array.from(document.querySelectorAll('svg.chart')).flatMap(function (svg) {
+  var s = svg.getBoundingClientRect();
+  return Array.from(svg.querySelectorAll('text')).filter(function (text) {
+    var r = text.getBoundingClientRect();
+    return r.width === 0 || r.left < s.left || r.right > s.right || r.top < s.top ||
+      r.bottom > s.bottom;
+  }).map(function (text) {
+    var r = text.getBoundingClientRect(), b = text.getBBox();
+    return [svg.getAttribute('aria-label'), text.textContent,
+            [r.left - s.left, r.right - s.left, r.top - s.top, r.bottom - s.top],
+            [b.x, b.y, b.width, b.height], [s.width, s.height]];
+  });
+});
+"""
+
+
+@pytest.mark.parametrize("report", ["page", "long_names_page"])
+def test_every_chart_label_lies_inside_its_chart(report, request):
+    browser, _ = request.getfixturevalue(report)
+    assert browser.execute_script(OUTSIDE) == []
+    counts = browser.execute_script(
+        "return Array.from(document.querySelectorAll('svg.chart')).map(function (s) {"
+        " return s.querySelectorAll('text').length; });")
+    assert len(counts) == 4 and min(counts) > 0
+
+
+def test_a_cut_owner_label_keeps_its_full_name(long_names_page):
+    browser, _ = long_names_page
+    labels = browser.execute_script(
+        "return Array.from(document.querySelectorAll('svg[aria-label=\"flags by owner\"] "
+        "text[text-anchor=end]')).map(function (t) {"
+        " var title = t.querySelector('title');"
+        " return [t.firstChild.nodeValue, title ? title.textContent : null]; });")
+    assert labels == [
+        ["@org/some-very-long-team-name", None],
+        ["@acme-corporation/payments-p…", LONG_OWNERS[1]],
+        ["WWWWWWWWWWWWWWWWW…", LONG_OWNERS[2]],
+        ["Ünïcödé Tëàm — 日本語のチーム…", LONG_OWNERS[3]],
+        ["x", None],
+        ["Ada", None]]  # the flag without an owner: its git author
+
+
+def test_the_legend_shows_each_series_colour(page):
+    browser, _ = page
+    colours = browser.execute_script(
+        "var svg = document.querySelector('svg[aria-label=\"flags per month\"]');"
+        "return Array.from(svg.querySelectorAll('.swatch')).map(function (swatch) {"
+        " var name = swatch.dataset.series;"
+        " var line = svg.querySelector('polyline[data-series=\"' + name + '\"]');"
+        " return [name, getComputedStyle(swatch).stroke, getComputedStyle(line).stroke]; });")
+    assert colours == [["flags", "rgb(47, 111, 179)", "rgb(47, 111, 179)"],
+                       ["stale", "rgb(192, 57, 43)", "rgb(192, 57, 43)"]]
 
 
 # -- flaglint init -----------------------------------------------------------------------------
