@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -173,7 +174,9 @@ def test_the_knight_router_stage_and_formats(tmp_path, capsys):
         "branch", "function power_peg_route", "branch", "function legacy_route"]
 
     assert main(["audit", str(root), "--today", TODAY, "--format", "csv"]) == 0
-    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    out = capsys.readouterr().out
+    assert out.startswith("\ufeffkey,status,")  # the byte-order mark Excel needs
+    rows = list(csv.reader(io.StringIO(out.removeprefix("\ufeff"))))
     assert rows[0][:4] == ["key", "status", "declared", "type"]
     assert rows[6] == [
         "power_peg", "retired", "registry", "release", "name", "Knight", "git", "Knight",
@@ -189,6 +192,29 @@ def test_the_knight_router_stage_and_formats(tmp_path, capsys):
     assert text.startswith("# Flag audit (2026-11-23)\n\n8 flags, 6 stale; 20 findings;")
     assert "## Where the team stands: Reactionary" in text
     assert text.endswith("Read from: a registry, git history, deployment configs.\n")
+
+
+def test_the_csv_is_utf8_with_a_byte_order_mark_in_a_file_and_on_stdout(tmp_path, capsys):
+    """Excel opens a CSV as UTF-8 only after a BOM; stdout gets the same bytes whatever its
+    own encoding (here ASCII, which cannot even spell `×`)."""
+    root = legacy(tmp_path / "shop")
+    out = tmp_path / "audit.csv"
+    assert main(["audit", str(root), "--today", TODAY, "--no-cache", "--output", str(out)]) == 0
+    assert capsys.readouterr().err.startswith("flaglint: wrote the audit of 3 flags to ")
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfkey,status,declared,type,type_source,owner,")
+    assert data.count(b"\xef\xbb\xbf") == 1
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert next(iter(rows[0])) == "key"  # no mark left in the first header
+    assert [(r["key"], r["findings"]) for r in rows] == [
+        ("EXP_SEARCH_ENABLED", "FL102×1"), ("NEW_CHECKOUT_ENABLED", "FL203×1"),
+        ("OPS_THROTTLE_ENABLED", "")]
+    printed = subprocess.run(
+        [sys.executable, "-m", "flaglint", "audit", str(root), "--today", TODAY, "--no-cache",
+         "--format", "csv"], capture_output=True, check=False,
+        env={**os.environ, "PYTHONIOENCODING": "ascii", "NO_PROGRESS": "1"})
+    assert (printed.returncode, printed.stdout) == (0, data), printed.stderr
 
 
 def test_a_well_kept_project_is_further_along(tmp_path, capsys):
