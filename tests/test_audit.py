@@ -646,3 +646,75 @@ def test_git_dates_flags_that_only_reads_name(tmp_path, capsys):
     row = report["flags"][0]  # type: ignore[index]
     assert (row["key"], row["created"], row["owner"], row["owner_source"],
             row["last_read_change"]) == ("new_ui", "2025-02-01", "Ada", "git", "2025-02-01")
+
+
+# -- flaglint init --registry beside the registries a project has ------------------------------
+
+READS_TWO = ("from UnleashClient import UnleashClient\nc = UnleashClient()\n\n\n"
+             "def view():\n    return c.is_enabled('old_ui') or c.is_enabled('new_ui')\n")
+OLD_UI = '[flags.old_ui]\nowner = "web"\ntype = "release"\n'
+NEW_UI = ("# The flag registry, written by `flaglint init` from the code, git history and "
+          "deployment configs.\n# Review the guessed types and owners, and add a `description` "
+          "to each flag.\n\n[flags.new_ui]\ntype = \"release\"  # guessed from the name: "
+          "check it\n")
+
+
+def test_init_registry_beside_the_default_one_lists_both(tmp_path, capsys):
+    """No configuration, a flags.toml read by default: the flaglint.toml init writes keeps it,
+    and the new registry declares only what it does not."""
+    write_tree(tmp_path, {"app.py": READS_TWO, "flags.toml": OLD_UI})
+    assert main(["init", str(tmp_path), "--registry", str(tmp_path / "more" / "flags.toml"),
+                 "--today", TODAY, "--no-cache"]) == 0
+    assert capsys.readouterr().err == \
+        "flaglint: wrote more/flags.toml (1 flag) and flaglint.toml\n"
+    assert (tmp_path / "flaglint.toml").read_text() == (
+        "# flaglint's configuration (as [tool.flaglint] in pyproject.toml would hold it),\n"
+        "# written by `flaglint init`.\nregistry = [\"flags.toml\", \"more/flags.toml\"]\n"
+        "presets = [\"unleash\"]\n")
+    assert (tmp_path / "more" / "flags.toml").read_text() == NEW_UI
+    assert (tmp_path / "flags.toml").read_text() == OLD_UI
+    assert main(["check", str(tmp_path), "--today", TODAY, "--no-cache", "--select",
+                 "FL101,FL102"]) == 0  # both registries read, no key declared twice
+    assert capsys.readouterr().err == ""
+
+
+PYPROJECT = ('[project]\nname = "shop"\n\n[tool.flaglint]\npresets = ["unleash"]\n{}\n'
+             '[tool.flaglint.lifetimes]\nrelease = 60\n')
+FLAGLINT_TOML = 'presets = ["unleash"]\n{}\n[lifetimes]\nrelease = 60\n'
+LISTED = 'registry = ["flags.toml"]\n'
+BOTH = 'registry = ["flags.toml", "other.toml"]\n'
+
+
+@pytest.mark.parametrize(("name", "settings", "advised", "advice"), [
+    ("pyproject.toml", PYPROJECT.format(LISTED), PYPROJECT.format(BOTH),
+     'in [tool.flaglint] of {root}/pyproject.toml, replace `registry = ["flags.toml"]` with '
+     '`registry = ["flags.toml", "other.toml"]`'),
+    ("flaglint.toml", FLAGLINT_TOML.format(LISTED), FLAGLINT_TOML.format(BOTH),
+     'in {root}/flaglint.toml, replace `registry = ["flags.toml"]` with '
+     '`registry = ["flags.toml", "other.toml"]`'),
+    ("pyproject.toml", PYPROJECT.format(""), PYPROJECT.format(BOTH),
+     'add `registry = ["flags.toml", "other.toml"]` to [tool.flaglint] of '
+     '{root}/pyproject.toml'),
+    ("flaglint.toml", FLAGLINT_TOML.format(""), FLAGLINT_TOML.format(BOTH),
+     'add `registry = ["flags.toml", "other.toml"]` to {root}/flaglint.toml, above its '
+     'first table')], ids=["pyproject-lists", "flaglint-toml-lists", "pyproject-default",
+                           "flaglint-toml-default"])
+def test_init_registry_beside_a_configuration_says_the_line_that_keeps_both(
+        tmp_path, capsys, name, settings, advised, advice):
+    """A configuration init does not edit, listing flags.toml or reading it by default: init
+    says the exact `registry` line that reads both, and leaves every file it had as it was."""
+    before = {"app.py": READS_TWO, "flags.toml": OLD_UI, name: settings}
+    write_tree(tmp_path, before)
+    assert main(["init", str(tmp_path), "--registry", str(tmp_path / "other.toml"), "--today",
+                 TODAY, "--no-cache"]) == 0
+    assert capsys.readouterr().err == (
+        "flaglint: wrote other.toml (1 flag)\n"
+        f"flaglint: note: {advice.format(root=tmp_path.resolve())} so that checks read every "
+        f"registry\n")
+    assert {n: (tmp_path / n).read_text() for n in before} == before
+    assert (tmp_path / "other.toml").read_text() == NEW_UI
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*before, "other.toml"])
+    # With the line as advised, checks read both registries and every key is declared.
+    (tmp_path / name).write_text(advised)
+    assert main(["check", str(tmp_path), "--today", TODAY, "--no-cache", "--select",
+                 "FL101,FL102"]) == 0
