@@ -495,7 +495,8 @@ def test_init_declares_every_flag_and_adopts_the_check(tmp_path, capsys):
                  str(root / ".flaglint-baseline.json")]) == 0
     assert capsys.readouterr().err == (
         "flaglint: wrote flags.toml (3 flags)\n"
-        f"flaglint: recorded 5 findings in {root / '.flaglint-baseline.json'}\n")
+        f"flaglint: recorded 5 findings in {root / '.flaglint-baseline.json'}; exit code 0 "
+        f"(runs with --baseline {root / '.flaglint-baseline.json'} report only new findings)\n")
     assert (root / "flags.toml").read_text() == (
         "# The flag registry, written by `flaglint init` from the code, git history and "
         "deployment configs.\n# Review the guessed types and owners, and add a `description` "
