@@ -75,8 +75,12 @@ def entries(findings: Sequence[Finding], lines: Lines) -> list[Entry]:
         text = lines.of(finding.path)
         index = finding.span.line - 1
         anchor = text[index].strip() if 0 <= index < len(text) else ""
-        above = next((t.strip() for t in reversed(text[:max(index, 0)]) if t.strip()), "")
-        below = next((t.strip() for t in text[index + 1:] if t.strip()), "")
+        # The nearest lines with text around it, found by walking out from it (not by
+        # slicing the file, which made a large file's findings quadratic)
+        above = next((text[i].strip() for i in range(min(index, len(text)) - 1, -1, -1)
+                      if text[i].strip()), "")
+        below = next((text[i].strip() for i in range(max(index + 1, 0), len(text))
+                      if text[i].strip()), "")
         key = "\0".join((finding.code, finding.flag or "", finding.path, anchor, above, below))
         digest = hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
         seen[digest] += 1
