@@ -162,10 +162,11 @@ def test_clean_lists_what_still_names_the_key(tmp_path, capsys):
                   "    if c.is_enabled('new_ui'):\n        return 'new'\n    return 'old'\n",
         "docs/flags.md": "# Flags\n\n- `new_ui`: the redesigned page\n- new_ui_v2: later\n",
         "logo.png": "\0PNG new_ui",
+        "static/app.min.js": "var a=1;" * 200 + 'f("new_ui");\n',
     })
     assert main(["clean", "new_ui", "--value", "true", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    # A longer name (`new_ui_v2`) and a binary file are not mentions.
+    # A longer name (`new_ui_v2`), a binary file and a minified line are not mentions.
     assert out.splitlines()[-1] == ("Still naming `new_ui` (comments, docs, other files; not "
                                     "edited): app.py:2, docs/flags.md:3.")
 

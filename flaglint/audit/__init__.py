@@ -117,7 +117,7 @@ def build(project: Project, findings: list[Finding],
                    dead_lines)
     rows = [_row(known, key, reads_by_key[key]) for key in sorted(keys)]
     files = sum(1 for path in project.paths() if named(path))
-    lines = sum(f.lines for f in project.files if named(f.path))
+    lines = sum(b.lines for b in project.files.briefs.values() if named(b.path))
     audit = Audit(config.root, project.today, rows, findings,
                   months=months(rows, project, project.today), dead_code=dead_code,
                   stage=Stage("", [], []), history=history,
@@ -287,7 +287,10 @@ def _guarded_lines(project: Project) -> dict[str, int]:
 
     reads = {(r.path, r.call): r.key for r in project.linked.reads if r.key is not None}
     lines: dict[str, set[tuple[str, int]]] = {}
-    for facts in project.files:
+    for path in sorted({path for path, _ in reads}):  # only files that read a flag
+        facts = project.facts_of(path)
+        if facts is None:
+            continue
         for guard in facts.guards:
             keys = {reads.get((facts.path, index)) for index in atoms(guard.test)} - {None}
             for part in (guard.body, guard.orelse, guard.rest):

@@ -81,6 +81,7 @@ def remove_settings(root: Path, settings: Iterable[Served],
 
 
 _MAX_MENTION_BYTES = 1_000_000  # larger files are data, not docs
+_MAX_WRITTEN_LINE = 1_000  # a longer line is built (minified code, source maps): not for a person
 
 
 def mentions(root: Path, key: str, contents: Mapping[str, str]) -> list[str]:
@@ -117,5 +118,5 @@ def mentions(root: Path, key: str, contents: Mapping[str, str]) -> list[str]:
         if key not in text:
             continue
         found += [f"{name}:{number}" for number, line in enumerate(source_lines(text), 1)
-                  if word.search(line)]
+                  if len(line) <= _MAX_WRITTEN_LINE and word.search(line)]
     return found

@@ -33,5 +33,5 @@ def write_graph(graph: FlagGraph, fmt: str, stream: TextIO) -> None:
             data = networkx.node_link_data(plain, edges="links")
         except TypeError:  # networkx < 3.4 names the argument `link`
             data = networkx.node_link_data(plain, link="links")
-        json.dump(data, stream, indent=2, sort_keys=True)
-        stream.write("\n")
+        # One string written at once: json.dump's many small writes cost twice as much
+        stream.write(json.dumps(data, indent=2, sort_keys=True) + "\n")
