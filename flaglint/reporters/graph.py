@@ -7,6 +7,8 @@ from typing import TextIO
 
 from flaglint.model.graph import FlagGraph
 
+_BLOCK = 1 << 16
+
 
 def _dot_id(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -33,5 +35,8 @@ def write_graph(graph: FlagGraph, fmt: str, stream: TextIO) -> None:
             data = networkx.node_link_data(plain, edges="links")
         except TypeError:  # networkx < 3.4 names the argument `link`
             data = networkx.node_link_data(plain, link="links")
-        # One string written at once: json.dump's many small writes cost twice as much
-        stream.write(json.dumps(data, indent=2, sort_keys=True) + "\n")
+        # Made at once and written in blocks: json.dump's many small writes cost twice as
+        # much, and one write of it all would not notice a reader that went away.
+        text = json.dumps(data, indent=2, sort_keys=True) + "\n"
+        for start in range(0, len(text), _BLOCK):
+            stream.write(text[start:start + _BLOCK])
