@@ -112,7 +112,8 @@ def audit_json(root: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, obje
 def test_rows_of_a_legacy_project_without_a_registry(tmp_path, capsys):
     report = audit_json(legacy(tmp_path / "shop"), capsys)
     assert report["version"] == 1
-    assert report["sources"] == {"registry": False, "history": True, "deployments": True}
+    assert report["sources"] == {"registry": False, "history": True, "deployments": True,
+                                 "flag_state": []}
     rows = {row["key"]: row for row in report["flags"]}  # type: ignore[union-attr,index]
     assert rows["NEW_CHECKOUT_ENABLED"] == {
         "key": "NEW_CHECKOUT_ENABLED", "status": "active", "declared": "code",
@@ -126,7 +127,7 @@ def test_rows_of_a_legacy_project_without_a_registry(tmp_path, capsys):
         "stale": ["every deployment config serves one value"],
         "where": "shop/flags.py:6",
         "no_lifetime": "no lifetime declared: 1048 days old, and a release flag (the type "
-                       "guessed from its name) lives 40"}
+                       "guessed from its name) lives 40", "service": ""}
     assert rows["EXP_SEARCH_ENABLED"] == {
         "key": "EXP_SEARCH_ENABLED", "status": "active", "declared": "code",
         "type": "experiment", "type_source": "name", "owner": "@shop/core",
@@ -137,7 +138,7 @@ def test_rows_of_a_legacy_project_without_a_registry(tmp_path, capsys):
         "dead_lines": 0, "findings": {"FL102": 1}, "stale": ["read only in tests"],
         "where": "shop/flags.py:8",
         "no_lifetime": "no lifetime declared: 540 days old, and an experiment flag (the type "
-                       "guessed from its name) lives 40"}
+                       "guessed from its name) lives 40", "service": ""}
     assert (rows["OPS_THROTTLE_ENABLED"]["type"], rows["OPS_THROTTLE_ENABLED"]["lifetime_days"]) \
         == ("operational", None)  # type: ignore[index]
     assert report["totals"]["no_lifetime"] == 3  # type: ignore[index]
@@ -197,7 +198,7 @@ def test_the_knight_router_stage_and_formats(tmp_path, capsys):
         "2003-01-15",
         "git", "8713", "", "2026-10-20", "2", "0", "2", "1", "6", "5",
         "FL301×1 FL302×1 FL401×1 FL404×1 FL501×1",
-        "retired, still read; left and came back (reused key)", "flags.toml:34"]
+        "retired, still read; left and came back (reused key)", "flags.toml:34", ""]
 
     out = tmp_path / "audit.md"
     assert main(["audit", str(root), "--today", TODAY, "--output", str(out)]) == 0

@@ -26,8 +26,11 @@ class Ending:
     date: dt.date | None
     event: KeyEvent | None  # None without history
     again: KeyEvent | None = None  # declared or made active again since
+    service: str | None = None  # the flag service that archived it (its export says so)
 
     def phrase(self) -> str:
+        if self.service is not None:
+            return f"is archived in {self.service}"
         when = f" on {self.date.isoformat()}" if self.date else ""
         sha = f" ({self.event.commit.short})" if self.event is not None else ""
         removed = "deleted from the code" if self.event is not None and self.event.in_code \
@@ -47,6 +50,8 @@ def ending_places(project: Project, key: str, end: Ending) -> tuple[Related, ...
     said = f" in {commit.short} ({commit.date.isoformat()}): {commit.subject}" \
         if commit is not None else ""
     decl = project.registry.flags.get(key)
+    if decl is not None and end.service is not None:
+        return (Related(decl.path, decl.span, f"`{key}` archived in {end.service} here"),)
     if decl is not None and end.kind == "retired":
         return (Related(decl.path, decl.span, f"`{key}` retired here{said}"),)
     if commit is not None and project.registry.paths:
@@ -58,6 +63,8 @@ def ending_places(project: Project, key: str, end: Ending) -> tuple[Related, ...
 def ending(project: Project, key: str) -> Ending | None:
     history = project.history.of(key) if project.history is not None else None
     decl = project.registry.flags.get(key)
+    if decl is not None and decl.status is Status.RETIRED and not decl.from_registry:
+        return Ending("retired", None, None, service=decl.source)
     if decl is not None and decl.status is Status.RETIRED:
         event = history.last(EventKind.RETIRED) if history is not None else None
         date = decl.retired or (event.commit.date if event is not None else None)

@@ -34,6 +34,7 @@ from flaglint.rules.fl203_settled_in_config import (
 from flaglint.sources import git
 from flaglint.sources.discover import GlobSet
 from flaglint.sources.registry import FlagDecl, Status
+from flaglint.sources.services import describe
 
 T = TypeVar("T")
 
@@ -122,7 +123,8 @@ def build(project: Project, findings: list[Finding],
                   months=months(rows, project, project.today), dead_code=dead_code,
                   stage=Stage("", [], []), history=history,
                   deployments=project.deployments is not None,
-                  registry=project.registry.present, files=files, lines=lines)
+                  registry=project.registry.present, files=files, lines=lines,
+                  services=tuple(f"{s.source} ({s.path})" for s in project.services.states))
     audit.stage = stage(audit, project)
     return audit
 
@@ -153,7 +155,8 @@ def _row(known: _Known, key: str, reads: list[FlagRead]) -> FlagRow:
     decl = project.registry.flags.get(key)
     live = [r for r in reads if not r.in_test]
     status = _status(project, key, decl, record)
-    declared = "+".join(p for p, has in (("registry", decl is not None),
+    declared = "+".join(p for p, has in ((decl.source if decl is not None else "registry",
+                                          decl is not None),
                                          ("code", bool(record and record.definitions)))
                         if has)
     kind = decl.type if decl is not None and decl.type else guess_type(key)
@@ -180,7 +183,8 @@ def _row(known: _Known, key: str, reads: list[FlagRead]) -> FlagRow:
         stale=_stale(status, age, lifetime, live, reads, codes,
                      declared=decl is not None or bool(record and record.definitions)),
         where=f"{where_path}:{where_line}" if where_path else "",
-        no_lifetime=_no_lifetime(project, status, kind, type_source, age))
+        no_lifetime=_no_lifetime(project, status, kind, type_source, age),
+        service="; ".join(describe(flag) for flag in project.services.flags_of(key)))
 
 
 def _status(project: Project, key: str, decl: FlagDecl | None, record: FlagRecord | None

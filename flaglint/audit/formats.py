@@ -12,7 +12,7 @@ from flaglint.audit.model import VERSION, Audit, FlagRow
 COLUMNS = ("key", "status", "declared", "type", "type_source", "owner", "owner_source",
            "author", "created", "created_source", "age_days", "lifetime_days", "last_read_change",
            "reads", "test_reads", "files", "packages", "guarded_lines", "dead_lines",
-           "findings", "stale", "where")
+           "findings", "stale", "where", "service")
 
 
 def row_dict(row: FlagRow) -> dict[str, Any]:
@@ -28,7 +28,7 @@ def row_dict(row: FlagRow) -> dict[str, Any]:
         "reads": row.reads, "test_reads": row.test_reads, "files": row.files,
         "packages": row.packages, "guarded_lines": row.guarded_lines,
         "dead_lines": row.dead_lines, "findings": row.findings, "stale": row.stale,
-        "where": row.where, "no_lifetime": row.no_lifetime,
+        "where": row.where, "no_lifetime": row.no_lifetime, "service": row.service,
     }
 
 
@@ -37,7 +37,7 @@ def document(audit: Audit) -> dict[str, Any]:
         "version": VERSION,
         "today": audit.today.isoformat(),
         "sources": {"registry": audit.registry, "history": audit.history,
-                    "deployments": audit.deployments},
+                    "deployments": audit.deployments, "flag_state": list(audit.services)},
         "stage": {"name": audit.stage.name, "next_steps": audit.stage.steps,
                   "criteria": [{"stage": c.stage, "criterion": c.text, "met": c.met,
                                 "measured": c.measured} for c in audit.stage.criteria]},
@@ -96,7 +96,8 @@ def write_markdown(audit: Audit, stream: TextIO) -> None:
             "|---|---|---|---|---|---:|---:|---:|---:|---:|---|---|"]
     for row in audit.rows:
         findings = ", ".join(f"{code}×{n}" for code, n in row.findings.items())
-        out.append(f"| `{_cell(row.key)}` | {row.status} | {row.type} | {_cell(row.owner)} | "
+        status = f"{row.status} ({_cell(row.service)})" if row.service else row.status
+        out.append(f"| `{_cell(row.key)}` | {status} | {row.type} | {_cell(row.owner)} | "
                    f"{row.created or ''} | {'' if row.age_days is None else row.age_days} | "
                    f"{row.reads} (+{row.test_reads} in tests) | {row.files} | "
                    f"{row.guarded_lines} | {row.dead_lines} | {findings} | "
@@ -121,4 +122,6 @@ def _sources(audit: Audit) -> str:
             "git history" if audit.history else "no git history (no ages, no debt over time)",
             "deployment configs" if audit.deployments else
             "no deployment configs (FL203 and FL501 silent)"]
+    if audit.services:
+        sources.append(f"flag-state exports ({', '.join(audit.services)})")
     return "Read from: " + ", ".join(sources) + "."

@@ -37,7 +37,8 @@ def _row(row: FlagRow) -> str:
     cells = [
         (f"<code>{escape(row.key)}</code>", row.key),
         (f'<span class="status" style="background:{_COLORS.get(row.status, "#666")}">'
-         f"{escape(row.status)}</span>", row.status),
+         f"{escape(row.status)}</span>"
+         + (f"<br><small>{escape(row.service)}</small>" if row.service else ""), row.status),
         (escape(row.type) + ("" if row.type_source == "registry" else " <i>(guessed)</i>"),
          row.type),
         (escape(row.owner) + (f" <i>({escape(row.owner_source)})</i>" if row.owner_source

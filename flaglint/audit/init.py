@@ -17,6 +17,7 @@ from flaglint.config import Config
 from flaglint.links.flag_api import Evidence
 from flaglint.model.project import Project
 from flaglint.rules.base import format_value
+from flaglint.rules.fl101_undefined_flag import typo_of
 from flaglint.rules.fl203_settled_in_config import served_everywhere
 
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
@@ -50,15 +51,27 @@ def registry_text(audit: Audit, project: Project) -> str:
     # A key only tests read is no flag of the product (`is_feature_enabled("not an enum")`
     # in a negative test): init does not register it.
     # A key an existing registry declares stays there: declared twice, it is an error.
-    rows = [r for r in audit.rows if "registry" not in r.declared and (r.status == "active" or (
+    # A flag service's flag is the service's to declare.
+    services = {state.source for state in project.services.states}
+    rows = [r for r in audit.rows if "registry" not in r.declared and not services & set(
+        r.declared.split("+")) and (r.status == "active" or (
         r.status == "undeclared" and any(not read.in_test
                                          for read in project.graph.reads_of(r.key))))]
+    # An undeclared key one or two edits from a declared one is a typo (FL101 says which):
+    # registered, it would hide the typo.
+    declared = sorted(project.records)
+    typos = {r.key: hint for r in rows if r.status == "undeclared"
+             and (hint := typo_of(r.key, declared)) is not None}
+    rows = [r for r in rows if r.key not in typos]
     settled = served_everywhere(project, [r.key for r in rows if r.type not in (
         "kill-switch", "permission")])
     header = ("# The flag registry, written by `flaglint init` from the code, git history "
               "and deployment configs.\n# Review the guessed types and owners, and add a "
               "`description` to each flag.\n")
-    return header + "\n" + "\n\n".join(_entry(r, settled.get(r.key)) for r in rows) + "\n"
+    notes = "".join(f"# Not registered: `{key}` reads like a typo of `{hint}`.\n"
+                    for key, hint in sorted(typos.items()))
+    body = "\n\n".join(_entry(r, settled.get(r.key)) for r in rows)
+    return header + notes + ("\n" + body + "\n" if rows else "")
 
 
 def registries(config: Config, new: Path) -> list[Path]:
@@ -119,6 +132,11 @@ def config_text(project: Project, registry: list[Path]) -> str:
                          if definition.key_name else f"key = {definition.key}")
             if definition.attributes:
                 lines.append(f"attributes = {json.dumps(list(definition.attributes))}")
+    for state in config.flag_state:
+        lines += ["", "[[flag-state]]", f"format = {json.dumps(state.format)}",
+                  f"path = {json.dumps(state.path)}"]
+        if state.environment is not None:
+            lines.append(f"environment = {json.dumps(state.environment)}")
     if project.flag_api.undecided:
         lines += ["", "# Found, but not decided (name them above if they read flags):"]
         lines += [f"# - {line}" for line in project.flag_api.undecided]

@@ -39,6 +39,8 @@ class FlagRow:
     # Past the lifetime of a type guessed from its name: counted apart from the stale, as
     # "no lifetime declared" (a guess never makes a flag expired).
     no_lifetime: str = ""
+    # What the flag services' exports serve, by environment (`unleash: production true`).
+    service: str = ""
 
     @property
     def is_stale(self) -> bool:
@@ -68,6 +70,7 @@ class Audit:
     registry: bool
     files: int
     lines: int
+    services: tuple[str, ...] = ()  # the flag-state exports read (`unleash (path)`)
 
     @property
     def totals(self) -> dict[str, int]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from flaglint import __version__
+from flaglint.config.model import FLAG_STATE_FORMATS, FlagStateSpec
 
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "markdown")
 AUDIT_FORMATS = ("html", "markdown", "json", "csv")
@@ -74,8 +75,9 @@ def _check(check: argparse.ArgumentParser) -> None:
 
 def _clean(clean: argparse.ArgumentParser) -> None:
     clean.add_argument("key", metavar="KEY")
-    clean.add_argument("--value", required=True, metavar="true|false|VARIANT",
-                       help="the value the flag now always has")
+    clean.add_argument("--value", metavar="true|false|VARIANT",
+                       help="the value the flag now always has (default: the one value every "
+                            "environment of the flag-state exports serves)")
     clean.add_argument("--no-tests", action="store_true",
                        help="leave test code alone (its reads of the flag are then left)")
     clean.add_argument("--dry-run", action="store_true",
@@ -109,6 +111,11 @@ def _init(init: argparse.ArgumentParser) -> None:
                            "the registries the project has")
     init.add_argument("--write-baseline", type=Path, metavar="FILE",
                       help="then record today's findings in FILE, to adopt the check now")
+    init.add_argument("--flag-state", type=_flag_state, action="append", default=[],
+                      metavar="FORMAT=PATH",
+                      help="start from a flag service's export (flagd, unleash, launchdarkly, "
+                           "flagsmith, growthbook, posthog): its flags are not written to the "
+                           "registry, and the configuration reads it")
     init.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
                       help="judge ages against this day (default: today)")
     init.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
@@ -147,6 +154,14 @@ class ReportFile(NamedTuple):
 
     format: str
     path: Path
+
+
+def _flag_state(text: str) -> FlagStateSpec:
+    fmt, equals, path = text.partition("=")
+    if not equals or fmt not in FLAG_STATE_FORMATS or not path:
+        raise argparse.ArgumentTypeError(f"expected FORMAT=PATH with FORMAT one of "
+                                         f"{', '.join(FLAG_STATE_FORMATS)}, not {text!r}")
+    return FlagStateSpec(fmt, path)
 
 
 def _output_format(text: str) -> ReportFile:

@@ -58,7 +58,8 @@ def _changed(args: argparse.Namespace, report: CleanReport) -> str:
     branches = sum(r.removed_branches for r in changed)
     definitions = sum(r.removed_definitions for r in changed)
     verb = "would change" if args.dry_run else "changed"
-    return (f"Flag `{args.key}` settled to `{_shown(report.value)}`: {verb} "
+    source = f" (served to everyone by {report.value_from})" if report.value_from else ""
+    return (f"Flag `{args.key}` settled to `{_shown(report.value)}`{source}: {verb} "
             f"{plural(len(changed), 'file')}; {plural(replaced, 'read')} replaced, "
             f"{plural(branches, 'branch', 'es')} collapsed, "
             f"{plural(definitions, 'definition')} deleted.")
@@ -99,6 +100,10 @@ def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> l
         more = f" and {len(report.mentions) - 20} more" if len(report.mentions) > 20 else ""
         lines.append(f"Still naming `{key}` (comments, docs, other files; not edited): "
                      f"{shown}{more}.")
+    if report.settled:
+        for where in report.services:
+            lines.append(f"Archive `{key}` in {where}: flaglint does not edit a flag "
+                         f"service's export.")
     refusals = report.fixes.refusals()
     refused = {f"{r.path}:{r.position[0]}" for r in refusals}
     for where in report.defined_in_code:

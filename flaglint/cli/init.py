@@ -4,6 +4,7 @@ deployment configs show, and with `--write-baseline` record today's findings."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import os
 import sys
@@ -28,6 +29,8 @@ def run_init(args: argparse.Namespace, command: Callable[[list[str]], int]) -> i
     from flaglint.engine.analyze import Origins
 
     config = options.target(args).config
+    if args.flag_state:  # the exports the project starts from: read as if configured
+        config = dataclasses.replace(config, flag_state=(*config.flag_state, *args.flag_state))
     root = config.root
     if args.registry is not None:
         target = args.registry if args.registry.is_absolute() else Path.cwd() / args.registry
@@ -86,6 +89,10 @@ def _advise(config: Config, source: Path, target: Path, project: Project, every:
         print(f"flaglint: note: the code reads flag keys from the members of {found}: add "
               f"[[tool.flaglint.definitions]] with class = \"{found}\" to {source}",
               file=sys.stderr)
+    for spec in (s for s in project.config.flag_state if s.line == 0):  # from the command line
+        print(f"flaglint: note: add [[tool.flaglint.flag-state]] with format = "
+              f"\"{spec.format}\" and path = \"{spec.path}\" to {source} so that checks read "
+              f"the export", file=sys.stderr)
     if is_read(config, target):
         return
     line = registry_line(every, source.parent)

@@ -16,19 +16,22 @@ from flaglint.config.model import (
     DEFAULT_SRC,
     DEFAULT_TESTS,
     ENV_FORMATS,
+    FLAG_STATE_FORMATS,
     FLAG_TYPES,
     NEWEST_PYTHON,
     REGISTRY_FIELDS,
     Config,
     ConfigError,
     EnvironmentSpec,
+    FlagStateSpec,
 )
 from flaglint.config.table import Where, parse_table
 from flaglint.sources import tomlsource
 
 # The package's face: what the rest of flaglint reads from `flaglint.config`.
-__all__ = ["DEFAULT_EXCLUDE", "DEFAULT_LIFETIMES", "DEFAULT_TESTS", "ENV_FORMATS", "FLAG_TYPES",
-           "NEWEST_PYTHON", "REGISTRY_FIELDS", "Config", "ConfigError", "EnvironmentSpec",
+__all__ = ["DEFAULT_EXCLUDE", "DEFAULT_LIFETIMES", "DEFAULT_TESTS", "ENV_FORMATS",
+           "FLAG_STATE_FORMATS", "FLAG_TYPES", "NEWEST_PYTHON", "REGISTRY_FIELDS", "Config",
+           "ConfigError", "EnvironmentSpec", "FlagStateSpec",
            "find_config", "load_config", "lowest_python", "project_root"]
 
 # What makes a folder a project's top when no configuration says where it is.

@@ -67,6 +67,25 @@ class EnvironmentSpec:
         return any(c in self.path for c in "*?[")
 
 
+# `[[tool.flaglint.flag-state]]` formats: the export of a flag service, or a flagd file
+FLAG_STATE_FORMATS = ("flagd", "unleash", "launchdarkly", "flagsmith", "growthbook", "posthog")
+
+
+@dataclass(frozen=True, slots=True)
+class FlagStateSpec:
+    """One `[[tool.flaglint.flag-state]]` entry: the export of a flag service (or flagd
+    file) that a team keeps in the repository, read as a registry and its environments."""
+
+    format: str  # one of FLAG_STATE_FORMATS
+    path: str  # relative to the root; a glob when it holds * ? or [
+    environment: str | None = None  # the one environment kept of a multi-environment export
+    line: int = field(default=0, compare=False)  # of the entry in the configuration
+
+    @property
+    def is_glob(self) -> bool:
+        return any(c in self.path for c in "*?[")
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     root: Path
@@ -81,6 +100,7 @@ class Config:
     readers: tuple[ReaderSpec, ...] = ()
     definitions: tuple[DefinitionSpec, ...] = ()
     environments: tuple[EnvironmentSpec, ...] = ()
+    flag_state: tuple[FlagStateSpec, ...] = ()
     require: tuple[str, ...] = ("owner", "type")
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()

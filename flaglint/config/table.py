@@ -11,6 +11,7 @@ from typing import Any
 from flaglint.config.model import (
     DEFAULT_LIFETIMES,
     ENV_FORMATS,
+    FLAG_STATE_FORMATS,
     FLAG_TYPES,
     INI_INLINE_COMMENTS,
     NEWEST_PYTHON,
@@ -18,14 +19,16 @@ from flaglint.config.model import (
     Config,
     ConfigError,
     EnvironmentSpec,
+    FlagStateSpec,
 )
 from flaglint.presets import PRESETS, DefinitionSpec, ReaderSpec
 from flaglint.sources import tomlsource
 
 _KEYS = ("registry", "src", "exclude", "presets", "tests", "lifetimes", "readers",
          "definitions", "environments", "require", "select", "ignore", "overloaded",
-         "target-version")
+         "target-version", "flag-state")
 _ENV_KEYS = ("path", "at", "format", "prefix", "case", "inline-comments")
+_FLAG_STATE_KEYS = ("format", "path", "environment")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,10 @@ def parse_table(table: dict[str, Any], where: Where, root: Path) -> Config:
         settings["target_origin"] = "target-version"
     if "environments" in table:
         settings["environments"] = _environments(table["environments"], where)
+    if "flag-state" in table:
+        settings["flag_state"] = tuple(
+            _flag_state(item, i, where)
+            for i, item in enumerate(_tables(table["flag-state"], where, "flag-state")))
     return Config(**settings)
 
 
@@ -158,6 +165,25 @@ def _environments(value: Any, where: Where) -> tuple[EnvironmentSpec, ...]:
                                      tomlsource.line_of(where.lines, (*where.prefix, *keys)),
                                      entry.get("inline-comments", INI_INLINE_COMMENTS)))
     return tuple(specs)
+
+
+def _flag_state(entry: dict[str, Any], index: int, where: Where) -> FlagStateSpec:
+    keys: tuple[str | int, ...] = ("flag-state", index)
+    _check_keys(entry, _FLAG_STATE_KEYS, keys, where)
+    for key in _FLAG_STATE_KEYS:
+        if key in entry and (not isinstance(entry[key], str) or not entry[key]):
+            raise where.error((*keys, key), f"`{where.name((*keys, key))}` must be a "
+                                            f"non-empty string")
+    for key in ("format", "path"):
+        if key not in entry:
+            raise where.error(keys, f"`{where.name(keys)}` needs `{key}`: like format = "
+                                    f"\"unleash\" and path = \"exports/unleash.json\"")
+    if entry["format"] not in FLAG_STATE_FORMATS:
+        raise where.error((*keys, "format"), f"unknown flag-state format "
+                                             f"{entry['format']!r}; expected one of "
+                                             f"{', '.join(FLAG_STATE_FORMATS)}")
+    return FlagStateSpec(entry["format"], entry["path"], entry.get("environment"),
+                         tomlsource.line_of(where.lines, (*where.prefix, *keys)))
 
 
 _AT_SEGMENT = r"(?:[^.\[\]]+(?:\[(?:\*|\d+)\])*|(?:\[(?:\*|\d+)\])+)"

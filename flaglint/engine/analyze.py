@@ -107,7 +107,8 @@ def analyze(inputs: Inputs, store: cache.Store, request: Request = Request(), *,
     project = Project(inputs.config, inputs.today, files, registry, graph, linked,
                       model.records(registry, linked, history), dead, pinned, history,
                       history_note, removed, inputs.notes + _found_note(api),
-                      inputs.deployments, inputs.overlay, request.diff, flag_api=api)
+                      inputs.deployments, inputs.overlay, request.diff, flag_api=api,
+                      services=inputs.services)
     origins = _origins(project, inputs, store, request.origins)
     regated = _regated(project, inputs, store, request, workers)
     if origins or regated:
@@ -182,14 +183,15 @@ def _history(inputs: Inputs, registry: Registry, links: Links, store: cache.Stor
              ) -> tuple[History | None, str | None]:
     """The flags' git history, or why there is none."""
     linked = links.linked
-    if not registry.present and not linked.definitions:
+    if not registry.declares and not linked.definitions:
         return None, None
     root = inputs.config.root
     definition_files = sorted({d.path for d in linked.definitions})
     # Keys once defined in code and deleted since are found by what still names them: the
     # reads, and the deployment configs that set them (FL501 on a key deleted from code).
     code_keys = sorted({d.key for d in linked.definitions} | {
-        r.key for r in linked.reads if r.key is not None and r.key not in registry.flags})
+        r.key for r in linked.reads if r.key is not None and (
+            r.key not in registry.flags or not registry.flags[r.key].from_registry)})
     specs = inputs.config.definitions
     shapes = githistory.DefinitionShapes(
         frozenset(s.class_.rsplit(".", 1)[-1] for s in specs if s.class_),

@@ -69,6 +69,10 @@ class CleanReport:
     defined_in_code: list[str]
     configs: ConfigCleanup = field(default_factory=ConfigCleanup)  # deployment config lines
     mentions: list[str] = field(default_factory=list)  # lines that still name the key
+    value_from: str | None = None  # the flag-state export that serves the value
+    # The flag services that still list the flag (flaglint never edits an export): archive
+    # it there.
+    services: list[str] = field(default_factory=list)
 
     @property
     def settled(self) -> bool:
@@ -104,6 +108,7 @@ class _Cleaning:
     tests: Callable[[str], bool]
     wrappers: set[str]
     force_full: frozenset[str]
+    value_from: str | None = None  # the flag-state export the value comes from
     report: FixReport = field(default_factory=FixReport)
 
     def analyze(self, overlay: dict[str, bytes] | None = None) -> Project:
@@ -124,12 +129,13 @@ class _Cleaning:
         return bool(more)
 
 
-def clean_flag(config: Config, today: dt.date, key: str, text: str, scope: FixScope,
+def clean_flag(config: Config, today: dt.date, key: str, text: str | None, scope: FixScope,
                store: cache.Store, *, workers: int, tests: Callable[[str], bool],
                dry_run: bool, retire: bool) -> CleanReport:
     """Settle `key` everywhere the scope allows, remove the code that becomes dead (cascading
     to helpers in other modules), and drop its registry entry (or leave a tombstone) once no
-    read of it is left anywhere in the project. The whole project is always analysed."""
+    read of it is left anywhere in the project. The whole project is always analysed.
+    `text` None: the value every environment of the flag-state exports serves."""
     inputs = gather(config, today, store)
     probe = analyze(inputs, store, workers=workers)
     if key not in probe.records and not probe.graph.reads_of(key) and \
@@ -143,8 +149,9 @@ def clean_flag(config: Config, today: dt.date, key: str, text: str, scope: FixSc
     # A wrapper's module keeps being read in full once its read is gone, to tell when it is
     # unused.
     homes = frozenset(q.rsplit(".", i)[0] for q in wrappers for i in range(1, q.count(".") + 1))
-    cleaning = _Cleaning(inputs, store, workers, key, flag_value(probe, key, text), scope,
-                         tests, wrappers, homes)
+    value, value_from = _value(probe, key, text)
+    cleaning = _Cleaning(inputs, store, workers, key, value, scope, tests, wrappers, homes,
+                         value_from)
     project = _settle_reads(cleaning)
     project, left = _settle_test_objects(cleaning, project)
     # A file that does not parse may read the key: nothing that needs "no read is left" is
@@ -168,6 +175,33 @@ def clean_flag(config: Config, today: dt.date, key: str, text: str, scope: FixSc
     report.tests = {r.path for r in report.changed if tests(r.path)}
     return _finish(cleaning, project, _Blockers(left, unreadable, [str(p) for p in loose]),
                    settings, dry_run=dry_run, retire=retire)
+
+
+def _value(project: Project, key: str, text: str | None) -> tuple[FlagValue, str | None]:
+    """The value to settle `key` to, and the export that serves it when it comes from one:
+    `--value`, else what every environment of the flag-state exports serves. A `--value`
+    that an export contradicts (it serves another value to everyone) is refused."""
+    served = project.services.settled(key)
+    where = f"{served[1].source} ({served[1].path}:{served[1].line})" if served else None
+    if text is None:
+        if served is None:
+            said = ", ".join(f"{f.source} ({f.path}:{f.line})"
+                             for f in project.services.flags_of(key))
+            why = f"what {said} serves is not one value for everyone in every environment" \
+                if said else "no flag-state export serves it"
+            raise CleanError(f"flag `{key}`: say the value it settles to with --value "
+                             f"({why})")
+        return served[0], where
+    value = flag_value(project, key, text)
+    if served is not None and (type(served[0]), served[0]) != (type(value), value):
+        raise CleanError(f"--value {text}: {where} serves `{key}` as "
+                         f"`{_shown(served[0])}` to everyone; settling it to another value "
+                         f"would change what runs")
+    return value, where
+
+
+def _shown(value: FlagValue) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
 def _settle_reads(cleaning: _Cleaning) -> Project:
@@ -274,6 +308,8 @@ def _finish(cleaning: _Cleaning, project: Project, blockers: _Blockers,
     config, key, report = cleaning.inputs.config, cleaning.key, cleaning.report
     registry_path = registry_before = registry_after = None
     decl = project.registry.flags.get(key)
+    if decl is not None and not decl.from_registry:
+        decl = None  # a flag service's: its export is not flaglint's to edit
     left, unreadable = blockers.left, blockers.unreadable
     if decl is not None and not left and not unreadable and not blockers.loose:
         registry_path = decl.path
@@ -281,9 +317,10 @@ def _finish(cleaning: _Cleaning, project: Project, blockers: _Blockers,
         registry_after = tombstone(registry_before, decl.line, key, cleaning.inputs.today) \
             if retire else remove_table(registry_before, decl.line)
     configs = ConfigCleanup()
+    specs = {spec.name: spec for spec in config.environments}
+    settings = [s for s in settings if s.host.environment in specs]  # not the exports'
     if settings:
-        configs = remove_settings(config.root, settings,
-                                  {spec.name: spec for spec in config.environments})
+        configs = remove_settings(config.root, settings, specs)
     contents = {r.path: report.overlay[r.path] for r in report.changed}
     if registry_path is not None and registry_after is not None:
         contents[registry_path] = registry_after.encode("utf-8")
@@ -294,6 +331,9 @@ def _finish(cleaning: _Cleaning, project: Project, blockers: _Blockers,
     now = {path: data.decode("utf-8", "replace") for path, data in contents.items()}
     reported = {place.rsplit(":", 1)[0] for place in left} | set(defined)  # `path:line`
     named = [m for m in mentions(config.root, key, now) if m not in reported]
+    listed = [f"{f.source} ({f.path}:{f.line})" for f in project.services.flags_of(key)
+              if not f.archived]
+    named = [m for m in named if m.rsplit(":", 1)[0] not in project.services.paths]
     return CleanReport(key, cleaning.value, report, registry_path, registry_before,
                        registry_after, left, unreadable, blockers.loose, defined, configs,
-                       named)
+                       named, cleaning.value_from, listed)

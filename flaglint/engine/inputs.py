@@ -21,6 +21,7 @@ from flaglint.config import Config
 from flaglint.sources import git
 from flaglint.sources.discover import SourceFile, discover
 from flaglint.sources.registry import Registry, load_registry
+from flaglint.sources.services import Services
 
 if TYPE_CHECKING:
     from flaglint.sources.deploy import Deployments
@@ -42,6 +43,7 @@ class Inputs:
     git: git.GitState
     notes: tuple[str, ...] = ()
     overlay: Mapping[str, bytes] = field(default_factory=dict)  # path -> bytes being fixed
+    services: Services = field(default_factory=Services)  # [[flag-state]] exports read
     _read: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
 
     def read(self, path: str) -> bytes:
@@ -93,13 +95,21 @@ def gather(config: Config, today: dt.date, store: cache.Store,
 
         deployments = load_deployments(config)
         notes.extend(deployments.notes)
+    services = Services()
+    if config.flag_state:  # imported only then: it reads JSON and YAML exports
+        from flaglint.sources.services import load_services, with_environments, with_services
+
+        services = load_services(config)
+        registry = with_services(registry, services)
+        deployments = with_environments(deployments, services)
     if not sources and not paths:
         notes.append(f"no Python files under {config.root} (src = {list(config.src)}): is "
                      f"that the project's folder? (`--config` elsewhere checks the folder "
                      f"holding both the config and the current one)")
     keys, unreadable, read = content_keys(config.root, sources, store)
     return Inputs(config, today, tuple(sources), keys, unreadable, registry, deployments,
-                  git.state(config.root), tuple(dict.fromkeys(notes)), _read=read)
+                  git.state(config.root), tuple(dict.fromkeys(notes)), services=services,
+                  _read=read)
 
 
 def content_keys(root: Path, sources: list[SourceFile], store: cache.Store

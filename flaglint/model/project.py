@@ -22,6 +22,7 @@ from flaglint.sources.diff import DiffScope
 from flaglint.sources.discover import GlobSet
 from flaglint.sources.history_model import Commit, EventKind, History, KeyEvent, LineOrigin
 from flaglint.sources.registry import FlagDecl, FlagValue, Registry, Status
+from flaglint.sources.services import Services
 from flaglint.suppressions import Suppressions
 
 
@@ -77,6 +78,7 @@ class Project:
     # cleans or deletes code on their reads.
     two_lives: Mapping[str, str] = field(default_factory=dict)
     flag_api: FlagApi = field(default_factory=FlagApi)  # what discovery found, if it ran
+    services: Services = field(default_factory=Services)  # [[flag-state]] exports read
     _tests: GlobSet = field(init=False, repr=False, compare=False)
     _memo: dict[str, object] = field(init=False, repr=False, compare=False)
 
@@ -90,7 +92,7 @@ class Project:
 
     @property
     def has_declarations(self) -> bool:
-        return self.registry.present or bool(self.config.definitions)
+        return self.registry.declares or bool(self.config.definitions)
 
     @property
     def deployed_suppressions(self) -> Mapping[str, Suppressions]:

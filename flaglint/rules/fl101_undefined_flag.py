@@ -39,7 +39,8 @@ class UndefinedFlag(Rule):
 
     ## Options
     `registry` names the registry files; `[[tool.flaglint.definitions]]` declares flags that
-    are defined in code. Without any registry or definition this rule does not run. Reads in
+    are defined in code; `[[tool.flaglint.flag-state]]` exports declare the flags of a flag
+    service. Without any registry, definition or export this rule does not run. Reads in
     test code (the `tests` globs) are not reported: tests make up keys to exercise flag code.
     """
 
@@ -51,6 +52,9 @@ class UndefinedFlag(Rule):
         if not project.has_declarations:
             return
         declared = sorted(project.records)
+        services = sorted({state.source for state in project.services.states})
+        places = "registry or definition" if not services else \
+            f"registry, definition or {' or '.join(services)} export"
         for key in project.graph.flags():
             if key in project.records or key in project.removed:
                 continue  # a removed key's reads are FL401 or FL404
@@ -60,7 +64,7 @@ class UndefinedFlag(Rule):
                 if read.in_test:
                     continue  # tests make up keys to exercise flag code: not a finding
                 yield self.finding(key, read.path, read.span,
-                                   f"Flag `{key}` is declared in no registry or definition; "
+                                   f"Flag `{key}` is declared in no {places}; "
                                    f"nobody owns it and it never expires{suggestion}")
 
 

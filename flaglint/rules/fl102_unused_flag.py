@@ -44,7 +44,8 @@ class UnusedFlag(Rule):
     No fix: deleting the entry or retiring it is a decision for the flag's owner.
 
     ## Options
-    `tests` (globs) says which files are tests. Retired flags (tombstones) are never reported.
+    `tests` (globs) says which files are tests. Retired flags (tombstones) are never reported,
+    nor flags a `[[tool.flaglint.flag-state]]` export marks archived or deleted.
     """
 
     code = "FL102"
@@ -72,12 +73,14 @@ class UnusedFlag(Rule):
                 continue  # its holder is read where flaglint cannot follow it
             reads = project.graph.reads_of(key)
             path, span = record.location
+            end = "delete it or mark it retired" if record.decl is None or \
+                record.decl.from_registry else f"archive it in {record.decl.source}"
             if reads:
                 message = (f"Flag `{key}` is read only in tests; production code never reads "
-                           f"it, so delete it or mark it retired")
+                           f"it, so {end}")
             else:
-                message = (f"Flag `{key}` is declared but no code reads it; delete it or mark "
-                           f"it retired so the key is never reused")
+                message = (f"Flag `{key}` is declared but no code reads it; {end} so the key "
+                           f"is never reused")
             yield self.finding(key, path, span, message)
 
 

@@ -47,8 +47,8 @@ class MissingMetadata(Rule):
 
     def check(self, project: Project) -> Iterator[Finding]:
         for key, decl in project.registry.flags.items():
-            if decl.status is Status.RETIRED:
-                continue
+            if decl.status is Status.RETIRED or not decl.from_registry:
+                continue  # a tombstone, or a flag service's flag: its fields are the service's
             missing = [name for name in project.config.require if name not in decl.fields]
             if missing:
                 fields = ", ".join(f"`{name}`" for name in missing)

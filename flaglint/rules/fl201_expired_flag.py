@@ -16,15 +16,19 @@ def expiry(record: FlagRecord, lifetimes: dict[str, int | None]) -> tuple[dt.dat
         return None
     if decl.expires is not None:
         return decl.expires, "its `expires` date"
-    if decl.type is None or record.created is None:
+    if decl.temporary is False:
+        return None  # the flag service keeps it as a permanent flag
+    # A temporary flag of no known type lives as long as a release flag.
+    kind = decl.type or ("release" if decl.temporary else None)
+    if kind is None or record.created is None:
         return None
-    days = lifetimes.get(decl.type)
+    days = lifetimes.get(kind)
     if days is None:
         return None
     source = "first committed" if record.created_from_git else "created"
+    what = f"{_article(kind)} {kind} flag" if decl.type else f"a temporary flag in {decl.source}"
     return (record.created + dt.timedelta(days=days),
-            f"{_article(decl.type)} {decl.type} flag lives {days} days; {source} "
-            f"{record.created.isoformat()}")
+            f"{what} lives {days} days; {source} {record.created.isoformat()}")
 
 
 def _article(word: str) -> str:
@@ -66,7 +70,9 @@ class ExpiredFlag(Rule):
 
     ## Options
     `[tool.flaglint.lifetimes]` overrides the lifetime (days) of a type; `--today` sets the
-    date the run judges by.
+    date the run judges by. A flag a `[[tool.flaglint.flag-state]]` export declares is
+    reported when the service marks it stale, or by its creation date and type (a temporary
+    flag of no type lives as long as a release flag; a permanent one never expires).
     """
 
     code = "FL201"
@@ -76,6 +82,14 @@ class ExpiredFlag(Rule):
 
     def check(self, project: Project) -> Iterator[Finding]:
         for key, record in project.records.items():
+            decl = record.decl
+            if decl is not None and decl.stale and decl.status is Status.ACTIVE:
+                path, span = record.location
+                yield self.finding(key, path, span,
+                                   f"Flag `{key}` is marked stale in {decl.source}; roll it "
+                                   f"out and remove it (`flaglint clean {key}` once one value "
+                                   f"serves everyone), or mark it not stale there")
+                continue
             found = expiry(record, project.config.lifetimes)
             if found is None:
                 continue

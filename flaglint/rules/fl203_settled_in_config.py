@@ -60,9 +60,11 @@ class SettledInConfig(Rule):
     No fix: whether the flag may go is the team's decision; `flaglint clean` makes the change.
 
     ## Options
-    `[tool.flaglint.environments]` names the configs; `[tool.flaglint.lifetimes]` decides
-    which types never expire. With `--diff REF`, reported when the change touched a config
-    line or the registry entry of the flag.
+    `[tool.flaglint.environments]` names the configs, and every environment of a
+    `[[tool.flaglint.flag-state]]` export counts as one (a rollout below 100% or any
+    targeting settles nothing); `[tool.flaglint.lifetimes]` decides which types never expire.
+    With `--diff REF`, reported when the change touched a config line or the registry entry
+    of the flag.
     """
 
     code = "FL203"
@@ -89,9 +91,10 @@ class SettledInConfig(Rule):
             step = _cleaning(project, key, value) if lives is None else (
                 f"no cleanup is advised: `{key}` has two lives ({lives}), and settling it "
                 f"would settle both; give the new meaning a new key first")
+            where = "environment" if project.services else "deployment config"
             yield self.finding(key, path, span,
-                               f"Flag `{key}` is `{format_value(value)}` in every deployment "
-                               f"config ({', '.join(names)}): {state}; {step}")
+                               f"Flag `{key}` is `{format_value(value)}` in every {where} "
+                               f"({', '.join(names)}): {state}; {step}")
 
     @staticmethod
     def may_settle(project: Project, record: FlagRecord) -> bool:
@@ -158,8 +161,11 @@ def _cleaning(project: Project, key: str, value: FlagValue) -> str:
                      f"({lines} line{'s' if lines != 1 else ''})")
     if symbols:
         parts.append(f"{len(symbols)} dead helper{'s' if len(symbols) != 1 else ''}")
-    return (f"`flaglint clean {key} --value {argument}` would {' and '.join(parts)}; or mark "
-            f"it `status = \"rolled-out\"` with `value = {format_value(value)}`")
+    done = f"`flaglint clean {key} --value {argument}` would {' and '.join(parts)}"
+    decl = project.registry.flags.get(key)
+    if decl is not None and not decl.from_registry:
+        return f"{done}, then archive it in {decl.source}"
+    return f"{done}; or mark it `status = \"rolled-out\"` with `value = {format_value(value)}`"
 
 
 def pinned_dead(project: Project, key: str, value: FlagValue) -> DeadCode:

@@ -87,10 +87,11 @@ class ReusedKey(Rule):
         for key, record in project.records.items():
             end = ending(project, key)
             if end is not None and end.kind == "retired" and end.again is None:  # a tombstone
+                where = "" if end.service is not None else " (a tombstone in the registry)"
                 for definition in record.definitions:
                     yield self.finding(key, definition.path, definition.span,
-                                       f"Flag `{key}` {end.phrase()} (a tombstone in the "
-                                       f"registry) and is defined here again; {_AFTERMATH}",
+                                       f"Flag `{key}` {end.phrase()}{where} and is defined "
+                                       f"here again; {_AFTERMATH}",
                                        related=ending_places(project, key, end))
                 continue
             history = project.history.of(key) if project.history is not None else None

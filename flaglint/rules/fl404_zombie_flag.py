@@ -45,7 +45,8 @@ class ZombieFlag(Rule):
 
     ## Options
     With `--diff REF`, reported when the read's line changed, or when the key's registry
-    entry changed within REF..HEAD.
+    entry changed within REF..HEAD. A flag a `[[tool.flaglint.flag-state]]` export marks
+    archived (or deleted) is a tombstone: its reads are reported.
     """
 
     code = "FL404"
@@ -70,6 +71,9 @@ class ZombieFlag(Rule):
                         continue  # new code of the new meaning, or the removal was undone
                     message = (f"Flag `{key}` {end.phrase()}; this read is left-over code from "
                                f"its first life, and the new meaning wakes it up")
+                elif end.service is not None:
+                    message = (f"Flag `{key}` {end.phrase()}; this read is left-over code that "
+                               f"restoring the flag in {end.service} wakes up")
                 else:
                     message = (f"Flag `{key}` {end.phrase()}; this read is left-over code that "
                                f"any config setting `{key}` wakes up")

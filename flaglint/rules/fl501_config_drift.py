@@ -65,8 +65,10 @@ class ConfigDrift(Rule):
 
     ## Options
     `[tool.flaglint.environments]` names the configs: `name = "path"` or a glob (a group of
-    hosts), or a table `{ path, at, format, prefix, case }`. With `--diff REF`, only config
-    lines the change touched are reported.
+    hosts), or a table `{ path, at, format, prefix, case }`. Each environment of a
+    `[[tool.flaglint.flag-state]]` export is one more config; a key two exports describe
+    differently (archived in one, or served another value to everyone) is reported at the
+    second. With `--diff REF`, only config lines the change touched are reported.
     """
 
     code = "FL501"
@@ -108,6 +110,16 @@ class ConfigDrift(Rule):
             yield self.finding(line.key, line.path, line.span,
                                message[:1].upper() + message[1:],
                                related=related.get(line, ()))
+        services = project.services
+        for differ in services.disagreements:
+            first, second = differ.first, differ.second
+            yield self.finding(
+                differ.key, second.path, services.span(second.path, second.line),
+                f"Flag `{differ.key}` is {differ.what}: the flag services disagree on what "
+                f"runs; make them agree (flaglint reads the flag as {first.source} "
+                f"declares it)",
+                related=(Related(first.path, services.span(first.path, first.line),
+                                 f"`{differ.key}` in {first.source}"),))
 
     @staticmethod
     def _lifecycle(project: Project, item: Served, end: Ending | None) -> _Problem | None:

@@ -39,6 +39,16 @@ class FlagDecl:
     retired: dt.date | None = None
     value: FlagValue | None = None
     fields: frozenset[str] = frozenset()
+    # Where the declaration comes from: "registry", or the flag service whose export holds
+    # it (`[[tool.flaglint.flag-state]]`, sources/services.py); only the registry's are
+    # edited, and only they must carry the `require`d fields.
+    source: str = "registry"
+    stale: bool = False  # the service marks it stale
+    temporary: bool | None = None  # the service says it is meant to go (None: not said)
+
+    @property
+    def from_registry(self) -> bool:
+        return self.source == "registry"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,10 +56,16 @@ class Registry:
     flags: dict[str, FlagDecl]
     paths: tuple[str, ...]  # the registry files that exist, relative to the root
     suppressions: dict[str, Suppressions]
+    services: tuple[str, ...] = ()  # the flag-state exports that declare flags too
 
     @property
     def present(self) -> bool:
         return bool(self.paths)
+
+    @property
+    def declares(self) -> bool:
+        """Does anything list the project's flags (a registry file or a service export)?"""
+        return bool(self.paths or self.services)
 
 
 def load_registry(config: Config) -> Registry:
