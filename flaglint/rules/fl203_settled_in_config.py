@@ -61,7 +61,7 @@ class SettledInConfig(Rule):
 
     ## Options
     `[tool.flaglint.environments]` names the configs; `[tool.flaglint.lifetimes]` decides
-    which types never expire. With `--diff REF`, reported when the change touched a config
+    which types never expire. With `--changed-since REF`, reported when the change touched a config
     line or the registry entry of the flag.
     """
 

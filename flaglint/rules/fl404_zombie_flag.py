@@ -44,7 +44,7 @@ class ZombieFlag(Rule):
     No fix from this rule; FL301 and FL302 carry the (unsafe) fixes.
 
     ## Options
-    With `--diff REF`, reported when the read's line changed, or when the key's registry
+    With `--changed-since REF`, reported when the read's line changed, or when the key's registry
     entry changed within REF..HEAD.
     """
 

@@ -65,7 +65,7 @@ class ConfigDrift(Rule):
 
     ## Options
     `[tool.flaglint.environments]` names the configs: `name = "path"` or a glob (a group of
-    hosts), or a table `{ path, at, format, prefix, case }`. With `--diff REF`, only config
+    hosts), or a table `{ path, at, format, prefix, case }`. With `--changed-since REF`, only config
     lines the change touched are reported.
     """
 
