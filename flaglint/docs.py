@@ -1,4 +1,5 @@
-"""The rule pages under `rules/`, generated from each rule's docstring.
+"""The generated documentation: the rule pages under `rules/`, from each rule's docstring,
+and docs/configuration.md, from the configuration's definition (config/reference.py).
 
 Regenerate with `python -m flaglint.docs` (or `FLAGLINT_UPDATE_SNAPSHOTS=1 pytest`); a test
 fails when a page is out of date.
@@ -54,7 +55,23 @@ def write_pages(folder: Path) -> list[str]:
     return changed
 
 
+def write_configuration(path: Path) -> bool:
+    """Write the configuration reference; whether it changed."""
+    from flaglint.config import reference
+
+    text = reference.render()
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return True
+
+
 if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent.parent / "rules"
+    repository = Path(__file__).parent.parent
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else repository / "rules"
     for name in write_pages(target):
         print(f"wrote {target / name}")
+    configuration = repository / "docs" / "configuration.md"
+    if write_configuration(configuration):
+        print(f"wrote {configuration}")

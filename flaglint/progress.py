@@ -56,6 +56,12 @@ def start() -> Progress:
     return _current
 
 
+def silence() -> None:
+    """No progress for this run (`--quiet`)."""
+    if _current is not None:
+        _current.enabled = False
+
+
 def update(what: str, done: int, total: int | None = None) -> None:
     if _current is not None:
         _current.update(what, done, total)

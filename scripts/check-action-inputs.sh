@@ -31,8 +31,8 @@ fi
 case $INPUT_UPLOAD_SARIF in true | false) ;; *)
   error "upload-sarif: '$INPUT_UPLOAD_SARIF' is not true or false" ;;
 esac
-case $INPUT_FAIL_ON in error | warning | note | never) ;; *)
-  error "fail-on: '$INPUT_FAIL_ON' is not error, warning, note or never" ;;
+case $INPUT_FAIL_ON in error | warning | info | note | never) ;; *)
+  error "fail-on: '$INPUT_FAIL_ON' is not error, warning, info (or note) or never" ;;
 esac
 if [[ $INPUT_PYTHON_VERSION =~ ^(pypy)?3(\.([0-9]+|x))?([.t-]|$) ]]; then
   minor=${BASH_REMATCH[3]:-x}

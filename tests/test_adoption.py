@@ -226,8 +226,9 @@ def test_the_inputs_are_checked_before_anything_is_installed(tmp_path):
 
 
 @pytest.mark.parametrize(("name", "value", "error"), [
-    ("fail-on", "eror", "fail-on: 'eror' is not error, warning, note or never"),
-    ("fail-on", "100%\nsure", "fail-on: '100%25%0Asure' is not error, warning, note or never"),
+    ("fail-on", "eror", "fail-on: 'eror' is not error, warning, info (or note) or never"),
+    ("fail-on", "100%\nsure",
+     "fail-on: '100%25%0Asure' is not error, warning, info (or note) or never"),
     ("upload-sarif", "yes", "upload-sarif: 'yes' is not true or false"),
     ("python-version", "3.9", "python-version: '3.9' is older than 3.10, which flaglint needs"),
     ("python-version", "latest", "python-version: 'latest' is not a Python version such as 3.12"),
@@ -258,12 +259,13 @@ def test_an_unfetched_pull_request_base_is_an_input_error(tmp_path):
 def test_the_action_checks_the_change_and_fails_on_its_error(tmp_path):
     """The check and verdict steps, run with this Python as the one the action installs: the
     annotations of what the change brought, the SARIF log and its count, flaglint's cache in
-    the folder the cache steps keep, and the job failing at `fail-on`."""
+    the folder the cache steps keep, and the job failing at `fail-on`, which is the check's
+    own `--fail-on` (its exit code; the verdict comes after the upload)."""
     project = merge_request(tmp_path)
     given = {"steps.install.outputs.python": sys.executable,
              "steps.inputs.outputs.diff-base": "origin/main"}
     code, out, err, output = run_action_step("check", project, **given)
-    assert (code, err, output) == (0, "", "sarif-file=flaglint.sarif\nfindings=2\n")
+    assert (code, err, output) == (0, "", "sarif-file=flaglint.sarif\nfindings=2\nexit-code=1\n")
     assert out.splitlines() == [
         "::error file=app/broken.py,line=1,col=12,endLine=1,title=FL001 parse-error::Cannot parse "
         "as Python 3 (any version up to 3.14): invalid syntax; its flag reads are not checked",
@@ -273,11 +275,26 @@ def test_the_action_checks_the_change_and_fails_on_its_error(tmp_path):
     summary = (project.parent / "step-summary.md").read_text(encoding="utf-8")
     assert summary.startswith("## flaglint: 2 findings (1 error, 1 warning)\n")
     assert list((project.parent / "runner-temp" / "flaglint-cache").iterdir())
-    given["steps.check.outputs.sarif-file"] = "flaglint.sarif"
+    fail = action_step("fail")
+    assert fail["if"] == "steps.check.outputs.exit-code == '1'"
+    given |= {"steps.check.outputs.findings": "2"}
     assert run_action_step("fail", project, **given)[:3] == (
-        1, "", "flaglint: 1 finding(s) at error or above\n")
-    assert run_action_step("fail", project, **given, **{"inputs.fail-on": "warning"})[:3] == (
-        1, "", "flaglint: 2 finding(s) at warning or above\n")
+        1, "", "flaglint: a finding at error or above (2 reported in all): the annotations "
+               "show it\n")
+    # The warning alone: below the default `fail-on: error`, at `fail-on: warning`.
+    warning = {**given, "inputs.args": "--select FL101"}
+    for fail_on, exit_code in (("error", 0), ("warning", 1), ("note", 1), ("never", 0)):
+        assert run_action_step("check", project, **warning, **{"inputs.fail-on": fail_on})[3] \
+            == f"sarif-file=flaglint.sarif\nfindings=1\nexit-code={exit_code}\n", fail_on
+
+
+def test_a_usage_error_fails_the_check_step(tmp_path):
+    project = merge_request(tmp_path)
+    code, out, err, output = run_action_step(
+        "check", project, **{"steps.install.outputs.python": sys.executable,
+                             "steps.inputs.outputs.diff-base": "", "inputs.args": "--select FL9"})
+    assert (code, out, output) == (2, "", "")
+    assert err == "flaglint: error: unknown rule code or prefix 'FL9'; see `flaglint rule`\n"
 
 
 def test_the_actions_path_narrows_the_report_not_its_paths(tmp_path):

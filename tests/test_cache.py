@@ -161,10 +161,10 @@ def test_a_diff_after_a_commit_reads_only_the_changed_files(tmp_path, cache_dir,
     _edit_views(root)
     commit_all(root, "a second flag", "2026-11-02")
     read = _reads(monkeypatch, root)
-    code, found = report(capsys, str(root), "--diff", "HEAD~1")
+    code, found = report(capsys, str(root), "--changed-since", "HEAD~1")
     assert set(read) == {"app/views.py"}
     monkeypatch.undo()
-    assert (code, found) == report(capsys, str(root), "--diff", "HEAD~1", "--no-cache")
+    assert (code, found) == report(capsys, str(root), "--changed-since", "HEAD~1", "--no-cache")
     assert '"flag": "beta"' in found and '"line": 9' in found
 
 

@@ -5,7 +5,7 @@ report of a run without it (`--no-cache`).
 Steps: code edits (reads, keys, wrappers, helpers, broken files), files added, removed or
 renamed; registry, configuration and deployment-config edits; git commits, checkouts,
 stashes and `fetch --unshallow`; and other runs in between that use the same cache:
-`--select`, named paths, `--fix`, `--diff` and `clean --dry-run`.
+`--select`, named paths, `--fix`, `--changed-since` and `clean --dry-run`.
 
 `FLAGLINT_FUZZ_STEPS=2000 FLAGLINT_FUZZ_SEED=9` runs others. Every divergence found stays
 below as a named case."""
@@ -229,11 +229,11 @@ class Fuzz:
         return code, found.out, found.err
 
     def compare(self) -> None:
-        """The cached report, and the cached `--diff` report, are the uncached ones."""
+        """The cached report, and the cached `--changed-since` report, are the uncached ones."""
         args = ["check", str(self.root), "--today", TODAY, "--format", "json"]
         variants = [args]
         if self.commits >= 2:
-            variants.append([*args, "--diff", "HEAD~1"])
+            variants.append([*args, "--changed-since", "HEAD~1"])
         for variant in variants:
             cached = self.run(*variant)
             assert cached[0] in (0, 1), (self.log, cached[2])
@@ -376,7 +376,8 @@ class Fuzz:
         elif choice == 2:
             self.run("check", root, "--today", TODAY, "--fix")
         elif choice == 3 and self.commits >= 2:
-            self.run("check", root, "--today", TODAY, "--diff", "HEAD~1", "--select", "FL4")
+            self.run("check", root, "--today", TODAY, "--changed-since", "HEAD~1", "--select",
+                     "FL4")
         else:
             self.run("clean", self.rng.choice(["done", "new_ui", "peg"]), "--value",
                      self.rng.choice(["true", "false"]), root, "--dry-run", "--today", TODAY)

@@ -386,12 +386,12 @@ def test_a_baseline_is_matched_on_the_whole_run_before_diff_narrows_it(tmp_path,
     capsys.readouterr()
     with (tmp_path / "app.py").open("a") as app:
         app.write('\n\ndef b():\n    return client.is_enabled("ghost")\n')
-    assert main([*args, "--baseline", str(recorded), "--diff", "HEAD"]) == 1
+    assert main([*args, "--baseline", str(recorded), "--changed-since", "HEAD"]) == 1
     assert capsys.readouterr().out.splitlines() == [
         "app.py:11:12: FL101 [ghost] Flag `ghost` is declared in no registry or definition; "
         "nobody owns it and it never expires",
         "Found 1 finding (1 warning) in 1 file, 2 flags."]
-    assert main([*args, "--baseline", str(recorded)]) == 1  # the same without --diff
+    assert main([*args, "--baseline", str(recorded)]) == 1  # the same without --changed-since
     assert capsys.readouterr().out.splitlines()[0].startswith("app.py:11:12: FL101 [ghost]")
 
 
@@ -428,12 +428,13 @@ def test_a_broken_baseline_is_a_usage_error(tmp_path, capsys, content, message):
     assert capsys.readouterr().err == f"flaglint: error: {message.format(path=path)}\n"
 
 
-def test_output_format_needs_a_known_format_and_a_file(capsys):
+@pytest.mark.parametrize("given", ["xml=out.xml", "xml", "json="])
+def test_output_format_needs_a_known_format(capsys, given):
     with pytest.raises(SystemExit) as exit_:
-        main(["check", "--output-format", "xml=out.xml"])
+        main(["check", "--output-format", given])
     assert exit_.value.code == 2
-    assert "expected FORMAT=FILE with FORMAT one of text, json, sarif, github, gitlab, " \
-           "markdown, not 'xml=out.xml'" in capsys.readouterr().err
+    assert "expected FORMAT or FORMAT=FILE with FORMAT one of text, json, sarif, github, " \
+           f"gitlab, markdown, not {given!r}" in capsys.readouterr().err
 
 
 # -- the CI files --------------------------------------------------------------------------

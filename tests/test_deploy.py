@@ -1,5 +1,6 @@
 """Deployment configs: each real shape (ECS, Kubernetes, docker-compose, .env per environment,
-one TOML per host, INI), FL203 and FL501 with exact lines and messages, broken files, --diff."""
+one TOML per host, INI), FL203 and FL501 with exact lines and messages, broken files,
+--changed-since."""
 
 from __future__ import annotations
 
@@ -474,7 +475,7 @@ def test_diff_reports_touched_config_lines_and_flags_the_change_settled(tmp_path
                           "deploy/hosts/h4.toml": "[flags]\nnew_checkout = true\n"
                                                   "power_peg = true\n"})
     commit_all(tmp_path, "h3 serves the new checkout too; a fourth host", "2026-11-20")
-    assert main(["check", str(tmp_path), "--no-cache", "--diff", "main", "--select",
+    assert main(["check", str(tmp_path), "--no-cache", "--changed-since", "main", "--select",
                  "FL203,FL5"]) == 1
     # power_peg on the untouched lines of h1 to h3 is not this change's doing; h4 is new.
     assert capsys.readouterr().out.splitlines() == [
@@ -534,7 +535,7 @@ def test_diff_that_edits_code_and_configs_compares_the_base_without_them(tmp_pat
     write_tree(tmp_path, {"deploy/prod.env": "new_checkout=true\n",
                           "app.py": CODE.replace('return "new"', 'return "newer"')})
     commit_all(tmp_path, "turn it on", "2026-11-20")
-    assert main(["check", str(tmp_path), "--no-cache", "--diff", "main", "--select",
+    assert main(["check", str(tmp_path), "--no-cache", "--changed-since", "main", "--select",
                  "FL203,FL402"]) == 1
     out, err = capsys.readouterr()
     # The base was analysed (FL402 compares which side of the flag code runs on), its

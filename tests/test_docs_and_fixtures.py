@@ -1,4 +1,5 @@
-"""Rule pages in sync with the docstrings; fixture projects against their expected.json.
+"""Rule pages in sync with the docstrings, the configuration reference with the
+configuration's definition; fixture projects against their expected.json.
 
 `FLAGLINT_UPDATE_SNAPSHOTS=1 pytest` rewrites what differs and still fails, so that no
 run passes by regenerating what it compares: review the diff, then run again. CI never
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from flaglint.cli import main
-from flaglint.docs import expected_pages, missing_headings, write_pages
+from flaglint.docs import expected_pages, missing_headings, write_configuration, write_pages
 from flaglint.rules import all_rules
 
 REPO = Path(__file__).resolve().parent.parent
@@ -51,6 +52,69 @@ def test_rule_pages_are_up_to_date():
     assert sorted(on_disk) == sorted(pages), "run `python -m flaglint.docs`"
     for name, text in pages.items():
         assert on_disk[name] == text, f"rules/{name} is stale: run `python -m flaglint.docs`"
+
+
+def test_the_configuration_reference_is_made_from_the_definition():
+    from flaglint.config import reference
+
+    page = REPO / "docs" / "configuration.md"
+    if UPDATE and write_configuration(page):
+        pytest.fail("rewrote docs/configuration.md: review the diff and run again")
+    assert page.read_text(encoding="utf-8") == reference.render(), (
+        "docs/configuration.md is stale: run `python -m flaglint.docs`")
+
+
+def test_the_reference_lists_every_key_the_configuration_takes(tmp_path):
+    """Each documented key is accepted where the page puts it, and a key it does not list is
+    refused: the page and the parser share one list."""
+    from flaglint.config import ConfigError, load_config
+    from flaglint.config.keys import TABLES
+
+    page = (REPO / "docs" / "configuration.md").read_text(encoding="utf-8")
+    for table in TABLES:
+        section = page.split(f"## `{table.heading}`\n", 1)[1].split("\n## ", 1)[0]
+        listed = re.findall(r"^\| `([^`]+)` \|", section, re.M)
+        assert listed == list(table.names), table.heading
+    config = tmp_path / "pyproject.toml"
+    config.write_text('[tool.flaglint]\nregistery = ["flags.toml"]\n')
+    with pytest.raises(ConfigError, match="unknown key `registery`"):
+        load_config(config, tmp_path)
+
+
+def test_the_reference_example_is_read_as_written(tmp_path):
+    from flaglint.config import load_config
+    from flaglint.config.reference import EXAMPLE
+
+    (tmp_path / "pyproject.toml").write_text(EXAMPLE)
+    config = load_config(tmp_path / "pyproject.toml", tmp_path)
+    assert config.lifetimes["operational"] == 14 and config.target_version == (3, 12)
+    assert [d.class_ or d.call for d in config.definitions] == [
+        "*.WaffleFlag", "myapp.flags.Flags", "jax._src.config.bool_state"]
+    assert [e.name for e in config.environments] == ["prod", "servers", "k8s", "ecs"]
+
+
+def test_the_documented_defaults_are_the_defaults(tmp_path):
+    """A default the page writes as TOML is what a configuration without the key gets."""
+    from flaglint.config import load_config
+    from flaglint.config.keys import LIFETIMES, TOP
+    from flaglint.sources import tomlsource
+
+    (tmp_path / "pyproject.toml").write_text("[tool.flaglint]\n")
+    config = load_config(tmp_path / "pyproject.toml", tmp_path)
+    written = [f"{key.name} = {key.default}" for key in TOP.keys
+               if not key.default.startswith("(")]
+    written += ["[lifetimes]"] + [f"{key.name} = {key.default}" for key in LIFETIMES.keys
+                                  if not key.default.startswith("(")]
+    (tmp_path / "defaults.toml").write_text("\n".join(written) + "\n")
+    documented, _, _ = tomlsource.load(tmp_path / "defaults.toml")
+    lifetimes = documented.pop("lifetimes")
+    assert {name: value for name, value in config.lifetimes.items() if value is not None} == \
+        lifetimes
+    assert len(documented) == 12
+    for name, value in documented.items():
+        actual = getattr(config, name.replace("-", "_"))
+        assert (list(actual) if isinstance(actual, tuple) else actual) == \
+            (value if value != {} else []), name
 
 
 def test_every_fixture_has_an_expected_report():

@@ -154,7 +154,7 @@ def test_fix_with_diff_edits_only_the_changed_lines(tmp_path, capsys):
     git(root, "init", "-q")
     commit_all(root, "start", "2026-01-01")
     (root / "new.py").write_text(body)
-    fix(root, capsys, "--diff", "HEAD")
+    fix(root, capsys, "--changed-since", "HEAD")
     assert (root / "old.py").read_text() == body
     assert (root / "new.py").read_text() == "a()\n"
 
@@ -239,15 +239,17 @@ def test_a_fix_is_counted_though_another_finding_says_the_same(tmp_path, capsys)
 
 def test_count_fixed_matches_findings_by_what_they_say():
     from flaglint.findings import Finding, Severity, Span
+    from flaglint.fixes.report import Fixed
     from flaglint.fixes.rounds import count_fixed
 
     def at(line):
         return Finding("FL202", "settled-flag", Severity.WARNING, "on", "app.py",
                        Span(line, 1, line, 9), "Flag `on` is rolled out")
 
-    assert count_fixed([at(1)], [at(1), at(3)], [at(2)]) == 1  # the other moved up a line
-    assert count_fixed([at(1), at(3)], [at(1), at(3)], [at(2)]) == 1  # one was refused
-    assert count_fixed([], [at(1)], []) == 0  # gone, but no fix of this round made it go
+    one = {Fixed("app.py", "FL202", "settled-flag"): 1}
+    assert count_fixed([at(1)], [at(1), at(3)], [at(2)]) == one  # the other moved up a line
+    assert count_fixed([at(1), at(3)], [at(1), at(3)], [at(2)]) == one  # one was refused
+    assert count_fixed([], [at(1)], []) == {}  # gone, but no fix of this round made it go
 
 
 def test_fixable_means_the_fix_would_be_made_in_every_format(tmp_path, capsys):

@@ -193,7 +193,7 @@ def test_diff_keeps_changed_lines_and_the_history_of_touched_keys(tmp_path, caps
     git(tmp_path, "checkout", "-q", "-b", "rlp")
     repo(tmp_path, {"new.py": 'client.is_enabled("power_peg")\nclient.is_enabled("typo_two")\n'},
          "2012-07-27", "RLP")
-    code = main(["check", str(tmp_path), "--no-cache", "--diff", "main", "--select",
+    code = main(["check", str(tmp_path), "--no-cache", "--changed-since", "main", "--select",
                  "FL101,FL4"])
     out = capsys.readouterr().out.splitlines()
     assert code == 1
@@ -202,7 +202,7 @@ def test_diff_keeps_changed_lines_and_the_history_of_touched_keys(tmp_path, caps
     # Touch the tombstone's entry: the old reads of the key belong to the review too.
     write_tree(tmp_path, {"flags.toml": TOMBSTONE.replace("2003-06-01", "2003-06-02") + "\n" +
                           table("other")})
-    main(["check", str(tmp_path), "--no-cache", "--diff", "main", "--select", "FL101,FL4"])
+    main(["check", str(tmp_path), "--no-cache", "--changed-since", "main", "--select", "FL101,FL4"])
     out = capsys.readouterr().out.splitlines()
     assert [line.split(" ")[0] + " " + line.split(" ")[1] for line in out[:-1]] == [
         "new.py:1:1: FL401", "new.py:2:1: FL101", "old.py:1:4: FL404"]
@@ -211,16 +211,16 @@ def test_diff_keeps_changed_lines_and_the_history_of_touched_keys(tmp_path, caps
 def test_diff_with_an_unknown_ref_or_a_shallow_clone(tmp_path, capsys):
     repo(tmp_path, {"pyproject.toml": PYPROJECT, "flags.toml": table("a"), "x.py": ""},
          "2025-01-01")
-    assert main(["check", str(tmp_path), "--diff", "origin/nope"]) == 2
+    assert main(["check", str(tmp_path), "--changed-since", "origin/nope"]) == 2
     err = capsys.readouterr().err
-    assert err == ("flaglint: error: --diff origin/nope: unknown git reference 'origin/nope'; "
-                   "name a branch, tag or commit (`git fetch origin origin/nope` if it is "
-                   "remote)\n")
+    assert err == ("flaglint: error: --changed-since origin/nope: unknown git reference "
+                   "'origin/nope'; name a branch, tag or commit (`git fetch origin origin/nope` "
+                   "if it is remote)\n")
     repo(tmp_path, {"x.py": "x = 1\n"}, "2025-02-01", "second")
     repo(tmp_path, {"x.py": "x = 2\n"}, "2025-03-01", "third")
     shallow = tmp_path.parent / f"{tmp_path.name}-shallow"
     git(tmp_path.parent, "clone", "-q", "--depth", "1", f"file://{tmp_path}", str(shallow))
-    assert main(["check", str(shallow), "--no-cache", "--diff", "HEAD~2"]) == 2
+    assert main(["check", str(shallow), "--no-cache", "--changed-since", "HEAD~2"]) == 2
     assert "this is a shallow clone: fetch the history with `git fetch --unshallow` (in " \
            "GitHub Actions, `fetch-depth: 0` in actions/checkout)" in capsys.readouterr().err
     assert main(["check", str(shallow), "--no-cache", "--select", "FL4"]) == 0
@@ -238,7 +238,7 @@ def test_a_flag_that_switches_the_other_way_across_a_diff_base(tmp_path, capsys)
     repo(tmp_path, {"orders.py": 'if client.is_enabled("fast_path"):\n'
                                  '    use_cached_quotes(max_age=5)\nelse:\n    fetch_quotes()\n'},
          "2026-02-01", "quotes older than 5s are stale")
-    assert main(["check", str(tmp_path), "--no-cache", "--diff", "main", "--select",
+    assert main(["check", str(tmp_path), "--no-cache", "--changed-since", "main", "--select",
                  "FL402"]) == 0
     capsys.readouterr()
     git(tmp_path, "checkout", "-q", "main")
@@ -246,7 +246,8 @@ def test_a_flag_that_switches_the_other_way_across_a_diff_base(tmp_path, capsys)
     repo(tmp_path, {"orders.py": 'if not client.is_enabled("fast_path"):\n'
                                  '    use_cached_quotes()\nelse:\n    fetch_quotes()\n'},
          "2026-02-01", "fast path now means fresh quotes")
-    code = main(["check", str(tmp_path), "--no-cache", "--diff", "main", "--select", "FL402"])
+    code = main(["check", str(tmp_path), "--no-cache", "--changed-since", "main", "--select",
+                 "FL402"])
     out = capsys.readouterr().out.splitlines()
     assert code == 1
     assert out[0] == (
@@ -272,7 +273,8 @@ def test_a_base_that_differs_beyond_python_edits_is_read_from_git(tmp_path, caps
     if also == "registry":
         changes["flags.toml"] = table("fast_path") + "\n" + table("other")
     repo(tmp_path, changes, "2026-02-01", "fast path now skips risk checks")
-    code = main(["check", str(tmp_path), "--no-cache", "--diff", "main", "--select", "FL402"])
+    code = main(["check", str(tmp_path), "--no-cache", "--changed-since", "main", "--select",
+                 "FL402"])
     out = capsys.readouterr().out.splitlines()
     assert code == 1
     assert out[0].startswith("flags.toml:1:1: FL402 [fast_path] Flag `fast_path` now switches "
@@ -407,9 +409,9 @@ def test_diff_analyses_the_base_only_when_a_changed_file_reads_a_flag(tmp_path, 
     calls = []
     real = gating.regated
     monkeypatch.setattr(gating, "regated", lambda *a: calls.append(a) or real(*a))
-    assert main(["check", str(tmp_path), "--diff", "HEAD~1", "--select", "FL402"]) == 0
+    assert main(["check", str(tmp_path), "--changed-since", "HEAD~1", "--select", "FL402"]) == 0
     assert calls == []
     repo(tmp_path, {"x.py": 'if client.is_enabled("a"):\n    stop()\n'}, "2026-01-03", "regate")
-    main(["check", str(tmp_path), "--diff", "HEAD~1", "--select", "FL402"])
+    main(["check", str(tmp_path), "--changed-since", "HEAD~1", "--select", "FL402"])
     assert len(calls) == 1
     capsys.readouterr()

@@ -116,7 +116,7 @@ def test_check_diff_leaves_a_stale_git_index_alone(tmp_path):
     os.utime(app, (stamp, stamp))  # same content, new time: the index is stale
     index = tmp_path / ".git" / "index"
     before = (index.read_bytes(), index.stat().st_mtime_ns)
-    main(["check", str(tmp_path), "--diff", "HEAD", "--no-cache"])
+    main(["check", str(tmp_path), "--changed-since", "HEAD", "--no-cache"])
     assert (index.read_bytes(), index.stat().st_mtime_ns) == before
 
 

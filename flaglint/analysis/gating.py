@@ -1,7 +1,7 @@
-"""FL402 in a `--diff` run: what each flag gates, on which side, at the base and now. A flag
-whose code now runs on the other side of it (what ran when it was on runs when it is off) has
-a new meaning; an edit of the code it gates (a bug fix in a flagged branch) is no new
-meaning."""
+"""FL402 in a `--changed-since` run: what each flag gates, on which side, at the base and
+now. A flag whose code now runs on the other side of it (what ran when it was on runs when it
+is off) has a new meaning; an edit of the code it gates (a bug fix in a flagged branch) is no
+new meaning."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`check --diff REF`: the findings a pull request brings. Findings are kept on changed
+"""`check --changed-since REF`: the findings a pull request brings. Findings are kept on changed
 lines (uncommitted and untracked files count as changed) and on registry entries whose lines
 changed; rules that go by flag (a reuse, a new meaning) keep their findings on every flag the
 change touched: its entry, a history event within REF..HEAD, a deployment config line, or the
@@ -78,7 +78,7 @@ def keep(project: Project, diff: DiffScope, findings: Iterable[Finding],
 
 def narrow(project: Project, findings: Iterable[Finding], by_flag: Set[str],
            named: Sequence[Path] | None) -> list[Finding]:
-    """The findings in the named paths and, in a `--diff` run, on what the change touched
+    """The findings in the named paths and, in a `--changed-since` run, on what the change touched
     (`by_flag`: the codes of the rules that go by flag)."""
     inside = within(list(named) if named else None, project.config.root)
     kept = [f for f in findings if inside(f.path)]

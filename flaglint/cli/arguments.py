@@ -12,6 +12,9 @@ from flaglint.config.model import FLAG_STATE_FORMATS, FlagStateSpec
 
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "markdown")
 AUDIT_FORMATS = ("html", "markdown", "json", "csv")
+FAIL_ON = ("error", "warning", "info", "never")  # the Action's `fail-on` takes the same
+COLOR = ("auto", "always", "never")
+PREVIEW = "\0preview"  # bare `--diff`: no value a user can type
 
 
 def parser() -> argparse.ArgumentParser:
@@ -38,13 +41,14 @@ def parser() -> argparse.ArgumentParser:
 
 def _check(check: argparse.ArgumentParser) -> None:
     check.add_argument("paths", nargs="*", type=Path, metavar="PATH")
-    check.add_argument("--format", choices=FORMATS, default="text",
-                       help="the report on stdout (or --output)")
+    check.add_argument("--format", choices=FORMATS,
+                       help="the report on stdout (or --output); default: text")
     check.add_argument("--output", type=Path, metavar="FILE", help="write the report here")
     check.add_argument("--output-format", type=_output_format, action="append", default=[],
-                       metavar="FORMAT=FILE",
-                       help="also write this format to FILE (repeatable): one analysis, "
-                            "several reports")
+                       metavar="FORMAT[=FILE]",
+                       help="FORMAT alone: the same as --format FORMAT (as in ruff); "
+                            "FORMAT=FILE: also write this format to FILE (repeatable): one "
+                            "analysis, several reports")
     check.add_argument("--baseline", type=Path, metavar="FILE",
                        help="hide the findings recorded in FILE")
     check.add_argument("--write-baseline", type=Path, metavar="FILE",
@@ -54,6 +58,9 @@ def _check(check: argparse.ArgumentParser) -> None:
     check.add_argument("--ignore", type=_codes, default=(), metavar="CODES",
                        help="not these codes (prefixes, comma-separated)")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    check.add_argument("--fail-on", type=_severity, choices=FAIL_ON, metavar="SEVERITY",
+                       help="exit 1 only for a finding at least this severe: error, warning, "
+                            "info (`note` says the same) or never; default: any finding")
     check.add_argument("--statistics", action="store_true",
                        help="count findings by code and list unused suppressions")
     check.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
@@ -61,15 +68,31 @@ def _check(check: argparse.ArgumentParser) -> None:
     check.add_argument("--jobs", type=_positive, default=0, metavar="N",
                        help="worker processes for parsing (default: one per core)")
     check.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
-    check.add_argument("--diff", metavar="REF",
+    check.add_argument("--changed-since", metavar="REF",
                        help="only findings on lines changed since the merge base with REF, "
                             "and history rules over REF..HEAD")
     check.add_argument("--fix", action="store_true",
                        help="apply safe fixes (FL202, FL301, FL302), re-parse, report the rest")
+    check.add_argument("--diff", nargs="?", const=PREVIEW, metavar="REF",
+                       help="print the unified diff of what --fix would write and write "
+                            "nothing (exit 1 when there is something to fix), as in ruff; "
+                            "`--diff REF` is the old spelling of --changed-since REF")
     check.add_argument("--unsafe-fixes", action="store_true",
                        help="with --fix, also apply unsafe fixes (flags that are not pinned)")
     check.add_argument("--fix-tests", action="store_true",
                        help="with --fix, also fix test code (left alone by default)")
+    check.add_argument("--show-fixes", action=argparse.BooleanOptionalAction, default=False,
+                       help="list the fixes: what --fix fixed, file by file and code by code, "
+                            "and under each finding the fix it offers")
+    check.add_argument("-q", "--quiet", action="count", default=0,
+                       help="print the findings and nothing else; -qq: print nothing (as "
+                            "--silent)")
+    check.add_argument("-s", "--silent", action="store_true",
+                       help="print nothing, not even the findings: only the exit code says "
+                            "(files asked for with --output are still written)")
+    check.add_argument("--color", choices=COLOR, default="auto",
+                       help="colour the text report: auto (on a terminal, unless NO_COLOR is "
+                            "set or FORCE_COLOR asks for it), always or never")
     _common(check)
 
 
@@ -145,6 +168,12 @@ def _positive(text: str) -> int:
     return value
 
 
+def _severity(text: str) -> str:
+    """A `--fail-on` threshold; `note` is SARIF's (and GitHub's) word for info."""
+    lowered = text.lower()
+    return "info" if lowered == "note" else lowered
+
+
 def _codes(text: str) -> tuple[str, ...]:
     return tuple(part.strip().upper() for part in text.split(",") if part.strip())
 
@@ -164,9 +193,10 @@ def _flag_state(text: str) -> FlagStateSpec:
     return FlagStateSpec(fmt, path)
 
 
-def _output_format(text: str) -> ReportFile:
+def _output_format(text: str) -> ReportFile | str:
+    """`FORMAT=FILE`, or `FORMAT` alone: the report on stdout, as ruff's --output-format."""
     name, equals, file = text.partition("=")
-    if not equals or name not in FORMATS or not file:
-        raise argparse.ArgumentTypeError(f"expected FORMAT=FILE with FORMAT one of "
+    if name not in FORMATS or (equals and not file):
+        raise argparse.ArgumentTypeError(f"expected FORMAT or FORMAT=FILE with FORMAT one of "
                                          f"{', '.join(FORMATS)}, not {text!r}")
-    return ReportFile(name, Path(file))
+    return ReportFile(name, Path(file)) if equals else name

@@ -1,4 +1,5 @@
-"""`flaglint check`: analyse the project (and fix it with `--fix`), then report."""
+"""`flaglint check`: analyse the project (and fix it with `--fix`), then report; or, with
+`--diff`, print what `--fix` would write, as a unified diff, and write nothing."""
 
 from __future__ import annotations
 
@@ -8,46 +9,63 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flaglint.cli import options
-from flaglint.cli.options import CheckRun, RunError, UsageError
+from flaglint.cli import options, spellings
+from flaglint.cli.options import EXIT_FINDINGS, EXIT_OK, CheckRun, RunError, UsageError
 from flaglint.sources.discover import GlobSet
 
 if TYPE_CHECKING:
     from flaglint.baseline import Entry
     from flaglint.engine.check import Summary
     from flaglint.fixes.report import FixReport
+    from flaglint.reporters import FixCount
     from flaglint.store import Store
 
 
 def run_check(args: argparse.Namespace) -> int:
     from flaglint.cli.report import report
 
+    notes = spellings.resolve(args)
+    terminal = spellings.terminal(args)
+    if terminal.quiet:
+        from flaglint import progress
+
+        progress.silence()
+    else:
+        for note in notes:
+            print(f"flaglint: warning: {note}", file=sys.stderr)
     target = options.target(args)
     codes = options.rule_codes(args, target.config)
     today = args.today or dt.date.today()
-    if args.unsafe_fixes and not args.fix:
+    fixing = args.fix or args.preview
+    if args.unsafe_fixes and not fixing:
         raise UsageError("--unsafe-fixes goes with --fix")
-    if args.fix_tests and not args.fix:
+    if args.fix_tests and not fixing:
         raise UsageError("--fix-tests goes with --fix")
     recorded = _recorded(args)  # said before any work
-    run = CheckRun(args, target, codes, today, options.diff_scope(args, target.config))
+    run = CheckRun(args, target, codes, today, options.diff_scope(args, target.config),
+                   terminal)
     # The whole project is analyzed, whatever paths are named: "no code reads this flag"
-    # is a statement about every file. Paths, --diff and suppressions narrow what is
-    # reported and what a fix may edit, never what is read.
+    # is a statement about every file. Paths, --changed-since and suppressions narrow what
+    # is reported and what a fix may edit, never what is read.
     store = options.store(args)
     try:
+        if args.preview:
+            _, fix_report = _fix(run, store)
+            return _preview(run, fix_report)
         if args.fix:
-            summary, fixed = _fix(run, store)
+            summary, fix_report = _fix(run, store)
+            _write_fixes(target.config.root, fix_report)
+            fixes: tuple[FixCount, ...] | None = _counts(fix_report)
         else:
             from flaglint.engine.check import check
 
             summary = check(target.config, today, codes, store,
                             workers=options.workers(args), named=target.paths, diff=run.diff,
                             previews="sarif" in run.formats)
-            fixed = None
+            fixes = None
     finally:
         store.close()
-    return report(run, summary, fixed, recorded)
+    return report(run, summary, fixes, recorded)
 
 
 def _recorded(args: argparse.Namespace) -> list[Entry] | None:
@@ -62,7 +80,8 @@ def _recorded(args: argparse.Namespace) -> list[Entry] | None:
         raise UsageError(str(error)) from None
 
 
-def _fix(run: CheckRun, store: Store) -> tuple[Summary, int]:
+def _fix(run: CheckRun, store: Store) -> tuple[Summary, FixReport]:
+    """Fix the project in memory (nothing is written here); the report on the result."""
     from flaglint.engine.check import summarize
     from flaglint.engine.fixing import fix_project
     from flaglint.fixes.apply import FixScope
@@ -77,14 +96,46 @@ def _fix(run: CheckRun, store: Store) -> tuple[Summary, int]:
     outcome, fix_report = fix_project(config, run.today, rules, scope, store,
                                       workers=options.workers(args), named=paths,
                                       diff=run.diff, tests=GlobSet(config.tests).match)
-    for refused in fix_report.refused:
-        print(f"flaglint: warning: {refused.path} not fixed: {refused.refused}",
-              file=sys.stderr)
-    for refusal in fix_report.refusals():
-        print(f"flaglint: warning: {refusal.describe()}", file=sys.stderr)
-    _write_fixes(config.root, fix_report)
+    if not run.terminal.quiet:
+        for refused in fix_report.refused:
+            print(f"flaglint: warning: {refused.path} not fixed: {refused.refused}",
+                  file=sys.stderr)
+        for refusal in fix_report.refusals():
+            print(f"flaglint: warning: {refusal.describe()}", file=sys.stderr)
     summary = summarize(outcome, rules, named=paths, previews="sarif" in run.formats)
-    return summary, fix_report.fixed
+    return summary, fix_report
+
+
+def _counts(fix_report: FixReport) -> tuple[FixCount, ...]:
+    from flaglint.reporters import FixCount
+
+    return tuple(FixCount(fixed.path, fixed.code, fixed.rule, count)
+                 for fixed, count in sorted(fix_report.fixes.items()))
+
+
+def _preview(run: CheckRun, fix_report: FixReport) -> int:
+    """`--diff`: the unified diff of what --fix would write on stdout, what it would fix on
+    stderr; exit 1 when there is something to fix, as ruff's `--diff`."""
+    from flaglint.reporters import Report
+    from flaglint.reporters.text import fix_summary, painted_diff
+
+    args, terminal = run.args, run.terminal
+    diff = fix_report.diff()
+    if not terminal.silent:
+        sys.stdout.write(painted_diff(diff) if terminal.color else diff)
+        sys.stdout.flush()
+    if not terminal.quiet:
+        counts = _counts(fix_report)
+        if args.show_fixes and counts:
+            said = Report([], 0, 0, fixes=counts)
+            print(fix_summary(said, done="Would fix"), file=sys.stderr)
+        fixed = fix_report.fixed
+        files = len(fix_report.changed)
+        print(f"Would fix {options.plural(fixed, 'finding')} in "
+              f"{options.plural(files, 'file')}; nothing was written." if fixed or files
+              else "No fixes to apply; nothing was written.", file=sys.stderr)
+    changes = bool(diff) and not args.exit_zero and args.fail_on != "never"
+    return EXIT_FINDINGS if changes else EXIT_OK
 
 
 def _write_fixes(root: Path, report: FixReport) -> None:

@@ -1,5 +1,6 @@
 """What every command makes of the options they share: the configuration and named paths,
-the rules, the cache, the worker count, the `--diff` scope (a check's, together: CheckRun);
+the rules, the cache, the worker count, the `--changed-since` scope (a check's, together with
+how much it says on the terminal: CheckRun); which findings fail a run (`--fail-on`);
 the errors a user sees; and one analysis of the whole project for the commands that report
 on all of it."""
 
@@ -16,6 +17,7 @@ from flaglint.config import Config, find_config, load_config, project_root
 
 if TYPE_CHECKING:
     from flaglint.engine.analyze import Origins
+    from flaglint.findings import Finding
     from flaglint.rules.outcome import Outcome
     from flaglint.sources.diff import DiffScope
     from flaglint.store import Store
@@ -40,15 +42,26 @@ class Target:
 
 
 @dataclass(frozen=True, slots=True)
+class Terminal:
+    """How much a run says: `quiet` the findings (or the preview's diff) and nothing else,
+    `silent` nothing at all (errors that end the run excepted); `color` on stdout."""
+
+    quiet: bool
+    silent: bool
+    color: bool
+
+
+@dataclass(frozen=True, slots=True)
 class CheckRun:
-    """One check: its options, its project, the codes of the rules it runs and its `--diff`
-    scope."""
+    """One check: its options, its project, the codes of the rules it runs, its
+    `--changed-since` scope, and how much it says on the terminal."""
 
     args: argparse.Namespace
     target: Target
     codes: list[str]
     today: dt.date
     diff: DiffScope | None
+    terminal: Terminal
 
     @property
     def formats(self) -> set[str]:
@@ -96,15 +109,24 @@ def workers(args: argparse.Namespace) -> int:
 
 
 def diff_scope(args: argparse.Namespace, config: Config) -> DiffScope | None:
-    """The `--diff` scope, said before any work is done when REF or git is wrong."""
-    if args.diff is None:
+    """The `--changed-since` scope, said before any work is done when REF or git is wrong."""
+    if args.changed_since is None:
         return None
     from flaglint.sources.diff import DiffError, scope
 
     try:
-        return scope(config.root, args.diff)
+        return scope(config.root, args.changed_since, args.changed_since_option)
     except DiffError as error:
         raise UsageError(str(error)) from None
+
+
+_RANK = {"info": 1, "warning": 2, "error": 3, "never": 4}
+
+
+def failing(findings: list[Finding], fail_on: str | None) -> bool:
+    """Does a finding at least as severe as `--fail-on` remain? (None: any finding does.)"""
+    threshold = _RANK[fail_on or "info"]
+    return any(_RANK[finding.severity.value] >= threshold for finding in findings)
 
 
 def analysed(args: argparse.Namespace, config: Config, today: dt.date,

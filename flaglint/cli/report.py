@@ -1,5 +1,5 @@
 """A check's report: the baseline applied, then each format asked for written to its file
-or to stdout."""
+or to stdout, as loud as the run was asked to be; and its exit code (`--fail-on`)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from flaglint.baseline import Entry
     from flaglint.engine.check import Summary
     from flaglint.findings import Finding
-    from flaglint.reporters import FileChange, Report
+    from flaglint.reporters import FileChange, FixCount, Report
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,35 +31,39 @@ class _Shown:
     stale: int | None = None
 
 
-def report(run: CheckRun, summary: Summary, fixed: int | None,
+def report(run: CheckRun, summary: Summary, fixes: tuple[FixCount, ...] | None,
            recorded: list[Entry] | None) -> int:
+    """Report a check (`fixes`: what --fix fixed, None without --fix); the exit code."""
     from flaglint.reporters import Report
     from flaglint.sources.discover import within
 
-    config, args = run.target.config, run.args
+    config, args, terminal = run.target.config, run.args, run.terminal
     named = within(run.target.paths, config.root)
-    for note in summary.notes:
-        print(f"flaglint: note: {note}", file=sys.stderr)
+    if not terminal.quiet:
+        for note in summary.notes:
+            print(f"flaglint: note: {note}", file=sys.stderr)
     checked = sum(1 for path in summary.files if named(path))
     every = _every_entry(summary, config.root)
     shown = _Shown(list(summary.findings), [every.entries[i] for i in every.shown],
                    list(summary.previews) or [()] * len(summary.findings))
     written_to = None
     if args.write_baseline is not None:
-        # The whole run is recorded, whatever paths or --diff narrow the report.
+        # The whole run is recorded, whatever paths or --changed-since narrow the report.
         _write_baseline(args.write_baseline, every.entries)
         recorded, written_to = every.entries, args.write_baseline
     if recorded is not None:
         shown = _without_recorded(run, shown, every, recorded)
-    exit_code = EXIT_FINDINGS if shown.findings and not args.exit_zero else EXIT_OK
-    if written_to is not None:
+    fails = options.failing(shown.findings, args.fail_on)
+    exit_code = EXIT_FINDINGS if fails and not args.exit_zero else EXIT_OK
+    if written_to is not None and not terminal.quiet:
         print(f"flaglint: recorded {options.plural(len(every.entries), 'finding')} in "
               f"{written_to}; exit code {exit_code} (runs with --baseline {written_to} "
               f"report only new findings)", file=sys.stderr)
     changes = {i: found for i, found in enumerate(shown.previews) if found}
     diff = run.diff
     written = Report(shown.findings, checked, summary.flags, summary.unused_suppressions,
-                     fixed, root=config.root,
+                     sum(f.number for f in fixes) if fixes is not None else None,
+                     fixes or (), root=config.root,
                      fingerprints=tuple(e.fingerprint for e in shown.entries),
                      exit_code=exit_code, notes=tuple(summary.notes), changes=changes,
                      codes=tuple(run.codes),
@@ -73,7 +77,7 @@ def report(run: CheckRun, summary: Summary, fixed: int | None,
 @dataclass(frozen=True, slots=True)
 class _Every:
     """The baseline entry of every finding of the run (a baseline is matched on the whole
-    run, before named paths or --diff narrow it), and where each shown finding is among
+    run, before named paths or --changed-since narrow it), and where each shown finding is among
     them."""
 
     entries: list[Entry]
@@ -116,8 +120,8 @@ def _without_recorded(run: CheckRun, shown: _Shown, every: _Every, recorded: lis
                       ) -> _Shown:
     """What the baseline does not hold, matched on the whole run: a new finding on a line
     that reads like a recorded one is told apart from the recorded one by the run's other
-    findings, which --diff would hide. Its entries are stale when no finding of the run
-    matches them; in a --diff run some rules look only at the change, so none are said."""
+    findings, which --changed-since would hide. Its entries are stale when no finding of the run
+    matches them; in a --changed-since run some rules look only at the change, so none are said."""
     from flaglint import baseline
 
     matched = baseline.match(every.entries, recorded)
@@ -153,7 +157,7 @@ class _Destination:
 
 
 def _emit(report: Report, run: CheckRun, links: str | None) -> None:
-    args = run.args
+    args, terminal = run.args, run.terminal
     # Files first: a reader of stdout that goes away (`| head`) must not cost them.
     destinations = [_Destination(f.format, f.path, f"--output-format {f.format}={f.path}")
                     for f in args.output_format]
@@ -163,17 +167,28 @@ def _emit(report: Report, run: CheckRun, links: str | None) -> None:
     for destination in destinations:
         try:
             with destination.path.open("w", encoding="utf-8") as handle:
-                _write(report, destination.format, handle, links, color=False,
-                       statistics=args.statistics)
+                _write(report, destination.format, handle, links, _Text(
+                    color=False, statistics=args.statistics, quiet=False,
+                    show_fixes=args.show_fixes))
         except OSError as error:
             raise UsageError(f"{destination.option}: {error.strerror or error}") from None
-    if args.output is None:
-        _write(report, args.format, sys.stdout, links,
-               color=args.format == "text" and _color(sys.stdout), statistics=args.statistics)
+    if args.output is None and not terminal.silent:
+        _write(report, args.format, sys.stdout, links, _Text(
+            color=terminal.color, statistics=args.statistics, quiet=terminal.quiet,
+            show_fixes=args.show_fixes))
 
 
-def _write(report: Report, name: str, stream: TextIO, links: str | None, *, color: bool,
-           statistics: bool) -> None:
+@dataclass(frozen=True, slots=True)
+class _Text:
+    """How the text format is written: in colour, as statistics, quietly, with the fixes."""
+
+    color: bool
+    statistics: bool
+    quiet: bool
+    show_fixes: bool
+
+
+def _write(report: Report, name: str, stream: TextIO, links: str | None, text: _Text) -> None:
     from flaglint.reporters import github, gitlab, markdown, sarif
     from flaglint.reporters import json as json_reporter
     from flaglint.reporters import text as text_reporter
@@ -189,12 +204,5 @@ def _write(report: Report, name: str, stream: TextIO, links: str | None, *, colo
     elif name == "markdown":
         markdown.write(report, stream, links)
     else:
-        text_reporter.write(report, stream, color=color, statistics=statistics)
-
-
-def _color(stream: TextIO) -> bool:
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    return stream.isatty()
+        text_reporter.write(report, stream, color=text.color, statistics=text.statistics,
+                            quiet=text.quiet, show_fixes=text.show_fixes)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from flaglint.config.keys import DEFINITION, ENVIRONMENT, FLAG_STATE, READER, TOP
 from flaglint.config.model import (
     DEFAULT_LIFETIMES,
     ENV_FORMATS,
@@ -24,11 +25,10 @@ from flaglint.config.model import (
 from flaglint.presets import PRESETS, DefinitionSpec, ReaderSpec
 from flaglint.sources import tomlsource
 
-_KEYS = ("registry", "src", "exclude", "presets", "tests", "lifetimes", "readers",
-         "definitions", "environments", "require", "select", "ignore", "overloaded",
-         "target-version", "flag-state")
-_ENV_KEYS = ("path", "at", "format", "prefix", "case", "inline-comments")
-_FLAG_STATE_KEYS = ("format", "path", "environment")
+# The keys each table takes, from their one definition (keys.py), which the docs are made of.
+_KEYS = TOP.names
+_ENV_KEYS = ENVIRONMENT.names
+_FLAG_STATE_KEYS = FLAG_STATE.names
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,7 +263,7 @@ def _call(item: dict[str, Any], keys: tuple[str | int, ...], where: Where) -> st
 
 def _reader(item: dict[str, Any], index: int, where: Where) -> ReaderSpec:
     keys: tuple[str | int, ...] = ("readers", index)
-    _check_keys(item, ("call", "key", "default"), keys, where)
+    _check_keys(item, READER.names, keys, where)
     call = _call(item, keys, where)
     key, key_name = _position(item, "key", keys, where, required=True)
     default, default_name = _position(item, "default", keys, where, required=False)
@@ -272,8 +272,7 @@ def _reader(item: dict[str, Any], index: int, where: Where) -> ReaderSpec:
 
 def _definition(item: dict[str, Any], index: int, where: Where) -> DefinitionSpec:
     keys: tuple[str | int, ...] = ("definitions", index)
-    _check_keys(item, ("call", "key", "class", "reads", "attributes", "call_reads",
-                       "truth_reads", "prefix", "namespace"), keys, where)
+    _check_keys(item, DEFINITION.names, keys, where)
     origin = f"definitions[{index}]"
     if "class" in item:
         return _class_definition(item, keys, where, origin)

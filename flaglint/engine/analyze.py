@@ -5,12 +5,13 @@ the cache under the hash of its inputs or computed.
                               ▼
       registry + history ─▶ project model ─▶ dead code ─┬─ (what dead code calls: read
                               │                          ▼   the files naming it, again)
-                              ▼               line origins, the --diff base's gated code
+                              ▼               line origins, the base's gated code
                            analyses rules ask for
 
 Only this module runs those loops, and only it runs the analyses that read more than the
-model (git blame, the base tree of a `--diff` run). A warm run, a run after an edit and a
-`--diff` run take the same steps as a cold one; what did not change is found in the cache.
+model (git blame, the base tree of a `--changed-since` run). A warm run, a run after an edit
+and a `--changed-since` run take the same steps as a cold one; what did not change is found
+in the cache.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ class Request:
     origins: Origins = Origins.ENDED
     diff: DiffScope | None = None
     regate: bool = False  # with `diff`: compare what each flag gates with the base (FL402)
-    history: bool = True  # read git history (the --diff base needs none)
+    history: bool = True  # read git history (the --changed-since base needs none)
 
 
 def request_for(rules: Sequence[Rule], diff: DiffScope | None = None) -> Request:
@@ -249,7 +250,7 @@ def _origins(project: Project, inputs: Inputs, store: cache.Store,
 
 def _regated(project: Project, inputs: Inputs, store: cache.Store, request: Request,
              workers: int) -> dict[str, tuple[str, str]]:
-    """FL402's analysis in a `--diff` run: the flags that gate other code than at the base.
+    """FL402's analysis in a `--changed-since` run: the flags that gate other code than at the base.
     The base is analysed only when a changed file reads a flag, now or at the base."""
     diff = request.diff
     if diff is None or not request.regate:
@@ -317,7 +318,8 @@ def _gated_from_archive(inputs: Inputs, store: cache.Store, diff: DiffScope,
 
 def _two_lives(project: Project) -> tuple[dict[str, str], frozenset[tuple[str, int]]]:
     """The keys FL401 or FL404 finds on (whatever the run selects, over the whole history,
-    not only a `--diff` range): key -> where that is said; and the reads FL401 calls new."""
+    not only a `--changed-since` range): key -> where that is said; and the reads FL401
+    calls new."""
     from flaglint.rules.fl401_reused_key import ReusedKey
     from flaglint.rules.fl404_zombie_flag import ZombieFlag
 

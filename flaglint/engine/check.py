@@ -69,7 +69,7 @@ def _relative(path: Path, root: Path) -> str:
 def summarize(outcome: Outcome, rules: Sequence[Rule], *,
               named: Sequence[Path] | None = None, previews: bool = False) -> Summary:
     """The report's part of an outcome: its findings in the named paths and, with
-    `--diff`, on what the change touched."""
+    `--changed-since`, on what the change touched."""
     from flaglint.analysis import narrowing
 
     project = outcome.project

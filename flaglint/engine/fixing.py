@@ -50,7 +50,7 @@ def fix_project(config: Config, today: dt.date, rules: Sequence[Rule], scope: Fi
         project = analyze(_fixed(inputs, report), store, request, workers=workers)
         outcome = run(project, rules)
         outcome.findings = narrowing.narrow(project, outcome.findings, by_flag, named)
-        report.fixed += count_fixed(chosen, before, outcome.findings)
+        report.fixes.update(count_fixed(chosen, before, outcome.findings))
         before = outcome.findings
         if round_number == MAX_ROUNDS:
             break

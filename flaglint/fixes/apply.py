@@ -66,7 +66,7 @@ class FixScope:
     unsafe: bool = False  # also fixes whose flag is not pinned (retired, removed)
     tests: bool = False  # also fixes that edit test code
     editable: Callable[[str], bool] = lambda rel: True  # the named paths
-    lines: Mapping[str, Set[int]] | None = None  # with --diff: the lines a fix may edit
+    lines: Mapping[str, Set[int]] | None = None  # with --changed-since: the lines a fix may edit
 
     def allows(self, fix: Fix) -> bool:
         return bool(fix.edits) and (fix.safe or self.unsafe) and (self.tests or not fix.in_tests)

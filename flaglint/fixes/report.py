@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from flaglint.analysis.references import Place
 from flaglint.fixes.apply import FixResult, unified_diff, write_files
@@ -30,6 +32,14 @@ class Blocked:
         return {self.path, *(place.path for place in self.places)}
 
 
+class Fixed(NamedTuple):
+    """Findings of one rule in one file that the fixes removed (counted in a Counter)."""
+
+    path: str
+    code: str
+    rule: str
+
+
 @dataclass
 class FixReport:
     """What the fixes changed: per file the first `before` and the last `after`."""
@@ -37,7 +47,7 @@ class FixReport:
     results: dict[str, FixResult] = field(default_factory=dict)
     refused: list[FixResult] = field(default_factory=list)
     overlay: dict[str, bytes] = field(default_factory=dict)  # path -> the fixed bytes
-    fixed: int = 0  # findings the fixes removed
+    fixes: Counter[Fixed] = field(default_factory=Counter)  # the findings the fixes removed
     tests: set[str] = field(default_factory=set)  # changed paths that are test code
     blocked: list[Blocked] = field(default_factory=list)  # deletions refused, with why
 
@@ -94,6 +104,11 @@ class FixReport:
                 removed_branches=first.removed_branches + result.removed_branches,
                 removed_definitions=first.removed_definitions + result.removed_definitions,
                 removed_names={**first.removed_names, **result.removed_names})
+
+    @property
+    def fixed(self) -> int:
+        """How many findings the fixes removed."""
+        return sum(self.fixes.values())
 
     @property
     def changed(self) -> list[FixResult]:

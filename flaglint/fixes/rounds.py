@@ -17,7 +17,7 @@ from flaglint.analysis.references import places as reference_places
 from flaglint.facts import Constant, ValueKind
 from flaglint.findings import Finding, Fix
 from flaglint.fixes.apply import FilePlan, FixResult, FixScope, Transformed, plan, transform
-from flaglint.fixes.report import Blocked, FixReport
+from flaglint.fixes.report import Blocked, Fixed, FixReport
 from flaglint.model.project import Project
 
 T = TypeVar("T")
@@ -146,14 +146,21 @@ def _referring(project: Project, fixed: dict[str, bytes], qualname: str,
 
 
 def count_fixed(chosen: Iterable[Finding], before: Iterable[Finding],
-                after: Iterable[Finding]) -> int:
-    """How many of the fixed findings no longer show. Lines move, so findings are matched by
-    what they say (code, flag, file, message): of each such kind, as many are fixed as
-    the fixes chose and fewer show after than before."""
+                after: Iterable[Finding]) -> Counter[Fixed]:
+    """The fixed findings that no longer show, by file and rule. Lines move, so findings are
+    matched by what they say (code, flag, file, message): of each such kind, as many are
+    fixed as the fixes chose and fewer show after than before."""
     def identity(finding: Finding) -> tuple[str, str | None, str, str]:
         return finding.code, finding.flag, finding.path, finding.message
 
+    chosen = list(chosen)
+    rules = {identity(finding): finding.rule for finding in chosen}
     gone = Counter(map(identity, before))
     gone.subtract(map(identity, after))
-    wanted = Counter(map(identity, chosen))
-    return sum(min(count, max(gone[kind], 0)) for kind, count in wanted.items())
+    fixed: Counter[Fixed] = Counter()
+    for kind, count in Counter(map(identity, chosen)).items():
+        number = min(count, max(gone[kind], 0))
+        if number:
+            code, _, path, _ = kind
+            fixed[Fixed(path, code, rules[kind])] += number
+    return fixed

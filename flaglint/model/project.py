@@ -53,7 +53,7 @@ class FlagRecord:
 class Project:
     """What one run knows of the project. `overlay` holds the files being fixed, in memory;
     `pinned` the flags `clean` settles; `origins` the commits that brought in the lines of
-    the reads the history rules judge; `regated` (with `--diff`) the flags that gate other
+    the reads the history rules judge; `regated` (with `--changed-since`) the flags that gate other
     code than at the base."""
 
     config: Config
@@ -128,7 +128,7 @@ class Project:
         return self.origins.get(path, {}).get(line)
 
     def in_range(self, commit: Commit) -> bool:
-        """Does a history event count in this run? (with --diff: only within REF..HEAD)"""
+        """Does a history event count in this run? (with --changed-since: only within REF..HEAD)"""
         return self.diff is None or commit.sha in self.diff.commits
 
 

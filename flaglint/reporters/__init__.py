@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from flaglint.findings import Finding, Fix
 from flaglint.suppressions import Suppression
@@ -18,6 +19,15 @@ class FileChange:
     after: str
 
 
+class FixCount(NamedTuple):
+    """With --fix: how many findings of one rule the fixes removed from one file."""
+
+    path: str
+    code: str
+    rule: str
+    number: int
+
+
 @dataclass(frozen=True, slots=True)
 class Report:
     findings: list[Finding]
@@ -25,6 +35,7 @@ class Report:
     flags: int
     unused_suppressions: tuple[tuple[str, Suppression], ...] = ()
     fixed: int | None = None  # with --fix: how many findings the fixes removed
+    fixes: tuple[FixCount, ...] = ()  # with --fix: those findings, by file and rule
     # What the CI formats say besides the findings:
     root: Path | None = None  # the project root, which paths are relative to
     fingerprints: tuple[str, ...] = ()  # one a finding (baseline.fingerprints)
@@ -32,7 +43,7 @@ class Report:
     notes: tuple[str, ...] = ()  # what the run could not see (a shallow clone, …)
     changes: dict[int, tuple[FileChange, ...]] = field(default_factory=dict)  # a fix's text
     codes: tuple[str, ...] = ()  # the rules that ran
-    diff_ref: str | None = None  # `--diff REF`: the findings are on what the change touched
+    diff_ref: str | None = None  # `--changed-since REF`: the findings are on what it touched
     hidden: int | None = None  # with --baseline: findings the baseline hides
     stale: int | None = None  # with --baseline: entries no finding matches any more
     recorded: int | None = None  # with --write-baseline: the findings recorded (all hidden)

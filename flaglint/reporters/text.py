@@ -1,7 +1,9 @@
-"""ruff-like text: `path:line:col: CODE [flag] message`, then a one-line summary."""
+"""ruff-like text: `path:line:col: CODE [flag] message`, then a one-line summary; with
+`--show-fixes`, each finding's fix under it and what --fix fixed, file by file."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import TextIO
 
@@ -10,7 +12,9 @@ from flaglint.reporters import Report, fix_kind
 
 _BOLD, _RED, _YELLOW, _CYAN, _DIM, _RESET = ("\033[1m", "\033[31m", "\033[33m", "\033[36m",
                                              "\033[2m", "\033[0m")
+_GREEN = "\033[32m"
 _COLORS = {Severity.ERROR: _RED, Severity.WARNING: _YELLOW, Severity.INFO: _CYAN}
+_HUNK = re.compile(r"@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@")
 
 
 def _paint(text: str, code: str, *, color: bool) -> str:
@@ -42,8 +46,35 @@ def summary(report: Report) -> str:
             f"in {files}, {flags}.")
 
 
-def write(report: Report, stream: TextIO, *, color: bool = False,
-          statistics: bool = False) -> None:
+def fix_line(finding: Finding) -> str | None:
+    """The fix a finding offers, and the option that applies it (`--show-fixes`)."""
+    kind = fix_kind(finding.fix)
+    if kind is None or finding.fix is None:
+        return None
+    how = {"safe": "safe", "unsafe": "unsafe, with --unsafe-fixes",
+           "tests": "in test code, with --fix-tests"}[kind]
+    return f"    fix ({how}): {finding.fix.description}"
+
+
+def fix_summary(report: Report, *, color: bool = False, done: str = "Fixed") -> str:
+    """What --fix fixed, file by file and rule by rule, as ruff's --show-fixes says it."""
+    total = sum(count.number for count in report.fixes)
+    width = max((len(str(count.number)) for count in report.fixes), default=1)
+    lines = [_paint(f"{done} {total} finding{'s' if total != 1 else ''}:", _BOLD, color=color)]
+    by_path: dict[str, list[tuple[int, str, str]]] = {}
+    for count in report.fixes:
+        by_path.setdefault(count.path, []).append((count.number, count.code, count.rule))
+    for path in sorted(by_path):
+        lines.append(f"- {_paint(path, _BOLD, color=color)}:")
+        for number, code, rule in sorted(by_path[path], key=lambda c: (-c[0], c[1])):
+            lines.append(f"    {number:>{width}} × {_paint(code, _BOLD, color=color)} ({rule})")
+    return "\n".join(lines)
+
+
+def write(report: Report, stream: TextIO, *, color: bool = False, statistics: bool = False,
+          quiet: bool = False, show_fixes: bool = False) -> None:
+    """The report; `quiet`: the findings alone, no summary or hint; `show_fixes`: the fixes
+    too (under each finding, and what --fix fixed)."""
     if report.recorded is not None:
         return  # a run that records a baseline hides what it records: nothing to show
     if statistics:
@@ -68,6 +99,13 @@ def write(report: Report, stream: TextIO, *, color: bool = False,
     else:
         for finding in report.findings:
             stream.write(finding_line(finding, color=color) + "\n")
+            fix = fix_line(finding) if show_fixes else None
+            if fix is not None:
+                stream.write(fix + "\n")
+    if show_fixes and report.fixes:
+        stream.write("\n" + fix_summary(report, color=color) + "\n\n")
+    if quiet:
+        return
     stream.write(summary(report) + "\n")
     hint = fix_hint(report)
     if hint:
@@ -88,3 +126,24 @@ def fix_hint(report: Report) -> str:
     text = f"[*] {counts['safe']} fixable with `flaglint check --fix`" if counts["safe"] \
         else "No fixes available with `flaglint check --fix` alone"
     return text + (f" ({'; '.join(more)})" if more else "") + "."
+
+
+def painted_diff(diff: str) -> str:
+    """A unified diff in a terminal's colours: file names bold, hunk headers cyan, lines
+    removed red and added green (told from file names by the hunk's line counts)."""
+    lines, old, new = [], 0, 0
+    for line in diff.splitlines(keepends=True):
+        body, end = line.rstrip("\n"), line[len(line.rstrip("\n")):]
+        hunk = _HUNK.match(line) if not (old or new) else None
+        if hunk is not None:
+            old, new = int(hunk[1] or 1), int(hunk[2] or 1)
+            code = _CYAN
+        elif old or new:
+            sign = line[:1]
+            old -= sign in " -"
+            new -= sign in " +"
+            code = {"-": _RED, "+": _GREEN}.get(sign, "")
+        else:
+            code = _BOLD
+        lines.append(f"{code}{body}{_RESET}{end}" if code else line)
+    return "".join(lines)

@@ -24,8 +24,9 @@ class Rule:
     needs_history: ClassVar[bool] = False  # the git history of keys (said when it is missing)
     # git blame of the reads of retired and removed keys (reuse or left-over code?)
     needs_origins: ClassVar[bool] = False
-    needs_base: ClassVar[bool] = False  # in a `--diff` run, what each flag gated at the base
-    # In a `--diff` run, its findings are kept when the change touched their flag, wherever
+    # In a `--changed-since` run: what each flag gated at the base.
+    needs_base: ClassVar[bool] = False
+    # In a `--changed-since` run, its findings are kept when the change touched their flag, wherever
     # they point (a reuse is new when the key is, not when its line is).
     by_flag_in_diff: ClassVar[bool] = False
 

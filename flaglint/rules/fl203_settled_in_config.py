@@ -63,8 +63,8 @@ class SettledInConfig(Rule):
     `[tool.flaglint.environments]` names the configs, and every environment of a
     `[[tool.flaglint.flag-state]]` export counts as one (a rollout below 100% or any
     targeting settles nothing); `[tool.flaglint.lifetimes]` decides which types never expire.
-    With `--diff REF`, reported when the change touched a config line or the registry entry
-    of the flag.
+    With `--changed-since REF`, reported when the change touched a config line or the
+    registry entry of the flag.
     """
 
     code = "FL203"

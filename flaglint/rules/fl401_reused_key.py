@@ -48,7 +48,7 @@ class ReusedKey(Rule):
     No fix: choose a new key.
 
     ## Options
-    With `--diff REF`, only keys declared, revived or read again within REF..HEAD are
+    With `--changed-since REF`, only keys declared, revived or read again within REF..HEAD are
     reported. Without git history, reads of a tombstone are FL404.
     """
 

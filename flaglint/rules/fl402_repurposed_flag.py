@@ -16,7 +16,7 @@ class RepurposedFlag(Rule):
     ## What it does
     Reports a flag whose meaning changed while its key stayed: its `type` or `description`
     was rewritten in the registry (a typo fix is not a rewrite: words are compared, not
-    characters; a new `owner` is a handover, not a new meaning), or, in a `--diff` run, its
+    characters; a new `owner` is a handover, not a new meaning), or, in a `--changed-since` run, its
     reads switch the other way: more of the code it gates moved to the other side of it
     (what ran when it was on runs when it is off) than stayed. Editing the code a flag gates
     (a bug fix in a flagged branch) is no new meaning.
@@ -47,7 +47,7 @@ class RepurposedFlag(Rule):
     No fix.
 
     ## Options
-    With `--diff REF`, only rewrites within REF..HEAD are reported.
+    With `--changed-since REF`, only rewrites within REF..HEAD are reported.
     """
 
     code = "FL402"

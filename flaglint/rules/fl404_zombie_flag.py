@@ -44,9 +44,9 @@ class ZombieFlag(Rule):
     No fix from this rule; FL301 and FL302 carry the (unsafe) fixes.
 
     ## Options
-    With `--diff REF`, reported when the read's line changed, or when the key's registry
-    entry changed within REF..HEAD. A flag a `[[tool.flaglint.flag-state]]` export marks
-    archived (or deleted) is a tombstone: its reads are reported.
+    With `--changed-since REF`, reported when the read's line changed, or when the key's
+    registry entry changed within REF..HEAD. A flag a `[[tool.flaglint.flag-state]]` export
+    marks archived (or deleted) is a tombstone: its reads are reported.
     """
 
     code = "FL404"

@@ -68,7 +68,7 @@ class ConfigDrift(Rule):
     hosts), or a table `{ path, at, format, prefix, case }`. Each environment of a
     `[[tool.flaglint.flag-state]]` export is one more config; a key two exports describe
     differently (archived in one, or served another value to everyone) is reported at the
-    second. With `--diff REF`, only config lines the change touched are reported.
+    second. With `--changed-since REF`, only config lines the change touched are reported.
     """
 
     code = "FL501"

@@ -1,4 +1,5 @@
-"""`check --diff REF`: what changed since the merge base with REF, read from git.
+"""`check --changed-since REF` (once spelled `--diff REF`): what changed since the merge
+base with REF, read from git.
 
 Every git command must succeed: a failure is a `DiffError` naming the command (exit 2), never
 a smaller diff that would hide findings and let a CI gate pass. Paths come from git NUL-
@@ -19,7 +20,7 @@ _ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34,
 
 
 class DiffError(Exception):
-    """A --diff reference that cannot be used, or git failing: exit 2 with this message."""
+    """A --changed-since reference that cannot be used, or git failing: exit 2 with this message."""
 
 
 @dataclass(frozen=True)
@@ -53,15 +54,16 @@ def _shallow_hint(root: Path) -> str:
             "(in GitHub Actions, `fetch-depth: 0` in actions/checkout)")
 
 
-def scope(root: Path, ref: str) -> DiffScope:
+def scope(root: Path, ref: str, option: str = "--changed-since") -> DiffScope:
+    """The change since the merge base with `ref`; errors name `option` as it was written."""
     if git.text(root, "rev-parse", "--git-dir").returncode != 0:
-        raise DiffError(f"--diff {ref}: {root} is not in a git repository")
+        raise DiffError(f"{option} {ref}: {root} is not in a git repository")
     if git.text(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").returncode != 0:
-        raise DiffError(f"--diff {ref}: unknown git reference {ref!r}; name a branch, tag or "
+        raise DiffError(f"{option} {ref}: unknown git reference {ref!r}; name a branch, tag or "
                         f"commit (`git fetch origin {ref}` if it is remote){_shallow_hint(root)}")
     merge_base = git.text(root, "merge-base", ref, "HEAD")
     if merge_base.returncode != 0:
-        raise DiffError(f"--diff {ref}: {ref} and HEAD have no common history"
+        raise DiffError(f"{option} {ref}: {ref} and HEAD have no common history"
                         f"{_shallow_hint(root)}")
     base = merge_base.stdout.strip()
     commits = frozenset(_git(root, "rev-list", f"{base}..HEAD").split())
@@ -72,7 +74,7 @@ def scope(root: Path, ref: str) -> DiffScope:
                  "--relative", base, "--")
     changed = _changed_lines(patch)
     if set(changed) - head_paths:
-        raise DiffError(f"--diff {ref}: git's patch names files its status does not "
+        raise DiffError(f"{option} {ref}: git's patch names files its status does not "
                         f"({', '.join(sorted(set(changed) - head_paths)[:3])})")
     added = head_paths - base_paths
     for path in _git(root, "ls-files", "-z", "--others", "--exclude-standard").split("\0"):
