@@ -30,6 +30,16 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+def quiet_worker(parent: int) -> None:
+    """A worker's start. Ctrl-C is the parent's to handle: an idle worker must not print a
+    traceback. A worker never outlives its parent, which may be interrupted, terminated or
+    killed; SIGTERM ends it (a forked worker would otherwise inherit the handler the command
+    line sets)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent(parent)
+
+
 def children() -> list[int]:
     """The process ids of this process's living children."""
     found = _children_from_proc()

@@ -71,6 +71,11 @@ def code_version() -> str:
     return hasher.hexdigest()
 
 
+def _today() -> int:
+    """The day number entries are marked used with."""
+    return int(time.time() // 86400)
+
+
 def content_key(data: bytes) -> str:
     """The hash of a file's bytes."""
     return hashlib.blake2b(data, digest_size=20).hexdigest()
@@ -116,11 +121,13 @@ class Store:
                 found[entry] = self._values[slot]
             else:
                 wanted.append(entry)
-        for entry, text in self._select(kind, wanted):
+        today = _today()
+        for entry, text, used in self._select(kind, wanted):
             value = self._read((kind, entry), text, hint)
             if value is not None:
                 self._values[(kind, entry)] = value
-                self._hits.add((kind, entry))
+                if used < today:  # marked used today already: nothing to write
+                    self._hits.add((kind, entry))
                 found[entry] = value
         return {entry: value for entry, value in found.items() if value is not None}
 
@@ -143,7 +150,7 @@ class Store:
         db = self._connect()
         if db is None:
             return
-        today = int(time.time() // 86400)
+        today = _today()
         try:
             with db:
                 db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)",
@@ -169,19 +176,19 @@ class Store:
             log.debug("ignoring a damaged cache entry %s: %s", slot, error)
             return None
 
-    def _select(self, kind: str, entries: list[str]) -> list[tuple[str, str]]:
+    def _select(self, kind: str, entries: list[str]) -> list[tuple[str, str, int]]:
         if not entries:
             return []
         db = self._connect()
         if db is None:
             return []
-        rows: list[tuple[str, str]] = []
+        rows: list[tuple[str, str, int]] = []
         try:
             for start in range(0, len(entries), _BATCH):
                 batch = entries[start:start + _BATCH]
                 marks = ",".join("?" * len(batch))
-                rows += db.execute(f"SELECT key, value FROM entries WHERE kind = ? AND key IN "
-                                   f"({marks})", [kind, *batch]).fetchall()
+                rows += db.execute(f"SELECT key, value, used FROM entries WHERE kind = ? AND "
+                                   f"key IN ({marks})", [kind, *batch]).fetchall()
         except sqlite3.Error as error:
             log.debug("cannot read the cache %s: %s", self.folder, error)
             return []

@@ -65,7 +65,7 @@ def dead_symbols(facts: Sequence[FileFacts], graph: FlagGraph,
     definitions = {definition.qualname: _Defined(definition, f.path)
                    for f in facts for definition in f.definitions}
     uses = graph.calls_to()
-    alive_names = _names_alive(facts, by_path)
+    alive_names = names_alive(facts, by_path)
     candidates = {q for q in uses if q in definitions
                   and q.rsplit(".", 1)[-1] not in alive_names
                   and not _registered(definitions[q], gates)}
@@ -90,7 +90,7 @@ def regions_by_path(regions: Iterable[DeadRegion]) -> dict[str, Cover]:
     return {path: Cover(here) for path, here in found.items()}
 
 
-def _names_alive(facts: Sequence[FileFacts], by_path: Mapping[str, Cover]) -> set[str]:
+def names_alive(facts: Sequence[FileFacts], by_path: Mapping[str, Cover]) -> set[str]:
     """The names some live code may use without a call flaglint resolves: values, strings
     outside dead code, and the names of unresolved calls outside dead code."""
     alive_names: set[str] = set()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 
-from flaglint.analysis.dead_symbols import dead_symbols, regions_by_path
+from flaglint.analysis.dead_symbols import dead_symbols, names_alive, regions_by_path
 from flaglint.facts import (
     Cond,
     CondOp,
@@ -232,14 +232,23 @@ def _outermost(regions: list[DeadRegion]) -> list[DeadRegion]:
     return kept
 
 
-def called_from_dead_code(facts: Sequence[FileFacts], dead: DeadCode) -> set[str]:
-    """The names of everything a dead region or a dead symbol calls."""
+def called_from_dead_code(facts: Sequence[FileFacts], dead: DeadCode,
+                          packages: Set[str]) -> set[str]:
+    """The names of the project's functions and classes a dead region or a dead symbol
+    calls (calls resolved into one of the project's top-level `packages`) that no live code
+    of these files names. Only they can become dead symbols: a call flaglint cannot
+    resolve, or into another distribution, never makes one, and a name live code uses stays
+    alive whatever other files say. So only files that name them are worth reading."""
     regions = regions_by_path(dead.regions)
     symbols = {s.qualname for s in dead.symbols}
+    alive = names_alive(facts, regions)
     names = set()
     for file_facts in facts:
         here = regions.get(file_facts.path)
         for call in file_facts.calls:
+            if not call.resolved or call.name in alive or \
+                    call.callee.split(".", 1)[0] not in packages:
+                continue
             if (here is not None and here.holds(call.span)) or _within(call.scope, symbols):
                 names.add(call.name)
     return names

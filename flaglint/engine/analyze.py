@@ -95,8 +95,9 @@ def analyze(inputs: Inputs, store: cache.Store, request: Request = Request(), *,
     dead = deadcode.analyze(files, linked, graph, statuses, pinned, set(removed))
     # What dead code calls may be defined, and used elsewhere, in files the prefilter
     # skipped: read the files that name it, until no new file does.
+    packages = {source.module.split(".", 1)[0] for source in inputs.sources}
     while dead.regions:
-        called = deadcode.called_from_dead_code(files, dead)
+        called = deadcode.called_from_dead_code(files, dead, packages)
         if not reading.read_more(Needles({(name,) for name in called}), set()):
             break
         names |= {(name,) for name in called}

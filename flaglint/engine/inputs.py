@@ -71,7 +71,9 @@ class Inputs:
         keys = dict(self.keys)
         for path, data in overlay.items():
             keys[path] = cache.content_key(data)
-        return dataclasses.replace(self, keys=keys, overlay=dict(overlay), _read={})
+        # The bytes read so far stay known: only the overlaid files differ.
+        read = {path: data for path, data in self._read.items() if path not in overlay}
+        return dataclasses.replace(self, keys=keys, overlay=dict(overlay), _read=read)
 
 
 def config_digest(config: Config) -> str:

@@ -13,7 +13,6 @@ import gc
 import logging
 import multiprocessing
 import os
-import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -25,7 +24,7 @@ from typing import TypeVar
 from flaglint import progress
 from flaglint.deep import call_deep
 from flaglint.facts.model import FileFacts, ParseError
-from flaglint.processes import die_with_parent
+from flaglint.processes import quiet_worker
 
 log = logging.getLogger(__name__)
 
@@ -106,15 +105,6 @@ def extract_all(jobs: list[Job], workers: int, finish: Finish[R]) -> list[R]:
     return extracted
 
 
-def _quiet_worker(parent: int) -> None:
-    """Ctrl-C is the parent's to handle: an idle worker must not print a traceback. A worker
-    never outlives its parent, which may be interrupted, terminated or killed; SIGTERM ends it
-    (a forked worker would otherwise inherit the handler the command line sets)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    die_with_parent(parent)
-
-
 def _extract_chunk(jobs: list[Job], finish: Finish[R]) -> list[R]:
     return [finish(job, extract_job(job)) for job in jobs]
 
@@ -136,7 +126,7 @@ def _chunks(jobs: list[Job], workers: int) -> list[list[int]]:
 
 def _in_workers(jobs: list[Job], workers: int, finish: Finish[R]) -> list[R]:
     results: dict[int, R] = {}
-    with ProcessPoolExecutor(max_workers=workers, initializer=_quiet_worker,
+    with ProcessPoolExecutor(max_workers=workers, initializer=quiet_worker,
                              initargs=(os.getpid(),)) as pool:
         futures = {pool.submit(_extract_chunk, [jobs[i] for i in chunk], finish): chunk
                    for chunk in _chunks(jobs, workers)}
@@ -172,6 +162,6 @@ def _extract_alone(job: Job) -> FileFacts:
 
 
 def _send_extracted(job: Job, sender: Connection, parent: int) -> None:
-    _quiet_worker(parent)
+    quiet_worker(parent)
     sender.send(extract_job(job))
     sender.close()

@@ -11,12 +11,18 @@ from flaglint.model.project import Project
 
 
 def may_import(facts: FileFacts, module: str) -> bool:
-    """Can this file import from `module`? A file read in full says so exactly; a file the
-    prefilter skipped only names the top-level packages it imports."""
+    """Can this file import from `module`? A file read in full says so exactly. For a file
+    the prefilter skipped, its text's index says which modules any import line names (in
+    a function or a docstring too) and which dotted paths its strings hold
+    (`import_module("app.flags")`): it may import from `module` when one of them is the
+    module, something in it, or a package above it (which may re-export it, or be reached
+    through as `app.flags.name`)."""
     if facts.complete:
         return any(target == module or target.startswith(module + ".")
                    for _, target in facts.imports)
-    return module.split(".", 1)[0] in facts.modules
+    return any(named == module or named.startswith(module + ".")
+               or module.startswith(named + ".")
+               for named in (*facts.imported, *facts.dotted))
 
 
 class FileText(NamedTuple):
