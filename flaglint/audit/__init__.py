@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from flaglint.analysis.deadcode import atoms
 from flaglint.audit.maturity import stage
 from flaglint.audit.model import VERSION, Audit, Criterion, DeadCode, FlagRow, Stage
 from flaglint.audit.timeline import Mentions, mentions, months
@@ -288,22 +287,13 @@ def _no_lifetime(project: Project, status: str, kind: str, source: str, age: int
 
 def _guarded_lines(project: Project) -> dict[str, int]:
     """Lines under the branches each flag's reads decide."""
-
-    reads = {(r.path, r.call): r.key for r in project.linked.reads if r.key is not None}
     lines: dict[str, set[tuple[str, int]]] = {}
-    for path in sorted({path for path, _ in reads}):  # only files that read a flag
-        facts = project.facts_of(path)
-        if facts is None:
+    for read in project.linked.reads:
+        if read.key is None or not read.guarded:
             continue
-        for guard in facts.guards:
-            keys = {reads.get((facts.path, index)) for index in atoms(guard.test)} - {None}
-            for part in (guard.body, guard.orelse, guard.rest):
-                if part is None:
-                    continue
-                for key in keys:
-                    assert key is not None
-                    lines.setdefault(key, set()).update(
-                        (facts.path, n) for n in range(part.line, part.end_line + 1))
+        found = lines.setdefault(read.key, set())
+        for first, last in read.guarded:
+            found.update((read.path, n) for n in range(first, last + 1))
     return {key: len(found) for key, found in lines.items()}
 
 

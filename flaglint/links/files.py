@@ -3,8 +3,10 @@ it defines, and its calls of the project's own functions and classes."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flaglint.config import Config
-from flaglint.facts import FileFacts
+from flaglint.facts import CondOp, FileFacts
 from flaglint.links.model import (
     CodeDefinition,
     FileCalls,
@@ -25,13 +27,15 @@ def link_file(facts: FileFacts, tables: Tables, config: Config, *,
     reads: list[FlagRead] = []
     writes: list[FlagWrite] = []
     calls: list[ResolvedCall] = []
+    guarded = _guarded(facts) if facts.guards else {}
     for index, call in enumerate(facts.calls):
         read = resolver.read(call, facts.path, index, in_test=in_test)
         if read is not None and read.overridden:  # a write, which `read` marks so
             if read.key is not None:
                 writes.append(FlagWrite(read.key, facts.path, read.span, read.scope))
         elif read is not None:
-            reads.append(read)
+            reads.append(replace(read, guarded=tuple(guarded[index])) if index in guarded
+                         else read)
         if call.resolved:
             target = resolver.chase(call.callee)
             if resolver.definition(target) is not None:
@@ -42,6 +46,21 @@ def link_file(facts: FileFacts, tables: Tables, config: Config, *,
     return (FileLinks(tuple(reads), tuple(writes), by_calls, members,
                       frozenset(resolver.missing)),
             FileCalls(tuple(calls), symbols))
+
+
+def _guarded(facts: FileFacts) -> dict[int, list[tuple[int, int]]]:
+    """Each call's decided lines: the parts of every guard whose test calls it."""
+    found: dict[int, list[tuple[int, int]]] = {}
+    for guard in facts.guards:
+        parts = [(p.line, p.end_line) for p in (guard.body, guard.orelse, guard.rest)
+                 if p is not None]
+        stack = [guard.test]
+        while stack:
+            cond = stack.pop()
+            stack.extend(cond.operands)
+            if cond.op in (CondOp.CALL, CondOp.COMPARE):
+                found.setdefault(cond.call, []).extend(parts)
+    return found
 
 
 def _defined_by_calls(facts: FileFacts, resolver: Resolver, config: Config

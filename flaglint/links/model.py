@@ -27,6 +27,9 @@ class FlagRead:
     call: int = -1  # its index among the file's calls (FileFacts.calls)
     pure_args: bool = True
     overridden: bool = False  # a test override sets the flag around it: no settled value
+    # The lines (first, last) of the branches its value decides: the bodies, `else` parts
+    # and code after an early exit of the tests it is part of (the audit's guarded lines).
+    guarded: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
