@@ -1,0 +1,590 @@
+"""`flaglint server` as an editor drives it: pygls's language client starts
+`python -m flaglint server --stdio` and talks to it over stdin and stdout. Every wait is for
+a message the server must send; the time limit only ends a hung server's test."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import textwrap
+from collections.abc import Awaitable, Callable, Coroutine
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from lsprotocol import types
+from pygls.lsp.client import LanguageClient
+
+from flaglint.server.diagnostics import rule_pages
+
+from .conftest import write_tree
+
+T = TypeVar("T")
+HUNG = 120  # seconds: only a server that never answers waits this long
+
+# `python -m flaglint server --stdio`, with its stderr kept in a file the test reads.
+LAUNCH = ("import os, runpy, sys; "
+          "os.dup2(os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_APPEND), 2); "
+          "sys.argv = ['flaglint', 'server', '--stdio']; "
+          "runpy.run_module('flaglint', run_name='__main__')")
+
+PROJECT = {
+    "pyproject.toml": """
+        [tool.flaglint]
+        presets = ["unleash", "django-waffle"]
+
+        [tool.flaglint.environments]
+        prod = "deploy/prod.env"
+        staging = "deploy/staging.env"
+    """,
+    "flags.toml": """
+        [flags.new_checkout]
+        type = "release"
+        owner = "payments"
+        description = "Route carts through the new checkout service"
+        created = 2026-01-10
+        expires = 2099-01-01
+
+        [flags.dark_mode]
+        type = "release"
+        owner = "web"
+        status = "rolled-out"
+        value = true
+    """,
+    "deploy/prod.env": "new_checkout=false\n",
+    "deploy/staging.env": "new_checkout=true\n",
+    "app/__init__.py": "",
+    "app/checkout.py": """
+        from unleash import client
+
+
+        def checkout(cart):
+            if client.is_enabled("new_checkout"):
+                return "new"
+            return "old"
+
+
+        def theme():
+            if client.is_enabled("dark_mode"):
+                return "dark"
+            return "light"
+
+
+        def pay():
+            label = "💳"; blocked = client.is_enabled("kill_payments")
+            if blocked:
+                return None
+            return label
+    """,
+    "tests/test_checkout.py": """
+        from waffle.testutils import override_flag
+
+        from app.checkout import checkout
+
+
+        @override_flag("new_checkout", active=True)
+        def test_new_checkout():
+            assert checkout([]) == "new"
+    """,
+}
+CHECKOUT = textwrap.dedent(PROJECT["app/checkout.py"]).lstrip("\n")
+
+FL202 = ("FL202", 2, (10, 7, 10, 37), "Flag `dark_mode` is rolled out with value `true`; this "
+         "read always yields it, so the code still branches on a constant")
+FL301 = ("FL301", 2, (12, 4, 12, 18), "Flag `dark_mode` is rolled out with value `true`; the "
+         "code after the early exit above can never run")
+# The read's columns count UTF-16 code units: the card takes two.
+FL101 = ("FL101", 2, (16, 28, 16, 62), "Flag `kill_payments` is declared in no registry or "
+         "definition; nobody owns it and it never expires")
+
+
+def brief(diagnostic: types.Diagnostic) -> tuple[Any, ...]:
+    r = diagnostic.range
+    return (diagnostic.code, diagnostic.severity.value if diagnostic.severity else None,
+            (r.start.line, r.start.character, r.end.line, r.end.character), diagnostic.message)
+
+
+def span(location: types.Location | types.Range) -> tuple[int, int, int, int]:
+    r = location.range if isinstance(location, types.Location) else location
+    return r.start.line, r.start.character, r.end.line, r.end.character
+
+
+class Editor:
+    """A client holding documents open, as an editor does."""
+
+    def __init__(self, root: Path, log: Path, *, resolve: bool = True,
+                 versioned: bool = True) -> None:
+        self.root = root
+        self.log = log
+        self.client = LanguageClient("flaglint-tests", "1")
+        self.published: dict[str, list[types.PublishDiagnosticsParams]] = {}
+        self.messages: list[str] = []  # shown to the user
+        self.logged: list[str] = []
+        self.versions: dict[str, int] = {}
+        self.arrived = asyncio.Event()
+        action = types.CodeActionClientCapabilities(
+            resolve_support=types.ClientCodeActionResolveOptions(properties=["edit"])) \
+            if resolve else types.CodeActionClientCapabilities()
+        self.capabilities = types.ClientCapabilities(
+            text_document=types.TextDocumentClientCapabilities(code_action=action),
+            workspace=types.WorkspaceClientCapabilities(
+                workspace_edit=types.WorkspaceEditClientCapabilities(
+                    document_changes=versioned)))
+
+        @self.client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        def diagnostics(params: types.PublishDiagnosticsParams) -> None:
+            self.published.setdefault(params.uri, []).append(params)
+            self.arrived.set()
+
+        @self.client.feature(types.WINDOW_SHOW_MESSAGE)
+        def show(params: types.ShowMessageParams) -> None:
+            self.messages.append(params.message)
+            self.arrived.set()
+
+        @self.client.feature(types.WINDOW_LOG_MESSAGE)
+        def log(params: types.LogMessageParams) -> None:
+            self.logged.append(params.message)
+
+    async def __aenter__(self) -> Editor:
+        await self.client.start_io(sys.executable, "-c", LAUNCH, str(self.log))
+        await self.client.initialize_async(types.InitializeParams(
+            capabilities=self.capabilities,
+            workspace_folders=[types.WorkspaceFolder(uri=self.root.as_uri(), name="project")]))
+        self.client.initialized(types.InitializedParams())
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.client.shutdown_async(None)
+        self.client.exit(None)
+        await self.client.stop()
+
+    def uri(self, rel: str) -> str:
+        return (self.root / rel).as_uri()
+
+    def document(self, rel: str) -> types.TextDocumentIdentifier:
+        return types.TextDocumentIdentifier(uri=self.uri(rel))
+
+    def open(self, rel: str) -> None:
+        self.versions[rel] = 1
+        self.client.text_document_did_open(types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=self.uri(rel), language_id="python", version=1,
+                text=(self.root / rel).read_text(encoding="utf-8"))))
+
+    def change(self, rel: str, text: str) -> int:
+        """Replace the buffer's text (unsaved); its new version."""
+        self.versions[rel] += 1
+        self.client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(
+                uri=self.uri(rel), version=self.versions[rel]),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)]))
+        return self.versions[rel]
+
+    def save(self, rel: str, text: str | None = None) -> None:
+        """Write the file (the buffer's text when it is open) and say it was saved."""
+        if text is not None:
+            (self.root / rel).write_text(text, encoding="utf-8")
+        self.client.text_document_did_save(types.DidSaveTextDocumentParams(
+            text_document=self.document(rel)))
+
+    async def until(self, done: Callable[[], T | None], what: str) -> T:
+        """Wait for the messages that make `done()` true (its value)."""
+
+        async def wait() -> T:
+            while True:
+                found = done()
+                if found is not None:
+                    return found
+                self.arrived.clear()
+                await self.arrived.wait()
+
+        try:
+            return await asyncio.wait_for(wait(), HUNG)
+        except TimeoutError:
+            pytest.fail(f"no {what}; received {self.published}\n{self.log.read_text()}")
+
+    async def diagnostics(self, rel: str, version: int | None) -> list[types.Diagnostic]:
+        """The diagnostics published for the buffer at this version."""
+
+        def found() -> list[types.Diagnostic] | None:
+            sent = [p for p in self.published.get(self.uri(rel), []) if p.version == version]
+            return list(sent[-1].diagnostics) if sent else None
+
+        return await self.until(found, f"diagnostics of {rel} at version {version}")
+
+    async def settles(self, rel: str, expected: list[tuple[Any, ...]]) -> None:
+        """Wait until the last diagnostics published for a file are these."""
+
+        def found() -> bool | None:
+            sent = self.published.get(self.uri(rel))
+            return True if sent and [brief(d) for d in sent[-1].diagnostics] == expected \
+                else None
+
+        await self.until(found, f"diagnostics {expected} for {rel}")
+
+    async def ask(self, request: Awaitable[T]) -> T:
+        return await asyncio.wait_for(request, HUNG)
+
+    async def actions(self, rel: str, line: int, only: list[str] | None = None
+                      ) -> list[types.CodeAction]:
+        position = types.Position(line=line, character=0)
+        found = await self.ask(self.client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=self.document(rel),
+                range=types.Range(start=position, end=position),
+                context=types.CodeActionContext(diagnostics=[], only=only))))
+        return [a for a in found or [] if isinstance(a, types.CodeAction)]
+
+    async def hover(self, rel: str, line: int, character: int) -> types.Hover | None:
+        return await self.ask(self.client.text_document_hover_async(types.HoverParams(
+            text_document=self.document(rel),
+            position=types.Position(line=line, character=character))))
+
+
+def run(tmp_path: Path, scenario: Callable[[Editor], Coroutine[Any, Any, None]], *,
+        files: dict[str, str] | None = None, **client: bool) -> str:
+    """Run `scenario` with an editor on a project; the server's stderr."""
+    root = write_tree(tmp_path / "project", files or PROJECT)
+    log = tmp_path / "server.log"
+
+    async def main() -> None:
+        async with Editor(root, log, **client) as editor:
+            await scenario(editor)
+
+    asyncio.run(main())
+    return log.read_text() if log.exists() else ""
+
+
+def edits(edit: types.WorkspaceEdit | None) -> list[tuple[str, int | None, list[Any]]]:
+    """A workspace edit as (file, version, [(range, new text)]), file names from the root."""
+    assert edit is not None
+    found = []
+    for change in edit.document_changes or ():
+        assert isinstance(change, types.TextDocumentEdit)
+        found.append((change.text_document.uri.rsplit("/project/", 1)[1],
+                      change.text_document.version,
+                      [(span(e.range), e.new_text) for e in change.edits
+                       if isinstance(e, types.TextEdit)]))
+    for uri, text_edits in (edit.changes or {}).items():
+        found.append((uri.rsplit("/project/", 1)[1], None,
+                      [(span(e.range), e.new_text) for e in text_edits]))
+    return found
+
+
+# -- diagnostics ------------------------------------------------------------------------------
+
+
+def test_diagnostics_on_open_for_unsaved_buffers_and_on_save(tmp_path):
+    async def scenario(editor: Editor) -> None:
+        editor.open("app/checkout.py")
+        shown = await editor.diagnostics("app/checkout.py", 1)
+        assert [brief(d) for d in shown] == [FL202, FL301, FL101]
+        first = shown[0]
+        assert first.source == "flaglint"
+        assert first.code_description is not None
+        assert first.code_description.href == rule_pages()["FL202"]
+        assert first.code_description.href.endswith("/rules/FL202-settled-flag.md")
+        assert list(shown[1].tags or ()) == [types.DiagnosticTag.Unnecessary]  # dead code
+        assert shown[0].tags is None
+        # The registry's own findings are published too (none here) and so are the
+        # config lines': the whole project is checked.
+        # An unsaved edit: the typo is fixed in the buffer, and a new read comes in.
+        text = CHECKOUT.replace('"kill_payments"', '"new_checkout"').replace(
+            '    return "old"\n', '    return "old" if client.is_enabled("fast_pay") else ""\n')
+        version = editor.change("app/checkout.py", text)
+        unsaved = await editor.diagnostics("app/checkout.py", version)
+        assert [brief(d) for d in unsaved] == [
+            ("FL101", 2, (6, 25, 6, 54), "Flag `fast_pay` is declared in no registry or "
+             "definition; nobody owns it and it never expires"), FL202, FL301]
+        # Saved: the same findings, from the file on disk now.
+        editor.save("app/checkout.py", text)
+        await editor.settles("app/checkout.py", [brief(d) for d in unsaved])
+
+    assert run(tmp_path, scenario) == ""
+
+
+def test_related_locations(tmp_path):
+    files = {**PROJECT, "app/checkout.py": PROJECT["app/checkout.py"] + """
+
+        def legacy():
+            return "old"
+
+
+        def old_theme():
+            if client.is_enabled("dark_mode"):
+                return "dark"
+            return legacy()
+    """}
+
+    async def scenario(editor: Editor) -> None:
+        editor.open("app/checkout.py")
+        shown = await editor.diagnostics("app/checkout.py", 1)
+        dead = [d for d in shown if d.code == "FL302"]
+        assert [brief(d) for d in dead] == [
+            ("FL302", 2, (22, 0, 23, 16), "Function `legacy` is called only from code that "
+             "can never run (flag `dark_mode` is rolled out with value `true`); delete it")]
+        related = dead[0].related_information
+        assert related is not None
+        assert [(r.location.uri.rsplit("/", 1)[1], span(r.location), r.message)
+                for r in related] == [
+            ("checkout.py", (30, 4, 30, 19), "called from dead code here")]
+
+    run(tmp_path, scenario, files=files)
+
+
+def test_a_file_that_does_not_parse_is_fl001_and_the_server_goes_on(tmp_path):
+    async def scenario(editor: Editor) -> None:
+        editor.open("app/checkout.py")
+        await editor.diagnostics("app/checkout.py", 1)
+        version = editor.change("app/checkout.py", CHECKOUT.replace("def pay():", "def pay(:"))
+        shown = await editor.diagnostics("app/checkout.py", version)
+        assert [brief(d) for d in shown] == [
+            ("FL001", 1, (15, 8, 15, 8), "Cannot parse: invalid syntax")]
+        hover = await editor.hover("app/checkout.py", 4, 12)
+        assert hover is not None  # the last analysis that parsed still answers
+        version = editor.change("app/checkout.py", CHECKOUT)
+        shown = await editor.diagnostics("app/checkout.py", version)
+        assert [brief(d) for d in shown] == [FL202, FL301, FL101]
+
+    assert run(tmp_path, scenario) == ""
+
+
+def test_a_broken_configuration_is_one_diagnostic_on_its_line(tmp_path):
+    flags = textwrap.dedent(PROJECT["flags.toml"]).lstrip("\n")
+    broken = flags.replace('status = "rolled-out"', 'status = "rolledout"')
+
+    async def scenario(editor: Editor) -> None:
+        editor.open("app/checkout.py")
+        await editor.diagnostics("app/checkout.py", 1)
+        editor.save("flags.toml", broken)
+        await editor.settles("flags.toml", [
+            (None, 1, (10, 0, 10, 20), 'unknown status "rolledout"; expected active, '
+             'rolled-out or retired')])
+        await editor.settles("app/checkout.py", [])
+        editor.save("pyproject.toml", "[tool.flaglint]\nprests = []\n")
+        await editor.settles("pyproject.toml", [
+            (None, 1, (1, 0, 1, 11), "unknown key `prests` in [tool.flaglint]; expected one "
+             "of registry, src, exclude, presets, tests, lifetimes, readers, definitions, "
+             "environments, require, select, ignore, overloaded, target-version, "
+             "flag-state")])
+        editor.save("pyproject.toml", textwrap.dedent(PROJECT["pyproject.toml"]).lstrip())
+        editor.save("flags.toml", flags)
+        await editor.settles("app/checkout.py", [FL202, FL301, FL101])
+        await editor.settles("flags.toml", [])
+        await editor.settles("pyproject.toml", [])
+
+    run(tmp_path, scenario)
+
+
+def test_registry_and_deployment_config_edits_update_the_readers(tmp_path):
+    flags = textwrap.dedent(PROJECT["flags.toml"]).lstrip("\n")
+
+    async def scenario(editor: Editor) -> None:
+        editor.open("app/checkout.py")
+        await editor.diagnostics("app/checkout.py", 1)
+        # flags.toml saved from the editor: `kill_payments` is declared now, and
+        # `dark_mode` is active again.
+        editor.save("flags.toml", flags.replace('status = "rolled-out"\nvalue = true\n', "")
+                    + '\n[flags.kill_payments]\ntype = "kill-switch"\nowner = "payments"\n')
+        await editor.settles("app/checkout.py", [])
+        # A deployment config changed on disk: now every config serves `new_checkout` off.
+        (editor.root / "deploy/staging.env").write_text("new_checkout=false\n")
+        editor.client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=editor.uri("deploy/staging.env"),
+                                     type=types.FileChangeType.Changed)]))
+        await editor.settles("flags.toml", [
+            ("FL203", 2, (0, 0, 0, 20), "Flag `new_checkout` is `false` in every deployment "
+             "config (prod, staging): it is rolled out in all but name; `flaglint clean "
+             "new_checkout --value false` would settle 1 read and remove 1 dead branch (1 "
+             "line); or mark it `status = \"rolled-out\"` with `value = false`")])
+
+    run(tmp_path, scenario)
+
+
+# -- hover, definition, references, completion ------------------------------------------------
+
+
+def test_hover_on_a_flag_read(tmp_path):
+    async def scenario(editor: Editor) -> None:
+        editor.open("app/checkout.py")
+        hover = await editor.hover("app/checkout.py", 4, 12)
+        assert hover is not None and hover.range is not None
+        assert span(hover.range) == (4, 7, 4, 40)
+        assert isinstance(hover.contents, types.MarkupContent)
+        assert hover.contents.kind == types.MarkupKind.Markdown
+        assert hover.contents.value == (
+            "**Flag `new_checkout`** · release · active\n\n"
+            "Route carts through the new checkout service\n\n"
+            "- owner: payments\n"
+            "- created: 2026-01-10\n"
+            "- expires: 2099-01-01 (its `expires` date)\n"
+            "- declared at flags.toml:1\n\n"
+            "1 read in 1 file")
+        hover = await editor.hover("app/checkout.py", 10, 20)
+        assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+        assert hover.contents.value == (
+            "**Flag `dark_mode`** · release · rolled-out\n\n"
+            "- owner: web\n"
+            "- value: `true`\n"
+            "- declared at flags.toml:8\n\n"
+            "1 read in 1 file\n\n"
+            "2 open findings:\n"
+            "- FL202 app/checkout.py:11:8: Flag `dark_mode` is rolled out with value `true`; "
+            "this read always yields it, so the code still branches on a constant\n"
+            "- FL301 app/checkout.py:13:5: Flag `dark_mode` is rolled out with value `true`; "
+            "the code after the early exit above can never run")
+        hover = await editor.hover("app/checkout.py", 16, 40)
+        assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+        assert hover.contents.value.startswith("**Flag `kill_payments`** · undeclared\n\n"
+                                               "1 read in 1 file\n\n1 open finding:\n- FL101")
+        assert await editor.hover("app/checkout.py", 1, 0) is None
+        # The registry entry answers too.
+        editor.open("flags.toml")
+        hover = await editor.hover("flags.toml", 7, 3)
+        assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+        assert hover.contents.value.startswith("**Flag `dark_mode`** · release · rolled-out")
+
+    run(tmp_path, scenario)
+
+
+def test_definition_and_references_of_a_key(tmp_path):
+    async def scenario(editor: Editor) -> None:
+        editor.open("app/checkout.py")
+        client = editor.client
+        at = types.Position(line=4, character=30)
+        found = await editor.ask(client.text_document_definition_async(
+            types.DefinitionParams(text_document=editor.document("app/checkout.py"),
+                                   position=at)))
+        assert isinstance(found, list)
+        assert [(loc.uri, span(loc)) for loc in found if isinstance(loc, types.Location)] \
+            == [(editor.uri("flags.toml"), (0, 0, 0, 20))]
+        for declarations in (False, True):
+            found = await editor.ask(client.text_document_references_async(
+                types.ReferenceParams(
+                    text_document=editor.document("app/checkout.py"), position=at,
+                    context=types.ReferenceContext(include_declaration=declarations))))
+            expected = [("app/checkout.py", (4, 7, 4, 40)), ("deploy/prod.env", (0, 0, 0, 18)),
+                        ("deploy/staging.env", (0, 0, 0, 17)),
+                        ("tests/test_checkout.py", (5, 1, 5, 44))]
+            if declarations:
+                expected.insert(0, ("flags.toml", (0, 0, 0, 20)))
+            assert [(loc.uri.rsplit("/project/", 1)[1], span(loc)) for loc in found or []] \
+                == expected
+        # From a config line, the same key.
+        editor.open("deploy/prod.env")
+        found = await editor.ask(client.text_document_definition_async(
+            types.DefinitionParams(text_document=editor.document("deploy/prod.env"),
+                                   position=types.Position(line=0, character=2))))
+        assert [span(loc) for loc in found or [] if isinstance(loc, types.Location)] == \
+            [(0, 0, 0, 20)]
+
+    run(tmp_path, scenario)
+
+
+def test_completion_of_keys_in_a_readers_key_argument(tmp_path):
+    async def scenario(editor: Editor) -> None:
+        editor.open("app/checkout.py")
+        await editor.diagnostics("app/checkout.py", 1)
+        typed = CHECKOUT + '\n\ndef later():\n    return client.is_enabled("ne'
+        editor.change("app/checkout.py", typed)
+
+        async def complete(line: int, character: int) -> types.CompletionList | None:
+            found = await editor.ask(editor.client.text_document_completion_async(
+                types.CompletionParams(text_document=editor.document("app/checkout.py"),
+                                       position=types.Position(line=line,
+                                                               character=character))))
+            assert found is None or isinstance(found, types.CompletionList)
+            return found
+
+        found = await complete(24, 33)
+        assert found is not None
+        assert [(i.label, i.detail, span(i.text_edit.range), i.text_edit.new_text)
+                for i in found.items if isinstance(i.text_edit, types.TextEdit)] == [
+            ("dark_mode", "release · web · rolled-out", (24, 31, 24, 33), "dark_mode"),
+            ("new_checkout", "release · payments · active", (24, 31, 24, 33), "new_checkout")]
+        documentation = found.items[1].documentation
+        assert isinstance(documentation, types.MarkupContent)
+        assert documentation.value == "Route carts through the new checkout service"
+        # By keyword, the key is `feature_name`; another argument, or another call, is none.
+        for text, character in (('client.is_enabled(feature_name="', 35),
+                                ('client.is_enabled("x", context="', 35),
+                                ('print("', 11)):
+            editor.change("app/checkout.py", CHECKOUT + f"\n\ndef later():\n    {text}")
+            found = await complete(24, character)
+            assert (found is not None) == text.startswith("client.is_enabled(feature"), text
+
+    run(tmp_path, scenario)
+
+
+# -- code actions ------------------------------------------------------------------------------
+
+
+def test_code_actions_fix_ignore_and_clean(tmp_path):
+    async def scenario(editor: Editor) -> None:
+        editor.open("app/checkout.py")
+        await editor.diagnostics("app/checkout.py", 1)
+        offered = await editor.actions("app/checkout.py", 10)
+        assert [(a.title, a.kind) for a in offered] == [
+            ("flaglint (FL202): Replace the read with `true`", types.CodeActionKind.QuickFix),
+            ("flaglint (FL202): Disable for this line", types.CodeActionKind.QuickFix),
+            ("flaglint: Clean flag `dark_mode` (settle it to `true`)",
+             "source.cleanFlag.flaglint")]
+        fix, ignore, clean = offered
+        assert fix.is_preferred is True and fix.edit is None  # made when asked for
+        assert [brief(d) for d in fix.diagnostics or []] == [FL202]
+        resolved = await editor.ask(editor.client.code_action_resolve_async(fix))
+        assert edits(resolved.edit) == [
+            ("app/checkout.py", 1, [((10, 0, 13, 0), '    return "dark"\n')])]
+        assert edits(ignore.edit) == [
+            ("app/checkout.py", 1, [((10, 0, 11, 0), '    if client.is_enabled("dark_mode"):  '
+                                     '# flaglint: ignore[FL202]\n')])]
+        resolved = await editor.ask(editor.client.code_action_resolve_async(clean))
+        assert edits(resolved.edit) == [
+            ("app/checkout.py", 1, [((10, 0, 13, 0), '    return "dark"\n')]),
+            ("flags.toml", None, [((6, 0, 12, 0), "")])]
+        # Only what is asked for: source actions.
+        offered = await editor.actions("app/checkout.py", 10, only=["source"])
+        assert [a.title for a in offered] == [
+            "flaglint: Clean flag `dark_mode` (settle it to `true`)"]
+        # An active flag is cleaned to either value.
+        offered = await editor.actions("app/checkout.py", 4)
+        assert [a.title for a in offered] == [
+            "flaglint: Clean flag `new_checkout` (settle it to `true`)",
+            "flaglint: Clean flag `new_checkout` (settle it to `false`)"]
+
+    run(tmp_path, scenario)
+
+
+def test_code_actions_on_an_unsaved_buffer(tmp_path):
+    async def scenario(editor: Editor) -> None:
+        editor.open("app/checkout.py")
+        version = editor.change("app/checkout.py", "# moved down\n" + CHECKOUT)
+        shown = await editor.diagnostics("app/checkout.py", version)
+        assert [d.range.start.line for d in shown] == [11, 13, 17]
+        offered = await editor.actions("app/checkout.py", 11)
+        resolved = await editor.ask(editor.client.code_action_resolve_async(offered[0]))
+        assert edits(resolved.edit) == [
+            ("app/checkout.py", version, [((11, 0, 14, 0), '    return "dark"\n')])]
+        # A fix offered before the buffer changed is not made on the new text.
+        editor.change("app/checkout.py", "# moved down\n\n" + CHECKOUT)
+        stale = await editor.ask(editor.client.code_action_resolve_async(offered[0]))
+        assert stale.edit is None
+
+    run(tmp_path, scenario)
+
+
+def test_code_actions_come_with_their_edits_for_clients_that_do_not_resolve(tmp_path):
+    async def scenario(editor: Editor) -> None:
+        editor.open("app/checkout.py")
+        offered = await editor.actions("app/checkout.py", 10)
+        assert [(a.title, edits(a.edit)) for a in offered] == [
+            ("flaglint (FL202): Replace the read with `true`",
+             [("app/checkout.py", None, [((10, 0, 13, 0), '    return "dark"\n')])]),
+            ("flaglint (FL202): Disable for this line",
+             [("app/checkout.py", None, [((10, 0, 11, 0), '    if client.is_enabled('
+                                          '"dark_mode"):  # flaglint: ignore[FL202]\n')])]),
+            ("flaglint: Clean flag `dark_mode` (settle it to `true`)",
+             [("app/checkout.py", None, [((10, 0, 13, 0), '    return "dark"\n')]),
+              ("flags.toml", None, [((6, 0, 12, 0), "")])])]
+
+    run(tmp_path, scenario, resolve=False, versioned=False)
