@@ -280,6 +280,18 @@ def test_the_action_checks_the_change_and_fails_on_its_error(tmp_path):
         1, "", "flaglint: 2 finding(s) at warning or above\n")
 
 
+def test_the_actions_path_narrows_the_report_not_its_paths(tmp_path):
+    """`path: app` checks that folder; annotations still name files from the project root
+    (the checkout), where GitHub looks for them."""
+    project = merge_request(tmp_path)
+    given = {"steps.install.outputs.python": sys.executable,
+             "steps.inputs.outputs.diff-base": "origin/main", "inputs.path": "app"}
+    code, out, err, _ = run_action_step("check", project, **given)
+    assert (code, err) == (0, "")
+    assert [line.split(",", 1)[0] for line in out.splitlines()] == [
+        "::error file=app/broken.py", "::warning file=app/main.py"]
+
+
 def test_the_action_leaves_the_jobs_python_alone():
     """setup-python only hands over an interpreter; flaglint gets a venv of its own, and no step
     runs a bare `python`, `pip` or `flaglint` or changes the job's PATH or environment."""

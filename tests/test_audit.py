@@ -3,6 +3,7 @@ format, and the HTML report in a real headless browser."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -10,7 +11,10 @@ import os
 import re
 import shutil
 import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -20,6 +24,9 @@ from flaglint.cli import main
 from . import tools
 from .conftest import git, write_tree
 from .test_docs_and_fixtures import knight_with_history
+
+if TYPE_CHECKING:
+    from selenium.webdriver.remote.webdriver import WebDriver
 
 TODAY = "2026-11-23"
 CONFIG = """
@@ -181,7 +188,9 @@ def test_the_knight_router_stage_and_formats(tmp_path, capsys):
         "branch", "function power_peg_route", "branch", "function legacy_route"]
 
     assert main(["audit", str(root), "--today", TODAY, "--format", "csv"]) == 0
-    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    out = capsys.readouterr().out
+    assert out.startswith("\ufeffkey,status,")  # the byte-order mark Excel needs
+    rows = list(csv.reader(io.StringIO(out.removeprefix("\ufeff"))))
     assert rows[0][:4] == ["key", "status", "declared", "type"]
     assert rows[6] == [
         "power_peg", "retired", "registry", "release", "name", "Knight", "git", "Knight",
@@ -197,6 +206,29 @@ def test_the_knight_router_stage_and_formats(tmp_path, capsys):
     assert text.startswith("# Flag audit (2026-11-23)\n\n8 flags, 6 stale; 20 findings;")
     assert "## Where the team stands: Reactionary" in text
     assert text.endswith("Read from: a registry, git history, deployment configs.\n")
+
+
+def test_the_csv_is_utf8_with_a_byte_order_mark_in_a_file_and_on_stdout(tmp_path, capsys):
+    """Excel opens a CSV as UTF-8 only after a BOM; stdout gets the same bytes whatever its
+    own encoding (here ASCII, which cannot even spell `×`)."""
+    root = legacy(tmp_path / "shop")
+    out = tmp_path / "audit.csv"
+    assert main(["audit", str(root), "--today", TODAY, "--no-cache", "--output", str(out)]) == 0
+    assert capsys.readouterr().err.startswith("flaglint: wrote the audit of 3 flags to ")
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfkey,status,declared,type,type_source,owner,")
+    assert data.count(b"\xef\xbb\xbf") == 1
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert next(iter(rows[0])) == "key"  # no mark left in the first header
+    assert [(r["key"], r["findings"]) for r in rows] == [
+        ("EXP_SEARCH_ENABLED", "FL102×1"), ("NEW_CHECKOUT_ENABLED", "FL203×1"),
+        ("OPS_THROTTLE_ENABLED", "")]
+    printed = subprocess.run(
+        [sys.executable, "-m", "flaglint", "audit", str(root), "--today", TODAY, "--no-cache",
+         "--format", "csv"], capture_output=True, check=False,
+        env={**os.environ, "PYTHONIOENCODING": "ascii", "NO_PROGRESS": "1"})
+    assert (printed.returncode, printed.stdout) == (0, data), printed.stderr
 
 
 def test_a_well_kept_project_is_further_along(tmp_path, capsys):
@@ -268,16 +300,14 @@ def test_a_browser_is_found_as_githubs_runners_ship_it(tmp_path, monkeypatch):
     assert _browser() == (str(bin_dir / "google-chrome"), str(driver_dir / "chromedriver"))
 
 
-@pytest.fixture(scope="module")
-def page(tmp_path_factory):
+@contextlib.contextmanager
+def _chrome(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
+    """Headless Chromium or Chrome with its console and network logs, its logs of start-up
+    read and dropped."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     chromium, driver_path = _browser()
-    root = knight_with_history(tmp_path_factory.mktemp("knight"))
-    report = root.parent / "audit.html"
-    assert main(["audit", str(root), "--today", TODAY, "--no-cache", "--output",
-                 str(report)]) == 0
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -290,10 +320,20 @@ def page(tmp_path_factory):
     try:
         for kind in ("browser", "performance"):  # what the browser did before the page
             browser.get_log(kind)
-        browser.get(report.as_uri())
-        yield browser, report
+        yield browser
     finally:
         browser.quit()
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    root = knight_with_history(tmp_path_factory.mktemp("knight"))
+    report = root.parent / "audit.html"
+    assert main(["audit", str(root), "--today", TODAY, "--no-cache", "--output",
+                 str(report)]) == 0
+    with _chrome(tmp_path_factory) as browser:
+        browser.get(report.as_uri())
+        yield browser, report
 
 
 def test_the_html_report_loads_offline_without_errors(page):
@@ -353,6 +393,99 @@ def test_the_html_table_sorts_and_filters(page):
     assert sorted(keys()) == ["audit_mode", "dark_pool_routing", "legacy_reports", "rlp"]
 
 
+LONG_OWNERS = ("@org/some-very-long-team-name",
+               "@acme-corporation/payments-platform-reliability-engineering-guild",
+               "WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW", "Ünïcödé Tëàm — 日本語のチーム名前", "x")
+LONG_KEYS = tuple(f"{prefix}_enable_the_new_checkout_flow_for_enterprise_customers_in_the_eu"
+                  for prefix in ("a", "b", "c", "d", "e", "f"))
+
+
+def long_names(root: Path) -> Path:
+    """Flags with long keys and long owners (a team path, wide capitals, accents and CJK),
+    one without an owner, added month by month."""
+    root.mkdir(parents=True)
+    git(root, "init", "-q", "-b", "main")
+    owners = [*LONG_OWNERS, None]
+    for i, (key, owner) in enumerate(zip(LONG_KEYS, owners, strict=True)):
+        registry = root / "flags.toml"
+        previous = registry.read_text() if registry.exists() else ""
+        write_tree(root, {
+            "flags.toml": previous + f"[flags.{key}]\ntype = \"release\"\n"
+                                     f"created = 2025-0{i + 1}-01\n"
+                          + (f"owner = {json.dumps(owner)}\n" if owner else "") + "\n",
+            f"app{i}.py": "from UnleashClient import UnleashClient\nc = UnleashClient()\n\n\n"
+                          f"def view():\n    return c.is_enabled({key!r})\n"})
+        commit(root, "Ada", f"2025-0{i + 1}-01", f"flag {i}")
+    return root
+
+
+@pytest.fixture(scope="module")
+def long_names_page(tmp_path_factory):
+    root = long_names(tmp_path_factory.mktemp("long") / "long-names")
+    report = root.parent / "audit.html"
+    assert main(["audit", str(root), "--today", TODAY, "--no-cache", "--output",
+                 str(report)]) == 0
+    with _chrome(tmp_path_factory) as browser:
+        browser.get(report.as_uri())
+        yield browser, report
+
+
+# Each text of each chart whose box, as the browser lays it out, leaves its svg.
+OUTSIDE = """
+return Array.from(document.querySelectorAll('svg.chart')).flatMap(function (svg) {
+  var s = svg.getBoundingClientRect();
+  return Array.from(svg.querySelectorAll('text')).filter(function (text) {
+    var r = text.getBoundingClientRect();
+    return r.width === 0 || r.left < s.left || r.right > s.right || r.top < s.top ||
+      r.bottom > s.bottom;
+  }).map(function (text) {
+    var r = text.getBoundingClientRect(), b = text.getBBox();
+    return [svg.getAttribute('aria-label'), text.textContent,
+            [r.left - s.left, r.right - s.left, r.top - s.top, r.bottom - s.top],
+            [b.x, b.y, b.width, b.height], [s.width, s.height]];
+  });
+});
+"""
+
+
+@pytest.mark.parametrize("report", ["page", "long_names_page"])
+def test_every_chart_label_lies_inside_its_chart(report, request):
+    browser, _ = request.getfixturevalue(report)
+    assert browser.execute_script(OUTSIDE) == []
+    counts = browser.execute_script(
+        "return Array.from(document.querySelectorAll('svg.chart')).map(function (s) {"
+        " return s.querySelectorAll('text').length; });")
+    assert len(counts) == 4 and min(counts) > 0
+
+
+def test_a_cut_owner_label_keeps_its_full_name(long_names_page):
+    browser, _ = long_names_page
+    labels = browser.execute_script(
+        "return Array.from(document.querySelectorAll('svg[aria-label=\"flags by owner\"] "
+        "text[text-anchor=end]')).map(function (t) {"
+        " var title = t.querySelector('title');"
+        " return [t.firstChild.nodeValue, title ? title.textContent : null]; });")
+    assert labels == [
+        ["@org/some-very-long-team-name", None],
+        ["@acme-corporation/payments-p…", LONG_OWNERS[1]],
+        ["WWWWWWWWWWWWWWWWW…", LONG_OWNERS[2]],
+        ["Ünïcödé Tëàm — 日本語のチーム…", LONG_OWNERS[3]],
+        ["x", None],
+        ["Ada", None]]  # the flag without an owner: its git author
+
+
+def test_the_legend_shows_each_series_colour(page):
+    browser, _ = page
+    colours = browser.execute_script(
+        "var svg = document.querySelector('svg[aria-label=\"flags per month\"]');"
+        "return Array.from(svg.querySelectorAll('.swatch')).map(function (swatch) {"
+        " var name = swatch.dataset.series;"
+        " var line = svg.querySelector('polyline[data-series=\"' + name + '\"]');"
+        " return [name, getComputedStyle(swatch).stroke, getComputedStyle(line).stroke]; });")
+    assert colours == [["flags", "rgb(47, 111, 179)", "rgb(47, 111, 179)"],
+                       ["stale", "rgb(192, 57, 43)", "rgb(192, 57, 43)"]]
+
+
 # -- flaglint init -----------------------------------------------------------------------------
 
 
@@ -362,7 +495,8 @@ def test_init_declares_every_flag_and_adopts_the_check(tmp_path, capsys):
                  str(root / ".flaglint-baseline.json")]) == 0
     assert capsys.readouterr().err == (
         "flaglint: wrote flags.toml (3 flags)\n"
-        f"flaglint: recorded 5 findings in {root / '.flaglint-baseline.json'}\n")
+        f"flaglint: recorded 5 findings in {root / '.flaglint-baseline.json'}; exit code 0 "
+        f"(runs with --baseline {root / '.flaglint-baseline.json'} report only new findings)\n")
     assert (root / "flags.toml").read_text() == (
         "# The flag registry, written by `flaglint init` from the code, git history and "
         "deployment configs.\n# Review the guessed types and owners, and add a `description` "
@@ -528,3 +662,75 @@ def test_git_dates_flags_that_only_reads_name(tmp_path, capsys):
     row = report["flags"][0]  # type: ignore[index]
     assert (row["key"], row["created"], row["owner"], row["owner_source"],
             row["last_read_change"]) == ("new_ui", "2025-02-01", "Ada", "git", "2025-02-01")
+
+
+# -- flaglint init --registry beside the registries a project has ------------------------------
+
+READS_TWO = ("from UnleashClient import UnleashClient\nc = UnleashClient()\n\n\n"
+             "def view():\n    return c.is_enabled('old_ui') or c.is_enabled('new_ui')\n")
+OLD_UI = '[flags.old_ui]\nowner = "web"\ntype = "release"\n'
+NEW_UI = ("# The flag registry, written by `flaglint init` from the code, git history and "
+          "deployment configs.\n# Review the guessed types and owners, and add a `description` "
+          "to each flag.\n\n[flags.new_ui]\ntype = \"release\"  # guessed from the name: "
+          "check it\n")
+
+
+def test_init_registry_beside_the_default_one_lists_both(tmp_path, capsys):
+    """No configuration, a flags.toml read by default: the flaglint.toml init writes keeps it,
+    and the new registry declares only what it does not."""
+    write_tree(tmp_path, {"app.py": READS_TWO, "flags.toml": OLD_UI})
+    assert main(["init", str(tmp_path), "--registry", str(tmp_path / "more" / "flags.toml"),
+                 "--today", TODAY, "--no-cache"]) == 0
+    assert capsys.readouterr().err == \
+        "flaglint: wrote more/flags.toml (1 flag) and flaglint.toml\n"
+    assert (tmp_path / "flaglint.toml").read_text() == (
+        "# flaglint's configuration (as [tool.flaglint] in pyproject.toml would hold it),\n"
+        "# written by `flaglint init`.\nregistry = [\"flags.toml\", \"more/flags.toml\"]\n"
+        "presets = [\"unleash\"]\n")
+    assert (tmp_path / "more" / "flags.toml").read_text() == NEW_UI
+    assert (tmp_path / "flags.toml").read_text() == OLD_UI
+    assert main(["check", str(tmp_path), "--today", TODAY, "--no-cache", "--select",
+                 "FL101,FL102"]) == 0  # both registries read, no key declared twice
+    assert capsys.readouterr().err == ""
+
+
+PYPROJECT = ('[project]\nname = "shop"\n\n[tool.flaglint]\npresets = ["unleash"]\n{}\n'
+             '[tool.flaglint.lifetimes]\nrelease = 60\n')
+FLAGLINT_TOML = 'presets = ["unleash"]\n{}\n[lifetimes]\nrelease = 60\n'
+LISTED = 'registry = ["flags.toml"]\n'
+BOTH = 'registry = ["flags.toml", "other.toml"]\n'
+
+
+@pytest.mark.parametrize(("name", "settings", "advised", "advice"), [
+    ("pyproject.toml", PYPROJECT.format(LISTED), PYPROJECT.format(BOTH),
+     'in [tool.flaglint] of {root}/pyproject.toml, replace `registry = ["flags.toml"]` with '
+     '`registry = ["flags.toml", "other.toml"]`'),
+    ("flaglint.toml", FLAGLINT_TOML.format(LISTED), FLAGLINT_TOML.format(BOTH),
+     'in {root}/flaglint.toml, replace `registry = ["flags.toml"]` with '
+     '`registry = ["flags.toml", "other.toml"]`'),
+    ("pyproject.toml", PYPROJECT.format(""), PYPROJECT.format(BOTH),
+     'add `registry = ["flags.toml", "other.toml"]` to [tool.flaglint] of '
+     '{root}/pyproject.toml'),
+    ("flaglint.toml", FLAGLINT_TOML.format(""), FLAGLINT_TOML.format(BOTH),
+     'add `registry = ["flags.toml", "other.toml"]` to {root}/flaglint.toml, above its '
+     'first table')], ids=["pyproject-lists", "flaglint-toml-lists", "pyproject-default",
+                           "flaglint-toml-default"])
+def test_init_registry_beside_a_configuration_says_the_line_that_keeps_both(
+        tmp_path, capsys, name, settings, advised, advice):
+    """A configuration init does not edit, listing flags.toml or reading it by default: init
+    says the exact `registry` line that reads both, and leaves every file it had as it was."""
+    before = {"app.py": READS_TWO, "flags.toml": OLD_UI, name: settings}
+    write_tree(tmp_path, before)
+    assert main(["init", str(tmp_path), "--registry", str(tmp_path / "other.toml"), "--today",
+                 TODAY, "--no-cache"]) == 0
+    assert capsys.readouterr().err == (
+        "flaglint: wrote other.toml (1 flag)\n"
+        f"flaglint: note: {advice.format(root=tmp_path.resolve())} so that checks read every "
+        f"registry\n")
+    assert {n: (tmp_path / n).read_text() for n in before} == before
+    assert (tmp_path / "other.toml").read_text() == NEW_UI
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*before, "other.toml"])
+    # With the line as advised, checks read both registries and every key is declared.
+    (tmp_path / name).write_text(advised)
+    assert main(["check", str(tmp_path), "--today", TODAY, "--no-cache", "--select",
+                 "FL101,FL102"]) == 0

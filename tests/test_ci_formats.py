@@ -313,7 +313,8 @@ def test_a_baseline_hides_old_findings_after_unrelated_edits(tmp_path, capsys):
     args = ["check", str(tmp_path), "--no-cache", "--today", TODAY, "--select", "FL101"]
     assert main([*args, "--write-baseline", str(recorded)]) == 0
     out, err = capsys.readouterr()
-    assert err == f"flaglint: recorded 2 findings in {recorded}\n"
+    assert (out, err) == ("", f"flaglint: recorded 2 findings in {recorded}; exit code 0 "
+                              f"(runs with --baseline {recorded} report only new findings)\n")
     written = recorded.read_text()
     entries = json.loads(written)["findings"]
     assert [(e["code"], e["flag"], e["path"], e["text"]) for e in entries] == [
@@ -347,6 +348,51 @@ def test_a_baseline_hides_old_findings_after_unrelated_edits(tmp_path, capsys):
     assert again.splitlines()[:3] == written.splitlines()[:3]  # stable: same header
     main([*args, "--write-baseline", str(recorded)])
     assert recorded.read_text() == again  # writing twice changes nothing
+
+
+GHOST = """
+from UnleashClient import UnleashClient
+
+client = UnleashClient()
+
+
+def a():
+    return client.is_enabled("ghost")
+"""
+
+
+def test_writing_a_baseline_says_what_it_recorded_and_nothing_else(tmp_path, capsys):
+    """Every finding is recorded and hidden: no "All checks passed" over them."""
+    write_tree(tmp_path, {"app.py": APP, "flags.toml": "[flags.real]\nowner = 'a'\n"
+                                                       "type = 'release'\n"})
+    recorded = tmp_path / "baseline.json"
+    assert main(["check", str(tmp_path), "--no-cache", "--today", TODAY, "--select", "FL101",
+                 "--write-baseline", str(recorded)]) == 0
+    assert capsys.readouterr() == ("", (
+        f"flaglint: recorded 2 findings in {recorded}; exit code 0 (runs with --baseline "
+        f"{recorded} report only new findings)\n"))
+
+
+def test_a_baseline_is_matched_on_the_whole_run_before_diff_narrows_it(tmp_path, capsys):
+    """A new read that reads like a recorded one is new: only the change is shown, but the
+    recorded finding is still there to take its entry."""
+    write_tree(tmp_path, {"app.py": GHOST, "flags.toml": "[flags.real]\nowner = 'a'\n"
+                                                         "type = 'release'\n"})
+    git(tmp_path, "init", "-q", "-b", "main")
+    recorded = tmp_path / ".flaglint-baseline.json"
+    args = ["check", str(tmp_path), "--no-cache", "--today", TODAY, "--select", "FL101"]
+    assert main([*args, "--write-baseline", str(recorded)]) == 0
+    commit_all(tmp_path, "start, with a baseline", "2026-11-01")
+    capsys.readouterr()
+    with (tmp_path / "app.py").open("a") as app:
+        app.write('\n\ndef b():\n    return client.is_enabled("ghost")\n')
+    assert main([*args, "--baseline", str(recorded), "--diff", "HEAD"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "app.py:11:12: FL101 [ghost] Flag `ghost` is declared in no registry or definition; "
+        "nobody owns it and it never expires",
+        "Found 1 finding (1 warning) in 1 file, 2 flags."]
+    assert main([*args, "--baseline", str(recorded)]) == 1  # the same without --diff
+    assert capsys.readouterr().out.splitlines()[0].startswith("app.py:11:12: FL101 [ghost]")
 
 
 def test_baseline_matching_by_fingerprint_then_by_line_text():

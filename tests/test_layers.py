@@ -12,7 +12,7 @@ PACKAGE = REPO / "flaglint"
 
 # Bottom to top; a module belongs to the first layer one of whose prefixes it starts with.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("base", ("flaglint.findings", "flaglint.suppressions", "flaglint.deep",
+    ("base", ("flaglint.findings", "flaglint.suppressions", "flaglint.deep", "flaglint.processes",
               "flaglint.progress", "flaglint.presets", "flaglint.codec", "flaglint.store")),
     ("inputs", ("flaglint.config", "flaglint.sources")),
     ("facts", ("flaglint.facts",)),

@@ -10,12 +10,15 @@ from dataclasses import dataclass
 
 from flaglint.facts import Definition, FileFacts
 from flaglint.links.model import ResolvedCall
-from flaglint.model.dead import DeadRegion, DeadSymbol, ReadId, Settled
+from flaglint.model.dead import Cover, DeadRegion, DeadSymbol, ReadId, Settled
 from flaglint.model.graph import FlagGraph
+
+_NOWHERE = Cover(())  # the dead regions of a file without any
 
 # Decorators that only wrap or describe a function; any other decorator may register it
 # somewhere (a route, a task, a signal receiver, a CLI command, a fixture) and so keeps it
 # reachable however few calls it has.
+
 PLAIN_DECORATORS = frozenset({
     "staticmethod", "classmethod", "property", "setter", "getter", "deleter", "wraps",
     "lru_cache", "cache", "cached_property", "abstractmethod", "overload", "override", "final",
@@ -79,27 +82,27 @@ def dead_symbols(facts: Sequence[FileFacts], graph: FlagGraph,
     return symbols
 
 
-def regions_by_path(regions: Iterable[DeadRegion]) -> dict[str, list[DeadRegion]]:
-    by_path: dict[str, list[DeadRegion]] = defaultdict(list)
+def regions_by_path(regions: Iterable[DeadRegion]) -> dict[str, Cover]:
+    """Each file's dead regions, indexed for the question "is this span dead?"."""
+    found: dict[str, list[DeadRegion]] = defaultdict(list)
     for region in regions:
-        by_path[region.path].append(region)
-    return by_path
+        found[region.path].append(region)
+    return {path: Cover(here) for path, here in found.items()}
 
 
-def _names_alive(facts: Sequence[FileFacts], by_path: Mapping[str, list[DeadRegion]]
-                 ) -> set[str]:
+def _names_alive(facts: Sequence[FileFacts], by_path: Mapping[str, Cover]) -> set[str]:
     """The names some live code may use without a call flaglint resolves: values, strings
     outside dead code, and the names of unresolved calls outside dead code."""
     alive_names: set[str] = set()
     for file_facts in facts:
         alive_names |= file_facts.value_names
-        dead_here = by_path.get(file_facts.path, [])
+        dead_here = by_path.get(file_facts.path, _NOWHERE)
         # A string in code that never runs names nothing (`op="reports.old_summaries"`
         # beside the dead call of `old_summaries`).
         alive_names |= {s.rsplit(".", 1)[-1] for s, span in file_facts.strings
-                        if not any(r.covers(span) for r in dead_here)}
+                        if not dead_here.covers(span)}
         for raw in file_facts.calls:
-            if not raw.resolved and not any(r.covers(raw.span) for r in dead_here):
+            if not raw.resolved and not dead_here.covers(raw.span):
                 alive_names.add(raw.name)
     return alive_names
 
@@ -111,7 +114,7 @@ def _registered(defined: _Defined, gates: Set[tuple[str, str]]) -> bool:
 
 
 def _dead_callees(candidates: set[str], uses: Mapping[str, list[ResolvedCall]],
-                  by_path: Mapping[str, list[DeadRegion]]) -> dict[str, _Why]:
+                  by_path: Mapping[str, Cover]) -> dict[str, _Why]:
     """The candidates called only from dead regions or from other dead symbols: repeated
     until no more symbol dies."""
     dead: dict[str, _Why] = {}
@@ -128,15 +131,18 @@ def _dead_callees(candidates: set[str], uses: Mapping[str, list[ResolvedCall]],
 
 
 def _dead_use(call: ResolvedCall, dead: Mapping[str, _Why],
-              by_path: Mapping[str, list[DeadRegion]]) -> _Why | None:
+              by_path: Mapping[str, Cover]) -> _Why | None:
     """Why this call never runs, if it does not: it stands in a dead region, or in a
     symbol found dead."""
-    for region in by_path.get(call.path, ()):
-        if region.covers(call.span):
-            return _Why(region.settled, frozenset(region.reads), safe=region.safe,
-                        removable=region.removable)
-    for qualname, why in dead.items():
-        if call.caller == qualname or call.caller.startswith(qualname + "."):
+    region = by_path.get(call.path, _NOWHERE).region_of(call.span)
+    if region is not None:
+        return _Why(region.settled, frozenset(region.reads), safe=region.safe,
+                    removable=region.removable)
+    parts = call.caller.split(".")
+    for end in range(1, len(parts) + 1):  # the caller, or a symbol it is defined in
+        qualname = ".".join(parts[:end])
+        why = dead.get(qualname)
+        if why is not None:
             return _Why(why.settled, why.reads, safe=why.safe, removable=why.removable,
                         needs=why.needs | {qualname})
     return None

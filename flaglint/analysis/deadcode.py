@@ -223,24 +223,32 @@ def _outermost(regions: list[DeadRegion]) -> list[DeadRegion]:
     regions = sorted(set(regions), key=lambda r: (r.span.line, r.span.column,
                                                    -r.span.end_line, -r.span.end_column))
     kept: list[DeadRegion] = []
+    reach = (0, 0)  # the furthest end of the regions kept: they start in order
     for region in regions:
-        if not any(contains(k.span, region.span) for k in kept):
+        if (region.span.end_line, region.span.end_column) > reach or \
+                not any(contains(k.span, region.span) for k in reversed(kept)):
             kept.append(region)
+            reach = max(reach, (region.span.end_line, region.span.end_column))
     return kept
 
 
 def called_from_dead_code(facts: Sequence[FileFacts], dead: DeadCode) -> set[str]:
     """The names of everything a dead region or a dead symbol calls."""
     regions = regions_by_path(dead.regions)
-    symbols = [s.qualname for s in dead.symbols]
+    symbols = {s.qualname for s in dead.symbols}
     names = set()
     for file_facts in facts:
-        here = regions.get(file_facts.path, [])
+        here = regions.get(file_facts.path)
         for call in file_facts.calls:
-            if any(contains(r.span, call.span) for r in here) or any(
-                    call.scope == q or call.scope.startswith(q + ".") for q in symbols):
+            if (here is not None and here.holds(call.span)) or _within(call.scope, symbols):
                 names.add(call.name)
     return names
+
+
+def _within(scope: str, symbols: Set[str]) -> bool:
+    """Is `scope` one of these symbols, or defined inside one?"""
+    parts = scope.split(".")
+    return any(".".join(parts[:end]) in symbols for end in range(1, len(parts) + 1))
 
 
 def analyze(files: ProjectFiles, linked: Linked, graph: FlagGraph,

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import ast
-import re
-from collections.abc import Set
+from collections.abc import Callable, Set
 
 from flaglint.analysis.dead_symbols import PLAIN_DECORATORS
 from flaglint.facts import FileFacts, ValueKind
+from flaglint.model.files import FileBrief
 from flaglint.model.project import Project
 
 
@@ -44,20 +44,29 @@ def imports_named(project: Project, path: str) -> set[str]:
     facts = project.files.facts_of(path)
     if facts is None or not facts.imports:
         return set()
-    memo = project.memo().setdefault("named imports", {})
-    assert isinstance(memo, dict)
-    if path not in memo:
-        spelled = re.compile(r"""["']""" + re.escape(facts.module) + r"""\.(\w+)["']""")
-        named: set[str] = set()
-        needle = facts.module.encode()
-        for other in project.paths():
-            data = project.source_of(other)
-            if needle in data:
-                named |= set(spelled.findall(data.decode("utf-8", "replace")))
-        memo[path] = {local for local, _ in facts.imports if local in named}
-    found = memo[path]
-    assert isinstance(found, set)
-    return found
+    named = _index(project, "dotted names", lambda brief: brief.dotted, parents=False)
+    attributes = {d.rpartition(".")[2] for d in named
+                  if d.rpartition(".")[0] == facts.module}
+    return {local for local, _ in facts.imports if local in attributes}
+
+
+def _index(project: Project, name: str, of: Callable[[FileBrief], tuple[str, ...]], *,
+           parents: bool) -> dict[str, set[str]]:
+    """A project-wide index, made once a run from every file's brief: each dotted name (and,
+    with `parents`, each module above it) -> the files whose brief lists it."""
+    memo = project.memo()
+    found = memo.get(name)
+    if isinstance(found, dict):
+        return found
+    index: dict[str, set[str]] = {}
+    for brief in project.files.briefs.values():
+        for dotted in of(brief):
+            index.setdefault(dotted, set()).add(brief.path)
+            while parents and "." in dotted:
+                dotted = dotted.rpartition(".")[0]
+                index.setdefault(dotted, set()).add(brief.path)
+    memo[name] = index
+    return index
 
 
 def _home(project: Project, module: str) -> str | None:
@@ -86,23 +95,10 @@ def _does_something(project: Project, module: str) -> bool:
 
 
 def _imported_elsewhere(project: Project, module: str, these: Set[str]) -> bool:
-    """Does a file not among `these` import `module` (or a module inside it)?"""
-    top = module.split(".", 1)[0]
-    spelled = re.compile(r"\b(?:import|from)\s+" + re.escape(module).replace(r"\.", r"\s*\.\s*")
-                         + r"\b|\bfrom\s+" + re.escape(module.rpartition(".")[0]) +
-                         r"\s+import\s[^\n]*\b" + re.escape(module.rpartition(".")[2]) + r"\b")
-    for brief in project.files.briefs.values():
-        if brief.path in these:
-            continue
-        if brief.complete:
-            facts = project.files.facts_of(brief.path)
-            if facts is not None and any(t == module or t.startswith(module + ".")
-                                         for _, t in facts.imports):
-                return True
-        elif top in brief.modules and spelled.search(
-                project.source_of(brief.path).decode("utf-8", "replace")):
-            return True
-    return False
+    """Does a file not among `these` import `module` (or a module inside it)? Every file's
+    imports, from the index of their briefs."""
+    importers = _index(project, "importers", lambda brief: brief.imported, parents=True)
+    return bool(importers.get(module, set()) - these)
 
 
 def _has_effects(facts: FileFacts, makers: set[str]) -> bool:

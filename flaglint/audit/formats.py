@@ -54,7 +54,14 @@ def write_json(audit: Audit, stream: TextIO) -> None:
     stream.write("\n")
 
 
+# Excel reads a CSV file as UTF-8 only when it starts with a byte-order mark (else in the
+# system's ANSI code page, which garbles `×`, accents and owners' names): the CSV is written
+# in this encoding, to a file and to stdout alike.
+CSV_ENCODING = "utf-8-sig"
+
+
 def write_csv(audit: Audit, stream: TextIO) -> None:
+    """The rows, to a stream opened in CSV_ENCODING (the stream writes the byte-order mark)."""
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(COLUMNS)
     for row in audit.rows:

@@ -1,6 +1,6 @@
 """The audit as one self-contained HTML file that works offline: no script, style, font or
-image is fetched (charts are inline SVG drawn here; the table's sorting and filtering is a few
-lines of inline script)."""
+image is fetched (charts are inline SVG, drawn by audit/charts.py; the table's sorting and
+filtering is a few lines of inline script)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections import Counter
 from html import escape
 from typing import TextIO
 
+from flaglint.audit.charts import bars, lines
 from flaglint.audit.formats import _sources, headline
 from flaglint.audit.model import Audit, FlagRow
 
@@ -15,56 +16,6 @@ _COLORS = {"active": "#2f6fb3", "rolled-out": "#3a9a5b", "retired": "#8a8f98",
            "removed": "#b35a2f", "undeclared": "#c0392b"}
 _AGES = ((30, "< 1 month"), (90, "1–3 months"), (180, "3–6 months"), (365, "6–12 months"),
          (730, "1–2 years"), (None, "> 2 years"))
-
-
-def _bars(title: str, items: list[tuple[str, int, str]], label: str) -> str:
-    """A horizontal bar chart as inline SVG."""
-    width, row, left = 520, 26, 170
-    top = max((n for _, n, _ in items), default=0) or 1
-    height = row * max(len(items), 1) + 10
-    parts = [f'<svg class="chart" role="img" aria-label="{escape(label)}" width="{width}" '
-             f'height="{height}" viewBox="0 0 {width} {height}">']
-    for i, (name, count, color) in enumerate(items):
-        y = 5 + i * row
-        length = round((width - left - 60) * count / top)
-        parts.append(f'<text x="{left - 8}" y="{y + 16}" text-anchor="end">{escape(name)}'
-                     f'</text><rect x="{left}" y="{y + 3}" width="{max(length, 1)}" '
-                     f'height="{row - 8}" fill="{color}"><title>{escape(name)}: {count}'
-                     f'</title></rect><text x="{left + length + 6}" y="{y + 16}">{count}</text>')
-    if not items:
-        parts.append('<text x="10" y="20">nothing to show</text>')
-    parts.append("</svg>")
-    return f'<figure><figcaption>{escape(title)}</figcaption>{"".join(parts)}</figure>'
-
-
-def _lines(audit: Audit) -> str:
-    """Flags and stale flags per month, as an inline SVG line chart."""
-    width, height, left, bottom, right = 560, 220, 40, 40, 40
-    months = audit.months
-    top = max((n for _, n, _ in months), default=0) or 1
-    step = (width - left - right) / max(len(months) - 1, 1)
-
-    def point(i: int, value: int) -> str:
-        x = left + i * step
-        y = height - bottom - (height - bottom - 10) * value / top
-        return f"{x:.1f},{y:.1f}"
-
-    flags = " ".join(point(i, n) for i, (_, n, _) in enumerate(months))
-    stale = " ".join(point(i, s) for i, (_, _, s) in enumerate(months))
-    labels = "".join(
-        f'<text x="{left + i * step:.1f}" y="{height - bottom + 16}" text-anchor="middle">'
-        f'{escape(m)}</text>' for i, (m, _, _) in enumerate(months) if i % 6 == 0
-        or i == len(months) - 1)
-    return (f'<figure><figcaption>Debt over time: flags and stale flags, month by month'
-            f'</figcaption><svg class="chart" role="img" aria-label="flags per month" '
-            f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
-            f'<line x1="{left}" y1="{height - bottom}" x2="{width - right}" '
-            f'y2="{height - bottom}" stroke="#999"/>'
-            f'<text x="4" y="16">{top}</text><text x="4" y="{height - bottom}">0</text>'
-            f'<polyline fill="none" stroke="#2f6fb3" stroke-width="2" points="{flags}"/>'
-            f'<polyline fill="none" stroke="#c0392b" stroke-width="2" points="{stale}"/>'
-            f'{labels}<text x="{left + 10}" y="16" fill="#2f6fb3">— flags</text>'
-            f'<text x="{left + 80}" y="16" fill="#c0392b">— stale</text></svg></figure>')
 
 
 def _age_items(rows: list[FlagRow]) -> list[tuple[str, int, str]]:
@@ -245,12 +196,12 @@ def _criteria(audit: Audit) -> str:
 def _charts(audit: Audit, statuses: Counter[str]) -> str:
     owners = Counter(r.owner or "(no owner)" for r in audit.rows).most_common(10)
     return "".join([
-        _bars("Flags by age", _age_items(audit.rows), "flags by age"),
-        _bars("Flags by status", [(s, n, _COLORS.get(s, "#666")) for s, n in
-                                  sorted(statuses.items())], "flags by status"),
-        _bars("Flags by owner (top 10)", [(o, n, "#6b5fb5") for o, n in owners],
-              "flags by owner"),
-        _lines(audit)])
+        bars("Flags by age", _age_items(audit.rows), "flags by age"),
+        bars("Flags by status", [(s, n, _COLORS.get(s, "#666")) for s, n in
+                                 sorted(statuses.items())], "flags by status"),
+        bars("Flags by owner (top 10)", [(o, n, "#6b5fb5") for o, n in owners],
+             "flags by owner"),
+        lines(audit.months)])
 
 
 def _dead_section(audit: Audit) -> str:

@@ -1,14 +1,19 @@
 """`flaglint init`: a registry and a configuration written from what the code, git and the
 deployment configs show, so that a legacy project starts with every flag declared. Nothing
 that exists is overwritten: an existing registry makes init refuse, an existing configuration
-is left alone (init prints what it would add)."""
+is left alone (init prints what it would add). A registry written beside existing ones
+(`--registry FILE`) adds to them: it declares only the keys no registry declares, and the
+configuration lists every registry."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
+from pathlib import Path
 
 from flaglint.audit.model import Audit, FlagRow
+from flaglint.config import Config
 from flaglint.links.flag_api import Evidence
 from flaglint.model.project import Project
 from flaglint.rules.base import format_value
@@ -44,9 +49,10 @@ def registry_text(audit: Audit, project: Project) -> str:
 
     # A key only tests read is no flag of the product (`is_feature_enabled("not an enum")`
     # in a negative test): init does not register it.
-    rows = [r for r in audit.rows if r.status == "active" or (
+    # A key an existing registry declares stays there: declared twice, it is an error.
+    rows = [r for r in audit.rows if "registry" not in r.declared and (r.status == "active" or (
         r.status == "undeclared" and any(not read.in_test
-                                         for read in project.graph.reads_of(r.key)))]
+                                         for read in project.graph.reads_of(r.key))))]
     settled = served_everywhere(project, [r.key for r in rows if r.type not in (
         "kill-switch", "permission")])
     header = ("# The flag registry, written by `flaglint init` from the code, git history "
@@ -55,9 +61,45 @@ def registry_text(audit: Audit, project: Project) -> str:
     return header + "\n" + "\n\n".join(_entry(r, settled.get(r.key)) for r in rows) + "\n"
 
 
-def config_text(project: Project, registry: str) -> str:
+def registries(config: Config, new: Path) -> list[Path]:
+    """The registry files once init has written `new`: every configured one, or the default
+    one where it exists, then `new`. Init adds a registry; it never drops one, whose flags
+    would all become undeclared."""
+    kept = [_normal(config.root / name) for name in config.registry
+            if config.registry_configured or (config.root / name).is_file()]
+    new = _normal(new)
+    return kept if new in kept else [*kept, new]
+
+
+def is_read(config: Config, path: Path) -> bool:
+    """Whether checks read `path` as a registry as the configuration stands (the default one
+    once it exists)."""
+    return _normal(path) in {_normal(config.root / name) for name in config.registry}
+
+
+def _normal(path: Path) -> Path:
+    """`path` absolute, without `.` or `..`, its links kept: as the configuration names it."""
+    return Path(os.path.normpath(path.absolute()))
+
+
+def registry_line(paths: list[Path], folder: Path) -> str:
+    """`registry = [...]` for a configuration in `folder`, which reads relative paths from
+    there."""
+    return f"registry = [{', '.join(json.dumps(_spelled(p, folder)) for p in paths)}]"
+
+
+def _spelled(path: Path, folder: Path) -> str:
+    """`path` relative to `folder` where it lies below it, else as it is."""
+    try:
+        return path.relative_to(_normal(folder)).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def config_text(project: Project, registry: list[Path]) -> str:
+    """flaglint.toml at the project's root, listing `registry`."""
     lines = ["# flaglint's configuration (as [tool.flaglint] in pyproject.toml would hold it),",
-             "# written by `flaglint init`.", f"registry = [{json.dumps(registry)}]"]
+             "# written by `flaglint init`.", registry_line(registry, project.config.root)]
     presets = project.linked.presets
     lines.append(f"presets = [{', '.join(json.dumps(p) for p in presets)}]")
     config = project.config

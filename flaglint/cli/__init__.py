@@ -8,11 +8,16 @@ user sees."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from types import FrameType
+from typing import NoReturn
 
 from flaglint.cli.arguments import parser
 from flaglint.cli.audit import run_audit
@@ -25,19 +30,63 @@ from flaglint.cli.rule import run_rule
 from flaglint.cli.server import run_server
 from flaglint.config import ConfigError
 from flaglint.deep import call_deep
+from flaglint.processes import end_children
 
 __all__ = ["main"]
 
 
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM, as shells say
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised in the main thread as Ctrl-C raises KeyboardInterrupt."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        return call_deep(_main, argv)
+        with _terminable():
+            return call_deep(_main, argv)
     except KeyboardInterrupt:
-        # The work thread may still be running: leave without waiting for it.
-        print("flaglint: interrupted", file=sys.stderr)
-        sys.stderr.flush()
-        sys.stdout.flush()
-        os._exit(130)
+        _leave("flaglint: interrupted", EXIT_INTERRUPTED)
+    except _Terminated:
+        _leave("flaglint: terminated", EXIT_TERMINATED)
+
+
+def _leave(message: str, code: int) -> NoReturn:
+    """End an interrupted run at once: its worker processes and git first (none may keep
+    working or hold the output pipe open), then this process, without waiting for the work
+    thread, which may still be running: from now on what it writes goes nowhere (its workers
+    ending under it is no error to report)."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    said = None
+    with contextlib.suppress(OSError):
+        said = os.dup(2)
+        nowhere = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(nowhere, 1)
+        os.dup2(nowhere, 2)
+    end_children()
+    with contextlib.suppress(OSError):
+        os.write(said if said is not None else 2, f"{message}\n".encode())
+    os._exit(code)
+
+
+@contextlib.contextmanager
+def _terminable() -> Iterator[None]:
+    """SIGTERM ends the run as Ctrl-C does (where a handler can be set: the main thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminated(number: int, frame: FrameType | None) -> None:
+        raise _Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _main(argv: Sequence[str] | None) -> int:

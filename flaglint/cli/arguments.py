@@ -111,7 +111,8 @@ def _audit(audit: argparse.ArgumentParser) -> None:
 def _init(init: argparse.ArgumentParser) -> None:
     init.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     init.add_argument("--registry", type=Path, metavar="FILE",
-                      help="write the registry here (default: flags.toml at the root)")
+                      help="write the registry here (default: flags.toml at the root), beside "
+                           "the registries the project has")
     init.add_argument("--write-baseline", type=Path, metavar="FILE",
                       help="then record today's findings in FILE, to adopt the check now")
     init.add_argument("--today", type=_date, metavar="YYYY-MM-DD",

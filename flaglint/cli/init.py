@@ -24,6 +24,7 @@ def run_init(args: argparse.Namespace, command: Callable[[list[str]], int]) -> i
     """`command` runs a command line, as `flaglint` would: here, the check that records
     the baseline."""
     from flaglint.audit import build
+    from flaglint.audit.init import registries
     from flaglint.engine.analyze import Origins
 
     config = options.target(args).config
@@ -43,9 +44,10 @@ def run_init(args: argparse.Namespace, command: Callable[[list[str]], int]) -> i
         relative = target.resolve().relative_to(root).as_posix()
     except ValueError:
         relative = str(target)
-    _write(config, target, relative, audit, project)
+    every = registries(config, target)
+    _write(config, target, relative, audit, project, every)
     if config.source is not None:
-        _advise(config, config.source, relative, project)
+        _advise(config, config.source, target, project, every)
     if args.write_baseline is not None:
         return command(["check", str(root), "--exit-zero", "--output", os.devnull,
                         "--write-baseline", str(args.write_baseline), "--today",
@@ -53,9 +55,10 @@ def run_init(args: argparse.Namespace, command: Callable[[list[str]], int]) -> i
     return EXIT_OK
 
 
-def _write(config: Config, target: Path, relative: str, audit: Audit, project: Project
-           ) -> None:
-    """The registry, and a flaglint.toml when the project has no configuration yet."""
+def _write(config: Config, target: Path, relative: str, audit: Audit, project: Project,
+           every: list[Path]) -> None:
+    """The registry, and a flaglint.toml listing `every` registry when the project has no
+    configuration yet."""
     from flaglint.audit.init import config_text, registry_text
 
     written = []
@@ -66,7 +69,7 @@ def _write(config: Config, target: Path, relative: str, audit: Audit, project: P
         declared = text.count("\n[flags.")
         written.append(f"{relative} ({options.plural(declared, 'flag')})")
         if config.source is None:
-            (config.root / "flaglint.toml").write_text(config_text(project, relative),
+            (config.root / "flaglint.toml").write_text(config_text(project, every),
                                                        encoding="utf-8")
             written.append("flaglint.toml")
     except OSError as error:
@@ -74,14 +77,23 @@ def _write(config: Config, target: Path, relative: str, audit: Audit, project: P
     print(f"flaglint: wrote {' and '.join(written)}", file=sys.stderr)
 
 
-def _advise(config: Config, source: Path, relative: str, project: Project) -> None:
+def _advise(config: Config, source: Path, target: Path, project: Project, every: list[Path]
+            ) -> None:
     """What to add to the configuration the project has, which init does not edit."""
-    from flaglint.audit.init import flag_classes
+    from flaglint.audit.init import flag_classes, is_read, registry_line
 
     for found in flag_classes(project):
         print(f"flaglint: note: the code reads flag keys from the members of {found}: add "
               f"[[tool.flaglint.definitions]] with class = \"{found}\" to {source}",
               file=sys.stderr)
-    if relative not in config.registry:
-        print(f"flaglint: note: add `registry = [\"{relative}\"]` to {source} so that "
-              f"checks read it", file=sys.stderr)
+    if is_read(config, target):
+        return
+    line = registry_line(every, source.parent)
+    pyproject = source.name == "pyproject.toml"
+    table = f"[tool.flaglint] of {source}" if pyproject else str(source)
+    if config.registry_configured:  # `every` is what it lists, then the new registry
+        advice = (f"in {table}, replace `{registry_line(every[:-1], source.parent)}` with "
+                  f"`{line}`")
+    else:  # a top-level key of flaglint.toml must come before its tables
+        advice = f"add `{line}` to {table}" + ("" if pyproject else ", above its first table")
+    print(f"flaglint: note: {advice} so that checks read every registry", file=sys.stderr)

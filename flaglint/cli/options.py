@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flaglint.config import Config, find_config, load_config
+from flaglint.config import Config, find_config, load_config, project_root
 
 if TYPE_CHECKING:
     from flaglint.engine.analyze import Origins
@@ -65,7 +65,7 @@ def target(args: argparse.Namespace) -> Target:
         source: Path | None = args.config
     else:
         source = find_config(start)
-    config = load_config(source, start)
+    config = load_config(source, start if source is not None else project_root(start))
     for path in paths or ():
         if not path.exists():
             raise UsageError(f"{path}: no such file or folder")

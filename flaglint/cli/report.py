@@ -33,24 +33,29 @@ class _Shown:
 
 def report(run: CheckRun, summary: Summary, fixed: int | None,
            recorded: list[Entry] | None) -> int:
-    from flaglint import baseline
     from flaglint.reporters import Report
     from flaglint.sources.discover import within
 
     config, args = run.target.config, run.args
     named = within(run.target.paths, config.root)
-    findings = list(summary.findings)
     for note in summary.notes:
         print(f"flaglint: note: {note}", file=sys.stderr)
     checked = sum(1 for path in summary.files if named(path))
-    shown = _Shown(findings, baseline.entries(findings, baseline.Lines(config.root)),
-                   list(summary.previews) or [()] * len(findings))
+    every = _every_entry(summary, config.root)
+    shown = _Shown(list(summary.findings), [every.entries[i] for i in every.shown],
+                   list(summary.previews) or [()] * len(summary.findings))
+    written_to = None
     if args.write_baseline is not None:
-        _write_baseline(args.write_baseline, shown.entries)
-        recorded = shown.entries
+        # The whole run is recorded, whatever paths or --diff narrow the report.
+        _write_baseline(args.write_baseline, every.entries)
+        recorded, written_to = every.entries, args.write_baseline
     if recorded is not None:
-        shown = _without_recorded(run, shown, recorded)
+        shown = _without_recorded(run, shown, every, recorded)
     exit_code = EXIT_FINDINGS if shown.findings and not args.exit_zero else EXIT_OK
+    if written_to is not None:
+        print(f"flaglint: recorded {options.plural(len(every.entries), 'finding')} in "
+              f"{written_to}; exit code {exit_code} (runs with --baseline {written_to} "
+              f"report only new findings)", file=sys.stderr)
     changes = {i: found for i, found in enumerate(shown.previews) if found}
     diff = run.diff
     written = Report(shown.findings, checked, summary.flags, summary.unused_suppressions,
@@ -59,9 +64,43 @@ def report(run: CheckRun, summary: Summary, fixed: int | None,
                      exit_code=exit_code, notes=tuple(summary.notes), changes=changes,
                      codes=tuple(run.codes),
                      diff_ref=f"{diff.ref} ({diff.base[:7]})" if diff is not None else None,
-                     hidden=shown.hidden, stale=shown.stale)
+                     hidden=shown.hidden, stale=shown.stale,
+                     recorded=len(every.entries) if written_to is not None else None)
     _emit(written, run, _links(config.root))
     return exit_code
+
+
+@dataclass(frozen=True, slots=True)
+class _Every:
+    """The baseline entry of every finding of the run (a baseline is matched on the whole
+    run, before named paths or --diff narrow it), and where each shown finding is among
+    them."""
+
+    entries: list[Entry]
+    shown: list[int]
+
+
+def _every_entry(summary: Summary, root: Path) -> _Every:
+    from flaglint import baseline
+
+    every = list(summary.everything)
+    at: dict[tuple[object, ...], list[int]] = {}
+    for index, finding in enumerate(every):
+        at.setdefault(_identity(finding), []).append(index)
+    shown = []
+    for finding in summary.findings:
+        places = at.get(_identity(finding))
+        if places:
+            shown.append(places.pop(0))
+        else:  # not among the run's findings (cannot happen): an entry of its own
+            every.append(finding)
+            shown.append(len(every) - 1)
+    return _Every(baseline.entries(every, baseline.Lines(root)), shown)
+
+
+def _identity(finding: Finding) -> tuple[object, ...]:
+    """A finding as the report may show it (its fix may be withheld there)."""
+    return (finding.code, finding.flag, finding.path, finding.span, finding.message)
 
 
 def _write_baseline(path: Path, entries: list[Entry]) -> None:
@@ -71,23 +110,22 @@ def _write_baseline(path: Path, entries: list[Entry]) -> None:
         baseline.write(path, entries)
     except baseline.BaselineError as error:
         raise UsageError(str(error)) from None
-    print(f"flaglint: recorded {options.plural(len(entries), 'finding')} in {path}",
-          file=sys.stderr)
 
 
-def _without_recorded(run: CheckRun, shown: _Shown, recorded: list[Entry]) -> _Shown:
-    """What the baseline does not hold; its entries outside a narrowed run are not stale,
-    only not looked at."""
+def _without_recorded(run: CheckRun, shown: _Shown, every: _Every, recorded: list[Entry]
+                      ) -> _Shown:
+    """What the baseline does not hold, matched on the whole run: a new finding on a line
+    that reads like a recorded one is told apart from the recorded one by the run's other
+    findings, which --diff would hide. Its entries are stale when no finding of the run
+    matches them; in a --diff run some rules look only at the change, so none are said."""
     from flaglint import baseline
 
-    matched = baseline.match(shown.entries, recorded)
-    narrowed = run.diff is not None or any(p != run.target.config.root
-                                           for p in run.target.paths or ())
-    return _Shown([shown.findings[i] for i in matched.kept],
-                  [shown.entries[i] for i in matched.kept],
-                  [shown.previews[i] for i in matched.kept],
-                  hidden=matched.hidden,
-                  stale=len(matched.stale) if not narrowed else None)
+    matched = baseline.match(every.entries, recorded)
+    kept_in_run = set(matched.kept)
+    kept = [i for i, position in enumerate(every.shown) if position in kept_in_run]
+    return _Shown([shown.findings[i] for i in kept], [shown.entries[i] for i in kept],
+                  [shown.previews[i] for i in kept], hidden=len(shown.findings) - len(kept),
+                  stale=len(matched.stale) if run.diff is None else None)
 
 
 def _links(root: Path) -> str | None:

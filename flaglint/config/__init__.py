@@ -29,7 +29,10 @@ from flaglint.sources import tomlsource
 # The package's face: what the rest of flaglint reads from `flaglint.config`.
 __all__ = ["DEFAULT_EXCLUDE", "DEFAULT_LIFETIMES", "DEFAULT_TESTS", "ENV_FORMATS", "FLAG_TYPES",
            "NEWEST_PYTHON", "REGISTRY_FIELDS", "Config", "ConfigError", "EnvironmentSpec",
-           "find_config", "load_config", "lowest_python"]
+           "find_config", "load_config", "lowest_python", "project_root"]
+
+# What makes a folder a project's top when no configuration says where it is.
+PROJECT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg", "flags.toml")
 
 
 def find_config(start: Path) -> Path | None:
@@ -48,6 +51,19 @@ def find_config(start: Path) -> Path | None:
             if "[tool.flaglint" in text:
                 return candidate
     return None
+
+
+def project_root(start: Path) -> Path:
+    """Where a project without configuration starts: the nearest folder at or above `start`
+    that holds a git repository, a `pyproject.toml`, `setup.py`, `setup.cfg` or the default
+    registry (`flags.toml`); else `start`'s folder. Checking one of its folders
+    (`flaglint check src`) then reads, and names paths from, the same root as checking the
+    whole project."""
+    directory = (start if start.is_dir() else start.parent).resolve()
+    for folder in (directory, *directory.parents):
+        if any((folder / marker).exists() for marker in PROJECT_MARKERS):
+            return folder
+    return directory
 
 
 def load_config(path: Path | None, start: Path) -> Config:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from flaglint import store as cache
 from flaglint.config import Config
 from flaglint.engine.inputs import gather
-from flaglint.findings import Finding, Fix
+from flaglint.findings import EditKind, Finding, Fix
 from flaglint.reporters import FileChange
 from flaglint.sources.diff import DiffScope
 from flaglint.suppressions import Suppression
@@ -88,12 +88,18 @@ def _offered(outcome: Outcome, findings: list[Finding]) -> tuple[list[Finding], 
     that "fixable" means the same in every format; and why the others are not offered."""
     from flaglint.fixes.rounds import applicable
 
-    fixes = [(index, f.fix) for index, f in enumerate(findings) if f.fix is not None]
+    # A fix that only settles reads (and so collapses their branches) is always made; one
+    # that deletes something is made only when nothing still refers to it, which only a
+    # trial of the whole round tells. Only those files are tried (a 5 MB module of reads
+    # is not transformed to say what its settling fixes do).
+    fixes = [(index, f.fix) for index, f in enumerate(findings) if f.fix is not None
+             and any(edit.kind is not EditKind.SETTLE_READ for edit in f.fix.edits)]
     if not fixes:
         return findings, []
     blocked = [f.fix for f in outcome.suppressed if f.fix is not None]
     chosen, why = applicable(outcome.project, fixes, blocked)
-    kept = set(chosen)
+    kept = set(chosen) | {index for index, f in enumerate(findings) if f.fix is not None
+                          and all(e.kind is EditKind.SETTLE_READ for e in f.fix.edits)}
     offered = [f if f.fix is None or index in kept else replace(f, fix=None)
                for index, f in enumerate(findings)]
     return offered, [f"fix not offered: {reason}" for reason in why]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing
+import os
 import signal
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -23,6 +24,7 @@ from typing import TypeVar
 from flaglint import progress
 from flaglint.deep import call_deep
 from flaglint.facts.model import FileFacts, ParseError
+from flaglint.processes import die_with_parent
 
 log = logging.getLogger(__name__)
 
@@ -82,9 +84,13 @@ def extract_all(jobs: list[Job], workers: int, finish: Finish[R]) -> list[R]:
     return extracted
 
 
-def _quiet_worker() -> None:
-    """Ctrl-C is the parent's to handle: an idle worker must not print a traceback."""
+def _quiet_worker(parent: int) -> None:
+    """Ctrl-C is the parent's to handle: an idle worker must not print a traceback. A worker
+    never outlives its parent, which may be interrupted, terminated or killed; SIGTERM ends it
+    (a forked worker would otherwise inherit the handler the command line sets)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent(parent)
 
 
 def _extract_chunk(jobs: list[Job], finish: Finish[R]) -> list[R]:
@@ -108,7 +114,8 @@ def _chunks(jobs: list[Job], workers: int) -> list[list[int]]:
 
 def _in_workers(jobs: list[Job], workers: int, finish: Finish[R]) -> list[R]:
     results: dict[int, R] = {}
-    with ProcessPoolExecutor(max_workers=workers, initializer=_quiet_worker) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_quiet_worker,
+                             initargs=(os.getpid(),)) as pool:
         futures = {pool.submit(_extract_chunk, [jobs[i] for i in chunk], finish): chunk
                    for chunk in _chunks(jobs, workers)}
         for future in as_completed(futures):
@@ -125,7 +132,8 @@ def _extract_alone(job: Job) -> FileFacts:
     """Extract one file in a process of its own (forked, so it needs no pickled code)."""
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_send_extracted, args=(job, sender), daemon=True)
+    process = context.Process(target=_send_extracted, args=(job, sender, os.getpid()),
+                              daemon=True)
     process.start()
     sender.close()
     try:
@@ -141,7 +149,7 @@ def _extract_alone(job: Job) -> FileFacts:
         process.join()
 
 
-def _send_extracted(job: Job, sender: Connection) -> None:
-    _quiet_worker()
+def _send_extracted(job: Job, sender: Connection, parent: int) -> None:
+    _quiet_worker(parent)
     sender.send(extract_job(job))
     sender.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Sequence
 
@@ -18,6 +19,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from flaglint.facts.collector import Scope, Template, parameter_positions, shorten
 from flaglint.facts.conditions import CondBuilder, is_pure, literal
 from flaglint.facts.guards import GuardCollector
+from flaglint.facts.light import text_index
 from flaglint.facts.model import (
     Arg,
     Call,
@@ -60,7 +62,9 @@ def extract_cst(text: str, path: str, module: str, lines: int, suppressions: Sup
         return FileFacts(path, module, is_package, lines, suppressions=suppressions,
                          error=ParseError("cannot analyse: nested too deeply for flaglint", 1,
                                           1))
-    return collector.facts(path, lines, suppressions)
+    imported, dotted = text_index(text, module, is_package=is_package)
+    return dataclasses.replace(collector.facts(path, lines, suppressions), imported=imported,
+                               dotted=dotted)
 
 
 def _syntax_error(text: str, path: str, error: cst.ParserSyntaxError) -> ParseError:

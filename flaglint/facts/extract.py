@@ -5,9 +5,16 @@ is older than the file's grammar."""
 from __future__ import annotations
 
 import ast
+import dataclasses
 
 from flaglint.facts.ast_facts import Collector
-from flaglint.facts.light import _beyond_cpython, _decode_error, count_lines, decode_source
+from flaglint.facts.light import (
+    _beyond_cpython,
+    _decode_error,
+    count_lines,
+    decode_source,
+    text_index,
+)
 from flaglint.facts.model import FileFacts, ParseError
 from flaglint.suppressions import Suppressions
 
@@ -21,6 +28,13 @@ def extract(data: bytes, path: str, module: str, *, is_package: bool,
     except (SyntaxError, UnicodeDecodeError, LookupError) as error:
         return FileFacts(path, module, is_package, data.count(b"\n") + 1,
                          error=_decode_error(data, error))
+    imported, dotted = text_index(text, module, is_package=is_package)
+    return dataclasses.replace(_extract(text, path, module, attributes, is_package=is_package),
+                               imported=imported, dotted=dotted)
+
+
+def _extract(text: str, path: str, module: str, attributes: frozenset[str], *,
+             is_package: bool) -> FileFacts:
     lines = count_lines(text)
     suppressions = Suppressions.scan_python(text)
     limit = _beyond_cpython(text, path)

@@ -28,6 +28,39 @@ _IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+([A-Za-z_]\w*)|import[ \t]+([A-Z
                           re.MULTILINE)
 
 
+_FROM = re.compile(r"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)",
+                   re.MULTILINE)
+_IMPORT = re.compile(r"^[ \t]*import[ \t]+([^\n#;]+)", re.MULTILINE)
+_DOTTED = re.compile(r"""["']([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)["']""")
+
+
+def text_index(text: str, module: str, *, is_package: bool
+               ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """From a file's text: the modules its imports name, in full (relative ones made
+    absolute), and the dotted paths its string literals hold."""
+    package = module if is_package else module.rpartition(".")[0]
+    imported = set()
+    for base, names in _FROM.findall(text):
+        level = len(base) - len(base.lstrip("."))
+        if level:
+            parts = package.split(".")
+            parts = parts[:len(parts) - level + 1] if level > 1 else parts
+            base = ".".join([*parts, base.lstrip(".")] if base.lstrip(".") else parts)
+        if not base:
+            continue
+        imported.add(base)
+        for name in names.strip("()").replace("\n", " ").split(","):
+            name = name.split(" as ")[0].strip().strip("\\").strip()
+            if name.isidentifier():
+                imported.add(f"{base}.{name}")
+    for names in _IMPORT.findall(text):
+        for name in names.split(","):
+            name = name.split(" as ")[0].strip()
+            if name and all(part.isidentifier() for part in name.split(".")):
+                imported.add(name)
+    return tuple(sorted(imported)), tuple(sorted(set(_DOTTED.findall(text))))
+
+
 # is_package stays positional: facts/batch.py passes it so.
 def extract_light(data: bytes, path: str, module: str, *, is_package: bool
                   ) -> FileFacts:
@@ -52,9 +85,10 @@ def extract_light(data: bytes, path: str, module: str, *, is_package: bool
     except (ValueError, RecursionError, MemoryError) as other:
         problem = ParseError(f"cannot parse: {type(other).__name__}", 1, 1)
     modules = {a or b for a, b in _IMPORT_LINE.findall(text)}
+    imported, dotted = text_index(text, module, is_package=is_package)
     return FileFacts(path, module, is_package, count_lines(text),
                      suppressions=Suppressions.scan_python(text), error=problem, complete=False,
-                     modules=tuple(sorted(modules)))
+                     modules=tuple(sorted(modules)), imported=imported, dotted=dotted)
 
 
 # Limits of CPython's parser, not of a grammar: no Python version accepts such a file.

@@ -184,3 +184,9 @@ class FileFacts:
     # compile): it cannot mention a flag reader, a wrapper, or a name a key resolves through.
     complete: bool = True
     modules: tuple[str, ...] = ()  # top-level modules imported, for choosing presets
+    # Read from the text of every file, light or not (facts/light.py `text_index`): the
+    # modules its imports name, in full (`a.b` and `a.b.c` of `from a.b import c`), and the
+    # dotted paths its strings hold (`mock.patch("app.views.flag")`): who imports a module,
+    # and who names its attributes, without reading any file again.
+    imported: tuple[str, ...] = ()
+    dotted: tuple[str, ...] = ()

@@ -89,9 +89,12 @@ def mentions(root: Path, key: str, contents: Mapping[str, str]) -> list[str]:
     with the cleaned files as they are now (`contents`)."""
     import re
 
-    listed = git.run(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
-    if listed.returncode == 0:
+    # git grep finds the few files that hold the key in C, threads and all; other files are
+    # never read (a repository's assets run to hundreds of megabytes).
+    listed = git.run(root, "grep", "-z", "-l", "-I", "-F", "--untracked", "-e", key)
+    if listed.returncode in (0, 1):
         names = [n for n in listed.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
+        names = sorted(set(names) | set(contents))
     else:
         names = [p.relative_to(root).as_posix() for p in root.rglob("*")
                  if p.is_file() and ".git" not in p.parts]

@@ -54,13 +54,14 @@ def flag_variants(project: Project, key: str) -> set[str]:
     """Strings the project compares the flag's reads with, and its string values."""
     reads = {(r.path, r.call) for r in project.graph.reads_of(key)}
     found = set()
-    for facts in project.files:
-        for guard in facts.guards:
+    for path in sorted({path for path, _ in reads}):  # only the files that read the flag
+        facts = project.files.facts_of(path)
+        for guard in facts.guards if facts is not None else ():
             stack = [guard.test]
             while stack:
                 cond = stack.pop()
                 stack.extend(cond.operands)
-                if cond.op is CondOp.COMPARE and (facts.path, cond.call) in reads:
+                if cond.op is CondOp.COMPARE and (path, cond.call) in reads:
                     found |= {v.text for v in cond.values if v.kind is ValueKind.STR}
     decl = project.registry.flags.get(key)
     if decl is not None and isinstance(decl.value, str):

@@ -4,8 +4,9 @@ them)."""
 
 from __future__ import annotations
 
+import bisect
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from flaglint.findings import Span
@@ -77,3 +78,35 @@ class DeadCode:
 def contains(outer: Span, inner: Span) -> bool:
     return (outer.line, outer.column) <= (inner.line, inner.column) and \
         (inner.end_line, inner.end_column) <= (outer.end_line, outer.end_column)
+
+
+class Cover:
+    """Which spans lie inside one of these regions, for a file with thousands: the regions
+    sorted by where they start, a binary search for the last that starts before the span,
+    and a walk back only while one that far back could still reach past the span's end."""
+
+    def __init__(self, regions: Iterable[DeadRegion]) -> None:
+        self.regions = sorted(regions, key=lambda r: (r.span.line, r.span.column))
+        self.starts = [(r.span.line, r.span.column) for r in self.regions]
+        self.reach: list[tuple[int, int]] = []  # the furthest end among regions[: i + 1]
+        for region in self.regions:
+            end = (region.span.end_line, region.span.end_column)
+            self.reach.append(max(self.reach[-1], end) if self.reach else end)
+
+    def region_of(self, span: Span, *, live_too: bool = False) -> DeadRegion | None:
+        """A region that holds `span` (its dead part, unless `live_too`: anywhere)."""
+        end = (span.end_line, span.end_column)
+        index = bisect.bisect_right(self.starts, (span.line, span.column)) - 1
+        while index >= 0 and self.reach[index] >= end:
+            region = self.regions[index]
+            if (contains(region.span, span) if live_too else region.covers(span)):
+                return region
+            index -= 1
+        return None
+
+    def covers(self, span: Span) -> bool:
+        return self.region_of(span) is not None
+
+    def holds(self, span: Span) -> bool:
+        """Does a region hold `span`, its live test included?"""
+        return self.region_of(span, live_too=True) is not None

@@ -25,17 +25,20 @@ class FileBrief:
     suppressions: Suppressions = Suppressions()  # noqa: RUF009 - frozen, shared safely
     modules: tuple[str, ...] = ()  # top-level modules imported, for choosing presets
     interface: str = ""  # the hash of what other files' links see of it (links/tables.py)
+    imported: tuple[str, ...] = ()  # the modules its imports name, in full
+    dotted: tuple[str, ...] = ()  # the dotted paths its strings hold
 
     @classmethod
     def of(cls, facts: FileFacts, interface: str) -> FileBrief:
         return cls(facts.path, facts.module, facts.is_package, facts.lines, facts.complete,
-                   facts.error, facts.suppressions, facts.modules, interface)
+                   facts.error, facts.suppressions, facts.modules, interface, facts.imported,
+                   facts.dotted)
 
     def light_facts(self) -> FileFacts:
         """The facts of a file not read in full: its brief is all there is of it."""
         return FileFacts(self.path, self.module, self.is_package, self.lines,
                          suppressions=self.suppressions, error=self.error, complete=False,
-                         modules=self.modules)
+                         modules=self.modules, imported=self.imported, dotted=self.dotted)
 
 
 class ProjectFiles(Sequence[FileFacts]):

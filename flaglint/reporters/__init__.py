@@ -35,6 +35,7 @@ class Report:
     diff_ref: str | None = None  # `--diff REF`: the findings are on what the change touched
     hidden: int | None = None  # with --baseline: findings the baseline hides
     stale: int | None = None  # with --baseline: entries no finding matches any more
+    recorded: int | None = None  # with --write-baseline: the findings recorded (all hidden)
 
     @property
     def fixable(self) -> dict[str, int]:

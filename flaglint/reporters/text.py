@@ -44,6 +44,8 @@ def summary(report: Report) -> str:
 
 def write(report: Report, stream: TextIO, *, color: bool = False,
           statistics: bool = False) -> None:
+    if report.recorded is not None:
+        return  # a run that records a baseline hides what it records: nothing to show
     if statistics:
         counts = Counter((f.code, f.rule) for f in report.findings)
         fixable = Counter(f.code for f in report.findings if fix_kind(f.fix) == "safe")

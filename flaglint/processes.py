@@ -1,0 +1,99 @@
+"""The processes a run starts end with it: worker processes ask the kernel to end them when
+flaglint does (Linux), and an interrupted run ends its children before it leaves, so that
+none keeps working, or holds the output pipe open (`flaglint check | cat` must end)."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import multiprocessing
+import os
+import signal
+import sys
+import time
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+_GRACE = 0.5  # seconds a child has to end on SIGTERM before it is killed
+
+
+def die_with_parent(parent: int) -> None:
+    """In a worker: end (SIGTERM) when the process that started it ends, however it ends.
+
+    Linux only (elsewhere an interrupted run ends its children itself, see end_children).
+    The parent may have ended before the request was made: then the worker ends now."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def children() -> list[int]:
+    """The process ids of this process's living children."""
+    found = _children_from_proc()
+    if found is None:
+        found = [p.pid for p in multiprocessing.active_children() if p.pid is not None]
+    return found
+
+
+def end_children(grace: float = _GRACE) -> None:
+    """End every child of this process: SIGTERM, then SIGKILL for any that is still there
+    after `grace` seconds. For a run that is about to leave without waiting for its work."""
+    pending = children()
+    for number in (signal.SIGTERM, signal.SIGKILL):
+        for pid in pending:
+            _signal(pid, number)
+        pending = _waited(pending, grace)
+
+
+def _waited(pending: list[int], grace: float) -> list[int]:
+    """The children of `pending` still there after at most `grace` seconds."""
+    deadline = time.monotonic() + grace
+    while pending:
+        pending = [pid for pid in pending if not _ended(pid)]
+        if not pending or time.monotonic() >= deadline:
+            break
+        time.sleep(0.01)
+    return pending
+
+
+def _children_from_proc() -> list[int] | None:
+    """Children found in /proc (a process whose parent is this one), None without /proc."""
+    if not os.path.isdir("/proc/self"):
+        return None
+    me = os.getpid()
+    found = []
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return None
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:
+            continue  # ended meanwhile, or not ours to read
+        fields = stat.rsplit(b")", 1)[-1].split()
+        if len(fields) > 1 and fields[1] == str(me).encode() and fields[0] != b"Z":
+            found.append(int(entry))
+    return found
+
+
+def _signal(pid: int, number: signal.Signals) -> None:
+    with contextlib.suppress(OSError):
+        os.kill(pid, number)
+
+
+def _ended(pid: int) -> bool:
+    """Whether the child has ended (reaped here, since nobody else will wait for it now)."""
+    try:
+        done, _ = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True  # already reaped (by the pool's own thread)
+    except OSError:
+        return True
+    return done == pid
