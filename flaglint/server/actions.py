@@ -19,7 +19,7 @@ from lsprotocol import types
 from flaglint import store as cache
 from flaglint.findings import Finding, FlagValue
 from flaglint.server.diagnostics import findings_at
-from flaglint.server.lookup import spot_at
+from flaglint.server.lookup import spot_at, spots_on
 from flaglint.server.session import Analysis, shown
 from flaglint.server.text import Units, text_edits
 from flaglint.suppressions import Suppressions
@@ -52,11 +52,15 @@ def code_actions(analysis: Analysis, rel: str, wanted: types.Range,
             action = _ignore_action(analysis, finding, diagnostic, client)
             if action is not None:
                 found.append(action)
-    keys = [finding.flag for _, finding, _ in at if finding.flag is not None]
-    line, column = analysis.text(rel, client.units).column(wanted.start)
+    # The flags named where the cursor is (the one under it first), then on the lines of
+    # the range, then the flags of the findings there.
+    text = analysis.text(rel, client.units)
+    line, column = text.column(wanted.start)
     spot = spot_at(analysis, rel, line, column)
-    if spot is not None and spot.key is not None:
-        keys.insert(0, spot.key)
+    keys = [spot.key] if spot is not None and spot.key is not None else []
+    keys += [s.key for s in spots_on(analysis, rel, line, text.column(wanted.end)[0])
+             if s.key is not None]
+    keys += [finding.flag for _, finding, _ in at if finding.flag is not None]
     for key in dict.fromkeys(keys):
         for value in clean_values(analysis, key):
             found += _ready(analysis, _clean_action(analysis, rel, key, value), client)

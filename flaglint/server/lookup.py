@@ -28,6 +28,7 @@ class Spot:
     key: str | None
     span: Span
     read: FlagRead | None = None
+    whole_line: bool = False  # named anywhere on its line
 
 
 def _contains(span: Span, line: int, column: int) -> bool:
@@ -40,16 +41,31 @@ def _size(span: Span) -> tuple[int, int]:
 
 def spot_at(analysis: Analysis, rel: str, line: int, column: int) -> Spot | None:
     """The innermost flag named at (line, column) of a file, both from 1."""
-    project = analysis.project
-    found = [Spot(r.key, r.span, r) for r in analysis.reads_in(rel)
-             if _contains(r.span, line, column)]
-    found += [Spot(d.key, d.span) for d in project.linked.definitions
-              if d.path == rel and _contains(d.span, line, column)]
-    found += [Spot(d.key, d.span) for d in project.registry.flags.values()
-              if d.path == rel and d.line == line]
-    found += [Spot(s.key, s.setting.span) for s in _settings(project)
-              if s.setting.path == rel and s.setting.span.line == line]
+    found = [s for s in _spots(analysis, rel, line, line)
+             if s.whole_line or _contains(s.span, line, column)]
     return min(found, key=lambda s: _size(s.span)) if found else None
+
+
+def spots_on(analysis: Analysis, rel: str, first: int, last: int) -> list[Spot]:
+    """Every flag named on lines `first` to `last` (from 1) of a file, in line order."""
+    return sorted(_spots(analysis, rel, first, last),
+                  key=lambda s: (s.span.line, s.span.column))
+
+
+def _spots(analysis: Analysis, rel: str, first: int, last: int) -> Iterator[Spot]:
+    def near(span: Span) -> bool:
+        return span.line <= last and first <= span.end_line
+
+    project = analysis.project
+    yield from (Spot(r.key, r.span, r) for r in analysis.reads_in(rel) if near(r.span))
+    yield from (Spot(d.key, d.span) for d in project.linked.definitions
+                if d.path == rel and near(d.span))
+    # A registry entry's `[flags.KEY]` line and a config line that sets a key name it
+    # wherever the cursor stands on them.
+    yield from (Spot(d.key, d.span, whole_line=True) for d in project.registry.flags.values()
+                if d.path == rel and first <= d.line <= last)
+    yield from (Spot(s.key, s.setting.span, whole_line=True) for s in _settings(project)
+                if s.setting.path == rel and first <= s.setting.span.line <= last)
 
 
 def _settings(project: Project) -> list[Served]:

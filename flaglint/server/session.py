@@ -24,7 +24,7 @@ from flaglint.config import Config, ConfigError, find_config, load_config
 from flaglint.findings import Finding, FlagValue
 from flaglint.links.model import FlagRead
 from flaglint.model.project import Project
-from flaglint.server.text import Text, Units
+from flaglint.server.text import Text, Units, lines_of
 from flaglint.server.worker import Worker
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,9 @@ class Analysis:
     notes: tuple[str, ...]
     buffers: dict[str, Buffer]  # path relative to the root -> the open buffer seen
     overlay: dict[str, bytes]  # path -> the bytes of an unsaved buffer analysed
+    # An open file that does not parse now -> its text and reads when it last did: hover,
+    # definition and references still answer on the reads whose lines are unchanged.
+    earlier: dict[str, tuple[str, tuple[FlagRead, ...]]] = field(default_factory=dict)
     _reads: dict[str, list[FlagRead]] | None = field(default=None, repr=False)
 
     def relative(self, path: Path) -> str | None:
@@ -104,7 +107,17 @@ class Analysis:
             for read in (*graph.reads(), *graph.unresolved_reads()):
                 found.setdefault(read.path, []).append(read)
             self._reads = found
-        return self._reads.get(rel, [])
+        reads = self._reads.get(rel)
+        if reads is None and rel in self.earlier:
+            text, before = self.earlier[rel]
+            then, now = lines_of(text), lines_of(self.source(rel))
+            reads = [r for r in before if then[r.span.line - 1:r.span.end_line] ==
+                     now[r.span.line - 1:r.span.end_line]]
+        return reads or []
+
+    def broken(self) -> set[str]:
+        """The files that do not parse."""
+        return {path for path, error in self.project.parse_errors() if error is not None}
 
 
 class Folder:
@@ -235,10 +248,13 @@ class Session:
             rules = rules_for(codes)
             project = analyze(inputs, store, request_for(rules), workers=os.cpu_count() or 1)
             summary = summarize(run(project, rules), rules)
+            analysis = Analysis(config, store, project, summary.findings, digest,
+                                summary.notes, seen, overlay)
+            if last is not None:
+                analysis.earlier = _earlier(last, analysis)
         finally:
             store.close()  # what was computed is written; the project reads on from it
-        return Analysis(config, store, project, summary.findings, digest, summary.notes, seen,
-                        overlay)
+        return analysis
 
     @staticmethod
     def _replace(folder: Folder, analysis: Analysis | None) -> None:
@@ -246,6 +262,19 @@ class Session:
         if last is not None and (analysis is None or last.store is not analysis.store):
             last.store.close()
         folder.analysis = analysis
+
+
+def _earlier(last: Analysis, now: Analysis) -> dict[str, tuple[str, tuple[FlagRead, ...]]]:
+    """The open files that do not parse now, with their text and reads when they last
+    did."""
+    found = {}
+    broken, before = now.broken(), last.broken()
+    for rel in broken & now.buffers.keys():
+        if rel in last.earlier:
+            found[rel] = last.earlier[rel]
+        elif rel not in before and last.relative(now.path(rel)) is not None:
+            found[rel] = (last.source(rel), tuple(last.reads_in(rel)))
+    return found
 
 
 def relative(path: Path, root: Path) -> str | None:
