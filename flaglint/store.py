@@ -86,6 +86,7 @@ class Store:
         self._pending: dict[tuple[str, str], str] = {}
         self._values: dict[tuple[str, str], Any] = {}
         self._hits: set[tuple[str, str]] = set()
+        self._used: set[tuple[str, str]] = set()  # read or kept by this run
         self._opened = False
 
     @classmethod
@@ -102,6 +103,15 @@ class Store:
     def enabled(self) -> bool:
         return self.folder is not None
 
+    def successor(self) -> Store:
+        """A store for the next run of a process that runs again and again (the language
+        server): what this run read or kept stays decoded in memory, the rest is dropped.
+        Keys name their inputs, so a value kept is still the right one."""
+        following = Store(self.folder)
+        following._values = {slot: self._values[slot] for slot in self._used
+                             if slot in self._values}
+        return following
+
     def get(self, kind: str, entry: str, hint: type[T]) -> T | None:
         """The stored value, or None on a miss (absent, damaged, or of another shape)."""
         return self.get_many(kind, [entry], hint).get(entry)
@@ -114,6 +124,7 @@ class Store:
             slot = (kind, entry)
             if slot in self._values:  # read or kept earlier in this run
                 found[entry] = self._values[slot]
+                self._used.add(slot)
             else:
                 wanted.append(entry)
         for entry, text in self._select(kind, wanted):
@@ -121,6 +132,7 @@ class Store:
             if value is not None:
                 self._values[(kind, entry)] = value
                 self._hits.add((kind, entry))
+                self._used.add((kind, entry))
                 found[entry] = value
         return {entry: value for entry, value in found.items() if value is not None}
 
@@ -128,6 +140,7 @@ class Store:
             text: str | None = None) -> None:
         """Keep `value` (`text`: its JSON, when made already) under (kind, entry)."""
         self._values[(kind, entry)] = value
+        self._used.add((kind, entry))
         if self.folder is None:
             return
         if text is None:

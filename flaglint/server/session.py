@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flaglint import store as cache
-from flaglint.config import Config, ConfigError, find_config, load_config
+from flaglint.config import Config, ConfigError, find_config, load_config, project_root
 from flaglint.findings import Finding, FlagValue
 from flaglint.links.model import FlagRead
 from flaglint.model.project import Project
@@ -131,6 +131,7 @@ class Folder:
         self.scheduled = False  # an analysis is asked for and has not started yet
         self.published: dict[str, tuple[object, ...]] = {}  # uri -> diagnostics sent
         self.notes: tuple[str, ...] = ()
+        self.store: cache.Store | None = None  # the last analysis's (its values go on)
 
     @property
     def root(self) -> Path:
@@ -208,7 +209,9 @@ class Session:
         folder.scheduled = False  # an edit from now on asks for another run
         buffers = self.buffers()
         try:
-            config = load_config(find_config(folder.path), folder.path)
+            source = find_config(folder.path)  # as `flaglint check` run in the folder
+            config = load_config(source, folder.path if source is not None
+                                 else project_root(folder.path))
             analysis = self._analysis(folder, config, buffers)
         except ConfigError as error:
             self._replace(folder, None)
@@ -231,7 +234,10 @@ class Session:
         from flaglint.rules.catalogue import selected_codes
         from flaglint.rules.outcome import run
 
-        store = cache.Store.default()
+        # The cache `check` reads and writes, with what the last analysis used kept
+        # decoded in memory: an edit costs what changed.
+        last_store = folder.store
+        store = last_store.successor() if last_store is not None else cache.Store.default()
         try:
             inputs = gather(config, dt.date.today(), store)
             seen = {rel: b for b in buffers.values()
@@ -245,6 +251,7 @@ class Session:
             last = folder.analysis
             if last is not None and last.digest == digest:
                 return dataclasses.replace(last, buffers=seen, overlay=overlay)
+            folder.store = store
             rules = rules_for(codes)
             project = analyze(inputs, store, request_for(rules), workers=os.cpu_count() or 1)
             summary = summarize(run(project, rules), rules)
