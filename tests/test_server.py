@@ -5,6 +5,8 @@ a message the server must send; the time limit only ends a hung server's test.""
 from __future__ import annotations
 
 import asyncio
+import json
+import subprocess
 import sys
 import textwrap
 from collections.abc import Awaitable, Callable, Coroutine
@@ -303,8 +305,8 @@ def test_diagnostics_on_open_for_unsaved_buffers_and_on_save(tmp_path):
     assert run(tmp_path, scenario) == ""
 
 
-def test_related_locations(tmp_path):
-    files = {**PROJECT, "app/checkout.py": PROJECT["app/checkout.py"] + """
+# The project with a helper only dead code calls (FL302, with the dead call as related).
+WITH_HELPER = {**PROJECT, "app/checkout.py": PROJECT["app/checkout.py"] + """
 
         def legacy():
             return "old"
@@ -315,6 +317,45 @@ def test_related_locations(tmp_path):
                 return "dark"
             return legacy()
     """}
+
+
+def test_the_editor_and_check_agree(tmp_path):
+    """Every finding of `flaglint check` on the project, and no other, is published as a
+    diagnostic before any file is opened."""
+    root = tmp_path / "project"
+    published: dict[str, list[tuple[Any, ...]]] = {}
+
+    async def scenario(editor: Editor) -> None:
+        await editor.until(lambda: editor.published.get(editor.uri("app/checkout.py")),
+                           "the first diagnostics")
+        for uri, sent in editor.published.items():
+            published[uri.rsplit("/project/", 1)[1]] = [
+                (d.code, d.severity, d.range.start.line + 1, d.message,
+                 [(r.location.uri.rsplit("/project/", 1)[1], r.location.range.start.line + 1,
+                   r.message) for r in d.related_information or ()])
+                for d in sent[-1].diagnostics]
+
+    run(tmp_path, scenario, files=WITH_HELPER)
+    result = subprocess.run([sys.executable, "-m", "flaglint", "check", "--format", "sarif"],
+                            cwd=root, capture_output=True, text=True, check=False)
+    assert result.returncode == 1, result.stderr
+    levels = {"error": 1, "warning": 2, "note": 3}
+    expected: dict[str, list[tuple[Any, ...]]] = {}
+    for found in json.loads(result.stdout)["runs"][0]["results"]:
+        where = found["locations"][0]["physicalLocation"]
+        expected.setdefault(where["artifactLocation"]["uri"], []).append((
+            found["ruleId"], levels[found["level"]], where["region"]["startLine"],
+            found["message"]["text"],
+            [(r["physicalLocation"]["artifactLocation"]["uri"],
+              r["physicalLocation"]["region"]["startLine"], r["message"]["text"])
+             for r in found.get("relatedLocations", ())]))
+    assert published == expected
+    assert [code for code, *_ in published["app/checkout.py"]] == [
+        "FL202", "FL301", "FL101", "FL302", "FL202", "FL301"]
+
+
+def test_related_locations(tmp_path):
+    files = WITH_HELPER
 
     async def scenario(editor: Editor) -> None:
         editor.open("app/checkout.py")
@@ -423,7 +464,9 @@ def test_hover_on_a_flag_read(tmp_path):
             "- owner: payments\n"
             "- created: 2026-01-10\n"
             "- expires: 2099-01-01 (its `expires` date)\n"
-            "- declared at flags.toml:1\n\n"
+            "- declared at flags.toml:1\n"
+            "- prod: `false` (deploy/prod.env:1)\n"
+            "- staging: `true` (deploy/staging.env:1)\n\n"
             "1 read in 1 file")
         hover = await editor.hover("app/checkout.py", 10, 20)
         assert hover is not None and isinstance(hover.contents, types.MarkupContent)
@@ -593,3 +636,101 @@ def test_code_actions_come_with_their_edits_for_clients_that_do_not_resolve(tmp_
               ("flags.toml", None, [((7, 0, 12, 0), "")])])]
 
     run(tmp_path, scenario, resolve=False, versioned=False)
+
+
+# -- flags defined in code ---------------------------------------------------------------------
+
+IN_CODE = {
+    "pyproject.toml": """
+        [tool.flaglint]
+        presets = []
+
+        [[tool.flaglint.definitions]]
+        class = "app.flags.Feature"
+
+        [[tool.flaglint.definitions]]
+        call = "app.flags.bool_state"
+        key = [0, "name"]
+        attributes = ["value"]
+
+        [[tool.flaglint.readers]]
+        call = "app.flags.is_enabled"
+        key = 0
+    """,
+    "app/__init__.py": "",
+    "app/flags.py": """
+        import enum
+        import os
+
+
+        class Feature(enum.Enum):
+            FAST_SEARCH = "fast_search"
+
+
+        class _Holder:
+            def __init__(self, name, default):
+                self.name = name
+                self.value = default
+
+
+        def bool_state(name, default=False):
+            return _Holder(name, default)
+
+
+        def is_enabled(key):
+            return os.getenv(str(key)) == "1"
+
+
+        new_router = bool_state(name="new_router", default=True)
+    """,
+    "app/views.py": """
+        from app import flags
+        from app.flags import Feature, is_enabled
+
+
+        def search():
+            if is_enabled(Feature.FAST_SEARCH):
+                return "fast"
+            return "slow"
+
+
+        def route():
+            if flags.new_router.value:
+                return "smart"
+            return "legacy"
+    """,
+}
+
+
+def test_flags_defined_in_code_enum_members_and_holders(tmp_path):
+    async def scenario(editor: Editor) -> None:
+        editor.open("app/views.py")
+        assert await editor.diagnostics("app/views.py", 1) == []
+
+        async def definition(line: int, character: int) -> list[tuple[str, Any]]:
+            found = await editor.ask(editor.client.text_document_definition_async(
+                types.DefinitionParams(text_document=editor.document("app/views.py"),
+                                       position=types.Position(line=line,
+                                                               character=character))))
+            return [(loc.uri.rsplit("/project/", 1)[1], span(loc)) for loc in found or []
+                    if isinstance(loc, types.Location)]
+
+        # The Enum member, from a read that passes it.
+        assert await definition(5, 30) == [("app/flags.py", (5, 4, 5, 31))]
+        # The holder, from a read through its attribute.
+        assert await definition(11, 18) == [("app/flags.py", (22, 13, 22, 56))]
+        hover = await editor.hover("app/views.py", 11, 18)
+        assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+        assert hover.contents.value == ("**Flag `new_router`** · active\n\n"
+                                        "- defined at app/flags.py:23\n\n1 read in 1 file")
+        # Keys defined in code are completed too.
+        editor.change("app/views.py", textwrap.dedent(IN_CODE["app/views.py"]).lstrip()
+                      + '\n\ndef later():\n    return is_enabled("')
+        found = await editor.ask(editor.client.text_document_completion_async(
+            types.CompletionParams(text_document=editor.document("app/views.py"),
+                                   position=types.Position(line=17, character=23))))
+        assert isinstance(found, types.CompletionList)
+        assert [(i.label, i.detail) for i in found.items] == [
+            ("fast_search", "defined in code"), ("new_router", "defined in code")]
+
+    run(tmp_path, scenario, files=IN_CODE)

@@ -101,7 +101,7 @@ def describe(analysis: Analysis, key: str) -> str:
     parts = [f"{title} · {_status(project, key, record)}"]
     if decl is not None and decl.description:
         parts.append(decl.description)
-    facts = list(_facts(project, record))
+    facts = [*_facts(project, record), *_served(project, key)]
     if facts:
         parts.append("\n".join(f"- {fact}" for fact in facts))
     reads = project.graph.reads_of(key)
@@ -153,6 +153,23 @@ def _facts(project: Project, record: FlagRecord | None) -> Iterator[str]:
         yield f"declared at {decl.path}:{decl.line}"
     for definition in record.definitions:
         yield f"defined at {definition.path}:{definition.span.line}"
+
+
+def _served(project: Project, key: str) -> Iterator[str]:
+    """What each deployment environment serves, host by host; an environment that does
+    not set a flag others set says so."""
+    from flaglint.rules.base import format_value
+
+    settings = [s for s in _settings(project) if s.key == key]
+    if not settings or project.deployments is None:
+        return
+    for environment in project.deployments.environments:
+        name = environment.spec.name
+        here = [s for s in settings if s.host.environment == name]
+        shown = [(f"`{format_value(s.setting.value)}`" if s.setting.known
+                  else "a value set elsewhere") + f" ({s.setting.path}:{s.setting.span.line})"
+                 for s in here]
+        yield f"{name}: {', '.join(shown) if shown else 'not set'}"
 
 
 def _count(number: int, word: str) -> str:
