@@ -734,3 +734,86 @@ def test_flags_defined_in_code_enum_members_and_holders(tmp_path):
             ("fast_search", "defined in code"), ("new_router", "defined in code")]
 
     run(tmp_path, scenario, files=IN_CODE)
+
+
+def test_unsafe_fixes_are_marked(tmp_path):
+    """A retired flag's dead branch is removed only by an unsafe fix (a config may serve the
+    key again): its action says so and is not the preferred one."""
+    files = {"pyproject.toml": '[tool.flaglint]\npresets = ["unleash"]\n',
+             "flags.toml": '[flags.old_cart]\nstatus = "retired"\n',
+             "app/__init__.py": "",
+             "app/cart.py": """
+                 from unleash import client
+
+
+                 def helper():
+                     return "old"
+
+
+                 def cart():
+                     if client.is_enabled("old_cart"):
+                         return helper()
+                     return "new"
+             """}
+
+    async def scenario(editor: Editor) -> None:
+        editor.open("app/cart.py")
+        await editor.diagnostics("app/cart.py", 1)
+        offered = await editor.actions("app/cart.py", 8)
+        fixes = [a for a in offered if a.kind == types.CodeActionKind.QuickFix
+                 and "Disable" not in a.title]
+        assert [(a.title, a.is_preferred) for a in fixes] == [
+            ("flaglint (FL301): Delete the `if` body and keep what runs instead (unsafe)",
+             False)]
+        resolved = await editor.ask(editor.client.code_action_resolve_async(fixes[0]))
+        assert edits(resolved.edit) == [
+            ("app/cart.py", 1, [((0, 0, 3, 0), ""), ((8, 0, 10, 0), "")])]  # and the import
+
+    run(tmp_path, scenario, files=files)
+
+
+def test_bad_input_never_ends_the_server(tmp_path):
+    """Requests about what the server does not know, a file that is not UTF-8 and a stale or
+    foreign action get no answer or an empty one, and the server goes on answering."""
+    files = {**PROJECT, "app/latin.py": ""}
+    outside = tmp_path / "elsewhere.py"
+    outside.write_text('from unleash import client\nclient.is_enabled("x")\n')
+
+    async def scenario(editor: Editor) -> None:
+        (editor.root / "app/latin.py").write_bytes(b"NAME = '\xe9t\xe9'\n")
+        editor.save("app/latin.py")
+        await editor.settles("app/latin.py", [
+            ("FL001", 1, (0, 8, 0, 8), "Cannot decode: byte 0xe9 is not valid utf-8 (declare "
+             "the file's encoding with a `# -*- coding: NAME -*-` line); its flag reads are "
+             "not checked")])
+        client = editor.client
+        nowhere = types.Position(line=0, character=0)
+        # A buffer with no file, a file in no workspace folder, a document never opened,
+        # a position past the end.
+        client.text_document_did_open(types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri="untitled:Untitled-1",
+                                                 language_id="python", version=1,
+                                                 text='client.is_enabled("x")\n')))
+        assert await editor.ask(client.text_document_hover_async(types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri="untitled:Untitled-1"),
+            position=nowhere))) is None
+        client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(
+                uri=editor.uri("app/never_opened.py"), version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text="(")]))
+        assert await editor.hover("app/checkout.py", 400, 3) is None
+        assert await editor.hover("app/never_opened.py", 0, 0) is None
+        found = await editor.ask(client.text_document_definition_async(types.DefinitionParams(
+            text_document=types.TextDocumentIdentifier(uri=outside.as_uri()),
+            position=types.Position(line=1, character=3))))
+        assert not found
+        foreign = types.CodeAction(title="not ours", data={"uri": editor.uri("app/x.py"),
+                                                           "fix": 99, "digest": "no"})
+        resolved = await editor.ask(client.code_action_resolve_async(foreign))
+        assert resolved.edit is None
+        # Still answering.
+        hover = await editor.hover("app/checkout.py", 4, 12)
+        assert hover is not None and hover.range is not None
+        assert span(hover.range) == (4, 7, 4, 40)
+
+    run(tmp_path, scenario, files=files)

@@ -51,9 +51,10 @@ class FlaglintServer(LanguageServer):
 
     # -- analyses -------------------------------------------------------------------------
 
-    def schedule(self, folder: Folder) -> None:
-        """Analyse the folder once more, and publish what changed."""
-        if folder.scheduled:
+    def schedule(self, folder: Folder | None) -> None:
+        """Analyse the folder once more, and publish what changed (nothing for a file in no
+        project: None)."""
+        if folder is None or folder.scheduled:
             return  # the run asked for has not started: it will see this change too
         folder.scheduled = True
         task = asyncio.ensure_future(self._analyse(folder))
@@ -141,7 +142,9 @@ class FlaglintServer(LanguageServer):
         path = path_of(uri)
         if path is None:
             return None
-        folder = self.session.folder_for(path)
+        folder = self.session.folder_for(path, create=False)
+        if folder is None:
+            return None
 
         def answer() -> T | None:
             analysis = folder.analysis
@@ -259,7 +262,8 @@ def _owners(session: Session, path: Path) -> list[Folder]:
     """The folders whose project a file may change (a registry or a deployment config
     can lie above a folder, beside its configuration)."""
     found = [f for f in session.folders.values() if f.owns(path)]
-    return found or [session.folder_for(path)]
+    own = session.folder_for(path) if not found else None
+    return found or ([own] if own is not None else [])
 
 
 def _navigation(server: FlaglintServer) -> None:

@@ -20,7 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flaglint import store as cache
-from flaglint.config import Config, ConfigError, find_config, load_config, project_root
+from flaglint.config import (
+    PROJECT_MARKERS,
+    Config,
+    ConfigError,
+    find_config,
+    load_config,
+    project_root,
+)
 from flaglint.findings import Finding, FlagValue
 from flaglint.links.model import FlagRead
 from flaglint.model.project import Project
@@ -160,14 +167,25 @@ class Session:
     def remove_folder(self, path: Path) -> Folder | None:
         return self.folders.pop(path.resolve(), None)
 
-    def folder_for(self, path: Path) -> Folder:
+    def folder_for(self, path: Path, *, create: bool = True) -> Folder | None:
         """The deepest workspace folder holding `path`; for a file outside them all, a
-        folder of its own where its configuration is (or its own folder)."""
+        folder of its own where its configuration is, else at the root of its project (a
+        folder with .git, pyproject.toml, setup.py, setup.cfg or flags.toml); None for a
+        file in no project (a stray script is not a reason to read the whole folder it
+        lies in, say the home folder). `create`: add that folder (else only a folder the
+        session has is found)."""
         owners = [f for f in self.folders.values() if f.owns(path)]
         if owners:
             return max(owners, key=lambda f: len(f.path.parts))
+        if not create:
+            return None
         source = find_config(path.parent)
-        return self.add_folder(source.parent if source is not None else path.parent)
+        if source is not None:
+            return self.add_folder(source.parent)
+        root = project_root(path.parent)
+        if any((root / marker).exists() for marker in PROJECT_MARKERS):
+            return self.add_folder(root)
+        return None
 
     # -- buffers ------------------------------------------------------------------------
 
