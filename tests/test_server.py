@@ -115,8 +115,9 @@ class Editor:
     """A client holding documents open, as an editor does."""
 
     def __init__(self, root: Path, log: Path, *, resolve: bool = True,
-                 versioned: bool = True) -> None:
+                 versioned: bool = True, folders: tuple[str, ...] = ("",)) -> None:
         self.root = root
+        self.folders = [root / folder for folder in folders]
         self.log = log
         self.client = LanguageClient("flaglint-tests", "1")
         self.published: dict[str, list[types.PublishDiagnosticsParams]] = {}
@@ -151,7 +152,8 @@ class Editor:
         await self.client.start_io(sys.executable, "-c", LAUNCH, str(self.log))
         await self.client.initialize_async(types.InitializeParams(
             capabilities=self.capabilities,
-            workspace_folders=[types.WorkspaceFolder(uri=self.root.as_uri(), name="project")]))
+            workspace_folders=[types.WorkspaceFolder(uri=folder.as_uri(), name=folder.name)
+                               for folder in self.folders]))
         self.client.initialized(types.InitializedParams())
         return self
 
@@ -244,13 +246,15 @@ class Editor:
 
 
 def run(tmp_path: Path, scenario: Callable[[Editor], Coroutine[Any, Any, None]], *,
-        files: dict[str, str] | None = None, **client: bool) -> str:
-    """Run `scenario` with an editor on a project; the server's stderr."""
+        files: dict[str, str] | None = None, folders: tuple[str, ...] = ("",),
+        **client: bool) -> str:
+    """Run `scenario` with an editor on a project (`folders`: the workspace folders in
+    it); the server's stderr."""
     root = write_tree(tmp_path / "project", files or PROJECT)
     log = tmp_path / "server.log"
 
     async def main() -> None:
-        async with Editor(root, log, **client) as editor:
+        async with Editor(root, log, folders=folders, **client) as editor:
             await scenario(editor)
 
     asyncio.run(main())
@@ -817,3 +821,26 @@ def test_bad_input_never_ends_the_server(tmp_path):
         assert span(hover.range) == (4, 7, 4, 40)
 
     run(tmp_path, scenario, files=files)
+
+
+def test_each_workspace_folder_has_its_own_configuration(tmp_path):
+    """Two projects open side by side: each folder is configured and analysed as `check`
+    run in it would be (one reads Unleash with a registry, the other its own API)."""
+    files = {**{f"shop/{name}": text for name, text in PROJECT.items()},
+             **{f"search/{name}": text for name, text in IN_CODE.items()}}
+
+    async def scenario(editor: Editor) -> None:
+        editor.open("shop/app/checkout.py")
+        editor.open("search/app/views.py")
+        shown = await editor.diagnostics("shop/app/checkout.py", 1)
+        assert [brief(d) for d in shown] == [FL202, FL301, FL101]
+        assert await editor.diagnostics("search/app/views.py", 1) == []
+        hover = await editor.hover("search/app/views.py", 11, 18)
+        assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+        assert hover.contents.value.startswith("**Flag `new_router`** · active\n\n"
+                                               "- defined at app/flags.py:23")
+        hover = await editor.hover("shop/app/checkout.py", 4, 12)
+        assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+        assert "- declared at flags.toml:1" in hover.contents.value
+
+    run(tmp_path, scenario, files=files, folders=("shop", "search"))
