@@ -11,18 +11,20 @@ import sys
 import textwrap
 from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, Union
 
 import pytest
+from cattrs import Converter
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
+from pygls.protocol import default_converter
 
 from flaglint.server.diagnostics import rule_pages
 
 from .conftest import write_tree
 
 T = TypeVar("T")
-HUNG = 20  # seconds: only a server that never answers waits this long
+HUNG = 120  # seconds: only a server that never answers waits this long
 
 # `python -m flaglint server --stdio`, with its stderr kept in a file the test reads.
 LAUNCH = ("import os, runpy, sys; "
@@ -111,19 +113,34 @@ def span(location: types.Location | types.Range) -> tuple[int, int, int, int]:
     return r.start.line, r.start.character, r.end.line, r.end.character
 
 
+def converter() -> Converter:
+    """pygls's converter, reading an action with a command as an action: lsprotocol takes
+    any object with a `command` for a Command, though a CodeAction may carry one."""
+    found = default_converter()
+
+    def action(data: Any, _: type) -> types.Command | types.CodeAction:
+        kind = types.Command if isinstance(data.get("command"), str) else types.CodeAction
+        return found.structure(data, kind)
+
+    found.register_structure_hook(Union[types.Command, types.CodeAction], action)  # noqa: UP007
+    return found
+
+
 class Editor:
     """A client holding documents open, as an editor does."""
 
     def __init__(self, root: Path, log: Path, *, resolve: bool = True,
-                 versioned: bool = True, folders: tuple[str, ...] = ("",)) -> None:
+                 versioned: bool = True, applies: bool = False,
+                 folders: tuple[str, ...] = ("",)) -> None:
         self.root = root
         self.folders = [root / folder for folder in folders]
         self.log = log
-        self.client = LanguageClient("flaglint-tests", "1")
+        self.client = LanguageClient("flaglint-tests", "1", converter_factory=converter)
         self.published: dict[str, list[types.PublishDiagnosticsParams]] = {}
         self.messages: list[str] = []  # shown to the user
         self.logged: list[str] = []
         self.versions: dict[str, int] = {}
+        self.applied: list[types.WorkspaceEdit] = []  # sent by the server to be made
         self.arrived = asyncio.Event()
         action = types.CodeActionClientCapabilities(
             resolve_support=types.ClientCodeActionResolveOptions(properties=["edit"])) \
@@ -131,6 +148,7 @@ class Editor:
         self.capabilities = types.ClientCapabilities(
             text_document=types.TextDocumentClientCapabilities(code_action=action),
             workspace=types.WorkspaceClientCapabilities(
+                apply_edit=applies,
                 workspace_edit=types.WorkspaceEditClientCapabilities(
                     document_changes=versioned)))
 
@@ -144,23 +162,37 @@ class Editor:
             self.messages.append(params.message)
             self.arrived.set()
 
+        @self.client.feature(types.WORKSPACE_APPLY_EDIT)
+        def apply(params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
+            self.applied.append(params.edit)
+            self.arrived.set()
+            return types.ApplyWorkspaceEditResult(applied=True)
+
         @self.client.feature(types.WINDOW_LOG_MESSAGE)
         def log(params: types.LogMessageParams) -> None:
             self.logged.append(params.message)
 
     async def __aenter__(self) -> Editor:
         await self.client.start_io(sys.executable, "-c", LAUNCH, str(self.log))
-        await self.client.initialize_async(types.InitializeParams(
+        await self.ask(self.client.initialize_async(types.InitializeParams(
             capabilities=self.capabilities,
             workspace_folders=[types.WorkspaceFolder(uri=folder.as_uri(), name=folder.name)
-                               for folder in self.folders]))
+                               for folder in self.folders])))
         self.client.initialized(types.InitializedParams())
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        await self.client.shutdown_async(None)
-        self.client.exit(None)
-        await self.client.stop()
+        """Shut the server down; one that does not end is killed, and fails the test."""
+        try:
+            await self.ask(self.client.shutdown_async(None))
+            self.client.exit(None)
+            await self.ask(self.client.stop())
+        except TimeoutError:
+            process = self.client._server  # the server's process, started by start_io
+            if process is not None and process.returncode is None:
+                process.kill()
+            if exc[0] is None:
+                pytest.fail(f"the server did not end\n{self.log.read_text()}")
 
     def uri(self, rel: str) -> str:
         return (self.root / rel).as_uri()
@@ -844,3 +876,27 @@ def test_each_workspace_folder_has_its_own_configuration(tmp_path):
         assert "- declared at flags.toml:1" in hover.contents.value
 
     run(tmp_path, scenario, files=files, folders=("shop", "search"))
+
+
+def test_a_client_that_does_not_resolve_runs_a_cleanup_as_a_command(tmp_path):
+    """A cleanup analyses the whole project again: offered to a client that cannot ask for
+    an action's edit later, it is a command, and the server sends its edit once picked."""
+
+    async def scenario(editor: Editor) -> None:
+        editor.open("app/checkout.py")
+        offered = await editor.actions("app/checkout.py", 10)
+        assert [(a.title, a.edit is None) for a in offered] == [
+            ("flaglint (FL202): Replace the read with `true`", False),
+            ("flaglint (FL202): Disable for this line", False),
+            ("flaglint: Clean flag `dark_mode` (settle it to `true`)", True)]
+        command = offered[2].command
+        assert command is not None and command.command == "flaglint.cleanFlag"
+        await editor.ask(editor.client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command=command.command,
+                                       arguments=command.arguments)))
+        applied = await editor.until(lambda: editor.applied or None, "an edit to apply")
+        assert [edits(edit) for edit in applied] == [[
+            ("app/checkout.py", None, [((10, 0, 13, 0), '    return "dark"\n')]),
+            ("flags.toml", None, [((7, 0, 12, 0), "")])]]
+
+    run(tmp_path, scenario, resolve=False, versioned=False, applies=True)

@@ -25,6 +25,7 @@ from flaglint.server.text import Units, text_edits
 from flaglint.suppressions import Suppressions
 
 CLEAN = f"{types.CodeActionKind.Source.value}.cleanFlag.flaglint"
+CLEAN_COMMAND = "flaglint.cleanFlag"  # for clients that neither resolve actions nor wait
 _IGNORE = re.compile(r"#\s*flaglint:\s*ignore\[([^\]]*)\]")
 _NOQA = re.compile(r"#\s*noqa:\s*[A-Za-z]+[0-9]+(?:[,\s]+[A-Za-z]+[0-9]+)*", re.IGNORECASE)
 
@@ -36,6 +37,7 @@ class Client:
     units: Units
     lazy: bool  # it asks for an action's edit when the user picks it
     versioned: bool  # it takes edits of documents at a version (`documentChanges`)
+    applies: bool = False  # it applies an edit the server sends (`workspace/applyEdit`)
 
 
 def code_actions(analysis: Analysis, rel: str, wanted: types.Range,
@@ -63,7 +65,15 @@ def code_actions(analysis: Analysis, rel: str, wanted: types.Range,
     keys += [finding.flag for _, finding, _ in at if finding.flag is not None]
     for key in dict.fromkeys(keys):
         for value in clean_values(analysis, key):
-            found += _ready(analysis, _clean_action(analysis, rel, key, value), client)
+            action = _clean_action(analysis, rel, key, value)
+            if not client.lazy and client.applies:
+                # A cleanup analyses the whole project again: a client that cannot ask for
+                # it later runs it as a command, whose edit the server then sends.
+                action.command = types.Command(title=action.title, command=CLEAN_COMMAND,
+                                               arguments=[action.data])
+                found.append(action)
+            else:
+                found += _ready(analysis, action, client)
     return [action for action in found if _wanted(action, only)]
 
 

@@ -108,6 +108,13 @@ class FlaglintServer(LanguageServer):
                 types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
         folder.published = {uri: tuple(shown) for uri, (_, shown) in found.items()}
 
+    def say(self, note: str | None, *, done: bool) -> None:
+        """What an action leaves to do by hand (`done`), or why it cannot be made."""
+        if note is not None:
+            kind = types.MessageType.Info if done else types.MessageType.Warning
+            self.window_show_message(types.ShowMessageParams(type=kind,
+                                                             message=f"flaglint: {note}"))
+
     def _say_once(self, kind: types.MessageType, message: str) -> None:
         if message not in self.said:
             self.said.add(message)
@@ -124,7 +131,9 @@ class FlaglintServer(LanguageServer):
             if capabilities.workspace is not None else None
         self.client = actions.Client(
             units_of(self.workspace.position_encoding), lazy="edit" in resolvable,
-            versioned=bool(edits is not None and edits.document_changes))
+            versioned=bool(edits is not None and edits.document_changes),
+            applies=bool(capabilities.workspace is not None and
+                         capabilities.workspace.apply_edit))
         for folder in params.workspace_folders or ():
             if (path := path_of(folder.uri)) is not None:
                 self.session.add_folder(path)
@@ -338,9 +347,27 @@ def _code_actions(server: FlaglintServer) -> None:
         if found is None:
             return action
         resolved, note = found
-        if note is not None:
-            kind = types.MessageType.Info if resolved.edit is not None else \
-                types.MessageType.Warning
-            server.window_show_message(types.ShowMessageParams(
-                type=kind, message=f"flaglint: {note}"))
+        server.say(note, done=resolved.edit is not None)
         return resolved
+
+    @server.command(actions.CLEAN_COMMAND)
+    async def clean(ls: FlaglintServer, *arguments: object) -> None:
+        """The cleanup a client without `codeAction/resolve` picked: its edit, sent. (pygls
+        hands the server first, to a parameter named `ls`.)"""
+        data = arguments[0] if arguments else None
+        if not isinstance(data, dict) or not isinstance(data.get("uri"), str):
+            return
+        uri: str = data["uri"]
+        action = types.CodeAction(title="clean", data=data)
+
+        def question(analysis: Analysis, rel: str) -> tuple[types.CodeAction, str | None]:
+            return actions.resolve(analysis, action, server.client)
+
+        found = await server.ask(uri, question)
+        if found is None:
+            return
+        resolved, note = found
+        server.say(note, done=resolved.edit is not None)
+        if resolved.edit is not None:
+            await server.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(
+                edit=resolved.edit, label=f"flaglint: clean {data.get('clean')}"))
