@@ -43,3 +43,21 @@ def call_deep(function: Callable[..., T], *args: object) -> T:
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
     return outcome["value"]  # type: ignore[return-value]
+
+
+def deep_thread(target: Callable[[], None], name: str) -> threading.Thread:
+    """A started daemon thread running `target` with the same room to recurse (a
+    long-lived worker, such as the language server's)."""
+
+    def run() -> None:
+        _local.deep = True
+        target()
+
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
+    previous = threading.stack_size(STACK_BYTES)
+    try:
+        thread = threading.Thread(target=run, name=name, daemon=True)
+        thread.start()
+    finally:
+        threading.stack_size(previous)
+    return thread

@@ -91,6 +91,7 @@ class Store:
         self._pending: dict[tuple[str, str], str] = {}
         self._values: dict[tuple[str, str], Any] = {}
         self._hits: set[tuple[str, str]] = set()
+        self._used: set[tuple[str, str]] = set()  # read or kept by this run
         self._opened = False
 
     @classmethod
@@ -107,6 +108,15 @@ class Store:
     def enabled(self) -> bool:
         return self.folder is not None
 
+    def successor(self) -> Store:
+        """A store for the next run of a process that runs again and again (the language
+        server): what this run read or kept stays decoded in memory, the rest is dropped.
+        Keys name their inputs, so a value kept is still the right one."""
+        following = Store(self.folder)
+        following._values = {slot: self._values[slot] for slot in self._used
+                             if slot in self._values}
+        return following
+
     def get(self, kind: str, entry: str, hint: type[T]) -> T | None:
         """The stored value, or None on a miss (absent, damaged, or of another shape)."""
         return self.get_many(kind, [entry], hint).get(entry)
@@ -119,6 +129,7 @@ class Store:
             slot = (kind, entry)
             if slot in self._values:  # read or kept earlier in this run
                 found[entry] = self._values[slot]
+                self._used.add(slot)
             else:
                 wanted.append(entry)
         today = _today()
@@ -128,6 +139,7 @@ class Store:
                 self._values[(kind, entry)] = value
                 if used < today:  # marked used today already: nothing to write
                     self._hits.add((kind, entry))
+                self._used.add((kind, entry))
                 found[entry] = value
         return {entry: value for entry, value in found.items() if value is not None}
 
@@ -135,6 +147,7 @@ class Store:
             text: str | None = None) -> None:
         """Keep `value` (`text`: its JSON, when made already) under (kind, entry)."""
         self._values[(kind, entry)] = value
+        self._used.add((kind, entry))
         if self.folder is None:
             return
         if text is None:

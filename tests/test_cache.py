@@ -207,3 +207,21 @@ def test_a_change_of_flaglint_itself_is_a_new_key(monkeypatch):
     before = store.key("facts", "same inputs")
     monkeypatch.setattr(store, "code_version", lambda: "another flaglint")
     assert store.key("facts", "same inputs") != before
+
+
+def test_a_successor_keeps_in_memory_only_what_the_run_before_it_used(tmp_path):
+    """The language server analyses again and again in one process: each analysis's store
+    starts with the values the one before it read or kept, decoded, and with no other."""
+    first = store.Store(tmp_path / "cache")
+    first.put("facts", "kept", {"a": 1}, dict[str, int])
+    first.put("facts", "read", {"b": 2}, dict[str, int])
+    first.close()
+    reader = store.Store(tmp_path / "cache")
+    assert reader.get("facts", "read", dict[str, int]) == {"b": 2}
+    reader.put("facts", "new", {"c": 3}, dict[str, int])
+    following = reader.successor()
+    assert following._values == {("facts", "read"): {"b": 2}, ("facts", "new"): {"c": 3}}
+    assert following.get("facts", "read", dict[str, int]) is reader._values[("facts", "read")]
+    assert following.get("facts", "kept", dict[str, int]) == {"a": 1}  # from the file again
+    reader.close()
+    following.close()

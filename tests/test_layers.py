@@ -23,7 +23,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("outputs", ("flaglint.reporters", "flaglint.fixes", "flaglint.audit", "flaglint.baseline",
                  "flaglint.docs")),
     ("driver", ("flaglint.engine",)),
-    ("command line", ("flaglint.cli", "flaglint.__main__")),
+    ("command line", ("flaglint.cli", "flaglint.server", "flaglint.__main__")),
 ]
 
 

@@ -1,8 +1,9 @@
 """The command line: the only code that prints, reads argv or exits.
 
 `main` parses (arguments.py) and runs one command: check.py (with report.py), clean.py,
-audit.py, init.py, rule.py, graph.py. options.py turns the options they share into what the
-engine takes, and holds the errors a user sees."""
+audit.py, init.py, rule.py, graph.py, server.py (the language server, flaglint.server).
+options.py turns the options they share into what the engine takes, and holds the errors a
+user sees."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from flaglint.cli.graph import run_graph
 from flaglint.cli.init import run_init
 from flaglint.cli.options import EXIT_ERROR, RunError, UsageError
 from flaglint.cli.rule import run_rule
+from flaglint.cli.server import run_server
 from flaglint.config import ConfigError
 from flaglint.deep import call_deep
 from flaglint.processes import end_children
@@ -153,6 +155,8 @@ def _run(args: argparse.Namespace) -> int:
         return run_audit(args)
     if args.command == "init":
         return run_init(args, _command)
+    if args.command == "server":
+        return run_server(args)
     return run_check(args)
 
 

@@ -31,6 +31,12 @@ def parser() -> argparse.ArgumentParser:
                                            "the code, git and deployment configs show"))
     rule = commands.add_parser("rule", help="print a rule's documentation")
     rule.add_argument("code", nargs="?", metavar="CODE")
+    server = commands.add_parser("server", help="a language server over stdio: diagnostics, "
+                                                "fixes, hover, definition, references, "
+                                                "completion of flag keys")
+    server.add_argument("--stdio", action="store_true",
+                        help="talk over stdin and stdout (the default; editors may pass it)")
+    server.add_argument("--debug", action="store_true", help="log every message on stderr")
     graph = commands.add_parser("graph", help="export the flag graph")
     graph.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     graph.add_argument("--format", choices=("graphml", "dot", "json"), default="json")

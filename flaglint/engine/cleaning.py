@@ -14,7 +14,7 @@ Nothing is written until every step is done, and nothing with `--dry-run`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from flaglint import store as cache
@@ -113,7 +113,9 @@ class _Cleaning:
 
     def analyze(self, overlay: dict[str, bytes] | None = None) -> Project:
         changed = self.report.overlay if overlay is None else overlay
-        inputs = self.inputs.with_overlay(changed) if changed else self.inputs
+        # The files changed so far, over the buffers an editor holds unsaved
+        inputs = self.inputs.with_overlay({**self.inputs.overlay, **changed}) if changed \
+            else self.inputs
         return analyze(inputs, self.store, Request(pinned={self.key: self.value},
                                                    force_full=self.force_full),
                        workers=self.workers)
@@ -131,12 +133,17 @@ class _Cleaning:
 
 def clean_flag(config: Config, today: dt.date, key: str, text: str | None, scope: FixScope,
                store: cache.Store, *, workers: int, tests: Callable[[str], bool],
-               dry_run: bool, retire: bool) -> CleanReport:
+               dry_run: bool, retire: bool,
+               overlay: Mapping[str, bytes] | None = None) -> CleanReport:
     """Settle `key` everywhere the scope allows, remove the code that becomes dead (cascading
     to helpers in other modules), and drop its registry entry (or leave a tombstone) once no
     read of it is left anywhere in the project. The whole project is always analysed.
-    `text` None: the value every environment of the flag-state exports serves."""
+    `text` None: the value every environment of the flag-state exports serves. `overlay`:
+    files whose bytes are not those on disk (an editor's unsaved buffers); the cleanup starts
+    from them."""
     inputs = gather(config, today, store)
+    if overlay:
+        inputs = inputs.with_overlay(overlay)
     probe = analyze(inputs, store, workers=workers)
     if key not in probe.records and not probe.graph.reads_of(key) and \
             key not in probe.registry.flags:
