@@ -31,7 +31,7 @@ from flaglint.cli import main
 
 from .clean_projects import CONFTEST, OBSERVE, Project
 
-BATCHES = int(os.environ.get("FLAGLINT_CLEAN_BATCHES", "10"))
+BATCHES = int(os.environ.get("FLAGLINT_CLEAN_BATCHES", "6"))
 PER_BATCH = int(os.environ.get("FLAGLINT_CLEAN_PER_BATCH", "100"))
 SEED = int(os.environ.get("FLAGLINT_CLEAN_SEED", "0"))
 WORKERS = max(1, min(os.cpu_count() or 1, 4))

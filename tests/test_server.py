@@ -447,7 +447,7 @@ def test_a_broken_configuration_is_one_diagnostic_on_its_line(tmp_path):
             (None, 1, (1, 0, 1, 11), "unknown key `prests` in [tool.flaglint]; expected one "
              "of registry, src, exclude, presets, tests, lifetimes, readers, definitions, "
              "environments, require, select, ignore, overloaded, "
-             "target-version")])
+             "target-version, flag-state")])
         editor.save("pyproject.toml", textwrap.dedent(PROJECT["pyproject.toml"]).lstrip())
         editor.save("flags.toml", flags)
         await editor.settles("app/checkout.py", [FL202, FL301, FL101])
