@@ -95,9 +95,9 @@ def test_the_reference_example_is_read_as_written(tmp_path):
 
 def test_the_documented_defaults_are_the_defaults(tmp_path):
     """A default the page writes as TOML is what a configuration without the key gets."""
+    from flaglint import tomlsource
     from flaglint.config import load_config
     from flaglint.config.keys import LIFETIMES, TOP
-    from flaglint.sources import tomlsource
 
     (tmp_path / "pyproject.toml").write_text("[tool.flaglint]\n")
     config = load_config(tmp_path / "pyproject.toml", tmp_path)

@@ -302,7 +302,7 @@ def test_incremental_snapshots_agree_with_a_full_parse(tmp_path):
     pass rebuilds patch by patch is the registry as it is at HEAD."""
     import random
 
-    from flaglint.sources.tomlsource import tomllib
+    from flaglint.tomlsource import tomllib
 
     rng = random.Random(11)
     flags: dict[str, tuple[str, str]] = {}

@@ -13,7 +13,8 @@ PACKAGE = REPO / "flaglint"
 # Bottom to top; a module belongs to the first layer one of whose prefixes it starts with.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("base", ("flaglint.findings", "flaglint.suppressions", "flaglint.deep", "flaglint.processes",
-              "flaglint.progress", "flaglint.presets", "flaglint.codec", "flaglint.store")),
+              "flaglint.progress", "flaglint.presets", "flaglint.codec", "flaglint.store",
+              "flaglint.tomlsource")),
     ("inputs", ("flaglint.config", "flaglint.sources")),
     ("facts", ("flaglint.facts",)),
     ("links", ("flaglint.links",)),

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from flaglint import tomlsource
 from flaglint.config.model import (
     DEFAULT_EXCLUDE,
     DEFAULT_LIFETIMES,
@@ -26,7 +27,6 @@ from flaglint.config.model import (
     FlagStateSpec,
 )
 from flaglint.config.table import Where, parse_table
-from flaglint.sources import tomlsource
 
 # The package's face: what the rest of flaglint reads from `flaglint.config`.
 __all__ = ["DEFAULT_EXCLUDE", "DEFAULT_LIFETIMES", "DEFAULT_TESTS", "ENV_FORMATS",

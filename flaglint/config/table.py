@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from flaglint import tomlsource
 from flaglint.config.keys import DEFINITION, ENVIRONMENT, FLAG_STATE, READER, TOP
 from flaglint.config.model import (
     DEFAULT_LIFETIMES,
@@ -23,7 +24,6 @@ from flaglint.config.model import (
     FlagStateSpec,
 )
 from flaglint.presets import PRESETS, DefinitionSpec, ReaderSpec
-from flaglint.sources import tomlsource
 
 # The keys each table takes, from their one definition (keys.py), which the docs are made of.
 _KEYS = TOP.names

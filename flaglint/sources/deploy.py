@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from flaglint import tomlsource
 from flaglint.config import Config, ConfigError, EnvironmentSpec
 from flaglint.config.model import INI_INLINE_COMMENTS
 from flaglint.findings import Span
-from flaglint.sources import tomlsource
 from flaglint.sources.registry import FlagValue
 from flaglint.suppressions import Suppressions
 

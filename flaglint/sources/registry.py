@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from flaglint import tomlsource
 from flaglint.config import FLAG_TYPES, REGISTRY_FIELDS, Config, ConfigError
 from flaglint.findings import FlagValue as FlagValue
 from flaglint.findings import Span
-from flaglint.sources import tomlsource
 from flaglint.suppressions import Suppressions
 
 
