@@ -8,8 +8,8 @@ and exception as the original run with the flags at their settled values.
 
 Batches and seeds are fixed, so CI runs the same programs every time (12 batches of 100,
 run on every core; the suite must stay within ~5 minutes on 2 cores); set
-FLAGLINT_DIFF_BATCHES (and FLAGLINT_DIFF_SEED) to run more or others. A failure prints the program; every one found so far is a named case in
-test_fix_trust.py.
+FLAGLINT_DIFF_BATCHES (and FLAGLINT_DIFF_SEED) to run more or others. A failure prints
+the program; every one found so far is a named case in test_fix_trust.py.
 """
 
 from __future__ import annotations
