@@ -74,6 +74,13 @@ def test_facts_come_back_equal_and_foreign_data_makes_nothing():
                   [*data[:-1], {"py/object": "os.system"}]):
         with pytest.raises(codec.CodecError):
             codec.decode(FileFacts, wrong)
+    # An Enum is read from a table of its values; a value it lacks is no member.
+    from flaglint.facts import ValueKind
+
+    assert codec.decode(ValueKind, "str") is ValueKind.STR
+    for wrong in ("nope", ["str"], None):
+        with pytest.raises(codec.CodecError):
+            codec.decode(ValueKind, wrong)
 
 
 def test_damage_is_a_miss(tmp_path, cache_dir, capsys):
