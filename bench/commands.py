@@ -1,7 +1,7 @@
 """Everything else a user runs, after a warm `check`, beside ruff's cold `--select F` on the
-same code: `graph`, `audit`, `clean KEY --dry-run`, an edit that changes what other files
-link through (a new wrapper), and one generated 4.4 MB module with 48k reads (bench/huge.py),
-cold and warm, with peak memory.
+same code: `graph`, `audit`, `clean KEY --dry-run`, `check --fix` of a rolled-out flag, an
+edit that changes what other files link through (a new wrapper), and one generated 4.4 MB
+module with 48k reads (bench/huge.py), cold and warm, with peak memory.
 
     pip install -e '.[bench]'
     python bench/commands.py                        # Sentry 23.7.1 (fetched as realworld.py does)
@@ -85,6 +85,18 @@ def sentry(table: Table, folder: Path, key: str, env: dict[str, str]) -> None:
     finally:
         target.write_bytes(original)
     run(flaglint("check", ".", "--exit-zero"), folder, env)
+    # `check --fix` of a flag the registry says is rolled out (41 fixes in 11 files), warm
+    registry = folder / "flags.toml"
+    registry.write_text(f'[flags."{key}"]\nstatus = "rolled-out"\nvalue = true\n')
+    try:
+        run(flaglint("check", ".", "--exit-zero"), folder, env)
+        table.note("Sentry: check, warm, one flag rolled out",
+                   run(flaglint("check", ".", "--exit-zero"), folder, env))
+        table.note("Sentry: check --fix of that flag, warm",
+                   run(flaglint("check", ".", "--fix", "--exit-zero"), folder, env))
+    finally:
+        registry.unlink()
+        subprocess.run(["git", "-C", str(folder), "checkout", "-q", "--", "."], check=True)
 
 
 def huge(table: Table, folder: Path, env: dict[str, str]) -> None:
