@@ -7,6 +7,7 @@ from collections.abc import Callable, Set
 
 from flaglint.analysis.dead_symbols import PLAIN_DECORATORS
 from flaglint.facts import FileFacts, ValueKind
+from flaglint.facts.ast_facts import dotted as dotted_parts
 from flaglint.model.files import FileBrief
 from flaglint.model.project import Project
 
@@ -148,13 +149,8 @@ def _tree_has_effects(tree: ast.Module, module: str, makers: set[str]) -> bool:
 
 
 def _dotted(node: ast.expr) -> str | None:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    return ".".join([node.id, *reversed(parts)])
+    parts = dotted_parts(node)
+    return ".".join(parts) if parts is not None else None
 
 
 def _last_name(node: ast.expr) -> str:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from flaglint.analysis.used_names import annotation_names
+from flaglint.facts.ast_facts import dotted
 
 
 class Kind(enum.Enum):
@@ -91,18 +92,6 @@ def beyond_calls(found: list[Reference]) -> list[Reference]:
     """The references other than calling it or importing it to call: a function used so
     (passed, stored, named by a string) may be called where flaglint cannot see how."""
     return [r for r in found if r.kind not in (Kind.OTHER, Kind.CALL, Kind.IMPORT)]
-
-
-def _dotted(node: ast.expr) -> list[str] | None:
-    """`a.b.c` as ["a", "b", "c"]; None for anything else."""
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return parts[::-1]
 
 
 class _Finder(ast.NodeVisitor):
@@ -231,7 +220,7 @@ class _Finder(ast.NodeVisitor):
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         self._bases.add(id(node.value))
-        parts = _dotted(node)
+        parts = dotted(node)
         if parts is not None and parts[-1] == self.word:
             self._named(node, parts)
             return
@@ -258,7 +247,7 @@ class _Finder(ast.NodeVisitor):
 
     def visit_Call(self, node: ast.Call) -> None:
         self._bases.add(id(node.func))
-        callee = _dotted(node.func)
+        callee = dotted(node.func)
         name = callee[-1] if callee else ""
         if callee is not None and name == self.word and self._resolve(callee) == self.target:
             self._add(Kind.CALL, node, ast.unparse(node.func), self.target)
@@ -267,7 +256,7 @@ class _Finder(ast.NodeVisitor):
             return
         if callee is not None and self._resolve(callee) == self.owner and node.args:
             first = node.args[0]
-            member = _dotted(first)
+            member = dotted(first)
             other = member is not None and len(member) > 1 and \
                 self._resolve(member[:-1]) == self.owner and member[-1] != self.word
             if not other and (not isinstance(first, ast.Constant) or first.value in self.keys):
@@ -279,12 +268,12 @@ class _Finder(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
-        owner = _dotted(node.value)
+        owner = dotted(node.value)
         index = node.slice
         if owner is not None and self._resolve(owner) == self.owner:
             if not isinstance(index, ast.Constant) or index.value in self.keys:
                 self._add(Kind.LOOKUP, node, ast.unparse(node)[:80])  # `Flags["NEW_UI"]`
-        elif (isinstance(node.value, ast.Call) and _dotted(node.value.func) in _NAMESPACES) \
+        elif (isinstance(node.value, ast.Call) and dotted(node.value.func) in _NAMESPACES) \
                 or (owner is not None and owner[-1] == "__dict__"):
             self._string(index)  # `vars(render)["show"]`, `globals()["x"]`, `m.__dict__[…]`
         self.generic_visit(node)
@@ -298,7 +287,7 @@ class _Finder(ast.NodeVisitor):
         for item in items:
             named = item.elts[0] if isinstance(item, (ast.Tuple, ast.List)) and item.elts \
                 and not isinstance(node, ast.Dict) else item
-            parts = _dotted(named)
+            parts = dotted(named)
             if parts is not None and self._resolve(parts) == self.target:
                 self.entries.append(item)
         self.generic_visit(node)

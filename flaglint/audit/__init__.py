@@ -306,22 +306,15 @@ def _dead_code(project: Project, named: Callable[[str], bool]
     listed = []
     for dead, why in ((project.dead, ""), *((in_configs, " (settled in every config)")
                                             for in_configs in _settled_in_configs(project))):
-        for region in dead.regions:
-            key = region.settled.key
-            if not named(region.path):
+        parts = [(r.settled.key, r.path, r.span, "branch") for r in dead.regions]
+        parts += [(s.settled.key, s.path, s.span, f"{s.kind} {s.qualname.rsplit('.', 1)[-1]}")
+                  for s in dead.symbols]
+        for key, path, span, what in parts:
+            if not named(path):
                 continue
             lines.setdefault(key, set()).update(
-                (region.path, n) for n in range(region.span.line, region.span.end_line + 1))
-            listed.append(DeadCode(key, region.path, region.span.line, region.span.end_line,
-                                   "branch" + why))
-        for symbol in dead.symbols:
-            key = symbol.settled.key
-            if not named(symbol.path):
-                continue
-            lines.setdefault(key, set()).update(
-                (symbol.path, n) for n in range(symbol.span.line, symbol.span.end_line + 1))
-            listed.append(DeadCode(key, symbol.path, symbol.span.line, symbol.span.end_line,
-                                   f"{symbol.kind} {symbol.qualname.rsplit('.', 1)[-1]}{why}"))
+                (path, n) for n in range(span.line, span.end_line + 1))
+            listed.append(DeadCode(key, path, span.line, span.end_line, what + why))
     listed.sort(key=lambda d: (d.flag, d.path, d.line))
     return {key: len(found) for key, found in lines.items()}, listed
 

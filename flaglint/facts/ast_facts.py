@@ -41,7 +41,7 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _TRY = (ast.Try, ast.TryStar) if hasattr(ast, "TryStar") else (ast.Try,)
 
 
-def _dotted(node: ast.expr) -> list[str] | None:
+def dotted(node: ast.expr) -> list[str] | None:
     """`a.b.c` as ["a", "b", "c"]; None when any part is not a plain name."""
     parts = []
     while isinstance(node, ast.Attribute):
@@ -135,7 +135,7 @@ class Collector(FactsCollector):
                                                    for part in node.values):
             return Value(ValueKind.STR, "".join(str(part.value) for part in node.values
                                                 if isinstance(part, ast.Constant)))
-        parts = _dotted(node) if isinstance(node, (ast.Name, ast.Attribute)) else None
+        parts = dotted(node) if isinstance(node, (ast.Name, ast.Attribute)) else None
         if parts is not None:
             return self._dotted_value(parts)
         template = self._template(node)
@@ -148,7 +148,7 @@ class Collector(FactsCollector):
         template = Template(self._name_ref)
 
         def add(part: ast.expr) -> bool:
-            return template.part(self._literal(part), _dotted(part)
+            return template.part(self._literal(part), dotted(part)
                                  if isinstance(part, (ast.Name, ast.Attribute)) else None)
 
         if isinstance(node, ast.JoinedStr):
@@ -372,7 +372,7 @@ class Collector(FactsCollector):
         names = []
         for decorator in node.decorator_list:
             expression = decorator.func if isinstance(decorator, ast.Call) else decorator
-            parts = _dotted(expression) if isinstance(expression, (ast.Name, ast.Attribute)) \
+            parts = dotted(expression) if isinstance(expression, (ast.Name, ast.Attribute)) \
                 else None
             names.append(self._qualify(parts).name if parts else "?")
         return tuple(names)
@@ -417,7 +417,7 @@ class Collector(FactsCollector):
             test = test.operand
         self._test_roots.add(id(test))
         if self.attributes and isinstance(test, (ast.Name, ast.Attribute)):
-            self._truth(id(test), _dotted(test),
+            self._truth(id(test), dotted(test),
                         test.attr if isinstance(test, ast.Attribute) else None,
                         self._span(test))
 
@@ -467,7 +467,7 @@ class Collector(FactsCollector):
 
     def _attribute(self, node: ast.Attribute) -> None:
         if self.attributes:
-            self._access(id(node), node.attr, _dotted(node), self._span(node))
+            self._access(id(node), node.attr, dotted(node), self._span(node))
         self._visit(node.value)
         self.names[node.attr] += 1
 
@@ -545,7 +545,7 @@ class Collector(FactsCollector):
 
     def _visit_call(self, node: ast.Call) -> None:
         func = node.func
-        parts = _dotted(func) if isinstance(func, (ast.Name, ast.Attribute)) else None
+        parts = dotted(func) if isinstance(func, (ast.Name, ast.Attribute)) else None
         callee = self._callee(parts, func.attr if isinstance(func, ast.Attribute) else None)
         arguments: list[ast.expr | ast.keyword] = [*node.args, *node.keywords]
         if node.keywords and node.args and _position(node.args[-1]) > _position(
