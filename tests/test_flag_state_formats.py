@@ -197,6 +197,7 @@ def test_unleash_state_export_has_environments_that_disagree():
     reports = state.flags["old-reports"]
     assert (reports.archived, reports.stale, reports.created, reports.project) == (
         True, True, dt.date(2021, 9, 17), "backoffice")
+    assert reports.archived_on == dt.date(2024, 1, 2)  # `archivedAt`
     assert reports.environments == {
         "development": served(on=False, value=False, settled=True, line=76),
         "production": served(on=True, value=None, settled=False,

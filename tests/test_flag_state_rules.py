@@ -130,8 +130,9 @@ def test_archived_flags_are_tombstones_and_temporary_flags_expire(tmp_path, lint
     assert found == [
         Found("FL404", "app.py", 13, 8, "Flag `old-upsell` is archived in launchdarkly; this "
               "read is left-over code that restoring the flag in launchdarkly wakes up"),
-        Found("FL404", "app.py", 23, 12, "Flag `old-reports` is archived in unleash; this "
-              "read is left-over code that restoring the flag in unleash wakes up"),
+        Found("FL404", "app.py", 23, 12, "Flag `old-reports` is archived in unleash since "
+              "2024-01-02; this read is left-over code that restoring the flag in unleash "
+              "wakes up"),
         Found("FL201", "ld.json", 6, 1, "Flag `new-checkout` expired on 2023-04-23, 1310 days "
               "ago (a release flag lives 40 days; created 2023-03-14); roll it out and remove "
               "it, or set a later `expires`"),
@@ -306,3 +307,28 @@ def test_the_audit_shows_what_each_service_serves(tmp_path, capsys):
         "old-upsell": ("launchdarkly", "launchdarkly: archived"),
         "page-size": ("launchdarkly", "launchdarkly: production 50"),
     }
+
+
+def test_a_read_newer_than_the_archive_is_a_reuse(tmp_path, capsys):
+    from .conftest import commit_all, git
+
+    root = write_tree(tmp_path, {
+        "pyproject.toml": config(("unleash", "unleash.json")),
+        "unleash.json": export("unleash", "state-export.json"),  # old-reports archived 2024-01-02
+        "reports.py": "from UnleashClient import UnleashClient\n\nclient = UnleashClient()\n"
+                      "legacy = client.is_enabled('old-reports')\n"})
+    git(root, "init", "-q", "-b", "main")
+    commit_all(root, "reports behind a flag", "2023-11-20")
+    (root / "digest.py").write_text("from reports import client\n\n"
+                                    "digest = client.is_enabled('old-reports')\n")
+    commit_all(root, "the digest reads the old key again", "2024-03-01")
+    sha = git(root, "rev-parse", "--short=7", "HEAD").strip()
+    assert main(["check", str(root), "--no-cache", "--today", TODAY, "--select",
+                 "FL401,FL404"]) == 1
+    assert capsys.readouterr().out.splitlines()[:2] == [
+        f"digest.py:3:10: FL401 [old-reports] Flag `old-reports` is archived in unleash since "
+        f"2024-01-02 and this read of it is new (2024-03-01, {sha}); code and configs from its "
+        f"first life answer to it again: give the new meaning a new key",
+        "reports.py:4:10: FL404 [old-reports] Flag `old-reports` is archived in unleash since "
+        "2024-01-02; this read is left-over code that restoring the flag in unleash wakes up",
+    ]

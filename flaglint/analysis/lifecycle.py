@@ -30,7 +30,8 @@ class Ending:
 
     def phrase(self) -> str:
         if self.service is not None:
-            return f"is archived in {self.service}"
+            when = f" since {self.date.isoformat()}" if self.date else ""
+            return f"is archived in {self.service}{when}"
         when = f" on {self.date.isoformat()}" if self.date else ""
         sha = f" ({self.event.commit.short})" if self.event is not None else ""
         removed = "deleted from the code" if self.event is not None and self.event.in_code \
@@ -64,7 +65,7 @@ def ending(project: Project, key: str) -> Ending | None:
     history = project.history.of(key) if project.history is not None else None
     decl = project.registry.flags.get(key)
     if decl is not None and decl.status is Status.RETIRED and not decl.from_registry:
-        return Ending("retired", None, None, service=decl.source)
+        return Ending("retired", decl.retired, None, service=decl.source)
     if decl is not None and decl.status is Status.RETIRED:
         event = history.last(EventKind.RETIRED) if history is not None else None
         date = decl.retired or (event.commit.date if event is not None else None)
@@ -84,13 +85,16 @@ def ending(project: Project, key: str) -> Ending | None:
 def reuse(project: Project, read: FlagRead, end: Ending) -> LineOrigin | None:
     """The origin of a read that came after the key's end (a reuse), else None (left-over
     code, or no history to tell)."""
-    if end.event is None:
+    if end.event is None and (end.service is None or end.date is None):
         return None
     origin = project.appeared(read.path, read.span.line)
     if origin is None:
         return None
     if origin.sha is None:
         return origin  # not committed yet: new
+    if end.event is None:  # archived in a flag service on a day its export says
+        assert end.date is not None
+        return origin if origin.date > end.date else None
     assert project.history is not None
     return origin if project.history.later(origin.sha, origin.time, end.event) else None
 

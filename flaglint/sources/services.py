@@ -193,6 +193,7 @@ def _decl(flag: ServiceFlag, lines: tuple[str, ...]) -> FlagDecl:
     return FlagDecl(key=flag.key, path=flag.path, line=flag.line,
                     span=_line_span(flag.line, lines),
                     status=Status.RETIRED if flag.archived else Status.ACTIVE,
+                    retired=flag.archived_on if flag.archived else None,
                     type=flag.type, owner=flag.maintainer, description=flag.description,
                     created=flag.created,
                     fields=frozenset(name for name, value in said.items() if value is not None),

@@ -92,6 +92,7 @@ def _flag(doc: Document, at: At, entry: Any) -> ServiceFlag:
         type=next((tag for tag in tags if tag in FLAG_TYPES), None),
         vendor_type=None if temporary is None else "temporary" if temporary else "permanent",
         temporary=temporary, archived=bool(boolean(entry, at, "archived", default=False)),
+        archived_on=_created(entry, at, "archivedDate"),
         created=_created(entry, at), maintainer=_maintainer(entry, at),
         description=text(entry, at, "description") or None, tags=tags,
         project=_project(entry), environments=environments)
@@ -146,16 +147,16 @@ def _index(value: Any, at: At, values: list[tuple[str, ServedValue]]) -> int:
     return value
 
 
-def _created(entry: dict[str, Any], at: At) -> dt.date | None:
-    """`creationDate` is milliseconds since the epoch (some examples write it as a string)."""
-    value = entry.get("creationDate")
+def _created(entry: dict[str, Any], at: At, key: str = "creationDate") -> dt.date | None:
+    """`creationDate` (or `archivedDate`) is milliseconds since the epoch (some examples
+    write it as a string)."""
+    value = entry.get(key)
     if value is None:
         return None
     if isinstance(value, str) and value.isdigit():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise Malformed((*at, "creationDate"), "`creationDate` is not milliseconds since "
-                                               "1970")
+        raise Malformed((*at, key), f"`{key}` is not milliseconds since 1970")
     return dt.datetime.fromtimestamp(value / 1000, tz=dt.timezone.utc).date()
 
 

@@ -56,6 +56,7 @@ class ServiceFlag:
     vendor_type: str | None = None
     temporary: bool | None = None
     archived: bool = False
+    archived_on: dt.date | None = None  # when, where the export says (Unleash, LaunchDarkly)
     stale: bool = False
     created: dt.date | None = None
     maintainer: str | None = None

@@ -175,6 +175,7 @@ def _feature(doc: Document, at: At, entry: dict[str, Any], tags: tuple[str, ...]
         temporary=DEFAULT_LIFETIMES[vendor_type] is not None if vendor_type in FLAG_TYPES
         else None,
         archived=bool(boolean(entry, at, "archived", default=False) or entry.get("archivedAt")),
+        archived_on=iso_date(entry, at, "archivedAt"),
         stale=bool(boolean(entry, at, "stale", default=False)),
         created=iso_date(entry, at, "createdAt"), description=text(entry, at, "description"),
         tags=tags, project=text(entry, at, "project"))
