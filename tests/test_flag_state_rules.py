@@ -111,9 +111,7 @@ def test_an_unleash_export_declares_flags_and_serves_them(tmp_path, lint):
               "archive it in unleash so the key is never reused"),
         Found("FL102", path, 47, 1, "Flag `color-scheme` is declared but no code reads it; "
               "archive it in unleash so the key is never reused"),
-        Found("FL203", path, 47, 1, "Flag `color-scheme` is `\"dark\"` in every environment "
-              "(unleash:production): it is rolled out in all but name; `flaglint clean "
-              "color-scheme --value dark` would settle 0 reads, then archive it in unleash"),
+        # Served to everyone too, but nothing reads it: FL102 alone.
         Found("FL102", path, 55, 1, "Flag `checkout-upsell` is declared but no code reads "
               "it; archive it in unleash so the key is never reused"),
     ]
@@ -135,7 +133,7 @@ def test_archived_flags_are_tombstones_and_temporary_flags_expire(tmp_path, lint
               "wakes up"),
         Found("FL201", "ld.json", 6, 1, "Flag `new-checkout` expired on 2023-04-23, 1310 days "
               "ago (a release flag lives 40 days; created 2023-03-14); roll it out and remove "
-              "it, or set a later `expires`"),
+              "it, or mark it permanent in launchdarkly"),
         Found("FL102", "ld.json", 80, 1, "Flag `kill-payments` is declared but no code reads "
               "it; archive it in launchdarkly so the key is never reused"),
         # Temporary, of no known type: it lives as long as a release flag.
@@ -143,7 +141,7 @@ def test_archived_flags_are_tombstones_and_temporary_flags_expire(tmp_path, lint
               "it; archive it in launchdarkly so the key is never reused"),
         Found("FL201", "ld.json", 120, 1, "Flag `checkout-copy` expired on 2024-02-10, 1017 "
               "days ago (a temporary flag in launchdarkly lives 40 days; created 2024-01-01); "
-              "roll it out and remove it, or set a later `expires`"),
+              "roll it out and remove it, or mark it permanent in launchdarkly"),
     ]
     # `page-size` is permanent: it never expires. `new-checkout` is in both exports, served
     # differently in each environment but settled in neither: nothing to disagree on.
@@ -151,20 +149,29 @@ def test_archived_flags_are_tombstones_and_temporary_flags_expire(tmp_path, lint
 
 
 def test_two_exports_that_disagree_are_reported_not_merged(tmp_path, lint):
-    flagd = {"$schema": "https://flagd.dev/schema/v0/flags.json", "flags": {
-        "color-scheme": {"state": "ENABLED", "variants": {"dark": "dark", "light": "light"},
-                         "defaultVariant": "light"},
-        "search-v2": {"state": "ENABLED", "variants": {"on": True, "off": False},
-                      "defaultVariant": "on"}}}
-    files = {"pyproject.toml": config(("unleash", "unleash.json"), ("flagd", "flags.json")),
-             "unleash.json": export("unleash", "export-production.json"),
-             "flags.json": json.dumps(flagd, indent=2) + "\n",
+    """Two exports of one environment that serve a flag differently disagree; one export an
+    environment (production here, stage there) is how a rollout looks, and agrees."""
+    production = json.loads(export("unleash", "export-production.json"))
+    other = json.loads(json.dumps(production))
+    for state in other["featureEnvironments"]:
+        if state["featureName"] == "new-checkout":
+            state["enabled"] = False  # off in production, by this other export
+    stage = json.loads(json.dumps(other))
+    for state in stage["featureEnvironments"]:
+        state["environment"] = "stage"
+    for strategy in stage["featureStrategies"]:
+        strategy.pop("environment", None)
+    files = {"pyproject.toml": config(("unleash", "unleash.json"), ("unleash", "other.json"),
+                                      ("unleash", "stage.json")),
+             "unleash.json": json.dumps(production, indent=2) + "\n",
+             "other.json": json.dumps(other, indent=2) + "\n",
+             "stage.json": json.dumps(stage, indent=2) + "\n",
              "app.py": UNLEASH_APP}
     assert lint(files, select=("FL501",)) == [
-        Found("FL501", "flags.json", 4, 1, "Flag `color-scheme` is served `dark` everywhere "
-              "by unleash (unleash.json:47) but `light` by flagd (flags.json:4): the flag "
-              "services disagree on what runs; make them agree (flaglint reads the flag as "
-              "unleash declares it)"),
+        Found("FL501", "other.json", 3, 1, "Flag `new-checkout` is served `true` in "
+              "production by unleash (unleash.json:3) but `false` by unleash (other.json:3): "
+              "the flag services disagree on what runs; make them agree (flaglint reads the "
+              "flag as unleash declares it)"),
     ]
 
 
@@ -331,4 +338,53 @@ def test_a_read_newer_than_the_archive_is_a_reuse(tmp_path, capsys):
         f"first life answer to it again: give the new meaning a new key",
         "reports.py:4:10: FL404 [old-reports] Flag `old-reports` is archived in unleash since "
         "2024-01-02; this read is left-over code that restoring the flag in unleash wakes up",
+    ]
+
+
+def test_an_environment_the_export_lacks_is_named_at_the_configuration(tmp_path, capsys):
+    root = write_tree(tmp_path, {
+        "pyproject.toml": config(("unleash", "unleash.json")) + 'environment = "prod"\n',
+        "unleash.json": export("unleash", "state-export.json"), "app.py": "x = 1\n"})
+    assert main(["check", str(root), "--no-cache"]) == 2
+    assert capsys.readouterr().err == (
+        f"flaglint: error: {root / 'pyproject.toml'}:4: unleash.json: no environment "
+        f'"prod" in this export; it has: development, production; fix `environment`\n')
+
+
+def test_launchdarkly_permanent_and_deprecated_flags(tmp_path, lint):
+    flags = json.loads(export("launchdarkly", "flags.json"))
+    for item in flags["items"]:
+        if item["key"] == "new-checkout":
+            item["deprecated"] = True  # LaunchDarkly's marker of a flag that should go
+            item["temporary"] = False
+            for block in item["environments"].values():
+                block.pop("fallthrough", None)
+                block["fallthrough"] = {"variation": 0}  # true for everyone, everywhere
+    files = {"pyproject.toml": config(("launchdarkly", "ld.json"), presets='"launchdarkly"'),
+             "ld.json": json.dumps(flags, indent=2) + "\n", "app.py": LD_APP}
+    found = [f for f in lint(files, select=("FL201", "FL203")) if "new-checkout" in f.message]
+    # Deprecated: stale. Permanent: no lifetime to pass, and FL203 leaves it be.
+    assert [(f.code, f.message) for f in found] == [
+        ("FL201", "Flag `new-checkout` is marked stale in launchdarkly; roll it out and remove "
+                  "it (`flaglint clean new-checkout` once one value serves everyone), or mark "
+                  "it not stale there")]
+
+
+def test_clean_says_why_a_flag_is_not_gone(tmp_path, capsys):
+    root = unleash_project(tmp_path, {"jobs.py": """
+        from app import client
+
+        SWITCHES = ["new-checkout", "search-v2"]
+
+
+        def enabled():
+            return [name for name in SWITCHES if client.is_enabled(name)]
+        """})
+    assert main(["clean", "new-checkout", str(root)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[1:] == [
+        "`new-checkout` is not gone yet: a read whose key flaglint cannot resolve may use it "
+        "(jobs.py:3:13: the key as a string, which the read at jobs.py:7 (its key unknown) "
+        "may be).",
+        "Still naming `new-checkout` (comments, docs, other files; not edited): jobs.py:3.",
     ]

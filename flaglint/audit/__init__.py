@@ -162,6 +162,8 @@ def _row(known: _Known, key: str, reads: list[FlagRead]) -> FlagRow:
     type_source = "registry" if decl is not None and decl.type else "name"
     # A lifetime holds only for a declared type: a guessed one makes no flag expired.
     lifetime = project.config.lifetimes.get(kind) if type_source == "registry" else None
+    if decl is not None and decl.temporary is False:
+        lifetime = None  # its flag service keeps it as permanent
     where_path, where_line = _where(record, reads)
     owner = _owner(known, key, decl, where_path)
     created = _created(found, key, record)
@@ -180,7 +182,8 @@ def _row(known: _Known, key: str, reads: list[FlagRead]) -> FlagRow:
         guarded_lines=known.guarded.get(key, 0), dead_lines=known.dead_lines.get(key, 0),
         findings=codes,
         stale=_stale(status, age, lifetime, live, reads, codes,
-                     declared=decl is not None or bool(record and record.definitions)),
+                     declared=decl is not None or bool(record and record.definitions),
+                     marked=decl.source if decl is not None and decl.stale else ""),
         where=f"{where_path}:{where_line}" if where_path else "",
         no_lifetime=_no_lifetime(project, status, kind, type_source, age),
         service="; ".join(describe(flag) for flag in project.services.flags_of(key)))
@@ -254,8 +257,9 @@ def _last_read_change(project: Project, reads: list[FlagRead]) -> dt.date | None
 
 
 def _stale(status: str, age: int | None, lifetime: int | None, live: list[FlagRead],
-           reads: list[FlagRead], codes: dict[str, int], *, declared: bool) -> list[str]:
-    reasons = []
+           reads: list[FlagRead], codes: dict[str, int], *, declared: bool,
+           marked: str = "") -> list[str]:
+    reasons = [f"marked stale in {marked}"] if marked and status == "active" else []
     if status == "active" and age is not None and lifetime is not None and age > lifetime:
         reasons.append(f"past its lifetime ({age} days, {lifetime} allowed)")
     if status in ("active", "undeclared") and reads and not live:

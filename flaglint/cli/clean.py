@@ -84,12 +84,16 @@ def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> l
     for path in report.unreadable:
         lines.append(f"{path}: does not parse, so reads of `{key}` in it cannot be ruled "
                      f"out; fix it and run clean again.")
-    if not report.settled and report.registry_path is None and key in _declared(config):
+    if not report.settled and report.registry_path is None:
         be = "is" if len(report.left) == 1 else "are"
         why = f"{plural(len(report.left), 'read')} of it {be} left" if report.left else \
             f"{plural(len(report.unreadable), 'file')} cannot be read" if report.unreadable \
-            else "a read whose key flaglint cannot resolve may use it"
-        lines.append(f"[flags.{key}] kept: {why}.")
+            else (f"a read whose key flaglint cannot resolve may use it "
+                  f"({'; '.join(report.loose[:5])})")
+        if key in _declared(config):
+            lines.append(f"[flags.{key}] kept: {why}.")
+        else:
+            lines.append(f"`{key}` is not gone yet: {why}.")
     if report.configs.removed:
         lines.append(f"{plural(report.configs.removed, 'deployment config setting')} of "
                      f"`{key}` removed from {plural(len(report.configs.after), 'file')}.")

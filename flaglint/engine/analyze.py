@@ -318,9 +318,12 @@ def _gated_from_archive(inputs: Inputs, store: cache.Store, diff: DiffScope,
 
 
 def _two_lives(project: Project) -> tuple[dict[str, str], frozenset[tuple[str, int]]]:
-    """The keys FL401 or FL404 finds on (whatever the run selects, over the whole history,
-    not only a `--changed-since` range): key -> where that is said; and the reads FL401
-    calls new."""
+    """The keys FL401 finds on, and those FL404 finds on that were declared again (whatever
+    the run selects, over the whole history, not only a `--changed-since` range): key ->
+    where that is said; and the reads FL401 calls new. A retired key whose reads are only
+    left-over code has one life, ended: settling those reads to their default is its
+    cleanup."""
+    from flaglint.analysis.lifecycle import ending
     from flaglint.rules.fl401_reused_key import ReusedKey
     from flaglint.rules.fl404_zombie_flag import ZombieFlag
 
@@ -332,6 +335,10 @@ def _two_lives(project: Project) -> tuple[dict[str, str], frozenset[tuple[str, i
     for finding in found:
         if finding.flag is None:
             continue
+        if finding.code == "FL404":
+            end = ending(project, finding.flag)
+            if end is None or end.again is None:
+                continue
         lives.setdefault(finding.flag, f"{finding.code} at {finding.path}:{finding.span.line}")
         if finding.code == "FL401":
             new_reads |= {(read.path, read.call) for read in project.graph.reads_of(finding.flag)

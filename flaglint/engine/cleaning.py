@@ -191,6 +191,11 @@ def _value(project: Project, key: str, text: str | None) -> tuple[FlagValue, str
     served = project.services.settled(key)
     where = f"{served[1].source} ({served[1].path}:{served[1].line})" if served else None
     if text is None:
+        archived = [f for f in project.services.flags_of(key) if f.archived]
+        if served is None and archived:
+            raise CleanError(f"flag `{key}` is archived in {archived[0].source} "
+                             f"({archived[0].path}:{archived[0].line}), so each read yields "
+                             f"its own default: say that value with --value")
         if served is None:
             said = ", ".join(f"{f.source} ({f.path}:{f.line})"
                              for f in project.services.flags_of(key))

@@ -99,7 +99,8 @@ class ExpiredFlag(Rule):
             days = (project.today - expires).days
             ago = "1 day" if days == 1 else f"{days} days"
             path, span = record.location
+            later = "set a later `expires`" if record.decl is None or \
+                record.decl.from_registry else f"mark it permanent in {record.decl.source}"
             yield self.finding(key, path, span,
                                f"Flag `{key}` expired on {expires.isoformat()}, {ago} ago "
-                               f"({reason}); roll it out and remove it, or set a later "
-                               f"`expires`")
+                               f"({reason}); roll it out and remove it, or {later}")

@@ -22,7 +22,8 @@ class SettledInConfig(Rule):
     reads agree on one); a value decided elsewhere (`${VAR}`, a Helm template) settles
     nothing. Flags of a type that never expires (kill switches and permissions, by default)
     are meant to stay and are not reported. The message says the value, the environments,
-    and what `flaglint clean KEY --value V` would remove.
+    and what `flaglint clean KEY --value V` would remove. A flag nothing reads is left to
+    FL102.
 
     ## Why is this bad?
     A flag that is on everywhere is rolled out in all but name: its other branch is dead
@@ -45,6 +46,12 @@ class SettledInConfig(Rule):
     ```sh
     # deploy/prod.env, deploy/staging.env
     NEW_CHECKOUT=true
+    ```
+    ```python
+    if client.is_enabled("new_checkout"):
+        checkout_v2(cart)
+    else:
+        checkout_v1(cart)
     ```
 
     ## Use instead
@@ -76,7 +83,9 @@ class SettledInConfig(Rule):
         deployments = project.deployments
         if deployments is None:
             return
-        keys = [k for k, r in project.records.items() if self.may_settle(project, r)]
+        # A flag nothing reads has no code to clean: FL102 says what to do with it.
+        keys = [k for k, r in project.records.items()
+                if self.may_settle(project, r) and project.graph.reads_of(k)]
         for key, value in served_everywhere(project, keys).items():
             record = project.records[key]
             names = []
@@ -98,8 +107,11 @@ class SettledInConfig(Rule):
 
     @staticmethod
     def may_settle(project: Project, record: FlagRecord) -> bool:
-        """An active flag of a type that expires (not a kill switch or a permission)."""
+        """An active flag of a type that expires (not a kill switch or a permission, nor a
+        flag its flag service keeps as permanent)."""
         if record.status is not Status.ACTIVE:
+            return False
+        if record.decl is not None and record.decl.temporary is False:
             return False
         kind = record.decl.type if record.decl is not None else None
         return kind is None or project.config.lifetimes.get(kind, 0) is not None

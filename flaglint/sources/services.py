@@ -109,6 +109,11 @@ def load_services(config: Config) -> Services:
             try:
                 state = read_flag_state(path, spec.format, config.root, spec.environment)
             except FlagStateError as error:
+                if spec.environment is not None and \
+                        error.message.startswith(f"no environment \"{spec.environment}\""):
+                    raise ConfigError(config.source or config.root, spec.line,
+                                      f"{error.path}: {error.message}; fix `environment`"
+                                      ) from None
                 raise ConfigError(config.root / error.path, error.line,
                                   f"{error.message} (flag-state format \"{spec.format}\"; "
                                   f"export it again, or fix `format`)") from None
@@ -130,7 +135,7 @@ def _files(config: Config, spec: FlagStateSpec) -> list[Path]:
     if not found:
         raise ConfigError(config.source or config.root, spec.line,
                           f"flag-state path {spec.path!r} finds no file under {config.root}; "
-                          f"export it there (see the README's curl commands) or fix `path`")
+                          f"export it there (docs/flag-state.md has the curl) or fix `path`")
     return found
 
 
@@ -153,15 +158,15 @@ def _differ(one: ServiceFlag, two: ServiceFlag) -> str:
     if one.archived != two.archived:
         archived, active = (one, two) if one.archived else (two, one)
         return f"archived in {where(archived)} but active in {where(active)}"
-    values = {}
-    for flag in (one, two):
-        served = {s.value for s in flag.environments.values() if s.settled}
-        if len(served) == 1 and all(s.settled for s in flag.environments.values()):
-            values[flag.source, flag.path] = next(iter(served))
-    if len(values) == 2 and len({(type(v), v) for v in values.values()}) == 2:
-        a, b = values[one.source, one.path], values[two.source, two.path]
-        return (f"served `{_shown(a)}` everywhere by {where(one)} but `{_shown(b)}` by "
-                f"{where(two)}")
+    # Only an environment both name can disagree: one export a environment (production
+    # here, staging there) is how a rollout looks. A document that names none ("default")
+    # is no environment to compare.
+    for name in sorted((set(one.environments) & set(two.environments)) - {"default"}):
+        a, b = one.environments[name], two.environments[name]
+        if a.settled and b.settled and a.value is not None and b.value is not None and \
+                (type(a.value), a.value) != (type(b.value), b.value):
+            return (f"served `{_shown(a.value)}` in {name} by {where(one)} but "
+                    f"`{_shown(b.value)}` by {where(two)}")
     return ""
 
 
@@ -213,9 +218,14 @@ def with_environments(deployments: deploy.Deployments | None, services: Services
         return deployments
     environments = list(deployments.environments) if deployments is not None else []
     problems = list(deployments.problems) if deployments is not None else []
+    sources = [state.source for state in services.states]
     for state in services.states:
         lines = services.lines.get(state.path, ())
         names = sorted({name for flag in state.flags.values() for name in flag.environments})
+        # A document that names no environment is called after its service, and after its
+        # file too when the service has several exports.
+        unnamed = state.source if sources.count(state.source) == 1 else \
+            f"{state.source} ({state.path})"
         for name in names:
             settings = []
             for flag in state.flags.values():
@@ -226,7 +236,7 @@ def with_environments(deployments: deploy.Deployments | None, services: Services
                     flag.key, served.value if served.settled else None,
                     known=served.settled, path=state.path,
                     span=_line_span(served.line, lines), flags_only=True))
-            shown = state.source if name == "default" else f"{state.source}:{name}"
+            shown = unnamed if name == "default" else f"{state.source}:{name}"
             spec = EnvironmentSpec(shown, state.path)
             host = deploy.Host(shown, state.path, tuple(settings), _line_span(1, lines))
             environments.append(deploy.Environment(spec, (host,)))

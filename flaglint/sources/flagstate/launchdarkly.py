@@ -92,6 +92,8 @@ def _flag(doc: Document, at: At, entry: Any) -> ServiceFlag:
         type=next((tag for tag in tags if tag in FLAG_TYPES), None),
         vendor_type=None if temporary is None else "temporary" if temporary else "permanent",
         temporary=temporary, archived=bool(boolean(entry, at, "archived", default=False)),
+        # LaunchDarkly's own marker of a flag that should go
+        stale=bool(boolean(entry, at, "deprecated", default=False)),
         archived_on=_created(entry, at, "archivedDate"),
         created=_created(entry, at), maintainer=_maintainer(entry, at),
         description=text(entry, at, "description") or None, tags=tags,
