@@ -252,3 +252,54 @@ def test_a_configured_reader_forwarding_its_parameter_is_no_dynamic_read(lint):
         """,
     }, select=("FL104",))
     assert found == []
+
+
+READER_PACKAGE = {
+    "flags.toml": "".join(f'[flags.{key}]\nowner = "a"\ntype = "release"\n\n'
+                          for key in ("alpha", "beta", "gamma", "delta")),
+    "app/__init__.py": "",
+    "app/flagz/__init__.py": 'from .client import toggle\n\n__all__ = ["toggle"]\n',
+    "app/flagz/client.py": """
+        import os
+        from UnleashClient import UnleashClient
+
+        c = UnleashClient(url="x", app_name="y")
+
+
+        def toggle(name: str, default: bool = True) -> bool:
+            if not os.environ.get("URL"):
+                return True
+            return c.is_enabled(name)
+        """,
+    "app/a.py": 'from app.flagz import toggle\n\nif toggle("alpha"):\n    print(1)\n',
+    "app/b.py": 'from app.flagz import toggle\n\nif toggle("beta"):\n    print(2)\n',
+    "app/c.py": """
+        from app.flagz import client
+        from app.flagz.client import toggle
+
+        if toggle(name="gamma"):
+            print(3)
+        if client.toggle(name="delta", default=False):
+            print(3)
+        """,
+}
+
+
+def test_a_reader_is_found_however_it_is_named_and_called(tmp_path):
+    """A project reader named by its module, by the package that re-exports it, or by its
+    method (`*.toggle`, key by position) finds the same four reads: keys passed by keyword
+    too, in files that reach it through the re-export (and never name `client`), with no
+    FL104 on the reader's own body."""
+    from .conftest import lint_tree
+
+    for index, call in enumerate(("app.flagz.client.toggle", "app.flagz.toggle", "*.toggle")):
+        root = write_tree(tmp_path / str(index), {
+            **READER_PACKAGE,
+            "pyproject.toml": f'[tool.flaglint]\npresets = []\n\n[[tool.flaglint.readers]]\n'
+                              f'call = "{call}"\nkey = 0\n'})
+        assert lint_tree(root) == [], call
+        from .conftest import analyze_tree
+
+        reads = sorted((r.key, r.path) for r in analyze_tree(root).linked.reads)
+        assert reads == [("alpha", "app/a.py"), ("beta", "app/b.py"), ("delta", "app/c.py"),
+                         ("gamma", "app/c.py")], call

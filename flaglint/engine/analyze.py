@@ -166,11 +166,22 @@ def _read_and_link(reading: Reading, store: cache.Store,
                    names: set[tuple[str, ...]]) -> Links:
     """Link the files read in full; read in full the files that name a wrapper or flag
     object found, or are a module a key resolves through; again, until none is left."""
+    config = reading.inputs.config
+    named = {spec.call for spec in config.readers if not spec.any_receiver}
     while True:
         links = link(reading, store)
         names |= {(q.rsplit(".", 1)[-1],) for q in (*links.tables.wrappers,
                                                      *links.tables.objects)}
+        # A reader named where a package re-exports it is defined elsewhere: that module
+        # is read too (its signature gives the key's keyword). And the package is a way to
+        # it: files that name the package and the function may read flags.
+        chase = links.tables.resolver(config).chase
+        readers = named | {chase(call) for call in named}
+        names |= {(module.rsplit(".", 1)[-1], local)
+                  for module, bound in links.tables.imports.items()
+                  for local, target in bound.items() if target in readers}
         modules = {prefix for name in links.missing for prefix in _prefixes(name)}
+        modules |= {prefix for reader in readers for prefix in _prefixes(reader)}
         if not reading.read_more(Needles(names), modules):
             return links
 

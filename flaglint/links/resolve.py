@@ -79,13 +79,19 @@ class Resolver:
         self.missing: set[str] = set()  # names a key resolves through that nothing binds
         self._chased: dict[str, str] = {}
         self.qualified: dict[str, ReaderSpec] = {}
-        self.by_method: dict[str, ReaderSpec] = {}
+        self.by_method: dict[str, list[ReaderSpec]] = {}
         specs = [*config.readers, *(s for name in presets for s in PRESETS[name])]
         self.qualified = {s.call: self._with_keywords(s) for s in reversed(specs)
                           if not s.any_receiver}
+        # A reader named where a package re-exports it (`app.flags.toggle`, defined in
+        # `app.flags.client`) is the function it stands for.
+        for name, spec in list(self.qualified.items()):
+            self.qualified.setdefault(self.chase(name), spec)
         for spec in specs:
-            if spec.any_receiver:
-                self.by_method.setdefault(spec.method, spec)
+            if spec.any_receiver:  # every entry for a method is tried, in order
+                self.by_method.setdefault(spec.method, []).append(spec)
+        # The project's own readers named by method (`*.toggle`): their bodies forward a key
+        self.own_methods = {s.method for s in config.readers if s.any_receiver}
 
     def definition(self, qualname: str) -> Definition | None:
         found = self.definitions.get(qualname)
@@ -95,9 +101,10 @@ class Resolver:
         found = self.constants.get(qualname)
         return found if found is not None else self.own_constants.get(qualname)
 
-    def _with_keywords(self, spec: ReaderSpec) -> ReaderSpec:
-        """A reader defined in the project also takes its key and default by keyword."""
-        found = self.definition(spec.call)
+    def _with_keywords(self, spec: ReaderSpec, target: str | None = None) -> ReaderSpec:
+        """A reader defined in the project (at `target`, else where its name leads) also
+        takes its key and default by keyword."""
+        found = self.definition(target or spec.call) or self.definition(self.chase(spec.call))
         if found is None:
             return spec
         params = found.params
@@ -169,12 +176,23 @@ class Resolver:
         if call.access:
             return None  # an attribute read is a flag read only of a flag object
         if call.attribute or call.imported:
-            spec = self.by_method.get(call.name)
-            if spec is not None and self._may_be_sdk(call, spec):
+            first = None
+            for spec in self.by_method.get(call.name, ()):
+                if not self._may_be_sdk(call, spec):
+                    continue
+                if call.resolved and not spec.origin.startswith("readers"):
+                    pass  # a preset's method: its SDK's signature, not a project function's
+                elif call.resolved:  # `*.toggle` calling the project's own `toggle`
+                    spec = self._with_keywords(spec, self.chase(call.callee))
                 found = self._by_spec(call, spec)
-                if self._sdk_receiver(call, spec):  # `c = UnleashClient(); c.is_enabled()`
+                if self._sdk_receiver(call, spec) or spec.origin.startswith("readers"):
+                    # `c = UnleashClient(); c.is_enabled()`, or the project's own reader:
+                    # a call without a key it can resolve is FL104, not something else
                     found = replace(found, certain=True)
-                return found
+                if found.key is not None:
+                    return found
+                first = first or found
+            return first
         return None
 
     def _match_resolved(self, call: Call) -> Match | None:
@@ -338,7 +356,8 @@ class Resolver:
         if match.key is None:
             return self._keyless(call, path, index, match, in_test=in_test)
         if match.key.kind is ValueKind.PARAM and (
-                (call.returned and call.scope in self.wrappers) or call.scope in self.qualified):
+                (call.returned and call.scope in self.wrappers) or call.scope in self.qualified
+                or call.scope.rsplit(".", 1)[-1] in self.own_methods):
             return None  # the body of a wrapper or reader that takes its key as a parameter
         key = self.resolve(match.key)
         if key is None:
