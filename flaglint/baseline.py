@@ -82,7 +82,7 @@ def entries(findings: Sequence[Finding], lines: Lines) -> list[Entry]:
         below = next((text[i].strip() for i in range(max(index + 1, 0), len(text))
                       if text[i].strip()), "")
         key = "\0".join((finding.code, finding.flag or "", finding.path, anchor, above, below))
-        digest = hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
+        digest = hashlib.blake2b(key.encode(errors="surrogatepass"), digest_size=12).hexdigest()
         seen[digest] += 1
         fingerprint = digest if seen[digest] == 1 else f"{digest}:{seen[digest]}"
         found.append(Entry(finding.code, finding.flag, finding.path, anchor, fingerprint))
@@ -128,7 +128,7 @@ def write(path: Path, recorded: Sequence[Entry]) -> None:
                                            e.fingerprint))
     body = ",\n".join("    " + json.dumps({"code": e.code, "flag": e.flag, "path": e.path,
                                           "text": e.text, "fingerprint": e.fingerprint},
-                                         ensure_ascii=False) for e in rows)
+                                         ensure_ascii=True) for e in rows)
     text = (f'{{\n  "version": {VERSION},\n  "comment": {json.dumps(_COMMENT)},\n'
             f'  "findings": [\n{body}\n  ]\n}}\n' if rows else
             f'{{\n  "version": {VERSION},\n  "comment": {json.dumps(_COMMENT)},\n'

@@ -51,7 +51,7 @@ def key(kind: str, *inputs: object) -> str:
     """The hash of a stage's declared inputs (JSON data, or dataclasses `codec` writes),
     with the stage's name and the code that computes it (`code_version`)."""
     text = json.dumps([kind, code_version(), *inputs], separators=(",", ":"),
-                      default=codec.encode, ensure_ascii=False)
+                      default=codec.encode, ensure_ascii=True)
     return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
 
 
@@ -152,7 +152,7 @@ class Store:
             return
         if text is None:
             text = json.dumps(codec.encode(value, hint), separators=(",", ":"),
-                              ensure_ascii=False)
+                              ensure_ascii=True)
         self._pending[(kind, entry)] = text
 
     def close(self) -> None:

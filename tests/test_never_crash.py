@@ -181,3 +181,24 @@ def test_an_unreadable_folder_is_noted_once_whoever_runs(tmp_path, capsys, monke
     assert err.count("note: cannot read folder") == 1
     assert ("flaglint: note: cannot read folder locked (Permission denied); its files are not "
             "checked") in err
+
+
+def test_lone_surrogates_in_string_literals_are_data(tmp_path):
+    """`"\\ud800"` in a file's source is a string Python makes, not text UTF-8 can hold
+    (CPython's own tests have them): every cache entry, baseline and report still takes it."""
+    write_tree(tmp_path, {
+        "pyproject.toml": PYPROJECT,
+        "flags.toml": '[flags.odd]\nowner = "a"\ntype = "release"\n',
+        "app.py": 'BAD = "\\ud800"\nNAMES = {"\\udcff": 1}\n\nif client.is_enabled("odd\\ud800"):\n'
+                  '    go()\n'})
+    for extra in ([], ["--format", "json"], ["--format", "sarif"],
+                  ["--write-baseline", str(tmp_path / "baseline.json")]):
+        result = subprocess.run([sys.executable, "-m", "flaglint", "check", str(tmp_path),
+                                 *extra], capture_output=True, check=False)
+        assert result.returncode == (0 if extra[:1] == ["--write-baseline"] else 1), \
+            result.stderr
+        assert b"internal error" not in result.stderr
+        assert b"odd\\ud800" in result.stdout or extra[:1] == ["--write-baseline"]
+    again = subprocess.run([sys.executable, "-m", "flaglint", "check", str(tmp_path)],
+                           capture_output=True, check=False)  # from the cache
+    assert again.returncode == 1 and b"FL101 [odd\\ud800]" in again.stdout

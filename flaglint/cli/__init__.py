@@ -50,6 +50,11 @@ _COLLECT_EVERY = (100_000, 50, 100)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        # A key or message may carry a lone surrogate (`"\ud800"` in a file's source):
+        # printed escaped, never an error.
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     gc.freeze()  # what is imported lives as long as the process
     gc.set_threshold(*_COLLECT_EVERY)
     try:

@@ -48,7 +48,8 @@ def run_audit(args: argparse.Namespace) -> int:
             writer(audit, sys.stdout)
         return EXIT_OK
     try:
-        with args.output.open("w", encoding=encoding, newline="") as handle:
+        with args.output.open("w", encoding=encoding, errors="backslashreplace",
+                              newline="") as handle:
             writer(audit, handle)
     except OSError as error:
         raise UsageError(f"--output {args.output}: {error.strerror or error}") from None

@@ -24,7 +24,7 @@ def run_graph(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.output is not None:
-        with args.output.open("w", encoding="utf-8") as handle:
+        with args.output.open("w", encoding="utf-8", errors="backslashreplace") as handle:
             write_graph(project.graph, args.format, handle)
     else:
         write_graph(project.graph, args.format, sys.stdout)

@@ -166,7 +166,8 @@ def _emit(report: Report, run: CheckRun, links: str | None) -> None:
                                             f"--output {args.output}"))
     for destination in destinations:
         try:
-            with destination.path.open("w", encoding="utf-8") as handle:
+            with destination.path.open("w", encoding="utf-8",
+                                       errors="backslashreplace") as handle:
                 _write(report, destination.format, handle, links, _Text(
                     color=False, statistics=args.statistics, quiet=False,
                     show_fixes=args.show_fixes))

@@ -158,5 +158,5 @@ def _kept(job: Job, facts: FileFacts, *, definition_calls: bool) -> Kept:
 
 
 def _json(value: object, hint: type) -> str:
-    return json.dumps(codec.encode(value, hint), separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(codec.encode(value, hint), separators=(",", ":"), ensure_ascii=True)
 

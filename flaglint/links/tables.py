@@ -90,7 +90,7 @@ def interface_digest(facts: FileFacts, *, definition_calls: bool) -> str:
     if not facts.complete or facts.error is not None:
         return ""
     data = codec.encode(interface(facts, definition_calls=definition_calls), Interface)
-    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=True)
     return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
 
 
