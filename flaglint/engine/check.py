@@ -86,8 +86,6 @@ def summarize(outcome: Outcome, rules: Sequence[Rule], *,
 def _offered(outcome: Outcome, findings: list[Finding]) -> tuple[list[Finding], list[str]]:
     """The findings with a fix only where `--fix` would apply it (with every scope), so
     that "fixable" means the same in every format; and why the others are not offered."""
-    from flaglint.fixes.rounds import applicable
-
     # A fix that only settles reads (and so collapses their branches) is always made; one
     # that deletes something is made only when nothing still refers to it, which only a
     # trial of the whole round tells. Only those files are tried (a 5 MB module of reads
@@ -96,6 +94,8 @@ def _offered(outcome: Outcome, findings: list[Finding]) -> tuple[list[Finding], 
              and any(edit.kind is not EditKind.SETTLE_READ for edit in f.fix.edits)]
     if not fixes:
         return findings, []
+    from flaglint.fixes.rounds import applicable  # libcst: imported only for a trial
+
     blocked = [f.fix for f in outcome.suppressed if f.fix is not None]
     chosen, why = applicable(outcome.project, fixes, blocked)
     kept = set(chosen) | {index for index, f in enumerate(findings) if f.fix is not None

@@ -10,7 +10,7 @@ import dataclasses
 import re
 
 from flaglint import store as cache
-from flaglint.engine.inputs import Inputs
+from flaglint.engine.inputs import Inputs, config_digest
 from flaglint.engine.reading import Reading
 from flaglint.facts.prefilter import Needles
 from flaglint.links.flag_api import DJANGO_SETTINGS, FlagApi, candidates, find
@@ -25,13 +25,25 @@ def discovering(inputs: Inputs) -> bool:
 
 
 def flag_api(inputs: Inputs, store: cache.Store, *, workers: int) -> FlagApi:
-    """The project's flag API, from the cache when no file changed."""
+    """The project's flag API, from the cache when no file it is found in changed: an edit
+    of a file that names no candidate finds the same API without reading any file's facts
+    again."""
     if not discovering(inputs):
         return FlagApi()
-    key = cache.key("api", sorted(inputs.keys.items()))
+    names = _candidate_names(inputs, store)
+    if not names:
+        return FlagApi()
+    reading = Reading(inputs, store, workers=workers)
+    reading.start(Needles(names - {DJANGO_SETTINGS}), set())
+    found_in = [brief.path for brief in reading.linkable()]
+    # The presets the Django-settings preset joins depend on what every file imports.
+    imported = sorted({module for brief in reading.ordered() for module in brief.modules}) \
+        if DJANGO_SETTINGS in names else []
+    key = cache.key("api", config_digest(inputs.config), sorted(names), imported,
+                    [(path, reading.facts_key(path, full=True)) for path in found_in])
     found = store.get("api", key, FlagApi)
     if found is None:
-        found = _find(inputs, store, workers)
+        found = _find(inputs, reading, names, found_in, imported)
         store.put("api", key, found, FlagApi)
     return found
 
@@ -47,7 +59,8 @@ def with_flag_api(inputs: Inputs, api: FlagApi) -> Inputs:
     return dataclasses.replace(inputs, config=config)
 
 
-def _find(inputs: Inputs, store: cache.Store, workers: int) -> FlagApi:
+def _candidate_names(inputs: Inputs, store: cache.Store) -> set[tuple[str, ...]]:
+    """The names every file offers as a flag API (each file's, cached by its content)."""
     rels = [s.rel for s in inputs.sources if s.rel in inputs.keys]
     keys = {rel: cache.key("api-names", inputs.keys[rel]) for rel in rels}
     known = store.get_many("api-names", keys.values(), list[list[str]])
@@ -58,15 +71,15 @@ def _find(inputs: Inputs, store: cache.Store, workers: int) -> FlagApi:
             found = sorted(list(words) for words in candidates(inputs.read(rel)))
             store.put("api-names", keys[rel], found, list[list[str]])
         names.update(tuple(words) for words in found)
-    if not names:
-        return FlagApi()
-    reading = Reading(inputs, store, workers=workers)
-    reading.start(Needles(names - {DJANGO_SETTINGS}), set())
-    facts = [reading.facts_of(brief.path) for brief in reading.linkable()]
+    return names
+
+
+def _find(inputs: Inputs, reading: Reading, names: set[tuple[str, ...]],
+          found_in: list[str], imported: list[str]) -> FlagApi:
+    facts = [reading.facts_of(path) for path in found_in]
     presets = None
     if DJANGO_SETTINGS in names and inputs.config.presets is None:
-        imported = {module for brief in reading.ordered() for module in brief.modules}
-        presets = (*active_presets(inputs.config, imported), "django-settings")
+        presets = (*active_presets(inputs.config, set(imported)), "django-settings")
     texts = {f.path: inputs.read(f.path) for f in facts}
 
     def attributes_of(bound: set[str]) -> tuple[str, ...]:
