@@ -204,3 +204,45 @@ def test_environment_variables_read_as_flags_are_said_not_used(tmp_path, capsys)
         "(app.py:6), FEATURE_FAST_PATH (app.py:4); a helper that reads them (`def "
         "is_enabled(name): return os.getenv(name) == \"true\"`), named in `[[readers]]`, "
         "makes them flags\n")
+
+
+def test_what_discovery_finds_is_cached_by_what_it_reads(tmp_path, capsys):
+    """A comment added to a file discovery reads finds the API in the cache; a new call,
+    a holder read through an attribute or a removed helper changes the answer, and every
+    cached run reports what a run without the cache reports."""
+    write_tree(tmp_path, {
+        "app/__init__.py": "",
+        "app/flags.py": """
+            import os
+
+
+            def is_feature_enabled(name):
+                return os.getenv(name, "False") == "True"
+            """,
+        "app/send.py": """
+            from app.flags import is_feature_enabled
+
+
+            def send():
+                if is_feature_enabled("SMS_ENABLED"):
+                    return "sms"
+                return "push"
+            """})
+    send = tmp_path / "app" / "send.py"
+
+    def both() -> str:
+        main(["check", str(tmp_path), "--today", TODAY, "--format", "json"])
+        cached = capsys.readouterr()
+        main(["check", str(tmp_path), "--today", TODAY, "--format", "json", "--no-cache"])
+        fresh = capsys.readouterr()
+        assert (cached.out, cached.err) == (fresh.out, fresh.err)
+        return cached.err
+
+    assert "`app.flags.is_feature_enabled` (1 read)" in both()
+    send.write_text(send.read_text() + "# a comment\n")
+    assert "`app.flags.is_feature_enabled` (1 read)" in both()
+    send.write_text(send.read_text() + "\n\ndef push():\n"
+                                       "    return is_feature_enabled('PUSH_ENABLED')\n")
+    assert "`app.flags.is_feature_enabled` (2 reads)" in both()
+    (tmp_path / "app" / "flags.py").write_text("def other(name):\n    return name\n")
+    assert "no flag API is configured" not in both()

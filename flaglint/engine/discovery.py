@@ -9,12 +9,15 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from flaglint import codec
 from flaglint import store as cache
 from flaglint.engine.inputs import Inputs, config_digest
 from flaglint.engine.reading import Reading
+from flaglint.facts import FileFacts
 from flaglint.facts.prefilter import Needles
 from flaglint.links.flag_api import DJANGO_SETTINGS, FlagApi, candidates, find
 from flaglint.links.resolve import active_presets
+from flaglint.suppressions import Suppressions
 
 _ATTRIBUTES = ("value", "enabled", "is_enabled", "active", "on")  # how flag objects are read
 
@@ -40,7 +43,8 @@ def flag_api(inputs: Inputs, store: cache.Store, *, workers: int) -> FlagApi:
     imported = sorted({module for brief in reading.ordered() for module in brief.modules}) \
         if DJANGO_SETTINGS in names else []
     key = cache.key("api", config_digest(inputs.config), sorted(names), imported,
-                    [(path, reading.facts_key(path, full=True)) for path in found_in])
+                    [(path, _evidence_digest(inputs, reading, store, path))
+                     for path in found_in])
     found = store.get("api", key, FlagApi)
     if found is None:
         found = _find(inputs, reading, names, found_in, imported)
@@ -57,6 +61,28 @@ def with_flag_api(inputs: Inputs, api: FlagApi) -> Inputs:
                                  presets=api.presets if api.presets is not None else
                                  inputs.config.presets)
     return dataclasses.replace(inputs, config=config)
+
+
+_ATTRIBUTE_READS = re.compile(rb"\b(\w+)\.(" + b"|".join(a.encode() for a in _ATTRIBUTES)
+                              + rb")\b(?!\s*\()")
+
+
+def _evidence_digest(inputs: Inputs, reading: Reading, store: cache.Store, path: str) -> str:
+    """What discovery learns from one file, hashed: its facts but for its length and
+    suppressions, and the `name.value` reads its text holds. A comment added to a file
+    leaves it as it was, and discovery's answer comes from the cache (cached by the
+    file's content)."""
+    key = cache.key("api-evidence", reading.facts_key(path, full=True))
+    found = store.get("api-evidence", key, str)
+    if found is None:
+        facts = reading.facts_of(path)
+        kept = dataclasses.replace(facts, lines=0, suppressions=Suppressions()) \
+            if facts is not None else None
+        pairs = sorted({m.group(0).decode("latin-1")
+                        for m in _ATTRIBUTE_READS.finditer(inputs.read(path))})
+        found = cache.key("api-evidence", codec.encode(kept, FileFacts | None), pairs)
+        store.put("api-evidence", key, found, str)
+    return found
 
 
 def _candidate_names(inputs: Inputs, store: cache.Store) -> set[tuple[str, ...]]:
