@@ -31,8 +31,12 @@ _MAKER = re.compile(r"(?:^|_)(?:state|flag|toggle|switch|feature)s?$|^define_|^D
 
 # A call on something named for flags, with a string first: `features.has("org:x", …)`,
 # `waffle.switch_is_active("x")`, `toggles.is_on("x")`.
-_ON_FLAGS = re.compile(rb"\b(\w*(?:feature|flag|toggle|switch|waffle)s?)\.(\w+)[ \t]*\("
+# Sought from the word for flags on (a literal the engine finds fast), the receiver's whole
+# name read back from there: a leading `\w*` would be tried at every word of every file.
+_ON_FLAGS = re.compile(rb"(?:feature|flag|toggle|switch|waffle)s?\.(\w+)[ \t]*\("
                        rb"[ \t]*[rbuRBU]?[\"']", re.IGNORECASE)
+_WORD_END = re.compile(rb"\w+$")
+_FLAG_WORDS = (b"feature", b"flag", b"toggle", b"switch", b"waffle")  # byte search first
 _VERB = re.compile(r"^(?:has|is_|get|check|enabled|active|on$|variation|evaluate|flag|feature)",
                    re.IGNORECASE)
 
@@ -61,14 +65,21 @@ def candidates(blob: bytes) -> set[tuple[str, ...]]:
     whose name asks about a flag, callees that bind flag objects to names at the top level
     (with the names they bind, through which the objects are read), and calls on something
     named for flags with a string first (`features.has("org:x")`: both words)."""
+    lowered = blob.lower()
+    # Every question names a flag word; most files name none (a byte search, no regex).
+    worded = any(word in lowered for word in _FLAG_WORDS[:4])
     found: set[tuple[str, ...]] = {(m.group(1).decode(),) for m in _DEF.finditer(blob)
-             if is_question(m.group(1).decode())}
+                                   if is_question(m.group(1).decode())} if worded else set()
     for bound in _BOUND_CALL.finditer(blob):
         maker = bound.group(2).decode().rsplit(".", 1)[-1]
         if _MAKER.search(maker):
             found |= {(maker,), (bound.group(1).decode(),)}  # the maker, and what it makes
-    for call in _ON_FLAGS.finditer(blob):
-        receiver, method = call.group(1).decode(), call.group(2).decode()
+    on_flags = any(word + b"." in lowered or word + b"s." in lowered for word in _FLAG_WORDS)
+    for call in _ON_FLAGS.finditer(blob) if on_flags else ():
+        head = _WORD_END.search(blob, max(0, call.start() - 200), call.start(1) - 1)
+        if head is None:  # cannot be: the match starts with a word
+            continue
+        receiver, method = head.group(0).decode(), call.group(1).decode()
         if _VERB.match(method):
             found.add((receiver, method))
     if _DJANGO_SETTINGS.search(blob) and _SETTING_FLAG.search(blob):
