@@ -174,7 +174,7 @@ def test_candidate_words_and_keys():
     assert is_question("is_feature_enabled") and is_question("switch_is_active")
     assert not is_question("update_flags") and not is_question("get_feature")
     assert candidates(b"x = features.has('a')\ndef has_feature(self, f):\n    pass\n") == {
-        ("features", "has"), ("has_feature",)}
+        ("features.has",), ("has_feature",)}
     assert key_like(Value(ValueKind.NAME, "app.flags.FeatureFlag.X.value")) == "FeatureFlag.X"
     assert key_like(Value(ValueKind.NAME, "app.flags.some_name")) is None
 

@@ -7,6 +7,8 @@ discovery: what it says is what flaglint uses."""
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
+import os
 import re
 
 from flaglint import codec
@@ -17,6 +19,7 @@ from flaglint.facts import FileFacts
 from flaglint.facts.prefilter import Needles
 from flaglint.links.flag_api import DJANGO_SETTINGS, FlagApi, candidates, find
 from flaglint.links.resolve import active_presets
+from flaglint.processes import quiet_worker
 from flaglint.suppressions import Suppressions
 
 _ATTRIBUTES = ("value", "enabled", "is_enabled", "active", "on")  # how flag objects are read
@@ -33,7 +36,7 @@ def flag_api(inputs: Inputs, store: cache.Store, *, workers: int) -> FlagApi:
     again."""
     if not discovering(inputs):
         return FlagApi()
-    names = _candidate_names(inputs, store)
+    names = _candidate_names(inputs, store, workers)
     if not names:
         return FlagApi()
     reading = Reading(inputs, store, workers=workers)
@@ -85,19 +88,57 @@ def _evidence_digest(inputs: Inputs, reading: Reading, store: cache.Store, path:
     return found
 
 
-def _candidate_names(inputs: Inputs, store: cache.Store) -> set[tuple[str, ...]]:
-    """The names every file offers as a flag API (each file's, cached by its content)."""
+def _candidate_names(inputs: Inputs, store: cache.Store, workers: int
+                     ) -> set[tuple[str, ...]]:
+    """The names every file offers as a flag API (each file's, cached by its content;
+    those not cached found in worker processes when there are many)."""
     rels = [s.rel for s in inputs.sources if s.rel in inputs.keys]
     keys = {rel: cache.key("api-names", inputs.keys[rel]) for rel in rels}
     known = store.get_many("api-names", keys.values(), list[list[str]])
+    missing = [rel for rel in rels if keys[rel] not in known]
+    made = _in_workers(inputs, missing, workers) if workers > 1 else None
     names: set[tuple[str, ...]] = set()
     for rel in rels:
         found = known.get(keys[rel])
         if found is None:
-            found = sorted(list(words) for words in candidates(inputs.read(rel)))
+            found = made[rel] if made is not None else _names_of(inputs.read(rel))
             store.put("api-names", keys[rel], found, list[list[str]])
         names.update(tuple(words) for words in found)
     return names
+
+
+def _names_of(data: bytes) -> list[list[str]]:
+    return sorted(list(words) for words in candidates(data))
+
+
+def _chunk_names(chunk: list[tuple[str, bytes]]) -> list[tuple[str, list[list[str]]]]:
+    return [(rel, _names_of(data)) for rel, data in chunk]
+
+
+_PARALLEL_BYTES = 2_000_000  # below this, worker processes cost more than they save
+
+
+def _in_workers(inputs: Inputs, rels: list[str], workers: int
+                ) -> dict[str, list[list[str]]] | None:
+    """The candidate names of these files from forked workers; None when there is too
+    little to share out, or a worker failed (the caller scans them here)."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    items = [(rel, inputs.read(rel)) for rel in rels]
+    size = sum(len(data) for _, data in items)
+    if size < _PARALLEL_BYTES:
+        return None
+    chunks: list[list[tuple[str, bytes]]] = [[] for _ in range(workers * 4)]
+    for index, item in enumerate(items):
+        chunks[index % len(chunks)].append(item)
+    try:
+        with ProcessPoolExecutor(max_workers=workers,
+                                 mp_context=multiprocessing.get_context("fork"),
+                                 initializer=quiet_worker, initargs=(os.getpid(),)) as pool:
+            return {rel: found for done in pool.map(_chunk_names, chunks) for rel, found in done}
+    except (BrokenProcessPool, OSError):
+        return None
 
 
 def _find(inputs: Inputs, reading: Reading, names: set[tuple[str, ...]],

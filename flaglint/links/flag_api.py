@@ -64,7 +64,7 @@ def candidates(blob: bytes) -> set[tuple[str, ...]]:
     """The words that make a file worth reading to find the project's flag API: functions
     whose name asks about a flag, callees that bind flag objects to names at the top level
     (with the names they bind, through which the objects are read), and calls on something
-    named for flags with a string first (`features.has("org:x")`: both words)."""
+    named for flags with a string first (`features.has("org:x")`, as it is written)."""
     lowered = blob.lower()
     # Every question names a flag word; most files name none (a byte search, no regex).
     worded = any(word in lowered for word in _FLAG_WORDS[:4])
@@ -81,7 +81,8 @@ def candidates(blob: bytes) -> set[tuple[str, ...]]:
             continue
         receiver, method = head.group(0).decode(), call.group(1).decode()
         if _VERB.match(method):
-            found.add((receiver, method))
+            # the call as written: a file that names both words apart calls nothing so
+            found.add((f"{receiver}.{method}",))
     if _DJANGO_SETTINGS.search(blob) and _SETTING_FLAG.search(blob):
         found.add(DJANGO_SETTINGS)
     found |= {(read.group(1).decode(),) for read in _ENV_READ.finditer(blob)}
