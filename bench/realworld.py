@@ -1,4 +1,4 @@
-"""flaglint beside ruff and vulture on real code: cold, warm, one file edited, `--diff`.
+"""flaglint beside ruff and vulture on real code: cold, warm, one file edited, `--changed-since`.
 
     pip install -e '.[bench]'
     python bench/realworld.py                       # Sentry 23.7.1, Django 5.2, this stdlib
@@ -7,14 +7,15 @@
 Corpora are fetched from PyPI with pip (the Sentry 23.7.1 wheel, the Django 5.2 sdist) or
 copied from the running Python's standard library,
 unpacked under bench/corpora/ and committed to a git repository of their own, so that
-`check --diff HEAD~1` has a parent to compare with. Sentry's flags are read as
+`check --changed-since HEAD~1` has a parent to compare with. Sentry's flags are read as
 `features.has("organizations:…", org)`; the reader is configured as a user would.
 
 Every run is a fresh process with a private cache; the median of --repeat runs is shown.
 "One file edited" appends a comment to a file that reads a flag (or to any file where none
 does) and runs again; "edit moving reads" adds a line at its top instead, which moves every
 read below it (new facts: the file is linked again; where no file reads a flag, the same as
-an append); "--diff" commits such a change and checks it against its parent, cache warm.
+an append); "--changed-since" (DESIGN.md's `--diff REF`) commits such a change and checks
+it against its parent, cache warm.
 flaglint runs with its modules' bytecode cached, as an installed tool does.
 `--scale 1 2 4` checks 1, 2 and 4 copies of each corpus (growth must be linear).
 """
@@ -188,8 +189,8 @@ class Bench:
                     timed(self.flaglint(folder), folder, env)
                     self.edit(target)
                     git(folder, "commit", "-qam", "bench: one file changed")
-                    note("flaglint", "diff", timed(self.flaglint(folder, "--diff", "HEAD~1"),
-                                                   folder, env))
+                    since = self.flaglint(folder, "--changed-since", "HEAD~1")
+                    note("flaglint", "diff", timed(since, folder, env))
                     git(folder, "reset", "-q", "--hard", "HEAD~1")
         finally:
             target.write_bytes(original)
@@ -245,7 +246,7 @@ def main() -> None:
     bench = Bench(args.repeat, args.jobs)
     print(f"Machine: {versions()}; median of {args.repeat}, --jobs {args.jobs}\n")
     print("| code base | files | lines | tool | cold s | cold lines/s | warm s | one file "
-          "edited s | edit moving reads s | `--diff HEAD~1` s |")
+          "edited s | edit moving reads s | `--changed-since HEAD~1` s |")
     print("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|")
     total_lines = total_cold = 0.0
     for name in args.corpora:
