@@ -7,11 +7,18 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import logging
 import multiprocessing
 import os
 import signal
 import sys
 import time
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+R = TypeVar("R")
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 _GRACE = 0.5  # seconds a child has to end on SIGTERM before it is killed
@@ -38,6 +45,24 @@ def quiet_worker(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with_parent(parent)
+
+
+def map_in_workers(function: Callable[[T], R], items: Sequence[T], workers: int
+                   ) -> list[R] | None:
+    """`function` of each item, in order, from up to `workers` forked worker processes
+    (which end with this one); None when a worker died or none could start (the caller
+    does the work itself)."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        with ProcessPoolExecutor(max_workers=max(1, min(workers, len(items))),
+                                 mp_context=multiprocessing.get_context("fork"),
+                                 initializer=quiet_worker, initargs=(os.getpid(),)) as pool:
+            return list(pool.map(function, items))
+    except (BrokenProcessPool, OSError) as error:
+        log.debug("worker processes failed (%s): working here", error)
+        return None
 
 
 def children() -> list[int]:

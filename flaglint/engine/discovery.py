@@ -7,8 +7,6 @@ discovery: what it says is what flaglint uses."""
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
-import os
 import re
 
 from flaglint import codec
@@ -19,7 +17,7 @@ from flaglint.facts import FileFacts
 from flaglint.facts.prefilter import Needles
 from flaglint.links.flag_api import DJANGO_SETTINGS, FlagApi, candidates, find
 from flaglint.links.resolve import active_presets
-from flaglint.processes import quiet_worker
+from flaglint.processes import map_in_workers
 from flaglint.suppressions import Suppressions
 
 _ATTRIBUTES = ("value", "enabled", "is_enabled", "active", "on")  # how flag objects are read
@@ -122,23 +120,12 @@ def _in_workers(inputs: Inputs, rels: list[str], workers: int
                 ) -> dict[str, list[list[str]]] | None:
     """The candidate names of these files from forked workers; None when there is too
     little to share out, or a worker failed (the caller scans them here)."""
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
     items = [(rel, inputs.read(rel)) for rel in rels]
-    size = sum(len(data) for _, data in items)
-    if size < _PARALLEL_BYTES:
+    if sum(len(data) for _, data in items) < _PARALLEL_BYTES:
         return None
-    chunks: list[list[tuple[str, bytes]]] = [[] for _ in range(workers * 4)]
-    for index, item in enumerate(items):
-        chunks[index % len(chunks)].append(item)
-    try:
-        with ProcessPoolExecutor(max_workers=workers,
-                                 mp_context=multiprocessing.get_context("fork"),
-                                 initializer=quiet_worker, initargs=(os.getpid(),)) as pool:
-            return {rel: found for done in pool.map(_chunk_names, chunks) for rel, found in done}
-    except (BrokenProcessPool, OSError):
-        return None
+    chunks: list[list[tuple[str, bytes]]] = [items[i::workers * 4] for i in range(workers * 4)]
+    done = map_in_workers(_chunk_names, chunks, workers)
+    return None if done is None else {rel: found for part in done for rel, found in part}
 
 
 def _find(inputs: Inputs, reading: Reading, names: set[tuple[str, ...]],

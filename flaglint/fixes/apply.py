@@ -6,7 +6,6 @@ import ast
 import contextlib
 import difflib
 import logging
-import multiprocessing
 import os
 import stat
 import tempfile
@@ -23,7 +22,7 @@ from flaglint.deep import call_deep
 from flaglint.facts.light import decode_source
 from flaglint.findings import Edit, EditKind, Fix
 from flaglint.fixes.settle import Position, Settler
-from flaglint.processes import quiet_worker
+from flaglint.processes import map_in_workers
 
 log = logging.getLogger(__name__)
 
@@ -188,22 +187,12 @@ def _fix_job(job: tuple[str, bytes, FilePlan]) -> FixResult:
 def _fix_in_workers(jobs: list[tuple[str, bytes, FilePlan]]) -> list[FixResult] | None:
     """The jobs' results from forked workers, largest file first; None when a worker died
     (the caller fixes the files here instead)."""
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
     order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][1]))
-    try:
-        with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, len(jobs)),
-                                 mp_context=multiprocessing.get_context("fork"),
-                                 initializer=quiet_worker, initargs=(os.getpid(),)) as pool:
-            done = list(pool.map(_fix_job, [jobs[i] for i in order]))
-    except (BrokenProcessPool, OSError) as error:
-        log.debug("fixing in worker processes failed (%s): fixing here", error)
+    done = map_in_workers(_fix_job, [jobs[i] for i in order], os.cpu_count() or 1)
+    if done is None:
         return None
-    results: list[FixResult | None] = [None] * len(jobs)
-    for position, index in enumerate(order):
-        results[index] = done[position]
-    return [result for result in results if result is not None]
+    results: dict[int, FixResult] = dict(zip(order, done, strict=True))
+    return [results[index] for index in range(len(jobs))]
 
 
 class WriteError(Exception):
