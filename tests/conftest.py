@@ -45,15 +45,19 @@ def write_tree(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
-def analyze_tree(root: Path, today: dt.date = TODAY) -> Project:
-    """The project at `root`, analysed without a cache file, as every rule needs it."""
+def analyze_tree(root: Path, today: dt.date = TODAY, *, named: bool = False) -> Project:
+    """The project at `root`, analysed without a cache file, as every rule needs it
+    (`named`: every file as if named on the command line, so all are checked for syntax)."""
     config = load_config(find_config(root), root)
     store = Store.disabled()
-    return analyze(gather(config, today, store), store, Request(origins=Origins.ENDED))
+    inputs = gather(config, today, store)
+    return analyze(inputs, store, Request(origins=Origins.ENDED,
+                                          syntax=frozenset(inputs.keys) if named else frozenset()))
 
 
-def lint_tree(root: Path, select: tuple[str, ...] = (), today: dt.date = TODAY) -> list[Finding]:
-    project = analyze_tree(root, today)
+def lint_tree(root: Path, select: tuple[str, ...] = (), today: dt.date = TODAY, *,
+              named: bool = False) -> list[Finding]:
+    project = analyze_tree(root, today, named=named)
     rules = select_rules(all_rules(), select, ())
     return run(project, rules).findings
 

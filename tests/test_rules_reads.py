@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from flaglint.cli import main
+
+from .conftest import write_tree
+
 PYPROJECT = """
 [tool.flaglint]
 presets = ["unleash", "launchdarkly"]
@@ -143,12 +147,27 @@ def test_settled_flag_at_every_read_and_wrapper_call(lint):
     ]
 
 
+def test_a_file_that_names_no_flag_api_is_checked_for_syntax_only_when_named(tmp_path,
+                                                                            capsys):
+    """A whole-tree run parses the files that may read flags; one that names no flag API is
+    decoded but not parsed (README: which files flaglint parses), unless it is named on the
+    command line, as pre-commit and editors name the files they check."""
+    write_tree(tmp_path, {"pyproject.toml": PYPROJECT, "flags.toml": FLAGS,
+                          "notes.py": "def f(:\n    pass\n",
+                          "fine.py": 'client.is_enabled("nope")\n'})
+    assert main(["check", str(tmp_path), "--no-cache", "--select", "FL001"]) == 0
+    assert main(["check", str(tmp_path / "notes.py"), str(tmp_path / "fine.py"), "--no-cache",
+                 "--select", "FL001"]) == 1
+    assert ("notes.py:1:7: FL001 Cannot parse as Python 3 (any version up to 3.14): invalid "
+            "syntax; its flag reads are not checked") in capsys.readouterr().out
+
+
 def test_parse_and_decode_errors_are_findings_and_the_run_goes_on(tmp_path, lint):
     (tmp_path / "latin.py").write_bytes(b"x = '\xe9t\xe9'\n")
     found = lint({
         "pyproject.toml": PYPROJECT,
         "flags.toml": FLAGS,
-        "broken.py": "def f(:\n    pass\n",
+        "broken.py": "def f(:\n    return client.is_enabled('x')\n",
         "fine.py": 'client.is_enabled("nope")\n',
     }, select=("FL001", "FL101"))
     assert found == [

@@ -31,7 +31,7 @@ from flaglint.engine.discovery import flag_api, with_flag_api
 from flaglint.engine.inputs import Inputs, gather
 from flaglint.engine.linking import Links, call_graph, link
 from flaglint.engine.reading import Reading
-from flaglint.facts.prefilter import Needles, reader_names, reader_needles
+from flaglint.facts.prefilter import Needles, called_names, reader_names, reader_needles
 from flaglint.links.flag_api import FlagApi
 from flaglint.model import project as model
 from flaglint.model.files import ProjectFiles
@@ -65,12 +65,18 @@ class Request:
     diff: DiffScope | None = None
     regate: bool = False  # with `diff`: compare what each flag gates with the base (FL402)
     history: bool = True  # read git history (the --changed-since base needs none)
+    # Files checked for syntax errors even when they name no flag API: those named on the
+    # command line or open in an editor, and those the change touches.
+    syntax: frozenset[str] = frozenset()
 
 
-def request_for(rules: Sequence[Rule], diff: DiffScope | None = None) -> Request:
-    """What these rules ask of the analysis beyond the model."""
-    return Request(diff=diff,
-                   regate=diff is not None and any(r.needs_base for r in rules))
+def request_for(rules: Sequence[Rule], diff: DiffScope | None = None,
+                named: Iterable[str] = ()) -> Request:
+    """What these rules ask of the analysis beyond the model (`named`: the root-relative
+    paths named on the command line or open in an editor)."""
+    syntax = frozenset(named) | (frozenset(diff.changed) | diff.added if diff else frozenset())
+    return Request(diff=diff, regate=diff is not None and any(r.needs_base for r in rules),
+                   syntax=syntax)
 
 
 def analyze(inputs: Inputs, store: cache.Store, request: Request = Request(), *,
@@ -79,9 +85,10 @@ def analyze(inputs: Inputs, store: cache.Store, request: Request = Request(), *,
     the pinned flags are settled: the cleaning follows that flag's dead code only."""
     api = flag_api(inputs, store, workers=workers)  # nothing configured: found in the code
     inputs = with_flag_api(inputs, api)
-    reading = Reading(inputs, store, workers=workers, force_full=request.force_full)
+    reading = Reading(inputs, store, workers=workers, force_full=request.force_full,
+                      syntax=request.syntax)
     names = reader_needles(inputs.config)
-    reading.start(Needles(names), _named_modules(inputs.config))
+    reading.start(Needles(names, called_names(inputs.config)), _named_modules(inputs.config))
     links = _read_and_link(reading, store, names)
     linked = links.linked
     registry = model.with_aliases(inputs.registry, linked.aliases)
@@ -182,7 +189,7 @@ def _read_and_link(reading: Reading, store: cache.Store,
                   for local, target in bound.items() if target in readers}
         modules = {prefix for name in links.missing for prefix in _prefixes(name)}
         modules |= {prefix for reader in readers for prefix in _prefixes(reader)}
-        if not reading.read_more(Needles(names), modules):
+        if not reading.read_more(Needles(names, called_names(config)), modules):
             return links
 
 
@@ -303,7 +310,7 @@ def _gated_only(inputs: Inputs, store: cache.Store, workers: int) -> gating.Gate
     """What each flag gates in these inputs: their facts and links, nothing more."""
     reading = Reading(inputs, store, workers=workers)
     names = reader_needles(inputs.config)
-    reading.start(Needles(names), _named_modules(inputs.config))
+    reading.start(Needles(names, called_names(inputs.config)), _named_modules(inputs.config))
     links = _read_and_link(reading, store, names)
     paths = {read.path for read in links.linked.reads}
     return gating.gated(links.linked.reads,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from flaglint import store as cache
 from flaglint.config import Config
-from flaglint.engine.inputs import gather
+from flaglint.engine.inputs import gather, root_relative
 from flaglint.findings import EditKind, Finding, Fix
 from flaglint.reporters import FileChange
 from flaglint.sources.diff import DiffScope
@@ -43,7 +43,7 @@ def check(config: Config, today: dt.date, codes: Sequence[str], store: cache.Sto
           previews: bool = False) -> Summary:
     """The summary of a check by the rules of these codes."""
     inputs = gather(config, today, store)
-    named_paths = sorted({_relative(path, config.root) for path in named or ()})
+    named_paths = sorted({root_relative(path, config.root) for path in named or ()})
     key = cache.key("check", inputs.digest(), list(codes), named_paths, diff, previews)
     found = store.get("check", key, Summary)
     if found is not None:
@@ -53,17 +53,10 @@ def check(config: Config, today: dt.date, codes: Sequence[str], store: cache.Sto
     from flaglint.rules.outcome import run
 
     rules = rules_for(codes)
-    project = analyze(inputs, store, request_for(rules, diff), workers=workers)
+    project = analyze(inputs, store, request_for(rules, diff, named_paths), workers=workers)
     summary = summarize(run(project, rules), rules, named=named, previews=previews)
     store.put("check", key, summary, Summary)
     return summary
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def summarize(outcome: Outcome, rules: Sequence[Rule], *,

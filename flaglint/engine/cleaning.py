@@ -108,6 +108,7 @@ class _Cleaning:
     tests: Callable[[str], bool]
     wrappers: set[str]
     force_full: frozenset[str]
+    syntax: frozenset[str]  # files checked for syntax errors, read in full or not
     value_from: str | None = None  # the flag-state export the value comes from
     report: FixReport = field(default_factory=FixReport)
 
@@ -117,7 +118,8 @@ class _Cleaning:
         inputs = self.inputs.with_overlay({**self.inputs.overlay, **changed}) if changed \
             else self.inputs
         return analyze(inputs, self.store, Request(pinned={self.key: self.value},
-                                                   force_full=self.force_full),
+                                                   force_full=self.force_full,
+                                                   syntax=self.syntax),
                        workers=self.workers)
 
     def apply(self, project: Project, fixes: list[tuple[object, Fix]]) -> bool:
@@ -144,7 +146,10 @@ def clean_flag(config: Config, today: dt.date, key: str, text: str | None, scope
     inputs = gather(config, today, store)
     if overlay:
         inputs = inputs.with_overlay(overlay)
-    probe = analyze(inputs, store, workers=workers)
+    # A file that names the key, or a wrapper of it (read in full, so checked anyway), and
+    # does not parse may read it: it is checked for syntax errors, and blocks the cleanup.
+    syntax = frozenset(rel for rel in inputs.keys if key.encode() in inputs.read(rel))
+    probe = analyze(inputs, store, Request(syntax=syntax), workers=workers)
     if key not in probe.records and not probe.graph.reads_of(key) and \
             key not in probe.registry.flags:
         raise CleanError(f"flag `{key}` is neither declared nor read in this project")
@@ -158,12 +163,12 @@ def clean_flag(config: Config, today: dt.date, key: str, text: str | None, scope
     homes = frozenset(q.rsplit(".", i)[0] for q in wrappers for i in range(1, q.count(".") + 1))
     value, value_from = _value(probe, key, text)
     cleaning = _Cleaning(inputs, store, workers, key, value, scope, tests, wrappers, homes,
-                         value_from)
+                         syntax, value_from)
     project = _settle_reads(cleaning)
     project, left = _settle_test_objects(cleaning, project)
     # A file that does not parse may read the key: nothing that needs "no read is left" is
     # done then (the failure is closed, and listed).
-    unreadable = sorted({path for path, _ in project.parse_errors()})
+    unreadable = sorted({path for path, _ in (*probe.parse_errors(), *project.parse_errors())})
     loose = loose_strings(project, key)  # the key as a string a dynamic read may use
     for definition in (d for d in project.linked.definitions if d.key == key and loose):
         cleaning.report.block(Blocked(definition.path,

@@ -13,7 +13,7 @@ from flaglint import store as cache
 from flaglint.analysis import narrowing
 from flaglint.config import Config
 from flaglint.engine.analyze import analyze, request_for
-from flaglint.engine.inputs import Inputs, gather
+from flaglint.engine.inputs import Inputs, gather, root_relative
 from flaglint.findings import Finding, Fix
 from flaglint.fixes.apply import FixResult, FixScope
 from flaglint.fixes.report import FixReport
@@ -40,7 +40,7 @@ def fix_project(config: Config, today: dt.date, rules: Sequence[Rule], scope: Fi
     """Fix until nothing is left to fix; return the outcome on the fixed files (its findings
     narrowed to the named paths and the diff) and what was changed."""
     inputs = gather(config, today, store)
-    request = request_for(rules, diff)
+    request = request_for(rules, diff, (root_relative(path, config.root) for path in named or ()))
     by_flag = {rule.code for rule in rules if rule.by_flag_in_diff}
     report = FixReport()
     chosen: list[Finding] = []

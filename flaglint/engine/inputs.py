@@ -76,6 +76,14 @@ class Inputs:
         return dataclasses.replace(self, keys=keys, overlay=dict(overlay), _read=read)
 
 
+def root_relative(path: Path, root: Path) -> str:
+    """A path named on the command line as the project knows it (as given, if outside)."""
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def config_digest(config: Config) -> str:
     """The configuration's hash, without where the project lies."""
     fields = {f.name: getattr(config, f.name) for f in dataclasses.fields(config)

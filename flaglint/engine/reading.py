@@ -3,9 +3,10 @@
 A file is read in full when the text prefilter finds a reader's or definition's name in it,
 when it is a module the configuration names, and later (the driver's loops) when it names a
 wrapper or flag object the links found, or is a module a key resolves through. Every other
-file gets a brief: its parse error, suppression comments and imported modules, from a cheap
-compile. What the prefilter decided about a file's bytes is cached too, so a run after an
-edit reads only the edited file."""
+file gets a brief from its text: its imports and whether it decodes (and parses, when it is
+named on the command line, open in an editor or touched by the change). What the prefilter
+decided about a file's bytes is cached too, so a run after an edit reads only the edited
+file."""
 
 from __future__ import annotations
 
@@ -25,14 +26,16 @@ from flaglint.model.files import FileBrief
 
 
 class Reading:
-    """The facts of one run's files (`force_full`: modules read in full in any case)."""
+    """The facts of one run's files (`force_full`: modules read in full in any case;
+    `syntax`: paths checked for syntax errors even when read light)."""
 
     def __init__(self, inputs: Inputs, store: cache.Store, *, workers: int,
-                 force_full: Iterable[str] = ()) -> None:
+                 force_full: Iterable[str] = (), syntax: Iterable[str] = ()) -> None:
         self.inputs = inputs
         self.store = store
         self.workers = workers
         self.force_full = frozenset(force_full)
+        self.syntax = frozenset(syntax)
         self.attributes = attribute_reads(inputs.config)
         self.definition_calls = defines_by_call(inputs.config)
         self.sources = {source.rel: source for source in inputs.sources}
@@ -51,7 +54,8 @@ class Reading:
     def facts_key(self, rel: str, *, full: bool) -> str:
         source = self.sources[rel]
         return cache.key("facts", rel, self.inputs.keys.get(rel), source.module,
-                         source.is_package, full, sorted(self.attributes) if full else [])
+                         source.is_package, full, sorted(self.attributes) if full else [],
+                         not full and rel in self.syntax)
 
     def facts_of(self, rel: str) -> FileFacts:
         """A file's facts: those of a file read in full from this run or the cache (made
@@ -122,7 +126,8 @@ class Reading:
 
     def _extract(self, wanted: dict[str, bool]) -> dict[str, FileFacts]:
         jobs = [Job(self.inputs.read(rel), rel, self.sources[rel].module,
-                    self.sources[rel].is_package, full, self.attributes)
+                    self.sources[rel].is_package, full, self.attributes,
+                    syntax=not full and rel in self.syntax)
                 for rel, full in wanted.items()]
         finish = partial(_kept, definition_calls=self.definition_calls)
         made = {}

@@ -28,15 +28,16 @@ from flaglint.processes import quiet_worker
 
 log = logging.getLogger(__name__)
 
-# Below this much work (~25k lines to extract facts from, or ~100k to check for syntax
-# errors only), worker processes cost more than they save.
+# Below this much work (~25k lines to extract facts from, or ~100k to index the imports
+# of), worker processes cost more than they save.
 _PARALLEL_BYTES = 1_000_000
-_LIGHT_SHARE = 4  # a syntax check costs about a quarter of a full extraction
+_LIGHT_SHARE = 4  # indexing a file's imports costs less than a quarter of reading it in full
 
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """One file to read: in full (`full`), or only checked for syntax errors."""
+    """One file to read: in full (`full`), or only for its imports (checked for syntax
+    errors with `syntax`)."""
 
     data: bytes
     path: str
@@ -44,10 +45,11 @@ class Job:
     is_package: bool
     full: bool
     attributes: frozenset[str]  # attribute names that read flag objects
+    syntax: bool = False
 
     @property
     def cost(self) -> int:
-        return len(self.data) if self.full else len(self.data) // _LIGHT_SHARE
+        return len(self.data) if self.full or self.syntax else len(self.data) // _LIGHT_SHARE
 
 
 R = TypeVar("R")
@@ -79,8 +81,8 @@ def _extract_job(job: Job) -> FileFacts:
     if not job.full:
         from flaglint.facts.light import extract_light
 
-        return call_deep(partial(extract_light, is_package=job.is_package), job.data, job.path,
-                         job.module)
+        return call_deep(partial(extract_light, is_package=job.is_package, syntax=job.syntax),
+                         job.data, job.path, job.module)
     from flaglint.facts.extract import extract
 
     return call_deep(partial(extract, is_package=job.is_package, attributes=job.attributes),

@@ -62,7 +62,7 @@ def extract_cst(text: str, path: str, module: str, lines: int, suppressions: Sup
         return FileFacts(path, module, is_package, lines, suppressions=suppressions,
                          error=ParseError("cannot analyse: nested too deeply for flaglint", 1,
                                           1))
-    imported, dotted = text_index(text, module, is_package=is_package)
+    _, imported, dotted = text_index(text, module, is_package=is_package)
     return dataclasses.replace(collector.facts(path, lines, suppressions), imported=imported,
                                dotted=dotted)
 

@@ -28,7 +28,7 @@ def extract(data: bytes, path: str, module: str, *, is_package: bool,
     except (SyntaxError, UnicodeDecodeError, LookupError) as error:
         return FileFacts(path, module, is_package, data.count(b"\n") + 1,
                          error=_decode_error(data, error))
-    imported, dotted = text_index(text, module, is_package=is_package)
+    _, imported, dotted = text_index(text, module, is_package=is_package)
     return dataclasses.replace(_extract(text, path, module, attributes, is_package=is_package),
                                imported=imported, dotted=dotted)
 

@@ -1,6 +1,6 @@
-"""Facts of a file the prefilter skipped, without libcst: its imported modules, its
-suppressions and whether it parses. A run that parses nothing in full never imports libcst
-(~0.2 s)."""
+"""Facts of a file the prefilter skipped, from its text alone: the modules it imports, the
+dotted paths its strings name, and whether it decodes. Also what every reading of a file
+shares: decoding as Python does, line counts, and CPython's nesting limits."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import io
 import itertools
 import re
 import tokenize
+from collections.abc import Iterator
 
 from flaglint.facts.model import FileFacts, ParseError
 from flaglint.suppressions import Suppressions
@@ -34,61 +35,106 @@ _IMPORT = re.compile(r"^[ \t]*import[ \t]+([^\n#;]+)", re.MULTILINE)
 _DOTTED = re.compile(r"""["']([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)["']""")
 
 
+def _import_lines(text: str) -> Iterator[int]:
+    """Where each line that holds the word `import` starts: a substring search finds them,
+    where a pattern anchored at every line start would try every character."""
+    position = text.find("import")
+    while position >= 0:
+        yield text.rfind("\n", 0, position) + 1
+        end = text.find("\n", position)
+        if end < 0:
+            return
+        position = text.find("import", end)
+
+
 def text_index(text: str, module: str, *, is_package: bool
-               ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """From a file's text: the modules its imports name, in full (relative ones made
-    absolute), and the dotted paths its string literals hold."""
+               ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """From a file's text: the top-level modules its import lines name, the modules they
+    name in full (relative ones made absolute), and the dotted paths its string literals
+    hold."""
     package = module if is_package else module.rpartition(".")[0]
-    imported = set()
-    for base, names in _FROM.findall(text):
-        level = len(base) - len(base.lstrip("."))
-        if level:
-            parts = package.split(".")
-            parts = parts[:len(parts) - level + 1] if level > 1 else parts
-            base = ".".join([*parts, base.lstrip(".")] if base.lstrip(".") else parts)
-        if not base:
+    top: set[str] = set()
+    imported: set[str] = set()
+    for start in _import_lines(text):
+        line = _IMPORT_LINE.match(text, start)
+        if line is not None:
+            top.add(line.group(1) or line.group(2))
+        found = _FROM.match(text, start)
+        if found is not None:
+            _from_names(found.group(1), found.group(2), package, imported)
             continue
-        imported.add(base)
-        for name in names.strip("()").replace("\n", " ").split(","):
-            name = name.split(" as ")[0].strip().strip("\\").strip()
-            if name.isidentifier():
-                imported.add(f"{base}.{name}")
-    for names in _IMPORT.findall(text):
-        for name in names.split(","):
-            name = name.split(" as ")[0].strip()
-            if name and all(part.isidentifier() for part in name.split(".")):
-                imported.add(name)
-    return tuple(sorted(imported)), tuple(sorted(set(_DOTTED.findall(text))))
+        found = _IMPORT.match(text, start)
+        if found is not None:
+            for name in found.group(1).split(","):
+                name = name.split(" as ")[0].strip()
+                if name and all(part.isidentifier() for part in name.split(".")):
+                    imported.add(name)
+    return (tuple(sorted(top)), tuple(sorted(imported)),
+            tuple(sorted(set(_DOTTED.findall(text)))))
+
+
+def _from_names(base: str, names: str, package: str, imported: set[str]) -> None:
+    """`from base import names`: the module and each name under it, in full."""
+    level = len(base) - len(base.lstrip("."))
+    if level:
+        parts = package.split(".")
+        parts = parts[:len(parts) - level + 1] if level > 1 else parts
+        base = ".".join([*parts, base.lstrip(".")] if base.lstrip(".") else parts)
+    if not base:
+        return
+    imported.add(base)
+    for name in names.strip("()").replace("\n", " ").split(","):
+        name = name.split(" as ")[0].strip().strip("\\").strip()
+        if name.isidentifier():
+            imported.add(f"{base}.{name}")
 
 
 # is_package stays positional: facts/batch.py passes it so.
-def extract_light(data: bytes, path: str, module: str, *, is_package: bool
-                  ) -> FileFacts:
-    """Facts of a file the prefilter skipped: imported modules and parse errors only.
-
-    `compile` finds syntax errors ~10x faster than libcst parses, so FL001 still covers
-    every file."""
+def extract_light(data: bytes, path: str, module: str, *, is_package: bool,
+                  syntax: bool = False) -> FileFacts:
+    """Facts of a file the prefilter skipped: the modules it imports and the dotted paths
+    its strings name, and FL001 when it does not decode or, with `syntax`, does not parse.
+    Only a file named on the command line, open in an editor or touched by the change is
+    checked so: one that names no flag API, key, wrapper or flag object holds no flag read
+    whether it parses or not, and Python's parser would cost two thirds of a cold run
+    (README, "Which files flaglint parses")."""
     try:
         text = decode_source(data)
     except (SyntaxError, UnicodeDecodeError, LookupError) as error:
         return FileFacts(path, module, is_package, data.count(b"\n") + 1,
                          error=_decode_error(data, error), complete=False)
-    problem: ParseError | None = None
+    modules, imported, dotted = text_index(text, module, is_package=is_package)
+    problem = _syntax_error(text, path) if syntax else None
+    return FileFacts(path, module, is_package, count_lines(text),
+                     suppressions=Suppressions.scan_python(text) if problem else Suppressions(),
+                     error=problem, complete=False, modules=modules, imported=imported,
+                     dotted=dotted)
+
+
+def _syntax_error(text: str, path: str) -> ParseError | None:
+    """Why Python cannot parse this file, if it cannot. `compile` finds syntax errors ~10x
+    faster than libcst parses; the running Python may be older than the project's, so a
+    file is broken only when libcst, which reads every grammar up to the newest, cannot
+    parse it either."""
     try:
         compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as python:
-        # The running Python may be older than the project's: a file is broken only when
-        # libcst, which reads every grammar up to the newest, cannot parse it either.
-        problem = ParseError(f"cannot parse: {python.msg}", python.lineno or 1, python.offset or 1)
         if not python.msg.startswith(_CPYTHON_LIMITS) and _libcst_parses(text):
-            problem = None
+            return None
+        return ParseError(f"cannot parse: {python.msg}", python.lineno or 1, python.offset or 1)
     except (ValueError, RecursionError, MemoryError) as other:
-        problem = ParseError(f"cannot parse: {type(other).__name__}", 1, 1)
-    modules = {a or b for a, b in _IMPORT_LINE.findall(text)}
-    imported, dotted = text_index(text, module, is_package=is_package)
-    return FileFacts(path, module, is_package, count_lines(text),
-                     suppressions=Suppressions.scan_python(text), error=problem, complete=False,
-                     modules=tuple(sorted(modules)), imported=imported, dotted=dotted)
+        return ParseError(f"cannot parse: {type(other).__name__}", 1, 1)
+    return None
+
+
+def _libcst_parses(text: str) -> bool:
+    import libcst as cst
+
+    try:
+        cst.parse_module(text)
+    except (cst.ParserSyntaxError, RecursionError, MemoryError, ValueError):
+        return False
+    return True
 
 
 # Limits of CPython's parser, not of a grammar: no Python version accepts such a file.
@@ -118,16 +164,6 @@ def _beyond_cpython(text: str, path: str) -> ParseError | None:
     except (RecursionError, MemoryError, ValueError):
         return ParseError("cannot parse: nested too deeply for Python to compile", 1, 1)
     return None
-
-
-def _libcst_parses(text: str) -> bool:
-    import libcst as cst
-
-    try:
-        cst.parse_module(text)
-    except (cst.ParserSyntaxError, RecursionError, MemoryError, ValueError):
-        return False
-    return True
 
 
 def _decode_error(data: bytes, error: Exception) -> ParseError:

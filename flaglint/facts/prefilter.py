@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 
 from flaglint.config import Config
 from flaglint.facts.collector import TRUTH
@@ -16,15 +17,25 @@ _AUTOMATIC = tuple(name for name in PRESETS if name not in OPT_IN)
 class Needles:
     """Does a file mention all the words of one of these sets, each as a whole word? A set is
     a reader's name with the module or class it is reached through (`features`, `has`): a
-    file that only says `has` cannot call `sentry.features.has`."""
+    file that only says `has` cannot call `sentry.features.has`. A word of `called` counts
+    only where code could name the function it is: called (`has(`), an attribute (`.has`),
+    imported or listed in an import (`has,`, `has)`, `has as`); a file that says "the code
+    has deployed" in a comment does not read flags."""
 
-    def __init__(self, needles: set[tuple[str, ...]]) -> None:
+    def __init__(self, needles: set[tuple[str, ...]], called: Iterable[str] = ()) -> None:
         self.sets = sorted({tuple(sorted(w.encode() for w in words if w)) for words in needles}
                            - {()})
         self.words = sorted({word for words in self.sets for word in words})
-        self.digest = hashlib.blake2b(b"\0\0".join(b"\0".join(s) for s in self.sets),
+        called_words = sorted({w.encode() for w in called} & set(self.words))
+        self.digest = hashlib.blake2b(b"\0\0".join(b"\0".join(s) for s in self.sets)
+                                      + b"\0\0\0" + b"\0".join(called_words),
                                       digest_size=12).hexdigest()
         self._regex = {w: re.compile(rb"\b" + re.escape(w) + rb"\b") for w in self.words}
+        for word in called_words:
+            name = re.escape(word)
+            self._regex[word] = re.compile(
+                rb"\.[ \t]*" + name + rb"\b|\b" + name + rb"(?:\s*[(,)]|[ \t]+as\b)"
+                rb"|^[ \t]*(?:from|import)\b[^\n]*\b" + name + rb"\b", re.MULTILINE)
 
     def search(self, blob: bytes) -> bool:
         # A substring test is a fast memmem in C; the regex only confirms word boundaries.
@@ -67,6 +78,16 @@ def reader_needles(config: Config) -> set[tuple[str, ...]]:
     needles |= {(spec.namespace.rsplit(".", 1)[-1],) for spec in config.definitions
                 if spec.namespace}
     return needles
+
+
+def called_names(config: Config) -> set[str]:
+    """The names of `reader_needles` that name a function or method: the last name of each
+    reader and definition call, and the methods definitions read through."""
+    presets = config.presets if config.presets is not None else _AUTOMATIC
+    specs = [*config.readers, *(s for name in presets for s in PRESETS[name])]
+    calls = [spec.call for spec in specs] + [s.call for s in config.definitions if s.call]
+    return ({call.rsplit(".", 1)[-1] for call in calls}
+            | {method for spec in config.definitions for method in spec.reads})
 
 
 def attribute_reads(config: Config) -> frozenset[str]:

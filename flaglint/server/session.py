@@ -271,7 +271,8 @@ class Session:
                 return dataclasses.replace(last, buffers=seen, overlay=overlay)
             folder.store = store
             rules = rules_for(codes)
-            project = analyze(inputs, store, request_for(rules), workers=os.cpu_count() or 1)
+            project = analyze(inputs, store, request_for(rules, named=seen),
+                              workers=os.cpu_count() or 1)
             summary = summarize(run(project, rules), rules)
             analysis = Analysis(config, store, project, summary.findings, digest,
                                 summary.notes, seen, overlay)
