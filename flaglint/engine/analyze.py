@@ -31,7 +31,7 @@ from flaglint.engine.discovery import flag_api, with_flag_api
 from flaglint.engine.inputs import Inputs, gather
 from flaglint.engine.linking import Links, call_graph, link
 from flaglint.engine.reading import Reading
-from flaglint.facts.prefilter import Needles, called_names, reader_names, reader_needles
+from flaglint.facts.prefilter import called_names, reader_names, reader_needles
 from flaglint.links.flag_api import FlagApi
 from flaglint.model import project as model
 from flaglint.model.files import ProjectFiles
@@ -88,7 +88,7 @@ def analyze(inputs: Inputs, store: cache.Store, request: Request = Request(), *,
     reading = Reading(inputs, store, workers=workers, force_full=request.force_full,
                       syntax=request.syntax)
     names = reader_needles(inputs.config)
-    reading.start(Needles(names, called_names(inputs.config)), _named_modules(inputs.config))
+    reading.start(names, _named_modules(inputs.config), called_names(inputs.config))
     links = _read_and_link(reading, store, names)
     linked = links.linked
     registry = model.with_aliases(inputs.registry, linked.aliases)
@@ -105,7 +105,7 @@ def analyze(inputs: Inputs, store: cache.Store, request: Request = Request(), *,
     packages = {source.module.split(".", 1)[0] for source in inputs.sources}
     while dead.regions:
         called = deadcode.called_from_dead_code(files, dead, packages)
-        if not reading.read_more(Needles({(name,) for name in called}), set()):
+        if not reading.read_more({(name,) for name in called}, set()):
             break
         names |= {(name,) for name in called}
         links = _read_and_link(reading, store, names)
@@ -189,7 +189,7 @@ def _read_and_link(reading: Reading, store: cache.Store,
                   for local, target in bound.items() if target in readers}
         modules = {prefix for name in links.missing for prefix in _prefixes(name)}
         modules |= {prefix for reader in readers for prefix in _prefixes(reader)}
-        if not reading.read_more(Needles(names, called_names(config)), modules):
+        if not reading.read_more(names, modules, called_names(config)):
             return links
 
 
@@ -310,7 +310,7 @@ def _gated_only(inputs: Inputs, store: cache.Store, workers: int) -> gating.Gate
     """What each flag gates in these inputs: their facts and links, nothing more."""
     reading = Reading(inputs, store, workers=workers)
     names = reader_needles(inputs.config)
-    reading.start(Needles(names, called_names(inputs.config)), _named_modules(inputs.config))
+    reading.start(names, _named_modules(inputs.config), called_names(inputs.config))
     links = _read_and_link(reading, store, names)
     paths = {read.path for read in links.linked.reads}
     return gating.gated(links.linked.reads,

@@ -14,7 +14,6 @@ from flaglint import store as cache
 from flaglint.engine.inputs import Inputs, config_digest
 from flaglint.engine.reading import Reading
 from flaglint.facts import FileFacts
-from flaglint.facts.prefilter import Needles
 from flaglint.links.flag_api import DJANGO_SETTINGS, FlagApi, candidates, find
 from flaglint.links.resolve import active_presets
 from flaglint.processes import map_in_workers
@@ -38,7 +37,7 @@ def flag_api(inputs: Inputs, store: cache.Store, *, workers: int) -> FlagApi:
     if not names:
         return FlagApi()
     reading = Reading(inputs, store, workers=workers)
-    reading.start(Needles(names - {DJANGO_SETTINGS}), set())
+    reading.start(names - {DJANGO_SETTINGS}, set())
     found_in = [brief.path for brief in reading.linkable()]
     # The presets the Django-settings preset joins depend on what every file imports.
     imported = sorted({module for brief in reading.ordered() for module in brief.modules}) \

@@ -41,6 +41,9 @@ class Reading:
         self.sources = {source.rel: source for source in inputs.sources}
         self.briefs: dict[str, FileBrief] = {}
         self._facts: dict[str, FileFacts] = {}  # read in full, in this run
+        # The needle sets every file still read light was searched for (each with its words
+        # that must be called): the files did not match them, and need not be searched again.
+        self._searched: set[tuple[tuple[str, ...], frozenset[str]]] = set()
 
     # -- what there is -----------------------------------------------------------------------
 
@@ -75,26 +78,37 @@ class Reading:
 
     # -- reading ----------------------------------------------------------------------------
 
-    def start(self, needles: Needles, modules: set[str]) -> None:
-        """Every file's brief: in full for those `needles` or `modules` choose."""
+    def start(self, names: set[tuple[str, ...]], modules: set[str],
+              called: frozenset[str] = frozenset()) -> None:
+        """Every file's brief: in full for those the needles `names` (`called`: the words
+        that must be called) or `modules` choose."""
         for rel, why in self.inputs.unreadable.items():
             source = self.sources[rel]
             self.briefs[rel] = FileBrief(rel, source.module, source.is_package, lines=0,
                                          complete=True, error=ParseError(why, 1, 1))
-        full = self._choose(needles, modules | self.force_full)
+        full = self._choose(self._needles(names, called), modules | self.force_full)
         self._read({rel: rel in full for rel in self.sources if rel in self.inputs.keys})
 
-    def read_more(self, needles: Needles, modules: set[str]) -> bool:
-        """Read in full the files read light that `needles` or `modules` choose now."""
-        chosen = self._choose(needles, modules)
+    def read_more(self, names: set[tuple[str, ...]], modules: set[str],
+                  called: frozenset[str] = frozenset()) -> bool:
+        """Read in full the files read light that the needles `names` or `modules` choose
+        now."""
+        chosen = self._choose(self._needles(names, called), modules)
         self._read({rel: True for rel in self.sources if rel in chosen})
         return bool(chosen)
+
+    def _needles(self, names: set[tuple[str, ...]], called: frozenset[str]) -> Needles:
+        """Needles of the sets not searched for yet, as they will have been once used."""
+        tests = {(tuple(sorted(words)), called.intersection(words)) for words in names}
+        new = tests - self._searched
+        self._searched |= new
+        return Needles({words for words, _ in new}, called)
 
     def _choose(self, needles: Needles, modules: set[str]) -> set[str]:
         candidates = [rel for rel, source in self.sources.items()
                       if rel in self.inputs.keys and not self._complete(rel)]
         chosen = {rel for rel in candidates if self.sources[rel].module in modules}
-        rest = [rel for rel in candidates if rel not in chosen]
+        rest = [rel for rel in candidates if rel not in chosen] if needles.sets else []
         keys = {rel: cache.key("needles", self.inputs.keys[rel], needles.digest) for rel in rest}
         known = self.store.get_many("needles", keys.values(), bool)
         for rel in rest:

@@ -26,12 +26,12 @@ class Needles:
         self.sets = sorted({tuple(sorted(w.encode() for w in words if w)) for words in needles}
                            - {()})
         self.words = sorted({word for words in self.sets for word in words})
-        called_words = sorted({w.encode() for w in called} & set(self.words))
+        self.called = frozenset(w.encode() for w in called) & set(self.words)
         self.digest = hashlib.blake2b(b"\0\0".join(b"\0".join(s) for s in self.sets)
-                                      + b"\0\0\0" + b"\0".join(called_words),
+                                      + b"\0\0\0" + b"\0".join(sorted(self.called)),
                                       digest_size=12).hexdigest()
         self._regex = {w: re.compile(rb"\b" + re.escape(w) + rb"\b") for w in self.words}
-        for word in called_words:
+        for word in self.called:
             name = re.escape(word)
             self._regex[word] = re.compile(
                 rb"\.[ \t]*" + name + rb"\b|\b" + name + rb"(?:\s*[(,)]|[ \t]+as\b)"
@@ -80,14 +80,14 @@ def reader_needles(config: Config) -> set[tuple[str, ...]]:
     return needles
 
 
-def called_names(config: Config) -> set[str]:
+def called_names(config: Config) -> frozenset[str]:
     """The names of `reader_needles` that name a function or method: the last name of each
     reader and definition call, and the methods definitions read through."""
     presets = config.presets if config.presets is not None else _AUTOMATIC
     specs = [*config.readers, *(s for name in presets for s in PRESETS[name])]
     calls = [spec.call for spec in specs] + [s.call for s in config.definitions if s.call]
-    return ({call.rsplit(".", 1)[-1] for call in calls}
-            | {method for spec in config.definitions for method in spec.reads})
+    return frozenset({call.rsplit(".", 1)[-1] for call in calls}
+                     | {method for spec in config.definitions for method in spec.reads})
 
 
 def attribute_reads(config: Config) -> frozenset[str]:
