@@ -182,3 +182,77 @@ def test_generated_programs_give_the_same_facts():
         for path, source in Program(seed, seed).files.items():
             if path.endswith(".py"):
                 assert_same(source, path)
+
+
+PIECES = '''
+import os
+
+
+def early(x):
+    return later(x) and flag("forward")
+
+
+DOC = """
+A string whose lines start at the margin
+def not_a_function():
+    pass
+"""
+
+
+@decorate
+def decorated():
+    return flag("decorated")
+
+
+if os.environ.get("A"):
+    value = 1
+elif flag("elif"):
+    value = 2
+else:
+    value = 3
+try:
+    import fast as speed
+except ImportError:
+    speed = None
+if not flag("module-guard"):
+    raise SystemExit(0)
+rest = call(
+    1,
+)
+
+
+def later(y):
+    return speed.go(y) if flag("later") else y
+'''
+
+
+def test_a_module_parsed_in_pieces_gives_the_facts_of_one_parse(monkeypatch):
+    """A very large module is parsed a piece at a time (its whole tree would take ~150 bytes
+    a character): forward references, decorators, strings with lines at the margin,
+    statements that go on past a line and a module-level early exit give the same facts."""
+    from flaglint.facts import extract as extract_module
+
+    sources = [PIECES, *(textwrap.dedent(s) for s in TRICKY.values())]
+    sources += [f.read_text() for f in sorted((REPO / "fixtures").rglob("*.py"))]
+    module = "\n\n".join(sources)
+    whole = extract(module.encode(), "big.py", "app.big", is_package=False)
+    broken = module.replace("def later(y):", "def later(y:")
+    broken_whole = extract(broken.encode(), "big.py", "app.big", is_package=False)
+    assert broken_whole.error is not None
+    parsed = []
+    real = extract_module._parse
+    monkeypatch.setattr(extract_module, "_parse",
+                        lambda *a: parsed.append(a[1:3]) or real(*a))
+    monkeypatch.setattr(extract_module, "_PIECEWISE", 0)
+    monkeypatch.setattr(extract_module.Collector, "run",
+                        lambda *a: pytest.fail("the module was parsed whole"))
+    for size in (1, 40, 400, 4000):
+        monkeypatch.setattr(extract_module, "_PIECE", size)
+        parsed.clear()
+        pieces = extract(module.encode(), "big.py", "app.big", is_package=False)
+        assert len(parsed) > 4
+        assert pieces == whole
+    monkeypatch.undo()
+    monkeypatch.setattr(extract_module, "_PIECEWISE", 0)
+    monkeypatch.setattr(extract_module, "_PIECE", 40)
+    assert extract(broken.encode(), "big.py", "app.big", is_package=False) == broken_whole

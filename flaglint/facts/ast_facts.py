@@ -10,7 +10,7 @@ every edit (`fixes/`).
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flaglint.facts.ast_conditions import CondBuilder, is_pure, literal
@@ -91,6 +91,47 @@ class Collector(FactsCollector):
             self._statement(statement)
         self._finish_aliases(self.module)
         self._early_exits(tree.body)
+
+    def run_pieces(self, pieces: Callable[[], Iterable[ast.Module]]) -> None:
+        """`run` over a module parsed in pieces of whole top-level statements (each tree
+        with the module's line numbers), so that only one piece's tree is alive at a time:
+        a pass for the module's own names, then the walk."""
+        for piece in pieces():
+            self._prepare_block(piece.body)
+        exits: list[tuple[int, Span]] = []  # a module-level guard, where the rest starts
+        waiting: int | None = None  # the guard that ended the piece before
+        last: Span | None = None
+        for piece in pieces():
+            self.forget_nodes()
+            for statement in piece.body:
+                self._statement(statement)
+            if waiting is not None:
+                exits.append((waiting, self._span(piece.body[0])))
+            waiting = None
+            for i, statement in enumerate(piece.body):
+                index = self._exit_guard(statement)
+                if index is None:
+                    continue
+                if i + 1 < len(piece.body):
+                    exits.append((index, self._span(piece.body[i + 1])))
+                else:
+                    waiting = index
+            last = self._span(piece.body[-1])
+        self.forget_nodes()
+        self._finish_aliases(self.module)
+        for index, first in exits:
+            assert last is not None
+            self._rest_after(index, Span(first.line, first.column, last.end_line,
+                                         last.end_column))
+
+    def _exit_guard(self, statement: ast.stmt) -> int | None:
+        """The guard of an `if` with no `else` whose body always exits: what follows it in
+        its block runs only when the guard is false."""
+        index = self._if_guard.get(id(statement))
+        if index is None or not isinstance(statement, ast.If) or statement.orelse or \
+                not self._always_exits(statement.body):
+            return None
+        return index
 
     def _prepare_block(self, body: list[ast.stmt]) -> None:
         for statement in body:
@@ -449,10 +490,8 @@ class Collector(FactsCollector):
 
     def _early_exits(self, body: list[ast.stmt]) -> None:
         for i, statement in enumerate(body[:-1]):
-            index = self._if_guard.get(id(statement))
-            if index is None or not isinstance(statement, ast.If) or statement.orelse:
-                continue
-            if self._always_exits(statement.body):
+            index = self._exit_guard(statement)
+            if index is not None:
                 first, last = self._span(body[i + 1]), self._span(body[-1])
                 self._rest_after(index, Span(first.line, first.column, last.end_line,
                                              last.end_column))

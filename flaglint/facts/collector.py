@@ -108,6 +108,15 @@ class FactsCollector:
         self.attributes: frozenset[str] = frozenset()
         self._call_funcs: set[int] = set()  # id() of the callee expression of every call
 
+    def forget_nodes(self) -> None:
+        """Drop what is known by node identity: a module walked in pieces frees each piece's
+        tree before the next is made, and Python may give its nodes' ids to new ones. Nothing
+        so keyed outlives the top-level statement that made it."""
+        for by_node in (self._returned, self._tails, self._decorators, self._call_index,
+                        self._bound_calls, self._if_guard, self._test_roots,
+                        self._call_funcs):
+            by_node.clear()  # in place: the condition builder holds `_call_index` too
+
     def facts(self, path: str, lines: int, suppressions: Suppressions) -> FileFacts:
         return FileFacts(
             path=path, module=self.module, is_package=self.is_package, lines=lines,

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import re
+from collections.abc import Iterator
 
 from flaglint.facts.ast_facts import Collector
 from flaglint.facts.light import (
@@ -40,6 +42,16 @@ def _extract(text: str, path: str, module: str, attributes: frozenset[str], *,
     limit = _beyond_cpython(text, path)
     if limit is not None:
         return FileFacts(path, module, is_package, lines, suppressions=suppressions, error=limit)
+    if len(text) > _PIECEWISE and "\r" not in text:  # `\r` alone ends a line for Python
+        collector = _collector(text, module, attributes, is_package=is_package)
+        try:
+            collector.run_pieces(_Pieces(text, path))
+        except _Whole:
+            pass  # parsed whole below: a syntax error is found and said as for any file
+        except RecursionError:
+            return _too_deep(path, module, lines, suppressions, is_package=is_package)
+        else:
+            return collector.facts(path, lines, suppressions)
     try:
         tree = compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -48,12 +60,101 @@ def _extract(text: str, path: str, module: str, attributes: frozenset[str], *,
 
         return extract_cst(text, path, module, lines, suppressions, attributes,
                            is_package=is_package)
-    collector = Collector(text, module, is_package=is_package)
-    collector.attributes = attributes
+    collector = _collector(text, module, attributes, is_package=is_package)
     try:
         collector.run(tree)  # type: ignore[arg-type]  # an ast.Module, as asked
     except RecursionError:
-        return FileFacts(path, module, is_package, lines, suppressions=suppressions,
-                         error=ParseError("cannot analyse: nested too deeply for flaglint", 1,
-                                          1))
+        return _too_deep(path, module, lines, suppressions, is_package=is_package)
     return collector.facts(path, lines, suppressions)
+
+
+def _too_deep(path: str, module: str, lines: int, suppressions: Suppressions, *,
+              is_package: bool) -> FileFacts:
+    return FileFacts(path, module, is_package, lines, suppressions=suppressions,
+                     error=ParseError("cannot analyse: nested too deeply for flaglint", 1, 1))
+
+
+# A module larger than this (characters) is parsed in pieces of about `_PIECE`: its whole
+# tree would take ~150 bytes a character (640 MB for a 4.4 MB module).
+_PIECEWISE = 1_000_000
+_PIECE = 200_000
+_MAX_JOINS = 8  # pieces one piece may join in a row
+# Where a piece may start: a line that starts a statement at the top level, unless it
+# continues one (`else:`) or follows a decorator (checked apart).
+_TOP = re.compile(r"\n(?=[A-Za-z_])(?!(?:else|elif|except|finally)\b)")
+
+
+class _Whole(Exception):
+    """The module does not parse as pieces: it is parsed whole."""
+
+
+class _Pieces:
+    """A module's pieces, each a run of whole top-level statements parsed alone with the
+    module's line numbers (blank lines stand before it). Each walk parses them again, so
+    that only one tree is alive at a time. The first walk finds the pieces that parse: a
+    statement that goes on past a piece's last line (a string, a bracket) joins the next
+    piece; a module that does not parse, or a piece that would join too many, raises
+    `_Whole`."""
+
+    def __init__(self, text: str, path: str) -> None:
+        self.text = text
+        self.path = path
+        self.bounds: list[tuple[int, int]] | None = None
+
+    def __call__(self) -> Iterator[ast.Module]:
+        if self.bounds is None:
+            yield from self._first()
+            return
+        for start, end in self.bounds:
+            yield _parse(self.text, start, end, self.path)
+
+    def _first(self) -> Iterator[ast.Module]:
+        bounds = []
+        start = 0
+        joined = 0
+        for end in [*_starts(self.text)[1:], len(self.text)]:
+            try:
+                tree = _parse(self.text, start, end, self.path)
+            except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+                joined += 1
+                if end == len(self.text) or joined > _MAX_JOINS:
+                    raise _Whole from error
+                continue
+            bounds.append((start, end))
+            start = end
+            joined = 0
+            yield tree
+        self.bounds = bounds
+
+
+def _starts(text: str) -> list[int]:
+    """Where the pieces start: the first top-level line at least `_PIECE` on."""
+    starts = [0]
+    position = _PIECE
+    while position < len(text):
+        found = _TOP.search(text, position)
+        if found is None:
+            break
+        start = found.end()
+        line = text.rfind("\n", 0, found.start()) + 1
+        if text.startswith("@", line):  # a decorator's function stays with it
+            position = start
+            continue
+        starts.append(start)
+        position = start + _PIECE
+    return starts
+
+
+def _parse(text: str, start: int, end: int, path: str) -> ast.Module:
+    padding = "\n" * text.count("\n", 0, start)
+    tree = compile(padding + text[start:end], path, "exec", ast.PyCF_ONLY_AST,
+                   dont_inherit=True)
+    assert isinstance(tree, ast.Module)
+    return tree
+
+
+def _collector(text: str, module: str, attributes: frozenset[str], *,
+               is_package: bool) -> Collector:
+    collector = Collector(text, module, is_package=is_package)
+    collector.attributes = attributes
+    return collector
