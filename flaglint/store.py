@@ -155,6 +155,12 @@ class Store:
                               ensure_ascii=True)
         self._pending[(kind, entry)] = text
 
+    def put_text(self, kind: str, entry: str, text: str) -> None:
+        """Keep this JSON under (kind, entry) for later runs (this one never decoded it)."""
+        if self.folder is not None:
+            self._used.add((kind, entry))
+            self._pending[(kind, entry)] = text
+
     def close(self) -> None:
         """Write what was kept, mark what was used, and prune; never raises."""
         if self.folder is None or (not self._pending and not self._hits):

@@ -3,7 +3,8 @@
 The tables are stored under the hash of every file's interface (`links/tables.py`), and a
 file's links under the tables' key and the file's own facts: an edit that changes no
 interface finds the tables and every other file's links in the cache, and links only the
-edited file."""
+edited file. An edit that changes an interface builds the tables again from the stored
+interfaces, and keeps the links of every file that looked up no entry that changed."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from flaglint.links import assemble
 from flaglint.links.files import link_file
 from flaglint.links.model import FileCalls, FileLinks, Linked
 from flaglint.links.resolve import active_presets
-from flaglint.links.tables import Tables, build
+from flaglint.links.tables import Interface, Tables, build, defines_by_call, interface
+from flaglint.model.files import FileBrief
 from flaglint.model.graph import CallGraph
 from flaglint.sources.discover import GlobSet
 
@@ -46,24 +48,79 @@ def link(reading: Reading, store: cache.Store) -> Links:
                            [(b.path, b.interface) for b in briefs])
     tables = store.get("tables", tables_key, Tables)
     if tables is None:
-        tables = build(config, presets, (reading.facts_of(b.path) for b in briefs))
+        tables = build(config, presets, _interfaces(reading, store, briefs))
         store.put("tables", tables_key, tables, Tables)
-    keys = {b.path: cache.key("links", tables_key, b.path,
-                              reading.facts_key(b.path, full=True)) for b in briefs}
+    keys = {b.path: _links_key(reading, tables_key, b.path) for b in briefs}
     known = store.get_many("links", keys.values(), FileLinks)
+    # The files linked, whatever their interfaces: the same in each linking of the driver's
+    # loop from one run to the next, when the edit changes what is read in full nowhere
+    shape = cache.key("shape", config_digest(config), presets, [b.path for b in briefs])
+    kept = _kept_links(reading, store, tables, shape,
+                       [b.path for b in briefs if keys[b.path] not in known])
     tests = GlobSet(config.tests)
     files: dict[str, FileLinks] = {}
     calls: dict[str, FileCalls] = {}
     for brief in briefs:
-        found = known.get(keys[brief.path])
+        path = brief.path
+        found = known.get(keys[path])
+        if found is None and path in kept:
+            keys[path], found = kept[path]
         if found is None:
-            found, calls[brief.path] = link_file(reading.facts_of(brief.path), tables, config,
-                                                 in_test=tests.match(brief.path))
-            store.put("links", keys[brief.path], found, FileLinks)
-            store.put("calls", keys[brief.path], calls[brief.path], FileCalls)
-        files[brief.path] = found
+            seen: set[str] = set()
+            found, calls[path] = link_file(reading.facts_of(path), tables, config,
+                                           in_test=tests.match(path), seen=seen)
+            store.put("links", keys[path], found, FileLinks)
+            store.put("calls", keys[path], calls[path], FileCalls)
+            store.put("linkdeps", _deps_key(reading, shape, path),
+                      (tables_key, sorted(seen)), tuple[str, list[str]])
+        files[path] = found
     return Links(tables, tables_key, files, keys, assemble(config, tables, files.values()),
                  calls)
+
+
+def _links_key(reading: Reading, tables_key: str, path: str) -> str:
+    return cache.key("links", tables_key, path, reading.facts_key(path, full=True))
+
+
+def _deps_key(reading: Reading, shape: str, path: str) -> str:
+    return cache.key("linkdeps", shape, path, reading.facts_key(path, full=True))
+
+
+def _kept_links(reading: Reading, store: cache.Store, tables: Tables, shape: str,
+                paths: list[str]) -> dict[str, tuple[str, FileLinks]]:
+    """Links made under other tables that still hold, with the key they are stored under:
+    the file is the same, and no entry of the tables it looked up while it was linked has
+    changed (an edit that adds a wrapper relinks only the files that name it)."""
+    if not paths:
+        return {}
+    deps_keys = {path: _deps_key(reading, shape, path) for path in paths}
+    deps = store.get_many("linkdeps", deps_keys.values(), tuple[str, list[str]])
+    changes: dict[str, set[str] | None] = {}  # by the key of the tables linked under
+    wanted = {}
+    for path in paths:
+        found = deps.get(deps_keys[path])
+        if found is None:
+            continue
+        old_key, seen = found
+        if old_key not in changes:
+            old = store.get("tables", old_key, Tables)
+            changes[old_key] = tables.changed_since(old) if old is not None else None
+        changed = changes[old_key]
+        if changed is not None and changed.isdisjoint(seen):
+            wanted[path] = _links_key(reading, old_key, path)
+    known = store.get_many("links", wanted.values(), FileLinks)
+    return {path: (key, known[key]) for path, key in wanted.items() if key in known}
+
+
+def _interfaces(reading: Reading, store: cache.Store, briefs: list[FileBrief]
+                ) -> list[Interface]:
+    """Each file's interface, stored under its hash when the file was read (a fraction of
+    its facts to decode), else made from its facts."""
+    known = store.get_many("interface", (b.interface for b in briefs), Interface)
+    definition_calls = defines_by_call(reading.inputs.config)
+    return [known.get(b.interface) or interface(reading.facts_of(b.path),
+                                                definition_calls=definition_calls)
+            for b in briefs]
 
 
 def call_graph(links: Links, reading: Reading, store: cache.Store) -> CallGraph:

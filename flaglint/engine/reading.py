@@ -149,6 +149,8 @@ class Reading:
             key = self.facts_key(job.path, full=job.full)
             self.briefs[job.path] = kept.brief
             self.store.put("brief", key, kept.brief, FileBrief, text=kept.brief_json)
+            if kept.interface_json:
+                self.store.put_text("interface", kept.brief.interface, kept.interface_json)
             facts = kept.facts if kept.facts is not None else kept.brief.light_facts()
             if kept.facts is not None:
                 self._facts[job.path] = kept.facts
@@ -166,14 +168,16 @@ class Kept:
     brief_json: str
     facts: FileFacts | None
     facts_json: str | None
+    interface_json: str  # stored under the brief's `interface`: the tables are built from it
 
 
 def _kept(job: Job, facts: FileFacts, *, definition_calls: bool) -> Kept:
     """Made in the worker that read the file: the parent encodes nothing again."""
-    brief = FileBrief.of(facts, interface_digest(facts, definition_calls=definition_calls))
+    digest, interface = interface_digest(facts, definition_calls=definition_calls)
+    brief = FileBrief.of(facts, digest)
     full = facts if facts.complete else None
     return Kept(brief, _json(brief, FileBrief), full,
-                _json(facts, FileFacts) if full is not None else None)
+                _json(facts, FileFacts) if full is not None else None, interface)
 
 
 def _json(value: object, hint: type) -> str:

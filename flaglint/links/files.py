@@ -20,10 +20,11 @@ from flaglint.links.resolve import Resolver, argument
 from flaglint.links.tables import Tables
 
 
-def link_file(facts: FileFacts, tables: Tables, config: Config, *,
-              in_test: bool) -> tuple[FileLinks, FileCalls]:
-    """The file's links and its part of the call graph."""
-    resolver = tables.resolver(config, own=facts)
+def link_file(facts: FileFacts, tables: Tables, config: Config, *, in_test: bool,
+              seen: set[str] | None = None) -> tuple[FileLinks, FileCalls]:
+    """The file's links and its part of the call graph (`seen`: filled with the entries of
+    the tables they depend on)."""
+    resolver = tables.resolver(config, own=facts, seen=seen)
     reads: list[FlagRead] = []
     writes: list[FlagWrite] = []
     calls: list[ResolvedCall] = []

@@ -7,6 +7,7 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from flaglint.config import Config
 from flaglint.facts import Arg, Call, Definition, FileFacts, Value, ValueKind
@@ -21,6 +22,8 @@ from flaglint.presets import (
 )
 
 _MAX_DEPTH = 12
+
+V = TypeVar("V")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +67,11 @@ class Resolver:
     def __init__(self, config: Config, presets: tuple[str, ...],
                  imports: Mapping[str, Mapping[str, str]], constants: Mapping[str, Value],
                  definitions: Mapping[str, Definition], wrappers: Mapping[str, Wrapper],
-                 objects: Mapping[str, FlagObject], own: FileFacts | None = None) -> None:
+                 objects: Mapping[str, FlagObject], own: FileFacts | None = None,
+                 seen: set[str] | None = None) -> None:
+        # `seen`: every entry of the tables looked up (`d:name`, present or not), so that a
+        # file's links can be kept when the tables change in no entry it looked at
+        self.seen = seen
         self.config = config
         self.presets = presets
         self.imports = imports
@@ -93,12 +100,17 @@ class Resolver:
         # The project's own readers named by method (`*.toggle`): their bodies forward a key
         self.own_methods = {s.method for s in config.readers if s.any_receiver}
 
+    def _look(self, table: Mapping[str, V], tag: str, name: str) -> V | None:
+        if self.seen is not None:
+            self.seen.add(f"{tag}:{name}")
+        return table.get(name)
+
     def definition(self, qualname: str) -> Definition | None:
-        found = self.definitions.get(qualname)
+        found = self._look(self.definitions, "d", qualname)
         return found if found is not None else self.own_definitions.get(qualname)
 
     def _constant(self, qualname: str) -> Value | None:
-        found = self.constants.get(qualname)
+        found = self._look(self.constants, "c", qualname)
         return found if found is not None else self.own_constants.get(qualname)
 
     def _with_keywords(self, spec: ReaderSpec, target: str | None = None) -> ReaderSpec:
@@ -129,8 +141,9 @@ class Resolver:
             parts = name.split(".")
             for i in range(len(parts) - 1, 0, -1):
                 module = ".".join(parts[:i])
-                if module in self.imports:
-                    target = self.imports[module].get(parts[i])
+                bound = self._look(self.imports, "i", module)
+                if bound is not None:
+                    target = bound.get(parts[i])
                     if target is not None and target != name:
                         name = ".".join([target, *parts[i + 1:]])
                         break
@@ -201,7 +214,7 @@ class Resolver:
             spec = self.qualified.get(target)
             if spec is not None:
                 return self._by_spec(call, spec)
-            wrapper = self.wrappers.get(target)
+            wrapper = self._look(self.wrappers, "w", target)
             if wrapper is not None:
                 return self._by_wrapper(call, wrapper)
             return self._by_object_call(call, target)
@@ -215,7 +228,7 @@ class Resolver:
                 # `config.jax_x`: the attribute of the config object is the key.
                 return Match(Value(ValueKind.STR, attribute), None,
                              f"{defined.namespace.rsplit('.', 1)[-1]}.{attribute}", "bool")
-        tested = self.objects.get(target)
+        tested = self._look(self.objects, "o", target)
         if tested is not None and tested.tested:
             # `if holder:` where holder = bool_state(name="key"): its truth is the flag.
             return Match(Value(ValueKind.STR, tested.key), None, target.rsplit(".", 1)[-1],
@@ -223,7 +236,7 @@ class Resolver:
         return self._by_object_method(target, access=True)
 
     def _by_object_call(self, call: Call, target: str) -> Match | None:
-        called = self.objects.get(target)
+        called = self._look(self.objects, "o", target)
         if called is not None and called.called:
             # `with config.x(v):` where x = bool_state(name="key"): calling it reads it,
             # and what it returns is no flag value that a literal could replace.
@@ -233,7 +246,7 @@ class Resolver:
 
     def _by_object_method(self, target: str, *, access: bool) -> Match | None:
         holder, _, method = target.rpartition(".")
-        flag_object = self.objects.get(self.chase(holder)) if holder else None
+        flag_object = self._look(self.objects, "o", self.chase(holder)) if holder else None
         if flag_object is None and method in self.object_methods:
             self.missing.add(holder)  # the module that binds it may not be parsed yet
         if flag_object is None:
@@ -356,7 +369,8 @@ class Resolver:
         if match.key is None:
             return self._keyless(call, path, index, match, in_test=in_test)
         if match.key.kind is ValueKind.PARAM and (
-                (call.returned and call.scope in self.wrappers) or call.scope in self.qualified
+                (call.returned and self._look(self.wrappers, "w", call.scope) is not None)
+                or call.scope in self.qualified
                 or call.scope.rsplit(".", 1)[-1] in self.own_methods):
             return None  # the body of a wrapper or reader that takes its key as a parameter
         key = self.resolve(match.key)
@@ -365,7 +379,7 @@ class Resolver:
         negated = match.negated
         if key is not None:
             key, negated = match.unbang(key)
-        via = match.api if match.api in self.wrappers else None
+        via = match.api if self._look(self.wrappers, "w", match.api) is not None else None
         expression = (repr(match.key.text) if match.key.kind is ValueKind.STR
                       else match.key.display)
         return FlagRead(key, expression, path, call.span, call.scope, match.api, match.default,

@@ -54,9 +54,26 @@ class Tables:
     objects: dict[str, FlagObject]
     missing: frozenset[str]
 
-    def resolver(self, config: Config, own: FileFacts | None = None) -> Resolver:
+    def resolver(self, config: Config, own: FileFacts | None = None,
+                 seen: set[str] | None = None) -> Resolver:
         return Resolver(config, self.presets, self.imports, self.constants, self.definitions,
-                        self.wrappers, self.objects, own)
+                        self.wrappers, self.objects, own, seen)
+
+    def changed_since(self, old: Tables) -> set[str] | None:
+        """The entries (as a resolver's `seen` names them) that differ from `old`'s; None
+        when the presets differ, which every file's links depend on."""
+        if self.presets != old.presets:
+            return None
+        changed: set[str] = set()
+        for tag, before, now in (("d", old.definitions, self.definitions),
+                                 ("c", old.constants, self.constants),
+                                 ("i", old.imports, self.imports),
+                                 ("w", old.wrappers, self.wrappers),
+                                 ("o", old.objects, self.objects)):
+            for name in before.keys() | now.keys():
+                if before.get(name) != now.get(name):
+                    changed.add(f"{tag}:{name}")
+        return changed
 
 
 def defines_by_call(config: Config) -> bool:
@@ -85,19 +102,22 @@ def interface(facts: FileFacts, *, definition_calls: bool) -> Interface:
         tuple(replace(c, span=_NOWHERE) for c in facts.calls) if definition_calls else ())
 
 
-def interface_digest(facts: FileFacts, *, definition_calls: bool) -> str:
-    """The hash of the file's interface (empty for a file not read in full)."""
+def interface_digest(facts: FileFacts, *, definition_calls: bool) -> tuple[str, str]:
+    """The hash of the file's interface and its JSON, which the cache keeps under that
+    hash (both empty for a file not read in full)."""
     if not facts.complete or facts.error is not None:
-        return ""
+        return "", ""
     data = codec.encode(interface(facts, definition_calls=definition_calls), Interface)
     text = json.dumps(data, separators=(",", ":"), ensure_ascii=True)
-    return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+    return hashlib.blake2b(text.encode(), digest_size=20).hexdigest(), text
 
 
-def build(config: Config, presets: tuple[str, ...], files: Iterable[FileFacts]) -> Tables:
-    """The symbol tables of these files (read in full, without errors), in their order."""
+def build(config: Config, presets: tuple[str, ...], interfaces: Iterable[Interface]
+          ) -> Tables:
+    """The symbol tables of these files' interfaces (files read in full, without errors),
+    in their order."""
     definition_calls = defines_by_call(config)
-    interfaces = [interface(f, definition_calls=definition_calls) for f in files]
+    interfaces = list(interfaces)
     imports = {i.module: dict(i.imports) for i in interfaces}
     constants = {name: value for i in interfaces for name, value in i.constants}
     definitions = {d.qualname: d for i in interfaces for d in i.definitions}
