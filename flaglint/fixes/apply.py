@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper
+from libcst.metadata import MetadataWrapper, PositionProvider
 
 from flaglint.analysis.used_names import exported, imported, used_names
 from flaglint.deep import call_deep
 from flaglint.facts.light import decode_source
 from flaglint.findings import Edit, EditKind, Fix
+from flaglint.fixes.positions import statement_positions
 from flaglint.fixes.settle import Position, Settler
 from flaglint.processes import map_in_workers
 
@@ -129,14 +130,17 @@ def fix_source(path: str, text: str, target: FilePlan) -> FixResult:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
         return FixResult(path, text, text, refused=f"cannot parse: {error.message}")
-    settler = Settler(target.reads, target.definitions, target.bindings, target.parameters,
-                      target.arguments, target.elements, target.constants)
     try:
-        changed = MetadataWrapper(module, unsafe_skip_copy=True).visit(settler)
+        old_tree: ast.Module | None = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        old_tree = None  # a grammar newer than this Python's: libcst says where nodes are
+    try:
+        settler, changed = _settled(module, old_tree, target)
     except Exception as error:  # noqa: BLE001 - a fix we cannot make is refused, not a crash
         return FixResult(path, text, text, refused=f"the fix could not be made "
                                                    f"({type(error).__name__})")
-    after = _without_lost_imports(text, module, changed, target.keep_imports, target.imports)
+    after = _without_lost_imports(text, module, changed, target.keep_imports, target.imports,
+                                  old_tree)
     if not after.strip():
         after = ""  # everything in the file was flag code
     if after != text:
@@ -149,6 +153,30 @@ def fix_source(path: str, text: str, target: FilePlan) -> FixResult:
                      removed_branches=settler.removed_branches,
                      removed_definitions=settler.removed_definitions,
                      removed_names=dict(settler.removed_names))
+
+
+def _settled(module: cst.Module, tree: ast.Module | None, target: FilePlan
+             ) -> tuple[Settler, cst.Module]:
+    """The settling pass over the module, with positions made only for the top-level
+    statements it visits (`tree`: Python's own parse of the module); with libcst's
+    positions of every node when the running Python cannot say where the statements are,
+    or a node the pass asks about has none."""
+    positions = statement_positions(module, tree) if tree is not None else None
+    if positions is not None:
+        settler = _settler(target)
+        settler.metadata = {PositionProvider: positions}
+        settler.visiting = positions.exact
+        try:
+            return settler, module.visit(settler)
+        except KeyError:  # a position not made: the pass starts again, as libcst would
+            log.debug("positions of every node, for a node outside a visited statement")
+    settler = _settler(target)
+    return settler, MetadataWrapper(module, unsafe_skip_copy=True).visit(settler)
+
+
+def _settler(target: FilePlan) -> Settler:
+    return Settler(target.reads, target.definitions, target.bindings, target.parameters,
+                   target.arguments, target.elements, target.constants)
 
 
 class Transformed(NamedTuple):
@@ -262,25 +290,25 @@ def unified_diff(rel: str, before: str, after: str) -> str:
 
 
 def _without_lost_imports(before: str, old: cst.Module, new: cst.Module,
-                          keep: Set[str] = frozenset(), drop: Set[str] = frozenset()) -> str:
-    """The code of `new` (an edit of `old`, whose code is `before`) without the imports
-    whose last use the edit removed (and those of `drop`, with their `__all__` entries),
-    unless `__all__` exports them or `keep` holds them (imports whose module does
-    something)."""
+                          keep: Set[str] = frozenset(), drop: Set[str] = frozenset(),
+                          old_tree: ast.Module | None = None) -> str:
+    """The code of `new` (an edit of `old`, whose code is `before` and Python's parse of
+    it `old_tree`) without the imports whose last use the edit removed (and those of
+    `drop`, with their `__all__` entries), unless `__all__` exports them or `keep` holds
+    them (imports whose module does something)."""
     after = new.code
     if after == before and not drop:
         return after
     try:
-        tree, old_tree = ast.parse(after), ast.parse(before)
+        tree, old_tree = ast.parse(after), old_tree or ast.parse(before)
         lost = (imported(old_tree) & used_names(old_tree)) - used_names(tree) - exported(tree)
         lost = (lost - keep) | drop
     except (SyntaxError, ValueError):
         return after  # refused by the caller's compile check, or left as the edit made it
-    if lost:
-        new = new.visit(_PruneImports(set(lost), drop))
-    if new.body and old.body and new.body[0] is not old.body[0]:
-        new = _trim_top(new)
-    return new.code
+    pruned = new.visit(_PruneImports(set(lost), drop)) if lost else new
+    if pruned.body and old.body and pruned.body[0] is not old.body[0]:
+        pruned = _trim_top(pruned)
+    return after if pruned is new else pruned.code
 
 
 def prune_lost_imports(before: str, after: str) -> str:
@@ -325,6 +353,12 @@ class _PruneImports(cst.CSTTransformer):
         self._carry: list[cst.EmptyLine] = []
         self._carry_depth = -1
         self._depth = 0
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        # An expression holds no import; only `__all__`'s strings, when entries go too
+        if isinstance(node, cst.BaseExpression) and not self.unexport:
+            return False
+        return super().on_visit(node)
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         self._depth += 1

@@ -4,7 +4,8 @@ parent, whether only its truth counts), and the blank lines a deleted statement 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import bisect
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import libcst as cst
@@ -57,6 +58,14 @@ class SettlerCore(cst.CSTTransformer):
         self._module_globals: set[str] | None = None
         self._ancestors: list[cst.CSTNode] = []  # the original nodes being visited, outermost first
         self._owed: dict[int, int] = {}  # id() of a block: blank lines its next statement owes
+        # The lines this pass edits: a statement that spans none of them is left unvisited
+        self.edited_lines = sorted({line for line, _ in (
+            *reads, *dead_definitions, *self.bindings, *self.parameters, *self.arguments,
+            *self.elements, *self.constants)})
+        self._unvisited: set[int] = set()  # id() of those statements
+        # Told of each top-level statement the pass visits, before it asks where its nodes
+        # are (positions made per statement: fixes/positions.py)
+        self.visiting: Callable[[cst.CSTNode], None] | None = None
 
     def _qualified(self, name: str, defining: cst.CSTNode | None = None) -> str:
         """`name` as qualified within the module, from the classes and functions that
@@ -74,14 +83,41 @@ class SettlerCore(cst.CSTTransformer):
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         self._ancestors.append(node)
+        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            if self._untouched(node):
+                self._unvisited.add(id(node))
+                return False
+            if self.visiting is not None and len(self._ancestors) == 2:  # in the module
+                self.visiting(node)
         return super().on_visit(node)
+
+    def _untouched(self, statement: cst.CSTNode) -> bool:
+        """Can nothing in this statement change? It spans no line this pass edits, and no
+        name of its scope stands for a settled literal: every change starts at an edited
+        line or at such a name (a test a settled read or alias decides, a definition to
+        delete, an argument to drop), so its nodes need no visit (most of a module)."""
+        if self._aliases and self._aliases[-1]:
+            return False
+        where = self.get_metadata(PositionProvider, statement)
+        start = where.start.line
+        decorators = getattr(statement, "decorators", ())
+        above = self.get_metadata(PositionProvider, decorators[0], None) if decorators else None
+        if above is not None:  # a definition's position starts at `def`, below its decorators
+            start = min(start, above.start.line)
+        first = bisect.bisect_left(self.edited_lines, start)
+        return first == len(self.edited_lines) or self.edited_lines[first] > where.end.line
 
     def on_leave(self, original_node: _Node, updated_node: _Node
                  ) -> _Node | cst.RemovalSentinel | cst.FlattenSentinel[_Node]:
-        try:
-            result = super().on_leave(original_node, updated_node)
-        finally:
+        if id(original_node) in self._unvisited:
+            self._unvisited.discard(id(original_node))
             self._ancestors.pop()
+            result: _Node | cst.RemovalSentinel | cst.FlattenSentinel[_Node] = updated_node
+        else:
+            try:
+                result = super().on_leave(original_node, updated_node)
+            finally:
+                self._ancestors.pop()
         if isinstance(original_node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)) \
                 and self._ancestors:
             spaced: _Node | cst.RemovalSentinel | cst.FlattenSentinel[_Node] = \
