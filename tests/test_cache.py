@@ -158,6 +158,33 @@ def test_an_edit_reads_and_links_only_the_edited_file(tmp_path, cache_dir, capsy
     assert '"flag": "beta"' in found
 
 
+def test_an_interface_edit_links_again_only_the_files_it_can_change(tmp_path, cache_dir,
+                                                                     capsys, monkeypatch):
+    """A new wrapper changes the tables: the edited file and the file that calls the new
+    wrapper are linked again, and no other file is (they looked up no entry that changed);
+    the report is the one a run without the cache gives."""
+    from flaglint.engine import linking
+
+    root = tmp_path / "p"
+    write_tree(root, {**PROJECT,
+                      "app/pages.py": "from app.views import view\n\n\ndef page():\n"
+                                      "    return view()\n",
+                      "app/other.py": "from app.views import client\n\n\ndef other():\n"
+                                      "    return client.is_enabled('new_ui')\n"})
+    both(capsys, str(root))
+    views = root / "app" / "views.py"
+    views.write_text(views.read_text() + "\n\ndef beta_on():\n"
+                     "    return client.is_enabled('beta')\n")
+    (root / "app" / "m0.py").write_text("from app.views import beta_on\n\nX0 = beta_on()\n")
+    linked = _count(monkeypatch, linking, "link_file")
+    code, found = report(capsys, str(root))
+    assert sorted({facts.path for facts in linked}) == [  # type: ignore[attr-defined]
+        "app/m0.py", "app/views.py"]
+    monkeypatch.undo()
+    assert (code, found) == report(capsys, str(root), "--no-cache")
+    assert '"flag": "beta"' in found and '"path": "app/m0.py"' in found
+
+
 def test_a_diff_after_a_commit_reads_only_the_changed_files(tmp_path, cache_dir, capsys,
                                                             monkeypatch):
     root = tmp_path / "p"

@@ -52,11 +52,11 @@ def link(reading: Reading, store: cache.Store) -> Links:
         store.put("tables", tables_key, tables, Tables)
     keys = {b.path: _links_key(reading, tables_key, b.path) for b in briefs}
     known = store.get_many("links", keys.values(), FileLinks)
-    # The files linked, whatever their interfaces: the same in each linking of the driver's
-    # loop from one run to the next, when the edit changes what is read in full nowhere
-    shape = cache.key("shape", config_digest(config), presets, [b.path for b in briefs])
-    kept = _kept_links(reading, store, tables, shape,
-                       [b.path for b in briefs if keys[b.path] not in known])
+    deps_keys = {b.path: _deps_key(reading, b.path) for b in briefs
+                 if keys[b.path] not in known}
+    deps = store.get_many("linkdeps", deps_keys.values(), _Deps)
+    kept = _kept_links(reading, store, tables,
+                       {path: deps.get(key, []) for path, key in deps_keys.items()})
     tests = GlobSet(config.tests)
     files: dict[str, FileLinks] = {}
     calls: dict[str, FileCalls] = {}
@@ -71,8 +71,9 @@ def link(reading: Reading, store: cache.Store) -> Links:
                                            in_test=tests.match(path), seen=seen)
             store.put("links", keys[path], found, FileLinks)
             store.put("calls", keys[path], calls[path], FileCalls)
-            store.put("linkdeps", _deps_key(reading, shape, path),
-                      (tables_key, sorted(seen)), tuple[str, list[str]])
+            earlier = [d for d in deps.get(deps_keys[path], []) if d[0] != tables_key]
+            store.put("linkdeps", deps_keys[path],
+                      [(tables_key, sorted(seen)), *earlier[:_KEPT_DEPS - 1]], _Deps)
         files[path] = found
     return Links(tables, tables_key, files, keys, assemble(config, tables, files.values()),
                  calls)
@@ -82,34 +83,38 @@ def _links_key(reading: Reading, tables_key: str, path: str) -> str:
     return cache.key("links", tables_key, path, reading.facts_key(path, full=True))
 
 
-def _deps_key(reading: Reading, shape: str, path: str) -> str:
-    return cache.key("linkdeps", shape, path, reading.facts_key(path, full=True))
+# A file's last linkings (the tables' key, the entries it looked up), latest first: one for
+# each linking of the driver's loop (a first one over fewer files, then all of them).
+_Deps = list[tuple[str, list[str]]]
+_KEPT_DEPS = 3
 
 
-def _kept_links(reading: Reading, store: cache.Store, tables: Tables, shape: str,
-                paths: list[str]) -> dict[str, tuple[str, FileLinks]]:
+def _deps_key(reading: Reading, path: str) -> str:
+    return cache.key("linkdeps", config_digest(reading.inputs.config), path,
+                     reading.facts_key(path, full=True))
+
+
+def _kept_links(reading: Reading, store: cache.Store, tables: Tables,
+                deps: dict[str, _Deps]) -> dict[str, tuple[str, FileLinks]]:
     """Links made under other tables that still hold, with the key they are stored under:
     the file is the same, and no entry of the tables it looked up while it was linked has
     changed (an edit that adds a wrapper relinks only the files that name it)."""
-    if not paths:
-        return {}
-    deps_keys = {path: _deps_key(reading, shape, path) for path in paths}
-    deps = store.get_many("linkdeps", deps_keys.values(), tuple[str, list[str]])
     changes: dict[str, set[str] | None] = {}  # by the key of the tables linked under
-    wanted = {}
-    for path in paths:
-        found = deps.get(deps_keys[path])
-        if found is None:
-            continue
-        old_key, seen = found
-        if old_key not in changes:
-            old = store.get("tables", old_key, Tables)
-            changes[old_key] = tables.changed_since(old) if old is not None else None
-        changed = changes[old_key]
-        if changed is not None and changed.isdisjoint(seen):
-            wanted[path] = _links_key(reading, old_key, path)
-    known = store.get_many("links", wanted.values(), FileLinks)
-    return {path: (key, known[key]) for path, key in wanted.items() if key in known}
+    found: dict[str, tuple[str, FileLinks]] = {}
+    for path, linkings in deps.items():
+        for old_key, seen in linkings:
+            if old_key not in changes:
+                old = store.get("tables", old_key, Tables)
+                changes[old_key] = tables.changed_since(old) if old is not None else None
+            changed = changes[old_key]
+            if changed is None or not changed.isdisjoint(seen):
+                continue
+            key = _links_key(reading, old_key, path)
+            links = store.get("links", key, FileLinks)
+            if links is not None:
+                found[path] = (key, links)
+                break
+    return found
 
 
 def _interfaces(reading: Reading, store: cache.Store, briefs: list[FileBrief]
