@@ -149,6 +149,31 @@ def test_the_prefilter_needs_the_readers_module_name_too(tmp_path):
     assert [r.key for r in project.linked.reads] == ["organizations:new-ui"]
 
 
+def test_the_readers_own_name_counts_only_where_code_could_name_it(tmp_path):
+    """A file that says `features` and "has" in prose cannot call `app.features.has`: only
+    `has(`, `.has`, `has as` and an import line naming `has` make a file worth reading in
+    full (a name imported in a parenthesised list is read where it is called)."""
+    from .conftest import analyze_tree
+
+    write_tree(tmp_path, {
+        "pyproject.toml": ('[tool.flaglint]\npresets = []\n[[tool.flaglint.readers]]\n'
+                           'call = "app.features.has"\nkey = 0\n'),
+        "app/__init__.py": "",
+        "app/features.py": "def has(name, actor=None):\n    return False\n",
+        "app/prose.py": ('"""Which features a plan has, and who has them."""\n\n'
+                         'FEATURES = ["sso"]  # the code has deployed\n'),
+        "app/direct.py": ("from app.features import (\n    has\n)\n\n"
+                          'ON = has("organizations:direct")\n'),
+        "app/aliased.py": ("from app.features import has as allowed\n\n"
+                           'ON = allowed("organizations:aliased")\n'),
+    })
+    project = analyze_tree(tmp_path)
+    parsed = {f.path for f in project.files if f.complete}
+    assert parsed == {"app/__init__.py", "app/aliased.py", "app/direct.py", "app/features.py"}
+    assert sorted(r.key for r in project.linked.reads) == [
+        "organizations:aliased", "organizations:direct"]
+
+
 def test_a_project_reader_called_on_self_in_its_own_class_is_a_read(lint):
     """readthedocs' `Project.has_feature(Feature.X)`, configured as `*.has_feature`, is
     called as `self.has_feature(...)` inside the class that defines it."""

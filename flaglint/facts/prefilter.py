@@ -19,8 +19,8 @@ class Needles:
     a reader's name with the module or class it is reached through (`features`, `has`): a
     file that only says `has` cannot call `sentry.features.has`. A word of `called` counts
     only where code could name the function it is: called (`has(`), an attribute (`.has`),
-    imported or listed in an import (`has,`, `has)`, `has as`); a file that says "the code
-    has deployed" in a comment does not read flags."""
+    imported under another name (`has as`), or on an import line; a file that says "the
+    code has deployed" in a comment does not read flags."""
 
     def __init__(self, needles: set[tuple[str, ...]], called: Iterable[str] = ()) -> None:
         self.sets = sorted({tuple(sorted(w.encode() for w in words if w)) for words in needles}
@@ -34,7 +34,7 @@ class Needles:
         for word in self.called:
             name = re.escape(word)
             self._regex[word] = re.compile(
-                rb"\.[ \t]*" + name + rb"\b|\b" + name + rb"(?:\s*[(,)]|[ \t]+as\b)"
+                rb"\.[ \t]*" + name + rb"\b|\b" + name + rb"(?:\s*\(|[ \t]+as\b)"
                 rb"|^[ \t]*(?:from|import)\b[^\n]*\b" + name + rb"\b", re.MULTILINE)
 
     def search(self, blob: bytes) -> bool:

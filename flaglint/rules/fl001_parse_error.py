@@ -14,6 +14,15 @@ class ParseErrorRule(Rule):
     Reports a Python file that cannot be read, decoded or parsed, and a deployment config
     (`[tool.flaglint.environments]`) that cannot be read or parsed as its format.
 
+    Which files are parsed: every file that may read or define a flag (its text names a
+    reader, a definition call, or a wrapper or flag object flaglint found, or a key resolves
+    through it), every file named on the command line or open in an editor (pre-commit names
+    each staged file), and every file a `--changed-since` change touches. Any other file is
+    decoded (FL001 when it does not decode) and its imports indexed, not parsed: it holds no
+    flag read whether it parses or not, and parsing every file would be two thirds of a
+    cold run (README: "Which files flaglint parses"). `flaglint clean KEY` parses every file
+    that names the key too, and refuses while one does not parse.
+
     ## Why is this bad?
     flaglint cannot see the flag reads in a file it cannot parse, so every other rule is blind
     there: a read of a retired flag in that file goes unreported. A deployment config it
