@@ -5,12 +5,13 @@ subtracted)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence, Set
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 
-from flaglint.facts import Definition, FileFacts
+from flaglint.facts import Definition
 from flaglint.links.model import ResolvedCall
 from flaglint.model.dead import Cover, DeadRegion, DeadSymbol, ReadId, Settled
+from flaglint.model.files import ProjectFiles
 from flaglint.model.graph import FlagGraph
 
 _NOWHERE = Cover(())  # the dead regions of a file without any
@@ -50,7 +51,7 @@ class _Defined:
     path: str
 
 
-def dead_symbols(facts: Sequence[FileFacts], graph: FlagGraph,
+def dead_symbols(files: ProjectFiles, graph: FlagGraph,
                  regions: list[DeadRegion], gates: Set[tuple[str, str]] = frozenset()
                  ) -> list[DeadSymbol]:
     """Functions and classes whose every use is a call from dead code, transitively.
@@ -62,10 +63,10 @@ def dead_symbols(facts: Sequence[FileFacts], graph: FlagGraph,
     if not regions:  # a symbol is dead only through a dead region: none, nothing to ask
         return []
     by_path = regions_by_path(regions)
-    definitions = {definition.qualname: _Defined(definition, f.path)
-                   for f in facts for definition in f.definitions}
+    definitions = {definition.qualname: _Defined(definition, path) for path in files.paths
+                   for definition in files.symbols_of(path).definitions}
     uses = graph.calls_to()
-    alive_names = names_alive(facts, by_path)
+    alive_names = names_alive(files, by_path)
     candidates = {q for q in uses if q in definitions
                   and q.rsplit(".", 1)[-1] not in alive_names
                   and not _registered(definitions[q], gates)}
@@ -90,13 +91,20 @@ def regions_by_path(regions: Iterable[DeadRegion]) -> dict[str, Cover]:
     return {path: Cover(here) for path, here in found.items()}
 
 
-def names_alive(facts: Sequence[FileFacts], by_path: Mapping[str, Cover]) -> set[str]:
+def names_alive(files: ProjectFiles, by_path: Mapping[str, Cover]) -> set[str]:
     """The names some live code may use without a call flaglint resolves: values, strings
-    outside dead code, and the names of unresolved calls outside dead code."""
+    outside dead code, and the names of unresolved calls outside dead code. A file with no
+    dead region answers from its symbols, without its facts."""
     alive_names: set[str] = set()
-    for file_facts in facts:
+    for path in files.paths:
+        dead_here = by_path.get(path)
+        if dead_here is None:
+            alive_names |= files.symbols_of(path).alive
+            continue
+        file_facts = files.facts_of(path)
+        if file_facts is None:
+            continue
         alive_names |= file_facts.value_names
-        dead_here = by_path.get(file_facts.path, _NOWHERE)
         # A string in code that never runs names nothing (`op="reports.old_summaries"`
         # beside the dead call of `old_summaries`).
         alive_names |= {s.rsplit(".", 1)[-1] for s, span in file_facts.strings

@@ -9,7 +9,7 @@ facts are evaluated three-valued (true, false, unknown) with Python's short-circ
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass
 
 from flaglint.analysis.dead_symbols import dead_symbols, names_alive, regions_by_path
@@ -232,8 +232,8 @@ def _outermost(regions: list[DeadRegion]) -> list[DeadRegion]:
     return kept
 
 
-def called_from_dead_code(facts: Sequence[FileFacts], dead: DeadCode,
-                          packages: Set[str]) -> set[str]:
+def called_from_dead_code(files: ProjectFiles, dead: DeadCode, packages: Set[str]
+                          ) -> set[str]:
     """The names of the project's functions and classes a dead region or a dead symbol
     calls (calls resolved into one of the project's top-level `packages`) that no live code
     of these files names. Only they can become dead symbols: a call flaglint cannot
@@ -241,11 +241,17 @@ def called_from_dead_code(facts: Sequence[FileFacts], dead: DeadCode,
     alive whatever other files say. So only files that name them are worth reading."""
     regions = regions_by_path(dead.regions)
     symbols = {s.qualname for s in dead.symbols}
-    alive = names_alive(facts, regions)
+    # The modules a dead symbol may be defined in: only their calls can be inside one
+    owners = {".".join(parts[:end]) for parts in (q.split(".") for q in symbols)
+              for end in range(1, len(parts))}
+    alive = names_alive(files, regions)
     names = set()
-    for file_facts in facts:
-        here = regions.get(file_facts.path)
-        for call in file_facts.calls:
+    for path in files.paths:
+        here = regions.get(path)
+        if here is None and files.briefs[path].module not in owners:
+            continue
+        file_facts = files.facts_of(path)
+        for call in file_facts.calls if file_facts is not None else ():
             if not call.resolved or call.name in alive or \
                     call.callee.split(".", 1)[0] not in packages:
                 continue
@@ -284,11 +290,7 @@ def analyze(files: ProjectFiles, linked: Linked, graph: FlagGraph,
             regions.extend(dead_regions(file_facts, settled, fixable))
     if not regions:
         return DeadCode(settled, (), (), tested, by_id)
-    gates = set()
-    for read in linked.reads:
-        reader = files.facts_of(read.path) if read.call >= 0 else None
-        if reader is not None and reader.calls[read.call].decorator:
-            gates.add((read.path, reader.calls[read.call].callee))
+    gates = {(read.path, read.decorator) for read in linked.reads if read.decorator}
     symbols = dead_symbols(files, graph, regions, gates)
     return DeadCode(settled, tuple(regions), tuple(symbols), tested, by_id)
 

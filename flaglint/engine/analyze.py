@@ -97,7 +97,7 @@ def analyze(inputs: Inputs, store: cache.Store, request: Request = Request(), *,
     pinned = dict(request.pinned)
     removed = {} if pinned else model.removed_keys(history, registry, linked)
     statuses = {} if pinned else model.statuses(registry)
-    files = ProjectFiles(reading.ordered(), {}, reading.facts_of)
+    files = ProjectFiles(reading.ordered(), {}, reading.facts_of, reading.symbols_of)
     graph = _graph(registry, links, reading, store)
     dead = deadcode.analyze(files, linked, graph, statuses, pinned, set(removed))
     # What dead code calls may be defined, and used elsewhere, in files the prefilter
@@ -110,7 +110,7 @@ def analyze(inputs: Inputs, store: cache.Store, request: Request = Request(), *,
         names |= {(name,) for name in called}
         links = _read_and_link(reading, store, names)
         linked = links.linked
-        files = ProjectFiles(reading.ordered(), {}, reading.facts_of)
+        files = ProjectFiles(reading.ordered(), {}, reading.facts_of, reading.symbols_of)
         graph = _graph(registry, links, reading, store)
         dead = deadcode.analyze(files, linked, graph, statuses, pinned, set(removed))
     project = Project(inputs.config, inputs.today, files, registry, graph, linked,

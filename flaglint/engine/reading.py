@@ -22,7 +22,7 @@ from flaglint.facts import FileFacts, ParseError
 from flaglint.facts.batch import Job, extract_all
 from flaglint.facts.prefilter import Needles, attribute_reads
 from flaglint.links.tables import defines_by_call, interface_digest
-from flaglint.model.files import FileBrief
+from flaglint.model.files import FileBrief, FileSymbols
 
 
 class Reading:
@@ -74,6 +74,17 @@ class Reading:
             self._facts[rel] = found
         if found is None:  # unreadable: its brief is all there is
             return brief.light_facts()
+        return found
+
+    def symbols_of(self, rel: str) -> FileSymbols:
+        """What dead code asks of a file read in full where it finds no dead region: kept
+        in the cache apart from its facts (a fraction of them to decode), or made from its
+        facts."""
+        key = self.facts_key(rel, full=True)
+        found = self.store.get("symbols", key, FileSymbols)
+        if found is None:
+            found = FileSymbols.of(self.facts_of(rel))
+            self.store.put("symbols", key, found, FileSymbols)
         return found
 
     # -- reading ----------------------------------------------------------------------------

@@ -30,6 +30,7 @@ class FlagRead:
     # The lines (first, last) of the branches its value decides: the bodies, `else` parts
     # and code after an early exit of the tests it is part of (the audit's guarded lines).
     guarded: tuple[tuple[int, int], ...] = ()
+    decorator: str | None = None  # the callee, when the read is a decorator (it gates)
 
 
 @dataclass(frozen=True, slots=True)

@@ -384,7 +384,8 @@ class Resolver:
                       else match.key.display)
         return FlagRead(key, expression, path, call.span, call.scope, match.api, match.default,
                         match.value_type, negated, in_test, via, index,
-                        call.pure_args and match.replaceable, overridden=match.writes)
+                        call.pure_args and match.replaceable, overridden=match.writes,
+                        decorator=call.callee if call.decorator else None)
 
     @staticmethod
     def _keyless(call: Call, path: str, index: int, match: Match, *,
@@ -399,7 +400,8 @@ class Resolver:
             else "(no key argument)"
         return FlagRead(None, expression, path, call.span, call.scope, match.api,
                         match.default, match.value_type, match.negated, in_test, None,
-                        index, call.pure_args)
+                        index, call.pure_args,
+                        decorator=call.callee if call.decorator else None)
 
     def _unknown_member(self, value: Value) -> str | None:
         """`FeatureFlag.NOPE` (or its `.value`), where `FeatureFlag` is a configured class

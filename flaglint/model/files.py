@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import overload
 
-from flaglint.facts import FileFacts, ParseError
+from flaglint.facts import Definition, FileFacts, ParseError
 from flaglint.suppressions import Suppressions
 
 
@@ -41,15 +41,34 @@ class FileBrief:
                          modules=self.modules, imported=self.imported, dotted=self.dotted)
 
 
+@dataclass(frozen=True, slots=True)
+class FileSymbols:
+    """What dead code asks of a file it finds no dead region in: its definitions, and the
+    names its code may use without a call flaglint resolves (values, the last part of its
+    strings, unresolved callees); a fraction of its facts to decode."""
+
+    definitions: tuple[Definition, ...] = ()
+    alive: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, facts: FileFacts) -> FileSymbols:
+        alive = set(facts.value_names)
+        alive |= {text.rsplit(".", 1)[-1] for text, _ in facts.strings}
+        alive |= {call.name for call in facts.calls if not call.resolved}
+        return cls(facts.definitions, frozenset(alive))
+
+
 class ProjectFiles(Sequence[FileFacts]):
     """Every analysed file, in order; `facts_of` asks `load` for a file's facts once."""
 
     def __init__(self, briefs: Sequence[FileBrief], known: Mapping[str, FileFacts],
-                 load: Callable[[str], FileFacts]) -> None:
+                 load: Callable[[str], FileFacts],
+                 load_symbols: Callable[[str], FileSymbols] | None = None) -> None:
         self.briefs = {brief.path: brief for brief in briefs}
         self._order = tuple(brief.path for brief in briefs)
         self._known = dict(known)
         self._load = load
+        self._load_symbols = load_symbols
 
     @property
     def paths(self) -> tuple[str, ...]:
@@ -68,6 +87,18 @@ class ProjectFiles(Sequence[FileFacts]):
         found = self._load(path) if brief.complete else brief.light_facts()
         self._known[path] = found
         return found
+
+    def symbols_of(self, path: str) -> FileSymbols:
+        """A file's symbols: from its facts when they are at hand or nothing else keeps
+        them, else from `load_symbols` (the cache keeps them apart)."""
+        found = self._known.get(path)
+        brief = self.briefs.get(path)
+        if found is None and brief is not None and not brief.complete:
+            return FileSymbols()  # light: it defines nothing flaglint saw, names no call
+        if found is None and self._load_symbols is not None:
+            return self._load_symbols(path)
+        facts = self.facts_of(path)
+        return FileSymbols.of(facts) if facts is not None else FileSymbols()
 
     def complete(self) -> Iterator[FileFacts]:
         """The facts of the files read in full, in order."""
