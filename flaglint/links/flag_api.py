@@ -31,16 +31,19 @@ _MAKER = re.compile(r"(?:^|_)(?:state|flag|toggle|switch|feature)s?$|^define_|^D
 
 # A call on something named for flags, with a string first: `features.has("org:x", …)`,
 # `waffle.switch_is_active("x")`, `toggles.is_on("x")`.
-# Sought from the word for flags on (a literal the engine finds fast), the receiver's whole
-# name read back from there: a leading `\w*` would be tried at every word of every file.
-_ON_FLAGS = re.compile(rb"(?:feature|flag|toggle|switch|waffle)s?\.(\w+)[ \t]*\("
-                       rb"[ \t]*[rbuRBU]?[\"']", re.IGNORECASE)
-_WORD_END = re.compile(rb"\w+$")
+# Sought in the lowered text, one word at a time from the word for flags on (a literal the
+# engine finds fast), the receiver's whole name read back from there: a leading `\w*`, or
+# one pattern for every word, would be tried at every character of every file.
 _FLAG_WORDS = (b"feature", b"flag", b"toggle", b"switch", b"waffle")  # byte search first
+_ON_FLAGS = tuple(re.compile(word + rb"s?\.(\w+)[ \t]*\([ \t]*[rbu]?[\"']")
+                  for word in _FLAG_WORDS)
+_WORD_END = re.compile(rb"\w+$")
 _VERB = re.compile(r"^(?:has|is_|get|check|enabled|active|on$|variation|evaluate|flag|feature)",
                    re.IGNORECASE)
 
-_DEF = re.compile(rb"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)[ \t]*\(", re.MULTILINE)
+# From a line's start: `\n` is a literal the engine finds fast, where `^` with MULTILINE is
+# tried at every character (the first line is matched apart).
+_DEF = re.compile(rb"\n[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)[ \t]*\(")
 # Django settings read as flags (`settings.FEATURE_SEARCH`): the django-settings preset.
 _DJANGO_SETTINGS = re.compile(rb"^[ \t]*from[ \t]+django\.conf[ \t]+import[ \t]+settings\b",
                               re.MULTILINE)
@@ -50,8 +53,8 @@ DJANGO_SETTINGS = ("=django-settings",)  # the mark of a file that reads setting
 _ENV_FLAG = re.compile(r"^(?:FEATURES?_\w+|FF_\w+|ENABLE_\w+|\w+_ENABLED|\w+_FLAG)$")
 _ENV_READ = re.compile(rb"\b(getenv|environ)\b[ \t]*(?:\.get)?[ \t]*[(\[][ \t]*[\"']"
                        rb"(?:FEATURES?_|FF_|ENABLE_|\w+_ENABLED[\"']|\w+_FLAG[\"'])")
-_BOUND_CALL = re.compile(rb"^([A-Za-z_]\w*)[ \t]*=[ \t]*([\w.]+)\([ \t]*(?:name[ \t]*=[ \t]*)?"
-                         rb"[rbuRBU]?[\"']", re.MULTILINE)
+_BOUND_CALL = re.compile(rb"\n([A-Za-z_]\w*)[ \t]*=[ \t]*([\w.]+)\([ \t]*(?:name[ \t]*=[ \t]*)?"
+                         rb"[rbuRBU]?[\"']")
 _MEMBER = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
 
@@ -66,26 +69,32 @@ def candidates(blob: bytes) -> set[tuple[str, ...]]:
     (with the names they bind, through which the objects are read), and calls on something
     named for flags with a string first (`features.has("org:x")`, as it is written)."""
     lowered = blob.lower()
+    lines = b"\n" + blob  # every line starts after a `\n`, the first one too
     # Every question names a flag word; most files name none (a byte search, no regex).
     worded = any(word in lowered for word in _FLAG_WORDS[:4])
-    found: set[tuple[str, ...]] = {(m.group(1).decode(),) for m in _DEF.finditer(blob)
+    found: set[tuple[str, ...]] = {(m.group(1).decode(),) for m in _DEF.finditer(lines)
                                    if is_question(m.group(1).decode())} if worded else set()
-    for bound in _BOUND_CALL.finditer(blob):
+    for bound in _BOUND_CALL.finditer(lines):
         maker = bound.group(2).decode().rsplit(".", 1)[-1]
         if _MAKER.search(maker):
             found |= {(maker,), (bound.group(1).decode(),)}  # the maker, and what it makes
-    on_flags = any(word + b"." in lowered or word + b"s." in lowered for word in _FLAG_WORDS)
-    for call in _ON_FLAGS.finditer(blob) if on_flags else ():
-        head = _WORD_END.search(blob, max(0, call.start() - 200), call.start(1) - 1)
-        if head is None:  # cannot be: the match starts with a word
+    for word, on_flags in zip(_FLAG_WORDS, _ON_FLAGS, strict=True):
+        if word + b"." not in lowered and word + b"s." not in lowered:
             continue
-        receiver, method = head.group(0).decode(), call.group(1).decode()
-        if _VERB.match(method):
-            # the call as written: a file that names both words apart calls nothing so
-            found.add((f"{receiver}.{method}",))
-    if _DJANGO_SETTINGS.search(blob) and _SETTING_FLAG.search(blob):
+        for call in on_flags.finditer(lowered):
+            head = _WORD_END.search(blob, max(0, call.start() - 200), call.start(1) - 1)
+            if head is None:  # cannot be: the match starts with a word
+                continue
+            receiver = head.group(0).decode()
+            method = blob[call.start(1):call.end(1)].decode()
+            if _VERB.match(method):
+                # the call as written: a file that names both words apart calls nothing so
+                found.add((f"{receiver}.{method}",))
+    if b"django.conf" in blob and _DJANGO_SETTINGS.search(blob) and \
+            _SETTING_FLAG.search(blob):
         found.add(DJANGO_SETTINGS)
-    found |= {(read.group(1).decode(),) for read in _ENV_READ.finditer(blob)}
+    if b"getenv" in blob or b"environ" in blob:
+        found |= {(read.group(1).decode(),) for read in _ENV_READ.finditer(blob)}
     return found
 
 
