@@ -228,7 +228,7 @@ def test_requires_python_is_an_input_when_flaglint_toml_holds_the_config(tmp_pat
     write_tree(root, {"flaglint.toml": "presets = []\n",
                       "pyproject.toml": '[project]\nname = "p"\nrequires-python = ">=3.8"\n',
                       "app.py": "def broken(:\n    pass\n"})
-    # Named, the file is checked for syntax errors though it reads no flag (pre-commit's way)
+    # Named, the file is checked for syntax errors though it reads no flag
     code, found = both(capsys, str(root / "app.py"))
     assert code == 1 and "Cannot parse as Python 3.8 (`requires-python`)" in found
     (root / "pyproject.toml").write_text('[project]\nname = "p"\nrequires-python = ">=3.11"\n')

@@ -88,7 +88,7 @@ BROKEN = {"app/broken.py": "def route(order)\n    return order\n"}
 
 
 def findings(root):
-    """Every file named, as pre-commit names them: each is checked for syntax errors, flag
+    """Every file named on the command line: each is checked for syntax errors, flag
     reads or none."""
     return sorted((f.code, f.path, f.span.line, f.message) for f in lint_tree(root, named=True))
 
