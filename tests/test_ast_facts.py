@@ -228,13 +228,15 @@ def later(y):
 
 def test_a_module_parsed_in_pieces_gives_the_facts_of_one_parse(monkeypatch):
     """A very large module is parsed a piece at a time (its whole tree would take ~150 bytes
-    a character): forward references, decorators, strings with lines at the margin,
-    statements that go on past a line and a module-level early exit give the same facts."""
+    a character): a header of comments alone in a piece, forward references, decorators,
+    strings with lines at the margin, statements that go on past a line and a module-level
+    early exit give the same facts."""
     from flaglint.facts import extract as extract_module
 
     sources = [PIECES, *(textwrap.dedent(s) for s in TRICKY.values())]
     sources += [f.read_text() for f in sorted((REPO / "fixtures").rglob("*.py"))]
-    module = "\n\n".join(sources)
+    # A long header of comments first: a piece with no statement in it
+    module = "# a commented-out block\n" * 60 + "\n\n".join(sources)
     whole = extract(module.encode(), "big.py", "app.big", is_package=False)
     broken = module.replace("def later(y):", "def later(y:")
     broken_whole = extract(broken.encode(), "big.py", "app.big", is_package=False)

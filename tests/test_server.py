@@ -430,6 +430,25 @@ def test_a_file_that_does_not_parse_is_fl001_and_the_server_goes_on(tmp_path):
     assert run(tmp_path, scenario) == ""
 
 
+def test_a_saved_file_that_names_no_flag_api_is_checked_when_opened(tmp_path):
+    """A whole-project analysis parses only what may read flags; a file opened in the
+    editor is checked for syntax errors though it names no flag API, also when the project
+    was analysed before it was opened."""
+    files = {**PROJECT, "app/notes.py": "def f(:\n    pass\n"}
+
+    async def scenario(editor: Editor) -> None:
+        editor.open("app/checkout.py")
+        assert [d.code for d in await editor.diagnostics("app/checkout.py", 1)] == [
+            "FL202", "FL301", "FL101"]
+        editor.open("app/notes.py")
+        shown = await editor.diagnostics("app/notes.py", 1)
+        assert [brief(d) for d in shown] == [
+            ("FL001", 1, (0, 6, 0, 6), "Cannot parse as Python 3 (any version up to 3.14): "
+             "invalid syntax; its flag reads are not checked")]
+
+    assert run(tmp_path, scenario, files=files) == ""
+
+
 def test_a_broken_configuration_is_one_diagnostic_on_its_line(tmp_path):
     flags = textwrap.dedent(PROJECT["flags.toml"]).lstrip("\n")
     broken = flags.replace('status = "rolled-out"', 'status = "rolledout"')

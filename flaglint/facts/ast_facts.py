@@ -102,6 +102,8 @@ class Collector(FactsCollector):
         waiting: int | None = None  # the guard that ended the piece before
         last: Span | None = None
         for piece in pieces():
+            if not piece.body:
+                continue  # comments and blank lines only
             self.forget_nodes()
             for statement in piece.body:
                 self._statement(statement)

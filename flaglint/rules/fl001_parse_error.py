@@ -16,8 +16,9 @@ class ParseErrorRule(Rule):
 
     Which files are parsed: every file that may read or define a flag (its text names a
     reader, a definition call, or a wrapper or flag object flaglint found, or a key resolves
-    through it), every file named on the command line (`flaglint check app/views.py`) or
-    open in an editor, and every file a `--changed-since` change touches. Any other file is
+    through it), every file named on the command line by itself (`flaglint check
+    app/views.py`; a folder named is read as a whole project is) or open in an editor, and
+    every file a `--changed-since` change touches. Any other file is
     decoded (FL001 when it does not decode) and its imports indexed, not parsed: it holds no
     flag read whether it parses or not, and parsing every file would be two thirds of a
     cold run (README: "Which files flaglint parses"). `flaglint clean KEY` parses every file

@@ -265,7 +265,9 @@ class Session:
             if overlay:
                 inputs = inputs.with_overlay(overlay)
             codes = selected_codes(config.select, config.ignore)
-            digest = cache.key("server", inputs.digest(), codes)
+            # The open files are checked for syntax errors, flag reads or none: an analysis
+            # made before a file was opened does not answer for it
+            digest = cache.key("server", inputs.digest(), codes, sorted(seen))
             last = folder.analysis
             if last is not None and last.digest == digest:
                 return dataclasses.replace(last, buffers=seen, overlay=overlay)
