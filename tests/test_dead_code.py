@@ -504,3 +504,23 @@ def test_symbols_without_callers_are_not_reported(tmp_path):
         if client.is_enabled("on"):
             pass
         """), select=("FL302",)) == []
+
+
+def test_of_regions_with_one_span_the_one_fewest_reads_decide_is_kept_in_any_order():
+    """Two guards can make one branch dead (an outer `if` and the branch's own `elif`):
+    which region is kept, and so which reads its fix settles, must not follow a set's
+    order, which on Python 3.11 changes from run to run (`hash(None)` is an address)."""
+    import itertools
+
+    from flaglint.analysis.deadcode import _outermost
+    from flaglint.findings import Span
+    from flaglint.model.dead import DeadKind, DeadRegion, Settled
+
+    on = Settled("on", True, safe=True, why="is rolled out with value `true`")
+    body = Span(45, 9, 52, 22)
+    outer = DeadRegion("m.py", body, DeadKind.ELIF, on, (("m.py", 21), ("m.py", 23)),
+                       safe=False)
+    own = DeadRegion("m.py", body, DeadKind.ELIF, on, (("m.py", 35),))
+    inner = DeadRegion("m.py", Span(46, 13, 46, 20), DeadKind.OPERAND, on, (("m.py", 36),))
+    for order in itertools.permutations([outer, own, inner]):
+        assert _outermost(list(order)) == [own]

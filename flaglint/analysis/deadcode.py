@@ -191,6 +191,14 @@ def dead_regions(facts: FileFacts, settled: Mapping[ReadId, Settled],
     return _outermost(regions)
 
 
+def _region_order(region: DeadRegion) -> tuple[object, ...]:
+    span, live = region.span, region.live
+    return (span.line, span.column, -span.end_line, -span.end_column, len(region.reads),
+            region.reads, region.kind.value, region.settled.key, repr(region.settled.value),
+            region.safe, region.removable,
+            (live.line, live.column, live.end_line, live.end_column) if live else ())
+
+
 @dataclass(frozen=True, slots=True)
 class _DeadPart:
     span: Span
@@ -220,8 +228,10 @@ def _dead_parts(guard: Guard, truth: Truth) -> list[_DeadPart]:
 
 
 def _outermost(regions: list[DeadRegion]) -> list[DeadRegion]:
-    regions = sorted(set(regions), key=lambda r: (r.span.line, r.span.column,
-                                                   -r.span.end_line, -r.span.end_column))
+    """The regions no other contains, in order; of regions with one span, the one fewest
+    reads decide. The order is total: a set's order is not the same from run to run (on
+    Python 3.11, `hash(None)` is the address of `None`)."""
+    regions = sorted(set(regions), key=_region_order)
     kept: list[DeadRegion] = []
     reach = (0, 0)  # the furthest end of the regions kept: they start in order
     for region in regions:
