@@ -516,7 +516,7 @@ def test_of_regions_with_one_span_the_one_fewest_reads_decide_is_kept_in_any_ord
     from flaglint.findings import Span
     from flaglint.model.dead import DeadKind, DeadRegion, Settled
 
-    on = Settled("on", True, safe=True, why="is rolled out with value `true`")
+    on = Settled("on", value=True, safe=True, why="is rolled out with value `true`")
     body = Span(45, 9, 52, 22)
     outer = DeadRegion("m.py", body, DeadKind.ELIF, on, (("m.py", 21), ("m.py", 23)),
                        safe=False)
