@@ -166,6 +166,8 @@ class Reading:
             if kept.facts is not None:
                 self._facts[job.path] = kept.facts
                 self.store.put("facts", key, kept.facts, FileFacts, text=kept.facts_json)
+            if kept.symbols_json:
+                self.store.put_text("symbols", key, kept.symbols_json)
             made[job.path] = facts
         return made
 
@@ -180,15 +182,17 @@ class Kept:
     facts: FileFacts | None
     facts_json: str | None
     interface_json: str  # stored under the brief's `interface`: the tables are built from it
+    symbols_json: str | None = None  # what dead code asks of the file (`symbols_of`)
 
 
 def _kept(job: Job, facts: FileFacts, *, definition_calls: bool) -> Kept:
     """Made in the worker that read the file: the parent encodes nothing again."""
     digest, interface = interface_digest(facts, definition_calls=definition_calls)
     brief = FileBrief.of(facts, digest)
-    full = facts if facts.complete else None
-    return Kept(brief, _json(brief, FileBrief), full,
-                _json(facts, FileFacts) if full is not None else None, interface)
+    if not facts.complete:
+        return Kept(brief, _json(brief, FileBrief), None, None, interface)
+    return Kept(brief, _json(brief, FileBrief), facts, _json(facts, FileFacts), interface,
+                _json(FileSymbols.of(facts), FileSymbols))
 
 
 def _json(value: object, hint: type) -> str:
