@@ -13,7 +13,7 @@ import pytest
 from flaglint.cli import main
 
 from .conftest import commit_all, git, write_tree
-from .test_cli import PROJECT
+from .test_cli import PROJECT, check
 
 NOTE = ("flaglint: note: git history unavailable (not a git repository): FL401 and FL402 cannot "
         "see when keys were removed or changed, reads of retired keys are FL404, and flags "
@@ -39,13 +39,6 @@ PREVIEW = """\
  if client.is_enabled("typo"):
      pass
 """
-
-
-def check(tmp_path, capsys, *args, files=PROJECT):
-    write_tree(tmp_path, files)
-    code = main(["check", str(tmp_path), "--no-cache", "--today", "2026-11-23", *args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def in_git(tmp_path, files=PROJECT):

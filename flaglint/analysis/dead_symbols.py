@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from flaglint.facts import Definition
 from flaglint.links.model import ResolvedCall
 from flaglint.model.dead import Cover, DeadRegion, DeadSymbol, ReadId, Settled
-from flaglint.model.files import ProjectFiles
+from flaglint.model.files import ProjectFiles, names_in_use
 from flaglint.model.graph import FlagGraph
 
 _NOWHERE = Cover(())  # the dead regions of a file without any
@@ -102,16 +102,8 @@ def names_alive(files: ProjectFiles, by_path: Mapping[str, Cover]) -> set[str]:
             alive_names |= files.symbols_of(path).alive
             continue
         file_facts = files.facts_of(path)
-        if file_facts is None:
-            continue
-        alive_names |= file_facts.value_names
-        # A string in code that never runs names nothing (`op="reports.old_summaries"`
-        # beside the dead call of `old_summaries`).
-        alive_names |= {s.rsplit(".", 1)[-1] for s, span in file_facts.strings
-                        if not dead_here.covers(span)}
-        for raw in file_facts.calls:
-            if not raw.resolved and not dead_here.covers(raw.span):
-                alive_names.add(raw.name)
+        if file_facts is not None:
+            alive_names |= names_in_use(file_facts, dead_here.covers)
     return alive_names
 
 

@@ -51,9 +51,19 @@ class Needles:
         return False
 
 
+def _presets(config: Config) -> tuple[str, ...]:
+    return config.presets if config.presets is not None else _AUTOMATIC
+
+
+def _calls(config: Config) -> list[str]:
+    """The qualified name of every reader (the presets' too) and definition call."""
+    specs = [*config.readers, *(s for name in _presets(config) for s in PRESETS[name])]
+    return [spec.call for spec in specs] + [s.call for s in config.definitions if s.call]
+
+
 def reader_names(config: Config) -> set[str]:
     """The last name of every call that may read or define a flag."""
-    presets = config.presets if config.presets is not None else _AUTOMATIC
+    presets = _presets(config)
     specs = [*config.readers, *(s for name in presets for s in PRESETS[name])]
     names = {spec.method for spec in specs}
     if "django-settings" in presets:
@@ -67,10 +77,8 @@ def reader_needles(config: Config) -> set[tuple[str, ...]]:
     """What the prefilter seeks: for a qualified reader `a.b.c`, the words `b` and `c` (the
     call goes through `b`, by attribute or import, or it names `c` imported from `b`); for a
     `*.name` reader or a definition's method, the name alone."""
-    presets = config.presets if config.presets is not None else _AUTOMATIC
-    specs = [*config.readers, *(s for name in presets for s in PRESETS[name])]
-    calls = [spec.call for spec in specs] + [s.call for s in config.definitions if s.call]
-    if "django-settings" in presets:
+    calls = _calls(config)
+    if "django-settings" in _presets(config):
         calls.append("*.settings")
     needles = {tuple(call.split(".")[-2:]) if not call.startswith("*.") else
                (call.rsplit(".", 1)[-1],) for call in calls}
@@ -83,10 +91,7 @@ def reader_needles(config: Config) -> set[tuple[str, ...]]:
 def called_names(config: Config) -> frozenset[str]:
     """The names of `reader_needles` that name a function or method: the last name of each
     reader and definition call, and the methods definitions read through."""
-    presets = config.presets if config.presets is not None else _AUTOMATIC
-    specs = [*config.readers, *(s for name in presets for s in PRESETS[name])]
-    calls = [spec.call for spec in specs] + [s.call for s in config.definitions if s.call]
-    return frozenset({call.rsplit(".", 1)[-1] for call in calls}
+    return frozenset({call.rsplit(".", 1)[-1] for call in _calls(config)}
                      | {method for spec in config.definitions for method in spec.reads})
 
 

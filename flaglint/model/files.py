@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import overload
 
 from flaglint.facts import Definition, FileFacts, ParseError
+from flaglint.findings import Span
 from flaglint.suppressions import Suppressions
 
 
@@ -52,10 +53,19 @@ class FileSymbols:
 
     @classmethod
     def of(cls, facts: FileFacts) -> FileSymbols:
-        alive = set(facts.value_names)
-        alive |= {text.rsplit(".", 1)[-1] for text, _ in facts.strings}
-        alive |= {call.name for call in facts.calls if not call.resolved}
-        return cls(facts.definitions, frozenset(alive))
+        return cls(facts.definitions, frozenset(names_in_use(facts)))
+
+
+def names_in_use(facts: FileFacts, dead: Callable[[Span], bool] = lambda span: False
+                 ) -> set[str]:
+    """The names a file's code may use without a call flaglint resolves: its values, the
+    last part of its strings and its unresolved callees, except where `dead` says the code
+    never runs (`op="reports.old_summaries"` beside the dead call of `old_summaries` names
+    nothing)."""
+    names = set(facts.value_names)
+    names |= {text.rsplit(".", 1)[-1] for text, span in facts.strings if not dead(span)}
+    names |= {call.name for call in facts.calls if not call.resolved and not dead(call.span)}
+    return names
 
 
 class ProjectFiles(Sequence[FileFacts]):
