@@ -134,6 +134,38 @@ def test_clean_false_keeps_the_else_and_can_leave_a_tombstone(tmp_path, capsys):
         'owner = "ops"\n')
 
 
+def test_clean_keeps_a_wrapper_a_string_names_however_it_is_spelled(tmp_path, capsys):
+    """The files that may name a wrapper are found by their text and their symbol summary:
+    a string spelled with an escape does not hold the name as written, and still names it
+    (a handler table looked up by name)."""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = ["unleash"]\n',
+        "flags.toml": '[flags.beta_search]\ntype = "release"\nowner = "search"\n',
+        "app/__init__.py": "",
+        "app/flags.py": """
+            def beta_search_on(user):
+                return client.is_enabled("beta_search", user)
+        """,
+        "app/search.py": """
+            from app.flags import beta_search_on
+
+
+            def search(q, user):
+                return beta_search_on(user)
+        """,
+        "app/handlers.py": 'client.is_enabled("other")\n'
+                           'HANDLERS = {"search": "beta_search_\\x6fn"}\n',
+    })
+    assert main(["clean", "beta_search", "--value", "false", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert (tmp_path / "app/search.py").read_text() == (
+        "def search(q, user):\n"
+        "    return False\n")
+    assert (tmp_path / "app/flags.py").read_text() == (
+        "def beta_search_on(user):\n"
+        "    return False\n")
+
+
 def test_clean_keeps_the_entry_while_a_read_it_cannot_replace_is_left(tmp_path, capsys):
     flags = '[flags.theme]\ntype = "experiment"\nowner = "ui"\n'
     write_tree(tmp_path, {

@@ -11,7 +11,7 @@ from flaglint.analysis.deadcode import read_edits, replaceable
 from flaglint.analysis.references import Place, entries
 from flaglint.facts import ValueKind
 from flaglint.findings import Edit, EditKind, Fix
-from flaglint.fixes.naming import files_naming, light_files_naming, named_elsewhere
+from flaglint.fixes.naming import files_naming, light_files_naming, may_name, named_elsewhere
 from flaglint.fixes.report import FixReport
 from flaglint.links.model import CodeDefinition
 from flaglint.model.project import Project
@@ -115,12 +115,17 @@ def unused_wrappers(project: Project, wrappers: set[str], overlay: dict[str, byt
     with the imports and `__all__` entries that only re-export them."""
     fixes: list[tuple[object, Fix]] = []
     via = {r.via for r in project.linked.reads}
-    called = {c.callee for c in project.graph.call_graph().calls}
+    called: set[str] | None = None  # what the project calls: the call graph, made once needed
     for qualname in sorted(wrappers):
         name = qualname.rsplit(".", 1)[-1]
-        found = next(((d, f.path) for f in project.files for d in f.definitions
+        named = list(may_name(project, name))
+        found = next(((d, f.path) for f in named for d in f.definitions
                       if d.qualname == qualname), None)
-        if found is None or qualname in via or qualname in called:
+        if found is None or qualname in via:
+            continue
+        if called is None:
+            called = {c.callee for c in project.graph.call_graph().calls}
+        if qualname in called:
             continue
         definition, path = found
         home = project.facts_of(path)
@@ -128,13 +133,13 @@ def unused_wrappers(project: Project, wrappers: set[str], overlay: dict[str, byt
         # A file the prefilter skipped may import it too (it is no wrapper any more, so
         # naming it no longer makes a file worth reading): drop its import where it names it.
         # (file, the name it imports it as)
-        importers = [(f.path, local) for f in project.files for local, target in f.imports
+        importers = [(f.path, local) for f in named for local, target in f.imports
                      if target.rsplit(".", 1)[-1] == name]
         importers += [(f.path, name) for f, _ in light_files_naming(project, module, name)]
         importing = {rel for rel, _ in importers}
         if any(name in f.value_names or any(c.name == name for c in f.calls)
                or (f.path not in importing and any(s == name for s, _ in f.strings))
-               for f in project.files):
+               for f in named):
             continue
         edits = [Edit(EditKind.DELETE_SYMBOL, path, definition.span.line,
                       definition.span.column)]

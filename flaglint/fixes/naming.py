@@ -47,6 +47,21 @@ def _naming(project: Project, files: Iterable[FileFacts], name: str) -> Iterator
             yield FileText(facts, data)
 
 
+def may_name(project: Project, name: str) -> Iterator[FileFacts]:
+    """The files read in full whose facts may name `name`, an identifier (as a definition,
+    an import, a value, a call or a string), in order. Each file's text and symbol summary
+    are asked first, so only those files' facts are decoded: in an ASCII file a name in code
+    is written as it is (Python folds other identifiers to NFKC, so a file that is not ASCII
+    is always taken), and a string equal to it, however it is spelled, is in the summary's
+    names (the last part of every string)."""
+    needle = name.encode()
+    for path in project.files.complete_paths():
+        data = project.source_of(path)
+        if needle in data or not data.isascii() or \
+                name in project.files.symbols_of(path).alive:
+            yield project.files.facts_of(path)  # type: ignore[misc]
+
+
 def named_elsewhere(project: Project, home: FileFacts, name: str) -> bool:
     return any(files_naming(project, name,
                             lambda f: f.path != home.path and may_import(f, home.module)))
@@ -64,7 +79,7 @@ def _light_importers(project: Project, module: str) -> list[FileFacts]:
     wrapper and parameter, and Sentry has 2,700 such files)."""
     index = project.memo().get("light importers")
     if index is None:
-        light = [f for f in project.files if not f.complete]
+        light = list(project.files.light())
         named: dict[str, set[int]] = defaultdict(set)  # a module or dotted path -> files
         for position, facts in enumerate(light):
             for name in (*facts.imported, *facts.dotted):

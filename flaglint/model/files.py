@@ -112,9 +112,16 @@ class ProjectFiles(Sequence[FileFacts]):
 
     def complete(self) -> Iterator[FileFacts]:
         """The facts of the files read in full, in order."""
-        for path in self._order:
-            if self.briefs[path].complete:
-                yield self._facts(path)
+        return (self._facts(path) for path in self.complete_paths())
+
+    def complete_paths(self) -> Iterator[str]:
+        """The files read in full, in order (nothing loaded)."""
+        return (path for path in self._order if self.briefs[path].complete)
+
+    def light(self) -> Iterator[FileFacts]:
+        """The facts of the files the prefilter skipped, in order (their briefs: nothing to
+        load)."""
+        return (self._facts(path) for path in self._order if not self.briefs[path].complete)
 
     def parse_errors(self) -> list[tuple[str, ParseError]]:
         return [(b.path, b.error) for b in self.briefs.values() if b.error is not None]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from flaglint.config import Config
@@ -79,6 +79,8 @@ class Project:
     two_lives: Mapping[str, str] = field(default_factory=dict)
     flag_api: FlagApi = field(default_factory=FlagApi)  # what discovery found, if it ran
     services: Services = field(default_factory=Services)  # [[flag-state]] exports read
+    # How the inputs read a file (each read once a run); None: from disk, on every call
+    read: Callable[[str], bytes] | None = field(default=None, repr=False, compare=False)
     _tests: GlobSet = field(init=False, repr=False, compare=False)
     _memo: dict[str, object] = field(init=False, repr=False, compare=False)
 
@@ -111,6 +113,8 @@ class Project:
         """A file's bytes as this analysis read them (the fixed ones, while fixing)."""
         if path in self.overlay:
             return self.overlay[path]
+        if self.read is not None:
+            return self.read(path)
         try:
             return (self.config.root / path).read_bytes()
         except OSError:
