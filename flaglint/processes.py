@@ -65,6 +65,52 @@ def map_in_workers(function: Callable[[T], R], items: Sequence[T], workers: int
         return None
 
 
+class Workers:
+    """Forked worker processes started before their work is known, so that each imports
+    what that work needs (`warm`: module names) while this process does something else.
+    `map` hands them work; it returns None when a worker died or none could start (the
+    caller then does the work itself). End them by leaving the `with` block."""
+
+    def __init__(self, count: int, warm: Sequence[str]) -> None:
+        from concurrent.futures import ProcessPoolExecutor
+
+        self._pool: ProcessPoolExecutor | None = None
+        try:
+            self._pool = ProcessPoolExecutor(
+                max_workers=count, mp_context=multiprocessing.get_context("fork"),
+                initializer=_warm_worker, initargs=(os.getpid(), tuple(warm)))
+            self._pool.submit(int)  # the first task starts every worker (fork)
+        except OSError as error:
+            log.debug("worker processes failed to start (%s): working here", error)
+            self._pool = None
+
+    def map(self, function: Callable[[T], R], items: Sequence[T]) -> list[R] | None:
+        from concurrent.futures.process import BrokenProcessPool
+
+        if self._pool is None:
+            return None
+        try:
+            return list(self._pool.map(function, items))
+        except (BrokenProcessPool, OSError) as error:
+            log.debug("worker processes failed (%s): working here", error)
+            return None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _warm_worker(parent: int, modules: tuple[str, ...]) -> None:
+    import importlib
+
+    quiet_worker(parent)
+    for name in modules:
+        importlib.import_module(name)
+
+
 def children() -> list[int]:
     """The process ids of this process's living children."""
     found = _children_from_proc()

@@ -762,7 +762,7 @@ def test_only_the_imports_an_edit_left_unused_go():
     """Imports whose every use went: a partly used `from` import keeps the rest, an import
     used before and after stays, one that was never used (a module imported for what it
     does) and one `__all__` exports stay too."""
-    from flaglint.fixes.apply import prune_lost_imports
+    from flaglint.fixes.source import prune_lost_imports
 
     before = ("import os.path\nimport app.signals\nfrom unittest import mock\n"
               "from app.flags import ON, OFF\nfrom app.helpers import util\n\n"

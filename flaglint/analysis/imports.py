@@ -31,8 +31,9 @@ def imports_with_effects(project: Project, path: str,
     for local, target in facts.imports:
         for module in {target, target.rpartition(".")[0]} - {""}:
             if (module, others) not in memo:
-                memo[module, others] = _does_something(project, module) and \
-                    not _imported_elsewhere(project, module, others)
+                # The index first: a module another file imports needs no parse
+                memo[module, others] = not _imported_elsewhere(project, module, others) and \
+                    _does_something(project, module)
             if memo[module, others]:
                 kept.add(local)
     return kept

@@ -5,6 +5,7 @@ Nothing is written here."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -15,11 +16,13 @@ from flaglint.config import Config
 from flaglint.engine.analyze import analyze, request_for
 from flaglint.engine.inputs import Inputs, gather, root_relative
 from flaglint.findings import Finding, Fix
-from flaglint.fixes.apply import FixResult, FixScope
+from flaglint.fixes.apply import FixScope
+from flaglint.fixes.plans import FixResult
 from flaglint.fixes.report import FixReport
 from flaglint.fixes.rounds import apply_round, count_fixed
 from flaglint.fixes.rounds import preview as preview_fix
 from flaglint.model.project import Project
+from flaglint.processes import Workers
 from flaglint.rules import Rule
 from flaglint.rules.outcome import Outcome, run
 from flaglint.sources.diff import DiffScope
@@ -39,6 +42,7 @@ def fix_project(config: Config, today: dt.date, rules: Sequence[Rule], scope: Fi
                 tests: Callable[[str], bool]) -> tuple[Outcome, FixReport]:
     """Fix until nothing is left to fix; return the outcome on the fixed files (its findings
     narrowed to the named paths and the diff) and what was changed."""
+    starting = fixers(workers)  # before anything else: they import while this analyses
     inputs = gather(config, today, store)
     request = request_for(rules, diff, (root_relative(path, config.root) for path in named or ()))
     by_flag = {rule.code for rule in rules if rule.by_flag_in_diff}
@@ -46,22 +50,31 @@ def fix_project(config: Config, today: dt.date, rules: Sequence[Rule], scope: Fi
     chosen: list[Finding] = []
     before: list[Finding] = []
     outcome = None
-    for round_number in range(MAX_ROUNDS + 1):
-        project = analyze(_fixed(inputs, report), store, request, workers=workers)
-        outcome = run(project, rules)
-        outcome.findings = narrowing.narrow(project, outcome.findings, by_flag, named)
-        report.fixes.update(count_fixed(chosen, before, outcome.findings))
-        before = outcome.findings
-        if round_number == MAX_ROUNDS:
-            break
-        fixes = [(f, f.fix) for f in outcome.findings if f.fix is not None]
-        blocked = [f.fix for f in outcome.suppressed if f.fix is not None]
-        chosen = apply_round(project, fixes, blocked, scope, report)
-        if not chosen:
-            break
+    with starting as pool:
+        for round_number in range(MAX_ROUNDS + 1):
+            project = analyze(_fixed(inputs, report), store, request, workers=workers)
+            outcome = run(project, rules)
+            outcome.findings = narrowing.narrow(project, outcome.findings, by_flag, named)
+            report.fixes.update(count_fixed(chosen, before, outcome.findings))
+            before = outcome.findings
+            if round_number == MAX_ROUNDS:
+                break
+            fixes = [(f, f.fix) for f in outcome.findings if f.fix is not None]
+            blocked = [f.fix for f in outcome.suppressed if f.fix is not None]
+            chosen = apply_round(project, fixes, blocked, scope, report, pool)
+            if not chosen:
+                break
     assert outcome is not None
     report.tests = {r.path for r in report.changed if tests(r.path)}
     return outcome, report
+
+
+def fixers(workers: int) -> contextlib.AbstractContextManager[Workers | None]:
+    """The processes that will fix files, started now (with more than one worker) so that
+    they import libcst while this process analyses; this process never imports it then."""
+    if workers < 2:
+        return contextlib.nullcontext()
+    return Workers(workers, warm=("flaglint.fixes.source",))
 
 
 def _fixed(inputs: Inputs, report: FixReport) -> Inputs:

@@ -41,6 +41,7 @@ class Reading:
         self.sources = {source.rel: source for source in inputs.sources}
         self.briefs: dict[str, FileBrief] = {}
         self._facts: dict[str, FileFacts] = {}  # read in full, in this run
+        self._keys: dict[tuple[str, bool], str] = {}  # (path, read in full): its facts' key
         # The needle sets every file still read light was searched for (each with its words
         # that must be called): the files did not match them, and need not be searched again.
         self._searched: set[tuple[tuple[str, ...], frozenset[str]]] = set()
@@ -55,10 +56,13 @@ class Reading:
         return [b for b in self.ordered() if b.complete and b.error is None]
 
     def facts_key(self, rel: str, *, full: bool) -> str:
-        source = self.sources[rel]
-        return cache.key("facts", rel, self.inputs.keys.get(rel), source.module,
-                         source.is_package, full, sorted(self.attributes) if full else [],
-                         not full and rel in self.syntax)
+        found = self._keys.get((rel, full))
+        if found is None:
+            source = self.sources[rel]
+            found = self._keys[rel, full] = cache.key(
+                "facts", rel, self.inputs.keys.get(rel), source.module, source.is_package,
+                full, sorted(self.attributes) if full else [], not full and rel in self.syntax)
+        return found
 
     def facts_of(self, rel: str) -> FileFacts:
         """A file's facts: those of a file read in full from this run or the cache (made

@@ -5,11 +5,17 @@ statement worked out alone and moved to its place.
 
 Python's own parser says where each top-level statement starts (its first token: `def`,
 not a decorator, as libcst counts it) and ends; a statement alone in a module is laid out
-as in the whole one but for the lines above it."""
+as in the whole one but for the lines above it. In a class, the methods and other
+statements that span no edited line are laid out as blank lines, as many as they take
+(from the next statement's first line and the lines libcst gives it above), and keep a
+range that covers them: a class of fifty methods is positioned for the one the pass
+edits."""
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping, Sequence
+from itertools import pairwise
 
 import libcst as cst
 from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
@@ -19,44 +25,121 @@ class StatementPositions(dict[cst.CSTNode, CodeRange]):
     """Node positions, made per top-level statement when a pass is about to visit it
     (`exact`); until then each top-level statement has a range that covers it."""
 
-    def __init__(self, module: cst.Module, groups: list[list[ast.stmt]], end: int) -> None:
+    def __init__(self, module: cst.Module, groups: list[list[ast.stmt]], end: int,
+                 edited: Sequence[int] = ()) -> None:
         super().__init__()
         self.module = module
+        self.edited = edited  # the lines the pass edits, in order
         self._first: dict[int, int] = {}  # id() of a statement: the line its first token is on
+        self._groups: dict[int, list[ast.stmt]] = {}  # id() of a statement: Python's parse
         for index, (statement, group) in enumerate(zip(module.body, groups, strict=True)):
             low = (groups[index - 1][-1].end_lineno or 0) + 1 if index else 1
             high = _first_line(groups[index + 1][0]) - 1 if index + 1 < len(groups) else end
             self[statement] = CodeRange(CodePosition(low, 0), CodePosition(high, 0))
             self._first[id(statement)] = group[0].lineno
+            self._groups[id(statement)] = group
 
-    def exact(self, statement: cst.CSTNode) -> None:
-        """The positions of this top-level statement and every node in it."""
+    def exact(self, statement: cst.CSTNode, literals: Mapping[str, object] | None = None
+              ) -> None:
+        """The positions of this top-level statement and every node in it. `literals`: the
+        module's names that stand for a settled literal; while there is one the pass visits
+        every statement of a class, so each is positioned."""
         first = self._first.pop(id(statement), None)
         if first is None:
             return  # made already, or no top-level statement of this module
-        alone = self.module.with_changes(body=[statement], header=[], footer=[])
+        group = self._groups.pop(id(statement))
+        kept: list[tuple[cst.BaseStatement, list[ast.stmt]]] = []
+        laid = None if literals else self._class_laid_out(statement, group, kept)
+        alone = self.module.with_changes(body=[laid or statement], header=[], footer=[])
         ranges = MetadataWrapper(alone, unsafe_skip_copy=True).resolve(PositionProvider)
-        shift = first - ranges[statement].start.line
+        shift = first - ranges[laid or statement].start.line
         for node, where in ranges.items():
             if node is not alone:
                 self[node] = CodeRange(
                     CodePosition(where.start.line + shift, where.start.column),
                     CodePosition(where.end.line + shift, where.end.column))
+        if laid is not None and not self._kept_in_place(kept):
+            for node in [n for n in ranges if n is not alone]:
+                del self[node]  # a layout that does not match: every node, as libcst says
+            self._first[id(statement)], self._groups[id(statement)] = first, group
+            self.exact(statement, {"": "every statement"})
+
+    def _class_laid_out(self, statement: cst.CSTNode, group: list[ast.stmt],
+                        kept: list[tuple[cst.BaseStatement, list[ast.stmt]]]
+                        ) -> cst.ClassDef | None:
+        """A top-level class with each statement of its body that spans no edited line
+        laid out as as many blank lines and a `pass` (those statements get a range that
+        covers them instead; the others are added to `kept`); None when that leaves nothing
+        out, or the class is edited outside its body's statements."""
+        if not (isinstance(statement, cst.ClassDef) and isinstance(statement.body,
+                                                                   cst.IndentedBlock)):
+            return None
+        (tree,) = group
+        assert isinstance(tree, ast.ClassDef)
+        pairs = paired(list(statement.body.body), tree.body)
+        if pairs is None:
+            return None
+        spans = [(_first_line(inner[0]), inner[-1].end_lineno or 0) for _, inner in pairs]
+        low, high = _first_line(tree), tree.end_lineno or 0
+        in_class = [line for line in self.edited if low <= line <= high]
+        if any(not any(a <= line <= b for a, b in spans) for line in in_class):
+            return None  # the class's own lines are edited
+        # Where each statement's code starts, with the lines libcst gives it above
+        starts = [a - _lines_above(node) for (node, _), (a, _) in zip(pairs, spans, strict=True)]
+        body: list[cst.BaseStatement] = []
+        left_out = 0
+        for index, ((node, inner), (a, b)) in enumerate(zip(pairs, spans, strict=True)):
+            last = index + 1 == len(pairs)
+            if last or any(a <= line <= b for line in in_class):
+                body.append(node)
+                kept.append((node, inner))
+                continue
+            taken = starts[index + 1] - starts[index]  # its lines, with those above it
+            body.append(cst.SimpleStatementLine(body=[cst.Pass()],
+                                                leading_lines=[cst.EmptyLine()] * (taken - 1)))
+            self[node] = CodeRange(CodePosition(starts[index], 0),
+                                   CodePosition(starts[index + 1] - 1, 0))
+            left_out += 1
+        if not left_out:
+            return None
+        return statement.with_changes(body=statement.body.with_changes(body=body))
+
+    def _kept_in_place(self, kept: list[tuple[cst.BaseStatement, list[ast.stmt]]]) -> bool:
+        """Do the statements kept in a class laid out with blank lines stand where Python's
+        parse says they do (their first and last lines)?"""
+        for node, inner in kept:
+            where = self.get(node)
+            if where is None or (where.start.line, where.end.line) != \
+                    (inner[0].lineno, inner[-1].end_lineno):
+                return False
+        return True
 
 
-def statement_positions(module: cst.Module, tree: ast.Module) -> StatementPositions | None:
-    """Positions for a pass over `module` (`tree`: Python's own parse of its code); None
-    when their statements do not pair (the caller then asks libcst for every position)."""
-    body = tree.body
-    groups: list[list[ast.stmt]] = []
-    taken = 0
-    for statement in module.body:
-        count = len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1
-        groups.append(body[taken:taken + count])
-        taken += count
-    if taken != len(body) or not all(groups):
+def statement_positions(module: cst.Module, tree: ast.Module, edited: Sequence[int] = ()
+                        ) -> StatementPositions | None:
+    """Positions for a pass over `module` (`tree`: Python's own parse of its code) that
+    edits the lines `edited` (in order); None when their statements do not pair (the
+    caller then asks libcst for every position)."""
+    pairs = paired(list(module.body), tree.body)
+    if pairs is None:
         return None
-    return StatementPositions(module, groups, _END)
+    return StatementPositions(module, [inner for _, inner in pairs], _END, edited)
+
+
+def paired(nodes: list[cst.BaseStatement], body: list[ast.stmt]
+            ) -> list[tuple[cst.BaseStatement, list[ast.stmt]]] | None:
+    """Each libcst statement of a block with Python's statements in it (a line of several
+    simple statements holds several); None when they do not pair."""
+    pairs = []
+    taken = 0
+    for statement in nodes:
+        count = len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1
+        inner = body[taken:taken + count]
+        if len(inner) != count or not inner:
+            return None
+        pairs.append((statement, inner))
+        taken += count
+    return pairs if taken == len(body) else None
 
 
 _END = 1 << 30  # beyond any line: the last statement's range runs to the end of the file
@@ -66,3 +149,77 @@ def _first_line(statement: ast.stmt) -> int:
     """The first line of a statement with what stands above it (its decorators)."""
     decorators: list[ast.expr] = getattr(statement, "decorator_list", [])
     return min([statement.lineno, *(d.lineno for d in decorators)])
+
+
+def edited_code(before: str, old: cst.Module, new: cst.Module, tree: ast.Module) -> str:
+    """`new.code`, where `new` is an edit of `old` (whose code is `before` and Python's parse
+    of it `tree`): the top-level statements the edit kept as they were are copied from
+    `before`, and only the others are generated (generating a module's code costs as much
+    as parsing it). Where each statement's code starts comes from Python's parse and the
+    lines libcst gives it above; every piece of `before` next to a generated statement is
+    checked to be the code libcst would generate for it, and anything that does not hold
+    falls back to `new.code`."""
+    if "\r" in before or not old.has_trailing_newline or not new.has_trailing_newline or \
+            not old.body or _lines(old, old.header) != _lines(new, new.header) or \
+            _lines(old, old.footer) != _lines(new, new.footer):
+        return new.code
+    pairs = paired(list(old.body), tree.body)
+    if pairs is None:
+        return new.code
+    offsets = [0]  # where each line starts, from line 1; then the end of the text
+    found = before.find("\n")
+    while found != -1:
+        offsets.append(found + 1)
+        found = before.find("\n", found + 1)
+    if offsets[-1] != len(before):
+        return new.code
+    # The line each statement's code starts on, with the lines above it; then the footer's
+    starts = [_first_line(inner[0]) - _lines_above(node) for node, inner in pairs]
+    starts.append(len(offsets) - len(old.footer))
+    if starts[0] != len(old.header) + 1 or any(b <= a for a, b in pairwise(starts)):
+        return new.code
+
+    def piece(index: int) -> str:
+        return before[offsets[starts[index] - 1]:offsets[starts[index + 1] - 1]]
+
+    def holds(index: int) -> bool:
+        return 0 <= index < len(old.body) and \
+            piece(index) == old.code_for_node(old.body[index])
+
+    place = {id(statement): index for index, statement in enumerate(old.body)}
+    kept = [place.get(id(statement)) for statement in new.body]
+    known = [k for k in kept if k is not None]
+    if any(b <= a for a, b in pairwise(known)):
+        return new.code
+    parts = [before[:offsets[starts[0] - 1]]]
+    following = 0  # the next old statement not yet accounted for
+    for position, (statement, index) in enumerate(zip(new.body, kept, strict=True)):
+        if index is None:
+            parts.append(old.code_for_node(statement))
+            # a statement put in between two kept ones: both pieces beside it must hold
+            before_it = kept[position - 1] if position else None
+            after_it = kept[position + 1] if position + 1 < len(kept) else None
+            if (before_it is not None and not holds(before_it)) or \
+                    (after_it is not None and not holds(after_it)):
+                return new.code
+            continue
+        if not all(holds(gone) for gone in range(following, index)):
+            return new.code
+        parts.append(piece(index))
+        following = index + 1
+    if not all(holds(gone) for gone in range(following, len(old.body))):
+        return new.code
+    parts.append(before[offsets[starts[-1] - 1]:])
+    return "".join(parts)
+
+
+def _lines_above(statement: cst.BaseStatement) -> int:
+    """The lines above a statement that libcst counts as its own (comments, blank lines)."""
+    if isinstance(statement, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+        return len(statement.leading_lines)
+    return 0
+
+
+def _lines(module: cst.Module, lines: Sequence[cst.EmptyLine]) -> str:
+    """The code of a module's header or footer (a pass makes them again, as they were)."""
+    return "".join(module.code_for_node(line) for line in lines)

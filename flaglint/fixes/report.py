@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from flaglint.analysis.references import Place
-from flaglint.fixes.apply import FixResult, unified_diff, write_files
+from flaglint.fixes.apply import unified_diff, write_files
+from flaglint.fixes.plans import FixResult
 
 
 @dataclass(frozen=True, slots=True)

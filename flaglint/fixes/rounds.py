@@ -16,18 +16,22 @@ from flaglint.analysis.references import Place, blocking, references
 from flaglint.analysis.references import places as reference_places
 from flaglint.facts import Constant, ValueKind
 from flaglint.findings import Finding, Fix
-from flaglint.fixes.apply import FilePlan, FixResult, FixScope, Transformed, plan, transform
+from flaglint.fixes.apply import FixScope, Transformed, plan, transform
+from flaglint.fixes.plans import FilePlan, FixResult
 from flaglint.fixes.report import Blocked, Fixed, FixReport
 from flaglint.model.project import Project
+from flaglint.processes import Workers
 
 T = TypeVar("T")
 
 
 def apply_round(project: Project, fixes: Sequence[tuple[T, Fix]], blocked: list[Fix],
-                scope: FixScope, report: FixReport) -> list[T]:
+                scope: FixScope, report: FixReport, workers: Workers | None = None
+                ) -> list[T]:
     """Apply one round of fixes to the overlay; return the findings whose fixes went in.
     A file whose result would not parse is refused with every fix that edits it; a fix
-    that deletes a definition something still refers to is refused alone, with where."""
+    that deletes a definition something still refers to is refused alone, with where.
+    `workers`: the processes that fix files, when the run started them."""
     root = project.config.root
     refused_files: set[str] = set()
     refused_edits: set[tuple[str, int, int]] = set()
@@ -43,7 +47,7 @@ def apply_round(project: Project, fixes: Sequence[tuple[T, Fix]], blocked: list[
             file_plan.keep_imports = imports_with_effects(project, rel, set(plans)) | \
                 imports_named(project, rel)
         todo = {rel: p for rel, p in plans.items() if rel not in tried or tried[rel].plan != p}
-        for done, (rel, file_plan) in zip(transform(root, todo, report.overlay),
+        for done, (rel, file_plan) in zip(transform(root, todo, report.overlay, workers),
                                           sorted(todo.items()), strict=True):
             tried[rel] = _Tried(file_plan, done)
         results = [tried[rel].done for rel in sorted(plans)]

@@ -8,10 +8,11 @@ from collections.abc import Callable
 
 from flaglint.analysis.references import Place
 from flaglint.facts import ValueKind
-from flaglint.fixes.apply import FixResult, prune_lost_imports
 from flaglint.fixes.flag_settings import FlagNames, edit_settings
 from flaglint.fixes.naming import files_naming
+from flaglint.fixes.plans import FixResult
 from flaglint.fixes.report import Blocked, FixReport
+from flaglint.fixes.source import prune_lost_imports
 from flaglint.fixes.test_leftovers import tidy
 from flaglint.fixes.tests_edit import edit_tests
 from flaglint.model.project import Project

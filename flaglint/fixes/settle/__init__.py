@@ -14,7 +14,7 @@ expressions.py and statements.py, over what they share (core.py); literals.py an
 hold the helpers they call.
 """
 
-from flaglint.fixes.settle.core import Position
+from flaglint.fixes.plans import Position
 from flaglint.fixes.settle.settler import Settler
 
 __all__ = ["Position", "Settler"]

@@ -11,10 +11,10 @@ from typing import Any, TypeVar
 import libcst as cst
 from libcst.metadata import PositionProvider
 
+from flaglint.fixes.plans import Position
 from flaglint.fixes.settle.literals import literal_truth
 from flaglint.fixes.settle.syntax import blank_lines_above
 
-Position = tuple[int, int]  # 1-based line and column where a node starts
 _Node = TypeVar("_Node", bound=cst.CSTNode)
 
 
@@ -65,7 +65,8 @@ class SettlerCore(cst.CSTTransformer):
         self._unvisited: set[int] = set()  # id() of those statements
         # Told of each top-level statement the pass visits, before it asks where its nodes
         # are (positions made per statement: fixes/positions.py)
-        self.visiting: Callable[[cst.CSTNode], None] | None = None
+        self.visiting: Callable[[cst.CSTNode, Mapping[str, object] | None], None] | None = \
+            None
 
     def _qualified(self, name: str, defining: cst.CSTNode | None = None) -> str:
         """`name` as qualified within the module, from the classes and functions that
@@ -88,7 +89,8 @@ class SettlerCore(cst.CSTTransformer):
                 self._unvisited.add(id(node))
                 return False
             if self.visiting is not None and len(self._ancestors) == 2:  # in the module
-                self.visiting(node)
+                # Every statement of a class is visited while a name stands for a literal
+                self.visiting(node, self._aliases[-1] if self._aliases else None)
         return super().on_visit(node)
 
     def _untouched(self, statement: cst.CSTNode) -> bool:

@@ -1,0 +1,245 @@
+"""Fix one file's source: libcst's parse, the settling pass, the imports whose last use it
+removed, and the check that the result parses. Only the processes that fix files import it
+(and libcst with it): a run starts them before it analyses, so they import it meanwhile."""
+
+from __future__ import annotations
+
+import ast
+import logging
+from collections.abc import Set
+from typing import Any, TypeVar
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from flaglint.analysis.used_names import exported, imported, used_names
+from flaglint.fixes.plans import FilePlan, FixResult
+from flaglint.fixes.positions import edited_code, paired, statement_positions
+from flaglint.fixes.settle import Settler
+
+log = logging.getLogger(__name__)
+
+
+def fix_source(path: str, text: str, target: FilePlan) -> FixResult:
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError as error:
+        return FixResult(path, text, text, refused=f"cannot parse: {error.message}")
+    try:
+        old_tree: ast.Module | None = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        old_tree = None  # a grammar newer than this Python's: libcst says where nodes are
+    try:
+        settler, changed = _settled(module, old_tree, target)
+    except Exception as error:  # noqa: BLE001 - a fix we cannot make is refused, not a crash
+        return FixResult(path, text, text, refused=f"the fix could not be made "
+                                                   f"({type(error).__name__})")
+    after = _without_lost_imports(text, module, changed, target.keep_imports, target.imports,
+                                  old_tree)
+    if not after.strip():
+        after = ""  # everything in the file was flag code
+    if after != text:
+        try:
+            compile(after, path, "exec", dont_inherit=True)
+        except SyntaxError as error:
+            return FixResult(path, text, text, refused=f"the fixed file would not parse "
+                                                       f"({error.msg}, line {error.lineno})")
+    return FixResult(path, text, after, replaced=settler.replaced,
+                     removed_branches=settler.removed_branches,
+                     removed_definitions=settler.removed_definitions,
+                     removed_names=dict(settler.removed_names))
+
+
+def _settled(module: cst.Module, tree: ast.Module | None, target: FilePlan
+             ) -> tuple[Settler, cst.Module]:
+    """The settling pass over the module, with positions made only for the top-level
+    statements it visits (`tree`: Python's own parse of the module); with libcst's
+    positions of every node when the running Python cannot say where the statements are,
+    or a node the pass asks about has none."""
+    settler = _settler(target)
+    positions = statement_positions(module, tree, settler.edited_lines) if tree is not None \
+        else None
+    if positions is not None:
+        settler.metadata = {PositionProvider: positions}
+        settler.visiting = positions.exact
+        try:
+            return settler, module.visit(settler)
+        except KeyError:  # a position not made: the pass starts again, as libcst would
+            log.debug("positions of every node, for a node outside a visited statement")
+    settler = _settler(target)
+    return settler, MetadataWrapper(module, unsafe_skip_copy=True).visit(settler)
+
+
+def _settler(target: FilePlan) -> Settler:
+    return Settler(target.reads, target.definitions, target.bindings, target.parameters,
+                   target.arguments, target.elements, target.constants)
+
+
+def _without_lost_imports(before: str, old: cst.Module, new: cst.Module,
+                          keep: Set[str] = frozenset(), drop: Set[str] = frozenset(),
+                          old_tree: ast.Module | None = None) -> str:
+    """The code of `new` (an edit of `old`, whose code is `before` and Python's parse of
+    it `old_tree`) without the imports whose last use the edit removed (and those of
+    `drop`, with their `__all__` entries), unless `__all__` exports them or `keep` holds
+    them (imports whose module does something)."""
+    try:
+        old_tree = old_tree or ast.parse(before)
+    except (SyntaxError, ValueError):
+        old_tree = None
+    after = edited_code(before, old, new, old_tree) if old_tree is not None else new.code
+    if after == before and not drop:
+        return after
+    try:
+        tree, old_tree = ast.parse(after), old_tree or ast.parse(before)
+        lost = (imported(old_tree) & used_names(old_tree)) - used_names(tree) - exported(tree)
+        lost = (lost - keep) | drop
+    except (SyntaxError, ValueError):
+        return after  # refused by the caller's compile check, or left as the edit made it
+    pruned = new.visit(_PruneImports(set(lost), drop, _holding_no_import(new, tree, lost)
+                                     if not drop else frozenset())) if lost else new
+    if pruned.body and old.body and pruned.body[0] is not old.body[0]:
+        pruned = _trim_top(pruned)
+    return after if pruned is new else edited_code(after, new, pruned, tree)
+
+
+def prune_lost_imports(before: str, after: str) -> str:
+    """`after` (an edit of `before`) without the imports it left unused: a test file whose
+    patches and tests went keeps no `mock` or flag helper import that nothing uses. `after`
+    as it is when it does not parse or the pruned text would not."""
+    try:
+        old, new = cst.parse_module(before), cst.parse_module(after)
+    except cst.ParserSyntaxError:
+        return after
+    pruned = _without_lost_imports(before, old, new)
+    try:
+        compile(pruned, "<pruned>", "exec", dont_inherit=True)
+    except SyntaxError:
+        return after
+    return pruned
+
+
+def _trim_top(module: cst.Module) -> cst.Module:
+    """No blank lines at the top of a module whose first statement the fix removed."""
+    first = module.body[0]
+    lines = list(first.leading_lines)
+    while lines and lines[0].comment is None:
+        lines.pop(0)
+    if len(lines) == len(first.leading_lines):
+        return module
+    return module.with_changes(body=[first.with_changes(leading_lines=lines),
+                                     *module.body[1:]])
+
+
+def _holding_no_import(module: cst.Module, tree: ast.Module, names: Set[str]
+                       ) -> frozenset[int]:
+    """id() of the top-level statements of `module` (whose parse is `tree`) that hold no
+    import of these names: pruning leaves them unvisited."""
+    pairs = paired(list(module.body), tree.body)
+    if pairs is None:
+        return frozenset()
+    return frozenset(id(statement) for statement, inner in pairs
+                     if not any(isinstance(node, (ast.Import, ast.ImportFrom)) and
+                                any((a.asname or a.name.split(".")[0]) in names or
+                                    a.name in names for a in node.names)
+                                for part in inner for node in ast.walk(part)))
+
+
+_Carrier = TypeVar("_Carrier", cst.SimpleStatementLine, cst.BaseCompoundStatement)
+
+
+class _PruneImports(cst.CSTTransformer):
+    """Drop imports whose names the fix removed the last use of (and no others)."""
+
+    def __init__(self, lost: set[str], unexport: Set[str] = frozenset(),
+                 skip: frozenset[int] = frozenset()) -> None:
+        super().__init__()
+        self.lost = lost
+        self.unexport = unexport  # names whose `__all__` entries go too
+        self.skip = skip  # id() of top-level statements that hold none of these imports
+        # The blank lines of a removed import line go to the next statement of its block.
+        self._carry: list[cst.EmptyLine] = []
+        self._carry_depth = -1
+        self._depth = 0
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        # An expression holds no import; only `__all__`'s strings, when entries go too
+        if (isinstance(node, cst.BaseExpression) and not self.unexport) or id(node) in self.skip:
+            return False
+        return super().on_visit(node)
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self._depth += 1
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock,
+                            updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
+        if self._carry_depth == self._depth:
+            self._carry = []
+        self._depth -= 1
+        return updated_node
+
+    def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine,
+                                  updated_node: cst.SimpleStatementLine
+                                  ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
+        if not updated_node.body:
+            if not self._carry:
+                self._carry, self._carry_depth = list(original_node.leading_lines), self._depth
+            return cst.RemovalSentinel.REMOVE
+        return self._give(updated_node)
+
+    def on_leave(self, original_node: Any, updated_node: Any) -> Any:
+        result = super().on_leave(original_node, updated_node)
+        if isinstance(result, cst.BaseCompoundStatement):
+            return self._give(result)
+        return result
+
+    def _give(self, statement: _Carrier) -> _Carrier:
+        if not self._carry or self._carry_depth != self._depth:
+            return statement
+        carry, self._carry = self._carry, []
+        if not statement.leading_lines:
+            return statement.with_changes(leading_lines=carry)
+        return statement
+
+    def _bound(self, alias: cst.ImportAlias, *, from_import: bool) -> str:
+        if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+            return alias.asname.name.value
+        name: cst.BaseExpression = alias.name
+        while isinstance(name, cst.Attribute) and not from_import:
+            name = name.value  # `import a.b` binds `a`
+        if isinstance(name, cst.Name):
+            return name.value
+        return name.attr.value if isinstance(name, cst.Attribute) else ""
+
+    def _prune(self, names: tuple[cst.ImportAlias, ...], *, from_import: bool
+               ) -> list[cst.ImportAlias]:
+        kept = [a for a in names if self._bound(a, from_import=from_import) not in self.lost]
+        if kept and names and kept[-1] is not names[-1]:
+            # The new last name ends as the old last one did: `(A,\n    B,\n)` without B
+            # keeps its trailing comma and the line break before `)`; `A, B` becomes `A`.
+            kept[-1] = kept[-1].with_changes(comma=names[-1].comma)
+        return kept
+
+    def leave_Import(self, original_node: cst.Import, updated_node: cst.Import
+                     ) -> cst.Import | cst.RemovalSentinel:
+        kept = self._prune(tuple(updated_node.names), from_import=False)
+        if len(kept) == len(updated_node.names):
+            return updated_node
+        return updated_node.with_changes(names=kept) if kept else cst.RemovalSentinel.REMOVE
+
+    def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
+                         ) -> cst.ImportFrom | cst.RemovalSentinel:
+        if isinstance(updated_node.names, cst.ImportStar):
+            return updated_node
+        kept = self._prune(tuple(updated_node.names), from_import=True)
+        if len(kept) == len(updated_node.names):
+            return updated_node
+        if not kept:
+            return cst.RemovalSentinel.REMOVE
+        return updated_node.with_changes(names=kept)
+
+    def leave_Element(self, original_node: cst.Element, updated_node: cst.Element
+                      ) -> cst.Element | cst.RemovalSentinel:
+        value = updated_node.value
+        if isinstance(value, cst.SimpleString) and value.evaluated_value in self.unexport:
+            return cst.RemovalSentinel.REMOVE
+        return updated_node

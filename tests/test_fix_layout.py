@@ -1,0 +1,142 @@
+"""The fix pass's shortcuts give what libcst alone gives: positions made for only the class
+statements a fix edits (the others laid out as blank lines), and the fixed module's code
+made from the original text for the statements the fix left as they were
+(fixes/positions.py). Generated modules of classes, decorators, comments, block footers and
+multi-line strings are fixed with and without the shortcuts, and must come out the same."""
+
+from __future__ import annotations
+
+import ast
+import random
+
+import libcst as cst
+import pytest
+
+from flaglint.fixes import positions, source
+from flaglint.fixes.plans import FilePlan
+
+READ = 'rt.client.is_enabled("on")'
+
+
+def _method(rng: random.Random, index: int) -> list[str]:
+    lines = []
+    if rng.random() < 0.3:
+        lines += ["    # about the next method", ""][: rng.randint(1, 2)]
+    if rng.random() < 0.3:
+        lines.append("    @staticmethod" if rng.random() < 0.5 else "    @register")
+        lines.append(f"    def m{index}():")
+    else:
+        lines.append(f"    def m{index}(self):")
+    kind = rng.randrange(5)
+    if kind == 0:
+        lines += [f"        if {READ}:", "            return 1", "        return 2"]
+    elif kind == 1:
+        lines += ['        text = """one', "two", '"""', f"        return text, {READ}"]
+    elif kind == 2:
+        lines += [f"        use = {READ}", "        if use:", "            return 'new'",
+                  "        # a footer comment of the method's block", "        return 'old'"]
+    elif kind == 3:
+        lines += ["        value = (1 +", "                 2)", "        return value"]
+    else:
+        lines += ["        for item in range(3):", "            if item and not " + READ + ":",
+                  "                continue", "            # footer of the loop"]
+    if rng.random() < 0.3:
+        lines.append("    # a comment at the class's depth")
+    return lines
+
+
+def module(seed: int) -> str:
+    rng = random.Random(seed)
+    lines = ['"""A generated module."""', "import rt", "from rt import register", ""]
+    for top in range(rng.randint(1, 4)):
+        lines += ["", ""]
+        if rng.random() < 0.7:
+            if rng.random() < 0.3:
+                lines.append("@register")
+            lines.append(f"class C{top}(object):")
+            if rng.random() < 0.5:
+                lines.append('    """Its docstring."""')
+            if rng.random() < 0.3:
+                lines.append(f"    flag = {READ}")
+            for index in range(rng.randint(1, 6)):
+                lines += [""] * rng.randint(0, 2)
+                lines += _method(rng, index)
+        else:
+            lines += [f"def f{top}():", f"    if {READ}:", "        return 1", "    return 0"]
+    lines += ["", "# the end", ""]
+    return "\n".join(lines)
+
+
+def plan(text: str, seed: int) -> FilePlan:
+    """Settle a random half of the module's reads, and delete a random definition."""
+    rng = random.Random(seed)
+    tree = ast.parse(text)
+    target = FilePlan()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and ast.unparse(node) == READ.replace('"', "'") and \
+                rng.random() < 0.5:
+            target.reads[node.lineno, node.col_offset + 1] = rng.random() < 0.5
+    definitions = [node for node in ast.walk(tree)
+                   if isinstance(node, (ast.FunctionDef, ast.ClassDef))]
+    if definitions and rng.random() < 0.3:
+        chosen = rng.choice(definitions)
+        target.definitions.add((chosen.lineno, chosen.col_offset + 1))
+    return target
+
+
+def fixed(text: str, seed: int) -> tuple[object, ...]:
+    result = source.fix_source("m.py", text, plan(text, seed))
+    return (result.after, result.refused, result.replaced, result.removed_branches,
+            result.removed_definitions, dict(result.removed_names))
+
+
+def test_the_shortcuts_give_what_libcst_gives(monkeypatch):
+    laid_out = spliced = changed = 0
+    original_layout = positions.StatementPositions._class_laid_out
+    original_code = source.edited_code
+
+    def counting_layout(*args, **kwargs):
+        nonlocal laid_out
+        found = original_layout(*args, **kwargs)
+        laid_out += found is not None
+        return found
+
+    def counting_code(before, old, new, tree):
+        nonlocal spliced
+        calls = []
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(cst.Module, "code", property(
+                lambda self: calls.append(1) or self.code_for_node(self)))
+            found = original_code(before, old, new, tree)
+        spliced += not calls
+        return found
+
+    for seed in range(300):
+        text = module(seed)
+        monkeypatch.setattr(positions.StatementPositions, "_class_laid_out", counting_layout)
+        monkeypatch.setattr(source, "edited_code", counting_code)
+        fast = fixed(text, seed)
+        monkeypatch.setattr(positions.StatementPositions, "_class_laid_out",
+                            lambda *args: None)
+        monkeypatch.setattr(source, "edited_code", lambda before, old, new, tree: new.code)
+        full = fixed(text, seed)
+        monkeypatch.undo()
+        assert fast == full, text
+        changed += fast[0] != text
+    # The shortcuts were taken, not fallen back from: most modules are laid out and spliced
+    assert changed > 200
+    assert laid_out > 100
+    assert spliced > 200
+
+
+@pytest.mark.parametrize(("text", "after"), [
+    ("import rt\n\n\nclass A:\n    def a(self):\n        return 1\n\n    def b(self):\n"
+     f"        if {READ}:\n            return 2\n        return 3\n",
+     "class A:\n    def a(self):\n        return 1\n\n    def b(self):\n        return 2\n"),
+    (f"import rt\nx = 1\nif {READ}:\n    y = 2\n# the end\n", "x = 1\ny = 2\n# the end\n"),
+])
+def test_a_settled_read_in_a_class_or_at_the_top(text, after):
+    tree = ast.parse(text)
+    call = next(n for n in ast.walk(tree) if isinstance(n, ast.Call))
+    target = FilePlan(reads={(call.lineno, call.col_offset + 1): True})
+    assert source.fix_source("m.py", text, target).after == after
