@@ -260,3 +260,27 @@ def test_a_successor_keeps_in_memory_only_what_the_run_before_it_used(tmp_path):
     assert following.get("facts", "kept", dict[str, int]) == {"a": 1}  # from the file again
     reader.close()
     following.close()
+
+
+def test_a_fix_with_nothing_to_fix_is_the_stored_check(tmp_path, cache_dir, capsys,
+                                                        monkeypatch):
+    """`check --fix` on inputs a check (or a fix) found nothing to fix in reports the stored
+    summary without analysing; a finding with a fix is fixed as ever."""
+    from flaglint.engine import fixing
+
+    root = tmp_path / "p"
+    tree = {k: v for k, v in PROJECT.items() if k != "flags.toml"}
+    write_tree(root, {**tree, "flags.toml": PROJECT["flags.toml"].split("\n\n")[0] + "\n",
+                      "app/more.py": "from app.views import client\nclient.is_enabled('nope')\n"})
+    runs = _count(monkeypatch, fixing, "fix_project")
+    first = report(capsys, str(root), "--fix")  # nothing to fix: it stores what it found
+    assert first == report(capsys, str(root), "--fix")
+    assert first == report(capsys, str(root), "--fix", "--no-cache")
+    assert len(runs) == 2  # the second run found the first one's summary
+    assert [f["code"] for f in json.loads(first[1])["findings"]] == ["FL101"]  # no fix
+    (root / "flags.toml").write_text(PROJECT["flags.toml"])  # `old` is rolled out: a fix
+    (root / "app/util.py").write_text("def helper():\n    return client.is_enabled('old')\n")
+    assert report(capsys, str(root))[0] == 1  # the check stores a summary with a fix in it
+    report(capsys, str(root), "--fix")
+    assert len(runs) == 3
+    assert (root / "app/util.py").read_text() == "def helper():\n    return True\n"

@@ -82,27 +82,42 @@ def _recorded(args: argparse.Namespace) -> list[Entry] | None:
 
 def _fix(run: CheckRun, store: Store) -> tuple[Summary, FixReport]:
     """Fix the project in memory (nothing is written here); the report on the result."""
-    from flaglint.engine.check import summarize
+    from flaglint.engine.check import check_key, keep_unfixable, known_unfixable, summarize
+    from flaglint.engine.inputs import gather
+    from flaglint.fixes.report import FixReport
+
+    config, paths, args = run.target.config, run.target.paths, run.args
+    previews = "sarif" in run.formats
+    inputs = gather(config, run.today, store)
+    key = check_key(inputs, run.codes, paths, run.diff, previews=previews)
+    known = known_unfixable(store, key)
+    if known is not None:  # a check with these arguments found nothing to fix in these inputs
+        return known, FixReport()
     from flaglint.engine.fixing import fix_project
     from flaglint.fixes.apply import FixScope
     from flaglint.rules import rules_for
     from flaglint.sources.discover import within
 
     rules = rules_for(run.codes)
-    config, paths, args = run.target.config, run.target.paths, run.args
     scope = FixScope(unsafe=args.unsafe_fixes, tests=args.fix_tests,
                      editable=within(paths, config.root),
                      lines=run.diff.changed if run.diff is not None else None)
     outcome, fix_report = fix_project(config, run.today, rules, scope, store,
                                       workers=options.workers(args), named=paths,
-                                      diff=run.diff, tests=GlobSet(config.tests).match)
+                                      diff=run.diff, tests=GlobSet(config.tests).match,
+                                      inputs=inputs)
     if not run.terminal.quiet:
         for refused in fix_report.refused:
             print(f"flaglint: warning: {refused.path} not fixed: {refused.refused}",
                   file=sys.stderr)
         for refusal in fix_report.refusals():
             print(f"flaglint: warning: {refusal.describe()}", file=sys.stderr)
-    summary = summarize(outcome, rules, named=paths, previews="sarif" in run.formats)
+    summary = summarize(outcome, rules, named=paths, previews=previews)
+    # What a check would report, when nothing narrowed the findings (a check's summary keeps
+    # every finding of the run, a fix's only those it reports)
+    if not fix_report.overlay and run.diff is None and \
+            all(path == config.root for path in paths or ()):
+        keep_unfixable(store, key, outcome, summary)
     return summary, fix_report
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from flaglint import store as cache
 from flaglint.config import Config
-from flaglint.engine.inputs import gather, root_relative
+from flaglint.engine.inputs import Inputs, gather, root_relative
 from flaglint.findings import EditKind, Finding, Fix
 from flaglint.reporters import FileChange
 from flaglint.sources.diff import DiffScope
@@ -43,8 +43,7 @@ def check(config: Config, today: dt.date, codes: Sequence[str], store: cache.Sto
           previews: bool = False) -> Summary:
     """The summary of a check by the rules of these codes."""
     inputs = gather(config, today, store)
-    named_paths = sorted({root_relative(path, config.root) for path in named or ()})
-    key = cache.key("check", inputs.digest(), list(codes), named_paths, diff, previews)
+    key = check_key(inputs, codes, named, diff, previews=previews)
     found = store.get("check", key, Summary)
     if found is not None:
         return found
@@ -53,10 +52,34 @@ def check(config: Config, today: dt.date, codes: Sequence[str], store: cache.Sto
     from flaglint.rules.outcome import run
 
     rules = rules_for(codes)
+    named_paths = sorted({root_relative(path, config.root) for path in named or ()})
     project = analyze(inputs, store, request_for(rules, diff, named_paths), workers=workers)
     summary = summarize(run(project, rules), rules, named=named, previews=previews)
     store.put("check", key, summary, Summary)
     return summary
+
+
+def check_key(inputs: Inputs, codes: Sequence[str], named: Sequence[Path] | None,
+              diff: DiffScope | None, *, previews: bool) -> str:
+    """Where the summary of a check with these arguments is stored."""
+    named_paths = sorted({root_relative(path, inputs.config.root) for path in named or ()})
+    return cache.key("check", inputs.digest(), list(codes), named_paths, diff, previews)
+
+
+def known_unfixable(store: cache.Store, key: str) -> Summary | None:
+    """The stored summary of a check (`key`: `check_key`) when none of its findings has a
+    fix: `--fix` with the same arguments would analyse, change nothing and report it."""
+    found = store.get("check", key, Summary)
+    if found is None or any(finding.fix is not None for finding in found.everything):
+        return None
+    return found
+
+
+def keep_unfixable(store: cache.Store, key: str, outcome: Outcome, summary: Summary) -> None:
+    """Store the summary a `--fix` of the whole project made when no finding had a fix: it
+    is the summary a check would make (the next `--fix`, and `check`, find it)."""
+    if not any(finding.fix is not None for finding in outcome.findings):
+        store.put("check", key, summary, Summary)
 
 
 def summarize(outcome: Outcome, rules: Sequence[Rule], *,

@@ -38,12 +38,13 @@ def preview(project: Project, fix: Fix) -> list[FixResult]:
 
 def fix_project(config: Config, today: dt.date, rules: Sequence[Rule], scope: FixScope,
                 store: cache.Store, *, workers: int, named: Sequence[Path] | None = None,
-                diff: DiffScope | None = None,
-                tests: Callable[[str], bool]) -> tuple[Outcome, FixReport]:
+                diff: DiffScope | None = None, tests: Callable[[str], bool],
+                inputs: Inputs | None = None) -> tuple[Outcome, FixReport]:
     """Fix until nothing is left to fix; return the outcome on the fixed files (its findings
-    narrowed to the named paths and the diff) and what was changed."""
+    narrowed to the named paths and the diff) and what was changed. `inputs`: when the
+    caller gathered them already."""
     starting = fixers(workers)  # before anything else: they import while this analyses
-    inputs = gather(config, today, store)
+    inputs = inputs or gather(config, today, store)
     request = request_for(rules, diff, (root_relative(path, config.root) for path in named or ()))
     by_flag = {rule.code for rule in rules if rule.by_flag_in_diff}
     report = FixReport()
