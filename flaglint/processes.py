@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import functools
 import logging
 import multiprocessing
 import os
@@ -19,6 +20,7 @@ from typing import TypeVar
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 R = TypeVar("R")
+S = TypeVar("S")
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 _GRACE = 0.5  # seconds a child has to end on SIGTERM before it is killed
@@ -63,6 +65,28 @@ def map_in_workers(function: Callable[[T], R], items: Sequence[T], workers: int
     except (BrokenProcessPool, OSError) as error:
         log.debug("worker processes failed (%s): working here", error)
         return None
+
+
+_inherited: list[object] = []  # what the workers `map_inherited` forks find without a pipe
+
+
+def map_inherited(function: Callable[[S, T], R], shared: S, items: Sequence[T], workers: int
+                  ) -> list[R] | None:
+    """`function(shared, item)` of each item, in order, from forked worker processes that
+    inherit `shared` instead of receiving it down a pipe (a run's file contents: megabytes
+    to copy otherwise); None where processes cannot fork, a worker died or none started
+    (the caller does the work itself)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    _inherited[:] = [shared]
+    try:
+        return map_in_workers(functools.partial(_call_inherited, function), items, workers)
+    finally:
+        _inherited.clear()
+
+
+def _call_inherited(function: Callable[[S, T], R], item: T) -> R:
+    return function(_inherited[0], item)  # type: ignore[arg-type]
 
 
 class Workers:

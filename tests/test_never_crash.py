@@ -75,6 +75,43 @@ def test_a_parser_crash_in_a_worker_costs_only_its_file(tmp_path, monkeypatch):
     assert sorted(f.path for f in found if f.code == "FL202") == sorted(files)
 
 
+def test_work_shared_out_to_forked_workers_gives_the_answers_of_one_process(
+        tmp_path, monkeypatch, capsys):
+    """The candidate scan of discovery, the prefilter's search and the extraction go to
+    forked workers that inherit the files' bytes (sent only their names or places): the
+    same findings as one process doing it all."""
+    from flaglint import processes
+    from flaglint.engine import discovery, reading
+
+    monkeypatch.setattr(extraction, "_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(discovery, "_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(reading, "_PARALLEL_SEARCH", 0)
+    forked: list[bool] = []  # whether each batch of work came back from the workers
+    real = processes.map_in_workers
+
+    def counted(function, items, workers):
+        done = real(function, items, workers)
+        forked.append(done is not None)
+        return done
+
+    monkeypatch.setattr(processes, "map_in_workers", counted)
+    files = {f"app/m{i}.py": "from app.flags import client\n\n\ndef view():\n"
+                             f"    if client.is_enabled('f{i}'):\n        return {i}\n"
+                             "    return 0\n" for i in range(8)}
+    write_tree(tmp_path, {"app/__init__.py": "", "app/plain.py": "X = 1\n",
+                          "flags.toml": '[flags.f3]\nstatus = "rolled-out"\nvalue = true\n',
+                          "app/flags.py": "from UnleashClient import UnleashClient\n"
+                                          "client = UnleashClient()\n", **files})
+    args = ["check", str(tmp_path), "--format", "json", "--no-cache", "--today",
+            TODAY.isoformat()]
+    main([*args, "--jobs", "2"])
+    shared = capsys.readouterr().out
+    assert len(forked) >= 2 and all(forked)  # the candidate scan, the prefilter's search
+    main([*args, "--jobs", "1"])
+    assert shared == capsys.readouterr().out
+    assert shared.count('"code": "FL101"') == 7 and '"code": "FL202"' in shared
+
+
 def test_a_form_feed_does_not_shift_suppressions(tmp_path):
     write_tree(tmp_path, {
         "pyproject.toml": PYPROJECT, "flags.toml": SETTLED,

@@ -16,7 +16,7 @@ from flaglint.engine.reading import Reading
 from flaglint.facts import FileFacts
 from flaglint.links.flag_api import DJANGO_SETTINGS, FlagApi, candidates, find
 from flaglint.links.resolve import active_presets
-from flaglint.processes import map_in_workers
+from flaglint.processes import map_inherited
 from flaglint.suppressions import Suppressions
 
 _ATTRIBUTES = ("value", "enabled", "is_enabled", "active", "on")  # how flag objects are read
@@ -108,8 +108,8 @@ def _names_of(data: bytes) -> list[list[str]]:
     return sorted(list(words) for words in candidates(data))
 
 
-def _chunk_names(chunk: list[tuple[str, bytes]]) -> list[tuple[str, list[list[str]]]]:
-    return [(rel, _names_of(data)) for rel, data in chunk]
+def _chunk_names(inputs: Inputs, chunk: list[str]) -> list[tuple[str, list[list[str]]]]:
+    return [(rel, _names_of(inputs.read(rel))) for rel in chunk]
 
 
 _PARALLEL_BYTES = 2_000_000  # below this, worker processes cost more than they save
@@ -119,11 +119,11 @@ def _in_workers(inputs: Inputs, rels: list[str], workers: int
                 ) -> dict[str, list[list[str]]] | None:
     """The candidate names of these files from forked workers; None when there is too
     little to share out, or a worker failed (the caller scans them here)."""
-    items = [(rel, inputs.read(rel)) for rel in rels]
-    if sum(len(data) for _, data in items) < _PARALLEL_BYTES:
+    if sum(len(inputs.read(rel)) for rel in rels) < _PARALLEL_BYTES:
         return None
-    chunks: list[list[tuple[str, bytes]]] = [items[i::workers * 4] for i in range(workers * 4)]
-    done = map_in_workers(_chunk_names, chunks, workers)
+    # The workers read the bytes this process holds (forked), none sent down a pipe
+    chunks = [rels[i::workers * 4] for i in range(workers * 4)]
+    done = map_inherited(_chunk_names, inputs, chunks, workers)
     return None if done is None else {rel: found for part in done for rel, found in part}
 
 

@@ -141,7 +141,8 @@ def content_keys(root: Path, sources: list[SourceFile], store: cache.Store
             seen[source.rel] = before
             continue
         try:
-            data = source.path.read_bytes()
+            with open(source.file, "rb") as handle:  # no Path made: thousands of files a run
+                data = handle.read()
         except OSError as error:
             unreadable[source.rel] = f"cannot read: {error.strerror or error}"
             continue

@@ -23,6 +23,7 @@ from flaglint.facts.batch import Job, extract_all
 from flaglint.facts.prefilter import Needles, attribute_reads
 from flaglint.links.tables import defines_by_call, interface_digest
 from flaglint.model.files import FileBrief, FileSymbols
+from flaglint.processes import map_inherited
 
 
 class Reading:
@@ -126,14 +127,26 @@ class Reading:
         rest = [rel for rel in candidates if rel not in chosen] if needles.sets else []
         keys = {rel: cache.key("needles", self.inputs.keys[rel], needles.digest) for rel in rest}
         known = self.store.get_many("needles", keys.values(), bool)
+        searched = self._search(needles, [rel for rel in rest if keys[rel] not in known])
         for rel in rest:
             found = known.get(keys[rel])
             if found is None:
-                found = needles.search(self.inputs.read(rel))
+                found = searched[rel]
                 self.store.put("needles", keys[rel], found, bool)
             if found:
                 chosen.add(rel)
         return chosen
+
+    def _search(self, needles: Needles, rels: list[str]) -> dict[str, bool]:
+        """Which of these files the needles find, searched in forked workers when there is
+        much text (a search for each word over every file: 0.25 s for Django's 18 MB)."""
+        size = sum(len(self.inputs.read(rel)) for rel in rels)
+        if self.workers > 1 and size * len(needles.words) >= _PARALLEL_SEARCH:
+            chunks = [rels[i::self.workers * 4] for i in range(self.workers * 4)]
+            done = map_inherited(_searched, (needles, self.inputs), chunks, self.workers)
+            if done is not None:
+                return {rel: found for chunk in done for rel, found in chunk}
+        return {rel: needles.search(self.inputs.read(rel)) for rel in rels}
 
     def _complete(self, rel: str) -> bool:
         brief = self.briefs.get(rel)
@@ -202,3 +215,12 @@ def _kept(job: Job, facts: FileFacts, *, definition_calls: bool) -> Kept:
 def _json(value: object, hint: type) -> str:
     return json.dumps(codec.encode(value, hint), separators=(",", ":"), ensure_ascii=True)
 
+
+# Bytes times words to search for (each word is a search of every file): below this,
+# forking workers costs more than they save (a word is sought at ~3 GB a second).
+_PARALLEL_SEARCH = 40_000_000
+
+
+def _searched(shared: tuple[Needles, Inputs], rels: list[str]) -> list[tuple[str, bool]]:
+    needles, inputs = shared
+    return [(rel, needles.search(inputs.read(rel))) for rel in rels]

@@ -126,16 +126,32 @@ def _chunks(jobs: list[Job], workers: int) -> list[list[int]]:
     return chunks
 
 
+_shared: list[Job] = []  # the jobs of the pool being started: its forked workers read them
+
+
+def _extract_shared(indices: list[int], finish: Finish[R]) -> list[R]:
+    return _extract_chunk([_shared[i] for i in indices], finish)
+
+
 def _in_workers(jobs: list[Job], workers: int, finish: Finish[R]) -> list[R]:
     results: dict[int, R] = {}
-    with ProcessPoolExecutor(max_workers=workers, initializer=quiet_worker,
-                             initargs=(os.getpid(),)) as pool:
-        futures = {pool.submit(_extract_chunk, [jobs[i] for i in chunk], finish): chunk
-                   for chunk in _chunks(jobs, workers)}
-        for future in as_completed(futures):
-            with contextlib.suppress(BrokenProcessPool):
-                results.update(zip(futures[future], future.result(), strict=True))
-            progress.update("reading files", len(results), len(jobs))
+    # Forked workers inherit the jobs (their files' bytes) and are sent only indices
+    forked = "fork" in multiprocessing.get_all_start_methods()
+    if forked:
+        _shared[:] = jobs
+    try:
+        with ProcessPoolExecutor(
+                max_workers=workers, initializer=quiet_worker, initargs=(os.getpid(),),
+                mp_context=multiprocessing.get_context("fork") if forked else None) as pool:
+            futures = {(pool.submit(_extract_shared, chunk, finish) if forked else
+                        pool.submit(_extract_chunk, [jobs[i] for i in chunk], finish)): chunk
+                       for chunk in _chunks(jobs, workers)}
+            for future in as_completed(futures):
+                with contextlib.suppress(BrokenProcessPool):
+                    results.update(zip(futures[future], future.result(), strict=True))
+                progress.update("reading files", len(results), len(jobs))
+    finally:
+        _shared.clear()
     for index, job in enumerate(jobs):
         if index not in results:
             results[index] = finish(job, _extract_alone(job))
