@@ -23,7 +23,7 @@ from flaglint.config import Config
 from flaglint.engine.analyze import Request, analyze
 from flaglint.engine.inputs import Inputs, gather
 from flaglint.findings import Fix
-from flaglint.fixes.apply import FixScope, unified_diff, write_files
+from flaglint.fixes.apply import FixScope, fixers, unified_diff, write_files
 from flaglint.fixes.configs import ConfigCleanup, mentions, remove_settings
 from flaglint.fixes.definitions import (
     definition_fixes,
@@ -46,6 +46,7 @@ from flaglint.fixes.test_cleanup import (
 )
 from flaglint.fixes.value import CleanError, flag_value
 from flaglint.model.project import Project
+from flaglint.processes import Workers
 from flaglint.rules import all_rules, select_rules
 from flaglint.rules.outcome import run
 from flaglint.sources.registry import FlagValue
@@ -111,6 +112,7 @@ class _Cleaning:
     syntax: frozenset[str]  # files checked for syntax errors, read in full or not
     value_from: str | None = None  # the flag-state export the value comes from
     report: FixReport = field(default_factory=FixReport)
+    pool: Workers | None = None  # the processes that fix files, when started
 
     def analyze(self, overlay: dict[str, bytes] | None = None) -> Project:
         changed = self.report.overlay if overlay is None else overlay
@@ -124,7 +126,8 @@ class _Cleaning:
 
     def apply(self, project: Project, fixes: list[tuple[object, Fix]]) -> bool:
         """Apply these fixes in one round; True when any went in."""
-        return bool(fixes) and bool(apply_round(project, fixes, [], self.scope, self.report))
+        return bool(fixes) and bool(apply_round(project, fixes, [], self.scope, self.report,
+                                                self.pool))
 
     def read_more(self, modules: Iterable[str]) -> bool:
         """Read these modules in full from now on; True when any was not."""
@@ -143,6 +146,16 @@ def clean_flag(config: Config, today: dt.date, key: str, text: str | None, scope
     `text` None: the value every environment of the flag-state exports serves. `overlay`:
     files whose bytes are not those on disk (an editor's unsaved buffers); the cleanup starts
     from them."""
+    with fixers(workers) as pool:  # started first: they import libcst while this analyses
+        return _clean_flag(config, today, key, text, scope, store, workers=workers,
+                           tests=tests, dry_run=dry_run, retire=retire, overlay=overlay,
+                           pool=pool)
+
+
+def _clean_flag(config: Config, today: dt.date, key: str, text: str | None, scope: FixScope,
+                store: cache.Store, *, workers: int, tests: Callable[[str], bool],
+                dry_run: bool, retire: bool, overlay: Mapping[str, bytes] | None,
+                pool: Workers | None) -> CleanReport:
     inputs = gather(config, today, store)
     if overlay:
         inputs = inputs.with_overlay(overlay)
@@ -159,11 +172,13 @@ def clean_flag(config: Config, today: dt.date, key: str, text: str | None, scope
                          f"meaning a new key, then clean the old one")
     wrappers = {q for q, w in probe.linked.wrappers.items() if w.key == key}
     # A wrapper's module keeps being read in full once its read is gone, to tell when it is
-    # unused.
-    homes = frozenset(q.rsplit(".", i)[0] for q in wrappers for i in range(1, q.count(".") + 1))
+    # unused: the longest part of its name that is a module of the project (every part, when
+    # none is: the packages above it are read in full then too).
+    modules = {brief.module for brief in probe.files.briefs.values()}
+    homes = frozenset(home for q in wrappers for home in _homes(q, modules))
     value, value_from = _value(probe, key, text)
     cleaning = _Cleaning(inputs, store, workers, key, value, scope, tests, wrappers, homes,
-                         syntax, value_from)
+                         syntax, value_from, pool=pool)
     project = _settle_reads(cleaning)
     project, left = _settle_test_objects(cleaning, project)
     # A file that does not parse may read the key: nothing that needs "no read is left" is
@@ -187,6 +202,11 @@ def clean_flag(config: Config, today: dt.date, key: str, text: str | None, scope
     report.tests = {r.path for r in report.changed if tests(r.path)}
     return _finish(cleaning, project, _Blockers(left, unreadable, [str(p) for p in loose]),
                    settings, dry_run=dry_run, retire=retire)
+
+
+def _homes(qualname: str, modules: set[str]) -> list[str]:
+    parts = [qualname.rsplit(".", i)[0] for i in range(1, qualname.count(".") + 1)]
+    return next(([part] for part in parts if part in modules), parts)
 
 
 def _value(project: Project, key: str, text: str | None) -> tuple[FlagValue, str | None]:
@@ -232,7 +252,8 @@ def _settle_reads(cleaning: _Cleaning) -> Project:
         fixes += read_fixes(project, cleaning.key)
         fixes += unused_wrappers(project, cleaning.wrappers, cleaning.report.overlay)
         blocked = [f.fix for f in outcome.suppressed if f.fix is not None]
-        if not apply_round(project, fixes, blocked, cleaning.scope, cleaning.report):
+        if not apply_round(project, fixes, blocked, cleaning.scope, cleaning.report,
+                           cleaning.pool):
             break
     return cleaning.analyze()
 

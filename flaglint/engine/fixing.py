@@ -5,7 +5,6 @@ Nothing is written here."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -16,13 +15,12 @@ from flaglint.config import Config
 from flaglint.engine.analyze import analyze, request_for
 from flaglint.engine.inputs import Inputs, gather, root_relative
 from flaglint.findings import Finding, Fix
-from flaglint.fixes.apply import FixScope
+from flaglint.fixes.apply import FixScope, fixers
 from flaglint.fixes.plans import FixResult
 from flaglint.fixes.report import FixReport
 from flaglint.fixes.rounds import apply_round, count_fixed
 from flaglint.fixes.rounds import preview as preview_fix
 from flaglint.model.project import Project
-from flaglint.processes import Workers
 from flaglint.rules import Rule
 from flaglint.rules.outcome import Outcome, run
 from flaglint.sources.diff import DiffScope
@@ -68,14 +66,6 @@ def fix_project(config: Config, today: dt.date, rules: Sequence[Rule], scope: Fi
     assert outcome is not None
     report.tests = {r.path for r in report.changed if tests(r.path)}
     return outcome, report
-
-
-def fixers(workers: int) -> contextlib.AbstractContextManager[Workers | None]:
-    """The processes that will fix files, started now (with more than one worker) so that
-    they import libcst while this process analyses; this process never imports it then."""
-    if workers < 2:
-        return contextlib.nullcontext()
-    return Workers(workers, warm=("flaglint.fixes.source",))
 
 
 def _fixed(inputs: Inputs, report: FixReport) -> Inputs:

@@ -116,6 +116,14 @@ def transform(root: Path, plans: Mapping[str, FilePlan], overlay: Mapping[str, b
                         else data) for (_, data, _), result in zip(jobs, fixed, strict=True)]
 
 
+def fixers(workers: int) -> contextlib.AbstractContextManager[Workers | None]:
+    """The processes that will fix files, started now (with more than one worker) so that
+    they import libcst while this process analyses; this process never imports it then."""
+    if workers < 2:
+        return contextlib.nullcontext()
+    return Workers(workers, warm=("flaglint.fixes.source",))
+
+
 _PARALLEL_BYTES = 150_000  # below this, starting worker processes costs more than it saves
 
 

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from flaglint.analysis.references import Place
 from flaglint.facts import ValueKind
-from flaglint.fixes.flag_settings import FlagNames, edit_settings
 from flaglint.fixes.naming import files_naming
 from flaglint.fixes.plans import FixResult
 from flaglint.fixes.report import Blocked, FixReport
-from flaglint.fixes.source import prune_lost_imports
-from flaglint.fixes.test_leftovers import tidy
-from flaglint.fixes.tests_edit import edit_tests
 from flaglint.model.project import Project
 from flaglint.sources.registry import FlagValue
+
+if TYPE_CHECKING:  # libcst's modules: imported when there is test code to edit
+    from flaglint.fixes.flag_settings import FlagNames
 
 
 def edit_test_patches(project: Project, report: FixReport, value: FlagValue,
@@ -32,6 +32,8 @@ def edit_test_patches(project: Project, report: FixReport, value: FlagValue,
         removed |= {f"{module}.{name}" for name in result.removed_names}
     if not removed:
         return
+    from flaglint.fixes.tests_edit import edit_tests
+
     # A patch of a name where it is used (`mock.patch("app.views.new_ui_on")`, as
     # unittest.mock's documentation advises) patches the name the module imported.
     removed |= _imported_as(project, report, removed)
@@ -73,6 +75,8 @@ def tidy_tests(report: FixReport, tests: Callable[[str], bool]) -> None:
     for result in report.changed:
         if not tests(result.path):
             continue
+        from flaglint.fixes.test_leftovers import tidy
+
         tidied = tidy(result.before, result.after)
         for name in tidied.blocked:
             report.block(Blocked(result.path, (1, 1), name,
@@ -88,6 +92,8 @@ def prune_test_imports(report: FixReport, tests: Callable[[str], bool]) -> None:
     first statements went starts with the next one, not with blank lines."""
     for result in report.changed:
         if tests(result.path):
+            from flaglint.fixes.source import prune_lost_imports
+
             after = prune_lost_imports(result.before, result.after)
             if not result.before.startswith("\n"):
                 after = after.lstrip("\n")
@@ -101,6 +107,8 @@ def flag_settings(project: Project, key: str, value: FlagValue,
     """Test files without the lines that set the flag (`mock_feature_flag(mocker,
     FeatureFlag.X, "True")`, `monkeypatch.setenv("X", "1")`), the tests that set the other
     value and the fixtures left empty (fixes/flag_settings.py): path -> (before, after)."""
+    from flaglint.fixes.flag_settings import edit_settings
+
     files = {}
     modules = {}
     for facts in project.files:
@@ -122,6 +130,8 @@ def record_changes(report: FixReport, changes: dict[str, tuple[str, str]]) -> No
 
 def flag_names(project: Project, key: str) -> FlagNames:
     """How code names the flag: its key, the class members and the objects defining it."""
+    from flaglint.fixes.flag_settings import FlagNames
+
     members: set[tuple[str, str]] = set()
     objects: set[str] = set()
     qualnames: set[str] = set()
