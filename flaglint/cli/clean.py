@@ -31,7 +31,7 @@ def run_clean(args: argparse.Namespace) -> int:
         report = clean_flag(config, args.today or dt.date.today(), args.key, args.value, scope,
                             store, workers=options.workers(args),
                             tests=GlobSet(config.tests).match, dry_run=args.dry_run,
-                            retire=args.tombstone)
+                            retire=args.tombstone, start_workers=True)
     except CleanError as error:
         raise UsageError(str(error)) from None
     except options.write_error() as error:

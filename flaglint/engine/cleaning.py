@@ -139,14 +139,17 @@ class _Cleaning:
 def clean_flag(config: Config, today: dt.date, key: str, text: str | None, scope: FixScope,
                store: cache.Store, *, workers: int, tests: Callable[[str], bool],
                dry_run: bool, retire: bool,
-               overlay: Mapping[str, bytes] | None = None) -> CleanReport:
+               overlay: Mapping[str, bytes] | None = None,
+               start_workers: bool = False) -> CleanReport:
     """Settle `key` everywhere the scope allows, remove the code that becomes dead (cascading
     to helpers in other modules), and drop its registry entry (or leave a tombstone) once no
     read of it is left anywhere in the project. The whole project is always analysed.
     `text` None: the value every environment of the flag-state exports serves. `overlay`:
     files whose bytes are not those on disk (an editor's unsaved buffers); the cleanup starts
-    from them."""
-    with fixers(workers) as pool:  # started first: they import libcst while this analyses
+    from them. `start_workers`: start the processes that fix files first, so that they import
+    libcst while this one analyses (the command line; never a long-lived process with other
+    threads, which a fork would copy mid-work)."""
+    with fixers(workers if start_workers else 1) as pool:
         return _clean_flag(config, today, key, text, scope, store, workers=workers,
                            tests=tests, dry_run=dry_run, retire=retire, overlay=overlay,
                            pool=pool)
