@@ -418,14 +418,14 @@ def test_fix_reports_fixed_and_remaining(tmp_path, capsys):
 def test_a_fix_that_would_not_parse_is_refused(tmp_path, capsys, monkeypatch):
     import libcst as cst
 
-    from flaglint.fixes import apply as apply_module
+    from flaglint.fixes import source as source_module
 
-    class Broken(apply_module.Settler):
+    class Broken(source_module.Settler):
         def leave_Module(self, original_node, updated_node):
             bad = cst.SimpleStatementLine([cst.Return()])
             return updated_node.with_changes(body=[*updated_node.body, bad])
 
-    monkeypatch.setattr(apply_module, "Settler", Broken)
+    monkeypatch.setattr(source_module, "Settler", Broken)
     before = 'if client.is_enabled("on"):\n    a = 1\n'
     write_tree(tmp_path, {"pyproject.toml": PYPROJECT, "flags.toml": FLAGS, "app.py": before})
     main(["check", str(tmp_path), "--no-cache", "--select", "FL2", "--fix"])

@@ -149,17 +149,16 @@ def clean_flag(config: Config, today: dt.date, key: str, text: str | None, scope
     from them. `start_workers`: start the processes that fix files first, so that they import
     libcst while this one analyses (the command line; never a long-lived process with other
     threads, which a fork would copy mid-work)."""
-    with fixers(workers if start_workers else 1) as pool:
-        return _clean_flag(config, today, key, text, scope, store, workers=workers,
-                           tests=tests, dry_run=dry_run, retire=retire, overlay=overlay,
-                           pool=pool)
+    inputs = gather(config, today, store)
+    with fixers(workers if start_workers else 1, inputs.size()) as pool:
+        return _clean_flag(inputs, key, text, scope, store, workers=workers, tests=tests,
+                           dry_run=dry_run, retire=retire, overlay=overlay, pool=pool)
 
 
-def _clean_flag(config: Config, today: dt.date, key: str, text: str | None, scope: FixScope,
+def _clean_flag(inputs: Inputs, key: str, text: str | None, scope: FixScope,
                 store: cache.Store, *, workers: int, tests: Callable[[str], bool],
                 dry_run: bool, retire: bool, overlay: Mapping[str, bytes] | None,
                 pool: Workers | None) -> CleanReport:
-    inputs = gather(config, today, store)
     if overlay:
         inputs = inputs.with_overlay(overlay)
     # A file that names the key, or a wrapper of it (read in full, so checked anyway), and

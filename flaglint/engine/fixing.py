@@ -41,8 +41,8 @@ def fix_project(config: Config, today: dt.date, rules: Sequence[Rule], scope: Fi
     """Fix until nothing is left to fix; return the outcome on the fixed files (its findings
     narrowed to the named paths and the diff) and what was changed. `inputs`: when the
     caller gathered them already."""
-    starting = fixers(workers)  # before anything else: they import while this analyses
     inputs = inputs or gather(config, today, store)
+    starting = fixers(workers, inputs.size())  # before the analysis: they import meanwhile
     request = request_for(rules, diff, (root_relative(path, config.root) for path in named or ()))
     by_flag = {rule.code for rule in rules if rule.by_flag_in_diff}
     report = FixReport()

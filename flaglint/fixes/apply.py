@@ -116,12 +116,16 @@ def transform(root: Path, plans: Mapping[str, FilePlan], overlay: Mapping[str, b
                         else data) for (_, data, _), result in zip(jobs, fixed, strict=True)]
 
 
-def fixers(workers: int) -> contextlib.AbstractContextManager[Workers | None]:
-    """The processes that will fix files, started now (with more than one worker) so that
-    they import libcst while this process analyses; this process never imports it then."""
-    if workers < 2:
+def fixers(workers: int, size: int) -> contextlib.AbstractContextManager[Workers | None]:
+    """The processes that will fix files, started now so that they import libcst while this
+    process analyses a project of `size` bytes of Python (this one never imports it then);
+    none with one worker, or a project too small for its analysis to hide their start."""
+    if workers < 2 or size < _AHEAD_BYTES:
         return contextlib.nullcontext()
     return Workers(workers, warm=("flaglint.fixes.source",))
+
+
+_AHEAD_BYTES = 2_000_000  # ~50k lines: analysed in about the time the workers take to start
 
 
 _PARALLEL_BYTES = 150_000  # below this, starting worker processes costs more than it saves
