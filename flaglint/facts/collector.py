@@ -127,7 +127,7 @@ class FactsCollector:
             guards=tuple(self.guards),
             value_names=frozenset(name for name, count in self.names.items()
                                   if count > self.not_values[name]),
-            strings=tuple(sorted(self.strings, key=lambda s: (s[1], s[0]))),
+            strings=tuple(sorted(self.strings, key=_by_place)),
             shapers=tuple(self.shapers),
             suppressions=suppressions,
         )
@@ -409,3 +409,10 @@ def has_call(cond: Cond) -> bool:
 def shorten(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "…"
+
+
+def _by_place(string: tuple[str, Span]) -> tuple[int, int, int, int, str]:
+    """A string's order: where it is, then its text (as a tuple of plain values: a Span's
+    own comparison is a Python call, and a large module has tens of thousands)."""
+    text, span = string
+    return span.line, span.column, span.end_line, span.end_column, text
