@@ -1,7 +1,8 @@
 """Everything else a user runs, after a warm `check`, beside ruff's cold `--select F` on the
-same code: `graph`, `audit`, `clean KEY --dry-run`, `check --fix` of a rolled-out flag, an
-edit that changes what other files link through (a new wrapper), and one generated 4.4 MB
-module with 48k reads (bench/huge.py), cold and warm, with peak memory.
+same code: `graph`, `audit`, `clean KEY --dry-run`, `check --fix` with nothing to fix and
+of a rolled-out flag, an edit that changes what other files link through (a new wrapper),
+and one generated 4.4 MB module with 48k reads (bench/huge.py), cold and warm, with peak
+memory.
 
     pip install -e '.[bench]'
     python bench/commands.py                        # Sentry 23.7.1 (fetched as realworld.py does)
@@ -70,6 +71,9 @@ def sentry(table: Table, folder: Path, key: str, env: dict[str, str]) -> None:
     table.note("Sentry: ruff check --select F, cold", run(ruff, folder, env))
     table.note("Sentry: check, cold", run(flaglint("check", ".", "--exit-zero"), folder, env))
     table.note("Sentry: check, warm", run(flaglint("check", ".", "--exit-zero"), folder, env))
+    # what the pre-commit hook's `--fix` costs on most commits: nothing has a fix
+    table.note("Sentry: check --fix with nothing to fix, warm",
+               run(flaglint("check", ".", "--fix", "--exit-zero"), folder, env))
     table.note("Sentry: graph after a warm check", run(flaglint("graph"), folder, env))
     table.note("Sentry: audit after a warm check",
                run(flaglint("audit", "--output", os.devnull), folder, env))
