@@ -74,9 +74,20 @@ def test_clean_removes_branch_helpers_imports_and_registry_entry(tmp_path, capsy
                                        "declared nor read in this project\n")
 
 
+# A wrapper of `beta_search`, in a package read with the Unleash preset
+BETA_WRAPPER = {
+    "pyproject.toml": '[tool.flaglint]\npresets = ["unleash"]\n',
+    "app/__init__.py": "",
+    "app/flags.py": """
+        def beta_search_on(user):
+            return client.is_enabled("beta_search", user)
+    """,
+}
+
+
 def test_clean_false_keeps_the_else_and_can_leave_a_tombstone(tmp_path, capsys):
     write_tree(tmp_path, {
-        "pyproject.toml": '[tool.flaglint]\npresets = ["unleash"]\n',
+        **BETA_WRAPPER,
         "flags.toml": """
             # Flags of the shop.
             [flags.beta_search]
@@ -86,11 +97,6 @@ def test_clean_false_keeps_the_else_and_can_leave_a_tombstone(tmp_path, capsys):
             [flags.other]
             type = "kill-switch"
             owner = "ops"
-        """,
-        "app/__init__.py": "",
-        "app/flags.py": """
-            def beta_search_on(user):
-                return client.is_enabled("beta_search", user)
         """,
         "app/search.py": """
             from app.flags import beta_search_on
@@ -139,13 +145,8 @@ def test_clean_keeps_a_wrapper_a_string_names_however_it_is_spelled(tmp_path, ca
     a string spelled with an escape does not hold the name as written, and still names it
     (a handler table looked up by name)."""
     write_tree(tmp_path, {
-        "pyproject.toml": '[tool.flaglint]\npresets = ["unleash"]\n',
+        **BETA_WRAPPER,
         "flags.toml": '[flags.beta_search]\ntype = "release"\nowner = "search"\n',
-        "app/__init__.py": "",
-        "app/flags.py": """
-            def beta_search_on(user):
-                return client.is_enabled("beta_search", user)
-        """,
         "app/search.py": """
             from app.flags import beta_search_on
 
