@@ -278,11 +278,21 @@ def test_a_fix_with_nothing_to_fix_is_the_stored_check(tmp_path, cache_dir, caps
     assert first == report(capsys, str(root), "--fix", "--no-cache")
     assert len(runs) == 2  # the second run found the first one's summary
     assert [f["code"] for f in json.loads(first[1])["findings"]] == ["FL101"]  # no fix
+    # With a path named, a fix reports (and baselines) only what is in it, as ever: never a
+    # stored check's summary, which keeps every finding of the run
+    views = str(root / "app" / "views.py")
+    report(capsys, views)
+    for name, *cache in (("cached.json",), ("none.json", "--no-cache")):
+        main(["check", views, "--fix", "--today", TODAY, "--write-baseline",
+              str(tmp_path / name), *cache])
+    capsys.readouterr()
+    assert (tmp_path / "cached.json").read_text() == (tmp_path / "none.json").read_text()
+    assert len(runs) == 4
     (root / "flags.toml").write_text(PROJECT["flags.toml"])  # `old` is rolled out: a fix
     (root / "app/util.py").write_text("def helper():\n    return client.is_enabled('old')\n")
     assert report(capsys, str(root))[0] == 1  # the check stores a summary with a fix in it
     report(capsys, str(root), "--fix")
-    assert len(runs) == 3
+    assert len(runs) == 5
     assert (root / "app/util.py").read_text() == "def helper():\n    return True\n"
 
 

@@ -643,3 +643,24 @@ def test_an_import_a_test_patches_where_it_is_used_stays(tmp_path, capsys):
     assert read(root, "fsm/state_manager.py") == ("from fsm.flags import flag_set\n\n\n"
                                                  "def state(x):\n    return x\n")
     assert pytest_says(root) == "1 passed"
+
+
+def test_a_package_above_the_wrapper_that_names_it_is_read_in_full(tmp_path, capsys):
+    """The package `__init__` that imports the wrapper and uses it as a value keeps it: read
+    in full, its use is resolved (not "a name flaglint cannot resolve"); a package that does
+    not name it is not read in full for it."""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = ["unleash"]\n',
+        "flags.toml": '[flags.new-ui]\nstatus = "rolled-out"\nvalue = true\n',
+        "pkg/__init__.py": "from .flags import new_ui_on\n\n\ndef f():\n    return new_ui_on\n",
+        "pkg/flags.py": "from UnleashClient import UnleashClient\n\nclient = UnleashClient()"
+                        "\n\n\ndef new_ui_on():\n    return client.is_enabled('new-ui')\n",
+        "app/__init__.py": "",
+        "app/views.py": "from pkg.flags import new_ui_on\n\n\ndef view():\n"
+                        "    if new_ui_on():\n        return 1\n    return 2\n",
+    })
+    assert main(["clean", "new-ui", "--value", "true", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "not deleted" not in out
+    assert (tmp_path / "pkg/flags.py").read_text() == "def new_ui_on():\n    return True\n"
+    assert (tmp_path / "app/views.py").read_text() == "def view():\n    return 1\n"

@@ -140,3 +140,10 @@ def test_a_settled_read_in_a_class_or_at_the_top(text, after):
     call = next(n for n in ast.walk(tree) if isinstance(n, ast.Call))
     target = FilePlan(reads={(call.lineno, call.col_offset + 1): True})
     assert source.fix_source("m.py", text, target).after == after
+
+
+def test_an_edit_that_removes_every_statement_gives_libcsts_code():
+    before = "import os\nx = 1\n"
+    old = cst.parse_module(before)
+    new = old.with_changes(body=[])
+    assert positions.edited_code(before, old, new, ast.parse(before)) == new.code == "\n"

@@ -90,8 +90,12 @@ def _fix(run: CheckRun, store: Store) -> tuple[Summary, FixReport]:
     previews = "sarif" in run.formats
     inputs = gather(config, run.today, store)
     key = check_key(inputs, run.codes, paths, run.diff, previews=previews)
-    known = known_unfixable(store, key)
-    if known is not None:  # a check with these arguments found nothing to fix in these inputs
+    # What a check of the whole project reports is what a fix reports when nothing had a
+    # fix; not with paths or --changed-since (a check's summary keeps every finding of the
+    # run for the baseline to match, a fix's only those it reports)
+    whole = run.diff is None and all(path == config.root for path in paths or ())
+    known = known_unfixable(store, key) if whole else None
+    if known is not None:  # a check found nothing to fix in these very inputs
         return known, FixReport()
     from flaglint.engine.fixing import fix_project
     from flaglint.fixes.apply import FixScope
@@ -113,10 +117,7 @@ def _fix(run: CheckRun, store: Store) -> tuple[Summary, FixReport]:
         for refusal in fix_report.refusals():
             print(f"flaglint: warning: {refusal.describe()}", file=sys.stderr)
     summary = summarize(outcome, rules, named=paths, previews=previews)
-    # What a check would report, when nothing narrowed the findings (a check's summary keeps
-    # every finding of the run, a fix's only those it reports)
-    if not fix_report.overlay and run.diff is None and \
-            all(path == config.root for path in paths or ()):
+    if whole and not fix_report.overlay:
         keep_unfixable(store, key, outcome, summary)
     return summary, fix_report
 

@@ -67,8 +67,9 @@ def check_key(inputs: Inputs, codes: Sequence[str], named: Sequence[Path] | None
 
 
 def known_unfixable(store: cache.Store, key: str) -> Summary | None:
-    """The stored summary of a check (`key`: `check_key`) when none of its findings has a
-    fix: `--fix` with the same arguments would analyse, change nothing and report it."""
+    """The stored summary of a check of the whole project (`key`: `check_key`) when none
+    of its findings has a fix: `--fix` with the same arguments would analyse, change
+    nothing and report it."""
     found = store.get("check", key, Summary)
     if found is None or any(finding.fix is not None for finding in found.everything):
         return None

@@ -174,10 +174,8 @@ def _clean_flag(inputs: Inputs, key: str, text: str | None, scope: FixScope,
                          f"meaning a new key, then clean the old one")
     wrappers = {q for q, w in probe.linked.wrappers.items() if w.key == key}
     # A wrapper's module keeps being read in full once its read is gone, to tell when it is
-    # unused: the longest part of its name that is a module of the project (every part, when
-    # none is: the packages above it are read in full then too).
-    modules = {brief.module for brief in probe.files.briefs.values()}
-    homes = frozenset(home for q in wrappers for home in _homes(q, modules))
+    # unused, with the packages above it that may name it (re-export or use it).
+    homes = frozenset(home for q in wrappers for home in _homes(probe, q))
     value, value_from = _value(probe, key, text)
     cleaning = _Cleaning(inputs, store, workers, key, value, scope, tests, wrappers, homes,
                          syntax, value_from, pool=pool)
@@ -206,9 +204,25 @@ def _clean_flag(inputs: Inputs, key: str, text: str | None, scope: FixScope,
                    settings, dry_run=dry_run, retire=retire)
 
 
-def _homes(qualname: str, modules: set[str]) -> list[str]:
+def _homes(project: Project, qualname: str) -> list[str]:
+    """The modules to keep reading in full for the wrapper `qualname`: the one that defines
+    it (the longest part of its name that is a project module) and each package above it
+    whose text may name it (a file that is not ASCII, or holds an escape, may spell it
+    otherwise); every part of its name when no part is a module. A package that cannot
+    name it changes nothing flaglint knows of it, and reading it in full would make the
+    tables other than the check's (Sentry: every file linked again)."""
     parts = [qualname.rsplit(".", i)[0] for i in range(1, qualname.count(".") + 1)]
-    return next(([part] for part in parts if part in modules), parts)
+    files = {brief.module: path for path, brief in project.files.briefs.items()}
+    home = next((index for index, part in enumerate(parts) if part in files), None)
+    if home is None:
+        return parts
+    name = qualname.rsplit(".", 1)[-1].encode()
+
+    def may_name(module: str) -> bool:
+        data = project.source_of(files[module])
+        return name in data or not data.isascii() or b"\\" in data
+
+    return [parts[home], *(p for p in parts[home + 1:] if p in files and may_name(p))]
 
 
 def _value(project: Project, key: str, text: str | None) -> tuple[FlagValue, str | None]:

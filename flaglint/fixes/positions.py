@@ -9,7 +9,9 @@ as in the whole one but for the lines above it. In a class, the methods and othe
 statements that span no edited line are laid out as blank lines, as many as they take
 (from the next statement's first line and the lines libcst gives it above), and keep a
 range that covers them: a class of fifty methods is positioned for the one the pass
-edits."""
+edits. Where libcst's own reading differs from the text (it drops a line that holds only a
+backslash, and counts lines one short after it), these follow the text and Python: such a
+line is kept, and a read below it is found on its line."""
 
 from __future__ import annotations
 
@@ -160,7 +162,7 @@ def edited_code(before: str, old: cst.Module, new: cst.Module, tree: ast.Module)
     checked to be the code libcst would generate for it, and anything that does not hold
     falls back to `new.code`."""
     if "\r" in before or not old.has_trailing_newline or not new.has_trailing_newline or \
-            not old.body or _lines(old, old.header) != _lines(new, new.header) or \
+            not old.body or not new.body or _lines(old, old.header) != _lines(new, new.header) or \
             _lines(old, old.footer) != _lines(new, new.footer):
         return new.code
     pairs = paired(list(old.body), tree.body)
