@@ -33,7 +33,6 @@ T = TypeVar("T")
 # code that computes them (`code_version`).
 FORMAT = "1"
 _FILE = f"cache-v{FORMAT}.sqlite3"
-BUNDLED = frozenset({"brief", "needles"})  # the kinds kept together too (`put_bundle`)
 _MAX_ENTRIES = 400_000  # beyond this, the entries used longest ago go
 _BATCH = 500  # keys per SELECT (SQLite allows 32,766 parameters; smaller batches stay fast)
 _SCHEMA = ("CREATE TABLE IF NOT EXISTS entries (kind TEXT NOT NULL, key TEXT NOT NULL, "
@@ -93,9 +92,6 @@ class Store:
         self._values: dict[tuple[str, str], Any] = {}
         self._hits: set[tuple[str, str]] = set()
         self._used: set[tuple[str, str]] = set()  # read or kept by this run
-        # The JSON of entries of the kinds bundles are made of, as read or kept: a bundle
-        # is their join, encoded again never (megabytes on a large project)
-        self._texts: dict[tuple[str, str], str] = {}
         self._opened = False
 
     @classmethod
@@ -138,11 +134,7 @@ class Store:
 
     def put_bundle(self, kind: str, scope: str, entries: Sequence[str], values: Sequence[Any],
                    hint: Any) -> None:
-        """Store these entries' values together (`get_bundle`); their JSON joined, when this
-        run read or kept each of them (a kind of `BUNDLED`)."""
-        texts = [self._texts.get((kind, entry)) for entry in entries]
-        text = None if None in texts else f"[{','.join(texts)}]"  # type: ignore[arg-type]
-        self.put(f"{kind}*{scope}", key(kind, list(entries)), list(values), list[hint], text)
+        self.put(f"{kind}*{scope}", key(kind, list(entries)), list(values), list[hint])
 
     def get_many(self, kind: str, entries: Iterable[str], hint: type[T]
                  ) -> dict[str, T]:
@@ -160,8 +152,6 @@ class Store:
             value = self._read((kind, entry), text, hint)
             if value is not None:
                 self._values[(kind, entry)] = value
-                if kind in BUNDLED:
-                    self._texts[(kind, entry)] = text
                 if used < today:  # marked used today already: nothing to write
                     self._hits.add((kind, entry))
                 self._used.add((kind, entry))
@@ -179,8 +169,6 @@ class Store:
             text = json.dumps(codec.encode(value, hint), separators=(",", ":"),
                               ensure_ascii=True)
         self._pending[(kind, entry)] = text
-        if kind in BUNDLED:
-            self._texts[(kind, entry)] = text
 
     def put_text(self, kind: str, entry: str, text: str) -> None:
         """Keep this JSON under (kind, entry) for later runs (this one never decoded it)."""

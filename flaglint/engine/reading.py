@@ -129,7 +129,7 @@ class Reading:
         rest = [rel for rel in candidates if rel not in chosen] if needles.sets else []
         # All at once when nothing changed since a run made them (one read, not thousands)
         bundle = [f"{needles.digest}:{self.inputs.keys[rel]}" for rel in rest] \
-            if len(rest) >= _BUNDLED and not self.inputs.overlay else []
+            if len(rest) >= _BUNDLED else []
         together = self.store.get_bundle("needles", self._scope, bundle, bool) if bundle \
             else None
         if together is not None:
@@ -181,7 +181,7 @@ class Reading:
             else:
                 self.briefs[rel] = brief
         self._extract(todo)
-        if len(keys) >= _BUNDLED and not self.inputs.overlay:  # a fix in progress: passing
+        if len(keys) >= _BUNDLED:
             self.store.put_bundle("brief", self._scope, list(keys.values()),
                                   [self.briefs[rel] for rel in keys], FileBrief)
 
