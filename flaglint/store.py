@@ -20,7 +20,7 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -121,21 +121,6 @@ class Store:
         """The stored value, or None on a miss (absent, damaged, or of another shape)."""
         return self.get_many(kind, [entry], hint).get(entry)
 
-    def get_bundle(self, kind: str, scope: str, entries: Sequence[str], hint: Any
-                   ) -> list[Any] | None:
-        """The values of these entries of `kind`, in order, as `put_bundle` stored them
-        together under the hash of their keys: one read of the cache where a run would make
-        thousands (a brief of every file). The entries themselves stay the source: a bundle
-        misses as soon as one of them is another. `scope` (a project's): the bundles a run
-        neither read nor wrote go when it stores another, so each project keeps only its
-        latest (a bundle holds megabytes)."""
-        found = self.get(f"{kind}*{scope}", key(kind, list(entries)), list[hint])
-        return found if found is not None and len(found) == len(entries) else None
-
-    def put_bundle(self, kind: str, scope: str, entries: Sequence[str], values: Sequence[Any],
-                   hint: Any) -> None:
-        self.put(f"{kind}*{scope}", key(kind, list(entries)), list(values), list[hint])
-
     def get_many(self, kind: str, entries: Iterable[str], hint: type[T]
                  ) -> dict[str, T]:
         found: dict[str, T] = {}
@@ -193,11 +178,6 @@ class Store:
                 stale = [(today, kind, entry) for kind, entry in self._hits]
                 db.executemany("UPDATE entries SET used = ? WHERE kind = ? AND key = ? "
                                "AND used < ?", [(*row, today) for row in stale])
-                for bundles in {kind for kind, _ in self._pending if "*" in kind}:
-                    # the project's bundles this run did not use go (`get_bundle`)
-                    kept = [entry for kind, entry in self._used if kind == bundles]
-                    db.execute(f"DELETE FROM entries WHERE kind = ? AND key NOT IN "
-                               f"({','.join('?' * len(kept))})", [bundles, *kept])
                 if self._pending:
                     self._prune(db)
         except sqlite3.Error as error:

@@ -294,36 +294,3 @@ def test_a_fix_with_nothing_to_fix_is_the_stored_check(tmp_path, cache_dir, caps
     report(capsys, str(root), "--fix")
     assert len(runs) == 5
     assert (root / "app/util.py").read_text() == "def helper():\n    return True\n"
-
-
-def test_a_project_keeps_one_bundle_of_briefs_and_it_answers_alike(tmp_path, cache_dir,
-                                                                   capsys, monkeypatch):
-    """Every file's brief (and the prefilter's answers) come back in one entry when no file
-    changed; an edit makes another and the project's older one goes, another project's
-    stays; the answers are those of a run without the cache."""
-    from flaglint.engine import reading
-
-    monkeypatch.setattr(reading, "_BUNDLED", 1)
-    one, other = tmp_path / "one", tmp_path / "other"
-    write_tree(one, PROJECT)
-    write_tree(other, {**PROJECT, "app/more.py": "Y = 2\n"})  # not one's inputs: analysed
-
-    def bundles() -> list[str]:
-        return sorted(kind for kind, _, _ in entries(cache_dir) if "*" in kind)
-
-    both(capsys, str(one))
-    made = bundles()
-    # the briefs, and the prefilter's answers to each set of needles the run sought
-    assert {kind.split("*")[0] for kind in made} == {"brief", "needles"}
-    both(capsys, str(other))
-    assert len(bundles()) == 2 * len(made)  # each project keeps its own
-    kinds: list[str] = []
-    real = store.Store.get_many
-    monkeypatch.setattr(store.Store, "get_many", lambda self, kind, *rest:
-                        kinds.append(kind) or real(self, kind, *rest))
-    report(capsys, str(one))
-    assert "brief" not in kinds and "needles" not in kinds  # one read of each bundle
-    monkeypatch.setattr(store.Store, "get_many", real)
-    _edit_views(one)
-    assert both(capsys, str(one))[1].count('"flag": "beta"') == 1
-    assert len(bundles()) == 2 * len(made)  # the edit's bundles replaced the older ones

@@ -43,8 +43,6 @@ class Reading:
         self.briefs: dict[str, FileBrief] = {}
         self._facts: dict[str, FileFacts] = {}  # read in full, in this run
         self._keys: dict[tuple[str, bool], str] = {}  # (path, read in full): its facts' key
-        # The project's bundles of entries (`Store.get_bundle`) go by where it lies
-        self._scope = cache.key("root", str(inputs.config.root))[:16]
         # The needle sets every file still read light was searched for (each with its words
         # that must be called): the files did not match them, and need not be searched again.
         self._searched: set[tuple[tuple[str, ...], frozenset[str]]] = set()
@@ -127,13 +125,6 @@ class Reading:
                       if rel in self.inputs.keys and not self._complete(rel)]
         chosen = {rel for rel in candidates if self.sources[rel].module in modules}
         rest = [rel for rel in candidates if rel not in chosen] if needles.sets else []
-        # All at once when nothing changed since a run made them (one read, not thousands)
-        bundle = [f"{needles.digest}:{self.inputs.keys[rel]}" for rel in rest] \
-            if len(rest) >= _BUNDLED else []
-        together = self.store.get_bundle("needles", self._scope, bundle, bool) if bundle \
-            else None
-        if together is not None:
-            return chosen | {rel for rel, found in zip(rest, together, strict=True) if found}
         keys = {rel: cache.key("needles", self.inputs.keys[rel], needles.digest) for rel in rest}
         known = self.store.get_many("needles", keys.values(), bool)
         searched = self._search(needles, [rel for rel in rest if keys[rel] not in known])
@@ -144,9 +135,6 @@ class Reading:
                 self.store.put("needles", keys[rel], found, bool)
             if found:
                 chosen.add(rel)
-        if bundle:
-            self.store.put_bundle("needles", self._scope, bundle, [rel in chosen for rel in rest],
-                                  bool)
         return chosen
 
     def _search(self, needles: Needles, rels: list[str]) -> dict[str, bool]:
@@ -168,10 +156,6 @@ class Reading:
         """The briefs of these files, read in full where `wanted` says so, from the cache
         or extracted (all in one batch of worker processes)."""
         keys = {rel: self.facts_key(rel, full=full) for rel, full in wanted.items()}
-        together = self.store.get_bundle("brief", self._scope, list(keys.values()), FileBrief)
-        if together is not None:  # every brief, as a run with these very inputs kept them
-            self.briefs.update(zip(keys, together, strict=True))
-            return
         known = self.store.get_many("brief", keys.values(), FileBrief)
         todo = {}
         for rel, full in wanted.items():
@@ -181,9 +165,6 @@ class Reading:
             else:
                 self.briefs[rel] = brief
         self._extract(todo)
-        if len(keys) >= _BUNDLED:
-            self.store.put_bundle("brief", self._scope, list(keys.values()),
-                                  [self.briefs[rel] for rel in keys], FileBrief)
 
     def _extract(self, wanted: dict[str, bool]) -> dict[str, FileFacts]:
         jobs = [Job(self.inputs.read(rel), rel, self.sources[rel].module,
@@ -234,8 +215,6 @@ def _kept(job: Job, facts: FileFacts, *, definition_calls: bool) -> Kept:
 def _json(value: object, hint: type) -> str:
     return json.dumps(codec.encode(value, hint), separators=(",", ":"), ensure_ascii=True)
 
-
-_BUNDLED = 200  # files: a batch of briefs this large is also kept as one entry
 
 # Bytes times words to search for (each word is a search of every file): below this,
 # forking workers costs more than they save (a word is sought at ~3 GB a second).
