@@ -32,6 +32,7 @@ from flaglint.fixes.definitions import (
     unused_clients,
     unused_wrappers,
 )
+from flaglint.fixes.naming import may_spell
 from flaglint.fixes.parameters import callers_read_light, constant_parameters, unused_parameters
 from flaglint.fixes.registry_edit import remove_table, tombstone
 from flaglint.fixes.report import Blocked, FixReport
@@ -216,11 +217,11 @@ def _homes(project: Project, qualname: str) -> list[str]:
     home = next((index for index, part in enumerate(parts) if part in files), None)
     if home is None:
         return parts
-    name = qualname.rsplit(".", 1)[-1].encode()
+    name = qualname.rsplit(".", 1)[-1]
 
-    def may_name(module: str) -> bool:
+    def may_name(module: str) -> bool:  # or in a string spelled with escapes
         data = project.source_of(files[module])
-        return name in data or not data.isascii() or b"\\" in data
+        return may_spell(data, name) or b"\\" in data
 
     return [parts[home], *(p for p in parts[home + 1:] if p in files and may_name(p))]
 

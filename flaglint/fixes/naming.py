@@ -54,12 +54,18 @@ def may_name(project: Project, name: str) -> Iterator[FileFacts]:
     is written as it is (Python folds other identifiers to NFKC, so a file that is not ASCII
     is always taken), and a string equal to it, however it is spelled, is in the summary's
     names (the last part of every string)."""
-    needle = name.encode()
     for path in project.files.complete_paths():
-        data = project.source_of(path)
-        if needle in data or not data.isascii() or \
-                name in project.files.symbols_of(path).alive:
-            yield project.files.facts_of(path)  # type: ignore[misc]
+        facts = project.files.facts_of(path) if may_spell(project.source_of(path), name) or \
+            name in project.files.symbols_of(path).alive else None
+        if facts is not None:
+            yield facts
+
+
+def may_spell(data: bytes, name: str) -> bool:
+    """May this text name the identifier `name` in code? Where it is written as it is, or
+    anywhere in a file that is not ASCII (Python folds identifiers to NFKC). A string that
+    spells it with escapes is not seen here."""
+    return name.encode() in data or not data.isascii()
 
 
 def named_elsewhere(project: Project, home: FileFacts, name: str) -> bool:

@@ -52,19 +52,24 @@ class StatementPositions(dict[cst.CSTNode, CodeRange]):
         group = self._groups.pop(id(statement))
         kept: list[tuple[cst.BaseStatement, list[ast.stmt]]] = []
         laid = None if literals else self._class_laid_out(statement, group, kept)
-        alone = self.module.with_changes(body=[laid or statement], header=[], footer=[])
-        ranges = MetadataWrapper(alone, unsafe_skip_copy=True).resolve(PositionProvider)
-        shift = first - ranges[laid or statement].start.line
-        for node, where in ranges.items():
-            if node is not alone:
-                self[node] = CodeRange(
-                    CodePosition(where.start.line + shift, where.start.column),
-                    CodePosition(where.end.line + shift, where.end.column))
+        made = self._place(laid or statement, first)
         if laid is not None and not self._kept_in_place(kept):
-            for node in [n for n in ranges if n is not alone]:
+            for node in made:
                 del self[node]  # a layout that does not match: every node, as libcst says
-            self._first[id(statement)], self._groups[id(statement)] = first, group
-            self.exact(statement, {"": "every statement"})
+            self._place(statement, first)
+
+    def _place(self, statement: cst.CSTNode, first: int) -> list[cst.CSTNode]:
+        """Position every node of `statement`, laid out alone, whose first token is on line
+        `first` of the module; the nodes positioned."""
+        alone = self.module.with_changes(body=[statement], header=[], footer=[])
+        ranges = MetadataWrapper(alone, unsafe_skip_copy=True).resolve(PositionProvider)
+        shift = first - ranges[statement].start.line
+        made = [node for node in ranges if node is not alone]
+        for node in made:
+            where = ranges[node]
+            self[node] = CodeRange(CodePosition(where.start.line + shift, where.start.column),
+                                   CodePosition(where.end.line + shift, where.end.column))
+        return made
 
     def _class_laid_out(self, statement: cst.CSTNode, group: list[ast.stmt],
                         kept: list[tuple[cst.BaseStatement, list[ast.stmt]]]
