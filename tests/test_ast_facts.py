@@ -258,3 +258,66 @@ def test_a_module_parsed_in_pieces_gives_the_facts_of_one_parse(monkeypatch):
     monkeypatch.setattr(extract_module, "_PIECEWISE", 0)
     monkeypatch.setattr(extract_module, "_PIECE", 40)
     assert extract(broken.encode(), "big.py", "app.big", is_package=False) == broken_whole
+
+
+
+ONE_PARSE = '''\
+import flags
+
+
+def first(x):
+    import json
+    return later(json.dumps(x)) if flags.on("first") else x
+
+
+import os
+
+
+def second(y):
+    return os.path.join(y) if flags.on(KEY) else y
+
+
+def later(x):
+    return x
+
+
+KEY = "second"
+'''
+
+
+@pytest.mark.parametrize(("tail", "parses"), [
+    ("", "once"),
+    # a later piece imports again, otherwise, a name an earlier piece used
+    ("import posixpath as os\n", "twice"),
+    # an earlier piece uses a name that a later one binds in a block
+    ("try:\n    import fast\nexcept ImportError:\n    fast = None\n"
+     "def third():\n    return fast.on()\n", "twice"),
+    # a name at the margin of a string is not one the module binds
+    ("TEXT = \"\"\"\ndef first_draft():\n\"\"\"\n", "twice"),
+])
+def test_a_module_in_pieces_is_parsed_once_unless_a_later_piece_binds_what_an_earlier_used(
+        monkeypatch, tail, parses):
+    """Each piece's names are bound just before its walk, and the functions, classes and
+    plain assignments at the margin ahead of all: the facts are those of binding every
+    module name first (a whole parse) unless a piece binds anew a name the walk before it
+    used, or a name taken as bound is not one; then every piece is parsed again, names
+    first. The order of the imports (a function's `import json` before the module's
+    `import os`) is the whole parse's."""
+    from flaglint.facts import extract as extract_module
+
+    module = ONE_PARSE + "\n\n" + tail
+    if "fast" in tail:
+        module = module.replace("return x\n", "return fast.go(x)\n", 1)
+    whole = extract(module.encode(), "big.py", "app.big", is_package=False)
+    parsed = []
+    real = extract_module._parse
+    monkeypatch.setattr(extract_module, "_parse", lambda *a: parsed.append(a[1:3]) or real(*a))
+    monkeypatch.setattr(extract_module, "_PIECEWISE", 0)
+    monkeypatch.setattr(extract_module, "_PIECE", 1)
+    pieces = extract(module.encode(), "big.py", "app.big", is_package=False)
+    assert pieces == whole
+    names = [name for name, _ in pieces.imports]
+    assert names.index("flags") < names.index("os") < names.index("json")
+    distinct = len(set(parsed))
+    assert distinct >= 6
+    assert len(parsed) == distinct if parses == "once" else len(parsed) > distinct

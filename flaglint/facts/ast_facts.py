@@ -19,6 +19,7 @@ from flaglint.facts.collector import (
     FactsCollector,
     Scope,
     Template,
+    Watch,
     has_call,
     parameter_positions,
     shorten,
@@ -92,18 +93,34 @@ class Collector(FactsCollector):
         self._finish_aliases(self.module)
         self._early_exits(tree.body)
 
-    def run_pieces(self, pieces: Callable[[], Iterable[ast.Module]]) -> None:
+    def run_pieces(self, pieces: Callable[[], Iterable[ast.Module]], *,
+                   ahead: frozenset[str] | None) -> bool:
         """`run` over a module parsed in pieces of whole top-level statements (each tree
-        with the module's line numbers), so that only one piece's tree is alive at a time:
-        a pass for the module's own names, then the walk."""
-        for piece in pieces():
-            self._prepare_block(piece.body)
+        with the module's line numbers), so that only one piece's tree is alive at a time.
+        With `ahead` None, a pass for the module's own names parses every piece once more
+        before the walk. Else those names are taken as bound (the functions and classes a
+        search of the text finds), each piece's names are bound just before its walk, and
+        the walk stops (False) where a piece binds a name anew that the walk before it used
+        (a module-level import below a function that uses the name), or at the end if a name
+        taken as bound is not one: the caller walks again, names first."""
+        if ahead is None:
+            for piece in pieces():
+                self._prepare_block(piece.body)
+        else:
+            self.module_names.update(ahead)
         exits: list[tuple[int, Span]] = []  # a module-level guard, where the rest starts
         waiting: int | None = None  # the guard that ended the piece before
         last: Span | None = None
+        watch = None if ahead is None else Watch()
         for piece in pieces():
             if not piece.body:
                 continue  # comments and blank lines only
+            if watch is not None:
+                self.watch = watch
+                self._prepare_block(piece.body)
+                self.watch = None
+                if watch.broken:
+                    return False
             self.forget_nodes()
             for statement in piece.body:
                 self._statement(statement)
@@ -120,11 +137,20 @@ class Collector(FactsCollector):
                     waiting = index
             last = self._span(piece.body[-1])
         self.forget_nodes()
+        if watch is not None:
+            if not watch.names.issuperset(ahead or ()):
+                return False
+            ordered = [*watch.imports, *(name for name in self.imports
+                                         if name not in watch.imports)]
+            bound = {name: self.imports[name] for name in ordered}
+            self.imports.clear()
+            self.imports.update(bound)
         self._finish_aliases(self.module)
         for index, first in exits:
             assert last is not None
             self._rest_after(index, Span(first.line, first.column, last.end_line,
                                          last.end_column))
+        return True
 
     def _exit_guard(self, statement: ast.stmt) -> int | None:
         """The guard of an `if` with no `else` whose body always exits: what follows it in
@@ -138,15 +164,15 @@ class Collector(FactsCollector):
     def _prepare_block(self, body: list[ast.stmt]) -> None:
         for statement in body:
             if isinstance(statement, (*_FUNCTIONS, ast.ClassDef)):
-                self.module_names.add(statement.name)
+                self.bind_module_name(statement.name)
             elif isinstance(statement, (ast.Import, ast.ImportFrom)):
                 self._import(statement)
             elif isinstance(statement, ast.Assign):
                 for target in statement.targets:
                     if isinstance(target, ast.Name):
-                        self.module_names.add(target.id)
+                        self.bind_module_name(target.id)
             elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
-                self.module_names.add(statement.target.id)
+                self.bind_module_name(statement.target.id)
             elif isinstance(statement, ast.If):
                 self._prepare_block(statement.body)
                 self._prepare_block(statement.orelse)

@@ -67,6 +67,23 @@ class _Alias:
     bindings: int  # how often it is bound; a conditional binding or a parameter counts 2
 
 
+class Watch:
+    """A module walked a piece at a time in one parse binds each piece's top-level names just
+    before that piece's walk, where `run` binds the whole module's first. The two agree
+    unless a piece binds anew a name the walk before it used (`broken`); `imports` keeps the
+    order in which binding them first puts the imports, `names` says which names the module
+    binds (those taken as bound ahead must be)."""
+
+    def __init__(self) -> None:
+        self.broken = False
+        self.imports: dict[str, None] = {}
+        self.names: set[str] = set()  # the module names bound
+
+    def binding(self, name: str, used: set[str], *, changes: bool) -> None:
+        if changes and name in used:
+            self.broken = True
+
+
 class FactsCollector:
     def __init__(self, module: str, *, is_package: bool) -> None:
         super().__init__()  # a libcst visitor's own state, when the walker is one
@@ -75,6 +92,10 @@ class FactsCollector:
         self.package = module if is_package else module.rpartition(".")[0]
         self.imports: dict[str, str] = {}
         self.module_names: set[str] = set()
+        # The first names of what the walk has looked up or imported, and what a module
+        # walked piece by piece in one parse watches for (ast_facts.Collector.run_pieces).
+        self.used: set[str] = set()
+        self.watch: Watch | None = None
         self.constants: dict[str, Constant | None] = {}
         self.definitions: list[Definition] = []
         self.calls: list[Call] = []
@@ -138,10 +159,10 @@ class FactsCollector:
         """`import a.b` (binds `a`) and `import a.b as c`."""
         for name, asname in names:
             if asname is not None:
-                self.imports[asname] = name
+                self._bind_import(asname, name)
             else:
                 top = name.split(".", 1)[0]
-                self.imports[top] = top
+                self._bind_import(top, top)
 
     def _import_from(self, base: str, level: int, names: list[tuple[str, str | None]]) -> None:
         if level:
@@ -151,11 +172,27 @@ class FactsCollector:
             base = ".".join([*package, *([base] if base else [])])
         for name, asname in names:
             local = asname if asname is not None else name
-            self.imports[local] = f"{base}.{name}" if base else name
+            self._bind_import(local, f"{base}.{name}" if base else name)
+
+    def _bind_import(self, local: str, target: str) -> None:
+        if self.watch is None:
+            self.used.add(local)
+        else:
+            self.watch.binding(local, self.used, changes=self.imports.get(local) != target)
+            self.watch.imports[local] = None
+        self.imports[local] = target
+
+    def bind_module_name(self, name: str) -> None:
+        """A name the module binds at its top level (a function, a class, an assignment)."""
+        if self.watch is not None:
+            self.watch.binding(name, self.used, changes=name not in self.module_names)
+            self.watch.names.add(name)
+        self.module_names.add(name)
 
     def _qualify(self, parts: list[str]) -> Qualified:
         """A dotted name seen in the current scope, qualified as far as this file tells."""
         first, rest = parts[0], parts[1:]
+        self.used.add(first)
         scope = self.scopes[-1]
         if first in _SELF_NAMES and scope.owner is not None:
             return Qualified(".".join([scope.owner, *rest]), resolved=True, imported=False)
@@ -193,6 +230,7 @@ class FactsCollector:
             if parts[0] in scope.params:
                 return None
             local = f"{scope.qualname}.<locals>.{parts[0]}"
+            self.used.add(parts[0])
             if local in self.constants or (
                     parts[0] not in self.imports and parts[0] not in self.module_names
                     and parts[0] not in _SELF_NAMES):

@@ -43,9 +43,12 @@ def _extract(text: str, path: str, module: str, attributes: frozenset[str], *,
     if limit is not None:
         return FileFacts(path, module, is_package, lines, suppressions=suppressions, error=limit)
     if len(text) > _PIECEWISE and "\r" not in text:  # `\r` alone ends a line for Python
-        collector = _collector(text, module, attributes, is_package=is_package)
+        pieces = _Pieces(text, path)
         try:
-            collector.run_pieces(_Pieces(text, path))
+            collector = _collector(text, module, attributes, is_package=is_package)
+            if not collector.run_pieces(pieces, ahead=_top_level_names(text)):
+                collector = _collector(text, module, attributes, is_package=is_package)
+                collector.run_pieces(pieces, ahead=None)
         except _Whole:
             pass  # parsed whole below: a syntax error is found and said as for any file
         except RecursionError:
@@ -125,6 +128,18 @@ class _Pieces:
             joined = 0
             yield tree
         self.bounds = bounds
+
+
+# A function, class or plain assignment at the margin: most of what a module's functions use
+# from below them. A match in a string or a bracket is not a name the module binds: the
+# walk that takes it as bound checks that it is.
+_DEFINED = re.compile(
+    r"^(?:(?:async[ \t]+)?def|class)[ \t]+([A-Za-z_]\w*)|^([A-Za-z_]\w*)[ \t]*=(?!=)",
+    re.MULTILINE)
+
+
+def _top_level_names(text: str) -> frozenset[str]:
+    return frozenset(a or b for a, b in _DEFINED.findall(text))
 
 
 def _starts(text: str) -> list[int]:
