@@ -175,6 +175,12 @@ def test_candidate_words_and_keys():
     assert not is_question("update_flags") and not is_question("get_feature")
     assert candidates(b"x = features.has('a')\ndef has_feature(self, f):\n    pass\n") == {
         ("features.has",), ("has_feature",)}
+    # a question at a line's start, indented or async, in any case; not in a string or after
+    # another word, and not a function whose name holds no question
+    assert candidates(b"def Is_Feature_Enabled(x): ...\n    async  def use_new_flag(self):\n"
+                      b"x = 'def is_flag_on(y)'\nundef switch_is_active()\n"
+                      b"def update_flags():\n\tdef\tflag_is_set ():\n") == {
+        ("Is_Feature_Enabled",), ("use_new_flag",), ("flag_is_set",)}
     assert key_like(Value(ValueKind.NAME, "app.flags.FeatureFlag.X.value")) == "FeatureFlag.X"
     assert key_like(Value(ValueKind.NAME, "app.flags.some_name")) is None
 

@@ -41,9 +41,11 @@ _WORD_END = re.compile(rb"\w+$")
 _VERB = re.compile(r"^(?:has|is_|get|check|enabled|active|on$|variation|evaluate|flag|feature)",
                    re.IGNORECASE)
 
-# From a line's start: `\n` is a literal the engine finds fast, where `^` with MULTILINE is
-# tried at every character (the first line is matched apart).
-_DEF = re.compile(rb"\n[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)[ \t]*\(")
+# A function whose name holds a flag word (every question does), sought in the lowered text
+# from `def`, a literal the engine finds fast; what stands before it on its line is checked
+# apart (`^` with MULTILINE would be tried at every character).
+_WORDED_DEF = re.compile(rb"def[ \t]+(\w*(?:feature|flag|toggle|switch)\w*)[ \t]*\(")
+_DEF_INDENT = re.compile(rb"[ \t]*(?:async[ \t]+)?")
 # Django settings read as flags (`settings.FEATURE_SEARCH`): the django-settings preset.
 _DJANGO_SETTINGS = re.compile(rb"^[ \t]*from[ \t]+django\.conf[ \t]+import[ \t]+settings\b",
                               re.MULTILINE)
@@ -53,6 +55,8 @@ DJANGO_SETTINGS = ("=django-settings",)  # the mark of a file that reads setting
 _ENV_FLAG = re.compile(r"^(?:FEATURES?_\w+|FF_\w+|ENABLE_\w+|\w+_ENABLED|\w+_FLAG)$")
 _ENV_READ = re.compile(rb"\b(getenv|environ)\b[ \t]*(?:\.get)?[ \t]*[(\[][ \t]*[\"']"
                        rb"(?:FEATURES?_|FF_|ENABLE_|\w+_ENABLED[\"']|\w+_FLAG[\"'])")
+# From a line's start: `\n` is a literal the engine finds fast (the first line is matched
+# apart).
 _BOUND_CALL = re.compile(rb"\n([A-Za-z_]\w*)[ \t]*=[ \t]*([\w.]+)\([ \t]*(?:name[ \t]*=[ \t]*)?"
                          rb"[rbuRBU]?[\"']")
 _MEMBER = re.compile(r"^[A-Z][A-Z0-9_]*$")
@@ -68,12 +72,15 @@ def candidates(blob: bytes) -> set[tuple[str, ...]]:
     whose name asks about a flag, callees that bind flag objects to names at the top level
     (with the names they bind, through which the objects are read), and calls on something
     named for flags with a string first (`features.has("org:x")`, as it is written)."""
-    lowered = blob.lower()
+    lowered = blob.lower()  # as long as `blob`: only ASCII letters change
+    found: set[tuple[str, ...]] = set()
+    for question in _WORDED_DEF.finditer(lowered):
+        start = lowered.rfind(b"\n", 0, question.start()) + 1
+        if _DEF_INDENT.fullmatch(lowered, start, question.start()):
+            name = blob[question.start(1):question.end(1)].decode()
+            if is_question(name):
+                found.add((name,))
     lines = b"\n" + blob  # every line starts after a `\n`, the first one too
-    # Every question names a flag word; most files name none (a byte search, no regex).
-    worded = any(word in lowered for word in _FLAG_WORDS[:4])
-    found: set[tuple[str, ...]] = {(m.group(1).decode(),) for m in _DEF.finditer(lines)
-                                   if is_question(m.group(1).decode())} if worded else set()
     for bound in _BOUND_CALL.finditer(lines):
         maker = bound.group(2).decode().rsplit(".", 1)[-1]
         if _MAKER.search(maker):
