@@ -19,12 +19,15 @@ import json
 import logging
 import os
 import sqlite3
+import tempfile
 import time
+import typing
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
 from flaglint import __version__, codec
+from flaglint.processes import quiet_worker
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -93,6 +96,10 @@ class Store:
         self._hits: set[tuple[str, str]] = set()
         self._used: set[tuple[str, str]] = set()  # read or kept by this run
         self._opened = False
+        # Values whose JSON is made later: at `close`, or by a writer `write_ahead` forks
+        self._later: dict[tuple[str, str], tuple[object, object]] = {}
+        self._writers: list[_Writer] = []
+        self.ahead = False  # may fork a writer (the command line's, with two workers or more)
 
     @classmethod
     def disabled(cls) -> Store:
@@ -144,16 +151,55 @@ class Store:
         return {entry: value for entry, value in found.items() if value is not None}
 
     def put(self, kind: str, entry: str, value: object, hint: object | None = None,
-            text: str | None = None) -> None:
-        """Keep `value` (`text`: its JSON, when made already) under (kind, entry)."""
+            text: str | None = None, *, later: bool = False) -> None:
+        """Keep `value` (`text`: its JSON, when made already; `later`: made at `close`, or
+        by a writer `write_ahead` starts) under (kind, entry)."""
         self._values[(kind, entry)] = value
         self._used.add((kind, entry))
         if self.folder is None:
             return
-        if text is None:
-            text = json.dumps(codec.encode(value, hint), separators=(",", ":"),
-                              ensure_ascii=True)
-        self._pending[(kind, entry)] = text
+        if text is None and later:
+            self._later[(kind, entry)] = (value, hint)
+            return
+        self._pending[(kind, entry)] = _json(value, hint) if text is None else text
+
+    def write_ahead(self) -> None:
+        """Make the JSON of the values kept for later in a forked process while this one
+        goes on (a 4 MB module's facts take a second to encode, its linking as long);
+        `close` writes what it made, or makes it here if the writer failed. Only where
+        `ahead` says this process may fork."""
+        if not self.ahead or not self._later or self.folder is None:
+            return
+        try:
+            spool = tempfile.TemporaryFile()  # noqa: SIM115  # read and closed by `close`
+        except OSError as error:
+            log.debug("no file for the cache's writer (%s): encoding at the end", error)
+            return
+        entries, self._later = self._later, {}
+        try:
+            pid = os.fork()
+        except OSError as error:
+            log.debug("the cache's writer failed to start (%s): encoding at the end", error)
+            spool.close()
+            self._later.update(entries)
+            return
+        if pid == 0:
+            _write_spool(spool, entries, os.getppid())  # never returns
+        self._writers.append(_Writer(pid, spool, entries))
+
+    def _collect_writers(self) -> None:
+        """What the writers made, waited for: a writer that failed leaves its values to be
+        encoded here."""
+        for writer in self._writers:
+            texts = writer.collect()
+            if texts is None:
+                self._later.update(writer.entries)
+            else:
+                self._pending.update(texts)
+        self._writers.clear()
+        for slot, (value, hint) in self._later.items():
+            self._pending[slot] = _json(value, hint)
+        self._later.clear()
 
     def put_text(self, kind: str, entry: str, text: str) -> None:
         """Keep this JSON under (kind, entry) for later runs (this one never decoded it)."""
@@ -163,6 +209,7 @@ class Store:
 
     def close(self) -> None:
         """Write what was kept, mark what was used, and prune; never raises."""
+        self._collect_writers()
         if self.folder is None or (not self._pending and not self._hits):
             self._disconnect()
             return
@@ -254,3 +301,54 @@ class Store:
         if count > _MAX_ENTRIES:
             db.execute("DELETE FROM entries WHERE (kind, key) IN (SELECT kind, key FROM "
                        "entries ORDER BY used LIMIT ?)", (count - _MAX_ENTRIES * 3 // 4,))
+
+
+def _json(value: object, hint: object | None) -> str:
+    return json.dumps(codec.encode(value, hint), separators=(",", ":"), ensure_ascii=True)
+
+
+class _Writer:
+    """A forked process making the JSON of cache values into a spool file: a line for each,
+    `kind TAB key TAB json` (compact JSON in ASCII holds no tab and no line break)."""
+
+    def __init__(self, pid: int, spool: typing.IO[bytes],
+                 entries: dict[tuple[str, str], tuple[object, object]]) -> None:
+        self.pid = pid
+        self.spool = spool
+        self.entries = entries
+
+    def collect(self) -> dict[tuple[str, str], str] | None:
+        """The JSON the writer made, by (kind, key), once it has ended; None if it failed."""
+        try:
+            _, status = os.waitpid(self.pid, 0)
+            if os.waitstatus_to_exitcode(status) != 0:
+                log.debug("the cache's writer failed (%s): encoding here", status)
+                return None
+            self.spool.seek(0)
+            texts = {}
+            for line in self.spool.read().splitlines():
+                kind, entry, text = line.decode("ascii").split("\t", 2)
+                texts[(kind, entry)] = text
+        except (OSError, ValueError) as error:
+            log.debug("cannot read the cache's writer (%s): encoding here", error)
+            return None
+        finally:
+            self.spool.close()
+        if texts.keys() != self.entries.keys():
+            return None
+        return texts
+
+
+def _write_spool(spool: typing.IO[bytes],
+                 entries: dict[tuple[str, str], tuple[object, object]], parent: int) -> None:
+    """The writer's life: encode, write, leave without running anything of the parent's
+    (its exit handlers, its buffered output)."""
+    status = 1
+    try:
+        quiet_worker(parent)
+        for (kind, entry), (value, hint) in entries.items():
+            spool.write(f"{kind}\t{entry}\t{_json(value, hint)}\n".encode("ascii"))
+        spool.flush()
+        status = 0
+    finally:
+        os._exit(status)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -294,3 +295,60 @@ def test_a_fix_with_nothing_to_fix_is_the_stored_check(tmp_path, cache_dir, caps
     report(capsys, str(root), "--fix")
     assert len(runs) == 5
     assert (root / "app/util.py").read_text() == "def helper():\n    return True\n"
+
+
+def test_a_writer_process_makes_the_json_of_what_a_run_keeps_for_later(tmp_path, monkeypatch):
+    """Values kept `later` are encoded by a forked writer while the run goes on (`ahead`),
+    or at `close` (no `ahead`, or a writer that failed): the cache holds the same entries."""
+    values = {f"k{i}": {"n": i, "text": "é\t\n" * i} for i in range(50)}
+
+    def stored(folder: Path, *, ahead: bool, broken: bool = False) -> list[tuple[str, str, str]]:
+        kept = store.Store(folder)
+        kept.ahead = ahead
+        kept.put("facts", "now", {"a": 1}, dict[str, int])
+        for name, value in values.items():
+            kept.put("links", name, value, dict[str, object], later=True)
+        if broken:
+            monkeypatch.setattr(store, "_json", lambda *_: 1 / 0)  # the writer fails
+        kept.write_ahead()
+        monkeypatch.undo()
+        assert kept.get("links", "k3", dict[str, object]) == values["k3"]  # kept in memory
+        assert bool(kept._writers) == ahead
+        kept.put("links", "k50", {"n": 50}, dict[str, object], later=True)  # after the writer
+        kept.close()
+        assert not kept._writers and not kept._later
+        return sorted(entries(folder))
+
+    here = stored(tmp_path / "here", ahead=False)
+    assert len(here) == 52
+    assert stored(tmp_path / "ahead", ahead=True) == here
+    assert stored(tmp_path / "failed", ahead=True, broken=True) == here
+    reader = store.Store(tmp_path / "ahead")
+    assert reader.get("links", "k7", dict[str, object]) == values["k7"]
+    reader.close()
+
+
+def test_a_module_read_here_has_its_facts_written_by_a_writer(tmp_path, cache_dir, capsys,
+                                                              monkeypatch):
+    """A run that reads over 1 MB of Python in this process (one large module) leaves the
+    JSON of its facts, and of the links of 10,000 calls or more, to writer processes; the
+    cached runs report what a run without the cache does."""
+    from flaglint.engine import reading
+
+    monkeypatch.setattr(reading, "_WRITE_AHEAD", 1000)
+    forks = _count(monkeypatch, store, "_Writer")
+    functions = "".join(f"\n\ndef f{n}(x):\n    if client.is_enabled('k{n % 7}'):\n"
+                        f"        return x + {n}\n    return x\n" for n in range(10_050))
+    write_tree(tmp_path / "p", {
+        "flags.toml": "".join(f'[flags.k{k}]\nstatus = "rolled-out"\nvalue = true\n\n'
+                              if k == 3 else f'[flags.k{k}]\nowner = "a"\ntype = "operational"\n\n'
+                              for k in range(7)),
+        "big.py": "from UnleashClient import UnleashClient\n\nclient = UnleashClient()\n"
+                  + functions})
+    root = str(tmp_path / "p")
+    cold = both(capsys, root, "--jobs", "2")
+    assert len(forks) == 2  # the facts after reading, the links after linking
+    assert {kind for kind, _, _ in entries(cache_dir)} >= {"facts", "symbols", "links", "calls"}
+    assert cold == report(capsys, root, "--jobs", "2")
+    codes = Counter(f["code"] for f in json.loads(cold[1])["findings"])
+    assert codes["FL301"] == codes["FL202"] == 1436, codes  # every read of k3 is settled

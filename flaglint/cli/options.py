@@ -101,7 +101,11 @@ def rule_codes(args: argparse.Namespace, config: Config) -> list[str]:
 def store(args: argparse.Namespace) -> Store:
     from flaglint.store import Store
 
-    return Store.disabled() if getattr(args, "no_cache", False) else Store.default()
+    if getattr(args, "no_cache", False):
+        return Store.disabled()
+    made = Store.default()
+    made.ahead = workers(args) > 1  # a writer of its own may encode what a run keeps
+    return made
 
 
 def workers(args: argparse.Namespace) -> int:

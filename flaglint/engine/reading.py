@@ -11,6 +11,7 @@ file."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
@@ -171,8 +172,9 @@ class Reading:
                     self.sources[rel].is_package, full, self.attributes,
                     syntax=not full and rel in self.syntax)
                 for rel, full in wanted.items()]
-        finish = partial(_kept, definition_calls=self.definition_calls)
+        finish = partial(_kept, definition_calls=self.definition_calls, here=os.getpid())
         made = {}
+        later = 0  # bytes of the files read in full here, whose facts' JSON is not made yet
         for job, kept in zip(jobs, extract_all(jobs, self.workers, finish), strict=True):
             key = self.facts_key(job.path, full=job.full)
             self.briefs[job.path] = kept.brief
@@ -182,10 +184,17 @@ class Reading:
             facts = kept.facts if kept.facts is not None else kept.brief.light_facts()
             if kept.facts is not None:
                 self._facts[job.path] = kept.facts
-                self.store.put("facts", key, kept.facts, FileFacts, text=kept.facts_json)
+                self.store.put("facts", key, kept.facts, FileFacts, text=kept.facts_json,
+                               later=True)
+                if kept.facts_json is None:
+                    later += len(job.data)
+                    self.store.put("symbols", key, FileSymbols.of(kept.facts), FileSymbols,
+                                   later=True)
             if kept.symbols_json:
                 self.store.put_text("symbols", key, kept.symbols_json)
             made[job.path] = facts
+        if later >= _WRITE_AHEAD:
+            self.store.write_ahead()
         return made
 
 
@@ -202,12 +211,16 @@ class Kept:
     symbols_json: str | None = None  # what dead code asks of the file (`symbols_of`)
 
 
-def _kept(job: Job, facts: FileFacts, *, definition_calls: bool) -> Kept:
-    """Made in the worker that read the file: the parent encodes nothing again."""
+def _kept(job: Job, facts: FileFacts, *, definition_calls: bool, here: int) -> Kept:
+    """Made in the worker that read the file: the parent encodes nothing again. A file read
+    in the parent (`here`) leaves its facts' JSON to the cache, which may make it in a
+    process of its own while this one links."""
     digest, interface = interface_digest(facts, definition_calls=definition_calls)
     brief = FileBrief.of(facts, digest)
     if not facts.complete:
         return Kept(brief, _json(brief, FileBrief), None, None, interface)
+    if os.getpid() == here:
+        return Kept(brief, _json(brief, FileBrief), facts, None, interface)
     return Kept(brief, _json(brief, FileBrief), facts, _json(facts, FileFacts), interface,
                 _json(FileSymbols.of(facts), FileSymbols))
 
@@ -215,6 +228,10 @@ def _kept(job: Job, facts: FileFacts, *, definition_calls: bool) -> Kept:
 def _json(value: object, hint: type) -> str:
     return json.dumps(codec.encode(value, hint), separators=(",", ":"), ensure_ascii=True)
 
+
+# Bytes of Python read in full in this process from which the JSON of their facts is made
+# by a writer process of the cache (a 4 MB module: ~1.5 s) while this one links.
+_WRITE_AHEAD = 1_000_000
 
 # Bytes times words to search for (each word is a search of every file): below this,
 # forking workers costs more than they save (a word is sought at ~3 GB a second).
