@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flaglint import store as cache
-from flaglint.engine.inputs import config_digest
 from flaglint.engine.reading import Reading
 from flaglint.links import assemble
 from flaglint.links.files import link_file
@@ -44,7 +43,7 @@ def link(reading: Reading, store: cache.Store) -> Links:
     config = reading.inputs.config
     briefs = reading.linkable()
     presets = active_presets(config, (m for b in reading.ordered() for m in b.modules))
-    tables_key = cache.key("tables", config_digest(config), presets,
+    tables_key = cache.key("tables", reading.config_key, presets,
                            [(b.path, b.interface) for b in briefs])
     tables = store.get("tables", tables_key, Tables)
     if tables is None:
@@ -98,8 +97,7 @@ _KEPT_DEPS = 3
 
 
 def _deps_key(reading: Reading, path: str) -> str:
-    return cache.key("linkdeps", config_digest(reading.inputs.config), path,
-                     reading.facts_key(path, full=True))
+    return cache.key("linkdeps", reading.config_key, path, reading.facts_key(path, full=True))
 
 
 def _kept_links(reading: Reading, store: cache.Store, tables: Tables,
@@ -108,20 +106,22 @@ def _kept_links(reading: Reading, store: cache.Store, tables: Tables,
     the file is the same, and no entry of the tables it looked up while it was linked has
     changed (an edit that adds a wrapper relinks only the files that name it)."""
     changes: dict[str, set[str] | None] = {}  # by the key of the tables linked under
-    found: dict[str, tuple[str, FileLinks]] = {}
+    wanted: dict[str, list[str]] = {}  # the keys of each file's links that hold, latest first
     for path, linkings in deps.items():
         for old_key, seen in linkings:
             if old_key not in changes:
                 old = store.get("tables", old_key, Tables)
                 changes[old_key] = tables.changed_since(old) if old is not None else None
             changed = changes[old_key]
-            if changed is None or not changed.isdisjoint(seen):
-                continue
-            key = _links_key(reading, old_key, path)
-            links = store.get("links", key, FileLinks)
-            if links is not None:
-                found[path] = (key, links)
-                break
+            if changed is not None and changed.isdisjoint(seen):
+                wanted.setdefault(path, []).append(_links_key(reading, old_key, path))
+    stored = store.get_many("links", [key for keys in wanted.values() for key in keys],
+                            FileLinks)
+    found: dict[str, tuple[str, FileLinks]] = {}
+    for path, keys in wanted.items():
+        key = next((key for key in keys if key in stored), None)
+        if key is not None:
+            found[path] = (key, stored[key])
     return found
 
 

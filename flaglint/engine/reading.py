@@ -10,6 +10,7 @@ file."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Iterable
@@ -18,7 +19,7 @@ from functools import partial
 
 from flaglint import codec
 from flaglint import store as cache
-from flaglint.engine.inputs import Inputs
+from flaglint.engine.inputs import Inputs, config_digest
 from flaglint.facts import FileFacts, ParseError
 from flaglint.facts.batch import Job, extract_all
 from flaglint.facts.prefilter import Needles, attribute_reads
@@ -47,6 +48,7 @@ class Reading:
         # The needle sets every file still read light was searched for (each with its words
         # that must be called): the files did not match them, and need not be searched again.
         self._searched: set[tuple[tuple[str, ...], frozenset[str]]] = set()
+        self._symbols_asked = False
 
     # -- what there is -----------------------------------------------------------------------
 
@@ -56,6 +58,11 @@ class Reading:
     def linkable(self) -> list[FileBrief]:
         """The files read in full that parse: the ones linking reads."""
         return [b for b in self.ordered() if b.complete and b.error is None]
+
+    @functools.cached_property
+    def config_key(self) -> str:
+        """The configuration's hash (a key of each file's linking)."""
+        return config_digest(self.inputs.config)
 
     def facts_key(self, rel: str, *, full: bool) -> str:
         found = self._keys.get((rel, full))
@@ -86,6 +93,11 @@ class Reading:
         """What dead code asks of a file read in full where it finds no dead region: kept
         in the cache apart from its facts (a fraction of them to decode), or made from its
         facts."""
+        if not self._symbols_asked:  # dead code asks of every such file: fetched at once
+            self._symbols_asked = True
+            self.store.get_many("symbols", [self.facts_key(b.path, full=True)
+                                            for b in self.ordered() if b.complete
+                                            and b.path not in self._facts], FileSymbols)
         key = self.facts_key(rel, full=True)
         found = self.store.get("symbols", key, FileSymbols)
         if found is None:
