@@ -292,6 +292,9 @@ KEY = "second"
     # an earlier piece uses a name that a later one binds in a block
     ("try:\n    import fast\nexcept ImportError:\n    fast = None\n"
      "def third():\n    return fast.on()\n", "twice"),
+    # a function imports what a later piece imports alike: an earlier use saw neither
+    ("def third():\n    flags.y()\ndef fourth():\n    import b as flags\nimport b as flags\n",
+     "twice"),
     # a name at the margin of a string is not one the module binds
     ("TEXT = \"\"\"\ndef first_draft():\n\"\"\"\n", "twice"),
 ])

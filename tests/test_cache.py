@@ -243,6 +243,11 @@ def test_a_change_of_flaglint_itself_is_a_new_key(monkeypatch):
     before = store.key("facts", "same inputs")
     monkeypatch.setattr(store, "code_version", lambda: "another flaglint")
     assert store.key("facts", "same inputs") != before
+    # strings are joined, other inputs JSON-encoded: no two spellings meet
+    keys = {store.key("k", "a", "b"), store.key("k", "a\0b"), store.key("k", ["a", "b"]),
+            store.key("k", "a"), store.key("k", "a", ""), store.key("k2", "a", "b"),
+            store.key("k", "a\0", "b")}
+    assert len(keys) == 7
 
 
 def test_a_successor_keeps_in_memory_only_what_the_run_before_it_used(tmp_path):

@@ -95,6 +95,7 @@ class FactsCollector:
         # The first names of what the walk has looked up or imported, and what a module
         # walked piece by piece in one parse watches for (ast_facts.Collector.run_pieces).
         self.used: set[str] = set()
+        self._walk_imported: set[str] = set()
         self.watch: Watch | None = None
         self.constants: dict[str, Constant | None] = {}
         self.definitions: list[Definition] = []
@@ -175,10 +176,14 @@ class FactsCollector:
             self._bind_import(local, f"{base}.{name}" if base else name)
 
     def _bind_import(self, local: str, target: str) -> None:
-        if self.watch is None:
+        if self.watch is None:  # the walk's import, where a function's may be
             self.used.add(local)
+            self._walk_imported.add(local)
         else:
-            self.watch.binding(local, self.used, changes=self.imports.get(local) != target)
+            # Binding what the walk imported changes what it looked up before that import,
+            # whatever the value now: binding the names first puts the walk's imports after
+            self.watch.binding(local, self.used, changes=local in self._walk_imported
+                               or self.imports.get(local) != target)
             self.watch.imports[local] = None
         self.imports[local] = target
 
