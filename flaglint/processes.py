@@ -5,11 +5,8 @@ none keeps working, or holds the output pipe open (`flaglint check | cat` must e
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import functools
 import logging
-import multiprocessing
 import os
 import signal
 import sys
@@ -32,9 +29,11 @@ def die_with_parent(parent: int) -> None:
     Linux only (elsewhere an interrupted run ends its children itself, see end_children).
     The parent may have ended before the request was made: then the worker ends now."""
     if sys.platform.startswith("linux"):
+        import ctypes  # here: a run that starts no worker never needs it
+
         with contextlib.suppress(OSError, AttributeError):
-            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+            # The process's own symbols hold libc's (no search for the library: a process)
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
     if os.getppid() != parent:
         os._exit(1)
 
@@ -54,6 +53,7 @@ def map_in_workers(function: Callable[[T], R], items: Sequence[T], workers: int
     """`function` of each item, in order, from up to `workers` forked worker processes
     (which end with this one); None when a worker died or none could start (the caller
     does the work itself)."""
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
@@ -76,6 +76,8 @@ def map_inherited(function: Callable[[S, T], R], shared: S, items: Sequence[T], 
     inherit `shared` instead of receiving it down a pipe (a run's file contents: megabytes
     to copy otherwise); None where processes cannot fork, a worker died or none started
     (the caller does the work itself)."""
+    import multiprocessing
+
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
     _inherited[:] = [shared]
@@ -96,6 +98,7 @@ class Workers:
     caller then does the work itself). End them by leaving the `with` block."""
 
     def __init__(self, count: int, warm: Sequence[str]) -> None:
+        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         self._pool: ProcessPoolExecutor | None = None
@@ -139,6 +142,8 @@ def children() -> list[int]:
     """The process ids of this process's living children."""
     found = _children_from_proc()
     if found is None:
+        import multiprocessing
+
         found = [p.pid for p in multiprocessing.active_children() if p.pid is not None]
     return found
 

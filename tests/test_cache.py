@@ -357,3 +357,31 @@ def test_a_module_read_here_has_its_facts_written_by_a_writer(tmp_path, cache_di
     assert cold == report(capsys, root, "--jobs", "2")
     codes = Counter(f["code"] for f in json.loads(cold[1])["findings"])
     assert codes["FL301"] == codes["FL202"] == 1436, codes  # every read of k3 is settled
+
+
+def test_a_file_the_workers_find_is_read_in_full_by_them(tmp_path, cache_dir, capsys,
+                                                         monkeypatch):
+    """Workers that search many files for the prefilter's names read the files they find
+    in full there and then: the reading takes their facts, and reports what one process
+    reading in turn does."""
+    from flaglint.engine import reading
+
+    monkeypatch.setattr(reading, "_PARALLEL_SEARCH", 0)
+    full = _jobs_read(monkeypatch, reading, full=True)
+    write_tree(tmp_path / "p", {**PROJECT, "app/old.py": "from app.views import client\n\n\n"
+                                "def old():\n    return client.is_enabled('old')\n"})
+    root = str(tmp_path / "p")
+    pooled = report(capsys, root, "--jobs", "2")
+    assert "app/old.py" not in full  # the worker that found it read it
+    assert "app/old.py" in {f["path"] for f in json.loads(pooled[1])["findings"]}
+    assert report(capsys, root, "--jobs", "1", "--no-cache") == pooled
+    assert "app/old.py" in full
+
+
+def _jobs_read(monkeypatch: pytest.MonkeyPatch, module: object, *, full: bool) -> list[str]:
+    """The paths `extract_all` reads from now on, in full or light."""
+    read: list[str] = []
+    real = module.extract_all  # type: ignore[attr-defined]
+    monkeypatch.setattr(module, "extract_all", lambda jobs, *a: read.extend(
+        j.path for j in jobs if j.full == full) or real(jobs, *a))
+    return read

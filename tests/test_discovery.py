@@ -252,3 +252,49 @@ def test_what_discovery_finds_is_cached_by_what_it_reads(tmp_path, capsys):
     assert "`app.flags.is_feature_enabled` (2 reads)" in both()
     (tmp_path / "app" / "flags.py").write_text("def other(name):\n    return name\n")
     assert "no flag API is configured" not in both()
+
+
+def test_discovery_reads_every_file_light_in_the_pass_that_finds_candidates(
+        tmp_path, capsys, monkeypatch):
+    """The workers that seek candidate names in every file read each file light in the same
+    pass (one pass over the files, not two): nothing is read light afterwards, and the
+    report, the cache and `init`'s evidence are those of one process reading in turn."""
+    from flaglint.engine import discovery, reading
+
+    monkeypatch.setattr(discovery, "_PARALLEL_BYTES", 0)
+    tree = {"flags.toml": '[flags.NEW_VIEW]\nstatus = "rolled-out"\nvalue = true\n',
+            "app/__init__.py": "", "app/flags.py": """
+                import os
+
+
+                def is_feature_enabled(name):
+                    return os.getenv(name) == "1"
+                """,
+            "app/view.py": """
+                from app.flags import is_feature_enabled
+                from app import plain3
+
+
+                def view():
+                    if is_feature_enabled("NEW_VIEW"):
+                        return plain3.helper()
+                    return None
+                """,
+            **{f"app/plain{i}.py": f"import json\n\n\ndef helper():\n    return {i}\n"
+               for i in range(12)}}
+    write_tree(tmp_path, tree)
+    light: list[str] = []
+    real = reading.extract_all
+    monkeypatch.setattr(reading, "extract_all", lambda jobs, *a: light.extend(
+        j.path for j in jobs if not j.full) or real(jobs, *a))
+    monkeypatch.setenv("FLAGLINT_CACHE_DIR", str(tmp_path / "cache"))
+    args = ["check", str(tmp_path), "--today", TODAY, "--format", "json"]
+    assert main([*args, "--jobs", "2"]) == 1
+    pooled = capsys.readouterr()
+    assert light == []  # every file was read light by the workers that sought names
+    assert json.loads(pooled.out)["findings"][0]["flag"] == "NEW_VIEW"
+    assert main([*args, "--jobs", "1", "--no-cache"]) == 1
+    assert capsys.readouterr() == pooled
+    assert len(light) == 13  # one process: read light in turn
+    assert main([*args, "--jobs", "2"]) == 1  # and from the cache the pass wrote
+    assert capsys.readouterr() == pooled

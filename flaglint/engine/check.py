@@ -22,7 +22,7 @@ from flaglint.suppressions import Suppression
 
 if TYPE_CHECKING:  # the analysis is imported only when the cache has no result
     from flaglint.model.project import Project
-    from flaglint.rules import Rule
+    from flaglint.rules.base import Rule
     from flaglint.rules.outcome import Outcome
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,9 @@ import re
 from flaglint import codec
 from flaglint import store as cache
 from flaglint.engine.inputs import Inputs, config_digest
-from flaglint.engine.reading import Reading
+from flaglint.engine.reading import Kept, Reading, read_light
 from flaglint.facts import FileFacts
+from flaglint.facts.batch import Job
 from flaglint.links.flag_api import DJANGO_SETTINGS, FlagApi, candidates, find
 from flaglint.links.resolve import active_presets
 from flaglint.processes import map_inherited
@@ -33,10 +34,10 @@ def flag_api(inputs: Inputs, store: cache.Store, *, workers: int) -> FlagApi:
     again."""
     if not discovering(inputs):
         return FlagApi()
-    names = _candidate_names(inputs, store, workers)
+    reading = Reading(inputs, store, workers=workers)
+    names = _candidate_names(inputs, store, workers, reading)
     if not names:
         return FlagApi()
-    reading = Reading(inputs, store, workers=workers)
     reading.start(names - {DJANGO_SETTINGS}, set())
     found_in = [brief.path for brief in reading.linkable()]
     # The presets the Django-settings preset joins depend on what every file imports.
@@ -85,15 +86,16 @@ def _evidence_digest(inputs: Inputs, reading: Reading, store: cache.Store, path:
     return found
 
 
-def _candidate_names(inputs: Inputs, store: cache.Store, workers: int
+def _candidate_names(inputs: Inputs, store: cache.Store, workers: int, reading: Reading
                      ) -> set[tuple[str, ...]]:
     """The names every file offers as a flag API (each file's, cached by its content;
-    those not cached found in worker processes when there are many)."""
+    those not cached found in worker processes when there are many, which read the files
+    light for `reading` too: one pass over them instead of two)."""
     rels = [s.rel for s in inputs.sources if s.rel in inputs.keys]
     keys = {rel: cache.key("api-names", inputs.keys[rel]) for rel in rels}
     known = store.get_many("api-names", keys.values(), list[list[str]])
     missing = [rel for rel in rels if keys[rel] not in known]
-    made = _in_workers(inputs, missing, workers) if workers > 1 else None
+    made = _in_workers(inputs, missing, workers, reading) if workers > 1 else None
     names: set[tuple[str, ...]] = set()
     for rel in rels:
         found = known.get(keys[rel])
@@ -108,23 +110,42 @@ def _names_of(data: bytes) -> list[list[str]]:
     return sorted(list(words) for words in candidates(data))
 
 
-def _chunk_names(inputs: Inputs, chunk: list[str]) -> list[tuple[str, list[list[str]]]]:
-    return [(rel, _names_of(inputs.read(rel))) for rel in chunk]
+# The inputs, the light reads to make, and their definition calls
+_Shared = tuple[Inputs, dict[str, Job], bool]
+_Named = tuple[str, list[list[str]], Kept | None]  # a file, its names, its light read
+
+
+def _chunk_names(shared: _Shared, chunk: list[str]) -> list[_Named]:
+    inputs, light, definition_calls = shared
+    return [(rel, _names_of(inputs.read(rel)),
+             read_light(light[rel], definition_calls=definition_calls) if rel in light
+             else None) for rel in chunk]
 
 
 _PARALLEL_BYTES = 2_000_000  # below this, worker processes cost more than they save
 
 
-def _in_workers(inputs: Inputs, rels: list[str], workers: int
+def _in_workers(inputs: Inputs, rels: list[str], workers: int, reading: Reading
                 ) -> dict[str, list[list[str]]] | None:
-    """The candidate names of these files from forked workers; None when there is too
-    little to share out, or a worker failed (the caller scans them here)."""
+    """The candidate names of these files from forked workers, which read them light for
+    `reading` too; None when there is too little to share out, or a worker failed (the
+    caller scans them here)."""
     if sum(len(inputs.read(rel)) for rel in rels) < _PARALLEL_BYTES:
         return None
+    light = {job.path: job for job in reading.light_jobs(rels)}
     # The workers read the bytes this process holds (forked), none sent down a pipe
     chunks = [rels[i::workers * 4] for i in range(workers * 4)]
-    done = map_inherited(_chunk_names, inputs, chunks, workers)
-    return None if done is None else {rel: found for part in done for rel, found in part}
+    done = map_inherited(_chunk_names, (inputs, light, reading.definition_calls), chunks,
+                         workers)
+    if done is None:
+        return None
+    names = {}
+    for part in done:
+        for rel, found, kept in part:
+            names[rel] = found
+            if kept is not None:
+                reading.keep_light(rel, kept)
+    return names
 
 
 def _find(inputs: Inputs, reading: Reading, names: set[tuple[str, ...]],

@@ -21,7 +21,7 @@ from flaglint.fixes.report import FixReport
 from flaglint.fixes.rounds import apply_round, count_fixed
 from flaglint.fixes.rounds import preview as preview_fix
 from flaglint.model.project import Project
-from flaglint.rules import Rule
+from flaglint.rules.base import Rule
 from flaglint.rules.outcome import Outcome, run
 from flaglint.sources.diff import DiffScope
 

@@ -21,7 +21,7 @@ from flaglint import codec
 from flaglint import store as cache
 from flaglint.engine.inputs import Inputs, config_digest
 from flaglint.facts import FileFacts, ParseError
-from flaglint.facts.batch import Job, extract_all
+from flaglint.facts.batch import Job, extract_all, extract_job
 from flaglint.facts.prefilter import Needles, attribute_reads
 from flaglint.links.tables import defines_by_call, interface_digest
 from flaglint.model.files import FileBrief, FileSymbols
@@ -49,6 +49,7 @@ class Reading:
         # that must be called): the files did not match them, and need not be searched again.
         self._searched: set[tuple[tuple[str, ...], frozenset[str]]] = set()
         self._symbols_asked = False
+        self._ahead: dict[str, Kept] = {}  # files read in full by the workers that searched
 
     # -- what there is -----------------------------------------------------------------------
 
@@ -156,10 +157,36 @@ class Reading:
         size = sum(len(self.inputs.read(rel)) for rel in rels)
         if self.workers > 1 and size * len(needles.words) >= _PARALLEL_SEARCH:
             chunks = [rels[i::self.workers * 4] for i in range(self.workers * 4)]
-            done = map_inherited(_searched, (needles, self.inputs), chunks, self.workers)
+            done = map_inherited(_searched, (needles, self), chunks, self.workers)
             if done is not None:
-                return {rel: found for chunk in done for rel, found in chunk}
+                searched = {}
+                for chunk in done:
+                    for rel, found, kept in chunk:
+                        searched[rel] = found
+                        if kept is not None:
+                            self._ahead[rel] = kept
+                return searched
         return {rel: needles.search(self.inputs.read(rel)) for rel in rels}
+
+    def light_jobs(self, rels: Iterable[str]) -> list[Job]:
+        """Jobs reading light the files of `rels` whose light brief the cache lacks: for a
+        pass over every file that reads them along with something else (discovery)."""
+        keys = {rel: self.facts_key(rel, full=False) for rel in rels}
+        known = self.store.get_many("brief", keys.values(), FileBrief)
+        return [self.job(rel, full=False) for rel in keys if keys[rel] not in known]
+
+    def keep_light(self, rel: str, kept: Kept) -> None:
+        """A light read made elsewhere (`read_light`), kept where `start` finds it."""
+        self.store.put("brief", self.facts_key(rel, full=False), kept.brief, FileBrief,
+                       text=kept.brief_json)
+        if kept.interface_json:
+            self.store.put_text("interface", kept.brief.interface, kept.interface_json)
+
+    def job(self, rel: str, *, full: bool) -> Job:
+        """The job of reading this file, in full or light."""
+        source = self.sources[rel]
+        return Job(self.inputs.read(rel), rel, source.module, source.is_package, full,
+                   self.attributes, syntax=not full and rel in self.syntax)
 
     def _complete(self, rel: str) -> bool:
         brief = self.briefs.get(rel)
@@ -180,14 +207,16 @@ class Reading:
         self._extract(todo)
 
     def _extract(self, wanted: dict[str, bool]) -> dict[str, FileFacts]:
-        jobs = [Job(self.inputs.read(rel), rel, self.sources[rel].module,
-                    self.sources[rel].is_package, full, self.attributes,
-                    syntax=not full and rel in self.syntax)
-                for rel, full in wanted.items()]
+        jobs = [self.job(rel, full=full) for rel, full in wanted.items()]
+        ahead = {job.path: self._ahead.pop(job.path) for job in jobs
+                 if job.full and job.path in self._ahead}  # read by the workers that searched
         finish = partial(_kept, definition_calls=self.definition_calls, here=os.getpid())
+        extracted = iter(extract_all([job for job in jobs if job.path not in ahead],
+                                     self.workers, finish))
         made = {}
         later = 0  # bytes of the files read in full here, whose facts' JSON is not made yet
-        for job, kept in zip(jobs, extract_all(jobs, self.workers, finish), strict=True):
+        for job in jobs:
+            kept = ahead[job.path] if job.path in ahead else next(extracted)
             key = self.facts_key(job.path, full=job.full)
             self.briefs[job.path] = kept.brief
             self.store.put("brief", key, kept.brief, FileBrief, text=kept.brief_json)
@@ -237,6 +266,11 @@ def _kept(job: Job, facts: FileFacts, *, definition_calls: bool, here: int) -> K
                 _json(FileSymbols.of(facts), FileSymbols))
 
 
+def read_light(job: Job, *, definition_calls: bool) -> Kept:
+    """A file's light read and the JSON the cache keeps of it, made in a worker."""
+    return _kept(job, extract_job(job), definition_calls=definition_calls, here=0)
+
+
 def _json(value: object, hint: type) -> str:
     return json.dumps(codec.encode(value, hint), separators=(",", ":"), ensure_ascii=True)
 
@@ -250,6 +284,15 @@ _WRITE_AHEAD = 1_000_000
 _PARALLEL_SEARCH = 40_000_000
 
 
-def _searched(shared: tuple[Needles, Inputs], rels: list[str]) -> list[tuple[str, bool]]:
-    needles, inputs = shared
-    return [(rel, needles.search(inputs.read(rel))) for rel in rels]
+def _searched(shared: tuple[Needles, Reading], rels: list[str]
+              ) -> list[tuple[str, bool, Kept | None]]:
+    """In a worker: whether the needles find each file, and a file found read in full
+    there and then (the parent reads it next: Django's six such files cost 0.1 s)."""
+    needles, reading = shared
+    searched: list[tuple[str, bool, Kept | None]] = []
+    for rel in rels:
+        found = needles.search(reading.inputs.read(rel))
+        job = reading.job(rel, full=True) if found else None
+        searched.append((rel, found, None if job is None else _kept(
+            job, extract_job(job), definition_calls=reading.definition_calls, here=0)))
+    return searched

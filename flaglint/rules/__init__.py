@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from flaglint.rules.base import Rule
 from flaglint.rules.catalogue import PLANNED, catalogue, selected_codes, validate_codes
 
-__all__ = ["PLANNED", "Rule", "all_rules", "catalogue", "rules_for", "select_rules",
+if TYPE_CHECKING:  # the rules (and the model they check) load when the rules are asked
+    from flaglint.rules.base import Rule
+
+__all__ = ["PLANNED", "all_rules", "catalogue", "rules_for", "select_rules",
            "selected_codes", "validate_codes"]
 
 

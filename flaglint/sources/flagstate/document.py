@@ -17,12 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+from flaglint.sources.flagstate.model import At, FlagStateError
 
-from flaglint.sources.flagstate.model import FlagStateError
-
-Key = str | int
-At = tuple[Key, ...]  # the keys and indexes that lead from the top of a document to a value
+__all__ = ["At", "Document", "load"]
 
 _SPACE = re.compile(r"[ \t\n\r]*")
 
@@ -122,54 +119,9 @@ def _json_starts(text: str) -> Iterator[tuple[At, int]]:
 # -- YAML -----------------------------------------------------------------------------------
 
 
-class _JsonLikeLoader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML has no stubs here
-    """SafeLoader with YAML 1.2's booleans and no timestamps (strings, as in JSON)."""
-
-
-_JsonLikeLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers
-            if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_JsonLikeLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"))
-
-
 def _yaml_document(text: str, shown: str) -> Document:
-    loader = _JsonLikeLoader(text)
-    try:
-        node = loader.get_single_node()
-        positions: dict[At, tuple[int, int]] = {}
-        data = None if node is None else _from_node(loader, node, (), positions)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        problem = getattr(error, "problem", None) or str(error)
-        raise FlagStateError(shown, line, f"not YAML: {problem}") from None
-    finally:
-        loader.dispose()
-    if node is not None:
-        positions[()] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    # PyYAML is imported only to read YAML (~10 ms of every run's start before)
+    from flaglint.sources.flagstate.yaml_text import yaml_document
+
+    data, positions = yaml_document(text, shown)
     return Document(shown, data, positions)
-
-
-def _from_node(loader: _JsonLikeLoader, node: yaml.Node, at: At,
-               positions: dict[At, tuple[int, int]]) -> Any:
-    if isinstance(node, yaml.MappingNode):
-        loader.flatten_mapping(node)  # `<<` merge keys
-        mapping: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key = str(loader.construct_object(key_node, deep=True))
-            member = (*at, key)
-            positions[member] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            mapping[key] = _from_node(loader, value_node, member, positions)
-        return mapping
-    if isinstance(node, yaml.SequenceNode):
-        items = []
-        for index, item in enumerate(node.value):
-            place = (*at, index)
-            positions[place] = (item.start_mark.line + 1, item.start_mark.column + 1)
-            items.append(_from_node(loader, item, place, positions))
-        return items
-    return loader.construct_object(node, deep=True)

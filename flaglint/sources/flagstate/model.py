@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 # What a settled environment serves: JSON objects and lists have no place here (`None`).
 ServedValue = bool | int | float | str | None
+Key = str | int
+At = tuple[Key, ...]  # the keys and indexes that lead from the top of a document to a value
 
 @dataclass(frozen=True, slots=True)
 class Served:
