@@ -167,3 +167,29 @@ def test_a_repository_without_flags_has_history(tmp_path, capsys):
     git(tmp_path, "init", "-q", "-b", "main")
     commit_all(tmp_path, "start", "2026-01-01")
     assert audit(tmp_path, capsys)["sources"]["history"] is True
+
+
+def test_the_flag_to_clean_first_is_the_same_whatever_the_hash_seed(tmp_path):
+    """Settled flags with as many dead lines each: the next step names the first by key,
+    in every process (string hashing differs from one process to the next)."""
+    import os
+    import subprocess
+    import sys
+
+    keys = ["zeta", "kappa", "alpha", "omega", "delta", "sigma"]
+    code = "".join(f"\n\ndef use_{k}():\n    if c.is_enabled('{k}'):\n        return 1\n"
+                   f"    else:\n        return 2\n" for k in keys)
+    write_tree(tmp_path, {
+        "flags.toml": "".join(f'[flags.{k}]\nowner = "web"\ntype = "release"\n'
+                              f'created = 2026-11-01\nstatus = "rolled-out"\nvalue = true\n\n'
+                              for k in keys),
+        "app.py": "from UnleashClient import UnleashClient\n\nc = UnleashClient()\n" + code})
+    seen = set()
+    for seed in ("1", "2", "3", "4"):
+        done = subprocess.run(
+            [sys.executable, "-m", "flaglint", "audit", str(tmp_path), "--today", TODAY,
+             "--no-cache", "--format", "json"], capture_output=True, text=True, check=False,
+            env={**os.environ, "PYTHONHASHSEED": seed})
+        steps = json.loads(done.stdout)["stage"]["next_steps"]
+        seen.add(tuple(re.findall(r"`flaglint clean ([^` ]+)", " ".join(steps))))
+    assert seen == {("alpha",)}

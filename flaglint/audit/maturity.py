@@ -129,9 +129,11 @@ def stage(audit: Audit, project: Project) -> Stage:
 def _steps(audit: Audit, found: list[Criterion], project: Project) -> list[str]:
     """The next three steps: the unmet criteria of the lowest stages first, each with the
     command that takes it."""
-    settled = sorted({r.key for r in audit.rows if r.dead_lines
-                      and r.key not in project.two_lives},  # never advise cleaning a reuse
-                     key=lambda k: -next(r.dead_lines for r in audit.rows if r.key == k))
+    dead: dict[str, int] = {}  # each key's dead lines, as its first row says
+    for row in audit.rows:
+        if row.dead_lines and row.key not in project.two_lives:  # never advise cleaning a reuse
+            dead.setdefault(row.key, row.dead_lines)
+    settled = sorted(dead, key=lambda k: (-dead[k], k))  # the largest first; ties by key
     clean = _clean_command(project, settled)
     stale = [r.key for r in audit.rows if r.is_stale]
     registry = project.registry.present

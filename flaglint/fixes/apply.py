@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import difflib
 import logging
 import os
 import stat
@@ -13,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
+from flaglint import linediff
 from flaglint.deep import call_deep
 from flaglint.facts.light import decode_source
 from flaglint.findings import Edit, EditKind, Fix
@@ -215,6 +215,4 @@ def _encoding(data: bytes) -> str:
 
 
 def unified_diff(rel: str, before: str, after: str) -> str:
-    return "".join(difflib.unified_diff(before.splitlines(keepends=True),
-                                        after.splitlines(keepends=True),
-                                        fromfile=f"a/{rel}", tofile=f"b/{rel}"))
+    return linediff.unified_diff(before, after, f"a/{rel}", f"b/{rel}")

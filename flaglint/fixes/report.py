@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
-import difflib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,6 +13,7 @@ from typing import NamedTuple
 from flaglint.analysis.references import Place
 from flaglint.fixes.apply import unified_diff, write_files
 from flaglint.fixes.plans import FixResult
+from flaglint.linediff import opcodes
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,14 +127,16 @@ def _line_map(before: str | None, after: str | None) -> Callable[[int], int]:
     """Where each line of `before` is in `after` (a line that went: where it stood)."""
     if before is None or after is None or before == after:
         return lambda number: number
-    opcodes = difflib.SequenceMatcher(None, before.splitlines(), after.splitlines(),
-                                      autojunk=False).get_opcodes()
+    spans = [(i1, i2, j1, tag) for tag, i1, i2, j1, _ in
+             opcodes(before.splitlines(), after.splitlines()) if i2 > i1]
+    starts = [span[0] for span in spans]
 
     def moved(number: int) -> int:
         index = number - 1
-        for tag, i1, i2, j1, _ in opcodes:
-            if i1 <= index < i2:
-                return j1 + (index - i1 if tag == "equal" else 0) + 1
-        return number
+        at = bisect.bisect_right(starts, index) - 1
+        if at < 0 or index >= spans[at][1]:
+            return number
+        i1, _, j1, tag = spans[at]
+        return j1 + (index - i1 if tag == "equal" else 0) + 1
 
     return moved

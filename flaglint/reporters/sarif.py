@@ -4,7 +4,6 @@ and the invocation's exit code and notes."""
 
 from __future__ import annotations
 
-import difflib
 import json
 from typing import Any, TextIO
 from urllib.parse import quote
@@ -12,6 +11,7 @@ from urllib.parse import quote
 from flaglint import __version__
 from flaglint.docs import render
 from flaglint.findings import Finding, Severity, Span
+from flaglint.linediff import opcodes
 from flaglint.reporters import FileChange, Report
 from flaglint.rules import all_rules
 
@@ -112,8 +112,7 @@ def _artifact_change(change: FileChange) -> dict[str, Any]:
     for line in before:
         offsets.append(offsets[-1] + len(line))
     replacements = []
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes(before, after):
         if tag == "equal":
             continue
         replacement: dict[str, Any] = {"deletedRegion": {

@@ -5,13 +5,13 @@ the text edits that turn one text into another, whole lines at a time."""
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 
 from lsprotocol import types
 
 from flaglint.findings import Span
+from flaglint.linediff import opcodes
 
 Units = Callable[[str], int]  # how many code units of the client's encoding a string takes
 
@@ -94,8 +94,7 @@ def text_edits(before: str, after: str, units: Units) -> list[types.TextEdit]:
     old = Text(before, units)
     new = lines_of(after)
     edits = []
-    matcher = difflib.SequenceMatcher(None, old.lines, new, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes(old.lines, new):
         if tag == "equal":
             continue
         edits.append(types.TextEdit(range=types.Range(start=old.start_of(i1),

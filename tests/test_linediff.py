@@ -1,0 +1,89 @@
+"""Line diffs (`--diff`, SARIF fixes, the editor's edits, baselines that follow moved
+lines): difflib's own answer on ordinary files; on large ones, cut first at the lines found
+once on each side, a diff that still turns one text into the other."""
+
+from __future__ import annotations
+
+import difflib
+import random
+import re
+
+from flaglint import linediff
+
+
+def _lines(rng: random.Random, size: int) -> list[str]:
+    common = ["    return x\n", "\n", "def f():\n", "    pass\n", "# note\n"]
+    return [rng.choice(common) if rng.random() < 0.5 else f"line {rng.randrange(10**6)}\n"
+            for _ in range(size)]
+
+
+def _edited(rng: random.Random, lines: list[str]) -> list[str]:
+    edited = list(lines)
+    for _ in range(rng.randrange(1, 30)):
+        at = rng.randrange(len(edited) + 1)
+        choice = rng.random()
+        if choice < 0.3 and edited:
+            del edited[min(at, len(edited) - 1)]
+        elif choice < 0.6:
+            edited.insert(at, rng.choice(["    return x\n", "\n", f"new {at}\n"]))
+        elif edited:
+            edited[min(at, len(edited) - 1)] = f"changed {at}\n"
+    return edited
+
+
+def _patched(before: list[str], diff: str) -> list[str]:
+    """Apply a unified diff to `before`'s lines."""
+    out: list[str] = []
+    at = 0
+    lines = diff.splitlines(keepends=True)[2:]
+    for line in lines:
+        hunk = re.match(r"@@ -(\d+)(?:,(\d+))? ", line)
+        if hunk:
+            start = int(hunk.group(1)) - (0 if hunk.group(2) == "0" else 1)
+            out += before[at:start]
+            at = start
+        elif line[0] in " -":
+            assert before[at] == line[1:]
+            at += 1
+            if line[0] == " ":
+                out.append(line[1:])
+        else:
+            out.append(line[1:])
+    return out + before[at:]
+
+
+def test_small_inputs_get_difflibs_diff_and_large_ones_a_diff_that_applies():
+    rng = random.Random(26)
+    large = 0
+    for size in [1, 3, 20, 200, 900] * 60 + [1500, 3000, 8000] * 20:
+        before = _lines(rng, size)
+        after = _edited(rng, before)
+        codes = linediff.opcodes(before, after)
+        rebuilt = []
+        for tag, i1, i2, j1, j2 in codes:
+            assert (tag == "equal") == (before[i1:i2] == after[j1:j2] and i2 > i1)
+            rebuilt += after[j1:j2]
+        assert rebuilt == after
+        diff = linediff.unified_diff("".join(before), "".join(after), "a/m.py", "b/m.py")
+        if len(before) + len(after) < linediff._LARGE:
+            assert diff == "".join(difflib.unified_diff(before, after, "a/m.py", "b/m.py"))
+        else:
+            large += 1
+            assert _patched(before, diff) == after
+    assert large == 60
+
+
+def test_a_large_module_with_many_repeated_lines_is_cut_at_its_unique_ones():
+    """A fix of every fifth read of a 12,000-function module: one replacement per read,
+    found between the functions' own `def` lines (difflib alone took 29 s)."""
+    functions = [f"def f{n}(x):\n    if client.is_enabled('k{n % 50}'):\n"
+                 f"        return x + {n}\n    return x\n\n\n" for n in range(12_000)]
+    after = [f"def f{n}(x):\n    return x + {n}\n\n\n" if n % 50 == 10 else text
+             for n, text in enumerate(functions)]
+    before_lines = "".join(functions).splitlines(keepends=True)
+    after_lines = "".join(after).splitlines(keepends=True)
+    codes = linediff.opcodes(before_lines, after_lines)
+    assert sum(tag != "equal" for tag, *_ in codes) == 240
+    diff = linediff.unified_diff("".join(functions), "".join(after), "a/m.py", "b/m.py")
+    assert diff.count("\n@@ ") + diff.startswith("@@") == 240
+    assert _patched(before_lines, diff) == after_lines
