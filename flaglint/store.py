@@ -18,6 +18,7 @@ import hashlib
 import json
 import logging
 import os
+import signal
 import sqlite3
 import tempfile
 import time
@@ -326,8 +327,8 @@ class _Writer:
     def collect(self) -> dict[tuple[str, str], str] | None:
         """The JSON the writer made, by (kind, key), once it has ended; None if it failed."""
         try:
-            _, status = os.waitpid(self.pid, 0)
-            if os.waitstatus_to_exitcode(status) != 0:
+            status = _waited(self.pid)
+            if status is None or os.waitstatus_to_exitcode(status) != 0:
                 log.debug("the cache's writer failed (%s): encoding here", status)
                 return None
             self.spool.seek(0)
@@ -343,6 +344,27 @@ class _Writer:
         if texts.keys() != self.entries.keys():
             return None
         return texts
+
+
+_PATIENCE = 120.0  # seconds a writer still at work when the run ends may take
+
+
+def _waited(pid: int) -> int | None:
+    """The writer's exit status, once it ends; None when it took longer than `_PATIENCE`
+    (it is killed: a writer that hangs costs the time to encode here, never the run)."""
+    deadline = time.monotonic() + _PATIENCE
+    pause = 0.001
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return status
+        if time.monotonic() > deadline:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            return None
+        time.sleep(pause)
+        pause = min(pause * 2, 0.01)
 
 
 def _write_spool(spool: typing.IO[bytes],

@@ -6,6 +6,7 @@ and the cache are moved."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 from collections import Counter
@@ -324,7 +325,31 @@ def test_a_writer_process_makes_the_json_of_what_a_run_keeps_for_later(tmp_path,
         assert not kept._writers and not kept._later
         return sorted(entries(folder))
 
+    def hangs(spool, entries, _parent):  # a writer that answers, wrongly, too late
+        import time
+
+        time.sleep(5)
+        spool.write(b"".join(f"{kind}\t{entry}\t[]\n".encode() for kind, entry in entries))
+        spool.flush()
+        os._exit(0)
+
     here = stored(tmp_path / "here", ahead=False)
+    # a writer that hangs is killed once the run has waited `_PATIENCE`, and encoded here
+    monkeypatch.setattr(store, "_PATIENCE", 0.2)
+    monkeypatch.setattr(store, "_write_spool", hangs)
+    hung = store.Store(tmp_path / "hung")
+    hung.ahead = True
+    for name, value in values.items():
+        hung.put("links", name, value, dict[str, object], later=True)
+    hung.put("facts", "now", {"a": 1}, dict[str, int])
+    hung.write_ahead()
+    (writer,) = hung._writers
+    hung.put("links", "k50", {"n": 50}, dict[str, object], later=True)
+    hung.close()
+    monkeypatch.undo()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(writer.pid, os.WNOHANG)  # ended and reaped
+    assert sorted(entries(tmp_path / "hung")) == here
     assert len(here) == 52
     assert stored(tmp_path / "ahead", ahead=True) == here
     assert stored(tmp_path / "failed", ahead=True, broken=True) == here
