@@ -98,11 +98,12 @@ class Collector(FactsCollector):
         """`run` over a module parsed in pieces of whole top-level statements (each tree
         with the module's line numbers), so that only one piece's tree is alive at a time.
         With `ahead` None, a pass for the module's own names parses every piece once more
-        before the walk. Else those names are taken as bound (the functions and classes a
-        search of the text finds), each piece's names are bound just before its walk, and
-        the walk stops (False) where a piece binds a name anew that the walk before it used
-        (a module-level import below a function that uses the name), or at the end if a name
-        taken as bound is not one: the caller walks again, names first."""
+        before the walk. Else those names are taken as bound (the functions, classes and
+        plain assignments a search finds at the margin), each piece's names are bound just
+        before its walk, and the walk stops (False) where a piece binds a name anew that the
+        walk before it used or imported (a module-level import below a function that uses
+        the name), or at the end if a name taken as bound is not one: the caller walks
+        again, names first."""
         if ahead is None:
             for piece in pieces():
                 self._prepare_block(piece.body)
