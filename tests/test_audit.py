@@ -735,3 +735,31 @@ def test_init_registry_beside_a_configuration_says_the_line_that_keeps_both(
     (tmp_path / name).write_text(advised)
     assert main(["check", str(tmp_path), "--today", TODAY, "--no-cache", "--select",
                  "FL101,FL102"]) == 0
+
+
+def test_the_history_names_each_key_where_a_line_holds_it_whole(tmp_path):
+    """`mentions`: a key is mentioned on an added or removed line that holds it as a whole
+    key, a key inside a longer one (`new-view`, `org:new` in `org:new-view`) as well; a
+    longer name (`fast_path_v2`) and a context line are not mentions."""
+    from flaglint.audit.timeline import mentions
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    write_tree(root, {"app.py": 'FAST = fast_path\nVIEW = is_enabled("org:new-view")\n'
+                                "KEEP = 1\n"})
+    commit(root, "Ada", "2024-01-10", "two flags")
+    write_tree(root, {"app.py": 'FAST = fast_path_v2\nVIEW = is_enabled("org:new-view")\n'
+                                "KEEP = 2  # new-view\n"})
+    commit(root, "Grace", "2025-03-01", "one more")
+    found = mentions(root, ["app.py"], {"fast_path", "org:new-view", "new-view", "org:new",
+                                          "KEEP"})
+    assert found is not None and found.commits == 2
+    assert {key: (str(found.first[key]), str(found.last[key]), dict(found.authors[key]))
+            for key in sorted(found.first)} == {
+        "KEEP": ("2024-01-10", "2025-03-01", {"Ada": 1, "Grace": 2}),
+        "fast_path": ("2024-01-10", "2025-03-01", {"Ada": 1, "Grace": 1}),
+        "new-view": ("2024-01-10", "2025-03-01", {"Ada": 1, "Grace": 1}),
+        "org:new": ("2024-01-10", "2024-01-10", {"Ada": 1}),
+        "org:new-view": ("2024-01-10", "2024-01-10", {"Ada": 1}),
+    }

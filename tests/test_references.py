@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import textwrap
 
-from flaglint.analysis.references import Kind, blocking, references
+from flaglint.analysis.references import (
+    Kind,
+    _spelled_as_value,
+    blocking,
+    handed_on,
+    references,
+)
 
 SOURCE = textwrap.dedent('''
     import enum
@@ -85,3 +91,53 @@ def test_calls_and_imports_are_told_from_other_uses():
               "send(1)\nmail.send(2)\nhooks = [send]\nhandler.send(3)\n")
     assert [(r.kind.name, r.line) for r in references(source, "app.views", "app.mail.send")] \
         == [("IMPORT", 1), ("CALL", 4), ("CALL", 5), ("USE", 6), ("UNKNOWN", 7)]
+
+
+HOLDERS = textwrap.dedent('''
+    from app.config import bool_state, hooks
+
+    plain = bool_state("plain")
+    called = bool_state("called")
+    passed = bool_state("passed")
+    listed = bool_state("listed")
+    decorated = bool_state("decorated")
+    subscripted = bool_state("subscripted")
+    continued = bool_state("continued")
+    stored = bool_state("stored")
+
+
+    def use():
+        """plain, 'passed'"""
+        if plain.value and called() and "listed":  # plain
+            hooks.add(passed)
+        table = {"a": listed, 'plain': 1}
+        hooks.stored = stored
+        x = (continued
+             .value)
+        return subscripted[0], hooks.plain.value
+
+
+    @decorated
+    def plain_named():
+        pass
+''')
+
+
+def test_handed_on_tells_a_holder_passed_on_from_one_read():
+    """A holder handed on as a value (to a call, a dict, a decorator, a subscript, an
+    attribute) is one flaglint cannot follow; its reads (`plain.value`, `called()`), strings
+    and comments that name it, and its own binding hand nothing on. The text rules most of
+    them out before the tree is visited, and agrees with the visit of each one alone."""
+    names = [f"app.flags.{name}" for name in (
+        "plain", "called", "passed", "listed", "decorated", "subscripted", "continued",
+        "stored", "nowhere")]
+    expected = {"app.flags.passed", "app.flags.listed", "app.flags.decorated",
+                "app.flags.subscripted", "app.flags.stored"}
+    assert handed_on(HOLDERS, "app.flags", names) == expected
+    alone = {name for name in names if any(r.kind is Kind.USE and r.as_value
+                                           for r in references(HOLDERS, "app.flags", name))}
+    assert alone == expected
+    assert [name for name in names if _spelled_as_value(HOLDERS, name.rsplit(".", 1)[-1])] == [
+        "app.flags.plain", "app.flags.passed", "app.flags.listed", "app.flags.decorated",
+        "app.flags.subscripted", "app.flags.continued", "app.flags.stored"]
+    assert handed_on("plain = (\n", "app.flags", names[:2]) == set(names[:2])  # no parse

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import ast
 import enum
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -353,9 +354,49 @@ def places(found: list[Reference], path: str) -> Iterator[Place]:
         yield Place(path, reference.line, reference.column, f"{reference.kind.value}{what}")
 
 
-def handed_on(source: str, module: str, qualname: str, *, is_package: bool = False) -> bool:
-    """Is the symbol used as a value anywhere in this source (stored in a dict or list,
-    passed to a function, returned), where what reads it cannot be seen? A file that does
-    not parse may do anything."""
-    return any(r.kind is Kind.UNPARSED or (r.kind is Kind.USE and r.as_value)
-               for r in references(source, module, qualname, is_package=is_package))
+def handed_on(source: str, module: str, qualnames: Iterable[str], *,
+              is_package: bool = False) -> set[str]:
+    """Which of these symbols are used as a value in this source (stored in a dict or list,
+    passed to a function, returned), where what reads them cannot be seen? A file that does
+    not parse may do anything: all of them. The file is parsed once, and a symbol whose
+    name the text never spells as a value (`_NOT_A_VALUE`) needs no visit of its tree."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return set(qualnames)
+    found = set()
+    for qualname in qualnames:
+        if not _spelled_as_value(source, qualname.rsplit(".", 1)[-1]):
+            continue
+        finder = _Finder(module, qualname, frozenset(), is_package=is_package)
+        finder.visit(tree)
+        if any(r.kind is Kind.USE and r.as_value for r in finder.found):
+            found.add(qualname)
+    return found
+
+
+def _spelled_as_value(source: str, word: str) -> bool:
+    """Does the text hold the word, as a whole word, anywhere but where it cannot be a value
+    handed on, whatever the rest of the file says: the base of an attribute or a call on the
+    same line (`holder.value`, `holder(`, `x.holder.y`), the target of a plain assignment
+    that starts its line (`holder = …`; inside a call that spans lines, a keyword, which is
+    no name at all), a string's whole text (`'holder'`), or the name a `def` or `class`
+    binds? Any other spelling (`{"a": holder}`, `f(holder)`, an import, a comment) leaves
+    it to the syntax tree."""
+    for match in re.finditer(rf"\b{re.escape(word)}\b", source):
+        start, end = match.span()
+        before = source[source.rfind("\n", 0, start) + 1:start]
+        line_end = source.find("\n", end)
+        after = source[end:line_end if line_end >= 0 else len(source)].lstrip(" \t")
+        if after[:1] in (".", "("):
+            continue
+        if after[:1] == "=" and after[:2] != "==" and not before.strip(" \t"):
+            continue
+        if _DEF.search(before) or (before[-1:] in _QUOTES and source[end:end + 1] in _QUOTES):
+            continue
+        return True
+    return False
+
+
+_DEF = re.compile(r"\b(?:def|class)[ \t]+\Z")
+_QUOTES = ("'", '"')

@@ -35,8 +35,13 @@ def mentions(root: Path, paths: list[str], keys: set[str]) -> Mentions | None:
     found = Mentions()
     if not paths or not keys:
         return found
-    words = sorted(keys, key=len, reverse=True)
-    pattern = re.compile("|".join(re.escape(k) for k in words))
+    # A key that is one word is found among the words of a line (a set lookup each). The
+    # others (`org:new-view`): a pattern finds the longest that starts at each position
+    # (`_longest_at_each_start`); the keys it begins with (`org:new`) start there too.
+    plain = {key for key in keys if _WORD.fullmatch(key)}
+    others = sorted(keys - plain, key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(k) for k in others)) if others else None
+    starts = {key: [k for k in others if k != key and key.startswith(k)] for key in others}
     result = git.text(root, "log", "--reverse", "--no-color", "-U0", "--no-renames",
                       "--format=%x00%at %an", "-p", "--", *sorted(paths), timeout=1800)
     if result.returncode != 0:
@@ -52,13 +57,32 @@ def mentions(root: Path, paths: list[str], keys: set[str]) -> Mentions | None:
             continue
         if not line or line[0] not in "+-" or line.startswith(("+++", "---")):
             continue
-        for match in set(pattern.findall(line)):
-            if not _whole(line, match):
-                continue
+        named = plain.intersection(_WORD.findall(line)) if plain else set()
+        if pattern is not None and pattern.search(line):
+            longest = _longest_at_each_start(pattern, line)
+            named.update(key for key in longest.union(*(starts[k] for k in longest))
+                         if _whole(line, key))
+        for match in named:
             found.first.setdefault(match, date)
             found.last[match] = date
             found.authors.setdefault(match, Counter())[author] += 1
     return found
+
+
+def _longest_at_each_start(pattern: re.Pattern[str], line: str) -> set[str]:
+    """The longest key (the pattern tries the longest first) that starts at each position:
+    one key inside another (`new-view` in `org:new-view`) is found too."""
+    found = set()
+    match = pattern.search(line)
+    while match is not None:
+        found.add(match.group())
+        match = pattern.search(line, match.start() + 1)
+    return found
+
+
+# A run of the characters a name is made of: `_whole`'s test of a key's edges, in one pattern
+# (`\w` is what `isalnum()` accepts, and `_`).
+_WORD = re.compile(r"\w+")
 
 
 def _whole(line: str, key: str) -> bool:

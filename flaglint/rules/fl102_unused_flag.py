@@ -116,11 +116,8 @@ def _handed_on(project: Project, names: set[str]) -> set[str]:
         data = project.source_of(path)
         if brief is None:
             continue
-        text = None
-        for word in {m.group().decode() for m in search.finditer(data)}:
-            for name in words[word]:
-                if name not in found:
-                    text = text if text is not None else data.decode("utf-8", "replace")
-                    if handed_on(text, brief.module, name, is_package=brief.is_package):
-                        found.add(name)
+        named = {name for m in search.finditer(data) for name in words[m.group().decode()]}
+        if named - found:
+            found |= handed_on(data.decode("utf-8", "replace"), brief.module,
+                               sorted(named - found), is_package=brief.is_package)
     return found
