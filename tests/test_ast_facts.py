@@ -324,3 +324,37 @@ def test_a_module_in_pieces_is_parsed_once_unless_a_later_piece_binds_what_an_ea
     distinct = len(set(parsed))
     assert distinct >= 6
     assert len(parsed) == distinct if parses == "once" else len(parsed) > distinct
+
+
+def test_a_huge_modules_facts_are_kept_from_the_cycle_collector(monkeypatch):
+    """A reading that leaves more objects alive than `_FREEZE_ABOVE` freezes them (they live
+    as long as the run): its facts are the same, and a smaller reading freezes nothing."""
+    import gc
+
+    from flaglint.facts import batch
+
+    source = "".join(f"def f{i}(x):\n    if client.is_enabled('k{i}'):\n        return x\n"
+                     f"    return {i}\n\n\n" for i in range(300)).encode()
+    job = batch.Job(source, "big.py", "big", is_package=False, full=True,
+                    attributes=frozenset())
+    gc.collect()
+    before = gc.get_freeze_count()
+    plain = batch.extract_job(job)
+    assert gc.get_freeze_count() == before
+    monkeypatch.setattr(batch, "_FREEZE_ABOVE", 1_000)
+    try:
+        assert batch.extract_job(job) == plain
+        assert gc.get_freeze_count() > before + 1_000
+    finally:
+        gc.unfreeze()
+
+
+@pytest.mark.parametrize("text", [
+    'x = "a.b" + \'c.d\'', '\'a.b"c.d"e.f"', '"a..b"c.d"', 'mock.patch("app.views.flag")',
+    "'a.b'c.d'", '"x" "y.z" \'w.\'', "\"\"\"doc 'pkg.mod' \"q.r\"\"\"\"", ""])
+def test_the_dotted_paths_of_strings_are_found_as_one_pattern_finds_them(text):
+    """`text_index`'s dotted paths: two patterns (one for each opening quote) find what
+    one pattern for either finds, overlapping quotes (`'a.b"c.d"e.f"`) included."""
+    from flaglint.facts.light import _DOTTED, text_index
+
+    assert set(text_index(text, "m", is_package=False)[2]) == set(_DOTTED.findall(text))

@@ -258,16 +258,27 @@ class Collector(FactsCollector):
         if handler is not None:
             handler(node)
             return
-        for child in ast.iter_child_nodes(node):
-            self._visit(child)
+        self._children(node)
 
     def _statement(self, node: ast.stmt) -> None:
         handler = self._statements.get(type(node))
         if handler is not None:
             handler(node)
             return
-        for child in ast.iter_child_nodes(node):
-            self._visit(child)
+        self._children(node)
+
+    def _children(self, node: ast.AST) -> None:
+        """`_visit` of each child, as `ast.iter_child_nodes` gives them, without its two
+        generators a node, and without the operators and contexts (`Load`, `Add`), which
+        hold nothing."""
+        for field in node._fields:
+            child = getattr(node, field, None)
+            if type(child) is list:
+                for item in child:
+                    if isinstance(item, ast.AST) and type(item) not in _EMPTY:
+                        self._visit(item)
+            elif isinstance(child, ast.AST) and type(child) not in _EMPTY:
+                self._visit(child)
 
     def _assign(self, node: ast.Assign) -> None:
         if len(node.targets) == 1:
@@ -634,6 +645,12 @@ class Collector(FactsCollector):
         self._visit(func)
         for argument in arguments:
             self._visit(argument)
+
+
+# Nodes of no fields that `_visit` has no handler for: what visiting them does is nothing.
+_EMPTY = frozenset(kind for base in (ast.expr_context, ast.boolop, ast.operator, ast.unaryop,
+                                     ast.cmpop) for kind in base.__subclasses__()
+                   if not kind._fields)
 
 
 def _argument(node: ast.expr | ast.keyword, value: Callable[[ast.expr], Value]) -> Arg:

@@ -17,8 +17,11 @@ class Positions:
     def __init__(self, text: str) -> None:
         self.lines = _NEWLINE.split(text)
         self._encoded: dict[int, bytes] = {}
+        self._ascii = text.isascii()  # then every column is its UTF-8 offset
 
     def column(self, line: int, offset: int) -> int:
+        if self._ascii:
+            return offset
         text = self.lines[line - 1]
         if text.isascii():
             return offset
@@ -30,8 +33,12 @@ class Positions:
     def span(self, node: ast.AST) -> Span:
         line, end = node.lineno, node.end_lineno  # type: ignore[attr-defined]
         assert end is not None
-        span = Span(line, self.column(line, node.col_offset) + 1,  # type: ignore[attr-defined]
-                    end, self.column(end, node.end_col_offset) + 1)  # type: ignore[attr-defined]
+        if self._ascii:
+            span = Span(line, node.col_offset + 1,  # type: ignore[attr-defined]
+                        end, node.end_col_offset + 1)  # type: ignore[attr-defined]
+        else:
+            span = Span(line, self.column(line, node.col_offset) + 1,  # type: ignore[attr-defined]
+                        end, self.column(end, node.end_col_offset) + 1)  # type: ignore[attr-defined]
         if isinstance(node, _OWN_PARENTHESES) and getattr(node, "elts", True) \
                 and self.lines[line - 1][span.column - 1:span.column] == "(" \
                 and self.lines[end - 1][span.end_column - 2:span.end_column - 1] == ")":

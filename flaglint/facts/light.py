@@ -33,6 +33,23 @@ _FROM = re.compile(r"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^
                    re.MULTILINE)
 _IMPORT = re.compile(r"^[ \t]*import[ \t]+([^\n#;]+)", re.MULTILINE)
 _DOTTED = re.compile(r"""["']([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)["']""")
+# The same, one for each opening quote: a pattern that starts with one character is sought
+# with a fast search for it, one that starts with either tries the pattern everywhere.
+_DOTTED_AFTER = tuple(re.compile(quote + _DOTTED.pattern[4:]) for quote in "\"'")
+
+
+def _dotted(text: str) -> set[str]:
+    """`set(_DOTTED.findall(text))`, from the two faster patterns: their matches, in order,
+    are `_DOTTED`'s unless one overlaps another (`'a.b"c.d"'`, where `_DOTTED` goes on
+    from the first match's end); then `_DOTTED` itself says."""
+    found = sorted((m.start(), m.end(), m.group(1)) for pattern in _DOTTED_AFTER
+                   for m in pattern.finditer(text))
+    end = 0
+    for start, stop, _ in found:
+        if start < end:
+            return set(_DOTTED.findall(text))
+        end = stop
+    return {path for _, _, path in found}
 
 
 def _import_lines(text: str) -> Iterator[int]:
@@ -70,7 +87,7 @@ def text_index(text: str, module: str, *, is_package: bool
                 if name and all(part.isidentifier() for part in name.split(".")):
                     imported.add(name)
     return (tuple(sorted(top)), tuple(sorted(imported)),
-            tuple(sorted(set(_DOTTED.findall(text)))))
+            tuple(sorted(_dotted(text))))
 
 
 def _from_names(base: str, names: str, package: str, imported: set[str]) -> None:

@@ -3,8 +3,6 @@ it defines, and its calls of the project's own functions and classes."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from flaglint.config import Config
 from flaglint.facts import CondOp, FileFacts
 from flaglint.links.model import (
@@ -30,13 +28,13 @@ def link_file(facts: FileFacts, tables: Tables, config: Config, *, in_test: bool
     calls: list[ResolvedCall] = []
     guarded = _guarded(facts) if facts.guards else {}
     for index, call in enumerate(facts.calls):
-        read = resolver.read(call, facts.path, index, in_test=in_test)
+        read = resolver.read(call, facts.path, index, in_test=in_test,
+                             guarded=tuple(guarded.get(index, ())))
         if read is not None and read.overridden:  # a write, which `read` marks so
             if read.key is not None:
                 writes.append(FlagWrite(read.key, facts.path, read.span, read.scope))
         elif read is not None:
-            reads.append(replace(read, guarded=tuple(guarded[index])) if index in guarded
-                         else read)
+            reads.append(read)
         if call.resolved:
             target = resolver.chase(call.callee)
             if resolver.definition(target) is not None:

@@ -197,11 +197,10 @@ class Resolver:
                     pass  # a preset's method: its SDK's signature, not a project function's
                 elif call.resolved:  # `*.toggle` calling the project's own `toggle`
                     spec = self._with_keywords(spec, self.chase(call.callee))
-                found = self._by_spec(call, spec)
-                if self._sdk_receiver(call, spec) or spec.origin.startswith("readers"):
-                    # `c = UnleashClient(); c.is_enabled()`, or the project's own reader:
-                    # a call without a key it can resolve is FL104, not something else
-                    found = replace(found, certain=True)
+                # `c = UnleashClient(); c.is_enabled()`, or the project's own reader: a call
+                # without a key it can resolve is FL104, not something else
+                found = self._by_spec(call, spec, certain=self._sdk_receiver(call, spec)
+                                      or spec.origin.startswith("readers"))
                 if found.key is not None:
                     return found
                 first = first or found
@@ -311,12 +310,12 @@ class Resolver:
         return self.chase(bound.text).split(".", 1)[0] in modules
 
     @staticmethod
-    def _by_spec(call: Call, spec: ReaderSpec) -> Match:
+    def _by_spec(call: Call, spec: ReaderSpec, *, certain: bool = False) -> Match:
         default = argument(call.args, spec.default, spec.default_name)
         api = f"{spec.origin}: {spec.method}" if spec.origin else spec.call
         return Match(argument(call.args, spec.key, spec.key_name), default, api,
                      spec.value_type or value_type(default), bang=spec.negate_prefix,
-                     writes=spec.writes, certain=not spec.any_receiver)
+                     writes=spec.writes, certain=certain or not spec.any_receiver)
 
     @staticmethod
     def _by_wrapper(call: Call, wrapper: Wrapper) -> Match:
@@ -361,13 +360,15 @@ class Resolver:
                        default_param, negated, match.bang and key_param is not None,
                        match.value_type)
 
-    def read(self, call: Call, path: str, index: int, *, in_test: bool) -> FlagRead | None:
-        """The flag read (or, `overridden`, the write) this call is, if any."""
+    def read(self, call: Call, path: str, index: int, *, in_test: bool,
+             guarded: tuple[tuple[int, int], ...] = ()) -> FlagRead | None:
+        """The flag read (or, `overridden`, the write) this call is, if any (`guarded`: the
+        lines its value decides)."""
         match = self.match(call)
         if match is None:
             return None
         if match.key is None:
-            return self._keyless(call, path, index, match, in_test=in_test)
+            return self._keyless(call, path, index, match, in_test=in_test, guarded=guarded)
         if match.key.kind is ValueKind.PARAM and (
                 (call.returned and self._look(self.wrappers, "w", call.scope) is not None)
                 or call.scope in self.qualified
@@ -385,11 +386,11 @@ class Resolver:
         return FlagRead(key, expression, path, call.span, call.scope, match.api, match.default,
                         match.value_type, negated, in_test, via, index,
                         call.pure_args and match.replaceable, overridden=match.writes,
-                        decorator=call.callee if call.decorator else None)
+                        decorator=call.callee if call.decorator else None, guarded=guarded)
 
     @staticmethod
-    def _keyless(call: Call, path: str, index: int, match: Match, *,
-                 in_test: bool) -> FlagRead | None:
+    def _keyless(call: Call, path: str, index: int, match: Match, *, in_test: bool,
+                 guarded: tuple[tuple[int, int], ...]) -> FlagRead | None:
         """The key is in `*args`/`**kwargs`, or missing from a call of a known reader: a
         read flaglint cannot follow (FL104). A call only *named* like a preset method,
         without a key, is something else (`button.is_enabled()`)."""
@@ -401,7 +402,7 @@ class Resolver:
         return FlagRead(None, expression, path, call.span, call.scope, match.api,
                         match.default, match.value_type, match.negated, in_test, None,
                         index, call.pure_args,
-                        decorator=call.callee if call.decorator else None)
+                        decorator=call.callee if call.decorator else None, guarded=guarded)
 
     def _unknown_member(self, value: Value) -> str | None:
         """`FeatureFlag.NOPE` (or its `.value`), where `FeatureFlag` is a configured class
