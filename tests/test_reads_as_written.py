@@ -3,7 +3,10 @@ keyword wrappers followed, keys flaglint cannot follow reported rather than drop
 
 from __future__ import annotations
 
+import pytest
+
 from flaglint.cli import main
+from flaglint.facts.prefilter import Needles
 
 from .conftest import SETTLED, write_tree
 
@@ -328,3 +331,16 @@ def test_a_reader_is_found_however_it_is_named_and_called(tmp_path):
         reads = sorted((r.key, r.path) for r in analyze_tree(root).linked.reads)
         assert reads == [("alpha", "app/a.py"), ("beta", "app/b.py"), ("delta", "app/c.py"),
                          ("gamma", "app/c.py")], call
+
+
+@pytest.mark.parametrize("blob", [
+    b"x = variation_detail(k)", b"client.variation(k)", b"aaaaa abab ab", b"get_ get_v",
+    b"get_value get_values", b"is_on(x) and is_off(y)", b"", b"waffle_flaggy"])
+def test_the_prefilter_finds_each_word_as_a_substring_test_does(blob):
+    """Words sought by their first bytes in one pattern a group: every word the blob holds,
+    one inside another (`variation` in `variation_detail`) and words whose first bytes
+    overlap themselves (`aaaa`) or are fewer than four included."""
+    words = ["variation", "variation_detail", "aaaa", "abab", "ab", "get_", "get_v",
+             "get_value", "get_values", "is_on", "is_off", "waffle_flag", "waffle_switch"]
+    needles = Needles({(word,) for word in words})
+    assert needles._present(blob) == {w.encode() for w in words if w.encode() in blob}

@@ -31,6 +31,7 @@ class Needles:
                                       + b"\0\0\0" + b"\0".join(sorted(self.called)),
                                       digest_size=12).hexdigest()
         self._regex = {w: re.compile(rb"\b" + re.escape(w) + rb"\b") for w in self.words}
+        self._groups = _by_prefix(self.words)
         for word in self.called:
             name = re.escape(word)
             self._regex[word] = re.compile(
@@ -38,8 +39,9 @@ class Needles:
                 rb"|^[ \t]*(?:from|import)\b[^\n]*\b" + name + rb"\b", re.MULTILINE)
 
     def search(self, blob: bytes) -> bool:
-        # A substring test is a fast memmem in C; the regex only confirms word boundaries.
-        present = {word for word in self.words if word in blob}
+        # A fast search in C for each group's first bytes; the regex only confirms word
+        # boundaries.
+        present = self._present(blob)
         if not present:
             return False
         whole: dict[bytes, bool] = {}
@@ -49,6 +51,49 @@ class Needles:
                     for w in words):
                 return True
         return False
+
+
+    def _present(self, blob: bytes) -> set[bytes]:
+        """The words that are in the blob, each as a substring."""
+        present: set[bytes] = set()
+        for pattern, words in self._groups:
+            if pattern is None:
+                present.update(word for word in words if word in blob)
+                continue
+            longest = set(pattern.findall(blob))
+            present.update(*(words[word] for word in longest))
+        return present
+
+
+# A group of words that begin with the same bytes is sought by one pattern: those bytes (a
+# fast search, as a substring test is), then the longest word that goes on from there. The
+# pattern takes only the first bytes, so it finds every place where they start unless they
+# can overlap themselves (`aaaa`, `abab`): those words, and the shortest, are substrings to
+# test one by one.
+_PREFIX = 4
+_Group = tuple[re.Pattern[bytes] | None, dict[bytes, list[bytes]]]
+
+
+def _by_prefix(words: list[bytes]) -> list[_Group]:
+    """The words' groups: a pattern and, for each word it finds, the words present where it
+    is (the word and the group's words it begins with); or None and the words."""
+    alone: dict[bytes, list[bytes]] = {}
+    prefixes: dict[bytes, list[bytes]] = {}
+    for word in words:
+        prefix = word[:_PREFIX]
+        if len(word) < _PREFIX or any(prefix[i:] == prefix[:_PREFIX - i]
+                                      for i in range(1, _PREFIX)):
+            alone[word] = [word]
+        else:
+            prefixes.setdefault(prefix, []).append(word)
+    groups: list[_Group] = [(None, alone)] if alone else []
+    for prefix, members in sorted(prefixes.items()):
+        rests = sorted((word[_PREFIX:] for word in members), key=len, reverse=True)
+        pattern = re.compile(re.escape(prefix) + b"(?=(" + b"|".join(
+            re.escape(rest) for rest in rests) + b"))")
+        groups.append((pattern, {word[_PREFIX:]: [w for w in members if word.startswith(w)]
+                                 for word in members}))
+    return groups
 
 
 def _presets(config: Config) -> tuple[str, ...]:
