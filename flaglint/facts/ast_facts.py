@@ -84,6 +84,12 @@ class Collector(FactsCollector):
             **{kind: self._try for kind in _TRY},
         }
 
+    def release(self) -> None:
+        """Let go of all it holds, once its facts are made: its handlers and its condition
+        builder refer back to it, a cycle only the cycle collector would free (and a huge
+        module's reading freezes what is left of it, facts/batch.py)."""
+        self.__dict__.clear()
+
     # -- the module's own names, known before any function body is visited ---------------
 
     def run(self, tree: ast.Module) -> None:

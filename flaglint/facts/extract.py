@@ -37,6 +37,17 @@ def extract(data: bytes, path: str, module: str, *, is_package: bool,
 
 def _extract(text: str, path: str, module: str, attributes: frozenset[str], *,
              is_package: bool) -> FileFacts:
+    made: list[Collector] = []
+    try:
+        return _read(text, path, module, attributes, made, is_package=is_package)
+    finally:
+        for collector in made:
+            collector.release()
+
+
+def _read(text: str, path: str, module: str, attributes: frozenset[str],
+          made: list[Collector], *, is_package: bool) -> FileFacts:
+    """`_extract`'s work; each collector it makes is put in `made`."""
     lines = count_lines(text)
     suppressions = Suppressions.scan_python(text)
     limit = _beyond_cpython(text, path)
@@ -45,9 +56,9 @@ def _extract(text: str, path: str, module: str, attributes: frozenset[str], *,
     if len(text) > _PIECEWISE and "\r" not in text:  # `\r` alone ends a line for Python
         pieces = _Pieces(text, path)
         try:
-            collector = _collector(text, module, attributes, is_package=is_package)
+            collector = _collector(text, module, attributes, made, is_package=is_package)
             if not collector.run_pieces(pieces, ahead=_top_level_names(text)):
-                collector = _collector(text, module, attributes, is_package=is_package)
+                collector = _collector(text, module, attributes, made, is_package=is_package)
                 collector.run_pieces(pieces, ahead=None)
         except _Whole:
             pass  # parsed whole below: a syntax error is found and said as for any file
@@ -63,7 +74,7 @@ def _extract(text: str, path: str, module: str, attributes: frozenset[str], *,
 
         return extract_cst(text, path, module, lines, suppressions, attributes,
                            is_package=is_package)
-    collector = _collector(text, module, attributes, is_package=is_package)
+    collector = _collector(text, module, attributes, made, is_package=is_package)
     try:
         collector.run(tree)  # type: ignore[arg-type]  # an ast.Module, as asked
     except RecursionError:
@@ -168,8 +179,9 @@ def _parse(text: str, start: int, end: int, path: str) -> ast.Module:
     return tree
 
 
-def _collector(text: str, module: str, attributes: frozenset[str], *,
+def _collector(text: str, module: str, attributes: frozenset[str], made: list[Collector], *,
                is_package: bool) -> Collector:
     collector = Collector(text, module, is_package=is_package)
     collector.attributes = attributes
+    made.append(collector)
     return collector
