@@ -108,15 +108,17 @@ def _handed_on(project: Project, names: set[str]) -> set[str]:
     words: dict[str, list[str]] = {}
     for name in sorted(names):
         words.setdefault(name.rsplit(".", 1)[-1], []).append(name)
-    search = re.compile(rb"\b(?:" + b"|".join(re.escape(w.encode()) for w in sorted(words))
-                        + rb")\b")
+    # Each word as a whole word, sought where a substring test (a fast search) finds it
+    whole = {word.encode(): re.compile(rb"\b" + re.escape(word.encode()) + rb"\b")
+             for word in words}
     found: set[str] = set()
     for path in project.paths():
         brief = project.files.brief(path)
         data = project.source_of(path)
         if brief is None:
             continue
-        named = {name for m in search.finditer(data) for name in words[m.group().decode()]}
+        named = {name for word, pattern in whole.items() if word in data and pattern.search(data)
+                 for name in words[word.decode()]}
         if named - found:
             found |= handed_on(data.decode("utf-8", "replace"), brief.module,
                                sorted(named - found), is_package=brief.is_package)
