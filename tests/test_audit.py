@@ -72,6 +72,13 @@ def throttle():
 '''
 
 
+def git_repo(root: Path) -> Path:
+    """An empty git repository at `root`, on branch main."""
+    root.mkdir(parents=True, exist_ok=True)
+    git(root, "init", "-q", "-b", "main")
+    return root
+
+
 def commit(root: Path, author: str, date: str, message: str) -> None:
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", message, f"--author={author} <{author.lower()}@example.com>",
@@ -551,9 +558,7 @@ def test_init_writes_a_configuration_only_where_there_is_none(tmp_path, capsys):
 
 def test_a_key_that_left_the_code_and_came_back_is_fl401(tmp_path, capsys):
     """Without a registry, the history of the definitions in code says when a key left."""
-    root = tmp_path / "shop"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
+    root = git_repo(tmp_path / "shop")
     banner = '    OLD_BANNER = "OLD_BANNER_ENABLED"\n'
     flags = FLAGS.replace('    OPS_THROTTLE = "OPS_THROTTLE_ENABLED"\n', banner)
     write_tree(root, {"pyproject.toml": CONFIG.split("[tool.flaglint.environments]")[0],
@@ -652,9 +657,7 @@ def test_a_set_that_would_be_left_empty_keeps_the_member(tmp_path, capsys):
 
 def test_git_dates_flags_that_only_reads_name(tmp_path, capsys):
     """No registry and no definitions: git still says when each key appeared, and who."""
-    root = tmp_path / "reads"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
+    root = git_repo(tmp_path / "reads")
     write_tree(root, {"app.py": "from UnleashClient import UnleashClient\nc = UnleashClient()\n"
                                 "\n\ndef view():\n    return c.is_enabled('new_ui')\n"})
     commit(root, "Ada", "2025-02-01", "new ui")
@@ -743,9 +746,7 @@ def test_the_history_names_each_key_where_a_line_holds_it_whole(tmp_path):
     longer name (`fast_path_v2`) and a context line are not mentions."""
     from flaglint.audit.timeline import mentions
 
-    root = tmp_path / "repo"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
+    root = git_repo(tmp_path / "repo")
     write_tree(root, {"app.py": 'FAST = fast_path\nVIEW = is_enabled("org:new-view")\n'
                                 "KEEP = 1\n"})
     commit(root, "Ada", "2024-01-10", "two flags")
