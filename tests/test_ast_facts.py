@@ -327,10 +327,10 @@ def test_a_module_in_pieces_is_parsed_once_unless_a_later_piece_binds_what_an_ea
 
 
 def test_a_huge_modules_facts_are_kept_from_the_cycle_collector(monkeypatch):
-    """A reading that leaves more objects alive than `_FREEZE_ABOVE` freezes them (they live
-    as long as the run): its facts are the same, and a smaller reading freezes nothing. A
-    reading leaves no cycle behind (the collector lets go of what it held), so nothing it
-    no longer needs is frozen with them."""
+    """A reading that leaves more objects alive than `_FREEZE_ABOVE` freezes them in a
+    process that ends with its run: its facts are the same, and a smaller reading, or one
+    in a process that reads on, freezes nothing. A reading leaves no cycle behind (the
+    collector lets go of what it held), so nothing it no longer needs is frozen with them."""
     import gc
 
     from flaglint.facts import batch
@@ -346,10 +346,14 @@ def test_a_huge_modules_facts_are_kept_from_the_cycle_collector(monkeypatch):
         assert gc.collect() == 0
     finally:
         gc.enable()
+    monkeypatch.setattr(batch, "freeze_huge_reads", False)  # as a test's `main` may set it
     before = gc.get_freeze_count()
     plain = batch.extract_job(job)
     assert gc.get_freeze_count() == before
     monkeypatch.setattr(batch, "_FREEZE_ABOVE", 1_000)
+    assert batch.extract_job(job) == plain
+    assert gc.get_freeze_count() == before  # not in a process that reads on (the server)
+    monkeypatch.setattr(batch, "freeze_huge_reads", True)
     try:
         assert batch.extract_job(job) == plain
         assert gc.get_freeze_count() > before + 1_000

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
+
 from flaglint.analysis.references import (
     Kind,
     _spelled_as_value,
@@ -141,3 +143,19 @@ def test_handed_on_tells_a_holder_passed_on_from_one_read():
         "app.flags.plain", "app.flags.passed", "app.flags.listed", "app.flags.decorated",
         "app.flags.subscripted", "app.flags.continued", "app.flags.stored"]
     assert handed_on("plain = (\n", "app.flags", names[:2]) == set(names[:2])  # no parse
+
+
+@pytest.mark.parametrize("source", [
+    "h = 1\nmatch x:\n    case h():\n        pass\n",  # a class pattern names its class
+    "import pkg\nmatch x:\n    case pkg.h():\n        pass\n",
+    'h = 1\nprint(f"""{\nh=}""")\n',  # an f-string's `=` field at the start of a line
+    'h = 1\nprint(f"""{\nh = }""")\n', 'h = 1\nprint(f"""{\nh=!r:>9}""")\n',
+    "h = 1\nregister(\uff48)\n",  # Python reads the fullwidth `ｈ` as `h`
+    "h = 1\nh = \\\n    2\nh.value\n", "h = 1\nx = h == 2\n",
+])
+def test_handed_on_agrees_with_the_tree_where_the_text_misleads(source):
+    """Found by review: spellings the text alone would rule out wrongly (a `case` class
+    pattern, an f-string's debug field, a name Python normalises) are left to the tree."""
+    qualname = "pkg.h" if "pkg" in source else "m.h"
+    visited = any(r.kind is Kind.USE and r.as_value for r in references(source, "m", qualname))
+    assert handed_on(source, "m", [qualname]) == ({qualname} if visited else set())

@@ -359,7 +359,8 @@ def handed_on(source: str, module: str, qualnames: Iterable[str], *,
     """Which of these symbols are used as a value in this source (stored in a dict or list,
     passed to a function, returned), where what reads them cannot be seen? A file that does
     not parse may do anything: all of them. The file is parsed once, and a symbol whose
-    name the text never spells as a value (`_NOT_A_VALUE`) needs no visit of its tree."""
+    name the text never spells as a value (`_spelled_as_value`) needs no visit of its
+    tree."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
@@ -382,7 +383,11 @@ def _spelled_as_value(source: str, word: str) -> bool:
     that starts its line (`holder = …`; inside a call that spans lines, a keyword, which is
     no name at all), a string's whole text (`'holder'`), or the name a `def` or `class`
     binds? Any other spelling (`{"a": holder}`, `f(holder)`, an import, a comment) leaves
-    it to the syntax tree."""
+    it to the syntax tree, and so does a whole file that holds a `case` (a class pattern,
+    `case holder():`, names its class as a value) or any character beyond ASCII (Python
+    reads `ｈ` as `h`)."""
+    if not source.isascii() or _CASE.search(source):
+        return True
     for match in re.finditer(rf"\b{re.escape(word)}\b", source):
         start, end = match.span()
         before = source[source.rfind("\n", 0, start) + 1:start]
@@ -390,7 +395,9 @@ def _spelled_as_value(source: str, word: str) -> bool:
         after = source[end:line_end if line_end >= 0 else len(source)].lstrip(" \t")
         if after[:1] in (".", "("):
             continue
-        if after[:1] == "=" and after[:2] != "==" and not before.strip(" \t"):
+        # `holder = 1`, not `holder == 1`, nor `{\nholder=}` in an f-string: a value follows
+        if after[:1] == "=" and after[1:].lstrip(" \t")[:1] not in ("", "=", "}", "!", ":") \
+                and not before.strip(" \t"):
             continue
         if _DEF.search(before) or (before[-1:] in _QUOTES and source[end:end + 1] in _QUOTES):
             continue
@@ -398,5 +405,6 @@ def _spelled_as_value(source: str, word: str) -> bool:
     return False
 
 
+_CASE = re.compile(r"^[ \t]*case\b", re.MULTILINE)
 _DEF = re.compile(r"\b(?:def|class)[ \t]+\Z")
 _QUOTES = ("'", '"')

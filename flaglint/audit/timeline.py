@@ -39,9 +39,10 @@ def mentions(root: Path, paths: list[str], keys: set[str]) -> Mentions | None:
     # others (`org:new-view`): a pattern finds the longest that starts at each position
     # (`_longest_at_each_start`); the keys it begins with (`org:new`) start there too.
     plain = {key for key in keys if _WORD.fullmatch(key)}
-    others = sorted(keys - plain, key=len, reverse=True)
-    pattern = re.compile("|".join(re.escape(k) for k in others)) if others else None
-    starts = {key: [k for k in others if k != key and key.startswith(k)] for key in others}
+    others = keys - plain
+    pattern = re.compile("|".join(re.escape(k) for k in sorted(others, key=len, reverse=True))) \
+        if others else None
+    starts = {key: [key[:n] for n in range(1, len(key)) if key[:n] in others] for key in others}
     result = git.text(root, "log", "--reverse", "--no-color", "-U0", "--no-renames",
                       "--format=%x00%at %an", "-p", "--", *sorted(paths), timeout=1800)
     if result.returncode != 0:

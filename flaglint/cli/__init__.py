@@ -152,6 +152,11 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 def _run(args: argparse.Namespace) -> int:
     if args.command == "rule":
         return run_rule(args.code, sys.stdout)
+    if args.command == "server":
+        return run_server(args)
+    from flaglint.facts import batch
+
+    batch.freeze_huge_reads = True  # this process ends with the run (the server's does not)
     if args.command == "graph":
         return run_graph(args)
     if args.command == "clean":
@@ -160,8 +165,6 @@ def _run(args: argparse.Namespace) -> int:
         return run_audit(args)
     if args.command == "init":
         return run_init(args, _command)
-    if args.command == "server":
-        return run_server(args)
     return run_check(args)
 
 

@@ -62,8 +62,13 @@ def extract_job(job: Job) -> FileFacts:
         return _extract_job(job)
 
 
-# Objects made by one file's reading (and alive after it) above which they are kept out of
-# the cycle collector's sight for good: a 4.4 MB module's facts are ~800,000 objects.
+# Whether a huge module's reading freezes its facts out of the cycle collector: only in a
+# process that ends with its run (the command line sets it), never in the language server,
+# which reads on, and where what a freeze pins would never be collected.
+freeze_huge_reads = False
+
+# Objects tracked since the last collection (all a reading made, with the collector off)
+# above which a reading freezes: a 4.4 MB module's facts are ~800,000 objects.
 _FREEZE_ABOVE = 500_000
 
 
@@ -71,11 +76,12 @@ _FREEZE_ABOVE = 500_000
 def _no_cycle_collection() -> Iterator[None]:
     """Python's cycle collector off while a file is read: a syntax tree makes no cycles,
     but each of its nodes counts toward the next collection, and every collection walks all
-    the nodes made so far, so a 4 MB module's tree cost three times its parse. A huge
-    module's facts, which live as long as the run and hold no cycle, are then frozen
-    (`gc.freeze`): the next collection would walk them all (0.3 s), and each later one that
-    reaches their generation again. What is freed is freed as ever (by reference counts);
-    only a cycle made while the file was read is never collected."""
+    the nodes made so far, so a 4 MB module's tree cost three times its parse. After a
+    huge module's reading (`freeze_huge_reads`), every object alive is frozen (`gc.freeze`):
+    its facts live as long as the run, and the next collection would walk them all (0.3 s),
+    and each later one that reaches their generation again. The reading leaves no cycle
+    behind (facts/extract.py releases its collectors); a cycle made before it and dropped
+    after it is freed only when the process ends."""
     if not gc.isenabled():
         yield
         return
@@ -83,7 +89,7 @@ def _no_cycle_collection() -> Iterator[None]:
     try:
         yield
     finally:
-        if gc.get_count()[0] > _FREEZE_ABOVE:
+        if freeze_huge_reads and gc.get_count()[0] > _FREEZE_ABOVE:
             gc.freeze()
         gc.enable()
 

@@ -52,7 +52,6 @@ class Needles:
                 return True
         return False
 
-
     def _present(self, blob: bytes) -> set[bytes]:
         """The words that are in the blob, each as a substring."""
         present: set[bytes] = set()
