@@ -415,3 +415,27 @@ def test_diff_analyses_the_base_only_when_a_changed_file_reads_a_flag(tmp_path, 
     main(["check", str(tmp_path), "--changed-since", "HEAD~1", "--select", "FL402"])
     assert len(calls) == 1
     capsys.readouterr()
+
+
+def test_a_run_decodes_the_blame_of_the_lines_of_reads_only(tmp_path, monkeypatch, capsys):
+    """A file's blame is kept whole, and apart for its lines of reads: a later run with the
+    same reads decodes those alone (jax's audit decoded 90,000 lines for 400), and says
+    what the first said."""
+    from flaglint.store import Store
+
+    repo(tmp_path, {"pyproject.toml": PYPROJECT, "flags.toml": TOMBSTONE,
+                    "old.py": "x = 1\n" * 50 + 'client.is_enabled("power_peg")\n'}, "2003-06-01")
+    assert main(["audit", str(tmp_path), "--format", "json"]) == 0
+    first = capsys.readouterr().out
+    asked: list[str] = []
+    real = Store.get_many
+
+    def spy(self, kind, entries, hint):
+        asked.append(kind)
+        return real(self, kind, entries, hint)
+
+    monkeypatch.setattr(Store, "get_many", spy)
+    assert main(["audit", str(tmp_path), "--format", "json"]) == 0
+    assert capsys.readouterr().out == first
+    assert "blame-lines" in asked
+    assert "blame" not in asked
