@@ -19,6 +19,10 @@ T = TypeVar("T")
 R = TypeVar("R")
 S = TypeVar("S")
 
+# Does this process end with its run (the command line's, never the language server's)?
+# Then what a huge module's reading makes is frozen out of the cycle collector (facts/batch.py).
+ends_with_run = False
+
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 _GRACE = 0.5  # seconds a child has to end on SIGTERM before it is killed
 

@@ -333,6 +333,7 @@ def test_a_huge_modules_facts_are_kept_from_the_cycle_collector(monkeypatch):
     collector lets go of what it held), so nothing it no longer needs is frozen with them."""
     import gc
 
+    from flaglint import processes
     from flaglint.facts import batch
 
     source = "".join(f"def f{i}(x):\n    if client.is_enabled('k{i}'):\n        return x\n"
@@ -346,14 +347,14 @@ def test_a_huge_modules_facts_are_kept_from_the_cycle_collector(monkeypatch):
         assert gc.collect() == 0
     finally:
         gc.enable()
-    monkeypatch.setattr(batch, "freeze_huge_reads", False)  # as a test's `main` may set it
+    monkeypatch.setattr(processes, "ends_with_run", False)  # as a test's `main` sets it
     before = gc.get_freeze_count()
     plain = batch.extract_job(job)
     assert gc.get_freeze_count() == before
     monkeypatch.setattr(batch, "_FREEZE_ABOVE", 1_000)
     assert batch.extract_job(job) == plain
     assert gc.get_freeze_count() == before  # not in a process that reads on (the server)
-    monkeypatch.setattr(batch, "freeze_huge_reads", True)
+    monkeypatch.setattr(processes, "ends_with_run", True)
     try:
         assert batch.extract_job(job) == plain
         assert gc.get_freeze_count() > before + 1_000

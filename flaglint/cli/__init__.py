@@ -20,6 +20,7 @@ from pathlib import Path
 from types import FrameType
 from typing import NoReturn
 
+from flaglint import processes
 from flaglint.cli.arguments import parser
 from flaglint.cli.audit import run_audit
 from flaglint.cli.check import run_check
@@ -154,9 +155,7 @@ def _run(args: argparse.Namespace) -> int:
         return run_rule(args.code, sys.stdout)
     if args.command == "server":
         return run_server(args)
-    from flaglint.facts import batch
-
-    batch.freeze_huge_reads = True  # this process ends with the run (the server's does not)
+    processes.ends_with_run = True  # (the server's process reads on)
     if args.command == "graph":
         return run_graph(args)
     if args.command == "clean":

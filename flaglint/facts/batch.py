@@ -21,7 +21,7 @@ from functools import partial
 from multiprocessing.connection import Connection
 from typing import TypeVar
 
-from flaglint import progress
+from flaglint import processes, progress
 from flaglint.deep import call_deep
 from flaglint.facts.model import FileFacts, ParseError
 from flaglint.processes import quiet_worker
@@ -62,11 +62,6 @@ def extract_job(job: Job) -> FileFacts:
         return _extract_job(job)
 
 
-# Whether a huge module's reading freezes its facts out of the cycle collector: only in a
-# process that ends with its run (the command line sets it), never in the language server,
-# which reads on, and where what a freeze pins would never be collected.
-freeze_huge_reads = False
-
 # Objects tracked since the last collection (all a reading made, with the collector off)
 # above which a reading freezes: a 4.4 MB module's facts are ~800,000 objects.
 _FREEZE_ABOVE = 500_000
@@ -77,11 +72,13 @@ def _no_cycle_collection() -> Iterator[None]:
     """Python's cycle collector off while a file is read: a syntax tree makes no cycles,
     but each of its nodes counts toward the next collection, and every collection walks all
     the nodes made so far, so a 4 MB module's tree cost three times its parse. After a
-    huge module's reading (`freeze_huge_reads`), every object alive is frozen (`gc.freeze`):
-    its facts live as long as the run, and the next collection would walk them all (0.3 s),
-    and each later one that reaches their generation again. The reading leaves no cycle
-    behind (facts/extract.py releases its collectors); a cycle made before it and dropped
-    after it is freed only when the process ends."""
+    huge module's reading, in a process that ends with its run (`processes.ends_with_run`:
+    not the language server, which reads on and would never collect what a freeze pins),
+    every object alive is frozen (`gc.freeze`): its facts live as long as the run, and the
+    next collection would walk them all (0.3 s), and each later one that reaches their
+    generation again. The reading leaves no cycle behind (facts/extract.py releases its
+    collectors); a cycle made before it and dropped after it is freed only when the
+    process ends."""
     if not gc.isenabled():
         yield
         return
@@ -89,7 +86,7 @@ def _no_cycle_collection() -> Iterator[None]:
     try:
         yield
     finally:
-        if freeze_huge_reads and gc.get_count()[0] > _FREEZE_ABOVE:
+        if processes.ends_with_run and gc.get_count()[0] > _FREEZE_ABOVE:
             gc.freeze()
         gc.enable()
 
