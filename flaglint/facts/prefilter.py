@@ -55,27 +55,27 @@ class Needles:
     def _present(self, blob: bytes) -> set[bytes]:
         """The words that are in the blob, each as a substring."""
         present: set[bytes] = set()
-        for pattern, words in self._groups:
+        for pattern, found in self._groups:
             if pattern is None:
-                present.update(word for word in words if word in blob)
+                present.update(word for word in found if word in blob)
                 continue
-            longest = set(pattern.findall(blob))
-            present.update(*(words[word] for word in longest))
+            present.update(*(found[rest] for rest in set(pattern.findall(blob))))
         return present
 
 
 # A group of words that begin with the same bytes is sought by one pattern: those bytes (a
 # fast search, as a substring test is), then the longest word that goes on from there. The
 # pattern takes only the first bytes, so it finds every place where they start unless they
-# can overlap themselves (`aaaa`, `abab`): those words, and the shortest, are substrings to
-# test one by one.
+# can overlap themselves (`aaaa`, `abab`): those words, and words shorter than that, are
+# substrings to test one by one.
 _PREFIX = 4
 _Group = tuple[re.Pattern[bytes] | None, dict[bytes, list[bytes]]]
 
 
 def _by_prefix(words: list[bytes]) -> list[_Group]:
-    """The words' groups: a pattern and, for each word it finds, the words present where it
-    is (the word and the group's words it begins with); or None and the words."""
+    """The words' groups: a pattern and, for the rest of each word after the first bytes
+    (what the pattern finds), the words present where it is (the word and the group's
+    words it begins with); or None and each word alone."""
     alone: dict[bytes, list[bytes]] = {}
     prefixes: dict[bytes, list[bytes]] = {}
     for word in words:
