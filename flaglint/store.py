@@ -167,7 +167,7 @@ class Store:
         if text is None and later:
             self._later[(kind, entry)] = (value, hint)
             return
-        self._pending[(kind, entry)] = _json(value, hint) if text is None else text
+        self._pending[(kind, entry)] = encoded(value, hint) if text is None else text
 
     def write_ahead(self) -> None:
         """Make the JSON of the values kept for later in a forked process while this one
@@ -205,7 +205,7 @@ class Store:
                 self._pending.update(texts)
         self._writers.clear()
         for slot, (value, hint) in self._later.items():
-            self._pending[slot] = _json(value, hint)
+            self._pending[slot] = encoded(value, hint)
         self._later.clear()
 
     def put_text(self, kind: str, entry: str, text: str) -> None:
@@ -310,7 +310,8 @@ class Store:
                        "entries ORDER BY used LIMIT ?)", (count - _MAX_ENTRIES * 3 // 4,))
 
 
-def _json(value: object, hint: object | None) -> str:
+def encoded(value: object, hint: object | None) -> str:
+    """The JSON the cache stores of a value (`hint`: its type, for `codec`)."""
     return json.dumps(codec.encode(value, hint), separators=(",", ":"), ensure_ascii=True)
 
 
@@ -375,7 +376,7 @@ def _write_spool(spool: typing.IO[bytes],
     try:
         quiet_worker(parent)
         for (kind, entry), (value, hint) in entries.items():
-            spool.write(f"{kind}\t{entry}\t{_json(value, hint)}\n".encode("ascii"))
+            spool.write(f"{kind}\t{entry}\t{encoded(value, hint)}\n".encode("ascii"))
         spool.flush()
         status = 0
     finally:

@@ -315,7 +315,7 @@ def test_a_writer_process_makes_the_json_of_what_a_run_keeps_for_later(tmp_path,
         for name, value in values.items():
             kept.put("links", name, value, dict[str, object], later=True)
         if broken:
-            monkeypatch.setattr(store, "_json", lambda *_: 1 / 0)  # the writer fails
+            monkeypatch.setattr(store, "encoded", lambda *_: 1 / 0)  # the writer fails
         kept.write_ahead()
         monkeypatch.undo()
         assert kept.get("links", "k3", dict[str, object]) == values["k3"]  # kept in memory

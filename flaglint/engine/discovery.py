@@ -12,7 +12,7 @@ import re
 from flaglint import codec
 from flaglint import store as cache
 from flaglint.engine.inputs import Inputs, config_digest
-from flaglint.engine.reading import Kept, Reading, read_light
+from flaglint.engine.reading import Kept, Reading, read_in_worker
 from flaglint.facts import FileFacts
 from flaglint.facts.batch import Job
 from flaglint.links.flag_api import DJANGO_SETTINGS, FlagApi, candidates, find
@@ -118,7 +118,7 @@ _Named = tuple[str, list[list[str]], Kept | None]  # a file, its names, its ligh
 def _chunk_names(shared: _Shared, chunk: list[str]) -> list[_Named]:
     inputs, light, definition_calls = shared
     return [(rel, _names_of(inputs.read(rel)),
-             read_light(light[rel], definition_calls=definition_calls) if rel in light
+             read_in_worker(light[rel], definition_calls=definition_calls) if rel in light
              else None) for rel in chunk]
 
 

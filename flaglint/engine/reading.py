@@ -11,13 +11,11 @@ file."""
 from __future__ import annotations
 
 import functools
-import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 
-from flaglint import codec
 from flaglint import store as cache
 from flaglint.engine.inputs import Inputs, config_digest
 from flaglint.facts import FileFacts, ParseError
@@ -176,7 +174,7 @@ class Reading:
         return [self.job(rel, full=False) for rel in keys if keys[rel] not in known]
 
     def keep_light(self, rel: str, kept: Kept) -> None:
-        """A light read made elsewhere (`read_light`), kept where `start` finds it."""
+        """A light read made elsewhere (`read_in_worker`), kept where `start` finds it."""
         self.store.put("brief", self.facts_key(rel, full=False), kept.brief, FileBrief,
                        text=kept.brief_json)
         if kept.interface_json:
@@ -259,20 +257,17 @@ def _kept(job: Job, facts: FileFacts, *, definition_calls: bool, here: int) -> K
     digest, interface = interface_digest(facts, definition_calls=definition_calls)
     brief = FileBrief.of(facts, digest)
     if not facts.complete:
-        return Kept(brief, _json(brief, FileBrief), None, None, interface)
+        return Kept(brief, cache.encoded(brief, FileBrief), None, None, interface)
     if os.getpid() == here:
-        return Kept(brief, _json(brief, FileBrief), facts, None, interface)
-    return Kept(brief, _json(brief, FileBrief), facts, _json(facts, FileFacts), interface,
-                _json(FileSymbols.of(facts), FileSymbols))
+        return Kept(brief, cache.encoded(brief, FileBrief), facts, None, interface)
+    return Kept(brief, cache.encoded(brief, FileBrief), facts, cache.encoded(facts, FileFacts),
+                interface, cache.encoded(FileSymbols.of(facts), FileSymbols))
 
 
-def read_light(job: Job, *, definition_calls: bool) -> Kept:
-    """A file's light read and the JSON the cache keeps of it, made in a worker."""
+def read_in_worker(job: Job, *, definition_calls: bool) -> Kept:
+    """A file's read (light or in full) and the JSON the cache keeps of it, made in a
+    worker."""
     return _kept(job, extract_job(job), definition_calls=definition_calls, here=0)
-
-
-def _json(value: object, hint: type) -> str:
-    return json.dumps(codec.encode(value, hint), separators=(",", ":"), ensure_ascii=True)
 
 
 # Bytes of Python read in full in this process from which the JSON of their facts is made
@@ -292,7 +287,7 @@ def _searched(shared: tuple[Needles, Reading], rels: list[str]
     searched: list[tuple[str, bool, Kept | None]] = []
     for rel in rels:
         found = needles.search(reading.inputs.read(rel))
-        job = reading.job(rel, full=True) if found else None
-        searched.append((rel, found, None if job is None else _kept(
-            job, extract_job(job), definition_calls=reading.definition_calls, here=0)))
+        searched.append((rel, found, read_in_worker(
+            reading.job(rel, full=True), definition_calls=reading.definition_calls)
+            if found else None))
     return searched
