@@ -12,7 +12,10 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from multiprocessing.synchronize import Semaphore
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -106,10 +109,18 @@ class Workers:
         from concurrent.futures import ProcessPoolExecutor
 
         self._pool: ProcessPoolExecutor | None = None
+        context = multiprocessing.get_context("fork")
+        try:
+            # They import in turns, as many at a time as leaves this process a core: its
+            # work, which their start hides behind, is what the run waits for.
+            turns = context.BoundedSemaphore(max(1, (os.cpu_count() or 1) - 1))
+        except OSError as error:  # no semaphores here: all at once
+            log.debug("worker processes import at once (%s)", error)
+            turns = None
         try:
             self._pool = ProcessPoolExecutor(
-                max_workers=count, mp_context=multiprocessing.get_context("fork"),
-                initializer=_warm_worker, initargs=(os.getpid(), tuple(warm)))
+                max_workers=count, mp_context=context,
+                initializer=_warm_worker, initargs=(os.getpid(), tuple(warm), turns))
             self._pool.submit(int)  # the first task starts every worker (fork)
         except OSError as error:
             log.debug("worker processes failed to start (%s): working here", error)
@@ -134,12 +145,22 @@ class Workers:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _warm_worker(parent: int, modules: tuple[str, ...]) -> None:
+def _warm_worker(parent: int, modules: tuple[str, ...], turns: Semaphore | None) -> None:
     import importlib
 
     quiet_worker(parent)
-    for name in modules:
-        importlib.import_module(name)
+    # A turn not given in time (a worker died holding it) is taken anyway
+    waited = turns is not None and turns.acquire(timeout=_TURN)
+    try:
+        for name in modules:
+            importlib.import_module(name)
+    finally:
+        if waited:
+            assert turns is not None
+            turns.release()
+
+
+_TURN = 10.0  # seconds a worker waits for its turn to import
 
 
 def children() -> list[int]:

@@ -1,0 +1,36 @@
+"""Worker processes started ahead of their work (processes.Workers): they import what the
+work needs while the run analyses, in turns that leave the run a core."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+from flaglint import processes
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="workers are forked")
+
+# A module whose import takes a while and says when it began and ended, and in which process
+PROBE = '''
+import os, time
+began = time.monotonic()
+time.sleep(0.3)
+with open(os.environ["PROBE_LOG"], "a") as log:
+    log.write(f"{os.getpid()} {began} {time.monotonic()}\\n")
+'''
+
+
+def test_workers_import_in_turns_that_leave_this_process_a_core(tmp_path, monkeypatch):
+    (tmp_path / "slow_probe.py").write_text(PROBE)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("PROBE_LOG", str(tmp_path / "log"))
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)  # one import at a time
+    with processes.Workers(2, warm=("slow_probe",)) as workers:
+        assert workers.map(abs, [1, -2, 3, -4]) == [1, 2, 3, 4]
+    spans = sorted(tuple(map(float, line.split()[1:]))
+                   for line in (tmp_path / "log").read_text().splitlines())
+    assert len(spans) == 2  # each worker imported it once
+    (_, first_ended), (second_began, _) = spans
+    assert second_began >= first_ended
