@@ -5,11 +5,13 @@ statement worked out alone and moved to its place.
 
 Python's own parser says where each top-level statement starts (its first token: `def`,
 not a decorator, as libcst counts it) and ends; a statement alone in a module is laid out
-as in the whole one but for the lines above it. In a class, the methods and other
-statements that span no edited line are laid out as blank lines, as many as they take
-(from the next statement's first line and the lines libcst gives it above), and keep a
-range that covers them: a class of fifty methods is positioned for the one the pass
-edits. Where libcst's own reading differs from the text (it drops a line that holds only a
+as in the whole one but for the lines above it. In a class or function, the statements
+that span no edited line are laid out as blank lines, as many as they take (from the next
+statement's first line and the lines libcst gives it above), and keep a range that covers
+them, and so on down in the classes and functions kept: a class of fifty methods is
+positioned for the statements of the one the pass edits that hold an edited line. A pass
+that asks about a node left out (a name of the function stands for a settled literal, so
+it visits every statement) gets the top-level statement positioned whole. Where libcst's own reading differs from the text (it drops a line that holds only a
 backslash, and counts lines one short after it), these follow the text and Python: such a
 line is kept, and a read below it is found on its line."""
 
@@ -34,6 +36,7 @@ class StatementPositions(dict[cst.CSTNode, CodeRange]):
         self.edited = edited  # the lines the pass edits, in order
         self._first: dict[int, int] = {}  # id() of a statement: the line its first token is on
         self._groups: dict[int, list[ast.stmt]] = {}  # id() of a statement: Python's parse
+        self._laid: tuple[cst.CSTNode, int] | None = None  # the last laid out, and its line
         for index, (statement, group) in enumerate(zip(module.body, groups, strict=True)):
             low = (groups[index - 1][-1].end_lineno or 0) + 1 if index else 1
             high = _first_line(groups[index + 1][0]) - 1 if index + 1 < len(groups) else end
@@ -51,12 +54,31 @@ class StatementPositions(dict[cst.CSTNode, CodeRange]):
             return  # made already, or no top-level statement of this module
         group = self._groups.pop(id(statement))
         kept: list[tuple[cst.BaseStatement, list[ast.stmt]]] = []
-        laid = None if literals else self._class_laid_out(statement, group, kept)
+        copies: list[tuple[cst.CSTNode, cst.CSTNode]] = []
+        self._laid = None
+        laid = None if literals or len(group) != 1 else \
+            self._laid_out(statement, group[0], kept, copies)
         made = self._place(laid or statement, first)
         if laid is not None and not self._kept_in_place(kept):
             for node in made:
                 del self[node]  # a layout that does not match: every node, as libcst says
             self._place(statement, first)
+            return
+        for copy, original in copies[1:]:  # the statement itself keeps the range it has
+            self[original] = self.pop(copy)
+        self._laid = (statement, first) if laid is not None else None
+
+    def __missing__(self, node: cst.CSTNode) -> CodeRange:
+        """A node the pass asks about in a statement left out of the layout (it visits
+        every statement of a function where a name stands for a settled literal): the
+        top-level statement last laid out is positioned whole, as written."""
+        if self._laid is not None:
+            statement, first = self._laid
+            self._laid = None
+            self._place(statement, first)
+            if node in self:
+                return self[node]
+        raise KeyError(node)
 
     def _place(self, statement: cst.CSTNode, first: int) -> list[cst.CSTNode]:
         """Position every node of `statement`, laid out alone, whose first token is on line
@@ -71,35 +93,40 @@ class StatementPositions(dict[cst.CSTNode, CodeRange]):
                                    CodePosition(where.end.line + shift, where.end.column))
         return made
 
-    def _class_laid_out(self, statement: cst.CSTNode, group: list[ast.stmt],
-                        kept: list[tuple[cst.BaseStatement, list[ast.stmt]]]
-                        ) -> cst.ClassDef | None:
-        """A top-level class with each statement of its body that spans no edited line
+    def _laid_out(self, statement: cst.CSTNode, tree: ast.stmt,
+                  kept: list[tuple[cst.BaseStatement, list[ast.stmt]]],
+                  copies: list[tuple[cst.CSTNode, cst.CSTNode]]) -> cst.CSTNode | None:
+        """A class or function with each statement of its body that spans no edited line
         laid out as as many blank lines and a `pass` (those statements get a range that
-        covers them instead; the others are added to `kept`); None when that leaves nothing
-        out, or the class is edited outside its body's statements."""
-        if not (isinstance(statement, cst.ClassDef) and isinstance(statement.body,
-                                                                   cst.IndentedBlock)):
+        covers them instead), and each class or function it keeps laid out so in turn; the
+        statements kept whole are added to `kept`, and each (copy, original) of the nodes
+        made anew to `copies`. None when that leaves nothing out, or the statement is
+        edited outside its body's statements."""
+        if not (isinstance(statement, (cst.ClassDef, cst.FunctionDef)) and
+                isinstance(statement.body, cst.IndentedBlock) and
+                isinstance(tree, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))):
             return None
-        (tree,) = group
-        assert isinstance(tree, ast.ClassDef)
         pairs = paired(list(statement.body.body), tree.body)
         if pairs is None:
             return None
         spans = [(_first_line(inner[0]), inner[-1].end_lineno or 0) for _, inner in pairs]
         low, high = _first_line(tree), tree.end_lineno or 0
-        in_class = [line for line in self.edited if low <= line <= high]
-        if any(not any(a <= line <= b for a, b in spans) for line in in_class):
-            return None  # the class's own lines are edited
+        inside = [line for line in self.edited if low <= line <= high]
+        if any(not any(a <= line <= b for a, b in spans) for line in inside):
+            return None  # the statement's own lines are edited
         # Where each statement's code starts, with the lines libcst gives it above
         starts = [a - _lines_above(node) for (node, _), (a, _) in zip(pairs, spans, strict=True)]
         body: list[cst.BaseStatement] = []
         left_out = 0
+        nested: list[tuple[cst.CSTNode, cst.CSTNode]] = []
         for index, ((node, inner), (a, b)) in enumerate(zip(pairs, spans, strict=True)):
             last = index + 1 == len(pairs)
-            if last or any(a <= line <= b for line in in_class):
-                body.append(node)
-                kept.append((node, inner))
+            if last or any(a <= line <= b for line in inside):
+                laid = self._laid_out(node, inner[0], kept, nested) if len(inner) == 1 \
+                    else None
+                if laid is None:
+                    kept.append((node, inner))
+                body.append(laid or node)  # type: ignore[arg-type]
                 continue
             taken = starts[index + 1] - starts[index]  # its lines, with those above it
             body.append(cst.SimpleStatementLine(body=[cst.Pass()],
@@ -107,9 +134,12 @@ class StatementPositions(dict[cst.CSTNode, CodeRange]):
             self[node] = CodeRange(CodePosition(starts[index], 0),
                                    CodePosition(starts[index + 1] - 1, 0))
             left_out += 1
-        if not left_out:
+        if not left_out and not nested:
             return None
-        return statement.with_changes(body=statement.body.with_changes(body=body))
+        block = statement.body.with_changes(body=body)
+        copy = statement.with_changes(body=block)
+        copies += [(copy, statement), (block, statement.body), *nested]
+        return copy
 
     def _kept_in_place(self, kept: list[tuple[cst.BaseStatement, list[ast.stmt]]]) -> bool:
         """Do the statements kept in a class laid out with blank lines stand where Python's
