@@ -371,3 +371,19 @@ def test_the_dotted_paths_of_strings_are_found_as_one_pattern_finds_them(text):
     from flaglint.facts.light import _DOTTED, text_index
 
     assert set(text_index(text, "m", is_package=False)[2]) == set(_DOTTED.findall(text))
+
+
+def test_every_node_is_what_ast_walk_gives_but_the_nodes_of_no_fields():
+    import ast
+
+    from flaglint.facts.ast_nodes import EMPTY, every_node
+
+    trees = [ast.parse(path.read_text(encoding="utf-8"))
+             for path in sorted((REPO / "flaglint").rglob("*.py"))]
+    trees += [ast.parse(textwrap.dedent(source)) for source in TRICKY.values()]
+    for tree in trees:
+        walked = [node for node in ast.walk(tree) if type(node) not in EMPTY]
+        found = every_node(tree)
+        assert len(found) == len(walked)
+        assert {id(node) for node in found} == {id(node) for node in walked}
+    assert any(isinstance(node, ast.Load) for node in ast.walk(trees[-1]))  # left out

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ast
 
+from flaglint.facts.ast_nodes import every_node
+
 
 def annotation_names(text: str) -> set[str]:
     """The names a string annotation (`"OldPanel"`, `"list[app.X]"`) holds, if it is one:
@@ -20,7 +22,7 @@ def used_names(tree: ast.Module) -> set[str]:
     Import statements, attribute names (`x.status`) and keyword names (`f(status=1)`) do
     not count."""
     names: set[str] = set()
-    for node in ast.walk(tree):
+    for node in every_node(tree):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
             names.add(node.id)
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
@@ -32,14 +34,14 @@ def used_names(tree: ast.Module) -> set[str]:
 
 def imported(tree: ast.Module) -> set[str]:
     """The names the module's imports bind, wherever they stand (`import a.b` binds `a`)."""
-    return {alias.asname or alias.name.split(".")[0] for node in ast.walk(tree)
+    return {alias.asname or alias.name.split(".")[0] for node in every_node(tree)
             if isinstance(node, (ast.Import, ast.ImportFrom)) for alias in node.names}
 
 
 def exported(tree: ast.Module) -> set[str]:
     """The strings of `__all__ = [...]` (and `+=`, and `__all__: list[str] = [...]`)."""
     values: set[str] = set()
-    for node in ast.walk(tree):
+    for node in every_node(tree):
         if isinstance(node, ast.Assign):
             targets, value = node.targets, node.value
         elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and node.value is not None:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from flaglint.facts.ast_conditions import CondBuilder, is_pure, literal
+from flaglint.facts.ast_nodes import EMPTY
 from flaglint.facts.ast_positions import Positions
 from flaglint.facts.collector import (
     FactsCollector,
@@ -281,9 +282,9 @@ class Collector(FactsCollector):
             child = getattr(node, field, None)
             if type(child) is list:
                 for item in child:
-                    if isinstance(item, ast.AST) and type(item) not in _EMPTY:
+                    if isinstance(item, ast.AST) and type(item) not in EMPTY:
                         self._visit(item)
-            elif isinstance(child, ast.AST) and type(child) not in _EMPTY:
+            elif isinstance(child, ast.AST) and type(child) not in EMPTY:
                 self._visit(child)
 
     def _assign(self, node: ast.Assign) -> None:
@@ -651,12 +652,6 @@ class Collector(FactsCollector):
         self._visit(func)
         for argument in arguments:
             self._visit(argument)
-
-
-# Nodes of no fields that `_visit` has no handler for: what visiting them does is nothing.
-_EMPTY = frozenset(kind for base in (ast.expr_context, ast.boolop, ast.operator, ast.unaryop,
-                                     ast.cmpop) for kind in base.__subclasses__()
-                   if not kind._fields)
 
 
 def _argument(node: ast.expr | ast.keyword, value: Callable[[ast.expr], Value]) -> Arg:
