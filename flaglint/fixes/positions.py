@@ -11,9 +11,10 @@ statement's first line and the lines libcst gives it above), and keep a range th
 them, and so on down in the classes and functions kept: a class of fifty methods is
 positioned for the statements of the one the pass edits that hold an edited line. A pass
 that asks about a node left out (a name of the function stands for a settled literal, so
-it visits every statement) gets the top-level statement positioned whole. Where libcst's own reading differs from the text (it drops a line that holds only a
-backslash, and counts lines one short after it), these follow the text and Python: such a
-line is kept, and a read below it is found on its line."""
+it visits every statement) gets the top-level statement positioned whole. Where libcst's
+own reading differs from the text (it drops a line that holds only a backslash, and counts
+lines one short after it), these follow the text and Python: such a line is kept, and a
+read below it is found on its line."""
 
 from __future__ import annotations
 
@@ -142,7 +143,7 @@ class StatementPositions(dict[cst.CSTNode, CodeRange]):
         return copy
 
     def _kept_in_place(self, kept: list[tuple[cst.BaseStatement, list[ast.stmt]]]) -> bool:
-        """Do the statements kept in a class laid out with blank lines stand where Python's
+        """Do the statements kept in a layout with blank lines stand where Python's
         parse says they do (their first and last lines)?"""
         for node, inner in kept:
             where = self.get(node)
