@@ -361,12 +361,15 @@ def test_a_writer_process_makes_the_json_of_what_a_run_keeps_for_later(tmp_path,
 def test_a_module_read_here_has_its_facts_written_by_a_writer(tmp_path, cache_dir, capsys,
                                                               monkeypatch):
     """A run that reads over 1 MB of Python in this process (one large module) leaves the
-    JSON of its facts, and of the links of 10,000 calls or more, to writer processes; the
+    JSON of its facts, and of the links of 10,000 calls or more and the symbol tables, to
+    writer processes; linking takes the module's interface as its reading made it; the
     cached runs report what a run without the cache does."""
-    from flaglint.engine import reading
+    from flaglint.engine import linking, reading
 
     monkeypatch.setattr(reading, "_WRITE_AHEAD", 1000)
     forks = _count(monkeypatch, store, "_Writer")
+    interfaces = _count(monkeypatch, linking, "interface")
+    encoded = _count(monkeypatch, store, "encoded")  # here, not in a writer
     functions = "".join(f"\n\ndef f{n}(x):\n    if client.is_enabled('k{n % 7}'):\n"
                         f"        return x + {n}\n    return x\n" for n in range(10_050))
     write_tree(tmp_path / "p", {
@@ -377,8 +380,11 @@ def test_a_module_read_here_has_its_facts_written_by_a_writer(tmp_path, cache_di
                   + functions})
     root = str(tmp_path / "p")
     cold = both(capsys, root, "--jobs", "2")
-    assert len(forks) == 2  # the facts after reading, the links after linking
-    assert {kind for kind, _, _ in entries(cache_dir)} >= {"facts", "symbols", "links", "calls"}
+    assert len(forks) == 2  # the facts after reading, the links and tables after linking
+    assert {kind for kind, _, _ in entries(cache_dir)} >= {
+        "facts", "symbols", "links", "calls", "tables", "interface"}
+    assert interfaces == []
+    assert not any(type(value).__name__ == "Tables" for value in encoded)
     assert cold == report(capsys, root, "--jobs", "2")
     codes = Counter(f["code"] for f in json.loads(cold[1])["findings"])
     assert codes["FL301"] == codes["FL202"] == 1436, codes  # every read of k3 is settled

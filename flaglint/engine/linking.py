@@ -48,7 +48,8 @@ def link(reading: Reading, store: cache.Store) -> Links:
     tables = store.get("tables", tables_key, Tables)
     if tables is None:
         tables = build(config, presets, _interfaces(reading, store, briefs))
-        store.put("tables", tables_key, tables, Tables)
+        # its JSON made with the links' (by a writer, when there are many) or at the end
+        store.put("tables", tables_key, tables, Tables, later=True)
     keys = {b.path: _links_key(reading, tables_key, b.path) for b in briefs}
     known = store.get_many("links", keys.values(), FileLinks)
     deps_keys = {b.path: _deps_key(reading, b.path) for b in briefs

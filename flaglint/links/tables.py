@@ -102,14 +102,15 @@ def interface(facts: FileFacts, *, definition_calls: bool) -> Interface:
         tuple(replace(c, span=_NOWHERE) for c in facts.calls) if definition_calls else ())
 
 
-def interface_digest(facts: FileFacts, *, definition_calls: bool) -> tuple[str, str]:
-    """The hash of the file's interface and its JSON, which the cache keeps under that
-    hash (both empty for a file not read in full)."""
+def interface_digest(facts: FileFacts, *, definition_calls: bool
+                     ) -> tuple[str, str, Interface | None]:
+    """The hash of the file's interface, its JSON, which the cache keeps under that hash,
+    and the interface (empty and None for a file not read in full)."""
     if not facts.complete or facts.error is not None:
-        return "", ""
-    data = codec.encode(interface(facts, definition_calls=definition_calls), Interface)
-    text = json.dumps(data, separators=(",", ":"), ensure_ascii=True)
-    return hashlib.blake2b(text.encode(), digest_size=20).hexdigest(), text
+        return "", "", None
+    made = interface(facts, definition_calls=definition_calls)
+    text = json.dumps(codec.encode(made, Interface), separators=(",", ":"), ensure_ascii=True)
+    return hashlib.blake2b(text.encode(), digest_size=20).hexdigest(), text, made
 
 
 def build(config: Config, presets: tuple[str, ...], interfaces: Iterable[Interface]
