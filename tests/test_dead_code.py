@@ -524,3 +524,23 @@ def test_of_regions_with_one_span_the_one_fewest_reads_decide_is_kept_in_any_ord
     inner = DeadRegion("m.py", Span(46, 13, 46, 20), DeadKind.OPERAND, on, (("m.py", 36),))
     for order in itertools.permutations([outer, own, inner]):
         assert _outermost(list(order)) == [own]
+
+
+def test_names_in_use_asks_whether_code_is_dead_once_a_name():
+    """A module of 48,000 reads names 400 keys: a name found alive is not asked about
+    again, and a name found only in dead code is not kept."""
+    from flaglint.facts import FileFacts
+    from flaglint.findings import Span
+    from flaglint.model.files import names_in_use
+
+    strings = tuple((f"app.flags.k{n % 3}", Span(n + 1, 1, n + 1, 9)) for n in range(300))
+    strings += (("app.old", Span(400, 1, 400, 9)),)
+    asked: list[int] = []
+
+    def dead(span: Span) -> bool:
+        asked.append(span.line)
+        return span.line >= 400 or span.line == 1  # the first `k0` is in dead code
+
+    names = names_in_use(FileFacts("a.py", "a", False, 400, strings=strings), dead)
+    assert names == {"k0", "k1", "k2"}
+    assert asked == [1, 2, 3, 4, 400]

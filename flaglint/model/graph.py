@@ -113,8 +113,9 @@ class FlagGraph:
             else:
                 self._flags.setdefault(read.key)
                 self._reads.setdefault(read.key, []).append(read)
-        for found in self._reads.values():
-            found.sort(key=lambda r: (r.path, r.span))
+        for found in self._reads.values():  # by path and span (compared as numbers: fast)
+            found.sort(key=lambda r: (r.path, r.span.line, r.span.column, r.span.end_line,
+                                      r.span.end_column))
 
     # -- questions ---------------------------------------------------------------------------
 
