@@ -373,7 +373,7 @@ def test_the_dotted_paths_of_strings_are_found_as_one_pattern_finds_them(text):
     assert set(text_index(text, "m", is_package=False)[2]) == set(_DOTTED.findall(text))
 
 
-def test_every_node_is_what_ast_walk_gives_but_the_nodes_of_no_fields():
+def test_every_node_is_what_ast_walk_gives_in_its_order_but_the_nodes_of_no_fields():
     import ast
 
     from flaglint.facts.ast_nodes import EMPTY, every_node
@@ -385,5 +385,5 @@ def test_every_node_is_what_ast_walk_gives_but_the_nodes_of_no_fields():
         walked = [node for node in ast.walk(tree) if type(node) not in EMPTY]
         found = every_node(tree)
         assert len(found) == len(walked)
-        assert {id(node) for node in found} == {id(node) for node in walked}
+        assert [id(node) for node in found] == [id(node) for node in walked]
     assert any(isinstance(node, ast.Load) for node in ast.walk(trees[-1]))  # left out

@@ -541,6 +541,7 @@ def test_names_in_use_asks_whether_code_is_dead_once_a_name():
         asked.append(span.line)
         return span.line >= 400 or span.line == 1  # the first `k0` is in dead code
 
-    names = names_in_use(FileFacts("a.py", "a", False, 400, strings=strings), dead)
+    names = names_in_use(FileFacts("a.py", "a", is_package=False, lines=400, strings=strings),
+                         dead)
     assert names == {"k0", "k1", "k2"}
     assert asked == [1, 2, 3, 4, 400]

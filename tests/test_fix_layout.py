@@ -166,3 +166,42 @@ def test_an_edit_that_removes_every_statement_gives_libcsts_code():
     old = cst.parse_module(before)
     new = old.with_changes(body=[])
     assert positions.edited_code(before, old, new, ast.parse(before)) == new.code == "\n"
+
+
+# libcst drops a line that holds only a backslash and counts the lines below it one short:
+# placed by its numbers, the settled read would be the one on the line below (`c`, not `b`)
+LONE = ('import rt\n\n\ndef f():\n    x = 1\n\\\n    a = rt.client.is_enabled("b")\n'
+        '    b = rt.client.is_enabled("c")\n    return a, b\n')
+
+
+def test_a_file_libcst_does_not_read_as_written_is_never_fixed(tmp_path, capsys):
+    from flaglint.cli import main
+
+    tree = ast.parse(LONE)
+    call = next(n for n in ast.walk(tree) if isinstance(n, ast.Call) and n.args[0].value == "b")
+    result = source.fix_source("m.py", LONE, FilePlan(reads={(call.lineno, call.col_offset + 1):
+                                                             True}))
+    assert (result.after, result.refused) == (
+        LONE, "line 6 holds only a backslash, which libcst does not read as written")
+    crlf = LONE.replace("\n", "\r\n")
+    result = source.fix_source("m.py", crlf, FilePlan(reads={(7, 9): True}))
+    assert (result.after, result.refused) == (
+        crlf, "line 6 holds only a backslash, which libcst does not read as written")
+    # End to end: the file is named, the findings stay, nothing is written
+    (tmp_path / "pyproject.toml").write_text('[tool.flaglint]\npresets = ["unleash"]\n')
+    (tmp_path / "flags.toml").write_text('[flags.b]\nstatus = "rolled-out"\nvalue = true\n')
+    app = LONE.replace("import rt", "from UnleashClient import UnleashClient\n\nrt = "
+                       "UnleashClient()").replace("rt.client.", "rt.")
+    (tmp_path / "app.py").write_text(app)
+    main(["check", str(tmp_path), "--no-cache", "--select", "FL202", "--fix"])
+    out, err = capsys.readouterr()
+    assert "flaglint: warning: app.py not fixed: line 8 holds only a backslash, which libcst " \
+           "does not read as written" in err
+    assert "FL202" in out
+    assert (tmp_path / "app.py").read_text() == app
+
+
+def test_a_lone_backslash_in_a_string_is_read_as_written():
+    text = f'import rt\nDOC = """one\n\\\ntwo"""\nif {READ}:\n    y = 2\n'
+    target = FilePlan(reads={(5, 4): True})
+    assert source.fix_source("m.py", text, target).after == 'DOC = """one\n\\\ntwo"""\ny = 2\n'

@@ -13,8 +13,7 @@ EMPTY = frozenset(kind for base in (ast.expr_context, ast.boolop, ast.operator, 
 
 
 def every_node(tree: ast.AST) -> list[ast.AST]:
-    """The tree's nodes, each parent before its children (not in `ast.walk`'s order), but
-    those of `EMPTY`."""
+    """The tree's nodes in `ast.walk`'s order (breadth first), but those of `EMPTY`."""
     found = [tree]
     for node in found:  # grows as it is read: each node's children join the end
         for field in node._fields:

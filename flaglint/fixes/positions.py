@@ -11,10 +11,9 @@ statement's first line and the lines libcst gives it above), and keep a range th
 them, and so on down in the classes and functions kept: a class of fifty methods is
 positioned for the statements of the one the pass edits that hold an edited line. A pass
 that asks about a node left out (a name of the function stands for a settled literal, so
-it visits every statement) gets the top-level statement positioned whole. Where libcst's
-own reading differs from the text (it drops a line that holds only a backslash, and counts
-lines one short after it), these follow the text and Python: such a line is kept, and a
-read below it is found on its line."""
+it visits every statement) gets the top-level statement positioned whole. A file libcst
+does not read as written (it drops a line that holds only a backslash, and counts the lines
+below it one short) is never fixed (fixes/source.py)."""
 
 from __future__ import annotations
 
@@ -50,13 +49,13 @@ class StatementPositions(dict[cst.CSTNode, CodeRange]):
         """The positions of this top-level statement and every node in it. `literals`: the
         module's names that stand for a settled literal; while there is one the pass visits
         every statement of a class, so each is positioned."""
+        self._laid = None
         first = self._first.pop(id(statement), None)
         if first is None:
             return  # made already, or no top-level statement of this module
         group = self._groups.pop(id(statement))
         kept: list[tuple[cst.BaseStatement, list[ast.stmt]]] = []
         copies: list[tuple[cst.CSTNode, cst.CSTNode]] = []
-        self._laid = None
         laid = None if literals or len(group) != 1 else \
             self._laid_out(statement, group[0], kept, copies)
         made = self._place(laid or statement, first)

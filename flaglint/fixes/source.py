@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import logging
+import re
 from collections.abc import Set
 from typing import Any, TypeVar
 
@@ -19,12 +20,21 @@ from flaglint.fixes.settle import Settler
 
 log = logging.getLogger(__name__)
 
+_LONE_BACKSLASH = re.compile(r"^[ \t\f]*\\\r?$", re.MULTILINE)  # a line joined to the next
+
 
 def fix_source(path: str, text: str, target: FilePlan) -> FixResult:
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
         return FixResult(path, text, text, refused=f"cannot parse: {error.message}")
+    lone = _LONE_BACKSLASH.search(text)
+    if lone is not None and module.code != text:
+        # libcst drops the line and counts the lines below it one short, where the plan
+        # counts as Python does: an edit could land on the line below its read
+        line = text.count("\n", 0, lone.start()) + 1
+        return FixResult(path, text, text, refused=f"line {line} holds only a backslash, "
+                                                   f"which libcst does not read as written")
     try:
         old_tree: ast.Module | None = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
