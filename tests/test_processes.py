@@ -34,3 +34,14 @@ def test_workers_import_in_turns_that_leave_this_process_a_core(tmp_path, monkey
     assert len(spans) == 2  # each worker imported it once
     (_, first_ended), (second_began, _) = spans
     assert second_began >= first_ended
+
+
+def test_the_fixers_are_no_more_than_the_cores(monkeypatch):
+    from flaglint.fixes.apply import fixers
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    with fixers(8, 10**9) as workers:
+        assert workers is not None
+        assert workers._pool is not None and workers._pool._max_workers == 2
+    with fixers(1, 10**9) as workers:
+        assert workers is None

@@ -119,10 +119,11 @@ def transform(root: Path, plans: Mapping[str, FilePlan], overlay: Mapping[str, b
 def fixers(workers: int, size: int) -> contextlib.AbstractContextManager[Workers | None]:
     """The processes that will fix files, started now so that they import libcst while this
     process analyses a project of `size` bytes of Python (this one never imports it then);
-    none with one worker, or a project too small for its analysis to hide their start."""
+    none with one worker, or a project too small for its analysis to hide their start; no
+    more than the machine has cores (they import in turns: more would only wait)."""
     if workers < 2 or size < _AHEAD_BYTES:
         return contextlib.nullcontext()
-    return Workers(workers, warm=("flaglint.fixes.source",))
+    return Workers(min(workers, os.cpu_count() or 1), warm=("flaglint.fixes.source",))
 
 
 _AHEAD_BYTES = 2_000_000  # ~50k lines: analysed in about the time the workers take to start
