@@ -64,6 +64,8 @@ def map_in_workers(function: Callable[[T], R], items: Sequence[T], workers: int
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
     try:
         with ProcessPoolExecutor(max_workers=max(1, min(workers, len(items))),
                                  mp_context=multiprocessing.get_context("fork"),
@@ -109,6 +111,8 @@ class Workers:
         from concurrent.futures import ProcessPoolExecutor
 
         self._pool: ProcessPoolExecutor | None = None
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return  # no worker can start here (Windows): the caller works itself
         context = multiprocessing.get_context("fork")
         try:
             # They import in turns, as many at a time as leaves this process a core: its

@@ -45,3 +45,12 @@ def test_the_fixers_are_no_more_than_the_cores(monkeypatch):
         assert workers._pool is not None and workers._pool._max_workers == 2
     with fixers(1, 10**9) as workers:
         assert workers is None
+
+
+def test_where_no_process_can_fork_the_work_is_done_here(monkeypatch):
+    import multiprocessing
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    with processes.Workers(2, warm=()) as workers:
+        assert workers.map(abs, [-1]) is None
+    assert processes.map_in_workers(abs, [-1, -2], 2) is None
