@@ -376,3 +376,29 @@ def test_regressions_found_by_the_differential_test(tmp_path):
             f"{name.replace('-', '_')}_help.py": helper} for name, text in REGRESSIONS.items()}
         problems = differences(tmp_path / str(unsafe), programs, unsafe=unsafe)
         assert not problems, "\n".join(problems)
+
+
+def test_who_imports_a_module_or_one_inside_it_is_answered_from_the_briefs():
+    """`_imported_elsewhere` (an import with effects is kept unless another file imports
+    its module): the files naming the module or any module inside it, found in the index
+    of names as written, as an index of every name and each module above it found them."""
+    import itertools
+    from types import SimpleNamespace
+
+    from flaglint.analysis.imports import _imported_elsewhere
+    from flaglint.model.files import FileBrief
+
+    imported = {"a.py": ("app", "app.flags"), "b.py": ("app.flags.store",),
+                "c.py": ("app2", "app.flagsx"), "d.py": ("other.app",), "e.py": ()}
+    briefs = {path: FileBrief(path, path[0], is_package=False, lines=1, complete=False,
+                              imported=names) for path, names in imported.items()}
+    memo: dict[str, object] = {}
+    project = SimpleNamespace(files=SimpleNamespace(briefs=briefs), memo=lambda: memo)
+    for module in ("app", "app.flags", "app.flags.store", "app.flag", "app2", "other",
+                   "other.app", "nowhere", "app.flagsx"):
+        importers = {path for path, names in imported.items()
+                     if any(n == module or n.startswith(module + ".") for n in names)}
+        for size in range(len(imported) + 1):
+            for these in itertools.combinations(sorted(imported), size):
+                assert _imported_elsewhere(project, module, set(these)) == \
+                    bool(importers - set(these)), (module, these)

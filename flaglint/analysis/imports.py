@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import bisect
 from collections.abc import Callable, Set
 
 from flaglint.analysis.dead_symbols import PLAIN_DECORATORS
@@ -46,16 +47,16 @@ def imports_named(project: Project, path: str) -> set[str]:
     facts = project.files.facts_of(path)
     if facts is None or not facts.imports:
         return set()
-    named = _index(project, "dotted names", lambda brief: brief.dotted, parents=False)
+    named = _index(project, "dotted names", lambda brief: brief.dotted)
     attributes = {d.rpartition(".")[2] for d in named
                   if d.rpartition(".")[0] == facts.module}
     return {local for local, _ in facts.imports if local in attributes}
 
 
-def _index(project: Project, name: str, of: Callable[[FileBrief], tuple[str, ...]], *,
-           parents: bool) -> dict[str, set[str]]:
-    """A project-wide index, made once a run from every file's brief: each dotted name (and,
-    with `parents`, each module above it) -> the files whose brief lists it."""
+def _index(project: Project, name: str, of: Callable[[FileBrief], tuple[str, ...]]
+           ) -> dict[str, set[str]]:
+    """A project-wide index, made once a run from every file's brief: each dotted name ->
+    the files whose brief lists it."""
     memo = project.memo()
     found = memo.get(name)
     if isinstance(found, dict):
@@ -64,9 +65,6 @@ def _index(project: Project, name: str, of: Callable[[FileBrief], tuple[str, ...
     for brief in project.files.briefs.values():
         for dotted in of(brief):
             index.setdefault(dotted, set()).add(brief.path)
-            while parents and "." in dotted:
-                dotted = dotted.rpartition(".")[0]
-                index.setdefault(dotted, set()).add(brief.path)
     memo[name] = index
     return index
 
@@ -98,9 +96,17 @@ def _does_something(project: Project, module: str) -> bool:
 
 def _imported_elsewhere(project: Project, module: str, these: Set[str]) -> bool:
     """Does a file not among `these` import `module` (or a module inside it)? Every file's
-    imports, from the index of their briefs."""
-    importers = _index(project, "importers", lambda brief: brief.imported, parents=True)
-    return bool(importers.get(module, set()) - these)
+    imports, from the index of their briefs: the names `module` or `module.…`, which sort
+    between `module.` and `module/` ("/" follows "." in ASCII)."""
+    importers = _index(project, "importers", lambda brief: brief.imported)
+    if not importers.get(module, set()) <= these:
+        return True
+    names = project.memo().get("importers, sorted")
+    if not isinstance(names, list):
+        names = sorted(importers)
+        project.memo()["importers, sorted"] = names
+    start, end = bisect.bisect_left(names, module + "."), bisect.bisect_left(names, module + "/")
+    return any(not importers[inside] <= these for inside in names[start:end])
 
 
 def _has_effects(facts: FileFacts, makers: set[str]) -> bool:
