@@ -62,9 +62,10 @@ class DeadBranch(Rule):
     ## Fix safety
     The fix keeps the live branch (re-indented, comments kept), simplifies `and`/`or` without
     dropping an operand that may have a side effect (`audit(x) or flag()` keeps `audit(x)`),
-    and refuses any result that does not parse. It is safe for rolled-out flags, whose value
-    the registry pins, and unsafe for retired flags, whose reads yield their default only until
-    some configuration serves the key again.
+    and refuses any result that does not parse, and any file with a line that holds only a
+    backslash (libcst, which makes the edit, counts the lines below it one short). It is safe
+    for rolled-out flags, whose value the registry pins, and unsafe for retired flags, whose
+    reads yield their default only until some configuration serves the key again.
 
     ## Options
     None. `flaglint clean KEY --value V` applies the same fixes for a flag you settle now.
