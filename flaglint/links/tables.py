@@ -13,11 +13,10 @@ changed branch) finds them, and every other file's links, in the cache.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from flaglint import codec
+from flaglint import store as cache
 from flaglint.config import Config
 from flaglint.facts import Call, Constant, Definition, FileFacts, Value, ValueKind
 from flaglint.findings import Span
@@ -109,7 +108,7 @@ def interface_digest(facts: FileFacts, *, definition_calls: bool
     if not facts.complete or facts.error is not None:
         return "", "", None
     made = interface(facts, definition_calls=definition_calls)
-    text = json.dumps(codec.encode(made, Interface), separators=(",", ":"), ensure_ascii=True)
+    text = cache.encoded(made, Interface)
     return hashlib.blake2b(text.encode(), digest_size=20).hexdigest(), text, made
 
 
