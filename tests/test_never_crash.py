@@ -239,3 +239,27 @@ def test_lone_surrogates_in_string_literals_are_data(tmp_path):
     again = subprocess.run([sys.executable, "-m", "flaglint", "check", str(tmp_path)],
                            capture_output=True, check=False)  # from the cache
     assert again.returncode == 1 and b"FL101 [odd\\ud800]" in again.stdout
+
+
+def test_only_a_file_python_refuses_is_measured_for_depth(tmp_path, monkeypatch):
+    # Counting a file's brackets costs a tenth of its parse: a file Python parses is not
+    # deeper than Python allows.
+    from flaglint.facts import extract as extract_module
+
+    real = extract_module._beyond_cpython
+    asked = []
+
+    def measured(text, path):
+        asked.append(path)
+        return real(text, path)
+
+    monkeypatch.setattr(extract_module, "_beyond_cpython", measured)
+    many = "x = [" + ", ".join(f"({i})" for i in range(300)) + "]\n"  # 600 brackets, flat
+    deep = "(" * 1500 + 'client.is_enabled("old_ui")' + ")" * 1500
+    write_tree(tmp_path, {
+        "pyproject.toml": PYPROJECT, "flags.toml": SETTLED,
+        "deep.py": f"x = {deep}\n", "many.py": many + 'client.is_enabled("old_ui")\n',
+    })
+    found = lint_tree(tmp_path, select=("FL001",))
+    assert [(f.code, f.path) for f in found] == [("FL001", "deep.py")]
+    assert asked == ["deep.py"]

@@ -10,7 +10,7 @@ import re
 from flaglint.findings import Span
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
-_OWN_PARENTHESES = (ast.Tuple, ast.GeneratorExp)
+_OWN_PARENTHESES = frozenset({ast.Tuple, ast.GeneratorExp})
 
 
 class Positions:
@@ -34,22 +34,20 @@ class Positions:
         line, end = node.lineno, node.end_lineno  # type: ignore[attr-defined]
         assert end is not None
         if self._ascii:
-            span = Span(line, node.col_offset + 1,  # type: ignore[attr-defined]
-                        end, node.end_col_offset + 1)  # type: ignore[attr-defined]
+            column, end_column = node.col_offset + 1, node.end_col_offset + 1  # type: ignore[attr-defined]
         else:
-            span = Span(line, self.column(line, node.col_offset) + 1,  # type: ignore[attr-defined]
-                        end, self.column(end, node.end_col_offset) + 1)  # type: ignore[attr-defined]
-        if isinstance(node, _OWN_PARENTHESES) and getattr(node, "elts", True) \
-                and self.lines[line - 1][span.column - 1:span.column] == "(" \
-                and self.lines[end - 1][span.end_column - 2:span.end_column - 1] == ")":
+            column = self.column(line, node.col_offset) + 1  # type: ignore[attr-defined]
+            end_column = self.column(end, node.end_col_offset) + 1  # type: ignore[attr-defined]
+        if isinstance(node, ast.stmt):
+            if self.lines[end - 1][end_column - 2:end_column - 1] == ";":
+                # a block that ends `a(); b();` ends at `b()` for libcst, after `;` for `ast`
+                end_column = len(self.lines[end - 1][:end_column - 2].rstrip()) + 1
+        elif type(node) in _OWN_PARENTHESES and getattr(node, "elts", True) \
+                and self.lines[line - 1][column - 1:column] == "(" \
+                and self.lines[end - 1][end_column - 2:end_column - 1] == ")":
             # `ast` counts a tuple's or a generator's parentheses as its own; libcst does not
-            span = Span(line, span.column + 1, end, span.end_column - 1)
-        elif isinstance(node, ast.stmt) and self.lines[end - 1][span.end_column - 2:
-                                                                span.end_column - 1] == ";":
-            # a block that ends `a(); b();` ends at `b()` for libcst, after `;` for `ast`
-            text = self.lines[end - 1][:span.end_column - 2].rstrip()
-            span = Span(line, span.column, end, len(text) + 1)
-        return span
+            column, end_column = column + 1, end_column - 1
+        return Span(line, column, end, end_column)
 
     def up_to(self, start: Span, operand: ast.AST) -> Span:
         """From `start` to the end of `operand` and the parentheses it closes: `(a and b)

@@ -50,10 +50,18 @@ def _read(text: str, path: str, module: str, attributes: frozenset[str],
     """`_extract`'s work; each collector it makes is put in `made`."""
     lines = count_lines(text)
     suppressions = Suppressions.scan_python(text)
-    limit = _beyond_cpython(text, path)
-    if limit is not None:
-        return FileFacts(path, module, is_package, lines, suppressions=suppressions, error=limit)
+
+    def beyond_cpython() -> FileFacts | None:
+        """FL001 for a file nested deeper than CPython allows: asked before a parse in
+        pieces, else only of a file Python's parser refuses (one it parses is not)."""
+        limit = _beyond_cpython(text, path)
+        return None if limit is None else FileFacts(path, module, is_package, lines,
+                                                    suppressions=suppressions, error=limit)
+
     if len(text) > _PIECEWISE and "\r" not in text:  # `\r` alone ends a line for Python
+        refused = beyond_cpython()
+        if refused is not None:
+            return refused
         pieces = _Pieces(text, path)
         try:
             collector = _collector(text, module, attributes, made, is_package=is_package)
@@ -69,6 +77,9 @@ def _read(text: str, path: str, module: str, attributes: frozenset[str],
     try:
         tree = compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
+        refused = beyond_cpython()
+        if refused is not None:
+            return refused
         # Imported here: libcst costs ~0.2 s to import, and most runs never need it.
         from flaglint.facts.cst_facts import extract_cst
 
