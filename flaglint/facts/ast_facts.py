@@ -22,6 +22,8 @@ from flaglint.facts.collector import (
     Template,
     Watch,
     has_call,
+    kept_constant,
+    kept_string,
     parameter_positions,
     shorten,
 )
@@ -41,6 +43,10 @@ from flaglint.findings import Span
 _EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _TRY = (ast.Try, ast.TryStar) if hasattr(ast, "TryStar") else (ast.Try,)
+# The expressions whose condition may hold a call: of any other (a literal, a list, an
+# arithmetic), `CondBuilder.build` makes a constant or an opaque test.
+_MAY_CALL = (ast.Call, ast.Attribute, ast.Name, ast.UnaryOp, ast.BoolOp, ast.Compare,
+             ast.Await)
 
 
 def dotted(node: ast.expr) -> list[str] | None:
@@ -476,13 +482,15 @@ class Collector(FactsCollector):
             return
         call = id(value) if isinstance(value, ast.Call) else None
         resolved = self._value(value) if value is not None and call is None else None
-        self._constant(target.id, resolved, self._span(node), call)
+        self._constant(target.id, resolved,
+                       self._span(node) if kept_constant(resolved, call) else None, call)
 
     # -- local aliases -------------------------------------------------------------------
 
     def _leave_assign(self, node: ast.Assign) -> None:
         cond = None
-        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and \
+                isinstance(node.value, _MAY_CALL):
             built = self.conditions.build(node.value)
             cond = built if has_call(built) else None
         for target in node.targets:
@@ -561,7 +569,8 @@ class Collector(FactsCollector):
     def _constant_node(self, node: ast.Constant) -> None:
         value = node.value
         if isinstance(value, str):
-            self._string(value, self._span(node))
+            if kept_string(value):  # most strings are not: their span is not made
+                self._string(value, self._span(node))
         elif value is None or isinstance(value, bool):
             self.names[repr(value)] += 1  # a name to libcst, as to any reader
 

@@ -15,7 +15,8 @@ _OWN_PARENTHESES = frozenset({ast.Tuple, ast.GeneratorExp})
 
 class Positions:
     def __init__(self, text: str) -> None:
-        self.lines = _NEWLINE.split(text)
+        # `split` is three times faster than the regex, which only `\r` needs
+        self.lines = _NEWLINE.split(text) if "\r" in text else text.split("\n")
         self._encoded: dict[int, bytes] = {}
         self._ascii = text.isascii()  # then every column is its UTF-8 offset
 

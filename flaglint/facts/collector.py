@@ -244,8 +244,8 @@ class FactsCollector:
         return qualified.name if qualified.resolved else None
 
     def _string(self, value: object, span: Span) -> None:
-        if isinstance(value, str) and 0 < len(value) <= 200 and _IDENTIFIER_LIKE.match(value):
-            self.strings.add((value, span))
+        if kept_string(value):
+            self.strings.add((value, span))  # type: ignore[arg-type]  # a str, as kept
 
     def _child_qualname(self, name: str) -> str:
         return f"{self.scopes[-1].qualname}.{name}"
@@ -261,8 +261,10 @@ class FactsCollector:
 
     # -- constants and calls ---------------------------------------------------------------
 
-    def _constant(self, name: str, value: Value | None, span: Span, call: int | None) -> None:
-        """`name = value` (`call`: the id of the call node it is bound to instead)."""
+    def _constant(self, name: str, value: Value | None, span: Span | None,
+                  call: int | None) -> None:
+        """`name = value` (`call`: the id of the call node it is bound to instead). `span`
+        may be None where `kept_constant` says nothing keeps it."""
         scope = self.scopes[-1]
         if scope.kind == "function":
             qualname = f"{scope.qualname}.<locals>.{name}"
@@ -274,11 +276,12 @@ class FactsCollector:
             return
         if call is not None:
             # `FLAG = WaffleFlag("x")`: a flag object, once its call has a number.
+            assert span is not None
             self.constants[qualname] = None
             self._bound_calls[call] = _BoundName(qualname, span)
             return
-        if value is not None and value.kind in (ValueKind.STR, ValueKind.NAME,
-                                                ValueKind.TEMPLATE):
+        if value is not None and value.kind in _CONSTANT_KINDS:
+            assert span is not None
             self.constants[qualname] = Constant(qualname, value, span)
         else:
             self.constants[qualname] = None
@@ -441,6 +444,21 @@ class Template:
             return None
         return Value(ValueKind.TEMPLATE, "".join(self.pieces), source=shorten(source),
                      names=tuple(self.names))
+
+
+_CONSTANT_KINDS = frozenset({ValueKind.STR, ValueKind.NAME, ValueKind.TEMPLATE})
+
+
+def kept_constant(value: Value | None, call: int | None) -> bool:
+    """Does `_constant` keep where `name = value` is (bound to a call, or to a value a key
+    may be made of)?"""
+    return call is not None or (value is not None and value.kind in _CONSTANT_KINDS)
+
+
+def kept_string(value: object) -> bool:
+    """Is this a string a file's facts keep (one that may be a key or a dotted path)?"""
+    return isinstance(value, str) and 0 < len(value) <= 200 and \
+        _IDENTIFIER_LIKE.match(value) is not None
 
 
 def has_call(cond: Cond) -> bool:
