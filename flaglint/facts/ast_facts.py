@@ -431,6 +431,8 @@ class Collector(FactsCollector):
     def _literal_defaults(self, arguments: ast.arguments, positional: list[str]
                           ) -> tuple[tuple[str, Value], ...]:
         """The parameters (self/cls aside) whose default is a literal, with its value."""
+        if not arguments.defaults and not any(arguments.kw_defaults):
+            return ()  # most functions: no parameter has a default
         every = [*arguments.posonlyargs, *arguments.args]
         defaults = dict(zip([p.arg for p in every[len(every) - len(arguments.defaults):]],
                             arguments.defaults, strict=True))
