@@ -932,3 +932,26 @@ def test_clean_removes_holder_settings_in_tests_jax_style(tmp_path, capsys):
     assert "fast_path" not in config and config.endswith(
         'debug_nans = bool_state(name="proj_debug_nans")\n')
     assert _pytest(tmp_path) == "2 passed"
+
+
+def test_clean_never_analyses_the_same_files_twice_in_a_row(tmp_path, capsys, monkeypatch):
+    """An analysis of files and reads that did not change since the last one answers as it
+    did (a tenth of a `clean` of Sentry): the last one is used instead."""
+    from flaglint.engine import cleaning
+
+    states: list[tuple[frozenset[tuple[str, bytes]], frozenset[str]]] = []
+    real = cleaning._Cleaning.analyze
+
+    def analyze(self, overlay=None):
+        files = {**self.inputs.overlay, **(self.report.overlay if overlay is None else overlay)}
+        states.append((frozenset(files.items()), self.force_full))
+        return real(self, overlay)
+
+    monkeypatch.setattr(cleaning._Cleaning, "analyze", analyze)
+    root = copy_fixture(tmp_path)
+    assert main(["clean", "new_checkout", "--value", "true", str(root)]) == 0
+    write_tree(tmp_path / "va", VA_STYLE)
+    assert main(["clean", "RATE_LIMIT_ENABLED", "--value", "true", str(tmp_path / "va")]) == 0
+    capsys.readouterr()
+    assert len(states) > 4
+    assert all(a != b for a, b in zip(states, states[1:], strict=False)), states

@@ -271,7 +271,7 @@ def _settle_reads(cleaning: _Cleaning) -> Project:
         blocked = [f.fix for f in outcome.suppressed if f.fix is not None]
         if not apply_round(project, fixes, blocked, cleaning.scope, cleaning.report,
                            cleaning.pool):
-            break
+            return project  # the round changed nothing: this analysis is of the files now
     return cleaning.analyze()
 
 
@@ -285,9 +285,10 @@ def _settle_test_objects(cleaning: _Cleaning, project: Project
         changes = flag_settings(project, cleaning.key, cleaning.value, cleaning.tests)
         trial = {**cleaning.report.overlay,
                  **{p: after.encode("utf-8") for p, (_, after) in changes.items()}}
-        if changes and not cleaning.analyze(trial).graph.reads_of(cleaning.key):
-            record_changes(cleaning.report, changes)
-            project = cleaning.analyze()
+        tried = cleaning.analyze(trial) if changes else None
+        if tried is not None and not tried.graph.reads_of(cleaning.key):
+            record_changes(cleaning.report, changes)  # the files now are the trial's
+            project = tried
             reads = project.graph.reads_of(cleaning.key)
     return project, [f"{r.path}:{r.span.line}:{r.span.column}" for r in reads]
 
