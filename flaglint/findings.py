@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -17,8 +18,8 @@ def compact_pickle(cls: type[T]) -> type[T]:
     loading a large project's cached facts take seconds."""
     names = tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
     # Every field at once, in C: a generator of `getattr`s took three times as long
-    values = operator.attrgetter(*names) if len(names) > 1 else \
-        lambda self: tuple(getattr(self, name) for name in names)
+    values: Callable[[T], tuple[object, ...]] = operator.attrgetter(*names) \
+        if len(names) > 1 else lambda self: tuple(getattr(self, name) for name in names)
 
     def __reduce__(self: T) -> tuple[type[T], tuple[object, ...]]:
         return cls, values(self)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import itertools
 import shutil
 import subprocess
 import sys
@@ -954,4 +955,4 @@ def test_clean_never_analyses_the_same_files_twice_in_a_row(tmp_path, capsys, mo
     assert main(["clean", "RATE_LIMIT_ENABLED", "--value", "true", str(tmp_path / "va")]) == 0
     capsys.readouterr()
     assert len(states) > 4
-    assert all(a != b for a, b in zip(states, states[1:], strict=False)), states
+    assert all(a != b for a, b in itertools.pairwise(states)), states
