@@ -39,7 +39,7 @@ class StatementPositions(dict[cst.CSTNode, CodeRange]):
         self._laid: tuple[cst.CSTNode, int] | None = None  # the last laid out, and its line
         for index, (statement, group) in enumerate(zip(module.body, groups, strict=True)):
             low = (groups[index - 1][-1].end_lineno or 0) + 1 if index else 1
-            high = _first_line(groups[index + 1][0]) - 1 if index + 1 < len(groups) else end
+            high = first_line(groups[index + 1][0]) - 1 if index + 1 < len(groups) else end
             self[statement] = CodeRange(CodePosition(low, 0), CodePosition(high, 0))
             self._first[id(statement)] = group[0].lineno
             self._groups[id(statement)] = group
@@ -109,8 +109,8 @@ class StatementPositions(dict[cst.CSTNode, CodeRange]):
         pairs = paired(list(statement.body.body), tree.body)
         if pairs is None:
             return None
-        spans = [(_first_line(inner[0]), inner[-1].end_lineno or 0) for _, inner in pairs]
-        low, high = _first_line(tree), tree.end_lineno or 0
+        spans = [(first_line(inner[0]), inner[-1].end_lineno or 0) for _, inner in pairs]
+        low, high = first_line(tree), tree.end_lineno or 0
         inside = [line for line in self.edited if low <= line <= high]
         if any(not any(a <= line <= b for a, b in spans) for line in inside):
             return None  # the statement's own lines are edited
@@ -182,7 +182,7 @@ def paired(nodes: list[cst.BaseStatement], body: list[ast.stmt]
 _END = 1 << 30  # beyond any line: the last statement's range runs to the end of the file
 
 
-def _first_line(statement: ast.stmt) -> int:
+def first_line(statement: ast.stmt) -> int:
     """The first line of a statement with what stands above it (its decorators)."""
     decorators: list[ast.expr] = getattr(statement, "decorator_list", [])
     return min([statement.lineno, *(d.lineno for d in decorators)])
@@ -211,7 +211,7 @@ def edited_code(before: str, old: cst.Module, new: cst.Module, tree: ast.Module)
     if offsets[-1] != len(before):
         return new.code
     # The line each statement's code starts on, with the lines above it; then the footer's
-    starts = [_first_line(inner[0]) - _lines_above(node) for node, inner in pairs]
+    starts = [first_line(inner[0]) - _lines_above(node) for node, inner in pairs]
     starts.append(len(offsets) - len(old.footer))
     if starts[0] != len(old.header) + 1 or any(b <= a for a, b in pairwise(starts)):
         return new.code

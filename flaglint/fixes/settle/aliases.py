@@ -45,6 +45,7 @@ class AliasSettling(SettlerCore):
                 node.body.visit(counter)
                 poisoned = counter.declared
             else:
+                self.module_scope_asked = True
                 for statement in node.body:
                     statement.visit(counter)
                 if self._module_globals is None:

@@ -56,6 +56,9 @@ class SettlerCore(cst.CSTTransformer):
         self._once: dict[int, set[str]] = {}
         self._aliases: list[dict[str, object]] = []
         self._module_globals: set[str] | None = None
+        # Whether the pass asked what the module's own scope binds: a pass over some of a
+        # module's statements alone (fixes/source.py) cannot answer for the rest.
+        self.module_scope_asked = False
         self._ancestors: list[cst.CSTNode] = []  # the original nodes being visited, outermost first
         self._owed: dict[int, int] = {}  # id() of a block: blank lines its next statement owes
         # The lines this pass edits: a statement that spans none of them is left unvisited

@@ -1,0 +1,154 @@
+"""A fix made on the top-level statements it edits, each parsed alone (fixes/source.py),
+gives what the fix of the whole module gives: the same code, counts and refusals, on
+generated modules of imports (some left unused by the fix), comments at every depth between
+statements, classes, decorators and module-level reads, and on the cases that must fall
+back to the whole module."""
+
+from __future__ import annotations
+
+import ast
+import random
+from functools import partial
+
+import pytest
+
+from flaglint.fixes import source
+from flaglint.fixes.plans import FilePlan
+
+from .test_fix_layout import fixed, module
+
+READ = 'rt.client.is_enabled("on")'
+
+
+def _top(rng: random.Random, index: int) -> list[str]:
+    """One top-level statement, with what may stand above it."""
+    lines = [""] * rng.randint(0, 3)
+    if rng.random() < 0.3:
+        lines.append(rng.choice(["# a comment", "    # an indented comment", "#"]))
+    kind = rng.randrange(8)
+    if kind == 0:
+        lines.append(rng.choice(["import os", "import rt", "import os.path",
+                                 "from rt import register", "from helpers import old, new",
+                                 "from helpers import (\n    old,\n    new,\n)"]))
+    elif kind == 1:
+        lines += ["if TYPE_CHECKING:", "    from helpers import old", "    import os"]
+    elif kind == 2:
+        lines.append(rng.choice([f"flag_{index} = {READ}", f"LIMIT_{index} = 3",
+                                 f"if {READ}:\n    MODE = 1"]))
+    elif kind == 3:
+        lines += [f"class K{index}:", f"    flag = {READ}", "    def m(self):",
+                  f"        return old() if {READ} else new()"]
+    elif kind in (4, 5):
+        if rng.random() < 0.3:
+            lines.append("@register")
+        lines += [f"def f{index}(x):", "    # inside", f"    if {READ}:",
+                  "        return old(x)", "    return new(os.path.join(x))"]
+        if rng.random() < 0.4:
+            lines.append("    # a footer comment of the function")
+    elif kind == 6:
+        lines += [f"async def g{index}():", f"    value = {READ}", "    if value:",
+                  "        return 1", "    return 2"]
+    else:
+        lines.append(rng.choice(["__all__ = ['old', 'f1']", "x = 1; y = 2", "pass"]))
+    return lines
+
+
+def imports_module(seed: int) -> str:
+    rng = random.Random(seed)
+    lines = [rng.choice(['"""Generated."""', "# a header comment", "import rt"])]
+    for index in range(rng.randint(2, 9)):
+        lines += _top(rng, index)
+    if rng.random() < 0.5:
+        lines += ["", "# the end"]
+    return "\n".join(lines) + ("\n" if rng.random() < 0.9 else "")
+
+
+def plan(text: str, seed: int) -> FilePlan:
+    rng = random.Random(seed)
+    tree = ast.parse(text)
+    target = FilePlan()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and ast.unparse(node) == READ.replace('"', "'") and \
+                rng.random() < 0.6:
+            target.reads[node.lineno, node.col_offset + 1] = rng.random() < 0.5
+    definitions = [node for node in ast.walk(tree)
+                   if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+    if definitions and rng.random() < 0.3:
+        chosen = rng.choice(definitions)
+        line = text.split("\n")[chosen.lineno - 1]
+        target.definitions.add((chosen.lineno, line.index(chosen.name) + 1))
+    if rng.random() < 0.2:
+        target.keep_imports = {"os"}
+    return target
+
+
+def _result(text: str, target: FilePlan) -> tuple[object, ...]:
+    found = source.fix_source("m.py", text, target)
+    return (found.after, found.refused, found.replaced, found.removed_branches,
+            found.removed_definitions, dict(found.removed_names))
+
+
+def _both(monkeypatch: pytest.MonkeyPatch, make: object) -> tuple[tuple[object, ...], ...]:
+    """(in pieces, whole, whether pieces were taken)."""
+    taken = []
+    real = source._fixed_in_pieces
+    monkeypatch.setattr(source, "_fixed_in_pieces",
+                        lambda *args: taken.append(real(*args)) or taken[-1])
+    pieces = make()  # type: ignore[operator]
+    monkeypatch.setattr(source, "_fixed_in_pieces", lambda *args: None)
+    whole = make()  # type: ignore[operator]
+    monkeypatch.undo()
+    return pieces, whole, (bool(taken) and taken[0] is not None,)
+
+
+def test_pieces_give_what_the_whole_module_gives(monkeypatch):
+    taken = changed = pruned = 0
+    for seed in range(400):
+        text = imports_module(seed)
+        target = plan(text, seed)
+        pieces, whole, (used,) = _both(monkeypatch, partial(_result, text, target))
+        assert pieces == whole, (seed, text)
+        taken += used
+        changed += used and pieces[0] != text
+        pruned += used and len(pieces[0].splitlines()) < len(text.splitlines()) - 4  # type: ignore[union-attr]
+    for seed in range(300):  # test_fix_layout's modules: classes of methods, footers
+        text = module(seed)
+        pieces, whole, (used,) = _both(monkeypatch, partial(fixed, text, seed))
+        assert pieces == whole, (seed, text)
+        taken += used
+    # The pieces were taken, not fallen back from, and some imports went with them
+    assert taken > 300
+    assert changed > 150
+    assert pruned > 20
+
+
+@pytest.mark.parametrize(("text", "in_pieces"), [
+    # a removed import line's blank line above it is not the module's
+    ("__all__ = ('f',)\n\nimport os\n\n\ndef f():\n    if rt.client.is_enabled('on'):\n"
+     "        return os.sep\n    return 1\n", True),
+    # a comment indented further after a function is its block's
+    ("import rt\n\ndef g():\n    return 1\n    # g's footer\nimport os\n\n\ndef f():\n"
+     "    if rt.client.is_enabled('on'):\n        return os.sep\n    return 1\n", True),
+    # a read in a class body: the class's own scope
+    ("import rt\n\n\nclass K:\n    flag = rt.client.is_enabled('on')\n    other = flag\n",
+     True),
+    # the first statement edited, a read at module level: the whole module
+    ("def f():\n    if rt.client.is_enabled('on'):\n        return 1\n    return 2\n", False),
+    ("import rt\nflag = rt.client.is_enabled('on')\n\n\ndef f():\n    return flag\n", False),
+    # a local name bound to the read in a function below a class with a block
+    ("import rt\n\n\ndef f():\n    return 1\n\n\nclass K:\n    if True:\n        pass\n"
+     "def g():\n    use = rt.client.is_enabled('on')\n    if use:\n        return 1\n", True),
+    # `\r\n` line ends, statements sharing a line
+    ("import rt\r\n\r\n\r\ndef f():\r\n    if rt.client.is_enabled('on'):\r\n"
+     "        return 1\r\n    return 2\r\n", False),
+    ("import rt; import os\n\n\ndef f():\n    if rt.client.is_enabled('on'):\n"
+     "        return os.sep\n    return 2\n", False),
+])
+def test_what_pieces_take_and_leave_to_the_whole_module(monkeypatch, text, in_pieces):
+    tree = ast.parse(text)
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+    target = FilePlan(reads={(c.lineno, c.col_offset + 1): True for c in calls})
+    pieces, whole, (used,) = _both(monkeypatch, lambda: _result(text, target))
+    assert pieces == whole
+    assert pieces[0] != text and pieces[1] is None
+    assert used == in_pieces
