@@ -152,3 +152,17 @@ def test_what_pieces_take_and_leave_to_the_whole_module(monkeypatch, text, in_pi
     assert pieces == whole
     assert pieces[0] != text and pieces[1] is None
     assert used == in_pieces
+
+
+def test_a_plan_moved_keeps_every_field():
+    """A field FilePlan gains must be moved with the rest (or named here as not a place)."""
+    import dataclasses
+
+    target = FilePlan(reads={(3, 5): True}, definitions={(4, 1)}, imports={"os"},
+                      keep_imports={"rt"}, bindings={(5, 1)}, elements={(6, 2)},
+                      constants={(7, 1): {"on": True}}, parameters={(8, 1): {"p"}},
+                      arguments={(9, 4): {("p", 0)}})
+    assert all(getattr(target, f.name) for f in dataclasses.fields(FilePlan))
+    moved = source._moved(target, -2)
+    assert moved.reads == {(1, 5): True} and moved.arguments == {(7, 4): {("p", 0)}}
+    assert source._moved(moved, 2) == target
