@@ -387,3 +387,49 @@ def test_every_node_is_what_ast_walk_gives_in_its_order_but_the_nodes_of_no_fiel
         assert len(found) == len(walked)
         assert [id(node) for node in found] == [id(node) for node in walked]
     assert any(isinstance(node, ast.Load) for node in ast.walk(trees[-1]))  # left out
+
+
+def test_a_guards_rest_keeps_every_other_field():
+    """`_rest_after` makes the guard anew, field by field (a large module has one a
+    function): a field Guard gains must be carried too."""
+    import dataclasses
+
+    from flaglint.facts.collector import FactsCollector
+    from flaglint.facts.model import Guard, GuardKind
+    from flaglint.findings import Span
+
+    at = Span(1, 2, 3, 4)
+    guard = Guard(GuardKind.IFEXP, Cond(CondOp.CALL, at, call=0), "m.f", at, Span(5, 1, 5, 9),
+                  orelse=Span(6, 1, 6, 9), rest=Span(7, 1, 7, 9), orelse_is_elif=True,
+                  is_elif=True)
+    assert all(getattr(guard, f.name) != f.default for f in dataclasses.fields(Guard))
+    collector = FactsCollector("m", is_package=False)
+    collector.guards.append(guard)
+    collector._rest_after(0, Span(8, 1, 9, 1))
+    assert collector.guards[0] == dataclasses.replace(guard, rest=Span(8, 1, 9, 1))
+
+
+# Expressions of every kind outside `_MAY_CALL`, each holding a call the walk recorded
+_NO_TEST = ["x[f()]", "f() if y else g()", "(z := f())", "[f()]", "(f(), 1)", "{f()}",
+            "{f(): 1}", "f() + 1", "lambda: f()", "f'{f()}'", "(f() for x in y)",
+            "[f() for x in y]", "{f() for x in y}", "{f(): 1 for x in y}", "x[f():]",
+            "'text'", "1", "None", "...", "b'x'"]
+
+
+@pytest.mark.parametrize("code", _NO_TEST)
+def test_an_assigned_value_outside_may_call_makes_no_alias(code):
+    """The walk builds no condition of a value it cannot test a call through
+    (`ast_facts._MAY_CALL`): `CondBuilder.build` must agree, or the two drift apart."""
+    import ast
+
+    from flaglint.facts import ast_facts
+    from flaglint.facts.collector import has_call
+
+    text = f"async def h():\n    v = {code}\n"
+    node = ast.parse(text).body[0].body[0].value  # type: ignore[attr-defined]
+    assert not isinstance(node, ast_facts._MAY_CALL)
+    collector = ast_facts.Collector(text, "m", is_package=False)
+    for call in ast.walk(node):
+        if isinstance(call, ast.Call):
+            collector._call_index[id(call)] = 0
+    assert not has_call(collector.conditions.build(node))

@@ -31,3 +31,11 @@ def test_a_file_the_quick_test_passes_over_holds_no_suppression():
                  "x = 'İ'  # KELVIN \u212a\n", "# flag lint: ignore\n"]:
         assert not _may_hold_one(text)
         assert Suppressions.scan(text).by_line == {}
+
+
+def test_the_quick_test_holds_while_flaglint_is_spelled_in_lower_case():
+    import re
+
+    from flaglint.suppressions import _PATTERN
+
+    assert not _PATTERN.flags & re.IGNORECASE  # else `_may_hold_one` must look for more

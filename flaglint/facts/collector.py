@@ -274,17 +274,17 @@ class FactsCollector:
             self.constants[qualname] = None  # bound twice: not a constant
             self._rebound.add(qualname)
             return
+        if not kept_constant(value, call):
+            self.constants[qualname] = None
+            return
+        if span is None:
+            raise ValueError(f"{qualname}: a constant kept without its place")
         if call is not None:
             # `FLAG = WaffleFlag("x")`: a flag object, once its call has a number.
-            assert span is not None
             self.constants[qualname] = None
             self._bound_calls[call] = _BoundName(qualname, span)
-            return
-        if value is not None and value.kind in _CONSTANT_KINDS:
-            assert span is not None
+        elif value is not None:
             self.constants[qualname] = Constant(qualname, value, span)
-        else:
-            self.constants[qualname] = None
 
     def _access(self, node: int, attribute: str, parts: list[str] | None, span: Span) -> None:
         """An attribute read (`holder.value`) that a definition says reads a flag object."""

@@ -51,12 +51,16 @@ def _read(text: str, path: str, module: str, attributes: frozenset[str],
     lines = count_lines(text)
     suppressions = Suppressions.scan_python(text)
 
+    asked: list[FileFacts | None] = []
+
     def beyond_cpython() -> FileFacts | None:
-        """FL001 for a file nested deeper than CPython allows: asked before a parse in
-        pieces, else only of a file Python's parser refuses (one it parses is not)."""
-        limit = _beyond_cpython(text, path)
-        return None if limit is None else FileFacts(path, module, is_package, lines,
-                                                    suppressions=suppressions, error=limit)
+        """FL001 for a file nested deeper than CPython allows: asked (once) before a parse
+        in pieces, else only of a file Python's parser refuses (one it parses is not)."""
+        if not asked:
+            limit = _beyond_cpython(text, path)
+            asked.append(None if limit is None else FileFacts(
+                path, module, is_package, lines, suppressions=suppressions, error=limit))
+        return asked[0]
 
     if len(text) > _PIECEWISE and "\r" not in text:  # `\r` alone ends a line for Python
         refused = beyond_cpython()
