@@ -103,7 +103,7 @@ def _both(monkeypatch: pytest.MonkeyPatch, make: object) -> tuple[tuple[object, 
 
 def test_pieces_give_what_the_whole_module_gives(monkeypatch):
     taken = changed = pruned = 0
-    for seed in range(400):
+    for seed in range(200):
         text = imports_module(seed)
         target = plan(text, seed)
         pieces, whole, (used,) = _both(monkeypatch, partial(_result, text, target))
@@ -111,14 +111,15 @@ def test_pieces_give_what_the_whole_module_gives(monkeypatch):
         taken += used
         changed += used and pieces[0] != text
         pruned += used and len(pieces[0].splitlines()) < len(text.splitlines()) - 4  # type: ignore[union-attr]
-    for seed in range(300):  # test_fix_layout's modules: classes of methods, footers
+    for seed in range(120):  # test_fix_layout's modules: classes of methods, footers
         text = module(seed)
         pieces, whole, (used,) = _both(monkeypatch, partial(fixed, text, seed))
         assert pieces == whole, (seed, text)
         taken += used
-    # The pieces were taken, not fallen back from, and some imports went with them
-    assert taken > 300
-    assert changed > 150
+    # The pieces were taken, not fallen back from, and some imports went with them (191,
+    # 90 and 29 when written)
+    assert taken > 150
+    assert changed > 70
     assert pruned > 20
 
 
