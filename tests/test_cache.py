@@ -67,6 +67,27 @@ def test_every_entry_is_json_data(tmp_path, cache_dir, capsys):
     assert {"stats", "brief", "facts", "needles", "tables", "links", "check"} <= kinds
 
 
+def test_the_prefilters_answers_are_one_entry_a_needle_set(tmp_path, cache_dir, capsys):
+    """Each file's answer to a needle set is kept, by the hash of its bytes, in one entry
+    for the project (thousands of entries cost more to look up than one to decode), and
+    a file edited leaves no answer for its old bytes."""
+    def answers() -> list[dict[str, bool]]:
+        return [dict(json.loads(value)) for kind, _, value in entries(cache_dir)
+                if kind == "needles"]
+
+    write_tree(tmp_path / "p", {**PROJECT, **{f"app/l{i}.py": f"Y{i} = {i}\n" for i in range(20)}})
+    root = str(tmp_path / "p")
+    both(capsys, root)
+    sets = answers()
+    old, new = store.content_key(b"Y3 = 3\n"), store.content_key(b"Y3 = 33\n")
+    assert 1 <= len(sets) <= 3  # the reader's needles, then what dead code calls
+    assert all(len(found) >= 20 and found[old] is False for found in sets)
+    (tmp_path / "p/app/l3.py").write_text("Y3 = 33\n")
+    both(capsys, root)
+    assert len(answers()) == len(sets)
+    assert all(old not in found and found[new] is False for found in answers())
+
+
 def test_facts_come_back_equal_and_foreign_data_makes_nothing():
     facts = extract(b'from app import client\n\nif client.is_enabled("k", default=False):\n'
                     b'    go()\n', "m.py", "m", is_package=False)
