@@ -257,16 +257,23 @@ def line_times(root: Path, path: str) -> dict[int, LineOrigin]:
     result: dict[int, LineOrigin] = {}
     sha = ""
     final_line = 0
+    # A line of the file (a tab first), a commit's time, or a line's header (its commit's
+    # sha, its line before and now): tested in that order, the cheapest first, as a
+    # 90,000-line blame is parsed on an audit's first run.
     for raw in out.split("\n"):
-        parts = raw.split(" ")
-        if len(parts) >= 3 and len(parts[0]) == 40 and all(c in "0123456789abcdef"
-                                                           for c in parts[0]):
-            sha, final_line = parts[0], int(parts[2])
-        elif raw.startswith("committer-time "):
-            times[sha] = int(raw.split(" ", 1)[1])
-        elif raw.startswith("\t"):
-            if set(sha) == {"0"}:
+        if raw.startswith("\t"):
+            if sha == _UNCOMMITTED:
                 result[final_line] = LineOrigin(None, 0)
             elif sha in times:
                 result[final_line] = LineOrigin(sha, times[sha])
+        elif raw.startswith("committer-time "):
+            times[sha] = int(raw.split(" ", 1)[1])
+        else:
+            parts = raw.split(" ", 3)
+            if len(parts) >= 3 and len(parts[0]) == 40 and _HEX.issuperset(parts[0]):
+                sha, final_line = parts[0], int(parts[2])
     return result
+
+
+_HEX = frozenset("0123456789abcdef")
+_UNCOMMITTED = "0" * 40  # git blame's sha of a line not committed yet
