@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from flaglint.cli import main
@@ -439,3 +441,44 @@ def test_a_run_decodes_the_blame_of_the_lines_of_reads_only(tmp_path, monkeypatc
     assert capsys.readouterr().out == first
     assert "blame-lines" in asked
     assert "blame" not in asked
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: files are blamed in turn")
+def test_files_are_blamed_a_few_at_once_and_say_what_one_at_a_time_says(tmp_path, monkeypatch,
+                                                                        capsys):
+    """Each `git blame` works in a process of its own: an audit's first run (jax's blames 65
+    files) runs a few at once, and reports what blaming them in turn reports."""
+    import threading
+    import time
+
+    from flaglint.engine import analyze as analyze_module
+    from flaglint.sources import history as history_module
+
+    files = {f"m{i}.py": "x = 1\n" * i + 'client.is_enabled("power_peg")\n' for i in range(4)}
+    repo(tmp_path, {"pyproject.toml": PYPROJECT, "flags.toml": TOMBSTONE, **files},
+         "2003-06-01")
+    real = history_module.line_times
+    running: list[int] = []
+    most = [0]
+    lock = threading.Lock()
+
+    def blaming(root, path):
+        with lock:
+            running.append(1)
+            most[0] = max(most[0], len(running))
+        time.sleep(0.05)  # long enough for the others to start
+        try:
+            return real(root, path)
+        finally:
+            with lock:
+                running.pop()
+
+    monkeypatch.setattr(history_module, "line_times", blaming)
+    assert main(["audit", str(tmp_path), "--format", "json", "--no-cache"]) == 0
+    together = capsys.readouterr().out
+    assert most[0] >= 2
+    monkeypatch.setattr(analyze_module.os, "cpu_count", lambda: 1)
+    most[0] = 0
+    assert main(["audit", str(tmp_path), "--format", "json", "--no-cache"]) == 0
+    assert capsys.readouterr().out == together
+    assert most[0] == 1
