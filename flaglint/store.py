@@ -312,8 +312,6 @@ class Store:
 
 def encoded(value: object, hint: object | None) -> str:
     """The JSON the cache stores of a value (`hint`: its type, for `codec`)."""
-    if hint is bool and type(value) is bool:  # a file's needle answer: thousands a run
-        return "true" if value else "false"
     return json.dumps(codec.encode(value, hint), separators=(",", ":"), ensure_ascii=True)
 
 
