@@ -94,7 +94,7 @@ def _both(monkeypatch: pytest.MonkeyPatch, make: object) -> tuple[tuple[object, 
 
 def test_pieces_give_what_the_whole_module_gives(monkeypatch):
     taken = changed = pruned = deleted = 0
-    for seed in range(200):
+    for seed in range(150):
         text = imports_module(seed)
         target = plan(text, seed)
         pieces, whole, (used,) = _both(monkeypatch, partial(_result, text, target))
@@ -103,17 +103,17 @@ def test_pieces_give_what_the_whole_module_gives(monkeypatch):
         changed += used and pieces[0] != text
         pruned += used and len(pieces[0].splitlines()) < len(text.splitlines()) - 4  # type: ignore[union-attr]
         deleted += used and bool(pieces[4])
-    for seed in range(120):  # test_fix_layout's modules: classes of methods, footers
+    for seed in range(60):  # test_fix_layout's modules: classes of methods, footers
         text = module(seed)
         pieces, whole, (used,) = _both(monkeypatch, partial(fixed, text, seed))
         assert pieces == whole, (seed, text)
         taken += used
     # The pieces were taken, not fallen back from, imports went with them and definitions
-    # were deleted (when written: 167 taken, 71 changed, 20 pruned, 5 deleted)
-    assert taken > 120
-    assert changed > 50
-    assert pruned > 10
-    assert deleted > 2
+    # were deleted (when written: 99 taken, 52 changed, 16 pruned, 4 deleted)
+    assert taken > 70
+    assert changed > 35
+    assert pruned > 8
+    assert deleted > 1
 
 
 @pytest.mark.parametrize(("text", "in_pieces"), [
