@@ -51,21 +51,14 @@ def _read(text: str, path: str, module: str, attributes: frozenset[str],
     lines = count_lines(text)
     suppressions = Suppressions.scan_python(text)
 
-    asked: list[FileFacts | None] = []
-
-    def beyond_cpython() -> FileFacts | None:
-        """FL001 for a file nested deeper than CPython allows: asked (once) before a parse
-        in pieces, else only of a file Python's parser refuses (one it parses is not)."""
-        if not asked:
-            limit = _beyond_cpython(text, path)
-            asked.append(None if limit is None else FileFacts(
-                path, module, is_package, lines, suppressions=suppressions, error=limit))
-        return asked[0]
-
-    if len(text) > _PIECEWISE and "\r" not in text:  # `\r` alone ends a line for Python
-        refused = beyond_cpython()
-        if refused is not None:
-            return refused
+    piecewise = len(text) > _PIECEWISE and "\r" not in text  # `\r` alone ends a line
+    # FL001 for a file nested deeper than CPython allows: measured before a parse in pieces,
+    # else only for a file Python's parser refuses (one it parses is not that deep)
+    if piecewise:
+        limit = _beyond_cpython(text, path)
+        if limit is not None:
+            return FileFacts(path, module, is_package, lines, suppressions=suppressions,
+                             error=limit)
         pieces = _Pieces(text, path)
         try:
             collector = _collector(text, module, attributes, made, is_package=is_package)
@@ -81,9 +74,10 @@ def _read(text: str, path: str, module: str, attributes: frozenset[str],
     try:
         tree = compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        refused = beyond_cpython()
-        if refused is not None:
-            return refused
+        limit = None if piecewise else _beyond_cpython(text, path)  # measured above if so
+        if limit is not None:
+            return FileFacts(path, module, is_package, lines, suppressions=suppressions,
+                             error=limit)
         # Imported here: libcst costs ~0.2 s to import, and most runs never need it.
         from flaglint.facts.cst_facts import extract_cst
 

@@ -182,6 +182,17 @@ def paired(nodes: list[cst.BaseStatement], body: list[ast.stmt]
 _END = 1 << 30  # beyond any line: the last statement's range runs to the end of the file
 
 
+def line_starts(text: str) -> list[int]:
+    """Where each line starts (`[n]`: line n + 1); a text that ends a line ends the list
+    with its length."""
+    starts = [0]
+    found = text.find("\n")
+    while found != -1:
+        starts.append(found + 1)
+        found = text.find("\n", found + 1)
+    return starts
+
+
 def first_line(statement: ast.stmt) -> int:
     """The first line of a statement with what stands above it (its decorators)."""
     decorators: list[ast.expr] = getattr(statement, "decorator_list", [])
@@ -203,11 +214,7 @@ def edited_code(before: str, old: cst.Module, new: cst.Module, tree: ast.Module)
     pairs = paired(list(old.body), tree.body)
     if pairs is None:
         return new.code
-    offsets = [0]  # where each line starts, from line 1; then the end of the text
-    found = before.find("\n")
-    while found != -1:
-        offsets.append(found + 1)
-        found = before.find("\n", found + 1)
+    offsets = line_starts(before)  # from line 1; then the end of the text
     if offsets[-1] != len(before):
         return new.code
     # The line each statement's code starts on, with the lines above it; then the footer's

@@ -16,7 +16,13 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from flaglint.analysis.used_names import exported, imported, used_names
 from flaglint.fixes.plans import FilePlan, FixResult, Position
-from flaglint.fixes.positions import edited_code, first_line, paired, statement_positions
+from flaglint.fixes.positions import (
+    edited_code,
+    first_line,
+    line_starts,
+    paired,
+    statement_positions,
+)
 from flaglint.fixes.settle import Settler
 
 log = logging.getLogger(__name__)
@@ -94,11 +100,12 @@ def _fixed_in_pieces(path: str, text: str, tree: ast.Module, target: FilePlan
     if "\r" in text or target.imports or not edited or _shares_a_line(body):
         return None
     spans = [(first_line(statement), statement.end_lineno or 0) for statement in body]
-    chosen = sorted({i for line in edited for i, (a, b) in enumerate(spans) if a <= line <= b})
-    if not chosen or chosen[0] == 0 or len({line for line in edited for i in chosen
-                                             if spans[i][0] <= line <= spans[i][1]}) \
-            != len(edited) or not all(isinstance(body[i], _DEFINITIONS) for i in chosen):
+    owners = {next((i for i, (a, b) in enumerate(spans) if a <= line <= b), None)
+              for line in edited}  # the top-level statement of each edited line
+    if None in owners or 0 in owners or \
+            not all(isinstance(body[i], _DEFINITIONS) for i in owners if i is not None):
         return None
+    chosen = sorted(i for i in owners if i is not None)
     starts = _line_starts(text)
     pieces: list[tuple[int, int, str]] = []
     replaced = removed_branches = removed_definitions = 0
@@ -139,8 +146,7 @@ def _pruned_in_pieces(after: str, old_tree: ast.Module, keep: Set[str]) -> str |
         tree = ast.parse(after)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return after  # refused by the caller's compile check, as the whole module's is
-    lost = (imported(old_tree) & used_names(old_tree)) - used_names(tree) - exported(tree)
-    lost -= keep
+    lost = _lost_imports(old_tree, tree, keep, frozenset())
     if not lost:
         return after
     body = tree.body
@@ -177,7 +183,16 @@ def _pruned_in_pieces(after: str, old_tree: ast.Module, keep: Set[str]) -> str |
     return _spliced(after, pieces)
 
 
+def _lost_imports(old_tree: ast.Module, tree: ast.Module, keep: Set[str], drop: Set[str]
+                  ) -> set[str]:
+    """The names whose imports go: those the edit (from `old_tree` to `tree`) removed the
+    last use of, unless exported or kept (their module does something), and `drop`."""
+    lost = (imported(old_tree) & used_names(old_tree)) - used_names(tree) - exported(tree)
+    return (lost - keep) | drop
+
+
 def _holds_import(statement: ast.stmt, names: Set[str]) -> bool:
+    """Does the statement hold an import of any of these names (`import a.b` binds `a`)?"""
     return any(isinstance(node, (ast.Import, ast.ImportFrom)) and
                any((a.asname or a.name.split(".")[0]) in names or a.name in names
                    for a in node.names)
@@ -191,14 +206,8 @@ def _shares_a_line(body: list[ast.stmt]) -> bool:
 
 def _line_starts(text: str) -> list[int]:
     """Where each line starts (`starts[n]`: line n + 1), then the end of the text."""
-    starts = [0]
-    found = text.find("\n")
-    while found != -1:
-        starts.append(found + 1)
-        found = text.find("\n", found + 1)
-    if starts[-1] != len(text):
-        starts.append(len(text))
-    return starts
+    starts = line_starts(text)
+    return starts if starts[-1] == len(text) else [*starts, len(text)]
 
 
 def _spliced(text: str, pieces: list[tuple[int, int, str]]) -> str:
@@ -267,8 +276,7 @@ def _without_lost_imports(before: str, old: cst.Module, new: cst.Module,
         return after
     try:
         tree, old_tree = ast.parse(after), old_tree or ast.parse(before)
-        lost = (imported(old_tree) & used_names(old_tree)) - used_names(tree) - exported(tree)
-        lost = (lost - keep) | drop
+        lost = _lost_imports(old_tree, tree, keep, drop)
     except (SyntaxError, ValueError):
         return after  # refused by the caller's compile check, or left as the edit made it
     pruned = new.visit(_PruneImports(set(lost), drop, _holding_no_import(new, tree, lost)
@@ -314,10 +322,7 @@ def _holding_no_import(module: cst.Module, tree: ast.Module, names: Set[str]
     if pairs is None:
         return frozenset()
     return frozenset(id(statement) for statement, inner in pairs
-                     if not any(isinstance(node, (ast.Import, ast.ImportFrom)) and
-                                any((a.asname or a.name.split(".")[0]) in names or
-                                    a.name in names for a in node.names)
-                                for part in inner for node in ast.walk(part)))
+                     if not any(_holds_import(part, names) for part in inner))
 
 
 _Carrier = TypeVar("_Carrier", cst.SimpleStatementLine, cst.BaseCompoundStatement)
