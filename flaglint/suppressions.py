@@ -9,7 +9,7 @@ import re
 import tokenize
 from dataclasses import dataclass, field
 
-from flaglint.findings import compact_pickle
+from flaglint.findings import made_in_bulk
 
 _PATTERN = re.compile(r"#\s*flaglint:\s*ignore\b(?:\[([A-Za-z0-9,\s]*)\])?")
 _NOQA = re.compile(r"#\s*noqa(?::\s*([A-Za-z]+[0-9]+(?:[,\s]+[A-Za-z]+[0-9]+)*))?\b",
@@ -25,7 +25,7 @@ def source_lines(text: str) -> list[str]:
     return _LINE_END.split(text)
 
 
-@compact_pickle
+@made_in_bulk
 @dataclass(frozen=True, slots=True)
 class Suppression:
     line: int
@@ -76,7 +76,7 @@ def _suppression(line: int, comment: str) -> Suppression | None:
 
 
 
-@compact_pickle
+@made_in_bulk
 @dataclass(frozen=True, slots=True)
 class Suppressions:
     by_line: dict[int, Suppression] = field(default_factory=dict)

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 
 from flaglint.facts import Definition
+from flaglint.findings import made_in_bulk
 from flaglint.links.model import ResolvedCall
 from flaglint.model.dead import Cover, DeadRegion, DeadSymbol, ReadId, Settled
 from flaglint.model.files import ProjectFiles, names_in_use
@@ -45,6 +46,7 @@ class _Why:
                     needs=frozenset().union(*(w.needs for w in whys)))
 
 
+@made_in_bulk
 @dataclass(frozen=True, slots=True)
 class _Defined:
     definition: Definition

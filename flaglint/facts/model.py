@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from flaglint.findings import Span, compact_pickle
+from flaglint.findings import Span, made_in_bulk
 from flaglint.suppressions import Suppressions
 
 
@@ -26,7 +26,7 @@ class ValueKind(enum.Enum):
     OTHER = "other"  # anything else: `text` is its source, shortened
 
 
-@compact_pickle
+@made_in_bulk
 @dataclass(frozen=True, slots=True)
 class Value:
     kind: ValueKind
@@ -41,7 +41,7 @@ class Value:
         return self.source or self.text
 
 
-@compact_pickle
+@made_in_bulk
 @dataclass(frozen=True, slots=True)
 class Arg:
     keyword: str | None
@@ -59,7 +59,7 @@ class CondOp(enum.Enum):
     OPAQUE = "opaque"  # anything else: flag reads cannot decide it
 
 
-@compact_pickle
+@made_in_bulk
 @dataclass(frozen=True, slots=True)
 class Cond:
     """A test expression, as much of it as flag reads can decide."""
@@ -79,7 +79,7 @@ class GuardKind(enum.Enum):
     DECORATOR = "decorator"  # a decorator that reads a flag gates the whole function
 
 
-@compact_pickle
+@made_in_bulk
 @dataclass(frozen=True, slots=True)
 class Guard:
     """Code that runs only when a test holds (`body`) or only when it does not (`orelse`).
@@ -100,7 +100,7 @@ class Guard:
     is_elif: bool = False  # this `if` is an `elif` of another: its body starts at `elif`
 
 
-@compact_pickle
+@made_in_bulk
 @dataclass(frozen=True, slots=True)
 class Call:
     """A call expression, its callee named as precisely as one file allows."""
@@ -126,7 +126,7 @@ class Call:
         return self.callee.rsplit(".", 1)[-1]
 
 
-@compact_pickle
+@made_in_bulk
 @dataclass(frozen=True, slots=True)
 class Definition:
     """A function or class; the span runs from its def/class line (decorators excluded)."""
@@ -140,7 +140,7 @@ class Definition:
     defaults: tuple[tuple[str, Value], ...] = ()  # parameters whose default is a literal
 
 
-@compact_pickle
+@made_in_bulk
 @dataclass(frozen=True, slots=True)
 class Constant:
     """A name bound once to a string or another name, in a module, class or function."""
@@ -150,7 +150,7 @@ class Constant:
     span: Span
 
 
-@compact_pickle
+@made_in_bulk
 @dataclass(frozen=True, slots=True)
 class ParseError:
     message: str
@@ -158,7 +158,7 @@ class ParseError:
     column: int
 
 
-@compact_pickle
+@made_in_bulk
 @dataclass(frozen=True, slots=True)
 class FileFacts:
     path: str

@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flaglint.facts import Value
-from flaglint.findings import Span
+from flaglint.findings import Span, made_in_bulk
 
 
+@made_in_bulk
 @dataclass(frozen=True, slots=True)
 class FlagRead:
     """One place where code reads a flag; `key` is None when it cannot be resolved."""
@@ -96,6 +97,7 @@ class ResolvedCall:
     span: Span
 
 
+@made_in_bulk
 @dataclass(frozen=True, slots=True)
 class Symbol:
     """A function or class the project defines."""

@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from flaglint.config import Config
 from flaglint.facts import Arg, Call, Definition, FileFacts, Value, ValueKind
+from flaglint.findings import made_in_bulk
 from flaglint.links.model import FlagObject, FlagRead, Wrapper
 from flaglint.presets import (
     PRESET_MODULES,
@@ -26,6 +27,7 @@ _MAX_DEPTH = 12
 V = TypeVar("V")
 
 
+@made_in_bulk
 @dataclass(frozen=True, slots=True)
 class Match:
     """How a call reads (or writes) a flag."""
