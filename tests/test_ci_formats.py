@@ -190,6 +190,26 @@ def test_fingerprints_stay_when_unrelated_lines_move(tmp_path, capsys):
     assert [p for _, _, p in after] == [p for _, _, p in before]
 
 
+@pytest.mark.parametrize(("arguments", "made"), [
+    (["--format", "text"], False), (["--format", "json"], False), (["--format", "github"], False),
+    (["--format", "sarif"], True), (["--format", "gitlab"], True),
+    (["--output-format", "gitlab={out}"], True), (["--write-baseline", "{out}"], True),
+])
+def test_fingerprints_made_only_where_shown_or_recorded(tmp_path, capsys, monkeypatch,
+                                                        arguments, made):
+    """A baseline entry (its fingerprint reads the lines around a finding) is made for a
+    baseline and the formats that show one, not for every report."""
+    root = knight_with_history(tmp_path)
+    asked = []
+    real = baseline.entries
+    monkeypatch.setattr(baseline, "entries", lambda *a: asked.append(1) or real(*a))
+    out = str(tmp_path / "out")
+    main(["check", str(root), "--no-cache", "--today", TODAY,
+          *(a.format(out=out) for a in arguments)])
+    capsys.readouterr()
+    assert bool(asked) is made
+
+
 ODD = "100% of `x`: a, b\r\nsecond line — é ✓"
 
 
