@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -137,16 +138,27 @@ def _count(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> list[o
 
 
 def _reads(monkeypatch: pytest.MonkeyPatch, root: Path) -> list[str]:
-    """The Python files `Path.read_bytes` reads from now on, relative to `root`."""
+    """The Python files read from now on (by `Path.read_bytes`, or opened where the inputs
+    are read), relative to `root`."""
+    from flaglint.engine import inputs
+
     read: list[str] = []
     read_bytes = Path.read_bytes
 
+    def note(path: Path) -> None:
+        if path.suffix == ".py" and path.is_relative_to(root):
+            read.append(path.relative_to(root).as_posix())
+
     def counted(self: Path) -> bytes:
-        if self.suffix == ".py" and self.is_relative_to(root):
-            read.append(self.relative_to(root).as_posix())
+        note(self)
         return read_bytes(self)
 
+    def opened(file: str, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        note(Path(file))
+        return open(file, mode, *args, **kwargs)
+
     monkeypatch.setattr(Path, "read_bytes", counted)
+    monkeypatch.setattr(inputs, "open", opened, raising=False)
     return read
 
 
