@@ -420,9 +420,9 @@ def test_diff_analyses_the_base_only_when_a_changed_file_reads_a_flag(tmp_path, 
 
 
 def test_a_run_decodes_the_blame_of_the_lines_of_reads_only(tmp_path, monkeypatch, capsys):
-    """A file's blame is kept whole, and apart for its lines of reads: a later run with the
-    same reads decodes those alone (jax's audit decoded 90,000 lines for 400), and says
-    what the first said."""
+    """Only a file's lines of reads are blamed and kept: a later run with the same reads
+    decodes those alone (jax's audit decoded 90,000 lines for 400), and says what the
+    first said."""
     from flaglint.store import Store
 
     repo(tmp_path, {"pyproject.toml": PYPROJECT, "flags.toml": TOMBSTONE,
@@ -462,13 +462,13 @@ def test_files_are_blamed_a_few_at_once_and_say_what_one_at_a_time_says(tmp_path
     most = [0]
     lock = threading.Lock()
 
-    def blaming(root, path):
+    def blaming(root, path, lines=None):
         with lock:
             running.append(1)
             most[0] = max(most[0], len(running))
         time.sleep(0.05)  # long enough for the others to start
         try:
-            return real(root, path)
+            return real(root, path, lines)
         finally:
             with lock:
                 running.pop()
@@ -482,3 +482,42 @@ def test_files_are_blamed_a_few_at_once_and_say_what_one_at_a_time_says(tmp_path
     assert main(["audit", str(tmp_path), "--format", "json", "--no-cache"]) == 0
     assert capsys.readouterr().out == together
     assert most[0] == 1
+
+
+def test_blaming_some_lines_says_what_blaming_the_whole_file_says_of_them(tmp_path):
+    """`git blame -L` of the lines of reads, runs of lines together: each line's commit as
+    a whole file's blame gives it, through edits that move lines, reindent them (`-w`),
+    and lines not committed yet; an untracked file's lines have no commit."""
+    import random
+
+    rng = random.Random(7)
+    lines = [f"value_{i} = {i}\n" for i in range(60)]
+    repo(tmp_path, {"m.py": "".join(lines)}, "2001-01-01")
+    for round_ in range(6):
+        for _ in range(5):
+            at = rng.randrange(len(lines))
+            choice = rng.random()
+            if choice < 0.4:
+                lines.insert(at, f"added_{round_}_{at} = 1\n")
+            elif choice < 0.6:
+                del lines[at]
+            elif choice < 0.8:
+                lines[at] = "    " + lines[at] if not lines[at].startswith(" ") else \
+                    lines[at].lstrip()  # whitespace only: -w keeps the older commit
+            else:
+                lines[at] = f"changed_{round_} = {at}\n"
+        write_tree(tmp_path, {"m.py": "".join(lines)})
+        commit_all(tmp_path, f"round {round_}", f"200{round_ + 2}-03-01")
+    lines[5] = "uncommitted = 1\n"
+    write_tree(tmp_path, {"m.py": "".join(lines), "new.py": "a = 1\nb = 2\n"})
+    whole = history.line_times(tmp_path, "m.py")
+    assert len(whole) == len(lines) and whole[6].sha is None
+    assert len({origin.sha for origin in whole.values()}) >= 5
+    for _ in range(20):
+        asked = sorted(rng.sample(range(1, len(lines) + 1), rng.randint(1, 12)))
+        assert history.line_times(tmp_path, "m.py", asked) == \
+            {line: whole[line] for line in asked}
+    assert history.line_times(tmp_path, "m.py", [3, 4, 5, 9]) == \
+        {line: whole[line] for line in (3, 4, 5, 9)}
+    assert history.line_times(tmp_path, "m.py", []) == {}
+    assert history.line_times(tmp_path, "new.py", [2]) == {2: history.LineOrigin(None, 0)}

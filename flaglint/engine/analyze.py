@@ -242,9 +242,8 @@ def _history(inputs: Inputs, registry: Registry, links: Links, store: cache.Stor
 def _origins(project: Project, inputs: Inputs, store: cache.Store,
              wanted: Origins) -> dict[str, dict[int, LineOrigin]]:
     """The commits that brought in the lines of the reads in the files of the reads asked
-    for: one `git blame` per file, cached by HEAD and the file's content; and its lines of
-    reads (those a rule or the audit asks about), cached apart, which is all a run with the
-    same reads decodes (jax's audit: 400 lines, not the 90,000 of 65 files)."""
+    for: one `git blame` of a file's lines of reads (those a rule or the audit asks about),
+    cached by HEAD, the file's content and those lines."""
     if wanted is Origins.NONE or project.history is None:
         return {}
     keys: Iterable[str] = project.graph.flags()
@@ -255,47 +254,35 @@ def _origins(project: Project, inputs: Inputs, store: cache.Store,
     for read in project.linked.reads:
         read_lines.setdefault(read.path, set()).add(read.span.line)
     root = inputs.config.root
-    found = {}
-    wholes: dict[str, tuple[str, str, list[int]]] = {}  # blamed in full: keys, lines of reads
+    entries: dict[str, tuple[str, list[int]]] = {}
     for path in paths:
         try:
             data = (root / path).read_bytes()  # what git blame reads: the working tree
         except OSError:
             continue
-        key = cache.key("blame", githistory.HISTORY_VERSION, inputs.git, path,
-                        cache.content_key(data))
         lines = sorted(read_lines.get(path, ()))
-        lines_key = cache.key("blame-lines", key, lines)
-        origins = store.get("blame-lines", lines_key, dict[int, LineOrigin])
-        if origins is None:
-            wholes[path] = (key, lines_key, lines)
-        else:
-            found[path] = origins
-    known = store.get_many("blame", [key for key, _, _ in wholes.values()],
-                           dict[int, LineOrigin]) if wholes else {}
-    blamed = _blamed(root, [path for path, (key, _, _) in wholes.items() if key not in known])
-    for path, (key, lines_key, lines) in wholes.items():
-        whole = known.get(key)
-        if whole is None:
-            whole = blamed.get(path)
-            if whole is None:
-                continue  # git could not blame it
-            store.put("blame", key, whole, dict[int, LineOrigin])
-        origins = {line: whole[line] for line in lines if line in whole}
-        store.put("blame-lines", lines_key, origins, dict[int, LineOrigin])
-        found[path] = origins
-    return dict(sorted(found.items()))
+        entries[path] = (cache.key("blame-lines", githistory.HISTORY_VERSION, inputs.git,
+                                   path, cache.content_key(data), lines), lines)
+    found = store.get_many("blame-lines", [key for key, _ in entries.values()],
+                           dict[int, LineOrigin])
+    missing = {path: lines for path, (key, lines) in entries.items() if key not in found}
+    for path, origins in _blamed(root, missing).items():
+        store.put("blame-lines", entries[path][0], origins, dict[int, LineOrigin])
+        found[entries[path][0]] = origins
+    return {path: found[key] for path, (key, _) in sorted(entries.items()) if key in found}
 
 
-def _blamed(root: Path, paths: list[str]) -> dict[str, dict[int, LineOrigin]]:
-    """`git blame` of these files, a few at once (each git works in a process of its own:
-    jax's first audit blames 65 files); a file git cannot blame is left out."""
+def _blamed(root: Path, lines: dict[str, list[int]]) -> dict[str, dict[int, LineOrigin]]:
+    """`git blame` of these lines of these files, a few files at once (each git works in a
+    process of its own: jax's first audit blames 65 files); a file git cannot blame is left
+    out."""
     def blame(path: str) -> dict[int, LineOrigin] | None:
         try:
-            return githistory.line_times(root, path)
+            return githistory.line_times(root, path, lines[path])
         except HistoryUnavailable:
             return None
 
+    paths = list(lines)
     if len(paths) < 2:
         done = [blame(path) for path in paths]
     else:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -240,11 +240,19 @@ def _cancel_moves(history: KeyHistory) -> None:
                           or e.kind not in (EventKind.REMOVED, EventKind.DECLARED)]
 
 
-def line_times(root: Path, path: str) -> dict[int, LineOrigin]:
-    """Where each line of the file came from, by `git blame -w` (whitespace changes
-    ignored); a line not committed yet has no commit (and time 0)."""
+def line_times(root: Path, path: str, lines: Sequence[int] | None = None
+               ) -> dict[int, LineOrigin]:
+    """Where each line of the file (or each of `lines`, numbers of lines it has) came from,
+    by `git blame -w` (whitespace changes ignored); a line not committed yet has no commit
+    (and time 0). Blaming only the lines asked for takes git as long, but its output is
+    theirs alone: jax's 65 files with reads, 8 MB of output whole, 49 KB for their 349
+    lines of reads."""
+    ranges = [arg for first, last in _runs(lines) for arg in ("-L", f"{first},{last}")] \
+        if lines is not None else []
+    if lines is not None and not ranges:
+        return {}
     try:
-        out = _git(root, "blame", "--porcelain", "-w", "--", path)
+        out = _git(root, "blame", "--porcelain", "-w", *ranges, "--", path)
     except HistoryUnavailable as error:
         if "no such path" not in str(error):
             raise
@@ -252,7 +260,9 @@ def line_times(root: Path, path: str) -> dict[int, LineOrigin]:
             count = (root / path).read_bytes().count(b"\n") + 1
         except OSError:
             count = 0
-        return {line: LineOrigin(None, 0) for line in range(1, count + 1)}  # untracked
+        return {line: LineOrigin(None, 0)  # untracked
+                for line in (lines if lines is not None else range(1, count + 1))
+                if 0 < line <= count}
     times: dict[str, int] = {}
     result: dict[int, LineOrigin] = {}
     sha = ""
@@ -273,6 +283,17 @@ def line_times(root: Path, path: str) -> dict[int, LineOrigin]:
             if len(parts) >= 3 and len(parts[0]) == 40 and _HEX.issuperset(parts[0]):
                 sha, final_line = parts[0], int(parts[2])
     return result
+
+
+def _runs(lines: Sequence[int] | None) -> list[tuple[int, int]]:
+    """The runs of consecutive numbers among `lines`, first and last of each."""
+    runs: list[tuple[int, int]] = []
+    for line in sorted(set(lines or ())):
+        if runs and runs[-1][1] == line - 1:
+            runs[-1] = (runs[-1][0], line)
+        else:
+            runs.append((line, line))
+    return runs
 
 
 _HEX = frozenset("0123456789abcdef")
