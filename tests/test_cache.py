@@ -449,3 +449,28 @@ def _jobs_read(monkeypatch: pytest.MonkeyPatch, module: object, *, full: bool) -
     monkeypatch.setattr(module, "extract_all", lambda jobs, *a: read.extend(
         j.path for j in jobs if j.full == full) or real(jobs, *a))
     return read
+
+
+def test_a_run_that_changed_nothing_imports_no_analysis(tmp_path):
+    """The pre-commit hook on a commit without Python: the last report again, without the
+    analysis, libcst, networkx, or the parsers of flag-state exports and deployment configs
+    a project without them never needs."""
+    import subprocess
+    import sys
+
+    root = tmp_path / "p"
+    write_tree(root, PROJECT)
+    script = ("import sys\nfrom flaglint.cli import main\n"
+              "code = main(['check', sys.argv[1], '--today', sys.argv[2], '-q'])\n"
+              "print(code, sorted(m for m in sys.modules if m.startswith(('flaglint', "
+              "'libcst', 'networkx'))))\n")
+    env = {**os.environ, "FLAGLINT_CACHE_DIR": str(tmp_path / "cache")}
+    runs = [subprocess.run([sys.executable, "-c", script, str(root), TODAY], env=env,
+                           capture_output=True, text=True, check=True).stdout.split(" ", 1)
+            for _ in range(2)]
+    (cold_code, cold), (warm_code, warm) = runs
+    assert cold_code == warm_code
+    assert "flaglint.engine.analyze" in cold
+    for module in ("flaglint.engine.analyze", "libcst", "networkx", "flaglint.sources.deploy",
+                   "flaglint.sources.flagstate", "flaglint.facts.ast_facts"):
+        assert f"'{module}'" not in warm, module
