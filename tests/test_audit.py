@@ -764,3 +764,70 @@ def test_the_history_names_each_key_where_a_line_holds_it_whole(tmp_path):
         "org:new": ("2024-01-10", "2024-01-10", {"Ada": 1}),
         "org:new-view": ("2024-01-10", "2024-01-10", {"Ada": 1}),
     }
+
+
+def test_mentions_look_at_the_lines_that_may_name_a_key_as_a_reading_of_every_line_would(
+        tmp_path):
+    """`mentions` looks only at the lines that hold a key's first characters: the same
+    first and last dates, authors and commits as a reading of every line of `git log -p`,
+    with keys inside keys (`org:new`, `org:new-view`), one-letter keys, keys in an author's
+    name, removed lines, and a commit that names no key."""
+    import datetime as dt
+    from collections import Counter
+
+    from flaglint.audit import timeline
+
+    keys = {"org:new", "org:new-view", "a", "fast_path", "fast", "gone-flag"}
+    steps = [
+        ("2021-01-05", "ann", {"app.py": "x = 1\n"}),
+        ("2021-02-05", "fast_path bot", {"app.py": "x = 1\nf('org:new-view')\n"}),
+        ("2021-03-05", "bob", {"app.py": "f('org:new-view')\nif fast_path(): a = 1\n",
+                               "b.py": "g('gone-flag')  # org:new\n"}),
+        ("2021-04-05", "cy", {"app.py": "if fast_path(): a = 1\n", "b.py": "fast = 2\n"}),
+        ("2021-05-05", "ann", {"b.py": "fast = 3\nbreakfast = 'org:newer'\n"}),
+    ]
+    git(tmp_path, "init", "-q", "-b", "main")
+    for date, author, files in steps:
+        write_tree(tmp_path, files)
+        git(tmp_path, "add", "-A")
+        subprocess.run(["git", "commit", "-q", "-m", "step", f"--author={author} <a@b.c>"],
+                       cwd=tmp_path, check=True, capture_output=True,
+                       env={**os.environ, "GIT_COMMITTER_NAME": "t",
+                            "GIT_COMMITTER_EMAIL": "t@b.c", "GIT_CONFIG_GLOBAL": os.devnull,
+                            "GIT_AUTHOR_DATE": f"{date}T12:00:00+00:00",
+                            "GIT_COMMITTER_DATE": f"{date}T12:00:00+00:00"})
+    found = timeline.mentions(tmp_path, ["app.py", "b.py"], keys)
+    assert found is not None and found.commits == 5
+    expected = _every_line_read(tmp_path, ["app.py", "b.py"], keys)
+    assert (found.first, found.last, found.authors) == expected
+    day = dt.date.fromisoformat
+    assert found.first["org:new"] == found.first["org:new-view"] == day("2021-02-05")
+    assert found.first["fast"] == day("2021-04-05")  # `fast_path` and `breakfast` are not it
+    assert found.authors["fast"] == Counter({"ann": 2, "cy": 1})  # ann's removed line too
+    assert found.last["org:new"] == day("2021-04-05")  # not `org:newer`
+
+
+def _every_line_read(root: Path, paths: list[str], keys: set[str]) -> tuple[dict, dict, dict]:
+    """What `mentions` says, from every added or removed line of the log, one at a time."""
+    import datetime as dt
+    from collections import Counter
+
+    from flaglint.audit.timeline import _whole
+
+    out = subprocess.run(["git", "log", "--reverse", "-U0", "--no-renames",
+                          "--format=%x00%at %an", "-p", "--", *paths], cwd=root, check=True,
+                         capture_output=True, text=True).stdout
+    first: dict[str, dt.date] = {}
+    last: dict[str, dt.date] = {}
+    authors: dict[str, Counter[str]] = {}
+    date, author = dt.date.min, ""
+    for line in out.split("\n"):
+        if line.startswith("\0"):
+            stamp, author = line[1:].split(" ", 1)
+            date = dt.datetime.fromtimestamp(int(stamp), dt.timezone.utc).date()
+        elif line[:1] in ("+", "-") and not line.startswith(("+++", "---")):
+            for key in sorted(k for k in keys if _whole(line, k)):
+                first.setdefault(key, date)
+                last[key] = date
+                authors.setdefault(key, Counter())[author] += 1
+    return first, last, authors
