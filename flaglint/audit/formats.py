@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import csv
-import json
 from typing import Any, TextIO
 
+from flaglint import jsontext
 from flaglint.audit.model import VERSION, Audit, FlagRow
 
 COLUMNS = ("key", "status", "declared", "type", "type_source", "owner", "owner_source",
@@ -50,8 +50,7 @@ def document(audit: Audit) -> dict[str, Any]:
 
 
 def write_json(audit: Audit, stream: TextIO) -> None:
-    json.dump(document(audit), stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    jsontext.write(document(audit), stream, ensure_ascii=False)
 
 
 # Excel reads a CSV file as UTF-8 only when it starts with a byte-order mark (else in the

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, TextIO
 
+from flaglint import jsontext
 from flaglint.findings import Severity
 from flaglint.reporters import Report
 
@@ -31,5 +31,4 @@ def document(report: Report) -> list[dict[str, Any]]:
 
 
 def write(report: Report, stream: TextIO) -> None:
-    json.dump(document(report), stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    jsontext.write(document(report), stream, ensure_ascii=False)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import TextIO
 
+from flaglint import jsontext
 from flaglint.model.graph import FlagGraph
-
-_BLOCK = 1 << 16
 
 
 def _dot_id(text: str) -> str:
@@ -35,8 +33,4 @@ def write_graph(graph: FlagGraph, fmt: str, stream: TextIO) -> None:
             data = networkx.node_link_data(plain, edges="links")
         except TypeError:  # networkx < 3.4 names the argument `link`
             data = networkx.node_link_data(plain, link="links")
-        # Made at once and written in blocks: json.dump's many small writes cost twice as
-        # much, and one write of it all would not notice a reader that went away.
-        text = json.dumps(data, indent=2, sort_keys=True) + "\n"
-        for start in range(0, len(text), _BLOCK):
-            stream.write(text[start:start + _BLOCK])
+        jsontext.write(data, stream, sort_keys=True)

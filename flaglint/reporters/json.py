@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, TextIO
 
+from flaglint import jsontext
 from flaglint.findings import EditKind, Finding
 from flaglint.reporters import Report, fix_kind
 
@@ -42,5 +42,4 @@ def document(report: Report) -> dict[str, Any]:
 
 
 def write(report: Report, stream: TextIO) -> None:
-    json.dump(document(report), stream, indent=2)
-    stream.write("\n")
+    jsontext.write(document(report), stream)

@@ -4,11 +4,10 @@ and the invocation's exit code and notes."""
 
 from __future__ import annotations
 
-import json
 from typing import Any, TextIO
 from urllib.parse import quote
 
-from flaglint import __version__
+from flaglint import __version__, jsontext
 from flaglint.docs import render
 from flaglint.findings import Finding, Severity, Span
 from flaglint.linediff import opcodes
@@ -52,8 +51,7 @@ def document(report: Report) -> dict[str, Any]:
 
 
 def write(report: Report, stream: TextIO) -> None:
-    json.dump(document(report), stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    jsontext.write(document(report), stream, ensure_ascii=False)
 
 
 def _invocation(report: Report) -> dict[str, Any]:
