@@ -474,3 +474,74 @@ def test_a_run_that_changed_nothing_imports_no_analysis(tmp_path):
     for module in ("flaglint.engine.analyze", "libcst", "networkx", "flaglint.sources.deploy",
                    "flaglint.sources.flagstate", "flaglint.facts.ast_facts"):
         assert f"'{module}'" not in warm, module
+
+
+def test_an_alias_copies_an_entry_as_stored(tmp_path):
+    """`alias` keeps under a new entry what another holds: one stored by an earlier run
+    (copied in SQLite, never decoded), one kept by this run, and none for an entry that is
+    not there; an entry put under the alias wins over the copy."""
+    folder = tmp_path / "cache"
+    first = store.Store(folder)
+    first.put("links", "old", {"a": 1}, dict[str, int])
+    first.close()
+    second = store.Store(folder)
+    second.put("links", "new-this-run", {"b": 2}, dict[str, int])
+    second.alias("links", "copy-of-old", "old")
+    second.alias("links", "copy-of-new", "new-this-run")
+    second.alias("links", "copy-of-nothing", "missing")
+    second.alias("links", "put-too", "old")
+    second.put("links", "put-too", {"c": 3}, dict[str, int])
+    second.close()
+    third = store.Store(folder)
+    assert third.get_many("links", ["old", "copy-of-old", "copy-of-new", "copy-of-nothing",
+                                    "put-too"], dict[str, int]) == {
+        "old": {"a": 1}, "copy-of-old": {"a": 1}, "copy-of-new": {"b": 2},
+        "put-too": {"c": 3}}
+    store.Store.disabled().alias("links", "x", "old")  # no cache: nothing to copy
+
+
+WRAPPED = {
+    **PROJECT,
+    "pyproject.toml": '[tool.flaglint]\npresets = ["unleash"]\n',  # no discovery: read as found
+    "app/gates.py": "from UnleashClient import UnleashClient\n\nclient = UnleashClient()\n\n\n"
+                    "def is_on(key):\n    return client.is_enabled(key)\n",
+    "app/pages.py": "from app.gates import is_on\n\n\ndef page():\n"
+                    "    return 1 if is_on('new_ui') else 2\n",
+}
+
+
+def test_a_run_that_found_what_each_linking_says_links_once(tmp_path, cache_dir, capsys,
+                                                          monkeypatch):
+    """The driver links, reads the files that call the wrappers it found, and links again:
+    what each linking said to read is kept, so that a run over the same files links once,
+    at the end; after an interface edit, the links that still hold are kept under the new
+    tables too, so that the run after it needs no older tables; every answer the same as
+    a run without the cache."""
+    from flaglint.engine import analyze as analyze_module
+    from flaglint.links.tables import Tables
+
+    root = tmp_path / "p"
+    write_tree(root, WRAPPED)
+
+    def graph() -> str:
+        main(["graph", str(root), "--format", "json"])
+        return capsys.readouterr().out
+
+    linked = _count(monkeypatch, analyze_module, "link")
+    compared = _count(monkeypatch, Tables, "changed_since")
+    first = graph()
+    assert len(linked) >= 2  # a linking before pages.py was read, one after
+    both(capsys, str(root))
+    linked.clear()
+    assert graph() == first
+    assert len(linked) == 1
+    (root / "app" / "more.py").write_text("from app.gates import client\n\n\n"
+                                          "def also_on(key):\n"
+                                          "    return client.is_enabled(key)\n")
+    both(capsys, str(root))  # a new wrapper: the tables change, the other links are kept
+    linked.clear()
+    compared.clear()
+    after = graph()
+    assert len(linked) == 1 and compared == []
+    shutil.rmtree(cache_dir)
+    assert graph() == after

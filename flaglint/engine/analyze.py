@@ -31,7 +31,7 @@ from flaglint.analysis.lifecycle import ending
 from flaglint.config import Config, ConfigError, find_config, load_config
 from flaglint.engine.discovery import flag_api, with_flag_api
 from flaglint.engine.inputs import Inputs, gather
-from flaglint.engine.linking import Links, call_graph, link
+from flaglint.engine.linking import Links, call_graph, link, linking_key
 from flaglint.engine.reading import Reading
 from flaglint.facts.prefilter import called_names, reader_names, reader_needles
 from flaglint.links.flag_api import FlagApi
@@ -174,25 +174,47 @@ def _prefixes(name: str) -> list[str]:
 def _read_and_link(reading: Reading, store: cache.Store,
                    names: set[tuple[str, ...]]) -> Links:
     """Link the files read in full; read in full the files that name a wrapper or flag
-    object found, or are a module a key resolves through; again, until none is left."""
+    object found, or are a module a key resolves through; again, until none is left. What
+    each linking says to read is kept under what the linking depends on (`linking_key`): a
+    run that finds it links only once, at the end (jax: three linkings, 0.12 s, before)."""
     config = reading.inputs.config
-    named = {spec.call for spec in config.readers if not spec.any_receiver}
     while True:
-        links = link(reading, store)
-        names |= {(q.rsplit(".", 1)[-1],) for q in (*links.tables.wrappers,
-                                                     *links.tables.objects)}
-        # A reader named where a package re-exports it is defined elsewhere: that module
-        # is read too (its signature gives the key's keyword). And the package is a way to
-        # it: files that name the package and the function may read flags.
-        chase = links.tables.resolver(config).chase
-        readers = named | {chase(call) for call in named}
-        names |= {(module.rsplit(".", 1)[-1], local)
-                  for module, bound in links.tables.imports.items()
-                  for local, target in bound.items() if target in readers}
-        modules = {prefix for name in links.missing for prefix in _prefixes(name)}
-        modules |= {prefix for reader in readers for prefix in _prefixes(reader)}
-        if not reading.read_more(names, modules, called_names(config)):
-            return links
+        step_key = linking_key(reading)
+        step = store.get("linking", step_key, _Step)
+        links = None
+        if step is None:
+            links = link(reading, store)
+            step = _step(links, config)
+            store.put("linking", step_key, step, _Step)
+        names |= set(step.names)
+        if not reading.read_more(names, set(step.modules), called_names(config)):
+            return links if links is not None else link(reading, store)
+
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """What one linking says the driver reads next: the files that name these (`names`)
+    and these modules."""
+
+    names: tuple[tuple[str, ...], ...]
+    modules: tuple[str, ...]
+
+
+def _step(links: Links, config: Config) -> _Step:
+    named = {spec.call for spec in config.readers if not spec.any_receiver}
+    names: set[tuple[str, ...]] = {(q.rsplit(".", 1)[-1],)
+                                   for q in (*links.tables.wrappers, *links.tables.objects)}
+    # A reader named where a package re-exports it is defined elsewhere: that module is read
+    # too (its signature gives the key's keyword). And the package is a way to it: files
+    # that name the package and the function may read flags.
+    chase = links.tables.resolver(config).chase
+    readers = named | {chase(call) for call in named}
+    names |= {(module.rsplit(".", 1)[-1], local)
+              for module, bound in links.tables.imports.items()
+              for local, target in bound.items() if target in readers}
+    modules = {prefix for name in links.missing for prefix in _prefixes(name)}
+    modules |= {prefix for reader in readers for prefix in _prefixes(reader)}
+    return _Step(tuple(sorted(names)), tuple(sorted(modules)))
 
 
 def _graph(registry: Registry, links: Links, reading: Reading,

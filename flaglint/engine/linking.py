@@ -43,8 +43,7 @@ def link(reading: Reading, store: cache.Store) -> Links:
     config = reading.inputs.config
     briefs = reading.linkable()
     presets = active_presets(config, (m for b in reading.ordered() for m in b.modules))
-    tables_key = cache.key("tables", reading.config_key, presets,
-                           [(b.path, b.interface) for b in briefs])
+    tables_key = _tables_key(reading, presets, briefs)
     tables = store.get("tables", tables_key, Tables)
     if tables is None:
         tables = build(config, presets, _interfaces(reading, store, briefs))
@@ -65,7 +64,13 @@ def link(reading: Reading, store: cache.Store) -> Links:
         path = brief.path
         found = known.get(keys[path])
         if found is None and path in kept:
-            keys[path], found = kept[path]
+            old_key, found, seen_then = kept[path]
+            # Copied under these tables' key too, as a linking under them (it looks up what
+            # it looked up then): the next run finds it without the older tables
+            store.alias("links", keys[path], old_key)
+            store.alias("calls", keys[path], old_key)
+            _record(store, deps_keys[path], deps, tables_key, seen_then)
+            keys[path] = old_key
         if found is None:
             seen: set[str] = set()
             facts = reading.facts_of(path)
@@ -74,9 +79,7 @@ def link(reading: Reading, store: cache.Store) -> Links:
             store.put("links", keys[path], found, FileLinks, later=True)
             store.put("calls", keys[path], calls[path], FileCalls, later=True)
             linked += len(facts.calls)
-            earlier = [d for d in deps.get(deps_keys[path], []) if d[0] != tables_key]
-            store.put("linkdeps", deps_keys[path],
-                      [(tables_key, sorted(seen)), *earlier[:_KEPT_DEPS - 1]], _Deps)
+            _record(store, deps_keys[path], deps, tables_key, sorted(seen))
         files[path] = found
     if linked >= _WRITE_AHEAD:
         store.write_ahead()  # their JSON is made by a writer while this process analyses
@@ -85,6 +88,23 @@ def link(reading: Reading, store: cache.Store) -> Links:
 
 
 _WRITE_AHEAD = 10_000  # calls linked (a 4 MB module's 48,000: ~0.6 s to encode)
+
+
+def _tables_key(reading: Reading, presets: tuple[str, ...], briefs: list[FileBrief]) -> str:
+    return cache.key("tables", reading.config_key, presets,
+                     [(b.path, b.interface) for b in briefs])
+
+
+def linking_key(reading: Reading) -> str:
+    """What a linking of the files read so far depends on: the tables' key and every
+    file's facts (its links' keys). What the driver learns from a linking is kept under it,
+    so that a run that finds it needs the linkings before the last one no more."""
+    config = reading.inputs.config
+    briefs = reading.linkable()
+    presets = active_presets(config, (m for b in reading.ordered() for m in b.modules))
+    tables_key = _tables_key(reading, presets, briefs)
+    return cache.key("linking", tables_key, [_links_key(reading, tables_key, b.path)
+                                             for b in briefs])
 
 
 def _links_key(reading: Reading, tables_key: str, path: str) -> str:
@@ -101,13 +121,22 @@ def _deps_key(reading: Reading, path: str) -> str:
     return cache.key("linkdeps", reading.config_key, path, reading.facts_key(path, full=True))
 
 
+def _record(store: cache.Store, deps_key: str, deps: dict[str, _Deps], tables_key: str,
+            seen: list[str]) -> None:
+    """A file linked under these tables, looking up `seen`: the latest of its linkings."""
+    earlier = [d for d in deps.get(deps_key, []) if d[0] != tables_key]
+    store.put("linkdeps", deps_key, [(tables_key, seen), *earlier[:_KEPT_DEPS - 1]], _Deps)
+
+
 def _kept_links(reading: Reading, store: cache.Store, tables: Tables,
-                deps: dict[str, _Deps]) -> dict[str, tuple[str, FileLinks]]:
-    """Links made under other tables that still hold, with the key they are stored under:
-    the file is the same, and no entry of the tables it looked up while it was linked has
-    changed (an edit that adds a wrapper relinks only the files that name it)."""
+                deps: dict[str, _Deps]) -> dict[str, tuple[str, FileLinks, list[str]]]:
+    """Links made under other tables that still hold, with the key they are stored under
+    and the entries they looked up: the file is the same, and no entry of the tables it
+    looked up while it was linked has changed (an edit that adds a wrapper relinks only the
+    files that name it)."""
     changes: dict[str, set[str] | None] = {}  # by the key of the tables linked under
-    wanted: dict[str, list[str]] = {}  # the keys of each file's links that hold, latest first
+    # the keys of each file's links that hold, latest first, with what each looked up
+    wanted: dict[str, list[tuple[str, list[str]]]] = {}
     for path, linkings in deps.items():
         for old_key, seen in linkings:
             if old_key not in changes:
@@ -115,14 +144,14 @@ def _kept_links(reading: Reading, store: cache.Store, tables: Tables,
                 changes[old_key] = tables.changed_since(old) if old is not None else None
             changed = changes[old_key]
             if changed is not None and changed.isdisjoint(seen):
-                wanted.setdefault(path, []).append(_links_key(reading, old_key, path))
-    stored = store.get_many("links", [key for keys in wanted.values() for key in keys],
+                wanted.setdefault(path, []).append((_links_key(reading, old_key, path), seen))
+    stored = store.get_many("links", [key for keys in wanted.values() for key, _ in keys],
                             FileLinks)
-    found: dict[str, tuple[str, FileLinks]] = {}
+    found: dict[str, tuple[str, FileLinks, list[str]]] = {}
     for path, keys in wanted.items():
-        key = next((key for key in keys if key in stored), None)
-        if key is not None:
-            found[path] = (key, stored[key])
+        kept = next(((key, seen) for key, seen in keys if key in stored), None)
+        if kept is not None:
+            found[path] = (kept[0], stored[kept[0]], kept[1])
     return found
 
 
