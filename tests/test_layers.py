@@ -14,7 +14,7 @@ PACKAGE = REPO / "flaglint"
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("base", ("flaglint.findings", "flaglint.suppressions", "flaglint.deep", "flaglint.processes",
               "flaglint.progress", "flaglint.presets", "flaglint.codec", "flaglint.store",
-              "flaglint.tomlsource", "flaglint.linediff")),
+              "flaglint.tomlsource", "flaglint.linediff", "flaglint.jsontext")),
     ("inputs", ("flaglint.config", "flaglint.sources")),
     ("facts", ("flaglint.facts",)),
     ("links", ("flaglint.links",)),
