@@ -64,12 +64,11 @@ def link(reading: Reading, store: cache.Store) -> Links:
         path = brief.path
         found = known.get(keys[path])
         if found is None and path in kept:
-            old_key, found, seen_then = kept[path]
-            # Copied under these tables' key too, as a linking under them (it looks up what
-            # it looked up then): the next run finds it without the older tables
+            old_key, found = kept[path]
+            # Copied under these tables' key too: the next run finds it without the older
+            # tables (its record of what it looked up, 9 KB a file, stays as it is)
             store.alias("links", keys[path], old_key)
             store.alias("calls", keys[path], old_key)
-            _record(store, deps_keys[path], deps, tables_key, seen_then)
             keys[path] = old_key
         if found is None:
             seen: set[str] = set()
@@ -129,14 +128,12 @@ def _record(store: cache.Store, deps_key: str, deps: dict[str, _Deps], tables_ke
 
 
 def _kept_links(reading: Reading, store: cache.Store, tables: Tables,
-                deps: dict[str, _Deps]) -> dict[str, tuple[str, FileLinks, list[str]]]:
-    """Links made under other tables that still hold, with the key they are stored under
-    and the entries they looked up: the file is the same, and no entry of the tables it
-    looked up while it was linked has changed (an edit that adds a wrapper relinks only the
-    files that name it)."""
+                deps: dict[str, _Deps]) -> dict[str, tuple[str, FileLinks]]:
+    """Links made under other tables that still hold, with the key they are stored under:
+    the file is the same, and no entry of the tables it looked up while it was linked has
+    changed (an edit that adds a wrapper relinks only the files that name it)."""
     changes: dict[str, set[str] | None] = {}  # by the key of the tables linked under
-    # the keys of each file's links that hold, latest first, with what each looked up
-    wanted: dict[str, list[tuple[str, list[str]]]] = {}
+    wanted: dict[str, list[str]] = {}  # the keys of each file's links that hold, latest first
     for path, linkings in deps.items():
         for old_key, seen in linkings:
             if old_key not in changes:
@@ -144,14 +141,14 @@ def _kept_links(reading: Reading, store: cache.Store, tables: Tables,
                 changes[old_key] = tables.changed_since(old) if old is not None else None
             changed = changes[old_key]
             if changed is not None and changed.isdisjoint(seen):
-                wanted.setdefault(path, []).append((_links_key(reading, old_key, path), seen))
-    stored = store.get_many("links", [key for keys in wanted.values() for key, _ in keys],
+                wanted.setdefault(path, []).append(_links_key(reading, old_key, path))
+    stored = store.get_many("links", [key for keys in wanted.values() for key in keys],
                             FileLinks)
-    found: dict[str, tuple[str, FileLinks, list[str]]] = {}
+    found: dict[str, tuple[str, FileLinks]] = {}
     for path, keys in wanted.items():
-        kept = next(((key, seen) for key, seen in keys if key in stored), None)
-        if kept is not None:
-            found[path] = (kept[0], stored[kept[0]], kept[1])
+        key = next((key for key in keys if key in stored), None)
+        if key is not None:
+            found[path] = (key, stored[key])
     return found
 
 
