@@ -105,7 +105,6 @@ class Store:
         # Values whose JSON is made later: at `close`, or by a writer `write_ahead` forks
         self._later: dict[tuple[str, str], tuple[object, object]] = {}
         self._writers: list[_Writer] = []
-        self._aliases: dict[tuple[str, str], str] = {}  # (kind, entry) -> the entry copied
         self.ahead = False  # may fork a writer (the command line's, with two workers or more)
 
     @classmethod
@@ -209,13 +208,6 @@ class Store:
             self._pending[slot] = encoded(value, hint)
         self._later.clear()
 
-    def alias(self, kind: str, entry: str, existing: str) -> None:
-        """Keep under (kind, entry) what (kind, existing) holds, copied as it is stored
-        (never decoded or encoded again), for later runs."""
-        if self.folder is not None:
-            self._used.add((kind, entry))
-            self._aliases[(kind, entry)] = existing
-
     def put_text(self, kind: str, entry: str, text: str) -> None:
         """Keep this JSON under (kind, entry) for later runs (this one never decoded it)."""
         if self.folder is not None:
@@ -225,39 +217,27 @@ class Store:
     def close(self) -> None:
         """Write what was kept, mark what was used, and prune; never raises."""
         self._collect_writers()
-        if self.folder is None or (not self._pending and not self._hits
-                                   and not self._aliases):
+        if self.folder is None or (not self._pending and not self._hits):
             self._disconnect()
             return
         db = self._connect()
         if db is None:
             return
         today = _today()
-        copies = []  # of entries stored before this run
-        for (kind, entry), existing in self._aliases.items():
-            if (kind, entry) not in self._pending:
-                text = self._pending.get((kind, existing))
-                if text is not None:
-                    self._pending[(kind, entry)] = text
-                else:
-                    copies.append((entry, today, kind, existing))
         try:
             with db:
                 db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)",
                                [(kind, entry, text, today)
                                 for (kind, entry), text in self._pending.items()])
-                db.executemany("INSERT OR REPLACE INTO entries SELECT kind, ?, value, ? FROM "
-                               "entries WHERE kind = ? AND key = ?", copies)
                 stale = [(today, kind, entry) for kind, entry in self._hits]
                 db.executemany("UPDATE entries SET used = ? WHERE kind = ? AND key = ? "
                                "AND used < ?", [(*row, today) for row in stale])
-                if self._pending or copies:
+                if self._pending:
                     self._prune(db)
         except sqlite3.Error as error:
             log.debug("cannot write the cache %s: %s", self.folder, error)
         self._pending.clear()
         self._hits.clear()
-        self._aliases.clear()
         self._disconnect()
 
     # -- SQLite ---------------------------------------------------------------------------

@@ -476,30 +476,6 @@ def test_a_run_that_changed_nothing_imports_no_analysis(tmp_path):
         assert f"'{module}'" not in warm, module
 
 
-def test_an_alias_copies_an_entry_as_stored(tmp_path):
-    """`alias` keeps under a new entry what another holds: one stored by an earlier run
-    (copied in SQLite, never decoded), one kept by this run, and none for an entry that is
-    not there; an entry put under the alias wins over the copy."""
-    folder = tmp_path / "cache"
-    first = store.Store(folder)
-    first.put("links", "old", {"a": 1}, dict[str, int])
-    first.close()
-    second = store.Store(folder)
-    second.put("links", "new-this-run", {"b": 2}, dict[str, int])
-    second.alias("links", "copy-of-old", "old")
-    second.alias("links", "copy-of-new", "new-this-run")
-    second.alias("links", "copy-of-nothing", "missing")
-    second.alias("links", "put-too", "old")
-    second.put("links", "put-too", {"c": 3}, dict[str, int])
-    second.close()
-    third = store.Store(folder)
-    assert third.get_many("links", ["old", "copy-of-old", "copy-of-new", "copy-of-nothing",
-                                    "put-too"], dict[str, int]) == {
-        "old": {"a": 1}, "copy-of-old": {"a": 1}, "copy-of-new": {"b": 2},
-        "put-too": {"c": 3}}
-    store.Store.disabled().alias("links", "x", "old")  # no cache: nothing to copy
-
-
 WRAPPED = {
     **PROJECT,
     "pyproject.toml": '[tool.flaglint]\npresets = ["unleash"]\n',  # no discovery: read as found

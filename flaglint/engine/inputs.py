@@ -156,7 +156,7 @@ def content_keys(root: Path, sources: list[SourceFile], store: cache.Store
         if stat is not None:
             seen[source.rel] = (stat, keys[source.rel])
     if seen != known:
-        store.put("stats", index_key, seen, dict[str, tuple[Stat, str]])
+        store.put("stats", index_key, seen, dict[str, tuple[Stat, str]], later=True)
     return keys, unreadable, read
 
 

@@ -150,7 +150,7 @@ class Reading:
             current = set(keys.values())  # the answers of files the project no longer holds go
             answers = {key: found for key, found in answers.items() if key in current}
             answers.update((keys[rel], found) for rel, found in searched.items())
-            self.store.put("needles", entry, answers, dict[str, bool])
+            self.store.put("needles", entry, answers, dict[str, bool], later=True)
         chosen.update(rel for rel in rest if answers[keys[rel]])
         return chosen
 
