@@ -125,14 +125,6 @@ _LEAVES: dict[type, Callable[..., str]] = {
 
 def _key(key: object) -> str:
     """A key that is not a string, as json writes it."""
-    if isinstance(key, float):
-        return _float(key)
-    if key is True:
-        return "true"
-    if key is False:
-        return "false"
-    if key is None:
-        return "null"
-    if isinstance(key, int):
-        return int.__repr__(key)
+    if key is None or isinstance(key, (int, float)):  # a bool is an int
+        return _scalar(key)
     raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
