@@ -145,27 +145,6 @@ def test_handed_on_tells_a_holder_passed_on_from_one_read():
     assert handed_on("plain = (\n", "app.flags", names[:2]) == set(names[:2])  # no parse
 
 
-def test_handed_on_parses_a_file_known_to_parse_only_when_a_name_may_be_a_value(monkeypatch):
-    """A file whose facts were read (`parses`) and whose text never spells the names as a
-    value is not parsed again (jax: 3 of the 6 files FL102 looked into); one not known to
-    parse is, and one that does not parse hands on everything."""
-    import ast
-
-    parsed: list[str] = []
-    real = ast.parse
-    monkeypatch.setattr(ast, "parse", lambda source, *a, **k: parsed.append(source) or
-                        real(source, *a, **k))
-    reads_only = "from app import flags\nif flags.plain.value:\n    go(flags.plain.value)\n"
-    names = ["app.flags.plain"]
-    assert handed_on(reads_only, "app.views", names, parses=True) == set()
-    assert parsed == []
-    assert handed_on(reads_only, "app.views", names) == set()
-    assert parsed == [reads_only]
-    assert handed_on("plain.value(\n", "app.views", names) == set(names)  # it may do anything
-    passed = "from app.flags import plain\nregister(plain)\n"
-    assert handed_on(passed, "app.views", names, parses=True) == set(names)
-
-
 @pytest.mark.parametrize("source", [
     "h = 1\nmatch x:\n    case h():\n        pass\n",  # a class pattern names its class
     "import pkg\nmatch x:\n    case pkg.h():\n        pass\n",

@@ -355,22 +355,20 @@ def places(found: list[Reference], path: str) -> Iterator[Place]:
 
 
 def handed_on(source: str, module: str, qualnames: Iterable[str], *,
-              is_package: bool = False, parses: bool = False) -> set[str]:
+              is_package: bool = False) -> set[str]:
     """Which of these symbols are used as a value in this source (stored in a dict or list,
     passed to a function, returned), where what reads them cannot be seen? A file that does
-    not parse may do anything: all of them. A symbol whose name the text never spells as a
-    value (`_spelled_as_value`) needs no visit of the tree, and when no symbol's is, the
-    file is not parsed at all if it is known to parse (`parses`: its facts were read)."""
-    qualnames = list(qualnames)
-    spelled = [q for q in qualnames if _spelled_as_value(source, q.rsplit(".", 1)[-1])]
-    if not spelled and parses:
-        return set()
+    not parse may do anything: all of them. The file is parsed once, and a symbol whose
+    name the text never spells as a value (`_spelled_as_value`) needs no visit of its
+    tree."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
         return set(qualnames)
     found = set()
-    for qualname in spelled:
+    for qualname in qualnames:
+        if not _spelled_as_value(source, qualname.rsplit(".", 1)[-1]):
+            continue
         finder = _Finder(module, qualname, frozenset(), is_package=is_package)
         finder.visit(tree)
         if any(r.kind is Kind.USE and r.as_value for r in finder.found):

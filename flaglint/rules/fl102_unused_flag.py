@@ -121,6 +121,5 @@ def _handed_on(project: Project, names: set[str]) -> set[str]:
                  for name in words[word.decode()]}
         if named - found:
             found |= handed_on(data.decode("utf-8", "replace"), brief.module,
-                               sorted(named - found), is_package=brief.is_package,
-                               parses=brief.complete and brief.error is None)
+                               sorted(named - found), is_package=brief.is_package)
     return found
