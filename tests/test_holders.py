@@ -4,7 +4,11 @@ through imports and module attributes; the definition's `attributes` say which r
 from __future__ import annotations
 
 import importlib
+import shutil
 import sys
+from pathlib import Path
+
+import pytest
 
 from flaglint.cli import main
 from flaglint.facts.cst_facts import extract_cst
@@ -352,3 +356,19 @@ def test_a_flag_object_a_function_returns_is_not_unused(tmp_path, capsys):
                         "    return 1 if get_new_ui_flag().is_enabled(c) else 2\n"})
     assert main(["check", str(tmp_path), "--no-cache", "--select", "FL102"]) == 0
     capsys.readouterr()
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="`type X = …` is Python's own grammar")
+def test_a_file_only_libcst_reads_hands_on_every_holder_it_names(tmp_path, capsys):
+    """Found by review: a file Python's parser refuses but libcst reads (a newer grammar)
+    cannot be searched for a holder used as a value, so each holder it names counts as
+    handed on, even where its text never spells one as a value (an optimisation that
+    skipped the parse for such text reported FL102 here)."""
+    fixture = Path(__file__).parent.parent / "fixtures" / "FL102-unused-flag" / \
+        "waffle-flag-objects"
+    shutil.copytree(fixture, tmp_path / "p", ignore=shutil.ignore_patterns("expected.json"))
+    (tmp_path / "p" / "courses" / "newer.py").write_text(
+        "from courses import toggles\n\ntype Alias = list[int]\n\nEXPORTED = ['OLD_GRADES']\n")
+    main(["check", str(tmp_path / "p"), "--no-cache", "--select", "FL102",
+          "--today", "2026-12-01"])
+    assert "FL102" not in capsys.readouterr().out
