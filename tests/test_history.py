@@ -521,3 +521,9 @@ def test_blaming_some_lines_says_what_blaming_the_whole_file_says_of_them(tmp_pa
         {line: whole[line] for line in (3, 4, 5, 9)}
     assert history.line_times(tmp_path, "m.py", []) == {}
     assert history.line_times(tmp_path, "new.py", [2]) == {2: history.LineOrigin(None, 0)}
+    # Found by review: lines a lone `\r` ends, which git does not count, cost no other line
+    (tmp_path / "cr.py").write_bytes(b"a = 1\rb = 2\rc = 3\r")
+    commit_all(tmp_path, "cr", "2009-01-01")
+    whole = history.line_times(tmp_path, "cr.py")
+    assert list(whole) == [1]
+    assert history.line_times(tmp_path, "cr.py", [1, 3]) == {1: whole[1]}

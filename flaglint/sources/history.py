@@ -254,6 +254,11 @@ def line_times(root: Path, path: str, lines: Sequence[int] | None = None
     try:
         out = _git(root, "blame", "--porcelain", "-w", *ranges, "--", path)
     except HistoryUnavailable as error:
+        if ranges and " has only " in str(error):
+            # A line git does not count (a lone `\r` ends a line for Python, not for git):
+            # the whole file, as git sees it, and the lines asked for that it has
+            whole = line_times(root, path)
+            return {line: whole[line] for line in lines or () if line in whole}
         if "no such path" not in str(error):
             raise
         try:
