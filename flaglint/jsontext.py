@@ -113,14 +113,10 @@ def _float(value: float) -> str:
     return float.__repr__(value)
 
 
-def _constant(value: object) -> str:
-    return "null" if value is None else "true" if value is True else "false"
-
-
 # How a value of exactly this type is written (a subclass, an IntEnum say, takes the long
 # way, as json does: by what it is an instance of); `str` stands for quoting it.
 _LEAVES: dict[type, Callable[..., str]] = {
-    str: str, int: int.__repr__, float: _float, bool: _constant, type(None): _constant}
+    str: str, int: int.__repr__, float: _float, bool: _scalar, type(None): _scalar}
 
 
 def _key(key: object) -> str:

@@ -39,18 +39,41 @@ class Links:
         return set(self.tables.missing).union(*(f.missing for f in self.files.values()))
 
 
-def link(reading: Reading, store: cache.Store) -> Links:
+@dataclass(frozen=True)
+class Plan:
+    """A linking of the files read so far, before it is made: the files, the presets, the
+    tables' key, each file's links key, and the key of the whole linking (what the driver
+    keeps of it is kept under it)."""
+
+    briefs: list[FileBrief]
+    presets: tuple[str, ...]
+    tables_key: str
+    keys: dict[str, str]  # path -> the key its links are stored under with these tables
+    key: str
+
+
+def plan(reading: Reading) -> Plan:
     config = reading.inputs.config
     briefs = reading.linkable()
     presets = active_presets(config, (m for b in reading.ordered() for m in b.modules))
-    tables_key = _tables_key(reading, presets, briefs)
+    tables_key = cache.key("tables", reading.config_key, presets,
+                           [(b.path, b.interface) for b in briefs])
+    keys = {b.path: _links_key(reading, tables_key, b.path) for b in briefs}
+    return Plan(briefs, presets, tables_key, keys,
+                cache.key("linking", tables_key, list(keys.values())))
+
+
+def link(reading: Reading, store: cache.Store, planned: Plan | None = None) -> Links:
+    config = reading.inputs.config
+    planned = planned or plan(reading)
+    briefs, presets, tables_key = planned.briefs, planned.presets, planned.tables_key
     tables = store.get("tables", tables_key, Tables)
     built = tables is None
     if tables is None:
         tables = build(config, presets, _interfaces(reading, store, briefs))
         # its JSON made with the links' (by a writer, when there are many) or at the end
         store.put("tables", tables_key, tables, Tables, later=True)
-    keys = {b.path: _links_key(reading, tables_key, b.path) for b in briefs}
+    keys = dict(planned.keys)  # a file's links kept from older tables: the key they lie under
     known = store.get_many("links", keys.values(), FileLinks)
     # Links an earlier run kept from older tables for these ones: found where they lie
     moved = store.get("moved", tables_key, dict[str, str]) or {}
@@ -102,23 +125,6 @@ _WRITE_AHEAD = 10_000  # calls linked (a 4 MB module's 48,000: ~0.6 s to encode)
 # Files whose interfaces make tables worth a writer of their own (Sentry's 233: 1 MB of
 # JSON, 25 ms to encode, against a fork's 5 ms), built anew after an interface edit
 _LARGE_TABLES = 100
-
-
-def _tables_key(reading: Reading, presets: tuple[str, ...], briefs: list[FileBrief]) -> str:
-    return cache.key("tables", reading.config_key, presets,
-                     [(b.path, b.interface) for b in briefs])
-
-
-def linking_key(reading: Reading) -> str:
-    """What a linking of the files read so far depends on: the tables' key and every
-    file's facts (its links' keys). What the driver learns from a linking is kept under it,
-    so that a run that finds it needs the linkings before the last one no more."""
-    config = reading.inputs.config
-    briefs = reading.linkable()
-    presets = active_presets(config, (m for b in reading.ordered() for m in b.modules))
-    tables_key = _tables_key(reading, presets, briefs)
-    return cache.key("linking", tables_key, [_links_key(reading, tables_key, b.path)
-                                             for b in briefs])
 
 
 def _links_key(reading: Reading, tables_key: str, path: str) -> str:
