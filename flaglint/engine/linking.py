@@ -68,7 +68,6 @@ def link(reading: Reading, store: cache.Store, planned: Plan | None = None) -> L
     planned = planned or plan(reading)
     briefs, presets, tables_key = planned.briefs, planned.presets, planned.tables_key
     tables = store.get("tables", tables_key, Tables)
-    built = tables is None
     if tables is None:
         tables = build(config, presets, _interfaces(reading, store, briefs))
         # its JSON made with the links' (by a writer, when there are many) or at the end
@@ -115,16 +114,16 @@ def link(reading: Reading, store: cache.Store, planned: Plan | None = None) -> L
         # One entry, not a copy of each (1.5 MB on Sentry: 75 ms of a run): the next run
         # with these tables finds them without the older tables
         store.put("moved", tables_key, {**moved, **moving}, dict[str, str], later=True)
-    if linked >= _WRITE_AHEAD or (built and len(briefs) >= _LARGE_TABLES):
+    if linked >= _WRITE_AHEAD:
         store.write_ahead()  # their JSON is made by a writer while this process analyses
     return Links(tables, tables_key, files, keys, assemble(config, tables, files.values()),
                  calls)
 
 
-_WRITE_AHEAD = 10_000  # calls linked (a 4 MB module's 48,000: ~0.6 s to encode)
-# Files whose interfaces make tables worth a writer of their own (Sentry's 233: 1 MB of
-# JSON, 25 ms to encode, against a fork's 5 ms), built anew after an interface edit
-_LARGE_TABLES = 100
+# Calls linked (a 4 MB module's 48,000: ~0.6 s to encode). Not for tables built anew
+# alone: a writer forked for Sentry's (1 MB of JSON) made an interface edit slower, 0.70 ->
+# 0.86 s, competing with this process for the two cores.
+_WRITE_AHEAD = 10_000
 
 
 def _links_key(reading: Reading, tables_key: str, path: str) -> str:
