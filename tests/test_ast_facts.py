@@ -326,6 +326,103 @@ def test_a_module_in_pieces_is_parsed_once_unless_a_later_piece_binds_what_an_ea
     assert len(parsed) == distinct if parses == "once" else len(parsed) > distinct
 
 
+def _split_extract(monkeypatch, module: str, at: float) -> tuple[FileFacts, list[bool]]:
+    """`module`'s facts read in pieces, its walk split at the share `at` of its text between
+    this process and a forked one; and what each attempt to join the two walks answered."""
+    from flaglint.facts import collector as collector_module
+    from flaglint.facts import extract as extract_module
+
+    joined: list[bool] = []
+    real = collector_module.FactsCollector.join
+    monkeypatch.setattr(collector_module.FactsCollector, "join",
+                        lambda *a: joined.append(real(*a)) or joined[-1])
+    monkeypatch.setattr(extract_module, "_PIECEWISE", 0)
+    monkeypatch.setattr(extract_module, "_SPLIT_AT", at)
+    facts = extract(module.encode(), "big.py", "app.big", is_package=False, split=True)
+    monkeypatch.undo()
+    return facts, joined
+
+
+def test_a_module_walked_in_two_processes_gives_the_facts_of_one_parse(monkeypatch):
+    """A huge module read while a core is free has its later pieces walked by another
+    process (the names the pieces before bind found by a search); the two walks are joined,
+    calls and guards numbered on: the facts of one parse, wherever the split falls."""
+    from flaglint.facts import extract as extract_module
+
+    sources = [PIECES, *(textwrap.dedent(s) for s in TRICKY.values())]
+    sources += [f.read_text() for f in sorted((REPO / "fixtures").rglob("*.py"))]
+    answers = []
+    for source in sources:
+        whole = extract(source.encode(), "big.py", "app.big", is_package=False)
+        for at in (0.3, 0.7):
+            monkeypatch.setattr(extract_module, "_PIECE", 40)
+            facts, joined = _split_extract(monkeypatch, source, at)
+            assert facts == whole
+            answers += joined
+    assert answers.count(True) > 20
+
+
+SPLIT = '''\
+import flags
+from app import client
+{first}
+def early(x):
+    return x if flags.on("early") else client.get("k")
+
+
+MODE = "a"
+{second}
+def late(y):
+    return y if flags.on("late") else 0
+'''
+
+
+@pytest.mark.parametrize(("first", "second", "joins"), [
+    ("", "", True),
+    # a module-level exit whose rest runs into the later pieces
+    ("if flags.on('stop'):\n    raise SystemExit\n", "", True),
+    # an import in a block, bound by both walks
+    ("try:\n    import fast\nexcept ImportError:\n    fast = None\n",
+     "def third():\n    return fast.on('f')\n", True),
+    # a call bound to a module name, read in the later pieces
+    ("FLAG = client.flag('x')\n", "def third():\n    return FLAG.is_enabled()\n", True),
+    # a function's import of what the later pieces use: only one walk knows it
+    ("def imports():\n    import json\n    return json\n",
+     "def third():\n    return json.dumps(flags.on('j'))\n", False),
+    # a function defined in both parts
+    ("", "def early(x):\n    return x\n", False),
+    # a module constant bound in both parts
+    ("MODE = 'b'\n", "", False),
+    # an alias of a flag read, tested at the top level of the later pieces
+    ("use = flags.on('alias')\n", "if use:\n    MODE = 'c'\n", False),
+    # a name bound where the search does not look (an annotated assignment)
+    ("LIMIT: int = 3\n", "def third():\n    return LIMIT if flags.on('l') else 0\n",
+     False),
+    # the later pieces import anew a name the walk before used, elsewhere or the same
+    ("", "import posixpath as client\n", False),
+    ("", "import flags\n", False),
+    # the later pieces bind, where no search looks, a name the walk before used
+    ("def uses():\n    return LIMIT.get(flags.on('u'))\n", "LIMIT: dict = {}\n", False),
+])
+def test_two_walks_of_a_module_join_only_where_one_walk_would_agree(monkeypatch, first,
+                                                                      second, joins):
+    """The later walk cannot see what the walk before made (a function's import, a
+    module constant, an alias, a definition, a name bound where the search does not look):
+    where it could have mattered, the two are not joined and the walk goes on alone."""
+    from flaglint.facts import extract as extract_module
+
+    module = SPLIT.format(first=first, second="\n\n" + second if second else "")
+    whole = extract(module.encode(), "big.py", "app.big", is_package=False)
+    monkeypatch.setattr(extract_module, "_PIECE", 1)
+    split_at = module.index("\nMODE = \"a\"") + 1
+    facts, joined = _split_extract(monkeypatch, module, split_at / len(module))
+    assert facts == whole
+    if joins:
+        assert joined == [True]
+    else:
+        assert joined in ([False], [])  # [] when one walk's rebinding stopped both
+
+
 def test_a_huge_modules_facts_are_kept_from_the_cycle_collector(monkeypatch):
     """A reading that leaves more objects alive than `_FREEZE_ABOVE` freezes them in a
     process that ends with its run: its facts are the same, and a smaller reading, or one

@@ -55,10 +55,11 @@ def test_a_parser_crash_in_a_worker_costs_only_its_file(tmp_path, monkeypatch):
 
     real = extract_module.extract
 
-    def crashing(data, path, module, *, is_package, attributes=frozenset()):
+    def crashing(data, path, module, *, is_package, attributes=frozenset(), split=False):
         if path == "bad.py":
             os._exit(139)  # what a segmentation fault in the parser looks like to the pool
-        return real(data, path, module, is_package=is_package, attributes=attributes)
+        return real(data, path, module, is_package=is_package, attributes=attributes,
+                    split=split)
 
     monkeypatch.setattr(extract_module, "extract", crashing)
     monkeypatch.setattr(extraction, "_PARALLEL_BYTES", 0)

@@ -19,6 +19,7 @@ from flaglint.facts.ast_positions import Positions
 from flaglint.facts.collector import (
     FactsCollector,
     Scope,
+    Tail,
     Template,
     Watch,
     has_call,
@@ -60,6 +61,27 @@ def dotted(node: ast.expr) -> list[str] | None:
     parts.append(node.id)
     parts.reverse()
     return parts
+
+
+class _Walked:
+    """What a walk of a module's pieces carries from one piece to the next: the module-level
+    guards whose body always exits (with where the rest after each starts), the one that
+    ended the piece before, and the last statement walked."""
+
+    __slots__ = ("exits", "last", "waiting")
+
+    def __init__(self) -> None:
+        self.exits: list[tuple[int, Span]] = []
+        self.waiting: int | None = None
+        self.last: Span | None = None
+
+    def join(self, tail: Tail, guards: int) -> None:
+        """Go on with the tail's (its guards numbered from `guards`)."""
+        if self.waiting is not None:
+            self.exits.append((self.waiting, tail.first))
+        self.exits.extend((index + guards, first) for index, first in tail.exits)
+        self.waiting = None
+        self.last = tail.last
 
 
 class Collector(FactsCollector):
@@ -106,27 +128,39 @@ class Collector(FactsCollector):
         self._finish_aliases(self.module)
         self._early_exits(tree.body)
 
-    def run_pieces(self, pieces: Callable[[], Iterable[ast.Module]], *,
-                   ahead: frozenset[str] | None) -> bool:
+    def run_pieces(self, pieces: Callable[[], Iterable[tuple[int, ast.Module]]], *,
+                   ahead: frozenset[str] | None,
+                   split: tuple[int, Callable[[], Tail | None]] | None = None) -> bool:
         """`run` over a module parsed in pieces of whole top-level statements (each tree
-        with the module's line numbers), so that only one piece's tree is alive at a time.
+        with the module's line numbers, after the offset where it starts), so that only one
+        piece's tree is alive at a time.
         With `ahead` None, a pass for the module's own names parses every piece once more
         before the walk. Else those names are taken as bound (the functions, classes and
         plain assignments a search finds at the margin), each piece's names are bound just
         before its walk, and the walk stops (False) where a piece binds a name anew that the
         walk before it used or imported (a module-level import below a function that uses
         the name), or at the end if a name taken as bound is not one: the caller walks
-        again, names first."""
+        again, names first.
+        With `split` (an offset, and the tail a walk of the pieces from there on made in
+        another process, `run_tail`), the walk stops at the first piece from that offset and
+        takes the tail in, if walking on here would have made the same (`join`)."""
         if ahead is None:
-            for piece in pieces():
+            for _, piece in pieces():
                 self._prepare_block(piece.body)
         else:
             self.module_names.update(ahead)
-        exits: list[tuple[int, Span]] = []  # a module-level guard, where the rest starts
-        waiting: int | None = None  # the guard that ended the piece before
-        last: Span | None = None
+        walked = _Walked()
         watch = None if ahead is None else Watch()
-        for piece in pieces():
+        for start, piece in pieces():
+            if split is not None and start >= split[0]:
+                tail = split[1]()
+                if watch is not None and tail is not None and tail.start == start and \
+                        self.join(tail, watch):
+                    walked.join(tail, len(self.guards) - len(tail.guards))
+                    watch.names |= tail.watch.names
+                    watch.imports = tail.watch.imports
+                    break
+                split = None  # walked on here
             if not piece.body:
                 continue  # comments and blank lines only
             if watch is not None:
@@ -135,21 +169,7 @@ class Collector(FactsCollector):
                 self.watch = None
                 if watch.broken:
                     return False
-            self.forget_nodes()
-            for statement in piece.body:
-                self._statement(statement)
-            if waiting is not None:
-                exits.append((waiting, self._span(piece.body[0])))
-            waiting = None
-            for i, statement in enumerate(piece.body):
-                index = self._exit_guard(statement)
-                if index is None:
-                    continue
-                if i + 1 < len(piece.body):
-                    exits.append((index, self._span(piece.body[i + 1])))
-                else:
-                    waiting = index
-            last = self._span(piece.body[-1])
+            self._walk_piece(piece, walked)
         self.forget_nodes()
         if watch is not None:
             if not watch.names.issuperset(ahead or ()):
@@ -160,11 +180,67 @@ class Collector(FactsCollector):
             self.imports.clear()
             self.imports.update(bound)
         self._finish_aliases(self.module)
-        for index, first in exits:
-            assert last is not None
-            self._rest_after(index, Span(first.line, first.column, last.end_line,
-                                         last.end_column))
+        for index, first in walked.exits:
+            assert walked.last is not None
+            self._rest_after(index, Span(first.line, first.column, walked.last.end_line,
+                                         walked.last.end_column))
         return True
+
+    def run_tail(self, before: list[ast.stmt],
+                 pieces: Callable[[], Iterable[tuple[int, ast.Module]]], *,
+                 ahead: frozenset[str]) -> Tail | None:
+        """`run_pieces` with `ahead` of a module's later pieces, those `pieces` gives: the
+        statements of the pieces before that bind names (`before`, found by a search) are
+        bound first, as the walk of those pieces binds them (it checks that it bound the
+        same, `join`); only these pieces are walked. What they made, for that walk to
+        `join`; None where that walk would have stopped here (a piece binds anew a name a
+        walk before it used), or when there is no piece."""
+        self.module_names.update(ahead)
+        watch = Watch()
+        self.watch = watch
+        self._prepare_block(before)
+        self.watch = None
+        bound = (frozenset(self.module_names), [*watch.imports], dict(watch.targets))
+        # from here on, what the other walk must not have used or imported
+        watch.changed.clear()
+        watch.imported.clear()
+        self.import_log = []
+        walked = _Walked()
+        start = first = None
+        for at, piece in pieces():
+            if start is None:
+                start = at
+            if not piece.body:
+                continue
+            if first is None:
+                first = self._span(piece.body[0])
+            self.watch = watch
+            self._prepare_block(piece.body)
+            self.watch = None
+            if watch.broken:
+                return None
+            self._walk_piece(piece, walked)
+        self.forget_nodes()
+        if start is None or first is None or walked.last is None:
+            return None
+        return self.tail(watch, bound, walked.exits, start, first, walked.last)
+
+    def _walk_piece(self, piece: ast.Module, walked: _Walked) -> None:
+        self.forget_nodes()
+        for statement in piece.body:
+            self._statement(statement)
+        if walked.waiting is not None:
+            walked.exits.append((walked.waiting, self._span(piece.body[0])))
+        walked.waiting = None
+        for i, statement in enumerate(piece.body):
+            index = self._exit_guard(statement)
+            if index is None:
+                continue
+            if i + 1 < len(piece.body):
+                walked.exits.append((index, self._span(piece.body[i + 1])))
+            else:
+                walked.waiting = index
+        walked.last = self._span(piece.body[-1])
 
     def _exit_guard(self, statement: ast.stmt) -> int | None:
         """The guard of an `if` with no `else` whose body always exits: what follows it in

@@ -56,10 +56,11 @@ R = TypeVar("R")
 Finish = Callable[[Job, FileFacts], R]
 
 
-def extract_job(job: Job) -> FileFacts:
-    """One file's facts, in this process."""
+def extract_job(job: Job, *, split: bool = False) -> FileFacts:
+    """One file's facts, in this process (`split`: a core is free for part of a huge
+    module's walk, facts/extract.py)."""
     with _no_cycle_collection():
-        return _extract_job(job)
+        return _extract_job(job, split=split)
 
 
 # Objects tracked since the last collection (all a reading made, with the collector off)
@@ -91,7 +92,7 @@ def _no_cycle_collection() -> Iterator[None]:
         gc.enable()
 
 
-def _extract_job(job: Job) -> FileFacts:
+def _extract_job(job: Job, *, split: bool = False) -> FileFacts:
     if not job.full:
         from flaglint.facts.light import extract_light
 
@@ -99,7 +100,8 @@ def _extract_job(job: Job) -> FileFacts:
                          job.data, job.path, job.module)
     from flaglint.facts.extract import extract
 
-    return call_deep(partial(extract, is_package=job.is_package, attributes=job.attributes),
+    return call_deep(partial(extract, is_package=job.is_package, attributes=job.attributes,
+                             split=split),
                      job.data, job.path, job.module)
 
 
@@ -116,7 +118,7 @@ def extract_all(jobs: list[Job], workers: int, finish: Finish[R]) -> list[R]:
         return [result[index] for index in range(len(jobs))]
     extracted = []
     for job in jobs:
-        extracted.append(finish(job, extract_job(job)))
+        extracted.append(finish(job, extract_job(job, split=workers > 1 and len(jobs) == 1)))
         progress.update("reading files", len(extracted), len(jobs))
     return extracted
 

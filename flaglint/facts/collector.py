@@ -78,10 +78,46 @@ class Watch:
         self.broken = False
         self.imports: dict[str, None] = {}
         self.names: set[str] = set()  # the module names bound
+        self.changed: set[str] = set()  # the names whose binding changes what a use saw
+        self.targets: dict[str, str] = {}  # what each import binds its name to, last
+        self.imported: set[str] = set()  # the names imports bind
 
     def binding(self, name: str, used: set[str], *, changes: bool) -> None:
-        if changes and name in used:
-            self.broken = True
+        if changes:
+            self.changed.add(name)
+            if name in used:
+                self.broken = True
+
+
+@dataclass(slots=True)
+class Tail:
+    """What a walk of a module's pieces from one on made (`ast_facts.Collector.run_tail`,
+    in a process of its own), for the walk of the pieces before it to take in (`join`).
+    Its calls and guards are numbered from 0; `exits` are its module-level guards whose
+    body always exits, with where the rest after each starts."""
+
+    calls: list[Call]
+    guards: list[Guard]
+    definitions: list[Definition]
+    constants: dict[str, Constant | None]
+    strings: set[tuple[str, Span]]
+    shapers: list[tuple[str, Span]]
+    names: Counter[str]
+    not_values: Counter[str]
+    imports: dict[str, str]  # what its pieces' imports bound, in the order first bound
+    watch: Watch  # its bindings (of its own pieces in `changed` and `imported`)
+    # What it took the pieces before to bind: the module's names, the names imports bind
+    # (in order) and what to
+    bound: tuple[frozenset[str], list[str], dict[str, str]]
+    used: set[str]  # the first names its walk looked up
+    aliases: dict[str, _Alias]
+    looked: set[str]  # the aliases its walk looked up
+    alias_guards: dict[str, list[int]]
+    open_scopes: bool  # returns or aliases left unfinished (never expected): not joined
+    exits: list[tuple[int, Span]]
+    start: int  # the offset of its first piece
+    first: Span  # its first statement
+    last: Span  # its last statement
 
 
 class FactsCollector:
@@ -129,6 +165,8 @@ class FactsCollector:
         # are recorded as calls with `access` set. Empty unless a definition names them.
         self.attributes: frozenset[str] = frozenset()
         self._call_funcs: set[int] = set()  # id() of the callee expression of every call
+        self._looked: set[str] = set()  # the aliases looked up
+        self.import_log: list[str] | None = None  # the local names imports bind, if kept
 
     def forget_nodes(self) -> None:
         """Drop what is known by node identity: a module walked in pieces frees each piece's
@@ -176,6 +214,8 @@ class FactsCollector:
             self._bind_import(local, f"{base}.{name}" if base else name)
 
     def _bind_import(self, local: str, target: str) -> None:
+        if self.import_log is not None:
+            self.import_log.append(local)
         if self.watch is None:  # the walk's import, where a function's may be
             self.used.add(local)
             self._walk_imported.add(local)
@@ -185,6 +225,8 @@ class FactsCollector:
             self.watch.binding(local, self.used, changes=local in self._walk_imported
                                or self.imports.get(local) != target)
             self.watch.imports[local] = None
+            self.watch.targets[local] = target
+            self.watch.imported.add(local)
         self.imports[local] = target
 
     def bind_module_name(self, name: str) -> None:
@@ -352,6 +394,7 @@ class FactsCollector:
 
     def _alias(self, name: str) -> Cond | None:
         key = f"{self.scopes[-1].qualname}:{name}"
+        self._looked.add(key)
         alias = self._aliases.get(key)
         if alias is None or alias.bindings != 1 or alias.cond is None:
             return None
@@ -388,6 +431,64 @@ class FactsCollector:
                                                                   guard.test.span))
             del self._alias_guards[key]
 
+    # -- a module walked in two parts at once ----------------------------------------------
+
+    def tail(self, watch: Watch, bound: tuple[frozenset[str], list[str], dict[str, str]],
+             exits: list[tuple[int, Span]], start: int, first: Span, last: Span) -> Tail:
+        """What this walk of a module's later pieces made, for `join`."""
+        return Tail(
+            self.calls, self.guards, self.definitions, self.constants, self.strings,
+            self.shapers, self.names, self.not_values,
+            {name: self.imports[name] for name in dict.fromkeys(self.import_log or ())},
+            watch, bound, self.used, self._aliases, self._looked, self._alias_guards,
+            self._open_scopes(), exits, start, first, last)
+
+    def _open_scopes(self) -> bool:
+        """Is a scope's return or alias left open, or an alias used by no guard yet? (The
+        returned calls of a function that returns once stay behind, under its name: no
+        later scope of another name reads them.)"""
+        return bool(self._returns or self._returned_names or self._using
+                    or self.module in self._scope_returned)
+
+    def join(self, tail: Tail, watch: Watch) -> bool:
+        """Take in what a walk of the pieces after this walk's made, when walking them here
+        would have made the same; else (False) change nothing. The two walks agree when
+        the later one took the module's names and imports to be those this one bound
+        (`watch`), and did not bind or define what this one imported in a function, used,
+        bound or defined: else this walk goes on, piece by piece."""
+        names, imports, targets = tail.bound
+        if names != self.module_names or imports != [*watch.imports] or \
+                targets != watch.targets:
+            return False
+        defined = {d.qualname for d in self.definitions}
+        # A function's import binds the name for the module: a later walk that looks the
+        # name up must have taken it to be bound so
+        if tail.open_scopes or self._open_scopes() or \
+                any(self.imports[name] != targets.get(name)
+                    for name in self._walk_imported.intersection(tail.used)) or \
+                not self._walk_imported.isdisjoint(tail.watch.imported) or \
+                not self.used.isdisjoint(tail.watch.changed) or \
+                any(d.qualname in defined for d in tail.definitions) or \
+                not self.constants.keys().isdisjoint(tail.constants) or \
+                not self._aliases.keys().isdisjoint(tail.aliases) or \
+                not self._aliases.keys().isdisjoint(tail.looked):
+            return False
+        calls, guards = len(self.calls), len(self.guards)
+        self.calls.extend(tail.calls)
+        self.guards.extend(_renumbered_guard(guard, calls) for guard in tail.guards)
+        self.definitions.extend(tail.definitions)
+        self.constants.update((name, _renumbered_constant(constant, calls))
+                              for name, constant in tail.constants.items())
+        self.strings |= tail.strings
+        self.shapers.extend(tail.shapers)
+        self.names.update(tail.names)
+        self.not_values.update(tail.not_values)
+        self.imports.update(tail.imports)
+        self._aliases.update(tail.aliases)
+        self._alias_guards.update((key, [index + guards for index in indices])
+                                  for key, indices in tail.alias_guards.items())
+        return True
+
     def _guard(self, guard: Guard) -> int:
         for key in self._using:
             self._alias_guards.setdefault(key, []).append(len(self.guards))
@@ -402,6 +503,28 @@ class FactsCollector:
         self.guards[index] = Guard(guard.kind, guard.test, guard.scope, guard.span, guard.body,
                                    orelse=guard.orelse, rest=rest,
                                    orelse_is_elif=guard.orelse_is_elif, is_elif=guard.is_elif)
+
+
+def _renumbered(cond: Cond, by: int) -> Cond:
+    """The condition with the calls it names numbered `by` on."""
+    if cond.call < 0 and not cond.operands:
+        return cond
+    return Cond(cond.op, cond.span, cond.call + by if cond.call >= 0 else -1, cond.compare,
+                cond.values, tuple(_renumbered(operand, by) for operand in cond.operands))
+
+
+def _renumbered_guard(guard: Guard, by: int) -> Guard:
+    return Guard(guard.kind, _renumbered(guard.test, by), guard.scope, guard.span, guard.body,
+                 orelse=guard.orelse, rest=guard.rest, orelse_is_elif=guard.orelse_is_elif,
+                 is_elif=guard.is_elif)
+
+
+def _renumbered_constant(constant: Constant | None, by: int) -> Constant | None:
+    if constant is None or constant.value.kind is not ValueKind.CALL:
+        return constant
+    value = constant.value
+    return Constant(constant.qualname, Value(ValueKind.CALL, value.text, value.index + by),
+                    constant.span)
 
 
 def parameter_positions(positional: list[str], keyword_only: list[str], stars: list[str], *,

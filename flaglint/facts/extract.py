@@ -5,11 +5,18 @@ is older than the file's grammar."""
 from __future__ import annotations
 
 import ast
+import bisect
+import contextlib
 import dataclasses
+import multiprocessing
+import os
 import re
 from collections.abc import Iterator
+from multiprocessing.connection import Connection
 
+from flaglint import processes
 from flaglint.facts.ast_facts import Collector
+from flaglint.facts.collector import Tail
 from flaglint.facts.light import (
     _beyond_cpython,
     _decode_error,
@@ -23,30 +30,33 @@ from flaglint.suppressions import Suppressions
 
 # is_package stays positional: facts/batch.py and tests/test_cache.py pass it so.
 def extract(data: bytes, path: str, module: str, *, is_package: bool,
-            attributes: frozenset[str] = frozenset()) -> FileFacts:
-    """Facts of one file. Never raises for bad input: it becomes `FileFacts.error`."""
+            attributes: frozenset[str] = frozenset(), split: bool = False) -> FileFacts:
+    """Facts of one file. Never raises for bad input: it becomes `FileFacts.error`. With
+    `split` (a core is free), a module parsed in pieces has its later pieces walked in a
+    process of its own."""
     try:
         text = decode_source(data)
     except (SyntaxError, UnicodeDecodeError, LookupError) as error:
         return FileFacts(path, module, is_package, data.count(b"\n") + 1,
                          error=_decode_error(data, error))
     _, imported, dotted = text_index(text, module, is_package=is_package)
-    return dataclasses.replace(_extract(text, path, module, attributes, is_package=is_package),
+    return dataclasses.replace(_extract(text, path, module, attributes, is_package=is_package,
+                                        split=split),
                                imported=imported, dotted=dotted)
 
 
 def _extract(text: str, path: str, module: str, attributes: frozenset[str], *,
-             is_package: bool) -> FileFacts:
+             is_package: bool, split: bool = False) -> FileFacts:
     made: list[Collector] = []
     try:
-        return _read(text, path, module, attributes, made, is_package=is_package)
+        return _read(text, path, module, attributes, made, is_package=is_package, split=split)
     finally:
         for collector in made:
             collector.release()
 
 
 def _read(text: str, path: str, module: str, attributes: frozenset[str],
-          made: list[Collector], *, is_package: bool) -> FileFacts:
+          made: list[Collector], *, is_package: bool, split: bool = False) -> FileFacts:
     """`_extract`'s work; each collector it makes is put in `made`."""
     lines = count_lines(text)
     suppressions = Suppressions.scan_python(text)
@@ -60,9 +70,13 @@ def _read(text: str, path: str, module: str, attributes: frozenset[str],
             return FileFacts(path, module, is_package, lines, suppressions=suppressions,
                              error=limit)
         pieces = _Pieces(text, path)
+        ahead = _top_level_names(text)
+        tail = _Tail(text, path, module, attributes, ahead, is_package=is_package) \
+            if split else None
         try:
             collector = _collector(text, module, attributes, made, is_package=is_package)
-            if not collector.run_pieces(pieces, ahead=_top_level_names(text)):
+            if not collector.run_pieces(pieces, ahead=ahead,
+                                        split=(tail.at, tail.result) if tail else None):
                 collector = _collector(text, module, attributes, made, is_package=is_package)
                 collector.run_pieces(pieces, ahead=None)
         except _Whole:
@@ -71,6 +85,9 @@ def _read(text: str, path: str, module: str, attributes: frozenset[str],
             return _too_deep(path, module, lines, suppressions, is_package=is_package)
         else:
             return collector.facts(path, lines, suppressions)
+        finally:
+            if tail is not None:
+                tail.close()
     try:
         tree = compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -119,23 +136,24 @@ class _Pieces:
     piece; a module that does not parse, or a piece that would join too many, raises
     `_Whole`."""
 
-    def __init__(self, text: str, path: str) -> None:
+    def __init__(self, text: str, path: str, start: int = 0) -> None:
         self.text = text
         self.path = path
+        self.start = start  # where the first piece starts (one of `_starts`)
         self.bounds: list[tuple[int, int]] | None = None
 
-    def __call__(self) -> Iterator[ast.Module]:
+    def __call__(self) -> Iterator[tuple[int, ast.Module]]:
         if self.bounds is None:
             yield from self._first()
             return
         for start, end in self.bounds:
-            yield _parse(self.text, start, end, self.path)
+            yield start, _parse(self.text, start, end, self.path)
 
-    def _first(self) -> Iterator[ast.Module]:
+    def _first(self) -> Iterator[tuple[int, ast.Module]]:
         bounds = []
-        start = 0
+        start = self.start
         joined = 0
-        for end in [*_starts(self.text)[1:], len(self.text)]:
+        for end in [*(s for s in _starts(self.text) if s > start), len(self.text)]:
             try:
                 tree = _parse(self.text, start, end, self.path)
             except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
@@ -144,9 +162,9 @@ class _Pieces:
                     raise _Whole from error
                 continue
             bounds.append((start, end))
+            yield start, tree
             start = end
             joined = 0
-            yield tree
         self.bounds = bounds
 
 
@@ -156,6 +174,84 @@ class _Pieces:
 _DEFINED = re.compile(
     r"^(?:(?:async[ \t]+)?def|class)[ \t]+([A-Za-z_]\w*)|^([A-Za-z_]\w*)[ \t]*=(?!=)",
     re.MULTILINE)
+
+
+# Where the walk of a module in pieces splits between this process and another, as a share
+# of its text: the other process binds the names of the pieces before and walks the rest.
+_SPLIT_AT = 0.55
+
+
+class _Tail:
+    """The walk of a module's later pieces (`Collector.run_tail`), from `at`, in a forked
+    process that ends with this one; `result` waits for what it made (None: it could not
+    be made, or the process died, and the walk of the pieces before goes on alone)."""
+
+    def __init__(self, text: str, path: str, module: str, attributes: frozenset[str],
+                 ahead: frozenset[str], *, is_package: bool) -> None:
+        self.at = next((start for start in _starts(text) if start >= len(text) * _SPLIT_AT),
+                       len(text))
+        context = multiprocessing.get_context("fork")
+        self._receiver, sender = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_send_tail, daemon=True, kwargs={"is_package": is_package},
+            args=(sender, os.getpid(), text, path, module, attributes, ahead, self.at))
+        self._process.start()
+        sender.close()
+
+    def result(self) -> Tail | None:
+        try:
+            return self._receiver.recv()  # type: ignore[no-any-return]
+        except (EOFError, OSError):  # it died before it could answer
+            return None
+
+    def close(self) -> None:
+        self._receiver.close()
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+
+
+def _send_tail(sender: Connection, parent: int, text: str, path: str, module: str,
+               attributes: frozenset[str], ahead: frozenset[str], at: int, *,
+               is_package: bool) -> None:
+    processes.quiet_worker(parent)
+    tail = None
+    before = _binding_statements(text, at, path)
+    if before is not None:
+        collector = _collector(text, module, attributes, [], is_package=is_package)
+        with contextlib.suppress(_Whole, RecursionError, MemoryError):
+            # the walk of the pieces before finds the same, and says it
+            tail = collector.run_tail(before, _Pieces(text, path, at), ahead=ahead)
+    with contextlib.suppress(OSError):
+        sender.send(tail)
+    sender.close()
+
+
+_BLOCK = re.compile(r"^(?:if|try|with|async[ \t]+with)\b", re.MULTILINE)
+
+
+def _binding_statements(text: str, end: int, path: str) -> list[ast.stmt] | None:
+    """The top-level statements before `end` that may bind names other than those at the
+    margin (`_top_level_names`): those that hold the word `import`, and the blocks whose
+    names a module binds (if, try, with), each parsed alone; None when one does not parse.
+    A search may miss some or find one in a string: the walk of those pieces checks that
+    what they bind is what these bind."""
+    tops = [0, *(found.end() for found in _TOP.finditer(text, 0, end)), end]
+    chosen = {bisect.bisect_right(tops, found.start()) - 1
+              for found in _BLOCK.finditer(text, 0, end)}
+    position = text.find("import", 0, end)
+    while position >= 0:
+        chosen.add(bisect.bisect_right(tops, position) - 1)
+        position = text.find("import", position + 6, end)
+    statements: list[ast.stmt] = []
+    for index in sorted(chosen):
+        try:
+            tree = compile(text[tops[index]:tops[index + 1]], path, "exec", ast.PyCF_ONLY_AST,
+                           dont_inherit=True)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+        statements.extend(tree.body)  # type: ignore[attr-defined]  # an ast.Module
+    return statements
 
 
 def _top_level_names(text: str) -> frozenset[str]:
