@@ -48,6 +48,11 @@ class Match:
         return key, self.negated
 
 
+# What reads calls of one shape (`Resolver.match`): what their callee resolves to, else the
+# methods they may be, each with whether it certainly reads flags
+_Plan = tuple["Match | ReaderSpec | Wrapper | None", tuple[tuple[ReaderSpec, bool], ...]]
+
+
 def active_presets(config: Config, modules: Iterable[str]) -> tuple[str, ...]:
     """The presets in use: as configured, else those whose SDK some file imports."""
     if config.presets is not None:
@@ -87,6 +92,7 @@ class Resolver:
                                for m in (*spec.reads, *spec.attributes)}
         self.missing: set[str] = set()  # names a key resolves through that nothing binds
         self._chased: dict[str, str] = {}
+        self._plans: dict[tuple[object, ...], _Plan] = {}  # by a call's shape (`match`)
         self.qualified: dict[str, ReaderSpec] = {}
         self.by_method: dict[str, list[ReaderSpec]] = {}
         specs = [*config.readers, *(s for name in presets for s in PRESETS[name])]
@@ -180,44 +186,69 @@ class Resolver:
 
     def match(self, call: Call) -> Match | None:
         """How the call reads a flag, or None when it does not."""
+        # What decides it, but for the arguments, is the same for every call of one callee
+        # (and scope, for a method of a local): made once a callee (a generated module
+        # reads 48,000 flags through one client). The tables' entries it looked up are in
+        # `seen` from the first.
+        shape = (call.callee, call.resolved, call.imported, call.attribute, call.access,
+                 None if call.resolved else call.scope)
+        plan = self._plans.get(shape)
+        if plan is None:
+            plan = self._plans[shape] = self._plan(call)
+        first_step, methods = plan
+        if first_step is not None:
+            if isinstance(first_step, Match):
+                return first_step
+            if isinstance(first_step, Wrapper):
+                return self._by_wrapper(call, first_step)
+            return self._by_spec(call, first_step)
+        if "django-settings" in self.presets:
+            setting = self._setting(call)  # by its arguments: `getattr(settings, "X")`
+            if setting is not None:
+                return setting
+        first = None
+        for spec, certain in methods:
+            found = self._by_spec(call, spec, certain=certain)
+            if found.key is not None:
+                return found
+            first = first or found
+        return first
+
+    def _plan(self, call: Call) -> _Plan:
+        """What `match` does with a call of this shape: what reads it, when its callee
+        resolves to a reader, a wrapper or a flag object; else the preset or project
+        methods it may be, each with whether it is certainly one."""
         if call.resolved:
             found = self._match_resolved(call)
             if found is not None:
-                return found
-        if "django-settings" in self.presets:
-            setting = self._setting(call)
-            if setting is not None:
-                return setting
-        if call.access:
-            return None  # an attribute read is a flag read only of a flag object
-        if call.attribute or call.imported:
-            first = None
-            for spec in self.by_method.get(call.name, ()):
-                if not self._may_be_sdk(call, spec):
-                    continue
-                if call.resolved and not spec.origin.startswith("readers"):
-                    pass  # a preset's method: its SDK's signature, not a project function's
-                elif call.resolved:  # `*.toggle` calling the project's own `toggle`
-                    spec = self._with_keywords(spec, self.chase(call.callee))
-                # `c = UnleashClient(); c.is_enabled()`, or the project's own reader: a call
-                # without a key it can resolve is FL104, not something else
-                found = self._by_spec(call, spec, certain=self._sdk_receiver(call, spec)
-                                      or spec.origin.startswith("readers"))
-                if found.key is not None:
-                    return found
-                first = first or found
-            return first
-        return None
+                return found, ()
+        if call.access or not (call.attribute or call.imported):
+            return None, ()  # an attribute read is a flag read only of a flag object
+        methods = []
+        for spec in self.by_method.get(call.name, ()):
+            if not self._may_be_sdk(call, spec):
+                continue
+            if call.resolved and not spec.origin.startswith("readers"):
+                pass  # a preset's method: its SDK's signature, not a project function's
+            elif call.resolved:  # `*.toggle` calling the project's own `toggle`
+                spec = self._with_keywords(spec, self.chase(call.callee))
+            # `c = UnleashClient(); c.is_enabled()`, or the project's own reader: a call
+            # without a key it can resolve is FL104, not something else
+            methods.append((spec, self._sdk_receiver(call, spec)
+                            or spec.origin.startswith("readers")))
+        return None, tuple(methods)
 
-    def _match_resolved(self, call: Call) -> Match | None:
+    def _match_resolved(self, call: Call) -> Match | ReaderSpec | Wrapper | None:
+        """What reads a call whose callee resolves: a reader or a wrapper (read with the
+        call's arguments), a flag object (its match), or nothing."""
         target = self.chase(call.callee)
         if not call.access:
             spec = self.qualified.get(target)
             if spec is not None:
-                return self._by_spec(call, spec)
+                return spec
             wrapper = self._look(self.wrappers, "w", target)
             if wrapper is not None:
-                return self._by_wrapper(call, wrapper)
+                return wrapper
             return self._by_object_call(call, target)
         return self._by_access(call, target)
 
