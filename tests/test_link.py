@@ -369,3 +369,47 @@ def test_flag_objects_read_through_their_methods(tmp_path):
     assert sorted((r.key, r.span.line, r.api) for r in project.graph.reads()) == [
         ("app.flag", 3, "FLAG.is_enabled"), ("app.other", 4, "OTHER.is_enabled")]
     assert sorted(project.records) == ["app.flag", "app.other"]
+
+
+def test_calls_of_one_callee_are_each_read_by_their_own_arguments(tmp_path):
+    """What reads a callee's calls is decided once a callee and scope (a generated module
+    reads 48,000 flags through one client), but each call's key, default and certainty come
+    from its own arguments: a literal, a constant, `**kwargs` (FL104), no key at all (a
+    method only named like a reader's), and a local client in one function and a receiver
+    of unknown kind in another."""
+    write_tree(tmp_path, {
+        "pyproject.toml": CONFIG,
+        "app/__init__.py": "",
+        "app/flags.py": "def is_on(key, default=False): ...\n",
+        "app/views.py": """
+            from UnleashClient import UnleashClient
+            from app.flags import is_on
+            client = UnleashClient()
+            KEY = "from_constant"
+            def view(options, other):
+                is_on("literal")
+                is_on(KEY, default=True)
+                is_on(**options)
+                client.is_enabled("sdk")
+                client.is_enabled(**options)
+                other.is_enabled()
+                local = UnleashClient()
+                local.is_enabled()
+            def elsewhere(local):
+                local.is_enabled()
+                local.is_enabled("unknown_receiver")
+            """,
+    })
+    project = analyze_tree(tmp_path)
+    found = sorted(((r.span.line, r.key, r.expression, r.default.display if r.default else None)
+                    for r in [*project.graph.reads(), *project.graph.unresolved_reads()]),
+                   key=lambda t: t[0])
+    assert found == [
+        (6, "literal", "'literal'", None),
+        (7, "from_constant", "KEY", "True"),
+        (8, None, "**options", None),
+        (9, "sdk", "'sdk'", None),
+        (10, None, "**options", None),
+        (13, None, "(no key argument)", None),
+        (16, "unknown_receiver", "'unknown_receiver'", None),
+    ]
