@@ -265,7 +265,8 @@ def called_from_dead_code(files: ProjectFiles, dead: DeadCode, packages: Set[str
             if not call.resolved or call.name in alive or \
                     call.callee.split(".", 1)[0] not in packages:
                 continue
-            if (here is not None and here.holds(call.span)) or _within(call.scope, symbols):
+            if (here is not None and here.holds(call.span)) or \
+                    (symbols and _within(call.scope, symbols)):
                 names.add(call.name)
     return names
 

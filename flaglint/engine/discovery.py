@@ -95,7 +95,9 @@ def _candidate_names(inputs: Inputs, store: cache.Store, workers: int, reading: 
     keys = {rel: cache.key("api-names", inputs.keys[rel]) for rel in rels}
     known = store.get_many("api-names", keys.values(), list[list[str]])
     missing = [rel for rel in rels if keys[rel] not in known]
-    made = _in_workers(inputs, missing, workers, reading) if workers > 1 else None
+    # One file alone is scanned here: a worker would only add the trip of its names back
+    made = _in_workers(inputs, missing, workers, reading) \
+        if workers > 1 and len(missing) > 1 else None
     names: set[tuple[str, ...]] = set()
     for rel in rels:
         found = known.get(keys[rel])
