@@ -3,6 +3,7 @@ files of a large project mention a flag API; the rest get a syntax check only.""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterable
@@ -32,11 +33,6 @@ class Needles:
                                       digest_size=12).hexdigest()
         self._regex = {w: re.compile(rb"\b" + re.escape(w) + rb"\b") for w in self.words}
         self._groups = _by_prefix(self.words)
-        for word in self.called:
-            name = re.escape(word)
-            self._regex[word] = re.compile(
-                rb"\.[ \t]*" + name + rb"\b|\b" + name + rb"(?:\s*\(|[ \t]+as\b)"
-                rb"|^[ \t]*(?:from|import)\b[^\n]*\b" + name + rb"\b", re.MULTILINE)
 
     def search(self, blob: bytes) -> bool:
         # A fast search in C for each group's first bytes; the regex only confirms word
@@ -47,7 +43,8 @@ class Needles:
         whole: dict[bytes, bool] = {}
         for words in self.sets:
             if all(word in present for word in words) and all(
-                    whole.setdefault(w, self._regex[w].search(blob) is not None)
+                    whole.setdefault(w, called(blob, w) if w in self.called
+                                     else self._regex[w].search(blob) is not None)
                     for w in words):
                 return True
         return False
@@ -61,6 +58,49 @@ class Needles:
                 continue
             present.update(*(found[rest] for rest in set(pattern.findall(blob))))
         return present
+
+
+_CALLED_AFTER = re.compile(rb"\s*\(|[ \t]+as\b")  # `name(`, `name as`
+_IMPORT_LINE = re.compile(rb"[ \t]*(?:from|import)\b")
+
+
+def called(blob: bytes, name: bytes) -> bool:
+    """Does code in the blob name `name` as a function could be: `.name`, `name(`,
+    `name as`, or on an import line? Each place the name stands is looked at: the one
+    pattern that says so (`called_pattern`) has no first bytes to seek and tries every
+    position (0.14 s of Sentry's cold run)."""
+    if not name or name[0] not in _WORD or name[-1] not in _WORD:
+        return called_pattern(name).search(blob) is not None  # no word's edges to test
+    end = len(name)
+    start = blob.find(name)
+    while start >= 0:
+        after = start + end
+        if after == len(blob) or blob[after] not in _WORD:
+            before = start - 1
+            while before >= 0 and blob[before] in b" \t":
+                before -= 1
+            if before >= 0 and blob[before] == _DOT:
+                return True
+            if start == 0 or blob[start - 1] not in _WORD:
+                if _CALLED_AFTER.match(blob, after):
+                    return True
+                line = _IMPORT_LINE.match(blob, blob.rfind(b"\n", 0, start) + 1)
+                if line is not None and line.end() <= start:
+                    return True
+        start = blob.find(name, start + 1)
+    return False
+
+
+@functools.lru_cache(maxsize=64)
+def called_pattern(name: bytes) -> re.Pattern[bytes]:
+    """What `called` answers, as one pattern (for a test to hold the two equal)."""
+    name = re.escape(name)
+    return re.compile(rb"\.[ \t]*" + name + rb"\b|\b" + name + rb"(?:\s*\(|[ \t]+as\b)"
+                      rb"|^[ \t]*(?:from|import)\b[^\n]*\b" + name + rb"\b", re.MULTILINE)
+
+
+_WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_DOT = ord(".")
 
 
 # A group of words that begin with the same bytes is sought by one pattern: those bytes (a
