@@ -362,6 +362,43 @@ def test_a_module_walked_in_two_processes_gives_the_facts_of_one_parse(monkeypat
     assert answers.count(True) > 20
 
 
+def test_a_huge_module_among_others_has_its_walk_split_in_its_worker(monkeypatch, tmp_path):
+    """Read in worker processes with other files, a module that is more than a worker's
+    share of the work has its later pieces walked by a process of its own too: the same
+    facts as each file read alone."""
+    from flaglint.facts import batch
+    from flaglint.facts import collector as collector_module
+    from flaglint.facts import extract as extract_module
+
+    big = "\n\n".join(f"def f{i}(x):\n    return x if flags.on('k{i}') else {i}\n"
+                        for i in range(200))
+    big = "import flags\n\n" + big
+    small = "import flags\nflags.on('small')\n"
+    jobs = [batch.Job(text.encode(), path, path[:-3], is_package=False, full=True,
+                      attributes=frozenset())
+            for path, text in (("small1.py", small), ("big.py", big), ("small2.py", small))]
+    alone = [extract(job.data, job.path, job.module, is_package=False) for job in jobs]
+    joined = tmp_path / "joined"
+    real = collector_module.FactsCollector.join
+
+    def join(*args):
+        answer = real(*args)
+        with joined.open("a") as marks:  # written in a worker: a file tells the test
+            marks.write(f"{answer}\n")
+        return answer
+
+    monkeypatch.setattr(collector_module.FactsCollector, "join", join)
+    monkeypatch.setattr(extract_module, "_PIECEWISE", 0)
+    monkeypatch.setattr(extract_module, "_PIECE", 40)
+    monkeypatch.setattr(batch, "_PARALLEL_BYTES", 0)
+    assert batch.extract_all(jobs, 2, _facts_alone) == alone
+    assert joined.read_text().split() == ["True"]
+
+
+def _facts_alone(job, facts: FileFacts) -> FileFacts:
+    return facts
+
+
 SPLIT = '''\
 import flags
 from app import client

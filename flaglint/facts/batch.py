@@ -123,8 +123,11 @@ def extract_all(jobs: list[Job], workers: int, finish: Finish[R]) -> list[R]:
     return extracted
 
 
-def _extract_chunk(jobs: list[Job], finish: Finish[R]) -> list[R]:
-    return [finish(job, extract_job(job)) for job in jobs]
+def _extract_chunk(jobs: list[Job], finish: Finish[R], *, split: bool = False) -> list[R]:
+    """`split`: the chunk's first file is more than a worker's share of all the work (a
+    huge module): its walk is split with a process of its own (facts/extract.py)."""
+    return [finish(job, extract_job(job, split=split and index == 0))
+            for index, job in enumerate(jobs)]
 
 
 def _chunks(jobs: list[Job], workers: int) -> list[list[int]]:
@@ -145,8 +148,9 @@ def _chunks(jobs: list[Job], workers: int) -> list[list[int]]:
 _shared: list[Job] = []  # the jobs of the pool being started: its forked workers read them
 
 
-def _extract_shared(indices: list[int], finish: Finish[R]) -> list[R]:
-    return _extract_chunk([_shared[i] for i in indices], finish)
+def _extract_shared(indices: list[int], finish: Finish[R], *, split: bool = False
+                    ) -> list[R]:
+    return _extract_chunk([_shared[i] for i in indices], finish, split=split)
 
 
 def _in_workers(jobs: list[Job], workers: int, finish: Finish[R]) -> list[R]:
@@ -159,8 +163,12 @@ def _in_workers(jobs: list[Job], workers: int, finish: Finish[R]) -> list[R]:
         with ProcessPoolExecutor(
                 max_workers=workers, initializer=quiet_worker, initargs=(os.getpid(),),
                 mp_context=multiprocessing.get_context("fork") if forked else None) as pool:
-            futures = {(pool.submit(_extract_shared, chunk, finish) if forked else
-                        pool.submit(_extract_chunk, [jobs[i] for i in chunk], finish)): chunk
+            # The costliest file (first) more than a worker's share: split its walk too
+            split = jobs[0].cost * workers > sum(job.cost for job in jobs)
+            futures = {(pool.submit(_extract_shared, chunk, finish,
+                                    split=split and chunk[0] == 0)
+                        if forked else pool.submit(_extract_chunk, [jobs[i] for i in chunk],
+                                                   finish, split=split and chunk[0] == 0)): chunk
                        for chunk in _chunks(jobs, workers)}
             for future in as_completed(futures):
                 with contextlib.suppress(BrokenProcessPool):
