@@ -360,15 +360,26 @@ class Collector(FactsCollector):
         """`_visit` of each child, as `ast.iter_child_nodes` gives them, without its two
         generators a node, and without the operators and contexts (`Load`, `Add`), which
         hold nothing. `ast_nodes.every_node`'s loop, written out here: a list of children
-        a node would cost this walk a third more."""
+        a node would cost this walk a third more; `_visit`'s dispatch too."""
+        expressions = self._expressions
         for field in node._fields:
             child = getattr(node, field, None)
             if type(child) is list:
                 for item in child:
-                    if isinstance(item, ast.AST) and type(item) not in EMPTY:
-                        self._visit(item)
-            elif isinstance(child, ast.AST) and type(child) not in EMPTY:
-                self._visit(child)
+                    kind = type(item)
+                    if kind not in EMPTY and isinstance(item, ast.AST):
+                        handler = expressions.get(kind)
+                        if handler is not None:
+                            handler(item)
+                        else:
+                            self._children(item)
+            elif child is not None and type(child) not in EMPTY and \
+                    isinstance(child, ast.AST):
+                handler = expressions.get(type(child))
+                if handler is not None:
+                    handler(child)
+                else:
+                    self._children(child)
 
     def _assign(self, node: ast.Assign) -> None:
         if len(node.targets) == 1:
@@ -725,17 +736,22 @@ class Collector(FactsCollector):
         if node.keywords and node.args and _position(node.args[-1]) > _position(
                 node.keywords[0]):
             arguments.sort(key=_position)
-        args = tuple(_argument(argument, self._value) for argument in arguments)
+        value = self._value
+        args = tuple([_argument(argument, value) for argument in arguments])
         decorator_span = self._decorators.get(id(node))
         span = decorator_span if decorator_span is not None else self._span(node)
-        name = func.id if isinstance(func, ast.Name) else \
-            func.attr if isinstance(func, ast.Attribute) else None
+        attribute = isinstance(func, ast.Attribute)
+        name = func.attr if isinstance(func, ast.Attribute) else \
+            func.id if isinstance(func, ast.Name) else None
+        pure = True
+        for argument in arguments:
+            if not is_pure(_unstarred(argument)):
+                pure = False
+                break
         self._call(id(node), Call(
-            callee.name, resolved=callee.resolved, imported=callee.imported,
-            attribute=isinstance(func, ast.Attribute), args=args, span=span,
-            scope=self.scopes[-1].qualname, returned=id(node) in self._returned,
-            decorator=decorator_span is not None,
-            pure_args=all(is_pure(_unstarred(a)) for a in arguments)), name)
+            callee.name, callee.resolved, callee.imported, attribute, args, span,
+            self.scopes[-1].qualname, id(node) in self._returned, decorator_span is not None,
+            pure), name)
         self._call_funcs.add(id(func))
         self._visit(func)
         for argument in arguments:
