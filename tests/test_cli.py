@@ -361,23 +361,3 @@ def test_no_progress_in_pipes_or_ci(monkeypatch, setting):
     line.update("reading files", 1, 2)
     line.finish()
     assert stream.getvalue() == ""
-
-
-def test_a_run_leaves_the_cycle_collector_off_until_it_ends(tmp_path, monkeypatch):
-    """A command-line run makes millions of objects that live until it ends and few cycles:
-    the cycle collector is off while it runs (its workers and the cache's writer, forked,
-    too), and on again for a caller that goes on (a test; the server never turns it off)."""
-    import gc
-
-    from flaglint.engine import analyze as analyze_module
-
-    write_tree(tmp_path, {"pyproject.toml": "[tool.flaglint]\npresets = [\"unleash\"]\n",
-                          "app.py": "client.is_enabled('k')\n"})
-    during = []
-    real = analyze_module.analyze
-    monkeypatch.setattr(analyze_module, "analyze",
-                        lambda *a, **k: during.append(gc.isenabled()) or real(*a, **k))
-    assert gc.isenabled()
-    main(["check", str(tmp_path), "--no-cache", "--exit-zero"])
-    assert during == [False]
-    assert gc.isenabled()
