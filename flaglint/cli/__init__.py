@@ -58,7 +58,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     gc.freeze()  # what is imported lives as long as the process
     gc.set_threshold(*_COLLECT_EVERY)
-    collecting = gc.isenabled()
     try:
         with _terminable():
             return call_deep(_main, argv)
@@ -66,9 +65,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         _leave("flaglint: interrupted", EXIT_INTERRUPTED)
     except _Terminated:
         _leave("flaglint: terminated", EXIT_TERMINATED)
-    finally:
-        if collecting:  # a caller that runs on (a test) collects again
-            gc.enable()
 
 
 def _leave(message: str, code: int) -> NoReturn:
@@ -160,11 +156,6 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "server":
         return run_server(args)
     processes.ends_with_run = True  # (the server's process reads on)
-    # What a run makes (facts, links, findings) lives until it ends, and it makes few cycles
-    # (the collectors let go of theirs): the cycle collector would only walk it all once
-    # more, in this process, its workers and the cache's writer (Sentry cold: 12% of the
-    # run's CPU; the same peak memory on every command of the bench). The server collects.
-    gc.disable()
     if args.command == "graph":
         return run_graph(args)
     if args.command == "clean":
