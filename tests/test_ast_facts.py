@@ -362,6 +362,29 @@ def test_a_module_walked_in_two_processes_gives_the_facts_of_one_parse(monkeypat
     assert answers.count(True) > 20
 
 
+@pytest.mark.parametrize("failure", ["no fork", "no process"])
+def test_a_module_whose_walk_cannot_be_split_is_walked_here(monkeypatch, failure):
+    """Where no process can be forked (Windows) or started (a limit on processes), the
+    walk of a huge module is not split: the same facts, walked here."""
+    import multiprocessing
+
+    from flaglint.facts import extract as extract_module
+
+    source = PIECES
+    whole = extract(source.encode(), "big.py", "app.big", is_package=False)
+    if failure == "no fork":
+        monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    else:
+        def refuse(self):
+            raise OSError(11, "Resource temporarily unavailable")
+
+        monkeypatch.setattr(multiprocessing.get_context("fork").Process, "start", refuse)
+    monkeypatch.setattr(extract_module, "_PIECE", 40)
+    facts, joined = _split_extract(monkeypatch, source, 0.5)
+    assert facts == whole
+    assert joined == []
+
+
 def test_a_huge_module_among_others_has_its_walk_split_in_its_worker(monkeypatch, tmp_path):
     """Read in worker processes with other files, a module that is more than a worker's
     share of the work has its later pieces walked by a process of its own too: the same

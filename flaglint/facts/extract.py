@@ -8,6 +8,7 @@ import ast
 import bisect
 import contextlib
 import dataclasses
+import logging
 import multiprocessing
 import os
 import re
@@ -26,6 +27,8 @@ from flaglint.facts.light import (
 )
 from flaglint.facts.model import FileFacts, ParseError
 from flaglint.suppressions import Suppressions
+
+log = logging.getLogger(__name__)
 
 
 # is_package stays positional: facts/batch.py and tests/test_cache.py pass it so.
@@ -71,7 +74,7 @@ def _read(text: str, path: str, module: str, attributes: frozenset[str],
                              error=limit)
         pieces = _Pieces(text, path)
         ahead = _top_level_names(text)
-        tail = _Tail(text, path, module, attributes, ahead, is_package=is_package) \
+        tail = _Tail.start(text, path, module, attributes, ahead, is_package=is_package) \
             if split else None
         try:
             collector = _collector(text, module, attributes, made, is_package=is_package)
@@ -195,8 +198,26 @@ class _Tail:
         self._process = context.Process(
             target=_send_tail, daemon=True, kwargs={"is_package": is_package},
             args=(sender, os.getpid(), text, path, module, attributes, ahead, self.at))
-        self._process.start()
-        sender.close()
+        try:
+            self._process.start()
+        except OSError:
+            self._receiver.close()
+            raise
+        finally:
+            sender.close()
+
+    @classmethod
+    def start(cls, text: str, path: str, module: str, attributes: frozenset[str],
+              ahead: frozenset[str], *, is_package: bool) -> _Tail | None:
+        """The walk of the later pieces, started; None where no process can be forked
+        (Windows) or started (a limit on processes): this process walks them all."""
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return None
+        try:
+            return cls(text, path, module, attributes, ahead, is_package=is_package)
+        except OSError as error:
+            log.debug("no process for the later pieces of %s (%s): walked here", path, error)
+            return None
 
     def result(self) -> Tail | None:
         try:
