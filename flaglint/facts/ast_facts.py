@@ -163,12 +163,8 @@ class Collector(FactsCollector):
                 split = None  # walked on here
             if not piece.body:
                 continue  # comments and blank lines only
-            if watch is not None:
-                self.watch = watch
-                self._prepare_block(piece.body)
-                self.watch = None
-                if watch.broken:
-                    return False
+            if watch is not None and self._prepare_watched(piece.body, watch):
+                return False
             self._walk_piece(piece, walked)
         self.forget_nodes()
         if watch is not None:
@@ -197,9 +193,7 @@ class Collector(FactsCollector):
         walk before it used), or when there is no piece."""
         self.module_names.update(ahead)
         watch = Watch()
-        self.watch = watch
-        self._prepare_block(before)
-        self.watch = None
+        self._prepare_watched(before, watch)  # nothing is used yet: never broken
         bound = (frozenset(self.module_names), [*watch.imports], dict(watch.targets))
         # from here on, what the other walk must not have used or imported
         watch.changed.clear()
@@ -214,16 +208,20 @@ class Collector(FactsCollector):
                 continue
             if first is None:
                 first = self._span(piece.body[0])
-            self.watch = watch
-            self._prepare_block(piece.body)
-            self.watch = None
-            if watch.broken:
+            if self._prepare_watched(piece.body, watch):
                 return None
             self._walk_piece(piece, walked)
         self.forget_nodes()
         if start is None or first is None or walked.last is None:
             return None
         return self.tail(watch, bound, walked.exits, start, first, walked.last)
+
+    def _prepare_watched(self, body: list[ast.stmt], watch: Watch) -> bool:
+        """Bind a piece's names as `watch` sees it; has a name the walk used changed?"""
+        self.watch = watch
+        self._prepare_block(body)
+        self.watch = None
+        return watch.broken
 
     def _walk_piece(self, piece: ast.Module, walked: _Walked) -> None:
         self.forget_nodes()
