@@ -413,3 +413,27 @@ def test_calls_of_one_callee_are_each_read_by_their_own_arguments(tmp_path):
         (13, None, "(no key argument)", None),
         (16, "unknown_receiver", "'unknown_receiver'", None),
     ]
+
+
+def test_an_interface_keeps_every_field_of_a_definition_and_a_call_but_where_it_is():
+    """The interface made for the symbol tables drops only the span of what it keeps (a
+    definition, a returned call), as `replace(value, span=…)` does, every other field set."""
+    from dataclasses import fields, replace
+
+    from flaglint.facts import Arg, Call, Definition, Value, ValueKind
+    from flaglint.findings import Span
+    from flaglint.links import tables
+
+    where = Span(3, 4, 5, 6)
+    definition = Definition("app.f", "function", where, ("a", "b"), method=True,
+                            decorators=("app.d",),
+                            defaults=(("b", Value(ValueKind.STR, "x")),))
+    call = Call("app.g", resolved=True, imported=True, attribute=True,
+                args=(Arg("key", Value(ValueKind.STR, "k"), "**"),), span=where,
+                scope="app.f", returned=True, decorator=True, pure_args=False,
+                returned_negated=True, access=True)
+    for value, made in ((definition, tables._definition_nowhere(definition)),
+                        (call, tables._call_nowhere(call))):
+        assert made == replace(value, span=tables._NOWHERE)
+        assert [getattr(made, f.name) for f in fields(made) if f.name != "span"] == \
+            [getattr(value, f.name) for f in fields(value) if f.name != "span"]

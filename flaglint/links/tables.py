@@ -13,8 +13,10 @@ changed branch) finds them, and every other file's links, in the cache.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields
+from operator import attrgetter
+from typing import TypeVar
 
 from flaglint import store as cache
 from flaglint.config import Config
@@ -95,10 +97,34 @@ def interface(facts: FileFacts, *, definition_calls: bool) -> Interface:
     return Interface(
         facts.module, facts.imports,
         tuple((c.qualname, c.value) for c in facts.constants if wanted(c)),
-        tuple(replace(d, span=_NOWHERE) for d in facts.definitions
+        tuple(_definition_nowhere(d) for d in facts.definitions
               if ".<locals>." not in d.qualname or d.qualname in returning),
-        tuple(replace(c, span=_NOWHERE) for c in facts.calls if c.returned),
-        tuple(replace(c, span=_NOWHERE) for c in facts.calls) if definition_calls else ())
+        tuple(_call_nowhere(c) for c in facts.calls if c.returned),
+        tuple(_call_nowhere(c) for c in facts.calls) if definition_calls else ())
+
+
+T = TypeVar("T")
+
+
+def _nowhere(cls: type[T]) -> Callable[[T], T]:
+    """`replace(value, span=_NOWHERE)` for values of `cls`, a class whose fields are all
+    positional: a tenth of `replace`'s time (a generated module's 48,000 functions)."""
+    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+    if any(f.kw_only for f in fields(cls)) or "span" not in names:  # type: ignore[arg-type]
+        raise TypeError(f"{cls.__qualname__}: no positional span to replace")
+    at = names.index("span")
+    before = attrgetter(*names[:at]) if at > 1 else (lambda v: (getattr(v, names[0]),))
+    after = attrgetter(*names[at + 1:])
+    make: Callable[..., T] = cls
+
+    def nowhere(value: T) -> T:
+        return make(*before(value), _NOWHERE, *after(value))
+
+    return nowhere
+
+
+_definition_nowhere = _nowhere(Definition)
+_call_nowhere = _nowhere(Call)
 
 
 def interface_digest(facts: FileFacts, *, definition_calls: bool
