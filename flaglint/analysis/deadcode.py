@@ -169,9 +169,12 @@ def dead_regions(facts: FileFacts, settled: Mapping[ReadId, Settled],
     fix can settle every read that decides it and the region holds nothing that shapes its
     function (`yield`, `global`, `nonlocal`)."""
     regions: list[DeadRegion] = []
-    if not any(path == facts.path for path, _ in settled):
+    calls = {call for path, call in settled if path == facts.path}
+    if not calls:
         return regions
     for guard in facts.guards:
+        if guard.test.op in _ONE_READ and guard.test.call not in calls:
+            continue  # the test of one read that nothing settles
         evaluator = _Evaluator(facts.path, settled)
         truth = evaluator.truth(guard.test)
         if not evaluator.used:
@@ -189,6 +192,9 @@ def dead_regions(facts: FileFacts, settled: Mapping[ReadId, Settled],
             regions.append(DeadRegion(facts.path, part.span, part.kind, decided, reads,
                                       safe=safe, removable=removable, live=part.live))
     return _outermost(regions)
+
+
+_ONE_READ = (CondOp.CALL, CondOp.COMPARE)
 
 
 def _region_order(region: DeadRegion) -> tuple[object, ...]:
