@@ -437,3 +437,32 @@ def test_an_interface_keeps_every_field_of_a_definition_and_a_call_but_where_it_
         assert made == replace(value, span=tables._NOWHERE)
         assert [getattr(made, f.name) for f in fields(made) if f.name != "span"] == \
             [getattr(value, f.name) for f in fields(value) if f.name != "span"]
+
+
+def test_a_wrapper_of_a_wrapper_defined_below_it_is_found(tmp_path):
+    """The tables are built in rounds, each finding the wrappers of the wrappers found
+    before: what reads a callee's calls is decided anew once a wrapper is found, so
+    `outer` (which returns `inner(key)`, defined below it) is a wrapper too, and its
+    callers' keys are read, not reported as dynamic (a review found it otherwise)."""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = ["unleash"]\n',
+        "app/__init__.py": "",
+        "app/flags.py": """
+            from UnleashClient import UnleashClient
+            client = UnleashClient("url", "app")
+
+            def outer(key):
+                return inner(key)
+
+            def inner(key):
+                return client.is_enabled(key)
+
+            outer("new-checkout")
+            """,
+        "app/use.py": "from app.flags import outer\nouter('elsewhere')\n",
+    })
+    project = analyze_tree(tmp_path)
+    assert sorted((r.key, r.path, r.span.line) for r in project.graph.reads()) == [
+        ("elsewhere", "app/use.py", 2), ("new-checkout", "app/flags.py", 10)]
+    assert not list(project.graph.unresolved_reads())
+    assert {w for w in project.linked.wrappers} >= {"app.flags.inner", "app.flags.outer"}

@@ -214,6 +214,11 @@ class Resolver:
             first = first or found
         return first
 
+    def forget_plans(self) -> None:
+        """Drop what `match` decided for each callee: the tables it looked in have changed
+        (a wrapper or flag object found while the tables are built)."""
+        self._plans.clear()
+
     def _plan(self, call: Call) -> _Plan:
         """What `match` does with a call of this shape: what reads it, when its callee
         resolves to a reader, a wrapper or a flag object; else the preset or project

@@ -152,6 +152,7 @@ def build(config: Config, presets: tuple[str, ...], interfaces: Iterable[Interfa
     resolver = Resolver(config, presets, imports, constants, definitions, wrappers, objects)
     if definition_calls:
         objects.update(_flag_objects(config, resolver, interfaces))
+        resolver.forget_plans()
     for _ in range(_MAX_WRAPPER_ROUNDS):
         if not _find_wrappers(resolver, interfaces, wrappers):
             break
@@ -198,5 +199,6 @@ def _find_wrappers(resolver: Resolver, interfaces: list[Interface],
             found = resolver.wrapper(call, function)
             if found is not None:
                 wrappers[call.scope] = found
+                resolver.forget_plans()  # a call of it reads a flag now: planned anew
                 changed = True
     return changed
