@@ -444,6 +444,9 @@ def late(y):
     # an import in a block, bound by both walks
     ("try:\n    import fast\nexcept ImportError:\n    fast = None\n",
      "def third():\n    return fast.on('f')\n", True),
+    # a block followed by a decorated function: each parsed alone for its names
+    ("try:\n    import fast\nexcept ImportError:\n    fast = None\n"
+     "@flags.gate('d')\ndef decorated():\n    return fast\n", "", True),
     # a call bound to a module name, read in the later pieces
     ("FLAG = client.flag('x')\n", "def third():\n    return FLAG.is_enabled()\n", True),
     # a function's import of what the later pieces use: only one walk knows it

@@ -466,3 +466,20 @@ def test_a_wrapper_of_a_wrapper_defined_below_it_is_found(tmp_path):
         ("elsewhere", "app/use.py", 2), ("new-checkout", "app/flags.py", 10)]
     assert not list(project.graph.unresolved_reads())
     assert {w for w in project.linked.wrappers} >= {"app.flags.inner", "app.flags.outer"}
+
+
+@pytest.mark.parametrize("layout", [("span", "y"), ("x", "span", "y"), ("x", "span"),
+                                    ("span",), ("a", "b", "span", "c", "d")])
+def test_dropping_the_span_works_wherever_a_class_has_it(layout):
+    """The span-dropping constructor is made from the class's fields: a span first, last,
+    alone, or with one field on either side (where `attrgetter` gives a bare value)."""
+    from dataclasses import make_dataclass, replace
+
+    from flaglint.findings import Span
+    from flaglint.links import tables
+
+    cls = make_dataclass("Made", [(name, Span if name == "span" else str) for name in layout],
+                         frozen=True)
+    value = cls(*(Span(1, 2, 3, 4) if name == "span" else f"{name}-value"
+                  for name in layout))
+    assert tables._nowhere(cls)(value) == replace(value, span=tables._NOWHERE)

@@ -249,6 +249,10 @@ def _send_tail(sender: Connection, parent: int, text: str, path: str, module: st
 
 
 _BLOCK = re.compile(r"^(?:if|try|with|async[ \t]+with)\b", re.MULTILINE)
+# Where a top-level statement may start, for `_binding_statements`: `_TOP`'s lines, and a
+# decorator's (which `_TOP` leaves with the statement before, a piece's start needing its
+# function too): a block followed by a decorated function parses alone.
+_CHUNK = re.compile(r"\n(?=[A-Za-z_@])(?!(?:else|elif|except|finally)\b)")
 
 
 def _binding_statements(text: str, end: int, path: str) -> list[ast.stmt] | None:
@@ -257,7 +261,7 @@ def _binding_statements(text: str, end: int, path: str) -> list[ast.stmt] | None
     names a module binds (if, try, with), each parsed alone; None when one does not parse.
     A search may miss some or find one in a string: the walk of those pieces checks that
     what they bind is what these bind."""
-    tops = [0, *(found.end() for found in _TOP.finditer(text, 0, end)), end]
+    tops = [0, *(found.end() for found in _CHUNK.finditer(text, 0, end)), end]
     chosen = {bisect.bisect_right(tops, found.start()) - 1
               for found in _BLOCK.finditer(text, 0, end)}
     position = text.find("import", 0, end)

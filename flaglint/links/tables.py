@@ -113,14 +113,21 @@ def _nowhere(cls: type[T]) -> Callable[[T], T]:
     if any(f.kw_only for f in fields(cls)) or "span" not in names:  # type: ignore[arg-type]
         raise TypeError(f"{cls.__qualname__}: no positional span to replace")
     at = names.index("span")
-    before = attrgetter(*names[:at]) if at > 1 else (lambda v: (getattr(v, names[0]),))
-    after = attrgetter(*names[at + 1:])
+    before, after = _values(names[:at]), _values(names[at + 1:])
     make: Callable[..., T] = cls
 
     def nowhere(value: T) -> T:
         return make(*before(value), _NOWHERE, *after(value))
 
     return nowhere
+
+
+def _values(names: list[str]) -> Callable[[object], tuple[object, ...]]:
+    """The values of these fields of an object, as a tuple (`attrgetter` gives a single
+    field's value alone)."""
+    if len(names) > 1:
+        return attrgetter(*names)
+    return lambda value: tuple(getattr(value, name) for name in names)
 
 
 _definition_nowhere = _nowhere(Definition)
