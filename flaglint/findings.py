@@ -6,7 +6,7 @@ import dataclasses
 import enum
 import operator
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -29,10 +29,7 @@ def made_in_bulk(cls: type[T]) -> type[T]:
     # The constructor's arguments in order, keyword-only ones last, as a call passes them
     names = tuple(f.name for f in fields if not f.kw_only)
     keywords = tuple(f.name for f in fields if f.kw_only)
-    # Every field at once, in C: a generator of `getattr`s took three times as long
-    values: Callable[[T], tuple[object, ...]] = operator.attrgetter(*names, *keywords) \
-        if len(names) + len(keywords) > 1 \
-        else lambda self: tuple(getattr(self, name) for name in (*names, *keywords))
+    values = field_values((*names, *keywords))
 
     def __reduce__(self: T) -> tuple[Callable[..., T], tuple[object, ...]]:
         if keywords:
@@ -41,6 +38,15 @@ def made_in_bulk(cls: type[T]) -> type[T]:
 
     cls.__reduce__ = __reduce__  # type: ignore[assignment,method-assign]
     return cls
+
+
+def field_values(names: Sequence[str]) -> Callable[[object], tuple[object, ...]]:
+    """These fields of an object, as a tuple: every field at once, in C (a generator of
+    `getattr`s takes three times as long), but for a single field, which `attrgetter`
+    gives bare."""
+    if len(names) > 1:
+        return operator.attrgetter(*names)
+    return lambda value: tuple(getattr(value, name) for name in names)
 
 
 def _with_keywords(cls: type[T], positional: int, keywords: tuple[str, ...],

@@ -15,13 +15,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
-from operator import attrgetter
 from typing import TypeVar
 
 from flaglint import store as cache
 from flaglint.config import Config
 from flaglint.facts import Call, Constant, Definition, FileFacts, Value, ValueKind
-from flaglint.findings import Span
+from flaglint.findings import Span, field_values
 from flaglint.links.model import FlagObject, Wrapper
 from flaglint.links.resolve import Resolver, argument
 
@@ -113,21 +112,13 @@ def _nowhere(cls: type[T]) -> Callable[[T], T]:
     if any(f.kw_only for f in fields(cls)) or "span" not in names:  # type: ignore[arg-type]
         raise TypeError(f"{cls.__qualname__}: no positional span to replace")
     at = names.index("span")
-    before, after = _values(names[:at]), _values(names[at + 1:])
+    before, after = field_values(names[:at]), field_values(names[at + 1:])
     make: Callable[..., T] = cls
 
     def nowhere(value: T) -> T:
         return make(*before(value), _NOWHERE, *after(value))
 
     return nowhere
-
-
-def _values(names: list[str]) -> Callable[[object], tuple[object, ...]]:
-    """The values of these fields of an object, as a tuple (`attrgetter` gives a single
-    field's value alone)."""
-    if len(names) > 1:
-        return attrgetter(*names)
-    return lambda value: tuple(getattr(value, name) for name in names)
 
 
 _definition_nowhere = _nowhere(Definition)
