@@ -19,8 +19,9 @@ from .conftest import write_tree
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(),
                                 reason="reads the process table from /proc (Linux)")
 
-# 40 modules of 400 flag-reading functions: about 1.5 MB read in full, several seconds of
-# work for two worker processes, which start after a fraction of a second.
+# 120 modules of 400 flag-reading functions: about 4.5 MB read in full, several seconds of
+# work for two worker processes, which start after a fraction of a second (40 modules were
+# 1.4 s in all: under a loaded CI machine the signal once came after the run had ended).
 MODULE = "".join(f"def f{i}(client, x):\n    if client.is_enabled('f{i % 7}'):\n"
                  f"        return x + {i}\n    return x\n\n" for i in range(400))
 
@@ -30,7 +31,7 @@ def big_project(root: Path) -> Path:
         "pyproject.toml": '[tool.flaglint]\npresets = ["unleash"]\n',
         "flags.toml": '[flags.f0]\nowner = "a"\ntype = "kill-switch"\n',
         "app/__init__.py": "",
-        **{f"app/m{n}.py": MODULE for n in range(40)}})
+        **{f"app/m{n}.py": MODULE for n in range(120)}})
     return root
 
 
