@@ -9,7 +9,9 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+import typing
 from pathlib import Path
 
 import pytest
@@ -70,6 +72,24 @@ def command_line(pid: int) -> bytes:
         return b""
 
 
+def signals(pid: int) -> str:
+    """The signal masks /proc gives for a process (pending, blocked, ignored, caught)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    except OSError:
+        return "gone"
+    return " ".join(line.replace("\t", "") for line in status.splitlines()
+                    if line.startswith(("SigPnd", "SigBlk", "SigIgn", "SigCgt")))
+
+
+def drained(stream: typing.IO[bytes]) -> list[bytes]:
+    """What `stream` says, read by a thread of its own till EOF: a check that went on past
+    its signal is never blocked writing to a full pipe."""
+    said: list[bytes] = []
+    threading.Thread(target=lambda: said.append(stream.read()), daemon=True).start()
+    return said
+
+
 @pytest.mark.parametrize(("number", "code", "message"), [
     (signal.SIGINT, 130, "flaglint: interrupted\n"),
     (signal.SIGTERM, 143, "flaglint: terminated\n"),
@@ -79,11 +99,13 @@ def test_an_interrupted_check_leaves_no_process_and_no_open_pipe(tmp_path, numbe
                                                                  message):
     project = big_project(tmp_path / "big")
     env = {**os.environ, "FLAGLINT_CACHE_DIR": str(tmp_path / "cache")}
+    began = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, "-m", "flaglint", "check", "--no-cache", "--jobs", "2"],
         cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = drained(process.stdout), drained(process.stderr)
     started: set[tuple[int, str]] = set()
-    deadline = time.monotonic() + 120
+    deadline = began + 120
     try:
         # Wait for the worker phase: children forked from flaglint itself (git runs earlier).
         while not any(command_line(pid) == command_line(process.pid) for pid, _ in started):
@@ -91,17 +113,86 @@ def test_an_interrupted_check_leaves_no_process_and_no_open_pipe(tmp_path, numbe
             assert time.monotonic() < deadline, "no worker process started"
             started |= children(process.pid)
             time.sleep(0.005)
+        masks = signals(process.pid)
         process.send_signal(number)
+        sent = time.monotonic()
         while process.poll() is None and time.monotonic() < deadline:
             started |= children(process.pid)
             time.sleep(0.005)
+        ended = time.monotonic()
         # EOF on both pipes: no process that outlived flaglint holds them open.
-        out, err = process.communicate(timeout=10)
+        process.wait(timeout=10)
+        process.stdout.close()  # type: ignore[union-attr]
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
-    assert (process.returncode, err.decode()) == (code, message)
-    assert out == b""
+    when = (f"signal {number} sent {sent - began:.2f} s after the start, to a process "
+            f"with {masks}; it ended {ended - sent:.2f} s later")
+    deadline = time.monotonic() + 10
+    while not (out and err) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert (process.returncode, b"".join(err).decode()) == (code, message), when
+    assert out == [b""], when
     time.sleep(1)
     assert [pid for pid, started_at in started if alive((pid, started_at))] == []
+
+
+def test_a_check_started_with_ctrl_c_ignored_ignores_it(tmp_path):
+    """Whoever starts flaglint with SIGINT ignored (`nohup`, a shell's background job) keeps
+    it from interrupting the run, as for any Python program: the run reports in full."""
+    project = big_project(tmp_path / "big")
+    env = {**os.environ, "FLAGLINT_CACHE_DIR": str(tmp_path / "cache")}
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited by the child
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "flaglint", "check", "--no-cache", "--jobs", "2"],
+            cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    out = drained(process.stdout)
+    started: set[tuple[int, str]] = set()
+    try:
+        while not any(command_line(pid) == command_line(process.pid) for pid, _ in started):
+            assert process.poll() is None, "the check ended before its workers started"
+            started |= children(process.pid)
+            time.sleep(0.005)
+        for _ in range(3):
+            process.send_signal(signal.SIGINT)
+            time.sleep(0.05)
+        assert process.wait(timeout=120) == 1
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    process.stderr.close()  # type: ignore[union-attr]
+    deadline = time.monotonic() + 10
+    while not out and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert out[0].decode().splitlines()[-1] == \
+        "Found 41040 findings (41040 warnings) in 121 files, 7 flags."
+
+
+FINALIZER = """
+import os, signal, sys, time
+from flaglint import cli
+
+class Held:
+    def __del__(self):  # Python prints, and drops, what a finalizer raises
+        os.kill(os.getpid(), signal.SIGINT)
+        for _ in range(1000):
+            time.sleep(0.001)
+
+with cli._ended_by_signals():
+    Held()
+print("went on")
+"""
+
+
+def test_ctrl_c_while_a_finalizer_runs_still_ends_the_run(tmp_path):
+    """Ctrl-C that lands while the main thread runs a finalizer (the cycle collector runs
+    them in whichever thread allocates) ends the run: a KeyboardInterrupt raised there
+    would only be printed, and the run would go on to its end."""
+    done = subprocess.run([sys.executable, "-c", FINALIZER], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert (done.returncode, done.stdout, done.stderr) == (130, "", "flaglint: interrupted\n")

@@ -40,10 +40,6 @@ __all__ = ["main"]
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM, as shells say
 
 
-class _Terminated(BaseException):
-    """SIGTERM, raised in the main thread as Ctrl-C raises KeyboardInterrupt."""
-
-
 # A run makes millions of small objects that live until it ends (syntax trees, facts, the
 # graph) and few cycles: Python's default of a collection per 700 allocations spends a third
 # of a cold run walking them again and again.
@@ -59,12 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     gc.freeze()  # what is imported lives as long as the process
     gc.set_threshold(*_COLLECT_EVERY)
     try:
-        with _terminable():
+        with _ended_by_signals():
             return call_deep(_main, argv)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # where no handler could be set (not the main thread)
         _leave("flaglint: interrupted", EXIT_INTERRUPTED)
-    except _Terminated:
-        _leave("flaglint: terminated", EXIT_TERMINATED)
 
 
 def _leave(message: str, code: int) -> NoReturn:
@@ -73,7 +67,7 @@ def _leave(message: str, code: int) -> NoReturn:
     thread, which may still be running: from now on what it writes goes nowhere (its workers
     ending under it is no error to report)."""
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):
+        with contextlib.suppress(OSError, ValueError, RuntimeError):  # RuntimeError: re-entered
             stream.flush()
     said = None
     with contextlib.suppress(OSError):
@@ -88,20 +82,30 @@ def _leave(message: str, code: int) -> NoReturn:
 
 
 @contextlib.contextmanager
-def _terminable() -> Iterator[None]:
-    """SIGTERM ends the run as Ctrl-C does (where a handler can be set: the main thread)."""
+def _ended_by_signals() -> Iterator[None]:
+    """Ctrl-C (SIGINT) and SIGTERM end the run from their handlers, which Python runs in the
+    main thread: no exception is raised that code on the way could swallow (an exception
+    raised while the main thread runs a finalizer is only printed). A SIGINT ignored by
+    whoever started flaglint (`nohup`) stays ignored, as Python leaves it."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
-    def terminated(number: int, frame: FrameType | None) -> None:
-        raise _Terminated
+    def interrupted(number: int, frame: FrameType | None) -> None:
+        _leave("flaglint: interrupted", EXIT_INTERRUPTED)
 
-    previous = signal.signal(signal.SIGTERM, terminated)
+    def terminated(number: int, frame: FrameType | None) -> None:
+        _leave("flaglint: terminated", EXIT_TERMINATED)
+
+    handlers = {signal.SIGTERM: terminated}
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        handlers[signal.SIGINT] = interrupted
+    previous = {number: signal.signal(number, handler) for number, handler in handlers.items()}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _main(argv: Sequence[str] | None) -> int:
