@@ -65,9 +65,11 @@ def dead_symbols(files: ProjectFiles, graph: FlagGraph,
     if not regions:  # a symbol is dead only through a dead region: none, nothing to ask
         return []
     by_path = regions_by_path(regions)
-    definitions = {definition.qualname: _Defined(definition, path) for path in files.paths
-                   for definition in files.symbols_of(path).definitions}
     uses = graph.calls_to()
+    # Only a called symbol can be called only from dead code (a 4 MB module defines 28,000)
+    definitions = {definition.qualname: _Defined(definition, path) for path in files.paths
+                   for definition in files.symbols_of(path).definitions
+                   if definition.qualname in uses}
     alive_names = names_alive(files, by_path)
     candidates = {q for q in uses if q in definitions
                   and q.rsplit(".", 1)[-1] not in alive_names
