@@ -664,3 +664,51 @@ def test_a_package_above_the_wrapper_that_names_it_is_read_in_full(tmp_path, cap
     assert "not deleted" not in out
     assert (tmp_path / "pkg/flags.py").read_text() == "def new_ui_on():\n    return True\n"
     assert (tmp_path / "app/views.py").read_text() == "def view():\n    return 1\n"
+
+
+def test_each_refused_deletion_of_a_round_names_its_own_places(tmp_path, capsys):
+    """Every file is searched once for all the definitions a round deletes: each blocked
+    deletion still lists the places that name it (and only those), and a definition that
+    nothing names goes."""
+    root = project(tmp_path, {
+        "app/flags.py": FLAGS + (
+            "\n\n    def new_ui_off():\n        return not client.is_enabled(Flag.NEW_UI.value)\n"
+            "\n\n    def new_ui_enabled():\n        return client.is_enabled(Flag.NEW_UI.value)\n"),
+        "app/views.py": """
+            from app.flags import new_ui_enabled, new_ui_off, new_ui_on
+
+
+            def page():
+                return "new" if new_ui_on() else "old"
+
+
+            def legacy():
+                return "old" if new_ui_off() else "new"
+
+
+            def banner():
+                return "new" if new_ui_enabled() else "old"
+            """,
+        "app/admin.py": """
+            from app import flags
+
+
+            HANDLERS = {"new_ui": getattr(flags, "new_ui_on")}
+            """,
+        "app/audit.py": """
+            from app import flags
+
+
+            CHECKS = [getattr(flags, "new_ui_off")]
+            """,
+    })
+    code, said = clean(root, "true", capsys)
+    flags = read(root, "app/flags.py")
+    assert "def new_ui_on" in flags and "def new_ui_off" in flags
+    assert "def new_ui_enabled" not in flags
+    blocked = [line for line in said.splitlines() if "app/admin.py" in line or
+               "app/audit.py" in line]
+    assert blocked, said
+    assert all(("new_ui_on" in line) == ("app/admin.py:4:" in line) for line in blocked), said
+    assert all(("new_ui_off" in line) == ("app/audit.py:4:" in line) for line in blocked), said
+    assert code == 1

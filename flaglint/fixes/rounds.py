@@ -112,16 +112,21 @@ def still_referred(project: Project, results: list[Transformed]) -> list[Blocked
     lookup by value, a name flaglint cannot resolve. A definition is deleted only when
     nothing may refer to it any more: the last guard against deleting code that runs."""
     fixed = {done.result.path: done.data for done in results}
-    found = []
+    deleted = []  # (path, position, name, qualname, keys) of each definition deleted
     for done in results:
         facts = project.facts_of(done.result.path)
         if facts is None or not done.result.removed_names:
             continue
         for name, position in sorted(done.result.removed_names.items()):
             qualname = f"{facts.module}.{name}"
-            places = _referring(project, fixed, qualname, _keys(facts.constants, qualname))
-            if places:
-                found.append(Blocked(done.result.path, position, name, tuple(places[:5])))
+            deleted.append((done.result.path, position, name, qualname,
+                            _keys(facts.constants, qualname)))
+    referring = _referring(project, fixed, {(q, keys) for *_, q, keys in deleted})
+    found = []
+    for path, position, name, qualname, keys in deleted:
+        places = referring[qualname, keys]
+        if places:
+            found.append(Blocked(path, position, name, tuple(places[:5])))
     return found
 
 
@@ -131,21 +136,36 @@ def _keys(constants: Iterable[Constant], qualname: str) -> frozenset[str]:
                      if c.qualname == qualname and c.value.kind is ValueKind.STR)
 
 
-def _referring(project: Project, fixed: dict[str, bytes], qualname: str,
-               keys: frozenset[str]) -> list[Place]:
-    """Every place that may refer to `qualname`."""
-    words = sorted({qualname.rsplit(".", 1)[-1], *keys})
-    search = re.compile(rb"\b(?:" + b"|".join(re.escape(w.encode()) for w in words) + rb")\b")
-    places = []
+def _referring(project: Project, fixed: dict[str, bytes],
+               symbols: set[tuple[str, frozenset[str]]]
+               ) -> dict[tuple[str, frozenset[str]], list[Place]]:
+    """Every place that may refer to each symbol (its qualified name, the keys that name
+    it). Each file is searched once for the words of them all (Sentry with 67 flags
+    settled: 53 deleted definitions, a search of its 15 MB each, was 8 s)."""
+    wanted: dict[bytes, list[tuple[str, frozenset[str]]]] = {}
+    for symbol in sorted(symbols, key=lambda s: (s[0], sorted(s[1]))):
+        qualname, keys = symbol
+        for word in {qualname.rsplit(".", 1)[-1], *keys}:
+            wanted.setdefault(word.encode(), []).append(symbol)
+    places: dict[tuple[str, frozenset[str]], list[Place]] = {s: [] for s in symbols}
+    if not wanted:
+        return places
+    # A word is looked for as text first (in C, 0.4 s for 53 over Sentry's 15 MB), then as
+    # a whole word: one pattern of them all would find only one where two overlap
+    whole = {word: re.compile(rb"\b" + re.escape(word) + rb"\b") for word in wanted}
     for path in project.paths():
         data = fixed[path] if path in fixed else project.source_of(path)
-        if not search.search(data):
+        named = {symbol for word, holders in wanted.items()
+                 if word in data and whole[word].search(data) for symbol in holders}
+        if not named:
             continue
         brief = project.files.brief(path)
         module = brief.module if brief is not None else ""
-        found = blocking(references(data.decode("utf-8", "replace"), module, qualname,
-                                    keys=keys, is_package=bool(brief and brief.is_package)))
-        places += list(reference_places(found, path))
+        text = data.decode("utf-8", "replace")
+        for qualname, keys in sorted(named, key=lambda s: (s[0], sorted(s[1]))):
+            found = blocking(references(text, module, qualname, keys=keys,
+                                        is_package=bool(brief and brief.is_package)))
+            places[qualname, keys] += reference_places(found, path)
     return places
 
 
