@@ -79,16 +79,17 @@ def settle(reads: Iterable[FlagRead], statuses: Mapping[str, tuple[Status, FlagV
         if slot in made:
             settled = made[slot]
         else:
-            settled = made[slot] = _settled(read.key, read.default, read.negated, statuses,
-                                            pinned, removed)
+            settled = made[slot] = _settled(read.key, read.default, statuses, pinned, removed,
+                                            negated=read.negated)
         if settled is not None:
             result[(read.path, read.call)] = settled
     return result
 
 
-def _settled(key: str, default: Value | None, negated: bool,
+def _settled(key: str, default: Value | None,
              statuses: Mapping[str, tuple[Status, FlagValue | None]],
-             pinned: Mapping[str, FlagValue], removed: Set[str]) -> Settled | None:
+             pinned: Mapping[str, FlagValue], removed: Set[str], *,
+             negated: bool) -> Settled | None:
     if key in removed:
         known, value = python_value(default)
         if not known:
