@@ -521,3 +521,38 @@ def test_a_run_that_found_what_each_linking_says_links_once(tmp_path, cache_dir,
     assert len(linked) == 1 and compared == []
     shutil.rmtree(cache_dir)
     assert graph() == after
+
+
+def test_a_check_tries_its_fixes_again_only_in_the_files_an_edit_changed(
+        tmp_path, monkeypatch, capsys, cache_dir):
+    """A check offers a fix only where `--fix` would make it, which takes a trial of each
+    file's fixes (libcst: the longest part of a check after an edit, on a project with
+    settled flags). The trial of a file with the same bytes and plan is kept: after an
+    edit elsewhere none is tried again, after an edit of a fixed file that file alone;
+    every report equals one without the cache."""
+    root = tmp_path / "shop"
+    shutil.copytree(Path(__file__).parent.parent / "fixtures" / "FL302-dead-symbol"
+                    / "helper-in-other-module", root)
+    (root / "expected.json").unlink()
+    monkeypatch.chdir(root)
+    from flaglint.fixes import apply
+
+    tried: list[str] = []
+    real = apply._fix_job
+    monkeypatch.setattr(apply, "_fix_job", lambda job: tried.append(job[0]) or real(job))
+
+    def tried_by(*args: str) -> list[str]:
+        tried.clear()
+        code, out = report(capsys, *args, "--jobs", "1")
+        these = sorted(tried)
+        assert sum(f["fix"] is not None for f in json.loads(out)["findings"]) == 4
+        assert (code, out) == report(capsys, *args, "--jobs", "1", "--no-cache")
+        return these
+
+    assert tried_by() == ["shop/checkout.py", "shop/legacy.py"]
+    with (root / "shop" / "reports.py").open("a") as handle:
+        handle.write("\n# an edit elsewhere\n")
+    assert tried_by() == []
+    with (root / "shop" / "legacy.py").open("a") as handle:
+        handle.write("\n# an edit of a fixed file\n")
+    assert tried_by() == ["shop/legacy.py"]

@@ -82,7 +82,13 @@ def _recorded(args: argparse.Namespace) -> list[Entry] | None:
 
 def _fix(run: CheckRun, store: Store) -> tuple[Summary, FixReport]:
     """Fix the project in memory (nothing is written here); the report on the result."""
-    from flaglint.engine.check import check_key, keep_unfixable, known_unfixable, summarize
+    from flaglint.engine.check import (
+        StoredFixes,
+        check_key,
+        keep_unfixable,
+        known_unfixable,
+        summarize,
+    )
     from flaglint.engine.inputs import gather
     from flaglint.fixes.report import FixReport
 
@@ -116,7 +122,8 @@ def _fix(run: CheckRun, store: Store) -> tuple[Summary, FixReport]:
                   file=sys.stderr)
         for refusal in fix_report.refusals():
             print(f"flaglint: warning: {refusal.describe()}", file=sys.stderr)
-    summary = summarize(outcome, rules, named=paths, previews=previews)
+    summary = summarize(outcome, rules, named=paths, previews=previews,
+                        memo=StoredFixes(store))
     if whole and not fix_report.overlay:
         keep_unfixable(store, key, outcome, summary)
     return summary, fix_report

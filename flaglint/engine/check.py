@@ -7,7 +7,7 @@ help wherever an input is unchanged."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +16,7 @@ from flaglint import store as cache
 from flaglint.config import Config
 from flaglint.engine.inputs import Inputs, gather, root_relative
 from flaglint.findings import EditKind, Finding, Fix
+from flaglint.fixes.plans import KeptFix
 from flaglint.reporters import FileChange
 from flaglint.sources.diff import DiffScope
 from flaglint.suppressions import Suppression
@@ -54,9 +55,28 @@ def check(config: Config, today: dt.date, codes: Sequence[str], store: cache.Sto
     rules = rules_for(codes)
     named_paths = sorted({root_relative(path, config.root) for path in named or ()})
     project = analyze(inputs, store, request_for(rules, diff, named_paths), workers=workers)
-    summary = summarize(run(project, rules), rules, named=named, previews=previews)
+    summary = summarize(run(project, rules), rules, named=named, previews=previews,
+                        memo=StoredFixes(store))
     store.put("check", key, summary, Summary)
     return summary
+
+
+class StoredFixes:
+    """The cache, as the place files fixed before are kept (`fixes.apply.FixMemo`): a
+    check's trial of its fixes fixes again only the files an edit changed (Sentry with 67
+    flags settled: 1.2-1.7 s of libcst on each run after an edit)."""
+
+    def __init__(self, store: cache.Store) -> None:
+        self._store = store
+
+    def known(self, keys: Sequence[str]) -> dict[str, KeptFix]:
+        entries = {cache.key("fixed", key): key for key in keys}
+        found = self._store.get_many("fixed", entries, KeptFix)
+        return {entries[entry]: fix for entry, fix in found.items()}
+
+    def keep(self, fixes: Mapping[str, KeptFix]) -> None:
+        for key, fix in fixes.items():
+            self._store.put("fixed", cache.key("fixed", key), fix, KeptFix, later=True)
 
 
 def check_key(inputs: Inputs, codes: Sequence[str], named: Sequence[Path] | None,
@@ -84,14 +104,16 @@ def keep_unfixable(store: cache.Store, key: str, outcome: Outcome, summary: Summ
 
 
 def summarize(outcome: Outcome, rules: Sequence[Rule], *,
-              named: Sequence[Path] | None = None, previews: bool = False) -> Summary:
+              named: Sequence[Path] | None = None, previews: bool = False,
+              memo: StoredFixes | None = None) -> Summary:
     """The report's part of an outcome: its findings in the named paths and, with
-    `--changed-since`, on what the change touched."""
+    `--changed-since`, on what the change touched (`memo`: where the trial of its fixes
+    finds files fixed before)."""
     from flaglint.analysis import narrowing
 
     project = outcome.project
     shown = narrowing.narrow(project, outcome.findings, _by_flag(rules), named)
-    shown, refusals = _offered(outcome, shown)
+    shown, refusals = _offered(outcome, shown, memo)
     changes: tuple[tuple[FileChange, ...], ...] = ()
     if previews:
         shown, changes = _previews(project, shown)
@@ -100,7 +122,8 @@ def summarize(outcome: Outcome, rules: Sequence[Rule], *,
                    tuple(_notes(project, rules) + refusals), changes)
 
 
-def _offered(outcome: Outcome, findings: list[Finding]) -> tuple[list[Finding], list[str]]:
+def _offered(outcome: Outcome, findings: list[Finding], memo: StoredFixes | None
+             ) -> tuple[list[Finding], list[str]]:
     """The findings with a fix only where `--fix` would apply it (with every scope), so
     that "fixable" means the same in every format; and why the others are not offered."""
     # A fix that only settles reads (and so collapses their branches) is always made; one
@@ -114,7 +137,7 @@ def _offered(outcome: Outcome, findings: list[Finding]) -> tuple[list[Finding], 
     from flaglint.fixes.rounds import applicable  # libcst: imported only for a trial
 
     blocked = [f.fix for f in outcome.suppressed if f.fix is not None]
-    chosen, why = applicable(outcome.project, fixes, blocked)
+    chosen, why = applicable(outcome.project, fixes, blocked, memo)
     kept = set(chosen) | {index for index, f in enumerate(findings) if f.fix is not None
                           and all(e.kind is EditKind.SETTLE_READ for e in f.fix.edits)}
     offered = [f if f.fix is None or index in kept else replace(f, fix=None)

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import os
 import stat
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Set
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple, Protocol, TypeVar
 
 from flaglint import linediff
 from flaglint.deep import call_deep
 from flaglint.facts.light import decode_source
 from flaglint.findings import Edit, EditKind, Fix
-from flaglint.fixes.plans import FilePlan, FixResult
+from flaglint.fixes.plans import FilePlan, FixResult, KeptFix
 from flaglint.processes import Workers, map_in_workers
 
 log = logging.getLogger(__name__)
@@ -94,26 +95,70 @@ class Transformed(NamedTuple):
     data: bytes  # what to write
 
 
+class FixMemo(Protocol):
+    """Where files fixed by earlier runs are kept (the cache): by `fix_key`."""
+
+    def known(self, keys: Sequence[str]) -> dict[str, KeptFix]: ...
+
+    def keep(self, fixes: Mapping[str, KeptFix]) -> None: ...
+
+
 def transform(root: Path, plans: Mapping[str, FilePlan], overlay: Mapping[str, bytes],
-              workers: Workers | None = None) -> list[Transformed]:
+              workers: Workers | None = None, memo: FixMemo | None = None
+              ) -> list[Transformed]:
     """Fix each planned file in memory, in the order of their paths: in `workers`, started
     when the run began, else in worker processes started now when there is enough text to
-    share out (libcst takes ~0.2 s for a large module), else here."""
+    share out (libcst takes ~0.2 s for a large module), else here. A file with the same
+    bytes and plan as one `memo` kept is not fixed again (a check offers its fixes only
+    where they apply: a trial, on every run that analyses)."""
     jobs = []
     for rel, target in sorted(plans.items()):
         data = overlay[rel] if rel in overlay else (root / rel).read_bytes()
         jobs.append((rel, data, target))
+    keys = [fix_key(*job) for job in jobs] if memo is not None else []
+    known = memo.known(keys) if memo is not None and keys else {}
+    todo = [job for index, job in enumerate(jobs) if not keys or keys[index] not in known]
     fixed = None
-    if workers is not None and jobs:
-        fixed = _fix_in_workers(jobs, workers.map)
-    elif len(jobs) > 1 and (os.cpu_count() or 1) > 1 and \
-            sum(len(data) for _, data, _ in jobs) >= _PARALLEL_BYTES:
-        fixed = _fix_in_workers(jobs, lambda job, items: map_in_workers(
+    if workers is not None and todo:
+        fixed = _fix_in_workers(todo, workers.map)
+    elif len(todo) > 1 and (os.cpu_count() or 1) > 1 and \
+            sum(len(data) for _, data, _ in todo) >= _PARALLEL_BYTES:
+        fixed = _fix_in_workers(todo, lambda job, items: map_in_workers(
             job, items, os.cpu_count() or 1))
     if fixed is None:
-        fixed = [_fix_job(job) for job in jobs]
+        fixed = [_fix_job(job) for job in todo]
+    made = iter(fixed)
+    results = [known[keys[index]].result(rel, decode_source(data))
+               if keys and keys[index] in known else next(made)
+               for index, (rel, data, _) in enumerate(jobs)]
+    if memo is not None:
+        memo.keep({keys[index]: KeptFix.of(result) for index, result in enumerate(results)
+                   if keys[index] not in known})
     return [Transformed(result, result.after.encode(_encoding(data)) if result.changed
-                        else data) for (_, data, _), result in zip(jobs, fixed, strict=True)]
+                        else data) for (_, data, _), result in zip(jobs, results, strict=True)]
+
+
+def fix_key(rel: str, data: bytes, target: FilePlan) -> str:
+    """What a file's fix depends on, hashed: its path, its bytes and its plan."""
+    hasher = hashlib.blake2b(digest_size=20)
+    for part in (rel.encode(errors="surrogatepass"), data,
+                 _canonical([(f.name, getattr(target, f.name)) for f in fields(target)])
+                 .encode(errors="surrogatepass")):
+        hasher.update(len(part).to_bytes(8, "little"))
+        hasher.update(part)
+    return hasher.hexdigest()
+
+
+def _canonical(value: object) -> str:
+    """A text that names the value whatever the order of its sets and dicts."""
+    if isinstance(value, dict):
+        return "{" + ",".join(sorted(f"{_canonical(k)}:{_canonical(v)}"
+                                     for k, v in value.items())) + "}"
+    if isinstance(value, (set, frozenset)):
+        return "{" + ",".join(sorted(map(_canonical, value))) + "}"
+    if isinstance(value, (list, tuple)):
+        return ("[" if isinstance(value, list) else "(") + ",".join(map(_canonical, value)) + ")"
+    return repr(value)
 
 
 def fixers(workers: int, size: int) -> contextlib.AbstractContextManager[Workers | None]:

@@ -40,3 +40,27 @@ class FixResult:
     @property
     def changed(self) -> bool:
         return self.after != self.before
+
+
+@dataclass(frozen=True, slots=True)
+class KeptFix:
+    """A file's fix as the cache keeps it: its result without the file's path and text
+    (what it is kept by already names them)."""
+
+    after: str | None  # None when nothing changed or the fix was refused
+    refused: str | None
+    replaced: int
+    removed_branches: int
+    removed_definitions: int
+    removed_names: Mapping[str, tuple[int, int]]
+
+    @classmethod
+    def of(cls, result: FixResult) -> KeptFix:
+        return cls(result.after if result.changed else None, result.refused, result.replaced,
+                   result.removed_branches, result.removed_definitions,
+                   dict(result.removed_names))
+
+    def result(self, path: str, before: str) -> FixResult:
+        return FixResult(path, before, before if self.after is None else self.after,
+                         self.refused, self.replaced, self.removed_branches,
+                         self.removed_definitions, dict(self.removed_names))

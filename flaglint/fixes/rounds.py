@@ -16,7 +16,7 @@ from flaglint.analysis.references import Place, blocking, references
 from flaglint.analysis.references import places as reference_places
 from flaglint.facts import Constant, ValueKind
 from flaglint.findings import Finding, Fix
-from flaglint.fixes.apply import FixScope, Transformed, plan, transform
+from flaglint.fixes.apply import FixMemo, FixScope, Transformed, plan, transform
 from flaglint.fixes.plans import FilePlan, FixResult
 from flaglint.fixes.report import Blocked, Fixed, FixReport
 from flaglint.model.project import Project
@@ -26,12 +26,13 @@ T = TypeVar("T")
 
 
 def apply_round(project: Project, fixes: Sequence[tuple[T, Fix]], blocked: list[Fix],
-                scope: FixScope, report: FixReport, workers: Workers | None = None
-                ) -> list[T]:
+                scope: FixScope, report: FixReport, workers: Workers | None = None,
+                memo: FixMemo | None = None) -> list[T]:
     """Apply one round of fixes to the overlay; return the findings whose fixes went in.
     A file whose result would not parse is refused with every fix that edits it; a fix
     that deletes a definition something still refers to is refused alone, with where.
-    `workers`: the processes that fix files, when the run started them."""
+    `workers`: the processes that fix files, when the run started them; `memo`: where files
+    fixed before are kept."""
     root = project.config.root
     refused_files: set[str] = set()
     refused_edits: set[tuple[str, int, int]] = set()
@@ -47,7 +48,7 @@ def apply_round(project: Project, fixes: Sequence[tuple[T, Fix]], blocked: list[
             file_plan.keep_imports = imports_with_effects(project, rel, set(plans)) | \
                 imports_named(project, rel)
         todo = {rel: p for rel, p in plans.items() if rel not in tried or tried[rel].plan != p}
-        for done, (rel, file_plan) in zip(transform(root, todo, report.overlay, workers),
+        for done, (rel, file_plan) in zip(transform(root, todo, report.overlay, workers, memo),
                                           sorted(todo.items()), strict=True):
             tried[rel] = _Tried(file_plan, done)
         results = [tried[rel].done for rel in sorted(plans)]
@@ -75,14 +76,15 @@ class _Tried:
     done: Transformed
 
 
-def applicable(project: Project, fixes: Sequence[tuple[T, Fix]], blocked: list[Fix]
-               ) -> tuple[list[T], list[str]]:
+def applicable(project: Project, fixes: Sequence[tuple[T, Fix]], blocked: list[Fix],
+               memo: FixMemo | None = None) -> tuple[list[T], list[str]]:
     """Which of these fixes the first round of `--fix --unsafe-fixes --fix-tests` applies
     (a fix is offered only when it would be), and why the others are refused: `path:line:
     ...` of each deletion something still refers to and each file whose fix would not
     parse. Nothing is recorded anywhere."""
     scratch = FixReport(overlay=dict(project.overlay or {}))
-    chosen = apply_round(project, fixes, blocked, FixScope(unsafe=True, tests=True), scratch)
+    chosen = apply_round(project, fixes, blocked, FixScope(unsafe=True, tests=True), scratch,
+                         memo=memo)
     why = [refusal.describe() for refusal in scratch.blocked]
     why += [f"{result.path}: {result.refused}" for result in scratch.refused]
     return chosen, why

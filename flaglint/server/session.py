@@ -246,7 +246,7 @@ class Session:
     def _analysis(self, folder: Folder, config: Config,
                   buffers: Mapping[str, Buffer]) -> Analysis:
         from flaglint.engine.analyze import analyze, request_for
-        from flaglint.engine.check import summarize
+        from flaglint.engine.check import StoredFixes, summarize
         from flaglint.engine.inputs import gather
         from flaglint.rules import rules_for
         from flaglint.rules.catalogue import selected_codes
@@ -275,7 +275,7 @@ class Session:
             rules = rules_for(codes)
             project = analyze(inputs, store, request_for(rules, named=seen),
                               workers=os.cpu_count() or 1)
-            summary = summarize(run(project, rules), rules)
+            summary = summarize(run(project, rules), rules, memo=StoredFixes(store))
             analysis = Analysis(config, store, project, summary.findings, digest,
                                 summary.notes, seen, overlay)
             if last is not None:
