@@ -131,11 +131,16 @@ def _dead_callees(candidates: set[str], uses: Mapping[str, list[ResolvedCall]],
     while changed:
         changed = False
         for qualname in sorted(candidates - set(dead)):
-            whys = [_dead_use(call, dead, by_path) for call in uses[qualname]]
-            if not whys or any(w is None for w in whys):
-                continue
-            dead[qualname] = _Why.of_all([w for w in whys if w is not None])
-            changed = True
+            whys = []
+            for call in uses[qualname]:
+                why = _dead_use(call, dead, by_path)
+                if why is None:
+                    break  # a call that may run: alive, whatever its other calls are
+                whys.append(why)
+            else:
+                if whys:
+                    dead[qualname] = _Why.of_all(whys)
+                    changed = True
     return dead
 
 
