@@ -196,3 +196,53 @@ def test_ctrl_c_while_a_finalizer_runs_still_ends_the_run(tmp_path):
     done = subprocess.run([sys.executable, "-c", FINALIZER], capture_output=True, text=True,
                           timeout=60, check=False)
     assert (done.returncode, done.stdout, done.stderr) == (130, "", "flaglint: interrupted\n")
+
+
+TWICE = """
+import os, signal, time
+from flaglint import cli
+
+def ending():  # a second signal while the run ends its workers (Ctrl-C pressed twice)
+    os.kill(os.getpid(), signal.{second})
+    time.sleep(0.2)
+
+cli.end_children = ending
+with cli._ended_by_signals():
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(10)
+print("went on")
+"""
+
+
+@pytest.mark.parametrize("second", ["SIGINT", "SIGTERM"])
+def test_a_second_signal_while_the_run_ends_changes_nothing(second):
+    """The first signal is being answered: a second one is ignored, and the run still says
+    why it ended, with the first one's code."""
+    done = subprocess.run([sys.executable, "-c", TWICE.format(second=second)],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert (done.returncode, done.stdout, done.stderr) == (130, "", "flaglint: interrupted\n")
+
+
+FORKED = """
+import os, signal, time
+from flaglint import cli
+
+with cli._ended_by_signals():
+    child = os.fork()
+    if child == 0:  # a worker before it ignores Ctrl-C: the handler it inherited
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.1)
+        os.write(1, b"worker went on\\n")
+        os._exit(0)
+    _, status = os.waitpid(child, 0)
+    print("worker", os.waitstatus_to_exitcode(status))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked")
+def test_ctrl_c_in_a_worker_just_forked_is_the_runs_to_answer():
+    """A worker forked a moment before Ctrl-C, which has not yet set its own handling,
+    neither ends the run nor says it was interrupted: the run answers Ctrl-C."""
+    done = subprocess.run([sys.executable, "-c", FORKED], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "worker went on\nworker 0\n", "")

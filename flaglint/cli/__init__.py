@@ -65,7 +65,11 @@ def _leave(message: str, code: int) -> NoReturn:
     """End an interrupted run at once: its worker processes and git first (none may keep
     working or hold the output pipe open), then this process, without waiting for the work
     thread, which may still be running: from now on what it writes goes nowhere (its workers
-    ending under it is no error to report)."""
+    ending under it is no error to report). A second signal meanwhile (Ctrl-C pressed
+    twice) is ignored: the first is being answered."""
+    with contextlib.suppress(ValueError):  # not the main thread: no handler to replace
+        for number in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(number, signal.SIG_IGN)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError, RuntimeError):  # RuntimeError: re-entered
             stream.flush()
@@ -91,11 +95,16 @@ def _ended_by_signals() -> Iterator[None]:
         yield
         return
 
+    here = os.getpid()
+
     def interrupted(number: int, frame: FrameType | None) -> None:
-        _leave("flaglint: interrupted", EXIT_INTERRUPTED)
+        if os.getpid() == here:  # else a worker forked a moment ago: the run's to answer
+            _leave("flaglint: interrupted", EXIT_INTERRUPTED)
 
     def terminated(number: int, frame: FrameType | None) -> None:
-        _leave("flaglint: terminated", EXIT_TERMINATED)
+        if os.getpid() == here:
+            _leave("flaglint: terminated", EXIT_TERMINATED)
+        os._exit(EXIT_TERMINATED)  # a worker: it ends
 
     handlers = {signal.SIGTERM: terminated}
     if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
@@ -105,7 +114,8 @@ def _ended_by_signals() -> Iterator[None]:
         yield
     finally:
         for number, handler in previous.items():
-            signal.signal(number, handler)
+            if handler is not None:  # None: set outside Python, which cannot set it again
+                signal.signal(number, handler)
 
 
 def _main(argv: Sequence[str] | None) -> int:
