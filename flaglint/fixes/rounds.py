@@ -37,6 +37,7 @@ def apply_round(project: Project, fixes: Sequence[tuple[T, Fix]], blocked: list[
     refused_files: set[str] = set()
     refused_edits: set[tuple[str, int, int]] = set()
     tried: dict[str, _Tried] = {}  # a plan transformed before, by path
+    named_in: _Named = {}  # which words each file's text names, across the rounds
     while True:
         allowed = [(owner, fix) for owner, fix in fixes
                    if not any(e.path in refused_files or (e.path, *e.position) in refused_edits
@@ -56,7 +57,7 @@ def apply_round(project: Project, fixes: Sequence[tuple[T, Fix]], blocked: list[
         for done in results:
             if done.result.refused is not None:
                 report.record(done.result)
-        named = still_referred(project, results)
+        named = still_referred(project, results, named_in)
         for refusal in named:
             report.block(refusal)
         if unparsed or named:
@@ -108,7 +109,13 @@ def preview(project: Project, fix: Fix) -> list[FixResult]:
     return [done.result for done in results if done.result.changed]
 
 
-def still_referred(project: Project, results: list[Transformed]) -> list[Blocked]:
+# Whether a file's text (by path and bytes) names each word sought in it: a round refused
+# in part is tried again without what was refused, over the same texts
+_Named = dict[tuple[str, bytes], dict[bytes, bool]]
+
+
+def still_referred(project: Project, results: list[Transformed],
+                   named_in: _Named | None = None) -> list[Blocked]:
     """The definitions these fixes delete that something in the project, once fixed, still
     refers to or may refer to (`analysis/references.py`): a use, a string that names it, a
     lookup by value, a name flaglint cannot resolve. A definition is deleted only when
@@ -123,7 +130,8 @@ def still_referred(project: Project, results: list[Transformed]) -> list[Blocked
             qualname = f"{facts.module}.{name}"
             deleted.append((done.result.path, position, name, qualname,
                             _keys(facts.constants, qualname)))
-    referring = _referring(project, fixed, {(q, keys) for *_, q, keys in deleted})
+    referring = _referring(project, fixed, {(q, keys) for *_, q, keys in deleted},
+                           {} if named_in is None else named_in)
     found = []
     for path, position, name, qualname, keys in deleted:
         places = referring[qualname, keys]
@@ -139,7 +147,7 @@ def _keys(constants: Iterable[Constant], qualname: str) -> frozenset[str]:
 
 
 def _referring(project: Project, fixed: dict[str, bytes],
-               symbols: set[tuple[str, frozenset[str]]]
+               symbols: set[tuple[str, frozenset[str]]], named_in: _Named
                ) -> dict[tuple[str, frozenset[str]], list[Place]]:
     """Every place that may refer to each symbol (its qualified name, the keys that name
     it). Each file is searched once for the words of them all (Sentry with 67 flags
@@ -157,8 +165,11 @@ def _referring(project: Project, fixed: dict[str, bytes],
     whole = {word: re.compile(rb"\b" + re.escape(word) + rb"\b") for word in wanted}
     for path in project.paths():
         data = fixed[path] if path in fixed else project.source_of(path)
-        named = {symbol for word, holders in wanted.items()
-                 if word in data and whole[word].search(data) for symbol in holders}
+        answers = named_in.setdefault((path, data), {})
+        for sought in wanted.keys() - answers.keys():
+            answers[sought] = sought in data and whole[sought].search(data) is not None
+        named = {symbol for word, holders in wanted.items() if answers[word]
+                 for symbol in holders}
         if not named:
             continue
         brief = project.files.brief(path)
