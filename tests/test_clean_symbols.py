@@ -711,4 +711,40 @@ def test_each_refused_deletion_of_a_round_names_its_own_places(tmp_path, capsys)
     assert blocked, said
     assert all(("new_ui_on" in line) == ("app/admin.py:4:" in line) for line in blocked), said
     assert all(("new_ui_off" in line) == ("app/audit.py:4:" in line) for line in blocked), said
+    assert len(blocked) == len(set(blocked)), said  # each refusal said once
+    assert code == 1
+
+
+def test_a_deletion_refused_in_two_rounds_is_said_once(tmp_path, capsys):
+    """`clean` analyses again after each round: a deletion refused in the first round is
+    refused again in the next, at the line its definition has moved to; it is said once,
+    where it stands in the file as cleaned."""
+    root = project(tmp_path, {
+        "app/flags.py": FLAGS + (
+            "\n\n    def new_ui_on_v2():\n        return client.is_enabled(Flag.NEW_UI.value)\n"),
+        "app/views.py": """
+            from app.flags import new_ui_on, new_ui_on_v2
+
+
+            def page():
+                return "new" if new_ui_on() else "old"
+
+
+            def banner():
+                return "new" if new_ui_on_v2() else "old"
+            """,
+        "app/admin.py": """
+            from app import flags
+
+
+            HANDLERS = {"x": getattr(flags, "new_ui_on_v2")}
+            """,
+    })
+    code, said = clean(root, "true", capsys)
+    flags = read(root, "app/flags.py")
+    assert "def new_ui_on()" not in flags and "def new_ui_on_v2" in flags
+    line = flags.splitlines().index("def new_ui_on_v2():") + 1
+    refused = [text for text in said.splitlines() if "not deleted" in text]
+    assert refused == [f"app/flags.py:{line}: `new_ui_on_v2` not deleted: app/admin.py:4:33: "
+                       f"a string naming it ('new_ui_on_v2')."], said
     assert code == 1

@@ -63,8 +63,9 @@ class FixReport:
             self._seen[refusal] = {path: self.overlay.get(path) for path in refusal.paths()}
 
     def refusals(self) -> list[Blocked]:
-        """The refused edits, where they are in the files as finally changed."""
-        moved = [self._moved(refusal) for refusal in self.blocked]
+        """The refused edits, where they are in the files as finally changed: once each (a
+        later round refuses again, at the lines of its own text, what an earlier refused)."""
+        moved = dict.fromkeys(self._moved(refusal) for refusal in self.blocked)
         return sorted(moved, key=lambda b: (b.path, b.position, b.name))
 
     def _moved(self, refusal: Blocked) -> Blocked:
