@@ -130,7 +130,7 @@ class _Evaluator:
 
     def truth(self, cond: Cond) -> Truth:
         op = cond.op
-        if op in (CondOp.CALL, CondOp.COMPARE):
+        if op in _ONE_READ:
             found = self.settled.get((self.path, cond.call))
             if found is None:
                 return None
@@ -329,7 +329,7 @@ def analyze(files: ProjectFiles, linked: Linked, graph: FlagGraph,
 
 
 def atoms(cond: Cond) -> Iterable[int]:
-    if cond.op in (CondOp.CALL, CondOp.COMPARE):
+    if cond.op in _ONE_READ:
         yield cond.call
     for operand in cond.operands:
         yield from atoms(operand)

@@ -116,26 +116,26 @@ def transform(root: Path, plans: Mapping[str, FilePlan], overlay: Mapping[str, b
         data = overlay[rel] if rel in overlay else (root / rel).read_bytes()
         jobs.append((rel, data, target))
     keys = [fix_key(*job) for job in jobs] if memo is not None else []
-    known = memo.known(keys) if memo is not None and keys else {}
-    todo = [job for index, job in enumerate(jobs) if not keys or keys[index] not in known]
+    kept = memo.known(keys) if memo is not None and keys else {}
+    results = {index: kept[key].result(jobs[index][0], decode_source(jobs[index][1]))
+               for index, key in enumerate(keys) if key in kept}
+    todo = [index for index in range(len(jobs)) if index not in results]
+    pending = [jobs[index] for index in todo]
     fixed = None
-    if workers is not None and todo:
-        fixed = _fix_in_workers(todo, workers.map)
-    elif len(todo) > 1 and (os.cpu_count() or 1) > 1 and \
-            sum(len(data) for _, data, _ in todo) >= _PARALLEL_BYTES:
-        fixed = _fix_in_workers(todo, lambda job, items: map_in_workers(
+    if workers is not None and pending:
+        fixed = _fix_in_workers(pending, workers.map)
+    elif len(pending) > 1 and (os.cpu_count() or 1) > 1 and \
+            sum(len(data) for _, data, _ in pending) >= _PARALLEL_BYTES:
+        fixed = _fix_in_workers(pending, lambda job, items: map_in_workers(
             job, items, os.cpu_count() or 1))
     if fixed is None:
-        fixed = [_fix_job(job) for job in todo]
-    made = iter(fixed)
-    results = [known[keys[index]].result(rel, decode_source(data))
-               if keys and keys[index] in known else next(made)
-               for index, (rel, data, _) in enumerate(jobs)]
+        fixed = [_fix_job(job) for job in pending]
+    results.update(zip(todo, fixed, strict=True))
     if memo is not None:
-        memo.keep({keys[index]: KeptFix.of(result) for index, result in enumerate(results)
-                   if keys[index] not in known})
-    return [Transformed(result, result.after.encode(_encoding(data)) if result.changed
-                        else data) for (_, data, _), result in zip(jobs, results, strict=True)]
+        memo.keep({keys[index]: KeptFix.of(results[index]) for index in todo})
+    return [Transformed(results[index], results[index].after.encode(_encoding(data))
+                        if results[index].changed else data)
+            for index, (_, data, _) in enumerate(jobs)]
 
 
 def fix_key(rel: str, data: bytes, target: FilePlan) -> str:
@@ -157,7 +157,8 @@ def _canonical(value: object) -> str:
     if isinstance(value, (set, frozenset)):
         return "{" + ",".join(sorted(map(_canonical, value))) + "}"
     if isinstance(value, (list, tuple)):
-        return ("[" if isinstance(value, list) else "(") + ",".join(map(_canonical, value)) + ")"
+        inner = ",".join(map(_canonical, value))
+        return f"[{inner}]" if isinstance(value, list) else f"({inner})"
     return repr(value)
 
 
