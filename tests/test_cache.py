@@ -556,3 +556,48 @@ def test_a_check_tries_its_fixes_again_only_in_the_files_an_edit_changed(
     with (root / "shop" / "legacy.py").open("a") as handle:
         handle.write("\n# an edit of a fixed file\n")
     assert tried_by() == ["shop/legacy.py"]
+
+
+def test_a_check_searches_each_text_once_for_the_names_its_fixes_delete(
+        tmp_path, monkeypatch, capsys, cache_dir):
+    """Before it offers a fix that deletes a definition, a check searches every file for
+    its name (Sentry's 15 MB: 0.2 s). Which words each text names is kept by its content:
+    after an edit, only the edited file is searched again, and a reference the edit adds
+    still refuses the deletion; every report equals one without the cache."""
+    root = tmp_path / "shop"
+    shutil.copytree(Path(__file__).parent.parent / "fixtures" / "FL302-dead-symbol"
+                    / "helper-in-other-module", root)
+    (root / "expected.json").unlink()
+    monkeypatch.chdir(root)
+    from flaglint.fixes import rounds
+
+    searched: list[str] = []
+    real = rounds._search
+
+    def search(data, words, whole):
+        searched.append(data.decode().split("\n", 1)[0])
+        return real(data, words, whole)
+
+    monkeypatch.setattr(rounds, "_search", search)
+
+    def searched_by() -> tuple[list[str], int]:
+        searched.clear()
+        code, out = report(capsys, "--jobs", "1")
+        these = sorted(searched)
+        assert (code, out) == report(capsys, "--jobs", "1", "--no-cache")
+        return these, sum(f["fix"] is not None for f in json.loads(out)["findings"])
+
+    first, fixable = searched_by()
+    assert len(first) == 5 and fixable == 4  # five texts, the fixed ones for the fixed files
+    reports = root / "shop" / "reports.py"
+    with reports.open("a") as handle:
+        handle.write("\n# an edit elsewhere\n")
+    assert searched_by() == (["from shop.legacy import still_used_by_reports"], 4)
+    legacy = root / "shop" / "legacy.py"
+    with legacy.open("a") as handle:
+        handle.write("\n# an edit of a fixed file\n")
+    assert searched_by() == (['"""The pre-2026 checkout."""'], 4)  # its fixed text
+    reports.write_text('"""Names the helper."""\nHELPERS = ["_legacy_price"]\n'
+                       + reports.read_text())
+    again, fixable = searched_by()  # a deletion fewer: other words, every text searched
+    assert len(again) == 5 and '"""Names the helper."""' in again and fixable == 3

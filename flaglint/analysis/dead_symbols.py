@@ -54,19 +54,21 @@ class _Defined:
 
 
 def dead_symbols(files: ProjectFiles, graph: FlagGraph,
-                 regions: list[DeadRegion], gates: Set[tuple[str, str]] = frozenset()
-                 ) -> list[DeadSymbol]:
+                 regions: list[DeadRegion], gates: Set[tuple[str, str]] = frozenset(),
+                 alive_names: Set[str] | None = None) -> list[DeadSymbol]:
     """Functions and classes whose every use is a call from dead code, transitively.
 
     Any other use keeps a symbol alive: a reference that is not a call, a decorator that may
     register it, a string naming it (`__all__`, URL confs, getattr), or a call flaglint
     cannot resolve that has the same name. `gates` are the (path, callee) of decorators
-    that read a flag: they gate the function, they do not register it."""
+    that read a flag: they gate the function, they do not register it. `alive_names`: the
+    files' `names_alive`, when made already."""
     if not regions:  # a symbol is dead only through a dead region: none, nothing to ask
         return []
     by_path = regions_by_path(regions)
     uses = graph.calls_to()
-    alive_names = names_alive(files, by_path)
+    if alive_names is None:
+        alive_names = names_alive(files, by_path)
     # Only a called symbol whose name no live code uses may be called only from dead code:
     # only the files whose module its name goes through may define one (a 4 MB module
     # defines 28,000 functions; Sentry's 3,000 files' symbols are decoded from the cache)

@@ -276,7 +276,7 @@ def called_from_dead_code(files: ProjectFiles, dead: DeadCode, packages: Set[str
     # The modules a dead symbol may be defined in: only their calls can be inside one
     owners = {".".join(parts[:end]) for parts in (q.split(".") for q in symbols)
               for end in range(1, len(parts))}
-    alive = names_alive(files, regions)
+    alive = dead.alive if dead.alive is not None else names_alive(files, regions)
     names = set()
     for path in files.paths:
         here = regions.get(path)
@@ -324,8 +324,9 @@ def analyze(files: ProjectFiles, linked: Linked, graph: FlagGraph,
     if not regions:
         return DeadCode(settled, (), (), tested, by_id)
     gates = {(read.path, read.decorator) for read in linked.reads if read.decorator}
-    symbols = dead_symbols(files, graph, regions, gates)
-    return DeadCode(settled, tuple(regions), tuple(symbols), tested, by_id)
+    alive = names_alive(files, regions_by_path(regions))
+    symbols = dead_symbols(files, graph, regions, gates, alive)
+    return DeadCode(settled, tuple(regions), tuple(symbols), tested, by_id, alive)
 
 
 def atoms(cond: Cond) -> Iterable[int]:

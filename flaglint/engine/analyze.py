@@ -119,7 +119,7 @@ def analyze(inputs: Inputs, store: cache.Store, request: Request = Request(), *,
                       model.records(registry, linked, history), dead, pinned, history,
                       history_note, removed, inputs.notes + _found_note(api),
                       inputs.deployments, inputs.overlay, request.diff, flag_api=api,
-                      services=inputs.services, read=inputs.read)
+                      services=inputs.services, read=inputs.read, keys=inputs.keys)
     origins = _origins(project, inputs, store, request.origins)
     regated = _regated(project, inputs, store, request, workers)
     if origins or regated:

@@ -78,6 +78,14 @@ class StoredFixes:
         for key, fix in fixes.items():
             self._store.put("fixed", cache.key("fixed", key), fix, KeptFix, later=True)
 
+    def named(self, words: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        return self._store.get("named", cache.key("named", *words),
+                               dict[str, tuple[str, ...]]) or {}
+
+    def keep_named(self, words: Sequence[str], named: Mapping[str, tuple[str, ...]]) -> None:
+        self._store.put("named", cache.key("named", *words), dict(named),
+                        dict[str, tuple[str, ...]], later=True)
+
 
 def check_key(inputs: Inputs, codes: Sequence[str], named: Sequence[Path] | None,
               diff: DiffScope | None, *, previews: bool) -> str:

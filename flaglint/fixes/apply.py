@@ -96,11 +96,19 @@ class Transformed(NamedTuple):
 
 
 class FixMemo(Protocol):
-    """Where files fixed by earlier runs are kept (the cache): by `fix_key`."""
+    """Where earlier runs kept the files they fixed (the cache, by `fix_key`) and which
+    words each text names (`fixes/rounds.py`)."""
 
     def known(self, keys: Sequence[str]) -> dict[str, KeptFix]: ...
 
     def keep(self, fixes: Mapping[str, KeptFix]) -> None: ...
+
+    def named(self, words: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        """By a text's content key, which of these words it names (as whole words), for
+        the texts searched for them before."""
+
+    def keep_named(self, words: Sequence[str], named: Mapping[str, tuple[str, ...]]) -> None:
+        """Keep which of these words each text names."""
 
 
 def transform(root: Path, plans: Mapping[str, FilePlan], overlay: Mapping[str, bytes],

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import bisect
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field
 
 from flaglint.findings import Span
@@ -73,6 +73,9 @@ class DeadCode:
     symbols: tuple[DeadSymbol, ...]
     tested: frozenset[tuple[str, int]] = frozenset()  # reads whose truth a guard tests
     reads: Mapping[ReadId, FlagRead] = field(default_factory=dict)
+    # The names live code may use (`names_alive`), when dead symbols were sought: what dead
+    # code calls is read for next against them too
+    alive: Set[str] | None = field(default=None, compare=False, repr=False)
 
 
 def contains(outer: Span, inner: Span) -> bool:

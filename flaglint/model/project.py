@@ -81,6 +81,8 @@ class Project:
     services: Services = field(default_factory=Services)  # [[flag-state]] exports read
     # How the inputs read a file (each read once a run); None: from disk, on every call
     read: Callable[[str], bytes] | None = field(default=None, repr=False, compare=False)
+    # Each file's content key as read (`store.content_key`): what names its text unchanged
+    keys: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
     _tests: GlobSet = field(init=False, repr=False, compare=False)
     _memo: dict[str, object] = field(init=False, repr=False, compare=False)
 
