@@ -31,11 +31,12 @@ from flaglint.analysis.lifecycle import ending
 from flaglint.config import Config, ConfigError, find_config, load_config
 from flaglint.engine.discovery import flag_api, with_flag_api
 from flaglint.engine.inputs import Inputs, gather
-from flaglint.engine.linking import Links, call_graph, link, plan
+from flaglint.engine.linking import Links, Plan, call_graph, link, plan
 from flaglint.engine.reading import Reading
 from flaglint.facts.prefilter import called_names, reader_names, reader_needles
 from flaglint.links.flag_api import FlagApi
 from flaglint.model import project as model
+from flaglint.model.dead import DeadCode
 from flaglint.model.files import ProjectFiles
 from flaglint.model.graph import FlagGraph
 from flaglint.model.project import Project
@@ -91,30 +92,45 @@ def analyze(inputs: Inputs, store: cache.Store, request: Request = Request(), *,
                       syntax=request.syntax)
     names = reader_needles(inputs.config)
     reading.start(names, _named_modules(inputs.config), called_names(inputs.config))
-    links = _read_and_link(reading, store, names)
-    linked = links.linked
+    planned, made = _read_and_plan(reading, store, names)
+    first = made or link(reading, store, planned)
+    linked = first.linked
     registry = model.with_aliases(inputs.registry, linked.aliases)
-    history, history_note = (_history(inputs, registry, links, store) if request.history
+    history, history_note = (_history(inputs, registry, first, store) if request.history
                              else (None, None))
     pinned = dict(request.pinned)
     removed = {} if pinned else model.removed_keys(history, registry, linked)
     statuses = {} if pinned else model.statuses(registry)
-    files = ProjectFiles(reading.ordered(), {}, reading.facts_of, reading.symbols_of)
-    graph = _graph(registry, links, reading, store)
-    dead = deadcode.analyze(files, linked, graph, statuses, pinned, set(removed))
     # What dead code calls may be defined, and used elsewhere, in files the prefilter
-    # skipped: read the files that name it, until no new file does.
+    # skipped: read the files that name it, until no new file does. What each round says
+    # to read is kept under what it depends on: a run that finds it links and analyses
+    # dead code once, at the end (Sentry with 68 flags settled, after an edit elsewhere:
+    # three rounds, each a linking and dead code's analysis).
     packages = {source.module.split(".", 1)[0] for source in inputs.sources}
-    while dead.regions:
-        called = deadcode.called_from_dead_code(files, dead, packages)
-        if not reading.read_more({(name,) for name in called}, set()):
+    settling = _settling(statuses, pinned, removed, packages)
+    analysed = None  # the key of the round whose dead code `dead` is
+    links: Links | None = first
+    while True:
+        round_key = cache.key("dead-round", settling, planned.key)
+        step = store.get("dead-round", round_key, _DeadRound)
+        if step is None:
+            links = final = links or link(reading, store, planned)
+            files, graph, dead = _dead_code(reading, registry, final, store, statuses,
+                                            pinned, removed)
+            analysed = round_key
+            step = _DeadRound(tuple(sorted(deadcode.called_from_dead_code(
+                files, dead, packages))) if dead.regions else None)
+            store.put("dead-round", round_key, step, _DeadRound)
+        if step.called is None or \
+                not reading.read_more({(name,) for name in step.called}, set()):
             break
-        names |= {(name,) for name in called}
-        links = _read_and_link(reading, store, names)
-        linked = links.linked
-        files = ProjectFiles(reading.ordered(), {}, reading.facts_of, reading.symbols_of)
-        graph = _graph(registry, links, reading, store)
-        dead = deadcode.analyze(files, linked, graph, statuses, pinned, set(removed))
+        names |= {(name,) for name in step.called}
+        planned, links = _read_and_plan(reading, store, names)
+    if analysed != round_key:
+        final = links or link(reading, store, planned)
+        files, graph, dead = _dead_code(reading, registry, final, store, statuses, pinned,
+                                        removed)
+    linked = final.linked
     project = Project(inputs.config, inputs.today, files, registry, graph, linked,
                       model.records(registry, linked, history), dead, pinned, history,
                       history_note, removed, inputs.notes + _found_note(api),
@@ -171,12 +187,13 @@ def _prefixes(name: str) -> list[str]:
     return [".".join(parts[:i]) for i in range(1, len(parts))]
 
 
-def _read_and_link(reading: Reading, store: cache.Store,
-                   names: set[tuple[str, ...]]) -> Links:
+def _read_and_plan(reading: Reading, store: cache.Store, names: set[tuple[str, ...]]
+                   ) -> tuple[Plan, Links | None]:
     """Link the files read in full; read in full the files that name a wrapper or flag
     object found, or are a module a key resolves through; again, until none is left. What
     each linking says to read is kept under what the linking depends on (`Plan.key`): a
-    run that finds it links only once, at the end (jax: three linkings, 0.12 s, before)."""
+    run that finds it links none (jax: three linkings, 0.12 s, before). The last linking's
+    plan, and the linking when it was made."""
     config = reading.inputs.config
     while True:
         planned = plan(reading)
@@ -188,7 +205,36 @@ def _read_and_link(reading: Reading, store: cache.Store,
             store.put("linking", planned.key, step, _Step)
         names |= set(step.names)
         if not reading.read_more(names, set(step.modules), called_names(config)):
-            return links if links is not None else link(reading, store, planned)
+            return planned, links
+
+
+def _dead_code(reading: Reading, registry: Registry, links: Links, store: cache.Store,
+               statuses: Mapping[str, tuple[Status, FlagValue | None]],
+               pinned: Mapping[str, FlagValue], removed: Iterable[str]
+               ) -> tuple[ProjectFiles, FlagGraph, DeadCode]:
+    """The files read so far, their flag graph, and the dead code the settled reads make."""
+    files = ProjectFiles(reading.ordered(), {}, reading.facts_of, reading.symbols_of)
+    graph = _graph(registry, links, reading, store)
+    return files, graph, deadcode.analyze(files, links.linked, graph, statuses, pinned,
+                                          set(removed))
+
+
+@dataclass(frozen=True, slots=True)
+class _DeadRound:
+    """What one round of dead code's analysis says the driver reads next: the files that
+    name these (what dead code calls); None: there is no dead region."""
+
+    called: tuple[str, ...] | None
+
+
+def _settling(statuses: Mapping[str, tuple[Status, FlagValue | None]],
+              pinned: Mapping[str, FlagValue], removed: Iterable[str],
+              packages: Iterable[str]) -> str:
+    """What settles reads, and the packages whose calls dead code follows: with the
+    linking's key, what a round of dead code's analysis depends on."""
+    return cache.key("dead-round", [[key, status.value, value]
+                                    for key, (status, value) in sorted(statuses.items())],
+                     sorted(pinned.items()), sorted(removed), sorted(packages))
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,7 +403,8 @@ def _gated_only(inputs: Inputs, store: cache.Store, workers: int) -> gating.Gate
     reading = Reading(inputs, store, workers=workers)
     names = reader_needles(inputs.config)
     reading.start(names, _named_modules(inputs.config), called_names(inputs.config))
-    links = _read_and_link(reading, store, names)
+    planned, made = _read_and_plan(reading, store, names)
+    links = made or link(reading, store, planned)
     paths = {read.path for read in links.linked.reads}
     return gating.gated(links.linked.reads,
                         (reading.facts_of(b.path) for b in reading.ordered() if b.path in paths),
