@@ -568,6 +568,8 @@ def test_a_check_searches_each_text_once_for_the_names_its_fixes_delete(
     shutil.copytree(Path(__file__).parent.parent / "fixtures" / "FL302-dead-symbol"
                     / "helper-in-other-module", root)
     (root / "expected.json").unlink()
+    with (root / "shop" / "pricing.py").open("a") as handle:  # names a deleted word
+        handle.write("\n\nclass Other:\n    def legacy_total(self):\n        return 0\n")
     monkeypatch.chdir(root)
     from flaglint.fixes import rounds
 
@@ -579,28 +581,35 @@ def test_a_check_searches_each_text_once_for_the_names_its_fixes_delete(
         return real(data, words, whole)
 
     monkeypatch.setattr(rounds, "_search", search)
+    resolved = _count(monkeypatch, rounds, "references")
 
-    def searched_by() -> tuple[list[str], int]:
+    def searched_by() -> tuple[list[str], list[str], int]:
+        """The texts searched and the texts resolved (by their first line), and how many
+        findings have a fix."""
         searched.clear()
+        resolved.clear()
         code, out = report(capsys, "--jobs", "1")
-        these = sorted(searched)
+        these = sorted(searched), sorted(text.split("\n", 1)[0] for text in resolved)
         assert (code, out) == report(capsys, "--jobs", "1", "--no-cache")
-        return these, sum(f["fix"] is not None for f in json.loads(out)["findings"])
+        return *these, sum(f["fix"] is not None for f in json.loads(out)["findings"])
 
-    first, fixable = searched_by()
+    pricing = "def round_cents(amount):"  # names `legacy_total`: another symbol's
+    first, named, fixable = searched_by()
     assert len(first) == 5 and fixable == 4  # five texts, the fixed ones for the fixed files
+    assert named == [pricing]
     reports = root / "shop" / "reports.py"
     with reports.open("a") as handle:
         handle.write("\n# an edit elsewhere\n")
-    assert searched_by() == (["from shop.legacy import still_used_by_reports"], 4)
+    assert searched_by() == (["from shop.legacy import still_used_by_reports"], [], 4)
     legacy = root / "shop" / "legacy.py"
     with legacy.open("a") as handle:
         handle.write("\n# an edit of a fixed file\n")
-    assert searched_by() == (['"""The pre-2026 checkout."""'], 4)  # its fixed text
+    assert searched_by() == (['"""The pre-2026 checkout."""'], [], 4)  # its fixed text
     reports.write_text('"""Names the helper."""\nHELPERS = ["_legacy_price"]\n'
                        + reports.read_text())
-    again, fixable = searched_by()  # a deletion fewer: other words, every text searched
+    again, named, fixable = searched_by()  # a deletion fewer: other words, all searched
     assert len(again) == 5 and '"""Names the helper."""' in again and fixable == 3
+    assert named == []  # `legacy_total` is deleted as before: pricing.py's answer is kept
 
 
 def test_a_run_that_found_what_each_round_of_dead_code_says_analyses_none(

@@ -22,6 +22,7 @@ from flaglint.sources.diff import DiffScope
 from flaglint.suppressions import Suppression
 
 if TYPE_CHECKING:  # the analysis is imported only when the cache has no result
+    from flaglint.analysis.references import Reference
     from flaglint.model.project import Project
     from flaglint.rules.base import Rule
     from flaglint.rules.outcome import Outcome
@@ -85,6 +86,17 @@ class StoredFixes:
     def keep_named(self, words: Sequence[str], named: Mapping[str, tuple[str, ...]]) -> None:
         self._store.put("named", cache.key("named", *words), dict(named),
                         dict[str, tuple[str, ...]], later=True)
+
+    def references(self, entry: str) -> list[Reference] | None:
+        from flaglint.analysis.references import Reference
+
+        return self._store.get("referring", cache.key("referring", entry), list[Reference])
+
+    def keep_references(self, entry: str, found: list[Reference]) -> None:
+        from flaglint.analysis.references import Reference
+
+        self._store.put("referring", cache.key("referring", entry), found, list[Reference],
+                        later=True)
 
 
 def check_key(inputs: Inputs, codes: Sequence[str], named: Sequence[Path] | None,

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import NamedTuple, Protocol, TypeVar
 
 from flaglint import linediff
+from flaglint.analysis.references import Reference
 from flaglint.deep import call_deep
 from flaglint.facts.light import decode_source
 from flaglint.findings import Edit, EditKind, Fix
@@ -96,8 +97,8 @@ class Transformed(NamedTuple):
 
 
 class FixMemo(Protocol):
-    """Where earlier runs kept the files they fixed (the cache, by `fix_key`) and which
-    words each text names (`fixes/rounds.py`)."""
+    """Where earlier runs kept the files they fixed (the cache, by `fix_key`), which words
+    each text names and where it refers to a symbol deleted (`fixes/rounds.py`)."""
 
     def known(self, keys: Sequence[str]) -> dict[str, KeptFix]: ...
 
@@ -109,6 +110,13 @@ class FixMemo(Protocol):
 
     def keep_named(self, words: Sequence[str], named: Mapping[str, tuple[str, ...]]) -> None:
         """Keep which of these words each text names."""
+
+    def references(self, entry: str) -> list[Reference] | None:
+        """The references to a symbol a text holds that block its deletion, by the text's
+        content key, its module and the symbol (`entry`), when found before."""
+
+    def keep_references(self, entry: str, found: list[Reference]) -> None:
+        """Keep them."""
 
 
 def transform(root: Path, plans: Mapping[str, FilePlan], overlay: Mapping[str, bytes],

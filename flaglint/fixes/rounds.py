@@ -186,14 +186,23 @@ def _referring(project: Project, fixed: dict[str, bytes],
                  for symbol in holders}
         if not named:
             continue
-        if data is None:
-            data = project.source_of(path)
         brief = project.files.brief(path)
         module = brief.module if brief is not None else ""
-        text = data.decode("utf-8", "replace")
+        is_package = bool(brief and brief.is_package)
+        text = None
         for qualname, keys in sorted(named, key=lambda s: (s[0], sorted(s[1]))):
-            found = blocking(references(text, module, qualname, keys=keys,
-                                        is_package=bool(brief and brief.is_package)))
+            entry = content_key("\0".join([key, module, str(is_package), qualname,
+                                           *sorted(keys)]).encode())
+            found = memo.references(entry) if memo is not None else None
+            if found is None:
+                if text is None:
+                    if data is None:
+                        data = project.source_of(path)
+                    text = data.decode("utf-8", "replace")
+                found = blocking(references(text, module, qualname, keys=keys,
+                                            is_package=is_package))
+                if memo is not None:
+                    memo.keep_references(entry, found)
             places[qualname, keys] += reference_places(found, path)
     if memo is not None and seen != kept:
         memo.keep_named(words, seen)
