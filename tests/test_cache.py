@@ -646,3 +646,41 @@ def test_a_run_that_found_what_each_round_of_dead_code_says_analyses_none(
         handle.write("\n\ndef price_again(item):\n    return _legacy_price(item)\n")
     count, after = rounds()  # `_legacy_price` is called from live code now
     assert count >= 2 and after == ["FL302 shop/legacy.py:6"]
+
+
+def test_a_round_of_dead_code_that_reads_only_a_file_that_does_not_parse_is_not_the_same(
+        tmp_path, capsys, cache_dir):
+    """Dead code calls `legacy_total`; the only other file that names it does not parse. The
+    round that read it links the same files as the round before (a file that does not parse
+    is not linked), but it made the file FL001: a round is kept under the files that do
+    not parse too, else the run ends with the round before's files and never says so
+    (found by review: `clean` then removed the flag a broken file may read)."""
+    root = tmp_path / "p"
+    write_tree(root, {
+        "pyproject.toml": '[tool.flaglint]\npresets = ["launchdarkly"]\n',
+        "flags.toml": '[flags.new_checkout]\nstatus = "rolled-out"\nvalue = true\n',
+        "shop/__init__.py": "",
+        "shop/checkout.py": "import ldclient\nld = ldclient.get()\n\n\n"
+                            "def legacy_total(cart):\n    return len(cart)\n\n\n"
+                            "def total(cart, user):\n"
+                            "    if ld.variation('new_checkout', user, False):\n"
+                            "        return 1\n    return legacy_total(cart)\n",
+        "shop/broken.py": "def f(:\n    legacy_total\n",
+    })
+
+    def broken() -> list[tuple[str, str]]:
+        _, out = both(capsys, str(root))
+        return [(f["code"], f["path"]) for f in json.loads(out)["findings"]
+                if f["code"] == "FL001"]
+
+    assert broken() == [("FL001", "shop/broken.py")]
+    (root / "shop" / "other.py").write_text("x = 1\n")
+    assert broken() == [("FL001", "shop/broken.py")]
+    for cache in ([], ["--no-cache"]):
+        code = main(["clean", "new_checkout", "--value", "true", "--dry-run", str(root),
+                     *cache])
+        err = capsys.readouterr().err.splitlines()
+        assert code == 1 and err[1:3] == [
+            "shop/broken.py: does not parse, so reads of `new_checkout` in it cannot be ruled "
+            "out; fix it and run clean again.",
+            "[flags.new_checkout] kept: 1 file cannot be read."]

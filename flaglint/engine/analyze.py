@@ -111,7 +111,7 @@ def analyze(inputs: Inputs, store: cache.Store, request: Request = Request(), *,
     analysed = None  # the key of the round whose dead code `dead` is
     links: Links | None = first
     while True:
-        round_key = cache.key("dead-round", settling, planned.key)
+        round_key = cache.key("dead-round", settling, planned.key, _unparsed(reading))
         step = store.get("dead-round", round_key, _DeadRound)
         if step is None:
             links = final = links or link(reading, store, planned)
@@ -250,6 +250,13 @@ class _DeadRound:
     name these (what dead code calls); None: there is no dead region."""
 
     called: tuple[str, ...] | None
+
+
+def _unparsed(reading: Reading) -> list[str]:
+    """The files read in full that do not parse: a linking's key leaves them out (it links
+    none of them), but a round that read one more made it FL001, and may be the last."""
+    return [reading.facts_key(brief.path, full=True) for brief in reading.ordered()
+            if brief.complete and brief.error is not None]
 
 
 def _settling(statuses: Mapping[str, tuple[Status, FlagValue | None]],
