@@ -353,6 +353,22 @@ CASES = {
                 yield from legacy(n)
             return [n]
         """),
+    "a test over lines keeps what runs in parentheses": (
+        """
+        if (
+            ready
+            and audit(x)
+            and not client.is_enabled("on")
+        ):
+            stop()
+        go()
+        """,
+        [("FL301", 1, 1, 6, f"Flag `on` {ON}; this `if` body can never run")],
+        """
+        (ready
+            and audit(x))
+        go()
+        """),
     "a variant in a value position is left alone": (
         """
         variant = client.get_variant("variant")

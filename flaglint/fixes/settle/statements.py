@@ -19,8 +19,8 @@ from flaglint.fixes.settle.syntax import (
     ends_in_exit,
     is_empty,
     shapes_scope,
+    standing_alone,
     statements_of,
-    without_parens,
 )
 
 
@@ -72,8 +72,8 @@ class StatementSimplifying(SettlerCore):
             if self._truth_of(left) is not None:  # it runs, then the right part runs
                 return self._effects(left) + self._effects(right)
             if self._is_made(right) or is_pure(right):  # `x() and False`: x() runs once
-                return [] if is_pure(left) else [without_parens(left)]
-        return [without_parens(node)]
+                return [] if is_pure(left) else [standing_alone(left)]
+        return [standing_alone(node)]
 
     def leave_While(self, original_node: cst.While, updated_node: cst.While
                     ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | \

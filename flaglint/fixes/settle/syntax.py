@@ -4,6 +4,7 @@ decides what its function is (`yield`, `global`, `nonlocal`) even where it never
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Mapping, Sequence
 
 import libcst as cst
@@ -67,6 +68,25 @@ def leftmost_name(name: cst.Attribute | cst.Name) -> cst.Name:
 
 def without_parens(node: cst.BaseExpression) -> cst.BaseExpression:
     return node.with_changes(lpar=[], rpar=[]) if hasattr(node, "lpar") else node
+
+
+def standing_alone(node: cst.BaseExpression) -> cst.BaseExpression:
+    """`node` as the expression of a statement of its own: without its parentheses, unless
+    it spans lines that only parentheses join (`owner\n    and audit(request)`, kept for
+    its effects from the test of an `if (…):` that settled to false: Sentry's
+    `sentry_apps/details.py`)."""
+    bare = without_parens(node)
+    code = _NOWHERE.code_for_node(bare)
+    if "\n" not in code or not hasattr(bare, "lpar"):
+        return bare
+    try:
+        ast.parse(code)
+    except SyntaxError:
+        return bare.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+    return bare
+
+
+_NOWHERE = cst.Module(body=[])  # renders a node's code
 
 
 def with_parens_of(node: cst.BaseExpression, keep: Mapping[str, object]) -> cst.BaseExpression:
