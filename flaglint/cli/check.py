@@ -82,13 +82,8 @@ def _recorded(args: argparse.Namespace) -> list[Entry] | None:
 
 def _fix(run: CheckRun, store: Store) -> tuple[Summary, FixReport]:
     """Fix the project in memory (nothing is written here); the report on the result."""
-    from flaglint.engine.check import (
-        StoredFixes,
-        check_key,
-        keep_unfixable,
-        known_unfixable,
-        summarize,
-    )
+    from flaglint.engine.check import check_key, keep_unfixable, known_unfixable, summarize
+    from flaglint.engine.fixmemo import StoredFixes
     from flaglint.engine.inputs import gather
     from flaglint.fixes.report import FixReport
 

@@ -7,22 +7,21 @@ help wherever an input is unchanged."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flaglint import store as cache
 from flaglint.config import Config
+from flaglint.engine.fixmemo import StoredFixes
 from flaglint.engine.inputs import Inputs, gather, root_relative
 from flaglint.findings import EditKind, Finding, Fix
-from flaglint.fixes.plans import KeptFix
 from flaglint.reporters import FileChange
 from flaglint.sources.diff import DiffScope
 from flaglint.suppressions import Suppression
 
 if TYPE_CHECKING:  # the analysis is imported only when the cache has no result
-    from flaglint.analysis.references import Reference
     from flaglint.model.project import Project
     from flaglint.rules.base import Rule
     from flaglint.rules.outcome import Outcome
@@ -60,43 +59,6 @@ def check(config: Config, today: dt.date, codes: Sequence[str], store: cache.Sto
                         memo=StoredFixes(store))
     store.put("check", key, summary, Summary)
     return summary
-
-
-class StoredFixes:
-    """The cache, as the place files fixed before are kept (`fixes.apply.FixMemo`): a
-    check's trial of its fixes fixes again only the files an edit changed (Sentry with 67
-    flags settled: 1.2-1.7 s of libcst on each run after an edit)."""
-
-    def __init__(self, store: cache.Store) -> None:
-        self._store = store
-
-    def known(self, keys: Sequence[str]) -> dict[str, KeptFix]:
-        entries = {cache.key("fixed", key): key for key in keys}
-        found = self._store.get_many("fixed", entries, KeptFix)
-        return {entries[entry]: fix for entry, fix in found.items()}
-
-    def keep(self, fixes: Mapping[str, KeptFix]) -> None:
-        for key, fix in fixes.items():
-            self._store.put("fixed", cache.key("fixed", key), fix, KeptFix, later=True)
-
-    def named(self, words: Sequence[str]) -> dict[str, tuple[str, ...]]:
-        return self._store.get("named", cache.key("named", *words),
-                               dict[str, tuple[str, ...]]) or {}
-
-    def keep_named(self, words: Sequence[str], named: Mapping[str, tuple[str, ...]]) -> None:
-        self._store.put("named", cache.key("named", *words), dict(named),
-                        dict[str, tuple[str, ...]], later=True)
-
-    def references(self, entry: str) -> list[Reference] | None:
-        from flaglint.analysis.references import Reference
-
-        return self._store.get("referring", cache.key("referring", entry), list[Reference])
-
-    def keep_references(self, entry: str, found: list[Reference]) -> None:
-        from flaglint.analysis.references import Reference
-
-        self._store.put("referring", cache.key("referring", entry), found, list[Reference],
-                        later=True)
 
 
 def check_key(inputs: Inputs, codes: Sequence[str], named: Sequence[Path] | None,

@@ -21,6 +21,7 @@ from flaglint import store as cache
 from flaglint.analysis.deployed import Served, served
 from flaglint.config import Config
 from flaglint.engine.analyze import Request, analyze
+from flaglint.engine.fixmemo import StoredFixes
 from flaglint.engine.inputs import Inputs, gather
 from flaglint.findings import Fix
 from flaglint.fixes.apply import FixScope, fixers, unified_diff, write_files
@@ -128,7 +129,7 @@ class _Cleaning:
     def apply(self, project: Project, fixes: list[tuple[object, Fix]]) -> bool:
         """Apply these fixes in one round; True when any went in."""
         return bool(fixes) and bool(apply_round(project, fixes, [], self.scope, self.report,
-                                                self.pool))
+                                                self.pool, StoredFixes(self.store)))
 
     def read_more(self, modules: Iterable[str]) -> bool:
         """Read these modules in full from now on; True when any was not."""
@@ -270,7 +271,7 @@ def _settle_reads(cleaning: _Cleaning) -> Project:
         fixes += unused_wrappers(project, cleaning.wrappers, cleaning.report.overlay)
         blocked = [f.fix for f in outcome.suppressed if f.fix is not None]
         if not apply_round(project, fixes, blocked, cleaning.scope, cleaning.report,
-                           cleaning.pool):
+                           cleaning.pool, StoredFixes(cleaning.store)):
             return project  # the round changed nothing: this analysis is of the files now
     return cleaning.analyze()
 

@@ -13,6 +13,7 @@ from flaglint import store as cache
 from flaglint.analysis import narrowing
 from flaglint.config import Config
 from flaglint.engine.analyze import analyze, request_for
+from flaglint.engine.fixmemo import StoredFixes
 from flaglint.engine.inputs import Inputs, gather, root_relative
 from flaglint.findings import Finding, Fix
 from flaglint.fixes.apply import FixScope, fixers
@@ -46,6 +47,7 @@ def fix_project(config: Config, today: dt.date, rules: Sequence[Rule], scope: Fi
     request = request_for(rules, diff, (root_relative(path, config.root) for path in named or ()))
     by_flag = {rule.code for rule in rules if rule.by_flag_in_diff}
     report = FixReport()
+    memo = StoredFixes(store)  # a file fixed before the same way (a check's trial) is kept
     chosen: list[Finding] = []
     before: list[Finding] = []
     outcome = None
@@ -60,7 +62,7 @@ def fix_project(config: Config, today: dt.date, rules: Sequence[Rule], scope: Fi
                 break
             fixes = [(f, f.fix) for f in outcome.findings if f.fix is not None]
             blocked = [f.fix for f in outcome.suppressed if f.fix is not None]
-            chosen = apply_round(project, fixes, blocked, scope, report, pool)
+            chosen = apply_round(project, fixes, blocked, scope, report, pool, memo)
             if not chosen:
                 break
     assert outcome is not None

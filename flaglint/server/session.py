@@ -246,7 +246,8 @@ class Session:
     def _analysis(self, folder: Folder, config: Config,
                   buffers: Mapping[str, Buffer]) -> Analysis:
         from flaglint.engine.analyze import analyze, request_for
-        from flaglint.engine.check import StoredFixes, summarize
+        from flaglint.engine.check import summarize
+        from flaglint.engine.fixmemo import StoredFixes
         from flaglint.engine.inputs import gather
         from flaglint.rules import rules_for
         from flaglint.rules.catalogue import selected_codes
