@@ -369,6 +369,19 @@ CASES = {
             and audit(x))
         go()
         """),
+    "a test whose lines alone would be other statements keeps them in parentheses": (
+        """
+        if (f()
+        (g) and client.is_enabled("off")):
+            stop()
+        go()
+        """,
+        [("FL301", 1, 1, 3, f"Flag `off` {OFF}; this `if` body can never run")],
+        """
+        (f()
+        (g))
+        go()
+        """),
     "a variant in a value position is left alone": (
         """
         variant = client.get_variant("variant")

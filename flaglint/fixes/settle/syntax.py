@@ -74,16 +74,25 @@ def standing_alone(node: cst.BaseExpression) -> cst.BaseExpression:
     """`node` as the expression of a statement of its own: without its parentheses, unless
     it spans lines that only parentheses join (`owner\n    and audit(request)`, kept for
     its effects from the test of an `if (…):` that settled to false: Sentry's
-    `sentry_apps/details.py`)."""
+    `sentry_apps/details.py`), or that alone would read as other statements (`f()\n(g)`,
+    the call `f()(g)` written over two lines, is two statements without them)."""
     bare = without_parens(node)
     code = _NOWHERE.code_for_node(bare)
-    if "\n" not in code or not hasattr(bare, "lpar"):
+    if "\n" not in code or not hasattr(bare, "lpar") or _reads_alone_as_itself(code):
         return bare
+    return bare.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+
+
+def _reads_alone_as_itself(code: str) -> bool:
+    """Does this expression's code, as a statement of its own, say what it says inside
+    parentheses (one expression statement, the same tree)?"""
     try:
-        ast.parse(code)
+        alone = ast.parse(code).body
+        meant = ast.parse(f"(\n{code}\n)", mode="eval").body
     except SyntaxError:
-        return bare.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
-    return bare
+        return False
+    return len(alone) == 1 and isinstance(alone[0], ast.Expr) and \
+        ast.dump(alone[0].value) == ast.dump(meant)
 
 
 _NOWHERE = cst.Module(body=[])  # renders a node's code
