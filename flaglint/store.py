@@ -20,6 +20,7 @@ import logging
 import os
 import signal
 import sqlite3
+import sys
 import tempfile
 import time
 import typing
@@ -66,11 +67,14 @@ def key(kind: str, *inputs: object) -> str:
 
 @functools.cache
 def code_version() -> str:
-    """The hash of flaglint's own source files, its version and the cache format: any change
-    of the code (a new commit pinned by pre-commit, an edit in a checkout) is a new key for
-    every stage, however the version number reads. Reading them costs ~3 ms."""
+    """The hash of flaglint's own source files, its version, the cache format and the
+    Python that runs it: any change of the code (a new commit pinned by pre-commit, an edit
+    in a checkout) is a new key for every stage, however the version number reads, and so
+    is another interpreter sharing the cache (its parser reads a file, and says why it
+    does not parse, its own way). Reading them costs ~3 ms."""
     package = Path(__file__).parent
-    hasher = hashlib.blake2b(f"{__version__}\0{FORMAT}".encode(), digest_size=16)
+    python = ".".join(map(str, sys.version_info[:3]))
+    hasher = hashlib.blake2b(f"{__version__}\0{FORMAT}\0{python}".encode(), digest_size=16)
     for path in sorted(package.rglob("*.py")):
         try:
             hasher.update(f"\0{path.relative_to(package).as_posix()}\0".encode())
