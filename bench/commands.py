@@ -1,7 +1,8 @@
 """Everything else a user runs, after a warm `check`, beside ruff's cold `--select F` on the
 same code: `graph`, `audit`, `clean KEY --dry-run`, `check --fix` with nothing to fix and
 of a rolled-out flag, an edit that changes what other files link through (a new wrapper),
-a registry that settles two thirds of Sentry's flags (cold, warm, one file edited), and one
+a registry that settles two thirds of Sentry's flags (cold, warm, a file edited, a file with
+dead code edited, `check --fix --unsafe-fixes` previewed with `--diff` and then made), and one
 generated 4.4 MB module with 48k reads (bench/huge.py), cold and warm, with peak
 memory.
 
@@ -120,6 +121,8 @@ def settled(table: Table, folder: Path, env: dict[str, str]) -> None:
     registry.write_text("\n".join(entries))
     edited = folder / "sentry" / "utils" / "json.py"
     original = edited.read_bytes()
+    dead = folder / "sentry" / "api" / "endpoints" / "group_hashes_split.py"  # dead code
+    dead_original = dead.read_bytes()
     try:
         with tempfile.TemporaryDirectory() as cache:
             cold = {**env, "FLAGLINT_CACHE_DIR": cache}
@@ -131,9 +134,20 @@ def settled(table: Table, folder: Path, env: dict[str, str]) -> None:
             edited.write_bytes(original + b"\n# an edit\n")
             table.note(f"{name}: one file edited", run(flaglint("check", ".", "--exit-zero"),
                                                         folder, cold))
+            dead.write_bytes(dead_original + b"\n# an edit\n")
+            table.note(f"{name}: one file with dead code edited",
+                       run(flaglint("check", ".", "--exit-zero"), folder, cold))
+            # a preview of every fix, then the fixes written (281 in 116 files)
+            fix = flaglint("check", ".", "--fix", "--unsafe-fixes", "--exit-zero")
+            table.note(f"{name}: check --fix --unsafe-fixes --diff",
+                       run([*fix, "--diff"], folder, cold))
+            table.note(f"{name}: check --fix --unsafe-fixes after its --diff",
+                       run(fix, folder, cold))
     finally:
         edited.write_bytes(original)
+        dead.write_bytes(dead_original)
         registry.unlink()
+        subprocess.run(["git", "-C", str(folder), "checkout", "-q", "--", "."], check=True)
 
 
 def huge(table: Table, folder: Path, env: dict[str, str]) -> None:
