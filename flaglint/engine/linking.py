@@ -8,7 +8,9 @@ interfaces, and keeps the links of every file that looked up no entry that chang
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from flaglint import store as cache
 from flaglint.engine.reading import Reading
@@ -16,7 +18,14 @@ from flaglint.links import assemble
 from flaglint.links.files import link_file
 from flaglint.links.model import FileCalls, FileLinks, Linked
 from flaglint.links.resolve import active_presets
-from flaglint.links.tables import Interface, Tables, build, defines_by_call, interface
+from flaglint.links.tables import (
+    Interface,
+    Tables,
+    TablesFace,
+    build,
+    defines_by_call,
+    interface,
+)
 from flaglint.model.files import FileBrief
 from flaglint.model.graph import CallGraph
 from flaglint.sources.discover import GlobSet
@@ -25,14 +34,23 @@ from flaglint.sources.discover import GlobSet
 @dataclass
 class Links:
     """One linking of the files read in full: the tables, each file's links, and the names
-    that nothing read so far binds (what the driver reads more files for)."""
+    that nothing read so far binds (what the driver reads more files for). The tables are
+    decoded, or built, when first asked for (`load`): a linking whose every file's links
+    the cache kept needs only their face (`TablesFace`)."""
 
-    tables: Tables
     tables_key: str
     files: dict[str, FileLinks]
     keys: dict[str, str]  # path -> the key its links (and calls) are stored under
     linked: Linked
+    load: Callable[[], Tables]
     _calls: dict[str, FileCalls] = field(default_factory=dict)
+    _tables: Tables | None = None
+
+    @property
+    def tables(self) -> Tables:
+        if self._tables is None:
+            self._tables = self.load()
+        return self._tables
 
     @property
     def missing(self) -> set[str]:
@@ -66,12 +84,8 @@ def plan(reading: Reading) -> Plan:
 def link(reading: Reading, store: cache.Store, planned: Plan | None = None) -> Links:
     config = reading.inputs.config
     planned = planned or plan(reading)
-    briefs, presets, tables_key = planned.briefs, planned.presets, planned.tables_key
-    tables = store.get("tables", tables_key, Tables)
-    if tables is None:
-        tables = build(config, presets, _interfaces(reading, store, briefs))
-        # its JSON made with the links' (by a writer, when there are many) or at the end
-        store.put("tables", tables_key, tables, Tables, later=True)
+    briefs, tables_key = planned.briefs, planned.tables_key
+    load = partial(_tables, reading, store, planned)
     keys = dict(planned.keys)  # a file's links kept from older tables: the key they lie under
     known = store.get_many("links", keys.values(), FileLinks)
     # Links an earlier run kept from older tables for these ones: found where they lie
@@ -83,6 +97,15 @@ def link(reading: Reading, store: cache.Store, planned: Plan | None = None) -> L
             if old_key in before:
                 keys[path] = old_key
                 known[old_key] = before[old_key]
+    every = all(key in known for key in keys.values())
+    face = store.get("tables-face", tables_key, TablesFace) if every else None
+    if face is not None:  # every file's links kept: the tables are not decoded
+        kept_files = {brief.path: known[keys[brief.path]] for brief in briefs}
+        return Links(tables_key, kept_files, keys, assemble(config, face, kept_files.values()),
+                     load)
+    tables = load()
+    if every:  # the face the cache lost, kept again
+        store.put("tables-face", tables_key, TablesFace.of(tables), TablesFace, later=True)
     deps_keys = {b.path: _deps_key(reading, b.path) for b in briefs
                  if keys[b.path] not in known}
     deps = store.get_many("linkdeps", deps_keys.values(), _Deps)
@@ -116,8 +139,21 @@ def link(reading: Reading, store: cache.Store, planned: Plan | None = None) -> L
         store.put("moved", tables_key, {**moved, **moving}, dict[str, str], later=True)
     if linked >= _WRITE_AHEAD:
         store.write_ahead()  # their JSON is made by a writer while this process analyses
-    return Links(tables, tables_key, files, keys, assemble(config, tables, files.values()),
-                 calls)
+    return Links(tables_key, files, keys, assemble(config, tables, files.values()), load,
+                 calls, tables)
+
+
+def _tables(reading: Reading, store: cache.Store, planned: Plan) -> Tables:
+    """The tables of a plan's files, from the cache or built (and their face kept)."""
+    found = store.get("tables", planned.tables_key, Tables)
+    if found is None:
+        found = build(reading.inputs.config, planned.presets,
+                      _interfaces(reading, store, planned.briefs))
+        # its JSON made with the links' (by a writer, when there are many) or at the end
+        store.put("tables", planned.tables_key, found, Tables, later=True)
+        store.put("tables-face", planned.tables_key, TablesFace.of(found), TablesFace,
+                  later=True)
+    return found
 
 
 # Calls linked (a 4 MB module's 48,000: ~0.6 s to encode). Not for tables built anew

@@ -20,13 +20,15 @@ from flaglint.links.model import (
     FlagWrite,
     Linked,
 )
-from flaglint.links.tables import Tables
+from flaglint.links.tables import Tables, TablesFace
 
 __all__ = ["Linked", "assemble"]
 
 
-def assemble(config: Config, tables: Tables, files: Iterable[FileLinks]) -> Linked:
-    """The project's links from each file's, in file order."""
+def assemble(config: Config, tables: Tables | TablesFace, files: Iterable[FileLinks]
+             ) -> Linked:
+    """The project's links from each file's, in file order (of the tables, only their
+    face)."""
     files = list(files)
     definitions = [d for links in files for d in links.defined_by_calls]
     definitions += [d for links in files for d in links.defined_as_members]
