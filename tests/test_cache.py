@@ -684,3 +684,33 @@ def test_a_round_of_dead_code_that_reads_only_a_file_that_does_not_parse_is_not_
             "shop/broken.py: does not parse, so reads of `new_checkout` in it cannot be ruled "
             "out; fix it and run clean again.",
             "[flags.new_checkout] kept: 1 file cannot be read."]
+
+
+def test_a_linking_whose_links_are_all_kept_decodes_no_tables(tmp_path, monkeypatch, capsys,
+                                                              cache_dir):
+    """The project's links take from the symbol tables only their face (presets, wrappers,
+    flag objects), kept apart: after an edit of a file no linking reads, no tables are
+    decoded or built; after an edit that changes an interface, they are; every report
+    equals one without the cache."""
+    root = tmp_path / "shop"
+    shutil.copytree(Path(__file__).parent.parent / "fixtures" / "FL302-dead-symbol"
+                    / "helper-in-other-module", root)
+    (root / "expected.json").unlink()
+    (root / "notes.py").write_text("x = 1\n")
+    from flaglint.engine import linking
+
+    loaded = _count(monkeypatch, linking, "_tables")
+
+    def tables_loaded() -> int:
+        loaded.clear()
+        cached = report(capsys, str(root), "--jobs", "1")
+        count = len(loaded)
+        assert cached == report(capsys, str(root), "--jobs", "1", "--no-cache")
+        return count
+
+    assert tables_loaded() >= 1
+    (root / "notes.py").write_text("x = 2\n")
+    assert tables_loaded() == 0
+    with (root / "shop" / "pricing.py").open("a") as handle:
+        handle.write("\n\ndef round_more(amount):\n    return amount\n")
+    assert tables_loaded() >= 1
