@@ -714,3 +714,23 @@ def test_a_linking_whose_links_are_all_kept_decodes_no_tables(tmp_path, monkeypa
     with (root / "shop" / "pricing.py").open("a") as handle:
         handle.write("\n\ndef round_more(amount):\n    return amount\n")
     assert tables_loaded() >= 1
+
+
+def test_tables_behind_their_face_stay_marked_used(tmp_path, monkeypatch, capsys, cache_dir):
+    """A run that needs only the tables' face still marks the tables used that day: pruning
+    drops the entries used longest ago, and an interface edit later relinks only the files
+    whose lookups changed when it finds the older tables (found by review)."""
+    root = tmp_path / "p"
+    write_tree(root, PROJECT)
+    day = [20_000]
+    monkeypatch.setattr(store, "_today", lambda: day[0])
+    both(capsys, str(root))
+    day[0] += 30
+    (root / "notes.py").write_text("x = 1\n")  # read by no linking
+    both(capsys, str(root))
+    assert [row for row in _used_days(cache_dir) if row[0] == "tables"] == [("tables", day[0])]
+
+
+def _used_days(cache_dir: Path) -> list[tuple[str, int]]:
+    with sqlite3.connect(cache_dir / f"cache-v{store.FORMAT}.sqlite3") as db:
+        return db.execute("SELECT kind, used FROM entries").fetchall()

@@ -100,6 +100,7 @@ def link(reading: Reading, store: cache.Store, planned: Plan | None = None) -> L
     every = all(key in known for key in keys.values())
     face = store.get("tables-face", tables_key, TablesFace) if every else None
     if face is not None:  # every file's links kept: the tables are not decoded
+        store.touch("tables", tables_key)  # an interface edit finds links kept under them
         kept_files = {brief.path: known[keys[brief.path]] for brief in briefs}
         return Links(tables_key, kept_files, keys, assemble(config, face, kept_files.values()),
                      load)
