@@ -126,14 +126,13 @@ def analyze(inputs: Inputs, store: cache.Store, request: Request = Request(), *,
             break
         names |= {(name,) for name in step.called}
         planned, links = _read_and_plan(reading, store, names)
+    kept = None
     if analysed != round_key:  # the last round's dead code, as a run before found it
         final = links or link(reading, store, planned)
         kept = store.get("dead-code", round_key, _KeptDead)
         files, graph, dead = _dead_code(reading, registry, final, store, statuses, pinned,
                                         removed, kept)
-        if kept is None:
-            _keep_dead(store, round_key, dead)
-    else:
+    if kept is None:
         _keep_dead(store, round_key, dead)
     linked = final.linked
     project = Project(inputs.config, inputs.today, files, registry, graph, linked,
