@@ -104,13 +104,28 @@ class Workers:
     """Forked worker processes started before their work is known, so that each imports
     what that work needs (`warm`: module names) while this process does something else.
     `map` hands them work; it returns None when a worker died or none could start (the
-    caller then does the work itself). End them by leaving the `with` block."""
+    caller then does the work itself). End them by leaving the `with` block. With
+    `now=False` they start only when `start` is called: when the run learns it will need
+    them (and `map` before that finds none)."""
 
-    def __init__(self, count: int, warm: Sequence[str]) -> None:
+    def __init__(self, count: int, warm: Sequence[str], *, now: bool = True) -> None:
+        from concurrent.futures import ProcessPoolExecutor
+
+        self._count = count
+        self._warm = tuple(warm)
+        self._pool: ProcessPoolExecutor | None = None
+        self._started = False
+        if now:
+            self.start()
+
+    def start(self) -> None:
+        """Start them, unless they were started already."""
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        self._pool: ProcessPoolExecutor | None = None
+        if self._started:
+            return
+        self._started = True
         if "fork" not in multiprocessing.get_all_start_methods():
             return  # no worker can start here (Windows): the caller works itself
         context = multiprocessing.get_context("fork")
@@ -123,8 +138,8 @@ class Workers:
             turns = None
         try:
             self._pool = ProcessPoolExecutor(
-                max_workers=count, mp_context=context,
-                initializer=_warm_worker, initargs=(os.getpid(), tuple(warm), turns))
+                max_workers=self._count, mp_context=context,
+                initializer=_warm_worker, initargs=(os.getpid(), self._warm, turns))
             self._pool.submit(int)  # the first task starts every worker (fork)
         except OSError as error:
             log.debug("worker processes failed to start (%s): working here", error)

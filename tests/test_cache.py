@@ -6,6 +6,7 @@ and the cache are moved."""
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
 import sqlite3
@@ -646,6 +647,97 @@ def test_a_run_that_found_what_each_round_of_dead_code_says_analyses_none(
         handle.write("\n\ndef price_again(item):\n    return _legacy_price(item)\n")
     count, after = rounds()  # `_legacy_price` is called from live code now
     assert count >= 2 and after == ["FL302 shop/legacy.py:6"]
+
+
+def test_a_round_of_dead_code_analysed_again_reads_only_the_edited_files(
+        tmp_path, monkeypatch, capsys, cache_dir):
+    """What dead code finds in each file with a settled read (its regions, the calls its
+    guards test, the names its live code uses, its calls) is kept under the file's facts
+    and what settles its reads: after an edit of a file a round reads, every round is
+    analysed again, from the kept parts of the files that did not change; an edit of a file
+    with a settled read makes its part again, and only its; every report equals one
+    without the cache."""
+    root = tmp_path / "shop"
+    shutil.copytree(Path(__file__).parent.parent / "fixtures" / "FL302-dead-symbol"
+                    / "helper-in-other-module", root)
+    (root / "expected.json").unlink()
+    banner = root / "shop" / "banner.py"
+    banner.write_text("import ldclient\n\nld = ldclient.get()\n\n\n"
+                      "def banner(user):\n"
+                      "    if not ld.variation('new_checkout', user, False):\n"
+                      "        return 'old'\n"
+                      "    return 'new'\n")
+    from flaglint.analysis import deadcode
+
+    made = _count(monkeypatch, deadcode, "file_dead")
+    analysed = _count(monkeypatch, deadcode, "analyze")
+
+    def parts() -> tuple[list[str], bool, list[str]]:
+        """The files whose part was made, whether dead code was analysed, and the dead
+        code found."""
+        made.clear()
+        analysed.clear()
+        code, out = report(capsys, str(root), "--jobs", "1")
+        these = sorted({facts.path for facts in made}), bool(analysed)
+        assert (code, out) == report(capsys, str(root), "--jobs", "1", "--no-cache")
+        return *these, sorted(f"{f['code']} {f['path']}:{f['line']}"
+                              for f in json.loads(out)["findings"]
+                              if f["code"] in ("FL301", "FL302"))
+
+    made_first, _, found = parts()
+    assert made_first == ["shop/banner.py", "shop/checkout.py"]
+    assert found == ["FL301 shop/banner.py:7", "FL301 shop/checkout.py:14",
+                     "FL302 shop/legacy.py:13", "FL302 shop/legacy.py:6"]
+    with (root / "shop" / "legacy.py").open("a") as handle:
+        handle.write("\n# an edit of a file a round reads\n")
+    assert parts() == ([], True, found)
+    with banner.open("a") as handle:
+        handle.write("\n# an edit of a file with dead code\n")
+    assert parts() == (["shop/banner.py"], True, found)
+
+
+def test_a_check_tries_its_fixes_in_workers_started_when_dead_code_is_found_anew(
+        tmp_path, monkeypatch, capsys, cache_dir):
+    """A check tries the fixes that delete code before it offers them, with libcst (~0.2 s
+    to import). Its worker processes start when the analysis finds dead code anew, and
+    import libcst while the analysis goes on: the trial runs in them, never here. A run
+    after an edit elsewhere finds each round's dead code and the fixed files kept, and
+    starts none; every report equals one without the cache."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("worker processes are forked")
+    root = tmp_path / "shop"
+    shutil.copytree(Path(__file__).parent.parent / "fixtures" / "FL302-dead-symbol"
+                    / "helper-in-other-module", root)
+    (root / "expected.json").unlink()
+    from flaglint import processes
+    from flaglint.fixes import source
+
+    started: list[processes.Workers] = []  # workers that started
+    real_start = processes.Workers.start
+
+    def start(workers: processes.Workers) -> None:
+        started.extend([] if workers._started else [workers])
+        real_start(workers)
+
+    monkeypatch.setattr(processes.Workers, "start", start)
+    here = _count(monkeypatch, source, "fix_source")  # a file fixed in this process
+
+    def trial() -> tuple[int, int, int]:
+        """Workers started, files fixed here, and findings with a fix."""
+        started.clear()
+        here.clear()
+        code, out = report(capsys, str(root), "--jobs", "2")
+        counts = len(started), len(here)
+        assert (code, out) == report(capsys, str(root), "--jobs", "2", "--no-cache")
+        return *counts, sum(f["fix"] is not None for f in json.loads(out)["findings"])
+
+    assert trial() == (1, 0, 4)
+    with (root / "shop" / "reports.py").open("a") as handle:
+        handle.write("\n# an edit elsewhere\n")
+    assert trial() == (0, 0, 4)
+    with (root / "shop" / "legacy.py").open("a") as handle:
+        handle.write("\n# an edit of a file with dead code\n")
+    assert trial() == (1, 0, 4)
 
 
 def test_a_round_of_dead_code_that_reads_only_a_file_that_does_not_parse_is_not_the_same(

@@ -102,15 +102,20 @@ def regions_by_path(regions: Iterable[DeadRegion]) -> dict[str, Cover]:
     return {path: Cover(here) for path, here in found.items()}
 
 
-def names_alive(files: ProjectFiles, by_path: Mapping[str, Cover]) -> set[str]:
+def names_alive(files: ProjectFiles, by_path: Mapping[str, Cover],
+                known: Mapping[str, Set[str]] | None = None) -> set[str]:
     """The names some live code may use without a call flaglint resolves: values, strings
     outside dead code, and the names of unresolved calls outside dead code. A file with no
-    dead region answers from its symbols, without its facts."""
+    dead region answers from its symbols, one with a region from `known` (its `FileDead`),
+    else from its facts."""
     alive_names: set[str] = set()
     for path in files.paths:
         dead_here = by_path.get(path)
         if dead_here is None:
             alive_names |= files.symbols_of(path).alive
+            continue
+        if known is not None and path in known:
+            alive_names |= known[path]
             continue
         file_facts = files.facts_of(path)
         if file_facts is not None:

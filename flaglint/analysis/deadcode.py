@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass
+from typing import Protocol
 
 from flaglint.analysis.dead_symbols import dead_symbols, names_alive, regions_by_path
 from flaglint.facts import (
@@ -25,15 +26,17 @@ from flaglint.facts import (
 from flaglint.findings import Edit, EditKind, Span
 from flaglint.links.model import FlagRead, Linked
 from flaglint.model.dead import (
+    Cover,
     DeadCode,
     DeadKind,
     DeadRegion,
     DeadSymbol,
+    FileDead,
     ReadId,
     Settled,
     contains,
 )
-from flaglint.model.files import ProjectFiles
+from flaglint.model.files import ProjectFiles, names_in_use
 from flaglint.model.graph import FlagGraph
 from flaglint.sources.registry import FlagValue, Status
 
@@ -277,10 +280,16 @@ def called_from_dead_code(files: ProjectFiles, dead: DeadCode, packages: Set[str
     owners = {".".join(parts[:end]) for parts in (q.split(".") for q in symbols)
               for end in range(1, len(parts))}
     alive = dead.alive if dead.alive is not None else names_alive(files, regions)
-    names = set()
+    names: set[str] = set()
     for path in files.paths:
         here = regions.get(path)
         if here is None and files.briefs[path].module not in owners:
+            continue
+        view = dead.files.get(path)
+        if here is not None and view is not None and view.calls is not None:  # as kept
+            names.update(name for name, top, scope, held in view.calls
+                         if name not in alive and top in packages
+                         and (held or (symbols and _within(scope, symbols))))
             continue
         file_facts = files.facts_of(path)
         for call in file_facts.calls if file_facts is not None else ():
@@ -299,34 +308,86 @@ def _within(scope: str, symbols: Set[str]) -> bool:
     return any(".".join(parts[:end]) in symbols for end in range(1, len(parts) + 1))
 
 
+class DeadFiles(Protocol):
+    """Where earlier runs kept what each file holds (`FileDead`), by the file (its facts)
+    and `ask`: what settles its reads, as text."""
+
+    def known(self, asks: Mapping[str, str]) -> dict[str, FileDead]: ...
+
+    def keep(self, path: str, ask: str, found: FileDead) -> None: ...
+
+
 def analyze(files: ProjectFiles, linked: Linked, graph: FlagGraph,
             statuses: Mapping[str, tuple[Status, FlagValue | None]],
             pinned: Mapping[str, FlagValue], removed: Set[str] = frozenset(),
-            live: Set[ReadId] = frozenset()) -> DeadCode:
+            live: Set[ReadId] = frozenset(), kept: DeadFiles | None = None) -> DeadCode:
     """The dead code the settled reads make. Only the files with a settled read are read
-    for dead branches; every file only when there is a dead branch, for dead symbols."""
+    for dead branches (each file's part from `kept` when it was found before: none of its
+    facts are decoded); every file only when there is a dead branch, for dead symbols."""
     settled = settle(linked.reads, statuses, pinned, removed, live)
     by_id = {(r.path, r.call): r for r in linked.reads}
     if not settled:
         return DeadCode({}, (), (), frozenset(), by_id)
-    settled_in = {path for path, _ in settled}  # only a settled read's test matters
-    touched = {path: files.facts_of(path) for path in files.paths if path in settled_in}
-    tested = frozenset((path, index) for path, f in touched.items() if f is not None
-                       for index in _tested(f.guards))
+    by_path: dict[str, dict[ReadId, Settled]] = {}  # only a settled read's test matters
+    for read, found in settled.items():
+        by_path.setdefault(read[0], {})[read] = found
+    asks = {path: _ask(by_path[path], by_id) for path in files.paths if path in by_path}
+    found_before = kept.known(asks) if kept is not None else {}
+    views: dict[str, FileDead] = {}
+    for path, ask in asks.items():
+        view = found_before.get(path)
+        if view is None:
+            file_facts = files.facts_of(path)
+            if file_facts is None:
+                continue
+            view = file_dead(file_facts, by_path[path], by_id,
+                             calls=len(file_facts.calls) <= _KEPT_CALLS)
+            if kept is not None and view.calls is not None:
+                kept.keep(path, ask, view)
+        views[path] = view
+    tested = frozenset((path, index) for path, view in views.items() for index in view.tested)
+    regions = [region for view in views.values() for region in view.regions]
+    if not regions:
+        return DeadCode(settled, (), (), tested, by_id, files=views)
+    gates = {(read.path, read.decorator) for read in linked.reads if read.decorator}
+    alive = names_alive(files, regions_by_path(regions),
+                        {path: view.alive for path, view in views.items() if view.regions})
+    symbols = dead_symbols(files, graph, regions, gates, alive)
+    return DeadCode(settled, tuple(regions), tuple(symbols), tested, by_id, alive, views)
+
+
+# Calls of a file with dead code above which its part holds none, and is not kept: a module
+# as large as the 4.4 MB one is a round of its own, which the cache keeps whole (its calls
+# would be 3 MB of JSON more to encode on every cold run, and 0.1 s to place in its regions).
+_KEPT_CALLS = 10_000
+
+
+def _ask(settled: Mapping[ReadId, Settled], by_id: Mapping[ReadId, FlagRead]) -> str:
+    """What a file's part depends on beyond its facts: what each of its settled reads
+    yields, and whether its arguments are pure (`fixable`)."""
+    return repr(sorted((call, found.key, type(found.value).__name__, repr(found.value),
+                        found.safe, found.why, by_id[(path, call)].pure_args)
+                       for (path, call), found in settled.items()))
+
+
+def file_dead(facts: FileFacts, settled: Mapping[ReadId, Settled],
+              by_id: Mapping[ReadId, FlagRead], *, calls: bool = True) -> FileDead:
+    """What one file holds, given its settled reads (`settled`: this file's); its calls
+    only with `calls`."""
+    tested_here = tuple(_tested(facts.guards))
+    tested = frozenset((facts.path, index) for index in tested_here)
 
     def fixable(read: ReadId) -> bool:
         return read in by_id and _replaceable(by_id[read], settled[read], tested)
 
-    regions: list[DeadRegion] = []
-    for file_facts in touched.values():
-        if file_facts is not None:
-            regions.extend(dead_regions(file_facts, settled, fixable))
+    regions = dead_regions(facts, settled, fixable)
     if not regions:
-        return DeadCode(settled, (), (), tested, by_id)
-    gates = {(read.path, read.decorator) for read in linked.reads if read.decorator}
-    alive = names_alive(files, regions_by_path(regions))
-    symbols = dead_symbols(files, graph, regions, gates, alive)
-    return DeadCode(settled, tuple(regions), tuple(symbols), tested, by_id, alive)
+        return FileDead((), tested_here)
+    cover = Cover(regions)
+    made = tuple((call.name, call.callee.split(".", 1)[0], call.scope, cover.holds(call.span))
+                 for call in facts.calls if call.resolved) if calls else None
+    return FileDead(tuple(regions), tested_here, frozenset(names_in_use(facts, cover.covers)),
+                    made)
 
 
 def atoms(cond: Cond) -> Iterable[int]:

@@ -23,6 +23,7 @@ from flaglint.suppressions import Suppression
 
 if TYPE_CHECKING:  # the analysis is imported only when the cache has no result
     from flaglint.model.project import Project
+    from flaglint.processes import Workers
     from flaglint.rules.base import Rule
     from flaglint.rules.outcome import Outcome
 
@@ -49,14 +50,17 @@ def check(config: Config, today: dt.date, codes: Sequence[str], store: cache.Sto
     if found is not None:
         return found
     from flaglint.engine.analyze import analyze, request_for
+    from flaglint.fixes.apply import trial_fixers
     from flaglint.rules import rules_for
     from flaglint.rules.outcome import run
 
     rules = rules_for(codes)
     named_paths = sorted({root_relative(path, config.root) for path in named or ()})
-    project = analyze(inputs, store, request_for(rules, diff, named_paths), workers=workers)
-    summary = summarize(run(project, rules), rules, named=named, previews=previews,
-                        memo=StoredFixes(store))
+    with trial_fixers(workers) as fixers:
+        project = analyze(inputs, store, request_for(rules, diff, named_paths),
+                          workers=workers, fixers=fixers)
+        summary = summarize(run(project, rules), rules, named=named, previews=previews,
+                            memo=StoredFixes(store), fixers=fixers)
     store.put("check", key, summary, Summary)
     return summary
 
@@ -87,15 +91,15 @@ def keep_unfixable(store: cache.Store, key: str, outcome: Outcome, summary: Summ
 
 def summarize(outcome: Outcome, rules: Sequence[Rule], *,
               named: Sequence[Path] | None = None, previews: bool = False,
-              memo: StoredFixes | None = None) -> Summary:
+              memo: StoredFixes | None = None, fixers: Workers | None = None) -> Summary:
     """The report's part of an outcome: its findings in the named paths and, with
     `--changed-since`, on what the change touched (`memo`: where the trial of its fixes
-    finds files fixed before)."""
+    finds files fixed before; `fixers`: the processes that try them, when started)."""
     from flaglint.analysis import narrowing
 
     project = outcome.project
     shown = narrowing.narrow(project, outcome.findings, _by_flag(rules), named)
-    shown, refusals = _offered(outcome, shown, memo)
+    shown, refusals = _offered(outcome, shown, memo, fixers)
     changes: tuple[tuple[FileChange, ...], ...] = ()
     if previews:
         shown, changes = _previews(project, shown)
@@ -104,8 +108,8 @@ def summarize(outcome: Outcome, rules: Sequence[Rule], *,
                    tuple(_notes(project, rules) + refusals), changes)
 
 
-def _offered(outcome: Outcome, findings: list[Finding], memo: StoredFixes | None
-             ) -> tuple[list[Finding], list[str]]:
+def _offered(outcome: Outcome, findings: list[Finding], memo: StoredFixes | None,
+             fixers: Workers | None = None) -> tuple[list[Finding], list[str]]:
     """The findings with a fix only where `--fix` would apply it (with every scope), so
     that "fixable" means the same in every format; and why the others are not offered."""
     # A fix that only settles reads (and so collapses their branches) is always made; one
@@ -119,7 +123,7 @@ def _offered(outcome: Outcome, findings: list[Finding], memo: StoredFixes | None
     from flaglint.fixes.rounds import applicable  # libcst: imported only for a trial
 
     blocked = [f.fix for f in outcome.suppressed if f.fix is not None]
-    chosen, why = applicable(outcome.project, fixes, blocked, memo)
+    chosen, why = applicable(outcome.project, fixes, blocked, memo, fixers)
     kept = set(chosen) | {index for index, f in enumerate(findings) if f.fix is not None
                           and all(e.kind is EditKind.SETTLE_READ for e in f.fix.edits)}
     offered = [f if f.fix is None or index in kept else replace(f, fix=None)

@@ -137,10 +137,8 @@ def transform(root: Path, plans: Mapping[str, FilePlan], overlay: Mapping[str, b
                for index, key in enumerate(keys) if key in kept}
     todo = [index for index in range(len(jobs)) if index not in results]
     pending = [jobs[index] for index in todo]
-    fixed = None
-    if workers is not None and pending:
-        fixed = _fix_in_workers(pending, workers.map)
-    elif len(pending) > 1 and (os.cpu_count() or 1) > 1 and \
+    fixed = _fix_in_workers(pending, workers.map) if workers is not None and pending else None
+    if fixed is None and len(pending) > 1 and (os.cpu_count() or 1) > 1 and \
             sum(len(data) for _, data, _ in pending) >= _PARALLEL_BYTES:
         fixed = _fix_in_workers(pending, lambda job, items: map_in_workers(
             job, items, os.cpu_count() or 1))
@@ -186,6 +184,18 @@ def fixers(workers: int, size: int) -> contextlib.AbstractContextManager[Workers
     if workers < 2 or size < _AHEAD_BYTES:
         return contextlib.nullcontext()
     return Workers(min(workers, os.cpu_count() or 1), warm=("flaglint.fixes.source",))
+
+
+def trial_fixers(workers: int) -> contextlib.AbstractContextManager[Workers | None]:
+    """The processes a check's trial of its fixes uses (`rounds.applicable`), started only
+    when the analysis finds dead code anew (`Workers.start`): they import libcst (~0.2 s
+    of a run after an edit of a file with dead code) while it goes on. Where nothing
+    changed that dead code depends on, the trial's files are those fixed before, and none
+    starts. None with one worker."""
+    if workers < 2:
+        return contextlib.nullcontext()
+    return Workers(min(workers, os.cpu_count() or 1), warm=("flaglint.fixes.source",),
+                   now=False)
 
 
 _AHEAD_BYTES = 2_000_000  # ~50k lines: analysed in about the time the workers take to start

@@ -79,14 +79,16 @@ class _Tried:
 
 
 def applicable(project: Project, fixes: Sequence[tuple[T, Fix]], blocked: list[Fix],
-               memo: FixMemo | None = None) -> tuple[list[T], list[str]]:
+               memo: FixMemo | None = None, workers: Workers | None = None
+               ) -> tuple[list[T], list[str]]:
     """Which of these fixes the first round of `--fix --unsafe-fixes --fix-tests` applies
     (a fix is offered only when it would be), and why the others are refused: `path:line:
     ...` of each deletion something still refers to and each file whose fix would not
-    parse. Nothing is recorded anywhere."""
+    parse (`workers`: the processes that fix files, when the run started them). Nothing
+    is recorded anywhere."""
     scratch = FixReport(overlay=dict(project.overlay or {}))
     chosen = apply_round(project, fixes, blocked, FixScope(unsafe=True, tests=True), scratch,
-                         memo=memo)
+                         workers, memo)
     why = [refusal.describe() for refusal in scratch.blocked]
     why += [f"{result.path}: {result.refused}" for result in scratch.refused]
     return chosen, why

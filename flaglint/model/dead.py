@@ -67,6 +67,20 @@ class DeadSymbol:
 
 
 @dataclass(frozen=True, slots=True)
+class FileDead:
+    """What dead code finds in one file with a settled read, given what settles its reads:
+    its dead regions and the calls its guards test and, where it has a region, the names
+    its live code may use (`names_in_use`) and its calls into the project: (name, top-level
+    package of the callee, scope, in a region; None: not made, its facts say). All the
+    analysis asks of the file's facts, a small part of them to keep and decode."""
+
+    regions: tuple[DeadRegion, ...] = ()
+    tested: tuple[int, ...] = ()
+    alive: frozenset[str] = frozenset()
+    calls: tuple[tuple[str, str, str, bool], ...] | None = ()
+
+
+@dataclass(frozen=True, slots=True)
 class DeadCode:
     settled: dict[tuple[str, int], Settled]  # (path, call index) -> what that read yields
     regions: tuple[DeadRegion, ...]
@@ -76,6 +90,8 @@ class DeadCode:
     # The names live code may use (`names_alive`), when dead symbols were sought: what dead
     # code calls is read for next against them too
     alive: Set[str] | None = field(default=None, compare=False, repr=False)
+    # What each file with a settled read holds (`FileDead`), when analysed in this run
+    files: Mapping[str, FileDead] = field(default_factory=dict, compare=False, repr=False)
 
 
 def contains(outer: Span, inner: Span) -> bool:
