@@ -267,47 +267,6 @@ def _outermost(regions: list[DeadRegion]) -> list[DeadRegion]:
     return kept
 
 
-def called_from_dead_code(files: ProjectFiles, dead: DeadCode, packages: Set[str]
-                          ) -> set[str]:
-    """The names of the project's functions and classes a dead region or a dead symbol
-    calls (calls resolved into one of the project's top-level `packages`) that no live code
-    of these files names. Only they can become dead symbols: a call flaglint cannot
-    resolve, or into another distribution, never makes one, and a name live code uses stays
-    alive whatever other files say. So only files that name them are worth reading."""
-    regions = regions_by_path(dead.regions)
-    symbols = {s.qualname for s in dead.symbols}
-    # The modules a dead symbol may be defined in: only their calls can be inside one
-    owners = {".".join(parts[:end]) for parts in (q.split(".") for q in symbols)
-              for end in range(1, len(parts))}
-    alive = dead.alive if dead.alive is not None else names_alive(files, regions)
-    names: set[str] = set()
-    for path in files.paths:
-        here = regions.get(path)
-        if here is None and files.briefs[path].module not in owners:
-            continue
-        view = dead.files.get(path)
-        if here is not None and view is not None and view.calls is not None:  # as kept
-            names.update(name for name, top, scope, held in view.calls
-                         if name not in alive and top in packages
-                         and (held or (symbols and _within(scope, symbols))))
-            continue
-        file_facts = files.facts_of(path)
-        for call in file_facts.calls if file_facts is not None else ():
-            if not call.resolved or call.name in alive or \
-                    call.callee.split(".", 1)[0] not in packages:
-                continue
-            if (here is not None and here.holds(call.span)) or \
-                    (symbols and _within(call.scope, symbols)):
-                names.add(call.name)
-    return names
-
-
-def _within(scope: str, symbols: Set[str]) -> bool:
-    """Is `scope` one of these symbols, or defined inside one?"""
-    parts = scope.split(".")
-    return any(".".join(parts[:end]) in symbols for end in range(1, len(parts) + 1))
-
-
 class DeadFiles(Protocol):
     """Where earlier runs kept what each file holds (`FileDead`), by the file (its facts)
     and `ask`: what settles its reads, as text."""

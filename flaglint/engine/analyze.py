@@ -27,6 +27,7 @@ from pathlib import Path
 
 from flaglint import store as cache
 from flaglint.analysis import deadcode, gating
+from flaglint.analysis.dead_symbols import called_from_dead_code
 from flaglint.analysis.lifecycle import ending
 from flaglint.config import Config, ConfigError, find_config, load_config
 from flaglint.engine.discovery import flag_api, with_flag_api
@@ -123,7 +124,7 @@ def analyze(inputs: Inputs, store: cache.Store, request: Request = Request(), *,
             analysed = round_key
             if fixers is not None and dead.regions:
                 fixers.start()
-            step = _DeadRound(tuple(sorted(deadcode.called_from_dead_code(
+            step = _DeadRound(tuple(sorted(called_from_dead_code(
                 files, dead, packages))) if dead.regions else None)
             store.put("dead-round", round_key, step, _DeadRound)
         if step.called is None or \
