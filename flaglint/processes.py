@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
     from multiprocessing.synchronize import Semaphore
 
 log = logging.getLogger(__name__)
@@ -109,8 +110,6 @@ class Workers:
     them (and `map` before that finds none)."""
 
     def __init__(self, count: int, warm: Sequence[str], *, now: bool = True) -> None:
-        from concurrent.futures import ProcessPoolExecutor
-
         self._count = count
         self._warm = tuple(warm)
         self._pool: ProcessPoolExecutor | None = None
@@ -161,7 +160,21 @@ class Workers:
 
     def __exit__(self, *exc: object) -> None:
         if self._pool is not None:
+            # Their work is done, or never came: a worker still importing is ended, not
+            # waited for (a check that started them for a trial its cache then answered)
+            _terminate(self._pool)
             self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    """End the pool's worker processes now (SIGTERM, which a worker does not handle)."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
+    if terminate is not None:
+        terminate()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        with contextlib.suppress(OSError, AttributeError, ValueError):
+            process.terminate()
 
 
 def _warm_worker(parent: int, modules: tuple[str, ...], turns: Semaphore | None) -> None:

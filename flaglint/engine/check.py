@@ -56,7 +56,8 @@ def check(config: Config, today: dt.date, codes: Sequence[str], store: cache.Sto
 
     rules = rules_for(codes)
     named_paths = sorted({root_relative(path, config.root) for path in named or ()})
-    with trial_fixers(workers) as fixers:
+    # A trial only where a rule may offer a fix
+    with trial_fixers(workers if any(rule.fixable for rule in rules) else 1) as fixers:
         project = analyze(inputs, store, request_for(rules, diff, named_paths),
                           workers=workers, fixers=fixers)
         summary = summarize(run(project, rules), rules, named=named, previews=previews,

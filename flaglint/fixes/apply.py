@@ -191,7 +191,8 @@ def trial_fixers(workers: int) -> contextlib.AbstractContextManager[Workers | No
     when the analysis finds dead code anew (`Workers.start`): they import libcst (~0.2 s
     of a run after an edit of a file with dead code) while it goes on. Where nothing
     changed that dead code depends on, the trial's files are those fixed before, and none
-    starts. None with one worker."""
+    starts; started and given no work (the cache held every file the trial fixes), they
+    are ended with the run, not waited for. None with one worker."""
     if workers < 2:
         return contextlib.nullcontext()
     return Workers(min(workers, os.cpu_count() or 1), warm=("flaglint.fixes.source",),
