@@ -88,8 +88,9 @@ def analyze(inputs: Inputs, store: cache.Store, request: Request = Request(), *,
             workers: int = 1, fixers: Workers | None = None) -> Project:
     """Everything flaglint knows of the project. With `pinned` (`flaglint clean`), only
     the pinned flags are settled: the cleaning follows that flag's dead code only.
-    `fixers` (a check's trial of its fixes) are started when dead code is found anew:
-    they import libcst while the analysis goes on."""
+    `fixers` (a check's trial of its fixes) are started when dead code is found anew with
+    a dead symbol, whose deletion the trial tries: they import libcst while the analysis
+    goes on."""
     api = flag_api(inputs, store, workers=workers)  # nothing configured: found in the code
     inputs = with_flag_api(inputs, api)
     reading = Reading(inputs, store, workers=workers, force_full=request.force_full,
@@ -122,7 +123,7 @@ def analyze(inputs: Inputs, store: cache.Store, request: Request = Request(), *,
             files, graph, dead = _dead_code(reading, registry, final, store, statuses,
                                             pinned, removed)
             analysed = round_key
-            if fixers is not None and dead.regions:
+            if fixers is not None and dead.symbols:  # a trial will try to delete them
                 fixers.start()
             step = _DeadRound(tuple(sorted(called_from_dead_code(
                 files, dead, packages))) if dead.regions else None)
