@@ -5,10 +5,10 @@ subtracted); and what dead code calls, for the driver to read the files that nam
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Set
+from collections.abc import Callable, Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass
 
-from flaglint.facts import Definition
+from flaglint.facts import Definition, FileFacts
 from flaglint.findings import made_in_bulk
 from flaglint.links.model import ResolvedCall
 from flaglint.model.dead import Cover, DeadCode, DeadRegion, DeadSymbol, ReadId, Settled
@@ -113,20 +113,31 @@ def called_from_dead_code(files: ProjectFiles, dead: DeadCode, packages: Set[str
         if here is None and files.briefs[path].module not in owners:
             continue
         view = dead.files.get(path)
-        if here is not None and view is not None and view.calls is not None:  # as kept
-            names.update(name for name, top, scope, held in view.calls
-                         if name not in alive and top in packages
-                         and (held or (symbols and _within(scope, symbols))))
-            continue
-        file_facts = files.facts_of(path)
-        for call in file_facts.calls if file_facts is not None else ():
-            if not call.resolved or call.name in alive or \
-                    call.callee.split(".", 1)[0] not in packages:
-                continue
-            if (here is not None and here.holds(call.span)) or \
-                    (symbols and _within(call.scope, symbols)):
-                names.add(call.name)
+        if here is not None and view is not None and view.calls is not None:
+            calls: Iterable[ProjectCall] = view.calls  # as its part of dead code keeps them
+        else:
+            file_facts = files.facts_of(path)
+            calls = project_calls(file_facts, here, lambda name, top: name not in alive
+                                  and top in packages) if file_facts is not None else ()
+        names.update(name for name, top, scope, held in calls
+                     if name not in alive and top in packages
+                     and (held or (symbols and _within(scope, symbols))))
     return names
+
+
+ProjectCall = tuple[str, str, str, bool]  # name, top-level package of the callee, scope, dead
+
+
+def project_calls(facts: FileFacts, cover: Cover | None,
+                  wanted: Callable[[str, str], bool] = lambda name, top: True
+                  ) -> Iterator[ProjectCall]:
+    """The file's resolved calls `wanted` takes (by name and the callee's top-level
+    package), each with whether a dead region of `cover` holds it (its live test too)."""
+    for call in facts.calls:
+        if call.resolved:
+            top = call.callee.split(".", 1)[0]
+            if wanted(call.name, top):
+                yield call.name, top, call.scope, cover is not None and cover.holds(call.span)
 
 
 def _within(scope: str, symbols: Set[str]) -> bool:

@@ -13,7 +13,12 @@ from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass
 from typing import Protocol
 
-from flaglint.analysis.dead_symbols import dead_symbols, names_alive, regions_by_path
+from flaglint.analysis.dead_symbols import (
+    dead_symbols,
+    names_alive,
+    project_calls,
+    regions_by_path,
+)
 from flaglint.facts import (
     Cond,
     CondOp,
@@ -343,8 +348,7 @@ def file_dead(facts: FileFacts, settled: Mapping[ReadId, Settled],
     if not regions:
         return FileDead((), tested_here)
     cover = Cover(regions)
-    made = tuple((call.name, call.callee.split(".", 1)[0], call.scope, cover.holds(call.span))
-                 for call in facts.calls if call.resolved) if calls else None
+    made = tuple(project_calls(facts, cover)) if calls else None
     return FileDead(tuple(regions), tested_here, frozenset(names_in_use(facts, cover.covers)),
                     made)
 
