@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import operator
 import types
 import typing
 from collections.abc import Callable, Mapping, Sequence, Set
@@ -82,7 +83,8 @@ def _make_encoder(hint: object) -> Encode:
     if origin in (typing.Union, types.UnionType):
         return _union_encoder(args)
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
-        return _enum_value
+        # A member's value from a table: `member.value` is a descriptor's call in Python
+        return {member: member.value for member in hint}.__getitem__
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return _dataclass_encoder(hint)
     if origin in (dict, Mapping):
@@ -91,10 +93,6 @@ def _make_encoder(hint: object) -> Encode:
     if origin in (tuple, list, Sequence, set, frozenset, Set):
         return _sequence_encoder(origin, args)
     raise CodecError(f"no JSON form for {hint!r}")
-
-
-def _enum_value(value: enum.Enum) -> Any:
-    return value.value
 
 
 def _union_encoder(args: tuple[object, ...]) -> Encode:
@@ -115,7 +113,9 @@ def _union_encoder(args: tuple[object, ...]) -> Encode:
 
 
 def _dataclass_encoder(cls: type) -> Encode:
-    """`def write(v): return [v.a, _w1(v.b), …]`, made from the class's fields."""
+    """`def write(v): return [v.a, _w1(v.b), [_w2(x) for x in v.c], …]`, made from the
+    class's fields; a class whose every field is its own JSON form is its fields' tuple,
+    taken in C (a Span)."""
     slot: list[Encode] = []
 
     def forward(value: Any) -> Any:
@@ -123,21 +123,46 @@ def _dataclass_encoder(cls: type) -> Encode:
 
     _encoders[cls] = forward  # registered before the fields: a type may contain itself
     hints = typing.get_type_hints(cls)
-    names = {}
+    fields = dataclasses.fields(cls)
+    if len(fields) > 1 and all(_as_is(hints[field.name]) for field in fields):
+        made_plain = operator.attrgetter(*(field.name for field in fields))
+        _encoders[cls] = made_plain
+        slot.append(made_plain)
+        return made_plain
+    names: dict[str, Any] = {}
     parts = []
-    for index, field in enumerate(dataclasses.fields(cls)):
-        hint = hints[field.name]
-        if _plain(hint) or hint is Any or hint is object:
-            parts.append(f"v.{field.name}")
-        else:
-            names[f"_w{index}"] = _encoder(hint)
-            parts.append(f"_w{index}(v.{field.name})")
+    for index, field in enumerate(fields):
+        parts.append(_field_writer(hints[field.name], f"v.{field.name}", f"_w{index}", names))
     source = f"def write(v):\n    return [{', '.join(parts)}]\n"
     made: dict[str, Any] = {}
     exec(compile(source, f"<codec writer of {cls.__name__}>", "exec"), dict(names), made)
     slot.append(made["write"])
     _encoders[cls] = made["write"]
     return made["write"]  # type: ignore[no-any-return]
+
+
+def _as_is(hint: object) -> bool:
+    """Is a value of this type its own JSON form, as `json` writes it (a tuple of plain
+    values as a list)?"""
+    if _plain(hint) or hint is Any or hint is object:
+        return True
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is tuple and args:
+        return all(_as_is(a) for a in args if a is not Ellipsis)
+    return False
+
+
+def _field_writer(hint: object, item: str, name: str, names: dict[str, Any]) -> str:
+    """The expression that writes `item`, a field of type `hint`: the field itself when it
+    is its own JSON form, a sequence of dataclasses written in place."""
+    if _as_is(hint):
+        return item
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        names[name] = _encoder(args[0])
+        return f"[{name}(x) for x in {item}]"
+    names[name] = _encoder(hint)
+    return f"{name}({item})"
 
 
 def _sequence_encoder(origin: object, args: tuple[object, ...]) -> Encode:

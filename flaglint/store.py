@@ -322,7 +322,11 @@ class Store:
 
 def encoded(value: object, hint: object | None) -> str:
     """The JSON the cache stores of a value (`hint`: its type, for `codec`)."""
-    return json.dumps(codec.encode(value, hint), separators=(",", ":"), ensure_ascii=True)
+    return _JSON(codec.encode(value, hint))
+
+
+# Compact ASCII JSON; the codec's data holds no cycle, so none is looked for
+_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True, check_circular=False).encode
 
 
 class _Writer:

@@ -108,6 +108,22 @@ def test_facts_come_back_equal_and_foreign_data_makes_nothing():
             codec.decode(ValueKind, wrong)
 
 
+def test_the_json_form_is_each_dataclass_as_the_list_of_its_fields():
+    """The writers take a class of plain fields whole (a Span), and write an Enum by its
+    value and a tuple of dataclasses in place: the JSON is the documented form."""
+    from flaglint.facts import Arg, Value, ValueKind
+    from flaglint.findings import Span
+
+    call = extract(b'f("k", x=1)\n', "m.py", "m", is_package=False).calls[0]
+    assert call.args == (Arg(None, Value(ValueKind.STR, "k")),
+                         Arg("x", Value(ValueKind.CONST, "1")))
+    assert json.dumps(codec.encode(Span(1, 2, 3, 4))) == "[1, 2, 3, 4]"
+    assert store.encoded(call.args, tuple[Arg, ...]) == (
+        '[[null,["str","k",-1,"",[]],""],["x",["const","1",-1,"",[]],""]]')
+    assert codec.decode(tuple[Arg, ...], json.loads(store.encoded(call.args, tuple[Arg, ...]))
+                        ) == call.args
+
+
 def test_damage_is_a_miss(tmp_path, cache_dir, capsys):
     root = tmp_path / "p"
     write_tree(root, PROJECT)
