@@ -139,6 +139,33 @@ def test_damage_is_a_miss(tmp_path, cache_dir, capsys):
     assert entries(cache_dir)
 
 
+def test_tables_whose_interfaces_are_gone_are_joined_from_the_files(tmp_path, cache_dir,
+                                                                    capsys, monkeypatch):
+    """The tables are kept as the hashes of the interfaces they join: an interface the cache
+    lost or holds damaged is made again from its file's facts where the run links a file,
+    and older tables that join one are taken to have changed (their links are not kept)."""
+    root = tmp_path / "p"
+    gates = "from app.views import client\n\n\ndef on(key):\n    return client.is_enabled(key)\n"
+    write_tree(root, {**PROJECT, "app/gates.py": gates,
+                      "app/pages.py": "from app.gates import on\n\nX = on('new_ui')\n"})
+    from flaglint.engine import linking
+
+    both(capsys, str(root))
+    made = _count(monkeypatch, linking, "_made_interface")
+    for damage in ("UPDATE entries SET value = '[1, 2' WHERE kind = 'interface'",
+                   "DELETE FROM entries WHERE kind = 'interface'"):
+        with sqlite3.connect(cache_dir / f"cache-v{store.FORMAT}.sqlite3") as db:
+            db.execute(damage)
+        with (root / "app/pages.py").open("a") as out:
+            out.write("Y = on('old')\n")  # linked again: the tables looked up
+        made.clear()
+        both(capsys, str(root))
+        assert made, "the interfaces it looked up made again from their files"
+        with (root / "app/gates.py").open("a") as out:
+            out.write("\n\ndef off(key):\n    return not on(key)\n")  # new tables
+        both(capsys, str(root))
+
+
 def test_the_cache_stays_bounded(tmp_path, cache_dir, capsys, monkeypatch):
     monkeypatch.setattr(store, "_MAX_ENTRIES", 20)
     for name in ("a", "b", "c"):
@@ -511,7 +538,7 @@ def test_a_run_that_found_what_each_linking_says_links_once(tmp_path, cache_dir,
     tables too, so that the run after it needs no older tables; every answer the same as
     a run without the cache."""
     from flaglint.engine import analyze as analyze_module
-    from flaglint.links.tables import Tables
+    from flaglint.engine import linking
 
     root = tmp_path / "p"
     write_tree(root, WRAPPED)
@@ -521,7 +548,7 @@ def test_a_run_that_found_what_each_linking_says_links_once(tmp_path, cache_dir,
         return capsys.readouterr().out
 
     linked = _count(monkeypatch, analyze_module, "link")
-    compared = _count(monkeypatch, Tables, "changed_since")
+    compared = _count(monkeypatch, linking, "Changes")  # older tables compared
     first = graph()
     assert len(linked) >= 2  # a linking before pages.py was read, one after
     both(capsys, str(root))

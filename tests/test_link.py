@@ -483,3 +483,61 @@ def test_dropping_the_span_works_wherever_a_class_has_it(layout):
     value = cls(*(Span(1, 2, 3, 4) if name == "span" else f"{name}-value"
                   for name in layout))
     assert tables._nowhere(cls)(value) == replace(value, span=tables._NOWHERE)
+
+
+@pytest.mark.parametrize("project", ["FL101-undefined-flag/enum-and-alias-keys",
+                                     "FL102-unused-flag/waffle-flag-objects",
+                                     "FL202-settled-flag/wrapper-in-other-module",
+                                     "knight-router"])
+def test_tables_joined_from_stored_interfaces_answer_as_the_built_ones(project):
+    """The cache keeps of the tables only what joining the interfaces cannot give; joined
+    again, each interface decoded when a name asks for it, every name (and every absent
+    one) looks up what the built tables hold, with a module given twice (the later file
+    wins) and a file binding names outside its module."""
+    from dataclasses import replace
+    from pathlib import Path
+
+    from flaglint.config import find_config, load_config
+    from flaglint.facts import Definition
+    from flaglint.findings import Span
+    from flaglint.links.resolve import active_presets
+    from flaglint.links.tables import Interface, StoredTables, build, interface
+
+    root = Path(__file__).parent.parent / "fixtures" / project
+    config = load_config(find_config(root), root)
+    faces = []
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        facts = extract(path.read_bytes(), rel, rel[:-3].replace("/", "."), is_package=False)
+        faces.append(interface(facts, definition_calls=True))
+    first = next(face for face in faces if face.definitions and face.imports)
+    faces.append(Interface(  # a module given again: its entries are the later file's
+        first.module, (("again", "app.again"),), (),
+        tuple(replace(d, params=("again",)) for d in first.definitions), ()))
+    outside = Definition(f"{faces[1].module}.f", "function", Span(0, 0, 0, 0), ("elsewhere",))
+    faces.insert(1, Interface("elsewhere", (), (), (outside,), ()))
+    presets = active_presets(config, [])
+    built = build(config, presets, faces)
+    stored = StoredTables.of(built, [str(i) for i in range(len(faces))], faces)
+    assert stored.unprefixed == (1,)
+    loaded: list[int] = []
+
+    def joined():
+        return stored.tables(lambda index: loaded.append(index) or faces[index])
+
+    for field in ("imports", "constants", "definitions"):
+        made = getattr(built, field)
+        assert made, field
+        lookups = getattr(joined(), field)
+        for name, value in made.items():
+            assert lookups.get(name) == value, (field, name)
+            assert lookups.get(f"{name}.absent") is None
+        assert lookups.get("absent.name") is None
+        assert dict(getattr(joined(), field)) == made  # iterated: every interface joined
+    assert built.definitions[outside.qualname] == outside
+    assert built.imports[first.module] == {"again": "app.again"}
+    assert built.definitions[first.definitions[0].qualname].params == ("again",)
+    loaded.clear()
+    joined().definitions.get(outside.qualname)
+    assert sorted(loaded) == [1] + [i for i, face in enumerate(faces)
+                                    if outside.qualname.startswith(face.module + ".")]

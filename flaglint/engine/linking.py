@@ -19,7 +19,9 @@ from flaglint.links.files import link_file
 from flaglint.links.model import FileCalls, FileLinks, Linked
 from flaglint.links.resolve import active_presets
 from flaglint.links.tables import (
+    Changes,
     Interface,
+    StoredTables,
     Tables,
     TablesFace,
     build,
@@ -145,15 +147,18 @@ def link(reading: Reading, store: cache.Store, planned: Plan | None = None) -> L
 
 
 def _tables(reading: Reading, store: cache.Store, planned: Plan) -> Tables:
-    """The tables of a plan's files, from the cache or built (and their face kept)."""
-    found = store.get("tables", planned.tables_key, Tables)
-    if found is None:
-        found = build(reading.inputs.config, planned.presets,
-                      _interfaces(reading, store, planned.briefs))
-        # its JSON made with the links' (by a writer, when there are many) or at the end
-        store.put("tables", planned.tables_key, found, Tables, later=True)
-        store.put("tables-face", planned.tables_key, TablesFace.of(found), TablesFace,
-                  later=True)
+    """The tables of a plan's files: joined from their interfaces, each decoded when a
+    lookup needs it, or built (and what joining does not give kept, with their face)."""
+    hashes = [brief.interface for brief in planned.briefs]
+    stored = store.get("tables", planned.tables_key, StoredTables)
+    if stored is not None and list(stored.interfaces) == hashes:
+        return stored.tables(partial(_interface, reading, store, planned.briefs))
+    interfaces = _interfaces(reading, store, planned.briefs)
+    found = build(reading.inputs.config, planned.presets, interfaces)
+    store.put("tables", planned.tables_key, StoredTables.of(found, hashes, interfaces),
+              StoredTables, later=True)
+    store.put("tables-face", planned.tables_key, TablesFace.of(found), TablesFace,
+              later=True)
     return found
 
 
@@ -189,15 +194,16 @@ def _kept_links(reading: Reading, store: cache.Store, tables: Tables,
     """Links made under other tables that still hold, with the key they are stored under:
     the file is the same, and no entry of the tables it looked up while it was linked has
     changed (an edit that adds a wrapper relinks only the files that name it)."""
-    changes: dict[str, set[str] | None] = {}  # by the key of the tables linked under
+    changes: dict[str, Changes | None] = {}  # by the key of the tables linked under
     wanted: dict[str, list[str]] = {}  # the keys of each file's links that hold, latest first
     for path, linkings in deps.items():
         for old_key, seen in linkings:
             if old_key not in changes:
-                old = store.get("tables", old_key, Tables)
-                changes[old_key] = tables.changed_since(old) if old is not None else None
+                old = store.get("tables", old_key, StoredTables)
+                changes[old_key] = Changes(tables, old.tables(partial(
+                    _stored_interface, store, old.interfaces))) if old is not None else None
             changed = changes[old_key]
-            if changed is not None and changed.isdisjoint(seen):
+            if changed is not None and not changed.touch(seen):
                 wanted.setdefault(path, []).append(_links_key(reading, old_key, path))
     stored = store.get_many("links", [key for keys in wanted.values() for key in keys],
                             FileLinks)
@@ -212,12 +218,29 @@ def _kept_links(reading: Reading, store: cache.Store, tables: Tables,
 def _interfaces(reading: Reading, store: cache.Store, briefs: list[FileBrief]
                 ) -> list[Interface]:
     """Each file's interface, stored under its hash when the file was read (a fraction of
-    its facts to decode), else made from its facts."""
+    its facts to decode), else made from its facts and kept again."""
     known = store.get_many("interface", (b.interface for b in briefs), Interface)
-    definition_calls = defines_by_call(reading.inputs.config)
-    return [known.get(b.interface) or interface(reading.facts_of(b.path),
-                                                definition_calls=definition_calls)
-            for b in briefs]
+    return [known.get(b.interface) or _made_interface(reading, store, b) for b in briefs]
+
+
+def _interface(reading: Reading, store: cache.Store, briefs: list[FileBrief],
+               index: int) -> Interface:
+    brief = briefs[index]
+    return store.get("interface", brief.interface, Interface) or \
+        _made_interface(reading, store, brief)
+
+
+def _made_interface(reading: Reading, store: cache.Store, brief: FileBrief) -> Interface:
+    made = interface(reading.facts_of(brief.path),
+                     definition_calls=defines_by_call(reading.inputs.config))
+    store.put("interface", brief.interface, made, Interface, later=True)
+    return made
+
+
+def _stored_interface(store: cache.Store, hashes: tuple[str, ...], index: int
+                      ) -> Interface | None:
+    """An interface of older tables: from the cache, or None (the file may be gone)."""
+    return store.get("interface", hashes[index], Interface)
 
 
 def call_graph(links: Links, reading: Reading, store: cache.Store) -> CallGraph:

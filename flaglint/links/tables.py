@@ -13,7 +13,7 @@ changed branch) finds them, and every other file's links, in the cache.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import TypeVar
 
@@ -21,6 +21,7 @@ from flaglint import store as cache
 from flaglint.config import Config
 from flaglint.facts import Call, Constant, Definition, FileFacts, Value, ValueKind
 from flaglint.findings import Span, field_values
+from flaglint.links.joined import Joined, Unreadable
 from flaglint.links.model import FlagObject, Wrapper
 from flaglint.links.resolve import Resolver, argument
 
@@ -47,9 +48,9 @@ class Tables:
     linking resolves through, and the names nothing binds (to parse more files for)."""
 
     presets: tuple[str, ...]
-    imports: dict[str, dict[str, str]]
-    constants: dict[str, Value]
-    definitions: dict[str, Definition]
+    imports: Mapping[str, Mapping[str, str]]
+    constants: Mapping[str, Value]
+    definitions: Mapping[str, Definition]
     wrappers: dict[str, Wrapper]
     objects: dict[str, FlagObject]
     missing: frozenset[str]
@@ -59,21 +60,77 @@ class Tables:
         return Resolver(config, self.presets, self.imports, self.constants, self.definitions,
                         self.wrappers, self.objects, own, seen)
 
-    def changed_since(self, old: Tables) -> set[str] | None:
-        """The entries (as a resolver's `seen` names them) that differ from `old`'s; None
-        when the presets differ, which every file's links depend on."""
-        if self.presets != old.presets:
-            return None
-        changed: set[str] = set()
-        for tag, before, now in (("d", old.definitions, self.definitions),
-                                 ("c", old.constants, self.constants),
-                                 ("i", old.imports, self.imports),
-                                 ("w", old.wrappers, self.wrappers),
-                                 ("o", old.objects, self.objects)):
-            for name in before.keys() | now.keys():
-                if before.get(name) != now.get(name):
-                    changed.add(f"{tag}:{name}")
-        return changed
+
+class Changes:
+    """Which entries (as a resolver's `seen` names them: `d:a.f`, `i:a`) differ between
+    older tables and these, asked for the entries one file looked up: only the interfaces
+    that may bind them are decoded (a file linked after an edit looks up a few hundred of
+    the tables' 10,000 entries)."""
+
+    def __init__(self, now: Tables, old: Tables) -> None:
+        self._maps: dict[str, tuple[Mapping[str, object], Mapping[str, object]]] = {
+            "d": (old.definitions, now.definitions), "c": (old.constants, now.constants),
+            "i": (old.imports, now.imports), "w": (old.wrappers, now.wrappers),
+            "o": (old.objects, now.objects)}
+        self._all = now.presets != old.presets  # every file's links depend on them
+        self._known: dict[str, bool] = {}
+
+    def touch(self, names: Iterable[str]) -> bool:
+        """Does any of these entries differ (or may it: an interface of the older tables is
+        no longer in the cache)?"""
+        if self._all:
+            return True
+        known = self._known
+        try:
+            for name in names:
+                differs = known.get(name)
+                if differs is None:
+                    before, now = self._maps[name[0]]
+                    was, is_ = before.get(name[2:]), now.get(name[2:])
+                    # joined from the same interfaces, most entries are the same object
+                    differs = known[name] = was is not is_ and was != is_
+                if differs:
+                    return True
+        except Unreadable:
+            self._all = True
+            return True
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class StoredTables:
+    """What the cache keeps of the tables: the interfaces they join, by hash and module, in
+    order, and what joining them does not give."""
+
+    presets: tuple[str, ...]
+    interfaces: tuple[str, ...]
+    modules: tuple[str, ...]
+    unprefixed: tuple[int, ...]  # interfaces with a name outside their module (joined.py)
+    wrappers: dict[str, Wrapper]
+    objects: dict[str, FlagObject]
+    missing: frozenset[str]
+
+    @classmethod
+    def of(cls, tables: Tables, hashes: Sequence[str],
+           interfaces: Sequence[Interface]) -> StoredTables:
+        return cls(tables.presets, tuple(hashes), tuple(i.module for i in interfaces),
+                   tuple(index for index, face in enumerate(interfaces)
+                         if not _prefixed(face)),
+                   tables.wrappers, tables.objects, tables.missing)
+
+    def tables(self, load: Callable[[int], Interface | None]) -> Tables:
+        """The tables, each interface decoded by `load` (its position) when a lookup first
+        needs it."""
+        joined = Joined(self.interfaces, self.modules, self.unprefixed, load)
+        return Tables(self.presets, joined.imports, joined.constants, joined.definitions,
+                      self.wrappers, self.objects, self.missing)
+
+
+def _prefixed(face: Interface) -> bool:
+    """Does every name the interface binds start with its module?"""
+    prefix = face.module + "."
+    return all(name.startswith(prefix) for name, _ in face.constants) and \
+        all(d.qualname.startswith(prefix) for d in face.definitions)
 
 
 def defines_by_call(config: Config) -> bool:
