@@ -166,6 +166,35 @@ def test_tables_whose_interfaces_are_gone_are_joined_from_the_files(tmp_path, ca
         both(capsys, str(root))
 
 
+def test_a_file_linked_after_an_edit_decodes_only_the_interfaces_it_looks_up(
+        tmp_path, cache_dir, capsys, monkeypatch):
+    """After an edit that changes no interface, the edited file is linked against the
+    tables joined from the stored interfaces: only those that may bind a name it looks up
+    are decoded (its own module's, its package's, the module it imports from), not the
+    other twenty; what the linking then says to read is found without joining them all."""
+    from flaglint.engine import linking
+
+    root = tmp_path / "p"
+    write_tree(root, {**PROJECT, **{f"app/m{i}.py": "from app.views import client\n\n\n"
+                                    f"def f{i}():\n    return client.is_enabled('old')\n"
+                                    for i in range(20)},
+                      "app/views.py": PROJECT["app/views.py"] + "\n\nfrom app.m1 import f1\n"})
+    both(capsys, str(root))
+    modules: list[str] = []
+    real = linking._interface
+
+    def loaded(reading, store, briefs, index):
+        modules.append(briefs[index].module)
+        return real(reading, store, briefs, index)
+
+    monkeypatch.setattr(linking, "_interface", loaded)
+    with (root / "app/views.py").open("a") as out:
+        out.write("\nif client.is_enabled('old'):\n    f1()\n")  # its interface the same
+    cached = report(capsys, str(root))
+    assert modules and set(modules) <= {"app", "app.views", "app.m1"}, modules
+    assert cached == report(capsys, str(root), "--no-cache")
+
+
 def test_the_cache_stays_bounded(tmp_path, cache_dir, capsys, monkeypatch):
     monkeypatch.setattr(store, "_MAX_ENTRIES", 20)
     for name in ("a", "b", "c"):

@@ -212,7 +212,7 @@ def _read_and_plan(reading: Reading, store: cache.Store, names: set[tuple[str, .
         links = None
         if step is None:
             links = link(reading, store, planned)
-            step = _step(links, config)
+            step = _step(links, config, store)
             store.put("linking", planned.key, step, _Step)
         names |= set(step.names)
         if not reading.read_more(names, set(step.modules), called_names(config)):
@@ -316,21 +316,40 @@ class _Step:
     modules: tuple[str, ...]
 
 
-def _step(links: Links, config: Config) -> _Step:
-    named = {spec.call for spec in config.readers if not spec.any_receiver}
+def _step(links: Links, config: Config, store: cache.Store) -> _Step:
     names: set[tuple[str, ...]] = {(q.rsplit(".", 1)[-1],)
                                    for q in (*links.tables.wrappers, *links.tables.objects)}
+    readers = store.get("readers", links.tables_key, _Readers)
+    if readers is None:
+        readers = _readers(links, config)
+        store.put("readers", links.tables_key, readers, _Readers)
+    names.update(readers.imported)
+    modules = {prefix for name in links.missing for prefix in _prefixes(name)}
+    modules |= {prefix for reader in readers.readers for prefix in _prefixes(reader)}
+    return _Step(tuple(sorted(names)), tuple(sorted(modules)))
+
+
+@dataclass(frozen=True, slots=True)
+class _Readers:
+    """The readers configured, also where their names lead, and where an import binds one
+    (the module's last name, the local name): of the tables alone, kept under their key (a
+    linking after an edit would join every interface to find the imports)."""
+
+    readers: tuple[str, ...]
+    imported: tuple[tuple[str, str], ...]
+
+
+def _readers(links: Links, config: Config) -> _Readers:
+    named = {spec.call for spec in config.readers if not spec.any_receiver}
     # A reader named where a package re-exports it is defined elsewhere: that module is read
     # too (its signature gives the key's keyword). And the package is a way to it: files
     # that name the package and the function may read flags.
     chase = links.tables.resolver(config).chase
     readers = named | {chase(call) for call in named}
-    names |= {(module.rsplit(".", 1)[-1], local)
-              for module, bound in links.tables.imports.items()
-              for local, target in bound.items() if target in readers}
-    modules = {prefix for name in links.missing for prefix in _prefixes(name)}
-    modules |= {prefix for reader in readers for prefix in _prefixes(reader)}
-    return _Step(tuple(sorted(names)), tuple(sorted(modules)))
+    imported = {(module.rsplit(".", 1)[-1], local)
+                for module, bound in links.tables.imports.items()
+                for local, target in bound.items() if target in readers}
+    return _Readers(tuple(sorted(readers)), tuple(sorted(imported)))
 
 
 def _graph(registry: Registry, links: Links, reading: Reading,
