@@ -195,6 +195,48 @@ def test_a_file_linked_after_an_edit_decodes_only_the_interfaces_it_looks_up(
     assert cached == report(capsys, str(root), "--no-cache")
 
 
+def test_a_package_whose_name_starts_with_a_dot_is_joined_as_built(tmp_path, cache_dir,
+                                                                   capsys):
+    """A folder `.cfg` with an `__init__.py` is a package named `.cfg`: the joined tables
+    find its names through it, as the built ones do (found by review: a cached run after
+    an edit said the key `OTHER` cannot be resolved)."""
+    root = tmp_path / "p"
+    write_tree(root, {
+        "pyproject.toml": '[tool.flaglint]\n[[tool.flaglint.readers]]\n'
+                          'call = "app.flags.is_on"\nkey = 0\n',
+        "flags.toml": PROJECT["flags.toml"],
+        "app/__init__.py": "", ".cfg/__init__.py": "",
+        "app/flags.py": "def is_on(key, default=False):\n    return default\n",
+        ".cfg/keys.py": 'OTHER = "ghost_flag"\n',
+        ".cfg/use.py": "from app.flags import is_on\nfrom .keys import OTHER\n\n\n"
+                       "def f():\n    if is_on(OTHER):\n        return 1\n    return 2\n"})
+    first = both(capsys, str(root))
+    assert "ghost_flag" in first[1]
+    use = root / ".cfg/use.py"
+    use.write_text(use.read_text().replace("return 2", "return 3"))  # the same interface
+    assert "ghost_flag" in both(capsys, str(root))[1]
+
+
+def test_a_lookup_recorded_damaged_relinks_its_file(tmp_path, cache_dir, capsys):
+    """The entries a file looked up are kept to decide whether its links hold under new
+    tables; one the cache holds damaged (JSON of the right shape, a name no lookup makes)
+    counts as changed, never as an error."""
+    root = tmp_path / "p"
+    write_tree(root, WRAPPED)
+    both(capsys, str(root))
+    for damage in ("""UPDATE entries SET value = replace(value, '"d:', '"e:')
+                      WHERE kind = 'linkdeps'""",
+                   """UPDATE entries SET value = replace(value, '"i:', '""')
+                      WHERE kind = 'linkdeps'""",
+                   """UPDATE entries SET value = '[["unleash"], ["x"], ["m"], [7], [], [], []]'
+                      WHERE kind = 'tables'"""):
+        with sqlite3.connect(cache_dir / f"cache-v{store.FORMAT}.sqlite3") as db:
+            db.execute(damage)
+        with (root / "app/gates.py").open("a") as out:
+            out.write(f"\n\ndef other_{len(damage)}():\n    return 1\n")  # new tables
+        both(capsys, str(root))
+
+
 def test_the_cache_stays_bounded(tmp_path, cache_dir, capsys, monkeypatch):
     monkeypatch.setattr(store, "_MAX_ENTRIES", 20)
     for name in ("a", "b", "c"):

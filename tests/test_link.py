@@ -498,7 +498,7 @@ def test_tables_joined_from_stored_interfaces_answer_as_the_built_ones(project):
     from pathlib import Path
 
     from flaglint.config import find_config, load_config
-    from flaglint.facts import Definition
+    from flaglint.facts import Definition, Value, ValueKind
     from flaglint.findings import Span
     from flaglint.links.resolve import active_presets
     from flaglint.links.tables import Interface, StoredTables, build, interface
@@ -514,6 +514,9 @@ def test_tables_joined_from_stored_interfaces_answer_as_the_built_ones(project):
     faces.append(Interface(  # a module given again: its entries are the later file's
         first.module, (("again", "app.again"),), (),
         tuple(replace(d, params=("again",)) for d in first.definitions), ()))
+    # packages whose names start with a dot (a folder `.cfg`, a file `.py` at the root)
+    faces.append(Interface(".cfg", (), ((".cfg.OTHER", Value(ValueKind.STR, "k")),), (), ()))
+    faces.append(Interface("", (), ((".TOP", Value(ValueKind.STR, "t")),), (), ()))
     outside = Definition(f"{faces[1].module}.f", "function", Span(0, 0, 0, 0), ("elsewhere",))
     faces.insert(1, Interface("elsewhere", (), (), (outside,), ()))
     presets = active_presets(config, [])

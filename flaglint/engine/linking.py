@@ -151,7 +151,7 @@ def _tables(reading: Reading, store: cache.Store, planned: Plan) -> Tables:
     lookup needs it, or built (and what joining does not give kept, with their face)."""
     hashes = [brief.interface for brief in planned.briefs]
     stored = store.get("tables", planned.tables_key, StoredTables)
-    if stored is not None and list(stored.interfaces) == hashes:
+    if stored is not None and list(stored.interfaces) == hashes and stored.whole():
         return stored.tables(partial(_interface, reading, store, planned.briefs))
     interfaces = _interfaces(reading, store, planned.briefs)
     found = build(reading.inputs.config, planned.presets, interfaces)
@@ -201,7 +201,8 @@ def _kept_links(reading: Reading, store: cache.Store, tables: Tables,
             if old_key not in changes:
                 old = store.get("tables", old_key, StoredTables)
                 changes[old_key] = Changes(tables, old.tables(partial(
-                    _stored_interface, store, old.interfaces))) if old is not None else None
+                    _stored_interface, store, old.interfaces))) \
+                    if old is not None and old.whole() else None
             changed = changes[old_key]
             if changed is not None and not changed.touch(seen):
                 wanted.setdefault(path, []).append(_links_key(reading, old_key, path))

@@ -90,10 +90,12 @@ class Joined:
         return self._by_module.get(name, [])[-1:]
 
     def _under(self, name: str) -> list[int]:
-        """The interfaces that may bind `name`, latest first."""
+        """The interfaces that may bind `name`, latest first: those of each module the name
+        goes through (whatever comes before one of its dots: a folder `.cfg` with an
+        `__init__.py` is a package named `.cfg`)."""
         found = list(self.unprefixed)
         end = name.find(".")
-        while end > 0:
+        while end >= 0:
             found += self._by_module.get(name[:end], ())
             end = name.find(".", end + 1)
         return sorted(found, reverse=True) if len(found) > 1 else found

@@ -85,8 +85,10 @@ class Changes:
             for name in names:
                 differs = known.get(name)
                 if differs is None:
-                    before, now = self._maps[name[0]]
-                    was, is_ = before.get(name[2:]), now.get(name[2:])
+                    maps = self._maps.get(name[:1])
+                    if maps is None or name[1:2] != ":":  # not a lookup's name: damage
+                        return True
+                    was, is_ = maps[0].get(name[2:]), maps[1].get(name[2:])
                     # joined from the same interfaces, most entries are the same object
                     differs = known[name] = was is not is_ and was != is_
                 if differs:
@@ -117,6 +119,12 @@ class StoredTables:
                    tuple(index for index, face in enumerate(interfaces)
                          if not _prefixed(face)),
                    tables.wrappers, tables.objects, tables.missing)
+
+    def whole(self) -> bool:
+        """Do its parts agree (an entry damaged in the cache may hold JSON of the right
+        shape with positions out of range)?"""
+        count = len(self.interfaces)
+        return len(self.modules) == count and all(0 <= i < count for i in self.unprefixed)
 
     def tables(self, load: Callable[[int], Interface | None]) -> Tables:
         """The tables, each interface decoded by `load` (its position) when a lookup first
