@@ -8,10 +8,11 @@ the cache under the hash of its inputs or computed.
                               ▼               line origins, the base's gated code
                            analyses rules ask for
 
-Only this module runs those loops, and only it runs the analyses that read more than the
-model (git blame, the base tree of a `--changed-since` run). A warm run, a run after an edit
-and a `--changed-since` run take the same steps as a cold one; what did not change is found
-in the cache.
+Only this module runs those loops (the reading loop's steps are `planning.py`'s), and only
+it runs the analyses that read more than the model (git blame; the base tree of a
+`--changed-since` run, `regating.py`). A warm run, a run after an edit and a
+`--changed-since` run take the same steps as a cold one; what did not change is found in
+the cache.
 """
 
 from __future__ import annotations
@@ -19,22 +20,22 @@ from __future__ import annotations
 import dataclasses
 import enum
 import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flaglint import store as cache
-from flaglint.analysis import deadcode, gating
+from flaglint.analysis import deadcode
 from flaglint.analysis.dead_symbols import called_from_dead_code
 from flaglint.analysis.lifecycle import ending
-from flaglint.config import Config, ConfigError, find_config, load_config
+from flaglint.engine import regating
 from flaglint.engine.discovery import flag_api, with_flag_api
-from flaglint.engine.inputs import Inputs, gather
-from flaglint.engine.linking import Links, Plan, call_graph, link, plan
+from flaglint.engine.inputs import Inputs
+from flaglint.engine.linking import Links, call_graph, link
+from flaglint.engine.planning import named_modules, read_and_plan
 from flaglint.engine.reading import Reading
-from flaglint.facts.prefilter import called_names, reader_names, reader_needles
+from flaglint.facts.prefilter import called_names, reader_needles
 from flaglint.links.flag_api import FlagApi
 from flaglint.model import project as model
 from flaglint.model.dead import DeadCode, DeadRegion, DeadSymbol, FileDead, Settled
@@ -43,7 +44,6 @@ from flaglint.model.graph import FlagGraph
 from flaglint.model.project import Project
 from flaglint.processes import Workers
 from flaglint.rules.base import Rule
-from flaglint.sources import git
 from flaglint.sources import history as githistory
 from flaglint.sources.diff import DiffScope
 from flaglint.sources.history_model import History, HistoryUnavailable, LineOrigin
@@ -96,8 +96,8 @@ def analyze(inputs: Inputs, store: cache.Store, request: Request = Request(), *,
     reading = Reading(inputs, store, workers=workers, force_full=request.force_full,
                       syntax=request.syntax)
     names = reader_needles(inputs.config)
-    reading.start(names, _named_modules(inputs.config), called_names(inputs.config))
-    planned, made = _read_and_plan(reading, store, names)
+    reading.start(names, named_modules(inputs.config), called_names(inputs.config))
+    planned, made = read_and_plan(reading, store, names)
     first = made or link(reading, store, planned)
     linked = first.linked
     registry = model.with_aliases(inputs.registry, linked.aliases)
@@ -132,7 +132,7 @@ def analyze(inputs: Inputs, store: cache.Store, request: Request = Request(), *,
                 not reading.read_more({(name,) for name in step.called}, set()):
             break
         names |= {(name,) for name in step.called}
-        planned, links = _read_and_plan(reading, store, names)
+        planned, links = read_and_plan(reading, store, names)
     kept = None
     if analysed != round_key:  # the last round's dead code, as a run before found it
         final = links or link(reading, store, planned)
@@ -148,7 +148,8 @@ def analyze(inputs: Inputs, store: cache.Store, request: Request = Request(), *,
                       inputs.deployments, inputs.overlay, request.diff, flag_api=api,
                       services=inputs.services, read=inputs.read, keys=inputs.keys)
     origins = _origins(project, inputs, store, request.origins)
-    regated = _regated(project, inputs, store, request, workers)
+    regated = regating.regated(project, inputs, store, request.diff, workers) \
+        if request.diff is not None and request.regate else {}
     if origins or regated:
         project = dataclasses.replace(project, origins=origins, regated=regated)
     return _one_story(project, statuses, set(removed))
@@ -180,43 +181,6 @@ def _found_note(api: FlagApi) -> tuple[str, ...]:
         found.append("Django settings named like flags (the django-settings preset)")
     return (f"no flag API is configured, so flaglint uses the one it found in the code: "
             f"{', '.join(found)}; `flaglint init` writes it to flaglint.toml for review",)
-
-
-def _named_modules(config: Config) -> set[str]:
-    """The modules read in full whatever they mention: those that define a class of flags,
-    a project reader (whose parameters name its keyword arguments), or a definition
-    function (a module that calls its own `bool_state(…)` names it alone)."""
-    named = [spec.class_ for spec in config.definitions if spec.class_]
-    named += [spec.call for spec in config.readers if not spec.any_receiver]
-    named += [spec.call for spec in config.definitions
-              if spec.call is not None and not spec.call.startswith("*.")]
-    return {prefix for name in named for prefix in _prefixes(name)}
-
-
-def _prefixes(name: str) -> list[str]:
-    parts = name.split(".")
-    return [".".join(parts[:i]) for i in range(1, len(parts))]
-
-
-def _read_and_plan(reading: Reading, store: cache.Store, names: set[tuple[str, ...]]
-                   ) -> tuple[Plan, Links | None]:
-    """Link the files read in full; read in full the files that name a wrapper or flag
-    object found, or are a module a key resolves through; again, until none is left. What
-    each linking says to read is kept under what the linking depends on (`Plan.key`): a
-    run that finds it links none (jax: three linkings, 0.12 s, before). The last linking's
-    plan, and the linking when it was made."""
-    config = reading.inputs.config
-    while True:
-        planned = plan(reading)
-        step = store.get("linking", planned.key, _Step)
-        links = None
-        if step is None:
-            links = link(reading, store, planned)
-            step = _step(links, config, store)
-            store.put("linking", planned.key, step, _Step)
-        names |= set(step.names)
-        if not reading.read_more(names, set(step.modules), called_names(config)):
-            return planned, links
 
 
 def _dead_code(reading: Reading, registry: Registry, links: Links, store: cache.Store,
@@ -305,51 +269,6 @@ def _settling(statuses: Mapping[str, tuple[Status, FlagValue | None]],
     return cache.key("dead-round", [[key, status.value, value]
                                     for key, (status, value) in sorted(statuses.items())],
                      sorted(pinned.items()), sorted(removed), sorted(packages))
-
-
-@dataclass(frozen=True, slots=True)
-class _Step:
-    """What one linking says the driver reads next: the files that name these (`names`)
-    and these modules."""
-
-    names: tuple[tuple[str, ...], ...]
-    modules: tuple[str, ...]
-
-
-def _step(links: Links, config: Config, store: cache.Store) -> _Step:
-    names: set[tuple[str, ...]] = {(q.rsplit(".", 1)[-1],)
-                                   for q in (*links.tables.wrappers, *links.tables.objects)}
-    readers = store.get("readers", links.tables_key, _Readers)
-    if readers is None:
-        readers = _readers(links, config)
-        store.put("readers", links.tables_key, readers, _Readers)
-    names.update(readers.imported)
-    modules = {prefix for name in links.missing for prefix in _prefixes(name)}
-    modules |= {prefix for reader in readers.readers for prefix in _prefixes(reader)}
-    return _Step(tuple(sorted(names)), tuple(sorted(modules)))
-
-
-@dataclass(frozen=True, slots=True)
-class _Readers:
-    """The readers configured, also where their names lead, and where an import binds one
-    (the module's last name, the local name): of the tables alone, kept under their key (a
-    linking after an edit would join every interface to find the imports)."""
-
-    readers: tuple[str, ...]
-    imported: tuple[tuple[str, str], ...]
-
-
-def _readers(links: Links, config: Config) -> _Readers:
-    named = {spec.call for spec in config.readers if not spec.any_receiver}
-    # A reader named where a package re-exports it is defined elsewhere: that module is read
-    # too (its signature gives the key's keyword). And the package is a way to it: files
-    # that name the package and the function may read flags.
-    chase = links.tables.resolver(config).chase
-    readers = named | {chase(call) for call in named}
-    imported = {(module.rsplit(".", 1)[-1], local)
-                for module, bound in links.tables.imports.items()
-                for local, target in bound.items() if target in readers}
-    return _Readers(tuple(sorted(readers)), tuple(sorted(imported)))
 
 
 def _graph(registry: Registry, links: Links, reading: Reading,
@@ -446,75 +365,6 @@ def _blamed(root: Path, lines: dict[str, list[int]]) -> dict[str, dict[int, Line
         with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1, len(paths))) as pool:
             done = list(pool.map(blame, paths))
     return {path: whole for path, whole in zip(paths, done, strict=True) if whole is not None}
-
-
-def _regated(project: Project, inputs: Inputs, store: cache.Store, request: Request,
-             workers: int) -> dict[str, tuple[str, str]]:
-    """FL402's analysis in a `--changed-since` run: the flags that gate other code than at the base.
-    The base is analysed only when a changed file reads a flag, now or at the base."""
-    diff = request.diff
-    if diff is None or not request.regate:
-        return {}
-    root = inputs.config.root
-    base_sources = {}
-    for path in sorted(diff.base_paths):
-        shown = git.run(root, "show", f"{diff.base}:./{path}")
-        if shown.returncode == 0:
-            base_sources[path] = shown.stdout
-    names = reader_names(inputs.config) | {q.rsplit(".", 1)[-1]
-                                           for q in project.linked.wrappers}
-    python = {p: data for p, data in base_sources.items() if p.endswith(".py")}
-    if not gating.may_regate(project, diff, python, names):
-        return {}
-    now = gating.gated_code(project)
-    before = _base_gated(inputs, store, diff, base_sources, workers)
-    return gating.regated(before, now) if before is not None else {}
-
-
-def _base_gated(inputs: Inputs, store: cache.Store, diff: DiffScope,
-                base_sources: Mapping[str, bytes], workers: int) -> gating.Gated | None:
-    """What each flag gated at the base: this tree's files with the changed ones as they
-    were, when the change only edits and adds Python files; else a copy of the base."""
-    current = {source.rel for source in inputs.sources}
-    in_place = not diff.renamed and all(p.endswith(".py") for p in (*diff.changed,
-                                                                     *diff.base_paths)) \
-        and diff.base_paths <= current and set(base_sources) == set(diff.base_paths)
-    if in_place:
-        sources = [s for s in inputs.sources if s.rel not in diff.added]
-        base = dataclasses.replace(inputs, sources=tuple(sources),
-                                   deployments=None).with_overlay(base_sources)
-        return _gated_only(base, store, workers)
-    return _gated_from_archive(inputs, store, diff, workers)
-
-
-def _gated_only(inputs: Inputs, store: cache.Store, workers: int) -> gating.Gated:
-    """What each flag gates in these inputs: their facts and links, nothing more."""
-    reading = Reading(inputs, store, workers=workers)
-    names = reader_needles(inputs.config)
-    reading.start(names, _named_modules(inputs.config), called_names(inputs.config))
-    planned, made = _read_and_plan(reading, store, names)
-    links = made or link(reading, store, planned)
-    paths = {read.path for read in links.linked.reads}
-    return gating.gated(links.linked.reads,
-                        (reading.facts_of(b.path) for b in reading.ordered() if b.path in paths),
-                        inputs.read)
-
-
-def _gated_from_archive(inputs: Inputs, store: cache.Store, diff: DiffScope,
-                        workers: int) -> gating.Gated | None:
-    """The base tree's gated code, from a copy of its Python and TOML files."""
-    with tempfile.TemporaryDirectory(prefix="flaglint-base-") as folder:
-        base_root = git.extract_tree(inputs.config.root, diff.base, Path(folder),
-                                     ("*.py", "*.toml"))
-        if base_root is None:
-            return None
-        try:
-            config = load_config(find_config(base_root), base_root)
-            config = dataclasses.replace(config, environments=())
-            base = gather(config, inputs.today, cache.Store.disabled())
-        except ConfigError:
-            return None
-        return _gated_only(base, store, workers)
 
 
 def _two_lives(project: Project) -> tuple[dict[str, str], frozenset[tuple[str, int]]]:
