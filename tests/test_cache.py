@@ -674,6 +674,33 @@ def test_a_check_tries_its_fixes_again_only_in_the_files_an_edit_changed(
     assert tried_by() == ["shop/legacy.py"]
 
 
+def test_a_check_after_an_edit_elsewhere_makes_no_call_graph(tmp_path, monkeypatch, capsys,
+                                                             cache_dir):
+    """FL302 names each dead symbol's callers: they are kept with the dead code, so that a
+    run whose dead code the cache holds (an edit of a file that reads no flag) decodes no
+    file's calls (Sentry settled: 825 files' calls, 3 MB of JSON); the report the same."""
+    root = tmp_path / "shop"
+    shutil.copytree(Path(__file__).parent.parent / "fixtures" / "FL302-dead-symbol"
+                    / "helper-in-other-module", root)
+    (root / "expected.json").unlink()
+    from flaglint.model.graph import FlagGraph
+
+    def sarif(*args: str) -> str:
+        main(["check", str(root), "--today", TODAY, "--format", "sarif", *args])
+        return capsys.readouterr().out
+
+    both(capsys, str(root))
+    made = _count(monkeypatch, FlagGraph, "call_graph")
+    with (root / "shop" / "reports.py").open("a") as handle:
+        handle.write("\n# an edit elsewhere\n")
+    code, out = report(capsys, str(root))
+    found = sarif()
+    assert made == []
+    assert "a dead call of `legacy_total`" in found
+    assert (code, out) == report(capsys, str(root), "--no-cache")
+    assert found == sarif("--no-cache")
+
+
 def test_a_check_searches_each_text_once_for_the_names_its_fixes_delete(
         tmp_path, monkeypatch, capsys, cache_dir):
     """Before it offers a fix that deletes a definition, a check searches every file for

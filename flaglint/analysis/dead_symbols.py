@@ -90,7 +90,9 @@ def dead_symbols(files: ProjectFiles, graph: FlagGraph,
         needs = frozenset(_outermost_dead(n, dead) for n in why.needs) - {qualname}
         symbols.append(DeadSymbol(qualname, defined.definition.kind, defined.path,
                                   defined.definition.span, why.settled, why.reads,
-                                  safe=why.safe, removable=why.removable, needs=needs))
+                                  safe=why.safe, removable=why.removable, needs=needs,
+                                  callers=tuple(sorted((call.path, call.span)
+                                                       for call in uses[qualname]))))
     return symbols
 
 

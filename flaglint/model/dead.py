@@ -64,6 +64,9 @@ class DeadSymbol:
     safe: bool = True  # every reason is a pinned flag
     removable: bool = True  # every dead caller is removed by its fix
     needs: frozenset[str] = frozenset()  # dead symbols that call it, deleted with it
+    # Its calls, all dead (path, where), for FL302's message: kept with the dead code, so
+    # that a run which finds it decodes no call graph (a light edit on Sentry settled)
+    callers: tuple[tuple[str, Span], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,7 +69,6 @@ class DeadSymbol(Rule):
 
     def check(self, project: Project) -> Iterator[Finding]:
 
-        calls = project.graph.calls_to() if project.dead.symbols else {}
         for symbol in project.dead.symbols:
             settled = symbol.settled
             name = symbol.qualname.rsplit(".", 1)[-1]
@@ -78,9 +77,8 @@ class DeadSymbol(Rule):
             if symbol.removable:
                 edits = symbol_edits(project.dead, symbol)
                 fix = Fix(symbol.safe, f"Delete `{name}`", edits, project.in_tests(edits))
-            callers = tuple(Related(call.path, call.span, f"a dead call of `{name}`")
-                            for call in sorted(calls.get(symbol.qualname, ()),
-                                               key=lambda c: (c.path, c.span)))
+            callers = tuple(Related(path, span, f"a dead call of `{name}`")
+                            for path, span in symbol.callers)
             yield self.finding(
                 settled.key, symbol.path, symbol.span,
                 f"{kind} `{name}` is called only from code that can never run (flag "
