@@ -160,12 +160,6 @@ class Store:
                 found[entry] = value
         return {entry: value for entry, value in found.items() if value is not None}
 
-    def touch(self, kind: str, entry: str) -> None:
-        """Mark an entry used today without reading it: a value this run did not need but
-        the next may (the symbol tables behind their face), so that pruning, which drops
-        the entries used longest ago, keeps it."""
-        self._hits.add((kind, entry))
-
     def put(self, kind: str, entry: str, value: object, hint: object | None = None,
             text: str | None = None, *, later: bool = False) -> None:
         """Keep `value` (`text`: its JSON, when made already; `later`: made at `close`, or

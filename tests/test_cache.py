@@ -950,10 +950,12 @@ def test_a_linking_whose_links_are_all_kept_decodes_no_tables(tmp_path, monkeypa
     assert tables_loaded() >= 1
 
 
-def test_tables_behind_their_face_stay_marked_used(tmp_path, monkeypatch, capsys, cache_dir):
-    """A run that needs only the tables' face still marks the tables used that day: pruning
-    drops the entries used longest ago, and an interface edit later relinks only the files
-    whose lookups changed when it finds the older tables (found by review)."""
+def test_tables_of_a_run_that_links_no_file_stay_marked_used(tmp_path, monkeypatch, capsys,
+                                                             cache_dir):
+    """A run whose every file's links are kept reads only what the stored tables hold beside
+    the interfaces, and marks them used that day: pruning drops the entries used longest
+    ago, and an interface edit later relinks only the files whose lookups changed when it
+    finds the older tables (found by review)."""
     root = tmp_path / "p"
     write_tree(root, PROJECT)
     day = [20_000]

@@ -23,7 +23,6 @@ from flaglint.links.tables import (
     Interface,
     StoredTables,
     Tables,
-    TablesFace,
     build,
     defines_by_call,
     interface,
@@ -37,8 +36,9 @@ from flaglint.sources.discover import GlobSet
 class Links:
     """One linking of the files read in full: the tables, each file's links, and the names
     that nothing read so far binds (what the driver reads more files for). The tables are
-    decoded, or built, when first asked for (`load`): a linking whose every file's links
-    the cache kept needs only their face (`TablesFace`)."""
+    joined, or built, when first asked for (`load`): a linking whose every file's links
+    the cache kept needs only what the stored tables hold beside the interfaces (their
+    presets, wrappers and flag objects)."""
 
     tables_key: str
     files: dict[str, FileLinks]
@@ -100,15 +100,12 @@ def link(reading: Reading, store: cache.Store, planned: Plan | None = None) -> L
                 keys[path] = old_key
                 known[old_key] = before[old_key]
     every = all(key in known for key in keys.values())
-    face = store.get("tables-face", tables_key, TablesFace) if every else None
-    if face is not None:  # every file's links kept: the tables are not decoded
-        store.touch("tables", tables_key)  # an interface edit finds links kept under them
+    stored = store.get("tables", tables_key, StoredTables) if every else None
+    if stored is not None:  # every file's links kept: no interface is decoded
         kept_files = {brief.path: known[keys[brief.path]] for brief in briefs}
-        return Links(tables_key, kept_files, keys, assemble(config, face, kept_files.values()),
-                     load)
+        return Links(tables_key, kept_files, keys,
+                     assemble(config, stored, kept_files.values()), load)
     tables = load()
-    if every:  # the face the cache lost, kept again
-        store.put("tables-face", tables_key, TablesFace.of(tables), TablesFace, later=True)
     deps_keys = {b.path: _deps_key(reading, b.path) for b in briefs
                  if keys[b.path] not in known}
     deps = store.get_many("linkdeps", deps_keys.values(), _Deps)
@@ -148,7 +145,7 @@ def link(reading: Reading, store: cache.Store, planned: Plan | None = None) -> L
 
 def _tables(reading: Reading, store: cache.Store, planned: Plan) -> Tables:
     """The tables of a plan's files: joined from their interfaces, each decoded when a
-    lookup needs it, or built (and what joining does not give kept, with their face)."""
+    lookup needs it, or built (and what joining does not give kept)."""
     hashes = [brief.interface for brief in planned.briefs]
     stored = store.get("tables", planned.tables_key, StoredTables)
     if stored is not None and list(stored.interfaces) == hashes and stored.whole():
@@ -157,8 +154,6 @@ def _tables(reading: Reading, store: cache.Store, planned: Plan) -> Tables:
     found = build(reading.inputs.config, planned.presets, interfaces)
     store.put("tables", planned.tables_key, StoredTables.of(found, hashes, interfaces),
               StoredTables, later=True)
-    store.put("tables-face", planned.tables_key, TablesFace.of(found), TablesFace,
-              later=True)
     return found
 
 

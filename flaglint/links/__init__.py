@@ -20,15 +20,15 @@ from flaglint.links.model import (
     FlagWrite,
     Linked,
 )
-from flaglint.links.tables import Tables, TablesFace
+from flaglint.links.tables import StoredTables, Tables
 
 __all__ = ["Linked", "assemble"]
 
 
-def assemble(config: Config, tables: Tables | TablesFace, files: Iterable[FileLinks]
+def assemble(config: Config, tables: Tables | StoredTables, files: Iterable[FileLinks]
              ) -> Linked:
     """The project's links from each file's, in file order (of the tables, only their
-    face)."""
+    presets, wrappers and flag objects)."""
     files = list(files)
     definitions = [d for links in files for d in links.defined_by_calls]
     definitions += [d for links in files for d in links.defined_as_members]

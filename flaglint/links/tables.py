@@ -265,18 +265,3 @@ def _find_wrappers(resolver: Resolver, interfaces: list[Interface],
                 resolver.forget_plans()  # a call of it reads a flag now: planned anew
                 changed = True
     return changed
-
-
-@dataclass(frozen=True, slots=True)
-class TablesFace:
-    """What the project's links take from the tables beside each file's links: kept apart
-    from them, so that a linking whose every file's links are kept decodes no tables
-    (Sentry with two thirds of its flags settled: 0.05-0.08 s a linking, two a run)."""
-
-    presets: tuple[str, ...]
-    wrappers: dict[str, Wrapper]
-    objects: tuple[str, ...]  # the names of the flag objects
-
-    @classmethod
-    def of(cls, tables: Tables) -> TablesFace:
-        return cls(tables.presets, tables.wrappers, tuple(sorted(tables.objects)))
