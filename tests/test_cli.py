@@ -6,10 +6,12 @@ import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from flaglint.cli import main
+from flaglint.tomlsource import tomllib
 
 from .conftest import write_tree
 
@@ -239,6 +241,36 @@ def test_console_script_runs_as_a_module(tmp_path):
                              "--no-cache", "--select", "FL101"], capture_output=True, text=True)
     assert result.returncode == 1
     assert result.stdout.startswith("app/main.py:5:4: FL101 [typo]")
+
+
+def test_the_command_leaves_with_its_whole_report_written(tmp_path, capsys):
+    # `flaglint` (`cli.run`) leaves without freeing what the run made: what it printed must
+    # still arrive whole, beyond a pipe's buffer, with the run's exit code
+    reads = "".join(f'client.is_enabled("f{i}")\n' for i in range(1500))
+    write_tree(tmp_path, {**PROJECT, "app/many.py": reads})
+    args = ["check", str(tmp_path), "--no-cache", "--output-format", "json"]
+    assert main(args) == 1
+    expected = capsys.readouterr()
+    result = subprocess.run([sys.executable, "-m", "flaglint", *args], capture_output=True,
+                            text=True)
+    assert result.returncode == 1
+    assert len(result.stdout) > 200_000
+    assert (result.stdout, result.stderr) == (expected.out, expected.err)
+    assert result.stderr.startswith("flaglint: note: git history unavailable")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/dev/full is Linux's")
+def test_a_report_that_cannot_be_written_is_an_error(tmp_path):
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "flaglint", "rule"],
+                                stdout=full, stderr=subprocess.PIPE, text=True)
+    assert result.returncode == 2
+    assert result.stderr == "flaglint: error: cannot write: [Errno 28] No space left on device\n"
+
+
+def test_the_console_script_is_the_command_that_leaves_at_once():
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text("utf-8"))
+    assert project["project"]["scripts"] == {"flaglint": "flaglint.cli:run"}
 
 
 def test_missing_path_is_a_usage_error(tmp_path, capsys):
