@@ -1,3 +1,3 @@
 from flaglint.cli import run
 
-run()
+raise SystemExit(run())

@@ -42,8 +42,9 @@ _MAX_ENTRIES = 400_000  # beyond this, the entries used longest ago go
 _BATCH = 500  # keys per SELECT (SQLite allows 32,766 parameters; smaller batches stay fast)
 _SCHEMA = ("CREATE TABLE IF NOT EXISTS entries (kind TEXT NOT NULL, key TEXT NOT NULL, "
            "value TEXT NOT NULL, used INTEGER NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID")
-# At most how many entries there are (`_prune`); a table a cache file of format 1 without it
-# gains (no flaglint before it reads or writes another table)
+# At most how many entries there are, and the day they were last counted (`_prune`): a
+# table a cache file of format 1 gains when first written by a flaglint that prunes so (no
+# flaglint before it reads or writes another table)
 _META = "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL)"
 
 
@@ -239,8 +240,9 @@ class Store:
                 stale = [(today, kind, entry) for kind, entry in self._hits]
                 db.executemany("UPDATE entries SET used = ? WHERE kind = ? AND key = ? "
                                "AND used < ?", [(*row, today) for row in stale])
-                if self._pending:
-                    self._prune(db, len(self._pending))
+            if self._pending:
+                with db:
+                    self._prune(db, len(self._pending), today)
         except sqlite3.Error as error:
             log.debug("cannot write the cache %s: %s", self.folder, error)
         self._pending.clear()
@@ -284,7 +286,6 @@ class Store:
                 self.folder.mkdir(parents=True, exist_ok=True)
                 db = sqlite3.connect(path, timeout=5, isolation_level=None)
                 db.execute(_SCHEMA)
-                db.execute(_META)
                 db.execute("SELECT count(*) FROM entries WHERE kind = ''").fetchone()
                 db.isolation_level = "DEFERRED"
                 self._db = db
@@ -311,16 +312,15 @@ class Store:
         self._opened = False
 
     @staticmethod
-    def _prune(db: sqlite3.Connection, written: int) -> None:
+    def _prune(db: sqlite3.Connection, written: int, today: int) -> None:
         """Beyond `_MAX_ENTRIES`, the entries used longest ago go (a quarter of them). The
         table is counted only when a bound kept beside it passes that (each entry written
-        may be a new one): a count reads every page of the table, 0.4 s of a run whose
-        580 MB cache is not in memory. In the transaction that wrote them, so that two runs
-        closing at once both count."""
-        bound = db.execute("UPDATE meta SET value = value + ? WHERE name = 'most' "
-                           "RETURNING value", (written,)).fetchone() \
-            if sqlite3.sqlite_version_info >= (3, 35) else None
-        if bound is not None and bound[0] <= _MAX_ENTRIES:
+        may be a new one), or on the first run of a day (a flaglint before this one writes
+        entries without adding them to the bound): a count reads every page of the table,
+        0.4 s of a run whose 580 MB cache is not in memory. A bound that is not a count
+        (a damaged table) is counted again."""
+        known = _meta(db, written)
+        if known is not None and known[0] <= _MAX_ENTRIES and known[1] == today:
             return
         (count,) = db.execute("SELECT count(*) FROM entries").fetchone()
         if count > _MAX_ENTRIES:
@@ -328,7 +328,28 @@ class Store:
             db.execute("DELETE FROM entries WHERE (kind, key) IN (SELECT kind, key FROM "
                        "entries ORDER BY used LIMIT ?)", (gone,))
             count -= gone
-        db.execute("INSERT OR REPLACE INTO meta VALUES ('most', ?)", (count,))
+        with contextlib.suppress(sqlite3.Error):  # a table of another shape: counted each time
+            db.execute(_META)
+            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                           [("most", count), ("counted", today)])
+
+
+def _meta(db: sqlite3.Connection, written: int) -> tuple[int, int] | None:
+    """The bound of the entries, with `written` more, and the day they were counted; None
+    where the cache holds no such record (or SQLite cannot say: `RETURNING` is 3.35's)."""
+    if sqlite3.sqlite_version_info < (3, 35):
+        return None
+    try:
+        most = db.execute("UPDATE meta SET value = value + ? WHERE name = 'most' AND "
+                          "typeof(value) = 'integer' AND value >= 0 RETURNING value",
+                          (written,)).fetchone()
+        day = db.execute("SELECT value FROM meta WHERE name = 'counted' AND "
+                         "typeof(value) = 'integer'").fetchone()
+    except sqlite3.Error:  # no table yet, or one of another shape
+        return None
+    if most is None or day is None or type(most[0]) is not int or type(day[0]) is not int:
+        return None
+    return most[0], day[0]
 
 
 def encoded(value: object, hint: object | None) -> str:

@@ -249,9 +249,12 @@ def test_the_cache_stays_bounded(tmp_path, cache_dir, capsys, monkeypatch):
 def test_a_run_counts_the_cache_only_when_it_may_be_over_its_limit(tmp_path, monkeypatch):
     """Counting the entries reads every page of the table (0.4 s of a run whose 580 MB cache
     is not in memory): a run counts them only when what was written since the last count
-    may have passed the limit (each entry written counted as a new one)."""
+    may have passed the limit (each entry written counted as a new one), or on the day's
+    first run (a flaglint before this one writes without adding to the bound), or when the
+    bound is damaged; nothing of that is ever an error."""
     statements: list[str] = []
     connect = sqlite3.connect
+    database = tmp_path / f"cache-v{store.FORMAT}.sqlite3"
 
     def traced(*args: Any, **kwargs: Any) -> sqlite3.Connection:
         db = connect(*args, **kwargs)
@@ -260,25 +263,69 @@ def test_a_run_counts_the_cache_only_when_it_may_be_over_its_limit(tmp_path, mon
 
     monkeypatch.setattr(store.sqlite3, "connect", traced)
 
-    def run(limit: int, written: range) -> tuple[bool, int, int]:
-        """Whether a run writing these entries counted, how many there are, the bound."""
+    def run(limit: int, written: range, day: int = 20000) -> tuple[bool, int, list[Any]]:
+        """Whether a run writing these entries counted, how many there are, the meta."""
         monkeypatch.setattr(store, "_MAX_ENTRIES", limit)
+        monkeypatch.setattr(store, "_today", lambda: day)
         statements.clear()
         cache = store.Store(tmp_path)
         for n in written:
             cache.put("k", f"e{n}", n, int)
         cache.close()
         counted = "SELECT count(*) FROM entries" in statements
-        with connect(tmp_path / f"cache-v{store.FORMAT}.sqlite3") as db:
+        with connect(database) as db:
             ((held,),) = db.execute("SELECT count(*) FROM entries").fetchall()
-            ((bound,),) = db.execute("SELECT value FROM meta WHERE name = 'most'").fetchall()
-        return counted, held, bound
+            meta = db.execute("SELECT * FROM meta ORDER BY name").fetchall()
+        return counted, held, meta
 
-    assert run(100, range(10)) == (True, 10, 10)  # no bound yet: counted
-    assert run(100, range(10, 15)) == (False, 15, 15)
-    assert run(100, range(0, 15)) == (False, 15, 30)  # written again: the bound overcounts
-    assert run(30, range(3)) == (True, 15, 15)  # over the limit: counted, nothing goes
-    assert run(8, range(15, 16)) == (True, 6, 6)  # 16 > 8: the 10 used longest ago go
+    def meta(most: object, day: object = 20000) -> list[Any]:
+        return [("counted", day), ("most", most)]
+
+    assert run(100, range(10)) == (True, 10, meta(10))  # no bound yet: counted
+    assert run(100, range(10, 15)) == (False, 15, meta(15))
+    assert run(100, range(0, 15)) == (False, 15, meta(30))  # written again: overcounted
+    assert run(30, range(3)) == (True, 15, meta(15))  # over the limit: counted, none goes
+    assert run(100, range(3), day=20001) == (True, 15, meta(15, 20001))  # a new day
+    assert run(8, range(15, 16), day=20001) == (True, 6, meta(6, 20001))  # 10 of 16 go
+    with connect(database) as db:
+        db.execute("DROP TABLE meta")
+    for damage in ("UPDATE meta SET value = 'x' WHERE name = 'most'",
+                   "DELETE FROM meta WHERE name = 'counted'",
+                   "UPDATE meta SET value = -50 WHERE name = 'most'",
+                   "DROP TABLE meta; CREATE TABLE meta (name TEXT, value TEXT)",
+                   "DROP TABLE meta; CREATE TABLE meta (name, value, other NOT NULL)",
+                   "DROP TABLE meta; CREATE VIEW meta AS SELECT 'most' AS name, 1 AS value"):
+        _, held, made = run(100, range(16, 17), day=20001)  # made, or made again: a count
+        assert made == meta(held, 20001)
+        with connect(database) as db:
+            db.executescript(damage)
+        assert run(100, range(17, 18), day=20001)[:2] == (True, 8), damage  # counted, written
+        with connect(database) as db:
+            ((kind,),) = db.execute("SELECT type FROM sqlite_master WHERE name = 'meta'")
+            db.execute(f"DROP {kind} meta")  # as it was before any flaglint made it
+
+
+def test_a_run_that_writes_nothing_leaves_the_cache_file_as_it_was(tmp_path, cache_dir,
+                                                                   capsys, monkeypatch):
+    """A cache file an earlier flaglint made, read only (or locked by another run): a run
+    that finds what it needs there reads it, and asks to write nothing, not even the table
+    of the bound that a run writing entries adds."""
+    statements: list[str] = []
+    connect = sqlite3.connect
+
+    def traced(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        db = connect(*args, **kwargs)
+        db.set_trace_callback(statements.append)
+        return db
+
+    write_tree(tmp_path / "p", PROJECT)
+    cold = report(capsys, str(tmp_path / "p"))
+    with connect(cache_dir / f"cache-v{store.FORMAT}.sqlite3") as db:
+        db.execute("DROP TABLE meta")  # as a flaglint before the bound left it
+    monkeypatch.setattr(store.sqlite3, "connect", traced)
+    assert report(capsys, str(tmp_path / "p")) == cold
+    assert statements
+    assert not [s for s in statements if "meta" in s or s.startswith(("INSERT", "DELETE"))]
 
 
 def _count(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> list[object]:

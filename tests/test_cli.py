@@ -268,6 +268,25 @@ def test_a_report_that_cannot_be_written_is_an_error(tmp_path):
     assert result.stderr == "flaglint: error: cannot write: [Errno 28] No space left on device\n"
 
 
+def test_the_command_runs_with_a_stream_closed_and_under_a_profiler(tmp_path):
+    # a stream closed when the run starts is None in Python: nothing to flush on leaving
+    rules = subprocess.run([sys.executable, "-m", "flaglint", "rule"], capture_output=True,
+                           text=True).stdout
+    closed = subprocess.run(f'"{sys.executable}" -m flaglint rule 2>&-', shell=True,
+                            capture_output=True, text=True)
+    assert (closed.returncode, closed.stdout) == (0, rules)
+    closed = subprocess.run(f'"{sys.executable}" -m flaglint rule >&-', shell=True,
+                            capture_output=True, text=True)
+    assert closed.returncode == 2
+    assert "Traceback" not in closed.stderr
+    # a profiler reports on the way out: the command returns to it instead of leaving
+    profiled = subprocess.run([sys.executable, "-m", "cProfile", "-m", "flaglint", "rule"],
+                              capture_output=True, text=True)
+    assert profiled.returncode == 0
+    assert profiled.stdout.startswith(rules)
+    assert "function calls" in profiled.stdout
+
+
 def test_the_console_script_is_the_command_that_leaves_at_once():
     project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text("utf-8"))
     assert project["project"]["scripts"] == {"flaglint": "flaglint.cli:run"}

@@ -65,15 +65,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         _leave("flaglint: interrupted", EXIT_INTERRUPTED)
 
 
-def run() -> NoReturn:
+def run() -> int:
     """The `flaglint` command (and `python -m flaglint`): `main`, then leave at once. A run
     ends holding millions of objects (facts, links, the graph) that Python would free one
     by one on the way out, 0.13 s of a cold run on Sentry, for nothing: the cache is
     written, the workers ended and the report printed before `main` returns. mypy leaves so
     too. Only what is still buffered is written first; output the reader no longer takes
-    (`flaglint graph | head`) is dropped quietly, as `main` drops it."""
+    (`flaglint graph | head`) is dropped quietly, as `main` drops it. Under a profiler or
+    a tracer (`python -m cProfile`, coverage), which report on the way out, the code is
+    returned instead."""
     code = main()
+    if sys.getprofile() is not None or sys.gettrace() is not None or "coverage" in sys.modules:
+        return code
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # closed when the run started (`2>&-`): Python made it None
+            continue
         try:
             stream.flush()
         except BrokenPipeError:
@@ -170,11 +176,11 @@ def _command(argv: Sequence[str] | None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 1  # what Python's documentation advises; nothing is printed
     except Exception as error:  # a bug of ours: say so briefly, with the trace on --debug
+        if debug:
+            raise
         if isinstance(error, OSError) and error.errno in _FULL:
             print(f"flaglint: error: cannot write: {error}", file=sys.stderr)
             return EXIT_ERROR
-        if debug:
-            raise
         print(f"flaglint: internal error: {type(error).__name__}: {_brief(error)} "
               f"(run with --debug for the traceback)", file=sys.stderr)
         return EXIT_ERROR
