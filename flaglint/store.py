@@ -43,8 +43,8 @@ _BATCH = 500  # keys per SELECT (SQLite allows 32,766 parameters; smaller batche
 _SCHEMA = ("CREATE TABLE IF NOT EXISTS entries (kind TEXT NOT NULL, key TEXT NOT NULL, "
            "value TEXT NOT NULL, used INTEGER NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID")
 # At most how many entries there are, and the day they were last counted (`_prune`): a
-# table a cache file of format 1 gains when first written by a flaglint that prunes so (no
-# flaglint before it reads or writes another table)
+# table a cache file of format 1 gains when a run first writes to it (flaglints before it
+# neither read nor write it)
 _META = "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL)"
 
 
@@ -342,14 +342,15 @@ def _meta(db: sqlite3.Connection, written: int) -> tuple[int, int] | None:
     try:
         most = db.execute("UPDATE meta SET value = value + ? WHERE name = 'most' AND "
                           "typeof(value) = 'integer' AND value >= 0 RETURNING value",
-                          (written,)).fetchone()
+                          (written,)).fetchall()  # all: the statement is done
         day = db.execute("SELECT value FROM meta WHERE name = 'counted' AND "
-                         "typeof(value) = 'integer'").fetchone()
+                         "typeof(value) = 'integer'").fetchall()
     except sqlite3.Error:  # no table yet, or one of another shape
         return None
-    if most is None or day is None or type(most[0]) is not int or type(day[0]) is not int:
+    if len(most) != 1 or len(day) != 1 or type(most[0][0]) is not int or \
+            type(day[0][0]) is not int:
         return None
-    return most[0], day[0]
+    return most[0][0], day[0][0]
 
 
 def encoded(value: object, hint: object | None) -> str:
