@@ -230,6 +230,16 @@ def versions() -> str:
             f"{version(['vulture', '--version'])}")
 
 
+def loop_seconds() -> float:
+    """How long this machine takes for a fixed 10^7-step Python loop: a shared VM's speed
+    moves by a fifth or more within minutes, so a bench says how fast the machine was as
+    its runs were measured (printed before and after them)."""
+    start = time.perf_counter()
+    for _ in range(10_000_000):
+        pass
+    return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -244,7 +254,8 @@ def main() -> None:
         sys.exit("ruff and vulture are compared too: pip install -e '.[bench]'")
     args.work.mkdir(parents=True, exist_ok=True)
     bench = Bench(args.repeat, args.jobs)
-    print(f"Machine: {versions()}; median of {args.repeat}, --jobs {args.jobs}\n")
+    print(f"Machine: {versions()}; median of {args.repeat}, --jobs {args.jobs}; a 10^7-step "
+          f"Python loop {loop_seconds():.2f} s before the runs\n")
     print("| code base | files | lines | tool | cold s | cold lines/s | warm s | one file "
           "edited s | edit moving reads s | `--changed-since HEAD~1` s |")
     print("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|")
@@ -268,6 +279,7 @@ def main() -> None:
     if total_cold:
         print(f"\nflaglint cold over all corpora: {total_lines:,.0f} lines in {total_cold:.2f} s"
               f" = {total_lines / total_cold:,.0f} lines/s")
+    print(f"A 10^7-step Python loop {loop_seconds():.2f} s after the runs")
 
 
 if __name__ == "__main__":
