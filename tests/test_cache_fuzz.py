@@ -475,6 +475,72 @@ def test_fetch_unshallow_changes_what_history_says(tmp_path, capsys, monkeypatch
     assert "app/peg.py:5:8: FL404" in deep[1]
 
 
+_ROUTE = ("from UnleashClient import UnleashClient\n\nclient = UnleashClient()\n\n\n"
+          "def route():\n    if client.is_enabled({key}):\n        return 1\n    return 0\n")
+
+
+def test_blame_is_asked_again_when_a_rename_is_staged(tmp_path, capsys, monkeypatch):
+    """`git blame` reads the index: a file moved without git is new to it (its read of the
+    retired key is a reuse, FL401); once the move is staged, blame follows the file's
+    history (left-over code, FL404). HEAD and the file's bytes are the same both times."""
+    monkeypatch.setenv("FLAGLINT_CACHE_DIR", str(tmp_path / "cache"))
+    root = _repository_with_a_retired_read(tmp_path)
+
+    def said() -> str:
+        args = ["check", str(root), "--today", TODAY, "--select", "FL401,FL404"]
+        cached = main(args), capsys.readouterr().out
+        assert cached == (main([*args, "--no-cache"]), capsys.readouterr().out)
+        return cached[1]
+
+    assert "app/old.py:7:8: FL404 [peg]" in said()
+    (root / "app" / "old.py").rename(root / "app" / "moved.py")
+    assert "app/moved.py:7:8: FL401 [peg]" in said()
+    git(root, "add", "-A")
+    assert "app/moved.py:7:8: FL404 [peg]" in said()
+    git(root, "reset", "-q")
+    assert "app/moved.py:7:8: FL401 [peg]" in said()
+
+
+def test_blame_is_asked_again_when_its_ignored_revisions_are_set(tmp_path, capsys,
+                                                                monkeypatch):
+    """`blame.ignoreRevsFile` (GitHub's advice for a reformatting commit) makes blame look
+    through the commits it lists: the read a reformat touched after the key was retired is
+    left-over code again, not a reuse."""
+    monkeypatch.setenv("FLAGLINT_CACHE_DIR", str(tmp_path / "cache"))
+    root = _repository_with_a_retired_read(tmp_path)
+    (root / "app" / "old.py").write_text(_ROUTE.format(key='"peg",'))
+    commit_all(root, "style: trailing commas", "2026-08-01")
+    reformat = git(root, "rev-parse", "HEAD").strip()
+    (root / ".git-blame-ignore-revs").write_text(f"{reformat}\n")
+    commit_all(root, "ignore the reformat in blame", "2026-08-02")
+
+    def said() -> str:
+        args = ["check", str(root), "--today", TODAY, "--select", "FL401,FL404"]
+        cached = main(args), capsys.readouterr().out
+        assert cached == (main([*args, "--no-cache"]), capsys.readouterr().out)
+        return cached[1]
+
+    assert "app/old.py:7:8: FL401 [peg]" in said()
+    git(root, "config", "blame.ignoreRevsFile", ".git-blame-ignore-revs")
+    assert "app/old.py:7:8: FL404 [peg]" in said()
+    (root / ".git-blame-ignore-revs").write_text("")  # the file's content counts too
+    assert "app/old.py:7:8: FL401 [peg]" in said()
+
+
+def _repository_with_a_retired_read(tmp_path: Path) -> Path:
+    """A repository whose `peg` is read since 2026-01 and retired in 2026-06: the read is
+    left-over code (FL404)."""
+    root = tmp_path / "p"
+    write_tree(root, {"pyproject.toml": '[tool.flaglint]\npresets = ["unleash"]\n',
+                      "flags.toml": '[flags.peg]\nowner = "x"\ntype = "release"\n',
+                      "app/__init__.py": "", "app/old.py": _ROUTE.format(key='"peg"')})
+    git(root, "init", "-q", "-b", "main")
+    commit_all(root, "start", "2026-01-10")
+    (root / "flags.toml").write_text('[flags.peg]\nstatus = "retired"\nretired = 2026-06-01\n')
+    commit_all(root, "retire peg", "2026-06-01")
+    return root
+
+
 def test_the_fuzzer_sees_a_cache_that_lies(tmp_path, capsys, monkeypatch):
     """The fuzzer must catch a stage stored under a key that misses an input: here, the
     links of a file stored without the symbol tables in their key."""

@@ -95,7 +95,7 @@ def _fix(run: CheckRun, store: Store) -> tuple[Summary, FixReport]:
     # fix; not with paths or --changed-since (a check's summary keeps every finding of the
     # run for the baseline to match, a fix's only those it reports)
     whole = run.diff is None and all(path == config.root for path in paths or ())
-    known = known_unfixable(store, key) if whole else None
+    known = known_unfixable(store, key, config.root) if whole else None
     if known is not None:  # a check found nothing to fix in these very inputs
         return known, FixReport()
     from flaglint.engine.fixing import fix_project

@@ -46,6 +46,7 @@ from flaglint.processes import Workers
 from flaglint.rules.base import Rule
 from flaglint.sources import history as githistory
 from flaglint.sources.diff import DiffScope
+from flaglint.sources.git import blame_inputs
 from flaglint.sources.history_model import History, HistoryUnavailable, LineOrigin
 from flaglint.sources.registry import FlagValue, Registry, Status
 
@@ -147,11 +148,12 @@ def analyze(inputs: Inputs, store: cache.Store, request: Request = Request(), *,
                       history_note, removed, inputs.notes + _found_note(api),
                       inputs.deployments, inputs.overlay, request.diff, flag_api=api,
                       services=inputs.services, read=inputs.read, keys=inputs.keys)
-    origins = _origins(project, inputs, store, request.origins)
+    origins, blamed = _origins(project, inputs, store, request.origins)
     regated = regating.regated(project, inputs, store, request.diff, workers) \
         if request.diff is not None and request.regate else {}
-    if origins or regated:
-        project = dataclasses.replace(project, origins=origins, regated=regated)
+    if origins or regated or blamed is not None:
+        project = dataclasses.replace(project, origins=origins, regated=regated,
+                                      blamed=blamed)
     return _one_story(project, statuses, set(removed))
 
 
@@ -315,13 +317,15 @@ def _history(inputs: Inputs, registry: Registry, links: Links, store: cache.Stor
     return found, note
 
 
-def _origins(project: Project, inputs: Inputs, store: cache.Store,
-             wanted: Origins) -> dict[str, dict[int, LineOrigin]]:
+def _origins(project: Project, inputs: Inputs, store: cache.Store, wanted: Origins
+             ) -> tuple[dict[str, dict[int, LineOrigin]], str | None]:
     """The commits that brought in the lines of the reads in the files of the reads asked
     for: one `git blame` of a file's lines of reads (those a rule or the audit asks about),
-    cached by HEAD, the file's content and those lines."""
+    cached by HEAD, the file's content, those lines and what else blame reads (the index,
+    its configuration: `blame_inputs`), with the hash of the latter when a line was
+    blamed."""
     if wanted is Origins.NONE or project.history is None:
-        return {}
+        return {}, None
     keys: Iterable[str] = project.graph.flags()
     if wanted is Origins.ENDED:
         keys = [key for key in keys if ending(project, key) is not None]
@@ -330,6 +334,9 @@ def _origins(project: Project, inputs: Inputs, store: cache.Store,
     for read in project.linked.reads:
         read_lines.setdefault(read.path, set()).add(read.span.line)
     root = inputs.config.root
+    if not paths:
+        return {}, None
+    blamed = blame_inputs(root) or "unknown"  # a run that blamed says so
     entries: dict[str, tuple[str, list[int]]] = {}
     for path in paths:
         try:
@@ -338,14 +345,15 @@ def _origins(project: Project, inputs: Inputs, store: cache.Store,
             continue
         lines = sorted(read_lines.get(path, ()))
         entries[path] = (cache.key("blame-lines", githistory.HISTORY_VERSION, inputs.git,
-                                   path, cache.content_key(data), lines), lines)
+                                   blamed, path, cache.content_key(data), lines), lines)
     found = store.get_many("blame-lines", [key for key, _ in entries.values()],
                            dict[int, LineOrigin])
     missing = {path: lines for path, (key, lines) in entries.items() if key not in found}
     for path, origins in _blamed(root, missing).items():
         store.put("blame-lines", entries[path][0], origins, dict[int, LineOrigin])
         found[entries[path][0]] = origins
-    return {path: found[key] for path, (key, _) in sorted(entries.items()) if key in found}
+    return ({path: found[key] for path, (key, _) in sorted(entries.items()) if key in found},
+            blamed)
 
 
 def _blamed(root: Path, lines: dict[str, list[int]]) -> dict[str, dict[int, LineOrigin]]:

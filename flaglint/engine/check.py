@@ -19,6 +19,7 @@ from flaglint.engine.inputs import Inputs, gather, root_relative
 from flaglint.findings import EditKind, Finding, Fix
 from flaglint.reporters import FileChange
 from flaglint.sources.diff import DiffScope
+from flaglint.sources.git import blame_inputs
 from flaglint.suppressions import Suppression
 
 if TYPE_CHECKING:  # the analysis is imported only when the cache has no result
@@ -38,6 +39,9 @@ class Summary:
     unused_suppressions: tuple[tuple[str, Suppression], ...]
     notes: tuple[str, ...]  # what the run could not see, said on stderr
     previews: tuple[tuple[FileChange, ...], ...] = ()  # with `previews`: a finding's fix
+    # What git blame read besides HEAD and the files, when the run blamed lines (`Project`):
+    # the summary holds for a later run only where that is the same (`_stored`)
+    blamed: str | None = None
 
 
 def check(config: Config, today: dt.date, codes: Sequence[str], store: cache.Store, *,
@@ -46,7 +50,7 @@ def check(config: Config, today: dt.date, codes: Sequence[str], store: cache.Sto
     """The summary of a check by the rules of these codes."""
     inputs = gather(config, today, store)
     key = check_key(inputs, codes, named, diff, previews=previews)
-    found = store.get("check", key, Summary)
+    found = _stored(store, key, config.root)
     if found is not None:
         return found
     from flaglint.engine.analyze import analyze, request_for
@@ -73,11 +77,22 @@ def check_key(inputs: Inputs, codes: Sequence[str], named: Sequence[Path] | None
     return cache.key("check", inputs.digest(), list(codes), named_paths, diff, previews)
 
 
-def known_unfixable(store: cache.Store, key: str) -> Summary | None:
+def _stored(store: cache.Store, key: str, root: Path) -> Summary | None:
+    """The summary stored under `key`, unless its run blamed lines and what git blame reads
+    besides HEAD and the files has changed since (a rename staged, `blame.ignoreRevsFile`
+    set): HEAD and the files alone do not say what blame answers."""
+    found = store.get("check", key, Summary)
+    if found is not None and found.blamed is not None and \
+            found.blamed != (blame_inputs(root) or "unknown"):
+        return None
+    return found
+
+
+def known_unfixable(store: cache.Store, key: str, root: Path) -> Summary | None:
     """The stored summary of a check of the whole project (`key`: `check_key`) when none
     of its findings has a fix: `--fix` with the same arguments would analyse, change
     nothing and report it."""
-    found = store.get("check", key, Summary)
+    found = _stored(store, key, root)
     if found is None or any(finding.fix is not None for finding in found.everything):
         return None
     return found
@@ -106,7 +121,7 @@ def summarize(outcome: Outcome, rules: Sequence[Rule], *,
         shown, changes = _previews(project, shown)
     return Summary(tuple(shown), tuple(outcome.findings), project.paths(),
                    len(project.graph.flags()), tuple(outcome.unused_suppressions),
-                   tuple(_notes(project, rules) + refusals), changes)
+                   tuple(_notes(project, rules) + refusals), changes, project.blamed)
 
 
 def _offered(outcome: Outcome, findings: list[Finding], memo: StoredFixes | None,

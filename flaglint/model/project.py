@@ -73,6 +73,9 @@ class Project:
     overlay: Mapping[str, bytes] = field(default_factory=dict)
     diff: DiffScope | None = None
     origins: Mapping[str, Mapping[int, LineOrigin]] = field(default_factory=dict)
+    # What git blame read besides HEAD and the files (`sources.git.blame_inputs`), hashed,
+    # when a line was blamed: a summary stored from this run holds only while it is the same
+    blamed: str | None = None
     regated: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     # Keys with two lives (FL401 or FL404 on them) -> where that is said: no rule settles,
     # cleans or deletes code on their reads.

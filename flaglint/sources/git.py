@@ -94,6 +94,36 @@ def state(root: Path) -> GitState:
     return GitState(lines[1], _shallow_digest(Path(lines[0])))
 
 
+def blame_inputs(root: Path) -> str | None:
+    """What `git blame` of a file in the working tree reads besides HEAD and the file,
+    hashed: the index's entries (a rename staged is blamed through the file's history, one
+    not staged as new lines; stat data aside, which any `git status` rewrites) and the
+    `blame.*` configuration, with the revisions files it names (`blame.ignoreRevsFile`:
+    commits blame looks through). None when git cannot say."""
+    staged = run(root, "ls-files", "--stage", "-z", timeout=120)
+    config = run(root, "config", "-z", "--get-regexp", r"^blame\.", timeout=30)
+    if staged.returncode != 0 or config.returncode not in (0, 1):  # 1: no such setting
+        return None
+    hasher = hashlib.blake2b(digest_size=16)
+    for part in (staged.stdout, config.stdout):
+        hasher.update(len(part).to_bytes(8, "little"))
+        hasher.update(part)
+    top: Path | None = None
+    for item in config.stdout.split(b"\0"):
+        name, _, value = item.partition(b"\n")
+        if name.lower() != b"blame.ignorerevsfile" or not value:
+            continue
+        top = top or toplevel(root) or root
+        for folder in (top, root):  # git reads it from where it runs, or the tree's top
+            try:
+                found = (folder / os.fsdecode(value)).read_bytes()
+            except OSError:
+                found = b"\0missing"
+            hasher.update(len(found).to_bytes(8, "little"))
+            hasher.update(found)
+    return hasher.hexdigest()
+
+
 def _dot_git(root: Path) -> Path | None:
     for folder in (root, *root.parents):
         dot_git = folder / ".git"
