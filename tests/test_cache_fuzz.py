@@ -249,7 +249,8 @@ class Fuzz:
         kinds = [self.edit_code] * 6 + [self.add_file, self.remove_file, self.rename_file,
                                         self.edit_registry, self.edit_config, self.edit_env,
                                         self.commit, self.commit, self.checkout, self.stash,
-                                        self.unshallow, self.other_run, self.other_run]
+                                        self.stage, self.unshallow, self.other_run,
+                                        self.other_run]
         self.rng.choice(kinds)()
 
     def edit_code(self) -> None:
@@ -336,6 +337,16 @@ class Fuzz:
         git(self.root, "commit", "-q", "--allow-empty", "-m", f"step {self.commits}",
             date=f"2026-11-{1 + self.commits % 28:02d}")
         self.log.append("commit")
+
+    def stage(self) -> None:
+        """Stage every change, or unstage it: git blame reads the index (a file renamed is
+        new to it until the rename is staged)."""
+        if self.rng.random() < 0.7:
+            git(self.root, "add", "-A")
+            self.log.append("stage")
+        else:
+            git(self.root, "reset", "-q")
+            self.log.append("unstage")
 
     def checkout(self) -> None:
         if self.commits < 2:
