@@ -538,6 +538,102 @@ def test_blame_is_asked_again_when_its_ignored_revisions_are_set(tmp_path, capsy
     assert "app/old.py:7:8: FL401 [peg]" in said()
 
 
+def _said(root: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """The FL4 findings of a cached run, held to a run without the cache."""
+    args = ["check", str(root), "--today", TODAY, "--select", "FL401,FL404"]
+    cached = main(args), capsys.readouterr().out
+    assert cached == (main([*args, "--no-cache"]), capsys.readouterr().out)
+    return cached[1]
+
+
+@pytest.mark.parametrize("setting", [
+    ("config", "diff.noprefix", "true"),  # `diff --git flags.toml flags.toml`
+    ("config", "diff.mnemonicPrefix", "true"),
+    ("config", "i18n.logOutputEncoding", "ISO-8859-1"),
+    ("attributes", "flags.toml -diff"),  # "Binary files differ"
+    ("attributes", "*.py diff=strip\n"),  # a textconv that drops the read's line
+])
+def test_a_users_git_settings_change_no_history(tmp_path, capsys, monkeypatch, setting):
+    """The registry's history and blame are read from git's output: settings a user may
+    have (in ~/.gitconfig or the repository) never change what flaglint finds in it, with
+    or without the cache (with `diff.noprefix` the history came back empty)."""
+    monkeypatch.setenv("FLAGLINT_CACHE_DIR", str(tmp_path / "cache"))
+    root = _repository_with_a_retired_read(tmp_path)
+    expected = "app/old.py:7:8: FL404 [peg] Flag `peg` was retired on 2026-06-01 ("
+    assert expected in _said(root, capsys)
+    if setting[0] == "config":
+        git(root, "config", setting[1], setting[2])
+    else:
+        git(root, "config", "diff.strip.textconv", "grep -v is_enabled")
+        (root / ".gitattributes").write_text(setting[1] + "\n")
+    assert expected in _said(root, capsys)
+
+
+def test_history_rewritten_at_the_same_head_is_read_again(tmp_path, capsys, monkeypatch):
+    """`git replace --graft` (old history stitched below an imported one) and a linked
+    worktree of a shallow clone fetched whole change what history says with HEAD the
+    same: the cache's git state holds the replace refs and the main repository's shallow
+    file."""
+    monkeypatch.setenv("FLAGLINT_CACHE_DIR", str(tmp_path / "cache"))
+    old = _repository_with_a_retired_read(tmp_path)
+    root = tmp_path / "imported"
+    shutil.copytree(old, root, ignore=shutil.ignore_patterns(".git"))
+    git(root, "init", "-q", "-b", "main")
+    commit_all(root, "import", "2026-10-01")
+    imported = git(root, "rev-parse", "--short=7", "HEAD").strip()
+    retired = git(old, "rev-parse", "--short=7", "HEAD").strip()
+    assert f"was retired on 2026-06-01 ({imported})" in _said(root, capsys)  # the import
+    git(root, "fetch", "-q", str(old), "main:old")
+    git(root, "replace", "--graft", "main", "old")
+    assert f"was retired on 2026-06-01 ({retired})" in _said(root, capsys)
+
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{old}", str(shallow))
+    git(shallow, "worktree", "add", "-q", str(tmp_path / "tree"), "HEAD")
+    args = ["check", str(tmp_path / "tree"), "--today", TODAY]
+    assert main(args) == 1
+    assert "shallow clone" in capsys.readouterr().err
+    git(shallow, "fetch", "-q", "--unshallow")
+    cached = main(args), capsys.readouterr()
+    assert cached == (main([*args, "--no-cache"]), capsys.readouterr())
+    assert "shallow clone" not in cached[1].err
+
+
+def test_a_merge_in_progress_is_blamed_again(tmp_path, capsys, monkeypatch):
+    """During a merge, blame takes an untracked file's lines from MERGE_HEAD's side too:
+    `git merge --no-commit -s ours` changes neither HEAD, the index nor the files."""
+    monkeypatch.setenv("FLAGLINT_CACHE_DIR", str(tmp_path / "cache"))
+    root = _repository_with_a_retired_read(tmp_path)
+    git(root, "checkout", "-q", "-b", "side")
+    (root / "app" / "side.py").write_text(_ROUTE.format(key='"peg"'))
+    commit_all(root, "a read on the side", "2026-07-01")
+    git(root, "checkout", "-q", "main")
+    (root / "app" / "side.py").write_text(_ROUTE.format(key='"peg"'))  # untracked here
+    assert "app/side.py:7:8: FL401 [peg]" in _said(root, capsys)
+    git(root, "merge", "-q", "--no-commit", "-s", "ours", "side")
+    assert "app/side.py:7:8: FL401 [peg]" in _said(root, capsys)  # held to --no-cache
+
+
+def test_the_language_server_blames_again_when_a_rename_is_staged(tmp_path, monkeypatch):
+    """The language server reuses its last analysis while the inputs are the same: a rename
+    staged changes no file, but what blame answers."""
+    from flaglint.server.session import Session
+
+    monkeypatch.setenv("FLAGLINT_CACHE_DIR", str(tmp_path / "cache"))
+    root = _repository_with_a_retired_read(tmp_path)
+    (root / "app" / "old.py").rename(root / "app" / "moved.py")
+    server = Session()
+    folder = server.add_folder(root)
+
+    def shown() -> list[tuple[str, str]]:
+        return sorted((f.code, f.path) for f in server.analyse(folder).findings
+                      if f.code.startswith("FL4"))
+
+    assert shown() == [("FL401", "app/moved.py")]
+    git(root, "add", "-A")
+    assert shown() == [("FL404", "app/moved.py")]
+
+
 def _repository_with_a_retired_read(tmp_path: Path) -> Path:
     """A repository whose `peg` is read since 2026-01 and retired in 2026-06: the read is
     left-over code (FL404)."""

@@ -46,6 +46,7 @@ def mentions(root: Path, paths: list[str], keys: set[str]) -> Mentions | None:
         if others else None
     starts = {key: [key[:n] for n in range(1, len(key)) if key[:n] in others] for key in others}
     result = git.text(root, "log", "--reverse", "--no-color", "-U0", "--no-renames",
+                      "--no-ext-diff", "--text", "--no-textconv", "--encoding=UTF-8",
                       "--format=%x00%at %an", "-p", "--", *sorted(paths), timeout=1800)
     if result.returncode != 0:
         return None

@@ -28,7 +28,7 @@ def regated(project: Project, inputs: Inputs, store: cache.Store, diff: DiffScop
     root = inputs.config.root
     base_sources = {}
     for path in sorted(diff.base_paths):
-        shown = git.run(root, "show", f"{diff.base}:./{path}")
+        shown = git.run(root, "show", "--no-textconv", f"{diff.base}:./{path}")
         if shown.returncode == 0:
             base_sources[path] = shown.stdout
     names = reader_names(inputs.config) | {q.rsplit(".", 1)[-1]

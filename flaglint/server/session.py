@@ -33,6 +33,7 @@ from flaglint.links.model import FlagRead
 from flaglint.model.project import Project
 from flaglint.server.text import Text, Units, lines_of
 from flaglint.server.worker import Worker
+from flaglint.sources.git import blame_inputs
 
 log = logging.getLogger(__name__)
 
@@ -270,7 +271,9 @@ class Session:
             # made before a file was opened does not answer for it
             digest = cache.key("server", inputs.digest(), codes, sorted(seen))
             last = folder.analysis
-            if last is not None and last.digest == digest:
+            if last is not None and last.digest == digest and (
+                    last.project.blamed is None or  # else: what blame read, the same?
+                    last.project.blamed == (blame_inputs(config.root) or "unknown")):
                 return dataclasses.replace(last, buffers=seen, overlay=overlay)
             folder.store = store
             rules = rules_for(codes)

@@ -71,7 +71,7 @@ def scope(root: Path, ref: str, option: str = "--changed-since") -> DiffScope:
     status = _git(root, "diff-index", "-z", "--name-status", "-M", "--relative", base, "--")
     base_paths, head_paths, renamed = _name_status(status)
     patch = _git(root, "diff-index", "-p", "-M", "-U0", "--no-color", "--no-ext-diff",
-                 "--relative", base, "--")
+                 "--text", "--no-textconv", "--relative", base, "--")
     changed = _changed_lines(patch)
     if set(changed) - head_paths:
         raise DiffError(f"{option} {ref}: git's patch names files its status does not "

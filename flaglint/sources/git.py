@@ -17,11 +17,21 @@ _ENV_OVERRIDES = {
 }
 
 
+# Settings of the user's that would change what flaglint parses of git's output: diffs
+# always say `a/` and `b/`, paths are never quoted, logs are UTF-8, blame's diff is the same
+# for everyone (blame's own settings, `blame.ignoreRevsFile`, are honoured, and keyed).
+_SETTINGS = ("core.quotePath=false", "diff.noprefix=false", "diff.mnemonicPrefix=false",
+             "diff.srcPrefix=a/", "diff.dstPrefix=b/", "diff.indentHeuristic=true",
+             "i18n.logOutputEncoding=UTF-8", "log.showSignature=false", "color.ui=never")
+_SETTING_ARGS = tuple(arg for setting in _SETTINGS for arg in ("-c", setting))
+
+
 def run(root: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess[bytes]:
-    """`git ARGS` in `root`. A git that cannot run gives returncode 127 and says why in
-    stderr, so callers handle one shape."""
+    """`git ARGS` in `root`, with `_SETTINGS`. A git that cannot run gives returncode 127
+    and says why in stderr, so callers handle one shape."""
     try:
-        return subprocess.run(["git", *args], cwd=root, capture_output=True, timeout=timeout,
+        return subprocess.run(["git", *_SETTING_ARGS, *args], cwd=root, capture_output=True,
+                              timeout=timeout,
                               check=False,
                               env={**os.environ, **_ENV_OVERRIDES}, stdin=subprocess.DEVNULL)
     except (OSError, subprocess.SubprocessError) as error:
@@ -74,38 +84,79 @@ def read_head(root: Path) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class GitState:
-    """What a run's history and blame depend on: HEAD's commit, and how much history the
-    clone has (the hash of `.git/shallow`, empty for a whole clone). None: not in git."""
+    """What a run's history and blame depend on: HEAD's commit, how much history the clone
+    has (the hash of `.git/shallow`, empty for a whole clone), and what rewrites history
+    at the same HEAD (the hash of `refs/replace/` and `info/grafts`, empty without them).
+    None: not in git."""
 
     head: str | None
     shallow: str = ""
+    replaced: str = ""
 
 
 def state(root: Path) -> GitState:
-    """The repository's state, from the .git folder when it is plain (no git process)."""
+    """The repository's state, from the .git folder when it is plain (no git process); in
+    a linked worktree, the shallow file and replace refs are the main repository's."""
     head = read_head(root)
     dot_git = _dot_git(root)
     if head is not None and dot_git is not None:
-        return GitState(head, _shallow_digest(dot_git))
-    found = text(root, "rev-parse", "--absolute-git-dir", "HEAD", timeout=30)
-    lines = found.stdout.split()
+        return GitState(head, _shallow_digest(dot_git), _replaced_digest(dot_git))
+    found = text(root, "rev-parse", "--path-format=absolute", "--git-common-dir", "HEAD",
+                 timeout=30)
+    if found.returncode != 0:  # a git before 2.31 (no --path-format): its own folder
+        found = text(root, "rev-parse", "--absolute-git-dir", "HEAD", timeout=30)
+    lines = found.stdout.splitlines()
     if found.returncode != 0 or len(lines) != 2:
         return GitState(None)
-    return GitState(lines[1], _shallow_digest(Path(lines[0])))
+    common = Path(lines[0])
+    return GitState(lines[1], _shallow_digest(common), _replaced_digest(common))
+
+
+def _replaced_digest(git_dir: Path) -> str:
+    """The hash of the replace refs (`git replace`, loose or packed) and the grafts file:
+    both make git's log and blame tell another history with HEAD unchanged."""
+    parts: list[tuple[str, bytes]] = []
+    try:
+        for path in sorted((git_dir / "refs" / "replace").rglob("*")):
+            if path.is_file():
+                parts.append((path.relative_to(git_dir).as_posix(), path.read_bytes()))
+    except OSError:
+        parts.append(("refs/replace", b"\0unreadable"))
+    for name in ("packed-refs", "info/grafts"):
+        try:
+            data = (git_dir / name).read_bytes()
+        except OSError:
+            continue
+        if name == "packed-refs":
+            data = b"\n".join(line for line in data.splitlines() if b" refs/replace/" in line) \
+                if b" refs/replace/" in data else b""
+        if data:
+            parts.append((name, data))
+    if not parts:
+        return ""
+    hasher = hashlib.blake2b(digest_size=12)
+    for name, data in parts:
+        for part in (name.encode(), data):
+            hasher.update(len(part).to_bytes(8, "little"))
+            hasher.update(part)
+    return hasher.hexdigest()
 
 
 def blame_inputs(root: Path) -> str | None:
     """What `git blame` of a file in the working tree reads besides HEAD and the file,
     hashed: the index's entries (a rename staged is blamed through the file's history, one
-    not staged as new lines; stat data aside, which any `git status` rewrites) and the
-    `blame.*` configuration, with the revisions files it names (`blame.ignoreRevsFile`:
-    commits blame looks through). None when git cannot say."""
+    not staged as new lines; stat data aside, which any `git status` rewrites), a merge in
+    progress (MERGE_HEAD) and the `blame.*` configuration, with the revisions files it
+    names (`blame.ignoreRevsFile`: commits blame looks through). None when git cannot
+    say."""
     staged = run(root, "ls-files", "--stage", "-z", timeout=120)
     config = run(root, "config", "-z", "--get-regexp", r"^blame\.", timeout=30)
     if staged.returncode != 0 or config.returncode not in (0, 1):  # 1: no such setting
         return None
+    # During a merge, blame takes the working tree's lines from MERGE_HEAD's side too
+    merging = run(root, "rev-parse", "-q", "--verify", "MERGE_HEAD", timeout=30).stdout
     hasher = hashlib.blake2b(digest_size=16)
-    for part in (staged.stdout, config.stdout):
+    for part in (staged.stdout, config.stdout, merging):
         hasher.update(len(part).to_bytes(8, "little"))
         hasher.update(part)
     top: Path | None = None

@@ -100,7 +100,8 @@ def _log(root: Path, paths: list[str], *, follow: bool) -> Iterable[_CommitDiff]
     """Each commit with its diff, in first-parent order, oldest first. (git's `--reverse`
     stops `--follow` at a rename, so the newest-first log is reversed here.)"""
     args = ["log", "--first-parent", "--diff-merges=first-parent", "-p", "-U0",
-            "--no-color", "--no-ext-diff", "--date=short",
+            "--no-color", "--no-ext-diff", "--text", "--no-textconv", "--encoding=UTF-8",
+            "--date=short",
             f"--format={_MARK}%H%x02%ad%x02%ct%x02%s"]
     if follow:
         args += ["--follow", "-M"]
@@ -252,7 +253,7 @@ def line_times(root: Path, path: str, lines: Sequence[int] | None = None
     if lines is not None and not ranges:
         return {}
     try:
-        out = _git(root, "blame", "--porcelain", "-w", *ranges, "--", path)
+        out = _git(root, "blame", "--porcelain", "-w", "--no-textconv", *ranges, "--", path)
     except HistoryUnavailable as error:
         if ranges and " has only " in str(error):
             # A line git does not count (a lone `\r` ends a line for Python, not for git):
