@@ -497,19 +497,13 @@ def test_blame_is_asked_again_when_a_rename_is_staged(tmp_path, capsys, monkeypa
     monkeypatch.setenv("FLAGLINT_CACHE_DIR", str(tmp_path / "cache"))
     root = _repository_with_a_retired_read(tmp_path)
 
-    def said() -> str:
-        args = ["check", str(root), "--today", TODAY, "--select", "FL401,FL404"]
-        cached = main(args), capsys.readouterr().out
-        assert cached == (main([*args, "--no-cache"]), capsys.readouterr().out)
-        return cached[1]
-
-    assert "app/old.py:7:8: FL404 [peg]" in said()
+    assert "app/old.py:7:8: FL404 [peg]" in _said(root, capsys)
     (root / "app" / "old.py").rename(root / "app" / "moved.py")
-    assert "app/moved.py:7:8: FL401 [peg]" in said()
+    assert "app/moved.py:7:8: FL401 [peg]" in _said(root, capsys)
     git(root, "add", "-A")
-    assert "app/moved.py:7:8: FL404 [peg]" in said()
+    assert "app/moved.py:7:8: FL404 [peg]" in _said(root, capsys)
     git(root, "reset", "-q")
-    assert "app/moved.py:7:8: FL401 [peg]" in said()
+    assert "app/moved.py:7:8: FL401 [peg]" in _said(root, capsys)
 
 
 def test_blame_is_asked_again_when_its_ignored_revisions_are_set(tmp_path, capsys,
@@ -525,17 +519,11 @@ def test_blame_is_asked_again_when_its_ignored_revisions_are_set(tmp_path, capsy
     (root / ".git-blame-ignore-revs").write_text(f"{reformat}\n")
     commit_all(root, "ignore the reformat in blame", "2026-08-02")
 
-    def said() -> str:
-        args = ["check", str(root), "--today", TODAY, "--select", "FL401,FL404"]
-        cached = main(args), capsys.readouterr().out
-        assert cached == (main([*args, "--no-cache"]), capsys.readouterr().out)
-        return cached[1]
-
-    assert "app/old.py:7:8: FL401 [peg]" in said()
+    assert "app/old.py:7:8: FL401 [peg]" in _said(root, capsys)
     git(root, "config", "blame.ignoreRevsFile", ".git-blame-ignore-revs")
-    assert "app/old.py:7:8: FL404 [peg]" in said()
+    assert "app/old.py:7:8: FL404 [peg]" in _said(root, capsys)
     (root / ".git-blame-ignore-revs").write_text("")  # the file's content counts too
-    assert "app/old.py:7:8: FL401 [peg]" in said()
+    assert "app/old.py:7:8: FL401 [peg]" in _said(root, capsys)
 
 
 def _said(root: Path, capsys: pytest.CaptureFixture[str]) -> str:
