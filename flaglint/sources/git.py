@@ -7,6 +7,7 @@ import hashlib
 import os
 import re
 import subprocess
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,8 +32,7 @@ def run(root: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProce
     and says why in stderr, so callers handle one shape."""
     try:
         return subprocess.run(["git", *_SETTING_ARGS, *args], cwd=root, capture_output=True,
-                              timeout=timeout,
-                              check=False,
+                              timeout=timeout, check=False,
                               env={**os.environ, **_ENV_OVERRIDES}, stdin=subprocess.DEVNULL)
     except (OSError, subprocess.SubprocessError) as error:
         return subprocess.CompletedProcess(["git", *args], 127, b"",
@@ -132,14 +132,8 @@ def _replaced_digest(git_dir: Path) -> str:
                 if b" refs/replace/" in data else b""
         if data:
             parts.append((name, data))
-    if not parts:
-        return ""
-    hasher = hashlib.blake2b(digest_size=12)
-    for name, data in parts:
-        for part in (name.encode(), data):
-            hasher.update(len(part).to_bytes(8, "little"))
-            hasher.update(part)
-    return hasher.hexdigest()
+    return _hashed(part for name, data in parts for part in (name.encode(), data)) \
+        if parts else ""
 
 
 def blame_inputs(root: Path) -> str | None:
@@ -155,10 +149,7 @@ def blame_inputs(root: Path) -> str | None:
         return None
     # During a merge, blame takes the working tree's lines from MERGE_HEAD's side too
     merging = run(root, "rev-parse", "-q", "--verify", "MERGE_HEAD", timeout=30).stdout
-    hasher = hashlib.blake2b(digest_size=16)
-    for part in (staged.stdout, config.stdout, merging):
-        hasher.update(len(part).to_bytes(8, "little"))
-        hasher.update(part)
+    parts = [staged.stdout, config.stdout, merging]
     top: Path | None = None
     for item in config.stdout.split(b"\0"):
         name, _, value = item.partition(b"\n")
@@ -167,11 +158,18 @@ def blame_inputs(root: Path) -> str | None:
         top = top or toplevel(root) or root
         for folder in (top, root):  # git reads it from where it runs, or the tree's top
             try:
-                found = (folder / os.fsdecode(value)).read_bytes()
+                parts.append((folder / os.fsdecode(value)).read_bytes())
             except OSError:
-                found = b"\0missing"
-            hasher.update(len(found).to_bytes(8, "little"))
-            hasher.update(found)
+                parts.append(b"\0missing")
+    return _hashed(parts)
+
+
+def _hashed(parts: Iterable[bytes]) -> str:
+    """One hash of these byte strings, each with its length (no two lists hash alike)."""
+    hasher = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        hasher.update(len(part).to_bytes(8, "little"))
+        hasher.update(part)
     return hasher.hexdigest()
 
 
