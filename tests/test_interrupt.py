@@ -21,6 +21,18 @@ from .conftest import write_tree
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(),
                                 reason="reads the process table from /proc (Linux)")
 
+
+@pytest.fixture(autouse=True)
+def ctrl_c_answered() -> typing.Iterator[None]:
+    """The processes these tests start answer Ctrl-C as one started from a terminal does,
+    even when the suite itself runs with it ignored (a shell's background job, `nohup`),
+    which they would inherit: a signal caught here is the default again in them."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
 # 120 modules of 400 flag-reading functions: about 4.5 MB read in full, several seconds of
 # work for two worker processes, which start after a fraction of a second (40 modules were
 # 1.4 s in all: under a loaded CI machine the signal once came after the run had ended).
