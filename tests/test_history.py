@@ -451,7 +451,7 @@ def test_files_are_blamed_a_few_at_once_and_say_what_one_at_a_time_says(tmp_path
     import threading
     import time
 
-    from flaglint.engine import analyze as analyze_module
+    from flaglint.engine import origins as origins_module
     from flaglint.sources import history as history_module
 
     files = {f"m{i}.py": "x = 1\n" * i + 'client.is_enabled("power_peg")\n' for i in range(4)}
@@ -477,7 +477,7 @@ def test_files_are_blamed_a_few_at_once_and_say_what_one_at_a_time_says(tmp_path
     assert main(["audit", str(tmp_path), "--format", "json", "--no-cache"]) == 0
     together = capsys.readouterr().out
     assert most[0] >= 2
-    monkeypatch.setattr(analyze_module.os, "cpu_count", lambda: 1)
+    monkeypatch.setattr(origins_module.os, "cpu_count", lambda: 1)
     most[0] = 0
     assert main(["audit", str(tmp_path), "--format", "json", "--no-cache"]) == 0
     assert capsys.readouterr().out == together

@@ -18,12 +18,8 @@ the cache.
 from __future__ import annotations
 
 import dataclasses
-import enum
-import os
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from flaglint import store as cache
 from flaglint.analysis import deadcode
@@ -33,6 +29,7 @@ from flaglint.engine import regating
 from flaglint.engine.discovery import flag_api, with_flag_api
 from flaglint.engine.inputs import Inputs
 from flaglint.engine.linking import Links, call_graph, link
+from flaglint.engine.origins import Origins, blame_reads
 from flaglint.engine.planning import named_modules, read_and_plan
 from flaglint.engine.reading import Reading
 from flaglint.facts.prefilter import called_names, reader_needles
@@ -46,17 +43,8 @@ from flaglint.processes import Workers
 from flaglint.rules.base import Rule
 from flaglint.sources import history as githistory
 from flaglint.sources.diff import DiffScope
-from flaglint.sources.git import blame_inputs
-from flaglint.sources.history_model import History, HistoryUnavailable, LineOrigin
+from flaglint.sources.history_model import History, HistoryUnavailable
 from flaglint.sources.registry import FlagValue, Registry, Status
-
-
-class Origins(enum.Enum):
-    """Which reads' lines to ask git blame about."""
-
-    NONE = "none"
-    ENDED = "ended"  # reads of retired or removed keys (FL401, FL404)
-    ALL = "all"  # every read (the audit's last change)
 
 
 @dataclass(frozen=True)
@@ -148,7 +136,7 @@ def analyze(inputs: Inputs, store: cache.Store, request: Request = Request(), *,
                       history_note, removed, inputs.notes + _found_note(api),
                       inputs.deployments, inputs.overlay, request.diff, flag_api=api,
                       services=inputs.services, read=inputs.read, keys=inputs.keys)
-    origins, blamed = _origins(project, inputs, store, request.origins)
+    origins, blamed = blame_reads(project, inputs, store, request.origins)
     regated = regating.regated(project, inputs, store, request.diff, workers) \
         if request.diff is not None and request.regate else {}
     if origins or regated or blamed is not None:
@@ -317,71 +305,12 @@ def _history(inputs: Inputs, registry: Registry, links: Links, store: cache.Stor
     return found, note
 
 
-def _origins(project: Project, inputs: Inputs, store: cache.Store, wanted: Origins
-             ) -> tuple[dict[str, dict[int, LineOrigin]], str | None]:
-    """The commits that brought in the lines of the reads in the files of the reads asked
-    for: one `git blame` of a file's lines of reads (those a rule or the audit asks about),
-    cached by HEAD, the file's content, those lines and what else blame reads (the index,
-    its configuration: `blame_inputs`), with the hash of the latter when a line was
-    blamed."""
-    if wanted is Origins.NONE or project.history is None:
-        return {}, None
-    keys: Iterable[str] = project.graph.flags()
-    if wanted is Origins.ENDED:
-        keys = [key for key in keys if ending(project, key) is not None]
-    paths = sorted({read.path for key in keys for read in project.graph.reads_of(key)})
-    read_lines: dict[str, set[int]] = {}
-    for read in project.linked.reads:
-        read_lines.setdefault(read.path, set()).add(read.span.line)
-    root = inputs.config.root
-    if not paths:
-        return {}, None
-    blamed = blame_inputs(root) or "unknown"  # a run that blamed says so
-    entries: dict[str, tuple[str, list[int]]] = {}
-    for path in paths:
-        try:
-            data = (root / path).read_bytes()  # what git blame reads: the working tree
-        except OSError:
-            continue
-        lines = sorted(read_lines.get(path, ()))
-        entries[path] = (cache.key("blame-lines", githistory.HISTORY_VERSION, inputs.git,
-                                   blamed, path, cache.content_key(data), lines), lines)
-    found = store.get_many("blame-lines", [key for key, _ in entries.values()],
-                           dict[int, LineOrigin])
-    missing = {path: lines for path, (key, lines) in entries.items() if key not in found}
-    for path, origins in _blamed(root, missing).items():
-        store.put("blame-lines", entries[path][0], origins, dict[int, LineOrigin])
-        found[entries[path][0]] = origins
-    return ({path: found[key] for path, (key, _) in sorted(entries.items()) if key in found},
-            blamed)
-
-
-def _blamed(root: Path, lines: dict[str, list[int]]) -> dict[str, dict[int, LineOrigin]]:
-    """`git blame` of these lines of these files, a few files at once (each git works in a
-    process of its own: jax's first audit blames 65 files); a file git cannot blame is left
-    out."""
-    def blame(path: str) -> dict[int, LineOrigin] | None:
-        try:
-            return githistory.line_times(root, path, lines[path])
-        except HistoryUnavailable:
-            return None
-
-    paths = list(lines)
-    if len(paths) < 2:
-        done = [blame(path) for path in paths]
-    else:
-        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1, len(paths))) as pool:
-            done = list(pool.map(blame, paths))
-    return {path: whole for path, whole in zip(paths, done, strict=True) if whole is not None}
-
-
 def _two_lives(project: Project) -> tuple[dict[str, str], frozenset[tuple[str, int]]]:
     """The keys FL401 finds on, and those FL404 finds on that were declared again (whatever
     the run selects, over the whole history, not only a `--changed-since` range): key ->
     where that is said; and the reads FL401 calls new. A retired key whose reads are only
     left-over code has one life, ended: settling those reads to their default is its
     cleanup."""
-    from flaglint.analysis.lifecycle import ending
     from flaglint.rules.fl401_reused_key import ReusedKey
     from flaglint.rules.fl404_zombie_flag import ZombieFlag
 
