@@ -11,8 +11,9 @@ from typing import NamedTuple
 import pytest
 
 from flaglint.config import find_config, load_config
-from flaglint.engine.analyze import Origins, Request, analyze
+from flaglint.engine.analyze import Request, analyze
 from flaglint.engine.inputs import gather
+from flaglint.engine.origins import Origins
 from flaglint.findings import Finding
 from flaglint.model.project import Project
 from flaglint.rules import all_rules, select_rules

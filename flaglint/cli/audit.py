@@ -24,7 +24,7 @@ def run_audit(args: argparse.Namespace) -> int:
     from flaglint.audit import build
     from flaglint.audit.formats import CSV_ENCODING, write_csv, write_json, write_markdown
     from flaglint.audit.html import write_html
-    from flaglint.engine.analyze import Origins
+    from flaglint.engine.origins import Origins
 
     target = options.target(args)
     config = target.config

@@ -26,7 +26,7 @@ def run_init(args: argparse.Namespace, command: Callable[[list[str]], int]) -> i
     the baseline."""
     from flaglint.audit import build
     from flaglint.audit.init import registries
-    from flaglint.engine.analyze import Origins
+    from flaglint.engine.origins import Origins
 
     config = options.target(args).config
     if args.flag_state:  # the exports the project starts from: read as if configured

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from flaglint.config import Config, find_config, load_config, project_root
 
 if TYPE_CHECKING:
-    from flaglint.engine.analyze import Origins
+    from flaglint.engine.origins import Origins
     from flaglint.findings import Finding
     from flaglint.rules.outcome import Outcome
     from flaglint.sources.diff import DiffScope
