@@ -39,7 +39,7 @@ class DiffScope:
 
 
 def _git(root: Path, *args: str) -> str:
-    found = git.run(root, "-c", "core.quotePath=false", *args)
+    found = git.run(root, *args)  # paths unquoted: git.run's settings
     if found.returncode != 0:
         said = found.stderr.decode("utf-8", "replace").strip().splitlines()
         raise DiffError(f"`git {' '.join(args)}` failed: {said[-1] if said else 'no output'}")
