@@ -525,6 +525,54 @@ def test_dead_symbol_across_modules_and_what_keeps_symbols_alive(tmp_path):
     ]
 
 
+def test_a_method_called_through_an_object_a_module_holds_stays_alive(tmp_path):
+    """Superset's `security_manager.get_guest_user_from_token(...)`: the object is imported
+    from the module that makes it, and its class is not followed, so the call names no
+    definition. Its name keeps every method so named alive, as an unresolved call's does;
+    before, the call counted for nothing and FL302's fix deleted a method that runs."""
+    write_tree(tmp_path, {
+        "pyproject.toml": PYPROJECT,
+        "flags.toml": FLAGS,
+        "app/__init__.py": "",
+        "app/manager.py": """
+            class SecurityManager:
+                def request_loader(self, request):
+                    if client.is_enabled("off"):
+                        self.guest_from_token(request)
+                        return self.only_here(request)
+                    return None
+
+                def guest_from_token(self, token):
+                    return {"guest": token}
+
+                def only_here(self, token):
+                    return token
+        """,
+        "app/extensions.py": """
+            from app.manager import SecurityManager
+
+            security_manager = SecurityManager()
+        """,
+        "app/tasks.py": """
+            from app.extensions import security_manager
+
+            def load_user(job):
+                return security_manager.guest_from_token(job["token"])
+
+            def old_job(job):
+                if client.is_enabled("off"):
+                    return security_manager.only_here(job)
+                return None
+        """,
+    })
+    got = [(f.code, f.path, f.span.line, f.message)
+           for f in lint_tree(tmp_path, select=("FL302",))]
+    assert got == [
+        ("FL302", "app/manager.py", 11, f"Function `only_here` is called only from code that "
+                                        f"can never run (flag `off` {OFF}); delete it"),
+    ]
+
+
 def test_symbols_without_callers_are_not_reported(tmp_path):
     assert findings(tmp_path, src("""
         def unused():

@@ -68,7 +68,7 @@ def dead_symbols(files: ProjectFiles, graph: FlagGraph,
     by_path = regions_by_path(regions)
     uses = graph.calls_to()
     if alive_names is None:
-        alive_names = names_alive(files, by_path)
+        alive_names = names_alive(files, by_path, graph=graph)
     # Only a called symbol whose name no live code uses may be called only from dead code:
     # only the files whose module its name goes through may define one (a 4 MB module
     # defines 28,000 functions; Sentry's 3,000 files' symbols are decoded from the cache)
@@ -157,11 +157,13 @@ def regions_by_path(regions: Iterable[DeadRegion]) -> dict[str, Cover]:
 
 
 def names_alive(files: ProjectFiles, by_path: Mapping[str, Cover],
-                known: Mapping[str, Set[str]] | None = None) -> set[str]:
+                known: Mapping[str, Set[str]] | None = None,
+                graph: FlagGraph | None = None) -> set[str]:
     """The names some live code may use without a call flaglint resolves: values, strings
-    outside dead code, and the names of unresolved calls outside dead code. A file with no
-    dead region answers from its symbols, one with a region from `known` (its `FileDead`),
-    else from its facts."""
+    outside dead code, and the names of unresolved calls outside dead code (with `graph`,
+    also of calls into the project that no definition answers: a method called through an
+    object a module holds). A file with no dead region answers from its symbols, one with a
+    region from `known` (its `FileDead`), else from its facts."""
     alive_names: set[str] = set()
     for path in files.paths:
         dead_here = by_path.get(path)
@@ -174,6 +176,9 @@ def names_alive(files: ProjectFiles, by_path: Mapping[str, Cover],
         file_facts = files.facts_of(path)
         if file_facts is not None:
             alive_names |= names_in_use(file_facts, dead_here.covers)
+    for path, name, span in graph.call_graph().unbound if graph is not None else ():
+        if name not in alive_names and not by_path.get(path, _NOWHERE).covers(span):
+            alive_names.add(name)
     return alive_names
 
 

@@ -315,7 +315,8 @@ def analyze(files: ProjectFiles, linked: Linked, graph: FlagGraph,
         return DeadCode(settled, (), (), tested, by_id, files=views)
     gates = {(read.path, read.decorator) for read in linked.reads if read.decorator}
     alive = names_alive(files, regions_by_path(regions),
-                        {path: view.alive for path, view in views.items() if view.regions})
+                        {path: view.alive for path, view in views.items() if view.regions},
+                        graph)
     symbols = dead_symbols(files, graph, regions, gates, alive)
     return DeadCode(settled, tuple(regions), tuple(symbols), tested, by_id, alive, views)
 

@@ -254,4 +254,6 @@ def call_graph(links: Links, reading: Reading, store: cache.Store) -> CallGraph:
         links._calls[path] = calls
     ordered = [links._calls[path] for path in links.files]
     return CallGraph(tuple(s for c in ordered for s in c.symbols),
-                     tuple(c for f in ordered for c in f.calls))
+                     tuple(c for f in ordered for c in f.calls),
+                     tuple((path, name, span) for path in links.files
+                           for name, span in links._calls[path].unbound))

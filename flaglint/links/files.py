@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flaglint.config import Config
 from flaglint.facts import CondOp, FileFacts
+from flaglint.findings import Span
 from flaglint.links.model import (
     CodeDefinition,
     FileCalls,
@@ -26,6 +27,7 @@ def link_file(facts: FileFacts, tables: Tables, config: Config, *, in_test: bool
     reads: list[FlagRead] = []
     writes: list[FlagWrite] = []
     calls: list[ResolvedCall] = []
+    unbound: list[tuple[str, Span]] = []
     guarded = _guarded(facts) if facts.guards else {}
     for index, call in enumerate(facts.calls):
         read = resolver.read(call, facts.path, index, in_test=in_test,
@@ -39,12 +41,17 @@ def link_file(facts: FileFacts, tables: Tables, config: Config, *, in_test: bool
             target = resolver.chase(call.callee)
             if resolver.definition(target) is not None:
                 calls.append(ResolvedCall(call.scope, target, facts.path, call.span))
+            elif call.attribute and resolver.in_project(target):
+                # `security_manager.get_user(...)`, `self.inherited(...)`: a method of an
+                # object whose class is not followed; a module's own function not defined
+                # where it leads (a module read light) is read later if dead code calls it
+                unbound.append((call.name, call.span))
     by_calls = tuple(_defined_by_calls(facts, resolver, config))
     members = tuple(_defined_as_members(facts, resolver, config))
     symbols = tuple(Symbol(d.qualname, facts.path, d.kind) for d in facts.definitions)
     return (FileLinks(tuple(reads), tuple(writes), by_calls, members,
                       frozenset(resolver.missing)),
-            FileCalls(tuple(calls), symbols))
+            FileCalls(tuple(calls), symbols, tuple(unbound)))
 
 
 def _guarded(facts: FileFacts) -> dict[int, list[tuple[int, int]]]:

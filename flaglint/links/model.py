@@ -127,6 +127,11 @@ class FileCalls:
 
     calls: tuple[ResolvedCall, ...] = ()
     symbols: tuple[Symbol, ...] = ()
+    # Calls of a method into the project that no definition answers: through an object a
+    # module holds (`security_manager.get_user(...)`, the object imported), or inherited
+    # (`self.helper()`), whose class flaglint does not follow; by name and where, for dead
+    # code to keep that name alive
+    unbound: tuple[tuple[str, Span], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

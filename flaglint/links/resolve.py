@@ -75,7 +75,8 @@ class Resolver:
                  imports: Mapping[str, Mapping[str, str]], constants: Mapping[str, Value],
                  definitions: Mapping[str, Definition], wrappers: Mapping[str, Wrapper],
                  objects: Mapping[str, FlagObject], own: FileFacts | None = None,
-                 seen: set[str] | None = None) -> None:
+                 seen: set[str] | None = None, packages: frozenset[str] = frozenset()
+                 ) -> None:
         # `seen`: every entry of the tables looked up (`d:name`, present or not), so that a
         # file's links can be kept when the tables change in no entry it looked at
         self.seen = seen
@@ -86,6 +87,7 @@ class Resolver:
         self.definitions = definitions
         self.wrappers = wrappers
         self.objects = objects
+        self.packages = packages  # the top-level packages of the project's linked modules
         self.own_constants = {c.qualname: c.value for c in own.constants} if own else {}
         self.own_definitions = {d.qualname: d for d in own.definitions} if own else {}
         self.object_methods = {m for spec in config.definitions
@@ -116,6 +118,14 @@ class Resolver:
     def definition(self, qualname: str) -> Definition | None:
         found = self._look(self.definitions, "d", qualname)
         return found if found is not None else self.own_definitions.get(qualname)
+
+    def in_project(self, qualname: str) -> bool:
+        """Does `qualname` lie in one of the project's top-level packages (a module's object,
+        or an attribute of one), whether or not a definition answers it?"""
+        top = qualname.split(".", 1)[0]
+        if self.seen is not None:
+            self.seen.add(f"p:{top}")
+        return top in self.packages
 
     def _constant(self, qualname: str) -> Value | None:
         found = self._look(self.constants, "c", qualname)

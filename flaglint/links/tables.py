@@ -54,11 +54,12 @@ class Tables:
     wrappers: dict[str, Wrapper]
     objects: dict[str, FlagObject]
     missing: frozenset[str]
+    packages: frozenset[str] = frozenset()  # the top-level packages of the modules joined
 
     def resolver(self, config: Config, own: FileFacts | None = None,
                  seen: set[str] | None = None) -> Resolver:
         return Resolver(config, self.presets, self.imports, self.constants, self.definitions,
-                        self.wrappers, self.objects, own, seen)
+                        self.wrappers, self.objects, own, seen, self.packages)
 
 
 class Changes:
@@ -71,7 +72,8 @@ class Changes:
         self._maps: dict[str, tuple[Mapping[str, object], Mapping[str, object]]] = {
             "d": (old.definitions, now.definitions), "c": (old.constants, now.constants),
             "i": (old.imports, now.imports), "w": (old.wrappers, now.wrappers),
-            "o": (old.objects, now.objects)}
+            "o": (old.objects, now.objects), "p": (dict.fromkeys(old.packages, True),
+                                                  dict.fromkeys(now.packages, True))}
         self._all = now.presets != old.presets  # every file's links depend on them
         self._known: dict[str, bool] = {}
 
@@ -131,7 +133,11 @@ class StoredTables:
         needs it."""
         joined = Joined(self.interfaces, self.modules, self.unprefixed, load)
         return Tables(self.presets, joined.imports, joined.constants, joined.definitions,
-                      self.wrappers, self.objects, self.missing)
+                      self.wrappers, self.objects, self.missing, _packages(self.modules))
+
+
+def _packages(modules: Iterable[str]) -> frozenset[str]:
+    return frozenset(module.split(".", 1)[0] for module in modules)
 
 
 def _prefixed(face: Interface) -> bool:
@@ -212,7 +218,9 @@ def build(config: Config, presets: tuple[str, ...], interfaces: Iterable[Interfa
     definitions = {d.qualname: d for i in interfaces for d in i.definitions}
     objects: dict[str, FlagObject] = {}
     wrappers: dict[str, Wrapper] = {}
-    resolver = Resolver(config, presets, imports, constants, definitions, wrappers, objects)
+    packages = _packages(i.module for i in interfaces)
+    resolver = Resolver(config, presets, imports, constants, definitions, wrappers, objects,
+                        packages=packages)
     if definition_calls:
         objects.update(_flag_objects(config, resolver, interfaces))
         resolver.forget_plans()
@@ -220,7 +228,7 @@ def build(config: Config, presets: tuple[str, ...], interfaces: Iterable[Interfa
         if not _find_wrappers(resolver, interfaces, wrappers):
             break
     return Tables(presets, imports, constants, definitions, wrappers, objects,
-                  frozenset(resolver.missing))
+                  frozenset(resolver.missing), packages)
 
 
 def _flag_objects(config: Config, resolver: Resolver, interfaces: list[Interface]

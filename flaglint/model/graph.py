@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from flaglint.findings import Span
 from flaglint.links.model import CodeDefinition, FlagRead, ResolvedCall, Symbol
 from flaglint.sources.registry import FlagDecl
 
@@ -25,6 +26,7 @@ from flaglint.sources.registry import FlagDecl
 class CallGraph:
     symbols: tuple[Symbol, ...]
     calls: tuple[ResolvedCall, ...]
+    unbound: tuple[tuple[str, str, Span], ...] = ()  # (path, name, span): `FileCalls.unbound`
 
 
 class Edge(enum.Enum):
