@@ -731,6 +731,49 @@ def test_clean_drops_an_effectful_import_other_files_make_too(tmp_path, capsys):
         "from app import solo\n\n\ndef page():\n    return 0\n")
 
 
+def test_clean_keeps_an_import_another_module_imports_from_this_one(tmp_path, capsys):
+    """Superset's `dashboards/filters.py` imports `is_uuid`, and `daos/dashboard.py` imports
+    it from there: the clean that removed the last use in filters.py dropped the import,
+    and the app no longer started (ImportError; ruff's F401 passed). A module read light
+    counts too. The program runs the same after the clean."""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.readers]]\n'
+                          'call = "app.flags.is_feature_enabled"\nkey = 0\n',
+        "flags.toml": '[flags.EMBEDDED]\nowner = "x"\ntype = "release"\n',
+        "app/__init__.py": "",
+        "app/flags.py": "def is_feature_enabled(name):\n    return False\n",
+        "app/models.py": "def is_uuid(value):\n    return len(value) == 36\n\n\n"
+                         "def slug(value):\n    return value.lower()\n",
+        "app/filters.py": '''
+            from app.flags import is_feature_enabled
+            from app.models import is_uuid, slug
+
+
+            def dashboard_filter(ids):
+                if is_feature_enabled("EMBEDDED") and any(is_uuid(i) for i in ids):
+                    return [slug(i) for i in ids]
+                return "id"
+            ''',
+        "app/dao.py": '''
+            from .filters import dashboard_filter, is_uuid
+
+
+            def lookup(ids):
+                return dashboard_filter(ids), [i for i in ids if is_uuid(i)]
+            ''',
+        "main.py": "from app.dao import lookup\n\nprint(lookup(['x' * 36, 'Y']))\n",
+    })
+    before = subprocess.run([sys.executable, "main.py"], cwd=tmp_path, capture_output=True,
+                            text=True, check=True).stdout
+    assert main(["clean", "EMBEDDED", "--value", "false", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert (tmp_path / "app" / "filters.py").read_text() == (
+        "from app.models import is_uuid\n\n\ndef dashboard_filter(ids):\n    return \"id\"\n")
+    after = subprocess.run([sys.executable, "main.py"], cwd=tmp_path, capture_output=True,
+                           text=True, check=True).stdout
+    assert after == before == "('id', ['" + "x" * 36 + "'])\n"
+
+
 def test_a_dropped_last_parameter_leaves_the_layout_as_it_was():
     """The parameter or argument left last ends as the dropped one did: the line break
     before `)` stays, and so does a trailing comma (Sentry's `url_format` parameter)."""

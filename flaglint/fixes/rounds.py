@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from flaglint.analysis.imports import imports_named, imports_with_effects
+from flaglint.analysis.imports import imports_named, imports_reexported, imports_with_effects
 from flaglint.analysis.references import Place, Reference, blocking, references
 from flaglint.analysis.references import places as reference_places
 from flaglint.facts import Constant, ValueKind
@@ -48,7 +48,7 @@ def apply_round(project: Project, fixes: Sequence[tuple[T, Fix]], blocked: list[
             return []
         for rel, file_plan in plans.items():
             file_plan.keep_imports = imports_with_effects(project, rel, set(plans)) | \
-                imports_named(project, rel)
+                imports_named(project, rel) | imports_reexported(project, rel)
         todo = {rel: p for rel, p in plans.items() if rel not in tried or tried[rel].plan != p}
         for done, (rel, file_plan) in zip(transform(root, todo, report.overlay, workers, memo),
                                           sorted(todo.items()), strict=True):
@@ -104,7 +104,7 @@ def preview(project: Project, fix: Fix) -> list[FixResult]:
         return []
     for rel, file_plan in plans.items():
         file_plan.keep_imports = imports_with_effects(project, rel) | \
-            imports_named(project, rel)
+            imports_named(project, rel) | imports_reexported(project, rel)
     results = transform(root, plans, project.overlay or {})
     if any(done.result.refused is not None for done in results) or \
             still_referred(project, results):
