@@ -193,3 +193,34 @@ def test_the_flag_to_clean_first_is_the_same_whatever_the_hash_seed(tmp_path):
         steps = json.loads(done.stdout)["stage"]["next_steps"]
         seen.add(tuple(re.findall(r"`flaglint clean ([^` ]+)", " ".join(steps))))
     assert seen == {("alpha",)}
+
+
+def test_a_flag_is_past_its_lifetime_by_its_expires_date_as_fl201_says(tmp_path, capsys):
+    """Superset's registry gave its release flags an `expires` date a year out: FL201 was
+    silent, but the audit called them past their lifetime (40 days for a release flag) and
+    advised `flaglint check --select FL201`, which found nothing. The audit now judges by
+    `expires` where a flag has one, in its rows, its verdict and the months drawn."""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.readers]]\n'
+                          'call = "app.flags.is_on"\nkey = 0\n',
+        "flags.toml": '[flags.NEW_UI]\ntype = "release"\nowner = "me"\n'
+                      'created = 2026-01-01\nexpires = 2027-06-30\n\n'
+                      '[flags.OLD_UI]\ntype = "release"\nowner = "me"\ncreated = 2026-01-01\n',
+        "app/__init__.py": "",
+        "app/flags.py": "def is_on(name):\n    return False\n",
+        "app/views.py": "from app.flags import is_on\n\n\ndef page():\n"
+                        "    return is_on('NEW_UI') or is_on('OLD_UI')\n",
+    })
+    git(tmp_path, "init", "-q", "-b", "main")
+    commit_all(tmp_path, "flags", "2026-01-01")
+    report = audit(tmp_path, capsys)
+    rows = {row["key"]: row for row in report["flags"]}
+    assert (rows["NEW_UI"]["stale"], rows["NEW_UI"]["expires"]) == ([], "2027-06-30")
+    assert (rows["OLD_UI"]["stale"], rows["OLD_UI"]["expires"]) == (
+        ["past its lifetime (326 days, 40 allowed)"], None)
+    criteria = {c["criterion"]: c["measured"] for c in report["stage"]["criteria"]}
+    assert criteria["at most 20% of active flags are past their lifetime"] == "1 of 2 (50%)"
+    assert report["totals"]["FL201"] == 1  # OLD_UI's alone: the audit and FL201 agree
+    main(["audit", str(tmp_path), "--today", "2027-07-01", "--no-cache", "--format", "json"])
+    later = {row["key"]: row["stale"] for row in json.loads(capsys.readouterr().out)["flags"]}
+    assert later["NEW_UI"] == ["past its lifetime (its `expires` date, 2027-06-30)"]

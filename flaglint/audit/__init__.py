@@ -164,6 +164,8 @@ def _row(known: _Known, key: str, reads: list[FlagRead]) -> FlagRow:
     lifetime = project.config.lifetimes.get(kind) if type_source == "registry" else None
     if decl is not None and decl.temporary is False:
         lifetime = None  # its flag service keeps it as permanent
+    # A declared `expires` says when the flag ends, whatever its type's lifetime (as FL201)
+    expires = decl.expires if decl is not None else None
     where_path, where_line = _where(record, reads)
     owner = _owner(known, key, decl, where_path)
     created = _created(found, key, record)
@@ -183,10 +185,12 @@ def _row(known: _Known, key: str, reads: list[FlagRead]) -> FlagRow:
         findings=codes,
         stale=_stale(status, age, lifetime, live, reads, codes,
                      declared=decl is not None or bool(record and record.definitions),
-                     marked=decl.source if decl is not None and decl.stale else ""),
+                     marked=decl.source if decl is not None and decl.stale else "",
+                     expires=expires, today=project.today),
         where=f"{where_path}:{where_line}" if where_path else "",
-        no_lifetime=_no_lifetime(project, status, kind, type_source, age),
-        service="; ".join(describe(flag) for flag in project.services.flags_of(key)))
+        no_lifetime="" if expires else _no_lifetime(project, status, kind, type_source, age),
+        service="; ".join(describe(flag) for flag in project.services.flags_of(key)),
+        expires=expires)
 
 
 def _status(project: Project, key: str, decl: FlagDecl | None, record: FlagRecord | None
@@ -258,9 +262,13 @@ def _last_read_change(project: Project, reads: list[FlagRead]) -> dt.date | None
 
 def _stale(status: str, age: int | None, lifetime: int | None, live: list[FlagRead],
            reads: list[FlagRead], codes: dict[str, int], *, declared: bool,
-           marked: str = "") -> list[str]:
+           marked: str = "", expires: dt.date | None = None,
+           today: dt.date | None = None) -> list[str]:
     reasons = [f"marked stale in {marked}"] if marked and status == "active" else []
-    if status == "active" and age is not None and lifetime is not None and age > lifetime:
+    if status == "active" and expires is not None:
+        if today is not None and today > expires:
+            reasons.append(f"past its lifetime (its `expires` date, {expires.isoformat()})")
+    elif status == "active" and age is not None and lifetime is not None and age > lifetime:
         reasons.append(f"past its lifetime ({age} days, {lifetime} allowed)")
     if status in ("active", "undeclared") and reads and not live:
         reasons.append("read only in tests")

@@ -12,7 +12,7 @@ from flaglint.audit.model import VERSION, Audit, FlagRow
 COLUMNS = ("key", "status", "declared", "type", "type_source", "owner", "owner_source",
            "author", "created", "created_source", "age_days", "lifetime_days", "last_read_change",
            "reads", "test_reads", "files", "packages", "guarded_lines", "dead_lines",
-           "findings", "stale", "where", "service")
+           "findings", "stale", "where", "service", "expires")
 
 
 def row_dict(row: FlagRow) -> dict[str, Any]:
@@ -23,6 +23,7 @@ def row_dict(row: FlagRow) -> dict[str, Any]:
         "created": row.created.isoformat() if row.created else None,
         "created_source": row.created_source, "age_days": row.age_days,
         "lifetime_days": row.lifetime_days,
+        "expires": row.expires.isoformat() if row.expires else None,
         "last_read_change": row.last_read_change.isoformat() if row.last_read_change
         else None,
         "reads": row.reads, "test_reads": row.test_reads, "files": row.files,

@@ -41,6 +41,7 @@ class FlagRow:
     no_lifetime: str = ""
     # What the flag services' exports serve, by environment (`unleash: production true`).
     service: str = ""
+    expires: dt.date | None = None  # its declared end (`expires`), which the lifetime yields to
 
     @property
     def is_stale(self) -> bool:

@@ -148,12 +148,14 @@ def _whole(line: str, key: str) -> bool:
 
 def months(rows: list[FlagRow], project: Project, today: dt.date
             ) -> list[tuple[str, int, int]]:
-    """Flags alive and flags stale (past a declared lifetime) at the end of each of the last
-    24 months, from every key's whole life: each time it was declared and removed or
-    retired (in the registry or in code, the keys deleted since included), else from when
-    git first shows it."""
+    """Flags alive and flags stale (past a declared lifetime, or their `expires` date, which
+    the lifetime yields to, as in FL201) at the end of each of the last 24 months, from
+    every key's whole life: each time it was declared and removed or retired (in the
+    registry or in code, the keys deleted since included), else from when git first shows
+    it."""
     lives = _lives(rows, project)
     lifetimes = {row.key: row.lifetime_days for row in rows}
+    ends = {row.key: row.expires for row in rows if row.expires is not None}
     months = []
     year, month = today.year, today.month
     for _ in range(MONTHS):
@@ -168,7 +170,9 @@ def months(rows: list[FlagRow], project: Project, today: dt.date
                 continue
             alive += 1
             lifetime = lifetimes.get(key)
-            if lifetime is not None and (end - since).days > lifetime:
+            if key in ends:
+                stale += end > ends[key]
+            elif lifetime is not None and (end - since).days > lifetime:
                 stale += 1
         months.append((start.strftime("%Y-%m"), alive, stale))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
