@@ -41,6 +41,37 @@ def test_reads_only_in_tests_do_not_keep_a_flag_alive(lint):
                       "delete it or mark it retired")]
 
 
+def test_an_unused_flag_a_read_of_unknown_key_may_get_says_so_as_clean_does(lint, tmp_path,
+                                                                          capsys):
+    """Superset's `DEFAULTS = {"OLD_UI": False}` beside `all(is_on(n) for n in names)`: FL102
+    said "delete it" while `clean OLD_UI` kept the entry because that read may get the key.
+    Both now say the same."""
+    from flaglint.cli import main
+
+    found = lint({
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.readers]]\n'
+                          'call = "app.flags.is_on"\nkey = 0\n',
+        "flags.toml": '[flags.OLD_UI]\nowner = "a"\ntype = "kill-switch"\n\n'
+                      '[flags.NEW_UI]\nowner = "a"\ntype = "kill-switch"\n',
+        "app/__init__.py": "",
+        "app/flags.py": 'DEFAULTS = {"OLD_UI": False, "NEW_UI": True}\n\n\n'
+                        'def is_on(name):\n    return DEFAULTS.get(name, False)\n\n\n'
+                        'def require(names):\n    return all(is_on(n) for n in names)\n',
+        "app/views.py": 'from app.flags import is_on\n\n\ndef page():\n'
+                        '    return is_on("NEW_UI")\n',
+    }, select=("FL102",))
+    assert found == [("FL102", "flags.toml", 1, 1,
+                      "Flag `OLD_UI` is declared but no read flaglint can resolve names it; the "
+                      "string at app/flags.py:1 may still reach the read at app/flags.py:9, "
+                      "whose key is unknown (FL104): when that read can no longer get this "
+                      "key, delete it or mark it retired")]
+    assert main(["clean", "OLD_UI", "--value", "true", "--dry-run", "--no-cache",
+                 str(tmp_path)]) == 1
+    assert "[flags.OLD_UI] kept: a read whose key flaglint cannot resolve may use it " \
+           "(app/flags.py:1:13: the key as a string, which the read at app/flags.py:9 (its " \
+           "key unknown) may be)" in capsys.readouterr().err
+
+
 def test_tombstones_are_never_unused_and_need_no_metadata(lint):
     found = lint({
         "pyproject.toml": PYPROJECT,

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from flaglint import store as cache
 from flaglint.analysis.deployed import Served, served
+from flaglint.analysis.loose import loose_strings
 from flaglint.config import Config
 from flaglint.engine.analyze import Request, analyze
 from flaglint.engine.fixmemo import StoredFixes
@@ -28,7 +29,6 @@ from flaglint.fixes.apply import FixScope, fixers, unified_diff, write_files
 from flaglint.fixes.configs import ConfigCleanup, mentions, remove_settings
 from flaglint.fixes.definitions import (
     definition_fixes,
-    loose_strings,
     read_fixes,
     unused_clients,
     unused_wrappers,

@@ -8,7 +8,7 @@ import ast
 import re
 
 from flaglint.analysis.deadcode import read_edits, replaceable
-from flaglint.analysis.references import Place, entries
+from flaglint.analysis.references import entries
 from flaglint.facts import ValueKind
 from flaglint.findings import Edit, EditKind, Fix
 from flaglint.fixes.naming import files_naming, light_files_naming, may_name, named_elsewhere
@@ -185,29 +185,3 @@ def unused_clients(project: Project, report: FixReport) -> list[tuple[object, Fi
                                     description=f"Delete the unused SDK client `{name}`",
                                     edits=(edit,), in_tests=project.in_tests((edit,)))))
     return fixes
-
-
-def loose_strings(project: Project, key: str) -> list[Place]:
-    """Where the key stands as a string in code outside its definitions, while some read's
-    key flaglint cannot resolve (FL104: `features.has(name)` over a list of names) may be
-    that string: then a definition may still be needed, and is not deleted."""
-    dynamic = [r for r in project.linked.reads if r.key is None and not r.in_test]
-    if not dynamic:
-        return []
-    defined = {(d.path, d.span.line) for d in project.linked.definitions if d.key == key}
-    quoted = re.compile(r"""(["'])""" + re.escape(key) + r"\1")
-    first = dynamic[0]
-    why = f"the key as a string, which the read at {first.path}:{first.span.line} (its key " \
-          f"unknown) may be"
-    found = []
-    for path in project.paths():
-        if project.is_test(path):
-            continue
-        text = project.source_of(path).decode("utf-8", "replace")
-        if key not in text:
-            continue
-        for number, line in enumerate(text.split("\n"), start=1):
-            match = quoted.search(line)
-            if match and (path, number) not in defined:
-                found.append(Place(path, number, match.start() + 1, why))
-    return found

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from flaglint.analysis.loose import loose_strings
 from flaglint.analysis.references import handed_on
 from flaglint.facts import ValueKind
 from flaglint.findings import Finding, Severity
@@ -16,7 +17,9 @@ class UnusedFlag(Rule):
     """
     ## What it does
     Reports a declared flag that no code reads. Reads in test files (the `tests` globs) do
-    not count: a flag only tests read switches nothing in production. Not reported: a flag
+    not count: a flag only tests read switches nothing in production. Where the key stands
+    as a string in code while some read's key cannot be resolved (FL104), the finding says
+    that read may still get it (and `flaglint clean` keeps the entry). Not reported: a flag
     defined in test code only (tests define flags for themselves), and a flag object handed
     on as a value (`HOOKS[name] = holder`, `register(holder)`) or returned by a function
     (`return Flag("x")`), whose reads flaglint cannot follow.
@@ -75,7 +78,16 @@ class UnusedFlag(Rule):
             path, span = record.location
             end = "delete it or mark it retired" if record.decl is None or \
                 record.decl.from_registry else f"archive it in {record.decl.source}"
-            if reads:
+            loose = loose_strings(project, key)
+            if loose:  # `clean` keeps the entry for it: say so, not "delete it"
+                unknown = next(r for r in project.linked.reads
+                               if r.key is None and not r.in_test)
+                where = f"{loose[0].path}:{loose[0].line}"
+                message = (f"Flag `{key}` is declared but no read flaglint can resolve names "
+                           f"it; the string at {where} may still reach the read at "
+                           f"{unknown.path}:{unknown.span.line}, whose key is unknown (FL104): "
+                           f"when that read can no longer get this key, {end}")
+            elif reads:
                 message = (f"Flag `{key}` is read only in tests; production code never reads "
                            f"it, so {end}")
             else:
