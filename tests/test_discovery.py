@@ -117,6 +117,41 @@ def test_holders_made_by_a_function_and_read_through_an_attribute(tmp_path, caps
     assert "jax_debug_nans" in capsys.readouterr().out  # enable_x64's `.value` is a read
 
 
+def test_edx_toggles_classes_and_the_methods_that_read_them(tmp_path, capsys):
+    """Open edX: `TRACKING = WaffleSwitch("app.tracking", module_name=__name__)`, read as
+    `toggles.TRACKING.is_enabled()`. A CamelCase class named for a flag (`WaffleFlag`,
+    `WaffleSwitch`, `SettingToggle`) makes flag objects; one object is enough when the code
+    calls a method that asks about it, which the configuration `init` writes names. Before,
+    `init` found no flag in edx-completion."""
+    write_tree(tmp_path, {
+        "app/__init__.py": "",
+        "app/toggles.py": """
+            from edx_toggles.toggles import SettingToggle, WaffleSwitch
+
+            TRACKING = WaffleSwitch("app.tracking", module_name=__name__)
+            EXPORT = SettingToggle("EXPORT_ENABLED", default=False)
+            """,
+        "app/views.py": """
+            from app import toggles
+
+
+            def track():
+                if not toggles.TRACKING.is_enabled():
+                    return None
+                return "exported" if toggles.EXPORT.is_enabled() else "tracked"
+            """})
+    keys, err = flags_of(tmp_path, capsys)
+    assert keys == ["EXPORT_ENABLED", "app.tracking"]
+    assert "`edx_toggles.toggles.WaffleSwitch` (defines flags)" in err
+    assert main(["init", str(tmp_path), "--today", TODAY, "--no-cache"]) == 0
+    capsys.readouterr()
+    config = (tmp_path / "flaglint.toml").read_text()
+    assert 'call = "edx_toggles.toggles.WaffleSwitch"\nkey = [0, "name"]\n' \
+           'reads = ["is_enabled"]\n' in config
+    main(["check", str(tmp_path), "--today", TODAY, "--no-cache", "--select", "FL102"])
+    assert capsys.readouterr().out.startswith("All checks passed")  # both are read
+
+
 def test_a_module_api_called_with_string_keys(tmp_path, capsys):
     """Sentry: `features.has("organizations:x", org)`, no preset, no flag word in `has`."""
     write_tree(tmp_path, {

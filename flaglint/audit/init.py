@@ -130,6 +130,8 @@ def config_text(project: Project, registry: list[Path]) -> str:
             lines.append(f"call = {json.dumps(definition.call)}")
             lines.append(f"key = {json.dumps([definition.key, definition.key_name])}"
                          if definition.key_name else f"key = {definition.key}")
+            if definition.reads:
+                lines.append(f"reads = {json.dumps(list(definition.reads))}")
             if definition.attributes:
                 lines.append(f"attributes = {json.dumps(list(definition.attributes))}")
     for state in config.flag_state:

@@ -15,7 +15,7 @@ from flaglint.engine.inputs import Inputs, config_digest
 from flaglint.engine.reading import Kept, Reading, read_in_worker
 from flaglint.facts import FileFacts
 from flaglint.facts.batch import Job
-from flaglint.links.flag_api import DJANGO_SETTINGS, FlagApi, candidates, find
+from flaglint.links.flag_api import DJANGO_SETTINGS, FlagApi, candidates, find, read_verb
 from flaglint.links.resolve import active_presets
 from flaglint.processes import map_inherited
 from flaglint.suppressions import Suppressions
@@ -158,13 +158,19 @@ def _find(inputs: Inputs, reading: Reading, names: set[tuple[str, ...]],
         presets = (*active_presets(inputs.config, set(imported)), "django-settings")
     texts = {f.path: inputs.read(f.path) for f in facts}
 
-    def attributes_of(bound: set[str]) -> tuple[str, ...]:
+    def reads_of(bound: set[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The attributes (`x.value`) and methods (`x.is_enabled()`) the objects bound to
+        these names are read through."""
         if not bound:
-            return ()
+            return (), ()
         pattern = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(bound))
-                             + rb")\.(" + b"|".join(a.encode() for a in _ATTRIBUTES) + rb")\b"
-                             rb"(?!\s*\()")
-        seen = {m.group(1).decode() for data in texts.values() for m in pattern.finditer(data)}
-        return tuple(a for a in _ATTRIBUTES if a in seen)
+                             + rb")\.(\w+)\b(\s*\()?")
+        attributes: set[str] = set()
+        methods: set[str] = set()
+        for data in texts.values():
+            for match in pattern.finditer(data):
+                (methods if match.group(2) else attributes).add(match.group(1).decode())
+        return (tuple(a for a in _ATTRIBUTES if a in attributes),
+                tuple(sorted(m for m in methods if read_verb(m))))
 
-    return dataclasses.replace(find(facts, attributes_of), presets=presets)
+    return dataclasses.replace(find(facts, reads_of), presets=presets)

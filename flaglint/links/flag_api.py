@@ -25,9 +25,15 @@ _QUESTION = re.compile(rf"^(?:is|has|check|use)_(?:\w+_)?{_FLAG_WORD}(?:_\w+)?$|
                        rf"^(?:\w+_)?{_FLAG_WORD}_(?:is_)?(?:enabled|active|on|set|checked)$",
                        re.IGNORECASE)
 # A call that makes a flag object bound to a name: `bool_state(`, `define_bool_flag(`,
-# `Toggle(`, `FeatureFlag(`, `DEFINE_bool(`.
+# `Toggle(`, `FeatureFlag(`, `DEFINE_bool(`; and a class named for one in CamelCase, as
+# edx-toggles' `WaffleFlag(`, `WaffleSwitch(`, `SettingToggle(`.
 _MAKER = re.compile(r"(?:^|_)(?:state|flag|toggle|switch|feature)s?$|^define_|^DEFINE_|"
                     r"^(?:Toggle|Flag|Feature|Switch)\w*$", re.IGNORECASE)
+_CAMEL_MAKER = re.compile(r"^[A-Z]\w*[a-z0-9](?:Flag|Toggle|Switch)$")
+
+
+def _is_maker(name: str) -> bool:
+    return bool(_MAKER.search(name) or _CAMEL_MAKER.match(name))
 
 # A call on something named for flags, with a string first: `features.has("org:x", …)`,
 # `waffle.switch_is_active("x")`, `toggles.is_on("x")`.
@@ -83,7 +89,7 @@ def candidates(blob: bytes) -> set[tuple[str, ...]]:
     lines = b"\n" + blob  # every line starts after a `\n`, the first one too
     for bound in _BOUND_CALL.finditer(lines):
         maker = bound.group(2).decode().rsplit(".", 1)[-1]
-        if _MAKER.search(maker):
+        if _is_maker(maker):
             found |= {(maker,), (bound.group(1).decode(),)}  # the maker, and what it makes
     for word, on_flags in zip(_FLAG_WORDS, _ON_FLAGS, strict=True):
         if word + b"." not in lowered and word + b"s." not in lowered:
@@ -136,19 +142,27 @@ class _Found:
     undecided: list[str] = field(default_factory=list)
 
 
-def find(facts: Iterable[FileFacts],
-         attributes_of: Callable[[set[str]], tuple[str, ...]]) -> FlagApi:
+ReadsOf = Callable[[set[str]], tuple[tuple[str, ...], tuple[str, ...]]]
+
+
+def find(facts: Iterable[FileFacts], reads_of: ReadsOf) -> FlagApi:
     """The flag API in these facts (the files that name a candidate, read in full).
-    `attributes_of(names)`: the attributes objects bound to these names are read through
-    (`value` of `x.value`), as the text of the project shows."""
+    `reads_of(names)`: the attributes objects bound to these names are read through
+    (`value` of `x.value`) and the methods that read them (`is_enabled` of
+    `x.is_enabled()`, a name `read_verb` takes), as the text of the project shows."""
     files = [f for f in facts if f.complete]
     found = _Found()
     _readers(files, found)
     _on_flags(files, found)
-    _makers(files, found, attributes_of)
+    _makers(files, found, reads_of)
     found.definitions += _classes(files, [spec for spec, _ in found.readers])
     found.undecided += _environment(files)
     return FlagApi(tuple(found.readers), tuple(found.definitions), tuple(found.undecided))
+
+
+def read_verb(name: str) -> bool:
+    """Does a method of this name ask about a flag (`is_enabled`, `has`, `active`)?"""
+    return _VERB.match(name) is not None
 
 
 def key_like(value: Value) -> str | None:
@@ -262,10 +276,9 @@ def _count(candidate: _Candidate, call: Call, facts: FileFacts) -> None:
             return
 
 
-def _makers(files: list[FileFacts], api: _Found,
-            attributes_of: Callable[[set[str]], tuple[str, ...]]) -> None:
+def _makers(files: list[FileFacts], api: _Found, reads_of: ReadsOf) -> None:
     """Calls that bind flag objects to top-level names with a key first: at least two of
-    them, or one whose objects the code reads through an attribute."""
+    them, or one whose objects the code reads through an attribute or a method."""
     made: dict[str, list[tuple[str, str, str]]] = {}  # callee -> (key, path:line, name)
     for facts in files:
         for constant in facts.constants:
@@ -274,7 +287,7 @@ def _makers(files: list[FileFacts], api: _Found,
                 continue
             call = facts.calls[value.index]
             if constant.qualname.count(".") != facts.module.count(".") + 1 or \
-                    not _MAKER.search(call.name) or not call.resolved:
+                    not _is_maker(call.name) or not call.resolved:
                 continue
             first = next((a for a in call.args if a.keyword in (None, "name") and not a.star),
                          None)
@@ -283,12 +296,12 @@ def _makers(files: list[FileFacts], api: _Found,
                     (first.value.text, f"{facts.path}:{constant.span.line}",
                      constant.qualname.rsplit(".", 1)[-1]))
     for callee, keys in sorted(made.items()):
-        attributes = attributes_of({name for _, _, name in keys})
-        if len(keys) < 2 and not attributes:
+        attributes, methods = reads_of({name for _, _, name in keys})
+        if len(keys) < 2 and not attributes and not methods:
             continue
         api.definitions.append((
-            DefinitionSpec(call=callee, key=0, key_name="name", attributes=attributes,
-                           origin="discovered"),
+            DefinitionSpec(call=callee, key=0, key_name="name", reads=methods,
+                           attributes=attributes, origin="discovered"),
             Evidence(keys[0][1], len(keys), tuple(k for k, _, _ in keys[:3]))))
 
 
