@@ -1053,3 +1053,28 @@ def test_tables_of_a_run_that_links_no_file_stay_marked_used(tmp_path, monkeypat
 def _used_days(cache_dir: Path) -> list[tuple[str, int]]:
     with sqlite3.connect(cache_dir / f"cache-v{store.FORMAT}.sqlite3") as db:
         return db.execute("SELECT kind, used FROM entries").fetchall()
+
+
+def test_a_definition_call_configured_after_a_run_without_one_is_found(tmp_path, capsys,
+                                                                        cache_dir):
+    """With definition calls configured, a file's interface holds every call and binding,
+    and its brief that interface's hash; the brief was kept under a key that did not say
+    so. `flaglint init` (whose discovery reads the candidate files before anything is
+    configured) and then `flaglint check`: the cached check took toggles.py's interface
+    without its calls, found no flag object and called the switch unread (FL102), where
+    `--no-cache` saw the read."""
+    root = tmp_path / "app-project"
+    write_tree(root, {
+        "app/__init__.py": "",
+        "app/toggles.py": 'from edx_toggles.toggles import WaffleSwitch\n\n'
+                          'TRACKING = WaffleSwitch("app.tracking", module_name=__name__)\n',
+        "app/views.py": "from app import toggles\n\n\ndef track():\n"
+                        "    if not toggles.TRACKING.is_enabled():\n        return None\n"
+                        "    return 'tracked'\n",
+    })
+    assert main(["init", str(root), "--today", TODAY]) == 0
+    capsys.readouterr()
+    assert (root / "flaglint.toml").read_text().split("[[definitions]]")[1].split("\n", 1)[1] \
+        == 'call = "edx_toggles.toggles.WaffleSwitch"\nkey = [0, "name"]\nreads = ["is_enabled"]\n'
+    code, out = both(capsys, str(root))
+    assert (code, [f["code"] for f in json.loads(out)["findings"]]) == (1, ["FL103"])

@@ -67,9 +67,12 @@ class Reading:
         found = self._keys.get((rel, full))
         if found is None:
             source = self.sources[rel]
+            # With definition calls configured, a file's interface holds every call and
+            # binding (links/tables.py), and its brief that interface's hash
             found = self._keys[rel, full] = cache.key(
                 "facts", rel, self.inputs.keys.get(rel), source.module, source.is_package,
-                full, sorted(self.attributes) if full else [], not full and rel in self.syntax)
+                full, sorted(self.attributes) if full else [], not full and rel in self.syntax,
+                self.definition_calls)
         return found
 
     def facts_of(self, rel: str) -> FileFacts:
