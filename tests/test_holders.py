@@ -358,6 +358,32 @@ def test_a_flag_object_a_function_returns_is_not_unused(tmp_path, capsys):
     capsys.readouterr()
 
 
+def test_a_definition_named_any_modules_takes_the_modules_own_class(tmp_path, capsys):
+    """`call = "*.WaffleSwitch"` with the class defined beside its objects: the call is
+    neither imported nor an attribute, and was not taken, so the read was unseen, FL102
+    called the switch unread, and `clean` deleted its registry entry and changed no file."""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.definitions]]\n'
+                          'call = "*.WaffleSwitch"\nkey = 0\nreads = ["is_enabled"]\n',
+        "flags.toml": '[flags."app.tracking"]\nowner = "a"\ntype = "release"\n'
+                      'status = "rolled-out"\nvalue = true\n',
+        "app/__init__.py": "",
+        "app/toggles.py": "class WaffleSwitch:\n    def __init__(self, name):\n"
+                          "        self.name = name\n\n    def is_enabled(self):\n"
+                          "        return False\n\n\n"
+                          "TRACKING = WaffleSwitch('app.tracking')\n",
+        "app/views.py": "from app import toggles\n\n\ndef f():\n"
+                        "    return 1 if toggles.TRACKING.is_enabled() else 2\n"})
+    assert main(["check", str(tmp_path), "--no-cache", "--today", "2026-11-23",
+                 "--select", "FL102,FL202"]) == 1
+    assert capsys.readouterr().out.startswith(
+        "app/views.py:5:17: FL202 [*] [app.tracking] Flag `app.tracking` is rolled out")
+    assert main(["clean", "app.tracking", "--value", "true", "--no-cache",
+                 str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert (tmp_path / "app" / "views.py").read_text() == "def f():\n    return 1\n"
+
+
 @pytest.mark.skipif(sys.version_info >= (3, 12), reason="`type X = …` is Python's own grammar")
 def test_a_file_only_libcst_reads_hands_on_every_holder_it_names(tmp_path, capsys):
     """Found by review: a file Python's parser refuses but libcst reads (a newer grammar)

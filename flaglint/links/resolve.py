@@ -474,7 +474,9 @@ class Resolver:
         for spec in specs:
             assert spec.call is not None
             if spec.call.startswith("*."):
-                if (call.attribute or call.imported) and call.name == spec.call[2:]:
+                # any module's: imported, through a module, or the module's own class
+                if (call.attribute or call.imported or call.resolved) and \
+                        call.name == spec.call[2:]:
                     return spec
             elif target == spec.call:
                 return spec
