@@ -556,6 +556,12 @@ def test_init_writes_a_configuration_only_where_there_is_none(tmp_path, capsys):
     assert capsys.readouterr().err == (
         f"flaglint: error: {tmp_path.resolve() / 'flags.toml'} exists; init writes over "
         f"nothing (`flaglint init --registry FILE` writes the registry next to it)\n")
+    # The registry deleted, its configuration kept (a fresh start): init writes it again,
+    # where its absence was an error ("registry file 'flags.toml' does not exist")
+    (tmp_path / "flags.toml").unlink()
+    assert main(["init", str(tmp_path), "--today", TODAY, "--no-cache"]) == 0
+    assert capsys.readouterr().err == "flaglint: wrote flags.toml (1 flag)\n"
+    assert (tmp_path / "flags.toml").read_text() == registry
 
 
 def test_a_key_that_left_the_code_and_came_back_is_fl401(tmp_path, capsys):

@@ -40,7 +40,12 @@ def run_init(args: argparse.Namespace, command: Callable[[list[str]], int]) -> i
         raise UsageError(f"{target} exists; init writes over nothing (`flaglint init "
                          f"--registry FILE` writes the registry next to it)")
     today = args.today or dt.date.today()
-    outcome = options.analysed(args, config, today, Origins.ALL)
+    # The registry init writes may be one the configuration names already (as the
+    # flaglint.toml init writes does): analysed without it, not an error for its absence
+    pending = tuple(name for name in config.registry
+                    if (root / name).resolve() != target.resolve())
+    outcome = options.analysed(args, dataclasses.replace(config, registry=pending), today,
+                               Origins.ALL)
     project = outcome.project
     audit = build(project, outcome.findings)
     try:
