@@ -277,7 +277,7 @@ def test_odd_messages_in_gitlab_markdown_and_sarif(tmp_path):
 def test_markdown_stays_under_githubs_limit():
     findings = [Finding("FL101", "undefined-flag", Severity.WARNING, f"flag_{i % 40}",
                         f"pkg/module_{i}.py", Span(i + 1, 1, i + 1, 9), "x" * 150,
-                        Fix(safe=True, description="Replace the read with `true`"))
+                        Fix(safe=True, description="Replace the read with `True`"))
                 for i in range(3000)]
     text = markdown.render(Report(findings, 3000, 40), "https://github.com/o/r/blob/abc/")
     assert len(text) <= markdown.LIMIT

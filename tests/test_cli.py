@@ -78,7 +78,7 @@ def test_json_output_follows_the_design(tmp_path, capsys):
         "path": "app/main.py", "line": 3, "column": 4, "end_line": 3, "end_column": 32,
         "message": "Flag `settled` is rolled out with value `false`; this read always yields "
                    "it, so the code still branches on a constant",
-        "fix": {"safe": True, "description": "Replace the read with `false`",
+        "fix": {"safe": True, "description": "Replace the read with `False`",
                 "applicability": "safe",
                 "edits": [{"kind": "settle-read", "path": "app/main.py", "line": 3, "column": 4,
                            "value": False}]},

@@ -192,7 +192,7 @@ def test_show_fixes_lists_each_findings_fix(tmp_path, capsys):
     assert code == 1
     assert out.splitlines() == [
         FINDINGS[0], "    fix (safe): Delete the `if` body and keep what runs instead",
-        FINDINGS[1], "    fix (safe): Replace the read with `false`",
+        FINDINGS[1], "    fix (safe): Replace the read with `False`",
         FINDINGS[2], *SUMMARY]
     assert check(tmp_path, capsys, "--show-fixes", "--no-show-fixes")[1] == \
         "\n".join(FINDINGS + SUMMARY) + "\n"

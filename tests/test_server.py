@@ -628,7 +628,7 @@ def test_code_actions_fix_ignore_and_clean(tmp_path):
         await editor.diagnostics("app/checkout.py", 1)
         offered = await editor.actions("app/checkout.py", 10)
         assert [(a.title, a.kind) for a in offered] == [
-            ("flaglint (FL202): Replace the read with `true`", types.CodeActionKind.QuickFix),
+            ("flaglint (FL202): Replace the read with `True`", types.CodeActionKind.QuickFix),
             ("flaglint (FL202): Disable for this line", types.CodeActionKind.QuickFix),
             ("flaglint: Clean flag `dark_mode` (settle it to `true`)",
              "source.cleanFlag.flaglint")]
@@ -681,7 +681,7 @@ def test_code_actions_come_with_their_edits_for_clients_that_do_not_resolve(tmp_
         editor.open("app/checkout.py")
         offered = await editor.actions("app/checkout.py", 10)
         assert [(a.title, edits(a.edit)) for a in offered] == [
-            ("flaglint (FL202): Replace the read with `true`",
+            ("flaglint (FL202): Replace the read with `True`",
              [("app/checkout.py", None, [((10, 0, 13, 0), '    return "dark"\n')])]),
             ("flaglint (FL202): Disable for this line",
              [("app/checkout.py", None, [((10, 0, 11, 0), '    if client.is_enabled('
@@ -905,7 +905,7 @@ def test_a_client_that_does_not_resolve_runs_a_cleanup_as_a_command(tmp_path):
         editor.open("app/checkout.py")
         offered = await editor.actions("app/checkout.py", 10)
         assert [(a.title, a.edit is None) for a in offered] == [
-            ("flaglint (FL202): Replace the read with `true`", False),
+            ("flaglint (FL202): Replace the read with `True`", False),
             ("flaglint (FL202): Disable for this line", False),
             ("flaglint: Clean flag `dark_mode` (settle it to `true`)", True)]
         command = offered[2].command

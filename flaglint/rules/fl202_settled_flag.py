@@ -68,7 +68,9 @@ class SettledFlag(Rule):
                 fix = None
                 if settled is not None and replaceable(read, settled, project.dead):
                     edits = read_edits(project.dead, [(read.path, read.call)])
-                    fix = Fix(safe=True, description=f"Replace the read with `{value}`",
+                    # the Python literal the fix writes (`True`), not the registry's `true`
+                    fix = Fix(safe=True, description=f"Replace the read with "
+                                                     f"`{decl.value!r}`",
                               edits=edits, in_tests=project.in_tests(edits))
                 yield self.finding(key, read.path, read.span,
                                    f"Flag `{key}` is rolled out with value `{value}`; this "
