@@ -999,3 +999,42 @@ def test_clean_never_analyses_the_same_files_twice_in_a_row(tmp_path, capsys, mo
     capsys.readouterr()
     assert len(states) > 4
     assert all(a != b for a, b in itertools.pairwise(states)), states
+
+
+def test_a_refused_deletion_points_at_the_file_the_user_has(tmp_path, capsys):
+    """Superset's `clean TAGGING_SYSTEM --dry-run` said `superset/views/tags.py:51:
+    TagView.is_enabled not deleted`, the line in the text its edits would make; the file on
+    disk, which a dry run leaves alone, has the `def` at 54. A dry run points at the file as
+    it is; a clean that writes, at the file as written."""
+    files = {
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.readers]]\n'
+                          'call = "app.flags.is_on"\nkey = 0\n',
+        "flags.toml": '[flags.TAGS]\nowner = "x"\ntype = "release"\n',
+        "app/__init__.py": "",
+        "app/flags.py": "def is_on(name):\n    return False\n",
+        "app/tags.py": '''
+            from app.flags import is_on
+
+
+            def page():
+                if is_on("TAGS"):
+                    return "tags"
+                return "none"
+
+
+            class TagView:
+                @staticmethod
+                def is_enabled():
+                    return is_on("TAGS")
+            ''',
+        "app/log.py": "class LogView:\n    def show(self):\n        return self.is_enabled()\n",
+    }
+    refused = ("`TagView.is_enabled` not deleted: app/log.py:3:16: a name flaglint cannot "
+               "resolve (self.is_enabled).\n")
+    for dry, line in ((True, 12), (False, 7)):
+        root = write_tree(tmp_path / str(dry), files)
+        assert main(["clean", "TAGS", "--value", "true", "--no-cache", str(root),
+                     *(["--dry-run"] if dry else [])]) == 1  # left for a person: exit 1
+        out, err = capsys.readouterr()  # the account: stderr beside a diff, else stdout
+        assert (err if dry else out).endswith(f"app/tags.py:{line}: {refused}")
+    assert (root / "app" / "tags.py").read_text().split("\n")[6] == "    def is_enabled():"

@@ -115,7 +115,7 @@ def _fix(run: CheckRun, store: Store) -> tuple[Summary, FixReport]:
         for refused in fix_report.refused:
             print(f"flaglint: warning: {refused.path} not fixed: {refused.refused}",
                   file=sys.stderr)
-        for refusal in fix_report.refusals():
+        for refusal in fix_report.refusals(written=not args.preview):
             print(f"flaglint: warning: {refusal.describe()}", file=sys.stderr)
     summary = summarize(outcome, rules, named=paths, previews=previews,
                         memo=StoredFixes(store))

@@ -108,7 +108,7 @@ def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> l
         for where in report.services:
             lines.append(f"Archive `{key}` in {where}: flaglint does not edit a flag "
                          f"service's export.")
-    refusals = report.fixes.refusals()
+    refusals = report.fixes.refusals(written=not args.dry_run)
     refused = {f"{r.path}:{r.position[0]}" for r in refusals}
     for where in report.defined_in_code:
         if where not in refused:  # a refusal says why it stays instead

@@ -62,14 +62,17 @@ class FixReport:
             self.blocked.append(refusal)
             self._seen[refusal] = {path: self.overlay.get(path) for path in refusal.paths()}
 
-    def refusals(self) -> list[Blocked]:
-        """The refused edits, where they are in the files as finally changed: once each (a
-        later round refuses again, at the lines of its own text, what an earlier refused)."""
-        moved = dict.fromkeys(self._moved(refusal) for refusal in self.blocked)
+    def refusals(self, *, written: bool = True) -> list[Blocked]:
+        """The refused edits, where they are in the files as finally changed (`written`),
+        else as they are on disk still (a dry run: `clean --dry-run`, `check --fix --diff`):
+        once each (a later round refuses again, at the lines of its own text, what an
+        earlier refused)."""
+        moved = dict.fromkeys(self._moved(refusal, written) for refusal in self.blocked)
         return sorted(moved, key=lambda b: (b.path, b.position, b.name))
 
-    def _moved(self, refusal: Blocked) -> Blocked:
-        lines = {path: _line_map(self._text_then(path, seen), self._text_now(path))
+    def _moved(self, refusal: Blocked, written: bool) -> Blocked:
+        lines = {path: _line_map(self._text_then(path, seen), self._text_now(path) if written
+                                 else self._text_before(path))
                  for path, seen in self._seen.get(refusal, {}).items()}
 
         def line(path: str, number: int) -> int:
@@ -82,6 +85,10 @@ class FixReport:
     def _text_then(self, path: str, seen: bytes | None) -> str | None:
         if seen is not None:
             return seen.decode("utf-8", "replace")
+        result = self.results.get(path)
+        return result.before if result is not None else None
+
+    def _text_before(self, path: str) -> str | None:
         result = self.results.get(path)
         return result.before if result is not None else None
 
