@@ -1038,3 +1038,39 @@ def test_a_refused_deletion_points_at_the_file_the_user_has(tmp_path, capsys):
         out, err = capsys.readouterr()  # the account: stderr beside a diff, else stdout
         assert (err if dry else out).endswith(f"app/tags.py:{line}: {refused}")
     assert (root / "app" / "tags.py").read_text().split("\n")[6] == "    def is_enabled():"
+
+
+def test_clean_says_which_public_wrappers_it_deleted(tmp_path, capsys):
+    """edx-completion's `CompletionService.completion_tracking_enabled()` read the switch for
+    other packages (XBlock handlers call it); once the clean settled its own calls nothing in
+    the package called it, and it went. The package's tests passed; its users' code would
+    not. The account names such a deletion, so that a library keeps what its users call."""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.readers]]\n'
+                          'call = "app.flags.is_on"\nkey = 0\n',
+        "flags.toml": '[flags.TRACKING]\nowner = "x"\ntype = "release"\n',
+        "app/__init__.py": "",
+        "app/flags.py": "def is_on(name):\n    return False\n",
+        "app/service.py": '''
+            from app.flags import is_on
+
+
+            class CompletionService:
+                def tracking_enabled(self):
+                    return is_on("TRACKING")
+
+                def _private_enabled(self):
+                    return is_on("TRACKING")
+
+                def submit(self, value):
+                    if not self.tracking_enabled() or not self._private_enabled():
+                        raise RuntimeError("tracking is disabled")
+                    return value
+            ''',
+    })
+    assert main(["clean", "TRACKING", "--value", "true", "--no-cache", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "def tracking_enabled" not in (tmp_path / "app" / "service.py").read_text()
+    assert ("Deleted 1 public wrapper of `TRACKING` nothing in the project calls any more: "
+            "app/service.py `CompletionService.tracking_enabled`; code outside the project "
+            "that calls it (a library's users) breaks: keep its definition if any does.\n") in out

@@ -76,6 +76,7 @@ class CleanReport:
     # The flag services that still list the flag (flaglint never edits an export): archive
     # it there.
     services: list[str] = field(default_factory=list)
+    wrappers: frozenset[str] = frozenset()  # the flag's wrappers (qualified), deleted or not
 
     @property
     def settled(self) -> bool:
@@ -393,4 +394,4 @@ def _finish(cleaning: _Cleaning, project: Project, blockers: _Blockers,
     named = [m for m in named if m.rsplit(":", 1)[0] not in project.services.paths]
     return CleanReport(key, cleaning.value, report, registry_path, registry_before,
                        registry_after, left, unreadable, blockers.loose, defined, configs,
-                       named, cleaning.value_from, listed)
+                       named, cleaning.value_from, listed, frozenset(cleaning.wrappers))
