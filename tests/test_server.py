@@ -341,6 +341,32 @@ def test_diagnostics_on_open_for_unsaved_buffers_and_on_save(tmp_path):
     assert run(tmp_path, scenario) == ""
 
 
+def test_a_project_read_by_worker_processes_gets_its_diagnostics(tmp_path):
+    """edx-enterprise (812 files): the server's first analysis hung for good. Its reader
+    thread waits on stdin holding the stream's lock, and each worker process forked to
+    read the project closes stdin as it starts (multiprocessing does): it waited for that
+    lock forever. 1.5 MB of modules that read a flag are read by workers; their
+    diagnostics come, and an edit's, and the server ends."""
+    padding = "".join(f"\n\ndef helper_{i}(value):\n    return value + {i}\n"
+                      for i in range(400))
+    files = {**PROJECT, **{f"app/module_{n}.py": "from unleash import client\n\n\n"
+                           "def theme():\n    if client.is_enabled(\"dark_mode\"):\n"
+                           "        return \"dark\"\n    return \"light\"\n" + padding
+                           for n in range(60)}}
+
+    async def scenario(editor: Editor) -> None:
+        editor.open("app/module_7.py")
+        shown = await editor.diagnostics("app/module_7.py", 1)
+        assert [d.code for d in shown] == ["FL202", "FL301"]
+        text = (editor.root / "app/module_7.py").read_text().replace('"dark_mode"', '"dim"')
+        shown = await editor.diagnostics("app/module_7.py", editor.change("app/module_7.py",
+                                                                        text))
+        assert [d.code for d in shown] == ["FL101"]
+
+    assert sum(len(text) for text in files.values()) > 1_000_000
+    assert run(tmp_path, scenario, files=files) == ""
+
+
 # The project with a helper only dead code calls (FL302, with the dead call as related).
 WITH_HELPER = {**PROJECT, "app/checkout.py": PROJECT["app/checkout.py"] + """
 

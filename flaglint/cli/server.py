@@ -19,5 +19,14 @@ def run_server(args: argparse.Namespace) -> int:
     channel = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     sys.stdout = sys.stderr
-    serve(sys.stdin.buffer, channel)
+    # stdin too: the server's reader waits on it holding its lock, and a worker process
+    # forked meanwhile closes sys.stdin as it starts (multiprocessing does), which waited
+    # for that lock forever: the first analysis of a large project (workers read it) hung.
+    # Workers get /dev/null instead, unheld.
+    requests = os.fdopen(os.dup(sys.stdin.fileno()), "rb")
+    nothing = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(nothing, sys.stdin.fileno())
+    os.close(nothing)
+    sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - for the process's life
+    serve(requests, channel)
     return EXIT_OK
