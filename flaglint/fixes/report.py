@@ -67,10 +67,10 @@ class FixReport:
         else as they are on disk still (a dry run: `clean --dry-run`, `check --fix --diff`):
         once each (a later round refuses again, at the lines of its own text, what an
         earlier refused)."""
-        moved = dict.fromkeys(self._moved(refusal, written) for refusal in self.blocked)
+        moved = dict.fromkeys(self._moved(refusal, written=written) for refusal in self.blocked)
         return sorted(moved, key=lambda b: (b.path, b.position, b.name))
 
-    def _moved(self, refusal: Blocked, written: bool) -> Blocked:
+    def _moved(self, refusal: Blocked, *, written: bool) -> Blocked:
         lines = {path: _line_map(self._text_then(path, seen), self._text_now(path) if written
                                  else self._text_before(path))
                  for path, seen in self._seen.get(refusal, {}).items()}
