@@ -684,6 +684,27 @@ def test_code_actions_fix_ignore_and_clean(tmp_path):
     run(tmp_path, scenario)
 
 
+def test_no_edit_is_offered_for_a_registry_edited_and_not_saved(tmp_path):
+    """flags.toml changed in the editor and not saved asks for no analysis (it counts once
+    saved), so the analysis's view of the open buffers said it was clean: the clean's edit
+    of it, made from the file on disk, was sent for the edited buffer, whose lines it
+    misplaced (a duplicated `[flags.…]` header in a client without versions)."""
+    async def scenario(editor: Editor) -> None:
+        editor.open("app/checkout.py")
+        editor.open("flags.toml")
+        await editor.diagnostics("app/checkout.py", 1)
+        editor.change("flags.toml", "# reviewed\n" + (editor.root / "flags.toml").read_text())
+        clean = (await editor.actions("app/checkout.py", 10, only=["source"]))[0]
+        assert clean.title == "flaglint: Clean flag `dark_mode` (settle it to `true`)"
+        resolved = await editor.ask(editor.client.code_action_resolve_async(clean))
+        assert resolved.edit is None
+        await editor.until(lambda: editor.messages or None, "a message")
+        assert editor.messages == [
+            "flaglint: save flags.toml first: flaglint reads it from disk"]
+
+    run(tmp_path, scenario)
+
+
 def test_code_actions_on_an_unsaved_buffer(tmp_path):
     async def scenario(editor: Editor) -> None:
         editor.open("app/checkout.py")

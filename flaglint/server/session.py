@@ -15,7 +15,7 @@ import datetime as dt
 import logging
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,6 +69,9 @@ class Analysis:
     # definition and references still answer on the reads whose lines are unchanged.
     earlier: dict[str, tuple[str, tuple[FlagRead, ...]]] = field(default_factory=dict)
     _reads: dict[str, list[FlagRead]] | None = field(default=None, repr=False)
+    # The editor's buffer at a path as it is now (an edit of a file the analysis reads from
+    # disk, flags.toml, asks for no analysis: the buffers it saw say nothing of it)
+    now: Callable[[Path], Buffer | None] = field(default=lambda path: None, repr=False)
 
     def relative(self, path: Path) -> str | None:
         return relative(path, self.config.root)
@@ -101,10 +104,12 @@ class Analysis:
 
     def stale(self, rel: str) -> str | None:
         """Why an edit of this file computed from this analysis cannot be offered: the
-        editor holds it unsaved and the analysis read it from disk."""
-        buffer = self.buffers.get(rel)
-        if buffer is not None and buffer.dirty and rel not in self.overlay:
-            return f"save {rel} first: flaglint reads it from disk"
+        editor holds it unsaved (then, or since) and the analysis read it from disk."""
+        if rel in self.overlay:
+            return None
+        for buffer in (self.buffers.get(rel), self.now(self.path(rel).resolve())):
+            if buffer is not None and buffer.dirty:
+                return f"save {rel} first: flaglint reads it from disk"
         return None
 
     def reads_in(self, rel: str) -> list[FlagRead]:
@@ -215,6 +220,11 @@ class Session:
         with self._lock:
             return dict(self._buffers)
 
+    def buffer_at(self, path: Path) -> Buffer | None:
+        """The open buffer of this (resolved) path, as it is now."""
+        with self._lock:
+            return next((b for b in self._buffers.values() if b.path == path), None)
+
     def _put(self, buffer: Buffer) -> Buffer:
         with self._lock:
             self._buffers[buffer.uri] = buffer
@@ -274,14 +284,15 @@ class Session:
             if last is not None and last.digest == digest and (
                     last.project.blamed is None or  # else: what blame read, the same?
                     last.project.blamed == (blame_inputs(config.root) or "unknown")):
-                return dataclasses.replace(last, buffers=seen, overlay=overlay)
+                return dataclasses.replace(last, buffers=seen, overlay=overlay,
+                                           now=self.buffer_at)
             folder.store = store
             rules = rules_for(codes)
             project = analyze(inputs, store, request_for(rules, named=seen),
                               workers=os.cpu_count() or 1)
             summary = summarize(run(project, rules), rules, memo=StoredFixes(store))
             analysis = Analysis(config, store, project, summary.findings, digest,
-                                summary.notes, seen, overlay)
+                                summary.notes, seen, overlay, now=self.buffer_at)
             if last is not None:
                 analysis.earlier = _earlier(last, analysis)
         finally:
