@@ -585,6 +585,40 @@ def test_a_definition_a_dynamic_read_may_need_is_kept(tmp_path, capsys):
         "the read at app/views.py:10 (its key unknown) may be.\n")
 
 
+def test_a_read_whose_f_string_cannot_make_the_key_keeps_nothing(tmp_path, capsys):
+    """The Knight router's `client.is_enabled(f"venue_{venue.lower()}")` kept
+    `smart_routing`'s registry entry and its nine deployment config lines: any read of
+    unknown key might be any key. An f-string's text around its fields says which keys it
+    can make: `venue_…`, never `smart_routing`."""
+    from flaglint.analysis.loose import may_make
+
+    assert [may_make('f"venue_{venue.lower()}"', key) for key in
+            ("smart_routing", "venue_nyse", "venue_")] == [False, True, True]
+    assert [may_make(text, "x_on") for text in
+            ("f'{a}_enabled'", "F'''{a}_on'''", "name", 'f"{{literal}}{a}"', "rf'\\{a}'")] \
+        == [False, True, True, True, True]
+    root = features_project(tmp_path, {
+        "flags.toml": '[flags."org:new"]\nowner = "a"\ntype = "release"\n',
+        "app/defs.py": 'from app import features\n\nfeatures.add("org:new", True)\n',
+        "app/views.py": """
+            from app import features
+
+
+            def view(org):
+                if features.has("org:new", org):
+                    return 1
+                return 2
+
+
+            def venue(name, org):
+                return features.has(f"venue:{name}", org)
+            """}, FEATURES + '\n[[tool.flaglint.definitions]]\ncall = "app.features.add"\n'
+                              'key = 0\n')
+    assert main(["clean", "org:new", "--value", "true", str(root), "--no-cache"]) == 0
+    capsys.readouterr()
+    assert "org:new" not in read(root, "app/defs.py") + read(root, "flags.toml")
+
+
 def test_an_import_that_registers_stays_when_every_importer_is_cleaned(tmp_path, capsys):
     """Sentry's Celery tasks: two files import the task module, which registers the task
     when imported; both lose their last use. One of them must keep importing it."""

@@ -13,8 +13,11 @@ from flaglint.model.project import Project
 
 def loose_strings(project: Project, key: str) -> list[Place]:
     """Where the key stands as a string in code outside its definitions and tests, while a
-    read in code outside tests has a key flaglint cannot resolve; none without such a read."""
-    dynamic = [r for r in project.linked.reads if r.key is None and not r.in_test]
+    read in code outside tests has a key flaglint cannot resolve that may be this key (an
+    f-string's text around its fields says which keys it can make: `f"venue_{name}"` never
+    makes `smart_routing`); none without such a read."""
+    dynamic = [r for r in project.linked.reads if r.key is None and not r.in_test and
+               may_make(r.expression, key)]
     if not dynamic:
         return []
     defined = {(d.path, d.span.line) for d in project.linked.definitions if d.key == key}
@@ -36,3 +39,22 @@ def loose_strings(project: Project, key: str) -> list[Place]:
             if match and (path, number) not in defined:
                 found.append(Place(path, number, match.start() + 1, why))
     return found
+
+
+_FSTRING = re.compile(r"""[rR]?[fF][rR]?(?P<q>'''|"\"\"|'|")(?P<body>.*)(?P=q)""", re.DOTALL)
+
+
+def may_make(expression: str, key: str) -> bool:
+    """May a key written so (its source text) be `key`? Only an f-string's literal text
+    before its first field and after its last is known (a `{{` or an escape: anything)."""
+    found = _FSTRING.fullmatch(expression.strip())
+    if found is None:
+        return True
+    body = found.group("body")
+    if "{{" in body or "}}" in body or "\\" in body:
+        return True
+    first, last = body.find("{"), body.rfind("}")
+    if first < 0 or last < first:
+        return True  # no field: a constant flaglint would have resolved
+    head, tail = body[:first], body[last + 1:]
+    return len(key) >= len(head) + len(tail) and key.startswith(head) and key.endswith(tail)
