@@ -992,3 +992,23 @@ def test_hover_says_what_a_flag_service_serves(tmp_path):
             "- unleash: production targeted\n")
 
     run(tmp_path, scenario, files=files)
+
+
+def test_exit_without_shutdown_ends_with_1_as_the_protocol_says(tmp_path):
+    """pygls ended its loop on `exit` and dropped the code it chose: the server always ended
+    with 0. The protocol says 1 when no `shutdown` came first."""
+    def frame(message: dict[str, Any]) -> bytes:
+        body = json.dumps(message).encode()
+        return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+    for shutdown, code in ((False, 1), (True, 0)):
+        messages = [{"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                     "params": {"processId": None, "rootUri": None, "capabilities": {}}},
+                    {"jsonrpc": "2.0", "method": "initialized", "params": {}}]
+        if shutdown:
+            messages.append({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": None})
+        messages.append({"jsonrpc": "2.0", "method": "exit", "params": None})
+        done = subprocess.run([sys.executable, "-m", "flaglint", "server"], cwd=tmp_path,
+                              input=b"".join(map(frame, messages)), capture_output=True,
+                              timeout=HUNG)
+        assert (shutdown, done.returncode, done.stderr) == (shutdown, code, b"")

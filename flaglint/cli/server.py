@@ -8,6 +8,8 @@ import sys
 
 from flaglint.cli.options import EXIT_OK
 
+EXIT_UNASKED = 1  # `exit` without a `shutdown` before it: the protocol's code
+
 
 def run_server(args: argparse.Namespace) -> int:
     from flaglint.server import serve
@@ -28,5 +30,4 @@ def run_server(args: argparse.Namespace) -> int:
     os.dup2(nothing, sys.stdin.fileno())
     os.close(nothing)
     sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - for the process's life
-    serve(requests, channel)
-    return EXIT_OK
+    return EXIT_OK if serve(requests, channel) else EXIT_UNASKED

@@ -16,8 +16,13 @@ from typing import BinaryIO
 __all__ = ["serve"]
 
 
-def serve(stdin: BinaryIO, stdout: BinaryIO) -> None:
-    """Serve one client on these streams until it says exit (or closes them)."""
+def serve(stdin: BinaryIO, stdout: BinaryIO) -> bool:
+    """Serve one client on these streams until it says exit (or closes them); whether it
+    asked for a shutdown first (the exit code is 1 otherwise, as the protocol says: pygls
+    ends its loop on `exit` and drops the code it chose)."""
     from flaglint.server.app import make_server
 
-    make_server().start_io(stdin, stdout)
+    server = make_server()
+    server.start_io(stdin, stdout)
+    # pygls's own mark is set as the request comes, ours when its handler runs
+    return server.shut_down or bool(getattr(server.protocol, "_shutdown", False))

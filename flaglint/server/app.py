@@ -47,6 +47,7 @@ class FlaglintServer(LanguageServer):
         self.session = Session()
         self.client = actions.Client(units_of(None), lazy=False, versioned=False)
         self.said: set[str] = set()  # messages shown once
+        self.shut_down = False  # asked to by the client: `exit` then ends the process with 0
         self._running: set[asyncio.Future[None]] = set()
 
     # -- analyses -------------------------------------------------------------------------
@@ -194,6 +195,8 @@ def make_server() -> FlaglintServer:
 
     @server.feature(types.SHUTDOWN)
     async def shutdown(params: None) -> None:
+        server.shut_down = True
+
         def close() -> None:
             for folder in session.folders.values():
                 if folder.analysis is not None:
