@@ -1012,3 +1012,26 @@ def test_exit_without_shutdown_ends_with_1_as_the_protocol_says(tmp_path):
                               input=b"".join(map(frame, messages)), capture_output=True,
                               timeout=HUNG)
         assert (shutdown, done.returncode, done.stderr) == (shutdown, code, b"")
+
+
+def test_a_folder_opened_through_a_symbolic_link_keeps_its_spelling(tmp_path):
+    """A workspace folder given through a symbolic link (on macOS /tmp is one): the
+    diagnostics of files not open, definitions and references came under the resolved
+    path, which an editor takes for other files (nothing shown where the user looks)."""
+    real = write_tree(tmp_path / "project", PROJECT)
+    link = tmp_path / "link"
+    link.symlink_to(real, target_is_directory=True)
+
+    async def scenario() -> None:
+        async with Editor(link, tmp_path / "server.log") as editor:
+            await editor.until(lambda: editor.published or None, "diagnostics")
+            editor.open("app/checkout.py")
+            await editor.diagnostics("app/checkout.py", 1)
+            found = await editor.ask(editor.client.text_document_definition_async(
+                types.DefinitionParams(text_document=editor.document("app/checkout.py"),
+                                       position=types.Position(line=10, character=27))))
+            assert isinstance(found, list) and found
+            uris = {*editor.published, *(location.uri for location in found)}
+            assert uris and all(uri.startswith(link.as_uri() + "/") for uri in uris), uris
+
+    asyncio.run(scenario())

@@ -36,8 +36,14 @@ def units_of(encoding: types.PositionEncodingKind | str | None) -> Units:
 
 def path_of(uri: str) -> Path | None:
     """The file a `file:` URI names (None for others: an untitled buffer)."""
+    spelled = spelled_path(uri)
+    return spelled.resolve() if spelled is not None else None
+
+
+def spelled_path(uri: str) -> Path | None:
+    """The path as the URI spells it, through any symbolic link (`/tmp/link/app.py`)."""
     path = to_fs_path(uri) if uri.startswith("file:") else None
-    return Path(path).resolve() if path else None
+    return Path(path) if path else None
 
 
 class FlaglintServer(LanguageServer):
@@ -137,12 +143,12 @@ class FlaglintServer(LanguageServer):
                          capabilities.workspace.apply_edit))
         for folder in params.workspace_folders or ():
             if (path := path_of(folder.uri)) is not None:
-                self.session.add_folder(path)
+                self.session.add_folder(path, spelled_path(folder.uri))
         root = params.root_uri or (Path(params.root_path).as_uri() if params.root_path
                                    else None)
         if not params.workspace_folders and root is not None and \
                 (path := path_of(root)) is not None:
-            self.session.add_folder(path)
+            self.session.add_folder(path, spelled_path(root))
 
     # -- questions ------------------------------------------------------------------------
 

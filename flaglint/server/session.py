@@ -72,13 +72,16 @@ class Analysis:
     # The editor's buffer at a path as it is now (an edit of a file the analysis reads from
     # disk, flags.toml, asks for no analysis: the buffers it saw say nothing of it)
     now: Callable[[Path], Buffer | None] = field(default=lambda path: None, repr=False)
+    spelled: Path | None = None  # the root as the client spells it (a symbolic link's path)
 
     def relative(self, path: Path) -> str | None:
         return relative(path, self.config.root)
 
     def uri(self, rel: str) -> str:
         buffer = self.buffers.get(rel)
-        return buffer.uri if buffer is not None else self.path(rel).as_uri()
+        if buffer is not None:
+            return buffer.uri
+        return (self.spelled / rel if self.spelled is not None else self.path(rel)).as_uri()
 
     def path(self, rel: str) -> Path:
         return self.config.root / rel
@@ -136,8 +139,11 @@ class Analysis:
 class Folder:
     """A workspace folder and the last analysis of its project (or why there is none)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, spelled: Path | None = None) -> None:
         self.path = path
+        # The path as the client gave it, where a symbolic link leads to `path`: the files'
+        # URIs are spelled so, or an editor takes them for other files
+        self.spelled = spelled if spelled is not None and spelled != path else None
         self.analysis: Analysis | None = None
         self.error: ConfigError | None = None
         self.failure: str | None = None  # an internal error of the last run, said once
@@ -163,11 +169,11 @@ class Session:
 
     # -- folders ------------------------------------------------------------------------
 
-    def add_folder(self, path: Path) -> Folder:
+    def add_folder(self, path: Path, spelled: Path | None = None) -> Folder:
         path = path.resolve()
         folder = self.folders.get(path)
         if folder is None:
-            folder = self.folders[path] = Folder(path)
+            folder = self.folders[path] = Folder(path, spelled)
         return folder
 
     def remove_folder(self, path: Path) -> Folder | None:
@@ -292,7 +298,8 @@ class Session:
                               workers=os.cpu_count() or 1)
             summary = summarize(run(project, rules), rules, memo=StoredFixes(store))
             analysis = Analysis(config, store, project, summary.findings, digest,
-                                summary.notes, seen, overlay, now=self.buffer_at)
+                                summary.notes, seen, overlay, now=self.buffer_at,
+                                spelled=_spelled_root(folder, config.root))
             if last is not None:
                 analysis.earlier = _earlier(last, analysis)
         finally:
@@ -305,6 +312,19 @@ class Session:
         if last is not None and (analysis is None or last.store is not analysis.store):
             last.store.close()
         folder.analysis = analysis
+
+
+def _spelled_root(folder: Folder, root: Path) -> Path | None:
+    """The project's root as the client spells the folder (through a symbolic link), where
+    the root is the folder, inside it, or a folder above it (its configuration's)."""
+    if folder.spelled is None:
+        return None
+    if _within(root, folder.path):
+        return folder.spelled / root.relative_to(folder.path)
+    if _within(folder.path, root):
+        depth = len(folder.path.relative_to(root).parts)
+        return folder.spelled.parents[depth - 1] if depth else folder.spelled
+    return None
 
 
 def _earlier(last: Analysis, now: Analysis) -> dict[str, tuple[str, tuple[FlagRead, ...]]]:
