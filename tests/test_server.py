@@ -715,6 +715,11 @@ def test_code_actions_on_an_unsaved_buffer(tmp_path):
         resolved = await editor.ask(editor.client.code_action_resolve_async(offered[0]))
         assert edits(resolved.edit) == [
             ("app/checkout.py", version, [((11, 0, 14, 0), '    return "dark"\n')])]
+        # Another file opened meanwhile (the project analysed again): the same fix is made.
+        editor.open("app/__init__.py")
+        await editor.diagnostics("app/__init__.py", 1)
+        again = await editor.ask(editor.client.code_action_resolve_async(offered[0]))
+        assert edits(again.edit) == edits(resolved.edit)
         # A fix offered before the buffer changed is not made on the new text.
         editor.change("app/checkout.py", "# moved down\n\n" + CHECKOUT)
         stale = await editor.ask(editor.client.code_action_resolve_async(offered[0]))

@@ -101,7 +101,13 @@ def _fix_action(analysis: Analysis, index: int, finding: Finding,
     return types.CodeAction(title=title, kind=types.CodeActionKind.QuickFix,
                             diagnostics=[diagnostic], is_preferred=finding.fix.safe,
                             data={"uri": analysis.uri(finding.path), "fix": index,
-                                  "digest": analysis.digest})
+                                  "digest": analysis.digest, "finding": _identity(finding)})
+
+
+def _identity(finding: Finding) -> list[object]:
+    """What names a finding across analyses: its code, place and message."""
+    return [finding.code, finding.path, finding.span.line, finding.span.column,
+            finding.message]
 
 
 def _ignore_action(analysis: Analysis, finding: Finding, diagnostic: types.Diagnostic,
@@ -180,9 +186,14 @@ def resolve(analysis: Analysis, action: types.CodeAction,
     by hand after it)."""
     data: dict[str, Any] = action.data if isinstance(action.data, dict) else {}
     if "fix" in data:
-        if data.get("digest") != analysis.digest:
-            return action, "the project changed since this fix was offered: ask again"
-        finding = analysis.findings[int(data["fix"])]
+        if data.get("digest") == analysis.digest:
+            finding = analysis.findings[int(data["fix"])]
+        else:  # analysed again since (a file opened): the same finding, fixed as it is now
+            same = [f for f in analysis.findings
+                    if f.fix is not None and _identity(f) == data.get("finding")]
+            if not same:
+                return action, "the project changed since this fix was offered: ask again"
+            finding = same[0]
         changes = _fix_changes(analysis, finding)
         notes = None
     elif "clean" in data:
