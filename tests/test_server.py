@@ -1040,3 +1040,31 @@ def test_a_folder_opened_through_a_symbolic_link_keeps_its_spelling(tmp_path):
             assert uris and all(uri.startswith(link.as_uri() + "/") for uri in uris), uris
 
     asyncio.run(scenario())
+
+
+def test_the_clean_action_says_what_the_command_would_say(tmp_path):
+    """The clean action was silent where `flaglint clean` says what it leaves or should be
+    looked at: here, a public wrapper it deletes because nothing in the project calls it
+    any more (another package may)."""
+    files = {**PROJECT, "app/checkout.py": PROJECT["app/checkout.py"] + """
+
+        def dark_on():
+            return client.is_enabled("dark_mode")
+
+
+        def banner():
+            return "dark" if dark_on() else "light"
+    """}
+
+    async def scenario(editor: Editor) -> None:
+        editor.open("app/checkout.py")
+        await editor.diagnostics("app/checkout.py", 1)
+        clean = (await editor.actions("app/checkout.py", 10, only=["source"]))[0]
+        resolved = await editor.ask(editor.client.code_action_resolve_async(clean))
+        assert resolved.edit is not None
+        await editor.until(lambda: editor.messages or None, "a message")
+        assert editor.messages == [
+            "flaglint: deleted public wrappers nothing in the project calls any more, which "
+            "code outside it may: app/checkout.py `dark_on`"]
+
+    run(tmp_path, scenario, files=files)

@@ -74,13 +74,7 @@ def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> l
     if tests:
         lines.append(f"Test code among them: {', '.join(tests)} (leave tests alone with "
                      f"--no-tests).")
-    # Wrappers the code called before the clean, and nothing calls now; another package
-    # may (a library's API: edx-completion's `CompletionService.completion_tracking_enabled`)
-    public = [f"{result.path} `{name}`" for result in report.fixes.changed
-              if result.path not in report.fixes.tests
-              for name in sorted(result.removed_names)
-              if not any(part.startswith("_") for part in name.split("."))
-              and any(wrapper.endswith(f".{name}") for wrapper in report.wrappers)]
+    public = report.public_wrappers
     if public:
         them, it = ("it", "its") if len(public) == 1 else ("them", "their")
         lines.append(f"Deleted {plural(len(public), 'public wrapper')} of `{key}` nothing in "

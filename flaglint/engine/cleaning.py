@@ -84,6 +84,18 @@ class CleanReport:
         return not self.left and not self.unreadable and not self.loose
 
     @property
+    def public_wrappers(self) -> list[str]:
+        """The flag's wrappers with a public name the code called before the clean, which it
+        deleted because nothing in the project calls them any more: another package may (a
+        library's API, as edx-completion's `CompletionService.completion_tracking_enabled`),
+        each as its path and qualified name."""
+        return [f"{result.path} `{name}`" for result in self.fixes.changed
+                if result.path not in self.fixes.tests
+                for name in sorted(result.removed_names)
+                if not any(part.startswith("_") for part in name.split("."))
+                and any(wrapper.endswith(f".{name}") for wrapper in self.wrappers)]
+
+    @property
     def complete(self) -> bool:
         """Nothing is left to do by hand: no read, no definition, no refused edit."""
         return self.settled and not self.defined_in_code and not self.fixes.blocked and \

@@ -247,9 +247,18 @@ def _clean_changes(analysis: Analysis, key: str, value: str
     changes += [(path, report.configs.before[path], after)
                 for path, after in sorted(report.configs.after.items())]
     left = [*report.left, *report.unreadable, *report.defined_in_code,
-            *(where for where, _ in report.configs.left)]
-    notes = f"clean `{key}` leaves to do by hand: {', '.join(left)}" if left else None
-    return changes, notes
+            *(where for where, _ in report.configs.left),
+            *(f"{r.path}:{r.position[0]} (`{r.name}` not deleted)"
+              for r in report.fixes.refusals(written=False))]
+    notes = [f"clean `{key}` leaves to do by hand: {', '.join(left)}"] if left else []
+    if not report.settled and report.registry_path is None:
+        notes.append(f"its registry entry stays: a read whose key flaglint cannot resolve may "
+                     f"use it ({'; '.join(report.loose[:2])})" if report.loose and
+                     not report.left and not report.unreadable else "its registry entry stays")
+    if report.public_wrappers:
+        notes.append(f"deleted public wrappers nothing in the project calls any more, which "
+                     f"code outside it may: {', '.join(report.public_wrappers)}")
+    return changes, "; ".join(notes) or None
 
 
 def _workspace_edit(analysis: Analysis, changes: Iterable[tuple[str, str, str]],
