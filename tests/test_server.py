@@ -1068,3 +1068,31 @@ def test_the_clean_action_says_what_the_command_would_say(tmp_path):
             "code outside it may: app/checkout.py `dark_on`"]
 
     run(tmp_path, scenario, files=files)
+
+
+def test_completion_in_the_only_file_that_imports_the_sdk_while_it_does_not_parse(tmp_path):
+    """With no presets configured, a preset is on where its SDK is imported. A file that
+    does not parse named no module, so typing `waffle.switch_is_active('` (unclosed) in the
+    only file importing waffle turned the preset off, and nothing completed. Such a file now
+    names the modules its import lines name, as a file read light does."""
+    files = {"pyproject.toml": "[tool.flaglint]\n",
+             "flags.toml": '[flags.beta]\nowner = "a"\ntype = "release"\n',
+             "app/__init__.py": "",
+             "app/views.py": "import waffle\n\n\ndef page(request):\n"
+                             "    return waffle.switch_is_active('beta')\n"}
+
+    async def scenario(editor: Editor) -> None:
+        editor.open("app/views.py")
+        await editor.diagnostics("app/views.py", 1)
+        typed = (editor.root / "app/views.py").read_text() + \
+            "\n\ndef other():\n    return waffle.switch_is_active('"
+        version = editor.change("app/views.py", typed)
+        shown = await editor.diagnostics("app/views.py", version)
+        assert [d.code for d in shown] == ["FL001"]
+        found = await editor.ask(editor.client.text_document_completion_async(
+            types.CompletionParams(text_document=editor.document("app/views.py"),
+                                   position=types.Position(line=8, character=36))))
+        assert isinstance(found, types.CompletionList)
+        assert [item.label for item in found.items] == ["beta"]
+
+    run(tmp_path, scenario, files=files)

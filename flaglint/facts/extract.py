@@ -42,10 +42,13 @@ def extract(data: bytes, path: str, module: str, *, is_package: bool,
     except (SyntaxError, UnicodeDecodeError, LookupError) as error:
         return FileFacts(path, module, is_package, data.count(b"\n") + 1,
                          error=_decode_error(data, error))
-    _, imported, dotted = text_index(text, module, is_package=is_package)
-    return dataclasses.replace(_extract(text, path, module, attributes, is_package=is_package,
-                                        split=split),
-                               imported=imported, dotted=dotted)
+    top, imported, dotted = text_index(text, module, is_package=is_package)
+    facts = _extract(text, path, module, attributes, is_package=is_package, split=split)
+    # A file that does not parse names the modules its import lines name, as one read light
+    # does: an SDK imported only there keeps its preset on (a buffer being typed in,
+    # `waffle.switch_is_active('` unclosed, still completes keys)
+    modules = top if facts.error is not None and not facts.modules else facts.modules
+    return dataclasses.replace(facts, imported=imported, dotted=dotted, modules=modules)
 
 
 def _extract(text: str, path: str, module: str, attributes: frozenset[str], *,
