@@ -1074,3 +1074,21 @@ def test_clean_says_which_public_wrappers_it_deleted(tmp_path, capsys):
     assert ("Deleted 1 public wrapper of `TRACKING` nothing in the project calls any more: "
             "app/service.py `CompletionService.tracking_enabled`; code outside the project "
             "that calls it (a library's users) breaks: keep its definition if any does.\n") in out
+
+
+def test_clean_settles_a_rolled_out_flag_to_its_registry_value_and_refuses_another(
+        tmp_path, capsys):
+    """Superset: `clean ALERT_REPORTS` failed although the registry says `value = true`,
+    and `--value false` settled the flag against the registry without a word. The value
+    the registry rolled the flag out with is the one `clean` takes, as an export's is; a
+    `--value` that contradicts it is refused."""
+    root = copy_fixture(tmp_path)
+    assert main(["clean", "new_checkout", "--value", "false", "--dry-run", str(root)]) == 2
+    assert capsys.readouterr().err == (
+        "flaglint: error: --value false: its registry entry (flags.toml:1, rolled out) "
+        "serves `new_checkout` as `true` to everyone; settling it to another value would "
+        "change what runs\n")
+    assert main(["clean", "new_checkout", "--dry-run", str(root)]) == 0
+    assert capsys.readouterr().err.startswith(
+        "Flag `new_checkout` settled to `true` (served to everyone by its registry entry "
+        "(flags.toml:1, rolled out)): would change 2 files;")

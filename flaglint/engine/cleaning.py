@@ -51,7 +51,7 @@ from flaglint.model.project import Project
 from flaglint.processes import Workers
 from flaglint.rules import all_rules, select_rules
 from flaglint.rules.outcome import run
-from flaglint.sources.registry import FlagValue
+from flaglint.sources.registry import FlagValue, Status
 
 _MAX_ROUNDS = 6
 
@@ -241,31 +241,38 @@ def _homes(project: Project, qualname: str) -> list[str]:
 
 
 def _value(project: Project, key: str, text: str | None) -> tuple[FlagValue, str | None]:
-    """The value to settle `key` to, and the export that serves it when it comes from one:
-    `--value`, else what every environment of the flag-state exports serves. A `--value`
-    that an export contradicts (it serves another value to everyone) is refused."""
+    """The value to settle `key` to, and the export or registry entry that serves it when
+    it comes from one: `--value`, else what every environment of the flag-state exports
+    serves, else the value the registry rolled it out with. A `--value` that an export or
+    the registry contradicts (it serves another value to everyone) is refused."""
     served = project.services.settled(key)
+    value_served: FlagValue | None = served[0] if served is not None else None
     where = f"{served[1].source} ({served[1].path}:{served[1].line})" if served else None
+    decl = project.registry.flags.get(key)
+    if served is None and decl is not None and decl.from_registry and \
+            decl.status is Status.ROLLED_OUT and decl.value is not None:
+        value_served = decl.value
+        where = f"its registry entry ({decl.path}:{decl.line}, rolled out)"
     if text is None:
         archived = [f for f in project.services.flags_of(key) if f.archived]
-        if served is None and archived:
+        if value_served is None and archived:
             raise CleanError(f"flag `{key}` is archived in {archived[0].source} "
                              f"({archived[0].path}:{archived[0].line}), so each read yields "
                              f"its own default: say that value with --value")
-        if served is None:
+        if value_served is None:
             said = ", ".join(f"{f.source} ({f.path}:{f.line})"
                              for f in project.services.flags_of(key))
             why = f"what {said} serves is not one value for everyone in every environment" \
-                if said else "no flag-state export serves it"
+                if said else "no flag-state export serves it, and it is not rolled out"
             raise CleanError(f"flag `{key}`: say the value it settles to with --value "
                              f"({why})")
-        return served[0], where
+        return value_served, where
     value = flag_value(project, key, text)
-    if served is not None and (type(served[0]), served[0]) != (type(value), value):
+    if value_served is not None and (type(value_served), value_served) != (type(value), value):
         raise CleanError(f"--value {text}: {where} serves `{key}` as "
-                         f"`{_shown(served[0])}` to everyone; settling it to another value "
-                         f"would change what runs")
-    return value, where
+                         f"`{_shown(value_served)}` to everyone; settling it to another "
+                         f"value would change what runs")
+    return value, where if served is not None else None  # the registry's: said when used
 
 
 def _shown(value: FlagValue) -> str:
