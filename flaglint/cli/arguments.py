@@ -106,7 +106,8 @@ def _clean(clean: argparse.ArgumentParser) -> None:
     clean.add_argument("key", metavar="KEY")
     clean.add_argument("--value", metavar="true|false|VARIANT",
                        help="the value the flag now always has (default: the one value every "
-                            "environment of the flag-state exports serves)")
+                            "environment of the flag-state exports serves, else the value the "
+                            "registry rolled it out with)")
     clean.add_argument("--no-tests", action="store_true",
                        help="leave test code alone (its reads of the flag are then left)")
     clean.add_argument("--dry-run", action="store_true",
