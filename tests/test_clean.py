@@ -1092,3 +1092,41 @@ def test_clean_settles_a_rolled_out_flag_to_its_registry_value_and_refuses_anoth
     assert capsys.readouterr().err.startswith(
         "Flag `new_checkout` settled to `true` (served to everyone by its registry entry "
         "(flags.toml:1, rolled out)): would change 2 files;")
+
+
+def test_clean_names_the_tests_that_still_use_what_it_keeps(tmp_path, capsys):
+    """edx-completion: a mixin's setUpClass switched the flag from a class attribute
+    (`override_waffle_switch(TRACKING, cls.ENABLED)`), which flaglint cannot read; the test
+    that switched it off kept expecting the removed branch and failed, and the account
+    said only that `TRACKING` was not deleted. It now says which tests to look at."""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.definitions]]\n'
+                          'call = "*.Switch"\nkey = 0\nreads = ["is_enabled"]\n',
+        "flags.toml": '[flags.tracking]\nowner = "x"\ntype = "release"\n',
+        "app/__init__.py": "",
+        "app/switch.py": "class Switch:\n    def __init__(self, name):\n        self.name = name\n"
+                         "\n    def is_enabled(self):\n        return False\n\n\n"
+                         "def override(switch, active):\n    return switch, active\n",
+        "app/toggles.py": "from app.switch import Switch\n\nTRACKING = Switch('tracking')\n",
+        "app/service.py": "from app import toggles\n\n\ndef submit(value):\n"
+                          "    if not toggles.TRACKING.is_enabled():\n"
+                          "        raise RuntimeError('off')\n    return value\n",
+        "tests/__init__.py": "",
+        "tests/test_service.py": '''
+            from app import toggles
+            from app.switch import override
+
+
+            class Off:
+                ENABLED = False
+
+                def setup_method(self):
+                    self.patched = override(toggles.TRACKING, self.ENABLED)
+            ''',
+    })
+    assert main(["clean", "tracking", "--value", "true", "--no-cache", str(tmp_path)]) == 1
+    assert capsys.readouterr().out.endswith(
+        "app/toggles.py:3: `TRACKING` not deleted: tests/test_service.py:9:33: use "
+        "(toggles.TRACKING).\n"
+        "Tests still use `TRACKING` (tests/test_service.py:9): one that sets `tracking` to "
+        "another value than `true` tests code the clean removed; adapt or delete it.\n")

@@ -115,6 +115,12 @@ def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> l
         for where in report.services:
             lines.append(f"Archive `{key}` in {where}: flaglint does not edit a flag "
                          f"service's export.")
+    return lines + _refused(args, config, report)
+
+
+def _refused(args: argparse.Namespace, config: Config, report: CleanReport) -> list[str]:
+    """What the clean did not delete, and why; and the tests that still use it."""
+    key, lines = args.key, []
     refusals = report.fixes.refusals(written=not args.dry_run)
     refused = {f"{r.path}:{r.position[0]}" for r in refusals}
     for where in report.defined_in_code:
@@ -122,6 +128,17 @@ def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> l
             lines.append(f"{where}: `{key}` is defined here in code; remove the definition "
                          f"by hand.")
     lines += [f"{refusal.describe()}." for refusal in refusals]
+    # edx-completion: a mixin's setUpClass set the switch from a class attribute, which
+    # flaglint cannot read; the test that set it off kept expecting the removed branch
+    is_test = GlobSet(config.tests).match
+    kept = [r for r in refusals if any(is_test(p.path) for p in r.places)]
+    if kept:
+        names = ", ".join(sorted({f"`{r.name}`" for r in kept}))
+        places = ", ".join(sorted({f"{p.path}:{p.line}" for r in kept for p in r.places
+                                   if is_test(p.path)}))
+        lines.append(f"Tests still use {names} ({places}): one that sets `{key}` to another "
+                     f"value than `{_shown(report.value)}` tests code the clean removed; "
+                     f"adapt or delete it.")
     return lines
 
 
