@@ -554,27 +554,24 @@ def test_a_function_that_answers_the_flag_on_one_path_only_is_no_wrapper(tmp_pat
         '        return None\n    return x\n')
 
 
+def registered_project(tmp_path: Path, dynamic: str) -> Path:
+    """`org:new`, registered by `features.add` and read once by its key, beside `dynamic`:
+    a function that reads keys flaglint cannot resolve."""
+    return features_project(tmp_path, {
+        "flags.toml": '[flags."org:new"]\nowner = "a"\ntype = "release"\n',
+        "app/defs.py": 'from app import features\n\nfeatures.add("org:new", True)\n',
+        "app/views.py": "from app import features\n\n\ndef view(org):\n"
+                        "    if features.has(\"org:new\", org):\n        return 1\n"
+                        "    return 2\n\n\n" + dynamic,
+    }, FEATURES + '\n[[tool.flaglint.definitions]]\ncall = "app.features.add"\nkey = 0\n')
+
+
 def test_a_definition_a_dynamic_read_may_need_is_kept(tmp_path, capsys):
     """Sentry's loop over feature names: `features.has(name)` for each name of a list that
     holds the key. The definition that registers the key stays, and so does the entry."""
-    root = features_project(tmp_path, {
-        "flags.toml": '[flags."org:new"]\nowner = "a"\ntype = "release"\n',
-        "app/defs.py": 'from app import features\n\nfeatures.add("org:new", True)\n',
-        "app/views.py": """
-            from app import features
-
-
-            def view(org):
-                if features.has("org:new", org):
-                    return 1
-                return 2
-
-
-            def feature_map(org):
-                names = ["org:new", "org:other"]
-                return {n: features.has(n, org) for n in names}
-            """}, FEATURES + '\n[[tool.flaglint.definitions]]\ncall = "app.features.add"\n'
-                              'key = 0\n')
+    root = registered_project(tmp_path, "def feature_map(org):\n"
+                                        "    names = [\"org:new\", \"org:other\"]\n"
+                                        "    return {n: features.has(n, org) for n in names}\n")
     code = main(["clean", "org:new", "--value", "true", str(root), "--no-cache"])
     said = capsys.readouterr().out
     assert code == 1
@@ -597,23 +594,8 @@ def test_a_read_whose_f_string_cannot_make_the_key_keeps_nothing(tmp_path, capsy
     assert [may_make(text, "x_on") for text in
             ("f'{a}_enabled'", "F'''{a}_on'''", "name", 'f"{{literal}}{a}"', "rf'\\{a}'")] \
         == [False, True, True, True, True]
-    root = features_project(tmp_path, {
-        "flags.toml": '[flags."org:new"]\nowner = "a"\ntype = "release"\n',
-        "app/defs.py": 'from app import features\n\nfeatures.add("org:new", True)\n',
-        "app/views.py": """
-            from app import features
-
-
-            def view(org):
-                if features.has("org:new", org):
-                    return 1
-                return 2
-
-
-            def venue(name, org):
-                return features.has(f"venue:{name}", org)
-            """}, FEATURES + '\n[[tool.flaglint.definitions]]\ncall = "app.features.add"\n'
-                              'key = 0\n')
+    root = registered_project(tmp_path, "def venue(name, org):\n"
+                                        "    return features.has(f\"venue:{name}\", org)\n")
     assert main(["clean", "org:new", "--value", "true", str(root), "--no-cache"]) == 0
     capsys.readouterr()
     assert "org:new" not in read(root, "app/defs.py") + read(root, "flags.toml")
