@@ -591,11 +591,14 @@ def test_a_read_whose_f_string_cannot_make_the_key_keeps_nothing(tmp_path, capsy
 
     assert [may_make('f"venue_{venue.lower()}"', key) for key in
             ("smart_routing", "venue_nyse", "venue_")] == [False, True, True]
+    # Only a whole f-string narrows: its text before the first field and after the last
     assert [may_make(text, "x_on") for text in
-            ("f'{a}_enabled'", "F'''{a}_on'''", "name", 'f"{{literal}}{a}"', "rf'\\{a}'")] \
-        == [False, True, True, True, True]
+            ("f'{a}_enabled'", "F'''{a}_on'''", "name", 'f"{{x}}{a}"', "rf'\\{a}'",
+             'f"{a}" "_on"', 'f"{a}" + "_on"', 'f"v_{a}" if a else "x_on"', 'f"v_{a}…')] \
+        == [False, True, True, False, False, True, True, True, True]
     root = registered_project(tmp_path, "def venue(name, org):\n"
-                                        "    return features.has(f\"venue:{name}\", org)\n")
+                                        "    return features.has(f\"venue:{name}\", org)\n"
+                                        "\n\nKNOWN = [\"org:new\"]  # the key as a string\n")
     assert main(["clean", "org:new", "--value", "true", str(root), "--no-cache"]) == 0
     capsys.readouterr()
     assert "org:new" not in read(root, "app/defs.py") + read(root, "flags.toml")

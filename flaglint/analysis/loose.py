@@ -5,9 +5,11 @@ registry entry and the definitions for it: the two agree."""
 
 from __future__ import annotations
 
+import ast
 import re
 
 from flaglint.analysis.references import Place
+from flaglint.links.model import FlagRead
 from flaglint.model.project import Project
 
 
@@ -16,24 +18,16 @@ def loose_strings(project: Project, key: str) -> list[Place]:
     read in code outside tests has a key flaglint cannot resolve that may be this key (an
     f-string's text around its fields says which keys it can make: `f"venue_{name}"` never
     makes `smart_routing`); none without such a read."""
-    dynamic = [r for r in project.linked.reads if r.key is None and not r.in_test and
-               may_make(r.expression, key)]
-    if not dynamic:
+    read = reaching_read(project, key)
+    if read is None:
         return []
     defined = {(d.path, d.span.line) for d in project.linked.definitions if d.key == key}
     quoted = re.compile(r"""(["'])""" + re.escape(key) + r"\1")
-    first = dynamic[0]
-    why = f"the key as a string, which the read at {first.path}:{first.span.line} (its key " \
+    why = f"the key as a string, which the read at {read.path}:{read.span.line} (its key " \
           f"unknown) may be"
-    needle = key.encode("utf-8", "surrogatepass")
     found = []
-    for path in project.paths():
-        if project.is_test(path):
-            continue
-        data = project.source_of(path)
-        if needle not in data:  # most files: no decoding
-            continue
-        text = data.decode("utf-8", "replace")
+    for path in _quoting(project, key):
+        text = project.source_of(path).decode("utf-8", "replace")
         for number, line in enumerate(text.split("\n"), start=1):
             match = quoted.search(line)
             if match and (path, number) not in defined:
@@ -41,20 +35,52 @@ def loose_strings(project: Project, key: str) -> list[Place]:
     return found
 
 
-_FSTRING = re.compile(r"""[rR]?[fF][rR]?(?P<q>'''|"\"\"|'|")(?P<body>.*)(?P=q)""", re.DOTALL)
+def reaching_read(project: Project, key: str) -> FlagRead | None:
+    """The first read outside tests whose key flaglint cannot resolve and may be `key`."""
+    return next((r for r in project.linked.reads if r.key is None and not r.in_test and
+                 may_make(r.expression, key)), None)
+
+
+# Each quote and the text up to the next one like it on its line, at every quote: the
+# texts any quoted key can stand for (a key holds no quote and no line end)
+_BETWEEN = (re.compile(rb'"(?=([^"\n]*)")'), re.compile(rb"'(?=([^'\n]*)')"))
+
+
+def _quoting(project: Project, key: str) -> list[str]:
+    """The files outside tests where `key` stands between quotes, from one pass over the
+    project made once a run (FL102 asks for each unused flag, `clean` for its own)."""
+    if any(quote in key for quote in "\"'\n"):
+        return [path for path in project.paths() if not project.is_test(path)]
+    memo = project.memo()
+    index = memo.get("quoted texts")
+    if not isinstance(index, dict):
+        index = {}
+        for path in project.paths():
+            if project.is_test(path):
+                continue
+            data = project.source_of(path)
+            for between in _BETWEEN:
+                for match in between.finditer(data):
+                    index.setdefault(match.group(1), set()).add(path)
+        memo["quoted texts"] = index
+    found = index.get(key.encode("utf-8", "surrogatepass"), set())
+    return [path for path in project.paths() if path in found]
 
 
 def may_make(expression: str, key: str) -> bool:
-    """May a key written so (its source text) be `key`? Only an f-string's literal text
-    before its first field and after its last is known (a `{{` or an escape: anything)."""
-    found = _FSTRING.fullmatch(expression.strip())
-    if found is None:
+    """May a key written so (its source text) be `key`? Only where the whole expression is
+    one f-string are its literal text before its first field and after its last known;
+    anything else (a conditional, `+`, text cut short for messages) may be any key."""
+    try:
+        tree = ast.parse(expression.strip(), mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return True
-    body = found.group("body")
-    if "{{" in body or "}}" in body or "\\" in body:
+    if not isinstance(tree, ast.JoinedStr) or not tree.values:
         return True
-    first, last = body.find("{"), body.rfind("}")
-    if first < 0 or last < first:
-        return True  # no field: a constant flaglint would have resolved
-    head, tail = body[:first], body[last + 1:]
+    parts = tree.values
+    head = parts[0].value if isinstance(parts[0], ast.Constant) else ""
+    tail = parts[-1].value if isinstance(parts[-1], ast.Constant) and len(parts) > 1 else ""
+    if not isinstance(head, str) or not isinstance(tail, str) or \
+            not any(isinstance(part, ast.FormattedValue) for part in parts):
+        return True
     return len(key) >= len(head) + len(tail) and key.startswith(head) and key.endswith(tail)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from flaglint.analysis.loose import loose_strings
+from flaglint.analysis.loose import loose_strings, reaching_read
 from flaglint.analysis.references import handed_on
 from flaglint.facts import ValueKind
 from flaglint.findings import Finding, Severity
@@ -79,9 +79,8 @@ class UnusedFlag(Rule):
             end = "delete it or mark it retired" if record.decl is None or \
                 record.decl.from_registry else f"archive it in {record.decl.source}"
             loose = loose_strings(project, key)
-            if loose:  # `clean` keeps the entry for it: say so, not "delete it"
-                unknown = next(r for r in project.linked.reads
-                               if r.key is None and not r.in_test)
+            unknown = reaching_read(project, key) if loose else None
+            if unknown is not None:  # `clean` keeps the entry for it: say so, not "delete it"
                 where = f"{loose[0].path}:{loose[0].line}"
                 message = (f"Flag `{key}` is declared but no read flaglint can resolve names "
                            f"it; the string at {where} may still reach the read at "
