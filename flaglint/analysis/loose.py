@@ -52,9 +52,9 @@ def _quoting(project: Project, key: str) -> list[str]:
     if any(quote in key for quote in "\"'\n"):
         return [path for path in project.paths() if not project.is_test(path)]
     memo = project.memo()
-    index = memo.get("quoted texts")
-    if not isinstance(index, dict):
-        index = {}
+    kept = memo.get("quoted texts")
+    index: dict[bytes, set[str]] = kept if isinstance(kept, dict) else {}
+    if not isinstance(kept, dict):
         for path in project.paths():
             if project.is_test(path):
                 continue
