@@ -520,7 +520,7 @@ def test_tables_joined_from_stored_interfaces_answer_as_the_built_ones(project):
     outside = Definition(f"{faces[1].module}.f", "function", Span(0, 0, 0, 0), ("elsewhere",))
     faces.insert(1, Interface("elsewhere", (), (), (outside,), ()))
     presets = active_presets(config, [])
-    built = build(config, presets, faces)
+    built = build(config, presets, faces, frozenset({"app", "elsewhere"}))
     stored = StoredTables.of(built, [str(i) for i in range(len(faces))], faces)
     assert stored.unprefixed == (1,)
     loaded: list[int] = []

@@ -67,6 +67,7 @@ class Plan:
 
     briefs: list[FileBrief]
     presets: tuple[str, ...]
+    packages: frozenset[str]  # the top-level packages of every file, read in full or not
     tables_key: str
     keys: dict[str, str]  # path -> the key its links are stored under with these tables
     key: str
@@ -76,10 +77,11 @@ def plan(reading: Reading) -> Plan:
     config = reading.inputs.config
     briefs = reading.linkable()
     presets = active_presets(config, (m for b in reading.ordered() for m in b.modules))
-    tables_key = cache.key("tables", reading.config_key, presets,
+    packages = frozenset(source.module.split(".", 1)[0] for source in reading.sources.values())
+    tables_key = cache.key("tables", reading.config_key, presets, sorted(packages),
                            [(b.path, b.interface) for b in briefs])
     keys = {b.path: _links_key(reading, tables_key, b.path) for b in briefs}
-    return Plan(briefs, presets, tables_key, keys,
+    return Plan(briefs, presets, packages, tables_key, keys,
                 cache.key("linking", tables_key, list(keys.values())))
 
 
@@ -151,7 +153,7 @@ def _tables(reading: Reading, store: cache.Store, planned: Plan) -> Tables:
     if stored is not None and list(stored.interfaces) == hashes and stored.whole():
         return stored.tables(partial(_interface, reading, store, planned.briefs))
     interfaces = _interfaces(reading, store, planned.briefs)
-    found = build(reading.inputs.config, planned.presets, interfaces)
+    found = build(reading.inputs.config, planned.presets, interfaces, planned.packages)
     store.put("tables", planned.tables_key, StoredTables.of(found, hashes, interfaces),
               StoredTables, later=True)
     return found

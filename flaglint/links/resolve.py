@@ -75,8 +75,7 @@ class Resolver:
                  imports: Mapping[str, Mapping[str, str]], constants: Mapping[str, Value],
                  definitions: Mapping[str, Definition], wrappers: Mapping[str, Wrapper],
                  objects: Mapping[str, FlagObject], own: FileFacts | None = None,
-                 seen: set[str] | None = None, packages: frozenset[str] = frozenset()
-                 ) -> None:
+                 seen: set[str] | None = None, *, packages: frozenset[str]) -> None:
         # `seen`: every entry of the tables looked up (`d:name`, present or not), so that a
         # file's links can be kept when the tables change in no entry it looked at
         self.seen = seen

@@ -54,12 +54,12 @@ class Tables:
     wrappers: dict[str, Wrapper]
     objects: dict[str, FlagObject]
     missing: frozenset[str]
-    packages: frozenset[str] = frozenset()  # the top-level packages of the modules joined
+    packages: frozenset[str]  # the project's top-level packages (its files', every one)
 
     def resolver(self, config: Config, own: FileFacts | None = None,
                  seen: set[str] | None = None) -> Resolver:
         return Resolver(config, self.presets, self.imports, self.constants, self.definitions,
-                        self.wrappers, self.objects, own, seen, self.packages)
+                        self.wrappers, self.objects, own, seen, packages=self.packages)
 
 
 class Changes:
@@ -107,6 +107,7 @@ class StoredTables:
     order, and what joining them does not give."""
 
     presets: tuple[str, ...]
+    packages: tuple[str, ...]
     interfaces: tuple[str, ...]
     modules: tuple[str, ...]
     unprefixed: tuple[int, ...]  # interfaces with a name outside their module (joined.py)
@@ -117,7 +118,8 @@ class StoredTables:
     @classmethod
     def of(cls, tables: Tables, hashes: Sequence[str],
            interfaces: Sequence[Interface]) -> StoredTables:
-        return cls(tables.presets, tuple(hashes), tuple(i.module for i in interfaces),
+        return cls(tables.presets, tuple(sorted(tables.packages)), tuple(hashes),
+                   tuple(i.module for i in interfaces),
                    tuple(index for index, face in enumerate(interfaces)
                          if not _prefixed(face)),
                    tables.wrappers, tables.objects, tables.missing)
@@ -133,11 +135,7 @@ class StoredTables:
         needs it."""
         joined = Joined(self.interfaces, self.modules, self.unprefixed, load)
         return Tables(self.presets, joined.imports, joined.constants, joined.definitions,
-                      self.wrappers, self.objects, self.missing, _packages(self.modules))
-
-
-def _packages(modules: Iterable[str]) -> frozenset[str]:
-    return frozenset(module.split(".", 1)[0] for module in modules)
+                      self.wrappers, self.objects, self.missing, frozenset(self.packages))
 
 
 def _prefixed(face: Interface) -> bool:
@@ -207,10 +205,10 @@ def interface_digest(facts: FileFacts, *, definition_calls: bool
     return hashlib.blake2b(text.encode(), digest_size=20).hexdigest(), text, made
 
 
-def build(config: Config, presets: tuple[str, ...], interfaces: Iterable[Interface]
-          ) -> Tables:
+def build(config: Config, presets: tuple[str, ...], interfaces: Iterable[Interface],
+          packages: frozenset[str]) -> Tables:
     """The symbol tables of these files' interfaces (files read in full, without errors),
-    in their order."""
+    in their order; `packages`: the project's top-level packages."""
     definition_calls = defines_by_call(config)
     interfaces = list(interfaces)
     imports = {i.module: dict(i.imports) for i in interfaces}
@@ -218,7 +216,6 @@ def build(config: Config, presets: tuple[str, ...], interfaces: Iterable[Interfa
     definitions = {d.qualname: d for i in interfaces for d in i.definitions}
     objects: dict[str, FlagObject] = {}
     wrappers: dict[str, Wrapper] = {}
-    packages = _packages(i.module for i in interfaces)
     resolver = Resolver(config, presets, imports, constants, definitions, wrappers, objects,
                         packages=packages)
     if definition_calls:
