@@ -316,8 +316,11 @@ def test_clean_checks_the_value_against_the_flag(tmp_path, capsys):
     assert main(["clean", "new_ui", "--value", "disabled", str(tmp_path)]) == 2
     assert capsys.readouterr().err == ("flaglint: error: --value disabled: flag `new_ui` is a "
                                        "boolean flag; use true or false\n")
-    assert main(["clean", "new_ui", "--value", "off", str(tmp_path)]) == 0
-    assert (tmp_path / "app.py").read_text() == ""
+    # `off` is a boolean's spelling, and the registry rolled the flag out with true
+    assert main(["clean", "new_ui", "--value", "off", str(tmp_path)]) == 2
+    assert "serves `new_ui` as `true` to everyone" in capsys.readouterr().err
+    assert main(["clean", "new_ui", "--value", "on", str(tmp_path)]) == 0
+    assert (tmp_path / "app.py").read_text() == "a()\n"
 
 
 # Programs the differential test found broken, kept as named cases.
