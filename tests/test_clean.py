@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from flaglint.cli import main
 
 from .conftest import write_tree
@@ -731,11 +733,25 @@ def test_clean_drops_an_effectful_import_other_files_make_too(tmp_path, capsys):
         "from app import solo\n\n\ndef page():\n    return 0\n")
 
 
-def test_clean_keeps_an_import_another_module_imports_from_this_one(tmp_path, capsys):
+REEXPORTERS = {  # each way app/dao.py may take `is_uuid` from app/filters.py
+    "from": "from .filters import dashboard_filter, is_uuid\n",
+    "comment": "from .filters import (\n    dashboard_filter,  # the view filter\n"
+               "    is_uuid,\n)\n",
+    "backslash": "from .filters import dashboard_filter, \\\n    is_uuid\n",
+    "star": "from app.filters import *\n",
+    "module": "from app import filters\n\ndashboard_filter, is_uuid = filters.dashboard_filter, "
+              "filters.is_uuid\n",
+}
+
+
+@pytest.mark.parametrize("shape", sorted(REEXPORTERS))
+def test_clean_keeps_an_import_another_module_imports_from_this_one(tmp_path, capsys, shape):
     """Superset's `dashboards/filters.py` imports `is_uuid`, and `daos/dashboard.py` imports
     it from there: the clean that removed the last use in filters.py dropped the import,
     and the app no longer started (ImportError; ruff's F401 passed). A module read light
-    counts too. The program runs the same after the clean."""
+    counts too, and so does (found by review) an import over lines with a comment or a
+    backslash, a star import, and the module imported whole. The program runs the same
+    after the clean."""
     write_tree(tmp_path, {
         "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.readers]]\n'
                           'call = "app.flags.is_feature_enabled"\nkey = 0\n',
@@ -754,21 +770,21 @@ def test_clean_keeps_an_import_another_module_imports_from_this_one(tmp_path, ca
                     return [slug(i) for i in ids]
                 return "id"
             ''',
-        "app/dao.py": '''
-            from .filters import dashboard_filter, is_uuid
-
-
-            def lookup(ids):
-                return dashboard_filter(ids), [i for i in ids if is_uuid(i)]
-            ''',
+        "app/dao.py": REEXPORTERS[shape] + "\n\ndef lookup(ids):\n"
+                      "    return dashboard_filter(ids), [i for i in ids if is_uuid(i)]\n",
         "main.py": "from app.dao import lookup\n\nprint(lookup(['x' * 36, 'Y']))\n",
     })
     before = subprocess.run([sys.executable, "main.py"], cwd=tmp_path, capture_output=True,
                             text=True, check=True).stdout
-    assert main(["clean", "EMBEDDED", "--value", "false", str(tmp_path)]) == 0
+    # A star import may take any public name: every import stays, and `slug` defined
+    kept = "from app.models import is_uuid"
+    if shape == "star":
+        kept = "from app.flags import is_feature_enabled\nfrom app.models import is_uuid, slug"
+    assert main(["clean", "EMBEDDED", "--value", "false", str(tmp_path)]) == \
+        (1 if shape == "star" else 0)
     capsys.readouterr()
     assert (tmp_path / "app" / "filters.py").read_text() == (
-        "from app.models import is_uuid\n\n\ndef dashboard_filter(ids):\n    return \"id\"\n")
+        f"{kept}\n\n\ndef dashboard_filter(ids):\n    return \"id\"\n")
     after = subprocess.run([sys.executable, "main.py"], cwd=tmp_path, capture_output=True,
                            text=True, check=True).stdout
     assert after == before == "('id', ['" + "x" * 36 + "'])\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import re
 from collections.abc import Callable, Set
 
 from flaglint.analysis.dead_symbols import PLAIN_DECORATORS
@@ -61,8 +62,32 @@ def imports_reexported(project: Project, path: str) -> set[str]:
     if facts is None or not facts.imports:
         return set()
     importers = _index(project, "importers", lambda brief: brief.imported)
+    module = facts.module
+
+    def elsewhere(name: str) -> bool:
+        return not importers.get(name, set()) <= {path}
+
+    starred = elsewhere(f"{module}.*")  # `from module import *` takes every public name
+    read = _attributes_read(project, module, importers.get(module, set()) - {path})
     return {local for local, _ in facts.imports
-            if not importers.get(f"{facts.module}.{local}", set()) <= {path}}
+            if elsewhere(f"{module}.{local}") or (starred and not local.startswith("_"))
+            or local in read}
+
+
+_ATTRIBUTE = re.compile(rb"\.([A-Za-z_]\w*)")
+
+
+def _attributes_read(project: Project, module: str, importers: Set[str]) -> set[str]:
+    """The names read as an attribute (`.name`) in the files that import `module` (one
+    may read it as a module: `from app import filters; filters.is_uuid(x)`), made once a
+    run for each module asked."""
+    memo = project.memo().setdefault("attributes read", {})
+    assert isinstance(memo, dict)
+    found = memo.get(module)
+    if not isinstance(found, set):
+        found = memo[module] = {name.decode() for path in sorted(importers)
+                                for name in _ATTRIBUTE.findall(project.source_of(path))}
+    return found
 
 
 def _attributes_named(project: Project) -> dict[str, set[str]]:

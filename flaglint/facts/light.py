@@ -29,8 +29,9 @@ _IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+([A-Za-z_]\w*)|import[ \t]+([A-Z
                           re.MULTILINE)
 
 
-_FROM = re.compile(r"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)",
-                   re.MULTILINE)
+_FROM = re.compile(r"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+"
+                   r"(\([^)]*\)|(?:[^\n#;\\]|\\\r?\n)+)", re.MULTILINE)
+_COMMENT = re.compile(r"#[^\n]*")
 _IMPORT = re.compile(r"^[ \t]*import[ \t]+([^\n#;]+)", re.MULTILINE)
 _DOTTED = re.compile(r"""["']([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)["']""")
 # The same, one for each opening quote: a pattern that starts with one character is sought
@@ -100,10 +101,14 @@ def _from_names(base: str, names: str, package: str, imported: set[str]) -> None
     if not base:
         return
     imported.add(base)
-    for name in names.strip("()").replace("\n", " ").split(","):
-        name = name.split(" as ")[0].strip().strip("\\").strip()
+    # a comment inside parentheses, a line continued by a backslash: the names go on
+    names = _COMMENT.sub("", names).replace("\\", " ")
+    for name in names.strip().strip("()").replace("\n", " ").split(","):
+        name = name.split(" as ")[0].strip()
         if name.isidentifier():
             imported.add(f"{base}.{name}")
+        elif name == "*":  # everything public the module binds, its imports too
+            imported.add(f"{base}.*")
 
 
 # is_package stays positional: facts/batch.py passes it so.
