@@ -1146,3 +1146,33 @@ def test_clean_names_the_tests_that_still_use_what_it_keeps(tmp_path, capsys):
         "(toggles.TRACKING).\n"
         "Tests still use `TRACKING` (tests/test_service.py:9): one that sets `tracking` to "
         "another value than `true` tests code the clean removed; adapt or delete it.\n")
+
+
+def test_a_dry_runs_account_points_at_the_lines_on_disk(tmp_path, capsys):
+    """A review found a dry run listing `toggles.py:15: app.tracking is defined here in
+    code` (the line in the text its edits would make) beside `toggles.py:17: TRACKING not
+    deleted` (the line on disk), one definition said twice. A dry run's whole account now
+    points at the file as it is; a clean that writes, at the file as written."""
+    files = {
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.definitions]]\n'
+                          'call = "*.WaffleSwitch"\nkey = 0\nreads = ["is_enabled"]\n',
+        "flags.toml": '[flags."app.tracking"]\nowner = "a"\ntype = "release"\n',
+        "app/__init__.py": "",
+        "app/toggles.py": "class WaffleSwitch:\n    def __init__(self, name):\n"
+                          "        self.name = name\n\n    def is_enabled(self):\n"
+                          "        return False\n\n\ndef tracked():\n"
+                          "    if TRACKING.is_enabled():\n        x = 1\n        y = 2\n"
+                          "        return x + y\n    return 2\n\n\n"
+                          "TRACKING = WaffleSwitch('app.tracking')\n",
+        "app/views.py": "from app import toggles\n\n\ndef show():\n"
+                        "    return toggles.TRACKING.name\n",
+    }
+    for dry, line in ((True, 17), (False, 15)):
+        root = write_tree(tmp_path / str(dry), files)
+        assert main(["clean", "app.tracking", "--value", "true", "--no-cache", str(root),
+                     *(["--dry-run"] if dry else [])]) == 1
+        out, err = capsys.readouterr()
+        account = (err if dry else out).splitlines()
+        assert [text for text in account if "toggles.py:" in text] == [
+            f"app/toggles.py:{line}: `TRACKING` not deleted: app/views.py:5:12: use "
+            f"(toggles.TRACKING)."]

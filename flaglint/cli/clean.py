@@ -4,6 +4,7 @@ changed and what is left to do by hand."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import sys
 from typing import TYPE_CHECKING
@@ -67,8 +68,13 @@ def _changed(args: argparse.Namespace, report: CleanReport) -> str:
 
 def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> list[str]:
     """The rest of the account: test code changed, the registry entry, and what is left
-    to do by hand."""
+    to do by hand (a dry run's, at the lines of the files as they are: it wrote none)."""
     plural, key = options.plural, args.key
+    if args.dry_run:
+        report = dataclasses.replace(
+            report, left=_on_disk(report, report.left),
+            defined_in_code=_on_disk(report, report.defined_in_code),
+            mentions=_on_disk(report, report.mentions))
     lines = []
     tests = sorted(report.fixes.tests)
     if tests:
@@ -116,6 +122,18 @@ def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> l
             lines.append(f"Archive `{key}` in {where}: flaglint does not edit a flag "
                          f"service's export.")
     return lines + _refused(args, config, report)
+
+
+def _on_disk(report: CleanReport, places: list[str]) -> list[str]:
+    """`path:line…` places in the files as the clean left them, as they are on disk."""
+    moved = []
+    for place in places:
+        path, _, rest = place.partition(":")
+        line, sep, tail = rest.partition(":")
+        if line.isdigit():
+            place = f"{path}:{report.fixes.on_disk(path, int(line))}{sep}{tail}"
+        moved.append(place)
+    return moved
 
 
 def _refused(args: argparse.Namespace, config: Config, report: CleanReport) -> list[str]:

@@ -72,7 +72,7 @@ class FixReport:
 
     def _moved(self, refusal: Blocked, *, written: bool) -> Blocked:
         lines = {path: _line_map(self._text_then(path, seen), self._text_now(path) if written
-                                 else self._text_before(path))
+                                 else self._text_then(path, None))
                  for path, seen in self._seen.get(refusal, {}).items()}
 
         def line(path: str, number: int) -> int:
@@ -88,9 +88,10 @@ class FixReport:
         result = self.results.get(path)
         return result.before if result is not None else None
 
-    def _text_before(self, path: str) -> str | None:
-        result = self.results.get(path)
-        return result.before if result is not None else None
+    def on_disk(self, path: str, line: int) -> int:
+        """Where a line of the file as the fixes left it is in the file as it was (a dry
+        run's account points at the file it did not write)."""
+        return _line_map(self._text_now(path), self._text_then(path, None))(line)
 
     def _text_now(self, path: str) -> str | None:
         result = self.results.get(path)

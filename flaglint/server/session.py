@@ -323,7 +323,10 @@ def _spelled_root(folder: Folder, root: Path) -> Path | None:
         return folder.spelled / root.relative_to(folder.path)
     if _within(folder.path, root):
         depth = len(folder.path.relative_to(root).parts)
-        return folder.spelled.parents[depth - 1] if depth else folder.spelled
+        above = folder.spelled.parents[depth - 1] if depth else folder.spelled
+        # the link itself may lie deeper or shallower than its target: only a path that
+        # still leads to the root is its spelling (a review found one that did not)
+        return above if above.resolve() == root else None
     return None
 
 
