@@ -76,24 +76,17 @@ class CleanReport:
     # The flag services that still list the flag (flaglint never edits an export): archive
     # it there.
     services: list[str] = field(default_factory=list)
-    wrappers: frozenset[str] = frozenset()  # the flag's wrappers (qualified), deleted or not
+    # The flag's wrappers with a public name the code called before the clean, which it
+    # deleted because nothing in the project calls them any more: another package may (a
+    # library's API, as edx-completion's `CompletionService.completion_tracking_enabled`),
+    # each as its path and its name in the module
+    public_wrappers: list[str] = field(default_factory=list)
 
     @property
     def settled(self) -> bool:
         """No read of the key can be left anywhere: its registry entry may go."""
         return not self.left and not self.unreadable and not self.loose
 
-    @property
-    def public_wrappers(self) -> list[str]:
-        """The flag's wrappers with a public name the code called before the clean, which it
-        deleted because nothing in the project calls them any more: another package may (a
-        library's API, as edx-completion's `CompletionService.completion_tracking_enabled`),
-        each as its path and qualified name."""
-        return [f"{result.path} `{name}`" for result in self.fixes.changed
-                if result.path not in self.fixes.tests
-                for name in sorted(result.removed_names)
-                if not any(part.startswith("_") for part in name.split("."))
-                and any(wrapper.endswith(f".{name}") for wrapper in self.wrappers)]
 
     @property
     def complete(self) -> bool:
@@ -411,6 +404,12 @@ def _finish(cleaning: _Cleaning, project: Project, blockers: _Blockers,
     listed = [f"{f.source} ({f.path}:{f.line})" for f in project.services.flags_of(key)
               if not f.archived]
     named = [m for m in named if m.rsplit(":", 1)[0] not in project.services.paths]
+    modules = {path: brief.module for path, brief in project.files.briefs.items()}
+    public = [f"{result.path} `{name}`" for result in report.changed
+              if result.path not in report.tests and result.path in modules
+              for name in sorted(result.removed_names)
+              if not any(part.startswith("_") for part in name.split("."))
+              and f"{modules[result.path]}.{name}" in cleaning.wrappers]
     return CleanReport(key, cleaning.value, report, registry_path, registry_before,
                        registry_after, left, unreadable, blockers.loose, defined, configs,
-                       named, cleaning.value_from, listed, frozenset(cleaning.wrappers))
+                       named, cleaning.value_from, listed, public)

@@ -31,10 +31,6 @@ _MAKER = re.compile(r"(?:^|_)(?:state|flag|toggle|switch|feature)s?$|^define_|^D
                     r"^(?:Toggle|Flag|Feature|Switch)\w*$", re.IGNORECASE)
 _CAMEL_MAKER = re.compile(r"^[A-Z]\w*[a-z0-9](?:Flag|Toggle|Switch)$")
 
-
-def _is_maker(name: str) -> bool:
-    return bool(_MAKER.search(name) or _CAMEL_MAKER.match(name))
-
 # A call on something named for flags, with a string first: `features.has("org:x", …)`,
 # `waffle.switch_is_active("x")`, `toggles.is_on("x")`.
 # Sought in the lowered text, one word at a time from the word for flags on (a literal the
@@ -66,6 +62,10 @@ _ENV_READ = re.compile(rb"\b(getenv|environ)\b[ \t]*(?:\.get)?[ \t]*[(\[][ \t]*[
 _BOUND_CALL = re.compile(rb"\n([A-Za-z_]\w*)[ \t]*=[ \t]*([\w.]+)\([ \t]*(?:name[ \t]*=[ \t]*)?"
                          rb"[rbuRBU]?[\"']")
 _MEMBER = re.compile(r"^[A-Z][A-Z0-9_]*$")
+
+
+def _is_maker(name: str) -> bool:
+    return bool(_MAKER.search(name) or _CAMEL_MAKER.match(name))
 
 
 def is_question(name: str) -> bool:

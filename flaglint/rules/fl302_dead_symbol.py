@@ -13,7 +13,11 @@ class DeadSymbol(Rule):
     ## What it does
     Reports a function or class whose every use is a call from code that a settled flag
     makes dead (FL301), directly or through other such symbols, across modules. Calls are
-    resolved through imports, module attributes, `self.method` and class instantiation.
+    resolved through imports, module attributes, `self.method` and class instantiation. A
+    method called through an object flaglint does not follow (`security_manager.get(...)`
+    on an object a module holds, an inherited `self.helper()`) keeps every method of that
+    name alive, third-party objects' calls included: a dead method is missed rather than a
+    live one deleted.
 
     ## Why is this bad?
     When a flag's dead branch is deleted, the helpers only it called stay behind, often in

@@ -251,7 +251,9 @@ def _clean_changes(analysis: Analysis, key: str, value: str
             *(f"{r.path}:{r.position[0]} (`{r.name}` not deleted)"
               for r in report.fixes.refusals(written=False))]
     notes = [f"clean `{key}` leaves to do by hand: {', '.join(left)}"] if left else []
-    if not report.settled and report.registry_path is None:
+    decl = analysis.project.registry.flags.get(key)
+    if not report.settled and report.registry_path is None and decl is not None and \
+            decl.from_registry:
         notes.append(f"its registry entry stays: a read whose key flaglint cannot resolve may "
                      f"use it ({'; '.join(report.loose[:2])})" if report.loose and
                      not report.left and not report.unreadable else "its registry entry stays")
