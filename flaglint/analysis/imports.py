@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import bisect
-import re
 from collections.abc import Callable, Set
 
 from flaglint.analysis.dead_symbols import PLAIN_DECORATORS
@@ -68,26 +67,12 @@ def imports_reexported(project: Project, path: str) -> set[str]:
         return not importers.get(name, set()) <= {path}
 
     starred = elsewhere(f"{module}.*")  # `from module import *` takes every public name
-    read = _attributes_read(project, module, importers.get(module, set()) - {path})
+    # A file that imports the module may read it as one: `filters.is_uuid(x)`; its text
+    # holding `.is_uuid` (a substring search: a longer name keeps the import too) says so
+    readers = sorted(importers.get(module, set()) - {path})
     return {local for local, _ in facts.imports
             if elsewhere(f"{module}.{local}") or (starred and not local.startswith("_"))
-            or local in read}
-
-
-_ATTRIBUTE = re.compile(rb"\.([A-Za-z_]\w*)")
-
-
-def _attributes_read(project: Project, module: str, importers: Set[str]) -> set[str]:
-    """The names read as an attribute (`.name`) in the files that import `module` (one
-    may read it as a module: `from app import filters; filters.is_uuid(x)`), made once a
-    run for each module asked."""
-    memo = project.memo().setdefault("attributes read", {})
-    assert isinstance(memo, dict)
-    found = memo.get(module)
-    if not isinstance(found, set):
-        found = memo[module] = {name.decode() for path in sorted(importers)
-                                for name in _ATTRIBUTE.findall(project.source_of(path))}
-    return found
+            or any(b"." + local.encode() in project.source_of(other) for other in readers)}
 
 
 def _attributes_named(project: Project) -> dict[str, set[str]]:
