@@ -47,11 +47,17 @@ _BETWEEN = (re.compile(rb'"(?=([^"\n]*)")'), re.compile(rb"'(?=([^'\n]*)')"))
 
 
 def _quoting(project: Project, key: str) -> list[str]:
-    """The files outside tests where `key` stands between quotes, from one pass over the
-    project made once a run (FL102 asks for each unused flag, `clean` for its own)."""
-    if any(quote in key for quote in "\"'\n"):
-        return [path for path in project.paths() if not project.is_test(path)]
+    """The files outside tests where `key` may stand between quotes: for the first keys a
+    run asks about, those whose bytes hold it (a substring search: 0.01 s on Sentry); past
+    them, from one pass over the project that indexes every quoted text (FL102 asks for
+    each unused flag: 300 of them searched file by file took a second on 1,500 files)."""
     memo = project.memo()
+    asked = memo.get("quoted keys asked")
+    memo["quoted keys asked"] = asked = (asked if isinstance(asked, int) else 0) + 1
+    needle = key.encode("utf-8", "surrogatepass")
+    if asked <= _SEARCHED_ALONE or any(quote in key for quote in "\"'\n"):
+        return [path for path in project.paths()
+                if not project.is_test(path) and needle in project.source_of(path)]
     kept = memo.get("quoted texts")
     index: dict[bytes, set[str]] = kept if isinstance(kept, dict) else {}
     if not isinstance(kept, dict):
@@ -63,8 +69,11 @@ def _quoting(project: Project, key: str) -> list[str]:
                 for match in between.finditer(data):
                     index.setdefault(match.group(1), set()).add(path)
         memo["quoted texts"] = index
-    found = index.get(key.encode("utf-8", "surrogatepass"), set())
+    found = index.get(needle, set())
     return [path for path in project.paths() if path in found]
+
+
+_SEARCHED_ALONE = 16  # keys a run searches the files for one by one before it indexes them
 
 
 def may_make(expression: str, key: str) -> bool:
