@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import bisect
+import functools
+import re
 from collections.abc import Callable, Set
 
 from flaglint.analysis.dead_symbols import PLAIN_DECORATORS
@@ -67,12 +69,22 @@ def imports_reexported(project: Project, path: str) -> set[str]:
         return not importers.get(name, set()) <= {path}
 
     starred = elsewhere(f"{module}.*")  # `from module import *` takes every public name
-    # A file that imports the module may read it as one: `filters.is_uuid(x)`; its text
-    # holding `.is_uuid` (a substring search: a longer name keeps the import too) says so
-    readers = sorted(importers.get(module, set()) - {path})
+    # A file that imports the module may read it as one: `filters.is_uuid(x)`
+    readers = [_attributes(project.source_of(other))
+               for other in sorted(importers.get(module, set()) - {path})]
     return {local for local, _ in facts.imports
             if elsewhere(f"{module}.{local}") or (starred and not local.startswith("_"))
-            or any(b"." + local.encode() in project.source_of(other) for other in readers)}
+            or any(local.encode() in read for read in readers)}
+
+
+_ATTRIBUTE = re.compile(rb"\.[ \t]*([A-Za-z_]\w*)")
+
+
+@functools.lru_cache(maxsize=4096)
+def _attributes(data: bytes) -> frozenset[bytes]:
+    """The names a text reads as an attribute (`.name`), once for each text a process
+    asks about (a fix's rounds ask of the same texts again)."""
+    return frozenset(_ATTRIBUTE.findall(data))
 
 
 def _attributes_named(project: Project) -> dict[str, set[str]]:

@@ -41,9 +41,9 @@ def reaching_read(project: Project, key: str) -> FlagRead | None:
                  may_make(r.expression, key)), None)
 
 
-# Each quote and the text up to the next one like it on its line, at every quote: the
-# texts any quoted key can stand for (a key holds no quote and no line end)
-_BETWEEN = (re.compile(rb'"(?=([^"\n]*)")'), re.compile(rb"'(?=([^'\n]*)')"))
+# Each quote and the text up to the next one like it, at every quote: the texts a quoted
+# key can stand for (a key with a quote, a space or over 100 characters is sought alone)
+_BETWEEN = (re.compile(rb'"(?=([^"\s]{1,100})")'), re.compile(rb"'(?=([^'\s]{1,100})')"))
 
 
 def _quoting(project: Project, key: str) -> list[str]:
@@ -55,25 +55,25 @@ def _quoting(project: Project, key: str) -> list[str]:
     asked = memo.get("quoted keys asked")
     memo["quoted keys asked"] = asked = (asked if isinstance(asked, int) else 0) + 1
     needle = key.encode("utf-8", "surrogatepass")
-    if asked <= _SEARCHED_ALONE or any(quote in key for quote in "\"'\n"):
-        return [path for path in project.paths()
-                if not project.is_test(path) and needle in project.source_of(path)]
+    code = memo.get("code paths")
+    if not isinstance(code, list):
+        memo["code paths"] = code = [path for path in project.paths() if not project.is_test(path)]
+    if asked <= _SEARCHED_ALONE or len(needle) > 100 or \
+            any(char in key for char in "\"'") or any(char.isspace() for char in key):
+        return [path for path in code if needle in project.source_of(path)]
     kept = memo.get("quoted texts")
     index: dict[bytes, set[str]] = kept if isinstance(kept, dict) else {}
     if not isinstance(kept, dict):
-        for path in project.paths():
-            if project.is_test(path):
-                continue
+        for path in code:
             data = project.source_of(path)
-            for between in _BETWEEN:
-                for match in between.finditer(data):
-                    index.setdefault(match.group(1), set()).add(path)
+            for text in {text for between in _BETWEEN for text in between.findall(data)}:
+                index.setdefault(text, set()).add(path)
         memo["quoted texts"] = index
     found = index.get(needle, set())
-    return [path for path in project.paths() if path in found]
+    return [path for path in code if path in found]
 
 
-_SEARCHED_ALONE = 16  # keys a run searches the files for one by one before it indexes them
+_SEARCHED_ALONE = 8  # keys a run searches the files for one by one before it indexes them
 
 
 def may_make(expression: str, key: str) -> bool:

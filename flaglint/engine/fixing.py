@@ -51,10 +51,12 @@ def fix_project(config: Config, today: dt.date, rules: Sequence[Rule], scope: Fi
     chosen: list[Finding] = []
     before: list[Finding] = []
     outcome = None
+    # The rounds ask only the rules with fixes; every rule answers on the files as fixed
+    fixing = [rule for rule in rules if rule.fixable]
     with starting as pool:
         for round_number in range(MAX_ROUNDS + 1):
             project = analyze(_fixed(inputs, report), store, request, workers=workers)
-            outcome = run(project, rules)
+            outcome = run(project, fixing)
             outcome.findings = narrowing.narrow(project, outcome.findings, by_flag, named)
             report.fixes.update(count_fixed(chosen, before, outcome.findings))
             before = outcome.findings
@@ -65,6 +67,8 @@ def fix_project(config: Config, today: dt.date, rules: Sequence[Rule], scope: Fi
             chosen = apply_round(project, fixes, blocked, scope, report, pool, memo)
             if not chosen:
                 break
+        outcome = run(project, rules)
+        outcome.findings = narrowing.narrow(project, outcome.findings, by_flag, named)
     assert outcome is not None
     report.tests = {r.path for r in report.changed if tests(r.path)}
     return outcome, report
