@@ -6,6 +6,7 @@ registry entry and the definitions for it: the two agree."""
 from __future__ import annotations
 
 import ast
+import functools
 import re
 
 from flaglint.analysis.references import Place
@@ -80,16 +81,27 @@ def may_make(expression: str, key: str) -> bool:
     """May a key written so (its source text) be `key`? Only where the whole expression is
     one f-string are its literal text before its first field and after its last known;
     anything else (a conditional, `+`, text cut short for messages) may be any key."""
+    bounds = _bounds(expression)
+    if bounds is None:
+        return True
+    head, tail = bounds
+    return len(key) >= len(head) + len(tail) and key.startswith(head) and key.endswith(tail)
+
+
+@functools.lru_cache(maxsize=1024)
+def _bounds(expression: str) -> tuple[str, str] | None:
+    """The text an f-string's keys begin and end with; None for any other expression (FL102
+    asks of each read for each unused flag: parsed once)."""
     try:
         tree = ast.parse(expression.strip(), mode="eval").body
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return True
+        return None
     if not isinstance(tree, ast.JoinedStr) or not tree.values:
-        return True
+        return None
     parts = tree.values
     head = parts[0].value if isinstance(parts[0], ast.Constant) else ""
     tail = parts[-1].value if isinstance(parts[-1], ast.Constant) and len(parts) > 1 else ""
     if not isinstance(head, str) or not isinstance(tail, str) or \
             not any(isinstance(part, ast.FormattedValue) for part in parts):
-        return True
-    return len(key) >= len(head) + len(tail) and key.startswith(head) and key.endswith(tail)
+        return None
+    return head, tail
