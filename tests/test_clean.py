@@ -1176,3 +1176,39 @@ def test_a_dry_runs_account_points_at_the_lines_on_disk(tmp_path, capsys):
         assert [text for text in account if "toggles.py:" in text] == [
             f"app/toggles.py:{line}: `TRACKING` not deleted: app/views.py:5:12: use "
             f"(toggles.TRACKING)."]
+
+
+def test_clean_takes_the_tests_that_set_the_flag_through_its_key_constant(tmp_path, capsys):
+    """edx-search: `SW = "ns.sw"` read as `switch_is_active(SW)`, and a test decorated with
+    `@override_switch(SW, active=True)`: the test of the removed branch was left (only one
+    naming the key as text went), and it failed after the clean. A module constant its
+    reads name the key by names the flag in tests too."""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = ["django-waffle"]\n',
+        "flags.toml": '[flags."ns.sw"]\nowner = "x"\ntype = "release"\nstatus = "retired"\n'
+                      'retired = 2026-10-01\n',
+        "pkg/__init__.py": "",
+        "pkg/base.py": "from waffle import switch_is_active\n\nSW = 'ns.sw'\n\n\n"
+                       "def engine():\n    if switch_is_active(SW):\n        return 'elastic'\n"
+                       "    return 'default'\n",
+        "pkg/tests/__init__.py": "",
+        "pkg/tests/test_views.py": '''
+            from waffle.testutils import override_switch
+
+            from pkg.base import SW, engine
+
+
+            @override_switch(SW, active=True)
+            def test_on():
+                assert engine() == "elastic"
+
+
+            def test_default():
+                assert engine() == "default"
+            ''',
+    })
+    assert main(["clean", "ns.sw", "--value", "false", "--no-cache", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert (tmp_path / "pkg" / "tests" / "test_views.py").read_text() == (
+        "from pkg.base import engine\n\n\ndef test_default():\n"
+        "    assert engine() == \"default\"\n")

@@ -41,6 +41,7 @@ from flaglint.fixes.rounds import apply_round
 from flaglint.fixes.test_cleanup import (
     edit_test_patches,
     flag_settings,
+    key_constants,
     prune_test_imports,
     record_changes,
     test_only_wrappers,
@@ -119,6 +120,7 @@ class _Cleaning:
     force_full: frozenset[str]
     syntax: frozenset[str]  # files checked for syntax errors, read in full or not
     value_from: str | None = None  # the flag-state export the value comes from
+    constants: frozenset[str] = frozenset()  # module constants holding the key (its reads')
     report: FixReport = field(default_factory=FixReport)
     pool: Workers | None = None  # the processes that fix files, when started
 
@@ -186,7 +188,7 @@ def _clean_flag(inputs: Inputs, key: str, text: str | None, scope: FixScope,
     homes = frozenset(home for q in wrappers for home in _homes(probe, q))
     value, value_from = _value(probe, key, text)
     cleaning = _Cleaning(inputs, store, workers, key, value, scope, tests, wrappers, homes,
-                         syntax, value_from, pool=pool)
+                         syntax, value_from, key_constants(probe, key), pool=pool)
     project = _settle_reads(cleaning)
     project, left = _settle_test_objects(cleaning, project)
     # A file that does not parse may read the key: nothing that needs "no read is left" is
@@ -296,7 +298,8 @@ def _settle_test_objects(cleaning: _Cleaning, project: Project
     when that leaves no read at all. Returns where reads are left."""
     reads = project.graph.reads_of(cleaning.key)
     if reads and cleaning.scope.tests and all(cleaning.tests(r.path) for r in reads):
-        changes = flag_settings(project, cleaning.key, cleaning.value, cleaning.tests)
+        changes = flag_settings(project, cleaning.key, cleaning.value, cleaning.tests,
+                                cleaning.constants)
         trial = {**cleaning.report.overlay,
                  **{p: after.encode("utf-8") for p, (_, after) in changes.items()}}
         tried = cleaning.analyze(trial) if changes else None
@@ -310,8 +313,8 @@ def _settle_test_objects(cleaning: _Cleaning, project: Project
 def _remove_definitions(cleaning: _Cleaning, project: Project) -> Project:
     """The flag's definitions in code, after the test lines that name them (tests that turn
     the flag on or off); then the cleaned files are read in full, to know their calls."""
-    setting = flag_settings(project, cleaning.key, cleaning.value, cleaning.tests) \
-        if cleaning.scope.tests else {}
+    setting = flag_settings(project, cleaning.key, cleaning.value, cleaning.tests,
+                            cleaning.constants) if cleaning.scope.tests else {}
     if setting:
         record_changes(cleaning.report, setting)
         project = cleaning.analyze()

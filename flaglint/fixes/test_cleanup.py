@@ -103,7 +103,8 @@ def prune_test_imports(report: FixReport, tests: Callable[[str], bool]) -> None:
 
 
 def flag_settings(project: Project, key: str, value: FlagValue,
-                   tests: Callable[[str], bool]) -> dict[str, tuple[str, str]]:
+                   tests: Callable[[str], bool], constants: frozenset[str] = frozenset()
+                   ) -> dict[str, tuple[str, str]]:
     """Test files without the lines that set the flag (`mock_feature_flag(mocker,
     FeatureFlag.X, "True")`, `monkeypatch.setenv("X", "1")`), the tests that set the other
     value and the fixtures left empty (fixes/flag_settings.py): path -> (before, after)."""
@@ -118,7 +119,7 @@ def flag_settings(project: Project, key: str, value: FlagValue,
             except UnicodeDecodeError:
                 continue  # never rewritten: a test file flaglint cannot read as text
             modules[facts.path] = facts.module
-    changed = edit_settings(files, flag_names(project, key), value, modules)
+    changed = edit_settings(files, flag_names(project, key, constants), value, modules)
     return {path: (files[path], after) for path, after in changed.items()}
 
 
@@ -128,8 +129,10 @@ def record_changes(report: FixReport, changes: dict[str, tuple[str, str]]) -> No
         report.overlay[path] = after.encode("utf-8")
 
 
-def flag_names(project: Project, key: str) -> FlagNames:
-    """How code names the flag: its key, the class members and the objects defining it."""
+def flag_names(project: Project, key: str, constants: frozenset[str] = frozenset()
+               ) -> FlagNames:
+    """How code names the flag: its key, the class members and the objects defining it,
+    and `constants`: the module constants that hold the key (`key_constants`)."""
     from flaglint.fixes.flag_settings import FlagNames
 
     members: set[tuple[str, str]] = set()
@@ -149,9 +152,31 @@ def flag_names(project: Project, key: str) -> FlagNames:
             elif constant.value.kind is ValueKind.CALL:  # `x_holder = bool_state("x")`
                 objects.add(constant.qualname.rpartition(".")[2])
                 qualnames.add(constant.qualname)
+    for qualname in constants:
+        objects.add(qualname.rpartition(".")[2])
+        qualnames.add(qualname)
     keys = {key} | {alias for alias, full in project.linked.aliases.items() if full == key}
     return FlagNames(frozenset(members), frozenset(objects), frozenset(keys),
                      frozenset(qualnames))
+
+
+def key_constants(project: Project, key: str) -> frozenset[str]:
+    """The module constants that hold the key as its reads name them (`SW = "ns.sw"`, read
+    as `switch_is_active(SW)`), asked before the reads are settled: a test's
+    `override_switch(SW, active=True)` sets the flag (edx-search's, found on real code)."""
+    homes = {brief.module: path for path, brief in project.files.briefs.items()}
+    found = set()
+    for read in project.graph.reads_of(key):
+        facts = project.facts_of(read.path)
+        if facts is None or not read.expression.isidentifier():
+            continue
+        target = dict(facts.imports).get(read.expression, f"{facts.module}.{read.expression}")
+        path = homes.get(target.rpartition(".")[0])
+        home = project.facts_of(path) if path is not None else None
+        if home is not None and any(c.qualname == target and c.value.kind is ValueKind.STR
+                                    and c.value.text == key for c in home.constants):
+            found.add(target)
+    return frozenset(found)
 
 
 def emptied_tests(report: FixReport, tests: Callable[[str], bool]
