@@ -70,11 +70,11 @@ def imports_reexported(project: Project, path: str) -> set[str]:
 
     starred = elsewhere(f"{module}.*")  # `from module import *` takes every public name
     # A file that imports the module may read it as one: `filters.is_uuid(x)`
-    readers = [_attributes(project.source_of(other))
-               for other in sorted(importers.get(module, set()) - {path})]
+    readers = sorted(importers.get(module, set()) - {path})
     return {local for local, _ in facts.imports
             if elsewhere(f"{module}.{local}") or (starred and not local.startswith("_"))
-            or any(local.encode() in read for read in readers)}
+            or any(local.encode() in _attributes(project.source_of(other))
+                   for other in readers)}
 
 
 _ATTRIBUTE = re.compile(rb"\.[ \t]*([A-Za-z_]\w*)")
@@ -118,7 +118,7 @@ def _index(project: Project, name: str, of: Callable[[FileBrief], tuple[str, ...
     return index
 
 
-def _home(project: Project, module: str) -> str | None:
+def module_file(project: Project, module: str) -> str | None:
     """The file of a project module, if it is one."""
     homes = project.memo().get("module files")
     if not isinstance(homes, dict):
@@ -129,7 +129,7 @@ def _home(project: Project, module: str) -> str | None:
 
 
 def _does_something(project: Project, module: str) -> bool:
-    path = _home(project, module)
+    path = module_file(project, module)
     if path is None:
         return False
     makers = {spec.call for spec in project.config.definitions if spec.call}

@@ -7,6 +7,7 @@ import ast
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from flaglint.analysis.imports import module_file
 from flaglint.analysis.references import Place
 from flaglint.facts import ValueKind
 from flaglint.fixes.naming import files_naming
@@ -164,14 +165,13 @@ def key_constants(project: Project, key: str) -> frozenset[str]:
     """The module constants that hold the key as its reads name them (`SW = "ns.sw"`, read
     as `switch_is_active(SW)`), asked before the reads are settled: a test's
     `override_switch(SW, active=True)` sets the flag (edx-search's, found on real code)."""
-    homes = {brief.module: path for path, brief in project.files.briefs.items()}
     found = set()
     for read in project.graph.reads_of(key):
         facts = project.facts_of(read.path)
         if facts is None or not read.expression.isidentifier():
             continue
         target = dict(facts.imports).get(read.expression, f"{facts.module}.{read.expression}")
-        path = homes.get(target.rpartition(".")[0])
+        path = module_file(project, target.rpartition(".")[0])
         home = project.facts_of(path) if path is not None else None
         if home is not None and any(c.qualname == target and c.value.kind is ValueKind.STR
                                     and c.value.text == key for c in home.constants):
