@@ -164,12 +164,8 @@ def names_alive(files: ProjectFiles, by_path: Mapping[str, Cover],
     also of calls into the project that no definition answers: a method called through an
     object a module holds). A file with no dead region answers from its symbols, one with a
     region from `known` (its `FileDead`), else from its facts."""
-    alive_names: set[str] = set()
-    for path in files.paths:
-        dead_here = by_path.get(path)
-        if dead_here is None:
-            alive_names |= files.symbols_of(path).alive
-            continue
+    alive_names = set(files.alive_outside(by_path))  # a light file uses no name
+    for path, dead_here in by_path.items():
         if known is not None and path in known:
             alive_names |= known[path]
             continue

@@ -22,7 +22,7 @@ from flaglint.facts import FileFacts, ParseError
 from flaglint.facts.batch import Job, extract_all, extract_job
 from flaglint.facts.prefilter import Needles, attribute_reads
 from flaglint.links.tables import Interface, defines_by_call, interface_digest
-from flaglint.model.files import FileBrief, FileSymbols
+from flaglint.model.files import AliveSoFar, FileBrief, FileSymbols
 from flaglint.processes import map_inherited
 
 
@@ -46,7 +46,9 @@ class Reading:
         # The needle sets every file still read light was searched for (each with its words
         # that must be called): the files did not match them, and need not be searched again.
         self._searched: set[tuple[tuple[str, ...], frozenset[str]]] = set()
-        self._symbols_asked = False
+        self._symbols_asked: set[str] = set()  # files whose symbols were fetched at once
+        self._symbols: dict[str, FileSymbols] = {}  # asked of in this run
+        self.alive = AliveSoFar()  # dead code's rounds' names in use (`ProjectFiles`)
         self._ahead: dict[str, Kept] = {}  # files read in full by the workers that searched
 
     # -- what there is -----------------------------------------------------------------------
@@ -95,16 +97,23 @@ class Reading:
         """What dead code asks of a file read in full where it finds no dead region: kept
         in the cache apart from its facts (a fraction of them to decode), or made from its
         facts."""
-        if not self._symbols_asked:  # dead code asks of every such file: fetched at once
-            self._symbols_asked = True
-            self.store.get_many("symbols", [self.facts_key(b.path, full=True)
-                                            for b in self.ordered() if b.complete
-                                            and b.path not in self._facts], FileSymbols)
+        found = self._symbols.get(rel)
+        if found is not None:
+            return found
+        if rel not in self._symbols_asked:
+            # dead code asks of every such file: those read in full since are fetched at
+            # once (one query, not one for each of the ~100 files a round reads more)
+            asked = [b.path for b in self.ordered() if b.complete
+                     and b.path not in self._symbols_asked and b.path not in self._facts]
+            self._symbols_asked.update(asked)
+            self.store.get_many("symbols", [self.facts_key(path, full=True) for path in asked],
+                                FileSymbols)
         key = self.facts_key(rel, full=True)
         found = self.store.get("symbols", key, FileSymbols)
         if found is None:
             found = FileSymbols.of(self.facts_of(rel))
             self.store.put("symbols", key, found, FileSymbols)
+        self._symbols[rel] = found
         return found
 
     # -- reading ----------------------------------------------------------------------------
