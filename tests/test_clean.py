@@ -7,11 +7,11 @@ import itertools
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from flaglint.cli import main
+from flaglint.fixes import rounds
 
 from .conftest import write_tree
 
@@ -788,6 +788,68 @@ def test_clean_keeps_an_import_another_module_imports_from_this_one(tmp_path, ca
     after = subprocess.run([sys.executable, "main.py"], cwd=tmp_path, capture_output=True,
                            text=True, check=True).stdout
     assert after == before == "('id', ['" + "x" * 36 + "'])\n"
+
+
+def test_a_trial_kept_from_before_still_keeps_an_import_another_module_now_imports(
+        tmp_path, capsys, monkeypatch):
+    """A check's trial keeps each file's fix with the imports it left unused, and the next
+    run asks only of those whether they must stay: after `app/dao.py` starts importing
+    `is_uuid` from `app/filters.py` (whose text and fix are as before), `clean` keeps the
+    import there, as a run with no cache does, and the program runs the same."""
+    files = {
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.readers]]\n'
+                          'call = "app.flags.is_feature_enabled"\nkey = 0\n',
+        "flags.toml": '[flags.EMBEDDED]\nowner = "x"\ntype = "release"\nstatus = "retired"\n',
+        "app/__init__.py": "",
+        "app/flags.py": "def is_feature_enabled(name):\n    return False\n",
+        "app/models.py": "def is_uuid(value):\n    return len(value) == 36\n\n\n"
+                         "NIL = is_uuid('0' * 36)\n",
+        "app/filters.py": '''
+            from app.flags import is_feature_enabled
+            from app.models import is_uuid
+
+
+            def _uuids(ids):
+                return [i for i in ids if is_uuid(i)]
+
+
+            def dashboard_filter(ids):
+                if is_feature_enabled("EMBEDDED"):
+                    return _uuids(ids)
+                return "id"
+            ''',
+        "app/dao.py": "from .filters import dashboard_filter\n\n\ndef lookup(ids):\n"
+                      "    return dashboard_filter(ids)\n",
+        "main.py": "from app.dao import lookup\n\nprint(lookup(['x' * 36]))\n",
+    }
+    asked: list[dict[str, frozenset[str]]] = []
+    real = rounds.known_unused
+    monkeypatch.setattr(rounds, "known_unused", lambda *args: asked.append(real(*args))
+                        or asked[-1])
+    for cached in (True, False):
+        root = tmp_path / str(cached)
+        write_tree(root, files)
+        if cached:  # the trial fixes filters.py, and keeps what it left unused
+            assert main(["check", str(root), "--select", "FL301,FL302"]) == 1
+            assert "(2 with `--fix --unsafe-fixes`)" in capsys.readouterr().out
+        asked.clear()
+        (root / "app" / "dao.py").write_text(
+            "from .filters import dashboard_filter, is_uuid\n\n\ndef lookup(ids):\n"
+            "    return dashboard_filter(ids), [i for i in ids if is_uuid(i)]\n")
+        before = subprocess.run([sys.executable, "main.py"], cwd=root, capture_output=True,
+                                text=True, check=True).stdout
+        assert main(["clean", "EMBEDDED", "--value", "false", str(root)]
+                    + ([] if cached else ["--no-cache"])) == 0
+        capsys.readouterr()
+        assert (root / "app" / "filters.py").read_text() == (
+            "from app.models import is_uuid\n\n\ndef dashboard_filter(ids):\n"
+            "    return \"id\"\n")
+        after = subprocess.run([sys.executable, "main.py"], cwd=root, capture_output=True,
+                               text=True, check=True).stdout
+        assert after == before == "('id', ['" + "x" * 36 + "'])\n"
+        # the clean asked of the imports the trial's fix of filters.py left unused alone
+        assert asked[0] == ({"app/filters.py": {"is_feature_enabled", "is_uuid"}}
+                            if cached else {})
 
 
 def test_a_dropped_last_parameter_leaves_the_layout_as_it_was():

@@ -15,8 +15,25 @@ from flaglint.model.files import FileBrief
 from flaglint.model.project import Project
 
 
+def kept_imports(project: Project, path: str, editing: Set[str] = frozenset(),
+                 only: Set[str] | None = None) -> set[str]:
+    """The names this file imports that a fix must keep though it removed their last use:
+    `imports_with_effects`, `imports_named` and `imports_reexported` (`only`: asked of
+    these names alone, those a fix of it made before left unused)."""
+    if only is not None and not only:
+        return set()
+    return imports_with_effects(project, path, editing, only) | \
+        imports_named(project, path, only) | imports_reexported(project, path, only)
+
+
+def _asked(imports: tuple[tuple[str, str], ...], only: Set[str] | None
+           ) -> tuple[tuple[str, str], ...]:
+    return imports if only is None else tuple(i for i in imports if i[0] in only)
+
+
 def imports_with_effects(project: Project, path: str,
-                         editing: Set[str] = frozenset()) -> set[str]:
+                         editing: Set[str] = frozenset(), only: Set[str] | None = None
+                         ) -> set[str]:
     """The names this file imports from project modules whose import does something (a
     call at module or class level that may register, a decorator that may register) and
     that no file outside `editing` (the files this round of fixes edits, which may drop
@@ -31,7 +48,7 @@ def imports_with_effects(project: Project, path: str,
     assert isinstance(memo, dict)
     others = frozenset(editing | {path})
     kept = set()
-    for local, target in facts.imports:
+    for local, target in _asked(facts.imports, only):
         for module in {target, target.rpartition(".")[0]} - {""}:
             if (module, others) not in memo:
                 # The index first: a module another file imports needs no parse
@@ -42,7 +59,7 @@ def imports_with_effects(project: Project, path: str,
     return kept
 
 
-def imports_named(project: Project, path: str) -> set[str]:
+def imports_named(project: Project, path: str, only: Set[str] | None = None) -> set[str]:
     """The names this file imports that a string elsewhere names as one of its attributes
     (`mock.patch("app.views.flag_set")`, a dotted path in settings): a test patches the
     name where it is used, so the import stays while such a string does."""
@@ -50,10 +67,11 @@ def imports_named(project: Project, path: str) -> set[str]:
     if facts is None or not facts.imports:
         return set()
     attributes = _attributes_named(project).get(facts.module, set())
-    return {local for local, _ in facts.imports if local in attributes}
+    return {local for local, _ in _asked(facts.imports, only) if local in attributes}
 
 
-def imports_reexported(project: Project, path: str) -> set[str]:
+def imports_reexported(project: Project, path: str, only: Set[str] | None = None
+                       ) -> set[str]:
     """The names this file imports that another file imports from it: Superset's
     `dashboards/filters.py` imports `is_uuid` from `models.dashboard`, and `daos/dashboard.py`
     imports it `from superset.dashboards.filters`. The import stays however a fix leaves
@@ -71,7 +89,7 @@ def imports_reexported(project: Project, path: str) -> set[str]:
     starred = elsewhere(f"{module}.*")  # `from module import *` takes every public name
     # A file that imports the module may read it as one: `filters.is_uuid(x)`
     readers = sorted(importers.get(module, set()) - {path})
-    return {local for local, _ in facts.imports
+    return {local for local, _ in _asked(facts.imports, only)
             if elsewhere(f"{module}.{local}") or (starred and not local.startswith("_"))
             or any(local.encode() in _attributes(project.source_of(other))
                    for other in readers)}

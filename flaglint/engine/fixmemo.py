@@ -31,6 +31,16 @@ class StoredFixes:
         for key, fix in fixes.items():
             self._store.put("fixed", cache.key("fixed", key), fix, KeptFix, later=True)
 
+    def unused(self, keys: Sequence[str]) -> dict[str, frozenset[str]]:
+        entries = {cache.key("unused-imports", key): key for key in keys}
+        found = self._store.get_many("unused-imports", entries, frozenset[str])
+        return {entries[entry]: names for entry, names in found.items()}
+
+    def keep_unused(self, unused: Mapping[str, frozenset[str]]) -> None:
+        for key, names in unused.items():
+            self._store.put("unused-imports", cache.key("unused-imports", key), names,
+                            frozenset[str], later=True)
+
     def named(self, words: Sequence[str]) -> dict[str, tuple[str, ...]]:
         return self._store.get("named", cache.key("named", *words),
                                dict[str, tuple[str, ...]]) or {}

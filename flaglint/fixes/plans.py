@@ -36,6 +36,9 @@ class FixResult:
     # Each definition deleted, qualified within the module (`Flag.NEW`), and where its edit
     # is.
     removed_names: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    # The imports the fix left unused before `keep_imports` spared any: only these of a
+    # plan's `keep_imports` change its result (`fixes/apply.py` keeps it by them alone)
+    unused_imports: frozenset[str] = frozenset()
 
     @property
     def changed(self) -> bool:
@@ -53,14 +56,16 @@ class KeptFix:
     removed_branches: int
     removed_definitions: int
     removed_names: Mapping[str, tuple[int, int]]
+    unused_imports: frozenset[str]  # no default: an entry kept without it is made again
 
     @classmethod
     def of(cls, result: FixResult) -> KeptFix:
         return cls(result.after if result.changed else None, result.refused, result.replaced,
                    result.removed_branches, result.removed_definitions,
-                   dict(result.removed_names))
+                   dict(result.removed_names), result.unused_imports)
 
     def result(self, path: str, before: str) -> FixResult:
         return FixResult(path, before, before if self.after is None else self.after,
                          self.refused, self.replaced, self.removed_branches,
-                         self.removed_definitions, dict(self.removed_names))
+                         self.removed_definitions, dict(self.removed_names),
+                         self.unused_imports)

@@ -11,12 +11,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from flaglint.analysis.imports import imports_named, imports_reexported, imports_with_effects
+from flaglint.analysis.imports import kept_imports
 from flaglint.analysis.references import Place, Reference, blocking, references
 from flaglint.analysis.references import places as reference_places
 from flaglint.facts import Constant, ValueKind
 from flaglint.findings import Finding, Fix
-from flaglint.fixes.apply import FixMemo, FixScope, Transformed, plan, transform
+from flaglint.fixes.apply import FixMemo, FixScope, Transformed, known_unused, plan, transform
 from flaglint.fixes.plans import FilePlan, FixResult
 from flaglint.fixes.report import Blocked, Fixed, FixReport
 from flaglint.model.project import Project
@@ -46,9 +46,9 @@ def apply_round(project: Project, fixes: Sequence[tuple[T, Fix]], blocked: list[
         plans, chosen = plan(allowed, blocked, scope, root)
         if not plans:
             return []
+        unused = known_unused(root, plans, report.overlay, memo) if memo is not None else {}
         for rel, file_plan in plans.items():
-            file_plan.keep_imports = imports_with_effects(project, rel, set(plans)) | \
-                imports_named(project, rel) | imports_reexported(project, rel)
+            file_plan.keep_imports = kept_imports(project, rel, set(plans), unused.get(rel))
         todo = {rel: p for rel, p in plans.items() if rel not in tried or tried[rel].plan != p}
         for done, (rel, file_plan) in zip(transform(root, todo, report.overlay, workers, memo),
                                           sorted(todo.items()), strict=True):
@@ -103,8 +103,7 @@ def preview(project: Project, fix: Fix) -> list[FixResult]:
     if not chosen:
         return []
     for rel, file_plan in plans.items():
-        file_plan.keep_imports = imports_with_effects(project, rel) | \
-            imports_named(project, rel) | imports_reexported(project, rel)
+        file_plan.keep_imports = kept_imports(project, rel)
     results = transform(root, plans, project.overlay or {})
     if any(done.result.refused is not None for done in results) or \
             still_referred(project, results):

@@ -55,15 +55,17 @@ def fix_source(path: str, text: str, target: FilePlan) -> FixResult:
     except Exception as error:  # noqa: BLE001 - a fix we cannot make is refused, not a crash
         return FixResult(path, text, text, refused=f"the fix could not be made "
                                                    f"({type(error).__name__})")
-    after = _without_lost_imports(text, module, changed, target.keep_imports, target.imports,
-                                  old_tree)
+    after, unused = _without_lost_imports(text, module, changed, target.keep_imports,
+                                          target.imports, old_tree)
     return _checked(path, text, after, settler.replaced, settler.removed_branches,
-                    settler.removed_definitions, dict(settler.removed_names))
+                    settler.removed_definitions, dict(settler.removed_names), unused)
 
 
 def _checked(path: str, text: str, after: str, replaced: int, removed_branches: int,
-             removed_definitions: int, removed_names: dict[str, Position]) -> FixResult:
-    """The result of a fix whose code is `after`, refused when it would not compile."""
+             removed_definitions: int, removed_names: dict[str, Position],
+             unused: frozenset[str] = frozenset()) -> FixResult:
+    """The result of a fix whose code is `after`, refused when it would not compile
+    (`unused`: the imports the edit left unused, `keep_imports` aside)."""
     if not after.strip():
         after = ""  # everything in the file was flag code
     if after != text:
@@ -71,9 +73,11 @@ def _checked(path: str, text: str, after: str, replaced: int, removed_branches: 
             compile(after, path, "exec", dont_inherit=True)
         except SyntaxError as error:
             return FixResult(path, text, text, refused=f"the fixed file would not parse "
-                                                       f"({error.msg}, line {error.lineno})")
+                                                       f"({error.msg}, line {error.lineno})",
+                             unused_imports=unused)
     return FixResult(path, text, after, replaced=replaced, removed_branches=removed_branches,
-                     removed_definitions=removed_definitions, removed_names=removed_names)
+                     removed_definitions=removed_definitions, removed_names=removed_names,
+                     unused_imports=unused)
 
 
 # -- a fix made on the statements it edits, each parsed alone ------------------------------
@@ -130,25 +134,30 @@ def _fixed_in_pieces(path: str, text: str, tree: ast.Module, target: FilePlan
         removed_names.update({name: (line + above, column)
                               for name, (line, column) in settler.removed_names.items()})
     after = _spliced(text, pieces)
+    unused: frozenset[str] = frozenset()
     if after != text:
         pruned = _pruned_in_pieces(after, tree, target.keep_imports)
         if pruned is None:
             return None
-        after = pruned
+        after, unused = pruned
     return _checked(path, text, after, replaced, removed_branches, removed_definitions,
-                    removed_names)
+                    removed_names, unused)
 
 
-def _pruned_in_pieces(after: str, old_tree: ast.Module, keep: Set[str]) -> str | None:
+def _pruned_in_pieces(after: str, old_tree: ast.Module, keep: Set[str]
+                      ) -> tuple[str, frozenset[str]] | None:
     """`after` without the imports the edit left unused (`keep` aside), as
-    `_without_lost_imports` prunes them, or None where the pieces cannot say."""
+    `_without_lost_imports` prunes them, and those imports; or None where the pieces
+    cannot say."""
     try:
         tree = ast.parse(after)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return after  # refused by the caller's compile check, as the whole module's is
-    lost = _lost_imports(old_tree, tree, keep, frozenset())
+        return after, frozenset()  # refused by the caller's compile check, as the whole
+        # module's is
+    unused = _unused_imports(old_tree, tree)
+    lost = _lost_imports(unused, keep, frozenset())
     if not lost:
-        return after
+        return after, unused
     body = tree.body
     if _shares_a_line(body):
         return None
@@ -180,15 +189,21 @@ def _pruned_in_pieces(after: str, old_tree: ast.Module, keep: Set[str]) -> str |
                 pruned = _trim_top(pruned)
             pieces.append((low, high, pruned.code))
         run = [index]
-    return _spliced(after, pieces)
+    return _spliced(after, pieces), unused
 
 
-def _lost_imports(old_tree: ast.Module, tree: ast.Module, keep: Set[str], drop: Set[str]
-                  ) -> set[str]:
-    """The names whose imports go: those the edit (from `old_tree` to `tree`) removed the
-    last use of, unless exported or kept (their module does something), and `drop`."""
-    lost = (imported(old_tree) & used_names(old_tree)) - used_names(tree) - exported(tree)
-    return (lost - keep) | drop
+def _unused_imports(old_tree: ast.Module, tree: ast.Module) -> frozenset[str]:
+    """The imported names the edit (from `old_tree` to `tree`) removed the last use of,
+    unless exported. Only these of a fix's `keep_imports` change what it makes: the result
+    is the same for every keep set that holds the same of them (`fixes/apply.py`)."""
+    return frozenset((imported(old_tree) & used_names(old_tree)) - used_names(tree)
+                     - exported(tree))
+
+
+def _lost_imports(unused: Set[str], keep: Set[str], drop: Set[str]) -> set[str]:
+    """The names whose imports go: those left `unused`, unless kept (their module does
+    something), and `drop`."""
+    return (set(unused) - keep) | drop
 
 
 def _holds_import(statement: ast.stmt, names: Set[str]) -> bool:
@@ -262,28 +277,30 @@ def _settler(target: FilePlan) -> Settler:
 
 def _without_lost_imports(before: str, old: cst.Module, new: cst.Module,
                           keep: Set[str] = frozenset(), drop: Set[str] = frozenset(),
-                          old_tree: ast.Module | None = None) -> str:
+                          old_tree: ast.Module | None = None) -> tuple[str, frozenset[str]]:
     """The code of `new` (an edit of `old`, whose code is `before` and Python's parse of
     it `old_tree`) without the imports whose last use the edit removed (and those of
     `drop`, with their `__all__` entries), unless `__all__` exports them or `keep` holds
-    them (imports whose module does something)."""
+    them (imports whose module does something); and the imports the edit left unused."""
     try:
         old_tree = old_tree or ast.parse(before)
     except (SyntaxError, ValueError):
         old_tree = None
     after = edited_code(before, old, new, old_tree) if old_tree is not None else new.code
     if after == before and not drop:
-        return after
+        return after, frozenset()
     try:
         tree, old_tree = ast.parse(after), old_tree or ast.parse(before)
-        lost = _lost_imports(old_tree, tree, keep, drop)
+        unused = _unused_imports(old_tree, tree)
     except (SyntaxError, ValueError):
-        return after  # refused by the caller's compile check, or left as the edit made it
+        # refused by the caller's compile check, or left as the edit made it
+        return after, frozenset()
+    lost = _lost_imports(unused, keep, drop)
     pruned = new.visit(_PruneImports(set(lost), drop, _holding_no_import(new, tree, lost)
                                      if not drop else frozenset())) if lost else new
     if pruned.body and old.body and pruned.body[0] is not old.body[0]:
         pruned = _trim_top(pruned)
-    return after if pruned is new else edited_code(after, new, pruned, tree)
+    return after if pruned is new else edited_code(after, new, pruned, tree), unused
 
 
 def prune_lost_imports(before: str, after: str) -> str:
@@ -294,7 +311,7 @@ def prune_lost_imports(before: str, after: str) -> str:
         old, new = cst.parse_module(before), cst.parse_module(after)
     except cst.ParserSyntaxError:
         return after
-    pruned = _without_lost_imports(before, old, new)
+    pruned, _ = _without_lost_imports(before, old, new)
     try:
         compile(pruned, "<pruned>", "exec", dont_inherit=True)
     except SyntaxError:
