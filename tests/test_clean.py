@@ -7,6 +7,7 @@ import itertools
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -1238,6 +1239,122 @@ def test_a_dry_runs_account_points_at_the_lines_on_disk(tmp_path, capsys):
         assert [text for text in account if "toggles.py:" in text] == [
             f"app/toggles.py:{line}: `TRACKING` not deleted: app/views.py:5:12: use "
             f"(toggles.TRACKING)."]
+
+
+ORA_FEATURES = {  # ora2: reads `settings.FEATURES.get(KEY)`, tests `patch.dict` the mapping
+    "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.readers]]\n'
+                      'call = "app.conf.settings.FEATURES.get"\nkey = 0\n',
+    "flags.toml": '[flags.SHOW_USERNAMES]\nowner = "x"\ntype = "release"\n',
+    "app/__init__.py": "",
+    "app/conf.py": "class _Settings:\n    FEATURES = {}\n\n\nsettings = _Settings()\n",
+    "app/report.py": '''
+        from app.conf import settings
+
+
+        def _usernames_enabled():
+            return settings.FEATURES.get("SHOW_USERNAMES", False)
+
+
+        def header():
+            return ["Username", "ID"] if _usernames_enabled() else ["ID"]
+        ''',
+    "tests/__init__.py": "",
+}
+
+
+def _pytest(root: Path) -> str:
+    """The outcome line of the project's own tests."""
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           "tests"], cwd=root, capture_output=True, text=True)
+    return done.stdout.strip().splitlines()[-1].split(" in ")[0]
+
+
+def test_clean_takes_the_tests_that_patch_the_mapping_the_reads_read(tmp_path, capsys):
+    """ora2 reads `settings.FEATURES.get(KEY)`, and its tests set the flag with
+    `patch.dict("django.conf.settings.FEATURES", {KEY: False})`: the test of the removed
+    branch was left, and failed after the clean. A `patch.dict` of the mapping the reads
+    read (by its dotted path, or the object) sets the flag: the test of the other value
+    goes, the other loses its `with`, and the tests that are left pass."""
+    write_tree(tmp_path, {**ORA_FEATURES, "tests/test_report.py": '''
+        from unittest.mock import patch
+
+        from app.conf import settings
+        from app.report import header
+
+
+        def test_on():
+            with patch.dict("app.conf.settings.FEATURES", {"SHOW_USERNAMES": True}):
+                assert header() == ["Username", "ID"]
+
+
+        def test_off():
+            with patch.dict(settings.FEATURES, {"SHOW_USERNAMES": False}):
+                assert header() == ["ID"]
+
+
+        def test_other_features():
+            with patch.dict(settings.FEATURES, {"OTHER": False}):
+                assert header() == ["ID"]
+        '''})
+    assert _pytest(tmp_path) == "3 passed"
+    assert main(["clean", "SHOW_USERNAMES", "--value", "true", "--no-cache",
+                 str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert (tmp_path / "tests" / "test_report.py").read_text() == (
+        "from unittest.mock import patch\n\nfrom app.conf import settings\n"
+        "from app.report import header\n\n\ndef test_on():\n"
+        "    assert header() == [\"Username\", \"ID\"]\n\n\n"
+        "def test_other_features():\n"
+        "    with patch.dict(settings.FEATURES, {\"OTHER\": False}):\n"
+        "        assert header() == [\"ID\"]\n")
+    # the test of the other features ran the removed branch too: flaglint cannot tell
+    assert _pytest(tmp_path) == "1 failed, 1 passed"
+
+
+def test_clean_names_a_test_class_set_to_the_other_value_and_drops_one_set_to_its_own(
+        tmp_path, capsys):
+    """ora2's test classes carry `@patch.dict(…FEATURES, {KEY: True})`: the clean said
+    nothing of them, and six tests failed after it. A class decorator that sets the value
+    the flag now has goes; one that sets the other value stays (the class may test other
+    things too), and the clean names it where it is on disk, and exits 1."""
+    write_tree(tmp_path, {**ORA_FEATURES, "tests/test_classes.py": '''
+        """Classes."""
+        from unittest import TestCase
+        from unittest.mock import patch
+
+        from app.report import header
+
+
+        @patch.dict("app.conf.settings.FEATURES", {"SHOW_USERNAMES": True})
+        class TestOn(TestCase):
+            def test_header(self):
+                assert header() == ["Username", "ID"]
+
+
+        @patch.dict(
+            "app.conf.settings.FEATURES",
+            {"SHOW_USERNAMES": False},
+        )
+        class TestOff(TestCase):
+            def test_header(self):
+                assert header() == ["ID"]
+        '''})
+    before = (tmp_path / "tests" / "test_classes.py").read_text()
+    assert main(["clean", "SHOW_USERNAMES", "--value", "true", "--no-cache", "--dry-run",
+                 str(tmp_path)]) == 1
+    said = capsys.readouterr().err
+    assert (tmp_path / "tests" / "test_classes.py").read_text() == before
+    assert said.endswith(
+        "Test classes set `SHOW_USERNAMES` to another value than `true` for all their tests "
+        "(tests/test_classes.py:14 `TestOff`): those tests ran under the code the clean "
+        "removed; adapt or delete them (the classes are left as they are).\n")
+    assert "Still naming" not in said
+    assert main(["clean", "SHOW_USERNAMES", "--value", "true", "--no-cache",
+                 str(tmp_path)]) == 1
+    capsys.readouterr()
+    assert (tmp_path / "tests" / "test_classes.py").read_text() == before.replace(
+        '@patch.dict("app.conf.settings.FEATURES", {"SHOW_USERNAMES": True})\n', "")
+    assert _pytest(tmp_path) == "1 failed, 1 passed"
 
 
 def test_clean_takes_the_tests_that_set_the_flag_through_its_key_constant(tmp_path, capsys):

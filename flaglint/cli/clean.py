@@ -130,6 +130,8 @@ def _on_disk(report: CleanReport, places: list[str]) -> list[str]:
     for place in places:
         path, _, rest = place.partition(":")
         line, sep, tail = rest.partition(":")
+        if not line.isdigit():  # `path:line \`Name\``
+            line, sep, tail = rest.partition(" ")
         if line.isdigit():
             place = f"{path}:{report.fixes.on_disk(path, int(line))}{sep}{tail}"
         moved.append(place)
@@ -157,6 +159,12 @@ def _refused(args: argparse.Namespace, config: Config, report: CleanReport) -> l
         lines.append(f"Tests still use {names} ({places}): one that sets `{key}` to another "
                      f"value than `{_shown(report.value)}` tests code the clean removed; "
                      f"adapt or delete it.")
+    if report.test_classes:
+        places = ", ".join(_on_disk(report, report.test_classes))
+        lines.append(f"Test classes set `{key}` to another value than "
+                     f"`{_shown(report.value)}` for all their tests ({places}): those "
+                     f"tests ran under the code the clean removed; adapt or delete them "
+                     f"(the classes are left as they are).")
     return lines
 
 

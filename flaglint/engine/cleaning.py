@@ -43,7 +43,9 @@ from flaglint.fixes.test_cleanup import (
     flag_settings,
     key_constants,
     prune_test_imports,
+    read_mappings,
     record_changes,
+    test_classes_left,
     test_only_wrappers,
     tidy_tests,
 )
@@ -82,6 +84,10 @@ class CleanReport:
     # library's API, as edx-completion's `CompletionService.completion_tracking_enabled`),
     # each as its path and its name in the module
     public_wrappers: list[str] = field(default_factory=list)
+    # Test classes whose decorator sets the flag to another value (`path:line \`Name\``):
+    # their tests ran under the removed branch; a class may test other things too, so it
+    # is left for a person to adapt or delete
+    test_classes: list[str] = field(default_factory=list)
 
     @property
     def settled(self) -> bool:
@@ -93,7 +99,7 @@ class CleanReport:
     def complete(self) -> bool:
         """Nothing is left to do by hand: no read, no definition, no refused edit."""
         return self.settled and not self.defined_in_code and not self.fixes.blocked and \
-            not self.configs.left
+            not self.configs.left and not self.test_classes
 
     def diff(self) -> str:
         text = self.fixes.diff()
@@ -121,6 +127,7 @@ class _Cleaning:
     syntax: frozenset[str]  # files checked for syntax errors, read in full or not
     value_from: str | None = None  # the flag-state export the value comes from
     constants: frozenset[str] = frozenset()  # module constants holding the key (its reads')
+    mappings: frozenset[str] = frozenset()  # the mappings its reads read it from
     report: FixReport = field(default_factory=FixReport)
     pool: Workers | None = None  # the processes that fix files, when started
 
@@ -188,7 +195,8 @@ def _clean_flag(inputs: Inputs, key: str, text: str | None, scope: FixScope,
     homes = frozenset(home for q in wrappers for home in _homes(probe, q))
     value, value_from = _value(probe, key, text)
     cleaning = _Cleaning(inputs, store, workers, key, value, scope, tests, wrappers, homes,
-                         syntax, value_from, key_constants(probe, key), pool=pool)
+                         syntax, value_from, key_constants(probe, key),
+                         read_mappings(probe, key), pool=pool)
     project = _settle_reads(cleaning)
     project, left = _settle_test_objects(cleaning, project)
     # A file that does not parse may read the key: nothing that needs "no read is left" is
@@ -299,7 +307,7 @@ def _settle_test_objects(cleaning: _Cleaning, project: Project
     reads = project.graph.reads_of(cleaning.key)
     if reads and cleaning.scope.tests and all(cleaning.tests(r.path) for r in reads):
         changes = flag_settings(project, cleaning.key, cleaning.value, cleaning.tests,
-                                cleaning.constants)
+                                cleaning.constants, cleaning.mappings)
         trial = {**cleaning.report.overlay,
                  **{p: after.encode("utf-8") for p, (_, after) in changes.items()}}
         tried = cleaning.analyze(trial) if changes else None
@@ -314,7 +322,8 @@ def _remove_definitions(cleaning: _Cleaning, project: Project) -> Project:
     """The flag's definitions in code, after the test lines that name them (tests that turn
     the flag on or off); then the cleaned files are read in full, to know their calls."""
     setting = flag_settings(project, cleaning.key, cleaning.value, cleaning.tests,
-                            cleaning.constants) if cleaning.scope.tests else {}
+                            cleaning.constants, cleaning.mappings) if cleaning.scope.tests \
+        else {}
     if setting:
         record_changes(cleaning.report, setting)
         project = cleaning.analyze()
@@ -402,7 +411,12 @@ def _finish(cleaning: _Cleaning, project: Project, blockers: _Blockers,
         write_files(config.root, contents)
     defined = [f"{d.path}:{d.span.line}" for d in project.linked.definitions if d.key == key]
     now = {path: data.decode("utf-8", "replace") for path, data in contents.items()}
-    reported = {place.rsplit(":", 1)[0] for place in left} | set(defined)  # `path:line`
+    classes = test_classes_left(project, key, cleaning.value, cleaning.tests, report.overlay,
+                                cleaning.constants, cleaning.mappings) \
+        if cleaning.scope.tests else []
+    reported = {place.rsplit(":", 1)[0] for place in left} | set(defined) | \
+        {f"{path}:{line}" for path, first, last, _ in classes
+         for line in range(first, last + 1)}  # `path:line`
     named = [m for m in mentions(config.root, key, now) if m not in reported]
     listed = [f"{f.source} ({f.path}:{f.line})" for f in project.services.flags_of(key)
               if not f.archived]
@@ -415,4 +429,5 @@ def _finish(cleaning: _Cleaning, project: Project, blockers: _Blockers,
               and f"{modules[result.path]}.{name}" in cleaning.wrappers]
     return CleanReport(key, cleaning.value, report, registry_path, registry_before,
                        registry_after, left, unreadable, blockers.loose, defined, configs,
-                       named, cleaning.value_from, listed, public)
+                       named, cleaning.value_from, listed, public,
+                       [f"{path}:{first} `{name}`" for path, first, _, name in classes])

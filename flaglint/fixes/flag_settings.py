@@ -4,7 +4,8 @@ Tests turn a flag on or off through the project's own helpers, not only through 
 name: `mock_feature_flag(mocker, FeatureFlag.X, 'True')` (which patches `os.environ`),
 `monkeypatch.setenv("X", "true")`, `with override_feature(FeatureFlag.X, True):`,
 `with config.x_holder(True):` (a flag object called, which JAX-style holders allow),
-`@patch.dict(os.environ, {"X": "True"})`, `os.environ["X"] = "1"`. Once the flag is gone,
+`@patch.dict(os.environ, {"X": "True"})`, `os.environ["X"] = "1"`, `patch.dict` of the
+mapping the reads read (`"django.conf.settings.FEATURES"`). Once the flag is gone,
 such a line names an Enum member that no longer exists (AttributeError) or sets a variable
 nothing reads. So, as developers do:
 
@@ -16,7 +17,9 @@ nothing reads. So, as developers do:
 - a fixture left with nothing to do goes, and so does every use of it (a test's parameter,
   `@pytest.mark.usefixtures`); a fixture that set the other value takes the tests that use
   it along. A fixture in `conftest.py` is used by the tests below its folder, any other only
-  in its own module.
+  in its own module;
+- a test class's decorator that sets the value the flag now has goes; one that sets the
+  other value stays (the class may hold tests of other things), and the clean names it.
 
 A call is a setting when one of its arguments names the flag (its member, object or key, or
 a keyword named as the key: `with_config(jax_x=True)`, which keeps its other keywords) and
@@ -66,6 +69,9 @@ class FlagNames:
     objects: frozenset[str] = frozenset()  # names bound to the flag object
     keys: frozenset[str] = frozenset()  # the key (an environment variable's name) as text
     qualnames: frozenset[str] = frozenset()
+    # The mappings its reads read the key from (`settings.FEATURES.get(key)`: FEATURES):
+    # `patch.dict("django.conf.settings.FEATURES", {key: False})` sets the flag
+    mappings: frozenset[str] = frozenset()
 
     def words(self) -> set[str]:
         return {m for _, m in self.members} | set(self.objects) | set(self.keys)
@@ -83,7 +89,7 @@ class FlagNames:
                 mine.add(qualname.rsplit(".", 1)[-1])
         return FlagNames(frozenset(m for m in self.members if m[1] in mine),
                          frozenset(o for o in self.objects if o in mine), self.keys,
-                         self.qualnames)
+                         self.qualnames, self.mappings)
 
 
 class _Finder(cst.CSTVisitor):
@@ -117,8 +123,11 @@ def _names(node: cst.CSTNode, names: FlagNames, *, strings: bool = True) -> bool
     return finder.found
 
 
-def _sets_keys(call: cst.Call) -> bool:
-    """Is this a call that may set a flag by its key as text (see `_KEY_SETTER`)?"""
+def _sets_keys(call: cst.Call, mappings: frozenset[str] = frozenset()) -> bool:
+    """Is this a call that may set a flag by its key as text (see `_KEY_SETTER`), or one
+    given the mapping the flag's reads read (`patch.dict(os.environ, …)`,
+    `patch.dict("django.conf.settings.FEATURES", …)` where reads are
+    `settings.FEATURES.get(key)`)?"""
     func = call.func
     parts = []
     while isinstance(func, cst.Attribute):
@@ -127,8 +136,16 @@ def _sets_keys(call: cst.Call) -> bool:
     if isinstance(func, cst.Name):
         parts.append(func.value)
     return any(_KEY_SETTER.search(part) for part in parts) or any(
-        _names(arg.value, FlagNames(objects=frozenset({"environ"})), strings=False)
-        for arg in call.args)
+        _a_mapping(arg, mappings) for arg in call.args)
+
+
+def _a_mapping(arg: cst.Arg, mappings: frozenset[str]) -> bool:
+    """Does the argument name `os.environ` or one of these mappings, as code or as the
+    dotted path `patch.dict` takes?"""
+    read = FlagNames(objects=frozenset({"environ"}) | mappings)
+    return _names(arg.value, read, strings=False) or (
+        isinstance(arg.value, cst.SimpleString)
+        and str(arg.value.evaluated_value).rpartition(".")[2] in read.objects)
 
 
 def _on_off(node: cst.BaseExpression) -> object:
@@ -171,6 +188,9 @@ class FlagSettings(cst.CSTTransformer):
         self.doomed_fixtures: set[str] = set()  # set the other value
         self._doomed: list[bool] = [False]
         self._resets: set[cst.SimpleStatementLine] = set()
+        # Classes whose decorator sets the other value: their tests ran under the removed
+        # branch, but a class may hold tests of other things too; left, and named
+        self.left_classes: list[str] = []
 
     # -- what a call does -----------------------------------------------------------------
 
@@ -182,14 +202,14 @@ class FlagSettings(cst.CSTTransformer):
         flags = self.names.keys | self.names.objects
         keyed = [arg for arg in call.args  # `with_config(jax_x=True)`
                  if arg.keyword is not None and arg.keyword.value in flags]
-        strings = _sets_keys(call)
+        strings = _sets_keys(call, self.names.mappings)
         flag_args = keyed + [arg for arg in call.args
                              if _names(arg.value, self.names, strings=strings)]
         # `mock(FeatureFlag.X, …)`, `x_holder.set(True)`, `with config.x_holder(True):`
         if not flag_args and not _names(call.func, self.names):
             return None
-        values = [_on_off(arg.value) for arg in call.args
-                  if arg not in flag_args or arg in keyed]
+        values = [_on_off(arg.value) for arg in call.args if arg in keyed or (
+            arg not in flag_args and not _a_mapping(arg, self.names.mappings))]
         for arg in flag_args:  # `{"X": "True"}`, `{FeatureFlag.X.value: "True"}`
             if isinstance(arg.value, cst.Dict):
                 values += [_on_off(e.value) for e in arg.value.elements
@@ -248,16 +268,18 @@ class FlagSettings(cst.CSTTransformer):
         if len(trailing) < len(statements):  # after code that ran: a reset, not a setup
             self._resets.update(trailing)
 
-    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
-                          ) -> cst.FunctionDef | cst.RemovalSentinel:
-        doomed = self._doomed.pop()
+    def _decorators(self, decorators: Sequence[cst.Decorator]
+                    ) -> tuple[list[cst.Decorator], bool]:
+        """The decorators that stay (a setting of the value the flag now has goes), and
+        whether one set the other value (those stay, for the caller to judge)."""
         kept = []
-        for decorator in updated_node.decorators:
+        other = False
+        for decorator in decorators:
             call = decorator.decorator
             verdict = self._verdict(call) if isinstance(call, cst.Call) and not (
                 _patches_a_name(call)) else None
             if verdict == "test":
-                doomed = True
+                other = True
             trimmed = self._trimmed(call) if verdict == "drop" and isinstance(
                 call, cst.Call) else None
             if verdict is None:
@@ -267,6 +289,35 @@ class FlagSettings(cst.CSTTransformer):
                 self.changed += 1
             else:
                 self.changed += 1
+        return kept, other
+
+    def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef
+                       ) -> cst.ClassDef:
+        """`@override_switch(KEY, active=True)` on a test class: it goes when it sets the
+        value the flag now has; one that sets the other value stays, and the class is
+        named (`left_classes`)."""
+        kept: list[cst.Decorator] = []
+        for decorator in updated_node.decorators:
+            if self._other_value(decorator):
+                kept.append(decorator)
+                if original_node.name.value not in self.left_classes:
+                    self.left_classes.append(original_node.name.value)
+            else:
+                kept += self._decorators([decorator])[0]
+        if _same(kept, updated_node.decorators):
+            return updated_node
+        return updated_node.with_changes(decorators=kept)
+
+    def _other_value(self, decorator: cst.Decorator) -> bool:
+        call = decorator.decorator
+        return isinstance(call, cst.Call) and not _patches_a_name(call) and \
+            self._verdict(call) == "test"
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+                          ) -> cst.FunctionDef | cst.RemovalSentinel:
+        doomed = self._doomed.pop()
+        kept, other = self._decorators(updated_node.decorators)
+        doomed = doomed or other
         if not _same(kept, updated_node.decorators):
             updated_node = updated_node.with_changes(decorators=kept)
         name = original_node.name.value
@@ -454,13 +505,48 @@ def _valid(text: str) -> bool:
     return True
 
 
+def classes_set_otherwise(files: dict[str, str], names: FlagNames, value: object,
+                          modules: dict[str, str] | None = None
+                          ) -> list[tuple[str, int, int, str]]:
+    """The path, the lines of the decorator and the name of each test class whose
+    decorator sets the flag to another value than `value` (`@patch.dict(FEATURES, {KEY:
+    True})`): its tests ran under the branch a clean removed. Unlike a test function, the
+    class is not deleted (it may hold tests of other things): the clean names it."""
+    words = _words(names)
+    found = []
+    for path, text in sorted(files.items()):
+        if words is None or not words.search(text) or (module := _parsed(text)) is None:
+            continue
+        editor = FlagSettings(names.in_file(text, (modules or {}).get(path, "")), value)
+        module.visit(editor)
+        if editor.left_classes:
+            lines = {node.name: _setting_lines(text, node, words)
+                     for node in ast.walk(ast.parse(text)) if isinstance(node, ast.ClassDef)}
+            found += [(path, *lines.get(name, (1, 1)), name) for name in editor.left_classes]
+    return found
+
+
+def _setting_lines(text: str, node: ast.ClassDef, words: re.Pattern[str]
+                   ) -> tuple[int, int]:
+    """The lines of the class's decorator that names the flag (its `class` line without)."""
+    for decorator in node.decorator_list:
+        if words.search(ast.get_source_segment(text, decorator) or ""):
+            return decorator.lineno, decorator.end_lineno or decorator.lineno
+    return node.lineno, node.lineno
+
+
+def _words(names: FlagNames) -> re.Pattern[str] | None:
+    """The names as whole words: a text without any holds no setting of the flag."""
+    return re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(names.words())) +
+                      r")\b") if names.words() else None
+
+
 def edit_settings(files: dict[str, str], names: FlagNames, value: object,
                   modules: dict[str, str] | None = None) -> dict[str, str]:
     """The test files (path -> text) changed by removing the flag's settings; a file whose
     result would not parse is left as it was. `modules` names each file's module, to
     resolve what its names stand for."""
-    words = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(names.words())) +
-                       r")\b") if names.words() else None
+    words = _words(names)
     changed: dict[str, str] = {}
     fixtures: dict[str, tuple[set[str], set[str]]] = {}  # path -> (gone, doomed)
     for path, text in sorted(files.items()):

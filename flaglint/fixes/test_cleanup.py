@@ -4,7 +4,7 @@ value it no longer has, the patches of what it removed, and the imports left unu
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from flaglint.analysis.imports import module_file
@@ -104,8 +104,8 @@ def prune_test_imports(report: FixReport, tests: Callable[[str], bool]) -> None:
 
 
 def flag_settings(project: Project, key: str, value: FlagValue,
-                   tests: Callable[[str], bool], constants: frozenset[str] = frozenset()
-                   ) -> dict[str, tuple[str, str]]:
+                   tests: Callable[[str], bool], constants: frozenset[str] = frozenset(),
+                   mappings: frozenset[str] = frozenset()) -> dict[str, tuple[str, str]]:
     """Test files without the lines that set the flag (`mock_feature_flag(mocker,
     FeatureFlag.X, "True")`, `monkeypatch.setenv("X", "1")`), the tests that set the other
     value and the fixtures left empty (fixes/flag_settings.py): path -> (before, after)."""
@@ -120,8 +120,33 @@ def flag_settings(project: Project, key: str, value: FlagValue,
             except UnicodeDecodeError:
                 continue  # never rewritten: a test file flaglint cannot read as text
             modules[facts.path] = facts.module
-    changed = edit_settings(files, flag_names(project, key, constants), value, modules)
+    changed = edit_settings(files, flag_names(project, key, constants, mappings), value,
+                            modules)
     return {path: (files[path], after) for path, after in changed.items()}
+
+
+def test_classes_left(project: Project, key: str, value: FlagValue,
+                      tests: Callable[[str], bool], overlay: Mapping[str, bytes],
+                      constants: frozenset[str] = frozenset(),
+                      mappings: frozenset[str] = frozenset()
+                      ) -> list[tuple[str, int, int, str]]:
+    """The test classes whose decorator still sets the flag to another value (the path, the
+    decorator's lines, the name), in the files as the clean left them (`overlay`: those it
+    changed)."""
+    from flaglint.fixes.flag_settings import classes_set_otherwise
+
+    files = {}
+    modules = {}
+    for facts in project.files:
+        if tests(facts.path):
+            data = overlay.get(facts.path) or project.source_of(facts.path)
+            try:
+                files[facts.path] = data.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            modules[facts.path] = facts.module
+    return classes_set_otherwise(files, flag_names(project, key, constants, mappings), value,
+                                 modules)
 
 
 def record_changes(report: FixReport, changes: dict[str, tuple[str, str]]) -> None:
@@ -130,10 +155,11 @@ def record_changes(report: FixReport, changes: dict[str, tuple[str, str]]) -> No
         report.overlay[path] = after.encode("utf-8")
 
 
-def flag_names(project: Project, key: str, constants: frozenset[str] = frozenset()
-               ) -> FlagNames:
+def flag_names(project: Project, key: str, constants: frozenset[str] = frozenset(),
+               mappings: frozenset[str] = frozenset()) -> FlagNames:
     """How code names the flag: its key, the class members and the objects defining it,
-    and `constants`: the module constants that hold the key (`key_constants`)."""
+    `constants`: the module constants that hold the key (`key_constants`), and `mappings`:
+    those its reads read it from (`read_mappings`)."""
     from flaglint.fixes.flag_settings import FlagNames
 
     members: set[tuple[str, str]] = set()
@@ -158,7 +184,24 @@ def flag_names(project: Project, key: str, constants: frozenset[str] = frozenset
         qualnames.add(qualname)
     keys = {key} | {alias for alias, full in project.linked.aliases.items() if full == key}
     return FlagNames(frozenset(members), frozenset(objects), frozenset(keys),
-                     frozenset(qualnames))
+                     frozenset(qualnames), mappings)
+
+
+def read_mappings(project: Project, key: str) -> frozenset[str]:
+    """The mappings the flag's reads read its key from, asked before the reads are settled:
+    the receiver of each reader called on one (`settings.FEATURES.get(key)`: FEATURES). A
+    test's `patch.dict("django.conf.settings.FEATURES", {key: False})` sets the flag
+    (ora2's, found on real code)."""
+    found = set()
+    for read in project.graph.reads_of(key):
+        facts = project.facts_of(read.path)
+        if read.via is not None or facts is None or not 0 <= read.call < len(facts.calls):
+            continue
+        call = facts.calls[read.call]
+        parts = call.callee.split(".")
+        if call.attribute and len(parts) > 1 and parts[-2].isidentifier():
+            found.add(parts[-2])
+    return frozenset(found)
 
 
 def key_constants(project: Project, key: str) -> frozenset[str]:

@@ -249,7 +249,9 @@ def _clean_changes(analysis: Analysis, key: str, value: str
     left = [*report.left, *report.unreadable, *report.defined_in_code,
             *(where for where, _ in report.configs.left),
             *(f"{r.path}:{r.position[0]} (`{r.name}` not deleted)"
-              for r in report.fixes.refusals(written=False))]
+              for r in report.fixes.refusals(written=False)),
+            *(f"{where} (a test class that sets it otherwise)"
+              for where in report.test_classes)]
     notes = [f"clean `{key}` leaves to do by hand: {', '.join(left)}"] if left else []
     decl = analysis.project.registry.flags.get(key)
     if not report.settled and report.registry_path is None and decl is not None and \
