@@ -86,6 +86,39 @@ def test_a_method_called_with_class_constants(tmp_path, capsys):
     assert keys == ["dont_shallow_clone", "skip_sync"]
 
 
+def test_a_method_called_with_module_constants(tmp_path, capsys):
+    """ora2: `self.is_feature_enabled(MFE_VIEWS)`, `MFE_VIEWS = 'mfe_views'` in the module
+    or imported from another: discovery said "none of its calls pass a key flaglint can
+    read", and zero configuration missed 8 of its 11 keys."""
+    write_tree(tmp_path, {
+        "ora/__init__.py": "",
+        "ora/keys.py": "DARK_MODE = 'dark_mode'\n",
+        "ora/config.py": """
+            from django.conf import settings
+
+            from ora.keys import DARK_MODE
+
+            NEW_UI = 'new_ui'
+
+
+            class ConfigMixin:
+                def is_feature_enabled(self, flag):
+                    return settings.FEATURES.get(flag) is True
+
+                @property
+                def new_ui_enabled(self):
+                    return self.is_feature_enabled(NEW_UI)
+
+                @property
+                def dark_mode_enabled(self):
+                    return self.is_feature_enabled(DARK_MODE)
+            """})
+    keys, err = flags_of(tmp_path, capsys)
+    assert keys == ["dark_mode", "new_ui"]
+    assert "`*.is_feature_enabled` (" in err  # the calls it read in full: one here
+    assert "calls pass a key" not in err
+
+
 def test_holders_made_by_a_function_and_read_through_an_attribute(tmp_path, capsys):
     """jax: `jax_enable_x64 = bool_state("jax_enable_x64", …)`, read as `.value`."""
     write_tree(tmp_path, {

@@ -202,10 +202,11 @@ def _readers(files: list[FileFacts], api: _Found) -> None:
                                        f"{facts.path}:{definition.span.line}")
                 found[definition.qualname] = candidate
                 by_name.setdefault(name, []).append(candidate)
+    strings = _string_constants(files)
     for facts in files:
         for call in facts.calls:
             for candidate in _called(call, found, by_name):
-                _count(candidate, call, facts)
+                _count(candidate, call, strings)
     for candidate in sorted(found.values(), key=lambda c: c.qualname):
         position, keyed = candidate.keys.most_common(1)[0] if candidate.keys else (0, 0)
         if keyed and keyed * 2 >= candidate.calls:
@@ -237,10 +238,11 @@ def _on_flags(files: list[FileFacts], api: _Found) -> None:
                     _FLAGGY.match(parts[-2]) and _VERB.match(parts[-1]):
                 calls.setdefault(call.callee, []).append((facts.path, call))
     known = {spec.call for spec, _ in api.readers}
+    strings = _string_constants(files) if calls else {}
     for callee, found in sorted(calls.items()):
         keys = [k for _, call in found
                 if (first := next((a for a in call.args if a.keyword is None), None))
-                is not None and (k := key_like(first.value)) is not None]
+                is not None and (k := _key(first.value, strings)) is not None]
         if callee in known or len(keys) < 3 or len(keys) * 2 < len(found):
             continue
         path, call = found[0]
@@ -260,18 +262,35 @@ def _called(call: Call, found: dict[str, _Candidate], by_name: dict[str, list[_C
     return []
 
 
-def _count(candidate: _Candidate, call: Call, facts: FileFacts) -> None:
+def _string_constants(files: list[FileFacts]) -> dict[str, str]:
+    """Every name bound once to a string, by its qualified name: a call may pass a key as
+    a module constant (ora2's `self.is_feature_enabled(MFE_VIEWS)`, `MFE_VIEWS =
+    'mfe_views'`), which linking resolves as it resolves a literal."""
+    return {constant.qualname: constant.value.text for facts in files
+            for constant in facts.constants if constant.value.kind is ValueKind.STR}
+
+
+def _key(value: Value, strings: dict[str, str]) -> str | None:
+    """`key_like`, or the string a name passed is bound to."""
+    found = key_like(value)
+    if found is None and value.kind is ValueKind.NAME and value.text in strings:
+        text = strings[value.text]
+        return text if text and len(text) <= 200 else None
+    return found
+
+
+def _count(candidate: _Candidate, call: Call, strings: dict[str, str]) -> None:
     candidate.calls += 1
     positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
     for index, arg in enumerate(positional):
-        key = key_like(arg.value)
+        key = _key(arg.value, strings)
         if key is not None:
             candidate.keys[index] += 1
             if len(candidate.examples) < 3 and key not in candidate.examples:
                 candidate.examples.append(key)
             return
     for arg in call.args:
-        if arg.keyword in candidate.params and (key := key_like(arg.value)) is not None:
+        if arg.keyword in candidate.params and (key := _key(arg.value, strings)) is not None:
             candidate.keys[candidate.params.index(arg.keyword)] += 1
             return
 
