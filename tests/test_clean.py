@@ -742,6 +742,8 @@ REEXPORTERS = {  # each way app/dao.py may take `is_uuid` from app/filters.py
     "star": "from app.filters import *\n",
     "module": "from app import filters\n\ndashboard_filter, is_uuid = filters.dashboard_filter, "
               "filters.is_uuid\n",
+    "alias": "import app.filters as f\n\ndashboard_filter, is_uuid = f.dashboard_filter, "
+             "f.is_uuid\n",
 }
 
 
@@ -789,6 +791,48 @@ def test_clean_keeps_an_import_another_module_imports_from_this_one(tmp_path, ca
     after = subprocess.run([sys.executable, "main.py"], cwd=tmp_path, capture_output=True,
                            text=True, check=True).stdout
     assert after == before == "('id', ['" + "x" * 36 + "'])\n"
+
+
+def test_clean_drops_an_import_another_module_reads_only_as_an_attribute_of_something_else(
+        tmp_path, capsys):
+    """ora2: `validation.py` imports `settings` for its flag's read alone, and a module that
+    imports `validation` says `Scope.settings` (and a test `patch.dict("…conf.settings…")`):
+    the import was kept as if that module read `validation.settings`, and ruff's F401 found
+    it. Only an attribute of the module (by its name or an alias) keeps it."""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.readers]]\n'
+                          'call = "app.conf.settings.FEATURES.get"\nkey = 0\n',
+        "flags.toml": '[flags.MY_FLAG]\nowner = "x"\ntype = "release"\n',
+        "app/__init__.py": "",
+        "app/conf.py": "class _Settings:\n    FEATURES = {}\n\n\nsettings = _Settings()\n",
+        "app/validation.py": '''
+            from app.conf import settings
+
+
+            def validator(items):
+                if settings.FEATURES.get("MY_FLAG"):
+                    return [i for i in items if i]
+                return items
+            ''',
+        "app/block.py": '''
+            from app.validation import validator
+
+
+            class Scope:
+                settings = "settings"
+
+
+            FIELD = Scope.settings, "app.conf.settings.FEATURES"
+
+
+            def render(items):
+                return validator(items)
+            ''',
+    })
+    assert main(["clean", "MY_FLAG", "--value", "false", "--no-cache", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert (tmp_path / "app" / "validation.py").read_text() == (
+        "def validator(items):\n    return items\n")
 
 
 def test_a_trial_kept_from_before_still_keeps_an_import_another_module_now_imports(

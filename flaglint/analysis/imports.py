@@ -89,20 +89,24 @@ def imports_reexported(project: Project, path: str, only: Set[str] | None = None
     starred = elsewhere(f"{module}.*")  # `from module import *` takes every public name
     # A file that imports the module may read it as one: `filters.is_uuid(x)`
     readers = sorted(importers.get(module, set()) - {path})
+    last = module.rpartition(".")[2].encode()
     return {local for local, _ in _asked(facts.imports, only)
             if elsewhere(f"{module}.{local}") or (starred and not local.startswith("_"))
-            or any(local.encode() in _attributes(project.source_of(other))
+            or any(local.encode() in _attributes(project.source_of(other), last)
                    for other in readers)}
 
 
-_ATTRIBUTE = re.compile(rb"\.[ \t]*([A-Za-z_]\w*)")
-
-
 @functools.lru_cache(maxsize=4096)
-def _attributes(data: bytes) -> frozenset[bytes]:
-    """The names a text reads as an attribute (`.name`), once for each text a process
-    asks about (a fix's rounds ask of the same texts again)."""
-    return frozenset(_ATTRIBUTE.findall(data))
+def _attributes(data: bytes, module: bytes) -> frozenset[bytes]:
+    """The names a text reads as attributes of a module whose last name is `module`
+    (`filters.is_uuid`, `app.filters.is_uuid`, or through an alias the text binds it to:
+    `filters as f`, `f.is_uuid`), once for each text a process asks about (a fix's rounds
+    ask of the same texts again). Not any `.name` (ora2's `Scope.settings` in a module
+    that imports `validation` kept `validation`'s unused `settings` import)."""
+    names = {module, *re.findall(rb"\b" + re.escape(module) + rb"[ \t]+as[ \t]+(\w+)", data)}
+    attribute = re.compile(rb"\b(?:" + b"|".join(re.escape(n) for n in sorted(names)) +
+                           rb")[ \t]*\.[ \t]*([A-Za-z_]\w*)")
+    return frozenset(attribute.findall(data))
 
 
 def _attributes_named(project: Project) -> dict[str, set[str]]:
