@@ -117,6 +117,16 @@ TRICKY = {
                 case Point(x=0) as origin:
                     pass
     """,
+    "values taken apart": """
+        from app.features import get_flag, make_client
+        from django.conf import settings
+
+        if get_flag("theme").startswith("d") and settings.FEATURE_X.real:
+            label = get_flag("theme").upper() + "/" + get_flag("theme")[0]
+            path = "/etc/" + settings.FLAGS_FILE + get_flag("f")()
+        if make_client().is_enabled("on") and (get_flag("p")).x:
+            pass
+    """,
 }
 
 
@@ -155,6 +165,20 @@ def assert_same(source: str, path: str = "app/mod.py") -> None:
 @pytest.mark.parametrize("name", sorted(TRICKY))
 def test_tricky_code_gives_the_same_facts(name):
     assert_same(textwrap.dedent(TRICKY[name]), f"{name}.py")
+
+
+def test_both_readers_mark_the_reads_whose_value_is_taken_apart():
+    """`Call.operand` (a read never replaced by a literal): the same calls and attribute
+    reads from Python's parser and from libcst, and only those taken apart."""
+    source = textwrap.dedent(TRICKY["values taken apart"])
+    attributes = frozenset({"FEATURE_*", "FLAGS_FILE"})
+    from_ast = extract(source.encode(), "v.py", "app.v", is_package=False,
+                       attributes=attributes)
+    from_cst = extract_cst(source, "v.py", "app.v", count_lines(source),
+                           Suppressions.scan(source), attributes, is_package=False)
+    assert _comparable(from_ast.calls) == _comparable(from_cst.calls)
+    assert [(c.span.line, c.span.column) for c in from_ast.calls if not c.operand] == [
+        (5, 4), (8, 4)]  # the `if` tests' own calls: `….startswith("d")`, `….is_enabled`
 
 
 def test_tricky_code_is_not_trivial():

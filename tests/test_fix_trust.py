@@ -7,6 +7,9 @@ exact source after the fix, and the regression cases the differential test found
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import textwrap
 
 from flaglint.cli import main
 
@@ -405,3 +408,83 @@ def test_who_imports_a_module_or_one_inside_it_is_answered_from_the_briefs():
             for these in itertools.combinations(sorted(imported), size):
                 assert _imported_elsewhere(project, module, set(these)) == \
                     bool(importers - set(these)), (module, these)
+
+
+def test_a_read_whose_value_is_taken_apart_is_left_and_one_called_on_a_call_is_settled(
+        tmp_path, capsys):
+    """label-studio: under the safe `--fix`, `get_flag("theme").upper()` became `False` and
+    `if get_flag("theme").startswith("d"):` a dead branch, deleted: a method call on the
+    read's value starts where the read does, and was replaced with it (`"/etc/" +
+    settings.FLAGS_FILE` became `"/etc/" + False`). A read whose value is taken apart (an
+    attribute, an item, a call of it, arithmetic) is no truth value: it is left, and
+    offers no fix; a read that calls a method of another call's result
+    (`make_client().is_enabled(k)`) is still settled, and the program runs the same."""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = ["unleash"]\n\n[[tool.flaglint.readers]]'
+                          '\ncall = "app.features.get_flag"\nkey = 0\n',
+        "flags.toml": '[flags.theme]\nstatus = "rolled-out"\nvalue = false\n\n'
+                      '[flags.on]\nstatus = "rolled-out"\nvalue = true\n',
+        "app/__init__.py": "",
+        "app/features.py": 'FLAGS = {"theme": "dark"}\n\n\ndef get_flag(name, default=None):\n'
+                           '    return FLAGS.get(name, default)\n\n\nclass _Client:\n'
+                           '    def is_enabled(self, name):\n        return True\n\n\n'
+                           'def make_client():\n    return _Client()\n',
+        "app/views.py": """
+            from app.features import get_flag, make_client
+
+
+            def page():
+                if get_flag("theme").startswith("d"):
+                    return "dark page"
+                return "light page"
+
+
+            def label():
+                return get_flag("theme").upper() + "/" + get_flag("theme")[0]
+
+
+            def path():
+                return "/etc/" + get_flag("theme")
+
+
+            def ui():
+                if make_client().is_enabled("on"):
+                    return "new"
+                return "old"
+            """,
+        "main.py": "from app import views\n\n"
+                   "print(views.page(), views.label(), views.path(), views.ui())\n",
+    })
+    before = subprocess.run([sys.executable, "main.py"], cwd=tmp_path, capture_output=True,
+                            text=True, check=True).stdout
+    code = main(["check", str(tmp_path), "--no-cache", "--select", "FL202,FL301"])
+    out, _ = capsys.readouterr()
+    assert code == 1
+    assert [line.split(" [theme]")[0] for line in out.splitlines() if "[theme]" in line] == [
+        "app/views.py:5:8: FL202", "app/views.py:11:12: FL202", "app/views.py:11:46: FL202",
+        "app/views.py:15:22: FL202"]  # none with [*]: no fix is offered for them
+    fix(tmp_path, capsys)
+    assert (tmp_path / "app" / "views.py").read_text() == textwrap.dedent("""\
+        from app.features import get_flag
+
+
+        def page():
+            if get_flag("theme").startswith("d"):
+                return "dark page"
+            return "light page"
+
+
+        def label():
+            return get_flag("theme").upper() + "/" + get_flag("theme")[0]
+
+
+        def path():
+            return "/etc/" + get_flag("theme")
+
+
+        def ui():
+            return "new"
+        """)
+    after = subprocess.run([sys.executable, "main.py"], cwd=tmp_path, capture_output=True,
+                           text=True, check=True).stdout
+    assert after == before == "dark page DARK/d /etc/dark new\n"

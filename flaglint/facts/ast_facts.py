@@ -100,6 +100,7 @@ class Collector(FactsCollector):
             ast.BoolOp: self._boolop, ast.Lambda: self._lambda, ast.Dict: self._dict,
             ast.Yield: self._yield, ast.YieldFrom: self._yield, ast.arg: self._arg,
             ast.keyword: self._keyword, ast.arguments: self._arguments,
+            ast.Subscript: self._taken_apart, ast.BinOp: self._taken_apart,
         }
         self._statements: dict[type[ast.AST], Callable[[Any], None]] = {
             ast.If: self._if, ast.FunctionDef: self._function,
@@ -650,8 +651,17 @@ class Collector(FactsCollector):
     def _attribute(self, node: ast.Attribute) -> None:
         if self.attributes:
             self._access(id(node), node.attr, dotted(node), self._span(node))
+        self._apart.add(id(node.value))
         self._visit(node.value)
         self.names[node.attr] += 1
+
+    def _taken_apart(self, node: ast.Subscript | ast.BinOp) -> None:
+        """`x[i]`, `a + b`: the value of `x`, `a` and `b` is taken apart (`Call.operand`)."""
+        if isinstance(node, ast.Subscript):
+            self._apart.add(id(node.value))
+        else:
+            self._apart.update((id(node.left), id(node.right)))
+        self._children(node)
 
     def _constant_node(self, node: ast.Constant) -> None:
         value = node.value
@@ -751,6 +761,8 @@ class Collector(FactsCollector):
             self.scopes[-1].qualname, id(node) in self._returned, decorator_span is not None,
             pure), name)
         self._call_funcs.add(id(func))
+        if name is None:  # `make()(x)`: the value of `make()` is called
+            self._apart.add(id(func))
         self._visit(func)
         for argument in arguments:
             self._visit(argument)

@@ -147,6 +147,7 @@ class FactsCollector:
         self._scope_returned: dict[str, list[int]] = {}  # scope -> its returned calls
         self._decorators: dict[int, Span] = {}
         self._call_index: dict[int, int] = {}
+        self._apart: set[int] = set()  # id() of each expression whose value is taken apart
         self._bound_calls: dict[int, _BoundName] = {}  # by id(call)
         self._rebound: set[str] = set()
         self.guards: list[Guard] = []
@@ -174,7 +175,7 @@ class FactsCollector:
         so keyed outlives the top-level statement that made it."""
         for by_node in (self._returned, self._tails, self._decorators, self._call_index,
                         self._bound_calls, self._if_guard, self._test_roots,
-                        self._call_funcs):
+                        self._call_funcs, self._apart):
             by_node.clear()  # in place: the condition builder holds `_call_index` too
 
     def facts(self, path: str, lines: int, suppressions: Suppressions) -> FileFacts:
@@ -368,6 +369,8 @@ class FactsCollector:
         """Record a call (`node` is its node's id); `callee_name` is the name it is called by."""
         if self._returned.get(node):
             call = replace(call, returned_negated=True)
+        if node in self._apart:
+            call = replace(call, operand=True)
         if call.returned:
             self._scope_returned.setdefault(call.scope, []).append(len(self.calls))
         self._call_index[node] = len(self.calls)

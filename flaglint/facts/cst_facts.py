@@ -371,10 +371,19 @@ class _Collector(GuardCollector, cst.CSTVisitor):
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if self.attributes and not self._in_import:
             self._access(id(node), node.attr.value, _dotted(node), self._span(node))
+        self._apart.add(id(node.value))
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        self._apart.add(id(node.value))  # its value is taken apart (`Call.operand`)
+
+    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+        self._apart.update((id(node.left), id(node.right)))
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
         self._call_funcs.add(id(func))
+        if not isinstance(func, (cst.Name, cst.Attribute)):  # `make()(x)`: called
+            self._apart.add(id(func))
         parts = _dotted(func) if isinstance(func, (cst.Name, cst.Attribute)) else None
         callee = self._callee(parts, func.attr.value if isinstance(func, cst.Attribute) else None)
         args = tuple(Arg(arg.keyword.value if arg.keyword is not None else None,

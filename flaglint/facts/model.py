@@ -120,6 +120,10 @@ class Call:
     # Not a call: an attribute read of a flag object (`holder.value`), recorded as one when
     # a definition names the attribute, so that reads, tests and fixes treat it alike.
     access: bool = False
+    # Its value is taken apart: an attribute or item of it, a call of it, an operand of
+    # arithmetic (`get_flag("theme").upper()`, `"/etc/" + settings.FLAGS_FILE`). A flag
+    # read so used is never replaced by a literal: its value is not only a truth value.
+    operand: bool = False
 
     @property
     def name(self) -> str:

@@ -432,7 +432,8 @@ class Resolver:
                       else match.key.display)
         return FlagRead(key, expression, path, call.span, call.scope, match.api, match.default,
                         match.value_type, negated, in_test, via, index,
-                        call.pure_args and match.replaceable, overridden=match.writes,
+                        call.pure_args and match.replaceable and not call.operand,
+                        overridden=match.writes,
                         decorator=call.callee if call.decorator else None, guarded=guarded)
 
     @staticmethod

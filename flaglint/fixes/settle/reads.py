@@ -15,6 +15,15 @@ from flaglint.fixes.settle.literals import literal_node
 _Collection = TypeVar("_Collection", cst.List, cst.Tuple, cst.Set)
 
 
+def _takes_apart(parent: cst.CSTNode | None, node: cst.CSTNode) -> bool:
+    """Does `parent` take the value of `node` apart (an attribute or item of it, a call of
+    it, arithmetic)? Then `node` is no flag read to replace: the callee of a call and the
+    inner links of a longer chain start at the same place as the whole."""
+    return (isinstance(parent, (cst.Attribute, cst.Subscript)) and parent.value is node) or (
+        isinstance(parent, cst.Call) and parent.func is node) or \
+        isinstance(parent, cst.BinaryOperation)
+
+
 class ReadSettling(SettlerCore):
     """Reads at the given positions become their values."""
 
@@ -28,6 +37,11 @@ class ReadSettling(SettlerCore):
         if not all(is_pure(arg.value) for arg in original_node.args):
             return updated_node
         parent = self._parent(original_node)
+        if _takes_apart(parent, original_node):
+            # `client().is_enabled(k)`: the call its read calls a method of starts where
+            # the read does, and is not the read (one whose value is taken apart is never
+            # planned: `Call.operand`)
+            return updated_node
         compared = isinstance(parent, (cst.Comparison, cst.ComparisonTarget))
         if not (isinstance(value, bool) or compared or self._in_test(original_node)):
             return updated_node  # a variant in a value position: its real type is unknown
@@ -58,8 +72,7 @@ class ReadSettling(SettlerCore):
         if position not in self.reads:
             return updated_node
         parent = self._parent(original_node)
-        if (isinstance(parent, cst.Attribute) and parent.value is original_node) or (
-                isinstance(parent, cst.Call) and parent.func is original_node):
+        if _takes_apart(parent, original_node):
             return updated_node
         value = self.reads[position]
         compared = isinstance(parent, (cst.Comparison, cst.ComparisonTarget))
