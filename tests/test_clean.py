@@ -835,6 +835,54 @@ def test_clean_drops_an_import_another_module_reads_only_as_an_attribute_of_some
         "def validator(items):\n    return items\n")
 
 
+def test_clean_keeps_an_import_tests_patch_by_the_name_the_code_runs_under(tmp_path, capsys):
+    """label-studio: its folder `label_studio/` is a package and is on `sys.path` itself,
+    so `tasks/api.py` is the module `label_studio.tasks.api` as folders go, and its tests
+    `@patch("tasks.api.flag_set")`: the clean dropped the import, and 24 tests failed with
+    AttributeError. A string or an import that names a module by a part of its name from
+    a package down names it too."""
+    write_tree(tmp_path, {
+        "flaglint.toml": '[[readers]]\ncall = "core.feature_flags.flag_set"\nkey = 0\n',
+        "flags.toml": '[flags.lazy_load]\ntype = "release"\nowner = "x"\n',
+        "proj/__init__.py": "",
+        "proj/core/__init__.py": "",
+        "proj/core/feature_flags/__init__.py": "from .base import flag_set\n",
+        "proj/core/feature_flags/base.py": "import os\n\n\ndef flag_set(name, user=None):\n"
+                                           "    return os.environ.get(name, '') == '1'\n",
+        "proj/app/__init__.py": "",
+        "proj/app/views.py": '''
+            from core.feature_flags import flag_set
+
+
+            def agreement(request):
+                if not flag_set("lazy_load", user=request.user):
+                    raise PermissionError("Feature not enabled")
+                return "ok"
+            ''',
+        "proj/app/urls.py": "from app.views import agreement, flag_set  # noqa: F401\n",
+        "proj/tests/__init__.py": "",
+        "proj/tests/test_views.py": '''
+            from types import SimpleNamespace
+            from unittest.mock import patch
+
+            from app.views import agreement
+
+
+            @patch("app.views.flag_set")
+            def test_agreement(mock_flag_set):
+                mock_flag_set.return_value = True
+                assert agreement(SimpleNamespace(user=None)) == "ok"
+            ''',
+    })
+    assert _pytest(tmp_path / "proj") == "1 passed"
+    assert main(["clean", "lazy_load", "--value", "true", "--no-cache", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert (tmp_path / "proj" / "app" / "views.py").read_text() == (
+        "from core.feature_flags import flag_set\n\n\ndef agreement(request):\n"
+        "    return \"ok\"\n")
+    assert _pytest(tmp_path / "proj") == "1 passed"
+
+
 def test_a_trial_kept_from_before_still_keeps_an_import_another_module_now_imports(
         tmp_path, capsys, monkeypatch):
     """A check's trial keeps each file's fix with the imports it left unused, and the next

@@ -66,8 +66,17 @@ def imports_named(project: Project, path: str, only: Set[str] | None = None) -> 
     facts = project.files.facts_of(path)
     if facts is None or not facts.imports:
         return set()
-    attributes = _attributes_named(project).get(facts.module, set())
+    named = _attributes_named(project)
+    attributes = set().union(*(named.get(m, set()) for m in spellings(facts.module)))
     return {local for local, _ in _asked(facts.imports, only) if local in attributes}
+
+
+def spellings(module: str) -> list[str]:
+    """The names code may import a module by: its own, and each part of it from a package
+    down, for a folder above it that is on `sys.path` itself (label-studio's modules are
+    `label_studio.tasks.api` as folders go, and its code and tests name `tasks.api`)."""
+    parts = module.split(".")
+    return [".".join(parts[start:]) for start in range(len(parts))]
 
 
 def imports_reexported(project: Project, path: str, only: Set[str] | None = None
@@ -82,16 +91,19 @@ def imports_reexported(project: Project, path: str, only: Set[str] | None = None
         return set()
     importers = _index(project, "importers", lambda brief: brief.imported)
     module = facts.module
+    names = spellings(module)
 
     def elsewhere(name: str) -> bool:
-        return not importers.get(name, set()) <= {path}
+        return any(not importers.get(f"{spelled}.{name}", set()) <= {path}
+                   for spelled in names)
 
-    starred = elsewhere(f"{module}.*")  # `from module import *` takes every public name
+    starred = elsewhere("*")  # `from module import *` takes every public name
     # A file that imports the module may read it as one: `filters.is_uuid(x)`
-    readers = sorted(importers.get(module, set()) - {path})
+    readers = sorted(set().union(*(importers.get(spelled, set()) for spelled in names))
+                     - {path})
     last = module.rpartition(".")[2].encode()
     return {local for local, _ in _asked(facts.imports, only)
-            if elsewhere(f"{module}.{local}") or (starred and not local.startswith("_"))
+            if elsewhere(local) or (starred and not local.startswith("_"))
             or any(local.encode() in _attributes(project.source_of(other), last)
                    for other in readers)}
 
