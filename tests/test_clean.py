@@ -1403,6 +1403,70 @@ def test_clean_takes_the_tests_that_patch_the_mapping_the_reads_read(tmp_path, c
     assert _pytest(tmp_path) == "1 failed, 1 passed"
 
 
+def test_a_setting_with_another_literal_beside_its_value_is_judged_by_its_value(
+        tmp_path, capsys):
+    """label-studio: `@mock_feature_flag("x", False, parent_module="app.models")` passes a
+    string besides the value, and the clean to `true` took it for an unknown value: it
+    dropped the decorator and kept the test of the removed branch, which then failed."""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.readers]]\n'
+                          'call = "app.flags.flag_set"\nkey = 0\n',
+        "flags.toml": '[flags.randomize]\nowner = "x"\ntype = "release"\n',
+        "app/__init__.py": "",
+        "app/flags.py": "def flag_set(name, user=None):\n    return False\n",
+        "app/models.py": '''
+            from app.flags import flag_set
+
+
+            def order(items):
+                if flag_set("randomize", user="auto"):
+                    return list(reversed(items))
+                return sorted(items)
+            ''',
+        "tests/__init__.py": "",
+        "tests/utils.py": '''
+            from functools import wraps
+            from unittest import mock
+
+            from app.flags import flag_set
+
+
+            def mock_feature_flag(flag_name, value, parent_module="app.flags"):
+                def decorator(func):
+                    @wraps(func)
+                    def wrapper(*args, **kwargs):
+                        def fake(feature_flag, *a, **k):
+                            return value if feature_flag == flag_name else flag_set(feature_flag)
+
+                        with mock.patch(f"{parent_module}.flag_set", wraps=fake):
+                            return func(*args, **kwargs)
+                    return wrapper
+                return decorator
+            ''',
+        "tests/test_models.py": '''
+            from app.models import order
+            from tests.utils import mock_feature_flag
+
+
+            @mock_feature_flag("randomize", True, parent_module="app.models")
+            def test_reversed_when_on():
+                assert order([1, 2, 3]) == [3, 2, 1]
+
+
+            @mock_feature_flag("randomize", False, parent_module="app.models")
+            def test_sorted_when_off():
+                assert order([3, 1, 2]) == [1, 2, 3]
+            ''',
+    })
+    assert _pytest(tmp_path) == "2 passed"
+    assert main(["clean", "randomize", "--value", "true", "--no-cache", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert (tmp_path / "tests" / "test_models.py").read_text() == (
+        "from app.models import order\n\n\ndef test_reversed_when_on():\n"
+        "    assert order([1, 2, 3]) == [3, 2, 1]\n")
+    assert _pytest(tmp_path) == "1 passed"
+
+
 def test_clean_names_a_test_class_set_to_the_other_value_and_drops_one_set_to_its_own(
         tmp_path, capsys):
     """ora2's test classes carry `@patch.dict(…FEATURES, {KEY: True})`: the clean said

@@ -218,6 +218,9 @@ class FlagSettings(cst.CSTTransformer):
         known = [v for v in values if v is not None]
         if not known and not _SETTER.search(_callee(call)):
             return None
+        if isinstance(self.value, bool):  # on or off: the other literals say something else
+            # (label-studio's `mock_feature_flag("x", False, parent_module="app.models")`)
+            known = [v for v in known if isinstance(v, bool)] or known
         return self._judge(known)
 
     def _judge(self, known: Sequence[object]) -> str:
