@@ -339,6 +339,7 @@ CASES = {
 
         __all__ = ["helper"]
         """),
+    # its read stays too: `if False:` would hide the dead branch from flaglint
     "a dead branch that makes a generator stays": (
         """
         def rows(n):
@@ -349,9 +350,43 @@ CASES = {
         [("FL301", 2, 5, 3, f"Flag `off` {OFF}; this `if` body can never run")],
         """
         def rows(n):
-            if False:
+            if client.is_enabled("off"):
                 yield from legacy(n)
             return [n]
+        """),
+    # label-studio's iterator: the function keeps another `yield`, and stays a generator
+    "a dead branch with a yield goes where its function keeps another": (
+        """
+        def rows(n):
+            if client.is_enabled("off"):
+                for row in legacy(n):
+                    yield row
+                return
+
+            yield from current(n)
+        """,
+        [("FL301", 2, 5, 5, f"Flag `off` {OFF}; this `if` body can never run")],
+        """
+        def rows(n):
+            yield from current(n)
+        """),
+    # two dead branches each with the function's only other `yield`: both stay
+    "dead branches that hold every yield stay": (
+        """
+        def rows(n):
+            if client.is_enabled("off"):
+                yield 1
+            if client.is_enabled("off"):
+                yield 2
+        """,
+        [("FL301", 2, 5, 3, f"Flag `off` {OFF}; this `if` body can never run"),
+         ("FL301", 4, 5, 5, f"Flag `off` {OFF}; this `if` body can never run")],
+        """
+        def rows(n):
+            if client.is_enabled("off"):
+                yield 1
+            if client.is_enabled("off"):
+                yield 2
         """),
     "a test over lines keeps what runs in parentheses": (
         """

@@ -9,8 +9,8 @@ facts are evaluated three-valued (true, false, unknown) with Python's short-circ
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Set
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from flaglint.analysis.dead_symbols import (
@@ -193,6 +193,7 @@ def dead_regions(facts: FileFacts, settled: Mapping[ReadId, Settled],
     fix can settle every read that decides it and the region holds nothing that shapes its
     function (`yield`, `global`, `nonlocal`)."""
     regions: list[DeadRegion] = []
+    yielding: list[tuple[int, str]] = []  # regions holding a `yield`: (index, function)
     calls = {call for path, call in settled if path == facts.path}
     if not calls:
         return regions
@@ -212,10 +213,28 @@ def dead_regions(facts: FileFacts, settled: Mapping[ReadId, Settled],
         for part in parts:
             shaped = any(scope == guard.scope and contains(part.span, where)
                          for scope, where in facts.shapers)
+            if any(scope == guard.scope and contains(part.span, where)
+                   for scope, where in facts.yields):
+                yielding.append((len(regions), guard.scope))
             removable = settles and not shaped and part.kind is not DeadKind.VIEW
             regions.append(DeadRegion(facts.path, part.span, part.kind, decided, reads,
-                                      safe=safe, removable=removable, live=part.live))
-    return _outermost(regions)
+                                      safe=safe, removable=removable, live=part.live,
+                                      shaped=shaped))
+    return _outermost(_generators_kept(regions, yielding, facts.yields))
+
+
+def _generators_kept(regions: list[DeadRegion], yielding: list[tuple[int, str]],
+                     yields: Sequence[tuple[str, Span]]) -> list[DeadRegion]:
+    """The regions, those holding a `yield` removable only where their function keeps one
+    that no dead region holds (it stays a generator: label-studio's iterator kept `if
+    False:` around its old loop, and flaglint then no longer saw it as dead)."""
+    for index, scope in yielding:
+        region = regions[index]
+        kept = any(where_scope == scope and not any(
+            contains(other.span, where) for other in regions) for where_scope, where in yields)
+        if not kept:
+            regions[index] = replace(region, removable=False, shaped=True)
+    return regions
 
 
 _ONE_READ = (CondOp.CALL, CondOp.COMPARE)
@@ -377,11 +396,12 @@ def _tested(guards: Iterable[Guard]) -> list[int]:
 
 def replaceable(read: FlagRead, settled: Settled, dead: DeadCode) -> bool:
     """Can the fix turn this read into a literal? (the transformer decides the same way)"""
-    return _replaceable(read, settled, dead.tested)
+    return _replaceable(read, settled, dead.tested, dead.shaping)
 
 
-def _replaceable(read: FlagRead, settled: Settled, tested: frozenset[ReadId]) -> bool:
-    if not read.pure_args:
+def _replaceable(read: FlagRead, settled: Settled, tested: frozenset[ReadId],
+                 shaped: frozenset[ReadId] = frozenset()) -> bool:
+    if not read.pure_args or (read.path, read.call) in shaped:
         return False
     return isinstance(settled.value, bool) or (read.path, read.call) in tested
 

@@ -699,7 +699,7 @@ class Collector(FactsCollector):
             self._visit(value)
 
     def _yield(self, node: ast.Yield | ast.YieldFrom) -> None:
-        self._shaper(self._span(node))
+        self._shaper(self._span(node), yields=True)
         self._visit(node.value)
 
     def _lambda(self, node: ast.Lambda) -> None:

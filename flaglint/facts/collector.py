@@ -102,6 +102,7 @@ class Tail:
     constants: dict[str, Constant | None]
     strings: set[tuple[str, Span]]
     shapers: list[tuple[str, Span]]
+    yields: list[tuple[str, Span]]
     names: Counter[str]
     not_values: Counter[str]
     imports: dict[str, str]  # what its pieces' imports bound, in the order first bound
@@ -162,6 +163,7 @@ class FactsCollector:
         self.not_values: Counter[str] = Counter()  # callees, definitions, imported names
         self.strings: set[tuple[str, Span]] = set()
         self.shapers: list[tuple[str, Span]] = []
+        self.yields: list[tuple[str, Span]] = []
         # Attribute names that read a flag object (`value` of `holder.value`): such reads
         # are recorded as calls with `access` set. Empty unless a definition names them.
         self.attributes: frozenset[str] = frozenset()
@@ -189,7 +191,7 @@ class FactsCollector:
             value_names=frozenset(name for name, count in self.names.items()
                                   if count > self.not_values[name]),
             strings=tuple(sorted(self.strings, key=_by_place)),
-            shapers=tuple(self.shapers),
+            shapers=tuple(self.shapers), yields=tuple(self.yields),
             suppressions=suppressions,
         )
 
@@ -299,8 +301,9 @@ class FactsCollector:
         self.scopes.append(Scope(self._child_qualname(name), "function", params, owner,
                                  self._blocks + 1))
 
-    def _shaper(self, span: Span) -> None:
-        self.shapers.append((self.scopes[-1].qualname, span))
+    def _shaper(self, span: Span, *, yields: bool = False) -> None:
+        """`global` or `nonlocal` (`yields`: a `yield`) in the current function."""
+        (self.yields if yields else self.shapers).append((self.scopes[-1].qualname, span))
 
     # -- constants and calls ---------------------------------------------------------------
 
@@ -441,7 +444,7 @@ class FactsCollector:
         """What this walk of a module's later pieces made, for `join`."""
         return Tail(
             self.calls, self.guards, self.definitions, self.constants, self.strings,
-            self.shapers, self.names, self.not_values,
+            self.shapers, self.yields, self.names, self.not_values,
             {name: self.imports[name] for name in dict.fromkeys(self.import_log or ())},
             watch, bound, self.used, self._aliases, self._looked, self._alias_guards,
             self._open_scopes(), exits, start, first, last)
@@ -484,6 +487,7 @@ class FactsCollector:
                               for name, constant in tail.constants.items())
         self.strings |= tail.strings
         self.shapers.extend(tail.shapers)
+        self.yields.extend(tail.yields)
         self.names.update(tail.names)
         self.not_values.update(tail.not_values)
         self.imports.update(tail.imports)

@@ -338,7 +338,7 @@ class _Collector(GuardCollector, cst.CSTVisitor):
     # -- what shapes a function -------------------------------------------------------------
 
     def visit_Yield(self, node: cst.Yield) -> None:
-        self._shaper(self._span(node))
+        self._shaper(self._span(node), yields=True)
 
     def visit_Global(self, node: cst.Global) -> None:
         self._shaper(self._span(node))

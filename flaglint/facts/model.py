@@ -179,9 +179,12 @@ class FileFacts:
     # that never runs keeps nothing alive): what keeps a symbol alive for FL302.
     value_names: frozenset[str] = frozenset()
     strings: tuple[tuple[str, Span], ...] = ()
-    # `yield`, `global` and `nonlocal` with the function they belong to: code holding one
-    # decides what its function is even when it never runs, so a fix never deletes it.
+    # `global` and `nonlocal` with the function they belong to: code holding one decides
+    # what its function is even when it never runs, so a fix never deletes it.
     shapers: tuple[tuple[str, Span], ...] = ()
+    # `yield` and `yield from` with their function: code holding one may be deleted only
+    # when the function keeps another (it stays a generator)
+    yields: tuple[tuple[str, Span], ...] = ()
     suppressions: Suppressions = Suppressions()  # noqa: RUF009 - frozen, shared safely
     error: ParseError | None = None
     # A file the text prefilter skipped holds only `modules` and `error` (found by a cheap

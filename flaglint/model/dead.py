@@ -46,6 +46,10 @@ class DeadRegion:
     safe: bool = True  # every deciding read is pinned
     removable: bool = True  # the fix can settle every deciding read and delete the region
     live: Span | None = None  # the test on a dead `if`/`elif` line: it still runs
+    # It holds what shapes its function (`global`, `nonlocal`, the function's last `yield`):
+    # it stays, and so do the reads that decide it (settled alone, they would leave
+    # `if False:` around it, which flaglint would no longer see as dead)
+    shaped: bool = False
 
     def covers(self, span: Span) -> bool:
         """Is code at `span` dead (inside the region, not in the test that still runs)?"""
@@ -95,6 +99,13 @@ class DeadCode:
     alive: Set[str] | None = field(default=None, compare=False, repr=False)
     # What each file with a settled read holds (`FileDead`), when analysed in this run
     files: Mapping[str, FileDead] = field(default_factory=dict, compare=False, repr=False)
+    # The reads that decide a region that holds what shapes its function: no fix replaces
+    # them (made from `regions`)
+    shaping: frozenset[ReadId] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "shaping", frozenset(
+            read for region in self.regions if region.shaped for read in region.reads))
 
 
 def contains(outer: Span, inner: Span) -> bool:

@@ -13,7 +13,7 @@ from libcst.metadata import PositionProvider
 
 from flaglint.fixes.plans import Position
 from flaglint.fixes.settle.literals import literal_truth
-from flaglint.fixes.settle.syntax import blank_lines_above
+from flaglint.fixes.settle.syntax import blank_lines_above, shaping
 
 _Node = TypeVar("_Node", bound=cst.CSTNode)
 
@@ -56,6 +56,7 @@ class SettlerCore(cst.CSTTransformer):
         self._once: dict[int, set[str]] = {}
         self._aliases: list[dict[str, object]] = []
         self._module_globals: set[str] | None = None
+        self._yields_left: dict[int, int] = {}  # by id() of a function: its `yield`s left
         # Whether the pass asked what the module's own scope binds: a pass over some of a
         # module's statements alone (fixes/source.py) cannot answer for the rest.
         self.module_scope_asked = False
@@ -156,6 +157,27 @@ class SettlerCore(cst.CSTTransformer):
 
     def _is_made(self, node: cst.CSTNode) -> bool:
         return id(node) in self._made
+
+    def _may_remove(self, branch: cst.CSTNode | None) -> bool:
+        """Can this code that never runs go without changing what its function is? Not when
+        it declares a name `global` or `nonlocal`; when it holds a `yield`, only while its
+        function keeps another (it stays a generator: `analysis/deadcode.py` says the same).
+        """
+        declares, yields = shaping(branch)
+        if declares:
+            return False
+        if not yields:
+            return True
+        scope = self._scopes[-1] if self._scopes else None
+        if not isinstance(scope, cst.FunctionDef):
+            return False
+        left = self._yields_left.get(id(scope))
+        if left is None:
+            left = shaping(scope.body)[1]
+        if left <= yields:
+            return False
+        self._yields_left[id(scope)] = left - yields
+        return True
 
     def _position(self, node: cst.CSTNode) -> Position:
         start = self.get_metadata(PositionProvider, node).start

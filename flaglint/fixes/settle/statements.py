@@ -15,6 +15,7 @@ from flaglint.fixes.settle.core import SettlerCore
 from flaglint.fixes.settle.literals import literal_truth
 from flaglint.fixes.settle.syntax import (
     as_orelse,
+    blank_lines_above,
     carry_comments,
     ends_in_exit,
     is_empty,
@@ -33,7 +34,7 @@ class StatementSimplifying(SettlerCore):
         truth, effects = self._decide(updated_node.test)
         if truth is None:
             return updated_node
-        if shapes_scope(updated_node.orelse if truth else updated_node.body):
+        if not self._may_remove(updated_node.orelse if truth else updated_node.body):
             return updated_node  # removing it would change what the function is
         self.removed_branches += 1
         kept: list[cst.BaseStatement] = [cst.SimpleStatementLine([cst.Expr(e)])
@@ -93,7 +94,15 @@ class StatementSimplifying(SettlerCore):
 
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock,
                             updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
-        return updated_node.with_changes(body=self._after_exits(updated_node.body))
+        body = self._after_exits(updated_node.body)
+        if body and original_node.body and not blank_lines_above(original_node.body[0]) and \
+                blank_lines_above(body[0]) and hasattr(body[0], "leading_lines"):
+            # the statements that opened the block went, and the blank line below them is
+            # not the block's first line now
+            lines = list(body[0].leading_lines)
+            body = [body[0].with_changes(leading_lines=lines[blank_lines_above(body[0]):]),
+                    *body[1:]]
+        return updated_node.with_changes(body=body)
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         return updated_node.with_changes(body=self._after_exits(updated_node.body))

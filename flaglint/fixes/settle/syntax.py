@@ -19,15 +19,18 @@ class _ScopeShaper(cst.CSTVisitor):
     def __init__(self) -> None:
         super().__init__()
         self.found = False
+        self.declares = False  # `global` or `nonlocal`
+        self.yields = 0
 
     def visit_Yield(self, node: cst.Yield) -> None:
         self.found = True
+        self.yields += 1
 
     def visit_Global(self, node: cst.Global) -> None:
-        self.found = True
+        self.found = self.declares = True
 
     def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
-        self.found = True
+        self.found = self.declares = True
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         return False
@@ -45,6 +48,16 @@ def shapes_scope(node: cst.CSTNode | None) -> bool:
     finder = _ScopeShaper()
     node.visit(finder)
     return finder.found
+
+
+def shaping(node: cst.CSTNode | None) -> tuple[bool, int]:
+    """Whether the code declares a name `global` or `nonlocal`, and how many `yield`s it
+    holds (outside nested functions)."""
+    if node is None:
+        return False, 0
+    finder = _ScopeShaper()
+    node.visit(finder)
+    return finder.declares, finder.yields
 
 
 def is_empty(block: cst.BaseSuite) -> bool:
