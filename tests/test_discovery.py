@@ -366,3 +366,63 @@ def test_discovery_reads_every_file_light_in_the_pass_that_finds_candidates(
     assert len(light) == 13  # one process: read light in turn
     assert main([*args, "--jobs", "2"]) == 1  # and from the cache the pass wrote
     assert capsys.readouterr() == pooled
+
+
+LABEL_STUDIO = {  # `proj/` is a package and on `sys.path` itself: code imports `core.…`
+    "proj/__init__.py": "",
+    "proj/core/__init__.py": "",
+    "proj/core/feature_flags/__init__.py": "from .base import flag_set\n",
+    "proj/core/feature_flags/base.py": "import os\n\n\ndef flag_set(feature_flag, user=None):\n"
+                                       "    return os.environ.get(feature_flag, '') == '1'\n",
+    "proj/app/__init__.py": "",
+    "proj/app/views.py": """
+        from core.feature_flags import flag_set
+
+
+        def home(user):
+            return "home" if flag_set("fflag_new_home", user=user) else "projects"
+
+
+        def export(user):
+            return "fast" if flag_set("fflag_fast_export", user=user) else "slow"
+        """,
+    "proj/core/feature_flags/tests/__init__.py": "",
+    "proj/core/feature_flags/tests/test_base.py": """
+        from proj.core.feature_flags.base import flag_set
+
+
+        def test_targeting():
+            assert flag_set("fflag_test_targeting") is False
+        """,
+}
+
+
+def test_a_reader_imported_from_a_folder_on_sys_path_inside_the_project(tmp_path, capsys):
+    """label-studio: `label_studio/` is a package, and its code runs from inside it, so
+    `from core.feature_flags import flag_set` names `label_studio/core/feature_flags`.
+    Discovery found the reader from the one test that imports it by its package's name
+    (2 of 101 reads), and a reader configured by either name found only the reads that
+    import it so. Both names are the module's, and `init` finds every read."""
+    write_tree(tmp_path, LABEL_STUDIO)
+    keys, err = flags_of(tmp_path, capsys)
+    assert keys == ["fflag_fast_export", "fflag_new_home", "fflag_test_targeting"]
+    assert "`proj.core.feature_flags.base.flag_set` (3 reads)" in err
+    for call in ("core.feature_flags.flag_set", "core.feature_flags.base.flag_set",
+                 "proj.core.feature_flags.flag_set", "proj.core.feature_flags.base.flag_set"):
+        (tmp_path / "flaglint.toml").write_text(f'[[readers]]\ncall = "{call}"\nkey = 0\n')
+        main(["graph", str(tmp_path), "--format", "json"])
+        graph = json.loads(capsys.readouterr().out)
+        assert sorted(e["target"] for e in graph["links"] if e["kind"] == "reads") == [
+            "flag:fflag_fast_export", "flag:fflag_new_home", "flag:fflag_test_targeting"], call
+
+
+def test_the_folders_on_sys_path_inside_a_project():
+    from flaglint.links.roots import source_roots
+
+    modules = ["proj", "proj.core", "proj.core.flags", "proj.tasks.api", "proj.json.x",
+               "other.tasks.api", "proj.celery"]
+    imported = ["core.flags.flag_set", "tasks.api", "json.x", "celery", "celery.Celery",
+                "proj.core", "nope.x"]
+    # `tasks.api` lies in two packages, `json` is the standard library's, `proj` the
+    # project's own, `nope` nobody's; `celery` no module's: the code means the library
+    assert source_roots(modules, {"proj", "other"}, imported) == {"core": "proj"}

@@ -100,7 +100,9 @@ def analyze(inputs: Inputs, store: cache.Store, request: Request = Request(), *,
     # to read is kept under what it depends on: a run that finds it links and analyses
     # dead code once, at the end (Sentry with 68 flags settled, after an edit elsewhere:
     # three rounds, each a linking and dead code's analysis).
-    packages = {source.module.split(".", 1)[0] for source in inputs.sources}
+    # (and the names imported from a folder inside it that is on `sys.path` itself)
+    packages = {source.module.split(".", 1)[0] for source in inputs.sources} | \
+        set(planned.roots)
     settling = _settling(statuses, pinned, removed, packages)
     analysed = None  # the key of the round whose dead code `dead` is
     links: Links | None = first

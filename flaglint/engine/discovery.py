@@ -43,12 +43,14 @@ def flag_api(inputs: Inputs, store: cache.Store, *, workers: int) -> FlagApi:
     # The presets the Django-settings preset joins depend on what every file imports.
     imported = sorted({module for brief in reading.ordered() for module in brief.modules}) \
         if DJANGO_SETTINGS in names else []
+    roots = reading.roots(frozenset(s.module.split(".", 1)[0] for s in inputs.sources))
     key = cache.key("api", config_digest(inputs.config), sorted(names), imported,
+                    sorted(roots.items()),
                     [(path, _evidence_digest(inputs, reading, store, path))
                      for path in found_in])
     found = store.get("api", key, FlagApi)
     if found is None:
-        found = _find(inputs, reading, names, found_in, imported)
+        found = _find(inputs, reading, names, found_in, imported, roots)
         store.put("api", key, found, FlagApi)
     return found
 
@@ -151,7 +153,7 @@ def _in_workers(inputs: Inputs, rels: list[str], workers: int, reading: Reading
 
 
 def _find(inputs: Inputs, reading: Reading, names: set[tuple[str, ...]],
-          found_in: list[str], imported: list[str]) -> FlagApi:
+          found_in: list[str], imported: list[str], roots: dict[str, str]) -> FlagApi:
     facts = [reading.facts_of(path) for path in found_in]
     presets = None
     if DJANGO_SETTINGS in names and inputs.config.presets is None:
@@ -173,4 +175,4 @@ def _find(inputs: Inputs, reading: Reading, names: set[tuple[str, ...]],
         return (tuple(a for a in _ATTRIBUTES if a in attributes),
                 tuple(sorted(m for m in methods if read_verb(m))))
 
-    return dataclasses.replace(find(facts, reads_of), presets=presets)
+    return dataclasses.replace(find(facts, reads_of, roots), presets=presets)

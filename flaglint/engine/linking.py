@@ -68,6 +68,7 @@ class Plan:
     briefs: list[FileBrief]
     presets: tuple[str, ...]
     packages: frozenset[str]  # the top-level packages of every file, read in full or not
+    roots: dict[str, str]  # names imported from a folder on `sys.path` inside the project
     tables_key: str
     keys: dict[str, str]  # path -> the key its links are stored under with these tables
     key: str
@@ -78,10 +79,11 @@ def plan(reading: Reading) -> Plan:
     briefs = reading.linkable()
     presets = active_presets(config, (m for b in reading.ordered() for m in b.modules))
     packages = frozenset(source.module.split(".", 1)[0] for source in reading.sources.values())
+    roots = reading.roots(packages)
     tables_key = cache.key("tables", reading.config_key, presets, sorted(packages),
-                           [(b.path, b.interface) for b in briefs])
+                           sorted(roots.items()), [(b.path, b.interface) for b in briefs])
     keys = {b.path: _links_key(reading, tables_key, b.path) for b in briefs}
-    return Plan(briefs, presets, packages, tables_key, keys,
+    return Plan(briefs, presets, packages, roots, tables_key, keys,
                 cache.key("linking", tables_key, list(keys.values())))
 
 
@@ -153,7 +155,8 @@ def _tables(reading: Reading, store: cache.Store, planned: Plan) -> Tables:
     if stored is not None and list(stored.interfaces) == hashes and stored.whole():
         return stored.tables(partial(_interface, reading, store, planned.briefs))
     interfaces = _interfaces(reading, store, planned.briefs)
-    found = build(reading.inputs.config, planned.presets, interfaces, planned.packages)
+    found = build(reading.inputs.config, planned.presets, interfaces, planned.packages,
+                  planned.roots)
     store.put("tables", planned.tables_key, StoredTables.of(found, hashes, interfaces),
               StoredTables, later=True)
     return found

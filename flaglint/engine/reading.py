@@ -21,6 +21,7 @@ from flaglint.engine.inputs import Inputs, config_digest
 from flaglint.facts import FileFacts, ParseError
 from flaglint.facts.batch import Job, extract_all, extract_job
 from flaglint.facts.prefilter import Needles, attribute_reads
+from flaglint.links.roots import source_roots
 from flaglint.links.tables import Interface, defines_by_call, interface_digest
 from flaglint.model.files import AliveSoFar, FileBrief, FileSymbols
 from flaglint.processes import map_inherited
@@ -50,6 +51,7 @@ class Reading:
         self._symbols: dict[str, FileSymbols] = {}  # asked of in this run
         self.alive = AliveSoFar()  # dead code's rounds' names in use (`ProjectFiles`)
         self._ahead: dict[str, Kept] = {}  # files read in full by the workers that searched
+        self._roots: tuple[frozenset[str], dict[str, str]] | None = None
 
     # -- what there is -----------------------------------------------------------------------
 
@@ -59,6 +61,16 @@ class Reading:
     def linkable(self) -> list[FileBrief]:
         """The files read in full that parse: the ones linking reads."""
         return [b for b in self.ordered() if b.complete and b.error is None]
+
+    def roots(self, packages: frozenset[str]) -> dict[str, str]:
+        """The names the project imports from a folder inside it that is on `sys.path`
+        itself (`links/roots.py`), from every file's imports, read in full or not (a file's
+        light brief and its full one name the same imports: made once a run)."""
+        if self._roots is None or self._roots[0] != packages:
+            imported = {name for brief in self.briefs.values() for name in brief.imported}
+            modules = [source.module for source in self.sources.values()]
+            self._roots = packages, source_roots(modules, packages, sorted(imported))
+        return self._roots[1]
 
     @functools.cached_property
     def config_key(self) -> str:

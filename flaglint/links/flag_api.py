@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from flaglint.facts import Call, FileFacts, Value, ValueKind
@@ -145,14 +145,17 @@ class _Found:
 ReadsOf = Callable[[set[str]], tuple[tuple[str, ...], tuple[str, ...]]]
 
 
-def find(facts: Iterable[FileFacts], reads_of: ReadsOf) -> FlagApi:
+def find(facts: Iterable[FileFacts], reads_of: ReadsOf,
+         roots: Mapping[str, str] | None = None) -> FlagApi:
     """The flag API in these facts (the files that name a candidate, read in full).
     `reads_of(names)`: the attributes objects bound to these names are read through
     (`value` of `x.value`) and the methods that read them (`is_enabled` of
-    `x.is_enabled()`, a name `read_verb` takes), as the text of the project shows."""
+    `x.is_enabled()`, a name `read_verb` takes), as the text of the project shows;
+    `roots`: the names imported from a folder inside the project on `sys.path`
+    (`links/roots.py`)."""
     files = [f for f in facts if f.complete]
     found = _Found()
-    _readers(files, found)
+    _readers(files, found, _chaser(files, roots or {}))
     _on_flags(files, found)
     _makers(files, found, reads_of)
     found.definitions += _classes(files, [spec for spec, _ in found.readers])
@@ -190,7 +193,30 @@ class _Candidate:
     examples: list[str] = field(default_factory=list)
 
 
-def _readers(files: list[FileFacts], api: _Found) -> None:
+def _chaser(files: list[FileFacts], roots: Mapping[str, str]) -> Callable[[str], str]:
+    """A callee as the project names its definition: from the project's root, through the
+    re-exports of the files read (label-studio calls `core.feature_flags.flag_set`, which
+    `label_studio/core/feature_flags/__init__.py` imports from `.base`)."""
+    exports = {f.module: dict(f.imports) for f in files}
+
+    def rooted(name: str) -> str:
+        package = roots.get(name.split(".", 1)[0])
+        return f"{package}.{name}" if package is not None else name
+
+    def chase(name: str) -> str:
+        name = rooted(name)
+        for _ in range(10):
+            module, _, attribute = name.rpartition(".")
+            target = exports.get(module, {}).get(attribute)
+            if target is None or rooted(target) == name:
+                return name
+            name = rooted(target)
+        return name
+
+    return chase
+
+
+def _readers(files: list[FileFacts], api: _Found, chase: Callable[[str], str]) -> None:
     found: dict[str, _Candidate] = {}
     by_name: dict[str, list[_Candidate]] = {}
     for facts in files:
@@ -205,7 +231,7 @@ def _readers(files: list[FileFacts], api: _Found) -> None:
     strings = _string_constants(files)
     for facts in files:
         for call in facts.calls:
-            for candidate in _called(call, found, by_name):
+            for candidate in _called(call, found, by_name, chase):
                 _count(candidate, call, strings)
     for candidate in sorted(found.values(), key=lambda c: c.qualname):
         position, keyed = candidate.keys.most_common(1)[0] if candidate.keys else (0, 0)
@@ -251,12 +277,13 @@ def _on_flags(files: list[FileFacts], api: _Found) -> None:
                                      tuple(dict.fromkeys(keys))[:3])))
 
 
-def _called(call: Call, found: dict[str, _Candidate], by_name: dict[str, list[_Candidate]]
-            ) -> list[_Candidate]:
+def _called(call: Call, found: dict[str, _Candidate], by_name: dict[str, list[_Candidate]],
+            chase: Callable[[str], str]) -> list[_Candidate]:
     """The candidates a call may call: the function it resolves to, or a method of that
     name on any receiver."""
-    if call.resolved and call.callee in found and not found[call.callee].method:
-        return [found[call.callee]]
+    target = chase(call.callee) if call.resolved else call.callee
+    if call.resolved and target in found and not found[target].method:
+        return [found[target]]
     if call.attribute:
         return [c for c in by_name.get(call.name, []) if c.method]
     return []

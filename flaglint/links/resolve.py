@@ -75,7 +75,8 @@ class Resolver:
                  imports: Mapping[str, Mapping[str, str]], constants: Mapping[str, Value],
                  definitions: Mapping[str, Definition], wrappers: Mapping[str, Wrapper],
                  objects: Mapping[str, FlagObject], own: FileFacts | None = None,
-                 seen: set[str] | None = None, *, packages: frozenset[str]) -> None:
+                 seen: set[str] | None = None, *, packages: frozenset[str],
+                 roots: Mapping[str, str] | None = None) -> None:
         # `seen`: every entry of the tables looked up (`d:name`, present or not), so that a
         # file's links can be kept when the tables change in no entry it looked at
         self.seen = seen
@@ -87,6 +88,9 @@ class Resolver:
         self.wrappers = wrappers
         self.objects = objects
         self.packages = packages  # the top-level packages of the project's linked modules
+        # Names imported from a folder on `sys.path` inside the project (`tasks.api`, the
+        # module `label_studio.tasks.api`): the name -> the package it lies in
+        self.roots = roots or {}
         self.own_constants = {c.qualname: c.value for c in own.constants} if own else {}
         self.own_definitions = {d.qualname: d for d in own.definitions} if own else {}
         self.object_methods = {m for spec in config.definitions
@@ -154,6 +158,7 @@ class Resolver:
         return cached
 
     def _chase(self, name: str) -> str:
+        name = self._rooted(name)
         for _ in range(_MAX_DEPTH):
             parts = name.split(".")
             for i in range(len(parts) - 1, 0, -1):
@@ -168,6 +173,16 @@ class Resolver:
             else:
                 return name
         return name
+
+    def _rooted(self, name: str) -> str:
+        """The name from the project's root (`tasks.api.x`: `label_studio.tasks.api.x`)."""
+        if not self.roots:
+            return name
+        top = name.split(".", 1)[0]
+        if self.seen is not None:
+            self.seen.add(f"r:{top}")
+        package = self.roots.get(top)
+        return f"{package}.{name}" if package is not None else name
 
     def resolve(self, value: Value, depth: int = 0) -> str | None:
         """The string a key expression stands for, or None."""

@@ -55,11 +55,13 @@ class Tables:
     objects: dict[str, FlagObject]
     missing: frozenset[str]
     packages: frozenset[str]  # the project's top-level packages (its files', every one)
+    roots: Mapping[str, str]  # names imported from a folder on `sys.path` (`links/roots.py`)
 
     def resolver(self, config: Config, own: FileFacts | None = None,
                  seen: set[str] | None = None) -> Resolver:
         return Resolver(config, self.presets, self.imports, self.constants, self.definitions,
-                        self.wrappers, self.objects, own, seen, packages=self.packages)
+                        self.wrappers, self.objects, own, seen, packages=self.packages,
+                        roots=self.roots)
 
 
 class Changes:
@@ -73,7 +75,8 @@ class Changes:
             "d": (old.definitions, now.definitions), "c": (old.constants, now.constants),
             "i": (old.imports, now.imports), "w": (old.wrappers, now.wrappers),
             "o": (old.objects, now.objects), "p": (dict.fromkeys(old.packages, True),
-                                                  dict.fromkeys(now.packages, True))}
+                                                  dict.fromkeys(now.packages, True)),
+            "r": (old.roots, now.roots)}
         self._all = now.presets != old.presets  # every file's links depend on them
         self._known: dict[str, bool] = {}
 
@@ -108,6 +111,7 @@ class StoredTables:
 
     presets: tuple[str, ...]
     packages: tuple[str, ...]
+    roots: dict[str, str]
     interfaces: tuple[str, ...]
     modules: tuple[str, ...]
     unprefixed: tuple[int, ...]  # interfaces with a name outside their module (joined.py)
@@ -118,7 +122,8 @@ class StoredTables:
     @classmethod
     def of(cls, tables: Tables, hashes: Sequence[str],
            interfaces: Sequence[Interface]) -> StoredTables:
-        return cls(tables.presets, tuple(sorted(tables.packages)), tuple(hashes),
+        return cls(tables.presets, tuple(sorted(tables.packages)), dict(tables.roots),
+                   tuple(hashes),
                    tuple(i.module for i in interfaces),
                    tuple(index for index, face in enumerate(interfaces)
                          if not _prefixed(face)),
@@ -135,7 +140,8 @@ class StoredTables:
         needs it."""
         joined = Joined(self.interfaces, self.modules, self.unprefixed, load)
         return Tables(self.presets, joined.imports, joined.constants, joined.definitions,
-                      self.wrappers, self.objects, self.missing, frozenset(self.packages))
+                      self.wrappers, self.objects, self.missing, frozenset(self.packages),
+                      self.roots)
 
 
 def _prefixed(face: Interface) -> bool:
@@ -206,9 +212,11 @@ def interface_digest(facts: FileFacts, *, definition_calls: bool
 
 
 def build(config: Config, presets: tuple[str, ...], interfaces: Iterable[Interface],
-          packages: frozenset[str]) -> Tables:
+          packages: frozenset[str], roots: Mapping[str, str] | None = None) -> Tables:
     """The symbol tables of these files' interfaces (files read in full, without errors),
-    in their order; `packages`: the project's top-level packages."""
+    in their order; `packages`: the project's top-level packages; `roots`: the names
+    imported from a folder on `sys.path` inside the project (`links/roots.py`)."""
+    roots = dict(roots or {})
     definition_calls = defines_by_call(config)
     interfaces = list(interfaces)
     imports = {i.module: dict(i.imports) for i in interfaces}
@@ -217,7 +225,7 @@ def build(config: Config, presets: tuple[str, ...], interfaces: Iterable[Interfa
     objects: dict[str, FlagObject] = {}
     wrappers: dict[str, Wrapper] = {}
     resolver = Resolver(config, presets, imports, constants, definitions, wrappers, objects,
-                        packages=packages)
+                        packages=packages, roots=roots)
     if definition_calls:
         objects.update(_flag_objects(config, resolver, interfaces))
         resolver.forget_plans()
@@ -225,7 +233,7 @@ def build(config: Config, presets: tuple[str, ...], interfaces: Iterable[Interfa
         if not _find_wrappers(resolver, interfaces, wrappers):
             break
     return Tables(presets, imports, constants, definitions, wrappers, objects,
-                  frozenset(resolver.missing), packages)
+                  frozenset(resolver.missing), packages, roots)
 
 
 def _flag_objects(config: Config, resolver: Resolver, interfaces: list[Interface]

@@ -1,0 +1,36 @@
+"""Folders inside the project that are on `sys.path` themselves: label-studio's modules are
+`label_studio.tasks.api` as its folders go (`label_studio/` is a package), and its code
+imports them as `tasks.api`, since `label_studio/` is where it runs. Names that start at
+such a folder are the same names as those that start at the project's root."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Set
+
+
+def source_roots(modules: Iterable[str], packages: Set[str], imported: Iterable[str]
+                 ) -> dict[str, str]:
+    """Each name `N` the project imports (`N.X`, a module) that no top-level package of its
+    own and no module of the standard library answers, but that one package `P` of the
+    project holds as the module `P.N.X`: `N` -> `P`. Where two packages hold one, the name
+    is left as it is."""
+    under: dict[str, set[str]] = {}  # a module's name from a package down -> the packages
+    for module in modules:
+        parts = module.split(".")
+        for start in range(1, len(parts)):
+            under.setdefault(".".join(parts[start:]), set()).add(".".join(parts[:start]))
+    found: dict[str, set[str]] = {}
+    for name in imported:
+        parts = name.split(".")
+        top = parts[0]
+        if top in packages or top in sys.stdlib_module_names or top in found:
+            continue
+        for end in range(len(parts), 1, -1):  # `N.X`: a bare `import celery` in
+            # `proj/celery.py` means the library, whatever the project's module is called
+            holders = under.get(".".join(parts[:end]))
+            if holders:
+                found[top] = holders
+                break
+    return {top: next(iter(holders)) for top, holders in sorted(found.items())
+            if len(holders) == 1}
