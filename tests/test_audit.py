@@ -164,9 +164,10 @@ def test_rows_of_a_legacy_project_without_a_registry(tmp_path, capsys):
          "not found in .pre-commit-config.yaml, .github/workflows or .gitlab-ci.yml"),
         ("no dead code behind settled flags (FL301, FL302)", "1 line")]
     assert stage["next_steps"] == [  # type: ignore[index]
-        "Declare each flag's type (release, experiment, operational, kill-switch, "
-        "permission) in `flags.toml`: `flaglint init` writes a registry with guessed types "
-        "to review",
+        "Declare the type of each flag (EXP_SEARCH_ENABLED, NEW_CHECKOUT_ENABLED, "
+        "OPS_THROTTLE_ENABLED) in `flags.toml` (release, experiment, operational, "
+        "kill-switch, permission): `flaglint init` writes a registry with guessed types to "
+        "review",
         "Run flaglint on every change: add the pre-commit hook (`id: flaglint`) or the GitHub "
         "action, with `flaglint check --write-baseline .flaglint-baseline.json` to start from "
         "today",
@@ -190,8 +191,9 @@ def test_the_knight_router_stage_and_formats(tmp_path, capsys):
                 for c in stage["criteria"]}  # type: ignore[index]
     assert criteria["at least 90% of the keys read are declared"] == (False, "6 of 7 (85%)")
     assert criteria["no dead code behind settled flags (FL301, FL302)"] == (False, "10 lines")
-    assert stage["next_steps"][0].startswith(  # type: ignore[index]
-        "Declare the undeclared keys (FL101)")
+    assert stage["next_steps"][0] == (  # type: ignore[index]
+        "Declare the undeclared keys (fast_fils): `flaglint check --select FL101` says "
+        "where each is read; then add them to `flags.toml`")
     assert report["totals"]["findings"] == 20  # type: ignore[index]
     assert [d["what"] for d in report["dead_code"]] == [  # type: ignore[union-attr]
         "branch", "function power_peg_route", "branch", "function legacy_route"]
@@ -493,7 +495,7 @@ def test_the_legend_shows_each_series_colour(page):
         " var line = svg.querySelector('polyline[data-series=\"' + name + '\"]');"
         " return [name, getComputedStyle(swatch).stroke, getComputedStyle(line).stroke]; });")
     assert colours == [["flags", "rgb(47, 111, 179)", "rgb(47, 111, 179)"],
-                       ["stale", "rgb(192, 57, 43)", "rgb(192, 57, 43)"]]
+                       ["past their lifetime", "rgb(192, 57, 43)", "rgb(192, 57, 43)"]]
 
 
 # -- flaglint init -----------------------------------------------------------------------------

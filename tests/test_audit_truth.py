@@ -105,12 +105,31 @@ def test_no_criterion_passes_on_nothing(tmp_path, capsys):
 
 def test_every_next_step_shows_something(tmp_path, capsys, monkeypatch):
     """Each command a next step names, run in the project, prints something about it (not
-    only "All checks passed"): on the halved project, and on one with nothing configured."""
+    only "All checks passed"): on the halved project, on one with nothing configured, and
+    on label-studio's shape (a key only a test reads made it Reactionary, and the steps
+    named FL101 and FL103, which say nothing of a test's read)."""
     root = halved(tmp_path / "halved")
     bare = tmp_path / "bare"
     write_tree(bare, {"app.py": "from UnleashClient import UnleashClient\n\nc = "
                                 "UnleashClient()\nif c.is_enabled('beta'):\n    pass\n"})
-    for project in (root, bare):
+    tested = tmp_path / "tested"
+    write_tree(tested, {
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.readers]]\n'
+                          'call = "app.features.is_feature_enabled"\nkey = 0\n',
+        "flags.toml": '[flags.new_page]\ntype = "release"\nowner = "team"\n',
+        "app/__init__.py": "",
+        "app/features.py": "def is_feature_enabled(name):\n    return False\n",
+        "app/views.py": "from app.features import is_feature_enabled\n\n\ndef page():\n"
+                        "    return 'new' if is_feature_enabled('new_page') else 'old'\n",
+        "tests/__init__.py": "",
+        "tests/test_features.py": "from app.features import is_feature_enabled\n\n\n"
+                                  "def test_off():\n"
+                                  "    assert not is_feature_enabled('some_test_key')\n"})
+    stage = audit(tested, capsys)["stage"]
+    assert stage["name"] == "Repeatable"
+    assert stage["next_steps"][1] == ("Clean up the stale flags (some_test_key): the flags' "
+                                      "`stale` column says why each is stale")
+    for project in (root, bare, tested):
         steps = audit(project, capsys)["stage"]["next_steps"]
         commands = [c for step in steps for c in re.findall(r"`(flaglint [^`]+)`", step)]
         assert commands, steps

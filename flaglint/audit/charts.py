@@ -21,7 +21,7 @@ _NARROW = frozenset("iljtfrI.,:;'|!()[]{}/\\- ")
 _WIDE = frozenset("mwMW@%#&+=<>~^ÆæŒœ")
 _LATIN = 0x24F  # the last of Latin Extended-B: letters past it are sized as wide
 # (name, colour) of the series of the debt-over-time chart, in the order they are drawn.
-SERIES = (("flags", "#2f6fb3"), ("stale", "#c0392b"))
+SERIES = (("flags", "#2f6fb3"), ("past their lifetime", "#c0392b"))
 
 
 def text_width(text: str) -> float:
@@ -120,5 +120,8 @@ def lines(months: list[tuple[str, int, int]]) -> str:
     parts += [f'<text x="{left + i * step:.1f}" y="{height - bottom + 20}" '
               f'text-anchor="middle">{escape(m)}</text>'
               for i, (m, _, _) in enumerate(months) if i % 6 == 0 or i == len(months) - 1]
-    return ("<figure><figcaption>Debt over time: flags and stale flags, month by month"
+    # Only a lifetime can be judged month by month (the other reasons a flag is stale, as
+    # the report counts them, are of today): the series says so
+    return ("<figure><figcaption>Debt over time: flags, and those past their declared "
+            "lifetime, month by month"
             f"</figcaption>{_svg('flags per month', width, height, ''.join(parts))}</figure>")

@@ -5,7 +5,7 @@ the criteria; the report says which hold, and the next three steps with their co
 
 from __future__ import annotations
 
-from flaglint.audit.model import Audit, Criterion, Stage
+from flaglint.audit.model import Audit, Criterion, FlagRow, Stage
 from flaglint.model.project import Project
 from flaglint.sources.history_model import EventKind
 
@@ -41,9 +41,16 @@ def _checks_configured(project: Project) -> bool:
     return False
 
 
+def _live(rows: list[FlagRow]) -> list[FlagRow]:
+    """The flags in use: an undeclared key that only tests read is no flag of the product
+    (FL101 says nothing of it either: it is stale, read only in tests)."""
+    return [r for r in rows if r.status in ("active", "rolled-out", "undeclared")
+            and not (r.status == "undeclared" and not r.reads)]
+
+
 def criteria(audit: Audit, project: Project) -> list[Criterion]:
     rows = audit.rows
-    live = [r for r in rows if r.status in ("active", "rolled-out", "undeclared")]
+    live = _live(rows)
     read = [r for r in live if r.reads or r.test_reads]
     declared = [r for r in read if r.declared]
     owned = [r for r in live if r.owner_source in ("registry", "CODEOWNERS")]
@@ -137,22 +144,34 @@ def _steps(audit: Audit, found: list[Criterion], project: Project) -> list[str]:
     clean = _clean_command(project, settled)
     stale = [r.key for r in audit.rows if r.is_stale]
     registry = project.registry.present
+    live = _live(audit.rows)
+    undeclared = [r.key for r in live if not r.declared]
+    unowned = [r for r in live if r.owner_source not in ("registry", "CODEOWNERS")]
+    untyped = [r for r in live if r.type_source != "registry"]
+
+    def keys(found: list[str]) -> str:
+        return ", ".join(found[:3]) + (", …" if len(found) > 3 else "")
+
+    def in_registry(found: list[FlagRow]) -> bool:  # FL103 lists registry entries alone
+        return registry and any("registry" in r.declared.split("+") for r in found)
     commands = {
         "a registry or code definitions declare the flags":
             "Write a registry from what the code shows: `flaglint init` (then review "
             "`flags.toml`)",
         "at least 90% of the keys read are declared":
-            "Declare the undeclared keys (FL101): `flaglint check --select FL101`, then add "
-            "them to `flags.toml`",
+            f"Declare the undeclared keys ({keys(undeclared)}): `flaglint check --select "
+            "FL101` says where each is read; then add them to `flags.toml`",
         "at least 90% of live flags have an owner (registry or CODEOWNERS)":
-            "Give every flag an owner: `owner = \"team\"` in `flags.toml`, or a CODEOWNERS "
-            "file for the code that reads it" + (
-                " (`flaglint check --select FL103` lists them)" if registry else ""),
+            f"Give every flag an owner ({keys([r.key for r in unowned])}): `owner = "
+            "\"team\"` in `flags.toml`, or a CODEOWNERS file for the code that reads it" + (
+                " (`flaglint check --select FL103` lists the registry's entries without one)"
+                if in_registry(unowned) else ""),
         "every live flag has a declared type, so it has a lifetime":
-            "Declare each flag's type (release, experiment, operational, kill-switch, "
-            "permission) in `flags.toml`" + (": `flaglint check --select FL103`" if registry
-                                               else ": `flaglint init` writes a registry "
-                                                    "with guessed types to review"),
+            f"Declare the type of each flag ({keys([r.key for r in untyped])}) in "
+            "`flags.toml` (release, experiment, operational, kill-switch, permission)" + (
+                ": `flaglint check --select FL103` lists the registry's entries without one"
+                if in_registry(untyped) else "" if registry else
+                ": `flaglint init` writes a registry with guessed types to review"),
         "at most 20% of active flags are past their lifetime":
             f"Roll out or remove the expired flags ({', '.join(stale[:3]) or 'see FL201'}): "
             "`flaglint check --select FL201`",
@@ -168,12 +187,12 @@ def _steps(audit: Audit, found: list[Criterion], project: Project) -> list[str]:
                 f"`{clean}` shows the cleanup of the largest" if clean else
                 "`flaglint check --fix`"),
         "at most 5% of flags are stale":
-            f"Clean up the stale flags ({', '.join(stale[:3])}): `flaglint audit` lists why "
+            f"Clean up the stale flags ({keys(stale)}): the flags' `stale` column says why "
             "each is stale",
         "flags are removed as fast as they are added (last 6 months)":
             "Remove a settled flag for every new one" + (
                 f": `{clean}` shows one" if clean else
-                " (`flaglint audit` says which are stale, and why)"),
+                " (the flags' `stale` column says which are stale, and why)"),
         "deployment configs are checked and agree (FL501)":
             "Fix the drift between deployment configs: `flaglint check --select FL203,FL501`"
             if audit.deployments else "Point `[tool.flaglint.environments]` at the "
