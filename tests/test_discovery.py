@@ -265,6 +265,48 @@ def test_django_settings_named_like_flags(tmp_path, capsys):
     assert "Django settings named like flags (the django-settings preset)" in err
 
 
+def test_django_settings_that_hold_values_are_not_flags(tmp_path, capsys):
+    """label-studio: `FEATURE_FLAGS_FILE = "feature_flags.json"`, `FEATURE_FLAGS_API_KEY`,
+    `FEATURE_FLAGS_GET_USER_REPR = "app.utils.repr"` are named like flags and hold a file
+    name, a key and a dotted path: `init` declared them as release flags, which expired,
+    and `--value false` was the only value `clean` took for them. A setting a settings
+    module binds to text, a number or a collection, and never to a boolean, is no flag;
+    where that changes, the cache says what a run without it says."""
+    write_tree(tmp_path, {
+        "site/__init__.py": "",
+        "site/settings/__init__.py": "",
+        "site/settings/base.py": 'FEATURE_FLAGS_FILE = "feature_flags.json"\n'
+                                 'FEATURE_FLAGS_API_KEY: str = "sdk-1"  # the SDK\'s\n'
+                                 "FEATURE_LIMITS = {'a': 1}\nFEATURE_NEW_SEARCH = True\n"
+                                 "FEATURE_OLD = 1\nFEATURE_FROM_ENV = env('X')\n",
+        "site/client.py": """
+            from django.conf import settings
+
+
+            def path():
+                if settings.FEATURE_FLAGS_FILE.startswith("/"):
+                    return settings.FEATURE_FLAGS_FILE
+                return getattr(settings, "FEATURE_FLAGS_API_KEY", "")
+
+
+            def search(q):
+                if settings.FEATURE_NEW_SEARCH or settings.FEATURE_OLD:
+                    return settings.FEATURE_LIMITS, settings.FEATURE_FROM_ENV
+                return q
+            """})
+    keys, _ = flags_of(tmp_path, capsys)
+    assert keys == ["FEATURE_FROM_ENV", "FEATURE_NEW_SEARCH", "FEATURE_OLD"]
+    main(["audit", str(tmp_path), "--today", TODAY, "--format", "json"])  # cached
+    capsys.readouterr()
+    settings = tmp_path / "site" / "settings" / "base.py"
+    settings.write_text(settings.read_text().replace('"feature_flags.json"', "False"))
+    for cache in ([], ["--no-cache"]):
+        main(["audit", str(tmp_path), "--today", TODAY, "--format", "json", *cache])
+        found = sorted(row["key"] for row in json.loads(capsys.readouterr().out)["flags"])
+        assert found == ["FEATURE_FLAGS_FILE", "FEATURE_FROM_ENV", "FEATURE_NEW_SEARCH",
+                         "FEATURE_OLD"], cache
+
+
 def test_environment_variables_read_as_flags_are_said_not_used(tmp_path, capsys):
     write_tree(tmp_path, {
         "app.py": "import os\n\nDB = os.getenv('DATABASE_URL')\n"

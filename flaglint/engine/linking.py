@@ -17,7 +17,7 @@ from flaglint.engine.reading import Reading
 from flaglint.links import assemble
 from flaglint.links.files import link_file
 from flaglint.links.model import FileCalls, FileLinks, Linked
-from flaglint.links.resolve import active_presets
+from flaglint.links.resolve import active_presets, not_flags
 from flaglint.links.tables import (
     Changes,
     Interface,
@@ -69,6 +69,7 @@ class Plan:
     presets: tuple[str, ...]
     packages: frozenset[str]  # the top-level packages of every file, read in full or not
     roots: dict[str, str]  # names imported from a folder on `sys.path` inside the project
+    values: frozenset[str]  # settings named like flags that hold values (`not_flags`)
     tables_key: str
     keys: dict[str, str]  # path -> the key its links are stored under with these tables
     key: str
@@ -80,11 +81,23 @@ def plan(reading: Reading) -> Plan:
     presets = active_presets(config, (m for b in reading.ordered() for m in b.modules))
     packages = frozenset(source.module.split(".", 1)[0] for source in reading.sources.values())
     roots = reading.roots(packages)
+    values = _setting_values(reading) if "django-settings" in presets else frozenset()
     tables_key = cache.key("tables", reading.config_key, presets, sorted(packages),
-                           sorted(roots.items()), [(b.path, b.interface) for b in briefs])
+                           sorted(roots.items()), sorted(values),
+                           [(b.path, b.interface) for b in briefs])
     keys = {b.path: _links_key(reading, tables_key, b.path) for b in briefs}
-    return Plan(briefs, presets, packages, roots, tables_key, keys,
+    return Plan(briefs, presets, packages, roots, values, tables_key, keys,
                 cache.key("linking", tables_key, list(keys.values())))
+
+
+def _setting_values(reading: Reading) -> frozenset[str]:
+    """The settings named like flags that the project's settings modules (a module or
+    package named for settings) bind to values (`not_flags`)."""
+    texts = []
+    for rel, source in reading.sources.items():
+        if any("settings" in part for part in source.module.split(".")):
+            texts.append(reading.inputs.read(rel).decode("utf-8", errors="replace"))
+    return not_flags(texts)
 
 
 def link(reading: Reading, store: cache.Store, planned: Plan | None = None) -> Links:
@@ -156,7 +169,7 @@ def _tables(reading: Reading, store: cache.Store, planned: Plan) -> Tables:
         return stored.tables(partial(_interface, reading, store, planned.briefs))
     interfaces = _interfaces(reading, store, planned.briefs)
     found = build(reading.inputs.config, planned.presets, interfaces, planned.packages,
-                  planned.roots)
+                  planned.roots, planned.values)
     store.put("tables", planned.tables_key, StoredTables.of(found, hashes, interfaces),
               StoredTables, later=True)
     return found

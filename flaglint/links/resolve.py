@@ -5,6 +5,7 @@ project reader, a wrapper, a flag object, a Django setting)."""
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TypeVar
@@ -66,6 +67,30 @@ def is_setting_flag(name: str) -> bool:
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in SETTINGS_FLAGS)
 
 
+_SETTING = re.compile(r"^([A-Z][A-Z0-9_]*)[ \t]*(?::[^=\n]*)?=(?!=)[ \t]*([^\n]*)$", re.MULTILINE)
+_TEXT = re.compile(r"[rRbBuUfF]{0,2}['\"]")
+
+
+def not_flags(texts: Iterable[str]) -> frozenset[str]:
+    """The settings named like flags (`FEATURE_FLAGS_FILE`, `FEATURE_FLAGS_API_KEY`) that
+    these settings modules bind, at their top level, to text, a number or a collection,
+    and never to a boolean: values, not flags (label-studio's; `init` declared them as
+    release flags that then expired, and `clean` settled a file name to `False`)."""
+    other: set[str] = set()
+    flags: set[str] = set()
+    for text in texts:
+        for match in _SETTING.finditer(text):
+            name, value = match.group(1), match.group(2).strip()
+            if not is_setting_flag(name):
+                continue
+            word = re.split(r"[\s#]", value, maxsplit=1)[0]
+            if word in ("True", "False", "0", "1"):
+                flags.add(name)
+            elif _TEXT.match(value) or value[:1] in "[{(" or value[:1].isdigit():
+                other.add(name)
+    return frozenset(other - flags)
+
+
 class Resolver:
     """Resolution over symbol tables: every file's imports, the names bound to a key and
     the definitions, with the wrappers and flag objects found so far. `own` is the file
@@ -76,7 +101,8 @@ class Resolver:
                  definitions: Mapping[str, Definition], wrappers: Mapping[str, Wrapper],
                  objects: Mapping[str, FlagObject], own: FileFacts | None = None,
                  seen: set[str] | None = None, *, packages: frozenset[str],
-                 roots: Mapping[str, str] | None = None) -> None:
+                 roots: Mapping[str, str] | None = None,
+                 values: frozenset[str] = frozenset()) -> None:
         # `seen`: every entry of the tables looked up (`d:name`, present or not), so that a
         # file's links can be kept when the tables change in no entry it looked at
         self.seen = seen
@@ -91,6 +117,7 @@ class Resolver:
         # Names imported from a folder on `sys.path` inside the project (`tasks.api`, the
         # module `label_studio.tasks.api`): the name -> the package it lies in
         self.roots = roots or {}
+        self.values = values  # settings named like flags that hold values (`not_flags`)
         self.own_constants = {c.qualname: c.value for c in own.constants} if own else {}
         self.own_definitions = {d.qualname: d for d in own.definitions} if own else {}
         self.object_methods = {m for spec in config.definitions
@@ -326,7 +353,7 @@ class Resolver:
         api = "django-settings"
         if call.access and call.resolved:
             holder, _, name = self.chase(call.callee).rpartition(".")
-            if holder == SETTINGS and is_setting_flag(name):
+            if holder == SETTINGS and is_setting_flag(name) and not self._a_value(name):
                 return Match(Value(ValueKind.STR, name), None, api, None)
             return None
         if call.callee != "getattr" or len(call.args) < 2 or any(a.keyword for a in
@@ -334,10 +361,17 @@ class Resolver:
             return None
         target, key = call.args[0].value, call.args[1].value
         if target.kind is not ValueKind.NAME or self.chase(target.text) != SETTINGS or \
-                key.kind is not ValueKind.STR or not is_setting_flag(key.text):
+                key.kind is not ValueKind.STR or not is_setting_flag(key.text) or \
+                self._a_value(key.text):
             return None
         default = call.args[2].value if len(call.args) > 2 and not call.args[2].star else None
         return Match(key, default, api, value_type(default))
+
+    def _a_value(self, name: str) -> bool:
+        """Does the setting of this name hold a value, not a flag (`not_flags`)?"""
+        if self.seen is not None:
+            self.seen.add(f"v:{name}")
+        return name in self.values
 
     def _may_be_sdk(self, call: Call, spec: ReaderSpec) -> bool:
         """Can this call of a preset method name be the SDK's? Not when it resolves to a

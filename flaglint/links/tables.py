@@ -56,12 +56,13 @@ class Tables:
     missing: frozenset[str]
     packages: frozenset[str]  # the project's top-level packages (its files', every one)
     roots: Mapping[str, str]  # names imported from a folder on `sys.path` (`links/roots.py`)
+    values: frozenset[str]  # settings named like flags that hold values (`not_flags`)
 
     def resolver(self, config: Config, own: FileFacts | None = None,
                  seen: set[str] | None = None) -> Resolver:
         return Resolver(config, self.presets, self.imports, self.constants, self.definitions,
                         self.wrappers, self.objects, own, seen, packages=self.packages,
-                        roots=self.roots)
+                        roots=self.roots, values=self.values)
 
 
 class Changes:
@@ -76,7 +77,8 @@ class Changes:
             "i": (old.imports, now.imports), "w": (old.wrappers, now.wrappers),
             "o": (old.objects, now.objects), "p": (dict.fromkeys(old.packages, True),
                                                   dict.fromkeys(now.packages, True)),
-            "r": (old.roots, now.roots)}
+            "r": (old.roots, now.roots), "v": (dict.fromkeys(old.values, True),
+                                               dict.fromkeys(now.values, True))}
         self._all = now.presets != old.presets  # every file's links depend on them
         self._known: dict[str, bool] = {}
 
@@ -112,6 +114,7 @@ class StoredTables:
     presets: tuple[str, ...]
     packages: tuple[str, ...]
     roots: dict[str, str]
+    values: frozenset[str]
     interfaces: tuple[str, ...]
     modules: tuple[str, ...]
     unprefixed: tuple[int, ...]  # interfaces with a name outside their module (joined.py)
@@ -123,7 +126,7 @@ class StoredTables:
     def of(cls, tables: Tables, hashes: Sequence[str],
            interfaces: Sequence[Interface]) -> StoredTables:
         return cls(tables.presets, tuple(sorted(tables.packages)), dict(tables.roots),
-                   tuple(hashes),
+                   tables.values, tuple(hashes),
                    tuple(i.module for i in interfaces),
                    tuple(index for index, face in enumerate(interfaces)
                          if not _prefixed(face)),
@@ -141,7 +144,7 @@ class StoredTables:
         joined = Joined(self.interfaces, self.modules, self.unprefixed, load)
         return Tables(self.presets, joined.imports, joined.constants, joined.definitions,
                       self.wrappers, self.objects, self.missing, frozenset(self.packages),
-                      self.roots)
+                      self.roots, self.values)
 
 
 def _prefixed(face: Interface) -> bool:
@@ -212,10 +215,12 @@ def interface_digest(facts: FileFacts, *, definition_calls: bool
 
 
 def build(config: Config, presets: tuple[str, ...], interfaces: Iterable[Interface],
-          packages: frozenset[str], roots: Mapping[str, str] | None = None) -> Tables:
+          packages: frozenset[str], roots: Mapping[str, str] | None = None,
+          values: frozenset[str] = frozenset()) -> Tables:
     """The symbol tables of these files' interfaces (files read in full, without errors),
     in their order; `packages`: the project's top-level packages; `roots`: the names
-    imported from a folder on `sys.path` inside the project (`links/roots.py`)."""
+    imported from a folder on `sys.path` inside the project (`links/roots.py`); `values`:
+    the settings named like flags that hold values (`links/resolve.py`'s `not_flags`)."""
     roots = dict(roots or {})
     definition_calls = defines_by_call(config)
     interfaces = list(interfaces)
@@ -225,7 +230,7 @@ def build(config: Config, presets: tuple[str, ...], interfaces: Iterable[Interfa
     objects: dict[str, FlagObject] = {}
     wrappers: dict[str, Wrapper] = {}
     resolver = Resolver(config, presets, imports, constants, definitions, wrappers, objects,
-                        packages=packages, roots=roots)
+                        packages=packages, roots=roots, values=values)
     if definition_calls:
         objects.update(_flag_objects(config, resolver, interfaces))
         resolver.forget_plans()
@@ -233,7 +238,7 @@ def build(config: Config, presets: tuple[str, ...], interfaces: Iterable[Interfa
         if not _find_wrappers(resolver, interfaces, wrappers):
             break
     return Tables(presets, imports, constants, definitions, wrappers, objects,
-                  frozenset(resolver.missing), packages, roots)
+                  frozenset(resolver.missing), packages, roots, values)
 
 
 def _flag_objects(config: Config, resolver: Resolver, interfaces: list[Interface]
