@@ -463,8 +463,8 @@ def test_the_folders_on_sys_path_inside_a_project():
 
     modules = ["proj", "proj.core", "proj.core.flags", "proj.tasks.api", "proj.json.x",
                "other.tasks.api", "proj.celery"]
-    imported = ["core.flags.flag_set", "tasks.api", "json.x", "celery", "celery.Celery",
-                "proj.core", "nope.x"]
+    imported = ["core.flags", "core.flags.flag_set", "tasks.api", "json.x", "celery",
+                "celery.Celery", "proj.core", "nope.x"]  # a file's modules and names
     # `tasks.api` lies in two packages, `json` is the standard library's, `proj` the
     # project's own, `nope` nobody's; `celery` no module's: the code means the library
-    assert source_roots(modules, {"proj", "other"}, imported) == {"core": "proj"}
+    assert source_roots(modules, {"proj", "other"}, [imported]) == {"core": "proj"}

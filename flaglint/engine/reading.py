@@ -67,9 +67,9 @@ class Reading:
         itself (`links/roots.py`), from every file's imports, read in full or not (a file's
         light brief and its full one name the same imports: made once a run)."""
         if self._roots is None or self._roots[0] != packages:
-            imported = {name for brief in self.briefs.values() for name in brief.imported}
             modules = [source.module for source in self.sources.values()]
-            self._roots = packages, source_roots(modules, packages, sorted(imported))
+            imported = (brief.imported for brief in self.briefs.values())
+            self._roots = packages, source_roots(modules, packages, imported)
         return self._roots[1]
 
     @functools.cached_property

@@ -9,28 +9,30 @@ import sys
 from collections.abc import Iterable, Set
 
 
-def source_roots(modules: Iterable[str], packages: Set[str], imported: Iterable[str]
-                 ) -> dict[str, str]:
-    """Each name `N` the project imports (`N.X`, a module) that no top-level package of its
-    own and no module of the standard library answers, but that one package `P` of the
-    project holds as the module `P.N.X`: `N` -> `P`. Where two packages hold one, the name
-    is left as it is."""
+def source_roots(modules: Iterable[str], packages: Set[str],
+                 imported: Iterable[Iterable[str]]) -> dict[str, str]:
+    """Each name `N` the project imports (`N.X`, a module: `imported` holds each file's
+    imported modules and names) that no top-level package of its own and no module of the
+    standard library answers, but that one package `P` of the project holds as the module
+    `P.N.X`: `N` -> `P`. Where two packages hold one, the name is left as it is; a bare
+    `import celery` in `proj/celery.py` means the library, whatever the project's module
+    is called."""
     under: dict[str, set[str]] = {}  # a module's name from a package down -> the packages
     for module in modules:
         parts = module.split(".")
-        for start in range(1, len(parts)):
-            under.setdefault(".".join(parts[start:]), set()).add(".".join(parts[:start]))
-    found: dict[str, set[str]] = {}
-    for name in imported:
-        parts = name.split(".")
-        top = parts[0]
-        if top in packages or top in sys.stdlib_module_names or top in found:
+        if parts[0] not in packages:
             continue
-        for end in range(len(parts), 1, -1):  # `N.X`: a bare `import celery` in
-            # `proj/celery.py` means the library, whatever the project's module is called
-            holders = under.get(".".join(parts[:end]))
-            if holders:
-                found[top] = holders
-                break
+        for start in range(1, len(parts) - 1):  # `N.X` at least
+            top = parts[start]
+            if top in packages or top in sys.stdlib_module_names:
+                continue
+            under.setdefault(".".join(parts[start:]), set()).add(".".join(parts[:start]))
+    if not under:
+        return {}
+    found: dict[str, set[str]] = {}
+    wanted = set(under)
+    for names in imported:
+        for name in wanted.intersection(names):
+            found.setdefault(name.split(".", 1)[0], set()).update(under[name])
     return {top: next(iter(holders)) for top, holders in sorted(found.items())
             if len(holders) == 1}
