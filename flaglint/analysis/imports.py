@@ -67,16 +67,19 @@ def imports_named(project: Project, path: str, only: Set[str] | None = None) -> 
     if facts is None or not facts.imports:
         return set()
     named = _attributes_named(project)
-    attributes = set().union(*(named.get(m, set()) for m in spellings(facts.module)))
+    attributes = set().union(*(named.get(m, set()) for m in spellings(project, facts.module)))
     return {local for local, _ in _asked(facts.imports, only) if local in attributes}
 
 
-def spellings(module: str) -> list[str]:
-    """The names code may import a module by: its own, and each part of it from a package
-    down, for a folder above it that is on `sys.path` itself (label-studio's modules are
-    `label_studio.tasks.api` as folders go, and its code and tests name `tasks.api`)."""
-    parts = module.split(".")
-    return [".".join(parts[start:]) for start in range(len(parts))]
+def spellings(project: Project, module: str) -> list[str]:
+    """The names code may import a module by: its own, and the one from a folder above it
+    that is on `sys.path` itself (label-studio's modules are `label_studio.tasks.api` as
+    folders go, and its code and tests name `tasks.api`: `links/roots.py`)."""
+    found = [module]
+    for top, package in project.linked.roots.items():
+        if module.startswith(f"{package}.{top}.") or module == f"{package}.{top}":
+            found.append(module[len(package) + 1:])
+    return found
 
 
 def imports_reexported(project: Project, path: str, only: Set[str] | None = None
@@ -91,7 +94,7 @@ def imports_reexported(project: Project, path: str, only: Set[str] | None = None
         return set()
     importers = _index(project, "importers", lambda brief: brief.imported)
     module = facts.module
-    names = spellings(module)
+    names = spellings(project, module)
 
     def elsewhere(name: str) -> bool:
         return any(not importers.get(f"{spelled}.{name}", set()) <= {path}
@@ -104,21 +107,32 @@ def imports_reexported(project: Project, path: str, only: Set[str] | None = None
     last = module.rpartition(".")[2].encode()
     return {local for local, _ in _asked(facts.imports, only)
             if elsewhere(local) or (starred and not local.startswith("_"))
-            or any(local.encode() in _attributes(project.source_of(other), last)
+            or any(_reads_attribute(project.source_of(other), last, local.encode())
                    for other in readers)}
 
 
-@functools.lru_cache(maxsize=4096)
-def _attributes(data: bytes, module: bytes) -> frozenset[bytes]:
-    """The names a text reads as attributes of a module whose last name is `module`
+def _reads_attribute(data: bytes, module: bytes, name: bytes) -> bool:
+    """Does a text read `name` as an attribute of a module whose last name is `module`
     (`filters.is_uuid`, `app.filters.is_uuid`, or through an alias the text binds it to:
-    `filters as f`, `f.is_uuid`), once for each text a process asks about (a fix's rounds
-    ask of the same texts again). Not any `.name` (ora2's `Scope.settings` in a module
-    that imports `validation` kept `validation`'s unused `settings` import)."""
-    names = {module, *re.findall(rb"\b" + re.escape(module) + rb"[ \t]+as[ \t]+(\w+)", data)}
-    attribute = re.compile(rb"\b(?:" + b"|".join(re.escape(n) for n in sorted(names)) +
-                           rb")[ \t]*\.[ \t]*([A-Za-z_]\w*)")
-    return frozenset(attribute.findall(data))
+    `filters as f`, `f.is_uuid`)? Not any `.name` (ora2's `Scope.settings` in a module that
+    imports `validation` kept `validation`'s unused `settings` import): the text's
+    attribute names first, the owner only of a name among them."""
+    if name not in _attributes(data):
+        return False
+    owners = {module, *re.findall(rb"\b" + re.escape(module) + rb"[ \t]+as[ \t]+(\w+)",
+                                  data)}
+    return re.search(rb"\b(?:" + b"|".join(re.escape(o) for o in sorted(owners)) +
+                     rb")[ \t]*\.[ \t]*" + re.escape(name) + rb"\b", data) is not None
+
+
+_ATTRIBUTE = re.compile(rb"\.[ \t]*([A-Za-z_]\w*)")
+
+
+@functools.lru_cache(maxsize=4096)
+def _attributes(data: bytes) -> frozenset[bytes]:
+    """The names a text reads as an attribute (`.name`), once for each text a process
+    asks about (a fix's rounds ask of the same texts again)."""
+    return frozenset(_ATTRIBUTE.findall(data))
 
 
 def _attributes_named(project: Project) -> dict[str, set[str]]:

@@ -39,7 +39,8 @@ def assemble(config: Config, tables: Tables | StoredTables, files: Iterable[File
         reads = [replace(r, key=aliases.get(r.key, r.key)) if r.key else r for r in reads]
         writes = [replace(w, key=aliases.get(w.key, w.key)) for w in writes]
     return Linked(tuple(_overridden(reads, writes)), tuple(definitions), tables.wrappers,
-                  tables.presets, tuple(writes), tuple(sorted(tables.objects)), aliases)
+                  tables.presets, tuple(writes), tuple(sorted(tables.objects)), aliases,
+                  dict(tables.roots))
 
 
 def _aliases(config: Config, definitions: list[CodeDefinition]) -> dict[str, str]:

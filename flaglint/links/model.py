@@ -143,3 +143,6 @@ class Linked:
     writes: tuple[FlagWrite, ...] = ()
     objects: tuple[str, ...] = ()  # names bound to flag objects (`holder = bool_state(...)`)
     aliases: dict[str, str] = field(default_factory=dict)  # `x` -> `jax_x` (a prefix)
+    # Names imported from a folder on `sys.path` inside the project -> the package it lies
+    # in (`links/roots.py`)
+    roots: dict[str, str] = field(default_factory=dict)
