@@ -91,13 +91,15 @@ class ProjectFiles(Sequence[FileFacts]):
     def __init__(self, briefs: Sequence[FileBrief], known: Mapping[str, FileFacts],
                  load: Callable[[str], FileFacts],
                  load_symbols: Callable[[str], FileSymbols] | None = None,
-                 alive: AliveSoFar | None = None) -> None:
+                 alive: AliveSoFar | None = None,
+                 load_alive: Callable[[str], frozenset[str]] | None = None) -> None:
         self.briefs = {brief.path: brief for brief in briefs}
         self._order = tuple(brief.path for brief in briefs)
         self._known = dict(known)
         self._load = load
         self._load_symbols = load_symbols
         self._alive = alive if alive is not None else AliveSoFar()
+        self._load_alive = load_alive
 
     @property
     def paths(self) -> tuple[str, ...]:
@@ -137,7 +139,8 @@ class ProjectFiles(Sequence[FileFacts]):
         before = self._alive
         names = set(before.names) if before.paths <= paths else set()
         for path in paths - before.paths if before.paths <= paths else paths:
-            names |= self.symbols_of(path).alive
+            names |= self._load_alive(path) if self._load_alive is not None and \
+                path not in self._known else self.symbols_of(path).alive
         self._alive.paths, self._alive.names = paths, frozenset(names)
         return self._alive.names
 
