@@ -6,6 +6,7 @@ import ast
 import bisect
 import functools
 import re
+from collections import defaultdict
 from collections.abc import Callable, Set
 
 from flaglint.analysis.dead_symbols import PLAIN_DECORATORS
@@ -97,12 +98,12 @@ def imports_reexported(project: Project, path: str, only: Set[str] | None = None
     names = spellings(project, module)
 
     def elsewhere(name: str) -> bool:
-        return any(not importers.get(f"{spelled}.{name}", set()) <= {path}
-                   for spelled in names)
+        return any(other != path for spelled in names
+                   for other in importers.get(f"{spelled}.{name}", ()))
 
     starred = elsewhere("*")  # `from module import *` takes every public name
     # A file that imports the module may read it as one: `filters.is_uuid(x)`
-    readers = sorted(set().union(*(importers.get(spelled, set()) for spelled in names))
+    readers = sorted({other for spelled in names for other in importers.get(spelled, ())}
                      - {path})
     last = module.rpartition(".")[2].encode()
     return {local for local, _ in _asked(facts.imports, only)
@@ -143,7 +144,7 @@ def _attributes_named(project: Project) -> dict[str, set[str]]:
     if isinstance(found, dict):
         return found
     attributes: dict[str, set[str]] = {}
-    for dotted in _index(project, "dotted names", lambda brief: brief.dotted):
+    for dotted in set().union(*(brief.dotted for brief in project.files.briefs.values())):
         module, _, attribute = dotted.rpartition(".")
         attributes.setdefault(module, set()).add(attribute)
     memo["attributes named"] = attributes
@@ -151,19 +152,20 @@ def _attributes_named(project: Project) -> dict[str, set[str]]:
 
 
 def _index(project: Project, name: str, of: Callable[[FileBrief], tuple[str, ...]]
-           ) -> dict[str, set[str]]:
+           ) -> dict[str, list[str]]:
     """A project-wide index, made once a run from every file's brief: each dotted name ->
-    the files whose brief lists it."""
+    the files whose brief lists it (a list: a brief lists a name once)."""
     memo = project.memo()
     found = memo.get(name)
     if isinstance(found, dict):
         return found
-    index: dict[str, set[str]] = {}
+    index: defaultdict[str, list[str]] = defaultdict(list)
     for brief in project.files.briefs.values():
+        path = brief.path
         for dotted in of(brief):
-            index.setdefault(dotted, set()).add(brief.path)
-    memo[name] = index
-    return index
+            index[dotted].append(path)
+    memo[name] = made = dict(index)
+    return made
 
 
 def module_file(project: Project, module: str) -> str | None:
@@ -196,14 +198,15 @@ def _imported_elsewhere(project: Project, module: str, these: Set[str]) -> bool:
     imports, from the index of their briefs: the names `module` or `module.…`, which sort
     between `module.` and `module/` ("/" follows "." in ASCII)."""
     importers = _index(project, "importers", lambda brief: brief.imported)
-    if not importers.get(module, set()) <= these:
+    if any(other not in these for other in importers.get(module, ())):
         return True
     names = project.memo().get("importers, sorted")
     if not isinstance(names, list):
         names = sorted(importers)
         project.memo()["importers, sorted"] = names
     start, end = bisect.bisect_left(names, module + "."), bisect.bisect_left(names, module + "/")
-    return any(not importers[inside] <= these for inside in names[start:end])
+    return any(other not in these for inside in names[start:end]
+               for other in importers[inside])
 
 
 def _has_effects(facts: FileFacts, makers: set[str]) -> bool:
