@@ -346,8 +346,31 @@ def test_launchdarkly_malformed_entries_summary_export_and_wrong_format():
         "`fallthrough` or `rules`: the flags list was exported as a summary; export it again "
         f"with `summary=0` ({curl})")
     assert error_of("not-launchdarkly.json", "launchdarkly") == (
-        "launchdarkly/not-launchdarkly.json:1: not a LaunchDarkly flags list (no `items`); "
+        "launchdarkly/not-launchdarkly.json:1: not a LaunchDarkly flags list (no `items`) "
+        "or a file of the SDK's file data source (no `flags` or `flagValues`); "
         f"export it with {curl}")
+
+
+def test_launchdarkly_file_data_source_serves_its_one_environment():
+    """The SDK's file data source (`ldclient.integrations.Files`), which label-studio loads
+    from `feature_flags.json`: `flags` are one environment's configurations with plain
+    variations, `flagValues` values everyone gets. `init --flag-state` said it was no
+    LaunchDarkly export."""
+    state = read("file-data.json", "launchdarkly")
+    got = {key: (flag.line, flag.column, flag.environments)
+           for key, flag in state.flags.items()}
+    assert got == {
+        "new-ui": (4, 5, {"file": served(on=True, value=True, settled=True, line=4,
+                                         variants=("true", "false"))}),
+        "old-export": (13, 5, {"file": served(on=False, value=False, settled=True, line=13,
+                                              variants=("true", "false"))}),
+        "page-size": (22, 18, {"file": served(on=True, value=50, settled=True, line=22,
+                                              variants=("50",))}),
+    }
+    assert state.problems == (Problem("launchdarkly/file-data.json", 20, 28,
+                                      "flag `broken`: `variations` is empty"),)
+    named = read("file-data.json", "launchdarkly", environment="production")
+    assert list(named.flags["new-ui"].environments) == ["production"]
 
 
 # -- Flagsmith -----------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """LaunchDarkly: the flags list of its REST API (`GET /api/v2/flags/{projectKey}` with
-`summary=0`, https://launchdarkly.com/docs/api/feature-flags/get-feature-flags).
+`summary=0`, https://launchdarkly.com/docs/api/feature-flags/get-feature-flags), or a file
+of its SDKs' file data source (`flags` and `flagValues`, one environment's).
 
 Each item holds its variations and, per environment, `on`, `offVariation`, `fallthrough`
 (one variation, or a rollout whose weights are thousandths of a percent) and the targeting
@@ -50,8 +51,12 @@ _PROJECT = re.compile(r"/api/v2/flags/([^/?]+)")
 
 def read(doc: Document, environment: str | None) -> Reading:
     data = doc.data
+    if isinstance(data, dict) and "items" not in data and (
+            isinstance(data.get("flags"), dict) or isinstance(data.get("flagValues"), dict)):
+        return _file_data(doc, environment)
     if not isinstance(data, dict) or not isinstance(data.get("items"), list):
-        raise not_format(doc, "a LaunchDarkly flags list (no `items`)", _FIX)
+        raise not_format(doc, "a LaunchDarkly flags list (no `items`) or a file of the SDK's "
+                              "file data source (no `flags` or `flagValues`)", _FIX)
     items = data["items"]
     _check_not_summary(doc, items)
     flags, problems = collect(doc, ((("items", i), e) for i, e in enumerate(items)),
@@ -60,6 +65,38 @@ def read(doc: Document, environment: str | None) -> Reading:
                           and isinstance(item.get("environments"), dict)
                           for name in item["environments"])
     return Reading(flags, problems, tuple(names))
+
+
+def _file_data(doc: Document, environment: str | None) -> Reading:
+    """A file of the SDK's file data source (`ldclient.integrations.Files`), which a project
+    loads itself (label-studio's `feature_flags.json`): `flags`, each the configuration of
+    one environment with its variations as plain values, and `flagValues`, a value that
+    everyone gets. It serves the environment that loads it: `--flag-state`'s environment,
+    else `file`."""
+    name = environment or "file"
+    data = doc.data
+    entries: list[tuple[At, Any]] = [
+        (("flags", key), entry) for key, entry in (mapping(data, (), "flags") or {}).items()]
+    entries += [(("flagValues", key), value)
+                for key, value in (mapping(data, (), "flagValues") or {}).items()]
+    flags, problems = collect(doc, entries, lambda at, entry: _file_flag(doc, at, entry, name))
+    return Reading(flags, problems, (name,))
+
+
+def _file_flag(doc: Document, at: At, entry: Any, environment: str) -> ServiceFlag:
+    line, column = doc.where(at)
+    if at[0] == "flagValues":
+        value = served_value(entry)
+        served = settled(line, value, on=True, variants=(variant_name(entry),))
+    else:
+        entry = object_at(entry, at, "the flag")
+        values = [(variant_name(value), served_value(value))
+                  for value in array(entry, at, "variations", required=True)]
+        if not values:
+            raise Malformed((*at, "variations"), "`variations` is empty")
+        served = _served(line, entry, at, values, tuple(name for name, _ in values))
+    return ServiceFlag(key=str(at[-1]), source=FORMAT, path=doc.path, line=line, column=column,
+                       environments={environment: served})
 
 
 def _check_not_summary(doc: Document, items: list[Any]) -> None:
