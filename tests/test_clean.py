@@ -1513,6 +1513,52 @@ def test_clean_names_a_test_class_set_to_the_other_value_and_drops_one_set_to_it
     assert _pytest(tmp_path) == "1 failed, 1 passed"
 
 
+def test_clean_names_what_only_tests_call_once_the_removed_branch_went(tmp_path, capsys):
+    """ora2: the clean to `false` removed the only production call of
+    `OraAggregateData._map_students_and_scorers_ids_to_usernames`, which a test still
+    calls: it was kept without a word. It stays, and the account names it; a helper other
+    production code still calls is not named."""
+    write_tree(tmp_path, {
+        **ORA_FEATURES,
+        "app/report.py": '''
+            from app.conf import settings
+
+
+            def _usernames(rows):
+                return [row.upper() for row in rows]
+
+
+            def _shared(rows):
+                return list(rows)
+
+
+            def header(rows):
+                if settings.FEATURES.get("SHOW_USERNAMES", False):
+                    return _usernames(_shared(rows))
+                return _shared(rows)
+            ''',
+        "tests/test_report.py": '''
+            from app.report import _usernames, header
+
+
+            def test_usernames():
+                assert _usernames(["a"]) == ["A"]
+
+
+            def test_header():
+                assert header(["a"]) == ["a"]
+            '''})
+    assert main(["clean", "SHOW_USERNAMES", "--value", "false", "--no-cache",
+                 str(tmp_path)]) == 0
+    said = capsys.readouterr().out
+    assert "def _usernames" in (tmp_path / "app" / "report.py").read_text()
+    assert said.endswith(
+        "Only tests call now app/report.py:4 `_usernames`: the code the clean removed was "
+        "the last other caller; delete them with their tests if nothing outside the project "
+        "needs them.\n")
+    assert _pytest(tmp_path) == "2 passed"
+
+
 def test_clean_takes_the_tests_that_set_the_flag_through_its_key_constant(tmp_path, capsys):
     """edx-search: `SW = "ns.sw"` read as `switch_is_active(SW)`, and a test decorated with
     `@override_switch(SW, active=True)`: the test of the removed branch was left (only one

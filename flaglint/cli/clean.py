@@ -165,6 +165,10 @@ def _refused(args: argparse.Namespace, config: Config, report: CleanReport) -> l
                      f"`{_shown(report.value)}` for all their tests ({places}): those "
                      f"tests ran under the code the clean removed; adapt or delete them "
                      f"(the classes are left as they are).")
+    if report.test_only:
+        lines.append(f"Only tests call now {', '.join(_on_disk(report, report.test_only))}: "
+                     f"the code the clean removed was the last other caller; delete them with "
+                     f"their tests if nothing outside the project needs them.")
     return lines
 
 

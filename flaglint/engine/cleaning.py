@@ -33,7 +33,7 @@ from flaglint.fixes.definitions import (
     unused_clients,
     unused_wrappers,
 )
-from flaglint.fixes.naming import may_spell
+from flaglint.fixes.naming import files_naming, may_spell
 from flaglint.fixes.parameters import callers_read_light, constant_parameters, unused_parameters
 from flaglint.fixes.registry_edit import remove_table, tombstone
 from flaglint.fixes.report import Blocked, FixReport
@@ -88,6 +88,9 @@ class CleanReport:
     # their tests ran under the removed branch; a class may test other things too, so it
     # is left for a person to adapt or delete
     test_classes: list[str] = field(default_factory=list)
+    # Functions and classes only tests call now, which code outside them called before
+    # (`path:line` and name): the removed code was their last other caller
+    test_only: list[str] = field(default_factory=list)
 
     @property
     def settled(self) -> bool:
@@ -218,8 +221,42 @@ def _clean_flag(inputs: Inputs, key: str, text: str | None, scope: FixScope,
         project = _clean_tests(cleaning, project, settled=settled)
     report = cleaning.report
     report.tests = {r.path for r in report.changed if tests(r.path)}
-    return _finish(cleaning, project, _Blockers(left, unreadable, [str(p) for p in loose]),
-                   settings, dry_run=dry_run, retire=retire)
+    found = _finish(cleaning, project, _Blockers(left, unreadable, [str(p) for p in loose]),
+                    settings, dry_run=dry_run, retire=retire)
+    found.test_only = tests_call_alone(probe, project, tests)
+    return found
+
+
+def tests_call_alone(before: Project, after: Project, tests: Callable[[str], bool]
+                     ) -> list[str]:
+    """Where (`path:line`) and what each function or class is that code outside the tests
+    called before the clean and only tests call after it (ora2's
+    `_map_students_and_scorers_ids_to_usernames`, which only the removed branch used): it
+    stays, and is named. Only where every file that called it before is read in full
+    after, so that its calls are known."""
+    def outside(project: Project) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for call in project.graph.call_graph().calls:
+            if not tests(call.path):
+                found.setdefault(call.callee, set()).add(call.path)
+        return found
+
+    was, now = outside(before), outside(after)
+    found = []
+    for facts in after.files.complete():
+        if tests(facts.path):
+            continue
+        for definition in facts.definitions:
+            name = definition.qualname
+            places = was.get(name)
+            if not places or name in now or not all(
+                    (brief := after.files.brief(path)) is not None and brief.complete
+                    for path in places):
+                continue
+            if any(files_naming(after, name.rsplit(".", 1)[-1], lambda f: tests(f.path))):
+                found.append(f"{facts.path}:{definition.span.line} "
+                             f"`{name.removeprefix(facts.module + '.')}`")
+    return found
 
 
 def _homes(project: Project, qualname: str) -> list[str]:

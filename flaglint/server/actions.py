@@ -259,6 +259,8 @@ def _clean_changes(analysis: Analysis, key: str, value: str
         notes.append(f"its registry entry stays: a read whose key flaglint cannot resolve may "
                      f"use it ({'; '.join(report.loose[:2])})" if report.loose and
                      not report.left and not report.unreadable else "its registry entry stays")
+    if report.test_only:
+        notes.append(f"only tests call now {', '.join(report.test_only)}")
     if report.public_wrappers:
         notes.append(f"deleted public wrappers nothing in the project calls any more, which "
                      f"code outside it may: {', '.join(report.public_wrappers)}")
