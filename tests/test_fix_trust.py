@@ -410,6 +410,25 @@ def test_who_imports_a_module_or_one_inside_it_is_answered_from_the_briefs():
                     bool(importers - set(these)), (module, these)
 
 
+TAKEN_APART = textwrap.dedent("""
+
+    def page():
+        if get_flag("theme").startswith("d"):
+            return "dark page"
+        return "light page"
+
+
+    def label():
+        return get_flag("theme").upper() + "/" + get_flag("theme")[0]
+
+
+    def path():
+        return "/etc/" + get_flag("theme")
+
+
+    """)  # reads whose value is taken apart: the fix leaves them as they are
+
+
 def test_a_read_whose_value_is_taken_apart_is_left_and_one_called_on_a_call_is_settled(
         tmp_path, capsys):
     """label-studio: under the safe `--fix`, `get_flag("theme").upper()` became `False` and
@@ -429,29 +448,9 @@ def test_a_read_whose_value_is_taken_apart_is_left_and_one_called_on_a_call_is_s
                            '    return FLAGS.get(name, default)\n\n\nclass _Client:\n'
                            '    def is_enabled(self, name):\n        return True\n\n\n'
                            'def make_client():\n    return _Client()\n',
-        "app/views.py": """
-            from app.features import get_flag, make_client
-
-
-            def page():
-                if get_flag("theme").startswith("d"):
-                    return "dark page"
-                return "light page"
-
-
-            def label():
-                return get_flag("theme").upper() + "/" + get_flag("theme")[0]
-
-
-            def path():
-                return "/etc/" + get_flag("theme")
-
-
-            def ui():
-                if make_client().is_enabled("on"):
-                    return "new"
-                return "old"
-            """,
+        "app/views.py": "from app.features import get_flag, make_client\n" + TAKEN_APART +
+                        'def ui():\n    if make_client().is_enabled("on"):\n'
+                        '        return "new"\n    return "old"\n',
         "main.py": "from app import views\n\n"
                    "print(views.page(), views.label(), views.path(), views.ui())\n",
     })
@@ -464,27 +463,8 @@ def test_a_read_whose_value_is_taken_apart_is_left_and_one_called_on_a_call_is_s
         "app/views.py:5:8: FL202", "app/views.py:11:12: FL202", "app/views.py:11:46: FL202",
         "app/views.py:15:22: FL202"]  # none with [*]: no fix is offered for them
     fix(tmp_path, capsys)
-    assert (tmp_path / "app" / "views.py").read_text() == textwrap.dedent("""\
-        from app.features import get_flag
-
-
-        def page():
-            if get_flag("theme").startswith("d"):
-                return "dark page"
-            return "light page"
-
-
-        def label():
-            return get_flag("theme").upper() + "/" + get_flag("theme")[0]
-
-
-        def path():
-            return "/etc/" + get_flag("theme")
-
-
-        def ui():
-            return "new"
-        """)
+    assert (tmp_path / "app" / "views.py").read_text() == (
+        "from app.features import get_flag\n" + TAKEN_APART + 'def ui():\n    return "new"\n')
     after = subprocess.run([sys.executable, "main.py"], cwd=tmp_path, capture_output=True,
                            text=True, check=True).stdout
     assert after == before == "dark page DARK/d /etc/dark new\n"
