@@ -266,19 +266,22 @@ def test_django_settings_named_like_flags(tmp_path, capsys):
 
 
 def test_django_settings_that_hold_values_are_not_flags(tmp_path, capsys):
-    """label-studio: `FEATURE_FLAGS_FILE = "feature_flags.json"`, `FEATURE_FLAGS_API_KEY`,
-    `FEATURE_FLAGS_GET_USER_REPR = "app.utils.repr"` are named like flags and hold a file
-    name, a key and a dotted path: `init` declared them as release flags, which expired,
-    and `--value false` was the only value `clean` took for them. A setting a settings
-    module binds to text, a number or a collection, and never to a boolean, is no flag;
-    where that changes, the cache says what a run without it says."""
+    """label-studio: `FEATURE_FLAGS_FILE = get_env("FEATURE_FLAGS_FILE",
+    "feature_flags.json")`, `FEATURE_FLAGS_API_KEY`, `FEATURE_FLAGS_GET_USER_REPR` are named
+    like flags and hold a file name, a key and a dotted path: `init` declared them as
+    release flags, which expired, and `clean … --value false` wrote `return False` where
+    the file name was returned. A setting a settings module binds to text, a number, a
+    collection or a call whose default is one, and never to a boolean, is no flag; where
+    that changes, the cache says what a run without it says."""
     write_tree(tmp_path, {
         "site/__init__.py": "",
         "site/settings/__init__.py": "",
         "site/settings/base.py": 'FEATURE_FLAGS_FILE = "feature_flags.json"\n'
-                                 'FEATURE_FLAGS_API_KEY: str = "sdk-1"  # the SDK\'s\n'
+                                 'FEATURE_FLAGS_API_KEY: str = get_env("K", default="x")\n'
                                  "FEATURE_LIMITS = {'a': 1}\nFEATURE_NEW_SEARCH = True\n"
-                                 "FEATURE_OLD = 1\nFEATURE_FROM_ENV = env('X')\n",
+                                 "FEATURE_OLD = 1\nFEATURE_FROM_ENV = env('X')\n"
+                                 "FEATURE_OFFLINE = get_env('O', False)\n"
+                                 "FEATURE_PATH = get_env('P', 'flags.json')\n",
         "site/client.py": """
             from django.conf import settings
 
@@ -292,10 +295,10 @@ def test_django_settings_that_hold_values_are_not_flags(tmp_path, capsys):
             def search(q):
                 if settings.FEATURE_NEW_SEARCH or settings.FEATURE_OLD:
                     return settings.FEATURE_LIMITS, settings.FEATURE_FROM_ENV
-                return q
+                return settings.FEATURE_OFFLINE, settings.FEATURE_PATH
             """})
     keys, _ = flags_of(tmp_path, capsys)
-    assert keys == ["FEATURE_FROM_ENV", "FEATURE_NEW_SEARCH", "FEATURE_OLD"]
+    assert keys == ["FEATURE_FROM_ENV", "FEATURE_NEW_SEARCH", "FEATURE_OFFLINE", "FEATURE_OLD"]
     main(["audit", str(tmp_path), "--today", TODAY, "--format", "json"])  # cached
     capsys.readouterr()
     settings = tmp_path / "site" / "settings" / "base.py"
@@ -304,7 +307,7 @@ def test_django_settings_that_hold_values_are_not_flags(tmp_path, capsys):
         main(["audit", str(tmp_path), "--today", TODAY, "--format", "json", *cache])
         found = sorted(row["key"] for row in json.loads(capsys.readouterr().out)["flags"])
         assert found == ["FEATURE_FLAGS_FILE", "FEATURE_FROM_ENV", "FEATURE_NEW_SEARCH",
-                         "FEATURE_OLD"], cache
+                         "FEATURE_OFFLINE", "FEATURE_OLD"], cache
 
 
 def test_environment_variables_read_as_flags_are_said_not_used(tmp_path, capsys):

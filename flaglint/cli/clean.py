@@ -165,6 +165,11 @@ def _refused(args: argparse.Namespace, config: Config, report: CleanReport) -> l
                      f"`{_shown(report.value)}` for all their tests ({places}): those "
                      f"tests ran under the code the clean removed; adapt or delete them "
                      f"(the classes are left as they are).")
+    if report.tests_left:
+        places = ", ".join(_on_disk(report, report.tests_left))
+        lines.append(f"Tests set `{key}` to another value than `{_shown(report.value)}` "
+                     f"({places}): they ran under the code the clean removed; adapt or "
+                     f"delete them (left as they are, since a read of `{key}` is left).")
     if report.test_only:
         lines.append(f"Only tests call now {', '.join(_on_disk(report, report.test_only))}: "
                      f"the code the clean removed was the last other caller; delete them with "

@@ -98,8 +98,9 @@ def preset_table() -> str:
             names = ", ".join(f"`{pattern}`" for pattern in SETTINGS_FLAGS)
             reads = (f"`settings.FEATURE_X`, `getattr(settings, \"FEATURE_X\", default)` of "
                      f"`{SETTINGS}`, for setting names like {names}, but for those a "
-                     f"settings module binds to text, a number or a collection and never to "
-                     f"a boolean (`FEATURE_FLAGS_FILE = \"flags.json\"`: a value)")
+                     f"settings module binds to text, a number, a collection or a call "
+                     f"whose default is one, and never to a boolean (`FEATURE_FLAGS_FILE = "
+                     f"get_env(\"X\", \"flags.json\")`: a value)")
         writes = _shapes([spec for spec in specs if spec.writes]) or "—"
         rows.append(f"| `{name}` | {modules} | {reads} | {writes} |")
     return "\n".join(rows)

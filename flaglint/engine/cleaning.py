@@ -88,6 +88,9 @@ class CleanReport:
     # their tests ran under the removed branch; a class may test other things too, so it
     # is left for a person to adapt or delete
     test_classes: list[str] = field(default_factory=list)
+    # Test functions that set the flag to another value, left because a read of it is left
+    # (`path:line \`name\``): they ran under the code the clean removed
+    tests_left: list[str] = field(default_factory=list)
     # Functions and classes only tests call now, which code outside them called before
     # (`path:line` and name): the removed code was their last other caller
     test_only: list[str] = field(default_factory=list)
@@ -102,7 +105,7 @@ class CleanReport:
     def complete(self) -> bool:
         """Nothing is left to do by hand: no read, no definition, no refused edit."""
         return self.settled and not self.defined_in_code and not self.fixes.blocked and \
-            not self.configs.left and not self.test_classes
+            not self.configs.left and not self.test_classes and not self.tests_left
 
     def diff(self) -> str:
         text = self.fixes.diff()
@@ -448,11 +451,15 @@ def _finish(cleaning: _Cleaning, project: Project, blockers: _Blockers,
         write_files(config.root, contents)
     defined = [f"{d.path}:{d.span.line}" for d in project.linked.definitions if d.key == key]
     now = {path: data.decode("utf-8", "replace") for path, data in contents.items()}
+    # Where a read is left, the tests that set the other value are left too (they may test
+    # it); those of the code the clean removed fail, and are named (ora2's)
+    settled = not left and not unreadable and not blockers.loose
     classes = test_classes_left(project, key, cleaning.value, cleaning.tests, report.overlay,
-                                cleaning.constants, cleaning.mappings) \
+                                cleaning.constants, cleaning.mappings,
+                                functions=not settled and bool(report.changed)) \
         if cleaning.scope.tests else []
     reported = {place.rsplit(":", 1)[0] for place in left} | set(defined) | \
-        {f"{path}:{line}" for path, first, last, _ in classes
+        {f"{path}:{line}" for path, first, last, *_ in classes
          for line in range(first, last + 1)}  # `path:line`
     named = [m for m in mentions(config.root, key, now) if m not in reported]
     listed = [f"{f.source} ({f.path}:{f.line})" for f in project.services.flags_of(key)
@@ -467,4 +474,8 @@ def _finish(cleaning: _Cleaning, project: Project, blockers: _Blockers,
     return CleanReport(key, cleaning.value, report, registry_path, registry_before,
                        registry_after, left, unreadable, blockers.loose, defined, configs,
                        named, cleaning.value_from, listed, public,
-                       [f"{path}:{first} `{name}`" for path, first, _, name in classes])
+                       [f"{path}:{first} `{name}`" for path, first, _, name, is_class in classes
+                        if is_class],
+                       tests_left=[f"{path}:{first} `{name}`"
+                                   for path, first, _, name, is_class in classes
+                                   if not is_class])

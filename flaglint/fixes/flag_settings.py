@@ -191,6 +191,7 @@ class FlagSettings(cst.CSTTransformer):
         # Classes whose decorator sets the other value: their tests ran under the removed
         # branch, but a class may hold tests of other things too; left, and named
         self.left_classes: list[str] = []
+        self.doomed_tests: list[str] = []  # test functions that set the other value: gone
 
     # -- what a call does -----------------------------------------------------------------
 
@@ -328,6 +329,7 @@ class FlagSettings(cst.CSTTransformer):
         if doomed:
             if name.startswith("test"):
                 self.changed += 1
+                self.doomed_tests.append(name)
                 return cst.RemovalSentinel.REMOVE
             if fixture:
                 self.doomed_fixtures.add(name)
@@ -509,12 +511,15 @@ def _valid(text: str) -> bool:
 
 
 def classes_set_otherwise(files: dict[str, str], names: FlagNames, value: object,
-                          modules: dict[str, str] | None = None
-                          ) -> list[tuple[str, int, int, str]]:
+                          modules: dict[str, str] | None = None, *, functions: bool = False
+                          ) -> list[tuple[str, int, int, str, bool]]:
     """The path, the lines of the decorator and the name of each test class whose
     decorator sets the flag to another value than `value` (`@patch.dict(FEATURES, {KEY:
     True})`): its tests ran under the branch a clean removed. Unlike a test function, the
-    class is not deleted (it may hold tests of other things): the clean names it."""
+    class is not deleted (it may hold tests of other things): the clean names it. With
+    `functions`, each test function that sets the other value too (where the clean leaves
+    them, since a read of the key is left: the lines of the whole function). The last item
+    says whether it is a class."""
     words = _words(names)
     found = []
     for path, text in sorted(files.items()):
@@ -525,7 +530,14 @@ def classes_set_otherwise(files: dict[str, str], names: FlagNames, value: object
         if editor.left_classes:
             lines = {node.name: _setting_lines(text, node, words)
                      for node in ast.walk(ast.parse(text)) if isinstance(node, ast.ClassDef)}
-            found += [(path, *lines.get(name, (1, 1)), name) for name in editor.left_classes]
+            found += [(path, *lines.get(name, (1, 1)), name, True)
+                      for name in editor.left_classes]
+        if functions and editor.doomed_tests:
+            defs = {node.name: (node.lineno, node.end_lineno or node.lineno)
+                    for node in ast.walk(ast.parse(text))
+                    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+            found += [(path, *defs.get(name, (1, 1)), name, False)
+                      for name in editor.doomed_tests]
     return found
 
 

@@ -128,11 +128,11 @@ def flag_settings(project: Project, key: str, value: FlagValue,
 def test_classes_left(project: Project, key: str, value: FlagValue,
                       tests: Callable[[str], bool], overlay: Mapping[str, bytes],
                       constants: frozenset[str] = frozenset(),
-                      mappings: frozenset[str] = frozenset()
-                      ) -> list[tuple[str, int, int, str]]:
+                      mappings: frozenset[str] = frozenset(), *, functions: bool = False
+                      ) -> list[tuple[str, int, int, str, bool]]:
     """The test classes whose decorator still sets the flag to another value (the path, the
     decorator's lines, the name), in the files as the clean left them (`overlay`: those it
-    changed)."""
+    changed); with `functions`, the test functions that do too."""
     from flaglint.fixes.flag_settings import classes_set_otherwise
 
     files = {}
@@ -146,7 +146,7 @@ def test_classes_left(project: Project, key: str, value: FlagValue,
                 continue
             modules[facts.path] = facts.module
     return classes_set_otherwise(files, flag_names(project, key, constants, mappings), value,
-                                 modules)
+                                 modules, functions=functions)
 
 
 def record_changes(report: FixReport, changes: dict[str, tuple[str, str]]) -> None:

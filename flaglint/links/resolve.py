@@ -4,8 +4,8 @@ project reader, a wrapper, a flag object, a Django setting)."""
 
 from __future__ import annotations
 
+import ast
 import fnmatch
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TypeVar
@@ -67,28 +67,51 @@ def is_setting_flag(name: str) -> bool:
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in SETTINGS_FLAGS)
 
 
-_SETTING = re.compile(r"^([A-Z][A-Z0-9_]*)[ \t]*(?::[^=\n]*)?=(?!=)[ \t]*([^\n]*)$", re.MULTILINE)
-_TEXT = re.compile(r"[rRbBuUfF]{0,2}['\"]")
-
-
 def not_flags(texts: Iterable[str]) -> frozenset[str]:
     """The settings named like flags (`FEATURE_FLAGS_FILE`, `FEATURE_FLAGS_API_KEY`) that
-    these settings modules bind, at their top level, to text, a number or a collection,
-    and never to a boolean: values, not flags (label-studio's; `init` declared them as
-    release flags that then expired, and `clean` settled a file name to `False`)."""
+    these settings modules bind, at their top level, to a value that is no boolean, and
+    never to a boolean: text, a number or a collection, or a call whose default says so
+    (`get_env("FEATURE_FLAGS_FILE", "feature_flags.json")`): values, not flags
+    (label-studio's; `init` declared them as release flags that then expired, and `clean`
+    settled a file name to `False`)."""
     other: set[str] = set()
     flags: set[str] = set()
     for text in texts:
-        for match in _SETTING.finditer(text):
-            name, value = match.group(1), match.group(2).strip()
-            if not is_setting_flag(name):
-                continue
-            word = re.split(r"[\s#]", value, maxsplit=1)[0]
-            if word in ("True", "False", "0", "1"):
-                flags.add(name)
-            elif _TEXT.match(value) or value[:1] in "[{(" or value[:1].isdigit():
-                other.add(name)
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue  # a settings module that does not parse says nothing
+        for statement in tree.body:
+            targets = statement.targets if isinstance(statement, ast.Assign) else \
+                [statement.target] if isinstance(statement, ast.AnnAssign) and \
+                statement.value is not None else []
+            value = getattr(statement, "value", None)
+            for target in targets:
+                if isinstance(target, ast.Name) and is_setting_flag(target.id) and \
+                        value is not None:
+                    kind = _setting_kind(value)
+                    if kind is not None:
+                        (flags if kind else other).add(target.id)
     return frozenset(other - flags)
+
+
+def _setting_kind(value: ast.expr) -> bool | None:
+    """True: a boolean (a flag); False: another value; None: flaglint cannot tell."""
+    if isinstance(value, ast.Constant):
+        if value.value is None:
+            return None  # unset: it may be either
+        return value.value in (True, False, 0, 1) and not isinstance(value.value, str)
+    if isinstance(value, (ast.List, ast.Dict, ast.Tuple, ast.Set, ast.JoinedStr)):
+        return False
+    if isinstance(value, ast.Call):  # `get_env("X", "file.json")`, `env.bool("X", False)`
+        defaults = [_setting_kind(a) for a in [*value.args[1:], *(k.value for k in
+                                                                     value.keywords)]
+                    if isinstance(a, (ast.Constant, ast.List, ast.Dict, ast.Tuple))]
+        if True in defaults:
+            return True
+        if False in defaults:
+            return False
+    return None
 
 
 class Resolver:
