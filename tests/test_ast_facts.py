@@ -126,6 +126,10 @@ TRICKY = {
             path = "/etc/" + settings.FLAGS_FILE + get_flag("f")()
         if make_client().is_enabled("on") and (get_flag("p")).x:
             pass
+
+        async def waited(user):
+            kept = (await get_flag("w")).upper(), user in get_flag("i"), [*get_flag("s")]
+            return f(*get_flag("a")), get_flag("c") in (1, 2), await get_flag("v")
     """,
 }
 
@@ -178,7 +182,9 @@ def test_both_readers_mark_the_reads_whose_value_is_taken_apart():
                            Suppressions.scan(source), attributes, is_package=False)
     assert _comparable(from_ast.calls) == _comparable(from_cst.calls)
     assert [(c.span.line, c.span.column) for c in from_ast.calls if not c.operand] == [
-        (5, 4), (8, 4)]  # the `if` tests' own calls: `….startswith("d")`, `….is_enabled`
+        (5, 4), (8, 4), (12, 12), (13, 12), (13, 31), (13, 62)]  # the `if` tests' own
+    # calls (`….startswith("d")`, `….is_enabled`), `….upper()`, `f(…)`, a read compared,
+    # a read awaited
 
 
 def test_tricky_code_is_not_trivial():

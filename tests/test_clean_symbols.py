@@ -508,6 +508,31 @@ def test_an_import_that_registers_stays_and_one_that_makes_values_goes(tmp_path)
     assert imports_with_effects(project, "app/views.py") == {"signals"}
 
 
+def test_an_import_of_a_submodule_that_registers_stays(tmp_path, capsys):
+    """`import app.signals` binds `app`, and imports a module that registers: once the fix
+    removed the last use of `app`, the import went, and the handler was no longer
+    registered (found by review; `from app import signals` was kept)."""
+    from flaglint.cli import main
+
+    write_tree(tmp_path, {
+        "flaglint.toml": '[[readers]]\ncall = "app.flags.flag_on"\nkey = 0\n',
+        "flags.toml": '[flags.x]\ntype = "release"\nowner = "x"\nstatus = "rolled-out"\n'
+                      'value = false\n',
+        "app/__init__.py": "",
+        "app/flags.py": "def flag_on(key):\n    return True\n",
+        "app/registry.py": "HANDLERS = []\n\n\ndef register(name):\n    HANDLERS.append(name)\n",
+        "app/signals.py": "from app.registry import register\n\nFALLBACK = 0\n"
+                          "register('on_save')\n",
+        "app/views.py": "import app.signals\nfrom app.flags import flag_on\n\n\ndef v():\n"
+                        "    if flag_on('x'):\n        return app.signals.FALLBACK\n"
+                        "    return 1\n",
+    })
+    assert main(["check", str(tmp_path), "--no-cache", "--fix", "--select", "FL2,FL3"]) == 0
+    capsys.readouterr()
+    assert (tmp_path / "app" / "views.py").read_text() == (
+        "import app.signals\n\n\ndef v():\n    return 1\n")
+
+
 FEATURES = """
     [tool.flaglint]
     presets = []

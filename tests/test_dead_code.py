@@ -370,6 +370,23 @@ CASES = {
         def rows(n):
             yield from current(n)
         """),
+    # a `yield` in a lambda makes the lambda a generator: the function has none to keep
+    "a dead branch beside a lambda that yields": (
+        """
+        def rows(n):
+            make = lambda: (yield)
+            if client.is_enabled("off"):
+                yield 1
+            return make
+        """,
+        [("FL301", 3, 5, 4, f"Flag `off` {OFF}; this `if` body can never run")],
+        """
+        def rows(n):
+            make = lambda: (yield)
+            if client.is_enabled("off"):
+                yield 1
+            return make
+        """),
     # two dead branches each with the function's only other `yield`: both stay
     "dead branches that hold every yield stay": (
         """

@@ -471,3 +471,38 @@ def test_the_folders_on_sys_path_inside_a_project():
     # `tasks.api` lies in two packages, `json` is the standard library's, `proj` the
     # project's own, `nope` nobody's; `celery` no module's: the code means the library
     assert source_roots(modules, {"proj", "other"}, [imported]) == {"core": "proj"}
+
+
+def test_folders_on_sys_path_a_cached_run_and_re_exports(tmp_path, capsys):
+    """Found by review: a file linked while the project had no folder on `sys.path` kept
+    its links once an edit elsewhere made one (cached ≠ `--no-cache`); and a re-export
+    spelled from such a folder (`from core.feature_flags.base import flag_set` in the
+    package's `__init__`) was not followed."""
+    write_tree(tmp_path, {
+        "flaglint.toml": '[[readers]]\ncall = "app.core.flags.base.flag_set"\nkey = 0\n',
+        "flags.toml": '[flags.declared]\ntype = "release"\nowner = "x"\n',
+        "app/__init__.py": "",
+        "app/core/__init__.py": "",
+        "app/core/flags/__init__.py": "",
+        "app/core/flags/base.py": "def flag_set(key, default=False):\n    return default\n",
+        "app/views.py": "import core\n\n\ndef view():\n"
+                        "    return 1 if core.flags.base.flag_set('new_ui') else 0\n",
+        "app/other.py": "def helper():\n    return 2\n",
+    })
+
+    def reads(*args: str) -> list[str]:
+        main(["check", str(tmp_path), "--format", "json", *args])
+        found = json.loads(capsys.readouterr().out)["findings"]
+        return sorted(f"{f['path']}:{f['line']} {f['flag']}" for f in found
+                      if f["code"] == "FL101")
+
+    assert reads() == []  # `core` is nobody's yet: no read
+    (tmp_path / "app" / "other.py").write_text("from core.flags.base import flag_set\n\n\n"
+                                               "def helper():\n    return flag_set('other')\n")
+    assert reads() == reads("--no-cache") == ["app/other.py:5 other", "app/views.py:5 new_ui"]
+    (tmp_path / "app" / "core" / "flags" / "__init__.py").write_text(
+        "from core.flags.base import flag_set\n")
+    (tmp_path / "app" / "more.py").write_text("from core.flags import flag_set\n\n\n"
+                                              "def more():\n    return flag_set('more')\n")
+    assert reads() == reads("--no-cache") == [
+        "app/more.py:5 more", "app/other.py:5 other", "app/views.py:5 new_ui"]

@@ -468,3 +468,23 @@ def test_a_read_whose_value_is_taken_apart_is_left_and_one_called_on_a_call_is_s
     after = subprocess.run([sys.executable, "main.py"], cwd=tmp_path, capture_output=True,
                            text=True, check=True).stdout
     assert after == before == "dark page DARK/d /etc/dark new\n"
+
+
+def test_a_wrapper_whose_callers_take_its_value_apart_keeps_its_read(tmp_path, capsys):
+    """Found by review: `current_theme()` returns `get_flag("theme")`, and a caller says
+    `current_theme().upper()`: the fix made the wrapper `return False` (through a wrapper
+    of it too), and the caller raised AttributeError."""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.readers]]'
+                          '\ncall = "app.features.get_flag"\nkey = 0\n',
+        "flags.toml": '[flags.theme]\nstatus = "rolled-out"\nvalue = false\n',
+        "app/__init__.py": "",
+        "app/features.py": 'def get_flag(name, default=None):\n    return "dark"\n',
+        "app/views.py": "from app.features import get_flag\n\n\ndef current_theme():\n"
+                        "    return get_flag('theme')\n\n\ndef theme():\n"
+                        "    return current_theme()\n\n\ndef banner():\n"
+                        "    return theme().upper()\n",
+    })
+    before = (tmp_path / "app" / "views.py").read_text()
+    fix(tmp_path, capsys)
+    assert (tmp_path / "app" / "views.py").read_text() == before

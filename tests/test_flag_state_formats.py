@@ -373,6 +373,19 @@ def test_launchdarkly_file_data_source_serves_its_one_environment():
     assert list(named.flags["new-ui"].environments) == ["production"]
 
 
+@pytest.mark.parametrize(("text", "part"), [
+    ('{"flags": [], "flagValues": {"a": true}}', "flags"),
+    ('{"flags": {}, "flagValues": []}', "flagValues"),
+    ('{"flags": {}, "flagValues": 3}', "flagValues")])
+def test_launchdarkly_file_data_source_of_another_shape_is_an_error(tmp_path, text, part):
+    """Found by review: each was an internal error."""
+    (tmp_path / "f.json").write_text(text)
+    with pytest.raises(FlagStateError) as caught:
+        read_flag_state(Path("f.json"), "launchdarkly", tmp_path, None)
+    assert str(caught.value) == (f"f.json:1: `{part}` of the SDK's file data source is not "
+                                 f"an object of flags by key")
+
+
 # -- Flagsmith -----------------------------------------------------------------------------
 
 

@@ -191,7 +191,8 @@ def dead_regions(facts: FileFacts, settled: Mapping[ReadId, Settled],
                  fixable: Callable[[ReadId], bool] = lambda read: True) -> list[DeadRegion]:
     """The code of one file that settled reads make dead. A region is removable when the
     fix can settle every read that decides it and the region holds nothing that shapes its
-    function (`yield`, `global`, `nonlocal`)."""
+    function: no `global` or `nonlocal`, and a `yield` only where the function keeps one
+    outside every dead region (it stays a generator)."""
     regions: list[DeadRegion] = []
     yielding: list[tuple[int, str]] = []  # regions holding a `yield`: (index, function)
     calls = {call for path, call in settled if path == facts.path}
@@ -228,12 +229,14 @@ def _generators_kept(regions: list[DeadRegion], yielding: list[tuple[int, str]],
     """The regions, those holding a `yield` removable only where their function keeps one
     that no dead region holds (it stays a generator: label-studio's iterator kept `if
     False:` around its old loop, and flaglint then no longer saw it as dead)."""
+    if not yielding:
+        return regions
+    scopes = {scope for _, scope in yielding}
+    kept = {scope for scope, where in yields if scope in scopes
+            and not any(contains(other.span, where) for other in regions)}
     for index, scope in yielding:
-        region = regions[index]
-        kept = any(where_scope == scope and not any(
-            contains(other.span, where) for other in regions) for where_scope, where in yields)
-        if not kept:
-            regions[index] = replace(region, removable=False, shaped=True)
+        if scope not in kept:
+            regions[index] = replace(regions[index], removable=False, shaped=True)
     return regions
 
 

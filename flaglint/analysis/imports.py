@@ -49,8 +49,13 @@ def imports_with_effects(project: Project, path: str,
     assert isinstance(memo, dict)
     others = frozenset(editing | {path})
     kept = set()
+    brief = project.files.brief(path)
+    imported = brief.imported if brief is not None else ()
     for local, target in _asked(facts.imports, only):
-        for module in {target, target.rpartition(".")[0]} - {""}:
+        modules = {target, target.rpartition(".")[0]} - {""}
+        if local == target:  # `import app.signals` binds `app`, and imports `app.signals`
+            modules |= {m for m in imported if m.startswith(f"{local}.")}
+        for module in modules:
             if (module, others) not in memo:
                 # The index first: a module another file imports needs no parse
                 memo[module, others] = not _imported_elsewhere(project, module, others) and \

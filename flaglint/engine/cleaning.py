@@ -191,6 +191,11 @@ def _clean_flag(inputs: Inputs, key: str, text: str | None, scope: FixScope,
     if key not in probe.records and not probe.graph.reads_of(key) and \
             key not in probe.registry.flags:
         raise CleanError(f"flag `{key}` is neither declared nor read in this project")
+    if key in probe.linked.values:
+        raise CleanError(f"`{key}` is a setting that holds a value (a settings module binds "
+                         f"it to text, a number or a collection), not a flag: its reads are "
+                         f"not flag reads, and clean leaves them; remove its registry entry "
+                         f"by hand")
     if key in probe.two_lives:
         raise CleanError(f"flag `{key}` has two lives ({probe.two_lives[key]}): cleaning it "
                          f"would settle the code of both with one value; give the new "

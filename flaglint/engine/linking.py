@@ -17,7 +17,7 @@ from flaglint.engine.reading import Reading
 from flaglint.links import assemble
 from flaglint.links.files import link_file
 from flaglint.links.model import FileCalls, FileLinks, Linked
-from flaglint.links.resolve import active_presets, not_flags
+from flaglint.links.resolve import active_presets, is_settings_module, not_flags
 from flaglint.links.tables import (
     Changes,
     Interface,
@@ -81,7 +81,8 @@ def plan(reading: Reading) -> Plan:
     presets = active_presets(config, (m for b in reading.ordered() for m in b.modules))
     packages = frozenset(source.module.split(".", 1)[0] for source in reading.sources.values())
     roots = reading.roots(packages)
-    values = _setting_values(reading) if "django-settings" in presets else frozenset()
+    values = _setting_values(reading, reading.store) if "django-settings" in presets \
+        else frozenset()
     tables_key = cache.key("tables", reading.config_key, presets, sorted(packages),
                            sorted(roots.items()), sorted(values),
                            [(b.path, b.interface) for b in briefs])
@@ -90,14 +91,19 @@ def plan(reading: Reading) -> Plan:
                 cache.key("linking", tables_key, list(keys.values())))
 
 
-def _setting_values(reading: Reading) -> frozenset[str]:
+def _setting_values(reading: Reading, store: cache.Store) -> frozenset[str]:
     """The settings named like flags that the project's settings modules (a module or
-    package named for settings) bind to values (`not_flags`)."""
-    texts = []
-    for rel, source in reading.sources.items():
-        if any("settings" in part for part in source.module.split(".")):
-            texts.append(reading.inputs.read(rel).decode("utf-8", errors="replace"))
-    return not_flags(texts)
+    package named for settings) bind to values (`not_flags`), kept by those modules'
+    contents."""
+    paths = sorted(rel for rel, source in reading.sources.items()
+                   if is_settings_module(source.module))
+    key = cache.key("setting-values", [(rel, reading.inputs.keys.get(rel)) for rel in paths])
+    found = store.get("setting-values", key, frozenset[str])
+    if found is None:
+        found = not_flags(reading.inputs.read(rel).decode("utf-8", errors="replace")
+                          for rel in paths)
+        store.put("setting-values", key, found, frozenset[str])
+    return found
 
 
 def link(reading: Reading, store: cache.Store, planned: Plan | None = None) -> Links:

@@ -92,5 +92,7 @@ def _readers(links: Links, config: Config) -> _Readers:
     readers = named | {chase(call) for call in named}
     imported = {(module.rsplit(".", 1)[-1], local)
                 for module, bound in links.tables.imports.items()
-                for local, target in bound.items() if target in readers}
+                for local, target in bound.items()
+                if target in readers or chase(target) in readers}  # spelled from a folder
+    # on `sys.path` (`links/roots.py`) too
     return _Readers(tuple(sorted(readers)), tuple(sorted(imported)))

@@ -101,6 +101,7 @@ class Collector(FactsCollector):
             ast.Yield: self._yield, ast.YieldFrom: self._yield, ast.arg: self._arg,
             ast.keyword: self._keyword, ast.arguments: self._arguments,
             ast.Subscript: self._taken_apart, ast.BinOp: self._taken_apart,
+            ast.Starred: self._taken_apart, ast.Compare: self._taken_apart,
         }
         self._statements: dict[type[ast.AST], Callable[[Any], None]] = {
             ast.If: self._if, ast.FunctionDef: self._function,
@@ -651,17 +652,30 @@ class Collector(FactsCollector):
     def _attribute(self, node: ast.Attribute) -> None:
         if self.attributes:
             self._access(id(node), node.attr, dotted(node), self._span(node))
-        self._apart.add(id(node.value))
+        self._apart_too(node.value)
         self._visit(node.value)
         self.names[node.attr] += 1
 
-    def _taken_apart(self, node: ast.Subscript | ast.BinOp) -> None:
-        """`x[i]`, `a + b`: the value of `x`, `a` and `b` is taken apart (`Call.operand`)."""
-        if isinstance(node, ast.Subscript):
-            self._apart.add(id(node.value))
+    def _taken_apart(self, node: ast.Subscript | ast.BinOp | ast.Starred | ast.Compare
+                     ) -> None:
+        """`x[i]`, `a + b`, `*x`, `k in x`: the value of `x`, `a` and `b` is taken apart
+        (`Call.operand`)."""
+        if isinstance(node, (ast.Subscript, ast.Starred)):
+            self._apart_too(node.value)
+        elif isinstance(node, ast.BinOp):
+            self._apart_too(node.left)
+            self._apart_too(node.right)
         else:
-            self._apart.update((id(node.left), id(node.right)))
+            for op, right in zip(node.ops, node.comparators, strict=True):
+                if isinstance(op, (ast.In, ast.NotIn)):
+                    self._apart_too(right)
         self._children(node)
+
+    def _apart_too(self, node: ast.expr) -> None:
+        """Its value is taken apart (that of the awaited call, for `await x`)."""
+        self._apart.add(id(node))
+        if isinstance(node, ast.Await):
+            self._apart.add(id(node.value))
 
     def _constant_node(self, node: ast.Constant) -> None:
         value = node.value
@@ -699,14 +713,17 @@ class Collector(FactsCollector):
             self._visit(value)
 
     def _yield(self, node: ast.Yield | ast.YieldFrom) -> None:
-        self._shaper(self._span(node), yields=True)
+        if not self._lambdas:  # a lambda's `yield` makes the lambda a generator, not this
+            self._shaper(self._span(node), yields=True)
         self._visit(node.value)
 
     def _lambda(self, node: ast.Lambda) -> None:
         # A lambda's body runs later, in another scope: its tests are not this block's.
         self._boolop_depth += 1
+        self._lambdas += 1
         self._visit(node.args)
         self._visit(node.body)
+        self._lambdas -= 1
         self._boolop_depth -= 1
 
     def _ifexp(self, node: ast.IfExp) -> None:
@@ -762,7 +779,7 @@ class Collector(FactsCollector):
             pure), name)
         self._call_funcs.add(id(func))
         if name is None:  # `make()(x)`: the value of `make()` is called
-            self._apart.add(id(func))
+            self._apart_too(func)
         self._visit(func)
         for argument in arguments:
             self._visit(argument)

@@ -149,6 +149,7 @@ class FactsCollector:
         self._decorators: dict[int, Span] = {}
         self._call_index: dict[int, int] = {}
         self._apart: set[int] = set()  # id() of each expression whose value is taken apart
+        self._lambdas = 0  # lambdas around the expression being walked
         self._bound_calls: dict[int, _BoundName] = {}  # by id(call)
         self._rebound: set[str] = set()
         self.guards: list[Guard] = []

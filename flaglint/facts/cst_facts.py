@@ -338,7 +338,9 @@ class _Collector(GuardCollector, cst.CSTVisitor):
     # -- what shapes a function -------------------------------------------------------------
 
     def visit_Yield(self, node: cst.Yield) -> None:
-        self._shaper(self._span(node), yields=True)
+        if not self._lambdas:  # a lambda's `yield` makes the lambda a generator, not this
+            self._shaper(self._span(node), yields=True)
+
 
     def visit_Global(self, node: cst.Global) -> None:
         self._shaper(self._span(node))
@@ -371,19 +373,38 @@ class _Collector(GuardCollector, cst.CSTVisitor):
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if self.attributes and not self._in_import:
             self._access(id(node), node.attr.value, _dotted(node), self._span(node))
-        self._apart.add(id(node.value))
+        self._apart_too(node.value)
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
-        self._apart.add(id(node.value))  # its value is taken apart (`Call.operand`)
+        self._apart_too(node.value)  # its value is taken apart (`Call.operand`)
 
     def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
-        self._apart.update((id(node.left), id(node.right)))
+        self._apart_too(node.left)
+        self._apart_too(node.right)
+
+    def visit_StarredElement(self, node: cst.StarredElement) -> None:
+        self._apart_too(node.value)
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.star == "*":  # `f(*x)`: as `[*x]`; `**x` is a mapping's, as in `{**x}`
+            self._apart_too(node.value)
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        for target in node.comparisons:
+            if isinstance(target.operator, (cst.In, cst.NotIn)):
+                self._apart_too(target.comparator)
+
+    def _apart_too(self, node: cst.BaseExpression) -> None:
+        """Its value is taken apart (that of the awaited call, for `await x`)."""
+        self._apart.add(id(node))
+        if isinstance(node, cst.Await):
+            self._apart.add(id(node.expression))
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
         self._call_funcs.add(id(func))
         if not isinstance(func, (cst.Name, cst.Attribute)):  # `make()(x)`: called
-            self._apart.add(id(func))
+            self._apart_too(func)
         parts = _dotted(func) if isinstance(func, (cst.Name, cst.Attribute)) else None
         callee = self._callee(parts, func.attr.value if isinstance(func, cst.Attribute) else None)
         args = tuple(Arg(arg.keyword.value if arg.keyword is not None else None,

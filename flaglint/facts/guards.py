@@ -104,12 +104,15 @@ class GuardCollector(FactsCollector):
             self._using.clear()
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
-        # A lambda's body runs later, in another scope: its tests are not this block's.
+        # A lambda's body runs later, in another scope: its tests are not this block's, and
+        # a `yield` in it makes the lambda a generator, not the function around it.
         self._boolop_depth += 1
+        self._lambdas += 1
         return True
 
     def leave_Lambda(self, original_node: cst.Lambda) -> None:
         self._boolop_depth -= 1
+        self._lambdas -= 1
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         self._blocks += 1

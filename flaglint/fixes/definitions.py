@@ -14,6 +14,7 @@ from flaglint.findings import Edit, EditKind, Fix
 from flaglint.fixes.naming import files_naming, light_files_naming, may_name, named_elsewhere
 from flaglint.fixes.report import FixReport
 from flaglint.links.model import CodeDefinition
+from flaglint.links.resolve import is_settings_module
 from flaglint.model.project import Project
 from flaglint.presets import PRESET_MODULES
 
@@ -97,8 +98,10 @@ def setting_definitions(project: Project, key: str) -> list[tuple[object, Fix]]:
     """`FEATURE_X = True` at the top of a settings module, for the django-settings preset."""
     line = re.compile(r"^" + re.escape(key) + r"\s*(?::[^=]*)?=[^=]", re.MULTILINE)
     fixes: list[tuple[object, Fix]] = []
+    if key in project.linked.values:  # a value, whose reads are no flag's: it stays
+        return fixes
     for facts in project.files:
-        if "settings" not in facts.module.rsplit(".", 1)[-1]:
+        if not is_settings_module(facts.module):
             continue
         text = project.source_of(facts.path).decode("utf-8", errors="replace")
         for match in line.finditer(text):

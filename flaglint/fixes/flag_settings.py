@@ -232,7 +232,20 @@ class FlagSettings(cst.CSTTransformer):
 
     def _trimmed(self, call: cst.Call) -> cst.Call | None:
         """A call that also sets other things by keyword (`with_config(jax_x=True,
-        jax_y=1)`) keeps them, without the flag's keyword; None: the whole call goes."""
+        jax_y=1)`) or in its mapping (`patch.dict(os.environ, {"X": "1", "REGION": "eu"})`)
+        keeps them, without the flag's; None: the whole call goes."""
+        strings = _sets_keys(call, self.names.mappings)
+        for index, arg in enumerate(call.args):
+            if not isinstance(arg.value, cst.Dict):
+                continue
+            elements = list(arg.value.elements)
+            rest = [e for e in elements if not (isinstance(e, cst.DictElement) and _names(
+                e.key, self.names, strings=strings))]
+            if rest and len(rest) < len(elements):
+                rest[-1] = rest[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                args = list(call.args)
+                args[index] = arg.with_changes(value=arg.value.with_changes(elements=rest))
+                return call.with_changes(args=args)
         flags = self.names.keys | self.names.objects
         kept = [arg for arg in call.args
                 if arg.keyword is None or arg.keyword.value not in flags]

@@ -38,9 +38,27 @@ def assemble(config: Config, tables: Tables | StoredTables, files: Iterable[File
     if aliases:  # a key written without the project prefix is the prefixed flag
         reads = [replace(r, key=aliases.get(r.key, r.key)) if r.key else r for r in reads]
         writes = [replace(w, key=aliases.get(w.key, w.key)) for w in writes]
+    reads = _held(reads)
     return Linked(tuple(_overridden(reads, writes)), tuple(definitions), tables.wrappers,
                   tables.presets, tuple(writes), tuple(sorted(tables.objects)), aliases,
-                  dict(tables.roots))
+                  dict(tables.roots), frozenset(tables.values))
+
+
+def _held(reads: list[FlagRead]) -> list[FlagRead]:
+    """The reads inside a wrapper some caller takes the value of apart
+    (`current_theme().upper()`, `current_theme` returning `get_flag("theme")`): not
+    replaceable either, through wrappers of wrappers, or the wrapper would return a literal
+    its callers cannot use."""
+    taken = {r.via for r in reads if r.via is not None and r.operand}
+    while True:
+        more = {r.via for r in reads if r.via is not None and r.scope in taken} - taken
+        if not more:
+            break
+        taken |= more
+    if not taken:
+        return reads
+    return [replace(r, pure_args=False) if r.scope in taken and r.pure_args else r
+            for r in reads]
 
 
 def _aliases(config: Config, definitions: list[CodeDefinition]) -> dict[str, str]:

@@ -32,6 +32,7 @@ class FlagRead:
     # and code after an early exit of the tests it is part of (the audit's guarded lines).
     guarded: tuple[tuple[int, int], ...] = ()
     decorator: str | None = None  # the callee, when the read is a decorator (it gates)
+    operand: bool = False  # its value is taken apart (`Call.operand`): no truth value
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,3 +147,5 @@ class Linked:
     # Names imported from a folder on `sys.path` inside the project -> the package it lies
     # in (`links/roots.py`)
     roots: dict[str, str] = field(default_factory=dict)
+    # Settings named like flags that hold values (django-settings: `links/resolve.py`)
+    values: frozenset[str] = frozenset()

@@ -67,6 +67,13 @@ def is_setting_flag(name: str) -> bool:
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in SETTINGS_FLAGS)
 
 
+def is_settings_module(module: str) -> bool:
+    """A module named for settings (`app.settings`, `app.test_settings`) or in a package so
+    named (`app.settings.base`)."""
+    parts = module.split(".")
+    return "settings" in parts[-1] or "settings" in parts[:-1]
+
+
 def not_flags(texts: Iterable[str]) -> frozenset[str]:
     """The settings named like flags (`FEATURE_FLAGS_FILE`, `FEATURE_FLAGS_API_KEY`) that
     these settings modules bind, at their top level, to a value that is no boolean, and
@@ -217,7 +224,8 @@ class Resolver:
                 if bound is not None:
                     target = bound.get(parts[i])
                     if target is not None and target != name:
-                        name = ".".join([target, *parts[i + 1:]])
+                        # a re-export spelled from a folder on `sys.path` too
+                        name = self._rooted(".".join([target, *parts[i + 1:]]))
                         break
                     return name
             else:
@@ -226,11 +234,11 @@ class Resolver:
 
     def _rooted(self, name: str) -> str:
         """The name from the project's root (`tasks.api.x`: `label_studio.tasks.api.x`)."""
+        top = name.split(".", 1)[0]
+        if self.seen is not None:  # looked up even where there is none: one may come
+            self.seen.add(f"r:{top}")
         if not self.roots:
             return name
-        top = name.split(".", 1)[0]
-        if self.seen is not None:
-            self.seen.add(f"r:{top}")
         package = self.roots.get(top)
         return f"{package}.{name}" if package is not None else name
 
@@ -506,7 +514,8 @@ class Resolver:
                         match.value_type, negated, in_test, via, index,
                         call.pure_args and match.replaceable and not call.operand,
                         overridden=match.writes,
-                        decorator=call.callee if call.decorator else None, guarded=guarded)
+                        decorator=call.callee if call.decorator else None, guarded=guarded,
+                        operand=call.operand)
 
     @staticmethod
     def _keyless(call: Call, path: str, index: int, match: Match, *, in_test: bool,

@@ -46,9 +46,10 @@ class DeadRegion:
     safe: bool = True  # every deciding read is pinned
     removable: bool = True  # the fix can settle every deciding read and delete the region
     live: Span | None = None  # the test on a dead `if`/`elif` line: it still runs
-    # It holds what shapes its function (`global`, `nonlocal`, the function's last `yield`):
-    # it stays, and so do the reads that decide it (settled alone, they would leave
-    # `if False:` around it, which flaglint would no longer see as dead)
+    # It holds what shapes its function (`global`, `nonlocal`, or a `yield` where no other
+    # of the function's lies outside a dead region): it stays, and so do the reads that
+    # decide it (settled alone, they would leave `if False:` around it, which flaglint would
+    # no longer see as dead)
     shaped: bool = False
 
     def covers(self, span: Span) -> bool:

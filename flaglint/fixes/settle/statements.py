@@ -19,7 +19,6 @@ from flaglint.fixes.settle.syntax import (
     carry_comments,
     ends_in_exit,
     is_empty,
-    shapes_scope,
     standing_alone,
     statements_of,
 )
@@ -80,7 +79,7 @@ class StatementSimplifying(SettlerCore):
                     ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | \
             cst.RemovalSentinel:
         truth, effects = self._decide(updated_node.test)
-        if truth is not False or shapes_scope(updated_node.body):
+        if truth is not False or not self._may_remove(updated_node.body):
             return updated_node  # `while True:` is a loop someone meant
         self.removed_branches += 1
         kept: list[cst.BaseStatement] = [cst.SimpleStatementLine([cst.Expr(e)])
@@ -109,7 +108,8 @@ class StatementSimplifying(SettlerCore):
 
     def _after_exits(self, body: Sequence[cst.BaseStatement]) -> list[cst.BaseStatement]:
         for i, statement in enumerate(body):
-            if id(statement) in self._exits and not any(shapes_scope(s) for s in body[i + 1:]):
+            if id(statement) in self._exits and self._may_remove(
+                    cst.IndentedBlock(body=list(body[i + 1:]))):
                 return list(body[:i + 1])  # what follows an exit that always happens never runs
         return list(body)
 

@@ -75,10 +75,15 @@ def _file_data(doc: Document, environment: str | None) -> Reading:
     else `file`."""
     name = environment or "file"
     data = doc.data
+    for part in ("flags", "flagValues"):
+        if not isinstance(data.get(part, {}), dict):
+            raise FlagStateError(doc.path, doc.line((part,)),
+                                 f"`{part}` of the SDK's file data source is not an object "
+                                 f"of flags by key")
     entries: list[tuple[At, Any]] = [
-        (("flags", key), entry) for key, entry in (mapping(data, (), "flags") or {}).items()]
+        (("flags", key), entry) for key, entry in data.get("flags", {}).items()]
     entries += [(("flagValues", key), value)
-                for key, value in (mapping(data, (), "flagValues") or {}).items()]
+                for key, value in data.get("flagValues", {}).items()]
     flags, problems = collect(doc, entries, lambda at, entry: _file_flag(doc, at, entry, name))
     return Reading(flags, problems, (name,))
 
