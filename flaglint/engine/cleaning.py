@@ -33,7 +33,7 @@ from flaglint.fixes.definitions import (
     unused_clients,
     unused_wrappers,
 )
-from flaglint.fixes.naming import files_naming, may_spell
+from flaglint.fixes.naming import may_spell, named_in
 from flaglint.fixes.parameters import callers_read_light, constant_parameters, unused_parameters
 from flaglint.fixes.registry_edit import remove_table, tombstone
 from flaglint.fixes.report import Blocked, FixReport
@@ -250,21 +250,23 @@ def tests_call_alone(before: Project, after: Project, tests: Callable[[str], boo
         return found
 
     was, now = outside(before), outside(after)
+    lost = {name for name, places in was.items() if name not in now and all(
+        (brief := after.files.brief(path)) is not None and brief.complete for path in places)}
     found = []
-    for facts in after.files.complete():
-        if tests(facts.path):
+    tested = [path for path in after.files.paths if tests(path)] if lost else []
+    for symbol in after.graph.call_graph().symbols if lost else ():
+        if symbol.qualname not in lost or tests(symbol.path):
             continue
-        for definition in facts.definitions:
-            name = definition.qualname
-            places = was.get(name)
-            if not places or name in now or not all(
-                    (brief := after.files.brief(path)) is not None and brief.complete
-                    for path in places):
-                continue
-            if any(files_naming(after, name.rsplit(".", 1)[-1], lambda f: tests(f.path))):
-                found.append(f"{facts.path}:{definition.span.line} "
-                             f"`{name.removeprefix(facts.module + '.')}`")
-    return found
+        name = symbol.qualname
+        if not named_in(after, tested, name.rsplit(".", 1)[-1]):
+            continue
+        facts = after.files.facts_of(symbol.path)  # only a lost symbol's file is decoded
+        definition = next((d for d in facts.definitions if d.qualname == name), None) \
+            if facts is not None else None
+        if facts is not None and definition is not None:
+            found.append(f"{symbol.path}:{definition.span.line} "
+                         f"`{name.removeprefix(facts.module + '.')}`")
+    return sorted(found)
 
 
 def _homes(project: Project, qualname: str) -> list[str]:

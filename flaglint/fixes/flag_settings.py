@@ -33,12 +33,11 @@ import ast
 import posixpath
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 import libcst as cst
 
-from flaglint.analysis.references import Kind, references
 from flaglint.facts.conditions import literal
+from flaglint.fixes.flag_names import FlagNames, may_set, words_of
 from flaglint.fixes.tests_edit import with_items
 
 _SETTER = re.compile(r"mock|patch|override|set|env|enable|disable|toggle|flag|feature|switch",
@@ -53,43 +52,6 @@ _ON = {"true": True, "on": True, "yes": True, "1": True, "enabled": True,
 # call that passes the key as text (`prefs.set("dark_mode", True)`) sets something else.
 _KEY_SETTER = re.compile(r"flag|feature|switch|toggle|override|setenv|delenv|environ|config",
                          re.IGNORECASE)
-
-
-_ITS_OWN = frozenset({Kind.USE, Kind.CALL, Kind.IMPORT})
-_NAMING = _ITS_OWN | {Kind.OTHER, Kind.UNKNOWN, Kind.UNPARSED}
-
-
-@dataclass(frozen=True)
-class FlagNames:
-    """How test code can name the flag. `qualnames` are the members' and objects' own
-    qualified names: a file whose `Flag.NEW` resolves to something else (another module's
-    `Flag`) does not name the flag by it."""
-
-    members: frozenset[tuple[str, str]] = frozenset()  # (class, member): `FeatureFlag.X`
-    objects: frozenset[str] = frozenset()  # names bound to the flag object
-    keys: frozenset[str] = frozenset()  # the key (an environment variable's name) as text
-    qualnames: frozenset[str] = frozenset()
-    # The mappings its reads read the key from (`settings.FEATURES.get(key)`: FEATURES):
-    # `patch.dict("django.conf.settings.FEATURES", {key: False})` sets the flag
-    mappings: frozenset[str] = frozenset()
-
-    def words(self) -> set[str]:
-        return {m for _, m in self.members} | set(self.objects) | set(self.keys)
-
-    def in_file(self, text: str, module: str) -> FlagNames:
-        """The names as this file uses them: a member or object whose every mention in the
-        file resolves to the flag's own (`analysis/references.py`); the keys as they are."""
-        if not self.qualnames:
-            return self  # nothing to resolve them to: taken as written
-        mine = set()
-        for qualname in self.qualnames:
-            found = references(text, module, qualname, keys=self.keys)
-            named = [r for r in found if r.kind in _NAMING]
-            if named and all(r.kind in _ITS_OWN for r in named):
-                mine.add(qualname.rsplit(".", 1)[-1])
-        return FlagNames(frozenset(m for m in self.members if m[1] in mine),
-                         frozenset(o for o in self.objects if o in mine), self.keys,
-                         self.qualnames, self.mappings)
 
 
 class _Finder(cst.CSTVisitor):
@@ -533,10 +495,12 @@ def classes_set_otherwise(files: dict[str, str], names: FlagNames, value: object
     `functions`, each test function that sets the other value too (where the clean leaves
     them, since a read of the key is left: the lines of the whole function). The last item
     says whether it is a class."""
-    words = _words(names)
+    words = words_of(names)
     found = []
     for path, text in sorted(files.items()):
-        if words is None or not words.search(text) or (module := _parsed(text)) is None:
+        if words is None or not words.search(text) or \
+                not may_set(text, words, functions=functions) or \
+                (module := _parsed(text)) is None:
             continue
         editor = FlagSettings(names.in_file(text, (modules or {}).get(path, "")), value)
         module.visit(editor)
@@ -563,18 +527,12 @@ def _setting_lines(text: str, node: ast.ClassDef, words: re.Pattern[str]
     return node.lineno, node.lineno
 
 
-def _words(names: FlagNames) -> re.Pattern[str] | None:
-    """The names as whole words: a text without any holds no setting of the flag."""
-    return re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(names.words())) +
-                      r")\b") if names.words() else None
-
-
 def edit_settings(files: dict[str, str], names: FlagNames, value: object,
                   modules: dict[str, str] | None = None) -> dict[str, str]:
     """The test files (path -> text) changed by removing the flag's settings; a file whose
     result would not parse is left as it was. `modules` names each file's module, to
     resolve what its names stand for."""
-    words = _words(names)
+    words = words_of(names)
     changed: dict[str, str] = {}
     fixtures: dict[str, tuple[set[str], set[str]]] = {}  # path -> (gone, doomed)
     for path, text in sorted(files.items()):

@@ -61,6 +61,15 @@ def may_name(project: Project, name: str) -> Iterator[FileFacts]:
             yield facts
 
 
+def named_in(project: Project, paths: Iterable[str], name: str) -> bool:
+    """Does the text of one of these files name `name` as a word? (Their facts are not
+    decoded: a clean asks it of every test file.)"""
+    needle = name.encode()
+    word = re.compile(rb"\b" + re.escape(needle) + rb"\b")
+    return any(needle in (data := project.source_of(path)) and word.search(data)
+               for path in paths)
+
+
 def may_spell(data: bytes, name: str) -> bool:
     """May this text name the identifier `name` in code? Where it is written as it is, or
     anywhere in a file that is not ASCII (Python folds identifiers to NFKC). A string that

@@ -5,19 +5,16 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
 
 from flaglint.analysis.imports import module_file
 from flaglint.analysis.references import Place
 from flaglint.facts import ValueKind
-from flaglint.fixes.naming import files_naming
+from flaglint.fixes.flag_names import FlagNames, may_set, words_of
+from flaglint.fixes.naming import named_in
 from flaglint.fixes.plans import FixResult
 from flaglint.fixes.report import Blocked, FixReport
 from flaglint.model.project import Project
 from flaglint.sources.registry import FlagValue
-
-if TYPE_CHECKING:  # libcst's modules: imported when there is test code to edit
-    from flaglint.fixes.flag_settings import FlagNames
 
 
 def edit_test_patches(project: Project, report: FixReport, value: FlagValue,
@@ -113,13 +110,14 @@ def flag_settings(project: Project, key: str, value: FlagValue,
 
     files = {}
     modules = {}
-    for facts in project.files:
-        if tests(facts.path):
+    for path in project.files.paths:  # their briefs: no file's facts are decoded
+        brief = project.files.brief(path)
+        if brief is not None and tests(path):
             try:
-                files[facts.path] = project.source_of(facts.path).decode("utf-8")
+                files[path] = project.source_of(path).decode("utf-8")
             except UnicodeDecodeError:
                 continue  # never rewritten: a test file flaglint cannot read as text
-            modules[facts.path] = facts.module
+            modules[path] = brief.module
     changed = edit_settings(files, flag_names(project, key, constants, mappings), value,
                             modules)
     return {path: (files[path], after) for path, after in changed.items()}
@@ -131,22 +129,31 @@ def test_classes_left(project: Project, key: str, value: FlagValue,
                       mappings: frozenset[str] = frozenset(), *, functions: bool = False
                       ) -> list[tuple[str, int, int, str, bool]]:
     """The test classes whose decorator still sets the flag to another value (the path, the
-    decorator's lines, the name), in the files as the clean left them (`overlay`: those it
-    changed); with `functions`, the test functions that do too."""
-    from flaglint.fixes.flag_settings import classes_set_otherwise
-
+    decorator's lines, the name, True), in the files as the clean left them (`overlay`:
+    those it changed); with `functions`, the test functions that do too (False). Only the
+    files whose text may set it are read by libcst (`fixes/flag_names.py`)."""
+    names = flag_names(project, key, constants, mappings)
+    words = words_of(names)
+    if words is None:
+        return []
     files = {}
     modules = {}
-    for facts in project.files:
-        if tests(facts.path):
-            data = overlay.get(facts.path) or project.source_of(facts.path)
-            try:
-                files[facts.path] = data.decode("utf-8")
-            except UnicodeDecodeError:
-                continue
-            modules[facts.path] = facts.module
-    return classes_set_otherwise(files, flag_names(project, key, constants, mappings), value,
-                                 modules, functions=functions)
+    for path in project.files.paths:
+        brief = project.files.brief(path)
+        if brief is None or not tests(path):
+            continue
+        try:
+            text = (overlay[path] if path in overlay else project.source_of(path)).decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if words.search(text) and may_set(text, words, functions=functions):
+            files[path] = text
+            modules[path] = brief.module
+    if not files:
+        return []
+    from flaglint.fixes.flag_settings import classes_set_otherwise
+
+    return classes_set_otherwise(files, names, value, modules, functions=functions)
 
 
 def record_changes(report: FixReport, changes: dict[str, tuple[str, str]]) -> None:
@@ -160,8 +167,6 @@ def flag_names(project: Project, key: str, constants: frozenset[str] = frozenset
     """How code names the flag: its key, the class members and the objects defining it,
     `constants`: the module constants that hold the key (`key_constants`), and `mappings`:
     those its reads read it from (`read_mappings`)."""
-    from flaglint.fixes.flag_settings import FlagNames
-
     members: set[tuple[str, str]] = set()
     objects: set[str] = set()
     qualnames: set[str] = set()
@@ -262,6 +267,6 @@ def test_only_wrappers(project: Project, wrappers: set[str],
                 if not tests(c.path)) or \
             any(not tests(f.path) and (name in f.value_names or any(
                 c.name == name for c in f.calls)) for f in project.files)
-        if not used and any(files_naming(project, name, lambda f: tests(f.path))):
+        if not used and named_in(project, [p for p in project.files.paths if tests(p)], name):
             found.add(qualname)
     return found

@@ -1,0 +1,73 @@
+"""How test code names a flag (`FlagNames`), and what may set it, asked before libcst reads
+a test file (`fixes/flag_settings.py` edits them): a clean of a key Sentry's tests name
+imported libcst, and parsed every test file naming it, to find no class decorator."""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+from flaglint.analysis.references import Kind, references
+
+_ITS_OWN = frozenset({Kind.USE, Kind.CALL, Kind.IMPORT})
+_NAMING = _ITS_OWN | {Kind.OTHER, Kind.UNKNOWN, Kind.UNPARSED}
+
+
+@dataclass(frozen=True)
+class FlagNames:
+    """How test code can name the flag. `qualnames` are the members' and objects' own
+    qualified names: a file whose `Flag.NEW` resolves to something else (another module's
+    `Flag`) does not name the flag by it."""
+
+    members: frozenset[tuple[str, str]] = frozenset()  # (class, member): `FeatureFlag.X`
+    objects: frozenset[str] = frozenset()  # names bound to the flag object
+    keys: frozenset[str] = frozenset()  # the key (an environment variable's name) as text
+    qualnames: frozenset[str] = frozenset()
+    # The mappings its reads read the key from (`settings.FEATURES.get(key)`: FEATURES):
+    # `patch.dict("django.conf.settings.FEATURES", {key: False})` sets the flag
+    mappings: frozenset[str] = frozenset()
+
+    def words(self) -> set[str]:
+        return {m for _, m in self.members} | set(self.objects) | set(self.keys)
+
+    def in_file(self, text: str, module: str) -> FlagNames:
+        """The names as this file uses them: a member or object whose every mention in the
+        file resolves to the flag's own (`analysis/references.py`); the keys as they are."""
+        if not self.qualnames:
+            return self  # nothing to resolve them to: taken as written
+        mine = set()
+        for qualname in self.qualnames:
+            found = references(text, module, qualname, keys=self.keys)
+            named = [r for r in found if r.kind in _NAMING]
+            if named and all(r.kind in _ITS_OWN for r in named):
+                mine.add(qualname.rsplit(".", 1)[-1])
+        return FlagNames(frozenset(m for m in self.members if m[1] in mine),
+                         frozenset(o for o in self.objects if o in mine), self.keys,
+                         self.qualnames, self.mappings)
+
+
+
+def words_of(names: FlagNames) -> re.Pattern[str] | None:
+    """The names as whole words: a text without any holds no setting of the flag."""
+    return re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(names.words())) +
+                      r")\b") if names.words() else None
+
+
+def may_set(text: str, words: re.Pattern[str], *, functions: bool) -> bool:
+    """May a class decorator (or, with `functions`, a test function) of this text set the
+    flag? Python's own parser says, before libcst reads the file (Sentry's tests name many
+    keys: libcst's parse of each was most of a clean's time)."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return True  # libcst decides
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and any(
+                words.search(ast.get_source_segment(text, d) or "") for d in node.decorator_list):
+            return True
+        if functions and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
+                node.name.startswith("test") and words.search(
+                    ast.get_source_segment(text, node) or ""):
+            return True
+    return False
