@@ -5,6 +5,7 @@ such a folder are the same names as those that start at the project's root."""
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Iterable, Set
 
@@ -17,16 +18,7 @@ def source_roots(modules: Iterable[str], packages: Set[str],
     `P.N.X`: `N` -> `P`. Where two packages hold one, the name is left as it is; a bare
     `import celery` in `proj/celery.py` means the library, whatever the project's module
     is called."""
-    under: dict[str, set[str]] = {}  # a module's name from a package down -> the packages
-    for module in modules:
-        parts = module.split(".")
-        if parts[0] not in packages:
-            continue
-        for start in range(1, len(parts) - 1):  # `N.X` at least
-            top = parts[start]
-            if top in packages or top in sys.stdlib_module_names:
-                continue
-            under.setdefault(".".join(parts[start:]), set()).add(".".join(parts[:start]))
+    under = _under(tuple(modules), frozenset(packages))
     if not under:
         return {}
     found: dict[str, set[str]] = {}
@@ -36,3 +28,21 @@ def source_roots(modules: Iterable[str], packages: Set[str],
             found.setdefault(name.split(".", 1)[0], set()).update(under[name])
     return {top: next(iter(holders)) for top, holders in sorted(found.items())
             if len(holders) == 1}
+
+
+@functools.lru_cache(maxsize=4)
+def _under(modules: tuple[str, ...], packages: frozenset[str]) -> dict[str, frozenset[str]]:
+    """Each module's name from a package down (`N.X`, `N` no top-level package nor the
+    standard library's) -> the packages that hold it; made once a process for a project's
+    modules (`clean` analyses three times)."""
+    under: dict[str, set[str]] = {}
+    for module in modules:
+        parts = module.split(".")
+        if parts[0] not in packages:
+            continue
+        for start in range(1, len(parts) - 1):  # `N.X` at least
+            top = parts[start]
+            if top in packages or top in sys.stdlib_module_names:
+                continue
+            under.setdefault(".".join(parts[start:]), set()).add(".".join(parts[:start]))
+    return {name: frozenset(holders) for name, holders in under.items()}
