@@ -159,17 +159,17 @@ def _refused(args: argparse.Namespace, config: Config, report: CleanReport) -> l
         lines.append(f"Tests still use {names} ({places}): one that sets `{key}` to another "
                      f"value than `{_shown(report.value)}` tests code the clean removed; "
                      f"adapt or delete it.")
-    if report.test_classes:
-        places = ", ".join(_on_disk(report, report.test_classes))
-        lines.append(f"Test classes set `{key}` to another value than "
-                     f"`{_shown(report.value)}` for all their tests ({places}): those "
-                     f"tests ran under the code the clean removed; adapt or delete them "
-                     f"(the classes are left as they are).")
-    if report.tests_left:
-        places = ", ".join(_on_disk(report, report.tests_left))
-        lines.append(f"Tests set `{key}` to another value than `{_shown(report.value)}` "
-                     f"({places}): they ran under the code the clean removed; adapt or "
-                     f"delete them (left as they are, since a read of `{key}` is left).")
+    other = f"to another value than `{_shown(report.value)}`"
+    for left, said in (
+            (report.test_classes, f"Test classes set `{key}` {other} for all their tests "
+                                  f"(\0): those tests ran under the code the clean "
+                                  f"removed; adapt or delete them (the classes are left as "
+                                  f"they are)."),
+            (report.tests_left, f"Tests set `{key}` {other} (\0): they ran under the "
+                                f"code the clean removed; adapt or delete them (left as they "
+                                f"are, since a read of `{key}` is left).")):
+        if left:
+            lines.append(said.replace("\0", ", ".join(_on_disk(report, left))))
     if report.test_only:
         lines.append(f"Only tests call now {', '.join(_on_disk(report, report.test_only))}: "
                      f"the code the clean removed was the last other caller; delete them with "
