@@ -1333,6 +1333,30 @@ def test_a_dry_runs_account_points_at_the_lines_on_disk(tmp_path, capsys):
             f"(toggles.TRACKING)."]
 
 
+def test_a_dry_runs_account_follows_a_line_the_clean_only_dedented(tmp_path, capsys):
+    """prefect (found by a helper): the key on a line of the collapsed branch's body, which
+    the clean dedents, was listed at the line of the `if` it replaced (7), not at its own
+    (8 on disk, 5 once written)."""
+    files = {
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.readers]]\n'
+                          'call = "app.flags.is_feature_enabled"\nkey = 0\n',
+        "flags.toml": '[flags.fast_cancel]\nowner = "a"\ntype = "release"\n',
+        "app/__init__.py": "",
+        "app/flags.py": "def is_feature_enabled(name):\n    return False\n",
+        "app/jobs.py": "import warnings\n\nfrom app.flags import is_feature_enabled\n\n\n"
+                       "def command():\n    if is_feature_enabled('fast_cancel'):\n"
+                       "        warnings.warn('fast_cancel is experimental')\n"
+                       "        return 'new'\n    return 'old'\n",
+    }
+    for dry, line in ((True, 8), (False, 5)):
+        root = write_tree(tmp_path / str(dry), files)
+        assert main(["clean", "fast_cancel", "--value", "true", "--no-cache", str(root),
+                     *(["--dry-run"] if dry else [])]) == 0
+        out, err = capsys.readouterr()
+        assert f"Still naming `fast_cancel` (comments, docs, other files; not edited): " \
+               f"app/jobs.py:{line}.\n" in (err if dry else out)
+
+
 ORA_FEATURES = {  # ora2: reads `settings.FEATURES.get(KEY)`, tests `patch.dict` the mapping
     "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.readers]]\n'
                       'call = "app.conf.settings.FEATURES.get"\nkey = 0\n',

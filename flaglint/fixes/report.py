@@ -133,11 +133,12 @@ class FixReport:
 
 
 def _line_map(before: str | None, after: str | None) -> Callable[[int], int]:
-    """Where each line of `before` is in `after` (a line that went: where it stood)."""
+    """Where each line of `before` is in `after` (a line that went: where it stood; a line
+    only indented otherwise, as a collapsed branch's body is: where it is, by its text)."""
     if before is None or after is None or before == after:
         return lambda number: number
-    spans = [(i1, i2, j1, tag) for tag, i1, i2, j1, _ in
-             opcodes(before.splitlines(), after.splitlines()) if i2 > i1]
+    old, new = before.splitlines(), after.splitlines()
+    spans = [(i1, i2, j1, j2, tag) for tag, i1, i2, j1, j2 in opcodes(old, new) if i2 > i1]
     starts = [span[0] for span in spans]
 
     def moved(number: int) -> int:
@@ -145,7 +146,10 @@ def _line_map(before: str | None, after: str | None) -> Callable[[int], int]:
         at = bisect.bisect_right(starts, index) - 1
         if at < 0 or index >= spans[at][1]:
             return number
-        i1, _, j1, tag = spans[at]
-        return j1 + (index - i1 if tag == "equal" else 0) + 1
+        i1, _, j1, j2, tag = spans[at]
+        if tag == "equal":
+            return j1 + index - i1 + 1
+        text = old[index].strip()
+        return next((k + 1 for k in range(j1, j2) if text and new[k].strip() == text), j1 + 1)
 
     return moved
