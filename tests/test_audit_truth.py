@@ -243,3 +243,26 @@ def test_a_flag_is_past_its_lifetime_by_its_expires_date_as_fl201_says(tmp_path,
     main(["audit", str(tmp_path), "--today", "2027-07-01", "--no-cache", "--format", "json"])
     later = {row["key"]: row["stale"] for row in json.loads(capsys.readouterr().out)["flags"]}
     assert later["NEW_UI"] == ["past its lifetime (its `expires` date, 2027-06-30)"]
+
+
+def test_definitions_that_declare_nothing_declare_no_flags(tmp_path, capsys):
+    """prefect (found by a helper): a `[[definitions]]` entry for `Setting(bool, …)`, whose
+    key is the name it is bound to, matched its calls and declared nothing, and the audit
+    ticked "code definitions declare the flags"."""
+    write_tree(tmp_path, {
+        "flaglint.toml": '[[definitions]]\ncall = "app.settings.Setting"\nkey = 0\n'
+                         'reads = ["value"]\n\n[[readers]]\ncall = "app.flags.is_on"\n'
+                         'key = 0\n',
+        "app/__init__.py": "",
+        "app/flags.py": "def is_on(name):\n    return False\n\n\nBETA = is_on('beta')\n",
+        "app/settings.py": "class Setting:\n    def __init__(self, kind, default=None):\n"
+                           "        self.default = default\n\n    def value(self):\n"
+                           "        return self.default\n\n\n"
+                           "ENABLE_NEW_ENGINE = Setting(bool, default=False)\n",
+        "app/engine.py": "from app.settings import ENABLE_NEW_ENGINE\n\n\n"
+                         "def run():\n    return 1 if ENABLE_NEW_ENGINE.value() else 0\n",
+    })
+    criteria = {c["criterion"]: (c["met"], c["measured"])
+                for c in audit(tmp_path, capsys)["stage"]["criteria"]}
+    assert criteria["a registry or code definitions declare the flags"] == (
+        False, "definitions configured, none found in the code")

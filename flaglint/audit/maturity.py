@@ -62,9 +62,14 @@ def criteria(audit: Audit, project: Project) -> list[Criterion]:
     drift = audit.totals.get("FL501", 0)
     added, removed = _flow(project, audit)
     return [
-        Criterion("Repeatable", "a registry or code definitions declare the flags", bool(
-            project.has_declarations), "a registry" if project.registry.present else
-            "definitions in code" if project.config.definitions else "none"),
+        # Definitions configured that declare no flag (prefect's `Setting(bool, …)`, keyed
+        # by the name it is bound to) declare nothing
+        Criterion("Repeatable", "a registry or code definitions declare the flags",
+                  project.registry.declares or bool(project.linked.definitions),
+                  "a registry" if project.registry.present else
+                  "definitions in code" if project.linked.definitions else
+                  "definitions configured, none found in the code"
+                  if project.config.definitions else "none"),
         Criterion("Repeatable", "at least 90% of the keys read are declared",
                   _at_least(len(declared), len(read), 90), _share(len(declared), len(read))),
         Criterion("Repeatable", "at least 90% of live flags have an owner (registry or "
