@@ -37,7 +37,7 @@ from collections.abc import Iterable, Sequence
 import libcst as cst
 
 from flaglint.facts.conditions import literal
-from flaglint.fixes.flag_names import FlagNames, may_set, words_of
+from flaglint.fixes.flag_names import FlagNames, words_of
 from flaglint.fixes.tests_edit import with_items
 
 _SETTER = re.compile(r"mock|patch|override|set|env|enable|disable|toggle|flag|feature|switch",
@@ -498,9 +498,7 @@ def classes_set_otherwise(files: dict[str, str], names: FlagNames, value: object
     words = words_of(names)
     found = []
     for path, text in sorted(files.items()):
-        if words is None or not words.search(text) or \
-                not may_set(text, words, functions=functions) or \
-                (module := _parsed(text)) is None:
+        if words is None or not words.search(text) or (module := _parsed(text)) is None:
             continue
         editor = FlagSettings(names.in_file(text, (modules or {}).get(path, "")), value)
         module.visit(editor)

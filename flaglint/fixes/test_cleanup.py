@@ -108,19 +108,31 @@ def flag_settings(project: Project, key: str, value: FlagValue,
     value and the fixtures left empty (fixes/flag_settings.py): path -> (before, after)."""
     from flaglint.fixes.flag_settings import edit_settings
 
-    files = {}
-    modules = {}
-    for path in project.files.paths:  # their briefs: no file's facts are decoded
-        brief = project.files.brief(path)
-        if brief is not None and tests(path):
-            try:
-                files[path] = project.source_of(path).decode("utf-8")
-            except UnicodeDecodeError:
-                continue  # never rewritten: a test file flaglint cannot read as text
-            modules[path] = brief.module
+    files, modules = _test_texts(project, tests, {})
     changed = edit_settings(files, flag_names(project, key, constants, mappings), value,
                             modules)
     return {path: (files[path], after) for path, after in changed.items()}
+
+
+def _test_texts(project: Project, tests: Callable[[str], bool],
+                overlay: Mapping[str, bytes], wanted: Callable[[str], bool] = lambda _: True
+                ) -> tuple[dict[str, str], dict[str, str]]:
+    """The test files `wanted` takes (their text, `overlay` first) and their modules, from
+    their briefs: no file's facts are decoded. A file that is not UTF-8 is never rewritten."""
+    files = {}
+    modules = {}
+    for path in project.files.paths:
+        brief = project.files.brief(path)
+        if brief is None or not tests(path):
+            continue
+        try:
+            text = (overlay[path] if path in overlay else project.source_of(path)).decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if wanted(text):
+            files[path] = text
+            modules[path] = brief.module
+    return files, modules
 
 
 def test_classes_left(project: Project, key: str, value: FlagValue,
@@ -136,19 +148,8 @@ def test_classes_left(project: Project, key: str, value: FlagValue,
     words = words_of(names)
     if words is None:
         return []
-    files = {}
-    modules = {}
-    for path in project.files.paths:
-        brief = project.files.brief(path)
-        if brief is None or not tests(path):
-            continue
-        try:
-            text = (overlay[path] if path in overlay else project.source_of(path)).decode("utf-8")
-        except UnicodeDecodeError:
-            continue
-        if words.search(text) and may_set(text, words, functions=functions):
-            files[path] = text
-            modules[path] = brief.module
+    files, modules = _test_texts(project, tests, overlay, lambda text: bool(
+        words.search(text)) and may_set(text, words, functions=functions))
     if not files:
         return []
     from flaglint.fixes.flag_settings import classes_set_otherwise
