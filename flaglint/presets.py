@@ -43,6 +43,7 @@ class DefinitionSpec:
     prefix: str = ""  # keys defined with it name the same flag without it (`jax_x` is `x`)
     truth_reads: bool = False  # a truth test of the object reads it (`if holder:`)
     namespace: str = ""  # an object whose attribute named by the key reads it (`config.jax_x`)
+    bound_name: bool = False  # the key is the name the call is bound to (`X = Setting(…)`)
 
 
 def _reader(preset: str, method: str, key: int, key_name: str | None = None,

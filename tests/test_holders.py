@@ -4,6 +4,7 @@ through imports and module attributes; the definition's `attributes` say which r
 from __future__ import annotations
 
 import importlib
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -398,3 +399,94 @@ def test_a_file_only_libcst_reads_hands_on_every_holder_it_names(tmp_path, capsy
     main(["check", str(tmp_path / "p"), "--no-cache", "--select", "FL102",
           "--today", "2026-12-01"])
     assert "FL102" not in capsys.readouterr().out
+
+
+SETTINGS_AS_OBJECTS = '''
+class Setting:
+    def __init__(self, type_, default=None):
+        self.default = default
+
+    def value(self):
+        return self.default
+
+
+PROJ_NEW_ENGINE = Setting(bool, default=True)
+PROJ_API_URL = Setting(str, default="https://example.com")
+'''
+ENGINE = '''
+from proj import settings
+from proj.settings import PROJ_NEW_ENGINE
+
+
+def run():
+    if PROJ_NEW_ENGINE.value():
+        return "new"
+    return "old"
+
+
+def url():
+    return settings.PROJ_API_URL.value()
+'''
+
+
+def settings_project(tmp_path, definition):
+    return write_tree(tmp_path, {
+        "pyproject.toml": f"[tool.flaglint]\npresets = []\n\n[[tool.flaglint.definitions]]\n"
+                          f"call = \"proj.settings.Setting\"\n{definition}reads = [\"value\"]\n",
+        "flags.toml": "[flags.PROJ_NEW_ENGINE]\nowner = \"core\"\ntype = \"release\"\n"
+                      "status = \"rolled-out\"\nvalue = true\n",
+        "proj/__init__.py": "", "proj/settings.py": SETTINGS_AS_OBJECTS,
+        "proj/engine.py": ENGINE})
+
+
+def test_a_definition_that_reads_no_key_says_so_and_the_bound_name_is_the_key(
+        tmp_path, capsys):
+    root = settings_project(tmp_path, "")  # key = 0 reads `bool`: no flag defined
+    assert main(["check", str(root), "--no-cache"]) == 1
+    captured = capsys.readouterr()
+    # no definition: the reads of the objects are not seen, and the registry's flag is unread
+    assert [line.split(" ", 2)[:2] for line in captured.out.splitlines()[:-1]] == \
+        [["flags.toml:1:1:", "FL102"]]
+    assert "flaglint: note: definitions[0] (`proj.settings.Setting`) matched 2 calls, with " \
+           "no key flaglint can read at `key = 0`, so it defines no flag; if the key is the " \
+           "name each is bound to (`X = Setting(…)`), set `bound_name = true`" in captured.err
+
+    root = settings_project(tmp_path / "bound", "bound_name = true\n")
+    assert main(["check", str(root), "--no-cache", "--format", "json"]) == 1
+    report = capsys.readouterr()
+    assert "matched" not in report.err
+    found = [(f["code"], f["flag"], f["path"], f["line"])
+             for f in json.loads(report.out)["findings"]]
+    # the rolled-out flag's read and its dead branch; `PROJ_API_URL`, a flag the code
+    # defines and reads, is no finding
+    assert found == [("FL202", "PROJ_NEW_ENGINE", "proj/engine.py", 6),
+                     ("FL301", "PROJ_NEW_ENGINE", "proj/engine.py", 8)]
+    # The cache answers the same
+    assert main(["check", str(root), "--format", "json"]) == 1
+    first = capsys.readouterr().out
+    assert main(["check", str(root), "--format", "json"]) == 1
+    assert capsys.readouterr().out == first
+    assert json.loads(first)["findings"] == json.loads(report.out)["findings"]
+
+
+def test_clean_of_a_flag_keyed_by_its_bound_name(tmp_path, capsys, monkeypatch):
+    root = settings_project(tmp_path, "bound_name = true\n")
+    assert main(["clean", "PROJ_NEW_ENGINE", "--value", "true", str(root)]) == 0
+    capsys.readouterr()
+    assert (root / "proj" / "engine.py").read_text() == '''from proj import settings
+
+
+def run():
+    return "new"
+
+
+def url():
+    return settings.PROJ_API_URL.value()
+'''
+    assert "PROJ_NEW_ENGINE" not in (root / "proj" / "settings.py").read_text()
+    assert "PROJ_API_URL = Setting(str" in (root / "proj" / "settings.py").read_text()
+    monkeypatch.syspath_prepend(str(root))
+    for name in [m for m in sys.modules if m == "proj" or m.startswith("proj.")]:
+        monkeypatch.delitem(sys.modules, name)
+    engine = importlib.import_module("proj.engine")
+    assert (engine.run(), engine.url()) == ("new", "https://example.com")

@@ -164,6 +164,10 @@ DEFINITION = Table("[[tool.flaglint.definitions]]", (
     Key("key", "position, keyword name, or both", "0",
         "The argument that is the key; `[0, \"name\"]`: the `name=` keyword, else the first "
         "argument."),
+    Key("bound_name", "true or false", "false",
+        "Instead of `key`: the key is the name the call is bound to "
+        "(`PREFECT_X = Setting(bool, default=False)` defines `PREFECT_X`; a call not bound "
+        "to a name defines nothing)."),
     Key("class", "qualified name", "",
         "Instead of `call`: every string-valued member of this class or Enum is a flag's "
         "key (`client.is_enabled(Flags.NEW_UI.value)` reads `new_ui`)."),

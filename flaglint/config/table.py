@@ -277,11 +277,14 @@ def _definition(item: dict[str, Any], index: int, where: Where) -> DefinitionSpe
     if "class" in item:
         return _class_definition(item, keys, where, origin)
     call = _call(item, keys, where)
+    if "key" in item and item.get("bound_name") is True:
+        raise where.error((*keys, "bound_name"), f"`{where.name(keys)}` takes either `key` "
+                                                 f"or `bound_name = true`, not both")
     key, key_name = _definition_key(item, keys, where)
     reads = _strings(item.get("reads", []), where, "reads") if "reads" in item else ()
     attributes = _strings(item.get("attributes", []), where, "attributes") \
         if "attributes" in item else ()
-    for switch in ("call_reads", "truth_reads"):
+    for switch in ("call_reads", "truth_reads", "bound_name"):
         if not isinstance(item.get(switch, False), bool):
             raise where.error((*keys, switch), f"`{where.name((*keys, switch))}` must be true "
                                                f"or false")
@@ -297,7 +300,7 @@ def _definition(item: dict[str, Any], index: int, where: Where) -> DefinitionSpe
     return DefinitionSpec(call=call, key=key, key_name=key_name, origin=origin, reads=reads,
                           attributes=attributes, call_reads=item.get("call_reads", False),
                           prefix=prefix, truth_reads=item.get("truth_reads", False),
-                          namespace=namespace)
+                          namespace=namespace, bound_name=item.get("bound_name", False))
 
 
 def _class_definition(item: dict[str, Any], keys: tuple[str | int, ...], where: Where,

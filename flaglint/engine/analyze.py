@@ -18,6 +18,7 @@ the cache.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -25,6 +26,7 @@ from flaglint import store as cache
 from flaglint.analysis import deadcode
 from flaglint.analysis.dead_symbols import called_from_dead_code
 from flaglint.analysis.lifecycle import ending
+from flaglint.config import Config
 from flaglint.engine import regating
 from flaglint.engine.discovery import flag_api, with_flag_api
 from flaglint.engine.inputs import Inputs
@@ -34,6 +36,7 @@ from flaglint.engine.planning import named_modules, read_and_plan
 from flaglint.engine.reading import Reading
 from flaglint.facts.prefilter import called_names, reader_needles
 from flaglint.links.flag_api import FlagApi
+from flaglint.links.model import Linked
 from flaglint.model import project as model
 from flaglint.model.dead import DeadCode, DeadRegion, DeadSymbol, FileDead, Settled
 from flaglint.model.files import ProjectFiles
@@ -135,7 +138,8 @@ def analyze(inputs: Inputs, store: cache.Store, request: Request = Request(), *,
     linked = final.linked
     project = Project(inputs.config, inputs.today, files, registry, graph, linked,
                       model.records(registry, linked, history), dead, pinned, history,
-                      history_note, removed, inputs.notes + _found_note(api),
+                      history_note, removed,
+                      inputs.notes + _found_note(api) + _keyless_notes(inputs.config, linked),
                       inputs.deployments, inputs.overlay, request.diff, flag_api=api,
                       services=inputs.services, read=inputs.read, keys=inputs.keys)
     origins, blamed = blame_reads(project, inputs, store, request.origins)
@@ -173,6 +177,28 @@ def _found_note(api: FlagApi) -> tuple[str, ...]:
         found.append("Django settings named like flags (the django-settings preset)")
     return (f"no flag API is configured, so flaglint uses the one it found in the code: "
             f"{', '.join(found)}; `flaglint init` writes it to flaglint.toml for review",)
+
+
+def _keyless_notes(config: Config, linked: Linked) -> tuple[str, ...]:
+    """A `[[definitions]]` entry that matched calls and read a key in none of them defines
+    nothing: said, with what may be wrong (prefect's `X = Setting(bool, …)`, whose key is
+    the name it is bound to, at `key = 0` reads `bool`)."""
+    defining = {definition.origin for definition in linked.definitions}
+    notes = []
+    for spec in config.definitions:
+        count = linked.keyless.get(spec.origin, 0)
+        if spec.call is None or not count or spec.origin in defining:
+            continue
+        where = "the name it is bound to" if spec.bound_name else \
+            f"`key = {json.dumps(spec.key_name if spec.key_name is not None else spec.key)}`"
+        calls = f"{count} call{'s' if count != 1 else ''}"
+        callee = spec.call.rpartition(".")[2]
+        hint = "" if spec.bound_name else \
+            f"; if the key is the name each is bound to (`X = {callee}(…)`), set " \
+            f"`bound_name = true`"
+        notes.append(f"{spec.origin} (`{spec.call}`) matched {calls}, with no key flaglint "
+                     f"can read at {where}, so it defines no flag{hint}")
+    return tuple(notes)
 
 
 def _dead_code(reading: Reading, registry: Registry, links: Links, store: cache.Store,

@@ -9,6 +9,7 @@ against them; `assemble` joins the files' links into the project's."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
@@ -41,7 +42,8 @@ def assemble(config: Config, tables: Tables | StoredTables, files: Iterable[File
     reads = _held(reads)
     return Linked(tuple(_overridden(reads, writes)), tuple(definitions), tables.wrappers,
                   tables.presets, tuple(writes), tuple(sorted(tables.objects)), aliases,
-                  dict(tables.roots), frozenset(tables.values))
+                  dict(tables.roots), frozenset(tables.values),
+                  dict(Counter(o for links in files for o in links.keyless)))
 
 
 def _held(reads: list[FlagRead]) -> list[FlagRead]:

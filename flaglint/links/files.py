@@ -4,7 +4,7 @@ it defines, and its calls of the project's own functions and classes."""
 from __future__ import annotations
 
 from flaglint.config import Config
-from flaglint.facts import CondOp, FileFacts
+from flaglint.facts import CondOp, FileFacts, ValueKind
 from flaglint.findings import Span
 from flaglint.links.model import (
     CodeDefinition,
@@ -15,7 +15,7 @@ from flaglint.links.model import (
     ResolvedCall,
     Symbol,
 )
-from flaglint.links.resolve import Resolver, argument
+from flaglint.links.resolve import Resolver, definition_key
 from flaglint.links.tables import Tables
 
 
@@ -46,11 +46,11 @@ def link_file(facts: FileFacts, tables: Tables, config: Config, *, in_test: bool
                 # object whose class is not followed; a module's own function not defined
                 # where it leads (a module read light) is read later if dead code calls it
                 unbound.append((call.name, call.span))
-    by_calls = tuple(_defined_by_calls(facts, resolver, config))
+    by_calls, keyless = _defined_by_calls(facts, resolver, config)
     members = tuple(_defined_as_members(facts, resolver, config))
     symbols = tuple(Symbol(d.qualname, facts.path, d.kind) for d in facts.definitions)
-    return (FileLinks(tuple(reads), tuple(writes), by_calls, members,
-                      frozenset(resolver.missing)),
+    return (FileLinks(tuple(reads), tuple(writes), tuple(by_calls), members,
+                      frozenset(resolver.missing), tuple(keyless)),
             FileCalls(tuple(calls), symbols, tuple(unbound)))
 
 
@@ -70,18 +70,25 @@ def _guarded(facts: FileFacts) -> dict[int, list[tuple[int, int]]]:
 
 
 def _defined_by_calls(facts: FileFacts, resolver: Resolver, config: Config
-                      ) -> list[CodeDefinition]:
+                      ) -> tuple[list[CodeDefinition], list[str]]:
+    """The flags the file's definition calls define, and the origin of each such call
+    whose key flaglint cannot read (a dynamic key defines nothing it can follow; a run
+    where a definition defines nothing at all says so)."""
     specs = [s for s in config.definitions if s.call is not None]
-    found = []
-    for call in facts.calls if specs else ():
+    found, keyless = [], []
+    bound = {c.value.index: c.qualname for c in facts.constants
+             if c.value.kind is ValueKind.CALL} if specs else {}
+    for index, call in enumerate(facts.calls) if specs else ():
         spec = resolver.definition_spec(call, specs) if not call.access else None
         if spec is None:
             continue
-        value = argument(call.args, spec.key, spec.key_name)
+        value = definition_key(spec, call.args, bound.get(index))
         key = resolver.resolve(value) if value is not None else None
-        if key is not None:  # a dynamic key defines nothing flaglint can follow
+        if key is None:
+            keyless.append(spec.origin)
+        else:
             found.append(CodeDefinition(key, facts.path, call.span, call.scope, spec.origin))
-    return found
+    return found, keyless
 
 
 def _defined_as_members(facts: FileFacts, resolver: Resolver, config: Config

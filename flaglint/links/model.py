@@ -119,6 +119,7 @@ class FileLinks:
     defined_by_calls: tuple[CodeDefinition, ...] = ()
     defined_as_members: tuple[CodeDefinition, ...] = ()
     missing: frozenset[str] = frozenset()
+    keyless: tuple[str, ...] = ()  # the origin of each definition call with no key to read
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,3 +150,5 @@ class Linked:
     roots: dict[str, str] = field(default_factory=dict)
     # Settings named like flags that hold values (django-settings: `links/resolve.py`)
     values: frozenset[str] = frozenset()
+    # Definition calls with no key flaglint can read, by the `[[definitions]]` entry
+    keyless: dict[str, int] = field(default_factory=dict)

@@ -581,6 +581,16 @@ def _keyword_only(function: Definition, key: Value) -> tuple[str, ...]:
     return ()
 
 
+def definition_key(spec: DefinitionSpec, args: tuple[Arg, ...], bound: str | None
+                   ) -> Value | None:
+    """The key of a definition call with these arguments, bound to the qualified name
+    `bound` (None: a call of its own, or inside an expression): with `bound_name`, that
+    name's last part (prefect's `PREFECT_X = Setting(bool, default=False)` is `PREFECT_X`)."""
+    if spec.bound_name:
+        return None if bound is None else Value(ValueKind.STR, bound.rpartition(".")[2])
+    return argument(args, spec.key, spec.key_name)
+
+
 def argument(args: tuple[Arg, ...], position: int | None, keyword: str | None) -> Value | None:
     if keyword is not None:
         for arg in args:

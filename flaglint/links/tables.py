@@ -23,7 +23,7 @@ from flaglint.facts import Call, Constant, Definition, FileFacts, Value, ValueKi
 from flaglint.findings import Span, field_values
 from flaglint.links.joined import Joined, Unreadable
 from flaglint.links.model import FlagObject, Wrapper
-from flaglint.links.resolve import Resolver, argument
+from flaglint.links.resolve import Resolver, definition_key
 
 _NOWHERE = Span(0, 0, 0, 0)
 _MAX_WRAPPER_ROUNDS = 8
@@ -254,7 +254,7 @@ def _flag_objects(config: Config, resolver: Resolver, interfaces: list[Interface
             spec = resolver.definition_spec(call, specs) if not call.access else None
             if spec is None:
                 continue
-            key_value = argument(call.args, spec.key, spec.key_name)
+            key_value = definition_key(spec, call.args, name)
             key = resolver.resolve(key_value) if key_value is not None else None
             if key is None:
                 continue
