@@ -602,7 +602,7 @@ def test_clean_removes_the_enum_member_and_the_config_lines(tmp_path, capsys, mo
     out = capsys.readouterr().out
     assert out.splitlines() == [
         "Flag `NEW_CHECKOUT_ENABLED` settled to `true`: changed 2 files; 1 read replaced, 1 "
-        "branch collapsed, 1 definition deleted.",
+        "branch collapsed, 0 dead helpers and 1 definition deleted.",
         "2 deployment config settings of `NEW_CHECKOUT_ENABLED` removed from 2 files."]
     flags = (root / "shop" / "flags.py").read_text()
     assert "NEW_CHECKOUT" not in flags and 'OPS_THROTTLE = "OPS_THROTTLE_ENABLED"' in flags

@@ -41,7 +41,7 @@ def test_dry_run_prints_a_diff_and_writes_nothing(tmp_path, capsys):
     assert "-def legacy_total(cart):\n" in out
     assert "-[flags.new_checkout]\n" in out
     assert err == ("Flag `new_checkout` settled to `true`: would change 2 files; 1 read "
-                   "replaced, 1 branch collapsed, 3 definitions deleted.\n"
+                   "replaced, 1 branch collapsed, 2 dead helpers and 1 definition deleted.\n"
                    "[flags.new_checkout] removed in flags.toml.\n")
 
 
@@ -580,7 +580,8 @@ def test_clean_removes_the_test_lines_that_set_the_flag(tmp_path, capsys):
     assert main(["clean", "RATE_LIMIT_ENABLED", "--value", "true", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Flag `RATE_LIMIT_ENABLED` settled to `true`: changed 4 files; 1 "
-                          "read replaced, 0 branches collapsed, 1 definition deleted.\n")
+                          "read replaced, 0 branches collapsed, 0 dead helpers and 1 definition "
+                          "deleted.\n")
     assert "RATE_LIMIT_ENABLED = " not in (tmp_path / "app" / "feature_flags.py").read_text()
     assert (tmp_path / "tests" / "conftest.py").read_text() == (
         "import pytest\n\nfrom app.feature_flags import FeatureFlag\n"

@@ -94,7 +94,7 @@ def plan(text: str, seed: int) -> FilePlan:
 def fixed(text: str, seed: int) -> tuple[object, ...]:
     result = source.fix_source("m.py", text, plan(text, seed))
     return (result.after, result.refused, result.replaced, result.removed_branches,
-            result.removed_definitions, dict(result.removed_names))
+            result.removed_definitions, result.removed_helpers, dict(result.removed_names))
 
 
 def test_the_shortcuts_give_what_libcst_gives(monkeypatch):

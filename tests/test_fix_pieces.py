@@ -76,7 +76,8 @@ def plan(text: str, seed: int) -> FilePlan:
 def _result(text: str, target: FilePlan) -> tuple[object, ...]:
     found = source.fix_source("m.py", text, target)
     return (found.after, found.refused, found.replaced, found.removed_branches,
-            found.removed_definitions, dict(found.removed_names), found.unused_imports)
+            found.removed_definitions, found.removed_helpers, dict(found.removed_names),
+            found.unused_imports)
 
 
 def _both(monkeypatch: pytest.MonkeyPatch, make: object) -> tuple[tuple[object, ...], ...]:
@@ -102,7 +103,7 @@ def test_pieces_give_what_the_whole_module_gives(monkeypatch):
         taken += used
         changed += used and pieces[0] != text
         pruned += used and len(pieces[0].splitlines()) < len(text.splitlines()) - 4  # type: ignore[union-attr]
-        deleted += used and bool(pieces[4])
+        deleted += used and bool(pieces[4] or pieces[5])  # flag definitions, dead helpers
     for seed in range(60):  # test_fix_layout's modules: classes of methods, footers
         text = module(seed)
         pieces, whole, (used,) = _both(monkeypatch, partial(fixed, text, seed))
@@ -183,6 +184,7 @@ def test_only_the_imports_a_fix_leaves_unused_change_what_keeping_does():
             target.keep_imports = keep & alone.unused_imports
             assert _result(text, target) == (
                 kept.after, kept.refused, kept.replaced, kept.removed_branches,
-                kept.removed_definitions, dict(kept.removed_names), alone.unused_imports), seed
+                kept.removed_definitions, kept.removed_helpers, dict(kept.removed_names),
+                alone.unused_imports), seed
         pruned += alone.after != source.fix_source("m.py", text, target).after
     assert pruned > 10  # keeping one of them changed the fix (when written: 23 modules)

@@ -246,7 +246,7 @@ def test_clean_takes_the_value_the_service_serves(tmp_path, capsys):
     assert out == [
         "Flag `new-checkout` settled to `true` (served to everyone by unleash "
         "(exports/unleash.json:3)): changed 1 file; 1 read replaced, 1 branch collapsed, 0 "
-        "definitions deleted.",
+        "dead helpers and 0 definitions deleted.",
         "Archive `new-checkout` in unleash (exports/unleash.json:3): flaglint does not edit "
         "a flag service's export.",
     ]

@@ -58,12 +58,14 @@ def _changed(args: argparse.Namespace, report: CleanReport) -> str:
     replaced = sum(r.replaced for r in changed)
     branches = sum(r.removed_branches for r in changed)
     definitions = sum(r.removed_definitions for r in changed)
+    helpers = sum(r.removed_helpers for r in changed)
     verb = "would change" if args.dry_run else "changed"
     source = f" (served to everyone by {report.value_from})" if report.value_from else ""
     return (f"Flag `{args.key}` settled to `{_shown(report.value)}`{source}: {verb} "
             f"{plural(len(changed), 'file')}; {plural(replaced, 'read')} replaced, "
             f"{plural(branches, 'branch', 'es')} collapsed, "
-            f"{plural(definitions, 'definition')} deleted.")
+            f"{plural(helpers, 'dead helper')} and {plural(definitions, 'definition')} "
+            f"deleted.")
 
 
 def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> list[str]:

@@ -39,6 +39,7 @@ class FixResult:
     # The imports the fix left unused before `keep_imports` spared any: only these of a
     # plan's `keep_imports` change its result (`fixes/apply.py` keeps it by them alone)
     unused_imports: frozenset[str] = frozenset()
+    removed_helpers: int = 0  # dead functions and classes (`removed_definitions`: the flag's)
 
     @property
     def changed(self) -> bool:
@@ -57,15 +58,16 @@ class KeptFix:
     removed_definitions: int
     removed_names: Mapping[str, tuple[int, int]]
     unused_imports: frozenset[str]  # no default: an entry kept without it is made again
+    removed_helpers: int
 
     @classmethod
     def of(cls, result: FixResult) -> KeptFix:
         return cls(result.after if result.changed else None, result.refused, result.replaced,
                    result.removed_branches, result.removed_definitions,
-                   dict(result.removed_names), result.unused_imports)
+                   dict(result.removed_names), result.unused_imports, result.removed_helpers)
 
     def result(self, path: str, before: str) -> FixResult:
         return FixResult(path, before, before if self.after is None else self.after,
                          self.refused, self.replaced, self.removed_branches,
                          self.removed_definitions, dict(self.removed_names),
-                         self.unused_imports)
+                         self.unused_imports, self.removed_helpers)

@@ -114,6 +114,7 @@ class FixReport:
                 result, before=first.before, replaced=first.replaced + result.replaced,
                 removed_branches=first.removed_branches + result.removed_branches,
                 removed_definitions=first.removed_definitions + result.removed_definitions,
+                removed_helpers=first.removed_helpers + result.removed_helpers,
                 removed_names={**first.removed_names, **result.removed_names})
 
     @property

@@ -58,12 +58,13 @@ def fix_source(path: str, text: str, target: FilePlan) -> FixResult:
     after, unused = _without_lost_imports(text, module, changed, target.keep_imports,
                                           target.imports, old_tree)
     return _checked(path, text, after, settler.replaced, settler.removed_branches,
-                    settler.removed_definitions, dict(settler.removed_names), unused)
+                    settler.removed_definitions, dict(settler.removed_names), unused,
+                    removed_helpers=settler.removed_helpers)
 
 
 def _checked(path: str, text: str, after: str, replaced: int, removed_branches: int,
              removed_definitions: int, removed_names: dict[str, Position],
-             unused: frozenset[str] = frozenset()) -> FixResult:
+             unused: frozenset[str] = frozenset(), *, removed_helpers: int = 0) -> FixResult:
     """The result of a fix whose code is `after`, refused when it would not compile
     (`unused`: the imports the edit left unused, `keep_imports` aside)."""
     if not after.strip():
@@ -77,7 +78,7 @@ def _checked(path: str, text: str, after: str, replaced: int, removed_branches: 
                              unused_imports=unused)
     return FixResult(path, text, after, replaced=replaced, removed_branches=removed_branches,
                      removed_definitions=removed_definitions, removed_names=removed_names,
-                     unused_imports=unused)
+                     unused_imports=unused, removed_helpers=removed_helpers)
 
 
 # -- a fix made on the statements it edits, each parsed alone ------------------------------
@@ -112,7 +113,7 @@ def _fixed_in_pieces(path: str, text: str, tree: ast.Module, target: FilePlan
     chosen = sorted(i for i in owners if i is not None)
     starts = _line_starts(text)
     pieces: list[tuple[int, int, str]] = []
-    replaced = removed_branches = removed_definitions = 0
+    replaced = removed_branches = removed_definitions = removed_helpers = 0
     removed_names: dict[str, Position] = {}
     for i in chosen:
         above = spans[i - 1][1]  # the piece starts on the line after the statement before
@@ -131,6 +132,7 @@ def _fixed_in_pieces(path: str, text: str, tree: ast.Module, target: FilePlan
         replaced += settler.replaced
         removed_branches += settler.removed_branches
         removed_definitions += settler.removed_definitions
+        removed_helpers += settler.removed_helpers
         removed_names.update({name: (line + above, column)
                               for name, (line, column) in settler.removed_names.items()})
     after = _spliced(text, pieces)
@@ -141,7 +143,7 @@ def _fixed_in_pieces(path: str, text: str, tree: ast.Module, target: FilePlan
             return None
         after, unused = pruned
     return _checked(path, text, after, replaced, removed_branches, removed_definitions,
-                    removed_names, unused)
+                    removed_names, unused, removed_helpers=removed_helpers)
 
 
 def _pruned_in_pieces(after: str, old_tree: ast.Module, keep: Set[str]

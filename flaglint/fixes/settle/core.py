@@ -39,7 +39,8 @@ class SettlerCore(cst.CSTTransformer):
         self.constants = constants or {}  # parameters every call passes the same literal
         self.replaced = 0
         self.removed_branches = 0
-        self.removed_definitions = 0
+        self.removed_definitions = 0  # the flag's definitions (`clean`)
+        self.removed_helpers = 0  # dead functions and classes
         # What the pass deleted: each definition's name, qualified within the module
         # (`Flag.NEW`, `helper`), with the position of its edit.
         self.removed_names: dict[str, Position] = {}

@@ -16,8 +16,8 @@ from flaglint.fixes.settle.statements import StatementSimplifying
 class Settler(ReadSettling, AliasSettling, SignatureEdits, ExpressionSimplifying,
               StatementSimplifying):
     """Settles the reads at `reads` (position -> value) in one module and removes what they
-    decide; counts what it did in `replaced`, `removed_branches`, `removed_definitions`
-    and `removed_names`."""
+    decide; counts what it did in `replaced`, `removed_branches`, `removed_definitions`,
+    `removed_helpers` and `removed_names`."""
 
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
         settled = self._truth_read(original_node, updated_node)

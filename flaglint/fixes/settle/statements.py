@@ -177,7 +177,7 @@ class StatementSimplifying(SettlerCore):
         line = self.get_metadata(PositionProvider, original.name).start.line
         column = self.get_metadata(PositionProvider, original).start.column + 1
         if (line, column) in self.dead_definitions:
-            self.removed_definitions += 1
+            self.removed_helpers += 1
             self.removed_names[self._qualified(original.name.value, original)] = (line, column)
             return cst.RemovalSentinel.REMOVE
         return updated
