@@ -279,15 +279,17 @@ def test_a_truth_test_of_a_flag_object_reads_it_with_truth_reads(tmp_path, capsy
                                    "        return bool(self.value)\n",
         "proj/gate.py": "from proj import config\nfrom proj.config import new_router\n\n\n"
                         "def gate(x):\n    if not new_router:\n        return 'old'\n"
+                        "    if x and config.new_router:\n        return x\n"
                         "    return 'new' if config.new_router else x\n"})
     assert main(["check", str(tmp_path), "--no-cache", "--select", "FL202"]) == 1
-    assert [line.split(" [")[0] for line in capsys.readouterr().out.splitlines()[:2]] == [
-        "proj/gate.py:6:12: FL202", "proj/gate.py:8:21: FL202"]
+    assert [line.split(" [")[0] for line in capsys.readouterr().out.splitlines()[:3]] == [
+        "proj/gate.py:6:12: FL202", "proj/gate.py:8:14: FL202", "proj/gate.py:10:21: FL202"]
     assert main(["check", str(tmp_path), "--no-cache", "--fix"]) == 1
     capsys.readouterr()
     # The imports go: importing proj.config only makes values (holders bound to names by
     # the flag-defining call), which nothing here uses any more.
-    assert (tmp_path / "proj" / "gate.py").read_text() == "def gate(x):\n    return 'new'\n"
+    assert (tmp_path / "proj" / "gate.py").read_text() == \
+        "def gate(x):\n    if x:\n        return x\n    return 'new'\n"
 
 
 def test_both_extractors_record_truth_tests_alike():
@@ -297,14 +299,17 @@ def test_both_extractors_record_truth_tests_alike():
     text = ("from proj import config\nimport os\nflag = 1\n\n\ndef f(x):\n"
             "    if not config.holder:\n        return 1\n    if flag:\n        return 2\n"
             "    if config.holder.value:\n        return 3\n    if x:\n        return 4\n"
+            "    if config.holder and not x or not flag:\n        return 7\n"
             "    return 5 if os.path else 6\n")
     from_ast = extract(text.encode(), "proj/m.py", "proj.m", is_package=False,
                        attributes=attributes)
     from_cst = extract_cst(text, "proj/m.py", "proj.m", count_lines(text),
                            Suppressions.scan(text), attributes, is_package=False)
     assert from_ast == from_cst
+    # each operand of `and`/`or` is tested for its truth too
     assert [c.callee for c in from_ast.calls] == [
-        "proj.config.holder", "proj.m.flag", "proj.config.holder.value", "os.path"]
+        "proj.config.holder", "proj.m.flag", "proj.config.holder.value", "proj.config.holder",
+        "proj.m.flag", "os.path"]
 
 
 def test_attributes_of_a_config_object_named_by_the_key(tmp_path, capsys):
@@ -411,7 +416,18 @@ class Setting:
 
 
 PROJ_NEW_ENGINE = Setting(bool, default=True)
+"""Whether the new engine runs."""
+
 PROJ_API_URL = Setting(str, default="https://example.com")
+"""Where the API is."""
+
+
+class Limits:
+    PROJ_BATCH = Setting(int, default=3)
+    PROJ_FAST = Setting(bool, default=True)
+    """Whether to hurry."""
+    kept = 1
+    """Not a flag's."""
 '''
 ENGINE = '''
 from proj import settings
@@ -426,6 +442,12 @@ def run():
 
 def url():
     return settings.PROJ_API_URL.value()
+
+
+def batch():
+    if settings.Limits.PROJ_FAST.value():
+        return settings.Limits.PROJ_BATCH.value() * 2
+    return 1
 '''
 
 
@@ -447,7 +469,7 @@ def test_a_definition_that_reads_no_key_says_so_and_the_bound_name_is_the_key(
     # no definition: the reads of the objects are not seen, and the registry's flag is unread
     assert [line.split(" ", 2)[:2] for line in captured.out.splitlines()[:-1]] == \
         [["flags.toml:1:1:", "FL102"]]
-    assert "flaglint: note: definitions[0] (`proj.settings.Setting`) matched 2 calls, with " \
+    assert "flaglint: note: definitions[0] (`proj.settings.Setting`) matched 4 calls, with " \
            "no key flaglint can read at `key = 0`, so it defines no flag; if the key is the " \
            "name each is bound to (`X = Setting(…)`), set `bound_name = true`" in captured.err
 
@@ -482,11 +504,32 @@ def run():
 
 def url():
     return settings.PROJ_API_URL.value()
+
+
+def batch():
+    if settings.Limits.PROJ_FAST.value():
+        return settings.Limits.PROJ_BATCH.value() * 2
+    return 1
 '''
-    assert "PROJ_NEW_ENGINE" not in (root / "proj" / "settings.py").read_text()
-    assert "PROJ_API_URL = Setting(str" in (root / "proj" / "settings.py").read_text()
+    # the definition goes with the string that documents it
+    assert (root / "proj" / "settings.py").read_text() == SETTINGS_AS_OBJECTS.lstrip().replace(
+        'PROJ_NEW_ENGINE = Setting(bool, default=True)\n"""Whether the new engine runs."""'
+        '\n\n', "")
+    # A setting whose type nothing shows takes any value (an int here); a read of it not
+    # compared with a variant is left to the hand that knows what the number means
+    assert main(["clean", "PROJ_BATCH", "--value", "5", str(root)]) == 1
+    assert capsys.readouterr().out.splitlines()[1] == (
+        "proj/engine.py:14:16: a read of `PROJ_BATCH` is left (outside the named paths, in "
+        "tests left alone, or its value or arguments cannot be replaced); change it by hand.")
+    # a definition in a class goes with its docstring alone
+    assert main(["clean", "PROJ_FAST", "--value", "true", str(root)]) == 0
+    capsys.readouterr()
+    assert "def batch():\n    return settings.Limits.PROJ_BATCH.value() * 2\n" in \
+        (root / "proj" / "engine.py").read_text()
+    assert "class Limits:\n    PROJ_BATCH = Setting(int, default=3)\n    kept = 1\n" \
+           "    \"\"\"Not a flag's.\"\"\"\n" in (root / "proj" / "settings.py").read_text()
     monkeypatch.syspath_prepend(str(root))
     for name in [m for m in sys.modules if m == "proj" or m.startswith("proj.")]:
         monkeypatch.delitem(sys.modules, name)
     engine = importlib.import_module("proj.engine")
-    assert (engine.run(), engine.url()) == ("new", "https://example.com")
+    assert (engine.run(), engine.url(), engine.batch()) == ("new", "https://example.com", 6)

@@ -602,7 +602,18 @@ class Collector(FactsCollector):
         while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             test = test.operand
         self._test_roots.add(id(test))
-        if self.attributes and isinstance(test, (ast.Name, ast.Attribute)):
+        if self.attributes:
+            self._truth_tested(test)
+
+    def _truth_tested(self, test: ast.expr) -> None:
+        """The names and attributes a test takes the truth of: the test, or each operand of
+        its `and`/`or` (`if holder and not ctx:`), in the order they stand."""
+        while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            test = test.operand
+        if isinstance(test, ast.BoolOp):
+            for operand in test.values:
+                self._truth_tested(operand)
+        elif isinstance(test, (ast.Name, ast.Attribute)):
             self._truth(id(test), dotted(test),
                         test.attr if isinstance(test, ast.Attribute) else None,
                         self._span(test))

@@ -363,9 +363,17 @@ class _Collector(GuardCollector, cst.CSTVisitor):
 
     def _mark_test(self, test: cst.BaseExpression) -> None:
         super()._mark_test(test)
+        if self.attributes:
+            self._truth_tested(test)
+
+    def _truth_tested(self, test: cst.BaseExpression) -> None:
+        """As ast_facts.py's: the test, or each operand of its `and`/`or`, in order."""
         while isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
             test = test.expression
-        if self.attributes and isinstance(test, (cst.Name, cst.Attribute)):
+        if isinstance(test, cst.BooleanOperation):
+            self._truth_tested(test.left)
+            self._truth_tested(test.right)
+        elif isinstance(test, (cst.Name, cst.Attribute)):
             self._truth(id(test), _dotted(test),
                         test.attr.value if isinstance(test, cst.Attribute) else None,
                         self._span(test))

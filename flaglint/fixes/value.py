@@ -30,7 +30,8 @@ def parse_value(text: str) -> FlagValue:
 
 def flag_value(project: Project, key: str, text: str) -> FlagValue:
     """`--value` checked against what the project shows of the flag: a boolean flag takes
-    true/false (on/off, yes/no, 1/0), a flag with variants one of them."""
+    true/false (on/off, yes/no, 1/0), a flag with variants one of them, a flag whose type
+    nothing shows any value (prefect's `X = Setting(int, default=3)`, read by `.value()`)."""
     variants = flag_variants(project, key)
     decl = project.registry.flags.get(key)
     types = {r.value_type for r in project.graph.reads_of(key) if r.value_type}
@@ -39,7 +40,7 @@ def flag_value(project: Project, key: str, text: str) -> FlagValue:
     lowered = text.lower()
     if variants and text in variants:
         return text
-    if types <= {"bool"} and not variants:
+    if types and types <= {"bool"} and not variants:
         if lowered in _TRUE or lowered in _FALSE:
             return lowered in _TRUE
         raise CleanError(f"--value {text}: flag `{key}` is a boolean flag; use true or false")

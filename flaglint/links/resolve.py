@@ -374,9 +374,10 @@ class Resolver:
         if method not in reading:
             return None
         # `FLAG.is_enabled()` where FLAG = WaffleFlag("key"), or `holder.value` where
-        # holder = bool_state(name="key"): the object is the key.
+        # holder = bool_state(name="key"): the object is the key. Of a type nothing says
+        # (prefect's `X = Setting(int, default=3)` read by `X.value()`).
         return Match(Value(ValueKind.STR, flag_object.key), None,
-                     f"{holder.rsplit('.', 1)[-1]}.{method}", "bool")
+                     f"{holder.rsplit('.', 1)[-1]}.{method}", None)
 
     def _setting(self, call: Call) -> Match | None:
         """`settings.FEATURE_X` or `getattr(settings, "FEATURE_X", default)` of Django's

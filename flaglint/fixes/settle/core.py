@@ -41,6 +41,8 @@ class SettlerCore(cst.CSTTransformer):
         self.removed_branches = 0
         self.removed_definitions = 0  # the flag's definitions (`clean`)
         self.removed_helpers = 0  # dead functions and classes
+        # (last line, id() of its block) of each statement line a deleted definition emptied
+        self._deleted_lines: set[tuple[int, int]] = set()
         # What the pass deleted: each definition's name, qualified within the module
         # (`Flag.NEW`, `helper`), with the position of its edit.
         self.removed_names: dict[str, Position] = {}
@@ -98,6 +100,17 @@ class SettlerCore(cst.CSTTransformer):
                 self.visiting(node, self._aliases[-1] if self._aliases else None)
         return super().on_visit(node)
 
+    def _documents_deleted(self, line: cst.SimpleStatementLine, block: cst.CSTNode) -> bool:
+        """Is this line of `block` a string alone, right below a line of the same block
+        whose definition went (an attribute's docstring, as Sphinx reads one)?"""
+        if not self._deleted_lines or len(line.body) != 1 or \
+                not isinstance(line.body[0], cst.Expr) or \
+                not isinstance(line.body[0].value, (cst.SimpleString, cst.ConcatenatedString)):
+            return False
+        # (a statement left unvisited has its lines, not its columns: fixes/positions.py)
+        start = self.get_metadata(PositionProvider, line).start.line
+        return (start - 1, id(block)) in self._deleted_lines
+
     def _untouched(self, statement: cst.CSTNode) -> bool:
         """Can nothing in this statement change? It spans no line this pass edits, and no
         name of its scope stands for a settled literal: every change starts at an edited
@@ -119,7 +132,10 @@ class SettlerCore(cst.CSTTransformer):
         if id(original_node) in self._unvisited:
             self._unvisited.discard(id(original_node))
             self._ancestors.pop()
-            result: _Node | cst.RemovalSentinel | cst.FlattenSentinel[_Node] = updated_node
+            result: _Node | cst.RemovalSentinel | cst.FlattenSentinel[_Node] = \
+                cst.RemovalSentinel.REMOVE if isinstance(original_node, cst.SimpleStatementLine) \
+                and self._documents_deleted(original_node, self._ancestors[-1]) \
+                else updated_node
         else:
             try:
                 result = super().on_leave(original_node, updated_node)

@@ -117,13 +117,20 @@ class StatementSimplifying(SettlerCore):
                                   updated_node: cst.SimpleStatementLine
                                   ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
         # `assert True` and a bare `True` left where a settled read stood say nothing; a
-        # flag's own definition goes when `clean` asks.
+        # flag's own definition goes when `clean` asks, and the string below it that
+        # documents it (prefect's `X = Setting(…)` then `"""What X does."""`).
+        if self._documents_deleted(original_node, self._ancestors[-2]):
+            return cst.RemovalSentinel.REMOVE
+        deleted = self.removed_definitions
         body = [small for small, before in zip(updated_node.body, original_node.body,
                                                strict=True)
                 if not self._says_nothing(small) and not self._deleted_binding(before)]
         if len(body) == len(updated_node.body):
             return updated_node
         if not body:
+            if self.removed_definitions > deleted:
+                where = self.get_metadata(PositionProvider, original_node)
+                self._deleted_lines.add((where.end.line, id(self._ancestors[-2])))
             return cst.RemovalSentinel.REMOVE
         return updated_node.with_changes(body=body)
 
