@@ -488,3 +488,63 @@ def test_a_wrapper_whose_callers_take_its_value_apart_keeps_its_read(tmp_path, c
     before = (tmp_path / "app" / "views.py").read_text()
     fix(tmp_path, capsys)
     assert (tmp_path / "app" / "views.py").read_text() == before
+
+
+def test_a_wrapper_one_of_whose_calls_is_left_keeps_its_read(tmp_path, capsys):
+    """mlflow: `is_testing()` returns `TESTING.get()`, and one caller's dead branch holds a
+    `nonlocal` (no fix removes it). `--fix` made the wrapper `return False`: the call left
+    no longer read the flag, its dead branch and the helper only it calls were no longer
+    findings, and `clean` exited 0 as if done. The wrapper keeps its read while a call of
+    it is left; the program runs the same."""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.readers]]'
+                          '\ncall = "app.env.get_bool"\nkey = 0\n',
+        "flags.toml": '[flags.APP_TESTING]\nowner = "core"\ntype = "operational"\n'
+                      'status = "rolled-out"\nvalue = false\n',
+        "app/__init__.py": "",
+        "app/env.py": "def get_bool(name):\n    return False\n",
+        "app/safety.py": textwrap.dedent("""\
+            from app.env import get_bool
+
+
+            def is_testing():
+                return get_bool("APP_TESTING")
+
+
+            def _validate(x):
+                assert x > 0
+                return x
+
+
+            def run(x):
+                seen = None
+
+                def inner():
+                    if is_testing():
+                        _validate(x)
+                        nonlocal seen
+                        seen = x
+
+                inner()
+                if is_testing():
+                    print("testing")
+                return x, seen
+            """),
+        "main.py": "from app.safety import run\n\nprint(run(3))\n",
+    })
+    before = subprocess.run([sys.executable, "main.py"], cwd=tmp_path, capture_output=True,
+                            text=True, check=True).stdout
+    assert main(["check", str(tmp_path), "--no-cache", "--fix"]) == 1
+    out = capsys.readouterr().out
+    assert [line.split(" [")[0] for line in out.splitlines()[:-1]] == [
+        "app/safety.py:5:12: FL202", "app/safety.py:8:1: FL302", "app/safety.py:17:9: FL301",
+        "app/safety.py:17:12: FL202"]
+    assert out.splitlines()[-1] == "Found 6 findings (2 fixed, 4 remaining) in 4 files, 1 flag."
+    assert "    return get_bool(\"APP_TESTING\")\n" in (tmp_path / "app/safety.py").read_text()
+    assert 'print("testing")' not in (tmp_path / "app/safety.py").read_text()
+    after = subprocess.run([sys.executable, "main.py"], cwd=tmp_path, capture_output=True,
+                           text=True, check=True).stdout
+    assert after == before == "(3, None)\n"
+    # clean says what it left, and is not done
+    assert main(["clean", "APP_TESTING", "--value", "false", str(tmp_path)]) == 1
+    assert "app/safety.py:17:12: a read of `APP_TESTING` is left" in capsys.readouterr().out

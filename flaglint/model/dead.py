@@ -101,12 +101,32 @@ class DeadCode:
     # What each file with a settled read holds (`FileDead`), when analysed in this run
     files: Mapping[str, FileDead] = field(default_factory=dict, compare=False, repr=False)
     # The reads that decide a region that holds what shapes its function: no fix replaces
-    # them (made from `regions`)
+    # them, nor the reads inside a wrapper a call of which is one of them or takes
+    # arguments a fix cannot drop (made from `regions`)
     shaping: frozenset[ReadId] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "shaping", frozenset(
-            read for region in self.regions if region.shaped for read in region.reads))
+        object.__setattr__(self, "shaping", frozenset(_kept_reads(self)))
+
+
+def _kept_reads(dead: DeadCode) -> set[ReadId]:
+    """`DeadCode.shaping`. A wrapper whose own read became its value while a call of it is
+    left would hide that call: it no longer reads the flag, and the dead code it decides
+    is no longer seen (mlflow's `if is_testing():` around a `nonlocal`, after `is_testing`
+    became `return False`). So a wrapper with such a call keeps its reads, through wrappers
+    of wrappers."""
+    kept = {read for region in dead.regions if region.shaped for read in region.reads}
+    wrappers = {read.via for read_id, read in dead.reads.items() if read.via is not None
+                and (read_id in kept or not read.pure_args)}
+    done: set[str] = set()
+    while wrappers - done:
+        done |= wrappers
+        inner = {read_id for read_id, read in dead.reads.items()
+                 if read.scope in wrappers and read_id not in kept}
+        kept |= inner
+        wrappers |= {via for via in (dead.reads[read_id].via for read_id in inner)
+                     if via is not None}
+    return kept
 
 
 def contains(outer: Span, inner: Span) -> bool:
