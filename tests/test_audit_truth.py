@@ -266,3 +266,46 @@ def test_definitions_that_declare_nothing_declare_no_flags(tmp_path, capsys):
                 for c in audit(tmp_path, capsys)["stage"]["criteria"]}
     assert criteria["a registry or code definitions declare the flags"] == (
         False, "definitions configured, none found in the code")
+
+
+def test_a_key_in_the_registry_and_in_code_is_added_once_and_dead_code_left_is_apart(
+        tmp_path, capsys):
+    """mlflow: three keys the registry and a definition in code both declare counted twice
+    ("33 added" for 30 flags); dead code no fix removes (a branch holding a `nonlocal`,
+    the helper only it calls) was counted among what cleaning would remove."""
+    write_tree(tmp_path, {
+        "pyproject.toml": CONFIG,
+        "flags.toml": '[flags.A_ENABLED]\nowner = "core"\ntype = "release"\n'
+                      'status = "rolled-out"\nvalue = false\n',
+        "app/__init__.py": "", "app/flags.py": flags_module(["A_ENABLED", "B_ENABLED"]),
+        "app/run.py": "from app.flags import FeatureFlag, is_feature_enabled\n\n\n"
+                      "def _check(x):\n    return x\n\n\n"
+                      "def run(x):\n    seen = None\n\n    def inner():\n"
+                      "        if is_feature_enabled(FeatureFlag.A_ENABLED):\n"
+                      "            _check(x)\n            nonlocal seen\n            seen = x\n\n"
+                      "    inner()\n    if is_feature_enabled(FeatureFlag.A_ENABLED):\n"
+                      "        print('on')\n"
+                      "    if is_feature_enabled(FeatureFlag.B_ENABLED):\n"
+                      "        print('b')\n    return seen\n"})
+    git(tmp_path, "init", "-q", "-b", "main")
+    commit_all(tmp_path, "feature flags", "2026-10-01")
+    report = audit(tmp_path, capsys)
+    flow = next(c for c in report["stage"]["criteria"] if c["criterion"].startswith(
+        "flags are removed as fast"))
+    assert flow["measured"] == "2 added, 0 removed"
+    assert [(d["path"], d["line"], d["end_line"], d["what"], d["removable"])
+            for d in report["dead_code"]] == [
+        ("app/run.py", 4, 5, "function _check", False),
+        ("app/run.py", 12, 15, "branch", False),
+        ("app/run.py", 18, 19, "branch", True)]
+    row = next(r for r in report["flags"] if r["key"] == "A_ENABLED")
+    assert row["dead_lines"] == 2  # what `clean` removes
+    dead = next(c for c in report["stage"]["criteria"] if c["criterion"].startswith(
+        "no dead code behind settled flags"))
+    assert (dead["met"], dead["measured"]) == (False, "2 lines, and 2 parts no fix removes")
+    main(["audit", str(tmp_path), "--today", TODAY, "--no-cache"])
+    out = capsys.readouterr().out
+    assert "## Dead code cleaning would remove\n\n- `A_ENABLED`: app/run.py:18-19 (branch)\n" \
+           "\n## Dead code no fix removes (left to do by hand)\n\n" \
+           "- `A_ENABLED`: app/run.py:4-5 (function _check)\n" \
+           "- `A_ENABLED`: app/run.py:12-15 (branch)\n" in out

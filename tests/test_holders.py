@@ -469,7 +469,8 @@ def test_a_definition_that_reads_no_key_says_so_and_the_bound_name_is_the_key(
     # no definition: the reads of the objects are not seen, and the registry's flag is unread
     assert [line.split(" ", 2)[:2] for line in captured.out.splitlines()[:-1]] == \
         [["flags.toml:1:1:", "FL102"]]
-    assert "flaglint: note: definitions[0] (`proj.settings.Setting`) matched 4 calls, with " \
+    assert "flaglint: note: tool.flaglint.definitions[0] (`proj.settings.Setting`) matched 4 " \
+           "calls, with " \
            "no key flaglint can read at `key = 0`, so it defines no flag; if the key is the " \
            "name each is bound to (`X = Setting(…)`), set `bound_name = true`" in captured.err
 

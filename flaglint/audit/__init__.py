@@ -313,20 +313,23 @@ def _dead_code(project: Project, named: Callable[[str], bool]
                ) -> tuple[dict[str, int], list[DeadCode]]:
     """What cleaning the settled flags would remove, dead branches and dead helpers: the
     flags the registry settles, and those every deployment config serves one value (what
-    FL203 says `flaglint clean` would remove)."""
+    FL203 says `flaglint clean` would remove). Dead code no fix removes (a branch that
+    holds a `nonlocal`, a helper only it calls) is listed as left, and not counted."""
     lines: dict[str, set[tuple[str, int]]] = {}
     listed = []
     for dead, why in ((project.dead, ""), *((in_configs, " (settled in every config)")
                                             for in_configs in _settled_in_configs(project))):
-        parts = [(r.settled.key, r.path, r.span, "branch") for r in dead.regions]
-        parts += [(s.settled.key, s.path, s.span, f"{s.kind} {s.qualname.rsplit('.', 1)[-1]}")
-                  for s in dead.symbols]
-        for key, path, span, what in parts:
+        parts = [(r.settled.key, r.path, r.span, "branch", r.removable) for r in dead.regions]
+        parts += [(s.settled.key, s.path, s.span, f"{s.kind} {s.qualname.rsplit('.', 1)[-1]}",
+                   s.removable) for s in dead.symbols]
+        for key, path, span, what, removable in parts:
             if not named(path):
                 continue
-            lines.setdefault(key, set()).update(
-                (path, n) for n in range(span.line, span.end_line + 1))
-            listed.append(DeadCode(key, path, span.line, span.end_line, what + why))
+            if removable:
+                lines.setdefault(key, set()).update(
+                    (path, n) for n in range(span.line, span.end_line + 1))
+            listed.append(DeadCode(key, path, span.line, span.end_line, what + why,
+                                   removable))
     listed.sort(key=lambda d: (d.flag, d.path, d.line))
     return {key: len(found) for key, found in lines.items()}, listed
 

@@ -46,7 +46,8 @@ def document(audit: Audit) -> dict[str, Any]:
         "flags": [row_dict(r) for r in audit.rows],
         "months": [{"month": m, "flags": n, "stale": s} for m, n, s in audit.months],
         "dead_code": [{"flag": d.flag, "path": d.path, "line": d.line,
-                       "end_line": d.end_line, "what": d.what} for d in audit.dead_code],
+                       "end_line": d.end_line, "what": d.what, "removable": d.removable}
+                      for d in audit.dead_code],
     }
 
 
@@ -102,10 +103,13 @@ def write_markdown(audit: Audit, stream: TextIO) -> None:
                    f"{row.reads} (+{row.test_reads} in tests) | {row.files} | "
                    f"{row.guarded_lines} | {row.dead_lines} | {findings} | "
                    f"{_cell('; '.join(row.stale))} |")
-    if audit.dead_code:
-        out += ["", "## Dead code cleaning would remove", ""]
-        out += [f"- `{d.flag}`: {d.path}:{d.line}-{d.end_line} ({d.what})"
-                for d in audit.dead_code]
+    for removable, title in ((True, "Dead code cleaning would remove"),
+                             (False, "Dead code no fix removes (left to do by hand)")):
+        listed = [d for d in audit.dead_code if d.removable is removable]
+        if listed:
+            out += ["", f"## {title}", ""]
+            out += [f"- `{d.flag}`: {d.path}:{d.line}-{d.end_line} ({d.what})"
+                    for d in listed]
     out += ["", _sources(audit)]
     stream.write("\n".join(out) + "\n")
 

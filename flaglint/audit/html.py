@@ -207,7 +207,8 @@ def _charts(audit: Audit, statuses: Counter[str]) -> str:
 
 def _dead_section(audit: Audit) -> str:
     dead = "".join(f"<tr><td><code>{escape(d.flag)}</code></td><td>{escape(d.path)}:"
-                   f"{d.line}–{d.end_line}</td><td>{escape(d.what)}</td>"
+                   f"{d.line}–{d.end_line}</td><td>{escape(d.what)}"
+                   f"{'' if d.removable else ' (no fix removes it: by hand)'}</td>"
                    f"<td class=\"num\">{d.end_line - d.line + 1}</td></tr>"
                    for d in audit.dead_code)
     if not dead:

@@ -55,6 +55,7 @@ class DeadCode:
     line: int
     end_line: int
     what: str  # "branch" or "function name"
+    removable: bool = True  # `clean` removes it (else it is left to a hand)
 
 
 @dataclass

@@ -196,7 +196,9 @@ def _keyless_notes(config: Config, linked: Linked) -> tuple[str, ...]:
         hint = "" if spec.bound_name else \
             f"; if the key is the name each is bound to (`X = {callee}(…)`), set " \
             f"`bound_name = true`"
-        notes.append(f"{spec.origin} (`{spec.call}`) matched {calls}, with no key flaglint "
+        table = f"tool.flaglint.{spec.origin}" if config.source is not None and \
+            config.source.name == "pyproject.toml" else spec.origin
+        notes.append(f"{table} (`{spec.call}`) matched {calls}, with no key flaglint "
                      f"can read at {where}, so it defines no flag{hint}")
     return tuple(notes)
 
