@@ -89,6 +89,24 @@ def test_the_default_says_notes_summary_and_hint(tmp_path, capsys):
     assert check(tmp_path, capsys) == (1, "\n".join(FINDINGS + SUMMARY) + "\n", NOTE)
 
 
+def test_a_project_with_no_flag_api_is_told_so_not_only_that_all_checks_passed(
+        tmp_path, capsys):
+    """mlflow after `init` found nothing: "All checks passed (579 files, 0 flags)" alone
+    read as a verdict on code flaglint never looked at for flags."""
+    write_tree(tmp_path, {"flaglint.toml": "presets = []\n",
+                          "app/m.py": "import os\n\n\ndef f():\n    return os.sep\n"})
+    assert main(["check", str(tmp_path), "--no-cache"]) == 0
+    assert capsys.readouterr() == (
+        "All checks passed (1 file, 0 flags).\n",
+        "flaglint: note: no flag API found: no flag SDK is imported and no [[readers]] or "
+        "[[definitions]] are configured, so no flag was checked; `flaglint init` looks for "
+        "the project's own\n")
+    # a project whose configured reader is never called is not told so
+    write_tree(tmp_path, {"flaglint.toml": "[[readers]]\ncall = \"app.flags.on\"\nkey = 0\n"})
+    assert main(["check", str(tmp_path), "--no-cache"]) == 0
+    assert capsys.readouterr().err == ""
+
+
 # -- colour ----------------------------------------------------------------------------------
 
 class _Terminal(io.StringIO):

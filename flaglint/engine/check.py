@@ -178,7 +178,15 @@ def _notes(project: Project, rules: Sequence[Rule]) -> list[str]:
     notes = list(project.notes)
     if project.history_note and any(r.needs_history for r in rules):
         notes.append(project.history_note)
-    if not project.has_declarations and any(True for _ in project.graph.reads()):
+    reads = any(True for _ in project.graph.reads())
+    if not project.has_declarations and reads:
         notes.append("no registry (flags.toml) and no definitions configured, so FL101 and "
                      "FL102 cannot tell declared flags from undeclared ones")
+    if not reads and not project.registry.flags and not project.linked.definitions and \
+            not project.linked.presets and not project.config.readers and \
+            not project.config.definitions and not project.flag_api:
+        # "All checks passed" alone would be a verdict from nothing (mlflow after `init`)
+        notes.append("no flag API found: no flag SDK is imported and no [[readers]] or "
+                     "[[definitions]] are configured, so no flag was checked; `flaglint "
+                     "init` looks for the project's own")
     return notes
