@@ -534,3 +534,29 @@ def batch():
         monkeypatch.delitem(sys.modules, name)
     engine = importlib.import_module("proj.engine")
     assert (engine.run(), engine.url(), engine.batch()) == ("new", "https://example.com", 6)
+
+
+def test_an_unread_flag_object_still_used_is_told_to_lose_the_use_first(tmp_path, capsys):
+    """mlflow: after `clean`, `MLFLOW_ENABLE_ASYNC_LOGGING.set(True)` was left, and FL102
+    said "delete it" where `clean` refused to for that use; prefect's `PREFECT_X.name` the
+    same. The finding names the use to remove first."""
+    write_tree(tmp_path, {
+        "pyproject.toml": PYPROJECT,
+        "proj/__init__.py": "",
+        "proj/config.py": CONFIG + "\n\nasynced = bool_state('proj_async')\n"
+                                   "unread = bool_state('proj_unread')\n"
+                                   "NAMES = [asynced.name]\n",
+        "proj/api.py": "from proj.config import asynced\n\n\n"
+                       "def enable_async(value):\n    asynced.set(value)\n",
+    })
+    main(["check", str(tmp_path), "--no-cache", "--select", "FL102"])
+    assert [line for line in capsys.readouterr().out.splitlines()
+            if "proj_async" in line or "proj_unread" in line] == [
+        "proj/config.py:15:11: FL102 [proj_async] Flag `proj_async` is declared but no code "
+        "reads it; its object is still used at proj/api.py:5 (`asynced`), which is no read: "
+        "remove that use, then delete it or mark it retired so the key is never reused",
+        "proj/config.py:16:10: FL102 [proj_unread] Flag `proj_unread` is declared but no code "
+        "reads it; delete it or mark it retired so the key is never reused"]
+    # and `clean` refuses the definition for that use, as the finding says
+    assert main(["clean", "proj_async", "--value", "false", str(tmp_path)]) == 1
+    assert "proj/api.py:5:5: use (asynced)" in capsys.readouterr().out

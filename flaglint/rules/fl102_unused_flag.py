@@ -4,7 +4,7 @@ import re
 from collections.abc import Iterator
 
 from flaglint.analysis.loose import loose_strings, reaching_read
-from flaglint.analysis.references import handed_on
+from flaglint.analysis.references import Kind, handed_on, references
 from flaglint.facts import ValueKind
 from flaglint.findings import Finding, Severity
 from flaglint.links.model import CodeDefinition
@@ -19,7 +19,9 @@ class UnusedFlag(Rule):
     Reports a declared flag that no code reads. Reads in test files (the `tests` globs) do
     not count: a flag only tests read switches nothing in production. Where the key stands
     as a string in code while some read's key cannot be resolved (FL104), the finding says
-    that read may still get it (and `flaglint clean` keeps the entry). Not reported: a flag
+    that read may still get it (and `flaglint clean` keeps the entry); where code still uses
+    the flag's object otherwise (`FLAG.set(True)`, `FLAG.name`), it names that use, which
+    must go first (`flaglint clean` keeps the definition while it stands). Not reported: a flag
     defined in test code only (tests define flags for themselves), and a flag object handed
     on as a value (`HOOKS[name] = holder`, `register(holder)`) or returned by a function
     (`return Flag("x")`), whose reads flaglint cannot follow.
@@ -70,7 +72,9 @@ class UnusedFlag(Rule):
             unused.append((key, record))
         holders = {key: {name for d in record.definitions if (name := _bound(project, d))}
                    for key, record in unused}
-        escaped = _handed_on(project, set().union(*holders.values()) if holders else set())
+        every = set().union(*holders.values()) if holders else set()
+        escaped = _handed_on(project, every)
+        used = _used(project, every - escaped)
         for key, record in unused:
             if holders[key] & escaped:
                 continue  # its holder is read where flaglint cannot follow it
@@ -89,6 +93,13 @@ class UnusedFlag(Rule):
             elif reads:
                 message = (f"Flag `{key}` is read only in tests; production code never reads "
                            f"it, so {end}")
+            elif holders[key] & used.keys():
+                # `clean` keeps the definition while code uses its object: say what to do
+                # first (mlflow's `MLFLOW_X.set(True)`, prefect's `PREFECT_X.name`)
+                use_path, use_line, text = min(used[name] for name in holders[key] & used.keys())
+                message = (f"Flag `{key}` is declared but no code reads it; its object is "
+                           f"still used at {use_path}:{use_line} (`{text}`), which is no "
+                           f"read: remove that use, then {end} so the key is never reused")
             else:
                 message = (f"Flag `{key}` is declared but no code reads it; {end} so the key "
                            f"is never reused")
@@ -109,6 +120,30 @@ def _bound(project: Project, definition: CodeDefinition) -> str | None:
         return None
     return next((c.qualname for c in facts.constants if c.span.line == definition.span.line
                  and c.value.kind is ValueKind.CALL), None)
+
+
+def _used(project: Project, names: set[str]) -> dict[str, tuple[str, int, str]]:
+    """The first place (path, line, what the code says) each of these bound names is used
+    other than by its definition and imports: an attribute or a method of the object
+    (`X.set(True)`, `X.name`), which the configured reads do not count."""
+    found: dict[str, tuple[str, int, str]] = {}
+    if not names:
+        return found
+    for path in project.paths():
+        brief = project.files.brief(path)
+        data = project.source_of(path)
+        if brief is None:
+            continue
+        for name in sorted(names - found.keys()):
+            word = name.rsplit(".", 1)[-1].encode()
+            if word not in data or not re.search(rb"\b" + re.escape(word) + rb"\b", data):
+                continue
+            uses = [r for r in references(data.decode("utf-8", "replace"), brief.module, name,
+                                          is_package=brief.is_package)
+                    if r.kind in (Kind.USE, Kind.CALL)]
+            if uses:
+                found[name] = (path, uses[0].line, uses[0].text)
+    return found
 
 
 def _handed_on(project: Project, names: set[str]) -> set[str]:
