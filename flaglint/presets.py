@@ -44,6 +44,7 @@ class DefinitionSpec:
     truth_reads: bool = False  # a truth test of the object reads it (`if holder:`)
     namespace: str = ""  # an object whose attribute named by the key reads it (`config.jax_x`)
     bound_name: bool = False  # the key is the name the call is bound to (`X = Setting(…)`)
+    writes: tuple[str, ...] = ()  # methods that set the flag (`X.set(True)`)
 
 
 def _reader(preset: str, method: str, key: int, key_name: str | None = None,

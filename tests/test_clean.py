@@ -1013,13 +1013,6 @@ def test_only_the_imports_an_edit_left_unused_go():
     assert prune_lost_imports(before, "def (:\n") == "def (:\n"  # never made worse
 
 
-def _pytest(root: Path) -> str:
-    """The last line of pytest run on a project's tests."""
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                             "tests"], cwd=root, capture_output=True, text=True, check=False)
-    return result.stdout.strip().splitlines()[-1].split(" in ")[0]
-
-
 def test_settings_by_keyword_keep_the_other_keywords_and_marks_are_never_settings():
     """`with_config(jax_x=True, jax_y=1)` loses only the flag's keyword; `print(...)` of the
     member and a parametrisation over it are not settings (they stay, and keep the member);

@@ -42,7 +42,7 @@ def run_cli(tmp_path, capsys, files, *args):
     ({"pyproject.toml": "[tool.flaglint]\n[[tool.flaglint.definitions]]\ncall = 'a.b'\n"
                         "attribute = ['value']\n"},
      "pyproject.toml:4: unknown key `attribute` in `tool.flaglint.definitions[0]`; expected "
-     "call, key, bound_name, class, reads, attributes"),
+     "call, key, bound_name, class, reads, writes, attributes"),
     ({"pyproject.toml": "[tool.flaglint]\n[[tool.flaglint.definitions]]\ncall = 'a.b'\n"
                         "namespace = 'a.config'\n"},
      "pyproject.toml:4: `tool.flaglint.definitions[0].namespace` must be a qualified name, "
@@ -50,6 +50,11 @@ def run_cli(tmp_path, capsys, files, *args):
     ({"pyproject.toml": "[tool.flaglint]\n[[tool.flaglint.definitions]]\ncall = 'a.b'\n"
                         "truth_reads = 'yes'\n"},
      "pyproject.toml:4: `tool.flaglint.definitions[0].truth_reads` must be true or false"),
+    ({"pyproject.toml": "[tool.flaglint]\n[[tool.flaglint.definitions]]\ncall = 'a.b'\n"
+                        "writes = [1]\n"},
+     "pyproject.toml:4: `tool.flaglint.definitions[0].writes` must be a list of strings, "
+     "like "
+     "writes = [\"...\"]"),
     ({"pyproject.toml": "[tool.flaglint]\n[[tool.flaglint.definitions]]\ncall = 'a.b'\n"
                         "bound_name = 1\n"},
      "pyproject.toml:4: `tool.flaglint.definitions[0].bound_name` must be true or false"),

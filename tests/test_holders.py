@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import json
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -560,3 +561,74 @@ def test_an_unread_flag_object_still_used_is_told_to_lose_the_use_first(tmp_path
     # and `clean` refuses the definition for that use, as the finding says
     assert main(["clean", "proj_async", "--value", "false", str(tmp_path)]) == 1
     assert "proj/api.py:5:5: use (asynced)" in capsys.readouterr().out
+
+
+ENV_VARS = '''import os
+
+
+class BoolVar:
+    def __init__(self, name, default):
+        self.name = name
+        self.default = default
+
+    def get(self):
+        value = os.getenv(self.name)
+        return self.default if value is None else value == "True"
+
+    def set(self, value):
+        os.environ[self.name] = str(value)
+
+
+ASYNC = BoolVar("APP_ASYNC", False)
+'''
+
+
+def test_a_flag_the_program_sets_as_it_runs_is_settled_by_no_registry(tmp_path, capsys):
+    """mlflow: `enable_async_logging()` calls `MLFLOW_ENABLE_ASYNC_LOGGING.set(True)`; with
+    the registry saying rolled out `false`, the fix wrote `synchronous = True`, and the public
+    API no longer did anything. With `writes = ["set"]`, a setting outside tests leaves every
+    read unsettled: FL202 says why and offers no fix, and `clean` refuses (exit 2). In a
+    test, the same call is a test's setting, and the fix is offered."""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = []\ntests = ["tests/**"]\n\n'
+                          '[[tool.flaglint.definitions]]\ncall = "app.env.BoolVar"\n'
+                          'reads = ["get"]\nwrites = ["set"]\n',
+        "flags.toml": '[flags.APP_ASYNC]\ntype = "release"\nowner = "core"\n'
+                      'status = "rolled-out"\nvalue = false\n',
+        "app/__init__.py": "", "app/env.py": ENV_VARS,
+        "app/log.py": "from app.env import ASYNC\n\n\ndef log(x):\n"
+                      "    return \"async\" if ASYNC.get() else \"sync\"\n",
+        "app/config.py": "from app.env import ASYNC\n\n\ndef enable_async(on=True):\n"
+                         "    ASYNC.set(on)\n",
+        "tests/__init__.py": "",
+        "tests/test_log.py": "from app.env import ASYNC\nfrom app.log import log\n\n\n"
+                             "def test_async():\n    ASYNC.set(True)\n"
+                             "    assert log(1) == \"async\"\n",
+    })
+    assert main(["check", str(tmp_path), "--no-cache", "--select", "FL202,FL301"]) == 1
+    assert capsys.readouterr().out.splitlines()[:-1] == [
+        "app/log.py:5:23: FL202 [APP_ASYNC] Flag `APP_ASYNC` is rolled out with value "
+        "`false`, but app/config.py:5 sets it as the program runs, so this read may yield "
+        "another value: no fix while that stands"]
+    assert main(["clean", "APP_ASYNC", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        "flaglint: error: flag `APP_ASYNC` is set as the program runs, at app/config.py:5: "
+        "settling its reads would change what that does; remove the setting first\n")
+    (tmp_path / "app" / "config.py").unlink()  # the test's settings alone
+    (tmp_path / "tests" / "test_log.py").write_text(
+        "from app.env import ASYNC\nfrom app.log import log\n\n\n"
+        "def test_async():\n    ASYNC.set(True)\n    assert log(1) == \"async\"\n\n\n"
+        "def test_sync():\n    ASYNC.set(False)\n    assert log(1) == \"sync\"\n")
+    assert main(["check", str(tmp_path), "--no-cache", "--select", "FL202,FL301"]) == 1
+    assert [line.split(" [APP")[0] for line in capsys.readouterr().out.splitlines()[:-2]] \
+        == ["app/log.py:5:12: FL301 [*]", "app/log.py:5:23: FL202 [*]"]
+    # `clean` drops the test of the removed branch and the other test's setting, then the
+    # definition their import held (it was kept, and clean exited 1, before)
+    assert main(["clean", "APP_ASYNC", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert (tmp_path / "tests" / "test_log.py").read_text() == \
+        "from app.log import log\n\n\ndef test_sync():\n    assert log(1) == \"sync\"\n"
+    assert "ASYNC" not in (tmp_path / "app" / "env.py").read_text()
+    tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                            "tests"], cwd=tmp_path, capture_output=True, text=True)
+    assert tests.stdout.strip().splitlines()[-1].split(" in ")[0] == "1 passed"

@@ -29,7 +29,7 @@ from flaglint.facts import (
     ValueKind,
 )
 from flaglint.findings import Edit, EditKind, Span
-from flaglint.links.model import FlagRead, Linked
+from flaglint.links.model import FlagRead, FlagWrite, Linked
 from flaglint.model.dead import (
     Cover,
     DeadCode,
@@ -72,16 +72,29 @@ def format_value(value: object) -> str:
     return "none" if value is None else str(value)
 
 
+def set_as_run(linked: Linked) -> dict[str, FlagWrite]:
+    """The flags the program sets as it runs (`MLFLOW_X.set(True)` outside tests), each
+    with the first place: their reads yield what was set, not what the registry says."""
+    found: dict[str, FlagWrite] = {}
+    for write in linked.writes:
+        if not write.in_test:
+            found.setdefault(write.key, write)
+    return found
+
+
 def settle(reads: Iterable[FlagRead], statuses: Mapping[str, tuple[Status, FlagValue | None]],
            pinned: Mapping[str, FlagValue], removed: Set[str],
-           live: Set[ReadId] = frozenset()) -> dict[tuple[str, int], Settled]:
+           live: Set[ReadId] = frozenset(), moving: Set[str] = frozenset()
+           ) -> dict[tuple[str, int], Settled]:
     """What each settled read yields, by (path, call index). `live` reads are never settled
-    (the reads of a reused key's new life)."""
+    (the reads of a reused key's new life), nor the reads of `moving` keys (flags the
+    program sets as it runs)."""
     result = {}
     # What a read yields depends on its key, default and negation only: made once for each
     made: dict[tuple[str, Value | None, bool], Settled | None] = {}
     for read in reads:
-        if read.key is None or read.call < 0 or read.overridden or (read.path, read.call) in live:
+        if read.key is None or read.call < 0 or read.overridden or \
+                (read.path, read.call) in live or read.key in moving:
             continue
         slot = (read.key, read.default, read.negated)
         if slot in made:
@@ -310,7 +323,7 @@ def analyze(files: ProjectFiles, linked: Linked, graph: FlagGraph,
     """The dead code the settled reads make. Only the files with a settled read are read
     for dead branches (each file's part from `kept` when it was found before: none of its
     facts are decoded); every file only when there is a dead branch, for dead symbols."""
-    settled = settle(linked.reads, statuses, pinned, removed, live)
+    settled = settle(linked.reads, statuses, pinned, removed, live, set_as_run(linked).keys())
     by_id = {(r.path, r.call): r for r in linked.reads}
     if not settled:
         return DeadCode({}, (), (), frozenset(), by_id)

@@ -173,6 +173,11 @@ DEFINITION = Table("[[tool.flaglint.definitions]]", (
         "key (`client.is_enabled(Flags.NEW_UI.value)` reads `new_ui`)."),
     Key("reads", "list of method names", "[]",
         "Methods of the flag object that read it (`NEW_UI.is_enabled()`)."),
+    Key("writes", "list of method names", "[]",
+        "Methods of the flag object that set it (`MLFLOW_X.set(True)`). Called in tests, "
+        "they are a test's setting; called anywhere else, the program sets the flag as it "
+        "runs, so no read of it is settled (no fix, no dead code), whatever the registry "
+        "says, and `clean` refuses it."),
     Key("attributes", "list of attribute names", "[]",
         "Attributes of the flag object that read it (`x_holder.value`, also "
         "`config.x_holder.value`)."),

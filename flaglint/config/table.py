@@ -199,13 +199,16 @@ def _target_version(value: Any, where: Where) -> tuple[int, int]:
     return 3, int(match.group(1))
 
 
-def _strings(value: Any, where: Where, key: str) -> tuple[str, ...]:
+def _strings(value: Any, where: Where, key: str,
+             table: tuple[str | int, ...] = ()) -> tuple[str, ...]:
+    """A list of strings (or one): the value of `key` in the table at `table`."""
     if isinstance(value, str):
         return (value,)
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
         return tuple(value)
-    raise where.error((key,), f"`{where.name((key,))}` must be a list of strings, "
-                              f"like {key} = [\"...\"]")
+    keys = (*table, key)
+    raise where.error(keys, f"`{where.name(keys)}` must be a list of strings, "
+                            f"like {key} = [\"...\"]")
 
 
 def _tables(value: Any, where: Where, key: str) -> list[dict[str, Any]]:
@@ -281,8 +284,9 @@ def _definition(item: dict[str, Any], index: int, where: Where) -> DefinitionSpe
         raise where.error((*keys, "bound_name"), f"`{where.name(keys)}` takes either `key` "
                                                  f"or `bound_name = true`, not both")
     key, key_name = _definition_key(item, keys, where)
-    reads = _strings(item.get("reads", []), where, "reads") if "reads" in item else ()
-    attributes = _strings(item.get("attributes", []), where, "attributes") \
+    reads = _strings(item["reads"], where, "reads", keys) if "reads" in item else ()
+    writes = _strings(item["writes"], where, "writes", keys) if "writes" in item else ()
+    attributes = _strings(item["attributes"], where, "attributes", keys) \
         if "attributes" in item else ()
     for switch in ("call_reads", "truth_reads", "bound_name"):
         if not isinstance(item.get(switch, False), bool):
@@ -300,7 +304,8 @@ def _definition(item: dict[str, Any], index: int, where: Where) -> DefinitionSpe
     return DefinitionSpec(call=call, key=key, key_name=key_name, origin=origin, reads=reads,
                           attributes=attributes, call_reads=item.get("call_reads", False),
                           prefix=prefix, truth_reads=item.get("truth_reads", False),
-                          namespace=namespace, bound_name=item.get("bound_name", False))
+                          namespace=namespace, bound_name=item.get("bound_name", False),
+                          writes=writes)
 
 
 def _class_definition(item: dict[str, Any], keys: tuple[str | int, ...], where: Where,

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from flaglint import store as cache
+from flaglint.analysis.deadcode import set_as_run
 from flaglint.analysis.deployed import Served, served
 from flaglint.analysis.loose import loose_strings
 from flaglint.config import Config
@@ -227,6 +228,8 @@ def _clean_flag(inputs: Inputs, key: str, text: str | None, scope: FixScope,
         project = _remove_clients(cleaning, project)
     if scope.tests:
         project = _clean_tests(cleaning, project, settled=settled)
+        if settled and cleaning.report.blocked:
+            project = _definitions_tests_held(cleaning, project)
     report = cleaning.report
     report.tests = {r.path for r in report.changed if tests(r.path)}
     found = _finish(cleaning, project, _Blockers(left, unreadable, [str(p) for p in loose]),
@@ -295,6 +298,11 @@ def _value(project: Project, key: str, text: str | None) -> tuple[FlagValue, str
     it comes from one: `--value`, else what every environment of the flag-state exports
     serves, else the value the registry rolled it out with. A `--value` that an export or
     the registry contradicts (it serves another value to everyone) is refused."""
+    write = set_as_run(project.linked).get(key)
+    if write is not None:  # mlflow's `MLFLOW_ENABLE_ASYNC_LOGGING.set(True)` in its API
+        raise CleanError(f"flag `{key}` is set as the program runs, at {write.path}:"
+                         f"{write.span.line}: settling its reads would change what that "
+                         f"does; remove the setting first")
     served = project.services.settled(key)
     value_served: FlagValue | None = served[0] if served is not None else None
     where = f"{served[1].source} ({served[1].path}:{served[1].line})" if served else None
@@ -379,6 +387,15 @@ def _remove_definitions(cleaning: _Cleaning, project: Project) -> Project:
     light = {facts.module for r in cleaning.report.changed
              if (facts := project.files.facts_of(r.path)) is not None and not facts.complete}
     if cleaning.read_more(light):
+        project = cleaning.analyze()
+    return project
+
+
+def _definitions_tests_held(cleaning: _Cleaning, project: Project) -> Project:
+    """The flag's definitions a test's import held, tried again once the tests are clean
+    (the import of an object a test set with `X.set(False)`, the line gone with it)."""
+    project = cleaning.analyze()
+    if cleaning.apply(project, definition_fixes(project, cleaning.key)):
         project = cleaning.analyze()
     return project
 

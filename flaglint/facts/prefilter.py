@@ -153,7 +153,7 @@ def reader_names(config: Config) -> set[str]:
     if "django-settings" in presets:
         names |= {"settings", "getattr"}
     names |= {spec.call.rsplit(".", 1)[-1] for spec in config.definitions if spec.call}
-    names |= {method for spec in config.definitions for method in spec.reads}
+    names |= {method for spec in config.definitions for method in (*spec.reads, *spec.writes)}
     return names
 
 
@@ -166,7 +166,8 @@ def reader_needles(config: Config) -> set[tuple[str, ...]]:
         calls.append("*.settings")
     needles = {tuple(call.split(".")[-2:]) if not call.startswith("*.") else
                (call.rsplit(".", 1)[-1],) for call in calls}
-    needles |= {(method,) for spec in config.definitions for method in spec.reads}
+    needles |= {(method,) for spec in config.definitions
+                for method in (*spec.reads, *spec.writes)}
     needles |= {(spec.namespace.rsplit(".", 1)[-1],) for spec in config.definitions
                 if spec.namespace}
     return needles
@@ -176,7 +177,8 @@ def called_names(config: Config) -> frozenset[str]:
     """The names of `reader_needles` that name a function or method: the last name of each
     reader and definition call, and the methods definitions read through."""
     return frozenset({call.rsplit(".", 1)[-1] for call in _calls(config)}
-                     | {method for spec in config.definitions for method in spec.reads})
+                     | {method for spec in config.definitions
+                        for method in (*spec.reads, *spec.writes)})
 
 
 def attribute_reads(config: Config) -> frozenset[str]:

@@ -34,7 +34,8 @@ def link_file(facts: FileFacts, tables: Tables, config: Config, *, in_test: bool
                              guarded=tuple(guarded.get(index, ())))
         if read is not None and read.overridden:  # a write, which `read` marks so
             if read.key is not None:
-                writes.append(FlagWrite(read.key, facts.path, read.span, read.scope))
+                writes.append(FlagWrite(read.key, facts.path, read.span, read.scope,
+                                        in_test))
         elif read is not None:
             reads.append(read)
         if call.resolved:

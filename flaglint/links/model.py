@@ -43,6 +43,7 @@ class FlagWrite:
     path: str
     span: Span
     scope: str  # the function (or class) it applies to; a decorator's is the decorated one
+    in_test: bool = False  # else the program sets the flag as it runs (`X.set(True)`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,10 +83,12 @@ class FlagObject:
     attributes: tuple[str, ...]  # `holder.value` reads it
     called: bool  # `with holder(v):` reads it (and sets it for the block)
     tested: bool  # `if holder:` reads it
+    writes: tuple[str, ...] = ()  # `holder.set(True)` sets it
 
     @property
     def read_somehow(self) -> bool:
-        return bool(self.methods or self.attributes or self.called or self.tested)
+        return bool(self.methods or self.attributes or self.called or self.tested
+                    or self.writes)
 
 
 @dataclass(frozen=True, slots=True)

@@ -151,7 +151,7 @@ class Resolver:
         self.own_constants = {c.qualname: c.value for c in own.constants} if own else {}
         self.own_definitions = {d.qualname: d for d in own.definitions} if own else {}
         self.object_methods = {m for spec in config.definitions
-                               for m in (*spec.reads, *spec.attributes)}
+                               for m in (*spec.reads, *spec.attributes, *spec.writes)}
         self.missing: set[str] = set()  # names a key resolves through that nothing binds
         self._chased: dict[str, str] = {}
         self._plans: dict[tuple[object, ...], _Plan] = {}  # by a call's shape (`match`)
@@ -370,6 +370,9 @@ class Resolver:
             self.missing.add(holder)  # the module that binds it may not be parsed yet
         if flag_object is None:
             return None
+        if not access and method in flag_object.writes:  # `holder.set(True)` sets it
+            return Match(Value(ValueKind.STR, flag_object.key), None,
+                         f"{holder.rsplit('.', 1)[-1]}.{method}", None, writes=True)
         reading = flag_object.attributes if access else flag_object.methods
         if method not in reading:
             return None

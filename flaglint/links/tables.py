@@ -259,7 +259,7 @@ def _flag_objects(config: Config, resolver: Resolver, interfaces: list[Interface
             if key is None:
                 continue
             flag_object = FlagObject(key, spec.reads, spec.attributes, spec.call_reads,
-                                     spec.truth_reads)
+                                     spec.truth_reads, spec.writes)
             if flag_object.read_somehow:
                 found[name] = flag_object
     return found

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flaglint.analysis.deadcode import read_edits, replaceable
+from flaglint.analysis.deadcode import read_edits, replaceable, set_as_run
 from flaglint.findings import Finding, Fix, Severity
 from flaglint.model.project import Project
 from flaglint.rules.base import Rule, format_value
@@ -55,6 +55,7 @@ class SettledFlag(Rule):
 
     def check(self, project: Project) -> Iterator[Finding]:
 
+        moving = set_as_run(project.linked)
         for key, record in project.records.items():
             decl = record.decl
             if decl is None or decl.status is not Status.ROLLED_OUT:
@@ -64,6 +65,14 @@ class SettledFlag(Rule):
                 if read.overridden:
                     continue  # a test sets the flag here: the read yields what it sets
                 through = f" through `{read.via.rsplit('.', 1)[-1]}`" if read.via else ""
+                write = moving.get(key)
+                if write is not None:  # mlflow's `enable_async_logging` sets it at will
+                    yield self.finding(key, read.path, read.span,
+                                       f"Flag `{key}` is rolled out with value `{value}`, but "
+                                       f"{write.path}:{write.span.line} sets it as the "
+                                       f"program runs, so this read{through} may yield "
+                                       f"another value: no fix while that stands")
+                    continue
                 settled = project.dead.settled.get((read.path, read.call))
                 fix = None
                 if settled is not None and replaceable(read, settled, project.dead):

@@ -4,7 +4,7 @@ import dataclasses
 from collections.abc import Iterable, Iterator
 
 from flaglint.analysis import deadcode
-from flaglint.analysis.deadcode import python_value
+from flaglint.analysis.deadcode import python_value, set_as_run
 from flaglint.analysis.deployed import Served, same, served
 from flaglint.findings import Finding, Severity
 from flaglint.model.dead import DeadCode
@@ -109,8 +109,8 @@ class SettledInConfig(Rule):
     def may_settle(project: Project, record: FlagRecord) -> bool:
         """An active flag of a type that expires (not a kill switch or a permission, nor a
         flag its flag service keeps as permanent)."""
-        if record.status is not Status.ACTIVE:
-            return False
+        if record.status is not Status.ACTIVE or record.key in set_as_run(project.linked):
+            return False  # (a flag the program sets as it runs is settled by no config)
         if record.decl is not None and record.decl.temporary is False:
             return False
         kind = record.decl.type if record.decl is not None else None
