@@ -50,6 +50,10 @@ def run_cli(tmp_path, capsys, files, *args):
     ({"pyproject.toml": "[tool.flaglint]\n[[tool.flaglint.definitions]]\ncall = 'a.b'\n"
                         "truth_reads = 'yes'\n"},
      "pyproject.toml:4: `tool.flaglint.definitions[0].truth_reads` must be true or false"),
+    ({"pyproject.toml": "[tool.flaglint]\n[[tool.flaglint.definitions]]\n"
+                        "class = 'a.Flags'\nwrites = ['set']\n"},
+     "pyproject.toml:4: `tool.flaglint.definitions[0].writes` goes with `call`, not "
+     "`class`"),
     ({"pyproject.toml": "[tool.flaglint]\n[[tool.flaglint.definitions]]\ncall = 'a.b'\n"
                         "writes = [1]\n"},
      "pyproject.toml:4: `tool.flaglint.definitions[0].writes` must be a list of strings, "

@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib
 import json
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from flaglint.facts.light import count_lines
 from flaglint.suppressions import Suppressions
 
 from .conftest import write_tree
+from .test_clean import _pytest
 
 PYPROJECT = """
 [tool.flaglint]
@@ -471,9 +471,9 @@ def test_a_definition_that_reads_no_key_says_so_and_the_bound_name_is_the_key(
     assert [line.split(" ", 2)[:2] for line in captured.out.splitlines()[:-1]] == \
         [["flags.toml:1:1:", "FL102"]]
     assert "flaglint: note: tool.flaglint.definitions[0] (`proj.settings.Setting`) matched 4 " \
-           "calls, with " \
-           "no key flaglint can read at `key = 0`, so it defines no flag; if the key is the " \
-           "name each is bound to (`X = Setting(…)`), set `bound_name = true`" in captured.err
+           "calls, so it defines no flag: with no key flaglint can read at `key = 0`; if the " \
+           "key is the name each is bound to (`X = Setting(…)`), set `bound_name = true`" \
+           in captured.err
 
     root = settings_project(tmp_path / "bound", "bound_name = true\n")
     assert main(["check", str(root), "--no-cache", "--format", "json"]) == 1
@@ -519,12 +519,14 @@ def batch():
         '\n\n', "")
     # A setting whose type nothing shows takes any value (an int here); a read of it not
     # compared with a variant is left to the hand that knows what the number means
-    assert main(["clean", "PROJ_BATCH", "--value", "5", str(root)]) == 1
+    # (a class's attribute is keyed by its name within the module: two classes' `enabled`
+    # are two flags)
+    assert main(["clean", "Limits.PROJ_BATCH", "--value", "5", str(root)]) == 1
     assert capsys.readouterr().out.splitlines()[1] == (
-        "proj/engine.py:14:16: a read of `PROJ_BATCH` is left (outside the named paths, in "
+        "proj/engine.py:14:16: a read of `Limits.PROJ_BATCH` is left (outside the named paths, in "
         "tests left alone, or its value or arguments cannot be replaced); change it by hand.")
     # a definition in a class goes with its docstring alone
-    assert main(["clean", "PROJ_FAST", "--value", "true", str(root)]) == 0
+    assert main(["clean", "Limits.PROJ_FAST", "--value", "true", str(root)]) == 0
     capsys.readouterr()
     assert "def batch():\n    return settings.Limits.PROJ_BATCH.value() * 2\n" in \
         (root / "proj" / "engine.py").read_text()
@@ -613,7 +615,8 @@ def test_a_flag_the_program_sets_as_it_runs_is_settled_by_no_registry(tmp_path, 
     assert main(["clean", "APP_ASYNC", str(tmp_path)]) == 2
     assert capsys.readouterr().err == (
         "flaglint: error: flag `APP_ASYNC` is set as the program runs, at app/config.py:5: "
-        "settling its reads would change what that does; remove the setting first\n")
+        "settling its reads would change what that does; remove the setting first (or, if "
+        "that file is a test helper, name its folder in `tests`)\n")
     (tmp_path / "app" / "config.py").unlink()  # the test's settings alone
     (tmp_path / "tests" / "test_log.py").write_text(
         "from app.env import ASYNC\nfrom app.log import log\n\n\n"
@@ -629,6 +632,4 @@ def test_a_flag_the_program_sets_as_it_runs_is_settled_by_no_registry(tmp_path, 
     assert (tmp_path / "tests" / "test_log.py").read_text() == \
         "from app.log import log\n\n\ndef test_sync():\n    assert log(1) == \"sync\"\n"
     assert "ASYNC" not in (tmp_path / "app" / "env.py").read_text()
-    tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                            "tests"], cwd=tmp_path, capture_output=True, text=True)
-    assert tests.stdout.strip().splitlines()[-1].split(" in ")[0] == "1 passed"
+    assert _pytest(tmp_path) == "1 passed"

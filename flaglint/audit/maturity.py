@@ -108,7 +108,8 @@ def criteria(audit: Audit, project: Project) -> list[Criterion]:
 def _flow(project: Project, audit: Audit) -> tuple[int, int]:
     """Flags declared and removed or retired in the last six months (git): a key counts
     once when the registry and a definition in code both declare it (mlflow: 33 added for
-    30 flags), added when the first of them declares it, removed when the last lets it go."""
+    30 flags), added when the first of them declares it (or a tombstone comes back to
+    life), removed when the last lets it go. The events are in the history's order."""
 
     if project.history is None:
         return 0, 0
@@ -116,7 +117,7 @@ def _flow(project: Project, audit: Audit) -> tuple[int, int]:
     added = removed = 0
     for history in project.history.keys.values():
         declaring: set[bool] = set()  # in code, in the registry: which declare the key now
-        for event in sorted(history.events, key=lambda e: e.commit.seq):
+        for event in history.events:
             was = bool(declaring)
             if event.kind in (EventKind.DECLARED, EventKind.REVIVED):
                 declaring.add(event.in_code)

@@ -308,12 +308,20 @@ def _definition(item: dict[str, Any], index: int, where: Where) -> DefinitionSpe
                           writes=writes)
 
 
+_CALL_ONLY = ("bound_name", "reads", "writes", "attributes", "call_reads", "truth_reads",
+              "prefix", "namespace")
+
+
 def _class_definition(item: dict[str, Any], keys: tuple[str | int, ...], where: Where,
                       origin: str) -> DefinitionSpec:
     """`class = "app.flags.Flags"`: every string member of the class is a flag's key."""
     if "call" in item or "key" in item:
         raise where.error(keys, f"`{where.name(keys)}` takes either `class` or "
                                 f"`call` with `key`, not both")
+    for option in _CALL_ONLY:
+        if option in item:  # a class's members are keys, not objects read or set
+            raise where.error((*keys, option), f"`{where.name((*keys, option))}` goes with "
+                                               f"`call`, not `class`")
     name = item["class"]
     if not isinstance(name, str) or not name:
         raise where.error((*keys, "class"), f"`{where.name((*keys, 'class'))}` must be "

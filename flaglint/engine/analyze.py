@@ -189,17 +189,19 @@ def _keyless_notes(config: Config, linked: Linked) -> tuple[str, ...]:
         count = linked.keyless.get(spec.origin, 0)
         if spec.call is None or not count or spec.origin in defining:
             continue
-        where = "the name it is bound to" if spec.bound_name else \
-            f"`key = {json.dumps(spec.key_name if spec.key_name is not None else spec.key)}`"
         calls = f"{count} call{'s' if count != 1 else ''}"
         callee = spec.call.rpartition(".")[2]
-        hint = "" if spec.bound_name else \
-            f"; if the key is the name each is bound to (`X = {callee}(…)`), set " \
-            f"`bound_name = true`"
+        if spec.bound_name:
+            why = ("none bound once to a name at module or class level (a name bound in "
+                   "a function, in both arms of an `if`, or to several values is no key)")
+        else:
+            key = json.dumps(spec.key_name if spec.key_name is not None else spec.key)
+            why = (f"with no key flaglint can read at `key = {key}`; if the key is the name "
+                   f"each is bound to (`X = {callee}(…)`), set `bound_name = true`")
         table = f"tool.flaglint.{spec.origin}" if config.source is not None and \
             config.source.name == "pyproject.toml" else spec.origin
-        notes.append(f"{table} (`{spec.call}`) matched {calls}, with no key flaglint "
-                     f"can read at {where}, so it defines no flag{hint}")
+        notes.append(f"{table} (`{spec.call}`) matched {calls}, so it defines no flag: "
+                     f"{why}")
     return tuple(notes)
 
 

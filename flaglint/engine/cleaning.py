@@ -302,7 +302,8 @@ def _value(project: Project, key: str, text: str | None) -> tuple[FlagValue, str
     if write is not None:  # mlflow's `MLFLOW_ENABLE_ASYNC_LOGGING.set(True)` in its API
         raise CleanError(f"flag `{key}` is set as the program runs, at {write.path}:"
                          f"{write.span.line}: settling its reads would change what that "
-                         f"does; remove the setting first")
+                         f"does; remove the setting first (or, if that file is a test "
+                         f"helper, name its folder in `tests`)")
     served = project.services.settled(key)
     value_served: FlagValue | None = served[0] if served is not None else None
     where = f"{served[1].source} ({served[1].path}:{served[1].line})" if served else None

@@ -31,7 +31,9 @@ def parse_value(text: str) -> FlagValue:
 def flag_value(project: Project, key: str, text: str) -> FlagValue:
     """`--value` checked against what the project shows of the flag: a boolean flag takes
     true/false (on/off, yes/no, 1/0), a flag with variants one of them, a flag whose type
-    nothing shows any value (prefect's `X = Setting(int, default=3)`, read by `.value()`)."""
+    nothing shows a boolean or a number (prefect's `X = Setting(int, default=3)`, read by
+    `.value()`), never a word it cannot check (`--value ture` would settle a truthy
+    string)."""
     variants = flag_variants(project, key)
     decl = project.registry.flags.get(key)
     types = {r.value_type for r in project.graph.reads_of(key) if r.value_type}
@@ -40,10 +42,17 @@ def flag_value(project: Project, key: str, text: str) -> FlagValue:
     lowered = text.lower()
     if variants and text in variants:
         return text
-    if types and types <= {"bool"} and not variants:
+    if types <= {"bool"} and not variants:
         if lowered in _TRUE or lowered in _FALSE:
             return lowered in _TRUE
-        raise CleanError(f"--value {text}: flag `{key}` is a boolean flag; use true or false")
+        if not types and re.fullmatch(r"-?\d+", text):
+            return int(text)
+        if types:
+            raise CleanError(f"--value {text}: flag `{key}` is a boolean flag; use true or "
+                             f"false")
+        raise CleanError(f"--value {text}: nothing in the project shows what type flag "
+                         f"`{key}` has, nor a variant its reads are compared with; use true, "
+                         f"false or a number")
     if variants:
         known = ", ".join(sorted(variants))
         raise CleanError(f"--value {text}: flag `{key}` is compared with the variants {known}; "

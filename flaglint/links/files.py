@@ -83,7 +83,7 @@ def _defined_by_calls(facts: FileFacts, resolver: Resolver, config: Config
         spec = resolver.definition_spec(call, specs) if not call.access else None
         if spec is None:
             continue
-        value = definition_key(spec, call.args, bound.get(index))
+        value = definition_key(spec, call.args, bound.get(index), facts.module)
         key = resolver.resolve(value) if value is not None else None
         if key is None:
             keyless.append(spec.origin)

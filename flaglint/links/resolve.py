@@ -585,14 +585,18 @@ def _keyword_only(function: Definition, key: Value) -> tuple[str, ...]:
     return ()
 
 
-def definition_key(spec: DefinitionSpec, args: tuple[Arg, ...], bound: str | None
-                   ) -> Value | None:
-    """The key of a definition call with these arguments, bound to the qualified name
-    `bound` (None: a call of its own, or inside an expression): with `bound_name`, that
-    name's last part (prefect's `PREFECT_X = Setting(bool, default=False)` is `PREFECT_X`)."""
-    if spec.bound_name:
-        return None if bound is None else Value(ValueKind.STR, bound.rpartition(".")[2])
-    return argument(args, spec.key, spec.key_name)
+def definition_key(spec: DefinitionSpec, args: tuple[Arg, ...], bound: str | None,
+                   module: str) -> Value | None:
+    """The key of a definition call with these arguments, in `module`, bound to the
+    qualified name `bound` (None: a call of its own, or inside an expression): with
+    `bound_name`, that name within its module (prefect's `PREFECT_X = Setting(bool, …)` is
+    `PREFECT_X`, a class's `enabled = Setting(…)` is `Api.enabled`); a name a function binds
+    defines nothing (its reads are not followed)."""
+    if not spec.bound_name:
+        return argument(args, spec.key, spec.key_name)
+    if bound is None or not bound.startswith(f"{module}.") or "<locals>" in bound:
+        return None
+    return Value(ValueKind.STR, bound[len(module) + 1:])
 
 
 def argument(args: tuple[Arg, ...], position: int | None, keyword: str | None) -> Value | None:

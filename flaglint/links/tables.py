@@ -254,7 +254,7 @@ def _flag_objects(config: Config, resolver: Resolver, interfaces: list[Interface
             spec = resolver.definition_spec(call, specs) if not call.access else None
             if spec is None:
                 continue
-            key_value = definition_key(spec, call.args, name)
+            key_value = definition_key(spec, call.args, name, face.module)
             key = resolver.resolve(key_value) if key_value is not None else None
             if key is None:
                 continue

@@ -55,8 +55,9 @@ class ReadSettling(SettlerCore):
         if not self.reads or self._position(original_node) not in self.reads:
             return updated_node
         parent = self._parent(original_node)
-        if not isinstance(parent, (cst.If, cst.IfExp, cst.UnaryOperation)):
-            return updated_node  # only a test (or `not` of one) that is the name alone
+        if not isinstance(parent, (cst.If, cst.IfExp, cst.UnaryOperation,
+                                   cst.BooleanOperation)):
+            return updated_node  # only a test, `not` of one or an operand of `and`/`or`
         value = self.reads[self._position(original_node)]
         if not isinstance(value, bool):
             return updated_node
