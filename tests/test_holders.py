@@ -633,3 +633,33 @@ def test_a_flag_the_program_sets_as_it_runs_is_settled_by_no_registry(tmp_path, 
         "from app.log import log\n\n\ndef test_sync():\n    assert log(1) == \"sync\"\n"
     assert "ASYNC" not in (tmp_path / "app" / "env.py").read_text()
     assert _pytest(tmp_path) == "1 passed"
+
+
+def test_a_lookup_by_its_name_keeps_a_flag_object_and_is_told_where_it_is(tmp_path, capsys):
+    """prefect reads its settings back by name, `values["PREFECT_SILENCE_…"]`: `clean`
+    deleted the definition and `import prefect` raised KeyError. A string that is the bound
+    name, anywhere, keeps it; the refusal says where that string is in the file as it is
+    (it gave the line of the text the refused deletion would have left), and FL102 names
+    the use of an import inside a function as what to remove first."""
+    settings = (SETTINGS_AS_OBJECTS + "\n\nSETTINGS = {name: setting for name, setting in "
+                "list(globals().items()) if isinstance(setting, Setting)}\n\n\n"
+                "def silent(values):\n    return values[\"PROJ_API_URL\"] is None\n")
+    root = settings_project(tmp_path, "bound_name = true\n")
+    (root / "proj" / "settings.py").write_text(settings)
+    (root / "proj" / "late.py").write_text("def later():\n    from proj.settings import "
+                                           "PROJ_NEW_ENGINE\n\n    return PROJ_NEW_ENGINE\n")
+    assert main(["clean", "PROJ_API_URL", "--value", "true", str(root)]) == 1
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "proj/settings.py:13: `PROJ_API_URL` not deleted: proj/settings.py:29:19: a string "
+        "naming it ('PROJ_API_URL').")
+    assert (root / "proj" / "settings.py").read_text() == settings
+    assert settings.splitlines()[28] == "    return values[\"PROJ_API_URL\"] is None"
+    (root / "flags.toml").write_text("")
+    (root / "proj" / "engine.py").write_text("")
+    main(["check", str(root), "--no-cache", "--select", "FL102"])
+    assert [line for line in capsys.readouterr().out.splitlines()
+            if "[PROJ_NEW_ENGINE]" in line] == [
+        "proj/settings.py:10:19: FL102 [PROJ_NEW_ENGINE] Flag `PROJ_NEW_ENGINE` is declared "
+        "but no code reads it; its object is still used at proj/late.py:4 "
+        "(`PROJ_NEW_ENGINE`), which is no read: remove that use, then delete it or mark it "
+        "retired so the key is never reused"]

@@ -104,6 +104,10 @@ class _Finder(ast.NodeVisitor):
         self.word = qualname.rsplit(".", 1)[-1]
         self.owner = qualname.rpartition(".")[0]  # an Enum member's class, a method's class
         self.keys = keys | {self.word, qualname}
+        # A definition a lookup may name by its own name, as the caller says by listing it
+        # among `keys` (an object a call made: prefect's `values["PREFECT_X"]`): that
+        # string, whole, refers to it wherever it stands
+        self.by_name = self.word in keys
         self.found: list[Reference] = []
         self.module_names: dict[str, str | None] = {}  # name -> what it is bound to
         # Innermost last: a function's parameters and locals (qualname None), or a class
@@ -323,9 +327,10 @@ class _Finder(ast.NodeVisitor):
     def visit_Constant(self, node: ast.Constant) -> None:
         # A dotted path in a string (`"app.views.new_ui_on"` in settings, a URL conf)
         # may name it wherever it stands.
-        if isinstance(node.value, str) and "." in node.value and \
-                node.value.rsplit(".", 1)[-1] == self.word and \
-                node.value.replace(".", "").replace("_", "").isalnum():
+        if isinstance(node.value, str) and ((
+                "." in node.value and node.value.rsplit(".", 1)[-1] == self.word and
+                node.value.replace(".", "").replace("_", "").isalnum()) or
+                (self.by_name and node.value == self.word)):
             self._add(Kind.STRING, node, repr(node.value)[:80])
 
 

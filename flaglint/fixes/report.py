@@ -71,7 +71,7 @@ class FixReport:
         return sorted(moved, key=lambda b: (b.path, b.position, b.name))
 
     def _moved(self, refusal: Blocked, *, written: bool) -> Blocked:
-        lines = {path: _line_map(self._text_then(path, seen), self._text_now(path) if written
+        lines = {path: line_map(self._text_then(path, seen), self._text_now(path) if written
                                  else self._text_then(path, None))
                  for path, seen in self._seen.get(refusal, {}).items()}
 
@@ -91,7 +91,7 @@ class FixReport:
     def on_disk(self, path: str, line: int) -> int:
         """Where a line of the file as the fixes left it is in the file as it was (a dry
         run's account points at the file it did not write)."""
-        return _line_map(self._text_now(path), self._text_then(path, None))(line)
+        return line_map(self._text_now(path), self._text_then(path, None))(line)
 
     def _text_now(self, path: str) -> str | None:
         result = self.results.get(path)
@@ -133,7 +133,7 @@ class FixReport:
         write_files(root, {r.path: self.overlay[r.path] for r in self.changed})
 
 
-def _line_map(before: str | None, after: str | None) -> Callable[[int], int]:
+def line_map(before: str | None, after: str | None) -> Callable[[int], int]:
     """Where each line of `before` is in `after` (a line that went: where it stood; a line
     only indented otherwise, as a collapsed branch's body is: where it is, by its text)."""
     if before is None or after is None or before == after:

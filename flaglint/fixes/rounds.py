@@ -18,7 +18,7 @@ from flaglint.facts import Constant, ValueKind
 from flaglint.findings import Finding, Fix
 from flaglint.fixes.apply import FixMemo, FixScope, Transformed, known_unused, plan, transform
 from flaglint.fixes.plans import FilePlan, FixResult
-from flaglint.fixes.report import Blocked, Fixed, FixReport
+from flaglint.fixes.report import Blocked, Fixed, FixReport, line_map
 from flaglint.model.project import Project
 from flaglint.processes import Workers
 from flaglint.store import content_key
@@ -136,18 +136,31 @@ def still_referred(project: Project, results: list[Transformed],
                             _keys(facts.constants, qualname)))
     referring = _referring(project, fixed, {(q, keys) for *_, q, keys in deleted},
                            {} if named_in is None else named_in, memo)
+    # A place in a file this round fixes is at a line of its fixed text: where that line
+    # is in the text before, which stays when the deletion is refused
+    back = {done.result.path: line_map(done.result.after, done.result.before)
+            for done in results if done.result.changed}
     found = []
     for path, position, name, qualname, keys in deleted:
-        places = referring[qualname, keys]
+        places = [place._replace(line=back[place.path](place.line)) if place.path in back
+                  else place for place in referring[qualname, keys]]
         if places:
             found.append(Blocked(path, position, name, tuple(places[:5])))
     return found
 
 
 def _keys(constants: Iterable[Constant], qualname: str) -> frozenset[str]:
-    """The string a definition binds (an Enum member's value), which a lookup may use."""
-    return frozenset(c.value.text for c in constants
-                     if c.qualname == qualname and c.value.kind is ValueKind.STR)
+    """The strings a lookup may name a definition by: the string it binds (an Enum member's
+    value), or the name of an object a call made (prefect reads its settings back from a
+    mapping by name, `values["PREFECT_X"]`, and failed to import once `PREFECT_X` went)."""
+    found = set()
+    for constant in constants:
+        if constant.qualname == qualname:
+            if constant.value.kind is ValueKind.STR:
+                found.add(constant.value.text)
+            elif constant.value.kind is ValueKind.CALL:
+                found.add(qualname.rpartition(".")[2])
+    return frozenset(found)
 
 
 def _referring(project: Project, fixed: dict[str, bytes],

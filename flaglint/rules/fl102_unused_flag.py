@@ -4,7 +4,7 @@ import re
 from collections.abc import Iterator
 
 from flaglint.analysis.loose import loose_strings, reaching_read
-from flaglint.analysis.references import Kind, handed_on, references
+from flaglint.analysis.references import Kind, blocking, handed_on, references
 from flaglint.facts import ValueKind
 from flaglint.findings import Finding, Severity
 from flaglint.links.model import CodeDefinition
@@ -123,10 +123,11 @@ def _bound(project: Project, definition: CodeDefinition) -> str | None:
 
 
 def _used(project: Project, names: set[str]) -> dict[str, tuple[str, int, str]]:
-    """The first place (path, line, what the code says) each of these bound names is used
-    outside tests other than by its definition and imports: an attribute or a method of the
-    object (`X.set(True)`, `X.name`), which the configured reads do not count. (A test's
-    use is a setting `flaglint clean` removes with the flag.)"""
+    """The first place (path, line, what the code says) outside tests that refers to each
+    of these bound names other than its definition, as `flaglint clean` finds them: an
+    attribute or a method of the object (`X.set(True)`, `X.name`), which the configured
+    reads do not count, an import (one in a function too), a lookup by its name. (A test's
+    use is a setting `clean` removes with the flag.)"""
     found: dict[str, tuple[str, int, str]] = {}
     if not names:
         return found
@@ -139,11 +140,13 @@ def _used(project: Project, names: set[str]) -> dict[str, tuple[str, int, str]]:
             word = name.rsplit(".", 1)[-1].encode()
             if word not in data or not re.search(rb"\b" + re.escape(word) + rb"\b", data):
                 continue
-            uses = [r for r in references(data.decode("utf-8", "replace"), brief.module, name,
-                                          is_package=brief.is_package)
-                    if r.kind in (Kind.USE, Kind.CALL)]
-            if uses:
-                found[name] = (path, uses[0].line, uses[0].text)
+            # what keeps `flaglint clean` from deleting the definition: a use, an import
+            # (in a function too), a string or lookup that names it
+            uses = blocking(references(data.decode("utf-8", "replace"), brief.module, name,
+                                       is_package=brief.is_package))
+            if uses:  # a use rather than the import that reaches it
+                first = min(uses, key=lambda r: (r.kind is Kind.IMPORT, r.line, r.column))
+                found[name] = (path, first.line, first.text)
     return found
 
 
