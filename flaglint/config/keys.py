@@ -165,9 +165,10 @@ DEFINITION = Table("[[tool.flaglint.definitions]]", (
         "The argument that is the key; `[0, \"name\"]`: the `name=` keyword, else the first "
         "argument."),
     Key("bound_name", "true or false", "false",
-        "Instead of `key`: the key is the name the call is bound to "
-        "(`PREFECT_X = Setting(bool, default=False)` defines `PREFECT_X`; a call not bound "
-        "to a name defines nothing)."),
+        "Instead of `key`: the key is the name the call is bound to, within its module "
+        "(`PREFECT_X = Setting(bool, default=False)` defines `PREFECT_X`, a class's "
+        "`enabled = Setting(…)` defines `Api.enabled`; a call not bound once to one name at "
+        "module or class level defines nothing)."),
     Key("class", "qualified name", "",
         "Instead of `call`: every string-valued member of this class or Enum is a flag's "
         "key (`client.is_enabled(Flags.NEW_UI.value)` reads `new_ui`)."),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -137,15 +137,24 @@ def still_referred(project: Project, results: list[Transformed],
     referring = _referring(project, fixed, {(q, keys) for *_, q, keys in deleted},
                            {} if named_in is None else named_in, memo)
     # A place in a file this round fixes is at a line of its fixed text: where that line
-    # is in the text before, which stays when the deletion is refused
-    back = {done.result.path: line_map(done.result.after, done.result.before)
-            for done in results if done.result.changed}
+    # is in the text before, which stays when the deletion is refused (a diff of the two,
+    # made only for a file a refusal names)
+    changed = {done.result.path: done.result for done in results if done.result.changed}
+    back: dict[str, Callable[[int], int]] = {}
+
+    def before(place: Place) -> Place:
+        if place.path not in changed:
+            return place
+        if place.path not in back:
+            result = changed[place.path]
+            back[place.path] = line_map(result.after, result.before)
+        return place._replace(line=back[place.path](place.line))
+
     found = []
     for path, position, name, qualname, keys in deleted:
-        places = [place._replace(line=back[place.path](place.line)) if place.path in back
-                  else place for place in referring[qualname, keys]]
+        places = referring[qualname, keys][:5]
         if places:
-            found.append(Blocked(path, position, name, tuple(places[:5])))
+            found.append(Blocked(path, position, name, tuple(map(before, places))))
     return found
 
 
