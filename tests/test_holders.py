@@ -497,22 +497,11 @@ def test_clean_of_a_flag_keyed_by_its_bound_name(tmp_path, capsys, monkeypatch):
     root = settings_project(tmp_path, "bound_name = true\n")
     assert main(["clean", "PROJ_NEW_ENGINE", "--value", "true", str(root)]) == 0
     capsys.readouterr()
-    assert (root / "proj" / "engine.py").read_text() == '''from proj import settings
-
-
-def run():
-    return "new"
-
-
-def url():
-    return settings.PROJ_API_URL.value()
-
-
-def batch():
-    if settings.Limits.PROJ_FAST.value():
-        return settings.Limits.PROJ_BATCH.value() * 2
-    return 1
-'''
+    # the read and its import go, the other settings' reads stay
+    assert (root / "proj" / "engine.py").read_text() == ENGINE.lstrip().replace(
+        "from proj.settings import PROJ_NEW_ENGINE\n", "").replace(
+        '    if PROJ_NEW_ENGINE.value():\n        return "new"\n    return "old"\n',
+        '    return "new"\n')
     # the definition goes with the string that documents it
     assert (root / "proj" / "settings.py").read_text() == SETTINGS_AS_OBJECTS.lstrip().replace(
         'PROJ_NEW_ENGINE = Setting(bool, default=True)\n"""Whether the new engine runs."""'

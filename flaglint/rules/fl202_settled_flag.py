@@ -43,6 +43,9 @@ class SettledFlag(Rule):
     Safe: the fix replaces the read by the rolled-out value where that keeps the code's
     meaning (in a test or a comparison, or anywhere when the value is a boolean) and the
     call's arguments have no side effects; the branches that become dead are FL301 and FL302.
+    No fix for a flag the program sets as it runs (a `[[definitions]]` `writes` method called
+    outside tests, `MLFLOW_X.set(True)`): its reads may yield another value, and the finding
+    says where it is set.
 
     ## Options
     None.
