@@ -99,8 +99,8 @@ def test_a_project_with_no_flag_api_is_told_so_not_only_that_all_checks_passed(
     assert capsys.readouterr() == (
         "All checks passed (1 file, 0 flags).\n",
         "flaglint: note: no flag API found: no flag SDK is imported and no [[readers]] or "
-        "[[definitions]] are configured, so no flag was checked; `flaglint init` looks for "
-        "the project's own\n")
+        "[[definitions]] are configured, so no flag was checked; name the project's own in "
+        "[[readers]] or [[definitions]] (docs/configuration.md)\n")
     # a project whose configured reader is never called is not told so
     write_tree(tmp_path, {"flaglint.toml": "[[readers]]\ncall = \"app.flags.on\"\nkey = 0\n"})
     assert main(["check", str(tmp_path), "--no-cache"]) == 0

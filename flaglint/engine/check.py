@@ -187,6 +187,6 @@ def _notes(project: Project, rules: Sequence[Rule]) -> list[str]:
             not project.config.definitions and not project.flag_api:
         # "All checks passed" alone would be a verdict from nothing (mlflow after `init`)
         notes.append("no flag API found: no flag SDK is imported and no [[readers]] or "
-                     "[[definitions]] are configured, so no flag was checked; `flaglint "
-                     "init` looks for the project's own")
+                     "[[definitions]] are configured, so no flag was checked; name the "
+                     "project's own in [[readers]] or [[definitions]] (docs/configuration.md)")
     return notes
