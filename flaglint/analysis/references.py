@@ -50,12 +50,13 @@ class Reference:
 
 
 def references(source: str, module: str, qualname: str, *, keys: frozenset[str] = frozenset(),
-               is_package: bool = False) -> list[Reference]:
-    """Every place of `source` (the module `module`) that may refer to `qualname`, with what
-    it is. `keys` are strings that name it too (an Enum member's value). A file that does
-    not parse is one unknown reference at its first line."""
+               is_package: bool = False, tree: ast.Module | None = None) -> list[Reference]:
+    """Every place of `source` (the module `module`; `tree`: its parse, when made already)
+    that may refer to `qualname`, with what it is. `keys` are strings that name it too (an
+    Enum member's value). A file that does not parse is one unknown reference at its first
+    line."""
     try:
-        tree = ast.parse(source)
+        tree = tree or ast.parse(source)
     except (SyntaxError, ValueError):
         return [Reference(Kind.UNPARSED, 1, 1, "")]
     finder = _Finder(module, qualname, keys, is_package=is_package)

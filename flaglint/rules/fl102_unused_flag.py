@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterator
 
@@ -131,19 +132,28 @@ def _used(project: Project, names: set[str]) -> dict[str, tuple[str, int, str]]:
     found: dict[str, tuple[str, int, str]] = {}
     if not names:
         return found
+    words = {name: name.rsplit(".", 1)[-1].encode() for name in names}
+    whole = {name: re.compile(rb"\b" + re.escape(word) + rb"\b") for name, word in words.items()}
     for path in project.paths():
         brief = project.files.brief(path)
         if brief is None or project.is_test(path):
             continue
         data = project.source_of(path)
-        for name in sorted(names - found.keys()):
-            word = name.rsplit(".", 1)[-1].encode()
-            if word not in data or not re.search(rb"\b" + re.escape(word) + rb"\b", data):
-                continue
+        # A name said once in the module that defines it is its definition alone (most of
+        # prefect's unread settings in its 2,000-line settings module): no parse for it
+        asked = [name for name in sorted(names - found.keys()) if words[name] in data
+                 and len(whole[name].findall(data)) > name.startswith(f"{brief.module}.")]
+        tree = None
+        for name in asked:
+            if tree is None:
+                try:
+                    tree = ast.parse(data)
+                except (SyntaxError, ValueError):
+                    break  # unparsed: `clean` refuses for it, and says so
             # what keeps `flaglint clean` from deleting the definition: a use, an import
             # (in a function too), a string or lookup that names it
             uses = blocking(references(data.decode("utf-8", "replace"), brief.module, name,
-                                       is_package=brief.is_package))
+                                       is_package=brief.is_package, tree=tree))
             if uses:  # a use rather than the import that reaches it
                 first = min(uses, key=lambda r: (r.kind is Kind.IMPORT, r.line, r.column))
                 found[name] = (path, first.line, first.text)
