@@ -361,14 +361,14 @@ def places(found: list[Reference], path: str) -> Iterator[Place]:
 
 
 def handed_on(source: str, module: str, qualnames: Iterable[str], *,
-              is_package: bool = False) -> set[str]:
+              is_package: bool = False, tree: ast.Module | None = None) -> set[str]:
     """Which of these symbols are used as a value in this source (stored in a dict or list,
     passed to a function, returned), where what reads them cannot be seen? A file that does
-    not parse may do anything: all of them. The file is parsed once, and a symbol whose
-    name the text never spells as a value (`_spelled_as_value`) needs no visit of its
-    tree."""
+    not parse may do anything: all of them. The file is parsed once (`tree`: its parse,
+    when made already), and a symbol whose name the text never spells as a value
+    (`_spelled_as_value`) needs no visit of its tree."""
     try:
-        tree = ast.parse(source)
+        tree = tree or ast.parse(source)
     except (SyntaxError, ValueError):
         return set(qualnames)
     found = set()

@@ -74,8 +74,7 @@ class UnusedFlag(Rule):
         holders = {key: {name for d in record.definitions if (name := _bound(project, d))}
                    for key, record in unused}
         every = set().union(*holders.values()) if holders else set()
-        escaped = _handed_on(project, every)
-        used = _used(project, every - escaped)
+        escaped, used = _holders_seen(project, every) if every else (set(), {})
         for key, record in unused:
             if holders[key] & escaped:
                 continue  # its holder is read where flaglint cannot follow it
@@ -123,63 +122,47 @@ def _bound(project: Project, definition: CodeDefinition) -> str | None:
                  and c.value.kind is ValueKind.CALL), None)
 
 
-def _used(project: Project, names: set[str]) -> dict[str, tuple[str, int, str]]:
-    """The first place (path, line, what the code says) outside tests that refers to each
-    of these bound names other than its definition, as `flaglint clean` finds them: an
-    attribute or a method of the object (`X.set(True)`, `X.name`), which the configured
-    reads do not count, an import (one in a function too), a lookup by its name. (A test's
-    use is a setting `clean` removes with the flag.)"""
-    found: dict[str, tuple[str, int, str]] = {}
-    if not names:
-        return found
+def _holders_seen(project: Project, names: set[str]
+                  ) -> tuple[set[str], dict[str, tuple[str, int, str]]]:
+    """Of these bound names, in one pass over the files that name them (each read and
+    parsed once): those handed on as a value anywhere (put in a dict, passed to a hook or
+    setter), whose reads flaglint cannot follow; and the first place (path, line, what
+    the code says) outside tests that refers to each other than its definition, as
+    `flaglint clean` finds them: an attribute or a method of the object (`X.set(True)`,
+    `X.name`), which the configured reads do not count, an import (one in a function too),
+    a lookup by its name. (A test's use is a setting `clean` removes with the flag.)"""
+    escaped: set[str] = set()
+    used: dict[str, tuple[str, int, str]] = {}
     words = {name: name.rsplit(".", 1)[-1].encode() for name in names}
     whole = {name: re.compile(rb"\b" + re.escape(word) + rb"\b") for name, word in words.items()}
     for path in project.paths():
         brief = project.files.brief(path)
-        if brief is None or project.is_test(path):
+        if brief is None:
             continue
         data = project.source_of(path)
+        counts = {name: len(whole[name].findall(data)) for name in sorted(names)
+                  if words[name] in data}
+        named = [name for name, count in counts.items() if count]
+        if not named:
+            continue
+        text = data.decode("utf-8", "replace")
+        try:
+            tree = ast.parse(data)
+        except (SyntaxError, ValueError):
+            escaped.update(named)  # it may do anything with them (`clean` refuses too)
+            continue
+        escaped |= handed_on(text, brief.module, [n for n in named if n not in escaped],
+                             is_package=brief.is_package, tree=tree)
+        if project.is_test(path):
+            continue
         # A name said once in the module that defines it is its definition alone (most of
-        # prefect's unread settings in its 2,000-line settings module): no parse for it
-        asked = [name for name in sorted(names - found.keys()) if words[name] in data
-                 and len(whole[name].findall(data)) > name.startswith(f"{brief.module}.")]
-        tree = None
-        for name in asked:
-            if tree is None:
-                try:
-                    tree = ast.parse(data)
-                except (SyntaxError, ValueError):
-                    break  # unparsed: `clean` refuses for it, and says so
-            # what keeps `flaglint clean` from deleting the definition: a use, an import
-            # (in a function too), a string or lookup that names it
-            uses = blocking(references(data.decode("utf-8", "replace"), brief.module, name,
+        # prefect's unread settings in its 2,000-line settings module): no visit for it
+        for name in named:
+            if name in used or counts[name] <= name.startswith(f"{brief.module}."):
+                continue
+            uses = blocking(references(text, brief.module, name,
                                        is_package=brief.is_package, tree=tree))
             if uses:  # a use rather than the import that reaches it
                 first = min(uses, key=lambda r: (r.kind is Kind.IMPORT, r.line, r.column))
-                found[name] = (path, first.line, first.text)
-    return found
-
-
-def _handed_on(project: Project, names: set[str]) -> set[str]:
-    """The bound names handed on as a value anywhere (put in a dict, passed to a hook or
-    setter), so that what reads their object cannot be seen. Each file is read once."""
-    if not names:
-        return set()
-    words: dict[str, list[str]] = {}
-    for name in sorted(names):
-        words.setdefault(name.rsplit(".", 1)[-1], []).append(name)
-    # Each word as a whole word, sought where a substring test (a fast search) finds it
-    whole = {word.encode(): re.compile(rb"\b" + re.escape(word.encode()) + rb"\b")
-             for word in words}
-    found: set[str] = set()
-    for path in project.paths():
-        brief = project.files.brief(path)
-        data = project.source_of(path)
-        if brief is None:
-            continue
-        named = {name for word, pattern in whole.items() if word in data and pattern.search(data)
-                 for name in words[word.decode()]}
-        if named - found:
-            found |= handed_on(data.decode("utf-8", "replace"), brief.module,
-                               sorted(named - found), is_package=brief.is_package)
-    return found
+                used[name] = (path, first.line, first.text)
+    return escaped, used
