@@ -85,16 +85,20 @@ def _checked(path: str, text: str, after: str, replaced: int, removed_branches: 
 #
 # libcst's parse of a whole module is two fifths of a fix's time, and most of a module is
 # statements the fix does not edit. When every edited line is inside top-level functions and
-# classes (not the first statement) that stay where they are, each of them is parsed and
-# settled alone, with the lines above it back to the statement before, and its new code put
-# in its place; the imports the fix leaves unused go the same way, each top-level statement
-# that holds one parsed with the statement before it (which decides whose the lines between
-# are) and the one after it (which gets the lines of a removed import line). Anything else
-# (a module-level edit, a pass that asks what the module binds, `\r` line ends, statements
-# sharing a line) is fixed with the whole module parsed, which gives the same result:
-# tests/test_fix_pieces.py.
+# classes (not the first statement), each of them is parsed and settled alone, with the
+# lines above it back to the statement before, and its new code put in its place. One the
+# fix deletes (a dead helper) is parsed with the statement before it, which decides whose
+# the lines between are (libcst gives the lines at the top of a module to the module, and
+# lines indented below a block to that block), and the statements after it up to one that
+# stays, which gets the deleted one's blank lines (or with the rest of the module, when
+# none stays). The imports the fix leaves unused go the same way, each top-level statement
+# that holds one parsed with the statement before it and the one after it (which gets the
+# lines of a removed import line). Anything else (a module-level edit, a pass that asks what
+# the module binds, `\r` line ends, statements sharing a line) is fixed with the whole module
+# parsed, which gives the same result: tests/test_fix_pieces.py.
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_INDENTED_COMMENT = re.compile(r"^[ \t\f]+#", re.MULTILINE)
 
 
 def _fixed_in_pieces(path: str, text: str, tree: ast.Module, target: FilePlan
@@ -110,23 +114,34 @@ def _fixed_in_pieces(path: str, text: str, tree: ast.Module, target: FilePlan
     if None in owners or 0 in owners or \
             not all(isinstance(body[i], _DEFINITIONS) for i in owners if i is not None):
         return None
-    chosen = sorted(i for i in owners if i is not None)
+    deleted = {i for i in owners if i is not None and
+               (body[i].lineno, body[i].col_offset + 1) in target.definitions}
     starts = _line_starts(text)
+    if deleted and _INDENTED_COMMENT.search(text, starts[min(spans[-1][1], len(starts) - 1)]):
+        # libcst drops the blank lines above an indented comment below the module's last
+        # statement when the module loses a statement: the whole module's fix does
+        return None
     pieces: list[tuple[int, int, str]] = []
     replaced = removed_branches = removed_definitions = removed_helpers = 0
     removed_names: dict[str, Position] = {}
-    for i in chosen:
-        above = spans[i - 1][1]  # the piece starts on the line after the statement before
-        low, high = starts[above], starts[min(spans[i][1], len(starts) - 1)]
+    for first, last in _groups(sorted(i for i in owners if i is not None), deleted,
+                               len(body)):
+        above = spans[first - 1][1] if first else 0  # the line before the piece
+        low = starts[above]
+        high = len(text) if last == len(body) - 1 and last in deleted else \
+            starts[min(spans[last][1], len(starts) - 1)]
         piece = text[low:high]
         try:
             module = cst.parse_module(piece)
             settler, changed = _settled(module, ast.parse(piece), _moved(target, -above))
         except Exception:  # noqa: BLE001 - the whole module's parse says what is wrong
             return None
-        if settler.module_scope_asked or len(changed.body) != len(module.body) or \
+        kept = [old for index, old in zip(range(first, last + 1), module.body, strict=True)
+                if index not in deleted]
+        if settler.module_scope_asked or len(module.body) != last - first + 1 or \
+                len(changed.body) != len(kept) or \
                 any(new is not old and not isinstance(new, type(old))
-                    for new, old in zip(changed.body, module.body, strict=True)):
+                    for new, old in zip(changed.body, kept, strict=True)):
             return None
         pieces.append((low, high, changed.code))
         replaced += settler.replaced
@@ -144,6 +159,24 @@ def _fixed_in_pieces(path: str, text: str, tree: ast.Module, target: FilePlan
         after, unused = pruned
     return _checked(path, text, after, replaced, removed_branches, removed_definitions,
                     removed_names, unused, removed_helpers=removed_helpers)
+
+
+def _groups(edited: list[int], deleted: Set[int], count: int) -> list[tuple[int, int]]:
+    """The runs of top-level statements (first, last), in order, each parsed as one piece:
+    an edited statement alone; one deleted with the statement before it and those after it
+    up to the first that stays (the last of the module, when none does)."""
+    groups: list[list[int]] = []
+    for index in edited:
+        if groups and index <= groups[-1][1]:
+            continue  # in the run before, as a statement after a deleted one
+        first, last = (index - 1 if index in deleted else index), index
+        while last in deleted and last < count - 1:
+            last += 1
+        if groups and first <= groups[-1][1]:
+            groups[-1][1] = last
+        else:
+            groups.append([first, last])
+    return [(first, last) for first, last in groups]
 
 
 def _pruned_in_pieces(after: str, old_tree: ast.Module, keep: Set[str]
@@ -178,7 +211,11 @@ def _pruned_in_pieces(after: str, old_tree: ast.Module, keep: Set[str]
             # (libcst gives the lines at the top of a module to the module instead).
             first, last = run[0], run[-1]
             above = body[first - 2].end_lineno or 0 if first > 1 else 0
-            low, high = starts[above], starts[min(body[last].end_lineno or 0, len(starts) - 1)]
+            # (and the lines below the module's last statement, when it is the last: the
+            # module's, which libcst gives back to what stays above)
+            low = starts[above]
+            high = len(after) if last == len(body) - 1 else \
+                starts[min(body[last].end_lineno or 0, len(starts) - 1)]
             piece = after[low:high]
             try:
                 module = cst.parse_module(piece)
