@@ -476,6 +476,66 @@ def test_clean_specialises_a_parameter_every_call_now_passes_alike(tmp_path, cap
     assert "return render(user, rich=True)" in text
 
 
+def test_clean_leaves_parameters_the_flag_never_decided(tmp_path, capsys):
+    """A recursive function called with a literal `True` from outside and `False` from
+    inside: neither call is the flag's, so `clean` leaves it as it was (it once made
+    `is_root` always true, dropped it and its outside argument, and the recursive call then
+    raised TypeError). A parameter every call passed alike before the cleanup is not the
+    flag's either."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'presets = []\n\n[[readers]]\ncall = "app.cfg.get_option"\n'
+                         'key = 0\n',
+        "flags.toml": '[flags."x.flag"]\ntype = "release"\nowner = "me"\n',
+        "app/__init__.py": "",
+        "app/cfg.py": """
+            OPTIONS = {"x.flag": False}
+
+
+            def get_option(key):
+                return OPTIONS[key]
+            """,
+        "app/walk.py": """
+            from app import cfg
+
+
+            def run():
+                return walk([1, [2]], True), label("x", True)
+
+
+            def walk(items, is_root):
+                out = []
+                for item in items:
+                    if isinstance(item, list):
+                        out += walk(item, False)
+                if is_root:
+                    out.append("root-only")
+                return out
+
+
+            def label(text, loud):
+                return text.upper() if loud else text
+
+
+            def show():
+                if cfg.get_option("x.flag"):
+                    return "shown"
+                return "hidden"
+            """,
+    })
+    before = (tmp_path / "app" / "walk.py").read_text()
+    assert main(["clean", "x.flag", "--value", "false", "--no-cache", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "1 read replaced, 1 branch collapsed, 0 dead helpers" in out
+    assert '[flags."x.flag"] removed in flags.toml.' in out
+    after = (tmp_path / "app" / "walk.py").read_text()
+    assert after == before.replace("from app import cfg\n\n\n", "").replace(
+        '    if cfg.get_option("x.flag"):\n        return "shown"\n', "")
+    probe = subprocess.run([sys.executable, "-c", "from app.walk import run, show; "
+                            "print(run(), show())"], cwd=tmp_path, capture_output=True,
+                           text=True, check=True)
+    assert probe.stdout == "(['root-only'], 'X') hidden\n"
+
+
 VA_STYLE = {
     "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.definitions]]\n'
                       'class = "app.feature_flags.FeatureFlag"\n\n[[tool.flaglint.readers]]\n'

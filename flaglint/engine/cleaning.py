@@ -224,7 +224,7 @@ def _clean_flag(inputs: Inputs, key: str, text: str | None, scope: FixScope,
     settings = [s for s in served(project) if s.key == key] if settled else []
     if settled:  # nothing reads the flag any more: its definitions in code go too
         project = _remove_definitions(cleaning, project)
-        project = _remove_parameters(cleaning, project)
+        project = _remove_parameters(cleaning, project, probe)
         project = _remove_clients(cleaning, project)
     if scope.tests:
         project = _clean_tests(cleaning, project, settled=settled)
@@ -401,13 +401,14 @@ def _definitions_tests_held(cleaning: _Cleaning, project: Project) -> Project:
     return project
 
 
-def _remove_parameters(cleaning: _Cleaning, project: Project) -> Project:
-    """A parameter every call now passes the same boolean is that boolean in its tests;
-    parameters the cleanup left unread go, with their arguments at every call (the files
-    that name such a function are read in full first, to know every call)."""
+def _remove_parameters(cleaning: _Cleaning, project: Project, before: Project) -> Project:
+    """A parameter every call now passes the same boolean, as the calls `before` the
+    cleanup did not, is that boolean in its tests; parameters the cleanup left unread go,
+    with their arguments at every call (the files that name such a function are read in
+    full first, to know every call)."""
     if cleaning.read_more(callers_read_light(project, cleaning.report)):
         project = cleaning.analyze()
-    if cleaning.apply(project, constant_parameters(project, cleaning.report)):
+    if cleaning.apply(project, constant_parameters(project, before, cleaning.report)):
         project = cleaning.analyze()
     if cleaning.read_more(callers_read_light(project, cleaning.report)):
         project = cleaning.analyze()

@@ -16,13 +16,18 @@ from flaglint.links.model import ResolvedCall
 from flaglint.model.project import Project
 
 
-def constant_parameters(project: Project, report: FixReport) -> list[tuple[object, Fix]]:
+def constant_parameters(project: Project, before: Project, report: FixReport
+                        ) -> list[tuple[object, Fix]]:
     """Module-level functions called from the changed files whose parameter every known call
-    now passes as the same `True` or `False` (the cleanup settled what it was): inside, that
-    parameter is that value where it is tested. Only when every call is known."""
+    now passes as the same `True` or `False`, where the calls `before` the cleanup did not
+    (the cleanup settled what it was, or removed a call that passed something else):
+    inside, that parameter is that value where it is tested. Only when every call is known
+    (a recursive call too). A parameter every call passed alike before is not the flag's
+    business: it stays."""
     fixes: list[tuple[object, Fix]] = []
     changed = {r.path for r in report.changed}
-    for callee, calls in sorted(project.graph.calls_to().items()):
+    calls_before = every_call(before)
+    for callee, calls in sorted(every_call(project).items()):
         if not calls or not any(c.path in changed for c in calls):
             continue
         home = next((f for f in project.files for d in f.definitions
@@ -37,20 +42,11 @@ def constant_parameters(project: Project, report: FixReport) -> list[tuple[objec
         name = callee.rsplit(".", 1)[-1]
         constant: list[tuple[str, bool]] = []
         for index, parameter in enumerate(definition.params):
-            values: set[str | None] = set()
-            for site in calls:
-                facts = project.facts_of(site.path)
-                call = next((c for c in facts.calls if c.span == site.span), None) \
-                    if facts is not None else None
-                if call is None or any(a.star for a in call.args):
-                    values.add(None)
-                    break
-                positional = [a for a in call.args if a.keyword is None]
-                given = next((a for a in call.args if a.keyword == parameter), None) or (
-                    positional[index] if index < len(positional) else None)
-                values.add(given.value.text if given is not None and given.value.kind is
-                           ValueKind.CONST and given.value.text in ("True", "False") else None)
-            if len(values) == 1 and None not in values:
+            values = _passed(project, calls, index, parameter)
+            if len(values) != 1 or None in values:
+                continue
+            was = _passed(before, calls_before.get(callee, []), index, parameter)
+            if was and was != values:  # (no call seen before: nothing says it changed)
                 constant.append((parameter, values.pop() == "True"))
         # Scanning every file for the name is the costly part: only for a candidate.
         if not constant or named_in_light_files(project, home.module, name):
@@ -69,6 +65,35 @@ def constant_parameters(project: Project, report: FixReport) -> list[tuple[objec
                 safe=True, description=f"`{parameter}` of `{name}` is always the same",
                 edits=(edit,), in_tests=project.in_tests((edit,)))))
     return fixes
+
+
+def every_call(project: Project) -> dict[str, list[ResolvedCall]]:
+    """Every known call of each function or class, a recursive call of it by itself too
+    (which passes arguments as any other call does; dead code's `calls_to` leaves it out)."""
+    calls: dict[str, list[ResolvedCall]] = {}
+    for call in project.graph.call_graph().calls:
+        calls.setdefault(call.callee, []).append(call)
+    return calls
+
+
+def _passed(project: Project, calls: Iterable[ResolvedCall], index: int, parameter: str
+            ) -> set[str | None]:
+    """What these calls pass as the parameter (`index`: its position): `True` or `False`
+    as written, None for anything else (or a call that cannot say)."""
+    values: set[str | None] = set()
+    for site in calls:
+        facts = project.facts_of(site.path)
+        call = next((c for c in facts.calls if c.span == site.span), None) \
+            if facts is not None else None
+        if call is None or any(a.star for a in call.args):
+            values.add(None)
+            break
+        positional = [a for a in call.args if a.keyword is None]
+        given = next((a for a in call.args if a.keyword == parameter), None) or (
+            positional[index] if index < len(positional) else None)
+        values.add(given.value.text if given is not None and given.value.kind is
+                   ValueKind.CONST and given.value.text in ("True", "False") else None)
+    return values
 
 
 def parameter_candidates(project: Project, report: FixReport
@@ -104,7 +129,7 @@ def callers_read_light(project: Project, report: FixReport) -> frozenset[str]:
     (one the changed files call, or one whose parameters the cleanup left unread): they
     must be read in full to know every call."""
     changed = {r.path for r in report.changed}
-    functions = {(home.module, callee) for callee, calls in project.graph.calls_to().items()
+    functions = {(home.module, callee) for callee, calls in every_call(project).items()
                  if any(c.path in changed for c in calls)
                  for home in project.files if callee.startswith(f"{home.module}.")
                  and callee.count(".") == home.module.count(".") + 1}
@@ -124,7 +149,7 @@ def unused_parameters(project: Project, report: FixReport) -> list[tuple[object,
     call spreads `*args`/`**kwargs`, no file read light names it, and each argument dropped
     has no side effect."""
     fixes: list[tuple[object, Fix]] = []
-    calls_to = project.graph.calls_to()
+    calls_to = every_call(project)
     for path, definition, unread in parameter_candidates(project, report):
         name = definition.qualname.rsplit(".", 1)[-1]
         home = project.facts_of(path)
