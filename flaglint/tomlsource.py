@@ -7,6 +7,7 @@ headers, arrays of tables, dotted and quoted keys, and skips multi-line strings.
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -25,6 +26,16 @@ _HEADER = re.compile(rf"^\s*(\[\[?)\s*({_DOTTED})\s*\]\]?\s*(?:#.*)?$")
 _KEY_LINE = re.compile(rf"^\s*({_DOTTED})\s*=")
 _PART = re.compile(_BARE_OR_QUOTED)
 _ERROR_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def flag_table(key: str) -> str:
+    """The registry table of a flag as TOML writes it: `[flags.new_ui]`, and
+    `[flags."runner.fastReruns"]` for a key a bare TOML key cannot spell (unquoted, its dots
+    would nest tables)."""
+    return f"[flags.{key if _BARE.fullmatch(key) else json.dumps(key)}]"
+
+
+_BARE = re.compile(r"[A-Za-z0-9_-]+")
 
 
 class TomlError(Exception):

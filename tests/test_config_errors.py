@@ -87,6 +87,12 @@ def run_cli(tmp_path, capsys, files, *args):
     ({"flags.toml": "[flags.a]\nowner = 'x'\nowners = 'y'\n"},
      "flags.toml:3: unknown field `owners` in [flags.a]; expected type, owner, description, "
      "created, expires, status, value, retired"),
+    # a key with dots, unquoted, nests tables: the message spells the table to write
+    ({"flags.toml": "[flags.runner.fastReruns]\ntype = 'release'\n"},
+     "flags.toml:1: unknown field `fastReruns` in [flags.runner]: a key with dots must be "
+     "quoted, as in [flags.\"runner.fastReruns\"]"),
+    ({"flags.toml": "[flags.\"runner.fast\"]\ntype = 'temporary'\n"},
+     "flags.toml:2: unknown type 'temporary' in [flags.\"runner.fast\"]; expected release, "),
     ({"flags.toml": "[flags.a]\ncreated = '2026-01-01'\n"},
      "flags.toml:2: `created` of [flags.a] must be a date like 2026-01-10, without quotes"),
     ({"flags.toml": "[flags.a]\ntype = 'temporary'\n"},

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from pathlib import Path
 
 from flaglint.audit.model import Audit, FlagRow
@@ -19,16 +18,11 @@ from flaglint.model.project import Project
 from flaglint.rules.base import format_value
 from flaglint.rules.fl101_undefined_flag import typo_of
 from flaglint.rules.fl203_settled_in_config import served_everywhere
-
-_BARE = re.compile(r"[A-Za-z0-9_-]+")
-
-
-def _key(key: str) -> str:
-    return key if _BARE.fullmatch(key) else json.dumps(key)
+from flaglint.tomlsource import flag_table
 
 
 def _entry(row: FlagRow, settled: object | None) -> str:
-    lines = [f"[flags.{_key(row.key)}]"]
+    lines = [flag_table(row.key)]
     lines.append(f'type = "{row.type}"' + ("" if row.type_source == "registry" else
                                           "  # guessed from the name: check it"))
     if row.owner:

@@ -9,6 +9,7 @@ import datetime as dt
 import sys
 from typing import TYPE_CHECKING
 
+from flaglint import tomlsource
 from flaglint.cli import options
 from flaglint.cli.options import EXIT_FINDINGS, EXIT_OK, RunError, UsageError
 from flaglint.config import Config
@@ -91,7 +92,7 @@ def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> l
                      f"definition{'' if len(public) == 1 else 's'} if any does.")
     if report.registry_path is not None:
         what = "turned into a tombstone" if args.tombstone else "removed"
-        lines.append(f"[flags.{key}] {what} in {report.registry_path}.")
+        lines.append(f"{tomlsource.flag_table(key)} {what} in {report.registry_path}.")
     for where in report.left:
         lines.append(f"{where}: a read of `{key}` is left (outside the named paths, in "
                      f"tests left alone, or its value or arguments cannot be replaced); "
@@ -106,7 +107,7 @@ def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> l
             else (f"a read whose key flaglint cannot resolve may use it "
                   f"({'; '.join(report.loose[:5])})")
         if key in _declared(config):
-            lines.append(f"[flags.{key}] kept: {why}.")
+            lines.append(f"{tomlsource.flag_table(key)} kept: {why}.")
         else:
             lines.append(f"`{key}` is not gone yet: {why}.")
     if report.configs.removed:

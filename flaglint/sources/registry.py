@@ -15,6 +15,8 @@ from flaglint.findings import FlagValue as FlagValue
 from flaglint.findings import Span
 from flaglint.suppressions import Suppressions
 
+_table = tomlsource.flag_table  # `[flags.KEY]` in messages, quoted where TOML needs it
+
 
 class Status(enum.Enum):
     ACTIVE = "active"
@@ -119,7 +121,7 @@ def _parse(data: dict[str, Any], lines: dict[tomlsource.KeyPath, int], path: Pat
     for key, entry in table.items():
         where = ("flags", key)
         if not isinstance(entry, dict):
-            raise error(where, f"`flags.{key}` must be a table: write [flags.{key}] and its "
+            raise error(where, f"`flags.{key}` must be a table: write {_table(key)} and its "
                                f"fields under it")
         line = tomlsource.line_of(lines, where)
         span = Span.at_line(line, text[line - 1].rstrip() if 0 < line <= len(text) else "")
@@ -139,18 +141,23 @@ def _decl(key: str, entry: dict[str, Any], line: int, span: Span, rel: str,
           error: FieldError) -> FlagDecl:
     # Checked in this order, so that of two mistakes in one entry the same one is named.
     for field in entry:
+        if field not in REGISTRY_FIELDS and isinstance(entry[field], dict):
+            # `[flags.runner.fastReruns]`: a key with dots, unquoted, nests tables
+            dotted = tomlsource.flag_table(f"{key}.{field}")
+            raise error(field, f"unknown field `{field}` in {_table(key)}: "
+                               f"a key with dots must be quoted, as in {dotted}")
         if field not in REGISTRY_FIELDS:
-            raise error(field, f"unknown field `{field}` in [flags.{key}]; expected "
-                               f"{', '.join(REGISTRY_FIELDS)}")
+            raise error(field, f"unknown field `{field}` in {_table(key)}; "
+                               f"expected {', '.join(REGISTRY_FIELDS)}")
     values: dict[str, Any] = {**_text_fields(key, entry, error), **_dates(key, entry, error)}
     status = _status(key, entry, error)
     if "value" in entry:
         if not isinstance(entry["value"], (bool, int, float, str)):
-            raise error("value", f"`value` of [flags.{key}] must be a boolean, number or "
+            raise error("value", f"`value` of {_table(key)} must be a boolean, number or "
                                  f"string")
         values["value"] = entry["value"]
     if status is Status.ROLLED_OUT and "value" not in entry:
-        raise error("status", f"[flags.{key}] is rolled-out but has no `value`; add the value "
+        raise error("status", f"{_table(key)} is rolled-out but has no `value`; add the value "
                               f"every environment serves, like value = true")
     return FlagDecl(key=key, path=rel, line=line, span=span, status=status,
                     fields=frozenset(entry),
@@ -163,11 +170,11 @@ def _text_fields(key: str, entry: dict[str, Any], error: FieldError) -> dict[str
     for field in ("owner", "description"):
         if field in entry:
             if not isinstance(entry[field], str):
-                raise error(field, f"`{field}` of [flags.{key}] must be a string")
+                raise error(field, f"`{field}` of {_table(key)} must be a string")
             values[field] = entry[field]
     if "type" in entry:
         if entry["type"] not in FLAG_TYPES:
-            raise error("type", f"unknown type {entry['type']!r} in [flags.{key}]; expected "
+            raise error("type", f"unknown type {entry['type']!r} in {_table(key)}; expected "
                                 f"{', '.join(FLAG_TYPES)}")
         values["type"] = entry["type"]
     return values
@@ -182,7 +189,7 @@ def _dates(key: str, entry: dict[str, Any], error: FieldError) -> dict[str, dt.d
             if isinstance(value, dt.datetime):
                 value = value.date()
             if not isinstance(value, dt.date):
-                raise error(field, f"`{field}` of [flags.{key}] must be a date like "
+                raise error(field, f"`{field}` of {_table(key)} must be a date like "
                                    f"2026-01-10, without quotes")
             values[field] = value
     return values
@@ -194,5 +201,5 @@ def _status(key: str, entry: dict[str, Any], error: FieldError) -> Status:
     try:
         return Status(entry["status"])
     except ValueError:
-        raise error("status", f"unknown status {entry['status']!r} in [flags.{key}]; "
+        raise error("status", f"unknown status {entry['status']!r} in {_table(key)}; "
                               f"expected active, rolled-out or retired") from None
