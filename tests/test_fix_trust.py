@@ -548,3 +548,60 @@ def test_a_wrapper_one_of_whose_calls_is_left_keeps_its_read(tmp_path, capsys):
     # clean says what it left, and is not done
     assert main(["clean", "APP_TESTING", "--value", "false", str(tmp_path)]) == 1
     assert "app/safety.py:17:12: a read of `APP_TESTING` is left" in capsys.readouterr().out
+
+
+def test_a_read_in_bool_is_tested_and_the_truth_of_bool_is_settled(tmp_path, capsys):
+    """`bool(read)` in a test is a test of the read: a string value is put in (the check
+    offered that fix and `--fix` once left it, "1 remaining", still marked fixable), and
+    `bool(True)` is its truth (streamlit's `bool(True) and not rerun.fragment_id`)."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'presets = []\n\n[[readers]]\ncall = "app.cfg.get_option"\nkey = 0\n',
+        "flags.toml": '[flags.mode]\nstatus = "rolled-out"\nvalue = "off"\n\n'
+                      '[flags.fast]\nstatus = "rolled-out"\nvalue = true\n',
+        "app/__init__.py": "",
+        "app/cfg.py": "def get_option(key):\n    return {'mode': 'off', 'fast': True}[key]\n",
+        "app/use.py": """
+            from app import cfg
+
+
+            def a(y):
+                if bool(cfg.get_option("mode")) and y:
+                    return 1
+                return 2
+
+
+            def b(fragment):
+                fast = bool(cfg.get_option("fast"))
+                if bool(cfg.get_option("fast")) and not fragment:
+                    return fast
+                return None
+
+
+            def c():
+                return bool(cfg.get_option("mode"))
+            """,
+    })
+    code, out, _ = fix(tmp_path, capsys)
+    assert (tmp_path / "app" / "use.py").read_text() == textwrap.dedent("""\
+        from app import cfg
+
+
+        def a(y):
+            if y:
+                return 1
+            return 2
+
+
+        def b(fragment):
+            fast = True
+            if not fragment:
+                return fast
+            return None
+
+
+        def c():
+            return bool(cfg.get_option("mode"))
+        """)
+    # `c` answers the read's truth as a value: a string variant's real type is unknown there
+    assert code == 1
+    assert out.splitlines()[-1] == "Found 4 findings (3 fixed, 1 remaining) in 3 files, 2 flags."

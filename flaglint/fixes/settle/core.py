@@ -12,7 +12,7 @@ import libcst as cst
 from libcst.metadata import PositionProvider
 
 from flaglint.fixes.plans import Position
-from flaglint.fixes.settle.literals import literal_truth
+from flaglint.fixes.settle.literals import literal_truth, truth_call
 from flaglint.fixes.settle.syntax import blank_lines_above, shaping
 
 _Node = TypeVar("_Node", bound=cst.CSTNode)
@@ -219,6 +219,9 @@ class SettlerCore(cst.CSTTransformer):
             return True
         if isinstance(parent, (cst.BooleanOperation, cst.Await)):
             return self._in_test(parent)
+        if isinstance(parent, cst.Arg):  # `bool(x)` in a test: `x` is tested
+            call = self._parent(parent)
+            return call is not None and truth_call(call) is parent and self._in_test(call)
         return False
 
     def _truth_of(self, node: cst.BaseExpression) -> bool | None:

@@ -13,6 +13,7 @@ from flaglint.fixes.settle.literals import (
     literal_node,
     literal_truth,
     literal_value,
+    truth_call,
 )
 from flaglint.fixes.settle.syntax import shapes_scope, with_parens_of
 
@@ -47,6 +48,17 @@ class ExpressionSimplifying(SettlerCore):
             return updated_node
         return self._mark(literal_node(result).with_changes(lpar=updated_node.lpar,
                                                             rpar=updated_node.rpar))
+
+    def _truth_called(self, updated_node: cst.Call) -> cst.BaseExpression:
+        """`bool(x)` of a settled `x`: its truth (`bool(True) and y` reads `y`)."""
+        argument = truth_call(updated_node)
+        if argument is None or not self._is_made(argument.value):
+            return updated_node
+        truth = literal_truth(argument.value)
+        if truth is None:
+            return updated_node
+        return self._mark(literal_node(truth).with_changes(lpar=updated_node.lpar,
+                                                           rpar=updated_node.rpar))
 
     def leave_Await(self, original_node: cst.Await, updated_node: cst.Await
                     ) -> cst.BaseExpression:

@@ -56,3 +56,13 @@ def compare(left: object, operator: cst.BaseCompOp, right: object) -> bool | Non
     except TypeError:
         return None
     return None
+
+
+def truth_call(node: cst.CSTNode) -> cst.Arg | None:
+    """The argument of `bool(x)` (one positional argument, nothing spread), whose truth the
+    call answers; None for any other node."""
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and \
+            node.func.value == "bool" and len(node.args) == 1 and \
+            node.args[0].keyword is None and not node.args[0].star:
+        return node.args[0]
+    return None

@@ -27,7 +27,8 @@ class Settler(ReadSettling, AliasSettling, SignatureEdits, ExpressionSimplifying
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         updated_node = self._without_dropped_arguments(original_node, updated_node)
-        return self._settled_call(original_node, updated_node)
+        settled = self._settled_call(original_node, updated_node)
+        return self._truth_called(settled) if settled is updated_node else settled
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
                           ) -> cst.BaseStatement | cst.RemovalSentinel:
