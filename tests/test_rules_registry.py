@@ -72,6 +72,31 @@ def test_an_unused_flag_a_read_of_unknown_key_may_get_says_so_as_clean_does(lint
            "key unknown) may be)" in capsys.readouterr().err
 
 
+def test_a_flag_a_file_that_does_not_parse_names_is_not_called_unused(lint):
+    """The only read of `x.flag` is in a file that does not parse (FL001, "its flag reads
+    are not checked"): FL102 said "no code reads it; delete it" beside it. A flag such a
+    file names by its key or its object's name is left alone; one it does not name is
+    not."""
+    found = lint({
+        "flaglint.toml": 'presets = []\n\n[[readers]]\ncall = "app.cfg.get_option"\nkey = 0\n'
+                         '\n[[definitions]]\ncall = "app.cfg.Option"\nkey = 0\n'
+                         'attributes = ["on"]\n',
+        "flags.toml": '[flags."x.flag"]\ntype = "kill-switch"\nowner = "me"\n\n'
+                      '[flags.other]\ntype = "kill-switch"\nowner = "me"\n',
+        "app/__init__.py": "",
+        "app/cfg.py": "class Option:\n    def __init__(self, key):\n        self.on = True\n\n\n"
+                      "def get_option(key):\n    return True\n\n\n"
+                      "FAST = Option('fast')\nSLOW = Option('slow')\n",
+        "app/use.py": 'from app import cfg\n\n\ndef f(:\n    return cfg.get_option("x.flag")\n'
+                      "\n\ndef g():\n    return cfg.FAST.on\n",
+    }, select=("FL001", "FL102"))
+    assert sorted((f.code, f.path, f.line) for f in found) == [
+        ("FL001", "app/use.py", 4), ("FL102", "app/cfg.py", 11), ("FL102", "flags.toml", 5)]
+    assert {f.message.split(";")[0] for f in found if f.code == "FL102"} == {
+        "Flag `slow` is declared but no code reads it",
+        "Flag `other` is declared but no code reads it"}
+
+
 def test_tombstones_are_never_unused_and_need_no_metadata(lint):
     found = lint({
         "pyproject.toml": PYPROJECT,

@@ -23,9 +23,11 @@ class UnusedFlag(Rule):
     that read may still get it (and `flaglint clean` keeps the entry); where code still uses
     the flag's object otherwise (`FLAG.set(True)`, `FLAG.name`), it names that use, which
     must go first (`flaglint clean` keeps the definition while it stands). Not reported: a flag
-    defined in test code only (tests define flags for themselves), and a flag object handed
+    defined in test code only (tests define flags for themselves), a flag object handed
     on as a value (`HOOKS[name] = holder`, `register(holder)`) or returned by a function
-    (`return Flag("x")`), whose reads flaglint cannot follow.
+    (`return Flag("x")`), whose reads flaglint cannot follow, and a flag whose key (or its
+    object's name) a file that does not parse names (FL001): a read there cannot be ruled
+    out.
 
     ## Why is this bad?
     A declared but unread flag is clutter in the registry and in the flag service, and it is
@@ -75,9 +77,13 @@ class UnusedFlag(Rule):
                    for key, record in unused}
         every = set().union(*holders.values()) if holders else set()
         escaped, used = _holders_seen(project, every) if every else (set(), {})
+        unparsed = [project.source_of(path) for path, _ in project.parse_errors()] \
+            if unused else []
         for key, record in unused:
             if holders[key] & escaped:
                 continue  # its holder is read where flaglint cannot follow it
+            if any(_names(data, key, holders[key]) for data in unparsed):
+                continue  # a file that does not parse (FL001) may read it
             reads = project.graph.reads_of(key)
             path, span = record.location
             end = "delete it or mark it retired" if record.decl is None or \
@@ -104,6 +110,13 @@ class UnusedFlag(Rule):
                 message = (f"Flag `{key}` is declared but no code reads it; {end} so the key "
                            f"is never reused")
             yield self.finding(key, path, span, message)
+
+
+def _names(data: bytes, key: str, holders: set[str]) -> bool:
+    """Does this text name the key, or one of the names its objects are bound to?"""
+    return key.encode() in data or any(
+        re.search(rb"\b" + re.escape(name.rsplit(".", 1)[-1].encode()) + rb"\b", data)
+        for name in holders)
 
 
 def _returned(project: Project, definition: CodeDefinition) -> bool:
