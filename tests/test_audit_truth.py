@@ -309,3 +309,45 @@ def test_a_key_in_the_registry_and_in_code_is_added_once_and_dead_code_left_is_a
            "\n## Dead code no fix removes (left to do by hand)\n\n" \
            "- `A_ENABLED`: app/run.py:4-5 (function _check)\n" \
            "- `A_ENABLED`: app/run.py:12-15 (branch)\n" in out
+
+
+def test_an_example_in_a_docstring_defines_no_flag_in_history(tmp_path, capsys):
+    """streamlit's `_create_option` documents itself with `_create_option('section.optionName'
+    …)`: the history counted that example as a flag added ("57 added" for 55 flags). A key a
+    line once wrote like a definition, still in the files but defined nowhere in today's code,
+    has no life; a key defined once and deleted since still has one."""
+    config = ('[tool.flaglint]\npresets = []\n\n[[tool.flaglint.definitions]]\n'
+              'call = "app.cfg._create_option"\nkey = 0\n\n[[tool.flaglint.readers]]\n'
+              'call = "app.cfg.get_option"\nkey = 0\n')
+    module = ('_OPTIONS = {{}}\n\n\ndef _create_option(key, default_val=None):\n'
+              '    """Define an option, e.g.\n\n'
+              "        _create_option('section.exampleName', default_val=1)\n"
+              '    """\n    _OPTIONS[key] = default_val\n\n\n'
+              'def get_option(key):\n    return _OPTIONS[key]\n\n\n{}')
+    uses = "from app import cfg\n\n\ndef f():\n    return cfg.get_option('a.one')\n"
+    write_tree(tmp_path, {"pyproject.toml": config, "app/__init__.py": "", "app/use.py": uses,
+                          "app/cfg.py": module.format(
+                              '_create_option("a.one", default_val=True)\n'
+                              '_create_option("a.old", default_val=False)\n')})
+    git(tmp_path, "init", "-q", "-b", "main")
+    commit_all(tmp_path, "options", "2026-09-01")
+    write_tree(tmp_path, {"app/cfg.py": module.format(
+        '_create_option("a.one", default_val=True)\n')})
+    commit_all(tmp_path, "Remove a.old", "2026-10-01")
+    report = audit(tmp_path, capsys)
+    flow = next(c for c in report["stage"]["criteria"] if c["criterion"].startswith(
+        "flags are removed as fast"))
+    assert flow["measured"] == "2 added, 1 removed"
+    assert {m["month"]: m["flags"] for m in report["months"]}["2026-11"] == 1
+
+
+def test_a_flag_created_after_today_has_no_age(tmp_path, capsys):
+    """`--today` before the first commit: the ages were negative (-783 days)."""
+    write_tree(tmp_path, {"pyproject.toml": CONFIG, "app/__init__.py": "",
+                          "app/flags.py": flags_module(["A_ENABLED"]),
+                          "app/run.py": reads(["A_ENABLED"])})
+    git(tmp_path, "init", "-q", "-b", "main")
+    commit_all(tmp_path, "feature flags", "2026-09-01")
+    main(["audit", str(tmp_path), "--today", "2026-08-01", "--no-cache", "--format", "json"])
+    row = json.loads(capsys.readouterr().out)["flags"][0]
+    assert (row["key"], row["created"], row["age_days"]) == ("A_ENABLED", "2026-09-01", None)

@@ -58,7 +58,7 @@ class DefinitionShapes:
                 for call in re.finditer(re.escape(name) + r"""\(\s*(?:\w+\s*=\s*)?(["'])"""
                                         r"""([^"'\\\n]{1,200})\1""", line):
                     yield call.group(2)
-HISTORY_VERSION = "4"
+HISTORY_VERSION = "5"
 
 
 # -- git ---------------------------------------------------------------------------------------
@@ -186,16 +186,24 @@ def _read_definition_files(root: Path, paths: list[str], code_keys: set[str],
     if not code_keys and not ever:
         return
     literals = _KeyLiterals(code_keys | ever)
+    events: list[tuple[str, KeyEvent]] = []
     for step in steps:
         found.reading(step.commit, "reading the history of flag definitions: commits")
         present = literals.present()
         for patch in file_patches(step.lines):
             literals.apply(patch)
         now = literals.present()
-        for key in sorted(now - present):
-            found.record(KeyEvent(EventKind.DECLARED, step.commit, text=key, in_code=True), key)
-        for key in sorted(present - now):
-            found.record(KeyEvent(EventKind.REMOVED, step.commit, text=key, in_code=True), key)
+        events += [(key, KeyEvent(EventKind.DECLARED, step.commit, text=key, in_code=True))
+                   for key in sorted(now - present)]
+        events += [(key, KeyEvent(EventKind.REMOVED, step.commit, text=key, in_code=True))
+                   for key in sorted(present - now)]
+    # A key a line once wrote as a definition would, which the files still hold but today's
+    # code does not define: the line was no definition (an example in a docstring, a
+    # comment), and the key has no life (streamlit's `_create_option('section.optionName')`)
+    stray = (ever - code_keys) & literals.present()
+    for key, event in events:
+        if key not in stray:
+            found.record(event, key)
 
 
 class _KeyLiterals:
