@@ -217,6 +217,10 @@ def test_the_knight_router_stage_and_formats(tmp_path, capsys):
     # audit_mode's `expires` (2026-12-31) is to come: past its type's 7 days, not stale
     assert text.startswith("# Flag audit (2026-11-23)\n\n8 flags, 5 stale; 20 findings;")
     assert "## Where the team stands: Reactionary" in text
+    # what flaglint guessed is marked, as in the HTML report: the type from the name, the
+    # owner from git
+    assert "| `power_peg` | retired | release *(guessed)* | Knight *(git)* | 2003-01-15 |" \
+        in text
     assert text.endswith("Read from: a registry, git history, deployment configs.\n")
 
 

@@ -170,6 +170,8 @@ def _row(known: _Known, key: str, reads: list[FlagRead]) -> FlagRow:
     owner = _owner(known, key, decl, where_path)
     created = _created(found, key, record)
     age = (project.today - created.value).days if created.value is not None else None
+    if age is not None and age < 0:  # created after `--today`: no age yet
+        age = None
     last = _last_read_change(project, live or reads) or (
         found.last.get(key) if found is not None else None)
     codes = dict(sorted(known.codes.get(key, Counter()).items()))

@@ -98,7 +98,11 @@ def write_markdown(audit: Audit, stream: TextIO) -> None:
     for row in audit.rows:
         findings = ", ".join(f"{code}×{n}" for code, n in row.findings.items())
         status = f"{row.status} ({_cell(row.service)})" if row.service else row.status
-        out.append(f"| `{_cell(row.key)}` | {status} | {row.type} | {_cell(row.owner)} | "
+        # what flaglint guessed is marked, as the HTML report marks it
+        kind = row.type if row.type_source == "registry" else f"{row.type} *(guessed)*"
+        owner = _cell(row.owner) + (f" *({_cell(row.owner_source)})*" if row.owner_source
+                                    and row.owner_source != "registry" else "")
+        out.append(f"| `{_cell(row.key)}` | {status} | {kind} | {owner} | "
                    f"{row.created or ''} | {'' if row.age_days is None else row.age_days} | "
                    f"{row.reads} (+{row.test_reads} in tests) | {row.files} | "
                    f"{row.guarded_lines} | {row.dead_lines} | {findings} | "
