@@ -98,7 +98,7 @@ def _checked(path: str, text: str, after: str, replaced: int, removed_branches: 
 # parsed, which gives the same result: tests/test_fix_pieces.py.
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-_INDENTED_COMMENT = re.compile(r"^[ \t\f]+#", re.MULTILINE)
+_INDENTED = re.compile(r"^[ \t\f]+(?:#|$)", re.MULTILINE)  # a comment or blanks
 
 
 def _fixed_in_pieces(path: str, text: str, tree: ast.Module, target: FilePlan
@@ -117,15 +117,18 @@ def _fixed_in_pieces(path: str, text: str, tree: ast.Module, target: FilePlan
     deleted = {i for i in owners if i is not None and
                (body[i].lineno, body[i].col_offset + 1) in target.definitions}
     starts = _line_starts(text)
-    if deleted and _INDENTED_COMMENT.search(text, starts[min(spans[-1][1], len(starts) - 1)]):
-        # libcst drops the blank lines above an indented comment below the module's last
-        # statement when the module loses a statement: the whole module's fix does
+    if _INDENTED.search(text, starts[min(spans[-1][1], len(starts) - 1)]):
+        # libcst gives the module's last lines, below its last statement, another way when
+        # an indented line (a comment, blanks) stands among them: the whole module says
         return None
     pieces: list[tuple[int, int, str]] = []
     replaced = removed_branches = removed_definitions = removed_helpers = 0
     removed_names: dict[str, Position] = {}
     for first, last in _groups(sorted(i for i in owners if i is not None), deleted,
                                len(body)):
+        if last < len(body) - 1 and last in owners and _INDENTED.search(
+                text, starts[spans[last][1]], starts[spans[last + 1][0] - 1]):
+            return None  # an indented line below it is its block's, which the edit changes
         above = spans[first - 1][1] if first else 0  # the line before the piece
         low = starts[above]
         high = len(text) if last == len(body) - 1 and last in deleted else \
