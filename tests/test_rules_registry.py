@@ -76,7 +76,7 @@ def test_a_flag_a_file_that_does_not_parse_names_is_not_called_unused(lint):
     """The only read of `x.flag` is in a file that does not parse (FL001, "its flag reads
     are not checked"): FL102 said "no code reads it; delete it" beside it. A flag such a
     file names by its key or its object's name is left alone; one it does not name is
-    not."""
+    not (`other` inside `sother` is no name of it)."""
     found = lint({
         "flaglint.toml": 'presets = []\n\n[[readers]]\ncall = "app.cfg.get_option"\nkey = 0\n'
                          '\n[[definitions]]\ncall = "app.cfg.Option"\nkey = 0\n'
@@ -88,7 +88,7 @@ def test_a_flag_a_file_that_does_not_parse_names_is_not_called_unused(lint):
                       "def get_option(key):\n    return True\n\n\n"
                       "FAST = Option('fast')\nSLOW = Option('slow')\n",
         "app/use.py": 'from app import cfg\n\n\ndef f(:\n    return cfg.get_option("x.flag")\n'
-                      "\n\ndef g():\n    return cfg.FAST.on\n",
+                      "\n\ndef g():\n    return cfg.FAST.on\n\n\ndef sother():\n    pass\n",
     }, select=("FL001", "FL102"))
     assert sorted((f.code, f.path, f.line) for f in found) == [
         ("FL001", "app/use.py", 4), ("FL102", "app/cfg.py", 11), ("FL102", "flags.toml", 5)]

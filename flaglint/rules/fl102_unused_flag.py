@@ -113,8 +113,10 @@ class UnusedFlag(Rule):
 
 
 def _names(data: bytes, key: str, holders: set[str]) -> bool:
-    """Does this text name the key, or one of the names its objects are bound to?"""
-    return key.encode() in data or any(
+    """Does this text name the key (standing alone: `new` is not in `renewal`, nor `a.b` in
+    `x.a.b`), or one of the names its objects are bound to?"""
+    return re.search(rb"(?<![\w.:-])" + re.escape(key.encode()) + rb"(?![\w.:-])", data) \
+        is not None or any(
         re.search(rb"\b" + re.escape(name.rsplit(".", 1)[-1].encode()) + rb"\b", data)
         for name in holders)
 
