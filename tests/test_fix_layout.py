@@ -128,13 +128,13 @@ def test_the_shortcuts_give_what_libcst_gives(monkeypatch):
     for seed in range(300):
         text = module(seed)
         # the whole module parsed: a fix made in pieces (tests/test_fix_pieces.py) is not
-        monkeypatch.setattr(source, "_fixed_in_pieces", lambda *args: None)
+        monkeypatch.setattr(source, "_fixed_in_pieces", lambda *args, **kwargs: None)
         monkeypatch.setattr(positions.StatementPositions, "_laid_out", counting_layout)
         monkeypatch.setattr(positions.StatementPositions, "__missing__", counting_missing)
         monkeypatch.setattr(source, "edited_code", counting_code)
         fast = fixed(text, seed)
         monkeypatch.setattr(positions.StatementPositions, "_laid_out",
-                            lambda *args: None)
+                            lambda *args, **kwargs: None)
         monkeypatch.setattr(source, "edited_code", lambda before, old, new, tree: new.code)
         full = fixed(text, seed)
         monkeypatch.undo()

@@ -85,9 +85,9 @@ def _both(monkeypatch: pytest.MonkeyPatch, make: object) -> tuple[tuple[object, 
     taken = []
     real = source._fixed_in_pieces
     monkeypatch.setattr(source, "_fixed_in_pieces",
-                        lambda *args: taken.append(real(*args)) or taken[-1])
+                        lambda *args, **kwargs: taken.append(real(*args, **kwargs)) or taken[-1])
     pieces = make()  # type: ignore[operator]
-    monkeypatch.setattr(source, "_fixed_in_pieces", lambda *args: None)
+    monkeypatch.setattr(source, "_fixed_in_pieces", lambda *args, **kwargs: None)
     whole = make()  # type: ignore[operator]
     monkeypatch.undo()
     return pieces, whole, (bool(taken) and taken[0] is not None,)

@@ -605,3 +605,31 @@ def test_a_read_in_bool_is_tested_and_the_truth_of_bool_is_settled(tmp_path, cap
     # `c` answers the read's truth as a value: a string variant's real type is unknown there
     assert code == 1
     assert out.splitlines()[-1] == "Found 4 findings (3 fixed, 1 remaining) in 3 files, 2 flags."
+
+
+def test_a_module_that_binds_bool_keeps_its_bool_calls(tmp_path, capsys):
+    """`bool` is the builtin only where the module binds no `bool` of its own: there,
+    `bool(read)` is no test of the read, and `bool("off")` says nothing (the reviewer's
+    module, whose `bool` is `value == "on"`, had `bool(read) and y` become `y`)."""
+    source = textwrap.dedent("""\
+        from app import cfg
+
+
+        def bool(value):
+            return value == "on"
+
+
+        def a(y):
+            if bool(cfg.get_option("mode")) and y:
+                return 1
+            return 2
+        """)
+    write_tree(tmp_path, {
+        "flaglint.toml": 'presets = []\n\n[[readers]]\ncall = "app.cfg.get_option"\nkey = 0\n',
+        "flags.toml": '[flags.mode]\nstatus = "rolled-out"\nvalue = "off"\n',
+        "app/__init__.py": "",
+        "app/cfg.py": "def get_option(key):\n    return 'off'\n",
+        "app/use.py": source,
+    })
+    fix(tmp_path, capsys)
+    assert (tmp_path / "app" / "use.py").read_text() == source

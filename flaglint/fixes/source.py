@@ -36,8 +36,10 @@ def fix_source(path: str, text: str, target: FilePlan) -> FixResult:
         old_tree: ast.Module | None = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         old_tree = None  # a grammar newer than this Python's: libcst says where nodes are
+    # `bool(x)` is the builtin's truth of `x` unless the module binds `bool` itself
+    builtin = old_tree is not None and not ("bool" in text and _binds(old_tree, "bool"))
     if old_tree is not None and lone is None:
-        fixed = _fixed_in_pieces(path, text, old_tree, target)
+        fixed = _fixed_in_pieces(path, text, old_tree, target, builtin_bool=builtin)
         if fixed is not None:
             return fixed
     try:
@@ -51,7 +53,7 @@ def fix_source(path: str, text: str, target: FilePlan) -> FixResult:
         return FixResult(path, text, text, refused=f"line {line} holds only a backslash, "
                                                    f"which libcst does not read as written")
     try:
-        settler, changed = _settled(module, old_tree, target)
+        settler, changed = _settled(module, old_tree, target, builtin_bool=builtin)
     except Exception as error:  # noqa: BLE001 - a fix we cannot make is refused, not a crash
         return FixResult(path, text, text, refused=f"the fix could not be made "
                                                    f"({type(error).__name__})")
@@ -101,8 +103,8 @@ _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _INDENTED = re.compile(r"^[ \t\f]+(?:#|$)", re.MULTILINE)  # a comment or blanks
 
 
-def _fixed_in_pieces(path: str, text: str, tree: ast.Module, target: FilePlan
-                     ) -> FixResult | None:
+def _fixed_in_pieces(path: str, text: str, tree: ast.Module, target: FilePlan, *,
+                     builtin_bool: bool = True) -> FixResult | None:
     """The fix made statement by statement, or None where it cannot be (see above)."""
     body = tree.body
     edited = _settler(target).edited_lines
@@ -136,7 +138,8 @@ def _fixed_in_pieces(path: str, text: str, tree: ast.Module, target: FilePlan
         piece = text[low:high]
         try:
             module = cst.parse_module(piece)
-            settler, changed = _settled(module, ast.parse(piece), _moved(target, -above))
+            settler, changed = _settled(module, ast.parse(piece), _moved(target, -above),
+                                        builtin_bool=builtin_bool)
         except Exception:  # noqa: BLE001 - the whole module's parse says what is wrong
             return None
         kept = [old for index, old in zip(range(first, last + 1), module.body, strict=True)
@@ -292,13 +295,13 @@ def _moved(target: FilePlan, lines: int) -> FilePlan:
                     arguments={at(p): v for p, v in target.arguments.items()})
 
 
-def _settled(module: cst.Module, tree: ast.Module | None, target: FilePlan
-             ) -> tuple[Settler, cst.Module]:
+def _settled(module: cst.Module, tree: ast.Module | None, target: FilePlan, *,
+             builtin_bool: bool = True) -> tuple[Settler, cst.Module]:
     """The settling pass over the module, with positions made only for the top-level
     statements it visits (`tree`: Python's own parse of the module); with libcst's
     positions of every node when the running Python cannot say where the statements are,
     or a node the pass asks about has none."""
-    settler = _settler(target)
+    settler = _settler(target, builtin_bool=builtin_bool)
     positions = statement_positions(module, tree, settler.edited_lines) if tree is not None \
         else None
     if positions is not None:
@@ -308,13 +311,40 @@ def _settled(module: cst.Module, tree: ast.Module | None, target: FilePlan
             return settler, module.visit(settler)
         except KeyError:  # a position not made: the pass starts again, as libcst would
             log.debug("positions of every node, for a node outside a visited statement")
-    settler = _settler(target)
+    settler = _settler(target, builtin_bool=builtin_bool)
     return settler, MetadataWrapper(module, unsafe_skip_copy=True).visit(settler)
 
 
-def _settler(target: FilePlan) -> Settler:
-    return Settler(target.reads, target.definitions, target.bindings, target.parameters,
-                   target.arguments, target.elements, target.constants)
+def _settler(target: FilePlan, *, builtin_bool: bool = True) -> Settler:
+    settler = Settler(target.reads, target.definitions, target.bindings, target.parameters,
+                      target.arguments, target.elements, target.constants)
+    settler.builtin_bool = builtin_bool
+    return settler
+
+
+def _binds(tree: ast.Module, name: str) -> bool:
+    """Does the module bind this name anywhere (an assignment, a definition, a parameter,
+    an import, `except … as`, a pattern)?"""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            found = node.id
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found = node.name
+        elif isinstance(node, ast.arg):
+            found = node.arg
+        elif isinstance(node, ast.alias):
+            found = node.asname or node.name.split(".")[0]
+        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)):
+            found = node.name or ""
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            if name in node.names:
+                return True
+            continue
+        else:
+            continue
+        if found == name:
+            return True
+    return False
 
 
 def _without_lost_imports(before: str, old: cst.Module, new: cst.Module,

@@ -63,6 +63,7 @@ class SettlerCore(cst.CSTTransformer):
         # Whether the pass asked what the module's own scope binds: a pass over some of a
         # module's statements alone (fixes/source.py) cannot answer for the rest.
         self.module_scope_asked = False
+        self.builtin_bool = True  # `bool` is the builtin: the module binds no name `bool`
         self._ancestors: list[cst.CSTNode] = []  # the original nodes being visited, outermost first
         self._owed: dict[int, int] = {}  # id() of a block: blank lines its next statement owes
         # The lines this pass edits: a statement that spans none of them is left unvisited
@@ -221,7 +222,8 @@ class SettlerCore(cst.CSTTransformer):
             return self._in_test(parent)
         if isinstance(parent, cst.Arg):  # `bool(x)` in a test: `x` is tested
             call = self._parent(parent)
-            return call is not None and truth_call(call) is parent and self._in_test(call)
+            return self.builtin_bool and call is not None and truth_call(call) is parent \
+                and self._in_test(call)
         return False
 
     def _truth_of(self, node: cst.BaseExpression) -> bool | None:

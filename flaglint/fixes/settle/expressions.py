@@ -51,7 +51,7 @@ class ExpressionSimplifying(SettlerCore):
 
     def _truth_called(self, updated_node: cst.Call) -> cst.BaseExpression:
         """`bool(x)` of a settled `x`: its truth (`bool(True) and y` reads `y`)."""
-        argument = truth_call(updated_node)
+        argument = truth_call(updated_node) if self.builtin_bool else None
         if argument is None or not self._is_made(argument.value):
             return updated_node
         truth = literal_truth(argument.value)
