@@ -352,3 +352,32 @@ def test_a_flag_created_after_today_has_no_age(tmp_path, capsys):
     main(["audit", str(tmp_path), "--today", "2026-08-01", "--no-cache", "--format", "json"])
     row = json.loads(capsys.readouterr().out)["flags"][0]
     assert (row["key"], row["created"], row["age_days"]) == ("A_ENABLED", "2026-09-01", None)
+
+
+def test_a_flag_handed_on_as_a_value_is_not_called_never_read(tmp_path, capsys):
+    """localstack: `lambda: config.REMOVE_CERT`, `config.NO_METRICS or …` and
+    `factory(enabled=DEBUG_MODE)` hand the flags on as values, which FL102 does not call
+    unread; the audit called them "defined, never read" (stale) all the same."""
+    write_tree(tmp_path, {
+        "flaglint.toml": '[[definitions]]\ncall = "app.config.is_env_true"\n'
+                         'bound_name = true\ntruth_reads = true\n',
+        "app/__init__.py": "",
+        "app/config.py": "import os\n\n\ndef is_env_true(name):\n"
+                         "    return os.environ.get(name, '') == '1'\n\n\n"
+                         "REMOVE_CERT = is_env_true('REMOVE_CERT')\n"
+                         "NO_METRICS = is_env_true('NO_METRICS')\n"
+                         "DEBUG_MODE = is_env_true('DEBUG_MODE')\n"
+                         "UNUSED = is_env_true('UNUSED')\n"
+                         "USED_IN_IF = is_env_true('USED_IN_IF')\n",
+        "app/use.py": "from app import config\nfrom app.config import DEBUG_MODE\n\n\n"
+                      "def hook(register):\n    register(should_load=lambda: config.REMOVE_CERT)\n"
+                      "\n\ndef metrics(api):\n    return config.NO_METRICS or not api\n\n\n"
+                      "def session(factory):\n    return factory(enabled=DEBUG_MODE)\n\n\n"
+                      "def other():\n    if config.USED_IN_IF:\n        return 1\n    return 2\n",
+    })
+    git(tmp_path, "init", "-q", "-b", "main")
+    commit_all(tmp_path, "flags", "2026-11-01")
+    report = audit(tmp_path, capsys)
+    assert {row["key"]: row["stale"] for row in report["flags"]} == {
+        "DEBUG_MODE": [], "NO_METRICS": [], "REMOVE_CERT": [],
+        "UNUSED": ["defined, never read"], "USED_IN_IF": []}

@@ -274,7 +274,9 @@ def _stale(status: str, age: int | None, lifetime: int | None, live: list[FlagRe
         reasons.append(f"past its lifetime ({age} days, {lifetime} allowed)")
     if status in ("active", "undeclared") and reads and not live:
         reasons.append("read only in tests")
-    if declared and status == "active" and not reads:
+    if declared and status == "active" and not reads and codes.get("FL102"):
+        # as FL102 says it: not of a flag object handed on as a value (`lambda: config.X`,
+        # `f(enabled=X)`), whose reads flaglint cannot follow, nor one it suppresses
         reasons.append("defined, never read")
     if codes.get("FL203"):
         reasons.append("every deployment config serves one value")
