@@ -496,6 +496,8 @@ class Resolver:
         """The flag read (or, `overridden`, the write) this call is, if any (`guarded`: the
         lines its value decides)."""
         match = self.match(call)
+        if match is None and guarded and not call.access:
+            match = self._tested_definition(call)
         if match is None:
             return None
         if match.key is None:
@@ -520,6 +522,17 @@ class Resolver:
                         overridden=match.writes,
                         decorator=call.callee if call.decorator else None, guarded=guarded,
                         operand=call.operand)
+
+    def _tested_definition(self, call: Call) -> Match | None:
+        """`if is_env_true("X"):`, a definition call of a `[[definitions]]` entry with
+        `truth_reads` whose object is tested at once: the call reads its key too."""
+        specs = [spec for spec in self.config.definitions
+                 if spec.call is not None and spec.truth_reads and not spec.bound_name]
+        spec = self.definition_spec(call, specs) if specs else None
+        key = definition_key(spec, call.args, None, "") if spec is not None else None
+        if spec is None or key is None:
+            return None
+        return Match(key, None, spec.call.rsplit(".", 1)[-1], "bool", certain=True)
 
     @staticmethod
     def _keyless(call: Call, path: str, index: int, match: Match, *, in_test: bool,
