@@ -308,6 +308,22 @@ def test_graph_export(tmp_path, capsys):
     assert '"app.main" -> "flag:typo"' in capsys.readouterr().out.replace("symbol:", "")
 
 
+def test_every_graph_node_says_what_it_is(tmp_path, capsys):
+    """A module whose own code calls a class was an edge's end with no `kind` nor `path`
+    (localstack: nine such nodes)."""
+    write_tree(tmp_path, {"pyproject.toml": '[tool.flaglint]\npresets = ["unleash"]\n',
+                          "app/__init__.py": "",
+                          "app/helpers.py": "class Helper:\n    def on(self):\n"
+                                            "        return client.is_enabled('on')\n",
+                          "app/mod.py": "from app.helpers import Helper\n\nH = Helper()\n"
+                                        "\n\ndef on():\n    return client.is_enabled('on')\n"})
+    assert main(["graph", str(tmp_path), "--format", "json"]) == 0
+    nodes = {node["id"]: node for node in json.loads(capsys.readouterr().out)["nodes"]}
+    assert nodes["symbol:app.mod"] == {"id": "symbol:app.mod", "kind": "module",
+                                       "path": "app/mod.py"}
+    assert all("kind" in node for node in nodes.values())
+
+
 def test_named_paths_are_checked_with_the_whole_project_in_view(tmp_path, capsys):
     files = {
         **PROJECT,

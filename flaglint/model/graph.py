@@ -190,6 +190,7 @@ class FlagGraph:
                 store.add_edge(symbol_node(read.scope), flag_node(read.key), kind=Edge.READS,
                                read=read)
         for call in call_graph.calls:
+            _add_scope(store, call.caller, call.path)  # the module's own code, calling
             store.add_edge(symbol_node(call.caller), symbol_node(call.callee),
                            kind=Edge.CALLS, call=call)
         return store
