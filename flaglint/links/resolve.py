@@ -530,7 +530,7 @@ class Resolver:
                  if spec.call is not None and spec.truth_reads and not spec.bound_name]
         spec = self.definition_spec(call, specs) if specs else None
         key = definition_key(spec, call.args, None, "") if spec is not None else None
-        if spec is None or key is None:
+        if spec is None or spec.call is None or key is None:
             return None
         return Match(key, None, spec.call.rsplit(".", 1)[-1], "bool", certain=True)
 
