@@ -536,6 +536,45 @@ def test_clean_leaves_parameters_the_flag_never_decided(tmp_path, capsys):
     assert probe.stdout == "(['root-only'], 'X') hidden\n"
 
 
+def test_clean_keeps_a_wrapper_method_nothing_in_the_project_calls(tmp_path, capsys):
+    """Weblate's `WeblateStrategy.request_is_secure` returns the flag and overrides a method
+    social-auth calls; `logging.Formatter.usesTime` here, which `format()` calls. Nothing in
+    the project calls either, and `clean` deleted them as unused public wrappers (the
+    records lost `asctime`): a method stays, its read settled."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'presets = []\n\n[[readers]]\ncall = "app.flags.is_on"\nkey = 0\n',
+        "flags.toml": '[flags.ts]\ntype = "release"\nowner = "me"\n',
+        "app/__init__.py": "",
+        "app/flags.py": "def is_on(key):\n    return True\n",
+        "app/logfmt.py": """
+            import logging
+
+            from app.flags import is_on
+
+
+            class Formatter(logging.Formatter):
+                def usesTime(self):
+                    return is_on("ts")
+
+
+            def uses_time():
+                return is_on("ts")
+            """,
+    })
+    assert main(["clean", "ts", "--value", "true", "--no-cache", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Deleted 1 public wrapper of `ts` nothing in the project calls any more: " \
+           "app/logfmt.py `uses_time`" in out
+    assert (tmp_path / "app" / "logfmt.py").read_text() == (
+        "import logging\n\n\nclass Formatter(logging.Formatter):\n"
+        "    def usesTime(self):\n        return True\n")
+    probe = subprocess.run([sys.executable, "-c", "import logging; from app.logfmt import "
+                            "Formatter; r = logging.LogRecord('n', 20, 'p', 1, 'm', None, None); "
+                            "Formatter('%(message)s').format(r); print(hasattr(r, 'asctime'))"],
+                           cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert probe.stdout == "True\n"
+
+
 VA_STYLE = {
     "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.definitions]]\n'
                       'class = "app.feature_flags.FeatureFlag"\n\n[[tool.flaglint.readers]]\n'
@@ -1269,7 +1308,9 @@ def test_clean_says_which_public_wrappers_it_deleted(tmp_path, capsys):
     """edx-completion's `CompletionService.completion_tracking_enabled()` read the switch for
     other packages (XBlock handlers call it); once the clean settled its own calls nothing in
     the package called it, and it went. The package's tests passed; its users' code would
-    not. The account names such a deletion, so that a library keeps what its users call."""
+    not. A public method stays now, its read settled (it may override one a library calls,
+    or be called by the package's users); a private one goes; a public function goes, and
+    the account names it, so that a library keeps what its users call."""
     write_tree(tmp_path, {
         "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.readers]]\n'
                           'call = "app.flags.is_on"\nkey = 0\n',
@@ -1291,13 +1332,25 @@ def test_clean_says_which_public_wrappers_it_deleted(tmp_path, capsys):
                     if not self.tracking_enabled() or not self._private_enabled():
                         raise RuntimeError("tracking is disabled")
                     return value
+
+
+            def tracking_on():
+                return is_on("TRACKING")
+
+
+            def submit(value):
+                if not tracking_on():
+                    raise RuntimeError("tracking is disabled")
+                return value
             ''',
     })
     assert main(["clean", "TRACKING", "--value", "true", "--no-cache", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "def tracking_enabled" not in (tmp_path / "app" / "service.py").read_text()
+    text = (tmp_path / "app" / "service.py").read_text()
+    assert "    def tracking_enabled(self):\n        return True\n" in text
+    assert "_private_enabled" not in text and "def tracking_on" not in text
     assert ("Deleted 1 public wrapper of `TRACKING` nothing in the project calls any more: "
-            "app/service.py `CompletionService.tracking_enabled`; code outside the project "
+            "app/service.py `tracking_on`; code outside the project "
             "that calls it (a library's users) breaks: keep its definition if any does.\n") in out
 
 

@@ -131,6 +131,12 @@ def unused_wrappers(project: Project, wrappers: set[str], overlay: dict[str, byt
         if qualname in called:
             continue
         definition, path = found
+        if definition.method and (not name.startswith("_") or name.endswith("__")):
+            # A public method nothing in the project calls may override one its base class
+            # calls (Weblate's `request_is_secure`, which social-auth calls), or be called by
+            # a framework or a library's users by its name: its read is settled (`return
+            # True`), and it stays.
+            continue
         home = project.facts_of(path)
         module = home.module if home is not None else ""
         # A file the prefilter skipped may import it too (it is no wrapper any more, so
