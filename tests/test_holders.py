@@ -172,6 +172,55 @@ def test_django_settings_as_flags(tmp_path, capsys):
     assert 'def search(query):\n    return "new"\n' in (tmp_path / "shop" / "views.py").read_text()
 
 
+def test_a_setting_read_by_a_name_in_a_list_is_kept(tmp_path, capsys):
+    """Weblate's context processor reads `getattr(settings, name, None)` for the names in a
+    list: a read whose key flaglint cannot tell (FL104), which the list's string may reach;
+    `clean` deleted `ENABLE_X = True` from one settings module (the string protected only
+    the one bound to a call), and the template saw None."""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = ["django-settings"]\n',
+        "flags.toml": '[flags.ENABLE_X]\nowner = "web"\ntype = "release"\n'
+                      'status = "rolled-out"\nvalue = true\n',
+        "proj/__init__.py": "",
+        "proj/settings.py": "SECRET_KEY = 'x'\nENABLE_X = True\n",
+        "proj/settings_docker.py": "import os\n\nENABLE_X = os.environ.get('X', '1') == '1'\n",
+        "proj/views.py": "from django.conf import settings\n\n\ndef view():\n"
+                         "    if not settings.ENABLE_X:\n        return 'off'\n    return 'on'\n",
+        "proj/context.py": "from django.conf import settings\n\nNAMES = ['ENABLE_X']\n\n\n"
+                           "def context():\n"
+                           "    return {n: getattr(settings, n, None) for n in NAMES}\n",
+    })
+    assert main(["check", str(tmp_path), "--no-cache", "--select", "FL104"]) == 1
+    assert capsys.readouterr().out.splitlines()[0].startswith(
+        "proj/context.py:7:16: FL104 Flag key `n` cannot be resolved statically")
+    assert main(["clean", "ENABLE_X", "--value", "true", "--no-cache", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "[flags.ENABLE_X] kept: a read whose key flaglint cannot resolve may use it " \
+           "(proj/context.py:3:10: the key as a string, which the read at proj/context.py:7 " \
+           "(its key unknown) may be)." in out
+    assert (tmp_path / "proj" / "settings.py").read_text() == "SECRET_KEY = 'x'\nENABLE_X = True\n"
+    assert "ENABLE_X = os.environ" in (tmp_path / "proj" / "settings_docker.py").read_text()
+    assert (tmp_path / "proj" / "views.py").read_text() == "def view():\n    return 'on'\n"
+
+
+def test_a_module_level_name_a_string_names_is_kept(tmp_path, capsys):
+    """A string naming a setting (`FIELDS = ["ENABLE_X"]`) kept it where it was bound to a
+    call, and not where it was bound to `True`: both stay now, and the refusal says why."""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = ["django-settings"]\n',
+        "flags.toml": '[flags.ENABLE_X]\nowner = "web"\ntype = "release"\n',
+        "proj/__init__.py": "",
+        "proj/settings.py": "SECRET_KEY = 'x'\nENABLE_X = True\n",
+        "proj/views.py": "from django.conf import settings\n\n\ndef view():\n"
+                         "    if not settings.ENABLE_X:\n        return 'off'\n    return 'on'\n",
+        "proj/admin.py": "FIELDS = ['ENABLE_X']\n",
+    })
+    assert main(["clean", "ENABLE_X", "--value", "true", "--no-cache", str(tmp_path)]) == 1
+    assert "proj/settings.py:2: `ENABLE_X` not deleted: proj/admin.py:1:11: a string naming " \
+           "it ('ENABLE_X')" in capsys.readouterr().out
+    assert (tmp_path / "proj" / "settings.py").read_text() == "SECRET_KEY = 'x'\nENABLE_X = True\n"
+
+
 def test_calling_a_flag_object_reads_it_with_call_reads(tmp_path, capsys):
     write_tree(tmp_path, {
         "pyproject.toml": PYPROJECT + "call_reads = true\n",

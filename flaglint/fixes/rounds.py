@@ -133,7 +133,7 @@ def still_referred(project: Project, results: list[Transformed],
         for name, position in sorted(done.result.removed_names.items()):
             qualname = f"{facts.module}.{name}"
             deleted.append((done.result.path, position, name, qualname,
-                            _keys(facts.constants, qualname)))
+                            _keys(facts.constants, qualname, facts.module)))
     referring = _referring(project, fixed, {(q, keys) for *_, q, keys in deleted},
                            {} if named_in is None else named_in, memo)
     # A place in a file this round fixes is at a line of its fixed text: where that line
@@ -158,17 +158,20 @@ def still_referred(project: Project, results: list[Transformed],
     return found
 
 
-def _keys(constants: Iterable[Constant], qualname: str) -> frozenset[str]:
+def _keys(constants: Iterable[Constant], qualname: str, module: str) -> frozenset[str]:
     """The strings a lookup may name a definition by: the string it binds (an Enum member's
-    value), or the name of an object a call made (prefect reads its settings back from a
-    mapping by name, `values["PREFECT_X"]`, and failed to import once `PREFECT_X` went)."""
-    found = set()
+    value), and the name of an object a call made or of any module-level name (prefect
+    reads its settings back from a mapping by name, `values["PREFECT_X"]`, and failed to
+    import once `PREFECT_X` went; Django reads a setting by name, `getattr(settings,
+    name)` for the names in a list, whatever the setting is bound to)."""
+    owner, _, name = qualname.rpartition(".")
+    found = {name} if owner == module else set()
     for constant in constants:
         if constant.qualname == qualname:
             if constant.value.kind is ValueKind.STR:
                 found.add(constant.value.text)
             elif constant.value.kind is ValueKind.CALL:
-                found.add(qualname.rpartition(".")[2])
+                found.add(name)
     return frozenset(found)
 
 

@@ -396,11 +396,18 @@ class Resolver:
             return None
         target, key = call.args[0].value, call.args[1].value
         if target.kind is not ValueKind.NAME or self.chase(target.text) != SETTINGS or \
-                key.kind is not ValueKind.STR or not is_setting_flag(key.text) or \
-                self._a_value(key.text):
+                call.args[1].star:
             return None
         default = call.args[2].value if len(call.args) > 2 and not call.args[2].star else None
-        return Match(key, default, api, value_type(default))
+        name = key.text if key.kind is ValueKind.STR else self.resolve(key)
+        if name is None:
+            # `getattr(settings, name, None)` for names in a list: any setting, a flag
+            # among them; a read whose key flaglint cannot tell (FL104), which a string
+            # naming a flag may reach (Weblate's context processor)
+            return Match(key, default, api, value_type(default), certain=True)
+        if not is_setting_flag(name) or self._a_value(name):
+            return None
+        return Match(Value(ValueKind.STR, name), default, api, value_type(default))
 
     def _a_value(self, name: str) -> bool:
         """Does the setting of this name hold a value, not a flag (`not_flags`)?"""
