@@ -92,7 +92,8 @@ def preset_table() -> str:
     for name, specs in PRESETS.items():
         modules = ", ".join(f"`{module}`" for module in PRESET_MODULES.get(name, ()))
         if name in OPT_IN:
-            modules = "(only when `presets` names it)"
+            modules = ("(when `presets` names it, or, with no flag API configured, when "
+                       "discovery finds settings named like flags)")
         reads = _shapes([spec for spec in specs if not spec.writes])
         if not specs and name == "django-settings":
             names = ", ".join(f"`{pattern}`" for pattern in SETTINGS_FLAGS)
