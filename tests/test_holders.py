@@ -180,19 +180,25 @@ def test_a_setting_read_by_a_name_in_a_list_is_kept(tmp_path, capsys):
     write_tree(tmp_path, {
         "pyproject.toml": '[tool.flaglint]\npresets = ["django-settings"]\n',
         "flags.toml": '[flags.ENABLE_X]\nowner = "web"\ntype = "release"\n'
-                      'status = "rolled-out"\nvalue = true\n',
+                      'status = "rolled-out"\nvalue = true\n\n'
+                      '[flags.ENABLE_Y]\nowner = "web"\ntype = "release"\n',
         "proj/__init__.py": "",
         "proj/settings.py": "SECRET_KEY = 'x'\nENABLE_X = True\n",
         "proj/settings_docker.py": "import os\n\nENABLE_X = os.environ.get('X', '1') == '1'\n",
         "proj/views.py": "from django.conf import settings\n\n\ndef view():\n"
                          "    if not settings.ENABLE_X:\n        return 'off'\n    return 'on'\n",
-        "proj/context.py": "from django.conf import settings\n\nNAMES = ['ENABLE_X']\n\n\n"
+        "proj/context.py": "from django.conf import settings\n\nNAMES = ['ENABLE_X', "
+                           "'ENABLE_Y']\n\n\n"
                            "def context():\n"
                            "    return {n: getattr(settings, n, None) for n in NAMES}\n",
     })
-    assert main(["check", str(tmp_path), "--no-cache", "--select", "FL104"]) == 1
-    assert capsys.readouterr().out.splitlines()[0].startswith(
-        "proj/context.py:7:16: FL104 Flag key `n` cannot be resolved statically")
+    # No FL104 (most lookups by name read settings that are no flags), but FL102 knows
+    assert main(["check", str(tmp_path), "--no-cache", "--select", "FL104,FL102"]) == 1
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "flags.toml:7:1: FL102 [ENABLE_Y] Flag `ENABLE_Y` is declared but no read flaglint "
+        "can resolve names it; the string at proj/context.py:3 may still reach the read at "
+        "proj/context.py:7, a setting looked up by a name flaglint cannot tell: when that "
+        "read can no longer get this key, delete it or mark it retired")
     assert main(["clean", "ENABLE_X", "--value", "true", "--no-cache", str(tmp_path)]) == 1
     out = capsys.readouterr().out
     assert "[flags.ENABLE_X] kept: a read whose key flaglint cannot resolve may use it " \

@@ -15,6 +15,7 @@ from flaglint.facts import Arg, Call, Definition, FileFacts, Value, ValueKind
 from flaglint.findings import made_in_bulk
 from flaglint.links.model import FlagObject, FlagRead, Wrapper
 from flaglint.presets import (
+    DJANGO_SETTINGS,
     PRESET_MODULES,
     PRESETS,
     SETTINGS,
@@ -385,7 +386,7 @@ class Resolver:
     def _setting(self, call: Call) -> Match | None:
         """`settings.FEATURE_X` or `getattr(settings, "FEATURE_X", default)` of Django's
         settings, for a name that says it is a flag (the django-settings preset)."""
-        api = "django-settings"
+        api = DJANGO_SETTINGS
         if call.access and call.resolved:
             holder, _, name = self.chase(call.callee).rpartition(".")
             if holder == SETTINGS and is_setting_flag(name) and not self._a_value(name):
@@ -399,15 +400,15 @@ class Resolver:
                 call.args[1].star:
             return None
         default = call.args[2].value if len(call.args) > 2 and not call.args[2].star else None
-        name = key.text if key.kind is ValueKind.STR else self.resolve(key)
-        if name is None:
+        setting = self.resolve(key)
+        if setting is None:
             # `getattr(settings, name, None)` for names in a list: any setting, a flag
             # among them; a read whose key flaglint cannot tell (FL104), which a string
             # naming a flag may reach (Weblate's context processor)
             return Match(key, default, api, value_type(default), certain=True)
-        if not is_setting_flag(name) or self._a_value(name):
+        if not is_setting_flag(setting) or self._a_value(setting):
             return None
-        return Match(Value(ValueKind.STR, name), default, api, value_type(default))
+        return Match(Value(ValueKind.STR, setting), default, api, value_type(default))
 
     def _a_value(self, name: str) -> bool:
         """Does the setting of this name hold a value, not a flag (`not_flags`)?"""

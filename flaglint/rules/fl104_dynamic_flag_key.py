@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from flaglint.findings import Finding, Severity
 from flaglint.model.project import Project
+from flaglint.presets import DJANGO_SETTINGS
 from flaglint.rules.base import Rule
 
 
@@ -39,7 +40,10 @@ class DynamicFlagKey(Rule):
     Keys resolve through literals, module constants (also imported and re-exported ones),
     class attributes and Enum members (`Flags.X`, `Flags.X.value`). A reader called with
     `*args`, `**kwargs` or (for a project reader or wrapper) no key at all is reported too.
-    Reads in test code (the `tests` globs) are not reported.
+    Reads in test code (the `tests` globs) are not reported, nor a Django setting looked up
+    by a name flaglint cannot tell (`getattr(settings, name)`, the django-settings preset):
+    most such lookups read settings that are no flags. A string naming a flag may still
+    reach one, which FL102 and `flaglint clean` take into account.
     """
 
     code = "FL104"
@@ -50,6 +54,8 @@ class DynamicFlagKey(Rule):
         for read in project.graph.unresolved_reads():
             if read.in_test:
                 continue  # test helpers pass keys around: noise, not a blind spot in the code
+            if read.api == DJANGO_SETTINGS:
+                continue  # `getattr(settings, name)`: mostly settings that are no flags
             yield self.finding(None, read.path, read.span,
                                f"Flag key `{read.expression}` cannot be resolved statically; "
                                f"flaglint cannot track this read")
