@@ -74,15 +74,21 @@ def module(seed: int) -> str:
     return "\n".join(lines)
 
 
+def settling(tree: ast.Module, rng: random.Random, share: float) -> FilePlan:
+    """A plan that settles each read of the module by chance (`share`), to true or false."""
+    target = FilePlan()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and ast.unparse(node) == READ.replace('"', "'") and \
+                rng.random() < share:
+            target.reads[node.lineno, node.col_offset + 1] = rng.random() < 0.5
+    return target
+
+
 def plan(text: str, seed: int) -> FilePlan:
     """Settle a random half of the module's reads, and delete a random definition."""
     rng = random.Random(seed)
     tree = ast.parse(text)
-    target = FilePlan()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and ast.unparse(node) == READ.replace('"', "'") and \
-                rng.random() < 0.5:
-            target.reads[node.lineno, node.col_offset + 1] = rng.random() < 0.5
+    target = settling(tree, rng, 0.5)
     definitions = [node for node in ast.walk(tree)
                    if isinstance(node, (ast.FunctionDef, ast.ClassDef))]
     if definitions and rng.random() < 0.3:

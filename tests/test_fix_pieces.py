@@ -15,7 +15,7 @@ import pytest
 from flaglint.fixes import source
 from flaglint.fixes.plans import FilePlan
 
-from .test_fix_layout import fixed, module
+from .test_fix_layout import fixed, module, settling
 from .test_fix_layout import plan as layout_plan
 
 READ = 'rt.client.is_enabled("on")'
@@ -138,11 +138,7 @@ def _deleting(text: str, seed: int) -> FilePlan:
     """Settle some reads and delete some top-level functions and classes (dead helpers)."""
     rng = random.Random(seed * 7 + 1)
     tree = ast.parse(text)
-    target = FilePlan()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and ast.unparse(node) == READ.replace('"', "'") and \
-                rng.random() < 0.3:
-            target.reads[node.lineno, node.col_offset + 1] = rng.random() < 0.5
+    target = settling(tree, rng, 0.3)
     for node in tree.body[1:]:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and \
                 rng.random() < 0.45:
