@@ -403,8 +403,9 @@ class Resolver:
         setting = self.resolve(key)
         if setting is None:
             # `getattr(settings, name, None)` for names in a list: any setting, a flag
-            # among them; a read whose key flaglint cannot tell (FL104), which a string
-            # naming a flag may reach (Weblate's context processor)
+            # among them; a read whose key flaglint cannot tell, which a string naming a
+            # flag may reach (Weblate's context processor); no FL104 of it, as most such
+            # lookups read settings that are no flags
             return Match(key, default, api, value_type(default), certain=True)
         if not is_setting_flag(setting) or self._a_value(setting):
             return None

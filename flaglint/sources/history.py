@@ -52,7 +52,7 @@ class DefinitionShapes:
     def keys_in(self, line: str) -> Iterator[str]:
         """The keys a line of a definition file defines, as far as one line can tell (a
         definition commented out defines nothing)."""
-        line = without_comment(line)
+        line = _without_comment(line)
         if self.classes and (member := _MEMBER.match(line)):
             yield member.group(2)
         for name in self.calls:
@@ -200,8 +200,8 @@ def _read_definition_files(root: Path, paths: list[str], code_keys: set[str],
         events += [(key, KeyEvent(EventKind.REMOVED, step.commit, text=key, in_code=True))
                    for key in sorted(present - now)]
     # A key a line of today's files writes as a definition would, which today's code does
-    # not define: the line is no definition (an example in a docstring, a comment), and the
-    # key has no life (streamlit's `_create_option('section.optionName')`). A key defined
+    # not define: the line is no definition (an example in a docstring), and the key has no
+    # life (streamlit's `_create_option('section.optionName')`). A key defined
     # once, deleted since and only named today (`# "a.old" was removed`) keeps its life.
     stray = {key for lines in literals.files.values() for line in lines
              for key in shapes.keys_in(line)} - code_keys if ever - code_keys else set()
@@ -235,12 +235,12 @@ class _KeyLiterals:
 
 def _keys_in(lines: list[str], keys: set[str]) -> Iterator[str]:
     for line in lines:
-        for match in _STRING.finditer(without_comment(line)):
+        for match in _STRING.finditer(_without_comment(line)):
             if match.group(2) in keys:
                 yield match.group(2)
 
 
-def without_comment(line: str) -> str:
+def _without_comment(line: str) -> str:
     """The line without its comment (a `#` outside a string on it), as far as one line can
     tell: a key named in a comment (`# "a.old" went`) is no literal of it."""
     if "#" not in line:

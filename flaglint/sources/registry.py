@@ -143,7 +143,7 @@ def _decl(key: str, entry: dict[str, Any], line: int, span: Span, rel: str,
     for field in entry:
         if field not in REGISTRY_FIELDS and isinstance(entry[field], dict):
             # `[flags.runner.fastReruns]`: a key with dots, unquoted, nests tables
-            dotted = tomlsource.flag_table(f"{key}.{field}")
+            dotted = _table(f"{key}.{field}")
             raise error(field, f"unknown field `{field}` in {_table(key)}: "
                                f"a key with dots must be quoted, as in {dotted}")
         if field not in REGISTRY_FIELDS:
