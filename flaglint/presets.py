@@ -120,8 +120,8 @@ PRESETS: dict[str, tuple[ReaderSpec, ...]] = {
 SETTINGS = "django.conf.settings"
 # Setting names that are flags, for the django-settings preset.
 SETTINGS_FLAGS = ("FEATURE_*", "FEATURES_*", "FLAG_*", "ENABLE_*", "*_ENABLED")
-DJANGO_SETTINGS = "django-settings"  # the preset, and the API its reads name
-OPT_IN = (DJANGO_SETTINGS,)  # presets used only when `presets` names them
+SETTINGS_PRESET = "django-settings"  # the preset, and the API its reads name
+OPT_IN = (SETTINGS_PRESET,)  # presets used only when `presets` names them
 
 # When `presets` is not configured, a preset is on where its SDK is imported somewhere in the
 # project: method names such as `get_value` or `is_on` are too common to trust everywhere.

@@ -1343,12 +1343,19 @@ def test_clean_says_which_public_wrappers_it_deleted(tmp_path, capsys):
                     raise RuntimeError("tracking is disabled")
                 return value
             ''',
+        # a string equal to a function's name is no lookup of it (the reviewer's `enabled`)
+        "app/api.py": 'def serialize(obj):\n    return {"tracking_on": True, "name": obj}\n',
+        # a test of the method kept stays with it
+        "tests/test_service.py": "from app.service import CompletionService\n\n\n"
+                                 "def test_tracking_enabled():\n"
+                                 "    assert CompletionService().tracking_enabled()\n",
     })
     assert main(["clean", "TRACKING", "--value", "true", "--no-cache", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     text = (tmp_path / "app" / "service.py").read_text()
     assert "    def tracking_enabled(self):\n        return True\n" in text
     assert "_private_enabled" not in text and "def tracking_on" not in text
+    assert (tmp_path / "tests" / "test_service.py").exists()
     assert ("Deleted 1 public wrapper of `TRACKING` nothing in the project calls any more: "
             "app/service.py `tracking_on`; code outside the project "
             "that calls it (a library's users) breaks: keep its definition if any does.\n") in out

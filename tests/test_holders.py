@@ -209,6 +209,22 @@ def test_a_setting_read_by_a_name_in_a_list_is_kept(tmp_path, capsys):
     assert (tmp_path / "proj" / "views.py").read_text() == "def view():\n    return 'on'\n"
 
 
+def test_a_helper_around_getattr_of_settings_is_no_flag_wrapper(tmp_path, capsys):
+    """`def get_setting(name): return getattr(settings, name)`: its key is its parameter,
+    which made it a wrapper, and every `get_setting("SECRET_KEY")` a flag (FL101)."""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = ["django-settings"]\n',
+        "proj/__init__.py": "",
+        "proj/conf.py": "from django.conf import settings\n\n\n"
+                        "def get_setting(name, default=None):\n"
+                        "    return getattr(settings, name, default)\n",
+        "proj/views.py": "from proj.conf import get_setting\n\n\ndef view():\n"
+                         "    return get_setting('SECRET_KEY'), get_setting('TIME_ZONE')\n",
+    })
+    assert main(["check", str(tmp_path), "--no-cache"]) == 0
+    assert capsys.readouterr().out == "All checks passed (3 files, 0 flags).\n"
+
+
 def test_a_module_level_name_a_string_names_is_kept(tmp_path, capsys):
     """A string naming a setting (`FIELDS = ["ENABLE_X"]`) kept it where it was bound to a
     call, and not where it was bound to `True`: both stay now, and the refusal says why."""
@@ -346,40 +362,6 @@ def test_a_truth_test_of_a_flag_object_reads_it_with_truth_reads(tmp_path, capsy
     # the flag-defining call), which nothing here uses any more.
     assert (tmp_path / "proj" / "gate.py").read_text() == \
         "def gate(x):\n    if x:\n        return x\n    return 'new'\n"
-
-
-def test_a_definition_call_tested_at_once_reads_its_key(tmp_path, capsys):
-    """localstack's `if is_env_true("IN_MEMORY"):` in a function, where `is_env_true` is a
-    definition call with `truth_reads`: the object is tested as it is made, so the call
-    reads its key (FL102 said "no code reads it; delete it", and `clean` "remove the
-    definition by hand", of that very line); as does `DEBUG = is_env_true("DEBUG") or …`.
-    A definition bound to a name is no read."""
-    write_tree(tmp_path, {
-        "flaglint.toml": '[[definitions]]\ncall = "app.config.is_env_true"\nkey = 0\n'
-                         'truth_reads = true\n',
-        "flags.toml": '[flags.IN_MEMORY]\ntype = "release"\nowner = "me"\n\n'
-                      '[flags.DEBUG]\ntype = "release"\nowner = "me"\n\n'
-                      '[flags.PLAIN]\ntype = "release"\nowner = "me"\n',
-        "app/__init__.py": "",
-        "app/config.py": "import os\n\n\ndef is_env_true(name):\n"
-                         "    return os.environ.get(name, '') == '1'\n\n\n"
-                         "LEVEL = os.environ.get('LEVEL', '')\n"
-                         "DEBUG = is_env_true('DEBUG') or LEVEL == 'trace'\n"
-                         "PLAIN = is_env_true('PLAIN')\n",
-        "app/server.py": "from app.config import is_env_true\n\n\nclass Server:\n"
-                         "    def __init__(self, path):\n        self.path = path\n"
-                         "        if is_env_true('IN_MEMORY'):\n            self.path = None\n",
-    })
-    assert main(["check", str(tmp_path), "--no-cache", "--select", "FL102"]) == 1
-    assert capsys.readouterr().out.splitlines()[0] == (
-        "flags.toml:9:1: FL102 [PLAIN] Flag `PLAIN` is declared but no code reads it; "
-        "delete it or mark it retired so the key is never reused")
-    assert main(["clean", "IN_MEMORY", "--value", "false", "--no-cache", str(tmp_path)]) == 0
-    assert "1 read replaced, 1 branch collapsed" in capsys.readouterr().out
-    # (the import stays: importing app.config does something, it reads the environment)
-    assert (tmp_path / "app" / "server.py").read_text() == (
-        "from app.config import is_env_true\n\n\n"
-        "class Server:\n    def __init__(self, path):\n        self.path = path\n")
 
 
 def test_both_extractors_record_truth_tests_alike():

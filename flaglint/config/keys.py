@@ -186,8 +186,7 @@ DEFINITION = Table("[[tool.flaglint.definitions]]", (
         "Calling the flag object reads it (`with config.x_holder(True):`); such reads are "
         "never fixed."),
     Key("truth_reads", "true or false", "false",
-        "A truth test of the flag object reads it (`if x_holder:`), and so does one of a "
-        "definition call itself (`if is_env_true(\"X\"):`, `X = is_env_true(\"X\") or …`)."),
+        "A truth test of the flag object reads it (`if x_holder:`)."),
     Key("prefix", "string", '""',
         "Keys defined with this prefix name the same flag without it: with `\"jax_\"`, "
         "`x` in the registry or a read is the flag `jax_x`."),

@@ -11,7 +11,13 @@ from flaglint.analysis.deadcode import read_edits, replaceable
 from flaglint.analysis.references import entries
 from flaglint.facts import ValueKind
 from flaglint.findings import Edit, EditKind, Fix
-from flaglint.fixes.naming import files_naming, light_files_naming, may_name, named_elsewhere
+from flaglint.fixes.naming import (
+    files_naming,
+    kept_wrapper,
+    light_files_naming,
+    may_name,
+    named_elsewhere,
+)
 from flaglint.fixes.report import FixReport
 from flaglint.links.model import CodeDefinition
 from flaglint.links.resolve import is_settings_module
@@ -131,12 +137,8 @@ def unused_wrappers(project: Project, wrappers: set[str], overlay: dict[str, byt
         if qualname in called:
             continue
         definition, path = found
-        if definition.method and (not name.startswith("_") or name.endswith("__")):
-            # A public method nothing in the project calls may override one its base class
-            # calls (Weblate's `request_is_secure`, which social-auth calls), or be called by
-            # a framework or a library's users by its name: its read is settled (`return
-            # True`), and it stays.
-            continue
+        if kept_wrapper(definition):
+            continue  # a public method: its read is settled (`return True`), it stays
         home = project.facts_of(path)
         module = home.module if home is not None else ""
         # A file the prefilter skipped may import it too (it is no wrapper any more, so

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
-from flaglint.facts import FileFacts
+from flaglint.facts import Definition, FileFacts
 from flaglint.model.project import Project
 
 
@@ -114,3 +114,11 @@ def _light_importers(project: Project, module: str) -> list[FileFacts]:
 
 def named_in_light_files(project: Project, module: str, name: str) -> bool:
     return any(light_files_naming(project, module, name))
+
+
+def kept_wrapper(definition: Definition) -> bool:
+    """Does `clean` keep this wrapper of the flag, whoever calls it (its read settled)? A
+    public method: it may override one a base class calls (Weblate's `request_is_secure`,
+    which social-auth calls), or be called by a framework or a library's users by name."""
+    name = definition.qualname.rsplit(".", 1)[-1]
+    return definition.method and (not name.startswith("_") or name.endswith("__"))

@@ -14,7 +14,7 @@ from typing import TypeVar
 from flaglint.analysis.imports import kept_imports
 from flaglint.analysis.references import Place, Reference, blocking, references
 from flaglint.analysis.references import places as reference_places
-from flaglint.facts import Constant, ValueKind
+from flaglint.facts import FileFacts, ValueKind
 from flaglint.findings import Finding, Fix
 from flaglint.fixes.apply import FixMemo, FixScope, Transformed, known_unused, plan, transform
 from flaglint.fixes.plans import FilePlan, FixResult
@@ -133,7 +133,7 @@ def still_referred(project: Project, results: list[Transformed],
         for name, position in sorted(done.result.removed_names.items()):
             qualname = f"{facts.module}.{name}"
             deleted.append((done.result.path, position, name, qualname,
-                            _keys(facts.constants, qualname, facts.module)))
+                            _keys(facts, qualname)))
     referring = _referring(project, fixed, {(q, keys) for *_, q, keys in deleted},
                            {} if named_in is None else named_in, memo)
     # A place in a file this round fixes is at a line of its fixed text: where that line
@@ -158,15 +158,17 @@ def still_referred(project: Project, results: list[Transformed],
     return found
 
 
-def _keys(constants: Iterable[Constant], qualname: str, module: str) -> frozenset[str]:
+def _keys(facts: FileFacts, qualname: str) -> frozenset[str]:
     """The strings a lookup may name a definition by: the string it binds (an Enum member's
-    value), and the name of an object a call made or of any module-level name (prefect
-    reads its settings back from a mapping by name, `values["PREFECT_X"]`, and failed to
-    import once `PREFECT_X` went; Django reads a setting by name, `getattr(settings,
-    name)` for the names in a list, whatever the setting is bound to)."""
+    value), and the name of an object a call made or of any name a module binds to a value
+    (prefect reads its settings back from a mapping by name, `values["PREFECT_X"]`, and
+    failed to import once `PREFECT_X` went; Django reads a setting by name, `getattr(
+    settings, name)` for the names in a list, whatever the setting is bound to). Not a
+    function's or a class's name: a string equal to it is most often something else."""
     owner, _, name = qualname.rpartition(".")
-    found = {name} if owner == module else set()
-    for constant in constants:
+    found = {name} if owner == facts.module and \
+        not any(d.qualname == qualname for d in facts.definitions) else set()
+    for constant in facts.constants:
         if constant.qualname == qualname:
             if constant.value.kind is ValueKind.STR:
                 found.add(constant.value.text)

@@ -10,7 +10,7 @@ from flaglint.analysis.imports import module_file
 from flaglint.analysis.references import Place
 from flaglint.facts import ValueKind
 from flaglint.fixes.flag_names import FlagNames, may_set, words_of
-from flaglint.fixes.naming import named_in
+from flaglint.fixes.naming import kept_wrapper, named_in
 from flaglint.fixes.plans import FixResult
 from flaglint.fixes.report import Blocked, FixReport
 from flaglint.model.project import Project
@@ -261,8 +261,10 @@ def test_only_wrappers(project: Project, wrappers: set[str],
     found = set()
     for qualname in wrappers:
         name = qualname.rsplit(".", 1)[-1]
-        if not any(d.qualname == qualname for f in project.files for d in f.definitions):
-            continue
+        definition = next((d for f in project.files for d in f.definitions
+                           if d.qualname == qualname), None)
+        if definition is None or kept_wrapper(definition):
+            continue  # gone, or kept whoever calls it: its tests stay
         used = any(r.via == qualname for r in project.linked.reads if not tests(r.path)) or \
             any(c.callee == qualname for c in project.graph.call_graph().calls
                 if not tests(c.path)) or \

@@ -15,11 +15,11 @@ from flaglint.facts import Arg, Call, Definition, FileFacts, Value, ValueKind
 from flaglint.findings import made_in_bulk
 from flaglint.links.model import FlagObject, FlagRead, Wrapper
 from flaglint.presets import (
-    DJANGO_SETTINGS,
     PRESET_MODULES,
     PRESETS,
     SETTINGS,
     SETTINGS_FLAGS,
+    SETTINGS_PRESET,
     DefinitionSpec,
     ReaderSpec,
 )
@@ -385,8 +385,10 @@ class Resolver:
 
     def _setting(self, call: Call) -> Match | None:
         """`settings.FEATURE_X` or `getattr(settings, "FEATURE_X", default)` of Django's
-        settings, for a name that says it is a flag (the django-settings preset)."""
-        api = DJANGO_SETTINGS
+        settings, for a name that says it is a flag (the django-settings preset); and
+        `getattr(settings, name)` for a name flaglint cannot tell (neither a literal, nor a
+        constant, nor a parameter of the function), a read of an unknown key."""
+        api = SETTINGS_PRESET
         if call.access and call.resolved:
             holder, _, name = self.chase(call.callee).rpartition(".")
             if holder == SETTINGS and is_setting_flag(name) and not self._a_value(name):
@@ -400,6 +402,8 @@ class Resolver:
                 call.args[1].star:
             return None
         default = call.args[2].value if len(call.args) > 2 and not call.args[2].star else None
+        if key.kind is ValueKind.PARAM:
+            return None  # `def get_setting(name): return getattr(settings, name)`: no wrapper
         setting = self.resolve(key)
         if setting is None:
             # `getattr(settings, name, None)` for names in a list: any setting, a flag
@@ -505,8 +509,6 @@ class Resolver:
         """The flag read (or, `overridden`, the write) this call is, if any (`guarded`: the
         lines its value decides)."""
         match = self.match(call)
-        if match is None and guarded and not call.access:
-            match = self._tested_definition(call)
         if match is None:
             return None
         if match.key is None:
@@ -531,17 +533,6 @@ class Resolver:
                         overridden=match.writes,
                         decorator=call.callee if call.decorator else None, guarded=guarded,
                         operand=call.operand)
-
-    def _tested_definition(self, call: Call) -> Match | None:
-        """`if is_env_true("X"):`, a definition call of a `[[definitions]]` entry with
-        `truth_reads` whose object is tested at once: the call reads its key too."""
-        specs = [spec for spec in self.config.definitions
-                 if spec.call is not None and spec.truth_reads and not spec.bound_name]
-        spec = self.definition_spec(call, specs) if specs else None
-        key = definition_key(spec, call.args, None, "") if spec is not None else None
-        if spec is None or spec.call is None or key is None:
-            return None
-        return Match(key, None, spec.call.rsplit(".", 1)[-1], "bool", certain=True)
 
     @staticmethod
     def _keyless(call: Call, path: str, index: int, match: Match, *, in_test: bool,

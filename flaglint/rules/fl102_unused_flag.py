@@ -10,7 +10,7 @@ from flaglint.facts import ValueKind
 from flaglint.findings import Finding, Severity
 from flaglint.links.model import CodeDefinition
 from flaglint.model.project import Project
-from flaglint.presets import DJANGO_SETTINGS
+from flaglint.presets import SETTINGS_PRESET
 from flaglint.rules.base import Rule
 from flaglint.sources.registry import Status
 
@@ -94,7 +94,7 @@ class UnusedFlag(Rule):
             if unknown is not None:  # `clean` keeps the entry for it: say so, not "delete it"
                 where = f"{loose[0].path}:{loose[0].line}"
                 what = "a setting looked up by a name flaglint cannot tell" \
-                    if unknown.api == DJANGO_SETTINGS else "whose key is unknown (FL104)"
+                    if unknown.api == SETTINGS_PRESET else "whose key is unknown (FL104)"
                 message = (f"Flag `{key}` is declared but no read flaglint can resolve names "
                            f"it; the string at {where} may still reach the read at "
                            f"{unknown.path}:{unknown.span.line}, {what}: when that read can no "

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from flaglint.findings import Finding, Severity
 from flaglint.model.project import Project
-from flaglint.presets import DJANGO_SETTINGS
+from flaglint.presets import SETTINGS_PRESET
 from flaglint.rules.base import Rule
 
 
@@ -54,7 +54,7 @@ class DynamicFlagKey(Rule):
         for read in project.graph.unresolved_reads():
             if read.in_test:
                 continue  # test helpers pass keys around: noise, not a blind spot in the code
-            if read.api == DJANGO_SETTINGS:
+            if read.api == SETTINGS_PRESET:
                 continue  # `getattr(settings, name)`: mostly settings that are no flags
             yield self.finding(None, read.path, read.span,
                                f"Flag key `{read.expression}` cannot be resolved statically; "
