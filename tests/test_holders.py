@@ -209,6 +209,32 @@ def test_a_setting_read_by_a_name_in_a_list_is_kept(tmp_path, capsys):
     assert (tmp_path / "proj" / "views.py").read_text() == "def view():\n    return 'on'\n"
 
 
+def test_override_settings_in_a_test_sets_the_flag(tmp_path, capsys):
+    """`@override_settings(ENABLE_X=False)` on a test sets the setting there: its reads are
+    not settled (the check called them FL202, and `--fix --fix-tests` made the test's
+    `assert not settings.ENABLE_X` an `assert False`)."""
+    test = ("from django.conf import settings\nfrom django.test import override_settings\n\n"
+            "from proj.views import view\n\n\n@override_settings(ENABLE_X=False, DEBUG=True)\n"
+            "def test_off():\n    assert not settings.ENABLE_X\n    assert view() == 'off'\n\n\n"
+            "def test_with():\n    with override_settings(ENABLE_X=False):\n"
+            "        assert not settings.ENABLE_X\n")
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = ["django-settings"]\n',
+        "flags.toml": '[flags.ENABLE_X]\nowner = "web"\ntype = "release"\n'
+                      'status = "rolled-out"\nvalue = true\n',
+        "proj/__init__.py": "",
+        "proj/views.py": "from django.conf import settings\n\n\ndef view():\n"
+                         "    if settings.ENABLE_X:\n        return 'on'\n    return 'off'\n",
+        "tests/test_views.py": test,
+    })
+    assert main(["check", str(tmp_path), "--no-cache", "--select", "FL202"]) == 1
+    assert [line.split(" [")[0] for line in capsys.readouterr().out.splitlines()[:-2]] == [
+        "proj/views.py:5:8: FL202"]
+    main(["check", str(tmp_path), "--no-cache", "--fix", "--fix-tests"])
+    capsys.readouterr()
+    assert (tmp_path / "tests" / "test_views.py").read_text() == test
+
+
 def test_a_helper_around_getattr_of_settings_is_no_flag_wrapper(tmp_path, capsys):
     """`def get_setting(name): return getattr(settings, name)`: its key is its parameter,
     which made it a wrapper, and every `get_setting("SECRET_KEY")` a flag (FL101)."""

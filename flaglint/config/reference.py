@@ -103,6 +103,8 @@ def preset_table() -> str:
                      f"whose default is one, and never to a boolean (`FEATURE_FLAGS_FILE = "
                      f"get_env(\"X\", \"flags.json\")`: a value)")
         writes = _shapes([spec for spec in specs if spec.writes]) or "—"
+        if not specs and name == "django-settings":
+            writes = "`override_settings` `(FEATURE_X=…)`, as a decorator or a `with`"
         rows.append(f"| `{name}` | {modules} | {reads} | {writes} |")
     return "\n".join(rows)
 

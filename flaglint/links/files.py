@@ -38,6 +38,8 @@ def link_file(facts: FileFacts, tables: Tables, config: Config, *, in_test: bool
                                         in_test))
         elif read is not None:
             reads.append(read)
+        writes += [FlagWrite(key, facts.path, call.span, call.scope, in_test)
+                   for key in resolver.setting_overrides(call)]
         if call.resolved:
             target = resolver.chase(call.callee)
             if resolver.definition(target) is not None:

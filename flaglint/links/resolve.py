@@ -64,6 +64,11 @@ def active_presets(config: Config, modules: Iterable[str]) -> tuple[str, ...]:
                  if any(module in imported for module in sdk))
 
 
+# Django's test override of settings, as a decorator or a `with` block
+SETTINGS_OVERRIDES = frozenset({"django.test.override_settings",
+                                "django.test.utils.override_settings"})
+
+
 def is_setting_flag(name: str) -> bool:
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in SETTINGS_FLAGS)
 
@@ -414,6 +419,15 @@ class Resolver:
         if not is_setting_flag(setting) or self._a_value(setting):
             return None
         return Match(Value(ValueKind.STR, setting), default, api, value_type(default))
+
+    def setting_overrides(self, call: Call) -> list[str]:
+        """The flag-like settings a test's `override_settings(FEATURE_X=False)` sets (the
+        django-settings preset): the reads it encloses are not settled."""
+        if SETTINGS_PRESET not in self.presets or not call.resolved or \
+                self.chase(call.callee) not in SETTINGS_OVERRIDES:
+            return []
+        return [arg.keyword for arg in call.args if arg.keyword is not None and
+                is_setting_flag(arg.keyword) and not self._a_value(arg.keyword)]
 
     def _a_value(self, name: str) -> bool:
         """Does the setting of this name hold a value, not a flag (`not_flags`)?"""
