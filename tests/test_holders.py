@@ -187,6 +187,9 @@ def test_a_setting_read_by_a_name_in_a_list_is_kept(tmp_path, capsys):
         "proj/settings_docker.py": "import os\n\nENABLE_X = os.environ.get('X', '1') == '1'\n",
         "proj/views.py": "from django.conf import settings\n\n\ndef view():\n"
                          "    if not settings.ENABLE_X:\n        return 'off'\n    return 'on'\n",
+        # another lookup by a name, in a file before it: the string reaches the one beside it
+        "proj/auth.py": "from django.conf import settings\n\n\ndef title(n):\n"
+                        "    source = 'SOCIAL_' + n\n    return getattr(settings, source, None)\n",
         "proj/context.py": "from django.conf import settings\n\nNAMES = ['ENABLE_X', "
                            "'ENABLE_Y']\n\n\n"
                            "def context():\n"

@@ -19,15 +19,16 @@ def loose_strings(project: Project, key: str) -> list[Place]:
     read in code outside tests has a key flaglint cannot resolve that may be this key (an
     f-string's text around its fields says which keys it can make: `f"venue_{name}"` never
     makes `smart_routing`); none without such a read."""
-    read = reaching_read(project, key)
-    if read is None:
+    reads = reaching_reads(project, key)
+    if not reads:
         return []
     defined = {(d.path, d.span.line) for d in project.linked.definitions if d.key == key}
     quoted = re.compile(r"""(["'])""" + re.escape(key) + r"\1")
-    why = f"the key as a string, which the read at {read.path}:{read.span.line} (its key " \
-          f"unknown) may be"
     found = []
     for path in _quoting(project, key):
+        read = nearest(reads, path)
+        why = f"the key as a string, which the read at {read.path}:{read.span.line} (its " \
+              f"key unknown) may be"
         text = project.source_of(path).decode("utf-8", "replace")
         for number, line in enumerate(text.split("\n"), start=1):
             match = quoted.search(line)
@@ -36,10 +37,16 @@ def loose_strings(project: Project, key: str) -> list[Place]:
     return found
 
 
-def reaching_read(project: Project, key: str) -> FlagRead | None:
-    """The first read outside tests whose key flaglint cannot resolve and may be `key`."""
-    return next((r for r in project.linked.reads if r.key is None and not r.in_test and
-                 may_make(r.expression, key)), None)
+def reaching_reads(project: Project, key: str) -> list[FlagRead]:
+    """The reads outside tests whose key flaglint cannot resolve and may be `key`."""
+    return [r for r in project.linked.reads if r.key is None and not r.in_test and
+            may_make(r.expression, key)]
+
+
+def nearest(reads: list[FlagRead], path: str) -> FlagRead:
+    """The read a string in this file most likely reaches: one in the same file (Weblate's
+    list of setting names beside its `getattr(settings, name)`), else the first."""
+    return next((read for read in reads if read.path == path), reads[0])
 
 
 # Each quote and the text up to the next one like it, at every quote: the texts a quoted

@@ -4,7 +4,7 @@ import ast
 import re
 from collections.abc import Iterator
 
-from flaglint.analysis.loose import loose_strings, reaching_read
+from flaglint.analysis.loose import loose_strings, nearest, reaching_reads
 from flaglint.analysis.references import Kind, blocking, handed_on, references
 from flaglint.facts import ValueKind
 from flaglint.findings import Finding, Severity
@@ -90,7 +90,8 @@ class UnusedFlag(Rule):
             end = "delete it or mark it retired" if record.decl is None or \
                 record.decl.from_registry else f"archive it in {record.decl.source}"
             loose = loose_strings(project, key)
-            unknown = reaching_read(project, key) if loose else None
+            reaching = reaching_reads(project, key) if loose else []
+            unknown = nearest(reaching, loose[0].path) if reaching else None
             if unknown is not None:  # `clean` keeps the entry for it: say so, not "delete it"
                 where = f"{loose[0].path}:{loose[0].line}"
                 what = "a setting looked up by a name flaglint cannot tell" \
