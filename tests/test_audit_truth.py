@@ -350,8 +350,12 @@ def test_a_flag_created_after_today_has_no_age(tmp_path, capsys):
     git(tmp_path, "init", "-q", "-b", "main")
     commit_all(tmp_path, "feature flags", "2026-09-01")
     main(["audit", str(tmp_path), "--today", "2026-08-01", "--no-cache", "--format", "json"])
-    row = json.loads(capsys.readouterr().out)["flags"][0]
+    report = json.loads(capsys.readouterr().out)
+    row = report["flags"][0]
     assert (row["key"], row["created"], row["age_days"]) == ("A_ENABLED", "2026-09-01", None)
+    flow = next(c for c in report["stage"]["criteria"] if c["criterion"].startswith(
+        "flags are removed as fast"))
+    assert flow["measured"] == "0 added, 0 removed"  # nor was it added in the months before
 
 
 def test_a_flag_handed_on_as_a_value_is_not_called_never_read(tmp_path, capsys):

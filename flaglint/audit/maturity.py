@@ -113,7 +113,8 @@ def _flow(project: Project, audit: Audit) -> tuple[int, int]:
 
     if project.history is None:
         return 0, 0
-    since = audit.today.toordinal() - 183
+    until = audit.today.toordinal()
+    since = until - 183
     added = removed = 0
     for history in project.history.keys.values():
         declaring: set[bool] = set()  # in code, in the registry: which declare the key now
@@ -123,7 +124,7 @@ def _flow(project: Project, audit: Audit) -> tuple[int, int]:
                 declaring.add(event.in_code)
             elif event.kind in (EventKind.REMOVED, EventKind.RETIRED):
                 declaring.discard(event.in_code)
-            if event.commit.date.toordinal() >= since:
+            if since <= event.commit.date.toordinal() <= until:  # not after `--today`
                 added += not was and bool(declaring)
                 removed += was and not declaring
     return added, removed
