@@ -575,6 +575,47 @@ def test_clean_keeps_a_wrapper_method_nothing_in_the_project_calls(tmp_path, cap
     assert probe.stdout == "True\n"
 
 
+def test_clean_leaves_and_names_a_test_that_sets_the_flag_to_a_variable(tmp_path, capsys):
+    """dask's `@pytest.mark.parametrize("fuse", [True, False])` then `with config.set(
+    {"fuse.active": fuse}):`: the test ran under both values. `clean` unwrapped it as if it
+    set the settled value (its comments went too) and exited 0; the False case then
+    failed. It is left as it is now, and named: exit 1."""
+    test = """
+        import pytest
+
+        from pkg import config
+        from pkg.core import optimize
+
+
+        @pytest.mark.parametrize("fuse", [True, False])
+        def test_param(fuse):
+            with config.set({"fuse.active": fuse}):
+                y = optimize(1)
+                # why the assert below holds
+            assert y == (1 if fuse is False else 2)
+        """
+    write_tree(tmp_path, {
+        "flaglint.toml": 'presets = []\n\n[[readers]]\ncall = "pkg.config.get"\nkey = 0\n'
+                         'default = 1\n',
+        "flags.toml": '[flags."fuse.active"]\ntype = "release"\nowner = "me"\n',
+        "pkg/__init__.py": "",
+        "pkg/config.py": "import contextlib\n\n_cfg = {}\n\n\ndef get(key, default=None):\n"
+                         "    return _cfg.get(key, default)\n\n\n@contextlib.contextmanager\n"
+                         "def set(values):\n    _cfg.update(values)\n    yield\n",
+        "pkg/core.py": "from pkg import config\n\n\ndef optimize(x):\n"
+                       "    if config.get('fuse.active') is False:\n        return x\n"
+                       "    return x + 1\n",
+        "tests/test_core.py": test,
+    })
+    before = (tmp_path / "tests" / "test_core.py").read_text()
+    assert main(["clean", "fuse.active", "--value", "true", "--no-cache", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "Tests set `fuse.active` to a variable (tests/test_core.py:8 `test_param`), a " \
+           "parametrized test's value: they ran under both values, and the other one's " \
+           "code is gone; adapt them (left as they are)." in out
+    assert (tmp_path / "tests" / "test_core.py").read_text() == before
+
+
 VA_STYLE = {
     "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.definitions]]\n'
                       'class = "app.feature_flags.FeatureFlag"\n\n[[tool.flaglint.readers]]\n'

@@ -172,7 +172,11 @@ def _refused(args: argparse.Namespace, config: Config, report: CleanReport) -> l
                                   f"they are)."),
             (report.tests_left, f"Tests set `{key}` {other} (\0): they ran under the "
                                 f"code the clean removed; adapt or delete them (left as they "
-                                f"are, since a read of `{key}` is left).")):
+                                f"are, since a read of `{key}` is left)."),
+            (report.tests_variable, f"Tests set `{key}` to a variable (\0), a parametrized "
+                                    f"test's value: they ran under both values, and the "
+                                    f"other one's code is gone; adapt them (left as they "
+                                    f"are).")):
         if left:
             lines.append(said.replace("\0", ", ".join(_on_disk(report, left))))
     if report.test_only:

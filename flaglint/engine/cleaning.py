@@ -92,6 +92,8 @@ class CleanReport:
     # Test functions that set the flag to another value, left because a read of it is left
     # (`path:line \`name\``): they ran under the code the clean removed
     tests_left: list[str] = field(default_factory=list)
+    # Tests that set the flag to a variable (a parametrized test's): left as they are
+    tests_variable: list[str] = field(default_factory=list)
     # Functions and classes only tests call now, which code outside them called before
     # (`path:line` and name): the removed code was their last other caller
     test_only: list[str] = field(default_factory=list)
@@ -106,7 +108,8 @@ class CleanReport:
     def complete(self) -> bool:
         """Nothing is left to do by hand: no read, no definition, no refused edit."""
         return self.settled and not self.defined_in_code and not self.fixes.blocked and \
-            not self.configs.left and not self.test_classes and not self.tests_left
+            not self.configs.left and not self.test_classes and not self.tests_left and \
+            not self.tests_variable
 
     def diff(self) -> str:
         text = self.fixes.diff()
@@ -482,8 +485,8 @@ def _finish(cleaning: _Cleaning, project: Project, blockers: _Blockers,
     settled = not left and not unreadable and not blockers.loose
     classes = test_classes_left(project, key, cleaning.value, cleaning.tests, report.overlay,
                                 cleaning.constants, cleaning.mappings,
-                                functions=not settled and bool(report.changed)) \
-        if cleaning.scope.tests else []
+                                functions=not settled and bool(report.changed),
+                                variables=True) if cleaning.scope.tests else []
     reported = {place.rsplit(":", 1)[0] for place in left} | set(defined) | \
         {f"{path}:{line}" for path, first, last, *_ in classes
          for line in range(first, last + 1)}  # `path:line`
@@ -500,8 +503,10 @@ def _finish(cleaning: _Cleaning, project: Project, blockers: _Blockers,
     return CleanReport(key, cleaning.value, report, registry_path, registry_before,
                        registry_after, left, unreadable, blockers.loose, defined, configs,
                        named, cleaning.value_from, listed, public,
-                       [f"{path}:{first} `{name}`" for path, first, _, name, is_class in classes
-                        if is_class],
+                       [f"{path}:{first} `{name}`" for path, first, _, name, kind in classes
+                        if kind == "class"],
                        tests_left=[f"{path}:{first} `{name}`"
-                                   for path, first, _, name, is_class in classes
-                                   if not is_class])
+                                   for path, first, _, name, kind in classes if kind == "other"],
+                       tests_variable=[f"{path}:{first} `{name}`"
+                                       for path, first, _, name, kind in classes
+                                       if kind == "variable"])

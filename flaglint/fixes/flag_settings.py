@@ -10,7 +10,9 @@ such a line names an Enum member that no longer exists (AttributeError) or sets 
 nothing reads. So, as developers do:
 
 - a setting of the value the flag now always has (or of a value flaglint cannot tell) goes:
-  the statement, the `with` item (its body kept), or the decorator;
+  the statement, the `with` item (its body kept), or the decorator; but one that sets it,
+  where the flag is named, to a variable (`{"fuse.active": fuse}`, `with_config(jax_x=on)`:
+  a parametrized test's, which ran under both values) is left, and its test named;
 - a setting of the other value means the test exercised the branch that is gone: the test
   goes, unless the setting comes last, after code that ran (a teardown putting the flag
   back, the code after a fixture's `yield`): then it is only dropped;
@@ -154,6 +156,10 @@ class FlagSettings(cst.CSTTransformer):
         # branch, but a class may hold tests of other things too; left, and named
         self.left_classes: list[str] = []
         self.doomed_tests: list[str] = []  # test functions that set the other value: gone
+        # Test functions that set the flag to a variable (a parametrized test's `fuse`, True
+        # and False): they ran under both values, so they are left as they are, and named
+        self.variable_tests: list[str] = []
+        self._variable: list[bool] = [False]
 
     # -- what a call does -----------------------------------------------------------------
 
@@ -170,6 +176,14 @@ class FlagSettings(cst.CSTTransformer):
                              if _names(arg.value, self.names, strings=strings)]
         # `mock(FeatureFlag.X, …)`, `x_holder.set(True)`, `with config.x_holder(True):`
         if not flag_args and not _names(call.func, self.names):
+            return None
+        given = [arg.value for arg in keyed] + [  # the flag's own value, where it is named
+            e.value for arg in flag_args if isinstance(arg.value, cst.Dict)
+            for e in arg.value.elements if isinstance(e, cst.DictElement)
+            and _names(e.key, self.names, strings=strings)]
+        if any(isinstance(node, cst.Name) and node.value not in ("True", "False", "None")
+               for node in given):
+            self._variable[-1] = True  # dask's `config.set({"fuse.active": fuse})`
             return None
         values = [_on_off(arg.value) for arg in call.args if arg in keyed or (
             arg not in flag_args and not _a_mapping(arg, self.names.mappings))]
@@ -235,6 +249,7 @@ class FlagSettings(cst.CSTTransformer):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._doomed.append(False)
+        self._variable.append(False)
         # Settings at the very end put the flag back for what runs next (a teardown, the
         # code after a fixture's `yield`): the test did not run under the other value.
         statements = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
@@ -300,6 +315,8 @@ class FlagSettings(cst.CSTTransformer):
         if not _same(kept, updated_node.decorators):
             updated_node = updated_node.with_changes(decorators=kept)
         name = original_node.name.value
+        if self._variable.pop() and name.startswith("test"):
+            self.variable_tests.append(name)
         fixture = _is_fixture(original_node)
         if doomed:
             if name.startswith("test"):
@@ -486,15 +503,16 @@ def _valid(text: str) -> bool:
 
 
 def classes_set_otherwise(files: dict[str, str], names: FlagNames, value: object,
-                          modules: dict[str, str] | None = None, *, functions: bool = False
-                          ) -> list[tuple[str, int, int, str, bool]]:
+                          modules: dict[str, str] | None = None, *, functions: bool = False,
+                          variables: bool = False) -> list[tuple[str, int, int, str, str]]:
     """The path, the lines of the decorator and the name of each test class whose
     decorator sets the flag to another value than `value` (`@patch.dict(FEATURES, {KEY:
     True})`): its tests ran under the branch a clean removed. Unlike a test function, the
     class is not deleted (it may hold tests of other things): the clean names it. With
     `functions`, each test function that sets the other value too (where the clean leaves
-    them, since a read of the key is left: the lines of the whole function). The last item
-    says whether it is a class."""
+    them, since a read of the key is left: the lines of the whole function); with
+    `variables`, each that sets it to a variable (a parametrized test's). The last item
+    says which: "class", "other" or "variable"."""
     words = words_of(names)
     found = []
     for path, text in sorted(files.items()):
@@ -505,14 +523,15 @@ def classes_set_otherwise(files: dict[str, str], names: FlagNames, value: object
         if editor.left_classes:
             lines = {node.name: _setting_lines(text, node, words)
                      for node in ast.walk(ast.parse(text)) if isinstance(node, ast.ClassDef)}
-            found += [(path, *lines.get(name, (1, 1)), name, True)
+            found += [(path, *lines.get(name, (1, 1)), name, "class")
                       for name in editor.left_classes]
-        if functions and editor.doomed_tests:
+        tests = [(name, "other") for name in editor.doomed_tests if functions] + \
+            [(name, "variable") for name in editor.variable_tests if variables]
+        if tests:
             defs = {node.name: (node.lineno, node.end_lineno or node.lineno)
                     for node in ast.walk(ast.parse(text))
                     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
-            found += [(path, *defs.get(name, (1, 1)), name, False)
-                      for name in editor.doomed_tests]
+            found += [(path, *defs.get(name, (1, 1)), name, kind) for name, kind in tests]
     return found
 
 
