@@ -616,6 +616,44 @@ def test_clean_leaves_and_names_a_test_that_sets_the_flag_to_a_variable(tmp_path
     assert (tmp_path / "tests" / "test_core.py").read_text() == before
 
 
+def test_clean_leaves_and_names_a_test_helper_that_sets_the_other_value(tmp_path, capsys):
+    """dask's `check_tokenize` helper sets `tokenize.ensure-deterministic` for every test
+    that calls it: unwrapped by `clean … --value false`, it no longer checked what they
+    meant, and nothing said so. It is left as it is and named: exit 1."""
+    test = """
+        from pkg import config
+        from pkg.core import strict
+
+
+        def check(x):
+            with config.set({"strict.mode": True}):
+                return strict(x)
+
+
+        def test_uses_helper():
+            assert check(1) == 1
+        """
+    write_tree(tmp_path, {
+        "flaglint.toml": 'presets = []\n\n[[readers]]\ncall = "pkg.config.get"\nkey = 0\n',
+        "flags.toml": '[flags."strict.mode"]\ntype = "release"\nowner = "me"\n',
+        "pkg/__init__.py": "",
+        "pkg/config.py": "import contextlib\n\n_cfg = {}\n\n\ndef get(key, default=None):\n"
+                         "    return _cfg.get(key, default)\n\n\n@contextlib.contextmanager\n"
+                         "def set(values):\n    _cfg.update(values)\n    yield\n",
+        "pkg/core.py": "from pkg import config\n\n\ndef strict(x):\n"
+                       "    if config.get('strict.mode') and x < 0:\n"
+                       "        raise ValueError(x)\n    return x\n",
+        "tests/test_core.py": test,
+    })
+    before = (tmp_path / "tests" / "test_core.py").read_text()
+    assert main(["clean", "strict.mode", "--value", "false", "--no-cache", str(tmp_path)]) == 1
+    assert "Test helpers set `strict.mode` to another value than `false` " \
+           "(tests/test_core.py:5 `check`): the tests that call them ran under the code the " \
+           "clean removed; adapt them and those tests (left as they are)." \
+           in capsys.readouterr().out
+    assert (tmp_path / "tests" / "test_core.py").read_text() == before
+
+
 VA_STYLE = {
     "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.definitions]]\n'
                       'class = "app.feature_flags.FeatureFlag"\n\n[[tool.flaglint.readers]]\n'

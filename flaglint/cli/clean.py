@@ -176,7 +176,10 @@ def _refused(args: argparse.Namespace, config: Config, report: CleanReport) -> l
             (report.tests_variable, f"Tests set `{key}` to a variable (\0), a parametrized "
                                     f"test's value: they ran under both values, and the "
                                     f"other one's code is gone; adapt them (left as they "
-                                    f"are).")):
+                                    f"are)."),
+            (report.helpers_left, f"Test helpers set `{key}` {other} (\0): the tests that "
+                                  f"call them ran under the code the clean removed; adapt "
+                                  f"them and those tests (left as they are).")):
         if left:
             lines.append(said.replace("\0", ", ".join(_on_disk(report, left))))
     if report.test_only:

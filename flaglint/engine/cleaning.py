@@ -94,6 +94,8 @@ class CleanReport:
     tests_left: list[str] = field(default_factory=list)
     # Tests that set the flag to a variable (a parametrized test's): left as they are
     tests_variable: list[str] = field(default_factory=list)
+    # Helpers in tests that set the flag to the other value: left as they are
+    helpers_left: list[str] = field(default_factory=list)
     # Functions and classes only tests call now, which code outside them called before
     # (`path:line` and name): the removed code was their last other caller
     test_only: list[str] = field(default_factory=list)
@@ -109,7 +111,7 @@ class CleanReport:
         """Nothing is left to do by hand: no read, no definition, no refused edit."""
         return self.settled and not self.defined_in_code and not self.fixes.blocked and \
             not self.configs.left and not self.test_classes and not self.tests_left and \
-            not self.tests_variable
+            not self.tests_variable and not self.helpers_left
 
     def diff(self) -> str:
         text = self.fixes.diff()
@@ -509,4 +511,7 @@ def _finish(cleaning: _Cleaning, project: Project, blockers: _Blockers,
                                    for path, first, _, name, kind in classes if kind == "other"],
                        tests_variable=[f"{path}:{first} `{name}`"
                                        for path, first, _, name, kind in classes
-                                       if kind == "variable"])
+                                       if kind == "variable"],
+                       helpers_left=[f"{path}:{first} `{name}`"
+                                     for path, first, _, name, kind in classes
+                                     if kind == "helper"])

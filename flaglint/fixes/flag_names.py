@@ -55,9 +55,9 @@ def words_of(names: FlagNames) -> re.Pattern[str] | None:
 
 
 def may_set(text: str, words: re.Pattern[str], *, functions: bool) -> bool:
-    """May a class decorator (or, with `functions`, a test function) of this text set the
-    flag? Python's own parser says, before libcst reads the file (Sentry's tests name many
-    keys: libcst's parse of each was most of a clean's time)."""
+    """May a class decorator (or, with `functions`, a function: a test or a helper) of this
+    text set the flag? Python's own parser says, before libcst reads the file (Sentry's
+    tests name many keys: libcst's parse of each was most of a clean's time)."""
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -67,7 +67,6 @@ def may_set(text: str, words: re.Pattern[str], *, functions: bool) -> bool:
                 words.search(ast.get_source_segment(text, d) or "") for d in node.decorator_list):
             return True
         if functions and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
-                node.name.startswith("test") and words.search(
-                    ast.get_source_segment(text, node) or ""):
+                words.search(ast.get_source_segment(text, node) or ""):
             return True
     return False

@@ -15,7 +15,9 @@ nothing reads. So, as developers do:
   a parametrized test's, which ran under both values) is left, and its test named;
 - a setting of the other value means the test exercised the branch that is gone: the test
   goes, unless the setting comes last, after code that ran (a teardown putting the flag
-  back, the code after a fixture's `yield`): then it is only dropped;
+  back, the code after a fixture's `yield`): then it is only dropped; a helper (neither a
+  test nor a fixture) that sets it is left as it is, and named: every test calling it
+  ran under the other value;
 - a fixture left with nothing to do goes, and so does every use of it (a test's parameter,
   `@pytest.mark.usefixtures`); a fixture that set the other value takes the tests that use
   it along. A fixture in `conftest.py` is used by the tests below its folder, any other only
@@ -160,6 +162,7 @@ class FlagSettings(cst.CSTTransformer):
         # and False): they ran under both values, so they are left as they are, and named
         self.variable_tests: list[str] = []
         self._variable: list[bool] = [False]
+        self.left_helpers: list[str] = []  # helpers in tests that set the other value: left
 
     # -- what a call does -----------------------------------------------------------------
 
@@ -327,7 +330,11 @@ class FlagSettings(cst.CSTTransformer):
                 self.doomed_fixtures.add(name)
                 self.changed += 1
                 return cst.RemovalSentinel.REMOVE
-            return updated_node
+            # A test helper that sets the other value (dask's `check_tokenize`): the tests
+            # that call it ran under the removed branch; unwrapped, it would change what they
+            # all check. It is left as it is, and named.
+            self.left_helpers.append(name)
+            return original_node
         if fixture and _empty(updated_node) and not _empty(original_node):
             self.gone_fixtures.add(name)
             self.changed += 1
@@ -511,8 +518,9 @@ def classes_set_otherwise(files: dict[str, str], names: FlagNames, value: object
     class is not deleted (it may hold tests of other things): the clean names it. With
     `functions`, each test function that sets the other value too (where the clean leaves
     them, since a read of the key is left: the lines of the whole function); with
-    `variables`, each that sets it to a variable (a parametrized test's). The last item
-    says which: "class", "other" or "variable"."""
+    `variables`, each that sets it to a variable (a parametrized test's), and each helper
+    that sets the other value. The last item says which: "class", "other", "variable" or
+    "helper"."""
     words = words_of(names)
     found = []
     for path, text in sorted(files.items()):
@@ -526,7 +534,8 @@ def classes_set_otherwise(files: dict[str, str], names: FlagNames, value: object
             found += [(path, *lines.get(name, (1, 1)), name, "class")
                       for name in editor.left_classes]
         tests = [(name, "other") for name in editor.doomed_tests if functions] + \
-            [(name, "variable") for name in editor.variable_tests if variables]
+            [(name, "variable") for name in editor.variable_tests if variables] + \
+            [(name, "helper") for name in editor.left_helpers if variables]
         if tests:
             defs = {node.name: (node.lineno, node.end_lineno or node.lineno)
                     for node in ast.walk(ast.parse(text))

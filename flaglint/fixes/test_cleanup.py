@@ -143,8 +143,9 @@ def test_classes_left(project: Project, key: str, value: FlagValue,
     """The test classes whose decorator still sets the flag to another value (the path, the
     decorator's lines, the name, "class"), in the files as the clean left them (`overlay`:
     those it changed); with `functions`, the test functions that do too ("other"); with
-    `variables`, those that set it to a variable ("variable"). Only the files whose text may
-    set it are read by libcst (`fixes/flag_names.py`)."""
+    `variables`, those that set it to a variable ("variable") and the helpers that set the
+    other value ("helper"). Only the files whose text may set it are read by libcst
+    (`fixes/flag_names.py`)."""
     names = flag_names(project, key, constants, mappings)
     words = words_of(names)
     if words is None:
