@@ -575,6 +575,23 @@ def test_clean_keeps_a_wrapper_method_nothing_in_the_project_calls(tmp_path, cap
     assert probe.stdout == "True\n"
 
 
+def dask_like(root: Path, key: str, core: str, test: str) -> str:
+    """A project configured as dask is (`config.get(key)` reads, `with config.set({key:
+    value}):` sets) declaring `key`, with `core` in pkg/core.py and `test` its test module;
+    the test module's text."""
+    write_tree(root, {
+        "flaglint.toml": 'presets = []\n\n[[readers]]\ncall = "pkg.config.get"\nkey = 0\n',
+        "flags.toml": f'[flags."{key}"]\ntype = "release"\nowner = "me"\n',
+        "pkg/__init__.py": "",
+        "pkg/config.py": "import contextlib\n\n_cfg = {}\n\n\ndef get(key, default=None):\n"
+                         "    return _cfg.get(key, default)\n\n\n@contextlib.contextmanager\n"
+                         "def set(values):\n    _cfg.update(values)\n    yield\n",
+        "pkg/core.py": "from pkg import config\n\n\n" + core,
+        "tests/test_core.py": test,
+    })
+    return (root / "tests" / "test_core.py").read_text()
+
+
 def test_clean_leaves_and_names_a_test_that_sets_the_flag_to_a_variable(tmp_path, capsys):
     """dask's `@pytest.mark.parametrize("fuse", [True, False])` then `with config.set(
     {"fuse.active": fuse}):`: the test ran under both values. `clean` unwrapped it as if it
@@ -594,20 +611,9 @@ def test_clean_leaves_and_names_a_test_that_sets_the_flag_to_a_variable(tmp_path
                 # why the assert below holds
             assert y == (1 if fuse is False else 2)
         """
-    write_tree(tmp_path, {
-        "flaglint.toml": 'presets = []\n\n[[readers]]\ncall = "pkg.config.get"\nkey = 0\n'
-                         'default = 1\n',
-        "flags.toml": '[flags."fuse.active"]\ntype = "release"\nowner = "me"\n',
-        "pkg/__init__.py": "",
-        "pkg/config.py": "import contextlib\n\n_cfg = {}\n\n\ndef get(key, default=None):\n"
-                         "    return _cfg.get(key, default)\n\n\n@contextlib.contextmanager\n"
-                         "def set(values):\n    _cfg.update(values)\n    yield\n",
-        "pkg/core.py": "from pkg import config\n\n\ndef optimize(x):\n"
+    before = dask_like(tmp_path, "fuse.active", "def optimize(x):\n"
                        "    if config.get('fuse.active') is False:\n        return x\n"
-                       "    return x + 1\n",
-        "tests/test_core.py": test,
-    })
-    before = (tmp_path / "tests" / "test_core.py").read_text()
+                       "    return x + 1\n", test)
     assert main(["clean", "fuse.active", "--value", "true", "--no-cache", str(tmp_path)]) == 1
     out = capsys.readouterr().out
     assert "Tests set `fuse.active` to a variable (tests/test_core.py:8 `test_param`), a " \
@@ -633,19 +639,9 @@ def test_clean_leaves_and_names_a_test_helper_that_sets_the_other_value(tmp_path
         def test_uses_helper():
             assert check(1) == 1
         """
-    write_tree(tmp_path, {
-        "flaglint.toml": 'presets = []\n\n[[readers]]\ncall = "pkg.config.get"\nkey = 0\n',
-        "flags.toml": '[flags."strict.mode"]\ntype = "release"\nowner = "me"\n',
-        "pkg/__init__.py": "",
-        "pkg/config.py": "import contextlib\n\n_cfg = {}\n\n\ndef get(key, default=None):\n"
-                         "    return _cfg.get(key, default)\n\n\n@contextlib.contextmanager\n"
-                         "def set(values):\n    _cfg.update(values)\n    yield\n",
-        "pkg/core.py": "from pkg import config\n\n\ndef strict(x):\n"
+    before = dask_like(tmp_path, "strict.mode", "def strict(x):\n"
                        "    if config.get('strict.mode') and x < 0:\n"
-                       "        raise ValueError(x)\n    return x\n",
-        "tests/test_core.py": test,
-    })
-    before = (tmp_path / "tests" / "test_core.py").read_text()
+                       "        raise ValueError(x)\n    return x\n", test)
     assert main(["clean", "strict.mode", "--value", "false", "--no-cache", str(tmp_path)]) == 1
     assert "Test helpers set `strict.mode` to another value than `false` " \
            "(tests/test_core.py:5 `check`): the tests that call them ran under the code the " \
