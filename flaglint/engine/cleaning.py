@@ -487,8 +487,11 @@ def _finish(cleaning: _Cleaning, project: Project, blockers: _Blockers,
     settled = not left and not unreadable and not blockers.loose
     classes = test_classes_left(project, key, cleaning.value, cleaning.tests, report.overlay,
                                 cleaning.constants, cleaning.mappings,
-                                functions=not settled and bool(report.changed),
-                                variables=True) if cleaning.scope.tests else []
+                                functions=not settled and bool(report.changed)) \
+        if cleaning.scope.tests else []
+    left_by_kind: dict[str, list[str]] = {}  # "class", "other", "variable", "helper"
+    for path, first, _, name, kind in classes:
+        left_by_kind.setdefault(kind, []).append(f"{path}:{first} `{name}`")
     reported = {place.rsplit(":", 1)[0] for place in left} | set(defined) | \
         {f"{path}:{line}" for path, first, last, *_ in classes
          for line in range(first, last + 1)}  # `path:line`
@@ -505,13 +508,7 @@ def _finish(cleaning: _Cleaning, project: Project, blockers: _Blockers,
     return CleanReport(key, cleaning.value, report, registry_path, registry_before,
                        registry_after, left, unreadable, blockers.loose, defined, configs,
                        named, cleaning.value_from, listed, public,
-                       [f"{path}:{first} `{name}`" for path, first, _, name, kind in classes
-                        if kind == "class"],
-                       tests_left=[f"{path}:{first} `{name}`"
-                                   for path, first, _, name, kind in classes if kind == "other"],
-                       tests_variable=[f"{path}:{first} `{name}`"
-                                       for path, first, _, name, kind in classes
-                                       if kind == "variable"],
-                       helpers_left=[f"{path}:{first} `{name}`"
-                                     for path, first, _, name, kind in classes
-                                     if kind == "helper"])
+                       left_by_kind.get("class", []),
+                       tests_left=left_by_kind.get("other", []),
+                       tests_variable=left_by_kind.get("variable", []),
+                       helpers_left=left_by_kind.get("helper", []))

@@ -54,10 +54,10 @@ def words_of(names: FlagNames) -> re.Pattern[str] | None:
                       r")\b") if names.words() else None
 
 
-def may_set(text: str, words: re.Pattern[str], *, functions: bool) -> bool:
-    """May a class decorator (or, with `functions`, a function: a test or a helper) of this
-    text set the flag? Python's own parser says, before libcst reads the file (Sentry's
-    tests name many keys: libcst's parse of each was most of a clean's time)."""
+def may_set(text: str, words: re.Pattern[str]) -> bool:
+    """May a class decorator or a function (a test or a helper) of this text set the flag?
+    Python's own parser says, before libcst reads the file (Sentry's tests name many keys:
+    libcst's parse of each was most of a clean's time)."""
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -66,7 +66,7 @@ def may_set(text: str, words: re.Pattern[str], *, functions: bool) -> bool:
         if isinstance(node, ast.ClassDef) and any(
                 words.search(ast.get_source_segment(text, d) or "") for d in node.decorator_list):
             return True
-        if functions and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
                 words.search(ast.get_source_segment(text, node) or ""):
             return True
     return False

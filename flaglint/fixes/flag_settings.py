@@ -510,17 +510,17 @@ def _valid(text: str) -> bool:
 
 
 def classes_set_otherwise(files: dict[str, str], names: FlagNames, value: object,
-                          modules: dict[str, str] | None = None, *, functions: bool = False,
-                          variables: bool = False) -> list[tuple[str, int, int, str, str]]:
+                          modules: dict[str, str] | None = None, *, functions: bool = False
+                          ) -> list[tuple[str, int, int, str, str]]:
     """The path, the lines of the decorator and the name of each test class whose
     decorator sets the flag to another value than `value` (`@patch.dict(FEATURES, {KEY:
     True})`): its tests ran under the branch a clean removed. Unlike a test function, the
     class is not deleted (it may hold tests of other things): the clean names it. With
     `functions`, each test function that sets the other value too (where the clean leaves
-    them, since a read of the key is left: the lines of the whole function); with
-    `variables`, each that sets it to a variable (a parametrized test's), and each helper
-    that sets the other value. The last item says which: "class", "other", "variable" or
-    "helper"."""
+    them, since a read of the key is left: the lines of the whole function); and each test
+    function that sets it to a variable (a parametrized test's) and each helper that sets
+    the other value, which the clean leaves. The last item says which: "class", "other",
+    "variable" or "helper"."""
     words = words_of(names)
     found = []
     for path, text in sorted(files.items()):
@@ -534,8 +534,8 @@ def classes_set_otherwise(files: dict[str, str], names: FlagNames, value: object
             found += [(path, *lines.get(name, (1, 1)), name, "class")
                       for name in editor.left_classes]
         tests = [(name, "other") for name in editor.doomed_tests if functions] + \
-            [(name, "variable") for name in editor.variable_tests if variables] + \
-            [(name, "helper") for name in editor.left_helpers if variables]
+            [(name, "variable") for name in editor.variable_tests] + \
+            [(name, "helper") for name in editor.left_helpers]
         if tests:
             defs = {node.name: (node.lineno, node.end_lineno or node.lineno)
                     for node in ast.walk(ast.parse(text))

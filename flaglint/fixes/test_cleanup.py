@@ -138,26 +138,25 @@ def _test_texts(project: Project, tests: Callable[[str], bool],
 def test_classes_left(project: Project, key: str, value: FlagValue,
                       tests: Callable[[str], bool], overlay: Mapping[str, bytes],
                       constants: frozenset[str] = frozenset(),
-                      mappings: frozenset[str] = frozenset(), *, functions: bool = False,
-                      variables: bool = False) -> list[tuple[str, int, int, str, str]]:
+                      mappings: frozenset[str] = frozenset(), *, functions: bool = False
+                      ) -> list[tuple[str, int, int, str, str]]:
     """The test classes whose decorator still sets the flag to another value (the path, the
     decorator's lines, the name, "class"), in the files as the clean left them (`overlay`:
-    those it changed); with `functions`, the test functions that do too ("other"); with
-    `variables`, those that set it to a variable ("variable") and the helpers that set the
-    other value ("helper"). Only the files whose text may set it are read by libcst
-    (`fixes/flag_names.py`)."""
+    those it changed), the test functions that set it to a variable ("variable") and the
+    helpers that set the other value ("helper"); with `functions`, the test functions that
+    set the other value too ("other"). Only the files whose text may set it are read by
+    libcst (`fixes/flag_names.py`)."""
     names = flag_names(project, key, constants, mappings)
     words = words_of(names)
     if words is None:
         return []
     files, modules = _test_texts(project, tests, overlay, lambda text: bool(
-        words.search(text)) and may_set(text, words, functions=functions or variables))
+        words.search(text)) and may_set(text, words))
     if not files:
         return []
     from flaglint.fixes.flag_settings import classes_set_otherwise
 
-    return classes_set_otherwise(files, names, value, modules, functions=functions,
-                                 variables=variables)
+    return classes_set_otherwise(files, names, value, modules, functions=functions)
 
 
 def record_changes(report: FixReport, changes: dict[str, tuple[str, str]]) -> None:
