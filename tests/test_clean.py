@@ -7,6 +7,7 @@ import itertools
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -585,7 +586,9 @@ def dask_like(root: Path, key: str, core: str, test: str) -> str:
         "pkg/__init__.py": "",
         "pkg/config.py": "import contextlib\n\n_cfg = {}\n\n\ndef get(key, default=None):\n"
                          "    return _cfg.get(key, default)\n\n\n@contextlib.contextmanager\n"
-                         "def set(values):\n    _cfg.update(values)\n    yield\n",
+                         "def set(values):\n    old = dict(_cfg)\n    _cfg.update(values)\n"
+                         "    try:\n        yield\n    finally:\n        _cfg.clear()\n"
+                         "        _cfg.update(old)\n",
         "pkg/core.py": "from pkg import config\n\n\n" + core,
         "tests/test_core.py": test,
     })
@@ -648,6 +651,112 @@ def test_clean_leaves_and_names_a_test_helper_that_sets_the_other_value(tmp_path
            "clean removed; adapt them and those tests (left as they are)." \
            in capsys.readouterr().out
     assert (tmp_path / "tests" / "test_core.py").read_text() == before
+
+
+def test_clean_takes_out_only_the_last_block_of_a_test_that_sets_the_other_value(
+        tmp_path, capsys):
+    """dask's `test_optimize_blockwise_control_annotations` asserts the default for thirty
+    lines, then sets `optimization.annotations.fuse` off in a last `with` block: `clean`
+    deleted it whole. A `with` block that ends a test goes alone (the comments above it
+    too), and the test stays while it still checks something itself. A block with code
+    after it keeps the test whole (what follows may depend on what it did: a local, a mock
+    it called, a log it wrote; a reviewer found each). The account names the tests deleted
+    and those cut, in classes nested in classes too, at their lines on disk for a dry run."""
+    test = """
+        from pkg import config
+        from pkg.core import fuse
+
+
+        def test_last_block():
+            a = fuse(1)
+            assert a == 2
+
+            # Off, it does not fuse.
+            with config.set({"opt.fuse": False}):
+                assert fuse(1) == 1
+
+
+        def test_last_block_checks_nothing():
+            assert fuse(1) == 2
+            with config.set({"opt.fuse": False}):
+                fuse(1)
+
+
+        def test_block_then_more():
+            n = 1
+            with config.set({"opt.fuse": False}):
+                assert fuse(n) == 1
+            assert fuse(n) == 2
+
+
+        def test_nothing_else_checked():
+            def check(x):
+                assert fuse(x) == 1
+
+            with config.set({"opt.fuse": False}):
+                check(1)
+
+
+        class TestOuter:
+            class TestInner:
+                def test_inner(self):
+                    assert fuse(0) == 1
+                    with config.set({"opt.fuse": False}):
+                        assert fuse(0) == 0
+        """
+    dask_like(tmp_path, "opt.fuse", "def fuse(x):\n"
+              "    if config.get('opt.fuse', True) is False:\n        return x\n"
+              "    return x + 1\n", test)
+    assert _pytest(tmp_path) == "5 passed"
+    assert main(["clean", "opt.fuse", "--value", "true", "--no-cache", "--dry-run",
+                 str(tmp_path)]) == 0
+    # a dry run's account points at the lines of the files as they are
+    err = capsys.readouterr().err
+    assert "Tests deleted, with the code they tested: tests/test_core.py:20 " \
+           "`test_block_then_more`, tests/test_core.py:27 `test_nothing_else_checked`.\n" in err
+    assert "Tests cut, their part that ran the code the clean removed gone: " \
+           "tests/test_core.py:5 `test_last_block` (2 → 1 checks), tests/test_core.py:14 " \
+           "`test_last_block_checks_nothing` (1 → 1 checks), tests/test_core.py:37 " \
+           "`TestOuter.TestInner.test_inner` (2 → 1 checks).\n" in err
+    assert main(["clean", "opt.fuse", "--value", "true", "--no-cache", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert (tmp_path / "tests" / "test_core.py").read_text() == (
+        "from pkg.core import fuse\n\n\n"
+        "def test_last_block():\n    a = fuse(1)\n    assert a == 2\n\n\n"
+        "def test_last_block_checks_nothing():\n    assert fuse(1) == 2\n\n\n"
+        "class TestOuter:\n    class TestInner:\n        def test_inner(self):\n"
+        "            assert fuse(0) == 1\n")
+    assert "Tests deleted, with the code they tested: tests/test_core.py " \
+           "`test_block_then_more`, tests/test_core.py `test_nothing_else_checked`.\n" in out
+    assert "Tests cut, their part that ran the code the clean removed gone: " \
+           "tests/test_core.py:4 `test_last_block` (2 → 1 checks), tests/test_core.py:9 " \
+           "`test_last_block_checks_nothing` (1 → 1 checks), tests/test_core.py:15 " \
+           "`TestOuter.TestInner.test_inner` (2 → 1 checks).\n" in out
+    assert _pytest(tmp_path) == "3 passed"
+
+
+def test_a_unittest_block_goes_alone_when_it_ends_the_test():
+    """In a unittest method, a last block goes alone; one with code after it (which reads
+    what it set on `self`) keeps the test whole, and it goes."""
+    from flaglint.fixes.flag_names import FlagNames
+    from flaglint.fixes.flag_settings import edit_settings
+
+    text = textwrap.dedent("""\
+        class TestFuse(TestCase):
+            def test_a(self):
+                self.assertEqual(fuse(1), 2)
+                with config.set({"opt.fuse": False}):
+                    self.assertEqual(fuse(1), 1)
+
+            def test_b(self):
+                with config.set({"opt.fuse": False}):
+                    self.result = fuse(1)
+                self.assertEqual(self.result, 1)
+        """)
+    after = edit_settings({"tests/test_f.py": text}, FlagNames(keys=frozenset({"opt.fuse"})),
+                          value=True)
+    assert after == {"tests/test_f.py": "class TestFuse(TestCase):\n    def test_a(self):\n"
+                                        "        self.assertEqual(fuse(1), 2)\n"}
 
 
 VA_STYLE = {

@@ -78,11 +78,7 @@ def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> l
             report, left=_on_disk(report, report.left),
             defined_in_code=_on_disk(report, report.defined_in_code),
             mentions=_on_disk(report, report.mentions))
-    lines = []
-    tests = sorted(report.fixes.tests)
-    if tests:
-        lines.append(f"Test code among them: {', '.join(tests)} (leave tests alone with "
-                     f"--no-tests).")
+    lines = _tests_changed(report, on_disk=args.dry_run)
     public = report.public_wrappers
     if public:
         them, it = ("it", "its") if len(public) == 1 else ("them", "their")
@@ -125,6 +121,23 @@ def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> l
             lines.append(f"Archive `{key}` in {where}: flaglint does not edit a flag "
                          f"service's export.")
     return lines + _refused(args, config, report)
+
+
+def _tests_changed(report: CleanReport, *, on_disk: bool) -> list[str]:
+    """The test files changed, the tests deleted, and those cut (`on_disk`: at their lines
+    in the files as they are, for a dry run)."""
+    lines = []
+    tests = sorted(report.fixes.tests)
+    if tests:
+        lines.append(f"Test code among them: {', '.join(tests)} (leave tests alone with "
+                     f"--no-tests).")
+    for changed, said in ((report.tests_deleted, "Tests deleted, with the code they tested"),
+                          (report.tests_cut, "Tests cut, their part that ran the code the "
+                                             "clean removed gone")):
+        if changed:
+            lines.append(f"{said}: "
+                         f"{', '.join(t.describe(on_disk=on_disk) for t in changed)}.")
+    return lines
 
 
 def _on_disk(report: CleanReport, places: list[str]) -> list[str]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from flaglint import store as cache
 from flaglint.analysis.deadcode import set_as_run
@@ -56,6 +57,9 @@ from flaglint.processes import Workers
 from flaglint.rules import all_rules, select_rules
 from flaglint.rules.outcome import run
 from flaglint.sources.registry import FlagValue, Status
+
+if TYPE_CHECKING:
+    from flaglint.fixes.test_checks import ChangedTest
 
 _MAX_ROUNDS = 6
 
@@ -99,6 +103,10 @@ class CleanReport:
     # Functions and classes only tests call now, which code outside them called before
     # (`path:line` and name): the removed code was their last other caller
     test_only: list[str] = field(default_factory=list)
+    # Tests the clean deleted, and those it cut (left with fewer checks, or their last block
+    # gone): a reviewer reads what the tests no longer check
+    tests_deleted: list[ChangedTest] = field(default_factory=list)
+    tests_cut: list[ChangedTest] = field(default_factory=list)
 
     @property
     def settled(self) -> bool:
@@ -142,6 +150,7 @@ class _Cleaning:
     mappings: frozenset[str] = frozenset()  # the mappings its reads read it from
     report: FixReport = field(default_factory=FixReport)
     pool: Workers | None = None  # the processes that fix files, when started
+    cut_tests: set[tuple[str, str]] = field(default_factory=set)  # their last block went
 
     def analyze(self, overlay: dict[str, bytes] | None = None) -> Project:
         changed = self.report.overlay if overlay is None else overlay
@@ -240,6 +249,11 @@ def _clean_flag(inputs: Inputs, key: str, text: str | None, scope: FixScope,
     found = _finish(cleaning, project, _Blockers(left, unreadable, [str(p) for p in loose]),
                     settings, dry_run=dry_run, retire=retire)
     found.test_only = tests_call_alone(probe, project, tests)
+    from flaglint.fixes.test_checks import tests_changed  # imports libcst
+
+    found.tests_deleted, found.tests_cut = tests_changed(
+        [(r.path, r.before, r.after) for r in report.changed if r.path in report.tests],
+        frozenset(cleaning.cut_tests))
     return found
 
 
@@ -367,13 +381,15 @@ def _settle_test_objects(cleaning: _Cleaning, project: Project
     when that leaves no read at all. Returns where reads are left."""
     reads = project.graph.reads_of(cleaning.key)
     if reads and cleaning.scope.tests and all(cleaning.tests(r.path) for r in reads):
+        cut: set[tuple[str, str]] = set()
         changes = flag_settings(project, cleaning.key, cleaning.value, cleaning.tests,
-                                cleaning.constants, cleaning.mappings)
+                                cleaning.constants, cleaning.mappings, cut)
         trial = {**cleaning.report.overlay,
                  **{p: after.encode("utf-8") for p, (_, after) in changes.items()}}
         tried = cleaning.analyze(trial) if changes else None
         if tried is not None and not tried.graph.reads_of(cleaning.key):
             record_changes(cleaning.report, changes)  # the files now are the trial's
+            cleaning.cut_tests |= cut
             project = tried
             reads = project.graph.reads_of(cleaning.key)
     return project, [f"{r.path}:{r.span.line}:{r.span.column}" for r in reads]
@@ -383,8 +399,8 @@ def _remove_definitions(cleaning: _Cleaning, project: Project) -> Project:
     """The flag's definitions in code, after the test lines that name them (tests that turn
     the flag on or off); then the cleaned files are read in full, to know their calls."""
     setting = flag_settings(project, cleaning.key, cleaning.value, cleaning.tests,
-                            cleaning.constants, cleaning.mappings) if cleaning.scope.tests \
-        else {}
+                            cleaning.constants, cleaning.mappings, cleaning.cut_tests) \
+        if cleaning.scope.tests else {}
     if setting:
         record_changes(cleaning.report, setting)
         project = cleaning.analyze()

@@ -15,7 +15,9 @@ nothing reads. So, as developers do:
   a parametrized test's, which ran under both values) is left, and its test named;
 - a setting of the other value means the test exercised the branch that is gone: the test
   goes, unless the setting comes last, after code that ran (a teardown putting the flag
-  back, the code after a fixture's `yield`): then it is only dropped; a helper (neither a
+  back, the code after a fixture's `yield`): then it is only dropped, and a `with` block
+  that ends the test goes alone while the test still checks something
+  (fixes/test_checks.py); a helper (neither a
   test nor a fixture) that sets it is left as it is, and named: every test calling it
   ran under the other value;
 - a fixture left with nothing to do goes, and so does every use of it (a test's parameter,
@@ -42,6 +44,7 @@ import libcst as cst
 
 from flaglint.facts.conditions import literal
 from flaglint.fixes.flag_names import FlagNames, words_of
+from flaglint.fixes.test_checks import last_block, still_checks
 from flaglint.fixes.tests_edit import with_items
 
 _SETTER = re.compile(r"mock|patch|override|set|env|enable|disable|toggle|flag|feature|switch",
@@ -163,6 +166,12 @@ class FlagSettings(cst.CSTTransformer):
         self.variable_tests: list[str] = []
         self._variable: list[bool] = [False]
         self.left_helpers: list[str] = []  # helpers in tests that set the other value: left
+        # The `with` blocks that end a test (not a fixture): one that sets the other value
+        # goes alone, and the test stays while it still checks something (test_checks.py)
+        self._last_blocks: set[cst.With] = set()
+        self._cut: list[bool] = [False]
+        self.cut_tests: list[str] = []  # tests whose last block went (`Class.test_x`)
+        self._classes: list[str] = []
 
     # -- what a call does -----------------------------------------------------------------
 
@@ -253,6 +262,10 @@ class FlagSettings(cst.CSTTransformer):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._doomed.append(False)
         self._variable.append(False)
+        self._cut.append(False)
+        block = last_block(node)
+        if block is not None and node.name.value.startswith("test") and not _is_fixture(node):
+            self._last_blocks.add(block)
         # Settings at the very end put the flag back for what runs next (a teardown, the
         # code after a fixture's `yield`): the test did not run under the other value.
         statements = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
@@ -288,11 +301,15 @@ class FlagSettings(cst.CSTTransformer):
                 self.changed += 1
         return kept, other
 
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._classes.append(node.name.value)
+
     def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef
                        ) -> cst.ClassDef:
         """`@override_switch(KEY, active=True)` on a test class: it goes when it sets the
         value the flag now has; one that sets the other value stays, and the class is
         named (`left_classes`)."""
+        self._classes.pop()
         kept: list[cst.Decorator] = []
         for decorator in updated_node.decorators:
             if self._other_value(decorator):
@@ -313,8 +330,11 @@ class FlagSettings(cst.CSTTransformer):
     def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
                           ) -> cst.FunctionDef | cst.RemovalSentinel:
         doomed = self._doomed.pop()
+        cut = self._cut.pop()
         kept, other = self._decorators(updated_node.decorators)
-        doomed = doomed or other
+        doomed = doomed or other or (cut and not still_checks(updated_node))
+        if cut and not doomed:
+            self.cut_tests.append(".".join([*self._classes, original_node.name.value]))
         if not _same(kept, updated_node.decorators):
             updated_node = updated_node.with_changes(decorators=kept)
         name = original_node.name.value
@@ -377,11 +397,16 @@ class FlagSettings(cst.CSTTransformer):
         return updated_node.with_changes(body=kept) if kept else cst.RemovalSentinel.REMOVE
 
     def leave_With(self, original_node: cst.With, updated_node: cst.With
-                   ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
+                   ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | \
+            cst.RemovalSentinel:
         kept = []
         for item in updated_node.items:
             verdict = self._verdict(item.item) if isinstance(item.item, cst.Call) and \
                 item.asname is None else None
+            if verdict == "test" and original_node in self._last_blocks:
+                self._cut[-1] = True  # the block goes, with the comments above it
+                self.changed += 1
+                return cst.RemovalSentinel.REMOVE
             if verdict == "test":
                 self._doomed[-1] = True
             trimmed = self._trimmed(item.item) if verdict == "drop" and isinstance(
@@ -554,10 +579,12 @@ def _setting_lines(text: str, node: ast.ClassDef, words: re.Pattern[str]
 
 
 def edit_settings(files: dict[str, str], names: FlagNames, value: object,
-                  modules: dict[str, str] | None = None) -> dict[str, str]:
+                  modules: dict[str, str] | None = None,
+                  cut: set[tuple[str, str]] | None = None) -> dict[str, str]:
     """The test files (path -> text) changed by removing the flag's settings; a file whose
     result would not parse is left as it was. `modules` names each file's module, to
-    resolve what its names stand for."""
+    resolve what its names stand for; `cut` gains the tests whose last block went (path,
+    `Class.test_x`)."""
     words = words_of(names)
     changed: dict[str, str] = {}
     fixtures: dict[str, tuple[set[str], set[str]]] = {}  # path -> (gone, doomed)
@@ -568,6 +595,8 @@ def edit_settings(files: dict[str, str], names: FlagNames, value: object,
         after = module.visit(editor).code
         if editor.changed and after != text and _valid(after):
             changed[path] = after
+            if cut is not None:
+                cut.update((path, name) for name in editor.cut_tests)
             if editor.gone_fixtures or editor.doomed_fixtures:
                 fixtures[path] = (editor.gone_fixtures, editor.doomed_fixtures)
     for path, text in sorted(files.items()):

@@ -102,15 +102,17 @@ def prune_test_imports(report: FixReport, tests: Callable[[str], bool]) -> None:
 
 def flag_settings(project: Project, key: str, value: FlagValue,
                    tests: Callable[[str], bool], constants: frozenset[str] = frozenset(),
-                   mappings: frozenset[str] = frozenset()) -> dict[str, tuple[str, str]]:
+                   mappings: frozenset[str] = frozenset(),
+                   cut: set[tuple[str, str]] | None = None) -> dict[str, tuple[str, str]]:
     """Test files without the lines that set the flag (`mock_feature_flag(mocker,
     FeatureFlag.X, "True")`, `monkeypatch.setenv("X", "1")`), the tests that set the other
-    value and the fixtures left empty (fixes/flag_settings.py): path -> (before, after)."""
+    value and the fixtures left empty (fixes/flag_settings.py): path -> (before, after).
+    `cut` gains the tests only whose last block went (path, name)."""
     from flaglint.fixes.flag_settings import edit_settings
 
     files, modules = _test_texts(project, tests, {})
     changed = edit_settings(files, flag_names(project, key, constants, mappings), value,
-                            modules)
+                            modules, cut)
     return {path: (files[path], after) for path, after in changed.items()}
 
 

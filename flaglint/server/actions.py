@@ -264,6 +264,12 @@ def _clean_changes(analysis: Analysis, key: str, value: str
                      not report.left and not report.unreadable else "its registry entry stays")
     if report.test_only:
         notes.append(f"only tests call now {', '.join(report.test_only)}")
+    if report.tests_deleted:
+        notes.append(f"deletes the tests "
+                     f"{', '.join(t.describe(on_disk=True) for t in report.tests_deleted)}")
+    if report.tests_cut:
+        notes.append(f"cuts the tests "
+                     f"{', '.join(t.describe(on_disk=True) for t in report.tests_cut)}")
     if report.public_wrappers:
         notes.append(f"deleted public wrappers nothing in the project calls any more, which "
                      f"code outside it may: {', '.join(report.public_wrappers)}")
