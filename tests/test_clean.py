@@ -759,6 +759,67 @@ def test_a_unittest_block_goes_alone_when_it_ends_the_test():
                                         "        self.assertEqual(fuse(1), 2)\n"}
 
 
+def test_a_fixture_named_like_a_test_that_sets_the_other_value_takes_its_users_along():
+    """A reviewer's `@pytest.fixture def test_server():` ending in a block that set the
+    other value went as a test would, its user left failing ("fixture not found") and named
+    at line 0. A fixture is a fixture whatever its name: it goes with the tests using it."""
+    from flaglint.fixes.flag_names import FlagNames
+    from flaglint.fixes.flag_settings import edit_settings
+
+    text = textwrap.dedent("""\
+        @pytest.fixture
+        def test_server():
+            server = {"up": True}
+            assert server["up"]
+            with config.set({"opt.fuse": False}):
+                yield server
+
+
+        def test_uses_the_server(test_server):
+            assert test_server["up"]
+
+
+        def test_other():
+            assert True
+        """)
+    after = edit_settings({"tests/test_f.py": text}, FlagNames(keys=frozenset({"opt.fuse"})),
+                          value=True)
+    # (the blank lines left above are tidied by the clean's last step)
+    assert after["tests/test_f.py"].lstrip("\n") == "def test_other():\n    assert True\n"
+
+
+def test_a_setting_bound_with_as_is_a_setting():
+    """A reviewer's `with config.set({"opt.fuse": False}) as c:` was no setting at all: the
+    test of the removed code was left, failed after the clean, and the clean exited 0. It
+    sets the flag like any `with` item; one setting the value the flag keeps goes unless its
+    block uses what `as` binds."""
+    from flaglint.fixes.flag_names import FlagNames
+    from flaglint.fixes.flag_settings import edit_settings
+
+    text = textwrap.dedent("""\
+        def test_off():
+            with config.set({"opt.fuse": False}) as c:
+                assert fuse(1) == 1
+            assert fuse(2) == 3
+
+
+        def test_on_unused():
+            with config.set({"opt.fuse": True}) as c:
+                assert fuse(1) == 2
+
+
+        def test_on_used():
+            with config.set({"opt.fuse": True}) as c:
+                assert c is not None
+        """)
+    after = edit_settings({"tests/test_f.py": text}, FlagNames(keys=frozenset({"opt.fuse"})),
+                          value=True)
+    assert after["tests/test_f.py"].lstrip("\n") == (
+        "def test_on_unused():\n    assert fuse(1) == 2\n\n\n"
+        "def test_on_used():\n    with config.set({\"opt.fuse\": True}) as c:\n"
+        "        assert c is not None\n")
+
+
 VA_STYLE = {
     "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.definitions]]\n'
                       'class = "app.feature_flags.FeatureFlag"\n\n[[tool.flaglint.readers]]\n'

@@ -342,13 +342,13 @@ class FlagSettings(cst.CSTTransformer):
             self.variable_tests.append(name)
         fixture = _is_fixture(original_node)
         if doomed:
+            if fixture:  # before the name: a fixture may be called `test_server`
+                self.doomed_fixtures.add(name)
+                self.changed += 1
+                return cst.RemovalSentinel.REMOVE
             if name.startswith("test"):
                 self.changed += 1
                 self.doomed_tests.append(name)
-                return cst.RemovalSentinel.REMOVE
-            if fixture:
-                self.doomed_fixtures.add(name)
-                self.changed += 1
                 return cst.RemovalSentinel.REMOVE
             # A test helper that sets the other value (dask's `check_tokenize`): the tests
             # that call it ran under the removed branch; unwrapped, it would change what they
@@ -401,8 +401,10 @@ class FlagSettings(cst.CSTTransformer):
             cst.RemovalSentinel:
         kept = []
         for item in updated_node.items:
-            verdict = self._verdict(item.item) if isinstance(item.item, cst.Call) and \
-                item.asname is None else None
+            verdict = self._verdict(item.item) if isinstance(item.item, cst.Call) else None
+            if verdict == "drop" and item.asname is not None and \
+                    _used(item.asname, updated_node.body):
+                verdict = None  # `with config.set(…) as c:` whose block uses `c`: it stays
             if verdict == "test" and original_node in self._last_blocks:
                 self._cut[-1] = True  # the block goes, with the comments above it
                 self.changed += 1
@@ -421,6 +423,21 @@ class FlagSettings(cst.CSTTransformer):
         if _same(kept, updated_node.items):
             return updated_node
         return with_items(updated_node, kept)
+
+
+def _used(asname: cst.AsName, body: cst.BaseSuite) -> bool:
+    """Does the block name what `as` binds (a name, else taken as used)?"""
+    if not isinstance(asname.name, cst.Name):
+        return True
+    name, found = asname.name.value, []
+
+    class _Uses(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            if node.value == name:
+                found.append(node)
+
+    body.visit(_Uses())
+    return bool(found)
 
 
 def _same(kept: Sequence[cst.CSTNode], nodes: Sequence[cst.CSTNode]) -> bool:
