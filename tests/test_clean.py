@@ -646,11 +646,203 @@ def test_clean_leaves_and_names_a_test_helper_that_sets_the_other_value(tmp_path
                        "    if config.get('strict.mode') and x < 0:\n"
                        "        raise ValueError(x)\n    return x\n", test)
     assert main(["clean", "strict.mode", "--value", "false", "--no-cache", str(tmp_path)]) == 1
-    assert "Test helpers set `strict.mode` to another value than `false` " \
-           "(tests/test_core.py:5 `check`): the tests that call them ran under the code the " \
-           "clean removed; adapt them and those tests (left as they are)." \
+    assert "Test helpers or autouse fixtures set `strict.mode` to another value than " \
+           "`false` (tests/test_core.py:5 `check`): the tests that call or use them ran under " \
+           "the code the clean removed; adapt them and those tests (left as they are)." \
            in capsys.readouterr().out
     assert (tmp_path / "tests" / "test_core.py").read_text() == before
+
+
+def test_clean_leaves_and_names_an_autouse_fixture_that_sets_the_other_value(tmp_path,
+                                                                              capsys):
+    """prefect's autouse `set_new_engine_setting` set `NEW_ENGINE` on for every test of its
+    module: `clean … --value false` deleted the fixture and kept its tests, unnamed (exit 0),
+    and six failed. No test names an autouse fixture, so none would go with it: it is left
+    as it is and named, exit 1. One that sets the value the flag keeps goes, and one left
+    with a bare `yield` goes too (it was left doing nothing)."""
+    test = """
+        import pytest
+
+        from pkg import config
+        from pkg.core import strict
+
+
+        @pytest.fixture(autouse=True)
+        def strict_on():
+            with config.set({"strict.mode": True}):
+                yield
+
+
+        def test_negative():
+            with pytest.raises(ValueError):
+                strict(-1)
+        """
+    before = dask_like(tmp_path, "strict.mode", "def strict(x):\n"
+                       "    if config.get('strict.mode') and x < 0:\n"
+                       "        raise ValueError(x)\n    return x\n", test)
+    assert _pytest(tmp_path) == "1 passed"
+    assert main(["clean", "strict.mode", "--value", "false", "--no-cache", str(tmp_path)]) == 1
+    assert "Test helpers or autouse fixtures set `strict.mode` to another value than " \
+           "`false` (tests/test_core.py:8 `strict_on`)" in capsys.readouterr().out
+    assert (tmp_path / "tests" / "test_core.py").read_text() == before
+    other = tmp_path / "keeps"
+    dask_like(other, "strict.mode", "def strict(x):\n"
+              "    if config.get('strict.mode') and x < 0:\n"
+              "        raise ValueError(x)\n    return x\n",
+              test.replace("True", "False").replace(
+                  "with pytest.raises(ValueError):\n                strict(-1)",
+                  "assert strict(-1) == -1"))
+    assert _pytest(other) == "1 passed"
+    assert main(["clean", "strict.mode", "--value", "false", "--no-cache", str(other)]) == 0
+    capsys.readouterr()
+    assert (other / "tests" / "test_core.py").read_text() == (
+        "from pkg.core import strict\n\n\ndef test_negative():\n"
+        "    assert strict(-1) == -1\n")
+    assert _pytest(other) == "1 passed"
+
+
+def test_a_flag_object_an_autouse_fixture_left_sets_keeps_its_definition(tmp_path, capsys):
+    """prefect's settings are objects (`NEW_ENGINE = Setting(bool)`) that tests set with
+    `temporary_settings({NEW_ENGINE: True})`. With the autouse fixture that sets it left,
+    deleting the definition took the entry out of its dict (`temporary_settings({})`),
+    silently. The definition stays while a test setting is left, and both are named."""
+    write_tree(tmp_path, {
+        "flaglint.toml": '[[definitions]]\ncall = "app.settings.Setting"\nbound_name = true\n'
+                         'reads = ["value"]\n',
+        "app/__init__.py": "",
+        "app/settings.py": """
+            import contextlib
+
+            _SET = {}
+
+
+            class Setting:
+                def __init__(self, default=False):
+                    self.default = default
+
+                def value(self):
+                    return _SET.get(id(self), self.default)
+
+
+            @contextlib.contextmanager
+            def temporary_settings(updates):
+                _SET.update({id(k): v for k, v in updates.items()})
+                yield
+                _SET.clear()
+
+
+            NEW_ENGINE = Setting()
+            """,
+        "app/engine.py": """
+            from app.settings import NEW_ENGINE
+
+
+            def run():
+                if NEW_ENGINE.value():
+                    return "new"
+                return "old"
+            """,
+        "tests/test_engine.py": """
+            import pytest
+
+            from app.engine import run
+            from app.settings import NEW_ENGINE, temporary_settings
+
+
+            @pytest.fixture(autouse=True)
+            def new_engine_on():
+                with temporary_settings({NEW_ENGINE: True}):
+                    yield
+
+
+            def test_new():
+                assert run() == "new"
+            """,
+    })
+    before = (tmp_path / "tests" / "test_engine.py").read_text()
+    assert main(["clean", "NEW_ENGINE", "--value", "false", "--no-cache", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "app/settings.py:21: `NEW_ENGINE` is defined here in code; remove the definition " \
+           "by hand." in out
+    assert "(tests/test_engine.py:8 `new_engine_on`)" in out
+    assert (tmp_path / "tests" / "test_engine.py").read_text() == before
+    assert (tmp_path / "app" / "settings.py").read_text().endswith("NEW_ENGINE = Setting()\n")
+
+
+def test_the_tests_settings_stay_while_code_keeps_the_definition(tmp_path, capsys):
+    """prefect's `return PREFECT_EXPERIMENTAL_EVENTS and TRIGGERS` uses the setting
+    otherwise than by a read: `clean` kept its definition, but took the tests'
+    `temporary_settings({EVENTS: True})` out, and the test of that code failed; the
+    refusal was said twice, once naming an import the clean had deleted. While code keeps
+    the definition, the tests' settings of it stay, and the refusal is said once."""
+    write_tree(tmp_path, {
+        "flaglint.toml": '[[definitions]]\ncall = "app.settings.Setting"\nbound_name = true\n'
+                         'reads = ["value"]\n',
+        "app/__init__.py": "",
+        "app/settings.py": """
+            import contextlib
+
+            _SET = {}
+
+
+            class Setting:
+                def __init__(self, default=False):
+                    self.default = default
+
+                def value(self):
+                    return _SET.get(id(self), self.default)
+
+                def __bool__(self):
+                    return bool(self.value())
+
+
+            @contextlib.contextmanager
+            def temporary_settings(updates):
+                _SET.update({id(k): v for k, v in updates.items()})
+                yield
+                _SET.clear()
+
+
+            EVENTS = Setting()
+            """,
+        "app/api.py": """
+            from app.settings import EVENTS
+
+
+            def events_on():
+                if EVENTS.value():
+                    return "events"
+                return "none"
+
+
+            def automations():
+                return bool(EVENTS)
+            """,
+        "tests/test_api.py": """
+            from app.api import automations, events_on
+            from app.settings import EVENTS, temporary_settings
+
+
+            def test_events_on():
+                with temporary_settings({EVENTS: True}):
+                    assert events_on() == "events"
+
+
+            def test_automations():
+                with temporary_settings({EVENTS: True}):
+                    assert automations()
+            """,
+    })
+    before = (tmp_path / "tests" / "test_api.py").read_text()
+    assert _pytest(tmp_path) == "2 passed"
+    assert main(["clean", "EVENTS", "--value", "true", "--no-cache", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert out.count("`EVENTS` not deleted") == 1
+    assert "app/settings.py:24: `EVENTS` not deleted: app/api.py:1:1: import (from " \
+           "app.settings import EVENTS); app/api.py:9:17: use (EVENTS).\n" in out
+    assert (tmp_path / "tests" / "test_api.py").read_text() == before
+    assert "return \"events\"\n" in (tmp_path / "app" / "api.py").read_text()
+    assert _pytest(tmp_path) == "2 passed"
 
 
 def test_clean_takes_out_only_the_last_block_of_a_test_that_sets_the_other_value(

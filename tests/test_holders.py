@@ -430,7 +430,9 @@ def test_attributes_of_a_config_object_named_by_the_key(tmp_path, capsys):
 
 def test_unused_flag_skips_test_defined_flags_and_holders_handed_on(tmp_path, capsys):
     """jax-style: a flag tests define for themselves is theirs; a holder put in a dict or
-    passed to a hook is read where flaglint cannot follow; an unread holder is FL102."""
+    passed to a hook is read where flaglint cannot follow; an unread holder is FL102, also
+    where a test puts it in a dict to set it (prefect's `temporary_settings({X: True})`:
+    that hid FL102)."""
     write_tree(tmp_path, {
         "pyproject.toml": PYPROJECT.replace("presets = []", 'presets = []\ntests = ["tests/**"]'),
         "proj/__init__.py": "",
@@ -438,9 +440,10 @@ def test_unused_flag_skips_test_defined_flags_and_holders_handed_on(tmp_path, ca
             "\n\nhooked = bool_state('proj_hooked')\nlisted = bool_state('proj_listed')\n"
             "unread = bool_state('proj_unread')\n\n_HOOKS = {'listed': listed}\n\n\n"
             "def register(holder):\n    return holder\n\n\nregister(hooked)\n"),
-        "tests/test_config.py": "from proj.config import bool_state\n\n"
+        "tests/test_config.py": "from proj.config import bool_state, unread\n\n"
                                 "scratch = bool_state('proj_scratch')\n\n\n"
-                                "def test_scratch():\n    assert not scratch.value\n",
+                                "def test_scratch():\n    assert not scratch.value\n\n\n"
+                                "def test_unread():\n    settings({unread: True})\n",
     })
     main(["check", str(tmp_path), "--no-cache", "--select", "FL102"])
     assert [line.split(" ")[1:3] for line in capsys.readouterr().out.splitlines()[:-1]] == [

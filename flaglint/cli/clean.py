@@ -190,9 +190,10 @@ def _refused(args: argparse.Namespace, config: Config, report: CleanReport) -> l
                                     f"test's value: they ran under both values, and the "
                                     f"other one's code is gone; adapt them (left as they "
                                     f"are)."),
-            (report.helpers_left, f"Test helpers set `{key}` {other} (\0): the tests that "
-                                  f"call them ran under the code the clean removed; adapt "
-                                  f"them and those tests (left as they are).")):
+            (report.helpers_left, f"Test helpers or autouse fixtures set `{key}` {other} "
+                                  f"(\0): the tests that call or use them ran under the code "
+                                  f"the clean removed; adapt them and those tests (left as "
+                                  f"they are).")):
         if left:
             lines.append(said.replace("\0", ", ".join(_on_disk(report, left))))
     if report.test_only:

@@ -342,6 +342,11 @@ class FlagSettings(cst.CSTTransformer):
             self.variable_tests.append(name)
         fixture = _is_fixture(original_node)
         if doomed:
+            if fixture and _autouse(original_node):
+                # Every test in its scope ran under the other value; none names it, so
+                # none would go with it: it is left as it is, and named, as a helper is
+                self.left_helpers.append(name)
+                return original_node
             if fixture:  # before the name: a fixture may be called `test_server`
                 self.doomed_fixtures.add(name)
                 self.changed += 1
@@ -463,8 +468,16 @@ def _is_fixture(node: cst.FunctionDef) -> bool:
     return False
 
 
+def _autouse(node: cst.FunctionDef) -> bool:
+    """`@pytest.fixture(autouse=True)`."""
+    return any(isinstance(d.decorator, cst.Call) and any(
+        arg.keyword is not None and arg.keyword.value == "autouse" and
+        isinstance(arg.value, cst.Name) and arg.value.value == "True"
+        for arg in d.decorator.args) for d in node.decorators)
+
+
 def _empty(node: cst.FunctionDef) -> bool:
-    """Nothing but a docstring, `pass` or `...`."""
+    """Nothing but a docstring, `pass`, `...` or a bare `yield` (a fixture's)."""
     body = node.body
     statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
     for statement in statements:
@@ -474,7 +487,9 @@ def _empty(node: cst.FunctionDef) -> bool:
             return False
         for small in smalls:
             if isinstance(small, cst.Pass) or (isinstance(small, cst.Expr) and isinstance(
-                    small.value, (cst.SimpleString, cst.ConcatenatedString, cst.Ellipsis))):
+                    small.value, (cst.SimpleString, cst.ConcatenatedString, cst.Ellipsis))) \
+                    or (isinstance(small, cst.Expr) and isinstance(small.value, cst.Yield)
+                        and small.value.value is None):
                 continue
             return False
     return True

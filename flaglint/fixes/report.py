@@ -59,6 +59,9 @@ class FixReport:
 
     def block(self, refusal: Blocked) -> None:
         if refusal not in self.blocked:
+            # a later round's refusal of the same deletion says what still refers to it now
+            self.blocked = [b for b in self.blocked
+                            if (b.path, b.name) != (refusal.path, refusal.name)]
             self.blocked.append(refusal)
             self._seen[refusal] = {path: self.overlay.get(path) for path in refusal.paths()}
 

@@ -235,7 +235,10 @@ def key_constants(project: Project, key: str) -> frozenset[str]:
 def emptied_tests(report: FixReport, tests: Callable[[str], bool]
                    ) -> dict[str, frozenset[str]]:
     """Test functions the cleanup emptied (their asserts were about the flag, now constants
-    that say nothing): `pass` now, more before. They test nothing any more."""
+    that say nothing): `pass` now, more before; or no check left of those they had (a test
+    that set the flag and asserted what it read). They test nothing any more."""
+    from flaglint.fixes.test_checks import checks
+
     found: dict[str, frozenset[str]] = {}
     for result in report.changed:
         if not tests(result.path):
@@ -245,15 +248,18 @@ def emptied_tests(report: FixReport, tests: Callable[[str], bool]
         except (SyntaxError, ValueError):
             continue
 
-        def bodies(tree: ast.Module) -> dict[str, list[ast.stmt]]:
-            return {node.name: node.body for node in ast.walk(tree)
+        def functions(tree: ast.Module) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
+            return {node.name: node for node in ast.walk(tree)
                     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
                     and node.name.startswith("test")}
 
-        then = bodies(before)
-        empty = {name for name, body in bodies(after).items()
-                 if len(body) == 1 and isinstance(body[0], ast.Pass) and name in then
-                 and not (len(then[name]) == 1 and isinstance(then[name][0], ast.Pass))}
+        def passes(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+            return len(node.body) == 1 and isinstance(node.body[0], ast.Pass)
+
+        then = functions(before)
+        empty = {name for name, node in functions(after).items() if name in then and (
+            (passes(node) and not passes(then[name]))
+            or (checks(node) == 0 and checks(then[name]) > 0))}
         if empty:
             found[result.path] = frozenset(empty)
     return found

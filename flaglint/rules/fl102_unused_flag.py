@@ -25,7 +25,8 @@ class UnusedFlag(Rule):
     the flag's object otherwise (`FLAG.set(True)`, `FLAG.name`), it names that use, which
     must go first (`flaglint clean` keeps the definition while it stands). Not reported: a flag
     defined in test code only (tests define flags for themselves), a flag object handed
-    on as a value (`HOOKS[name] = holder`, `register(holder)`) or returned by a function
+    on as a value outside tests (`HOOKS[name] = holder`, `register(holder)`; a test's
+    `temporary_settings({holder: True})` sets it) or returned by a function
     (`return Flag("x")`), whose reads flaglint cannot follow, and a flag whose key (or its
     object's name) a file that does not parse names (FL001): a read there cannot be ruled
     out.
@@ -170,10 +171,12 @@ def _holders_seen(project: Project, names: set[str]
         except (SyntaxError, ValueError):
             escaped.update(named)  # it may do anything with them (`clean` refuses too)
             continue
+        if project.is_test(path):
+            # A test that hands it on sets it (prefect's `temporary_settings({X: True})`):
+            # no read of the code's, which FL102 is about
+            continue
         escaped |= handed_on(text, brief.module, [n for n in named if n not in escaped],
                              is_package=brief.is_package, tree=tree)
-        if project.is_test(path):
-            continue
         # A name said once in the module that defines it is its definition alone (most of
         # prefect's unread settings in its 2,000-line settings module): no visit for it
         for name in named:
