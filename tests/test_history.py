@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -527,3 +528,65 @@ def test_blaming_some_lines_says_what_blaming_the_whole_file_says_of_them(tmp_pa
     whole = history.line_times(tmp_path, "cr.py")
     assert list(whole) == [1]
     assert history.line_times(tmp_path, "cr.py", [1, 3]) == {1: whole[1]}
+
+
+SETTINGS = ("class Setting:\n    def __init__(self, *args, **kwargs):\n        pass\n\n"
+            "    def value(self):\n        return False\n\n\n")
+
+
+def test_a_key_bound_to_its_definition_has_a_history(tmp_path, capsys):
+    """prefect's settings are keyed by the name they are bound to (`bound_name = true`:
+    `FAST_PATH = Setting(bool)`): the history saw only keys written as strings, so a key
+    removed and defined again had no FL401, and the audit counted 0 added, 0 removed."""
+    use = "from app import settings\n\n\ndef f():\n    return settings.{}.value()\n"
+    repo(tmp_path, {"flaglint.toml": '[[definitions]]\ncall = "app.settings.Setting"\n'
+                                     'bound_name = true\nreads = ["value"]\n',
+                    "app/__init__.py": "",
+                    "app/settings.py": SETTINGS + "FAST_PATH = Setting(bool)\n"
+                                                  "SLOW_PATH = Setting(bool)\n",
+                    "app/use.py": use.format("FAST_PATH")}, "2026-07-01")
+    repo(tmp_path, {"app/settings.py": SETTINGS + "SLOW_PATH = Setting(bool)\n",
+                    "app/use.py": use.format("SLOW_PATH")}, "2026-08-01", "remove FAST_PATH")
+    removed = sha(tmp_path)
+    repo(tmp_path, {"app/settings.py": SETTINGS + "SLOW_PATH = Setting(bool)\n"
+                                                  "FAST_PATH = Setting(bool)  # new meaning\n",
+                    "app/use.py": use.format("FAST_PATH")}, "2026-10-01", "fast path again")
+    again = sha(tmp_path)
+    assert found(tmp_path, select=("FL401",)) == [
+        ("FL401", "app/settings.py", 10, f"Flag `FAST_PATH` was removed on 2026-08-01 "
+                                         f"({removed}) and declared again on 2026-10-01 "
+                                         f"({again}); code and configs from its first life "
+                                         f"answer to it again")]
+    assert main(["audit", str(tmp_path), "--format", "json", "--today", "2026-12-07",
+                 "--no-cache"]) in (0, 1)
+    audit = json.loads(capsys.readouterr().out)
+    flow = next(c for c in audit["stage"]["criteria"] if "removed as fast" in c["criterion"])
+    assert flow["measured"].startswith("3 added, 1 removed")
+
+
+def test_a_definition_older_than_its_tombstone_is_left_over_not_a_reuse(tmp_path, capsys):
+    """A team marks a flag retired in the registry, then cleans its code: the definition
+    git dates before the tombstone was FL401 "defined here again", which blocked the fix of
+    its dead branch and made `clean` refuse ("two lives"). It is the first life's code, left
+    over: its read is FL404, and `clean` removes both, keeping the tombstone."""
+    repo(tmp_path, {"flaglint.toml": '[[definitions]]\ncall = "app.settings.Setting"\n'
+                                     'key = 0\nreads = ["value"]\n',
+                    "app/__init__.py": "",
+                    "app/settings.py": SETTINGS + 'OLD = Setting("OLD")\n',
+                    "app/use.py": "from app.settings import OLD\n\n\ndef f():\n"
+                                  "    if OLD.value():\n        return 1\n    return 0\n"},
+         "2026-01-01")
+    repo(tmp_path, {"flags.toml": '[flags.OLD]\nstatus = "retired"\n'}, "2026-06-01",
+         "retire OLD")
+    assert [f[:3] for f in found(tmp_path)] == [("FL404", "app/use.py", 5)]
+    (tmp_path / "app" / "new.py").write_text('from app.settings import Setting\n\n'
+                                             'OLD = Setting("OLD")\n')
+    assert [f[:3] for f in found(tmp_path)] == [("FL401", "app/new.py", 3),
+                                                ("FL404", "app/use.py", 5)]
+    (tmp_path / "app" / "new.py").unlink()
+    assert main(["clean", "OLD", "--value", "false", "--no-cache", str(tmp_path)]) == 0
+    assert "[flags.OLD] kept in flags.toml: it is a tombstone already, which keeps the key " \
+           "from being used again." in capsys.readouterr().out
+    assert (tmp_path / "flags.toml").read_text() == '[flags.OLD]\nstatus = "retired"\n'
+    assert (tmp_path / "app" / "use.py").read_text() == "def f():\n    return 0\n"
+    assert "OLD" not in (tmp_path / "app" / "settings.py").read_text()

@@ -85,9 +85,15 @@ def ending(project: Project, key: str) -> Ending | None:
 def reuse(project: Project, read: FlagRead, end: Ending) -> LineOrigin | None:
     """The origin of a read that came after the key's end (a reuse), else None (left-over
     code, or no history to tell)."""
+    return line_after(project, read.path, read.span.line, end)
+
+
+def line_after(project: Project, path: str, line: int, end: Ending) -> LineOrigin | None:
+    """The origin of a line of code that came after the key's end, else None (older, or no
+    history to tell)."""
     if end.event is None and (end.service is None or end.date is None):
         return None
-    origin = project.appeared(read.path, read.span.line)
+    origin = project.appeared(path, line)
     if origin is None:
         return None
     if origin.sha is None:

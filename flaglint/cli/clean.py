@@ -86,7 +86,10 @@ def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> l
                      f"the project calls any more: {', '.join(public)}; code outside the "
                      f"project that calls {them} (a library's users) breaks: keep {it} "
                      f"definition{'' if len(public) == 1 else 's'} if any does.")
-    if report.registry_path is not None:
+    if report.registry_path is not None and report.registry_before == report.registry_after:
+        lines.append(f"{tomlsource.flag_table(key)} kept in {report.registry_path}: it is a "
+                     f"tombstone already, which keeps the key from being used again.")
+    elif report.registry_path is not None:
         what = "turned into a tombstone" if args.tombstone else "removed"
         lines.append(f"{tomlsource.flag_table(key)} {what} in {report.registry_path}.")
     for where in report.left:

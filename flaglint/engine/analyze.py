@@ -316,9 +316,11 @@ def _history(inputs: Inputs, registry: Registry, links: Links, store: cache.Stor
     specs = inputs.config.definitions
     shapes = githistory.DefinitionShapes(
         frozenset(s.class_.rsplit(".", 1)[-1] for s in specs if s.class_),
-        frozenset(s.call.rsplit(".", 1)[-1] for s in specs if s.call))
+        frozenset(s.call.rsplit(".", 1)[-1] for s in specs if s.call),
+        frozenset(s.call.rsplit(".", 1)[-1] for s in specs if s.call and s.bound_name))
     key = cache.key("history", githistory.HISTORY_VERSION, inputs.git, registry.paths,
-                    definition_files, code_keys, sorted(shapes.classes), sorted(shapes.calls))
+                    definition_files, code_keys, sorted(shapes.classes), sorted(shapes.calls),
+                    sorted(shapes.bound))
     found = store.get("history", key, History) if inputs.git.head else None
     if found is None:
         try:

@@ -507,8 +507,9 @@ def _finish(cleaning: _Cleaning, project: Project, blockers: _Blockers,
     if decl is not None and not left and not unreadable and not blockers.loose:
         registry_path = decl.path
         registry_before = (config.root / decl.path).read_text(encoding="utf-8")
-        registry_after = tombstone(registry_before, decl.line, key, cleaning.inputs.today) \
-            if retire else remove_table(registry_before, decl.line)
+        registry_after = registry_before if decl.status is Status.RETIRED else \
+            tombstone(registry_before, decl.line, key, cleaning.inputs.today) if retire else \
+            remove_table(registry_before, decl.line)  # a tombstone already stays one
     configs = ConfigCleanup()
     specs = {spec.name: spec for spec in config.environments}
     settings = [s for s in settings if s.host.environment in specs]  # not the exports'

@@ -40,10 +40,18 @@ def blame_reads(project: Project, inputs: Inputs, store: cache.Store, wanted: Or
     keys: Iterable[str] = project.graph.flags()
     if wanted is Origins.ENDED:
         keys = [key for key in keys if ending(project, key) is not None]
-    paths = sorted({read.path for key in keys for read in project.graph.reads_of(key)})
+    keys = set(keys)
+    # and the lines of their definitions in code (FL401 tells a definition left behind by
+    # a tombstone from one written again)
+    defined = [d for d in project.linked.definitions
+               if d.key in keys and ending(project, d.key) is not None]
+    paths = sorted({read.path for key in keys for read in project.graph.reads_of(key)} |
+                   {d.path for d in defined})
     read_lines: dict[str, set[int]] = {}
     for read in project.linked.reads:
         read_lines.setdefault(read.path, set()).add(read.span.line)
+    for definition in defined:
+        read_lines.setdefault(definition.path, set()).add(definition.span.line)
     root = inputs.config.root
     if not paths:
         return {}, None

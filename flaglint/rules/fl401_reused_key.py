@@ -2,7 +2,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flaglint.analysis.lifecycle import ending, ending_places, looks_like_revert, reuse
+from flaglint.analysis.lifecycle import (
+    Ending,
+    ending,
+    ending_places,
+    line_after,
+    looks_like_revert,
+    reuse,
+)
 from flaglint.findings import Finding, Related, Severity
 from flaglint.model.project import Project
 from flaglint.rules.base import Rule
@@ -17,9 +24,10 @@ class ReusedKey(Rule):
     Reports a flag key used again after it was retired (a `status = "retired"` tombstone) or
     removed from the registry: declared again, made active again, defined again in code, or
     read by code that was written after the key ended. Git history decides which reads are
-    new; a read older than the key's end is FL404 instead. A re-declaration that looks like
-    a revert of the removal (the same entry back within days, or a commit that says it
-    reverts) is still reported, with that reason in the message.
+    new; a read older than the key's end is FL404 instead, and a definition older than its
+    tombstone is left-over code too (not reported here: `flaglint clean` removes it). A
+    re-declaration that looks like a revert of the removal (the same entry back within days,
+    or a commit that says it reverts) is still reported, with that reason in the message.
 
     ## Why is this bad?
     This is the Knight Capital failure: in 2012 new code reused the flag that had switched
@@ -89,6 +97,8 @@ class ReusedKey(Rule):
             if end is not None and end.kind == "retired" and end.again is None:  # a tombstone
                 where = "" if end.service is not None else " (a tombstone in the registry)"
                 for definition in record.definitions:
+                    if _older(project, definition.path, definition.span.line, end):
+                        continue  # its first life's code, left over: its reads are FL404
                     yield self.finding(key, definition.path, definition.span,
                                        f"Flag `{key}` {end.phrase()}{where} and is defined "
                                        f"here again; {_AFTERMATH}",
@@ -116,3 +126,10 @@ class ReusedKey(Rule):
                    f"{ended.commit.subject}"
             yield self.finding(key, path, span, message, related=(
                 Related(path, None, f"`{key}` {was} {said}"),))
+
+
+def _older(project: Project, path: str, line: int, end: Ending) -> bool:
+    """Did git bring this line in before the key's end (a definition the tombstone left
+    behind, not one written again)? False when git cannot tell."""
+    return project.appeared(path, line) is not None and line_after(project, path, line,
+                                                                   end) is None

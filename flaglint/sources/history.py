@@ -39,6 +39,9 @@ _STRING = re.compile(r"""(["'])([^"'\\\n]{1,200})\1""")
 # A key bound to an upper-case name in a class body (`    LEGACY_SMS = "LEGACY_SMS"`: an Enum
 # member or class constant), and a key passed first to a definition call (`add("org:x", …)`).
 _MEMBER = re.compile(r"""^\s+[A-Z][A-Z0-9_]*\s*(?::[^=]*)?=\s*(["'])([^"'\\\n]{1,200})\1""")
+# A name bound to a definition call whose key is the name (`bound_name = true`: prefect's
+# `PREFECT_X = Setting(bool, default=False)`), with the call's name.
+_BOUND = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?::[^=]*)?=\s*(?:[A-Za-z_][\w.]*\.)?([A-Za-z_]\w*)\(")
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,12 @@ class DefinitionShapes:
 
     classes: frozenset[str] = frozenset()
     calls: frozenset[str] = frozenset()
+    bound: frozenset[str] = frozenset()  # calls whose key is the name they are bound to
+
+    def bound_in(self, line: str) -> str | None:
+        """The key a line binds to a `bound` definition call (`X = Setting(…)`: `X`)."""
+        found = _BOUND.match(line) if self.bound else None
+        return found.group(1) if found is not None and found.group(2) in self.bound else None
 
     def keys_in(self, line: str) -> Iterator[str]:
         """The keys a line of a definition file defines, as far as one line can tell (a
@@ -55,12 +64,14 @@ class DefinitionShapes:
         line = _without_comment(line)
         if self.classes and (member := _MEMBER.match(line)):
             yield member.group(2)
+        if (bound := self.bound_in(line)) is not None:
+            yield bound
         for name in self.calls:
             if name in line:
                 for call in re.finditer(re.escape(name) + r"""\(\s*(?:\w+\s*=\s*)?(["'])"""
                                         r"""([^"'\\\n]{1,200})\1""", line):
                     yield call.group(2)
-HISTORY_VERSION = "5"
+HISTORY_VERSION = "6"
 
 
 # -- git ---------------------------------------------------------------------------------------
@@ -187,7 +198,7 @@ def _read_definition_files(root: Path, paths: list[str], code_keys: set[str],
             for key in shapes.keys_in(line[1:])}
     if not code_keys and not ever:
         return
-    literals = _KeyLiterals(code_keys | ever)
+    literals = _KeyLiterals(code_keys | ever, shapes)
     events: list[tuple[str, KeyEvent]] = []
     for step in steps:
         found.reading(step.commit, "reading the history of flag definitions: commits")
@@ -211,10 +222,12 @@ def _read_definition_files(root: Path, paths: list[str], code_keys: set[str],
 
 
 class _KeyLiterals:
-    """How many string literals of each key the followed files hold."""
+    """How many string literals of each key the followed files hold, and bindings of a key
+    to a definition call whose key is the name (`shapes.bound`)."""
 
-    def __init__(self, keys: set[str]) -> None:
+    def __init__(self, keys: set[str], shapes: DefinitionShapes) -> None:
         self.keys = keys
+        self.shapes = shapes
         self.files: dict[str, list[str]] = {}  # each file's lines
         self.counts: dict[str, int] = {}
 
@@ -226,18 +239,22 @@ class _KeyLiterals:
         hunks = [Hunk(0, len(lines), [])] if patch.deleted else patch.hunks
         for hunk in shifted(hunks):
             end = hunk.at + hunk.removed
-            for key in _keys_in(lines[hunk.at:end], self.keys):
+            for key in _keys_in(lines[hunk.at:end], self.keys, self.shapes):
                 self.counts[key] -= 1
-            for key in _keys_in(hunk.added, self.keys):
+            for key in _keys_in(hunk.added, self.keys, self.shapes):
                 self.counts[key] = self.counts.get(key, 0) + 1
             lines[hunk.at:end] = hunk.added
 
 
-def _keys_in(lines: list[str], keys: set[str]) -> Iterator[str]:
+def _keys_in(lines: list[str], keys: set[str], shapes: DefinitionShapes) -> Iterator[str]:
     for line in lines:
-        for match in _STRING.finditer(_without_comment(line)):
+        line = _without_comment(line)
+        for match in _STRING.finditer(line):
             if match.group(2) in keys:
                 yield match.group(2)
+        bound = shapes.bound_in(line)
+        if bound is not None and bound in keys:
+            yield bound
 
 
 def _without_comment(line: str) -> str:
