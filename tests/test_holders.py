@@ -736,7 +736,8 @@ def test_a_lookup_by_its_name_keeps_a_flag_object_and_is_told_where_it_is(tmp_pa
     deleted the definition and `import prefect` raised KeyError. A string that is the bound
     name, anywhere, keeps it; the refusal says where that string is in the file as it is
     (it gave the line of the text the refused deletion would have left), and FL102 names
-    the use of an import inside a function as what to remove first."""
+    the use of an import inside a function as what to remove first, and the lookup by name
+    too (it said "delete it" where `clean` refuses for it)."""
     settings = (SETTINGS_AS_OBJECTS + "\n\nSETTINGS = {name: setting for name, setting in "
                 "list(globals().items()) if isinstance(setting, Setting)}\n\n\n"
                 "def silent(values):\n    return values[\"PROJ_API_URL\"] is None\n")
@@ -759,3 +760,11 @@ def test_a_lookup_by_its_name_keeps_a_flag_object_and_is_told_where_it_is(tmp_pa
         "but no code reads it; its object is still used at proj/late.py:4 "
         "(`PROJ_NEW_ENGINE`), which is no read: remove that use, then delete it or mark it "
         "retired so the key is never reused"]
+    (root / "proj" / "api.py").write_text("")  # PROJ_API_URL's read goes: its lookup stays
+    main(["check", str(root), "--no-cache", "--select", "FL102"])
+    assert [line for line in capsys.readouterr().out.splitlines()
+            if "[PROJ_API_URL]" in line] == [
+        "proj/settings.py:13:16: FL102 [PROJ_API_URL] Flag `PROJ_API_URL` is declared but no "
+        "code reads it; its object is still used at proj/settings.py:29 (`'PROJ_API_URL'`), "
+        "which is no read: remove that use, then delete it or mark it retired so the key is "
+        "never reused"]

@@ -182,7 +182,10 @@ def _holders_seen(project: Project, names: set[str]
         for name in named:
             if name in used or counts[name] <= name.startswith(f"{brief.module}."):
                 continue
+            # a lookup by its name is a use too (prefect's `values["PREFECT_X"]`), as for
+            # `clean`'s deletion of the definition (fixes/rounds.py `_keys`)
             uses = blocking(references(text, brief.module, name,
+                                       keys=frozenset({name.rsplit(".", 1)[-1]}),
                                        is_package=brief.is_package, tree=tree))
             if uses:  # a use rather than the import that reaches it
                 first = min(uses, key=lambda r: (r.kind is Kind.IMPORT, r.line, r.column))
