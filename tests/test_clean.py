@@ -845,6 +845,38 @@ def test_the_tests_settings_stay_while_code_keeps_the_definition(tmp_path, capsy
     assert _pytest(tmp_path) == "2 passed"
 
 
+def test_check_fix_names_the_tests_that_set_a_settled_flag_otherwise(tmp_path, capsys):
+    """prefect's `test_serve_raises_if_task_scheduling_not_enabled` sets the flag off and
+    expects the `raise` that `check --fix` removed (the flag rolled out): it failed after the
+    fix, and nothing said so. `--fix` never deletes a test; it names those left."""
+    dask_like(tmp_path, "sched.on", "def serve():\n    if not config.get('sched.on'):\n"
+              "        raise RuntimeError('off')\n    return 'serving'\n", """
+        import pytest
+
+        from pkg import config
+        from pkg.core import serve
+
+
+        def test_serve():
+            with config.set({"sched.on": True}):
+                assert serve() == "serving"
+
+
+        def test_serve_raises_when_off():
+            with config.set({"sched.on": False}), pytest.raises(RuntimeError):
+                serve()
+        """)
+    (tmp_path / "flags.toml").write_text('[flags."sched.on"]\ntype = "release"\n'
+                                         'owner = "me"\nstatus = "rolled-out"\nvalue = true\n')
+    assert main(["check", "--fix", "--no-cache", str(tmp_path)]) == 1  # FL102 is left
+    assert "flaglint: warning: tests set `sched.on` otherwise than the fixes settled it " \
+           "(tests/test_core.py:12 `test_serve_raises_when_off`): they ran under the code the " \
+           "fixes removed; adapt or delete them (`flaglint clean sched.on` does)\n" \
+           in capsys.readouterr().err
+    assert (tmp_path / "pkg" / "core.py").read_text().endswith(
+        "def serve():\n    return 'serving'\n")
+
+
 def test_clean_takes_out_only_the_last_block_of_a_test_that_sets_the_other_value(
         tmp_path, capsys):
     """dask's `test_optimize_blockwise_control_annotations` asserts the default for thirty

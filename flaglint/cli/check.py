@@ -117,6 +117,10 @@ def _fix(run: CheckRun, store: Store) -> tuple[Summary, FixReport]:
                   file=sys.stderr)
         for refusal in fix_report.refusals(written=not args.preview):
             print(f"flaglint: warning: {refusal.describe()}", file=sys.stderr)
+        for flag, left in fix_report.tests_otherwise.items():
+            print(f"flaglint: warning: tests set `{flag}` otherwise than the fixes settled it "
+                  f"({', '.join(left)}): they ran under the code the fixes removed; adapt or "
+                  f"delete them (`flaglint clean {flag}` does)", file=sys.stderr)
     summary = summarize(outcome, rules, named=paths, previews=previews,
                         memo=StoredFixes(store))
     if whole and not fix_report.overlay:

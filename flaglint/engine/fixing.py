@@ -25,6 +25,7 @@ from flaglint.model.project import Project
 from flaglint.rules.base import Rule
 from flaglint.rules.outcome import Outcome, run
 from flaglint.sources.diff import DiffScope
+from flaglint.sources.registry import FlagValue
 
 MAX_ROUNDS = 6
 
@@ -51,6 +52,8 @@ def fix_project(config: Config, today: dt.date, rules: Sequence[Rule], scope: Fi
     chosen: list[Finding] = []
     before: list[Finding] = []
     outcome = None
+    first: Project | None = None
+    settled: dict[str, FlagValue | None] = {}  # the value each fixed flag's reads now have
     # The rounds ask only the rules with fixes; every rule answers on the files as fixed
     fixing = [rule for rule in rules if rule.fixable]
     with starting as pool:
@@ -67,11 +70,36 @@ def fix_project(config: Config, today: dt.date, rules: Sequence[Rule], scope: Fi
             chosen = apply_round(project, fixes, blocked, scope, report, pool, memo)
             if not chosen:
                 break
+            first = first or project
+            values = {s.key: s.value for s in project.dead.settled.values()}
+            settled.update({f.flag: values.get(f.flag) for f in chosen
+                            if f.flag is not None and f.flag in values})
         outcome = run(project, rules)
         outcome.findings = narrowing.narrow(project, outcome.findings, by_flag, named)
     assert outcome is not None
     report.tests = {r.path for r in report.changed if tests(r.path)}
+    if first is not None:
+        report.tests_otherwise = _tests_otherwise(first, project, settled, tests, report)
     return outcome, report
+
+
+def _tests_otherwise(before: Project, after: Project, settled: dict[str, FlagValue | None],
+                     tests: Callable[[str], bool], report: FixReport) -> dict[str, list[str]]:
+    """The tests that set a flag the fixes settled to another value or to a variable: the
+    fixes removed the code they ran (prefect's test of `serve()` raising when scheduling is
+    off), and `--fix` never deletes a test."""
+    from flaglint.fixes.test_cleanup import key_constants, read_mappings, test_classes_left
+
+    found = {}
+    for key, value in sorted(settled.items()):
+        if value is None:
+            continue
+        left = test_classes_left(after, key, value, tests, report.overlay,
+                                 key_constants(before, key), read_mappings(before, key),
+                                 functions=True)
+        if left:
+            found[key] = [f"{path}:{line} `{name}`" for path, line, _, name, _ in left]
+    return found
 
 
 def _fixed(inputs: Inputs, report: FixReport) -> Inputs:

@@ -51,6 +51,9 @@ class FixReport:
     overlay: dict[str, bytes] = field(default_factory=dict)  # path -> the fixed bytes
     fixes: Counter[Fixed] = field(default_factory=Counter)  # the findings the fixes removed
     tests: set[str] = field(default_factory=set)  # changed paths that are test code
+    # Per flag whose reads the fixes settled, the tests left setting it otherwise (to the
+    # other value, or to a variable): `path:line \`name\``; they ran under the code that went
+    tests_otherwise: dict[str, list[str]] = field(default_factory=dict)
     blocked: list[Blocked] = field(default_factory=list)  # deletions refused, with why
 
     # The text of each file a refusal names, when it was refused (None: as on disk), to
