@@ -590,3 +590,39 @@ def test_a_definition_older_than_its_tombstone_is_left_over_not_a_reuse(tmp_path
     assert (tmp_path / "flags.toml").read_text() == '[flags.OLD]\nstatus = "retired"\n'
     assert (tmp_path / "app" / "use.py").read_text() == "def f():\n    return 0\n"
     assert "OLD" not in (tmp_path / "app" / "settings.py").read_text()
+
+
+def test_a_shallow_clone_cannot_say_a_definition_is_older_than_its_tombstone(tmp_path):
+    """A shallow clone blames its oldest lines on its boundary commit, where the tombstone's
+    event lies too: a definition written after the tombstone looked older, and its FL401
+    went (a reviewer's `git clone --depth 1`). There, git cannot tell: FL401 stays."""
+    origin = tmp_path / "origin"
+    origin.mkdir()
+    repo(origin, {"flaglint.toml": '[[definitions]]\ncall = "app.settings.Setting"\n'
+                                   'key = 0\nreads = ["value"]\n',
+                  "app/__init__.py": "", "app/settings.py": SETTINGS + 'OLD = Setting("OLD")\n'},
+         "2026-01-01")
+    repo(origin, {"flags.toml": '[flags.OLD]\nstatus = "retired"\n'}, "2026-06-01", "retire")
+    repo(origin, {"app/new.py": 'from app.settings import Setting\n\nOLD = Setting("OLD")\n'},
+         "2026-09-01", "OLD again")
+    assert [f[:3] for f in found(origin)] == [("FL401", "app/new.py", 3)]
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", origin.as_uri(), str(clone))
+    assert ("FL401", "app/new.py", 3) in [f[:3] for f in found(clone)]
+
+
+def test_a_class_attribute_named_like_a_bound_key_does_not_hide_its_removal(tmp_path):
+    """A reviewer's `class Legacy: FAST_PATH = Setting(bool)` beside the module's own
+    `FAST_PATH = Setting(bool)`: history counted both as `FAST_PATH`, so the module one's
+    removal and return had no FL401. Only a module-level binding is a bound key's line."""
+    legacy = "\n\nclass Legacy:\n    FAST_PATH = Setting(bool)\n"
+    repo(tmp_path, {"flaglint.toml": '[[definitions]]\ncall = "app.settings.Setting"\n'
+                                     'bound_name = true\nreads = ["value"]\n',
+                    "app/__init__.py": "",
+                    "app/settings.py": SETTINGS + "FAST_PATH = Setting(bool)\n" + legacy},
+         "2026-07-01")
+    repo(tmp_path, {"app/settings.py": SETTINGS + legacy}, "2026-08-01", "remove FAST_PATH")
+    repo(tmp_path, {"app/settings.py": SETTINGS + "FAST_PATH = Setting(bool)\n" + legacy},
+         "2026-10-01", "FAST_PATH again")
+    assert [f[:3] for f in found(tmp_path, select=("FL401",))] == [
+        ("FL401", "app/settings.py", 9)]

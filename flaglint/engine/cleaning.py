@@ -47,6 +47,7 @@ from flaglint.fixes.test_cleanup import (
     prune_test_imports,
     read_mappings,
     record_changes,
+    settings_naming_definitions,
     test_classes_left,
     test_only_wrappers,
     tidy_tests,
@@ -404,37 +405,20 @@ def _remove_definitions(cleaning: _Cleaning, project: Project) -> Project:
     if setting:
         record_changes(cleaning.report, setting)
         project = cleaning.analyze()
-    if cleaning.scope.tests and test_classes_left(
+    if cleaning.scope.tests and settings_naming_definitions(
             project, cleaning.key, cleaning.value, cleaning.tests, cleaning.report.overlay,
             cleaning.constants, cleaning.mappings):
-        # A test class, test or helper left setting the flag (named at the end) still names
-        # its definition: deleting it would take the setting out from under them (prefect's
-        # autouse fixture lost `{NEW_ENGINE: True}` to the definition's removal)
+        # A test class, test or helper left setting the flag (named at the end) by its
+        # definition's object: deleting that would take the setting out from under them
+        # (prefect's autouse fixture lost `{NEW_ENGINE: True}` to the definition's removal)
         return project
     if cleaning.apply(project, definition_fixes(project, cleaning.key)):
-        project = cleaning.analyze()
-    if setting and _used_in_code(cleaning, project):
-        # The definition stays, for code that uses it otherwise than by a read (prefect's
-        # `return EVENTS and TRIGGERS`): the tests' settings of it still decide what that
-        # code does, and stay too (their tests failed once they went)
-        report = cleaning.report
-        record_changes(report, {path: (after, before) for path, (before, after)
-                                in setting.items() if report.overlay.get(path) ==
-                                after.encode("utf-8")})
-        cleaning.cut_tests = {cut for cut in cleaning.cut_tests if cut[0] not in setting}
         project = cleaning.analyze()
     light = {facts.module for r in cleaning.report.changed
              if (facts := project.files.facts_of(r.path)) is not None and not facts.complete}
     if cleaning.read_more(light):
         project = cleaning.analyze()
     return project
-
-
-def _used_in_code(cleaning: _Cleaning, project: Project) -> bool:
-    """Is a definition of the flag left because code outside the tests refers to it?"""
-    left = {(d.path, d.span.line) for d in project.linked.definitions if d.key == cleaning.key}
-    return any((b.path, b.position[0]) in left and any(
-        not cleaning.tests(place.path) for place in b.places) for b in cleaning.report.blocked)
 
 
 def _definitions_tests_held(cleaning: _Cleaning, project: Project) -> Project:
@@ -528,8 +512,7 @@ def _finish(cleaning: _Cleaning, project: Project, blockers: _Blockers,
     settled = not left and not unreadable and not blockers.loose
     classes = test_classes_left(project, key, cleaning.value, cleaning.tests, report.overlay,
                                 cleaning.constants, cleaning.mappings,
-                                functions=(not settled or bool(defined)) and
-                                bool(report.changed)) \
+                                functions=not settled and bool(report.changed)) \
         if cleaning.scope.tests else []
     left_by_kind: dict[str, list[str]] = {}  # "class", "other", "variable", "helper"
     for path, first, _, name, kind in classes:

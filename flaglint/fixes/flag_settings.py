@@ -407,9 +407,8 @@ class FlagSettings(cst.CSTTransformer):
         kept = []
         for item in updated_node.items:
             verdict = self._verdict(item.item) if isinstance(item.item, cst.Call) else None
-            if verdict == "drop" and item.asname is not None and \
-                    _used(item.asname, updated_node.body):
-                verdict = None  # `with config.set(…) as c:` whose block uses `c`: it stays
+            if verdict == "drop" and item.asname is not None:
+                verdict = None  # `with config.set(…) as c:`: `c` may be used anywhere after
             if verdict == "test" and original_node in self._last_blocks:
                 self._cut[-1] = True  # the block goes, with the comments above it
                 self.changed += 1
@@ -428,21 +427,6 @@ class FlagSettings(cst.CSTTransformer):
         if _same(kept, updated_node.items):
             return updated_node
         return with_items(updated_node, kept)
-
-
-def _used(asname: cst.AsName, body: cst.BaseSuite) -> bool:
-    """Does the block name what `as` binds (a name, else taken as used)?"""
-    if not isinstance(asname.name, cst.Name):
-        return True
-    name, found = asname.name.value, []
-
-    class _Uses(cst.CSTVisitor):
-        def visit_Name(self, node: cst.Name) -> None:
-            if node.value == name:
-                found.append(node)
-
-    body.visit(_Uses())
-    return bool(found)
 
 
 def _same(kept: Sequence[cst.CSTNode], nodes: Sequence[cst.CSTNode]) -> bool:

@@ -4,6 +4,7 @@ value it no longer has, the patches of what it removed, and the imports left unu
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Mapping
 
 from flaglint.analysis.imports import module_file
@@ -161,6 +162,27 @@ def test_classes_left(project: Project, key: str, value: FlagValue,
     return classes_set_otherwise(files, names, value, modules, functions=functions)
 
 
+def settings_naming_definitions(project: Project, key: str, value: FlagValue,
+                                tests: Callable[[str], bool], overlay: Mapping[str, bytes],
+                                constants: frozenset[str] = frozenset(),
+                                mappings: frozenset[str] = frozenset()) -> bool:
+    """Does a test class, test or helper the clean leaves setting the flag name one of its
+    definitions' objects (a member, a bound name), which deleting them would break? One
+    that names only the key as a string does not."""
+    left = test_classes_left(project, key, value, tests, overlay, constants, mappings)
+    names = flag_names(project, key, constants, mappings)
+    words = names.objects | {member for _, member in names.members}
+    if not left or not words:
+        return False
+    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(words))) + r")\b")
+    for path, first, last, _, _ in left:
+        data = overlay[path] if path in overlay else project.source_of(path)
+        lines = data.decode("utf-8", "replace").split("\n")[first - 1:last]
+        if pattern.search("\n".join(lines)):
+            return True
+    return False
+
+
 def record_changes(report: FixReport, changes: dict[str, tuple[str, str]]) -> None:
     for path, (before, after) in changes.items():
         report.record(FixResult(path, before, after))
@@ -235,10 +257,9 @@ def key_constants(project: Project, key: str) -> frozenset[str]:
 def emptied_tests(report: FixReport, tests: Callable[[str], bool]
                    ) -> dict[str, frozenset[str]]:
     """Test functions the cleanup emptied (their asserts were about the flag, now constants
-    that say nothing): `pass` now, more before; or no check left of those they had (a test
-    that set the flag and asserted what it read). They test nothing any more."""
-    from flaglint.fixes.test_checks import checks
-
+    that say nothing): `pass` now, more before. They test nothing any more. A name two
+    functions of the file share (`TestA.test_x`, `TestB.test_x`) is never taken: the edit
+    goes by the name."""
     found: dict[str, frozenset[str]] = {}
     for result in report.changed:
         if not tests(result.path):
@@ -248,18 +269,20 @@ def emptied_tests(report: FixReport, tests: Callable[[str], bool]
         except (SyntaxError, ValueError):
             continue
 
-        def functions(tree: ast.Module) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
-            return {node.name: node for node in ast.walk(tree)
-                    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-                    and node.name.startswith("test")}
+        def bodies(tree: ast.Module) -> dict[str, list[ast.stmt] | None]:
+            found: dict[str, list[ast.stmt] | None] = {}
+            for node in ast.walk(tree):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
+                        node.name.startswith("test"):
+                    found[node.name] = None if node.name in found else node.body
+            return found
 
-        def passes(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-            return len(node.body) == 1 and isinstance(node.body[0], ast.Pass)
+        def passes(body: list[ast.stmt] | None) -> bool:
+            return body is not None and len(body) == 1 and isinstance(body[0], ast.Pass)
 
-        then = functions(before)
-        empty = {name for name, node in functions(after).items() if name in then and (
-            (passes(node) and not passes(then[name]))
-            or (checks(node) == 0 and checks(then[name]) > 0))}
+        then, now = bodies(before), bodies(after)
+        empty = {name for name, body in now.items() if name in then and passes(body)
+                 and then[name] is not None and not passes(then[name])}
         if empty:
             found[result.path] = frozenset(empty)
     return found

@@ -130,6 +130,9 @@ class ReusedKey(Rule):
 
 def _older(project: Project, path: str, line: int, end: Ending) -> bool:
     """Did git bring this line in before the key's end (a definition the tombstone left
-    behind, not one written again)? False when git cannot tell."""
+    behind, not one written again)? False when git cannot tell (a shallow clone blames its
+    oldest lines on its boundary commit)."""
+    if project.history is None or project.history.shallow:
+        return False
     return project.appeared(path, line) is not None and line_after(project, path, line,
                                                                    end) is None

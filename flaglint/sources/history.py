@@ -39,9 +39,10 @@ _STRING = re.compile(r"""(["'])([^"'\\\n]{1,200})\1""")
 # A key bound to an upper-case name in a class body (`    LEGACY_SMS = "LEGACY_SMS"`: an Enum
 # member or class constant), and a key passed first to a definition call (`add("org:x", …)`).
 _MEMBER = re.compile(r"""^\s+[A-Z][A-Z0-9_]*\s*(?::[^=]*)?=\s*(["'])([^"'\\\n]{1,200})\1""")
-# A name bound to a definition call whose key is the name (`bound_name = true`: prefect's
-# `PREFECT_X = Setting(bool, default=False)`), with the call's name.
-_BOUND = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?::[^=]*)?=\s*(?:[A-Za-z_][\w.]*\.)?([A-Za-z_]\w*)\(")
+# A module-level name bound to a definition call whose key is the name (`bound_name = true`:
+# prefect's `PREFECT_X = Setting(bool, default=False)`), with the call's name. Not indented:
+# a class attribute's key is `Class.name`, which one line cannot tell.
+_BOUND = re.compile(r"^([A-Za-z_]\w*)\s*(?::[^=]*)?=\s*(?:[A-Za-z_][\w.]*\.)?([A-Za-z_]\w*)\(")
 
 
 @dataclass(frozen=True)
