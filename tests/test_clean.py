@@ -701,38 +701,46 @@ def test_clean_leaves_and_names_an_autouse_fixture_that_sets_the_other_value(tmp
     assert _pytest(other) == "1 passed"
 
 
+# prefect's settings: objects read by `.value()` (and truth), set in tests through
+# `temporary_settings({SETTING: value})`
+PREFECT_LIKE = """\
+import contextlib
+
+_SET = {}
+
+
+class Setting:
+    def __init__(self, default=False):
+        self.default = default
+
+    def value(self):
+        return _SET.get(id(self), self.default)
+
+    def __bool__(self):
+        return bool(self.value())
+
+
+@contextlib.contextmanager
+def temporary_settings(updates):
+    _SET.update({id(k): v for k, v in updates.items()})
+    yield
+    _SET.clear()
+
+
+"""
+PREFECT_CONFIG = {"flaglint.toml": '[[definitions]]\ncall = "app.settings.Setting"\n'
+                                   'bound_name = true\nreads = ["value"]\n',
+                  "app/__init__.py": ""}
+
+
 def test_a_flag_object_an_autouse_fixture_left_sets_keeps_its_definition(tmp_path, capsys):
     """prefect's settings are objects (`NEW_ENGINE = Setting(bool)`) that tests set with
     `temporary_settings({NEW_ENGINE: True})`. With the autouse fixture that sets it left,
     deleting the definition took the entry out of its dict (`temporary_settings({})`),
     silently. The definition stays while a test setting is left, and both are named."""
     write_tree(tmp_path, {
-        "flaglint.toml": '[[definitions]]\ncall = "app.settings.Setting"\nbound_name = true\n'
-                         'reads = ["value"]\n',
-        "app/__init__.py": "",
-        "app/settings.py": """
-            import contextlib
-
-            _SET = {}
-
-
-            class Setting:
-                def __init__(self, default=False):
-                    self.default = default
-
-                def value(self):
-                    return _SET.get(id(self), self.default)
-
-
-            @contextlib.contextmanager
-            def temporary_settings(updates):
-                _SET.update({id(k): v for k, v in updates.items()})
-                yield
-                _SET.clear()
-
-
-            NEW_ENGINE = Setting()
-            """,
+        **PREFECT_CONFIG,
+        "app/settings.py": PREFECT_LIKE + "NEW_ENGINE = Setting()\n",
         "app/engine.py": """
             from app.settings import NEW_ENGINE
 
@@ -762,7 +770,7 @@ def test_a_flag_object_an_autouse_fixture_left_sets_keeps_its_definition(tmp_pat
     before = (tmp_path / "tests" / "test_engine.py").read_text()
     assert main(["clean", "NEW_ENGINE", "--value", "false", "--no-cache", str(tmp_path)]) == 1
     out = capsys.readouterr().out
-    assert "app/settings.py:21: `NEW_ENGINE` is defined here in code; remove the definition " \
+    assert "app/settings.py:24: `NEW_ENGINE` is defined here in code; remove the definition " \
            "by hand." in out
     assert "(tests/test_engine.py:8 `new_engine_on`)" in out
     assert (tmp_path / "tests" / "test_engine.py").read_text() == before
@@ -775,35 +783,8 @@ def test_a_definition_code_keeps_is_refused_once_naming_that_use(tmp_path, capsy
     the refusal was said twice, once naming an import the clean had deleted. (The tests'
     settings of it go, and a test of that use may fail: README, known limitations.)"""
     write_tree(tmp_path, {
-        "flaglint.toml": '[[definitions]]\ncall = "app.settings.Setting"\nbound_name = true\n'
-                         'reads = ["value"]\n',
-        "app/__init__.py": "",
-        "app/settings.py": """
-            import contextlib
-
-            _SET = {}
-
-
-            class Setting:
-                def __init__(self, default=False):
-                    self.default = default
-
-                def value(self):
-                    return _SET.get(id(self), self.default)
-
-                def __bool__(self):
-                    return bool(self.value())
-
-
-            @contextlib.contextmanager
-            def temporary_settings(updates):
-                _SET.update({id(k): v for k, v in updates.items()})
-                yield
-                _SET.clear()
-
-
-            EVENTS = Setting()
-            """,
+        **PREFECT_CONFIG,
+        "app/settings.py": PREFECT_LIKE + "EVENTS = Setting()\n",
         "app/api.py": """
             from app.settings import EVENTS
 

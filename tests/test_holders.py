@@ -753,17 +753,18 @@ def test_a_lookup_by_its_name_keeps_a_flag_object_and_is_told_where_it_is(tmp_pa
     assert settings.splitlines()[28] == "    return values[\"PROJ_API_URL\"] is None"
     (root / "flags.toml").write_text("")
     (root / "proj" / "engine.py").write_text("")
-    main(["check", str(root), "--no-cache", "--select", "FL102"])
-    assert [line for line in capsys.readouterr().out.splitlines()
-            if "[PROJ_NEW_ENGINE]" in line] == [
+
+    def unused(key: str) -> list[str]:
+        main(["check", str(root), "--no-cache", "--select", "FL102"])
+        return [line for line in capsys.readouterr().out.splitlines() if f"[{key}]" in line]
+
+    assert unused("PROJ_NEW_ENGINE") == [
         "proj/settings.py:10:19: FL102 [PROJ_NEW_ENGINE] Flag `PROJ_NEW_ENGINE` is declared "
         "but no code reads it; its object is still used at proj/late.py:4 "
         "(`PROJ_NEW_ENGINE`), which is no read: remove that use, then delete it or mark it "
         "retired so the key is never reused"]
     (root / "proj" / "api.py").write_text("")  # PROJ_API_URL's read goes: its lookup stays
-    main(["check", str(root), "--no-cache", "--select", "FL102"])
-    assert [line for line in capsys.readouterr().out.splitlines()
-            if "[PROJ_API_URL]" in line] == [
+    assert unused("PROJ_API_URL") == [
         "proj/settings.py:13:16: FL102 [PROJ_API_URL] Flag `PROJ_API_URL` is declared but no "
         "code reads it; its object is still used at proj/settings.py:29 (`'PROJ_API_URL'`), "
         "which is no read: remove that use, then delete it or mark it retired so the key is "
