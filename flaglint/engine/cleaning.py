@@ -250,7 +250,7 @@ def _clean_flag(inputs: Inputs, key: str, text: str | None, scope: FixScope,
     found = _finish(cleaning, project, _Blockers(left, unreadable, [str(p) for p in loose]),
                     settings, dry_run=dry_run, retire=retire)
     found.test_only = tests_call_alone(probe, project, tests)
-    from flaglint.fixes.test_checks import tests_changed  # imports libcst
+    from flaglint.fixes.test_checks import tests_changed
 
     found.tests_deleted, found.tests_cut = tests_changed(
         [(r.path, r.before, r.after) for r in report.changed if r.path in report.tests],

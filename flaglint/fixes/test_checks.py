@@ -15,8 +15,10 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import libcst as cst
+if TYPE_CHECKING:  # libcst is imported where it is used: a clean's account needs only ast
+    import libcst as cst
 
 # Calls that check: unittest's `assert…` methods, pytest's context managers and `fail`.
 _CHECK_CALLS = frozenset({"raises", "warns", "deprecated_call", "fail"})
@@ -80,6 +82,8 @@ def _a_fixture(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 
 def still_checks(function: cst.FunctionDef) -> bool:
     """Does this test, as edited, check anything itself?"""
+    import libcst as cst
+
     try:
         tree = ast.parse(cst.Module(body=[function]).code)
     except SyntaxError:
@@ -89,6 +93,8 @@ def still_checks(function: cst.FunctionDef) -> bool:
 
 def last_block(function: cst.FunctionDef) -> cst.With | None:
     """The `with` statement that ends this function's body, if one does."""
+    import libcst as cst
+
     body = function.body
     if isinstance(body, cst.IndentedBlock) and body.body and \
             isinstance(body.body[-1], cst.With):
