@@ -1025,6 +1025,45 @@ def test_a_fixture_named_like_a_test_that_sets_the_other_value_takes_its_users_a
     assert after["tests/test_f.py"].lstrip("\n") == "def test_other():\n    assert True\n"
 
 
+def test_a_test_class_using_a_fixture_that_goes_loses_the_mark_or_goes_with_it():
+    """A reviewer's `@pytest.mark.usefixtures("fuse_off")` on a class: the fixture that set
+    the other value went and the class kept the mark ("fixture not found"). A class marked
+    with such a fixture goes with it (all its tests used it); a mark naming a fixture left
+    with nothing to do loses that name."""
+    from flaglint.fixes.flag_names import FlagNames
+    from flaglint.fixes.flag_settings import edit_settings
+
+    text = textwrap.dedent("""\
+        @pytest.fixture
+        def fuse_off():
+            with config.set({"opt.fuse": False}):
+                yield
+
+
+        @pytest.fixture
+        def fuse_on():
+            with config.set({"opt.fuse": True}):
+                yield
+
+
+        @pytest.mark.usefixtures("fuse_off")
+        class TestOff:
+            def test_a(self):
+                assert fuse(1) == 1
+
+
+        @pytest.mark.usefixtures("fuse_on", "db")
+        class TestOn:
+            def test_b(self):
+                assert fuse(1) == 2
+        """)
+    after = edit_settings({"tests/test_f.py": text}, FlagNames(keys=frozenset({"opt.fuse"})),
+                          value=True)
+    assert after["tests/test_f.py"].lstrip("\n") == (
+        '@pytest.mark.usefixtures("db")\nclass TestOn:\n    def test_b(self):\n'
+        "        assert fuse(1) == 2\n")
+
+
 def test_a_setting_bound_with_as_is_a_setting():
     """A reviewer's `with config.set({"opt.fuse": False}) as c:` was no setting at all: the
     test of the removed code was left, failed after the clean, and the clean exited 0. It

@@ -480,14 +480,29 @@ def _empty(node: cst.FunctionDef) -> bool:
 
 
 class _Uses(cst.CSTTransformer):
-    """Drops the uses of fixtures that went: a parameter, a `usefixtures` name; a test
-    that used a fixture which set the other value goes."""
+    """Drops the uses of fixtures that went: a parameter, a `usefixtures` name (of a test
+    or of its class); a test that used a fixture which set the other value goes, and so
+    does a test class whose `usefixtures` mark names one (all its tests used it)."""
 
     def __init__(self, gone: set[str], doomed: set[str]) -> None:
         super().__init__()
         self.gone = gone
         self.doomed = doomed
         self.changed = 0
+
+    def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef
+                       ) -> cst.ClassDef | cst.RemovalSentinel:
+        if set(_usefixtures(updated_node)) & self.doomed and \
+                original_node.name.value.startswith("Test"):
+            self.changed += 1
+            return cst.RemovalSentinel.REMOVE
+        decorators = [_without_fixtures(d, self.gone) for d in updated_node.decorators]
+        kept = [d for d in decorators if d is not None]
+        if len(kept) == len(updated_node.decorators) and all(
+                a is b for a, b in zip(kept, updated_node.decorators, strict=True)):
+            return updated_node
+        self.changed += 1
+        return updated_node.with_changes(decorators=kept)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
                           ) -> cst.FunctionDef | cst.RemovalSentinel:
@@ -511,7 +526,7 @@ class _Uses(cst.CSTTransformer):
             params=updated_node.params.with_changes(params=kept), decorators=decorators)
 
 
-def _usefixtures(node: cst.FunctionDef) -> Iterable[str]:
+def _usefixtures(node: cst.FunctionDef | cst.ClassDef) -> Iterable[str]:
     for decorator in node.decorators:
         call = decorator.decorator
         if isinstance(call, cst.Call) and _callee(call) == "usefixtures":
