@@ -72,7 +72,7 @@ def fix_project(config: Config, today: dt.date, rules: Sequence[Rule], scope: Fi
                 break
             first = first or project
             values = {s.key: s.value for s in project.dead.settled.values()}
-            settled.update({f.flag: values.get(f.flag) for f in chosen
+            settled.update({f.flag: values[f.flag] for f in chosen
                             if f.flag is not None and f.flag in values})
         outcome = run(project, rules)
         outcome.findings = narrowing.narrow(project, outcome.findings, by_flag, named)

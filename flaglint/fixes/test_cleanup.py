@@ -270,12 +270,13 @@ def emptied_tests(report: FixReport, tests: Callable[[str], bool]
             continue
 
         def bodies(tree: ast.Module) -> dict[str, list[ast.stmt] | None]:
-            found: dict[str, list[ast.stmt] | None] = {}
+            """Each test function's body by name; None for a name two of them share."""
+            by_name: dict[str, list[ast.stmt] | None] = {}
             for node in ast.walk(tree):
                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
                         node.name.startswith("test"):
-                    found[node.name] = None if node.name in found else node.body
-            return found
+                    by_name[node.name] = None if node.name in by_name else node.body
+            return by_name
 
         def passes(body: list[ast.stmt] | None) -> bool:
             return body is not None and len(body) == 1 and isinstance(body[0], ast.Pass)
