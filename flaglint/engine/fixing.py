@@ -88,15 +88,21 @@ def _tests_otherwise(before: Project, after: Project, settled: dict[str, FlagVal
     """The tests that set a flag the fixes settled to another value or to a variable: the
     fixes removed the code they ran (prefect's test of `serve()` raising when scheduling is
     off), and `--fix` never deletes a test."""
-    from flaglint.fixes.test_cleanup import key_constants, read_mappings, test_classes_left
+    from flaglint.fixes.test_cleanup import (
+        key_constants,
+        read_mappings,
+        test_classes_left,
+        test_texts,
+    )
 
     found = {}
+    texts = test_texts(after, tests, report.overlay)  # once for every flag (Sentry: 54)
     for key, value in sorted(settled.items()):
         if value is None:
             continue
         left = test_classes_left(after, key, value, tests, report.overlay,
                                  key_constants(before, key), read_mappings(before, key),
-                                 functions=True)
+                                 functions=True, texts=texts)
         if left:
             found[key] = [f"{path}:{line} `{name}`" for path, line, _, name, _ in left]
     return found

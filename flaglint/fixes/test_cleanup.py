@@ -138,23 +138,38 @@ def _test_texts(project: Project, tests: Callable[[str], bool],
     return files, modules
 
 
+def test_texts(project: Project, tests: Callable[[str], bool], overlay: Mapping[str, bytes]
+               ) -> tuple[dict[str, str], dict[str, str]]:
+    """Every test file's text (`overlay` first) and module, for `test_classes_left` to look
+    at for many flags with one reading."""
+    return _test_texts(project, tests, overlay)
+
+
 def test_classes_left(project: Project, key: str, value: FlagValue,
                       tests: Callable[[str], bool], overlay: Mapping[str, bytes],
                       constants: frozenset[str] = frozenset(),
-                      mappings: frozenset[str] = frozenset(), *, functions: bool = False
+                      mappings: frozenset[str] = frozenset(), *, functions: bool = False,
+                      texts: tuple[dict[str, str], dict[str, str]] | None = None
                       ) -> list[tuple[str, int, int, str, str]]:
     """The test classes whose decorator still sets the flag to another value (the path, the
     decorator's lines, the name, "class"), in the files as the clean left them (`overlay`:
     those it changed), the test functions that set it to a variable ("variable") and the
     helpers that set the other value ("helper"); with `functions`, the test functions that
     set the other value too ("other"). Only the files whose text may set it are read by
-    libcst (`fixes/flag_names.py`)."""
+    libcst (`fixes/flag_names.py`). `texts`: the test files as `test_texts` read them."""
     names = flag_names(project, key, constants, mappings)
     words = words_of(names)
     if words is None:
         return []
-    files, modules = _test_texts(project, tests, overlay, lambda text: bool(
-        words.search(text)) and may_set(text, words))
+
+    def wanted(text: str) -> bool:
+        return bool(words.search(text)) and may_set(text, words)
+
+    if texts is None:
+        files, modules = _test_texts(project, tests, overlay, wanted)
+    else:
+        files = {path: text for path, text in texts[0].items() if wanted(text)}
+        modules = {path: texts[1][path] for path in files}
     if not files:
         return []
     from flaglint.fixes.flag_settings import classes_set_otherwise
