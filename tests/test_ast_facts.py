@@ -70,6 +70,9 @@ TRICKY = {
                 again = flag("z")
             count += 1
             total: int = 0
+            typed: bool = flag("t")
+            if typed:
+                run()
             return await client.is_enabled("async")
     """,
     "strings_and_templates": """

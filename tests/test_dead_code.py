@@ -240,6 +240,38 @@ CASES = {
         def f():
             new()
         """),
+    "annotated local alias": (
+        """
+        def f():
+            use_new: bool = client.is_enabled("on")
+            if use_new:
+                new()
+            else:
+                old()
+        """,
+        [("FL301", 5, 5, 6, f"Flag `on` {ON}; this `else` branch can never run")],
+        """
+        def f():
+            new()
+        """),
+    "reassigned annotated alias is not a constant": (
+        """
+        def f(x):
+            use_new: bool = client.is_enabled("on")
+            if x:
+                use_new = False
+            if use_new:
+                new()
+        """,
+        [],
+        """
+        def f(x):
+            use_new: bool = True
+            if x:
+                use_new = False
+            if use_new:
+                new()
+        """),
     "reassigned alias is not a constant": (
         """
         def f(x):

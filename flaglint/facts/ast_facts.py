@@ -398,7 +398,7 @@ class Collector(FactsCollector):
         self._visit(node.target)
         self._visit(node.annotation)
         self._visit(node.value)
-        self._bind(node.target, None)
+        self._bind(node.target, self._alias_of(node.target, node.value))
 
     def _augmented_assign(self, node: ast.AugAssign) -> None:
         self._visit(node.target)
@@ -577,13 +577,17 @@ class Collector(FactsCollector):
     # -- local aliases -------------------------------------------------------------------
 
     def _leave_assign(self, node: ast.Assign) -> None:
-        cond = None
-        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and \
-                isinstance(node.value, _MAY_CALL):
-            built = self.conditions.build(node.value)
-            cond = built if has_call(built) else None
+        cond = self._alias_of(node.targets[0], node.value) if len(node.targets) == 1 else None
         for target in node.targets:
             self._bind(target, cond)
+
+    def _alias_of(self, target: ast.expr, value: ast.expr | None) -> Cond | None:
+        """What a name bound alone to this value stands for, where it holds a call
+        (`debug = flag("x")`, `debug: bool = flag("x")`)."""
+        if not isinstance(target, ast.Name) or not isinstance(value, _MAY_CALL):
+            return None
+        built = self.conditions.build(value)
+        return built if has_call(built) else None
 
     def _bind(self, target: ast.expr, cond: Cond | None) -> None:
         if isinstance(target, ast.Name):

@@ -24,10 +24,7 @@ class GuardCollector(FactsCollector):
 
     def leave_Assign(self, original_node: cst.Assign) -> None:
         targets = [t.target for t in original_node.targets]
-        cond = None
-        if len(targets) == 1 and isinstance(targets[0], cst.Name):
-            built = self.conditions.build(original_node.value)
-            cond = built if has_call(built) else None
+        cond = self._alias_of(targets[0], original_node.value) if len(targets) == 1 else None
         for target in targets:
             self._bind(target, cond)
 
@@ -35,7 +32,16 @@ class GuardCollector(FactsCollector):
         self._bind(original_node.target, None)
 
     def leave_AnnAssign(self, original_node: cst.AnnAssign) -> None:
-        self._bind(original_node.target, None)
+        self._bind(original_node.target,
+                   self._alias_of(original_node.target, original_node.value))
+
+    def _alias_of(self, target: cst.BaseExpression, value: cst.BaseExpression | None
+                  ) -> Cond | None:
+        """What a name bound alone to this value stands for, where it holds a call."""
+        if not isinstance(target, cst.Name) or value is None:
+            return None
+        built = self.conditions.build(value)
+        return built if has_call(built) else None
 
     def visit_For(self, node: cst.For) -> None:
         self._bind(node.target, None)

@@ -58,13 +58,25 @@ class AliasSettling(SettlerCore):
         return self._once[id(node)]
 
     def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
-        if len(updated_node.targets) == 1 and isinstance(updated_node.targets[0].target,
-                                                         cst.Name) \
-                and self._is_made(updated_node.value) and self._always_runs(original_node):
-            name = updated_node.targets[0].target.value
-            if self._scopes and name in self._bound_once():
-                self._aliases[-1][name] = literal_value(updated_node.value)
+        if len(updated_node.targets) == 1:
+            self._settled_alias(original_node, updated_node.targets[0].target,
+                                updated_node.value)
         return updated_node
+
+    def leave_AnnAssign(self, original_node: cst.AnnAssign, updated_node: cst.AnnAssign
+                        ) -> cst.AnnAssign:
+        if updated_node.value is not None:
+            self._settled_alias(original_node, updated_node.target, updated_node.value)
+        return updated_node
+
+    def _settled_alias(self, assign: cst.Assign | cst.AnnAssign, target: cst.BaseExpression,
+                       value: cst.BaseExpression) -> None:
+        """`name = <settled literal>` (or `name: T = …`), bound once where it always runs:
+        the name stands for that literal."""
+        if isinstance(target, cst.Name) and self._is_made(value) and \
+                self._always_runs(assign) and self._scopes and \
+                target.value in self._bound_once():
+            self._aliases[-1][target.value] = literal_value(value)
 
     def _alias_read(self, original_node: cst.Name, updated_node: cst.Name
                     ) -> cst.BaseExpression:
@@ -90,7 +102,7 @@ class AliasSettling(SettlerCore):
             return function
         return function.with_changes(body=function.body.visit(_DropStores(unread, self._made)))
 
-    def _always_runs(self, assign: cst.Assign) -> bool:
+    def _always_runs(self, assign: cst.Assign | cst.AnnAssign) -> bool:
         """Is this assignment a statement of its function's (or module's) own body?"""
         line = self._parent(assign)
         block = self._parent(line) if line is not None else None
@@ -219,10 +231,17 @@ class _DropStores(cst.CSTTransformer):
                                   ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
         # The original nodes are the ones marked as settled (a visit copies them).
         body = [small for small, before in zip(updated_node.body, original_node.body,
-                                               strict=True) if not (
-            isinstance(before, cst.Assign) and len(before.targets) == 1
-            and isinstance(before.targets[0].target, cst.Name)
-            and before.targets[0].target.value in self.names and id(before.value) in self.made)]
+                                               strict=True) if not self._dropped(before)]
         if len(body) == len(updated_node.body):
             return updated_node
         return updated_node.with_changes(body=body) if body else cst.RemovalSentinel.REMOVE
+
+    def _dropped(self, small: cst.BaseSmallStatement) -> bool:
+        if isinstance(small, cst.Assign) and len(small.targets) == 1:
+            target: cst.BaseExpression = small.targets[0].target
+        elif isinstance(small, cst.AnnAssign) and small.value is not None:
+            target = small.target
+        else:
+            return False
+        return isinstance(target, cst.Name) and target.value in self.names and \
+            id(small.value) in self.made
