@@ -311,18 +311,27 @@ def test_django_settings_that_hold_values_are_not_flags(tmp_path, capsys):
 
 
 def test_environment_variables_read_as_flags_are_said_not_used(tmp_path, capsys):
+    """`check`, `audit` and `init` say them (zenml's trial: only `init` did, and not the
+    subscript form); a name in a comment or one not named like a flag is not said."""
     write_tree(tmp_path, {
         "app.py": "import os\n\nDB = os.getenv('DATABASE_URL')\n"
                   "if os.getenv('FEATURE_FAST_PATH') == 'true':\n    pass\n"
-                  "if os.environ.get('CHECKOUT_V2_ENABLED'):\n    pass\n"})
+                  "if os.environ.get('CHECKOUT_V2_ENABLED'):\n    pass\n"
+                  "DARK = os.environ [ 'FF_DARK_MODE' ] == '1'\n"
+                  "HOME = os.environ['HOME']\n"})
+    said = ("environment variables named like flags are read directly: CHECKOUT_V2_ENABLED "
+            "(app.py:6), FEATURE_FAST_PATH (app.py:4), FF_DARK_MODE (app.py:8); a helper that "
+            "reads them (`def is_enabled(name): return os.getenv(name) == \"true\"`), named "
+            "in `[[readers]]`, makes them flags")
+    for cache in ([], ["--no-cache"]):
+        assert main(["check", str(tmp_path), "--today", TODAY, *cache]) == 0
+        assert f"flaglint: note: {said}\n" in capsys.readouterr().err
+        main(["audit", str(tmp_path), "--today", TODAY, *cache])
+        assert f"flaglint: note: {said}\n" in capsys.readouterr().err
     assert main(["init", str(tmp_path), "--today", TODAY, "--no-cache"]) == 0
     capsys.readouterr()
     assert (tmp_path / "flaglint.toml").read_text().endswith(
-        "# Found, but not decided (name them above if they read flags):\n"
-        "# - environment variables named like flags are read directly: CHECKOUT_V2_ENABLED "
-        "(app.py:6), FEATURE_FAST_PATH (app.py:4); a helper that reads them (`def "
-        "is_enabled(name): return os.getenv(name) == \"true\"`), named in `[[readers]]`, "
-        "makes them flags\n")
+        f"# Found, but not decided (name them above if they read flags):\n# - {said}\n")
 
 
 def test_what_discovery_finds_is_cached_by_what_it_reads(tmp_path, capsys):

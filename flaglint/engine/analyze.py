@@ -167,16 +167,18 @@ def _one_story(project: Project, statuses: Mapping[str, tuple[Status, FlagValue 
 
 
 def _found_note(api: FlagApi) -> tuple[str, ...]:
-    """What discovery found, said once: the configuration it stands for."""
+    """What discovery found, said once: the configuration it stands for, and what it could
+    not decide (environment variables named like flags: never used, said)."""
     if not api:
-        return ()
+        return api.undecided
     found = [f"`{spec.call}` ({evidence.calls} read{'s' if evidence.calls != 1 else ''})"
              for spec, evidence in api.readers]
     found += [f"`{spec.class_ or spec.call}` (defines flags)" for spec, _ in api.definitions]
     if api.presets and "django-settings" in api.presets:
         found.append("Django settings named like flags (the django-settings preset)")
     return (f"no flag API is configured, so flaglint uses the one it found in the code: "
-            f"{', '.join(found)}; `flaglint init` writes it to flaglint.toml for review",)
+            f"{', '.join(found)}; `flaglint init` writes it to flaglint.toml for review",
+            *api.undecided)
 
 
 def _keyless_notes(config: Config, linked: Linked) -> tuple[str, ...]:

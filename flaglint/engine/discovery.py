@@ -175,4 +175,4 @@ def _find(inputs: Inputs, reading: Reading, names: set[tuple[str, ...]],
         return (tuple(a for a in _ATTRIBUTES if a in attributes),
                 tuple(sorted(m for m in methods if read_verb(m))))
 
-    return dataclasses.replace(find(facts, reads_of, roots), presets=presets)
+    return dataclasses.replace(find(facts, reads_of, roots, texts), presets=presets)

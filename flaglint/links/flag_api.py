@@ -57,6 +57,8 @@ DJANGO_SETTINGS = ("=django-settings",)  # the mark of a file that reads setting
 _ENV_FLAG = re.compile(r"^(?:FEATURES?_\w+|FF_\w+|ENABLE_\w+|\w+_ENABLED|\w+_FLAG)$")
 _ENV_READ = re.compile(rb"\b(getenv|environ)\b[ \t]*(?:\.get)?[ \t]*[(\[][ \t]*[\"']"
                        rb"(?:FEATURES?_|FF_|ENABLE_|\w+_ENABLED[\"']|\w+_FLAG[\"'])")
+# `os.environ["FEATURE_X"]`, a subscript: no call in a file's facts, found in its text.
+_ENV_ITEM = re.compile(rb"\benviron[ \t]*\[[ \t]*[\"']([A-Za-z_]\w*)[\"'][ \t]*\]")
 # From a line's start: `\n` is a literal the engine finds fast (the first line is matched
 # apart).
 _BOUND_CALL = re.compile(rb"\n([A-Za-z_]\w*)[ \t]*=[ \t]*([\w.]+)\([ \t]*(?:name[ \t]*=[ \t]*)?"
@@ -146,20 +148,21 @@ ReadsOf = Callable[[set[str]], tuple[tuple[str, ...], tuple[str, ...]]]
 
 
 def find(facts: Iterable[FileFacts], reads_of: ReadsOf,
-         roots: Mapping[str, str] | None = None) -> FlagApi:
+         roots: Mapping[str, str] | None = None,
+         texts: Mapping[str, bytes] | None = None) -> FlagApi:
     """The flag API in these facts (the files that name a candidate, read in full).
     `reads_of(names)`: the attributes objects bound to these names are read through
     (`value` of `x.value`) and the methods that read them (`is_enabled` of
     `x.is_enabled()`, a name `read_verb` takes), as the text of the project shows;
     `roots`: the names imported from a folder inside the project on `sys.path`
-    (`links/roots.py`)."""
+    (`links/roots.py`); `texts`: the files' bytes, by path."""
     files = [f for f in facts if f.complete]
     found = _Found()
     _readers(files, found, _chaser(files, roots or {}))
     _on_flags(files, found)
     _makers(files, found, reads_of)
     found.definitions += _classes(files, [spec for spec, _ in found.readers])
-    found.undecided += _environment(files)
+    found.undecided += _environment(files, texts or {})
     return FlagApi(tuple(found.readers), tuple(found.definitions), tuple(found.undecided))
 
 
@@ -394,17 +397,27 @@ def _owner_of(value: Value) -> str | None:
     return ".".join(parts[:-1]) if len(parts) >= 2 and _MEMBER.match(parts[-1]) else None
 
 
-def _environment(files: list[FileFacts]) -> list[str]:
-    """Environment variables named like flags and read directly: said, not used (which of
-    a project's variables are flags is for a person to say, or a helper to wrap)."""
+def _environment(files: list[FileFacts], texts: Mapping[str, bytes]) -> list[str]:
+    """Environment variables named like flags and read directly, by a literal name
+    (`os.getenv("X")`, `os.environ.get("X")`, `os.environ["X"]`): said, not used (which of a
+    project's variables are flags is for a person to say, or a helper to wrap)."""
     reads: dict[str, str] = {}
     for facts in files:
+        here: dict[str, int] = {}  # each variable's first line in this file
         for call in facts.calls:
             if call.callee not in ("os.getenv", "os.environ.get") or not call.args:
                 continue
             key = key_like(call.args[0].value)
             if key is not None and _ENV_FLAG.match(key):
-                reads.setdefault(key, f"{facts.path}:{call.span.line}")
+                here[key] = min(here.get(key, call.span.line), call.span.line)
+        data = texts.get(facts.path, b"")
+        for item in _ENV_ITEM.finditer(data) if b"environ" in data else ():
+            key = item.group(1).decode()
+            if _ENV_FLAG.match(key):
+                line = data.count(b"\n", 0, item.start()) + 1
+                here[key] = min(here.get(key, line), line)
+        for key, line in sorted(here.items(), key=lambda item: item[1]):
+            reads.setdefault(key, f"{facts.path}:{line}")
     if not reads:
         return []
     shown = ", ".join(f"{key} ({where})" for key, where in sorted(reads.items())[:5])
