@@ -2287,3 +2287,40 @@ def test_clean_takes_the_tests_that_set_the_flag_through_its_key_constant(tmp_pa
     assert (tmp_path / "pkg" / "tests" / "test_views.py").read_text() == (
         "from pkg.base import engine\n\n\ndef test_default():\n"
         "    assert engine() == \"default\"\n")
+
+
+def test_clean_names_the_uses_left_of_a_constant_that_holds_the_key(tmp_path, capsys):
+    """zenml's `ENV_ZENML_SERVER in os.environ`: no read, so the clean leaves it, and says
+    where, by resolved name (an import, a module attribute, a relative import under another
+    name), never a name spelled the same that is something else (an Enum member, another
+    module's constant)."""
+    files = {
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.readers]]\n'
+                          'call = "app.consts.handle_bool_env_var"\nkey = 0\n',
+        "flags.toml": '[flags.APP_SERVER]\nowner = "a"\ntype = "operational"\n',
+        "app/__init__.py": "",
+        "app/consts.py": "import os\n\nENV_SERVER = 'APP_SERVER'\n\n\n"
+                         "def handle_bool_env_var(var):\n    return os.getenv(var) == 'true'\n",
+        "app/store.py": "import os\n\nfrom app.consts import ENV_SERVER, handle_bool_env_var\n\n\n"
+                        "def user():\n    if handle_bool_env_var(ENV_SERVER):\n"
+                        "        return 'auth'\n    return 'default'\n\n\n"
+                        "def in_server():\n    return ENV_SERVER in os.environ\n",
+        "app/other.py": "from app import consts\n\n\ndef name():\n    return consts.ENV_SERVER\n",
+        "app/sub/__init__.py": "",
+        "app/sub/rel.py": "from ..consts import ENV_SERVER as S\n\nNAMES = [S]\n",
+        "app/enums.py": "from enum import Enum\n\n\nclass Mode(Enum):\n    ENV_SERVER = 'server'\n"
+                        "\n\ndef mode():\n    return Mode.ENV_SERVER\n",
+        "app/shadow.py": "ENV_SERVER = 'x'\nprint(ENV_SERVER)\n",
+    }
+    for dry, line in ((True, 13), (False, 11)):
+        root = write_tree(tmp_path / str(dry), files)
+        assert main(["clean", "APP_SERVER", "--value", "false", "--no-cache", str(root),
+                     *(["--dry-run"] if dry else [])]) == 0
+        out, err = capsys.readouterr()
+        assert f"Still using `APP_SERVER` through a constant that holds it, in code that is " \
+               f"no read flaglint knows (not edited; decide by hand): app/other.py:5 " \
+               f"`consts.ENV_SERVER`, app/store.py:{line} `ENV_SERVER`, app/sub/rel.py:3 " \
+               f"`S`.\n" in (err if dry else out)
+    assert (tmp_path / "False" / "app" / "store.py").read_text() == (
+        "import os\n\nfrom app.consts import ENV_SERVER\n\n\ndef user():\n    return 'default'\n"
+        "\n\ndef in_server():\n    return ENV_SERVER in os.environ\n")

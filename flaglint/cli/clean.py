@@ -77,7 +77,8 @@ def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> l
         report = dataclasses.replace(
             report, left=_on_disk(report, report.left),
             defined_in_code=_on_disk(report, report.defined_in_code),
-            mentions=_on_disk(report, report.mentions))
+            mentions=_on_disk(report, report.mentions),
+            constants_used=_on_disk(report, report.constants_used))
     lines = _tests_changed(report, on_disk=args.dry_run)
     public = report.public_wrappers
     if public:
@@ -119,6 +120,12 @@ def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> l
         more = f" and {len(report.mentions) - 20} more" if len(report.mentions) > 20 else ""
         lines.append(f"Still naming `{key}` (comments, docs, other files; not edited): "
                      f"{shown}{more}.")
+    if report.constants_used:
+        shown = ", ".join(report.constants_used[:20])
+        more = f" and {len(report.constants_used) - 20} more" \
+            if len(report.constants_used) > 20 else ""
+        lines.append(f"Still using `{key}` through a constant that holds it, in code that "
+                     f"is no read flaglint knows (not edited; decide by hand): {shown}{more}.")
     if report.settled:
         for where in report.services:
             lines.append(f"Archive `{key}` in {where}: flaglint does not edit a flag "

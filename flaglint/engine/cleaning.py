@@ -35,6 +35,7 @@ from flaglint.fixes.definitions import (
     unused_clients,
     unused_wrappers,
 )
+from flaglint.fixes.key_uses import constant_uses
 from flaglint.fixes.naming import may_spell, named_in
 from flaglint.fixes.parameters import callers_read_light, constant_parameters, unused_parameters
 from flaglint.fixes.registry_edit import remove_table, tombstone
@@ -108,6 +109,9 @@ class CleanReport:
     # gone): a reviewer reads what the tests no longer check
     tests_deleted: list[ChangedTest] = field(default_factory=list)
     tests_cut: list[ChangedTest] = field(default_factory=list)
+    # Loads the clean left of a module constant its reads named the key by (`path:line
+    # \`NAME\``): no read (`ENV_SERVER in os.environ`), so the variable is still consulted
+    constants_used: list[str] = field(default_factory=list)
 
     @property
     def settled(self) -> bool:
@@ -521,6 +525,8 @@ def _finish(cleaning: _Cleaning, project: Project, blockers: _Blockers,
         {f"{path}:{line}" for path, first, last, *_ in classes
          for line in range(first, last + 1)}  # `path:line`
     named = [m for m in mentions(config.root, key, now) if m not in reported]
+    used = [u for u in _constants_used(project, cleaning.constants, now)
+            if u.partition(" ")[0] not in reported]
     listed = [f"{f.source} ({f.path}:{f.line})" for f in project.services.flags_of(key)
               if not f.archived]
     named = [m for m in named if m.rsplit(":", 1)[0] not in project.services.paths]
@@ -536,4 +542,26 @@ def _finish(cleaning: _Cleaning, project: Project, blockers: _Blockers,
                        left_by_kind.get("class", []),
                        tests_left=left_by_kind.get("other", []),
                        tests_variable=left_by_kind.get("variable", []),
-                       helpers_left=left_by_kind.get("helper", []))
+                       helpers_left=left_by_kind.get("helper", []), constants_used=used)
+
+
+def _constants_used(project: Project, constants: frozenset[str], now: Mapping[str, str]
+                    ) -> list[str]:
+    """Where the project's files, as the clean leaves them (`now`), still load one of the
+    module constants that hold the key."""
+    if not constants:
+        return []
+    short = [name.rpartition(".")[2].encode() for name in constants]
+    sources = {}
+    for path, brief in project.files.briefs.items():
+        if path in now:
+            text = now[path]
+        elif project.read is not None:
+            data = project.read(path)
+            if not any(name in data for name in short):
+                continue
+            text = data.decode("utf-8", "replace")
+        else:
+            continue
+        sources[path] = (brief.module, brief.is_package, text)
+    return constant_uses(constants, sources)
