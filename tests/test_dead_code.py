@@ -508,6 +508,53 @@ def test_retired_flags_yield_their_default_and_fix_only_when_unsafe_is_allowed(t
         """)
 
 
+def test_a_retired_read_passing_no_default_yields_the_project_readers_own(tmp_path, capsys):
+    """zenml's `handle_bool_env_var(var, default=…)`: a call that passes no default gets
+    the function's (here `True`, so the code after the `if` is what never runs, not its
+    body: before, "off" was assumed and the unsafe fix deleted the code that runs)."""
+    files = {
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.readers]]\n'
+                          'call = "app.env.enabled"\nkey = 0\ndefault = 1\n',
+        "flags.toml": '[flags.TELEMETRY]\nowner = "a"\ntype = "operational"\n'
+                      'status = "retired"\n',
+        "app/__init__.py": "",
+        "app/env.py": "import os\n\n\ndef enabled(var, default=True):\n"
+                      "    return os.getenv(var, str(default)) == 'True'\n",
+        "app/run.py": src("""
+            from app.env import enabled
+
+
+            def run():
+                if enabled("TELEMETRY"):
+                    return "send"
+                return "skip"
+
+
+            def off():
+                if enabled("TELEMETRY", False):
+                    return "send"
+                return "skip"
+            """),
+    }
+    write_tree(tmp_path, files)
+    got = [(f.path, f.span.line, f.message) for f in lint_tree(tmp_path, select=("FL301",))]
+    assert got == [
+        ("app/run.py", 7, "Flag `TELEMETRY` is retired, so reading it yields `true`; the code "
+                          "after the early exit above can never run"),
+        ("app/run.py", 11, "Flag `TELEMETRY` is retired, so reading it yields `false`; this "
+                           "`if` body can never run")]
+    assert main(["check", str(tmp_path), "--no-cache", "--fix", "--unsafe-fixes"]) in (0, 1)
+    capsys.readouterr()
+    assert (tmp_path / "app" / "run.py").read_text() == src("""
+        def run():
+            return "send"
+
+
+        def off():
+            return "skip"
+        """)
+
+
 def test_fix_reports_fixed_and_remaining(tmp_path, capsys):
     write_tree(tmp_path, {"pyproject.toml": PYPROJECT, "flags.toml": FLAGS, "app.py": src("""
         if client.is_enabled("on"):

@@ -163,6 +163,9 @@ class Resolver:
         self._plans: dict[tuple[object, ...], _Plan] = {}  # by a call's shape (`match`)
         self.qualified: dict[str, ReaderSpec] = {}
         self.by_method: dict[str, list[ReaderSpec]] = {}
+        # A project reader's own default (`def is_on(name, default=True)`), for its calls
+        # that pass none: the read yields it, not "off"
+        self._own_defaults: dict[ReaderSpec, Value] = {}
         specs = [*config.readers, *(s for name in presets for s in PRESETS[name])]
         self.qualified = {s.call: self._with_keywords(s) for s in reversed(specs)
                           if not s.any_receiver}
@@ -209,7 +212,11 @@ class Resolver:
             key_name = params[spec.key]
         if default_name is None and spec.default is not None and spec.default < len(params):
             default_name = params[spec.default]
-        return replace(spec, key_name=key_name, default_name=default_name)
+        made = replace(spec, key_name=key_name, default_name=default_name)
+        own = dict(found.defaults).get(default_name) if default_name is not None else None
+        if own is not None:
+            self._own_defaults[made] = own
+        return made
 
     # -- names -----------------------------------------------------------------------------
 
@@ -467,9 +474,10 @@ class Resolver:
             return False
         return self.chase(bound.text).split(".", 1)[0] in modules
 
-    @staticmethod
-    def _by_spec(call: Call, spec: ReaderSpec, *, certain: bool = False) -> Match:
+    def _by_spec(self, call: Call, spec: ReaderSpec, *, certain: bool = False) -> Match:
         default = argument(call.args, spec.default, spec.default_name)
+        if default is None and not any(arg.star for arg in call.args):
+            default = self._own_defaults.get(spec)  # none passed: the function's own
         api = f"{spec.origin}: {spec.method}" if spec.origin else spec.call
         return Match(argument(call.args, spec.key, spec.key_name), default, api,
                      spec.value_type or value_type(default), bang=spec.negate_prefix,

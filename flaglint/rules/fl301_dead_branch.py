@@ -30,10 +30,11 @@ class DeadBranch(Rule):
     ## What it does
     Reports code that can never run because a flag it branches on is settled: a rolled-out
     flag always yields its registry `value`; a retired flag yields the read's own default
-    (else off). It follows `if`/`elif`/`else` chains, `not`, `and`/`or` with Python's
-    short-circuit rules, comparisons with `True`/`False`/`None` and with string variants,
-    conditional expressions, early exits (`if not flag(): return`), local aliases
-    (`use_new = flag()`), and decorators that gate a function (`@waffle_flag`).
+    (the call's, else the project reader's parameter default, else off). It follows
+    `if`/`elif`/`else` chains, `not`, `and`/`or` with Python's short-circuit rules,
+    comparisons with `True`/`False`/`None` and with string variants, conditional
+    expressions, early exits (`if not flag(): return`), local aliases (`use_new = flag()`,
+    `use_new: bool = flag()`), and decorators that gate a function (`@waffle_flag`).
 
     ## Why is this bad?
     Dead flag code is how Knight Capital lost $460M: the "Power Peg" branch had not run for
