@@ -555,6 +555,33 @@ def test_a_retired_read_passing_no_default_yields_the_project_readers_own(tmp_pa
         """)
 
 
+def test_a_wrapper_called_without_its_default_yields_its_parameters_default(tmp_path):
+    """`def flag_on(key, default=True): return ld.variation(key, USER, default)`: a call
+    that passes no default reads with `True` (before, "off" was assumed)."""
+    files = {"pyproject.toml": '[tool.flaglint]\npresets = ["launchdarkly"]\n'}
+    write_tree(tmp_path, {**files, "flags.toml": FLAGS, "app.py": src("""
+        import ldclient
+
+        USER = {"key": "anonymous"}
+
+
+        def flag_on(key, default=True):
+            return ldclient.get().variation(key, USER, default)
+
+
+        def view():
+            if flag_on("old"):
+                return 1
+            if flag_on("old", False):
+                return 2
+            return 3
+        """)})
+    got = [(f.span.line, f.message) for f in lint_tree(tmp_path, select=("FL301",))]
+    assert got == [
+        (13, "Flag `old` is retired, so reading it yields `true`; the code after the early "
+             "exit above can never run")]
+
+
 def test_fix_reports_fixed_and_remaining(tmp_path, capsys):
     write_tree(tmp_path, {"pyproject.toml": PYPROJECT, "flags.toml": FLAGS, "app.py": src("""
         if client.is_enabled("on"):

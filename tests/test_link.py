@@ -405,7 +405,7 @@ def test_calls_of_one_callee_are_each_read_by_their_own_arguments(tmp_path):
                     for r in [*project.graph.reads(), *project.graph.unresolved_reads()]),
                    key=lambda t: t[0])
     assert found == [
-        (6, "literal", "'literal'", None),
+        (6, "literal", "'literal'", "False"),  # passes none: `is_on`'s own default
         (7, "from_constant", "KEY", "True"),
         (8, None, "**options", None),
         (9, "sdk", "'sdk'", None),

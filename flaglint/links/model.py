@@ -66,7 +66,7 @@ class Wrapper:
     expression: str
     key_param: tuple[int, str] | None  # position (-1: keyword-only) and name
     key_default: Value | None  # the key parameter's default, for calls that leave it out
-    default: Value | None
+    default: Value | None  # the fixed default, or the default parameter's own default
     default_param: tuple[int, str] | None
     negated: bool
     bang: bool  # the key parameter takes "!key" to mean "off"

@@ -491,9 +491,11 @@ class Resolver:
                 key = wrapper.key_default  # `flag_on(ctx)` with `def flag_on(ctx, key="k")`
         else:
             key = Value(ValueKind.STR, wrapper.key or "")
-        default = wrapper.default
+        default = wrapper.default  # the fixed one, or the parameter's own default
         if wrapper.default_param is not None:
-            default = argument(call.args, *wrapper.default_param)
+            passed = argument(call.args, *wrapper.default_param)
+            if passed is not None or any(arg.star for arg in call.args):
+                default = passed
         return Match(key, default, wrapper.qualname, wrapper.value_type or value_type(default),
                      negated=wrapper.negated, bang=wrapper.bang, certain=True)
 
@@ -521,7 +523,7 @@ class Resolver:
         default = match.default
         if default is not None and default.kind is ValueKind.PARAM and default.index >= 0:
             default_param = (default.index, default.text)
-            default = None
+            default = dict(function.defaults).get(default.text)  # for calls that pass none
         return Wrapper(function.qualname, key, match.key.text, key_param, key_default, default,
                        default_param, negated, match.bang and key_param is not None,
                        match.value_type)
