@@ -93,14 +93,21 @@ def test_a_project_with_no_flag_api_is_told_so_not_only_that_all_checks_passed(
         tmp_path, capsys):
     """mlflow after `init` found nothing: "All checks passed (579 files, 0 flags)" alone
     read as a verdict on code flaglint never looked at for flags."""
-    write_tree(tmp_path, {"flaglint.toml": "presets = []\n",
-                          "app/m.py": "import os\n\n\ndef f():\n    return os.sep\n"})
+    write_tree(tmp_path, {"app/m.py": "import os\n\n\ndef f():\n    return os.sep\n"})
     assert main(["check", str(tmp_path), "--no-cache"]) == 0
     assert capsys.readouterr() == (
         "All checks passed (1 file, 0 flags).\n",
         "flaglint: note: no flag API found: no flag SDK is imported and no [[readers]] or "
         "[[definitions]] are configured, so no flag was checked; name the project's own in "
         "[[readers]] or [[definitions]] (docs/configuration.md)\n")
+    # presets turned off by hand are named as the reason (wagtail's trial: it blamed the SDK)
+    write_tree(tmp_path, {"flaglint.toml": "presets = []\n"})
+    assert main(["check", str(tmp_path), "--no-cache"]) == 0
+    assert capsys.readouterr().err == (
+        "flaglint: note: no flag API found: `presets = []` in flaglint.toml turns the SDK "
+        "presets and Django settings off and no [[readers]] or [[definitions]] are "
+        "configured, so no flag was checked; name the project's own in [[readers]] or "
+        "[[definitions]] (docs/configuration.md)\n")
     # a project whose configured reader is never called is not told so
     write_tree(tmp_path, {"flaglint.toml": "[[readers]]\ncall = \"app.flags.on\"\nkey = 0\n"})
     assert main(["check", str(tmp_path), "--no-cache"]) == 0

@@ -515,3 +515,65 @@ def test_folders_on_sys_path_a_cached_run_and_re_exports(tmp_path, capsys):
                                               "def more():\n    return flag_set('more')\n")
     assert reads() == reads("--no-cache") == [
         "app/more.py:5 more", "app/other.py:5 other", "app/views.py:5 new_ui"]
+
+
+def test_init_that_finds_nothing_leaves_presets_unset_so_later_runs_still_find(
+        tmp_path, capsys):
+    """wagtail's trial: `init` on a project with no flag yet wrote `presets = []`, and the
+    Django setting added later (read by `getattr(settings, "X", default)`, as wagtail reads
+    every one) was never found."""
+    write_tree(tmp_path, {"app/__init__.py": "", "app/m.py": "def f():\n    return 1\n"})
+    assert main(["init", str(tmp_path), "--today", TODAY, "--no-cache"]) == 0
+    capsys.readouterr()
+    assert (tmp_path / "flaglint.toml").read_text() == (
+        "# flaglint's configuration (as [tool.flaglint] in pyproject.toml would hold it),\n"
+        "# written by `flaglint init`.\n"
+        'registry = ["flags.toml"]\n'
+        "# presets: none found; left unset, so a later run uses those of the SDKs the code "
+        "imports, and Django settings named like flags\n")
+    write_tree(tmp_path, {"app/views.py": """
+        from django.conf import settings
+
+
+        def home():
+            if getattr(settings, "SEARCH_ENABLED", False):
+                return "search"
+            return "plain"
+        """})
+    for cache in ([], ["--no-cache"]):
+        assert main(["check", str(tmp_path), "--today", TODAY, "--format", "json",
+                     *cache]) == 1
+        found = json.loads(capsys.readouterr().out)["findings"]
+        assert [(f["code"], f["flag"], f["line"]) for f in found] == [
+            ("FL101", "SEARCH_ENABLED", 5)], cache
+
+
+def test_a_found_helper_with_a_default_parameter_reads_with_it(tmp_path, capsys):
+    """`def flag_on(key, default=True)`: discovery takes `default` as the reader's default,
+    `init` writes it, and a retired key's call that passes none yields `True`."""
+    write_tree(tmp_path, {
+        "flags.toml": '[flags.old]\nstatus = "retired"\nretired = 2003-06-01\n',
+        "app.py": """
+            import os
+
+
+            def flag_on(key, default=True):
+                return os.environ.get(key, str(default)) == "True"
+
+
+            def view():
+                if flag_on("old"):
+                    return 1
+                return 2
+            """})
+    assert main(["check", str(tmp_path), "--today", TODAY, "--no-cache", "--select",
+                 "FL301"]) == 1
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "app.py:11:5: FL301 [old] Flag `old` is retired, so reading it yields `true`; the "
+        "code after the early exit above can never run")
+    (tmp_path / "flags.toml").rename(tmp_path / "kept.toml")
+    assert main(["init", str(tmp_path), "--today", TODAY, "--no-cache"]) == 0
+    capsys.readouterr()
+    assert 'call = "app.flag_on"\nkey = 0\ndefault = 1\n' in \
+        (tmp_path / "flaglint.toml").read_text()
+

@@ -108,14 +108,21 @@ def config_text(project: Project, registry: list[Path]) -> str:
     lines = ["# flaglint's configuration (as [tool.flaglint] in pyproject.toml would hold it),",
              "# written by `flaglint init`.", registry_line(registry, project.config.root)]
     presets = project.linked.presets
-    lines.append(f"presets = [{', '.join(json.dumps(p) for p in presets)}]")
     config = project.config
+    if presets or config.readers or config.definitions:
+        lines.append(f"presets = [{', '.join(json.dumps(p) for p in presets)}]")
+    else:  # `presets = []` would keep a later run from finding any (wagtail's trial)
+        lines.append("# presets: none found; left unset, so a later run uses those of the SDKs "
+                     "the code imports, and Django settings named like flags")
     evidence = {spec: found for spec, found in (*project.flag_api.readers,
                                                 *project.flag_api.definitions)}
     for spec in config.readers:
         lines += ["", "[[readers]]" + _evidence(evidence.get(spec), "reads"),
                   f"call = {json.dumps(spec.call)}",
                   f"key = {json.dumps(spec.key if spec.key is not None else spec.key_name)}"]
+        if spec.default is not None or spec.default_name is not None:
+            default = spec.default if spec.default is not None else spec.default_name
+            lines.append(f"default = {json.dumps(default)}")
     for definition in config.definitions:
         lines += ["", "[[definitions]]" + _evidence(evidence.get(definition), "flags")]
         if definition.class_ is not None:

@@ -186,7 +186,11 @@ def _notes(project: Project, rules: Sequence[Rule]) -> list[str]:
             not project.linked.presets and not project.config.readers and \
             not project.config.definitions and not project.flag_api:
         # "All checks passed" alone would be a verdict from nothing (mlflow after `init`)
-        notes.append("no flag API found: no flag SDK is imported and no [[readers]] or "
-                     "[[definitions]] are configured, so no flag was checked; name the "
-                     "project's own in [[readers]] or [[definitions]] (docs/configuration.md)")
+        config = project.config
+        sdk = f"`presets = []` in {config.source.name if config.source else 'the configuration'}" \
+            f" turns the SDK presets and Django settings off" if config.presets == () \
+            else "no flag SDK is imported"
+        notes.append(f"no flag API found: {sdk} and no [[readers]] or [[definitions]] are "
+                     f"configured, so no flag was checked; name the project's own in "
+                     f"[[readers]] or [[definitions]] (docs/configuration.md)")
     return notes

@@ -51,7 +51,9 @@ _DEF_INDENT = re.compile(rb"[ \t]*(?:async[ \t]+)?")
 # Django settings read as flags (`settings.FEATURE_SEARCH`): the django-settings preset.
 _DJANGO_SETTINGS = re.compile(rb"^[ \t]*from[ \t]+django\.conf[ \t]+import[ \t]+settings\b",
                               re.MULTILINE)
-_SETTING_FLAG = re.compile(rb"\bsettings\.(?:FEATURES?_\w+|FLAG_\w+|ENABLE_\w+|\w+_ENABLED)\b")
+# Read as an attribute, or by `getattr(settings, "X", default)` (wagtail reads them so)
+_SETTING_FLAG = re.compile(rb"(?:\bsettings\.|\bgetattr\([ \t]*settings[ \t]*,[ \t]*[\"'])"
+                           rb"(?:FEATURES?_\w+|FLAG_\w+|ENABLE_\w+|\w+_ENABLED)\b")
 DJANGO_SETTINGS = ("=django-settings",)  # the mark of a file that reads settings as flags
 # An environment variable named like a flag, read directly (`os.getenv("FEATURE_X")`).
 _ENV_FLAG = re.compile(r"^(?:FEATURES?_\w+|FF_\w+|ENABLE_\w+|\w+_ENABLED|\w+_FLAG)$")
@@ -242,7 +244,12 @@ def _readers(files: list[FileFacts], api: _Found, chase: Callable[[str], str]) -
             name = candidate.qualname.rsplit(".", 1)[-1]
             shape = f"*.{name}" if candidate.method else candidate.qualname
             param = candidate.params[position] if position < len(candidate.params) else None
-            api.readers.append((ReaderSpec(shape, position, param, origin="discovered"),
+            # `def is_enabled(name, default=True)`: a call that passes none reads with `True`
+            default = candidate.params.index("default") \
+                if "default" in candidate.params else None
+            api.readers.append((ReaderSpec(shape, position, param, default,
+                                           "default" if default is not None else None,
+                                           origin="discovered"),
                                 Evidence(candidate.where, keyed,
                                          tuple(candidate.examples[:3]))))
         elif candidate.calls:
