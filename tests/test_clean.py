@@ -856,6 +856,40 @@ def test_check_fix_names_the_tests_that_set_a_settled_flag_otherwise(tmp_path, c
         "def serve():\n    return 'serving'\n")
 
 
+def test_check_fix_names_tests_whose_decorator_sets_the_flag_otherwise(tmp_path, capsys):
+    """wagtail's `@override_settings(WAGTAIL_WORKFLOW_ENABLED=False)` tests: the decorator is
+    not part of the function's text as Python's parser places it, and `check --fix` named
+    none of them (clean found all)."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'presets = ["django-settings"]\n',
+        "flags.toml": '[flags.WORKFLOW_ENABLED]\nowner = "a"\ntype = "release"\n'
+                      'status = "rolled-out"\nvalue = true\n',
+        "app/__init__.py": "",
+        "app/menu.py": "from django.conf import settings\n\n\ndef is_shown():\n"
+                       "    if not getattr(settings, 'WORKFLOW_ENABLED', True):\n"
+                       "        return False\n    return True\n",
+        "tests/__init__.py": "",
+        "tests/test_menu.py": """
+            from django.test import TestCase, override_settings
+
+            from app.menu import is_shown
+
+
+            class TestMenu(TestCase):
+                @override_settings(WORKFLOW_ENABLED=False)
+                def test_hidden(self):
+                    self.assertFalse(is_shown())
+
+                def test_shown(self):
+                    self.assertTrue(is_shown())
+            """})
+    assert main(["check", "--fix", "--no-cache", str(tmp_path)]) == 1  # FL102 is left
+    assert capsys.readouterr().err.startswith(
+        "flaglint: warning: tests set `WORKFLOW_ENABLED` otherwise than the fixes settled it "
+        "(tests/test_menu.py:8 `test_hidden`): they ran under the code the fixes removed; "
+        "adapt or delete them (`flaglint clean WORKFLOW_ENABLED` does)\n")
+
+
 def test_a_test_sharing_its_name_with_a_deleted_one_stays(tmp_path, capsys):
     """A reviewer's `TestFused.test_basic` (checks through a helper) and `TestUnfused.
     test_basic` (sets the flag off, then goes on): tests emptied by a clean are deleted by

@@ -66,7 +66,10 @@ def may_set(text: str, words: re.Pattern[str]) -> bool:
         if isinstance(node, ast.ClassDef) and any(
                 words.search(ast.get_source_segment(text, d) or "") for d in node.decorator_list):
             return True
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
-                words.search(ast.get_source_segment(text, node) or ""):
+        # A function's segment starts at `def`: its decorators are apart (wagtail's tests are
+        # `@override_settings(WAGTAIL_WORKFLOW_ENABLED=False)`)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+                words.search(ast.get_source_segment(text, part) or "")
+                for part in (*node.decorator_list, node)):
             return True
     return False
