@@ -385,3 +385,26 @@ def test_a_flag_handed_on_as_a_value_is_not_called_never_read(tmp_path, capsys):
     assert {row["key"]: row["stale"] for row in report["flags"]} == {
         "DEBUG_MODE": [], "NO_METRICS": [], "REMOVE_CERT": [],
         "UNUSED": ["defined, never read"], "USED_IN_IF": []}
+
+
+def test_the_step_for_reads_of_ended_keys_says_what_they_are(tmp_path, capsys):
+    """wagtail's trial: one read left over of a retired key (FL404 alone) was told to "give
+    reused keys a new name". A key used again (FL401) needs a new name; a left-over read
+    needs deleting, which `clean` does."""
+    left = tmp_path / "left"
+    write_tree(left, {
+        "pyproject.toml": CONFIG,
+        "flags.toml": '[flags.OLD_ENABLED]\ntype = "release"\nowner = "team"\n'
+                      'status = "retired"\nretired = 2026-01-05\n',
+        "app/__init__.py": "", "app/flags.py": flags_module(["OLD_ENABLED"]),
+        "app/run.py": reads(["OLD_ENABLED"])})
+    git(left, "init", "-q", "-b", "main")
+    commit_all(left, "flags", "2025-06-01")
+    report = audit(left, capsys)
+    reuse = [c for c in report["stage"]["criteria"] if "used again" in c["criterion"]]
+    assert [(c["met"], c["measured"]) for c in reuse] == [(False, "1 finding")]
+    assert "Delete the reads left over of retired or removed keys (OLD_ENABLED): `flaglint " \
+           "check --select FL404` lists them, and `flaglint clean KEY --value V` deletes a " \
+           "key's reads and the code they make dead (`V`: what the reads yield now, their " \
+           "default)" in report["stage"]["next_steps"]
+    assert not any("new name" in step for step in report["stage"]["next_steps"])

@@ -81,7 +81,7 @@ def criteria(audit: Audit, project: Project) -> list[Criterion]:
         Criterion("Reliable", "at most 20% of active flags are past their lifetime",
                   _at_most(len(expired), len(active), 20), _share(len(expired), len(active))),
         Criterion("Reliable", "no retired or removed key is read or used again (FL401, "
-                  "FL404)", reused == 0, f"{reused} findings"),
+                  "FL404)", reused == 0, f"{reused} finding{'s' if reused != 1 else ''}"),
         Criterion("Reliable", "a pre-commit hook or CI job runs flaglint",
                   _checks_configured(project), "found" if _checks_configured(project)
                   else "not found in .pre-commit-config.yaml, .github/workflows or "
@@ -164,9 +164,6 @@ def _steps(audit: Audit, found: list[Criterion], project: Project) -> list[str]:
     unowned = [r for r in live if r.owner_source not in ("registry", "CODEOWNERS")]
     untyped = [r for r in live if r.type_source != "registry"]
 
-    def keys(found: list[str]) -> str:
-        return ", ".join(found[:3]) + (", …" if len(found) > 3 else "")
-
     def in_registry(found: list[FlagRow]) -> bool:  # FL103 lists registry entries alone
         return registry and any("registry" in r.declared.split("+") for r in found)
     commands = {
@@ -174,15 +171,15 @@ def _steps(audit: Audit, found: list[Criterion], project: Project) -> list[str]:
             "Write a registry from what the code shows: `flaglint init` (then review "
             "`flags.toml`)",
         "at least 90% of the keys read are declared":
-            f"Declare the undeclared keys ({keys(undeclared)}): `flaglint check --select "
+            f"Declare the undeclared keys ({_keys(undeclared)}): `flaglint check --select "
             "FL101` says where each is read; then add them to `flags.toml`",
         "at least 90% of live flags have an owner (registry or CODEOWNERS)":
-            f"Give every flag an owner ({keys([r.key for r in unowned])}): `owner = "
+            f"Give every flag an owner ({_keys([r.key for r in unowned])}): `owner = "
             "\"team\"` in `flags.toml`, or a CODEOWNERS file for the code that reads it" + (
                 " (`flaglint check --select FL103` lists the registry's entries without one)"
                 if in_registry(unowned) else ""),
         "every live flag has a declared type, so it has a lifetime":
-            f"Declare the type of each flag ({keys([r.key for r in untyped])}) in "
+            f"Declare the type of each flag ({_keys([r.key for r in untyped])}) in "
             "`flags.toml` (release, experiment, operational, kill-switch, permission)" + (
                 ": `flaglint check --select FL103` lists the registry's entries without one"
                 if in_registry(untyped) else "" if registry else
@@ -190,9 +187,7 @@ def _steps(audit: Audit, found: list[Criterion], project: Project) -> list[str]:
         "at most 20% of active flags are past their lifetime":
             f"Roll out or remove the expired flags ({', '.join(stale[:3]) or 'see FL201'}): "
             "`flaglint check --select FL201`",
-        "no retired or removed key is read or used again (FL401, FL404)":
-            "Give reused keys a new name and delete the old readers: `flaglint check "
-            "--select FL401,FL404`",
+        "no retired or removed key is read or used again (FL401, FL404)": _reuse_step(audit),
         "a pre-commit hook or CI job runs flaglint":
             "Run flaglint on every change: add the pre-commit hook (`id: flaglint`) or the "
             "GitHub action, with `flaglint check --write-baseline .flaglint-baseline.json` "
@@ -202,7 +197,7 @@ def _steps(audit: Audit, found: list[Criterion], project: Project) -> list[str]:
                 f"`{clean}` shows the cleanup of the largest" if clean else
                 "`flaglint check --fix`"),
         "at most 5% of flags are stale":
-            f"Clean up the stale flags ({keys(stale)}): the flags' `stale` column says why "
+            f"Clean up the stale flags ({_keys(stale)}): the flags' `stale` column says why "
             "each is stale",
         "flags are removed as fast as they are added (last 6 months)":
             "Remove a settled flag for every new one" + (
@@ -214,7 +209,12 @@ def _steps(audit: Audit, found: list[Criterion], project: Project) -> list[str]:
             "deployment configs (each environment's file, or a glob of hosts), so that "
             "FL203 and FL501 compare them",
     }
-    unmet = sorted((c for c in found if not c.met), key=lambda c: STAGES.index(c.stage))
+    # A share of nothing is unmet ("0 of 0"), but a step naming no key says nothing to do
+    nothing = {"at least 90% of the keys read are declared": not undeclared,
+               "at least 90% of live flags have an owner (registry or CODEOWNERS)": not unowned,
+               "every live flag has a declared type, so it has a lifetime": not untyped}
+    unmet = sorted((c for c in found if not c.met and not nothing.get(c.text, False)),
+                   key=lambda c: STAGES.index(c.stage))
     if not project.has_declarations:
         # The rules about declarations, types and reuse say nothing before there are
         # declarations: `flaglint init` (the first criterion's step) writes them.
@@ -222,6 +222,28 @@ def _steps(audit: Audit, found: list[Criterion], project: Project) -> list[str]:
                    "past their lifetime", "used again")
         unmet = [c for c in unmet if not any(words in c.text for words in waiting)]
     return [commands[c.text] for c in unmet[:3]]
+
+
+def _reuse_step(audit: Audit) -> str:
+    """What to do of the reads of ended keys: a key used again (FL401) needs a new name; a
+    key whose reads were only left behind (FL404 alone) needs those reads deleted, which
+    `clean` does (wagtail's one left-over read was told to "give reused keys a new name")."""
+    reused = [r.key for r in audit.rows if r.findings.get("FL401")]
+    left = [r.key for r in audit.rows if r.findings.get("FL404") and r.key not in reused]
+    steps = []
+    if reused:
+        steps.append(f"Give the keys used again a new name and delete the old readers "
+                     f"({_keys(reused)}): `flaglint check --select FL401,FL404`")
+    if left:
+        steps.append(f"Delete the reads left over of retired or removed keys ({_keys(left)}): "
+                     f"`flaglint check --select FL404` lists them, and `flaglint clean KEY "
+                     f"--value V` deletes a key's reads and the code they make dead (`V`: "
+                     f"what the reads yield now, their default)")
+    return "; ".join(steps)
+
+
+def _keys(found: list[str]) -> str:
+    return ", ".join(found[:3]) + (", …" if len(found) > 3 else "")
 
 
 def _clean_command(project: Project, keys: list[str]) -> str:
