@@ -2358,3 +2358,14 @@ def test_clean_names_the_uses_left_of_a_constant_that_holds_the_key(tmp_path, ca
     assert (tmp_path / "False" / "app" / "store.py").read_text() == (
         "import os\n\nfrom app.consts import ENV_SERVER\n\n\ndef user():\n    return 'default'\n"
         "\n\ndef in_server():\n    return ENV_SERVER in os.environ\n")
+
+
+def test_removing_the_last_table_leaves_no_blank_line_at_the_end():
+    """wagtail's trial: `clean` of the registry's last flag left a blank last line."""
+    from flaglint.fixes.registry_edit import remove_table
+
+    text = '# Flags.\n[flags.a]\nowner = "x"\n\n[flags.b]\nowner = "y"\n'
+    assert remove_table(text, 5) == '# Flags.\n[flags.a]\nowner = "x"\n'
+    assert remove_table(text, 2) == '# Flags.\n[flags.b]\nowner = "y"\n'
+    assert remove_table('[flags.b]\nowner = "y"\n', 1) == ""
+    assert remove_table('[flags.a]\n\n[flags.b]\n\n# the end\n', 3) == "[flags.a]\n\n# the end\n"

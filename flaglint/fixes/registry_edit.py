@@ -30,6 +30,10 @@ def remove_table(text: str, header: int) -> str:
     if start < len(lines) and not lines[start].strip() and (start == 0 or not lines[
             start - 1].strip()):
         del lines[start]
+    # nor a blank line at the end, where the last table was
+    while start == len(lines) and start > 0 and not lines[start - 1].strip():
+        del lines[start - 1]
+        start -= 1
     return "".join(lines)
 
 
