@@ -2366,6 +2366,6 @@ def test_removing_the_last_table_leaves_no_blank_line_at_the_end():
 
     text = '# Flags.\n[flags.a]\nowner = "x"\n\n[flags.b]\nowner = "y"\n'
     assert remove_table(text, 5) == '# Flags.\n[flags.a]\nowner = "x"\n'
-    assert remove_table(text, 2) == '# Flags.\n[flags.b]\nowner = "y"\n'
+    assert remove_table(text, 2) == '# Flags.\n\n[flags.b]\nowner = "y"\n'
     assert remove_table('[flags.b]\nowner = "y"\n', 1) == ""
     assert remove_table('[flags.a]\n\n[flags.b]\n\n# the end\n', 3) == "[flags.a]\n\n# the end\n"
