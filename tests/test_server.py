@@ -670,7 +670,7 @@ def test_code_actions_fix_ignore_and_clean(tmp_path):
         resolved = await editor.ask(editor.client.code_action_resolve_async(clean))
         assert edits(resolved.edit) == [
             ("app/checkout.py", 1, [((10, 0, 13, 0), '    return "dark"\n')]),
-            ("flags.toml", None, [((7, 0, 12, 0), "")])]
+            ("flags.toml", None, [((6, 0, 12, 0), "")])]
         # Only what is asked for: source actions.
         offered = await editor.actions("app/checkout.py", 10, only=["source"])
         assert [a.title for a in offered] == [
@@ -740,7 +740,7 @@ def test_code_actions_come_with_their_edits_for_clients_that_do_not_resolve(tmp_
                                           '"dark_mode"):  # flaglint: ignore[FL202]\n')])]),
             ("flaglint: Clean flag `dark_mode` (settle it to `true`)",
              [("app/checkout.py", None, [((10, 0, 13, 0), '    return "dark"\n')]),
-              ("flags.toml", None, [((7, 0, 12, 0), "")])])]
+              ("flags.toml", None, [((6, 0, 12, 0), "")])])]
 
     run(tmp_path, scenario, resolve=False, versioned=False)
 
@@ -968,7 +968,7 @@ def test_a_client_that_does_not_resolve_runs_a_cleanup_as_a_command(tmp_path):
         applied = await editor.until(lambda: editor.applied or None, "an edit to apply")
         assert [edits(edit) for edit in applied] == [[
             ("app/checkout.py", None, [((10, 0, 13, 0), '    return "dark"\n')]),
-            ("flags.toml", None, [((7, 0, 12, 0), "")])]]
+            ("flags.toml", None, [((6, 0, 12, 0), "")])]]
 
     run(tmp_path, scenario, resolve=False, versioned=False, applies=True)
 
