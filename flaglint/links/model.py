@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flaglint.facts import Value
+from flaglint.facts import Value, ValueKind
 from flaglint.findings import Span, made_in_bulk
 
+# The default of a read whose call may pass one through `*args` or `**kwargs`: not known,
+# so the read settles nothing (it is never taken for "off")
+UNKNOWN_DEFAULT = Value(ValueKind.OTHER, "*")
 
 @made_in_bulk
 @dataclass(frozen=True, slots=True)

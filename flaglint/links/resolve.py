@@ -13,7 +13,7 @@ from typing import TypeVar
 from flaglint.config import Config
 from flaglint.facts import Arg, Call, Definition, FileFacts, Value, ValueKind
 from flaglint.findings import made_in_bulk
-from flaglint.links.model import FlagObject, FlagRead, Wrapper
+from flaglint.links.model import UNKNOWN_DEFAULT, FlagObject, FlagRead, Wrapper
 from flaglint.presets import (
     PRESET_MODULES,
     PRESETS,
@@ -214,7 +214,7 @@ class Resolver:
             default_name = params[spec.default]
         made = replace(spec, key_name=key_name, default_name=default_name)
         own = dict(found.defaults).get(default_name) if default_name is not None else None
-        if own is not None:
+        if own is not None and _on_off(own):
             self._own_defaults[made] = own
         return made
 
@@ -476,8 +476,10 @@ class Resolver:
 
     def _by_spec(self, call: Call, spec: ReaderSpec, *, certain: bool = False) -> Match:
         default = argument(call.args, spec.default, spec.default_name)
-        if default is None and not any(arg.star for arg in call.args):
-            default = self._own_defaults.get(spec)  # none passed: the function's own
+        if default is None and (spec.default is not None or spec.default_name is not None):
+            # none passed: the function's own; `*args` may pass one: unknown
+            default = UNKNOWN_DEFAULT if any(arg.star for arg in call.args) else \
+                self._own_defaults.get(spec)
         api = f"{spec.origin}: {spec.method}" if spec.origin else spec.call
         return Match(argument(call.args, spec.key, spec.key_name), default, api,
                      spec.value_type or value_type(default), bang=spec.negate_prefix,
@@ -494,8 +496,10 @@ class Resolver:
         default = wrapper.default  # the fixed one, or the parameter's own default
         if wrapper.default_param is not None:
             passed = argument(call.args, *wrapper.default_param)
-            if passed is not None or any(arg.star for arg in call.args):
+            if passed is not None:
                 default = passed
+            elif any(arg.star for arg in call.args):
+                default = UNKNOWN_DEFAULT
         return Match(key, default, wrapper.qualname, wrapper.value_type or value_type(default),
                      negated=wrapper.negated, bang=wrapper.bang, certain=True)
 
@@ -523,7 +527,8 @@ class Resolver:
         default = match.default
         if default is not None and default.kind is ValueKind.PARAM and default.index >= 0:
             default_param = (default.index, default.text)
-            default = dict(function.defaults).get(default.text)  # for calls that pass none
+            own = dict(function.defaults).get(default.text)  # for calls that pass none
+            default = own if own is not None and _on_off(own) else None
         return Wrapper(function.qualname, key, match.key.text, key_param, key_default, default,
                        default_param, negated, match.bang and key_param is not None,
                        match.value_type)
@@ -665,3 +670,10 @@ def value_type(default: Value | None) -> str | None:
             return None
         return "float" if any(c in default.text for c in ".eE") else "int"
     return None
+
+
+def _on_off(value: Value) -> bool:
+    """Is this a parameter's default a read yields as it is (`True`, `False`)? A string or
+    a number may be parsed first (`os.environ.get(key, default) == "true"`)."""
+    return value.kind is ValueKind.CONST and value.text in ("True", "False")
+

@@ -5,14 +5,13 @@ from collections.abc import Generator, Iterator
 
 from flaglint.facts import ValueKind
 from flaglint.findings import Finding, Severity
-from flaglint.links.model import FlagRead
+from flaglint.links.model import UNKNOWN_DEFAULT, FlagRead
 from flaglint.model.project import Project
 from flaglint.rules.base import Rule
 
 
 def _default_text(read: FlagRead) -> str | None:
-
-    if read.default is None:
+    if read.default is None or read.default == UNKNOWN_DEFAULT:
         return None
     if read.default.kind is ValueKind.STR:
         return repr(read.default.text)
@@ -47,7 +46,9 @@ class InconsistentDefault(Rule):
 
     ## Options
     The default's position comes from the reader (the presets, or `default` in
-    `[[tool.flaglint.readers]]`). Reads without a default are not compared.
+    `[[tool.flaglint.readers]]`). A read that passes no default is compared by the one it
+    yields with where flaglint knows it (`True` or `False` as the project's reader or
+    wrapper declares its default parameter), else it is not compared.
     """
 
     code = "FL105"
