@@ -318,7 +318,11 @@ def test_environment_variables_read_as_flags_are_said_not_used(tmp_path, capsys)
                   "if os.getenv('FEATURE_FAST_PATH') == 'true':\n    pass\n"
                   "if os.environ.get('CHECKOUT_V2_ENABLED'):\n    pass\n"
                   "DARK = os.environ [ 'FF_DARK_MODE' ] == '1'\n"
-                  "HOME = os.environ['HOME']\n"})
+                  "HOME = os.environ['HOME']\n"
+                  "os.environ['FEATURE_WRITTEN'] = '1'\n"
+                  "del os.environ['FF_DELETED']\n"
+                  "# os.environ['FEATURE_IN_A_COMMENT']\n"
+                  "TEXT = \"os.environ['FEATURE_IN_A_STRING']\"\n"})
     said = ("environment variables named like flags are read directly: CHECKOUT_V2_ENABLED "
             "(app.py:6), FEATURE_FAST_PATH (app.py:4), FF_DARK_MODE (app.py:8); a helper that "
             "reads them (`def is_enabled(name): return os.getenv(name) == \"true\"`), named "
@@ -548,17 +552,20 @@ def test_init_that_finds_nothing_leaves_presets_unset_so_later_runs_still_find(
             ("FL101", "SEARCH_ENABLED", 5)], cache
 
 
-def test_a_found_helper_with_a_default_parameter_reads_with_it(tmp_path, capsys):
-    """`def flag_on(key, default=True)`: discovery takes `default` as the reader's default,
-    `init` writes it, and a retired key's call that passes none yields `True`."""
+def test_a_found_helpers_default_parameter_is_not_taken_for_what_it_yields(tmp_path,
+                                                                           capsys):
+    """A review's `def flag_on(key, default="false")`, which passes its default on to
+    something that parses it: taken as what the read yields, the string made a retired
+    key's read "on", and the unsafe fix deleted the code that runs. A discovered helper's
+    parameters say nothing of what it returns: a read that passes no default yields off."""
     write_tree(tmp_path, {
         "flags.toml": '[flags.old]\nstatus = "retired"\nretired = 2003-06-01\n',
         "app.py": """
             import os
 
 
-            def flag_on(key, default=True):
-                return os.environ.get(key, str(default)) == "True"
+            def flag_on(key, default="false"):
+                return os.environ.get(key, default).lower() == "true"
 
 
             def view():
@@ -569,11 +576,23 @@ def test_a_found_helper_with_a_default_parameter_reads_with_it(tmp_path, capsys)
     assert main(["check", str(tmp_path), "--today", TODAY, "--no-cache", "--select",
                  "FL301"]) == 1
     assert capsys.readouterr().out.splitlines()[0] == (
-        "app.py:11:5: FL301 [old] Flag `old` is retired, so reading it yields `true`; the "
-        "code after the early exit above can never run")
-    (tmp_path / "flags.toml").rename(tmp_path / "kept.toml")
-    assert main(["init", str(tmp_path), "--today", TODAY, "--no-cache"]) == 0
-    capsys.readouterr()
-    assert 'call = "app.flag_on"\nkey = 0\ndefault = 1\n' in \
-        (tmp_path / "flaglint.toml").read_text()
+        "app.py:9:5: FL301 [old] Flag `old` is retired, so reading it yields `false`; this "
+        "`if` body can never run")
+
+
+def test_settings_that_hold_values_or_are_only_named_in_comments_turn_no_preset_on(
+        tmp_path, capsys):
+    """A review's `getattr(settings, "FEATURE_LIMITS", {"a": 1})` and a comment naming a
+    setting: no evidence of a flag (wagtail's `getattr(settings, "X_ENABLED", False)` is)."""
+    write_tree(tmp_path, {"app/__init__.py": "", "app/views.py": """
+        from django.conf import settings
+
+        LIMITS = getattr(settings, "FEATURE_LIMITS", {"a": 1})
+        TIMEOUT = getattr(settings, "FLAG_TIMEOUT", 30)
+        # was: getattr(settings, "OLD_ENABLED", False), and settings.FEATURE_GONE
+        """})
+    assert main(["check", str(tmp_path), "--today", TODAY, "--no-cache"]) == 0
+    out, err = capsys.readouterr()
+    assert out == "All checks passed (2 files, 0 flags).\n"
+    assert "django-settings" not in err
 

@@ -10,9 +10,10 @@ the facts of the files that name them say which candidates the code calls with k
 
 from __future__ import annotations
 
+import ast
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from flaglint.facts import Call, FileFacts, Value, ValueKind
@@ -51,16 +52,17 @@ _DEF_INDENT = re.compile(rb"[ \t]*(?:async[ \t]+)?")
 # Django settings read as flags (`settings.FEATURE_SEARCH`): the django-settings preset.
 _DJANGO_SETTINGS = re.compile(rb"^[ \t]*from[ \t]+django\.conf[ \t]+import[ \t]+settings\b",
                               re.MULTILINE)
-# Read as an attribute, or by `getattr(settings, "X", default)` (wagtail reads them so)
-_SETTING_FLAG = re.compile(rb"(?:\bsettings\.|\bgetattr\([ \t]*settings[ \t]*,[ \t]*[\"'])"
-                           rb"(?:FEATURES?_\w+|FLAG_\w+|ENABLE_\w+|\w+_ENABLED)\b")
+# Read as an attribute, or by `getattr(settings, "X", False)` with a boolean default or
+# none (wagtail reads them so; `getattr(settings, "FEATURE_LIMITS", {})` holds a value)
+_SETTING_FLAG = re.compile(rb"\bsettings\.(?:FEATURES?_\w+|FLAG_\w+|ENABLE_\w+|\w+_ENABLED)\b|"
+                           rb"\bgetattr\([ \t]*settings[ \t]*,[ \t]*[\"'](?:FEATURES?_\w+|"
+                           rb"FLAG_\w+|ENABLE_\w+|\w+_ENABLED)[\"'][ \t]*(?:,[ \t]*(?:True|False)"
+                           rb"[ \t]*)?\)")
 DJANGO_SETTINGS = ("=django-settings",)  # the mark of a file that reads settings as flags
 # An environment variable named like a flag, read directly (`os.getenv("FEATURE_X")`).
 _ENV_FLAG = re.compile(r"^(?:FEATURES?_\w+|FF_\w+|ENABLE_\w+|\w+_ENABLED|\w+_FLAG)$")
 _ENV_READ = re.compile(rb"\b(getenv|environ)\b[ \t]*(?:\.get)?[ \t]*[(\[][ \t]*[\"']"
                        rb"(?:FEATURES?_|FF_|ENABLE_|\w+_ENABLED[\"']|\w+_FLAG[\"'])")
-# `os.environ["FEATURE_X"]`, a subscript: no call in a file's facts, found in its text.
-_ENV_ITEM = re.compile(rb"\benviron[ \t]*\[[ \t]*[\"']([A-Za-z_]\w*)[\"'][ \t]*\]")
 # From a line's start: `\n` is a literal the engine finds fast (the first line is matched
 # apart).
 _BOUND_CALL = re.compile(rb"\n([A-Za-z_]\w*)[ \t]*=[ \t]*([\w.]+)\([ \t]*(?:name[ \t]*=[ \t]*)?"
@@ -107,8 +109,8 @@ def candidates(blob: bytes) -> set[tuple[str, ...]]:
             if _VERB.match(method):
                 # the call as written: a file that names both words apart calls nothing so
                 found.add((f"{receiver}.{method}",))
-    if b"django.conf" in blob and _DJANGO_SETTINGS.search(blob) and \
-            _SETTING_FLAG.search(blob):
+    if b"django.conf" in blob and _DJANGO_SETTINGS.search(blob) and any(
+            not _in_comment(blob, match.start()) for match in _SETTING_FLAG.finditer(blob)):
         found.add(DJANGO_SETTINGS)
     if b"getenv" in blob or b"environ" in blob:
         found |= {(read.group(1).decode(),) for read in _ENV_READ.finditer(blob)}
@@ -244,12 +246,7 @@ def _readers(files: list[FileFacts], api: _Found, chase: Callable[[str], str]) -
             name = candidate.qualname.rsplit(".", 1)[-1]
             shape = f"*.{name}" if candidate.method else candidate.qualname
             param = candidate.params[position] if position < len(candidate.params) else None
-            # `def is_enabled(name, default=True)`: a call that passes none reads with `True`
-            default = candidate.params.index("default") \
-                if "default" in candidate.params else None
-            api.readers.append((ReaderSpec(shape, position, param, default,
-                                           "default" if default is not None else None,
-                                           origin="discovered"),
+            api.readers.append((ReaderSpec(shape, position, param, origin="discovered"),
                                 Evidence(candidate.where, keyed,
                                          tuple(candidate.examples[:3]))))
         elif candidate.calls:
@@ -404,6 +401,29 @@ def _owner_of(value: Value) -> str | None:
     return ".".join(parts[:-1]) if len(parts) >= 2 and _MEMBER.match(parts[-1]) else None
 
 
+def _in_comment(blob: bytes, at: int) -> bool:
+    """Is this position after a `#` on its line (a comment, or a string holding one: the
+    text search cannot tell, and takes neither)?"""
+    return b"#" in blob[blob.rfind(b"\n", 0, at) + 1:at]
+
+
+def _environ_items(data: bytes) -> Iterator[tuple[str, int]]:
+    """`os.environ["X"]` read in this file (neither a write nor a `del`), with its line: a
+    subscript, which the file's facts hold no call of."""
+    if b"environ" not in data:
+        return
+    try:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and \
+                isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str) and (
+                    (isinstance(node.value, ast.Attribute) and node.value.attr == "environ") or
+                    (isinstance(node.value, ast.Name) and node.value.id == "environ")):
+            yield node.slice.value, node.lineno
+
+
 def _environment(files: list[FileFacts], texts: Mapping[str, bytes]) -> list[str]:
     """Environment variables named like flags and read directly, by a literal name
     (`os.getenv("X")`, `os.environ.get("X")`, `os.environ["X"]`): said, not used (which of a
@@ -417,11 +437,8 @@ def _environment(files: list[FileFacts], texts: Mapping[str, bytes]) -> list[str
             key = key_like(call.args[0].value)
             if key is not None and _ENV_FLAG.match(key):
                 here[key] = min(here.get(key, call.span.line), call.span.line)
-        data = texts.get(facts.path, b"")
-        for item in _ENV_ITEM.finditer(data) if b"environ" in data else ():
-            key = item.group(1).decode()
+        for key, line in _environ_items(texts.get(facts.path, b"")):
             if _ENV_FLAG.match(key):
-                line = data.count(b"\n", 0, item.start()) + 1
                 here[key] = min(here.get(key, line), line)
         for key, line in sorted(here.items(), key=lambda item: item[1]):
             reads.setdefault(key, f"{facts.path}:{line}")
