@@ -73,6 +73,13 @@ TRICKY = {
             typed: bool = flag("t")
             if typed:
                 run()
+            shared = flag("s")
+
+            def clear():
+                nonlocal shared
+                shared = False
+            if shared:
+                run()
             return await client.is_enabled("async")
     """,
     "strings_and_templates": """

@@ -290,6 +290,74 @@ CASES = {
             if use_new:
                 new()
         """),
+    "alias bound again through global is not a constant": (
+        """
+        MOD: bool = client.is_enabled("on")
+
+
+        def reset():
+            global MOD
+            MOD = False
+
+
+        reset()
+        if MOD:
+            new()
+        """,
+        [],
+        """
+        MOD: bool = True
+
+
+        def reset():
+            global MOD
+            MOD = False
+
+
+        reset()
+        if MOD:
+            new()
+        """),
+    "alias bound again through nonlocal is not a constant": (
+        """
+        def f():
+            use_new = client.is_enabled("on")
+
+            def off():
+                nonlocal use_new
+                use_new = False
+
+            off()
+            if use_new:
+                new()
+        """,
+        [],
+        """
+        def f():
+            use_new = True
+
+            def off():
+                nonlocal use_new
+                use_new = False
+
+            off()
+            if use_new:
+                new()
+        """),
+    "class attribute is no alias": (
+        """
+        class K:
+            FLAG = client.is_enabled("off")
+            if FLAG:
+                x = 1
+        """,
+        [],
+        """
+        class K:
+            FLAG = False
+            if FLAG:
+                x = 1
+        """),
     "nested flags, loop, try, with": (
         """
         for order in orders:
@@ -555,9 +623,49 @@ def test_a_retired_read_passing_no_default_yields_the_project_readers_own(tmp_pa
         """)
 
 
+def test_a_readers_own_default_counts_only_when_true_or_false_and_args_may_pass_one(
+        tmp_path):
+    """A review's: `default="false"` is passed on to be parsed (`… == "true"`), so the read
+    does not yield it; a call spreading `*args` may pass a default: neither settles, so no
+    branch is called dead (before, one of them was, and the unsafe fix deleted the code that
+    runs)."""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.readers]]\n'
+                          'call = "app.env.enabled"\nkey = 0\ndefault = 1\n\n'
+                          '[[tool.flaglint.readers]]\ncall = "app.env.parsed"\nkey = 0\n'
+                          'default = 1\n',
+        "flags.toml": '[flags.OLD]\nowner = "a"\ntype = "operational"\nstatus = "retired"\n',
+        "app/__init__.py": "",
+        "app/env.py": "import os\n\n\ndef enabled(var, default=True):\n"
+                      "    return os.getenv(var, str(default)) == 'True'\n\n\n"
+                      "def parsed(var, default='false'):\n"
+                      "    return os.getenv(var, default).lower() == 'true'\n",
+        "app/run.py": src("""
+            from app.env import enabled, parsed
+
+
+            def spread(args):
+                if enabled("OLD", *args):
+                    return "on"
+                return "off"
+
+
+            def text():
+                if parsed("OLD"):
+                    return "on"
+                return "off"
+            """),
+    })
+    got = [(f.path, f.span.line, f.message) for f in lint_tree(tmp_path, select=("FL301",))]
+    assert got == [
+        ("app/run.py", 11, "Flag `OLD` is retired, so reading it yields `false`; this `if` "
+                           "body can never run")]
+
+
 def test_a_wrapper_called_without_its_default_yields_its_parameters_default(tmp_path):
-    """`def flag_on(key, default=True): return ld.variation(key, USER, default)`: a call
-    that passes no default reads with `True` (before, "off" was assumed)."""
+    """`def lookup(key, default=True): return ld.variation(key, USER, default)`: a call
+    that passes no default reads with `True` (before, "off" was assumed). (Named so that
+    discovery takes it for no helper of its own: see test_discovery.py.)"""
     files = {"pyproject.toml": '[tool.flaglint]\npresets = ["launchdarkly"]\n'}
     write_tree(tmp_path, {**files, "flags.toml": FLAGS, "app.py": src("""
         import ldclient
@@ -565,14 +673,14 @@ def test_a_wrapper_called_without_its_default_yields_its_parameters_default(tmp_
         USER = {"key": "anonymous"}
 
 
-        def flag_on(key, default=True):
+        def lookup(key, default=True):
             return ldclient.get().variation(key, USER, default)
 
 
         def view():
-            if flag_on("old"):
+            if lookup("old"):
                 return 1
-            if flag_on("old", False):
+            if lookup("old", False):
                 return 2
             return 3
         """)})

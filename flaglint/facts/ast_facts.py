@@ -460,6 +460,7 @@ class Collector(FactsCollector):
     def _declaration(self, node: ast.Global | ast.Nonlocal) -> None:
         self._shaper(self._span(node))
         self.names.update(node.names)
+        self._declared_outer(node.names, nonlocal_=isinstance(node, ast.Nonlocal))
 
     def _pattern(self, node: ast.AST) -> None:
         for name in ("name", "rest"):

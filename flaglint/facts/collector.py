@@ -7,7 +7,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
@@ -391,13 +391,23 @@ class FactsCollector:
     def _bind_names(self, names: list[str], cond: Cond | None) -> None:
         scope = self.scopes[-1]
         # Only a name bound once, by a statement that always runs, stands for its value: a
-        # parameter, or a name bound under a condition or in a loop, is no alias.
-        conditional = self._blocks != scope.depth
+        # parameter, or a name bound under a condition or in a loop, is no alias; nor is a
+        # class attribute (the fix settles a module's or a function's names only).
+        conditional = self._blocks != scope.depth or scope.kind == "class"
         for name in names:
             key = f"{scope.qualname}:{name}"
             known = self._aliases.get(key, _Alias(cond, 0))
             poisoned = conditional or name in scope.params
             self._aliases[key] = _Alias(known.cond, known.bindings + (2 if poisoned else 1))
+
+    def _declared_outer(self, names: Iterable[str], *, nonlocal_: bool) -> None:
+        """`global X` (`nonlocal X`): this function may bind X of the module (of an
+        enclosing function) again, so there X stands for no value."""
+        for scope in (self.scopes[1:-1] if nonlocal_ else self.scopes[:1]):
+            for name in names:
+                key = f"{scope.qualname}:{name}"
+                known = self._aliases.get(key, _Alias(None, 0))
+                self._aliases[key] = _Alias(known.cond, known.bindings + 2)
 
     def _alias(self, name: str) -> Cond | None:
         key = f"{self.scopes[-1].qualname}:{name}"

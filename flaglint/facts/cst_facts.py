@@ -344,9 +344,11 @@ class _Collector(GuardCollector, cst.CSTVisitor):
 
     def visit_Global(self, node: cst.Global) -> None:
         self._shaper(self._span(node))
+        self._declared_outer([item.name.value for item in node.names], nonlocal_=False)
 
     def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
         self._shaper(self._span(node))
+        self._declared_outer([item.name.value for item in node.names], nonlocal_=True)
 
     # -- calls -----------------------------------------------------------------------------
 
