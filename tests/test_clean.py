@@ -2345,6 +2345,13 @@ def test_clean_names_the_uses_left_of_a_constant_that_holds_the_key(tmp_path, ca
         "app/enums.py": "from enum import Enum\n\n\nclass Mode(Enum):\n    ENV_SERVER = 'server'\n"
                         "\n\ndef mode():\n    return Mode.ENV_SERVER\n",
         "app/shadow.py": "ENV_SERVER = 'x'\nprint(ENV_SERVER)\n",
+        # a review's: names that shadow the constant are not it, a star import is
+        "app/names.py": "from app.consts import ENV_SERVER\n\n\ndef param(ENV_SERVER):\n"
+                        "    return ENV_SERVER\n\n\nALL = [ENV_SERVER for ENV_SERVER in 'ab']\n"
+                        "\n\nclass K:\n    ENV_SERVER = 1\n    twice = ENV_SERVER * 2\n\n"
+                        "    def m(self):\n        return ENV_SERVER\n",
+        "app/star.py": "from app.consts import *\n\nSEEN = ENV_SERVER\n",
+        "app/broken.py": "from app.consts import ENV_SERVER\nif (:\n",
     }
     for dry, line in ((True, 13), (False, 11)):
         root = write_tree(tmp_path / str(dry), files)
@@ -2352,9 +2359,11 @@ def test_clean_names_the_uses_left_of_a_constant_that_holds_the_key(tmp_path, ca
                      *(["--dry-run"] if dry else [])]) == 0
         out, err = capsys.readouterr()
         assert f"Still using `APP_SERVER` through a constant that holds it, in code that is " \
-               f"no read flaglint knows (not edited; decide by hand): app/other.py:5 " \
-               f"`consts.ENV_SERVER`, app/store.py:{line} `ENV_SERVER`, app/sub/rel.py:3 " \
-               f"`S`.\n" in (err if dry else out)
+               f"no read flaglint knows (not edited; decide by hand): app/names.py:16 " \
+               f"`ENV_SERVER`, app/other.py:5 `consts.ENV_SERVER`, app/star.py:3 `ENV_SERVER`, " \
+               f"app/store.py:{line} `ENV_SERVER`, app/sub/rel.py:3 `S`.\n" in (err if dry else out)
+        assert "Not searched for uses of a constant that holds `APP_SERVER`, as they do not " \
+               "parse: app/broken.py.\n" in (err if dry else out)
     assert (tmp_path / "False" / "app" / "store.py").read_text() == (
         "import os\n\nfrom app.consts import ENV_SERVER\n\n\ndef user():\n    return 'default'\n"
         "\n\ndef in_server():\n    return ENV_SERVER in os.environ\n")
@@ -2369,3 +2378,93 @@ def test_removing_the_last_table_leaves_no_blank_line_at_the_end():
     assert remove_table(text, 2) == '# Flags.\n\n[flags.b]\nowner = "y"\n'
     assert remove_table('[flags.b]\nowner = "y"\n', 1) == ""
     assert remove_table('[flags.a]\n\n[flags.b]\n\n# the end\n', 3) == "[flags.a]\n\n# the end\n"
+
+
+def test_pytest_djangos_settings_fixture_sets_the_flag(tmp_path, capsys):
+    """pulpcore's tests set Django settings through pytest-django's `settings` fixture:
+    `settings.X = True` in a test or fixture was no setting, so the tests of the removed
+    branch stayed, unnamed, and failed (exit 0). One that sets the kept value loses the
+    line."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'presets = ["django-settings"]\n',
+        "flags.toml": '[flags.ENABLE_X]\ntype = "release"\nowner = "me"\n',
+        "app/__init__.py": "",
+        "app/views.py": "from django.conf import settings\n\n\ndef view():\n"
+                        "    if getattr(settings, 'ENABLE_X', False):\n"
+                        "        return 'new'\n    return 'old'\n",
+        "tests/__init__.py": "",
+        "tests/test_views.py": """
+            import pytest
+
+            from app.views import view
+
+
+            @pytest.fixture
+            def x_on(settings):
+                settings.ENABLE_X = True
+
+
+            def test_new_via_fixture(x_on):
+                assert view() == "new"
+
+
+            def test_new_via_settings(settings):
+                settings.ENABLE_X = True
+                assert view() == "new"
+
+
+            def test_old(settings):
+                settings.ENABLE_X = False
+                settings.LANGUAGE_CODE = "en"
+                assert view() == "old"
+            """})
+    assert main(["clean", "ENABLE_X", "--value", "false", "--no-cache", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Tests deleted, with the code they tested: tests/test_views.py " \
+           "`test_new_via_fixture`, tests/test_views.py `test_new_via_settings`.\n" in out
+    assert (tmp_path / "tests" / "test_views.py").read_text() == (
+        "from app.views import view\n\n\ndef test_old(settings):\n"
+        "    settings.LANGUAGE_CODE = \"en\"\n    assert view() == \"old\"\n")
+
+
+def test_clean_names_every_place_left_and_reads_through_another_settings_object(
+        tmp_path, capsys):
+    """pulpcore's: the account of a definition kept named its first five uses and no more
+    (seven tests still read it), and `Still naming` left out `settings.ENABLE_X` read
+    through the project's own settings object, which no preset follows."""
+    tests = {f"tests/test_m{n}.py": "import pytest\n\nfrom app import settings\n\n\n"
+                                    "@pytest.mark.skipif(not settings.ENABLE_X, reason='x')\n"
+                                    f"def test_needs_x_{n}():\n    assert True\n"
+             for n in range(1, 8)}
+    write_tree(tmp_path, {
+        "flaglint.toml": 'presets = ["django-settings"]\n',
+        "flags.toml": '[flags.ENABLE_X]\ntype = "release"\nowner = "me"\n',
+        "app/__init__.py": "",
+        "app/settings.py": "ENABLE_X = False\n",
+        "app/views.py": "from django.conf import settings\n\n\ndef view():\n"
+                        "    if settings.ENABLE_X:\n        return 'new'\n    return 'old'\n",
+        "app/lazy.py": "from app import settings\n\n\ndef cached(func):\n"
+                       "    if not settings.ENABLE_X:\n        return func\n"
+                       "    return lambda: 'cached'\n",
+        "tests/__init__.py": "", **tests})
+    assert main(["clean", "ENABLE_X", "--value", "false", "--no-cache", "--dry-run",
+                 str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "app/settings.py:1: `ENABLE_X` not deleted: app/lazy.py:5:12: use " \
+           "(settings.ENABLE_X); tests/test_m1.py:6:25: use (settings.ENABLE_X); " \
+           "tests/test_m2.py:6:25: use (settings.ENABLE_X); tests/test_m3.py:6:25: use " \
+           "(settings.ENABLE_X); tests/test_m4.py:6:25: use (settings.ENABLE_X); and 3 " \
+           "more.\n" in err
+    assert "Tests still use `ENABLE_X` (" + ", ".join(
+        f"tests/test_m{n}.py:6" for n in range(1, 8)) + ")" in err
+    assert "Still naming" not in err  # each place is said once, where it is said above
+    # a use through another settings object, no definition kept: it is a mention
+    (tmp_path / "app" / "settings.py").write_text("import os\n")
+    (tmp_path / "app" / "lazy.py").write_text("def cached(settings):\n"
+                                              "    return settings.ENABLE_X\n")
+    for n in range(1, 8):
+        (tmp_path / "tests" / f"test_m{n}.py").unlink()
+    assert main(["clean", "ENABLE_X", "--value", "false", "--no-cache", "--dry-run",
+                 str(tmp_path)]) == 0
+    assert "Still naming `ENABLE_X` (comments, docs, other files; not edited): " \
+           "app/lazy.py:2.\n" in capsys.readouterr().err

@@ -115,6 +115,17 @@ def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> l
                      f"`{key}` removed from {plural(len(report.configs.after), 'file')}.")
     for where, why in report.configs.left:
         lines.append(f"{where}: sets `{key}` ({why}); remove it by hand.")
+    lines += _still(report, key)
+    if report.settled:
+        for where in report.services:
+            lines.append(f"Archive `{key}` in {where}: flaglint does not edit a flag "
+                         f"service's export.")
+    return lines + _refused(args, config, report)
+
+
+def _still(report: CleanReport, key: str) -> list[str]:
+    """What still names the key, and the code that still uses a constant holding it."""
+    lines = []
     if report.mentions:
         shown = ", ".join(report.mentions[:20])
         more = f" and {len(report.mentions) - 20} more" if len(report.mentions) > 20 else ""
@@ -126,11 +137,10 @@ def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> l
             if len(report.constants_used) > 20 else ""
         lines.append(f"Still using `{key}` through a constant that holds it, in code that "
                      f"is no read flaglint knows (not edited; decide by hand): {shown}{more}.")
-    if report.settled:
-        for where in report.services:
-            lines.append(f"Archive `{key}` in {where}: flaglint does not edit a flag "
-                         f"service's export.")
-    return lines + _refused(args, config, report)
+    if report.constants_unparsed:
+        lines.append(f"Not searched for uses of a constant that holds `{key}`, as they do not "
+                     f"parse: {', '.join(report.constants_unparsed)}.")
+    return lines
 
 
 def _tests_changed(report: CleanReport, *, on_disk: bool) -> list[str]:

@@ -35,7 +35,7 @@ from flaglint.fixes.definitions import (
     unused_clients,
     unused_wrappers,
 )
-from flaglint.fixes.key_uses import constant_uses
+from flaglint.fixes.key_uses import ConstantUses, constant_uses
 from flaglint.fixes.naming import may_spell, named_in
 from flaglint.fixes.parameters import callers_read_light, constant_parameters, unused_parameters
 from flaglint.fixes.registry_edit import remove_table, tombstone
@@ -112,6 +112,7 @@ class CleanReport:
     # Loads the clean left of a module constant its reads named the key by (`path:line
     # \`NAME\``): no read (`ENV_SERVER in os.environ`), so the variable is still consulted
     constants_used: list[str] = field(default_factory=list)
+    constants_unparsed: list[str] = field(default_factory=list)  # not searched: no parse
 
     @property
     def settled(self) -> bool:
@@ -524,9 +525,16 @@ def _finish(cleaning: _Cleaning, project: Project, blockers: _Blockers,
     reported = {place.rsplit(":", 1)[0] for place in left} | set(defined) | \
         {f"{path}:{line}" for path, first, last, *_ in classes
          for line in range(first, last + 1)}  # `path:line`
+    decl = project.registry.flags.get(key)
+    if decl is not None and decl.from_registry:  # its table, kept or made a tombstone: said
+        reported.add(f"{decl.path}:{decl.line}")
+    # a refusal says where it is and the uses it names (at the lines of the files as left)
+    for refusal in report.refusals():
+        reported |= {f"{refusal.path}:{refusal.position[0]}",
+                     *(f"{place.path}:{place.line}" for place in refusal.places)}
     named = [m for m in mentions(config.root, key, now) if m not in reported]
-    used = [u for u in _constants_used(project, cleaning.constants, now)
-            if u.partition(" ")[0] not in reported]
+    uses = _constants_used(project, cleaning.constants, now)
+    used = [u for u in uses.found if u.partition(" ")[0] not in reported]
     listed = [f"{f.source} ({f.path}:{f.line})" for f in project.services.flags_of(key)
               if not f.archived]
     named = [m for m in named if m.rsplit(":", 1)[0] not in project.services.paths]
@@ -542,15 +550,16 @@ def _finish(cleaning: _Cleaning, project: Project, blockers: _Blockers,
                        left_by_kind.get("class", []),
                        tests_left=left_by_kind.get("other", []),
                        tests_variable=left_by_kind.get("variable", []),
-                       helpers_left=left_by_kind.get("helper", []), constants_used=used)
+                       helpers_left=left_by_kind.get("helper", []), constants_used=used,
+                       constants_unparsed=uses.unparsed)
 
 
 def _constants_used(project: Project, constants: frozenset[str], now: Mapping[str, str]
-                    ) -> list[str]:
+                    ) -> ConstantUses:
     """Where the project's files, as the clean leaves them (`now`), still load one of the
     module constants that hold the key."""
     if not constants:
-        return []
+        return ConstantUses()
     short = [name.rpartition(".")[2].encode() for name in constants]
     sources = {}
     for path, brief in project.files.briefs.items():

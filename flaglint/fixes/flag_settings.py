@@ -243,10 +243,17 @@ class FlagSettings(cst.CSTTransformer):
         return call.with_changes(args=kept)
 
     def _assignment(self, node: cst.Assign) -> str | None:
-        """`os.environ["X"] = "1"`."""
-        if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Subscript):
+        """`os.environ["X"] = "1"`, and `settings.X = True` (pytest-django's `settings`
+        fixture, or Django's settings object, set in a test)."""
+        if len(node.targets) != 1:
             return None
         target = node.targets[0].target
+        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and \
+                target.value.value == "settings" and target.attr.value in self.names.keys:
+            found = _on_off(node.value)
+            return self._judge([found] if found is not None else [])
+        if not isinstance(target, cst.Subscript):
+            return None
         index = target.slice[0].slice if len(target.slice) == 1 else None
         if not isinstance(index, cst.Index) or not _names(index.value, self.names):
             return None

@@ -1,55 +1,131 @@
 """Where code still uses a constant that holds a cleaned key: `ENV_SERVER in os.environ`,
 `log(KEY)`, a call flaglint does not know as a read. A clean leaves these (they are no
 reads), and a person must decide: the variable is still consulted there. Found by resolved
-name, not by text: `ENV_SERVER` is `app.consts.ENV_SERVER` through the file's own imports,
-so an unrelated name spelled the same (an Enum member, another module's constant) is not
-taken."""
+name, not by text: `ENV_SERVER` is `app.consts.ENV_SERVER` through the file's own imports
+(a star import of its module too), so an unrelated name spelled the same (an Enum member,
+another module's constant, a parameter or local that shadows it) is not taken."""
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 
 from flaglint.facts.ast_facts import dotted
 
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ListComp, ast.SetComp,
+           ast.DictComp, ast.GeneratorExp)
+
+
+@dataclass
+class ConstantUses:
+    """`found`: `path:line \\`name\\`` of each load, in path and line order; `unparsed`: the
+    files that name a constant but do not parse, where loads cannot be ruled out."""
+
+    found: list[str] = field(default_factory=list)
+    unparsed: list[str] = field(default_factory=list)
+
 
 def constant_uses(constants: Iterable[str], sources: Mapping[str, tuple[str, bool, str]]
-                  ) -> list[str]:
-    """`path:line \\`name\\`` of every load of one of `constants` (qualified names, such as
-    `app.consts.ENV_SERVER`) in these files (`sources`: path to module, is a package, and
-    text), in path and line order. A file that does not parse is skipped: the clean says
-    so of the files that matter."""
+                  ) -> ConstantUses:
+    """Every load of one of `constants` (qualified names, such as `app.consts.ENV_SERVER`)
+    in these files (`sources`: path to module, is a package, and text)."""
     wanted = frozenset(constants)
     short = {name.rpartition(".")[2] for name in wanted}
-    found: list[str] = []
+    homes = {name.rpartition(".")[0] for name in wanted}
+    uses = ConstantUses()
     for path, (module, is_package, text) in sorted(sources.items()):
         if not any(name in text for name in short):
             continue
         try:
             tree = ast.parse(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
+            uses.unparsed.append(path)
             continue
-        bound = _imported(tree, module, is_package=is_package)
+        bound = _imported(tree, module, is_package=is_package, homes=homes, short=short)
+        if module not in homes:  # a name the module binds itself is its own, not the import
+            for name in _locals(tree):
+                bound.pop(name, None)
+        lines = sorted({(line, shown) for line, shown in _loads(tree, module, bound)
+                        if shown[0] in wanted})
         seen: set[int] = set()
-        for node in ast.walk(tree):
-            if not isinstance(node, (ast.Name, ast.Attribute)) or \
-                    not isinstance(node.ctx, ast.Load):
-                continue
+        for line, (_, written) in lines:
+            if line not in seen:
+                seen.add(line)
+                uses.found.append(f"{path}:{line} `{written}`")
+    return uses
+
+
+def _loads(tree: ast.Module, module: str, bound: dict[str, str]
+           ) -> Iterator[tuple[int, tuple[str, str]]]:
+    """(line, (qualified name, as written)) of each name or attribute chain loaded outside
+    any scope that binds its first name itself."""
+
+    def visit(node: ast.AST, shadowed: frozenset[str]) -> Iterator[
+            tuple[int, tuple[str, str]]]:
+        if isinstance(node, _SCOPES):
+            shadowed = shadowed | _locals(node)
+        if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
             parts = dotted(node)
-            if not parts:
-                continue
-            head = bound.get(parts[0], f"{module}.{parts[0]}" if len(parts) == 1 else None)
-            if head is None:
-                continue
-            qualified = ".".join((head, *parts[1:]))
-            if qualified in wanted and node.lineno not in seen:
-                seen.add(node.lineno)
-                found.append(f"{path}:{node.lineno} `{'.'.join(parts)}`")
-    return found
+            if parts and parts[0] not in shadowed:
+                head = bound.get(parts[0], f"{module}.{parts[0]}" if len(parts) == 1 else None)
+                if head is not None:
+                    yield node.lineno, (".".join((head, *parts[1:])), ".".join(parts))
+            if parts:
+                return  # its inner names are parts of the chain
+        if isinstance(node, ast.ClassDef):  # a class body's names do not reach its methods
+            for child in (*node.bases, *node.keywords, *node.decorator_list):
+                yield from visit(child, shadowed)
+            own = shadowed | _locals(node)
+            for statement in node.body:
+                yield from visit(statement, shadowed if isinstance(
+                    statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else own)
+            return
+        for child in ast.iter_child_nodes(node):
+            yield from visit(child, shadowed)
+
+    yield from visit(tree, frozenset())
 
 
-def _imported(tree: ast.Module, module: str, *, is_package: bool) -> dict[str, str]:
-    """The names this module's imports bind (anywhere in it), each to what it stands for."""
+def _locals(scope: ast.AST) -> frozenset[str]:
+    """The names a function, lambda, comprehension, class body or module binds itself (its
+    parameters, targets, definitions: not its imports, which `_imported` resolves), less
+    those it declares `global`/`nonlocal`."""
+    names: set[str] = set()
+    declared: set[str] = set()
+    if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        arguments = scope.args
+        names |= {a.arg for a in (*arguments.posonlyargs, *arguments.args,
+                                  *arguments.kwonlyargs)}
+        names |= {a.arg for a in (arguments.vararg, arguments.kwarg) if a is not None}
+    if isinstance(scope, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+        body: list[ast.AST] = [g.target for g in scope.generators]
+    elif isinstance(scope, ast.Lambda):
+        body = []
+    else:
+        body = list(getattr(scope, "body", []))
+    pending = list(body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+            continue
+        if isinstance(node, _SCOPES):
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            names.add(node.id)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            declared |= set(node.names)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names.add(node.name)
+        pending.extend(ast.iter_child_nodes(node))
+    return frozenset(names - declared)
+
+
+def _imported(tree: ast.Module, module: str, *, is_package: bool, homes: set[str],
+              short: set[str]) -> dict[str, str]:
+    """The names this module's imports bind (anywhere in it), each to what it stands for;
+    a star import of a constant's module binds the constants' names."""
     bound: dict[str, str] = {}
     package = module.split(".") if is_package else module.split(".")[:-1]
     for node in ast.walk(tree):
@@ -62,14 +138,16 @@ def _imported(tree: ast.Module, module: str, *, is_package: bool) -> dict[str, s
                     bound[top] = top
         elif isinstance(node, ast.ImportFrom):
             if node.level:
-                base = package[:len(package) - node.level + 1] if node.level <= \
-                    len(package) else None
-                if base is None:
+                if node.level > len(package) + 1:
                     continue
+                base = package[:len(package) - node.level + 1]
                 source = ".".join([*base, node.module] if node.module else base)
             else:
                 source = node.module or ""
             for alias in node.names:
-                if alias.name != "*":
+                if alias.name == "*":
+                    if source in homes:
+                        bound.update((name, f"{source}.{name}") for name in short)
+                else:
                     bound[alias.asname or alias.name] = f"{source}.{alias.name}"
     return bound

@@ -27,8 +27,11 @@ class Blocked:
     outcome: str = "not deleted"  # what became of the edit
 
     def describe(self) -> str:
+        """The edit and the first five places that refer to it (and how many more)."""
+        more = len(self.places) - 5
         return (f"{self.path}:{self.position[0]}: `{self.name}` {self.outcome}: "
-                f"{'; '.join(map(str, self.places))}")
+                f"{'; '.join(map(str, self.places[:5]))}" +
+                (f"; and {more} more" if more > 0 else ""))
 
     def paths(self) -> set[str]:
         return {self.path, *(place.path for place in self.places)}

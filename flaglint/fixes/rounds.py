@@ -152,7 +152,7 @@ def still_referred(project: Project, results: list[Transformed],
 
     found = []
     for path, position, name, qualname, keys in deleted:
-        places = referring[qualname, keys][:5]
+        places = referring[qualname, keys]
         if places:
             found.append(Blocked(path, position, name, tuple(map(before, places))))
     return found
