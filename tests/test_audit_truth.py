@@ -408,3 +408,16 @@ def test_the_step_for_reads_of_ended_keys_says_what_they_are(tmp_path, capsys):
            "key's reads and the code they make dead (`V`: what the reads yield now, their " \
            "default)" in report["stage"]["next_steps"]
     assert not any("new name" in step for step in report["stage"]["next_steps"])
+
+
+def test_a_rolled_out_flag_is_never_called_expired(tmp_path, capsys):
+    """pulpcore's trial: "Roll out or remove the expired flags (X)" named a flag rolled out
+    already (stale, not expired), and `check --select FL201` said nothing of it."""
+    write_tree(tmp_path, {
+        "pyproject.toml": CONFIG,
+        "flags.toml": '[flags.A_ENABLED]\ntype = "release"\nowner = "team"\n'
+                      'created = 2020-01-01\nstatus = "rolled-out"\nvalue = false\n',
+        "app/__init__.py": "", "app/flags.py": flags_module(["A_ENABLED"]),
+        "app/run.py": reads(["A_ENABLED"])})
+    steps = audit(tmp_path, capsys)["stage"]["next_steps"]
+    assert steps and not any("expired" in step for step in steps), steps

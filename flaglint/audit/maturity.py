@@ -158,6 +158,9 @@ def _steps(audit: Audit, found: list[Criterion], project: Project) -> list[str]:
     settled = sorted(dead, key=lambda k: (-dead[k], k))  # the largest first; ties by key
     clean = _clean_command(project, settled)
     stale = [r.key for r in audit.rows if r.is_stale]
+    # the criterion's: active flags past their lifetime (a rolled-out one is no longer active)
+    expired = [r.key for r in audit.rows if r.status == "active"
+               and any(s.startswith("past its lifetime") for s in r.stale)]
     registry = project.registry.present
     live = _live(audit.rows)
     undeclared = [r.key for r in live if not r.declared]
@@ -185,7 +188,7 @@ def _steps(audit: Audit, found: list[Criterion], project: Project) -> list[str]:
                 if in_registry(untyped) else "" if registry else
                 ": `flaglint init` writes a registry with guessed types to review"),
         "at most 20% of active flags are past their lifetime":
-            f"Roll out or remove the expired flags ({', '.join(stale[:3]) or 'see FL201'}): "
+            f"Roll out or remove the expired flags ({_keys(expired)}): "
             "`flaglint check --select FL201`",
         "no retired or removed key is read or used again (FL401, FL404)": _reuse_step(audit),
         "a pre-commit hook or CI job runs flaglint":
@@ -212,7 +215,8 @@ def _steps(audit: Audit, found: list[Criterion], project: Project) -> list[str]:
     # A share of nothing is unmet ("0 of 0"), but a step naming no key says nothing to do
     nothing = {"at least 90% of the keys read are declared": not undeclared,
                "at least 90% of live flags have an owner (registry or CODEOWNERS)": not unowned,
-               "every live flag has a declared type, so it has a lifetime": not untyped}
+               "every live flag has a declared type, so it has a lifetime": not untyped,
+               "at most 20% of active flags are past their lifetime": not expired}
     unmet = sorted((c for c in found if not c.met and not nothing.get(c.text, False)),
                    key=lambda c: STAGES.index(c.stage))
     if not project.has_declarations:
