@@ -4,7 +4,8 @@ Tests turn a flag on or off through the project's own helpers, not only through 
 name: `mock_feature_flag(mocker, FeatureFlag.X, 'True')` (which patches `os.environ`),
 `monkeypatch.setenv("X", "true")`, `with override_feature(FeatureFlag.X, True):`,
 `with config.x_holder(True):` (a flag object called, which JAX-style holders allow),
-`@patch.dict(os.environ, {"X": "True"})`, `os.environ["X"] = "1"`, `patch.dict` of the
+`@patch.dict(os.environ, {"X": "True"})`, `os.environ["X"] = "1"`, `settings.X = True`
+(pytest-django's `settings` fixture), `patch.dict` of the
 mapping the reads read (`"django.conf.settings.FEATURES"`). Once the flag is gone,
 such a line names an Enum member that no longer exists (AttributeError) or sets a variable
 nothing reads. So, as developers do:
