@@ -244,9 +244,10 @@ def test_an_enum_member_looked_up_by_value_is_kept_and_listed(tmp_path, capsys):
     })
     code, said = clean(root, "true", capsys)
     assert 'NEW_UI = "new_ui"' in read(root, "app/flags.py")
-    # The refusal says why the member stays (no "remove it by hand" beside it).
+    # The refusal says why the member stays (no "remove it by hand" beside it), and names
+    # the lookup, which `Still naming` does not say again.
     assert said.endswith(
-        "Still naming `new_ui` (comments, docs, other files; not edited): app/views.py:9.\n"
+        "[flags.new_ui] removed in flags.toml.\n"
         "app/flags.py:5: `Flag.NEW_UI` not deleted: app/views.py:9:12: a lookup by value or "
         "name (Flag('new_ui')).\n")
     assert code == 1  # not complete: the member is left for a person
