@@ -2468,3 +2468,183 @@ def test_clean_names_every_place_left_and_reads_through_another_settings_object(
                  str(tmp_path)]) == 0
     assert "Still naming `ENABLE_X` (comments, docs, other files; not edited): " \
            "app/lazy.py:2.\n" in capsys.readouterr().err
+
+
+DJANGO_CASE = {
+    "flaglint.toml": 'presets = ["django-settings"]\n',
+    "flags.toml": '[flags.FEATURE_SEARCH]\ntype = "release"\nowner = "me"\n',
+    "mysite/__init__.py": "",
+    "mysite/settings.py": "FEATURE_SEARCH = False\n",
+    "app/__init__.py": "",
+    "app/views.py": "from django.conf import settings\n\n\ndef search(q):\n"
+                    "    if settings.FEATURE_SEARCH:\n        return 'new:' + q\n"
+                    "    return 'old:' + q\n",
+    "tests/__init__.py": "",
+    "tests/test_views.py": """
+        import types
+
+        import pytest
+
+        from app.views import search
+
+
+        def test_local_object():
+            settings = types.SimpleNamespace(FEATURE_SEARCH=True)
+            settings.FEATURE_SEARCH = False
+            assert settings.FEATURE_SEARCH is False
+
+
+        def test_with_finally():
+            from django.conf import settings
+            settings.FEATURE_SEARCH = True
+            try:
+                assert search("q") == "new:q"
+            finally:
+                settings.FEATURE_SEARCH = False
+
+
+        def test_reads_it_back(settings):
+            settings.FEATURE_SEARCH = True
+            assert settings.FEATURE_SEARCH is True
+
+
+        @pytest.fixture
+        def search_on():
+            from django.conf import settings
+            settings.FEATURE_SEARCH = True
+            try:
+                yield
+            finally:
+                settings.FEATURE_SEARCH = False
+
+
+        def test_via_fixture(search_on):
+            assert search("z") == "new:z"
+        """,
+}
+
+
+def test_a_settings_name_is_djangos_only_where_it_is_and_a_reset_is_no_setting(
+        tmp_path, capsys):
+    """A review's: `settings.X = v` was Django's setting whatever `settings` was (a local
+    object), a `finally:` putting the flag back doomed a test of the value kept, a kept-value
+    setting went from a test that reads it back (it failed), and a write of
+    `settings.X` was taken for a read (`True = True` refused as not parsing)."""
+    write_tree(tmp_path, DJANGO_CASE)
+    assert main(["clean", "FEATURE_SEARCH", "--value", "true", "--no-cache",
+                 str(tmp_path)]) == 1  # the definition is kept: tests still read it
+    out, err = capsys.readouterr()
+    assert "would not parse" not in out + err
+    assert "Tests deleted" not in out
+    assert (tmp_path / "tests" / "test_views.py").read_text() == textwrap.dedent('''
+        import types
+
+        import pytest
+
+        from app.views import search
+
+
+        def test_local_object():
+            settings = types.SimpleNamespace(FEATURE_SEARCH=True)
+            settings.FEATURE_SEARCH = False
+            assert settings.FEATURE_SEARCH is False
+
+
+        def test_with_finally():
+            from django.conf import settings
+            try:
+                assert search("q") == "new:q"
+            finally:
+                pass
+
+
+        def test_reads_it_back(settings):
+            settings.FEATURE_SEARCH = True
+            assert settings.FEATURE_SEARCH is True
+
+
+        @pytest.fixture
+        def search_on():
+            from django.conf import settings
+            try:
+                yield
+            finally:
+                pass
+
+
+        def test_via_fixture(search_on):
+            assert search("z") == "new:z"
+        ''').lstrip("\n")
+    other = tmp_path / "false"
+    write_tree(other, DJANGO_CASE)
+    main(["clean", "FEATURE_SEARCH", "--value", "false", "--no-cache", str(other)])
+    out = capsys.readouterr().out
+    assert "Tests deleted, with the code they tested: tests/test_views.py " \
+           "`test_with_finally`, tests/test_views.py `test_reads_it_back`, " \
+           "tests/test_views.py `test_via_fixture`.\n" in out
+    assert "def test_local_object():" in (other / "tests" / "test_views.py").read_text()
+
+
+def test_constant_uses_follow_attributes_defaults_and_a_fallback_import(tmp_path, capsys):
+    """A review's: `SEARCH.upper()`, `def f(x=SEARCH)` and `try: from app.consts import
+    SEARCH / except ImportError: SEARCH = …` are uses of the constant; `re.search` in a
+    file is no mention of a key `search`."""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.readers]]\n'
+                          'call = "app.consts.on"\nkey = 0\n',
+        "flags.toml": '[flags.search]\nowner = "a"\ntype = "release"\n',
+        "app/__init__.py": "",
+        "app/consts.py": "SEARCH = 'search'\n\n\ndef on(key):\n    return False\n",
+        "app/views.py": "import re\n\nfrom app.consts import SEARCH, on\n\n\n"
+                        "def view():\n    if on(SEARCH):\n        return 1\n    return 2\n\n\n"
+                        "def shout(word=SEARCH):\n    return word\n\n\n"
+                        "def found(text):\n    return re.search('x', text), SEARCH.upper()\n",
+        "app/fallback.py": "try:\n    from app.consts import SEARCH\nexcept ImportError:\n"
+                           "    SEARCH = 'search'\n\nNAMES = [SEARCH]\n",
+    })
+    assert main(["clean", "search", "--value", "true", "--dry-run", "--no-cache",
+                 str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert "Still using `search` through a constant that holds it, in code that is no read " \
+           "flaglint knows (not edited; decide by hand): app/fallback.py:6 `SEARCH`, " \
+           "app/views.py:12 `SEARCH`, app/views.py:17 `SEARCH.upper`.\n" in err
+    assert "app/views.py:17.\n" not in err and "app/views.py:1" not in err.split(
+        "Still naming")[-1].split("\n")[0]
+
+
+def test_clean_names_tests_that_set_the_key_under_a_prefix(tmp_path, capsys):
+    """django-cms reads `get_cms_setting("PLACEHOLDER_CACHE")`, the Django setting
+    `CMS_PLACEHOLDER_CACHE`, and its tests switch that: they were left unnamed and failed,
+    exit 0. flaglint cannot tell the prefix is the reader's: named, exit 1, not edited."""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\n\n[[tool.flaglint.readers]]\n'
+                          'call = "app.conf.get_setting"\nkey = 0\n',
+        "flags.toml": '[flags.NEW_UI]\ntype = "release"\nowner = "me"\n',
+        "app/__init__.py": "",
+        "app/conf.py": "from django.conf import settings\n\nDEFAULTS = {'NEW_UI': False}\n\n\n"
+                       "def get_setting(name):\n"
+                       "    return getattr(settings, 'APP_%s' % name, DEFAULTS[name])\n",
+        "app/views.py": "from app.conf import get_setting\n\n\ndef page():\n"
+                        "    if get_setting('NEW_UI'):\n        return 'new'\n    return 'old'\n",
+        "tests/__init__.py": "",
+        "tests/test_views.py": """
+            from django.test import TestCase, override_settings
+
+            from app.views import page
+
+
+            class PageTests(TestCase):
+                @override_settings(APP_NEW_UI=True)
+                def test_new(self):
+                    self.assertEqual(page(), "new")
+
+                def test_old(self):
+                    self.assertEqual(page(), "old")
+            """})
+    before = (tmp_path / "tests" / "test_views.py").read_text()
+    assert main(["clean", "NEW_UI", "--value", "false", "--no-cache", str(tmp_path)]) == 1
+    assert "Tests set a setting named `NEW_UI` with a prefix (`…_NEW_UI`), which a reader " \
+           "that adds one reads: tests/test_views.py:8 `PageTests.test_new`; not edited: if " \
+           "it is the flag, they ran under the code the clean removed (adapt or delete " \
+           "them).\n" in capsys.readouterr().out
+    assert (tmp_path / "tests" / "test_views.py").read_text() == before

@@ -344,6 +344,36 @@ CASES = {
             if use_new:
                 new()
         """),
+    "a name declared global where it is bound is no alias there": (
+        """
+        def reset():
+            global STATE
+            STATE = False
+
+
+        def h():
+            global STATE
+            STATE = client.is_enabled("on")
+            reset()
+            if STATE:
+                return "a"
+            return "b"
+        """,
+        [],
+        """
+        def reset():
+            global STATE
+            STATE = False
+
+
+        def h():
+            global STATE
+            STATE = True
+            reset()
+            if STATE:
+                return "a"
+            return "b"
+        """),
     "class attribute is no alias": (
         """
         class K:

@@ -528,7 +528,11 @@ def test_init_that_finds_nothing_leaves_presets_unset_so_later_runs_still_find(
     every one) was never found."""
     write_tree(tmp_path, {"app/__init__.py": "", "app/m.py": "def f():\n    return 1\n"})
     assert main(["init", str(tmp_path), "--today", TODAY, "--no-cache"]) == 0
-    capsys.readouterr()
+    assert capsys.readouterr().err == (  # django-cms's trial: it said nothing of why
+        "flaglint: wrote flags.toml (0 flags) and flaglint.toml\n"
+        "flaglint: note: no flag API found: no flag SDK is imported and no [[readers]] or "
+        "[[definitions]] are configured, so no flag was checked; name the project's own in "
+        "[[readers]] or [[definitions]] (docs/configuration.md)\n")
     assert (tmp_path / "flaglint.toml").read_text() == (
         "# flaglint's configuration (as [tool.flaglint] in pyproject.toml would hold it),\n"
         "# written by `flaglint init`.\n"
@@ -552,12 +556,12 @@ def test_init_that_finds_nothing_leaves_presets_unset_so_later_runs_still_find(
             ("FL101", "SEARCH_ENABLED", 5)], cache
 
 
-def test_a_found_helpers_default_parameter_is_not_taken_for_what_it_yields(tmp_path,
-                                                                           capsys):
-    """A review's `def flag_on(key, default="false")`, which passes its default on to
-    something that parses it: taken as what the read yields, the string made a retired
-    key's read "on", and the unsafe fix deleted the code that runs. A discovered helper's
-    parameters say nothing of what it returns: a read that passes no default yields off."""
+def test_a_found_helpers_default_parameter_is_its_default_when_true_or_false(tmp_path,
+                                                                          capsys):
+    """Discovery takes a helper's parameter named `default` as its default: a call that
+    passes `True` yields it (a review's: without it, "off" was assumed and the unsafe fix
+    deleted the code that runs). Its own default counts only when it is `True` or `False`:
+    `default="false"` is passed on to be parsed, and a read passing none yields off."""
     write_tree(tmp_path, {
         "flags.toml": '[flags.old]\nstatus = "retired"\nretired = 2003-06-01\n',
         "app.py": """
@@ -565,19 +569,32 @@ def test_a_found_helpers_default_parameter_is_not_taken_for_what_it_yields(tmp_p
 
 
             def flag_on(key, default="false"):
-                return os.environ.get(key, default).lower() == "true"
+                return os.environ.get(key, str(default)).lower() == "true"
 
 
             def view():
                 if flag_on("old"):
                     return 1
                 return 2
+
+
+            def passed():
+                if flag_on("old", True):
+                    return 1
+                return 2
             """})
     assert main(["check", str(tmp_path), "--today", TODAY, "--no-cache", "--select",
                  "FL301"]) == 1
-    assert capsys.readouterr().out.splitlines()[0] == (
+    assert capsys.readouterr().out.splitlines()[:2] == [
         "app.py:9:5: FL301 [old] Flag `old` is retired, so reading it yields `false`; this "
-        "`if` body can never run")
+        "`if` body can never run",
+        "app.py:17:5: FL301 [old] Flag `old` is retired, so reading it yields `true`; the "
+        "code after the early exit above can never run"]
+    (tmp_path / "flags.toml").rename(tmp_path / "kept.toml")
+    assert main(["init", str(tmp_path), "--today", TODAY, "--no-cache"]) == 0
+    capsys.readouterr()
+    assert 'call = "app.flag_on"\nkey = 0\ndefault = 1\n' in \
+        (tmp_path / "flaglint.toml").read_text()
 
 
 def test_settings_that_hold_values_or_are_only_named_in_comments_turn_no_preset_on(

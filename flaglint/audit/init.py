@@ -120,6 +120,9 @@ def config_text(project: Project, registry: list[Path]) -> str:
         lines += ["", "[[readers]]" + _evidence(evidence.get(spec), "reads"),
                   f"call = {json.dumps(spec.call)}",
                   f"key = {json.dumps(spec.key if spec.key is not None else spec.key_name)}"]
+        if spec.default is not None or spec.default_name is not None:
+            default = spec.default if spec.default is not None else spec.default_name
+            lines.append(f"default = {json.dumps(default)}")
     for definition in config.definitions:
         lines += ["", "[[definitions]]" + _evidence(evidence.get(definition), "flags")]
         if definition.class_ is not None:

@@ -78,7 +78,8 @@ def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> l
             report, left=_on_disk(report, report.left),
             defined_in_code=_on_disk(report, report.defined_in_code),
             mentions=_on_disk(report, report.mentions),
-            constants_used=_on_disk(report, report.constants_used))
+            constants_used=_on_disk(report, report.constants_used),
+            tests_prefixed=_on_disk(report, report.tests_prefixed))
     lines = _tests_changed(report, on_disk=args.dry_run)
     public = report.public_wrappers
     if public:
@@ -137,6 +138,11 @@ def _still(report: CleanReport, key: str) -> list[str]:
             if len(report.constants_used) > 20 else ""
         lines.append(f"Still using `{key}` through a constant that holds it, in code that "
                      f"is no read flaglint knows (not edited; decide by hand): {shown}{more}.")
+    if report.tests_prefixed:
+        lines.append(f"Tests set a setting named `{key}` with a prefix (`…_{key}`), which a "
+                     f"reader that adds one reads: {', '.join(report.tests_prefixed)}; not "
+                     f"edited: if it is the flag, they ran under the code the clean removed "
+                     f"(adapt or delete them).")
     if report.constants_unparsed:
         lines.append(f"Not searched for uses of a constant that holds `{key}`, as they do not "
                      f"parse: {', '.join(report.constants_unparsed)}.")

@@ -54,6 +54,11 @@ def run_init(args: argparse.Namespace, command: Callable[[list[str]], int]) -> i
         relative = str(target)
     every = registries(config, target)
     _write(config, target, relative, audit, project, every)
+    from flaglint.engine.check import no_flag_api
+
+    none = no_flag_api(project)  # an empty registry alone says nothing of why (django-cms)
+    for note in (*project.notes, none) if none is not None else ():
+        print(f"flaglint: note: {note}", file=sys.stderr)
     if config.source is not None:
         _advise(config, config.source, target, project, every)
     if args.write_baseline is not None:

@@ -182,15 +182,23 @@ def _notes(project: Project, rules: Sequence[Rule]) -> list[str]:
     if not project.has_declarations and reads:
         notes.append("no registry (flags.toml) and no definitions configured, so FL101 and "
                      "FL102 cannot tell declared flags from undeclared ones")
-    if not reads and not project.registry.flags and not project.linked.definitions and \
-            not project.linked.presets and not project.config.readers and \
-            not project.config.definitions and not project.flag_api:
-        # "All checks passed" alone would be a verdict from nothing (mlflow after `init`)
-        config = project.config
-        sdk = f"`presets = []` in {config.source.name if config.source else 'the configuration'}" \
-            f" turns the SDK presets and Django settings off" if config.presets == () \
-            else "no flag SDK is imported"
-        notes.append(f"no flag API found: {sdk} and no [[readers]] or [[definitions]] are "
-                     f"configured, so no flag was checked; name the project's own in "
-                     f"[[readers]] or [[definitions]] (docs/configuration.md)")
+    none = no_flag_api(project)
+    if none is not None:
+        notes.append(none)
     return notes
+
+
+def no_flag_api(project: Project) -> str | None:
+    """Why no flag was checked, where nothing names a flag API and none was found: "All
+    checks passed" alone would be a verdict from nothing (mlflow after `init`)."""
+    if any(True for _ in project.graph.reads()) or project.registry.flags or \
+            project.linked.definitions or project.linked.presets or project.config.readers \
+            or project.config.definitions or project.flag_api:
+        return None
+    config = project.config
+    sdk = f"`presets = []` in {config.source.name if config.source else 'the configuration'}" \
+        f" turns the SDK presets and Django settings off" if config.presets == () \
+        else "no flag SDK is imported"
+    return (f"no flag API found: {sdk} and no [[readers]] or [[definitions]] are "
+            f"configured, so no flag was checked; name the project's own in "
+            f"[[readers]] or [[definitions]] (docs/configuration.md)")

@@ -35,7 +35,7 @@ from flaglint.fixes.definitions import (
     unused_clients,
     unused_wrappers,
 )
-from flaglint.fixes.key_uses import ConstantUses, constant_uses
+from flaglint.fixes.key_uses import ConstantUses, constant_uses, settings_named_otherwise
 from flaglint.fixes.naming import may_spell, named_in
 from flaglint.fixes.parameters import callers_read_light, constant_parameters, unused_parameters
 from flaglint.fixes.registry_edit import remove_table, tombstone
@@ -113,6 +113,9 @@ class CleanReport:
     # \`NAME\``): no read (`ENV_SERVER in os.environ`), so the variable is still consulted
     constants_used: list[str] = field(default_factory=list)
     constants_unparsed: list[str] = field(default_factory=list)  # not searched: no parse
+    # Tests that set a Django setting named like the key with a prefix (`CMS_KEY`), which
+    # a reader that adds the prefix reads (django-cms): named, never edited
+    tests_prefixed: list[str] = field(default_factory=list)
 
     @property
     def settled(self) -> bool:
@@ -125,7 +128,7 @@ class CleanReport:
         """Nothing is left to do by hand: no read, no definition, no refused edit."""
         return self.settled and not self.defined_in_code and not self.fixes.blocked and \
             not self.configs.left and not self.test_classes and not self.tests_left and \
-            not self.tests_variable and not self.helpers_left
+            not self.tests_variable and not self.helpers_left and not self.tests_prefixed
 
     def diff(self) -> str:
         text = self.fixes.diff()
@@ -551,7 +554,24 @@ def _finish(cleaning: _Cleaning, project: Project, blockers: _Blockers,
                        tests_left=left_by_kind.get("other", []),
                        tests_variable=left_by_kind.get("variable", []),
                        helpers_left=left_by_kind.get("helper", []), constants_used=used,
-                       constants_unparsed=uses.unparsed)
+                       constants_unparsed=uses.unparsed,
+                       tests_prefixed=_prefixed(project, key, cleaning.tests, now)
+                       if cleaning.scope.tests else [])
+
+
+def _prefixed(project: Project, key: str, tests: Callable[[str], bool],
+              now: Mapping[str, str]) -> list[str]:
+    """The tests, as the clean leaves them, that set a setting named `PREFIX_KEY`."""
+    suffix = f"_{key}".encode()
+    texts = {}
+    for path in project.files.briefs:
+        if not tests(path):
+            continue
+        if path in now:
+            texts[path] = now[path]
+        elif project.read is not None and suffix in (data := project.read(path)):
+            texts[path] = data.decode("utf-8", "replace")
+    return settings_named_otherwise(key, texts)
 
 
 def _constants_used(project: Project, constants: frozenset[str], now: Mapping[str, str]

@@ -666,7 +666,7 @@ class Collector(FactsCollector):
         self.names[node.id] += 1
 
     def _attribute(self, node: ast.Attribute) -> None:
-        if self.attributes:
+        if self.attributes and isinstance(node.ctx, ast.Load):  # `x.a = v` reads no flag
             self._access(id(node), node.attr, dotted(node), self._span(node))
         self._apart_too(node.value)
         self._visit(node.value)

@@ -247,7 +247,10 @@ class FactsCollector:
         scope = self.scopes[-1]
         if first in _SELF_NAMES and scope.owner is not None:
             return Qualified(".".join([scope.owner, *rest]), resolved=True, imported=False)
-        if scope.kind == "function" and first in scope.params:
+        if scope.kind == "function" and (first in scope.params or
+                                         f"{scope.qualname}.<locals>.{first}" in self.constants):
+            # a parameter, or a name the function bound itself (`settings = Holder()`),
+            # shadows an import of that name (one inside another function counts too)
             return Qualified(".".join(parts), resolved=False, imported=False)
         if first in self.imports:
             return Qualified(".".join([self.imports[first], *rest]), resolved=True,
@@ -402,8 +405,10 @@ class FactsCollector:
 
     def _declared_outer(self, names: Iterable[str], *, nonlocal_: bool) -> None:
         """`global X` (`nonlocal X`): this function may bind X of the module (of an
-        enclosing function) again, so there X stands for no value."""
-        for scope in (self.scopes[1:-1] if nonlocal_ else self.scopes[:1]):
+        enclosing function) again, so there X stands for no value; nor here, where X is
+        that shared name, which another function may bind again."""
+        outer = self.scopes[1:-1] if nonlocal_ else self.scopes[:1]
+        for scope in (*outer, self.scopes[-1]):
             for name in names:
                 key = f"{scope.qualname}:{name}"
                 known = self._aliases.get(key, _Alias(None, 0))

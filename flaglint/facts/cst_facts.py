@@ -108,6 +108,7 @@ class _Collector(GuardCollector, cst.CSTVisitor):
         self.conditions = CondBuilder(self._span, self._call_index, self._alias)
         self._pieces: set[int] = set()  # the parts of an implicitly concatenated string
         self._in_import = False  # an import's dotted names are no attribute reads
+        self._stores: set[int] = set()  # attributes written or deleted: no reads
 
     # -- the module's own names, known before any function body is visited ---------------
 
@@ -332,6 +333,7 @@ class _Collector(GuardCollector, cst.CSTVisitor):
                 self._assigned(target.target, None, node)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._stores.add(id(node.target))
         if node.value is not None:
             self._assigned(node.target, node.value, node)
 
@@ -381,9 +383,19 @@ class _Collector(GuardCollector, cst.CSTVisitor):
                         self._span(test))
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
-        if self.attributes and not self._in_import:
+        if self.attributes and not self._in_import and id(node) not in self._stores:
             self._access(id(node), node.attr.value, _dotted(node), self._span(node))
         self._apart_too(node.value)
+
+    # an attribute written or deleted (`x.a = v`, `x.a += v`, `del x.a`) reads no flag
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._stores.add(id(node.target))
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._stores.add(id(node.target))
+
+    def visit_Del(self, node: cst.Del) -> None:
+        self._stores.add(id(node.target))
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
         self._apart_too(node.value)  # its value is taken apart (`Call.operand`)

@@ -99,9 +99,11 @@ def mentions(root: Path, key: str, contents: Mapping[str, str]) -> list[str]:
     else:
         names = [p.relative_to(root).as_posix() for p in root.rglob("*")
                  if p.is_file() and ".git" not in p.parts]
-    # `settings.KEY` names it too (a read through a settings object no preset follows); a
-    # dotted key is not taken inside a longer dotted name
-    word = re.compile((r"(?<![\w-])" if key.isidentifier() else r"(?<![\w.-])") +
+    # `settings.KEY` names a setting-like key too (a read through a settings object no
+    # preset follows), not `re.search` a key `search`; a dotted key is not taken inside a
+    # longer dotted name
+    attribute = key.isidentifier() and key.isupper()
+    word = re.compile((r"(?<![\w-])" if attribute else r"(?<![\w.-])") +
                       re.escape(key) + r"(?![\w-])")
     found = []
     for name in sorted(names):

@@ -40,6 +40,7 @@ import ast
 import posixpath
 import re
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 import libcst as cst
 
@@ -146,6 +147,63 @@ def _is_mark(call: cst.Call) -> bool:
     return False
 
 
+class _SettingsUse(NamedTuple):
+    """How a function uses a name `settings`: `django`, it is Django's there
+    (pytest-django's fixture, a parameter of that name, or `from django.conf import
+    settings` in the function) and `bound`, the function binds it to something else;
+    `read`, the settings it reads back (`settings.X`)."""
+
+    django: bool
+    bound: bool
+    read: set[str]
+
+
+def _settings_use(node: cst.FunctionDef) -> _SettingsUse:
+    params = node.params
+    named = any(p.name.value == "settings" for p in (
+        *params.posonly_params, *params.params, *params.kwonly_params))
+    finder = _SettingsFinder()
+    node.body.visit(finder)
+    return _SettingsUse(named or finder.imported, finder.bound, finder.read)
+
+
+class _SettingsFinder(cst.CSTVisitor):
+    """In a function's body: is `settings` bound there (`settings = Holder()`), and which
+    `settings.X` it reads (not as an assignment's target)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.bound = False
+        self.imported = False  # `from django.conf import settings`
+        self.read: set[str] = set()
+        self._targets: set[int] = set()
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if _dotted_name(node.module) == "django.conf" and not isinstance(
+                node.names, cst.ImportStar) and any(
+                    isinstance(a.name, cst.Name) and a.name.value == "settings" and
+                    a.asname is None for a in node.names):
+            self.imported = True
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._targets.add(id(node.target))
+        if isinstance(node.target, cst.Name) and node.target.value == "settings":
+            self.bound = True
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if id(node) not in self._targets and isinstance(node.value, cst.Name) and \
+                node.value.value == "settings":
+            self.read.add(node.attr.value)
+
+
+def _dotted_name(node: cst.BaseExpression | None) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted_name(node.value)}.{node.attr.value}"
+    return ""
+
+
 class FlagSettings(cst.CSTTransformer):
     """Removes the settings of one flag from a test module (see the module's text)."""
 
@@ -173,6 +231,11 @@ class FlagSettings(cst.CSTTransformer):
         self._cut: list[bool] = [False]
         self.cut_tests: list[str] = []  # tests whose last block went (`Class.test_x`)
         self._classes: list[str] = []
+        # `settings.X = v` sets the Django setting X where `settings` is pytest-django's
+        # fixture (a parameter) or `django.conf.settings` (imported, not bound anew)
+        self._django_settings = False
+        self._settings: list[_SettingsUse] = [_SettingsUse(django=False, bound=False, read=set())]
+        self._finally = 0  # inside `finally:` blocks: settings there put the flag back
 
     # -- what a call does -----------------------------------------------------------------
 
@@ -251,8 +314,13 @@ class FlagSettings(cst.CSTTransformer):
         target = node.targets[0].target
         if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and \
                 target.value.value == "settings" and target.attr.value in self.names.keys:
+            here = self._settings[-1]
+            if here.bound or not (here.django or self._django_settings):
+                return None  # a local object, a module: not Django's settings
             found = _on_off(node.value)
-            return self._judge([found] if found is not None else [])
+            verdict = self._judge([found] if found is not None else [])
+            # the test reads the setting back: the value it set is what it checks
+            return None if verdict == "drop" and target.attr.value in here.read else verdict
         if not isinstance(target, cst.Subscript):
             return None
         index = target.slice[0].slice if len(target.slice) == 1 else None
@@ -267,7 +335,23 @@ class FlagSettings(cst.CSTTransformer):
 
     # -- where settings are ---------------------------------------------------------------
 
+    def visit_Module(self, node: cst.Module) -> None:
+        finder = _SettingsFinder()
+        for statement in node.body:
+            if isinstance(statement, cst.SimpleStatementLine):
+                statement.visit(finder)
+        self._django_settings = finder.imported and not finder.bound
+
+    def visit_Finally(self, node: cst.Finally) -> None:
+        self._finally += 1
+
+    def leave_Finally(self, original_node: cst.Finally, updated_node: cst.Finally
+                      ) -> cst.Finally:
+        self._finally -= 1
+        return updated_node
+
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._settings.append(_settings_use(node))
         self._doomed.append(False)
         self._variable.append(False)
         self._cut.append(False)
@@ -337,6 +421,7 @@ class FlagSettings(cst.CSTTransformer):
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
                           ) -> cst.FunctionDef | cst.RemovalSentinel:
+        self._settings.pop()
         doomed = self._doomed.pop()
         cut = self._cut.pop()
         kept, other = self._decorators(updated_node.decorators)
@@ -396,7 +481,7 @@ class FlagSettings(cst.CSTTransformer):
         kept = []
         for small in updated_node.body:
             verdict, trimmed = self._small_verdict(small)
-            if verdict == "test" and original_node not in self._resets:
+            if verdict == "test" and original_node not in self._resets and not self._finally:
                 self._doomed[-1] = True
             if verdict is None:
                 kept.append(small)

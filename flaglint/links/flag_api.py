@@ -246,7 +246,13 @@ def _readers(files: list[FileFacts], api: _Found, chase: Callable[[str], str]) -
             name = candidate.qualname.rsplit(".", 1)[-1]
             shape = f"*.{name}" if candidate.method else candidate.qualname
             param = candidate.params[position] if position < len(candidate.params) else None
-            api.readers.append((ReaderSpec(shape, position, param, origin="discovered"),
+            # `def is_enabled(name, default=False)`: the default a call passes (and its own,
+            # when it is `True` or `False`, for a call that passes none)
+            default = candidate.params.index("default") \
+                if "default" in candidate.params else None
+            api.readers.append((ReaderSpec(shape, position, param, default,
+                                           "default" if default is not None else None,
+                                           origin="discovered"),
                                 Evidence(candidate.where, keyed,
                                          tuple(candidate.examples[:3]))))
         elif candidate.calls:
