@@ -197,6 +197,32 @@ def test_both_readers_mark_the_reads_whose_value_is_taken_apart():
     # a read awaited
 
 
+def test_both_readers_take_no_written_attribute_for_a_read():
+    """A review's: `settings.X = v` was a read (the fix made `True = True`, refused), and
+    then libcst still took tuple and `for` targets for reads where Python's parser did not."""
+    source = textwrap.dedent("""
+        from django.conf import settings
+
+        settings.FEATURE_A = True
+        settings.FEATURE_A, settings.FEATURE_B = 1, 2
+        [settings.FEATURE_C, *settings.FEATURE_D] = 3, 4
+        for settings.FEATURE_E in range(2):
+            pass
+        [0 for settings.FEATURE_F in range(2)]
+        settings.FEATURE_G += 1
+        del settings.FEATURE_H
+        if settings.FEATURE_READ:
+            pass
+        """)
+    attributes = frozenset({"FEATURE_*"})
+    from_ast = extract(source.encode(), "w.py", "app.w", is_package=False,
+                       attributes=attributes)
+    from_cst = extract_cst(source, "w.py", "app.w", count_lines(source),
+                           Suppressions.scan(source), attributes, is_package=False)
+    assert [c.name for c in from_ast.calls if c.access] == ["FEATURE_READ"]
+    assert _comparable(from_ast.calls) == _comparable(from_cst.calls)
+
+
 def test_tricky_code_is_not_trivial():
     facts, _ = both(textwrap.dedent(TRICKY["if_elif_else"]))
     # guards are recorded when their statement ends: the elif before its if

@@ -544,3 +544,50 @@ def test_tables_joined_from_stored_interfaces_answer_as_the_built_ones(project):
     joined().definitions.get(outside.qualname)
     assert sorted(loaded) == [1] + [i for i, face in enumerate(faces)
                                     if outside.qualname.startswith(face.module + ".")]
+
+
+def test_a_name_a_function_binds_shadows_an_import_only_in_that_function(tmp_path):
+    """A local `settings = Holder()` is no import of `settings` made elsewhere in the
+    module; but a fallback binding beside the function's own import (`try: from app import
+    flags / except ImportError: flags = None`), a name declared `global`, and a function
+    of the same name defined in another branch are the import still (a review's: their
+    reads were lost, and FL102 said to delete the flags)."""
+    found = reads(tmp_path, {
+        "pyproject.toml": CONFIG,
+        "app/__init__.py": "",
+        "app/flags.py": "def is_on(key, default=False): ...\n",
+        "app/views.py": """
+            import sys
+
+            from app import flags
+
+
+            def fallback():
+                try:
+                    from app import flags
+                except ImportError:
+                    flags = None
+                return flags.is_on("fallback_flag")
+
+
+            def reload_flags():
+                global flags
+                import importlib
+                flags = importlib.reload(flags)
+                return flags.is_on("global_flag")
+
+
+            if sys.platform == "win32":
+                def handler():
+                    flags = {}
+                    return flags.get("x")
+            else:
+                def handler():
+                    return flags.is_on("cond_flag")
+
+
+            def local():
+                flags = object()
+                return flags.is_on("local_object")
+            """})
+    assert sorted(key for key, *_ in found) == ["cond_flag", "fallback_flag", "global_flag"]

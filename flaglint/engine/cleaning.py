@@ -571,7 +571,8 @@ def _prefixed(project: Project, key: str, tests: Callable[[str], bool],
             texts[path] = now[path]
         elif project.read is not None and suffix in (data := project.read(path)):
             texts[path] = data.decode("utf-8", "replace")
-    return settings_named_otherwise(key, texts)
+    known = frozenset(project.registry.flags) | frozenset(project.graph.flags())
+    return settings_named_otherwise(key, texts, known)
 
 
 def _constants_used(project: Project, constants: frozenset[str], now: Mapping[str, str]

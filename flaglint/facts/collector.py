@@ -32,7 +32,7 @@ _IDENTIFIER_LIKE = re.compile(r"^[A-Za-z_][\w.:-]*$")
 
 
 class Scope:
-    __slots__ = ("depth", "kind", "owner", "params", "qualname")
+    __slots__ = ("bound", "depth", "kind", "owner", "params", "qualname", "shared")
 
     def __init__(self, qualname: str, kind: str, params: dict[str, int],
                  owner: str | None, depth: int = 0) -> None:
@@ -41,6 +41,9 @@ class Scope:
         self.kind = kind  # "module" | "class" | "function"
         self.params = params  # name -> position (-1: keyword-only or self)
         self.owner = owner  # the class qualified name that self/cls stand for
+        self.bound: set[str] = set()  # names this function assigned so far (not imported)
+        # names it imports itself, or declares `global`/`nonlocal`: never its own local
+        self.shared: set[str] = set()
 
 
 class Qualified(NamedTuple):
@@ -218,6 +221,8 @@ class FactsCollector:
             self._bind_import(local, f"{base}.{name}" if base else name)
 
     def _bind_import(self, local: str, target: str) -> None:
+        if self.scopes and self.scopes[-1].kind == "function":
+            self.scopes[-1].shared.add(local)
         if self.import_log is not None:
             self.import_log.append(local)
         if self.watch is None:  # the walk's import, where a function's may be
@@ -247,10 +252,12 @@ class FactsCollector:
         scope = self.scopes[-1]
         if first in _SELF_NAMES and scope.owner is not None:
             return Qualified(".".join([scope.owner, *rest]), resolved=True, imported=False)
-        if scope.kind == "function" and (first in scope.params or
-                                         f"{scope.qualname}.<locals>.{first}" in self.constants):
-            # a parameter, or a name the function bound itself (`settings = Holder()`),
-            # shadows an import of that name (one inside another function counts too)
+        if scope.kind == "function" and (first in scope.params or (
+                first in scope.bound and first not in scope.shared)):
+            # a parameter, or a name this function bound itself and neither imports nor
+            # declares global (`settings = Holder()`), shadows an import of that name made
+            # elsewhere in the module (`try: from a import x / except: x = None` is the
+            # import's name still)
             return Qualified(".".join(parts), resolved=False, imported=False)
         if first in self.imports:
             return Qualified(".".join([self.imports[first], *rest]), resolved=True,
@@ -318,6 +325,7 @@ class FactsCollector:
         scope = self.scopes[-1]
         if scope.kind == "function":
             qualname = f"{scope.qualname}.<locals>.{name}"
+            scope.bound.add(name)
         else:
             qualname = self._child_qualname(name)
         if qualname in self.constants:
@@ -408,6 +416,7 @@ class FactsCollector:
         enclosing function) again, so there X stands for no value; nor here, where X is
         that shared name, which another function may bind again."""
         outer = self.scopes[1:-1] if nonlocal_ else self.scopes[:1]
+        self.scopes[-1].shared.update(names)
         for scope in (*outer, self.scopes[-1]):
             for name in names:
                 key = f"{scope.qualname}:{name}"

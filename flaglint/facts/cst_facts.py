@@ -333,7 +333,7 @@ class _Collector(GuardCollector, cst.CSTVisitor):
                 self._assigned(target.target, None, node)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._stores.add(id(node.target))
+        self._stored(node.target)
         if node.value is not None:
             self._assigned(node.target, node.value, node)
 
@@ -387,15 +387,31 @@ class _Collector(GuardCollector, cst.CSTVisitor):
             self._access(id(node), node.attr.value, _dotted(node), self._span(node))
         self._apart_too(node.value)
 
-    # an attribute written or deleted (`x.a = v`, `x.a += v`, `del x.a`) reads no flag
+    # an attribute written or deleted (`x.a = v`, `x.a, x.b = v`, `for x.a in …`, `x.a += v`,
+    # `del x.a`) reads no flag, as Python's parser says of its `Store` and `Del` context
+    def _stored(self, target: cst.BaseExpression) -> None:
+        self._stores.add(id(target))
+        if isinstance(target, cst.StarredElement):
+            self._stored(target.value)
+        for element in getattr(target, "elements", ()) if isinstance(
+                target, (cst.Tuple, cst.List)) else ():
+            self._stored(element.value)
+
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        self._stores.add(id(node.target))
+        self._stored(node.target)
+
+    def visit_For(self, node: cst.For) -> None:
+        super().visit_For(node)
+        self._stored(node.target)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._stored(node.target)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._stores.add(id(node.target))
+        self._stored(node.target)
 
     def visit_Del(self, node: cst.Del) -> None:
-        self._stores.add(id(node.target))
+        self._stored(node.target)
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
         self._apart_too(node.value)  # its value is taken apart (`Call.operand`)

@@ -99,12 +99,13 @@ def mentions(root: Path, key: str, contents: Mapping[str, str]) -> list[str]:
     else:
         names = [p.relative_to(root).as_posix() for p in root.rglob("*")
                  if p.is_file() and ".git" not in p.parts]
-    # `settings.KEY` names a setting-like key too (a read through a settings object no
-    # preset follows), not `re.search` a key `search`; a dotted key is not taken inside a
-    # longer dotted name
-    attribute = key.isidentifier() and key.isupper()
-    word = re.compile((r"(?<![\w-])" if attribute else r"(?<![\w.-])") +
-                      re.escape(key) + r"(?![\w-])")
+    # An attribute names an identifier key too (`settings.KEY` read through an object no
+    # preset follows, `{% if flags.new_checkout %}` in a template), but not a method called
+    # so (`re.search(` for a key `search`); a dotted key is not taken inside a longer one
+    escaped = re.escape(key)
+    before = rf"(?:(?<![\w.-])|(?<=\.)(?={escaped}(?![\w-])(?!\s*\()))" \
+        if key.isidentifier() else r"(?<![\w.-])"
+    word = re.compile(before + escaped + r"(?![\w-])")
     found = []
     for name in sorted(names):
         if name in contents:

@@ -196,6 +196,24 @@ class _SettingsFinder(cst.CSTVisitor):
             self.read.add(node.attr.value)
 
 
+def _top_level(body: Sequence[cst.BaseStatement | cst.BaseSmallStatement]
+               ) -> Iterable[cst.CSTNode]:
+    """A module's statements, those in its top-level `try`/`if` blocks included (`try: from
+    django.conf import settings`), not those in functions and classes."""
+    for statement in body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            yield statement
+        elif isinstance(statement, (cst.Try, cst.If, cst.Else, cst.ExceptHandler,
+                                    cst.Finally)):
+            inner = statement.body
+            yield from _top_level(inner.body if isinstance(inner, cst.IndentedBlock) else ())
+            for part in (*getattr(statement, "handlers", ()),
+                         getattr(statement, "orelse", None),
+                         getattr(statement, "finalbody", None)):
+                if part is not None:
+                    yield from _top_level([part])
+
+
 def _dotted_name(node: cst.BaseExpression | None) -> str:
     if isinstance(node, cst.Name):
         return node.value
@@ -235,7 +253,11 @@ class FlagSettings(cst.CSTTransformer):
         # fixture (a parameter) or `django.conf.settings` (imported, not bound anew)
         self._django_settings = False
         self._settings: list[_SettingsUse] = [_SettingsUse(django=False, bound=False, read=set())]
-        self._finally = 0  # inside `finally:` blocks: settings there put the flag back
+        # inside the `finally:` of a `try` that ends its function: settings there put the
+        # flag back (one followed by more of the test sets what that code runs under)
+        self._finally = 0
+        self._tries: list[bool] = []  # each `try` entered: does it end its function?
+        self._last_tries: set[int] = set()
 
     # -- what a call does -----------------------------------------------------------------
 
@@ -337,21 +359,33 @@ class FlagSettings(cst.CSTTransformer):
 
     def visit_Module(self, node: cst.Module) -> None:
         finder = _SettingsFinder()
-        for statement in node.body:
-            if isinstance(statement, cst.SimpleStatementLine):
-                statement.visit(finder)
+        for statement in _top_level(node.body):
+            statement.visit(finder)
         self._django_settings = finder.imported and not finder.bound
 
+    def visit_Try(self, node: cst.Try) -> None:
+        self._tries.append(id(node) in self._last_tries)
+
+    def leave_Try(self, original_node: cst.Try, updated_node: cst.Try
+                  ) -> cst.Try | cst.RemovalSentinel:
+        self._tries.pop()
+        return updated_node
+
     def visit_Finally(self, node: cst.Finally) -> None:
-        self._finally += 1
+        if self._tries and self._tries[-1]:
+            self._finally += 1
 
     def leave_Finally(self, original_node: cst.Finally, updated_node: cst.Finally
                       ) -> cst.Finally:
-        self._finally -= 1
+        if self._tries and self._tries[-1]:
+            self._finally -= 1
         return updated_node
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._settings.append(_settings_use(node))
+        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+        if body and isinstance(body[-1], cst.Try):
+            self._last_tries.add(id(body[-1]))
         self._doomed.append(False)
         self._variable.append(False)
         self._cut.append(False)

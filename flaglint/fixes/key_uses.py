@@ -183,12 +183,15 @@ def _imported(tree: ast.Module, module: str, *, is_package: bool, homes: set[str
 _OVERRIDES = ("override_settings", "modify_settings")
 
 
-def settings_named_otherwise(key: str, tests: Mapping[str, str]) -> list[str]:
+def settings_named_otherwise(key: str, tests: Mapping[str, str],
+                             known: frozenset[str] = frozenset()) -> list[str]:
     """`path:line \\`name\\`` of each test (or test class) that sets a Django setting whose
     name ends with `_KEY` (`@override_settings(CMS_PLACEHOLDER_CACHE=True)`,
     `settings.CMS_PLACEHOLDER_CACHE = True`): a reader that looks its key up under a prefix
     (django-cms's `get_cms_setting("PLACEHOLDER_CACHE")`) is switched so, which flaglint
-    cannot tell, so such tests are named, never edited. `tests`: path to text."""
+    cannot tell, so such tests are named, never edited. `tests`: path to text; `known`: the
+    keys of the project's flags, each a setting of its own (`ELASTIC_SEARCH_ENABLED` is no
+    prefixed `SEARCH_ENABLED` where it is a flag itself)."""
     if not key.isidentifier():
         return []
     suffix = f"_{key}"
@@ -200,32 +203,34 @@ def settings_named_otherwise(key: str, tests: Mapping[str, str]) -> list[str]:
             tree = ast.parse(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
-        found += (f"{path}:{line} `{name}`" for line, name in _named_otherwise(tree, suffix))
+        django = "django.conf import settings" in text
+        found += (f"{path}:{line} `{name}`" for line, name in _named_otherwise(
+            tree, suffix, known, django=django))
     return found
 
 
-def _named_otherwise(tree: ast.Module, suffix: str) -> list[tuple[int, str]]:
+def _named_otherwise(tree: ast.Module, suffix: str, known: frozenset[str], *, django: bool
+                     ) -> list[tuple[int, str]]:
     found: dict[tuple[int, str], None] = {}
 
+    def setting(name: str | None) -> bool:
+        return name is not None and name.endswith(suffix) and name not in known
+
     def visit(node: ast.AST, owner: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
-              | None, names: tuple[str, ...]) -> None:
+              | None, names: tuple[str, ...], *, fixture: bool) -> None:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             owner, names = node, (*names, node.name)
-        if owner is not None and _sets_setting(node, suffix):
+            fixture = not isinstance(node, ast.ClassDef) and any(
+                a.arg == "settings" for a in (*node.args.args, *node.args.kwonlyargs))
+        if owner is not None and (
+                (isinstance(node, ast.Call) and (callee := dotted(node.func)) is not None
+                 and callee[-1] in _OVERRIDES and any(setting(k.arg) for k in node.keywords))
+                or (isinstance(node, ast.Assign) and (fixture or django) and any(
+                    isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and
+                    t.value.id == "settings" and setting(t.attr) for t in node.targets))):
             found[owner.lineno, ".".join(names)] = None
         for child in ast.iter_child_nodes(node):
-            visit(child, owner, names)
+            visit(child, owner, names, fixture=fixture)
 
-    visit(tree, None, ())
+    visit(tree, None, (), fixture=False)
     return list(found)
-
-
-def _sets_setting(node: ast.AST, suffix: str) -> bool:
-    if isinstance(node, ast.Call):
-        callee = dotted(node.func)
-        return callee is not None and callee[-1] in _OVERRIDES and any(
-            k.arg is not None and k.arg.endswith(suffix) for k in node.keywords)
-    if isinstance(node, ast.Assign):
-        return any(isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and
-                   t.value.id == "settings" and t.attr.endswith(suffix) for t in node.targets)
-    return False
