@@ -2714,3 +2714,54 @@ def test_a_prefixed_setting_that_is_a_flag_itself_is_not_named(tmp_path, capsys)
     assert main(["clean", "SEARCH_ENABLED", "--value", "true", "--dry-run", "--no-cache",
                  str(tmp_path)]) == 0
     assert "prefix" not in capsys.readouterr().err
+
+
+def test_tests_that_give_the_key_another_value_through_no_known_setter_are_named(
+        tmp_path, capsys):
+    """scrapy's tests switch settings with `get_crawler(settings_dict={"K": False})`,
+    `Settings({"K": False})` and `s.set("K", False)`: no setter flaglint knows, so they were
+    left unnamed and failed after the clean (39 of them), exit 0. They are named now, by
+    `clean` (exit 1) and by `check --fix`'s warning; a test of the kept value is not."""
+    files = {
+        "flaglint.toml": '[[readers]]\ncall = "*.getbool"\nkey = 0\ndefault = 1\n',
+        "flags.toml": '[flags.COOKIES_ENABLED]\ntype = "release"\nowner = "me"\n',
+        "app/__init__.py": "",
+        "app/mw.py": "class Settings(dict):\n    def getbool(self, name, default=False):\n"
+                     "        return bool(self.get(name, default))\n\n"
+                     "    def set(self, name, value):\n        self[name] = value\n\n\n"
+                     "class Cookies:\n    @classmethod\n    def from_settings(cls, settings):\n"
+                     "        if not settings.getbool('COOKIES_ENABLED'):\n"
+                     "            raise RuntimeError('off')\n        return cls()\n",
+        "tests/__init__.py": "",
+        "tests/test_mw.py": """
+            from app.mw import Cookies, Settings
+
+
+            def get_crawler(settings_dict=None):
+                return Settings(settings_dict or {})
+
+
+            def test_dict_off():
+                Cookies.from_settings(get_crawler(settings_dict={"COOKIES_ENABLED": False}))
+
+
+            def test_set_off():
+                s = Settings()
+                s.set("COOKIES_ENABLED", "false")
+
+
+            def test_on():
+                assert Cookies.from_settings(Settings({"COOKIES_ENABLED": True}))
+            """}
+    write_tree(tmp_path, files)
+    assert main(["clean", "COOKIES_ENABLED", "--value", "true", "--no-cache",
+                 str(tmp_path)]) == 1
+    assert "Tests still give `COOKIES_ENABLED` another value than `true` where flaglint " \
+           "knows no setter: tests/test_mw.py:8 `test_dict_off`, tests/test_mw.py:12 " \
+           "`test_set_off`; not edited: if that sets the flag, they ran under the code the " \
+           "clean removed (adapt or delete them).\n" in capsys.readouterr().out
+    fixed = write_tree(tmp_path / "fix", {**files, "flags.toml": files["flags.toml"] +
+                                          'status = "rolled-out"\nvalue = true\n'})
+    main(["check", "--fix", "--no-cache", str(fixed)])
+    assert "(tests/test_mw.py:8 `test_dict_off`, tests/test_mw.py:12 `test_set_off`)" in \
+        capsys.readouterr().err

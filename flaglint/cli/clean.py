@@ -79,7 +79,8 @@ def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> l
             defined_in_code=_on_disk(report, report.defined_in_code),
             mentions=_on_disk(report, report.mentions),
             constants_used=_on_disk(report, report.constants_used),
-            tests_prefixed=_on_disk(report, report.tests_prefixed))
+            tests_prefixed=_on_disk(report, report.tests_prefixed),
+            tests_literal=_on_disk(report, report.tests_literal))
     lines = _tests_changed(report, on_disk=args.dry_run)
     public = report.public_wrappers
     if public:
@@ -138,6 +139,11 @@ def _still(report: CleanReport, key: str) -> list[str]:
             if len(report.constants_used) > 20 else ""
         lines.append(f"Still using `{key}` through a constant that holds it, in code that "
                      f"is no read flaglint knows (not edited; decide by hand): {shown}{more}.")
+    if report.tests_literal:
+        lines.append(f"Tests still give `{key}` another value than `{_shown(report.value)}` "
+                     f"where flaglint knows no setter: {', '.join(report.tests_literal)}; not "
+                     f"edited: if that sets the flag, they ran under the code the clean "
+                     f"removed (adapt or delete them).")
     if report.tests_prefixed:
         lines.append(f"Tests set a setting named `{key}` with a prefix (`…_{key}`), which a "
                      f"reader that adds one reads: {', '.join(report.tests_prefixed)}; not "

@@ -35,7 +35,12 @@ from flaglint.fixes.definitions import (
     unused_clients,
     unused_wrappers,
 )
-from flaglint.fixes.key_uses import ConstantUses, constant_uses, settings_named_otherwise
+from flaglint.fixes.key_uses import (
+    ConstantUses,
+    constant_uses,
+    literal_settings_left,
+    settings_named_otherwise,
+)
 from flaglint.fixes.naming import may_spell, named_in
 from flaglint.fixes.parameters import callers_read_light, constant_parameters, unused_parameters
 from flaglint.fixes.registry_edit import remove_table, tombstone
@@ -116,6 +121,9 @@ class CleanReport:
     # Tests that set a Django setting named like the key with a prefix (`CMS_KEY`), which
     # a reader that adds the prefix reads (django-cms): named, never edited
     tests_prefixed: list[str] = field(default_factory=list)
+    # Tests left that give the key a literal value other than the cleaned one in a form no
+    # known setter takes (scrapy's `Settings({"K": False})`): named, never edited
+    tests_literal: list[str] = field(default_factory=list)
 
     @property
     def settled(self) -> bool:
@@ -128,7 +136,8 @@ class CleanReport:
         """Nothing is left to do by hand: no read, no definition, no refused edit."""
         return self.settled and not self.defined_in_code and not self.fixes.blocked and \
             not self.configs.left and not self.test_classes and not self.tests_left and \
-            not self.tests_variable and not self.helpers_left and not self.tests_prefixed
+            not self.tests_variable and not self.helpers_left and not self.tests_prefixed \
+            and not self.tests_literal
 
     def diff(self) -> str:
         text = self.fixes.diff()
@@ -556,23 +565,31 @@ def _finish(cleaning: _Cleaning, project: Project, blockers: _Blockers,
                        helpers_left=left_by_kind.get("helper", []), constants_used=used,
                        constants_unparsed=uses.unparsed,
                        tests_prefixed=_prefixed(project, key, cleaning.tests, now)
-                       if cleaning.scope.tests else [])
+                       if cleaning.scope.tests else [],
+                       tests_literal=[t for t in literal_settings_left(
+                           key, cleaning.value, _test_texts(project, key, cleaning.tests, now))
+                                      if t.partition(" ")[0] not in reported])
 
 
 def _prefixed(project: Project, key: str, tests: Callable[[str], bool],
               now: Mapping[str, str]) -> list[str]:
     """The tests, as the clean leaves them, that set a setting named `PREFIX_KEY`."""
-    suffix = f"_{key}".encode()
+    known = frozenset(project.registry.flags) | frozenset(project.graph.flags())
+    return settings_named_otherwise(key, _test_texts(project, f"_{key}", tests, now), known)
+
+
+def _test_texts(project: Project, word: str, tests: Callable[[str], bool],
+                now: Mapping[str, str]) -> dict[str, str]:
+    """The test files, as the clean leaves them, whose text holds `word`."""
     texts = {}
     for path in project.files.briefs:
         if not tests(path):
             continue
         if path in now:
             texts[path] = now[path]
-        elif project.read is not None and suffix in (data := project.read(path)):
+        elif project.read is not None and word.encode() in (data := project.read(path)):
             texts[path] = data.decode("utf-8", "replace")
-    known = frozenset(project.registry.flags) | frozenset(project.graph.flags())
-    return settings_named_otherwise(key, texts, known)
+    return texts
 
 
 def _constants_used(project: Project, constants: frozenset[str], now: Mapping[str, str]

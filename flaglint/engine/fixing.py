@@ -88,6 +88,7 @@ def _tests_otherwise(before: Project, after: Project, settled: dict[str, FlagVal
     """The tests that set a flag the fixes settled to another value or to a variable: the
     fixes removed the code they ran (prefect's test of `serve()` raising when scheduling is
     off), and `--fix` never deletes a test."""
+    from flaglint.fixes.key_uses import literal_settings_left
     from flaglint.fixes.test_cleanup import (
         key_constants,
         read_mappings,
@@ -103,8 +104,13 @@ def _tests_otherwise(before: Project, after: Project, settled: dict[str, FlagVal
         left = test_classes_left(after, key, value, tests, report.overlay,
                                  key_constants(before, key), read_mappings(before, key),
                                  functions=True, texts=texts)
-        if left:
-            found[key] = [f"{path}:{line} `{name}`" for path, line, _, name, _ in left]
+        named = [f"{path}:{line} `{name}`" for path, line, _, name, _ in left]
+        # and a literal value given where no setter flaglint knows takes it (scrapy's)
+        where = {place.partition(" ")[0] for place in named}  # `path:line`
+        named += [place for place in literal_settings_left(key, value, texts[0])
+                  if place.partition(" ")[0] not in where]
+        if named:
+            found[key] = named
     return found
 
 

@@ -8,6 +8,7 @@ another module's constant, a parameter or local that shadows it) is not taken.""
 from __future__ import annotations
 
 import ast
+import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -234,3 +235,63 @@ def _named_otherwise(tree: ast.Module, suffix: str, known: frozenset[str], *, dj
 
     visit(tree, None, (), fixture=False)
     return list(found)
+
+
+_ON_OFF = {"true": True, "on": True, "yes": True, "1": True, "enabled": True,
+           "false": False, "off": False, "no": False, "0": False, "disabled": False}
+
+
+def literal_settings_left(key: str, value: object, tests: Mapping[str, str]) -> list[str]:
+    """`path:line \\`name\\`` of each function in test code, as the clean left it, that
+    still gives the key a literal on/off value other than `value`, in a form no setter
+    flaglint knows takes (scrapy's `get_crawler(settings_dict={"COOKIES_ENABLED": False})`,
+    `Settings({…})`, `s.set("COOKIES_ENABLED", False)`, a helper's dict): such a test may
+    have run under the code the clean removed. Named, never edited."""
+    if not isinstance(value, bool):
+        return []
+    found: list[str] = []
+    for path, text in sorted(tests.items()):
+        if key not in text:
+            continue
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        places: dict[tuple[int, str], None] = {}
+
+        def visit(node: ast.AST, owner: ast.AST | None, names: tuple[str, ...],
+                  places: dict[tuple[int, str], None] = places) -> None:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                owner, names = node, (*names, node.name)
+            if isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
+                    _gives(node, key, other=not value):
+                places[owner.lineno, ".".join(names)] = None
+            for child in ast.iter_child_nodes(node):
+                visit(child, owner, names)
+
+        visit(tree, None, ())
+        found += (f"{path}:{line} `{name}`" for line, name in places)
+    return found
+
+
+def _gives(node: ast.AST, key: str, *, other: bool) -> bool:
+    """Does this dict or call give `key` the value `other` (`{"K": False}`, `f("K", False)`,
+    `f(K=False)`)?"""
+    if isinstance(node, ast.Dict):
+        return any(isinstance(k, ast.Constant) and k.value == key and _on_off(v) is other
+                   for k, v in zip(node.keys, node.values, strict=True))
+    if isinstance(node, ast.Call):
+        args = node.args
+        return any(isinstance(a, ast.Constant) and a.value == key and _on_off(b) is other
+                   for a, b in itertools.pairwise(args)) or any(
+            k.arg == key and _on_off(k.value) is other for k in node.keywords)
+    return False
+
+
+def _on_off(node: ast.expr | None) -> bool | None:
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, bool):
+            return node.value
+        if isinstance(node.value, str):
+            return _ON_OFF.get(node.value.lower())
+    return None
