@@ -1,9 +1,16 @@
-"""Where code still uses a constant that holds a cleaned key: `ENV_SERVER in os.environ`,
-`log(KEY)`, a call flaglint does not know as a read. A clean leaves these (they are no
-reads), and a person must decide: the variable is still consulted there. Found by resolved
-name, not by text: `ENV_SERVER` is `app.consts.ENV_SERVER` through the file's own imports
-(a star import of its module too), so an unrelated name spelled the same (an Enum member,
-another module's constant, a parameter or local that shadows it) is not taken."""
+"""What a clean leaves that still uses or sets the cleaned key by means flaglint does not
+edit, for a person to decide, never edited:
+
+- code that still uses a constant holding the key (`ENV_SERVER in os.environ`, `log(KEY)`,
+  a call flaglint does not know as a read): the variable is still consulted there. Found by
+  resolved name, not by text: `ENV_SERVER` is `app.consts.ENV_SERVER` through the file's
+  own imports (a star import of its module too), so an unrelated name spelled the same (an
+  Enum member, another module's constant, a parameter or local that shadows it) is not
+  taken (`constant_uses`);
+- tests that set a Django setting named like the key with a prefix, which a reader that
+  adds one reads (`settings_named_otherwise`);
+- tests that give the key a literal value other than the cleaned one through no setter
+  flaglint knows (`literal_settings_left`)."""
 
 from __future__ import annotations
 
