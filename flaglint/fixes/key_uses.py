@@ -191,6 +191,18 @@ def _imported(tree: ast.Module, module: str, *, is_package: bool, homes: set[str
 _OVERRIDES = ("override_settings", "modify_settings")
 
 
+def _parsed(tests: Mapping[str, str], word: str) -> Iterator[tuple[str, str, ast.Module]]:
+    """(path, text, tree) of each of these files, in path order, whose text holds `word`
+    and parses (one that does not is passed over: its tests are not named)."""
+    for path, text in sorted(tests.items()):
+        if word not in text:
+            continue
+        try:
+            yield path, text, ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+
+
 def settings_named_otherwise(key: str, tests: Mapping[str, str],
                              known: frozenset[str] = frozenset()) -> list[str]:
     """`path:line \\`name\\`` of each test (or test class) that sets a Django setting whose
@@ -204,13 +216,7 @@ def settings_named_otherwise(key: str, tests: Mapping[str, str],
         return []
     suffix = f"_{key}"
     found: list[str] = []
-    for path, text in sorted(tests.items()):
-        if suffix not in text:
-            continue
-        try:
-            tree = ast.parse(text)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            continue
+    for path, text, tree in _parsed(tests, suffix):
         django = "django.conf import settings" in text
         found += (f"{path}:{line} `{name}`" for line, name in _named_otherwise(
             tree, suffix, known, django=django))
@@ -257,13 +263,7 @@ def literal_settings_left(key: str, value: object, tests: Mapping[str, str]) -> 
     if not isinstance(value, bool):
         return []
     found: list[str] = []
-    for path, text in sorted(tests.items()):
-        if key not in text:
-            continue
-        try:
-            tree = ast.parse(text)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            continue
+    for path, _, tree in _parsed(tests, key):
         places: dict[tuple[int, str], None] = {}
 
         def visit(node: ast.AST, owner: ast.AST | None, names: tuple[str, ...],
