@@ -2608,7 +2608,7 @@ def test_constant_uses_follow_attributes_defaults_and_a_fallback_import(tmp_path
     err = capsys.readouterr().err
     assert "Still using `search` through a constant that holds it, in code that is no read " \
            "flaglint knows (not edited; decide by hand): app/fallback.py:6 `SEARCH`, " \
-           "app/views.py:12 `SEARCH`, app/views.py:17 `SEARCH.upper`.\n" in err
+           "app/views.py:12 `SEARCH`, app/views.py:17 `SEARCH`.\n" in err
     assert "Still naming `search` (comments, docs, other files; not edited): app/consts.py:1, " \
            "app/fallback.py:4, templates/page.html:1.\n" in err  # not `re.search(` in views
 

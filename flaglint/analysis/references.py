@@ -114,6 +114,7 @@ class _Finder(ast.NodeVisitor):
         # Innermost last: a function's parameters and locals (qualname None), or a class
         # body's names (its qualname, None inside a function: not followed).
         self.scopes: list[tuple[str | None, set[str]]] = []
+        self.aliases: set[str] = set()  # names a module-level import binds it to
         self._function_depth = 0
         self.entries: list[ast.expr] = []  # collection items that list the symbol
         self._bases: set[int] = set()  # id() of each `x` of `x.attr` and `x(...)`
@@ -131,10 +132,7 @@ class _Finder(ast.NodeVisitor):
                 local = alias.asname or alias.name.split(".", 1)[0]
                 self.module_names[local] = alias.name if alias.asname else local
         elif isinstance(statement, ast.ImportFrom):
-            base = self._absolute(statement)
-            for alias in statement.names:
-                if alias.name != "*":
-                    self.module_names[alias.asname or alias.name] = f"{base}.{alias.name}"
+            self._bind_from(statement)
         elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             self.module_names[statement.name] = f"{self.module}.{statement.name}"
         elif isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
@@ -148,6 +146,16 @@ class _Finder(ast.NodeVisitor):
             for inner in ast.iter_child_nodes(statement):
                 if isinstance(inner, ast.stmt):
                     self._bind(inner)
+
+    def _bind_from(self, statement: ast.ImportFrom) -> None:
+        base = self._absolute(statement)
+        for alias in statement.names:
+            if alias.name != "*":
+                self.module_names[alias.asname or alias.name] = f"{base}.{alias.name}"
+                if alias.asname and f"{base}.{alias.name}" == self.target:
+                    self.aliases.add(alias.asname)  # `from … import ENV_SERVER as S`
+            elif base == self.owner:  # `from app.consts import *` binds its names
+                self.module_names.setdefault(self.word, self.target)
 
     def _absolute(self, node: ast.ImportFrom) -> str:
         if not node.level:
@@ -188,6 +196,17 @@ class _Finder(ast.NodeVisitor):
         self.scopes.pop()
 
     visit_FunctionDef = visit_AsyncFunctionDef = visit_Lambda = _in_function
+
+    def _in_comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp
+                          | ast.GeneratorExp) -> None:
+        """Its targets are its own names (`[x for NEW in …]` reads no module's `NEW`)."""
+        names = {n.id for g in node.generators for n in ast.walk(g.target)
+                 if isinstance(n, ast.Name)}
+        self.scopes.append((None, names))
+        self.generic_visit(node)
+        self.scopes.pop()
+
+    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _in_comprehension
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         for inner in (*node.bases, *node.keywords, *node.decorator_list):
@@ -238,7 +257,8 @@ class _Finder(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_Name(self, node: ast.Name) -> None:
-        if node.id == self.word and not isinstance(node.ctx, ast.Store):
+        if (node.id == self.word or node.id in self.aliases) and \
+                not isinstance(node.ctx, ast.Store):
             self._named(node, [node.id])
 
     def _named(self, node: ast.expr, parts: list[str]) -> None:

@@ -39,6 +39,7 @@ from flaglint.fixes.key_uses import (
     ConstantUses,
     constant_uses,
     literal_settings_left,
+    parsed_tests,
     settings_named_otherwise,
 )
 from flaglint.fixes.naming import may_spell, named_in
@@ -56,6 +57,7 @@ from flaglint.fixes.test_cleanup import (
     settings_naming_definitions,
     test_classes_left,
     test_only_wrappers,
+    test_texts,
     tidy_tests,
 )
 from flaglint.fixes.value import CleanError, flag_value
@@ -546,6 +548,10 @@ def _finish(cleaning: _Cleaning, project: Project, blockers: _Blockers,
                      *(f"{place.path}:{place.line}" for place in refusal.places)}
     named = [m for m in mentions(config.root, key, now) if m not in reported]
     uses = _constants_used(project, cleaning.constants, now)
+    # the test files, as the clean leaves them, that name the key (each parsed once): those
+    # that set it in ways the clean does not edit are named
+    naming = parsed_tests(test_texts(project, cleaning.tests, report.overlay, key)[0], key)
+    known = frozenset(project.registry.flags) | frozenset(project.graph.flags())
     used = [u for u in uses.found if u.partition(" ")[0] not in reported]
     listed = [f"{f.source} ({f.path}:{f.line})" for f in project.services.flags_of(key)
               if not f.archived]
@@ -564,32 +570,10 @@ def _finish(cleaning: _Cleaning, project: Project, blockers: _Blockers,
                        tests_variable=left_by_kind.get("variable", []),
                        helpers_left=left_by_kind.get("helper", []), constants_used=used,
                        constants_unparsed=uses.unparsed,
-                       tests_prefixed=_prefixed(project, key, cleaning.tests, now)
+                       tests_prefixed=settings_named_otherwise(key, naming, known)
                        if cleaning.scope.tests else [],
                        tests_literal=[t for t in literal_settings_left(
-                           key, cleaning.value, _test_texts(project, key, cleaning.tests, now))
-                                      if t.partition(" ")[0] not in reported])
-
-
-def _prefixed(project: Project, key: str, tests: Callable[[str], bool],
-              now: Mapping[str, str]) -> list[str]:
-    """The tests, as the clean leaves them, that set a setting named `PREFIX_KEY`."""
-    known = frozenset(project.registry.flags) | frozenset(project.graph.flags())
-    return settings_named_otherwise(key, _test_texts(project, f"_{key}", tests, now), known)
-
-
-def _test_texts(project: Project, word: str, tests: Callable[[str], bool],
-                now: Mapping[str, str]) -> dict[str, str]:
-    """The test files, as the clean leaves them, whose text holds `word`."""
-    texts = {}
-    for path in project.files.briefs:
-        if not tests(path):
-            continue
-        if path in now:
-            texts[path] = now[path]
-        elif project.read is not None and word.encode() in (data := project.read(path)):
-            texts[path] = data.decode("utf-8", "replace")
-    return texts
+                           key, cleaning.value, naming) if t.partition(" ")[0] not in reported])
 
 
 def _constants_used(project: Project, constants: frozenset[str], now: Mapping[str, str]

@@ -5,6 +5,7 @@ Nothing is written here."""
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -88,7 +89,7 @@ def _tests_otherwise(before: Project, after: Project, settled: dict[str, FlagVal
     """The tests that set a flag the fixes settled to another value or to a variable: the
     fixes removed the code they ran (prefect's test of `serve()` raising when scheduling is
     off), and `--fix` never deletes a test."""
-    from flaglint.fixes.key_uses import literal_settings_left
+    from flaglint.fixes.key_uses import literal_settings_left, parsed_tests
     from flaglint.fixes.test_cleanup import (
         key_constants,
         read_mappings,
@@ -98,6 +99,7 @@ def _tests_otherwise(before: Project, after: Project, settled: dict[str, FlagVal
 
     found = {}
     texts = test_texts(after, tests, report.overlay)  # once for every flag (Sentry: 54)
+    trees: dict[str, ast.Module | None] = {}  # and each parsed once
     for key, value in sorted(settled.items()):
         if value is None:
             continue
@@ -107,7 +109,8 @@ def _tests_otherwise(before: Project, after: Project, settled: dict[str, FlagVal
         named = [f"{path}:{line} `{name}`" for path, line, _, name, _ in left]
         # and a literal value given where no setter flaglint knows takes it (scrapy's)
         where = {place.partition(" ")[0] for place in named}  # `path:line`
-        named += [place for place in literal_settings_left(key, value, texts[0])
+        named += [place for place in literal_settings_left(
+            key, value, parsed_tests(texts[0], key, trees))
                   if place.partition(" ")[0] not in where]
         if named:
             found[key] = named

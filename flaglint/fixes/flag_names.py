@@ -14,6 +14,10 @@ _ITS_OWN = frozenset({Kind.USE, Kind.CALL, Kind.IMPORT})
 _NAMING = _ITS_OWN | {Kind.OTHER, Kind.UNKNOWN, Kind.UNPARSED}
 
 
+# A test's literal that sets a flag on or off, as written (`"True"`, `"1"`, `"off"`)
+ON_OFF = {"true": True, "on": True, "yes": True, "1": True, "enabled": True,
+          "false": False, "off": False, "no": False, "0": False, "disabled": False}
+
 @dataclass(frozen=True)
 class FlagNames:
     """How test code can name the flag. `qualnames` are the members' and objects' own

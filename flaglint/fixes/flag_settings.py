@@ -45,14 +45,12 @@ from typing import NamedTuple
 import libcst as cst
 
 from flaglint.facts.conditions import literal
-from flaglint.fixes.flag_names import FlagNames, words_of
+from flaglint.fixes.flag_names import ON_OFF, FlagNames, words_of
 from flaglint.fixes.test_checks import last_block, still_checks
 from flaglint.fixes.tests_edit import with_items
 
 _SETTER = re.compile(r"mock|patch|override|set|env|enable|disable|toggle|flag|feature|switch",
                      re.IGNORECASE)
-_ON = {"true": True, "on": True, "yes": True, "1": True, "enabled": True,
-       "false": False, "off": False, "no": False, "0": False, "disabled": False}
 
 
 # What a call that sets a flag by its key, as a string, is called: a flag API's setter
@@ -126,8 +124,8 @@ def _on_off(node: cst.BaseExpression) -> object:
         return None
     if found.text in ("True", "False"):
         return found.text == "True"
-    if found.text.lower() in _ON:
-        return _ON[found.text.lower()]
+    if found.text.lower() in ON_OFF:
+        return ON_OFF[found.text.lower()]
     return found.text
 
 

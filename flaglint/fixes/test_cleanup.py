@@ -138,11 +138,11 @@ def _test_texts(project: Project, tests: Callable[[str], bool],
     return files, modules
 
 
-def test_texts(project: Project, tests: Callable[[str], bool], overlay: Mapping[str, bytes]
-               ) -> tuple[dict[str, str], dict[str, str]]:
+def test_texts(project: Project, tests: Callable[[str], bool], overlay: Mapping[str, bytes],
+               word: str = "") -> tuple[dict[str, str], dict[str, str]]:
     """Every test file's text (`overlay` first) and module, for `test_classes_left` to look
-    at for many flags with one reading."""
-    return _test_texts(project, tests, overlay)
+    at for many flags with one reading (`word`: only the files whose text holds it)."""
+    return _test_texts(project, tests, overlay, lambda text: word in text)
 
 
 def test_classes_left(project: Project, key: str, value: FlagValue,
