@@ -76,9 +76,10 @@ def dead_symbols(files: ProjectFiles, graph: FlagGraph,
                       by_path)
     owners = {".".join(parts[:end]) for parts in (q.split(".") for q in called)
               for end in range(1, len(parts))}
-    definitions = {definition.qualname: _Defined(definition, path) for path in files.paths
-                   if files.briefs[path].module in owners
-                   for definition in files.symbols_of(path).definitions
+    owned = files.symbols_of_many(path for path in files.paths
+                                  if files.briefs[path].module in owners)
+    definitions = {definition.qualname: _Defined(definition, path)
+                   for path, symbols in owned.items() for definition in symbols.definitions
                    if definition.qualname in called}
     candidates = {q for q in called if q in definitions
                   and not _registered(definitions[q], gates)}

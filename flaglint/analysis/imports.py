@@ -42,19 +42,17 @@ def imports_with_effects(project: Project, path: str,
     last use. Where another file imports the module too, the import goes as a developer
     (and ruff's F401) would have it go: `from sentry import features`, which hundreds of
     modules import."""
-    facts = project.files.facts_of(path)
-    if facts is None:
+    brief = project.files.brief(path)
+    if brief is None:
         return set()
     memo = project.memo().setdefault("import effects", {})
     assert isinstance(memo, dict)
     others = frozenset(editing | {path})
     kept = set()
-    brief = project.files.brief(path)
-    imported = brief.imported if brief is not None else ()
-    for local, target in _asked(facts.imports, only):
+    for local, target in _asked(project.files.imports_of(path), only):
         modules = {target, target.rpartition(".")[0]} - {""}
         if local == target:  # `import app.signals` binds `app`, and imports `app.signals`
-            modules |= {m for m in imported if m.startswith(f"{local}.")}
+            modules |= {m for m in brief.imported if m.startswith(f"{local}.")}
         for module in modules:
             if (module, others) not in memo:
                 # The index first: a module another file imports needs no parse
@@ -69,12 +67,13 @@ def imports_named(project: Project, path: str, only: Set[str] | None = None) -> 
     """The names this file imports that a string elsewhere names as one of its attributes
     (`mock.patch("app.views.flag_set")`, a dotted path in settings): a test patches the
     name where it is used, so the import stays while such a string does."""
-    facts = project.files.facts_of(path)
-    if facts is None or not facts.imports:
+    brief = project.files.brief(path)
+    imports = project.files.imports_of(path) if brief is not None else ()
+    if brief is None or not imports:
         return set()
     named = _attributes_named(project)
-    attributes = set().union(*(named.get(m, set()) for m in spellings(project, facts.module)))
-    return {local for local, _ in _asked(facts.imports, only) if local in attributes}
+    attributes = set().union(*(named.get(m, set()) for m in spellings(project, brief.module)))
+    return {local for local, _ in _asked(imports, only) if local in attributes}
 
 
 def spellings(project: Project, module: str) -> list[str]:
@@ -95,11 +94,12 @@ def imports_reexported(project: Project, path: str, only: Set[str] | None = None
     imports it `from superset.dashboards.filters`. The import stays however a fix leaves
     this file's own code, or the other file's import breaks (an ImportError at start-up
     that ruff's F401 would not see). From every file's import index, files read light too."""
-    facts = project.files.facts_of(path)
-    if facts is None or not facts.imports:
+    brief = project.files.brief(path)
+    imports = project.files.imports_of(path) if brief is not None else ()
+    if brief is None or not imports:
         return set()
     importers = _index(project, "importers", lambda brief: brief.imported)
-    module = facts.module
+    module = brief.module
     names = spellings(project, module)
 
     def elsewhere(name: str) -> bool:
@@ -111,7 +111,7 @@ def imports_reexported(project: Project, path: str, only: Set[str] | None = None
     readers = sorted({other for spelled in names for other in importers.get(spelled, ())}
                      - {path})
     last = module.rpartition(".")[2].encode()
-    return {local for local, _ in _asked(facts.imports, only)
+    return {local for local, _ in _asked(imports, only)
             if elsewhere(local) or (starred and not local.startswith("_"))
             or any(_reads_attribute(project.source_of(other), last, local.encode())
                    for other in readers)}

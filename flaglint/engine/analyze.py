@@ -213,8 +213,7 @@ def _dead_code(reading: Reading, registry: Registry, links: Links, store: cache.
                kept: _KeptDead | None = None) -> tuple[ProjectFiles, FlagGraph, DeadCode]:
     """The files read so far, their flag graph, and the dead code the settled reads make
     (`kept`: as a run before found it)."""
-    files = ProjectFiles(reading.ordered(), {}, reading.facts_of, reading.symbols_of,
-                         reading.alive, reading.alive_of)
+    files = ProjectFiles(reading.ordered(), reading, reading.alive)
     graph = _graph(registry, links, reading, store)
     if kept is not None:
         return files, graph, DeadCode(kept.settled, kept.regions, kept.symbols, kept.tested,

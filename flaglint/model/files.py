@@ -4,9 +4,9 @@ facts stage hands over only when something asks for them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import overload
+from typing import Protocol, overload
 
 from flaglint.facts import Definition, FileFacts, ParseError
 from flaglint.findings import Span
@@ -84,22 +84,31 @@ class AliveSoFar:
         self.names: frozenset[str] = frozenset()
 
 
+class FileParts(Protocol):
+    """Where a file's facts come from, and the parts of them the cache keeps apart (a
+    fraction of the facts to decode): `engine/reading.py`'s `Reading`. Asked only of files
+    read in full."""
+
+    def facts_of(self, rel: str) -> FileFacts: ...
+
+    def symbols_of_many(self, rels: Iterable[str]) -> dict[str, FileSymbols]: ...
+
+    def alive_of(self, rel: str) -> frozenset[str]: ...
+
+    def imports_of(self, rel: str) -> tuple[tuple[str, str], ...]: ...
+
+
 class ProjectFiles(Sequence[FileFacts]):
-    """Every analysed file, in order; `facts_of` asks `load` for a file's facts once
+    """Every analysed file, in order; `facts_of` asks `parts` for a file's facts once
     (`alive`: where a run's earlier rounds left `alive_outside`'s answer)."""
 
-    def __init__(self, briefs: Sequence[FileBrief], known: Mapping[str, FileFacts],
-                 load: Callable[[str], FileFacts],
-                 load_symbols: Callable[[str], FileSymbols] | None = None,
-                 alive: AliveSoFar | None = None,
-                 load_alive: Callable[[str], frozenset[str]] | None = None) -> None:
+    def __init__(self, briefs: Sequence[FileBrief], parts: FileParts,
+                 alive: AliveSoFar | None = None) -> None:
         self.briefs = {brief.path: brief for brief in briefs}
         self._order = tuple(brief.path for brief in briefs)
-        self._known = dict(known)
-        self._load = load
-        self._load_symbols = load_symbols
+        self._known: dict[str, FileFacts] = {}
+        self._parts = parts
         self._alive = alive if alive is not None else AliveSoFar()
-        self._load_alive = load_alive
 
     @property
     def paths(self) -> tuple[str, ...]:
@@ -115,21 +124,42 @@ class ProjectFiles(Sequence[FileFacts]):
         brief = self.briefs.get(path)
         if brief is None:
             return None
-        found = self._load(path) if brief.complete else brief.light_facts()
+        found = self._parts.facts_of(path) if brief.complete else brief.light_facts()
         self._known[path] = found
         return found
 
     def symbols_of(self, path: str) -> FileSymbols:
-        """A file's symbols: from its facts when they are at hand or nothing else keeps
-        them, else from `load_symbols` (the cache keeps them apart)."""
-        found = self._known.get(path)
+        """A file's symbols: from its facts when they are at hand, else from the cache,
+        which keeps them apart."""
+        return self.symbols_of_many([path])[path]
+
+    def symbols_of_many(self, paths: Iterable[str]) -> dict[str, FileSymbols]:
+        """`symbols_of` of each of these files, those not at hand asked of `parts` at
+        once."""
+        paths = tuple(paths)
+        found: dict[str, FileSymbols] = {}
+        asked: list[str] = []
+        for path in paths:
+            facts = self._known.get(path)
+            brief = self.briefs.get(path)
+            if facts is not None:
+                found[path] = FileSymbols.of(facts)
+            elif brief is not None and brief.complete:
+                asked.append(path)
+            else:
+                found[path] = FileSymbols()  # light: it defines nothing flaglint saw
+        if asked:
+            found.update(self._parts.symbols_of_many(asked))
+        return {path: found[path] for path in paths}  # in their order
+
+    def imports_of(self, path: str) -> tuple[tuple[str, str], ...]:
+        """A file's imports (`FileFacts.imports`): from its facts when they are at hand,
+        else from the cache, which keeps them apart."""
+        facts = self._known.get(path)
+        if facts is not None:
+            return facts.imports
         brief = self.briefs.get(path)
-        if found is None and brief is not None and not brief.complete:
-            return FileSymbols()  # light: it defines nothing flaglint saw, names no call
-        if found is None and self._load_symbols is not None:
-            return self._load_symbols(path)
-        facts = self.facts_of(path)
-        return FileSymbols.of(facts) if facts is not None else FileSymbols()
+        return self._parts.imports_of(path) if brief is not None and brief.complete else ()
 
     def alive_outside(self, regioned: Mapping[str, object]) -> frozenset[str]:
         """The names in use (`FileSymbols.alive`) of every file read in full but those of
@@ -139,8 +169,9 @@ class ProjectFiles(Sequence[FileFacts]):
         before = self._alive
         names = set(before.names) if before.paths <= paths else set()
         for path in paths - before.paths if before.paths <= paths else paths:
-            names |= self._load_alive(path) if self._load_alive is not None and \
-                path not in self._known else self.symbols_of(path).alive
+            facts = self._known.get(path)
+            names |= self._parts.alive_of(path) if facts is None else \
+                FileSymbols.of(facts).alive
         self._alive.paths, self._alive.names = paths, frozenset(names)
         return self._alive.names
 
