@@ -34,11 +34,25 @@ def run_cli(tmp_path, capsys, files, *args):
     ({"pyproject.toml": "[tool.flaglint]\n[[tool.flaglint.readers]]\ncall = 'a.b'\nkey = 0\n"
                         "[[tool.flaglint.readers]]\ncall = 'a.c'\nkey = -1\n"},
      "pyproject.toml:7: `tool.flaglint.readers[1].key` must be an argument position "
-     "(0, 1, …) or a keyword name"),
+     "(0, 1, …), a keyword name, or both, like key = [1, \"name\"]"),
+    # a keyword name is a Python name: "0" would match no argument, every read FL104
+    ({"pyproject.toml": "[tool.flaglint]\n[[tool.flaglint.readers]]\ncall = 'a.b'\n"
+                        "key = '0'\n"},
+     "pyproject.toml:4: `tool.flaglint.readers[0].key` must be an argument position "
+     "(0, 1, …), a keyword name, or both, like key = [1, \"name\"]"),
+    ({"pyproject.toml": "[tool.flaglint]\n[[tool.flaglint.readers]]\ncall = 'a.b'\n"
+                        "key = 0\ndefault = '1bad-name'\n"},
+     "pyproject.toml:5: `tool.flaglint.readers[0].default` must be an argument position "
+     "(0, 1, …), a keyword name, or both, like default = [1, \"name\"]"),
+    # two readers of one call: only one would be used (Airflow's `key = 1` and `key = "key"`)
+    ({"pyproject.toml": "[tool.flaglint]\n[[tool.flaglint.readers]]\ncall = 'a.b'\nkey = 1\n"
+                        "[[tool.flaglint.readers]]\ncall = 'a.b'\nkey = 'key'\n"},
+     "pyproject.toml:6: `tool.flaglint.readers[1]` reads `a.b` as `tool.flaglint.readers[0]` "
+     "does; keep one reader for a call (a key by position or keyword: key = [1, \"name\"])"),
     ({"pyproject.toml": "[tool.flaglint]\n[[tool.flaglint.definitions]]\ncall = 'a.b'\n"
                         "key = [0, 1]\n"},
-     "pyproject.toml:4: `tool.flaglint.definitions[0].key` must be a position, a keyword "
-     "name, or both, like key = [0, \"name\"]"),
+     "pyproject.toml:4: `tool.flaglint.definitions[0].key` must be an argument position "
+     "(0, 1, …), a keyword name, or both, like key = [1, \"name\"]"),
     ({"pyproject.toml": "[tool.flaglint]\n[[tool.flaglint.definitions]]\ncall = 'a.b'\n"
                         "attribute = ['value']\n"},
      "pyproject.toml:4: unknown key `attribute` in `tool.flaglint.definitions[0]`; expected "
@@ -84,6 +98,16 @@ def run_cli(tmp_path, capsys, files, *args):
     ({"flags.toml": "[flags.dark_mode]\nstatus = 'rolled-out'\n"},
      "flags.toml:2: [flags.dark_mode] is rolled-out but has no `value`; add the value every "
      "environment serves, like value = true"),
+    # a boolean written as a string is truthy, "false" too: reads settled to it would make
+    # their bodies always run, and the fix would delete the code that does (Airflow)
+    ({"flags.toml": "[flags.unit_test_mode]\nstatus = 'rolled-out'\nvalue = 'false'\n"},
+     "flags.toml:3: `value` of [flags.unit_test_mode] is the string \"false\"; a boolean is "
+     "written bare: value = false"),
+    # a tombstone's reads yield their own default: a value would be ignored (galaxy-ng)
+    ({"flags.toml": "[flags.auto_sign]\nstatus = 'retired'\nvalue = true\n"},
+     "flags.toml:3: [flags.auto_sign] is retired, so `value` has no effect (its reads yield "
+     "their own default, else off); delete the line, or mark it rolled-out if every "
+     "environment serves it"),
     ({"flags.toml": "[flags.a]\nowner = 'x'\nowners = 'y'\n"},
      "flags.toml:3: unknown field `owners` in [flags.a]; expected type, owner, description, "
      "created, expires, status, value, retired"),

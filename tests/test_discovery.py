@@ -229,7 +229,7 @@ def test_init_writes_what_it_found_with_its_evidence(tmp_path, capsys):
         "\n"
         "[[readers]]  # found: app/flags.py:1, 2 reads (new_ui, dark_mode)\n"
         'call = "app.flags.is_feature_enabled"\n'
-        "key = 0\n"
+        'key = [0, "key"]\n'
         "\n"
         "# Found, but not decided (name them above if they read flags):\n"
         "# - app/flags.py:5: `app.flags.has_flag` asks about a flag, but none of its 1 calls "
@@ -593,7 +593,7 @@ def test_a_found_helpers_default_parameter_is_its_default_when_true_or_false(tmp
     (tmp_path / "flags.toml").rename(tmp_path / "kept.toml")
     assert main(["init", str(tmp_path), "--today", TODAY, "--no-cache"]) == 0
     capsys.readouterr()
-    assert 'call = "app.flag_on"\nkey = 0\ndefault = 1\n' in \
+    assert 'call = "app.flag_on"\nkey = [0, "key"]\ndefault = [1, "default"]\n' in \
         (tmp_path / "flaglint.toml").read_text()
 
 

@@ -179,3 +179,48 @@ def test_parse_and_decode_errors_are_findings_and_the_run_goes_on(tmp_path, lint
                                     "file's encoding with a `# -*- coding: NAME -*-` line); its "
                                     "flag reads are not checked"),
     ]
+
+
+def test_a_reader_takes_its_key_by_position_or_keyword_and_a_case_typo_is_named(lint):
+    # Airflow: `conf.getboolean("core", "x")` and `conf.getboolean(section=..., key=...)`;
+    # the parser is an object, so its method's parameter names are the configuration's
+    found = lint({
+        "pyproject.toml": """
+            [tool.flaglint]
+            presets = []
+            [[tool.flaglint.readers]]
+            call = "app.config.conf.getboolean"
+            key = [1, "key"]
+            default = [2, "fallback"]
+        """,
+        "flags.toml": """
+            [flags.unit_test_mode]
+            owner = "a"
+            type = "operational"
+        """,
+        "app/__init__.py": "",
+        "app/config.py": """
+            class Parser:
+                def getboolean(self, *args, **kwargs):
+                    return False
+
+            conf = Parser()
+        """,
+        "app/views.py": """
+            from app.config import conf
+
+            if conf.getboolean("core", "unit_test_mode"):
+                pass
+            if conf.getboolean(section="webserver", key="expose_config", fallback=False):
+                pass
+            if conf.getboolean("core", "UNIT_TEST_MODE"):
+                pass
+        """,
+    }, select=("FL101", "FL104"))
+    assert found == [
+        ("FL101", "app/views.py", 5, 4, "Flag `expose_config` is declared in no registry or "
+                                        "definition; nobody owns it and it never expires"),
+        ("FL101", "app/views.py", 7, 4, "Flag `UNIT_TEST_MODE` is declared in no registry or "
+                                        "definition; nobody owns it and it never expires (did "
+                                        "you mean `unit_test_mode`?)"),
+    ]

@@ -119,18 +119,16 @@ def config_text(project: Project, registry: list[Path]) -> str:
     for spec in config.readers:
         lines += ["", "[[readers]]" + _evidence(evidence.get(spec), "reads"),
                   f"call = {json.dumps(spec.call)}",
-                  f"key = {json.dumps(spec.key if spec.key is not None else spec.key_name)}"]
+                  f"key = {_argument(spec.key, spec.key_name)}"]
         if spec.default is not None or spec.default_name is not None:
-            default = spec.default if spec.default is not None else spec.default_name
-            lines.append(f"default = {json.dumps(default)}")
+            lines.append(f"default = {_argument(spec.default, spec.default_name)}")
     for definition in config.definitions:
         lines += ["", "[[definitions]]" + _evidence(evidence.get(definition), "flags")]
         if definition.class_ is not None:
             lines.append(f"class = {json.dumps(definition.class_)}")
         else:
             lines.append(f"call = {json.dumps(definition.call)}")
-            lines.append(f"key = {json.dumps([definition.key, definition.key_name])}"
-                         if definition.key_name else f"key = {definition.key}")
+            lines.append(f"key = {_argument(definition.key, definition.key_name)}")
             if definition.reads:
                 lines.append(f"reads = {json.dumps(list(definition.reads))}")
             if definition.attributes:
@@ -175,3 +173,10 @@ def _evidence(found: Evidence | None, what: str) -> str:
     examples = ", ".join(found.examples)
     counted = f"{found.calls} {what}" if what == "reads" else f"{found.calls} uses"
     return f"  # found: {found.where}, {counted}" + (f" ({examples})" if examples else "")
+
+
+def _argument(position: int | None, name: str | None) -> str:
+    """An argument as the configuration names it: `1`, `"name"`, or both, `[1, "name"]`."""
+    if position is not None and name is not None:
+        return json.dumps([position, name])
+    return json.dumps(position if position is not None else name)

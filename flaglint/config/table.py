@@ -64,8 +64,10 @@ def parse_table(table: dict[str, Any], where: Where, root: Path) -> Config:
     if "lifetimes" in table:
         settings["lifetimes"] = _lifetimes(table["lifetimes"], where)
     if "readers" in table:
-        settings["readers"] = tuple(_reader(item, i, where) for i, item in
-                                    enumerate(_tables(table["readers"], where, "readers")))
+        settings["readers"] = readers = tuple(
+            _reader(item, i, where) for i, item in
+            enumerate(_tables(table["readers"], where, "readers")))
+        _one_reader_per_call(readers, where)
     if "definitions" in table:
         settings["definitions"] = tuple(
             _definition(item, i, where)
@@ -235,17 +237,37 @@ def _lifetimes(value: Any, where: Where) -> dict[str, int | None]:
 
 def _position(item: dict[str, Any], key: str, keys: tuple[str | int, ...], where: Where, *,
               required: bool) -> tuple[int | None, str | None]:
+    """An argument's position and keyword name: `key = 1`, `key = "name"`, or both,
+    `key = [1, "name"]` (the keyword, else the position)."""
     if key not in item:
         if required:
             raise where.error(keys, f"`{where.name(keys)}` needs `{key}`: the position "
                                     f"(0, 1, …) or the keyword name of the argument")
         return None, None
-    value = item[key]
-    if isinstance(value, bool) or not isinstance(value, (int, str)) or (
-            isinstance(value, int) and value < 0):
+    given = item[key] if isinstance(item[key], list) else [item[key]]
+    positions = [p for p in given if isinstance(p, int) and not isinstance(p, bool)]
+    names = [n for n in given if isinstance(n, str)]
+    if not given or len(positions) > 1 or len(names) > 1 or \
+            len(positions) + len(names) != len(given) or any(p < 0 for p in positions) or \
+            any(not n.isidentifier() for n in names):
         raise where.error((*keys, key), f"`{where.name((*keys, key))}` must be an argument "
-                                        f"position (0, 1, …) or a keyword name")
-    return (value, None) if isinstance(value, int) else (None, value)
+                                        f"position (0, 1, …), a keyword name, or both, like "
+                                        f"{key} = [1, \"name\"]")
+    return positions[0] if positions else None, names[0] if names else None
+
+
+def _one_reader_per_call(readers: tuple[ReaderSpec, ...], where: Where) -> None:
+    """Two readers of one call: only one would be used. Its key by position or keyword is
+    one reader's `key = [1, "name"]`."""
+    first: dict[str, int] = {}
+    for index, reader in enumerate(readers):
+        if reader.call in first:
+            earlier = where.name(("readers", first[reader.call]))
+            raise where.error(("readers", index, "call"),
+                              f"`{where.name(('readers', index))}` reads `{reader.call}` as "
+                              f"`{earlier}` does; keep one reader for a call (a key by "
+                              f"position or keyword: key = [1, \"name\"])")
+        first[reader.call] = index
 
 
 def _check_keys(item: dict[str, Any], allowed: tuple[str, ...], keys: tuple[str | int, ...],
@@ -332,15 +354,5 @@ def _class_definition(item: dict[str, Any], keys: tuple[str | int, ...], where: 
 def _definition_key(item: dict[str, Any], keys: tuple[str | int, ...], where: Where
                     ) -> tuple[int | None, str | None]:
     """The key argument's position and keyword name; the first argument when unsaid."""
-    if not isinstance(item.get("key"), list):
-        key, key_name = _position(item, "key", keys, where, required=False)
-        return (0, None) if key is None and key_name is None else (key, key_name)
-    given = item["key"]  # `key = [0, "name"]`: the keyword, else the position
-    positions = [k for k in given if isinstance(k, int) and not isinstance(k, bool)]
-    names = [k for k in given if isinstance(k, str)]
-    if len(positions) > 1 or len(names) > 1 or len(positions) + len(names) != len(given) \
-            or not given or any(p < 0 for p in positions):
-        raise where.error((*keys, "key"), f"`{where.name((*keys, 'key'))}` must be a "
-                                          f"position, a keyword name, or both, like "
-                                          f"key = [0, \"name\"]")
-    return positions[0] if positions else None, names[0] if names else None
+    key, key_name = _position(item, "key", keys, where, required=False)
+    return (0, None) if key is None and key_name is None else (key, key_name)

@@ -72,7 +72,12 @@ def typo_of(key: str, declared: list[str]) -> str | None:
     """The declared key this one is a typo of: one or two edits away (a letter missed, added,
     changed, or two swapped), one for keys of 6 characters or fewer. Keys that only share a
     long prefix (`cost-management.backend.a` and `…backend.b`) are more than a typo apart
-    when they differ in a word. None when no key, or two, are that close."""
+    when they differ in a word. A key that differs only in case (`UNIT_TEST_MODE` for
+    `unit_test_mode`) is the typo of the one that does, if one does. None when no key, or
+    two, are that close."""
+    same_but_case = [other for other in declared if other.lower() == key.lower()]
+    if len(same_but_case) == 1:
+        return same_but_case[0]
     limit = 1 if len(key) <= 6 else 2
     best: list[tuple[int, str]] = []
     for other in declared:

@@ -155,7 +155,17 @@ def _decl(key: str, entry: dict[str, Any], line: int, span: Span, rel: str,
         if not isinstance(entry["value"], (bool, int, float, str)):
             raise error("value", f"`value` of {_table(key)} must be a boolean, number or "
                                  f"string")
-        values["value"] = entry["value"]
+        value = entry["value"]
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            # a boolean flag's value written as a string is truthy, both of them: reads
+            # settled to "false" would make their `if` bodies always run
+            raise error("value", f"`value` of {_table(key)} is the string \"{value}\"; a "
+                                 f"boolean is written bare: value = {value.lower()}")
+        if status is Status.RETIRED:
+            raise error("value", f"{_table(key)} is retired, so `value` has no effect (its "
+                                 f"reads yield their own default, else off); delete the line, "
+                                 f"or mark it rolled-out if every environment serves it")
+        values["value"] = value
     if status is Status.ROLLED_OUT and "value" not in entry:
         raise error("status", f"{_table(key)} is rolled-out but has no `value`; add the value "
                               f"every environment serves, like value = true")
