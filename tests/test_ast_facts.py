@@ -144,6 +144,22 @@ TRICKY = {
 }
 
 
+# A parameter named as the module's reader: its default reads the module's `conf`
+SIGNATURES = """
+    from app.cfg import conf
+
+    class Trigger:
+        def __init__(self, conf=None, deferrable=conf.getboolean("ops", "deferrable")) -> conf.T:
+            self.conf = conf.get("x")
+
+    def outer(conf):
+        def inner(flag=conf.getboolean("ops", "inner"), *, other: conf.X = None):
+            return conf.getboolean("ops", "local")
+        return inner
+"""
+TRICKY["signatures"] = SIGNATURES
+
+
 def _comparable(value: object) -> object:
     """Facts with the two uncompared parts blanked."""
     if isinstance(value, Cond) and value.op is CondOp.OPAQUE:
@@ -659,3 +675,15 @@ def test_an_assigned_value_outside_may_call_makes_no_alias(code):
         if isinstance(call, ast.Call):
             collector._call_index[id(call)] = 0
     assert not has_call(collector.conditions.build(node))
+
+
+def test_defaults_and_annotations_are_read_in_the_scope_the_def_runs_in():
+    """Airflow's `def __init__(self, conf=None, deferrable=conf.getboolean(…))`: the
+    default is evaluated where the `def` runs, so its `conf` is the module's import, not the
+    parameter; in a nested function, the enclosing function's parameter."""
+    for facts in both(textwrap.dedent(SIGNATURES)):
+        assert [(c.span.line, c.callee, c.resolved, c.scope) for c in facts.calls] == [
+            (5, "app.cfg.conf.getboolean", True, "app.mod.Trigger"),
+            (6, "conf.get", False, "app.mod.Trigger.__init__"),
+            (9, "conf.getboolean", False, "app.mod.outer"),
+            (10, "conf.getboolean", False, "app.mod.outer.inner")]

@@ -224,3 +224,38 @@ def test_a_reader_takes_its_key_by_position_or_keyword_and_a_case_typo_is_named(
                                         "definition; nobody owns it and it never expires (did "
                                         "you mean `unit_test_mode`?)"),
     ]
+
+
+def test_a_default_reads_the_module_name_a_parameter_of_the_same_name_shadows_not(lint):
+    # Airflow's `def __init__(self, conf=None, deferrable=conf.getboolean(…))`: defaults
+    # run where the `def` runs; the read was missed, and `clean` dropped the flag it reads
+    found = lint({
+        "pyproject.toml": """
+            [tool.flaglint]
+            presets = []
+            [[tool.flaglint.readers]]
+            call = "app.cfg.conf.getboolean"
+            key = 1
+        """,
+        "flags.toml": """
+            [flags.deferrable]
+            owner = "a"
+            type = "operational"
+            status = "rolled-out"
+            value = false
+        """,
+        "app/__init__.py": "",
+        "app/cfg.py": "conf = object()\n",
+        "app/ops.py": """
+            from app.cfg import conf
+
+            class Trigger:
+                def __init__(self, conf=None, deferrable=conf.getboolean("ops", "deferrable")):
+                    self.deferrable = deferrable
+        """,
+    }, select=("FL202",))
+    assert found == [
+        ("FL202", "app/ops.py", 4, 46, "Flag `deferrable` is rolled out with value `false`; "
+                                       "this read always yields it, so the code still "
+                                       "branches on a constant"),
+    ]

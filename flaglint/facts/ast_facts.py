@@ -509,8 +509,10 @@ class Collector(FactsCollector):
             self._tails.add(id(node.body[-1]))
         self._decorated(node)
         self._type_params(node)
-        self._visit(arguments)
-        self._visit(node.returns)
+        inner = self.scopes.pop()  # defaults and annotations run where the `def` runs:
+        self._visit(arguments)  # `def f(conf=None, x=conf.getboolean(…))` reads the
+        self._visit(node.returns)  # module's `conf`, not the parameter
+        self.scopes.append(inner)
         self._block(node.body)
         self._decorator_guards(node)
         self._finish_aliases(self.scopes[-1].qualname)

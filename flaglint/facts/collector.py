@@ -252,12 +252,7 @@ class FactsCollector:
         scope = self.scopes[-1]
         if first in _SELF_NAMES and scope.owner is not None:
             return Qualified(".".join([scope.owner, *rest]), resolved=True, imported=False)
-        if scope.kind == "function" and (first in scope.params or (
-                first in scope.bound and first not in scope.shared)):
-            # a parameter, or a name this function bound itself and neither imports nor
-            # declares global (`settings = Holder()`), shadows an import of that name made
-            # elsewhere in the module (`try: from a import x / except: x = None` is the
-            # import's name still)
+        if self._shadowed(first):
             return Qualified(".".join(parts), resolved=False, imported=False)
         if first in self.imports:
             return Qualified(".".join([self.imports[first], *rest]), resolved=True,
@@ -265,6 +260,25 @@ class FactsCollector:
         if first in self.module_names:
             return Qualified(".".join([self.module, *parts]), resolved=True, imported=False)
         return Qualified(".".join(parts), resolved=False, imported=False)
+
+    def _shadowed(self, name: str) -> bool:
+        """Does a function's own name stand for `name` here: a parameter, or a name the
+        function bound itself and neither imports nor declares global (`settings =
+        Holder()`), of this function or one it is nested in (a closure)? It shadows an
+        import of that name made elsewhere in the module (`try: from a import x / except:
+        x = None` is the import's name still). A class body's names are not seen by the
+        functions in it."""
+        for scope in reversed(self.scopes):
+            if scope.kind == "module" or (scope.kind == "class" and scope is self.scopes[-1]):
+                return False
+            if scope.kind == "class":
+                continue
+            if name in scope.params:
+                return True
+            if name in scope.bound and name not in scope.shared:
+                return True
+            # `global name` and `nonlocal name` (or imported here) go on outward
+        return False
 
     def _dotted_value(self, parts: list[str]) -> Value:
         scope = self.scopes[-1]

@@ -109,6 +109,11 @@ class _Collector(GuardCollector, cst.CSTVisitor):
         self._pieces: set[int] = set()  # the parts of an implicitly concatenated string
         self._in_import = False  # an import's dotted names are no attribute reads
         self._stores: set[int] = set()  # attributes written or deleted: no reads
+        # A function's parameters and return annotation, visited in the scope the `def`
+        # runs in (defaults and annotations are evaluated there), with the function's scope
+        # set aside meanwhile
+        self._signatures: set[int] = set()
+        self._set_aside: list[Scope] = []
 
     # -- the module's own names, known before any function body is visited ---------------
 
@@ -278,11 +283,35 @@ class _Collector(GuardCollector, cst.CSTVisitor):
             qualname, "function", self._def_span(node), params=tuple(positional),
             method=method, decorators=self._decorator_names(node), defaults=defaults))
         self._function_scope(node.name.value, params, method=method)
+        self._signatures.add(id(node.params))
+        if node.returns is not None:
+            self._signatures.add(id(node.returns))
         last = node.body.body[-1] if node.body.body else None
         if isinstance(last, cst.SimpleStatementLine):
             last = last.body[-1] if last.body else None
         if isinstance(last, cst.Return):
             self._tails.add(id(last))
+
+    def visit_Parameters(self, node: cst.Parameters) -> None:
+        self._outside_the_function(node)
+
+    def leave_Parameters(self, original_node: cst.Parameters) -> None:
+        self._back_in_the_function(original_node)
+
+    def visit_Annotation(self, node: cst.Annotation) -> None:
+        self._outside_the_function(node)
+
+    def leave_Annotation(self, original_node: cst.Annotation) -> None:
+        self._back_in_the_function(original_node)
+
+    def _outside_the_function(self, node: cst.CSTNode) -> None:
+        if id(node) in self._signatures:
+            self._set_aside.append(self.scopes.pop())
+
+    def _back_in_the_function(self, node: cst.CSTNode) -> None:
+        if id(node) in self._signatures:
+            self._signatures.discard(id(node))
+            self.scopes.append(self._set_aside.pop())
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self._decorator_guards(original_node)
