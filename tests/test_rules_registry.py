@@ -97,6 +97,24 @@ def test_a_flag_a_file_that_does_not_parse_names_is_not_called_unused(lint):
         "Flag `other` is declared but no code reads it"}
 
 
+def test_a_setting_a_file_that_does_not_parse_reads_as_an_attribute_is_not_unused(lint):
+    # galaxy-ng: `settings.METRICS_ENABLED` in a file with a syntax error elsewhere
+    found = lint({
+        "flaglint.toml": 'presets = ["django-settings"]\n',
+        "flags.toml": '[flags.METRICS_ENABLED]\ntype = "release"\nowner = "t"\n\n'
+                      '[flags.OTHER_ENABLED]\ntype = "release"\nowner = "t"\n',
+        "app/__init__.py": "",
+        "app/settings.py": "METRICS_ENABLED = True\nOTHER_ENABLED = False\n",
+        "app/collector.py": "from django.conf import settings\n\n\ndef is_enabled():\n"
+                            "    return settings.METRICS_ENABLED\n\n\ndef broken(:\n"
+                            "    settings.OTHER_ENABLED()\n",
+    }, select=("FL001", "FL102"))
+    assert [(f.code, f.path, f.line, f.message.split(";")[0]) for f in found] == [
+        ("FL001", "app/collector.py", 8, "Cannot parse as Python 3 (any version up to 3.14): "
+                                         "invalid syntax"),
+        ("FL102", "flags.toml", 5, "Flag `OTHER_ENABLED` is declared but no code reads it")]
+
+
 def test_tombstones_are_never_unused_and_need_no_metadata(lint):
     found = lint({
         "pyproject.toml": PYPROJECT,

@@ -14,6 +14,18 @@ from flaglint.links.model import FlagRead
 from flaglint.model.project import Project
 
 
+@functools.lru_cache(maxsize=256)
+def key_mention(key: str) -> re.Pattern[str]:
+    """Where a text names the key, standing alone: not inside a longer name or dotted key
+    (`new` in `renewal`, `a.b` in `x.a.b`); an attribute names an identifier key too
+    (`settings.KEY` read through an object no preset follows, `{% if flags.new_checkout %}`
+    in a template), but not a method called so (`re.search(` for a key `search`)."""
+    escaped = re.escape(key)
+    before = rf"(?:(?<![\w.-])|(?<=\.)(?={escaped}(?![\w-])(?!\s*\()))" \
+        if key.isidentifier() else r"(?<![\w.-])"
+    return re.compile(before + escaped + r"(?![\w-])")
+
+
 def loose_strings(project: Project, key: str) -> list[Place]:
     """Where the key stands as a string in code outside its definitions and tests, while a
     read in code outside tests has a key flaglint cannot resolve that may be this key (an

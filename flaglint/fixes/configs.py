@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flaglint.analysis.deployed import Served
+from flaglint.analysis.loose import key_mention
 from flaglint.config import EnvironmentSpec
 from flaglint.sources import git
 from flaglint.sources.deploy import format_of, parses
@@ -88,8 +89,6 @@ def mentions(root: Path, key: str, contents: Mapping[str, str]) -> list[str]:
     """`path:line` of every line that still names `key` after a clean (comments, docs, log
     messages, other configs), for a person to read: git's files (else a walk), text only,
     with the cleaned files as they are now (`contents`)."""
-    import re
-
     # git grep finds the few files that hold the key in C, threads and all; other files are
     # never read (a repository's assets run to hundreds of megabytes).
     listed = git.run(root, "grep", "-z", "-l", "-I", "-F", "--untracked", "-e", key)
@@ -99,13 +98,7 @@ def mentions(root: Path, key: str, contents: Mapping[str, str]) -> list[str]:
     else:
         names = [p.relative_to(root).as_posix() for p in root.rglob("*")
                  if p.is_file() and ".git" not in p.parts]
-    # An attribute names an identifier key too (`settings.KEY` read through an object no
-    # preset follows, `{% if flags.new_checkout %}` in a template), but not a method called
-    # so (`re.search(` for a key `search`); a dotted key is not taken inside a longer one
-    escaped = re.escape(key)
-    before = rf"(?:(?<![\w.-])|(?<=\.)(?={escaped}(?![\w-])(?!\s*\()))" \
-        if key.isidentifier() else r"(?<![\w.-])"
-    word = re.compile(before + escaped + r"(?![\w-])")
+    word = key_mention(key)
     found = []
     for name in sorted(names):
         if name in contents:

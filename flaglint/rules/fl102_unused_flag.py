@@ -4,7 +4,7 @@ import ast
 import re
 from collections.abc import Iterator
 
-from flaglint.analysis.loose import loose_strings, nearest, reaching_reads
+from flaglint.analysis.loose import key_mention, loose_strings, nearest, reaching_reads
 from flaglint.analysis.references import Kind, blocking, handed_on, references
 from flaglint.facts import ValueKind
 from flaglint.findings import Finding, Severity
@@ -118,10 +118,9 @@ class UnusedFlag(Rule):
 
 
 def _names(data: bytes, key: str, holders: set[str]) -> bool:
-    """Does this text name the key (standing alone: `new` is not in `renewal`, nor `a.b` in
-    `x.a.b`), or one of the names its objects are bound to?"""
-    return re.search(rb"(?<![\w.:-])" + re.escape(key.encode()) + rb"(?![\w.:-])", data) \
-        is not None or any(
+    """Does this text name the key (`loose.key_mention`: `settings.KEY` too), or one of the
+    names its objects are bound to?"""
+    return key_mention(key).search(data.decode("utf-8", "replace")) is not None or any(
         re.search(rb"\b" + re.escape(name.rsplit(".", 1)[-1].encode()) + rb"\b", data)
         for name in holders)
 
