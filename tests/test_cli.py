@@ -304,8 +304,18 @@ def test_graph_export(tmp_path, capsys):
     data = json.loads(capsys.readouterr().out)
     nodes = {node["id"] for node in data["nodes"]}
     assert {"flag:used", "flag:settled", "flag:typo", "file:flags.toml"} <= nodes
+    # a line is a number, as in every other JSON flaglint writes
+    assert {type(link["line"]) for link in data["links"] if "line" in link} == {int}
     assert main(["graph", str(tmp_path), "--format", "dot"]) == 0
     assert '"app.main" -> "flag:typo"' in capsys.readouterr().out.replace("symbol:", "")
+    # as the other commands take it (galaxy-ng's trial): the same graph, no cache written
+    assert main(["graph", str(tmp_path), "--format", "json", "--no-cache", "--jobs", "1"]) == 0
+    assert json.loads(capsys.readouterr().out) == data
+    assert main(["graph", str(tmp_path), "--format", "graphml"]) == 0
+    import networkx
+    read_back = networkx.parse_graphml(capsys.readouterr().out)
+    assert {line for _, _, line in read_back.edges(data="line") if line is not None} == \
+        {link["line"] for link in data["links"] if "line" in link}
 
 
 def test_every_graph_node_says_what_it_is(tmp_path, capsys):

@@ -41,6 +41,9 @@ def parser() -> argparse.ArgumentParser:
     graph.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     graph.add_argument("--format", choices=("graphml", "dot", "json"), default="json")
     graph.add_argument("--output", type=Path, metavar="FILE")
+    graph.add_argument("--jobs", type=_positive, default=0, metavar="N",
+                       help="worker processes for parsing (default: one per core)")
+    graph.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
     _common(graph)
     return parser
 

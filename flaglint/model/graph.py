@@ -156,12 +156,12 @@ class FlagGraph:
         for (kind, name), data in store.node_items():
             plain.add_node(f"{kind}:{name}", **{k: str(v) for k, v in data.items()})
         for (k1, n1), (k2, n2), data in store.edges():
-            attributes = {"kind": data["kind"].value}
+            attributes: dict[str, str | int] = {"kind": data["kind"].value}
             if "read" in data:
                 attributes["path"] = data["read"].path
-                attributes["line"] = str(data["read"].span.line)
+                attributes["line"] = data["read"].span.line
             elif "line" in data:
-                attributes["line"] = str(data["line"])
+                attributes["line"] = data["line"]
             plain.add_edge(f"{k1}:{n1}", f"{k2}:{n2}", **attributes)
         return plain
 
