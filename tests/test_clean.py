@@ -850,7 +850,8 @@ def test_check_fix_names_the_tests_that_set_a_settled_flag_otherwise(tmp_path, c
     assert main(["check", "--fix", "--no-cache", str(tmp_path)]) == 1  # FL102 is left
     assert "flaglint: warning: tests set `sched.on` otherwise than the fixes settled it " \
            "(tests/test_core.py:12 `test_serve_raises_when_off`): they ran under the code the " \
-           "fixes removed; adapt or delete them (`flaglint clean sched.on` does)\n" \
+           "fixes removed; adapt or delete them (`flaglint clean sched.on` deletes the test " \
+           "functions among them it can, and names the rest)\n" \
            in capsys.readouterr().err
     assert (tmp_path / "pkg" / "core.py").read_text().endswith(
         "def serve():\n    return 'serving'\n")
@@ -887,7 +888,8 @@ def test_check_fix_names_tests_whose_decorator_sets_the_flag_otherwise(tmp_path,
     assert capsys.readouterr().err.startswith(
         "flaglint: warning: tests set `WORKFLOW_ENABLED` otherwise than the fixes settled it "
         "(tests/test_menu.py:8 `test_hidden`): they ran under the code the fixes removed; "
-        "adapt or delete them (`flaglint clean WORKFLOW_ENABLED` does)\n")
+        "adapt or delete them (`flaglint clean WORKFLOW_ENABLED` deletes the test functions "
+        "among them it can, and names the rest)\n")
 
 
 def test_a_test_sharing_its_name_with_a_deleted_one_stays(tmp_path, capsys):

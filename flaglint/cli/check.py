@@ -120,7 +120,8 @@ def _fix(run: CheckRun, store: Store) -> tuple[Summary, FixReport]:
         for flag, left in fix_report.tests_otherwise.items():
             print(f"flaglint: warning: tests set `{flag}` otherwise than the fixes settled it "
                   f"({', '.join(left)}): they ran under the code the fixes removed; adapt or "
-                  f"delete them (`flaglint clean {flag}` does)", file=sys.stderr)
+                  f"delete them (`flaglint clean {flag}` deletes the test functions among "
+                  f"them it can, and names the rest)", file=sys.stderr)
     summary = summarize(outcome, rules, named=paths, previews=previews,
                         memo=StoredFixes(store))
     if whole and not fix_report.overlay:
