@@ -204,7 +204,7 @@ def test_a_setting_read_by_a_name_in_a_list_is_kept(tmp_path, capsys):
         "read can no longer get this key, delete it or mark it retired")
     assert main(["clean", "ENABLE_X", "--value", "true", "--no-cache", str(tmp_path)]) == 1
     out = capsys.readouterr().out
-    assert "[flags.ENABLE_X] kept: a read whose key flaglint cannot resolve may use it " \
+    assert "[flags.ENABLE_X] kept: a read flaglint cannot follow may use it " \
            "(proj/context.py:3:10: the key as a string, which the read at proj/context.py:7 " \
            "(its key unknown) may be)." in out
     assert (tmp_path / "proj" / "settings.py").read_text() == "SECRET_KEY = 'x'\nENABLE_X = True\n"
@@ -747,8 +747,8 @@ def test_a_lookup_by_its_name_keeps_a_flag_object_and_is_told_where_it_is(tmp_pa
                                            "PROJ_NEW_ENGINE\n\n    return PROJ_NEW_ENGINE\n")
     assert main(["clean", "PROJ_API_URL", "--value", "true", str(root)]) == 1
     assert capsys.readouterr().out.splitlines()[-1] == (
-        "proj/settings.py:13: `PROJ_API_URL` not deleted: proj/settings.py:29:19: a string "
-        "naming it ('PROJ_API_URL').")
+        "proj/settings.py:13: `PROJ_API_URL` not deleted: proj/settings.py:29:19: a subscript "
+        "by the key, a mapping read flaglint does not follow.")
     assert (root / "proj" / "settings.py").read_text() == settings
     assert settings.splitlines()[28] == "    return values[\"PROJ_API_URL\"] is None"
     (root / "flags.toml").write_text("")

@@ -26,26 +26,35 @@ def key_mention(key: str) -> re.Pattern[str]:
     return re.compile(before + escaped + r"(?![\w-])")
 
 
+SUBSCRIPT = "a subscript by the key, a mapping read flaglint does not follow"
+
+
 def loose_strings(project: Project, key: str) -> list[Place]:
-    """Where the key stands as a string in code outside its definitions and tests, while a
-    read in code outside tests has a key flaglint cannot resolve that may be this key (an
-    f-string's text around its fields says which keys it can make: `f"venue_{name}"` never
-    makes `smart_routing`); none without such a read."""
+    """Where code outside the key's definitions and tests may read it though no read
+    flaglint follows does: the key as a string, while a read in code outside tests has a
+    key flaglint cannot resolve that may be this key (an f-string's text around its fields
+    says which keys it can make: `f"venue_{name}"` never makes `smart_routing`); and the
+    key as a subscript (`settings.FEATURE_FLAGS["key"]`: galaxy-ng's flags are a setting's
+    mapping), which no reader can name."""
     reads = reaching_reads(project, key)
-    if not reads:
-        return []
     defined = {(d.path, d.span.line) for d in project.linked.definitions if d.key == key}
-    quoted = re.compile(r"""(["'])""" + re.escape(key) + r"\1")
+    escaped = re.escape(key)
+    quoted = re.compile(r"""(["'])""" + escaped + r"\1")
+    # indexing a value (a name, a call's or a subscript's result), not a list's brackets
+    subscript = re.compile(r"""(?<=[\w)\]])[ \t]*\[\s*(["'])""" + escaped + r"\1\s*\]")
     found = []
     for path in _quoting(project, key):
-        read = nearest(reads, path)
-        why = f"the key as a string, which the read at {read.path}:{read.span.line} (its " \
-              f"key unknown) may be"
+        why = ""
+        if reads:
+            read = nearest(reads, path)
+            why = f"the key as a string, which the read at {read.path}:{read.span.line} " \
+                  f"(its key unknown) may be"
         text = project.source_of(path).decode("utf-8", "replace")
         for number, line in enumerate(text.split("\n"), start=1):
-            match = quoted.search(line)
+            match = subscript.search(line) or (quoted.search(line) if why else None)
             if match and (path, number) not in defined:
-                found.append(Place(path, number, match.start() + 1, why))
+                found.append(Place(path, number, match.start(1) + 1,  # at the key's quote
+                                   why if match.re is quoted else SUBSCRIPT))
     return found
 
 

@@ -106,7 +106,7 @@ def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> l
         be = "is" if len(report.left) == 1 else "are"
         why = f"{plural(len(report.left), 'read')} of it {be} left" if report.left else \
             f"{plural(len(report.unreadable), 'file')} cannot be read" if report.unreadable \
-            else (f"a read whose key flaglint cannot resolve may use it "
+            else (f"a read flaglint cannot follow may use it "
                   f"({'; '.join(report.loose[:5])})")
         if key in _declared(config):
             lines.append(f"{tomlsource.flag_table(key)} kept: {why}.")

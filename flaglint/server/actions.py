@@ -263,8 +263,8 @@ def _clean_changes(analysis: Analysis, key: str, value: str
     decl = analysis.project.registry.flags.get(key)
     if not report.settled and report.registry_path is None and decl is not None and \
             decl.from_registry:
-        notes.append(f"its registry entry stays: a read whose key flaglint cannot resolve may "
-                     f"use it ({'; '.join(report.loose[:2])})" if report.loose and
+        notes.append(f"its registry entry stays: a read flaglint cannot follow may use "
+                     f"it ({'; '.join(report.loose[:2])})" if report.loose and
                      not report.left and not report.unreadable else "its registry entry stays")
     if report.test_only:
         notes.append(f"only tests call now {', '.join(report.test_only)}")
