@@ -2767,3 +2767,60 @@ def test_tests_that_give_the_key_another_value_through_no_known_setter_are_named
     main(["check", "--fix", "--no-cache", str(fixed)])
     assert "(tests/test_mw.py:8 `test_dict_off`, tests/test_mw.py:12 `test_set_off`)" in \
         capsys.readouterr().err
+
+
+STREAMLIT = {
+    "flaglint.toml": '[[readers]]\ncall = "app.config.get_option"\nkey = 0\n\n'
+                     '[[definitions]]\ncall = "app.config._create_option"\nkey = 0\n',
+    "flags.toml": '[flags."server.static"]\ntype = "release"\nowner = "me"\n'
+                  'status = "rolled-out"\nvalue = true\n',
+    "app/__init__.py": "",
+    "app/config.py": "_options = {}\n\n\ndef _create_option(key, default_val=None):\n"
+                     "    _options[key] = default_val\n\n\ndef get_option(key):\n"
+                     "    return _options[key]\n\n\ndef set_option(key, value):\n"
+                     "    _options[key] = value\n\n\n"
+                     '_create_option("server.static", default_val=True)\n',
+    "app/boot.py": "from app import config\n\n\ndef check_folder(size):\n"
+                   "    if size > 100:\n"
+                   '        config.set_option("server.static", False)\n\n\n'
+                   "def routes():\n"
+                   '    if config.get_option("server.static"):\n'
+                   '        return ["static"]\n    return []\n',
+}
+
+
+def test_a_call_that_may_set_the_flag_otherwise_as_the_program_runs_is_named(tmp_path,
+                                                                             capsys):
+    """streamlit's bootstrap turns static serving off as it runs, through
+    `config.set_option("server.enableStaticServing", False)`: `clean` settled the option to
+    true everywhere, listed that line among the comments that name the key, and exited 0.
+    A call outside the tests that passes the key and the other value (not a read, write or
+    definition flaglint knows) is named now, and the clean exits 1."""
+    write_tree(tmp_path, STREAMLIT)
+    assert main(["clean", "server.static", "--dry-run", "--no-cache", str(tmp_path)]) == 1
+    out = capsys.readouterr().err
+    assert "Code outside the tests still gives `server.static` another value than `true` " \
+           "through a call flaglint knows no setter in: app/boot.py:6 `check_folder`; not " \
+           "edited: if that sets the flag as the program runs, the clean changed what runs " \
+           "there (name the call a reader with `writes = true`, and flaglint refuses the " \
+           "clean).\n" in out
+    assert "Still naming" not in out  # the line is said once, for what it may be
+
+
+def test_a_reader_that_writes_makes_the_flag_set_as_the_program_runs(tmp_path, capsys):
+    """`writes = true` names a keyed setter (`config.set_option(KEY, value)`): the flag's
+    reads are not settled while code outside the tests sets it, and `clean` refuses."""
+    write_tree(tmp_path, {**STREAMLIT, "flaglint.toml": STREAMLIT["flaglint.toml"] +
+                          '\n[[readers]]\ncall = "app.config.set_option"\nkey = 0\n'
+                          'writes = true\n'})
+    assert main(["check", "--no-cache", str(tmp_path)]) == 1
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "app/boot.py:10:8: FL202 [server.static] Flag `server.static` is rolled out with value "
+        "`true`, but app/boot.py:6 sets it as the program runs, so this read may yield another "
+        "value: no fix while that stands")
+    assert main(["clean", "server.static", "--no-cache", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        "flaglint: error: flag `server.static` is set as the program runs, at app/boot.py:6: "
+        "settling its reads would change what that does; remove the setting first (or, if "
+        "that file is a test helper, name its folder in `tests`)\n")
+    assert "False" in (tmp_path / "app" / "boot.py").read_text()  # nothing written

@@ -44,6 +44,9 @@ def run_cli(tmp_path, capsys, files, *args):
                         "key = 0\ndefault = '1bad-name'\n"},
      "pyproject.toml:5: `tool.flaglint.readers[0].default` must be an argument position "
      "(0, 1, …), a keyword name, or both, like default = [1, \"name\"]"),
+    ({"pyproject.toml": "[tool.flaglint]\n[[tool.flaglint.readers]]\ncall = 'a.b'\nkey = 0\n"
+                        "writes = 'yes'\n"},
+     "pyproject.toml:5: `tool.flaglint.readers[0].writes` must be true or false"),
     # two readers of one call: only one would be used (Airflow's `key = 1` and `key = "key"`)
     ({"pyproject.toml": "[tool.flaglint]\n[[tool.flaglint.readers]]\ncall = 'a.b'\nkey = 1\n"
                         "[[tool.flaglint.readers]]\ncall = 'a.b'\nkey = 'key'\n"},

@@ -122,6 +122,8 @@ def config_text(project: Project, registry: list[Path]) -> str:
                   f"key = {_argument(spec.key, spec.key_name)}"]
         if spec.default is not None or spec.default_name is not None:
             lines.append(f"default = {_argument(spec.default, spec.default_name)}")
+        if spec.writes:
+            lines.append("writes = true")
     for definition in config.definitions:
         lines += ["", "[[definitions]]" + _evidence(evidence.get(definition), "flags")]
         if definition.class_ is not None:

@@ -80,7 +80,8 @@ def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> l
             mentions=_on_disk(report, report.mentions),
             constants_used=_on_disk(report, report.constants_used),
             tests_prefixed=_on_disk(report, report.tests_prefixed),
-            tests_literal=_on_disk(report, report.tests_literal))
+            tests_literal=_on_disk(report, report.tests_literal),
+            code_literal=_on_disk(report, report.code_literal))
     lines = _tests_changed(report, on_disk=args.dry_run)
     public = report.public_wrappers
     if public:
@@ -144,6 +145,12 @@ def _still(report: CleanReport, key: str) -> list[str]:
                      f"where flaglint knows no setter: {', '.join(report.tests_literal)}; not "
                      f"edited: if that sets the flag, they ran under the code the clean "
                      f"removed (adapt or delete them).")
+    if report.code_literal:
+        lines.append(f"Code outside the tests still gives `{key}` another value than "
+                     f"`{_shown(report.value)}` through a call flaglint knows no setter in: "
+                     f"{', '.join(report.code_literal)}; not edited: if that sets the flag as "
+                     f"the program runs, the clean changed what runs there (name the call a "
+                     f"reader with `writes = true`, and flaglint refuses the clean).")
     if report.tests_prefixed:
         lines.append(f"Tests set a setting named `{key}` with a prefix (`…_{key}`), which a "
                      f"reader that adds one reads: {', '.join(report.tests_prefixed)}; not "

@@ -146,11 +146,16 @@ READER = Table("[[tool.flaglint.readers]]", (
         "The function or method, by its qualified name (`myapp.flags.is_on`), resolved "
         "through each module's imports, relative imports and package re-exports; "
         "`\"*.is_on\"` for a method of that name on any receiver."),
-    Key("key", "position or keyword name (required)", "",
-        "The argument that is the flag's key: its position (0, 1, …) or keyword name."),
-    Key("default", "position or keyword name", "(none)",
+    Key("key", "position, keyword name, or both (required)", "",
+        "The argument that is the flag's key: its position (0, 1, …), its keyword name, or "
+        "both (`[1, \"key\"]`: the `key=` keyword, else the second argument)."),
+    Key("default", "position, keyword name, or both", "(none)",
         "The argument that is the read's default: what a retired or removed flag's read "
         "yields, compared across reads by FL105."),
+    Key("writes", "true or false", "false",
+        "The call sets the flag instead (`config.set_option(\"server.x\", False)`): where "
+        "code outside the tests sets a flag as the program runs, its reads are never "
+        "settled, and `clean` refuses it until the setting is gone."),
 ))
 
 DEFINITION = Table("[[tool.flaglint.definitions]]", (

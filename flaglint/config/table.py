@@ -292,7 +292,12 @@ def _reader(item: dict[str, Any], index: int, where: Where) -> ReaderSpec:
     call = _call(item, keys, where)
     key, key_name = _position(item, "key", keys, where, required=True)
     default, default_name = _position(item, "default", keys, where, required=False)
-    return ReaderSpec(call, key, key_name, default, default_name, origin=f"readers[{index}]")
+    writes = item.get("writes", False)
+    if not isinstance(writes, bool):
+        raise where.error((*keys, "writes"), f"`{where.name((*keys, 'writes'))}` must be true "
+                                             f"or false")
+    return ReaderSpec(call, key, key_name, default, default_name, origin=f"readers[{index}]",
+                      writes=writes)
 
 
 def _definition(item: dict[str, Any], index: int, where: Where) -> DefinitionSpec:

@@ -38,6 +38,7 @@ from flaglint.fixes.definitions import (
 from flaglint.fixes.key_uses import (
     ConstantUses,
     constant_uses,
+    literal_settings_in_code,
     literal_settings_left,
     parsed_tests,
     settings_named_otherwise,
@@ -126,6 +127,10 @@ class CleanReport:
     # Tests left that give the key a literal value other than the cleaned one in a form no
     # known setter takes (scrapy's `Settings({"K": False})`): named, never edited
     tests_literal: list[str] = field(default_factory=list)
+    # Calls in code outside the tests that pass the key and the other value, through a
+    # setter flaglint does not know (streamlit's `config.set_option("server.x", False)`):
+    # if it sets the flag as the program runs, the clean changed what runs; named
+    code_literal: list[str] = field(default_factory=list)
 
     @property
     def settled(self) -> bool:
@@ -139,7 +144,7 @@ class CleanReport:
         return self.settled and not self.defined_in_code and not self.fixes.blocked and \
             not self.configs.left and not self.test_classes and not self.tests_left and \
             not self.tests_variable and not self.helpers_left and not self.tests_prefixed \
-            and not self.tests_literal
+            and not self.tests_literal and not self.code_literal
 
     def diff(self) -> str:
         text = self.fixes.diff()
@@ -546,6 +551,10 @@ def _finish(cleaning: _Cleaning, project: Project, blockers: _Blockers,
     for refusal in report.refusals():
         reported |= {f"{refusal.path}:{refusal.position[0]}",
                      *(f"{place.path}:{place.line}" for place in refusal.places)}
+    code_literal = literal_settings_in_code(
+        key, cleaning.value, parsed_tests(_code_naming(project, cleaning.tests, report.overlay,
+                                                       key), key), _known_lines(project, key))
+    reported |= {place.partition(" ")[0] for place in code_literal}
     named = [m for m in mentions(config.root, key, now) if m not in reported]
     uses = _constants_used(project, cleaning.constants, now)
     # the test files, as the clean leaves them, that name the key (each parsed once): those
@@ -573,7 +582,32 @@ def _finish(cleaning: _Cleaning, project: Project, blockers: _Blockers,
                        tests_prefixed=settings_named_otherwise(key, naming, known)
                        if cleaning.scope.tests else [],
                        tests_literal=[t for t in literal_settings_left(
-                           key, cleaning.value, naming) if t.partition(" ")[0] not in reported])
+                           key, cleaning.value, naming) if t.partition(" ")[0] not in reported],
+                       code_literal=code_literal)
+
+
+def _code_naming(project: Project, tests: Callable[[str], bool], overlay: Mapping[str, bytes],
+                 key: str) -> dict[str, str]:
+    """The text of each file outside the tests, as the clean leaves it, that names the key."""
+    needle = key.encode()
+    found = {}
+    for path in project.files.paths:
+        if tests(path):
+            continue
+        data = overlay[path] if path in overlay else project.source_of(path)
+        if needle in data:
+            found[path] = data.decode("utf-8", "replace")
+    return found
+
+
+def _known_lines(project: Project, key: str) -> frozenset[tuple[str, int]]:
+    """Where the key's reads, writes and definitions flaglint knows stand (path, line)."""
+    linked = project.linked
+    spans = [(r.path, r.span) for r in linked.reads if r.key == key]
+    spans += [(w.path, w.span) for w in linked.writes if w.key == key]
+    spans += [(d.path, d.span) for d in linked.definitions if d.key == key]
+    return frozenset((path, line) for path, span in spans
+                     for line in range(span.line, span.end_line + 1))
 
 
 def _constants_used(project: Project, constants: frozenset[str], now: Mapping[str, str]

@@ -139,6 +139,32 @@ def literal_settings_left(key: str, value: object, tests: Parsed) -> list[str]:
     return found
 
 
+def literal_settings_in_code(key: str, value: object, code: Parsed,
+                             known: frozenset[tuple[str, int]]) -> list[str]:
+    """`path:line` of each call (with the function it is in), in code outside the tests
+    as the clean left it, that passes the key and a literal on/off value other than
+    `value` (streamlit's `config.set_option("server.x", False)` in its bootstrap), on a
+    line where no read, write or definition of the key flaglint knows stands (`known`:
+    path and line): a setter flaglint does not know, which may set the flag as the program
+    runs. Named, never edited."""
+    if not isinstance(value, bool):
+        return []
+    found: list[str] = []
+
+    def visit(path: str, node: ast.AST, names: tuple[str, ...]) -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names = (*names, node.name)
+        if isinstance(node, ast.Call) and (path, node.lineno) not in known and \
+                _gives(node, key, other=not value):
+            found.append(f"{path}:{node.lineno}" + (f" `{'.'.join(names)}`" if names else ""))
+        for child in ast.iter_child_nodes(node):
+            visit(path, child, names)
+
+    for path, (_, tree) in code.items():
+        visit(path, tree, ())
+    return list(dict.fromkeys(found))
+
+
 Owner = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 
 

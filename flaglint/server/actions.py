@@ -258,7 +258,9 @@ def _clean_changes(analysis: Analysis, key: str, value: str
             *(f"{where} (uses a constant that holds it)" for where in report.constants_used),
             *(f"{where} (a test that sets a prefixed setting of that name)"
               for where in report.tests_prefixed),
-            *(f"{where} (a test that gives it another value)" for where in report.tests_literal)]
+            *(f"{where} (a test that gives it another value)" for where in report.tests_literal),
+            *(f"{where} (a call that may set it otherwise as the program runs)"
+              for where in report.code_literal)]
     notes = [f"clean `{key}` leaves to do by hand: {', '.join(left)}"] if left else []
     decl = analysis.project.registry.flags.get(key)
     if not report.settled and report.registry_path is None and decl is not None and \
