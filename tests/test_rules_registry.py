@@ -72,39 +72,37 @@ def test_an_unused_flag_a_read_of_unknown_key_may_get_says_so_as_clean_does(lint
            "key unknown) may be)" in capsys.readouterr().err
 
 
-def test_a_flag_read_by_subscript_is_not_unused_and_clean_keeps_its_entry(lint, tmp_path,
-                                                                          capsys):
+def test_clean_keeps_the_entry_of_a_flag_read_by_subscript(tmp_path, capsys):
     """galaxy-ng's flags are a setting's mapping, `settings.GALAXY_FEATURE_FLAGS["x"]`, which
-    no reader names: FL102 said "no code reads it; delete it", and `clean` deleted the entry
-    with that read left, exit 0. A subscript by the key in code outside tests (not a quoted
-    key elsewhere, nor a subscript in a test) is a read flaglint does not follow: FL102 says
-    so, and `clean` keeps the entry and exits 1."""
+    no reader names: `clean` deleted the entry with that read left, exit 0. A subscript by
+    the key in code outside tests (not a quoted key elsewhere, nor a list's brackets, nor a
+    subscript in a test) is a read flaglint does not follow: `clean` keeps the entry and
+    exits 1."""
     from flaglint.cli import main
 
-    found = lint({
+    from .conftest import write_tree
+
+    write_tree(tmp_path, {
         "flaglint.toml": 'presets = []\n\n[[readers]]\n'
                          'call = "django.conf.settings.FEATURES.get"\nkey = 0\n',
         "flags.toml": '[flags.ee]\nowner = "a"\ntype = "release"\n\n'
                       '[flags.other]\nowner = "a"\ntype = "release"\n',
         "app/__init__.py": "",
-        "app/settings.py": 'FEATURES = {"ee": True, "other": False}\n',
+        "app/settings.py": 'FEATURES = {"ee": True, "other": False}\nNAMES = ["other"]\n',
         "app/urls.py": 'from django.conf import settings\n\nurls = []\n'
                        'if settings.FEATURES[ "ee" ]:\n    urls.append("ee")\n'
                        'LABEL = "other"\n',
         "tests/test_urls.py": 'from django.conf import settings\n\n\n'
                               'def test_other():\n    assert settings.FEATURES["other"] is False\n',
-    }, select=("FL102",))
-    assert [(f.code, f.line, f.message) for f in found] == [
-        ("FL102", 1, "Flag `ee` is declared but no read flaglint follows names it; app/urls.py:4 "
-                     "reads it by subscript (`…[\"ee\"]`), a mapping read flaglint does not "
-                     "follow: when that read is gone, delete it or mark it retired"),
-        ("FL102", 5, "Flag `other` is declared but no code reads it; delete it or mark it "
-                     "retired so the key is never reused")]
+    })
     assert main(["clean", "ee", "--value", "true", "--dry-run", "--no-cache",
                  str(tmp_path)]) == 1
     assert "[flags.ee] kept: a read flaglint cannot follow may use it (app/urls.py:4:23: a " \
            "subscript by the key, a mapping read flaglint does not follow)." \
            in capsys.readouterr().err
+    assert main(["clean", "other", "--value", "false", "--dry-run", "--no-cache",
+                 str(tmp_path)]) == 0
+    assert "[flags.other] removed in flags.toml." in capsys.readouterr().err
 
 
 def test_a_flag_a_file_that_does_not_parse_names_is_not_called_unused(lint):

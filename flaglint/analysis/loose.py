@@ -29,14 +29,17 @@ def key_mention(key: str) -> re.Pattern[str]:
 SUBSCRIPT = "a subscript by the key, a mapping read flaglint does not follow"
 
 
-def loose_strings(project: Project, key: str) -> list[Place]:
+def loose_strings(project: Project, key: str, *, subscripts: bool = False) -> list[Place]:
     """Where code outside the key's definitions and tests may read it though no read
     flaglint follows does: the key as a string, while a read in code outside tests has a
     key flaglint cannot resolve that may be this key (an f-string's text around its fields
-    says which keys it can make: `f"venue_{name}"` never makes `smart_routing`); and the
-    key as a subscript (`settings.FEATURE_FLAGS["key"]`: galaxy-ng's flags are a setting's
-    mapping), which no reader can name."""
+    says which keys it can make: `f"venue_{name}"` never makes `smart_routing`); and, with
+    `subscripts` (`clean`: a search of every file's text, which a check's FL102 does not
+    make on each run), the key as a subscript (`settings.FEATURE_FLAGS["key"]`: galaxy-ng's
+    flags are a setting's mapping), which no reader can name."""
     reads = reaching_reads(project, key)
+    if not reads and not subscripts:
+        return []
     defined = {(d.path, d.span.line) for d in project.linked.definitions if d.key == key}
     escaped = re.escape(key)
     quoted = re.compile(r"""(["'])""" + escaped + r"\1")
@@ -51,7 +54,8 @@ def loose_strings(project: Project, key: str) -> list[Place]:
                   f"(its key unknown) may be"
         text = project.source_of(path).decode("utf-8", "replace")
         for number, line in enumerate(text.split("\n"), start=1):
-            match = subscript.search(line) or (quoted.search(line) if why else None)
+            match = (subscript.search(line) if subscripts else None) or \
+                (quoted.search(line) if why else None)
             if match and (path, number) not in defined:
                 found.append(Place(path, number, match.start(1) + 1,  # at the key's quote
                                    why if match.re is quoted else SUBSCRIPT))

@@ -253,7 +253,8 @@ def _clean_flag(inputs: Inputs, key: str, text: str | None, scope: FixScope,
     # A file that does not parse may read the key: nothing that needs "no read is left" is
     # done then (the failure is closed, and listed).
     unreadable = sorted({path for path, _ in (*probe.parse_errors(), *project.parse_errors())})
-    loose = loose_strings(project, key)  # the key as a string a dynamic read may use
+    # the key as a string a dynamic read may use, or a subscript by it
+    loose = loose_strings(project, key, subscripts=True)
     for definition in (d for d in project.linked.definitions if d.key == key and loose):
         cleaning.report.block(Blocked(definition.path,
                                       (definition.span.line, definition.span.column),

@@ -111,11 +111,6 @@ class UnusedFlag(Rule):
                 message = (f"Flag `{key}` is declared but no code reads it; its object is "
                            f"still used at {use_path}:{use_line} (`{text}`), which is no "
                            f"read: remove that use, then {end} so the key is never reused")
-            elif loose:  # a subscript by the key: `clean` keeps the entry for it too
-                where = f"{loose[0].path}:{loose[0].line}"
-                message = (f"Flag `{key}` is declared but no read flaglint follows names it; "
-                           f"{where} reads it by subscript (`…[\"{key}\"]`), a mapping read "
-                           f"flaglint does not follow: when that read is gone, {end}")
             else:
                 message = (f"Flag `{key}` is declared but no code reads it; {end} so the key "
                            f"is never reused")
