@@ -374,6 +374,91 @@ CASES = {
                 return "a"
             return "b"
         """),
+    # galaxy-ng: `AUTO_SIGN = settings.get("GALAXY_AUTO_SIGN_COLLECTIONS", False)` at the
+    # top of a module, tested in its functions; the name stays (another module may import it)
+    "module alias tested in a function": (
+        """
+        USE_NEW = client.is_enabled("on")
+
+
+        class View:
+            def get(self):
+                if USE_NEW:
+                    return new()
+                return old()
+
+
+        def shadowed(USE_NEW):
+            if USE_NEW:
+                return 1
+
+
+        def bound_here():
+            USE_NEW = other()
+            if USE_NEW:
+                return 2
+        """,
+        [("FL301", 8, 9, 8, f"Flag `on` {ON}; the code after the early exit above can never "
+                            f"run")],
+        """
+        USE_NEW = True
+
+
+        class View:
+            def get(self):
+                return new()
+
+
+        def shadowed(USE_NEW):
+            if USE_NEW:
+                return 1
+
+
+        def bound_here():
+            USE_NEW = other()
+            if USE_NEW:
+                return 2
+        """),
+    "module alias bound again later or through global is no alias in a function": (
+        """
+        LATER = client.is_enabled("on")
+        DECLARED = client.is_enabled("on")
+
+
+        def f():
+            if LATER:
+                new()
+            if DECLARED:
+                new()
+
+
+        def reset():
+            global DECLARED
+            DECLARED = False
+
+
+        LATER = False
+        """,
+        [],
+        """
+        LATER = True
+        DECLARED = True
+
+
+        def f():
+            if LATER:
+                new()
+            if DECLARED:
+                new()
+
+
+        def reset():
+            global DECLARED
+            DECLARED = False
+
+
+        LATER = False
+        """),
     "class attribute is no alias": (
         """
         class K:

@@ -229,7 +229,7 @@ def test_init_writes_what_it_found_with_its_evidence(tmp_path, capsys):
         "\n"
         "[[readers]]  # found: app/flags.py:1, 2 reads (new_ui, dark_mode)\n"
         'call = "app.flags.is_feature_enabled"\n'
-        'key = [0, "key"]\n'
+        "key = 0\n"
         "\n"
         "# Found, but not decided (name them above if they read flags):\n"
         "# - app/flags.py:5: `app.flags.has_flag` asks about a flag, but none of its 1 calls "
@@ -593,7 +593,7 @@ def test_a_found_helpers_default_parameter_is_its_default_when_true_or_false(tmp
     (tmp_path / "flags.toml").rename(tmp_path / "kept.toml")
     assert main(["init", str(tmp_path), "--today", TODAY, "--no-cache"]) == 0
     capsys.readouterr()
-    assert 'call = "app.flag_on"\nkey = [0, "key"]\ndefault = [1, "default"]\n' in \
+    assert 'call = "app.flag_on"\nkey = 0\ndefault = 1\n' in \
         (tmp_path / "flaglint.toml").read_text()
 
 
@@ -613,3 +613,26 @@ def test_settings_that_hold_values_or_are_only_named_in_comments_turn_no_preset_
     assert out == "All checks passed (2 files, 0 flags).\n"
     assert "django-settings" not in err
 
+
+
+def test_init_names_a_found_methods_key_by_position_and_keyword(tmp_path, capsys):
+    """A method found by name (`*.has_feature`) is a reader of any receiver, whose
+    parameters flaglint cannot look up: the configuration `init` writes names its key both
+    ways, so that a later run reads `has_feature(feature_id="x")` too."""
+    write_tree(tmp_path, {
+        "rtd/__init__.py": "",
+        "rtd/models.py": "class Project:\n    def has_feature(self, feature_id):\n"
+                         "        return feature_id in self.features\n",
+        "rtd/git.py": "def clone(project):\n"
+                      "    if project.has_feature('shallow') or project.has_feature('sync'):\n"
+                      "        return 1\n"
+                      "    return project.has_feature(feature_id='deep')\n",
+    })
+    assert main(["init", str(tmp_path), "--today", TODAY, "--no-cache"]) == 0
+    capsys.readouterr()
+    assert 'call = "*.has_feature"\nkey = [0, "feature_id"]\n' in \
+        (tmp_path / "flaglint.toml").read_text()
+    # `deep`, read by keyword alone, is no FL102 ("no code reads it") under that configuration
+    assert main(["check", str(tmp_path), "--today", TODAY, "--no-cache", "--select",
+                 "FL101,FL102", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["summary"]["flags"] == 3

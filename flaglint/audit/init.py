@@ -119,9 +119,10 @@ def config_text(project: Project, registry: list[Path]) -> str:
     for spec in config.readers:
         lines += ["", "[[readers]]" + _evidence(evidence.get(spec), "reads"),
                   f"call = {json.dumps(spec.call)}",
-                  f"key = {_argument(spec.key, spec.key_name)}"]
+                  f"key = {_argument(spec.key, spec.key_name, both=spec.any_receiver)}"]
         if spec.default is not None or spec.default_name is not None:
-            lines.append(f"default = {_argument(spec.default, spec.default_name)}")
+            lines.append(f"default = "
+                         f"{_argument(spec.default, spec.default_name, both=spec.any_receiver)}")
         if spec.writes:
             lines.append("writes = true")
     for definition in config.definitions:
@@ -177,8 +178,10 @@ def _evidence(found: Evidence | None, what: str) -> str:
     return f"  # found: {found.where}, {counted}" + (f" ({examples})" if examples else "")
 
 
-def _argument(position: int | None, name: str | None) -> str:
-    """An argument as the configuration names it: `1`, `"name"`, or both, `[1, "name"]`."""
-    if position is not None and name is not None:
+def _argument(position: int | None, name: str | None, *, both: bool = True) -> str:
+    """An argument as the configuration names it: `1`, `"name"`, or both, `[1, "name"]`
+    (not `both`: the position, when there is one; a reader of a function the project
+    defines takes its arguments by keyword too, from its parameters' names)."""
+    if position is not None and name is not None and both:
         return json.dumps([position, name])
     return json.dumps(position if position is not None else name)
