@@ -421,3 +421,33 @@ def test_a_rolled_out_flag_is_never_called_expired(tmp_path, capsys):
         "app/run.py": reads(["A_ENABLED"])})
     steps = audit(tmp_path, capsys)["stage"]["next_steps"]
     assert steps and not any("expired" in step for step in steps), steps
+
+
+def test_a_dead_helper_clean_keeps_is_not_what_cleaning_would_remove(tmp_path, capsys):
+    """galaxy-ng: `call_sign_and_move_task` is called only from dead code, and
+    `tasks/__init__.py` re-exports it: `clean` keeps it (its refusal names the import), and
+    the audit listed it among what cleaning would remove. Now it says what keeps it; a
+    helper only dead code names is still removed."""
+    write_tree(tmp_path, {
+        "pyproject.toml": CONFIG,
+        "flags.toml": '[flags.A_ENABLED]\nowner = "core"\ntype = "release"\n'
+                      'status = "rolled-out"\nvalue = false\n',
+        "app/__init__.py": "", "app/flags.py": flags_module(["A_ENABLED"]),
+        "app/tasks/__init__.py": "from app.tasks.signing import sign_task\n",
+        "app/tasks/signing.py": "def sign_task(x):\n    return x\n\n\n"
+                                "def _stamp(x):\n    return x\n",
+        "app/views.py": "from app.flags import FeatureFlag, is_feature_enabled\n"
+                        "from app.tasks.signing import _stamp, sign_task\n\n\n"
+                        "def view(x):\n    if is_feature_enabled(FeatureFlag.A_ENABLED):\n"
+                        "        sign_task(x)\n        _stamp(x)\n    return x\n"})
+    git(tmp_path, "init", "-q", "-b", "main")
+    commit_all(tmp_path, "feature flags", "2026-10-01")
+    report = audit(tmp_path, capsys)
+    assert [(d["path"], d["line"], d["what"], d["removable"]) for d in report["dead_code"]] == [
+        ("app/tasks/signing.py", 1, "function sign_task; kept: app/tasks/__init__.py:1: import "
+                                    "(from app.tasks.signing import sign_task)", False),
+        ("app/tasks/signing.py", 5, "function _stamp", True),
+        ("app/views.py", 6, "branch", True)]
+    assert main(["clean", "A_ENABLED", "--dry-run", "--no-cache", str(tmp_path)]) == 1
+    assert "app/tasks/signing.py:1: `sign_task` not deleted: app/tasks/__init__.py:1:1: import" \
+        in capsys.readouterr().err

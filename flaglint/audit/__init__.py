@@ -10,6 +10,7 @@ its name, and its age against that type's lifetime.
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import re
 from collections import Counter
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from flaglint.analysis.references import Kind, blocking, references
 from flaglint.audit.maturity import stage
 from flaglint.audit.model import VERSION, Audit, Criterion, DeadCode, FlagRow, Stage
 from flaglint.audit.timeline import Mentions, mentions, months
@@ -323,9 +325,11 @@ def _dead_code(project: Project, named: Callable[[str], bool]
     listed = []
     for dead, why in ((project.dead, ""), *((in_configs, " (settled in every config)")
                                             for in_configs in _settled_in_configs(project))):
+        kept = _still_named(project, dead)
         parts = [(r.settled.key, r.path, r.span, "branch", r.removable) for r in dead.regions]
-        parts += [(s.settled.key, s.path, s.span, f"{s.kind} {s.qualname.rsplit('.', 1)[-1]}",
-                   s.removable) for s in dead.symbols]
+        parts += [(s.settled.key, s.path, s.span, f"{s.kind} {s.qualname.rsplit('.', 1)[-1]}"
+                   + (f"; kept: {kept[s.qualname]}" if s.qualname in kept else ""),
+                   s.removable and s.qualname not in kept) for s in dead.symbols]
         for key, path, span, what, removable in parts:
             if not named(path):
                 continue
@@ -336,6 +340,50 @@ def _dead_code(project: Project, named: Callable[[str], bool]
                                    removable))
     listed.sort(key=lambda d: (d.flag, d.path, d.line))
     return {key: len(found) for key, found in lines.items()}, listed
+
+
+def _still_named(project: Project, dead: ModelDeadCode) -> dict[str, str]:
+    """The dead symbols something outside the dead code still refers to (an import that
+    re-exports it, a string that names it, a name flaglint cannot resolve), each with the
+    first such place: `clean` keeps them (its refusal says the same), so cleaning would
+    not remove them. Every file that spells one's name is parsed once."""
+    symbols = [s for s in dead.symbols if s.removable]
+    if not symbols:
+        return {}
+    words = sorted({s.qualname.rsplit(".", 1)[-1] for s in symbols})
+    spelled = re.compile(rb"\b(?:" + b"|".join(re.escape(w.encode()) for w in words) + rb")\b")
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for path, span in [*((r.path, r.span) for r in dead.regions),
+                       *((s.path, s.span) for s in dead.symbols)]:
+        spans.setdefault(path, []).append((span.line, span.end_line))
+    found: dict[str, str] = {}
+    for path in project.paths():
+        data = project.source_of(path)
+        names = {m.group().decode() for m in spelled.finditer(data)}
+        brief = project.files.brief(path)
+        if not names or brief is None:
+            continue
+        text = data.decode("utf-8", "replace")
+        try:
+            tree: ast.Module | None = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            tree = None
+        for symbol in symbols:
+            if symbol.qualname in found or symbol.qualname.rsplit(".", 1)[-1] not in names:
+                continue
+            if tree is None:
+                found[symbol.qualname] = f"{path} does not parse, so it may name it"
+                continue
+            here = blocking(references(text, brief.module, symbol.qualname,
+                                       is_package=brief.is_package, tree=tree))
+            live = [r for r in here if not any(first <= r.line <= last
+                                               for first, last in spans.get(path, ()))]
+            if len(live) < len(here) and all(r.kind is Kind.IMPORT for r in live):
+                continue  # imported for dead code alone: the import goes with it
+            if live:
+                what = live[0].kind.value + (f" ({live[0].text})" if live[0].text else "")
+                found[symbol.qualname] = f"{path}:{live[0].line}: {what}"
+    return found
 
 
 def _settled_in_configs(project: Project) -> list[ModelDeadCode]:
