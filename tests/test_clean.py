@@ -2824,3 +2824,29 @@ def test_a_reader_that_writes_makes_the_flag_set_as_the_program_runs(tmp_path, c
         "settling its reads would change what that does; remove the setting first (or, if "
         "that file is a test helper, name its folder in `tests`)\n")
     assert "False" in (tmp_path / "app" / "boot.py").read_text()  # nothing written
+
+
+def test_check_fix_names_a_wrapper_whose_every_call_it_replaced(tmp_path, capsys):
+    """streamlit: `--fix` settled `_should_show_in_browser()`'s one call and its body, and
+    left the function, which nothing calls any more, without a word; `clean` deletes it. A
+    wrapper some other code still names is not named."""
+    write_tree(tmp_path, {
+        **{name: STREAMLIT[name] for name in ("flaglint.toml", "flags.toml", "app/__init__.py",
+                                              "app/config.py")},
+        "app/deprecation.py": "from app import config\n\n\n"
+                              "def _show_in_browser():\n"
+                              '    return bool(config.get_option("server.static"))\n\n\n'
+                              "def used_elsewhere():\n"
+                              '    return config.get_option("server.static")\n\n\n'
+                              "def show(message):\n    if _show_in_browser():\n"
+                              '        return "browser: " + message\n    return "log: " + message\n',
+        "app/other.py": "from app.deprecation import used_elsewhere\n\nHOOK = used_elsewhere\n",
+    })
+    main(["check", "--fix", "--no-cache", str(tmp_path)])
+    assert capsys.readouterr().err.startswith(
+        "flaglint: warning: the fixes replaced every call of app/deprecation.py:4 "
+        "`_show_in_browser`, which wrapped a flag they settled, and nothing in the project "
+        "names it any more: delete it if nothing outside the project calls it (`flaglint "
+        "clean` does)\n")
+    assert "def _show_in_browser():\n    return True\n" in \
+        (tmp_path / "app" / "deprecation.py").read_text()

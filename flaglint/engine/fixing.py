@@ -81,7 +81,34 @@ def fix_project(config: Config, today: dt.date, rules: Sequence[Rule], scope: Fi
     report.tests = {r.path for r in report.changed if tests(r.path)}
     if first is not None:
         report.tests_otherwise = _tests_otherwise(first, project, settled, tests, report)
+        report.wrappers_left = _wrappers_left(first, project, settled, report)
     return outcome, report
+
+
+def _wrappers_left(before: Project, after: Project, settled: dict[str, FlagValue | None],
+                   report: FixReport) -> list[str]:
+    """`path:line NAME` of each wrapper of a flag the fixes settled that no file names
+    any more but where it is defined (streamlit's `_should_show_deprecation_warning_in_
+    browser`, whose one call the fix replaced): `clean` deletes such a wrapper; `--fix`
+    leaves it (code outside the project may call it), and says so."""
+    import re
+
+    wrappers = sorted(q for q, w in before.linked.wrappers.items() if w.key in settled)
+    if not wrappers:
+        return []
+    found = []
+    for symbol in before.graph.call_graph().symbols:  # (after, its file may be read light)
+        if symbol.qualname not in wrappers:
+            continue
+        name = symbol.qualname.rsplit(".", 1)[-1]
+        word = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
+        named = [(path, data.count(b"\n", 0, match.start()) + 1)
+                 for path in after.paths()
+                 if name.encode() in (data := after.source_of(path))
+                 for match in word.finditer(data)]
+        if len(named) == 1 and named[0][0] == symbol.path:  # its own `def` alone
+            found.append(f"{symbol.path}:{named[0][1]} `{name}`")
+    return found
 
 
 def _tests_otherwise(before: Project, after: Project, settled: dict[str, FlagValue | None],

@@ -57,6 +57,9 @@ class FixReport:
     # Per flag whose reads the fixes settled, the tests left setting it otherwise (to the
     # other value, or to a variable): `path:line \`name\``; they ran under the code that went
     tests_otherwise: dict[str, list[str]] = field(default_factory=dict)
+    # Wrappers of a flag the fixes settled that nothing in the project names any more
+    # (`path:line \`name\``): the fixes replaced their calls; `clean` deletes them
+    wrappers_left: list[str] = field(default_factory=list)
     blocked: list[Blocked] = field(default_factory=list)  # deletions refused, with why
 
     # The text of each file a refusal names, when it was refused (None: as on disk), to
