@@ -2839,7 +2839,8 @@ def test_check_fix_names_a_wrapper_whose_every_call_it_replaced(tmp_path, capsys
                               "def used_elsewhere():\n"
                               '    return config.get_option("server.static")\n\n\n'
                               "def show(message):\n    if _show_in_browser():\n"
-                              '        return "browser: " + message\n    return "log: " + message\n',
+                              '        return "browser: " + message\n'
+                              '    return "log: " + message\n',
         "app/other.py": "from app.deprecation import used_elsewhere\n\nHOOK = used_elsewhere\n",
     })
     main(["check", "--fix", "--no-cache", str(tmp_path)])
