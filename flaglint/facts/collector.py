@@ -438,15 +438,7 @@ class FactsCollector:
                 self._aliases[key] = _Alias(known.cond, known.bindings + 2)
 
     def _alias(self, name: str) -> Cond | None:
-        scope = self.scopes[-1]
-        key = f"{scope.qualname}:{name}"
-        if scope.kind == "function" and key not in self._aliases and \
-                not self._shadowed(name):
-            # a name no function around binds is the module's: an alias the module bound
-            # before this function, once, is what it holds when the function runs
-            # (galaxy-ng's `AUTO_SIGN = settings.get("…")` tested in a function); bound
-            # again anywhere in the module (`global` included), it is none (`_finish_aliases`)
-            key = f"{self.module}:{name}"
+        key = f"{self.scopes[-1].qualname}:{name}"
         self._looked.add(key)
         alias = self._aliases.get(key)
         if alias is None or alias.bindings != 1 or alias.cond is None:

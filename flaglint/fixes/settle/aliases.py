@@ -81,39 +81,13 @@ class AliasSettling(SettlerCore):
     def _alias_read(self, original_node: cst.Name, updated_node: cst.Name
                     ) -> cst.BaseExpression:
         """A name bound to a settled literal, read in a test or comparison: that literal."""
-        aliases = self._aliases_of(original_node.value)
-        if aliases is None:
+        if not self._aliases or original_node.value not in self._aliases[-1]:
             return updated_node
         parent = self._parent(original_node)
         if self._in_test(original_node) or isinstance(parent, (cst.Comparison,
                                                                cst.ComparisonTarget)):
-            return self._mark(literal_node(aliases[original_node.value]))
+            return self._mark(literal_node(self._aliases[-1][original_node.value]))
         return updated_node
-
-    def _aliases_of(self, name: str) -> dict[str, object] | None:
-        """The scope whose literal the name stands for: the current one's, or, in a
-        function that (nor any function around it) never binds the name, the module's
-        (galaxy-ng's `AUTO_SIGN = settings.get("…")` tested in a function; the module's
-        aliases are those bound before the function, once, never `global`)."""
-        if not self._aliases:
-            return None
-        if name in self._aliases[-1]:
-            return self._aliases[-1]
-        if len(self._aliases) > 1 and name in self._aliases[0] and \
-                not any(name in self._binds(scope) for scope in self._scopes[1:]):
-            return self._aliases[0]
-        return None
-
-    def _binds(self, scope: cst.Module | cst.FunctionDef) -> set[str]:
-        """Every name a function binds (its parameters too), or declares `global` or
-        `nonlocal`."""
-        if id(scope) not in self._all_bound:
-            counter = _Assignments()
-            if isinstance(scope, cst.FunctionDef):
-                counter.bind_params(scope.params)
-                scope.body.visit(counter)
-            self._all_bound[id(scope)] = set(counter.counts) | counter.declared
-        return self._all_bound[id(scope)]
 
     def _without_unread_aliases(self, function: cst.FunctionDef) -> cst.FunctionDef:
         """Leaving a function: `use_new = True` that nothing reads any more goes with the

@@ -58,7 +58,6 @@ class SettlerCore(cst.CSTTransformer):
         self._scopes: list[cst.Module | cst.FunctionDef] = []
         self._once: dict[int, set[str]] = {}
         self._aliases: list[dict[str, object]] = []
-        self._all_bound: dict[int, set[str]] = {}  # by scope: every name it binds
         self._module_globals: set[str] | None = None
         self._yields_left: dict[int, int] = {}  # by id() of a function: its `yield`s left
         # Whether the pass asked what the module's own scope binds: a pass over some of a
@@ -118,8 +117,8 @@ class SettlerCore(cst.CSTTransformer):
         name of its scope stands for a settled literal: every change starts at an edited
         line or at such a name (a test a settled read or alias decides, a definition to
         delete, an argument to drop), so its nodes need no visit (most of a module)."""
-        if self._aliases and (self._aliases[-1] or self._aliases[0]):
-            return False  # (a module's alias is read in its functions too)
+        if self._aliases and self._aliases[-1]:
+            return False
         where = self.get_metadata(PositionProvider, statement)
         start = where.start.line
         decorators = getattr(statement, "decorators", ())
