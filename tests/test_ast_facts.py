@@ -158,6 +158,41 @@ SIGNATURES = """
         return inner
 """
 TRICKY["signatures"] = SIGNATURES
+TRICKY["names bound otherwise"] = """
+    import contextlib
+    from app.flags import flag
+
+
+    def w(v, items):
+        a = flag("a")
+        with contextlib.nullcontext(v) as a:
+            pass
+        if (b := flag("b")):
+            pass
+        try:
+            pass
+        except ValueError as c:
+            pass
+        from os import sep as d
+        match v:
+            case {"k": e, **rest}:
+                pass
+            case [*others]:
+                pass
+        g = lambda a, *more, k=flag("k"), **kw: 1 if a else 0
+        h = [1 if a else 0 for a, (x, *y) in items if flag(a)]
+        s = {a for a in items}
+        m = {a: b for a, b in items}
+        gen = (a for a in items)
+
+        class Inner:
+            a = flag("i")
+            v = 1 if a else 0
+
+        def a():
+            return 0
+        return a, b, c, d, e, rest, others, g, h, s, m, gen, Inner
+"""
 
 
 def _comparable(value: object) -> object:

@@ -374,6 +374,92 @@ CASES = {
                 return "a"
             return "b"
         """),
+    # A review: a lambda's parameter, a comprehension's target and a class body's own name
+    # were taken for the function's alias (FL301 and a safe fix that changed what runs)
+    "names a lambda, a comprehension or a class body binds are not the alias": (
+        """
+        def f(items):
+            auto = client.is_enabled("on")
+            g = lambda auto: "new" if auto else "old"
+            h = [1 if auto else 0 for auto in items]
+            k = [1 if auto else 0 for _ in items]
+
+            class Inner:
+                auto = False
+                v = "new" if auto else "old"
+            return g, h, k, Inner
+        """,
+        [("FL301", 5, 25, 5, f"Flag `on` {ON}; this `else` branch can never run")],
+        """
+        def f(items):
+            auto = True
+            g = lambda auto: "new" if auto else "old"
+            h = [1 if auto else 0 for auto in items]
+            k = [1 for _ in items]
+
+            class Inner:
+                auto = False
+                v = "new" if auto else "old"
+            return g, h, k, Inner
+        """),
+    "an alias bound again by with, :=, except, an import, match or def is no alias": (
+        """
+        import contextlib
+
+
+        def w(v):
+            a = client.is_enabled("on")
+            b = client.is_enabled("on")
+            c = client.is_enabled("on")
+            d = client.is_enabled("on")
+            e = client.is_enabled("on")
+            f = client.is_enabled("on")
+            with contextlib.nullcontext(v) as a:
+                pass
+            if (b := v):
+                pass
+            try:
+                pass
+            except ValueError as c:
+                pass
+            from os import sep as d
+            match v:
+                case e:
+                    pass
+
+            def f():
+                return 0
+            return [1 if x else 0 for x in (a, b, c, d, e, f)]
+        """,
+        [],
+        """
+        import contextlib
+
+
+        def w(v):
+            a = True
+            b = True
+            c = True
+            d = True
+            e = True
+            f = True
+            with contextlib.nullcontext(v) as a:
+                pass
+            if (b := v):
+                pass
+            try:
+                pass
+            except ValueError as c:
+                pass
+            from os import sep as d
+            match v:
+                case e:
+                    pass
+
+            def f():
+                return 0
+            return [1 if x else 0 for x in (a, b, c, d, e, f)]
+        """),
     "class attribute is no alias": (
         """
         class K:

@@ -100,6 +100,9 @@ class Collector(FactsCollector):
             ast.BoolOp: self._boolop, ast.Lambda: self._lambda, ast.Dict: self._dict,
             ast.Yield: self._yield, ast.YieldFrom: self._yield, ast.arg: self._arg,
             ast.keyword: self._keyword, ast.arguments: self._arguments,
+            ast.NamedExpr: self._named_expr, ast.ListComp: self._comprehension,
+            ast.SetComp: self._comprehension, ast.GeneratorExp: self._comprehension,
+            ast.DictComp: self._comprehension,
             ast.Subscript: self._taken_apart, ast.BinOp: self._taken_apart,
             ast.Starred: self._taken_apart, ast.Compare: self._taken_apart,
         }
@@ -423,6 +426,8 @@ class Collector(FactsCollector):
         for item in node.items:
             self._visit(item.context_expr)
             self._visit(item.optional_vars)
+            if item.optional_vars is not None:
+                self._bind(item.optional_vars, None)
         self._block(node.body)
 
     def _try(self, node: ast.Try) -> None:  # or ast.TryStar, of the same shape
@@ -431,6 +436,7 @@ class Collector(FactsCollector):
             self._visit(handler.type)
             if handler.name is not None:
                 self.names[handler.name] += 1
+                self._bound_again([handler.name])
             self._block(handler.body)
         for block in (node.orelse, node.finalbody):
             if block:
@@ -454,6 +460,8 @@ class Collector(FactsCollector):
 
     def _import_statement(self, node: ast.Import | ast.ImportFrom) -> None:
         self._import(node)
+        self._bound_again(alias.asname or alias.name.partition(".")[0] for alias in node.names
+                      if alias.name != "*")
         if isinstance(node, ast.ImportFrom) and node.module:
             self.names.update(node.module.split("."))
 
@@ -467,6 +475,7 @@ class Collector(FactsCollector):
             value = getattr(node, name, None)
             if isinstance(value, str):
                 self.names[value] += 1
+                self._bound_again([value])
         self.names.update(getattr(node, "kwd_attrs", ()))
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.pattern):
@@ -477,6 +486,7 @@ class Collector(FactsCollector):
     # -- scopes ----------------------------------------------------------------------------
 
     def _class(self, node: ast.ClassDef) -> None:
+        self._bound_again([node.name])
         qualname = self._child_qualname(node.name)
         self.definitions.append(Definition(qualname, "class", self._def_span(node),
                                            decorators=self._decorator_names(node)))
@@ -490,6 +500,7 @@ class Collector(FactsCollector):
         self.scopes.pop()
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        self._bound_again([node.name])
         qualname = self._child_qualname(node.name)
         is_static = any(isinstance(d, ast.Name) and d.id == "staticmethod"
                         for d in node.decorator_list)
@@ -736,13 +747,31 @@ class Collector(FactsCollector):
         self._visit(node.value)
 
     def _lambda(self, node: ast.Lambda) -> None:
-        # A lambda's body runs later, in another scope: its tests are not this block's.
+        # A lambda's body runs later, in another scope: its tests are not this block's, and
+        # its parameters are no alias of the scope around it.
         self._boolop_depth += 1
         self._lambdas += 1
+        args = node.args
+        self._hidden.append(frozenset(a.arg for a in (
+            *args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg)
+            if a is not None))
         self._visit(node.args)
         self._visit(node.body)
+        self._hidden.pop()
         self._lambdas -= 1
         self._boolop_depth -= 1
+
+    def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp
+                       ) -> None:
+        """Its targets are no alias of the scope around it, anywhere in it."""
+        self._hidden.append(frozenset(name for generator in node.generators
+                                      for name in _target_names(generator.target)))
+        self._children(node)
+        self._hidden.pop()
+
+    def _named_expr(self, node: ast.NamedExpr) -> None:
+        self._children(node)
+        self._bind(node.target, None)
 
     def _ifexp(self, node: ast.IfExp) -> None:
         self._mark_test(node.test)
@@ -847,3 +876,14 @@ def _answer(value: ast.expr | None) -> tuple[ast.expr | None, bool]:
 
 def _is_true(node: ast.expr, *, want: bool = True) -> bool:
     return isinstance(node, ast.Constant) and node.value is want
+
+
+def _target_names(target: ast.expr) -> list[str]:
+    """The names a target binds (`x`, `(a, [b, *c])`)."""
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, ast.Starred):
+        return _target_names(target.value)
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [name for element in target.elts for name in _target_names(element)]
+    return []

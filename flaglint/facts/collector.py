@@ -173,6 +173,9 @@ class FactsCollector:
         self.attributes: frozenset[str] = frozenset()
         self._call_funcs: set[int] = set()  # id() of the callee expression of every call
         self._looked: set[str] = set()  # the aliases looked up
+        # The names a lambda's parameters or a comprehension's targets bind around the
+        # current node: there such a name is not the enclosing scope's alias
+        self._hidden: list[frozenset[str]] = []
         self.import_log: list[str] | None = None  # the local names imports bind, if kept
 
     def forget_nodes(self) -> None:
@@ -437,9 +440,16 @@ class FactsCollector:
                 known = self._aliases.get(key, _Alias(None, 0))
                 self._aliases[key] = _Alias(known.cond, known.bindings + 2)
 
+    def _bound_again(self, names: Iterable[str]) -> None:
+        """Names bound otherwise than by `=` (`with … as`, `:=`, `except … as`, an import,
+        a `match` capture, a nested `def` or `class`): an alias they bind again is none."""
+        self._bind_names(list(names), None)
+
     def _alias(self, name: str) -> Cond | None:
         key = f"{self.scopes[-1].qualname}:{name}"
         self._looked.add(key)
+        if any(name in hidden for hidden in self._hidden):
+            return None  # a lambda's parameter or a comprehension's target
         alias = self._aliases.get(key)
         if alias is None or alias.bindings != 1 or alias.cond is None:
             return None

@@ -180,13 +180,94 @@ class _Collector(GuardCollector, cst.CSTVisitor):
 
     def visit_Import(self, node: cst.Import) -> None:
         self._import(node)
+        self._rebound_imports(node.names)
         self._in_import = True
+
+    def _rebound_imports(self, names: Sequence[cst.ImportAlias] | cst.ImportStar) -> None:
+        if isinstance(names, cst.ImportStar):
+            return
+        self._bound_again(alias.asname.name.value if alias.asname is not None
+                      and isinstance(alias.asname.name, cst.Name)
+                      else (_dotted(alias.name) or [""])[0] for alias in names)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._bind(node.asname.name, None)
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.name is not None and isinstance(node.name.name, cst.Name):
+            self._bound_again([node.name.name.value])
+
+    def visit_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
+        if node.name is not None and isinstance(node.name.name, cst.Name):
+            self._bound_again([node.name.name.value])
+
+    def visit_MatchAs(self, node: cst.MatchAs) -> None:
+        if node.name is not None:
+            self._bound_again([node.name.value])
+
+    def visit_MatchStar(self, node: cst.MatchStar) -> None:
+        if node.name is not None:
+            self._bound_again([node.name.value])
+
+    def visit_MatchMapping(self, node: cst.MatchMapping) -> None:
+        if node.rest is not None:
+            self._bound_again([node.rest.value])
+
+    def leave_NamedExpr(self, original_node: cst.NamedExpr) -> None:
+        self._bind(original_node.target, None)
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        params = node.params  # no alias of the scope around it, anywhere in it
+        self._hidden.append(frozenset(p.name.value for p in (
+            *params.posonly_params, *params.params, *params.kwonly_params,
+            *(star for star in (params.star_arg, params.star_kwarg)
+              if isinstance(star, cst.Param)))))
+        return super().visit_Lambda(node)
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self._hidden.pop()
+        super().leave_Lambda(original_node)
+
+    def _hide_targets(self, node: cst.ListComp | cst.SetComp | cst.GeneratorExp
+                      | cst.DictComp) -> None:
+        names: set[str] = set()
+        comp: cst.CompFor | None = node.for_in
+        while comp is not None:
+            names |= {n.value for n in _names_in(comp.target)}
+            comp = comp.inner_for_in
+        self._hidden.append(frozenset(names))
+
+    def visit_ListComp(self, node: cst.ListComp) -> None:
+        self._hide_targets(node)
+
+    def leave_ListComp(self, original_node: cst.ListComp) -> None:
+        self._hidden.pop()
+
+    def visit_SetComp(self, node: cst.SetComp) -> None:
+        self._hide_targets(node)
+
+    def leave_SetComp(self, original_node: cst.SetComp) -> None:
+        self._hidden.pop()
+
+    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
+        self._hide_targets(node)
+
+    def leave_GeneratorExp(self, original_node: cst.GeneratorExp) -> None:
+        self._hidden.pop()
+
+    def visit_DictComp(self, node: cst.DictComp) -> None:
+        self._hide_targets(node)
+
+    def leave_DictComp(self, original_node: cst.DictComp) -> None:
+        self._hidden.pop()
 
     def leave_Import(self, original_node: cst.Import) -> None:
         self._in_import = False
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         self._import(node)
+        self._rebound_imports(node.names)
         self._in_import = True
 
     def leave_ImportFrom(self, original_node: cst.ImportFrom) -> None:
@@ -252,6 +333,7 @@ class _Collector(GuardCollector, cst.CSTVisitor):
     # -- scopes ----------------------------------------------------------------------------
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._bound_again([node.name.value])
         qualname = self._child_qualname(node.name.value)
         self.definitions.append(Definition(qualname, "class", self._def_span(node),
                                            decorators=self._decorator_names(node)))
@@ -262,6 +344,7 @@ class _Collector(GuardCollector, cst.CSTVisitor):
         self.scopes.pop()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._bound_again([node.name.value])
         qualname = self._child_qualname(node.name.value)
         is_static = any(isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod"
                         for d in node.decorators)
@@ -556,3 +639,13 @@ def _answer(value: cst.BaseExpression | None) -> tuple[cst.BaseExpression | None
 
 def _is_name(node: cst.BaseExpression, name: str) -> bool:
     return isinstance(node, cst.Name) and node.value == name
+
+
+def _names_in(target: cst.BaseExpression) -> list[cst.Name]:
+    """The names a target binds (`x`, `(a, [b, *c])`)."""
+    if isinstance(target, cst.Name):
+        return [target]
+    if isinstance(target, cst.StarredElement):
+        return _names_in(target.value)
+    return [name for element in getattr(target, "elements", ())
+            for name in _names_in(element.value)]

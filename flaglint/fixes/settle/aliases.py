@@ -81,13 +81,38 @@ class AliasSettling(SettlerCore):
     def _alias_read(self, original_node: cst.Name, updated_node: cst.Name
                     ) -> cst.BaseExpression:
         """A name bound to a settled literal, read in a test or comparison: that literal."""
-        if not self._aliases or original_node.value not in self._aliases[-1]:
+        if not self._aliases or original_node.value not in self._aliases[-1] or \
+                self._bound_between(original_node.value):
             return updated_node
         parent = self._parent(original_node)
         if self._in_test(original_node) or isinstance(parent, (cst.Comparison,
                                                                cst.ComparisonTarget)):
             return self._mark(literal_node(self._aliases[-1][original_node.value]))
         return updated_node
+
+    def _bound_between(self, name: str) -> bool:
+        """Is the name bound between its scope and where it is read: a lambda's parameter,
+        a comprehension's target, or a class body's own (a class body is no scope of its
+        aliases)? There it is not the alias, as the collector says too."""
+        for node in reversed(self._ancestors):
+            if isinstance(node, (cst.FunctionDef, cst.Module)):
+                return False
+            if isinstance(node, cst.ClassDef):
+                return True
+            if isinstance(node, cst.Lambda) and name in {
+                    p.name.value for p in (*node.params.posonly_params, *node.params.params,
+                                           *node.params.kwonly_params,
+                                           *(s for s in (node.params.star_arg,
+                                                         node.params.star_kwarg)
+                                             if isinstance(s, cst.Param)))}:
+                return True
+            if isinstance(node, (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)):
+                comp: cst.CompFor | None = node.for_in
+                while comp is not None:
+                    if name in _target_names(comp.target):
+                        return True
+                    comp = comp.inner_for_in
+        return False
 
     def _without_unread_aliases(self, function: cst.FunctionDef) -> cst.FunctionDef:
         """Leaving a function: `use_new = True` that nothing reads any more goes with the
@@ -179,6 +204,15 @@ class _Assignments(_Declared):
             self._bind(node.name if isinstance(node.name, cst.Name) else
                        leftmost_name(node.name))
 
+    def visit_MatchAs(self, node: cst.MatchAs) -> None:
+        self._bind(node.name)
+
+    def visit_MatchStar(self, node: cst.MatchStar) -> None:
+        self._bind(node.name)
+
+    def visit_MatchMapping(self, node: cst.MatchMapping) -> None:
+        self._bind(node.rest)
+
     def visit_Del(self, node: cst.Del) -> None:
         self._bind(node.target)
         self._bind(node.target)  # a deleted name is no constant
@@ -245,3 +279,13 @@ class _DropStores(cst.CSTTransformer):
             return False
         return isinstance(target, cst.Name) and target.value in self.names and \
             id(small.value) in self.made
+
+
+def _target_names(target: cst.BaseExpression) -> set[str]:
+    """The names a target binds (`x`, `(a, [b, *c])`)."""
+    if isinstance(target, cst.Name):
+        return {target.value}
+    if isinstance(target, cst.StarredElement):
+        return _target_names(target.value)
+    return {name for element in getattr(target, "elements", ())
+            for name in _target_names(element.value)}
