@@ -101,11 +101,6 @@ def run_cli(tmp_path, capsys, files, *args):
     ({"flags.toml": "[flags.dark_mode]\nstatus = 'rolled-out'\n"},
      "flags.toml:2: [flags.dark_mode] is rolled-out but has no `value`; add the value every "
      "environment serves, like value = true"),
-    # a boolean written as a string is truthy, "false" too: reads settled to it would make
-    # their bodies always run, and the fix would delete the code that does (Airflow)
-    ({"flags.toml": "[flags.unit_test_mode]\nstatus = 'rolled-out'\nvalue = 'false'\n"},
-     "flags.toml:3: `value` of [flags.unit_test_mode] is the string \"false\"; a boolean is "
-     "written bare: value = false"),
     # a tombstone's reads yield their own default: a value would be ignored (galaxy-ng)
     ({"flags.toml": "[flags.auto_sign]\nstatus = 'retired'\nvalue = true\n"},
      "flags.toml:3: [flags.auto_sign] is retired, so `value` has no effect (its reads yield "

@@ -1007,3 +1007,45 @@ def test_names_in_use_asks_whether_code_is_dead_once_a_name():
                          dead)
     assert names == {"k0", "k1", "k2"}
     assert asked == [1, 2, 3, 4, 400]
+
+
+def test_a_flag_rolled_out_with_the_text_of_a_boolean_settles_only_its_text_reads(
+        tmp_path, capsys):
+    """Airflow: `conf.getboolean("core", "unit_test_mode")` rolled out with
+    `value = "false"` (text, which a test takes for true): the safe fix deleted the
+    `if not …` body that runs. A flag serving that text (`os.getenv("X", "false") ==
+    "true"`) does exist: the reads whose default is text are settled, the others not, and
+    a note says why; `clean` asks what is meant."""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.readers]]\n'
+                          'call = "os.getenv"\nkey = 0\ndefault = 1\n',
+        "flags.toml": '[flags.X]\nowner = "a"\ntype = "release"\nstatus = "rolled-out"\n'
+                      'value = "false"\n',
+        "app.py": 'import os\n\n\ndef tested():\n    if not os.getenv("X"):\n'
+                  '        return "runs"\n    return "other"\n\n\n'
+                  'def compared():\n    if os.getenv("X", "false") == "true":\n'
+                  '        return "never"\n    return "runs"\n',
+    })
+    assert main(["check", str(tmp_path), "--no-cache", "--select", "FL2,FL3"]) == 1
+    out, err = capsys.readouterr()
+    assert [line.split(" ")[:2] for line in out.splitlines() if ": FL" in line] == [
+        ["app.py:5:12:", "FL202"], ["app.py:11:5:", "FL301"], ["app.py:11:8:", "FL202"]]
+    assert out.splitlines()[0].endswith(
+        'always yields it, so the code still branches on a constant; no fix: the text "false" '
+        "is true where the read is tested (a boolean is written value = false)")
+    assert 'flaglint: note: flags.toml:1: [flags.X] is rolled out with the text "false", ' \
+           "which a test of a read takes for true: only its reads whose default is text are " \
+           "settled; if the flag is a boolean, write value = false\n" in err
+    assert main(["check", str(tmp_path), "--no-cache", "--fix"]) == 1  # the tested read's
+    capsys.readouterr()
+    assert (tmp_path / "app.py").read_text() == (
+        'import os\n\n\ndef tested():\n    if not os.getenv("X"):\n'
+        '        return "runs"\n    return "other"\n\n\n'
+        'def compared():\n    return "runs"\n')
+    (tmp_path / "app.py").write_text('import os\n\n\ndef tested():\n'
+                                     '    return bool(os.getenv("X"))\n')
+    assert main(["clean", "X", "--no-cache", "--dry-run", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        'flaglint: error: flag `X` is rolled out with the text "false" (flags.toml:1), which '
+        "a test of a read takes for true: for a boolean, write value = false there; for a "
+        "flag that serves that text, say it with --value\n")

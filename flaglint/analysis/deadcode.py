@@ -125,6 +125,9 @@ def _settled(key: str, default: Value | None,
     elif key in statuses:
         status, registry_value = statuses[key]
         if status is Status.ROLLED_OUT:
+            if looks_boolean(registry_value) and (default is None or
+                                                 default.kind is not ValueKind.STR):
+                return None  # "false" as text is true in a test: only a text read settles
             settled = Settled(key, registry_value, safe=True,
                               why=f"is rolled out with value `{format_value(registry_value)}`")
         elif status is Status.RETIRED:
@@ -140,6 +143,14 @@ def _settled(key: str, default: Value | None,
     if negated and isinstance(settled.value, bool):
         settled = Settled(settled.key, not settled.value, settled.safe, settled.why)
     return settled
+
+
+def looks_boolean(value: object) -> bool:
+    """A registry value written as the text of a boolean (`value = "false"`): a test of a
+    read takes either for true. Airflow's `conf.getboolean(…)` rolled out with "false" had
+    its `if not …` bodies deleted as never running; an `os.getenv("X") == "true"` flag does
+    serve that text."""
+    return isinstance(value, str) and value.strip().lower() in ("true", "false")
 
 
 class _Evaluator:

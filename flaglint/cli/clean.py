@@ -81,7 +81,8 @@ def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> l
             constants_used=_on_disk(report, report.constants_used),
             tests_prefixed=_on_disk(report, report.tests_prefixed),
             tests_literal=_on_disk(report, report.tests_literal),
-            code_literal=_on_disk(report, report.code_literal))
+            code_literal=_on_disk(report, report.code_literal),
+            loose=_on_disk(report, report.loose))
     lines = _tests_changed(report, on_disk=args.dry_run)
     public = report.public_wrappers
     if public:

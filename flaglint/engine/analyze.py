@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from flaglint import store as cache
 from flaglint.analysis import deadcode
 from flaglint.analysis.dead_symbols import called_from_dead_code
+from flaglint.analysis.deadcode import looks_boolean
 from flaglint.analysis.lifecycle import ending
 from flaglint.config import Config
 from flaglint.engine import regating
@@ -48,6 +49,7 @@ from flaglint.sources import history as githistory
 from flaglint.sources.diff import DiffScope
 from flaglint.sources.history_model import History, HistoryUnavailable
 from flaglint.sources.registry import FlagValue, Registry, Status
+from flaglint.tomlsource import flag_table
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,8 @@ def analyze(inputs: Inputs, store: cache.Store, request: Request = Request(), *,
     project = Project(inputs.config, inputs.today, files, registry, graph, linked,
                       model.records(registry, linked, history), dead, pinned, history,
                       history_note, removed,
-                      inputs.notes + _found_note(api) + _keyless_notes(inputs.config, linked),
+                      inputs.notes + _found_note(api) + _keyless_notes(inputs.config, linked)
+                      + _text_boolean_notes(registry),
                       inputs.deployments, inputs.overlay, request.diff, flag_api=api,
                       services=inputs.services, read=inputs.read, keys=inputs.keys)
     origins, blamed = blame_reads(project, inputs, store, request.origins)
@@ -179,6 +182,18 @@ def _found_note(api: FlagApi) -> tuple[str, ...]:
     return (f"no flag API is configured, so flaglint uses the one it found in the code: "
             f"{', '.join(found)}; `flaglint init` writes it to flaglint.toml for review",
             *api.undecided)
+
+
+def _text_boolean_notes(registry: Registry) -> tuple[str, ...]:
+    """A flag rolled out with the text of a boolean (`value = "false"`): said once, as only
+    the reads whose default is text are settled (`deadcode.looks_boolean`)."""
+    return tuple(
+        f"{decl.path}:{decl.line}: {flag_table(decl.key)} is rolled out with the text "
+        f"\"{decl.value}\", which a test of a read takes for true: only its reads whose "
+        f"default is text are settled; if the flag is a boolean, write value = "
+        f"{str(decl.value).strip().lower()}"
+        for decl in registry.flags.values()
+        if decl.status is Status.ROLLED_OUT and decl.from_registry and looks_boolean(decl.value))
 
 
 def _keyless_notes(config: Config, linked: Linked) -> tuple[str, ...]:

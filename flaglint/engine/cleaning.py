@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from flaglint import store as cache
-from flaglint.analysis.deadcode import set_as_run
+from flaglint.analysis.deadcode import looks_boolean, set_as_run
 from flaglint.analysis.deployed import Served, served
 from flaglint.analysis.loose import loose_strings
 from flaglint.config import Config
@@ -355,6 +355,12 @@ def _value(project: Project, key: str, text: str | None) -> tuple[FlagValue, str
     decl = project.registry.flags.get(key)
     if served is None and decl is not None and decl.from_registry and \
             decl.status is Status.ROLLED_OUT and decl.value is not None:
+        if text is None and looks_boolean(decl.value):
+            raise CleanError(f"flag `{key}` is rolled out with the text \"{decl.value}\" "
+                             f"({decl.path}:{decl.line}), which a test of a read takes for "
+                             f"true: for a boolean, write value = "
+                             f"{str(decl.value).strip().lower()} there; for a flag that "
+                             f"serves that text, say it with --value")
         value_served = decl.value
         where = f"its registry entry ({decl.path}:{decl.line}, rolled out)"
     if text is None:
@@ -372,6 +378,8 @@ def _value(project: Project, key: str, text: str | None) -> tuple[FlagValue, str
                              f"({why})")
         return value_served, where
     value = flag_value(project, key, text)
+    if looks_boolean(value_served) and str(value_served).strip().lower() == text.lower():
+        return value, where if served is not None else None  # the text the registry says
     if value_served is not None and (type(value_served), value_served) != (type(value), value):
         raise CleanError(f"--value {text}: {where} serves `{key}` as "
                          f"`{_shown(value_served)}` to everyone; settling it to another "
@@ -556,6 +564,7 @@ def _finish(cleaning: _Cleaning, project: Project, blockers: _Blockers,
         key, cleaning.value, parsed_tests(_code_naming(project, cleaning.tests, report.overlay,
                                                        key), key), _known_lines(project, key))
     reported |= {place.partition(" ")[0] for place in code_literal}
+    reported |= {":".join(place.split(":", 2)[:2]) for place in blockers.loose}
     named = [m for m in mentions(config.root, key, now) if m not in reported]
     uses = _constants_used(project, cleaning.constants, now)
     # the test files, as the clean leaves them, that name the key (each parsed once): those

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flaglint.analysis.deadcode import read_edits, replaceable, set_as_run
+from flaglint.analysis.deadcode import looks_boolean, read_edits, replaceable, set_as_run
 from flaglint.findings import Finding, Fix, Severity
 from flaglint.model.project import Project
 from flaglint.rules.base import Rule, format_value
@@ -84,7 +84,10 @@ class SettledFlag(Rule):
                     fix = Fix(safe=True, description=f"Replace the read with "
                                                      f"`{decl.value!r}`",
                               edits=edits, in_tests=project.in_tests(edits))
+                why = "" if settled is not None or not looks_boolean(decl.value) else \
+                    f"; no fix: the text {value} is true where the read is tested (a " \
+                    f"boolean is written value = {str(decl.value).strip().lower()})"
                 yield self.finding(key, read.path, read.span,
                                    f"Flag `{key}` is rolled out with value `{value}`; this "
                                    f"read{through} always yields it, so the code still branches "
-                                   f"on a constant", fix)
+                                   f"on a constant{why}", fix)

@@ -156,11 +156,6 @@ def _decl(key: str, entry: dict[str, Any], line: int, span: Span, rel: str,
             raise error("value", f"`value` of {_table(key)} must be a boolean, number or "
                                  f"string")
         value = entry["value"]
-        if isinstance(value, str) and value.lower() in ("true", "false"):
-            # a boolean flag's value written as a string is truthy, both of them: reads
-            # settled to "false" would make their `if` bodies always run
-            raise error("value", f"`value` of {_table(key)} is the string \"{value}\"; a "
-                                 f"boolean is written bare: value = {value.lower()}")
         if status is Status.RETIRED:
             raise error("value", f"{_table(key)} is retired, so `value` has no effect (its "
                                  f"reads yield their own default, else off); delete the line, "
