@@ -234,7 +234,7 @@ class _Collector(GuardCollector, cst.CSTVisitor):
         names: set[str] = set()
         comp: cst.CompFor | None = node.for_in
         while comp is not None:
-            names |= {n.value for n in _names_in(comp.target)}
+            names |= {n.value for n in target_names(comp.target)}
             comp = comp.inner_for_in
         self._hidden.append(frozenset(names))
 
@@ -641,11 +641,11 @@ def _is_name(node: cst.BaseExpression, name: str) -> bool:
     return isinstance(node, cst.Name) and node.value == name
 
 
-def _names_in(target: cst.BaseExpression) -> list[cst.Name]:
+def target_names(target: cst.BaseExpression) -> list[cst.Name]:
     """The names a target binds (`x`, `(a, [b, *c])`)."""
     if isinstance(target, cst.Name):
         return [target]
     if isinstance(target, cst.StarredElement):
-        return _names_in(target.value)
+        return target_names(target.value)
     return [name for element in getattr(target, "elements", ())
-            for name in _names_in(element.value)]
+            for name in target_names(element.value)]

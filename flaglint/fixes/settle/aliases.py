@@ -7,6 +7,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import PositionProvider
 
+from flaglint.facts.cst_facts import target_names
 from flaglint.fixes.settle.core import SettlerCore
 from flaglint.fixes.settle.literals import literal_node, literal_value
 from flaglint.fixes.settle.syntax import leftmost_name
@@ -109,7 +110,7 @@ class AliasSettling(SettlerCore):
             if isinstance(node, (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)):
                 comp: cst.CompFor | None = node.for_in
                 while comp is not None:
-                    if name in _target_names(comp.target):
+                    if name in {n.value for n in target_names(comp.target)}:
                         return True
                     comp = comp.inner_for_in
         return False
@@ -279,13 +280,3 @@ class _DropStores(cst.CSTTransformer):
             return False
         return isinstance(target, cst.Name) and target.value in self.names and \
             id(small.value) in self.made
-
-
-def _target_names(target: cst.BaseExpression) -> set[str]:
-    """The names a target binds (`x`, `(a, [b, *c])`)."""
-    if isinstance(target, cst.Name):
-        return {target.value}
-    if isinstance(target, cst.StarredElement):
-        return _target_names(target.value)
-    return {name for element in getattr(target, "elements", ())
-            for name in _target_names(element.value)}
