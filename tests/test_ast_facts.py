@@ -191,7 +191,34 @@ TRICKY["names bound otherwise"] = """
 
         def a():
             return 0
-        return a, b, c, d, e, rest, others, g, h, s, m, gen, Inner
+        with (x if flag("w") else y) as w:
+            pass
+        try:
+            pass
+        except (E if flag("t") else F) as t:
+            pass
+
+        @deco(z := flag("z"))
+        def zz(q=(z := 1)) -> (z := 2):
+            return q
+        return a, b, c, d, e, rest, others, g, h, s, m, gen, Inner, w, t, z, zz
+
+
+    def order(x, y):
+        a = flag("a")
+        with (x if a else y) as a:
+            pass
+        b = flag("b")
+        try:
+            pass
+        except (x if b else y) as b:
+            pass
+
+
+    from app.star import *
+    top = flag("top")
+    if top:
+        pass
 """
 
 

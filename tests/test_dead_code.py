@@ -460,6 +460,50 @@ CASES = {
                 return 0
             return [1 if x else 0 for x in (a, b, c, d, e, f)]
         """),
+    # A second review: `:=` in a `def` or `class` header binds in the scope around it, and
+    # a star import may bind any name; the safe fix rewrote code the flag does not decide
+    "an alias bound again by := in a header, or after a star import, is no alias": (
+        """
+        from app.other import *
+
+        star = client.is_enabled("on")
+        if star:
+            new()
+
+
+        def f():
+            auto = client.is_enabled("on")
+
+            @deco(auto := False)
+            def g(y=(auto := False)):
+                return y
+
+            class C(base if (auto := False) else base):
+                pass
+            if auto:
+                new()
+        """,
+        [],
+        """
+        from app.other import *
+
+        star = True
+        if star:
+            new()
+
+
+        def f():
+            auto = True
+
+            @deco(auto := False)
+            def g(y=(auto := False)):
+                return y
+
+            class C(base if (auto := False) else base):
+                pass
+            if auto:
+                new()
+        """),
     "class attribute is no alias": (
         """
         class K:
@@ -1031,8 +1075,8 @@ def test_a_flag_rolled_out_with_the_text_of_a_boolean_settles_only_its_text_read
     assert [line.split(" ")[:2] for line in out.splitlines() if ": FL" in line] == [
         ["app.py:5:12:", "FL202"], ["app.py:11:5:", "FL301"], ["app.py:11:8:", "FL202"]]
     assert out.splitlines()[0].endswith(
-        'always yields it, so the code still branches on a constant; no fix: the text "false" '
-        "is true where the read is tested (a boolean is written value = false)")
+        'always yields it, so the code still branches on a constant; no fix: it is text, and a '
+        'test takes any text but "" for true, "false" too (a boolean is written value = false)')
     assert 'flaglint: note: flags.toml:1: [flags.X] is rolled out with the text "false", ' \
            "which a test of a read takes for true: only its reads whose default is text are " \
            "settled; if the flag is a boolean, write value = false\n" in err

@@ -385,6 +385,5 @@ def test_clean_says_why_a_flag_is_not_gone(tmp_path, capsys):
     assert out[1:] == [
         "`new-checkout` is not gone yet: a read flaglint cannot follow may use it "
         "(jobs.py:3:13: the key as a string, which the read at jobs.py:7 (its key unknown) "
-        "may be).",
-        "Still naming `new-checkout` (comments, docs, other files; not edited): jobs.py:3.",
+        "may be).",  # (said once: not again among what still names the key)
     ]

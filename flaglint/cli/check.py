@@ -118,10 +118,11 @@ def _fix(run: CheckRun, store: Store) -> tuple[Summary, FixReport]:
         for refusal in fix_report.refusals(written=not args.preview):
             print(f"flaglint: warning: {refusal.describe()}", file=sys.stderr)
         if fix_report.wrappers_left:
+            it, them = ("it", "it") if len(fix_report.wrappers_left) == 1 else ("them", "each")
             print(f"flaglint: warning: the fixes replaced every call of "
                   f"{', '.join(fix_report.wrappers_left)}, which wrapped a flag they settled, "
-                  f"and nothing in the project names it any more: delete it if nothing "
-                  f"outside the project calls it (`flaglint clean` does)", file=sys.stderr)
+                  f"and nothing in the project names {it} any more: delete {them} if nothing "
+                  f"outside the project calls {it} (`flaglint clean` does)", file=sys.stderr)
         for flag, left in fix_report.tests_otherwise.items():
             print(f"flaglint: warning: tests set `{flag}` otherwise than the fixes settled it "
                   f"({', '.join(left)}): they ran under the code the fixes removed; adapt or "

@@ -378,8 +378,9 @@ def _value(project: Project, key: str, text: str | None) -> tuple[FlagValue, str
                              f"({why})")
         return value_served, where
     value = flag_value(project, key, text)
-    if looks_boolean(value_served) and str(value_served).strip().lower() == text.lower():
-        return value, where if served is not None else None  # the text the registry says
+    if isinstance(value_served, str) and looks_boolean(value_served) and \
+            value_served.strip().lower() == text.lower():
+        return value_served, where if served is not None else None  # the registry's text
     if value_served is not None and (type(value_served), value_served) != (type(value), value):
         raise CleanError(f"--value {text}: {where} serves `{key}` as "
                          f"`{_shown(value_served)}` to everyone; settling it to another "

@@ -87,27 +87,31 @@ def fix_project(config: Config, today: dt.date, rules: Sequence[Rule], scope: Fi
 
 def _wrappers_left(before: Project, after: Project, settled: dict[str, FlagValue | None],
                    report: FixReport) -> list[str]:
-    """`path:line NAME` of each wrapper of a flag the fixes settled that no file names
-    any more but where it is defined (streamlit's `_should_show_deprecation_warning_in_
-    browser`, whose one call the fix replaced): `clean` deletes such a wrapper; `--fix`
-    leaves it (code outside the project may call it), and says so."""
+    """`path:line NAME` of each wrapper of a flag the fixes settled that code called before
+    them and that no file names any more but where it is defined (streamlit's
+    `_should_show_deprecation_warning_in_browser`, whose one call the fix replaced), at its
+    line on disk: `clean` deletes such a wrapper; `--fix` leaves it (code outside the
+    project may call it), and says so."""
     import re
 
     wrappers = sorted(q for q, w in before.linked.wrappers.items() if w.key in settled)
     if not wrappers:
         return []
+    called = {call.callee for call in before.graph.call_graph().calls}
     found = []
     for symbol in before.graph.call_graph().symbols:  # (after, its file may be read light)
-        if symbol.qualname not in wrappers:
+        if symbol.qualname not in wrappers or symbol.qualname not in called:
             continue
         name = symbol.qualname.rsplit(".", 1)[-1]
         word = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
-        named = [(path, data.count(b"\n", 0, match.start()) + 1)
-                 for path in after.paths()
-                 if name.encode() in (data := after.source_of(path))
-                 for match in word.finditer(data)]
-        if len(named) == 1 and named[0][0] == symbol.path:  # its own `def` alone
-            found.append(f"{symbol.path}:{named[0][1]} `{name}`")
+        named = [path for path in after.paths() if name.encode() in after.source_of(path)
+                 for _ in word.finditer(after.source_of(path))]
+        if named == [symbol.path]:  # its own `def` alone: where it is on disk
+            data = before.source_of(symbol.path)
+            match = re.search(rb"^[ \t]*(?:async[ \t]+)?def[ \t]+" + re.escape(name.encode())
+                              + rb"\b", data, re.MULTILINE)
+            line = data.count(b"\n", 0, match.start()) + 1 if match else 1
+            found.append(f"{symbol.path}:{line} `{name}`")
     return found
 
 

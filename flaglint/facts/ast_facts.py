@@ -424,19 +424,20 @@ class Collector(FactsCollector):
 
     def _with(self, node: ast.With | ast.AsyncWith) -> None:
         for item in node.items:
+            if item.optional_vars is not None:  # (bound first, as libcst's walk has it)
+                self._bind(item.optional_vars, None)
             self._visit(item.context_expr)
             self._visit(item.optional_vars)
-            if item.optional_vars is not None:
-                self._bind(item.optional_vars, None)
         self._block(node.body)
 
     def _try(self, node: ast.Try) -> None:  # or ast.TryStar, of the same shape
         self._block(node.body)
         for handler in node.handlers:
+            if handler.name is not None:  # (bound first, as libcst's walk has it)
+                self._bound_again([handler.name])
             self._visit(handler.type)
             if handler.name is not None:
                 self.names[handler.name] += 1
-                self._bound_again([handler.name])
             self._block(handler.body)
         for block in (node.orelse, node.finalbody):
             if block:
@@ -461,7 +462,9 @@ class Collector(FactsCollector):
     def _import_statement(self, node: ast.Import | ast.ImportFrom) -> None:
         self._import(node)
         self._bound_again(alias.asname or alias.name.partition(".")[0] for alias in node.names
-                      if alias.name != "*")
+                          if alias.name != "*")
+        if any(alias.name == "*" for alias in node.names):
+            self._star_import()
         if isinstance(node, ast.ImportFrom) and node.module:
             self.names.update(node.module.split("."))
 
@@ -771,7 +774,8 @@ class Collector(FactsCollector):
 
     def _named_expr(self, node: ast.NamedExpr) -> None:
         self._children(node)
-        self._bind(node.target, None)
+        if isinstance(node.target, ast.Name):
+            self._bound_anywhere([node.target.id])
 
     def _ifexp(self, node: ast.IfExp) -> None:
         self._mark_test(node.test)

@@ -28,6 +28,7 @@ from flaglint.suppressions import Suppressions
 _MAX_TEXT = 80
 TRUTH = "(truth)"  # in `attributes`: record truth tests of imported or module-level names
 _SELF_NAMES = ("self", "cls")
+_STAR = "*"  # the names a star import binds, in the key of the scope's aliases
 _IDENTIFIER_LIKE = re.compile(r"^[A-Za-z_][\w.:-]*$")
 
 
@@ -445,11 +446,28 @@ class FactsCollector:
         a `match` capture, a nested `def` or `class`): an alias they bind again is none."""
         self._bind_names(list(names), None)
 
+    def _bound_anywhere(self, names: Iterable[str]) -> None:
+        """`:=` binds in the scope a `def` or `class` header runs in, or in the function
+        around a comprehension: as each scope open here may be that one, the name is no
+        alias in any of them."""
+        for name in names:
+            for scope in self.scopes:
+                key = f"{scope.qualname}:{name}"
+                known = self._aliases.get(key, _Alias(None, 0))
+                self._aliases[key] = _Alias(known.cond, known.bindings + 2)
+
+    def _star_import(self) -> None:
+        """`from m import *` binds names no file says: no name of this scope is an alias
+        (`_STAR` stands for them all, before and after it)."""
+        key = f"{self.scopes[-1].qualname}:{_STAR}"
+        self._aliases[key] = _Alias(None, 2)
+
     def _alias(self, name: str) -> Cond | None:
-        key = f"{self.scopes[-1].qualname}:{name}"
+        scope = self.scopes[-1].qualname
+        key = f"{scope}:{name}"
         self._looked.add(key)
-        if any(name in hidden for hidden in self._hidden):
-            return None  # a lambda's parameter or a comprehension's target
+        if any(name in hidden for hidden in self._hidden) or f"{scope}:{_STAR}" in self._aliases:
+            return None  # a lambda's parameter or a comprehension's target; a star import
         alias = self._aliases.get(key)
         if alias is None or alias.bindings != 1 or alias.cond is None:
             return None
@@ -478,8 +496,9 @@ class FactsCollector:
                     alias.cond is not None and alias.cond.op is CondOp.CALL:
                 self.calls[alias.cond.call] = replace(self.calls[alias.cond.call], returned=True)
         self._returned_names = [k for k in self._returned_names if not k.startswith(prefix)]
+        starred = f"{prefix}{_STAR}" in self._aliases
         for key in [k for k in self._alias_guards if k.startswith(prefix)]:
-            if self._aliases[key].bindings != 1:
+            if self._aliases[key].bindings != 1 or starred:
                 for index in self._alias_guards[key]:
                     guard = self.guards[index]
                     self.guards[index] = replace(guard, test=Cond(CondOp.OPAQUE,

@@ -185,6 +185,7 @@ class _Collector(GuardCollector, cst.CSTVisitor):
 
     def _rebound_imports(self, names: Sequence[cst.ImportAlias] | cst.ImportStar) -> None:
         if isinstance(names, cst.ImportStar):
+            self._star_import()
             return
         self._bound_again(alias.asname.name.value if alias.asname is not None
                       and isinstance(alias.asname.name, cst.Name)
@@ -215,7 +216,8 @@ class _Collector(GuardCollector, cst.CSTVisitor):
             self._bound_again([node.rest.value])
 
     def leave_NamedExpr(self, original_node: cst.NamedExpr) -> None:
-        self._bind(original_node.target, None)
+        if isinstance(original_node.target, cst.Name):
+            self._bound_anywhere([original_node.target.value])
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
         params = node.params  # no alias of the scope around it, anywhere in it

@@ -85,8 +85,9 @@ class SettledFlag(Rule):
                                                      f"`{decl.value!r}`",
                               edits=edits, in_tests=project.in_tests(edits))
                 why = "" if settled is not None or not looks_boolean(decl.value) else \
-                    f"; no fix: the text {value} is true where the read is tested (a " \
-                    f"boolean is written value = {str(decl.value).strip().lower()})"
+                    f"; no fix: it is text, and a test takes any text but \"\" for true, " \
+                    f"\"false\" too (a boolean is written value = " \
+                    f"{str(decl.value).strip().lower()})"
                 yield self.finding(key, read.path, read.span,
                                    f"Flag `{key}` is rolled out with value `{value}`; this "
                                    f"read{through} always yields it, so the code still branches "

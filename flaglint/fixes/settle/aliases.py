@@ -54,8 +54,9 @@ class AliasSettling(SettlerCore):
                     node.visit(declared)
                     self._module_globals = declared.names
                 poisoned = self._module_globals
-            self._once[id(node)] = {n for n, count in counter.counts.items()
-                                    if count == 1 and n not in poisoned}
+            self._once[id(node)] = set() if counter.star else {
+                n for n, count in counter.counts.items()
+                if count == 1 and n not in poisoned and n not in counter.anywhere}
         return self._once[id(node)]
 
     def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
@@ -160,6 +161,8 @@ class _Assignments(_Declared):
         super().__init__()
         self.counts: dict[str, int] = {}
         self._depth = 0
+        self.anywhere: set[str] = set()  # bound by `:=`, in any scope below too
+        self.star = False  # a star import: any name may be bound again
 
     @property
     def declared(self) -> set[str]:
@@ -195,7 +198,13 @@ class _Assignments(_Declared):
         self._bind(node.target)
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self._bind(node.target)
+        # `:=` in a header, a lambda or a comprehension may bind in this scope: at any
+        # depth, the name is no alias (the collector says the same)
+        if isinstance(node.target, cst.Name):
+            self.anywhere.add(node.target.value)
+
+    def visit_ImportStar(self, node: cst.ImportStar) -> None:
+        self.star = True
 
     def visit_AsName(self, node: cst.AsName) -> None:  # with … as x, except … as x, import as
         self._bind(node.name)
@@ -235,7 +244,11 @@ class _Assignments(_Declared):
         self._depth -= 1
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
+        self._depth += 1  # (its `:=` still counted, `anywhere`)
+        return True
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self._depth -= 1
 
 
 class _NameUses(cst.CSTVisitor):
