@@ -581,3 +581,27 @@ def test_clean_removes_the_keys_config_lines_and_lists_what_it_cannot(tmp_path, 
     assert (tmp_path / "k8s" / "cm.yaml").read_text() == "data:\n  other: x\n"
     assert (tmp_path / "hosts" / "a.toml").read_text() == "[flags]\nkill_all = false\n"
     assert (tmp_path / "ecs.json").read_text() == files["ecs.json"].lstrip("\n")
+
+
+def test_a_section_of_a_config_names_its_keys_with_dots(lint):
+    """streamlit's `.streamlit/config.toml`: `[runner]` then `fastReruns = false` sets
+    `runner.fastReruns`, as the flat `"runner.fastReruns" = false` does; it was read as
+    setting nothing, without a word. An INI file's sections are read the same way."""
+    files = {
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.readers]]\n'
+                          'call = "app.get_option"\nkey = 0\n\n[tool.flaglint.environments]\n'
+                          'nested = "deploy/config.toml"\nflat = "deploy/flat.toml"\n'
+                          'ini = "deploy/app.ini"\n',
+        "flags.toml": '[flags."runner.fastReruns"]\nowner = "me"\ntype = "release"\n'
+                      'status = "rolled-out"\nvalue = true\n',
+        "app.py": 'def get_option(key):\n    return True\n\n\nif get_option("runner.fastReruns"):\n'
+                  '    pass\n',
+        "deploy/config.toml": "# a section table\n[runner]\nfastReruns = false\n"
+                              "[server]\nport = 8501\n",
+        "deploy/flat.toml": '"runner.fastReruns" = false\n',
+        "deploy/app.ini": "[runner]\nfastReruns = false\n",
+    }
+    found = lint(files, select=("FL501",))
+    assert [(f.code, f.path, f.line) for f in found] == [
+        ("FL501", "deploy/app.ini", 2), ("FL501", "deploy/config.toml", 3),
+        ("FL501", "deploy/flat.toml", 1)]

@@ -442,9 +442,16 @@ class FactsCollector:
                 self._aliases[key] = _Alias(known.cond, known.bindings + 2)
 
     def _bound_again(self, names: Iterable[str]) -> None:
-        """Names bound otherwise than by `=` (`with … as`, `:=`, `except … as`, an import,
-        a `match` capture, a nested `def` or `class`): an alias they bind again is none."""
-        self._bind_names(list(names), None)
+        """Names bound otherwise than by `=` (`with … as`, `except … as`, an import, a
+        `match` capture, a `def` or `class`): an alias they bind again is none (as
+        `_bind_names` counts a binding, without asking whether it always runs: every import
+        and definition of a module comes here)."""
+        aliases = self._aliases
+        prefix = f"{self.scopes[-1].qualname}:"
+        for name in names:
+            known = aliases.get(prefix + name)
+            aliases[prefix + name] = _Alias(None, 1) if known is None else \
+                _Alias(known.cond, known.bindings + 1)
 
     def _bound_anywhere(self, names: Iterable[str]) -> None:
         """`:=` binds in the scope a `def` or `class` header runs in, or in the function

@@ -304,13 +304,21 @@ def _walk(node: Node, at: str) -> list[Node]:
     return nodes
 
 
-def _settings(target: Node, rel: str, *, flags_only: bool) -> Iterator[Setting]:
+def _settings(target: Node, rel: str, *, flags_only: bool, prefix: str = ""
+              ) -> Iterator[Setting]:
     if isinstance(target.value, dict):
         for key, child in target.value.items():
-            if not isinstance(child.value, (dict, list, _Documents)):
+            if isinstance(child.value, dict):
+                # a section (`[runner]` then `fastReruns = false`, streamlit's config.toml):
+                # its keys are dotted, `runner.fastReruns`
+                yield from _settings(child, rel, flags_only=flags_only,
+                                     prefix=f"{prefix}{key}.")
+            elif not isinstance(child.value, (list, _Documents)):
                 known, value = normalise(child.value)
-                yield Setting(key, value, known, rel, child.span, flags_only)
+                yield Setting(f"{prefix}{key}", value, known, rel, child.span, flags_only)
         return
+    if prefix:
+        return  # a list inside a section
     if not isinstance(target.value, list):
         return
     for item in target.value:
