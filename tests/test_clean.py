@@ -2851,3 +2851,30 @@ def test_check_fix_names_a_wrapper_whose_every_call_it_replaced(tmp_path, capsys
         "clean` does)\n")
     assert "def _show_in_browser():\n    return True\n" in \
         (tmp_path / "app" / "deprecation.py").read_text()
+
+
+def test_a_setting_a_template_reads_keeps_its_definition(tmp_path, capsys):
+    """nautobot: `{% if settings.CONFIG_CONTEXT_DYNAMIC_GROUPS_ENABLED %}` in a template;
+    `clean` deleted the setting, which the template then took for off, listed the line among
+    the comments that name the key, and exited 0. A template's read keeps the setting and
+    the registry entry, and the clean exits 1."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'presets = ["django-settings"]\n',
+        "flags.toml": '[flags.FEATURE_X]\ntype = "release"\nowner = "me"\n'
+                      'status = "rolled-out"\nvalue = true\n',
+        "app/__init__.py": "",
+        "app/settings.py": 'import os\n\nFEATURE_X = os.getenv("X", "false") == "true"\n',
+        "app/views.py": "from django.conf import settings\n\n\ndef fields():\n"
+                        '    out = ["a"]\n    if settings.FEATURE_X:\n        out.append("x")\n'
+                        "    return out\n",
+        "app/templates/page.html": "<div>\n  {% if settings.FEATURE_X %}<p>X</p>{% endif %}\n"
+                                   "</div>\n<!-- FEATURE_X: a comment -->\n",
+    })
+    assert main(["clean", "FEATURE_X", "--value", "true", "--no-cache", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "[flags.FEATURE_X] kept: a read flaglint cannot follow may use it " \
+           "(app/templates/page.html:2:9: a template reads it, which no fix replaces)." in out
+    assert "app/templates/page.html:4" in out  # the comment is only named
+    assert 'FEATURE_X = os.getenv("X", "false") == "true"' in \
+        (tmp_path / "app" / "settings.py").read_text()
+    assert "[flags.FEATURE_X]" in (tmp_path / "flags.toml").read_text()

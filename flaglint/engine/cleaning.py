@@ -28,7 +28,7 @@ from flaglint.engine.fixmemo import StoredFixes
 from flaglint.engine.inputs import Inputs, gather
 from flaglint.findings import Fix
 from flaglint.fixes.apply import FixScope, fixers, unified_diff, write_files
-from flaglint.fixes.configs import ConfigCleanup, mentions, remove_settings
+from flaglint.fixes.configs import ConfigCleanup, mentions, remove_settings, template_reads
 from flaglint.fixes.definitions import (
     definition_fixes,
     read_fixes,
@@ -254,7 +254,8 @@ def _clean_flag(inputs: Inputs, key: str, text: str | None, scope: FixScope,
     # done then (the failure is closed, and listed).
     unreadable = sorted({path for path, _ in (*probe.parse_errors(), *project.parse_errors())})
     # the key as a string a dynamic read may use, or a subscript by it
-    loose = loose_strings(project, key, subscripts=True)
+    loose = loose_strings(project, key, subscripts=True) + \
+        template_reads(cleaning.inputs.config.root, key)
     for definition in (d for d in project.linked.definitions if d.key == key and loose):
         cleaning.report.block(Blocked(definition.path,
                                       (definition.span.line, definition.span.column),

@@ -6,12 +6,14 @@ that would not parse once the lines are gone."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flaglint.analysis.deployed import Served
 from flaglint.analysis.loose import key_mention
+from flaglint.analysis.references import Place
 from flaglint.config import EnvironmentSpec
 from flaglint.sources import git
 from flaglint.sources.deploy import format_of, parses
@@ -89,6 +91,31 @@ def mentions(root: Path, key: str, contents: Mapping[str, str]) -> list[str]:
     """`path:line` of every line that still names `key` after a clean (comments, docs, log
     messages, other configs), for a person to read: git's files (else a walk), text only,
     with the cleaned files as they are now (`contents`)."""
+    word = key_mention(key)
+    return [f"{name}:{number}" for name, text in _texts_naming(root, key, contents)
+            for number, line in enumerate(source_lines(text), 1)
+            if len(line) <= _MAX_WRITTEN_LINE and word.search(line)]
+
+
+def template_reads(root: Path, key: str) -> list[Place]:
+    """Where a template reads the key as a Django setting (`{% if settings.KEY %}`,
+    `{{ settings.KEY }}`): a read no fix replaces, so `clean` keeps the setting's
+    definition and the registry entry while one stands (nautobot's `configcontext.html`:
+    the setting deleted, the template took it for off)."""
+    if not key.isidentifier():
+        return []
+    tag = re.compile(r"(?:\{\{|\{%)[^\n]*?\b(settings\s*\.\s*" + re.escape(key) + r")\b")
+    return [Place(name, number, match.start(1) + 1,
+                  "a template reads it, which no fix replaces")
+            for name, text in _texts_naming(root, key, {}) if not name.endswith(".py")
+            for number, line in enumerate(source_lines(text), 1)
+            if (match := tag.search(line)) is not None]
+
+
+def _texts_naming(root: Path, key: str, contents: Mapping[str, str]
+                  ) -> Iterator[tuple[str, str]]:
+    """Each text file (git's, else a walk) whose text holds `key`, as it is now
+    (`contents` first), by path: text only, no larger than a document."""
     # git grep finds the few files that hold the key in C, threads and all; other files are
     # never read (a repository's assets run to hundreds of megabytes).
     listed = git.run(root, "grep", "-z", "-l", "-I", "-F", "--untracked", "-e", key)
@@ -98,8 +125,6 @@ def mentions(root: Path, key: str, contents: Mapping[str, str]) -> list[str]:
     else:
         names = [p.relative_to(root).as_posix() for p in root.rglob("*")
                  if p.is_file() and ".git" not in p.parts]
-    word = key_mention(key)
-    found = []
     for name in sorted(names):
         if name in contents:
             text = contents[name]
@@ -114,8 +139,5 @@ def mentions(root: Path, key: str, contents: Mapping[str, str]) -> list[str]:
             if b"\0" in data[:8192]:
                 continue  # binary
             text = data.decode("utf-8", errors="replace")
-        if key not in text:
-            continue
-        found += [f"{name}:{number}" for number, line in enumerate(source_lines(text), 1)
-                  if len(line) <= _MAX_WRITTEN_LINE and word.search(line)]
-    return found
+        if key in text:
+            yield name, text
