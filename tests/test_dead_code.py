@@ -1093,3 +1093,22 @@ def test_a_flag_rolled_out_with_the_text_of_a_boolean_settles_only_its_text_read
         'flaglint: error: flag `X` is rolled out with the text "false" (flags.toml:1), which '
         "a test of a read takes for true: for a boolean, write value = false there; for a "
         "flag that serves that text, say it with --value\n")
+
+
+def test_a_class_imported_under_another_name_and_used_as_a_value_is_alive(tmp_path):
+    """CKAN: `from app.mw import Tracking as _T` and `MIDDLEWARES = [_T]`: FL302 said to
+    delete `Tracking`, which `clean` kept (the import refers to it). A name imported under
+    another and used as a value keeps the symbol alive, as its own name would."""
+    write_tree(tmp_path, {
+        "pyproject.toml": PYPROJECT, "flags.toml": FLAGS,
+        "app/__init__.py": "",
+        "app/mw.py": "class Tracking:\n    pass\n\n\nclass Unused:\n    pass\n",
+        "app/registry.py": "from app.mw import Tracking as _T\nfrom app.mw import Unused as _U\n"
+                           "\nMIDDLEWARES = [_T]\n",
+        "app/stack.py": "from app.mw import Tracking, Unused\n\n\ndef make(app):\n"
+                        '    if client.is_enabled("off"):\n        app = Tracking(app)\n'
+                        "        app = Unused(app)\n    return app\n",
+    })
+    assert [(f.code, f.path, f.span.line, f.message.split(" is ")[0])
+            for f in lint_tree(tmp_path, select=("FL302",))] == [
+        ("FL302", "app/mw.py", 5, "Class `Unused`")]

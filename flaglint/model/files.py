@@ -63,6 +63,10 @@ def names_in_use(facts: FileFacts, dead: Callable[[Span], bool] = lambda span: F
     never runs (`op="reports.old_summaries"` beside the dead call of `old_summaries` names
     nothing)."""
     names = set(facts.value_names)
+    # a name imported under another used as a value (`from app.mw import Tracking as _T`,
+    # `MIDDLEWARES = [_T]`, CKAN's): the symbol's own name is in use too
+    names.update(qualified.rsplit(".", 1)[-1] for local, qualified in facts.imports
+                 if local in facts.value_names)
     # `dead` asked only of a name not found yet (a module of 48,000 reads names 400 keys)
     for text, span in facts.strings:
         name = text.rsplit(".", 1)[-1]
