@@ -451,3 +451,20 @@ def test_a_dead_helper_clean_keeps_is_not_what_cleaning_would_remove(tmp_path, c
     assert main(["clean", "A_ENABLED", "--dry-run", "--no-cache", str(tmp_path)]) == 1
     assert "app/tasks/signing.py:1: `sign_task` not deleted: app/tasks/__init__.py:1:1: import" \
         in capsys.readouterr().err
+
+
+def test_the_html_tables_findings_sort_by_their_count(tmp_path, capsys):
+    """CKAN: `FL101×10` sorted level with `FL101×1` (the number of rules, not findings)."""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = ["unleash"]\n',
+        "flags.toml": '[flags.declared]\nowner = "core"\ntype = "release"\n',
+        "app.py": "import UnleashClient\n\nclient = UnleashClient.UnleashClient()\n" +
+                  "".join(f'if client.is_enabled("{key}"):\n    x = {i}\n'
+                          for i, key in enumerate(["many", "many", "many", "one", "declared"]))})
+    report = tmp_path / "audit.html"
+    main(["audit", str(tmp_path), "--today", TODAY, "--no-cache", "--format", "html",
+          "--output", str(report)])
+    capsys.readouterr()
+    cells = dict((shown, int(key)) for key, shown in re.findall(
+        r'data-sort="(\d+)">(FL[^<]*)</td>', report.read_text()))
+    assert (cells["FL101×3"], cells["FL101×1"]) == (3, 1), cells
