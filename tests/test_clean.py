@@ -887,9 +887,29 @@ def test_check_fix_names_tests_whose_decorator_sets_the_flag_otherwise(tmp_path,
     assert main(["check", "--fix", "--no-cache", str(tmp_path)]) == 1  # FL102 is left
     assert capsys.readouterr().err.startswith(
         "flaglint: warning: tests set `WORKFLOW_ENABLED` otherwise than the fixes settled it "
-        "(tests/test_menu.py:8 `test_hidden`): they ran under the code the fixes removed; "
+        "(tests/test_menu.py:8 `TestMenu.test_hidden`): they ran under the code the fixes "
+        "removed; "
         "adapt or delete them (`flaglint clean WORKFLOW_ENABLED` deletes the test functions "
         "among them it can, and names the rest)\n")
+    # nautobot: two classes with a test of one name were one test, named twice, at the
+    # second's line; each is named once now, by its class
+    menu = tmp_path / "tests" / "test_menu.py"
+    menu.write_text(menu.read_text().replace("class TestMenu(TestCase):",
+                                             "class TestMenu(TestCase):\n    pass\n\n\n"
+                                             "class TestOther(TestCase):\n"
+                                             "    @override_settings(WORKFLOW_ENABLED=False)\n"
+                                             "    def test_hidden(self):\n"
+                                             "        self.assertFalse(is_shown())\n\n\n"
+                                             "class TestMore(TestCase):", 1))
+    (tmp_path / "app" / "menu.py").write_text(
+        "from django.conf import settings\n\n\ndef is_shown():\n"
+        "    if not getattr(settings, 'WORKFLOW_ENABLED', True):\n"
+        "        return False\n    return True\n")
+    main(["check", "--fix", "--no-cache", str(tmp_path)])
+    assert capsys.readouterr().err.startswith(
+        "flaglint: warning: tests set `WORKFLOW_ENABLED` otherwise than the fixes settled it "
+        "(tests/test_menu.py:12 `TestOther.test_hidden`, tests/test_menu.py:18 "
+        "`TestMore.test_hidden`): ")
 
 
 def test_a_test_sharing_its_name_with_a_deleted_one_stays(tmp_path, capsys):

@@ -463,14 +463,15 @@ class FlagSettings(cst.CSTTransformer):
         if not _same(kept, updated_node.decorators):
             updated_node = updated_node.with_changes(decorators=kept)
         name = original_node.name.value
+        qualified = ".".join([*self._classes, name])  # two classes may hold a `test_x`
         if self._variable.pop() and name.startswith("test"):
-            self.variable_tests.append(name)
+            self.variable_tests.append(qualified)
         fixture = _is_fixture(original_node)
         if doomed:
             if fixture and _autouse(original_node):
                 # Every test in its scope ran under the other value; none names it, so
                 # none would go with it: it is left as it is, and named, as a helper is
-                self.left_helpers.append(name)
+                self.left_helpers.append(qualified)
                 return original_node
             if fixture:  # before the name: a fixture may be called `test_server`
                 self.doomed_fixtures.add(name)
@@ -478,12 +479,12 @@ class FlagSettings(cst.CSTTransformer):
                 return cst.RemovalSentinel.REMOVE
             if name.startswith("test"):
                 self.changed += 1
-                self.doomed_tests.append(name)
+                self.doomed_tests.append(qualified)
                 return cst.RemovalSentinel.REMOVE
             # A test helper that sets the other value (dask's `check_tokenize`): the tests
             # that call it ran under the removed branch; unwrapped, it would change what they
             # all check. It is left as it is, and named.
-            self.left_helpers.append(name)
+            self.left_helpers.append(qualified)
             return original_node
         if fixture and _empty(updated_node) and not _empty(original_node):
             self.gone_fixtures.add(name)
@@ -718,10 +719,25 @@ def classes_set_otherwise(files: dict[str, str], names: FlagNames, value: object
             [(name, "variable") for name in editor.variable_tests] + \
             [(name, "helper") for name in editor.left_helpers]
         if tests:
-            defs = {node.name: (node.lineno, node.end_lineno or node.lineno)
-                    for node in ast.walk(ast.parse(text))
-                    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
-            found += [(path, *defs.get(name, (1, 1)), name, kind) for name, kind in tests]
+            defs = _qualified_defs(ast.parse(text))
+            found += [(path, *defs.get(name, (1, 1)), name, kind)
+                      for name, kind in dict.fromkeys(tests)]
+    return found
+
+
+def _qualified_defs(tree: ast.Module) -> dict[str, tuple[int, int]]:
+    """Each function's lines by its name within its classes (`Case.test_x`)."""
+    found: dict[str, tuple[int, int]] = {}
+
+    def visit(node: ast.AST, names: tuple[str, ...]) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                found[".".join((*names, child.name))] = (child.lineno,
+                                                         child.end_lineno or child.lineno)
+            elif isinstance(child, ast.ClassDef):
+                visit(child, (*names, child.name))
+
+    visit(tree, ())
     return found
 
 
