@@ -43,6 +43,10 @@ def test_dry_run_prints_a_diff_and_writes_nothing(tmp_path, capsys):
     assert "-[flags.new_checkout]\n" in out
     assert err == ("Flag `new_checkout` settled to `true`: would change 2 files; 1 read "
                    "replaced, 1 branch collapsed, 2 dead helpers and 1 definition deleted.\n"
+                   "Deleted 1 public function (wrappers of `new_checkout`, or code only the "
+                   "removed branches called) nothing in the project calls any more: "
+                   "shop/legacy.py `legacy_total`; code outside the project that calls it (a "
+                   "library's users) breaks: keep its definition if any does.\n"
                    "[flags.new_checkout] removed in flags.toml.\n")
 
 
@@ -564,8 +568,8 @@ def test_clean_keeps_a_wrapper_method_nothing_in_the_project_calls(tmp_path, cap
     })
     assert main(["clean", "ts", "--value", "true", "--no-cache", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "Deleted 1 public wrapper of `ts` nothing in the project calls any more: " \
-           "app/logfmt.py `uses_time`" in out
+    assert "Deleted 1 public function (wrappers of `ts`, or code only the removed branches " \
+           "called) nothing in the project calls any more: app/logfmt.py `uses_time`" in out
     assert (tmp_path / "app" / "logfmt.py").read_text() == (
         "import logging\n\n\nclass Formatter(logging.Formatter):\n"
         "    def usesTime(self):\n        return True\n")
@@ -1931,7 +1935,8 @@ def test_clean_says_which_public_wrappers_it_deleted(tmp_path, capsys):
     assert "    def tracking_enabled(self):\n        return True\n" in text
     assert "_private_enabled" not in text and "def tracking_on" not in text
     assert (tmp_path / "tests" / "test_service.py").exists()
-    assert ("Deleted 1 public wrapper of `TRACKING` nothing in the project calls any more: "
+    assert ("Deleted 1 public function (wrappers of `TRACKING`, or code only the removed "
+            "branches called) nothing in the project calls any more: "
             "app/service.py `tracking_on`; code outside the project "
             "that calls it (a library's users) breaks: keep its definition if any does.\n") in out
 

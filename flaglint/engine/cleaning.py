@@ -13,6 +13,7 @@ Nothing is written until every step is done, and nothing with `--dry-run`.
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -583,6 +584,14 @@ def _finish(cleaning: _Cleaning, project: Project, blockers: _Blockers,
               for name in sorted(result.removed_names)
               if not any(part.startswith("_") for part in name.split("."))
               and f"{modules[result.path]}.{name}" in cleaning.wrappers]
+    # and the public functions and classes only dead code called (CKAN's
+    # `ckan.logic.auth.restrict_anon`, which an extension imports)
+    public += [f"{result.path} `{name}`" for result in report.changed
+               if result.path not in report.tests and result.path in modules
+               and result.removed_names
+               for name in sorted(set(result.removed_names) & _definitions(result.before))
+               if not any(part.startswith("_") for part in name.split("."))
+               and f"{modules[result.path]}.{name}" not in cleaning.wrappers]
     return CleanReport(key, cleaning.value, report, registry_path, registry_before,
                        registry_after, left, unreadable, blockers.loose, defined, configs,
                        named, cleaning.value_from, listed, public,
@@ -596,6 +605,25 @@ def _finish(cleaning: _Cleaning, project: Project, blockers: _Blockers,
                        tests_literal=[t for t in literal_settings_left(
                            key, cleaning.value, naming) if t.partition(" ")[0] not in reported],
                        code_literal=code_literal)
+
+
+def _definitions(source: str) -> set[str]:
+    """The functions and classes a module defines, by their names within its classes."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return set()
+    found: set[str] = set()
+
+    def visit(node: ast.AST, names: tuple[str, ...]) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                found.add(".".join((*names, child.name)))
+                if isinstance(child, ast.ClassDef):
+                    visit(child, (*names, child.name))
+
+    visit(tree, ())
+    return found
 
 
 def _code_naming(project: Project, tests: Callable[[str], bool], overlay: Mapping[str, bytes],
