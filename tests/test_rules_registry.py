@@ -288,3 +288,21 @@ def test_typo_distance_counts_a_swap_as_one_edit():
     assert typo_of("new_cart", ["new_checkout"]) is None
     assert typo_of("new_chekcout", ["new_checkout"]) == "new_checkout"  # one swap
     assert typo_of("fast", ["fats", "last_"]) == "fats"
+
+
+def test_a_setting_that_holds_a_value_is_said_so_not_unread(lint):
+    """nautobot: `METRICS_ENABLED = os.getenv("X", "False")`, read as `settings.X`: FL102
+    said "no code reads it; mark it retired", where `clean` refuses it as a setting that
+    holds a value. FL102 says what `clean` says."""
+    found = lint({
+        "flaglint.toml": 'presets = ["django-settings"]\n',
+        "flags.toml": '[flags.METRICS_ENABLED]\ntype = "release"\nowner = "t"\n',
+        "app/__init__.py": "",
+        "app/settings.py": 'import os\n\nMETRICS_ENABLED = os.getenv("X", "False")\n',
+        "app/urls.py": "from django.conf import settings\n\nurls = []\n"
+                       "if settings.METRICS_ENABLED:\n    urls.append('m')\n",
+    }, select=("FL102",))
+    assert [(f.code, f.line, f.message) for f in found] == [
+        ("FL102", 1, "Flag `METRICS_ENABLED` is declared, but the settings module binds it to a "
+                     "value (text, a number, a collection), so its reads are no flag reads: "
+                     "remove its registry entry, or bind it to a boolean if it is a flag")]

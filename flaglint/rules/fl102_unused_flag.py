@@ -90,6 +90,13 @@ class UnusedFlag(Rule):
             path, span = record.location
             end = "delete it or mark it retired" if record.decl is None or \
                 record.decl.from_registry else f"archive it in {record.decl.source}"
+            if key in project.linked.values:  # `clean` refuses it for that: say the same
+                yield self.finding(key, path, span,
+                                   f"Flag `{key}` is declared, but the settings module binds "
+                                   f"it to a value (text, a number, a collection), so its "
+                                   f"reads are no flag reads: remove its registry entry, or "
+                                   f"bind it to a boolean if it is a flag")
+                continue
             loose = loose_strings(project, key)
             reaching = reaching_reads(project, key) if loose else []
             unknown = nearest(reaching, loose[0].path) if reaching else None
