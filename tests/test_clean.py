@@ -43,7 +43,7 @@ def test_dry_run_prints_a_diff_and_writes_nothing(tmp_path, capsys):
     assert "-[flags.new_checkout]\n" in out
     assert err == ("Flag `new_checkout` settled to `true`: would change 2 files; 1 read "
                    "replaced, 1 branch collapsed, 2 dead helpers and 1 definition deleted.\n"
-                   "Deleted 1 public function (wrappers of `new_checkout`, or code only the "
+                   "Deleted 1 public definition (wrappers of `new_checkout`, or code only the "
                    "removed branches called) nothing in the project calls any more: "
                    "shop/legacy.py `legacy_total`; code outside the project that calls it (a "
                    "library's users) breaks: keep its definition if any does.\n"
@@ -568,7 +568,7 @@ def test_clean_keeps_a_wrapper_method_nothing_in_the_project_calls(tmp_path, cap
     })
     assert main(["clean", "ts", "--value", "true", "--no-cache", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "Deleted 1 public function (wrappers of `ts`, or code only the removed branches " \
+    assert "Deleted 1 public definition (wrappers of `ts`, or code only the removed branches " \
            "called) nothing in the project calls any more: app/logfmt.py `uses_time`" in out
     assert (tmp_path / "app" / "logfmt.py").read_text() == (
         "import logging\n\n\nclass Formatter(logging.Formatter):\n"
@@ -1935,7 +1935,7 @@ def test_clean_says_which_public_wrappers_it_deleted(tmp_path, capsys):
     assert "    def tracking_enabled(self):\n        return True\n" in text
     assert "_private_enabled" not in text and "def tracking_on" not in text
     assert (tmp_path / "tests" / "test_service.py").exists()
-    assert ("Deleted 1 public function (wrappers of `TRACKING`, or code only the removed "
+    assert ("Deleted 1 public definition (wrappers of `TRACKING`, or code only the removed "
             "branches called) nothing in the project calls any more: "
             "app/service.py `tracking_on`; code outside the project "
             "that calls it (a library's users) breaks: keep its definition if any does.\n") in out

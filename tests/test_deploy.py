@@ -605,3 +605,40 @@ def test_a_section_of_a_config_names_its_keys_with_dots(lint):
     assert [(f.code, f.path, f.line) for f in found] == [
         ("FL501", "deploy/app.ini", 2), ("FL501", "deploy/config.toml", 3),
         ("FL501", "deploy/flat.toml", 1)]
+
+
+def test_a_file_of_flags_alone_reads_no_key_of_a_nested_table(lint):
+    """A review: with sections read as dotted keys, a file of flags alone (named for flags,
+    or under a `flags` table) made each key of a flag's own table a flag of its own
+    (`[flags.new_ui] enabled = true` set `new_ui.enabled`: FL501 "declared in no registry"),
+    and each key of a `meta` table. Its tables are read as before: not at all."""
+    files = {
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.readers]]\n'
+                          'call = "app.get_option"\nkey = 0\n\n[tool.flaglint.environments]\n'
+                          'prod = "deploy/flags.toml"\nui = "deploy/features.json"\n',
+        "flags.toml": '[flags.new_ui]\nowner = "me"\ntype = "release"\n',
+        "app.py": 'def get_option(key):\n    return True\n\n\nif get_option("new_ui"):\n'
+                  '    pass\n',
+        "deploy/flags.toml": "[flags.new_ui]\nenabled = true\nrollout = 100\n",
+        "deploy/features.json": '{"new_ui": true, "meta": {"owner": "web"}}\n',
+    }
+    assert lint(files, select=("FL501",)) == []
+
+
+def test_clean_removes_a_setting_in_a_section(tmp_path, capsys):
+    """A review: `[runner]` then `fastReruns = true` was "not on a line of its own"."""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.readers]]\n'
+                          'call = "app.get_option"\nkey = 0\n\n[tool.flaglint.environments]\n'
+                          'streamlit = "deploy/config.toml"\n',
+        "flags.toml": '[flags."runner.fastReruns"]\nowner = "me"\ntype = "release"\n'
+                      'status = "rolled-out"\nvalue = true\n',
+        "app.py": 'def get_option(key):\n    return True\n\n\nif get_option("runner.fastReruns"):\n'
+                  '    pass\n',
+        "deploy/config.toml": "[runner]\nfastReruns = true\nmagicEnabled = false\n",
+    })
+    assert main(["clean", "runner.fastReruns", "--no-cache", str(tmp_path)]) == 0
+    assert "1 deployment config setting of `runner.fastReruns` removed from 1 file." in \
+        capsys.readouterr().out
+    assert (tmp_path / "deploy" / "config.toml").read_text() == \
+        "[runner]\nmagicEnabled = false\n"

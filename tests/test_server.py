@@ -1064,7 +1064,7 @@ def test_the_clean_action_says_what_the_command_would_say(tmp_path):
         assert resolved.edit is not None
         await editor.until(lambda: editor.messages or None, "a message")
         assert editor.messages == [
-            "flaglint: deleted public functions nothing in the project calls any more, which "
+            "flaglint: deleted public definitions nothing in the project calls any more, which "
             "code outside it may: app/checkout.py `dark_on`"]
 
     run(tmp_path, scenario, files=files)

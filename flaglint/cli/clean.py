@@ -87,8 +87,8 @@ def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> l
     public = report.public_wrappers
     if public:
         them, it = ("it", "its") if len(public) == 1 else ("them", "their")
-        lines.append(f"Deleted {plural(len(public), 'public function')} (wrappers of `{key}`, "
-                     f"or code only the removed branches called) nothing in "
+        lines.append(f"Deleted {plural(len(public), 'public definition')} (wrappers of "
+                     f"`{key}`, or code only the removed branches called) nothing in "
                      f"the project calls any more: {', '.join(public)}; code outside the "
                      f"project that calls {them} (a library's users) breaks: keep {it} "
                      f"definition{'' if len(public) == 1 else 's'} if any does.")

@@ -36,7 +36,8 @@ def _own_line(fmt: str, line: str, column: int, key: str) -> bool:
         return True
     if fmt == "toml":  # `key = value`, not a table or inline table that holds it
         written = line.split("=", 1)[0].strip().strip("\"'")
-        return "=" in line and written == key
+        # (in a section, `[runner]` then `fastReruns = …`, the line names the key's last part)
+        return "=" in line and (written == key or key.endswith(f".{written}"))
     if fmt == "yaml":
         return head in ("", "-")
     return False

@@ -277,7 +277,7 @@ def _clean_changes(analysis: Analysis, key: str, value: str
         notes.append(f"cuts the tests "
                      f"{', '.join(t.describe(on_disk=True) for t in report.tests_cut)}")
     if report.public_wrappers:
-        notes.append(f"deleted public functions nothing in the project calls any more, which "
+        notes.append(f"deleted public definitions nothing in the project calls any more, which "
                      f"code outside it may: {', '.join(report.public_wrappers)}")
     return changes, "; ".join(notes) or None
 

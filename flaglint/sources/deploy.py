@@ -308,12 +308,14 @@ def _settings(target: Node, rel: str, *, flags_only: bool, prefix: str = ""
               ) -> Iterator[Setting]:
     if isinstance(target.value, dict):
         for key, child in target.value.items():
-            if isinstance(child.value, dict):
-                # a section (`[runner]` then `fastReruns = false`, streamlit's config.toml):
-                # its keys are dotted, `runner.fastReruns`
+            if isinstance(child.value, dict) and not flags_only:
+                # a section of a config (`[runner]` then `fastReruns = false`, streamlit's
+                # config.toml): its keys are dotted, `runner.fastReruns`. Not in a file of
+                # flags alone, where a table is a flag's own (`[flags.new_ui] enabled = true`)
+                # or what it says of itself (`meta`): no key of such a table is a flag's
                 yield from _settings(child, rel, flags_only=flags_only,
                                      prefix=f"{prefix}{key}.")
-            elif not isinstance(child.value, (list, _Documents)):
+            elif not isinstance(child.value, (dict, list, _Documents)):
                 known, value = normalise(child.value)
                 yield Setting(f"{prefix}{key}", value, known, rel, child.span, flags_only)
         return
