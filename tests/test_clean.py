@@ -2903,3 +2903,24 @@ def test_a_setting_a_template_reads_keeps_its_definition(tmp_path, capsys):
     assert 'FEATURE_X = os.getenv("X", "false") == "true"' in \
         (tmp_path / "app" / "settings.py").read_text()
     assert "[flags.FEATURE_X]" in (tmp_path / "flags.toml").read_text()
+
+
+def test_a_nodes_source_is_the_one_pythons_parser_gives():
+    """`flag_names.may_set` slices each decorator's and function's source from the text's
+    lines split once (`ast.get_source_segment` splits them again on each call: nautobot's
+    `clean` spent 3 s there); the same text, line ends, form feeds and non-ASCII included."""
+    import ast
+
+    from flaglint.fixes.flag_names import _segments
+
+    text = ('# é\r\n@override_settings(X=False)\r\ndef test_a():\r\n    return "ü"\r\n\x0c\r\n'
+            'class K:\n    @patch.dict(FLAGS, {"é": 1})\n    def test_b(self): pass\n'
+            '\n@d\nclass L: pass\n')
+    tree = ast.parse(text)
+    segment = _segments(text)
+    parts = [part for node in ast.walk(tree)
+             if isinstance(node, (ast.FunctionDef, ast.ClassDef))
+             for part in (*node.decorator_list, node)]
+    assert len(parts) == 7
+    assert [segment(part) for part in parts] == \
+        [ast.get_source_segment(text, part) for part in parts]
