@@ -434,3 +434,20 @@ def _spelled_as_value(source: str, word: str) -> bool:
 _CASE = re.compile(r"^[ \t]*case\b", re.MULTILINE)
 _DEF = re.compile(r"\b(?:def|class)[ \t]+\Z")
 _QUOTES = ("'", '"')
+
+
+def definition_lines(tree: ast.Module) -> dict[str, tuple[int, int]]:
+    """Each function's and class's lines (first, last), by its name within the classes it
+    is in (`Case.test_x`): not inside a function."""
+    found: dict[str, tuple[int, int]] = {}
+
+    def visit(node: ast.AST, names: tuple[str, ...]) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                found[".".join((*names, child.name))] = (child.lineno,
+                                                         child.end_lineno or child.lineno)
+                if isinstance(child, ast.ClassDef):
+                    visit(child, (*names, child.name))
+
+    visit(tree, ())
+    return found

@@ -23,6 +23,7 @@ from flaglint import store as cache
 from flaglint.analysis.deadcode import looks_boolean, set_as_run
 from flaglint.analysis.deployed import Served, served
 from flaglint.analysis.loose import loose_strings
+from flaglint.analysis.references import definition_lines
 from flaglint.config import Config
 from flaglint.engine.analyze import Request, analyze
 from flaglint.engine.fixmemo import StoredFixes
@@ -610,20 +611,9 @@ def _finish(cleaning: _Cleaning, project: Project, blockers: _Blockers,
 def _definitions(source: str) -> set[str]:
     """The functions and classes a module defines, by their names within its classes."""
     try:
-        tree = ast.parse(source)
+        return set(definition_lines(ast.parse(source)))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return set()
-    found: set[str] = set()
-
-    def visit(node: ast.AST, names: tuple[str, ...]) -> None:
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                found.add(".".join((*names, child.name)))
-                if isinstance(child, ast.ClassDef):
-                    visit(child, (*names, child.name))
-
-    visit(tree, ())
-    return found
 
 
 def _code_naming(project: Project, tests: Callable[[str], bool], overlay: Mapping[str, bytes],

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -92,8 +93,6 @@ def _wrappers_left(before: Project, after: Project, settled: dict[str, FlagValue
     `_should_show_deprecation_warning_in_browser`, whose one call the fix replaced), at its
     line on disk: `clean` deletes such a wrapper; `--fix` leaves it (code outside the
     project may call it), and says so."""
-    import re
-
     wrappers = sorted(q for q, w in before.linked.wrappers.items() if w.key in settled)
     if not wrappers:
         return []
@@ -104,8 +103,9 @@ def _wrappers_left(before: Project, after: Project, settled: dict[str, FlagValue
             continue
         name = symbol.qualname.rsplit(".", 1)[-1]
         word = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
-        named = [path for path in after.paths() if name.encode() in after.source_of(path)
-                 for _ in word.finditer(after.source_of(path))]
+        named = [path for path in after.paths()
+                 if name.encode() in (data := after.source_of(path))
+                 for _ in word.finditer(data)]
         if named == [symbol.path]:  # its own `def` alone: where it is on disk
             data = before.source_of(symbol.path)
             match = re.search(rb"^[ \t]*(?:async[ \t]+)?def[ \t]+" + re.escape(name.encode())

@@ -435,33 +435,30 @@ class FactsCollector:
         that shared name, which another function may bind again."""
         outer = self.scopes[1:-1] if nonlocal_ else self.scopes[:1]
         self.scopes[-1].shared.update(names)
-        for scope in (*outer, self.scopes[-1]):
-            for name in names:
-                key = f"{scope.qualname}:{name}"
-                known = self._aliases.get(key, _Alias(None, 0))
-                self._aliases[key] = _Alias(known.cond, known.bindings + 2)
+        self._bound_in((*outer, self.scopes[-1]), names, 2)
 
     def _bound_again(self, names: Iterable[str]) -> None:
         """Names bound otherwise than by `=` (`with … as`, `except … as`, an import, a
         `match` capture, a `def` or `class`): an alias they bind again is none (as
-        `_bind_names` counts a binding, without asking whether it always runs: every import
-        and definition of a module comes here)."""
-        aliases = self._aliases
-        prefix = f"{self.scopes[-1].qualname}:"
-        for name in names:
-            known = aliases.get(prefix + name)
-            aliases[prefix + name] = _Alias(None, 1) if known is None else \
-                _Alias(known.cond, known.bindings + 1)
+        `_bind_names` counts a binding, without asking whether it always runs)."""
+        self._bound_in(self.scopes[-1:], names, 1)
 
     def _bound_anywhere(self, names: Iterable[str]) -> None:
         """`:=` binds in the scope a `def` or `class` header runs in, or in the function
         around a comprehension: as each scope open here may be that one, the name is no
         alias in any of them."""
-        for name in names:
-            for scope in self.scopes:
+        self._bound_in(self.scopes, names, 2)
+
+    def _bound_in(self, scopes: Iterable[Scope], names: Iterable[str], count: int) -> None:
+        """Count `count` more bindings of each name in each of these scopes (2: it may be
+        bound anywhere, any number of times), so that an alias of it there is none."""
+        names = tuple(names)
+        for scope in scopes:
+            for name in names:
                 key = f"{scope.qualname}:{name}"
-                known = self._aliases.get(key, _Alias(None, 0))
-                self._aliases[key] = _Alias(known.cond, known.bindings + 2)
+                known = self._aliases.get(key)
+                self._aliases[key] = _Alias(None, count) if known is None else \
+                    _Alias(known.cond, known.bindings + count)
 
     def _star_import(self) -> None:
         """`from m import *` binds names no file says: no name of this scope is an alias

@@ -220,11 +220,8 @@ class _Collector(GuardCollector, cst.CSTVisitor):
             self._bound_anywhere([original_node.target.value])
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
-        params = node.params  # no alias of the scope around it, anywhere in it
-        self._hidden.append(frozenset(p.name.value for p in (
-            *params.posonly_params, *params.params, *params.kwonly_params,
-            *(star for star in (params.star_arg, params.star_kwarg)
-              if isinstance(star, cst.Param)))))
+        # no alias of the scope around it, anywhere in it
+        self._hidden.append(frozenset(name.value for name in param_names(node.params)))
         return super().visit_Lambda(node)
 
     def leave_Lambda(self, original_node: cst.Lambda) -> None:
@@ -641,6 +638,14 @@ def _answer(value: cst.BaseExpression | None) -> tuple[cst.BaseExpression | None
 
 def _is_name(node: cst.BaseExpression, name: str) -> bool:
     return isinstance(node, cst.Name) and node.value == name
+
+
+def param_names(params: cst.Parameters) -> list[cst.Name]:
+    """The names a function's or a lambda's parameters bind, `*args` and `**kwargs` too."""
+    return [param.name for param in (*params.posonly_params, *params.params,
+                                     *params.kwonly_params,
+                                     *(star for star in (params.star_arg, params.star_kwarg)
+                                       if isinstance(star, cst.Param)))]
 
 
 def target_names(target: cst.BaseExpression) -> list[cst.Name]:

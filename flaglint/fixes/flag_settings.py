@@ -44,6 +44,7 @@ from typing import NamedTuple
 
 import libcst as cst
 
+from flaglint.analysis.references import definition_lines
 from flaglint.facts.conditions import literal
 from flaglint.fixes.flag_names import ON_OFF, FlagNames, words_of
 from flaglint.fixes.test_checks import last_block, still_checks
@@ -719,25 +720,9 @@ def classes_set_otherwise(files: dict[str, str], names: FlagNames, value: object
             [(name, "variable") for name in editor.variable_tests] + \
             [(name, "helper") for name in editor.left_helpers]
         if tests:
-            defs = _qualified_defs(ast.parse(text))
+            defs = definition_lines(ast.parse(text))
             found += [(path, *defs.get(name, (1, 1)), name, kind)
                       for name, kind in dict.fromkeys(tests)]
-    return found
-
-
-def _qualified_defs(tree: ast.Module) -> dict[str, tuple[int, int]]:
-    """Each function's lines by its name within its classes (`Case.test_x`)."""
-    found: dict[str, tuple[int, int]] = {}
-
-    def visit(node: ast.AST, names: tuple[str, ...]) -> None:
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                found[".".join((*names, child.name))] = (child.lineno,
-                                                         child.end_lineno or child.lineno)
-            elif isinstance(child, ast.ClassDef):
-                visit(child, (*names, child.name))
-
-    visit(tree, ())
     return found
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import PositionProvider
 
-from flaglint.facts.cst_facts import target_names
+from flaglint.facts.cst_facts import param_names, target_names
 from flaglint.fixes.settle.core import SettlerCore
 from flaglint.fixes.settle.literals import literal_node, literal_value
 from flaglint.fixes.settle.syntax import leftmost_name
@@ -101,12 +101,8 @@ class AliasSettling(SettlerCore):
                 return False
             if isinstance(node, cst.ClassDef):
                 return True
-            if isinstance(node, cst.Lambda) and name in {
-                    p.name.value for p in (*node.params.posonly_params, *node.params.params,
-                                           *node.params.kwonly_params,
-                                           *(s for s in (node.params.star_arg,
-                                                         node.params.star_kwarg)
-                                             if isinstance(s, cst.Param)))}:
+            if isinstance(node, cst.Lambda) and \
+                    name in {n.value for n in param_names(node.params)}:
                 return True
             if isinstance(node, (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)):
                 comp: cst.CompFor | None = node.for_in
@@ -179,11 +175,8 @@ class _Assignments(_Declared):
             self._bind(element.value)
 
     def bind_params(self, params: cst.Parameters) -> None:
-        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-            self._bind(param.name)
-        for star in (params.star_arg, params.star_kwarg):
-            if isinstance(star, cst.Param):
-                self._bind(star.name)
+        for name in param_names(params):
+            self._bind(name)
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
         self._bind(node.target)
