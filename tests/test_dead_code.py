@@ -4,6 +4,7 @@ fixed files parse, and a second fix changes nothing."""
 from __future__ import annotations
 
 import ast
+import json
 import textwrap
 
 import pytest
@@ -1093,6 +1094,39 @@ def test_a_flag_rolled_out_with_the_text_of_a_boolean_settles_only_its_text_read
         'flaglint: error: flag `X` is rolled out with the text "false" (flags.toml:1), which '
         "a test of a read takes for true: for a boolean, write value = false there; for a "
         "flag that serves that text, say it with --value\n")
+
+
+def test_a_text_value_read_through_a_name_is_offered_no_fix_the_settler_cannot_make(
+        tmp_path, capsys):
+    """`mode = os.getenv("X", "false")` then `if mode:`, the flag rolled out with the text
+    "false": the fix was offered (`[*]`, safe) and `--fix` then changed nothing ("0
+    fixed", and "2 fixable" again), since a fix writes text only where a test reads the
+    read itself (the name may stand for the value anywhere). The finding stands; no fix
+    is offered."""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.readers]]\n'
+                          'call = "os.getenv"\nkey = 0\ndefault = 1\n',
+        "flags.toml": '[flags.X]\nowner = "a"\ntype = "release"\nstatus = "rolled-out"\n'
+                      'value = "false"\n',
+        "app.py": 'import os\n\n\ndef named():\n    mode = os.getenv("X", "false")\n'
+                  '    if mode:\n        return "never"\n    return "runs"\n\n\n'
+                  'def direct():\n    if os.getenv("X", "false"):\n'
+                  '        return "runs"\n    return "never"\n',
+    })
+    assert main(["check", str(tmp_path), "--no-cache", "--select", "FL2,FL3",
+                 "--format", "json"]) == 1
+    found = [(f["line"], f["code"], f["fix"] is not None)
+             for f in json.loads(capsys.readouterr().out)["findings"]]
+    assert found == [(5, "FL202", False), (8, "FL301", False), (12, "FL202", True),
+                     (14, "FL301", True)]
+    assert main(["check", str(tmp_path), "--no-cache", "--fix"]) == 1
+    out = capsys.readouterr().out
+    assert "(2 fixed, 2 remaining)" in out
+    assert "fixable" not in out
+    assert (tmp_path / "app.py").read_text() == (
+        'import os\n\n\ndef named():\n    mode = os.getenv("X", "false")\n'
+        '    if mode:\n        return "never"\n    return "runs"\n\n\n'
+        'def direct():\n    return "runs"\n')
 
 
 def test_a_class_imported_under_another_name_and_used_as_a_value_is_alive(tmp_path):

@@ -20,6 +20,7 @@ from flaglint.analysis.dead_symbols import (
     regions_by_path,
 )
 from flaglint.facts import (
+    Call,
     Cond,
     CondOp,
     FileFacts,
@@ -385,7 +386,7 @@ def file_dead(facts: FileFacts, settled: Mapping[ReadId, Settled],
               by_id: Mapping[ReadId, FlagRead], *, calls: bool = True) -> FileDead:
     """What one file holds, given its settled reads (`settled`: this file's); its calls
     only with `calls`."""
-    tested_here = tuple(_tested(facts.guards))
+    tested_here = tuple(_tested(facts.guards, facts.calls))
     tested = frozenset((facts.path, index) for index in tested_here)
 
     def fixable(read: ReadId) -> bool:
@@ -400,24 +401,29 @@ def file_dead(facts: FileFacts, settled: Mapping[ReadId, Settled],
                     made)
 
 
-def atoms(cond: Cond) -> Iterable[int]:
+def atoms(cond: Cond) -> Iterable[Cond]:
+    """The reads a test is made of (each a condition of one read)."""
     if cond.op in _ONE_READ:
-        yield cond.call
+        yield cond
     for operand in cond.operands:
         yield from atoms(operand)
 
 
-def _tested(guards: Iterable[Guard]) -> list[int]:
-    """The calls the guards' tests read (`atoms` of each), without a generator per test:
-    most tests are one call (a 4 MB module's 28,000 guards)."""
+def _tested(guards: Iterable[Guard], calls: Sequence[Call]) -> list[int]:
+    """The calls the guards' tests read where the test holds the read itself (`atoms` of
+    each), without a generator per test: most tests are one call (a 4 MB module's 28,000
+    guards). A read bound to a name that a test then reads (`mode = os.getenv("X", "off")`,
+    `if mode:`) is no test's: a fix can replace it only by a boolean, which the name may
+    stand for anywhere (its value's type is only known to be the registry's for a test)."""
     found = []
     for guard in guards:
         test = guard.test
         if not test.operands:
-            if test.op in _ONE_READ:
+            if test.op in _ONE_READ and contains(test.span, calls[test.call].span):
                 found.append(test.call)
         else:
-            found.extend(atoms(test))
+            found.extend(atom.call for atom in atoms(test)
+                         if contains(atom.span, calls[atom.call].span))
     return found
 
 
