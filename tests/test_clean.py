@@ -2832,6 +2832,31 @@ def test_a_call_that_may_set_the_flag_otherwise_as_the_program_runs_is_named(tmp
     assert "Still naming" not in out  # the line is said once, for what it may be
 
 
+def test_a_read_with_a_default_that_flaglint_does_not_link_is_no_setter(tmp_path, capsys):
+    """edx-enterprise: `plugin_settings(settings)` tests `getattr(settings, "ENABLE_X",
+    False)` of the settings object it is passed (no flag read flaglint links). `clean
+    ENABLE_X --value true` named it a call that may set the flag otherwise as the program
+    runs, `plugin_settings` the call, and exited 1: a `getattr` or a `get…` call reads
+    with a default; the line is one that still names the key."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'presets = ["django-settings"]\n',
+        "flags.toml": '[flags.ENABLE_X]\ntype = "release"\nowner = "team"\n'
+                      'status = "rolled-out"\nvalue = true\n',
+        "app/__init__.py": "",
+        "app/plugin.py": "def plugin_settings(settings):\n"
+                         "    if not getattr(settings, 'ENABLE_X', False):\n"
+                         "        return\n    settings.OTHER = 1\n",
+        "app/core.py": "from django.conf import settings\n\n\ndef handler():\n"
+                       "    if not getattr(settings, 'ENABLE_X', False):\n"
+                       "        return None\n    return 1\n",
+    })
+    assert main(["clean", "ENABLE_X", "--dry-run", "--no-cache", str(tmp_path)]) == 0
+    out = capsys.readouterr().err
+    assert "setter" not in out
+    assert "Still naming `ENABLE_X` (comments, docs, other files; not edited): " \
+           "app/plugin.py:2.\n" in out
+
+
 def test_a_reader_that_writes_makes_the_flag_set_as_the_program_runs(tmp_path, capsys):
     """`writes = true` names a keyed setter (`config.set_option(KEY, value)`): the flag's
     reads are not settled while code outside the tests sets it, and `clean` refuses."""

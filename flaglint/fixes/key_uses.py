@@ -155,7 +155,7 @@ def literal_settings_in_code(key: str, value: object, code: Parsed,
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             names = (*names, node.name)
         if isinstance(node, ast.Call) and (path, node.lineno) not in known and \
-                _gives(node, key, other=not value):
+                not _getter(node) and _gives(node, key, other=not value):
             found.append(f"{path}:{node.lineno}" + (f" `{'.'.join(names)}`" if names else ""))
         for child in ast.iter_child_nodes(node):
             visit(path, child, names)
@@ -190,6 +190,17 @@ def _has_settings(owner: ast.AST) -> bool:
     """Is `settings` a parameter of this function (pytest-django's fixture)?"""
     return isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
         a.arg == "settings" for a in (*owner.args.args, *owner.args.kwonlyargs))
+
+
+def _getter(call: ast.Call) -> bool:
+    """Does this call read a value with a default rather than set one: `getattr(o, "K",
+    False)`, `x.get("K", False)`, `conf.getboolean("s", "K", fallback=False)`? (edx's
+    `plugin_settings(settings)` tests `getattr(settings, "ENABLE_X", False)` of a settings
+    object it is passed, which flaglint reads as no flag.)"""
+    func = call.func
+    name = func.id if isinstance(func, ast.Name) else \
+        func.attr if isinstance(func, ast.Attribute) else ""
+    return name.lower().startswith("get")
 
 
 def _gives(node: ast.AST, key: str, *, other: bool) -> bool:
