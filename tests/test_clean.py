@@ -2857,6 +2857,33 @@ def test_a_read_with_a_default_that_flaglint_does_not_link_is_no_setter(tmp_path
            "app/plugin.py:2.\n" in out
 
 
+@pytest.mark.parametrize("key_text", ["f'{NS}.use_beta'", "'ent.use_beta'"])
+def test_a_wrapper_named_after_the_key_goes_with_the_definition_that_spells_it(
+        tmp_path, capsys, key_text):
+    """edx-toggles: `BETA = WaffleFlag(f'{NS}.use_beta', __name__)` read by the wrapper
+    `use_beta()`. `clean` kept the wrapper, which nothing called any more, for "a string
+    naming it" (the key in the definition the same clean then deleted): the wrapper's
+    deletion is tried again once the definitions are gone."""
+    write_tree(tmp_path, {
+        "flaglint.toml": '[[definitions]]\ncall = "edx_toggles.toggles.WaffleFlag"\n'
+                         'key = 0\nreads = ["is_enabled"]\n',
+        "flags.toml": '[flags."ent.use_beta"]\ntype = "release"\nowner = "team"\n'
+                      'status = "rolled-out"\nvalue = true\n',
+        "app/__init__.py": "",
+        "app/api.py": "from app.toggles import use_beta\n\n\ndef features():\n"
+                      "    return {'beta': use_beta()}\n",
+        "app/toggles.py": "from edx_toggles.toggles import WaffleFlag\n\nNS = 'ent'\n\n"
+                          f"BETA = WaffleFlag({key_text}, __name__)\n\n\n"
+                          "def use_beta():\n    return BETA.is_enabled()\n",
+    })
+    assert main(["clean", "ent.use_beta", "--no-cache", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "not deleted" not in out
+    assert "1 dead helper and 1 definition deleted" in out
+    assert (tmp_path / "app/api.py").read_text() == "def features():\n    return {'beta': True}\n"
+    assert (tmp_path / "app/toggles.py").read_text() == "NS = 'ent'\n"
+
+
 def test_a_reader_that_writes_makes_the_flag_set_as_the_program_runs(tmp_path, capsys):
     """`writes = true` names a keyed setter (`config.set_option(KEY, value)`): the flag's
     reads are not settled while code outside the tests sets it, and `clean` refuses."""

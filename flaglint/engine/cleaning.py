@@ -269,6 +269,8 @@ def _clean_flag(inputs: Inputs, key: str, text: str | None, scope: FixScope,
         project = _remove_definitions(cleaning, project)
         project = _remove_parameters(cleaning, project, probe)
         project = _remove_clients(cleaning, project)
+        if _wrapper_refused(cleaning):  # a string in a definition now gone may have held it
+            project = _settle_reads(cleaning)
     if scope.tests:
         project = _clean_tests(cleaning, project, settled=settled)
         if settled and cleaning.report.blocked:
@@ -410,6 +412,14 @@ def _settle_reads(cleaning: _Cleaning) -> Project:
                            cleaning.pool, StoredFixes(cleaning.store)):
             return project  # the round changed nothing: this analysis is of the files now
     return cleaning.analyze()
+
+
+def _wrapper_refused(cleaning: _Cleaning) -> bool:
+    """Was deleting a wrapper of the flag refused? The string that kept it may be the key
+    in the flag's own definition (edx's `WaffleFlag(f"{NS}.use_beta")` beside its wrapper
+    `use_beta()`), which goes once no read is left: then the wrapper may go too."""
+    names = {qualname.rsplit(".", 1)[-1] for qualname in cleaning.wrappers}
+    return any(refusal.name in names for refusal in cleaning.report.blocked)
 
 
 def _settle_test_objects(cleaning: _Cleaning, project: Project
