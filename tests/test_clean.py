@@ -1691,6 +1691,32 @@ def test_only_the_imports_an_edit_left_unused_go():
     assert prune_lost_imports(before, "def (:\n") == "def (:\n"  # never made worse
 
 
+def test_an_optional_import_goes_with_its_fallback_or_stays_whole():
+    """edx-enterprise: `try: from lib import price` / `except ImportError: price = None`,
+    `price` used only in the removed branch: the import went and `try: pass` was left, with
+    the fallback binding nothing reads. The whole `try` goes when its handlers only bind
+    the names again (to a name or a literal); when a handler does more, or the `try` has an
+    `else` or `finally`, the import stays."""
+    from flaglint.fixes.source import prune_lost_imports
+
+    use = "\n\ndef f(p):\n    if p and price:\n        return price(p)\n    return p\n"
+    kept = "\n\ndef f(p):\n    return p\n"
+    optional = "import os\n\ntry:\n    from lib import price\nexcept ImportError:\n"
+    assert prune_lost_imports(optional + "    price = None\n" + use,
+                              optional + "    price = None\n" + kept) == "import os\n" + kept
+    assert prune_lost_imports(optional + "    pass\n" + use,
+                              optional + "    pass\n" + kept) == "import os\n" + kept
+    for handler in ("    price = make()\n", "    log('no price')\n    price = None\n",
+                    "    price = None\nelse:\n    HAVE = 1\n",
+                    "    price = None\nfinally:\n    done()\n"):
+        assert prune_lost_imports(optional + handler + use, optional + handler + kept) == \
+            optional + handler + kept
+    # Another statement in the `try` stays, and so does the `try`
+    both = "try:\n    from lib import price\n    HAVE = 1\nexcept ImportError:\n    HAVE = 0\n"
+    assert prune_lost_imports(both + use, both + kept) == \
+        "try:\n    HAVE = 1\nexcept ImportError:\n    HAVE = 0\n" + kept
+
+
 def test_settings_by_keyword_keep_the_other_keywords_and_marks_are_never_settings():
     """`with_config(jax_x=True, jax_y=1)` loses only the flag's keyword; `print(...)` of the
     member and a parametrisation over it are not settings (they stay, and keep the member);

@@ -470,6 +470,37 @@ class _PruneImports(cst.CSTTransformer):
             return statement.with_changes(leading_lines=carry)
         return statement
 
+    def leave_Try(self, original_node: cst.Try, updated_node: cst.Try
+                  ) -> cst.Try | cst.RemovalSentinel:
+        """A `try` whose body held only imports that go: gone with its handlers when they
+        only bind those names again (`except ImportError: price = None`), else kept whole
+        (`try: pass` would be left, and a handler that does more may matter)."""
+        if updated_node.body.body or not original_node.body.body:
+            return updated_node
+        if updated_node.orelse is None and updated_node.finalbody is None and all(
+                self._binds_lost(handler.body) for handler in updated_node.handlers):
+            if not self._carry:
+                self._carry, self._carry_depth = list(original_node.leading_lines), self._depth
+            return cst.RemovalSentinel.REMOVE
+        return original_node
+
+    def _binds_lost(self, body: cst.BaseSuite) -> bool:
+        """Does this block only bind names whose imports go, to a name or a literal (or
+        `pass`)?"""
+        lines = body.body if isinstance(body, cst.IndentedBlock) else (body,)
+        for line in lines:
+            if not isinstance(line, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+                return False
+            for small in line.body:
+                if isinstance(small, cst.Pass):
+                    continue
+                if not isinstance(small, cst.Assign) or not isinstance(
+                        small.value, (cst.Name, cst.BaseNumber, cst.SimpleString)) or not all(
+                        isinstance(t.target, cst.Name) and t.target.value in self.lost
+                        for t in small.targets):
+                    return False
+        return True
+
     def _bound(self, alias: cst.ImportAlias, *, from_import: bool) -> str:
         if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
             return alias.asname.name.value
