@@ -2910,6 +2910,40 @@ def test_a_wrapper_named_after_the_key_goes_with_the_definition_that_spells_it(
     assert (tmp_path / "app/toggles.py").read_text() == "NS = 'ent'\n"
 
 
+def test_a_setting_of_a_value_only_the_test_knows_is_left_and_named(tmp_path, capsys):
+    """ReviewBoard: `with override_feature_check(FEATURE, self.uses_banner):` in a mixin,
+    `uses_banner = False` in one of its test classes. `clean` dropped the `with` as a
+    setting of a value it could not tell, exited 0, and the legacy class's test failed.
+    A value that is no literal, passed by keyword or after the flag, makes the test one
+    that set the flag to a variable: left, named, exit 1. One before the flag is what it
+    is set in (`patch.dict(os.environ, …)`), and a literal by keyword is what it was."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'presets = ["django-waffle"]\n',
+        "flags.toml": '[flags.banner]\ntype = "release"\nowner = "me"\n'
+                      'status = "rolled-out"\nvalue = true\n',
+        "app/__init__.py": "",
+        "app/views.py": "import waffle\n\n\ndef legacy(ok):\n"
+                        '    return ok and not waffle.switch_is_active("banner")\n',
+        "tests/__init__.py": "",
+        "tests/test_views.py":
+            "import unittest\n\nfrom waffle.testutils import override_switch\n\n"
+            "from app.views import legacy\n\n\nclass Mixin:\n    uses = True\n\n"
+            "    def test_button(self):\n"
+            '        with override_switch("banner", active=self.uses):\n'
+            "            self.assertEqual(legacy(True), not self.uses)\n\n\n"
+            "class Legacy(Mixin, unittest.TestCase):\n    uses = False\n\n\n"
+            "def test_on():\n"
+            '    with override_switch("banner", True, note="x"):\n'
+            "        assert not legacy(True)\n",
+    })
+    assert main(["clean", "banner", "--no-cache", str(tmp_path)]) == 1
+    assert "Tests set `banner` to a variable (tests/test_views.py:11 `Mixin.test_button`)" \
+        in capsys.readouterr().out
+    text = (tmp_path / "tests/test_views.py").read_text()
+    assert 'with override_switch("banner", active=self.uses):' in text
+    assert text.endswith("def test_on():\n    assert not legacy(True)\n")  # the value it has
+
+
 def test_a_reader_that_writes_makes_the_flag_set_as_the_program_runs(tmp_path, capsys):
     """`writes = true` names a keyed setter (`config.set_option(KEY, value)`): the flag's
     reads are not settled while code outside the tests sets it, and `clean` refuses."""

@@ -13,7 +13,9 @@ nothing reads. So, as developers do:
 - a setting of the value the flag now always has (or of a value flaglint cannot tell) goes:
   the statement, the `with` item (its body kept), or the decorator; but one that sets it,
   where the flag is named, to a variable (`{"fuse.active": fuse}`, `with_config(jax_x=on)`:
-  a parametrized test's, which ran under both values) is left, and its test named;
+  a parametrized test's, which ran under both values), or that passes a value that is no
+  literal by keyword or after the flag (`override_feature_check(F, self.uses_banner)`),
+  is left, and its test named;
 - a setting of the other value means the test exercised the branch that is gone: the test
   goes, unless the setting comes last, after code that ran (a teardown putting the flag
   back, the code after a fixture's `yield`): then it is only dropped, and a `with` block
@@ -128,6 +130,28 @@ def _on_off(node: cst.BaseExpression) -> object:
     if found.text.lower() in ON_OFF:
         return ON_OFF[found.text.lower()]
     return found.text
+
+
+def _value_passed(call: cst.Call, flag_args: Sequence[cst.Arg]) -> bool:
+    """Does the call pass the flag a value flaglint cannot tell: an expression that is no
+    literal, by keyword or after the flag (ReviewBoard's `override_feature_check(
+    feature.feature_id, self.uses_banner)`, False in one subclass of the test's class)?
+    What comes before the flag is what it is set in (`mocker`, `os.environ`)."""
+    named = [index for index, arg in enumerate(call.args)
+             if arg in flag_args and arg.keyword is None]
+    first = named[0] if named else len(call.args)
+    return any(arg not in flag_args and (arg.keyword is not None or index > first)
+               and _unknown(arg.value) for index, arg in enumerate(call.args))
+
+
+def _unknown(node: cst.BaseExpression) -> bool:
+    """An expression whose value only running the test tells (a name, an attribute, an
+    item, a call, `not` of one); a literal, a collection or a lambda is no such value."""
+    while isinstance(node, cst.UnaryOperation):
+        node = node.expression
+    if isinstance(node, cst.Name):
+        return node.value not in ("True", "False", "None")
+    return isinstance(node, (cst.Attribute, cst.Subscript, cst.Call))
 
 
 def _callee(call: cst.Call) -> str:
@@ -279,7 +303,7 @@ class FlagSettings(cst.CSTTransformer):
             for e in arg.value.elements if isinstance(e, cst.DictElement)
             and _names(e.key, self.names, strings=strings)]
         if any(isinstance(node, cst.Name) and node.value not in ("True", "False", "None")
-               for node in given):
+               for node in given) or _value_passed(call, flag_args):
             self._variable[-1] = True  # dask's `config.set({"fuse.active": fuse})`
             return None
         values = [_on_off(arg.value) for arg in call.args if arg in keyed or (
