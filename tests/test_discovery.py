@@ -8,7 +8,7 @@ import json
 
 from flaglint.cli import main
 from flaglint.facts import Value, ValueKind
-from flaglint.links.flag_api import candidates, is_question, key_like
+from flaglint.links.flag_api import DJANGO_SETTINGS, candidates, is_question, key_like
 
 from .conftest import write_tree
 
@@ -636,3 +636,67 @@ def test_init_names_a_found_methods_key_by_position_and_keyword(tmp_path, capsys
     assert main(["check", str(tmp_path), "--today", TODAY, "--no-cache", "--select",
                  "FL101,FL102", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["summary"]["flags"] == 3
+
+
+def test_edx_toggles_defined_with_f_string_keys_and_the_key_on_the_next_line(tmp_path, capsys):
+    """edx-enterprise 8.18.0: `X = WaffleFlag(\\n    f'{ENTERPRISE_NAMESPACE}.name',\\n
+    __name__,\\n    PREFIX,\\n)`. The text search took a definition call only with a
+    literal key right after its `(` (no `f`, no line break), so `init` found no flag API at
+    all; the one-line, literal form was found."""
+    write_tree(tmp_path, {
+        "app/__init__.py": "",
+        "app/toggles.py": """
+            from edx_toggles.toggles import WaffleFlag
+
+            NS = 'enterprise'
+            PREFIX = 'Enterprise: '
+
+            ALPHA = WaffleFlag(f'{NS}.alpha', __name__)
+            BETA = WaffleFlag(
+                'enterprise.beta', __name__)
+            GAMMA = WaffleFlag(
+                f'{NS}.gamma',
+                __name__,
+                PREFIX,
+            )
+            """,
+        "app/views.py": """
+            from app import toggles
+
+
+            def view():
+                if toggles.ALPHA.is_enabled() or toggles.BETA.is_enabled():
+                    return 1
+                return 2 if toggles.GAMMA.is_enabled() else 3
+            """})
+    keys, err = flags_of(tmp_path, capsys)
+    assert keys == ["enterprise.alpha", "enterprise.beta", "enterprise.gamma"]
+    assert "`edx_toggles.toggles.WaffleFlag` (defines flags)" in err
+    assert main(["init", str(tmp_path), "--today", TODAY, "--no-cache"]) == 0
+    capsys.readouterr()
+    assert (tmp_path / "flaglint.toml").read_text() == (
+        "# flaglint's configuration (as [tool.flaglint] in pyproject.toml would hold it),\n"
+        "# written by `flaglint init`.\n"
+        'registry = ["flags.toml"]\n'
+        "presets = []\n"
+        "\n"
+        "[[definitions]]  # found: app/toggles.py:6, 3 uses (enterprise.alpha, "
+        "enterprise.beta, enterprise.gamma)\n"
+        'call = "edx_toggles.toggles.WaffleFlag"\n'
+        'key = [0, "name"]\n'
+        'reads = ["is_enabled"]\n')
+    main(["check", str(tmp_path), "--today", TODAY, "--no-cache", "--select", "FL102"])
+    assert capsys.readouterr().out.startswith("All checks passed")  # all three are read
+
+
+def test_candidates_across_a_line_break_after_the_parenthesis():
+    """Black puts a long call's arguments on the next line: each text search of discovery
+    takes a key there, as on the call's own line."""
+    assert candidates(b"X = WaffleFlag(\n    f'{NS}.x',\n    __name__,\n)\n"
+                      b"Y = bool_state(\n    rf'y'\n)\n") == {
+        ("WaffleFlag",), ("X",), ("bool_state",), ("Y",)}
+    assert candidates(b"def v(org):\n    return features.has(\n        'org:x', org\n    )\n"
+                      ) == {("features.has",)}
+    assert candidates(b"import os\nX = os.getenv(\n    'FEATURE_X'\n)\n") == {("getenv",)}
+    assert candidates(b"from django.conf import settings\n\nX = getattr(\n    settings,\n"
+                      b"    'FEATURE_X',\n    False,\n)\n") == {DJANGO_SETTINGS}

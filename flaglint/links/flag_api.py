@@ -38,7 +38,7 @@ _CAMEL_MAKER = re.compile(r"^[A-Z]\w*[a-z0-9](?:Flag|Toggle|Switch)$")
 # engine finds fast), the receiver's whole name read back from there: a leading `\w*`, or
 # one pattern for every word, would be tried at every character of every file.
 _FLAG_WORDS = (b"feature", b"flag", b"toggle", b"switch", b"waffle")  # byte search first
-_ON_FLAGS = tuple(re.compile(word + rb"s?\.(\w+)[ \t]*\([ \t]*[rbu]?[\"']")
+_ON_FLAGS = tuple(re.compile(word + rb"s?\.(\w+)[ \t]*\(\s*[rbu]?[\"']")
                   for word in _FLAG_WORDS)
 _WORD_END = re.compile(rb"\w+$")
 _VERB = re.compile(r"^(?:has|is_|get|check|enabled|active|on$|variation|evaluate|flag|feature)",
@@ -55,18 +55,19 @@ _DJANGO_SETTINGS = re.compile(rb"^[ \t]*from[ \t]+django\.conf[ \t]+import[ \t]+
 # Read as an attribute, or by `getattr(settings, "X", False)` with a boolean default or
 # none (wagtail reads them so; `getattr(settings, "FEATURE_LIMITS", {})` holds a value)
 _SETTING_FLAG = re.compile(rb"\bsettings\.(?:FEATURES?_\w+|FLAG_\w+|ENABLE_\w+|\w+_ENABLED)\b|"
-                           rb"\bgetattr\([ \t]*settings[ \t]*,[ \t]*[\"'](?:FEATURES?_\w+|"
-                           rb"FLAG_\w+|ENABLE_\w+|\w+_ENABLED)[\"'][ \t]*(?:,[ \t]*(?:True|False)"
-                           rb"[ \t]*)?\)")
+                           rb"\bgetattr\(\s*settings\s*,\s*[\"'](?:FEATURES?_\w+|"
+                           rb"FLAG_\w+|ENABLE_\w+|\w+_ENABLED)[\"']\s*(?:,\s*(?:True|False)\s*)?"
+                           rb",?\s*\)")
 DJANGO_SETTINGS = ("=django-settings",)  # the mark of a file that reads settings as flags
 # An environment variable named like a flag, read directly (`os.getenv("FEATURE_X")`).
 _ENV_FLAG = re.compile(r"^(?:FEATURES?_\w+|FF_\w+|ENABLE_\w+|\w+_ENABLED|\w+_FLAG)$")
-_ENV_READ = re.compile(rb"\b(getenv|environ)\b[ \t]*(?:\.get)?[ \t]*[(\[][ \t]*[\"']"
+_ENV_READ = re.compile(rb"\b(getenv|environ)\b[ \t]*(?:\.get)?[ \t]*[(\[]\s*[\"']"
                        rb"(?:FEATURES?_|FF_|ENABLE_|\w+_ENABLED[\"']|\w+_FLAG[\"'])")
 # From a line's start: `\n` is a literal the engine finds fast (the first line is matched
-# apart).
-_BOUND_CALL = re.compile(rb"\n([A-Za-z_]\w*)[ \t]*=[ \t]*([\w.]+)\([ \t]*(?:name[ \t]*=[ \t]*)?"
-                         rb"[rbuRBU]?[\"']")
+# apart). The key may be an f-string (`f'{NS}.x'`) and, as black writes a long call, on the
+# next line (edx-enterprise's `X = WaffleFlag(\n    f'{ENTERPRISE_NAMESPACE}.x',\n …)`).
+_BOUND_CALL = re.compile(rb"\n([A-Za-z_]\w*)[ \t]*=[ \t]*([\w.]+)\(\s*(?:name[ \t]*=[ \t]*)?"
+                         rb"[rbufRBUF]{0,2}[\"']")
 _MEMBER = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
 
@@ -339,6 +340,7 @@ def _makers(files: list[FileFacts], api: _Found, reads_of: ReadsOf) -> None:
     """Calls that bind flag objects to top-level names with a key first: at least two of
     them, or one whose objects the code reads through an attribute or a method."""
     made: dict[str, list[tuple[str, str, str]]] = {}  # callee -> (key, path:line, name)
+    strings = _string_constants(files)
     for facts in files:
         for constant in facts.constants:
             value = constant.value
@@ -350,9 +352,10 @@ def _makers(files: list[FileFacts], api: _Found, reads_of: ReadsOf) -> None:
                 continue
             first = next((a for a in call.args if a.keyword in (None, "name") and not a.star),
                          None)
-            if first is not None and first.value.kind is ValueKind.STR:
+            key = _made_key(first.value, strings) if first is not None else None
+            if key is not None:
                 made.setdefault(call.callee, []).append(
-                    (first.value.text, f"{facts.path}:{constant.span.line}",
+                    (key, f"{facts.path}:{constant.span.line}",
                      constant.qualname.rsplit(".", 1)[-1]))
     for callee, keys in sorted(made.items()):
         attributes, methods = reads_of({name for _, _, name in keys})
@@ -362,6 +365,23 @@ def _makers(files: list[FileFacts], api: _Found, reads_of: ReadsOf) -> None:
             DefinitionSpec(call=callee, key=0, key_name="name", reads=methods,
                            attributes=attributes, origin="discovered"),
             Evidence(keys[0][1], len(keys), tuple(k for k, _, _ in keys[:3]))))
+
+
+def _made_key(value: Value, strings: dict[str, str]) -> str | None:
+    """The key a definition call passes, as its evidence shows it: a literal, or an
+    f-string (or `+`) of names, with the strings the names are bound to where the files
+    read say (edx-enterprise's `f'{ENTERPRISE_NAMESPACE}.x'`: `enterprise.x`), else as
+    written; None for anything else."""
+    if value.kind is ValueKind.STR:
+        return value.text
+    if value.kind is not ValueKind.TEMPLATE:
+        return None
+    pieces = value.text.split("\0")
+    names = [strings.get(name) for name in value.names]
+    if len(pieces) != len(names) + 1 or any(name is None for name in names):
+        return value.source
+    return pieces[0] + "".join(f"{name}{piece}" for name, piece in zip(names, pieces[1:],
+                                                                      strict=True))
 
 
 def _classes(files: list[FileFacts], readers: list[ReaderSpec]
