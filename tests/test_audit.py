@@ -22,7 +22,7 @@ from flaglint.audit import codeowners, guess_type, owner_of
 from flaglint.cli import main
 
 from . import tools
-from .conftest import git, write_tree
+from .conftest import analyze_tree, git, write_tree
 from .test_docs_and_fixtures import knight_with_history
 
 if TYPE_CHECKING:
@@ -680,6 +680,79 @@ def test_git_dates_flags_that_only_reads_name(tmp_path, capsys):
     row = report["flags"][0]  # type: ignore[index]
     assert (row["key"], row["created"], row["owner"], row["owner_source"],
             row["last_read_change"]) == ("new_ui", "2025-02-01", "Ada", "git", "2025-02-01")
+
+
+EDX_CONFIG = ('[[definitions]]\ncall = "edx_toggles.toggles.WaffleFlag"\nkey = 0\n'
+              'reads = ["is_enabled"]\n')
+EDX_TOGGLES = """
+from edx_toggles.toggles import WaffleFlag
+
+NS = 'ent'
+
+ALPHA = WaffleFlag('ent.alpha', __name__)
+BETA = WaffleFlag(f'{NS}.beta', __name__)
+"""
+EDX_GAMMA = """
+GAMMA = WaffleFlag(
+    f'{NS}.gamma',
+    __name__,
+)
+"""
+EDX_VIEWS = """
+from app.toggles import ALPHA, BETA, GAMMA
+
+
+def view():
+    return ALPHA.is_enabled(), BETA.is_enabled(), GAMMA.is_enabled()
+"""
+
+
+def test_git_dates_and_owns_a_flag_whose_definition_writes_its_key_as_an_f_string(
+        tmp_path, capsys):
+    """edx-enterprise's `X = WaffleFlag(f'{ENTERPRISE_NAMESPACE}.x', __name__)`: git's
+    history was searched for the key's text, which no line holds, so such a flag had no
+    owner and no creation date in `audit` and `init --registry` (a comment that spelt the
+    key gave them by accident). The key as its definition writes it (`{NS}.beta`) is
+    searched for too: the flag is dated and owned by its definition's line, as a flag
+    whose key is a literal is, on the call's line or the next."""
+    root = git_repo(tmp_path / "edx")
+    write_tree(root, {"flaglint.toml": EDX_CONFIG, "app/__init__.py": "",
+                      "app/toggles.py": EDX_TOGGLES})
+    commit(root, "Ada", "2025-01-10", "alpha and beta")
+    write_tree(root, {"app/toggles.py": EDX_TOGGLES + EDX_GAMMA, "app/views.py": EDX_VIEWS})
+    commit(root, "Grace", "2025-03-01", "gamma, on its own lines")
+    rows = {row["key"]: (row["created"], row["created_source"], row["owner"],
+                         row["owner_source"])
+            for row in audit_json(root, capsys)["flags"]}  # type: ignore[union-attr]
+    assert rows == {"ent.alpha": ("2025-01-10", "git", "Ada", "git"),
+                    "ent.beta": ("2025-01-10", "git", "Ada", "git"),
+                    "ent.gamma": ("2025-03-01", "git", "Grace", "git")}
+    history = analyze_tree(root).history  # the date is the history rules' declaration
+    assert history is not None and {
+        key: [(event.kind.value, str(event.commit.date)) for event in found.events]
+        for key, found in sorted(history.keys.items())} == {
+        "ent.alpha": [("declared", "2025-01-10")], "ent.beta": [("declared", "2025-01-10")],
+        "ent.gamma": [("declared", "2025-03-01")]}
+    assert main(["audit", str(root), "--today", TODAY, "--format", "json"]) == 0
+    cached = capsys.readouterr().out
+    assert main(["audit", str(root), "--today", TODAY, "--format", "json"]) == 0
+    assert capsys.readouterr().out == cached  # from the cache, as without it
+    assert {row["key"]: (row["created"], row["owner"])
+            for row in json.loads(cached)["flags"]} == {
+        key: (created, owner) for key, (created, _, owner, _) in rows.items()}
+    assert main(["init", str(root), "--registry", str(root / "reg.toml"), "--today", TODAY,
+                 "--no-cache"]) == 0
+    capsys.readouterr()
+    assert (root / "reg.toml").read_text() == (
+        "# The flag registry, written by `flaglint init` from the code, git history and "
+        "deployment configs.\n# Review the guessed types and owners, and add a `description` "
+        "to each flag.\n\n"
+        '[flags."ent.alpha"]\ntype = "release"  # guessed from the name: check it\n'
+        'owner = "Ada"  # its main git author\ncreated = 2025-01-10  # first seen in git\n\n'
+        '[flags."ent.beta"]\ntype = "release"  # guessed from the name: check it\n'
+        'owner = "Ada"  # its main git author\ncreated = 2025-01-10  # first seen in git\n\n'
+        '[flags."ent.gamma"]\ntype = "release"  # guessed from the name: check it\n'
+        'owner = "Grace"  # its main git author\ncreated = 2025-03-01  # first seen in git\n')
 
 
 # -- flaglint init --registry beside the registries a project has ------------------------------

@@ -24,7 +24,7 @@ from flaglint.audit.maturity import stage
 from flaglint.audit.model import VERSION, Audit, Criterion, DeadCode, FlagRow, Stage
 from flaglint.audit.timeline import Mentions, mentions, months
 from flaglint.findings import Finding
-from flaglint.links.model import FlagRead
+from flaglint.links.model import FlagRead, spellings
 from flaglint.model.dead import DeadCode as ModelDeadCode
 from flaglint.model.project import FlagRecord, Project
 from flaglint.rules.fl203_settled_in_config import (
@@ -108,7 +108,8 @@ def build(project: Project, findings: list[Finding],
     definition_paths = {d.path for r in project.records.values() for d in r.definitions}
     read_paths = {r.path for reads in reads_by_key.values() for r in reads}
     # Git says when keys appeared and who wrote them, registry or not: one pass.
-    found = mentions(config.root, sorted(read_paths | definition_paths), keys)
+    found = mentions(config.root, sorted(read_paths | definition_paths), keys,
+                     spellings(d for r in project.records.values() for d in r.definitions))
     history = project.history is not None or (found is not None and found.commits > 0) or \
         git.read_head(config.root) is not None  # a repository, though nothing in it names a flag
     by_flag: dict[str | None, Counter[str]] = {}

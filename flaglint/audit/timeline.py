@@ -8,7 +8,7 @@ import bisect
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,17 +31,26 @@ class Mentions:
     commits: int = 0
 
 
-def mentions(root: Path, paths: list[str], keys: set[str]) -> Mentions | None:
+def mentions(root: Path, paths: list[str], keys: set[str],
+             spelled: Mapping[str, tuple[str, ...]] | None = None) -> Mentions | None:
     """Each key's first and last mention on an added or removed line, and who wrote those
-    lines, from one `git log -p` of the given files (oldest first). None outside git."""
+    lines, from one `git log -p` of the given files (oldest first). None outside git.
+    `spelled`: keys a definition writes in no literal, by the text it writes instead
+    (`{NS}.beta` of `f'{NS}.beta'`), a mention of them."""
     found = Mentions()
     if not paths or not keys:
         return found
+    # Each text looked for, with the keys a line that holds it mentions
+    means: dict[str, set[str]] = {key: {key} for key in keys}
+    for written, spelt in (spelled or {}).items():
+        if keys.intersection(spelt):
+            means.setdefault(written, set()).update(keys.intersection(spelt))
+    texts = set(means)
     # A key that is one word is found among the words of a line (a set lookup each). The
     # others (`org:new-view`): a pattern finds the longest that starts at each position
     # (`_longest_at_each_start`); the keys it begins with (`org:new`) start there too.
-    plain = {key for key in keys if _WORD.fullmatch(key)}
-    others = keys - plain
+    plain = {key for key in texts if _WORD.fullmatch(key)}
+    others = texts - plain
     pattern = re.compile("|".join(re.escape(k) for k in sorted(others, key=len, reverse=True))) \
         if others else None
     starts = {key: [key[:n] for n in range(1, len(key)) if key[:n] in others] for key in others}
@@ -63,7 +72,7 @@ def mentions(root: Path, paths: list[str], keys: set[str]) -> Mentions | None:
                       author))
         progress.update("reading the history of flag reads: commits", commit)
     found.commits = len(headers)
-    for start in sorted({line for needle in _needles(keys)
+    for start in sorted({line for needle in _needles(texts)
                          for line in _lines_holding(text, needle)}):
         end = text.find("\n", start)
         line = text[start:end if end >= 0 else len(text)]
@@ -76,10 +85,10 @@ def mentions(root: Path, paths: list[str], keys: set[str]) -> Mentions | None:
             longest = _longest_at_each_start(pattern, line)
             named.update(key for key in longest.union(*(starts[k] for k in longest))
                          if _whole(line, key))
-        for match in named:
-            found.first.setdefault(match, date)
-            found.last[match] = date
-            found.authors.setdefault(match, Counter())[author] += 1
+        for key in set().union(*(means[written] for written in named)):
+            found.first.setdefault(key, date)
+            found.last[key] = date
+            found.authors.setdefault(key, Counter())[author] += 1
     return found
 
 

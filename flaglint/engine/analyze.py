@@ -37,7 +37,7 @@ from flaglint.engine.planning import named_modules, read_and_plan
 from flaglint.engine.reading import Reading
 from flaglint.facts.prefilter import called_names, reader_needles
 from flaglint.links.flag_api import FlagApi
-from flaglint.links.model import Linked
+from flaglint.links.model import Linked, spellings
 from flaglint.model import project as model
 from flaglint.model.dead import DeadCode, DeadRegion, DeadSymbol, FileDead, Settled
 from flaglint.model.files import ProjectFiles
@@ -329,6 +329,8 @@ def _history(inputs: Inputs, registry: Registry, links: Links, store: cache.Stor
     code_keys = sorted({d.key for d in linked.definitions} | {
         r.key for r in linked.reads if r.key is not None and (
             r.key not in registry.flags or not registry.flags[r.key].from_registry)})
+    # A key no line holds (`f'{NS}.beta'`) is looked for as its definition writes it
+    spelled = spellings(linked.definitions)
     specs = inputs.config.definitions
     shapes = githistory.DefinitionShapes(
         frozenset(s.class_.rsplit(".", 1)[-1] for s in specs if s.class_),
@@ -336,12 +338,12 @@ def _history(inputs: Inputs, registry: Registry, links: Links, store: cache.Stor
         frozenset(s.call.rsplit(".", 1)[-1] for s in specs if s.call and s.bound_name))
     key = cache.key("history", githistory.HISTORY_VERSION, inputs.git, registry.paths,
                     definition_files, code_keys, sorted(shapes.classes), sorted(shapes.calls),
-                    sorted(shapes.bound))
+                    sorted(shapes.bound), sorted(spelled.items()))
     found = store.get("history", key, History) if inputs.git.head else None
     if found is None:
         try:
             found = githistory.read_history(root, registry.paths, definition_files,
-                                            set(code_keys), shapes)
+                                            set(code_keys), shapes, spelled)
         except HistoryUnavailable as error:
             return None, (f"git history unavailable ({error}): FL401 and FL402 cannot see "
                           f"when keys were removed or changed, reads of retired keys are "

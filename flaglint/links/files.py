@@ -3,8 +3,10 @@ it defines, and its calls of the project's own functions and classes."""
 
 from __future__ import annotations
 
+import re
+
 from flaglint.config import Config
-from flaglint.facts import CondOp, FileFacts, ValueKind
+from flaglint.facts import CondOp, FileFacts, Value, ValueKind
 from flaglint.findings import Span
 from flaglint.links.model import (
     CodeDefinition,
@@ -90,7 +92,8 @@ def _defined_by_calls(facts: FileFacts, resolver: Resolver, config: Config
         if key is None:
             keyless.append(spec.origin)
         else:
-            found.append(CodeDefinition(key, facts.path, call.span, call.scope, spec.origin))
+            found.append(CodeDefinition(key, facts.path, call.span, call.scope, spec.origin,
+                                        _spelled(value)))
     return found, keyless
 
 
@@ -109,5 +112,19 @@ def _defined_as_members(facts: FileFacts, resolver: Resolver, config: Config
                 key = resolver.resolve(constant.value)
                 if key is not None:
                     found.append(CodeDefinition(key, facts.path, constant.span, name,
-                                                spec.origin))
+                                                spec.origin, _spelled(constant.value)))
     return found
+
+
+# One f-string as written, its text as git's history reads a string literal (no quote, no
+# backslash, no line break: `sources/history.py`'s `_STRING`)
+_F_STRING = re.compile(r"""(?:[fF][rR]?|[rR][fF])(["'])([^"'\\\n]{1,200})\1""")
+
+
+def _spelled(value: Value | None) -> str:
+    """The text of a key written as one f-string (`{NS}.beta` of `f'{NS}.beta'`), else "":
+    git's history finds where such a key was defined by it."""
+    if value is None or value.kind is not ValueKind.TEMPLATE:
+        return ""
+    written = _F_STRING.fullmatch(value.source)
+    return written.group(2) if written is not None else ""

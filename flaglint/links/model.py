@@ -3,6 +3,7 @@ the project's own functions. Plain frozen records, stored by the cache as data."
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from flaglint.facts import Value, ValueKind
@@ -58,6 +59,20 @@ class CodeDefinition:
     span: Span
     scope: str
     origin: str
+    # The key as written when no literal of it is (edx-enterprise's `f'{NS}.beta'`: the
+    # text between its quotes, `{NS}.beta`): what git's history is searched for, as the
+    # key's own text is for a literal
+    spelled: str = ""
+
+
+def spellings(definitions: Iterable[CodeDefinition]) -> dict[str, tuple[str, ...]]:
+    """The keys that definitions write in no literal, by the text they write instead
+    (`{NS}.beta`: `ent.beta`; one text may stand for a key in each module)."""
+    found: dict[str, set[str]] = {}
+    for definition in definitions:
+        if definition.spelled:
+            found.setdefault(definition.spelled, set()).add(definition.key)
+    return {text: tuple(sorted(keys)) for text, keys in sorted(found.items())}
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -135,12 +135,13 @@ def _log(root: Path, paths: list[str], *, follow: bool) -> Iterable[_CommitDiff]
 
 
 def read_history(root: Path, registry: Iterable[str], definition_files: Iterable[str],
-                 code_keys: set[str], shapes: DefinitionShapes = DefinitionShapes()
-                 ) -> History:
+                 code_keys: set[str], shapes: DefinitionShapes = DefinitionShapes(),
+                 spelled: Mapping[str, tuple[str, ...]] | None = None) -> History:
     """Every key's history, the keys deleted long ago included. `code_keys` are keys looked
     for in `definition_files` as any string literal; every key a line of those files ever
     defined in the configured `shapes` (a class member, a definition call) is looked for
-    too."""
+    too. `spelled`: the keys a definition writes in no literal, by the text of the string
+    it writes instead (`{NS}.beta` of `f'{NS}.beta'`), which stands for them."""
     head = head_commit(root)
     shallow = is_shallow(root)
     order = {sha: i for i, sha in enumerate(reversed(
@@ -150,7 +151,7 @@ def read_history(root: Path, registry: Iterable[str], definition_files: Iterable
         _read_registry_file(root, path, found)
     definition_files = sorted(set(definition_files))
     if definition_files:
-        _read_definition_files(root, definition_files, code_keys, found, shapes)
+        _read_definition_files(root, definition_files, code_keys, found, shapes, spelled or {})
     for history in found.keys.values():
         history.events.sort(key=lambda e: e.commit.seq)  # stable: a commit's events in order
         _cancel_moves(history)
@@ -189,7 +190,8 @@ def _read_registry_file(root: Path, path: str, found: _Events) -> None:
 
 
 def _read_definition_files(root: Path, paths: list[str], code_keys: set[str],
-                           found: _Events, shapes: DefinitionShapes) -> None:
+                           found: _Events, shapes: DefinitionShapes,
+                           spelled: Mapping[str, tuple[str, ...]]) -> None:
     """A key is declared in code while some definition file has its string literal: count
     each key's literals in the definition files, patch by patch. The keys are today's and
     every key an added line ever defined (so that a member deleted years ago has a life)."""
@@ -199,7 +201,7 @@ def _read_definition_files(root: Path, paths: list[str], code_keys: set[str],
             for key in shapes.keys_in(line[1:])}
     if not code_keys and not ever:
         return
-    literals = _KeyLiterals(code_keys | ever, shapes)
+    literals = _KeyLiterals(code_keys | ever, shapes, spelled)
     events: list[tuple[str, KeyEvent]] = []
     for step in steps:
         found.reading(step.commit, "reading the history of flag definitions: commits")
@@ -223,12 +225,15 @@ def _read_definition_files(root: Path, paths: list[str], code_keys: set[str],
 
 
 class _KeyLiterals:
-    """How many string literals of each key the followed files hold, and bindings of a key
-    to a definition call whose key is the name (`shapes.bound`)."""
+    """How many string literals of each key the followed files hold (or of the text that
+    stands for it, `spelled`), and bindings of a key to a definition call whose key is the
+    name (`shapes.bound`)."""
 
-    def __init__(self, keys: set[str], shapes: DefinitionShapes) -> None:
+    def __init__(self, keys: set[str], shapes: DefinitionShapes,
+                 spelled: Mapping[str, tuple[str, ...]]) -> None:
         self.keys = keys
         self.shapes = shapes
+        self.spelled = spelled
         self.files: dict[str, list[str]] = {}  # each file's lines
         self.counts: dict[str, int] = {}
 
@@ -240,22 +245,22 @@ class _KeyLiterals:
         hunks = [Hunk(0, len(lines), [])] if patch.deleted else patch.hunks
         for hunk in shifted(hunks):
             end = hunk.at + hunk.removed
-            for key in _keys_in(lines[hunk.at:end], self.keys, self.shapes):
+            for key in self._keys_in(lines[hunk.at:end]):
                 self.counts[key] -= 1
-            for key in _keys_in(hunk.added, self.keys, self.shapes):
+            for key in self._keys_in(hunk.added):
                 self.counts[key] = self.counts.get(key, 0) + 1
             lines[hunk.at:end] = hunk.added
 
-
-def _keys_in(lines: list[str], keys: set[str], shapes: DefinitionShapes) -> Iterator[str]:
-    for line in lines:
-        line = _without_comment(line)
-        for match in _STRING.finditer(line):
-            if match.group(2) in keys:
-                yield match.group(2)
-        bound = shapes.bound_in(line)
-        if bound is not None and bound in keys:
-            yield bound
+    def _keys_in(self, lines: list[str]) -> Iterator[str]:
+        for line in lines:
+            line = _without_comment(line)
+            for match in _STRING.finditer(line):
+                if match.group(2) in self.keys:
+                    yield match.group(2)
+                yield from self.spelled.get(match.group(2), ())
+            bound = self.shapes.bound_in(line)
+            if bound is not None and bound in self.keys:
+                yield bound
 
 
 def _without_comment(line: str) -> str:
