@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flaglint.config import Config, load_config
+from flaglint.config import DEFAULT_TESTS, Config, load_config
 from flaglint.sources.discover import GlobSet, discover
 
 from .conftest import commit_all, git, lint_tree, write_tree
@@ -17,6 +17,16 @@ def test_globs_match_at_any_depth_and_below_folders():
     assert not globs.match("app/build/x.py")
     assert globs.match("pkg/schema.gen.py")
     assert not globs.match("app/views.py")
+
+
+def test_default_tests_take_a_django_apps_tests_module():
+    """ReviewBoard 8.1 keeps an app's tests in `features/tests.py`, as Django's `startapp`
+    makes them; its test runner finds `test*.py`."""
+    tests = GlobSet(DEFAULT_TESTS)
+    assert tests.match("reviewboard/features/tests.py")
+    assert tests.match("tests.py")
+    assert not tests.match("app/features/tests_helpers.py")
+    assert not tests.match("app/contests.py")
 
 
 def test_plain_names_match_as_their_globs_do():

@@ -19,7 +19,8 @@ DEFAULT_EXCLUDE = (
     "node_modules", "build", "dist", "site-packages",
 )
 DEFAULT_SRC = (".",)
-DEFAULT_TESTS = ("tests/**", "test/**", "**/test_*.py", "**/*_test.py", "**/conftest.py")
+DEFAULT_TESTS = ("tests/**", "test/**", "**/tests.py", "**/test_*.py", "**/*_test.py",
+                 "**/conftest.py")
 REGISTRY_FIELDS = ("type", "owner", "description", "created", "expires", "status", "value",
                    "retired")
 
