@@ -700,3 +700,108 @@ def test_candidates_across_a_line_break_after_the_parenthesis():
     assert candidates(b"import os\nX = os.getenv(\n    'FEATURE_X'\n)\n") == {("getenv",)}
     assert candidates(b"from django.conf import settings\n\nX = getattr(\n    settings,\n"
                       b"    'FEATURE_X',\n    False,\n)\n") == {DJANGO_SETTINGS}
+
+
+REVIEWBOARD_CHECKER = {
+    "app/__init__.py": "",
+    "app/features/__init__.py": "",
+    "app/features/checkers.py": """
+        class Checker:
+            def is_feature_enabled(self, feature_id, **kwargs):
+                return kwargs.get("default", False)
+        """,
+    "app/features/tests.py": """
+        from app.features.checkers import Checker
+
+
+        class DummyFeature:
+            feature_id = "dummy.feature"
+            name = "Dummy feature"
+            summary = "A dummy feature for testing."
+
+
+        def test_on():
+            assert not Checker().is_feature_enabled(DummyFeature.feature_id)
+
+
+        def test_off():
+            assert not Checker().is_feature_enabled(DummyFeature.feature_id, local_site=None)
+        """}
+
+
+def test_a_helper_called_with_keys_only_in_tests_is_no_flag_api(tmp_path, capsys):
+    """ReviewBoard 8.1: `init` took `*.is_feature_enabled`, called with a key only in
+    `features/tests.py` (Django's test module, test code by default), for the project's
+    reader, and that module's `DummyFeature` for a class of keys. Test code confirms what
+    the code outside it shows, and is never the only ground."""
+    write_tree(tmp_path, REVIEWBOARD_CHECKER)
+    assert main(["init", str(tmp_path), "--today", TODAY, "--no-cache"]) == 0
+    note = ("flaglint: note: app/features/checkers.py:2: "
+            "`app.features.checkers.Checker.is_feature_enabled` asks about a flag, but only "
+            "test code calls it with a key (2 of its 2 calls)\n")
+    assert capsys.readouterr().err == (
+        "flaglint: wrote flags.toml (0 flags) and flaglint.toml\n" + note +
+        "flaglint: note: no flag API found: no flag SDK is imported and no [[readers]] or "
+        "[[definitions]] are configured, so no flag was checked; name the project's own in "
+        "[[readers]] or [[definitions]] (docs/configuration.md)\n")
+    assert (tmp_path / "flaglint.toml").read_text() == (
+        "# flaglint's configuration (as [tool.flaglint] in pyproject.toml would hold it),\n"
+        "# written by `flaglint init`.\n"
+        'registry = ["flags.toml"]\n'
+        "# presets: none found; left unset, so a later run uses those of the SDKs the code "
+        "imports, and Django settings named like flags\n"
+        "\n"
+        "# Found, but not decided (name them above if they read flags):\n"
+        "# - app/features/checkers.py:2: `app.features.checkers.Checker.is_feature_enabled` "
+        "asks about a flag, but only test code calls it with a key (2 of its 2 calls)\n")
+    assert "[flags." not in (tmp_path / "flags.toml").read_text()
+
+
+def test_tests_confirm_a_helper_the_code_outside_them_calls_with_a_key(tmp_path, capsys):
+    """One keyed call outside the tests is ground enough; the tests' calls count with it."""
+    write_tree(tmp_path, {**REVIEWBOARD_CHECKER, "app/views.py": """
+        from app.features.checkers import Checker
+
+
+        def view():
+            return Checker().is_feature_enabled("new_ui")
+        """})
+    assert main(["init", str(tmp_path), "--today", TODAY, "--no-cache"]) == 0
+    capsys.readouterr()
+    assert (tmp_path / "flaglint.toml").read_text().endswith(
+        "presets = []\n"
+        "\n"
+        "[[readers]]  # found: app/features/checkers.py:2, 3 reads (new_ui, dummy.feature)\n"
+        'call = "*.is_feature_enabled"\n'
+        'key = [0, "feature_id"]\n')
+    assert (tmp_path / "flags.toml").read_text().count("\n[flags.") == 1  # read outside tests
+
+
+def test_apis_found_only_in_tests_are_no_flag_api(tmp_path, capsys):
+    """A module API, flag objects made and Django settings named like flags, each only in
+    test code, are none of the project's: nothing is found, and no preset is turned on.
+    The same calls outside the tests are found."""
+    write_tree(tmp_path, {
+        "app/__init__.py": "",
+        "app/features.py": "def has(name, org=None):\n    return False\n",
+        "tests/test_views.py": """
+            from django.conf import settings
+
+            from app import features
+            from app.toggles import bool_state
+
+            A = bool_state("a_on")
+            B = bool_state("b_on")
+
+
+            def test_views():
+                assert features.has("org:x") or features.has("org:y") or features.has("org:z")
+                assert settings.FEATURE_SEARCH
+            """,
+        "app/toggles.py": "def bool_state(name):\n    return name\n"})
+    keys, err = flags_of(tmp_path, capsys)
+    assert keys == [] and "no flag API is configured" not in err
+    (tmp_path / "tests" / "test_views.py").rename(tmp_path / "app" / "views.py")
+    keys, err = flags_of(tmp_path, capsys)
+    assert keys == ["FEATURE_SEARCH", "a_on", "b_on", "org:x", "org:y", "org:z"]
+

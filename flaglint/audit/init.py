@@ -151,15 +151,16 @@ def config_text(project: Project, registry: list[Path]) -> str:
 
 
 def flag_classes(project: Project) -> list[str]:
-    """Classes (Enums, constant holders) whose members the code passes as flag keys
-    (`client.is_enabled(Flags.NEW_UI.value)`) and that no definition names yet: each is a
-    `[[definitions]] class = …` worth writing."""
+    """Classes (Enums, constant holders) whose members the code outside the tests passes as
+    flag keys (`client.is_enabled(Flags.NEW_UI.value)`) and that no definition names yet:
+    each is a `[[definitions]] class = …` worth writing."""
     configured = {spec.class_ for spec in project.config.definitions if spec.class_}
     classes = {d.qualname for f in project.files for d in f.definitions if d.kind == "class"}
     found: set[str] = set()
     for read in project.linked.reads:
         facts = project.facts_of(read.path)
-        if read.key is None or facts is None or not 0 <= read.call < len(facts.calls):
+        if read.key is None or facts is None or not 0 <= read.call < len(facts.calls) or \
+                project.is_test(read.path):
             continue
         for arg in facts.calls[read.call].args:
             text = arg.value.text.removesuffix(".value")

@@ -18,6 +18,7 @@ from flaglint.facts.batch import Job
 from flaglint.links.flag_api import DJANGO_SETTINGS, FlagApi, candidates, find, read_verb
 from flaglint.links.resolve import active_presets
 from flaglint.processes import map_inherited
+from flaglint.sources.discover import GlobSet
 from flaglint.suppressions import Suppressions
 
 _ATTRIBUTES = ("value", "enabled", "is_enabled", "active", "on")  # how flag objects are read
@@ -101,12 +102,15 @@ def _candidate_names(inputs: Inputs, store: cache.Store, workers: int, reading: 
     made = _in_workers(inputs, missing, workers, reading) \
         if workers > 1 and len(missing) > 1 else None
     names: set[tuple[str, ...]] = set()
+    tests = GlobSet(inputs.config.tests)
     for rel in rels:
         found = known.get(keys[rel])
         if found is None:
             found = made[rel] if made is not None else _names_of(inputs.read(rel))
             store.put("api-names", keys[rel], found, list[list[str]])
-        names.update(tuple(words) for words in found)
+        # Settings read as flags in test code alone turn no preset on
+        names.update(tuple(words) for words in found
+                     if not (tuple(words) == DJANGO_SETTINGS and tests.match(rel)))
     return names
 
 
@@ -175,4 +179,5 @@ def _find(inputs: Inputs, reading: Reading, names: set[tuple[str, ...]],
         return (tuple(a for a in _ATTRIBUTES if a in attributes),
                 tuple(sorted(m for m in methods if read_verb(m))))
 
-    return dataclasses.replace(find(facts, reads_of, roots, texts), presets=presets)
+    return dataclasses.replace(find(facts, reads_of, roots, texts,
+                                    GlobSet(inputs.config.tests).match), presets=presets)

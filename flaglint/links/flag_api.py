@@ -154,20 +154,23 @@ ReadsOf = Callable[[set[str]], tuple[tuple[str, ...], tuple[str, ...]]]
 
 def find(facts: Iterable[FileFacts], reads_of: ReadsOf,
          roots: Mapping[str, str] | None = None,
-         texts: Mapping[str, bytes] | None = None) -> FlagApi:
+         texts: Mapping[str, bytes] | None = None,
+         tests: Callable[[str], bool] = lambda path: False) -> FlagApi:
     """The flag API in these facts (the files that name a candidate, read in full).
     `reads_of(names)`: the attributes objects bound to these names are read through
     (`value` of `x.value`) and the methods that read them (`is_enabled` of
     `x.is_enabled()`, a name `read_verb` takes), as the text of the project shows;
     `roots`: the names imported from a folder inside the project on `sys.path`
-    (`links/roots.py`); `texts`: the files' bytes, by path."""
+    (`links/roots.py`); `texts`: the files' bytes, by path; `tests`: is a path test code?
+    Test code only confirms what the code outside it shows: a test's fake or a test-only
+    class of keys is no part of the project's flag API."""
     files = [f for f in facts if f.complete]
     found = _Found()
-    _readers(files, found, _chaser(files, roots or {}))
-    _on_flags(files, found)
-    _makers(files, found, reads_of)
-    found.definitions += _classes(files, [spec for spec, _ in found.readers])
-    found.undecided += _environment(files, texts or {})
+    _readers(files, found, _chaser(files, roots or {}), tests)
+    _on_flags(files, found, tests)
+    _makers(files, found, reads_of, tests)
+    found.definitions += _classes(files, [spec for spec, _ in found.readers], tests)
+    found.undecided += _environment([f for f in files if not tests(f.path)], texts or {})
     return FlagApi(tuple(found.readers), tuple(found.definitions), tuple(found.undecided))
 
 
@@ -198,6 +201,7 @@ class _Candidate:
     where: str
     keys: Counter[int] = field(default_factory=Counter)  # position -> calls with a key there
     calls: int = 0
+    outside: int = 0  # calls with a key outside the tests
     examples: list[str] = field(default_factory=list)
 
 
@@ -224,7 +228,8 @@ def _chaser(files: list[FileFacts], roots: Mapping[str, str]) -> Callable[[str],
     return chase
 
 
-def _readers(files: list[FileFacts], api: _Found, chase: Callable[[str], str]) -> None:
+def _readers(files: list[FileFacts], api: _Found, chase: Callable[[str], str],
+             tests: Callable[[str], bool]) -> None:
     found: dict[str, _Candidate] = {}
     by_name: dict[str, list[_Candidate]] = {}
     for facts in files:
@@ -237,13 +242,19 @@ def _readers(files: list[FileFacts], api: _Found, chase: Callable[[str], str]) -
                 found[definition.qualname] = candidate
                 by_name.setdefault(name, []).append(candidate)
     strings = _string_constants(files)
-    for facts in files:
+    for facts in sorted(files, key=lambda f: tests(f.path)):  # the examples outside first
+        in_tests = tests(facts.path)
         for call in facts.calls:
             for candidate in _called(call, found, by_name, chase):
-                _count(candidate, call, strings)
+                if _count(candidate, call, strings) and not in_tests:
+                    candidate.outside += 1
     for candidate in sorted(found.values(), key=lambda c: c.qualname):
         position, keyed = candidate.keys.most_common(1)[0] if candidate.keys else (0, 0)
-        if keyed and keyed * 2 >= candidate.calls:
+        if keyed and not candidate.outside:
+            api.undecided.append(
+                f"{candidate.where}: `{candidate.qualname}` asks about a flag, but only test "
+                f"code calls it with a key ({keyed} of its {candidate.calls} calls)")
+        elif keyed and keyed * 2 >= candidate.calls:
             name = candidate.qualname.rsplit(".", 1)[-1]
             shape = f"*.{name}" if candidate.method else candidate.qualname
             param = candidate.params[position] if position < len(candidate.params) else None
@@ -266,10 +277,11 @@ def _readers(files: list[FileFacts], api: _Found, chase: Callable[[str], str]) -
 _FLAGGY = re.compile(rf"^\w*{_FLAG_WORD}$|^waffle$", re.IGNORECASE)
 
 
-def _on_flags(files: list[FileFacts], api: _Found) -> None:
+def _on_flags(files: list[FileFacts], api: _Found, tests: Callable[[str], bool]) -> None:
     """Calls of a function of something named for flags (`sentry.features.has`, the
     `has` of the module `features`) that pass a string key first, at least three times and
-    in most of their calls: the readers of an API flaglint has no preset for."""
+    in most of their calls, one of them outside the tests: the readers of an API flaglint
+    has no preset for."""
     calls: dict[str, list[tuple[str, Call]]] = {}
     for facts in files:
         for call in facts.calls:
@@ -280,15 +292,16 @@ def _on_flags(files: list[FileFacts], api: _Found) -> None:
     known = {spec.call for spec, _ in api.readers}
     strings = _string_constants(files) if calls else {}
     for callee, found in sorted(calls.items()):
-        keys = [k for _, call in found
-                if (first := next((a for a in call.args if a.keyword is None), None))
-                is not None and (k := _key(first.value, strings)) is not None]
-        if callee in known or len(keys) < 3 or len(keys) * 2 < len(found):
+        keyed = [(path, call, k) for path, call in found
+                 if (first := next((a for a in call.args if a.keyword is None), None))
+                 is not None and (k := _key(first.value, strings)) is not None]
+        outside = [(path, call) for path, call, _ in keyed if not tests(path)]
+        if callee in known or not outside or len(keyed) < 3 or len(keyed) * 2 < len(found):
             continue
-        path, call = found[0]
+        path, call = outside[0]
         api.readers.append((ReaderSpec(callee, 0, origin="discovered"),
-                            Evidence(f"{path}:{call.span.line}", len(keys),
-                                     tuple(dict.fromkeys(keys))[:3])))
+                            Evidence(f"{path}:{call.span.line}", len(keyed),
+                                     tuple(dict.fromkeys(k for _, _, k in keyed))[:3])))
 
 
 def _called(call: Call, found: dict[str, _Candidate], by_name: dict[str, list[_Candidate]],
@@ -320,7 +333,8 @@ def _key(value: Value, strings: dict[str, str]) -> str | None:
     return found
 
 
-def _count(candidate: _Candidate, call: Call, strings: dict[str, str]) -> None:
+def _count(candidate: _Candidate, call: Call, strings: dict[str, str]) -> bool:
+    """Count a call of the candidate; does it pass a key?"""
     candidate.calls += 1
     positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
     for index, arg in enumerate(positional):
@@ -329,19 +343,23 @@ def _count(candidate: _Candidate, call: Call, strings: dict[str, str]) -> None:
             candidate.keys[index] += 1
             if len(candidate.examples) < 3 and key not in candidate.examples:
                 candidate.examples.append(key)
-            return
+            return True
     for arg in call.args:
         if arg.keyword in candidate.params and (key := _key(arg.value, strings)) is not None:
             candidate.keys[candidate.params.index(arg.keyword)] += 1
-            return
+            return True
+    return False
 
 
-def _makers(files: list[FileFacts], api: _Found, reads_of: ReadsOf) -> None:
-    """Calls that bind flag objects to top-level names with a key first: at least two of
-    them, or one whose objects the code reads through an attribute or a method."""
+def _makers(files: list[FileFacts], api: _Found, reads_of: ReadsOf,
+            tests: Callable[[str], bool]) -> None:
+    """Calls that bind flag objects to top-level names with a key first, one of them
+    outside the tests: at least two of them, or one whose objects the code reads through an
+    attribute or a method."""
     made: dict[str, list[tuple[str, str, str]]] = {}  # callee -> (key, path:line, name)
     strings = _string_constants(files)
-    for facts in files:
+    # The code outside the tests first: the evidence shown is where the first one is made
+    for facts in sorted(files, key=lambda f: tests(f.path)):
         for constant in facts.constants:
             value = constant.value
             if value.kind is not ValueKind.CALL or not 0 <= value.index < len(facts.calls):
@@ -358,6 +376,8 @@ def _makers(files: list[FileFacts], api: _Found, reads_of: ReadsOf) -> None:
                     (key, f"{facts.path}:{constant.span.line}",
                      constant.qualname.rsplit(".", 1)[-1]))
     for callee, keys in sorted(made.items()):
+        if tests(keys[0][1].rpartition(":")[0]):
+            continue  # made in test code only
         attributes, methods = reads_of({name for _, _, name in keys})
         if len(keys) < 2 and not attributes and not methods:
             continue
@@ -384,14 +404,17 @@ def _made_key(value: Value, strings: dict[str, str]) -> str | None:
                                                                       strict=True))
 
 
-def _classes(files: list[FileFacts], readers: list[ReaderSpec]
+def _classes(files: list[FileFacts], readers: list[ReaderSpec], tests: Callable[[str], bool]
              ) -> list[tuple[DefinitionSpec, Evidence]]:
     """Classes whose members the code passes to the readers found (`Feature.X`,
-    `FeatureFlag.X.value`): their string members are the flags."""
+    `FeatureFlag.X.value`), outside the tests at least once: their string members are the
+    flags."""
     classes = {d.qualname: (f, d) for f in files for d in f.definitions if d.kind == "class"}
     passed: Counter[str] = Counter()
+    outside: set[str] = set()
     examples: dict[str, list[str]] = {}
     for facts in files:
+        in_tests = tests(facts.path)
         for call in facts.calls:
             if not any(_reads(call, spec) for spec in readers):
                 continue
@@ -399,11 +422,15 @@ def _classes(files: list[FileFacts], readers: list[ReaderSpec]
                 owner = _owner_of(arg.value)
                 if owner in classes:
                     passed[owner] += 1
+                    if not in_tests:
+                        outside.add(owner)
                     examples.setdefault(owner, []).append(arg.value.text.rsplit(".", 2)[-2]
                                                           if arg.value.text.endswith(".value")
                                                           else arg.value.text.rsplit(".", 1)[-1])
     found = []
     for owner, count in sorted(passed.items()):
+        if owner not in outside:
+            continue
         facts, definition = classes[owner]
         found.append((DefinitionSpec(class_=owner, origin="discovered"),
                       Evidence(f"{facts.path}:{definition.span.line}", count,
