@@ -805,3 +805,37 @@ def test_apis_found_only_in_tests_are_no_flag_api(tmp_path, capsys):
     keys, err = flags_of(tmp_path, capsys)
     assert keys == ["FEATURE_SEARCH", "a_on", "b_on", "org:x", "org:y", "org:z"]
 
+
+def test_a_class_describing_one_flag_is_no_class_of_keys(tmp_path, capsys):
+    """ReviewBoard's features: the code passes `NewUIFeature.feature_id`, one string member
+    of a class whose `name` and `summary` are strings too. `init` wrote it as a
+    `[[definitions]] class`, whose every string member is a key: its first check called
+    `New UI` and the summary unread flags (FL102). A class of keys names its members as
+    keys are named (`NEW_UI`, an Enum's or a constants holder's)."""
+    write_tree(tmp_path, {
+        "app/__init__.py": "",
+        "app/checkers.py": REVIEWBOARD_CHECKER["app/features/checkers.py"],
+        "app/views.py": """
+            from app.checkers import Checker
+
+
+            class NewUIFeature:
+                feature_id = "new_ui"
+                name = "New UI"
+                summary = "The new user interface."
+
+
+            def view():
+                return Checker().is_feature_enabled(NewUIFeature.feature_id)
+            """})
+    assert main(["init", str(tmp_path), "--today", TODAY, "--no-cache"]) == 0
+    capsys.readouterr()
+    assert (tmp_path / "flaglint.toml").read_text().endswith(
+        "presets = []\n"
+        "\n"
+        "[[readers]]  # found: app/checkers.py:2, 1 reads (new_ui)\n"
+        'call = "*.is_feature_enabled"\n'
+        'key = [0, "feature_id"]\n')
+    assert (tmp_path / "flags.toml").read_text().count("\n[flags.") == 1
+    main(["check", str(tmp_path), "--today", TODAY, "--no-cache", "--select", "FL102"])
+    assert capsys.readouterr().out.startswith("All checks passed")

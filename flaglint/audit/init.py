@@ -13,7 +13,7 @@ from pathlib import Path
 
 from flaglint.audit.model import Audit, FlagRow
 from flaglint.config import Config
-from flaglint.links.flag_api import Evidence
+from flaglint.links.flag_api import Evidence, is_member
 from flaglint.model.project import Project
 from flaglint.rules.base import format_value
 from flaglint.rules.fl101_undefined_flag import typo_of
@@ -153,7 +153,10 @@ def config_text(project: Project, registry: list[Path]) -> str:
 def flag_classes(project: Project) -> list[str]:
     """Classes (Enums, constant holders) whose members the code outside the tests passes as
     flag keys (`client.is_enabled(Flags.NEW_UI.value)`) and that no definition names yet:
-    each is a `[[definitions]] class = …` worth writing."""
+    each is a `[[definitions]] class = …` worth writing. Every string member of such a class
+    is a key, so a member passed must be named as keys are (`NEW_UI`): an object that
+    describes one flag (ReviewBoard's `feature_id`, beside its `name` and `summary`) is no
+    class of keys."""
     configured = {spec.class_ for spec in project.config.definitions if spec.class_}
     classes = {d.qualname for f in project.files for d in f.definitions if d.kind == "class"}
     found: set[str] = set()
@@ -163,9 +166,9 @@ def flag_classes(project: Project) -> list[str]:
                 project.is_test(read.path):
             continue
         for arg in facts.calls[read.call].args:
-            text = arg.value.text.removesuffix(".value")
-            owner = text.rpartition(".")[0]
-            if arg.value.kind.value == "name" and owner in classes and owner not in configured:
+            owner, _, member = arg.value.text.removesuffix(".value").rpartition(".")
+            if arg.value.kind.value == "name" and owner in classes and \
+                    owner not in configured and is_member(member):
                 found.add(owner)
     return sorted(found)
 

@@ -444,6 +444,12 @@ def _reads(call: Call, spec: ReaderSpec) -> bool:
     return call.resolved and call.callee == spec.call
 
 
+def is_member(name: str) -> bool:
+    """Is this named as a class of keys names its members (`NEW_UI`: constants, Enum
+    members), not as an attribute of an object that describes one flag (`feature_id`)?"""
+    return _MEMBER.match(name) is not None
+
+
 def _owner_of(value: Value) -> str | None:
     """The class of a member passed as a key (`app.flags.Feature.X(.value)`)."""
     if value.kind is not ValueKind.NAME:
@@ -451,7 +457,7 @@ def _owner_of(value: Value) -> str | None:
     parts = value.text.split(".")
     if parts[-1] in ("value", "name"):
         parts = parts[:-1]
-    return ".".join(parts[:-1]) if len(parts) >= 2 and _MEMBER.match(parts[-1]) else None
+    return ".".join(parts[:-1]) if len(parts) >= 2 and is_member(parts[-1]) else None
 
 
 def _in_comment(blob: bytes, at: int) -> bool:
