@@ -2944,6 +2944,40 @@ def test_a_setting_of_a_value_only_the_test_knows_is_left_and_named(tmp_path, ca
     assert text.endswith("def test_on():\n    assert not legacy(True)\n")  # the value it has
 
 
+@pytest.mark.parametrize(("names", "blocked"), [
+    ("NAMES = ('A_USER', 'B_USER')\n", False),
+    ("NAMES = ('A_USER', 'ENABLE_X')\n", True),  # the loop may read the key
+    ("NAMES = ['A_USER']\nNAMES.append(OTHER)\n", True),  # what it holds changes
+    ("from app.names import NAMES\n", True),  # bound elsewhere: not followed
+])
+def test_a_read_by_a_name_a_loop_takes_from_a_tuple_of_strings_may_be_only_those(
+        tmp_path, capsys, names, blocked):
+    """edx-enterprise: `{getattr(settings, n, None) for n in SERVICE_USERNAMES}`, a module
+    tuple of other settings' names. `clean ENABLE_X` kept the registry entry (exit 1) for
+    `'ENABLE_X'` written elsewhere, which that read "may be"; FL102 said the same. Such a read
+    may be only the tuple's strings."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'presets = ["django-settings"]\n',
+        "flags.toml": '[flags.ENABLE_X]\ntype = "release"\nowner = "team"\n'
+                      'status = "rolled-out"\nvalue = true\n',
+        "app/__init__.py": "",
+        "app/plugin.py": "def plugin_settings(settings):\n"
+                         "    if not getattr(settings, 'ENABLE_X', False):\n"
+                         "        return\n",
+        "app/core.py": "from django.conf import settings\n\n\ndef handler():\n"
+                       "    if not getattr(settings, 'ENABLE_X', False):\n"
+                       "        return None\n    return 1\n",
+        "app/utils.py": "from django.conf import settings\n\n" + names +
+                        "\n\ndef users():\n"
+                        "    return {getattr(settings, n, None) for n in NAMES}\n",
+    })
+    assert main(["clean", "ENABLE_X", "--dry-run", "--no-cache", str(tmp_path)]) == \
+        (1 if blocked else 0)
+    out = capsys.readouterr().err
+    assert ("read at app/utils.py:7 (its key unknown) may be" in out or
+            "read at app/utils.py:8 (its key unknown) may be" in out) is blocked
+
+
 def test_a_reader_that_writes_makes_the_flag_set_as_the_program_runs(tmp_path, capsys):
     """`writes = true` names a keyed setter (`config.set_option(KEY, value)`): the flag's
     reads are not settled while code outside the tests sets it, and `clean` refuses."""

@@ -63,9 +63,104 @@ def loose_strings(project: Project, key: str, *, subscripts: bool = False) -> li
 
 
 def reaching_reads(project: Project, key: str) -> list[FlagRead]:
-    """The reads outside tests whose key flaglint cannot resolve and may be `key`."""
-    return [r for r in project.linked.reads if r.key is None and not r.in_test and
-            may_make(r.expression, key)]
+    """The reads outside tests whose key flaglint cannot resolve and may be `key`: a read
+    by a name a loop takes from a tuple of strings (`for n in NAMES`, edx-enterprise's
+    `{getattr(settings, n, None) for n in SERVICE_USERNAMES}`) may be only those."""
+    found = []
+    for read in project.linked.reads:
+        if read.key is None and not read.in_test and may_make(read.expression, key):
+            keys = _loop_keys(project, read) if read.expression.isidentifier() else None
+            if keys is None or key in keys:
+                found.append(read)
+    return found
+
+
+def _loop_keys(project: Project, read: FlagRead) -> frozenset[str] | None:
+    """The keys a read by a bare name can make, where the name is the target of the
+    innermost loop or comprehension around the read and the loop goes over strings: a
+    tuple, list or set of them written there, or a module-level name bound once to one
+    (and never changed: no method of it is called); None when not known so."""
+    memo = project.memo().setdefault("loop keys", {})
+    assert isinstance(memo, dict)
+    slot = (read.path, read.span.line, read.span.column, read.expression)
+    if slot not in memo:
+        tree = _tree(project, read.path)
+        memo[slot] = None if tree is None else _keys_of_loop(tree, read)
+    found = memo[slot]
+    return found if isinstance(found, frozenset) else None
+
+
+def _tree(project: Project, path: str) -> ast.Module | None:
+    trees = project.memo().setdefault("loop key trees", {})
+    assert isinstance(trees, dict)
+    if path not in trees:
+        try:
+            trees[path] = ast.parse(project.source_of(path))
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            trees[path] = None
+    tree = trees[path]
+    return tree if isinstance(tree, ast.Module) else None
+
+
+_Comprehension = ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp
+
+
+def _keys_of_loop(tree: ast.Module, read: FlagRead) -> frozenset[str] | None:
+    where = (read.span.line, read.span.column - 1)
+    loops: list[tuple[tuple[int, int], ast.expr, list[ast.stmt]]] = []  # start, iterable,
+    # and the body that may bind the name again (a comprehension's cannot)
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.For, ast.AsyncFor)) and _binds(node.target, read.expression) \
+                and node.body and _inside(where, node.body[0], node.body[-1]):
+            loops.append(((node.lineno, node.col_offset), node.iter, node.body))
+        elif isinstance(node, _Comprehension) and _inside(where, node, node):
+            loops += [((node.lineno, node.col_offset), generator.iter, [])
+                      for generator in node.generators
+                      if _binds(generator.target, read.expression)]
+    if not loops:
+        return None
+    _, iterable, body = max(loops, key=lambda loop: loop[0])  # the innermost starts last
+    if any(isinstance(node, ast.Name) and node.id == read.expression and
+           isinstance(node.ctx, ast.Store) for statement in body for node in ast.walk(statement)):
+        return None  # bound again in the loop: which binding the read sees is open
+    return _strings(iterable) if not isinstance(iterable, ast.Name) else \
+        _constant_strings(tree, iterable.id)
+
+
+def _binds(target: ast.expr, name: str) -> bool:
+    return isinstance(target, ast.Name) and target.id == name
+
+
+def _inside(where: tuple[int, int], first: ast.AST, last: ast.AST) -> bool:
+    start = (getattr(first, "lineno", 0), getattr(first, "col_offset", 0))
+    end = (getattr(last, "end_lineno", 0) or 0, getattr(last, "end_col_offset", 0) or 0)
+    return start <= where < end
+
+
+def _strings(node: ast.expr) -> frozenset[str] | None:
+    if not isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return None
+    values = [e.value for e in node.elts if isinstance(e, ast.Constant)]
+    if len(values) != len(node.elts) or not all(isinstance(v, str) for v in values):
+        return None
+    return frozenset(str(v) for v in values)
+
+
+def _constant_strings(tree: ast.Module, name: str) -> frozenset[str] | None:
+    """The strings a module-level name bound once to a collection of them holds."""
+    bound = [node.value for node in tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))
+             and node.value is not None
+             and any(_binds(t, name) for t in (node.targets if isinstance(node, ast.Assign)
+                                               else [node.target]))]
+    if len(bound) != 1:
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and \
+                node.value.id == name:
+            return None  # `NAMES.append(…)`: what it holds changes
+        if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
+            return None
+    return _strings(bound[0])
 
 
 def nearest(reads: list[FlagRead], path: str) -> FlagRead:
