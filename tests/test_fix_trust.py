@@ -136,6 +136,39 @@ def test_overrides_in_tests_are_writes_and_tests_are_left_alone(tmp_path, capsys
         "    return\n")
 
 
+def test_a_test_setter_no_preset_names_keeps_the_reads_under_it(tmp_path, capsys):
+    """ReviewBoard: `with override_feature_check(dvcs_feature.feature_id, False): assert not
+    dvcs_feature.is_enabled()`. `--fix --fix-tests` made it `assert False` (FL202: "this read
+    always yields it"), though `clean` takes that `with` for a setting of the other value and
+    deletes the test. A test's call named as a setter and given the flag (its key, its object
+    or an attribute of it) sets it for the reads in its function, as a preset's override
+    does; a call named otherwise does not."""
+    files = {
+        "flaglint.toml": 'presets = []\n\n[[definitions]]\ncall = "app.features.Feature"\n'
+                         'bound_name = true\nreads = ["is_enabled"]\n',
+        "flags.toml": '[flags.dvcs]\nstatus = "rolled-out"\nvalue = true\n',
+        "app/__init__.py": "",
+        "app/features.py": "class Feature:\n    feature_id = ''\n\n"
+                           "    def is_enabled(self):\n        return True\n\n\n"
+                           "dvcs = Feature()\n\n\ndef override_check(feature_id, enabled):\n"
+                           "    return feature_id\n",
+        "tests/__init__.py": "",
+        "tests/test_views.py": "from app.features import dvcs, override_check\n\n\n"
+                               "def test_off():\n"
+                               "    with override_check(dvcs.feature_id, False):\n"
+                               "        assert not dvcs.is_enabled()\n\n\n"
+                               "def test_logged():\n    print(dvcs.feature_id)\n"
+                               "    assert dvcs.is_enabled()\n",
+    }
+    write_tree(tmp_path, files)
+    assert main(["check", str(tmp_path), "--no-cache", "--select", "FL202"]) == 1
+    assert [line.split(" ")[:2] for line in capsys.readouterr().out.splitlines()
+            if line.startswith("tests/")] == [["tests/test_views.py:11:12:", "FL202"]]
+    fix(tmp_path, capsys, "--fix-tests")
+    assert (tmp_path / "tests/test_views.py").read_text() == files[
+        "tests/test_views.py"].replace("    assert dvcs.is_enabled()\n", "")  # `assert True` goes
+
+
 def test_fix_honours_suppressions_and_writes_only_inside_the_root(tmp_path, capsys):
     outside = tmp_path / "outside"
     write_tree(outside, {"x.py": 'if client.is_enabled("on"):\n    a()\nelse:\n    b()\n'})

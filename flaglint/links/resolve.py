@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TypeVar
@@ -25,6 +26,8 @@ from flaglint.presets import (
 )
 
 _MAX_DEPTH = 12
+# What a test's call that sets a flag is named (as `clean`'s test edits take one)
+_TEST_SETTER = re.compile(r"override|mock|patch|set|enable|disable|toggle", re.IGNORECASE)
 
 V = TypeVar("V")
 
@@ -435,6 +438,28 @@ class Resolver:
             return []
         return [arg.keyword for arg in call.args if arg.keyword is not None and
                 is_setting_flag(arg.keyword) and not self._a_value(arg.keyword)]
+
+    def test_settings(self, call: Call, keys: Iterable[str]) -> list[str]:
+        """The flags a test's call of a setter no preset names may set, as `clean`'s test
+        edits take one (fixes/flag_settings.py): a call named so (`override_…`, `mock_…`,
+        `patch…`, `set…`, `enable…`) given the flag, by a key the file reads (`keys`) or by
+        its object or an attribute of it (ReviewBoard's `override_feature_check(
+        dvcs_feature.feature_id, False)`). The reads under it are not settled: it may set
+        the other value, and a fix would assert what the test does not."""
+        if not _TEST_SETTER.search(call.name):
+            return []
+        found = []
+        for arg in call.args:
+            value = arg.value
+            if value.kind is ValueKind.STR and value.text in keys:
+                found.append(value.text)
+            elif value.kind is ValueKind.NAME:
+                target = self.chase(value.text)
+                flag_object = self._look(self.objects, "o", target) or \
+                    self._look(self.objects, "o", target.rpartition(".")[0])
+                if flag_object is not None:
+                    found.append(flag_object.key)
+        return found
 
     def _a_value(self, name: str) -> bool:
         """Does the setting of this name hold a value, not a flag (`not_flags`)?"""
