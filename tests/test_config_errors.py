@@ -31,6 +31,24 @@ def run_cli(tmp_path, capsys, files, *args):
     ({"pyproject.toml": "[tool.flaglint]\n\n[[tool.flaglint.readers]]\nkey = 0\n"},
      "pyproject.toml:3: `tool.flaglint.readers[0]` needs `call`: a qualified name like "
      "\"myapp.flags.is_on\" or \"*.is_on\""),
+    # a pattern matches no call: every flag would be unread (FL102), and nothing said
+    ({"flaglint.toml": "presets = []\n\n[[definitions]]\ncall = \"app.*.DVCS*\"\n"
+                       "bound_name = true\n"},
+     "flaglint.toml:4: `definitions[0].call` is 'app.*.DVCS*', which names no call; write "
+     "the qualified name of a function, class or method, like \"myapp.flags.is_on\", or "
+     "\"*.is_on\" for a method of that name on any receiver"),
+    ({"pyproject.toml": "[tool.flaglint]\n[[tool.flaglint.readers]]\ncall = 'app.flags.'\n"
+                        "key = 0\n"},
+     "pyproject.toml:3: `tool.flaglint.readers[0].call` is 'app.flags.', which names no "
+     "call; write the qualified name of a function, class or method, like "
+     "\"myapp.flags.is_on\", or \"*.is_on\" for a method of that name on any receiver"),
+    ({"pyproject.toml": "[tool.flaglint]\n[[tool.flaglint.readers]]\n"
+                        "call = '*.client.is_on'\nkey = 0\n"},
+     "pyproject.toml:3: `tool.flaglint.readers[0].call` is '*.client.is_on'; a method on any "
+     "receiver is named alone, like \"*.is_on\""),
+    ({"pyproject.toml": "[tool.flaglint]\n[[tool.flaglint.definitions]]\n"
+                        "class = 'app.flags.*'\n"},
+     "pyproject.toml:3: `tool.flaglint.definitions[0].class` must be a qualified class name"),
     ({"pyproject.toml": "[tool.flaglint]\n[[tool.flaglint.readers]]\ncall = 'a.b'\nkey = 0\n"
                         "[[tool.flaglint.readers]]\ncall = 'a.c'\nkey = -1\n"},
      "pyproject.toml:7: `tool.flaglint.readers[1].key` must be an argument position "

@@ -145,7 +145,8 @@ READER = Table("[[tool.flaglint.readers]]", (
     Key("call", "qualified name (required)", "",
         "The function or method, by its qualified name (`myapp.flags.is_on`), resolved "
         "through each module's imports, relative imports and package re-exports; "
-        "`\"*.is_on\"` for a method of that name on any receiver."),
+        "`\"*.is_on\"` for a method of that name on any receiver. Anything else (a pattern, "
+        "`\"*.client.is_on\"`) is an error."),
     Key("key", "position, keyword name, or both (required)", "",
         "The argument that is the flag's key: its position (0, 1, …), its keyword name, or "
         "both (`[1, \"key\"]`: the `key=` keyword, else the second argument)."),
@@ -164,8 +165,9 @@ DEFINITION = Table("[[tool.flaglint.definitions]]", (
     "`attributes`, `call_reads` and `truth_reads` say how the code reads it, wherever the "
     "object is reached (imported, or through a module attribute)."), (
     Key("call", "qualified name", "",
-        "A call that defines a flag (`sentry.features.manager.add`, `\"*.WaffleFlag\"`). "
-        "Either `call` or `class`."),
+        "A call that defines a flag, by its qualified name (`sentry.features.manager.add`) or "
+        "`\"*.WaffleFlag\"` for that name on any receiver; anything else is an error. Either "
+        "`call` or `class`."),
     Key("key", "position, keyword name, or both", "0",
         "The argument that is the key; `[0, \"name\"]`: the `name=` keyword, else the first "
         "argument."),

@@ -280,10 +280,27 @@ def _check_keys(item: dict[str, Any], allowed: tuple[str, ...], keys: tuple[str 
 
 def _call(item: dict[str, Any], keys: tuple[str | int, ...], where: Where) -> str:
     call = item.get("call")
-    if not isinstance(call, str) or not call or call.endswith(".") or call == "*.":
+    if not isinstance(call, str) or not call:
         raise where.error((*keys, "call"), f"`{where.name(keys)}` needs `call`: a qualified "
                                            f"name like \"myapp.flags.is_on\" or \"*.is_on\"")
+    method = call.removeprefix("*.")
+    if call.startswith("*.") and "." in method and qualified_name(method):
+        raise where.error((*keys, "call"), f"`{where.name((*keys, 'call'))}` is {call!r}; "
+                                           f"a method on any receiver is named alone, like "
+                                           f"\"*.{method.rpartition('.')[2]}\"")
+    if not qualified_name(method):
+        # a pattern or a stray character would match no call, and leave every flag unread
+        raise where.error((*keys, "call"), f"`{where.name((*keys, 'call'))}` is {call!r}, "
+                                           f"which names no call; write the qualified name "
+                                           f"of a function, class or method, like "
+                                           f"\"myapp.flags.is_on\", or \"*.is_on\" for a "
+                                           f"method of that name on any receiver")
     return call
+
+
+def qualified_name(name: str) -> bool:
+    """Is `name` a dotted name of Python identifiers (`myapp.flags.is_on`)?"""
+    return all(part.isidentifier() for part in name.split("."))
 
 
 def _reader(item: dict[str, Any], index: int, where: Where) -> ReaderSpec:
@@ -350,7 +367,7 @@ def _class_definition(item: dict[str, Any], keys: tuple[str | int, ...], where: 
             raise where.error((*keys, option), f"`{where.name((*keys, option))}` goes with "
                                                f"`call`, not `class`")
     name = item["class"]
-    if not isinstance(name, str) or not name:
+    if not isinstance(name, str) or not qualified_name(name):
         raise where.error((*keys, "class"), f"`{where.name((*keys, 'class'))}` must be "
                                             f"a qualified class name")
     return DefinitionSpec(class_=name, key=None, origin=origin)
