@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +18,7 @@ class ReaderSpec:
     negate_prefix: bool = False  # django-waffle decorators: "!key" means "when off"
     origin: str = ""
     writes: bool = False  # it sets the flag (a test override), it does not read it
+    line: int = field(default=0, compare=False)  # of its `call` in the configuration
 
     @property
     def method(self) -> str:
@@ -45,6 +46,7 @@ class DefinitionSpec:
     namespace: str = ""  # an object whose attribute named by the key reads it (`config.jax_x`)
     bound_name: bool = False  # the key is the name the call is bound to (`X = Setting(…)`)
     writes: tuple[str, ...] = ()  # methods that set the flag (`X.set(True)`)
+    line: int = field(default=0, compare=False)  # of its `call` in the configuration
 
 
 def _reader(preset: str, method: str, key: int, key_name: str | None = None,

@@ -303,6 +303,10 @@ def qualified_name(name: str) -> bool:
     return all(part.isidentifier() for part in name.split("."))
 
 
+def _line(where: Where, keys: tuple[str | int, ...]) -> int:
+    return tomlsource.line_of(where.lines, (*where.prefix, *keys))
+
+
 def _reader(item: dict[str, Any], index: int, where: Where) -> ReaderSpec:
     keys: tuple[str | int, ...] = ("readers", index)
     _check_keys(item, READER.names, keys, where)
@@ -314,7 +318,7 @@ def _reader(item: dict[str, Any], index: int, where: Where) -> ReaderSpec:
         raise where.error((*keys, "writes"), f"`{where.name((*keys, 'writes'))}` must be true "
                                              f"or false")
     return ReaderSpec(call, key, key_name, default, default_name, origin=f"readers[{index}]",
-                      writes=writes)
+                      writes=writes, line=_line(where, (*keys, "call")))
 
 
 def _definition(item: dict[str, Any], index: int, where: Where) -> DefinitionSpec:
@@ -349,7 +353,7 @@ def _definition(item: dict[str, Any], index: int, where: Where) -> DefinitionSpe
                           attributes=attributes, call_reads=item.get("call_reads", False),
                           prefix=prefix, truth_reads=item.get("truth_reads", False),
                           namespace=namespace, bound_name=item.get("bound_name", False),
-                          writes=writes)
+                          writes=writes, line=_line(where, (*keys, "call")))
 
 
 _CALL_ONLY = ("bound_name", "reads", "writes", "attributes", "call_reads", "truth_reads",

@@ -43,7 +43,8 @@ def assemble(config: Config, tables: Tables | StoredTables, files: Iterable[File
     return Linked(tuple(_overridden(reads, writes)), tuple(definitions), tables.wrappers,
                   tables.presets, tuple(writes), tuple(sorted(tables.objects)), aliases,
                   dict(tables.roots), frozenset(tables.values),
-                  dict(Counter(o for links in files for o in links.keyless)))
+                  dict(Counter(o for links in files for o in links.keyless)),
+                  frozenset(o for links in files for o in links.matched))
 
 
 def _held(reads: list[FlagRead]) -> list[FlagRead]:

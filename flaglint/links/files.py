@@ -61,7 +61,8 @@ def link_file(facts: FileFacts, tables: Tables, config: Config, *, in_test: bool
     members = tuple(_defined_as_members(facts, resolver, config))
     symbols = tuple(Symbol(d.qualname, facts.path, d.kind) for d in facts.definitions)
     return (FileLinks(tuple(reads), tuple(writes), tuple(by_calls), members,
-                      frozenset(resolver.missing), tuple(keyless)),
+                      frozenset(resolver.missing), tuple(keyless),
+                      tuple(sorted(resolver.matched))),
             FileCalls(tuple(calls), symbols, tuple(unbound)))
 
 

@@ -141,6 +141,7 @@ class FileLinks:
     defined_as_members: tuple[CodeDefinition, ...] = ()
     missing: frozenset[str] = frozenset()
     keyless: tuple[str, ...] = ()  # the origin of each definition call with no key to read
+    matched: tuple[str, ...] = ()  # the project's readers some call matched (`readers[0]`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,3 +174,5 @@ class Linked:
     values: frozenset[str] = frozenset()
     # Definition calls with no key flaglint can read, by the `[[definitions]]` entry
     keyless: dict[str, int] = field(default_factory=dict)
+    # The `[[readers]]` entries some call matched (`readers[0]`), whatever it read
+    matched: frozenset[str] = frozenset()

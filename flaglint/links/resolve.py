@@ -46,6 +46,7 @@ class Match:
     writes: bool = False
     certain: bool = False  # the callee is known to read flags (not only named like a reader)
     replaceable: bool = True  # a literal may stand for the call (not `with config.x(v):`)
+    origin: str = ""  # the reader's (`readers[0]`, a preset's name), when a reader matched
 
     def unbang(self, key: str) -> tuple[str, bool]:
         if self.bang and key.startswith("!"):
@@ -162,6 +163,9 @@ class Resolver:
         self.object_methods = {m for spec in config.definitions
                                for m in (*spec.reads, *spec.attributes, *spec.writes)}
         self.missing: set[str] = set()  # names a key resolves through that nothing binds
+        # The project's own readers some call matched (`readers[0]`), whatever it read
+        self.matched: set[str] = set()
+        self._own_readers = {s.origin for s in config.readers}
         self._chased: dict[str, str] = {}
         self._plans: dict[tuple[object, ...], _Plan] = {}  # by a call's shape (`match`)
         self.qualified: dict[str, ReaderSpec] = {}
@@ -508,7 +512,8 @@ class Resolver:
         api = f"{spec.origin}: {spec.method}" if spec.origin else spec.call
         return Match(argument(call.args, spec.key, spec.key_name), default, api,
                      spec.value_type or value_type(default), bang=spec.negate_prefix,
-                     writes=spec.writes, certain=certain or not spec.any_receiver)
+                     writes=spec.writes, certain=certain or not spec.any_receiver,
+                     origin=spec.origin)
 
     @staticmethod
     def _by_wrapper(call: Call, wrapper: Wrapper) -> Match:
@@ -565,6 +570,8 @@ class Resolver:
         match = self.match(call)
         if match is None:
             return None
+        if match.origin in self._own_readers:
+            self.matched.add(match.origin)
         if match.key is None:
             return self._keyless(call, path, index, match, in_test=in_test, guarded=guarded)
         if match.key.kind is ValueKind.PARAM and (
