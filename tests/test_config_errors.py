@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from flaglint.cli import main
@@ -166,3 +168,120 @@ def test_bad_today_is_a_usage_error(tmp_path, capsys):
         main(["check", str(tmp_path), "--today", "23/11/2026"])
     assert exit_info.value.code == 2
     assert "'23/11/2026' is not a date like 2026-11-23" in capsys.readouterr().err
+
+
+MATCHING = {
+    "pyproject.toml": """
+        [tool.flaglint]
+        presets = ["unleash"]
+
+        [[tool.flaglint.readers]]
+        call = "app.flags.is_on"
+        key = 0
+
+        [[tool.flaglint.readers]]
+        call = "app.flags.is_onn"
+        key = 0
+
+        [[tool.flaglint.readers]]
+        call = "*.is_enabld"
+        key = 0
+
+        [[tool.flaglint.readers]]
+        call = "app.flags.get_flag"
+        key = 0
+
+        [[tool.flaglint.readers]]
+        call = "app.flags.set_flag"
+        key = 0
+        writes = true
+
+        [[tool.flaglint.definitions]]
+        call = "app.flags.Toggle"
+
+        [[tool.flaglint.definitions]]
+        call = "app.flags.Toggl"
+        """,
+    "app/__init__.py": "",
+    "app/flags.py": """
+        def is_on(name, default=False):
+            return default
+
+
+        def get_flag(name):
+            return False
+
+
+        def set_flag(name, value):
+            pass
+
+
+        class Toggle:
+            def __init__(self, name):
+                self.name = name
+
+
+        NEW_UI = Toggle("new_ui")
+        """,
+    "app/views.py": """
+        from app.flags import get_flag, is_on
+
+
+        def on(name):
+            return get_flag(name)
+
+
+        def view():
+            if is_on("new_ui") or on("new_ui"):
+                return 1
+            return 0
+        """,
+    "tests/test_views.py": """
+        from app.flags import set_flag
+
+
+        def test_view():
+            set_flag("new_ui", True)
+        """,
+}
+
+
+def test_a_configured_call_that_matches_no_call_is_a_note_naming_it_and_what_to_check(
+        tmp_path, capsys):
+    """ReviewBoard: `call = "app.features.DVCSFeatur"` read nothing, and every flag was
+    unused (FL102), with nothing said. The entries that match a call, however they read
+    (through a wrapper, as a test's setting), and the presets' methods the project never
+    calls say nothing."""
+    write_tree(tmp_path, MATCHING)
+    runs = []
+    for args in (["--no-cache"], [], []):  # without the cache, filling it, from it
+        main(["check", str(tmp_path), "--format", "json", *args])
+        captured = capsys.readouterr()
+        runs.append((captured.out, captured.err))
+    assert runs[0] == runs[1] == runs[2]
+    notes = [line for line in runs[0][1].splitlines() if "matches no call" in line]
+    assert notes == [
+        "flaglint: note: pyproject.toml:9: tool.flaglint.readers[1] (`app.flags.is_onn`) "
+        "matches no call in the project, so it reads no flag; check the module path and the "
+        "spelling of `app.flags.is_onn` (where the code imports it from), or write "
+        "\"*.is_onn\" to match `is_onn` on any receiver",
+        "flaglint: note: pyproject.toml:13: tool.flaglint.readers[2] (`*.is_enabld`) matches "
+        "no call in the project, so it reads no flag; check the spelling of `is_enabld`",
+        "flaglint: note: pyproject.toml:29: tool.flaglint.definitions[1] (`app.flags.Toggl`) "
+        "matches no call in the project, so it defines no flag; check the module path and "
+        "the spelling of `app.flags.Toggl` (where the code imports it from), or write "
+        "\"*.Toggl\" to match `Toggl` on any receiver"]
+    # the entries that match are at work: `new_ui` is defined and read
+    assert json.loads(runs[0][0])["findings"] == []
+
+
+def test_a_definition_on_any_receiver_that_matches_is_no_note(tmp_path, capsys):
+    files = {**MATCHING, "pyproject.toml": "[tool.flaglint]\npresets = []\n\n"
+                                           "[[tool.flaglint.definitions]]\n"
+                                           "call = \"*.Toggle\"\n"}
+    write_tree(tmp_path, files)
+    assert main(["check", str(tmp_path), "--no-cache"]) == 1
+    captured = capsys.readouterr()
+    # defined, and no reader configured: unread
+    assert captured.out.startswith("app/flags.py:18:10: FL102 [new_ui] ")
+    assert "matches no call" not in captured.err

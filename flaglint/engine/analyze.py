@@ -18,7 +18,6 @@ the cache.
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -27,8 +26,8 @@ from flaglint.analysis import deadcode
 from flaglint.analysis.dead_symbols import called_from_dead_code
 from flaglint.analysis.deadcode import looks_boolean
 from flaglint.analysis.lifecycle import ending
-from flaglint.config import Config
 from flaglint.engine import regating
+from flaglint.engine.api_notes import api_notes
 from flaglint.engine.discovery import flag_api, with_flag_api
 from flaglint.engine.inputs import Inputs
 from flaglint.engine.linking import Links, call_graph, link
@@ -37,7 +36,7 @@ from flaglint.engine.planning import named_modules, read_and_plan
 from flaglint.engine.reading import Reading
 from flaglint.facts.prefilter import called_names, reader_needles
 from flaglint.links.flag_api import FlagApi
-from flaglint.links.model import Linked, spellings
+from flaglint.links.model import spellings
 from flaglint.model import project as model
 from flaglint.model.dead import DeadCode, DeadRegion, DeadSymbol, FileDead, Settled
 from flaglint.model.files import ProjectFiles
@@ -141,7 +140,7 @@ def analyze(inputs: Inputs, store: cache.Store, request: Request = Request(), *,
     project = Project(inputs.config, inputs.today, files, registry, graph, linked,
                       model.records(registry, linked, history), dead, pinned, history,
                       history_note, removed,
-                      inputs.notes + _found_note(api) + _keyless_notes(inputs.config, linked)
+                      inputs.notes + _found_note(api) + api_notes(inputs.config, linked)
                       + _text_boolean_notes(registry),
                       inputs.deployments, inputs.overlay, request.diff, flag_api=api,
                       services=inputs.services, read=inputs.read, keys=inputs.keys)
@@ -194,32 +193,6 @@ def _text_boolean_notes(registry: Registry) -> tuple[str, ...]:
         f"{str(decl.value).strip().lower()}"
         for decl in registry.flags.values()
         if decl.status is Status.ROLLED_OUT and decl.from_registry and looks_boolean(decl.value))
-
-
-def _keyless_notes(config: Config, linked: Linked) -> tuple[str, ...]:
-    """A `[[definitions]]` entry that matched calls and read a key in none of them defines
-    nothing: said, with what may be wrong (prefect's `X = Setting(bool, …)`, whose key is
-    the name it is bound to, at `key = 0` reads `bool`)."""
-    defining = {definition.origin for definition in linked.definitions}
-    notes = []
-    for spec in config.definitions:
-        count = linked.keyless.get(spec.origin, 0)
-        if spec.call is None or not count or spec.origin in defining:
-            continue
-        calls = f"{count} call{'s' if count != 1 else ''}"
-        callee = spec.call.rpartition(".")[2]
-        if spec.bound_name:
-            why = ("none bound once to a name at module or class level (a name bound in "
-                   "a function, in both arms of an `if`, or to several values is no key)")
-        else:
-            key = json.dumps(spec.key_name if spec.key_name is not None else spec.key)
-            why = (f"with no key flaglint can read at `key = {key}`; if the key is the name "
-                   f"each is bound to (`X = {callee}(…)`), set `bound_name = true`")
-        table = f"tool.flaglint.{spec.origin}" if config.source is not None and \
-            config.source.name == "pyproject.toml" else spec.origin
-        notes.append(f"{table} (`{spec.call}`) matched {calls}, so it defines no flag: "
-                     f"{why}")
-    return tuple(notes)
 
 
 def _dead_code(reading: Reading, registry: Registry, links: Links, store: cache.Store,
