@@ -108,10 +108,15 @@ def test_a_project_with_no_flag_api_is_told_so_not_only_that_all_checks_passed(
         "presets and Django settings off and no [[readers]] or [[definitions]] are "
         "configured, so no flag was checked; name the project's own in [[readers]] or "
         "[[definitions]] (docs/configuration.md)\n")
-    # a project whose configured reader is never called is not told so
+    # a project whose configured reader is never called has a flag API: it is told that
+    # the reader matches no call, not that it has none
     write_tree(tmp_path, {"flaglint.toml": "[[readers]]\ncall = \"app.flags.on\"\nkey = 0\n"})
     assert main(["check", str(tmp_path), "--no-cache"]) == 0
-    assert capsys.readouterr().err == ""
+    assert capsys.readouterr().err == (
+        "flaglint: note: flaglint.toml:2: readers[0] (`app.flags.on`) matches no call in the "
+        "project, so it reads no flag; check the module path and the spelling of "
+        "`app.flags.on` (where the code imports it from), or write \"*.on\" to match `on` on "
+        "any receiver\n")
 
 
 # -- colour ----------------------------------------------------------------------------------
