@@ -2978,6 +2978,48 @@ def test_a_read_by_a_name_a_loop_takes_from_a_tuple_of_strings_may_be_only_those
             "read at app/utils.py:8 (its key unknown) may be" in out) is blocked
 
 
+def test_a_configured_setter_in_tests_is_a_setting_clean_edits(tmp_path, capsys):
+    """pandas: `option_context` and `set_option` named readers with `writes = true`. The
+    check left the reads under them alone and its warning said `clean` deletes the tests
+    of the other value; `clean` deleted none, said they set the flag "where flaglint knows
+    no setter", and left `with option_context(KEY, True):` as it was. A configured setter
+    is a setting by whatever name."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'presets = []\n\n[[readers]]\ncall = "lib.config.get_option"\n'
+                         'key = 0\n\n[[readers]]\ncall = "lib.config.set_option"\nkey = 0\n'
+                         'writes = true\n\n[[readers]]\ncall = "lib.config.option_context"\n'
+                         'key = 0\nwrites = true\n',
+        "flags.toml": '[flags."mode.cow"]\ntype = "release"\nowner = "x"\n'
+                      'status = "rolled-out"\nvalue = true\n',
+        "lib/__init__.py": "",
+        "lib/config.py": "def get_option(pat):\n    return None\n\n\n"
+                         "def set_option(pat, value):\n    pass\n\n\n"
+                         "def option_context(*args):\n    return args\n",
+        "lib/core.py": "from lib.config import get_option\n\n\ndef mode():\n"
+                       '    if get_option("mode.cow"):\n        return "cow"\n'
+                       '    return "legacy"\n',
+        "tests/__init__.py": "",
+        "tests/test_core.py": "from lib.config import option_context, set_option\n"
+                              "from lib.core import mode\n\n\ndef test_legacy():\n"
+                              '    with option_context("mode.cow", False):\n'
+                              '        assert mode() == "legacy"\n\n\n'
+                              "def test_legacy_set():\n"
+                              '    set_option("mode.cow", False)\n'
+                              '    assert mode() == "legacy"\n\n\n'
+                              "def test_cow():\n"
+                              '    with option_context("mode.cow", True):\n'
+                              '        assert mode() == "cow"\n',
+    })
+    assert main(["clean", "mode.cow", "--no-cache", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Tests deleted, with the code they tested: tests/test_core.py `test_legacy`, " \
+           "tests/test_core.py `test_legacy_set`.\n" in out
+    assert "knows no setter" not in out
+    assert (tmp_path / "tests/test_core.py").read_text() == (
+        "from lib.core import mode\n\n\ndef test_cow():\n"
+        '    assert mode() == "cow"\n')
+
+
 def test_a_reader_that_writes_makes_the_flag_set_as_the_program_runs(tmp_path, capsys):
     """`writes = true` names a keyed setter (`config.set_option(KEY, value)`): the flag's
     reads are not settled while code outside the tests sets it, and `clean` refuses."""

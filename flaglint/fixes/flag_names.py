@@ -32,6 +32,9 @@ class FlagNames:
     # The mappings its reads read the key from (`settings.FEATURES.get(key)`: FEATURES):
     # `patch.dict("django.conf.settings.FEATURES", {key: False})` sets the flag
     mappings: frozenset[str] = frozenset()
+    # The names of the calls a reader with `writes = true` names (pandas' `option_context`,
+    # `set_option`): given the key, each sets the flag, whatever it is called
+    setters: frozenset[str] = frozenset()
 
     def words(self) -> set[str]:
         return {m for _, m in self.members} | set(self.objects) | set(self.keys)
@@ -49,7 +52,7 @@ class FlagNames:
                 mine.add(qualname.rsplit(".", 1)[-1])
         return FlagNames(frozenset(m for m in self.members if m[1] in mine),
                          frozenset(o for o in self.objects if o in mine), self.keys,
-                         self.qualnames, self.mappings)
+                         self.qualnames, self.mappings, self.setters)
 
 
 

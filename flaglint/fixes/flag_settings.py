@@ -95,11 +95,13 @@ def _names(node: cst.CSTNode, names: FlagNames, *, strings: bool = True) -> bool
     return finder.found
 
 
-def _sets_keys(call: cst.Call, mappings: frozenset[str] = frozenset()) -> bool:
-    """Is this a call that may set a flag by its key as text (see `_KEY_SETTER`), or one
-    given the mapping the flag's reads read (`patch.dict(os.environ, …)`,
-    `patch.dict("django.conf.settings.FEATURES", …)` where reads are
-    `settings.FEATURES.get(key)`)?"""
+def _sets_keys(call: cst.Call, names: FlagNames) -> bool:
+    """Is this a call that may set a flag by its key as text (see `_KEY_SETTER`, and the
+    setters the configuration names: `names.setters`), or one given the mapping the flag's
+    reads read (`patch.dict(os.environ, …)`, `patch.dict("django.conf.settings.FEATURES",
+    …)` where reads are `settings.FEATURES.get(key)`)?"""
+    if _callee(call) in names.setters:
+        return True
     func = call.func
     parts = []
     while isinstance(func, cst.Attribute):
@@ -108,7 +110,7 @@ def _sets_keys(call: cst.Call, mappings: frozenset[str] = frozenset()) -> bool:
     if isinstance(func, cst.Name):
         parts.append(func.value)
     return any(_KEY_SETTER.search(part) for part in parts) or any(
-        _a_mapping(arg, mappings) for arg in call.args)
+        _a_mapping(arg, names.mappings) for arg in call.args)
 
 
 def _a_mapping(arg: cst.Arg, mappings: frozenset[str]) -> bool:
@@ -299,7 +301,7 @@ class FlagSettings(cst.CSTTransformer):
         flags = self.names.keys | self.names.objects
         keyed = [arg for arg in call.args  # `with_config(jax_x=True)`
                  if arg.keyword is not None and arg.keyword.value in flags]
-        strings = _sets_keys(call, self.names.mappings)
+        strings = _sets_keys(call, self.names)
         flag_args = keyed + [arg for arg in call.args
                              if _names(arg.value, self.names, strings=strings)]
         # `mock(FeatureFlag.X, …)`, `x_holder.set(True)`, `with config.x_holder(True):`
@@ -321,7 +323,8 @@ class FlagSettings(cst.CSTTransformer):
                            if isinstance(e, cst.DictElement)
                            and _names(e.key, self.names, strings=strings)]
         known = [v for v in values if v is not None]
-        if not known and not _SETTER.search(_callee(call)):
+        if not known and not _SETTER.search(_callee(call)) and \
+                _callee(call) not in self.names.setters:
             return None
         if isinstance(self.value, bool):  # on or off: the other literals say something else
             # (label-studio's `mock_feature_flag("x", False, parent_module="app.models")`)
@@ -338,7 +341,7 @@ class FlagSettings(cst.CSTTransformer):
         """A call that also sets other things by keyword (`with_config(jax_x=True,
         jax_y=1)`) or in its mapping (`patch.dict(os.environ, {"X": "1", "REGION": "eu"})`)
         keeps them, without the flag's; None: the whole call goes."""
-        strings = _sets_keys(call, self.names.mappings)
+        strings = _sets_keys(call, self.names)
         for index, arg in enumerate(call.args):
             if not isinstance(arg.value, cst.Dict):
                 continue

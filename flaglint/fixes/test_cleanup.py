@@ -230,8 +230,9 @@ def flag_names(project: Project, key: str, constants: frozenset[str] = frozenset
         objects.add(qualname.rpartition(".")[2])
         qualnames.add(qualname)
     keys = {key} | {alias for alias, full in project.linked.aliases.items() if full == key}
+    setters = frozenset(spec.method for spec in project.config.readers if spec.writes)
     return FlagNames(frozenset(members), frozenset(objects), frozenset(keys),
-                     frozenset(qualnames), mappings)
+                     frozenset(qualnames), mappings, setters)
 
 
 def read_mappings(project: Project, key: str) -> frozenset[str]:
