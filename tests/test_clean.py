@@ -3020,6 +3020,37 @@ def test_a_configured_setter_in_tests_is_a_setting_clean_edits(tmp_path, capsys)
         '    assert mode() == "cow"\n')
 
 
+@pytest.mark.parametrize(("mention", "kept"), [
+    ('    """Convert x.\n\n    >>> with option_context("future.x", True):\n'
+     '    ...     convert(1.0)\n    """\n', False),  # a docstring's example
+    ('    warn("set `set_option(\'future.x\', True)` to opt in")\n', False),  # a message
+    ('    NAMES.append("future.x")\n', True),  # the key itself, which the read may be
+])
+def test_only_the_key_as_a_whole_string_may_reach_a_read_of_unknown_key(
+        tmp_path, capsys, mention, kept):
+    """pandas: a docstring's `>>> with option_context("future.no_silent_downcasting", True):`
+    and a warning telling how to set the option each made `clean` keep the registry entry
+    (exit 1) as "the key as a string" a read of unknown key may be; FL102 said the same. A
+    string that only holds the key in a longer text reaches no read."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'presets = []\n\n[[readers]]\ncall = "app.config.get_option"\n'
+                         'key = 0\n',
+        "flags.toml": '[flags."future.x"]\ntype = "release"\nowner = "x"\n'
+                      'status = "rolled-out"\nvalue = true\n',
+        "app/__init__.py": "",
+        "app/config.py": "def get_option(pat):\n    return None\n\n\n"
+                         "def lookup(prefix, key):\n    return get_option(prefix + key)\n",
+        "app/use.py": "from app.config import get_option\n\nNAMES = []\n\n\n"
+                      "def convert(x):\n" + mention +
+                      '    if get_option("future.x"):\n        return x\n'
+                      "    return int(x)\n",
+    })
+    assert main(["clean", "future.x", "--dry-run", "--no-cache", str(tmp_path)]) == \
+        (1 if kept else 0)
+    err = capsys.readouterr().err
+    assert ("which the read at app/config.py:6 (its key unknown) may be" in err) is kept
+
+
 def test_a_reader_that_writes_makes_the_flag_set_as_the_program_runs(tmp_path, capsys):
     """`writes = true` names a keyed setter (`config.set_option(KEY, value)`): the flag's
     reads are not settled while code outside the tests sets it, and `clean` refuses."""

@@ -53,13 +53,26 @@ def loose_strings(project: Project, key: str, *, subscripts: bool = False) -> li
             why = f"the key as a string, which the read at {read.path}:{read.span.line} " \
                   f"(its key unknown) may be"
         text = project.source_of(path).decode("utf-8", "replace")
+        # The key as a whole string, not inside a longer one (a docstring's example, a
+        # message that tells how to set it: pandas'), where Python can say
+        whole = _whole_strings(project, path, key) if why else None
         for number, line in enumerate(text.split("\n"), start=1):
             match = (subscript.search(line) if subscripts else None) or \
-                (quoted.search(line) if why else None)
+                (quoted.search(line) if why and (whole is None or number in whole) else None)
             if match and (path, number) not in defined:
                 found.append(Place(path, number, match.start(1) + 1,  # at the key's quote
                                    why if match.re is quoted else SUBSCRIPT))
     return found
+
+
+def _whole_strings(project: Project, path: str, key: str) -> set[int] | None:
+    """The lines where a string literal is the key itself; None where the file does not
+    parse (then any quoted mention counts)."""
+    tree = _tree(project, path)
+    if tree is None:
+        return None
+    return {node.lineno for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and node.value == key}
 
 
 def reaching_reads(project: Project, key: str) -> list[FlagRead]:
