@@ -19,6 +19,9 @@ class ReaderSpec:
     origin: str = ""
     writes: bool = False  # it sets the flag (a test override), it does not read it
     line: int = field(default=0, compare=False)  # of its `call` in the configuration
+    # The key every call reads, for a function that takes none (pandas'
+    # `using_copy_on_write()` reads `mode.copy_on_write`): then `key` is None
+    flag: str | None = None
 
     @property
     def method(self) -> str:

@@ -3051,6 +3051,37 @@ def test_only_the_key_as_a_whole_string_may_reach_a_read_of_unknown_key(
     assert ("which the read at app/config.py:6 (its key unknown) may be" in err) is kept
 
 
+def test_a_reader_of_one_fixed_key_makes_each_call_a_read_of_it(tmp_path, capsys):
+    """pandas reads Copy-on-Write through `using_copy_on_write()`, which takes no key (its
+    body looks the option up itself): a reader with `key = 0` made each of its 147 calls
+    FL104, and `clean mode.copy_on_write` left them all. `flag = "…"` names the key every
+    call reads."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'presets = []\n\n[[readers]]\n'
+                         'call = "lib.config.using_copy_on_write"\n'
+                         'flag = "mode.copy_on_write"\n',
+        "flags.toml": '[flags."mode.copy_on_write"]\ntype = "release"\nowner = "x"\n'
+                      'status = "rolled-out"\nvalue = true\n',
+        "lib/__init__.py": "",
+        "lib/config.py": "_on = {}\n\n\ndef using_copy_on_write():\n"
+                         "    return bool(_on)\n",
+        "lib/frame.py": "from lib.config import using_copy_on_write\n\n\n"
+                        "def copy(data):\n    if using_copy_on_write():\n        return data\n"
+                        "    return list(data)\n\n\ndef view(data, deep=None):\n"
+                        "    if deep is None:\n        deep = not using_copy_on_write()\n"
+                        "    return data if not deep else list(data)\n",
+    })
+    assert main(["check", str(tmp_path), "--no-cache", "--select", "FL1,FL2,FL3"]) == 1
+    assert [line.split(" ")[:2] for line in capsys.readouterr().out.splitlines()
+            if ": FL" in line] == [["lib/frame.py:5:8:", "FL202"], ["lib/frame.py:7:5:", "FL301"],
+                                   ["lib/frame.py:12:20:", "FL202"]]
+    assert main(["clean", "mode.copy_on_write", "--no-cache", str(tmp_path)]) == 0
+    assert (tmp_path / "lib/frame.py").read_text() == (
+        "def copy(data):\n    return data\n\n\ndef view(data, deep=None):\n"
+        "    if deep is None:\n        deep = False\n"
+        "    return data if not deep else list(data)\n")
+
+
 def test_a_reader_that_writes_makes_the_flag_set_as_the_program_runs(tmp_path, capsys):
     """`writes = true` names a keyed setter (`config.set_option(KEY, value)`): the flag's
     reads are not settled while code outside the tests sets it, and `clean` refuses."""

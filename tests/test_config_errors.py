@@ -103,6 +103,14 @@ def run_cli(tmp_path, capsys, files, *args):
                         "key = 0\nbound_name = true\n"},
      "pyproject.toml:5: `tool.flaglint.definitions[0]` takes either `key` or "
      "`bound_name = true`, not both"),
+    ({"pyproject.toml": "[tool.flaglint]\n[[tool.flaglint.readers]]\ncall = 'a.cow'\n"
+                        "flag = 'mode.cow'\nkey = 0\n"},
+     "pyproject.toml:4: `tool.flaglint.readers[0]` takes either `key` (the argument that is "
+     "the key) or `flag` (the key every call reads), not both"),
+    ({"pyproject.toml": "[tool.flaglint]\n[[tool.flaglint.readers]]\ncall = 'a.cow'\n"
+                        "flag = 1\n"},
+     "pyproject.toml:4: `tool.flaglint.readers[0].flag` must be the flag's key as text, like "
+     'flag = "new_checkout"'),
     ({"pyproject.toml": "[tool.flaglint.lifetimes]\nexperimental = 3\n"},
      "pyproject.toml:2: unknown flag type 'experimental' in lifetimes; expected one of "
      "release, experiment, operational, kill-switch, permission"),

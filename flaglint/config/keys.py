@@ -147,9 +147,13 @@ READER = Table("[[tool.flaglint.readers]]", (
         "through each module's imports, relative imports and package re-exports; "
         "`\"*.is_on\"` for a method of that name on any receiver. Anything else (a pattern, "
         "`\"*.client.is_on\"`) is an error."),
-    Key("key", "position, keyword name, or both (required)", "",
+    Key("key", "position, keyword name, or both (required, unless `flag`)", "",
         "The argument that is the flag's key: its position (0, 1, …), its keyword name, or "
         "both (`[1, \"key\"]`: the `key=` keyword, else the second argument)."),
+    Key("flag", "text", "(none)",
+        "The key every call reads, for a function that takes none (pandas' "
+        "`using_copy_on_write()` reads `mode.copy_on_write`): each call is a read of that "
+        "flag, and `clean` replaces it by the flag's value. Instead of `key`."),
     Key("default", "position, keyword name, or both", "(none)",
         "The argument that is the read's default: what a retired or removed flag's read "
         "yields, compared across reads by FL105."),

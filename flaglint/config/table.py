@@ -311,14 +311,31 @@ def _reader(item: dict[str, Any], index: int, where: Where) -> ReaderSpec:
     keys: tuple[str | int, ...] = ("readers", index)
     _check_keys(item, READER.names, keys, where)
     call = _call(item, keys, where)
-    key, key_name = _position(item, "key", keys, where, required=True)
+    flag = _fixed_key(item, keys, where)
+    key, key_name = _position(item, "key", keys, where, required=flag is None)
     default, default_name = _position(item, "default", keys, where, required=False)
     writes = item.get("writes", False)
     if not isinstance(writes, bool):
         raise where.error((*keys, "writes"), f"`{where.name((*keys, 'writes'))}` must be true "
                                              f"or false")
     return ReaderSpec(call, key, key_name, default, default_name, origin=f"readers[{index}]",
-                      writes=writes, line=_line(where, (*keys, "call")))
+                      writes=writes, line=_line(where, (*keys, "call")), flag=flag)
+
+
+def _fixed_key(item: dict[str, Any], keys: tuple[str | int, ...], where: Where) -> str | None:
+    """`flag = "mode.copy_on_write"`: the key every call of the reader reads (it takes
+    none), instead of `key`."""
+    if "flag" not in item:
+        return None
+    flag = item["flag"]
+    if not isinstance(flag, str) or not flag.strip():
+        raise where.error((*keys, "flag"), f"`{where.name((*keys, 'flag'))}` must be the "
+                                           f"flag's key as text, like flag = \"new_checkout\"")
+    if "key" in item:
+        raise where.error((*keys, "flag"), f"`{where.name(keys)}` takes either `key` (the "
+                                           f"argument that is the key) or `flag` (the key "
+                                           f"every call reads), not both")
+    return flag
 
 
 def _definition(item: dict[str, Any], index: int, where: Where) -> DefinitionSpec:

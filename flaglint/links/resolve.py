@@ -510,7 +510,9 @@ class Resolver:
             default = UNKNOWN_DEFAULT if any(arg.star for arg in call.args) else \
                 self._own_defaults.get(spec)
         api = f"{spec.origin}: {spec.method}" if spec.origin else spec.call
-        return Match(argument(call.args, spec.key, spec.key_name), default, api,
+        key = Value(ValueKind.STR, spec.flag) if spec.flag is not None else \
+            argument(call.args, spec.key, spec.key_name)
+        return Match(key, default, api,
                      spec.value_type or value_type(default), bang=spec.negate_prefix,
                      writes=spec.writes, certain=certain or not spec.any_receiver,
                      origin=spec.origin)
