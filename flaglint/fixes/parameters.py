@@ -8,8 +8,8 @@ import ast
 from collections.abc import Iterable
 
 from flaglint.analysis.references import Place, beyond_calls, places, references
-from flaglint.facts import Definition, ValueKind
-from flaglint.findings import Edit, EditKind, Fix
+from flaglint.facts import Call, Definition, ValueKind
+from flaglint.findings import Edit, EditKind, Fix, Span
 from flaglint.fixes.naming import files_naming, light_files_naming, named_in_light_files
 from flaglint.fixes.report import Blocked, FixReport
 from flaglint.links.model import ResolvedCall
@@ -27,11 +27,15 @@ def constant_parameters(project: Project, before: Project, report: FixReport
     fixes: list[tuple[object, Fix]] = []
     changed = {r.path for r in report.changed}
     calls_before = every_call(before)
+    homes = _homes(project)
+    sites: dict[str, dict[Span, Call]] = {}
+    sites_before: dict[str, dict[Span, Call]] = {}
     for callee, calls in sorted(every_call(project).items()):
         if not calls or not any(c.path in changed for c in calls):
             continue
-        home = next((f for f in project.files for d in f.definitions
-                     if d.qualname == callee), None)
+        # a module-level function is defined in its module's file (what the test below asks)
+        path = homes.get(callee.rpartition(".")[0])
+        home = project.facts_of(path) if path is not None else None
         if home is None:
             continue
         definition = next((d for d in home.definitions if d.qualname == callee), None)
@@ -42,10 +46,11 @@ def constant_parameters(project: Project, before: Project, report: FixReport
         name = callee.rsplit(".", 1)[-1]
         constant: list[tuple[str, bool]] = []
         for index, parameter in enumerate(definition.params):
-            values = _passed(project, calls, index, parameter)
+            values = _passed(project, calls, index, parameter, sites)
             if len(values) != 1 or None in values:
                 continue
-            was = _passed(before, calls_before.get(callee, []), index, parameter)
+            was = _passed(before, calls_before.get(callee, []), index, parameter,
+                          sites_before)
             if was and was != values:  # (no call seen before: nothing says it changed)
                 constant.append((parameter, values.pop() == "True"))
         # Scanning every file for the name is the costly part: only for a candidate.
@@ -76,15 +81,28 @@ def every_call(project: Project) -> dict[str, list[ResolvedCall]]:
     return calls
 
 
-def _passed(project: Project, calls: Iterable[ResolvedCall], index: int, parameter: str
-            ) -> set[str | None]:
+def _homes(project: Project) -> dict[str, str]:
+    """The file of each module, the first in the project's order."""
+    found: dict[str, str] = {}
+    for path in project.files.paths:
+        brief = project.files.brief(path)
+        if brief is not None:
+            found.setdefault(brief.module, path)
+    return found
+
+
+def _passed(project: Project, calls: Iterable[ResolvedCall], index: int, parameter: str,
+            sites: dict[str, dict[Span, Call]]) -> set[str | None]:
     """What these calls pass as the parameter (`index`: its position): `True` or `False`
-    as written, None for anything else (or a call that cannot say)."""
+    as written, None for anything else (or a call that cannot say). `sites`: each file's
+    calls by where they are, made once a file."""
     values: set[str | None] = set()
     for site in calls:
-        facts = project.facts_of(site.path)
-        call = next((c for c in facts.calls if c.span == site.span), None) \
-            if facts is not None else None
+        if site.path not in sites:
+            facts = project.facts_of(site.path)
+            sites[site.path] = {} if facts is None else {
+                c.span: c for c in reversed(facts.calls)}  # the first of a span wins
+        call = sites[site.path].get(site.span)
         if call is None or any(a.star for a in call.args):
             values.add(None)
             break
@@ -129,10 +147,10 @@ def callers_read_light(project: Project, report: FixReport) -> frozenset[str]:
     (one the changed files call, or one whose parameters the cleanup left unread): they
     must be read in full to know every call."""
     changed = {r.path for r in report.changed}
-    functions = {(home.module, callee) for callee, calls in every_call(project).items()
+    homes = _homes(project)
+    functions = {(module, callee) for callee, calls in every_call(project).items()
                  if any(c.path in changed for c in calls)
-                 for home in project.files if callee.startswith(f"{home.module}.")
-                 and callee.count(".") == home.module.count(".") + 1}
+                 and (module := callee.rpartition(".")[0]) in homes}
     for path, definition, _ in parameter_candidates(project, report):
         home = project.facts_of(path)
         if home is not None:
