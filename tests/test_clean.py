@@ -2881,6 +2881,15 @@ def test_a_read_with_a_default_that_flaglint_does_not_link_is_no_setter(tmp_path
     assert "setter" not in out
     assert "Still naming `ENABLE_X` (comments, docs, other files; not edited): " \
            "app/plugin.py:2.\n" in out
+    # a `get…` call that gives the key a value by its keyword, or sets as it gets, is named
+    (tmp_path / "app/boot.py").write_text("from app.factory import get_settings, get_or_set"
+                                          "\n\n\ndef boot():\n"
+                                          "    conf = get_settings(ENABLE_X=False)\n"
+                                          "    get_or_set('ENABLE_X', False)\n"
+                                          "    return conf\n")
+    assert main(["clean", "ENABLE_X", "--dry-run", "--no-cache", str(tmp_path)]) == 1
+    assert "knows no setter in: app/boot.py:5 `boot`, app/boot.py:6 `boot`;" in \
+        capsys.readouterr().err
 
 
 @pytest.mark.parametrize("key_text", ["f'{NS}.use_beta'", "'ent.use_beta'"])
@@ -3080,6 +3089,36 @@ def test_a_reader_of_one_fixed_key_makes_each_call_a_read_of_it(tmp_path, capsys
         "def copy(data):\n    return data\n\n\ndef view(data, deep=None):\n"
         "    if deep is None:\n        deep = False\n"
         "    return data if not deep else list(data)\n")
+
+
+def test_other_keywords_of_a_setting_by_keyword_are_other_settings(tmp_path, capsys):
+    """`@override_settings(ENABLE_X=True, CACHES=CACHES)`, `self.settings(ENABLE_X=True,
+    MEDIA_ROOT=self.tmpdir)`: the flag's value is its keyword's; a name given to another
+    keyword is no variable value of the flag (a review found them named "set to a
+    variable", exit 1)."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'presets = ["django-settings"]\n',
+        "flags.toml": '[flags.ENABLE_X]\ntype = "release"\nowner = "x"\n'
+                      'status = "rolled-out"\nvalue = true\n',
+        "app/__init__.py": "",
+        "app/settings.py": "ENABLE_X = True\n",
+        "app/core.py": "from django.conf import settings\n\n\ndef handler():\n"
+                       "    if not settings.ENABLE_X:\n        return None\n    return 1\n",
+        "tests/__init__.py": "",
+        "tests/test_core.py": "from django.test import TestCase, override_settings\n\n"
+                              "from app.core import handler\n\nCACHES = {}\n\n\n"
+                              "class T(TestCase):\n"
+                              "    @override_settings(ENABLE_X=True, CACHES=CACHES)\n"
+                              "    def test_on(self):\n        self.assertEqual(handler(), 1)\n\n"
+                              "    def test_tmp(self):\n"
+                              "        with self.settings(ENABLE_X=True, MEDIA_ROOT=self.tmp):\n"
+                              "            self.assertEqual(handler(), 1)\n",
+    })
+    assert main(["clean", "ENABLE_X", "--no-cache", str(tmp_path)]) == 0
+    assert "variable" not in capsys.readouterr().out
+    text = (tmp_path / "tests/test_core.py").read_text()
+    assert "    @override_settings(CACHES=CACHES)\n" in text
+    assert "        with self.settings(MEDIA_ROOT=self.tmp):\n" in text
 
 
 def test_a_reader_that_writes_makes_the_flag_set_as_the_program_runs(tmp_path, capsys):

@@ -135,14 +135,18 @@ def _on_off(node: cst.BaseExpression) -> object:
 
 
 def _value_passed(call: cst.Call, flag_args: Sequence[cst.Arg]) -> bool:
-    """Does the call pass the flag a value flaglint cannot tell: an expression that is no
-    literal, by keyword or after the flag (ReviewBoard's `override_feature_check(
-    feature.feature_id, self.uses_banner)`, False in one subclass of the test's class)?
-    What comes before the flag is what it is set in (`mocker`, `os.environ`)."""
+    """Does the call pass the flag, named by position, a value flaglint cannot tell: an
+    expression that is no literal, as the argument right after it or by keyword
+    (ReviewBoard's `override_feature_check(feature.feature_id, self.uses_banner)`, False
+    in one subclass of the test's class; `override_switch("k", active=self.on)`)? What
+    comes before the flag is what it is set in (`mocker`, `os.environ`); a flag named as a
+    keyword (`override_settings(X=True, CACHES=CACHES)`) has its value there, and the other
+    keywords set other things."""
     named = [index for index, arg in enumerate(call.args)
              if arg in flag_args and arg.keyword is None]
-    first = named[0] if named else len(call.args)
-    return any(arg not in flag_args and (arg.keyword is not None or index > first)
+    if not named or any(arg.keyword is not None for arg in flag_args):
+        return False
+    return any(arg not in flag_args and (arg.keyword is not None or index == named[0] + 1)
                and _unknown(arg.value) for index, arg in enumerate(call.args))
 
 

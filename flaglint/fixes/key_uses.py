@@ -155,7 +155,7 @@ def literal_settings_in_code(key: str, value: object, code: Parsed,
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             names = (*names, node.name)
         if isinstance(node, ast.Call) and (path, node.lineno) not in known and \
-                not _getter(node) and _gives(node, key, other=not value):
+                not _getter(node, key) and _gives(node, key, other=not value):
             found.append(f"{path}:{node.lineno}" + (f" `{'.'.join(names)}`" if names else ""))
         for child in ast.iter_child_nodes(node):
             visit(path, child, names)
@@ -192,15 +192,21 @@ def _has_settings(owner: ast.AST) -> bool:
         a.arg == "settings" for a in (*owner.args.args, *owner.args.kwonlyargs))
 
 
-def _getter(call: ast.Call) -> bool:
+def _getter(call: ast.Call, key: str) -> bool:
     """Does this call read a value with a default rather than set one: `getattr(o, "K",
-    False)`, `x.get("K", False)`, `conf.getboolean("s", "K", fallback=False)`? (edx's
+    False)`, `x.get("K", False)`, `conf.getboolean("s", "K", fallback=False)`? Not one
+    that passes the key as a keyword's name (`get_settings(K=False)`) or sets as it gets
+    (`get_or_set("K", False)`). (edx's
     `plugin_settings(settings)` tests `getattr(settings, "ENABLE_X", False)` of a settings
     object it is passed, which flaglint reads as no flag.)"""
     func = call.func
     name = func.id if isinstance(func, ast.Name) else \
         func.attr if isinstance(func, ast.Attribute) else ""
-    return name.lower().startswith("get")
+    lowered = name.lower()
+    # the key passed by position: `get_settings(ENABLE_X=False)` gives it a value; and no
+    # `get_or_set("K", False)`, which sets it
+    return lowered.startswith("get") and "set" not in lowered.replace("settings", "") and \
+        not any(keyword.arg == key for keyword in call.keywords)
 
 
 def _gives(node: ast.AST, key: str, *, other: bool) -> bool:

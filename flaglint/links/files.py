@@ -51,12 +51,12 @@ def link_file(facts: FileFacts, tables: Tables, config: Config, *, in_test: bool
                 # object whose class is not followed; a module's own function not defined
                 # where it leads (a module read light) is read later if dead code calls it
                 unbound.append((call.name, call.span))
-    if in_test and reads:  # a setter no preset names, given a flag this file reads
-        keys = {read.key for read in reads if read.key is not None}
+    if in_test and reads:  # a setter no preset names, given a flag (in a function or class)
         known = {read.call for read in reads}
         writes += [FlagWrite(key, facts.path, call.span, call.scope, in_test)
-                   for index, call in enumerate(facts.calls) if index not in known
-                   for key in resolver.test_settings(call, keys)]
+                   for index, call in enumerate(facts.calls)
+                   if index not in known and call.scope != facts.module
+                   for key in resolver.test_settings(call)]
     by_calls, keyless = _defined_by_calls(facts, resolver, config)
     members = tuple(_defined_as_members(facts, resolver, config))
     symbols = tuple(Symbol(d.qualname, facts.path, d.kind) for d in facts.definitions)

@@ -443,26 +443,25 @@ class Resolver:
         return [arg.keyword for arg in call.args if arg.keyword is not None and
                 is_setting_flag(arg.keyword) and not self._a_value(arg.keyword)]
 
-    def test_settings(self, call: Call, keys: Iterable[str]) -> list[str]:
-        """The flags a test's call of a setter no preset names may set, as `clean`'s test
-        edits take one (fixes/flag_settings.py): a call named so (`override_…`, `mock_…`,
-        `patch…`, `set…`, `enable…`) given the flag, by a key the file reads (`keys`) or by
-        its object or an attribute of it (ReviewBoard's `override_feature_check(
-        dvcs_feature.feature_id, False)`). The reads under it are not settled: it may set
-        the other value, and a fix would assert what the test does not."""
+    def test_settings(self, call: Call) -> list[str]:
+        """The flags a test's call of a setter no preset names may set: a call named so
+        (`override_…`, `mock_…`, `patch…`, `set…`, `enable…`) given the flag's object or an
+        attribute of it and then a value (ReviewBoard's `override_feature_check(
+        dvcs_feature.feature_id, False)`, which `clean`'s test edits take for a setting).
+        The reads under it are not settled: it may set the other value, and a fix would
+        assert what the test does not. A key as text is no such evidence: `reset_cache("k")`
+        and `asset_url("k")` are called so too."""
         if not _TEST_SETTER.search(call.name):
             return []
         found = []
-        for arg in call.args:
-            value = arg.value
-            if value.kind is ValueKind.STR and value.text in keys:
-                found.append(value.text)
-            elif value.kind is ValueKind.NAME:
-                target = self.chase(value.text)
-                flag_object = self._look(self.objects, "o", target) or \
-                    self._look(self.objects, "o", target.rpartition(".")[0])
-                if flag_object is not None:
-                    found.append(flag_object.key)
+        for index, arg in enumerate(call.args[:-1]):  # a value follows
+            if arg.value.kind is not ValueKind.NAME or arg.keyword is not None:
+                continue
+            target = self.chase(arg.value.text)
+            flag_object = self._look(self.objects, "o", target) or \
+                self._look(self.objects, "o", target.rpartition(".")[0])
+            if flag_object is not None and index + 1 < len(call.args):
+                found.append(flag_object.key)
         return found
 
     def _a_value(self, name: str) -> bool:
