@@ -8,6 +8,8 @@ from __future__ import annotations
 import ast
 import functools
 import re
+from collections import Counter
+from dataclasses import dataclass
 
 from flaglint.analysis.references import Place
 from flaglint.links.model import FlagRead
@@ -68,10 +70,10 @@ def loose_strings(project: Project, key: str, *, subscripts: bool = False) -> li
 def _whole_strings(project: Project, path: str, key: str) -> set[int] | None:
     """The lines where a string literal is the key itself; None where the file does not
     parse (then any quoted mention counts)."""
-    tree = _tree(project, path)
-    if tree is None:
+    index = _loops(project, path)
+    if index is None:
         return None
-    return {node.lineno for node in ast.walk(tree)
+    return {node.lineno for node in ast.walk(index.tree)
             if isinstance(node, ast.Constant) and node.value == key}
 
 
@@ -90,58 +92,104 @@ def reaching_reads(project: Project, key: str) -> list[FlagRead]:
 
 def _loop_keys(project: Project, read: FlagRead) -> frozenset[str] | None:
     """The keys a read by a bare name can make, where the name is the target of the
-    innermost loop or comprehension around the read and the loop goes over strings: a
-    tuple, list or set of them written there, or a module-level name bound once to one
-    (and never changed: no method of it is called); None when not known so."""
+    innermost loop or comprehension around the read, nothing between binds it again (a
+    lambda's or a function's parameter, a binding in the loop's body), and the loop goes
+    over strings: a tuple, list or set of them written there, or a tuple a module-level
+    name is bound to once, the module binding that name nowhere else. None when not known
+    so (another module may still rebind the name as an attribute: not followed)."""
     memo = project.memo().setdefault("loop keys", {})
     assert isinstance(memo, dict)
     slot = (read.path, read.span.line, read.span.column, read.expression)
     if slot not in memo:
-        tree = _tree(project, read.path)
-        memo[slot] = None if tree is None else _keys_of_loop(tree, read)
+        index = _loops(project, read.path)
+        memo[slot] = None if index is None else _keys_of_loop(index, read)
     found = memo[slot]
     return found if isinstance(found, frozenset) else None
 
 
-def _tree(project: Project, path: str) -> ast.Module | None:
-    trees = project.memo().setdefault("loop key trees", {})
-    assert isinstance(trees, dict)
-    if path not in trees:
-        try:
-            trees[path] = ast.parse(project.source_of(path))
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            trees[path] = None
-    tree = trees[path]
-    return tree if isinstance(tree, ast.Module) else None
-
-
+_Scope = ast.Lambda | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 _Comprehension = ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp
 
 
-def _keys_of_loop(tree: ast.Module, read: FlagRead) -> frozenset[str] | None:
-    where = (read.span.line, read.span.column - 1)
-    loops: list[tuple[tuple[int, int], ast.expr, list[ast.stmt]]] = []  # start, iterable,
-    # and the body that may bind the name again (a comprehension's cannot)
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.For, ast.AsyncFor)) and _binds(node.target, read.expression) \
-                and node.body and _inside(where, node.body[0], node.body[-1]):
-            loops.append(((node.lineno, node.col_offset), node.iter, node.body))
-        elif isinstance(node, _Comprehension) and _inside(where, node, node):
-            loops += [((node.lineno, node.col_offset), generator.iter, [])
-                      for generator in node.generators
-                      if _binds(generator.target, read.expression)]
-    if not loops:
+@dataclass(frozen=True, slots=True)
+class _Loops:
+    """One file's loops by their target name, its scopes and how often it binds a name."""
+
+    lines: list[str]
+    loops: dict[str, list[tuple[ast.stmt | ast.expr, ast.expr, list[ast.stmt]]]]
+    scopes: list[_Scope]
+    bindings: Counter[str]
+    tree: ast.Module
+
+
+def _loops(project: Project, path: str) -> _Loops | None:
+    """The file's index, made once a run (a walk of its tree: asked for each read)."""
+    kept = project.memo().setdefault("loop index", {})
+    assert isinstance(kept, dict)
+    if path not in kept:
+        text = project.source_of(path).decode("utf-8", "replace")
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            kept[path] = None
+            return None
+        loops: dict[str, list[tuple[ast.stmt | ast.expr, ast.expr, list[ast.stmt]]]] = {}
+        scopes: list[_Scope] = []
+        bindings: Counter[str] = Counter()
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name):
+                loops.setdefault(node.target.id, []).append((node, node.iter, node.body))
+            elif isinstance(node, _Comprehension):
+                for generator in node.generators:
+                    if isinstance(generator.target, ast.Name):
+                        loops.setdefault(generator.target.id, []).append(
+                            (node, generator.iter, []))
+            elif isinstance(node, _Scope):
+                scopes.append(node)
+            bindings.update(_bound(node))
+        kept[path] = _Loops(text.split("\n"), loops, scopes, bindings, tree)
+    found = kept[path]
+    return found if isinstance(found, _Loops) else None
+
+
+def _bound(node: ast.AST) -> list[str]:
+    """The names this node binds, however (an assignment's or a loop's target, an import,
+    a definition, a parameter, `except … as`, `global`, a `match` capture)."""
+    if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+        return [node.id]
+    if isinstance(node, ast.alias):
+        return [node.asname or node.name.partition(".")[0]]
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [node.name]
+    if isinstance(node, ast.arg):
+        return [node.arg]
+    if isinstance(node, (ast.Global, ast.Nonlocal)):
+        return list(node.names)
+    if isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)):
+        return [node.name] if node.name else []
+    return []
+
+
+def _keys_of_loop(index: _Loops, read: FlagRead) -> frozenset[str] | None:
+    name = read.expression
+    line = index.lines[read.span.line - 1] if 0 < read.span.line <= len(index.lines) else ""
+    # ast counts columns in UTF-8 bytes, a span in characters
+    where = (read.span.line, len(line[:read.span.column - 1].encode("utf-8")))
+    around = [(node, iterable, body) for node, iterable, body in index.loops.get(name, ())
+              if (_inside(where, body[0], body[-1]) if body else _inside(where, node, node))]
+    if not around:
         return None
-    _, iterable, body = max(loops, key=lambda loop: loop[0])  # the innermost starts last
-    if any(isinstance(node, ast.Name) and node.id == read.expression and
-           isinstance(node.ctx, ast.Store) for statement in body for node in ast.walk(statement)):
+    node, iterable, body = max(around, key=lambda loop: (loop[0].lineno,  # the innermost
+                                                        loop[0].col_offset))
+    start = (node.lineno, node.col_offset)
+    if any(_inside(where, scope, scope) and (scope.lineno, scope.col_offset) > start
+           for scope in index.scopes):
+        return None  # a lambda or function inside the loop: its own names
+    if any(name in _bound(inner) for statement in body for inner in ast.walk(statement)):
         return None  # bound again in the loop: which binding the read sees is open
-    return _strings(iterable) if not isinstance(iterable, ast.Name) else \
-        _constant_strings(tree, iterable.id)
-
-
-def _binds(target: ast.expr, name: str) -> bool:
-    return isinstance(target, ast.Name) and target.id == name
+    if isinstance(iterable, ast.Name):
+        return _constant_strings(index, iterable.id)
+    return _strings(iterable)
 
 
 def _inside(where: tuple[int, int], first: ast.AST, last: ast.AST) -> bool:
@@ -159,20 +207,16 @@ def _strings(node: ast.expr) -> frozenset[str] | None:
     return frozenset(str(v) for v in values)
 
 
-def _constant_strings(tree: ast.Module, name: str) -> frozenset[str] | None:
-    """The strings a module-level name bound once to a collection of them holds."""
-    bound = [node.value for node in tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))
-             and node.value is not None
-             and any(_binds(t, name) for t in (node.targets if isinstance(node, ast.Assign)
-                                               else [node.target]))]
-    if len(bound) != 1:
+def _constant_strings(index: _Loops, name: str) -> frozenset[str] | None:
+    """The strings of the tuple a module-level name is bound to, where the module binds
+    the name nowhere else (a tuple: nothing changes what it holds)."""
+    if index.bindings[name] != 1:
         return None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and \
-                node.value.id == name:
-            return None  # `NAMES.append(…)`: what it holds changes
-        if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
-            return None
+    bound = [node.value for node in index.tree.body if isinstance(node, ast.Assign)
+             and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+             and node.targets[0].id == name]
+    if len(bound) != 1 or not isinstance(bound[0], ast.Tuple):
+        return None
     return _strings(bound[0])
 
 
