@@ -755,6 +755,24 @@ def test_git_dates_and_owns_a_flag_whose_definition_writes_its_key_as_an_f_strin
         'owner = "Grace"  # its main git author\ncreated = 2025-03-01  # first seen in git\n')
 
 
+def test_an_f_string_two_modules_write_alike_dates_neither(tmp_path, capsys):
+    """`f'{NS}.beta'` in app/b.py (Ada, January) and in app/a.py (Grace, March), each NS its
+    module's: the search for the written text dated and owned `a.beta` by b.py's commit. A
+    text that stands for two keys says nothing of either."""
+    root = git_repo(tmp_path / "two")
+    toggles = "from edx_toggles.toggles import WaffleFlag\n\nNS = '{}'\n\n" \
+              "BETA = WaffleFlag(f'{{NS}}.beta', __name__)\n"
+    views = "from app.{} import BETA\n\n\ndef v():\n    return BETA.is_enabled()\n"
+    write_tree(root, {"flaglint.toml": EDX_CONFIG, "app/__init__.py": "",
+                      "app/b.py": toggles.format("b"), "app/vb.py": views.format("b")})
+    commit(root, "Ada", "2025-01-10", "b")
+    write_tree(root, {"app/a.py": toggles.format("a"), "app/va.py": views.format("a")})
+    commit(root, "Grace", "2025-03-01", "a")
+    rows = {row["key"]: (row["created"], row["owner"])
+            for row in audit_json(root, capsys)["flags"]}  # type: ignore[union-attr]
+    assert rows == {"a.beta": (None, ""), "b.beta": (None, "")}
+
+
 # -- flaglint init --registry beside the registries a project has ------------------------------
 
 READS_TWO = ("from UnleashClient import UnleashClient\nc = UnleashClient()\n\n\n"

@@ -67,12 +67,14 @@ class CodeDefinition:
 
 def spellings(definitions: Iterable[CodeDefinition]) -> dict[str, tuple[str, ...]]:
     """The keys that definitions write in no literal, by the text they write instead
-    (`{NS}.beta`: `ent.beta`; one text may stand for a key in each module)."""
+    (`{NS}.beta`: `ent.beta`). A text that stands for a key in each of two modules (edx's
+    apps share `f"{WAFFLE_NAMESPACE}.…"`) says nothing: the history of one would date and
+    own the other, so neither is found by it."""
     found: dict[str, set[str]] = {}
     for definition in definitions:
         if definition.spelled:
             found.setdefault(definition.spelled, set()).add(definition.key)
-    return {text: tuple(sorted(keys)) for text, keys in sorted(found.items())}
+    return {text: tuple(keys) for text, keys in sorted(found.items()) if len(keys) == 1}
 
 
 @dataclass(frozen=True, slots=True)
