@@ -2858,6 +2858,21 @@ def test_a_call_that_may_set_the_flag_otherwise_as_the_program_runs_is_named(tmp
     assert "Still naming" not in out  # the line is said once, for what it may be
 
 
+# edx-enterprise's shape: a setting read through Django's settings, and through a settings
+# object a function is passed (no flag read flaglint links)
+EDX_SETTINGS = {
+    "flaglint.toml": 'presets = ["django-settings"]\n',
+    "flags.toml": '[flags.ENABLE_X]\ntype = "release"\nowner = "team"\n'
+                  'status = "rolled-out"\nvalue = true\n',
+    "app/__init__.py": "",
+    "app/plugin.py": "def plugin_settings(settings):\n"
+                     "    if not getattr(settings, 'ENABLE_X', False):\n        return\n",
+    "app/core.py": "from django.conf import settings\n\n\ndef handler():\n"
+                   "    if not getattr(settings, 'ENABLE_X', False):\n"
+                   "        return None\n    return 1\n",
+}
+
+
 def test_a_read_with_a_default_that_flaglint_does_not_link_is_no_setter(tmp_path, capsys):
     """edx-enterprise: `plugin_settings(settings)` tests `getattr(settings, "ENABLE_X",
     False)` of the settings object it is passed (no flag read flaglint links). `clean
@@ -2969,16 +2984,7 @@ def test_a_read_by_a_name_a_loop_takes_from_a_tuple_of_strings_may_be_only_those
     `'ENABLE_X'` written elsewhere, which that read "may be"; FL102 said the same. Such a read
     may be only the tuple's strings."""
     write_tree(tmp_path, {
-        "flaglint.toml": 'presets = ["django-settings"]\n',
-        "flags.toml": '[flags.ENABLE_X]\ntype = "release"\nowner = "team"\n'
-                      'status = "rolled-out"\nvalue = true\n',
-        "app/__init__.py": "",
-        "app/plugin.py": "def plugin_settings(settings):\n"
-                         "    if not getattr(settings, 'ENABLE_X', False):\n"
-                         "        return\n",
-        "app/core.py": "from django.conf import settings\n\n\ndef handler():\n"
-                       "    if not getattr(settings, 'ENABLE_X', False):\n"
-                       "        return None\n    return 1\n",
+        **EDX_SETTINGS,
         "app/utils.py": "from django.conf import settings\n\n" + names +
                         "\n\ndef users():\n"
                         "    return {getattr(settings, n, None) for n in NAMES}\n",
@@ -3138,15 +3144,7 @@ def test_a_read_by_a_name_no_loop_over_strings_binds_last_may_be_any_key(tmp_pat
     comprehension on a line with text that is not ASCII (Python counts columns in bytes),
     a loop's name bound again by `except … as`: the read may be any key."""
     write_tree(tmp_path, {
-        "flaglint.toml": 'presets = ["django-settings"]\n',
-        "flags.toml": '[flags.ENABLE_X]\ntype = "release"\nowner = "team"\n'
-                      'status = "rolled-out"\nvalue = true\n',
-        "app/__init__.py": "",
-        "app/plugin.py": "def plugin_settings(settings):\n"
-                         "    if not getattr(settings, 'ENABLE_X', False):\n        return\n",
-        "app/core.py": "from django.conf import settings\n\n\ndef handler():\n"
-                       "    if not getattr(settings, 'ENABLE_X', False):\n"
-                       "        return None\n    return 1\n",
+        **EDX_SETTINGS,
         "app/utils.py": "from django.conf import settings\n\n\n" + users,
     })
     assert main(["clean", "ENABLE_X", "--dry-run", "--no-cache", str(tmp_path)]) == 1
