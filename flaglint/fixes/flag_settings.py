@@ -42,13 +42,14 @@ import ast
 import posixpath
 import re
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import libcst as cst
 
 from flaglint.analysis.references import definition_lines
 from flaglint.facts.conditions import literal
 from flaglint.fixes.flag_names import ON_OFF, FlagNames, words_of
+from flaglint.fixes.positions import paired
 from flaglint.fixes.test_checks import last_block, still_checks
 from flaglint.fixes.tests_edit import with_items
 
@@ -257,10 +258,12 @@ def _dotted_name(node: cst.BaseExpression | None) -> str:
 class FlagSettings(cst.CSTTransformer):
     """Removes the settings of one flag from a test module (see the module's text)."""
 
-    def __init__(self, names: FlagNames, value: object) -> None:
+    def __init__(self, names: FlagNames, value: object,
+                 skip: frozenset[int] = frozenset()) -> None:
         super().__init__()
         self.names = names
         self.value = value
+        self.skip = skip  # id() of top-level statements that name the flag nowhere: unvisited
         self.changed = 0
         self.gone_fixtures: set[str] = set()  # emptied: nothing left to do
         self.doomed_fixtures: set[str] = set()  # set the other value
@@ -294,6 +297,14 @@ class FlagSettings(cst.CSTTransformer):
         self._finally = 0
         self._tries: list[bool] = []  # each `try` entered: does it end its function?
         self._last_tries: set[int] = set()
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return id(node) not in self.skip and super().on_visit(node)
+
+    def on_leave(self, original_node: Any, updated_node: Any) -> Any:
+        if id(original_node) in self.skip:
+            return updated_node
+        return super().on_leave(original_node, updated_node)
 
     # -- what a call does -----------------------------------------------------------------
 
@@ -756,21 +767,49 @@ def classes_set_otherwise(files: dict[str, str], names: FlagNames, value: object
     for path, text in sorted(files.items()):
         if words is None or not words.search(text) or (module := _parsed(text)) is None:
             continue
-        editor = FlagSettings(names.in_file(text, (modules or {}).get(path, "")), value)
+        try:
+            tree: ast.Module | None = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            tree = None  # a grammar newer than this Python's: libcst's walk of it all
+        editor = FlagSettings(names.in_file(text, (modules or {}).get(path, "")), value,
+                              _naming_none(module, tree, text, words) if tree else frozenset())
         module.visit(editor)
         if editor.left_classes:
             lines = {node.name: _setting_lines(text, node, words)
-                     for node in ast.walk(ast.parse(text)) if isinstance(node, ast.ClassDef)}
+                     for node in ast.walk(tree or ast.parse(text))
+                     if isinstance(node, ast.ClassDef)}
             found += [(path, *lines.get(name, (1, 1)), name, "class")
                       for name in editor.left_classes]
         tests = [(name, "other") for name in editor.doomed_tests if functions] + \
             [(name, "variable") for name in editor.variable_tests] + \
             [(name, "helper") for name in editor.left_helpers]
         if tests:
-            defs = definition_lines(ast.parse(text))
+            defs = definition_lines(tree or ast.parse(text))
             found += [(path, *defs.get(name, (1, 1)), name, kind)
                       for name, kind in dict.fromkeys(tests)]
     return found
+
+
+def _naming_none(module: cst.Module, tree: ast.Module, text: str, words: re.Pattern[str]
+                 ) -> frozenset[int]:
+    """id() of the module's top-level statements whose text names none of the flag's
+    words: no setting of it is in them, so what the editor finds is found without their
+    walk (pandas' test files are large, and name a flag in a few of their tests). None
+    where Python's statements do not pair with libcst's."""
+    pairs = paired(list(module.body), tree.body)
+    if pairs is None:
+        return frozenset()
+    starts = [0]
+    for line in text.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    skip = set()
+    for statement, inner in pairs:
+        first = min([inner[0].lineno, *(d.lineno for d in getattr(inner[0], "decorator_list",
+                                                                  ()))])
+        last = inner[-1].end_lineno or inner[-1].lineno
+        if not words.search(text, starts[first - 1], starts[min(last, len(starts) - 1)]):
+            skip.add(id(statement))
+    return frozenset(skip)
 
 
 def _setting_lines(text: str, node: ast.ClassDef, words: re.Pattern[str]
