@@ -194,17 +194,15 @@ def _has_settings(owner: ast.AST) -> bool:
 
 def _getter(call: ast.Call, key: str) -> bool:
     """Does this call read a value with a default rather than set one: `getattr(o, "K",
-    False)`, `x.get("K", False)`, `conf.getboolean("s", "K", fallback=False)`? Not one
-    that passes the key as a keyword's name (`get_settings(K=False)`) or sets as it gets
-    (`get_or_set("K", False)`). (edx's
+    False)`, `x.get("K", False)`, `conf.getboolean("s", "K", fallback=False)` (edx's
     `plugin_settings(settings)` tests `getattr(settings, "ENABLE_X", False)` of a settings
-    object it is passed, which flaglint reads as no flag.)"""
+    object it is passed, which flaglint reads as no flag)? Not one that passes the key as
+    a keyword's name (`get_settings(K=False)` gives it a value) or sets as it gets
+    (`get_or_set("K", False)`)."""
     func = call.func
     name = func.id if isinstance(func, ast.Name) else \
         func.attr if isinstance(func, ast.Attribute) else ""
     lowered = name.lower()
-    # the key passed by position: `get_settings(ENABLE_X=False)` gives it a value; and no
-    # `get_or_set("K", False)`, which sets it
     return lowered.startswith("get") and "set" not in lowered.replace("settings", "") and \
         not any(keyword.arg == key for keyword in call.keywords)
 
