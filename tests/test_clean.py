@@ -3151,6 +3151,43 @@ def test_a_read_by_a_name_no_loop_over_strings_binds_last_may_be_any_key(tmp_pat
     assert "(its key unknown) may be" in capsys.readouterr().err
 
 
+def test_a_function_a_file_read_light_may_call_is_not_said_to_be_called_by_tests_alone(
+        tmp_path, capsys):
+    """lti-consumer-xblock: `clean` said "Only tests call now … get_user_from_external_id …
+    delete them with their tests" while a signal receiver (a file the clean never read in
+    full) calls it. A function a file outside the tests read light names is not said so;
+    the flag's own reader, which nothing outside the tests calls any more, is."""
+    write_tree(tmp_path, {
+        "flaglint.toml": '[[definitions]]\ncall = "waffle_utils.CourseWaffleFlag"\nkey = 0\n'
+                         'reads = ["is_enabled"]\n\n[[readers]]\n'
+                         'call = "app.utils.external_ids_enabled"\nflag = "app.external_ids"\n',
+        "flags.toml": '[flags."app.external_ids"]\ntype = "release"\nowner = "team"\n'
+                      'status = "rolled-out"\nvalue = false\n',
+        "app/__init__.py": "", "app/signals/__init__.py": "", "app/tests/__init__.py": "",
+        "app/signals/signals.py": "from app import compat\n\n\ndef publish(instance):\n"
+                                  "    return compat.get_user_from_external_id(instance.uid)\n",
+        "app/tests/test_block.py": "from unittest.mock import patch\n\n\n"
+                                   '@patch("app.block.external_ids_enabled")\n'
+                                   '@patch("app.block.compat")\n'
+                                   "def test_user_from(compat_mock, enabled):\n"
+                                   "    compat_mock.get_user_from_external_id.return_value = 1\n",
+        "app/block.py": "from app import compat\nfrom app.utils import external_ids_enabled\n\n\n"
+                        "class Block:\n    def user_from(self, user_id):\n"
+                        "        if external_ids_enabled(self.key):\n"
+                        "            return compat.get_user_from_external_id(user_id)\n"
+                        "        return self.anon(user_id)\n",
+        "app/compat.py": "def get_external_ids_flag():\n"
+                         "    from waffle_utils import CourseWaffleFlag\n"
+                         '    return CourseWaffleFlag("app.external_ids", __name__)\n\n\n'
+                         "def get_user_from_external_id(external_id):\n    return external_id\n",
+        "app/utils.py": "def external_ids_enabled(course_key):\n    return bool(course_key)\n",
+    })
+    main(["clean", "app.external_ids", "--dry-run", "--no-cache", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert "get_user_from_external_id" not in err
+    assert "Only tests call now app/utils.py:1 `external_ids_enabled`:" in err
+
+
 def test_a_reader_that_writes_makes_the_flag_set_as_the_program_runs(tmp_path, capsys):
     """`writes = true` names a keyed setter (`config.set_option(KEY, value)`): the flag's
     reads are not settled while code outside the tests sets it, and `clean` refuses."""

@@ -45,7 +45,7 @@ from flaglint.fixes.key_uses import (
     parsed_tests,
     settings_named_otherwise,
 )
-from flaglint.fixes.naming import may_spell, named_in
+from flaglint.fixes.naming import light_files_naming, may_spell, named_in
 from flaglint.fixes.parameters import callers_read_light, constant_parameters, unused_parameters
 from flaglint.fixes.registry_edit import remove_table, tombstone
 from flaglint.fixes.report import Blocked, FixReport
@@ -294,7 +294,9 @@ def tests_call_alone(before: Project, after: Project, tests: Callable[[str], boo
     called before the clean and only tests call after it (ora2's
     `_map_students_and_scorers_ids_to_usernames`, which only the removed branch used): it
     stays, and is named. Only where every file that called it before is read in full
-    after, so that its calls are known."""
+    after, so that its calls are known, and no file read light outside the tests names it
+    (one that was never read in full may call it: lti-consumer-xblock's signal receiver
+    calls `get_user_from_external_user_id`, which the clean said only tests call)."""
     def outside(project: Project) -> dict[str, set[str]]:
         found: dict[str, set[str]] = {}
         for call in project.graph.call_graph().calls:
@@ -316,6 +318,9 @@ def tests_call_alone(before: Project, after: Project, tests: Callable[[str], boo
         facts = after.files.facts_of(symbol.path)  # only a lost symbol's file is decoded
         definition = next((d for d in facts.definitions if d.qualname == name), None) \
             if facts is not None else None
+        if facts is not None and any(not tests(text.facts.path) for text in
+                                     light_files_naming(after, facts.module, name)):
+            continue  # a file not read in full may call it (lti's signal receiver)
         if facts is not None and definition is not None:
             found.append(f"{symbol.path}:{definition.span.line} "
                          f"`{name.removeprefix(facts.module + '.')}`")
