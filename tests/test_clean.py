@@ -623,9 +623,9 @@ def test_clean_leaves_and_names_a_test_that_sets_the_flag_to_a_variable(tmp_path
                        "    return x + 1\n", test)
     assert main(["clean", "fuse.active", "--value", "true", "--no-cache", str(tmp_path)]) == 1
     out = capsys.readouterr().out
-    assert "Tests set `fuse.active` to a variable (tests/test_core.py:8 `test_param`), a " \
-           "parametrized test's value: they ran under both values, and the other one's " \
-           "code is gone; adapt them (left as they are)." in out
+    assert "Tests set `fuse.active` to a value only running them tells (tests/test_core.py:8" \
+           " `test_param`: a parametrized test's, a name's, an attribute's): a test that ran " \
+           "under the other value ran code that is gone; adapt them (left as they are)." in out
     assert (tmp_path / "tests" / "test_core.py").read_text() == before
 
 
@@ -2961,8 +2961,8 @@ def test_a_setting_of_a_value_only_the_test_knows_is_left_and_named(tmp_path, ca
             "        assert not legacy(True)\n",
     })
     assert main(["clean", "banner", "--no-cache", str(tmp_path)]) == 1
-    assert "Tests set `banner` to a variable (tests/test_views.py:11 `Mixin.test_button`)" \
-        in capsys.readouterr().out
+    assert "Tests set `banner` to a value only running them tells (tests/test_views.py:11 " \
+        "`Mixin.test_button`:" in capsys.readouterr().out
     text = (tmp_path / "tests/test_views.py").read_text()
     assert 'with override_switch("banner", active=self.uses):' in text
     assert text.endswith("def test_on():\n    assert not legacy(True)\n")  # the value it has

@@ -116,7 +116,7 @@ def test_a_project_with_no_flag_api_is_told_so_not_only_that_all_checks_passed(
         "flaglint: note: flaglint.toml:2: readers[0] (`app.flags.on`) matches no call in the "
         "project, so it reads no flag; check the module path and the spelling of "
         "`app.flags.on` (where the code imports it from), or write \"*.on\" to match `on` on "
-        "any receiver\n")
+        "any receiver; if a clean removed its last call, delete the entry\n")
 
 
 # -- colour ----------------------------------------------------------------------------------

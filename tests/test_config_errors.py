@@ -272,13 +272,16 @@ def test_a_configured_call_that_matches_no_call_is_a_note_naming_it_and_what_to_
         "flaglint: note: pyproject.toml:9: tool.flaglint.readers[1] (`app.flags.is_onn`) "
         "matches no call in the project, so it reads no flag; check the module path and the "
         "spelling of `app.flags.is_onn` (where the code imports it from), or write "
-        "\"*.is_onn\" to match `is_onn` on any receiver",
+        "\"*.is_onn\" to match `is_onn` on any receiver; if a clean removed its last call, "
+        "delete the entry",
         "flaglint: note: pyproject.toml:13: tool.flaglint.readers[2] (`*.is_enabld`) matches "
-        "no call in the project, so it reads no flag; check the spelling of `is_enabld`",
+        "no call in the project, so it reads no flag; check the spelling of `is_enabld`; if a "
+        "clean removed its last call, delete the entry",
         "flaglint: note: pyproject.toml:29: tool.flaglint.definitions[1] (`app.flags.Toggl`) "
         "matches no call in the project, so it defines no flag; check the module path and "
         "the spelling of `app.flags.Toggl` (where the code imports it from), or write "
-        "\"*.Toggl\" to match `Toggl` on any receiver"]
+        "\"*.Toggl\" to match `Toggl` on any receiver; if a clean removed its last call, "
+        "delete the entry"]
     # the entries that match are at work: `new_ui` is defined and read
     assert json.loads(runs[0][0])["findings"] == []
 

@@ -227,9 +227,10 @@ def _refused(args: argparse.Namespace, config: Config, report: CleanReport) -> l
             (report.tests_left, f"Tests set `{key}` {other} (\0): they ran under the "
                                 f"code the clean removed; adapt or delete them (left as they "
                                 f"are, since a read of `{key}` is left)."),
-            (report.tests_variable, f"Tests set `{key}` to a variable (\0), a parametrized "
-                                    f"test's value: they ran under both values, and the "
-                                    f"other one's code is gone; adapt them (left as they "
+            (report.tests_variable, f"Tests set `{key}` to a value only running them tells "
+                                    f"(\0: a parametrized test's, a name's, an "
+                                    f"attribute's): a test that ran under the other value "
+                                    f"ran code that is gone; adapt them (left as they "
                                     f"are)."),
             (report.helpers_left, f"Test helpers or autouse fixtures set `{key}` {other} "
                                   f"(\0): the tests that call or use them ran under the code "

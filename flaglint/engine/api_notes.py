@@ -43,7 +43,8 @@ def _unmatched(config: Config, spec: ReaderSpec | DefinitionSpec, does: str) -> 
         f"check the module path and the spelling of `{call}` (where the code imports it "
         f"from), or write \"*.{name}\" to match `{name}` on any receiver")
     return (f"{_where(config, spec.line)}: {_table(config, spec.origin)} (`{call}`) matches "
-            f"no call in the project, so it {does} no flag; {check}")
+            f"no call in the project, so it {does} no flag; {check}; if a clean removed "
+            f"its last call, delete the entry")
 
 
 def _keyless_notes(config: Config, linked: Linked) -> tuple[str, ...]:
