@@ -3188,6 +3188,26 @@ def test_a_function_a_file_read_light_may_call_is_not_said_to_be_called_by_tests
     assert "Only tests call now app/utils.py:1 `external_ids_enabled`:" in err
 
 
+def test_a_dry_run_names_the_read_a_string_may_reach_at_its_line_on_disk(tmp_path, capsys):
+    """edx-proctoring: "kept: … the read at edx_proctoring/views.py:1347 (its key unknown)
+    may be", a blank line on disk: 1347 was the read's line in the text the dry run did
+    not write. The read is named at its line on disk."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'presets = ["django-waffle"]\n',
+        "flags.toml": '[flags."app.new_ui"]\ntype = "release"\nowner = "team"\n'
+                      'status = "rolled-out"\nvalue = true\n',
+        "app/__init__.py": "",
+        "app/constants.py": 'TEMPLATE = "app.{}_passthrough"\nNEW_UI = "app.new_ui"\n',
+        "app/views.py": "import waffle\n\nfrom app.constants import NEW_UI, TEMPLATE\n\n\n"
+                        "def page(request):\n    if waffle.switch_is_active(NEW_UI):\n"
+                        '        return "new"\n    return "old"\n\n\ndef ping(backend):\n'
+                        "    return waffle.switch_is_active(TEMPLATE.format(backend))\n",
+    })
+    assert main(["clean", "app.new_ui", "--dry-run", "--no-cache", str(tmp_path)]) == 1
+    assert "(app/constants.py:2:10: the key as a string, which the read at app/views.py:13 " \
+           "(its key unknown) may be)" in capsys.readouterr().err
+
+
 def test_a_reader_that_writes_makes_the_flag_set_as_the_program_runs(tmp_path, capsys):
     """`writes = true` names a keyed setter (`config.set_option(KEY, value)`): the flag's
     reads are not settled while code outside the tests sets it, and `clean` refuses."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import re
 import sys
 from typing import TYPE_CHECKING
 
@@ -191,8 +192,13 @@ def _on_disk(report: CleanReport, places: list[str]) -> list[str]:
             line, sep, tail = rest.partition(" ")
         if line.isdigit():
             place = f"{path}:{report.fixes.on_disk(path, int(line))}{sep}{tail}"
-        moved.append(place)
+        # and the read it names (`… which the read at views.py:1380 (its key unknown) may be`)
+        moved.append(_READ_AT.sub(lambda m: f"{m[1]}{m[2]}:"
+                                            f"{report.fixes.on_disk(m[2], int(m[3]))}", place))
     return moved
+
+
+_READ_AT = re.compile(r"(the read at )([^\s:]+):(\d+)")
 
 
 def _refused(args: argparse.Namespace, config: Config, report: CleanReport) -> list[str]:
