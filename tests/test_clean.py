@@ -3137,12 +3137,16 @@ def test_other_keywords_of_a_setting_by_keyword_are_other_settings(tmp_path, cap
     "getattr(settings, n, None))\n",
     "def users(f):\n    for n in ('A_USER',):\n        try:\n            f()\n"
     "        except Exception as n:\n            pass\n        return getattr(settings, n, None)\n",
+    # what the first loop of a comprehension goes over runs in the scope around it
+    "def users(f):\n    n = f()\n"
+    "    return [x for x in getattr(settings, n, ()) for n in ('A_USER',)]\n",
 ])
 def test_a_read_by_a_name_no_loop_over_strings_binds_last_may_be_any_key(tmp_path, capsys,
                                                                          users):
     """A review's cases: a lambda's parameter inside the comprehension, a read after the
     comprehension on a line with text that is not ASCII (Python counts columns in bytes),
-    a loop's name bound again by `except … as`: the read may be any key."""
+    a loop's name bound again by `except … as`, a read in what a comprehension's first loop
+    goes over: the read may be any key."""
     write_tree(tmp_path, {
         **EDX_SETTINGS,
         "app/utils.py": "from django.conf import settings\n\n\n" + users,

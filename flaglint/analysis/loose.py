@@ -176,7 +176,7 @@ def _keys_of_loop(index: _Loops, read: FlagRead) -> frozenset[str] | None:
     # ast counts columns in UTF-8 bytes, a span in characters
     where = (read.span.line, len(line[:read.span.column - 1].encode("utf-8")))
     around = [(node, iterable, body) for node, iterable, body in index.loops.get(name, ())
-              if (_inside(where, body[0], body[-1]) if body else _inside(where, node, node))]
+              if (_inside(where, body[0], body[-1]) if body else _in_comprehension(where, node))]
     if not around:
         return None
     node, iterable, body = max(around, key=lambda loop: (loop[0].lineno,  # the innermost
@@ -190,6 +190,14 @@ def _keys_of_loop(index: _Loops, read: FlagRead) -> frozenset[str] | None:
     if isinstance(iterable, ast.Name):
         return _constant_strings(index, iterable.id)
     return _strings(iterable)
+
+
+def _in_comprehension(where: tuple[int, int], node: ast.stmt | ast.expr) -> bool:
+    """Is the place inside the comprehension, and not in what one of its loops goes over
+    (the first of those runs in the scope around it: `[x for x in get(n) for n in …]`
+    reads the `n` outside)?"""
+    return _inside(where, node, node) and isinstance(node, _Comprehension) and not any(
+        _inside(where, generator.iter, generator.iter) for generator in node.generators)
 
 
 def _inside(where: tuple[int, int], first: ast.AST, last: ast.AST) -> bool:
