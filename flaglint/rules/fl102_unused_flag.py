@@ -29,7 +29,10 @@ class UnusedFlag(Rule):
     `temporary_settings({holder: True})` sets it) or returned by a function
     (`return Flag("x")`), whose reads flaglint cannot follow, and a flag whose key (or its
     object's name) a file that does not parse names (FL001): a read there cannot be ruled
-    out.
+    out. A key the settings module binds to a value (text, a number, a collection) is said to
+    be no flag, as `flaglint clean` refuses it. Only a string literal that is the key itself
+    may reach a read of unknown key (not one in a docstring's example or a message), and a
+    read by a name a loop takes from a tuple of strings in its module may be only those.
 
     ## Why is this bad?
     A declared but unread flag is clutter in the registry and in the flag service, and it is

@@ -13,7 +13,10 @@ class SettledFlag(Rule):
     """
     ## What it does
     Reports every read of a rolled-out flag (`status = "rolled-out"` in the registry),
-    including each call of a wrapper function that reads it.
+    including each call of a wrapper function that reads it. Not a read in a test under a
+    setting of the flag: a preset's override, a reader with `writes = true`, or a test's
+    call named as a setter (`override…`, `mock…`, `patch…`, `set…`, `enable…`) given the
+    flag's object or an attribute of it, then a value.
 
     ## Why is this bad?
     A rolled-out flag serves the same value everywhere: the read is a constant, and the code
@@ -41,8 +44,12 @@ class SettledFlag(Rule):
 
     ## Fix safety
     Safe: the fix replaces the read by the rolled-out value where that keeps the code's
-    meaning (in a test or a comparison, or anywhere when the value is a boolean) and the
-    call's arguments have no side effects; the branches that become dead are FL301 and FL302.
+    meaning (a test or a comparison that holds the read itself, or anywhere when the value
+    is a boolean) and the call's arguments have no side effects; the branches that become
+    dead are FL301 and FL302. A text value read through a name (`mode = read(…)`, `if
+    mode:`) gets no fix: the name may stand for the value elsewhere. A flag rolled out with
+    the text of a boolean (`value = "false"`, which a test takes for true) settles only the
+    reads whose default is text; the others get no fix, and the finding says why.
     No fix for a flag the program sets as it runs (a `[[definitions]]` `writes` method called
     outside tests, `MLFLOW_X.set(True)`): its reads may yield another value, and the finding
     says where it is set.
