@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+import re
 import shutil
 import subprocess
 import sys
@@ -914,6 +915,99 @@ def test_check_fix_names_tests_whose_decorator_sets_the_flag_otherwise(tmp_path,
         "flaglint: warning: tests set `WORKFLOW_ENABLED` otherwise than the fixes settled it "
         "(tests/test_menu.py:12 `TestOther.test_hidden`, tests/test_menu.py:18 "
         "`TestMore.test_hidden`): ")
+
+
+def test_check_fix_names_tests_set_otherwise_among_many_of_a_class(tmp_path, capsys):
+    """pandas' test classes hold hundreds of tests, a few of which set a flag: only the
+    functions and classes naming it are read by libcst (and walked for literal settings),
+    and what they say is as a read of the whole file says: tests in nested classes, async
+    tests, decorated ones, a dict literal in a test; those that name it nowhere are not
+    named."""
+    dask_like(tmp_path, "sched.on", "def serve():\n    if not config.get('sched.on'):\n"
+              "        raise RuntimeError('off')\n    return 'serving'\n", """
+        import pytest
+
+        from pkg import config
+        from pkg.core import serve
+
+
+        def helper():
+            return 1
+
+
+        class TestServe:
+            def test_plain(self):
+                assert serve() == "serving"
+
+            @pytest.mark.parametrize("x", [1, 2])
+            def test_param(self, x):
+                assert x
+
+            async def test_async_off(self):
+                with config.set({"sched.on": False}):
+                    assert helper()
+
+            class TestInner:
+                def test_nothing(self):
+                    assert True
+
+                def test_inner_off(self):
+                    with config.set({"sched.on": False}), pytest.raises(RuntimeError):
+                        serve()
+
+
+        class TestOther:
+            def test_x(self):
+                assert helper()
+
+
+        def test_literal():
+            given = {"sched.on": False}
+            assert given
+        """)
+    (tmp_path / "flags.toml").write_text('[flags."sched.on"]\ntype = "release"\n'
+                                         'owner = "me"\nstatus = "rolled-out"\nvalue = true\n')
+    assert main(["check", "--fix", "--no-cache", str(tmp_path)]) == 1  # FL102 is left
+    assert capsys.readouterr().err.startswith(
+        "flaglint: warning: tests set `sched.on` otherwise than the fixes settled it "
+        "(tests/test_core.py:19 `TestServe.test_async_off`, tests/test_core.py:27 "
+        "`TestServe.TestInner.test_inner_off`, tests/test_core.py:37 `test_literal`): they "
+        "ran under the code the fixes removed; adapt or delete them (`flaglint clean "
+        "sched.on` deletes the test functions among them it can, and names the rest)\n")
+
+
+def test_only_what_names_the_flag_is_read_by_libcst():
+    """The text libcst parses for the question: each function or class naming none of
+    the flag's words is a `pass`, inside the classes that do too."""
+    from flaglint.fixes.flag_settings import _naming_only
+
+    text = textwrap.dedent('''\
+        import x
+
+
+        @deco
+        def a():
+            return 1
+
+
+        class T:
+            """Doc."""
+
+            def b(self):
+                return x.on
+
+            @deco(
+                1)
+            async def c(self):
+                pass
+
+            class U:
+                def d(self):
+                    pass
+        ''')
+    assert _naming_only(text, ast.parse(text), re.compile(r"\b(x\.on)\b")) == \
+        'import x\n\n\npass\n\n\nclass T:\n    """Doc."""\n\n    def b(self):\n' \
+        '        return x.on\n\n    pass\n\n    pass\n'
 
 
 def test_a_test_sharing_its_name_with_a_deleted_one_stays(tmp_path, capsys):

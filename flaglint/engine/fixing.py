@@ -136,7 +136,7 @@ def _tests_otherwise(before: Project, after: Project, settled: dict[str, FlagVal
             continue
         left = test_classes_left(after, key, value, tests, report.overlay,
                                  key_constants(before, key), read_mappings(before, key),
-                                 functions=True, texts=texts)
+                                 functions=True, texts=texts, trees=trees)
         named = [f"{path}:{line} `{name}`" for path, line, _, name, _ in left]
         # and a literal value given where no setter flaglint knows takes it (scrapy's)
         where = {place.partition(" ")[0] for place in named}  # `path:line`

@@ -62,14 +62,27 @@ def words_of(names: FlagNames) -> re.Pattern[str] | None:
                       r")\b") if names.words() else None
 
 
-def may_set(text: str, words: re.Pattern[str]) -> bool:
+def python_tree(text: str, trees: dict[str, ast.Module | None], path: str
+                ) -> ast.Module | None:
+    """Python's tree of a file's text, made once (`trees`, by path); None where it does not
+    parse."""
+    if path not in trees:
+        try:
+            trees[path] = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            trees[path] = None
+    return trees[path]
+
+
+def may_set(text: str, words: re.Pattern[str], tree: ast.Module | None = None) -> bool:
     """May a class decorator or a function (a test or a helper) of this text set the flag?
     Python's own parser says, before libcst reads the file (Sentry's tests name many keys:
-    libcst's parse of each was most of a clean's time)."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return True  # libcst decides
+    libcst's parse of each was most of a clean's time). `tree`: the text's, made before."""
+    if tree is None:
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return True  # libcst decides
     segment = _segments(text)
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef) and any(

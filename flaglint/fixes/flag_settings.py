@@ -48,8 +48,8 @@ import libcst as cst
 
 from flaglint.analysis.references import definition_lines
 from flaglint.facts.conditions import literal
-from flaglint.fixes.flag_names import ON_OFF, FlagNames, words_of
-from flaglint.fixes.positions import paired
+from flaglint.fixes.flag_names import ON_OFF, FlagNames, python_tree, words_of
+from flaglint.fixes.positions import line_starts, paired
 from flaglint.fixes.test_checks import last_block, still_checks
 from flaglint.fixes.tests_edit import with_items
 
@@ -259,11 +259,12 @@ class FlagSettings(cst.CSTTransformer):
     """Removes the settings of one flag from a test module (see the module's text)."""
 
     def __init__(self, names: FlagNames, value: object,
-                 skip: frozenset[int] = frozenset()) -> None:
+                 skip: frozenset[int] = frozenset(), *, settings: bool = True) -> None:
         super().__init__()
         self.names = names
         self.value = value
         self.skip = skip  # id() of top-level statements that name the flag nowhere: unvisited
+        self._named_settings = settings  # False: the module's text never says `settings`
         self.changed = 0
         self.gone_fixtures: set[str] = set()  # emptied: nothing left to do
         self.doomed_fixtures: set[str] = set()  # set the other value
@@ -415,6 +416,8 @@ class FlagSettings(cst.CSTTransformer):
     # -- where settings are ---------------------------------------------------------------
 
     def visit_Module(self, node: cst.Module) -> None:
+        if not self._named_settings:  # nothing to find (pandas' tests: a walk of 0.4 s)
+            return
         finder = _SettingsFinder()
         for statement in _top_level(node.body):
             statement.visit(finder)
@@ -751,7 +754,8 @@ def _valid(text: str) -> bool:
 
 
 def classes_set_otherwise(files: dict[str, str], names: FlagNames, value: object,
-                          modules: dict[str, str] | None = None, *, functions: bool = False
+                          modules: dict[str, str] | None = None, *, functions: bool = False,
+                          trees: dict[str, ast.Module | None] | None = None
                           ) -> list[tuple[str, int, int, str, str]]:
     """The path, the lines of the decorator and the name of each test class whose
     decorator sets the flag to another value than `value` (`@patch.dict(FEATURES, {KEY:
@@ -761,18 +765,25 @@ def classes_set_otherwise(files: dict[str, str], names: FlagNames, value: object
     them, since a read of the key is left: the lines of the whole function); and each test
     function that sets it to a variable (a parametrized test's) and each helper that sets
     the other value, which the clean leaves. The last item says which: "class", "other",
-    "variable" or "helper"."""
+    "variable" or "helper". `trees`: Python's trees of the files, by path, made before
+    (a tree that is None: the file does not parse), and kept for later questions."""
     words = words_of(names)
+    trees = {} if trees is None else trees
     found = []
     for path, text in sorted(files.items()):
-        if words is None or not words.search(text) or (module := _parsed(text)) is None:
+        if words is None or not words.search(text):
             continue
-        try:
-            tree: ast.Module | None = ast.parse(text)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            tree = None  # a grammar newer than this Python's: libcst's walk of it all
+        # None: a grammar newer than this Python's: libcst's walk of it all
+        tree = python_tree(text, trees, path)
+        read = _naming_only(text, tree, words) if tree else text
+        module = _parsed(read)
+        if module is None and read is not text:  # libcst's grammar: the text as it is
+            module = _parsed(text)
+        if module is None:
+            continue
         editor = FlagSettings(names.in_file(text, (modules or {}).get(path, "")), value,
-                              _naming_none(module, tree, text, words) if tree else frozenset())
+                              _naming_none(module, tree, text, words) if tree else frozenset(),
+                              settings="settings" in text)
         module.visit(editor)
         if editor.left_classes:
             lines = {node.name: _setting_lines(text, node, words)
@@ -788,6 +799,40 @@ def classes_set_otherwise(files: dict[str, str], names: FlagNames, value: object
             found += [(path, *defs.get(name, (1, 1)), name, kind)
                       for name, kind in dict.fromkeys(tests)]
     return found
+
+
+def _naming_only(text: str, tree: ast.Module, words: re.Pattern[str]) -> str:
+    """The text with every function and class that names none of the flag's words made a
+    `pass`, inside the classes that do too. The editor finds nothing in them (a setting
+    names the flag; each function is judged alone), and libcst's parse of the rest is most
+    of the time a question about large test files takes (pandas' test classes hold
+    hundreds of tests, a few of which name the flag). The module's statements pair with
+    `tree`'s as before (`_naming_none`), and the editor answers with names, never lines.
+    The text as it is where a line ends otherwise than with a newline."""
+    if "\r" in text:
+        return text
+    starts = line_starts(text)
+    original = text.split("\n")
+    lines: list[str | None] = list(original)
+
+    def shorten(body: list[ast.stmt]) -> None:
+        for node in body:
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            last = node.end_lineno or node.lineno
+            end = starts[last] if last < len(starts) else len(text)
+            if words.search(text, starts[first - 1], end):
+                if isinstance(node, ast.ClassDef):
+                    shorten(node.body)
+                continue
+            indent = re.match(r"[ \t\f]*", original[first - 1])
+            lines[first - 1] = f"{indent.group() if indent else ''}pass"
+            lines[first:last] = [None] * (last - first)
+
+    shorten(tree.body)
+    kept = [line for line in lines if line is not None]
+    return "\n".join(kept) if kept != original else text
 
 
 def _naming_none(module: cst.Module, tree: ast.Module, text: str, words: re.Pattern[str]

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 
 from flaglint.analysis.references import Kind, references
 from flaglint.facts.ast_facts import dotted
-from flaglint.fixes.flag_names import ON_OFF
+from flaglint.fixes.flag_names import ON_OFF, python_tree
+from flaglint.fixes.positions import line_starts
 
 
 @dataclass
@@ -76,12 +77,7 @@ def parsed_tests(tests: Mapping[str, str], word: str,
     for path, text in sorted(tests.items()):
         if word not in text:
             continue
-        if path not in memo:
-            try:
-                memo[path] = ast.parse(text)
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                memo[path] = None
-        tree = memo[path]
+        tree = python_tree(text, memo, path)
         if tree is not None:
             found[path] = (text, tree)
     return found
@@ -132,10 +128,11 @@ def literal_settings_left(key: str, value: object, tests: Parsed) -> list[str]:
     if not isinstance(value, bool):
         return []
     found: list[str] = []
-    for path, (_, tree) in tests.items():
+    for path, (text, tree) in tests.items():
         found += _owners(path, tree, lambda node, owner: isinstance(
             owner, (ast.FunctionDef, ast.AsyncFunctionDef)) and _gives(node, key,
-                                                                       other=not value))
+                                                                       other=not value),
+                         (text, key))
     return found
 
 
@@ -168,15 +165,33 @@ def literal_settings_in_code(key: str, value: object, code: Parsed,
 Owner = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 
 
-def _owners(path: str, tree: ast.Module, sets: Callable[[ast.AST, Owner], bool]
-            ) -> list[str]:
+def _owners(path: str, tree: ast.Module, sets: Callable[[ast.AST, Owner], bool],
+            needed: tuple[str, str] | None = None) -> list[str]:
     """`path:line Class.name` of each function or class whose own code (the innermost one
-    around it) holds a node `sets` takes, once each, in the order found."""
+    around it) holds a node `sets` takes, once each, in the order found. `needed`: the
+    file's text and a word every node `sets` takes is written with (a key, as the file
+    was chosen by it: `parsed_tests`); the module's statements and the functions and
+    classes whose lines do not hold it are not walked (pandas' test files: 240,000 nodes
+    walked for a few tests naming a key)."""
     found: dict[str, None] = {}
+    starts = line_starts(needed[0]) if needed else []
+
+    def holds(node: ast.AST) -> bool:
+        if needed is None or not isinstance(node, ast.stmt):
+            return True
+        text, word = needed
+        first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))])
+        last = node.end_lineno or node.lineno
+        return text.find(word, starts[first - 1],
+                         starts[last] if last < len(starts) else len(text)) != -1
 
     def visit(node: ast.AST, owner: Owner | None, names: tuple[str, ...]) -> None:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if not holds(node):
+                return
             owner, names = node, (*names, node.name)
+        elif owner is None and not holds(node):
+            return  # a statement of the module's own code
         if owner is not None and sets(node, owner):
             found[f"{path}:{owner.lineno} `{'.'.join(names)}`"] = None
         for child in ast.iter_child_nodes(node):

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from flaglint.analysis.imports import module_file
 from flaglint.analysis.references import Place
 from flaglint.facts import ValueKind
-from flaglint.fixes.flag_names import FlagNames, may_set, words_of
+from flaglint.fixes.flag_names import FlagNames, may_set, python_tree, words_of
 from flaglint.fixes.naming import kept_wrapper, named_in
 from flaglint.fixes.plans import FixResult
 from flaglint.fixes.report import Blocked, FixReport
@@ -118,7 +118,8 @@ def flag_settings(project: Project, key: str, value: FlagValue,
 
 
 def _test_texts(project: Project, tests: Callable[[str], bool],
-                overlay: Mapping[str, bytes], wanted: Callable[[str], bool] = lambda _: True
+                overlay: Mapping[str, bytes],
+                wanted: Callable[[str, str], bool] = lambda path, text: True
                 ) -> tuple[dict[str, str], dict[str, str]]:
     """The test files `wanted` takes (their text, `overlay` first) and their modules, from
     their briefs: no file's facts are decoded. A file that is not UTF-8 is never rewritten."""
@@ -132,7 +133,7 @@ def _test_texts(project: Project, tests: Callable[[str], bool],
             text = (overlay[path] if path in overlay else project.source_of(path)).decode("utf-8")
         except UnicodeDecodeError:
             continue
-        if wanted(text):
+        if wanted(path, text):
             files[path] = text
             modules[path] = brief.module
     return files, modules
@@ -142,39 +143,45 @@ def test_texts(project: Project, tests: Callable[[str], bool], overlay: Mapping[
                word: str = "") -> tuple[dict[str, str], dict[str, str]]:
     """Every test file's text (`overlay` first) and module, for `test_classes_left` to look
     at for many flags with one reading (`word`: only the files whose text holds it)."""
-    return _test_texts(project, tests, overlay, lambda text: word in text)
+    return _test_texts(project, tests, overlay, lambda path, text: word in text)
 
 
 def test_classes_left(project: Project, key: str, value: FlagValue,
                       tests: Callable[[str], bool], overlay: Mapping[str, bytes],
                       constants: frozenset[str] = frozenset(),
                       mappings: frozenset[str] = frozenset(), *, functions: bool = False,
-                      texts: tuple[dict[str, str], dict[str, str]] | None = None
+                      texts: tuple[dict[str, str], dict[str, str]] | None = None,
+                      trees: dict[str, ast.Module | None] | None = None
                       ) -> list[tuple[str, int, int, str, str]]:
     """The test classes whose decorator still sets the flag to another value (the path, the
     decorator's lines, the name, "class"), in the files as the clean left them (`overlay`:
     those it changed), the test functions that set it to a variable ("variable") and the
     helpers that set the other value ("helper"); with `functions`, the test functions that
     set the other value too ("other"). Only the files whose text may set it are read by
-    libcst (`fixes/flag_names.py`). `texts`: the test files as `test_texts` read them."""
+    libcst (`fixes/flag_names.py`). `texts`: the test files as `test_texts` read them;
+    `trees`: Python's trees of them, by path, made before and kept for later questions."""
     names = flag_names(project, key, constants, mappings)
     words = words_of(names)
     if words is None:
         return []
+    plain = sorted(names.words())  # each a part of any text the pattern finds a word in
+    trees = {} if trees is None else trees
 
-    def wanted(text: str) -> bool:
-        return bool(words.search(text)) and may_set(text, words)
+    def wanted(path: str, text: str) -> bool:
+        return any(word in text for word in plain) and bool(words.search(text)) and \
+            may_set(text, words, python_tree(text, trees, path))
 
     if texts is None:
         files, modules = _test_texts(project, tests, overlay, wanted)
     else:
-        files = {path: text for path, text in texts[0].items() if wanted(text)}
+        files = {path: text for path, text in texts[0].items() if wanted(path, text)}
         modules = {path: texts[1][path] for path in files}
     if not files:
         return []
     from flaglint.fixes.flag_settings import classes_set_otherwise
 
-    return classes_set_otherwise(files, names, value, modules, functions=functions)
+    return classes_set_otherwise(files, names, value, modules, functions=functions,
+                                 trees=trees)
 
 
 def settings_naming_definitions(project: Project, key: str, value: FlagValue,
