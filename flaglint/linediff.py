@@ -78,7 +78,7 @@ def _anchors(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
 def unified_diff(before: str, after: str, fromfile: str, tofile: str,
                  context: int = 3) -> str:
     """`difflib.unified_diff` of the two texts' lines, with `opcodes`."""
-    a, b = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    a, b = _lines(before), _lines(after)
     hunks = list(_hunks(opcodes(a, b, autojunk=True), context))
     if not hunks:
         return ""
@@ -88,11 +88,25 @@ def unified_diff(before: str, after: str, fromfile: str, tofile: str,
         out.append(f"@@ -{_range(first[1], last[2])} +{_range(first[3], last[4])} @@\n")
         for tag, i1, i2, j1, j2 in hunk:
             if tag == "equal":
-                out += [" " + line for line in a[i1:i2]]
+                out += [" " + _ended(line) for line in a[i1:i2]]
                 continue
-            out += ["-" + line for line in a[i1:i2]]
-            out += ["+" + line for line in b[j1:j2]]
+            out += ["-" + _ended(line) for line in a[i1:i2]]
+            out += ["+" + _ended(line) for line in b[j1:j2]]
     return "".join(out)
+
+
+def _lines(text: str) -> list[str]:
+    """The text's lines as diff and git cut them: at each newline only (a form feed or a
+    vertical tab inside a line, which `str.splitlines` cuts at, is part of it)."""
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
+
+
+def _ended(line: str) -> str:
+    """A line of the diff: a last line without a newline is marked as diff and git mark
+    it, so that `git apply` and `patch` take the diff and nothing runs on after it."""
+    return line if line.endswith("\n") else f"{line}\n\\ No newline at end of file\n"
 
 
 def _range(start: int, stop: int) -> str:

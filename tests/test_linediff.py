@@ -7,6 +7,7 @@ from __future__ import annotations
 import difflib
 import random
 import re
+import subprocess
 
 from flaglint import linediff
 
@@ -87,3 +88,22 @@ def test_a_large_module_with_many_repeated_lines_is_cut_at_its_unique_ones():
     diff = linediff.unified_diff("".join(functions), "".join(after), "a/m.py", "b/m.py")
     assert diff.count("\n@@ ") + diff.startswith("@@") == 240
     assert _patched(before_lines, diff) == after_lines
+
+
+def test_a_last_line_without_a_newline_is_marked_and_git_applies_the_diff(tmp_path):
+    """A registry or module whose last line has no newline: its diff ran the line into
+    the next (`value = trueFlag …` in a dry run's output), and `git apply` refused it. A
+    form feed inside a line is part of it, as git takes it."""
+    before = "[flags.a]\nvalue = true\n\n[flags.b]\nfeed = 1 \f# x\nvalue = true"
+    after = "[flags.a]\nvalue = true"
+    diff = linediff.unified_diff(before, after, "a/flags.toml", "b/flags.toml")
+    assert diff == ("--- a/flags.toml\n+++ b/flags.toml\n@@ -1,6 +1,2 @@\n [flags.a]\n"
+                    "-value = true\n-\n-[flags.b]\n-feed = 1 \f# x\n value = true\n"
+                    "\\ No newline at end of file\n")
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "flags.toml").write_text(before)
+    (tmp_path / "fix.diff").write_text(diff)
+    subprocess.run(["git", "-C", str(tmp_path), "apply", "fix.diff"], check=True)
+    assert (tmp_path / "flags.toml").read_text() == after
+    assert linediff.unified_diff("x\n", "x\ny", "a/m", "b/m").endswith(
+        " x\n+y\n\\ No newline at end of file\n")
