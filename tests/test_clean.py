@@ -44,11 +44,11 @@ def test_dry_run_prints_a_diff_and_writes_nothing(tmp_path, capsys):
     assert "-[flags.new_checkout]\n" in out
     assert err == ("Flag `new_checkout` settled to `true`: would change 2 files; 1 read "
                    "replaced, 1 branch collapsed, 2 dead helpers and 1 definition deleted.\n"
-                   "Deleted 1 public definition (wrappers of `new_checkout`, or code only the "
-                   "removed branches called) nothing in the project calls any more: "
+                   "Would delete 1 public definition (wrappers of `new_checkout`, or code "
+                   "only the removed branches called) nothing in the project calls any more: "
                    "shop/legacy.py `legacy_total`; code outside the project that calls it (a "
                    "library's users) breaks: keep its definition if any does.\n"
-                   "[flags.new_checkout] removed in flags.toml.\n")
+                   "[flags.new_checkout] would be removed in flags.toml.\n")
 
 
 def test_clean_removes_branch_helpers_imports_and_registry_entry(tmp_path, capsys):
@@ -1103,9 +1103,9 @@ def test_clean_takes_out_only_the_last_block_of_a_test_that_sets_the_other_value
                  str(tmp_path)]) == 0
     # a dry run's account points at the lines of the files as they are
     err = capsys.readouterr().err
-    assert "Tests deleted, with the code they tested: tests/test_core.py:20 " \
+    assert "Tests would be deleted, with the code they tested: tests/test_core.py:20 " \
            "`test_block_then_more`, tests/test_core.py:27 `test_nothing_else_checked`.\n" in err
-    assert "Tests cut, their part that ran the code the clean removed gone: " \
+    assert "Tests would be cut, their part that ran the code the clean removed gone: " \
            "tests/test_core.py:5 `test_last_block` (2 → 1 checks), tests/test_core.py:14 " \
            "`test_last_block_checks_nothing` (1 → 1 checks), tests/test_core.py:37 " \
            "`TestOuter.TestInner.test_inner` (2 → 1 checks).\n" in err

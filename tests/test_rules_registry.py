@@ -111,7 +111,7 @@ def test_clean_keeps_the_entry_of_a_flag_read_by_subscript(tmp_path, capsys):
     assert "(app/urls.py:11:23: a subscript by the key" in capsys.readouterr().err
     assert main(["clean", "other", "--value", "false", "--dry-run", "--no-cache",
                  str(tmp_path)]) == 0
-    assert "[flags.other] removed in flags.toml." in capsys.readouterr().err
+    assert "[flags.other] would be removed in flags.toml." in capsys.readouterr().err
 
 
 def test_a_flag_a_file_that_does_not_parse_names_is_not_called_unused(lint):

@@ -88,7 +88,8 @@ def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> l
     public = report.public_wrappers
     if public:
         them, it = ("it", "its") if len(public) == 1 else ("them", "their")
-        lines.append(f"Deleted {plural(len(public), 'public definition')} (wrappers of "
+        deleted = "Would delete" if args.dry_run else "Deleted"
+        lines.append(f"{deleted} {plural(len(public), 'public definition')} (wrappers of "
                      f"`{key}`, or code only the removed branches called) nothing in "
                      f"the project calls any more: {', '.join(public)}; code outside the "
                      f"project that calls {them} (a library's users) breaks: keep {it} "
@@ -98,7 +99,8 @@ def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> l
                      f"tombstone already, which keeps the key from being used again.")
     elif report.registry_path is not None:
         what = "turned into a tombstone" if args.tombstone else "removed"
-        lines.append(f"{tomlsource.flag_table(key)} {what} in {report.registry_path}.")
+        lines.append(f"{tomlsource.flag_table(key)} {'would be ' if args.dry_run else ''}"
+                     f"{what} in {report.registry_path}.")
     for where in report.left:
         lines.append(f"{where}: a read of `{key}` is left (outside the named paths, in "
                      f"tests left alone, or its value or arguments cannot be replaced); "
@@ -118,7 +120,8 @@ def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> l
             lines.append(f"`{key}` is not gone yet: {why}.")
     if report.configs.removed:
         lines.append(f"{plural(report.configs.removed, 'deployment config setting')} of "
-                     f"`{key}` removed from {plural(len(report.configs.after), 'file')}.")
+                     f"`{key}` {'would be ' if args.dry_run else ''}removed from "
+                     f"{plural(len(report.configs.after), 'file')}.")
     for where, why in report.configs.left:
         lines.append(f"{where}: sets `{key}` ({why}); remove it by hand.")
     lines += _still(report, key)
@@ -173,9 +176,11 @@ def _tests_changed(report: CleanReport, *, on_disk: bool) -> list[str]:
     if tests:
         lines.append(f"Test code among them: {', '.join(tests)} (leave tests alone with "
                      f"--no-tests).")
-    for changed, said in ((report.tests_deleted, "Tests deleted, with the code they tested"),
-                          (report.tests_cut, "Tests cut, their part that ran the code the "
-                                             "clean removed gone")):
+    would = "would be " if on_disk else ""
+    for changed, said in ((report.tests_deleted,
+                           f"Tests {would}deleted, with the code they tested"),
+                          (report.tests_cut, f"Tests {would}cut, their part that ran the "
+                                             f"code the clean removed gone")):
         if changed:
             lines.append(f"{said}: "
                          f"{', '.join(t.describe(on_disk=on_disk) for t in changed)}.")
