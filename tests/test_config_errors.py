@@ -84,6 +84,16 @@ def run_cli(tmp_path, capsys, files, *args):
                         "namespace = 'a.config'\n"},
      "pyproject.toml:4: `tool.flaglint.definitions[0].namespace` must be a qualified name, "
      "with a `prefix` that the attributes naming keys start with"),
+    # a namespace without a call (Django settings named otherwise) takes only a prefix
+    ({"pyproject.toml": "[tool.flaglint]\n[[tool.flaglint.definitions]]\n"
+                        "namespace = 'django.conf.settings'\n"},
+     "pyproject.toml:3: `tool.flaglint.definitions[0].namespace` must be a qualified name, "
+     "with a `prefix` that the attributes naming keys start with, like namespace = "
+     "\"django.conf.settings\" and prefix = \"OFFER_\""),
+    ({"pyproject.toml": "[tool.flaglint]\n[[tool.flaglint.definitions]]\n"
+                        "namespace = 'django.conf.settings'\nprefix = 'OFFER_'\nkey = 0\n"},
+     "pyproject.toml:5: `tool.flaglint.definitions[0].key` goes with `call`; a `namespace` "
+     "without one takes only `prefix`"),
     ({"pyproject.toml": "[tool.flaglint]\n[[tool.flaglint.definitions]]\ncall = 'a.b'\n"
                         "truth_reads = 'yes'\n"},
      "pyproject.toml:4: `tool.flaglint.definitions[0].truth_reads` must be true or false"),
@@ -296,3 +306,35 @@ def test_a_definition_on_any_receiver_that_matches_is_no_note(tmp_path, capsys):
     # defined, and no reader configured: unread
     assert captured.out.startswith("app/flags.py:18:10: FL102 [new_ui] ")
     assert "matches no call" not in captured.err
+
+
+def test_django_settings_named_otherwise_are_flags_by_a_namespace_without_a_call(tmp_path,
+                                                                                  capsys):
+    """Weblate's `settings.OFFER_HOSTING`: the README's `[[definitions]]` with `namespace`
+    and `prefix` was refused without a `call`; with a made-up one, its reads were found and
+    a note said the entry defined no flag, and should be deleted. A namespace needs no
+    call: attribute reads, `getattr` with a default and a test's `override_settings` of
+    the names it gives are the flag's, and no note is said."""
+    code, out, err = run_cli(tmp_path, capsys, {
+        "pyproject.toml": "[tool.flaglint]\nregistry = ['flags.toml']\n"
+                          "presets = ['django-settings']\n\n[[tool.flaglint.definitions]]\n"
+                          "namespace = 'django.conf.settings'\nprefix = 'OFFER_'\n",
+        "flags.toml": "[flags.OFFER_HOSTING]\ntype = 'permission'\nowner = 'ops'\n"
+                      "status = 'rolled-out'\nvalue = false\n",
+        "app/__init__.py": "",
+        "app/views.py": "from django.conf import settings\n\n\ndef home():\n"
+                        "    if settings.OFFER_HOSTING:\n        return 'hosted'\n"
+                        "    if getattr(settings, 'OFFER_HOSTING', True):\n"
+                        "        return 'hosted too'\n    return settings.OFFERS_PAGE\n",
+        "tests/__init__.py": "",
+        "tests/test_views.py": "from django.conf import settings\n"
+                               "from django.test import override_settings\n\n"
+                               "from app.views import home\n\n\n"
+                               "def test_home():\n    with override_settings(OFFER_HOSTING=True):\n"
+                               "        if settings.OFFER_HOSTING:\n"
+                               "            assert home() == 'hosted'\n"}, "--format", "json")
+    assert code == 1
+    assert "definitions[0]" not in err and "matches no call" not in err
+    found = [(f["code"], f["path"], f["line"]) for f in json.loads(out)["findings"]]
+    assert found == [("FL301", "app/views.py", 5), ("FL202", "app/views.py", 5),
+                     ("FL301", "app/views.py", 7), ("FL202", "app/views.py", 7)]

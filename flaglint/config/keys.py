@@ -171,7 +171,7 @@ DEFINITION = Table("[[tool.flaglint.definitions]]", (
     Key("call", "qualified name", "",
         "A call that defines a flag, by its qualified name (`sentry.features.manager.add`) or "
         "`\"*.WaffleFlag\"` for that name on any receiver; anything else is an error. Either "
-        "`call` or `class`."),
+        "`call` or `class`, or neither with `namespace`."),
     Key("key", "position, keyword name, or both", "0",
         "The argument that is the key; `[0, \"name\"]`: the `name=` keyword, else the first "
         "argument."),
@@ -203,7 +203,10 @@ DEFINITION = Table("[[tool.flaglint.definitions]]", (
         "`x` in the registry or a read is the flag `jax_x`."),
     Key("namespace", "qualified name (with `prefix`)", '""',
         "An object whose attribute named by a key reads that flag (`config.jax_x` with "
-        "`namespace = \"jax._src.config.config\"`)."),
+        "`namespace = \"jax._src.config.config\"`). Without `call`, its attributes whose "
+        "names start with `prefix` are flags that nothing in the code defines: a Django "
+        "setting named otherwise than the `django-settings` preset's names (`namespace = "
+        "\"django.conf.settings\"`, `prefix = \"OFFER_\"` reads `settings.OFFER_HOSTING`)."),
 ))
 
 ENVIRONMENT = Table("[tool.flaglint.environments]", (

@@ -344,6 +344,8 @@ def _definition(item: dict[str, Any], index: int, where: Where) -> DefinitionSpe
     origin = f"definitions[{index}]"
     if "class" in item:
         return _class_definition(item, keys, where, origin)
+    if "call" not in item and "namespace" in item:
+        return _namespace_definition(item, keys, where, origin)
     call = _call(item, keys, where)
     if "key" in item and item.get("bound_name") is True:
         raise where.error((*keys, "bound_name"), f"`{where.name(keys)}` takes either `key` "
@@ -375,6 +377,28 @@ def _definition(item: dict[str, Any], index: int, where: Where) -> DefinitionSpe
 
 _CALL_ONLY = ("bound_name", "reads", "writes", "attributes", "call_reads", "truth_reads",
               "prefix", "namespace")
+
+
+def _namespace_definition(item: dict[str, Any], keys: tuple[str | int, ...], where: Where,
+                          origin: str) -> DefinitionSpec:
+    """`namespace = "django.conf.settings"` with `prefix = "OFFER_"` and no `call`: an
+    attribute of the object whose name starts with the prefix reads the flag of that name
+    (Weblate's `settings.OFFER_HOSTING`); nothing in the code defines them."""
+    for option in (*_CALL_ONLY, "key"):
+        if option in item and option not in ("prefix", "namespace"):
+            raise where.error((*keys, option), f"`{where.name((*keys, option))}` goes with "
+                                               f"`call`; a `namespace` without one takes "
+                                               f"only `prefix`")
+    namespace, prefix = item["namespace"], item.get("prefix", "")
+    if not isinstance(namespace, str) or not qualified_name(namespace) or \
+            not isinstance(prefix, str) or not prefix:
+        raise where.error((*keys, "namespace"), f"`{where.name((*keys, 'namespace'))}` must be "
+                                                f"a qualified name, with a `prefix` that the "
+                                                f"attributes naming keys start with, like "
+                                                f"namespace = \"django.conf.settings\" and "
+                                                f"prefix = \"OFFER_\"")
+    return DefinitionSpec(key=None, origin=origin, prefix=prefix, namespace=namespace,
+                          line=_line(where, (*keys, "namespace")))
 
 
 def _class_definition(item: dict[str, Any], keys: tuple[str | int, ...], where: Where,

@@ -430,7 +430,7 @@ class Resolver:
             # flag may reach (Weblate's context processor); no FL104 of it, as most such
             # lookups read settings that are no flags
             return Match(key, default, api, value_type(default), certain=True)
-        if not is_setting_flag(setting) or self._a_value(setting):
+        if not self._flag_setting(setting) or self._a_value(setting):
             return None
         return Match(Value(ValueKind.STR, setting), default, api, value_type(default))
 
@@ -441,7 +441,7 @@ class Resolver:
                 self.chase(call.callee) not in SETTINGS_OVERRIDES:
             return []
         return [arg.keyword for arg in call.args if arg.keyword is not None and
-                is_setting_flag(arg.keyword) and not self._a_value(arg.keyword)]
+                self._flag_setting(arg.keyword) and not self._a_value(arg.keyword)]
 
     def test_settings(self, call: Call) -> list[str]:
         """The flags a test's call of a setter no preset names may set: a call named so
@@ -463,6 +463,14 @@ class Resolver:
             if flag_object is not None and index + 1 < len(call.args):
                 found.append(flag_object.key)
         return found
+
+    def _flag_setting(self, name: str) -> bool:
+        """Is the Django setting of this name a flag: named like one (the preset's names),
+        or by a `namespace` definition of the settings without a call (`prefix =
+        "OFFER_"`: Weblate's `OFFER_HOSTING`)?"""
+        return is_setting_flag(name) or any(
+            spec.namespace and spec.call is None and name.startswith(spec.prefix) and
+            self.chase(spec.namespace) == SETTINGS for spec in self.config.definitions)
 
     def _a_value(self, name: str) -> bool:
         """Does the setting of this name hold a value, not a flag (`not_flags`)?"""
