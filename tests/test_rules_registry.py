@@ -306,3 +306,29 @@ def test_a_setting_that_holds_a_value_is_said_so_not_unread(lint):
         ("FL102", 1, "Flag `METRICS_ENABLED` is declared, but the settings module binds it to a "
                      "value (text, a number, a collection), so its reads are no flag reads: "
                      "remove its registry entry, or bind it to a boolean if it is a flag")]
+
+
+def test_a_retired_django_setting_read_without_a_default_is_not_settled(lint):
+    """Weblate: `class WeblateAccountsConf(AppConf): ENABLE_AVATARS = True`; with the flag
+    retired, FL301 said `settings.ENABLE_AVATARS` yields false and called the avatar code
+    dead, and `--unsafe-fixes` deleted it, while Django serves the app's default, True. A
+    setting no settings module sets raises there, and one an app defaults yields that:
+    nothing flaglint decides, so such a read is not settled (FL404 still names it).
+    `getattr(settings, …, False)` yields its default; a rolled-out setting its value."""
+    found = lint({
+        "flaglint.toml": 'presets = ["django-settings"]\n',
+        "flags.toml": '[flags.ENABLE_AVATARS]\ntype = "release"\nstatus = "retired"\n\n'
+                      '[flags.ENABLE_HOOKS]\ntype = "release"\nowner = "t"\n'
+                      'status = "rolled-out"\nvalue = false\n',
+        "app/__init__.py": "",
+        "app/conf.py": "from appconf import AppConf\n\n\nclass AccountsConf(AppConf):\n"
+                       "    ENABLE_AVATARS = True\n\n    class Meta:\n        prefix = ''\n",
+        "app/views.py": "from django.conf import settings\n\n\ndef avatar(user):\n"
+                        "    if settings.ENABLE_AVATARS:\n        return 'img'\n"
+                        "    if getattr(settings, 'ENABLE_AVATARS', False):\n"
+                        "        return 'img too'\n"
+                        "    if settings.ENABLE_HOOKS:\n        return 'hooks'\n"
+                        "    return user\n",
+    }, select=("FL301", "FL404"))
+    assert [(f.code, f.line) for f in found] == [
+        ("FL404", 5), ("FL301", 7), ("FL404", 7), ("FL301", 9)]

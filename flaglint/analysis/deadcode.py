@@ -44,6 +44,7 @@ from flaglint.model.dead import (
 )
 from flaglint.model.files import ProjectFiles, names_in_use
 from flaglint.model.graph import FlagGraph
+from flaglint.presets import SETTINGS_PRESET
 from flaglint.sources.registry import FlagValue, Status
 
 Truth = bool | None  # None: unknown
@@ -89,7 +90,11 @@ def settle(reads: Iterable[FlagRead], statuses: Mapping[str, tuple[Status, FlagV
            ) -> dict[tuple[str, int], Settled]:
     """What each settled read yields, by (path, call index). `live` reads are never settled
     (the reads of a reused key's new life), nor the reads of `moving` keys (flags the
-    program sets as it runs)."""
+    program sets as it runs), nor a Django setting's read without a default when its flag
+    is retired or removed: a setting no settings module sets any more raises at
+    `settings.X`, and one an app gives a default (django-appconf's `AppConf` class
+    attributes, Weblate's `ENABLE_AVATARS = True`) yields that, which flaglint does not
+    evaluate; `getattr(settings, "X", False)` yields its default."""
     result = {}
     # What a read yields depends on its key, default and negation only: made once for each
     made: dict[tuple[str, Value | None, bool], Settled | None] = {}
@@ -97,6 +102,10 @@ def settle(reads: Iterable[FlagRead], statuses: Mapping[str, tuple[Status, FlagV
         if read.key is None or read.call < 0 or read.overridden or \
                 (read.path, read.call) in live or read.key in moving:
             continue
+        if read.api == SETTINGS_PRESET and read.default is None and read.key not in pinned \
+                and (read.key in removed or statuses.get(read.key, (None,))[0] is
+                     Status.RETIRED):
+            continue  # what a setting no longer set yields is no "off" (see above)
         slot = (read.key, read.default, read.negated)
         if slot in made:
             settled = made[slot]

@@ -364,9 +364,11 @@ class Resolver:
         for defined in self.config.definitions:
             if defined.namespace and attribute.startswith(defined.prefix) and \
                     space == self.chase(defined.namespace):
-                # `config.jax_x`: the attribute of the config object is the key.
-                return Match(Value(ValueKind.STR, attribute), None,
-                             f"{defined.namespace.rsplit('.', 1)[-1]}.{attribute}", "bool")
+                # `config.jax_x`: the attribute of the config object is the key; Django's
+                # settings named by a namespace alone read as the preset's do
+                api = SETTINGS_PRESET if defined.call is None and space == SETTINGS else \
+                    f"{defined.namespace.rsplit('.', 1)[-1]}.{attribute}"
+                return Match(Value(ValueKind.STR, attribute), None, api, "bool")
         tested = self._look(self.objects, "o", target)
         if tested is not None and tested.tested:
             # `if holder:` where holder = bool_state(name="key"): its truth is the flag.

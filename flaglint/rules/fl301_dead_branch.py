@@ -30,7 +30,9 @@ class DeadBranch(Rule):
     ## What it does
     Reports code that can never run because a flag it branches on is settled: a rolled-out
     flag always yields its registry `value`; a retired flag yields the read's own default
-    (the call's, else the project reader's parameter default, else off). It follows
+    (the call's, else the project reader's parameter default, else off), but for a Django
+    setting read without one (`settings.X`): a setting no settings module sets raises, and
+    an app may give it a default (django-appconf), so such a read is not settled. It follows
     `if`/`elif`/`else` chains, `not`, `and`/`or` with Python's short-circuit rules,
     comparisons with `True`/`False`/`None` and with string variants, conditional
     expressions, early exits (`if not flag(): return`), local aliases (`use_new = flag()`,
