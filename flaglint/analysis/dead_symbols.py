@@ -105,16 +105,19 @@ def _may_die(called: set[str], uses: Mapping[str, list[ResolvedCall]],
     is in a dead region or in a dead symbol). The others' definitions are never looked up
     (Sentry with 68 flags settled: 341 files' symbols decoded each round, for ~30)."""
     found: set[str] = set()
-    callers: dict[str, list[str]] = {}  # a caller, or a symbol it is defined in -> callees
+    by_caller: dict[str, list[str]] = {}  # a calling scope -> the symbols it calls
     for qualname in called:
         for call in uses[qualname]:
             cover = by_path.get(call.path)
             if cover is not None and cover.region_of(call.span) is not None:
                 found.add(qualname)
                 break
-            parts = call.caller.split(".")
-            for end in range(1, len(parts) + 1):
-                callers.setdefault(".".join(parts[:end]), []).append(qualname)
+            by_caller.setdefault(call.caller, []).append(qualname)
+    callers: dict[str, list[str]] = {}  # a caller, or a symbol it is defined in -> callees
+    for caller, callees in by_caller.items():  # each scope's prefixes once, not each call's
+        parts = caller.split(".")
+        for end in range(1, len(parts) + 1):
+            callers.setdefault(".".join(parts[:end]), []).extend(callees)
     pending = list(found)
     while pending:
         for callee in callers.get(pending.pop(), ()):
