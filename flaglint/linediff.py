@@ -78,7 +78,7 @@ def _anchors(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
 def unified_diff(before: str, after: str, fromfile: str, tofile: str,
                  context: int = 3) -> str:
     """`difflib.unified_diff` of the two texts' lines, with `opcodes`."""
-    a, b = _lines(before), _lines(after)
+    a, b = newline_lines(before), newline_lines(after)
     hunks = list(_hunks(opcodes(a, b, autojunk=True), context))
     if not hunks:
         return ""
@@ -95,7 +95,7 @@ def unified_diff(before: str, after: str, fromfile: str, tofile: str,
     return "".join(out)
 
 
-def _lines(text: str) -> list[str]:
+def newline_lines(text: str) -> list[str]:
     """The text's lines as diff and git cut them: at each newline only (a form feed or a
     vertical tab inside a line, which `str.splitlines` cuts at, is part of it)."""
     lines = [line + "\n" for line in text.split("\n")]

@@ -107,3 +107,20 @@ def test_a_last_line_without_a_newline_is_marked_and_git_applies_the_diff(tmp_pa
     assert (tmp_path / "flags.toml").read_text() == after
     assert linediff.unified_diff("x\n", "x\ny", "a/m", "b/m").endswith(
         " x\n+y\n\\ No newline at end of file\n")
+
+
+def test_a_painted_diff_colours_lines_cut_at_newlines_and_leaves_the_marker():
+    """A form feed inside a line ended it for the painter (its counts then ran past the
+    hunk, and the next file's names were painted as lines), and the `\\ No newline` marker
+    was painted bold as a file name."""
+    from flaglint.reporters.text import painted_diff
+
+    diff = linediff.unified_diff("x = 1\f  # p\n", "x = 2\f  # p\ny = 3", "a/m.py", "b/m.py") + \
+        linediff.unified_diff("a\n", "b\n", "a/n.py", "b/n.py")
+    bold, cyan, red, green, reset = "\x1b[1m", "\x1b[36m", "\x1b[31m", "\x1b[32m", "\x1b[0m"
+    assert painted_diff(diff) == (
+        f"{bold}--- a/m.py{reset}\n{bold}+++ b/m.py{reset}\n{cyan}@@ -1 +1,2 @@{reset}\n"
+        f"{red}-x = 1\f  # p{reset}\n{green}+x = 2\f  # p{reset}\n{green}+y = 3{reset}\n"
+        "\\ No newline at end of file\n"
+        f"{bold}--- a/n.py{reset}\n{bold}+++ b/n.py{reset}\n{cyan}@@ -1 +1 @@{reset}\n"
+        f"{red}-a{reset}\n{green}+b{reset}\n")

@@ -8,6 +8,7 @@ from collections import Counter
 from typing import TextIO
 
 from flaglint.findings import Finding, Severity
+from flaglint.linediff import newline_lines
 from flaglint.reporters import Report, fix_kind
 
 _BOLD, _RED, _YELLOW, _CYAN, _DIM, _RESET = ("\033[1m", "\033[31m", "\033[33m", "\033[36m",
@@ -130,11 +131,16 @@ def fix_hint(report: Report) -> str:
 
 def painted_diff(diff: str) -> str:
     """A unified diff in a terminal's colours: file names bold, hunk headers cyan, lines
-    removed red and added green (told from file names by the hunk's line counts)."""
+    removed red and added green (told from file names by the hunk's line counts); lines
+    are cut at newlines only, as the diff's are, and `\\ No newline at end of file` is
+    left as it is."""
     lines, old, new = [], 0, 0
-    for line in diff.splitlines(keepends=True):
+    for line in newline_lines(diff):
         body, end = line.rstrip("\n"), line[len(line.rstrip("\n")):]
         hunk = _HUNK.match(line) if not (old or new) else None
+        if line.startswith("\\"):
+            lines.append(line)
+            continue
         if hunk is not None:
             old, new = int(hunk[1] or 1), int(hunk[2] or 1)
             code = _CYAN
@@ -147,3 +153,4 @@ def painted_diff(diff: str) -> str:
             code = _BOLD
         lines.append(f"{code}{body}{_RESET}{end}" if code else line)
     return "".join(lines)
+
