@@ -338,3 +338,25 @@ def test_django_settings_named_otherwise_are_flags_by_a_namespace_without_a_call
     found = [(f["code"], f["path"], f["line"]) for f in json.loads(out)["findings"]]
     assert found == [("FL301", "app/views.py", 5), ("FL202", "app/views.py", 5),
                      ("FL301", "app/views.py", 7), ("FL202", "app/views.py", 7)]
+
+
+def test_a_namespace_of_django_settings_is_read_without_the_preset(tmp_path, capsys):
+    """A review: without `presets = ["django-settings"]`, `settings.OFFER_HOSTING` was a
+    read but `getattr(settings, "OFFER_HOSTING", False)` was not, and `clean` left it and
+    the settings module's `OFFER_HOSTING = False`, and exited 0."""
+    write_tree(tmp_path, {
+        "pyproject.toml": "[tool.flaglint]\nregistry = ['flags.toml']\n\n"
+                          "[[tool.flaglint.definitions]]\nnamespace = 'django.conf.settings'\n"
+                          "prefix = 'OFFER_'\n",
+        "flags.toml": "[flags.OFFER_HOSTING]\ntype = 'permission'\nowner = 'ops'\n",
+        "app/__init__.py": "",
+        "app/settings.py": "DEBUG = True\nOFFER_HOSTING = False\nFEATURE_X = True\n",
+        "app/views.py": "from django.conf import settings\n\n\ndef home():\n"
+                        "    if settings.OFFER_HOSTING:\n        return 'hosted'\n"
+                        "    if getattr(settings, 'OFFER_HOSTING', False):\n"
+                        "        return 'hosted too'\n    return settings.FEATURE_X\n"})
+    assert main(["clean", "OFFER_HOSTING", "--value", "false", "--no-cache",
+                 str(tmp_path)]) == 0
+    assert (tmp_path / "app" / "views.py").read_text() == \
+        "from django.conf import settings\n\n\ndef home():\n    return settings.FEATURE_X\n"
+    assert (tmp_path / "app" / "settings.py").read_text() == "DEBUG = True\nFEATURE_X = True\n"

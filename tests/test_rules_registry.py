@@ -332,3 +332,22 @@ def test_a_retired_django_setting_read_without_a_default_is_not_settled(lint):
     }, select=("FL301", "FL404"))
     assert [(f.code, f.line) for f in found] == [
         ("FL404", 5), ("FL301", 7), ("FL404", 7), ("FL301", 9)]
+    # a review: through a wrapper that returns it, and named by a namespace definition
+    # with a call (galaxy-ng's configuration), it was still settled
+    found = lint({
+        "flaglint.toml": 'presets = ["django-settings"]\n\n[[definitions]]\n'
+                         'call = "app.conf.define"\nnamespace = "django.conf.settings"\n'
+                         'prefix = "GALAXY_"\n',
+        "flags.toml": '[flags.ENABLE_AVATARS]\ntype = "release"\nstatus = "retired"\n\n'
+                      '[flags.GALAXY_LEGACY]\ntype = "release"\nstatus = "retired"\n',
+        "app/__init__.py": "",
+        "app/conf.py": "def define(name):\n    return name\n",
+        "app/views.py": "from django.conf import settings\n\n\ndef avatars_enabled():\n"
+                        "    return settings.ENABLE_AVATARS\n\n\ndef avatar(user):\n"
+                        "    if avatars_enabled():\n        return 'img'\n"
+                        "    if settings.GALAXY_LEGACY:\n        return 'legacy'\n"
+                        "    if getattr(settings, 'GALAXY_LEGACY', False):\n"
+                        "        return 'legacy too'\n    return user\n",
+    }, select=("FL301", "FL404"))
+    assert [(f.code, f.line) for f in found] == [
+        ("FL404", 5), ("FL404", 9), ("FL404", 11), ("FL301", 13), ("FL404", 13)]

@@ -44,7 +44,6 @@ from flaglint.model.dead import (
 )
 from flaglint.model.files import ProjectFiles, names_in_use
 from flaglint.model.graph import FlagGraph
-from flaglint.presets import SETTINGS_PRESET
 from flaglint.sources.registry import FlagValue, Status
 
 Truth = bool | None  # None: unknown
@@ -102,9 +101,8 @@ def settle(reads: Iterable[FlagRead], statuses: Mapping[str, tuple[Status, FlagV
         if read.key is None or read.call < 0 or read.overridden or \
                 (read.path, read.call) in live or read.key in moving:
             continue
-        if read.api == SETTINGS_PRESET and read.default is None and read.key not in pinned \
-                and (read.key in removed or statuses.get(read.key, (None,))[0] is
-                     Status.RETIRED):
+        if read.unset_setting and read.default is None and read.key not in pinned and (
+                read.key in removed or statuses.get(read.key, (None,))[0] is Status.RETIRED):
             continue  # what a setting no longer set yields is no "off" (see above)
         slot = (read.key, read.default, read.negated)
         if slot in made:

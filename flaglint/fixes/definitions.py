@@ -22,7 +22,7 @@ from flaglint.fixes.report import FixReport
 from flaglint.links.model import CodeDefinition
 from flaglint.links.resolve import is_settings_module
 from flaglint.model.project import Project
-from flaglint.presets import PRESET_MODULES
+from flaglint.presets import PRESET_MODULES, SETTINGS
 
 
 def read_fixes(project: Project, key: str) -> list[tuple[object, Fix]]:
@@ -70,7 +70,9 @@ def definition_fixes(project: Project, key: str) -> list[tuple[object, Fix]]:
                  *(listing(project, listed) if listed else ()))
         fixes.append((definition, Fix(safe=True, description="Delete the flag's definition",
                                       edits=edits, in_tests=project.in_tests(edits))))
-    if "django-settings" in project.linked.presets:
+    if "django-settings" in project.linked.presets or any(
+            spec.namespace == SETTINGS and key.startswith(spec.prefix)
+            for spec in project.config.definitions):  # a setting a namespace names a flag
         fixes += setting_definitions(project, key)
     return fixes
 

@@ -37,6 +37,9 @@ class FlagRead:
     guarded: tuple[tuple[int, int], ...] = ()
     decorator: str | None = None  # the callee, when the read is a decorator (it gates)
     operand: bool = False  # its value is taken apart (`Call.operand`): no truth value
+    # A Django setting read without a default (`settings.X`, directly or in a wrapper): a
+    # setting no longer set raises, or yields what an app defaults it to (not settled)
+    unset_setting: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +94,7 @@ class Wrapper:
     negated: bool
     bang: bool  # the key parameter takes "!key" to mean "off"
     value_type: str | None
+    unset_setting: bool = False  # it returns `settings.X` (FlagRead.unset_setting)
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,6 +47,7 @@ class Match:
     certain: bool = False  # the callee is known to read flags (not only named like a reader)
     replaceable: bool = True  # a literal may stand for the call (not `with config.x(v):`)
     origin: str = ""  # the reader's (`readers[0]`, a preset's name), when a reader matched
+    unset_setting: bool = False  # `settings.X` of Django's, no default (FlagRead's)
 
     def unbang(self, key: str) -> tuple[str, bool]:
         if self.bang and key.startswith("!"):
@@ -158,6 +159,9 @@ class Resolver:
         # module `label_studio.tasks.api`): the name -> the package it lies in
         self.roots = roots or {}
         self.values = values  # settings named like flags that hold values (`not_flags`)
+        # Django settings that namespace definitions name flags (`prefix = "OFFER_"`), read
+        # as the preset's are, with it or without
+        self.named_settings = any(spec.namespace for spec in config.definitions)
         self.own_constants = {c.qualname: c.value for c in own.constants} if own else {}
         self.own_definitions = {d.qualname: d for d in own.definitions} if own else {}
         self.object_methods = {m for spec in config.definitions
@@ -304,7 +308,7 @@ class Resolver:
             if isinstance(first_step, Wrapper):
                 return self._by_wrapper(call, first_step)
             return self._by_spec(call, first_step)
-        if "django-settings" in self.presets:
+        if SETTINGS_PRESET in self.presets or self.named_settings:
             setting = self._setting(call)  # by its arguments: `getattr(settings, "X")`
             if setting is not None:
                 return setting
@@ -364,11 +368,10 @@ class Resolver:
         for defined in self.config.definitions:
             if defined.namespace and attribute.startswith(defined.prefix) and \
                     space == self.chase(defined.namespace):
-                # `config.jax_x`: the attribute of the config object is the key; Django's
-                # settings named by a namespace alone read as the preset's do
-                api = SETTINGS_PRESET if defined.call is None and space == SETTINGS else \
-                    f"{defined.namespace.rsplit('.', 1)[-1]}.{attribute}"
-                return Match(Value(ValueKind.STR, attribute), None, api, "bool")
+                # `config.jax_x`: the attribute of the config object is the key
+                return Match(Value(ValueKind.STR, attribute), None,
+                             f"{defined.namespace.rsplit('.', 1)[-1]}.{attribute}", "bool",
+                             unset_setting=space == SETTINGS)
         tested = self._look(self.objects, "o", target)
         if tested is not None and tested.tested:
             # `if holder:` where holder = bool_state(name="key"): its truth is the flag.
@@ -412,8 +415,8 @@ class Resolver:
         api = SETTINGS_PRESET
         if call.access and call.resolved:
             holder, _, name = self.chase(call.callee).rpartition(".")
-            if holder == SETTINGS and is_setting_flag(name) and not self._a_value(name):
-                return Match(Value(ValueKind.STR, name), None, api, None)
+            if holder == SETTINGS and self._flag_setting(name) and not self._a_value(name):
+                return Match(Value(ValueKind.STR, name), None, api, None, unset_setting=True)
             return None
         if call.callee != "getattr" or len(call.args) < 2 or any(a.keyword for a in
                                                                  call.args[:2]):
@@ -430,17 +433,19 @@ class Resolver:
             # `getattr(settings, name, None)` for names in a list: any setting, a flag
             # among them; a read whose key flaglint cannot tell, which a string naming a
             # flag may reach (Weblate's context processor); no FL104 of it, as most such
-            # lookups read settings that are no flags
-            return Match(key, default, api, value_type(default), certain=True)
+            # lookups read settings that are no flags (the preset's only)
+            return Match(key, default, api, value_type(default), certain=True) \
+                if SETTINGS_PRESET in self.presets else None
         if not self._flag_setting(setting) or self._a_value(setting):
             return None
-        return Match(Value(ValueKind.STR, setting), default, api, value_type(default))
+        return Match(Value(ValueKind.STR, setting), default, api, value_type(default),
+                     unset_setting=default is None)
 
     def setting_overrides(self, call: Call) -> list[str]:
         """The flag-like settings a test's `override_settings(FEATURE_X=False)` sets (the
         django-settings preset): the reads it encloses are not settled."""
-        if SETTINGS_PRESET not in self.presets or not call.resolved or \
-                self.chase(call.callee) not in SETTINGS_OVERRIDES:
+        if (SETTINGS_PRESET not in self.presets and not self.named_settings) or \
+                not call.resolved or self.chase(call.callee) not in SETTINGS_OVERRIDES:
             return []
         return [arg.keyword for arg in call.args if arg.keyword is not None and
                 self._flag_setting(arg.keyword) and not self._a_value(arg.keyword)]
@@ -468,10 +473,10 @@ class Resolver:
 
     def _flag_setting(self, name: str) -> bool:
         """Is the Django setting of this name a flag: named like one (the preset's names),
-        or by a `namespace` definition of the settings without a call (`prefix =
-        "OFFER_"`: Weblate's `OFFER_HOSTING`)?"""
-        return is_setting_flag(name) or any(
-            spec.namespace and spec.call is None and name.startswith(spec.prefix) and
+        or by a `namespace` definition of the settings (`prefix = "OFFER_"`: Weblate's
+        `OFFER_HOSTING`)?"""
+        return (SETTINGS_PRESET in self.presets and is_setting_flag(name)) or any(
+            spec.namespace and name.startswith(spec.prefix) and
             self.chase(spec.namespace) == SETTINGS for spec in self.config.definitions)
 
     def _a_value(self, name: str) -> bool:
@@ -542,7 +547,8 @@ class Resolver:
             elif any(arg.star for arg in call.args):
                 default = UNKNOWN_DEFAULT
         return Match(key, default, wrapper.qualname, wrapper.value_type or value_type(default),
-                     negated=wrapper.negated, bang=wrapper.bang, certain=True)
+                     negated=wrapper.negated, bang=wrapper.bang, certain=True,
+                     unset_setting=wrapper.unset_setting and default is None)
 
     # -- what a call is --------------------------------------------------------------------
 
@@ -572,7 +578,7 @@ class Resolver:
             default = own if own is not None and _on_off(own) else None
         return Wrapper(function.qualname, key, match.key.text, key_param, key_default, default,
                        default_param, negated, match.bang and key_param is not None,
-                       match.value_type)
+                       match.value_type, unset_setting=match.unset_setting)
 
     def read(self, call: Call, path: str, index: int, *, in_test: bool,
              guarded: tuple[tuple[int, int], ...] = ()) -> FlagRead | None:
@@ -604,7 +610,7 @@ class Resolver:
                         call.pure_args and match.replaceable and not call.operand,
                         overridden=match.writes,
                         decorator=call.callee if call.decorator else None, guarded=guarded,
-                        operand=call.operand)
+                        operand=call.operand, unset_setting=match.unset_setting)
 
     @staticmethod
     def _keyless(call: Call, path: str, index: int, match: Match, *, in_test: bool,

@@ -41,7 +41,9 @@ class ZombieFlag(Rule):
     ```
 
     ## Fix safety
-    No fix from this rule; FL301 and FL302 carry the (unsafe) fixes.
+    No fix from this rule; FL301 and FL302 carry the (unsafe) fixes where the read yields
+    its default (none for a Django setting read without one, `settings.X`: what a
+    setting no longer set yields is not known).
 
     ## Options
     With `--changed-since REF`, reported when the read's line changed, or when the key's
