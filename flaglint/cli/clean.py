@@ -124,7 +124,7 @@ def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> l
                      f"{plural(len(report.configs.after), 'file')}.")
     for where, why in report.configs.left:
         lines.append(f"{where}: sets `{key}` ({why}); remove it by hand.")
-    lines += _still(report, key)
+    lines += _still(args, report, key)
     if report.settled:
         for where in report.services:
             lines.append(f"Archive `{key}` in {where}: flaglint does not edit a flag "
@@ -132,7 +132,7 @@ def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> l
     return lines + _refused(args, config, report)
 
 
-def _still(report: CleanReport, key: str) -> list[str]:
+def _still(args: argparse.Namespace, report: CleanReport, key: str) -> list[str]:
     """What still names the key, and the code that still uses a constant holding it."""
     lines = []
     if report.mentions:
@@ -149,19 +149,21 @@ def _still(report: CleanReport, key: str) -> list[str]:
     if report.tests_literal:
         lines.append(f"Tests still give `{key}` another value than `{_shown(report.value)}` "
                      f"where flaglint knows no setter: {', '.join(report.tests_literal)}; not "
-                     f"edited: if that sets the flag, they ran under the code the clean "
-                     f"removed (adapt or delete them).")
+                     f"edited: if that sets the flag, they ran under {_gone(args)} (adapt or "
+                     f"delete them).")
     if report.code_literal:
         lines.append(f"Code outside the tests still gives `{key}` another value than "
                      f"`{_shown(report.value)}` through a call flaglint knows no setter in: "
                      f"{', '.join(report.code_literal)}; not edited: if that sets the flag as "
-                     f"the program runs, the clean changed what runs there (name the call a "
-                     f"reader with `writes = true`, and flaglint refuses the clean).")
+                     f"the program runs, the clean "
+                     f"{'would change' if args.dry_run else 'changed'} what runs there (name "
+                     f"the call a reader with `writes = true`, and flaglint refuses the "
+                     f"clean).")
     if report.tests_prefixed:
         lines.append(f"Tests set a setting named `{key}` with a prefix (`…_{key}`), which a "
                      f"reader that adds one reads: {', '.join(report.tests_prefixed)}; not "
-                     f"edited: if it is the flag, they ran under the code the clean removed "
-                     f"(adapt or delete them).")
+                     f"edited: if it is the flag, they ran under {_gone(args)} (adapt or "
+                     f"delete them).")
     if report.constants_unparsed:
         lines.append(f"Not searched for uses of a constant that holds `{key}`, as they do not "
                      f"parse: {', '.join(report.constants_unparsed)}.")
@@ -179,8 +181,10 @@ def _tests_changed(report: CleanReport, *, on_disk: bool) -> list[str]:
     would = "would be " if on_disk else ""
     for changed, said in ((report.tests_deleted,
                            f"Tests {would}deleted, with the code they tested"),
-                          (report.tests_cut, f"Tests {would}cut, their part that ran the "
-                                             f"code the clean removed gone")):
+                          (report.tests_cut, f"Tests {would}cut, their part that ran "
+                                             f"the code the clean "
+                                             f"{'would remove' if on_disk else 'removed'} "
+                                             f"gone")):
         if changed:
             lines.append(f"{said}: "
                          f"{', '.join(t.describe(on_disk=on_disk) for t in changed)}.")
@@ -227,33 +231,40 @@ def _refused(args: argparse.Namespace, config: Config, report: CleanReport) -> l
         places = ", ".join(sorted({f"{p.path}:{p.line}" for r in kept for p in r.places
                                    if is_test(p.path)}))
         lines.append(f"Tests still use {names} ({places}): one that sets `{key}` to another "
-                     f"value than `{_shown(report.value)}` tests code the clean removed; "
+                     f"value than `{_shown(report.value)}` tests "
+                     f"{_gone(args).removeprefix('the ')}; "
                      f"adapt or delete it.")
     other = f"to another value than `{_shown(report.value)}`"
     for left, said in (
             (report.test_classes, f"Test classes set `{key}` {other} for all their tests "
-                                  f"(\0): those tests ran under the code the clean "
-                                  f"removed; adapt or delete them (the classes are left as "
-                                  f"they are)."),
-            (report.tests_left, f"Tests set `{key}` {other} (\0): they ran under the "
-                                f"code the clean removed; adapt or delete them (left as they "
-                                f"are, since a read of `{key}` is left)."),
+                                  f"(\0): those tests ran under {_gone(args)}; adapt or "
+                                  f"delete them (the classes are left as they are)."),
+            (report.tests_left, f"Tests set `{key}` {other} (\0): they ran under "
+                                f"{_gone(args)}; adapt or delete them (left as they are, "
+                                f"since a read of `{key}` is left)."),
             (report.tests_variable, f"Tests set `{key}` to a value only running them tells "
                                     f"(\0: a parametrized test's, a name's, an "
                                     f"attribute's): a test that ran under the other value "
-                                    f"ran code that is gone; adapt them (left as they "
-                                    f"are)."),
+                                    f"ran code that {'would be' if args.dry_run else 'is'} "
+                                    f"gone; adapt them (left as they are)."),
             (report.helpers_left, f"Test helpers or autouse fixtures set `{key}` {other} "
-                                  f"(\0): the tests that call or use them ran under the code "
-                                  f"the clean removed; adapt them and those tests (left as "
-                                  f"they are).")):
+                                  f"(\0): the tests that call or use them ran under "
+                                  f"{_gone(args)}; adapt them and those tests (left as they "
+                                  f"are).")):
         if left:
             lines.append(said.replace("\0", ", ".join(_on_disk(report, left))))
     if report.test_only:
-        lines.append(f"Only tests call now {', '.join(_on_disk(report, report.test_only))}: "
-                     f"the code the clean removed was the last other caller; delete them with "
-                     f"their tests if nothing outside the project needs them.")
+        now = "would call" if args.dry_run else "call now"
+        lines.append(f"Only tests {now} {', '.join(_on_disk(report, report.test_only))}: "
+                     f"{_gone(args)} {'is' if args.dry_run else 'was'} the last other caller; "
+                     f"delete them with their tests if nothing outside the project needs "
+                     f"them.")
     return lines
+
+
+def _gone(args: argparse.Namespace) -> str:
+    """The code the clean removes, as a dry run says it (it removes nothing)."""
+    return "the code the clean would remove" if args.dry_run else "the code the clean removed"
 
 
 def _declared(config: Config) -> set[str]:

@@ -48,7 +48,7 @@ import libcst as cst
 
 from flaglint.analysis.references import definition_lines
 from flaglint.facts.conditions import literal
-from flaglint.fixes.flag_names import ON_OFF, FlagNames, python_tree, words_of
+from flaglint.fixes.flag_names import ON_OFF, FlagNames, in_strings, python_tree, words_of
 from flaglint.fixes.positions import line_starts, paired
 from flaglint.fixes.test_checks import last_block, still_checks
 from flaglint.fixes.tests_edit import with_items
@@ -806,9 +806,11 @@ def _naming_only(text: str, tree: ast.Module, words: re.Pattern[str]) -> str:
     `pass`, inside the classes that do too. The editor finds nothing in them (a setting
     names the flag; each function is judged alone), and libcst's parse of the rest is most
     of the time a question about large test files takes (pandas' test classes hold
-    hundreds of tests, a few of which name the flag). The module's statements pair with
-    `tree`'s as before (`_naming_none`), and the editor answers with names, never lines.
-    The text as it is where a line ends otherwise than with a newline."""
+    hundreds of tests, a few of which name the flag). A key written so that its text does
+    not show it (`"sched\\x2eon"`, `"sched." "on"`) names the flag too. The module's
+    statements pair with `tree`'s as before (`_naming_none`), and the editor answers with
+    names, never lines. The text as it is where a carriage return may end a line (Python's
+    parser counts one alone as a line's end)."""
     if "\r" in text:
         return text
     starts = line_starts(text)
@@ -822,7 +824,8 @@ def _naming_only(text: str, tree: ast.Module, words: re.Pattern[str]) -> str:
             first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
             last = node.end_lineno or node.lineno
             end = starts[last] if last < len(starts) else len(text)
-            if words.search(text, starts[first - 1], end):
+            if words.search(text, starts[first - 1], end) or \
+                    in_strings(text[starts[first - 1]:end], node, words.search):
                 if isinstance(node, ast.ClassDef):
                     shorten(node.body)
                 continue
@@ -839,20 +842,22 @@ def _naming_none(module: cst.Module, tree: ast.Module, text: str, words: re.Patt
                  ) -> frozenset[int]:
     """id() of the module's top-level statements whose text names none of the flag's
     words: no setting of it is in them, so what the editor finds is found without their
-    walk (pandas' test files are large, and name a flag in a few of their tests). None
-    where Python's statements do not pair with libcst's."""
+    walk (pandas' test files are large, and name a flag in a few of their tests); a key
+    written so that its text does not show it names the flag. None where Python's
+    statements do not pair with libcst's, or a carriage return may end a line (lines are
+    counted at newlines only: a form feed is inside its line)."""
     pairs = paired(list(module.body), tree.body)
-    if pairs is None:
+    if pairs is None or "\r" in text:
         return frozenset()
-    starts = [0]
-    for line in text.splitlines(keepends=True):
-        starts.append(starts[-1] + len(line))
+    starts = line_starts(text)
     skip = set()
     for statement, inner in pairs:
         first = min([inner[0].lineno, *(d.lineno for d in getattr(inner[0], "decorator_list",
                                                                   ()))])
         last = inner[-1].end_lineno or inner[-1].lineno
-        if not words.search(text, starts[first - 1], starts[min(last, len(starts) - 1)]):
+        end = starts[last] if last < len(starts) else len(text)
+        if not words.search(text, starts[first - 1], end) and not any(
+                in_strings(text[starts[first - 1]:end], node, words.search) for node in inner):
             skip.add(id(statement))
     return frozenset(skip)
 

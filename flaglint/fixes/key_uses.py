@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from flaglint.analysis.references import Kind, references
 from flaglint.facts.ast_facts import dotted
-from flaglint.fixes.flag_names import ON_OFF, python_tree
+from flaglint.fixes.flag_names import ON_OFF, in_strings, python_tree
 from flaglint.fixes.positions import line_starts
 
 
@@ -171,9 +171,12 @@ def _owners(path: str, tree: ast.Module, sets: Callable[[ast.AST, Owner], bool],
     around it) holds a node `sets` takes, once each, in the order found. `needed`: the
     file's text and a word every node `sets` takes is written with (a key, as the file
     was chosen by it: `parsed_tests`); the module's statements and the functions and
-    classes whose lines do not hold it are not walked (pandas' test files: 240,000 nodes
-    walked for a few tests naming a key)."""
+    classes whose lines do not hold it (nor a string whose text may hide it: an escape,
+    literals that join) are not walked (pandas' test files: 240,000 nodes walked for a few
+    tests naming a key)."""
     found: dict[str, None] = {}
+    if needed is not None and "\r" in needed[0]:
+        needed = None  # a carriage return may end a line for Python's parser: walked whole
     starts = line_starts(needed[0]) if needed else []
 
     def holds(node: ast.AST) -> bool:
@@ -182,8 +185,9 @@ def _owners(path: str, tree: ast.Module, sets: Callable[[ast.AST, Owner], bool],
         text, word = needed
         first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))])
         last = node.end_lineno or node.lineno
-        return text.find(word, starts[first - 1],
-                         starts[last] if last < len(starts) else len(text)) != -1
+        end = starts[last] if last < len(starts) else len(text)
+        return text.find(word, starts[first - 1], end) != -1 or in_strings(
+            text[starts[first - 1]:end], node, lambda value: value == word)
 
     def visit(node: ast.AST, owner: Owner | None, names: tuple[str, ...]) -> None:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
