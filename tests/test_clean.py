@@ -3418,10 +3418,10 @@ def test_what_names_the_flag_hidden_in_a_string_or_across_a_form_feed_is_read():
     paged = ("from pkg import config\n\x0c\n\x0c\n\x0c\n\n"
              "def test_off():\n    with config.set({'sched.on': False}):\n        pass\n")
     for text, name in ((hidden, "TestServe.test_off"), (paged, "test_off")):
-        assert classes_set_otherwise({"t.py": text}, names, True, functions=True) == \
+        assert classes_set_otherwise({"t.py": text}, names, value=True, functions=True) == \
             [("t.py", *_lines_of(text, name), name, "other")]
     text = "def test_a():\r    s = 1\r\rdef test_dict_off():\r    d = {'K': False}\r"
-    assert literal_settings_left("K", True, parsed_tests({"t.py": text}, "K")) == \
+    assert literal_settings_left("K", value=True, tests=parsed_tests({"t.py": text}, "K")) == \
         ["t.py:4 `test_dict_off`"]
 
 
