@@ -3430,3 +3430,31 @@ def _lines_of(text: str, qualname: str) -> tuple[int, int]:
     from flaglint.analysis.references import definition_lines
 
     return definition_lines(ast.parse(text))[qualname]
+
+
+def test_clean_keeps_the_entry_while_a_name_it_cannot_resolve_may_read_the_flag(tmp_path,
+                                                                               capsys):
+    """Open WebUI hands its settings on (`state.ENABLE_X = ENABLE_X`) and reads them as
+    `request.app.state.config.ENABLE_X`: `clean` kept the definition for that use, listed
+    it, and removed the registry entry; the next check passed, the flag read at run time
+    with nothing left to say it was rolled out. The entry stays, as for a subscript."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'presets = []\n\n[[definitions]]\ncall = "app.config.Setting"\n'
+                         'key = 0\nnamespace = "app.main.state"\nprefix = "ENABLE_"\n',
+        "flags.toml": '[flags.ENABLE_X]\ntype = "release"\nowner = "me"\n'
+                      'status = "rolled-out"\nvalue = true\n',
+        "app/__init__.py": "",
+        "app/config.py": "class Setting:\n    def __init__(self, name, value):\n"
+                         "        self.name = name\n        self.value = value\n\n\n"
+                         "class Store:\n    pass\n\n\nENABLE_X = Setting('ENABLE_X', True)\n",
+        "app/main.py": "from app.config import Store, ENABLE_X\n\nstate = Store()\n"
+                       "state.ENABLE_X = ENABLE_X\n\n\ndef index():\n"
+                       "    return {'x': state.ENABLE_X}\n\n\ndef handler(request):\n"
+                       "    if request.app.state.ENABLE_X:\n        return 'new'\n"
+                       "    return 'old'\n"})
+    registry = (tmp_path / "flags.toml").read_text()
+    assert main(["clean", "ENABLE_X", "--value", "true", "--no-cache", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "[flags.ENABLE_X] kept: a read flaglint cannot follow may use it (app/main.py:12:8: " \
+           "a name flaglint cannot resolve (request.app.state.ENABLE_X)).\n" in out
+    assert (tmp_path / "flags.toml").read_text() == registry

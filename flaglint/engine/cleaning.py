@@ -23,7 +23,7 @@ from flaglint import store as cache
 from flaglint.analysis.deadcode import looks_boolean, set_as_run
 from flaglint.analysis.deployed import Served, served
 from flaglint.analysis.loose import loose_strings
-from flaglint.analysis.references import definition_lines
+from flaglint.analysis.references import Kind, definition_lines
 from flaglint.config import Config
 from flaglint.engine.analyze import Request, analyze
 from flaglint.engine.fixmemo import StoredFixes
@@ -277,7 +277,11 @@ def _clean_flag(inputs: Inputs, key: str, text: str | None, scope: FixScope,
             project = _definitions_tests_held(cleaning, project)
     report = cleaning.report
     report.tests = {r.path for r in report.changed if tests(r.path)}
-    found = _finish(cleaning, project, _Blockers(left, unreadable, [str(p) for p in loose]),
+    # A definition kept for a use flaglint cannot follow (Open WebUI's
+    # `request.app.state.config.ENABLE_X`, of the object handed on): that may read it
+    may_read = [*map(str, loose), *_may_read_kept(
+        report, {d.path for d in probe.linked.definitions if d.key == key})]
+    found = _finish(cleaning, project, _Blockers(left, unreadable, may_read),
                     settings, dry_run=dry_run, retire=retire)
     found.test_only = tests_call_alone(probe, project, tests)
     from flaglint.fixes.test_checks import tests_changed
@@ -286,6 +290,15 @@ def _clean_flag(inputs: Inputs, key: str, text: str | None, scope: FixScope,
         [(r.path, r.before, r.after) for r in report.changed if r.path in report.tests],
         frozenset(cleaning.cut_tests))
     return found
+
+
+def _may_read_kept(report: FixReport, paths: set[str]) -> list[str]:
+    """The places that kept a definition's deletion in these files (the flag's definitions'
+    files) and may read the flag: names flaglint cannot resolve (`x.y.ENABLE_X`). While one
+    is left, the registry entry stays. (A lookup of an Enum member by value, `Flag("k")`,
+    asks for the member, and a file that does not parse keeps the entry already.)"""
+    return [str(place) for refusal in report.blocked if refusal.path in paths
+            for place in refusal.places if place.why.startswith(Kind.UNKNOWN.value)]
 
 
 def tests_call_alone(before: Project, after: Project, tests: Callable[[str], bool]
