@@ -20,12 +20,87 @@ from __future__ import annotations
 import ast
 import enum
 import re
-from collections.abc import Iterable, Iterator
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from flaglint.analysis.used_names import annotation_names
 from flaglint.facts.ast_facts import dotted
+
+
+def line_starts(text: str) -> list[int]:
+    """Where each line starts (`[n]`: line n + 1); a text that ends a line ends the list
+    with its length."""
+    starts = [0]
+    found = text.find("\n")
+    while found != -1:
+        starts.append(found + 1)
+        found = text.find("\n", found + 1)
+    return starts
+
+
+# Where a string literal's text may not show its value: an escape or a line continuation
+# (`"sched\x2eon"`), or literals that join (`"sched." "on"`, across lines and comments)
+_HIDING = re.compile(r"""\\|['"]['"]|['"](?:\s|#[^\n]*\n)+[rRbBuUfF]{0,2}['"]""")
+
+
+def in_strings(segment: str, node: ast.AST, found: Callable[[str], object]) -> bool:
+    """Does a string constant of this node (its source `segment`) hold what `found`
+    finds, though its text may not show it? Walked only where the text may hide it."""
+    return bool(_HIDING.search(segment)) and any(
+        isinstance(inner, ast.Constant) and isinstance(inner.value, str) and
+        found(inner.value) for inner in ast.walk(node))
+
+
+def statement_text(source: str, starts: list[int], statement: ast.stmt) -> str:
+    """A statement's lines, its decorators' included (`starts`: `line_starts(source)`)."""
+    first = min([statement.lineno, *(d.lineno for d in getattr(statement, "decorator_list",
+                                                                 ()))])
+    last = statement.end_lineno or statement.lineno
+    return source[starts[first - 1]:starts[last] if last < len(starts) else len(source)]
+
+
+class Statements:
+    """A module's top-level statements, each with its text as Python reads names in it
+    (NFKC where not ASCII: `ｈ` is `h`) and the values of its strings where their text may
+    hide them: made once for every symbol looked for in the module. Not `usable` where a
+    carriage return may end a line (lines are counted at newlines)."""
+
+    def __init__(self, source: str, tree: ast.Module) -> None:
+        self.tree = tree
+        self.usable = "\r" not in source
+        # each function's names (`_locals`), by id(): found once for every symbol
+        self.locals: dict[int, frozenset[str]] = {}
+        self._bindings: dict[tuple[str, str], list[Binding]] = {}
+        self._items: list[tuple[ast.stmt, str, tuple[str, ...]]] = []
+        if not self.usable:
+            return
+        starts = line_starts(source)
+        for statement in tree.body:
+            text = statement_text(source, starts, statement)
+            if not text.isascii():
+                text = unicodedata.normalize("NFKC", text)
+            hidden = tuple(inner.value for inner in ast.walk(statement)
+                           if isinstance(inner, ast.Constant) and isinstance(inner.value, str)
+                           ) if _HIDING.search(text) else ()
+            self._items.append((statement, text, hidden))
+
+    def bindings(self, module: str, package: str) -> list[Binding]:
+        """`bindings` of the module's statements, made once."""
+        key = (module, package)
+        if key not in self._bindings:
+            self._bindings[key] = bindings(self.tree.body, module, package)
+        return self._bindings[key]
+
+    def naming(self, words: Iterable[str]) -> Iterator[ast.stmt]:
+        """The statements that spell one of the words, in their text or a string's value."""
+        words = tuple(words)
+        for statement, text, hidden in self._items:
+            if any(word in text for word in words) or \
+                    any(word in value for value in hidden for word in words):
+                yield statement
 
 
 class Kind(enum.Enum):
@@ -50,16 +125,19 @@ class Reference:
 
 
 def references(source: str, module: str, qualname: str, *, keys: frozenset[str] = frozenset(),
-               is_package: bool = False, tree: ast.Module | None = None) -> list[Reference]:
-    """Every place of `source` (the module `module`; `tree`: its parse, when made already)
-    that may refer to `qualname`, with what it is. `keys` are strings that name it too (an
-    Enum member's value). A file that does not parse is one unknown reference at its first
-    line."""
+               is_package: bool = False, tree: ast.Module | None = None,
+               statements: Statements | None = None) -> list[Reference]:
+    """Every place of `source` (the module `module`; `tree`: its parse, when made already,
+    `statements`: its `Statements`) that may refer to `qualname`, with what it is. `keys`
+    are strings that name it too (an Enum member's value). A file that does not parse is
+    one unknown reference at its first line."""
     try:
         tree = tree or ast.parse(source)
     except (SyntaxError, ValueError):
         return [Reference(Kind.UNPARSED, 1, 1, "")]
-    finder = _Finder(module, qualname, keys, is_package=is_package)
+    if statements is None or statements.tree is not tree:
+        statements = Statements(source, tree)
+    finder = _Finder(module, qualname, keys, is_package=is_package, statements=statements)
     finder.visit(tree)
     return sorted(finder.found, key=lambda r: (r.line, r.column, r.kind.value))
 
@@ -96,9 +174,71 @@ def beyond_calls(found: list[Reference]) -> list[Reference]:
     return [r for r in found if r.kind not in (Kind.OTHER, Kind.CALL, Kind.IMPORT)]
 
 
+# What a module's top-level statement binds, in order: ("=", name, what it is bound to),
+# ("as", name, …) the same by `import … as name`, ("?", name, …) unless bound before (an
+# assignment), ("*", module, "") a star import of that module
+Binding = tuple[str, str, str]
+
+
+def bindings(body: list[ast.stmt], module: str, package: str) -> list[Binding]:
+    """The bindings of a module's statements (`package`: where its relative imports
+    start)."""
+    found: list[Binding] = []
+
+    def bind(statement: ast.stmt) -> None:
+        if isinstance(statement, ast.Import):
+            for alias in statement.names:
+                local = alias.asname or alias.name.split(".", 1)[0]
+                found.append(("=", local, alias.name if alias.asname else local))
+        elif isinstance(statement, ast.ImportFrom):
+            base = absolute(statement, package)
+            for alias in statement.names:
+                if alias.name == "*":
+                    found.append(("*", base, ""))
+                else:
+                    found.append(("as" if alias.asname else "=", alias.asname or alias.name,
+                                  f"{base}.{alias.name}"))
+        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.append(("=", statement.name, f"{module}.{statement.name}"))
+        elif isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = statement.targets if isinstance(statement, ast.Assign) else \
+                [statement.target]
+            found.extend(("?", name.id, f"{module}.{name.id}") for target in targets
+                         for name in ast.walk(target) if isinstance(name, ast.Name))
+        elif isinstance(statement, (ast.If, ast.Try, ast.With)):
+            for inner in ast.iter_child_nodes(statement):
+                if isinstance(inner, ast.stmt):
+                    bind(inner)
+
+    for statement in body:
+        bind(statement)
+    return found
+
+
+def absolute(node: ast.ImportFrom, package: str) -> str:
+    """The module an import from names, its dots resolved from `package`."""
+    if not node.level:
+        return node.module or ""
+    base = package.split(".")
+    base = base[:len(base) - node.level + 1]
+    return ".".join([*base, node.module] if node.module else base)
+
+
+def _locals(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> frozenset[str]:
+    """A function's parameters and the names it binds (not a lambda's: it binds none)."""
+    names = {a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)}
+    names |= {a.arg for a in (node.args.vararg, node.args.kwarg) if a is not None}
+    if not isinstance(node, ast.Lambda):
+        names |= {inner.id for inner in ast.walk(node)
+                  if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Store)}
+    return frozenset(names)
+
+
 class _Finder(ast.NodeVisitor):
     def __init__(self, module: str, qualname: str, keys: frozenset[str], *,
-                 is_package: bool) -> None:
+                 is_package: bool, statements: Statements | None = None) -> None:
+        # `statements`: the module's, to visit only those that spell the symbol
+        self.statements = statements
         self.module = module
         self.package = module if is_package else module.rpartition(".")[0]
         self.target = qualname
@@ -113,7 +253,7 @@ class _Finder(ast.NodeVisitor):
         self.module_names: dict[str, str | None] = {}  # name -> what it is bound to
         # Innermost last: a function's parameters and locals (qualname None), or a class
         # body's names (its qualname, None inside a function: not followed).
-        self.scopes: list[tuple[str | None, set[str]]] = []
+        self.scopes: list[tuple[str | None, AbstractSet[str]]] = []
         self.aliases: set[str] = set()  # names a module-level import binds it to
         self._function_depth = 0
         self.entries: list[ast.expr] = []  # collection items that list the symbol
@@ -122,47 +262,33 @@ class _Finder(ast.NodeVisitor):
     # -- bindings ---------------------------------------------------------------------------
 
     def visit_Module(self, node: ast.Module) -> None:
-        for statement in node.body:
-            self._bind(statement)
-        self.generic_visit(node)
+        statements = self.statements
+        if statements is not None and statements.tree is not node:
+            statements = None
+        for how, name, value in statements.bindings(self.module, self.package) \
+                if statements is not None else bindings(node.body, self.module, self.package):
+            if how == "?":
+                self.module_names.setdefault(name, value)
+            elif how == "*":
+                if name == self.owner:  # `from app.consts import *` binds its names
+                    self.module_names.setdefault(self.word, self.target)
+            else:
+                self.module_names[name] = value
+                if how == "as" and value == self.target:
+                    self.aliases.add(name)  # `from … import ENV_SERVER as S`
+        if statements is None or not statements.usable:
+            self.generic_visit(node)
+            return
+        # Every reference spells the symbol's name, or its owner's (a lookup: `Flag(x)`),
+        # a name bound to either, or a key naming it: the module's statements that spell
+        # none are not visited (Open WebUI's settings, each looked for in modules of
+        # thousands of lines)
+        words = {self.word, self.owner.rsplit(".", 1)[-1], *self.aliases, *self.keys,
+                 *(name for name, bound in self.module_names.items()
+                   if bound in (self.target, self.owner))} - {""}
+        for statement in statements.naming(words):
+            self.visit(statement)
 
-    def _bind(self, statement: ast.stmt) -> None:
-        if isinstance(statement, ast.Import):
-            for alias in statement.names:
-                local = alias.asname or alias.name.split(".", 1)[0]
-                self.module_names[local] = alias.name if alias.asname else local
-        elif isinstance(statement, ast.ImportFrom):
-            self._bind_from(statement)
-        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            self.module_names[statement.name] = f"{self.module}.{statement.name}"
-        elif isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            targets = statement.targets if isinstance(statement, ast.Assign) else \
-                [statement.target]
-            for target in targets:
-                for name in ast.walk(target):
-                    if isinstance(name, ast.Name):
-                        self.module_names.setdefault(name.id, f"{self.module}.{name.id}")
-        elif isinstance(statement, (ast.If, ast.Try, ast.With)):
-            for inner in ast.iter_child_nodes(statement):
-                if isinstance(inner, ast.stmt):
-                    self._bind(inner)
-
-    def _bind_from(self, statement: ast.ImportFrom) -> None:
-        base = self._absolute(statement)
-        for alias in statement.names:
-            if alias.name != "*":
-                self.module_names[alias.asname or alias.name] = f"{base}.{alias.name}"
-                if alias.asname and f"{base}.{alias.name}" == self.target:
-                    self.aliases.add(alias.asname)  # `from … import ENV_SERVER as S`
-            elif base == self.owner:  # `from app.consts import *` binds its names
-                self.module_names.setdefault(self.word, self.target)
-
-    def _absolute(self, node: ast.ImportFrom) -> str:
-        if not node.level:
-            return node.module or ""
-        base = self.package.split(".")
-        base = base[:len(base) - node.level + 1]
-        return ".".join([*base, node.module] if node.module else base)
 
     def _resolve(self, parts: list[str]) -> str | None:
         """The qualified name of a dotted reference, or None when it cannot be told."""
@@ -182,13 +308,10 @@ class _Finder(ast.NodeVisitor):
     def _in_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> None:
         if not isinstance(node, ast.Lambda):
             self._annotation(node.returns)
-        names = {a.arg for a in (*node.args.posonlyargs, *node.args.args,
-                                 *node.args.kwonlyargs)}
-        names |= {a.arg for a in (node.args.vararg, node.args.kwarg) if a is not None}
-        if not isinstance(node, ast.Lambda):
-            for inner in ast.walk(node):
-                if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Store):
-                    names.add(inner.id)
+        memo = self.statements.locals if self.statements is not None else {}
+        names = memo.get(id(node))
+        if names is None:
+            names = memo[id(node)] = _locals(node)
         self.scopes.append((None, names))
         self._function_depth += 1
         self.generic_visit(node)
@@ -236,7 +359,7 @@ class _Finder(ast.NodeVisitor):
             self.found.append(reference)
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        base = self._absolute(node)
+        base = absolute(node, self.package)
         for alias in node.names:
             if alias.name == self.word:
                 full = f"{base}.{alias.name}"
@@ -381,7 +504,8 @@ def places(found: list[Reference], path: str) -> Iterator[Place]:
 
 
 def handed_on(source: str, module: str, qualnames: Iterable[str], *,
-              is_package: bool = False, tree: ast.Module | None = None) -> set[str]:
+              is_package: bool = False, tree: ast.Module | None = None,
+              statements: Statements | None = None) -> set[str]:
     """Which of these symbols are used as a value in this source (stored in a dict or list,
     passed to a function, returned), where what reads them cannot be seen? A file that does
     not parse may do anything: all of them. The file is parsed once (`tree`: its parse,
@@ -395,7 +519,10 @@ def handed_on(source: str, module: str, qualnames: Iterable[str], *,
     for qualname in qualnames:
         if not _spelled_as_value(source, qualname.rsplit(".", 1)[-1]):
             continue
-        finder = _Finder(module, qualname, frozenset(), is_package=is_package)
+        if statements is None or statements.tree is not tree:
+            statements = Statements(source, tree)
+        finder = _Finder(module, qualname, frozenset(), is_package=is_package,
+                         statements=statements)
         finder.visit(tree)
         if any(r.kind is Kind.USE and r.as_value for r in finder.found):
             found.add(qualname)

@@ -96,19 +96,6 @@ def may_set(text: str, words: re.Pattern[str], tree: ast.Module | None = None) -
     return False
 
 
-# Where a string literal's text may not show its value: an escape or a line continuation
-# (`"sched\x2eon"`), or literals that join (`"sched." "on"`, across lines and comments)
-_HIDING = re.compile(r"""\\|['"]['"]|['"](?:\s|#[^\n]*\n)+[rRbBuUfF]{0,2}['"]""")
-
-
-def in_strings(segment: str, node: ast.AST, found: Callable[[str], object]) -> bool:
-    """Does a string constant of this node (its source `segment`) hold what `found`
-    finds, though its text may not show it? Walked only where the text may hide it."""
-    return bool(_HIDING.search(segment)) and any(
-        isinstance(inner, ast.Constant) and isinstance(inner.value, str) and
-        found(inner.value) for inner in ast.walk(node))
-
-
 def _segments(text: str) -> Callable[[ast.expr | ast.stmt], str]:
     """A node's source, as `ast.get_source_segment` gives it, from the text's lines split
     once (that function splits them again on each call: a test file of 5,000 lines and 400

@@ -46,10 +46,10 @@ from typing import Any, NamedTuple
 
 import libcst as cst
 
-from flaglint.analysis.references import definition_lines
+from flaglint.analysis.references import definition_lines, in_strings, line_starts
 from flaglint.facts.conditions import literal
-from flaglint.fixes.flag_names import ON_OFF, FlagNames, in_strings, python_tree, words_of
-from flaglint.fixes.positions import line_starts, paired
+from flaglint.fixes.flag_names import ON_OFF, FlagNames, python_tree, words_of
+from flaglint.fixes.positions import paired
 from flaglint.fixes.test_checks import last_block, still_checks
 from flaglint.fixes.tests_edit import with_items
 

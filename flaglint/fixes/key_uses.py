@@ -19,10 +19,9 @@ import itertools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from flaglint.analysis.references import Kind, references
+from flaglint.analysis.references import Kind, in_strings, line_starts, references
 from flaglint.facts.ast_facts import dotted
-from flaglint.fixes.flag_names import ON_OFF, in_strings, python_tree
-from flaglint.fixes.positions import line_starts
+from flaglint.fixes.flag_names import ON_OFF, python_tree
 
 
 @dataclass

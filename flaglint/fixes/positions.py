@@ -24,6 +24,8 @@ from itertools import pairwise
 import libcst as cst
 from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
 
+from flaglint.analysis.references import line_starts
+
 
 class StatementPositions(dict[cst.CSTNode, CodeRange]):
     """Node positions, made per top-level statement when a pass is about to visit it
@@ -180,17 +182,6 @@ def paired(nodes: list[cst.BaseStatement], body: list[ast.stmt]
 
 
 _END = 1 << 30  # beyond any line: the last statement's range runs to the end of the file
-
-
-def line_starts(text: str) -> list[int]:
-    """Where each line starts (`[n]`: line n + 1); a text that ends a line ends the list
-    with its length."""
-    starts = [0]
-    found = text.find("\n")
-    while found != -1:
-        starts.append(found + 1)
-        found = text.find("\n", found + 1)
-    return starts
 
 
 def first_line(statement: ast.stmt) -> int:

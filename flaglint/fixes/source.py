@@ -14,12 +14,12 @@ from typing import Any, TypeVar
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from flaglint.analysis.references import line_starts
 from flaglint.analysis.used_names import exported, imported, used_names
 from flaglint.fixes.plans import FilePlan, FixResult, Position
 from flaglint.fixes.positions import (
     edited_code,
     first_line,
-    line_starts,
     paired,
     statement_positions,
 )

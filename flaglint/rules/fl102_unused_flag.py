@@ -5,7 +5,7 @@ import re
 from collections.abc import Iterator
 
 from flaglint.analysis.loose import key_mention, loose_strings, nearest, reaching_reads
-from flaglint.analysis.references import Kind, blocking, handed_on, references
+from flaglint.analysis.references import Kind, Statements, blocking, handed_on, references
 from flaglint.facts import ValueKind
 from flaglint.findings import Finding, Severity
 from flaglint.links.model import CodeDefinition
@@ -184,8 +184,9 @@ def _holders_seen(project: Project, names: set[str]
             # A test that hands it on sets it (prefect's `temporary_settings({X: True})`):
             # no read of the code's, which FL102 is about
             continue
+        statements = Statements(text, tree)  # for every name looked for in the file
         escaped |= handed_on(text, brief.module, [n for n in named if n not in escaped],
-                             is_package=brief.is_package, tree=tree)
+                             is_package=brief.is_package, tree=tree, statements=statements)
         # A name said once in the module that defines it is its definition alone (most of
         # prefect's unread settings in its 2,000-line settings module): no visit for it
         for name in named:
@@ -195,7 +196,8 @@ def _holders_seen(project: Project, names: set[str]
             # `clean`'s deletion of the definition (fixes/rounds.py `_keys`)
             uses = blocking(references(text, brief.module, name,
                                        keys=frozenset({name.rsplit(".", 1)[-1]}),
-                                       is_package=brief.is_package, tree=tree))
+                                       is_package=brief.is_package, tree=tree,
+                                       statements=statements))
             if uses:  # a use rather than the import that reaches it
                 first = min(uses, key=lambda r: (r.kind is Kind.IMPORT, r.line, r.column))
                 used[name] = (path, first.line, first.text)
