@@ -84,6 +84,10 @@ def run_cli(tmp_path, capsys, files, *args):
                         "namespace = 'a.config'\n"},
      "pyproject.toml:4: `tool.flaglint.definitions[0].namespace` must be a qualified name, "
      "with a `prefix` that the attributes naming keys start with"),
+    ({"pyproject.toml": "[tool.flaglint]\n[[tool.flaglint.definitions]]\ncall = 'a.b'\n"
+                        "namespace = '*.state.config'\nprefix = 'ENABLE_'\n"},
+     "pyproject.toml:4: `tool.flaglint.definitions[0].namespace` must be a qualified name, "
+     "with a `prefix` that the attributes naming keys start with"),
     # a namespace without a call (Django settings named otherwise) takes only a prefix
     ({"pyproject.toml": "[tool.flaglint]\n[[tool.flaglint.definitions]]\n"
                         "namespace = 'django.conf.settings'\n"},
@@ -360,3 +364,29 @@ def test_a_namespace_of_django_settings_is_read_without_the_preset(tmp_path, cap
     assert (tmp_path / "app" / "views.py").read_text() == \
         "from django.conf import settings\n\n\ndef home():\n    return settings.FEATURE_X\n"
     assert (tmp_path / "app" / "settings.py").read_text() == "DEBUG = True\nFEATURE_X = True\n"
+
+
+def test_a_second_entry_of_one_call_with_its_own_namespace_is_no_note(tmp_path, capsys):
+    """Open WebUI hands its settings to two objects: two `[[definitions]]` of one call, each
+    with its namespace, find the reads of both, and a note said the second matched no call
+    and should be deleted (which loses the second object's reads)."""
+    entry = '[[tool.flaglint.definitions]]\ncall = "app.config.Setting"\nkey = 0\n' \
+            'namespace = "app.{0}.{0}"\nprefix = "ENABLE_"\n'
+    module = "from app.config import Store, ENABLE_X\n\n{0} = Store()\n{0}.ENABLE_X = ENABLE_X" \
+             "\n\n\ndef f():\n    if {0}.ENABLE_X:\n        return 'x'\n    return 'y'\n"
+    code, out, err = run_cli(tmp_path, capsys, {
+        "pyproject.toml": "[tool.flaglint]\nregistry = ['flags.toml']\npresets = []\n\n" +
+                          entry.format("state") + "\n" + entry.format("other"),
+        "flags.toml": '[flags.ENABLE_X]\ntype = "release"\nowner = "me"\n'
+                      'status = "rolled-out"\nvalue = true\n',
+        "app/__init__.py": "",
+        "app/config.py": "class Setting:\n    def __init__(self, name, value):\n"
+                         "        self.value = value\n\n\nclass Store:\n    pass\n\n\n"
+                         "ENABLE_X = Setting('ENABLE_X', False)\n",
+        "app/state.py": module.format("state"), "app/other.py": module.format("other")},
+        "--format", "json")
+    assert code == 1
+    assert "matches no call" not in err
+    assert sorted((f["code"], f["path"], f["line"]) for f in json.loads(out)["findings"]) == [
+        ("FL202", "app/other.py", 8), ("FL202", "app/state.py", 8),
+        ("FL301", "app/other.py", 10), ("FL301", "app/state.py", 10)]

@@ -364,7 +364,8 @@ def _definition(item: dict[str, Any], index: int, where: Where) -> DefinitionSpe
         raise where.error((*keys, "prefix"), f"`{where.name((*keys, 'prefix'))}` must be a "
                                              f"string, like prefix = \"jax_\"")
     namespace = item.get("namespace", "")
-    if not isinstance(namespace, str) or (namespace and not prefix):
+    if not isinstance(namespace, str) or (namespace and (not prefix or
+                                                         not qualified_name(namespace))):
         raise where.error((*keys, "namespace"), f"`{where.name((*keys, 'namespace'))}` must be "
                                                 f"a qualified name, with a `prefix` that the "
                                                 f"attributes naming keys start with")

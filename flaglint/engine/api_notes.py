@@ -22,12 +22,15 @@ def _unmatched_notes(config: Config, linked: Linked) -> tuple[str, ...]:
     every flag it stood for is unread (FL102): said, with what to check. Only for the
     project's own entries: a preset whose methods a project never calls is no mistake."""
     matched = {d.origin for d in linked.definitions} | set(linked.keyless)
+    # an entry of a call another entry matched (with a `namespace` of its own: Open
+    # WebUI's second object its settings are handed to) defines what that one does
+    called = {spec.call for spec in config.definitions if spec.origin in matched}
     notes = [_unmatched(config, spec, "sets" if spec.writes else "reads")
              for spec in config.readers
              if _configured(spec.origin) and spec.origin not in linked.matched]
     notes += [_unmatched(config, spec, "defines") for spec in config.definitions
               if spec.call is not None and _configured(spec.origin)
-              and spec.origin not in matched]
+              and spec.origin not in matched and spec.call not in called]
     return tuple(notes)
 
 
