@@ -769,3 +769,22 @@ def test_a_lookup_by_its_name_keeps_a_flag_object_and_is_told_where_it_is(tmp_pa
         "code reads it; its object is still used at proj/settings.py:29 (`'PROJ_API_URL'`), "
         "which is no read: remove that use, then delete it or mark it retired so the key is "
         "never reused"]
+
+
+def test_a_definition_naming_its_key_as_the_bound_name_is_no_use_of_it(tmp_path, capsys):
+    """Open WebUI, and the README's own `LEGACY_X = is_env_true("LEGACY_X")` with
+    `bound_name = true`: FL102 said the object "is still used at app/config.py:8
+    ('LEGACY_X'), which is no read: remove that use", the key string of its own definition.
+    The definition is no use of itself: the plain message."""
+    write_tree(tmp_path, {
+        "pyproject.toml": "[tool.flaglint]\npresets = []\n\n[[tool.flaglint.definitions]]\n"
+                          "call = 'app.config.is_env_true'\nbound_name = true\n"
+                          "truth_reads = true\n",
+        "app/__init__.py": "",
+        "app/config.py": "import os\n\n\ndef is_env_true(name):\n"
+                         "    return os.environ.get(name, 'false').lower() == 'true'\n\n\n"
+                         "LEGACY_X = is_env_true('LEGACY_X')\n"})
+    main(["check", str(tmp_path), "--no-cache", "--select", "FL102"])
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "app/config.py:8:12: FL102 [LEGACY_X] Flag `LEGACY_X` is declared but no code reads "
+        "it; delete it or mark it retired so the key is never reused")

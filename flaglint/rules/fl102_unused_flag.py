@@ -198,7 +198,21 @@ def _holders_seen(project: Project, names: set[str]
                                        keys=frozenset({name.rsplit(".", 1)[-1]}),
                                        is_package=brief.is_package, tree=tree,
                                        statements=statements))
+            # its own definition is no use of it: `LEGACY_X = is_env_true("LEGACY_X")`
+            # (`bound_name`) names it as the key too
+            own = _binding_lines(project, path, name)
+            uses = [r for r in uses if r.line not in own]
             if uses:  # a use rather than the import that reaches it
                 first = min(uses, key=lambda r: (r.kind is Kind.IMPORT, r.line, r.column))
                 used[name] = (path, first.line, first.text)
     return escaped, used
+
+
+def _binding_lines(project: Project, path: str, name: str) -> range:
+    """The lines of the statement binding `name` at module level in this file, if it does
+    (the definition call bound to it), else none."""
+    facts = project.facts_of(path)
+    for constant in facts.constants if facts is not None else ():
+        if constant.qualname == name:
+            return range(constant.span.line, constant.span.end_line + 1)
+    return range(0)
