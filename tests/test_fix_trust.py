@@ -12,6 +12,7 @@ import sys
 import textwrap
 
 from flaglint.cli import main
+from flaglint.fixes.source import unbound_after
 
 from .conftest import commit_all, git, write_tree
 from .test_fix_differential import differences
@@ -666,3 +667,34 @@ def test_a_module_that_binds_bool_keeps_its_bool_calls(tmp_path, capsys):
     })
     fix(tmp_path, capsys)
     assert (tmp_path / "app" / "use.py").read_text() == source
+
+
+def test_a_fix_that_would_leave_a_name_unbound_is_refused(tmp_path, capsys):
+    """Open WebUI: `if ENABLE_LDAP.value: from ldap3 import Server` at the top of a module,
+    and `Server(...)` in `ldap_login`: `clean` of the flag rolled out false deleted the
+    import and left the function reading six names nothing binds (ruff F821), exit 0. The
+    fix is refused, naming what still reads them and where; the file stays as it is."""
+    auth = "from app.config import ENABLE_LDAP\n\nif ENABLE_LDAP.value:\n" \
+           "    from json import dumps\n\n\ndef ldap_login(user):\n" \
+           "    return dumps({'user': user})\n"
+    write_tree(tmp_path, {
+        "pyproject.toml": "[tool.flaglint]\npresets = []\nregistry = ['flags.toml']\n\n"
+                          "[[tool.flaglint.definitions]]\ncall = 'app.config.Setting'\n"
+                          "key = 0\nattributes = ['value']\n",
+        "flags.toml": "[flags.ENABLE_LDAP]\ntype = 'release'\nowner = 'me'\n"
+                      "status = 'rolled-out'\nvalue = false\n",
+        "app/__init__.py": "",
+        "app/config.py": "class Setting:\n    def __init__(self, name, value):\n"
+                         "        self.value = value\n\n\n"
+                         "ENABLE_LDAP = Setting('ENABLE_LDAP', False)\n",
+        "app/auth.py": auth})
+    assert main(["clean", "ENABLE_LDAP", "--value", "false", "--no-cache",
+                 str(tmp_path)]) == 1
+    assert "flaglint: warning: app/auth.py not changed: the fixed file would still read " \
+           "`dumps` (in `ldap_login`), which only the removed code bound; delete or change " \
+           "what reads it by hand, then fix again\n" in capsys.readouterr().err
+    assert (tmp_path / "app" / "auth.py").read_text() == auth
+    # a name the module binds again, or its branch keeps, is no loss
+    assert unbound_after("import os\nif F:\n    x = 1\nx = 2\nprint(x, os)\n",
+                         "import os\nx = 2\nprint(x, os)\n") == []
+    assert unbound_after("if F:\n    from m import *\nprint(y)\n", "print(y)\n") == []

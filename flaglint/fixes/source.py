@@ -5,9 +5,11 @@ removed, and the check that the result parses. Only the processes that fix files
 from __future__ import annotations
 
 import ast
+import builtins
 import itertools
 import logging
 import re
+import symtable
 from collections.abc import Set
 from typing import Any, TypeVar
 
@@ -78,9 +80,76 @@ def _checked(path: str, text: str, after: str, replaced: int, removed_branches: 
             return FixResult(path, text, text, refused=f"the fixed file would not parse "
                                                        f"({error.msg}, line {error.lineno})",
                              unused_imports=unused)
+        unbound = unbound_after(text, after)
+        if unbound:
+            said = ", ".join(f"`{name}` (in {where})" for name, where in unbound)
+            return FixResult(path, text, text, refused=f"the fixed file would still read "
+                                                       f"{said}, which only the removed code "
+                                                       f"bound; delete or change what reads "
+                                                       f"{'it' if len(unbound) == 1 else 'them'}"
+                                                       f" by hand, then fix again",
+                             unused_imports=unused)
     return FixResult(path, text, after, replaced=replaced, removed_branches=removed_branches,
                      removed_definitions=removed_definitions, removed_names=removed_names,
                      unused_imports=unused, removed_helpers=removed_helpers)
+
+
+def unbound_after(text: str, after: str) -> list[tuple[str, str]]:
+    """The names the module bound before the fix (an import or assignment in a branch the
+    fix removed: Open WebUI's `if ENABLE_LDAP.value: from ldap3 import Server`) and binds
+    no more, that code left still reads as module names, each with the first scope that
+    reads it (`ldap_login`, or "the module"), as Python's own symbol tables say. None where
+    a star import may bind anything."""
+    try:
+        before_names, after_names = _module_bound(text), _module_bound(after)
+        if before_names is None or after_names is None:
+            return []
+        lost = before_names - after_names - _BUILTINS
+        if not lost:
+            return []
+        return sorted(_module_reads(symtable.symtable(after, "<fixed>", "exec"), lost).items())
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+
+
+_BUILTINS = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__",
+                                        "__package__", "__loader__", "__path__",
+                                        "__builtins__", "__annotations__", "__dict__"}
+
+
+def _module_bound(text: str) -> set[str] | None:
+    """The names a module binds at its top (in its branches too), and those its functions
+    assign as `global`; None where a star import may bind any."""
+    if "import" in text and re.search(r"\bimport\s+\*|\bimport\s*\(\s*\*", text):
+        return None
+    table = symtable.symtable(text, "<module>", "exec")
+    bound = {symbol.get_name() for symbol in table.get_symbols()
+             if symbol.is_assigned() or symbol.is_imported() or symbol.is_namespace()}
+    pending = list(table.get_children())
+    while pending:
+        inner = pending.pop()
+        bound |= {symbol.get_name() for symbol in inner.get_symbols()
+                  if symbol.is_declared_global() and symbol.is_assigned()}
+        pending += inner.get_children()
+    return bound
+
+
+def _module_reads(table: symtable.SymbolTable, names: Set[str]) -> dict[str, str]:
+    """Which of these names some scope of the module reads as a module name, with the
+    first scope (in the module's order) that does."""
+    found: dict[str, str] = {}
+
+    def visit(scope: symtable.SymbolTable, where: str) -> None:
+        for symbol in scope.get_symbols():
+            name = symbol.get_name()
+            if name in names and name not in found and symbol.is_referenced() and (
+                    scope.get_type() == "module" or symbol.is_global()):
+                found[name] = where
+        for inner in scope.get_children():
+            visit(inner, f"`{inner.get_name()}`" if where == "the module" else where)
+
+    visit(table, "the module")
+    return found
 
 
 # -- a fix made on the statements it edits, each parsed alone ------------------------------
