@@ -788,3 +788,22 @@ def test_a_definition_naming_its_key_as_the_bound_name_is_no_use_of_it(tmp_path,
     assert capsys.readouterr().out.splitlines()[0] == (
         "app/config.py:8:12: FL102 [LEGACY_X] Flag `LEGACY_X` is declared but no code reads "
         "it; delete it or mark it retired so the key is never reused")
+
+
+def test_a_definition_bound_to_a_name_bound_twice_is_handed_on_as_any(tmp_path, capsys):
+    """Open WebUI: `URLS = os.environ.get(…)` then `URLS = Setting("URLS", …)`, handed on
+    as `state.URLS = URLS` like `TOKENS`: FL102 reported `URLS` alone (a name bound twice
+    has no constant in the facts, so its object was not followed)."""
+    write_tree(tmp_path, {
+        "pyproject.toml": "[tool.flaglint]\npresets = []\n\n[[tool.flaglint.definitions]]\n"
+                          "call = 'app.config.Setting'\nkey = 0\n",
+        "app/__init__.py": "",
+        "app/config.py": "import os\n\n\nclass Setting:\n    def __init__(self, name, value):\n"
+                         "        self.value = value\n\n\nclass Store:\n    pass\n\n\n"
+                         "URLS = os.environ.get('URLS', 'a;b')\n"
+                         "URLS = Setting('URLS', URLS.split(';'))\n"
+                         "TOKENS = Setting('TOKENS', os.environ.get('TOKENS', 'a').split(';'))\n",
+        "app/main.py": "from app.config import Store, URLS, TOKENS\n\nstate = Store()\n"
+                       "state.URLS = URLS\nstate.TOKENS = TOKENS\n"})
+    assert main(["check", str(tmp_path), "--no-cache", "--select", "FL102"]) == 0
+    assert "FL102" not in capsys.readouterr().out

@@ -143,12 +143,25 @@ def _returned(project: Project, definition: CodeDefinition) -> bool:
 
 
 def _bound(project: Project, definition: CodeDefinition) -> str | None:
-    """The name a definition call's object is bound to (`fast_path = bool_state(...)`)."""
+    """The name a definition call's object is bound to (`fast_path = bool_state(...)`),
+    at module level also where the name is bound more than once, which the facts keep no
+    constant of (Open WebUI's `URLS = os.environ.get(…)` then `URLS = Setting("URLS",
+    URLS.split(";"))`)."""
     facts = project.facts_of(definition.path)
     if facts is None:
         return None
-    return next((c.qualname for c in facts.constants if c.span.line == definition.span.line
-                 and c.value.kind is ValueKind.CALL), None)
+    found = next((c.qualname for c in facts.constants if c.span.line == definition.span.line
+                  and c.value.kind is ValueKind.CALL), None)
+    if found is not None:
+        return found
+    lines = project.source_of(definition.path).decode("utf-8", "replace").split("\n")
+    line = lines[definition.span.line - 1] if definition.span.line <= len(lines) else ""
+    bound = _BOUND.fullmatch(line[:definition.span.column - 1])
+    return f"{facts.module}.{bound[1]}" if bound else None
+
+
+# `NAME = ` or `NAME: T = ` at the start of a line, before a definition call
+_BOUND = re.compile(r"([A-Za-z_]\w*)\s*(?::[^=]*)?=\s*")
 
 
 def _holders_seen(project: Project, names: set[str]
