@@ -80,7 +80,10 @@ def _checked(path: str, text: str, after: str, replaced: int, removed_branches: 
             return FixResult(path, text, text, refused=f"the fixed file would not parse "
                                                        f"({error.msg}, line {error.lineno})",
                              unused_imports=unused)
-        unbound = unbound_after(text, after)
+        # (a definition the fix deletes is checked for what names it by the caller, in
+        # every file: `rounds.still_referred`)
+        unbound = [(name, where) for name, where in unbound_after(text, after)
+                   if name not in removed_names]
         if unbound:
             said = ", ".join(f"`{name}` (in {where})" for name, where in unbound)
             return FixResult(path, text, text, refused=f"the fixed file would still read "
