@@ -181,6 +181,15 @@ TRICKY = textwrap.dedent('''
         return {"ENABLE\\x5fX": 1, "NEW" "_UI": 2}
 
 
+    def prefixed(obj):
+        return getattr(obj, "NE"r"W_UI"), getattr(obj, "ﬁle")
+
+
+    def annotated():
+        x: "\\uff2eEW_UI" = 1
+        return x
+
+
     def unicode():
         return ＥＮＡＢＬＥ_Ｘ
 
@@ -220,7 +229,7 @@ def test_only_the_statements_that_spell_it_are_visited_and_nothing_is_missed(qua
     tree = ast.parse(TRICKY)
     whole = Statements(TRICKY, tree)
     whole.usable = False  # every statement visited
-    keys = frozenset({"new_ui", "ENABLE_X", "NEW_UI"})
+    keys = frozenset({"new_ui", "ENABLE_X", "NEW_UI", "ﬁle"})
     expected = references(TRICKY, "app.views", qualname, keys=keys, tree=tree, statements=whole)
     assert expected
     assert references(TRICKY, "app.views", qualname, keys=keys) == expected

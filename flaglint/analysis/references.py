@@ -43,7 +43,7 @@ def line_starts(text: str) -> list[int]:
 
 # Where a string literal's text may not show its value: an escape or a line continuation
 # (`"sched\x2eon"`), or literals that join (`"sched." "on"`, across lines and comments)
-_HIDING = re.compile(r"""\\|['"]['"]|['"](?:\s|#[^\n]*\n)+[rRbBuUfF]{0,2}['"]""")
+_HIDING = re.compile(r"""\\|['"][rRbBuUfF]{0,2}['"]|['"](?:\s|#[^\n]*\n)+[rRbBuUfF]{0,2}['"]""")
 
 
 def in_strings(segment: str, node: ast.AST, found: Callable[[str], object]) -> bool:
@@ -52,6 +52,11 @@ def in_strings(segment: str, node: ast.AST, found: Callable[[str], object]) -> b
     return bool(_HIDING.search(segment)) and any(
         isinstance(inner, ast.Constant) and isinstance(inner.value, str) and
         found(inner.value) for inner in ast.walk(node))
+
+
+def _nfkc(text: str) -> str:
+    """The text as Python reads the names in it (`ｈ` is `h`, `ﬁ` is `fi`)."""
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
 
 
 def statement_text(source: str, starts: list[int], statement: ast.stmt) -> str:
@@ -80,9 +85,8 @@ class Statements:
         starts = line_starts(source)
         for statement in tree.body:
             text = statement_text(source, starts, statement)
-            if not text.isascii():
-                text = unicodedata.normalize("NFKC", text)
-            hidden = tuple(inner.value for inner in ast.walk(statement)
+            text = _nfkc(text)
+            hidden = tuple(_nfkc(inner.value) for inner in ast.walk(statement)
                            if isinstance(inner, ast.Constant) and isinstance(inner.value, str)
                            ) if _HIDING.search(text) else ()
             self._items.append((statement, text, hidden))
@@ -95,8 +99,9 @@ class Statements:
         return self._bindings[key]
 
     def naming(self, words: Iterable[str]) -> Iterator[ast.stmt]:
-        """The statements that spell one of the words, in their text or a string's value."""
-        words = tuple(words)
+        """The statements that spell one of the words, in their text or a string's value
+        (each as Python reads names: NFKC, the words too)."""
+        words = tuple({_nfkc(word) for word in words})
         for statement, text, hidden in self._items:
             if any(word in text for word in words) or \
                     any(word in value for value in hidden for word in words):
