@@ -698,3 +698,10 @@ def test_a_fix_that_would_leave_a_name_unbound_is_refused(tmp_path, capsys):
     assert unbound_after("import os\nif F:\n    x = 1\nx = 2\nprint(x, os)\n",
                          "import os\nx = 2\nprint(x, os)\n") == []
     assert unbound_after("if F:\n    from m import *\nprint(y)\n", "print(y)\n") == []
+    # a review: bound in the function itself, or in a class body, the same
+    assert unbound_after("def f(k):\n    if E.v:\n        from json import dumps\n"
+                         "    return dumps(k)\n", "def f(k):\n    return dumps(k)\n") == \
+        [("dumps", "`f`")]
+    assert unbound_after("class A:\n    if F:\n        x = 1\n    y = x\n",
+                         "class A:\n    y = x\n") == [("x", "`A`")]
+    assert unbound_after("print(missing)\nif F:\n    z = 1\n", "print(missing)\n") == []

@@ -98,21 +98,23 @@ def _checked(path: str, text: str, after: str, replaced: int, removed_branches: 
 
 
 def unbound_after(text: str, after: str) -> list[tuple[str, str]]:
-    """The names the module bound before the fix (an import or assignment in a branch the
-    fix removed: Open WebUI's `if ENABLE_LDAP.value: from ldap3 import Server`) and binds
-    no more, that code left still reads as module names, each with the first scope that
-    reads it (`ldap_login`, or "the module"), as Python's own symbol tables say. None where
-    a star import may bind anything."""
+    """The names code left reads that nothing binds any more, each with the first scope
+    that reads it (`ldap_login`, or "the module"): a read Python resolves to the module
+    where the module binds no such name, which the text before did not have (an import or
+    assignment in a branch the fix removed, at the module's top, Open WebUI's `if
+    ENABLE_LDAP.value: from ldap3 import Server`, or in the function itself). Python's own
+    symbol tables say which scope reads what. None where a star import may bind anything."""
     try:
-        before_names, after_names = _module_bound(text), _module_bound(after)
-        if before_names is None or after_names is None:
-            return []
-        lost = before_names - after_names - _BUILTINS
-        if not lost:
-            return []
-        return sorted(_module_reads(symtable.symtable(after, "<fixed>", "exec"), lost).items())
+        before, now = _unresolved(text), _unresolved(after)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []
+    if before is None or now is None:
+        return []
+    new: dict[str, str] = {}
+    for name, where in now:
+        if (name, where) not in before:
+            new.setdefault(name, where)
+    return sorted(new.items())
 
 
 _BUILTINS = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__",
@@ -120,12 +122,9 @@ _BUILTINS = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__", "__sp
                                         "__builtins__", "__annotations__", "__dict__"}
 
 
-def _module_bound(text: str) -> set[str] | None:
+def _module_bound(table: symtable.SymbolTable) -> set[str]:
     """The names a module binds at its top (in its branches too), and those its functions
-    assign as `global`; None where a star import may bind any."""
-    if "import" in text and re.search(r"\bimport\s+\*|\bimport\s*\(\s*\*", text):
-        return None
-    table = symtable.symtable(text, "<module>", "exec")
+    assign as `global`."""
     bound = {symbol.get_name() for symbol in table.get_symbols()
              if symbol.is_assigned() or symbol.is_imported() or symbol.is_namespace()}
     pending = list(table.get_children())
@@ -137,19 +136,24 @@ def _module_bound(text: str) -> set[str] | None:
     return bound
 
 
-def _module_reads(table: symtable.SymbolTable, names: Set[str]) -> dict[str, str]:
-    """Which of these names some scope of the module reads as a module name, with the
-    first scope (in the module's order) that does."""
-    found: dict[str, str] = {}
+def _unresolved(text: str) -> list[tuple[str, str]] | None:
+    """Each read of a name the module binds nowhere, with the scope that reads it, in the
+    module's order (builtins aside); None where a star import may bind any name."""
+    if "import" in text and re.search(r"\bimport\s+\*|\bimport\s*\(\s*\*", text):
+        return None
+    table = symtable.symtable(text, "<module>", "exec")
+    bound = _module_bound(table)
+    found: list[tuple[str, str]] = []
 
     def visit(scope: symtable.SymbolTable, where: str) -> None:
+        module = scope.get_type() == "module"
         for symbol in scope.get_symbols():
             name = symbol.get_name()
-            if name in names and name not in found and symbol.is_referenced() and (
-                    scope.get_type() == "module" or symbol.is_global()):
-                found[name] = where
+            if symbol.is_referenced() and name not in bound and name not in _BUILTINS and (
+                    module or symbol.is_global()):
+                found.append((name, where))
         for inner in scope.get_children():
-            visit(inner, f"`{inner.get_name()}`" if where == "the module" else where)
+            visit(inner, f"`{inner.get_name()}`" if module else where)
 
     visit(table, "the module")
     return found
