@@ -3458,3 +3458,40 @@ def test_clean_keeps_the_entry_while_a_name_it_cannot_resolve_may_read_the_flag(
     assert "[flags.ENABLE_X] kept: a read flaglint cannot follow may use it (app/main.py:12:8: " \
            "a name flaglint cannot resolve (request.app.state.ENABLE_X)).\n" in out
     assert (tmp_path / "flags.toml").read_text() == registry
+
+
+def test_the_entry_is_kept_for_the_flags_own_definition_only(tmp_path, capsys):
+    """A review: a dead wrapper kept for a name flaglint cannot resolve
+    (`handler.x_enabled`) in the definitions' file kept the registry entry though the
+    flag's definition went; and a string naming the definition handed on
+    (`getattr(request.app.state, "ENABLE_X")`) let the entry go while the definition
+    stayed for it."""
+    config = {
+        "pyproject.toml": "[tool.flaglint]\npresets = []\nregistry = ['flags.toml']\n\n"
+                          "[[tool.flaglint.definitions]]\ncall = 'app.config.Setting'\n"
+                          "key = 0\nattributes = ['value']\n",
+        "flags.toml": "[flags.ENABLE_X]\ntype = 'release'\nowner = 'me'\n"
+                      "status = 'rolled-out'\nvalue = true\n",
+        "app/__init__.py": ""}
+    setting = "class Setting:\n    def __init__(self, name, value):\n        self.value = value" \
+              "\n\n\nclass Store:\n    pass\n\n\nENABLE_X = Setting('ENABLE_X', False)\n"
+    write_tree(tmp_path / "a", {**config, "app/config.py": setting +
+                                "\n\ndef x_enabled():\n    return ENABLE_X.value\n",
+                                "app/main.py": "from app.config import x_enabled\n\n\n"
+                                               "def index():\n    if x_enabled():\n"
+                                               "        return 'new'\n    return 'old'\n\n\n"
+                                               "def other(handler):\n"
+                                               "    return handler.x_enabled\n"})
+    main(["clean", "ENABLE_X", "--value", "true", "--no-cache", str(tmp_path / "a")])
+    assert "[flags.ENABLE_X] removed in flags.toml.\n" in capsys.readouterr().out
+    write_tree(tmp_path / "b", {**config, "app/config.py": setting,
+                                "app/main.py": "from app.config import Store, ENABLE_X\n\n"
+                                               "state = Store()\nstate.ENABLE_X = ENABLE_X\n\n\n"
+                                               "def handler(request):\n"
+                                               "    if getattr(request.app.state, 'ENABLE_X')"
+                                               ".value:\n        return 'new'\n"
+                                               "    return 'old'\n"})
+    assert main(["clean", "ENABLE_X", "--value", "true", "--no-cache",
+                 str(tmp_path / "b")]) == 1
+    assert "[flags.ENABLE_X] kept: a read flaglint cannot follow may use it (app/main.py:8:35: " \
+           "a string naming it ('ENABLE_X')).\n" in capsys.readouterr().out

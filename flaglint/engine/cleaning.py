@@ -279,8 +279,7 @@ def _clean_flag(inputs: Inputs, key: str, text: str | None, scope: FixScope,
     report.tests = {r.path for r in report.changed if tests(r.path)}
     # A definition kept for a use flaglint cannot follow (Open WebUI's
     # `request.app.state.config.ENABLE_X`, of the object handed on): that may read it
-    may_read = [*map(str, loose), *_may_read_kept(
-        report, {d.path for d in probe.linked.definitions if d.key == key})]
+    may_read = [*map(str, loose), *_may_read_kept(report, _definition_names(probe, key))]
     found = _finish(cleaning, project, _Blockers(left, unreadable, may_read),
                     settings, dry_run=dry_run, retire=retire)
     found.test_only = tests_call_alone(probe, project, tests)
@@ -292,13 +291,37 @@ def _clean_flag(inputs: Inputs, key: str, text: str | None, scope: FixScope,
     return found
 
 
-def _may_read_kept(report: FixReport, paths: set[str]) -> list[str]:
-    """The places that kept a definition's deletion in these files (the flag's definitions'
-    files) and may read the flag: names flaglint cannot resolve (`x.y.ENABLE_X`). While one
-    is left, the registry entry stays. (A lookup of an Enum member by value, `Flag("k")`,
-    asks for the member, and a file that does not parse keeps the entry already.)"""
-    return [str(place) for refusal in report.blocked if refusal.path in paths
-            for place in refusal.places if place.why.startswith(Kind.UNKNOWN.value)]
+_MAY_READ = (Kind.UNKNOWN.value, Kind.STRING.value)
+
+
+def _may_read_kept(report: FixReport, definitions: set[tuple[str, str | int]]) -> list[str]:
+    """The places that kept the deletion of one of the flag's definitions (`definitions`:
+    each one's path, and the name it is bound to or its line) and may read the flag: names
+    flaglint cannot resolve (`x.y.ENABLE_X`), strings naming it (`getattr(state,
+    "ENABLE_X")`). While one is left, the registry entry stays. (A lookup of an Enum
+    member by value, `Flag("k")`, asks for the member, and a file that does not parse
+    keeps the entry already.)"""
+    return [str(place) for refusal in report.blocked
+            if (refusal.path, refusal.name) in definitions or
+            (refusal.path, refusal.position[0]) in definitions
+            for place in refusal.places if place.why.startswith(_MAY_READ)]
+
+
+def _definition_names(project: Project, key: str) -> set[tuple[str, str | int]]:
+    """Each definition of the key in code: (path, the name it is bound to, within its
+    module) and (path, its line)."""
+    found: set[tuple[str, str | int]] = set()
+    for definition in project.linked.definitions:
+        if definition.key != key:
+            continue
+        found.add((definition.path, definition.span.line))
+        facts = project.facts_of(definition.path)
+        if facts is None:
+            continue
+        found |= {(definition.path, constant.qualname.removeprefix(f"{facts.module}."))
+                  for constant in facts.constants
+                  if constant.span.line == definition.span.line}
+    return found
 
 
 def tests_call_alone(before: Project, after: Project, tests: Callable[[str], bool]
