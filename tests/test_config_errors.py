@@ -390,3 +390,21 @@ def test_a_second_entry_of_one_call_with_its_own_namespace_is_no_note(tmp_path, 
     assert sorted((f["code"], f["path"], f["line"]) for f in json.loads(out)["findings"]) == [
         ("FL202", "app/other.py", 8), ("FL202", "app/state.py", 8),
         ("FL301", "app/other.py", 10), ("FL301", "app/state.py", 10)]
+
+
+def test_a_second_entry_of_one_call_without_a_namespace_is_still_noted(tmp_path, capsys):
+    """A review: the note was skipped for every entry of a call another entry matched;
+    one without a namespace of its own (`attributes = ["enabled"]`, read nowhere) adds
+    nothing, and is said so."""
+    entry = '[[tool.flaglint.definitions]]\ncall = "app.config.Setting"\nkey = 0\n' \
+            'attributes = ["{0}"]\n'
+    _, _, err = run_cli(tmp_path, capsys, {
+        "pyproject.toml": "[tool.flaglint]\npresets = []\n\n" + entry.format("value") + "\n" +
+                          entry.format("enabled"),
+        "app/__init__.py": "",
+        "app/config.py": "class Setting:\n    def __init__(self, name, value):\n"
+                         "        self.value = value\n\n\nENABLE_X = Setting('ENABLE_X', False)\n",
+        "app/main.py": "from app.config import ENABLE_X\n\n\ndef f():\n"
+                       "    return 'x' if ENABLE_X.enabled else 'y'\n"})
+    assert "pyproject.toml:10: tool.flaglint.definitions[1] (`app.config.Setting`) matches " \
+           "no call in the project" in err

@@ -807,3 +807,27 @@ def test_a_definition_bound_to_a_name_bound_twice_is_handed_on_as_any(tmp_path, 
                        "state.URLS = URLS\nstate.TOKENS = TOKENS\n"})
     assert main(["check", str(tmp_path), "--no-cache", "--select", "FL102"]) == 0
     assert "FL102" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("config", "line"), [
+    # a review: its other binding names it as it binds it, which is no use of its object
+    ("URLS = None\nURLS = Setting('URLS', 'a;b')\n", "app/config.py:7:8: FL102 [URLS]"),
+    ("import os\nURLS = os.environ.get('URLS', 'a;b')\nURLS = Setting('URLS', URLS.split(';'))\n",
+     "app/config.py:8:8: FL102 [URLS]"),
+    # a keyword's value on a line of its own is bound to no name (ENABLE_X is another)
+    ("SETTINGS = dict(\nENABLE_X=Setting('ENABLE_X', False),\n)\nENABLE_X = 'ENABLE_X'\n"
+     "HOOKS = [ENABLE_X]\n", "app/config.py:7:10: FL102 [ENABLE_X]"),
+])
+def test_an_unread_definition_of_a_name_bound_otherwise_too_is_said_plainly(
+        tmp_path, capsys, config, line):
+    write_tree(tmp_path, {
+        "pyproject.toml": "[tool.flaglint]\npresets = []\n\n[[tool.flaglint.definitions]]\n"
+                          "call = 'app.config.Setting'\nkey = 0\n",
+        "app/__init__.py": "",
+        "app/config.py": "class Setting:\n    def __init__(self, name, value):\n"
+                         "        self.value = value\n\n\n" + config})
+    main(["check", str(tmp_path), "--no-cache", "--select", "FL102"])
+    assert [found for found in capsys.readouterr().out.splitlines()
+            if "FL102" in found] == [
+        f"{line} Flag `{line.rsplit('[', 1)[1][:-1]}` is declared but no code reads it; "
+        "delete it or mark it retired so the key is never reused"]

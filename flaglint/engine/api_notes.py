@@ -30,7 +30,8 @@ def _unmatched_notes(config: Config, linked: Linked) -> tuple[str, ...]:
              if _configured(spec.origin) and spec.origin not in linked.matched]
     notes += [_unmatched(config, spec, "defines") for spec in config.definitions
               if spec.call is not None and _configured(spec.origin)
-              and spec.origin not in matched and spec.call not in called]
+              and spec.origin not in matched
+              and not (spec.namespace and spec.call in called)]
     return tuple(notes)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 
 from flaglint.analysis.loose import key_mention, loose_strings, nearest, reaching_reads
 from flaglint.analysis.references import Kind, Statements, blocking, handed_on, references
@@ -81,7 +82,9 @@ class UnusedFlag(Rule):
         holders = {key: {name for d in record.definitions if (name := _bound(project, d))}
                    for key, record in unused}
         every = set().union(*holders.values()) if holders else set()
-        escaped, used = _holders_seen(project, every) if every else (set(), {})
+        own = {(d.path, line) for _, record in unused for d in record.definitions
+               for line in range(d.span.line, d.span.end_line + 1)}
+        escaped, used = _holders_seen(project, every, own) if every else (set(), {})
         unparsed = [project.source_of(path) for path, _ in project.parse_errors()] \
             if unused else []
         for key, record in unused:
@@ -154,17 +157,21 @@ def _bound(project: Project, definition: CodeDefinition) -> str | None:
                   and c.value.kind is ValueKind.CALL), None)
     if found is not None:
         return found
-    lines = project.source_of(definition.path).decode("utf-8", "replace").split("\n")
-    line = lines[definition.span.line - 1] if definition.span.line <= len(lines) else ""
-    bound = _BOUND.fullmatch(line[:definition.span.column - 1])
-    return f"{facts.module}.{bound[1]}" if bound else None
+    try:
+        tree = ast.parse(project.source_of(definition.path))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    for statement in tree.body:  # `NAME = call(…)` or `NAME: T = call(…)`, the call its value
+        targets = statement.targets if isinstance(statement, ast.Assign) else \
+            [statement.target] if isinstance(statement, ast.AnnAssign) else []
+        value = getattr(statement, "value", None)
+        if len(targets) == 1 and isinstance(targets[0], ast.Name) and \
+                isinstance(value, ast.Call) and value.lineno == definition.span.line:
+            return f"{facts.module}.{targets[0].id}"
+    return None
 
 
-# `NAME = ` or `NAME: T = ` at the start of a line, before a definition call
-_BOUND = re.compile(r"([A-Za-z_]\w*)\s*(?::[^=]*)?=\s*")
-
-
-def _holders_seen(project: Project, names: set[str]
+def _holders_seen(project: Project, names: set[str], own: AbstractSet[tuple[str, int]] = frozenset()
                   ) -> tuple[set[str], dict[str, tuple[str, int, str]]]:
     """Of these bound names, in one pass over the files that name them (each read and
     parsed once): those handed on as a value anywhere (put in a dict, passed to a hook or
@@ -212,20 +219,26 @@ def _holders_seen(project: Project, names: set[str]
                                        is_package=brief.is_package, tree=tree,
                                        statements=statements))
             # its own definition is no use of it: `LEGACY_X = is_env_true("LEGACY_X")`
-            # (`bound_name`) names it as the key too
-            own = _binding_lines(project, path, name)
-            uses = [r for r in uses if r.line not in own]
+            # (`bound_name`) names it as the key too (`own`: the lines of the definitions)
+            binding = _binding_lines(tree, name, brief.module)
+            uses = [r for r in uses if r.line not in binding and (path, r.line) not in own]
             if uses:  # a use rather than the import that reaches it
                 first = min(uses, key=lambda r: (r.kind is Kind.IMPORT, r.line, r.column))
                 used[name] = (path, first.line, first.text)
     return escaped, used
 
 
-def _binding_lines(project: Project, path: str, name: str) -> range:
-    """The lines of the statement binding `name` at module level in this file, if it does
-    (the definition call bound to it), else none."""
-    facts = project.facts_of(path)
-    for constant in facts.constants if facts is not None else ():
-        if constant.qualname == name:
-            return range(constant.span.line, constant.span.end_line + 1)
-    return range(0)
+def _binding_lines(tree: ast.Module, name: str, module: str) -> set[int]:
+    """The lines of the module's top-level statements that bind `name` (a qualified name)
+    when this module defines it: `URLS = os.environ.get("URLS", …)` then `URLS =
+    Setting("URLS", …)` name it as they bind it, which is no use of its object."""
+    if not name.startswith(f"{module}."):
+        return set()
+    word = name.rsplit(".", 1)[-1]
+    lines: set[int] = set()
+    for statement in tree.body:
+        targets = statement.targets if isinstance(statement, ast.Assign) else \
+            [statement.target] if isinstance(statement, ast.AnnAssign) else []
+        if any(isinstance(target, ast.Name) and target.id == word for target in targets):
+            lines.update(range(statement.lineno, (statement.end_lineno or statement.lineno) + 1))
+    return lines
