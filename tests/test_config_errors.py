@@ -408,3 +408,31 @@ def test_a_second_entry_of_one_call_without_a_namespace_is_still_noted(tmp_path,
                        "    return 'x' if ENABLE_X.enabled else 'y'\n"})
     assert "pyproject.toml:10: tool.flaglint.definitions[1] (`app.config.Setting`) matches " \
            "no call in the project" in err
+
+
+def test_a_namespace_of_settings_knows_an_apps_defaults_and_settings_holding_values(
+        tmp_path, capsys):
+    """django-oscar: `OSCAR_*` settings named by `namespace = "django.conf.settings"`,
+    `prefix = "OSCAR_"`, with defaults in `oscar/defaults.py`. `clean OSCAR_EAGER_ALERTS`
+    left the defaults module's line (exit 0); `clean OSCAR_SHOP_NAME --value false`
+    rewrote a shop's name to False and deleted the function returning it, where the preset
+    refuses a setting the settings modules bind to text."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'registry = ["flags.toml"]\n[[definitions]]\n'
+                         'namespace = "django.conf.settings"\nprefix = "OSCAR_"\n',
+        "flags.toml": '[flags.OSCAR_SHOP_NAME]\ntype = "release"\nowner = "a"\n\n'
+                      '[flags.OSCAR_EAGER_ALERTS]\ntype = "release"\nowner = "a"\n',
+        "app/__init__.py": "",
+        "app/defaults.py": 'OSCAR_EAGER_ALERTS = True\nOSCAR_SHOP_NAME = "Oscar"\n',
+        "app/settings.py": 'OSCAR_EAGER_ALERTS = True\nOSCAR_SHOP_NAME = "Oscar"\n',
+        "app/receivers.py": "from django.conf import settings\n\n\ndef hook():\n"
+                            "    return settings.OSCAR_SHOP_NAME\n\n\n"
+                            "if settings.OSCAR_EAGER_ALERTS:\n    print('eager')\n"})
+    assert main(["clean", "OSCAR_SHOP_NAME", "--value", "false", "--no-cache",
+                 str(tmp_path)]) == 2
+    assert "`OSCAR_SHOP_NAME` is a setting that holds a value" in capsys.readouterr().err
+    assert main(["clean", "OSCAR_EAGER_ALERTS", "--value", "false", "--no-cache",
+                 str(tmp_path)]) == 0
+    for module in ("defaults", "settings"):
+        assert (tmp_path / "app" / f"{module}.py").read_text() == 'OSCAR_SHOP_NAME = "Oscar"\n'
+    assert "print('eager')" not in (tmp_path / "app" / "receivers.py").read_text()

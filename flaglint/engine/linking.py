@@ -17,7 +17,7 @@ from flaglint.engine.reading import Reading
 from flaglint.links import assemble
 from flaglint.links.files import link_file
 from flaglint.links.model import FileCalls, FileLinks, Linked
-from flaglint.links.resolve import active_presets, is_settings_module, not_flags
+from flaglint.links.resolve import active_presets, is_setting_flag, is_settings_module, not_flags
 from flaglint.links.tables import (
     Changes,
     Interface,
@@ -29,6 +29,7 @@ from flaglint.links.tables import (
 )
 from flaglint.model.files import FileBrief
 from flaglint.model.graph import CallGraph
+from flaglint.presets import SETTINGS
 from flaglint.sources.discover import GlobSet
 
 
@@ -81,8 +82,11 @@ def plan(reading: Reading) -> Plan:
     presets = active_presets(config, (m for b in reading.ordered() for m in b.modules))
     packages = frozenset(source.module.split(".", 1)[0] for source in reading.sources.values())
     roots = reading.roots(packages)
-    values = _setting_values(reading, reading.store) if "django-settings" in presets \
-        else frozenset()
+    prefixes = tuple(sorted({spec.prefix for spec in config.definitions
+                             if spec.namespace == SETTINGS and spec.prefix}))
+    values = _setting_values(reading, reading.store, prefixes,
+                             preset="django-settings" in presets) \
+        if "django-settings" in presets or prefixes else frozenset()
     tables_key = cache.key("tables", reading.config_key, presets, sorted(packages),
                            sorted(roots.items()), sorted(values),
                            [(b.path, b.interface) for b in briefs])
@@ -91,17 +95,22 @@ def plan(reading: Reading) -> Plan:
                 cache.key("linking", tables_key, list(keys.values())))
 
 
-def _setting_values(reading: Reading, store: cache.Store) -> frozenset[str]:
-    """The settings named like flags that the project's settings modules (a module or
-    package named for settings) bind to values (`not_flags`), kept by those modules'
-    contents."""
+def _setting_values(reading: Reading, store: cache.Store, prefixes: tuple[str, ...], *,
+                    preset: bool) -> frozenset[str]:
+    """The settings taken for flags (named as the preset names them, `preset`, or starting
+    with a namespace definition's prefix) that the project's settings modules (a module or
+    package named for settings, an app's defaults) bind to values (`not_flags`), kept by
+    those modules' contents."""
     paths = sorted(rel for rel, source in reading.sources.items()
                    if is_settings_module(source.module))
-    key = cache.key("setting-values", [(rel, reading.inputs.keys.get(rel)) for rel in paths])
+    key = cache.key("setting-values", [(rel, reading.inputs.keys.get(rel)) for rel in paths],
+                    preset, list(prefixes))
     found = store.get("setting-values", key, frozenset[str])
     if found is None:
-        found = not_flags(reading.inputs.read(rel).decode("utf-8", errors="replace")
-                          for rel in paths)
+        found = not_flags((reading.inputs.read(rel).decode("utf-8", errors="replace")
+                           for rel in paths),
+                          lambda name: (preset and is_setting_flag(name)) or
+                          name.startswith(prefixes))
         store.put("setting-values", key, found, frozenset[str])
     return found
 

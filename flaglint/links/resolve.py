@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 import fnmatch
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
@@ -80,18 +80,21 @@ def is_setting_flag(name: str) -> bool:
 
 def is_settings_module(module: str) -> bool:
     """A module named for settings (`app.settings`, `app.test_settings`) or in a package so
-    named (`app.settings.base`)."""
+    named (`app.settings.base`), or an app's defaults of its settings (django-oscar's
+    `oscar.defaults`, which a project's settings star-import)."""
     parts = module.split(".")
-    return "settings" in parts[-1] or "settings" in parts[:-1]
+    return "settings" in parts[-1] or "settings" in parts[:-1] or parts[-1] == "defaults"
 
 
-def not_flags(texts: Iterable[str]) -> frozenset[str]:
+def not_flags(texts: Iterable[str], named: Callable[[str], bool] = is_setting_flag
+              ) -> frozenset[str]:
     """The settings named like flags (`FEATURE_FLAGS_FILE`, `FEATURE_FLAGS_API_KEY`) that
     these settings modules bind, at their top level, to a value that is no boolean, and
     never to a boolean: text, a number or a collection, or a call whose default says so
     (`get_env("FEATURE_FLAGS_FILE", "feature_flags.json")`): values, not flags
     (label-studio's; `init` declared them as release flags that then expired, and `clean`
-    settled a file name to `False`)."""
+    settled a file name to `False`). `named`: which setting names are taken for flags (the
+    preset's, or a namespace definition's prefix)."""
     other: set[str] = set()
     flags: set[str] = set()
     for text in texts:
@@ -105,8 +108,7 @@ def not_flags(texts: Iterable[str]) -> frozenset[str]:
                 statement.value is not None else []
             value = getattr(statement, "value", None)
             for target in targets:
-                if isinstance(target, ast.Name) and is_setting_flag(target.id) and \
-                        value is not None:
+                if isinstance(target, ast.Name) and named(target.id) and value is not None:
                     kind = _setting_kind(value)
                     if kind is not None:
                         (flags if kind else other).add(target.id)
@@ -368,6 +370,8 @@ class Resolver:
         for defined in self.config.definitions:
             if defined.namespace and attribute.startswith(defined.prefix) and \
                     space == self.chase(defined.namespace):
+                if space == SETTINGS and self._a_value(attribute):
+                    return None  # a setting the settings modules bind to a value
                 # `config.jax_x`: the attribute of the config object is the key
                 return Match(Value(ValueKind.STR, attribute), None,
                              f"{defined.namespace.rsplit('.', 1)[-1]}.{attribute}", "bool",
