@@ -49,9 +49,12 @@ _HIDING = re.compile(r"""\\|['"][rRbBuUfF]{0,2}['"]|['"](?:\s|#[^\n]*\n)+[rRbBuU
 def in_strings(segment: str, node: ast.AST, found: Callable[[str], object]) -> bool:
     """Does a string constant of this node (its source `segment`) hold what `found`
     finds, though its text may not show it? Walked only where the text may hide it."""
-    return bool(_HIDING.search(segment)) and any(
-        isinstance(inner, ast.Constant) and isinstance(inner.value, str) and
-        found(inner.value) for inner in ast.walk(node))
+    return bool(_HIDING.search(segment)) and any(map(found, _string_values(node)))
+
+
+def _string_values(node: ast.AST) -> Iterator[str]:
+    return (inner.value for inner in ast.walk(node)
+            if isinstance(inner, ast.Constant) and isinstance(inner.value, str))
 
 
 def _nfkc(text: str) -> str:
@@ -59,12 +62,14 @@ def _nfkc(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFKC", text)
 
 
-def statement_text(source: str, starts: list[int], statement: ast.stmt) -> str:
-    """A statement's lines, its decorators' included (`starts`: `line_starts(source)`)."""
+def statement_text(source: str, starts: list[int], statement: ast.stmt,
+                   last: ast.stmt | None = None) -> str:
+    """A statement's lines, its decorators' included, to those of `last` when given
+    (`starts`: `line_starts(source)`)."""
     first = min([statement.lineno, *(d.lineno for d in getattr(statement, "decorator_list",
                                                                  ()))])
-    last = statement.end_lineno or statement.lineno
-    return source[starts[first - 1]:starts[last] if last < len(starts) else len(source)]
+    end = (last or statement).end_lineno or (last or statement).lineno
+    return source[starts[first - 1]:starts[end] if end < len(starts) else len(source)]
 
 
 class Statements:
@@ -86,9 +91,8 @@ class Statements:
         for statement in tree.body:
             text = statement_text(source, starts, statement)
             text = _nfkc(text)
-            hidden = tuple(_nfkc(inner.value) for inner in ast.walk(statement)
-                           if isinstance(inner, ast.Constant) and isinstance(inner.value, str)
-                           ) if _HIDING.search(text) else ()
+            hidden = tuple(map(_nfkc, _string_values(statement))) \
+                if _HIDING.search(text) else ()
             self._items.append((statement, text, hidden))
 
     def bindings(self, module: str, package: str) -> list[Binding]:

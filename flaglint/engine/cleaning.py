@@ -315,12 +315,9 @@ def _definition_names(project: Project, key: str) -> set[tuple[str, str | int]]:
         if definition.key != key:
             continue
         found.add((definition.path, definition.span.line))
-        facts = project.facts_of(definition.path)
-        if facts is None:
-            continue
-        found |= {(definition.path, constant.qualname.removeprefix(f"{facts.module}."))
-                  for constant in facts.constants
-                  if constant.span.line == definition.span.line}
+        bound, facts = project.bound_name(definition), project.facts_of(definition.path)
+        if bound is not None and facts is not None:
+            found.add((definition.path, bound.removeprefix(f"{facts.module}.")))
     return found
 
 

@@ -50,6 +50,18 @@ _MAY_CALL = (ast.Call, ast.Attribute, ast.Name, ast.UnaryOp, ast.BoolOp, ast.Com
              ast.Await)
 
 
+def assigned(statement: ast.stmt) -> list[ast.expr]:
+    """What an assignment statement binds (`a = b = …`, `a: T = …`, `a += …`); nothing for
+    any other statement, or an annotation without a value."""
+    if isinstance(statement, ast.Assign):
+        return statement.targets
+    if isinstance(statement, ast.AnnAssign):
+        return [statement.target] if statement.value is not None else []
+    if isinstance(statement, ast.AugAssign):
+        return [statement.target]
+    return []
+
+
 def dotted(node: ast.expr) -> list[str] | None:
     """`a.b.c` as ["a", "b", "c"]; None when any part is not a plain name."""
     parts = []

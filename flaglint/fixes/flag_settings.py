@@ -46,7 +46,12 @@ from typing import Any, NamedTuple
 
 import libcst as cst
 
-from flaglint.analysis.references import definition_lines, in_strings, line_starts
+from flaglint.analysis.references import (
+    definition_lines,
+    in_strings,
+    line_starts,
+    statement_text,
+)
 from flaglint.facts.conditions import literal
 from flaglint.fixes.flag_names import ON_OFF, FlagNames, python_tree, words_of
 from flaglint.fixes.positions import paired
@@ -821,14 +826,13 @@ def _naming_only(text: str, tree: ast.Module, words: re.Pattern[str]) -> str:
         for node in body:
             if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 continue
-            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-            last = node.end_lineno or node.lineno
-            end = starts[last] if last < len(starts) else len(text)
-            if words.search(text, starts[first - 1], end) or \
-                    in_strings(text[starts[first - 1]:end], node, words.search):
+            segment = statement_text(text, starts, node)
+            if words.search(segment) or in_strings(segment, node, words.search):
                 if isinstance(node, ast.ClassDef):
                     shorten(node.body)
                 continue
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            last = node.end_lineno or node.lineno
             indent = re.match(r"[ \t\f]*", original[first - 1])
             lines[first - 1] = f"{indent.group() if indent else ''}pass"
             lines[first:last] = [None] * (last - first)
@@ -846,18 +850,15 @@ def _naming_none(module: cst.Module, tree: ast.Module, text: str, words: re.Patt
     written so that its text does not show it names the flag. None where Python's
     statements do not pair with libcst's, or a carriage return may end a line (lines are
     counted at newlines only: a form feed is inside its line)."""
-    pairs = paired(list(module.body), tree.body)
-    if pairs is None or "\r" in text:
+    pairs = paired(list(module.body), tree.body) if "\r" not in text else None
+    if pairs is None:
         return frozenset()
     starts = line_starts(text)
     skip = set()
     for statement, inner in pairs:
-        first = min([inner[0].lineno, *(d.lineno for d in getattr(inner[0], "decorator_list",
-                                                                  ()))])
-        last = inner[-1].end_lineno or inner[-1].lineno
-        end = starts[last] if last < len(starts) else len(text)
-        if not words.search(text, starts[first - 1], end) and not any(
-                in_strings(text[starts[first - 1]:end], node, words.search) for node in inner):
+        segment = statement_text(text, starts, inner[0], inner[-1])
+        if not words.search(segment) and not any(
+                in_strings(segment, node, words.search) for node in inner):
             skip.add(id(statement))
     return frozenset(skip)
 

@@ -19,7 +19,13 @@ import itertools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from flaglint.analysis.references import Kind, in_strings, line_starts, references
+from flaglint.analysis.references import (
+    Kind,
+    in_strings,
+    line_starts,
+    references,
+    statement_text,
+)
 from flaglint.facts.ast_facts import dotted
 from flaglint.fixes.flag_names import ON_OFF, python_tree
 
@@ -182,11 +188,8 @@ def _owners(path: str, tree: ast.Module, sets: Callable[[ast.AST, Owner], bool],
         if needed is None or not isinstance(node, ast.stmt):
             return True
         text, word = needed
-        first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))])
-        last = node.end_lineno or node.lineno
-        end = starts[last] if last < len(starts) else len(text)
-        return text.find(word, starts[first - 1], end) != -1 or in_strings(
-            text[starts[first - 1]:end], node, lambda value: value == word)
+        segment = statement_text(text, starts, node)
+        return word in segment or in_strings(segment, node, lambda value: value == word)
 
     def visit(node: ast.AST, owner: Owner | None, names: tuple[str, ...]) -> None:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):

@@ -4,13 +4,15 @@ it computes nothing that needs another stage."""
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from flaglint.config import Config
-from flaglint.facts import FileFacts, ParseError
+from flaglint.facts import FileFacts, ParseError, ValueKind
+from flaglint.facts.ast_facts import assigned
 from flaglint.findings import Edit, Span
 from flaglint.links.flag_api import FlagApi
 from flaglint.links.model import CodeDefinition, Linked
@@ -127,6 +129,30 @@ class Project:
 
     def is_test(self, path: str) -> bool:
         return self._tests.match(path)
+
+    def bound_name(self, definition: CodeDefinition) -> str | None:
+        """The qualified name a definition call's object is bound to at module level
+        (`fast_path = bool_state(...)`), also where the name is bound more than once, which
+        the facts keep no constant of (Open WebUI's `URLS = os.environ.get(…)` then `URLS =
+        Setting("URLS", …)`): Python's tree says."""
+        facts = self.facts_of(definition.path)
+        if facts is None:
+            return None
+        found = next((c.qualname for c in facts.constants
+                      if c.span.line == definition.span.line and c.value.kind is ValueKind.CALL),
+                     None)
+        if found is not None:
+            return found
+        try:
+            tree = ast.parse(self.source_of(definition.path))
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+        for statement in tree.body:  # `NAME = call(…)`, `NAME: T = call(…)`: the call its value
+            targets, value = assigned(statement), getattr(statement, "value", None)
+            if len(targets) == 1 and isinstance(targets[0], ast.Name) and \
+                    isinstance(value, ast.Call) and value.lineno == definition.span.line:
+                return f"{facts.module}.{targets[0].id}"
+        return None
 
     def in_tests(self, edits: Iterable[Edit]) -> bool:
         """Do any of these edits change test code (the `tests` globs)?"""

@@ -3,11 +3,10 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
-from collections.abc import Set as AbstractSet
 
 from flaglint.analysis.loose import key_mention, loose_strings, nearest, reaching_reads
 from flaglint.analysis.references import Kind, Statements, blocking, handed_on, references
-from flaglint.facts import ValueKind
+from flaglint.facts.ast_facts import assigned
 from flaglint.findings import Finding, Severity
 from flaglint.links.model import CodeDefinition
 from flaglint.model.project import Project
@@ -79,12 +78,10 @@ class UnusedFlag(Rule):
             if any(_returned(project, d) for d in record.definitions):
                 continue  # made by a function (`return Flag("x")`): read where it is called
             unused.append((key, record))
-        holders = {key: {name for d in record.definitions if (name := _bound(project, d))}
+        holders = {key: {name for d in record.definitions if (name := project.bound_name(d))}
                    for key, record in unused}
         every = set().union(*holders.values()) if holders else set()
-        own = {(d.path, line) for _, record in unused for d in record.definitions
-               for line in range(d.span.line, d.span.end_line + 1)}
-        escaped, used = _holders_seen(project, every, own) if every else (set(), {})
+        escaped, used = _holders_seen(project, every) if every else (set(), {})
         unparsed = [project.source_of(path) for path, _ in project.parse_errors()] \
             if unused else []
         for key, record in unused:
@@ -145,33 +142,7 @@ def _returned(project: Project, definition: CodeDefinition) -> bool:
                                      for c in facts.calls)
 
 
-def _bound(project: Project, definition: CodeDefinition) -> str | None:
-    """The name a definition call's object is bound to (`fast_path = bool_state(...)`),
-    at module level also where the name is bound more than once, which the facts keep no
-    constant of (Open WebUI's `URLS = os.environ.get(…)` then `URLS = Setting("URLS",
-    URLS.split(";"))`)."""
-    facts = project.facts_of(definition.path)
-    if facts is None:
-        return None
-    found = next((c.qualname for c in facts.constants if c.span.line == definition.span.line
-                  and c.value.kind is ValueKind.CALL), None)
-    if found is not None:
-        return found
-    try:
-        tree = ast.parse(project.source_of(definition.path))
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    for statement in tree.body:  # `NAME = call(…)` or `NAME: T = call(…)`, the call its value
-        targets = statement.targets if isinstance(statement, ast.Assign) else \
-            [statement.target] if isinstance(statement, ast.AnnAssign) else []
-        value = getattr(statement, "value", None)
-        if len(targets) == 1 and isinstance(targets[0], ast.Name) and \
-                isinstance(value, ast.Call) and value.lineno == definition.span.line:
-            return f"{facts.module}.{targets[0].id}"
-    return None
-
-
-def _holders_seen(project: Project, names: set[str], own: AbstractSet[tuple[str, int]] = frozenset()
+def _holders_seen(project: Project, names: set[str]
                   ) -> tuple[set[str], dict[str, tuple[str, int, str]]]:
     """Of these bound names, in one pass over the files that name them (each read and
     parsed once): those handed on as a value anywhere (put in a dict, passed to a hook or
@@ -219,9 +190,9 @@ def _holders_seen(project: Project, names: set[str], own: AbstractSet[tuple[str,
                                        is_package=brief.is_package, tree=tree,
                                        statements=statements))
             # its own definition is no use of it: `LEGACY_X = is_env_true("LEGACY_X")`
-            # (`bound_name`) names it as the key too (`own`: the lines of the definitions)
+            # (`bound_name`) names it as the key too
             binding = _binding_lines(tree, name, brief.module)
-            uses = [r for r in uses if r.line not in binding and (path, r.line) not in own]
+            uses = [r for r in uses if r.line not in binding]
             if uses:  # a use rather than the import that reaches it
                 first = min(uses, key=lambda r: (r.kind is Kind.IMPORT, r.line, r.column))
                 used[name] = (path, first.line, first.text)
@@ -237,8 +208,7 @@ def _binding_lines(tree: ast.Module, name: str, module: str) -> set[int]:
     word = name.rsplit(".", 1)[-1]
     lines: set[int] = set()
     for statement in tree.body:
-        targets = statement.targets if isinstance(statement, ast.Assign) else \
-            [statement.target] if isinstance(statement, ast.AnnAssign) else []
-        if any(isinstance(target, ast.Name) and target.id == word for target in targets):
+        if any(isinstance(target, ast.Name) and target.id == word
+               for target in assigned(statement)):
             lines.update(range(statement.lineno, (statement.end_lineno or statement.lineno) + 1))
     return lines
