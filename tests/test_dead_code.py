@@ -1146,3 +1146,41 @@ def test_a_class_imported_under_another_name_and_used_as_a_value_is_alive(tmp_pa
     assert [(f.code, f.path, f.span.line, f.message.split(" is ")[0])
             for f in lint_tree(tmp_path, select=("FL302",))] == [
         ("FL302", "app/mw.py", 5, "Class `Unused`")]
+
+
+@pytest.mark.parametrize(("text", "boolean"), [("off", "false"), ("No", "false"), ("0", "false"),
+                                               ("disabled", "false"), ("on", "true")])
+def test_a_flag_rolled_out_with_another_text_of_a_boolean_settles_no_test_of_a_read(
+        tmp_path, capsys, text, boolean):
+    """Label Studio's trial: `value = "off"` on a flag read by a helper that parses the
+    environment's text into a boolean: the safe fix replaced the `if` with its body, the
+    flag taken for on (a test takes "off" for true), where `value = "false"` had a note
+    and no fix. Every text of a boolean is treated alike, and the note names the boolean
+    it spells."""
+    write_tree(tmp_path, {
+        "flags.toml": f'[flags.new_checkout]\ntype = "release"\nowner = "a"\n'
+                      f'status = "rolled-out"\nvalue = "{text}"\n',
+        "app/__init__.py": "",
+        "app/features.py": "import os\n\n\ndef is_feature_enabled(name, default=False):\n"
+                           "    return os.environ.get(name, str(default)).lower() in "
+                           '("1", "true", "on", "yes")\n',
+        "app/views.py": "from app.features import is_feature_enabled\n\n\n"
+                        "def checkout(cart):\n"
+                        '    if is_feature_enabled("new_checkout"):\n'
+                        '        return "new"\n    return "old"\n',
+    })
+    before = (tmp_path / "app" / "views.py").read_text()
+    assert main(["check", str(tmp_path), "--no-cache", "--today", "2026-11-05"]) == 1
+    out, err = capsys.readouterr()
+    assert out.splitlines()[0] == (
+        f"app/views.py:5:8: FL202 [new_checkout] Flag `new_checkout` is rolled out with value "
+        f'`"{text}"`; this read always yields it, so the code still branches on a constant; '
+        f'no fix: it is text, and a test takes any text but "" for true, "{text}" too (a '
+        f"boolean is written value = {boolean})")
+    assert f'[flags.new_checkout] is rolled out with the text "{text}", which a test of a ' \
+           f"read takes for true: only its reads whose default is text are settled; if the " \
+           f"flag is a boolean, write value = {boolean}\n" in err
+    assert "FL301" not in out
+    main(["check", str(tmp_path), "--no-cache", "--today", "2026-11-05", "--fix",
+          "--unsafe-fixes"])
+    assert (tmp_path / "app" / "views.py").read_text() == before

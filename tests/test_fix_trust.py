@@ -590,10 +590,10 @@ def test_a_read_in_bool_is_tested_and_the_truth_of_bool_is_settled(tmp_path, cap
     `bool(True)` is its truth (streamlit's `bool(True) and not rerun.fragment_id`)."""
     write_tree(tmp_path, {
         "flaglint.toml": 'presets = []\n\n[[readers]]\ncall = "app.cfg.get_option"\nkey = 0\n',
-        "flags.toml": '[flags.mode]\nstatus = "rolled-out"\nvalue = "off"\n\n'
+        "flags.toml": '[flags.mode]\nstatus = "rolled-out"\nvalue = "auto"\n\n'
                       '[flags.fast]\nstatus = "rolled-out"\nvalue = true\n',
         "app/__init__.py": "",
-        "app/cfg.py": "def get_option(key):\n    return {'mode': 'off', 'fast': True}[key]\n",
+        "app/cfg.py": "def get_option(key):\n    return {'mode': 'auto', 'fast': True}[key]\n",
         "app/use.py": """
             from app import cfg
 

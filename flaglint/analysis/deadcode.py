@@ -154,11 +154,23 @@ def _settled(key: str, default: Value | None,
 
 
 def looks_boolean(value: object) -> bool:
-    """A registry value written as the text of a boolean (`value = "false"`): a test of a
-    read takes either for true. Airflow's `conf.getboolean(…)` rolled out with "false" had
-    its `if not …` bodies deleted as never running; an `os.getenv("X") == "true"` flag does
-    serve that text."""
-    return isinstance(value, str) and value.strip().lower() in ("true", "false")
+    """A registry value written as the text of a boolean (`value = "false"`, "off", "no",
+    "0"): a test of a read takes any of them for true. Airflow's `conf.getboolean(…)`
+    rolled out with "false" had its `if not …` bodies deleted as never running; a helper
+    that parses the environment's "off" as false had its `if` body kept as always running
+    (Label Studio's trial). An `os.getenv("X") == "true"` flag does serve that text."""
+    return boolean_text(value) is not None
+
+
+# The texts of booleans that readers of the environment and of config files parse
+_BOOLEAN_TEXTS = {**dict.fromkeys(("true", "yes", "on", "1", "y", "enabled"), "true"),
+                  **dict.fromkeys(("false", "no", "off", "0", "n", "disabled"), "false")}
+
+
+def boolean_text(value: object) -> str | None:
+    """The boolean a registry's text value spells (`"off"`: `false`), as the registry
+    writes it; None for any other value."""
+    return _BOOLEAN_TEXTS.get(value.strip().lower()) if isinstance(value, str) else None
 
 
 class _Evaluator:

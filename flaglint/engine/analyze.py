@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from flaglint import store as cache
 from flaglint.analysis import deadcode
 from flaglint.analysis.dead_symbols import called_from_dead_code
-from flaglint.analysis.deadcode import looks_boolean
+from flaglint.analysis.deadcode import boolean_text, looks_boolean
 from flaglint.analysis.lifecycle import ending
 from flaglint.engine import regating
 from flaglint.engine.api_notes import api_notes
@@ -190,7 +190,7 @@ def _text_boolean_notes(registry: Registry) -> tuple[str, ...]:
         f"{decl.path}:{decl.line}: {flag_table(decl.key)} is rolled out with the text "
         f"\"{decl.value}\", which a test of a read takes for true: only its reads whose "
         f"default is text are settled; if the flag is a boolean, write value = "
-        f"{str(decl.value).strip().lower()}"
+        f"{boolean_text(decl.value)}"
         for decl in registry.flags.values()
         if decl.status is Status.ROLLED_OUT and decl.from_registry and looks_boolean(decl.value))
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from flaglint import store as cache
-from flaglint.analysis.deadcode import looks_boolean, set_as_run
+from flaglint.analysis.deadcode import boolean_text, looks_boolean, set_as_run
 from flaglint.analysis.deployed import Served, served
 from flaglint.analysis.loose import loose_strings
 from flaglint.analysis.references import Kind, definition_lines
@@ -402,7 +402,7 @@ def _value(project: Project, key: str, text: str | None) -> tuple[FlagValue, str
             raise CleanError(f"flag `{key}` is rolled out with the text \"{decl.value}\" "
                              f"({decl.path}:{decl.line}), which a test of a read takes for "
                              f"true: for a boolean, write value = "
-                             f"{str(decl.value).strip().lower()} there; for a flag that "
+                             f"{boolean_text(decl.value)} there; for a flag that "
                              f"serves that text, say it with --value")
         value_served = decl.value
         where = f"its registry entry ({decl.path}:{decl.line}, rolled out)"

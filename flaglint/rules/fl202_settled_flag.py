@@ -2,7 +2,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flaglint.analysis.deadcode import looks_boolean, read_edits, replaceable, set_as_run
+from flaglint.analysis.deadcode import (
+    boolean_text,
+    looks_boolean,
+    read_edits,
+    replaceable,
+    set_as_run,
+)
 from flaglint.findings import Finding, Fix, Severity
 from flaglint.model.project import Project
 from flaglint.rules.base import Rule, format_value
@@ -93,8 +99,8 @@ class SettledFlag(Rule):
                               edits=edits, in_tests=project.in_tests(edits))
                 why = "" if settled is not None or not looks_boolean(decl.value) else \
                     f"; no fix: it is text, and a test takes any text but \"\" for true, " \
-                    f"\"false\" too (a boolean is written value = " \
-                    f"{str(decl.value).strip().lower()})"
+                    f"\"{decl.value}\" too (a boolean is written value = " \
+                    f"{boolean_text(decl.value)})"
                 yield self.finding(key, read.path, read.span,
                                    f"Flag `{key}` is rolled out with value `{value}`; this "
                                    f"read{through} always yields it, so the code still branches "
