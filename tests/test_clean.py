@@ -3495,3 +3495,77 @@ def test_the_entry_is_kept_for_the_flags_own_definition_only(tmp_path, capsys):
                  str(tmp_path / "b")]) == 1
     assert "[flags.ENABLE_X] kept: a read flaglint cannot follow may use it (app/main.py:8:35: " \
            "a string naming it ('ENABLE_X')).\n" in capsys.readouterr().out
+
+
+def test_a_class_code_outside_the_tests_catches_is_not_said_to_be_called_by_tests_alone(
+        tmp_path, capsys):
+    """pandas: `clean mode.copy_on_write` said "Only tests would call
+    pandas/errors/__init__.py:411 `SettingWithCopyError` … delete them with their tests"
+    while pandas/core/interchange/from_dataframe.py, read in full, catches it. Code outside
+    the tests that uses a symbol other than by a call keeps it from being said so; an
+    `__all__` that lists it does not (the note says what outside the project may need)."""
+    write_tree(tmp_path, {
+        "flaglint.toml": '[[readers]]\ncall = "app.flags.enabled"\nkey = 0\n',
+        "flags.toml": '[flags."app.strict"]\ntype = "release"\nowner = "team"\n'
+                      'status = "rolled-out"\nvalue = false\n\n'
+                      '[flags."app.fast"]\ntype = "release"\nowner = "team"\n',
+        "app/__init__.py": "", "app/tests/__init__.py": "",
+        "app/flags.py": "def enabled(key):\n    return bool(key)\n",
+        "app/errors.py": "from app.flags import enabled\n\n\n"
+                         "class CopyError(ValueError):\n    pass\n\n\n"
+                         "class StrictError(ValueError):\n    pass\n\n\n"
+                         'FAST = enabled("app.fast")\n'
+                         '__all__ = ["CopyError", "StrictError"]\n',
+        "app/core.py": "from app.errors import CopyError, StrictError\n"
+                       "from app.flags import enabled\n\n\n"
+                       "def check(x):\n"
+                       '    if enabled("app.strict"):\n'
+                       "        if x is None:\n            raise StrictError(x)\n"
+                       "        raise CopyError(x)\n"
+                       "    return x\n",
+        "app/interchange.py": "from app.errors import CopyError\n"
+                              "from app.flags import enabled\n\n\n"
+                              "def convert(x):\n"
+                              '    if enabled("app.fast"):\n        return x\n'
+                              "    try:\n        return x.copy()\n"
+                              "    except CopyError:\n        return x\n",
+        "app/tests/test_errors.py": "from app.errors import CopyError, StrictError\n\n\n"
+                                    "def test_errors():\n"
+                                    '    assert CopyError("x") and StrictError("y")\n',
+    })
+    main(["clean", "app.strict", "--dry-run", "--no-cache", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert "Only tests would call app/errors.py:8 `StrictError`: the code the clean would " \
+           "remove is the last other caller;" in err
+    assert "CopyError" not in err
+
+
+def test_a_setting_a_settings_module_also_binds_inside_a_block_is_left_whole(
+        tmp_path, capsys):
+    """Label Studio: `clean CLOUD_FILE_STORAGE_ENABLED --value false` deleted the settings
+    module's `CLOUD_FILE_STORAGE_ENABLED = False` and left the `= True` under `if
+    os.environ.get("STORAGE_TYPE") == "s3":`, named only as a mention, exit 0: the setting
+    then existed only where the environment said so. None of that module's bindings is
+    deleted; each is named as a definition to remove by hand (exit 1)."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'registry = ["flags.toml"]\npresets = ["django-settings"]\n',
+        "flags.toml": '[flags.CLOUD_STORAGE_ENABLED]\ntype = "release"\nowner = "a"\n',
+        "proj/__init__.py": "", "app/__init__.py": "",
+        "proj/settings.py": 'import os\n\nCLOUD_STORAGE_ENABLED = False\nDEBUG = False\n\n'
+                            'if os.environ.get("STORAGE_TYPE") == "s3":\n'
+                            "    CLOUD_STORAGE_ENABLED = True\n"
+                            '    STORAGE = "s3"\n',
+        "app/views.py": "from django.conf import settings\n\n\ndef avatar_url(path):\n"
+                        "    if settings.CLOUD_STORAGE_ENABLED:\n        return path\n"
+                        '    return "/data/" + path\n',
+    })
+    settings_before = (tmp_path / "proj" / "settings.py").read_text()
+    assert main(["clean", "CLOUD_STORAGE_ENABLED", "--value", "false", "--no-cache",
+                 str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert (tmp_path / "proj" / "settings.py").read_text() == settings_before
+    assert (tmp_path / "app" / "views.py").read_text() == \
+        'def avatar_url(path):\n    return "/data/" + path\n'
+    assert "proj/settings.py:3: `CLOUD_STORAGE_ENABLED` is defined here in code; remove the " \
+           "definition by hand.\nproj/settings.py:7: `CLOUD_STORAGE_ENABLED` is defined here " \
+           "in code; remove the definition by hand.\n" in out

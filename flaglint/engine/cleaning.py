@@ -34,6 +34,7 @@ from flaglint.fixes.configs import ConfigCleanup, mentions, remove_settings, tem
 from flaglint.fixes.definitions import (
     definition_fixes,
     read_fixes,
+    setting_bindings_kept,
     unused_clients,
     unused_wrappers,
 )
@@ -46,7 +47,12 @@ from flaglint.fixes.key_uses import (
     settings_named_otherwise,
 )
 from flaglint.fixes.naming import light_files_naming, may_spell, named_in
-from flaglint.fixes.parameters import callers_read_light, constant_parameters, unused_parameters
+from flaglint.fixes.parameters import (
+    callers_read_light,
+    constant_parameters,
+    passed_around,
+    unused_parameters,
+)
 from flaglint.fixes.registry_edit import remove_table, tombstone
 from flaglint.fixes.report import Blocked, FixReport
 from flaglint.fixes.rounds import apply_round
@@ -327,9 +333,12 @@ def tests_call_alone(before: Project, after: Project, tests: Callable[[str], boo
     called before the clean and only tests call after it (ora2's
     `_map_students_and_scorers_ids_to_usernames`, which only the removed branch used): it
     stays, and is named. Only where every file that called it before is read in full
-    after, so that its calls are known, and no file read light outside the tests names it
+    after, so that its calls are known, no file read light outside the tests names it
     (one that was never read in full may call it: lti-consumer-xblock's signal receiver
-    calls `get_user_from_external_user_id`, which the clean said only tests call)."""
+    calls `get_user_from_external_user_id`, which the clean said only tests call), and no
+    code outside the tests uses it otherwise (pandas catches `SettingWithCopyError` in a
+    module the clean leaves: the clean said only tests call it); an `__all__` listing it
+    is not such a use (the note says to ask what outside the project may need it)."""
     def outside(project: Project) -> dict[str, set[str]]:
         found: dict[str, set[str]] = {}
         for call in project.graph.call_graph().calls:
@@ -354,6 +363,8 @@ def tests_call_alone(before: Project, after: Project, tests: Callable[[str], boo
         if facts is not None and any(not tests(text.facts.path) for text in
                                      light_files_naming(after, facts.module, name)):
             continue  # a file not read in full may call it (lti's signal receiver)
+        if passed_around(after, name, lambda f: not tests(f.path), exports=False):
+            continue  # code outside the tests uses it otherwise: `except SettingWithCopyError`
         if facts is not None and definition is not None:
             found.append(f"{symbol.path}:{definition.span.line} "
                          f"`{name.removeprefix(facts.module + '.')}`")
@@ -590,7 +601,9 @@ def _finish(cleaning: _Cleaning, project: Project, blockers: _Blockers,
     contents.update({path: after.encode("utf-8") for path, after in configs.after.items()})
     if not dry_run:
         write_files(config.root, contents)
-    defined = [f"{d.path}:{d.span.line}" for d in project.linked.definitions if d.key == key]
+    defined = list(dict.fromkeys([
+        *(f"{d.path}:{d.span.line}" for d in project.linked.definitions if d.key == key),
+        *setting_bindings_kept(project, key)]))
     now = {path: data.decode("utf-8", "replace") for path, data in contents.items()}
     # Where a read is left, the tests that set the other value are left too (they may test
     # it); those of the code the clean removed fail, and are named (ora2's)

@@ -70,11 +70,17 @@ def definition_fixes(project: Project, key: str) -> list[tuple[object, Fix]]:
                  *(listing(project, listed) if listed else ()))
         fixes.append((definition, Fix(safe=True, description="Delete the flag's definition",
                                       edits=edits, in_tests=project.in_tests(edits))))
-    if "django-settings" in project.linked.presets or any(
-            spec.namespace == SETTINGS and key.startswith(spec.prefix)
-            for spec in project.config.definitions):  # a setting a namespace names a flag
+    if _a_setting(project, key):
         fixes += setting_definitions(project, key)
     return fixes
+
+
+def _a_setting(project: Project, key: str) -> bool:
+    """May the flag be a Django setting, bound in settings modules? (the django-settings
+    preset, or a namespace of settings that names it a flag)"""
+    return "django-settings" in project.linked.presets or any(
+        spec.namespace == SETTINGS and key.startswith(spec.prefix)
+        for spec in project.config.definitions)
 
 
 def listing(project: Project, qualname: str) -> list[Edit]:
@@ -108,16 +114,67 @@ def setting_definitions(project: Project, key: str) -> list[tuple[object, Fix]]:
     fixes: list[tuple[object, Fix]] = []
     if key in project.linked.values:  # a value, whose reads are no flag's: it stays
         return fixes
-    for facts in project.files:
-        if not is_settings_module(facts.module):
+    for path in project.files.paths:  # by the briefs' modules: no facts decoded
+        brief = project.files.brief(path)
+        if brief is None or not is_settings_module(brief.module):
             continue
-        text = project.source_of(facts.path).decode("utf-8", errors="replace")
+        text = project.source_of(path).decode("utf-8", errors="replace")
+        if key in text and any(nested for _, nested in _bindings(text, key)):
+            continue  # not half deleted: `setting_bindings_kept` names them all
         for match in line.finditer(text):
             number = text.count("\n", 0, match.start()) + 1
-            edit = Edit(EditKind.DELETE_BINDING, facts.path, number, 1)
-            fixes.append((facts.path, Fix(safe=True, description="Delete the setting",
-                                          edits=(edit,), in_tests=project.in_tests((edit,)))))
+            edit = Edit(EditKind.DELETE_BINDING, path, number, 1)
+            fixes.append((path, Fix(safe=True, description="Delete the setting",
+                                    edits=(edit,), in_tests=project.in_tests((edit,)))))
     return fixes
+
+
+def setting_bindings_kept(project: Project, key: str) -> list[str]:
+    """`path:line` of each binding of the setting in a settings module that also binds it
+    inside a block (Label Studio's `if os.environ.get("STORAGE_TYPE") == "s3":
+    CLOUD_FILE_STORAGE_ENABLED = True`): its value there is the environment's, and
+    deleting the block's line could leave the block empty, so none of the module's
+    bindings is deleted (`setting_definitions`); they are left for a person to remove."""
+    found: list[str] = []
+    for path in project.files.paths if _a_setting(project, key) else ():
+        brief = project.files.brief(path)
+        if brief is None or not is_settings_module(brief.module):
+            continue
+        text = project.source_of(path).decode("utf-8", errors="replace")
+        bound = _bindings(text, key) if key in text else []
+        if any(nested for _, nested in bound):
+            found += [f"{path}:{line}" for line, _ in bound]
+    return found
+
+
+def _bindings(text: str, key: str) -> list[tuple[int, bool]]:
+    """The lines that bind the name `key` in the module's code (not in a function or class),
+    each with whether it is inside a block (an `if`, `try`, `with` or loop)."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return []
+    found: list[tuple[int, bool]] = []
+
+    def visit(body: list[ast.stmt], *, nested: bool) -> None:
+        for statement in body:
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            targets = statement.targets if isinstance(statement, ast.Assign) else \
+                [statement.target] if isinstance(statement, (ast.AnnAssign, ast.AugAssign)) \
+                else []
+            if any(isinstance(n, ast.Name) and n.id == key
+                   for t in targets for n in ast.walk(t)):
+                found.append((statement.lineno, nested))
+            for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+                inner = getattr(statement, field, None)
+                if isinstance(inner, list):
+                    visit([s for item in inner for s in (
+                        item.body if isinstance(item, (ast.ExceptHandler, ast.match_case))
+                        else [item])], nested=True)
+
+    visit(tree.body, nested=False)
+    return found
 
 
 def unused_wrappers(project: Project, wrappers: set[str], overlay: dict[str, bytes]

@@ -33,9 +33,17 @@ class FileText(NamedTuple):
 
 def files_naming(project: Project, name: str,
                  among: Callable[[FileFacts], bool] = lambda f: True) -> Iterator[FileText]:
-    """The files `among` accepts (asked first: only those are read) whose text names `name`
-    as a word, with that text."""
-    return _naming(project, (f for f in project.files if among(f)), name)
+    """The files `among` accepts whose text names `name` as a word, with that text, in
+    order. The text is asked first: only those files' facts are decoded (pandas' clean
+    asked `among` of all its 2,000 files' facts, ~130 MB of them)."""
+    needle = name.encode()
+    word = re.compile(rb"\b" + re.escape(needle) + rb"\b")
+    for path in project.files.paths:
+        data = project.source_of(path)
+        if needle in data and word.search(data):
+            facts = project.files.facts_of(path)
+            if facts is not None and among(facts):
+                yield FileText(facts, data)
 
 
 def _naming(project: Project, files: Iterable[FileFacts], name: str) -> Iterator[FileText]:

@@ -5,10 +5,11 @@ call, when every call is known."""
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 
-from flaglint.analysis.references import Place, beyond_calls, places, references
-from flaglint.facts import Call, Definition, ValueKind
+from flaglint.analysis.references import Kind, Place, beyond_calls, places, references
+from flaglint.facts import Call, Definition, FileFacts, ValueKind
 from flaglint.findings import Edit, EditKind, Fix, Span
 from flaglint.fixes.naming import files_naming, light_files_naming, named_in_light_files
 from flaglint.fixes.report import Blocked, FixReport
@@ -31,7 +32,8 @@ def constant_parameters(project: Project, before: Project, report: FixReport
     sites: dict[str, dict[Span, Call]] = {}
     sites_before: dict[str, dict[Span, Call]] = {}
     for callee, calls in sorted(every_call(project).items()):
-        if not calls or not any(c.path in changed for c in calls):
+        if not calls or not any(c.path in changed for c in calls) or \
+                not _may_pass_constant(project, calls, changed, sites):
             continue
         # a module-level function is defined in its module's file (what the test below asks)
         path = homes.get(callee.rpartition(".")[0])
@@ -91,6 +93,36 @@ def _homes(project: Project) -> dict[str, str]:
     return found
 
 
+def _may_pass_constant(project: Project, calls: Iterable[ResolvedCall], changed: set[str],
+                       sites: dict[str, dict[Span, Call]]) -> bool:
+    """Does each of these calls made in the changed files pass some `True` or `False` as
+    written, without `*args`? Else no parameter is one every call passes alike (`_passed`
+    takes nothing else), and the other calling files' facts need not be decoded (pandas:
+    492 functions called from the 21 files a clean changed, in hundreds of files)."""
+    for site in calls:
+        if site.path in changed:
+            call = _site(project, site, sites)
+            if call is None or any(a.star for a in call.args) or not any(
+                    _literal_bool(a.value.kind, a.value.text) for a in call.args):
+                return False
+    return True
+
+
+def _literal_bool(kind: ValueKind, text: str | None) -> bool:
+    return kind is ValueKind.CONST and text in ("True", "False")
+
+
+def _site(project: Project, site: ResolvedCall, sites: dict[str, dict[Span, Call]]
+          ) -> Call | None:
+    """The call made there (`sites`: each file's calls by where they are, made once a
+    file)."""
+    if site.path not in sites:
+        facts = project.facts_of(site.path)
+        sites[site.path] = {} if facts is None else {
+            c.span: c for c in reversed(facts.calls)}  # the first of a span wins
+    return sites[site.path].get(site.span)
+
+
 def _passed(project: Project, calls: Iterable[ResolvedCall], index: int, parameter: str,
             sites: dict[str, dict[Span, Call]]) -> set[str | None]:
     """What these calls pass as the parameter (`index`: its position): `True` or `False`
@@ -98,19 +130,15 @@ def _passed(project: Project, calls: Iterable[ResolvedCall], index: int, paramet
     calls by where they are, made once a file."""
     values: set[str | None] = set()
     for site in calls:
-        if site.path not in sites:
-            facts = project.facts_of(site.path)
-            sites[site.path] = {} if facts is None else {
-                c.span: c for c in reversed(facts.calls)}  # the first of a span wins
-        call = sites[site.path].get(site.span)
+        call = _site(project, site, sites)
         if call is None or any(a.star for a in call.args):
             values.add(None)
             break
         positional = [a for a in call.args if a.keyword is None]
         given = next((a for a in call.args if a.keyword == parameter), None) or (
             positional[index] if index < len(positional) else None)
-        values.add(given.value.text if given is not None and given.value.kind is
-                   ValueKind.CONST and given.value.text in ("True", "False") else None)
+        values.add(given.value.text if given is not None and
+                   _literal_bool(given.value.kind, given.value.text) else None)
     return values
 
 
@@ -123,23 +151,38 @@ def parameter_candidates(project: Project, report: FixReport
         facts = project.facts_of(result.path)
         if facts is None or not facts.complete:
             continue
-        try:
-            before = ast.parse(result.before)
-            after = ast.parse(project.source_of(result.path))
-        except (SyntaxError, ValueError):
-            continue
-        for definition in facts.definitions:
-            name = definition.qualname.rsplit(".", 1)[-1]
-            if definition.kind != "function" or definition.method or definition.decorators \
-                    or definition.qualname != f"{facts.module}.{name}":
-                continue
-            now, then = _function(after, name), _function(before, name)
-            if now is None or then is None:
-                continue
-            unread = [p for p in definition.params if _reads(then, p) and not _reads(now, p)]
-            if unread:
-                found.append((result.path, definition, unread))
+        functions = [(definition.qualname.rsplit(".", 1)[-1], definition)
+                     for definition in facts.definitions if definition.kind == "function"
+                     and not definition.method and not definition.decorators
+                     and definition.qualname.rpartition(".")[0] == facts.module]
+        unread = dict(_unread(result.before, project.source_of(result.path),
+                              tuple(dict.fromkeys((name, d.params) for name, d in functions))))
+        found += [(result.path, definition, list(unread[name, definition.params]))
+                  for name, definition in functions if (name, definition.params) in unread]
     return found
+
+
+_Function = tuple[str, tuple[str, ...]]  # a module-level function's name and parameters
+
+
+@functools.lru_cache(maxsize=32)  # (a process that runs on keeps at most 32 pairs of texts)
+def _unread(before: str, after: str, functions: tuple[_Function, ...]
+            ) -> tuple[tuple[_Function, tuple[str, ...]], ...]:
+    """Of these functions, those with parameters the code `before` reads and the code
+    `after` does not, with them. Remembered: a clean asks three times of the same texts
+    (pandas: 21 files of up to 12,000 lines, each parsed twice a time)."""
+    try:
+        then_tree, now_tree = ast.parse(before), ast.parse(after)
+    except (SyntaxError, ValueError):
+        return ()
+    found = []
+    for name, params in functions:
+        now, then = _function(now_tree, name), _function(then_tree, name)
+        if now is not None and then is not None:
+            unread = tuple(p for p in params if _reads(then, p) and not _reads(now, p))
+            if unread:
+                found.append(((name, params), unread))
+    return tuple(found)
 
 
 def callers_read_light(project: Project, report: FixReport) -> frozenset[str]:
@@ -148,9 +191,11 @@ def callers_read_light(project: Project, report: FixReport) -> frozenset[str]:
     must be read in full to know every call."""
     changed = {r.path for r in report.changed}
     homes = _homes(project)
+    sites: dict[str, dict[Span, Call]] = {}
     functions = {(module, callee) for callee, calls in every_call(project).items()
                  if any(c.path in changed for c in calls)
-                 and (module := callee.rpartition(".")[0]) in homes}
+                 and (module := callee.rpartition(".")[0]) in homes
+                 and _may_pass_constant(project, calls, changed, sites)}
     for path, definition, _ in parameter_candidates(project, report):
         home = project.facts_of(path)
         if home is not None:
@@ -203,20 +248,39 @@ def _reads(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
                for statement in function.body for node in ast.walk(statement))
 
 
-def passed_around(project: Project, qualname: str) -> list[Place]:
+def passed_around(project: Project, qualname: str,
+                  among: Callable[[FileFacts], bool] = lambda f: True, *,
+                  exports: bool = True) -> list[Place]:
     """Where the function is used other than by calling it (passed, stored, decorated with,
-    named by a string: `getattr(mail, "send")`, `vars(render)["show"]`), or named where
-    flaglint cannot tell what it is, anywhere: `path:line:column: why`. Then not every
-    call is known."""
+    caught, named by a string: `getattr(mail, "send")`, `vars(render)["show"]`), or named
+    where flaglint cannot tell what it is, in the files `among` takes (every file):
+    `path:line:column: why`. Then not every call is known. Without `exports`, an entry of
+    an `__all__` is not such a use."""
     name = qualname.rsplit(".", 1)[-1]
     found_places: list[Place] = []
-    for found in files_naming(project, name):
+    for found in files_naming(project, name, among):
         brief = project.files.brief(found.facts.path)
         text = found.data.decode("utf-8", "replace")
-        found_places += places(beyond_calls(references(
-            text, found.facts.module, qualname, is_package=bool(brief and brief.is_package))),
-            found.facts.path)
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError):
+            tree = None  # (references says so: it may name it anywhere)
+        listed = set() if exports or tree is None else _export_lines(tree)
+        found_places += places([r for r in beyond_calls(references(
+            text, found.facts.module, qualname, is_package=bool(brief and brief.is_package),
+            tree=tree)) if not (r.kind is Kind.STRING and r.line in listed)], found.facts.path)
     return found_places
+
+
+def _export_lines(tree: ast.Module) -> set[int]:
+    """The lines of the module's statements that bind or extend `__all__`."""
+    lines: set[int] = set()
+    for statement in tree.body:
+        targets = statement.targets if isinstance(statement, ast.Assign) else \
+            [statement.target] if isinstance(statement, (ast.AugAssign, ast.AnnAssign)) else []
+        if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+            lines.update(range(statement.lineno, (statement.end_lineno or statement.lineno) + 1))
+    return lines
 
 
 def argument_edits(project: Project, sites: Iterable[ResolvedCall], params: tuple[str, ...],

@@ -9,9 +9,9 @@ from collections.abc import Callable, Mapping
 
 from flaglint.analysis.imports import module_file
 from flaglint.analysis.references import Place
-from flaglint.facts import ValueKind
+from flaglint.facts import FileFacts, ValueKind
 from flaglint.fixes.flag_names import FlagNames, may_set, python_tree, words_of
-from flaglint.fixes.naming import kept_wrapper, named_in
+from flaglint.fixes.naming import kept_wrapper, may_spell, named_in
 from flaglint.fixes.plans import FixResult
 from flaglint.fixes.report import Blocked, FixReport
 from flaglint.model.project import Project
@@ -38,15 +38,15 @@ def edit_test_patches(project: Project, report: FixReport, value: FlagValue,
     removed |= _imported_as(project, report, removed)
     names = frozenset(q.rsplit(".", 1)[-1] for q in only_tests or ())
     emptied = emptied_tests(report, tests)
-    for facts in project.files:
-        if not tests(facts.path):
+    for path in project.files.paths:  # (no file's facts are decoded: pandas has 1,100 tests)
+        if not tests(path):
             continue
-        data = project.source_of(facts.path)
+        data = project.source_of(path)
         before = data.decode("utf-8", errors="replace")
-        after = edit_tests(before, removed, value, names, emptied.get(facts.path, frozenset()))
+        after = edit_tests(before, removed, value, names, emptied.get(path, frozenset()))
         if after is not None:
-            report.record(FixResult(facts.path, before, after))
-            report.overlay[facts.path] = after.encode("utf-8")
+            report.record(FixResult(path, before, after))
+            report.overlay[path] = after.encode("utf-8")
 
 
 def _imported_as(project: Project, report: FixReport, removed: set[str]) -> set[str]:
@@ -318,15 +318,31 @@ def test_only_wrappers(project: Project, wrappers: set[str],
     found = set()
     for qualname in wrappers:
         name = qualname.rsplit(".", 1)[-1]
-        definition = next((d for f in project.files for d in f.definitions
+        # (only the files of modules above it may define it, and only those whose text
+        # may spell its name may name it: no other file's facts are decoded)
+        definition = next((d for path in project.files.paths
+                           if qualname.startswith(f"{_module(project, path)}.")
+                           for d in _facts(project, path).definitions
                            if d.qualname == qualname), None)
         if definition is None or kept_wrapper(definition):
             continue  # gone, or kept whoever calls it: its tests stay
         used = any(r.via == qualname for r in project.linked.reads if not tests(r.path)) or \
             any(c.callee == qualname for c in project.graph.call_graph().calls
                 if not tests(c.path)) or \
-            any(not tests(f.path) and (name in f.value_names or any(
-                c.name == name for c in f.calls)) for f in project.files)
+            any(not tests(path) and may_spell(project.source_of(path), name) and (
+                name in (f := _facts(project, path)).value_names or
+                any(c.name == name for c in f.calls)) for path in project.files.paths)
         if not used and named_in(project, [p for p in project.files.paths if tests(p)], name):
             found.add(qualname)
+    return found
+
+
+def _module(project: Project, path: str) -> str:
+    brief = project.files.brief(path)
+    return brief.module if brief is not None else ""
+
+
+def _facts(project: Project, path: str) -> FileFacts:
+    found = project.facts_of(path)
+    assert found is not None  # every path in the files' order has a brief
     return found
