@@ -1184,3 +1184,32 @@ def test_a_flag_rolled_out_with_another_text_of_a_boolean_settles_no_test_of_a_r
     main(["check", str(tmp_path), "--no-cache", "--today", "2026-11-05", "--fix",
           "--unsafe-fixes"])
     assert (tmp_path / "app" / "views.py").read_text() == before
+
+
+def test_a_helper_called_only_in_an_operand_a_settled_read_skips_is_dead(tmp_path, capsys):
+    """Label Studio's trial: `if flag_set("cloud2") and _is_upload(name):`, the flag
+    rolled out false: `_is_upload(name)` never runs, but only the `if` body was dead (the
+    operand's region lay inside the `if`'s, whose test still runs), so `_is_upload` was no
+    FL302 and `--fix` left it with no caller. The test's skipped operands are dead too."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'presets = []\n\n[[readers]]\ncall = "app.ff.flag_set"\nkey = 0\n',
+        "flags.toml": '[flags.cloud]\ntype = "release"\nowner = "a"\nstatus = "rolled-out"\n'
+                      'value = false\n',
+        "app/__init__.py": "",
+        "app/ff.py": "def flag_set(key, user=None):\n    return False\n",
+        "app/models.py": "from app.ff import flag_set\n\n\n"
+                         "def _is_upload(name):\n    return name.startswith('upload/')\n\n\n"
+                         "def _kept(name):\n    return bool(name)\n\n\n"
+                         "def resolve(name):\n"
+                         "    if _kept(name) and flag_set('cloud') and _is_upload(name):\n"
+                         "        return 'cloud:' + name\n"
+                         "    return name\n",
+    })
+    assert main(["check", str(tmp_path), "--no-cache", "--select", "FL3"]) == 1
+    assert [line.split(" [")[0] for line in capsys.readouterr().out.splitlines()[:-2]] == [
+        "app/models.py:4:1: FL302", "app/models.py:13:5: FL301"]
+    main(["check", str(tmp_path), "--no-cache", "--fix"])
+    capsys.readouterr()
+    assert (tmp_path / "app" / "models.py").read_text() == (
+        "def _kept(name):\n    return bool(name)\n\n\n"
+        "def resolve(name):\n    _kept(name)\n    return name\n")

@@ -262,9 +262,12 @@ def dead_regions(facts: FileFacts, settled: Mapping[ReadId, Settled],
                    for scope, where in facts.yields):
                 yielding.append((len(regions), guard.scope))
             removable = settles and not shaped and part.kind is not DeadKind.VIEW
+            live = part.live
+            skipped = tuple(span for span in evaluator.dead_operands
+                            if live is not None and contains(live, span))
             regions.append(DeadRegion(facts.path, part.span, part.kind, decided, reads,
-                                      safe=safe, removable=removable, live=part.live,
-                                      shaped=shaped))
+                                      safe=safe, removable=removable, live=live,
+                                      shaped=shaped, skipped=skipped))
     return _outermost(_generators_kept(regions, yielding, facts.yields))
 
 
@@ -292,7 +295,8 @@ def _region_order(region: DeadRegion) -> tuple[object, ...]:
     return (span.line, span.column, -span.end_line, -span.end_column, len(region.reads),
             region.reads, region.kind.value, region.settled.key, repr(region.settled.value),
             region.safe, region.removable,
-            (live.line, live.column, live.end_line, live.end_column) if live else ())
+            (live.line, live.column, live.end_line, live.end_column) if live else (),
+            tuple((s.line, s.column, s.end_line, s.end_column) for s in region.skipped))
 
 
 @dataclass(frozen=True, slots=True)

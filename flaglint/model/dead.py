@@ -51,11 +51,16 @@ class DeadRegion:
     # decide it (settled alone, they would leave `if False:` around it, which flaglint would
     # no longer see as dead)
     shaped: bool = False
+    # The operands of the live test it never evaluates (`_is_upload(name)` in `if
+    # flag_set("cloud") and _is_upload(name):`, the flag settled false): dead too
+    skipped: tuple[Span, ...] = ()
 
     def covers(self, span: Span) -> bool:
-        """Is code at `span` dead (inside the region, not in the test that still runs)?"""
-        return contains(self.span, span) and not (self.live is not None
-                                                  and contains(self.live, span))
+        """Is code at `span` dead (inside the region, not in the part of its test that
+        still runs)?"""
+        return contains(self.span, span) and not (
+            self.live is not None and contains(self.live, span)
+            and not any(contains(operand, span) for operand in self.skipped))
 
 
 @dataclass(frozen=True, slots=True)
