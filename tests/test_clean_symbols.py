@@ -692,6 +692,39 @@ def test_an_import_a_test_patches_where_it_is_used_stays(tmp_path, capsys):
     assert pytest_says(root) == "1 passed"
 
 
+def test_an_import_a_test_patches_in_another_module_of_the_same_last_name_goes(
+        tmp_path, capsys):
+    """Label Studio's trial: `mock.patch("app.blog.models.flag_set")` in a test that
+    imports `app.shop.models` kept shop's unused `from app.ff import flag_set` after its
+    read was settled (ruff F401): "models.flag_set" was taken for a read of shop's
+    attribute. A dotted owner that names another module of the project is not; the patched
+    module's own import stays."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'presets = []\n\n[[readers]]\ncall = "app.ff.flag_set"\nkey = 0\n',
+        "flags.toml": '[flags.new_price]\ntype = "release"\nowner = "a"\n'
+                      'status = "rolled-out"\nvalue = true\n\n'
+                      '[flags.big_title]\ntype = "release"\nowner = "a"\n'
+                      'status = "rolled-out"\nvalue = true\n',
+        "app/__init__.py": "", "app/blog/__init__.py": "", "app/shop/__init__.py": "",
+        "app/ff.py": "def flag_set(key, user=None):\n    return False\n",
+        "app/blog/models.py": "from app.ff import flag_set\n\n\ndef title():\n"
+                              '    if flag_set("big_title"):\n        return "BIG"\n'
+                              '    return "small"\n',
+        "app/shop/models.py": "from app.ff import flag_set\n\n\ndef price():\n"
+                              '    if flag_set("new_price"):\n        return 2\n    return 1\n',
+        "tests/test_blog.py": "from unittest import mock\n\nfrom app.shop import models\n\n\n"
+                              "def test_title():\n"
+                              '    with mock.patch("app.blog.models.flag_set", '
+                              "return_value=True):\n"
+                              "        assert models.price() == 2\n",
+    })
+    main(["check", str(tmp_path), "--no-cache", "--fix"])
+    capsys.readouterr()
+    assert read(tmp_path, "app/shop/models.py") == "def price():\n    return 2\n"
+    assert read(tmp_path, "app/blog/models.py") == (
+        'from app.ff import flag_set\n\n\ndef title():\n    return "BIG"\n')
+
+
 def test_a_package_above_the_wrapper_that_names_it_is_read_in_full(tmp_path, capsys):
     """The package `__init__` that imports the wrapper and uses it as a value keeps it: read
     in full, its use is resolved (not "a name flaglint cannot resolve"); a package that does

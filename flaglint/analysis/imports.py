@@ -8,6 +8,7 @@ import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Set
+from typing import NamedTuple
 
 from flaglint.analysis.dead_symbols import PLAIN_DECORATORS
 from flaglint.facts import FileFacts, ValueKind
@@ -110,25 +111,51 @@ def imports_reexported(project: Project, path: str, only: Set[str] | None = None
     # A file that imports the module may read it as one: `filters.is_uuid(x)`
     readers = sorted({other for spelled in names for other in importers.get(spelled, ())}
                      - {path})
-    last = module.rpartition(".")[2].encode()
+    # (the project's top-level packages, and those imported from a folder on `sys.path`)
+    tops = {*_index(project, "tops", lambda b: (b.module.split(".")[0],)),
+            *project.linked.roots}
+    spelled = _Spelled(names, frozenset(tops))
     return {local for local, _ in _asked(imports, only)
             if elsewhere(local) or (starred and not local.startswith("_"))
-            or any(_reads_attribute(project.source_of(other), last, local.encode())
+            or any(_reads_attribute(project.source_of(other), spelled, local.encode())
                    for other in readers)}
 
 
-def _reads_attribute(data: bytes, module: bytes, name: bytes) -> bool:
-    """Does a text read `name` as an attribute of a module whose last name is `module`
-    (`filters.is_uuid`, `app.filters.is_uuid`, or through an alias the text binds it to:
-    `filters as f`, `f.is_uuid`)? Not any `.name` (ora2's `Scope.settings` in a module that
-    imports `validation` kept `validation`'s unused `settings` import): the text's
-    attribute names first, the owner only of a name among them."""
+class _Spelled(NamedTuple):
+    """A module as a text may spell it, and the project's top-level packages."""
+
+    names: list[str]  # its names (`spellings`)
+    tops: frozenset[str]
+
+    def other(self, dotted: str, aliases: Set[str]) -> bool:
+        """Is `dotted` (what an attribute is read from) surely another of the project's
+        modules? Not where it is one of the module's names or their last parts
+        (`filters`, `app.filters`) or an alias of it; not where it starts with a name that
+        is no package of the project (`self.filters`: what it is cannot be told)."""
+        if dotted in aliases or dotted.split(".", 1)[0] not in self.tops:
+            return False
+        return not any(name == dotted or name.endswith(f".{dotted}") for name in self.names)
+
+
+def _reads_attribute(data: bytes, module: _Spelled, name: bytes) -> bool:
+    """Does a text read `name` as an attribute of the module (`filters.is_uuid`,
+    `app.filters.is_uuid`, or through an alias the text binds it to: `filters as f`,
+    `f.is_uuid`)? Not any `.name` (ora2's `Scope.settings` in a module that imports
+    `validation` kept `validation`'s unused `settings` import): the text's attribute names
+    first, the owner only of a name among them; and not where the owner is spelled as
+    another module of the project (Label Studio's `mock.patch("tasks.models.flag_set")`
+    kept `projects.models`' unused import)."""
     if name not in _attributes(data):
         return False
-    owners = {module, *re.findall(rb"\b" + re.escape(module) + rb"[ \t]+as[ \t]+(\w+)",
-                                  data)}
-    return re.search(rb"\b(?:" + b"|".join(re.escape(o) for o in sorted(owners)) +
-                     rb")[ \t]*\.[ \t]*" + re.escape(name) + rb"\b", data) is not None
+    last = module.names[0].rpartition(".")[2].encode()
+    aliases = {a.decode() for a in re.findall(rb"\b" + re.escape(last) +
+                                              rb"[ \t]+as[ \t]+(\w+)", data)}
+    owners = [last, *sorted(a.encode() for a in aliases)]
+    found = re.finditer(rb"(?<![\w.])((?:[A-Za-z_]\w*[ \t]*\.[ \t]*)*?)(" +
+                        b"|".join(re.escape(o) for o in owners) + rb")[ \t]*\.[ \t]*" +
+                        re.escape(name) + rb"\b", data)
+    return any(not module.other(re.sub(rb"[ \t]", b"", m.group(1) + m.group(2)).decode(),
+                                aliases) for m in found)
 
 
 _ATTRIBUTE = re.compile(rb"\.[ \t]*([A-Za-z_]\w*)")
