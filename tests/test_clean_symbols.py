@@ -10,6 +10,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from flaglint.cli import main
 
 from .conftest import write_tree
@@ -723,6 +725,31 @@ def test_an_import_a_test_patches_in_another_module_of_the_same_last_name_goes(
     assert read(tmp_path, "app/shop/models.py") == "def price():\n    return 2\n"
     assert read(tmp_path, "app/blog/models.py") == (
         'from app.ff import flag_set\n\n\ndef title():\n    return "BIG"\n')
+
+
+@pytest.mark.parametrize("target", ['f"{PKG}.models.flag_set"', 'PKG + ".models.flag_set"',
+                                    'f"{PKG}.models . flag_set"'])
+def test_an_import_a_patch_may_name_through_an_expression_stays(tmp_path, capsys, target):
+    """The review of the change above: `mock.patch(f"{PKG}.models.flag_set")`, `PKG =
+    "app.shop"`: what `models` is read from there cannot be told, and the import went
+    (the test then failed: the module has no attribute `flag_set`). It stays."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'presets = []\n\n[[readers]]\ncall = "app.ff.flag_set"\nkey = 0\n',
+        "flags.toml": '[flags.new_price]\ntype = "release"\nowner = "a"\n'
+                      'status = "rolled-out"\nvalue = true\n',
+        "app/__init__.py": "", "app/shop/__init__.py": "",
+        "app/ff.py": "def flag_set(key, user=None):\n    return False\n",
+        "app/shop/models.py": "from app.ff import flag_set\n\n\ndef price():\n"
+                              '    if flag_set("new_price"):\n        return 2\n    return 1\n',
+        "tests/test_shop.py": 'from unittest import mock\n\nfrom app.shop import models\n\n'
+                              'PKG = "app.shop"\n\n\ndef test_price():\n'
+                              f"    with mock.patch({target}, return_value=True):\n"
+                              "        assert models.price() == 2\n",
+    })
+    main(["check", str(tmp_path), "--no-cache", "--fix"])
+    capsys.readouterr()
+    assert read(tmp_path, "app/shop/models.py") == (
+        "from app.ff import flag_set\n\n\ndef price():\n    return 2\n")
 
 
 def test_a_package_above_the_wrapper_that_names_it_is_read_in_full(tmp_path, capsys):

@@ -151,11 +151,13 @@ def _reads_attribute(data: bytes, module: _Spelled, name: bytes) -> bool:
     aliases = {a.decode() for a in re.findall(rb"\b" + re.escape(last) +
                                               rb"[ \t]+as[ \t]+(\w+)", data)}
     owners = [last, *sorted(a.encode() for a in aliases)]
-    found = re.finditer(rb"(?<![\w.])((?:[A-Za-z_]\w*[ \t]*\.[ \t]*)*?)(" +
+    # (a chain after something that is not a name, `f"{PKG}.models.x"` or `f(…).models.x`,
+    # starts with a dot: what it is read from cannot be told)
+    found = re.finditer(rb"(?<![\w.])(\.?)((?:[A-Za-z_]\w*[ \t]*\.[ \t]*)*?)(" +
                         b"|".join(re.escape(o) for o in owners) + rb")[ \t]*\.[ \t]*" +
                         re.escape(name) + rb"\b", data)
-    return any(not module.other(re.sub(rb"[ \t]", b"", m.group(1) + m.group(2)).decode(),
-                                aliases) for m in found)
+    return any(m.group(1) or not module.other(
+        re.sub(rb"[ \t]", b"", m.group(2) + m.group(3)).decode(), aliases) for m in found)
 
 
 _ATTRIBUTE = re.compile(rb"\.[ \t]*([A-Za-z_]\w*)")
