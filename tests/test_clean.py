@@ -3569,3 +3569,82 @@ def test_a_setting_a_settings_module_also_binds_inside_a_block_is_left_whole(
     assert "proj/settings.py:3: `CLOUD_STORAGE_ENABLED` is defined here in code; remove the " \
            "definition by hand.\nproj/settings.py:7: `CLOUD_STORAGE_ENABLED` is defined here " \
            "in code; remove the definition by hand.\n" in out
+
+
+@pytest.mark.parametrize(("more", "lines"), [
+    ('CLOUD_ON |= bool(os.environ.get("S3"))\n', (3, 4)),
+    ('CLOUD_ON, MORE = CLOUD_ON, 1\n', (3, 4)),
+    ('try:\n    import s3\nexcept ImportError:\n    CLOUD_ON = False\n', (3, 7)),
+])
+def test_a_setting_bound_otherwise_than_by_a_plain_line_is_left_whole(
+        tmp_path, capsys, more, lines):
+    """The review: `CLOUD_ON = False` then `CLOUD_ON |= bool(os.environ.get("S3"))`, both
+    at the top: `clean` deleted the `=` line and left `|=` reading a name nothing binds
+    (NameError when Django imports its settings), exit 0."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'registry = ["flags.toml"]\npresets = ["django-settings"]\n',
+        "flags.toml": '[flags.CLOUD_ON]\ntype = "release"\nowner = "a"\n',
+        "proj/__init__.py": "", "app/__init__.py": "",
+        "proj/settings.py": f"import os\n\nCLOUD_ON = False\n{more}DEBUG = False\n",
+        "app/views.py": "from django.conf import settings\n\n\ndef url(path):\n"
+                        "    if getattr(settings, 'CLOUD_ON', False):\n        return path\n"
+                        '    return "/data/" + path\n',
+    })
+    before = (tmp_path / "proj" / "settings.py").read_text()
+    assert main(["clean", "CLOUD_ON", "--value", "false", "--no-cache", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert (tmp_path / "proj" / "settings.py").read_text() == before
+    assert "".join(f"proj/settings.py:{line}: `CLOUD_ON` is defined here in code; remove the "
+                   f"definition by hand.\n" for line in lines) in out
+
+
+def test_a_setting_still_read_through_django_settings_is_not_deleted(tmp_path, capsys):
+    """The review: `clean CLOUD_ON`, a setting the preset takes for no flag (its reads are
+    not flag reads, so none was settled), deleted `CLOUD_ON = False` from the settings
+    module while `settings.CLOUD_ON` was still read (AttributeError), exit 0."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'registry = ["flags.toml"]\npresets = ["django-settings"]\n',
+        "flags.toml": '[flags.CLOUD_ON]\ntype = "release"\nowner = "a"\n',
+        "proj/__init__.py": "", "app/__init__.py": "",
+        "proj/settings.py": "import os\n\nCLOUD_ON = False\nDEBUG = False\n",
+        "app/views.py": "from django.conf import settings\n\n\ndef url(path):\n"
+                        "    if settings.CLOUD_ON:\n        return path\n"
+                        '    return "/data/" + path\n',
+    })
+    assert main(["clean", "CLOUD_ON", "--value", "false", "--no-cache", str(tmp_path)]) == 1
+    assert "proj/settings.py:3: `CLOUD_ON` not deleted: app/views.py:5:8: use " \
+           "(settings.CLOUD_ON)." in capsys.readouterr().out
+    assert (tmp_path / "proj" / "settings.py").read_text() == \
+        "import os\n\nCLOUD_ON = False\nDEBUG = False\n"
+
+
+@pytest.mark.parametrize("full", [False, True])
+def test_a_name_flaglint_cannot_resolve_keeps_a_function_from_being_said_tests_only(
+        tmp_path, capsys, full):
+    """The review: `obj.compute()` in app/reports.py may call app.views.compute; whether
+    the note "Only tests would call … compute" was said depended on whether the clean
+    happened to read reports.py in full. It is not said either way."""
+    reports = "def summary(obj):\n    return obj.compute()\n"
+    if full:  # a read of a flag makes the prefilter read it in full
+        reports = "from app.ff import flag_set\n\n\n" + reports + \
+            "\n\ndef other():\n    return flag_set('other')\n"
+    write_tree(tmp_path, {
+        "flaglint.toml": 'presets = []\ntests = ["tests/**"]\n\n'
+                         '[[readers]]\ncall = "app.ff.flag_set"\nkey = 0\n',
+        "flags.toml": '[flags.cloud]\ntype = "release"\nowner = "a"\n'
+                      'status = "rolled-out"\nvalue = false\n',
+        "app/__init__.py": "", "tests/__init__.py": "",
+        "app/ff.py": "def flag_set(key, user=None):\n    return False\n",
+        "app/reports.py": reports,
+        "app/views.py": "from app.ff import flag_set\n\n\ndef compute(x):\n    return x * 2\n"
+                        "\n\ndef view(x):\n    if flag_set('cloud'):\n"
+                        "        return compute(x)\n    return x\n",
+        "tests/test_views.py": "from app.views import compute, view\n\n\ndef test_view():\n"
+                               "    assert view(2) == 2 and compute(2) == 4\n",
+    })
+    main(["clean", "cloud", "--dry-run", "--no-cache", str(tmp_path)])
+    said = capsys.readouterr()
+    assert "Only tests would call" not in said.out + said.err
+    (tmp_path / "app" / "reports.py").unlink()  # nothing else may call it: it is said
+    main(["clean", "cloud", "--dry-run", "--no-cache", str(tmp_path)])
+    assert "Only tests would call app/views.py:4 `compute`" in capsys.readouterr().err

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 
 from flaglint.analysis.deadcode import read_edits, replaceable
 from flaglint.analysis.references import entries
@@ -119,7 +120,7 @@ def setting_definitions(project: Project, key: str) -> list[tuple[object, Fix]]:
         if brief is None or not is_settings_module(brief.module):
             continue
         text = project.source_of(path).decode("utf-8", errors="replace")
-        if key in text and any(nested for _, nested in _bindings(text, key)):
+        if key in text and any(not plain for _, plain in _bindings(text, key)):
             continue  # not half deleted: `setting_bindings_kept` names them all
         for match in line.finditer(text):
             number = text.count("\n", 0, match.start()) + 1
@@ -131,10 +132,12 @@ def setting_definitions(project: Project, key: str) -> list[tuple[object, Fix]]:
 
 def setting_bindings_kept(project: Project, key: str) -> list[str]:
     """`path:line` of each binding of the setting in a settings module that also binds it
-    inside a block (Label Studio's `if os.environ.get("STORAGE_TYPE") == "s3":
-    CLOUD_FILE_STORAGE_ENABLED = True`): its value there is the environment's, and
-    deleting the block's line could leave the block empty, so none of the module's
-    bindings is deleted (`setting_definitions`); they are left for a person to remove."""
+    other than by a plain `KEY = …` at its top: inside a block (Label Studio's `if
+    os.environ.get("STORAGE_TYPE") == "s3": CLOUD_FILE_STORAGE_ENABLED = True`, its value
+    there the environment's; deleting the block's line could leave it empty), or by `KEY
+    |= …`, a tuple or a walrus (the review's: deleting the `=` line left `|=` reading a
+    name nothing binds). None of the module's bindings is deleted then
+    (`setting_definitions`); they are left for a person to remove."""
     found: list[str] = []
     for path in project.files.paths if _a_setting(project, key) else ():
         brief = project.files.brief(path)
@@ -142,14 +145,15 @@ def setting_bindings_kept(project: Project, key: str) -> list[str]:
             continue
         text = project.source_of(path).decode("utf-8", errors="replace")
         bound = _bindings(text, key) if key in text else []
-        if any(nested for _, nested in bound):
+        if any(not plain for _, plain in bound):
             found += [f"{path}:{line}" for line, _ in bound]
     return found
 
 
 def _bindings(text: str, key: str) -> list[tuple[int, bool]]:
     """The lines that bind the name `key` in the module's code (not in a function or class),
-    each with whether it is inside a block (an `if`, `try`, `with` or loop)."""
+    each with whether it is a plain `KEY = …` or `KEY: T = …` at the module's top, which
+    `setting_definitions` deletes."""
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError):
@@ -160,12 +164,15 @@ def _bindings(text: str, key: str) -> list[tuple[int, bool]]:
         for statement in body:
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 continue
-            targets = statement.targets if isinstance(statement, ast.Assign) else \
-                [statement.target] if isinstance(statement, (ast.AnnAssign, ast.AugAssign)) \
-                else []
-            if any(isinstance(n, ast.Name) and n.id == key
-                   for t in targets for n in ast.walk(t)):
-                found.append((statement.lineno, nested))
+            plain = not nested and (
+                (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+                and isinstance(statement.targets[0], ast.Name))
+                or (isinstance(statement, ast.AnnAssign) and statement.value is not None
+                and isinstance(statement.target, ast.Name)))
+            bound = any(isinstance(n, ast.Name) and n.id == key and isinstance(n.ctx, ast.Store)
+                        for n in _own_nodes(statement))
+            if bound:
+                found.append((statement.lineno, plain))
             for field in ("body", "orelse", "finalbody", "handlers", "cases"):
                 inner = getattr(statement, field, None)
                 if isinstance(inner, list):
@@ -175,6 +182,16 @@ def _bindings(text: str, key: str) -> list[tuple[int, bool]]:
 
     visit(tree.body, nested=False)
     return found
+
+
+def _own_nodes(statement: ast.stmt) -> Iterator[ast.AST]:
+    """The statement and its expressions, not the statements inside it."""
+    stack: list[ast.AST] = [statement]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack += [child for child in ast.iter_child_nodes(node) if not isinstance(
+            child, (ast.stmt, ast.ExceptHandler, ast.match_case))]
 
 
 def unused_wrappers(project: Project, wrappers: set[str], overlay: dict[str, bytes]

@@ -19,6 +19,7 @@ from flaglint.findings import Finding, Fix
 from flaglint.fixes.apply import FixMemo, FixScope, Transformed, known_unused, plan, transform
 from flaglint.fixes.plans import FilePlan, FixResult
 from flaglint.fixes.report import Blocked, Fixed, FixReport, line_map
+from flaglint.links.resolve import is_settings_module
 from flaglint.model.project import Project
 from flaglint.processes import Workers
 from flaglint.store import content_key
@@ -134,8 +135,13 @@ def still_referred(project: Project, results: list[Transformed],
             qualname = f"{facts.module}.{name}"
             deleted.append((done.result.path, position, name, qualname,
                             _keys(facts, qualname)))
-    referring = _referring(project, fixed, {(q, keys) for *_, q, keys in deleted},
-                           {} if named_in is None else named_in, memo)
+    # A setting a settings module binds is read as `django.conf.settings.NAME` (the
+    # review's: `clean CLOUD_ON`, a setting the preset takes for no flag, deleted its line
+    # while `settings.CLOUD_ON` was still read)
+    also = {q: (f"django.conf.settings.{name}", keys) for _, _, name, q, keys in deleted
+            if is_settings_module(q.rpartition(".")[0])}
+    referring = _referring(project, fixed, {(q, keys) for *_, q, keys in deleted} |
+                           set(also.values()), {} if named_in is None else named_in, memo)
     # A place in a file this round fixes is at a line of its fixed text: where that line
     # is in the text before, which stays when the deletion is refused (a diff of the two,
     # made only for a file a refusal names)
@@ -152,7 +158,8 @@ def still_referred(project: Project, results: list[Transformed],
 
     found = []
     for path, position, name, qualname, keys in deleted:
-        places = referring[qualname, keys]
+        places = referring[qualname, keys] + (referring[also[qualname]] if qualname in also
+                                              else [])
         if places:
             found.append(Blocked(path, position, name, tuple(map(before, places))))
     return found
