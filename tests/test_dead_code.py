@@ -1213,3 +1213,30 @@ def test_a_helper_called_only_in_an_operand_a_settled_read_skips_is_dead(tmp_pat
     assert (tmp_path / "app" / "models.py").read_text() == (
         "def _kept(name):\n    return bool(name)\n\n\n"
         "def resolve(name):\n    _kept(name)\n    return name\n")
+
+
+def test_a_read_whose_arguments_call_something_says_why_it_has_no_fix(tmp_path, capsys):
+    """Label Studio's trial: `not flag_set("skip_invalid", user=AnonymousUser())`, the flag
+    rolled out: FL202 offered no fix and gave no reason (a literal in the read's place would
+    drop the call of `AnonymousUser`); with `user=AnonymousUser` it is offered."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'presets = []\n\n[[readers]]\ncall = "app.ff.flag_set"\nkey = 0\n',
+        "flags.toml": '[flags.skip_invalid]\ntype = "release"\nowner = "a"\n'
+                      'status = "rolled-out"\nvalue = true\n',
+        "app/__init__.py": "",
+        "app/ff.py": "class AnonymousUser:\n    pass\n\n\n"
+                     "def flag_set(key, user=None):\n    return False\n",
+        "app/scan.py": "from app.ff import AnonymousUser, flag_set\n\n\n"
+                       "def scan(ser):\n"
+                       '    a = not flag_set("skip_invalid", user=AnonymousUser())\n'
+                       '    b = not flag_set("skip_invalid", user=AnonymousUser)\n'
+                       "    return ser.is_valid(a, b)\n",
+    })
+    assert main(["check", str(tmp_path), "--no-cache", "--select", "FL202"]) == 1
+    assert capsys.readouterr().out.splitlines()[:2] == [
+        "app/scan.py:5:13: FL202 [skip_invalid] Flag `skip_invalid` is rolled out with value "
+        "`true`; this read always yields it, so the code still branches on a constant; no "
+        "fix: a literal in its place would drop an argument that calls or computes something "
+        "(or the call does more than read)",
+        "app/scan.py:6:13: FL202 [*] [skip_invalid] Flag `skip_invalid` is rolled out with "
+        "value `true`; this read always yields it, so the code still branches on a constant"]

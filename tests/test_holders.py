@@ -282,7 +282,9 @@ def test_calling_a_flag_object_reads_it_with_call_reads(tmp_path, capsys):
                  "FL202"]) == 1
     assert capsys.readouterr().out.splitlines()[0] == (
         "proj/ops.py:5:10: FL202 [proj_new_router] Flag `proj_new_router` is rolled out with "
-        "value `true`; this read always yields it, so the code still branches on a constant")
+        "value `true`; this read always yields it, so the code still branches on a constant; "
+        "no fix: a literal in its place would drop an argument that calls or computes "
+        "something (or the call does more than read)")
 
 
 def test_audit_of_holders_settings_and_wrappers_without_a_registry(tmp_path, capsys):

@@ -101,6 +101,12 @@ class SettledFlag(Rule):
                     f"; no fix: it is text, and a test takes any text but \"\" for true, " \
                     f"\"{decl.value}\" too (a boolean is written value = " \
                     f"{boolean_text(decl.value)})"
+                if settled is not None and fix is None and not read.pure_args:
+                    # (Label Studio's `flag_set("x", user=AnonymousUser())`: no reason given)
+                    why = "; no fix: its value is taken apart here (an attribute, item or " \
+                          "call of it), which a literal would not be" if read.operand else \
+                          "; no fix: a literal in its place would drop an argument that " \
+                          "calls or computes something (or the call does more than read)"
                 yield self.finding(key, read.path, read.span,
                                    f"Flag `{key}` is rolled out with value `{value}`; this "
                                    f"read{through} always yields it, so the code still branches "
