@@ -3648,3 +3648,107 @@ def test_a_name_flaglint_cannot_resolve_keeps_a_function_from_being_said_tests_o
     (tmp_path / "app" / "reports.py").unlink()  # nothing else may call it: it is said
     main(["clean", "cloud", "--dry-run", "--no-cache", str(tmp_path)])
     assert "Only tests would call app/views.py:4 `compute`" in capsys.readouterr().err
+
+
+def test_a_wrapper_a_decorator_registers_stays_with_its_read_settled(tmp_path, capsys):
+    """Wagtail: `clean WAGTAILADMIN_COMMENTS_ENABLED --value false` deleted `@register.
+    simple_tag def get_comments_enabled()`, "nothing in the project calls any more", and
+    the template that uses it (`{% get_comments_enabled as … %}`) then failed to load. A
+    wrapper a decorator may register stays, its read settled."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'registry = ["flags.toml"]\npresets = ["django-settings"]\n',
+        "flags.toml": '[flags.APP_COMMENTS_ENABLED]\ntype = "release"\nowner = "me"\n'
+                      'status = "rolled-out"\nvalue = false\n',
+        "app/__init__.py": "", "app/templatetags/__init__.py": "",
+        "app/templatetags/app_tags.py": "from django import template\n"
+                                        "from django.conf import settings\n\n"
+                                        "register = template.Library()\n\n\n"
+                                        "@register.simple_tag\ndef get_comments_enabled():\n"
+                                        '    return getattr(settings, "APP_COMMENTS_ENABLED", '
+                                        "True)\n",
+        "app/templates/edit.html": "{% load app_tags %}\n"
+                                   "{% get_comments_enabled as comments_enabled %}\n",
+    })
+    assert main(["clean", "APP_COMMENTS_ENABLED", "--no-cache", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert (tmp_path / "app" / "templatetags" / "app_tags.py").read_text() == (
+        "from django import template\n\nregister = template.Library()\n\n\n"
+        "@register.simple_tag\ndef get_comments_enabled():\n    return False\n")
+
+
+def test_an_override_of_several_settings_that_sets_the_other_value_is_a_test_of_it(
+        tmp_path, capsys):
+    """Wagtail: `clean WAGTAIL_I18N_ENABLED --value false` turned `@override_settings(
+    WAGTAILSIMPLETRANSLATION_SYNC_PAGE_TREE=True, WAGTAIL_I18N_ENABLED=True)` into one
+    without the flag's keyword, named nothing, and six tests then failed: the other
+    keyword's `True` was taken for a second value of the flag. With one keyword, the test
+    of the other value is deleted (a method) or named (a class); so it is with several."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'registry = ["flags.toml"]\npresets = ["django-settings"]\n',
+        "flags.toml": '[flags.APP_I18N_ENABLED]\ntype = "release"\nowner = "me"\n',
+        "app/__init__.py": "", "tests/__init__.py": "",
+        "app/views.py": "from django.conf import settings\n\n\ndef locale_label():\n"
+                        '    if getattr(settings, "APP_I18N_ENABLED", False):\n'
+                        '        return "fr"\n    return ""\n',
+        "tests/test_views.py": "from django.test import TestCase, override_settings\n\n"
+                               "from app.views import locale_label\n\n\n"
+                               "class TestMethod(TestCase):\n"
+                               "    @override_settings(APP_SYNC=True, APP_I18N_ENABLED=True)\n"
+                               "    def test_label_with_i18n(self):\n"
+                               '        self.assertEqual(locale_label(), "fr")\n\n'
+                               "    def test_other(self):\n        self.assertTrue(True)\n\n\n"
+                               "@override_settings(APP_SYNC=True, APP_I18N_ENABLED=True)\n"
+                               "class TestClass(TestCase):\n"
+                               "    def test_label_with_i18n(self):\n"
+                               '        self.assertEqual(locale_label(), "fr")\n',
+    })
+    assert main(["clean", "APP_I18N_ENABLED", "--value", "false", "--no-cache",
+                 str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert (tmp_path / "tests" / "test_views.py").read_text() == (
+        "from django.test import TestCase, override_settings\n\n"
+        "from app.views import locale_label\n\n\n"
+        "class TestMethod(TestCase):\n\n"
+        "    def test_other(self):\n        self.assertTrue(True)\n\n\n"
+        "@override_settings(APP_SYNC=True, APP_I18N_ENABLED=True)\n"
+        "class TestClass(TestCase):\n"
+        "    def test_label_with_i18n(self):\n"
+        '        self.assertEqual(locale_label(), "fr")\n')
+    assert "Tests deleted, with the code they tested: tests/test_views.py " \
+           "`TestMethod.test_label_with_i18n`." in out
+    assert "Test classes set `APP_I18N_ENABLED` to another value than `false` for all their " \
+           "tests (tests/test_views.py:15 `TestClass`)" in out
+
+
+def test_a_setting_read_with_a_number_default_is_no_on_or_off(tmp_path, capsys):
+    """Wagtail: `clean WAGTAILADMIN_RECENT_EDITS_LIMIT --value true` (read as
+    `getattr(settings, "…", 5)`) wrote `edit_count = True`, exit 0; the registry's `value =
+    true` made the same edit a safe fix; and `--value false` of a limit took
+    `@override_settings(APP_LIMIT_MAX=10)` for a setting of `false`. A flag whose reads
+    default to numbers takes a number; a boolean stands for such a read only in a test."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'registry = ["flags.toml"]\n\n[[definitions]]\n'
+                         'namespace = "django.conf.settings"\nprefix = "APP_"\n',
+        "flags.toml": '[flags.APP_RECENT_EDITS_LIMIT]\ntype = "operational"\nowner = "me"\n'
+                      'status = "rolled-out"\nvalue = true\n',
+        "app/__init__.py": "",
+        "app/views.py": "from django.conf import settings\n\n\ndef recent_edits():\n"
+                        '    edit_count = getattr(settings, "APP_RECENT_EDITS_LIMIT", 5)\n'
+                        "    return list(range(edit_count))\n\n\ndef shown():\n"
+                        '    if getattr(settings, "APP_RECENT_EDITS_LIMIT", 5):\n'
+                        "        return 1\n    return 0\n",
+    })
+    assert main(["check", str(tmp_path), "--no-cache", "--select", "FL202"]) == 1
+    assert capsys.readouterr().out.splitlines()[:2] == [
+        "app/views.py:5:18: FL202 [APP_RECENT_EDITS_LIMIT] Flag `APP_RECENT_EDITS_LIMIT` is "
+        "rolled out with value `true`; this read always yields it, so the code still branches "
+        "on a constant; no fix: its default `5` says it holds a number, not `true`",
+        "app/views.py:10:8: FL202 [*] [APP_RECENT_EDITS_LIMIT] Flag `APP_RECENT_EDITS_LIMIT` is "
+        "rolled out with value `true`; this read always yields it, so the code still branches "
+        "on a constant"]
+    assert main(["clean", "APP_RECENT_EDITS_LIMIT", "--value", "false", "--no-cache",
+                 "--dry-run", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        "flaglint: error: --value false: the reads of `APP_RECENT_EDITS_LIMIT` default to "
+        "numbers (app/views.py:5 `5`, app/views.py:10 `5`): it holds a number, not an on or "
+        "off; give the number it settles to\n")

@@ -459,7 +459,13 @@ def _replaceable(read: FlagRead, settled: Settled, tested: frozenset[ReadId],
                  shaped: frozenset[ReadId] = frozenset()) -> bool:
     if not read.pure_args or (read.path, read.call) in shaped:
         return False
-    return isinstance(settled.value, bool) or (read.path, read.call) in tested
+    if (read.path, read.call) in tested:
+        return True
+    # A boolean stands for the read anywhere, unless the read yields numbers (Wagtail's
+    # `edit_count = getattr(settings, "…_LIMIT", 5)`, rolled out `true`: `True` written in)
+    known, default = python_value(read.default) if read.default is not None else (False, None)
+    return isinstance(settled.value, bool) and not (
+        known and isinstance(default, (int, float)) and not isinstance(default, bool))
 
 
 def read_edits(dead: DeadCode, reads: Iterable[ReadId]) -> tuple[Edit, ...]:

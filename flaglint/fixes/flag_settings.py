@@ -336,8 +336,12 @@ class FlagSettings(cst.CSTTransformer):
                for node in given) or _value_passed(call, flag_args):
             self._variable[-1] = True  # dask's `config.set({"fuse.active": fuse})`
             return None
-        values = [_on_off(arg.value) for arg in call.args if arg in keyed or (
-            arg not in flag_args and not _a_mapping(arg, self.names.mappings))]
+        # By keyword, the flag's own value: the other keywords set other things (Wagtail's
+        # `override_settings(WAGTAILSIMPLETRANSLATION_SYNC_PAGE_TREE=True,
+        # WAGTAIL_I18N_ENABLED=True)`, taken for two values, lost only the flag's keyword)
+        values = [_on_off(arg.value) for arg in keyed] if keyed else [
+            _on_off(arg.value) for arg in call.args
+            if arg not in flag_args and not _a_mapping(arg, self.names.mappings)]
         for arg in flag_args:  # `{"X": "True"}`, `{FeatureFlag.X.value: "True"}`
             if isinstance(arg.value, cst.Dict):
                 values += [_on_off(e.value) for e in arg.value.elements

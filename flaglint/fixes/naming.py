@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
+from flaglint.analysis.dead_symbols import PLAIN_DECORATORS
 from flaglint.facts import Definition, FileFacts
 from flaglint.model.project import Project
 
@@ -127,6 +128,11 @@ def named_in_light_files(project: Project, module: str, name: str) -> bool:
 def kept_wrapper(definition: Definition) -> bool:
     """Does `clean` keep this wrapper of the flag, whoever calls it (its read settled)? A
     public method: it may override one a base class calls (Weblate's `request_is_secure`,
-    which social-auth calls), or be called by a framework or a library's users by name."""
+    which social-auth calls), or be called by a framework or a library's users by name. A
+    function a decorator may register (Wagtail's `@register.simple_tag def
+    get_comments_enabled()`, which a template uses): what uses it through that is not
+    Python flaglint reads."""
     name = definition.qualname.rsplit(".", 1)[-1]
+    if any(d.rsplit(".", 1)[-1] not in PLAIN_DECORATORS for d in definition.decorators):
+        return True
     return definition.method and (not name.startswith("_") or name.endswith("__"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from flaglint.analysis.deadcode import python_value
 from flaglint.facts import CondOp, ValueKind
 from flaglint.model.project import Project
 from flaglint.sources.registry import FlagValue
@@ -34,6 +35,13 @@ def flag_value(project: Project, key: str, text: str) -> FlagValue:
     nothing shows a boolean or a number (prefect's `X = Setting(int, default=3)`, read by
     `.value()`), never a word it cannot check (`--value ture` would settle a truthy
     string)."""
+    numbers = _number_defaults(project, key)
+    if numbers:  # Wagtail's `getattr(settings, "WAGTAILADMIN_RECENT_EDITS_LIMIT", 5)`
+        if re.fullmatch(r"-?\d+", text):
+            return int(text)
+        raise CleanError(f"--value {text}: the reads of `{key}` default to numbers "
+                         f"({', '.join(numbers[:3])}): it holds a number, not an on or off; "
+                         f"give the number it settles to")
     variants = flag_variants(project, key)
     decl = project.registry.flags.get(key)
     types = {r.value_type for r in project.graph.reads_of(key) if r.value_type}
@@ -58,6 +66,19 @@ def flag_value(project: Project, key: str, text: str) -> FlagValue:
         raise CleanError(f"--value {text}: flag `{key}` is compared with the variants {known}; "
                          f"use one of them")
     return parse_value(text)
+
+
+def _number_defaults(project: Project, key: str) -> list[str]:
+    """`path:line` (`default`) of the flag's reads whose default is a number, not a
+    boolean."""
+    found = []
+    for read in project.graph.reads_of(key):
+        if read.default is None:
+            continue
+        known, value = python_value(read.default)
+        if known and isinstance(value, (int, float)) and not isinstance(value, bool):
+            found.append(f"{read.path}:{read.span.line} `{read.default.text}`")
+    return found
 
 
 def flag_variants(project: Project, key: str) -> set[str]:

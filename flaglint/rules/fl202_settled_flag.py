@@ -9,6 +9,7 @@ from flaglint.analysis.deadcode import (
     replaceable,
     set_as_run,
 )
+from flaglint.facts import ValueKind
 from flaglint.findings import Finding, Fix, Severity
 from flaglint.model.project import Project
 from flaglint.rules.base import Rule, format_value
@@ -101,7 +102,13 @@ class SettledFlag(Rule):
                     f"; no fix: it is text, and a test takes any text but \"\" for true, " \
                     f"\"{decl.value}\" too (a boolean is written value = " \
                     f"{boolean_text(decl.value)})"
-                if settled is not None and fix is None and not read.pure_args:
+                number = read.default.text if read.default is not None and \
+                    read.default.kind is ValueKind.CONST and \
+                    read.default.text not in ("True", "False", "None") else None
+                if settled is not None and fix is None and read.pure_args and number:
+                    why = f"; no fix: its default `{number}` says it holds a number, not " \
+                          f"`{value}`"  # (Wagtail's `getattr(settings, "…_LIMIT", 5)`)
+                elif settled is not None and fix is None and not read.pure_args:
                     # (Label Studio's `flag_set("x", user=AnonymousUser())`: no reason given)
                     why = "; no fix: its value is taken apart here (an attribute, item or " \
                           "call of it), which a literal would not be" if read.operand else \
