@@ -1240,3 +1240,23 @@ def test_a_read_whose_arguments_call_something_says_why_it_has_no_fix(tmp_path, 
         "(or the call does more than read)",
         "app/scan.py:6:13: FL202 [*] [skip_invalid] Flag `skip_invalid` is rolled out with "
         "value `true`; this read always yields it, so the code still branches on a constant"]
+
+
+def test_a_django_setting_read_as_an_attribute_has_no_type_of_its_own(tmp_path, capsys):
+    """Wagtail: `settings.WAGTAILIMAGES_IMAGE_MODEL != "wagtailimages.Image"` beside
+    `getattr(settings, "WAGTAILIMAGES_IMAGE_MODEL", "wagtailimages.Image")` was FL105, "read
+    as str here but as bool": a namespace of Django's settings took every attribute read for
+    a boolean. A setting may hold anything; only a default says what."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'registry = ["flags.toml"]\n\n[[definitions]]\n'
+                         'namespace = "django.conf.settings"\nprefix = "APP_"\n',
+        "flags.toml": '[flags.APP_IMAGE_MODEL]\ntype = "operational"\nowner = "me"\n'
+                      'expires = 2099-01-01\n',
+        "app/__init__.py": "",
+        "app/admin.py": "from django.conf import settings\n\n"
+                        'if settings.APP_IMAGE_MODEL != "app.Image":\n    CUSTOM = True\n',
+        "app/models.py": "from django.conf import settings\n\n\ndef model():\n"
+                         '    return getattr(settings, "APP_IMAGE_MODEL", "app.Image")\n',
+    })
+    assert main(["check", str(tmp_path), "--no-cache", "--select", "FL105"]) == 0
+    capsys.readouterr()

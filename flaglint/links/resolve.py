@@ -372,9 +372,12 @@ class Resolver:
                     space == self.chase(defined.namespace):
                 if space == SETTINGS and self._a_value(attribute):
                     return None  # a setting the settings modules bind to a value
-                # `config.jax_x`: the attribute of the config object is the key
+                # `config.jax_x`: the attribute of the config object is the key (a boolean;
+                # a Django setting may hold anything: Wagtail's `settings.X != "app.Image"`
+                # beside `getattr(settings, "X", "app.Image")` was FL105, bool against str)
                 return Match(Value(ValueKind.STR, attribute), None,
-                             f"{defined.namespace.rsplit('.', 1)[-1]}.{attribute}", "bool",
+                             f"{defined.namespace.rsplit('.', 1)[-1]}.{attribute}",
+                             None if space == SETTINGS else "bool",
                              unset_setting=space == SETTINGS)
         tested = self._look(self.objects, "o", target)
         if tested is not None and tested.tested:

@@ -52,11 +52,13 @@ class SettledFlag(Rule):
     ## Fix safety
     Safe: the fix replaces the read by the rolled-out value where that keeps the code's
     meaning (a test or a comparison that holds the read itself, or anywhere when the value
-    is a boolean) and the call's arguments have no side effects; the branches that become
-    dead are FL301 and FL302. A text value read through a name (`mode = read(…)`, `if
-    mode:`) gets no fix: the name may stand for the value elsewhere. A flag rolled out with
-    the text of a boolean (`value = "false"`, which a test takes for true) settles only the
-    reads whose default is text; the others get no fix, and the finding says why.
+    is a boolean, unless the read's default is a number) and the call's arguments have no
+    side effects; the branches that become dead are FL301 and FL302. A read whose arguments
+    call or compute something gets no fix, and the finding says so. A text value read
+    through a name (`mode = read(…)`, `if mode:`) gets no fix: the name may stand for the
+    value elsewhere. A flag rolled out with the text of a boolean (`value = "false"`,
+    `"off"`, `"0"`, which a test takes for true) settles only the reads whose default is
+    text; the others get no fix, and the finding says why.
     No fix for a flag the program sets as it runs (a `[[definitions]]` `writes` method called
     outside tests, `MLFLOW_X.set(True)`): its reads may yield another value, and the finding
     says where it is set.
