@@ -3752,3 +3752,97 @@ def test_a_setting_read_with_a_number_default_is_no_on_or_off(tmp_path, capsys):
         "flaglint: error: --value false: the reads of `APP_RECENT_EDITS_LIMIT` default to "
         "numbers (app/views.py:5 `5`, app/views.py:10 `5`): it holds a number, not an on or "
         "off; give the number it settles to\n")
+
+
+NUMBER_SETTING = {
+    "flaglint.toml": 'registry = ["flags.toml"]\n\n[[definitions]]\n'
+                     'namespace = "django.conf.settings"\nprefix = "APP_"\n',
+    "app/__init__.py": "", "tests/__init__.py": "",
+}
+
+
+@pytest.mark.parametrize("default", ["0x10", "0o17", "0b11", "1_000", "0.5"])
+def test_a_number_default_in_any_spelling_is_a_number(tmp_path, capsys, default):
+    """The review of the number-default change: `getattr(settings, "APP_RATE", 0x10)`
+    crashed every check (`float("0x10")`), and `clean --value 0.25` of a `0.5` default was
+    refused as "not a number"."""
+    write_tree(tmp_path, {
+        **NUMBER_SETTING,
+        "flags.toml": '[flags.APP_RATE]\ntype = "operational"\nowner = "me"\n'
+                      'status = "rolled-out"\nvalue = true\n',
+        "app/views.py": "from django.conf import settings\n\n\ndef rate():\n"
+                        f'    r = getattr(settings, "APP_RATE", {default})\n    return r * 2\n',
+    })
+    assert main(["check", str(tmp_path), "--no-cache", "--select", "FL202"]) == 1
+    assert capsys.readouterr().out.splitlines()[0].endswith(
+        f"no fix: its default `{default}` says it holds a number, not `true`")
+    (tmp_path / "flags.toml").write_text('[flags.APP_RATE]\ntype = "operational"\n'
+                                         'owner = "me"\n')
+    assert main(["clean", "APP_RATE", "--value", "0.25", "--dry-run", "--no-cache",
+                 str(tmp_path)]) == 1  # settled; the read's value stays (a number's place)
+    assert "Flag `APP_RATE` settled to `0.25`" in capsys.readouterr().err
+
+
+def test_a_number_flag_cleaned_keeps_the_tests_that_set_the_same_number(tmp_path, capsys):
+    """The review: `clean APP_LIMIT --value 5` deleted `@override_settings(APP_LIMIT=5,
+    DEBUG=True)`'s test, the number's text taken for another value than 5. The flag's
+    keyword goes where it sets 5; a test that sets 7 is a test of another value."""
+    write_tree(tmp_path, {
+        **NUMBER_SETTING,
+        "flags.toml": '[flags.APP_LIMIT]\ntype = "operational"\nowner = "me"\n',
+        "app/views.py": "from django.conf import settings\n\n\ndef shown():\n"
+                        '    if getattr(settings, "APP_LIMIT", 5):\n        return 1\n'
+                        "    return 0\n",
+        "tests/test_views.py": "from django.test import TestCase, override_settings\n\n"
+                               "from app.views import shown\n\n\nclass TestMethod(TestCase):\n"
+                               "    @override_settings(APP_LIMIT=5, DEBUG=True)\n"
+                               "    def test_same(self):\n        self.assertEqual(shown(), 1)\n"
+                               "\n    @override_settings(APP_LIMIT=7, DEBUG=True)\n"
+                               "    def test_other(self):\n        self.assertEqual(shown(), 1)\n",
+    })
+    main(["clean", "APP_LIMIT", "--value", "5", "--no-cache", str(tmp_path)])
+    capsys.readouterr()
+    assert (tmp_path / "tests" / "test_views.py").read_text() == (
+        "from django.test import TestCase, override_settings\n\n"
+        "from app.views import shown\n\n\nclass TestMethod(TestCase):\n"
+        "    @override_settings(DEBUG=True)\n"
+        "    def test_same(self):\n        self.assertEqual(shown(), 1)\n")
+
+
+def test_a_boolean_read_with_a_zero_default_takes_true_or_false(tmp_path, capsys):
+    """The review: `getattr(settings, "APP_NEW_UI", 0)`, a boolean written as 0: `clean
+    --value false` was refused as a number's, and a `0`/`1` default kept a boolean's fix
+    from its untested reads."""
+    write_tree(tmp_path, {
+        **NUMBER_SETTING,
+        "flags.toml": '[flags.APP_NEW_UI]\ntype = "release"\nowner = "me"\n',
+        "app/views.py": "from django.conf import settings\n\n\ndef label():\n"
+                        '    on = getattr(settings, "APP_NEW_UI", 0)\n'
+                        '    return "x" if on else "y"\n',
+    })
+    assert main(["clean", "APP_NEW_UI", "--value", "false", "--no-cache", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert (tmp_path / "app" / "views.py").read_text() == 'def label():\n    return "y"\n'
+
+
+def test_check_fix_says_nothing_of_a_registered_wrapper_clean_keeps(tmp_path, capsys):
+    """The review: after `--fix` replaced its calls, the warning said to delete an
+    `@app.route` wrapper "(`flaglint clean` does)", which `clean` keeps."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'presets = []\n\n[[readers]]\ncall = "app.ff.flag_set"\nkey = 0\n',
+        "flags.toml": '[flags.cloud]\ntype = "release"\nowner = "a"\nstatus = "rolled-out"\n'
+                      'value = false\n',
+        "app/__init__.py": "",
+        "app/ff.py": "def flag_set(key):\n    return False\n",
+        "app/web.py": "from flask import Flask\n\nfrom app.ff import flag_set\n\n"
+                      "app = Flask(__name__)\n\n\n"
+                      '@app.route("/cloud")\ndef cloud_enabled():\n'
+                      '    return flag_set("cloud")\n\n\n'
+                      "def _plain_cloud():\n    return flag_set('cloud')\n\n\n"
+                      "def page():\n    if cloud_enabled() or _plain_cloud():\n"
+                      '        return "new"\n    return "old"\n',
+    })
+    main(["check", str(tmp_path), "--no-cache", "--fix"])
+    err = capsys.readouterr().err
+    assert "`cloud_enabled`" not in err
+    assert "`_plain_cloud`, which wrapped a flag they settled" in err

@@ -9,6 +9,7 @@ facts are evaluated three-valued (true, false, unknown) with Python's short-circ
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -58,11 +59,20 @@ def python_value(value: Value | None) -> tuple[bool, FlagValue | None]:
     if value.kind is ValueKind.CONST:
         if value.text in ("True", "False", "None"):
             return True, {"True": True, "False": False, "None": None}[value.text]
-        try:
-            return True, int(value.text)
-        except ValueError:
-            return True, float(value.text)
+        try:  # `5`, `0.5`, `1_000`, `0x10` (a review's: `float("0x10")` raised)
+            number = ast.literal_eval(value.text)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            return False, None
+        if isinstance(number, (int, float)) and not isinstance(number, bool):
+            return True, number
     return False, None
+
+
+def number_default(read: FlagRead) -> int | float | None:
+    """The number a read's default is, written as a literal (not a boolean)."""
+    known, value = python_value(read.default) if read.default is not None else (False, None)
+    return value if known and isinstance(value, (int, float)) and \
+        not isinstance(value, bool) else None
 
 
 def format_value(value: object) -> str:
@@ -461,11 +471,11 @@ def _replaceable(read: FlagRead, settled: Settled, tested: frozenset[ReadId],
         return False
     if (read.path, read.call) in tested:
         return True
-    # A boolean stands for the read anywhere, unless the read yields numbers (Wagtail's
-    # `edit_count = getattr(settings, "…_LIMIT", 5)`, rolled out `true`: `True` written in)
-    known, default = python_value(read.default) if read.default is not None else (False, None)
-    return isinstance(settled.value, bool) and not (
-        known and isinstance(default, (int, float)) and not isinstance(default, bool))
+    # A boolean stands for the read anywhere, unless it yields numbers other than 0 and 1
+    # (Wagtail's `edit_count = getattr(settings, "…_LIMIT", 5)`, rolled out `true`: `True`
+    # written in)
+    default = number_default(read)
+    return isinstance(settled.value, bool) and (default is None or default in (0, 1))
 
 
 def read_edits(dead: DeadCode, reads: Iterable[ReadId]) -> tuple[Edit, ...]:

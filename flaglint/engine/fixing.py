@@ -19,6 +19,7 @@ from flaglint.engine.fixmemo import StoredFixes
 from flaglint.engine.inputs import Inputs, gather, root_relative
 from flaglint.findings import Finding, Fix
 from flaglint.fixes.apply import FixScope, fixers
+from flaglint.fixes.naming import kept_wrapper
 from flaglint.fixes.plans import FixResult
 from flaglint.fixes.report import FixReport
 from flaglint.fixes.rounds import apply_round, count_fixed
@@ -101,6 +102,10 @@ def _wrappers_left(before: Project, after: Project, settled: dict[str, FlagValue
     for symbol in before.graph.call_graph().symbols:  # (after, its file may be read light)
         if symbol.qualname not in wrappers or symbol.qualname not in called:
             continue
+        facts = before.files.facts_of(symbol.path)
+        if any(kept_wrapper(d) for d in facts.definitions if d.qualname == symbol.qualname) \
+                if facts is not None else False:
+            continue  # `clean` keeps it too (a decorator may register it)
         name = symbol.qualname.rsplit(".", 1)[-1]
         word = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
         named = [path for path in after.paths()

@@ -357,7 +357,7 @@ class FlagSettings(cst.CSTTransformer):
         return self._judge(known)
 
     def _judge(self, known: Sequence[object]) -> str:
-        if len(known) == 1 and known[0] != self.value and (
+        if len(known) == 1 and not _says(known[0], self.value) and (
                 isinstance(self.value, bool) == isinstance(known[0], bool)):
             return "test"
         return "drop"
@@ -629,6 +629,17 @@ class FlagSettings(cst.CSTTransformer):
 def _same(kept: Sequence[cst.CSTNode], nodes: Sequence[cst.CSTNode]) -> bool:
     """Nothing dropped or rewritten."""
     return len(kept) == len(nodes) and all(a is b for a, b in zip(kept, nodes, strict=True))
+
+
+def _says(literal: object, value: object) -> bool:
+    """Does a literal a test sets (a number is its text: `APP_LIMIT=5`) say `value`?"""
+    if isinstance(literal, str) and isinstance(value, (int, float)) and \
+            not isinstance(value, bool):
+        try:
+            return float(literal.replace("_", "")) == value
+        except ValueError:
+            return False
+    return literal == value
 
 
 def _patches_a_name(call: cst.Call) -> bool:

@@ -158,8 +158,8 @@ def still_referred(project: Project, results: list[Transformed],
 
     found = []
     for path, position, name, qualname, keys in deleted:
-        places = referring[qualname, keys] + (referring[also[qualname]] if qualname in also
-                                              else [])
+        places = list(dict.fromkeys(referring[qualname, keys] + (
+            referring[also[qualname]] if qualname in also else [])))
         if places:
             found.append(Blocked(path, position, name, tuple(map(before, places))))
     return found

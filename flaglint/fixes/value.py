@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from flaglint.analysis.deadcode import python_value
+from flaglint.analysis.deadcode import number_default
 from flaglint.facts import CondOp, ValueKind
 from flaglint.model.project import Project
 from flaglint.sources.registry import FlagValue
@@ -37,11 +37,13 @@ def flag_value(project: Project, key: str, text: str) -> FlagValue:
     string)."""
     numbers = _number_defaults(project, key)
     if numbers:  # Wagtail's `getattr(settings, "WAGTAILADMIN_RECENT_EDITS_LIMIT", 5)`
-        if re.fullmatch(r"-?\d+", text):
-            return int(text)
-        raise CleanError(f"--value {text}: the reads of `{key}` default to numbers "
-                         f"({', '.join(numbers[:3])}): it holds a number, not an on or off; "
-                         f"give the number it settles to")
+        number = _number(text)
+        if number is not None:
+            return number
+        if any(value not in (0, 1) for _, value in numbers):  # (0 and 1: a boolean's too)
+            raise CleanError(f"--value {text}: the reads of `{key}` default to numbers "
+                             f"({', '.join(where for where, _ in numbers[:3])}): it holds a "
+                             f"number, not an on or off; give the number it settles to")
     variants = flag_variants(project, key)
     decl = project.registry.flags.get(key)
     types = {r.value_type for r in project.graph.reads_of(key) if r.value_type}
@@ -68,17 +70,25 @@ def flag_value(project: Project, key: str, text: str) -> FlagValue:
     return parse_value(text)
 
 
-def _number_defaults(project: Project, key: str) -> list[str]:
+def _number_defaults(project: Project, key: str) -> list[tuple[str, int | float]]:
     """`path:line` (`default`) of the flag's reads whose default is a number, not a
-    boolean."""
+    boolean, with that number."""
     found = []
     for read in project.graph.reads_of(key):
-        if read.default is None:
-            continue
-        known, value = python_value(read.default)
-        if known and isinstance(value, (int, float)) and not isinstance(value, bool):
-            found.append(f"{read.path}:{read.span.line} `{read.default.text}`")
+        number = number_default(read)
+        if number is not None and read.default is not None:
+            found.append((f"{read.path}:{read.span.line} `{read.default.text}`", number))
     return found
+
+
+def _number(text: str) -> int | float | None:
+    """The number `--value` spells, if it spells one (`10`, `-2`, `0.25`)."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            continue
+    return None
 
 
 def flag_variants(project: Project, key: str) -> set[str]:

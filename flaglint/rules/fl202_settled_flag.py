@@ -5,11 +5,11 @@ from collections.abc import Iterator
 from flaglint.analysis.deadcode import (
     boolean_text,
     looks_boolean,
+    number_default,
     read_edits,
     replaceable,
     set_as_run,
 )
-from flaglint.facts import ValueKind
 from flaglint.findings import Finding, Fix, Severity
 from flaglint.model.project import Project
 from flaglint.rules.base import Rule, format_value
@@ -104,12 +104,11 @@ class SettledFlag(Rule):
                     f"; no fix: it is text, and a test takes any text but \"\" for true, " \
                     f"\"{decl.value}\" too (a boolean is written value = " \
                     f"{boolean_text(decl.value)})"
-                number = read.default.text if read.default is not None and \
-                    read.default.kind is ValueKind.CONST and \
-                    read.default.text not in ("True", "False", "None") else None
-                if settled is not None and fix is None and read.pure_args and number:
-                    why = f"; no fix: its default `{number}` says it holds a number, not " \
-                          f"`{value}`"  # (Wagtail's `getattr(settings, "…_LIMIT", 5)`)
+                if settled is not None and fix is None and read.pure_args and \
+                        isinstance(decl.value, bool) and number_default(read) is not None:
+                    # (Wagtail's `getattr(settings, "…_LIMIT", 5)`)
+                    why = f"; no fix: its default `{read.default.text if read.default else ''}`" \
+                          f" says it holds a number, not `{value}`"
                 elif settled is not None and fix is None and not read.pure_args:
                     # (Label Studio's `flag_set("x", user=AnonymousUser())`: no reason given)
                     why = "; no fix: its value is taken apart here (an attribute, item or " \
