@@ -3846,3 +3846,30 @@ def test_check_fix_says_nothing_of_a_registered_wrapper_clean_keeps(tmp_path, ca
     err = capsys.readouterr().err
     assert "`cloud_enabled`" not in err
     assert "`_plain_cloud`, which wrapped a flag they settled" in err
+
+
+@pytest.mark.parametrize(("loop", "blocked"), [
+    ("for name, other in [('A_USER', 'X'), ('B_USER', 'Y')]:", False),
+    ("for name, other in [('A_USER', 'X'), ('ENABLE_X', 'Y')]:", True),
+    ("for other, name in [('ENABLE_X', 'A_USER')]:", False),  # the name's own place
+    ("for name, other in [('A_USER', 'X'), pair()]:", True),  # not written out
+    ("for name, *other in [('A_USER', 'X', 'Z')]:", True),  # a starred target: not followed
+    ("for name, other in PAIRS:", False),  # a module's tuple of pairs, bound once
+])
+def test_a_read_by_a_name_a_loop_takes_from_written_out_pairs_may_be_only_those(
+        tmp_path, capsys, loop, blocked):
+    """Wagtail: `for wagtail_setting, django_setting in [("WAGTAIL_DATE_FORMAT",
+    "DATE_INPUT_FORMATS"), …]: getattr(settings, wagtail_setting, None)` was a read of
+    any key, and a string naming a flag elsewhere kept its registry entry (exit 1). Such a
+    read may be only the strings at the name's place in the pairs."""
+    write_tree(tmp_path, {
+        **EDX_SETTINGS,
+        "app/utils.py": "from django.conf import settings\n\n"
+                        "PAIRS = (('A_USER', 'X'), ('B_USER', 'Y'))\n\n\n"
+                        f"def users():\n    found = []\n    {loop}\n"
+                        "        found.append(getattr(settings, name, None))\n"
+                        "    return found\n",
+    })
+    assert main(["clean", "ENABLE_X", "--dry-run", "--no-cache", str(tmp_path)]) == \
+        (1 if blocked else 0)
+    assert ("(its key unknown) may be" in capsys.readouterr().err) is blocked

@@ -111,12 +111,17 @@ _Scope = ast.Lambda | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 _Comprehension = ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp
 
 
+# A loop of a name: the loop or comprehension, what it goes over, its body (a statement's),
+# and the name's place in a target of several (`for name, other in PAIRS`; None: alone)
+_Loop = tuple[ast.stmt | ast.expr, ast.expr, list[ast.stmt], int | None]
+
+
 @dataclass(frozen=True, slots=True)
 class _Loops:
     """One file's loops by their target name, its scopes and how often it binds a name."""
 
     lines: list[str]
-    loops: dict[str, list[tuple[ast.stmt | ast.expr, ast.expr, list[ast.stmt]]]]
+    loops: dict[str, list[_Loop]]
     scopes: list[_Scope]
     bindings: Counter[str]
     tree: ast.Module
@@ -133,23 +138,35 @@ def _loops(project: Project, path: str) -> _Loops | None:
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             kept[path] = None
             return None
-        loops: dict[str, list[tuple[ast.stmt | ast.expr, ast.expr, list[ast.stmt]]]] = {}
+        loops: dict[str, list[_Loop]] = {}
         scopes: list[_Scope] = []
         bindings: Counter[str] = Counter()
         for node in ast.walk(tree):
-            if isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name):
-                loops.setdefault(node.target.id, []).append((node, node.iter, node.body))
+            if isinstance(node, (ast.For, ast.AsyncFor)):
+                for name, position in _targets(node.target):
+                    loops.setdefault(name, []).append((node, node.iter, node.body, position))
             elif isinstance(node, _Comprehension):
                 for generator in node.generators:
-                    if isinstance(generator.target, ast.Name):
-                        loops.setdefault(generator.target.id, []).append(
-                            (node, generator.iter, []))
+                    for name, position in _targets(generator.target):
+                        loops.setdefault(name, []).append((node, generator.iter, [], position))
             elif isinstance(node, _Scope):
                 scopes.append(node)
             bindings.update(_bound(node))
         kept[path] = _Loops(text.split("\n"), loops, scopes, bindings, tree)
     found = kept[path]
     return found if isinstance(found, _Loops) else None
+
+
+def _targets(target: ast.expr) -> list[tuple[str, int | None]]:
+    """The names a loop's target binds, each with its place in a flat tuple of names
+    (`for name, other in …`: Wagtail's pairs of settings); none for other targets."""
+    if isinstance(target, ast.Name):
+        return [(target.id, None)]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        names = [e.id for e in target.elts if isinstance(e, ast.Name)]
+        if len(names) == len(target.elts):
+            return [(name, place) for place, name in enumerate(names)]
+    return []
 
 
 def _bound(node: ast.AST) -> list[str]:
@@ -175,12 +192,12 @@ def _keys_of_loop(index: _Loops, read: FlagRead) -> frozenset[str] | None:
     line = index.lines[read.span.line - 1] if 0 < read.span.line <= len(index.lines) else ""
     # ast counts columns in UTF-8 bytes, a span in characters
     where = (read.span.line, len(line[:read.span.column - 1].encode("utf-8")))
-    around = [(node, iterable, body) for node, iterable, body in index.loops.get(name, ())
-              if (_inside(where, body[0], body[-1]) if body else _in_comprehension(where, node))]
+    around = [loop for loop in index.loops.get(name, ()) if (
+        _inside(where, loop[2][0], loop[2][-1]) if loop[2] else _in_comprehension(where, loop[0]))]
     if not around:
         return None
-    node, iterable, body = max(around, key=lambda loop: (loop[0].lineno,  # the innermost
-                                                        loop[0].col_offset))
+    node, iterable, body, position = max(around, key=lambda loop: (loop[0].lineno,  # innermost
+                                                                   loop[0].col_offset))
     start = (node.lineno, node.col_offset)
     if any(_inside(where, scope, scope) and (scope.lineno, scope.col_offset) > start
            for scope in index.scopes):
@@ -188,8 +205,8 @@ def _keys_of_loop(index: _Loops, read: FlagRead) -> frozenset[str] | None:
     if any(name in _bound(inner) for statement in body for inner in ast.walk(statement)):
         return None  # bound again in the loop: which binding the read sees is open
     if isinstance(iterable, ast.Name):
-        return _constant_strings(index, iterable.id)
-    return _strings(iterable)
+        return _constant_strings(index, iterable.id, position)
+    return _strings(iterable, position)
 
 
 def _in_comprehension(where: tuple[int, int], node: ast.stmt | ast.expr) -> bool:
@@ -206,16 +223,24 @@ def _inside(where: tuple[int, int], first: ast.AST, last: ast.AST) -> bool:
     return start <= where < end
 
 
-def _strings(node: ast.expr) -> frozenset[str] | None:
+def _strings(node: ast.expr, position: int | None = None) -> frozenset[str] | None:
+    """The strings a loop over this collection, written out, takes (at `position` in each
+    of its tuples: `[("WAGTAIL_DATE_FORMAT", "DATE_FORMAT"), …]`); None where one may be
+    no string."""
     if not isinstance(node, (ast.Tuple, ast.List, ast.Set)):
         return None
-    values = [e.value for e in node.elts if isinstance(e, ast.Constant)]
-    if len(values) != len(node.elts) or not all(isinstance(v, str) for v in values):
+    items = node.elts if position is None else [
+        e.elts[position] if isinstance(e, (ast.Tuple, ast.List)) and position < len(e.elts)
+        and not any(isinstance(inner, ast.Starred) for inner in e.elts) else None
+        for e in node.elts]
+    values = [e.value for e in items if isinstance(e, ast.Constant)]
+    if len(values) != len(items) or not all(isinstance(v, str) for v in values):
         return None
     return frozenset(str(v) for v in values)
 
 
-def _constant_strings(index: _Loops, name: str) -> frozenset[str] | None:
+def _constant_strings(index: _Loops, name: str, position: int | None = None
+                      ) -> frozenset[str] | None:
     """The strings of the tuple a module-level name is bound to, where the module binds
     the name nowhere else (a tuple: nothing changes what it holds)."""
     if index.bindings[name] != 1:
@@ -225,7 +250,7 @@ def _constant_strings(index: _Loops, name: str) -> frozenset[str] | None:
              and node.targets[0].id == name]
     if len(bound) != 1 or not isinstance(bound[0], ast.Tuple):
         return None
-    return _strings(bound[0])
+    return _strings(bound[0], position)
 
 
 def nearest(reads: list[FlagRead], path: str) -> FlagRead:
