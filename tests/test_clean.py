@@ -3781,9 +3781,16 @@ def test_a_number_default_in_any_spelling_is_a_number(tmp_path, capsys, default)
     assert main(["clean", "APP_RATE", "--value", "0.25", "--dry-run", "--no-cache",
                  str(tmp_path)]) == 1  # settled; the read's value stays (a number's place)
     assert "Flag `APP_RATE` settled to `0.25`" in capsys.readouterr().err
+    assert main(["clean", "APP_RATE", "--value", "nan", "--dry-run", "--no-cache",
+                 str(tmp_path)]) == 2  # no literal writes it
+    assert "--value nan: the reads of `APP_RATE` default to numbers" in capsys.readouterr().err
 
 
-def test_a_number_flag_cleaned_keeps_the_tests_that_set_the_same_number(tmp_path, capsys):
+@pytest.mark.parametrize(("literal", "value"), [("5", "5"), ("5.0", "5"), ("0x10", "16"),
+                                                ("9223372036854775807",
+                                                 "9223372036854775807")])
+def test_a_number_flag_cleaned_keeps_the_tests_that_set_the_same_number(
+        tmp_path, capsys, literal, value):
     """The review: `clean APP_LIMIT --value 5` deleted `@override_settings(APP_LIMIT=5,
     DEBUG=True)`'s test, the number's text taken for another value than 5. The flag's
     keyword goes where it sets 5; a test that sets 7 is a test of another value."""
@@ -3795,12 +3802,12 @@ def test_a_number_flag_cleaned_keeps_the_tests_that_set_the_same_number(tmp_path
                         "    return 0\n",
         "tests/test_views.py": "from django.test import TestCase, override_settings\n\n"
                                "from app.views import shown\n\n\nclass TestMethod(TestCase):\n"
-                               "    @override_settings(APP_LIMIT=5, DEBUG=True)\n"
+                               f"    @override_settings(APP_LIMIT={literal}, DEBUG=True)\n"
                                "    def test_same(self):\n        self.assertEqual(shown(), 1)\n"
                                "\n    @override_settings(APP_LIMIT=7, DEBUG=True)\n"
                                "    def test_other(self):\n        self.assertEqual(shown(), 1)\n",
     })
-    main(["clean", "APP_LIMIT", "--value", "5", "--no-cache", str(tmp_path)])
+    main(["clean", "APP_LIMIT", "--value", value, "--no-cache", str(tmp_path)])
     capsys.readouterr()
     assert (tmp_path / "tests" / "test_views.py").read_text() == (
         "from django.test import TestCase, override_settings\n\n"
@@ -3855,6 +3862,8 @@ def test_check_fix_says_nothing_of_a_registered_wrapper_clean_keeps(tmp_path, ca
     ("for name, other in [('A_USER', 'X'), pair()]:", True),  # not written out
     ("for name, *other in [('A_USER', 'X', 'Z')]:", True),  # a starred target: not followed
     ("for name, other in PAIRS:", False),  # a module's tuple of pairs, bound once
+    ("for name, name in [('A_USER', 'ENABLE_X')]:", True),  # a review's: the last wins
+    ("for name, other in LISTS:", True),  # a module's tuple of lists: they may change
 ])
 def test_a_read_by_a_name_a_loop_takes_from_written_out_pairs_may_be_only_those(
         tmp_path, capsys, loop, blocked):
@@ -3865,7 +3874,8 @@ def test_a_read_by_a_name_a_loop_takes_from_written_out_pairs_may_be_only_those(
     write_tree(tmp_path, {
         **EDX_SETTINGS,
         "app/utils.py": "from django.conf import settings\n\n"
-                        "PAIRS = (('A_USER', 'X'), ('B_USER', 'Y'))\n\n\n"
+                        "PAIRS = (('A_USER', 'X'), ('B_USER', 'Y'))\n"
+                        "LISTS = (['A_USER', 'X'],)\nLISTS[0][0] = 'ENABLE' + '_X'\n\n\n"
                         f"def users():\n    found = []\n    {loop}\n"
                         "        found.append(getattr(settings, name, None))\n"
                         "    return found\n",
@@ -3873,3 +3883,18 @@ def test_a_read_by_a_name_a_loop_takes_from_written_out_pairs_may_be_only_those(
     assert main(["clean", "ENABLE_X", "--dry-run", "--no-cache", str(tmp_path)]) == \
         (1 if blocked else 0)
     assert ("(its key unknown) may be" in capsys.readouterr().err) is blocked
+
+
+@pytest.mark.parametrize("loops", ["for name, o in [('A_USER', 'X')] for name in other()",
+                                   "for name in ['A_USER'] for name, o in other()"])
+def test_a_read_by_a_name_two_loops_of_a_comprehension_bind_may_be_any_key(
+        tmp_path, capsys, loops):
+    """A review's: two loops of one comprehension bind the name; the read sees the last,
+    which goes over what `other()` returns, but the first one's strings were taken."""
+    write_tree(tmp_path, {
+        **EDX_SETTINGS,
+        "app/utils.py": "from django.conf import settings\n\n\n"
+                        f"def users(other):\n    return [getattr(settings, name, None) {loops}]\n",
+    })
+    assert main(["clean", "ENABLE_X", "--dry-run", "--no-cache", str(tmp_path)]) == 1
+    assert "(its key unknown) may be" in capsys.readouterr().err

@@ -164,7 +164,7 @@ def _targets(target: ast.expr) -> list[tuple[str, int | None]]:
         return [(target.id, None)]
     if isinstance(target, (ast.Tuple, ast.List)):
         names = [e.id for e in target.elts if isinstance(e, ast.Name)]
-        if len(names) == len(target.elts):
+        if len(names) == len(target.elts) == len(set(names)):  # (`for n, n in …`: not)
             return [(name, place) for place, name in enumerate(names)]
     return []
 
@@ -198,6 +198,8 @@ def _keys_of_loop(index: _Loops, read: FlagRead) -> frozenset[str] | None:
         return None
     node, iterable, body, position = max(around, key=lambda loop: (loop[0].lineno,  # innermost
                                                                    loop[0].col_offset))
+    if sum(loop[0] is node for loop in around) > 1:
+        return None  # two loops of one comprehension bind it: which one the read sees is open
     start = (node.lineno, node.col_offset)
     if any(_inside(where, scope, scope) and (scope.lineno, scope.col_offset) > start
            for scope in index.scopes):
@@ -206,7 +208,7 @@ def _keys_of_loop(index: _Loops, read: FlagRead) -> frozenset[str] | None:
         return None  # bound again in the loop: which binding the read sees is open
     if isinstance(iterable, ast.Name):
         return _constant_strings(index, iterable.id, position)
-    return _strings(iterable, position)
+    return _strings(iterable, position, kinds=(ast.Tuple, ast.List))
 
 
 def _in_comprehension(where: tuple[int, int], node: ast.stmt | ast.expr) -> bool:
@@ -223,20 +225,28 @@ def _inside(where: tuple[int, int], first: ast.AST, last: ast.AST) -> bool:
     return start <= where < end
 
 
-def _strings(node: ast.expr, position: int | None = None) -> frozenset[str] | None:
+def _strings(node: ast.expr, position: int | None = None,
+             kinds: tuple[type[ast.Tuple] | type[ast.List], ...] = (ast.Tuple,)
+             ) -> frozenset[str] | None:
     """The strings a loop over this collection, written out, takes (at `position` in each
-    of its tuples: `[("WAGTAIL_DATE_FORMAT", "DATE_FORMAT"), …]`); None where one may be
-    no string."""
+    of its collections of `kinds`: `[("WAGTAIL_DATE_FORMAT", "DATE_FORMAT"), …]`; a
+    module's tuple of lists may change); None where one may be no string."""
     if not isinstance(node, (ast.Tuple, ast.List, ast.Set)):
         return None
-    items = node.elts if position is None else [
-        e.elts[position] if isinstance(e, (ast.Tuple, ast.List)) and position < len(e.elts)
-        and not any(isinstance(inner, ast.Starred) for inner in e.elts) else None
-        for e in node.elts]
+    items = node.elts if position is None else [_at(e, position, kinds) for e in node.elts]
     values = [e.value for e in items if isinstance(e, ast.Constant)]
     if len(values) != len(items) or not all(isinstance(v, str) for v in values):
         return None
     return frozenset(str(v) for v in values)
+
+
+def _at(node: ast.expr, position: int, kinds: tuple[type[ast.Tuple] | type[ast.List], ...]
+        ) -> ast.expr | None:
+    """The element at `position` of a collection of `kinds` written out (no `*rest`)."""
+    if not isinstance(node, kinds) or position >= len(node.elts) or \
+            any(isinstance(element, ast.Starred) for element in node.elts):
+        return None
+    return node.elts[position]
 
 
 def _constant_strings(index: _Loops, name: str, position: int | None = None

@@ -635,10 +635,11 @@ def _says(literal: object, value: object) -> bool:
     """Does a literal a test sets (a number is its text: `APP_LIMIT=5`) say `value`?"""
     if isinstance(literal, str) and isinstance(value, (int, float)) and \
             not isinstance(value, bool):
-        try:
-            return float(literal.replace("_", "")) == value
-        except ValueError:
+        try:  # (`0x10`, `1_000`, `5.0`: the number as Python reads it)
+            number = ast.literal_eval(literal)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
             return False
+        return isinstance(number, (int, float)) and number == value
     return literal == value
 
 

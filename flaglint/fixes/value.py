@@ -3,6 +3,7 @@ shows of the flag."""
 
 from __future__ import annotations
 
+import math
 import re
 
 from flaglint.analysis.deadcode import number_default
@@ -85,9 +86,10 @@ def _number(text: str) -> int | float | None:
     """The number `--value` spells, if it spells one (`10`, `-2`, `0.25`)."""
     for kind in (int, float):
         try:
-            return kind(text)
+            number = kind(text)
         except ValueError:
             continue
+        return number if math.isfinite(number) else None  # (`nan`, `inf`: no literal)
     return None
 
 
