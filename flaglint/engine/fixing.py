@@ -103,8 +103,8 @@ def _wrappers_left(before: Project, after: Project, settled: dict[str, FlagValue
         if symbol.qualname not in wrappers or symbol.qualname not in called:
             continue
         facts = before.files.facts_of(symbol.path)
-        if any(kept_wrapper(d) for d in facts.definitions if d.qualname == symbol.qualname) \
-                if facts is not None else False:
+        definitions = facts.definitions if facts is not None else ()
+        if any(kept_wrapper(d) for d in definitions if d.qualname == symbol.qualname):
             continue  # `clean` keeps it too (a decorator may register it)
         name = symbol.qualname.rsplit(".", 1)[-1]
         word = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")

@@ -11,9 +11,10 @@ from flaglint.analysis.deadcode import (
     set_as_run,
 )
 from flaglint.findings import Finding, Fix, Severity
+from flaglint.links.model import FlagRead
 from flaglint.model.project import Project
 from flaglint.rules.base import Rule, format_value
-from flaglint.sources.registry import Status
+from flaglint.sources.registry import FlagValue, Status
 
 
 class SettledFlag(Rule):
@@ -52,13 +53,13 @@ class SettledFlag(Rule):
     ## Fix safety
     Safe: the fix replaces the read by the rolled-out value where that keeps the code's
     meaning (a test or a comparison that holds the read itself, or anywhere when the value
-    is a boolean, unless the read's default is a number) and the call's arguments have no
-    side effects; the branches that become dead are FL301 and FL302. A read whose arguments
-    call or compute something gets no fix, and the finding says so. A text value read
-    through a name (`mode = read(…)`, `if mode:`) gets no fix: the name may stand for the
-    value elsewhere. A flag rolled out with the text of a boolean (`value = "false"`,
-    `"off"`, `"0"`, which a test takes for true) settles only the reads whose default is
-    text; the others get no fix, and the finding says why.
+    is a boolean, unless the read's default is a number other than 0 or 1) and the call's
+    arguments have no side effects; the branches that become dead are FL301 and FL302. A
+    read whose arguments call or compute something gets no fix, and the finding says so. A
+    text value read through a name (`mode = read(…)`, `if mode:`) gets no fix: the name may
+    stand for the value elsewhere. A flag rolled out with the text of a boolean (`value =
+    "false"`, `"off"`, `"0"`, which a test takes for true) settles only the reads whose
+    default is text; the others get no fix, and the finding says why.
     No fix for a flag the program sets as it runs (a `[[definitions]]` `writes` method called
     outside tests, `MLFLOW_X.set(True)`): its reads may yield another value, and the finding
     says where it is set.
@@ -100,22 +101,30 @@ class SettledFlag(Rule):
                     fix = Fix(safe=True, description=f"Replace the read with "
                                                      f"`{decl.value!r}`",
                               edits=edits, in_tests=project.in_tests(edits))
-                why = "" if settled is not None or not looks_boolean(decl.value) else \
-                    f"; no fix: it is text, and a test takes any text but \"\" for true, " \
-                    f"\"{decl.value}\" too (a boolean is written value = " \
-                    f"{boolean_text(decl.value)})"
-                if settled is not None and fix is None and read.pure_args and \
-                        isinstance(decl.value, bool) and number_default(read) is not None:
-                    # (Wagtail's `getattr(settings, "…_LIMIT", 5)`)
-                    why = f"; no fix: its default `{read.default.text if read.default else ''}`" \
-                          f" says it holds a number, not `{value}`"
-                elif settled is not None and fix is None and not read.pure_args:
-                    # (Label Studio's `flag_set("x", user=AnonymousUser())`: no reason given)
-                    why = "; no fix: its value is taken apart here (an attribute, item or " \
-                          "call of it), which a literal would not be" if read.operand else \
-                          "; no fix: a literal in its place would drop an argument that " \
-                          "calls or computes something (or the call does more than read)"
+                why = _as_text(decl.value) if settled is None else \
+                    _no_fix(read, decl.value, value) if fix is None else ""
                 yield self.finding(key, read.path, read.span,
                                    f"Flag `{key}` is rolled out with value `{value}`; this "
                                    f"read{through} always yields it, so the code still branches "
                                    f"on a constant{why}", fix)
+
+
+def _as_text(served: FlagValue | None) -> str:
+    """Why no read of a flag rolled out with the text of a boolean is settled."""
+    return f"; no fix: it is text, and a test takes any text but \"\" for true, " \
+           f"\"{served}\" too (a boolean is written value = {boolean_text(served)})" \
+        if looks_boolean(served) else ""
+
+
+def _no_fix(read: FlagRead, served: FlagValue | None, shown: str) -> str:
+    """Why a settled read gets no fix, said at the end of its finding."""
+    if not read.pure_args:  # (Label Studio's `flag_set("x", user=AnonymousUser())`)
+        return "; no fix: its value is taken apart here (an attribute, item or call of it), " \
+               "which a literal would not be" if read.operand else \
+               "; no fix: a literal in its place would drop an argument that calls or " \
+               "computes something (or the call does more than read)"
+    if isinstance(served, bool) and read.default is not None and \
+            number_default(read) is not None:  # (Wagtail's `getattr(settings, "…", 5)`)
+        return f"; no fix: its default `{read.default.text}` says it holds a number, not " \
+               f"`{shown}`"
+    return ""
