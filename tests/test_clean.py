@@ -3898,3 +3898,29 @@ def test_a_read_by_a_name_two_loops_of_a_comprehension_bind_may_be_any_key(
     })
     assert main(["clean", "ENABLE_X", "--dry-run", "--no-cache", str(tmp_path)]) == 1
     assert "(its key unknown) may be" in capsys.readouterr().err
+
+
+def test_clean_says_why_each_read_it_leaves_is_left(tmp_path, capsys):
+    """Label Studio's trial: `clean skip_invalid` left `not flag_set("skip_invalid",
+    user=AnonymousUser())` with "outside the named paths, in tests left alone, or its value
+    or arguments cannot be replaced": three guesses for one reason it knew."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'presets = []\ntests = ["tests/**"]\n\n'
+                         '[[readers]]\ncall = "app.ff.flag_set"\nkey = 0\n',
+        "flags.toml": '[flags.skip_invalid]\ntype = "release"\nowner = "a"\n',
+        "app/__init__.py": "", "tests/__init__.py": "",
+        "app/ff.py": "class AnonymousUser:\n    pass\n\n\n"
+                     "def flag_set(key, user=None):\n    return False\n",
+        "app/scan.py": "from app.ff import AnonymousUser, flag_set\n\n\ndef scan(ser):\n"
+                       '    strict = not flag_set("skip_invalid", user=AnonymousUser())\n'
+                       "    return ser.is_valid(raise_exception=strict)\n",
+        "tests/test_scan.py": "from app.ff import flag_set\n\n\ndef test_scan():\n"
+                              '    assert flag_set("skip_invalid") is False\n',
+    })
+    assert main(["clean", "skip_invalid", "--value", "true", "--no-tests", "--dry-run",
+                 "--no-cache", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "app/scan.py:5:18: a read of `skip_invalid` is left (an argument calls or computes " \
+           "something, which a literal in its place would drop); change it by hand.\n" in err
+    assert "tests/test_scan.py:5:12: a read of `skip_invalid` is left (in test code, which " \
+           "--no-tests leaves alone); change it by hand.\n" in err

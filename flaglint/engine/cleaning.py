@@ -70,6 +70,7 @@ from flaglint.fixes.test_cleanup import (
     tidy_tests,
 )
 from flaglint.fixes.value import CleanError, flag_value
+from flaglint.links.model import FlagRead
 from flaglint.model.project import Project
 from flaglint.processes import Workers
 from flaglint.rules import all_rules, select_rules
@@ -139,6 +140,7 @@ class CleanReport:
     # setter flaglint does not know (streamlit's `config.set_option("server.x", False)`):
     # if it sets the flag as the program runs, the clean changed what runs; named
     code_literal: list[str] = field(default_factory=list)
+    left_why: list[str] = field(default_factory=list)  # why each read of `left` is left
 
     @property
     def settled(self) -> bool:
@@ -258,6 +260,7 @@ def _clean_flag(inputs: Inputs, key: str, text: str | None, scope: FixScope,
                          read_mappings(probe, key), pool=pool)
     project = _settle_reads(cleaning)
     project, left = _settle_test_objects(cleaning, project)
+    left_why = [_why_left(cleaning, read) for read in project.graph.reads_of(key)]
     # A file that does not parse may read the key: nothing that needs "no read is left" is
     # done then (the failure is closed, and listed).
     unreadable = sorted({path for path, _ in (*probe.parse_errors(), *project.parse_errors())})
@@ -289,6 +292,7 @@ def _clean_flag(inputs: Inputs, key: str, text: str | None, scope: FixScope,
     found = _finish(cleaning, project, _Blockers(left, unreadable, may_read),
                     settings, dry_run=dry_run, retire=retire)
     found.test_only = tests_call_alone(probe, project, tests)
+    found.left_why = left_why
     from flaglint.fixes.test_checks import tests_changed
 
     found.tests_deleted, found.tests_cut = tests_changed(
@@ -490,6 +494,20 @@ def _settle_test_objects(cleaning: _Cleaning, project: Project
             project = tried
             reads = project.graph.reads_of(cleaning.key)
     return project, [f"{r.path}:{r.span.line}:{r.span.column}" for r in reads]
+
+
+def _why_left(cleaning: _Cleaning, read: FlagRead) -> str:
+    """Why the clean left this read of the flag (in `left`'s order: the graph's)."""
+    if cleaning.tests(read.path) and not cleaning.scope.tests:
+        return "in test code, which --no-tests leaves alone"
+    if read.operand:
+        return "its value is used for more than its truth here (an attribute, item or call " \
+               "of it, or arithmetic), which a literal would not be"
+    if not read.pure_args:  # (Label Studio's `flag_set("x", user=AnonymousUser())`)
+        return "an argument calls or computes something, which a literal in its place would " \
+               "drop"
+    return "outside the named paths, in tests left alone, or its value or arguments cannot " \
+           "be replaced"
 
 
 def _remove_definitions(cleaning: _Cleaning, project: Project) -> Project:

@@ -118,10 +118,11 @@ def _as_text(served: FlagValue | None) -> str:
 
 def _no_fix(read: FlagRead, served: FlagValue | None, shown: str) -> str:
     """Why a settled read gets no fix, said at the end of its finding."""
+    if read.operand:
+        return "; no fix: its value is used for more than its truth here (an attribute, " \
+               "item or call of it, or arithmetic), which a literal would not be"
     if not read.pure_args:  # (Label Studio's `flag_set("x", user=AnonymousUser())`)
-        return "; no fix: its value is taken apart here (an attribute, item or call of it), " \
-               "which a literal would not be" if read.operand else \
-               "; no fix: a literal in its place would drop an argument that calls or " \
+        return "; no fix: a literal in its place would drop an argument that calls or " \
                "computes something (or the call does more than read)"
     if isinstance(served, bool) and read.default is not None and \
             number_default(read) is not None:  # (Wagtail's `getattr(settings, "…", 5)`)
