@@ -839,3 +839,35 @@ def test_a_class_describing_one_flag_is_no_class_of_keys(tmp_path, capsys):
     assert (tmp_path / "flags.toml").read_text().count("\n[flags.") == 1
     main(["check", str(tmp_path), "--today", TODAY, "--no-cache", "--select", "FL102"])
     assert capsys.readouterr().out.startswith("All checks passed")
+
+
+def test_a_setting_bound_to_arithmetic_or_a_typed_config_call_says_what_it_holds(
+        tmp_path, capsys):
+    """pretix: `PRETIX_SESSION_TIMEOUT_RELATIVE = 3600 * 3` and `… = config.get(…).split(",")`
+    were declared as release flags (and `clean --value false` wrote `timedelta(seconds=
+    False)`), while `MAIL_CUSTOM_SMTP_ALLOW = config.getboolean("mail", "x",
+    fallback=DEBUG)` was taken for a value (its section's name for a text default) and its
+    reads vanished. Arithmetic, a negative number and a call that returns numbers, text or a
+    list hold values; a call that returns a boolean holds a flag."""
+    write_tree(tmp_path, {
+        "site/__init__.py": "",
+        "site/settings.py": "DEBUG = False\n"
+                            "FEATURE_TIMEOUT = 3600 * 3\nFEATURE_NEG = -1\n"
+                            "FEATURE_CONCAT = ('a',) + ('b',)\n"
+                            "FEATURE_RATE = config.getfloat('x', 'rate', fallback=0)\n"
+                            "FEATURE_EXCLUDE = config.get('x', 'ex', fallback='').split(',')\n"
+                            "FEATURE_ALLOW = config.getboolean('mail', 'x', fallback=DEBUG)\n"
+                            "FEATURE_NOT = not DEBUG\n",
+        "site/client.py": """
+            from django.conf import settings
+
+
+            def f():
+                if settings.FEATURE_TIMEOUT or settings.FEATURE_NEG or settings.FEATURE_CONCAT:
+                    return settings.FEATURE_RATE, settings.FEATURE_EXCLUDE
+                if settings.FEATURE_ALLOW or settings.FEATURE_NOT:
+                    return 1
+                return 0
+            """})
+    keys, _ = flags_of(tmp_path, capsys)
+    assert keys == ["FEATURE_ALLOW", "FEATURE_NOT"]

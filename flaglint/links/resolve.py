@@ -86,6 +86,11 @@ def is_settings_module(module: str) -> bool:
     return "settings" in parts[-1] or "settings" in parts[:-1] or parts[-1] == "defaults"
 
 
+# Calls whose result is no boolean: numbers, text, collections
+_VALUE_CALLS = frozenset({"getint", "getfloat", "int", "float", "str", "split", "splitlines",
+                          "list", "tuple", "set", "dict", "getlist", "timedelta"})
+
+
 def not_flags(texts: Iterable[str], named: Callable[[str], bool] = is_setting_flag
               ) -> frozenset[str]:
     """The settings named like flags (`FEATURE_FLAGS_FILE`, `FEATURE_FLAGS_API_KEY`) that
@@ -123,6 +128,22 @@ def _setting_kind(value: ast.expr) -> bool | None:
         return value.value in (True, False, 0, 1) and not isinstance(value.value, str)
     if isinstance(value, (ast.List, ast.Dict, ast.Tuple, ast.Set, ast.JoinedStr)):
         return False
+    if isinstance(value, ast.UnaryOp):  # `not X`; `-1`
+        return isinstance(value.op, ast.Not)
+    if isinstance(value, ast.BinOp):  # pretix's `3600 * 3`, `('a',) + more`
+        return False if False in (_setting_kind(value.left), _setting_kind(value.right)) \
+            else None
+    if isinstance(value, ast.Call):
+        # what the call says it returns: pretix's `config.getboolean("mail", "x",
+        # fallback=DEBUG)` (a boolean, its other arguments the section's and option's
+        # names), `config.getint(…)`, `config.get(…).split(",")`
+        func = value.func
+        name = (func.attr if isinstance(func, ast.Attribute) else
+                func.id if isinstance(func, ast.Name) else "").lower()
+        if "bool" in name:
+            return True
+        if name in _VALUE_CALLS:
+            return False
     if isinstance(value, ast.Call):  # `get_env("X", "file.json")`, `env.bool("X", False)`
         defaults = [_setting_kind(a) for a in [*value.args[1:], *(k.value for k in
                                                                      value.keywords)]
