@@ -3920,7 +3920,8 @@ def test_clean_says_why_each_read_it_leaves_is_left(tmp_path, capsys):
     assert main(["clean", "skip_invalid", "--value", "true", "--no-tests", "--dry-run",
                  "--no-cache", str(tmp_path)]) == 1
     err = capsys.readouterr().err
-    assert "app/scan.py:5:18: a read of `skip_invalid` is left (an argument calls or computes " \
-           "something, which a literal in its place would drop); change it by hand.\n" in err
+    assert "app/scan.py:5:18: a read of `skip_invalid` is left (a literal in its place would " \
+           "drop an argument that calls or computes something (or the call does more than " \
+           "read)); change it by hand.\n" in err
     assert "tests/test_scan.py:5:12: a read of `skip_invalid` is left (in test code, which " \
            "--no-tests leaves alone); change it by hand.\n" in err

@@ -478,6 +478,19 @@ def _replaceable(read: FlagRead, settled: Settled, tested: frozenset[ReadId],
     return isinstance(settled.value, bool) and (default is None or default in (0, 1))
 
 
+def unreplaceable(read: FlagRead) -> str | None:
+    """Why no literal may stand for this read wherever it is, whatever it settles to; None
+    where one may. FL202 and `clean` say it (Label Studio's `flag_set("x",
+    user=AnonymousUser())` was given no reason)."""
+    if read.operand:
+        return "its value is used for more than its truth here (an attribute, item or call " \
+               "of it, or arithmetic), which a literal would not be"
+    if not read.pure_args:
+        return "a literal in its place would drop an argument that calls or computes " \
+               "something (or the call does more than read)"
+    return None
+
+
 def read_edits(dead: DeadCode, reads: Iterable[ReadId]) -> tuple[Edit, ...]:
     """The edits that replace these reads by the values they settle to."""
     edits = []

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from flaglint import store as cache
-from flaglint.analysis.deadcode import boolean_text, looks_boolean, set_as_run
+from flaglint.analysis.deadcode import boolean_text, looks_boolean, set_as_run, unreplaceable
 from flaglint.analysis.deployed import Served, served
 from flaglint.analysis.loose import loose_strings
 from flaglint.analysis.references import Kind, definition_lines
@@ -500,14 +500,8 @@ def _why_left(cleaning: _Cleaning, read: FlagRead) -> str:
     """Why the clean left this read of the flag (in `left`'s order: the graph's)."""
     if cleaning.tests(read.path) and not cleaning.scope.tests:
         return "in test code, which --no-tests leaves alone"
-    if read.operand:
-        return "its value is used for more than its truth here (an attribute, item or call " \
-               "of it, or arithmetic), which a literal would not be"
-    if not read.pure_args:  # (Label Studio's `flag_set("x", user=AnonymousUser())`)
-        return "an argument calls or computes something, which a literal in its place would " \
-               "drop"
-    return "outside the named paths, in tests left alone, or its value or arguments cannot " \
-           "be replaced"
+    return unreplaceable(read) or "outside the named paths, in tests left alone, or its value " \
+        "or arguments cannot be replaced"
 
 
 def _remove_definitions(cleaning: _Cleaning, project: Project) -> Project:

@@ -9,6 +9,7 @@ from flaglint.analysis.deadcode import (
     read_edits,
     replaceable,
     set_as_run,
+    unreplaceable,
 )
 from flaglint.findings import Finding, Fix, Severity
 from flaglint.links.model import FlagRead
@@ -118,12 +119,9 @@ def _as_text(served: FlagValue | None) -> str:
 
 def _no_fix(read: FlagRead, served: FlagValue | None, shown: str) -> str:
     """Why a settled read gets no fix, said at the end of its finding."""
-    if read.operand:
-        return "; no fix: its value is used for more than its truth here (an attribute, " \
-               "item or call of it, or arithmetic), which a literal would not be"
-    if not read.pure_args:  # (Label Studio's `flag_set("x", user=AnonymousUser())`)
-        return "; no fix: a literal in its place would drop an argument that calls or " \
-               "computes something (or the call does more than read)"
+    why = unreplaceable(read)
+    if why is not None:
+        return f"; no fix: {why}"
     if isinstance(served, bool) and read.default is not None and \
             number_default(read) is not None:  # (Wagtail's `getattr(settings, "…", 5)`)
         return f"; no fix: its default `{read.default.text}` says it holds a number, not " \
