@@ -3925,3 +3925,27 @@ def test_clean_says_why_each_read_it_leaves_is_left(tmp_path, capsys):
            "read)); change it by hand.\n" in err
     assert "tests/test_scan.py:5:12: a read of `skip_invalid` is left (in test code, which " \
            "--no-tests leaves alone); change it by hand.\n" in err
+
+
+def test_a_boolean_stands_for_a_read_with_a_text_default_only_where_it_is_tested(
+        tmp_path, capsys):
+    """`n = getattr(settings, "APP_NAME", "abc")`, then `n.upper()`, the registry saying
+    `false`: the safe fix wrote `n = False` (AttributeError). A read whose default is text
+    that spells no boolean yields text; a boolean replaces it only where it is tested."""
+    write_tree(tmp_path, {
+        **NUMBER_SETTING,
+        "flags.toml": '[flags.APP_NAME]\ntype = "release"\nowner = "a"\n'
+                      'status = "rolled-out"\nvalue = false\n',
+        "app/views.py": "from django.conf import settings\n\n\ndef name():\n"
+                        '    n = getattr(settings, "APP_NAME", "abc")\n    return n.upper()\n\n\n'
+                        "def shown():\n"
+                        '    if getattr(settings, "APP_NAME", "abc"):\n        return 1\n'
+                        "    return 0\n",
+    })
+    assert main(["check", str(tmp_path), "--no-cache", "--select", "FL202"]) == 1
+    assert capsys.readouterr().out.splitlines()[:2] == [
+        "app/views.py:5:9: FL202 [APP_NAME] Flag `APP_NAME` is rolled out with value `false`; "
+        "this read always yields it, so the code still branches on a constant; no fix: its "
+        'default `"abc"` says it holds text, not `false`',
+        "app/views.py:10:8: FL202 [*] [APP_NAME] Flag `APP_NAME` is rolled out with value "
+        "`false`; this read always yields it, so the code still branches on a constant"]

@@ -473,9 +473,17 @@ def _replaceable(read: FlagRead, settled: Settled, tested: frozenset[ReadId],
         return True
     # A boolean stands for the read anywhere, unless it yields numbers other than 0 and 1
     # (Wagtail's `edit_count = getattr(settings, "…_LIMIT", 5)`, rolled out `true`: `True`
-    # written in)
+    # written in) or text that is no boolean's (`n = getattr(settings, "X", "abc")`, then
+    # `n.upper()`)
     default = number_default(read)
-    return isinstance(settled.value, bool) and (default is None or default in (0, 1))
+    return isinstance(settled.value, bool) and (default is None or default in (0, 1)) and \
+        not yields_text(read)
+
+
+def yields_text(read: FlagRead) -> bool:
+    """Is the read's default text that spells no boolean?"""
+    return read.default is not None and read.default.kind is ValueKind.STR and \
+        not looks_boolean(read.default.text)
 
 
 def unreplaceable(read: FlagRead) -> str | None:

@@ -10,6 +10,7 @@ from flaglint.analysis.deadcode import (
     replaceable,
     set_as_run,
     unreplaceable,
+    yields_text,
 )
 from flaglint.findings import Finding, Fix, Severity
 from flaglint.links.model import FlagRead
@@ -126,4 +127,7 @@ def _no_fix(read: FlagRead, served: FlagValue | None, shown: str) -> str:
             number_default(read) is not None:  # (Wagtail's `getattr(settings, "…", 5)`)
         return f"; no fix: its default `{read.default.text}` says it holds a number, not " \
                f"`{shown}`"
+    if isinstance(served, bool) and read.default is not None and yields_text(read):
+        return f"; no fix: its default `\"{read.default.text}\"` says it holds text, " \
+               f"not `{shown}`"
     return ""
