@@ -101,9 +101,11 @@ def _details(args: argparse.Namespace, config: Config, report: CleanReport) -> l
         what = "turned into a tombstone" if args.tombstone else "removed"
         lines.append(f"{tomlsource.flag_table(key)} {'would be ' if args.dry_run else ''}"
                      f"{what} in {report.registry_path}.")
+    from flaglint.engine.cleaning import LEFT  # (imported by the clean that made `report`)
+
     for where, why in zip(report.left, report.left_why or [""] * len(report.left),
                           strict=True):
-        lines.append(f"{where}: a read of `{key}` is left ({why or _LEFT}); change it by "
+        lines.append(f"{where}: a read of `{key}` is left ({why or LEFT}); change it by "
                      f"hand.")
     for path in report.unreadable:
         lines.append(f"{path}: does not parse, so reads of `{key}` in it cannot be ruled "
@@ -207,9 +209,6 @@ def _on_disk(report: CleanReport, places: list[str]) -> list[str]:
     return moved
 
 
-# Why a read is left, where nothing more precise is known
-_LEFT = "outside the named paths, in tests left alone, or its value or arguments cannot be " \
-    "replaced"
 _READ_AT = re.compile(r"(the read at )([^\s:]+):(\d+)")
 
 

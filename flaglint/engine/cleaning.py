@@ -500,8 +500,12 @@ def _why_left(cleaning: _Cleaning, read: FlagRead) -> str:
     """Why the clean left this read of the flag (in `left`'s order: the graph's)."""
     if cleaning.tests(read.path) and not cleaning.scope.tests:
         return "in test code, which --no-tests leaves alone"
-    return unreplaceable(read) or "outside the named paths, in tests left alone, or its value " \
-        "or arguments cannot be replaced"
+    return unreplaceable(read) or LEFT
+
+
+# Why a read is left, where nothing more precise is known
+LEFT = "outside the named paths, in tests left alone, or its value or arguments cannot be " \
+    "replaced"
 
 
 def _remove_definitions(cleaning: _Cleaning, project: Project) -> Project:

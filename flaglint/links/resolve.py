@@ -144,7 +144,7 @@ def _setting_kind(value: ast.expr) -> bool | None:
             return True
         if name in _VALUE_CALLS:
             return False
-    if isinstance(value, ast.Call):  # `get_env("X", "file.json")`, `env.bool("X", False)`
+        # else its default says: `get_env("X", "file.json")`, `env("X", False)`
         defaults = [_setting_kind(a) for a in [*value.args[1:], *(k.value for k in
                                                                      value.keywords)]
                     if isinstance(a, (ast.Constant, ast.List, ast.Dict, ast.Tuple))]
