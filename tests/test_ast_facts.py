@@ -140,6 +140,16 @@ TRICKY = {
         async def waited(user):
             kept = (await get_flag("w")).upper(), user in get_flag("i"), [*get_flag("s")]
             return f(*get_flag("a")), get_flag("c") in (1, 2), await get_flag("v")
+
+        def aliased(name):
+            excluded = settings.FEATURE_EXCLUDE
+            kept = get_flag("k") or get_flag("m")
+            tested = get_flag("t")
+            if tested:
+                pass
+            for n in get_flag("n"):
+                pass
+            return name in excluded, kept[0], [x for x in settings.FEATURE_Y]
     """,
 }
 
@@ -270,9 +280,11 @@ def test_both_readers_mark_the_reads_whose_value_is_taken_apart():
                            Suppressions.scan(source), attributes, is_package=False)
     assert _comparable(from_ast.calls) == _comparable(from_cst.calls)
     assert [(c.span.line, c.span.column) for c in from_ast.calls if not c.operand] == [
-        (5, 4), (8, 4), (12, 12), (13, 12), (13, 31), (13, 62)]  # the `if` tests' own
-    # calls (`….startswith("d")`, `….is_enabled`), `….upper()`, `f(…)`, a read compared,
-    # a read awaited
+        (5, 4), (8, 4), (12, 12), (13, 12), (13, 31), (13, 62), (18, 14)]  # the `if`
+    # tests' own calls (`….startswith("d")`, `….is_enabled`), `….upper()`, `f(…)`, a read
+    # compared, a read awaited, a read whose name is only tested (pretix's `excluded =
+    # settings.FEATURE_EXCLUDE`, then `name in excluded`, the reads `kept` may hold and is
+    # indexed, and reads iterated: taken apart)
 
 
 def test_both_readers_take_no_written_attribute_for_a_read():

@@ -3949,3 +3949,70 @@ def test_a_boolean_stands_for_a_read_with_a_text_default_only_where_it_is_tested
         'default `"abc"` says it holds text, not `false`',
         "app/views.py:10:8: FL202 [*] [APP_NAME] Flag `APP_NAME` is rolled out with value "
         "`false`; this read always yields it, so the code still branches on a constant"]
+
+
+@pytest.mark.parametrize(("bound", "named"), [
+    ("False", True), ("os.environ.get('W') == '1'", True), ("True", False)])
+def test_a_test_settings_module_that_sets_the_other_value_is_named_and_left(
+        tmp_path, capsys, bound, named):
+    """pretix's trial: its test settings say `HAS_WORKER = False` under `from
+    app.settings import *`, so the whole suite ran the other value; `clean HAS_WORKER
+    --value true` deleted the line, named nowhere, exit 0. It is left and named (exit 1),
+    as any binding there that is no literal of the value; one that binds the value goes."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'registry = ["flags.toml"]\npresets = ["django-settings"]\n'
+                         'tests = ["app/testutils/**"]\n\n[[definitions]]\n'
+                         'namespace = "django.conf.settings"\nprefix = "HAS_"\n',
+        "flags.toml": '[flags.HAS_WORKER]\ntype = "release"\nowner = "a"\n',
+        "app/__init__.py": "", "app/testutils/__init__.py": "",
+        "app/settings.py": "HAS_WORKER = bool(1)\nDEBUG = False\n",
+        "app/testutils/settings.py": f"import os\nfrom app.settings import *  # NOQA\n\n"
+                                     f"HAS_WORKER = {bound}\n",
+        "app/views.py": "from django.conf import settings\n\n\ndef run():\n"
+                        "    if settings.HAS_WORKER:\n        return 'async'\n"
+                        "    return 'sync'\n",
+    })
+    test_settings = tmp_path / "app" / "testutils" / "settings.py"
+    before = test_settings.read_text()
+    code = main(["clean", "HAS_WORKER", "--value", "true", "--no-cache", str(tmp_path)])
+    out = "".join(capsys.readouterr())
+    assert (tmp_path / "app" / "settings.py").read_text() == "DEBUG = False\n"
+    assert (tmp_path / "app" / "views.py").read_text() == "def run():\n    return 'async'\n"
+    said = ("Test settings set `HAS_WORKER` to another value than `true` "
+            "(app/testutils/settings.py:4): every test run with them ran under the code the "
+            "clean removed; adapt those tests and the setting (left as it is).")
+    if named:
+        assert code == 1
+        assert test_settings.read_text() == before
+        assert said in out
+    else:
+        assert code == 0
+        assert test_settings.read_text() == "import os\nfrom app.settings import *  # NOQA\n"
+        assert "Test settings" not in out
+
+
+def test_a_settings_module_that_tests_its_own_setting_keeps_it_and_says_it_is_used(
+        tmp_path, capsys):
+    """pretix's trial: its settings say `HAS_CELERY = config.has_option(…)` and then `if
+    HAS_CELERY:`; `clean` kept the binding (right) and said the `if` was "a name flaglint
+    cannot resolve" (the name looked for in the text as the fix left it, where it is bound
+    no more). It is a use of the setting, said once."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'registry = ["flags.toml"]\npresets = ["django-settings"]\n\n'
+                         '[[definitions]]\nnamespace = "django.conf.settings"\n'
+                         'prefix = "HAS_"\n',
+        "flags.toml": '[flags.HAS_CELERY]\ntype = "release"\nowner = "a"\n',
+        "app/__init__.py": "",
+        "app/settings.py": "import os\n\nHAS_CELERY = bool(os.environ.get('BROKER'))\n"
+                           "if HAS_CELERY:\n    BROKER = 'redis'\n",
+        "app/views.py": "from django.conf import settings\n\n\ndef run():\n"
+                        "    if settings.HAS_CELERY:\n        return 'async'\n"
+                        "    return 'sync'\n",
+    })
+    before = (tmp_path / "app" / "settings.py").read_text()
+    assert main(["clean", "HAS_CELERY", "--value", "true", "--no-cache", str(tmp_path)]) == 1
+    out = "".join(capsys.readouterr())
+    assert (tmp_path / "app" / "settings.py").read_text() == before
+    assert (tmp_path / "app" / "views.py").read_text() == "def run():\n    return 'async'\n"
+    assert "app/settings.py:3: `HAS_CELERY` not deleted: app/settings.py:4:4: use " \
+           "(HAS_CELERY).\n" in out

@@ -841,6 +841,56 @@ def test_a_class_describing_one_flag_is_no_class_of_keys(tmp_path, capsys):
     assert capsys.readouterr().out.startswith("All checks passed")
 
 
+def test_a_setting_read_only_with_a_value_for_its_default_is_no_flag(tmp_path, capsys):
+    """pretix: `getattr(settings, "PRETIX_X", 500)`, bound in no settings module, was
+    registered by `init` (and FL101 asked to declare it), though `clean --value` of it is
+    refused: a setting read only with a number other than 0 or 1, or text that spells no
+    boolean, for its default holds a value. A read with no default or a boolean one beside
+    it (or the text "off") keeps it a flag; reads in tests do not count."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'presets = ["django-settings"]\ntests = ["tests/**"]\n\n'
+                         '[[definitions]]\nnamespace = "django.conf.settings"\n'
+                         'prefix = "APP_"\n',
+        "app/__init__.py": "",
+        "app/views.py": """
+            from django.conf import settings
+
+
+            def f():
+                return (getattr(settings, "APP_LIMIT", 500), getattr(settings, "APP_NAME", "x"),
+                        getattr(settings, "APP_RATE", 0.5), getattr(settings, "APP_ON", 1),
+                        getattr(settings, "APP_MIXED", 500), getattr(settings, "APP_OFF", "off"))
+
+
+            def g():
+                return settings.APP_MIXED
+            """,
+        "tests/test_views.py": """
+            from django.conf import settings
+
+
+            def test_f():
+                assert getattr(settings, "APP_LIMIT", True)
+            """})
+    assert main(["init", str(tmp_path), "--today", TODAY, "--no-cache"]) == 0
+    capsys.readouterr()
+    text = (tmp_path / "flags.toml").read_text()
+    assert [line for line in text.splitlines() if line.startswith(("# Not", "[flags"))] == [
+        '# Not registered: `APP_LIMIT` is a setting read with a default of 500: a value, not '
+        'a flag.',
+        '# Not registered: `APP_NAME` is a setting read with a default of "x": a value, not a '
+        'flag.',
+        "# Not registered: `APP_RATE` is a setting read with a default of 0.5: a value, not a "
+        "flag.",
+        "[flags.APP_MIXED]", "[flags.APP_OFF]", "[flags.APP_ON]"]
+    (tmp_path / "flags.toml").write_text('[flags.APP_OTHER]\ntype = "release"\nowner = "a"\n')
+    main(["check", str(tmp_path), "--today", TODAY, "--no-cache", "--select", "FL101",
+          "--output-format", "json"])
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert sorted(f["flag"] for f in findings) == ["APP_MIXED", "APP_MIXED", "APP_OFF",
+                                                    "APP_ON"]
+
+
 def test_a_setting_bound_to_arithmetic_or_a_typed_config_call_says_what_it_holds(
         tmp_path, capsys):
     """pretix: `PRETIX_SESSION_TIMEOUT_RELATIVE = 3600 * 3` and `… = config.get(…).split(",")`

@@ -504,6 +504,77 @@ def test_a_read_whose_value_is_taken_apart_is_left_and_one_called_on_a_call_is_s
     assert after == before == "dark page DARK/d /etc/dark new\n"
 
 
+def test_a_read_whose_name_is_taken_apart_or_that_is_iterated_is_left(tmp_path, capsys):
+    """pretix's trial: `excluded = settings.FEATURE_EXCLUDE`, then `name in excluded`, got a
+    safe fix writing `name in False` (TypeError at run time), and so did a read iterated
+    (`for n in get_flag("names")`). Both are left, with FL202's reason, by `--fix` and by
+    `clean`; a name only tested is still settled; the program runs the same."""
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.flaglint]\npresets = []\n\n[[tool.flaglint.readers]]'
+                          '\ncall = "app.features.get_flag"\nkey = 0\n',
+        "flags.toml": '[flags.names]\nstatus = "rolled-out"\nvalue = false\n\n'
+                      '[flags.on]\nstatus = "rolled-out"\nvalue = true\n',
+        "app/__init__.py": "",
+        "app/features.py": 'FLAGS = {"names": ["a"], "on": True}\n\n\n'
+                           'def get_flag(name):\n    return FLAGS[name]\n',
+        "app/views.py": textwrap.dedent("""\
+            from app.features import get_flag
+
+
+            def excluded(name):
+                names = get_flag("names")
+                if name in names:
+                    return "out"
+                return "in"
+
+
+            def listed():
+                return [n.upper() for n in get_flag("names")]
+
+
+            def each():
+                out = []
+                for n in get_flag("names"):
+                    out.append(n)
+                return out
+
+
+            def ui():
+                on = get_flag("on")
+                if on:
+                    return "new"
+                return "old"
+            """),
+        "main.py": "from app import views\n\n"
+                   "print(views.excluded('a'), views.listed(), views.each(), views.ui())\n",
+    })
+    run = [sys.executable, "main.py"]
+    before = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True,
+                            check=True).stdout
+    assert main(["check", str(tmp_path), "--no-cache", "--select", "FL202"]) == 1
+    out, _ = capsys.readouterr()
+    reason = ("no fix: its value is used for more than its truth here or through a name bound "
+              "to it (an attribute, item or call of it, a test with `in`, or arithmetic), "
+              "which a literal would not be")
+    assert [line.split(": FL202")[0] + (" no fix" if line.endswith(reason) else "")
+            for line in out.splitlines() if "FL202" in line] == [
+        "app/views.py:5:13 no fix", "app/views.py:12:32 no fix", "app/views.py:17:14 no fix",
+        "app/views.py:23:10"]
+    fix(tmp_path, capsys)
+    assert 'names = get_flag("names")' in (tmp_path / "app" / "views.py").read_text()
+    assert "def ui():\n    return \"new\"\n" in (tmp_path / "app" / "views.py").read_text()
+    after = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True,
+                           check=True).stdout
+    assert after == before == "out ['A'] ['a'] new\n"
+    code = main(["clean", "names", "--value", "false", "--dry-run", str(tmp_path),
+                 "--no-cache"])
+    out = "".join(capsys.readouterr())
+    assert code == 1
+    assert "would change 0 files" in out
+    assert out.count("a read of `names` is left (its value is used for more than its truth") \
+        == 3
+
+
 def test_a_wrapper_whose_callers_take_its_value_apart_keeps_its_read(tmp_path, capsys):
     """Found by review: `current_theme()` returns `get_flag("theme")`, and a caller says
     `current_theme().upper()`: the fix made the wrapper `return False` (through a wrapper

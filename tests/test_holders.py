@@ -619,8 +619,9 @@ def test_clean_of_a_flag_keyed_by_its_bound_name(tmp_path, capsys, monkeypatch):
     out = capsys.readouterr().out.splitlines()
     assert out[1] == (
         "proj/engine.py:14:16: a read of `Limits.PROJ_BATCH` is left (its value is used for "
-        "more than its truth here (an attribute, item or call of it, or arithmetic), which a "
-        "literal would not be); change it by hand.")
+        "more than its truth here or through a name bound to it (an attribute, item or call of "
+        "it, a test with `in`, or arithmetic), which a literal would not be); change it by "
+        "hand.")
     # its definition goes after the read it serves (mlflow's account said "by hand" alone)
     assert out[-1] == ("proj/settings.py:14: `Limits.PROJ_BATCH` is defined here in code; "
                        "remove the definition by hand once the reads left are gone.")

@@ -310,6 +310,11 @@ class _Finder(ast.NodeVisitor):
                 # name (`(NEW, "label")` in `FEATURES`): the class attribute.
                 return ".".join([owner, *parts]) if owner else None
         bound = self.module_names.get(head)
+        if bound is None and head == self.word and self.owner == self.module:
+            # its own module's name, no longer bound there: where a fix deletes its binding
+            # and a use of it is left (pretix's settings' `if HAS_CELERY:` below the
+            # deleted `HAS_CELERY = …` was "a name flaglint cannot resolve")
+            return self.target
         if bound is None:
             return None
         return ".".join([bound, *parts[1:]])

@@ -16,7 +16,7 @@ from flaglint.config import Config
 from flaglint.links.flag_api import Evidence, is_member
 from flaglint.model.project import Project
 from flaglint.rules.base import format_value
-from flaglint.rules.fl101_undefined_flag import typo_of
+from flaglint.rules.fl101_undefined_flag import typo_of, value_setting
 from flaglint.rules.fl203_settled_in_config import served_everywhere
 from flaglint.tomlsource import flag_table
 
@@ -57,6 +57,11 @@ def registry_text(audit: Audit, project: Project) -> str:
     typos = {r.key: hint for r in rows if r.status == "undeclared"
              and (hint := typo_of(r.key, declared)) is not None}
     rows = [r for r in rows if r.key not in typos]
+    # A setting read only with a value for its default (`getattr(settings, "X", 500)`) holds
+    # a value, not a flag (pretix's): FL101 does not report it, nor does init register it
+    values = {r.key: default for r in rows if r.status == "undeclared"
+              and (default := value_setting(project.graph.reads_of(r.key))) is not None}
+    rows = [r for r in rows if r.key not in values]
     settled = served_everywhere(project, [r.key for r in rows if r.type not in (
         "kill-switch", "permission")])
     header = ("# The flag registry, written by `flaglint init` from the code, git history "
@@ -64,6 +69,9 @@ def registry_text(audit: Audit, project: Project) -> str:
               "`description` to each flag.\n")
     notes = "".join(f"# Not registered: `{key}` reads like a typo of `{hint}`.\n"
                     for key, hint in sorted(typos.items()))
+    notes += "".join(f"# Not registered: `{key}` is a setting read with a default of "
+                     f"{default}: a value, not a flag.\n"
+                     for key, default in sorted(values.items()))
     body = "\n\n".join(_entry(r, settled.get(r.key)) for r in rows)
     return header + notes + ("\n" + body + "\n" if rows else "")
 

@@ -241,6 +241,9 @@ def _refused(args: argparse.Namespace, config: Config, report: CleanReport) -> l
             (report.test_classes, f"Test classes set `{key}` {other} for all their tests "
                                   f"(\0): those tests ran under {_gone(args)}; adapt or "
                                   f"delete them (the classes are left as they are)."),
+            (report.test_settings, f"Test settings set `{key}` {other} (\0): every test run "
+                                   f"with them ran under {_gone(args)}; adapt those tests "
+                                   f"and the setting (left as it is)."),
             (report.tests_left, f"Tests set `{key}` {other} (\0): they ran under "
                                 f"{_gone(args)}; adapt or delete them (left as they are, "
                                 f"since a read of `{key}` is left)."),

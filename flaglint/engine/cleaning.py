@@ -35,6 +35,7 @@ from flaglint.fixes.definitions import (
     definition_fixes,
     read_fixes,
     setting_bindings_kept,
+    test_settings_left,
     unused_clients,
     unused_wrappers,
 )
@@ -112,6 +113,9 @@ class CleanReport:
     # their tests ran under the removed branch; a class may test other things too, so it
     # is left for a person to adapt or delete
     test_classes: list[str] = field(default_factory=list)
+    # Test settings modules' `KEY = …` of another value (`path:line`): every test run with
+    # them ran under the removed branch; left, for a person to adapt with those tests
+    test_settings: list[str] = field(default_factory=list)
     # Test functions that set the flag to another value, left because a read of it is left
     # (`path:line \`name\``): they ran under the code the clean removed
     tests_left: list[str] = field(default_factory=list)
@@ -152,8 +156,9 @@ class CleanReport:
     def complete(self) -> bool:
         """Nothing is left to do by hand: no read, no definition, no refused edit."""
         return self.settled and not self.defined_in_code and not self.fixes.blocked and \
-            not self.configs.left and not self.test_classes and not self.tests_left and \
-            not self.tests_variable and not self.helpers_left and not self.tests_prefixed \
+            not self.configs.left and not self.test_classes and not self.test_settings and \
+            not self.tests_left and not self.tests_variable and not self.helpers_left and \
+            not self.tests_prefixed \
             and not self.tests_literal and not self.code_literal
 
     def diff(self) -> str:
@@ -631,7 +636,9 @@ def _finish(cleaning: _Cleaning, project: Project, blockers: _Blockers,
     left_by_kind: dict[str, list[str]] = {}  # "class", "other", "variable", "helper"
     for path, first, _, name, kind in classes:
         left_by_kind.setdefault(kind, []).append(f"{path}:{first} `{name}`")
+    test_settings = test_settings_left(project, key) if cleaning.scope.tests else []
     reported = {place.rsplit(":", 1)[0] for place in left} | set(defined) | \
+        set(test_settings) | \
         {f"{path}:{line}" for path, first, last, *_ in classes
          for line in range(first, last + 1)}  # `path:line`
     decl = project.registry.flags.get(key)
@@ -673,7 +680,7 @@ def _finish(cleaning: _Cleaning, project: Project, blockers: _Blockers,
     return CleanReport(key, cleaning.value, report, registry_path, registry_before,
                        registry_after, left, unreadable, blockers.loose, defined, configs,
                        named, cleaning.value_from, listed, public,
-                       left_by_kind.get("class", []),
+                       left_by_kind.get("class", []), test_settings,
                        tests_left=left_by_kind.get("other", []),
                        tests_variable=left_by_kind.get("variable", []),
                        helpers_left=left_by_kind.get("helper", []), constants_used=used,

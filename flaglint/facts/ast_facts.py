@@ -423,6 +423,7 @@ class Collector(FactsCollector):
     def _for(self, node: ast.For | ast.AsyncFor) -> None:
         self._bind(node.target, None)
         self._visit(node.target)
+        self._apart_too(node.iter)  # iterated: taken apart (`for x in False` raises)
         self._visit(node.iter)
         self._block(node.body)
         if node.orelse:
@@ -692,6 +693,8 @@ class Collector(FactsCollector):
 
     def _name(self, node: ast.Name) -> None:
         self.names[node.id] += 1
+        if id(node) in self._apart:
+            self._name_apart(node.id)
 
     def _attribute(self, node: ast.Attribute) -> None:
         if self.attributes and isinstance(node.ctx, ast.Load):  # `x.a = v` reads no flag
@@ -781,6 +784,8 @@ class Collector(FactsCollector):
         """Its targets are no alias of the scope around it, anywhere in it."""
         self._hidden.append(frozenset(name for generator in node.generators
                                       for name in _target_names(generator.target)))
+        for generator in node.generators:
+            self._apart_too(generator.iter)
         self._children(node)
         self._hidden.pop()
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
@@ -163,6 +163,9 @@ class FactsCollector:
         self._blocks = 0  # blocks (indented or one-line suites) around the current statement
         self._aliases: dict[str, _Alias] = {}  # by "scope:name"
         self._alias_guards: dict[str, list[int]] = {}
+        # "scope:name" -> the calls whose value a binding of the name holds (`excluded =
+        # settings.X`): a name taken apart takes their values apart too
+        self._held: dict[str, list[int]] = {}
         self._using: list[str] = []
         self.names: Counter[str] = Counter()
         self.not_values: Counter[str] = Counter()  # callees, definitions, imported names
@@ -423,6 +426,8 @@ class FactsCollector:
         # parameter, or a name bound under a condition or in a loop, is no alias; nor is a
         # class attribute (the fix settles a module's or a function's names only).
         conditional = self._blocks != scope.depth or scope.kind == "class"
+        if cond is not None and len(names) == 1:
+            self._held.setdefault(f"{scope.qualname}:{names[0]}", []).extend(_held_calls(cond))
         for name in names:
             key = f"{scope.qualname}:{name}"
             known = self._aliases.get(key, _Alias(cond, 0))
@@ -477,6 +482,15 @@ class FactsCollector:
             return None
         self._using.append(key)
         return alias.cond
+
+    def _name_apart(self, name: str) -> None:
+        """A name whose value is taken apart (`name in excluded`): so are the values of the
+        reads any binding of it in this scope holds, which no literal may replace (pretix's
+        `excluded = settings.FEATURE_EXCLUDE` became `excluded = False`)."""
+        if any(name in hidden for hidden in self._hidden):
+            return
+        for index in self._held.get(f"{self.scopes[-1].qualname}:{name}", ()):
+            self.calls[index] = replace(self.calls[index], operand=True)
 
     def _count_return(self, node: int) -> None:
         self._returns.setdefault(self.scopes[-1].qualname, []).append(node in self._tails)
@@ -665,6 +679,16 @@ def kept_string(value: object) -> bool:
     """Is this a string a file's facts keep (one that may be a key or a dotted path)?"""
     return isinstance(value, str) and 0 < len(value) <= 200 and \
         _IDENTIFIER_LIKE.match(value) is not None
+
+
+def _held_calls(cond: Cond) -> Iterator[int]:
+    """The calls whose value a name bound to this condition may hold: the call itself, or
+    an operand of `and`/`or` (`not` and a comparison make a boolean)."""
+    if cond.op is CondOp.CALL:
+        yield cond.call
+    elif cond.op in (CondOp.AND, CondOp.OR):
+        for operand in cond.operands:
+            yield from _held_calls(operand)
 
 
 def has_call(cond: Cond) -> bool:

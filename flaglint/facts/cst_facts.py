@@ -160,6 +160,8 @@ class _Collector(GuardCollector, cst.CSTVisitor):
 
     def visit_Name(self, node: cst.Name) -> None:
         self.names[node.value] += 1
+        if id(node) in self._apart:
+            self._name_apart(node.value)
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         if id(node) not in self._pieces:
@@ -514,9 +516,11 @@ class _Collector(GuardCollector, cst.CSTVisitor):
     def visit_For(self, node: cst.For) -> None:
         super().visit_For(node)
         self._stored(node.target)
+        self._apart_too(node.iter)  # iterated: taken apart (`for x in False` raises)
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
         self._stored(node.target)
+        self._apart_too(node.iter)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         self._stored(node.target)

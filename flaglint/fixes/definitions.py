@@ -5,8 +5,8 @@ nothing uses any more."""
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from flaglint.analysis.deadcode import read_edits, replaceable
 from flaglint.analysis.references import entries
@@ -111,23 +111,60 @@ def alone(project: Project, definition: CodeDefinition) -> bool:
 
 def setting_definitions(project: Project, key: str) -> list[tuple[object, Fix]]:
     """`FEATURE_X = True` at the top of a settings module, for the django-settings preset."""
-    line = re.compile(r"^" + re.escape(key) + r"\s*(?::[^=]*)?=[^=]", re.MULTILINE)
     fixes: list[tuple[object, Fix]] = []
     if key in project.linked.values:  # a value, whose reads are no flag's: it stays
         return fixes
-    for path in project.files.paths:  # by the briefs' modules: no facts decoded
+    for path, text in _settings_modules(project, key):
+        bound = _bindings(text, key)
+        if any(not binding.plain for binding in bound):
+            continue  # not half deleted: `setting_bindings_kept` names them all
+        left = _other_value(project, path, key, bound)
+        for binding in bound:
+            if binding.line in left:
+                continue  # a test settings module's other value: `test_settings_left`
+            edit = Edit(EditKind.DELETE_BINDING, path, binding.line, 1)
+            fixes.append((path, Fix(safe=True, description="Delete the setting",
+                                    edits=(edit,), in_tests=project.in_tests((edit,)))))
+    return fixes
+
+
+def test_settings_left(project: Project, key: str) -> list[str]:
+    """`path:line` of each plain `KEY = …` of a settings module in test code that binds the
+    setting to anything but the value `clean` settles it to (pretix's test settings' `HAS_
+    WORKER = False`, under `from pretix.settings import *`): every test run with that module
+    ran the other value, so under the code the clean removes. It stays, named, for a person
+    to adapt with those tests (`setting_definitions` leaves it)."""
+    if not _a_setting(project, key) or key in project.linked.values:
+        return []
+    found: list[str] = []
+    for path, text in _settings_modules(project, key):
+        bound = _bindings(text, key)
+        if all(binding.plain for binding in bound):
+            found += [f"{path}:{line}" for line in _other_value(project, path, key, bound)]
+    return found
+
+
+def _settings_modules(project: Project, key: str) -> Iterator[tuple[str, str]]:
+    """Each settings module that names the key, with its text (by the briefs' modules: no
+    facts decoded)."""
+    for path in project.files.paths:
         brief = project.files.brief(path)
         if brief is None or not is_settings_module(brief.module):
             continue
         text = project.source_of(path).decode("utf-8", errors="replace")
-        if key in text and any(not plain for _, plain in _bindings(text, key)):
-            continue  # not half deleted: `setting_bindings_kept` names them all
-        for match in line.finditer(text):
-            number = text.count("\n", 0, match.start()) + 1
-            edit = Edit(EditKind.DELETE_BINDING, path, number, 1)
-            fixes.append((path, Fix(safe=True, description="Delete the setting",
-                                    edits=(edit,), in_tests=project.in_tests((edit,)))))
-    return fixes
+        if key in text:
+            yield path, text
+
+
+def _other_value(project: Project, path: str, key: str, bound: list[_Binding]) -> set[int]:
+    """The lines of a test settings module that bind the setting to anything but the value
+    it is settled to (anything not written as that literal)."""
+    if key not in project.pinned or not project.is_test(path):
+        return set()
+    value = project.pinned[key]
+    return {binding.line for binding in bound
+            if binding.value is _UNKNOWN or binding.value != value
+            or type(binding.value) is not type(value)}
 
 
 def setting_bindings_kept(project: Project, key: str) -> list[str]:
@@ -139,26 +176,31 @@ def setting_bindings_kept(project: Project, key: str) -> list[str]:
     name nothing binds). None of the module's bindings is deleted then
     (`setting_definitions`); they are left for a person to remove."""
     found: list[str] = []
-    for path in project.files.paths if _a_setting(project, key) else ():
-        brief = project.files.brief(path)
-        if brief is None or not is_settings_module(brief.module):
-            continue
-        text = project.source_of(path).decode("utf-8", errors="replace")
-        bound = _bindings(text, key) if key in text else []
-        if any(not plain for _, plain in bound):
-            found += [f"{path}:{line}" for line, _ in bound]
+    for path, text in _settings_modules(project, key) if _a_setting(project, key) else ():
+        bound = _bindings(text, key)
+        if any(not binding.plain for binding in bound):
+            found += [f"{path}:{binding.line}" for binding in bound]
     return found
 
 
-def _bindings(text: str, key: str) -> list[tuple[int, bool]]:
-    """The lines that bind the name `key` in the module's code (not in a function or class),
-    each with whether it is a plain `KEY = …` or `KEY: T = …` at the module's top, which
-    `setting_definitions` deletes."""
+_UNKNOWN = object()  # a value bound that is no literal
+
+
+class _Binding(NamedTuple):
+    line: int
+    plain: bool  # a plain `KEY = …` or `KEY: T = …` at the module's top
+    value: object  # the literal it binds, if plain and a literal; else `_UNKNOWN`
+
+
+def _bindings(text: str, key: str) -> list[_Binding]:
+    """The statements that bind the name `key` in the module's code (not in a function or
+    class), each with whether it is a plain `KEY = …` or `KEY: T = …` at the module's top,
+    which `setting_definitions` deletes, and the literal it binds."""
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError):
         return []
-    found: list[tuple[int, bool]] = []
+    found: list[_Binding] = []
 
     def visit(body: list[ast.stmt], *, nested: bool) -> None:
         for statement in body:
@@ -172,7 +214,8 @@ def _bindings(text: str, key: str) -> list[tuple[int, bool]]:
             bound = any(isinstance(n, ast.Name) and n.id == key and isinstance(n.ctx, ast.Store)
                         for n in _own_nodes(statement))
             if bound:
-                found.append((statement.lineno, plain))
+                value = statement.value if plain else None  # type: ignore[attr-defined]
+                found.append(_Binding(statement.lineno, plain, _literal(value)))
             for field in ("body", "orelse", "finalbody", "handlers", "cases"):
                 inner = getattr(statement, field, None)
                 if isinstance(inner, list):
@@ -182,6 +225,15 @@ def _bindings(text: str, key: str) -> list[tuple[int, bool]]:
 
     visit(tree.body, nested=False)
     return found
+
+
+def _literal(node: ast.expr | None) -> object:
+    if node is None:
+        return _UNKNOWN
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return _UNKNOWN
 
 
 def _own_nodes(statement: ast.stmt) -> Iterator[ast.AST]:

@@ -158,8 +158,13 @@ def still_referred(project: Project, results: list[Transformed],
 
     found = []
     for path, position, name, qualname, keys in deleted:
-        places = list(dict.fromkeys(referring[qualname, keys] + (
-            referring[also[qualname]] if qualname in also else [])))
+        # one reason a place: the symbol's own (its settings module's `if KEY:` is a use of
+        # it, and no name the settings' object resolves)
+        first: dict[tuple[str, int, int], Place] = {}
+        for place in referring[qualname, keys] + (referring[also[qualname]]
+                                                  if qualname in also else []):
+            first.setdefault((place.path, place.line, place.column), place)
+        places = list(first.values())
         if places:
             found.append(Blocked(path, position, name, tuple(map(before, places))))
     return found

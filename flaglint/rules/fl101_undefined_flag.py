@@ -1,9 +1,14 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterable, Iterator
 
+from flaglint.analysis.deadcode import number_default, yields_text
+from flaglint.facts import ValueKind
 from flaglint.findings import Finding, Severity
+from flaglint.links.model import FlagRead
 from flaglint.model.project import Project
+from flaglint.presets import SETTINGS_PRESET
 from flaglint.rules.base import Rule
 
 
@@ -42,6 +47,9 @@ class UndefinedFlag(Rule):
     are defined in code; `[[tool.flaglint.flag-state]]` exports declare the flags of a flag
     service. Without any registry, definition or export this rule does not run. Reads in
     test code (the `tests` globs) are not reported: tests make up keys to exercise flag code.
+    Nor is a Django setting that every read outside the tests gives a value for its default
+    (`getattr(settings, "APP_LIMIT", 500)`, a number other than 0 or 1, or text that spells
+    no boolean): it holds a value, not a flag, and `flaglint init` does not register it.
     """
 
     code = "FL101"
@@ -58,6 +66,8 @@ class UndefinedFlag(Rule):
         for key in project.graph.flags():
             if key in project.records or key in project.removed:
                 continue  # a removed key's reads are FL401 or FL404
+            if value_setting(project.graph.reads_of(key)) is not None:
+                continue
             hint = typo_of(key, declared)
             suggestion = f" (did you mean `{hint}`?)" if hint else ""
             for read in project.graph.reads_of(key):
@@ -66,6 +76,25 @@ class UndefinedFlag(Rule):
                 yield self.finding(key, read.path, read.span,
                                    f"Flag `{key}` is declared in no {places}; "
                                    f"nobody owns it and it never expires{suggestion}")
+
+
+def value_setting(reads: Iterable[FlagRead]) -> str | None:
+    """The default, as written, when every read of the key outside the tests is a Django
+    setting's `getattr` with a default that is a value: a number other than 0 or 1, or text
+    that spells no boolean (pretix's `getattr(settings, "PRETIX_X", 500)`, bound in no
+    settings module; `init` registered it, and `clean --value` of it was refused). Such a
+    setting holds a value, not a flag. None otherwise."""
+    default = None
+    for read in reads:
+        if read.in_test:
+            continue
+        number = number_default(read)
+        if read.api != SETTINGS_PRESET or read.default is None or (
+                number in (None, 0, 1) and not yields_text(read)):
+            return None
+        default = json.dumps(read.default.text) if read.default.kind is ValueKind.STR else \
+            read.default.text
+    return default
 
 
 def typo_of(key: str, declared: list[str]) -> str | None:

@@ -119,10 +119,8 @@ def _as_text(served: FlagValue | None) -> str:
 
 
 def _no_fix(read: FlagRead, served: FlagValue | None, shown: str) -> str:
-    """Why a settled read gets no fix, said at the end of its finding."""
-    why = unreplaceable(read)
-    if why is not None:
-        return f"; no fix: {why}"
+    """Why a settled read gets no fix, said at the end of its finding: what its default
+    says it holds first, the most precise."""
     if isinstance(served, bool) and read.default is not None and \
             number_default(read) is not None:  # (Wagtail's `getattr(settings, "…", 5)`)
         return f"; no fix: its default `{read.default.text}` says it holds a number, not " \
@@ -130,4 +128,5 @@ def _no_fix(read: FlagRead, served: FlagValue | None, shown: str) -> str:
     if isinstance(served, bool) and read.default is not None and yields_text(read):
         return f"; no fix: its default `\"{read.default.text}\"` says it holds text, " \
                f"not `{shown}`"
-    return ""
+    why = unreplaceable(read)
+    return "" if why is None else f"; no fix: {why}"

@@ -252,6 +252,7 @@ def _clean_changes(analysis: Analysis, key: str, value: str
               for r in report.fixes.refusals(written=False)),
             *(f"{where} (a test class that sets it otherwise)"
               for where in report.test_classes),
+            *(f"{where} (test settings that set it otherwise)" for where in report.test_settings),
             *(f"{where} (a test that sets it otherwise)" for where in report.tests_left),
             *(f"{where} (a test that sets it to a variable)" for where in report.tests_variable),
             *(f"{where} (a test helper that sets it otherwise)" for where in report.helpers_left),
