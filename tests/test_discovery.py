@@ -845,8 +845,9 @@ def test_a_setting_read_only_with_a_value_for_its_default_is_no_flag(tmp_path, c
     """pretix: `getattr(settings, "PRETIX_X", 500)`, bound in no settings module, was
     registered by `init` (and FL101 asked to declare it), though `clean --value` of it is
     refused: a setting read only with a number other than 0 or 1, or text that spells no
-    boolean, for its default holds a value. A read with no default or a boolean one beside
-    it (or the text "off") keeps it a flag; reads in tests do not count."""
+    boolean, for its default holds a value (the audit lists no such key either). A read
+    with no default or a boolean one beside it (or the text "off") keeps it a flag; reads in
+    tests do not count."""
     write_tree(tmp_path, {
         "flaglint.toml": 'presets = ["django-settings"]\ntests = ["tests/**"]\n\n'
                          '[[definitions]]\nnamespace = "django.conf.settings"\n'
@@ -889,6 +890,8 @@ def test_a_setting_read_only_with_a_value_for_its_default_is_no_flag(tmp_path, c
     findings = json.loads(capsys.readouterr().out)["findings"]
     assert sorted(f["flag"] for f in findings) == ["APP_MIXED", "APP_MIXED", "APP_OFF",
                                                     "APP_ON"]
+    keys, _ = flags_of(tmp_path, capsys)  # nor does the audit list them
+    assert keys == ["APP_MIXED", "APP_OFF", "APP_ON", "APP_OTHER"]
 
 
 def test_a_setting_bound_to_arithmetic_or_a_typed_config_call_says_what_it_holds(

@@ -27,6 +27,7 @@ from flaglint.findings import Finding
 from flaglint.links.model import FlagRead, spellings
 from flaglint.model.dead import DeadCode as ModelDeadCode
 from flaglint.model.project import FlagRecord, Project
+from flaglint.rules.fl101_undefined_flag import value_setting
 from flaglint.rules.fl203_settled_in_config import (
     SettledInConfig,
     pinned_dead,
@@ -104,6 +105,9 @@ def build(project: Project, findings: list[Finding],
     config = project.config
     keys = {key for key in set(project.records) | set(project.graph.flags())
             if _in_paths(project, key, named)}
+    # a setting read only with a value for its default holds a value: no flag (FL101's)
+    keys -= {key for key in keys - set(project.records)
+             if value_setting(project.graph.reads_of(key)) is not None}
     reads_by_key = {key: project.graph.reads_of(key) for key in keys}
     definition_paths = {d.path for r in project.records.values() for d in r.definitions}
     read_paths = {r.path for reads in reads_by_key.values() for r in reads}

@@ -58,10 +58,9 @@ def registry_text(audit: Audit, project: Project) -> str:
              and (hint := typo_of(r.key, declared)) is not None}
     rows = [r for r in rows if r.key not in typos]
     # A setting read only with a value for its default (`getattr(settings, "X", 500)`) holds
-    # a value, not a flag (pretix's): FL101 does not report it, nor does init register it
-    values = {r.key: default for r in rows if r.status == "undeclared"
-              and (default := value_setting(project.graph.reads_of(r.key))) is not None}
-    rows = [r for r in rows if r.key not in values]
+    # a value, not a flag (pretix's): not in the audit, nor reported by FL101; said here
+    values = {key: default for key in project.graph.flags() if key not in project.records
+              and (default := value_setting(project.graph.reads_of(key))) is not None}
     settled = served_everywhere(project, [r.key for r in rows if r.type not in (
         "kill-switch", "permission")])
     header = ("# The flag registry, written by `flaglint init` from the code, git history "
