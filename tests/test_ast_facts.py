@@ -127,6 +127,13 @@ TRICKY = {
                 case Point(x=0) as origin:
                     pass
     """,
+    "a module named as what it defines": """
+        from app.legacy import legacy
+        from .x.y import y
+        import a.b as b
+
+        y(legacy, b)
+    """,
     "values taken apart": """
         from app.features import get_flag, make_client
         from django.conf import settings
@@ -285,6 +292,102 @@ def test_both_readers_mark_the_reads_whose_value_is_taken_apart():
     # compared, a read awaited, a read whose name is only tested (pretix's `excluded =
     # settings.FEATURE_EXCLUDE`, then `name in excluded`, the reads `kept` may hold and is
     # indexed, and reads iterated: taken apart)
+
+
+THROUGH_NAMES = """
+    from app.features import get_flag
+
+    MODULE = get_flag("module")
+
+
+    def module_constant(name):
+        return name in MODULE
+
+
+    def set_global():
+        global G
+        G = get_flag("global")
+
+
+    def use_global(name):
+        return name in G
+
+
+    def closure(name):
+        excluded = get_flag("closure")
+
+        def inner():
+            return name in excluded
+        return inner()
+
+
+    def loop(name):
+        for i in range(2):
+            if i:
+                print(name in x)
+            x = get_flag("loop")
+
+
+    def pairs(name):
+        a, b = get_flag("pairs"), 1
+        c, = get_flag("unpacked")
+        return name in a
+
+
+    def either(name, c):
+        e = get_flag("either") if c else []
+        f = e
+        return name in f
+
+
+    def listed(name):
+        e = get_flag("listed")
+        e = list(e)
+        return name in e
+
+
+    def unpacked(f):
+        yield from get_flag("yielded")
+        with get_flag("entered"):
+            pass
+        return f(**get_flag("keywords")), {**get_flag("merged")}, [x for x in get_flag("own")]
+
+
+    def itself():
+        x = get_flag("itself")
+        return [x for x in x]
+
+
+    def rebound(items):
+        x = get_flag("rebound")
+        if x:
+            return "new"
+        x = list(items)
+        return x[0]
+
+
+    def tested(items):
+        x = get_flag("tested")
+        if x:
+            pass
+        return list(map(lambda x: x[0], items)), [x[0] for x in items]
+"""
+
+
+def test_a_value_taken_apart_through_a_name_is_found_by_both_readers():
+    """The review of pretix's fix: `name in X` in a function where X is a module constant
+    bound to a read, a `global` bound elsewhere, a closure's name, a name bound later in a
+    loop, one of a pair, a branch of `… if … else …`, a name bound to another, or a value
+    `list()` takes, `yield from`, `with`, `**` and `[x for x in x]`: each read was replaced
+    by `False` (TypeError at run time). A read only tested, or rebound before the name is
+    taken apart, keeps its fix."""
+    source = textwrap.dedent(THROUGH_NAMES)
+    from_ast = extract(source.encode(), "t.py", "app.t", is_package=False)
+    from_cst = extract_cst(source, "t.py", "app.t", count_lines(source),
+                           Suppressions.scan(source), frozenset(), is_package=False)
+    assert _comparable(from_ast.calls) == _comparable(from_cst.calls)
+    assert [c.args[0].value.text for c in from_ast.calls
+            if c.name == "get_flag" and not c.operand] == ["rebound", "tested"]
 
 
 def test_both_readers_take_no_written_attribute_for_a_read():
@@ -622,6 +725,15 @@ def late(y):
     ("", "import flags\n", False),
     # the later pieces bind, where no search looks, a name the walk before used
     ("def uses():\n    return LIMIT.get(flags.on('u'))\n", "LIMIT: dict = {}\n", False),
+    # a read bound to a module name one walk binds and the other takes apart, either way
+    ("EXCLUDED = flags.on('ex')\n", "def third(name):\n    return name in EXCLUDED\n", True),
+    ("def early(name):\n    return name in LATE\n", "LATE = flags.on('late')\n", True),
+    ("def setter():\n    global SET\n    SET = flags.on('set')\n",
+     "def third(name):\n    return SET[0]\n", True),
+    # bound again by the later pieces, before (and after) they take it apart
+    ("AGAIN = flags.on('again')\n", "AGAIN = []\nFIRST = AGAIN[0]\n", False),
+    ("AGAIN = flags.on('again')\n", "if flags.on('c'):\n    AGAIN = []\nFIRST = AGAIN[0]\n",
+     False),
 ])
 def test_two_walks_of_a_module_join_only_where_one_walk_would_agree(monkeypatch, first,
                                                                       second, joins):

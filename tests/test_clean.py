@@ -4016,3 +4016,34 @@ def test_a_settings_module_that_tests_its_own_setting_keeps_it_and_says_it_is_us
     assert (tmp_path / "app" / "views.py").read_text() == "def run():\n    return 'async'\n"
     assert "app/settings.py:3: `HAS_CELERY` not deleted: app/settings.py:4:4: use " \
            "(HAS_CELERY).\n" in out
+
+
+def test_a_settings_line_that_binds_another_setting_is_never_deleted_for_the_flag(
+        tmp_path, capsys):
+    """The review: `EAGER = not (HAS_X := bool(os.environ.get("W")))` was taken for a
+    plain `HAS_X = …` (its one target a name, any name) and deleted, `EAGER` with it; a
+    comprehension's own `HAS_X` was taken for a binding of the module's, and the line
+    deleted. The walrus line is left and named (exit 1); a comprehension's name is no
+    binding."""
+    files = {
+        "flaglint.toml": 'registry = ["flags.toml"]\npresets = ["django-settings"]\n\n'
+                         '[[definitions]]\nnamespace = "django.conf.settings"\n'
+                         'prefix = "HAS_"\n',
+        "flags.toml": '[flags.HAS_X]\ntype = "release"\nowner = "a"\n',
+        "app/__init__.py": "", "other/__init__.py": "",
+        "app/settings.py": "import os\n\nEAGER = not (HAS_X := bool(os.environ.get('W')))\n",
+        "other/settings.py": "HAS_X = True\nMODES = [HAS_X for HAS_X in ('a', 'b')]\n",
+        "app/views.py": "from django.conf import settings\n\n\ndef run():\n"
+                        "    if settings.HAS_X:\n        return 'async'\n    return 'sync'\n",
+    }
+    write_tree(tmp_path, files)
+    assert main(["clean", "HAS_X", "--value", "true", "--no-cache", str(tmp_path)]) == 1
+    out = "".join(capsys.readouterr())
+    assert (tmp_path / "app" / "settings.py").read_text() == files["app/settings.py"]
+    assert "app/settings.py:3: `HAS_X` is defined here in code; remove the definition by " \
+           "hand." in out
+    # (its `HAS_X = True` stays too: the comprehension's name is one flaglint does not
+    # resolve to the setting, which blocks its deletion)
+    assert (tmp_path / "other" / "settings.py").read_text() == files["other/settings.py"]
+    assert "other/settings.py:1: `HAS_X` not deleted: other/settings.py:2:10: a name " \
+           "flaglint cannot resolve (HAS_X)." in out

@@ -1260,3 +1260,26 @@ def test_a_django_setting_read_as_an_attribute_has_no_type_of_its_own(tmp_path, 
     })
     assert main(["check", str(tmp_path), "--no-cache", "--select", "FL105"]) == 0
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("imported", ["from app.legacy import legacy",
+                                      "from .legacy import legacy"])
+def test_a_dead_helper_named_as_its_module_is_dead(tmp_path, capsys, imported):
+    """pulpcore's trial: `instrumentation()` in `content/instrumentation.py`, called only
+    where `OTEL_ENABLED` (settled) is not, was no FL302: `from app.legacy import legacy`
+    counted the module's name, `legacy`, as a value some live code uses."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'presets = []\n\n[[readers]]\ncall = "app.ff.flag_set"\nkey = 0\n',
+        "flags.toml": '[flags.otel]\ntype = "release"\nowner = "a"\nstatus = "rolled-out"\n'
+                      'value = true\n',
+        "app/__init__.py": "",
+        "app/ff.py": "def flag_set(key):\n    return True\n",
+        "app/legacy.py": "def legacy():\n    return ['guid']\n",
+        "app/views.py": f"from app.ff import flag_set\n{imported}\n\n\n"
+                        "def build():\n    if flag_set('otel'):\n        return ['otel']\n"
+                        "    return legacy()\n",
+    })
+    assert main(["check", str(tmp_path), "--no-cache", "--select", "FL302"]) == 1
+    assert capsys.readouterr().out.splitlines()[0].startswith(
+        "app/legacy.py:1:1: FL302 [*] [otel] Function `legacy` is called only from code that "
+        "can never run")

@@ -847,7 +847,8 @@ def test_a_setting_read_only_with_a_value_for_its_default_is_no_flag(tmp_path, c
     refused: a setting read only with a number other than 0 or 1, or text that spells no
     boolean, for its default holds a value (the audit lists no such key either). A read
     with no default or a boolean one beside it (or the text "off") keeps it a flag; reads in
-    tests do not count."""
+    tests, and the calls of a wrapper of such a read (the review's `limit() * 2`), do not
+    count."""
     write_tree(tmp_path, {
         "flaglint.toml": 'presets = ["django-settings"]\ntests = ["tests/**"]\n\n'
                          '[[definitions]]\nnamespace = "django.conf.settings"\n'
@@ -865,6 +866,14 @@ def test_a_setting_read_only_with_a_value_for_its_default_is_no_flag(tmp_path, c
 
             def g():
                 return settings.APP_MIXED
+
+
+            def limit():
+                return getattr(settings, "APP_WRAP", 500)
+
+
+            def doubled():
+                return limit() * 2
             """,
         "tests/test_views.py": """
             from django.conf import settings
@@ -882,6 +891,8 @@ def test_a_setting_read_only_with_a_value_for_its_default_is_no_flag(tmp_path, c
         '# Not registered: `APP_NAME` is a setting read with a default of "x": a value, not a '
         'flag.',
         "# Not registered: `APP_RATE` is a setting read with a default of 0.5: a value, not a "
+        "flag.",
+        "# Not registered: `APP_WRAP` is a setting read with a default of 500: a value, not a "
         "flag.",
         "[flags.APP_MIXED]", "[flags.APP_OFF]", "[flags.APP_ON]"]
     (tmp_path / "flags.toml").write_text('[flags.APP_OTHER]\ntype = "release"\nowner = "a"\n')

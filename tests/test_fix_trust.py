@@ -554,8 +554,8 @@ def test_a_read_whose_name_is_taken_apart_or_that_is_iterated_is_left(tmp_path, 
     assert main(["check", str(tmp_path), "--no-cache", "--select", "FL202"]) == 1
     out, _ = capsys.readouterr()
     reason = ("no fix: its value is used for more than its truth here or through a name bound "
-              "to it (an attribute, item or call of it, a test with `in`, or arithmetic), "
-              "which a literal would not be")
+              "to it (an attribute, item or call of it, `in`, iterated, entered by `with`, or "
+              "arithmetic), which a literal would not be")
     assert [line.split(": FL202")[0] + (" no fix" if line.endswith(reason) else "")
             for line in out.splitlines() if "FL202" in line] == [
         "app/views.py:5:13 no fix", "app/views.py:12:32 no fix", "app/views.py:17:14 no fix",

@@ -283,8 +283,9 @@ def test_calling_a_flag_object_reads_it_with_call_reads(tmp_path, capsys):
     assert capsys.readouterr().out.splitlines()[0] == (
         "proj/ops.py:5:10: FL202 [proj_new_router] Flag `proj_new_router` is rolled out with "
         "value `true`; this read always yields it, so the code still branches on a constant; "
-        "no fix: a literal in its place would drop an argument that calls or computes "
-        "something (or the call does more than read)")
+        "no fix: its value is used for more than its truth here or through a name bound to it "
+        "(an attribute, item or call of it, `in`, iterated, entered by `with`, or "
+        "arithmetic), which a literal would not be")  # `with False:` would raise
 
 
 def test_audit_of_holders_settings_and_wrappers_without_a_registry(tmp_path, capsys):
@@ -620,8 +621,8 @@ def test_clean_of_a_flag_keyed_by_its_bound_name(tmp_path, capsys, monkeypatch):
     assert out[1] == (
         "proj/engine.py:14:16: a read of `Limits.PROJ_BATCH` is left (its value is used for "
         "more than its truth here or through a name bound to it (an attribute, item or call of "
-        "it, a test with `in`, or arithmetic), which a literal would not be); change it by "
-        "hand.")
+        "it, `in`, iterated, entered by `with`, or arithmetic), which a literal would not be); "
+        "change it by hand.")
     # its definition goes after the read it serves (mlflow's account said "by hand" alone)
     assert out[-1] == ("proj/settings.py:14: `Limits.PROJ_BATCH` is defined here in code; "
                        "remove the definition by hand once the reads left are gone.")

@@ -492,8 +492,8 @@ def unreplaceable(read: FlagRead) -> str | None:
     user=AnonymousUser())` was given no reason)."""
     if read.operand:
         return "its value is used for more than its truth here or through a name bound to " \
-               "it (an attribute, item or call of it, a test with `in`, or arithmetic), " \
-               "which a literal would not be"
+               "it (an attribute, item or call of it, `in`, iterated, entered by `with`, or " \
+               "arithmetic), which a literal would not be"
     if not read.pure_args:
         return "a literal in its place would drop an argument that calls or computes " \
                "something (or the call does more than read)"

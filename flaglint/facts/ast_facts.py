@@ -17,6 +17,7 @@ from flaglint.facts.ast_conditions import CondBuilder, is_pure, literal
 from flaglint.facts.ast_nodes import EMPTY
 from flaglint.facts.ast_positions import Positions
 from flaglint.facts.collector import (
+    TAKES_APART,
     FactsCollector,
     Scope,
     Tail,
@@ -414,6 +415,8 @@ class Collector(FactsCollector):
         self._visit(node.annotation)
         self._visit(node.value)
         self._bind(node.target, self._alias_of(node.target, node.value))
+        if node.value is not None:
+            self._hold_target(node.target, node.value)
 
     def _augmented_assign(self, node: ast.AugAssign) -> None:
         self._visit(node.target)
@@ -439,6 +442,7 @@ class Collector(FactsCollector):
         for item in node.items:
             if item.optional_vars is not None:  # (bound first, as libcst's walk has it)
                 self._bind(item.optional_vars, None)
+            self._apart_too(item.context_expr)  # entered: `with False:` raises
             self._visit(item.context_expr)
             self._visit(item.optional_vars)
         self._block(node.body)
@@ -479,7 +483,8 @@ class Collector(FactsCollector):
         if any(alias.name == "*" for alias in node.names):
             self._star_import()
         if isinstance(node, ast.ImportFrom) and node.module:
-            self.names.update(node.module.split("."))
+            self.names.update(node.module.split("."))  # names, as libcst's walk counts them,
+            self.not_values.update(node.module.split("."))  # of no value (`cst_facts`')
 
     def _declaration(self, node: ast.Global | ast.Nonlocal) -> None:
         self._shaper(self._span(node))
@@ -610,6 +615,40 @@ class Collector(FactsCollector):
         cond = self._alias_of(node.targets[0], node.value) if len(node.targets) == 1 else None
         for target in node.targets:
             self._bind(target, cond)
+            self._hold_target(target, node.value)
+
+    def _hold_target(self, target: ast.expr, value: ast.expr | None) -> None:
+        """What each name the target binds may hold of the reads in the value (None: of
+        none); a value unpacked (`a, = read`) is taken apart."""
+        if isinstance(target, ast.Name):
+            self._hold(target.id, self._value_calls(value))
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            values = value.elts if isinstance(value, (ast.Tuple, ast.List)) and \
+                len(value.elts) == len(target.elts) and not any(
+                    isinstance(e, ast.Starred) for e in (*target.elts, *value.elts)) else None
+            if values is None:
+                self._taken_apart_calls(self._value_calls(value))
+            for index, element in enumerate(target.elts):
+                element = element.value if isinstance(element, ast.Starred) else element
+                self._hold_target(element, None if values is None else values[index])
+
+    def _value_calls(self, value: ast.expr | None) -> list[int]:
+        """The calls whose value this expression may be: a read itself, an operand of
+        `and`/`or`, a branch of `… if … else …`, or what a name holds."""
+        if value is None:
+            return []
+        index = self._call_index.get(id(value))
+        if index is not None:
+            return [index]
+        if isinstance(value, ast.BoolOp):
+            return [i for operand in value.values for i in self._value_calls(operand)]
+        if isinstance(value, ast.IfExp):
+            return [*self._value_calls(value.body), *self._value_calls(value.orelse)]
+        if isinstance(value, (ast.NamedExpr, ast.Await)):
+            return self._value_calls(value.value)
+        if isinstance(value, ast.Name):
+            return self._held_by(value.id)
+        return []
 
     def _alias_of(self, target: ast.expr, value: ast.expr | None) -> Cond | None:
         """What a name bound alone to this value stands for, where it holds a call
@@ -746,6 +785,8 @@ class Collector(FactsCollector):
     def _keyword(self, node: ast.keyword) -> None:
         if node.arg is not None:
             self.names[node.arg] += 1
+        else:
+            self._apart_too(node.value)  # `f(**x)`: a mapping's items
         self._visit(node.value)
 
     def _arguments(self, node: ast.arguments) -> None:
@@ -756,12 +797,16 @@ class Collector(FactsCollector):
 
     def _dict(self, node: ast.Dict) -> None:
         for key, value in zip(node.keys, node.values, strict=True):
+            if key is None:
+                self._apart_too(value)  # `{**x}`
             self._visit(key)
             self._visit(value)
 
     def _yield(self, node: ast.Yield | ast.YieldFrom) -> None:
         if not self._lambdas:  # a lambda's `yield` makes the lambda a generator, not this
             self._shaper(self._span(node), yields=True)
+        if isinstance(node, ast.YieldFrom):
+            self._apart_too(node.value)  # iterated
         self._visit(node.value)
 
     def _lambda(self, node: ast.Lambda) -> None:
@@ -781,7 +826,11 @@ class Collector(FactsCollector):
 
     def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp
                        ) -> None:
-        """Its targets are no alias of the scope around it, anywhere in it."""
+        """Its targets are no alias of the scope around it, anywhere in it; its first
+        iterable is the scope around it's (`[x for x in x]`)."""
+        first = node.generators[0].iter
+        if isinstance(first, ast.Name):
+            self._name_apart(first.id)
         self._hidden.append(frozenset(name for generator in node.generators
                                       for name in _target_names(generator.target)))
         for generator in node.generators:
@@ -848,6 +897,9 @@ class Collector(FactsCollector):
         self._call_funcs.add(id(func))
         if name is None:  # `make()(x)`: the value of `make()` is called
             self._apart_too(func)
+        elif isinstance(func, ast.Name) and name in TAKES_APART:
+            for argument in node.args[1:] if name in ("map", "filter") else node.args:
+                self._apart_too(argument)
         self._visit(func)
         for argument in arguments:
             self._visit(argument)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
@@ -30,6 +30,14 @@ TRUTH = "(truth)"  # in `attributes`: record truth tests of imported or module-l
 _SELF_NAMES = ("self", "cls")
 _STAR = "*"  # the names a star import binds, in the key of the scope's aliases
 _IDENTIFIER_LIKE = re.compile(r"^[A-Za-z_][\w.:-]*$")
+
+
+# Builtins that iterate over (or count) their arguments: a value passed to one is taken
+# apart (the review's `e = read(); e = list(e)`: `list(False)` raises); `map` and `filter`
+# iterate all but their first
+TAKES_APART = frozenset({"list", "tuple", "set", "frozenset", "dict", "sorted", "reversed",
+                         "len", "iter", "next", "sum", "min", "max", "any", "all", "enumerate",
+                         "zip", "map", "filter"})
 
 
 class Scope:
@@ -93,6 +101,42 @@ class Watch:
                 self.broken = True
 
 
+class Holding:
+    """What a walk knows of names that may hold reads' values (`FactsCollector._hold`), and
+    of names taken apart (`_name_apart`): enough for the walk of a module's earlier pieces
+    to take in a later walk's (`join`) as one walk would have."""
+
+    def __init__(self) -> None:
+        self.held: dict[str, list[int]] = {}  # "scope:name" -> the calls it may hold now
+        self.apart_in: dict[str, set[str]] = {}  # name -> the scopes that took it apart
+        self.bound: dict[str, list[int]] = {}  # module name -> every call bound to it
+        self.reset: set[str] = set()  # module names bound where the module's code always runs
+        self.early: set[str] = set()  # names taken apart before any such binding of theirs
+
+    def joined(self, later: Holding, calls: int, module: str,
+               mark: Callable[[Iterable[int]], None]) -> None:
+        """Take in a later walk's (its calls numbered from `calls` on): each walk's names
+        taken apart take apart what the other bound, as one walk's would."""
+        for name in later.early:  # taken apart before the later walk bound it anew
+            mark(self.held.get(f"{module}:{name}", ()))
+        for name, indices in later.bound.items():
+            if name in self.apart_in:  # taken apart before it was bound
+                mark(index + calls for index in indices)
+        for key, indices in later.held.items():
+            name = key.rpartition(":")[2]
+            moved = [index + calls for index in indices]
+            if key == f"{module}:{name}" and name not in later.reset:
+                self.held.setdefault(key, []).extend(moved)
+            else:
+                self.held[key] = moved
+        for name, indices in later.bound.items():
+            self.bound.setdefault(name, []).extend(index + calls for index in indices)
+        for name, scopes in later.apart_in.items():
+            self.apart_in.setdefault(name, set()).update(scopes)
+        self.early |= later.early - self.reset
+        self.reset |= later.reset
+
+
 @dataclass(slots=True)
 class Tail:
     """What a walk of a module's pieces from one on made (`ast_facts.Collector.run_tail`,
@@ -118,6 +162,7 @@ class Tail:
     aliases: dict[str, _Alias]
     looked: set[str]  # the aliases its walk looked up
     alias_guards: dict[str, list[int]]
+    holding: Holding
     open_scopes: bool  # returns or aliases left unfinished (never expected): not joined
     exits: list[tuple[int, Span]]
     start: int  # the offset of its first piece
@@ -163,9 +208,7 @@ class FactsCollector:
         self._blocks = 0  # blocks (indented or one-line suites) around the current statement
         self._aliases: dict[str, _Alias] = {}  # by "scope:name"
         self._alias_guards: dict[str, list[int]] = {}
-        # "scope:name" -> the calls whose value a binding of the name holds (`excluded =
-        # settings.X`): a name taken apart takes their values apart too
-        self._held: dict[str, list[int]] = {}
+        self._holding = Holding()  # what names hold of the reads, and which are taken apart
         self._using: list[str] = []
         self.names: Counter[str] = Counter()
         self.not_values: Counter[str] = Counter()  # callees, definitions, imported names
@@ -426,8 +469,6 @@ class FactsCollector:
         # parameter, or a name bound under a condition or in a loop, is no alias; nor is a
         # class attribute (the fix settles a module's or a function's names only).
         conditional = self._blocks != scope.depth or scope.kind == "class"
-        if cond is not None and len(names) == 1:
-            self._held.setdefault(f"{scope.qualname}:{names[0]}", []).extend(_held_calls(cond))
         for name in names:
             key = f"{scope.qualname}:{name}"
             known = self._aliases.get(key, _Alias(cond, 0))
@@ -483,14 +524,58 @@ class FactsCollector:
         self._using.append(key)
         return alias.cond
 
+    # -- values taken apart through names ------------------------------------------------
+
+    def _hold(self, name: str, calls: list[int]) -> None:
+        """`name = value`, where the value may be these calls' (`excluded = settings.X`,
+        `e = read() if c else []`): a binding that always runs in its scope replaces what
+        the name held; one under a condition adds to it. A name this scope or one inside
+        it took apart before (a loop's earlier pass; a function defined above) takes
+        their values apart too."""
+        scope = self.scopes[-1]
+        holding = self._holding
+        key = f"{scope.qualname}:{name}"
+        if self._blocks == scope.depth:
+            holding.held[key] = list(calls)
+        else:
+            holding.held.setdefault(key, []).extend(calls)
+        if scope is self.scopes[0]:
+            holding.bound.setdefault(name, []).extend(calls)
+            if self._blocks == scope.depth:
+                holding.reset.add(name)
+        elif name in scope.shared:  # `global`/`nonlocal`: the name of the scopes around too
+            for outer in self.scopes[:-1]:
+                holding.held.setdefault(f"{outer.qualname}:{name}", []).extend(calls)
+            holding.bound.setdefault(name, []).extend(calls)
+        inside = f"{scope.qualname}."
+        if calls and any(where == scope.qualname or where.startswith(inside)
+                         for where in holding.apart_in.get(name, ())):
+            self._taken_apart_calls(calls)
+
+    def _held_by(self, name: str) -> list[int]:
+        """The calls whose value the name may hold here: bound in this scope or one around
+        it (a closure's, a module constant's)."""
+        if any(name in hidden for hidden in self._hidden):
+            return []
+        return [index for scope in self.scopes
+                for index in self._holding.held.get(f"{scope.qualname}:{name}", ())]
+
     def _name_apart(self, name: str) -> None:
         """A name whose value is taken apart (`name in excluded`): so are the values of the
-        reads any binding of it in this scope holds, which no literal may replace (pretix's
-        `excluded = settings.FEATURE_EXCLUDE` became `excluded = False`)."""
+        reads it may hold, which no literal may replace (pretix's `excluded =
+        settings.FEATURE_EXCLUDE` became `excluded = False`, then `name in False`)."""
         if any(name in hidden for hidden in self._hidden):
             return
-        for index in self._held.get(f"{self.scopes[-1].qualname}:{name}", ()):
-            self.calls[index] = replace(self.calls[index], operand=True)
+        holding = self._holding
+        holding.apart_in.setdefault(name, set()).add(self.scopes[-1].qualname)
+        if name not in holding.reset:
+            holding.early.add(name)
+        self._taken_apart_calls(self._held_by(name))
+
+    def _taken_apart_calls(self, calls: Iterable[int]) -> None:
+        for index in calls:
+            if not self.calls[index].operand:
+                self.calls[index] = replace(self.calls[index], operand=True)
 
     def _count_return(self, node: int) -> None:
         self._returns.setdefault(self.scopes[-1].qualname, []).append(node in self._tails)
@@ -533,7 +618,7 @@ class FactsCollector:
             self.shapers, self.yields, self.names, self.not_values,
             {name: self.imports[name] for name in dict.fromkeys(self.import_log or ())},
             watch, bound, self.used, self._aliases, self._looked, self._alias_guards,
-            self._open_scopes(), exits, start, first, last)
+            self._holding, self._open_scopes(), exits, start, first, last)
 
     def _open_scopes(self) -> bool:
         """Is a scope's return or alias left open, or an alias used by no guard yet? (The
@@ -567,6 +652,7 @@ class FactsCollector:
             return False
         calls, guards = len(self.calls), len(self.guards)
         self.calls.extend(tail.calls)
+        self._holding.joined(tail.holding, calls, self.module, self._taken_apart_calls)
         self.guards.extend(_renumbered_guard(guard, calls) for guard in tail.guards)
         self.definitions.extend(tail.definitions)
         self.constants.update((name, _renumbered_constant(constant, calls))
@@ -679,16 +765,6 @@ def kept_string(value: object) -> bool:
     """Is this a string a file's facts keep (one that may be a key or a dotted path)?"""
     return isinstance(value, str) and 0 < len(value) <= 200 and \
         _IDENTIFIER_LIKE.match(value) is not None
-
-
-def _held_calls(cond: Cond) -> Iterator[int]:
-    """The calls whose value a name bound to this condition may hold: the call itself, or
-    an operand of `and`/`or` (`not` and a comparison make a boolean)."""
-    if cond.op is CondOp.CALL:
-        yield cond.call
-    elif cond.op in (CondOp.AND, CondOp.OR):
-        for operand in cond.operands:
-            yield from _held_calls(operand)
 
 
 def has_call(cond: Cond) -> bool:

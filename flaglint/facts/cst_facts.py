@@ -16,7 +16,13 @@ from collections.abc import Sequence
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from flaglint.facts.collector import Scope, Template, parameter_positions, shorten
+from flaglint.facts.collector import (
+    TAKES_APART,
+    Scope,
+    Template,
+    parameter_positions,
+    shorten,
+)
 from flaglint.facts.conditions import CondBuilder, is_pure, literal
 from flaglint.facts.guards import GuardCollector
 from flaglint.facts.light import text_index
@@ -196,6 +202,7 @@ class _Collector(GuardCollector, cst.CSTVisitor):
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if node.asname is not None:
             self._bind(node.asname.name, None)
+        self._apart_too(node.item)  # entered: `with False:` raises
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         if node.name is not None and isinstance(node.name.name, cst.Name):
@@ -232,6 +239,8 @@ class _Collector(GuardCollector, cst.CSTVisitor):
 
     def _hide_targets(self, node: cst.ListComp | cst.SetComp | cst.GeneratorExp
                       | cst.DictComp) -> None:
+        if isinstance(node.for_in.iter, cst.Name):  # the scope around it's (`[x for x in x]`)
+            self._name_apart(node.for_in.iter.value)
         names: set[str] = set()
         comp: cst.CompFor | None = node.for_in
         while comp is not None:
@@ -270,6 +279,9 @@ class _Collector(GuardCollector, cst.CSTVisitor):
         self._import(node)
         self._rebound_imports(node.names)
         self._in_import = True
+        # `from app.legacy import …` names the module, no value: a function `legacy` is
+        # not used by it (pulpcore's `instrumentation()` was kept alive so)
+        self.not_values.update(_dotted(node.module) or [] if node.module is not None else [])
 
     def leave_ImportFrom(self, original_node: cst.ImportFrom) -> None:
         self._in_import = False
@@ -455,6 +467,8 @@ class _Collector(GuardCollector, cst.CSTVisitor):
     def visit_Yield(self, node: cst.Yield) -> None:
         if not self._lambdas:  # a lambda's `yield` makes the lambda a generator, not this
             self._shaper(self._span(node), yields=True)
+        if isinstance(node.value, cst.From):
+            self._apart_too(node.value.item)  # iterated
 
 
     def visit_Global(self, node: cst.Global) -> None:
@@ -539,8 +553,11 @@ class _Collector(GuardCollector, cst.CSTVisitor):
         self._apart_too(node.value)
 
     def visit_Arg(self, node: cst.Arg) -> None:
-        if node.star == "*":  # `f(*x)`: as `[*x]`; `**x` is a mapping's, as in `{**x}`
+        if node.star in ("*", "**"):  # `f(*x)`, as `[*x]`; `f(**x)`, as `{**x}`
             self._apart_too(node.value)
+
+    def visit_StarredDictElement(self, node: cst.StarredDictElement) -> None:
+        self._apart_too(node.value)
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
         for target in node.comparisons:
@@ -558,6 +575,10 @@ class _Collector(GuardCollector, cst.CSTVisitor):
         self._call_funcs.add(id(func))
         if not isinstance(func, (cst.Name, cst.Attribute)):  # `make()(x)`: called
             self._apart_too(func)
+        elif isinstance(func, cst.Name) and func.value in TAKES_APART:
+            positional = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
+            for value in positional[1:] if func.value in ("map", "filter") else positional:
+                self._apart_too(value)
         parts = _dotted(func) if isinstance(func, (cst.Name, cst.Attribute)) else None
         callee = self._callee(parts, func.attr.value if isinstance(func, cst.Attribute) else None)
         args = tuple(Arg(arg.keyword.value if arg.keyword is not None else None,

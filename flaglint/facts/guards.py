@@ -27,6 +27,7 @@ class GuardCollector(FactsCollector):
         cond = self._alias_of(targets[0], original_node.value) if len(targets) == 1 else None
         for target in targets:
             self._bind(target, cond)
+            self._hold_target(target, original_node.value)
 
     def leave_AugAssign(self, original_node: cst.AugAssign) -> None:
         self._bind(original_node.target, None)
@@ -34,6 +35,44 @@ class GuardCollector(FactsCollector):
     def leave_AnnAssign(self, original_node: cst.AnnAssign) -> None:
         self._bind(original_node.target,
                    self._alias_of(original_node.target, original_node.value))
+        if original_node.value is not None:
+            self._hold_target(original_node.target, original_node.value)
+
+    def _hold_target(self, target: cst.BaseExpression, value: cst.BaseExpression | None
+                     ) -> None:
+        """What each name the target binds may hold of the reads in the value (None: of
+        none); a value unpacked (`a, = read`) is taken apart. As `ast_facts`' does."""
+        if isinstance(target, cst.Name):
+            self._hold(target.value, self._value_calls(value))
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            values = [e.value for e in value.elements] \
+                if isinstance(value, (cst.Tuple, cst.List)) and \
+                len(value.elements) == len(target.elements) and not any(
+                    isinstance(e, cst.StarredElement)
+                    for e in (*target.elements, *value.elements)) else None
+            if values is None:
+                self._taken_apart_calls(self._value_calls(value))
+            for index, element in enumerate(target.elements):
+                self._hold_target(element.value, None if values is None else values[index])
+
+    def _value_calls(self, value: cst.BaseExpression | None) -> list[int]:
+        """The calls whose value this expression may be (`ast_facts`' `_value_calls`)."""
+        if value is None:
+            return []
+        index = self._call_index.get(id(value))
+        if index is not None:
+            return [index]
+        if isinstance(value, cst.BooleanOperation):
+            return [*self._value_calls(value.left), *self._value_calls(value.right)]
+        if isinstance(value, cst.IfExp):
+            return [*self._value_calls(value.body), *self._value_calls(value.orelse)]
+        if isinstance(value, cst.NamedExpr):
+            return self._value_calls(value.value)
+        if isinstance(value, cst.Await):
+            return self._value_calls(value.expression)
+        if isinstance(value, cst.Name):
+            return self._held_by(value.value)
+        return []
 
     def _alias_of(self, target: cst.BaseExpression, value: cst.BaseExpression | None
                   ) -> Cond | None:

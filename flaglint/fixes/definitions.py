@@ -206,14 +206,15 @@ def _bindings(text: str, key: str) -> list[_Binding]:
         for statement in body:
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 continue
-            plain = not nested and (
-                (isinstance(statement, ast.Assign) and len(statement.targets) == 1
-                and isinstance(statement.targets[0], ast.Name))
-                or (isinstance(statement, ast.AnnAssign) and statement.value is not None
-                and isinstance(statement.target, ast.Name)))
-            bound = any(isinstance(n, ast.Name) and n.id == key and isinstance(n.ctx, ast.Store)
-                        for n in _own_nodes(statement))
-            if bound:
+            # `KEY = …` alone: its line binds nothing else (the review's `X = not (KEY :=
+            # …)` took X's line for KEY's, deleted)
+            target = statement.targets[0] if isinstance(statement, ast.Assign) and \
+                len(statement.targets) == 1 else statement.target \
+                if isinstance(statement, ast.AnnAssign) and statement.value is not None else None
+            plain = not nested and isinstance(target, ast.Name) and target.id == key and \
+                not any(isinstance(node, ast.NamedExpr)
+                        for node in ast.walk(statement.value))  # type: ignore[attr-defined]
+            if _binds(statement, key):
                 value = statement.value if plain else None  # type: ignore[attr-defined]
                 found.append(_Binding(statement.lineno, plain, _literal(value)))
             for field in ("body", "orelse", "finalbody", "handlers", "cases"):
@@ -236,14 +237,23 @@ def _literal(node: ast.expr | None) -> object:
         return _UNKNOWN
 
 
-def _own_nodes(statement: ast.stmt) -> Iterator[ast.AST]:
-    """The statement and its expressions, not the statements inside it."""
-    stack: list[ast.AST] = [statement]
+def _binds(statement: ast.stmt, key: str) -> bool:
+    """Does the statement itself (not a statement inside it) bind the module's name `key`:
+    a target, or `:=` anywhere in it; not a comprehension's or a lambda's own name?"""
+    stack: list[tuple[ast.AST, bool]] = [(statement, False)]
     while stack:
-        node = stack.pop()
-        yield node
-        stack += [child for child in ast.iter_child_nodes(node) if not isinstance(
+        node, scoped = stack.pop()
+        if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name) and \
+                node.target.id == key:
+            return True
+        if not scoped and isinstance(node, ast.Name) and node.id == key and \
+                isinstance(node.ctx, ast.Store):
+            return True
+        scoped = scoped or isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp,
+                                             ast.DictComp, ast.GeneratorExp))
+        stack += [(child, scoped) for child in ast.iter_child_nodes(node) if not isinstance(
             child, (ast.stmt, ast.ExceptHandler, ast.match_case))]
+    return False
 
 
 def unused_wrappers(project: Project, wrappers: set[str], overlay: dict[str, bytes]

@@ -79,15 +79,16 @@ class UndefinedFlag(Rule):
 
 
 def value_setting(reads: Iterable[FlagRead]) -> str | None:
-    """The default, as written, when every read of the key outside the tests is a Django
-    setting's `getattr` with a default that is a value: a number other than 0 or 1, or text
-    that spells no boolean (pretix's `getattr(settings, "PRETIX_X", 500)`, bound in no
-    settings module; `init` registered it, and `clean --value` of it was refused). Such a
-    setting holds a value, not a flag. None otherwise."""
+    """The default, as written, when every read of the key outside the tests (and outside
+    the calls of its wrappers) is a Django setting's `getattr` with a default that is a
+    value: a number other than 0 or 1, or text that spells no boolean (pretix's
+    `getattr(settings, "PRETIX_X", 500)`, bound in no settings module; `init` registered
+    it, and `clean --value` of it was refused). Such a setting holds a value, not a flag.
+    None otherwise."""
     default = None
     for read in reads:
-        if read.in_test:
-            continue
+        if read.in_test or read.via is not None:
+            continue  # a wrapper's call: the wrapper's own read says (the review's `limit()`)
         number = number_default(read)
         if read.api != SETTINGS_PRESET or read.default is None or (
                 number in (None, 0, 1) and not yields_text(read)):
