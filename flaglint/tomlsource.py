@@ -116,6 +116,11 @@ def load(path: Path) -> tuple[dict[str, Any], dict[KeyPath, int], str]:
         message = str(error)
         position = _ERROR_POSITION.search(message)
         line = int(position.group(1)) if position else 0
+        if not position and message.endswith("(at end of document)"):
+            # an unclosed array, table or string runs to the end: its last line
+            line = max(1, len(text.rstrip().split("\n")))
+            message = message.removesuffix("(at end of document)").strip() + \
+                " (at the end of the file: something opened above is not closed)"
         message = _ERROR_POSITION.sub("", message).strip()
         raise TomlError(path, line, f"invalid TOML: {message}") from None
     return data, key_lines(text), text

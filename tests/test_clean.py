@@ -4047,3 +4047,77 @@ def test_a_settings_line_that_binds_another_setting_is_never_deleted_for_the_fla
     assert (tmp_path / "other" / "settings.py").read_text() == files["other/settings.py"]
     assert "other/settings.py:1: `HAS_X` not deleted: other/settings.py:2:10: a name " \
            "flaglint cannot resolve (HAS_X)." in out
+
+
+def test_a_keyword_taken_out_of_a_call_over_several_lines_leaves_the_rest_as_written(
+        tmp_path, capsys):
+    """pulpcore's trial: taking `DOMAIN_ENABLED=False,` out of a decorator written one
+    keyword a line with a trailing comma also turned its closing `},` and `)` into `})`:
+    the last keyword took no comma and no line break. Only the keyword's line goes; a
+    keyword that was last leaves the one before it with its comma."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'registry = ["flags.toml"]\npresets = ["django-settings"]\n'
+                         'tests = ["tests/**"]\n',
+        "flags.toml": '[flags.FEATURE_DOMAINS]\ntype = "release"\nowner = "a"\n',
+        "app/__init__.py": "", "tests/__init__.py": "",
+        "app/checks.py": "from django.conf import settings\n\n\ndef scopes():\n"
+                         "    if settings.FEATURE_DOMAINS:\n        return ['W008']\n"
+                         "    return []\n",
+        "tests/test_checks.py": "from django.test import override_settings\n\n"
+                                "from app.checks import scopes\n\n\n"
+                                "@override_settings(\n    FEATURE_DOMAINS=False,\n"
+                                "    IDENTITY={\n        'providers': {},\n    },\n)\n"
+                                "def test_first():\n    assert scopes() == []\n\n\n"
+                                "@override_settings(\n    IDENTITY={},\n"
+                                "    FEATURE_DOMAINS=False,\n)\n"
+                                "def test_last():\n    assert scopes() == []\n",
+    })
+    assert main(["clean", "FEATURE_DOMAINS", "--value", "false", "--no-cache",
+                 str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert (tmp_path / "tests" / "test_checks.py").read_text() == (
+        "from django.test import override_settings\n\nfrom app.checks import scopes\n\n\n"
+        "@override_settings(\n    IDENTITY={\n        'providers': {},\n    },\n)\n"
+        "def test_first():\n    assert scopes() == []\n\n\n"
+        "@override_settings(\n    IDENTITY={},\n)\n"
+        "def test_last():\n    assert scopes() == []\n")
+
+
+def test_a_fixture_that_sets_the_other_value_and_its_tests_are_named_where_a_read_is_left(
+        tmp_path, capsys):
+    """pulpcore's trial: where `clean` kept the registry entry (a read it cannot follow
+    may use the key), the tests that set the other value in their body were named, but a
+    fixture that set it (`settings.CACHE_ENABLED = True`) and the tests using it, by
+    parameter or `usefixtures`, were not: they test the code the clean removed."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'registry = ["flags.toml"]\npresets = ["django-settings"]\n'
+                         'tests = ["tests/**"]\n',
+        "flags.toml": '[flags.CACHE_ENABLED]\ntype = "release"\nowner = "a"\n',
+        "app/__init__.py": "", "tests/__init__.py": "",
+        "app/cmd.py": "from django.conf import settings\n\n\ndef clear():\n"
+                      "    if not settings.CACHE_ENABLED:\n"
+                      "        raise RuntimeError('not enabled')\n    return 'cleared'\n",
+        "app/dyn.py": "from django.conf import settings\n\nVALIDATED = ['CACHE_ENABLED']\n"
+                      "MAPPING = {'AWS_KEY': 'key'}\n\n\n"
+                      "def values():\n    return [getattr(settings, name, None)\n"
+                      "            for name, _ in MAPPING.items()]\n",
+        "tests/test_cmd.py": "import pytest\n\nfrom app.cmd import clear\n\n\n"
+                             "@pytest.fixture\ndef cache_on(settings):\n"
+                             "    settings.CACHE_ENABLED = True\n\n\n"
+                             "def test_with_fixture(cache_on):\n"
+                             "    assert clear() == 'cleared'\n\n\n"
+                             "@pytest.mark.usefixtures('cache_on')\nclass TestMarked:\n"
+                             "    def test_marked(self):\n"
+                             "        assert clear() == 'cleared'\n\n\n"
+                             "def test_other():\n    assert clear\n",
+    })
+    before = (tmp_path / "tests" / "test_cmd.py").read_text()
+    assert main(["clean", "CACHE_ENABLED", "--value", "false", "--no-cache",
+                 str(tmp_path)]) == 1
+    out = "".join(capsys.readouterr())
+    assert (tmp_path / "tests" / "test_cmd.py").read_text() == before
+    assert "Tests set `CACHE_ENABLED` to another value than `false` (tests/test_cmd.py:11 " \
+           "`test_with_fixture`, tests/test_cmd.py:17 `TestMarked.test_marked`): they ran " \
+           "under the code the clean removed" in out
+    assert "Test helpers or autouse fixtures set `CACHE_ENABLED` to another value than " \
+           "`false` (tests/test_cmd.py:7 `cache_on`)" in out

@@ -137,6 +137,10 @@ def run_cli(tmp_path, capsys, files, *args):
      "pyproject.toml: registry file 'flag.toml' does not exist"),
     ({"pyproject.toml": "[tool.flaglint\nregistry = 1\n"},
      "pyproject.toml:1: invalid TOML: Expected ']' at the end of a table declaration"),
+    # an array left open runs to the end of the file (pulpcore's trial: no line was named)
+    ({"flaglint.toml": "presets = ['django-settings',\n\n"},
+     "flaglint.toml:1: invalid TOML: Invalid value (at the end of the file: something opened "
+     "above is not closed)"),
     ({"flags.toml": "[flags.a]\nowner = 'x'\n\n[flags.b]\nstatus = 'rolledout'\n"},
      "flags.toml:5: unknown status 'rolledout' in [flags.b]; expected active, rolled-out or "
      "retired"),

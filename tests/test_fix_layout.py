@@ -169,6 +169,33 @@ def test_a_settled_read_in_a_class_or_at_the_top(text, after):
     assert source.fix_source("m.py", text, target).after == after
 
 
+@pytest.mark.parametrize(("text", "value", "after"), [
+    # the comment below the kept body's last line follows it (pulpcore's `# Can also
+    # preload cache here possibly` was deleted with the `if`)
+    (f"import rt\n\n\ndef f():\n    if {READ}:\n        purge()\n        # preload too\n"
+     "    return 1\n", True, "def f():\n    purge()\n    # preload too\n    return 1\n"),
+    (f"import rt\n\n\ndef f():\n    if {READ}:\n        purge()\n        # preload too\n",
+     True, "def f():\n    purge()\n    # preload too\n"),
+    (f"import rt\nif {READ}:\n    purge()\n    # preload too\n", True,
+     "purge()\n# preload too\n"),
+    # the kept `else:` keeps its comments, not the removed branch's (pulpcore's
+    # `# Replace "their" domain-id with "ours"` stood above the code that strips it)
+    (f"import rt\n\n\ndef f(row):\n    if {READ}:  # replace it\n        row = 1\n"
+     "    # about the else\n    else:  # strip it\n        row = 2\n        # after\n"
+     "    return row\n", False,
+     "def f(row):\n    # about the else\n    # strip it\n    row = 2\n    # after\n"
+     "    return row\n"),
+    (f"import rt\n\n\ndef f(row):\n    if {READ}:  # replace it\n        row = 1\n"
+     "        # after the body\n    else:  # strip it\n        row = 2\n    return row\n", True,
+     "def f(row):\n    # replace it\n    row = 1\n    # after the body\n    return row\n"),
+])
+def test_a_collapsed_if_keeps_the_comments_of_the_branch_it_keeps(text, value, after):
+    tree = ast.parse(text)
+    call = next(n for n in ast.walk(tree) if isinstance(n, ast.Call))
+    target = FilePlan(reads={(call.lineno, call.col_offset + 1): value})
+    assert source.fix_source("m.py", text, target).after == after
+
+
 def test_an_edit_that_removes_every_statement_gives_libcsts_code():
     before = "import os\nx = 1\n"
     old = cst.parse_module(before)

@@ -56,7 +56,7 @@ from flaglint.facts.conditions import literal
 from flaglint.fixes.flag_names import ON_OFF, FlagNames, python_tree, words_of
 from flaglint.fixes.positions import paired
 from flaglint.fixes.test_checks import last_block, still_checks
-from flaglint.fixes.tests_edit import with_items
+from flaglint.fixes.tests_edit import laid_out, with_items
 
 _SETTER = re.compile(r"mock|patch|override|set|env|enable|disable|toggle|flag|feature|switch",
                      re.IGNORECASE)
@@ -374,17 +374,16 @@ class FlagSettings(cst.CSTTransformer):
             rest = [e for e in elements if not (isinstance(e, cst.DictElement) and _names(
                 e.key, self.names, strings=strings))]
             if rest and len(rest) < len(elements):
-                rest[-1] = rest[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
                 args = list(call.args)
-                args[index] = arg.with_changes(value=arg.value.with_changes(elements=rest))
+                args[index] = arg.with_changes(value=arg.value.with_changes(
+                    elements=laid_out(rest, elements)))
                 return call.with_changes(args=args)
         flags = self.names.keys | self.names.objects
         kept = [arg for arg in call.args
                 if arg.keyword is None or arg.keyword.value not in flags]
         if len(kept) == len(call.args) or not any(arg.keyword is not None for arg in kept):
             return None
-        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-        return call.with_changes(args=kept)
+        return call.with_changes(args=laid_out(kept, call.args))
 
     def _settings_here(self) -> _SettingsUse:
         function = self._functions[-1]
@@ -728,8 +727,7 @@ class _Uses(cst.CSTTransformer):
                 and all(a is b for a, b in zip(decorators, updated_node.decorators,
                                                 strict=True)):
             return updated_node
-        if kept and len(kept) != len(params):
-            kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        kept = laid_out(kept, params)
         self.changed += 1
         return updated_node.with_changes(
             params=updated_node.params.with_changes(params=kept), decorators=decorators)
@@ -755,8 +753,7 @@ def _without_fixtures(decorator: cst.Decorator, gone: set[str]) -> cst.Decorator
         return decorator
     if not args:
         return None
-    args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-    return decorator.with_changes(decorator=call.with_changes(args=args))
+    return decorator.with_changes(decorator=call.with_changes(args=laid_out(args, call.args)))
 
 
 def _parsed(text: str) -> cst.Module | None:
@@ -815,11 +812,52 @@ def classes_set_otherwise(files: dict[str, str], names: FlagNames, value: object
         tests = [(name, "other") for name in editor.doomed_tests if functions] + \
             [(name, "variable") for name in editor.variable_tests] + \
             [(name, "helper") for name in editor.left_helpers]
+        if functions and editor.doomed_fixtures:
+            # a fixture that sets the other value, and the tests that use it (pulpcore's
+            # `pulp_redisdb`): left as they are too, where a read is left
+            fixtures, users = _with_fixtures(tree or ast.parse(text), editor.doomed_fixtures)
+            tests += [(name, "helper") for name in fixtures] + \
+                [(name, "other") for name in users]
         if tests:
             defs = definition_lines(tree or ast.parse(text))
             found += [(path, *defs.get(name, (1, 1)), name, kind)
                       for name, kind in dict.fromkeys(tests)]
     return found
+
+
+def _with_fixtures(tree: ast.Module, fixtures: set[str]) -> tuple[list[str], list[str]]:
+    """The fixtures of these names the module defines, and its tests that use one (a
+    parameter, or `@pytest.mark.usefixtures` of the test or of its class), each by its name
+    within its classes."""
+    defined: list[str] = []
+    users: list[str] = []
+
+    def visit(body: list[ast.stmt], names: tuple[str, ...], marked: set[str]) -> None:
+        for node in body:
+            if isinstance(node, ast.ClassDef):
+                visit(node.body, (*names, node.name), marked | _marked_fixtures(node))
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                qualified = ".".join((*names, node.name))
+                arguments = node.args
+                used = {a.arg for a in (*arguments.posonlyargs, *arguments.args,
+                                        *arguments.kwonlyargs)}
+                if node.name in fixtures:
+                    defined.append(qualified)
+                elif node.name.startswith("test") and \
+                        (used | marked | _marked_fixtures(node)) & fixtures:
+                    users.append(qualified)
+
+    visit(tree.body, (), set())
+    return defined, users
+
+
+def _marked_fixtures(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> set[str]:
+    """The fixtures a `@pytest.mark.usefixtures("a", …)` of the node names."""
+    return {arg.value for decorator in node.decorator_list
+            if isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)
+            and decorator.func.attr == "usefixtures"
+            for arg in decorator.args
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str)}
 
 
 def _naming_only(text: str, tree: ast.Module, words: re.Pattern[str]) -> str:

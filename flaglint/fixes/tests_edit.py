@@ -12,10 +12,25 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Sequence
+from typing import TypeVar
 
 import libcst as cst
 
 from flaglint.facts.conditions import literal
+
+_Listed = TypeVar("_Listed", bound=cst.CSTNode)
+
+
+def laid_out(kept: list[_Listed], original: Sequence[_Listed]) -> list[_Listed]:
+    """What is kept of a list of arguments, parameters, elements or items (each with its
+    `comma`), laid out as the list was: the last keeps its comma where it was the last, else
+    takes the last one's, a trailing comma and the line break before the bracket with it
+    (pulpcore's `@override_settings(` over several lines, its keywords one a line and a
+    trailing comma, lost both when its first keyword went)."""
+    if kept and original and kept[-1] is not original[-1]:
+        comma = getattr(original[-1], "comma")  # noqa: B009  # (no type of nodes says it)
+        kept = [*kept[:-1], kept[-1].with_changes(comma=comma)]
+    return kept
 
 
 def _patch_target(call: cst.Call) -> str | None:
@@ -134,9 +149,7 @@ class TestPatches(cst.CSTTransformer):
         drop_params = {offset + injected.index(d) for d in gone if d in injected}
         if any(i >= len(params) for i in drop_params):
             return updated_node  # the mocks do not line up with the parameters: leave it
-        kept = [p for i, p in enumerate(params) if i not in drop_params]
-        if kept and len(kept) != len(params):
-            kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        kept = laid_out([p for i, p in enumerate(params) if i not in drop_params], params)
         self.changed += len(gone)
         return updated_node.with_changes(
             decorators=[d for d in updated_node.decorators if d not in gone],
@@ -160,7 +173,7 @@ class TestPatches(cst.CSTTransformer):
                         and found.text == repr(self.value)]
                 if not kept:
                     return None
-                kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                kept = laid_out(kept, cases.elements)
                 if len(kept) != len(cases.elements):
                     self.changed += 1
                     new_cases = cases.with_changes(elements=kept)
@@ -216,8 +229,7 @@ def with_items(node: cst.With, kept: list[cst.WithItem]
                ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
     """The `with` statement with only the `kept` items; its body alone when none is."""
     if kept:
-        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-        return node.with_changes(items=kept)
+        return node.with_changes(items=laid_out(kept, node.items))
     body = node.body
     if isinstance(body, cst.IndentedBlock):
         statements: Sequence[cst.BaseStatement] = body.body

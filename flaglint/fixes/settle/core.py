@@ -5,7 +5,7 @@ parent, whether only its truth counts), and the blank lines a deleted statement 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import libcst as cst
@@ -47,6 +47,9 @@ class SettlerCore(cst.CSTTransformer):
         # (`Flag.NEW`, `helper`), with the position of its edit.
         self.removed_names: dict[str, Position] = {}
         self._exits: set[int] = set()  # id() of exits a collapsed `if` brought into a block
+        # id() of the last statement a collapsed `if` kept -> the comment lines below it in
+        # its block (`footer`), which follow it in the block it is now in
+        self._footers: dict[int, Sequence[cst.EmptyLine]] = {}
         # id() of the literals settled reads became, and of what simplifying them made; the
         # nodes are kept alive so that no id is reused.
         self._made: set[int] = set()

@@ -38,18 +38,22 @@ class StatementSimplifying(SettlerCore):
         self.removed_branches += 1
         kept: list[cst.BaseStatement] = [cst.SimpleStatementLine([cst.Expr(e)])
                                          for e in effects]
+        block: cst.BaseSuite | None = None  # the branch kept
         if truth:
-            kept += list(statements_of(updated_node.body))
+            block = updated_node.body
         elif isinstance(updated_node.orelse, cst.If):
             kept.append(updated_node.orelse)
         elif isinstance(updated_node.orelse, cst.Else):
-            kept += list(statements_of(updated_node.orelse.body))
+            block = updated_node.orelse.body
+        if block is not None:
+            kept += list(statements_of(block))
         if isinstance(self._parent(original_node), cst.If):
             # An elif: what replaces it must still be a single elif/else.
             return as_orelse(kept, updated_node)  # type: ignore[return-value]
         if not kept:
             return cst.RemovalSentinel.REMOVE
-        kept[0] = carry_comments(kept[0], updated_node)
+        kept[0] = carry_comments(kept[0], updated_node, block)
+        self._keep_footer(kept[-1], block)
         if ends_in_exit(kept[-1]):
             self._exits.add(id(kept[-1]))
             self._kept.append(kept[-1])
@@ -84,12 +88,38 @@ class StatementSimplifying(SettlerCore):
         self.removed_branches += 1
         kept: list[cst.BaseStatement] = [cst.SimpleStatementLine([cst.Expr(e)])
                                          for e in effects]
-        if updated_node.orelse is not None:
-            kept += list(statements_of(updated_node.orelse.body))
+        block = updated_node.orelse.body if updated_node.orelse is not None else None
+        if block is not None:
+            kept += list(statements_of(block))
         if not kept:
             return cst.RemovalSentinel.REMOVE
-        kept[0] = carry_comments(kept[0], updated_node)
+        kept[0] = carry_comments(kept[0], updated_node, block)
+        self._keep_footer(kept[-1], block)
         return cst.FlattenSentinel(kept)
+
+    def _keep_footer(self, last: cst.BaseStatement, block: cst.BaseSuite | None) -> None:
+        """The comment lines below the kept branch's last statement (pulpcore's `# Can also
+        preload cache here possibly`) follow it where it now stands (`_with_footers`)."""
+        if isinstance(block, cst.IndentedBlock) and \
+                any(line.comment is not None for line in block.footer):
+            self._footers[id(last)] = block.footer
+
+    def _with_footers(self, body: Sequence[cst.BaseStatement], footer: Sequence[cst.EmptyLine]
+                      ) -> tuple[list[cst.BaseStatement], list[cst.EmptyLine]]:
+        """The block's statements and its footer, with the comment lines a collapsed `if`
+        kept below its last statement: above the statement after it, or the block's footer."""
+        statements, below = list(body), list(footer)
+        for index in range(len(statements) - 1, -1, -1):
+            lines = self._footers.pop(id(statements[index]), None)
+            if lines is None:
+                continue
+            if index + 1 < len(statements) and hasattr(statements[index + 1], "leading_lines"):
+                after = statements[index + 1]
+                statements[index + 1] = after.with_changes(
+                    leading_lines=[*lines, *after.leading_lines])  # type: ignore[attr-defined]
+            else:
+                below = [*lines, *below]
+        return statements, below
 
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock,
                             updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
@@ -101,10 +131,17 @@ class StatementSimplifying(SettlerCore):
             lines = list(body[0].leading_lines)
             body = [body[0].with_changes(leading_lines=lines[blank_lines_above(body[0]):]),
                     *body[1:]]
-        return updated_node.with_changes(body=body)
+        if not self._footers:
+            return updated_node.with_changes(body=body)
+        body, footer = self._with_footers(body, updated_node.footer)
+        return updated_node.with_changes(body=body, footer=footer)
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        return updated_node.with_changes(body=self._after_exits(updated_node.body))
+        body = self._after_exits(updated_node.body)
+        if not self._footers:
+            return updated_node.with_changes(body=body)
+        body, footer = self._with_footers(body, updated_node.footer)
+        return updated_node.with_changes(body=body, footer=footer)
 
     def _after_exits(self, body: Sequence[cst.BaseStatement]) -> list[cst.BaseStatement]:
         for i, statement in enumerate(body):
@@ -171,7 +208,7 @@ class StatementSimplifying(SettlerCore):
                 kept += list(statements_of(part.body))
         if not kept:
             return cst.RemovalSentinel.REMOVE
-        kept[0] = carry_comments(kept[0], updated_node)
+        kept[0] = carry_comments(kept[0], updated_node, updated_node.body)
         return cst.FlattenSentinel(kept)
 
     def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef

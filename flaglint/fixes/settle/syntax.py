@@ -139,11 +139,16 @@ def blank_lines_above(statement: cst.CSTNode) -> int:
     return count
 
 
-def carry_comments(first: cst.BaseStatement, replaced: cst.If | cst.While | cst.Try
-                    ) -> cst.BaseStatement:
-    """Keep the comments above the `if` and on its header line with what replaces it."""
+def carry_comments(first: cst.BaseStatement, replaced: cst.If | cst.While | cst.Try,
+                   kept: cst.BaseSuite | None) -> cst.BaseStatement:
+    """Keep the comments above the `if` with what replaces it, and those of the branch
+    kept: above its `else:` and on its header line (pulpcore's `else:  # Strip …` lost its
+    comment to the removed `if`'s, which said the opposite)."""
     lines = list(replaced.leading_lines)
-    header = replaced.body.header if isinstance(replaced.body, cst.IndentedBlock) else None
+    if isinstance(replaced, (cst.If, cst.While)) and isinstance(replaced.orelse, cst.Else) \
+            and kept is replaced.orelse.body:
+        lines += replaced.orelse.leading_lines
+    header = kept.header if isinstance(kept, cst.IndentedBlock) else None
     if header is not None and header.comment is not None:
         lines.append(cst.EmptyLine(comment=header.comment))
     if not lines or not hasattr(first, "leading_lines"):
