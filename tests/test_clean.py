@@ -3353,11 +3353,13 @@ def test_check_fix_names_a_wrapper_whose_every_call_it_replaced(tmp_path, capsys
         (tmp_path / "app" / "deprecation.py").read_text()
 
 
-def test_a_setting_a_template_reads_keeps_its_definition(tmp_path, capsys):
+@pytest.mark.parametrize("holder", ["settings", "app_settings", "request.app_settings"])
+def test_a_setting_a_template_reads_keeps_its_definition(tmp_path, capsys, holder):
     """nautobot: `{% if settings.CONFIG_CONTEXT_DYNAMIC_GROUPS_ENABLED %}` in a template;
     `clean` deleted the setting, which the template then took for off, listed the line among
     the comments that name the key, and exited 0. A template's read keeps the setting and
-    the registry entry, and the clean exits 1."""
+    the registry entry, and the clean exits 1; whatever object of its context it reads it
+    from (django-helpdesk's `{% if helpdesk_settings.HELPDESK_ENABLE_ATTACHMENTS %}`)."""
     write_tree(tmp_path, {
         "flaglint.toml": 'presets = ["django-settings"]\n',
         "flags.toml": '[flags.FEATURE_X]\ntype = "release"\nowner = "me"\n'
@@ -3367,8 +3369,8 @@ def test_a_setting_a_template_reads_keeps_its_definition(tmp_path, capsys):
         "app/views.py": "from django.conf import settings\n\n\ndef fields():\n"
                         '    out = ["a"]\n    if settings.FEATURE_X:\n        out.append("x")\n'
                         "    return out\n",
-        "app/templates/page.html": "<div>\n  {% if settings.FEATURE_X %}<p>X</p>{% endif %}\n"
-                                   "</div>\n<!-- FEATURE_X: a comment -->\n",
+        "app/templates/page.html": f"<div>\n  {{% if {holder}.FEATURE_X %}}<p>X</p>"
+                                   "{% endif %}\n</div>\n<!-- FEATURE_X: a comment -->\n",
     })
     assert main(["clean", "FEATURE_X", "--value", "true", "--no-cache", str(tmp_path)]) == 1
     out = capsys.readouterr().out
@@ -4121,3 +4123,27 @@ def test_a_fixture_that_sets_the_other_value_and_its_tests_are_named_where_a_rea
            "under the code the clean removed" in out
     assert "Test helpers or autouse fixtures set `CACHE_ENABLED` to another value than " \
            "`false` (tests/test_cmd.py:7 `cache_on`)" in out
+
+
+def test_a_read_with_a_collection_for_its_default_is_no_boolean(tmp_path, capsys):
+    """django-helpdesk: `EXCLUDE = getattr(settings, "HELPDESK_X_EXCLUDE", ())`, which the
+    code iterates, registered by `init` and cleaned with `--value false` to `EXCLUDE =
+    False` (TypeError where it is iterated), exit 0. Such a read gets no fix ("holds a
+    collection"), and `clean --value` of such a flag is refused."""
+    write_tree(tmp_path, {
+        **NUMBER_SETTING,
+        "flags.toml": '[flags.APP_EXCLUDE]\ntype = "operational"\nowner = "me"\n'
+                      'status = "rolled-out"\nvalue = false\n',
+        "app/views.py": "from django.conf import settings\n\n"
+                        'EXCLUDE = getattr(settings, "APP_EXCLUDE", ())\n',
+    })
+    assert main(["check", str(tmp_path), "--no-cache", "--select", "FL202"]) == 1
+    assert capsys.readouterr().out.splitlines()[0].endswith(
+        "no fix: its default `()` says it holds a collection, not `false`")
+    (tmp_path / "flags.toml").write_text('[flags.APP_EXCLUDE]\ntype = "operational"\n'
+                                         'owner = "me"\n')
+    assert main(["clean", "APP_EXCLUDE", "--value", "false", "--dry-run", "--no-cache",
+                 str(tmp_path)]) == 2
+    assert "--value false: the reads of `APP_EXCLUDE` default to collections (app/views.py:3 " \
+           "`()`): it holds a value, not an on or off; remove its registry entry by hand" in \
+        capsys.readouterr().err

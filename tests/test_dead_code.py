@@ -1242,18 +1242,25 @@ def test_a_read_whose_arguments_call_something_says_why_it_has_no_fix(tmp_path, 
         "value `true`; this read always yields it, so the code still branches on a constant"]
 
 
-def test_a_django_setting_read_as_an_attribute_has_no_type_of_its_own(tmp_path, capsys):
+@pytest.mark.parametrize(("namespace", "imported"), [
+    ("django.conf.settings", "from django.conf import settings"),
+    ("app.conf", "from app import conf as settings")])
+def test_a_setting_read_as_an_attribute_has_no_type_of_its_own(tmp_path, capsys, namespace,
+                                                               imported):
     """Wagtail: `settings.WAGTAILIMAGES_IMAGE_MODEL != "wagtailimages.Image"` beside
     `getattr(settings, "WAGTAILIMAGES_IMAGE_MODEL", "wagtailimages.Image")` was FL105, "read
     as str here but as bool": a namespace of Django's settings took every attribute read for
-    a boolean. A setting may hold anything; only a default says what."""
+    a boolean. A setting may hold anything; only a default says what. So may a namespace
+    of a module (django-helpdesk's `helpdesk_settings.HELPDESK_TEAMS_MODEL`)."""
     write_tree(tmp_path, {
         "flaglint.toml": 'registry = ["flags.toml"]\n\n[[definitions]]\n'
-                         'namespace = "django.conf.settings"\nprefix = "APP_"\n',
+                         'namespace = "django.conf.settings"\nprefix = "APP_"\n\n'
+                         f'[[definitions]]\nnamespace = "{namespace}"\nprefix = "APP_"\n',
         "flags.toml": '[flags.APP_IMAGE_MODEL]\ntype = "operational"\nowner = "me"\n'
                       'expires = 2099-01-01\n',
         "app/__init__.py": "",
-        "app/admin.py": "from django.conf import settings\n\n"
+        "app/conf.py": "APP_IMAGE_MODEL = 'app.Image'\n",
+        "app/admin.py": f"{imported}\n\n"
                         'if settings.APP_IMAGE_MODEL != "app.Image":\n    CUSTOM = True\n',
         "app/models.py": "from django.conf import settings\n\n\ndef model():\n"
                          '    return getattr(settings, "APP_IMAGE_MODEL", "app.Image")\n',
@@ -1283,3 +1290,26 @@ def test_a_dead_helper_named_as_its_module_is_dead(tmp_path, capsys, imported):
     assert capsys.readouterr().out.splitlines()[0].startswith(
         "app/legacy.py:1:1: FL302 [*] [otel] Function `legacy` is called only from code that "
         "can never run")
+
+
+def test_a_retired_flag_read_through_a_modules_namespace_is_not_settled(tmp_path, capsys):
+    """django-helpdesk: its settings module binds `X = getattr(settings, "X", True)`, read
+    elsewhere as `helpdesk_settings.X`; the flag retired, that read was taken to yield false
+    (FL301 on the code that runs) and `--unsafe-fixes` made `can_edit` return False. What
+    a namespace's attribute yields once its flag is retired is what the namespace's code
+    binds it to, which flaglint does not evaluate: FL404 only, as a Django setting's."""
+    write_tree(tmp_path, {
+        "flaglint.toml": 'registry = ["flags.toml"]\n\n[[definitions]]\n'
+                         'namespace = "app.settings"\nprefix = "APP_"\n',
+        "flags.toml": '[flags.APP_SHOW_EDIT]\ntype = "release"\nowner = "me"\n'
+                      'status = "retired"\nretired = 2025-06-01\n',
+        "app/__init__.py": "",
+        "app/settings.py": "APP_SHOW_EDIT = True\n",
+        "app/perms.py": "from app import settings as app_settings\n\n\n"
+                        "def can_edit(owner, user):\n"
+                        "    if not app_settings.APP_SHOW_EDIT:\n        return False\n"
+                        "    return user == owner\n",
+    })
+    main(["check", str(tmp_path), "--no-cache", "--today", "2025-07-01"])
+    assert [line.split(" [")[0] for line in capsys.readouterr().out.splitlines()[:-1]] == [
+        "app/perms.py:5:12: FL404"]

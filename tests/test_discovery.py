@@ -845,7 +845,8 @@ def test_a_setting_read_only_with_a_value_for_its_default_is_no_flag(tmp_path, c
     """pretix: `getattr(settings, "PRETIX_X", 500)`, bound in no settings module, was
     registered by `init` (and FL101 asked to declare it), though `clean --value` of it is
     refused: a setting read only with a number other than 0 or 1, or text that spells no
-    boolean, for its default holds a value (the audit lists no such key either). A read
+    boolean, for its default holds a value, as does one read with a collection for its
+    default (django-helpdesk's `()`; the audit lists no such key either). A read
     with no default or a boolean one beside it (or the text "off") keeps it a flag; reads in
     tests, and the calls of a wrapper of such a read (the review's `limit() * 2`), do not
     count."""
@@ -861,7 +862,8 @@ def test_a_setting_read_only_with_a_value_for_its_default_is_no_flag(tmp_path, c
             def f():
                 return (getattr(settings, "APP_LIMIT", 500), getattr(settings, "APP_NAME", "x"),
                         getattr(settings, "APP_RATE", 0.5), getattr(settings, "APP_ON", 1),
-                        getattr(settings, "APP_MIXED", 500), getattr(settings, "APP_OFF", "off"))
+                        getattr(settings, "APP_MIXED", 500), getattr(settings, "APP_OFF", "off"),
+                        getattr(settings, "APP_EXCLUDE", ("a",)), getattr(settings, "APP_MAP", {}))
 
 
             def g():
@@ -886,8 +888,12 @@ def test_a_setting_read_only_with_a_value_for_its_default_is_no_flag(tmp_path, c
     capsys.readouterr()
     text = (tmp_path / "flags.toml").read_text()
     assert [line for line in text.splitlines() if line.startswith(("# Not", "[flags"))] == [
+        '# Not registered: `APP_EXCLUDE` is a setting read with a default of ("a",): a value, '
+        'not a flag.',
         '# Not registered: `APP_LIMIT` is a setting read with a default of 500: a value, not '
         'a flag.',
+        "# Not registered: `APP_MAP` is a setting read with a default of {}: a value, not a "
+        "flag.",
         '# Not registered: `APP_NAME` is a setting read with a default of "x": a value, not a '
         'flag.',
         "# Not registered: `APP_RATE` is a setting read with a default of 0.5: a value, not a "

@@ -99,11 +99,12 @@ def settle(reads: Iterable[FlagRead], statuses: Mapping[str, tuple[Status, FlagV
            ) -> dict[tuple[str, int], Settled]:
     """What each settled read yields, by (path, call index). `live` reads are never settled
     (the reads of a reused key's new life), nor the reads of `moving` keys (flags the
-    program sets as it runs), nor a Django setting's read without a default when its flag
-    is retired or removed: a setting no settings module sets any more raises at
-    `settings.X`, and one an app gives a default (django-appconf's `AppConf` class
-    attributes, Weblate's `ENABLE_AVATARS = True`) yields that, which flaglint does not
-    evaluate; `getattr(settings, "X", False)` yields its default."""
+    program sets as it runs), nor a Django setting's read without a default (or a
+    namespace's attribute) when its flag is retired or removed: a setting no settings
+    module sets any more raises at `settings.X`, and one an app gives a default
+    (django-appconf's `AppConf` class attributes, Weblate's `ENABLE_AVATARS = True`,
+    django-helpdesk's settings module's `X = getattr(settings, "X", True)`) yields that,
+    which flaglint does not evaluate; `getattr(settings, "X", False)` yields its default."""
     result = {}
     # What a read yields depends on its key, default and negation only: made once for each
     made: dict[tuple[str, Value | None, bool], Settled | None] = {}
@@ -477,7 +478,21 @@ def _replaceable(read: FlagRead, settled: Settled, tested: frozenset[ReadId],
     # `n.upper()`)
     default = number_default(read)
     return isinstance(settled.value, bool) and (default is None or default in (0, 1)) and \
-        not yields_text(read)
+        not yields_text(read) and not collection_default(read)
+
+
+def collection_default(read: FlagRead) -> bool:
+    """Is the read's default a list, tuple, dict or set written out (`()`, `[]`, `{}`:
+    django-helpdesk's `getattr(settings, "HELPDESK_X_EXCLUDE", ())`)?"""
+    if read.default is None or read.default.kind is not ValueKind.OTHER:
+        return False
+    text = read.default.text
+    if text[:1] in ("[", "{"):  # (a comprehension's too)
+        return True
+    try:  # a tuple's text may be without its parentheses (`"x",`)
+        return isinstance(ast.literal_eval(text), (tuple, list, dict, set))
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
 
 
 def yields_text(read: FlagRead) -> bool:

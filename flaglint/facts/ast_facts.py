@@ -732,8 +732,6 @@ class Collector(FactsCollector):
 
     def _name(self, node: ast.Name) -> None:
         self.names[node.id] += 1
-        if id(node) in self._apart:
-            self._name_apart(node.id)
 
     def _attribute(self, node: ast.Attribute) -> None:
         if self.attributes and isinstance(node.ctx, ast.Load):  # `x.a = v` reads no flag
@@ -758,10 +756,14 @@ class Collector(FactsCollector):
         self._children(node)
 
     def _apart_too(self, node: ast.expr) -> None:
-        """Its value is taken apart (that of the awaited call, for `await x`)."""
+        """Its value is taken apart (that of the awaited call, for `await x`); a name's, the
+        values it may hold (`_name_apart`)."""
         self._apart.add(id(node))
         if isinstance(node, ast.Await):
-            self._apart.add(id(node.value))
+            node = node.value
+            self._apart.add(id(node))
+        if type(node) is ast.Name:
+            self._name_apart(node.id)
 
     def _constant_node(self, node: ast.Constant) -> None:
         value = node.value

@@ -107,7 +107,8 @@ class Holding:
     to take in a later walk's (`join`) as one walk would have."""
 
     def __init__(self) -> None:
-        self.held: dict[str, list[int]] = {}  # "scope:name" -> the calls it may hold now
+        # name -> scope -> the calls it may hold there now (most names hold none: one look)
+        self.held: dict[str, dict[str, list[int]]] = {}
         self.apart_in: dict[str, set[str]] = {}  # name -> the scopes that took it apart
         self.bound: dict[str, list[int]] = {}  # module name -> every call bound to it
         self.reset: set[str] = set()  # module names bound where the module's code always runs
@@ -118,17 +119,16 @@ class Holding:
         """Take in a later walk's (its calls numbered from `calls` on): each walk's names
         taken apart take apart what the other bound, as one walk's would."""
         for name in later.early:  # taken apart before the later walk bound it anew
-            mark(self.held.get(f"{module}:{name}", ()))
+            mark(self.held.get(name, {}).get(module, ()))
         for name, indices in later.bound.items():
             if name in self.apart_in:  # taken apart before it was bound
                 mark(index + calls for index in indices)
-        for key, indices in later.held.items():
-            name = key.rpartition(":")[2]
-            moved = [index + calls for index in indices]
-            if key == f"{module}:{name}" and name not in later.reset:
-                self.held.setdefault(key, []).extend(moved)
-            else:
-                self.held[key] = moved
+        for name in later.reset:  # bound anew where the module's code always runs
+            self.held.get(name, {}).pop(module, None)
+        for name, held in later.held.items():
+            here = self.held.setdefault(name, {})
+            for scope, indices in held.items():
+                here.setdefault(scope, []).extend(index + calls for index in indices)
         for name, indices in later.bound.items():
             self.bound.setdefault(name, []).extend(index + calls for index in indices)
         for name, scopes in later.apart_in.items():
@@ -534,43 +534,56 @@ class FactsCollector:
         their values apart too."""
         scope = self.scopes[-1]
         holding = self._holding
-        key = f"{scope.qualname}:{name}"
-        if self._blocks == scope.depth:
-            holding.held[key] = list(calls)
+        always = self._blocks == scope.depth
+        module = scope is self.scopes[0]
+        if module and always:
+            holding.reset.add(name)
+        scopes = holding.held.get(name)
+        if not calls:  # (most bindings: a value no call made)
+            if always and scopes:
+                scopes.pop(scope.qualname, None)
+            return
+        if scopes is None:
+            scopes = holding.held[name] = {}
+        if always:
+            scopes[scope.qualname] = list(calls)
         else:
-            holding.held.setdefault(key, []).extend(calls)
-        if scope is self.scopes[0]:
+            scopes.setdefault(scope.qualname, []).extend(calls)
+        if module:
             holding.bound.setdefault(name, []).extend(calls)
-            if self._blocks == scope.depth:
-                holding.reset.add(name)
         elif name in scope.shared:  # `global`/`nonlocal`: the name of the scopes around too
             for outer in self.scopes[:-1]:
-                holding.held.setdefault(f"{outer.qualname}:{name}", []).extend(calls)
+                scopes.setdefault(outer.qualname, []).extend(calls)
             holding.bound.setdefault(name, []).extend(calls)
-        inside = f"{scope.qualname}."
-        if calls and any(where == scope.qualname or where.startswith(inside)
-                         for where in holding.apart_in.get(name, ())):
-            self._taken_apart_calls(calls)
+        where = holding.apart_in.get(name)
+        if where:
+            inside = f"{scope.qualname}."
+            if any(taken == scope.qualname or taken.startswith(inside) for taken in where):
+                self._taken_apart_calls(calls)
 
     def _held_by(self, name: str) -> list[int]:
         """The calls whose value the name may hold here: bound in this scope or one around
         it (a closure's, a module constant's)."""
-        if any(name in hidden for hidden in self._hidden):
+        scopes = self._holding.held.get(name)
+        if not scopes or any(name in hidden for hidden in self._hidden):
             return []
-        return [index for scope in self.scopes
-                for index in self._holding.held.get(f"{scope.qualname}:{name}", ())]
+        return [index for scope in self.scopes for index in scopes.get(scope.qualname, ())]
 
     def _name_apart(self, name: str) -> None:
         """A name whose value is taken apart (`name in excluded`): so are the values of the
         reads it may hold, which no literal may replace (pretix's `excluded =
         settings.FEATURE_EXCLUDE` became `excluded = False`, then `name in False`)."""
-        if any(name in hidden for hidden in self._hidden):
+        if self._hidden and any(name in hidden for hidden in self._hidden):
             return
         holding = self._holding
-        holding.apart_in.setdefault(name, set()).add(self.scopes[-1].qualname)
+        where = holding.apart_in.get(name)
+        if where is None:
+            where = holding.apart_in[name] = set()
+        where.add(self.scopes[-1].qualname)
         if name not in holding.reset:
             holding.early.add(name)
-        self._taken_apart_calls(self._held_by(name))
+        if name in holding.held:
+            self._taken_apart_calls(self._held_by(name))
 
     def _taken_apart_calls(self, calls: Iterable[int]) -> None:
         for index in calls:

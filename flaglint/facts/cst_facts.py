@@ -166,8 +166,6 @@ class _Collector(GuardCollector, cst.CSTVisitor):
 
     def visit_Name(self, node: cst.Name) -> None:
         self.names[node.value] += 1
-        if id(node) in self._apart:
-            self._name_apart(node.value)
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         if id(node) not in self._pieces:
@@ -565,10 +563,14 @@ class _Collector(GuardCollector, cst.CSTVisitor):
                 self._apart_too(target.comparator)
 
     def _apart_too(self, node: cst.BaseExpression) -> None:
-        """Its value is taken apart (that of the awaited call, for `await x`)."""
+        """Its value is taken apart (that of the awaited call, for `await x`); a name's, the
+        values it may hold (`_name_apart`)."""
         self._apart.add(id(node))
         if isinstance(node, cst.Await):
-            self._apart.add(id(node.expression))
+            node = node.expression
+            self._apart.add(id(node))
+        if type(node) is cst.Name:
+            self._name_apart(node.value)
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func

@@ -99,13 +99,18 @@ def mentions(root: Path, key: str, contents: Mapping[str, str]) -> list[str]:
 
 
 def template_reads(root: Path, key: str) -> list[Place]:
-    """Where a template reads the key as a Django setting (`{% if settings.KEY %}`,
-    `{{ settings.KEY }}`): a read no fix replaces, so `clean` keeps the setting's
-    definition and the registry entry while one stands (nautobot's `configcontext.html`:
-    the setting deleted, the template took it for off)."""
+    """Where a template reads the key as an attribute of what its context holds (`{% if
+    settings.KEY %}`; `{{ app_settings.KEY }}` for a key in upper case): a read no fix
+    replaces, so `clean` keeps the setting's definition and the registry entry while one
+    stands (nautobot's `configcontext.html`: the setting deleted, the template took it for
+    off; django-helpdesk reads its own settings module's as `helpdesk_settings.KEY`)."""
     if not key.isidentifier():
         return []
-    tag = re.compile(r"(?:\{\{|\{%)[^\n]*?\b(settings\s*\.\s*" + re.escape(key) + r")\b")
+    # any holder of a setting's name (upper case, as Django's settings are: a flag `search`
+    # is no `form.search`), else `settings.KEY`
+    holder = r"[A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*" if key.isupper() else "settings"
+    tag = re.compile(r"(?:\{\{|\{%)[^\n]*?(?<![\w.])(" + holder + r"\s*\.\s*" +
+                     re.escape(key) + r")\b")
     return [Place(name, number, match.start(1) + 1,
                   "a template reads it, which no fix replaces")
             for name, text in _texts_naming(root, key, {}) if not name.endswith(".py")

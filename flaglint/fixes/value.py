@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import re
 
-from flaglint.analysis.deadcode import number_default
+from flaglint.analysis.deadcode import collection_default, number_default
 from flaglint.facts import CondOp, ValueKind
 from flaglint.model.project import Project
 from flaglint.sources.registry import FlagValue
@@ -45,6 +45,13 @@ def flag_value(project: Project, key: str, text: str) -> FlagValue:
             raise CleanError(f"--value {text}: the reads of `{key}` default to numbers "
                              f"({', '.join(where for where, _ in numbers[:3])}): it holds a "
                              f"number, not an on or off; give the number it settles to")
+    collections = [f"{read.path}:{read.span.line} `{read.default.text}`"
+                   for read in project.graph.reads_of(key)
+                   if read.default is not None and collection_default(read)]
+    if collections:  # django-helpdesk's `getattr(settings, "HELPDESK_X_EXCLUDE", ())`
+        raise CleanError(f"--value {text}: the reads of `{key}` default to collections "
+                         f"({', '.join(collections[:3])}): it holds a value, not an on or "
+                         f"off; remove its registry entry by hand")
     variants = flag_variants(project, key)
     decl = project.registry.flags.get(key)
     types = {r.value_type for r in project.graph.reads_of(key) if r.value_type}

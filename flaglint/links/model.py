@@ -37,8 +37,9 @@ class FlagRead:
     guarded: tuple[tuple[int, int], ...] = ()
     decorator: str | None = None  # the callee, when the read is a decorator (it gates)
     operand: bool = False  # its value is taken apart (`Call.operand`): no truth value
-    # A Django setting read without a default (`settings.X`, directly or in a wrapper): a
-    # setting no longer set raises, or yields what an app defaults it to (not settled)
+    # A Django setting read without a default (`settings.X`, directly or in a wrapper), or
+    # any namespace's attribute: retired, it raises, or yields what an app or the
+    # namespace's own code defaults it to (not settled)
     unset_setting: bool = False
 
 

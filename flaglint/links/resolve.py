@@ -47,7 +47,7 @@ class Match:
     certain: bool = False  # the callee is known to read flags (not only named like a reader)
     replaceable: bool = True  # a literal may stand for the call (not `with config.x(v):`)
     origin: str = ""  # the reader's (`readers[0]`, a preset's name), when a reader matched
-    unset_setting: bool = False  # `settings.X` of Django's, no default (FlagRead's)
+    unset_setting: bool = False  # `settings.X` or a namespace's attribute, no default
 
     def unbang(self, key: str) -> tuple[str, bool]:
         if self.bang and key.startswith("!"):
@@ -393,13 +393,16 @@ class Resolver:
                     space == self.chase(defined.namespace):
                 if space == SETTINGS and self._a_value(attribute):
                     return None  # a setting the settings modules bind to a value
-                # `config.jax_x`: the attribute of the config object is the key (a boolean;
-                # a Django setting may hold anything: Wagtail's `settings.X != "app.Image"`
-                # beside `getattr(settings, "X", "app.Image")` was FL105, bool against str)
+                # `config.jax_x`: the attribute of the config object is the key; of no type
+                # of its own: a namespace may hold anything (Wagtail's `settings.X !=
+                # "app.Image"` beside `getattr(settings, "X", "app.Image")` was FL105, bool
+                # against str; so was django-helpdesk's `helpdesk_settings.X` handed to a
+                # `ForeignKey` beside the module's `getattr(settings, "X", "app.Team")`)
+                # Retired, it yields what the namespace's own code binds it to, no "off"
+                # (django-helpdesk's settings module: `X = getattr(settings, "X", True)`)
                 return Match(Value(ValueKind.STR, attribute), None,
-                             f"{defined.namespace.rsplit('.', 1)[-1]}.{attribute}",
-                             None if space == SETTINGS else "bool",
-                             unset_setting=space == SETTINGS)
+                             f"{defined.namespace.rsplit('.', 1)[-1]}.{attribute}", None,
+                             unset_setting=True)
         tested = self._look(self.objects, "o", target)
         if tested is not None and tested.tested:
             # `if holder:` where holder = bool_state(name="key"): its truth is the flag.

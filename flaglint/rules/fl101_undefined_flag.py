@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
-from flaglint.analysis.deadcode import number_default, yields_text
+from flaglint.analysis.deadcode import collection_default, number_default, yields_text
 from flaglint.facts import ValueKind
 from flaglint.findings import Finding, Severity
 from flaglint.links.model import FlagRead
@@ -48,8 +48,9 @@ class UndefinedFlag(Rule):
     service. Without any registry, definition or export this rule does not run. Reads in
     test code (the `tests` globs) are not reported: tests make up keys to exercise flag code.
     Nor is a Django setting that every read outside the tests gives a value for its default
-    (`getattr(settings, "APP_LIMIT", 500)`, a number other than 0 or 1, or text that spells
-    no boolean): it holds a value, not a flag, and `flaglint init` does not register it.
+    (`getattr(settings, "APP_LIMIT", 500)`, a number other than 0 or 1, text that spells no
+    boolean, or a collection written out): it holds a value, not a flag, and `flaglint
+    init` does not register it.
     """
 
     code = "FL101"
@@ -91,10 +92,13 @@ def value_setting(reads: Iterable[FlagRead]) -> str | None:
             continue  # a wrapper's call: the wrapper's own read says (the review's `limit()`)
         number = number_default(read)
         if read.api != SETTINGS_PRESET or read.default is None or (
-                number in (None, 0, 1) and not yields_text(read)):
+                number in (None, 0, 1) and not yields_text(read)
+                and not collection_default(read)):
             return None
-        default = json.dumps(read.default.text) if read.default.kind is ValueKind.STR else \
-            read.default.text
+        text = read.default.text
+        default = json.dumps(text) if read.default.kind is ValueKind.STR else \
+            f"({text})" if text[:1] not in ("(", "[", "{") and collection_default(read) else \
+            text  # (a tuple's text may lack its parentheses)
     return default
 
 

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from flaglint.analysis.deadcode import (
     boolean_text,
+    collection_default,
     looks_boolean,
     number_default,
     read_edits,
@@ -127,6 +128,9 @@ def _no_fix(read: FlagRead, served: FlagValue | None, shown: str) -> str:
                f"`{shown}`"
     if isinstance(served, bool) and read.default is not None and yields_text(read):
         return f"; no fix: its default `\"{read.default.text}\"` says it holds text, " \
+               f"not `{shown}`"
+    if isinstance(served, bool) and read.default is not None and collection_default(read):
+        return f"; no fix: its default `{read.default.text}` says it holds a collection, " \
                f"not `{shown}`"
     why = unreplaceable(read)
     return "" if why is None else f"; no fix: {why}"
