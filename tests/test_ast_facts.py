@@ -730,6 +730,9 @@ def late(y):
     ("def early(name):\n    return name in LATE\n", "LATE = flags.on('late')\n", True),
     ("def setter():\n    global SET\n    SET = flags.on('set')\n",
      "def third(name):\n    return SET[0]\n", True),
+    # a later name bound to it, then taken apart (the review's): not joined
+    ("EX = flags.on('ex')\n", "def third(n):\n    y = EX\n    return n in y\n", False),
+    ("EX = flags.on('ex')\n", "a, b = EX, 1\nZ = a[0]\n", False),
     # bound again by the later pieces, before (and after) they take it apart
     ("AGAIN = flags.on('again')\n", "AGAIN = []\nFIRST = AGAIN[0]\n", False),
     ("AGAIN = flags.on('again')\n", "if flags.on('c'):\n    AGAIN = []\nFIRST = AGAIN[0]\n",

@@ -113,6 +113,7 @@ class Holding:
         self.bound: dict[str, list[int]] = {}  # module name -> every call bound to it
         self.reset: set[str] = set()  # module names bound where the module's code always runs
         self.early: set[str] = set()  # names taken apart before any such binding of theirs
+        self.asked: set[str] = set()  # names whose values a binding asked for (`y = EX`)
 
     def joined(self, later: Holding, calls: int, module: str,
                mark: Callable[[Iterable[int]], None]) -> None:
@@ -564,6 +565,7 @@ class FactsCollector:
     def _held_by(self, name: str) -> list[int]:
         """The calls whose value the name may hold here: bound in this scope or one around
         it (a closure's, a module constant's)."""
+        self._holding.asked.add(name)
         scopes = self._holding.held.get(name)
         if not scopes or any(name in hidden for hidden in self._hidden):
             return []
@@ -649,6 +651,10 @@ class FactsCollector:
         names, imports, targets = tail.bound
         if names != self.module_names or imports != [*watch.imports] or \
                 targets != watch.targets:
+            return False
+        # a later binding took a value from a name this walk binds to calls (`y = EX`,
+        # then `n in y`): only one walk knows what it holds (the review's 1.3 MB module)
+        if any(self._holding.held.get(name) for name in tail.holding.asked):
             return False
         defined = {d.qualname for d in self.definitions}
         # A function's import binds the name for the module: a later walk that looks the
